@@ -1,0 +1,141 @@
+package calendar
+
+import "github.com/6tail/lunar-go/HolidayUtil"
+
+// statutoryDay is one entry of the State Council schedule: a day off for a
+// holiday, or a make-up working day (调休上班) that belongs to a holiday.
+type statutoryDay struct {
+	name string // holiday name as lunar-go spells it, e.g. "国庆节", "国庆中秋"
+	work bool   // true for a make-up working day
+}
+
+// statutory is the lunar-go schedule, read once in init and never changed.
+// (Later HolidayUtil.Fix calls are not seen; use overrides instead.)
+var statutory map[dayNum]statutoryDay
+
+// loadStatutory copies the lunar-go schedule (2001-12-29 onwards, as far as
+// the library knows) into a map so that lookups are cheap.
+func loadStatutory() map[dayNum]statutoryDay {
+	m := make(map[dayNum]statutoryDay, 1024)
+	for year := 2001; year <= 2200; year++ {
+		l := HolidayUtil.GetHolidaysByYear(year)
+		if l.Len() == 0 {
+			break // the schedule is contiguous; the first empty year ends it
+		}
+		for e := l.Front(); e != nil; e = e.Next() {
+			h, ok := e.Value.(*HolidayUtil.Holiday)
+			if !ok {
+				continue
+			}
+			d, err := ParseDate(h.GetDay())
+			if err != nil {
+				continue
+			}
+			m[d.num()] = statutoryDay{name: h.GetName(), work: h.IsWork()}
+		}
+	}
+	return m
+}
+
+// Override is an admin-entered ruling for one date that wins over lunar-go,
+// e.g. a local change or a year the library does not know yet.
+type Override struct {
+	Date    Date
+	Workday bool
+	Name    string // shown as the reason, e.g. "区级调整"
+}
+
+// Calendar decides working days. It is immutable after New and safe for
+// concurrent use. A nil *Calendar behaves like New(nil).
+type Calendar struct {
+	overrides map[dayNum]Override
+}
+
+// New builds a Calendar from the override table. For duplicate dates the
+// later entry wins. The slice is copied.
+func New(overrides []Override) *Calendar {
+	m := make(map[dayNum]Override, len(overrides))
+	for _, o := range overrides {
+		n := o.Date.num()
+		o.Date = n.date() // normalised
+		m[n] = o
+	}
+	return &Calendar{overrides: m}
+}
+
+func (c *Calendar) override(n dayNum) (Override, bool) {
+	if c == nil {
+		return Override{}, false
+	}
+	o, ok := c.overrides[n]
+	return o, ok
+}
+
+// IsWorkday reports whether d is a working day: an override decides first,
+// then the lunar-go holiday / make-up day, then Monday–Friday.
+func (c *Calendar) IsWorkday(d Date) bool { return c.isWorkday(d.num()) }
+
+func (c *Calendar) isWorkday(n dayNum) bool {
+	if o, ok := c.override(n); ok {
+		return o.Workday
+	}
+	if s, ok := statutory[n]; ok {
+		return s.work
+	}
+	return !n.weekend()
+}
+
+// DayInfo is IsWorkday with a Chinese reason for deadline explanations:
+// the override name, "国庆节" (holiday), "国庆节调休上班" (make-up day),
+// "周末" or "工作日".
+func (c *Calendar) DayInfo(d Date) (workday bool, reason string) {
+	n := d.num()
+	if o, ok := c.override(n); ok {
+		if o.Name != "" {
+			return o.Workday, o.Name
+		}
+		if o.Workday {
+			return true, "调整为工作日"
+		}
+		return false, "调整为休息日"
+	}
+	if s, ok := statutory[n]; ok {
+		if s.work {
+			return true, s.name + "调休上班"
+		}
+		return false, s.name
+	}
+	if n.weekend() {
+		return false, "周末"
+	}
+	return true, "工作日"
+}
+
+// AddWorkdays returns the n-th working day after start; start itself is not
+// counted. For n <= 0 it returns start unchanged.
+func (c *Calendar) AddWorkdays(start Date, n int) Date {
+	due, _ := c.dueWithPauses(start, n, nil)
+	return due
+}
+
+// WorkdaysBetween counts the working days in (from, to]. If to is before
+// from the result is minus the working days in (to, from], so that
+// WorkdaysBetween(d, c.AddWorkdays(d, n)) == n for n >= 0.
+func (c *Calendar) WorkdaysBetween(from, to Date) int {
+	if to.Before(from) {
+		return -c.countWorkdays(to, from, nil)
+	}
+	return c.countWorkdays(from, to, nil)
+}
+
+// countWorkdays counts working days in (from, to] that lie outside every
+// suspension window. from must not be after to.
+func (c *Calendar) countWorkdays(from, to Date, windows []window) int {
+	count := 0
+	for n, last := from.num()+1, to.num(); n <= last; n++ {
+		if c.isWorkday(n) && !suspended(windows, n) {
+			count++
+		}
+	}
+	return count
+}

@@ -1,0 +1,154 @@
+package domain
+
+import "slices"
+
+// Role is what a user does for an org unit (DESIGN.md "Who uses it").
+type Role string
+
+const (
+	RoleConsumer  Role = "consumer"
+	RoleMerchant  Role = "merchant"
+	RoleMediator  Role = "mediator"
+	RoleRoomLead  Role = "room_lead"
+	RoleCommittee Role = "committee"
+	RoleRegulator Role = "regulator"
+	RoleJustice   Role = "justice"
+	RoleCourt     Role = "court"
+	RoleExpert    Role = "expert"
+	RoleAnalyst   Role = "analyst"
+	RoleAuditor   Role = "auditor"
+	RoleAdmin     Role = "admin"
+	// RoleMachine is held by API keys of machine clients (12315 connector, ODR platforms, courts).
+	RoleMachine Role = "machine"
+)
+
+// Roles lists every role a binding can hold.
+var Roles = []Role{RoleConsumer, RoleMerchant, RoleMediator, RoleRoomLead, RoleCommittee, RoleRegulator,
+	RoleJustice, RoleCourt, RoleExpert, RoleAnalyst, RoleAuditor, RoleAdmin, RoleMachine}
+
+var roleLabels = map[Role]string{
+	RoleConsumer: "消费者", RoleMerchant: "经营者", RoleMediator: "调解员", RoleRoomLead: "工作室负责人",
+	RoleCommittee: "调委会", RoleRegulator: "市场监管", RoleJustice: "司法行政", RoleCourt: "法院",
+	RoleExpert: "专家", RoleAnalyst: "统计分析", RoleAuditor: "安全审计", RoleAdmin: "系统管理员",
+	RoleMachine: "接口客户端",
+}
+
+func (r Role) Label() string {
+	if l, ok := roleLabels[r]; ok {
+		return l
+	}
+	return string(r)
+}
+func (r Role) Valid() bool { _, ok := roleLabels[r]; return ok }
+
+// Permission names one thing a route or action needs.
+type Permission string
+
+const (
+	PermNone         Permission = ""              // public route
+	PermSignedIn     Permission = "signed_in"     // any signed-in user
+	PermCaseRead     Permission = "case.read"     // see cases in scope
+	PermCaseCreate   Permission = "case.create"   // register a complaint
+	PermCaseDecide   Permission = "case.decide"   // accept / reject
+	PermOrgRead      Permission = "org.read"      // see the org tree
+	PermOrgManage    Permission = "org.manage"    // edit org tree
+	PermUserManage   Permission = "user.manage"   // users, bindings, API keys
+	PermSettings     Permission = "settings"      // calendar overrides, policies
+	PermAuditRead    Permission = "audit.read"    // audit log
+	PermStatsRead    Permission = "stats.read"    // statistics
+	PermPIIReveal    Permission = "pii.reveal"    // see unmasked phone / ID (audited)
+	PermOutboxRead   Permission = "outbox.read"   // demo message outbox
+	PermMachineIntake Permission = "machine.intake" // machine client pushes complaints
+)
+
+// rolePermissions is the immutable grant table. Admins manage the system but
+// not case contents; auditors read the audit log only.
+var rolePermissions = map[Role][]Permission{
+	RoleMediator:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead},
+	RoleRoomLead:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead},
+	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal},
+	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead},
+	RoleJustice:   {PermCaseRead, PermOrgRead, PermStatsRead},
+	RoleCourt:     {PermCaseRead, PermCaseCreate},
+	RoleExpert:    {},
+	RoleAnalyst:   {PermStatsRead, PermOrgRead},
+	RoleAuditor:   {PermAuditRead},
+	RoleAdmin:     {PermOrgRead, PermOrgManage, PermUserManage, PermSettings, PermOutboxRead},
+	RoleMachine:   {PermCaseRead, PermCaseCreate, PermMachineIntake},
+	RoleConsumer:  {},
+	RoleMerchant:  {},
+}
+
+// RoleHas reports whether role r grants p.
+func RoleHas(r Role, p Permission) bool {
+	if p == PermNone || p == PermSignedIn {
+		return true
+	}
+	return slices.Contains(rolePermissions[r], p)
+}
+
+// OrgKind is the kind of an org unit.
+type OrgKind string
+
+const (
+	OrgCity            OrgKind = "city"
+	OrgDistrict        OrgKind = "district"
+	OrgCommittee       OrgKind = "committee"        // 消费纠纷人民调解委员会
+	OrgOfficeRoom      OrgKind = "office_room"      // 联合人民调解工作室 at a 市场监管所
+	OrgEnterpriseRoom  OrgKind = "enterprise_room"  // 企业人民调解工作室
+	OrgRegulatorOffice OrgKind = "regulator_office" // 市场监管所
+	OrgRegulatorBureau OrgKind = "regulator_bureau" // 市场监管局
+	OrgJusticeBureau   OrgKind = "justice_bureau"   // 司法局
+	OrgJusticeOffice   OrgKind = "justice_office"   // 司法所
+	OrgCourt           OrgKind = "court"
+	OrgConsumerCouncil OrgKind = "consumer_council" // 消保委
+	OrgServiceProvider OrgKind = "service_provider" // contracted provider
+)
+
+var orgKindLabels = map[OrgKind]string{
+	OrgCity: "市", OrgDistrict: "区", OrgCommittee: "调委会", OrgOfficeRoom: "联合人民调解工作室",
+	OrgEnterpriseRoom: "企业人民调解工作室", OrgRegulatorOffice: "市场监管所", OrgRegulatorBureau: "市场监管局",
+	OrgJusticeBureau: "司法局", OrgJusticeOffice: "司法所", OrgCourt: "法院", OrgConsumerCouncil: "消保委",
+	OrgServiceProvider: "服务机构",
+}
+
+// OrgKinds lists every kind.
+var OrgKinds = []OrgKind{OrgCity, OrgDistrict, OrgCommittee, OrgOfficeRoom, OrgEnterpriseRoom, OrgRegulatorOffice,
+	OrgRegulatorBureau, OrgJusticeBureau, OrgJusticeOffice, OrgCourt, OrgConsumerCouncil, OrgServiceProvider}
+
+func (k OrgKind) Label() string {
+	if l, ok := orgKindLabels[k]; ok {
+		return l
+	}
+	return string(k)
+}
+func (k OrgKind) Valid() bool { _, ok := orgKindLabels[k]; return ok }
+
+// IsRoom reports whether the unit is a mediation room.
+func (k OrgKind) IsRoom() bool { return k == OrgOfficeRoom || k == OrgEnterpriseRoom }
+
+// allowedParents says under which kinds a unit may hang.
+var allowedParents = map[OrgKind][]OrgKind{
+	OrgCity:            nil,
+	OrgDistrict:        {OrgCity},
+	OrgCommittee:       {OrgDistrict},
+	OrgOfficeRoom:      {OrgCommittee},
+	OrgEnterpriseRoom:  {OrgCommittee},
+	OrgRegulatorBureau: {OrgDistrict, OrgCity},
+	OrgRegulatorOffice: {OrgDistrict, OrgRegulatorBureau},
+	OrgJusticeBureau:   {OrgDistrict, OrgCity},
+	OrgJusticeOffice:   {OrgDistrict, OrgJusticeBureau},
+	OrgCourt:           {OrgDistrict, OrgCity},
+	OrgConsumerCouncil: {OrgDistrict, OrgCity},
+	OrgServiceProvider: {OrgDistrict},
+}
+
+// CanHangUnder reports whether a unit of kind child may have a parent of kind parent
+// ("" parent means a root).
+func CanHangUnder(child, parent OrgKind) bool {
+	ps := allowedParents[child]
+	if parent == "" {
+		return child == OrgCity
+	}
+	return slices.Contains(ps, parent)
+}

@@ -1,0 +1,76 @@
+package domain
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// CaseNumber formats a committee's case number, e.g. （2026）浦消调字第00123号.
+// abbr is the committee's one- or two-character abbreviation (浦 for Pudong).
+func CaseNumber(year int, abbr string, seq int64) string {
+	return fmt.Sprintf("（%d）%s消调字第%05d号", year, abbr, seq)
+}
+
+// FormatFen renders an amount in 分 as yuan with two decimals, e.g. 123456 → "1,234.56".
+func FormatFen(fen int64) string {
+	neg := fen < 0
+	if neg {
+		fen = -fen
+	}
+	yuan := strconv.FormatInt(fen/100, 10)
+	var b strings.Builder
+	for i, r := range yuan {
+		if i > 0 && (len(yuan)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	s := fmt.Sprintf("%s.%02d", b.String(), fen%100)
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+// ParseYuan parses a yuan amount typed by a person ("1234.5", "1,234.50", "１２３") into 分.
+func ParseYuan(s string) (int64, error) {
+	s = strings.TrimSpace(halfWidth(s))
+	s = strings.ReplaceAll(s, ",", "")
+	s = strings.TrimSuffix(s, "元")
+	if s == "" {
+		return 0, nil
+	}
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	if intPart == "" {
+		intPart = "0"
+	}
+	if hasFrac && (len(frac) == 0 || len(frac) > 2) {
+		return 0, &FieldError{Field: "claim_amount", Message: "金额最多保留两位小数"}
+	}
+	n, err := strconv.ParseInt(intPart, 10, 64)
+	if err != nil || n < 0 || n > 1_000_000_000 {
+		return 0, &FieldError{Field: "claim_amount", Message: "金额格式不正确，请填写不超过10亿元的数字"}
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	f, err := strconv.ParseInt(frac, 10, 64)
+	if err != nil || f < 0 {
+		return 0, &FieldError{Field: "claim_amount", Message: "金额格式不正确"}
+	}
+	return n*100 + f, nil
+}
+
+// halfWidth maps full-width ASCII (ＡＢＣ１２３，．) to half-width.
+func halfWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 0xFF01 && r <= 0xFF5E {
+			return r - 0xFEE0
+		}
+		if r == 0x3000 {
+			return ' '
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,365 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+const caseCols = `c.id, c.number, c.year, c.seq, c.committee_id, COALESCE(c.room_id, 0), c.org_path,
+	COALESCE(c.diverted_by_org_id, 0), c.diverted_by_path, c.status, c.prev_status, c.channel, c.category,
+	c.description, c.claim, c.claim_fen, c.received_at, c.accepted_at, c.decided_at, c.closed_at, c.reason_code,
+	COALESCE(c.policy_id, 0), COALESCE(c.merchant_id, 0), c.merchant_name, c.consumer_name,
+	COALESCE(c.external_id, ''), COALESCE(c.court_number, ''), COALESCE(c.platform_id, ''),
+	COALESCE(c.created_by, 0), c.version, c.created_at, c.updated_at`
+
+func scanCase(row interface{ Scan(...any) error }) (store.Case, error) {
+	var c store.Case
+	var status, prev, channel string
+	var acc, dec, closed sql.NullTime
+	err := row.Scan(&c.ID, &c.Number, &c.Year, &c.Seq, &c.CommitteeID, &c.RoomID, &c.OrgPath,
+		&c.DivertedByOrgID, &c.DivertedByPath, &status, &prev, &channel, &c.Category,
+		&c.Description, &c.Claim, &c.ClaimFen, &c.ReceivedAt, &acc, &dec, &closed, &c.ReasonCode,
+		&c.PolicyID, &c.MerchantID, &c.MerchantName, &c.ConsumerName,
+		&c.ExternalID, &c.CourtNumber, &c.PlatformID, &c.CreatedBy, &c.Version, &c.Created, &c.Updated)
+	c.Status, c.PrevStatus, c.Channel = domain.Status(status), domain.Status(prev), domain.Channel(channel)
+	c.AcceptedAt, c.DecidedAt, c.ClosedAt = timePtr(acc), timePtr(dec), timePtr(closed)
+	c.ReceivedAt, c.Created, c.Updated = c.ReceivedAt.UTC(), c.Created.UTC(), c.Updated.UTC()
+	return c, err
+}
+
+func (db *DB) caseIDByKey(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, client, key string) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM cases WHERE client_id = $1 AND idempotency_key = $2`, client, key).Scan(&id)
+	return id, err
+}
+
+func (db *DB) CreateCase(ctx context.Context, nc *store.NewCase) (store.Case, bool, error) {
+	keyed := nc.ClientID != "" && nc.IdempotencyKey != ""
+	if keyed {
+		// A retried request returns what the first one created.
+		if id, err := db.caseIDByKey(ctx, db.w, nc.ClientID, nc.IdempotencyKey); err == nil {
+			c, err := db.GetCase(ctx, id)
+			return c, false, err
+		} else if err != sql.ErrNoRows {
+			return store.Case{}, false, db.wrap("create case: idempotency lookup", err)
+		}
+	}
+	var id int64
+	err := db.tx(ctx, "create case", func(tx *sql.Tx) error {
+		now := time.Now().UTC()
+		recv := nc.ReceivedAt.UTC()
+		year := nc.ReceivedAt.In(shanghai).Year()
+		var seq int64
+		// The counter row is locked until commit, so numbers are gap-free:
+		// a rolled-back case rolls its number back too.
+		if err := tx.QueryRowContext(ctx, `INSERT INTO case_counters (committee_id, year, last) VALUES ($1, $2, 1)
+			ON CONFLICT (committee_id, year) DO UPDATE SET last = case_counters.last + 1 RETURNING last`,
+			nc.CommitteeID, year).Scan(&seq); err != nil {
+			return fmt.Errorf("allocate number: %w", err)
+		}
+		orgID := nc.CommitteeID
+		if nc.RoomID != 0 {
+			orgID = nc.RoomID
+		}
+		var orgPath, divPath string
+		if err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, orgID).Scan(&orgPath); err != nil {
+			return fmt.Errorf("org unit %d: %w", orgID, err)
+		}
+		if nc.DivertedByOrgID != 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, nc.DivertedByOrgID).Scan(&divPath); err != nil {
+				return fmt.Errorf("diverting unit %d: %w", nc.DivertedByOrgID, err)
+			}
+		}
+		var consumer, merchant string
+		for _, p := range nc.Parties {
+			if p.Kind == "consumer" && consumer == "" {
+				consumer = p.Name
+			}
+			if p.Kind == "merchant" && merchant == "" {
+				merchant = p.Name
+			}
+		}
+		number := domain.CaseNumber(year, nc.CommitteeAbbr, seq)
+		err := tx.QueryRowContext(ctx, `INSERT INTO cases (number, year, seq, committee_id, room_id, org_path,
+			diverted_by_org_id, diverted_by_path, status, channel, category, description, claim, claim_fen,
+			received_at, merchant_id, merchant_name, consumer_name, external_id, court_number, platform_id,
+			created_by, client_id, idempotency_key, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+			$22, $23, $24, 1, $25, $25) RETURNING id`,
+			number, year, seq, nc.CommitteeID, nullInt(nc.RoomID), orgPath, nullInt(nc.DivertedByOrgID), divPath,
+			string(domain.StatusReceived), string(nc.Channel), nc.Category, nc.Description, nc.Claim, nc.ClaimFen,
+			recv, nullInt(nc.MerchantID), merchant, consumer, nullStr(nc.ExternalID), nullStr(nc.CourtNumber),
+			nullStr(nc.PlatformID), nullInt(nc.CreatedBy), nullStr(nc.ClientID), nullStr(nc.IdempotencyKey), now).Scan(&id)
+		if err != nil {
+			return err
+		}
+		for _, p := range nc.Parties {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO parties (case_id, kind, name, phone_sealed, phone_hash,
+				phone_mask, id_sealed, id_hash, id_mask, merchant_id, credit_code, address)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+				id, p.Kind, p.Name, p.PhoneSealed, p.PhoneHash, p.PhoneMask, p.IDSealed, p.IDHash, p.IDMask,
+				nullInt(p.MerchantID), p.CreditCode, p.Address); err != nil {
+				return fmt.Errorf("insert party: %w", err)
+			}
+		}
+		ev := nc.Event
+		ev.CaseID, ev.Seq, ev.ToStatus = id, 1, domain.StatusReceived
+		return insertEvent(ctx, tx, &ev)
+	})
+	if err != nil && keyed && errors.Is(err, store.ErrConflict) {
+		// Lost a race with the same key: answer with the winner's case.
+		if id, kerr := db.caseIDByKey(ctx, db.w, nc.ClientID, nc.IdempotencyKey); kerr == nil {
+			c, gerr := db.GetCase(ctx, id)
+			return c, false, gerr
+		}
+	}
+	if err != nil {
+		return store.Case{}, false, err
+	}
+	c, err := db.GetCase(ctx, id)
+	return c, true, err
+}
+
+func insertEvent(ctx context.Context, tx *sql.Tx, ev *store.Event) error {
+	if ev.At.IsZero() {
+		ev.At = time.Now()
+	}
+	ev.At = ev.At.UTC()
+	if ev.Data == "" {
+		ev.Data = "{}"
+	}
+	err := tx.QueryRowContext(ctx, `INSERT INTO case_events (case_id, seq, type, from_status, to_status, actor_id,
+		actor_name, at, reason_code, note, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		ev.CaseID, ev.Seq, ev.Type, string(ev.FromStatus), string(ev.ToStatus), nullInt(ev.ActorID), ev.ActorName,
+		ev.At, ev.ReasonCode, ev.Note, ev.Data).Scan(&ev.ID)
+	if err != nil {
+		return fmt.Errorf("append event: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) GetCase(ctx context.Context, id int64) (store.Case, error) {
+	c, err := scanCase(db.r.QueryRowContext(ctx, `SELECT `+caseCols+` FROM cases c WHERE c.id = $1`, id))
+	if err != nil {
+		return c, db.wrap("get case", err)
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT id, case_id, kind, name, phone_sealed, phone_hash, phone_mask,
+		id_sealed, id_hash, id_mask, COALESCE(merchant_id, 0), credit_code, address FROM parties WHERE case_id = $1 ORDER BY id`, id)
+	if err != nil {
+		return c, db.wrap("get case parties", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p store.Party
+		if err := rows.Scan(&p.ID, &p.CaseID, &p.Kind, &p.Name, &p.PhoneSealed, &p.PhoneHash, &p.PhoneMask,
+			&p.IDSealed, &p.IDHash, &p.IDMask, &p.MerchantID, &p.CreditCode, &p.Address); err != nil {
+			return c, db.wrap("scan party", err)
+		}
+		c.Parties = append(c.Parties, p)
+	}
+	return c, db.wrap("get case parties", rows.Err())
+}
+
+func (db *DB) GetCaseByExternalID(ctx context.Context, externalID string) (store.Case, error) {
+	var id int64
+	if err := db.r.QueryRowContext(ctx, `SELECT id FROM cases WHERE external_id = $1`, externalID).Scan(&id); err != nil {
+		return store.Case{}, db.wrap("get case by external id", err)
+	}
+	return db.GetCase(ctx, id)
+}
+
+// prefixRange turns a path prefix "/1/2/" into the half-open range ["/1/2/", "/1/20")
+// so that both engines can use a plain b-tree index ('0' follows '/').
+func prefixRange(p string) (lo, hi string) {
+	return p, strings.TrimSuffix(p, "/") + "0"
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if !q.Scope.All {
+		if len(q.Scope.Prefixes) == 0 {
+			return store.CasePage{}, nil
+		}
+		var ors []string
+		for _, p := range q.Scope.Prefixes {
+			lo, hi := prefixRange(p)
+			l, h := arg(lo), arg(hi)
+			ors = append(ors, fmt.Sprintf("(c.org_path >= %s AND c.org_path < %s)", l, h),
+				fmt.Sprintf("(c.diverted_by_path >= %s AND c.diverted_by_path < %s)", l, h))
+		}
+		where = append(where, "("+strings.Join(ors, " OR ")+")")
+	}
+	if len(q.Statuses) > 0 {
+		var ph []string
+		for _, s := range q.Statuses {
+			ph = append(ph, arg(string(s)))
+		}
+		where = append(where, "c.status IN ("+strings.Join(ph, ", ")+")")
+	}
+	if q.RoomID != 0 {
+		where = append(where, "c.room_id = "+arg(q.RoomID))
+	}
+	if t := strings.TrimSpace(q.Text); t != "" {
+		p := arg("%" + likeEscape(t) + "%")
+		where = append(where, fmt.Sprintf(`(c.number LIKE %[1]s ESCAPE '\' OR c.consumer_name LIKE %[1]s ESCAPE '\'
+			OR c.merchant_name LIKE %[1]s ESCAPE '\' OR c.description LIKE %[1]s ESCAPE '\' OR c.external_id LIKE %[1]s ESCAPE '\')`, p))
+	}
+	if q.From != nil {
+		where = append(where, "c.received_at >= "+arg(q.From.UTC()))
+	}
+	if q.To != nil {
+		where = append(where, "c.received_at < "+arg(q.To.UTC()))
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var page store.CasePage
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases c`+cond, args...).Scan(&page.Total); err != nil {
+		return page, db.wrap("count cases", err)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	if limit > 500 {
+		limit = 500
+	}
+	lim, off := arg(limit), arg(max(q.Offset, 0))
+	rows, err := db.r.QueryContext(ctx, `SELECT `+caseCols+` FROM cases c`+cond+
+		` ORDER BY c.received_at DESC, c.id DESC LIMIT `+lim+` OFFSET `+off, args...)
+	if err != nil {
+		return page, db.wrap("list cases", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return page, db.wrap("scan case", err)
+		}
+		page.Cases = append(page.Cases, c)
+	}
+	return page, db.wrap("list cases", rows.Err())
+}
+
+func (db *DB) ApplyEvent(ctx context.Context, caseID, expectVersion int64, ch store.CaseChange, ev store.Event) (store.Case, error) {
+	err := db.tx(ctx, "apply case event", func(tx *sql.Tx) error {
+		var status string
+		var version int64
+		if err := tx.QueryRowContext(ctx, `SELECT status, version FROM cases WHERE id = $1`, caseID).Scan(&status, &version); err != nil {
+			return err
+		}
+		if version != expectVersion {
+			return store.ErrStale
+		}
+		var sets []string
+		var args []any
+		set := func(col string, v any) {
+			args = append(args, v)
+			sets = append(sets, fmt.Sprintf("%s = $%d", col, len(args)))
+		}
+		if ch.Status != "" {
+			set("status", string(ch.Status))
+		}
+		if ch.PrevStatus != nil {
+			set("prev_status", string(*ch.PrevStatus))
+		}
+		if ch.AcceptedAt != nil {
+			set("accepted_at", ch.AcceptedAt.UTC())
+		}
+		if ch.DecidedAt != nil {
+			set("decided_at", ch.DecidedAt.UTC())
+		}
+		if ch.ClosedAt != nil {
+			set("closed_at", ch.ClosedAt.UTC())
+		}
+		if ch.ReasonCode != nil {
+			set("reason_code", *ch.ReasonCode)
+		}
+		if ch.PolicyID != nil {
+			set("policy_id", nullInt(*ch.PolicyID))
+		}
+		if ch.RoomID != nil {
+			set("room_id", nullInt(*ch.RoomID))
+		}
+		if ch.OrgPath != nil {
+			set("org_path", *ch.OrgPath)
+		}
+		set("updated_at", time.Now().UTC())
+		args = append(args, caseID, expectVersion)
+		res, err := tx.ExecContext(ctx, `UPDATE cases SET `+strings.Join(sets, ", ")+`, version = version + 1
+			WHERE id = $`+fmt.Sprint(len(args)-1)+` AND version = $`+fmt.Sprint(len(args)), args...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return store.ErrStale
+		}
+		ev.CaseID, ev.FromStatus = caseID, domain.Status(status)
+		if ev.ToStatus == "" {
+			ev.ToStatus = ch.Status
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = $1`, caseID).Scan(&ev.Seq); err != nil {
+			return err
+		}
+		return insertEvent(ctx, tx, &ev)
+	})
+	if err != nil {
+		return store.Case{}, err
+	}
+	return db.GetCase(ctx, caseID)
+}
+
+func (db *DB) ListEvents(ctx context.Context, caseID int64) ([]store.Event, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, case_id, seq, type, from_status, to_status, COALESCE(actor_id, 0),
+		actor_name, at, reason_code, note, data FROM case_events WHERE case_id = $1 ORDER BY seq`, caseID)
+	if err != nil {
+		return nil, db.wrap("list events", err)
+	}
+	defer rows.Close()
+	var out []store.Event
+	for rows.Next() {
+		var e store.Event
+		var from, to string
+		if err := rows.Scan(&e.ID, &e.CaseID, &e.Seq, &e.Type, &from, &to, &e.ActorID, &e.ActorName, &e.At,
+			&e.ReasonCode, &e.Note, &e.Data); err != nil {
+			return nil, db.wrap("scan event", err)
+		}
+		e.FromStatus, e.ToStatus, e.At = domain.Status(from), domain.Status(to), e.At.UTC()
+		out = append(out, e)
+	}
+	return out, db.wrap("list events", rows.Err())
+}
+
+func (db *DB) CountCasesByStatus(ctx context.Context) (map[domain.Status]int64, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT status, COUNT(*) FROM cases GROUP BY status`)
+	if err != nil {
+		return nil, db.wrap("count cases by status", err)
+	}
+	defer rows.Close()
+	out := map[domain.Status]int64{}
+	for rows.Next() {
+		var s string
+		var n int64
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, db.wrap("scan status count", err)
+		}
+		out[domain.Status(s)] = n
+	}
+	return out, db.wrap("count cases by status", rows.Err())
+}

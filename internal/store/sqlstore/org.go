@@ -1,0 +1,162 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+const orgCols = `id, COALESCE(parent_id, 0), kind, code, name, abbr, path, created_at`
+
+func scanOrg(row interface{ Scan(...any) error }) (store.OrgUnit, error) {
+	var u store.OrgUnit
+	var kind string
+	err := row.Scan(&u.ID, &u.ParentID, &kind, &u.Code, &u.Name, &u.Abbr, &u.Path, &u.Created)
+	u.Kind = domain.OrgKind(kind)
+	u.Created = u.Created.UTC()
+	return u, err
+}
+
+func (db *DB) CreateOrgUnit(ctx context.Context, u *store.OrgUnit) error {
+	return db.tx(ctx, "create org unit", func(tx *sql.Tx) error {
+		parentPath := "/"
+		if u.ParentID != 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, u.ParentID).Scan(&parentPath); err != nil {
+				return fmt.Errorf("parent %d: %w", u.ParentID, err)
+			}
+		}
+		u.Created = time.Now().UTC()
+		err := tx.QueryRowContext(ctx, `INSERT INTO org_units (parent_id, kind, code, name, abbr, path, created_at)
+			VALUES ($1, $2, $3, $4, $5, '', $6) RETURNING id`,
+			nullInt(u.ParentID), string(u.Kind), u.Code, u.Name, u.Abbr, u.Created).Scan(&u.ID)
+		if err != nil {
+			return err
+		}
+		u.Path = fmt.Sprintf("%s%d/", parentPath, u.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE org_units SET path = $1 WHERE id = $2`, u.Path, u.ID)
+		return err
+	})
+}
+
+func (db *DB) GetOrgUnit(ctx context.Context, id int64) (store.OrgUnit, error) {
+	u, err := scanOrg(db.r.QueryRowContext(ctx, `SELECT `+orgCols+` FROM org_units WHERE id = $1`, id))
+	return u, db.wrap("get org unit", err)
+}
+
+func (db *DB) GetOrgUnitByCode(ctx context.Context, code string) (store.OrgUnit, error) {
+	u, err := scanOrg(db.r.QueryRowContext(ctx, `SELECT `+orgCols+` FROM org_units WHERE code = $1`, code))
+	return u, db.wrap("get org unit by code", err)
+}
+
+func (db *DB) ListOrgUnits(ctx context.Context) ([]store.OrgUnit, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+orgCols+` FROM org_units ORDER BY path`)
+	if err != nil {
+		return nil, db.wrap("list org units", err)
+	}
+	defer rows.Close()
+	var out []store.OrgUnit
+	for rows.Next() {
+		u, err := scanOrg(rows)
+		if err != nil {
+			return nil, db.wrap("scan org unit", err)
+		}
+		out = append(out, u)
+	}
+	return out, db.wrap("list org units", rows.Err())
+}
+
+func (db *DB) SetRoomStreets(ctx context.Context, roomID int64, streets []string) error {
+	return db.tx(ctx, "set room streets", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM room_streets WHERE room_id = $1`, roomID); err != nil {
+			return err
+		}
+		for _, s := range streets {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO room_streets (room_id, street) VALUES ($1, $2) ON CONFLICT DO NOTHING`, roomID, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (db *DB) ListRoomStreets(ctx context.Context, committeeID int64) ([]store.RoomStreet, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT rs.room_id, rs.street FROM room_streets rs
+		JOIN org_units o ON o.id = rs.room_id WHERE o.parent_id = $1 ORDER BY rs.room_id, rs.street`, committeeID)
+	if err != nil {
+		return nil, db.wrap("list room streets", err)
+	}
+	defer rows.Close()
+	var out []store.RoomStreet
+	for rows.Next() {
+		var rs store.RoomStreet
+		if err := rows.Scan(&rs.RoomID, &rs.Street); err != nil {
+			return nil, db.wrap("scan room street", err)
+		}
+		out = append(out, rs)
+	}
+	return out, db.wrap("list room streets", rows.Err())
+}
+
+func (db *DB) BindRoomMerchant(ctx context.Context, roomID, merchantID int64) error {
+	_, err := db.w.ExecContext(ctx, `INSERT INTO room_merchants (room_id, merchant_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, roomID, merchantID)
+	return db.wrap("bind room merchant", err)
+}
+
+const merchantCols = `id, name, COALESCE(credit_code, ''), address, odr`
+
+func (db *DB) ListRoomMerchants(ctx context.Context, roomID int64) ([]store.Merchant, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT m.id, m.name, COALESCE(m.credit_code, ''), m.address, m.odr FROM merchants m
+		JOIN room_merchants rm ON rm.merchant_id = m.id WHERE rm.room_id = $1 ORDER BY m.id`, roomID)
+	if err != nil {
+		return nil, db.wrap("list room merchants", err)
+	}
+	defer rows.Close()
+	var out []store.Merchant
+	for rows.Next() {
+		var m store.Merchant
+		if err := rows.Scan(&m.ID, &m.Name, &m.CreditCode, &m.Address, &m.ODR); err != nil {
+			return nil, db.wrap("scan merchant", err)
+		}
+		out = append(out, m)
+	}
+	return out, db.wrap("list room merchants", rows.Err())
+}
+
+func (db *DB) UpsertMerchant(ctx context.Context, m *store.Merchant) error {
+	return db.tx(ctx, "upsert merchant", func(tx *sql.Tx) error {
+		var err error
+		if m.CreditCode != "" {
+			err = tx.QueryRowContext(ctx, `SELECT id FROM merchants WHERE credit_code = $1`, m.CreditCode).Scan(&m.ID)
+		} else {
+			err = tx.QueryRowContext(ctx, `SELECT id FROM merchants WHERE name = $1 AND credit_code IS NULL ORDER BY id LIMIT 1`, m.Name).Scan(&m.ID)
+		}
+		switch {
+		case err == sql.ErrNoRows:
+			return tx.QueryRowContext(ctx, `INSERT INTO merchants (name, credit_code, address, odr, created_at)
+				VALUES ($1, $2, $3, $4, $5) RETURNING id`, m.Name, nullStr(m.CreditCode), m.Address, m.ODR, time.Now().UTC()).Scan(&m.ID)
+		case err != nil:
+			return err
+		}
+		// Known merchant: keep the better name/address we were given, never blank them.
+		_, err = tx.ExecContext(ctx, `UPDATE merchants SET
+			name = CASE WHEN $1 <> '' THEN $1 ELSE name END,
+			address = CASE WHEN $2 <> '' THEN $2 ELSE address END,
+			odr = (odr OR $3) WHERE id = $4`, m.Name, m.Address, m.ODR, m.ID)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT `+merchantCols+` FROM merchants WHERE id = $1`, m.ID).
+			Scan(&m.ID, &m.Name, &m.CreditCode, &m.Address, &m.ODR)
+	})
+}
+
+func (db *DB) GetMerchant(ctx context.Context, id int64) (store.Merchant, error) {
+	var m store.Merchant
+	err := db.r.QueryRowContext(ctx, `SELECT `+merchantCols+` FROM merchants WHERE id = $1`, id).
+		Scan(&m.ID, &m.Name, &m.CreditCode, &m.Address, &m.ODR)
+	return m, db.wrap("get merchant", err)
+}

@@ -1,0 +1,169 @@
+// Package sqlstore implements store.Store over database/sql. The SQL is
+// written once where SQLite and PostgreSQL agree (both accept $n
+// placeholders, RETURNING and ON CONFLICT); each dialect package supplies its
+// own schema migrations, connection set-up, error mapping and any statement
+// where the two differ (see Dialect).
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/pressly/goose/v3"
+
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Dialect is what differs between engines.
+type Dialect struct {
+	Name         string
+	GooseDialect goose.Dialect
+	Migrations   fs.FS // *.sql at its root
+	// IsUnique reports a unique-constraint violation.
+	IsUnique func(error) bool
+}
+
+// DB is a Store. Writes go to w; reads to r (SQLite: one writer, a read pool;
+// PostgreSQL: the same pool).
+type DB struct {
+	w, r *sql.DB
+	d    Dialect
+}
+
+// New wraps open handles. The caller has applied connection settings.
+func New(w, r *sql.DB, d Dialect) *DB { return &DB{w: w, r: r, d: d} }
+
+func (db *DB) Dialect() string { return db.d.Name }
+
+// Writer exposes the write handle for benchmarks that measure the raw engine ceiling.
+func (db *DB) Writer() *sql.DB { return db.w }
+
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.r.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping %s: %w", db.d.Name, err)
+	}
+	return nil
+}
+
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	return err
+}
+
+func (db *DB) provider() (*goose.Provider, error) {
+	p, err := goose.NewProvider(db.d.GooseDialect, db.w, db.d.Migrations)
+	if err != nil {
+		return nil, fmt.Errorf("migration provider: %w", err)
+	}
+	return p, nil
+}
+
+// Migrate applies every pending migration.
+func (db *DB) Migrate(ctx context.Context) error {
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", db.d.Name, err)
+	}
+	return nil
+}
+
+// MigrateTo applies migrations up to and including version (for upgrade tests).
+func (db *DB) MigrateTo(ctx context.Context, version int64) error {
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("migrate %s to %d: %w", db.d.Name, version, err)
+	}
+	return nil
+}
+
+// MigrationStatus returns the current and latest versions.
+func (db *DB) MigrationStatus(ctx context.Context) (current, latest int64, err error) {
+	p, err := db.provider()
+	if err != nil {
+		return 0, 0, err
+	}
+	current, err = p.GetDBVersion(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read migration version: %w", err)
+	}
+	srcs := p.ListSources()
+	if len(srcs) > 0 {
+		latest = srcs[len(srcs)-1].Version
+	}
+	return current, latest, nil
+}
+
+func (db *DB) MigrationsCurrent(ctx context.Context) (bool, error) {
+	cur, latest, err := db.MigrationStatus(ctx)
+	if err != nil {
+		return false, err
+	}
+	return cur == latest, nil
+}
+
+// tx runs fn in a write transaction.
+func (db *DB) tx(ctx context.Context, what string, fn func(*sql.Tx) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: begin: %w", what, err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return db.wrap(what, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return db.wrap(what+": commit", err)
+	}
+	return nil
+}
+
+// wrap maps engine errors to store errors and adds what was being done.
+func (db *DB) wrap(what string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrStale):
+		return fmt.Errorf("%s: %w", what, err)
+	case db.d.IsUnique(err):
+		return fmt.Errorf("%s: %w (%v)", what, store.ErrConflict, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// Nullable helpers: the schema uses NULL for "not set"; the Go types use zero values.
+
+func nullInt(v int64) sql.NullInt64 { return sql.NullInt64{Int64: v, Valid: v != 0} }
+
+func nullStr(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+func nullTime(t *time.Time) sql.NullTime {
+	if t == nil {
+		return sql.NullTime{}
+	}
+	return sql.NullTime{Time: t.UTC(), Valid: true}
+}
+
+func timePtr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	v := t.Time.UTC()
+	return &v
+}
+
+func utc(t time.Time) time.Time { return t.UTC() }

@@ -1,0 +1,313 @@
+// Package store declares the one storage interface every capability talks to.
+// store/sqlite and store/postgres implement it with hand-written SQL per
+// dialect; store/storetest is the conformance suite both must pass.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/domain"
+)
+
+var (
+	// ErrNotFound: no row matched.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: a unique key is taken (username, external id, credit code …).
+	ErrConflict = errors.New("conflict")
+	// ErrStale: the case changed since it was read (optimistic version check).
+	ErrStale = errors.New("stale version")
+)
+
+// Store is everything the platform keeps. Each method is one transaction.
+type Store interface {
+	Dialect() string // "sqlite" or "postgres"
+	Ping(ctx context.Context) error
+	Close() error
+	// MigrationsCurrent reports whether every embedded migration is applied.
+	MigrationsCurrent(ctx context.Context) (bool, error)
+
+	// Org tree.
+	CreateOrgUnit(ctx context.Context, u *OrgUnit) error // sets ID and Path
+	GetOrgUnit(ctx context.Context, id int64) (OrgUnit, error)
+	GetOrgUnitByCode(ctx context.Context, code string) (OrgUnit, error)
+	ListOrgUnits(ctx context.Context) ([]OrgUnit, error) // ordered by path
+	SetRoomStreets(ctx context.Context, roomID int64, streets []string) error
+	ListRoomStreets(ctx context.Context, committeeID int64) ([]RoomStreet, error)
+	BindRoomMerchant(ctx context.Context, roomID, merchantID int64) error
+	ListRoomMerchants(ctx context.Context, roomID int64) ([]Merchant, error)
+
+	// Merchants.
+	UpsertMerchant(ctx context.Context, m *Merchant) error // by credit code when present, else by exact name
+	GetMerchant(ctx context.Context, id int64) (Merchant, error)
+
+	// Users and access.
+	CreateUser(ctx context.Context, u *User) error
+	GetUser(ctx context.Context, id int64) (User, error)
+	GetUserByUsername(ctx context.Context, username string) (User, error)
+	ListUsers(ctx context.Context, q UserQuery) ([]User, error)
+	SetPassword(ctx context.Context, userID int64, hash string) error
+	// RecordLogin stores the outcome of a sign-in attempt: success clears the
+	// failure count; failure increments it and sets lockedUntil when given.
+	RecordLogin(ctx context.Context, userID int64, ok bool, at time.Time, lockedUntil *time.Time) error
+	AddBinding(ctx context.Context, b Binding) error
+	ListBindings(ctx context.Context, userID int64) ([]Binding, error) // with org path and name
+
+	// API tokens (hashed) for bearer auth and long-lived machine keys.
+	CreateToken(ctx context.Context, t *Token) error
+	GetTokenByHash(ctx context.Context, hash string) (Token, error)
+	ListTokens(ctx context.Context, kind string) ([]Token, error)
+	RevokeToken(ctx context.Context, id int64, at time.Time) error
+
+	// Web sessions (scs.Store shape).
+	SessionFind(ctx context.Context, token string) ([]byte, bool, error)
+	SessionCommit(ctx context.Context, token string, data []byte, expiry time.Time) error
+	SessionDelete(ctx context.Context, token string) error
+	SessionDeleteExpired(ctx context.Context, now time.Time) (int64, error)
+
+	// Cases.
+	// CreateCase allocates the next gap-free number of (committee, year), inserts
+	// the case, its parties and its first event in one transaction. With an
+	// idempotency key already used by the same client it returns the existing
+	// case and created=false.
+	CreateCase(ctx context.Context, c *NewCase) (Case, bool, error)
+	GetCase(ctx context.Context, id int64) (Case, error)
+	GetCaseByExternalID(ctx context.Context, externalID string) (Case, error)
+	ListCases(ctx context.Context, q CaseQuery) (CasePage, error)
+	// ApplyEvent updates the case row with the change and appends the event,
+	// in one transaction, if the case is still at expectVersion.
+	ApplyEvent(ctx context.Context, caseID int64, expectVersion int64, ch CaseChange, ev Event) (Case, error)
+	ListEvents(ctx context.Context, caseID int64) ([]Event, error)
+	CountCasesByStatus(ctx context.Context) (map[domain.Status]int64, error)
+
+	// Working-day calendar overrides and deadline policies.
+	ListCalendarOverrides(ctx context.Context) ([]CalendarOverride, error)
+	PutCalendarOverride(ctx context.Context, o CalendarOverride) error
+	DeleteCalendarOverride(ctx context.Context, date string) error
+	ListPolicies(ctx context.Context) ([]Policy, error)
+	PutPolicy(ctx context.Context, p *Policy) error // insert, or update by code
+}
+
+// OrgUnit is a node of the org tree.
+type OrgUnit struct {
+	ID       int64
+	ParentID int64 // 0 for the root
+	Kind     domain.OrgKind
+	Code     string // stable, unique, e.g. "pd-room-lujiazui"
+	Name     string
+	Abbr     string // committees: one or two characters used in case numbers (浦)
+	Path     string // materialised path of ids, "/1/2/5/"; a binding reaches every unit whose path starts with it
+	Created  time.Time
+}
+
+// RoomStreet maps a street or town to the office room that covers it.
+type RoomStreet struct {
+	RoomID int64
+	Street string
+}
+
+// Merchant is a respondent business.
+type Merchant struct {
+	ID         int64
+	Name       string
+	CreditCode string // 统一社会信用代码, "" when unknown
+	Address    string
+	ODR        bool // negotiates first on its own ODR platform
+}
+
+// User is a person or a machine client that signs in.
+type User struct {
+	ID           int64
+	Username     string
+	DisplayName  string
+	PasswordHash string
+	Active       bool
+	FailedLogins int
+	LockedUntil  *time.Time
+	LastLoginAt  *time.Time
+	Created      time.Time
+}
+
+type UserQuery struct {
+	Text  string
+	Limit int
+}
+
+// Binding grants a role over an org unit and everything below it.
+type Binding struct {
+	UserID  int64
+	Role    domain.Role
+	OrgID   int64
+	OrgPath string // filled by ListBindings
+	OrgName string // filled by ListBindings
+}
+
+// Token is a bearer credential; only its SHA-256 hash is stored.
+type Token struct {
+	ID        int64
+	Hash      string
+	Kind      string // "session" (from /auth/token) or "key" (long-lived machine key)
+	Name      string
+	UserID    int64 // the user it acts as (session) or 0 for machine keys
+	Role      domain.Role
+	OrgID     int64 // machine keys: the org unit they are scoped to
+	ExpiresAt *time.Time
+	RevokedAt *time.Time
+	Created   time.Time
+}
+
+// Party is a consumer or merchant in a case. Phone and ID number are stored
+// sealed (encrypted) with a keyed hash for lookups and a masked copy for display.
+type Party struct {
+	ID          int64
+	CaseID      int64
+	Kind        string // "consumer" or "merchant"
+	Name        string
+	PhoneSealed string
+	PhoneHash   string
+	PhoneMask   string
+	IDSealed    string
+	IDHash      string
+	IDMask      string
+	MerchantID  int64 // merchant parties
+	CreditCode  string
+	Address     string
+}
+
+// NewCase is what intake hands to CreateCase.
+type NewCase struct {
+	CommitteeID     int64
+	CommitteeAbbr   string
+	RoomID          int64
+	Channel         domain.Channel
+	Category        string
+	Description     string
+	Claim           string // 诉求
+	ClaimFen        int64
+	ReceivedAt      time.Time
+	ExternalID      string // 12315 complaint number
+	CourtNumber     string
+	PlatformID      string
+	DivertedByOrgID int64
+	MerchantID      int64
+	CreatedBy       int64
+	ClientID        string // who sent the idempotency key ("user:12", "token:3")
+	IdempotencyKey  string
+	Parties         []Party
+	Event           Event // the "received" event
+}
+
+// Case is the current projection of a case; events are the truth.
+type Case struct {
+	ID              int64
+	Number          string
+	Year            int
+	Seq             int64
+	CommitteeID     int64
+	RoomID          int64
+	OrgPath         string // path of the room, or of the committee while unrouted
+	DivertedByOrgID int64
+	DivertedByPath  string
+	Status          domain.Status
+	PrevStatus      domain.Status
+	Channel         domain.Channel
+	Category        string
+	Description     string
+	Claim           string
+	ClaimFen        int64
+	ReceivedAt      time.Time
+	AcceptedAt      *time.Time
+	DecidedAt       *time.Time
+	ClosedAt        *time.Time
+	ReasonCode      string
+	PolicyID        int64
+	MerchantID      int64
+	MerchantName    string
+	ConsumerName    string
+	ExternalID      string
+	CourtNumber     string
+	PlatformID      string
+	CreatedBy       int64
+	Version         int64
+	Created         time.Time
+	Updated         time.Time
+	Parties         []Party // filled by GetCase
+}
+
+// CaseChange is what an event does to the case row. Nil fields are left alone.
+type CaseChange struct {
+	Status     domain.Status
+	PrevStatus *domain.Status
+	AcceptedAt *time.Time
+	DecidedAt  *time.Time
+	ClosedAt   *time.Time
+	ReasonCode *string
+	PolicyID   *int64
+	RoomID     *int64
+	OrgPath    *string
+}
+
+// Event is one entry of a case's append-only log.
+type Event struct {
+	ID         int64
+	CaseID     int64
+	Seq        int64
+	Type       string // an domain.Action, or "received", "note" …
+	FromStatus domain.Status
+	ToStatus   domain.Status
+	ActorID    int64
+	ActorName  string
+	At         time.Time
+	ReasonCode string
+	Note       string
+	Data       string // JSON
+}
+
+// Scope limits case queries to what a user may see. A case matches when its
+// org path or the diverting unit's path starts with one of the prefixes.
+// All=true (nil prefixes) is only for internal jobs.
+type Scope struct {
+	All      bool
+	Prefixes []string
+}
+
+// CaseQuery filters a case list.
+type CaseQuery struct {
+	Scope    Scope
+	Statuses []domain.Status
+	RoomID   int64
+	Text     string // number, names, merchant, description
+	From, To *time.Time
+	Limit    int // default 50, max 500
+	Offset   int
+}
+
+// CasePage is one page of a case list.
+type CasePage struct {
+	Cases []Case
+	Total int64
+}
+
+// CalendarOverride wins over the State Council schedule for one date.
+type CalendarOverride struct {
+	Date      string // YYYY-MM-DD
+	Workday   bool
+	Name      string
+	UpdatedBy int64
+	Updated   time.Time
+}
+
+// Policy is one version of the deadline rules.
+type Policy struct {
+	ID                  int64
+	Code                string
+	Name                string
+	EffectiveFrom       string // YYYY-MM-DD
+	AcceptanceWD        int
+	MediationWD         int
+	TerminationNoticeWD int
+	ODRNegotiationWD    int
+	JudicialConfirmDays int
+	CommitteeTargetDays int
+}

@@ -1,0 +1,642 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
+)
+
+// TestConformance runs every Store method against every engine.
+func TestConformance(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			tests := map[string]func(*testing.T, *sqlstore.DB){
+				"OrgTree":          testOrgTree,
+				"Merchants":        testMerchants,
+				"UsersBindings":    testUsersBindings,
+				"Tokens":           testTokens,
+				"Sessions":         testSessions,
+				"CaseLifecycle":    testCaseLifecycle,
+				"CaseIdempotency":  testCaseIdempotency,
+				"CaseUniqueIDs":    testCaseUniqueIDs,
+				"CaseNumbers":      testCaseNumbersConcurrent,
+				"ListCasesScope":   testListCasesScope,
+				"CalendarPolicy":   testCalendarPolicy,
+				"EventsAppendOnly": testEventsAppendOnly,
+			}
+			for name, fn := range tests {
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					fn(t, e.Open(t, true))
+				})
+			}
+		})
+	}
+}
+
+// fixture builds city → district → committee → two rooms, plus a regulator office.
+type fixture struct {
+	city, district, committee, room1, room2, regulator, otherDistrict, otherCommittee store.OrgUnit
+}
+
+func mkOrg(t *testing.T, db store.Store, parent int64, kind domain.OrgKind, code, name, abbr string) store.OrgUnit {
+	t.Helper()
+	u := store.OrgUnit{ParentID: parent, Kind: kind, Code: code, Name: name, Abbr: abbr}
+	if err := db.CreateOrgUnit(context.Background(), &u); err != nil {
+		t.Fatalf("create %s: %v", code, err)
+	}
+	return u
+}
+
+func newFixture(t *testing.T, db store.Store) fixture {
+	var f fixture
+	f.city = mkOrg(t, db, 0, domain.OrgCity, "sh", "上海市", "")
+	f.district = mkOrg(t, db, f.city.ID, domain.OrgDistrict, "pd", "浦东新区", "")
+	f.committee = mkOrg(t, db, f.district.ID, domain.OrgCommittee, "pd-cmt", "浦东新区消费纠纷人民调解委员会", "浦")
+	f.room1 = mkOrg(t, db, f.committee.ID, domain.OrgOfficeRoom, "pd-r1", "陆家嘴工作室", "")
+	f.room2 = mkOrg(t, db, f.committee.ID, domain.OrgEnterpriseRoom, "pd-r2", "某商场工作室", "")
+	f.regulator = mkOrg(t, db, f.district.ID, domain.OrgRegulatorOffice, "pd-reg1", "陆家嘴市场监管所", "")
+	f.otherDistrict = mkOrg(t, db, f.city.ID, domain.OrgDistrict, "xh", "徐汇区", "")
+	f.otherCommittee = mkOrg(t, db, f.otherDistrict.ID, domain.OrgCommittee, "xh-cmt", "徐汇区消费纠纷人民调解委员会", "徐")
+	return f
+}
+
+var t0 = time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+
+func newCase(f fixture, room int64, ext string) *store.NewCase {
+	return &store.NewCase{
+		CommitteeID: f.committee.ID, CommitteeAbbr: "浦", RoomID: room, Channel: domain.ChannelWalkIn,
+		Category: "服务-健身", Description: "健身房闭店，预付卡余额无法退还", Claim: "退还余额", ClaimFen: 256000,
+		ReceivedAt: t0, ExternalID: ext,
+		Parties: []store.Party{
+			{Kind: "consumer", Name: "张小明", PhoneSealed: "sealed", PhoneHash: "h1", PhoneMask: "138****5678"},
+			{Kind: "merchant", Name: "某某健身有限公司", CreditCode: "91350100M000100Y43"},
+		},
+		Event: store.Event{Type: "received", ActorName: "调解员01"},
+	}
+}
+
+func testOrgTree(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	if f.room1.Path != fmt.Sprintf("/%d/%d/%d/%d/", f.city.ID, f.district.ID, f.committee.ID, f.room1.ID) {
+		t.Fatalf("room path = %q", f.room1.Path)
+	}
+	got, err := db.GetOrgUnitByCode(ctx, "pd-r1")
+	if err != nil || got.ID != f.room1.ID || got.Kind != domain.OrgOfficeRoom || got.ParentID != f.committee.ID {
+		t.Fatalf("by code: %+v %v", got, err)
+	}
+	if g, err := db.GetOrgUnit(ctx, f.committee.ID); err != nil || g.Abbr != "浦" || g.Path != f.committee.Path {
+		t.Fatalf("get: %+v %v", g, err)
+	}
+	if _, err := db.GetOrgUnit(ctx, 99999); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing unit: %v", err)
+	}
+	dup := store.OrgUnit{ParentID: f.committee.ID, Kind: domain.OrgOfficeRoom, Code: "pd-r1", Name: "x"}
+	if err := db.CreateOrgUnit(ctx, &dup); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("duplicate code: %v", err)
+	}
+	all, err := db.ListOrgUnits(ctx)
+	if err != nil || len(all) != 8 || all[0].ID != f.city.ID {
+		t.Fatalf("list: %d %v", len(all), err)
+	}
+	if err := db.SetRoomStreets(ctx, f.room1.ID, []string{"陆家嘴街道", "潍坊新村街道"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetRoomStreets(ctx, f.room2.ID, []string{"花木街道"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetRoomStreets(ctx, f.room1.ID, []string{"陆家嘴街道"}); err != nil { // replaces
+		t.Fatal(err)
+	}
+	rs, err := db.ListRoomStreets(ctx, f.committee.ID)
+	if err != nil || len(rs) != 2 || rs[0].Street != "陆家嘴街道" || rs[1].RoomID != f.room2.ID {
+		t.Fatalf("streets: %+v %v", rs, err)
+	}
+	m := store.Merchant{Name: "某商场", CreditCode: "91310115MA1K3YJ12X"}
+	if err := db.UpsertMerchant(ctx, &m); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.BindRoomMerchant(ctx, f.room2.ID, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.BindRoomMerchant(ctx, f.room2.ID, m.ID); err != nil { // idempotent
+		t.Fatal(err)
+	}
+	ms, err := db.ListRoomMerchants(ctx, f.room2.ID)
+	if err != nil || len(ms) != 1 || ms[0].ID != m.ID {
+		t.Fatalf("room merchants: %+v %v", ms, err)
+	}
+}
+
+func testMerchants(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	a := store.Merchant{Name: "上海某健身有限公司", CreditCode: "91350100M000100Y43", Address: "浦东新区陆家嘴街道1号"}
+	if err := db.UpsertMerchant(ctx, &a); err != nil || a.ID == 0 {
+		t.Fatalf("insert: %v", err)
+	}
+	b := store.Merchant{Name: "", CreditCode: "91350100M000100Y43", ODR: true}
+	if err := db.UpsertMerchant(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.ID != a.ID || b.Name != a.Name || b.Address != a.Address || !b.ODR {
+		t.Fatalf("upsert by credit code must keep name/address and set ODR: %+v", b)
+	}
+	c := store.Merchant{Name: "无照小店"}
+	d := store.Merchant{Name: "无照小店", Address: "周浦镇"}
+	if err := db.UpsertMerchant(ctx, &c); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.UpsertMerchant(ctx, &d); err != nil || d.ID != c.ID || d.Address != "周浦镇" {
+		t.Fatalf("upsert by name: %+v %v", d, err)
+	}
+	got, err := db.GetMerchant(ctx, a.ID)
+	if err != nil || got.CreditCode != a.CreditCode || !got.ODR {
+		t.Fatalf("get: %+v %v", got, err)
+	}
+	if _, err := db.GetMerchant(ctx, 424242); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing: %v", err)
+	}
+}
+
+func testUsersBindings(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	u := store.User{Username: "mediator01", DisplayName: "调解员01", PasswordHash: "x", Active: true}
+	if err := db.CreateUser(ctx, &u); err != nil || u.ID == 0 {
+		t.Fatal(err)
+	}
+	if err := db.CreateUser(ctx, &store.User{Username: "mediator01", DisplayName: "y", PasswordHash: "y"}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("duplicate username: %v", err)
+	}
+	got, err := db.GetUserByUsername(ctx, "mediator01")
+	if err != nil || got.ID != u.ID || !got.Active || got.FailedLogins != 0 || got.LockedUntil != nil {
+		t.Fatalf("by username: %+v %v", got, err)
+	}
+	if _, err := db.GetUserByUsername(ctx, "nobody"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing: %v", err)
+	}
+	lock := t0.Add(15 * time.Minute)
+	if err := db.RecordLogin(ctx, u.ID, false, t0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecordLogin(ctx, u.ID, false, t0, &lock); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = db.GetUser(ctx, u.ID)
+	if got.FailedLogins != 2 || got.LockedUntil == nil || !got.LockedUntil.Equal(lock) {
+		t.Fatalf("after failures: %+v", got)
+	}
+	if err := db.RecordLogin(ctx, u.ID, true, t0, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = db.GetUser(ctx, u.ID)
+	if got.FailedLogins != 0 || got.LockedUntil != nil || got.LastLoginAt == nil || !got.LastLoginAt.Equal(t0) {
+		t.Fatalf("after success: %+v", got)
+	}
+	if err := db.SetPassword(ctx, u.ID, "newhash"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = db.GetUser(ctx, u.ID); got.PasswordHash != "newhash" {
+		t.Fatal("password not set")
+	}
+	if err := db.SetPassword(ctx, 9999, "x"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("set password unknown user: %v", err)
+	}
+	for _, b := range []store.Binding{{UserID: u.ID, Role: domain.RoleMediator, OrgID: f.room1.ID}, {UserID: u.ID, Role: domain.RoleMediator, OrgID: f.room1.ID}, {UserID: u.ID, Role: domain.RoleRoomLead, OrgID: f.room2.ID}} {
+		if err := db.AddBinding(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bs, err := db.ListBindings(ctx, u.ID)
+	if err != nil || len(bs) != 2 || bs[0].Role != domain.RoleMediator || bs[0].OrgPath != f.room1.Path || bs[0].OrgName != "陆家嘴工作室" {
+		t.Fatalf("bindings: %+v %v", bs, err)
+	}
+	us, err := db.ListUsers(ctx, store.UserQuery{Text: "调解员"})
+	if err != nil || len(us) != 1 {
+		t.Fatalf("list users: %d %v", len(us), err)
+	}
+	if us, _ := db.ListUsers(ctx, store.UserQuery{Text: "100%"}); len(us) != 0 {
+		t.Fatal("LIKE wildcards must be escaped")
+	}
+}
+
+func testTokens(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	u := store.User{Username: "a", DisplayName: "a", PasswordHash: "x", Active: true}
+	db.CreateUser(ctx, &u)
+	exp := t0.Add(time.Hour)
+	tok := store.Token{Hash: "abc", Kind: "session", UserID: u.ID, ExpiresAt: &exp}
+	if err := db.CreateToken(ctx, &tok); err != nil || tok.ID == 0 {
+		t.Fatal(err)
+	}
+	key := store.Token{Hash: "def", Kind: "key", Name: "12315接口", Role: domain.RoleMachine, OrgID: f.regulator.ID}
+	if err := db.CreateToken(ctx, &key); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateToken(ctx, &store.Token{Hash: "abc", Kind: "key"}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("duplicate hash: %v", err)
+	}
+	got, err := db.GetTokenByHash(ctx, "def")
+	if err != nil || got.OrgID != f.regulator.ID || got.Role != domain.RoleMachine || got.ExpiresAt != nil || got.UserID != 0 {
+		t.Fatalf("get key: %+v %v", got, err)
+	}
+	keys, err := db.ListTokens(ctx, "key")
+	if err != nil || len(keys) != 1 || keys[0].Name != "12315接口" {
+		t.Fatalf("list keys: %+v %v", keys, err)
+	}
+	if err := db.RevokeToken(ctx, key.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RevokeToken(ctx, key.ID, t0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("revoke twice: %v", err)
+	}
+	if got, _ := db.GetTokenByHash(ctx, "def"); got.RevokedAt == nil {
+		t.Fatal("revocation not stored")
+	}
+	if _, err := db.GetTokenByHash(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown token: %v", err)
+	}
+}
+
+func testSessions(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	now := time.Now()
+	if err := db.SessionCommit(ctx, "s1", []byte("one"), now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SessionCommit(ctx, "s1", []byte("two"), now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SessionCommit(ctx, "old", []byte("x"), now.Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if b, ok, err := db.SessionFind(ctx, "s1"); err != nil || !ok || string(b) != "two" {
+		t.Fatalf("find: %q %v %v", b, ok, err)
+	}
+	if _, ok, _ := db.SessionFind(ctx, "old"); ok {
+		t.Fatal("expired session found")
+	}
+	if n, err := db.SessionDeleteExpired(ctx, now); err != nil || n != 1 {
+		t.Fatalf("delete expired: %d %v", n, err)
+	}
+	if err := db.SessionDelete(ctx, "s1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := db.SessionFind(ctx, "s1"); ok {
+		t.Fatal("deleted session found")
+	}
+}
+
+func testCaseLifecycle(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	nc := newCase(f, 0, "12315-2026-0001")
+	nc.DivertedByOrgID = f.regulator.ID
+	c, created, err := db.CreateCase(ctx, nc)
+	if err != nil || !created {
+		t.Fatalf("create: %v", err)
+	}
+	if c.Number != "（2026）浦消调字第00001号" || c.Status != domain.StatusReceived || c.Version != 1 ||
+		c.OrgPath != f.committee.Path || c.DivertedByPath != f.regulator.Path || !c.ReceivedAt.Equal(t0) ||
+		c.ClaimFen != 256000 || c.ConsumerName != "张小明" || c.MerchantName != "某某健身有限公司" || len(c.Parties) != 2 {
+		t.Fatalf("created case: %+v", c)
+	}
+	if c.Parties[0].PhoneMask != "138****5678" || c.Parties[1].CreditCode != "91350100M000100Y43" {
+		t.Fatalf("parties: %+v", c.Parties)
+	}
+	got, err := db.GetCaseByExternalID(ctx, "12315-2026-0001")
+	if err != nil || got.ID != c.ID {
+		t.Fatalf("by external id: %v", err)
+	}
+	acc := t0.Add(24 * time.Hour)
+	reason, policy, room := "", int64(2), f.room1.ID
+	c2, err := db.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: domain.StatusAccepted, AcceptedAt: &acc,
+		DecidedAt: &acc, ReasonCode: &reason, PolicyID: &policy, RoomID: &room, OrgPath: &f.room1.Path},
+		store.Event{Type: string(domain.ActionAccept), ActorID: 0, ActorName: "调解员01", At: acc, Note: "材料齐全"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c2.Status != domain.StatusAccepted || c2.Version != 2 || c2.AcceptedAt == nil || !c2.AcceptedAt.Equal(acc) ||
+		c2.PolicyID != 2 || c2.RoomID != f.room1.ID || c2.OrgPath != f.room1.Path {
+		t.Fatalf("after accept: %+v", c2)
+	}
+	// A writer holding the old version loses.
+	if _, err := db.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: domain.StatusRejected}, store.Event{Type: "reject"}); !errors.Is(err, store.ErrStale) {
+		t.Fatalf("stale write: %v", err)
+	}
+	if _, err := db.ApplyEvent(ctx, 777777, 1, store.CaseChange{Status: domain.StatusRejected}, store.Event{Type: "reject"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown case: %v", err)
+	}
+	evs, err := db.ListEvents(ctx, c.ID)
+	if err != nil || len(evs) != 2 {
+		t.Fatalf("events: %+v %v", evs, err)
+	}
+	if evs[0].Seq != 1 || evs[0].ToStatus != domain.StatusReceived || evs[1].Seq != 2 ||
+		evs[1].FromStatus != domain.StatusReceived || evs[1].ToStatus != domain.StatusAccepted || evs[1].Note != "材料齐全" || !evs[1].At.Equal(acc) {
+		t.Fatalf("event log: %+v", evs)
+	}
+	counts, err := db.CountCasesByStatus(ctx)
+	if err != nil || counts[domain.StatusAccepted] != 1 || counts[domain.StatusReceived] != 0 {
+		t.Fatalf("counts: %v %v", counts, err)
+	}
+}
+
+func testCaseIdempotency(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	var wg sync.WaitGroup
+	ids := make([]int64, 8)
+	createdN := make([]bool, 8)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			nc := newCase(f, 0, "")
+			nc.ClientID, nc.IdempotencyKey = "token:1", "key-123"
+			c, created, err := db.CreateCase(ctx, nc)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids[i], createdN[i] = c.ID, created
+		}()
+	}
+	wg.Wait()
+	n := 0
+	for i := range ids {
+		if ids[i] != ids[0] {
+			t.Fatalf("same key gave different cases: %v", ids)
+		}
+		if createdN[i] {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("created %d times", n)
+	}
+	// Another client may use the same key.
+	nc := newCase(f, 0, "")
+	nc.ClientID, nc.IdempotencyKey = "token:2", "key-123"
+	c, created, err := db.CreateCase(ctx, nc)
+	if err != nil || !created || c.ID == ids[0] || c.Seq != 2 {
+		t.Fatalf("other client: %+v %v %v", c, created, err)
+	}
+}
+
+func testCaseUniqueIDs(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	if _, _, err := db.CreateCase(ctx, newCase(f, 0, "C1")); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.CreateCase(ctx, newCase(f, 0, "C1")); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("duplicate 12315 number: %v", err)
+	}
+	// The refused case must not have used up a number.
+	c, _, err := db.CreateCase(ctx, newCase(f, 0, "C2"))
+	if err != nil || c.Seq != 2 {
+		t.Fatalf("gap after refused insert: %+v %v", c, err)
+	}
+	nc := newCase(f, 0, "")
+	nc.CourtNumber = "（2026）沪0115民诉前调1号"
+	db.CreateCase(ctx, nc)
+	nc2 := newCase(f, 0, "")
+	nc2.CourtNumber = nc.CourtNumber
+	if _, _, err := db.CreateCase(ctx, nc2); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("duplicate court number: %v", err)
+	}
+	// Unknown org unit: nothing is written.
+	bad := newCase(f, 98765, "")
+	if _, _, err := db.CreateCase(ctx, bad); err == nil {
+		t.Fatal("unknown room accepted")
+	}
+	if p, _ := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{All: true}}); p.Total != 3 {
+		t.Fatalf("total %d, want 3", p.Total)
+	}
+}
+
+func testCaseNumbersConcurrent(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	const workers, each = 10, 10
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				c, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, ""))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				seen[c.Number] = true
+				mu.Unlock()
+			}
+		}()
+	}
+	// The other committee and the next year count on their own.
+	other := newCase(f, 0, "")
+	other.CommitteeID, other.CommitteeAbbr = f.otherCommittee.ID, "徐"
+	oc, _, err := db.CreateCase(ctx, other)
+	if err != nil || oc.Number != "（2026）徐消调字第00001号" {
+		t.Fatalf("other committee: %q %v", oc.Number, err)
+	}
+	next := newCase(f, 0, "")
+	next.ReceivedAt = time.Date(2026, 12, 31, 17, 0, 0, 0, time.UTC) // 2027-01-01 01:00 in Shanghai
+	nc, _, err := db.CreateCase(ctx, next)
+	if err != nil || nc.Number != "（2027）浦消调字第00001号" {
+		t.Fatalf("year by Shanghai date: %q %v", nc.Number, err)
+	}
+	wg.Wait()
+	if len(seen) != workers*each {
+		t.Fatalf("%d distinct numbers, want %d", len(seen), workers*each)
+	}
+	for i := 1; i <= workers*each; i++ {
+		if n := domain.CaseNumber(2026, "浦", int64(i)); !seen[n] {
+			t.Fatalf("gap: %s missing", n)
+		}
+	}
+}
+
+func testListCasesScope(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	for i := 0; i < 5; i++ {
+		nc := newCase(f, f.room1.ID, "")
+		nc.ReceivedAt = t0.Add(time.Duration(i) * 24 * time.Hour)
+		if i == 4 {
+			nc.Description = "手机屏幕碎裂 100%_退货"
+			nc.DivertedByOrgID = f.regulator.ID
+		}
+		db.CreateCase(ctx, nc)
+	}
+	c, _, _ := db.CreateCase(ctx, newCase(f, f.room2.ID, ""))
+	other := newCase(f, 0, "")
+	other.CommitteeID, other.CommitteeAbbr = f.otherCommittee.ID, "徐"
+	db.CreateCase(ctx, other)
+
+	count := func(q store.CaseQuery) int64 {
+		t.Helper()
+		p, err := db.ListCases(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(len(p.Cases)) > p.Total {
+			t.Fatalf("page larger than total")
+		}
+		return p.Total
+	}
+	scope := func(us ...store.OrgUnit) store.Scope {
+		var s store.Scope
+		for _, u := range us {
+			s.Prefixes = append(s.Prefixes, u.Path)
+		}
+		return s
+	}
+	cases := []struct {
+		name string
+		q    store.CaseQuery
+		want int64
+	}{
+		{"committee sees its rooms", store.CaseQuery{Scope: scope(f.committee)}, 6},
+		{"district sees its committee", store.CaseQuery{Scope: scope(f.district)}, 6},
+		{"city sees all", store.CaseQuery{Scope: scope(f.city)}, 7},
+		{"room sees its own", store.CaseQuery{Scope: scope(f.room1)}, 5},
+		{"regulator sees what it diverted", store.CaseQuery{Scope: scope(f.regulator)}, 1},
+		{"other district", store.CaseQuery{Scope: scope(f.otherDistrict)}, 1},
+		{"no bindings sees nothing", store.CaseQuery{}, 0},
+		{"two bindings", store.CaseQuery{Scope: scope(f.room2, f.otherCommittee)}, 2},
+		{"room filter", store.CaseQuery{Scope: scope(f.city), RoomID: f.room2.ID}, 1},
+		{"status filter", store.CaseQuery{Scope: scope(f.city), Statuses: []domain.Status{domain.StatusReceived, domain.StatusAccepted}}, 7},
+		{"status filter none", store.CaseQuery{Scope: scope(f.city), Statuses: []domain.Status{domain.StatusArchived}}, 0},
+		{"text in description", store.CaseQuery{Scope: scope(f.city), Text: "屏幕"}, 1},
+		{"text is literal", store.CaseQuery{Scope: scope(f.city), Text: "100%_"}, 1},
+		{"text wildcard not special", store.CaseQuery{Scope: scope(f.city), Text: "%"}, 1},
+		{"text by number", store.CaseQuery{Scope: scope(f.city), Text: c.Number}, 1},
+		{"text by consumer", store.CaseQuery{Scope: scope(f.city), Text: "张小明"}, 7},
+		{"date range", store.CaseQuery{Scope: scope(f.room1), From: ptr(t0.Add(24 * time.Hour)), To: ptr(t0.Add(3 * 24 * time.Hour))}, 2},
+	}
+	for _, tc := range cases {
+		if got := count(tc.q); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
+	}
+	p, err := db.ListCases(ctx, store.CaseQuery{Scope: scope(f.room1), Limit: 2, Offset: 2})
+	if err != nil || len(p.Cases) != 2 || p.Total != 5 || !p.Cases[0].ReceivedAt.Equal(t0.Add(2*24*time.Hour)) {
+		t.Fatalf("paging newest first: %+v %v", p, err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func testCalendarPolicy(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	if err := db.PutCalendarOverride(ctx, store.CalendarOverride{Date: "2028-10-01", Workday: false, Name: "国庆节"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutCalendarOverride(ctx, store.CalendarOverride{Date: "2028-09-30", Workday: true, Name: "调休上班"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutCalendarOverride(ctx, store.CalendarOverride{Date: "2028-10-01", Workday: false, Name: "国庆节（修订）"}); err != nil {
+		t.Fatal(err)
+	}
+	os, err := db.ListCalendarOverrides(ctx)
+	if err != nil || len(os) != 2 || os[0].Date != "2028-09-30" || !os[0].Workday || os[1].Name != "国庆节（修订）" {
+		t.Fatalf("overrides: %+v %v", os, err)
+	}
+	if err := db.DeleteCalendarOverride(ctx, "2028-09-30"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeleteCalendarOverride(ctx, "2028-09-30"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("delete missing: %v", err)
+	}
+	p := store.Policy{Code: "2019", Name: "暂行办法", EffectiveFrom: "2019-12-01", AcceptanceWD: 7, MediationWD: 45, TerminationNoticeWD: 7, ODRNegotiationWD: 10, JudicialConfirmDays: 30, CommitteeTargetDays: 30}
+	if err := db.PutPolicy(ctx, &p); err != nil || p.ID == 0 {
+		t.Fatal(err)
+	}
+	q := p
+	q.Code, q.EffectiveFrom, q.ID = "samr121", "2026-04-15", 0
+	if err := db.PutPolicy(ctx, &q); err != nil {
+		t.Fatal(err)
+	}
+	p.MediationWD = 60
+	id := p.ID
+	if err := db.PutPolicy(ctx, &p); err != nil || p.ID != id {
+		t.Fatalf("update by code: %v", err)
+	}
+	ps, err := db.ListPolicies(ctx)
+	if err != nil || len(ps) != 2 || ps[0].MediationWD != 60 || ps[1].Code != "samr121" {
+		t.Fatalf("policies: %+v %v", ps, err)
+	}
+	dup := q
+	dup.Code = "other"
+	if err := db.PutPolicy(ctx, &dup); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("two policies on one date: %v", err)
+	}
+}
+
+func testEventsAppendOnly(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	c, _, err := db.CreateCase(ctx, newCase(f, 0, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Writer().ExecContext(ctx, `UPDATE case_events SET note = 'x' WHERE case_id = $1`, c.ID); err == nil {
+		t.Fatal("event log accepted an UPDATE")
+	}
+	if _, err := db.Writer().ExecContext(ctx, `DELETE FROM case_events WHERE case_id = $1`, c.ID); err == nil {
+		t.Fatal("event log accepted a DELETE")
+	}
+}
+
+func TestMigrationUpgrade(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db := e.Open(t, false)
+			if err := db.MigrateTo(ctx, 1); err != nil {
+				t.Fatal(err)
+			}
+			if ok, _ := db.MigrationsCurrent(ctx); ok {
+				t.Fatal("version 1 reported current")
+			}
+			// Data written by the first schema survives the upgrade.
+			f := newFixture(t, db)
+			c, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, "OLD-1"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if ok, err := db.MigrationsCurrent(ctx); !ok || err != nil {
+				t.Fatalf("not current after upgrade: %v", err)
+			}
+			got, err := db.GetCase(ctx, c.ID)
+			if err != nil || got.Number != c.Number || got.ExternalID != "OLD-1" {
+				t.Fatalf("case lost in upgrade: %+v %v", got, err)
+			}
+			if err := db.PutPolicy(ctx, &store.Policy{Code: "x", Name: "x", EffectiveFrom: "2020-01-01", AcceptanceWD: 7, MediationWD: 45, TerminationNoticeWD: 7, ODRNegotiationWD: 10, JudicialConfirmDays: 30, CommitteeTargetDays: 30}); err != nil {
+				t.Fatalf("new tables unusable: %v", err)
+			}
+			if err := db.Migrate(ctx); err != nil { // idempotent
+				t.Fatal(err)
+			}
+		})
+	}
+}
