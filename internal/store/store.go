@@ -79,6 +79,8 @@ type Store interface {
 	// in one transaction, if the case is still at expectVersion.
 	ApplyEvent(ctx context.Context, caseID int64, expectVersion int64, ch CaseChange, ev Event) (Case, error)
 	ListEvents(ctx context.Context, caseID int64) ([]Event, error)
+	// BulkCreateCases writes many cases, each with its later history, in one transaction.
+	BulkCreateCases(ctx context.Context, cases []BulkCase) error
 	CountCasesByStatus(ctx context.Context) (map[domain.Status]int64, error)
 
 	// Working-day calendar overrides and deadline policies.
@@ -196,6 +198,18 @@ type NewCase struct {
 	IdempotencyKey  string
 	Parties         []Party
 	Event           Event // the "received" event
+}
+
+// BulkCase is a new case and the changes that followed, applied in order.
+type BulkCase struct {
+	New     NewCase
+	History []Step
+}
+
+// Step is one change of a case with its event.
+type Step struct {
+	Change CaseChange
+	Event  Event
 }
 
 // Case is the current projection of a case; events are the truth.

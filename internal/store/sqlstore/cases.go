@@ -55,65 +55,9 @@ func (db *DB) CreateCase(ctx context.Context, nc *store.NewCase) (store.Case, bo
 	}
 	var id int64
 	err := db.tx(ctx, "create case", func(tx *sql.Tx) error {
-		now := time.Now().UTC()
-		recv := nc.ReceivedAt.UTC()
-		year := nc.ReceivedAt.In(shanghai).Year()
-		var seq int64
-		// The counter row is locked until commit, so numbers are gap-free:
-		// a rolled-back case rolls its number back too.
-		if err := tx.QueryRowContext(ctx, `INSERT INTO case_counters (committee_id, year, last) VALUES ($1, $2, 1)
-			ON CONFLICT (committee_id, year) DO UPDATE SET last = case_counters.last + 1 RETURNING last`,
-			nc.CommitteeID, year).Scan(&seq); err != nil {
-			return fmt.Errorf("allocate number: %w", err)
-		}
-		orgID := nc.CommitteeID
-		if nc.RoomID != 0 {
-			orgID = nc.RoomID
-		}
-		var orgPath, divPath string
-		if err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, orgID).Scan(&orgPath); err != nil {
-			return fmt.Errorf("org unit %d: %w", orgID, err)
-		}
-		if nc.DivertedByOrgID != 0 {
-			if err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, nc.DivertedByOrgID).Scan(&divPath); err != nil {
-				return fmt.Errorf("diverting unit %d: %w", nc.DivertedByOrgID, err)
-			}
-		}
-		var consumer, merchant string
-		for _, p := range nc.Parties {
-			if p.Kind == "consumer" && consumer == "" {
-				consumer = p.Name
-			}
-			if p.Kind == "merchant" && merchant == "" {
-				merchant = p.Name
-			}
-		}
-		number := domain.CaseNumber(year, nc.CommitteeAbbr, seq)
-		err := tx.QueryRowContext(ctx, `INSERT INTO cases (number, year, seq, committee_id, room_id, org_path,
-			diverted_by_org_id, diverted_by_path, status, channel, category, description, claim, claim_fen,
-			received_at, merchant_id, merchant_name, consumer_name, external_id, court_number, platform_id,
-			created_by, client_id, idempotency_key, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-			$22, $23, $24, 1, $25, $25) RETURNING id`,
-			number, year, seq, nc.CommitteeID, nullInt(nc.RoomID), orgPath, nullInt(nc.DivertedByOrgID), divPath,
-			string(domain.StatusReceived), string(nc.Channel), nc.Category, nc.Description, nc.Claim, nc.ClaimFen,
-			recv, nullInt(nc.MerchantID), merchant, consumer, nullStr(nc.ExternalID), nullStr(nc.CourtNumber),
-			nullStr(nc.PlatformID), nullInt(nc.CreatedBy), nullStr(nc.ClientID), nullStr(nc.IdempotencyKey), now).Scan(&id)
-		if err != nil {
-			return err
-		}
-		for _, p := range nc.Parties {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO parties (case_id, kind, name, phone_sealed, phone_hash,
-				phone_mask, id_sealed, id_hash, id_mask, merchant_id, credit_code, address)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-				id, p.Kind, p.Name, p.PhoneSealed, p.PhoneHash, p.PhoneMask, p.IDSealed, p.IDHash, p.IDMask,
-				nullInt(p.MerchantID), p.CreditCode, p.Address); err != nil {
-				return fmt.Errorf("insert party: %w", err)
-			}
-		}
-		ev := nc.Event
-		ev.CaseID, ev.Seq, ev.ToStatus = id, 1, domain.StatusReceived
-		return insertEvent(ctx, tx, &ev)
+		var err error
+		id, err = insertCase(ctx, tx, nc, map[int64]string{})
+		return err
 	})
 	if err != nil && keyed && errors.Is(err, store.ErrConflict) {
 		// Lost a race with the same key: answer with the winner's case.
@@ -127,6 +71,86 @@ func (db *DB) CreateCase(ctx context.Context, nc *store.NewCase) (store.Case, bo
 	}
 	c, err := db.GetCase(ctx, id)
 	return c, true, err
+}
+
+// insertCase writes a new case, its parties and its first event; paths caches
+// org unit paths across a batch.
+func insertCase(ctx context.Context, tx *sql.Tx, nc *store.NewCase, paths map[int64]string) (int64, error) {
+	path := func(id int64) (string, error) {
+		if p, ok := paths[id]; ok {
+			return p, nil
+		}
+		var p string
+		if err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, id).Scan(&p); err != nil {
+			return "", fmt.Errorf("org unit %d: %w", id, err)
+		}
+		paths[id] = p
+		return p, nil
+	}
+	var id int64
+	now := time.Now().UTC()
+	recv := nc.ReceivedAt.UTC()
+	year := nc.ReceivedAt.In(shanghai).Year()
+	var seq int64
+	// The counter row is locked until commit, so numbers are gap-free:
+	// a rolled-back case rolls its number back too.
+	if err := tx.QueryRowContext(ctx, `INSERT INTO case_counters (committee_id, year, last) VALUES ($1, $2, 1)
+		ON CONFLICT (committee_id, year) DO UPDATE SET last = case_counters.last + 1 RETURNING last`,
+		nc.CommitteeID, year).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("allocate number: %w", err)
+	}
+	orgID := nc.CommitteeID
+	if nc.RoomID != 0 {
+		orgID = nc.RoomID
+	}
+	orgPath, err := path(orgID)
+	if err != nil {
+		return 0, err
+	}
+	var divPath string
+	if nc.DivertedByOrgID != 0 {
+		if divPath, err = path(nc.DivertedByOrgID); err != nil {
+			return 0, err
+		}
+	}
+	var consumer, merchant string
+	for _, p := range nc.Parties {
+		if p.Kind == "consumer" && consumer == "" {
+			consumer = p.Name
+		}
+		if p.Kind == "merchant" && merchant == "" {
+			merchant = p.Name
+		}
+	}
+	number := domain.CaseNumber(year, nc.CommitteeAbbr, seq)
+	err = tx.QueryRowContext(ctx, `INSERT INTO cases (number, year, seq, committee_id, room_id, org_path,
+		diverted_by_org_id, diverted_by_path, status, channel, category, description, claim, claim_fen,
+		received_at, merchant_id, merchant_name, consumer_name, external_id, court_number, platform_id,
+		created_by, client_id, idempotency_key, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+		$22, $23, $24, 1, $25, $25) RETURNING id`,
+		number, year, seq, nc.CommitteeID, nullInt(nc.RoomID), orgPath, nullInt(nc.DivertedByOrgID), divPath,
+		string(domain.StatusReceived), string(nc.Channel), nc.Category, nc.Description, nc.Claim, nc.ClaimFen,
+		recv, nullInt(nc.MerchantID), merchant, consumer, nullStr(nc.ExternalID), nullStr(nc.CourtNumber),
+		nullStr(nc.PlatformID), nullInt(nc.CreatedBy), nullStr(nc.ClientID), nullStr(nc.IdempotencyKey), now).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range nc.Parties {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO parties (case_id, kind, name, phone_sealed, phone_hash,
+			phone_mask, id_sealed, id_hash, id_mask, merchant_id, credit_code, address)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			id, p.Kind, p.Name, p.PhoneSealed, p.PhoneHash, p.PhoneMask, p.IDSealed, p.IDHash, p.IDMask,
+			nullInt(p.MerchantID), p.CreditCode, p.Address); err != nil {
+			return 0, fmt.Errorf("insert party: %w", err)
+		}
+	}
+	ev := nc.Event
+	if ev.Type == "" {
+		ev.Type = "received"
+	}
+	ev.CaseID, ev.Seq, ev.ToStatus = id, 1, domain.StatusReceived
+	return id, insertEvent(ctx, tx, &ev)
 }
 
 func insertEvent(ctx context.Context, tx *sql.Tx, ev *store.Event) error {
@@ -259,70 +283,93 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 
 func (db *DB) ApplyEvent(ctx context.Context, caseID, expectVersion int64, ch store.CaseChange, ev store.Event) (store.Case, error) {
 	err := db.tx(ctx, "apply case event", func(tx *sql.Tx) error {
-		var status string
-		var version int64
-		if err := tx.QueryRowContext(ctx, `SELECT status, version FROM cases WHERE id = $1`, caseID).Scan(&status, &version); err != nil {
-			return err
-		}
-		if version != expectVersion {
-			return store.ErrStale
-		}
-		var sets []string
-		var args []any
-		set := func(col string, v any) {
-			args = append(args, v)
-			sets = append(sets, fmt.Sprintf("%s = $%d", col, len(args)))
-		}
-		if ch.Status != "" {
-			set("status", string(ch.Status))
-		}
-		if ch.PrevStatus != nil {
-			set("prev_status", string(*ch.PrevStatus))
-		}
-		if ch.AcceptedAt != nil {
-			set("accepted_at", ch.AcceptedAt.UTC())
-		}
-		if ch.DecidedAt != nil {
-			set("decided_at", ch.DecidedAt.UTC())
-		}
-		if ch.ClosedAt != nil {
-			set("closed_at", ch.ClosedAt.UTC())
-		}
-		if ch.ReasonCode != nil {
-			set("reason_code", *ch.ReasonCode)
-		}
-		if ch.PolicyID != nil {
-			set("policy_id", nullInt(*ch.PolicyID))
-		}
-		if ch.RoomID != nil {
-			set("room_id", nullInt(*ch.RoomID))
-		}
-		if ch.OrgPath != nil {
-			set("org_path", *ch.OrgPath)
-		}
-		set("updated_at", time.Now().UTC())
-		args = append(args, caseID, expectVersion)
-		res, err := tx.ExecContext(ctx, `UPDATE cases SET `+strings.Join(sets, ", ")+`, version = version + 1
-			WHERE id = $`+fmt.Sprint(len(args)-1)+` AND version = $`+fmt.Sprint(len(args)), args...)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return store.ErrStale
-		}
-		ev.CaseID, ev.FromStatus = caseID, domain.Status(status)
-		if ev.ToStatus == "" {
-			ev.ToStatus = ch.Status
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = $1`, caseID).Scan(&ev.Seq); err != nil {
-			return err
-		}
-		return insertEvent(ctx, tx, &ev)
+		return applyChange(ctx, tx, caseID, expectVersion, ch, &ev)
 	})
 	if err != nil {
 		return store.Case{}, err
 	}
 	return db.GetCase(ctx, caseID)
+}
+
+// applyChange updates the case row if it is still at expectVersion and appends ev.
+func applyChange(ctx context.Context, tx *sql.Tx, caseID, expectVersion int64, ch store.CaseChange, ev *store.Event) error {
+	var status string
+	var version int64
+	if err := tx.QueryRowContext(ctx, `SELECT status, version FROM cases WHERE id = $1`, caseID).Scan(&status, &version); err != nil {
+		return err
+	}
+	if version != expectVersion {
+		return store.ErrStale
+	}
+	var sets []string
+	var args []any
+	set := func(col string, v any) { args = append(args, v); sets = append(sets, fmt.Sprintf("%s = $%d", col, len(args))) }
+	if ch.Status != "" {
+		set("status", string(ch.Status))
+	}
+	if ch.PrevStatus != nil {
+		set("prev_status", string(*ch.PrevStatus))
+	}
+	if ch.AcceptedAt != nil {
+		set("accepted_at", ch.AcceptedAt.UTC())
+	}
+	if ch.DecidedAt != nil {
+		set("decided_at", ch.DecidedAt.UTC())
+	}
+	if ch.ClosedAt != nil {
+		set("closed_at", ch.ClosedAt.UTC())
+	}
+	if ch.ReasonCode != nil {
+		set("reason_code", *ch.ReasonCode)
+	}
+	if ch.PolicyID != nil {
+		set("policy_id", nullInt(*ch.PolicyID))
+	}
+	if ch.RoomID != nil {
+		set("room_id", nullInt(*ch.RoomID))
+	}
+	if ch.OrgPath != nil {
+		set("org_path", *ch.OrgPath)
+	}
+	set("updated_at", time.Now().UTC())
+	args = append(args, caseID, expectVersion)
+	res, err := tx.ExecContext(ctx, `UPDATE cases SET `+strings.Join(sets, ", ")+`, version = version + 1
+		WHERE id = $`+fmt.Sprint(len(args)-1)+` AND version = $`+fmt.Sprint(len(args)), args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.ErrStale
+	}
+	ev.CaseID, ev.FromStatus = caseID, domain.Status(status)
+	if ev.ToStatus == "" {
+		ev.ToStatus = ch.Status
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = $1`, caseID).Scan(&ev.Seq); err != nil {
+		return err
+	}
+	return insertEvent(ctx, tx, ev)
+}
+
+// BulkCreateCases writes many cases with their later history in one
+// transaction; used by the demo generator and bulk imports.
+func (db *DB) BulkCreateCases(ctx context.Context, cases []store.BulkCase) error {
+	return db.tx(ctx, "bulk create cases", func(tx *sql.Tx) error {
+		paths := map[int64]string{}
+		for i := range cases {
+			id, err := insertCase(ctx, tx, &cases[i].New, paths)
+			if err != nil {
+				return err
+			}
+			for j, h := range cases[i].History {
+				ev := h.Event
+				if err := applyChange(ctx, tx, id, int64(j+1), h.Change, &ev); err != nil {
+					return fmt.Errorf("case %d history step %d: %w", i, j, err)
+				}
+			}
+		}
+		return nil
+	})
 }
 
 func (db *DB) ListEvents(ctx context.Context, caseID int64) ([]store.Event, error) {

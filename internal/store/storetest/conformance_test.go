@@ -640,3 +640,52 @@ func TestMigrationUpgrade(t *testing.T) {
 		})
 	}
 }
+
+func TestBulkCreate(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db := e.Open(t, true)
+			f := newFixture(t, db)
+			acc := t0.Add(48 * time.Hour)
+			var batch []store.BulkCase
+			for i := 0; i < 30; i++ {
+				bc := store.BulkCase{New: *newCase(f, f.room1.ID, fmt.Sprintf("B-%d", i))}
+				if i%2 == 0 {
+					bc.History = []store.Step{
+						{Change: store.CaseChange{Status: domain.StatusAccepted, AcceptedAt: &acc, DecidedAt: &acc}, Event: store.Event{Type: "accept", At: acc}},
+						{Change: store.CaseChange{Status: domain.StatusConsenting}, Event: store.Event{Type: "request_consent", At: acc}},
+					}
+				}
+				batch = append(batch, bc)
+			}
+			if err := db.BulkCreateCases(ctx, batch); err != nil {
+				t.Fatal(err)
+			}
+			counts, _ := db.CountCasesByStatus(ctx)
+			if counts[domain.StatusConsenting] != 15 || counts[domain.StatusReceived] != 15 {
+				t.Fatalf("counts %v", counts)
+			}
+			c, err := db.GetCaseByExternalID(ctx, "B-0")
+			if err != nil || c.Version != 3 || c.Number != "（2026）浦消调字第00001号" {
+				t.Fatalf("%+v %v", c, err)
+			}
+			evs, _ := db.ListEvents(ctx, c.ID)
+			if len(evs) != 3 || evs[2].FromStatus != domain.StatusAccepted || evs[2].ToStatus != domain.StatusConsenting {
+				t.Fatalf("events %+v", evs)
+			}
+			// A failing batch writes nothing and uses no numbers.
+			bad := []store.BulkCase{{New: *newCase(f, f.room1.ID, "NEW-1")}, {New: *newCase(f, f.room1.ID, "B-3")}}
+			if err := db.BulkCreateCases(ctx, bad); !errors.Is(err, store.ErrConflict) {
+				t.Fatalf("duplicate in batch: %v", err)
+			}
+			if _, err := db.GetCaseByExternalID(ctx, "NEW-1"); !errors.Is(err, store.ErrNotFound) {
+				t.Fatal("half a batch was written")
+			}
+			next, _, _ := db.CreateCase(ctx, newCase(f, 0, ""))
+			if next.Seq != 31 {
+				t.Fatalf("seq after failed batch = %d", next.Seq)
+			}
+		})
+	}
+}
