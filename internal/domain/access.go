@@ -45,19 +45,19 @@ func (r Role) Valid() bool { _, ok := roleLabels[r]; return ok }
 type Permission string
 
 const (
-	PermNone         Permission = ""              // public route
-	PermSignedIn     Permission = "signed_in"     // any signed-in user
-	PermCaseRead     Permission = "case.read"     // see cases in scope
-	PermCaseCreate   Permission = "case.create"   // register a complaint
-	PermCaseDecide   Permission = "case.decide"   // accept / reject
-	PermOrgRead      Permission = "org.read"      // see the org tree
-	PermOrgManage    Permission = "org.manage"    // edit org tree
-	PermUserManage   Permission = "user.manage"   // users, bindings, API keys
-	PermSettings     Permission = "settings"      // calendar overrides, policies
-	PermAuditRead    Permission = "audit.read"    // audit log
-	PermStatsRead    Permission = "stats.read"    // statistics
-	PermPIIReveal    Permission = "pii.reveal"    // see unmasked phone / ID (audited)
-	PermOutboxRead   Permission = "outbox.read"   // demo message outbox
+	PermNone          Permission = ""               // public route
+	PermSignedIn      Permission = "signed_in"      // any signed-in user
+	PermCaseRead      Permission = "case.read"      // see cases in scope
+	PermCaseCreate    Permission = "case.create"    // register a complaint
+	PermCaseDecide    Permission = "case.decide"    // accept / reject
+	PermOrgRead       Permission = "org.read"       // see the org tree
+	PermOrgManage     Permission = "org.manage"     // edit org tree
+	PermUserManage    Permission = "user.manage"    // users, bindings, API keys
+	PermSettings      Permission = "settings"       // calendar overrides, policies
+	PermAuditRead     Permission = "audit.read"     // audit log
+	PermStatsRead     Permission = "stats.read"     // statistics
+	PermPIIReveal     Permission = "pii.reveal"     // see unmasked phone / ID (audited)
+	PermOutboxRead    Permission = "outbox.read"    // demo message outbox
 	PermMachineIntake Permission = "machine.intake" // machine client pushes complaints
 )
 

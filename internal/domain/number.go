@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -16,6 +17,9 @@ func CaseNumber(year int, abbr string, seq int64) string {
 func FormatFen(fen int64) string {
 	neg := fen < 0
 	if neg {
+		if fen == math.MinInt64 {
+			fen++ // -MinInt64 overflows; one fen off at the limit is harmless
+		}
 		fen = -fen
 	}
 	yuan := strconv.FormatInt(fen/100, 10)
@@ -33,33 +37,42 @@ func FormatFen(fen int64) string {
 	return s
 }
 
-// ParseYuan parses a yuan amount typed by a person ("1234.5", "1,234.50", "１２３") into 分.
+// ParseYuan parses a yuan amount typed by a person ("1234.5", "1,234.50", "１２３元") into 分.
+// "" means no amount (0). Signs are refused: amounts are never negative.
 func ParseYuan(s string) (int64, error) {
 	s = strings.TrimSpace(halfWidth(s))
+	s = strings.TrimSpace(strings.TrimSuffix(s, "元"))
 	s = strings.ReplaceAll(s, ",", "")
-	s = strings.TrimSuffix(s, "元")
 	if s == "" {
 		return 0, nil
 	}
+	bad := &FieldError{Field: "claim_amount", Message: "金额格式不正确，请填写不超过10亿元、最多两位小数的数字"}
 	intPart, frac, hasFrac := strings.Cut(s, ".")
 	if intPart == "" {
 		intPart = "0"
 	}
-	if hasFrac && (len(frac) == 0 || len(frac) > 2) {
-		return 0, &FieldError{Field: "claim_amount", Message: "金额最多保留两位小数"}
-	}
-	n, err := strconv.ParseInt(intPart, 10, 64)
-	if err != nil || n < 0 || n > 1_000_000_000 {
-		return 0, &FieldError{Field: "claim_amount", Message: "金额格式不正确，请填写不超过10亿元的数字"}
+	if !allDigits(intPart) || (hasFrac && (len(frac) == 0 || len(frac) > 2 || !allDigits(frac))) || len(intPart) > 10 {
+		return 0, bad
 	}
 	for len(frac) < 2 {
 		frac += "0"
 	}
-	f, err := strconv.ParseInt(frac, 10, 64)
-	if err != nil || f < 0 {
-		return 0, &FieldError{Field: "claim_amount", Message: "金额格式不正确"}
+	n, _ := strconv.ParseInt(intPart, 10, 64)
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	fen := n*100 + f
+	if fen > 100_000_000_000 {
+		return 0, bad
 	}
-	return n*100 + f, nil
+	return fen, nil
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // halfWidth maps full-width ASCII (ＡＢＣ１２３，．) to half-width.

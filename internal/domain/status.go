@@ -74,14 +74,14 @@ func (s Status) Open() bool {
 type Channel string
 
 const (
-	Channel12315   Channel = "12315"    // national complaint platform, diverted by a regulator
-	ChannelWalkIn  Channel = "walk_in"  // 现场登记
-	ChannelPhone   Channel = "phone"    // 电话
-	ChannelOnline  Channel = "online"   // consumer files online
-	ChannelODR     Channel = "odr"      // enterprise ODR platform
-	ChannelCourt   Channel = "court"    // 诉前调解 referral
-	ChannelAPI     Channel = "api"      // other machine client
-	ChannelLetters Channel = "letters"  // 来信
+	Channel12315   Channel = "12315"   // national complaint platform, diverted by a regulator
+	ChannelWalkIn  Channel = "walk_in" // 现场登记
+	ChannelPhone   Channel = "phone"   // 电话
+	ChannelOnline  Channel = "online"  // consumer files online
+	ChannelODR     Channel = "odr"     // enterprise ODR platform
+	ChannelCourt   Channel = "court"   // 诉前调解 referral
+	ChannelAPI     Channel = "api"     // other machine client
+	ChannelLetters Channel = "letters" // 来信
 )
 
 var channelLabels = map[Channel]string{

@@ -156,6 +156,10 @@ func Next(action Action, f Facts) (Status, error) {
 		if !slices.Contains(suspendable, f.PrevStatus) {
 			return deny("无法确定中止前的状态，不能恢复")
 		}
+		// Resuming into mediation re-checks what entering it required.
+		if (f.PrevStatus == StatusAssigned || f.PrevStatus == StatusMediating) && (!f.ConsumerConsent || !f.MerchantConsent || !f.HasMediator) {
+			return deny("恢复调解须双方当事人同意调解且已指派调解员")
+		}
 		return f.PrevStatus, nil
 	case ActionReachAgreement:
 		if !f.AgreementComplete {

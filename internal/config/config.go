@@ -1,0 +1,181 @@
+// Package config declares every setting in one table; each can be given as
+// a flag or as a TIAOJIE_* environment variable (flags win), and all are
+// validated at start with a clear message.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the validated settings.
+type Config struct {
+	Addr            string
+	DataDir         string
+	DatabaseURL     string // postgres://… switches to PostgreSQL; empty = SQLite in DataDir
+	SecretKey       string // 64 hex chars; empty = generated into DataDir/secret.key
+	Demo            bool
+	DemoCases       int
+	DemoPassword    string
+	LogLevel        string
+	SessionIdle     time.Duration
+	SessionLifetime time.Duration
+	ShutdownGrace   time.Duration
+	SecureCookies   bool
+	MaxBodyBytes    int64
+}
+
+// DefaultDemoPassword is documented in README; set TIAOJIE_DEMO_PASSWORD to change it.
+const DefaultDemoPassword = "Tiaojie@2026"
+
+type option struct {
+	name, env, def, help string
+	set                  func(c *Config, v string) error
+}
+
+// options is the declared table of settings.
+var options = []option{
+	{"addr", "TIAOJIE_ADDR", "127.0.0.1:8080", "listen address", func(c *Config, v string) error {
+		if _, _, err := net.SplitHostPort(v); err != nil {
+			return fmt.Errorf("must be host:port, e.g. 127.0.0.1:8080")
+		}
+		c.Addr = v
+		return nil
+	}},
+	{"data-dir", "TIAOJIE_DATA_DIR", "./data", "directory for the SQLite file and the key", func(c *Config, v string) error {
+		if v == "" {
+			return errors.New("must not be empty")
+		}
+		c.DataDir = v
+		return nil
+	}},
+	{"database-url", "TIAOJIE_DATABASE_URL", "", "postgres://… to use PostgreSQL instead of SQLite", func(c *Config, v string) error {
+		if v != "" && !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") {
+			return errors.New("must start with postgres:// (leave empty for the embedded SQLite)")
+		}
+		c.DatabaseURL = v
+		return nil
+	}},
+	{"secret-key", "TIAOJIE_SECRET_KEY", "", "64 hex chars encrypting personal data (default: generated into data-dir/secret.key)", func(c *Config, v string) error {
+		if v != "" && len(strings.TrimSpace(v)) != 64 {
+			return errors.New("must be 64 hexadecimal characters")
+		}
+		c.SecretKey = v
+		return nil
+	}},
+	{"demo", "TIAOJIE_DEMO", "false", "seed the demo organisation, users and cases into an empty database", boolSetter(func(c *Config, b bool) { c.Demo = b })},
+	{"cases", "TIAOJIE_DEMO_CASES", "300", "number of synthetic cases the demo creates", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 2_000_000 {
+			return errors.New("must be a number between 0 and 2000000")
+		}
+		c.DemoCases = n
+		return nil
+	}},
+	{"demo-password", "TIAOJIE_DEMO_PASSWORD", DefaultDemoPassword, "password of every demo user", func(c *Config, v string) error {
+		if len(v) < 8 {
+			return errors.New("must be at least 8 characters")
+		}
+		c.DemoPassword = v
+		return nil
+	}},
+	{"log-level", "TIAOJIE_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config, v string) error {
+		switch v {
+		case "debug", "info", "warn", "error":
+			c.LogLevel = v
+			return nil
+		}
+		return errors.New("must be debug, info, warn or error")
+	}},
+	{"session-idle", "TIAOJIE_SESSION_IDLE", "30m", "sign-out after this long without activity", durSetter(func(c *Config, d time.Duration) { c.SessionIdle = d })},
+	{"session-lifetime", "TIAOJIE_SESSION_LIFETIME", "12h", "absolute session lifetime", durSetter(func(c *Config, d time.Duration) { c.SessionLifetime = d })},
+	{"shutdown-grace", "TIAOJIE_SHUTDOWN_GRACE", "20s", "how long in-flight requests may take on SIGTERM", durSetter(func(c *Config, d time.Duration) { c.ShutdownGrace = d })},
+	{"secure-cookies", "TIAOJIE_SECURE_COOKIES", "false", "mark cookies Secure (set when served over HTTPS)", boolSetter(func(c *Config, b bool) { c.SecureCookies = b })},
+	{"max-body", "TIAOJIE_MAX_BODY", "1048576", "largest accepted request body in bytes", func(c *Config, v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1024 || n > 1<<30 {
+			return errors.New("must be a byte count between 1024 and 1073741824")
+		}
+		c.MaxBodyBytes = n
+		return nil
+	}},
+}
+
+func boolSetter(f func(*Config, bool)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return errors.New("must be true or false")
+		}
+		f(c, b)
+		return nil
+	}
+}
+
+func durSetter(f func(*Config, time.Duration)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return errors.New("must be a positive duration such as 30m or 12h")
+		}
+		f(c, d)
+		return nil
+	}
+}
+
+// Load parses args (after the subcommand) against the table; environment
+// variables supply the defaults. Every invalid setting is reported at once.
+func Load(name string, args []string, getenv func(string) string) (Config, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	for _, o := range options {
+		def := o.def
+		if v := getenv(o.env); v != "" {
+			def = v
+		}
+		if o.def == "false" || o.def == "true" {
+			b, err := strconv.ParseBool(def)
+			if err != nil {
+				return Config{}, fmt.Errorf("%s = %q: must be true or false", o.env, def)
+			}
+			fs.Bool(o.name, b, o.help+" ("+o.env+")")
+			continue
+		}
+		fs.String(o.name, def, o.help+" ("+o.env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	var c Config
+	var errs []error
+	for _, o := range options {
+		v := fs.Lookup(o.name).Value.String()
+		if err := o.set(&c, v); err != nil {
+			errs = append(errs, fmt.Errorf("--%s / %s = %q: %w", o.name, o.env, v, err))
+		}
+	}
+	return c, errors.Join(errs...)
+}
+
+// SQLitePath is the database file used when no DatabaseURL is set.
+func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "tiaojie.db") }
+
+// KeyPath is where the generated personal-data key lives.
+func (c Config) KeyPath() string { return filepath.Join(c.DataDir, "secret.key") }
+
+// Usage lists the settings for --help and docs/operations.md.
+func Usage() string {
+	var b strings.Builder
+	for _, o := range options {
+		fmt.Fprintf(&b, "  --%-18s %-26s default %-16q %s\n", o.name, o.env, o.def, o.help)
+	}
+	return b.String()
+}

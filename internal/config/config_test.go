@@ -1,0 +1,46 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaultsEnvFlags(t *testing.T) {
+	c, err := Load("serve", nil, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.DemoPassword != DefaultDemoPassword || c.Demo || c.DemoCases != 300 {
+		t.Fatalf("defaults: %+v", c)
+	}
+	c, err = Load("serve", []string{"--demo", "--addr", "127.0.0.1:9000"}, env(map[string]string{"TIAOJIE_ADDR": "0.0.0.0:1", "TIAOJIE_DATA_DIR": "/tmp/x", "TIAOJIE_DEMO_CASES": "65000"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9000" || c.DataDir != "/tmp/x" || !c.Demo || c.DemoCases != 65000 {
+		t.Fatalf("flags over env: %+v", c)
+	}
+	if c.SQLitePath() != "/tmp/x/tiaojie.db" {
+		t.Fatal(c.SQLitePath())
+	}
+}
+
+func TestInvalidSettingsAllReported(t *testing.T) {
+	_, err := Load("serve", []string{"--addr", "nonsense", "--session-idle", "-5m"}, env(map[string]string{"TIAOJIE_DATABASE_URL": "mysql://x", "TIAOJIE_DEMO_PASSWORD": "short"}))
+	if err == nil {
+		t.Fatal("invalid config accepted")
+	}
+	for _, want := range []string{"--addr", "TIAOJIE_DATABASE_URL", "--session-idle", "TIAOJIE_DEMO_PASSWORD"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %s: %v", want, err)
+		}
+	}
+	if _, err := Load("serve", nil, env(map[string]string{"TIAOJIE_DEMO": "maybe"})); err == nil {
+		t.Fatal("bad bool env accepted")
+	}
+	if _, err := Load("serve", []string{"extra"}, env(nil)); err == nil {
+		t.Fatal("stray argument accepted")
+	}
+}

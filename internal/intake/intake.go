@@ -1,0 +1,412 @@
+// Package intake registers complaints from every channel and takes the
+// acceptance decision (受理 / 不予受理) on them.
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/deadline"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/pii"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Service is the intake capability.
+type Service struct {
+	Store  store.Store
+	Sealer *pii.Sealer
+	Now    func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Complaint is what a person or machine submits.
+type Complaint struct {
+	ComplainantName string     `json:"complainant_name"`
+	Phone           string     `json:"phone"`
+	IDNumber        string     `json:"id_number,omitempty"`
+	MerchantName    string     `json:"merchant_name"`
+	CreditCode      string     `json:"credit_code,omitempty"`
+	MerchantAddress string     `json:"merchant_address,omitempty"`
+	Category        string     `json:"category"`
+	Description     string     `json:"description"`
+	Claim           string     `json:"claim,omitempty"`
+	ClaimAmountFen  int64      `json:"claim_amount_fen"`
+	ExternalID      string     `json:"external_id,omitempty"`
+	CourtNumber     string     `json:"court_number,omitempty"`
+	Channel         string     `json:"channel,omitempty"`
+	ReceivedAt      *time.Time `json:"received_at,omitempty"`
+}
+
+// ValidationError lists every field that is wrong, in Chinese.
+type ValidationError struct{ Fields []*domain.FieldError }
+
+func (e *ValidationError) Error() string {
+	var msgs []string
+	for _, f := range e.Fields {
+		msgs = append(msgs, f.Message)
+	}
+	return strings.Join(msgs, "；")
+}
+
+// Field returns the message for one field, or "".
+func (e *ValidationError) Field(name string) string {
+	for _, f := range e.Fields {
+		if f.Field == name {
+			return f.Message
+		}
+	}
+	return ""
+}
+
+// ErrDuplicate: the complaint (by 12315 number or court number) is already a case here.
+type ErrDuplicate struct{ Number string }
+
+func (e *ErrDuplicate) Error() string {
+	return fmt.Sprintf("该纠纷已登记为案件%s，不能重复登记", e.Number)
+}
+
+// ErrForbidden: the actor may not do this here.
+var ErrForbidden = errors.New("无权进行此操作")
+
+// ErrNoCommittee: the actor's units belong to no mediation committee.
+var ErrNoCommittee = errors.New("您所在单位未对应任何消费纠纷人民调解委员会，无法登记")
+
+// ErrStale: somebody else changed the case first.
+var ErrStale = errors.New("案件已被他人更新，请刷新后重试")
+
+// ErrNotFound: unknown case, or one the actor cannot see (never tell which).
+var ErrNotFound = errors.New("案件不存在或无权查看")
+
+func (in *Complaint) normalize() {
+	trim := func(s *string) { *s = strings.TrimSpace(*s) }
+	for _, f := range []*string{&in.ComplainantName, &in.MerchantName, &in.MerchantAddress, &in.Category,
+		&in.Description, &in.Claim, &in.ExternalID, &in.CourtNumber, &in.Channel} {
+		trim(f)
+	}
+	in.Phone = domain.NormalizeMobile(in.Phone)
+	in.IDNumber = domain.NormalizeIDNumber(in.IDNumber)
+	in.CreditCode = domain.NormalizeCreditCode(in.CreditCode)
+}
+
+// Validate checks a complaint and returns every problem at once.
+func (in *Complaint) Validate(now time.Time) error {
+	in.normalize()
+	var errs []*domain.FieldError
+	add := func(field, msg string) { errs = append(errs, &domain.FieldError{Field: field, Message: msg}) }
+	addErr := func(field string, err error) {
+		if err != nil {
+			var fe *domain.FieldError
+			if errors.As(err, &fe) {
+				add(field, fe.Message)
+			} else {
+				add(field, err.Error())
+			}
+		}
+	}
+	runes := utf8.RuneCountInString
+	switch {
+	case in.ComplainantName == "":
+		add("complainant_name", "请填写投诉人姓名")
+	case runes(in.ComplainantName) > 50:
+		add("complainant_name", "投诉人姓名不能超过50个字")
+	}
+	if in.Phone == "" {
+		add("phone", "请填写投诉人手机号码")
+	} else {
+		addErr("phone", domain.ValidateMobile(in.Phone))
+	}
+	if in.IDNumber != "" {
+		if err := domain.ValidateIDNumber(in.IDNumber); err != nil {
+			addErr("id_number", fmt.Errorf("身份证号码%s", err.Error()))
+		}
+	}
+	switch {
+	case in.MerchantName == "":
+		add("merchant_name", "请填写被投诉经营者名称")
+	case runes(in.MerchantName) > 100:
+		add("merchant_name", "经营者名称不能超过100个字")
+	}
+	if in.CreditCode != "" {
+		if err := domain.ValidateCreditCode(in.CreditCode); err != nil {
+			addErr("credit_code", fmt.Errorf("统一社会信用代码%s", err.Error()))
+		}
+	}
+	if in.CreditCode == "" && in.MerchantAddress == "" {
+		add("merchant_address", "请填写经营者统一社会信用代码或经营地址（至少一项）")
+	}
+	if runes(in.MerchantAddress) > 200 {
+		add("merchant_address", "经营地址不能超过200个字")
+	}
+	if !domain.ValidCategory(in.Category) {
+		add("category", "请选择商品或服务类别")
+	}
+	switch n := runes(in.Description); {
+	case n < 10:
+		add("description", "请具体描述纠纷经过（不少于10个字）")
+	case n > 5000:
+		add("description", "纠纷描述不能超过5000个字")
+	}
+	if runes(in.Claim) > 500 {
+		add("claim", "诉求不能超过500个字")
+	}
+	if in.ClaimAmountFen < 0 || in.ClaimAmountFen > 100_000_000_000 {
+		add("claim_amount_fen", "涉及金额应在0至10亿元之间（单位：分）")
+	}
+	if in.ExternalID != "" && !validExternalID(in.ExternalID) {
+		add("external_id", "投诉编号只能包含字母、数字和连字符，且不超过64位")
+	}
+	if runes(in.CourtNumber) > 64 {
+		add("court_number", "法院案号不能超过64个字")
+	}
+	if in.Channel != "" && !domain.Channel(in.Channel).Valid() {
+		add("channel", "来源渠道无效")
+	}
+	if in.ReceivedAt != nil {
+		if in.ReceivedAt.After(now.Add(5 * time.Minute)) {
+			add("received_at", "登记时间不能晚于当前时间")
+		}
+		if in.ReceivedAt.Before(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)) {
+			add("received_at", "登记时间无效")
+		}
+	}
+	if len(errs) > 0 {
+		return &ValidationError{Fields: errs}
+	}
+	return nil
+}
+
+func validExternalID(s string) bool {
+	if len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// placement is where a new complaint lands for this actor.
+type placement struct {
+	committee  store.OrgUnit
+	roomID     int64
+	divertedBy int64
+}
+
+// place finds the committee (and room, and diverting office) for the actor's
+// first binding that may create cases: a room or committee binding means that
+// unit; a unit elsewhere in a district (a 市场监管所, a court) means the
+// district's committee, and a 市场监管所 is recorded as the diverting office.
+func (s *Service) place(ctx context.Context, p *auth.Principal) (placement, error) {
+	units, err := s.Store.ListOrgUnits(ctx)
+	if err != nil {
+		return placement{}, err
+	}
+	byID := map[int64]store.OrgUnit{}
+	for _, u := range units {
+		byID[u.ID] = u
+	}
+	for _, b := range p.Bindings {
+		if !domain.RoleHas(b.Role, domain.PermCaseCreate) {
+			continue
+		}
+		u, ok := byID[b.OrgID]
+		if !ok {
+			continue
+		}
+		var pl placement
+		switch u.Kind {
+		case domain.OrgOfficeRoom, domain.OrgEnterpriseRoom:
+			pl.roomID = u.ID
+			pl.committee = byID[u.ParentID]
+			return pl, nil
+		case domain.OrgCommittee:
+			pl.committee = u
+			return pl, nil
+		case domain.OrgRegulatorOffice:
+			pl.divertedBy = u.ID
+		}
+		// Walk up to the district and take its committee.
+		d := u
+		for d.Kind != domain.OrgDistrict && d.ParentID != 0 {
+			d = byID[d.ParentID]
+		}
+		for _, c := range units {
+			if c.Kind == domain.OrgCommittee && c.ParentID == d.ID {
+				pl.committee = c
+				return pl, nil
+			}
+		}
+	}
+	return placement{}, ErrNoCommittee
+}
+
+// Register records a complaint as a new case. With an idempotency key a retry
+// returns the first result (created=false).
+func (s *Service) Register(ctx context.Context, p *auth.Principal, in Complaint, idemKey string) (store.Case, bool, error) {
+	if !p.Can(domain.PermCaseCreate) {
+		return store.Case{}, false, ErrForbidden
+	}
+	now := s.now()
+	if err := in.Validate(now); err != nil {
+		return store.Case{}, false, err
+	}
+	if len(idemKey) > 200 {
+		return store.Case{}, false, &ValidationError{Fields: []*domain.FieldError{{Field: "Idempotency-Key", Message: "Idempotency-Key 不能超过200个字符"}}}
+	}
+	pl, err := s.place(ctx, p)
+	if err != nil {
+		return store.Case{}, false, err
+	}
+	channel := domain.Channel(in.Channel)
+	if channel == "" {
+		switch {
+		case in.ExternalID != "":
+			channel = domain.Channel12315
+		case in.CourtNumber != "":
+			channel = domain.ChannelCourt
+		case p.Machine:
+			channel = domain.ChannelAPI
+		default:
+			channel = domain.ChannelWalkIn
+		}
+	}
+	received := now
+	if in.ReceivedAt != nil {
+		received = *in.ReceivedAt
+	}
+	m := store.Merchant{Name: in.MerchantName, CreditCode: in.CreditCode, Address: in.MerchantAddress}
+	if err := s.Store.UpsertMerchant(ctx, &m); err != nil {
+		return store.Case{}, false, fmt.Errorf("register complaint: %w", err)
+	}
+	consumer := store.Party{Kind: "consumer", Name: in.ComplainantName,
+		PhoneSealed: s.Sealer.Seal(in.Phone), PhoneHash: s.Sealer.Hash(in.Phone), PhoneMask: domain.MaskMobile(in.Phone)}
+	if in.IDNumber != "" {
+		consumer.IDSealed, consumer.IDHash, consumer.IDMask = s.Sealer.Seal(in.IDNumber), s.Sealer.Hash(in.IDNumber), domain.MaskIDNumber(in.IDNumber)
+	}
+	merchant := store.Party{Kind: "merchant", Name: in.MerchantName, MerchantID: m.ID, CreditCode: in.CreditCode, Address: in.MerchantAddress}
+	nc := &store.NewCase{
+		CommitteeID: pl.committee.ID, CommitteeAbbr: pl.committee.Abbr, RoomID: pl.roomID, DivertedByOrgID: pl.divertedBy,
+		Channel: channel, Category: in.Category, Description: in.Description, Claim: in.Claim, ClaimFen: in.ClaimAmountFen,
+		ReceivedAt: received, ExternalID: in.ExternalID, CourtNumber: in.CourtNumber, MerchantID: m.ID,
+		CreatedBy: p.UserID, ClientID: p.ClientID(), IdempotencyKey: idemKey,
+		Parties: []store.Party{consumer, merchant},
+		Event:   store.Event{Type: "received", ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "登记：" + channel.Label()},
+	}
+	c, created, err := s.Store.CreateCase(ctx, nc)
+	if errors.Is(err, store.ErrConflict) {
+		var existing store.Case
+		if in.ExternalID != "" {
+			existing, _ = s.Store.GetCaseByExternalID(ctx, in.ExternalID)
+		}
+		return store.Case{}, false, &ErrDuplicate{Number: existing.Number}
+	}
+	if err != nil {
+		return store.Case{}, false, fmt.Errorf("register complaint: %w", err)
+	}
+	return c, created, nil
+}
+
+// Get returns a case the actor may read, with its events.
+func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (store.Case, []store.Event, error) {
+	c, err := s.Store.GetCase(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.CanOnCase(domain.PermCaseRead, c)) {
+		return store.Case{}, nil, ErrNotFound
+	}
+	if err != nil {
+		return store.Case{}, nil, err
+	}
+	evs, err := s.Store.ListEvents(ctx, id)
+	return c, evs, err
+}
+
+// List returns cases in the actor's scope.
+func (s *Service) List(ctx context.Context, p *auth.Principal, q store.CaseQuery) (store.CasePage, error) {
+	q.Scope = p.Scope(domain.PermCaseRead)
+	return s.Store.ListCases(ctx, q)
+}
+
+// Decision is an accept or reject on a case.
+type Decision struct {
+	Accept     bool
+	ReasonCode string // reject only
+	Note       string
+	Version    int64 // the version the person saw; 0 = current
+}
+
+// Decide accepts or rejects a received case.
+func (s *Service) Decide(ctx context.Context, p *auth.Principal, id int64, d Decision) (store.Case, error) {
+	c, err := s.Store.GetCase(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.CanOnCase(domain.PermCaseRead, c)) {
+		return store.Case{}, ErrNotFound
+	}
+	if err != nil {
+		return store.Case{}, err
+	}
+	if !p.CanOnCase(domain.PermCaseDecide, c) {
+		return store.Case{}, ErrForbidden
+	}
+	if utf8.RuneCountInString(d.Note) > 1000 {
+		return store.Case{}, &ValidationError{Fields: []*domain.FieldError{{Field: "note", Message: "说明不能超过1000个字"}}}
+	}
+	version := d.Version
+	if version == 0 {
+		version = c.Version
+	}
+	action := domain.ActionReject
+	if d.Accept {
+		action = domain.ActionAccept
+	}
+	facts := domain.Facts{Status: c.Status, ReasonCode: d.ReasonCode, HasRequiredFact: hasRequiredFacts(c)}
+	to, err := domain.Next(action, facts)
+	if err != nil {
+		return store.Case{}, err
+	}
+	now := s.now()
+	ch := store.CaseChange{Status: to, DecidedAt: &now}
+	ev := store.Event{Type: string(action), ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: strings.TrimSpace(d.Note)}
+	if d.Accept {
+		rules, err := deadline.Load(ctx, s.Store)
+		if err != nil {
+			return store.Case{}, err
+		}
+		pol, ok := calendar.PolicyInForce(rules.Policies, calendar.DateOf(now))
+		if !ok {
+			pol = rules.Policies[0]
+		}
+		ch.AcceptedAt, ch.PolicyID = &now, &pol.ID
+		ev.Data = fmt.Sprintf(`{"policy":%q}`, pol.Code)
+	} else {
+		code := d.ReasonCode
+		ch.ReasonCode, ch.ClosedAt = &code, &now
+		ev.ReasonCode = code
+	}
+	out, err := s.Store.ApplyEvent(ctx, c.ID, version, ch, ev)
+	if errors.Is(err, store.ErrStale) {
+		return store.Case{}, ErrStale
+	}
+	return out, err
+}
+
+func hasRequiredFacts(c store.Case) bool {
+	var consumer, merchant bool
+	for _, p := range c.Parties {
+		consumer = consumer || (p.Kind == "consumer" && p.Name != "" && p.PhoneHash != "")
+		merchant = merchant || (p.Kind == "merchant" && p.Name != "")
+	}
+	return consumer && merchant && c.Description != ""
+}
