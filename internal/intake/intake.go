@@ -410,3 +410,51 @@ func hasRequiredFacts(c store.Case) bool {
 	}
 	return consumer && merchant && c.Description != ""
 }
+
+// Detail is a case as its page and its API show it.
+type Detail struct {
+	Case      store.Case
+	Events    []store.Event
+	Deadlines []calendar.Deadline
+	Policy    calendar.Policy
+	Room      store.OrgUnit
+	Committee store.OrgUnit
+	Diverter  store.OrgUnit
+}
+
+// Detail loads a readable case with its clocks as of now.
+func (s *Service) Detail(ctx context.Context, p *auth.Principal, id int64) (Detail, error) {
+	c, evs, err := s.Get(ctx, p, id)
+	if err != nil {
+		return Detail{}, err
+	}
+	rules, err := deadline.Load(ctx, s.Store)
+	if err != nil {
+		return Detail{}, err
+	}
+	d := Detail{Case: c, Events: evs, Deadlines: rules.ForCase(c, evs, s.now()), Policy: rules.PolicyFor(c)}
+	d.Committee, _ = s.Store.GetOrgUnit(ctx, c.CommitteeID)
+	if c.RoomID != 0 {
+		d.Room, _ = s.Store.GetOrgUnit(ctx, c.RoomID)
+	}
+	if c.DivertedByOrgID != 0 {
+		d.Diverter, _ = s.Store.GetOrgUnit(ctx, c.DivertedByOrgID)
+	}
+	return d, nil
+}
+
+// Deadlines computes the clocks of many listed cases with one load of the rules.
+func (s *Service) Deadlines(ctx context.Context, cases []store.Case) (map[int64][]calendar.Deadline, error) {
+	rules, err := deadline.Load(ctx, s.Store)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]calendar.Deadline, len(cases))
+	now := s.now()
+	for _, c := range cases {
+		// Suspensions need the events; list rows use the row only, which is
+		// exact for every case that was never suspended.
+		out[c.ID] = rules.ForCase(c, nil, now)
+	}
+	return out, nil
+}

@@ -4,14 +4,18 @@ package postgres
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
 
 	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
@@ -61,4 +65,34 @@ func OpenNoMigrate(ctx context.Context, url string) (*sqlstore.DB, error) {
 		return nil, fmt.Errorf("connect to postgres: %w", err)
 	}
 	return sqlstore.New(db, db, Dialect()), nil
+}
+
+// ScratchSchema creates a uniquely named schema on the server at base and
+// returns a URL whose connections use it, and a function that drops it.
+// Tests and benchmarks use it so that runs never collide or leave data.
+func ScratchSchema(ctx context.Context, base, prefix string) (string, func(), error) {
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := prefix + "_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", nil, fmt.Errorf("open %s: %w", "postgres", err)
+	}
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("create scratch schema: %w", err)
+	}
+	drop := func() {
+		admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		admin.Close()
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		drop()
+		return "", nil, fmt.Errorf("parse database url: %w", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String(), drop, nil
 }

@@ -42,6 +42,14 @@ func (db *DB) Dialect() string { return db.d.Name }
 // Writer exposes the write handle for benchmarks that measure the raw engine ceiling.
 func (db *DB) Writer() *sql.DB { return db.w }
 
+// Pools names the connection pools, for metrics.
+func (db *DB) Pools() map[string]*sql.DB {
+	if db.r == db.w {
+		return map[string]*sql.DB{"pool": db.w}
+	}
+	return map[string]*sql.DB{"write": db.w, "read": db.r}
+}
+
 func (db *DB) Ping(ctx context.Context) error {
 	if err := db.r.PingContext(ctx); err != nil {
 		return fmt.Errorf("ping %s: %w", db.d.Name, err)

@@ -4,10 +4,6 @@ package storetest
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -82,34 +78,13 @@ func openPostgres(t testing.TB, migrate bool) *sqlstore.DB {
 }
 
 // SchemaURL creates a fresh schema on the test server and returns a URL
-// whose connections use it.
+// whose connections use it; the schema is dropped when the test ends.
 func SchemaURL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv(EnvPostgres)
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
+	u, drop, err := postgres.ScratchSchema(context.Background(), os.Getenv(EnvPostgres), "t")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer admin.Close()
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatalf("create test schema: %v", err)
-	}
-	t.Cleanup(func() {
-		a, err := sql.Open("pgx", base)
-		if err == nil {
-			a.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-			a.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	t.Cleanup(drop)
+	return u
 }

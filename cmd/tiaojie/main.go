@@ -1,0 +1,68 @@
+// Command tiaojie is the whole platform: one binary with subcommands.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `tiaojie — 消费纠纷联动调解平台
+
+用法:
+  tiaojie serve [--demo] [flags]   run the web server (--demo seeds an empty database)
+  tiaojie migrate [flags]          apply database migrations
+  tiaojie demo [--cases N] [flags] build the demo organisation, users and synthetic cases
+  tiaojie bench intake [flags]     measure complaint creation against the raw engine ceiling
+  tiaojie version                  print the version
+
+Every flag can also be set as an environment variable:
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, "tiaojie:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		fmt.Fprint(out, usage+configUsage())
+		return errors.New("missing subcommand")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, out, getenv)
+	case "migrate":
+		return migrate(ctx, rest, out, getenv)
+	case "demo":
+		return demoCmd(ctx, rest, out, getenv)
+	case "bench":
+		return bench(ctx, rest, out, getenv)
+	case "version", "--version", "-v":
+		fmt.Fprintln(out, "tiaojie", version)
+		return nil
+	case "help", "--help", "-h":
+		fmt.Fprint(out, usage+configUsage())
+		return nil
+	}
+	return fmt.Errorf("unknown subcommand %q (try: tiaojie help)", cmd)
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/config"
+	"github.com/tiaojie/tiaojie/internal/deadline"
+	"github.com/tiaojie/tiaojie/internal/demo"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/server"
+)
+
+func serve(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	cfg, err := config.Load("serve", args, getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(os.Stderr, cfg.LogLevel)
+	db, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := deadline.EnsureDefaultPolicies(ctx, db); err != nil {
+		return err
+	}
+	s, err := sealer(cfg)
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		empty, err := demo.IsEmpty(ctx, db)
+		if err != nil {
+			return err
+		}
+		if empty {
+			res, err := seedDemo(ctx, db, cfg, out)
+			if err != nil {
+				return err
+			}
+			printAccounts(out, res, cfg.DemoPassword)
+		} else {
+			fmt.Fprintln(out, "数据库已有数据，跳过演示数据生成。演示账号密码为 "+cfg.DemoPassword+"（admin、committee01、room_lead01、mediator01、regulator01、justice01、court01、expert01、analyst01、auditor01）")
+		}
+	}
+	authSvc := &auth.Service{Store: db}
+	srv, err := server.New(server.Options{
+		Store: db, Auth: authSvc, Intake: &intake.Service{Store: db, Sealer: s}, Log: log, Pools: db.Pools(),
+		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
+	go sweepSessions(ctx, db, log)
+	fmt.Fprintf(out, "调解平台已启动：http://%s/  （数据库：%s）\n", ln.Addr(), db.Dialect())
+	log.Info("listening", "addr", ln.Addr().String(), "db", db.Dialect(), "version", version)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// SIGTERM: stop accepting, let in-flight requests finish.
+	log.Info("shutting down", "grace", cfg.ShutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// sweepSessions deletes expired sessions every ten minutes.
+func sweepSessions(ctx context.Context, db interface {
+	SessionDeleteExpired(context.Context, time.Time) (int64, error)
+}, log interface{ Error(string, ...any) }) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if _, err := db.SessionDeleteExpired(ctx, now); err != nil {
+				log.Error("sweep sessions", "err", err)
+			}
+		}
+	}
+}

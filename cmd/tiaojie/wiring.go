@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/config"
+	"github.com/tiaojie/tiaojie/internal/deadline"
+	"github.com/tiaojie/tiaojie/internal/demo"
+	"github.com/tiaojie/tiaojie/internal/pii"
+	"github.com/tiaojie/tiaojie/internal/store/postgres"
+	"github.com/tiaojie/tiaojie/internal/store/sqlite"
+	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
+)
+
+func configUsage() string { return config.Usage() }
+
+// openStore opens the configured engine; migrate applies pending migrations.
+func openStore(ctx context.Context, cfg config.Config, migrate bool) (*sqlstore.DB, error) {
+	if cfg.DatabaseURL != "" {
+		if migrate {
+			return postgres.Open(ctx, cfg.DatabaseURL)
+		}
+		return postgres.OpenNoMigrate(ctx, cfg.DatabaseURL)
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data dir %s: %w", cfg.DataDir, err)
+	}
+	if migrate {
+		return sqlite.Open(ctx, cfg.SQLitePath())
+	}
+	return sqlite.OpenNoMigrate(ctx, cfg.SQLitePath())
+}
+
+// sealer loads the personal-data key: from config, or the data dir's key file.
+func sealer(cfg config.Config) (*pii.Sealer, error) {
+	var key []byte
+	var err error
+	if cfg.SecretKey != "" {
+		key, err = pii.ParseKey(cfg.SecretKey)
+	} else {
+		key, err = pii.LoadOrCreateKeyFile(cfg.KeyPath())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("personal-data key: %w", err)
+	}
+	return pii.NewSealer(key)
+}
+
+func migrate(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	cfg, err := config.Load("migrate", args, getenv)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := deadline.EnsureDefaultPolicies(ctx, db); err != nil {
+		return err
+	}
+	cur, _, err := db.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "database (%s) at migration version %d\n", db.Dialect(), cur)
+	return nil
+}
+
+// seedDemo builds the demo organisation into an empty database.
+func seedDemo(ctx context.Context, db *sqlstore.DB, cfg config.Config, out io.Writer) (demo.Result, error) {
+	s, err := sealer(cfg)
+	if err != nil {
+		return demo.Result{}, err
+	}
+	start := time.Now()
+	res, err := demo.Build(ctx, db, s, demo.Options{Cases: cfg.DemoCases, Password: cfg.DemoPassword, Now: time.Now(),
+		Progress: progressPrinter(out, "演示案件")})
+	if err != nil {
+		return res, fmt.Errorf("build demo: %w", err)
+	}
+	fmt.Fprintf(out, "\n演示数据已生成：%d 件案件，用时 %.1f 秒\n", res.Cases, time.Since(start).Seconds())
+	return res, nil
+}
+
+func printAccounts(out io.Writer, res demo.Result, password string) {
+	fmt.Fprintln(out, "演示账号（密码均为 "+password+"）：")
+	for _, a := range res.Accounts {
+		fmt.Fprintf(out, "  %-16s %-10s %s\n", a.Username, a.RoleLabel, a.Org)
+	}
+}
+
+func demoCmd(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	cfg, err := config.Load("demo", args, getenv)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	empty, err := demo.IsEmpty(ctx, db)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		s, err := sealer(cfg)
+		if err != nil {
+			return err
+		}
+		n, err := demo.AddCases(ctx, db, s, cfg.DemoCases, time.Now().UnixNano(), time.Now(), progressPrinter(out, "追加案件"))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "\n数据库已有组织机构，已追加 %d 件演示案件\n", n)
+		return nil
+	}
+	res, err := seedDemo(ctx, db, cfg, out)
+	if err != nil {
+		return err
+	}
+	printAccounts(out, res, cfg.DemoPassword)
+	return nil
+}
+
+// progressPrinter draws a one-line progress bar on a terminal.
+func progressPrinter(out io.Writer, label string) func(done, total int) {
+	return func(done, total int) {
+		if total == 0 {
+			return
+		}
+		const width = 30
+		n := done * width / total
+		fmt.Fprintf(out, "\r%s [%-30s] %d/%d", label, string(repeat('#', n)), done, total)
+	}
+}
+
+func repeat(r rune, n int) []rune {
+	out := make([]rune, n)
+	for i := range out {
+		out[i] = r
+	}
+	return out
+}

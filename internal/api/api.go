@@ -1,0 +1,378 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// API holds what the JSON handlers need.
+type API struct {
+	Store  store.Store
+	Auth   *auth.Service
+	Intake *intake.Service
+	Log    *slog.Logger
+	Now    func() time.Time
+}
+
+type tokenRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// TokenResponse answers POST /api/v1/auth/token.
+type TokenResponse struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// Token exchanges a username and password for a bearer token.
+func (a *API) Token(w http.ResponseWriter, r *http.Request) {
+	var req tokenRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	if req.Username == "" || req.Password == "" {
+		writeJSON(w, http.StatusUnprocessableEntity, Error{Error: "请填写用户名和密码", Fields: map[string]string{"username": "必填", "password": "必填"}})
+		return
+	}
+	p, err := a.Auth.Login(r.Context(), req.Username, req.Password)
+	switch {
+	case errors.Is(err, auth.ErrLocked):
+		Fail(w, http.StatusTooManyRequests, err.Error())
+		return
+	case errors.Is(err, auth.ErrBadCredentials), errors.Is(err, auth.ErrInactive):
+		Fail(w, http.StatusUnauthorized, err.Error())
+		return
+	case err != nil:
+		failErr(w, a.Log, r, err)
+		return
+	}
+	tok, exp, err := a.Auth.IssueToken(r.Context(), p)
+	if err != nil {
+		failErr(w, a.Log, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, TokenResponse{Token: tok, ExpiresAt: exp})
+}
+
+// Me describes the caller.
+type Me struct {
+	Username    string        `json:"username"`
+	DisplayName string        `json:"display_name"`
+	Machine     bool          `json:"machine"`
+	Bindings    []BindingJSON `json:"bindings"`
+}
+
+type BindingJSON struct {
+	Role    string `json:"role"`
+	OrgID   int64  `json:"org_id"`
+	OrgName string `json:"org_name"`
+}
+
+// GetMe returns the caller's identity and role bindings.
+func (a *API) GetMe(w http.ResponseWriter, r *http.Request) {
+	p := auth.From(r.Context())
+	m := Me{Username: p.Username, DisplayName: p.DisplayName, Machine: p.Machine, Bindings: []BindingJSON{}}
+	for _, b := range p.Bindings {
+		m.Bindings = append(m.Bindings, BindingJSON{Role: string(b.Role), OrgID: b.OrgID, OrgName: b.OrgName})
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+// CaseJSON is a case as the API returns it. Personal data is masked.
+type CaseJSON struct {
+	ID             int64          `json:"id"`
+	Number         string         `json:"number"`
+	Status         string         `json:"status"`
+	StatusLabel    string         `json:"status_label"`
+	Channel        string         `json:"channel"`
+	Category       string         `json:"category"`
+	Description    string         `json:"description"`
+	Claim          string         `json:"claim"`
+	ClaimAmountFen int64          `json:"claim_amount_fen"`
+	ReceivedAt     time.Time      `json:"received_at"`
+	AcceptedAt     *time.Time     `json:"accepted_at"`
+	ExternalID     string         `json:"external_id,omitempty"`
+	CourtNumber    string         `json:"court_number,omitempty"`
+	CommitteeID    int64          `json:"committee_id"`
+	RoomID         int64          `json:"room_id,omitempty"`
+	ReasonCode     string         `json:"reason_code,omitempty"`
+	Version        int64          `json:"version"`
+	Parties        []PartyJSON    `json:"parties"`
+	Deadlines      []DeadlineJSON `json:"deadlines"`
+}
+
+type PartyJSON struct {
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	Phone      string `json:"phone,omitempty"`
+	IDNumber   string `json:"id_number,omitempty"`
+	CreditCode string `json:"credit_code,omitempty"`
+}
+
+type DeadlineJSON struct {
+	Kind        string `json:"kind"`
+	Label       string `json:"label"`
+	Start       string `json:"start"`
+	Due         string `json:"due"`
+	WorkingDays bool   `json:"working_days"`
+	Running     bool   `json:"running"`
+	Remaining   int    `json:"remaining"`
+	Overdue     bool   `json:"overdue"`
+	Paused      bool   `json:"paused"`
+	Explain     string `json:"explain"`
+}
+
+func caseJSON(c store.Case, dls []calendar.Deadline) CaseJSON {
+	out := CaseJSON{ID: c.ID, Number: c.Number, Status: string(c.Status), StatusLabel: c.Status.Label(), Channel: string(c.Channel),
+		Category: c.Category, Description: c.Description, Claim: c.Claim, ClaimAmountFen: c.ClaimFen, ReceivedAt: c.ReceivedAt,
+		AcceptedAt: c.AcceptedAt, ExternalID: c.ExternalID, CourtNumber: c.CourtNumber, CommitteeID: c.CommitteeID,
+		RoomID: c.RoomID, ReasonCode: c.ReasonCode, Version: c.Version, Parties: []PartyJSON{}, Deadlines: []DeadlineJSON{}}
+	for _, p := range c.Parties {
+		out.Parties = append(out.Parties, PartyJSON{Kind: p.Kind, Name: p.Name, Phone: p.PhoneMask, IDNumber: p.IDMask, CreditCode: p.CreditCode})
+	}
+	for _, d := range dls {
+		out.Deadlines = append(out.Deadlines, DeadlineJSON{Kind: string(d.Kind), Label: d.Label, Start: d.Start.String(), Due: d.Due.String(),
+			WorkingDays: d.WorkingDays, Running: d.Running, Remaining: d.Remaining, Overdue: d.Overdue, Paused: d.Paused, Explain: d.Explain})
+	}
+	return out
+}
+
+// CreateComplaint registers a complaint; Idempotency-Key makes retries safe.
+func (a *API) CreateComplaint(w http.ResponseWriter, r *http.Request) {
+	var in intake.Complaint
+	if !decode(w, r, &in) {
+		return
+	}
+	p := auth.From(r.Context())
+	c, created, err := a.Intake.Register(r.Context(), p, in, strings.TrimSpace(r.Header.Get("Idempotency-Key")))
+	if err != nil {
+		failErr(w, a.Log, r, err)
+		return
+	}
+	d, err := a.Intake.Detail(r.Context(), p, c.ID)
+	if errors.Is(err, intake.ErrNotFound) {
+		// A client that may create but not read (outside its scope) still gets the identity.
+		d = intake.Detail{Case: c}
+	} else if err != nil {
+		failErr(w, a.Log, r, err)
+		return
+	}
+	status := http.StatusCreated
+	if !created {
+		status = http.StatusOK
+	}
+	w.Header().Set("Location", "/api/v1/cases/"+strconv.FormatInt(c.ID, 10))
+	writeJSON(w, status, caseJSON(d.Case, d.Deadlines))
+}
+
+// CaseList is one page of cases.
+type CaseList struct {
+	Cases  []CaseJSON `json:"cases"`
+	Total  int64      `json:"total"`
+	Limit  int        `json:"limit"`
+	Offset int        `json:"offset"`
+}
+
+// ListCases lists cases in the caller's scope.
+func (a *API) ListCases(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	q, msg := intake.ParseListQuery(v)
+	if msg != "" {
+		Fail(w, http.StatusBadRequest, msg)
+		return
+	}
+	for _, k := range []string{"limit", "offset"} {
+		if s := v.Get(k); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 || (k == "limit" && (n < 1 || n > 500)) {
+				Fail(w, http.StatusBadRequest, "limit 应为1至500，offset 应为非负整数")
+				return
+			}
+			if k == "limit" {
+				q.Limit = n
+			} else {
+				q.Offset = n
+			}
+		}
+	}
+	if q.Limit == 0 {
+		q.Limit = 50
+	}
+	page, err := a.Intake.List(r.Context(), auth.From(r.Context()), q)
+	if err != nil {
+		failErr(w, a.Log, r, err)
+		return
+	}
+	dls, err := a.Intake.Deadlines(r.Context(), page.Cases)
+	if err != nil {
+		failErr(w, a.Log, r, err)
+		return
+	}
+	out := CaseList{Cases: []CaseJSON{}, Total: page.Total, Limit: q.Limit, Offset: q.Offset}
+	for _, c := range page.Cases {
+		out.Cases = append(out.Cases, caseJSON(c, dls[c.ID]))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		Fail(w, http.StatusNotFound, "案件不存在或无权查看")
+		return 0, false
+	}
+	return id, true
+}
+
+// GetCase returns one case with its clocks.
+func (a *API) GetCase(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	d, err := a.Intake.Detail(r.Context(), auth.From(r.Context()), id)
+	if err != nil {
+		failErr(w, a.Log, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, caseJSON(d.Case, d.Deadlines))
+}
+
+// EventJSON is one entry of a case's log.
+type EventJSON struct {
+	Seq        int64     `json:"seq"`
+	Type       string    `json:"type"`
+	FromStatus string    `json:"from_status"`
+	ToStatus   string    `json:"to_status"`
+	Actor      string    `json:"actor"`
+	At         time.Time `json:"at"`
+	ReasonCode string    `json:"reason_code,omitempty"`
+	Note       string    `json:"note,omitempty"`
+}
+
+// ListEvents returns a case's event log.
+func (a *API) ListEvents(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	_, evs, err := a.Intake.Get(r.Context(), auth.From(r.Context()), id)
+	if err != nil {
+		failErr(w, a.Log, r, err)
+		return
+	}
+	out := []EventJSON{}
+	for _, e := range evs {
+		out = append(out, EventJSON{Seq: e.Seq, Type: e.Type, FromStatus: string(e.FromStatus), ToStatus: string(e.ToStatus),
+			Actor: e.ActorName, At: e.At, ReasonCode: e.ReasonCode, Note: e.Note})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+type decisionRequest struct {
+	Reason  string `json:"reason,omitempty"`
+	Note    string `json:"note,omitempty"`
+	Version int64  `json:"version,omitempty"`
+}
+
+// Decide accepts or rejects a case.
+func (a *API) Decide(accept bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := pathID(w, r)
+		if !ok {
+			return
+		}
+		var req decisionRequest
+		if r.ContentLength != 0 && !decode(w, r, &req) {
+			return
+		}
+		p := auth.From(r.Context())
+		if _, err := a.Intake.Decide(r.Context(), p, id, intake.Decision{Accept: accept, ReasonCode: req.Reason, Note: req.Note, Version: req.Version}); err != nil {
+			failErr(w, a.Log, r, err)
+			return
+		}
+		d, err := a.Intake.Detail(r.Context(), p, id)
+		if err != nil {
+			failErr(w, a.Log, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, caseJSON(d.Case, d.Deadlines))
+	}
+}
+
+// ReasonJSON is a coded reason.
+type ReasonJSON struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
+}
+
+// Reasons lists the reject reason codes (for clients building forms).
+func (a *API) Reasons(w http.ResponseWriter, r *http.Request) {
+	out := map[string][]ReasonJSON{}
+	for name, rs := range map[string]domain.Reasons{"reject": domain.RejectReasons, "terminate": domain.TerminateReasons, "suspend": domain.SuspendReasons} {
+		for _, x := range rs {
+			out[name] = append(out[name], ReasonJSON{x.Code, x.Label})
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+type keyRequest struct {
+	Name  string `json:"name"`
+	OrgID int64  `json:"org_id"`
+	Days  int    `json:"days"` // 0 = no expiry
+}
+
+// KeyResponse carries a new key; the plain key is shown only here.
+type KeyResponse struct {
+	ID        int64      `json:"id"`
+	Key       string     `json:"key"`
+	OrgID     int64      `json:"org_id"`
+	ExpiresAt *time.Time `json:"expires_at"`
+}
+
+// IssueKey creates a machine API key scoped to one org unit.
+func (a *API) IssueKey(w http.ResponseWriter, r *http.Request) {
+	var req keyRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	req.Name = strings.TrimSpace(req.Name)
+	fields := map[string]string{}
+	if req.Name == "" || len([]rune(req.Name)) > 50 {
+		fields["name"] = "请填写名称（不超过50个字）"
+	}
+	if req.Days < 0 || req.Days > 3650 {
+		fields["days"] = "有效期应为0至3650天"
+	}
+	if _, err := a.Store.GetOrgUnit(r.Context(), req.OrgID); err != nil {
+		fields["org_id"] = "所属单位不存在"
+	}
+	if len(fields) > 0 {
+		writeJSON(w, http.StatusUnprocessableEntity, Error{Error: "填写有误", Fields: fields})
+		return
+	}
+	var exp *time.Time
+	if req.Days > 0 {
+		t := time.Now().AddDate(0, 0, req.Days).UTC()
+		exp = &t
+	}
+	plain, t, err := a.Auth.IssueKey(r.Context(), req.Name, req.OrgID, exp)
+	if err != nil {
+		failErr(w, a.Log, r, err)
+		return
+	}
+	a.Log.Info("api key issued", "key_id", t.ID, "org_id", req.OrgID, "by", auth.From(r.Context()).UserID)
+	writeJSON(w, http.StatusCreated, KeyResponse{ID: t.ID, Key: plain, OrgID: req.OrgID, ExpiresAt: exp})
+}

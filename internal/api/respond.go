@@ -1,0 +1,110 @@
+// Package api serves the JSON API v1 and its OpenAPI document.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/tiaojie/tiaojie/internal/intake"
+)
+
+// Error is every error body: a Chinese message, and per-field messages for 422.
+type Error struct {
+	Error  string            `json:"error"`
+	Fields map[string]string `json:"fields,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// Fail writes an error body.
+func Fail(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, Error{Error: msg})
+}
+
+// failErr maps a service error; unknown errors are logged and hidden.
+func failErr(w http.ResponseWriter, log *slog.Logger, r *http.Request, err error) {
+	status, msg := intake.StatusOf(err)
+	body := Error{Error: msg}
+	var ve *intake.ValidationError
+	if errors.As(err, &ve) {
+		body.Fields = map[string]string{}
+		for _, f := range ve.Fields {
+			body.Fields[f.Field] = f.Message
+		}
+	}
+	if status == http.StatusInternalServerError {
+		log.Error("api request failed", "path", r.URL.Path, "err", err)
+	}
+	writeJSON(w, status, body)
+}
+
+// decode reads a JSON body strictly: one object, known fields, right types.
+// The body size is already limited by the server.
+func decode(w http.ResponseWriter, r *http.Request, dst any) bool {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		Fail(w, http.StatusUnsupportedMediaType, "请求体须为 JSON（Content-Type: application/json）")
+		return false
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(dst)
+	if err == nil && dec.More() {
+		err = errors.New("trailing data")
+	}
+	if err == nil {
+		if _, e := dec.Token(); e != io.EOF {
+			err = errors.New("trailing data")
+		}
+	}
+	if err == nil {
+		return true
+	}
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var tooBig *http.MaxBytesError
+	msg := "请求体不是有效的 JSON"
+	status := http.StatusBadRequest
+	switch {
+	case errors.As(err, &tooBig):
+		msg, status = fmt.Sprintf("请求体过大（上限 %d 字节）", tooBig.Limit), http.StatusRequestEntityTooLarge
+	case errors.As(err, &syn):
+		msg = fmt.Sprintf("JSON 格式错误（第 %d 字节附近）", syn.Offset)
+	case errors.As(err, &typ):
+		msg = fmt.Sprintf("字段 %s 的类型错误，应为 %s", typ.Field, jsonKind(typ.Type.Kind().String()))
+	case errors.Is(err, io.EOF):
+		msg = "请求体为空"
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		msg = "未知字段 " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	case strings.Contains(err.Error(), "parsing time"):
+		msg = "时间格式应为 RFC 3339，例如 2026-03-02T09:30:00+08:00"
+	}
+	Fail(w, status, msg)
+	return false
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "字符串"
+	case "int", "int64", "int32", "uint", "uint64", "float64":
+		return "数字"
+	case "bool":
+		return "布尔值"
+	case "struct", "map":
+		return "对象"
+	case "slice":
+		return "数组"
+	}
+	return k
+}

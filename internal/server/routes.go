@@ -1,0 +1,70 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/tiaojie/tiaojie/internal/domain"
+)
+
+// Route is one entry of the route table: the permission each route needs is
+// declared here and nowhere else; the middleware enforces it before the
+// handler runs, and handlers then check the org scope of what they touch.
+type Route struct {
+	Method  string
+	Path    string // ServeMux pattern path
+	Perm    domain.Permission
+	API     bool   // JSON API (bearer tokens), else HTML pages (session cookie)
+	Summary string // Chinese, for the OpenAPI document
+	Handler http.HandlerFunc
+}
+
+// Pattern is the ServeMux pattern.
+func (r Route) Pattern() string { return r.Method + " " + r.Path }
+
+func (s *Server) routes() []Route {
+	pg, a := s.pages, s.api
+	return []Route{
+		// System.
+		{Method: "GET", Path: "/healthz", Perm: domain.PermNone, Handler: s.healthz},
+		{Method: "GET", Path: "/readyz", Perm: domain.PermNone, Handler: s.readyz},
+		{Method: "GET", Path: "/metrics", Perm: domain.PermNone, Handler: s.metrics.handler().ServeHTTP},
+		{Method: "GET", Path: "/static/", Perm: domain.PermNone, Handler: staticHandler().ServeHTTP},
+
+		// Pages.
+		{Method: "GET", Path: "/login", Perm: domain.PermNone, Handler: pg.LoginForm},
+		{Method: "POST", Path: "/login", Perm: domain.PermNone, Handler: pg.Login},
+		{Method: "POST", Path: "/logout", Perm: domain.PermSignedIn, Handler: pg.Logout},
+		{Method: "GET", Path: "/{$}", Perm: domain.PermSignedIn, Handler: pg.Home},
+		{Method: "GET", Path: "/home", Perm: domain.PermSignedIn, Handler: pg.Home},
+		{Method: "GET", Path: "/cases", Perm: domain.PermCaseRead, Handler: pg.Cases},
+		{Method: "GET", Path: "/cases/new", Perm: domain.PermCaseCreate, Handler: pg.NewCaseForm},
+		{Method: "POST", Path: "/cases", Perm: domain.PermCaseCreate, Handler: pg.CreateCase},
+		{Method: "GET", Path: "/cases/{id}", Perm: domain.PermCaseRead, Handler: pg.Case},
+		{Method: "POST", Path: "/cases/{id}/accept", Perm: domain.PermCaseDecide, Handler: pg.Decide(true)},
+		{Method: "POST", Path: "/cases/{id}/reject", Perm: domain.PermCaseDecide, Handler: pg.Decide(false)},
+		{Method: "GET", Path: "/org", Perm: domain.PermOrgRead, Handler: pg.Org},
+		{Method: "GET", Path: "/admin/calendar", Perm: domain.PermSettings, Handler: pg.Calendar},
+		{Method: "POST", Path: "/admin/calendar", Perm: domain.PermSettings, Handler: pg.PutCalendarOverride},
+		{Method: "POST", Path: "/admin/calendar/{date}/delete", Perm: domain.PermSettings, Handler: pg.DeleteCalendarOverride},
+		{Method: "GET", Path: "/admin/policies", Perm: domain.PermSettings, Handler: pg.Policies},
+		{Method: "POST", Path: "/admin/policies", Perm: domain.PermSettings, Handler: pg.AddPolicy},
+		{Method: "GET", Path: "/admin/users", Perm: domain.PermUserManage, Handler: pg.Users},
+		{Method: "POST", Path: "/admin/users", Perm: domain.PermUserManage, Handler: pg.CreateUser},
+		{Method: "GET", Path: "/admin/keys", Perm: domain.PermUserManage, Handler: pg.Keys},
+		{Method: "POST", Path: "/admin/keys", Perm: domain.PermUserManage, Handler: pg.IssueKey},
+		{Method: "POST", Path: "/admin/keys/{id}/revoke", Perm: domain.PermUserManage, Handler: pg.RevokeKey},
+
+		// JSON API v1.
+		{Method: "GET", Path: "/api/v1/openapi.json", Perm: domain.PermNone, API: true, Summary: "本接口的 OpenAPI 3 文档", Handler: s.openAPI},
+		{Method: "POST", Path: "/api/v1/auth/token", Perm: domain.PermNone, API: true, Summary: "用户名和密码换取访问令牌", Handler: a.Token},
+		{Method: "GET", Path: "/api/v1/me", Perm: domain.PermSignedIn, API: true, Summary: "当前调用者及其角色", Handler: a.GetMe},
+		{Method: "POST", Path: "/api/v1/complaints", Perm: domain.PermCaseCreate, API: true, Summary: "登记投诉（支持 Idempotency-Key）", Handler: a.CreateComplaint},
+		{Method: "GET", Path: "/api/v1/cases", Perm: domain.PermCaseRead, API: true, Summary: "案件列表（按状态、工作室、关键词、日期筛选，分页）", Handler: a.ListCases},
+		{Method: "GET", Path: "/api/v1/cases/{id}", Perm: domain.PermCaseRead, API: true, Summary: "案件详情及办理期限", Handler: a.GetCase},
+		{Method: "GET", Path: "/api/v1/cases/{id}/events", Perm: domain.PermCaseRead, API: true, Summary: "案件办理记录（事件日志）", Handler: a.ListEvents},
+		{Method: "POST", Path: "/api/v1/cases/{id}/accept", Perm: domain.PermCaseDecide, API: true, Summary: "受理", Handler: a.Decide(true)},
+		{Method: "POST", Path: "/api/v1/cases/{id}/reject", Perm: domain.PermCaseDecide, API: true, Summary: "不予受理（须附理由代码）", Handler: a.Decide(false)},
+		{Method: "GET", Path: "/api/v1/reasons", Perm: domain.PermSignedIn, API: true, Summary: "不予受理、终止、中止的理由代码", Handler: a.Reasons},
+		{Method: "POST", Path: "/api/v1/keys", Perm: domain.PermUserManage, API: true, Summary: "签发机器客户端接口密钥（限定所属单位）", Handler: a.IssueKey},
+	}
+}

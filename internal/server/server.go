@@ -1,0 +1,298 @@
+// Package server wires the route table, the middleware (sessions, sign-in,
+// permissions, CSRF, security headers, logging, metrics) and the health endpoints.
+package server
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/tiaojie/tiaojie/internal/api"
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/web"
+)
+
+// Options configure a Server.
+type Options struct {
+	Store           store.Store
+	Intake          *intake.Service
+	Auth            *auth.Service
+	Log             *slog.Logger
+	Pools           map[string]*sql.DB // connection pools by name, for /metrics
+	SessionIdle     time.Duration
+	SessionLifetime time.Duration
+	SecureCookies   bool
+	MaxBodyBytes    int64
+	Now             func() time.Time
+}
+
+// Server is the HTTP side of tiaojie.
+type Server struct {
+	opt      Options
+	sessions *scs.SessionManager
+	pages    *web.Pages
+	api      *api.API
+	metrics  *metrics
+	table    []Route
+	handler  http.Handler
+}
+
+// New builds the server and its route table.
+func New(opt Options) (*Server, error) {
+	if opt.MaxBodyBytes == 0 {
+		opt.MaxBodyBytes = 1 << 20
+	}
+	if opt.SessionIdle == 0 {
+		opt.SessionIdle = 30 * time.Minute
+	}
+	if opt.SessionLifetime == 0 {
+		opt.SessionLifetime = 12 * time.Hour
+	}
+	sm := scs.New()
+	sm.Store = sessionStore{opt.Store}
+	sm.IdleTimeout, sm.Lifetime = opt.SessionIdle, opt.SessionLifetime
+	sm.Cookie.Name, sm.Cookie.HttpOnly, sm.Cookie.SameSite, sm.Cookie.Secure = "tiaojie_session", true, http.SameSiteLaxMode, opt.SecureCookies
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		opt.Log.Error("session", "err", err)
+		http.Error(w, "会话服务暂时不可用", http.StatusInternalServerError)
+	}
+	s := &Server{opt: opt, sessions: sm, metrics: newMetrics(opt.Store, opt.Pools)}
+	s.pages = &web.Pages{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Sessions: sm, Log: opt.Log, Now: opt.Now}
+	if err := s.pages.Load(); err != nil {
+		return nil, err
+	}
+	s.api = &api.API{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Log: opt.Log, Now: opt.Now}
+	s.table = s.routes()
+	mux := http.NewServeMux()
+	for _, rt := range s.table {
+		mux.Handle(rt.Pattern(), s.guard(rt))
+	}
+	mux.HandleFunc("/", s.notFound)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusForbidden, "跨站请求已被拒绝")
+	}))
+	s.handler = s.recoverer(s.securityHeaders(cop.Handler(sm.LoadAndSave(mux))))
+	return s, nil
+}
+
+// Handler is the whole site.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Routes exposes the table for tests and the OpenAPI document.
+func (s *Server) Routes() []Route { return s.table }
+
+// guard runs before every handler: who is asking, may they, and request hygiene.
+func (s *Server) guard(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			d := time.Since(start)
+			s.metrics.observe(rt.Pattern(), r.Method, rec.status, d)
+			p := auth.From(r.Context())
+			var uid int64
+			if p != nil {
+				uid = p.UserID
+			}
+			// Path only: query strings may carry names being searched for.
+			s.opt.Log.Info("http", "method", r.Method, "route", rt.Path, "path", r.URL.Path, "status", rec.status,
+				"ms", d.Milliseconds(), "user_id", uid)
+		}()
+		w = rec
+		r.Body = http.MaxBytesReader(w, r.Body, s.opt.MaxBodyBytes)
+		p, err := s.principal(r, rt)
+		if err != nil {
+			if errors.Is(err, auth.ErrBadToken) {
+				s.fail(w, r, http.StatusUnauthorized, err.Error())
+				return
+			}
+			s.opt.Log.Error("resolve principal", "err", err)
+			s.fail(w, r, http.StatusInternalServerError, "系统暂时无法完成操作，请稍后再试")
+			return
+		}
+		if p != nil {
+			r = r.WithContext(auth.With(r.Context(), p))
+		}
+		if rt.Perm != "" {
+			if p == nil {
+				if rt.API || isAPI(r) {
+					w.Header().Set("WWW-Authenticate", `Bearer realm="tiaojie"`)
+					s.fail(w, r, http.StatusUnauthorized, "请先登录或提供访问令牌")
+				} else {
+					http.Redirect(w, r, "/login?next="+urlEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				}
+				return
+			}
+			if !p.Can(rt.Perm) {
+				s.fail(w, r, http.StatusForbidden, "您的角色无权访问此功能")
+				return
+			}
+		}
+		if !rt.API && r.Method == http.MethodPost {
+			if err := r.ParseForm(); err != nil {
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) {
+					s.fail(w, r, http.StatusRequestEntityTooLarge, "提交的内容过大")
+					return
+				}
+				s.fail(w, r, http.StatusBadRequest, "表单内容无法解析")
+				return
+			}
+		}
+		rt.Handler(w, r)
+	})
+}
+
+// principal: a bearer token on API routes, else the session's user.
+func (s *Server) principal(r *http.Request, rt Route) (*auth.Principal, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || !rt.API {
+			return nil, auth.ErrBadToken
+		}
+		return s.opt.Auth.Bearer(r.Context(), strings.TrimSpace(tok))
+	}
+	uid := s.sessions.GetInt64(r.Context(), "user_id")
+	if uid == 0 {
+		return nil, nil
+	}
+	p, err := s.opt.Auth.PrincipalByID(r.Context(), uid)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, auth.ErrInactive) {
+		s.sessions.Remove(r.Context(), "user_id")
+		return nil, nil
+	}
+	return p, err
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// fail answers JSON on the API and an HTML page elsewhere.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if isAPI(r) {
+		api.Fail(w, status, msg)
+		return
+	}
+	s.pages.Fail(w, r, status, msg)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	// ServeMux sends unknown methods on known paths here too; tell them apart.
+	s.fail(w, r, http.StatusNotFound, "页面或接口不存在")
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.opt.Store.Ping(ctx); err != nil {
+		s.opt.Log.Error("readiness: database unreachable", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unreachable\n"))
+		return
+	}
+	if ok, err := s.opt.Store.MigrationsCurrent(ctx); err != nil || !ok {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("migrations pending\n"))
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(s.OpenAPI())
+}
+
+func staticHandler() http.Handler {
+	h := web.Static()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if s.opt.SecureCookies {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.opt.Log.Error("panic", "path", r.URL.Path, "panic", v)
+				s.fail(w, r, http.StatusInternalServerError, "系统错误")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// sessionStore adapts the Store to scs.
+type sessionStore struct{ st store.Store }
+
+func (s sessionStore) Find(token string) ([]byte, bool, error) {
+	return s.st.SessionFind(context.Background(), token)
+}
+func (s sessionStore) Commit(token string, b []byte, expiry time.Time) error {
+	return s.st.SessionCommit(context.Background(), token, b, expiry)
+}
+func (s sessionStore) Delete(token string) error {
+	return s.st.SessionDelete(context.Background(), token)
+}
+func (s sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	return s.st.SessionFind(ctx, token)
+}
+func (s sessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	return s.st.SessionCommit(ctx, token, b, expiry)
+}
+func (s sessionStore) DeleteCtx(ctx context.Context, token string) error {
+	return s.st.SessionDelete(ctx, token)
+}

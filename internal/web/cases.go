@@ -1,0 +1,153 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+const pageSize = 50
+
+type caseRow struct {
+	Case store.Case
+	Next *calendar.Deadline // the clock that matters now
+}
+
+type casesData struct {
+	Q, Status, From, To string
+	Room                int64
+	Statuses            []domain.Status
+	Rooms               []store.OrgUnit
+	Rows                []caseRow
+	Total               int64
+	Page, Pages         int
+	PrevURL, NextURL    string
+}
+
+// Home sends case workers to their cases and shows others what they can do.
+func (pg *Pages) Home(w http.ResponseWriter, r *http.Request) {
+	p := auth.From(r.Context())
+	if r.URL.Path == "/" && p.Can(domain.PermCaseRead) {
+		http.Redirect(w, r, "/cases", http.StatusSeeOther)
+		return
+	}
+	pg.render(w, r, http.StatusOK, "home", "首页", nil)
+}
+
+// Cases lists the cases in the user's scope.
+func (pg *Pages) Cases(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := auth.From(ctx)
+	v := r.URL.Query()
+	q, msg := intake.ParseListQuery(v)
+	if msg != "" {
+		pg.Fail(w, r, http.StatusBadRequest, msg)
+		return
+	}
+	pageNo, _ := strconv.Atoi(v.Get("page"))
+	pageNo = max(pageNo, 1)
+	q.Limit, q.Offset = pageSize, (pageNo-1)*pageSize
+	res, err := pg.Intake.List(ctx, p, q)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	dls, err := pg.Intake.Deadlines(ctx, res.Cases)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	d := casesData{Q: q.Text, Status: v.Get("status"), From: v.Get("from"), To: v.Get("to"), Room: q.RoomID,
+		Statuses: domain.Statuses, Total: res.Total, Page: pageNo}
+	d.Pages = max(1, int((res.Total+pageSize-1)/pageSize))
+	for _, c := range res.Cases {
+		row := caseRow{Case: c}
+		if c.Status == domain.StatusReceived || (c.Status.Open() && c.AcceptedAt != nil && beforeAgreement(c.Status)) {
+			for i := range dls[c.ID] {
+				if dl := dls[c.ID][i]; dl.Running && (dl.Kind == calendar.ClockAcceptance || dl.Kind == calendar.ClockMediation) {
+					row.Next = &dl
+					break
+				}
+			}
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	units, err := pg.Store.ListOrgUnits(ctx)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	for _, u := range units {
+		if u.Kind.IsRoom() && p.Reaches(domain.PermCaseRead, u.Path) {
+			d.Rooms = append(d.Rooms, u)
+		}
+	}
+	link := func(n int) string {
+		vv := url.Values{}
+		for k := range v {
+			vv.Set(k, v.Get(k))
+		}
+		vv.Set("page", strconv.Itoa(n))
+		return "/cases?" + vv.Encode()
+	}
+	if pageNo > 1 {
+		d.PrevURL = link(pageNo - 1)
+	}
+	if pageNo < d.Pages {
+		d.NextURL = link(pageNo + 1)
+	}
+	pg.render(w, r, http.StatusOK, "cases", "案件", d)
+}
+
+func beforeAgreement(s domain.Status) bool {
+	switch s {
+	case domain.StatusAccepted, domain.StatusConsenting, domain.StatusAssigned, domain.StatusMediating, domain.StatusODRNegotiating:
+		return true
+	}
+	return false
+}
+
+type caseData struct {
+	D             any
+	CanDecide     bool
+	RejectReasons domain.Reasons
+}
+
+// Case shows one case with parties, clocks and timeline.
+func (pg *Pages) Case(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		pg.Fail(w, r, http.StatusNotFound, "案件不存在")
+		return
+	}
+	pg.showCase(w, r, id, http.StatusOK)
+}
+
+func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, status int) {
+	ctx := r.Context()
+	p := auth.From(ctx)
+	d, err := pg.Intake.Detail(ctx, p, id)
+	if err != nil {
+		pg.intakeError(w, r, err)
+		return
+	}
+	data := caseData{D: d, RejectReasons: domain.RejectReasons,
+		CanDecide: d.Case.Status == domain.StatusReceived && p.CanOnCase(domain.PermCaseDecide, d.Case)}
+	pg.render(w, r, status, "case", d.Case.Number, data)
+}
+
+// intakeError maps service errors to pages.
+func (pg *Pages) intakeError(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := intake.StatusOf(err)
+	if status == http.StatusInternalServerError {
+		pg.serverError(w, r, err)
+		return
+	}
+	pg.Fail(w, r, status, msg)
+}

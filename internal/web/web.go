@@ -1,0 +1,156 @@
+// Package web serves the HTML pages: html/template, embedded, enhanced by htmx.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Pages holds what the page handlers need.
+type Pages struct {
+	Store    store.Store
+	Auth     *auth.Service
+	Intake   *intake.Service
+	Sessions *scs.SessionManager
+	Log      *slog.Logger
+	Now      func() time.Time
+	pages    map[string]*template.Template
+}
+
+// page is what every template gets.
+type page struct {
+	Title string
+	P     *auth.Principal
+	Flash string
+	Error string
+	Data  any
+}
+
+var funcs = template.FuncMap{
+	"datetime": func(t time.Time) string { return t.In(calendar.Shanghai()).Format("2006-01-02 15:04") },
+	"fen":      domain.FormatFen,
+	"maskAddr": domain.MaskAddress,
+	"neg":      func(n int) int { return -n },
+	"deref":    func(b *bool) bool { return b != nil && *b },
+	"field": func(err error, name string) string {
+		if ve, ok := err.(*intake.ValidationError); ok {
+			return ve.Field(name)
+		}
+		return ""
+	},
+	"rejectLabel": func(code string) string {
+		for _, rs := range []domain.Reasons{domain.RejectReasons, domain.TerminateReasons, domain.SuspendReasons} {
+			if rs.Has(code) {
+				return rs.Label(code)
+			}
+		}
+		return code
+	},
+	"eventLabel": func(t string) string {
+		if t == "received" {
+			return "登记"
+		}
+		return domain.Action(t).Label()
+	},
+	"join":      strings.Join,
+	"lockedNow": func(t *time.Time) bool { return t != nil && time.Now().Before(*t) },
+}
+
+// Load parses the embedded templates: each page is the layout plus its own file.
+func (pg *Pages) Load() error {
+	pg.pages = map[string]*template.Template{}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		if err != nil {
+			return fmt.Errorf("parse template %s: %w", n, err)
+		}
+		pg.pages[base] = t
+	}
+	return nil
+}
+
+func (pg *Pages) now() time.Time {
+	if pg.Now != nil {
+		return pg.Now()
+	}
+	return time.Now()
+}
+
+// render writes a full page, or just the named block for htmx requests.
+func (pg *Pages) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	p := page{Title: title, P: auth.From(r.Context()), Data: data}
+	if pg.Sessions != nil {
+		p.Flash = pg.Sessions.PopString(r.Context(), "flash")
+		p.Error = pg.Sessions.PopString(r.Context(), "error")
+	}
+	t, ok := pg.pages[name]
+	if !ok {
+		http.Error(w, "模板不存在", http.StatusInternalServerError)
+		return
+	}
+	block := "layout"
+	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "results" && t.Lookup("results") != nil {
+		block = "results"
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, block, p); err != nil {
+		pg.Log.Error("render page", "page", name, "err", err)
+		http.Error(w, "页面生成失败", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// Fail shows an error page.
+func (pg *Pages) Fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	title := map[int]string{400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "未找到", 409: "操作冲突", 413: "内容过大", 422: "填写有误"}[status]
+	if title == "" {
+		title = "系统错误"
+	}
+	pg.render(w, r, status, "error", title, msg)
+}
+
+// serverError logs the cause and shows a generic message.
+func (pg *Pages) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	pg.Log.Error("page failed", "path", r.URL.Path, "err", err)
+	pg.Fail(w, r, http.StatusInternalServerError, "系统暂时无法完成操作，请稍后再试。")
+}
+
+func (pg *Pages) flash(r *http.Request, msg string) { pg.Sessions.Put(r.Context(), "flash", msg) }
+
+//go:embed static
+var staticFS embed.FS
+
+// Static serves the embedded CSS and vendored scripts.
+func Static() http.Handler {
+	sub, _ := fs.Sub(staticFS, "static")
+	return http.StripPrefix("/static/", http.FileServerFS(sub))
+}
