@@ -63,10 +63,10 @@ const (
 
 // Options control Build.
 type Options struct {
-	Seed     int64                  // reproducible; DefaultSeed when 0
-	Cases    int                    // synthetic cases; 0 means none, negative means DefaultCases
-	Password string                 // the one password of every demo user; required
-	Now      time.Time              // "today" of the synthetic history; time.Now() when zero
+	Seed     int64                 // reproducible; DefaultSeed when 0
+	Cases    int                   // synthetic cases; 0 means none, negative means DefaultCases
+	Password string                // the one password of every demo user; required
+	Now      time.Time             // "today" of the synthetic history; time.Now() when zero
 	Progress func(done, total int) // optional, called after each batch of cases
 }
 

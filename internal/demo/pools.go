@@ -78,7 +78,9 @@ type nameGen struct {
 	r *rand.Rand
 }
 
-func newNameGen(stream uint64) *nameGen { return &nameGen{names: newNames(), r: newRand(poolSeed, stream)} }
+func newNameGen(stream uint64) *nameGen {
+	return &nameGen{names: newNames(), r: newRand(poolSeed, stream)}
+}
 
 func (g *nameGen) staff() string { return g.person(g.r, g.r.IntN(2) == 0) }
 

@@ -1,0 +1,391 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/pii"
+	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/store/storetest"
+)
+
+// testNow is a Friday afternoon, so recent cases are in every early state.
+var testNow = time.Date(2026, 11, 27, 15, 30, 0, 0, calendar.Shanghai())
+
+func testSealer(t testing.TB) *pii.Sealer {
+	t.Helper()
+	key := make([]byte, 32)
+	for i := range key {
+		key[i] = byte(i * 7)
+	}
+	s, err := pii.NewSealer(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func allCases(t testing.TB, st store.Store) []store.Case {
+	t.Helper()
+	var out []store.Case
+	for off := 0; ; off += 500 {
+		page, err := st.ListCases(context.Background(), store.CaseQuery{Scope: store.Scope{All: true}, Limit: 500, Offset: off})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, page.Cases...)
+		if len(page.Cases) < 500 {
+			break
+		}
+	}
+	slices.SortFunc(out, func(a, b store.Case) int { return int(a.ID - b.ID) })
+	return out
+}
+
+func TestBuild(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := e.Open(t, true)
+			sealer := testSealer(t)
+			if empty, err := IsEmpty(ctx, db); err != nil || !empty {
+				t.Fatalf("IsEmpty on a fresh database = %v, %v", empty, err)
+			}
+			start := time.Now()
+			var batches int
+			res, err := Build(ctx, db, sealer, Options{Cases: 200, Password: "test-pass", Now: testNow,
+				Progress: func(done, total int) { batches++ }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s: Build with 200 cases took %v", e.Name, time.Since(start))
+			if res.Cases != 200 || batches != 1 || res.CommitteeID == 0 {
+				t.Fatalf("result %+v, %d progress calls", res, batches)
+			}
+			if empty, err := IsEmpty(ctx, db); err != nil || empty {
+				t.Fatalf("IsEmpty after Build = %v, %v", empty, err)
+			}
+			if _, err := Build(ctx, db, sealer, Options{Cases: 1, Password: "x", Now: testNow}); !errors.Is(err, ErrNotEmpty) {
+				t.Fatalf("second Build: %v, want ErrNotEmpty", err)
+			}
+			checkOrg(t, db, res)
+			checkUsers(t, db, res)
+			checkCases(t, db, 200)
+		})
+	}
+}
+
+func checkOrg(t *testing.T, db store.Store, res Result) {
+	ctx := context.Background()
+	units, err := db.ListOrgUnits(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[domain.OrgKind]int{}
+	codes := map[string]store.OrgUnit{}
+	for _, u := range units {
+		codes[u.Code] = u
+		if u.ParentID == res.CommitteeID {
+			kinds[u.Kind]++
+		}
+		if !u.Kind.Valid() {
+			t.Errorf("unit %s has kind %q", u.Code, u.Kind)
+		}
+	}
+	if kinds[domain.OrgOfficeRoom] != 38 || kinds[domain.OrgEnterpriseRoom] != 30 {
+		t.Fatalf("rooms under the committee: %v", kinds)
+	}
+	if codes[CodeCommittee].Abbr != "浦" || codes[CodeXHCommittee].Abbr != "徐" {
+		t.Fatal("committee abbreviations")
+	}
+	if r := codes["pd-room-01"]; r.Name != "陆家嘴市场监管所联合人民调解工作室" {
+		t.Fatalf("room 01 = %q", r.Name)
+	}
+	for _, c := range []string{"pd-amr-38", "pd-eroom-30", CodeJustice, CodeCourt, CodeCouncil, CodeProvider, "xh-room-02"} {
+		if _, ok := codes[c]; !ok {
+			t.Errorf("missing unit %s", c)
+		}
+	}
+	// Every Pudong street or town is covered by exactly one room, and no area twice.
+	rs, err := db.ListRoomStreets(ctx, res.CommitteeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cover := map[string]int{}
+	for _, s := range rs {
+		cover[s.Street]++
+	}
+	for _, s := range pudongStreets {
+		if cover[s] != 1 {
+			t.Errorf("street %s covered by %d rooms", s, cover[s])
+		}
+	}
+	for s, n := range cover {
+		if n != 1 {
+			t.Errorf("area %s covered %d times", s, n)
+		}
+	}
+	if lj := codes["pd-room-01"].ID; !slices.Contains(rs, store.RoomStreet{RoomID: lj, Street: "陆家嘴街道"}) {
+		t.Error("room 01 does not cover 陆家嘴街道")
+	}
+	// Enterprise rooms are bound to merchants with valid credit codes; some use ODR.
+	odr := 0
+	for i := 1; i <= NumEnterpriseRooms; i++ {
+		ms, err := db.ListRoomMerchants(ctx, codes[EnterpriseRoomCode(i)].ID)
+		if err != nil || len(ms) < 1 || len(ms) > 2 {
+			t.Fatalf("enterprise room %d merchants %v %v", i, ms, err)
+		}
+		for _, m := range ms {
+			if err := domain.ValidateCreditCode(m.CreditCode); err != nil {
+				t.Errorf("merchant %s credit code %s: %v", m.Name, m.CreditCode, err)
+			}
+			if m.ODR {
+				odr++
+			}
+		}
+	}
+	if odr < 3 {
+		t.Errorf("%d ODR merchants", odr)
+	}
+}
+
+func checkUsers(t *testing.T, db store.Store, res Result) {
+	ctx := context.Background()
+	users, err := db.ListUsers(ctx, store.UserQuery{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	committee, err := db.GetOrgUnit(ctx, res.CommitteeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := map[domain.Role]int{}
+	pdMediators := 0
+	roomsWithMediator := map[int64]bool{}
+	displays := map[string]bool{}
+	for _, u := range users {
+		if displays[u.DisplayName] {
+			t.Errorf("display name %s used twice", u.DisplayName)
+		}
+		displays[u.DisplayName] = true
+		bs, err := db.ListBindings(ctx, u.ID)
+		if err != nil || len(bs) == 0 {
+			t.Fatalf("bindings of %s: %v %v", u.Username, bs, err)
+		}
+		for _, b := range bs {
+			roles[b.Role]++
+			if b.Role == domain.RoleMediator && strings.HasPrefix(b.OrgPath, committee.Path) {
+				roomsWithMediator[b.OrgID] = true
+			}
+		}
+		if bs[0].Role == domain.RoleMediator && strings.HasPrefix(bs[0].OrgPath, committee.Path) {
+			pdMediators++
+		}
+	}
+	if pdMediators != NumMediators {
+		t.Errorf("%d Pudong mediators, want %d", pdMediators, NumMediators)
+	}
+	if len(roomsWithMediator) != NumOfficeRooms+NumEnterpriseRooms {
+		t.Errorf("%d rooms have a mediator", len(roomsWithMediator))
+	}
+	if roles[domain.RoleRoomLead] != 68 {
+		t.Errorf("%d room leads", roles[domain.RoleRoomLead])
+	}
+	for _, r := range domain.Roles {
+		if r == domain.RoleConsumer || r == domain.RoleMerchant || r == domain.RoleMachine {
+			continue
+		}
+		if roles[r] == 0 {
+			t.Errorf("no user with role %s", r)
+		}
+	}
+	// The main accounts, and the demo story: mediator01 and room_lead01 share the 陆家嘴 room.
+	var names []string
+	for _, a := range res.Accounts {
+		names = append(names, a.Username)
+		if a.RoleLabel == "" || a.Org == "" {
+			t.Errorf("account %+v", a)
+		}
+	}
+	want := []string{"admin", "committee01", "room_lead01", "mediator01", "mediator02", "regulator01", "justice01",
+		"court01", "expert01", "analyst01", "auditor01", "xh_committee01", "xh_mediator01"}
+	if !slices.Equal(names, want) {
+		t.Errorf("accounts %v", names)
+	}
+	bindingOf := func(name string) store.Binding {
+		u, err := db.GetUserByUsername(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bs, _ := db.ListBindings(ctx, u.ID)
+		return bs[0]
+	}
+	if a, b := bindingOf("mediator01"), bindingOf("room_lead01"); a.OrgID != b.OrgID || a.OrgName != "陆家嘴市场监管所联合人民调解工作室" {
+		t.Errorf("mediator01 in %s, room_lead01 in %s", a.OrgName, b.OrgName)
+	}
+	if b := bindingOf("regulator01"); b.OrgName != "陆家嘴市场监管所" {
+		t.Errorf("regulator01 in %s", b.OrgName)
+	}
+	u, err := db.GetUserByUsername(ctx, "mediator47")
+	if err != nil || !u.Active || !auth.CheckPassword(u.PasswordHash, "test-pass") {
+		t.Errorf("mediator47 cannot sign in: %+v %v", u, err)
+	}
+}
+
+// checkCases replays every case's events against the transition rules.
+func checkCases(t *testing.T, db store.Store, n int) {
+	ctx := context.Background()
+	cs := allCases(t, db)
+	if len(cs) != n {
+		t.Fatalf("%d cases, want %d", len(cs), n)
+	}
+	rules := calendar.New(nil)
+	statuses := map[domain.Status]int{}
+	channels := map[domain.Channel]int{}
+	for _, c := range cs {
+		statuses[c.Status]++
+		channels[c.Channel]++
+		if c.RoomID == 0 || c.MerchantID == 0 || c.ConsumerName == "" || c.Description == "" || c.Claim == "" || c.ClaimFen <= 0 {
+			t.Fatalf("incomplete case %+v", c)
+		}
+		if c.ReceivedAt.After(testNow) {
+			t.Fatalf("case %s received in the future", c.Number)
+		}
+		if c.Channel == domain.Channel12315 && (c.ExternalID == "" || c.DivertedByOrgID == 0) {
+			t.Errorf("12315 case %s without complaint number or diverting office", c.Number)
+		}
+		if c.Channel == domain.ChannelCourt && c.CourtNumber == "" {
+			t.Errorf("court case %s without court number", c.Number)
+		}
+		if c.AcceptedAt != nil && c.PolicyID == 0 {
+			t.Errorf("accepted case %s without policy", c.Number)
+		}
+		if !c.Status.Open() && c.ClosedAt == nil {
+			t.Errorf("closed case %s (%s) without ClosedAt", c.Number, c.Status)
+		}
+		evs, err := db.ListEvents(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if evs[0].Type != "received" || evs[0].ToStatus != domain.StatusReceived || !evs[0].At.Equal(c.ReceivedAt) {
+			t.Fatalf("case %s first event %+v", c.Number, evs[0])
+		}
+		var prev domain.Status
+		for i := 1; i < len(evs); i++ {
+			ev, last := evs[i], evs[i-1]
+			if ev.FromStatus != last.ToStatus {
+				t.Fatalf("case %s event %d from %s, previous ended at %s", c.Number, ev.Seq, ev.FromStatus, last.ToStatus)
+			}
+			if !ev.At.After(last.At) || !ev.At.Before(testNow) {
+				t.Fatalf("case %s event %d at %v (previous %v)", c.Number, ev.Seq, ev.At, last.At)
+			}
+			local := ev.At.In(calendar.Shanghai())
+			if m := local.Hour()*60 + local.Minute(); !rules.IsWorkday(calendar.DateOf(ev.At)) || m < 9*60 || m >= 17*60+30 {
+				t.Fatalf("case %s event %d at %v outside office hours", c.Number, ev.Seq, local)
+			}
+			a := domain.Action(ev.Type)
+			if !slices.Contains(domain.Actions, a) {
+				if ev.FromStatus != ev.ToStatus {
+					t.Fatalf("case %s: note %s changes the status", c.Number, ev.Type)
+				}
+				continue
+			}
+			to, err := domain.Next(a, domain.Facts{Status: ev.FromStatus, PrevStatus: prev, ReasonCode: ev.ReasonCode,
+				HasRequiredFact: true, ConsumerConsent: true, MerchantConsent: true, HasMediator: true, ODREnterprise: true,
+				AgreementEffective: true, AgreementComplete: true, FollowUpRecorded: true, CaseFileComplete: true})
+			if err != nil || to != ev.ToStatus {
+				t.Fatalf("case %s event %d %s: %s → %s, rules say %s (%v)", c.Number, ev.Seq, a, ev.FromStatus, ev.ToStatus, to, err)
+			}
+			if a == domain.ActionSuspend {
+				prev = ev.FromStatus
+			}
+			if ev.ActorName == "" {
+				t.Errorf("case %s event %d without actor", c.Number, ev.Seq)
+			}
+		}
+		if evs[len(evs)-1].ToStatus != c.Status {
+			t.Fatalf("case %s is %s but its events end at %s", c.Number, c.Status, evs[len(evs)-1].ToStatus)
+		}
+	}
+	t.Logf("statuses %v", statuses)
+	t.Logf("channels %v", channels)
+	if len(statuses) < 8 {
+		t.Errorf("only %d distinct statuses: %v", len(statuses), statuses)
+	}
+	if channels[domain.Channel12315]*100/n < 40 {
+		t.Errorf("12315 share too low: %v", channels)
+	}
+}
+
+func TestReproducible(t *testing.T) {
+	sqlite := storetest.Engines(t)[0]
+	ctx := context.Background()
+	type row struct {
+		number, consumer, merchant string
+		status                     domain.Status
+	}
+	build := func() []row {
+		db := sqlite.Open(t, true)
+		if _, err := Build(ctx, db, testSealer(t), Options{Seed: 42, Cases: 120, Password: "test-pass", Now: testNow}); err != nil {
+			t.Fatal(err)
+		}
+		var out []row
+		for _, c := range allCases(t, db) {
+			out = append(out, row{c.Number, c.ConsumerName, c.MerchantName, c.Status})
+		}
+		return out
+	}
+	a, b := build(), build()
+	if !slices.Equal(a, b) {
+		t.Fatalf("two builds with the same seed differ:\n%v\n%v", a[:5], b[:5])
+	}
+}
+
+func TestAddCases(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Engines(t)[0].Open(t, true)
+	sealer := testSealer(t)
+	if _, err := AddCases(ctx, db, sealer, 10, 1, testNow, nil); !errors.Is(err, ErrNoDemoOrg) {
+		t.Fatalf("AddCases without the demo org: %v", err)
+	}
+	if _, err := Build(ctx, db, sealer, Options{Cases: 0, Password: "test-pass", Now: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	// The same seed twice: external numbers must still be unique.
+	for range 2 {
+		if n, err := AddCases(ctx, db, sealer, 150, 7, testNow, nil); err != nil || n != 150 {
+			t.Fatalf("AddCases = %d, %v", n, err)
+		}
+	}
+	checkCases(t, db, 300)
+}
+
+// TestLargeSQLite writes a district's three years (65,000 cases, as many as
+// Pudong diverted in 2018–2020) to SQLite and reports the time.
+func TestLargeSQLite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	ctx := context.Background()
+	db := storetest.Engines(t)[0].Open(t, true)
+	sealer := testSealer(t)
+	if _, err := Build(ctx, db, sealer, Options{Password: "test-pass", Now: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	n, err := AddCases(ctx, db, sealer, 65000, DefaultSeed, testNow, nil)
+	if err != nil || n != 65000 {
+		t.Fatalf("AddCases = %d, %v", n, err)
+	}
+	el := time.Since(start)
+	counts, _ := db.CountCasesByStatus(ctx)
+	t.Logf("65,000 cases on SQLite in %v (%.0f cases/s); statuses %v", el, 65000/el.Seconds(), counts)
+}

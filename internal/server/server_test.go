@@ -1,0 +1,145 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/demo"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/pii"
+	"github.com/tiaojie/tiaojie/internal/server"
+	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
+	"github.com/tiaojie/tiaojie/internal/store/storetest"
+)
+
+const password = "test-pass-123"
+
+// env is a running server on a demo database.
+type env struct {
+	t   *testing.T
+	db  *sqlstore.DB
+	srv *server.Server
+	ts  *httptest.Server
+}
+
+func newEnv(t *testing.T, e storetest.Engine) *env {
+	t.Helper()
+	ctx := context.Background()
+	db := e.Open(t, true)
+	sealer, _ := pii.NewSealer(bytes.Repeat([]byte{1}, 32))
+	if _, err := demo.Build(ctx, db, sealer, demo.Options{Seed: 7, Cases: 30, Password: password, Now: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := server.New(server.Options{Store: db, Auth: &auth.Service{Store: db}, Intake: &intake.Service{Store: db, Sealer: sealer},
+		Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return &env{t: t, db: db, srv: srv, ts: ts}
+}
+
+// client is a browser-like client with its own cookie jar.
+type client struct {
+	env   *env
+	http  *http.Client
+	token string
+}
+
+func (e *env) anon() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{env: e, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// login signs in on the web and fetches an API token.
+func (e *env) login(user string) *client {
+	e.t.Helper()
+	c := e.anon()
+	res := c.form("POST", "/login", url.Values{"username": {user}, "password": {password}})
+	if res.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("login %s: %d %s", user, res.StatusCode, res.body)
+	}
+	var tok api_token
+	r := c.json("POST", "/api/v1/auth/token", map[string]string{"username": user, "password": password}, nil)
+	if r.StatusCode != 200 {
+		e.t.Fatalf("token %s: %d %s", user, r.StatusCode, r.body)
+	}
+	json.Unmarshal([]byte(r.body), &tok)
+	c.token = tok.Token
+	return c
+}
+
+type api_token struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+type resp struct {
+	*http.Response
+	body string
+}
+
+func (c *client) do(req *http.Request) resp {
+	c.env.t.Helper()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.env.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return resp{res, string(b)}
+}
+
+func (c *client) get(path string) resp {
+	req, _ := http.NewRequest("GET", c.env.ts.URL+path, nil)
+	return c.do(req)
+}
+
+func (c *client) form(method, path string, v url.Values) resp {
+	req, _ := http.NewRequest(method, c.env.ts.URL+path, strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+// json calls the API with the client's bearer token.
+func (c *client) json(method, path string, body any, hdr map[string]string) resp {
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		j, _ := json.Marshal(b)
+		rd = bytes.NewReader(j)
+	}
+	req, _ := http.NewRequest(method, c.env.ts.URL+path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	res, err := (&http.Client{}).Do(req)
+	if err != nil {
+		c.env.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return resp{res, string(b)}
+}
