@@ -389,3 +389,25 @@ func TestLargeSQLite(t *testing.T) {
 	counts, _ := db.CountCasesByStatus(ctx)
 	t.Logf("65,000 cases on SQLite in %v (%.0f cases/s); statuses %v", el, 65000/el.Seconds(), counts)
 }
+
+// BenchmarkAddCases measures writing batches of 1,000 synthetic cases on every
+// engine; -benchtime 65x writes a district's three years (65,000 cases).
+func BenchmarkAddCases(b *testing.B) {
+	for _, e := range storetest.Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			ctx := context.Background()
+			db := e.Open(b, true)
+			sealer := testSealer(b)
+			if _, err := Build(ctx, db, sealer, Options{Password: "test-pass", Now: testNow, Cases: 0}); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				if _, err := AddCases(ctx, db, sealer, BatchSize, int64(i+1), testNow, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*BatchSize)/b.Elapsed().Seconds(), "cases/s")
+		})
+	}
+}
