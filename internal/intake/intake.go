@@ -212,33 +212,35 @@ type placement struct {
 // unit; a unit elsewhere in a district (a 市场监管所, a court) means the
 // district's committee, and a 市场监管所 is recorded as the diverting office.
 func (s *Service) place(ctx context.Context, p *auth.Principal) (placement, error) {
-	units, err := s.Store.ListOrgUnits(ctx)
-	if err != nil {
-		return placement{}, err
-	}
-	byID := map[int64]store.OrgUnit{}
-	for _, u := range units {
-		byID[u.ID] = u
-	}
+	var units []store.OrgUnit // loaded only when a district's committee must be found
 	for _, b := range p.Bindings {
 		if !domain.RoleHas(b.Role, domain.PermCaseCreate) {
 			continue
 		}
-		u, ok := byID[b.OrgID]
-		if !ok {
-			continue
+		u, err := s.Store.GetOrgUnit(ctx, b.OrgID)
+		if err != nil {
+			return placement{}, fmt.Errorf("binding unit: %w", err)
 		}
 		var pl placement
 		switch u.Kind {
 		case domain.OrgOfficeRoom, domain.OrgEnterpriseRoom:
 			pl.roomID = u.ID
-			pl.committee = byID[u.ParentID]
-			return pl, nil
+			pl.committee, err = s.Store.GetOrgUnit(ctx, u.ParentID)
+			return pl, err
 		case domain.OrgCommittee:
 			pl.committee = u
 			return pl, nil
 		case domain.OrgRegulatorOffice:
 			pl.divertedBy = u.ID
+		}
+		if units == nil {
+			if units, err = s.Store.ListOrgUnits(ctx); err != nil {
+				return placement{}, err
+			}
+		}
+		byID := map[int64]store.OrgUnit{}
+		for _, x := range units {
+			byID[x.ID] = x
 		}
 		// Walk up to the district and take its committee.
 		d := u
@@ -289,20 +291,17 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in Complaint,
 	if in.ReceivedAt != nil {
 		received = *in.ReceivedAt
 	}
-	m := store.Merchant{Name: in.MerchantName, CreditCode: in.CreditCode, Address: in.MerchantAddress}
-	if err := s.Store.UpsertMerchant(ctx, &m); err != nil {
-		return store.Case{}, false, fmt.Errorf("register complaint: %w", err)
-	}
+	m := &store.Merchant{Name: in.MerchantName, CreditCode: in.CreditCode, Address: in.MerchantAddress}
 	consumer := store.Party{Kind: "consumer", Name: in.ComplainantName,
 		PhoneSealed: s.Sealer.Seal(in.Phone), PhoneHash: s.Sealer.Hash(in.Phone), PhoneMask: domain.MaskMobile(in.Phone)}
 	if in.IDNumber != "" {
 		consumer.IDSealed, consumer.IDHash, consumer.IDMask = s.Sealer.Seal(in.IDNumber), s.Sealer.Hash(in.IDNumber), domain.MaskIDNumber(in.IDNumber)
 	}
-	merchant := store.Party{Kind: "merchant", Name: in.MerchantName, MerchantID: m.ID, CreditCode: in.CreditCode, Address: in.MerchantAddress}
+	merchant := store.Party{Kind: "merchant", Name: in.MerchantName, CreditCode: in.CreditCode, Address: in.MerchantAddress}
 	nc := &store.NewCase{
 		CommitteeID: pl.committee.ID, CommitteeAbbr: pl.committee.Abbr, RoomID: pl.roomID, DivertedByOrgID: pl.divertedBy,
 		Channel: channel, Category: in.Category, Description: in.Description, Claim: in.Claim, ClaimFen: in.ClaimAmountFen,
-		ReceivedAt: received, ExternalID: in.ExternalID, CourtNumber: in.CourtNumber, MerchantID: m.ID,
+		ReceivedAt: received, ExternalID: in.ExternalID, CourtNumber: in.CourtNumber, Merchant: m,
 		CreatedBy: p.UserID, ClientID: p.ClientID(), IdempotencyKey: idemKey,
 		Parties: []store.Party{consumer, merchant},
 		Event:   store.Event{Type: "received", ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "登记：" + channel.Label()},

@@ -193,6 +193,7 @@ type NewCase struct {
 	PlatformID      string
 	DivertedByOrgID int64
 	MerchantID      int64
+	Merchant        *Merchant // upserted in the same transaction when set (MerchantID then follows it)
 	CreatedBy       int64
 	ClientID        string // who sent the idempotency key ("user:12", "token:3")
 	IdempotencyKey  string

@@ -54,7 +54,7 @@ func (db *DB) CreateCase(ctx context.Context, nc *store.NewCase) (store.Case, bo
 		}
 	}
 	var id int64
-	err := db.tx(ctx, "create case", func(tx *sql.Tx) error {
+	err := db.tx(ctx, "create case", func(tx *wtx) error {
 		var err error
 		id, err = insertCase(ctx, tx, nc, map[int64]string{})
 		return err
@@ -75,7 +75,7 @@ func (db *DB) CreateCase(ctx context.Context, nc *store.NewCase) (store.Case, bo
 
 // insertCase writes a new case, its parties and its first event; paths caches
 // org unit paths across a batch.
-func insertCase(ctx context.Context, tx *sql.Tx, nc *store.NewCase, paths map[int64]string) (int64, error) {
+func insertCase(ctx context.Context, tx *wtx, nc *store.NewCase, paths map[int64]string) (int64, error) {
 	path := func(id int64) (string, error) {
 		if p, ok := paths[id]; ok {
 			return p, nil
@@ -86,6 +86,17 @@ func insertCase(ctx context.Context, tx *sql.Tx, nc *store.NewCase, paths map[in
 		}
 		paths[id] = p
 		return p, nil
+	}
+	if nc.Merchant != nil {
+		if err := upsertMerchant(ctx, tx, nc.Merchant); err != nil {
+			return 0, fmt.Errorf("merchant: %w", err)
+		}
+		nc.MerchantID = nc.Merchant.ID
+		for i := range nc.Parties {
+			if nc.Parties[i].Kind == "merchant" && nc.Parties[i].MerchantID == 0 {
+				nc.Parties[i].MerchantID = nc.Merchant.ID
+			}
+		}
 	}
 	var id int64
 	now := time.Now().UTC()
@@ -153,7 +164,7 @@ func insertCase(ctx context.Context, tx *sql.Tx, nc *store.NewCase, paths map[in
 	return id, insertEvent(ctx, tx, &ev)
 }
 
-func insertEvent(ctx context.Context, tx *sql.Tx, ev *store.Event) error {
+func insertEvent(ctx context.Context, tx *wtx, ev *store.Event) error {
 	if ev.At.IsZero() {
 		ev.At = time.Now()
 	}
@@ -282,7 +293,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 }
 
 func (db *DB) ApplyEvent(ctx context.Context, caseID, expectVersion int64, ch store.CaseChange, ev store.Event) (store.Case, error) {
-	err := db.tx(ctx, "apply case event", func(tx *sql.Tx) error {
+	err := db.tx(ctx, "apply case event", func(tx *wtx) error {
 		return applyChange(ctx, tx, caseID, expectVersion, ch, &ev)
 	})
 	if err != nil {
@@ -292,7 +303,7 @@ func (db *DB) ApplyEvent(ctx context.Context, caseID, expectVersion int64, ch st
 }
 
 // applyChange updates the case row if it is still at expectVersion and appends ev.
-func applyChange(ctx context.Context, tx *sql.Tx, caseID, expectVersion int64, ch store.CaseChange, ev *store.Event) error {
+func applyChange(ctx context.Context, tx *wtx, caseID, expectVersion int64, ch store.CaseChange, ev *store.Event) error {
 	var status string
 	var version int64
 	if err := tx.QueryRowContext(ctx, `SELECT status, version FROM cases WHERE id = $1`, caseID).Scan(&status, &version); err != nil {
@@ -303,7 +314,10 @@ func applyChange(ctx context.Context, tx *sql.Tx, caseID, expectVersion int64, c
 	}
 	var sets []string
 	var args []any
-	set := func(col string, v any) { args = append(args, v); sets = append(sets, fmt.Sprintf("%s = $%d", col, len(args))) }
+	set := func(col string, v any) {
+		args = append(args, v)
+		sets = append(sets, fmt.Sprintf("%s = $%d", col, len(args)))
+	}
 	if ch.Status != "" {
 		set("status", string(ch.Status))
 	}
@@ -354,7 +368,7 @@ func applyChange(ctx context.Context, tx *sql.Tx, caseID, expectVersion int64, c
 // BulkCreateCases writes many cases with their later history in one
 // transaction; used by the demo generator and bulk imports.
 func (db *DB) BulkCreateCases(ctx context.Context, cases []store.BulkCase) error {
-	return db.tx(ctx, "bulk create cases", func(tx *sql.Tx) error {
+	return db.tx(ctx, "bulk create cases", func(tx *wtx) error {
 		paths := map[int64]string{}
 		for i := range cases {
 			id, err := insertCase(ctx, tx, &cases[i].New, paths)

@@ -22,7 +22,7 @@ func scanOrg(row interface{ Scan(...any) error }) (store.OrgUnit, error) {
 }
 
 func (db *DB) CreateOrgUnit(ctx context.Context, u *store.OrgUnit) error {
-	return db.tx(ctx, "create org unit", func(tx *sql.Tx) error {
+	return db.tx(ctx, "create org unit", func(tx *wtx) error {
 		parentPath := "/"
 		if u.ParentID != 0 {
 			if err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, u.ParentID).Scan(&parentPath); err != nil {
@@ -70,7 +70,7 @@ func (db *DB) ListOrgUnits(ctx context.Context) ([]store.OrgUnit, error) {
 }
 
 func (db *DB) SetRoomStreets(ctx context.Context, roomID int64, streets []string) error {
-	return db.tx(ctx, "set room streets", func(tx *sql.Tx) error {
+	return db.tx(ctx, "set room streets", func(tx *wtx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM room_streets WHERE room_id = $1`, roomID); err != nil {
 			return err
 		}
@@ -127,31 +127,45 @@ func (db *DB) ListRoomMerchants(ctx context.Context, roomID int64) ([]store.Merc
 }
 
 func (db *DB) UpsertMerchant(ctx context.Context, m *store.Merchant) error {
-	return db.tx(ctx, "upsert merchant", func(tx *sql.Tx) error {
-		var err error
-		if m.CreditCode != "" {
-			err = tx.QueryRowContext(ctx, `SELECT id FROM merchants WHERE credit_code = $1`, m.CreditCode).Scan(&m.ID)
-		} else {
-			err = tx.QueryRowContext(ctx, `SELECT id FROM merchants WHERE name = $1 AND credit_code IS NULL ORDER BY id LIMIT 1`, m.Name).Scan(&m.ID)
-		}
-		switch {
-		case err == sql.ErrNoRows:
-			return tx.QueryRowContext(ctx, `INSERT INTO merchants (name, credit_code, address, odr, created_at)
-				VALUES ($1, $2, $3, $4, $5) RETURNING id`, m.Name, nullStr(m.CreditCode), m.Address, m.ODR, time.Now().UTC()).Scan(&m.ID)
-		case err != nil:
+	return db.tx(ctx, "upsert merchant", func(tx *wtx) error { return upsertMerchant(ctx, tx, m) })
+}
+
+// upsertMerchant finds the merchant by credit code (or, without one, by exact
+// name), inserts it when new, and fills in name, address and ODR it lacked.
+func upsertMerchant(ctx context.Context, tx *wtx, m *store.Merchant) error {
+	var cur store.Merchant
+	var err error
+	if m.CreditCode != "" {
+		err = tx.QueryRowContext(ctx, `SELECT `+merchantCols+` FROM merchants WHERE credit_code = $1`, m.CreditCode).
+			Scan(&cur.ID, &cur.Name, &cur.CreditCode, &cur.Address, &cur.ODR)
+	} else {
+		err = tx.QueryRowContext(ctx, `SELECT `+merchantCols+` FROM merchants WHERE name = $1 AND credit_code IS NULL ORDER BY id LIMIT 1`, m.Name).
+			Scan(&cur.ID, &cur.Name, &cur.CreditCode, &cur.Address, &cur.ODR)
+	}
+	switch {
+	case err == sql.ErrNoRows:
+		return tx.QueryRowContext(ctx, `INSERT INTO merchants (name, credit_code, address, odr, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, m.Name, nullStr(m.CreditCode), m.Address, m.ODR, time.Now().UTC()).Scan(&m.ID)
+	case err != nil:
+		return err
+	}
+	// Known merchant: keep what we had where nothing new was given, never blank it.
+	next := cur
+	if m.Name != "" {
+		next.Name = m.Name
+	}
+	if m.Address != "" {
+		next.Address = m.Address
+	}
+	next.ODR = cur.ODR || m.ODR
+	if next != cur {
+		if _, err := tx.ExecContext(ctx, `UPDATE merchants SET name = $1, address = $2, odr = $3 WHERE id = $4`,
+			next.Name, next.Address, next.ODR, cur.ID); err != nil {
 			return err
 		}
-		// Known merchant: keep the better name/address we were given, never blank them.
-		_, err = tx.ExecContext(ctx, `UPDATE merchants SET
-			name = CASE WHEN $1 <> '' THEN $1 ELSE name END,
-			address = CASE WHEN $2 <> '' THEN $2 ELSE address END,
-			odr = (odr OR $3) WHERE id = $4`, m.Name, m.Address, m.ODR, m.ID)
-		if err != nil {
-			return err
-		}
-		return tx.QueryRowContext(ctx, `SELECT `+merchantCols+` FROM merchants WHERE id = $1`, m.ID).
-			Scan(&m.ID, &m.Name, &m.CreditCode, &m.Address, &m.ODR)
-	})
+	}
+	*m = next
+	return nil
 }
 
 func (db *DB) GetMerchant(ctx context.Context, id int64) (store.Merchant, error) {

@@ -30,8 +30,9 @@ type Dialect struct {
 // DB is a Store. Writes go to w; reads to r (SQLite: one writer, a read pool;
 // PostgreSQL: the same pool).
 type DB struct {
-	w, r *sql.DB
-	d    Dialect
+	w, r  *sql.DB
+	d     Dialect
+	stmts stmtCache
 }
 
 // New wraps open handles. The caller has applied connection settings.
@@ -58,6 +59,7 @@ func (db *DB) Ping(ctx context.Context) error {
 }
 
 func (db *DB) Close() error {
+	db.stmts.close()
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
@@ -123,12 +125,13 @@ func (db *DB) MigrationsCurrent(ctx context.Context) (bool, error) {
 }
 
 // tx runs fn in a write transaction.
-func (db *DB) tx(ctx context.Context, what string, fn func(*sql.Tx) error) error {
+func (db *DB) tx(ctx context.Context, what string, fn func(*wtx) error) error {
+	db.stmts.preparePending(ctx, db.w)
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("%s: begin: %w", what, err)
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(&wtx{Tx: tx, db: db}); err != nil {
 		_ = tx.Rollback()
 		return db.wrap(what, err)
 	}

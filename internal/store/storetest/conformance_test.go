@@ -31,6 +31,7 @@ func TestConformance(t *testing.T) {
 				"ListCasesScope":   testListCasesScope,
 				"CalendarPolicy":   testCalendarPolicy,
 				"EventsAppendOnly": testEventsAppendOnly,
+				"CaseMerchant":     testCaseMerchant,
 			}
 			for name, fn := range tests {
 				t.Run(name, func(t *testing.T) {
@@ -687,5 +688,37 @@ func TestBulkCreate(t *testing.T) {
 				t.Fatalf("seq after failed batch = %d", next.Seq)
 			}
 		})
+	}
+}
+
+func testCaseMerchant(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	nc := newCase(f, 0, "")
+	nc.Merchant = &store.Merchant{Name: "上海某某健身有限公司", CreditCode: "91350100M000100Y43", Address: "陆家嘴街道1号"}
+	c, _, err := db.CreateCase(ctx, nc)
+	if err != nil || c.MerchantID == 0 || c.Parties[1].MerchantID != c.MerchantID {
+		t.Fatalf("merchant with the case: %+v %v", c, err)
+	}
+	nc2 := newCase(f, 0, "")
+	nc2.Merchant = &store.Merchant{CreditCode: "91350100M000100Y43", ODR: true}
+	c2, _, err := db.CreateCase(ctx, nc2)
+	if err != nil || c2.MerchantID != c.MerchantID {
+		t.Fatalf("same credit code, same merchant: %v", err)
+	}
+	m, _ := db.GetMerchant(ctx, c.MerchantID)
+	if m.Name != "上海某某健身有限公司" || m.Address != "陆家嘴街道1号" || !m.ODR {
+		t.Fatalf("merchant merged: %+v", m)
+	}
+	// A failed case leaves no new merchant behind.
+	bad := newCase(f, 98765, "")
+	bad.Merchant = &store.Merchant{Name: "不应留下的商户"}
+	if _, _, err := db.CreateCase(ctx, bad); err == nil {
+		t.Fatal("unknown room accepted")
+	}
+	var n int
+	db.Writer().QueryRowContext(ctx, `SELECT COUNT(*) FROM merchants WHERE name = $1`, "不应留下的商户").Scan(&n)
+	if n != 0 {
+		t.Fatal("merchant of a failed case was kept")
 	}
 }
