@@ -103,7 +103,9 @@ func (p *Principal) Roles() []domain.Role {
 type ctxKey struct{}
 
 // With returns ctx carrying p.
-func With(ctx context.Context, p *Principal) context.Context { return context.WithValue(ctx, ctxKey{}, p) }
+func With(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, ctxKey{}, p)
+}
 
 // From returns the principal in ctx, or nil.
 func From(ctx context.Context) *Principal {
