@@ -1,9 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -200,6 +202,7 @@ func (pg *Pages) Org(w http.ResponseWriter, r *http.Request) {
 			root.Children = append(root.Children, n)
 		}
 	}
+	sortTree(root)
 	pg.render(w, r, http.StatusOK, "org", "组织机构", struct{ Root *orgNode }{root})
 }
 
@@ -373,4 +376,17 @@ func validUsername(s string) bool {
 		}
 	}
 	return true
+}
+
+// sortTree orders siblings by kind (rooms of one kind together) and then by creation.
+func sortTree(n *orgNode) {
+	slices.SortFunc(n.Children, func(a, b *orgNode) int {
+		if c := cmp.Compare(slices.Index(domain.OrgKinds, a.Unit.Kind), slices.Index(domain.OrgKinds, b.Unit.Kind)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Unit.ID, b.Unit.ID)
+	})
+	for _, c := range n.Children {
+		sortTree(c)
+	}
 }
