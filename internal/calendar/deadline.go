@@ -176,7 +176,7 @@ func (s clockSpec) evaluate(c *Calendar, pauses []Pause, today Date) Deadline {
 	}
 	var ws []window
 	if s.pausable {
-		ws = windows(pauses, asOf)
+		ws = windows(pauses, asOf, s.stoppedAt)
 	}
 
 	skipped := 0

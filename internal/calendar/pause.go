@@ -11,14 +11,18 @@ type Pause struct {
 // window is a suspension with a known end: the days in (from, to].
 type window struct{ from, to dayNum }
 
-// windows turns pauses into windows; an open pause lasts until asOf.
-// Empty windows (end not after From) are dropped.
-func windows(pauses []Pause, asOf Date) []window {
+// windows turns pauses into windows; an open pause lasts until asOf. When
+// the clock has stopped, every window is cut off at the stop day: a
+// suspension after that cannot move it. Empty windows are dropped.
+func windows(pauses []Pause, asOf Date, stopped *Date) []window {
 	var ws []window
 	for _, p := range pauses {
 		end := asOf
 		if p.To != nil {
 			end = *p.To
+		}
+		if stopped != nil && stopped.Before(end) {
+			end = *stopped
 		}
 		if end.After(p.From) {
 			ws = append(ws, window{from: p.From.num(), to: end.num()})
@@ -49,7 +53,7 @@ func (p Pause) openAt(d Date) bool {
 // due date moves on day by day, which is what a stopped clock looks like.
 // Overlapping pauses are not double counted. n <= 0 returns start.
 func (c *Calendar) DueWithPauses(start Date, n int, pauses []Pause, today Date) Date {
-	due, _ := c.dueWithPauses(start, n, windows(pauses, today))
+	due, _ := c.dueWithPauses(start, n, windows(pauses, today, nil))
 	return due
 }
 

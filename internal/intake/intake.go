@@ -75,6 +75,9 @@ func (e *ValidationError) Field(name string) string {
 type ErrDuplicate struct{ Number string }
 
 func (e *ErrDuplicate) Error() string {
+	if e.Number == "" {
+		return "该纠纷已在其他调解组织或本系统登记，不能重复登记"
+	}
 	return fmt.Sprintf("该纠纷已登记为案件%s，不能重复登记", e.Number)
 }
 
@@ -166,7 +169,7 @@ func (in *Complaint) Validate(now time.Time) error {
 		add("claim_amount_fen", "涉及金额应在0至10亿元之间（单位：分）")
 	}
 	if in.ExternalID != "" && !validExternalID(in.ExternalID) {
-		add("external_id", "投诉编号只能包含字母、数字和连字符，且不超过64位")
+		add("external_id", "投诉编号只能包含字母、数字、连字符和下划线，且不超过64位")
 	}
 	if runes(in.CourtNumber) > 64 {
 		add("court_number", "法院案号不能超过64个字")
@@ -204,13 +207,14 @@ func validExternalID(s string) bool {
 type placement struct {
 	committee  store.OrgUnit
 	roomID     int64
-	divertedBy int64
+	divertedBy int64 // the referring unit (市场监管所/局, court), which keeps following the case
 }
 
 // place finds the committee (and room, and diverting office) for the actor's
 // first binding that may create cases: a room or committee binding means that
 // unit; a unit elsewhere in a district (a 市场监管所, a court) means the
-// district's committee, and a 市场监管所 is recorded as the diverting office.
+// district's committee, and a referring unit (市场监管所/局, court) is
+// recorded so that it can follow the outcome.
 func (s *Service) place(ctx context.Context, p *auth.Principal) (placement, error) {
 	var units []store.OrgUnit // loaded only when a district's committee must be found
 	for _, b := range p.Bindings {
@@ -230,7 +234,7 @@ func (s *Service) place(ctx context.Context, p *auth.Principal) (placement, erro
 		case domain.OrgCommittee:
 			pl.committee = u
 			return pl, nil
-		case domain.OrgRegulatorOffice:
+		case domain.OrgRegulatorOffice, domain.OrgRegulatorBureau, domain.OrgCourt:
 			pl.divertedBy = u.ID
 		}
 		if units == nil {
@@ -308,16 +312,47 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in Complaint,
 	}
 	c, created, err := s.Store.CreateCase(ctx, nc)
 	if errors.Is(err, store.ErrConflict) {
-		var existing store.Case
-		if in.ExternalID != "" {
-			existing, _ = s.Store.GetCaseByExternalID(ctx, in.ExternalID)
-		}
-		return store.Case{}, false, &ErrDuplicate{Number: existing.Number}
+		return store.Case{}, false, s.duplicate(ctx, p, in)
 	}
 	if err != nil {
 		return store.Case{}, false, fmt.Errorf("register complaint: %w", err)
 	}
+	if !created && !sameComplaint(c, nc) {
+		return store.Case{}, false, &ValidationError{Fields: []*domain.FieldError{{Field: "Idempotency-Key",
+			Message: "该 Idempotency-Key 已用于登记另一件投诉（" + c.Number + "），请为新的投诉使用新的键"}}}
+	}
 	return c, created, nil
+}
+
+// duplicate explains a refused duplicate; the existing case number is told
+// only to someone who may read that case.
+func (s *Service) duplicate(ctx context.Context, p *auth.Principal, in Complaint) error {
+	var existing store.Case
+	var err error = store.ErrNotFound
+	if in.ExternalID != "" {
+		existing, err = s.Store.GetCaseByExternalID(ctx, in.ExternalID)
+	}
+	if err != nil && in.CourtNumber != "" {
+		existing, err = s.Store.GetCaseByCourtNumber(ctx, in.CourtNumber)
+	}
+	if err != nil || !p.CanOnCase(domain.PermCaseRead, existing) {
+		return &ErrDuplicate{}
+	}
+	return &ErrDuplicate{Number: existing.Number}
+}
+
+// sameComplaint reports whether a retried request carries the complaint the
+// key first registered (a key reused for another complaint is refused).
+func sameComplaint(c store.Case, nc *store.NewCase) bool {
+	var phone string
+	for _, p := range c.Parties {
+		if p.Kind == "consumer" {
+			phone = p.PhoneHash
+			break
+		}
+	}
+	return c.Description == nc.Description && c.ExternalID == nc.ExternalID && c.ClaimFen == nc.ClaimFen &&
+		phone == nc.Parties[0].PhoneHash
 }
 
 // Get returns a case the actor may read, with its events.

@@ -74,6 +74,7 @@ type Store interface {
 	CreateCase(ctx context.Context, c *NewCase) (Case, bool, error)
 	GetCase(ctx context.Context, id int64) (Case, error)
 	GetCaseByExternalID(ctx context.Context, externalID string) (Case, error)
+	GetCaseByCourtNumber(ctx context.Context, courtNumber string) (Case, error)
 	ListCases(ctx context.Context, q CaseQuery) (CasePage, error)
 	// ApplyEvent updates the case row with the change and appends the event,
 	// in one transaction, if the case is still at expectVersion.

@@ -212,6 +212,14 @@ func (db *DB) GetCaseByExternalID(ctx context.Context, externalID string) (store
 	return db.GetCase(ctx, id)
 }
 
+func (db *DB) GetCaseByCourtNumber(ctx context.Context, courtNumber string) (store.Case, error) {
+	var id int64
+	if err := db.r.QueryRowContext(ctx, `SELECT id FROM cases WHERE court_number = $1`, courtNumber).Scan(&id); err != nil {
+		return store.Case{}, db.wrap("get case by court number", err)
+	}
+	return db.GetCase(ctx, id)
+}
+
 // prefixRange turns a path prefix "/1/2/" into the half-open range ["/1/2/", "/1/20")
 // so that both engines can use a plain b-tree index ('0' follows '/').
 func prefixRange(p string) (lo, hi string) {

@@ -416,6 +416,12 @@ func testCaseUniqueIDs(t *testing.T, db *sqlstore.DB) {
 	if _, _, err := db.CreateCase(ctx, nc2); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("duplicate court number: %v", err)
 	}
+	if got, err := db.GetCaseByCourtNumber(ctx, nc.CourtNumber); err != nil || got.CourtNumber != nc.CourtNumber {
+		t.Fatalf("by court number: %+v %v", got, err)
+	}
+	if _, err := db.GetCaseByCourtNumber(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown court number: %v", err)
+	}
 	// Unknown org unit: nothing is written.
 	bad := newCase(f, 98765, "")
 	if _, _, err := db.CreateCase(ctx, bad); err == nil {
