@@ -742,7 +742,8 @@ func TestDeadlinesEffective(t *testing.T) {
 	if jc.Explain != want {
 		t.Errorf("Explain = %q\nwant %q", jc.Explain, want)
 	}
-	check(t, byKind(t, Deadlines(c, p, f, d("2026-07-03")), all...)[ClockJudicialConfirmation], "2026-07-01", true, -2, true)
+	// Past the window without an application: closed, not overdue (it is the parties' option).
+	check(t, byKind(t, Deadlines(c, p, f, d("2026-07-03")), all...)[ClockJudicialConfirmation], "2026-07-01", false, 0, false)
 
 	// Calendar days: weekends, holidays and suspensions do not matter.
 	g := f
@@ -770,5 +771,21 @@ func BenchmarkAddWorkdays(b *testing.B) {
 	start := d("2026-05-06")
 	for b.Loop() {
 		_ = c.AddWorkdays(start, 45)
+	}
+}
+
+// Judicial confirmation is a right of the parties: an unused window closes,
+// it is never "overdue".
+func TestJudicialConfirmationWindowCloses(t *testing.T) {
+	c := New(nil)
+	p := DefaultPolicies()[1]
+	f := ClockFacts{ReceivedAt: d("2026-05-06"), AcceptedAt: dp("2026-05-07"), MediationEndedAt: dp("2026-05-20"), EffectiveAt: dp("2026-05-20")}
+	m := byKind(t, Deadlines(c, p, f, d("2026-06-01")), ClockAcceptance, ClockMediation, ClockJudicialConfirmation, ClockCommitteeTarget)
+	if j := m[ClockJudicialConfirmation]; !j.Running || j.Due.String() != "2026-06-19" || j.Remaining != 18 {
+		t.Fatalf("open window: %+v", j)
+	}
+	m = byKind(t, Deadlines(c, p, f, d("2026-07-01")), ClockAcceptance, ClockMediation, ClockJudicialConfirmation, ClockCommitteeTarget)
+	if j := m[ClockJudicialConfirmation]; j.Running || j.Overdue || j.Met != nil || !strings.Contains(j.Explain, "未申请") {
+		t.Fatalf("lapsed window: %+v", j)
 	}
 }

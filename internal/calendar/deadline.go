@@ -78,6 +78,9 @@ type clockSpec struct {
 	stoppedAt *Date
 	event     string // what happened on the start date, e.g. "受理"
 	basis     string // where the length comes from, e.g. the policy name
+	// optional: a right, not a duty (judicial confirmation): when the window
+	// passes unused the clock closes instead of turning overdue.
+	optional bool
 }
 
 // Deadlines evaluates every clock of the case that has started, in the order
@@ -136,7 +139,7 @@ func clockSpecs(p Policy, f ClockFacts) []clockSpec {
 		specs = append(specs, clockSpec{
 			kind: ClockJudicialConfirmation, start: *f.EffectiveAt, length: p.JudicialConfirmDays,
 			stopped: f.JudicialAppliedAt != nil, stoppedAt: f.JudicialAppliedAt,
-			event: "调解协议生效", basis: p.Name,
+			event: "调解协议生效", basis: p.Name, optional: true,
 		})
 	}
 	if f.AcceptedAt != nil {
@@ -199,6 +202,10 @@ func (s clockSpec) evaluate(c *Calendar, pauses []Pause, today Date) Deadline {
 	}
 
 	d.Explain = s.explain(d.Due, skipped, d.Paused, today)
+	if s.optional && d.Running && today.After(d.Due) {
+		d.Running, d.Overdue, d.Remaining = false, false, 0
+		d.Explain += "；期限已过，未申请"
+	}
 	return d
 }
 

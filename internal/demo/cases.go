@@ -130,9 +130,6 @@ func loadEnv(ctx context.Context, st store.Store) (*env, error) {
 	} else {
 		e.courtUser = actor{name: e.court.Name}
 	}
-	if e.rules, err = deadline.Load(ctx, st); err != nil {
-		return nil, err
-	}
 	counts, err := st.CountCasesByStatus(ctx)
 	if err != nil {
 		return nil, err
@@ -164,6 +161,13 @@ func AddCases(ctx context.Context, st store.Store, sealer *pii.Sealer, n int, se
 	e, err := loadEnv(ctx, st)
 	if err != nil {
 		return 0, err
+	}
+	// Accepted cases name the policy in force; make sure the table has rows.
+	if err := deadline.EnsureDefaultPolicies(ctx, st); err != nil {
+		return 0, fmt.Errorf("demo: %w", err)
+	}
+	if e.rules, err = deadline.Load(ctx, st); err != nil {
+		return 0, fmt.Errorf("demo: %w", err)
 	}
 	g, err := newGen(ctx, st, sealer, e, uint64(seed), now)
 	if err != nil {
@@ -324,7 +328,7 @@ func (g *gen) skeletons(n int) []skeleton {
 	for i := range out {
 		s := skeleton{group: -1}
 		if i < recent {
-			s.day = int32(g.lastDay - r.IntN(45))
+			s.day = int32(g.lastDay - r.IntN(min(45, g.lastDay+1)))
 			s.min = g.receiveMin(r, int(s.day))
 			out[i] = s
 			continue
@@ -447,7 +451,7 @@ func (g *gen) caseAt(s skeleton, serial int64) (store.BulkCase, error) {
 	it := cat.items[itemI]
 	price := roundPrice(r, between(r, it.min, it.max))
 	claim := max(price*st.mult/10, st.minClaim)
-	if st.mult != 10 && claim >= 100 {
+	if st.mult < 10 && claim >= 100 { // a share of the price: round it
 		claim -= claim % 10
 	}
 	recvDay, recvMin := int(s.day), int(s.min)

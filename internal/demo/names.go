@@ -307,7 +307,7 @@ var categories = []category{
 		stories: []story{
 			{desc: "本人于{d}在{m}消费{i}，金额{p}元，用餐时在菜品中发现异物，与店方协商仅同意免单部分菜品。", claim: "要求退还餐费并赔偿{c}元", mult: 20, minClaim: 1000, w: 3, items: []int{0, 3, 4}},
 			{desc: "本人于{d}在{m}办理{i}，充值{p}元，现门店停业，储值余额无法使用，店方承诺退款后迟迟不兑现。", claim: "要求退还储值余额{c}元", mult: 7, w: 3, items: []int{1}},
-			{desc: "本人于{d}在{m}预订{i}，支付定金{p}元，因家中突发变故提前{n}个月取消，店方拒绝退还任何费用。", claim: "要求退还定金{c}元", mult: 3, w: 2, items: []int{2, 3}},
+			{desc: "本人于{d}在{m}预订{i}（总价{p}元）并支付定金，因家中突发变故提前{n}个月取消，店方拒绝退还定金。", claim: "要求退还定金{c}元", mult: 2, w: 2, items: []int{2, 3}},
 		},
 	},
 	catClothing: {

@@ -322,10 +322,36 @@ func applyChange(ctx context.Context, tx *wtx, caseID, expectVersion int64, ch s
 	}
 	var sets []string
 	var args []any
+	changeSets(ch, func(col string, v any) {
+		args = append(args, v)
+		sets = append(sets, fmt.Sprintf("%s = $%d", col, len(args)))
+	})
 	set := func(col string, v any) {
 		args = append(args, v)
 		sets = append(sets, fmt.Sprintf("%s = $%d", col, len(args)))
 	}
+	set("updated_at", time.Now().UTC())
+	args = append(args, caseID, expectVersion)
+	res, err := tx.ExecContext(ctx, `UPDATE cases SET `+strings.Join(sets, ", ")+`, version = version + 1
+		WHERE id = $`+fmt.Sprint(len(args)-1)+` AND version = $`+fmt.Sprint(len(args)), args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.ErrStale
+	}
+	ev.CaseID, ev.FromStatus = caseID, domain.Status(status)
+	if ev.ToStatus == "" {
+		ev.ToStatus = ch.Status
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = $1`, caseID).Scan(&ev.Seq); err != nil {
+		return err
+	}
+	return insertEvent(ctx, tx, ev)
+}
+
+// changeSets calls set for every column the change touches.
+func changeSets(ch store.CaseChange, set func(col string, v any)) {
 	if ch.Status != "" {
 		set("status", string(ch.Status))
 	}
@@ -353,45 +379,119 @@ func applyChange(ctx context.Context, tx *wtx, caseID, expectVersion int64, ch s
 	if ch.OrgPath != nil {
 		set("org_path", *ch.OrgPath)
 	}
-	set("updated_at", time.Now().UTC())
-	args = append(args, caseID, expectVersion)
-	res, err := tx.ExecContext(ctx, `UPDATE cases SET `+strings.Join(sets, ", ")+`, version = version + 1
-		WHERE id = $`+fmt.Sprint(len(args)-1)+` AND version = $`+fmt.Sprint(len(args)), args...)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return store.ErrStale
-	}
-	ev.CaseID, ev.FromStatus = caseID, domain.Status(status)
-	if ev.ToStatus == "" {
-		ev.ToStatus = ch.Status
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = $1`, caseID).Scan(&ev.Seq); err != nil {
-		return err
-	}
-	return insertEvent(ctx, tx, ev)
 }
 
+// merge applies b over a: what b sets wins.
+func merge(a, b store.CaseChange) store.CaseChange {
+	if b.Status != "" {
+		a.Status = b.Status
+	}
+	for _, f := range []struct{ dst, src **time.Time }{{&a.AcceptedAt, &b.AcceptedAt}, {&a.DecidedAt, &b.DecidedAt}, {&a.ClosedAt, &b.ClosedAt}} {
+		if *f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+	if b.PrevStatus != nil {
+		a.PrevStatus = b.PrevStatus
+	}
+	if b.ReasonCode != nil {
+		a.ReasonCode = b.ReasonCode
+	}
+	if b.PolicyID != nil {
+		a.PolicyID = b.PolicyID
+	}
+	if b.RoomID != nil {
+		a.RoomID = b.RoomID
+	}
+	if b.OrgPath != nil {
+		a.OrgPath = b.OrgPath
+	}
+	return a
+}
+
+// eventRows is how many events one multi-row INSERT carries.
+const eventRows = 200
+
 // BulkCreateCases writes many cases with their later history in one
-// transaction; used by the demo generator and bulk imports.
+// transaction (demo data, bulk imports): each case row is written once in
+// its final state and the events go in multi-row inserts. The result is the
+// same as CreateCase followed by ApplyEvent for every step.
 func (db *DB) BulkCreateCases(ctx context.Context, cases []store.BulkCase) error {
 	return db.tx(ctx, "bulk create cases", func(tx *wtx) error {
 		paths := map[int64]string{}
+		var pending []store.Event
 		for i := range cases {
 			id, err := insertCase(ctx, tx, &cases[i].New, paths)
 			if err != nil {
 				return err
 			}
-			for j, h := range cases[i].History {
-				ev := h.Event
-				if err := applyChange(ctx, tx, id, int64(j+1), h.Change, &ev); err != nil {
-					return fmt.Errorf("case %d history step %d: %w", i, j, err)
+			h := cases[i].History
+			if len(h) == 0 {
+				continue
+			}
+			var final store.CaseChange
+			from := domain.StatusReceived
+			for j, step := range h {
+				final = merge(final, step.Change)
+				ev := step.Event
+				ev.CaseID, ev.Seq, ev.FromStatus = id, int64(j+2), from
+				if ev.ToStatus == "" {
+					ev.ToStatus = step.Change.Status
 				}
+				if ev.ToStatus == "" {
+					ev.ToStatus = from
+				}
+				from = ev.ToStatus
+				pending = append(pending, ev)
+			}
+			var sets []string
+			var args []any
+			changeSets(final, func(col string, v any) {
+				args = append(args, v)
+				sets = append(sets, fmt.Sprintf("%s = $%d", col, len(args)))
+			})
+			args = append(args, int64(1+len(h)), id)
+			if _, err := tx.ExecContext(ctx, `UPDATE cases SET `+strings.Join(sets, ", ")+fmt.Sprintf(`, version = $%d WHERE id = $%d`, len(args)-1, len(args)), args...); err != nil {
+				return fmt.Errorf("case %d final state: %w", i, err)
+			}
+			if len(pending) >= eventRows {
+				if err := insertEvents(ctx, tx, pending[:eventRows]); err != nil {
+					return err
+				}
+				pending = append(pending[:0], pending[eventRows:]...)
 			}
 		}
-		return nil
+		return insertEvents(ctx, tx, pending)
 	})
+}
+
+// insertEvents appends events with known sequence numbers in one statement.
+func insertEvents(ctx context.Context, tx *wtx, evs []store.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO case_events (case_id, seq, type, from_status, to_status, actor_id, actor_name, at, reason_code, note, data) VALUES `)
+	args := make([]any, 0, len(evs)*11)
+	for i, ev := range evs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		n := len(args)
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11)
+		if ev.At.IsZero() {
+			ev.At = time.Now()
+		}
+		if ev.Data == "" {
+			ev.Data = "{}"
+		}
+		args = append(args, ev.CaseID, ev.Seq, ev.Type, string(ev.FromStatus), string(ev.ToStatus), nullInt(ev.ActorID),
+			ev.ActorName, ev.At.UTC(), ev.ReasonCode, ev.Note, ev.Data)
+	}
+	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("append events: %w", err)
+	}
+	return nil
 }
 
 func (db *DB) ListEvents(ctx context.Context, caseID int64) ([]store.Event, error) {

@@ -35,19 +35,31 @@ func (c *stmtCache) get(query string) *sql.Stmt {
 }
 
 // preparePending prepares what get saw; called outside any transaction.
+// The lock is not held while preparing: preparing waits for the write
+// connection, which a transaction calling get may be holding.
 func (c *stmtCache) preparePending(ctx context.Context, db *sql.DB) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	var qs []string
 	for q := range c.pending {
-		delete(c.pending, q)
+		qs = append(qs, q)
+	}
+	clear(c.pending)
+	c.mu.Unlock()
+	for _, q := range qs {
 		s, err := db.PrepareContext(ctx, q)
 		if err != nil {
 			continue // the direct call reports the error
 		}
+		c.mu.Lock()
 		if c.m == nil {
 			c.m = map[string]*sql.Stmt{}
 		}
-		c.m[q] = s
+		if _, dup := c.m[q]; dup {
+			s.Close()
+		} else {
+			c.m[q] = s
+		}
+		c.mu.Unlock()
 	}
 }
 
