@@ -26,9 +26,10 @@ var migrations embed.FS
 func Dialect() sqlstore.Dialect {
 	sub, _ := fs.Sub(migrations, "migrations")
 	return sqlstore.Dialect{
-		Name:         "sqlite",
-		GooseDialect: goose.DialectSQLite3,
-		Migrations:   sub,
+		Name:          "sqlite",
+		GooseDialect:  goose.DialectSQLite3,
+		Migrations:    sub,
+		QuestionMarks: true,
 		IsUnique: func(err error) bool {
 			var e *sqlite.Error
 			if errors.As(err, &e) {

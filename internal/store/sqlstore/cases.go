@@ -455,18 +455,18 @@ func (db *DB) BulkCreateCases(ctx context.Context, cases []store.BulkCase) error
 				return fmt.Errorf("case %d final state: %w", i, err)
 			}
 			if len(pending) >= eventRows {
-				if err := insertEvents(ctx, tx, pending[:eventRows]); err != nil {
+				if err := insertEvents(ctx, tx, pending[:eventRows], db.d.QuestionMarks); err != nil {
 					return err
 				}
 				pending = append(pending[:0], pending[eventRows:]...)
 			}
 		}
-		return insertEvents(ctx, tx, pending)
+		return insertEvents(ctx, tx, pending, db.d.QuestionMarks)
 	})
 }
 
 // insertEvents appends events with known sequence numbers in one statement.
-func insertEvents(ctx context.Context, tx *wtx, evs []store.Event) error {
+func insertEvents(ctx context.Context, tx *wtx, evs []store.Event, questionMarks bool) error {
 	if len(evs) == 0 {
 		return nil
 	}
@@ -477,8 +477,12 @@ func insertEvents(ctx context.Context, tx *wtx, evs []store.Event) error {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		n := len(args)
-		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11)
+		if questionMarks {
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		} else {
+			n := len(args)
+			fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11)
+		}
 		if ev.At.IsZero() {
 			ev.At = time.Now()
 		}

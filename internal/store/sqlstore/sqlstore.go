@@ -25,6 +25,10 @@ type Dialect struct {
 	Migrations   fs.FS // *.sql at its root
 	// IsUnique reports a unique-constraint violation.
 	IsUnique func(error) bool
+	// QuestionMarks: bind long statements with ? instead of $n (modernc
+	// SQLite resolves $n names one by one, quadratic in the number of
+	// parameters; multi-row inserts have hundreds).
+	QuestionMarks bool
 }
 
 // DB is a Store. Writes go to w; reads to r (SQLite: one writer, a read pool;
