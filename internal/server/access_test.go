@@ -27,6 +27,7 @@ var holders = map[domain.Permission][]string{
 	domain.PermCaseDecide: {"committee01", "room_lead01", "mediator01", "xh_committee01", "xh_mediator01"},
 	domain.PermOrgRead:    {"admin", "committee01", "room_lead01", "mediator01", "regulator01", "justice01", "analyst01", "xh_committee01", "xh_mediator01"},
 	domain.PermSettings:   {"admin"},
+	domain.PermOrgManage:  {"admin"},
 	domain.PermUserManage: {"admin"},
 }
 

@@ -142,3 +142,49 @@ func TestCalendarOverrideMovesDeadlines(t *testing.T) {
 }
 
 func parseDay(s string) (time.Time, error) { return time.Parse("2006-01-02", s) }
+
+func TestAdminAddsOrgUnit(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	admin := e.login("admin")
+	ctx := context.Background()
+	cmt, _ := e.db.GetOrgUnitByCode(ctx, "pd-cmt")
+	city, _ := e.db.GetOrgUnitByCode(ctx, "sh")
+	bad := []url.Values{
+		{"parent": {itoa(cmt.ID)}, "kind": {"committee"}, "name": {"x"}, "code": {"x-cmt"}, "abbr": {"新"}},           // committee under a committee
+		{"parent": {itoa(city.ID)}, "kind": {"office_room"}, "name": {"x"}, "code": {"x-room"}},                      // room under the city
+		{"parent": {itoa(cmt.ID)}, "kind": {"office_room"}, "name": {""}, "code": {"x-room"}},                        // no name
+		{"parent": {itoa(cmt.ID)}, "kind": {"office_room"}, "name": {"x"}, "code": {"pd-cmt"}},                       // code taken
+		{"parent": {itoa(cmt.ID)}, "kind": {"enterprise_room"}, "name": {"x"}, "code": {"x-e"}, "streets": {"花木街道"}}, // streets on an enterprise room
+	}
+	before, _ := e.db.ListOrgUnits(ctx)
+	for _, v := range bad {
+		if r := admin.form("POST", "/admin/org", v); r.StatusCode != 422 && r.StatusCode != 409 {
+			t.Errorf("%v: %d", v, r.StatusCode)
+		}
+	}
+	if after, _ := e.db.ListOrgUnits(ctx); len(after) != len(before) {
+		t.Fatal("a refused unit was written")
+	}
+	r := admin.form("POST", "/admin/org", url.Values{"parent": {itoa(cmt.ID)}, "kind": {"office_room"}, "name": {"临港市场监管所联合人民调解工作室"},
+		"code": {"pd-room-lg"}, "streets": {"临港新片区、芦潮港"}})
+	if r.StatusCode != 303 {
+		t.Fatalf("add room: %d %s", r.StatusCode, r.body)
+	}
+	u, err := e.db.GetOrgUnitByCode(ctx, "pd-room-lg")
+	if err != nil || u.ParentID != cmt.ID {
+		t.Fatal(err)
+	}
+	rs, _ := e.db.ListRoomStreets(ctx, cmt.ID)
+	n := 0
+	for _, s := range rs {
+		if s.RoomID == u.ID {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Fatalf("streets of the new room: %d", n)
+	}
+	if page := admin.get("/org"); !strings.Contains(page.body, "临港市场监管所联合人民调解工作室") {
+		t.Fatal("new room not in the tree")
+	}
+}

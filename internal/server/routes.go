@@ -43,6 +43,7 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/cases/{id}/accept", Perm: domain.PermCaseDecide, Handler: pg.Decide(true)},
 		{Method: "POST", Path: "/cases/{id}/reject", Perm: domain.PermCaseDecide, Handler: pg.Decide(false)},
 		{Method: "GET", Path: "/org", Perm: domain.PermOrgRead, Handler: pg.Org},
+		{Method: "POST", Path: "/admin/org", Perm: domain.PermOrgManage, Handler: pg.CreateOrgUnit},
 		{Method: "GET", Path: "/admin/calendar", Perm: domain.PermSettings, Handler: pg.Calendar},
 		{Method: "POST", Path: "/admin/calendar", Perm: domain.PermSettings, Handler: pg.PutCalendarOverride},
 		{Method: "POST", Path: "/admin/calendar/{date}/delete", Perm: domain.PermSettings, Handler: pg.DeleteCalendarOverride},

@@ -203,7 +203,11 @@ func (pg *Pages) Org(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	sortTree(root)
-	pg.render(w, r, http.StatusOK, "org", "组织机构", struct{ Root *orgNode }{root})
+	pg.render(w, r, http.StatusOK, "org", "组织机构", struct {
+		Root  *orgNode
+		Units []store.OrgUnit
+		Kinds []domain.OrgKind
+	}{root, units, domain.OrgKinds})
 }
 
 type keyRow struct {
@@ -389,4 +393,63 @@ func sortTree(n *orgNode) {
 	for _, c := range n.Children {
 		sortTree(c)
 	}
+}
+
+// CreateOrgUnit adds a unit under a parent of a kind it may hang under.
+func (pg *Pages) CreateOrgUnit(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	f := r.PostForm
+	u := store.OrgUnit{Kind: domain.OrgKind(f.Get("kind")), Name: strings.TrimSpace(f.Get("name")),
+		Code: strings.TrimSpace(f.Get("code")), Abbr: strings.TrimSpace(f.Get("abbr"))}
+	u.ParentID, _ = strconv.ParseInt(f.Get("parent"), 10, 64)
+	var parentKind domain.OrgKind
+	if u.ParentID != 0 {
+		parent, err := pg.Store.GetOrgUnit(ctx, u.ParentID)
+		if err != nil {
+			pg.Fail(w, r, http.StatusUnprocessableEntity, "上级单位不存在")
+			return
+		}
+		parentKind = parent.Kind
+	}
+	var streets []string
+	for _, s := range strings.FieldsFunc(f.Get("streets"), func(r rune) bool { return r == '、' || r == ',' || r == '，' || r == ' ' }) {
+		streets = append(streets, s)
+	}
+	var msg string
+	switch {
+	case !u.Kind.Valid():
+		msg = "请选择单位类型"
+	case !domain.CanHangUnder(u.Kind, parentKind):
+		msg = fmt.Sprintf("%s不能设在%s之下", u.Kind.Label(), map[bool]string{true: "根节点", false: parentKind.Label()}[parentKind == ""])
+	case u.Name == "" || utf8.RuneCountInString(u.Name) > 100:
+		msg = "请填写名称（不超过100个字）"
+	case !validUsername(u.Code) || len(u.Code) > 40:
+		msg = "代码应为3至40位字母、数字、下划线或连字符"
+	case u.Kind == domain.OrgCommittee && (utf8.RuneCountInString(u.Abbr) < 1 || utf8.RuneCountInString(u.Abbr) > 2):
+		msg = "调委会须填写1至2个字的案号简称"
+	case u.Kind != domain.OrgCommittee && u.Abbr != "":
+		msg = "只有调委会需要案号简称"
+	case u.Kind != domain.OrgOfficeRoom && len(streets) > 0:
+		msg = "只有联合人民调解工作室可以设置辖区街镇"
+	}
+	if msg != "" {
+		pg.Fail(w, r, http.StatusUnprocessableEntity, msg)
+		return
+	}
+	if err := pg.Store.CreateOrgUnit(ctx, &u); errors.Is(err, store.ErrConflict) {
+		pg.Fail(w, r, http.StatusConflict, "代码已被使用")
+		return
+	} else if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	if len(streets) > 0 {
+		if err := pg.Store.SetRoomStreets(ctx, u.ID, streets); err != nil {
+			pg.serverError(w, r, err)
+			return
+		}
+	}
+	pg.Log.Info("org unit created", "org_id", u.ID, "kind", u.Kind, "by", auth.From(ctx).UserID)
+	pg.flash(r, "已新增"+u.Kind.Label()+"："+u.Name)
+	http.Redirect(w, r, "/org", http.StatusSeeOther)
 }
