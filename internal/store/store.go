@@ -84,6 +84,18 @@ type Store interface {
 	BulkCreateCases(ctx context.Context, cases []BulkCase) error
 	CountCasesByStatus(ctx context.Context) (map[domain.Status]int64, error)
 
+	// Routing (分流) rules per committee, and what routing needs to know.
+	ListRoutingRules(ctx context.Context, committeeID int64) ([]RoutingRule, error)
+	// ReplaceRoutingRules stores the committee's whole ordered list in one transaction.
+	ReplaceRoutingRules(ctx context.Context, committeeID int64, rules []RoutingRule, by int64) error
+	ListCommitteeRoomMerchants(ctx context.Context, committeeID int64) ([]RoomMerchant, error)
+
+	// 12315 import batches.
+	CreateImportBatch(ctx context.Context, b *ImportBatch) error
+	FinishImportBatch(ctx context.Context, b ImportBatch) error
+	GetImportBatch(ctx context.Context, id int64) (ImportBatch, error)
+	ListImportBatches(ctx context.Context, committeeID int64, limit int) ([]ImportBatch, error)
+
 	// Working-day calendar overrides and deadline policies.
 	ListCalendarOverrides(ctx context.Context) ([]CalendarOverride, error)
 	PutCalendarOverride(ctx context.Context, o CalendarOverride) error
@@ -244,6 +256,9 @@ type Case struct {
 	ExternalID      string
 	CourtNumber     string
 	PlatformID      string
+	RouteRuleID     int64
+	RouteKind       string
+	RouteReason     string
 	CreatedBy       int64
 	Version         int64
 	Created         time.Time
@@ -260,8 +275,26 @@ type CaseChange struct {
 	ClosedAt   *time.Time
 	ReasonCode *string
 	PolicyID   *int64
-	RoomID     *int64
-	OrgPath    *string
+	RoomID     *int64 // the case's org path follows the room (the committee's when 0)
+	Route      *Route
+	// Facts updates what a re-imported complaint changed.
+	Facts *Facts
+}
+
+// Route is a routing decision as stored on the case.
+type Route struct {
+	RuleID int64
+	Kind   string
+	Reason string
+}
+
+// Facts are the complaint's own facts, updated when a newer export changes them.
+type Facts struct {
+	Category    string
+	Description string
+	Claim       string
+	ClaimFen    int64
+	Consumer    Party // name and phone fields of the consumer party
 }
 
 // Event is one entry of a case's append-only log.
@@ -326,4 +359,46 @@ type Policy struct {
 	ODRNegotiationWD    int
 	JudicialConfirmDays int
 	CommitteeTargetDays int
+}
+
+// RoutingRule is one entry of a committee's ordered routing list.
+type RoutingRule struct {
+	ID          int64
+	CommitteeID int64
+	Position    int
+	Kind        string
+	Enabled     bool
+	RoomID      int64
+	Categories  []string
+	Keywords    []string
+	Note        string
+	UpdatedBy   int64
+	Updated     time.Time
+}
+
+// RoomMerchant binds a merchant to an enterprise room.
+type RoomMerchant struct {
+	RoomID     int64
+	MerchantID int64
+	CreditCode string
+	Name       string
+}
+
+// ImportBatch is one uploaded 12315 export and its outcome.
+type ImportBatch struct {
+	ID          int64
+	CommitteeID int64
+	OfficeID    int64
+	Filename    string
+	UploadedBy  int64
+	Status      string // "running", "done", "failed"
+	Total       int
+	Imported    int
+	Updated     int
+	Skipped     int
+	Failed      int
+	Message     string
+	Report      []byte // .xlsx of the failed rows
+	Started     time.Time
+	Finished    *time.Time
 }

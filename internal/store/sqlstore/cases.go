@@ -17,6 +17,7 @@ const caseCols = `c.id, c.number, c.year, c.seq, c.committee_id, COALESCE(c.room
 	c.description, c.claim, c.claim_fen, c.received_at, c.accepted_at, c.decided_at, c.closed_at, c.reason_code,
 	COALESCE(c.policy_id, 0), COALESCE(c.merchant_id, 0), c.merchant_name, c.consumer_name,
 	COALESCE(c.external_id, ''), COALESCE(c.court_number, ''), COALESCE(c.platform_id, ''),
+	COALESCE(c.route_rule_id, 0), c.route_kind, c.route_reason,
 	COALESCE(c.created_by, 0), c.version, c.created_at, c.updated_at`
 
 func scanCase(row interface{ Scan(...any) error }) (store.Case, error) {
@@ -27,7 +28,8 @@ func scanCase(row interface{ Scan(...any) error }) (store.Case, error) {
 		&c.DivertedByOrgID, &c.DivertedByPath, &status, &prev, &channel, &c.Category,
 		&c.Description, &c.Claim, &c.ClaimFen, &c.ReceivedAt, &acc, &dec, &closed, &c.ReasonCode,
 		&c.PolicyID, &c.MerchantID, &c.MerchantName, &c.ConsumerName,
-		&c.ExternalID, &c.CourtNumber, &c.PlatformID, &c.CreatedBy, &c.Version, &c.Created, &c.Updated)
+		&c.ExternalID, &c.CourtNumber, &c.PlatformID, &c.RouteRuleID, &c.RouteKind, &c.RouteReason,
+		&c.CreatedBy, &c.Version, &c.Created, &c.Updated)
 	c.Status, c.PrevStatus, c.Channel = domain.Status(status), domain.Status(prev), domain.Channel(channel)
 	c.AcceptedAt, c.DecidedAt, c.ClosedAt = timePtr(acc), timePtr(dec), timePtr(closed)
 	c.ReceivedAt, c.Created, c.Updated = c.ReceivedAt.UTC(), c.Created.UTC(), c.Updated.UTC()
@@ -330,6 +332,21 @@ func applyChange(ctx context.Context, tx *wtx, caseID, expectVersion int64, ch s
 		args = append(args, v)
 		sets = append(sets, fmt.Sprintf("%s = $%d", col, len(args)))
 	}
+	if ch.RoomID != nil {
+		path, err := casePath(ctx, tx, caseID, *ch.RoomID)
+		if err != nil {
+			return err
+		}
+		set("org_path", path)
+	}
+	if ch.Facts != nil {
+		c := ch.Facts.Consumer
+		if _, err := tx.ExecContext(ctx, `UPDATE parties SET name = $1, phone_sealed = $2, phone_hash = $3, phone_mask = $4,
+			id_sealed = $5, id_hash = $6, id_mask = $7 WHERE case_id = $8 AND kind = 'consumer'`,
+			c.Name, c.PhoneSealed, c.PhoneHash, c.PhoneMask, c.IDSealed, c.IDHash, c.IDMask, caseID); err != nil {
+			return fmt.Errorf("update consumer: %w", err)
+		}
+	}
 	set("updated_at", time.Now().UTC())
 	args = append(args, caseID, expectVersion)
 	res, err := tx.ExecContext(ctx, `UPDATE cases SET `+strings.Join(sets, ", ")+`, version = version + 1
@@ -344,10 +361,28 @@ func applyChange(ctx context.Context, tx *wtx, caseID, expectVersion int64, ch s
 	if ev.ToStatus == "" {
 		ev.ToStatus = ch.Status
 	}
+	if ev.ToStatus == "" { // an event that changes no status (re-route, updated facts)
+		ev.ToStatus = ev.FromStatus
+	}
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = $1`, caseID).Scan(&ev.Seq); err != nil {
 		return err
 	}
 	return insertEvent(ctx, tx, ev)
+}
+
+// casePath is the org path of a case placed in room (or back in its committee's queue when 0).
+func casePath(ctx context.Context, tx *wtx, caseID, room int64) (string, error) {
+	var path string
+	var err error
+	if room != 0 {
+		err = tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, room).Scan(&path)
+	} else {
+		err = tx.QueryRowContext(ctx, `SELECT o.path FROM org_units o JOIN cases c ON c.committee_id = o.id WHERE c.id = $1`, caseID).Scan(&path)
+	}
+	if err != nil {
+		return "", fmt.Errorf("org path for room %d: %w", room, err)
+	}
+	return path, nil
 }
 
 // changeSets calls set for every column the change touches.
@@ -376,8 +411,17 @@ func changeSets(ch store.CaseChange, set func(col string, v any)) {
 	if ch.RoomID != nil {
 		set("room_id", nullInt(*ch.RoomID))
 	}
-	if ch.OrgPath != nil {
-		set("org_path", *ch.OrgPath)
+	if ch.Route != nil {
+		set("route_rule_id", nullInt(ch.Route.RuleID))
+		set("route_kind", ch.Route.Kind)
+		set("route_reason", ch.Route.Reason)
+	}
+	if ch.Facts != nil {
+		set("category", ch.Facts.Category)
+		set("description", ch.Facts.Description)
+		set("claim", ch.Facts.Claim)
+		set("claim_fen", ch.Facts.ClaimFen)
+		set("consumer_name", ch.Facts.Consumer.Name)
 	}
 }
 
@@ -403,8 +447,11 @@ func merge(a, b store.CaseChange) store.CaseChange {
 	if b.RoomID != nil {
 		a.RoomID = b.RoomID
 	}
-	if b.OrgPath != nil {
-		a.OrgPath = b.OrgPath
+	if b.Route != nil {
+		a.Route = b.Route
+	}
+	if b.Facts != nil {
+		a.Facts = b.Facts
 	}
 	return a
 }
@@ -446,10 +493,18 @@ func (db *DB) BulkCreateCases(ctx context.Context, cases []store.BulkCase) error
 			}
 			var sets []string
 			var args []any
-			changeSets(final, func(col string, v any) {
+			set := func(col string, v any) {
 				args = append(args, v)
 				sets = append(sets, fmt.Sprintf("%s = $%d", col, len(args)))
-			})
+			}
+			changeSets(final, set)
+			if final.RoomID != nil {
+				path, err := casePath(ctx, tx, id, *final.RoomID)
+				if err != nil {
+					return err
+				}
+				set("org_path", path)
+			}
 			args = append(args, int64(1+len(h)), id)
 			if _, err := tx.ExecContext(ctx, `UPDATE cases SET `+strings.Join(sets, ", ")+fmt.Sprintf(`, version = $%d WHERE id = $%d`, len(args)-1, len(args)), args...); err != nil {
 				return fmt.Errorf("case %d final state: %w", i, err)

@@ -32,6 +32,9 @@ func TestConformance(t *testing.T) {
 				"CalendarPolicy":   testCalendarPolicy,
 				"EventsAppendOnly": testEventsAppendOnly,
 				"CaseMerchant":     testCaseMerchant,
+				"RoutingRules":     testRoutingRules,
+				"ImportBatches":    testImportBatches,
+				"RouteAndFacts":    testRouteAndFacts,
 			}
 			for name, fn := range tests {
 				t.Run(name, func(t *testing.T) {
@@ -322,7 +325,7 @@ func testCaseLifecycle(t *testing.T, db *sqlstore.DB) {
 	acc := t0.Add(24 * time.Hour)
 	reason, policy, room := "", int64(2), f.room1.ID
 	c2, err := db.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: domain.StatusAccepted, AcceptedAt: &acc,
-		DecidedAt: &acc, ReasonCode: &reason, PolicyID: &policy, RoomID: &room, OrgPath: &f.room1.Path},
+		DecidedAt: &acc, ReasonCode: &reason, PolicyID: &policy, RoomID: &room},
 		store.Event{Type: string(domain.ActionAccept), ActorID: 0, ActorName: "调解员01", At: acc, Note: "材料齐全"})
 	if err != nil {
 		t.Fatal(err)
@@ -622,11 +625,43 @@ func TestMigrationUpgrade(t *testing.T) {
 			if ok, _ := db.MigrationsCurrent(ctx); ok {
 				t.Fatal("version 1 reported current")
 			}
-			// Data written by the first schema survives the upgrade.
-			f := newFixture(t, db)
-			c, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, "OLD-1"))
-			if err != nil {
-				t.Fatal(err)
+			// Data written by the first schema, in its own SQL (today's code
+			// knows columns the old schema lacks).
+			w := db.Writer()
+			now := t0
+			var org, caseID int64
+			steps := []func() error{
+				func() error {
+					return w.QueryRowContext(ctx, `INSERT INTO org_units (kind, code, name, abbr, path, created_at)
+						VALUES ('committee', 'old-cmt', '旧调委会', '旧', '', $1) RETURNING id`, now).Scan(&org)
+				},
+				func() error {
+					_, err := w.ExecContext(ctx, `UPDATE org_units SET path = $1 WHERE id = $2`, fmt.Sprintf("/%d/", org), org)
+					return err
+				},
+				func() error {
+					return w.QueryRowContext(ctx, `INSERT INTO cases (number, year, seq, committee_id, org_path, status, channel,
+						description, claim_fen, received_at, external_id, version, created_at, updated_at)
+						VALUES ('（2026）旧消调字第00001号', 2026, 1, $1, $2, 'received', 'walk_in', '旧数据', 100, $3, 'OLD-1', 1, $3, $3)
+						RETURNING id`, org, fmt.Sprintf("/%d/", org), now).Scan(&caseID)
+				},
+				func() error {
+					_, err := w.ExecContext(ctx, `INSERT INTO case_counters (committee_id, year, last) VALUES ($1, 2026, 1)`, org)
+					return err
+				},
+				func() error {
+					_, err := w.ExecContext(ctx, `INSERT INTO parties (case_id, kind, name) VALUES ($1, 'consumer', '张三')`, caseID)
+					return err
+				},
+				func() error {
+					_, err := w.ExecContext(ctx, `INSERT INTO case_events (case_id, seq, type, to_status, at) VALUES ($1, 1, 'received', 'received', $2)`, caseID, now)
+					return err
+				},
+			}
+			for i, step := range steps {
+				if err := step(); err != nil {
+					t.Fatalf("old-schema write %d: %v", i, err)
+				}
 			}
 			if err := db.Migrate(ctx); err != nil {
 				t.Fatal(err)
@@ -634,12 +669,21 @@ func TestMigrationUpgrade(t *testing.T) {
 			if ok, err := db.MigrationsCurrent(ctx); !ok || err != nil {
 				t.Fatalf("not current after upgrade: %v", err)
 			}
-			got, err := db.GetCase(ctx, c.ID)
-			if err != nil || got.Number != c.Number || got.ExternalID != "OLD-1" {
-				t.Fatalf("case lost in upgrade: %+v %v", got, err)
+			got, err := db.GetCase(ctx, caseID)
+			if err != nil || got.Number != "（2026）旧消调字第00001号" || got.ExternalID != "OLD-1" || got.RouteReason != "" || len(got.Parties) != 1 {
+				t.Fatalf("case after upgrade: %+v %v", got, err)
+			}
+			// The upgraded database takes new work: the counter continues, new tables work.
+			nc := &store.NewCase{CommitteeID: org, CommitteeAbbr: "旧", Channel: domain.ChannelWalkIn, ReceivedAt: now, Event: store.Event{Type: "received"},
+				Parties: []store.Party{{Kind: "consumer", Name: "李四"}}}
+			if c, _, err := db.CreateCase(ctx, nc); err != nil || c.Number != "（2026）旧消调字第00002号" {
+				t.Fatalf("create after upgrade: %q %v", c.Number, err)
 			}
 			if err := db.PutPolicy(ctx, &store.Policy{Code: "x", Name: "x", EffectiveFrom: "2020-01-01", AcceptanceWD: 7, MediationWD: 45, TerminationNoticeWD: 7, ODRNegotiationWD: 10, JudicialConfirmDays: 30, CommitteeTargetDays: 30}); err != nil {
 				t.Fatalf("new tables unusable: %v", err)
+			}
+			if err := db.ReplaceRoutingRules(ctx, org, []store.RoutingRule{{Position: 1, Kind: "fallback", Enabled: true}}, 0); err != nil {
+				t.Fatalf("routing rules after upgrade: %v", err)
 			}
 			if err := db.Migrate(ctx); err != nil { // idempotent
 				t.Fatal(err)
@@ -726,5 +770,117 @@ func testCaseMerchant(t *testing.T, db *sqlstore.DB) {
 	db.Writer().QueryRowContext(ctx, `SELECT COUNT(*) FROM merchants WHERE name = $1`, "不应留下的商户").Scan(&n)
 	if n != 0 {
 		t.Fatal("merchant of a failed case was kept")
+	}
+}
+
+func testRoutingRules(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	rules := []store.RoutingRule{
+		{Position: 1, Kind: "enterprise_merchant", Enabled: true},
+		{Position: 2, Kind: "online_platform", Enabled: true, RoomID: f.room2.ID, Keywords: []string{"网购", "直播"}},
+		{Position: 3, Kind: "category", Enabled: false, RoomID: f.room1.ID, Categories: []string{"服务-医疗美容"}, Note: "医美专窗"},
+		{Position: 4, Kind: "fallback", Enabled: true},
+	}
+	if err := db.ReplaceRoutingRules(ctx, f.committee.ID, rules, 0); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.ListRoutingRules(ctx, f.committee.ID)
+	if err != nil || len(got) != 4 || got[1].Keywords[1] != "直播" || got[2].Enabled || got[2].Categories[0] != "服务-医疗美容" ||
+		got[2].Note != "医美专窗" || got[0].Categories == nil || got[3].RoomID != 0 {
+		t.Fatalf("rules: %+v %v", got, err)
+	}
+	if err := db.ReplaceRoutingRules(ctx, f.committee.ID, rules[:1], 0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.ListRoutingRules(ctx, f.committee.ID); len(got) != 1 {
+		t.Fatalf("replace keeps old rules: %d", len(got))
+	}
+	if got, _ := db.ListRoutingRules(ctx, f.otherCommittee.ID); len(got) != 0 {
+		t.Fatal("rules leak across committees")
+	}
+	// A rule pointing at a room that does not exist is refused and the old list stays.
+	bad := []store.RoutingRule{{Position: 1, Kind: "category", RoomID: 99999}}
+	if err := db.ReplaceRoutingRules(ctx, f.committee.ID, bad, 0); err == nil {
+		t.Fatal("rule with unknown room stored")
+	}
+	if got, _ := db.ListRoutingRules(ctx, f.committee.ID); len(got) != 1 {
+		t.Fatal("failed replace lost the old list")
+	}
+	m := store.Merchant{Name: "某平台", CreditCode: "91350100M000100Y43"}
+	db.UpsertMerchant(ctx, &m)
+	db.BindRoomMerchant(ctx, f.room2.ID, m.ID)
+	rms, err := db.ListCommitteeRoomMerchants(ctx, f.committee.ID)
+	if err != nil || len(rms) != 1 || rms[0].RoomID != f.room2.ID || rms[0].CreditCode != m.CreditCode {
+		t.Fatalf("room merchants: %+v %v", rms, err)
+	}
+	if rms, _ := db.ListCommitteeRoomMerchants(ctx, f.otherCommittee.ID); len(rms) != 0 {
+		t.Fatal("room merchants leak across committees")
+	}
+}
+
+func testImportBatches(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	b := store.ImportBatch{CommitteeID: f.committee.ID, OfficeID: f.regulator.ID, Filename: "12315导出.xlsx"}
+	if err := db.CreateImportBatch(ctx, &b); err != nil || b.ID == 0 || b.Status != "running" {
+		t.Fatalf("create: %+v %v", b, err)
+	}
+	b.Status, b.Total, b.Imported, b.Updated, b.Skipped, b.Failed, b.Report = "done", 10, 6, 1, 2, 1, []byte("PK-report")
+	if err := db.FinishImportBatch(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.GetImportBatch(ctx, b.ID)
+	if err != nil || got.Status != "done" || got.Imported != 6 || got.Failed != 1 || string(got.Report) != "PK-report" ||
+		got.Finished == nil || got.OfficeID != f.regulator.ID || got.Filename != "12315导出.xlsx" {
+		t.Fatalf("get: %+v %v", got, err)
+	}
+	list, err := db.ListImportBatches(ctx, f.committee.ID, 10)
+	if err != nil || len(list) != 1 || list[0].Report != nil {
+		t.Fatalf("list (without reports): %+v %v", list, err)
+	}
+	if err := db.FinishImportBatch(ctx, store.ImportBatch{ID: 9999, Status: "done"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("finish unknown: %v", err)
+	}
+}
+
+func testRouteAndFacts(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	c, _, err := db.CreateCase(ctx, newCase(f, 0, "R1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	room := f.room1.ID
+	c, err = db.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{RoomID: &room, Route: &store.Route{RuleID: 7, Kind: "street", Reason: "经营地址位于陆家嘴街道"}},
+		store.Event{Type: "route", Note: "分流"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RoomID != f.room1.ID || c.OrgPath != f.room1.Path || c.RouteKind != "street" || c.RouteRuleID != 7 || c.Status != domain.StatusReceived {
+		t.Fatalf("routed: %+v", c)
+	}
+	back := int64(0)
+	c, err = db.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{RoomID: &back}, store.Event{Type: "reroute"})
+	if err != nil || c.RoomID != 0 || c.OrgPath != f.committee.Path {
+		t.Fatalf("back to the queue: %+v %v", c, err)
+	}
+	evs, _ := db.ListEvents(ctx, c.ID)
+	if last := evs[len(evs)-1]; last.FromStatus != domain.StatusReceived || last.ToStatus != domain.StatusReceived {
+		t.Fatalf("a non-status event keeps the status: %+v", last)
+	}
+	facts := &store.Facts{Category: "商品-家用电器", Description: "新的描述", Claim: "换货", ClaimFen: 999,
+		Consumer: store.Party{Name: "王五", PhoneSealed: "s2", PhoneHash: "h2", PhoneMask: "139****0000"}}
+	c, err = db.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Facts: facts}, store.Event{Type: "facts_updated"})
+	if err != nil || c.Description != "新的描述" || c.ClaimFen != 999 || c.ConsumerName != "王五" || c.Parties[0].PhoneHash != "h2" || c.Parties[0].Name != "王五" {
+		t.Fatalf("facts: %+v %v", c, err)
+	}
+	// Bulk creation places routed cases on the room's path too.
+	bc := store.BulkCase{New: *newCase(f, 0, "R2"), History: []store.Step{{Change: store.CaseChange{RoomID: &room}, Event: store.Event{Type: "route"}}}}
+	if err := db.BulkCreateCases(ctx, []store.BulkCase{bc}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.GetCaseByExternalID(ctx, "R2"); got.OrgPath != f.room1.Path {
+		t.Fatalf("bulk org path: %s", got.OrgPath)
 	}
 }

@@ -1,0 +1,151 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+func (db *DB) ListRoutingRules(ctx context.Context, committeeID int64) ([]store.RoutingRule, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, committee_id, position, kind, enabled, COALESCE(room_id, 0), categories,
+		keywords, note, COALESCE(updated_by, 0), updated_at FROM routing_rules WHERE committee_id = $1 ORDER BY position, id`, committeeID)
+	if err != nil {
+		return nil, db.wrap("list routing rules", err)
+	}
+	defer rows.Close()
+	var out []store.RoutingRule
+	for rows.Next() {
+		var r store.RoutingRule
+		var cats, kws string
+		if err := rows.Scan(&r.ID, &r.CommitteeID, &r.Position, &r.Kind, &r.Enabled, &r.RoomID, &cats, &kws, &r.Note,
+			&r.UpdatedBy, &r.Updated); err != nil {
+			return nil, db.wrap("scan routing rule", err)
+		}
+		if err := json.Unmarshal([]byte(cats), &r.Categories); err != nil {
+			return nil, fmt.Errorf("routing rule %d categories: %w", r.ID, err)
+		}
+		if err := json.Unmarshal([]byte(kws), &r.Keywords); err != nil {
+			return nil, fmt.Errorf("routing rule %d keywords: %w", r.ID, err)
+		}
+		r.Updated = r.Updated.UTC()
+		out = append(out, r)
+	}
+	return out, db.wrap("list routing rules", rows.Err())
+}
+
+func (db *DB) ReplaceRoutingRules(ctx context.Context, committeeID int64, rules []store.RoutingRule, by int64) error {
+	return db.tx(ctx, "replace routing rules", func(tx *wtx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM routing_rules WHERE committee_id = $1`, committeeID); err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		for _, r := range rules {
+			cats, _ := json.Marshal(nonNil(r.Categories))
+			kws, _ := json.Marshal(nonNil(r.Keywords))
+			if _, err := tx.ExecContext(ctx, `INSERT INTO routing_rules (committee_id, position, kind, enabled, room_id, categories,
+				keywords, note, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+				committeeID, r.Position, r.Kind, r.Enabled, nullInt(r.RoomID), string(cats), string(kws), r.Note, nullInt(by), now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (db *DB) ListCommitteeRoomMerchants(ctx context.Context, committeeID int64) ([]store.RoomMerchant, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT rm.room_id, m.id, COALESCE(m.credit_code, ''), m.name FROM room_merchants rm
+		JOIN merchants m ON m.id = rm.merchant_id JOIN org_units o ON o.id = rm.room_id
+		WHERE o.parent_id = $1 ORDER BY rm.room_id, m.id`, committeeID)
+	if err != nil {
+		return nil, db.wrap("list committee room merchants", err)
+	}
+	defer rows.Close()
+	var out []store.RoomMerchant
+	for rows.Next() {
+		var rm store.RoomMerchant
+		if err := rows.Scan(&rm.RoomID, &rm.MerchantID, &rm.CreditCode, &rm.Name); err != nil {
+			return nil, db.wrap("scan room merchant", err)
+		}
+		out = append(out, rm)
+	}
+	return out, db.wrap("list committee room merchants", rows.Err())
+}
+
+const batchCols = `id, committee_id, COALESCE(office_id, 0), filename, COALESCE(uploaded_by, 0), status, total, imported,
+	updated, skipped, failed, message, started_at, finished_at`
+
+func scanBatch(row interface{ Scan(...any) error }, withReport bool, report *[]byte) (store.ImportBatch, error) {
+	var b store.ImportBatch
+	var fin sql.NullTime
+	dst := []any{&b.ID, &b.CommitteeID, &b.OfficeID, &b.Filename, &b.UploadedBy, &b.Status, &b.Total, &b.Imported,
+		&b.Updated, &b.Skipped, &b.Failed, &b.Message, &b.Started, &fin}
+	if withReport {
+		dst = append(dst, report)
+	}
+	err := row.Scan(dst...)
+	b.Finished, b.Started = timePtr(fin), b.Started.UTC()
+	return b, err
+}
+
+func (db *DB) CreateImportBatch(ctx context.Context, b *store.ImportBatch) error {
+	if b.Started.IsZero() {
+		b.Started = time.Now()
+	}
+	b.Started = b.Started.UTC()
+	if b.Status == "" {
+		b.Status = "running"
+	}
+	err := db.w.QueryRowContext(ctx, `INSERT INTO import_batches (committee_id, office_id, filename, uploaded_by, status, started_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, b.CommitteeID, nullInt(b.OfficeID), b.Filename, nullInt(b.UploadedBy),
+		b.Status, b.Started).Scan(&b.ID)
+	return db.wrap("create import batch", err)
+}
+
+func (db *DB) FinishImportBatch(ctx context.Context, b store.ImportBatch) error {
+	fin := time.Now().UTC()
+	if b.Finished != nil {
+		fin = b.Finished.UTC()
+	}
+	res, err := db.w.ExecContext(ctx, `UPDATE import_batches SET status = $1, total = $2, imported = $3, updated = $4,
+		skipped = $5, failed = $6, message = $7, report = $8, finished_at = $9 WHERE id = $10`,
+		b.Status, b.Total, b.Imported, b.Updated, b.Skipped, b.Failed, b.Message, b.Report, fin, b.ID)
+	return db.wrap("finish import batch", mustAffect(res, err))
+}
+
+func (db *DB) GetImportBatch(ctx context.Context, id int64) (store.ImportBatch, error) {
+	var report []byte
+	b, err := scanBatch(db.r.QueryRowContext(ctx, `SELECT `+batchCols+`, report FROM import_batches WHERE id = $1`, id), true, &report)
+	b.Report = report
+	return b, db.wrap("get import batch", err)
+}
+
+func (db *DB) ListImportBatches(ctx context.Context, committeeID int64, limit int) ([]store.ImportBatch, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+batchCols+` FROM import_batches WHERE committee_id = $1 ORDER BY id DESC LIMIT $2`, committeeID, limit)
+	if err != nil {
+		return nil, db.wrap("list import batches", err)
+	}
+	defer rows.Close()
+	var out []store.ImportBatch
+	for rows.Next() {
+		b, err := scanBatch(rows, false, nil)
+		if err != nil {
+			return nil, db.wrap("scan import batch", err)
+		}
+		out = append(out, b)
+	}
+	return out, db.wrap("list import batches", rows.Err())
+}
