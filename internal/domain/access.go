@@ -59,6 +59,8 @@ const (
 	PermPIIReveal     Permission = "pii.reveal"     // see unmasked phone / ID (audited)
 	PermOutboxRead    Permission = "outbox.read"    // demo message outbox
 	PermMachineIntake Permission = "machine.intake" // machine client pushes complaints
+	PermRoutingManage Permission = "routing.manage" // edit the committee's routing rules and street map
+	PermImport        Permission = "import"         // import 12315 exports
 )
 
 // rolePermissions is the immutable grant table. Admins manage the system but
@@ -66,8 +68,8 @@ const (
 var rolePermissions = map[Role][]Permission{
 	RoleMediator:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead},
 	RoleRoomLead:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead},
-	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal},
-	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead},
+	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport},
+	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead, PermImport},
 	RoleJustice:   {PermCaseRead, PermOrgRead, PermStatsRead},
 	RoleCourt:     {PermCaseRead, PermCaseCreate},
 	RoleExpert:    {},

@@ -23,6 +23,13 @@ type Service struct {
 	Store  store.Store
 	Sealer *pii.Sealer
 	Now    func() time.Time
+	// Router, when set, diverts a case to a room right after it is accepted.
+	Router Router
+}
+
+// Router sends an accepted case to a mediation room (分流).
+type Router interface {
+	Route(ctx context.Context, p *auth.Principal, c store.Case) (store.Case, error)
 }
 
 func (s *Service) now() time.Time {
@@ -432,6 +439,12 @@ func (s *Service) Decide(ctx context.Context, p *auth.Principal, id int64, d Dec
 	out, err := s.Store.ApplyEvent(ctx, c.ID, version, ch, ev)
 	if errors.Is(err, store.ErrStale) {
 		return store.Case{}, ErrStale
+	}
+	if err == nil && d.Accept && s.Router != nil {
+		// The acceptance stands even if routing fails; the case then waits in the queue.
+		if routed, rerr := s.Router.Route(ctx, p, out); rerr == nil {
+			out = routed
+		}
 	}
 	return out, err
 }
