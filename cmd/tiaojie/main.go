@@ -21,6 +21,8 @@ const usage = `tiaojie — 消费纠纷联动调解平台
   tiaojie serve [--demo] [flags]   run the web server (--demo seeds an empty database)
   tiaojie migrate [flags]          apply database migrations
   tiaojie demo [--cases N] [flags] build the demo organisation, users and synthetic cases
+  tiaojie import 12315 FILE [--office CODE]
+                                   import a 12315 export (.xlsx/.csv) into the configured database
   tiaojie bench intake [flags]     measure complaint creation against the raw engine ceiling
   tiaojie version                  print the version
 
@@ -51,6 +53,8 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		return demoCmd(ctx, rest, out, getenv)
 	case "bench":
 		return bench(ctx, rest, out, getenv)
+	case "import":
+		return importCmd(ctx, rest, out, getenv)
 	case "version", "--version", "-v":
 		fmt.Fprintln(out, "tiaojie", version)
 		return nil

@@ -14,6 +14,8 @@ import (
 	"github.com/tiaojie/tiaojie/internal/config"
 	"github.com/tiaojie/tiaojie/internal/deadline"
 	"github.com/tiaojie/tiaojie/internal/demo"
+	"github.com/tiaojie/tiaojie/internal/diversion"
+	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/server"
 )
@@ -52,8 +54,11 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		}
 	}
 	authSvc := &auth.Service{Store: db}
+	div := &diversion.Service{Store: db}
+	in := &intake.Service{Store: db, Sealer: s, Router: div}
 	srv, err := server.New(server.Options{
-		Store: db, Auth: authSvc, Intake: &intake.Service{Store: db, Sealer: s}, Log: log, Pools: db.Pools(),
+		Store: db, Auth: authSvc, Intake: in, Ingest: &ingest.Service{Store: db, Intake: in, Sealer: s}, Diversion: div,
+		Log: log, Pools: db.Pools(),
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	if err != nil {

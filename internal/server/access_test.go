@@ -22,13 +22,15 @@ var users = []string{"", "admin", "committee01", "room_lead01", "mediator01", "r
 // users hold each permission. The route table says which permission a route
 // needs; this test checks that the server enforces it for every route.
 var holders = map[domain.Permission][]string{
-	domain.PermCaseRead:   {"committee01", "room_lead01", "mediator01", "regulator01", "justice01", "court01", "xh_committee01", "xh_mediator01"},
-	domain.PermCaseCreate: {"committee01", "room_lead01", "mediator01", "regulator01", "court01", "xh_committee01", "xh_mediator01"},
-	domain.PermCaseDecide: {"committee01", "room_lead01", "mediator01", "xh_committee01", "xh_mediator01"},
-	domain.PermOrgRead:    {"admin", "committee01", "room_lead01", "mediator01", "regulator01", "justice01", "analyst01", "xh_committee01", "xh_mediator01"},
-	domain.PermSettings:   {"admin"},
-	domain.PermOrgManage:  {"admin"},
-	domain.PermUserManage: {"admin"},
+	domain.PermCaseRead:      {"committee01", "room_lead01", "mediator01", "regulator01", "justice01", "court01", "xh_committee01", "xh_mediator01"},
+	domain.PermCaseCreate:    {"committee01", "room_lead01", "mediator01", "regulator01", "court01", "xh_committee01", "xh_mediator01"},
+	domain.PermCaseDecide:    {"committee01", "room_lead01", "mediator01", "xh_committee01", "xh_mediator01"},
+	domain.PermOrgRead:       {"admin", "committee01", "room_lead01", "mediator01", "regulator01", "justice01", "analyst01", "xh_committee01", "xh_mediator01"},
+	domain.PermSettings:      {"admin"},
+	domain.PermOrgManage:     {"admin"},
+	domain.PermRoutingManage: {"committee01", "xh_committee01"},
+	domain.PermImport:        {"committee01", "regulator01", "xh_committee01"},
+	domain.PermUserManage:    {"admin"},
 }
 
 // seesCase: who may see a walk-in case registered in mediator01's room (陆家嘴).

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/web"
 )
 
 // Route is one entry of the route table: the permission each route needs is
@@ -15,6 +16,7 @@ type Route struct {
 	Perm    domain.Permission
 	API     bool   // JSON API (bearer tokens), else HTML pages (session cookie)
 	Summary string // Chinese, for the OpenAPI document
+	MaxBody int64  // body limit when larger than the server's default (uploads)
 	Handler http.HandlerFunc
 }
 
@@ -42,6 +44,15 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Path: "/cases/{id}", Perm: domain.PermCaseRead, Handler: pg.Case},
 		{Method: "POST", Path: "/cases/{id}/accept", Perm: domain.PermCaseDecide, Handler: pg.Decide(true)},
 		{Method: "POST", Path: "/cases/{id}/reject", Perm: domain.PermCaseDecide, Handler: pg.Decide(false)},
+		{Method: "POST", Path: "/cases/{id}/reroute", Perm: domain.PermCaseDecide, Handler: pg.Reroute},
+		{Method: "GET", Path: "/cases/{id}/refusal.pdf", Perm: domain.PermCaseRead, Handler: pg.RefusalNotice},
+		{Method: "GET", Path: "/import", Perm: domain.PermImport, Handler: pg.Imports},
+		{Method: "POST", Path: "/import", Perm: domain.PermImport, MaxBody: web.MaxUpload, Handler: pg.Upload},
+		{Method: "GET", Path: "/import/{id}", Perm: domain.PermImport, Handler: pg.Batch},
+		{Method: "GET", Path: "/import/{id}/report.xlsx", Perm: domain.PermImport, Handler: pg.Report},
+		{Method: "GET", Path: "/routing", Perm: domain.PermRoutingManage, Handler: pg.Routing},
+		{Method: "POST", Path: "/routing", Perm: domain.PermRoutingManage, Handler: pg.SaveRouting},
+		{Method: "POST", Path: "/routing/streets", Perm: domain.PermRoutingManage, Handler: pg.SaveStreets},
 		{Method: "GET", Path: "/org", Perm: domain.PermOrgRead, Handler: pg.Org},
 		{Method: "POST", Path: "/admin/org", Perm: domain.PermOrgManage, Handler: pg.CreateOrgUnit},
 		{Method: "GET", Path: "/admin/calendar", Perm: domain.PermSettings, Handler: pg.Calendar},

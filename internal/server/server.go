@@ -15,6 +15,8 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/api"
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/diversion"
+	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/web"
@@ -24,6 +26,8 @@ import (
 type Options struct {
 	Store           store.Store
 	Intake          *intake.Service
+	Ingest          *ingest.Service
+	Diversion       *diversion.Service
 	Auth            *auth.Service
 	Log             *slog.Logger
 	Pools           map[string]*sql.DB // connection pools by name, for /metrics
@@ -65,7 +69,8 @@ func New(opt Options) (*Server, error) {
 		http.Error(w, "会话服务暂时不可用", http.StatusInternalServerError)
 	}
 	s := &Server{opt: opt, sessions: sm, metrics: newMetrics(opt.Store, opt.Pools)}
-	s.pages = &web.Pages{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Sessions: sm, Log: opt.Log, Now: opt.Now}
+	s.pages = &web.Pages{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Ingest: opt.Ingest, Diversion: opt.Diversion,
+		Sessions: sm, Log: opt.Log, Now: opt.Now}
 	if err := s.pages.Load(); err != nil {
 		return nil, err
 	}
@@ -108,7 +113,11 @@ func (s *Server) guard(rt Route) http.Handler {
 				"ms", d.Milliseconds(), "user_id", uid)
 		}()
 		w = rec
-		r.Body = http.MaxBytesReader(w, r.Body, s.opt.MaxBodyBytes)
+		limit := s.opt.MaxBodyBytes
+		if rt.MaxBody > limit {
+			limit = rt.MaxBody
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		p, err := s.principal(r, rt)
 		if err != nil {
 			if errors.Is(err, auth.ErrBadToken) {
@@ -137,7 +146,7 @@ func (s *Server) guard(rt Route) http.Handler {
 				return
 			}
 		}
-		if !rt.API && r.Method == http.MethodPost {
+		if !rt.API && r.Method == http.MethodPost && rt.MaxBody == 0 {
 			if err := r.ParseForm(); err != nil {
 				var tooBig *http.MaxBytesError
 				if errors.As(err, &tooBig) {
@@ -268,7 +277,12 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.opt.Log.Error("panic", "path", r.URL.Path, "panic", v)
-				s.fail(w, r, http.StatusInternalServerError, "系统错误")
+				// Outside the session middleware: no page template, just the message.
+				if isAPI(r) {
+					api.Fail(w, http.StatusInternalServerError, "系统错误")
+					return
+				}
+				http.Error(w, "系统错误，请稍后再试", http.StatusInternalServerError)
 			}
 		}()
 		next.ServeHTTP(w, r)

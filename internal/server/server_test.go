@@ -10,12 +10,15 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/demo"
+	"github.com/tiaojie/tiaojie/internal/diversion"
+	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/server"
@@ -42,8 +45,10 @@ func newEnv(t *testing.T, e storetest.Engine) *env {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := server.New(server.Options{Store: db, Auth: &auth.Service{Store: db}, Intake: &intake.Service{Store: db, Sealer: sealer},
-		Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
+	div := &diversion.Service{Store: db}
+	in := &intake.Service{Store: db, Sealer: sealer, Router: div}
+	srv, err := server.New(server.Options{Store: db, Auth: &auth.Service{Store: db}, Intake: in, Diversion: div,
+		Ingest: &ingest.Service{Store: db, Intake: in, Sealer: sealer}, Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,3 +148,7 @@ func (c *client) json(method, path string, body any, hdr map[string]string) resp
 	b, _ := io.ReadAll(res.Body)
 	return resp{res, string(b)}
 }
+
+func json_(body string, v any) { json.Unmarshal([]byte(body), v) }
+
+func writeFile(path string, b []byte) error { return os.WriteFile(path, b, 0o644) }

@@ -92,6 +92,8 @@ type Store interface {
 
 	// 12315 import batches.
 	CreateImportBatch(ctx context.Context, b *ImportBatch) error
+	// FinishImportBatch stores a batch's counts and outcome; with Status
+	// "running" it only reports progress.
 	FinishImportBatch(ctx context.Context, b ImportBatch) error
 	GetImportBatch(ctx context.Context, id int64) (ImportBatch, error)
 	ListImportBatches(ctx context.Context, committeeID int64, limit int) ([]ImportBatch, error)

@@ -116,6 +116,8 @@ func beforeAgreement(s domain.Status) bool {
 type caseData struct {
 	D             any
 	CanDecide     bool
+	CanReroute    bool
+	Rooms         []store.OrgUnit
 	RejectReasons domain.Reasons
 }
 
@@ -139,6 +141,19 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	}
 	data := caseData{D: d, RejectReasons: domain.RejectReasons,
 		CanDecide: d.Case.Status == domain.StatusReceived && p.CanOnCase(domain.PermCaseDecide, d.Case)}
+	if d.Case.Status.Open() && p.CanOnCase(domain.PermCaseDecide, d.Case) && pg.Diversion != nil {
+		units, err := pg.Store.ListOrgUnits(ctx)
+		if err != nil {
+			pg.serverError(w, r, err)
+			return
+		}
+		for _, u := range units {
+			if u.ParentID == d.Case.CommitteeID && u.Kind.IsRoom() && u.ID != d.Case.RoomID {
+				data.Rooms = append(data.Rooms, u)
+			}
+		}
+		data.CanReroute = true
+	}
 	pg.render(w, r, status, "case", d.Case.Number, data)
 }
 

@@ -16,7 +16,9 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -26,13 +28,15 @@ var templateFS embed.FS
 
 // Pages holds what the page handlers need.
 type Pages struct {
-	Store    store.Store
-	Auth     *auth.Service
-	Intake   *intake.Service
-	Sessions *scs.SessionManager
-	Log      *slog.Logger
-	Now      func() time.Time
-	pages    map[string]*template.Template
+	Store     store.Store
+	Auth      *auth.Service
+	Intake    *intake.Service
+	Ingest    *ingest.Service
+	Diversion *diversion.Service
+	Sessions  *scs.SessionManager
+	Log       *slog.Logger
+	Now       func() time.Time
+	pages     map[string]*template.Template
 }
 
 // page is what every template gets.
@@ -70,7 +74,10 @@ var funcs = template.FuncMap{
 		}
 		return domain.Action(t).Label()
 	},
-	"join":      strings.Join,
+	"join": strings.Join,
+	"batchStatus": func(s string) string {
+		return map[string]string{"running": "导入中", "done": "已完成", "failed": "失败（未导入）"}[s]
+	},
 	"lockedNow": func(t *time.Time) bool { return t != nil && time.Now().Before(*t) },
 }
 

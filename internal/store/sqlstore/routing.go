@@ -113,13 +113,17 @@ func (db *DB) CreateImportBatch(ctx context.Context, b *store.ImportBatch) error
 }
 
 func (db *DB) FinishImportBatch(ctx context.Context, b store.ImportBatch) error {
-	fin := time.Now().UTC()
-	if b.Finished != nil {
-		fin = b.Finished.UTC()
+	var fin *time.Time // a running batch only reports progress
+	if b.Status != "running" {
+		t := time.Now().UTC()
+		if b.Finished != nil {
+			t = b.Finished.UTC()
+		}
+		fin = &t
 	}
 	res, err := db.w.ExecContext(ctx, `UPDATE import_batches SET status = $1, total = $2, imported = $3, updated = $4,
 		skipped = $5, failed = $6, message = $7, report = $8, finished_at = $9 WHERE id = $10`,
-		b.Status, b.Total, b.Imported, b.Updated, b.Skipped, b.Failed, b.Message, b.Report, fin, b.ID)
+		b.Status, b.Total, b.Imported, b.Updated, b.Skipped, b.Failed, b.Message, b.Report, nullTime(fin), b.ID)
 	return db.wrap("finish import batch", mustAffect(res, err))
 }
 

@@ -1,0 +1,205 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/routing"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+type routingData struct {
+	Committee store.OrgUnit
+	Rules     []routing.Rule
+	Stored    bool
+	Kinds     []routing.Kind
+	Rooms     []store.OrgUnit
+	Streets   map[int64]string
+}
+
+var ruleKinds = []routing.Kind{routing.KindEnterpriseMerchant, routing.KindOnlinePlatform, routing.KindStreet,
+	routing.KindCategory, routing.KindKeyword, routing.KindFallback}
+
+// committeeFor is the committee whose routing the user manages (the first reachable).
+func (pg *Pages) committeeFor(r *http.Request) (store.OrgUnit, bool, error) {
+	units, err := pg.Store.ListOrgUnits(r.Context())
+	if err != nil {
+		return store.OrgUnit{}, false, err
+	}
+	p := auth.From(r.Context())
+	want, _ := strconv.ParseInt(r.FormValue("committee"), 10, 64)
+	for _, u := range units {
+		if u.Kind == domain.OrgCommittee && p.Reaches(domain.PermRoutingManage, u.Path) && (want == 0 || want == u.ID) {
+			return u, true, nil
+		}
+	}
+	return store.OrgUnit{}, false, nil
+}
+
+// Routing shows the committee's ordered rules and the street map.
+func (pg *Pages) Routing(w http.ResponseWriter, r *http.Request) {
+	pg.showRouting(w, r, http.StatusOK, nil)
+}
+
+func (pg *Pages) showRouting(w http.ResponseWriter, r *http.Request, status int, edited []routing.Rule) {
+	ctx := r.Context()
+	c, ok, err := pg.committeeFor(r)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	if !ok {
+		pg.Fail(w, r, http.StatusForbidden, "您不负责任何调委会的分流规则")
+		return
+	}
+	rules, stored, err := pg.Diversion.Rules(ctx, c.ID)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	if edited != nil {
+		rules = edited
+	}
+	_, rooms, err := pg.Diversion.Directory(ctx, c.ID)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	rs, err := pg.Store.ListRoomStreets(ctx, c.ID)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	streets := map[int64]string{}
+	for _, x := range rs {
+		if streets[x.RoomID] != "" {
+			streets[x.RoomID] += "、"
+		}
+		streets[x.RoomID] += x.Street
+	}
+	// Two blank rows for new rules.
+	n := len(rules)
+	rules = append(rules, routing.Rule{Position: (n + 1) * 10, Kind: routing.KindCategory}, routing.Rule{Position: (n + 2) * 10, Kind: routing.KindKeyword})
+	pg.render(w, r, status, "routing", "分流规则", routingData{Committee: c, Rules: rules, Stored: stored, Kinds: ruleKinds, Rooms: rooms, Streets: streets})
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, x := range strings.FieldsFunc(s, func(r rune) bool { return r == '、' || r == ',' || r == '，' || r == ' ' || r == '\n' }) {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// SaveRouting stores the edited rule list (rows whose 删除 box is ticked or
+// that are blank are dropped).
+func (pg *Pages) SaveRouting(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c, ok, err := pg.committeeFor(r)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	if !ok {
+		pg.Fail(w, r, http.StatusForbidden, "您不负责任何调委会的分流规则")
+		return
+	}
+	f := r.PostForm
+	var rules []routing.Rule
+	for i := 0; i < 100; i++ {
+		k := strconv.Itoa(i)
+		kind := f.Get("kind_" + k)
+		if kind == "" {
+			break
+		}
+		if f.Get("delete_"+k) != "" || (f.Get("used_"+k) == "" && f.Get("enabled_"+k) == "") {
+			continue
+		}
+		pos, err := strconv.Atoi(f.Get("pos_" + k))
+		if err != nil {
+			pg.Sessions.Put(ctx, "error", "顺序须为整数")
+			pg.showRouting(w, r, http.StatusUnprocessableEntity, nil)
+			return
+		}
+		room, _ := strconv.ParseInt(f.Get("room_"+k), 10, 64)
+		rules = append(rules, routing.Rule{Position: pos, Kind: routing.Kind(kind), Enabled: f.Get("enabled_"+k) != "",
+			RoomID: room, Categories: splitList(f.Get("cats_" + k)), Keywords: splitList(f.Get("kws_" + k)), Note: strings.TrimSpace(f.Get("note_" + k))})
+	}
+	err = pg.Diversion.SaveRules(ctx, auth.From(ctx), c, rules)
+	var ve *routing.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		pg.Sessions.Put(ctx, "error", ve.Error())
+		pg.showRouting(w, r, http.StatusUnprocessableEntity, rules)
+		return
+	case err != nil:
+		pg.intakeError(w, r, err)
+		return
+	}
+	pg.flash(r, "分流规则已保存，新受理的案件按新规则分流。")
+	http.Redirect(w, r, "/routing", http.StatusSeeOther)
+}
+
+// SaveStreets sets the streets/towns an office room covers.
+func (pg *Pages) SaveStreets(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c, ok, err := pg.committeeFor(r)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	room, err := pg.Store.GetOrgUnit(ctx, mustID(r.FormValue("room")))
+	if !ok || err != nil || room.ParentID != c.ID || room.Kind != domain.OrgOfficeRoom {
+		pg.Fail(w, r, http.StatusUnprocessableEntity, "请选择本调委会的联合人民调解工作室")
+		return
+	}
+	streets := splitList(r.PostFormValue("streets"))
+	// A street belongs to one room only.
+	rs, err := pg.Store.ListRoomStreets(ctx, c.ID)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	for _, x := range rs {
+		for _, s := range streets {
+			if x.Street == s && x.RoomID != room.ID {
+				pg.Fail(w, r, http.StatusConflict, "“"+s+"”已由其他工作室负责，请先从该工作室移除")
+				return
+			}
+		}
+	}
+	if err := pg.Store.SetRoomStreets(ctx, room.ID, streets); err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	pg.flash(r, "已更新“"+room.Name+"”的辖区街镇。")
+	http.Redirect(w, r, "/routing", http.StatusSeeOther)
+}
+
+func mustID(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
+
+// Reroute moves a case to another room by hand.
+func (pg *Pages) Reroute(w http.ResponseWriter, r *http.Request) {
+	id := mustID(r.PathValue("id"))
+	version := mustID(r.PostFormValue("version"))
+	_, err := pg.Diversion.Reroute(r.Context(), auth.From(r.Context()), id, mustID(r.PostFormValue("room")), r.PostFormValue("reason"), version)
+	if err != nil {
+		var fe *domain.FieldError
+		switch {
+		case errors.As(err, &fe):
+			pg.Sessions.Put(r.Context(), "error", fe.Message)
+			pg.showCase(w, r, id, http.StatusUnprocessableEntity)
+		default:
+			pg.intakeError(w, r, err)
+		}
+		return
+	}
+	pg.flash(r, "已改派。")
+	http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
