@@ -26,6 +26,7 @@ const (
 	ActionTerminate        Action = "terminate"         // 终止
 	ActionWithdraw         Action = "withdraw"          // 撤回
 	ActionArchive          Action = "archive"           // 归档
+	ActionMerge            Action = "merge"             // a duplicate merged into another case
 )
 
 var actionLabels = map[Action]string{
@@ -34,7 +35,7 @@ var actionLabels = map[Action]string{
 	ActionRequestConsent: "征求调解意愿", ActionAssign: "指派调解员", ActionStartMediation: "开始调解",
 	ActionSuspend: "中止调解", ActionResume: "恢复调解", ActionReachAgreement: "达成调解协议",
 	ActionStartPerformance: "协议生效进入履行", ActionFollowUp: "完成回访", ActionTerminate: "终止调解",
-	ActionWithdraw: "撤回申请", ActionArchive: "归档",
+	ActionWithdraw: "撤回申请", ActionArchive: "归档", ActionMerge: "合并至其他案件",
 }
 
 func (a Action) Label() string {
@@ -48,7 +49,7 @@ func (a Action) Label() string {
 var Actions = []Action{
 	ActionAccept, ActionReject, ActionStartODR, ActionODRFailed, ActionODRSettled, ActionRequestConsent,
 	ActionAssign, ActionStartMediation, ActionSuspend, ActionResume, ActionReachAgreement,
-	ActionStartPerformance, ActionFollowUp, ActionTerminate, ActionWithdraw, ActionArchive,
+	ActionStartPerformance, ActionFollowUp, ActionTerminate, ActionWithdraw, ActionArchive, ActionMerge,
 }
 
 // suspendable are the working states a case can be suspended from (and resumed to).
@@ -76,6 +77,7 @@ var transitions = map[Action]struct {
 	ActionTerminate:        {[]Status{StatusAccepted, StatusConsenting, StatusAssigned, StatusMediating, StatusSuspended}, StatusTerminated},
 	ActionWithdraw:         {[]Status{StatusAccepted, StatusODRNegotiating, StatusConsenting, StatusAssigned, StatusMediating, StatusSuspended}, StatusWithdrawn},
 	ActionArchive:          {[]Status{StatusRejected, StatusFollowedUp, StatusTerminated, StatusWithdrawn}, StatusArchived},
+	ActionMerge:            {[]Status{StatusReceived, StatusAccepted, StatusODRNegotiating, StatusConsenting, StatusAssigned, StatusMediating, StatusSuspended}, StatusWithdrawn},
 }
 
 // Facts are what the guards look at. The caller fills them from the case,
@@ -94,7 +96,8 @@ type Facts struct {
 	AgreementEffective bool
 	AgreementComplete  bool // parties' facts, terms each with amount, manner and deadline
 	FollowUpRecorded   bool
-	CaseFileComplete   bool // every required document of the case file is present
+	CaseFileComplete   bool  // every required document of the case file is present
+	MergedInto         int64 // merge: the case that keeps the dispute
 	ChargeToParty      int64
 }
 
@@ -180,6 +183,10 @@ func Next(action Action, f Facts) (Status, error) {
 	case ActionArchive:
 		if !f.CaseFileComplete {
 			return deny("卷宗材料不齐全，不能归档")
+		}
+	case ActionMerge:
+		if f.MergedInto == 0 {
+			return deny("请选择合并到的案件")
 		}
 	}
 	return t.to, nil

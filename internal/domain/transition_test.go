@@ -21,6 +21,7 @@ const trResumeTarget = StatusMediating
 // Resume leads back to PrevStatus; trGoodFacts sets that to trResumeTarget.
 var trMatrix = map[Status]map[Action]Status{
 	StatusReceived: {
+		ActionMerge:  StatusWithdrawn,
 		ActionAccept: StatusAccepted,
 		ActionReject: StatusRejected,
 	},
@@ -28,6 +29,7 @@ var trMatrix = map[Status]map[Action]Status{
 		ActionArchive: StatusArchived,
 	},
 	StatusAccepted: {
+		ActionMerge:          StatusWithdrawn,
 		ActionStartODR:       StatusODRNegotiating,
 		ActionRequestConsent: StatusConsenting,
 		ActionSuspend:        StatusSuspended,
@@ -35,29 +37,34 @@ var trMatrix = map[Status]map[Action]Status{
 		ActionWithdraw:       StatusWithdrawn,
 	},
 	StatusODRNegotiating: {
+		ActionMerge:      StatusWithdrawn,
 		ActionODRFailed:  StatusConsenting,
 		ActionODRSettled: StatusWithdrawn,
 		ActionWithdraw:   StatusWithdrawn,
 	},
 	StatusConsenting: {
+		ActionMerge:     StatusWithdrawn,
 		ActionAssign:    StatusAssigned,
 		ActionSuspend:   StatusSuspended,
 		ActionTerminate: StatusTerminated,
 		ActionWithdraw:  StatusWithdrawn,
 	},
 	StatusAssigned: {
+		ActionMerge:          StatusWithdrawn,
 		ActionStartMediation: StatusMediating,
 		ActionSuspend:        StatusSuspended,
 		ActionTerminate:      StatusTerminated,
 		ActionWithdraw:       StatusWithdrawn,
 	},
 	StatusMediating: {
+		ActionMerge:          StatusWithdrawn,
 		ActionReachAgreement: StatusAgreed,
 		ActionSuspend:        StatusSuspended,
 		ActionTerminate:      StatusTerminated,
 		ActionWithdraw:       StatusWithdrawn,
 	},
 	StatusSuspended: {
+		ActionMerge:     StatusWithdrawn,
 		ActionResume:    trResumeTarget,
 		ActionTerminate: StatusTerminated,
 		ActionWithdraw:  StatusWithdrawn,
@@ -111,6 +118,7 @@ func trGoodFacts(s Status, a Action) Facts {
 		AgreementComplete:  true,
 		FollowUpRecorded:   true,
 		CaseFileComplete:   true,
+		MergedInto:         1,
 	}
 	switch a {
 	case ActionReject:
@@ -252,6 +260,7 @@ func trGuardBreaks() []trGuardBreak {
 	add(ActionStartPerformance, "agreement not effective", func(f *Facts) { f.AgreementEffective = false })
 	add(ActionFollowUp, "follow-up not recorded", func(f *Facts) { f.FollowUpRecorded = false })
 	add(ActionArchive, "case file incomplete", func(f *Facts) { f.CaseFileComplete = false })
+	add(ActionMerge, "no merge target", func(f *Facts) { f.MergedInto = 0 })
 	for _, p := range []Status{"", "bogus", StatusReceived, StatusRejected, StatusODRNegotiating, StatusSuspended,
 		StatusAgreed, StatusPerforming, StatusFollowedUp, StatusTerminated, StatusWithdrawn, StatusArchived} {
 		add(ActionResume, fmt.Sprintf("prev status %q", p), func(f *Facts) { f.PrevStatus = p })
@@ -300,7 +309,7 @@ func TestEachGuard(t *testing.T) {
 	// The guarded actions per the DESIGN rules; all others have no guard.
 	wantGuarded := []Action{ActionAccept, ActionReject, ActionStartODR, ActionAssign, ActionStartMediation,
 		ActionSuspend, ActionResume, ActionReachAgreement, ActionStartPerformance, ActionFollowUp,
-		ActionTerminate, ActionArchive}
+		ActionTerminate, ActionArchive, ActionMerge}
 	for _, a := range wantGuarded {
 		if !guarded[a] {
 			t.Errorf("no guard break listed for %s", a)
@@ -478,6 +487,9 @@ func TestRandomWalk(t *testing.T) {
 			}
 			if cur == StatusSuspended {
 				f.PrevStatus = prev // the caller fills this from the case
+			}
+			if coin() {
+				f.MergedInto = rng.Int64N(1000) + 1
 			}
 			if rng.IntN(20) == 0 {
 				f.ChargeToParty = rng.Int64N(20001) - 10000

@@ -98,6 +98,19 @@ type Store interface {
 	GetImportBatch(ctx context.Context, id int64) (ImportBatch, error)
 	ListImportBatches(ctx context.Context, committeeID int64, limit int) ([]ImportBatch, error)
 
+	// Duplicates and group disputes.
+	ListDedupCandidates(ctx context.Context, q DedupQuery) ([]DedupCandidate, error)
+	AddDuplicateFlags(ctx context.Context, flags []DuplicateFlag) error // existing pairs are left alone
+	ListDuplicateFlags(ctx context.Context, caseID int64) ([]DuplicateFlag, error) // flags naming the case on either side
+	ResolveDuplicateFlag(ctx context.Context, id int64, status string, by int64, at time.Time) error
+	// MergeCase closes the duplicate (from) into the case that keeps the
+	// dispute (into), appending an event to each, in one transaction.
+	MergeCase(ctx context.Context, fromID, fromVersion, intoID int64, fromChange CaseChange, fromEvent, intoEvent Event) error
+	CreateGroup(ctx context.Context, g *Group, caseIDs []int64) error // a case already in a group is a conflict
+	GetGroup(ctx context.Context, id int64) (Group, error)
+	ListGroups(ctx context.Context, committeeID int64) ([]Group, error)
+	SetGroupRepresentatives(ctx context.Context, groupID int64, caseIDs []int64) error
+
 	// Working-day calendar overrides and deadline policies.
 	ListCalendarOverrides(ctx context.Context) ([]CalendarOverride, error)
 	PutCalendarOverride(ctx context.Context, o CalendarOverride) error
@@ -261,6 +274,8 @@ type Case struct {
 	RouteRuleID     int64
 	RouteKind       string
 	RouteReason     string
+	MergedInto      int64
+	GroupID         int64
 	CreatedBy       int64
 	Version         int64
 	Created         time.Time
@@ -280,7 +295,8 @@ type CaseChange struct {
 	RoomID     *int64 // the case's org path follows the room (the committee's when 0)
 	Route      *Route
 	// Facts updates what a re-imported complaint changed.
-	Facts *Facts
+	Facts      *Facts
+	MergedInto *int64
 }
 
 // Route is a routing decision as stored on the case.
@@ -403,4 +419,64 @@ type ImportBatch struct {
 	Report      []byte // .xlsx of the failed rows
 	Started     time.Time
 	Finished    *time.Time
+}
+
+// DedupQuery selects complaints to compare a new one with.
+type DedupQuery struct {
+	CommitteeID int64
+	PhoneHash   string // only this complainant's complaints when set
+	Since       time.Time
+	Until       time.Time
+	OpenOnly    bool // leave out closed, merged and grouped complaints
+}
+
+// DedupCandidate is what duplicate and surge detection look at.
+type DedupCandidate struct {
+	CaseID       int64
+	Number       string
+	PhoneHash    string
+	MerchantID   int64
+	MerchantName string
+	CreditCode   string
+	Text         string // description + claim
+	ReceivedAt   time.Time
+	GroupID      int64
+}
+
+// DuplicateFlag says CaseID may repeat OtherID.
+type DuplicateFlag struct {
+	ID        int64
+	CaseID    int64
+	OtherID   int64
+	Score     float64
+	Reasons   string
+	Status    string // "open", "merged", "dismissed"
+	DecidedBy int64
+	DecidedAt *time.Time
+	Created   time.Time
+}
+
+// Group is a group dispute.
+type Group struct {
+	ID           int64
+	CommitteeID  int64
+	MerchantID   int64
+	MerchantName string
+	Title        string
+	Facts        string
+	Reason       string
+	Status       string
+	CreatedBy    int64
+	Created      time.Time
+	Members      []GroupMember // filled by GetGroup
+}
+
+// GroupMember is one complaint of a group.
+type GroupMember struct {
+	CaseID         int64
+	Number         string
+	ConsumerName   string
+	Status         domain.Status
+	ClaimFen       int64
+	Representative bool
 }

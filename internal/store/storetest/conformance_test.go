@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -35,6 +36,8 @@ func TestConformance(t *testing.T) {
 				"RoutingRules":     testRoutingRules,
 				"ImportBatches":    testImportBatches,
 				"RouteAndFacts":    testRouteAndFacts,
+				"Duplicates":       testDuplicates,
+				"Groups":           testGroups,
 			}
 			for name, fn := range tests {
 				t.Run(name, func(t *testing.T) {
@@ -882,5 +885,105 @@ func testRouteAndFacts(t *testing.T, db *sqlstore.DB) {
 	}
 	if got, _ := db.GetCaseByExternalID(ctx, "R2"); got.OrgPath != f.room1.Path {
 		t.Fatalf("bulk org path: %s", got.OrgPath)
+	}
+}
+
+func testDuplicates(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	a, _, _ := db.CreateCase(ctx, newCase(f, 0, "D1"))
+	b, _, _ := db.CreateCase(ctx, newCase(f, 0, "D2"))
+	other := newCase(f, 0, "D3")
+	other.Parties[0].PhoneHash = "someone-else"
+	c, _, _ := db.CreateCase(ctx, other)
+	cands, err := db.ListDedupCandidates(ctx, store.DedupQuery{CommitteeID: f.committee.ID, PhoneHash: "h1", Since: t0.Add(-time.Hour), Until: t0.Add(time.Hour)})
+	if err != nil || len(cands) != 2 || cands[0].PhoneHash != "h1" || !strings.Contains(cands[0].Text, "预付卡") {
+		t.Fatalf("candidates by phone: %+v %v", cands, err)
+	}
+	all, _ := db.ListDedupCandidates(ctx, store.DedupQuery{CommitteeID: f.committee.ID, Since: t0.Add(-time.Hour), Until: t0.Add(time.Hour), OpenOnly: true})
+	if len(all) != 3 {
+		t.Fatalf("candidates of the committee: %d", len(all))
+	}
+	if err := db.AddDuplicateFlags(ctx, []store.DuplicateFlag{{CaseID: b.ID, OtherID: a.ID, Score: 0.9, Reasons: "同一手机号；同一经营者"}}); err != nil {
+		t.Fatal(err)
+	}
+	db.AddDuplicateFlags(ctx, []store.DuplicateFlag{{CaseID: b.ID, OtherID: a.ID, Score: 0.5}}) // already there: unchanged
+	fl, err := db.ListDuplicateFlags(ctx, a.ID)
+	if err != nil || len(fl) != 1 || fl[0].Score != 0.9 || fl[0].Status != "open" {
+		t.Fatalf("flags: %+v %v", fl, err)
+	}
+	// Merge b into a: b closes, both logs say so, the flag is settled.
+	st := domain.StatusWithdrawn
+	now := t0.Add(time.Hour)
+	if err := db.MergeCase(ctx, b.ID, b.Version, a.ID, store.CaseChange{Status: st, ClosedAt: &now},
+		store.Event{Type: "merge", Note: "合并至" + a.Number}, store.Event{Type: "merged_in", Note: "并入" + b.Number}); err != nil {
+		t.Fatal(err)
+	}
+	gb, _ := db.GetCase(ctx, b.ID)
+	if gb.Status != domain.StatusWithdrawn || gb.MergedInto != a.ID {
+		t.Fatalf("merged case: %+v", gb)
+	}
+	ea, _ := db.ListEvents(ctx, a.ID)
+	if ea[len(ea)-1].Type != "merged_in" || ea[len(ea)-1].ToStatus != domain.StatusReceived {
+		t.Fatalf("keeping case log: %+v", ea[len(ea)-1])
+	}
+	if fl, _ := db.ListDuplicateFlags(ctx, b.ID); fl[0].Status != "merged" {
+		t.Fatalf("flag after merge: %+v", fl)
+	}
+	if err := db.MergeCase(ctx, b.ID, b.Version, a.ID, store.CaseChange{Status: st}, store.Event{Type: "merge"}, store.Event{Type: "merged_in"}); !errors.Is(err, store.ErrStale) {
+		t.Fatalf("merge with a stale version: %v", err)
+	}
+	if open, _ := db.ListDedupCandidates(ctx, store.DedupQuery{CommitteeID: f.committee.ID, Since: t0.Add(-time.Hour), Until: t0.Add(time.Hour), OpenOnly: true}); len(open) != 2 {
+		t.Fatalf("merged case still a candidate: %d", len(open))
+	}
+	db.AddDuplicateFlags(ctx, []store.DuplicateFlag{{CaseID: c.ID, OtherID: a.ID, Score: 0.6}})
+	fl, _ = db.ListDuplicateFlags(ctx, c.ID)
+	if err := db.ResolveDuplicateFlag(ctx, fl[0].ID, "dismissed", 0, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ResolveDuplicateFlag(ctx, fl[0].ID, "dismissed", 0, now); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("resolve twice: %v", err)
+	}
+}
+
+func testGroups(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	var ids []int64
+	for i := 0; i < 4; i++ {
+		c, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, fmt.Sprintf("G%d", i)))
+		ids = append(ids, c.ID)
+	}
+	g := store.Group{CommitteeID: f.committee.ID, MerchantName: "某某健身有限公司", Title: "某某健身闭店群体性纠纷", Reason: "7天内投诉4件"}
+	if err := db.CreateGroup(ctx, &g, ids[:3]); err != nil || g.ID == 0 {
+		t.Fatal(err)
+	}
+	if err := db.CreateGroup(ctx, &store.Group{CommitteeID: f.committee.ID, Title: "x"}, ids[2:]); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("a case in two groups: %v", err)
+	}
+	if c, _ := db.GetCase(ctx, ids[3]); c.GroupID != 0 {
+		t.Fatal("failed group left its member marked")
+	}
+	if err := db.SetGroupRepresentatives(ctx, g.ID, []int64{ids[0], ids[2]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetGroupRepresentatives(ctx, g.ID, []int64{ids[3]}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("representative outside the group: %v", err)
+	}
+	if err := db.SetGroupRepresentatives(ctx, g.ID, ids); err == nil {
+		t.Fatal("more than two representatives")
+	}
+	got, err := db.GetGroup(ctx, g.ID)
+	if err != nil || len(got.Members) != 3 || !got.Members[0].Representative || got.Members[1].Representative || !got.Members[2].Representative {
+		t.Fatalf("group: %+v %v", got, err)
+	}
+	if c, _ := db.GetCase(ctx, ids[1]); c.GroupID != g.ID {
+		t.Fatal("member not marked")
+	}
+	if gs, _ := db.ListGroups(ctx, f.committee.ID); len(gs) != 1 || gs[0].Title != g.Title {
+		t.Fatalf("list: %+v", gs)
+	}
+	if gs, _ := db.ListGroups(ctx, f.otherCommittee.ID); len(gs) != 0 {
+		t.Fatal("groups leak across committees")
 	}
 }

@@ -1,0 +1,199 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+func (db *DB) ListDedupCandidates(ctx context.Context, q store.DedupQuery) ([]store.DedupCandidate, error) {
+	where := []string{"c.committee_id = $1", "c.received_at >= $2", "c.received_at < $3"}
+	args := []any{q.CommitteeID, q.Since.UTC(), q.Until.UTC()}
+	if q.PhoneHash != "" {
+		args = append(args, q.PhoneHash)
+		where = append(where, fmt.Sprintf("p.phone_hash = $%d", len(args)))
+	}
+	if q.OpenOnly {
+		where = append(where, "c.merged_into IS NULL", "c.group_id IS NULL",
+			"c.status NOT IN ('rejected', 'terminated', 'withdrawn', 'archived', 'followed_up')")
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT c.id, c.number, p.phone_hash, COALESCE(c.merchant_id, 0), c.merchant_name,
+		COALESCE(m.credit_code, ''), c.description || ' ' || c.claim, c.received_at, COALESCE(c.group_id, 0)
+		FROM cases c JOIN parties p ON p.case_id = c.id AND p.kind = 'consumer'
+		LEFT JOIN merchants m ON m.id = c.merchant_id
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY c.received_at, c.id LIMIT 50000`, args...)
+	if err != nil {
+		return nil, db.wrap("list dedup candidates", err)
+	}
+	defer rows.Close()
+	var out []store.DedupCandidate
+	for rows.Next() {
+		var d store.DedupCandidate
+		if err := rows.Scan(&d.CaseID, &d.Number, &d.PhoneHash, &d.MerchantID, &d.MerchantName, &d.CreditCode, &d.Text,
+			&d.ReceivedAt, &d.GroupID); err != nil {
+			return nil, db.wrap("scan dedup candidate", err)
+		}
+		d.ReceivedAt = d.ReceivedAt.UTC()
+		out = append(out, d)
+	}
+	return out, db.wrap("list dedup candidates", rows.Err())
+}
+
+func (db *DB) AddDuplicateFlags(ctx context.Context, flags []store.DuplicateFlag) error {
+	if len(flags) == 0 {
+		return nil
+	}
+	return db.tx(ctx, "add duplicate flags", func(tx *wtx) error {
+		now := time.Now().UTC()
+		for _, f := range flags {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO duplicate_flags (case_id, other_id, score, reasons, status, created_at)
+				VALUES ($1, $2, $3, $4, 'open', $5) ON CONFLICT (case_id, other_id) DO NOTHING`,
+				f.CaseID, f.OtherID, f.Score, f.Reasons, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (db *DB) ListDuplicateFlags(ctx context.Context, caseID int64) ([]store.DuplicateFlag, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, case_id, other_id, score, reasons, status, COALESCE(decided_by, 0),
+		decided_at, created_at FROM duplicate_flags WHERE case_id = $1 OR other_id = $1 ORDER BY score DESC, id`, caseID)
+	if err != nil {
+		return nil, db.wrap("list duplicate flags", err)
+	}
+	defer rows.Close()
+	var out []store.DuplicateFlag
+	for rows.Next() {
+		var f store.DuplicateFlag
+		var dec sql.NullTime
+		if err := rows.Scan(&f.ID, &f.CaseID, &f.OtherID, &f.Score, &f.Reasons, &f.Status, &f.DecidedBy, &dec, &f.Created); err != nil {
+			return nil, db.wrap("scan duplicate flag", err)
+		}
+		f.DecidedAt, f.Created = timePtr(dec), f.Created.UTC()
+		out = append(out, f)
+	}
+	return out, db.wrap("list duplicate flags", rows.Err())
+}
+
+func (db *DB) ResolveDuplicateFlag(ctx context.Context, id int64, status string, by int64, at time.Time) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE duplicate_flags SET status = $1, decided_by = $2, decided_at = $3
+		WHERE id = $4 AND status = 'open'`, status, nullInt(by), at.UTC(), id)
+	return db.wrap("resolve duplicate flag", mustAffect(res, err))
+}
+
+func (db *DB) MergeCase(ctx context.Context, fromID, fromVersion, intoID int64, fromChange store.CaseChange, fromEvent, intoEvent store.Event) error {
+	return db.tx(ctx, "merge case", func(tx *wtx) error {
+		var intoVersion int64
+		if err := tx.QueryRowContext(ctx, `SELECT version FROM cases WHERE id = $1`, intoID).Scan(&intoVersion); err != nil {
+			return err
+		}
+		fromChange.MergedInto = &intoID
+		if err := applyChange(ctx, tx, fromID, fromVersion, fromChange, &fromEvent); err != nil {
+			return err
+		}
+		if err := applyChange(ctx, tx, intoID, intoVersion, store.CaseChange{}, &intoEvent); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE duplicate_flags SET status = 'merged', decided_by = $1, decided_at = $2
+			WHERE status = 'open' AND ((case_id = $3 AND other_id = $4) OR (case_id = $4 AND other_id = $3))`,
+			nullInt(fromEvent.ActorID), time.Now().UTC(), fromID, intoID)
+		return err
+	})
+}
+
+func (db *DB) CreateGroup(ctx context.Context, g *store.Group, caseIDs []int64) error {
+	return db.tx(ctx, "create group", func(tx *wtx) error {
+		g.Created = time.Now().UTC()
+		if g.Status == "" {
+			g.Status = "active"
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO case_groups (committee_id, merchant_id, merchant_name, title, facts, reason,
+			status, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			g.CommitteeID, nullInt(g.MerchantID), g.MerchantName, g.Title, g.Facts, g.Reason, g.Status, nullInt(g.CreatedBy), g.Created).Scan(&g.ID); err != nil {
+			return err
+		}
+		for _, id := range caseIDs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO case_group_members (group_id, case_id) VALUES ($1, $2)`, g.ID, id); err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, `UPDATE cases SET group_id = $1 WHERE id = $2 AND committee_id = $3 AND group_id IS NULL`, g.ID, id, g.CommitteeID)
+			if err := mustAffect(res, err); err != nil {
+				return fmt.Errorf("case %d: %w", id, store.ErrConflict)
+			}
+		}
+		return nil
+	})
+}
+
+const groupCols = `id, committee_id, COALESCE(merchant_id, 0), merchant_name, title, facts, reason, status, COALESCE(created_by, 0), created_at`
+
+func scanGroup(row interface{ Scan(...any) error }) (store.Group, error) {
+	var g store.Group
+	err := row.Scan(&g.ID, &g.CommitteeID, &g.MerchantID, &g.MerchantName, &g.Title, &g.Facts, &g.Reason, &g.Status, &g.CreatedBy, &g.Created)
+	g.Created = g.Created.UTC()
+	return g, err
+}
+
+func (db *DB) GetGroup(ctx context.Context, id int64) (store.Group, error) {
+	g, err := scanGroup(db.r.QueryRowContext(ctx, `SELECT `+groupCols+` FROM case_groups WHERE id = $1`, id))
+	if err != nil {
+		return g, db.wrap("get group", err)
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT c.id, c.number, c.consumer_name, c.status, c.claim_fen, gm.representative
+		FROM case_group_members gm JOIN cases c ON c.id = gm.case_id WHERE gm.group_id = $1 ORDER BY c.received_at, c.id`, id)
+	if err != nil {
+		return g, db.wrap("get group members", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m store.GroupMember
+		var st string
+		if err := rows.Scan(&m.CaseID, &m.Number, &m.ConsumerName, &st, &m.ClaimFen, &m.Representative); err != nil {
+			return g, db.wrap("scan group member", err)
+		}
+		m.Status = domain.Status(st)
+		g.Members = append(g.Members, m)
+	}
+	return g, db.wrap("get group members", rows.Err())
+}
+
+func (db *DB) ListGroups(ctx context.Context, committeeID int64) ([]store.Group, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+groupCols+` FROM case_groups WHERE committee_id = $1 ORDER BY id DESC`, committeeID)
+	if err != nil {
+		return nil, db.wrap("list groups", err)
+	}
+	defer rows.Close()
+	var out []store.Group
+	for rows.Next() {
+		g, err := scanGroup(rows)
+		if err != nil {
+			return nil, db.wrap("scan group", err)
+		}
+		out = append(out, g)
+	}
+	return out, db.wrap("list groups", rows.Err())
+}
+
+func (db *DB) SetGroupRepresentatives(ctx context.Context, groupID int64, caseIDs []int64) error {
+	if len(caseIDs) > 2 {
+		return fmt.Errorf("set representatives: at most two: %w", store.ErrConflict)
+	}
+	return db.tx(ctx, "set group representatives", func(tx *wtx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE case_group_members SET representative = $1 WHERE group_id = $2`, false, groupID); err != nil {
+			return err
+		}
+		for _, id := range caseIDs {
+			res, err := tx.ExecContext(ctx, `UPDATE case_group_members SET representative = $1 WHERE group_id = $2 AND case_id = $3`, true, groupID, id)
+			if err := mustAffect(res, err); err != nil {
+				return fmt.Errorf("case %d is not a member: %w", id, err)
+			}
+		}
+		return nil
+	})
+}
