@@ -14,6 +14,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/deadline"
 	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -76,7 +77,7 @@ func importCmd(ctx context.Context, args []string, out io.Writer, getenv func(st
 	if err != nil {
 		return err
 	}
-	svc := &ingest.Service{Store: db, Intake: &intake.Service{Store: db, Sealer: s, Router: &diversion.Service{Store: db}}, Sealer: s}
+	svc := &ingest.Service{Store: db, Intake: &intake.Service{Store: db, Sealer: s, Router: &diversion.Service{Store: db}, Duplicates: &grouping.Service{Store: db, Settings: dedupSettings(cfg)}}, Sealer: s}
 	// The command line acts for the committee of the whole database.
 	units, err := db.ListOrgUnits(ctx)
 	if err != nil {

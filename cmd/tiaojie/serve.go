@@ -15,6 +15,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/deadline"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/diversion"
+	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/server"
@@ -23,6 +24,9 @@ import (
 func serve(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
 	cfg, err := config.Load("serve", args, getenv)
 	if err != nil {
+		return err
+	}
+	if err := dedupSettings(cfg).Validate(); err != nil {
 		return err
 	}
 	log := newLogger(os.Stderr, cfg.LogLevel)
@@ -55,9 +59,10 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	}
 	authSvc := &auth.Service{Store: db}
 	div := &diversion.Service{Store: db}
-	in := &intake.Service{Store: db, Sealer: s, Router: div}
+	grp := &grouping.Service{Store: db, Settings: dedupSettings(cfg)}
+	in := &intake.Service{Store: db, Sealer: s, Router: div, Duplicates: grp}
 	srv, err := server.New(server.Options{
-		Store: db, Auth: authSvc, Intake: in, Ingest: &ingest.Service{Store: db, Intake: in, Sealer: s}, Diversion: div,
+		Store: db, Auth: authSvc, Intake: in, Ingest: &ingest.Service{Store: db, Intake: in, Sealer: s}, Diversion: div, Grouping: grp,
 		Log: log, Pools: db.Pools(),
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes,
 	})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/config"
 	"github.com/tiaojie/tiaojie/internal/deadline"
+	"github.com/tiaojie/tiaojie/internal/dedup"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store/postgres"
@@ -146,4 +147,10 @@ func repeat(r rune, n int) []rune {
 		out[i] = r
 	}
 	return out
+}
+
+// dedupSettings are the configured duplicate and surge thresholds.
+func dedupSettings(cfg config.Config) dedup.Settings {
+	return dedup.Settings{DuplicateWindow: cfg.DuplicateWindow, DuplicateThreshold: cfg.DuplicateThreshold,
+		SurgeWindow: cfg.SurgeWindow, SurgeMinCount: cfg.SurgeMinCount, SurgeSimilarity: cfg.SurgeSimilarity}
 }

@@ -29,6 +29,12 @@ type Config struct {
 	ShutdownGrace   time.Duration
 	SecureCookies   bool
 	MaxBodyBytes    int64
+	// Duplicate and surge detection thresholds.
+	DuplicateWindow    time.Duration
+	DuplicateThreshold float64
+	SurgeWindow        time.Duration
+	SurgeMinCount      int
+	SurgeSimilarity    float64
 }
 
 // DefaultDemoPassword is documented in README; set TIAOJIE_DEMO_PASSWORD to change it.
@@ -105,6 +111,29 @@ var options = []option{
 		c.MaxBodyBytes = n
 		return nil
 	}},
+	{"duplicate-window", "TIAOJIE_DUPLICATE_WINDOW", "720h", "complaints this close in time may be duplicates", durSetter(func(c *Config, d time.Duration) { c.DuplicateWindow = d })},
+	{"duplicate-threshold", "TIAOJIE_DUPLICATE_THRESHOLD", "0.5", "text similarity (0-1) above which a complaint of the same phone and merchant is flagged", fracSetter(func(c *Config, f float64) { c.DuplicateThreshold = f })},
+	{"surge-window", "TIAOJIE_SURGE_WINDOW", "168h", "span of a surge of complaints against one merchant", durSetter(func(c *Config, d time.Duration) { c.SurgeWindow = d })},
+	{"surge-min", "TIAOJIE_SURGE_MIN", "5", "distinct complainants that make a surge", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 2 || n > 1000 {
+			return errors.New("must be a number between 2 and 1000")
+		}
+		c.SurgeMinCount = n
+		return nil
+	}},
+	{"surge-similarity", "TIAOJIE_SURGE_SIMILARITY", "0.25", "average text similarity (0-1) of a surge's complaints", fracSetter(func(c *Config, f float64) { c.SurgeSimilarity = f })},
+}
+
+func fracSetter(f func(*Config, float64)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil || x < 0 || x > 1 {
+			return errors.New("must be a number between 0 and 1")
+		}
+		f(c, x)
+		return nil
+	}
 }
 
 func boolSetter(f func(*Config, bool)) func(*Config, string) error {

@@ -61,6 +61,7 @@ const (
 	PermMachineIntake Permission = "machine.intake" // machine client pushes complaints
 	PermRoutingManage Permission = "routing.manage" // edit the committee's routing rules and street map
 	PermImport        Permission = "import"         // import 12315 exports
+	PermGroupManage   Permission = "group.manage"   // form group disputes from surges
 )
 
 // rolePermissions is the immutable grant table. Admins manage the system but
@@ -68,7 +69,7 @@ const (
 var rolePermissions = map[Role][]Permission{
 	RoleMediator:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead},
 	RoleRoomLead:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead},
-	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport},
+	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport, PermGroupManage},
 	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead, PermImport},
 	RoleJustice:   {PermCaseRead, PermOrgRead, PermStatsRead},
 	RoleCourt:     {PermCaseRead, PermCaseCreate},

@@ -25,6 +25,13 @@ type Service struct {
 	Now    func() time.Time
 	// Router, when set, diverts a case to a room right after it is accepted.
 	Router Router
+	// Duplicates, when set, flags likely duplicates of each new case.
+	Duplicates DuplicateChecker
+}
+
+// DuplicateChecker flags likely duplicates of a newly registered case.
+type DuplicateChecker interface {
+	Check(ctx context.Context, c store.Case) error
 }
 
 // Router sends an accepted case to a mediation room (分流).
@@ -327,6 +334,10 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in Complaint,
 	if !created && !sameComplaint(c, nc) {
 		return store.Case{}, false, &ValidationError{Fields: []*domain.FieldError{{Field: "Idempotency-Key",
 			Message: "该 Idempotency-Key 已用于登记另一件投诉（" + c.Number + "），请为新的投诉使用新的键"}}}
+	}
+	if created && s.Duplicates != nil {
+		// Advisory: a failed check never undoes a registration.
+		_ = s.Duplicates.Check(ctx, c)
 	}
 	return c, created, nil
 }

@@ -20,14 +20,14 @@ func VerifyCodeText(code string, minutes int) string {
 // ConsentRequestText asks a party to open link, read the notice of rights and
 // duties and say whether they agree to mediation of the case.
 func ConsentRequestText(caseNumber, link string) string {
-	return fmt.Sprintf("您涉及的消费纠纷（案号：%s）已申请人民调解。请点击 %s 阅读《当事人权利义务告知书》，并选择是否同意调解。调解遵循自愿原则，不收取任何费用。",
+	return fmt.Sprintf("您涉及的消费纠纷（案号：%s）已申请人民调解。请点击 %s 阅读《当事人权利义务告知书》，并选择是否同意调解。人民调解不收取任何费用。",
 		strings.TrimSpace(caseNumber), strings.TrimSpace(link))
 }
 
 // ConsentReminderText reminds a party who has not yet answered the consent
 // request for the case.
 func ConsentReminderText(caseNumber, link string) string {
-	return fmt.Sprintf("温馨提醒：您涉及的消费纠纷（案号：%s）尚未收到您是否同意调解的答复。请点击 %s 阅读《当事人权利义务告知书》并作出选择。如已答复，请忽略本短信。",
+	return fmt.Sprintf("提醒：您涉及的消费纠纷（案号：%s）尚待您答复是否同意调解。请点击 %s 阅读《当事人权利义务告知书》并作出选择。如已答复请忽略。",
 		strings.TrimSpace(caseNumber), strings.TrimSpace(link))
 }
 

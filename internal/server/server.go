@@ -16,6 +16,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/api"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/diversion"
+	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -28,6 +29,7 @@ type Options struct {
 	Intake          *intake.Service
 	Ingest          *ingest.Service
 	Diversion       *diversion.Service
+	Grouping        *grouping.Service
 	Auth            *auth.Service
 	Log             *slog.Logger
 	Pools           map[string]*sql.DB // connection pools by name, for /metrics
@@ -69,7 +71,7 @@ func New(opt Options) (*Server, error) {
 		http.Error(w, "会话服务暂时不可用", http.StatusInternalServerError)
 	}
 	s := &Server{opt: opt, sessions: sm, metrics: newMetrics(opt.Store, opt.Pools)}
-	s.pages = &web.Pages{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Ingest: opt.Ingest, Diversion: opt.Diversion,
+	s.pages = &web.Pages{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Ingest: opt.Ingest, Diversion: opt.Diversion, Grouping: opt.Grouping,
 		Sessions: sm, Log: opt.Log, Now: opt.Now}
 	if err := s.pages.Load(); err != nil {
 		return nil, err

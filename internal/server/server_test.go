@@ -18,6 +18,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/diversion"
+	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/pii"
@@ -46,8 +47,9 @@ func newEnv(t *testing.T, e storetest.Engine) *env {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	div := &diversion.Service{Store: db}
-	in := &intake.Service{Store: db, Sealer: sealer, Router: div}
-	srv, err := server.New(server.Options{Store: db, Auth: &auth.Service{Store: db}, Intake: in, Diversion: div,
+	grp := &grouping.Service{Store: db}
+	in := &intake.Service{Store: db, Sealer: sealer, Router: div, Duplicates: grp}
+	srv, err := server.New(server.Options{Store: db, Auth: &auth.Service{Store: db}, Intake: in, Diversion: div, Grouping: grp,
 		Ingest: &ingest.Service{Store: db, Intake: in, Sealer: sealer}, Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
 	if err != nil {
 		t.Fatal(err)

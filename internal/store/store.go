@@ -100,7 +100,7 @@ type Store interface {
 
 	// Duplicates and group disputes.
 	ListDedupCandidates(ctx context.Context, q DedupQuery) ([]DedupCandidate, error)
-	AddDuplicateFlags(ctx context.Context, flags []DuplicateFlag) error // existing pairs are left alone
+	AddDuplicateFlags(ctx context.Context, flags []DuplicateFlag) error            // existing pairs are left alone
 	ListDuplicateFlags(ctx context.Context, caseID int64) ([]DuplicateFlag, error) // flags naming the case on either side
 	ResolveDuplicateFlag(ctx context.Context, id int64, status string, by int64, at time.Time) error
 	// MergeCase closes the duplicate (from) into the case that keeps the

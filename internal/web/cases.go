@@ -8,6 +8,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -117,6 +118,8 @@ type caseData struct {
 	D             any
 	CanDecide     bool
 	CanReroute    bool
+	CanDecideDup  bool
+	Duplicates    []grouping.FlagView
 	Rooms         []store.OrgUnit
 	RejectReasons domain.Reasons
 }
@@ -141,6 +144,13 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	}
 	data := caseData{D: d, RejectReasons: domain.RejectReasons,
 		CanDecide: d.Case.Status == domain.StatusReceived && p.CanOnCase(domain.PermCaseDecide, d.Case)}
+	if pg.Grouping != nil {
+		if data.Duplicates, err = pg.Grouping.Flags(ctx, p, d.Case); err != nil {
+			pg.serverError(w, r, err)
+			return
+		}
+		data.CanDecideDup = d.Case.Status.Open() && p.CanOnCase(domain.PermCaseDecide, d.Case)
+	}
 	if d.Case.Status.Open() && p.CanOnCase(domain.PermCaseDecide, d.Case) && pg.Diversion != nil {
 		units, err := pg.Store.ListOrgUnits(ctx)
 		if err != nil {

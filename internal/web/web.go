@@ -18,6 +18,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -33,6 +34,7 @@ type Pages struct {
 	Intake    *intake.Service
 	Ingest    *ingest.Service
 	Diversion *diversion.Service
+	Grouping  *grouping.Service
 	Sessions  *scs.SessionManager
 	Log       *slog.Logger
 	Now       func() time.Time
@@ -75,6 +77,9 @@ var funcs = template.FuncMap{
 		return domain.Action(t).Label()
 	},
 	"join": strings.Join,
+	"flagStatus": func(s string) string {
+		return map[string]string{"open": "待处理", "merged": "已合并", "dismissed": "已排除"}[s]
+	},
 	"batchStatus": func(s string) string {
 		return map[string]string{"running": "导入中", "done": "已完成", "failed": "失败（未导入）"}[s]
 	},

@@ -1,0 +1,301 @@
+// Package grouping finds likely duplicate complaints on intake and surges of
+// similar complaints against one merchant (群体性纠纷), and lets staff merge
+// or dismiss duplicates and form group disputes.
+package grouping
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/dedup"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Service is the grouping capability.
+type Service struct {
+	Store    store.Store
+	Settings dedup.Settings // zero value: dedup.DefaultSettings()
+	Now      func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Service) settings() dedup.Settings {
+	if s.Settings == (dedup.Settings{}) {
+		return dedup.DefaultSettings()
+	}
+	return s.Settings
+}
+
+func toComplaint(c store.DedupCandidate) dedup.Complaint {
+	key := c.CreditCode
+	if key == "" {
+		key = dedup.Normalize(c.MerchantName)
+	}
+	return dedup.Complaint{ID: c.CaseID, PhoneHash: c.PhoneHash, MerchantID: c.MerchantID, MerchantKey: key,
+		MerchantName: c.MerchantName, Text: c.Text, ReceivedAt: c.ReceivedAt}
+}
+
+// Check flags the likely duplicates of a newly registered case (same phone,
+// same merchant, similar text within the window). It is intake's hook.
+func (s *Service) Check(ctx context.Context, c store.Case) error {
+	var phone string
+	for _, p := range c.Parties {
+		if p.Kind == "consumer" {
+			phone = p.PhoneHash
+		}
+	}
+	if phone == "" {
+		return nil
+	}
+	set := s.settings()
+	cands, err := s.Store.ListDedupCandidates(ctx, store.DedupQuery{CommitteeID: c.CommitteeID, PhoneHash: phone,
+		Since: c.ReceivedAt.Add(-set.DuplicateWindow), Until: c.ReceivedAt.Add(set.DuplicateWindow + time.Second)})
+	if err != nil {
+		return fmt.Errorf("duplicate check: %w", err)
+	}
+	var self dedup.Complaint
+	var others []dedup.Complaint
+	for _, x := range cands {
+		if x.CaseID == c.ID {
+			self = toComplaint(x)
+		} else {
+			others = append(others, toComplaint(x))
+		}
+	}
+	if self.ID == 0 {
+		return nil
+	}
+	var flags []store.DuplicateFlag
+	for _, m := range dedup.FindDuplicates(self, others, set) {
+		flags = append(flags, store.DuplicateFlag{CaseID: c.ID, OtherID: m.ID, Score: m.Score, Reasons: strings.Join(m.Reasons, "；")})
+	}
+	return s.Store.AddDuplicateFlags(ctx, flags)
+}
+
+// FlagView is a duplicate flag as the case page shows it.
+type FlagView struct {
+	Flag  store.DuplicateFlag
+	Other store.Case // the other case of the pair
+}
+
+// Flags lists the duplicate flags of a case the actor may read.
+func (s *Service) Flags(ctx context.Context, p *auth.Principal, c store.Case) ([]FlagView, error) {
+	fs, err := s.Store.ListDuplicateFlags(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []FlagView
+	for _, f := range fs {
+		otherID := f.OtherID
+		if otherID == c.ID {
+			otherID = f.CaseID
+		}
+		o, err := s.Store.GetCase(ctx, otherID)
+		if err != nil || !p.CanOnCase(domain.PermCaseRead, o) {
+			continue
+		}
+		out = append(out, FlagView{Flag: f, Other: o})
+	}
+	return out, nil
+}
+
+// flagFor loads an open flag naming caseID, checking the actor may decide both cases.
+func (s *Service) flagFor(ctx context.Context, p *auth.Principal, caseID, flagID int64) (store.DuplicateFlag, store.Case, store.Case, error) {
+	fs, err := s.Store.ListDuplicateFlags(ctx, caseID)
+	if err != nil {
+		return store.DuplicateFlag{}, store.Case{}, store.Case{}, err
+	}
+	for _, f := range fs {
+		if f.ID != flagID {
+			continue
+		}
+		if f.Status != "open" {
+			return f, store.Case{}, store.Case{}, &domain.FieldError{Field: "flag", Message: "该疑似重复提示已处理"}
+		}
+		a, err1 := s.Store.GetCase(ctx, f.CaseID)
+		b, err2 := s.Store.GetCase(ctx, f.OtherID)
+		if err1 != nil || err2 != nil || !p.CanOnCase(domain.PermCaseRead, a) || !p.CanOnCase(domain.PermCaseRead, b) {
+			return f, a, b, intake.ErrNotFound
+		}
+		if !p.CanOnCase(domain.PermCaseDecide, a) || !p.CanOnCase(domain.PermCaseDecide, b) {
+			return f, a, b, intake.ErrForbidden
+		}
+		return f, a, b, nil
+	}
+	return store.DuplicateFlag{}, store.Case{}, store.Case{}, intake.ErrNotFound
+}
+
+// Dismiss records that the two complaints are not duplicates.
+func (s *Service) Dismiss(ctx context.Context, p *auth.Principal, caseID, flagID int64) error {
+	f, _, _, err := s.flagFor(ctx, p, caseID, flagID)
+	if err != nil {
+		return err
+	}
+	return s.Store.ResolveDuplicateFlag(ctx, f.ID, "dismissed", p.UserID, s.now())
+}
+
+// Merge closes the later complaint of a flagged pair into the earlier one,
+// which keeps the dispute; the closed one keeps its own ids and history and
+// points at the case that continues.
+func (s *Service) Merge(ctx context.Context, p *auth.Principal, caseID, flagID int64) (store.Case, error) {
+	_, a, b, err := s.flagFor(ctx, p, caseID, flagID)
+	if err != nil {
+		return store.Case{}, err
+	}
+	keep, drop := a, b
+	if b.ReceivedAt.Before(a.ReceivedAt) || (b.ReceivedAt.Equal(a.ReceivedAt) && b.ID < a.ID) {
+		keep, drop = b, a
+	}
+	if !keep.Status.Open() {
+		return store.Case{}, &domain.FieldError{Field: "flag", Message: "保留的案件" + keep.Number + "已办结，不能合并"}
+	}
+	to, err := domain.Next(domain.ActionMerge, domain.Facts{Status: drop.Status, MergedInto: keep.ID})
+	if err != nil {
+		return store.Case{}, err
+	}
+	now := s.now()
+	reason := "merged_duplicate"
+	err = s.Store.MergeCase(ctx, drop.ID, drop.Version, keep.ID, store.CaseChange{Status: to, ClosedAt: &now, ReasonCode: &reason},
+		store.Event{Type: string(domain.ActionMerge), ActorID: p.UserID, ActorName: p.DisplayName, At: now,
+			Note: fmt.Sprintf("与%s系同一纠纷，合并至该案件办理", keep.Number)},
+		store.Event{Type: "merged_in", ActorID: p.UserID, ActorName: p.DisplayName, At: now,
+			Note: fmt.Sprintf("并入重复投诉%s%s", drop.Number, extIDs(drop))})
+	if errors.Is(err, store.ErrStale) {
+		return store.Case{}, intake.ErrStale
+	}
+	if err != nil {
+		return store.Case{}, err
+	}
+	return s.Store.GetCase(ctx, keep.ID)
+}
+
+func extIDs(c store.Case) string {
+	var ids []string
+	if c.ExternalID != "" {
+		ids = append(ids, "投诉编号"+c.ExternalID)
+	}
+	if c.CourtNumber != "" {
+		ids = append(ids, "法院案号"+c.CourtNumber)
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	return "（" + strings.Join(ids, "，") + "）"
+}
+
+// Proposal is a surge proposed as a group dispute.
+type Proposal struct {
+	Surge dedup.Surge
+	Cases []store.DedupCandidate
+}
+
+// Proposals finds surges among the committee's open complaints of the last 90 days.
+func (s *Service) Proposals(ctx context.Context, p *auth.Principal, committee store.OrgUnit) ([]Proposal, error) {
+	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
+		return nil, intake.ErrForbidden
+	}
+	now := s.now()
+	cands, err := s.Store.ListDedupCandidates(ctx, store.DedupQuery{CommitteeID: committee.ID, Since: now.AddDate(0, 0, -90),
+		Until: now.Add(time.Minute), OpenOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]store.DedupCandidate{}
+	cs := make([]dedup.Complaint, 0, len(cands))
+	for _, c := range cands {
+		byID[c.CaseID] = c
+		cs = append(cs, toComplaint(c))
+	}
+	var out []Proposal
+	for _, sg := range dedup.DetectSurges(cs, s.settings()) {
+		pr := Proposal{Surge: sg}
+		for _, id := range sg.IDs {
+			pr.Cases = append(pr.Cases, byID[id])
+		}
+		out = append(out, pr)
+	}
+	return out, nil
+}
+
+// CreateGroup forms a group dispute of open complaints of one committee.
+func (s *Service) CreateGroup(ctx context.Context, p *auth.Principal, committee store.OrgUnit, caseIDs []int64, title, facts, reason string) (store.Group, error) {
+	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
+		return store.Group{}, intake.ErrForbidden
+	}
+	title = strings.TrimSpace(title)
+	if title == "" || utf8.RuneCountInString(title) > 100 {
+		return store.Group{}, &domain.FieldError{Field: "title", Message: "请填写群体性纠纷名称（不超过100字）"}
+	}
+	slices.Sort(caseIDs)
+	caseIDs = slices.Compact(caseIDs)
+	if len(caseIDs) < 2 {
+		return store.Group{}, &domain.FieldError{Field: "cases", Message: "群体性纠纷至少包括两件投诉"}
+	}
+	g := store.Group{CommitteeID: committee.ID, Title: title, Facts: strings.TrimSpace(facts), Reason: reason, CreatedBy: p.UserID}
+	for _, id := range caseIDs {
+		c, err := s.Store.GetCase(ctx, id)
+		if err != nil || c.CommitteeID != committee.ID || !p.CanOnCase(domain.PermCaseRead, c) {
+			return store.Group{}, &domain.FieldError{Field: "cases", Message: fmt.Sprintf("案件%d不属于本调委会", id)}
+		}
+		if !c.Status.Open() {
+			return store.Group{}, &domain.FieldError{Field: "cases", Message: c.Number + "已办结，不能加入群体性纠纷"}
+		}
+		if g.MerchantID == 0 {
+			g.MerchantID, g.MerchantName = c.MerchantID, c.MerchantName
+		}
+	}
+	if err := s.Store.CreateGroup(ctx, &g, caseIDs); errors.Is(err, store.ErrConflict) {
+		return g, &domain.FieldError{Field: "cases", Message: "其中有投诉已属于其他群体性纠纷"}
+	} else if err != nil {
+		return g, err
+	}
+	return g, nil
+}
+
+// Group loads a group the actor may see.
+func (s *Service) Group(ctx context.Context, p *auth.Principal, id int64) (store.Group, error) {
+	g, err := s.Store.GetGroup(ctx, id)
+	if err != nil {
+		return g, intake.ErrNotFound
+	}
+	committee, err := s.Store.GetOrgUnit(ctx, g.CommitteeID)
+	if err != nil || !p.Reaches(domain.PermCaseRead, committee.Path) {
+		return store.Group{}, intake.ErrNotFound
+	}
+	return g, nil
+}
+
+// SetRepresentatives chooses up to two members who speak for the group.
+func (s *Service) SetRepresentatives(ctx context.Context, p *auth.Principal, groupID int64, caseIDs []int64) error {
+	g, err := s.Group(ctx, p, groupID)
+	if err != nil {
+		return err
+	}
+	committee, _ := s.Store.GetOrgUnit(ctx, g.CommitteeID)
+	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
+		return intake.ErrForbidden
+	}
+	if len(caseIDs) > 2 {
+		return &domain.FieldError{Field: "representatives", Message: "代表人最多两名"}
+	}
+	if err := s.Store.SetGroupRepresentatives(ctx, groupID, caseIDs); errors.Is(err, store.ErrNotFound) {
+		return &domain.FieldError{Field: "representatives", Message: "代表人须为本群体性纠纷的投诉人"}
+	} else if err != nil {
+		return err
+	}
+	return nil
+}

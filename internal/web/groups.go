@@ -1,0 +1,172 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/grouping"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// failField shows a Chinese field error as 422, or maps service errors.
+func (pg *Pages) failField(w http.ResponseWriter, r *http.Request, err error) {
+	var fe *domain.FieldError
+	if errors.As(err, &fe) {
+		pg.Fail(w, r, http.StatusUnprocessableEntity, fe.Message)
+		return
+	}
+	pg.intakeError(w, r, err)
+}
+
+// DuplicateAction merges or dismisses a duplicate flag from the case page.
+func (pg *Pages) DuplicateAction(merge bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		p := auth.From(ctx)
+		caseID, flagID := mustID(r.PathValue("id")), mustID(r.PathValue("flag"))
+		if merge {
+			keep, err := pg.Grouping.Merge(ctx, p, caseID, flagID)
+			if err != nil {
+				pg.failField(w, r, err)
+				return
+			}
+			pg.flash(r, "已合并，继续在"+keep.Number+"中办理。")
+			http.Redirect(w, r, "/cases/"+strconv.FormatInt(keep.ID, 10), http.StatusSeeOther)
+			return
+		}
+		if err := pg.Grouping.Dismiss(ctx, p, caseID, flagID); err != nil {
+			pg.failField(w, r, err)
+			return
+		}
+		pg.flash(r, "已排除重复提示。")
+		http.Redirect(w, r, "/cases/"+strconv.FormatInt(caseID, 10), http.StatusSeeOther)
+	}
+}
+
+type groupsData struct {
+	Committee store.OrgUnit
+	Groups    []store.Group
+	Proposals []grouping.Proposal
+}
+
+// committeeOf is the first committee where the user may decide cases.
+func (pg *Pages) committeeOf(r *http.Request) (store.OrgUnit, bool, error) {
+	units, err := pg.Store.ListOrgUnits(r.Context())
+	if err != nil {
+		return store.OrgUnit{}, false, err
+	}
+	p := auth.From(r.Context())
+	for _, u := range units {
+		if u.Kind == domain.OrgCommittee && p.Reaches(domain.PermCaseDecide, u.Path) {
+			return u, true, nil
+		}
+	}
+	return store.OrgUnit{}, false, nil
+}
+
+// Groups lists group disputes and proposes new ones from surges.
+func (pg *Pages) Groups(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c, ok, err := pg.committeeOf(r)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	if !ok {
+		pg.Fail(w, r, http.StatusForbidden, "群体性纠纷由调委会工作人员处理")
+		return
+	}
+	d := groupsData{Committee: c}
+	if d.Groups, err = pg.Store.ListGroups(ctx, c.ID); err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	if d.Proposals, err = pg.Grouping.Proposals(ctx, auth.From(ctx), c); err != nil {
+		pg.intakeError(w, r, err)
+		return
+	}
+	pg.render(w, r, http.StatusOK, "groups", "群体性纠纷", d)
+}
+
+// CreateGroup forms a group from the ticked complaints.
+func (pg *Pages) CreateGroup(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c, ok, err := pg.committeeOf(r)
+	if err != nil || !ok {
+		pg.Fail(w, r, http.StatusForbidden, "群体性纠纷由调委会工作人员处理")
+		return
+	}
+	var ids []int64
+	for _, s := range r.PostForm["case"] {
+		ids = append(ids, mustID(s))
+	}
+	g, err := pg.Grouping.CreateGroup(ctx, auth.From(ctx), c, ids, r.PostFormValue("title"), r.PostFormValue("facts"), r.PostFormValue("reason"))
+	if err != nil {
+		pg.failField(w, r, err)
+		return
+	}
+	pg.flash(r, "已建立群体性纠纷，共"+strconv.Itoa(len(ids))+"件投诉。")
+	http.Redirect(w, r, "/groups/"+strconv.FormatInt(g.ID, 10), http.StatusSeeOther)
+}
+
+// Group shows one group dispute.
+func (pg *Pages) Group(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	g, err := pg.Grouping.Group(ctx, auth.From(ctx), mustID(r.PathValue("id")))
+	if err != nil {
+		pg.intakeError(w, r, err)
+		return
+	}
+	var total int64
+	for _, m := range g.Members {
+		total += m.ClaimFen
+	}
+	pg.render(w, r, http.StatusOK, "group", g.Title, struct {
+		G     store.Group
+		Total int64
+	}{g, total})
+}
+
+// GroupRepresentatives sets the group's representatives.
+func (pg *Pages) GroupRepresentatives(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := mustID(r.PathValue("id"))
+	var reps []int64
+	for _, s := range r.PostForm["rep"] {
+		reps = append(reps, mustID(s))
+	}
+	if err := pg.Grouping.SetRepresentatives(ctx, auth.From(ctx), id, reps); err != nil {
+		pg.failField(w, r, err)
+		return
+	}
+	pg.flash(r, "已更新代表人。")
+	http.Redirect(w, r, "/groups/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// GroupAccept accepts every member still awaiting the decision.
+func (pg *Pages) GroupAccept(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := auth.From(ctx)
+	g, err := pg.Grouping.Group(ctx, p, mustID(r.PathValue("id")))
+	if err != nil {
+		pg.intakeError(w, r, err)
+		return
+	}
+	n := 0
+	for _, m := range g.Members {
+		if m.Status != domain.StatusReceived {
+			continue
+		}
+		if _, err := pg.Intake.Decide(ctx, p, m.CaseID, intake.Decision{Accept: true, Note: "群体性纠纷“" + g.Title + "”批量受理"}); err != nil {
+			pg.failField(w, r, err)
+			return
+		}
+		n++
+	}
+	pg.flash(r, "已批量受理"+strconv.Itoa(n)+"件。")
+	http.Redirect(w, r, "/groups/"+strconv.FormatInt(g.ID, 10), http.StatusSeeOther)
+}
