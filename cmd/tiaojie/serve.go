@@ -18,6 +18,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/jobs"
 	"github.com/tiaojie/tiaojie/internal/server"
 )
 
@@ -75,7 +76,19 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
-	go sweepSessions(ctx, db, log)
+	jobs.Start(ctx, log,
+		jobs.Job{Name: "sessions", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
+			_, err := db.SessionDeleteExpired(ctx, time.Now())
+			return err
+		}},
+		jobs.Job{Name: "odr", Every: 15 * time.Minute, Run: func(ctx context.Context) error {
+			n, err := div.SweepODR(ctx)
+			if n > 0 {
+				log.Info("odr negotiations past their deadline moved on to mediation", "cases", n)
+			}
+			return err
+		}},
+	)
 	fmt.Fprintf(out, "调解平台已启动：http://%s/  （数据库：%s）\n", ln.Addr(), db.Dialect())
 	log.Info("listening", "addr", ln.Addr().String(), "db", db.Dialect(), "version", version)
 	errc := make(chan error, 1)
@@ -94,22 +107,4 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	}
 	log.Info("stopped")
 	return nil
-}
-
-// sweepSessions deletes expired sessions every ten minutes.
-func sweepSessions(ctx context.Context, db interface {
-	SessionDeleteExpired(context.Context, time.Time) (int64, error)
-}, log interface{ Error(string, ...any) }) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case now := <-t.C:
-			if _, err := db.SessionDeleteExpired(ctx, now); err != nil {
-				log.Error("sweep sessions", "err", err)
-			}
-		}
-	}
 }

@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/deadline"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/routing"
@@ -153,6 +155,10 @@ func (s *Service) Decide(ctx context.Context, c store.Case) (routing.Decision, e
 // registered in a room stays there.
 func (s *Service) Route(ctx context.Context, p *auth.Principal, c store.Case) (store.Case, error) {
 	if c.RoomID != 0 {
+		// Registered in a room: an enterprise room still gives its ODR firm the first word.
+		if room, err := s.Store.GetOrgUnit(ctx, c.RoomID); err == nil && room.Kind == domain.OrgEnterpriseRoom {
+			return s.startODR(ctx, p, c)
+		}
 		return c, nil
 	}
 	d, err := s.Decide(ctx, c)
@@ -162,8 +168,15 @@ func (s *Service) Route(ctx context.Context, p *auth.Principal, c store.Case) (s
 	trace, _ := json.Marshal(d.Trace)
 	room := d.RoomID
 	ev := store.Event{Type: "route", ActorID: p.UserID, ActorName: "分流规则", At: s.now(), Note: d.Reason, Data: `{"trace":` + string(trace) + `}`}
-	return s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{RoomID: &room,
+	routed, err := s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{RoomID: &room,
 		Route: &store.Route{RuleID: d.RuleID, Kind: string(d.Kind), Reason: d.Reason}}, ev)
+	if err != nil {
+		return c, err
+	}
+	if d.Kind == routing.KindEnterpriseMerchant {
+		return s.startODR(ctx, p, routed)
+	}
+	return routed, nil
 }
 
 // Reroute moves a case to another room of its committee (or back to the
@@ -208,4 +221,97 @@ func (s *Service) Reroute(ctx context.Context, p *auth.Principal, caseID, roomID
 		return store.Case{}, intake.ErrStale
 	}
 	return out, err
+}
+
+// startODR hands a case routed to an ODR enterprise's room to the enterprise
+// for direct negotiation first (10 working days by policy).
+func (s *Service) startODR(ctx context.Context, p *auth.Principal, c store.Case) (store.Case, error) {
+	if c.MerchantID == 0 || c.Status != domain.StatusAccepted {
+		return c, nil
+	}
+	m, err := s.Store.GetMerchant(ctx, c.MerchantID)
+	if err != nil || !m.ODR {
+		return c, nil
+	}
+	to, err := domain.Next(domain.ActionStartODR, domain.Facts{Status: c.Status, ODREnterprise: true})
+	if err != nil {
+		return c, err
+	}
+	return s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to},
+		store.Event{Type: string(domain.ActionStartODR), ActorID: p.UserID, ActorName: "分流规则", At: s.now(),
+			Note: "经营者“" + m.Name + "”为在线消费纠纷解决（ODR）企业，先由企业与消费者直接协商"})
+}
+
+// ODROutcome records how the enterprise's direct negotiation ended: settled
+// (the complaint is resolved and withdrawn) or failed (on to mediation).
+func (s *Service) ODROutcome(ctx context.Context, p *auth.Principal, caseID int64, settled bool, note string) (store.Case, error) {
+	c, err := s.Store.GetCase(ctx, caseID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.CanOnCase(domain.PermCaseRead, c)) {
+		return store.Case{}, ErrNotFound
+	}
+	if err != nil {
+		return store.Case{}, err
+	}
+	if !p.CanOnCase(domain.PermCaseDecide, c) {
+		return store.Case{}, ErrForbidden
+	}
+	action, text := domain.ActionODRFailed, "企业协商未果，转入调解"
+	if settled {
+		action, text = domain.ActionODRSettled, "企业与消费者协商和解"
+	}
+	to, err := domain.Next(action, domain.Facts{Status: c.Status})
+	if err != nil {
+		return store.Case{}, err
+	}
+	if note = strings.TrimSpace(note); note != "" {
+		text += "：" + note
+	}
+	ch := store.CaseChange{Status: to}
+	if settled {
+		now := s.now()
+		ch.ClosedAt = &now
+	}
+	out, err := s.Store.ApplyEvent(ctx, c.ID, c.Version, ch, store.Event{Type: string(action), ActorID: p.UserID, ActorName: p.DisplayName, At: s.now(), Note: text})
+	if errors.Is(err, store.ErrStale) {
+		return store.Case{}, intake.ErrStale
+	}
+	return out, err
+}
+
+// SweepODR moves every ODR negotiation past its deadline on to mediation.
+// It runs periodically; it is idempotent.
+func (s *Service) SweepODR(ctx context.Context) (int, error) {
+	rules, err := deadline.Load(ctx, s.Store)
+	if err != nil {
+		return 0, err
+	}
+	moved := 0
+	for offset := 0; ; offset += 500 {
+		page, err := s.Store.ListCases(ctx, store.CaseQuery{Scope: store.Scope{All: true}, Statuses: []domain.Status{domain.StatusODRNegotiating}, Limit: 500, Offset: offset})
+		if err != nil {
+			return moved, err
+		}
+		for _, c := range page.Cases {
+			evs, err := s.Store.ListEvents(ctx, c.ID)
+			if err != nil {
+				return moved, err
+			}
+			for _, d := range rules.ForCase(c, evs, s.now()) {
+				if d.Kind == calendar.ClockODR && d.Running && d.Overdue {
+					_, err := s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: domain.StatusConsenting},
+						store.Event{Type: string(domain.ActionODRFailed), ActorName: "系统", At: s.now(),
+							Note: "企业协商期限（" + d.Due.String() + "）届满未和解，自动转入调解"})
+					if err != nil && !errors.Is(err, store.ErrStale) {
+						return moved, err
+					}
+					if err == nil {
+						moved++
+					}
+				}
+			}
+		}
+		if len(page.Cases) < 500 {
+			return moved, nil
+		}
+	}
 }

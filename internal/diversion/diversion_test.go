@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/deadline"
@@ -178,6 +179,56 @@ func TestRulesEditAndReroute(t *testing.T) {
 			evs, _ := w.st.ListEvents(ctx, c.ID)
 			if evs[len(evs)-1].Type != "reroute" || evs[len(evs)-1].ToStatus != domain.StatusAccepted {
 				t.Fatalf("re-route event: %+v", evs[len(evs)-1])
+			}
+		})
+	}
+}
+
+func TestODRFirstStep(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			w := newWorld(t, e)
+			ctx := context.Background()
+			odr := store.Merchant{Name: "上海某某电子商务有限公司", CreditCode: domain.GenerateCreditCode("91310115MA1K3YJ13"), ODR: true}
+			w.st.UpsertMerchant(ctx, &odr)
+			w.st.BindRoomMerchant(ctx, w.ecom.ID, odr.ID)
+			accepted := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC) // Monday
+			w.in.Now = func() time.Time { return accepted }
+			w.div.Now = w.in.Now
+			c := w.accept(t, complaint("浦东新区花木街道2号", odr.CreditCode, "网店发来的商品与描述不符，要求退货退款。", "服务-网络购物"))
+			if c.Status != domain.StatusODRNegotiating || c.RoomID != w.ecom.ID {
+				t.Fatalf("ODR firm negotiates first: %s room %d", c.Status, c.RoomID)
+			}
+			// Within the 10 working days nothing moves.
+			w.div.Now = func() time.Time { return accepted.AddDate(0, 0, 7) }
+			if n, err := w.div.SweepODR(ctx); err != nil || n != 0 {
+				t.Fatalf("early sweep: %d %v", n, err)
+			}
+			// After them the case flows on to mediation by itself.
+			w.div.Now = func() time.Time { return accepted.AddDate(0, 0, 20) }
+			if n, err := w.div.SweepODR(ctx); err != nil || n != 1 {
+				t.Fatalf("sweep: %d %v", n, err)
+			}
+			got, _ := w.st.GetCase(ctx, c.ID)
+			if got.Status != domain.StatusConsenting {
+				t.Fatalf("after the ODR deadline: %s", got.Status)
+			}
+			if n, _ := w.div.SweepODR(ctx); n != 0 {
+				t.Fatal("sweep is not idempotent")
+			}
+			// Another one settled by the firm.
+			w.in.Now = func() time.Time { return accepted }
+			w.div.Now = w.in.Now
+			c2 := w.accept(t, complaint("浦东新区花木街道2号", odr.CreditCode, "快递丢件，商家拒绝补发或退款。", "服务-网络购物"))
+			if _, err := w.div.ODROutcome(ctx, w.regulatorP, c2.ID, true, ""); err == nil {
+				t.Fatal("regulator records the ODR outcome")
+			}
+			c2, err := w.div.ODROutcome(ctx, w.committeeP, c2.ID, true, "已退款")
+			if err != nil || c2.Status != domain.StatusWithdrawn || c2.ClosedAt == nil {
+				t.Fatalf("settled: %+v %v", c2, err)
+			}
+			if _, err := w.div.ODROutcome(ctx, w.committeeP, c2.ID, false, ""); err == nil {
+				t.Fatal("outcome recorded twice")
 			}
 		})
 	}

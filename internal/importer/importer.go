@@ -111,8 +111,9 @@ type Reader struct {
 // GBK/GB18030; UTF-16 with a BOM (Excel's "Unicode text") is read too. The
 // delimiter is a comma, or a tab when the header row is tab-separated.
 //
-// r must stay readable until Close for CSV files. filename is used only in
-// messages.
+// r must stay readable until Close (a workbook is copied to a temporary
+// file at Open, a CSV file is read from r as rows are asked for). filename
+// is not trusted and not used for detection.
 func Open(r io.ReaderAt, size int64, filename string) (*Reader, error) {
 	if size <= 0 {
 		return nil, errors.New("文件为空")
@@ -147,7 +148,6 @@ func Open(r io.ReaderAt, size int64, filename string) (*Reader, error) {
 		}
 		rd.src, rd.header, rd.mapping = src, hi.cells, hi.mapping
 	}
-	_ = filename
 	return rd, nil
 }
 

@@ -173,23 +173,26 @@ func openWorkbook(r io.ReaderAt, size int64) (*excelize.File, error) {
 // source after it. With no such sheet the error is a *HeaderError for the
 // first non-empty sheet, or "表格为空".
 func openXLSX(r io.ReaderAt, size int64) (src *xlsxSource, hi *headerInfo, err error) {
+	var opened *excelize.File
 	defer func() {
 		// excelize parses untrusted XML; a panic on a malformed part must
 		// not take the server down.
 		if p := recover(); p != nil {
-			if src != nil {
-				src.close()
+			if opened != nil {
+				opened.Close()
 			}
 			src, hi, err = nil, nil, errCorrupt
 		}
 	}()
-	return openXLSXSheet(r, size)
+	return openXLSXSheet(r, size, &opened)
 }
 
 // errCorrupt is the message for a workbook whose parts cannot be parsed.
 var errCorrupt = errors.New("文件已损坏，无法读取，请在 Excel 中打开并另存为 .xlsx 后再导入")
 
-func openXLSXSheet(r io.ReaderAt, size int64) (*xlsxSource, *headerInfo, error) {
+// openXLSXSheet does openXLSX's work; it records the opened workbook in
+// *opened so that a panic can still release it.
+func openXLSXSheet(r io.ReaderAt, size int64, opened **excelize.File) (*xlsxSource, *headerInfo, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, nil, errNotSpreadsheet
@@ -202,6 +205,7 @@ func openXLSXSheet(r io.ReaderAt, size int64) (*xlsxSource, *headerInfo, error) 
 	if err != nil {
 		return nil, nil, err
 	}
+	*opened = f
 	date1904 := false
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		date1904 = *props.Date1904

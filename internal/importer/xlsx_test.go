@@ -1,8 +1,14 @@
 package importer
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"errors"
+	"hash/crc32"
+	"io"
+	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -410,3 +416,76 @@ func TestMalformedZip(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestZipBombs: a workbook declaring a huge part is refused before anything
+// is unpacked; one whose part inflates past its declared size fails cleanly.
+func TestZipBombs(t *testing.T) {
+	seed := xlsxFile(t, func(f *excelize.File) { setRows(t, f, "Sheet1", stdHeader, goodRow(1)) })
+	zeros := bytes.Repeat([]byte{'0'}, 200<<20)
+	var deflated bytes.Buffer
+	fw, _ := flate.NewWriter(&deflated, flate.BestSpeed)
+	fw.Write(zeros)
+	fw.Close()
+	crc := crc32.ChecksumIEEE(zeros)
+	build := func(declared uint64) []byte {
+		zr, _ := zipReader(seed)
+		var out bytes.Buffer
+		zw := zip.NewWriter(&out)
+		for _, f := range zr.File {
+			if f.Name == "xl/worksheets/sheet1.xml" {
+				w, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, CRC32: crc,
+					CompressedSize64: uint64(deflated.Len()), UncompressedSize64: declared})
+				if err != nil {
+					t.Fatal(err)
+				}
+				w.Write(deflated.Bytes())
+				continue
+			}
+			w, _ := zw.Create(f.Name)
+			rc, _ := f.Open()
+			io.Copy(w, rc)
+			rc.Close()
+		}
+		zw.Close()
+		return out.Bytes()
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := open(t, "bomb.xlsx", build(3<<30))
+	wantErrContains(t, err, "文件解压后过大")
+	_, err = open(t, "liar.xlsx", build(1000))
+	wantErrContains(t, err, "不是有效的 .xlsx 或 .csv 文件")
+	runtime.ReadMemStats(&after)
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
+		t.Errorf("allocated %d MB on zip bombs", grew>>20)
+	}
+}
+
+// TestNoTemporaryFilesLeft: reading a workbook, and writing a report, leave
+// nothing in the temporary directory after Close / WriteTo.
+func TestNoTemporaryFilesLeft(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	b := xlsxFile(t, func(f *excelize.File) { setRows(t, f, "Sheet1", stdHeader, goodRow(1), goodRow(2)) })
+	rd, err := Open(bytes.NewReader(b), int64(len(b)), "x.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd.Now = func() time.Time { return testNow }
+	rw, _ := NewReportWriter(rd.Header())
+	for {
+		row, err := rd.Next()
+		if err != nil {
+			break
+		}
+		rw.Add(row)
+	}
+	rd.Close()
+	rw.WriteTo(io.Discard)
+	// An open that fails must not leave files either.
+	Open(bytes.NewReader(b[:len(b)-10]), int64(len(b)-10), "bad.xlsx")
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		t.Errorf("left behind: %s", e.Name())
+	}
+}

@@ -45,6 +45,7 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/cases/{id}/accept", Perm: domain.PermCaseDecide, Handler: pg.Decide(true)},
 		{Method: "POST", Path: "/cases/{id}/reject", Perm: domain.PermCaseDecide, Handler: pg.Decide(false)},
 		{Method: "POST", Path: "/cases/{id}/reroute", Perm: domain.PermCaseDecide, Handler: pg.Reroute},
+		{Method: "POST", Path: "/cases/{id}/odr", Perm: domain.PermCaseDecide, Handler: pg.ODROutcome},
 		{Method: "GET", Path: "/cases/{id}/refusal.pdf", Perm: domain.PermCaseRead, Handler: pg.RefusalNotice},
 		{Method: "POST", Path: "/cases/{id}/duplicates/{flag}/merge", Perm: domain.PermCaseDecide, Handler: pg.DuplicateAction(true)},
 		{Method: "POST", Path: "/cases/{id}/duplicates/{flag}/dismiss", Perm: domain.PermCaseDecide, Handler: pg.DuplicateAction(false)},
