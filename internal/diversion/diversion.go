@@ -244,7 +244,8 @@ func (s *Service) startODR(ctx context.Context, p *auth.Principal, c store.Case)
 
 // ODROutcome records how the enterprise's direct negotiation ended: settled
 // (the complaint is resolved and withdrawn) or failed (on to mediation).
-func (s *Service) ODROutcome(ctx context.Context, p *auth.Principal, caseID int64, settled bool, note string) (store.Case, error) {
+// outcome is "settled" or "failed".
+func (s *Service) ODROutcome(ctx context.Context, p *auth.Principal, caseID int64, outcome, note string) (store.Case, error) {
 	c, err := s.Store.GetCase(ctx, caseID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.CanOnCase(domain.PermCaseRead, c)) {
 		return store.Case{}, ErrNotFound
@@ -255,6 +256,10 @@ func (s *Service) ODROutcome(ctx context.Context, p *auth.Principal, caseID int6
 	if !p.CanOnCase(domain.PermCaseDecide, c) {
 		return store.Case{}, ErrForbidden
 	}
+	if outcome != "settled" && outcome != "failed" {
+		return store.Case{}, &domain.FieldError{Field: "outcome", Message: "请选择协商结果"}
+	}
+	settled := outcome == "settled"
 	action, text := domain.ActionODRFailed, "企业协商未果，转入调解"
 	if settled {
 		action, text = domain.ActionODRSettled, "企业与消费者协商和解"

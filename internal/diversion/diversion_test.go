@@ -220,14 +220,14 @@ func TestODRFirstStep(t *testing.T) {
 			w.in.Now = func() time.Time { return accepted }
 			w.div.Now = w.in.Now
 			c2 := w.accept(t, complaint("浦东新区花木街道2号", odr.CreditCode, "快递丢件，商家拒绝补发或退款。", "服务-网络购物"))
-			if _, err := w.div.ODROutcome(ctx, w.regulatorP, c2.ID, true, ""); err == nil {
+			if _, err := w.div.ODROutcome(ctx, w.regulatorP, c2.ID, "settled", ""); err == nil {
 				t.Fatal("regulator records the ODR outcome")
 			}
-			c2, err := w.div.ODROutcome(ctx, w.committeeP, c2.ID, true, "已退款")
+			c2, err := w.div.ODROutcome(ctx, w.committeeP, c2.ID, "settled", "已退款")
 			if err != nil || c2.Status != domain.StatusWithdrawn || c2.ClosedAt == nil {
 				t.Fatalf("settled: %+v %v", c2, err)
 			}
-			if _, err := w.div.ODROutcome(ctx, w.committeeP, c2.ID, false, ""); err == nil {
+			if _, err := w.div.ODROutcome(ctx, w.committeeP, c2.ID, "failed", ""); err == nil {
 				t.Fatal("outcome recorded twice")
 			}
 		})

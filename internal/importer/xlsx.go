@@ -164,7 +164,7 @@ func openWorkbook(r io.ReaderAt, size int64) (*excelize.File, error) {
 		if f != nil {
 			f.Close()
 		}
-		return nil, errNotSpreadsheet
+		return nil, errCorrupt // checkZip found a workbook, so it is damaged
 	}
 	return f, nil
 }
@@ -211,8 +211,26 @@ func openXLSXSheet(r io.ReaderAt, size int64, opened **excelize.File) (*xlsxSour
 		date1904 = *props.Date1904
 	}
 	var firstErr error
+	// excelize ignores read errors of the parts it unzips (a damaged part
+	// would silently lose rows), so the parts rows come from are checked
+	// here: the shared strings now, each worksheet by its pre-scan.
+	if zf := wp.files["xl/sharedstrings.xml"]; zf != nil {
+		if err := checkPart(zf); err != nil {
+			f.Close()
+			return nil, nil, errCorrupt
+		}
+	}
 	for _, name := range f.GetSheetList() {
-		src := &xlsxSource{f: f, sheet: name}
+		scan := &sheetScan{noValue: map[cellPos]struct{}{}}
+		if part, ok := wp.sheets[name]; ok {
+			if zf := wp.files[strings.ToLower(part)]; zf != nil {
+				if scan, err = scanPart(zf); err != nil {
+					f.Close()
+					return nil, nil, errCorrupt
+				}
+			}
+		}
+		src := &xlsxSource{f: f, sheet: name, scan: scan}
 		if src.rows, err = f.Rows(name); err != nil {
 			continue // a chart sheet or a broken part: look further
 		}
@@ -231,29 +249,13 @@ func openXLSXSheet(r io.ReaderAt, size int64, opened **excelize.File) (*xlsxSour
 			}
 			continue
 		}
-		// Found: pre-scan the sheet, then stream it again from the top.
-		part, ok := wp.sheets[name]
-		if ok {
-			if zf := wp.files[strings.ToLower(part)]; zf != nil {
-				rc, err := zf.Open()
-				if err == nil {
-					src.scan, err = scanSheet(rc)
-					rc.Close()
-				}
-				if err != nil {
-					f.Close()
-					return nil, nil, errNotSpreadsheet
-				}
-			}
-		}
-		if src.scan == nil {
-			src.scan = &sheetScan{noValue: map[cellPos]struct{}{}}
-		}
-		src.filler = newMergeFiller(src.scan.merges)
+		// Found: stream the sheet again from the top, so that merged
+		// ranges starting above the header are seen, up to the header.
+		src.filler = newMergeFiller(scan.merges)
 		src.line, src.err = 0, nil
 		if src.rows, err = f.Rows(name); err != nil {
 			f.Close()
-			return nil, nil, errNotSpreadsheet
+			return nil, nil, errCorrupt
 		}
 		for src.line < hi.line {
 			if _, err := src.next(); err != nil {
@@ -269,6 +271,36 @@ func openXLSXSheet(r io.ReaderAt, size int64, opened **excelize.File) (*xlsxSour
 		return nil, nil, firstErr
 	}
 	return nil, nil, errEmptyWorkbook
+}
+
+// scanPart pre-scans a worksheet part, reading all of it through
+// archive/zip, which verifies its size and checksum.
+func scanPart(zf *zip.File) (*sheetScan, error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	scan, err := scanSheet(rc)
+	if err != nil {
+		return nil, err
+	}
+	// The scanner may stop before the end; the checksum is verified at EOF.
+	if _, err := io.Copy(io.Discard, rc); err != nil {
+		return nil, err
+	}
+	return scan, nil
+}
+
+// checkPart reads a part to its end, verifying its size and checksum.
+func checkPart(zf *zip.File) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	_, err = io.Copy(io.Discard, rc)
+	return err
 }
 
 func (s *xlsxSource) next() (rec record, err error) {

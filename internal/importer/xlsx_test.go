@@ -454,7 +454,7 @@ func TestZipBombs(t *testing.T) {
 	_, err := open(t, "bomb.xlsx", build(3<<30))
 	wantErrContains(t, err, "文件解压后过大")
 	_, err = open(t, "liar.xlsx", build(1000))
-	wantErrContains(t, err, "不是有效的 .xlsx 或 .csv 文件")
+	wantErrContains(t, err, "文件已损坏")
 	runtime.ReadMemStats(&after)
 	if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
 		t.Errorf("allocated %d MB on zip bombs", grew>>20)
@@ -487,5 +487,29 @@ func TestNoTemporaryFilesLeft(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		t.Errorf("left behind: %s", e.Name())
+	}
+}
+
+// TestDamagedPart: a worksheet whose compressed data is damaged must fail
+// the file, not silently lose rows (excelize alone ignores such errors).
+func TestDamagedPart(t *testing.T) {
+	rows := [][]string{stdHeader}
+	for i := range 200 {
+		rows = append(rows, goodRow(i))
+	}
+	b := xlsxFile(t, func(f *excelize.File) { setRows(t, f, "Sheet1", rows...) })
+	zr, _ := zipReader(b)
+	for _, f := range zr.File {
+		if f.Name != "xl/worksheets/sheet1.xml" && f.Name != "xl/sharedStrings.xml" {
+			continue
+		}
+		off, err := f.DataOffset()
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad := bytes.Clone(b)
+		bad[off+int64(f.CompressedSize64)/2] ^= 0xFF
+		_, err = open(t, "damaged.xlsx", bad)
+		wantErrContains(t, err, "文件已损坏")
 	}
 }

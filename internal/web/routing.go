@@ -207,13 +207,10 @@ func (pg *Pages) Reroute(w http.ResponseWriter, r *http.Request) {
 // ODROutcome records the end of an ODR enterprise's direct negotiation.
 func (pg *Pages) ODROutcome(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
-	settled := r.PostFormValue("outcome") == "settled"
-	if o := r.PostFormValue("outcome"); o != "settled" && o != "failed" {
-		pg.Fail(w, r, http.StatusUnprocessableEntity, "请选择协商结果")
-		return
-	}
-	if _, err := pg.Diversion.ODROutcome(r.Context(), auth.From(r.Context()), id, settled, r.PostFormValue("note")); err != nil {
-		pg.intakeError(w, r, err)
+	outcome := r.PostFormValue("outcome")
+	settled := outcome == "settled"
+	if _, err := pg.Diversion.ODROutcome(r.Context(), auth.From(r.Context()), id, outcome, r.PostFormValue("note")); err != nil {
+		pg.failField(w, r, err)
 		return
 	}
 	pg.flash(r, map[bool]string{true: "已记录企业协商和解。", false: "已转入调解。"}[settled])
