@@ -111,6 +111,19 @@ type Store interface {
 	ListGroups(ctx context.Context, committeeID int64) ([]Group, error)
 	SetGroupRepresentatives(ctx context.Context, groupID int64, caseIDs []int64) error
 
+	// Consent (自愿) of each party, and the SMS outbox.
+	RequestConsents(ctx context.Context, caseID int64, reqs []ConsentRequest, at time.Time) error // (re)opens pending requests
+	ListConsents(ctx context.Context, caseID int64) ([]Consent, error)
+	GetConsentByToken(ctx context.Context, tokenHash string) (Consent, error)
+	// RecordConsent stores a party's answer; it fails with ErrNotFound when
+	// the party was never asked.
+	RecordConsent(ctx context.Context, c Consent) error
+	ListPendingConsents(ctx context.Context, requestedBefore time.Time) ([]Consent, error)
+	MarkConsentFollowUp(ctx context.Context, caseID int64, partyKind, what string, at time.Time) error // what: "reminded" or "escalated"
+	SetPartyPhone(ctx context.Context, caseID int64, partyKind string, p Party) error
+	AddOutbox(ctx context.Context, e OutboxEntry) (int64, error)
+	ListOutbox(ctx context.Context, limit int) ([]OutboxEntry, error)
+
 	// Working-day calendar overrides and deadline policies.
 	ListCalendarOverrides(ctx context.Context) ([]CalendarOverride, error)
 	PutCalendarOverride(ctx context.Context, o CalendarOverride) error
@@ -479,4 +492,38 @@ type GroupMember struct {
 	Status         domain.Status
 	ClaimFen       int64
 	Representative bool
+}
+
+// ConsentRequest asks one party, with the hash of the link's token.
+type ConsentRequest struct {
+	PartyKind string
+	TokenHash string
+}
+
+// Consent is one party's consent to mediation.
+type Consent struct {
+	CaseID      int64
+	PartyKind   string // "consumer" or "merchant"
+	Decision    string // "pending", "agree", "refuse"
+	Online      string // "", "agree", "refuse": consent to mediation online
+	Method      string // "sms_link", "paper", "phone", "in_person"
+	RecordedBy  int64
+	RecordedAt  *time.Time
+	RequestedAt time.Time
+	RemindedAt  *time.Time
+	EscalatedAt *time.Time
+}
+
+// OutboxEntry is one recorded SMS; it never holds a full phone number.
+type OutboxEntry struct {
+	ID       int64
+	ToMask   string
+	ToHash   string
+	Body     string
+	Kind     string
+	CaseID   int64
+	Provider string
+	Status   string
+	Error    string
+	At       time.Time
 }

@@ -38,6 +38,7 @@ func TestConformance(t *testing.T) {
 				"RouteAndFacts":    testRouteAndFacts,
 				"Duplicates":       testDuplicates,
 				"Groups":           testGroups,
+				"Consents":         testConsents,
 			}
 			for name, fn := range tests {
 				t.Run(name, func(t *testing.T) {
@@ -985,5 +986,60 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	}
 	if gs, _ := db.ListGroups(ctx, f.otherCommittee.ID); len(gs) != 0 {
 		t.Fatal("groups leak across committees")
+	}
+}
+
+func testConsents(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	c, _, _ := db.CreateCase(ctx, newCase(f, 0, "CS1"))
+	if err := db.RecordConsent(ctx, store.Consent{CaseID: c.ID, PartyKind: "consumer", Decision: "agree"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("consent never asked: %v", err)
+	}
+	if err := db.RequestConsents(ctx, c.ID, []store.ConsentRequest{{PartyKind: "consumer", TokenHash: "tok-c"}, {PartyKind: "merchant", TokenHash: "tok-m"}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.GetConsentByToken(ctx, "tok-m")
+	if err != nil || got.CaseID != c.ID || got.PartyKind != "merchant" || got.Decision != "pending" || !got.RequestedAt.Equal(t0) {
+		t.Fatalf("by token: %+v %v", got, err)
+	}
+	if _, err := db.GetConsentByToken(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown token: %v", err)
+	}
+	if ps, _ := db.ListPendingConsents(ctx, t0.Add(time.Hour)); len(ps) != 2 {
+		t.Fatalf("pending: %d", len(ps))
+	}
+	if err := db.MarkConsentFollowUp(ctx, c.ID, "consumer", "reminded", t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkConsentFollowUp(ctx, c.ID, "merchant", "escalated", t0.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if ps, _ := db.ListPendingConsents(ctx, t0.Add(time.Hour)); len(ps) != 1 || ps[0].RemindedAt == nil {
+		t.Fatalf("escalated ones leave the pending list: %+v", ps)
+	}
+	at := t0.Add(3 * time.Hour)
+	if err := db.RecordConsent(ctx, store.Consent{CaseID: c.ID, PartyKind: "consumer", Decision: "agree", Online: "agree", Method: "sms_link", RecordedAt: &at}); err != nil {
+		t.Fatal(err)
+	}
+	// A new request does not reopen an answered consent.
+	db.RequestConsents(ctx, c.ID, []store.ConsentRequest{{PartyKind: "consumer", TokenHash: "tok-c2"}}, at)
+	cs, err := db.ListConsents(ctx, c.ID)
+	if err != nil || len(cs) != 2 || cs[0].PartyKind != "consumer" || cs[0].Decision != "agree" || cs[0].Online != "agree" || cs[0].RecordedAt == nil {
+		t.Fatalf("consents: %+v %v", cs, err)
+	}
+	if err := db.SetPartyPhone(ctx, c.ID, "merchant", store.Party{PhoneSealed: "s", PhoneHash: "hm", PhoneMask: "137****0000"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.GetCase(ctx, c.ID); got.Parties[1].PhoneMask != "137****0000" {
+		t.Fatal("merchant phone not stored")
+	}
+	id, err := db.AddOutbox(ctx, store.OutboxEntry{ToMask: "138****5678", ToHash: "h1", Body: "【浦东消调委】测试", Kind: "consent_request", CaseID: c.ID, Provider: "outbox", Status: "sent"})
+	if err != nil || id == 0 {
+		t.Fatal(err)
+	}
+	ob, err := db.ListOutbox(ctx, 10)
+	if err != nil || len(ob) != 1 || ob[0].CaseID != c.ID || ob[0].Body != "【浦东消调委】测试" {
+		t.Fatalf("outbox: %+v %v", ob, err)
 	}
 }

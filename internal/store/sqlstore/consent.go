@@ -1,0 +1,124 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+func (db *DB) RequestConsents(ctx context.Context, caseID int64, reqs []store.ConsentRequest, at time.Time) error {
+	return db.tx(ctx, "request consents", func(tx *wtx) error {
+		for _, r := range reqs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO consents (case_id, party_kind, decision, token_hash, requested_at)
+				VALUES ($1, $2, 'pending', $3, $4)
+				ON CONFLICT (case_id, party_kind) DO UPDATE SET token_hash = excluded.token_hash, requested_at = excluded.requested_at,
+				reminded_at = NULL, escalated_at = NULL
+				WHERE consents.decision = 'pending'`, caseID, r.PartyKind, nullStr(r.TokenHash), at.UTC()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+const consentCols = `case_id, party_kind, decision, online, method, COALESCE(recorded_by, 0), recorded_at, requested_at, reminded_at, escalated_at`
+
+func scanConsent(row interface{ Scan(...any) error }) (store.Consent, error) {
+	var c store.Consent
+	var rec, rem, esc sql.NullTime
+	err := row.Scan(&c.CaseID, &c.PartyKind, &c.Decision, &c.Online, &c.Method, &c.RecordedBy, &rec, &c.RequestedAt, &rem, &esc)
+	c.RecordedAt, c.RemindedAt, c.EscalatedAt, c.RequestedAt = timePtr(rec), timePtr(rem), timePtr(esc), c.RequestedAt.UTC()
+	return c, err
+}
+
+func (db *DB) ListConsents(ctx context.Context, caseID int64) ([]store.Consent, error) {
+	return db.consents(ctx, "list consents", `SELECT `+consentCols+` FROM consents WHERE case_id = $1 ORDER BY party_kind`, caseID)
+}
+
+func (db *DB) consents(ctx context.Context, what, q string, args ...any) ([]store.Consent, error) {
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, db.wrap(what, err)
+	}
+	defer rows.Close()
+	var out []store.Consent
+	for rows.Next() {
+		c, err := scanConsent(rows)
+		if err != nil {
+			return nil, db.wrap(what, err)
+		}
+		out = append(out, c)
+	}
+	return out, db.wrap(what, rows.Err())
+}
+
+func (db *DB) GetConsentByToken(ctx context.Context, tokenHash string) (store.Consent, error) {
+	c, err := scanConsent(db.r.QueryRowContext(ctx, `SELECT `+consentCols+` FROM consents WHERE token_hash = $1`, tokenHash))
+	return c, db.wrap("get consent by token", err)
+}
+
+func (db *DB) RecordConsent(ctx context.Context, c store.Consent) error {
+	at := time.Now().UTC()
+	if c.RecordedAt != nil {
+		at = c.RecordedAt.UTC()
+	}
+	res, err := db.w.ExecContext(ctx, `UPDATE consents SET decision = $1, online = $2, method = $3, recorded_by = $4, recorded_at = $5
+		WHERE case_id = $6 AND party_kind = $7`, c.Decision, c.Online, c.Method, nullInt(c.RecordedBy), at, c.CaseID, c.PartyKind)
+	return db.wrap("record consent", mustAffect(res, err))
+}
+
+func (db *DB) ListPendingConsents(ctx context.Context, requestedBefore time.Time) ([]store.Consent, error) {
+	return db.consents(ctx, "list pending consents", `SELECT `+consentCols+` FROM consents
+		WHERE decision = 'pending' AND requested_at < $1 AND escalated_at IS NULL ORDER BY requested_at LIMIT 5000`, requestedBefore.UTC())
+}
+
+func (db *DB) MarkConsentFollowUp(ctx context.Context, caseID int64, partyKind, what string, at time.Time) error {
+	col := map[string]string{"reminded": "reminded_at", "escalated": "escalated_at"}[what]
+	if col == "" {
+		return fmt.Errorf("mark consent follow-up: unknown %q", what)
+	}
+	res, err := db.w.ExecContext(ctx, `UPDATE consents SET `+col+` = $1 WHERE case_id = $2 AND party_kind = $3`, at.UTC(), caseID, partyKind)
+	return db.wrap("mark consent follow-up", mustAffect(res, err))
+}
+
+func (db *DB) SetPartyPhone(ctx context.Context, caseID int64, partyKind string, p store.Party) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE parties SET phone_sealed = $1, phone_hash = $2, phone_mask = $3 WHERE case_id = $4 AND kind = $5`,
+		p.PhoneSealed, p.PhoneHash, p.PhoneMask, caseID, partyKind)
+	return db.wrap("set party phone", mustAffect(res, err))
+}
+
+func (db *DB) AddOutbox(ctx context.Context, e store.OutboxEntry) (int64, error) {
+	if e.At.IsZero() {
+		e.At = time.Now()
+	}
+	var id int64
+	err := db.w.QueryRowContext(ctx, `INSERT INTO sms_outbox (to_mask, to_hash, body, kind, case_id, provider, status, error, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, e.ToMask, e.ToHash, e.Body, e.Kind, nullInt(e.CaseID), e.Provider,
+		e.Status, e.Error, e.At.UTC()).Scan(&id)
+	return id, db.wrap("add outbox", err)
+}
+
+func (db *DB) ListOutbox(ctx context.Context, limit int) ([]store.OutboxEntry, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT id, to_mask, to_hash, body, kind, COALESCE(case_id, 0), provider, status, error, created_at
+		FROM sms_outbox ORDER BY id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, db.wrap("list outbox", err)
+	}
+	defer rows.Close()
+	var out []store.OutboxEntry
+	for rows.Next() {
+		var e store.OutboxEntry
+		if err := rows.Scan(&e.ID, &e.ToMask, &e.ToHash, &e.Body, &e.Kind, &e.CaseID, &e.Provider, &e.Status, &e.Error, &e.At); err != nil {
+			return nil, db.wrap("scan outbox", err)
+		}
+		e.At = e.At.UTC()
+		out = append(out, e)
+	}
+	return out, db.wrap("list outbox", rows.Err())
+}
