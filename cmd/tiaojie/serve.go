@@ -12,6 +12,7 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/config"
+	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/deadline"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/diversion"
@@ -19,6 +20,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/jobs"
+	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/server"
 )
 
@@ -61,9 +63,16 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	authSvc := &auth.Service{Store: db}
 	div := &diversion.Service{Store: db}
 	grp := &grouping.Service{Store: db, Settings: dedupSettings(cfg)}
+	public := cfg.PublicURL
+	if public == "" {
+		public = "http://" + cfg.Addr
+	}
+	// Demo and default: every SMS lands in the outbox page (an SMS gateway client is in internal/notify).
+	sender := &notify.OutboxSender{Outbox: consent.Outbox{Store: db}, Hash: s.Hash, Log: log, Signature: cfg.SMSSignature}
+	cons := &consent.Service{Store: db, Sealer: s, Sender: sender, BaseURL: public}
 	in := &intake.Service{Store: db, Sealer: s, Router: div, Duplicates: grp}
 	srv, err := server.New(server.Options{
-		Store: db, Auth: authSvc, Intake: in, Ingest: &ingest.Service{Store: db, Intake: in, Sealer: s}, Diversion: div, Grouping: grp,
+		Store: db, Auth: authSvc, Intake: in, Ingest: &ingest.Service{Store: db, Intake: in, Sealer: s}, Diversion: div, Grouping: grp, Consent: cons,
 		Log: log, Pools: db.Pools(),
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes,
 	})
@@ -79,6 +88,10 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	jobs.Start(ctx, log,
 		jobs.Job{Name: "sessions", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := db.SessionDeleteExpired(ctx, time.Now())
+			return err
+		}},
+		jobs.Job{Name: "consent", Every: 30 * time.Minute, Run: func(ctx context.Context) error {
+			_, _, err := cons.Sweep(ctx)
 			return err
 		}},
 		jobs.Job{Name: "odr", Every: 15 * time.Minute, Run: func(ctx context.Context) error {

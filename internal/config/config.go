@@ -29,6 +29,8 @@ type Config struct {
 	ShutdownGrace   time.Duration
 	SecureCookies   bool
 	MaxBodyBytes    int64
+	PublicURL       string // address parties reach in SMS links
+	SMSSignature    string
 	// Duplicate and surge detection thresholds.
 	DuplicateWindow    time.Duration
 	DuplicateThreshold float64
@@ -109,6 +111,20 @@ var options = []option{
 			return errors.New("must be a byte count between 1024 and 1073741824")
 		}
 		c.MaxBodyBytes = n
+		return nil
+	}},
+	{"public-url", "TIAOJIE_PUBLIC_URL", "", "address used in links sent to parties (default: http://ADDR)", func(c *Config, v string) error {
+		if v != "" && !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
+			return errors.New("must start with http:// or https://")
+		}
+		c.PublicURL = strings.TrimSuffix(v, "/")
+		return nil
+	}},
+	{"sms-signature", "TIAOJIE_SMS_SIGNATURE", "人民调解", "signature of SMS texts, shown as 【…】", func(c *Config, v string) error {
+		if v == "" || len([]rune(v)) > 12 {
+			return errors.New("must be 1 to 12 characters")
+		}
+		c.SMSSignature = v
 		return nil
 	}},
 	{"duplicate-window", "TIAOJIE_DUPLICATE_WINDOW", "720h", "complaints this close in time may be duplicates", durSetter(func(c *Config, d time.Duration) { c.DuplicateWindow = d })},

@@ -42,18 +42,6 @@ const (
 	encUTF16BE
 )
 
-func (e textEncoding) String() string {
-	switch e {
-	case encGB18030:
-		return "GB18030"
-	case encUTF16LE:
-		return "UTF-16LE"
-	case encUTF16BE:
-		return "UTF-16BE"
-	}
-	return "UTF-8"
-}
-
 // detectText decides a non-zip file's text encoding and where the text starts
 // (after a byte-order mark), or rejects binary content. The whole file is
 // checked for UTF-8 validity in chunks, never held in memory at once.
@@ -217,7 +205,11 @@ func (s *csvSource) next() (record, error) {
 		switch {
 		case err == io.EOF:
 		case errors.Is(err, errRecordTooLong):
-			err = fmt.Errorf("第%d行之后的一行内容过长（超过%d KB）或引号不配对，文件可能已损坏", s.lastLine, maxRecordBytes>>10)
+			if s.lastLine == 0 {
+				err = fmt.Errorf("文件开头的一行内容过长（超过 %d MB）或引号不配对，不是有效的 CSV 文件", maxRecordBytes>>20)
+			} else {
+				err = fmt.Errorf("第%d行之后的一行内容过长（超过 %d MB）或引号不配对，文件可能已损坏", s.lastLine, maxRecordBytes>>20)
+			}
 		default:
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {

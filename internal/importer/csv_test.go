@@ -151,6 +151,8 @@ func TestJunk(t *testing.T) {
 			}
 			runtime.ReadMemStats(&after)
 			wantErrContains(t, err, c.want)
+			t.Logf("%s: %v after %v, %d MB allocated", name, err, time.Since(start).Round(time.Millisecond),
+				(after.TotalAlloc-before.TotalAlloc)>>20)
 			if d := time.Since(start); d > 5*time.Second {
 				t.Errorf("took %v", d)
 			}

@@ -1,18 +1,3 @@
-// Package importer reads the daily complaint exports of the 12315 platform
-// (.xlsx, or .csv in UTF-8, UTF-8 with BOM, GBK/GB18030 or UTF-16 with BOM)
-// row by row into intake.Complaint values, and writes the report of rows that
-// could not be imported.
-//
-// Exports differ between regulators and over time, so columns are found by
-// their header names (see Aliases), the header row may sit below a title
-// row, and every row is parsed and validated independently: a bad row gets a
-// Chinese reason in Row.Err and never stops the file. Only a file that cannot
-// be read at all (not a spreadsheet, no header, required columns missing,
-// corrupt data) is an error.
-//
-// Reading streams: an .xlsx is read through excelize's row iterator with
-// large parts unzipped to temporary files, a CSV through encoding/csv, so
-// memory stays flat however many rows a file has.
 package importer
 
 import (

@@ -132,3 +132,27 @@ func TestReportEmptyAndClose(t *testing.T) {
 		t.Error("WriteTo after Close must fail")
 	}
 }
+
+func TestReportCellCleaning(t *testing.T) {
+	long := strings.Repeat("长", maxCellChars+100)
+	rw, err := NewReportWriter([]string{"投诉内容", "其他"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rw.Add(Row{Raw: []string{long, "a\x00b\xffc"}, Err: "原因"}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := rw.WriteTo(&out); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows(ReportSheet)
+	if len(rows) != 2 || len([]rune(rows[1][0])) != maxCellChars || rows[1][1] != "ab\uFFFDc" || rows[1][2] != "原因" {
+		t.Errorf("row = %d runes, %q, %q", len([]rune(rows[1][0])), rows[1][1], rows[1][2])
+	}
+}

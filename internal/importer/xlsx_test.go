@@ -57,8 +57,8 @@ func TestXLSXTitleRowAboveHeader(t *testing.T) {
 	if len(r.Raw) != len(stdHeader) || r.Raw[12] != "1,234.50" || r.Raw[9] != "健身" {
 		t.Errorf("raw = %q", r.Raw)
 	}
-	if _, err := rd.Next(); err == nil {
-		t.Error("Next after EOF must keep returning io.EOF")
+	if _, err := rd.Next(); !errors.Is(err, io.EOF) {
+		t.Errorf("Next after EOF = %v, want io.EOF again", err)
 	}
 }
 
@@ -302,7 +302,7 @@ func TestXLSXMergedCells(t *testing.T) {
 	b := xlsxFile(t, func(f *excelize.File) {
 		r2, r3, r4 := goodRow(1), goodRow(2), goodRow(3)
 		r3[6], r4[6] = "", "" // merchant merged down from row 2
-		r3[11] = ""           // claim merged horizontally with the amount? no: block K3:L3
+		r3[11] = ""           // K3:L3 merged sideways: the description must not spill into the claim
 		setRows(t, f, "Sheet1", stdHeader, r2, r3, r4)
 		f.MergeCell("Sheet1", "G2", "G4")
 		f.MergeCell("Sheet1", "K3", "L3")

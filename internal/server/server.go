@@ -15,6 +15,7 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/api"
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
@@ -30,6 +31,7 @@ type Options struct {
 	Ingest          *ingest.Service
 	Diversion       *diversion.Service
 	Grouping        *grouping.Service
+	Consent         *consent.Service
 	Auth            *auth.Service
 	Log             *slog.Logger
 	Pools           map[string]*sql.DB // connection pools by name, for /metrics
@@ -71,7 +73,7 @@ func New(opt Options) (*Server, error) {
 		http.Error(w, "会话服务暂时不可用", http.StatusInternalServerError)
 	}
 	s := &Server{opt: opt, sessions: sm, metrics: newMetrics(opt.Store, opt.Pools)}
-	s.pages = &web.Pages{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Ingest: opt.Ingest, Diversion: opt.Diversion, Grouping: opt.Grouping,
+	s.pages = &web.Pages{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Ingest: opt.Ingest, Diversion: opt.Diversion, Grouping: opt.Grouping, Consent: opt.Consent,
 		Sessions: sm, Log: opt.Log, Now: opt.Now}
 	if err := s.pages.Load(); err != nil {
 		return nil, err

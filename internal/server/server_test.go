@@ -16,11 +16,13 @@ import (
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/server"
 	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
@@ -49,7 +51,9 @@ func newEnv(t *testing.T, e storetest.Engine) *env {
 	div := &diversion.Service{Store: db}
 	grp := &grouping.Service{Store: db}
 	in := &intake.Service{Store: db, Sealer: sealer, Router: div, Duplicates: grp}
-	srv, err := server.New(server.Options{Store: db, Auth: &auth.Service{Store: db}, Intake: in, Diversion: div, Grouping: grp,
+	cons := &consent.Service{Store: db, Sealer: sealer, BaseURL: "http://parties.example",
+		Sender: &notify.OutboxSender{Outbox: consent.Outbox{Store: db}, Hash: sealer.Hash, Log: log, Signature: "人民调解"}}
+	srv, err := server.New(server.Options{Store: db, Auth: &auth.Service{Store: db}, Intake: in, Diversion: div, Grouping: grp, Consent: cons,
 		Ingest: &ingest.Service{Store: db, Intake: in, Sealer: sealer}, Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
 	if err != nil {
 		t.Fatal(err)

@@ -494,10 +494,12 @@ type GroupMember struct {
 	Representative bool
 }
 
-// ConsentRequest asks one party, with the hash of the link's token.
+// ConsentRequest asks one party: the hash of the link's token finds the
+// consent; the sealed token lets reminders resend the same link.
 type ConsentRequest struct {
-	PartyKind string
-	TokenHash string
+	PartyKind   string
+	TokenHash   string
+	TokenSealed string
 }
 
 // Consent is one party's consent to mediation.
@@ -512,6 +514,7 @@ type Consent struct {
 	RequestedAt time.Time
 	RemindedAt  *time.Time
 	EscalatedAt *time.Time
+	TokenSealed string
 }
 
 // OutboxEntry is one recorded SMS; it never holds a full phone number.

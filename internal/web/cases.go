@@ -119,6 +119,8 @@ type caseData struct {
 	CanDecide     bool
 	CanReroute    bool
 	CanDecideDup  bool
+	Consents      []store.Consent
+	MerchantPhone string
 	Duplicates    []grouping.FlagView
 	Rooms         []store.OrgUnit
 	RejectReasons domain.Reasons
@@ -144,6 +146,15 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	}
 	data := caseData{D: d, RejectReasons: domain.RejectReasons,
 		CanDecide: d.Case.Status == domain.StatusReceived && p.CanOnCase(domain.PermCaseDecide, d.Case)}
+	if data.Consents, err = pg.Store.ListConsents(ctx, d.Case.ID); err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	for _, party := range d.Case.Parties {
+		if party.Kind == "merchant" {
+			data.MerchantPhone = party.PhoneMask
+		}
+	}
 	if pg.Grouping != nil {
 		if data.Duplicates, err = pg.Grouping.Flags(ctx, p, d.Case); err != nil {
 			pg.serverError(w, r, err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
@@ -35,6 +36,7 @@ type Pages struct {
 	Ingest    *ingest.Service
 	Diversion *diversion.Service
 	Grouping  *grouping.Service
+	Consent   *consent.Service
 	Sessions  *scs.SessionManager
 	Log       *slog.Logger
 	Now       func() time.Time
@@ -51,11 +53,14 @@ type page struct {
 }
 
 var funcs = template.FuncMap{
-	"datetime": func(t time.Time) string { return t.In(calendar.Shanghai()).Format("2006-01-02 15:04") },
-	"fen":      domain.FormatFen,
-	"maskAddr": domain.MaskAddress,
-	"neg":      func(n int) int { return -n },
-	"deref":    func(b *bool) bool { return b != nil && *b },
+	"datetime":    func(t time.Time) string { return t.In(calendar.Shanghai()).Format("2006-01-02 15:04") },
+	"fen":         domain.FormatFen,
+	"maskAddr":    domain.MaskAddress,
+	"maskName":    domain.MaskName,
+	"partyLabel":  consent.PartyLabel,
+	"methodLabel": consent.MethodLabel,
+	"neg":         func(n int) int { return -n },
+	"deref":       func(b *bool) bool { return b != nil && *b },
 	"field": func(err error, name string) string {
 		if ve, ok := err.(*intake.ValidationError); ok {
 			return ve.Field(name)

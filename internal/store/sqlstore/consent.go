@@ -12,11 +12,11 @@ import (
 func (db *DB) RequestConsents(ctx context.Context, caseID int64, reqs []store.ConsentRequest, at time.Time) error {
 	return db.tx(ctx, "request consents", func(tx *wtx) error {
 		for _, r := range reqs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO consents (case_id, party_kind, decision, token_hash, requested_at)
-				VALUES ($1, $2, 'pending', $3, $4)
-				ON CONFLICT (case_id, party_kind) DO UPDATE SET token_hash = excluded.token_hash, requested_at = excluded.requested_at,
-				reminded_at = NULL, escalated_at = NULL
-				WHERE consents.decision = 'pending'`, caseID, r.PartyKind, nullStr(r.TokenHash), at.UTC()); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO consents (case_id, party_kind, decision, token_hash, token_sealed, requested_at)
+				VALUES ($1, $2, 'pending', $3, $4, $5)
+				ON CONFLICT (case_id, party_kind) DO UPDATE SET token_hash = excluded.token_hash, token_sealed = excluded.token_sealed,
+				requested_at = excluded.requested_at, reminded_at = NULL, escalated_at = NULL
+				WHERE consents.decision = 'pending'`, caseID, r.PartyKind, nullStr(r.TokenHash), r.TokenSealed, at.UTC()); err != nil {
 				return err
 			}
 		}
@@ -24,12 +24,12 @@ func (db *DB) RequestConsents(ctx context.Context, caseID int64, reqs []store.Co
 	})
 }
 
-const consentCols = `case_id, party_kind, decision, online, method, COALESCE(recorded_by, 0), recorded_at, requested_at, reminded_at, escalated_at`
+const consentCols = `case_id, party_kind, decision, online, method, COALESCE(recorded_by, 0), recorded_at, requested_at, reminded_at, escalated_at, token_sealed`
 
 func scanConsent(row interface{ Scan(...any) error }) (store.Consent, error) {
 	var c store.Consent
 	var rec, rem, esc sql.NullTime
-	err := row.Scan(&c.CaseID, &c.PartyKind, &c.Decision, &c.Online, &c.Method, &c.RecordedBy, &rec, &c.RequestedAt, &rem, &esc)
+	err := row.Scan(&c.CaseID, &c.PartyKind, &c.Decision, &c.Online, &c.Method, &c.RecordedBy, &rec, &c.RequestedAt, &rem, &esc, &c.TokenSealed)
 	c.RecordedAt, c.RemindedAt, c.EscalatedAt, c.RequestedAt = timePtr(rec), timePtr(rem), timePtr(esc), c.RequestedAt.UTC()
 	return c, err
 }

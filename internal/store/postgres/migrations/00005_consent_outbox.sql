@@ -22,6 +22,7 @@ CREATE TABLE consents (
     online       TEXT NOT NULL DEFAULT '',
     method       TEXT NOT NULL DEFAULT '',
     token_hash   TEXT UNIQUE,
+    token_sealed TEXT NOT NULL DEFAULT '',
     recorded_by  BIGINT,
     recorded_at  TIMESTAMPTZ,
     requested_at TIMESTAMPTZ NOT NULL,

@@ -22,6 +22,7 @@ CREATE TABLE consents (
     online       TEXT NOT NULL DEFAULT '',
     method       TEXT NOT NULL DEFAULT '',
     token_hash   TEXT UNIQUE,
+    token_sealed TEXT NOT NULL DEFAULT '',
     recorded_by  INTEGER,
     recorded_at  TIMESTAMP,
     requested_at TIMESTAMP NOT NULL,

@@ -1,0 +1,306 @@
+// Package consent asks both parties whether they agree to mediation (自愿),
+// by SMS link to a phone page or as recorded by staff, reminds and escalates
+// unanswered requests, and ends the case when a party refuses.
+package consent
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/notify"
+	"github.com/tiaojie/tiaojie/internal/pii"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Service is the consent capability.
+type Service struct {
+	Store   store.Store
+	Sealer  *pii.Sealer
+	Sender  notify.Sender
+	BaseURL string // public address of the platform for links, e.g. https://tiaojie.example.gov.cn
+	Now     func() time.Time
+	// RemindAfter and EscalateAfter count from the request (defaults 2 and 4 days).
+	RemindAfter, EscalateAfter time.Duration
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Parties are the two sides asked.
+var Parties = []string{"consumer", "merchant"}
+
+// PartyLabel names a side in Chinese.
+func PartyLabel(kind string) string {
+	return map[string]string{"consumer": "消费者（投诉人）", "merchant": "经营者（被投诉人）"}[kind]
+}
+
+// ErrAnswered: the link was already used.
+var ErrAnswered = errors.New("您已作出选择，如需更改请联系调解员")
+
+// ErrBadLink: unknown or superseded link (never says which).
+var ErrBadLink = errors.New("链接无效或已过期，请联系调解员")
+
+func newToken() string {
+	b := make([]byte, 24)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (s *Service) link(token string) string {
+	return strings.TrimSuffix(s.BaseURL, "/") + "/consent/" + token
+}
+
+func (s *Service) readable(ctx context.Context, p *auth.Principal, id int64, decide bool) (store.Case, error) {
+	c, err := s.Store.GetCase(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.CanOnCase(domain.PermCaseRead, c)) {
+		return store.Case{}, intake.ErrNotFound
+	}
+	if err != nil {
+		return store.Case{}, err
+	}
+	if decide && !p.CanOnCase(domain.PermCaseDecide, c) {
+		return store.Case{}, intake.ErrForbidden
+	}
+	return c, nil
+}
+
+// Request moves an accepted case to consenting and sends each party a link.
+// merchantPhone is required when the merchant party has none yet.
+func (s *Service) Request(ctx context.Context, p *auth.Principal, caseID int64, merchantPhone string) (store.Case, error) {
+	c, err := s.readable(ctx, p, caseID, true)
+	if err != nil {
+		return store.Case{}, err
+	}
+	to, err := domain.Next(domain.ActionRequestConsent, domain.Facts{Status: c.Status})
+	if err != nil {
+		return store.Case{}, err
+	}
+	phones := map[string]string{}
+	for _, party := range c.Parties {
+		if party.PhoneSealed != "" {
+			if ph, err := s.Sealer.Open(party.PhoneSealed); err == nil {
+				phones[party.Kind] = ph
+			}
+		}
+	}
+	if merchantPhone = domain.NormalizeMobile(merchantPhone); merchantPhone != "" {
+		if err := domain.ValidateMobile(merchantPhone); err != nil {
+			return store.Case{}, &domain.FieldError{Field: "merchant_phone", Message: "经营者联系电话：" + err.Error()}
+		}
+		if err := s.Store.SetPartyPhone(ctx, c.ID, "merchant", store.Party{PhoneSealed: s.Sealer.Seal(merchantPhone),
+			PhoneHash: s.Sealer.Hash(merchantPhone), PhoneMask: domain.MaskMobile(merchantPhone)}); err != nil {
+			return store.Case{}, err
+		}
+		phones["merchant"] = merchantPhone
+	}
+	if phones["merchant"] == "" {
+		return store.Case{}, &domain.FieldError{Field: "merchant_phone", Message: "请填写经营者联系电话，以便发送调解意愿确认短信"}
+	}
+	now := s.now()
+	tokens := map[string]string{}
+	var reqs []store.ConsentRequest
+	for _, kind := range Parties {
+		tok := newToken()
+		tokens[kind] = tok
+		reqs = append(reqs, store.ConsentRequest{PartyKind: kind, TokenHash: auth.HashToken(tok), TokenSealed: s.Sealer.Seal(tok)})
+	}
+	if err := s.Store.RequestConsents(ctx, c.ID, reqs, now); err != nil {
+		return store.Case{}, err
+	}
+	out, err := s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionRequestConsent),
+		ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "已向双方当事人发送调解意愿确认短信"})
+	if errors.Is(err, store.ErrStale) {
+		return store.Case{}, intake.ErrStale
+	}
+	if err != nil {
+		return store.Case{}, err
+	}
+	for _, kind := range Parties {
+		if phones[kind] == "" {
+			continue
+		}
+		// A failed SMS leaves the request standing: staff can record consent by phone.
+		s.Sender.Send(ctx, notify.Message{To: phones[kind], Body: notify.ConsentRequestText(c.Number, s.link(tokens[kind])), Kind: "consent_request", CaseID: c.ID})
+	}
+	return out, nil
+}
+
+// View is what the party's phone page shows.
+type View struct {
+	Case      store.Case
+	Consent   store.Consent
+	Committee store.OrgUnit
+}
+
+// ByToken loads the consent a link stands for.
+func (s *Service) ByToken(ctx context.Context, token string) (View, error) {
+	if len(token) < 20 || len(token) > 64 {
+		return View{}, ErrBadLink
+	}
+	cs, err := s.Store.GetConsentByToken(ctx, auth.HashToken(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return View{}, ErrBadLink
+	}
+	if err != nil {
+		return View{}, err
+	}
+	c, err := s.Store.GetCase(ctx, cs.CaseID)
+	if err != nil {
+		return View{}, err
+	}
+	cm, _ := s.Store.GetOrgUnit(ctx, c.CommitteeID)
+	return View{Case: c, Consent: cs, Committee: cm}, nil
+}
+
+// Answer records a party's own answer given through the link.
+func (s *Service) Answer(ctx context.Context, token string, agree, online bool) (View, error) {
+	v, err := s.ByToken(ctx, token)
+	if err != nil {
+		return v, err
+	}
+	if v.Consent.Decision != "pending" {
+		return v, ErrAnswered
+	}
+	return v, s.record(ctx, v.Case, v.Consent.PartyKind, agree, online, "sms_link", 0, PartyLabel(v.Consent.PartyKind))
+}
+
+// Record stores consent given on paper, by phone or in person, as entered by staff.
+func (s *Service) Record(ctx context.Context, p *auth.Principal, caseID int64, party string, agree, online bool, method string) error {
+	c, err := s.readable(ctx, p, caseID, true)
+	if err != nil {
+		return err
+	}
+	if party != "consumer" && party != "merchant" {
+		return &domain.FieldError{Field: "party", Message: "请选择当事人"}
+	}
+	if method != "paper" && method != "phone" && method != "in_person" {
+		return &domain.FieldError{Field: "method", Message: "请选择方式（书面、电话或当面）"}
+	}
+	return s.record(ctx, c, party, agree, online, method, p.UserID, p.DisplayName)
+}
+
+var methodLabels = map[string]string{"sms_link": "短信链接", "paper": "书面", "phone": "电话", "in_person": "当面"}
+
+// MethodLabel names how a consent was given.
+func MethodLabel(m string) string { return methodLabels[m] }
+
+func (s *Service) record(ctx context.Context, c store.Case, party string, agree, online bool, method string, by int64, actor string) error {
+	if c.Status != domain.StatusConsenting {
+		return &domain.FieldError{Field: "party", Message: "案件不在征求调解意愿阶段"}
+	}
+	now := s.now()
+	cs := store.Consent{CaseID: c.ID, PartyKind: party, Decision: "refuse", Method: method, RecordedBy: by, RecordedAt: &now}
+	if agree {
+		cs.Decision, cs.Online = "agree", map[bool]string{true: "agree", false: "refuse"}[online]
+	}
+	if err := s.Store.RecordConsent(ctx, cs); errors.Is(err, store.ErrNotFound) {
+		return &domain.FieldError{Field: "party", Message: "尚未向该当事人征求调解意愿"}
+	} else if err != nil {
+		return err
+	}
+	who := PartyLabel(party)
+	if !agree {
+		// A party's refusal ends the case: mediation is voluntary.
+		to, err := domain.Next(domain.ActionTerminate, domain.Facts{Status: c.Status, ReasonCode: "party_refused"})
+		if err != nil {
+			return err
+		}
+		reason := "party_refused"
+		_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to, ReasonCode: &reason, ClosedAt: &now},
+			store.Event{Type: string(domain.ActionTerminate), ActorID: by, ActorName: actor, At: now, ReasonCode: reason,
+				Note: fmt.Sprintf("%s不同意调解（%s），调解终止", who, MethodLabel(method))})
+		return err
+	}
+	note := fmt.Sprintf("%s同意调解（%s）", who, MethodLabel(method))
+	if online {
+		note += "，同意在线调解"
+	} else {
+		note += "，不同意在线调解"
+	}
+	all, err := s.Store.ListConsents(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	agreed := 0
+	for _, x := range all {
+		if x.Decision == "agree" {
+			agreed++
+		}
+	}
+	if agreed == len(Parties) {
+		note += "。双方当事人均已同意调解，可以指派调解员"
+	}
+	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "consent", ActorID: by, ActorName: actor, At: now, Note: note})
+	return err
+}
+
+// Sweep reminds parties who have not answered and, later, escalates to the mediator.
+func (s *Service) Sweep(ctx context.Context) (reminded, escalated int, err error) {
+	remind, escalate := s.RemindAfter, s.EscalateAfter
+	if remind == 0 {
+		remind = 48 * time.Hour
+	}
+	if escalate == 0 {
+		escalate = 96 * time.Hour
+	}
+	now := s.now()
+	pending, err := s.Store.ListPendingConsents(ctx, now.Add(-remind))
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, cs := range pending {
+		c, err := s.Store.GetCase(ctx, cs.CaseID)
+		if err != nil || c.Status != domain.StatusConsenting {
+			continue
+		}
+		switch {
+		case !cs.RequestedAt.After(now.Add(-escalate)):
+			if err := s.Store.MarkConsentFollowUp(ctx, c.ID, cs.PartyKind, "escalated", now); err != nil {
+				return reminded, escalated, err
+			}
+			if _, err := s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "consent_escalated", ActorName: "系统", At: now,
+				Note: PartyLabel(cs.PartyKind) + "经提醒仍未答复是否同意调解，请调解员电话联系并记录"}); err != nil && !errors.Is(err, store.ErrStale) {
+				return reminded, escalated, err
+			}
+			escalated++
+		case cs.RemindedAt == nil:
+			var phone string
+			for _, p := range c.Parties {
+				if p.Kind == cs.PartyKind && p.PhoneSealed != "" {
+					phone, _ = s.Sealer.Open(p.PhoneSealed)
+				}
+			}
+			tok, err := s.Sealer.Open(cs.TokenSealed)
+			if phone == "" || err != nil {
+				continue
+			}
+			s.Sender.Send(ctx, notify.Message{To: phone, Body: notify.ConsentReminderText(c.Number, s.link(tok)), Kind: "consent_reminder", CaseID: c.ID})
+			if err := s.Store.MarkConsentFollowUp(ctx, c.ID, cs.PartyKind, "reminded", now); err != nil {
+				return reminded, escalated, err
+			}
+			reminded++
+		}
+	}
+	return reminded, escalated, nil
+}
+
+// Outbox adapts the store to notify.Outbox.
+type Outbox struct{ Store store.Store }
+
+// AddOutbox records a message.
+func (o Outbox) AddOutbox(ctx context.Context, e notify.OutboxEntry) (int64, error) {
+	return o.Store.AddOutbox(ctx, store.OutboxEntry{ToMask: e.ToMask, ToHash: e.ToHash, Body: e.Body, Kind: e.Kind, CaseID: e.CaseID,
+		Provider: e.Provider, Status: e.Status, Error: e.Error, At: e.At})
+}
