@@ -31,6 +31,7 @@ var holders = map[domain.Permission][]string{
 	domain.PermRoutingManage: {"committee01", "xh_committee01"},
 	domain.PermImport:        {"committee01", "regulator01", "xh_committee01"},
 	domain.PermGroupManage:   {"committee01", "xh_committee01"},
+	domain.PermOutboxRead:    {"admin"},
 	domain.PermUserManage:    {"admin"},
 }
 
