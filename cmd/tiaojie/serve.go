@@ -21,6 +21,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/jobs"
 	"github.com/tiaojie/tiaojie/internal/notify"
+	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/server"
 )
 
@@ -73,7 +74,8 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	in := &intake.Service{Store: db, Sealer: s, Router: div, Duplicates: grp}
 	srv, err := server.New(server.Options{
 		Store: db, Auth: authSvc, Intake: in, Ingest: &ingest.Service{Store: db, Intake: in, Sealer: s}, Diversion: div, Grouping: grp, Consent: cons,
-		Log: log, Pools: db.Pools(),
+		Online: &online.Service{Store: db, Intake: in, Sender: sender, Sealer: s},
+		Log:    log, Pools: db.Pools(),
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	if err != nil {

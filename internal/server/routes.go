@@ -49,6 +49,8 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/cases/{id}/consent/request", Perm: domain.PermCaseDecide, Handler: pg.RequestConsent},
 		{Method: "POST", Path: "/cases/{id}/consent", Perm: domain.PermCaseDecide, Handler: pg.RecordConsent},
 		{Method: "GET", Path: "/consent/{token}", Perm: domain.PermNone, Handler: pg.ConsentForm},
+		{Method: "GET", Path: "/file", Perm: domain.PermNone, Handler: pg.FileForm},
+		{Method: "POST", Path: "/file", Perm: domain.PermNone, Handler: pg.File},
 		{Method: "POST", Path: "/consent/{token}", Perm: domain.PermNone, Handler: pg.ConsentAnswer},
 		{Method: "GET", Path: "/admin/outbox", Perm: domain.PermOutboxRead, Handler: pg.Outbox},
 		{Method: "GET", Path: "/cases/{id}/refusal.pdf", Perm: domain.PermCaseRead, Handler: pg.RefusalNotice},

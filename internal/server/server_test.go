@@ -23,6 +23,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/notify"
+	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/server"
 	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
@@ -54,6 +55,7 @@ func newEnv(t *testing.T, e storetest.Engine) *env {
 	cons := &consent.Service{Store: db, Sealer: sealer, BaseURL: "http://parties.example",
 		Sender: &notify.OutboxSender{Outbox: consent.Outbox{Store: db}, Hash: sealer.Hash, Log: log, Signature: "人民调解"}}
 	srv, err := server.New(server.Options{Store: db, Auth: &auth.Service{Store: db}, Intake: in, Diversion: div, Grouping: grp, Consent: cons,
+		Online: &online.Service{Store: db, Intake: in, Sender: cons.Sender, Sealer: sealer},
 		Ingest: &ingest.Service{Store: db, Intake: in, Sealer: sealer}, Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
 	if err != nil {
 		t.Fatal(err)

@@ -122,6 +122,12 @@ type Store interface {
 	MarkConsentFollowUp(ctx context.Context, caseID int64, partyKind, what string, at time.Time) error // what: "reminded" or "escalated"
 	SetPartyPhone(ctx context.Context, caseID int64, partyKind string, p Party) error
 	AddOutbox(ctx context.Context, e OutboxEntry) (int64, error)
+	// PutSMSCode stores a new verification code for a phone unless one was
+	// sent less than minGap ago (ErrConflict).
+	PutSMSCode(ctx context.Context, phoneHash, codeHash string, now, expires time.Time, minGap time.Duration) error
+	// CheckSMSCode consumes a matching, unexpired code; each wrong try counts
+	// and after maxAttempts the code is void.
+	CheckSMSCode(ctx context.Context, phoneHash, codeHash string, now time.Time, maxAttempts int) (bool, error)
 	ListOutbox(ctx context.Context, limit int) ([]OutboxEntry, error)
 
 	// Working-day calendar overrides and deadline policies.

@@ -22,6 +22,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -37,6 +38,7 @@ type Pages struct {
 	Diversion *diversion.Service
 	Grouping  *grouping.Service
 	Consent   *consent.Service
+	Online    *online.Service
 	Sessions  *scs.SessionManager
 	Log       *slog.Logger
 	Now       func() time.Time

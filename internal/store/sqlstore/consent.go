@@ -122,3 +122,48 @@ func (db *DB) ListOutbox(ctx context.Context, limit int) ([]store.OutboxEntry, e
 	}
 	return out, db.wrap("list outbox", rows.Err())
 }
+
+func (db *DB) PutSMSCode(ctx context.Context, phoneHash, codeHash string, now, expires time.Time, minGap time.Duration) error {
+	return db.tx(ctx, "put sms code", func(tx *wtx) error {
+		var sent time.Time
+		err := tx.QueryRowContext(ctx, `SELECT sent_at FROM sms_codes WHERE phone_hash = $1`, phoneHash).Scan(&sent)
+		switch {
+		case err == sql.ErrNoRows:
+		case err != nil:
+			return err
+		case now.Sub(sent) < minGap:
+			return store.ErrConflict
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO sms_codes (phone_hash, code_hash, sent_at, expires_at, attempts) VALUES ($1, $2, $3, $4, 0)
+			ON CONFLICT (phone_hash) DO UPDATE SET code_hash = excluded.code_hash, sent_at = excluded.sent_at,
+			expires_at = excluded.expires_at, attempts = 0`, phoneHash, codeHash, now.UTC(), expires.UTC())
+		return err
+	})
+}
+
+func (db *DB) CheckSMSCode(ctx context.Context, phoneHash, codeHash string, now time.Time, maxAttempts int) (bool, error) {
+	ok := false
+	err := db.tx(ctx, "check sms code", func(tx *wtx) error {
+		var want string
+		var expires time.Time
+		var attempts int
+		err := tx.QueryRowContext(ctx, `SELECT code_hash, expires_at, attempts FROM sms_codes WHERE phone_hash = $1`, phoneHash).Scan(&want, &expires, &attempts)
+		if err == sql.ErrNoRows {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if attempts >= maxAttempts || !now.Before(expires) {
+			return nil
+		}
+		if want != codeHash {
+			_, err := tx.ExecContext(ctx, `UPDATE sms_codes SET attempts = attempts + 1 WHERE phone_hash = $1`, phoneHash)
+			return err
+		}
+		ok = true
+		_, err = tx.ExecContext(ctx, `DELETE FROM sms_codes WHERE phone_hash = $1`, phoneHash)
+		return err
+	})
+	return ok, err
+}

@@ -39,6 +39,7 @@ func TestConformance(t *testing.T) {
 				"Duplicates":       testDuplicates,
 				"Groups":           testGroups,
 				"Consents":         testConsents,
+				"SMSCodes":         testSMSCodes,
 			}
 			for name, fn := range tests {
 				t.Run(name, func(t *testing.T) {
@@ -1041,5 +1042,37 @@ func testConsents(t *testing.T, db *sqlstore.DB) {
 	ob, err := db.ListOutbox(ctx, 10)
 	if err != nil || len(ob) != 1 || ob[0].CaseID != c.ID || ob[0].Body != "【浦东消调委】测试" {
 		t.Fatalf("outbox: %+v %v", ob, err)
+	}
+}
+
+func testSMSCodes(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	if err := db.PutSMSCode(ctx, "p1", "c1", t0, t0.Add(5*time.Minute), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutSMSCode(ctx, "p1", "c2", t0.Add(30*time.Second), t0.Add(5*time.Minute), time.Minute); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("resend within a minute: %v", err)
+	}
+	if ok, err := db.CheckSMSCode(ctx, "p1", "wrong", t0.Add(time.Minute), 3); ok || err != nil {
+		t.Fatalf("wrong code: %v %v", ok, err)
+	}
+	if ok, _ := db.CheckSMSCode(ctx, "p1", "c1", t0.Add(6*time.Minute), 3); ok {
+		t.Fatal("expired code accepted")
+	}
+	if ok, _ := db.CheckSMSCode(ctx, "p1", "c1", t0.Add(2*time.Minute), 3); !ok {
+		t.Fatal("right code refused")
+	}
+	if ok, _ := db.CheckSMSCode(ctx, "p1", "c1", t0.Add(2*time.Minute), 3); ok {
+		t.Fatal("code used twice")
+	}
+	db.PutSMSCode(ctx, "p2", "c9", t0, t0.Add(5*time.Minute), time.Minute)
+	for i := 0; i < 3; i++ {
+		db.CheckSMSCode(ctx, "p2", "bad", t0.Add(time.Minute), 3)
+	}
+	if ok, _ := db.CheckSMSCode(ctx, "p2", "c9", t0.Add(time.Minute), 3); ok {
+		t.Fatal("code still valid after too many wrong tries")
+	}
+	if err := db.PutSMSCode(ctx, "p1", "c3", t0.Add(10*time.Minute), t0.Add(15*time.Minute), time.Minute); err != nil {
+		t.Fatalf("new code later: %v", err)
 	}
 }
