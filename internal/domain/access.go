@@ -62,6 +62,7 @@ const (
 	PermRoutingManage Permission = "routing.manage" // edit the committee's routing rules and street map
 	PermImport        Permission = "import"         // import 12315 exports
 	PermGroupManage   Permission = "group.manage"   // form group disputes from surges
+	PermLeadRead      Permission = "lead.read"      // receive violation leads and follow diverted complaints
 )
 
 // rolePermissions is the immutable grant table. Admins manage the system but
@@ -70,7 +71,7 @@ var rolePermissions = map[Role][]Permission{
 	RoleMediator:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead},
 	RoleRoomLead:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead},
 	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport, PermGroupManage},
-	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead, PermImport},
+	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead, PermImport, PermLeadRead},
 	RoleJustice:   {PermCaseRead, PermOrgRead, PermStatsRead},
 	RoleCourt:     {PermCaseRead, PermCaseCreate},
 	RoleExpert:    {},

@@ -32,6 +32,7 @@ var holders = map[domain.Permission][]string{
 	domain.PermImport:        {"committee01", "regulator01", "xh_committee01"},
 	domain.PermGroupManage:   {"committee01", "xh_committee01"},
 	domain.PermOutboxRead:    {"admin"},
+	domain.PermLeadRead:      {"regulator01"},
 	domain.PermUserManage:    {"admin"},
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
 
@@ -133,5 +134,37 @@ func TestRefusalEndsCase(t *testing.T) {
 	}
 	if r := e.anon().form("POST", ls[1], url.Values{"mediation": {"agree"}}); r.StatusCode != 422 {
 		t.Fatalf("answer after termination: %d", r.StatusCode)
+	}
+}
+
+func TestLeadsReachTheRegulator(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	m := e.login("mediator01")
+	r := m.json("POST", "/api/v1/complaints", validComplaint(""), nil)
+	var c caseOut
+	json_(r.body, &c)
+	office, _ := e.db.GetOrgUnitByCode(context.Background(), "pd-amr-01")
+	other, _ := e.db.GetOrgUnitByCode(context.Background(), "pd-amr-02")
+	if r := m.form("POST", "/cases/"+itoa(c.ID)+"/leads", url.Values{"kind": {"prepaid_risk"}, "office": {itoa(office.ID)}, "note": {""}}); r.StatusCode != 422 {
+		t.Fatalf("lead without note: %d", r.StatusCode)
+	}
+	if r := m.form("POST", "/cases/"+itoa(c.ID)+"/leads", url.Values{"kind": {"prepaid_risk"}, "office": {itoa(office.ID)}, "note": {"经营者已闭店失联，涉及预付卡会员逾百人"}}); r.StatusCode != 303 {
+		t.Fatalf("lead: %d %s", r.StatusCode, r.body)
+	}
+	if r := e.login("xh_mediator01").form("POST", "/cases/"+itoa(c.ID)+"/leads", url.Values{"kind": {"other"}, "office": {itoa(office.ID)}, "note": {"x"}}); r.StatusCode != 404 {
+		t.Fatalf("other district passes a lead: %d", r.StatusCode)
+	}
+	reg := e.login("regulator01") // bound to pd-amr-01
+	page := reg.get("/leads")
+	if !strings.Contains(page.body, "经营者已闭店失联") || !strings.Contains(page.body, c.Number) {
+		t.Fatal("regulator does not see the lead")
+	}
+	_ = other
+	ls, _ := e.db.ListLeads(context.Background(), store.Scope{All: true}, 10)
+	if r := reg.form("POST", "/leads/"+itoa(ls[0].ID)+"/handled", url.Values{}); r.StatusCode != 303 {
+		t.Fatalf("handled: %d", r.StatusCode)
+	}
+	if page := reg.get("/leads"); !strings.Contains(page.body, "已处理") {
+		t.Fatal("lead not marked handled")
 	}
 }

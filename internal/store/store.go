@@ -130,6 +130,11 @@ type Store interface {
 	CheckSMSCode(ctx context.Context, phoneHash, codeHash string, now time.Time, maxAttempts int) (bool, error)
 	ListOutbox(ctx context.Context, limit int) ([]OutboxEntry, error)
 
+	// Violation leads passed to the regulator.
+	AddLead(ctx context.Context, l *Lead) error
+	ListLeads(ctx context.Context, scope Scope, limit int) ([]Lead, error) // leads whose office is in scope, newest first
+	MarkLeadHandled(ctx context.Context, id, by int64, at time.Time) error
+
 	// Working-day calendar overrides and deadline policies.
 	ListCalendarOverrides(ctx context.Context) ([]CalendarOverride, error)
 	PutCalendarOverride(ctx context.Context, o CalendarOverride) error
@@ -535,4 +540,21 @@ type OutboxEntry struct {
 	Status   string
 	Error    string
 	At       time.Time
+}
+
+// Lead is a suspected violation a mediator passes to a 市场监管所.
+type Lead struct {
+	ID         int64
+	CaseID     int64
+	CaseNumber string // filled by ListLeads
+	Merchant   string // filled by ListLeads
+	OfficeID   int64
+	OfficePath string
+	Kind       string
+	Note       string
+	Status     string // "new", "handled"
+	CreatedBy  int64
+	Created    time.Time
+	HandledBy  int64
+	HandledAt  *time.Time
 }

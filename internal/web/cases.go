@@ -120,6 +120,8 @@ type caseData struct {
 	CanReroute    bool
 	CanDecideDup  bool
 	Consents      []store.Consent
+	LeadKinds     domain.Reasons
+	Offices       []store.OrgUnit
 	MerchantPhone string
 	Duplicates    []grouping.FlagView
 	Rooms         []store.OrgUnit
@@ -174,6 +176,11 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 			}
 		}
 		data.CanReroute = true
+		data.LeadKinds = LeadKinds
+		if data.Offices, err = pg.districtOffices(r, d.Case); err != nil {
+			pg.serverError(w, r, err)
+			return
+		}
 	}
 	pg.render(w, r, status, "case", d.Case.Number, data)
 }

@@ -60,6 +60,7 @@ var funcs = template.FuncMap{
 	"maskAddr":    domain.MaskAddress,
 	"maskName":    domain.MaskName,
 	"partyLabel":  consent.PartyLabel,
+	"leadLabel":   LeadKinds.Label,
 	"methodLabel": consent.MethodLabel,
 	"neg":         func(n int) int { return -n },
 	"deref":       func(b *bool) bool { return b != nil && *b },

@@ -40,6 +40,7 @@ func TestConformance(t *testing.T) {
 				"Groups":           testGroups,
 				"Consents":         testConsents,
 				"SMSCodes":         testSMSCodes,
+				"Leads":            testLeads,
 			}
 			for name, fn := range tests {
 				t.Run(name, func(t *testing.T) {
@@ -1074,5 +1075,34 @@ func testSMSCodes(t *testing.T, db *sqlstore.DB) {
 	}
 	if err := db.PutSMSCode(ctx, "p1", "c3", t0.Add(10*time.Minute), t0.Add(15*time.Minute), time.Minute); err != nil {
 		t.Fatalf("new code later: %v", err)
+	}
+}
+
+func testLeads(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	c, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, "L1"))
+	l := store.Lead{CaseID: c.ID, OfficeID: f.regulator.ID, Kind: "prepaid_risk", Note: "经营者疑似卷款跑路"}
+	if err := db.AddLead(ctx, &l); err != nil || l.ID == 0 || l.OfficePath != f.regulator.Path {
+		t.Fatalf("add: %+v %v", l, err)
+	}
+	if err := db.AddLead(ctx, &store.Lead{CaseID: c.ID, OfficeID: 99999, Kind: "x"}); err == nil {
+		t.Fatal("lead to an unknown office")
+	}
+	got, err := db.ListLeads(ctx, store.Scope{Prefixes: []string{f.regulator.Path}}, 10)
+	if err != nil || len(got) != 1 || got[0].CaseNumber != c.Number || got[0].Note != l.Note || got[0].Status != "new" {
+		t.Fatalf("office list: %+v %v", got, err)
+	}
+	if got, _ := db.ListLeads(ctx, store.Scope{Prefixes: []string{f.committee.Path}}, 10); len(got) != 0 {
+		t.Fatal("committee scope lists an office's leads")
+	}
+	if got, _ := db.ListLeads(ctx, store.Scope{Prefixes: []string{f.district.Path}}, 10); len(got) != 1 {
+		t.Fatal("district scope misses its office's lead")
+	}
+	if err := db.MarkLeadHandled(ctx, l.ID, 0, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkLeadHandled(ctx, l.ID, 0, t0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("handled twice: %v", err)
 	}
 }
