@@ -57,7 +57,9 @@ type world struct {
 	cmt      store.OrgUnit
 }
 
-func newWorld(t *testing.T, e storetest.Engine) *world {
+func newWorld(t *testing.T, e storetest.Engine) *world { return newWorldTB(t, e) }
+
+func newWorldTB(t testing.TB, e storetest.Engine) *world {
 	ctx := context.Background()
 	st := e.Open(t, true)
 	deadline.EnsureDefaultPolicies(ctx, st)
@@ -204,4 +206,43 @@ func TestBadFileImportsNothing(t *testing.T) {
 
 func encodeGBK(s string) ([]byte, error) {
 	return io.ReadAll(transform.NewReader(strings.NewReader(s), simplifiedchinese.GBK.NewEncoder()))
+}
+
+// BenchmarkImport imports a 5,000-row export into a fresh database per run
+// (b.N runs); rows/s is reported.
+func BenchmarkImport(b *testing.B) {
+	const n = 5000
+	f := excelize.NewFile()
+	sw, _ := f.NewStreamWriter("Sheet1")
+	hdr := make([]any, len(header))
+	for i, h := range header {
+		hdr[i] = h
+	}
+	sw.SetRow("A1", hdr)
+	for i := 0; i < n; i++ {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		sw.SetRow(cell, row(fmt.Sprintf("12315202611%08d", i), "张伟", fmt.Sprintf("138%08d", i), fmt.Sprintf("健身房突然闭店，预付卡余额%d元无法退还。", i), "3000"))
+	}
+	sw.Flush()
+	var buf bytes.Buffer
+	f.Write(&buf)
+	data := buf.Bytes()
+	for _, e := range storetest.Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				w := newWorldTB(b, e)
+				b.StartTimer()
+				office, cmt, err := w.svc.Office(context.Background(), w.operator, "")
+				if err != nil {
+					b.Fatal(err)
+				}
+				bt, err := w.svc.Import(context.Background(), w.operator, office, cmt, ingest.File{Name: "x.xlsx", Data: bytes.NewReader(data), Size: int64(len(data))}, nil, nil)
+				if err != nil || bt.Imported != n {
+					b.Fatalf("imported %d: %v", bt.Imported, err)
+				}
+			}
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
 }
