@@ -221,7 +221,8 @@ func validExternalID(s string) bool {
 type placement struct {
 	committee  store.OrgUnit
 	roomID     int64
-	divertedBy int64 // the referring unit (市场监管所/局, court), which keeps following the case
+	divertedBy int64         // the referring unit (市场监管所/局, court), which keeps following the case
+	unit       store.OrgUnit // the binding's own unit
 }
 
 // place finds the committee (and room, and diverting office) for the actor's
@@ -239,7 +240,7 @@ func (s *Service) place(ctx context.Context, p *auth.Principal) (placement, erro
 		if err != nil {
 			return placement{}, fmt.Errorf("binding unit: %w", err)
 		}
-		var pl placement
+		pl := placement{unit: u}
 		switch u.Kind {
 		case domain.OrgOfficeRoom, domain.OrgEnterpriseRoom:
 			pl.roomID = u.ID
@@ -290,6 +291,9 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in Complaint,
 	}
 	pl, err := s.place(ctx, p)
 	if err != nil {
+		return store.Case{}, false, err
+	}
+	if err := s.channelRules(ctx, p, pl, in); err != nil {
 		return store.Case{}, false, err
 	}
 	channel := domain.Channel(in.Channel)
@@ -371,6 +375,27 @@ func sameComplaint(c store.Case, nc *store.NewCase) bool {
 	}
 	return c.Description == nc.Description && c.ExternalID == nc.ExternalID && c.ClaimFen == nc.ClaimFen &&
 		phone == nc.Parties[0].PhoneHash
+}
+
+// channelRules: a court refers with its case number; an enterprise's (ODR
+// platform's) key files only complaints against the merchants of its room.
+func (s *Service) channelRules(ctx context.Context, p *auth.Principal, pl placement, in Complaint) error {
+	if pl.unit.Kind == domain.OrgCourt && in.CourtNumber == "" {
+		return &ValidationError{Fields: []*domain.FieldError{{Field: "court_number", Message: "法院诉前委派须填写法院案号"}}}
+	}
+	if p.Machine && pl.unit.Kind == domain.OrgEnterpriseRoom {
+		ms, err := s.Store.ListRoomMerchants(ctx, pl.unit.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if (in.CreditCode != "" && m.CreditCode == in.CreditCode) || (in.CreditCode == "" && m.Name == in.MerchantName) {
+				return nil
+			}
+		}
+		return &ValidationError{Fields: []*domain.FieldError{{Field: "credit_code", Message: "该接口密钥只能提交针对本企业（" + pl.unit.Name + "所服务企业）的投诉"}}}
+	}
+	return nil
 }
 
 // Get returns a case the actor may read, with its events.

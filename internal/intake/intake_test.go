@@ -480,7 +480,12 @@ func TestRegister(t *testing.T) {
 					c.RoomID, c.CommitteeID, c.OrgPath, c.DivertedByOrgID, c.DivertedByPath)
 			}
 			// A court's referral is recorded as referred by the court, which then follows it.
-			c = mustRegister(t, w, w.courtP, validComplaint(), "")
+			courtIn := validComplaint()
+			courtIn.CourtNumber = "（2026）沪0115民诉前调100号"
+			if _, _, err := w.svc.Register(w.ctx(), w.courtP, validComplaint(), ""); err == nil {
+				t.Error("a court referral without the court's case number")
+			}
+			c = mustRegister(t, w, w.courtP, courtIn, "")
 			if c.RoomID != 0 || c.CommitteeID != w.pdCommittee.ID || c.OrgPath != w.pdCommittee.Path || c.DivertedByOrgID == 0 {
 				t.Errorf("court binding: room %d committee %d path %s diverted %d", c.RoomID, c.CommitteeID, c.OrgPath, c.DivertedByOrgID)
 			}

@@ -287,3 +287,28 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// An enterprise's ODR platform key files complaints against its own firm only.
+func TestODRPlatformKeyFilesOnlyAgainstItsFirm(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	admin := e.login("admin")
+	room, _ := e.db.GetOrgUnitByCode(ctx, "pd-eroom-01")
+	ms, _ := e.db.ListRoomMerchants(ctx, room.ID)
+	if len(ms) == 0 {
+		t.Fatal("demo enterprise room without merchants")
+	}
+	r := admin.json("POST", "/api/v1/keys", map[string]any{"name": "ODR平台", "org_id": room.ID}, nil)
+	var k struct{ Key string }
+	json_(r.body, &k)
+	odr := e.anon()
+	odr.token = k.Key
+	in := validComplaint("")
+	if r := odr.json("POST", "/api/v1/complaints", in, nil); r.StatusCode != 422 || !strings.Contains(r.body, "本企业") {
+		t.Fatalf("complaint against another firm: %d %s", r.StatusCode, r.body)
+	}
+	in["merchant_name"], in["credit_code"] = ms[0].Name, ms[0].CreditCode
+	if r := odr.json("POST", "/api/v1/complaints", in, nil); r.StatusCode != 201 {
+		t.Fatalf("complaint against its own firm: %d %s", r.StatusCode, r.body)
+	}
+}
