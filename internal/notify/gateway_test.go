@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -358,7 +359,9 @@ func TestGatewayPerAttemptTimeout(t *testing.T) {
 	// The first attempt hangs (and is then delivered late, as a slow
 	// gateway might); the retry carries the same request_id.
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if calls.Add(1) == 1 {
+		if n := calls.Add(1); n == 1 || n < 0 {
+			// Read the body so the server notices when the client hangs up.
+			_, _ = io.Copy(io.Discard, r.Body)
 			select {
 			case <-r.Context().Done():
 			case <-release:

@@ -57,7 +57,7 @@ func TestRegisterFormPage(t *testing.T) {
 				t.Fatalf("double submit: %s vs %s", r2.Header.Get("Location"), loc)
 			}
 			page := m.get(loc)
-			for _, want := range []string{"待受理", "韩梅梅", "138****5678", "12,800.50", "受理决定", "不予受理理由"} {
+			for _, want := range []string{"待受理", "韩梅梅", "138****5678", "12,800.50", "受理决定", "不予受理理由", "受理审查", "未登记身份证号码"} {
 				if !strings.Contains(page.body, want) {
 					t.Errorf("case page lacks %q", want)
 				}

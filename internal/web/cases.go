@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
@@ -121,6 +123,7 @@ type caseData struct {
 	CanDecideDup  bool
 	Consents      []store.Consent
 	LeadKinds     domain.Reasons
+	Review        []reviewCheck
 	Offices       []store.OrgUnit
 	MerchantPhone string
 	Duplicates    []grouping.FlagView
@@ -182,6 +185,9 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 			return
 		}
 	}
+	if data.CanDecide {
+		data.Review = review(d.Case, data.Duplicates)
+	}
 	pg.render(w, r, status, "case", d.Case.Number, data)
 }
 
@@ -193,4 +199,44 @@ func (pg *Pages) intakeError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	pg.Fail(w, r, status, msg)
+}
+
+// reviewCheck is one point of the acceptance review (受理审查) against the
+// legal grounds for refusal.
+type reviewCheck struct {
+	Label  string
+	OK     bool
+	Detail string
+}
+
+func review(c store.Case, dups []grouping.FlagView) []reviewCheck {
+	var consumer, merchant store.Party
+	for _, p := range c.Parties {
+		if p.Kind == "consumer" {
+			consumer = p
+		} else {
+			merchant = p
+		}
+	}
+	facts := consumer.Name != "" && consumer.PhoneHash != "" && merchant.Name != "" && c.Description != ""
+	checks := []reviewCheck{
+		{"申请人、被申请人、请求和事实齐全", facts, map[bool]string{true: "已具备", false: "缺少必要信息，可以“未提供具体的纠纷事实”不予受理"}[facts]},
+		{"申请人身份已核实", consumer.IDHash != "", map[bool]string{true: "已登记身份证号码 " + consumer.IDMask, false: "未登记身份证号码，请核实身份；申请人拒绝核实的可不予受理"}[consumer.IDHash != ""]},
+	}
+	open := 0
+	var nums []string
+	for _, d := range dups {
+		if d.Flag.Status == "open" || d.Flag.Status == "merged" {
+			open++
+			nums = append(nums, d.Other.Number)
+		}
+	}
+	dupDetail := "未发现本平台内的同一纠纷；投诉编号、法院案号重复的已在登记时拒绝"
+	if open > 0 {
+		dupDetail = "疑似与" + strings.Join(nums, "、") + "为同一纠纷，请核实后合并或排除"
+	}
+	checks = append(checks, reviewCheck{"同一纠纷未由其他机构或本委员会处理", open == 0, dupDetail})
+	age := time.Since(c.ReceivedAt)
+	checks = append(checks, reviewCheck{"未超过三年", age < 3*365*24*time.Hour, "请核实消费者知道或应当知道权益受损之日是否已超过三年"})
+	return checks
 }
