@@ -63,7 +63,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	}
 	authSvc := &auth.Service{Store: db}
 	div := &diversion.Service{Store: db}
-	grp := &grouping.Service{Store: db, Settings: dedupSettings(cfg)}
+	grp := &grouping.Service{Store: db, Settings: dedupSettings(cfg), Sealer: s}
 	public := cfg.PublicURL
 	if public == "" {
 		public = "http://" + cfg.Addr
@@ -71,6 +71,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	// Demo and default: every SMS lands in the outbox page (an SMS gateway client is in internal/notify).
 	sender := &notify.OutboxSender{Outbox: consent.Outbox{Store: db}, Hash: s.Hash, Log: log, Signature: cfg.SMSSignature}
 	cons := &consent.Service{Store: db, Sealer: s, Sender: sender, BaseURL: public}
+	grp.Sender = sender
 	in := &intake.Service{Store: db, Sealer: s, Router: div, Duplicates: grp}
 	srv, err := server.New(server.Options{
 		Store: db, Auth: authSvc, Intake: in, Ingest: &ingest.Service{Store: db, Intake: in, Sealer: s}, Diversion: div, Grouping: grp, Consent: cons,

@@ -16,6 +16,8 @@ import (
 	"github.com/tiaojie/tiaojie/internal/dedup"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/notify"
+	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -24,6 +26,8 @@ type Service struct {
 	Store    store.Store
 	Settings dedup.Settings // zero value: dedup.DefaultSettings()
 	Now      func() time.Time
+	Sender   notify.Sender // group notices
+	Sealer   *pii.Sealer
 }
 
 func (s *Service) now() time.Time {
@@ -298,4 +302,47 @@ func (s *Service) SetRepresentatives(ctx context.Context, p *auth.Principal, gro
 		return err
 	}
 	return nil
+}
+
+// Notify texts every complainant of a group (e.g. the joint session's time
+// and place); it returns how many messages went out.
+func (s *Service) Notify(ctx context.Context, p *auth.Principal, groupID int64, text string) (int, error) {
+	g, err := s.Group(ctx, p, groupID)
+	if err != nil {
+		return 0, err
+	}
+	committee, _ := s.Store.GetOrgUnit(ctx, g.CommitteeID)
+	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
+		return 0, intake.ErrForbidden
+	}
+	text = strings.TrimSpace(text)
+	if text == "" || utf8.RuneCountInString(text) > 300 {
+		return 0, &domain.FieldError{Field: "text", Message: "请填写通知内容（不超过300字）"}
+	}
+	if s.Sender == nil || s.Sealer == nil {
+		return 0, errors.New("notify group: no SMS sender configured")
+	}
+	sent := 0
+	for _, m := range g.Members {
+		c, err := s.Store.GetCase(ctx, m.CaseID)
+		if err != nil {
+			return sent, err
+		}
+		for _, party := range c.Parties {
+			if party.Kind != "consumer" || party.PhoneSealed == "" {
+				continue
+			}
+			phone, err := s.Sealer.Open(party.PhoneSealed)
+			if err != nil {
+				continue
+			}
+			body := fmt.Sprintf("关于%s（案号%s）：%s", g.Title, c.Number, text)
+			if _, err := s.Sender.Send(ctx, notify.Message{To: phone, Body: body, Kind: "group_notice", CaseID: c.ID}); err == nil {
+				sent++
+			}
+		}
+		s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "group_notice", ActorID: p.UserID, ActorName: p.DisplayName,
+			At: s.now(), Note: "群体性纠纷通知：" + text})
+	}
+	return sent, nil
 }

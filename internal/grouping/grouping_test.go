@@ -5,15 +5,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/deadline"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
@@ -53,7 +57,8 @@ func newWorld(t *testing.T, e storetest.Engine) *world {
 		return &auth.Principal{UserID: 1, DisplayName: string(role), Bindings: []store.Binding{{Role: role, OrgID: u.ID, OrgPath: u.Path}}}
 	}
 	w.cmtP, w.xhP, w.regulatorP = bind(domain.RoleCommittee, w.committee), bind(domain.RoleCommittee, xc), bind(domain.RoleRegulator, office)
-	w.grp = &grouping.Service{Store: st, Now: clock}
+	w.grp = &grouping.Service{Store: st, Now: clock, Sealer: sealer,
+		Sender: &notify.OutboxSender{Outbox: consent.Outbox{Store: st}, Hash: sealer.Hash, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Signature: "人民调解"}}
 	w.in = &intake.Service{Store: st, Sealer: sealer, Now: clock, Duplicates: w.grp}
 	return w
 }
@@ -130,6 +135,18 @@ func TestSurgeBecomesGroup(t *testing.T) {
 			}
 			if _, err := w.grp.Group(ctx, w.xhP, g.ID); !errors.Is(err, intake.ErrNotFound) {
 				t.Fatalf("other district reads the group: %v", err)
+			}
+			// Notify everyone in the group.
+			if _, err := w.grp.Notify(ctx, w.cmtP, g.ID, ""); err == nil {
+				t.Fatal("empty notice sent")
+			}
+			n, err := w.grp.Notify(ctx, w.cmtP, g.ID, "定于12月3日14时在陆家嘴调解室召开集中调解会。")
+			ob, _ := w.st.ListOutbox(ctx, 50)
+			if err != nil || n != len(ps[0].Surge.IDs) || len(ob) != n || !strings.Contains(ob[0].Body, "集中调解会") {
+				t.Fatalf("group notice: %d sent, %d in outbox, %v", n, len(ob), err)
+			}
+			if _, err := w.grp.Notify(ctx, w.xhP, g.ID, "x"); !errors.Is(err, intake.ErrNotFound) {
+				t.Fatalf("other district notifies: %v", err)
 			}
 			// Grouped complaints are no longer proposed.
 			if ps, _ := w.grp.Proposals(ctx, w.cmtP, w.committee); len(ps) != 0 {

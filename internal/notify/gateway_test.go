@@ -355,7 +355,6 @@ func TestGatewayPerAttemptTimeout(t *testing.T) {
 	defer gw.Close()
 	var calls atomic.Int32
 	release := make(chan struct{})
-	defer close(release)
 	// The first attempt hangs (and is then delivered late, as a slow
 	// gateway might); the retry carries the same request_id.
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -371,6 +370,7 @@ func TestGatewayPerAttemptTimeout(t *testing.T) {
 		gw.ServeHTTP(w, r)
 	}))
 	defer slow.Close()
+	defer close(release) // runs before slow.Close, which waits for handlers
 	sl := &sleeps{}
 	log, buf := newLog()
 	s := &GatewaySender{BaseURL: slow.URL, APIKey: testKey, Signature: testSign, Log: log,

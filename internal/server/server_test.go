@@ -50,10 +50,11 @@ func newEnv(t *testing.T, e storetest.Engine) *env {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	div := &diversion.Service{Store: db}
-	grp := &grouping.Service{Store: db}
+	grp := &grouping.Service{Store: db, Sealer: sealer}
 	in := &intake.Service{Store: db, Sealer: sealer, Router: div, Duplicates: grp}
 	cons := &consent.Service{Store: db, Sealer: sealer, BaseURL: "http://parties.example",
 		Sender: &notify.OutboxSender{Outbox: consent.Outbox{Store: db}, Hash: sealer.Hash, Log: log, Signature: "人民调解"}}
+	grp.Sender = cons.Sender
 	srv, err := server.New(server.Options{Store: db, Auth: &auth.Service{Store: db}, Intake: in, Diversion: div, Grouping: grp, Consent: cons,
 		Online: &online.Service{Store: db, Intake: in, Sender: cons.Sender, Sealer: sealer},
 		Ingest: &ingest.Service{Store: db, Intake: in, Sealer: sealer}, Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})

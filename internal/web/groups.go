@@ -170,3 +170,16 @@ func (pg *Pages) GroupAccept(w http.ResponseWriter, r *http.Request) {
 	pg.flash(r, "已批量受理"+strconv.Itoa(n)+"件。")
 	http.Redirect(w, r, "/groups/"+strconv.FormatInt(g.ID, 10), http.StatusSeeOther)
 }
+
+// GroupNotify texts every member's complainant.
+func (pg *Pages) GroupNotify(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := mustID(r.PathValue("id"))
+	n, err := pg.Grouping.Notify(ctx, auth.From(ctx), id, r.PostFormValue("text"))
+	if err != nil {
+		pg.failField(w, r, err)
+		return
+	}
+	pg.flash(r, "已向"+strconv.Itoa(n)+"名投诉人发送通知。")
+	http.Redirect(w, r, "/groups/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
