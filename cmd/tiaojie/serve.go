@@ -68,8 +68,15 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	if public == "" {
 		public = "http://" + cfg.Addr
 	}
-	// Demo and default: every SMS lands in the outbox page (an SMS gateway client is in internal/notify).
-	sender := &notify.OutboxSender{Outbox: consent.Outbox{Store: db}, Hash: s.Hash, Log: log, Signature: cfg.SMSSignature}
+	// Default (and demo): every SMS lands in the outbox page; with a gateway it is sent and recorded there too.
+	var sender notify.Sender = &notify.OutboxSender{Outbox: consent.Outbox{Store: db}, Hash: s.Hash, Log: log, Signature: cfg.SMSSignature}
+	if cfg.SMSGatewayURL != "" {
+		if cfg.SMSAPIKey == "" {
+			return errors.New("TIAOJIE_SMS_API_KEY is required with TIAOJIE_SMS_GATEWAY_URL")
+		}
+		sender = &notify.GatewaySender{BaseURL: cfg.SMSGatewayURL, APIKey: cfg.SMSAPIKey, Signature: cfg.SMSSignature, Log: log,
+			Outbox: consent.Outbox{Store: db}, Hash: s.Hash}
+	}
 	cons := &consent.Service{Store: db, Sealer: s, Sender: sender, BaseURL: public}
 	grp.Sender = sender
 	in := &intake.Service{Store: db, Sealer: s, Router: div, Duplicates: grp}

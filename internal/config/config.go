@@ -31,6 +31,8 @@ type Config struct {
 	MaxBodyBytes    int64
 	PublicURL       string // address parties reach in SMS links
 	SMSSignature    string
+	SMSGatewayURL   string // empty: messages stay in the outbox (demo)
+	SMSAPIKey       string
 	// Duplicate and surge detection thresholds.
 	DuplicateWindow    time.Duration
 	DuplicateThreshold float64
@@ -125,6 +127,17 @@ var options = []option{
 			return errors.New("must be 1 to 12 characters")
 		}
 		c.SMSSignature = v
+		return nil
+	}},
+	{"sms-gateway-url", "TIAOJIE_SMS_GATEWAY_URL", "", "SMS gateway (internal/notify/GATEWAY.md); empty keeps messages in the outbox", func(c *Config, v string) error {
+		if v != "" && !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
+			return errors.New("must start with http:// or https://")
+		}
+		c.SMSGatewayURL = v
+		return nil
+	}},
+	{"sms-api-key", "TIAOJIE_SMS_API_KEY", "", "bearer key of the SMS gateway", func(c *Config, v string) error {
+		c.SMSAPIKey = v
 		return nil
 	}},
 	{"duplicate-window", "TIAOJIE_DUPLICATE_WINDOW", "720h", "complaints this close in time may be duplicates", durSetter(func(c *Config, d time.Duration) { c.DuplicateWindow = d })},
