@@ -346,3 +346,71 @@ func (s *Service) Notify(ctx context.Context, p *auth.Principal, groupID int64, 
 	}
 	return sent, nil
 }
+
+// Outcomes a group member can have after the joint session.
+var Outcomes = domain.Reasons{
+	{Code: "settled", Label: "达成和解"},
+	{Code: "not_settled", Label: "未达成和解"},
+	{Code: "withdrawn", Label: "撤回"},
+	{Code: "absent", Label: "未到场"},
+}
+
+func (s *Service) managed(ctx context.Context, p *auth.Principal, groupID int64) (store.Group, error) {
+	g, err := s.Group(ctx, p, groupID)
+	if err != nil {
+		return g, err
+	}
+	committee, _ := s.Store.GetOrgUnit(ctx, g.CommitteeID)
+	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
+		return g, intake.ErrForbidden
+	}
+	return g, nil
+}
+
+// ScheduleSession sets the joint session (集中调解) and tells every complainant.
+func (s *Service) ScheduleSession(ctx context.Context, p *auth.Principal, groupID int64, at time.Time, place string) (int, error) {
+	if _, err := s.managed(ctx, p, groupID); err != nil {
+		return 0, err
+	}
+	place = strings.TrimSpace(place)
+	if place == "" || utf8.RuneCountInString(place) > 100 {
+		return 0, &domain.FieldError{Field: "place", Message: "请填写集中调解地点（不超过100字）"}
+	}
+	if !at.After(s.now()) {
+		return 0, &domain.FieldError{Field: "at", Message: "集中调解时间须晚于现在"}
+	}
+	if err := s.Store.ScheduleGroupSession(ctx, groupID, at, place); err != nil {
+		return 0, err
+	}
+	when := at.In(shanghai).Format("1月2日15:04")
+	return s.Notify(ctx, p, groupID, fmt.Sprintf("定于%s在%s召开集中调解会，请携带身份证件、消费凭证（如预付卡、合同、付款记录）准时参加。", when, place))
+}
+
+// RecordOutcome records one member's outcome of the joint session.
+func (s *Service) RecordOutcome(ctx context.Context, p *auth.Principal, groupID, caseID int64, outcome, note string, fen int64) error {
+	g, err := s.managed(ctx, p, groupID)
+	if err != nil {
+		return err
+	}
+	if !Outcomes.Has(outcome) {
+		return &domain.FieldError{Field: "outcome", Message: "请选择结果"}
+	}
+	if fen < 0 || utf8.RuneCountInString(note) > 500 {
+		return &domain.FieldError{Field: "outcome", Message: "金额不能为负，说明不超过500字"}
+	}
+	if err := s.Store.SetGroupOutcome(ctx, g.ID, caseID, outcome, strings.TrimSpace(note), fen); errors.Is(err, store.ErrNotFound) {
+		return &domain.FieldError{Field: "case", Message: "该案件不属于本群体性纠纷"}
+	} else if err != nil {
+		return err
+	}
+	c, err := s.Store.GetCase(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "group_outcome", ActorID: p.UserID, ActorName: p.DisplayName,
+		At: s.now(), Note: "集中调解结果：" + Outcomes.Label(outcome) + map[bool]string{true: "，" + domain.FormatFen(fen) + "元", false: ""}[fen > 0]})
+	return err
+}
+
+// shanghai renders times for parties.
+var shanghai = time.FixedZone("CST", 8*3600)

@@ -148,6 +148,23 @@ func TestSurgeBecomesGroup(t *testing.T) {
 			if _, err := w.grp.Notify(ctx, w.xhP, g.ID, "x"); !errors.Is(err, intake.ErrNotFound) {
 				t.Fatalf("other district notifies: %v", err)
 			}
+			// The joint session is scheduled and announced; outcomes are recorded per member.
+			if _, err := w.grp.ScheduleSession(ctx, w.cmtP, g.ID, w.now.Add(-time.Hour), "陆家嘴调解室"); err == nil {
+				t.Fatal("session in the past")
+			}
+			if n, err := w.grp.ScheduleSession(ctx, w.cmtP, g.ID, w.now.Add(72*time.Hour), "陆家嘴调解室"); err != nil || n != len(ps[0].Surge.IDs) {
+				t.Fatalf("session: %d %v", n, err)
+			}
+			if err := w.grp.RecordOutcome(ctx, w.cmtP, g.ID, ps[0].Surge.IDs[0], "settled", "退还余额", 300000); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.grp.RecordOutcome(ctx, w.cmtP, g.ID, ps[0].Surge.IDs[1], "maybe", "", 0); err == nil {
+				t.Fatal("unknown outcome")
+			}
+			got, _ = w.grp.Group(ctx, w.cmtP, g.ID)
+			if got.SessionAt == nil || got.SessionPlace != "陆家嘴调解室" {
+				t.Fatalf("session not stored: %+v", got)
+			}
 			// Grouped complaints are no longer proposed.
 			if ps, _ := w.grp.Proposals(ctx, w.cmtP, w.committee); len(ps) != 0 {
 				t.Fatalf("grouped cases proposed again: %d", len(ps))

@@ -65,6 +65,8 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/groups/{id}/representatives", Perm: domain.PermGroupManage, Handler: pg.GroupRepresentatives},
 		{Method: "POST", Path: "/groups/{id}/accept", Perm: domain.PermGroupManage, Handler: pg.GroupAccept},
 		{Method: "POST", Path: "/groups/{id}/notify", Perm: domain.PermGroupManage, Handler: pg.GroupNotify},
+		{Method: "POST", Path: "/groups/{id}/session", Perm: domain.PermGroupManage, Handler: pg.GroupSession},
+		{Method: "POST", Path: "/groups/{id}/outcome", Perm: domain.PermGroupManage, Handler: pg.GroupOutcome},
 		{Method: "GET", Path: "/import", Perm: domain.PermImport, Handler: pg.Imports},
 		{Method: "POST", Path: "/import", Perm: domain.PermImport, MaxBody: web.MaxUpload, Handler: pg.Upload},
 		{Method: "GET", Path: "/import/{id}", Perm: domain.PermImport, Handler: pg.Batch},

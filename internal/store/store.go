@@ -110,6 +110,8 @@ type Store interface {
 	GetGroup(ctx context.Context, id int64) (Group, error)
 	ListGroups(ctx context.Context, committeeID int64) ([]Group, error)
 	SetGroupRepresentatives(ctx context.Context, groupID int64, caseIDs []int64) error
+	ScheduleGroupSession(ctx context.Context, groupID int64, at time.Time, place string) error
+	SetGroupOutcome(ctx context.Context, groupID, caseID int64, outcome, note string, fen int64) error
 
 	// Consent (自愿) of each party, and the SMS outbox.
 	RequestConsents(ctx context.Context, caseID int64, reqs []ConsentRequest, at time.Time) error // (re)opens pending requests
@@ -492,6 +494,8 @@ type Group struct {
 	Status       string
 	CreatedBy    int64
 	Created      time.Time
+	SessionAt    *time.Time // the joint session (集中调解)
+	SessionPlace string
 	Members      []GroupMember // filled by GetGroup
 }
 
@@ -503,6 +507,9 @@ type GroupMember struct {
 	Status         domain.Status
 	ClaimFen       int64
 	Representative bool
+	Outcome        string // "", "settled", "not_settled", "withdrawn", "absent"
+	OutcomeNote    string
+	OutcomeFen     int64 // amount agreed for this member
 }
 
 // ConsentRequest asks one party: the hash of the link's token finds the

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"time"
+
 	"errors"
+	"github.com/tiaojie/tiaojie/internal/calendar"
 	"net/http"
 	"strconv"
 
@@ -126,9 +129,10 @@ func (pg *Pages) Group(w http.ResponseWriter, r *http.Request) {
 		total += m.ClaimFen
 	}
 	pg.render(w, r, http.StatusOK, "group", g.Title, struct {
-		G     store.Group
-		Total int64
-	}{g, total})
+		G        store.Group
+		Total    int64
+		Outcomes domain.Reasons
+	}{g, total, grouping.Outcomes})
 }
 
 // GroupRepresentatives sets the group's representatives.
@@ -181,5 +185,40 @@ func (pg *Pages) GroupNotify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg.flash(r, "已向"+strconv.Itoa(n)+"名投诉人发送通知。")
+	http.Redirect(w, r, "/groups/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// GroupSession schedules the joint session and notifies the complainants.
+func (pg *Pages) GroupSession(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := mustID(r.PathValue("id"))
+	at, err := time.ParseInLocation("2006-01-02T15:04", r.PostFormValue("at"), calendar.Shanghai())
+	if err != nil {
+		pg.Fail(w, r, http.StatusUnprocessableEntity, "请填写集中调解时间")
+		return
+	}
+	n, err := pg.Grouping.ScheduleSession(ctx, auth.From(ctx), id, at, r.PostFormValue("place"))
+	if err != nil {
+		pg.failField(w, r, err)
+		return
+	}
+	pg.flash(r, "已安排集中调解，并通知"+strconv.Itoa(n)+"名投诉人。")
+	http.Redirect(w, r, "/groups/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// GroupOutcome records one member's outcome.
+func (pg *Pages) GroupOutcome(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := mustID(r.PathValue("id"))
+	fen, err := domain.ParseYuan(r.PostFormValue("amount"))
+	if err != nil {
+		pg.failField(w, r, err)
+		return
+	}
+	if err := pg.Grouping.RecordOutcome(ctx, auth.From(ctx), id, mustID(r.PostFormValue("case")), r.PostFormValue("outcome"), r.PostFormValue("note"), fen); err != nil {
+		pg.failField(w, r, err)
+		return
+	}
+	pg.flash(r, "已记录。")
 	http.Redirect(w, r, "/groups/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }

@@ -55,15 +55,16 @@ type page struct {
 }
 
 var funcs = template.FuncMap{
-	"datetime":    func(t time.Time) string { return t.In(calendar.Shanghai()).Format("2006-01-02 15:04") },
-	"fen":         domain.FormatFen,
-	"maskAddr":    domain.MaskAddress,
-	"maskName":    domain.MaskName,
-	"partyLabel":  consent.PartyLabel,
-	"leadLabel":   LeadKinds.Label,
-	"methodLabel": consent.MethodLabel,
-	"neg":         func(n int) int { return -n },
-	"deref":       func(b *bool) bool { return b != nil && *b },
+	"datetime":     func(t time.Time) string { return t.In(calendar.Shanghai()).Format("2006-01-02 15:04") },
+	"fen":          domain.FormatFen,
+	"maskAddr":     domain.MaskAddress,
+	"maskName":     domain.MaskName,
+	"partyLabel":   consent.PartyLabel,
+	"leadLabel":    LeadKinds.Label,
+	"outcomeLabel": grouping.Outcomes.Label,
+	"methodLabel":  consent.MethodLabel,
+	"neg":          func(n int) int { return -n },
+	"deref":        func(b *bool) bool { return b != nil && *b },
 	"field": func(err error, name string) string {
 		if ve, ok := err.(*intake.ValidationError); ok {
 			return ve.Field(name)

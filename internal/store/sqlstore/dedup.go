@@ -131,12 +131,15 @@ func (db *DB) CreateGroup(ctx context.Context, g *store.Group, caseIDs []int64) 
 	})
 }
 
-const groupCols = `id, committee_id, COALESCE(merchant_id, 0), merchant_name, title, facts, reason, status, COALESCE(created_by, 0), created_at`
+const groupCols = `id, committee_id, COALESCE(merchant_id, 0), merchant_name, title, facts, reason, status, COALESCE(created_by, 0), created_at,
+	session_at, session_place`
 
 func scanGroup(row interface{ Scan(...any) error }) (store.Group, error) {
 	var g store.Group
-	err := row.Scan(&g.ID, &g.CommitteeID, &g.MerchantID, &g.MerchantName, &g.Title, &g.Facts, &g.Reason, &g.Status, &g.CreatedBy, &g.Created)
-	g.Created = g.Created.UTC()
+	var sess sql.NullTime
+	err := row.Scan(&g.ID, &g.CommitteeID, &g.MerchantID, &g.MerchantName, &g.Title, &g.Facts, &g.Reason, &g.Status, &g.CreatedBy, &g.Created,
+		&sess, &g.SessionPlace)
+	g.Created, g.SessionAt = g.Created.UTC(), timePtr(sess)
 	return g, err
 }
 
@@ -145,7 +148,8 @@ func (db *DB) GetGroup(ctx context.Context, id int64) (store.Group, error) {
 	if err != nil {
 		return g, db.wrap("get group", err)
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT c.id, c.number, c.consumer_name, c.status, c.claim_fen, gm.representative
+	rows, err := db.r.QueryContext(ctx, `SELECT c.id, c.number, c.consumer_name, c.status, c.claim_fen, gm.representative,
+		gm.outcome, gm.outcome_note, gm.outcome_fen
 		FROM case_group_members gm JOIN cases c ON c.id = gm.case_id WHERE gm.group_id = $1 ORDER BY c.received_at, c.id`, id)
 	if err != nil {
 		return g, db.wrap("get group members", err)
@@ -154,7 +158,7 @@ func (db *DB) GetGroup(ctx context.Context, id int64) (store.Group, error) {
 	for rows.Next() {
 		var m store.GroupMember
 		var st string
-		if err := rows.Scan(&m.CaseID, &m.Number, &m.ConsumerName, &st, &m.ClaimFen, &m.Representative); err != nil {
+		if err := rows.Scan(&m.CaseID, &m.Number, &m.ConsumerName, &st, &m.ClaimFen, &m.Representative, &m.Outcome, &m.OutcomeNote, &m.OutcomeFen); err != nil {
 			return g, db.wrap("scan group member", err)
 		}
 		m.Status = domain.Status(st)
@@ -196,4 +200,15 @@ func (db *DB) SetGroupRepresentatives(ctx context.Context, groupID int64, caseID
 		}
 		return nil
 	})
+}
+
+func (db *DB) ScheduleGroupSession(ctx context.Context, groupID int64, at time.Time, place string) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE case_groups SET session_at = $1, session_place = $2 WHERE id = $3`, at.UTC(), place, groupID)
+	return db.wrap("schedule group session", mustAffect(res, err))
+}
+
+func (db *DB) SetGroupOutcome(ctx context.Context, groupID, caseID int64, outcome, note string, fen int64) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE case_group_members SET outcome = $1, outcome_note = $2, outcome_fen = $3
+		WHERE group_id = $4 AND case_id = $5`, outcome, note, fen, groupID, caseID)
+	return db.wrap("set group outcome", mustAffect(res, err))
 }

@@ -989,6 +989,20 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	if gs, _ := db.ListGroups(ctx, f.otherCommittee.ID); len(gs) != 0 {
 		t.Fatal("groups leak across committees")
 	}
+	at := t0.Add(72 * time.Hour)
+	if err := db.ScheduleGroupSession(ctx, g.ID, at, "陆家嘴调解室"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetGroupOutcome(ctx, g.ID, ids[1], "settled", "退还余额", 150000); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetGroupOutcome(ctx, g.ID, ids[3], "settled", "", 0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("outcome of a non-member: %v", err)
+	}
+	got, _ = db.GetGroup(ctx, g.ID)
+	if got.SessionAt == nil || !got.SessionAt.Equal(at) || got.SessionPlace != "陆家嘴调解室" || got.Members[1].Outcome != "settled" || got.Members[1].OutcomeFen != 150000 {
+		t.Fatalf("session and outcome: %+v", got)
+	}
 }
 
 func testConsents(t *testing.T, db *sqlstore.DB) {
