@@ -62,24 +62,10 @@ func (s *Service) link(token string) string {
 	return strings.TrimSuffix(s.BaseURL, "/") + "/consent/" + token
 }
 
-func (s *Service) readable(ctx context.Context, p *auth.Principal, id int64, decide bool) (store.Case, error) {
-	c, err := s.Store.GetCase(ctx, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.CanOnCase(domain.PermCaseRead, c)) {
-		return store.Case{}, intake.ErrNotFound
-	}
-	if err != nil {
-		return store.Case{}, err
-	}
-	if decide && !p.CanOnCase(domain.PermCaseDecide, c) {
-		return store.Case{}, intake.ErrForbidden
-	}
-	return c, nil
-}
-
 // Request moves an accepted case to consenting and sends each party a link.
 // merchantPhone is required when the merchant party has none yet.
 func (s *Service) Request(ctx context.Context, p *auth.Principal, caseID int64, merchantPhone string) (store.Case, error) {
-	c, err := s.readable(ctx, p, caseID, true)
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
 	}
@@ -178,7 +164,7 @@ func (s *Service) Answer(ctx context.Context, token string, agree, online bool) 
 
 // Record stores consent given on paper, by phone or in person, as entered by staff.
 func (s *Service) Record(ctx context.Context, p *auth.Principal, caseID int64, party string, agree, online bool, method string) error {
-	c, err := s.readable(ctx, p, caseID, true)
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return err
 	}

@@ -182,15 +182,9 @@ func (s *Service) Route(ctx context.Context, p *auth.Principal, c store.Case) (s
 // Reroute moves a case to another room of its committee (or back to the
 // queue, room 0) by hand, with a reason.
 func (s *Service) Reroute(ctx context.Context, p *auth.Principal, caseID, roomID int64, reason string, version int64) (store.Case, error) {
-	c, err := s.Store.GetCase(ctx, caseID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.CanOnCase(domain.PermCaseRead, c)) {
-		return store.Case{}, ErrNotFound
-	}
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
-	}
-	if !p.CanOnCase(domain.PermCaseDecide, c) {
-		return store.Case{}, ErrForbidden
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
@@ -246,15 +240,9 @@ func (s *Service) startODR(ctx context.Context, p *auth.Principal, c store.Case)
 // (the complaint is resolved and withdrawn) or failed (on to mediation).
 // outcome is "settled" or "failed".
 func (s *Service) ODROutcome(ctx context.Context, p *auth.Principal, caseID int64, outcome, note string) (store.Case, error) {
-	c, err := s.Store.GetCase(ctx, caseID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.CanOnCase(domain.PermCaseRead, c)) {
-		return store.Case{}, ErrNotFound
-	}
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
-	}
-	if !p.CanOnCase(domain.PermCaseDecide, c) {
-		return store.Case{}, ErrForbidden
 	}
 	if outcome != "settled" && outcome != "failed" {
 		return store.Case{}, &domain.FieldError{Field: "outcome", Message: "请选择协商结果"}

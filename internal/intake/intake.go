@@ -398,12 +398,31 @@ func (s *Service) channelRules(ctx context.Context, p *auth.Principal, pl placem
 	return nil
 }
 
+// CaseGetter is the part of the store Authorize needs.
+type CaseGetter interface {
+	GetCase(ctx context.Context, id int64) (store.Case, error)
+}
+
+// Authorize loads a case for an action: a case outside the actor's reading
+// scope is ErrNotFound (never revealing it exists); with decide, the actor
+// must also hold case.decide over it (ErrForbidden).
+func Authorize(ctx context.Context, st CaseGetter, p *auth.Principal, id int64, decide bool) (store.Case, error) {
+	c, err := st.GetCase(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.CanOnCase(domain.PermCaseRead, c)) {
+		return store.Case{}, ErrNotFound
+	}
+	if err != nil {
+		return store.Case{}, err
+	}
+	if decide && !p.CanOnCase(domain.PermCaseDecide, c) {
+		return store.Case{}, ErrForbidden
+	}
+	return c, nil
+}
+
 // Get returns a case the actor may read, with its events.
 func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (store.Case, []store.Event, error) {
-	c, err := s.Store.GetCase(ctx, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.CanOnCase(domain.PermCaseRead, c)) {
-		return store.Case{}, nil, ErrNotFound
-	}
+	c, err := Authorize(ctx, s.Store, p, id, false)
 	if err != nil {
 		return store.Case{}, nil, err
 	}
@@ -427,15 +446,9 @@ type Decision struct {
 
 // Decide accepts or rejects a received case.
 func (s *Service) Decide(ctx context.Context, p *auth.Principal, id int64, d Decision) (store.Case, error) {
-	c, err := s.Store.GetCase(ctx, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.CanOnCase(domain.PermCaseRead, c)) {
-		return store.Case{}, ErrNotFound
-	}
+	c, err := Authorize(ctx, s.Store, p, id, true)
 	if err != nil {
 		return store.Case{}, err
-	}
-	if !p.CanOnCase(domain.PermCaseDecide, c) {
-		return store.Case{}, ErrForbidden
 	}
 	if utf8.RuneCountInString(d.Note) > 1000 {
 		return store.Case{}, &ValidationError{Fields: []*domain.FieldError{{Field: "note", Message: "说明不能超过1000个字"}}}
