@@ -137,6 +137,18 @@ type Store interface {
 	ListLeads(ctx context.Context, scope Scope, limit int) ([]Lead, error) // leads whose office is in scope, newest first
 	MarkLeadHandled(ctx context.Context, id, by int64, at time.Time) error
 
+	// Assignment (指派).
+	ListRoomMediators(ctx context.Context, roomID int64) ([]User, error) // mediators and room leads bound to the room
+	MediatorLoads(ctx context.Context, userIDs []int64) (map[int64]int, error) // open cases each presides over
+	OnLeave(ctx context.Context, userIDs []int64, date string) (map[int64]bool, error)
+	SetLeave(ctx context.Context, userID int64, date string, onLeave bool) error
+	GetRoomSettings(ctx context.Context, roomID int64) (RoomSettings, error) // defaults when never set
+	PutRoomSettings(ctx context.Context, s RoomSettings) error
+	// AssignCase records the case's mediators (the first presides) with the
+	// status change and event, in one transaction at expectVersion.
+	AssignCase(ctx context.Context, caseID, expectVersion int64, mediatorIDs []int64, by int64, ch CaseChange, ev Event) (Case, error)
+	ListCaseMediators(ctx context.Context, caseID int64) ([]CaseMediator, error)
+
 	// Working-day calendar overrides and deadline policies.
 	ListCalendarOverrides(ctx context.Context) ([]CalendarOverride, error)
 	PutCalendarOverride(ctx context.Context, o CalendarOverride) error
@@ -302,6 +314,7 @@ type Case struct {
 	RouteReason     string
 	MergedInto      int64
 	GroupID         int64
+	PresidingID     int64
 	CreatedBy       int64
 	Version         int64
 	Created         time.Time
@@ -564,4 +577,19 @@ type Lead struct {
 	Created    time.Time
 	HandledBy  int64
 	HandledAt  *time.Time
+}
+
+// RoomSettings are how a room assigns cases.
+type RoomSettings struct {
+	RoomID   int64
+	Capacity int    // open cases a mediator may preside over
+	Chooser  string // "least_loaded" or "round_robin"
+}
+
+// CaseMediator is one mediator of a case.
+type CaseMediator struct {
+	UserID      int64
+	DisplayName string
+	Presiding   bool
+	AssignedAt  time.Time
 }

@@ -17,7 +17,7 @@ const caseCols = `c.id, c.number, c.year, c.seq, c.committee_id, COALESCE(c.room
 	c.description, c.claim, c.claim_fen, c.received_at, c.accepted_at, c.decided_at, c.closed_at, c.reason_code,
 	COALESCE(c.policy_id, 0), COALESCE(c.merchant_id, 0), c.merchant_name, c.consumer_name,
 	COALESCE(c.external_id, ''), COALESCE(c.court_number, ''), COALESCE(c.platform_id, ''),
-	COALESCE(c.route_rule_id, 0), c.route_kind, c.route_reason, COALESCE(c.merged_into, 0), COALESCE(c.group_id, 0),
+	COALESCE(c.route_rule_id, 0), c.route_kind, c.route_reason, COALESCE(c.merged_into, 0), COALESCE(c.group_id, 0), COALESCE(c.presiding_id, 0),
 	COALESCE(c.created_by, 0), c.version, c.created_at, c.updated_at`
 
 func scanCase(row interface{ Scan(...any) error }) (store.Case, error) {
@@ -28,7 +28,7 @@ func scanCase(row interface{ Scan(...any) error }) (store.Case, error) {
 		&c.DivertedByOrgID, &c.DivertedByPath, &status, &prev, &channel, &c.Category,
 		&c.Description, &c.Claim, &c.ClaimFen, &c.ReceivedAt, &acc, &dec, &closed, &c.ReasonCode,
 		&c.PolicyID, &c.MerchantID, &c.MerchantName, &c.ConsumerName,
-		&c.ExternalID, &c.CourtNumber, &c.PlatformID, &c.RouteRuleID, &c.RouteKind, &c.RouteReason, &c.MergedInto, &c.GroupID,
+		&c.ExternalID, &c.CourtNumber, &c.PlatformID, &c.RouteRuleID, &c.RouteKind, &c.RouteReason, &c.MergedInto, &c.GroupID, &c.PresidingID,
 		&c.CreatedBy, &c.Version, &c.Created, &c.Updated)
 	c.Status, c.PrevStatus, c.Channel = domain.Status(status), domain.Status(prev), domain.Channel(channel)
 	c.AcceptedAt, c.DecidedAt, c.ClosedAt = timePtr(acc), timePtr(dec), timePtr(closed)

@@ -41,6 +41,7 @@ func TestConformance(t *testing.T) {
 				"Consents":         testConsents,
 				"SMSCodes":         testSMSCodes,
 				"Leads":            testLeads,
+				"Assignment":       testAssignment,
 			}
 			for name, fn := range tests {
 				t.Run(name, func(t *testing.T) {
@@ -1118,5 +1119,62 @@ func testLeads(t *testing.T, db *sqlstore.DB) {
 	}
 	if err := db.MarkLeadHandled(ctx, l.ID, 0, t0); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("handled twice: %v", err)
+	}
+}
+
+func testAssignment(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	var ids []int64
+	for i, name := range []string{"m1", "m2", "lead"} {
+		u := store.User{Username: name, DisplayName: name, PasswordHash: "x", Active: true}
+		db.CreateUser(ctx, &u)
+		role := domain.RoleMediator
+		if i == 2 {
+			role = domain.RoleRoomLead
+		}
+		db.AddBinding(ctx, store.Binding{UserID: u.ID, Role: role, OrgID: f.room1.ID})
+		ids = append(ids, u.ID)
+	}
+	other := store.User{Username: "elsewhere", DisplayName: "x", PasswordHash: "x", Active: true}
+	db.CreateUser(ctx, &other)
+	db.AddBinding(ctx, store.Binding{UserID: other.ID, Role: domain.RoleMediator, OrgID: f.room2.ID})
+	ms, err := db.ListRoomMediators(ctx, f.room1.ID)
+	if err != nil || len(ms) != 3 {
+		t.Fatalf("room mediators: %d %v", len(ms), err)
+	}
+	s, err := db.GetRoomSettings(ctx, f.room1.ID)
+	if err != nil || s.Capacity != 30 || s.Chooser != "least_loaded" {
+		t.Fatalf("default settings: %+v %v", s, err)
+	}
+	db.PutRoomSettings(ctx, store.RoomSettings{RoomID: f.room1.ID, Capacity: 5, Chooser: "round_robin"})
+	if s, _ := db.GetRoomSettings(ctx, f.room1.ID); s.Capacity != 5 || s.Chooser != "round_robin" {
+		t.Fatalf("settings: %+v", s)
+	}
+	db.SetLeave(ctx, ids[1], "2026-03-02", true)
+	db.SetLeave(ctx, ids[1], "2026-03-02", true)
+	if l, _ := db.OnLeave(ctx, ids, "2026-03-02"); !l[ids[1]] || l[ids[0]] {
+		t.Fatalf("leave: %v", l)
+	}
+	db.SetLeave(ctx, ids[1], "2026-03-02", false)
+	if l, _ := db.OnLeave(ctx, ids, "2026-03-02"); l[ids[1]] {
+		t.Fatal("leave not removed")
+	}
+	c, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, "A1"))
+	c, err = db.AssignCase(ctx, c.ID, c.Version, []int64{ids[0], ids[2]}, 0, store.CaseChange{Status: domain.StatusAssigned},
+		store.Event{Type: "assign", Note: "指派"})
+	if err != nil || c.Status != domain.StatusAssigned || c.PresidingID != ids[0] {
+		t.Fatalf("assign: %+v %v", c, err)
+	}
+	cm, _ := db.ListCaseMediators(ctx, c.ID)
+	if len(cm) != 2 || !cm[0].Presiding || cm[0].UserID != ids[0] || cm[1].Presiding {
+		t.Fatalf("case mediators: %+v", cm)
+	}
+	if _, err := db.AssignCase(ctx, c.ID, c.Version-1, []int64{ids[1]}, 0, store.CaseChange{}, store.Event{Type: "assign"}); !errors.Is(err, store.ErrStale) {
+		t.Fatalf("second assignment with a stale version (claim lock): %v", err)
+	}
+	loads, _ := db.MediatorLoads(ctx, ids)
+	if loads[ids[0]] != 1 || loads[ids[1]] != 0 {
+		t.Fatalf("loads: %v", loads)
 	}
 }

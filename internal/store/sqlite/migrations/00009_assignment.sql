@@ -1,0 +1,34 @@
+-- +goose Up
+-- Mediators of a case (指派); one presides.
+CREATE TABLE case_mediators (
+    case_id     INTEGER NOT NULL REFERENCES cases(id),
+    user_id     INTEGER NOT NULL REFERENCES users(id),
+    presiding   INTEGER NOT NULL DEFAULT 0,
+    assigned_by INTEGER,
+    assigned_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (case_id, user_id)
+);
+CREATE INDEX case_mediators_user ON case_mediators(user_id);
+ALTER TABLE cases ADD COLUMN presiding_id INTEGER REFERENCES users(id);
+CREATE INDEX cases_presiding ON cases(presiding_id, status);
+
+-- Duty roster: days a mediator is on leave.
+CREATE TABLE mediator_leave (
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    date    TEXT NOT NULL,
+    PRIMARY KEY (user_id, date)
+);
+
+-- Per-room assignment settings.
+CREATE TABLE room_settings (
+    room_id  INTEGER PRIMARY KEY REFERENCES org_units(id),
+    capacity INTEGER NOT NULL DEFAULT 30,
+    chooser  TEXT NOT NULL DEFAULT 'least_loaded'
+);
+
+-- +goose Down
+DROP TABLE room_settings;
+DROP TABLE mediator_leave;
+DROP INDEX cases_presiding;
+ALTER TABLE cases DROP COLUMN presiding_id;
+DROP TABLE case_mediators;
