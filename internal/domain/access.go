@@ -63,14 +63,15 @@ const (
 	PermImport        Permission = "import"         // import 12315 exports
 	PermGroupManage   Permission = "group.manage"   // form group disputes from surges
 	PermLeadRead      Permission = "lead.read"      // receive violation leads and follow diverted complaints
+	PermRoomManage    Permission = "room.manage"    // duty roster and assignment settings of a room
 )
 
 // rolePermissions is the immutable grant table. Admins manage the system but
 // not case contents; auditors read the audit log only.
 var rolePermissions = map[Role][]Permission{
 	RoleMediator:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead},
-	RoleRoomLead:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead},
-	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport, PermGroupManage},
+	RoleRoomLead:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermRoomManage},
+	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport, PermGroupManage, PermRoomManage},
 	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead, PermImport, PermLeadRead},
 	RoleJustice:   {PermCaseRead, PermOrgRead, PermStatsRead},
 	RoleCourt:     {PermCaseRead, PermCaseCreate},

@@ -33,6 +33,7 @@ var holders = map[domain.Permission][]string{
 	domain.PermGroupManage:   {"committee01", "xh_committee01"},
 	domain.PermOutboxRead:    {"admin"},
 	domain.PermLeadRead:      {"regulator01"},
+	domain.PermRoomManage:    {"committee01", "room_lead01", "xh_committee01"},
 	domain.PermUserManage:    {"admin"},
 }
 

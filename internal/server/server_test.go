@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/demo"
@@ -56,8 +57,9 @@ func newEnv(t *testing.T, e storetest.Engine) *env {
 		Sender: &notify.OutboxSender{Outbox: consent.Outbox{Store: db}, Hash: sealer.Hash, Log: log, Signature: "人民调解"}}
 	grp.Sender = cons.Sender
 	srv, err := server.New(server.Options{Store: db, Auth: &auth.Service{Store: db}, Intake: in, Diversion: div, Grouping: grp, Consent: cons,
-		Online: &online.Service{Store: db, Intake: in, Sender: cons.Sender, Sealer: sealer},
-		Ingest: &ingest.Service{Store: db, Intake: in, Sealer: sealer}, Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
+		Online:     &online.Service{Store: db, Intake: in, Sender: cons.Sender, Sealer: sealer},
+		Assignment: &assignment.Service{Store: db},
+		Ingest:     &ingest.Service{Store: db, Intake: in, Sealer: sealer}, Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,3 +163,5 @@ func (c *client) json(method, path string, body any, hdr map[string]string) resp
 func json_(body string, v any) { json.Unmarshal([]byte(body), v) }
 
 func writeFile(path string, b []byte) error { return os.WriteFile(path, b, 0o644) }
+
+func dateToday() string { return time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02") }

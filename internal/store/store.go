@@ -138,7 +138,7 @@ type Store interface {
 	MarkLeadHandled(ctx context.Context, id, by int64, at time.Time) error
 
 	// Assignment (指派).
-	ListRoomMediators(ctx context.Context, roomID int64) ([]User, error) // mediators and room leads bound to the room
+	ListRoomMediators(ctx context.Context, roomID int64) ([]User, error)       // mediators and room leads bound to the room
 	MediatorLoads(ctx context.Context, userIDs []int64) (map[int64]int, error) // open cases each presides over
 	OnLeave(ctx context.Context, userIDs []int64, date string) (map[int64]bool, error)
 	SetLeave(ctx context.Context, userID int64, date string, onLeave bool) error

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
@@ -124,6 +125,11 @@ type caseData struct {
 	Consents      []store.Consent
 	LeadKinds     domain.Reasons
 	Review        []reviewCheck
+	Mediators     []store.CaseMediator
+	Assign        *assignment.Options
+	BothAgreed    bool
+	IsLead        bool
+	Me            int64
 	Offices       []store.OrgUnit
 	MerchantPhone string
 	Duplicates    []grouping.FlagView
@@ -187,6 +193,26 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	}
 	if data.CanDecide {
 		data.Review = review(d.Case, data.Duplicates)
+	}
+	if data.Mediators, err = pg.Store.ListCaseMediators(ctx, d.Case.ID); err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	agreed := 0
+	for _, x := range data.Consents {
+		if x.Decision == "agree" {
+			agreed++
+		}
+	}
+	data.BothAgreed, data.Me = agreed == 2, p.UserID
+	data.IsLead = p.Has(domain.RoleRoomLead) || p.Has(domain.RoleCommittee)
+	if pg.Assignment != nil && data.CanReroute && d.Case.Status == domain.StatusConsenting && data.BothAgreed && d.Case.RoomID != 0 {
+		o, err := pg.Assignment.Options(ctx, d.Case)
+		if err != nil {
+			pg.serverError(w, r, err)
+			return
+		}
+		data.Assign = &o
 	}
 	pg.render(w, r, status, "case", d.Case.Number, data)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/consent"
@@ -31,18 +32,19 @@ var templateFS embed.FS
 
 // Pages holds what the page handlers need.
 type Pages struct {
-	Store     store.Store
-	Auth      *auth.Service
-	Intake    *intake.Service
-	Ingest    *ingest.Service
-	Diversion *diversion.Service
-	Grouping  *grouping.Service
-	Consent   *consent.Service
-	Online    *online.Service
-	Sessions  *scs.SessionManager
-	Log       *slog.Logger
-	Now       func() time.Time
-	pages     map[string]*template.Template
+	Store      store.Store
+	Auth       *auth.Service
+	Intake     *intake.Service
+	Ingest     *ingest.Service
+	Diversion  *diversion.Service
+	Grouping   *grouping.Service
+	Consent    *consent.Service
+	Online     *online.Service
+	Assignment *assignment.Service
+	Sessions   *scs.SessionManager
+	Log        *slog.Logger
+	Now        func() time.Time
+	pages      map[string]*template.Template
 }
 
 // page is what every template gets.

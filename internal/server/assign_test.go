@@ -1,0 +1,108 @@
+package server_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/tiaojie/tiaojie/internal/store/storetest"
+)
+
+// consentedCase registers, accepts and gets both consents for a case in mediator01's room.
+func consentedCase(t *testing.T, e *env) int64 {
+	t.Helper()
+	m := e.login("mediator01")
+	r := m.json("POST", "/api/v1/complaints", validComplaint(""), nil)
+	var c caseOut
+	json_(r.body, &c)
+	m.json("POST", "/api/v1/cases/"+itoa(c.ID)+"/accept", nil, nil)
+	if r := m.form("POST", "/cases/"+itoa(c.ID)+"/consent/request", url.Values{"merchant_phone": {"13700003333"}}); r.StatusCode != 303 {
+		t.Fatalf("request consent: %d", r.StatusCode)
+	}
+	for _, party := range []string{"consumer", "merchant"} {
+		if r := m.form("POST", "/cases/"+itoa(c.ID)+"/consent", url.Values{"party": {party}, "mediation": {"agree"}, "online": {"agree"}, "method": {"paper"}}); r.StatusCode != 303 {
+			t.Fatalf("consent %s: %d", party, r.StatusCode)
+		}
+	}
+	return c.ID
+}
+
+func TestAssignment(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			e := newEnv(t, eng)
+			ctx := context.Background()
+			lead := e.login("room_lead01")
+			m := e.login("mediator01")
+			// Before both parties agree nobody can be assigned.
+			r := m.json("POST", "/api/v1/complaints", validComplaint(""), nil)
+			var early caseOut
+			json_(r.body, &early)
+			m.json("POST", "/api/v1/cases/"+itoa(early.ID)+"/accept", nil, nil)
+			m.form("POST", "/cases/"+itoa(early.ID)+"/consent/request", url.Values{"merchant_phone": {"13700004444"}})
+			if r := lead.form("POST", "/cases/"+itoa(early.ID)+"/assign", url.Values{"mediator": {"0"}}); r.StatusCode != 409 || !strings.Contains(r.body, "同意") {
+				t.Fatalf("assign without consent: %d", r.StatusCode)
+			}
+			id := consentedCase(t, e)
+			page := lead.get("/cases/" + itoa(id))
+			if !strings.Contains(page.body, `id="assign"`) {
+				t.Fatal("no assignment form for the room lead")
+			}
+			// A mediator cannot assign someone else; two claims on one version: one wins.
+			me, _ := e.db.GetUserByUsername(ctx, "mediator01")
+			ld, _ := e.db.GetUserByUsername(ctx, "room_lead01")
+			c, _ := e.db.GetCase(ctx, id)
+			if r := m.form("POST", "/cases/"+itoa(id)+"/assign", url.Values{"mediator": {itoa(ld.ID)}, "version": {itoa(c.Version)}}); r.StatusCode != 422 {
+				t.Fatalf("mediator assigns the lead: %d", r.StatusCode)
+			}
+			if r := m.form("POST", "/cases/"+itoa(id)+"/assign", url.Values{"mediator": {itoa(me.ID)}, "version": {itoa(c.Version)}}); r.StatusCode != 303 {
+				t.Fatalf("claim: %d %s", r.StatusCode, r.body)
+			}
+			if r := lead.form("POST", "/cases/"+itoa(id)+"/assign", url.Values{"mediator": {itoa(ld.ID)}, "version": {itoa(c.Version)}}); r.StatusCode < 400 {
+				t.Fatalf("second claim on the same version: %d", r.StatusCode)
+			}
+			got, _ := e.db.GetCase(ctx, id)
+			if got.Status != "assigned" || got.PresidingID != me.ID {
+				t.Fatalf("after claim: %s presiding %d", got.Status, got.PresidingID)
+			}
+			if r := m.form("POST", "/cases/"+itoa(id)+"/start", url.Values{}); r.StatusCode != 303 {
+				t.Fatalf("start: %d", r.StatusCode)
+			}
+			if got, _ := e.db.GetCase(ctx, id); got.Status != "mediating" {
+				t.Fatalf("after start: %s", got.Status)
+			}
+			// The lead puts mediator01 on leave today: automatic assignment picks someone on duty.
+			room, _ := e.db.GetOrgUnitByCode(ctx, "pd-room-01")
+			if p := lead.get("/room"); p.StatusCode != 200 || !strings.Contains(p.body, "值班情况") {
+				t.Fatalf("room page: %d", p.StatusCode)
+			}
+			date := dateToday()
+			if r := lead.form("POST", "/room/leave", url.Values{"room": {itoa(room.ID)}, "user": {itoa(me.ID)}, "date": {date}, "leave": {"1"}}); r.StatusCode != 303 {
+				t.Fatalf("leave: %d", r.StatusCode)
+			}
+			id2 := consentedCase(t, e)
+			if r := lead.form("POST", "/cases/"+itoa(id2)+"/assign", url.Values{"mediator": {"0"}}); r.StatusCode != 303 {
+				t.Fatalf("auto assign: %d %s", r.StatusCode, r.body)
+			}
+			if got, _ := e.db.GetCase(ctx, id2); got.PresidingID == me.ID || got.PresidingID == 0 {
+				t.Fatalf("auto assignment chose %d (mediator01 is on leave)", got.PresidingID)
+			}
+			// Capacity 1 and everyone busy: the case waits and the lead is told.
+			if r := lead.form("POST", "/room/settings", url.Values{"room": {itoa(room.ID)}, "capacity": {"1"}, "chooser": {"least_loaded"}}); r.StatusCode != 303 {
+				t.Fatalf("settings: %d", r.StatusCode)
+			}
+			id3 := consentedCase(t, e)
+			if r := lead.form("POST", "/cases/"+itoa(id3)+"/assign", url.Values{"mediator": {"0"}}); r.StatusCode != 422 || !strings.Contains(r.body, "暂无可指派") {
+				t.Fatalf("nobody free: %d", r.StatusCode)
+			}
+			evs, _ := e.db.ListEvents(ctx, id3)
+			if evs[len(evs)-1].Type != "assignment_waiting" {
+				t.Fatalf("lead not warned: %+v", evs[len(evs)-1])
+			}
+			if r := e.login("xh_committee01").form("POST", "/room/settings", url.Values{"room": {itoa(room.ID)}, "capacity": {"9"}, "chooser": {"round_robin"}}); r.StatusCode != 404 {
+				t.Fatalf("other district changes room settings: %d", r.StatusCode)
+			}
+		})
+	}
+}
