@@ -106,3 +106,19 @@ func TestAssignment(t *testing.T) {
 		})
 	}
 }
+
+func TestDeskShowsWhatIsDue(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	m := e.login("mediator01")
+	id := consentedCase(t, e)
+	me, _ := e.db.GetUserByUsername(context.Background(), "mediator01")
+	m.form("POST", "/cases/"+itoa(id)+"/assign", url.Values{"mediator": {itoa(me.ID)}})
+	c, _ := e.db.GetCase(context.Background(), id)
+	page := m.get("/desk")
+	if page.StatusCode != 200 || !strings.Contains(page.body, c.Number) || !strings.Contains(page.body, "新指派，待开始调解") || !strings.Contains(page.body, "剩") {
+		t.Fatalf("desk: %d", page.StatusCode)
+	}
+	if r := e.login("xh_mediator01").get("/desk"); strings.Contains(r.body, c.Number) {
+		t.Fatal("another district's desk shows the case")
+	}
+}

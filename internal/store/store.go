@@ -380,13 +380,14 @@ type Scope struct {
 
 // CaseQuery filters a case list.
 type CaseQuery struct {
-	Scope    Scope
-	Statuses []domain.Status
-	RoomID   int64
-	Text     string // number, names, merchant, description
-	From, To *time.Time
-	Limit    int // default 50, max 500
-	Offset   int
+	Scope     Scope
+	Statuses  []domain.Status
+	RoomID    int64
+	Presiding int64  // cases this mediator presides over
+	Text      string // number, names, merchant, description
+	From, To  *time.Time
+	Limit     int // default 50, max 500
+	Offset    int
 }
 
 // CasePage is one page of a case list.

@@ -259,6 +259,9 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	if q.RoomID != 0 {
 		where = append(where, "c.room_id = "+arg(q.RoomID))
 	}
+	if q.Presiding != 0 {
+		where = append(where, "c.presiding_id = "+arg(q.Presiding))
+	}
 	if t := strings.TrimSpace(q.Text); t != "" {
 		p := arg("%" + likeEscape(t) + "%")
 		where = append(where, fmt.Sprintf(`(c.number LIKE %[1]s ESCAPE '\' OR c.consumer_name LIKE %[1]s ESCAPE '\'
