@@ -37,6 +37,10 @@ type casesData struct {
 // Home sends case workers to their cases and shows others what they can do.
 func (pg *Pages) Home(w http.ResponseWriter, r *http.Request) {
 	p := auth.From(r.Context())
+	if r.URL.Path == "/" && p.Can(domain.PermCaseDecide) {
+		http.Redirect(w, r, "/desk", http.StatusSeeOther)
+		return
+	}
 	if r.URL.Path == "/" && p.Can(domain.PermCaseRead) {
 		http.Redirect(w, r, "/cases", http.StatusSeeOther)
 		return

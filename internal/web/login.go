@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/domain"
 )
 
 type loginData struct{ Next, Username string }
@@ -54,8 +55,12 @@ func (pg *Pages) Login(w http.ResponseWriter, r *http.Request) {
 	pg.Sessions.Put(r.Context(), "user_id", p.UserID)
 	pg.Log.Info("signed in", "user_id", p.UserID)
 	if next == "/" {
-		next = "/cases"
-		if !p.Can("case.read") {
+		switch {
+		case p.Can(domain.PermCaseDecide):
+			next = "/desk" // a mediator's day starts with what is due
+		case p.Can(domain.PermCaseRead):
+			next = "/cases"
+		default:
 			next = "/home"
 		}
 	}
