@@ -21,6 +21,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/jobs"
+	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/server"
@@ -85,6 +86,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		Store: db, Auth: authSvc, Intake: in, Ingest: &ingest.Service{Store: db, Intake: in, Sealer: s}, Diversion: div, Grouping: grp, Consent: cons,
 		Online:     &online.Service{Store: db, Intake: in, Sender: sender, Sealer: s},
 		Assignment: &assignment.Service{Store: db},
+		Mediation:  &mediation.Service{Store: db},
 		Log:        log, Pools: db.Pools(),
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes,
 	})

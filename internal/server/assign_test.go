@@ -122,3 +122,51 @@ func TestDeskShowsWhatIsDue(t *testing.T) {
 		t.Fatal("another district's desk shows the case")
 	}
 }
+
+func TestSuspendResumeRecusal(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	m := e.login("mediator01")
+	lead := e.login("room_lead01")
+	id := consentedCase(t, e)
+	me, _ := e.db.GetUserByUsername(ctx, "mediator01")
+	ld, _ := e.db.GetUserByUsername(ctx, "room_lead01")
+	m.form("POST", "/cases/"+itoa(id)+"/assign", url.Values{"mediator": {itoa(me.ID)}})
+	m.form("POST", "/cases/"+itoa(id)+"/start", url.Values{})
+	if r := m.form("POST", "/cases/"+itoa(id)+"/suspend", url.Values{"reason": {"bogus"}}); r.StatusCode != 409 {
+		t.Fatalf("suspend without a valid reason: %d", r.StatusCode)
+	}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/suspend", url.Values{"reason": {"appraisal"}, "note": {"送检测机构鉴定"}}); r.StatusCode != 303 {
+		t.Fatalf("suspend: %d %s", r.StatusCode, r.body)
+	}
+	api := m.json("GET", "/api/v1/cases/"+itoa(id), nil, nil)
+	if !strings.Contains(api.body, `"status":"suspended"`) || !strings.Contains(api.body, `"paused":true`) {
+		t.Fatalf("suspended case clocks: %s", api.body)
+	}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/resume", url.Values{}); r.StatusCode != 303 {
+		t.Fatalf("resume: %d", r.StatusCode)
+	}
+	if c, _ := e.db.GetCase(ctx, id); c.Status != "mediating" {
+		t.Fatalf("resumed to %s", c.Status)
+	}
+	// A party asks the mediator to step aside: the case waits for the lead.
+	if r := m.form("POST", "/cases/"+itoa(id)+"/recusal", url.Values{"by": {"merchant"}, "note": {"调解员与消费者系亲属"}}); r.StatusCode != 303 {
+		t.Fatalf("recusal: %d", r.StatusCode)
+	}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/resume", url.Values{}); r.StatusCode != 422 {
+		t.Fatalf("resume around a pending recusal: %d", r.StatusCode)
+	}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/recusal/decision", url.Values{"grant": {"1"}, "replacement": {itoa(ld.ID)}}); r.StatusCode != 403 {
+		t.Fatalf("mediator decides own recusal: %d", r.StatusCode)
+	}
+	if r := lead.form("POST", "/cases/"+itoa(id)+"/recusal/decision", url.Values{"grant": {"1"}, "replacement": {itoa(me.ID)}}); r.StatusCode != 422 {
+		t.Fatalf("replacement by the same mediator: %d", r.StatusCode)
+	}
+	if r := lead.form("POST", "/cases/"+itoa(id)+"/recusal/decision", url.Values{"grant": {"1"}, "replacement": {itoa(ld.ID)}}); r.StatusCode != 303 {
+		t.Fatalf("grant: %d %s", r.StatusCode, r.body)
+	}
+	c, _ := e.db.GetCase(ctx, id)
+	if c.Status != "mediating" || c.PresidingID != ld.ID {
+		t.Fatalf("after recusal: %s presiding %d", c.Status, c.PresidingID)
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/web"
@@ -36,6 +37,7 @@ type Options struct {
 	Consent         *consent.Service
 	Online          *online.Service
 	Assignment      *assignment.Service
+	Mediation       *mediation.Service
 	Auth            *auth.Service
 	Log             *slog.Logger
 	Pools           map[string]*sql.DB // connection pools by name, for /metrics
@@ -77,7 +79,7 @@ func New(opt Options) (*Server, error) {
 		http.Error(w, "会话服务暂时不可用", http.StatusInternalServerError)
 	}
 	s := &Server{opt: opt, sessions: sm, metrics: newMetrics(opt.Store, opt.Pools)}
-	s.pages = &web.Pages{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Ingest: opt.Ingest, Diversion: opt.Diversion, Grouping: opt.Grouping, Consent: opt.Consent, Online: opt.Online, Assignment: opt.Assignment,
+	s.pages = &web.Pages{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Ingest: opt.Ingest, Diversion: opt.Diversion, Grouping: opt.Grouping, Consent: opt.Consent, Online: opt.Online, Assignment: opt.Assignment, Mediation: opt.Mediation,
 		Sessions: sm, Log: opt.Log, Now: opt.Now}
 	if err := s.pages.Load(); err != nil {
 		return nil, err

@@ -23,6 +23,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/pii"
@@ -59,6 +60,7 @@ func newEnv(t *testing.T, e storetest.Engine) *env {
 	srv, err := server.New(server.Options{Store: db, Auth: &auth.Service{Store: db}, Intake: in, Diversion: div, Grouping: grp, Consent: cons,
 		Online:     &online.Service{Store: db, Intake: in, Sender: cons.Sender, Sealer: sealer},
 		Assignment: &assignment.Service{Store: db},
+		Mediation:  &mediation.Service{Store: db},
 		Ingest:     &ingest.Service{Store: db, Intake: in, Sealer: sealer}, Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
 	if err != nil {
 		t.Fatal(err)

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/assignment"
+	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
@@ -122,23 +122,25 @@ func beforeAgreement(s domain.Status) bool {
 }
 
 type caseData struct {
-	D             any
-	CanDecide     bool
-	CanReroute    bool
-	CanDecideDup  bool
-	Consents      []store.Consent
-	LeadKinds     domain.Reasons
-	Review        []reviewCheck
-	Mediators     []store.CaseMediator
-	Assign        *assignment.Options
-	BothAgreed    bool
-	IsLead        bool
-	Me            int64
-	Offices       []store.OrgUnit
-	MerchantPhone string
-	Duplicates    []grouping.FlagView
-	Rooms         []store.OrgUnit
-	RejectReasons domain.Reasons
+	D              any
+	CanDecide      bool
+	CanReroute     bool
+	CanDecideDup   bool
+	Consents       []store.Consent
+	LeadKinds      domain.Reasons
+	Review         []reviewCheck
+	Mediators      []store.CaseMediator
+	Assign         *assignment.Options
+	BothAgreed     bool
+	IsLead         bool
+	Me             int64
+	SuspendReasons domain.Reasons
+	RoomPeople     []store.User
+	Offices        []store.OrgUnit
+	MerchantPhone  string
+	Duplicates     []grouping.FlagView
+	Rooms          []store.OrgUnit
+	RejectReasons  domain.Reasons
 }
 
 // Case shows one case with parties, clocks and timeline.
@@ -210,6 +212,10 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	}
 	data.BothAgreed, data.Me = agreed == 2, p.UserID
 	data.IsLead = p.Has(domain.RoleRoomLead) || p.Has(domain.RoleCommittee)
+	data.SuspendReasons = domain.SuspendReasons
+	if data.CanReroute && d.Case.Status == domain.StatusSuspended {
+		data.RoomPeople = pg.roomPeople(r, d.Case)
+	}
 	if pg.Assignment != nil && data.CanReroute && d.Case.Status == domain.StatusConsenting && data.BothAgreed && d.Case.RoomID != 0 {
 		o, err := pg.Assignment.Options(ctx, d.Case)
 		if err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -41,6 +42,7 @@ type Pages struct {
 	Consent    *consent.Service
 	Online     *online.Service
 	Assignment *assignment.Service
+	Mediation  *mediation.Service
 	Sessions   *scs.SessionManager
 	Log        *slog.Logger
 	Now        func() time.Time
