@@ -505,3 +505,22 @@ func TestLongNoticeFlowsOntoMorePages(t *testing.T) {
 		}
 	}
 }
+
+func TestTerminationNoticeText(t *testing.T) {
+	n := TerminationNotice(Termination{CaseNumber: "（2026）浦消调字第00009号", Addressee: "上海某某健身有限公司", ConsumerName: "张三",
+		MerchantName: "上海某某健身有限公司", CommitteeName: "上海市浦东新区消费纠纷人民调解委员会", Reason: "经调解未能达成协议",
+		AcceptedAt: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC), TerminatedAt: time.Date(2026, 4, 20, 2, 0, 0, 0, time.UTC)})
+	body := strings.Join(n.Paragraphs, "")
+	for _, want := range []string{"2026年3月2日", "因经调解未能达成协议", "终止调解", "仲裁", "人民法院提起诉讼", "投诉"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("termination notice lacks %q: %s", want, body)
+		}
+	}
+	if n.Title != "终止调解告知书" || n.Addressee != "上海某某健身有限公司：" {
+		t.Fatalf("%+v", n)
+	}
+	var buf bytes.Buffer
+	if err := WriteNotice(&buf, n); err != nil || buf.Len() < 1000 {
+		t.Fatalf("write: %v", err)
+	}
+}

@@ -166,3 +166,66 @@ func (s *Service) DecideRecusal(ctx context.Context, p *auth.Principal, caseID i
 	}
 	return s.resume(ctx, p, c, "（回避事项已决定）")
 }
+
+// Terminate ends mediation without an agreement for a coded reason; the
+// termination notice must then go to both parties within the policy's
+// working days (its clock starts now).
+func (s *Service) Terminate(ctx context.Context, p *auth.Principal, caseID int64, reason, text string) (store.Case, error) {
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	if err != nil {
+		return store.Case{}, err
+	}
+	if text, err = note(text); err != nil {
+		return store.Case{}, err
+	}
+	to, err := domain.Next(domain.ActionTerminate, domain.Facts{Status: c.Status, ReasonCode: reason})
+	if err != nil {
+		return store.Case{}, err
+	}
+	now := s.now()
+	msg := "终止调解：" + domain.TerminateReasons.Label(reason)
+	if text != "" {
+		msg += "。" + text
+	}
+	out, err := s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to, ReasonCode: &reason, ClosedAt: &now},
+		store.Event{Type: string(domain.ActionTerminate), ActorID: p.UserID, ActorName: p.DisplayName, At: now, ReasonCode: reason, Note: msg})
+	return out, stale(err)
+}
+
+// Withdraw records that the complainant withdrew the application.
+func (s *Service) Withdraw(ctx context.Context, p *auth.Principal, caseID int64, text string) (store.Case, error) {
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	if err != nil {
+		return store.Case{}, err
+	}
+	if text, err = note(text); err != nil {
+		return store.Case{}, err
+	}
+	to, err := domain.Next(domain.ActionWithdraw, domain.Facts{Status: c.Status})
+	if err != nil {
+		return store.Case{}, err
+	}
+	now := s.now()
+	code := "applicant_withdrew"
+	out, err := s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to, ReasonCode: &code, ClosedAt: &now},
+		store.Event{Type: string(domain.ActionWithdraw), ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: strings.TrimSpace("申请人撤回调解申请 " + text)})
+	return out, stale(err)
+}
+
+// NoticeSent records that the termination notice went out to both parties.
+func (s *Service) NoticeSent(ctx context.Context, p *auth.Principal, caseID int64, method string) (store.Case, error) {
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	if err != nil {
+		return store.Case{}, err
+	}
+	label := map[string]string{"in_person": "当面送达", "mail": "邮寄送达", "sms": "短信告知", "electronic": "电子送达"}[method]
+	if label == "" {
+		return store.Case{}, &domain.FieldError{Field: "method", Message: "请选择送达方式"}
+	}
+	if c.Status != domain.StatusTerminated {
+		return store.Case{}, &domain.FieldError{Field: "method", Message: "案件未终止调解"}
+	}
+	out, err := s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "termination_notice_sent", ActorID: p.UserID,
+		ActorName: p.DisplayName, At: s.now(), Note: "终止调解告知书已" + label + "双方当事人"})
+	return out, stale(err)
+}

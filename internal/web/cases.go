@@ -122,25 +122,27 @@ func beforeAgreement(s domain.Status) bool {
 }
 
 type caseData struct {
-	D              any
-	CanDecide      bool
-	CanReroute     bool
-	CanDecideDup   bool
-	Consents       []store.Consent
-	LeadKinds      domain.Reasons
-	Review         []reviewCheck
-	Mediators      []store.CaseMediator
-	Assign         *assignment.Options
-	BothAgreed     bool
-	IsLead         bool
-	Me             int64
-	SuspendReasons domain.Reasons
-	RoomPeople     []store.User
-	Offices        []store.OrgUnit
-	MerchantPhone  string
-	Duplicates     []grouping.FlagView
-	Rooms          []store.OrgUnit
-	RejectReasons  domain.Reasons
+	D                any
+	CanDecide        bool
+	CanReroute       bool
+	CanAct           bool // may take actions on this case whatever its status
+	CanDecideDup     bool
+	Consents         []store.Consent
+	LeadKinds        domain.Reasons
+	Review           []reviewCheck
+	Mediators        []store.CaseMediator
+	Assign           *assignment.Options
+	BothAgreed       bool
+	IsLead           bool
+	Me               int64
+	SuspendReasons   domain.Reasons
+	TerminateReasons domain.Reasons
+	RoomPeople       []store.User
+	Offices          []store.OrgUnit
+	MerchantPhone    string
+	Duplicates       []grouping.FlagView
+	Rooms            []store.OrgUnit
+	RejectReasons    domain.Reasons
 }
 
 // Case shows one case with parties, clocks and timeline.
@@ -212,7 +214,8 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	}
 	data.BothAgreed, data.Me = agreed == 2, p.UserID
 	data.IsLead = p.Has(domain.RoleRoomLead) || p.Has(domain.RoleCommittee)
-	data.SuspendReasons = domain.SuspendReasons
+	data.SuspendReasons, data.TerminateReasons = domain.SuspendReasons, domain.TerminateReasons
+	data.CanAct = p.CanOnCase(domain.PermCaseDecide, d.Case)
 	if data.CanReroute && d.Case.Status == domain.StatusSuspended {
 		data.RoomPeople = pg.roomPeople(r, d.Case)
 	}

@@ -1,8 +1,14 @@
 package web
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+
+	"github.com/tiaojie/tiaojie/internal/document"
+	"github.com/tiaojie/tiaojie/internal/domain"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -53,4 +59,66 @@ func (pg *Pages) roomPeople(r *http.Request, c store.Case) []store.User {
 	}
 	us, _ := pg.Store.ListRoomMediators(r.Context(), c.RoomID)
 	return us
+}
+
+// Terminate ends mediation without agreement.
+func (pg *Pages) Terminate(w http.ResponseWriter, r *http.Request) {
+	id := mustID(r.PathValue("id"))
+	_, err := pg.Mediation.Terminate(r.Context(), auth.From(r.Context()), id, r.PostFormValue("reason"), r.PostFormValue("note"))
+	pg.mediationDone(w, r, id, err, "已终止调解。请在期限内向双方送达终止调解告知书。")
+}
+
+// Withdraw records the applicant's withdrawal.
+func (pg *Pages) Withdraw(w http.ResponseWriter, r *http.Request) {
+	id := mustID(r.PathValue("id"))
+	_, err := pg.Mediation.Withdraw(r.Context(), auth.From(r.Context()), id, r.PostFormValue("note"))
+	pg.mediationDone(w, r, id, err, "已记录撤回。")
+}
+
+// NoticeSent records the delivery of the termination notice.
+func (pg *Pages) NoticeSent(w http.ResponseWriter, r *http.Request) {
+	id := mustID(r.PathValue("id"))
+	_, err := pg.Mediation.NoticeSent(r.Context(), auth.From(r.Context()), id, r.PostFormValue("method"))
+	pg.mediationDone(w, r, id, err, "已记录送达。")
+}
+
+// TerminationPDF serves the termination notice for one party.
+func (pg *Pages) TerminationPDF(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	d, err := pg.Intake.Detail(ctx, auth.From(ctx), mustID(r.PathValue("id")))
+	if err != nil {
+		pg.intakeError(w, r, err)
+		return
+	}
+	c := d.Case
+	if c.Status != domain.StatusTerminated && !(c.Status == domain.StatusArchived && domain.TerminateReasons.Has(c.ReasonCode)) {
+		pg.Fail(w, r, http.StatusNotFound, "该案件没有终止调解告知书")
+		return
+	}
+	to := c.ConsumerName
+	if r.URL.Query().Get("party") == "merchant" {
+		to = c.MerchantName
+	}
+	var note string
+	for _, e := range d.Events {
+		if e.Type == string(domain.ActionTerminate) {
+			note = e.Note
+		}
+	}
+	t := document.Termination{CaseNumber: c.Number, Addressee: to, ConsumerName: c.ConsumerName, MerchantName: c.MerchantName,
+		CommitteeName: d.Committee.Name, Reason: domain.TerminateReasons.Label(c.ReasonCode), Note: note}
+	if c.AcceptedAt != nil {
+		t.AcceptedAt = *c.AcceptedAt
+	}
+	if c.ClosedAt != nil {
+		t.TerminatedAt = *c.ClosedAt
+	}
+	var buf bytes.Buffer
+	if err := document.WriteNotice(&buf, document.TerminationNotice(t)); err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="termination-%d.pdf"; filename*=UTF-8''%s`, c.ID, url.PathEscape("终止调解告知书"+c.Number+".pdf")))
+	buf.WriteTo(w)
 }
