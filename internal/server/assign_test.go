@@ -170,3 +170,60 @@ func TestSuspendResumeRecusal(t *testing.T) {
 		t.Fatalf("after recusal: %s presiding %d", c.Status, c.PresidingID)
 	}
 }
+
+func TestTerminationAndNotice(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	m := e.login("mediator01")
+	id := consentedCase(t, e)
+	if r := m.form("POST", "/cases/"+itoa(id)+"/terminate", url.Values{"reason": {"nonsense"}}); r.StatusCode != 409 {
+		t.Fatalf("terminate without a reason: %d", r.StatusCode)
+	}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/terminate", url.Values{"reason": {"no_agreement"}, "note": {"双方对退款金额分歧较大"}}); r.StatusCode != 303 {
+		t.Fatalf("terminate: %d %s", r.StatusCode, r.body)
+	}
+	clock := func() (bool, bool) {
+		var c caseOut
+		json_(m.json("GET", "/api/v1/cases/"+itoa(id), nil, nil).body, &c)
+		for _, d := range c.Deadlines {
+			if d.Kind == "termination_notice" {
+				return true, d.Running
+			}
+		}
+		return false, false
+	}
+	if found, running := clock(); !found || !running {
+		t.Fatal("termination-notice clock should run after termination")
+	}
+	pdf := m.get("/cases/" + itoa(id) + "/termination.pdf?party=merchant")
+	if pdf.StatusCode != 200 {
+		t.Fatalf("pdf: %d", pdf.StatusCode)
+	}
+	text := pdfText(t, []byte(pdf.body))
+	c, _ := e.db.GetCase(ctx, id)
+	for _, want := range []string{"终止调解告知书", c.Number, c.MerchantName, "未能达成协议", "仲裁", "诉讼"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("termination notice lacks %q", want)
+		}
+	}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/termination/sent", url.Values{"method": {"pigeon"}}); r.StatusCode != 422 {
+		t.Fatalf("unknown delivery: %d", r.StatusCode)
+	}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/termination/sent", url.Values{"method": {"mail"}}); r.StatusCode != 303 {
+		t.Fatalf("notice sent: %d %s", r.StatusCode, r.body)
+	}
+	if found, running := clock(); !found || running {
+		t.Fatal("termination-notice clock still running after delivery")
+	}
+	if r := e.login("xh_mediator01").get("/cases/" + itoa(id) + "/termination.pdf"); r.StatusCode != 404 {
+		t.Fatalf("other district reads the notice: %d", r.StatusCode)
+	}
+	// Withdrawal of another case.
+	id2 := consentedCase(t, e)
+	if r := m.form("POST", "/cases/"+itoa(id2)+"/withdraw", url.Values{"note": {"已与商家自行和解"}}); r.StatusCode != 303 {
+		t.Fatalf("withdraw: %d", r.StatusCode)
+	}
+	if c, _ := e.db.GetCase(ctx, id2); c.Status != "withdrawn" {
+		t.Fatalf("after withdrawal: %s", c.Status)
+	}
+}
