@@ -149,6 +149,14 @@ type Store interface {
 	AssignCase(ctx context.Context, caseID, expectVersion int64, mediatorIDs []int64, by int64, ch CaseChange, ev Event) (Case, error)
 	ListCaseMediators(ctx context.Context, caseID int64) ([]CaseMediator, error)
 
+	// Expert pool and consultations.
+	PutExpertProfile(ctx context.Context, e ExpertProfile) error
+	ListExperts(ctx context.Context) ([]ExpertProfile, error) // active users with an expert binding, with their org paths
+	CreateConsultation(ctx context.Context, c *Consultation) error
+	GetConsultation(ctx context.Context, id int64) (Consultation, error)
+	ListConsultations(ctx context.Context, caseID, expertID int64) ([]Consultation, error) // by case, or by expert when caseID is 0
+	AnswerConsultation(ctx context.Context, id, expertID int64, answer string, at time.Time) error
+
 	// Working-day calendar overrides and deadline policies.
 	ListCalendarOverrides(ctx context.Context) ([]CalendarOverride, error)
 	PutCalendarOverride(ctx context.Context, o CalendarOverride) error
@@ -593,4 +601,30 @@ type CaseMediator struct {
 	DisplayName string
 	Presiding   bool
 	AssignedAt  time.Time
+}
+
+// ExpertProfile is a member of the expert pool.
+type ExpertProfile struct {
+	UserID         int64
+	DisplayName    string
+	Field          string // e.g. "家用电器质量", "医疗美容"
+	Qualifications string
+	OrgPaths       []string // where the expert's bindings reach
+}
+
+// Consultation is a mediator's question to an expert about a case; the
+// expert sees only Shared, never the case itself.
+type Consultation struct {
+	ID         int64
+	CaseID     int64
+	CaseNumber string // filled by list/get
+	ExpertID   int64
+	ExpertName string // filled by list/get
+	Question   string
+	Shared     string
+	Status     string // "open", "answered"
+	Answer     string
+	AskedBy    int64
+	AskedAt    time.Time
+	AnsweredAt *time.Time
 }

@@ -42,6 +42,7 @@ func TestConformance(t *testing.T) {
 				"SMSCodes":         testSMSCodes,
 				"Leads":            testLeads,
 				"Assignment":       testAssignment,
+				"Consultations":    testConsultations,
 			}
 			for name, fn := range tests {
 				t.Run(name, func(t *testing.T) {
@@ -1176,5 +1177,41 @@ func testAssignment(t *testing.T, db *sqlstore.DB) {
 	loads, _ := db.MediatorLoads(ctx, ids)
 	if loads[ids[0]] != 1 || loads[ids[1]] != 0 {
 		t.Fatalf("loads: %v", loads)
+	}
+}
+
+func testConsultations(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	ex := store.User{Username: "expert", DisplayName: "李专家", PasswordHash: "x", Active: true}
+	db.CreateUser(ctx, &ex)
+	db.AddBinding(ctx, store.Binding{UserID: ex.ID, Role: domain.RoleExpert, OrgID: f.committee.ID})
+	if err := db.PutExpertProfile(ctx, store.ExpertProfile{UserID: ex.ID, Field: "家用电器质量", Qualifications: "高级工程师"}); err != nil {
+		t.Fatal(err)
+	}
+	es, err := db.ListExperts(ctx)
+	if err != nil || len(es) != 1 || es[0].Field != "家用电器质量" || es[0].OrgPaths[0] != f.committee.Path {
+		t.Fatalf("experts: %+v %v", es, err)
+	}
+	c, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, "K1"))
+	k := store.Consultation{CaseID: c.ID, ExpertID: ex.ID, Question: "冰箱不制冷是否属质量问题？", Shared: "购买三个月后不制冷"}
+	if err := db.CreateConsultation(ctx, &k); err != nil || k.ID == 0 {
+		t.Fatal(err)
+	}
+	got, err := db.GetConsultation(ctx, k.ID)
+	if err != nil || got.CaseNumber != c.Number || got.ExpertName != "李专家" || got.Status != "open" {
+		t.Fatalf("get: %+v %v", got, err)
+	}
+	if err := db.AnswerConsultation(ctx, k.ID, ex.ID+1000, "x", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("answer by another expert: %v", err)
+	}
+	if err := db.AnswerConsultation(ctx, k.ID, ex.ID, "压缩机故障，属质量问题", t0); err != nil {
+		t.Fatal(err)
+	}
+	if ks, _ := db.ListConsultations(ctx, c.ID, 0); len(ks) != 1 || ks[0].Answer != "压缩机故障，属质量问题" || ks[0].AnsweredAt == nil {
+		t.Fatalf("by case: %+v", ks)
+	}
+	if ks, _ := db.ListConsultations(ctx, 0, ex.ID); len(ks) != 1 {
+		t.Fatal("by expert")
 	}
 }

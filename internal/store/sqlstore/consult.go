@@ -1,0 +1,93 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+func (db *DB) PutExpertProfile(ctx context.Context, e store.ExpertProfile) error {
+	_, err := db.w.ExecContext(ctx, `INSERT INTO expert_profiles (user_id, field, qualifications) VALUES ($1, $2, $3)
+		ON CONFLICT (user_id) DO UPDATE SET field = excluded.field, qualifications = excluded.qualifications`, e.UserID, e.Field, e.Qualifications)
+	return db.wrap("put expert profile", err)
+}
+
+func (db *DB) ListExperts(ctx context.Context) ([]store.ExpertProfile, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT u.id, u.display_name, COALESCE(ep.field, ''), COALESCE(ep.qualifications, ''), o.path
+		FROM users u JOIN role_bindings b ON b.user_id = u.id AND b.role = 'expert' JOIN org_units o ON o.id = b.org_id
+		LEFT JOIN expert_profiles ep ON ep.user_id = u.id WHERE u.active = $1 ORDER BY u.id, o.path`, true)
+	if err != nil {
+		return nil, db.wrap("list experts", err)
+	}
+	defer rows.Close()
+	var out []store.ExpertProfile
+	for rows.Next() {
+		var e store.ExpertProfile
+		var path string
+		if err := rows.Scan(&e.UserID, &e.DisplayName, &e.Field, &e.Qualifications, &path); err != nil {
+			return nil, db.wrap("scan expert", err)
+		}
+		if n := len(out); n > 0 && out[n-1].UserID == e.UserID {
+			out[n-1].OrgPaths = append(out[n-1].OrgPaths, path)
+			continue
+		}
+		e.OrgPaths = []string{path}
+		out = append(out, e)
+	}
+	return out, db.wrap("list experts", rows.Err())
+}
+
+func (db *DB) CreateConsultation(ctx context.Context, c *store.Consultation) error {
+	c.AskedAt, c.Status = time.Now().UTC(), "open"
+	err := db.w.QueryRowContext(ctx, `INSERT INTO consultations (case_id, expert_id, question, shared, status, asked_by, asked_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, c.CaseID, c.ExpertID, c.Question, c.Shared, c.Status, nullInt(c.AskedBy), c.AskedAt).Scan(&c.ID)
+	return db.wrap("create consultation", err)
+}
+
+const consultCols = `k.id, k.case_id, c.number, k.expert_id, u.display_name, k.question, k.shared, k.status, k.answer,
+	COALESCE(k.asked_by, 0), k.asked_at, k.answered_at`
+
+const consultFrom = ` FROM consultations k JOIN cases c ON c.id = k.case_id JOIN users u ON u.id = k.expert_id`
+
+func scanConsult(row interface{ Scan(...any) error }) (store.Consultation, error) {
+	var k store.Consultation
+	var ans sql.NullTime
+	err := row.Scan(&k.ID, &k.CaseID, &k.CaseNumber, &k.ExpertID, &k.ExpertName, &k.Question, &k.Shared, &k.Status, &k.Answer,
+		&k.AskedBy, &k.AskedAt, &ans)
+	k.AskedAt, k.AnsweredAt = k.AskedAt.UTC(), timePtr(ans)
+	return k, err
+}
+
+func (db *DB) GetConsultation(ctx context.Context, id int64) (store.Consultation, error) {
+	k, err := scanConsult(db.r.QueryRowContext(ctx, `SELECT `+consultCols+consultFrom+` WHERE k.id = $1`, id))
+	return k, db.wrap("get consultation", err)
+}
+
+func (db *DB) ListConsultations(ctx context.Context, caseID, expertID int64) ([]store.Consultation, error) {
+	q, arg := ` WHERE k.case_id = $1`, caseID
+	if caseID == 0 {
+		q, arg = ` WHERE k.expert_id = $1`, expertID
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+consultCols+consultFrom+q+` ORDER BY k.id DESC`, arg)
+	if err != nil {
+		return nil, db.wrap("list consultations", err)
+	}
+	defer rows.Close()
+	var out []store.Consultation
+	for rows.Next() {
+		k, err := scanConsult(rows)
+		if err != nil {
+			return nil, db.wrap("scan consultation", err)
+		}
+		out = append(out, k)
+	}
+	return out, db.wrap("list consultations", rows.Err())
+}
+
+func (db *DB) AnswerConsultation(ctx context.Context, id, expertID int64, answer string, at time.Time) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE consultations SET answer = $1, status = 'answered', answered_at = $2
+		WHERE id = $3 AND expert_id = $4 AND status = 'open'`, answer, at.UTC(), id, expertID)
+	return db.wrap("answer consultation", mustAffect(res, err))
+}
