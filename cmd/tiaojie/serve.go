@@ -14,6 +14,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/config"
 	"github.com/tiaojie/tiaojie/internal/consent"
+	"github.com/tiaojie/tiaojie/internal/consultation"
 	"github.com/tiaojie/tiaojie/internal/deadline"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/diversion"
@@ -84,10 +85,11 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	in := &intake.Service{Store: db, Sealer: s, Router: div, Duplicates: grp}
 	srv, err := server.New(server.Options{
 		Store: db, Auth: authSvc, Intake: in, Ingest: &ingest.Service{Store: db, Intake: in, Sealer: s}, Diversion: div, Grouping: grp, Consent: cons,
-		Online:     &online.Service{Store: db, Intake: in, Sender: sender, Sealer: s},
-		Assignment: &assignment.Service{Store: db},
-		Mediation:  &mediation.Service{Store: db},
-		Log:        log, Pools: db.Pools(),
+		Online:       &online.Service{Store: db, Intake: in, Sender: sender, Sealer: s},
+		Assignment:   &assignment.Service{Store: db},
+		Mediation:    &mediation.Service{Store: db},
+		Consultation: &consultation.Service{Store: db},
+		Log:          log, Pools: db.Pools(),
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	if err != nil {

@@ -64,6 +64,7 @@ const (
 	PermGroupManage   Permission = "group.manage"   // form group disputes from surges
 	PermLeadRead      Permission = "lead.read"      // receive violation leads and follow diverted complaints
 	PermRoomManage    Permission = "room.manage"    // duty roster and assignment settings of a room
+	PermConsult       Permission = "consult.answer" // experts: read and answer consultations addressed to them
 )
 
 // rolePermissions is the immutable grant table. Admins manage the system but
@@ -75,7 +76,7 @@ var rolePermissions = map[Role][]Permission{
 	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead, PermImport, PermLeadRead},
 	RoleJustice:   {PermCaseRead, PermOrgRead, PermStatsRead},
 	RoleCourt:     {PermCaseRead, PermCaseCreate},
-	RoleExpert:    {},
+	RoleExpert:    {PermConsult},
 	RoleAnalyst:   {PermStatsRead, PermOrgRead},
 	RoleAuditor:   {PermAuditRead},
 	RoleAdmin:     {PermOrgRead, PermOrgManage, PermUserManage, PermSettings, PermOutboxRead},

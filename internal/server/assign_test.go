@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
 
@@ -225,5 +226,56 @@ func TestTerminationAndNotice(t *testing.T) {
 	}
 	if c, _ := e.db.GetCase(ctx, id2); c.Status != "withdrawn" {
 		t.Fatalf("after withdrawal: %s", c.Status)
+	}
+}
+
+// The expert sees only what was shared and answers; an expert not consulted,
+// and a mediator of another district, are refused.
+func TestExpertConsultation(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	m := e.login("mediator01")
+	r := m.json("POST", "/api/v1/complaints", validComplaint(""), nil)
+	var c caseOut
+	json_(r.body, &c)
+	ex, _ := e.db.GetUserByUsername(ctx, "expert01")
+	if r := m.form("POST", "/cases/"+itoa(c.ID)+"/consult", url.Values{"expert": {itoa(ex.ID)}, "question": {""}}); r.StatusCode != 422 {
+		t.Fatalf("no question: %d", r.StatusCode)
+	}
+	if r := m.form("POST", "/cases/"+itoa(c.ID)+"/consult", url.Values{"expert": {itoa(ex.ID)}, "question": {"预付卡闭店后剩余课时费如何计算？"}, "shared": {"年卡3000元，已使用4个月"}}); r.StatusCode != 303 {
+		t.Fatalf("ask: %d %s", r.StatusCode, r.body)
+	}
+	expert := e.login("expert01")
+	inbox := expert.get("/consultations")
+	if !strings.Contains(inbox.body, "年卡3000元") || strings.Contains(inbox.body, "李雷") || strings.Contains(inbox.body, "139") {
+		t.Fatal("expert inbox: missing the shared facts or showing the parties")
+	}
+	if r := expert.get("/cases/" + itoa(c.ID)); r.StatusCode != 403 {
+		t.Fatalf("expert opens the case file: %d", r.StatusCode)
+	}
+	ks, _ := e.db.ListConsultations(ctx, c.ID, 0)
+	if r := e.login("mediator01").form("POST", "/consultations/"+itoa(ks[0].ID)+"/answer", url.Values{"answer": {"x"}}); r.StatusCode != 403 {
+		t.Fatalf("mediator answers as expert: %d", r.StatusCode)
+	}
+	if r := expert.form("POST", "/consultations/"+itoa(ks[0].ID)+"/answer", url.Values{"answer": {"按已使用月份比例扣除，剩余部分应予退还。"}}); r.StatusCode != 303 {
+		t.Fatalf("answer: %d", r.StatusCode)
+	}
+	if page := m.get("/cases/" + itoa(c.ID)); !strings.Contains(page.body, "按已使用月份比例扣除") {
+		t.Fatal("answer not on the case page")
+	}
+	// Another expert (not consulted) cannot read or answer it.
+	h, _ := authHash(password)
+	other := store.User{Username: "expert02", DisplayName: "王专家", PasswordHash: h, Active: true}
+	e.db.CreateUser(ctx, &other)
+	cmt, _ := e.db.GetOrgUnitByCode(ctx, "pd-cmt")
+	e.db.AddBinding(ctx, store.Binding{UserID: other.ID, Role: "expert", OrgID: cmt.ID})
+	if ks2, _ := e.db.ListConsultations(ctx, 0, other.ID); len(ks2) != 0 {
+		t.Fatal("unconsulted expert has consultations")
+	}
+	if r := e.login("expert02").form("POST", "/consultations/"+itoa(ks[0].ID)+"/answer", url.Values{"answer": {"冒名答复"}}); r.StatusCode != 404 {
+		t.Fatalf("unconsulted expert answers: %d", r.StatusCode)
+	}
+	if r := m.form("POST", "/cases/"+itoa(c.ID)+"/consult", url.Values{"expert": {"999999"}, "question": {"x"}}); r.StatusCode != 422 {
+		t.Fatalf("expert outside the pool: %d", r.StatusCode)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/consent"
+	"github.com/tiaojie/tiaojie/internal/consultation"
 	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
@@ -38,6 +39,7 @@ type Options struct {
 	Online          *online.Service
 	Assignment      *assignment.Service
 	Mediation       *mediation.Service
+	Consultation    *consultation.Service
 	Auth            *auth.Service
 	Log             *slog.Logger
 	Pools           map[string]*sql.DB // connection pools by name, for /metrics
@@ -79,7 +81,7 @@ func New(opt Options) (*Server, error) {
 		http.Error(w, "会话服务暂时不可用", http.StatusInternalServerError)
 	}
 	s := &Server{opt: opt, sessions: sm, metrics: newMetrics(opt.Store, opt.Pools)}
-	s.pages = &web.Pages{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Ingest: opt.Ingest, Diversion: opt.Diversion, Grouping: opt.Grouping, Consent: opt.Consent, Online: opt.Online, Assignment: opt.Assignment, Mediation: opt.Mediation,
+	s.pages = &web.Pages{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Ingest: opt.Ingest, Diversion: opt.Diversion, Grouping: opt.Grouping, Consent: opt.Consent, Online: opt.Online, Assignment: opt.Assignment, Mediation: opt.Mediation, Consultation: opt.Consultation,
 		Sessions: sm, Log: opt.Log, Now: opt.Now}
 	if err := s.pages.Load(); err != nil {
 		return nil, err

@@ -18,6 +18,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/consent"
+	"github.com/tiaojie/tiaojie/internal/consultation"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/grouping"
@@ -58,10 +59,11 @@ func newEnv(t *testing.T, e storetest.Engine) *env {
 		Sender: &notify.OutboxSender{Outbox: consent.Outbox{Store: db}, Hash: sealer.Hash, Log: log, Signature: "人民调解"}}
 	grp.Sender = cons.Sender
 	srv, err := server.New(server.Options{Store: db, Auth: &auth.Service{Store: db}, Intake: in, Diversion: div, Grouping: grp, Consent: cons,
-		Online:     &online.Service{Store: db, Intake: in, Sender: cons.Sender, Sealer: sealer},
-		Assignment: &assignment.Service{Store: db},
-		Mediation:  &mediation.Service{Store: db},
-		Ingest:     &ingest.Service{Store: db, Intake: in, Sealer: sealer}, Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
+		Online:       &online.Service{Store: db, Intake: in, Sender: cons.Sender, Sealer: sealer},
+		Assignment:   &assignment.Service{Store: db},
+		Mediation:    &mediation.Service{Store: db},
+		Consultation: &consultation.Service{Store: db},
+		Ingest:       &ingest.Service{Store: db, Intake: in, Sealer: sealer}, Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,3 +169,5 @@ func json_(body string, v any) { json.Unmarshal([]byte(body), v) }
 func writeFile(path string, b []byte) error { return os.WriteFile(path, b, 0o644) }
 
 func dateToday() string { return time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02") }
+
+func authHash(pw string) (string, error) { return auth.HashPassword(pw) }

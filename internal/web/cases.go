@@ -137,6 +137,8 @@ type caseData struct {
 	Me               int64
 	SuspendReasons   domain.Reasons
 	TerminateReasons domain.Reasons
+	Experts          []store.ExpertProfile
+	Consultations    []store.Consultation
 	RoomPeople       []store.User
 	Offices          []store.OrgUnit
 	MerchantPhone    string
@@ -216,6 +218,18 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	data.IsLead = p.Has(domain.RoleRoomLead) || p.Has(domain.RoleCommittee)
 	data.SuspendReasons, data.TerminateReasons = domain.SuspendReasons, domain.TerminateReasons
 	data.CanAct = p.CanOnCase(domain.PermCaseDecide, d.Case)
+	if pg.Consultation != nil && data.CanAct {
+		if data.Consultations, err = pg.Store.ListConsultations(ctx, d.Case.ID, 0); err != nil {
+			pg.serverError(w, r, err)
+			return
+		}
+		if d.Case.Status.Open() {
+			if data.Experts, err = pg.Consultation.Experts(ctx, d.Case); err != nil {
+				pg.serverError(w, r, err)
+				return
+			}
+		}
+	}
 	if data.CanReroute && d.Case.Status == domain.StatusSuspended {
 		data.RoomPeople = pg.roomPeople(r, d.Case)
 	}

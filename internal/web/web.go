@@ -18,6 +18,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/consent"
+	"github.com/tiaojie/tiaojie/internal/consultation"
 	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
@@ -33,20 +34,21 @@ var templateFS embed.FS
 
 // Pages holds what the page handlers need.
 type Pages struct {
-	Store      store.Store
-	Auth       *auth.Service
-	Intake     *intake.Service
-	Ingest     *ingest.Service
-	Diversion  *diversion.Service
-	Grouping   *grouping.Service
-	Consent    *consent.Service
-	Online     *online.Service
-	Assignment *assignment.Service
-	Mediation  *mediation.Service
-	Sessions   *scs.SessionManager
-	Log        *slog.Logger
-	Now        func() time.Time
-	pages      map[string]*template.Template
+	Store        store.Store
+	Auth         *auth.Service
+	Intake       *intake.Service
+	Ingest       *ingest.Service
+	Diversion    *diversion.Service
+	Grouping     *grouping.Service
+	Consent      *consent.Service
+	Online       *online.Service
+	Assignment   *assignment.Service
+	Mediation    *mediation.Service
+	Consultation *consultation.Service
+	Sessions     *scs.SessionManager
+	Log          *slog.Logger
+	Now          func() time.Time
+	pages        map[string]*template.Template
 }
 
 // page is what every template gets.
