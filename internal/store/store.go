@@ -157,6 +157,12 @@ type Store interface {
 	ListConsultations(ctx context.Context, caseID, expertID int64) ([]Consultation, error) // by case, or by expert when caseID is 0
 	AnswerConsultation(ctx context.Context, id, expertID int64, answer string, at time.Time) error
 
+	// Mediation sessions.
+	CreateSession(ctx context.Context, m *Session) error
+	ListSessions(ctx context.Context, q SessionQuery) ([]Session, error)
+	RecordSession(ctx context.Context, id int64, status, attendance, record string) error
+	MarkSessionReminded(ctx context.Context, id int64, at time.Time) error
+
 	// Working-day calendar overrides and deadline policies.
 	ListCalendarOverrides(ctx context.Context) ([]CalendarOverride, error)
 	PutCalendarOverride(ctx context.Context, o CalendarOverride) error
@@ -627,4 +633,29 @@ type Consultation struct {
 	AskedBy    int64
 	AskedAt    time.Time
 	AnsweredAt *time.Time
+}
+
+// Session is a scheduled mediation meeting.
+type Session struct {
+	ID         int64
+	CaseID     int64
+	CaseNumber string // filled by ListSessions
+	Kind       string // "room", "online", "phone"
+	StartsAt   time.Time
+	Place      string
+	Status     string // "scheduled", "held", "cancelled"
+	Attendance string
+	Record     string // 调解笔录
+	CreatedBy  int64
+	Created    time.Time
+	RemindedAt *time.Time
+}
+
+// SessionQuery selects sessions: of a case, or of the cases a mediator presides over in a time window.
+type SessionQuery struct {
+	CaseID      int64
+	PresidingID int64
+	From, To    time.Time
+	Status      string
+	Unreminded  bool
 }

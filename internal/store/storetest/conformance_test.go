@@ -43,6 +43,7 @@ func TestConformance(t *testing.T) {
 				"Leads":            testLeads,
 				"Assignment":       testAssignment,
 				"Consultations":    testConsultations,
+				"Sessions2":        testMediationSessions,
 			}
 			for name, fn := range tests {
 				t.Run(name, func(t *testing.T) {
@@ -1213,5 +1214,33 @@ func testConsultations(t *testing.T, db *sqlstore.DB) {
 	}
 	if ks, _ := db.ListConsultations(ctx, 0, ex.ID); len(ks) != 1 {
 		t.Fatal("by expert")
+	}
+}
+
+func testMediationSessions(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	c, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, "S1"))
+	m := store.Session{CaseID: c.ID, Kind: "room", StartsAt: t0.Add(48 * time.Hour), Place: "陆家嘴调解室"}
+	if err := db.CreateSession(ctx, &m); err != nil || m.ID == 0 {
+		t.Fatal(err)
+	}
+	db.CreateSession(ctx, &store.Session{CaseID: c.ID, Kind: "online", StartsAt: t0.Add(96 * time.Hour)})
+	ss, err := db.ListSessions(ctx, store.SessionQuery{CaseID: c.ID})
+	if err != nil || len(ss) != 2 || ss[0].Place != "陆家嘴调解室" || ss[0].CaseNumber != c.Number {
+		t.Fatalf("sessions: %+v %v", ss, err)
+	}
+	if ss, _ := db.ListSessions(ctx, store.SessionQuery{From: t0, To: t0.Add(72 * time.Hour), Unreminded: true}); len(ss) != 1 {
+		t.Fatalf("window: %d", len(ss))
+	}
+	db.MarkSessionReminded(ctx, m.ID, t0)
+	if ss, _ := db.ListSessions(ctx, store.SessionQuery{From: t0, To: t0.Add(72 * time.Hour), Unreminded: true}); len(ss) != 0 {
+		t.Fatal("reminded session still pending")
+	}
+	if err := db.RecordSession(ctx, m.ID, "held", "双方到场", "双方同意按比例退款"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecordSession(ctx, m.ID, "held", "", ""); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("record twice: %v", err)
 	}
 }
