@@ -82,12 +82,13 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	}
 	cons := &consent.Service{Store: db, Sealer: s, Sender: sender, BaseURL: public}
 	grp.Sender = sender
+	med := &mediation.Service{Store: db, Sender: sender, Sealer: s}
 	in := &intake.Service{Store: db, Sealer: s, Router: div, Duplicates: grp}
 	srv, err := server.New(server.Options{
 		Store: db, Auth: authSvc, Intake: in, Ingest: &ingest.Service{Store: db, Intake: in, Sealer: s}, Diversion: div, Grouping: grp, Consent: cons,
 		Online:       &online.Service{Store: db, Intake: in, Sender: sender, Sealer: s},
 		Assignment:   &assignment.Service{Store: db},
-		Mediation:    &mediation.Service{Store: db},
+		Mediation:    med,
 		Consultation: &consultation.Service{Store: db},
 		Log:          log, Pools: db.Pools(),
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes,
@@ -108,6 +109,10 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		}},
 		jobs.Job{Name: "consent", Every: 30 * time.Minute, Run: func(ctx context.Context) error {
 			_, _, err := cons.Sweep(ctx)
+			return err
+		}},
+		jobs.Job{Name: "session-reminders", Every: 30 * time.Minute, Run: func(ctx context.Context) error {
+			_, err := med.SweepReminders(ctx)
 			return err
 		}},
 		jobs.Job{Name: "odr", Every: 15 * time.Minute, Run: func(ctx context.Context) error {

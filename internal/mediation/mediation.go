@@ -14,13 +14,17 @@ import (
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/notify"
+	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // Service is the mediation capability.
 type Service struct {
-	Store store.Store
-	Now   func() time.Time
+	Store  store.Store
+	Now    func() time.Time
+	Sender notify.Sender // session notices (optional)
+	Sealer *pii.Sealer
 }
 
 func (s *Service) now() time.Time {

@@ -279,3 +279,42 @@ func TestExpertConsultation(t *testing.T) {
 		t.Fatalf("expert outside the pool: %d", r.StatusCode)
 	}
 }
+
+func TestSessionsAndRecords(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	m := e.login("mediator01")
+	id := consentedCase(t, e)
+	me, _ := e.db.GetUserByUsername(ctx, "mediator01")
+	if r := m.form("POST", "/cases/"+itoa(id)+"/sessions", url.Values{"kind": {"room"}, "at": {"2099-01-05T14:00"}, "place": {"陆家嘴调解室"}}); r.StatusCode != 422 {
+		t.Fatalf("session before assignment: %d", r.StatusCode)
+	}
+	m.form("POST", "/cases/"+itoa(id)+"/assign", url.Values{"mediator": {itoa(me.ID)}})
+	if r := m.form("POST", "/cases/"+itoa(id)+"/sessions", url.Values{"kind": {"room"}, "at": {"2099-01-05T14:00"}, "place": {""}}); r.StatusCode != 422 {
+		t.Fatalf("room session without a place: %d", r.StatusCode)
+	}
+	before, _ := e.db.ListOutbox(ctx, 100)
+	if r := m.form("POST", "/cases/"+itoa(id)+"/sessions", url.Values{"kind": {"room"}, "at": {"2099-01-05T14:00"}, "place": {"陆家嘴调解室"}}); r.StatusCode != 303 {
+		t.Fatalf("schedule: %d %s", r.StatusCode, r.body)
+	}
+	after, _ := e.db.ListOutbox(ctx, 100)
+	if len(after)-len(before) != 2 || !strings.Contains(after[0].Body, "陆家嘴调解室") {
+		t.Fatalf("parties not told: %d new messages", len(after)-len(before))
+	}
+	ss, _ := e.db.ListSessions(ctx, store.SessionQuery{CaseID: id})
+	if len(ss) != 1 {
+		t.Fatalf("sessions: %d", len(ss))
+	}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/sessions/"+itoa(ss[0].ID)+"/record", url.Values{"held": {"1"}, "attendance": {"双方到场"}, "record": {""}}); r.StatusCode != 422 {
+		t.Fatalf("empty record: %d", r.StatusCode)
+	}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/sessions/"+itoa(ss[0].ID)+"/record", url.Values{"held": {"1"}, "attendance": {"双方到场"}, "record": {"经调解，双方同意按已使用月份比例退款。"}}); r.StatusCode != 303 {
+		t.Fatalf("record: %d %s", r.StatusCode, r.body)
+	}
+	if page := m.get("/cases/" + itoa(id)); !strings.Contains(page.body, "按已使用月份比例退款") {
+		t.Fatal("record not on the case page")
+	}
+	if r := e.login("xh_mediator01").form("POST", "/cases/"+itoa(id)+"/sessions", url.Values{"kind": {"phone"}, "at": {"2099-01-06T10:00"}}); r.StatusCode != 404 {
+		t.Fatalf("other district schedules: %d", r.StatusCode)
+	}
+}

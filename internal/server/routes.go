@@ -56,6 +56,8 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/cases/{id}/recusal/decision", Perm: domain.PermCaseDecide, Handler: pg.RecusalDecision},
 		{Method: "POST", Path: "/cases/{id}/terminate", Perm: domain.PermCaseDecide, Handler: pg.Terminate},
 		{Method: "POST", Path: "/cases/{id}/consult", Perm: domain.PermCaseDecide, Handler: pg.Consult},
+		{Method: "POST", Path: "/cases/{id}/sessions", Perm: domain.PermCaseDecide, Handler: pg.ScheduleSession},
+		{Method: "POST", Path: "/cases/{id}/sessions/{sid}/record", Perm: domain.PermCaseDecide, Handler: pg.RecordSession},
 		{Method: "GET", Path: "/consultations", Perm: domain.PermConsult, Handler: pg.Consultations},
 		{Method: "POST", Path: "/consultations/{id}/answer", Perm: domain.PermConsult, Handler: pg.ConsultationAnswer},
 		{Method: "POST", Path: "/cases/{id}/withdraw", Perm: domain.PermCaseDecide, Handler: pg.Withdraw},

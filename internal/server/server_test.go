@@ -61,7 +61,7 @@ func newEnv(t *testing.T, e storetest.Engine) *env {
 	srv, err := server.New(server.Options{Store: db, Auth: &auth.Service{Store: db}, Intake: in, Diversion: div, Grouping: grp, Consent: cons,
 		Online:       &online.Service{Store: db, Intake: in, Sender: cons.Sender, Sealer: sealer},
 		Assignment:   &assignment.Service{Store: db},
-		Mediation:    &mediation.Service{Store: db},
+		Mediation:    &mediation.Service{Store: db, Sender: cons.Sender, Sealer: sealer},
 		Consultation: &consultation.Service{Store: db},
 		Ingest:       &ingest.Service{Store: db, Intake: in, Sealer: sealer}, Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
 	if err != nil {

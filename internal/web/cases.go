@@ -13,6 +13,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -138,6 +139,9 @@ type caseData struct {
 	SuspendReasons   domain.Reasons
 	TerminateReasons domain.Reasons
 	Experts          []store.ExpertProfile
+	Sessions         []store.Session
+	SessionKinds     domain.Reasons
+	RecordTemplate   string
 	Consultations    []store.Consultation
 	RoomPeople       []store.User
 	Offices          []store.OrgUnit
@@ -218,6 +222,11 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	data.IsLead = p.Has(domain.RoleRoomLead) || p.Has(domain.RoleCommittee)
 	data.SuspendReasons, data.TerminateReasons = domain.SuspendReasons, domain.TerminateReasons
 	data.CanAct = p.CanOnCase(domain.PermCaseDecide, d.Case)
+	data.SessionKinds, data.RecordTemplate = mediation.SessionKinds, mediation.RecordTemplate
+	if data.Sessions, err = pg.Store.ListSessions(ctx, store.SessionQuery{CaseID: d.Case.ID}); err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
 	if pg.Consultation != nil && data.CanAct {
 		if data.Consultations, err = pg.Store.ListConsultations(ctx, d.Case.ID, 0); err != nil {
 			pg.serverError(w, r, err)

@@ -17,8 +17,9 @@ type deskRow struct {
 }
 
 type deskData struct {
-	Mine    []deskRow // cases I preside over, most urgent first
-	Waiting []deskRow // in my rooms, waiting for a decision or a mediator
+	Today   []store.Session // my sessions today
+	Mine    []deskRow       // cases I preside over, most urgent first
+	Waiting []deskRow       // in my rooms, waiting for a decision or a mediator
 }
 
 // working are the statuses a mediator still has to act on.
@@ -104,6 +105,11 @@ func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 			return -1
 		}
 		return a.Next.Due.Compare(b.Next.Due)
+	}
+	day := calendar.DateOf(pg.now())
+	if d.Today, err = pg.Store.ListSessions(ctx, store.SessionQuery{PresidingID: p.UserID, From: day.Time(), To: day.AddDays(1).Time(), Status: "scheduled"}); err != nil {
+		pg.serverError(w, r, err)
+		return
 	}
 	slices.SortFunc(d.Mine, urgent)
 	slices.SortFunc(d.Waiting, urgent)

@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
+	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/document"
 	"github.com/tiaojie/tiaojie/internal/domain"
 
@@ -121,4 +123,21 @@ func (pg *Pages) TerminationPDF(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="termination-%d.pdf"; filename*=UTF-8''%s`, c.ID, url.PathEscape("终止调解告知书"+c.Number+".pdf")))
 	buf.WriteTo(w)
+}
+
+// ScheduleSession sets a session and notifies the parties.
+func (pg *Pages) ScheduleSession(w http.ResponseWriter, r *http.Request) {
+	id := mustID(r.PathValue("id"))
+	// An unreadable time is left zero: the service checks scope first, then refuses it.
+	at, _ := time.ParseInLocation("2006-01-02T15:04", r.PostFormValue("at"), calendar.Shanghai())
+	_, err := pg.Mediation.Schedule(r.Context(), auth.From(r.Context()), id, r.PostFormValue("kind"), at, r.PostFormValue("place"))
+	pg.mediationDone(w, r, id, err, "已安排调解，并短信通知双方当事人。")
+}
+
+// RecordSession stores attendance and the mediation record.
+func (pg *Pages) RecordSession(w http.ResponseWriter, r *http.Request) {
+	id := mustID(r.PathValue("id"))
+	err := pg.Mediation.Record(r.Context(), auth.From(r.Context()), id, mustID(r.PathValue("sid")), r.PostFormValue("held") != "0",
+		r.PostFormValue("attendance"), r.PostFormValue("record"))
+	pg.mediationDone(w, r, id, err, "已记录。")
 }

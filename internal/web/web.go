@@ -68,6 +68,7 @@ var funcs = template.FuncMap{
 	"partyLabel":   consent.PartyLabel,
 	"leadLabel":    LeadKinds.Label,
 	"outcomeLabel": grouping.Outcomes.Label,
+	"sessionLabel": mediation.SessionKinds.Label,
 	"methodLabel":  consent.MethodLabel,
 	"neg":          func(n int) int { return -n },
 	"deref":        func(b *bool) bool { return b != nil && *b },
