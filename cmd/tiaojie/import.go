@@ -11,7 +11,6 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/config"
-	"github.com/tiaojie/tiaojie/internal/deadline"
 	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
@@ -65,18 +64,11 @@ func importCmd(ctx context.Context, args []string, out io.Writer, getenv func(st
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, cfg, true)
+	db, s, err := openReady(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := deadline.EnsureDefaultPolicies(ctx, db); err != nil {
-		return err
-	}
-	s, err := sealer(cfg)
-	if err != nil {
-		return err
-	}
 	svc := &ingest.Service{Store: db, Intake: &intake.Service{Store: db, Sealer: s, Router: &diversion.Service{Store: db}, Duplicates: &grouping.Service{Store: db, Settings: dedupSettings(cfg)}}, Sealer: s}
 	// The command line acts for the committee of the whole database.
 	units, err := db.ListOrgUnits(ctx)

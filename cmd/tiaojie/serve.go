@@ -15,7 +15,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/config"
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
-	"github.com/tiaojie/tiaojie/internal/deadline"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/grouping"
@@ -37,18 +36,11 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		return err
 	}
 	log := newLogger(os.Stderr, cfg.LogLevel)
-	db, err := openStore(ctx, cfg, true)
+	db, s, err := openReady(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := deadline.EnsureDefaultPolicies(ctx, db); err != nil {
-		return err
-	}
-	s, err := sealer(cfg)
-	if err != nil {
-		return err
-	}
 	if cfg.Demo {
 		empty, err := demo.IsEmpty(ctx, db)
 		if err != nil {

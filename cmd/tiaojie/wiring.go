@@ -36,6 +36,26 @@ func openStore(ctx context.Context, cfg config.Config, migrate bool) (*sqlstore.
 	return sqlite.OpenNoMigrate(ctx, cfg.SQLitePath())
 }
 
+// openReady opens and migrates the configured database, makes sure the
+// deadline policies exist and loads the personal-data key: what every
+// command that works on cases needs.
+func openReady(ctx context.Context, cfg config.Config) (*sqlstore.DB, *pii.Sealer, error) {
+	db, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := deadline.EnsureDefaultPolicies(ctx, db); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	s, err := sealer(cfg)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, s, nil
+}
+
 // sealer loads the personal-data key: from config, or the data dir's key file.
 func sealer(cfg config.Config) (*pii.Sealer, error) {
 	var key []byte
