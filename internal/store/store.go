@@ -163,6 +163,15 @@ type Store interface {
 	RecordSession(ctx context.Context, id int64, status, attendance, record string) error
 	MarkSessionReminded(ctx context.Context, id int64, at time.Time) error
 
+	// Agreements, follow-ups and archives.
+	PutAgreement(ctx context.Context, a Agreement) error // insert or replace until it takes effect
+	GetAgreement(ctx context.Context, caseID int64) (Agreement, error)
+	AddFollowUp(ctx context.Context, f *FollowUp) error
+	ListFollowUps(ctx context.Context, caseID int64) ([]FollowUp, error)
+	// ArchiveCase stores the frozen case file and moves the case to archived, in one transaction.
+	ArchiveCase(ctx context.Context, caseID, expectVersion int64, a Archive, ch CaseChange, ev Event) error
+	GetArchive(ctx context.Context, caseID int64) (Archive, error)
+
 	// Working-day calendar overrides and deadline policies.
 	ListCalendarOverrides(ctx context.Context) ([]CalendarOverride, error)
 	PutCalendarOverride(ctx context.Context, o CalendarOverride) error
@@ -658,4 +667,38 @@ type SessionQuery struct {
 	From, To    time.Time
 	Status      string
 	Unreminded  bool
+}
+
+// Agreement is a case's mediation agreement.
+type Agreement struct {
+	CaseID         int64
+	Kind           string // "written" or "oral"
+	Facts          string
+	Responsibility string
+	Terms          []domain.Term
+	EffectiveAt    *time.Time
+	CreatedBy      int64
+	Created        time.Time
+}
+
+// FollowUp is a 回访 record.
+type FollowUp struct {
+	ID           int64
+	CaseID       int64
+	Satisfaction int    // 1–5
+	Method       string // "phone", "sms_link", "visit"
+	Comment      string
+	Commendation string // 锦旗, 感谢信 …
+	RecordedBy   int64
+	RecordedAt   time.Time
+}
+
+// Archive is a frozen case file (卷宗).
+type Archive struct {
+	CaseID     int64
+	FileNumber string
+	PDF        []byte
+	SHA256     string
+	ArchivedBy int64
+	ArchivedAt time.Time
 }

@@ -44,6 +44,7 @@ func TestConformance(t *testing.T) {
 				"Assignment":       testAssignment,
 				"Consultations":    testConsultations,
 				"Sessions2":        testMediationSessions,
+				"Agreements":       testAgreementsArchive,
 			}
 			for name, fn := range tests {
 				t.Run(name, func(t *testing.T) {
@@ -1242,5 +1243,50 @@ func testMediationSessions(t *testing.T, db *sqlstore.DB) {
 	}
 	if err := db.RecordSession(ctx, m.ID, "held", "", ""); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("record twice: %v", err)
+	}
+}
+
+func testAgreementsArchive(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	c, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, "AG1"))
+	a := store.Agreement{CaseID: c.ID, Kind: "oral", Facts: "事实", Responsibility: "责任",
+		Terms: []domain.Term{{Party: "merchant", Content: "退款", AmountFen: 1000, Manner: "转账", Deadline: "2026-03-10"}}}
+	if err := db.PutAgreement(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	eff := t0
+	a.Terms[0].PerformedAt, a.EffectiveAt = "2026-03-09", &eff
+	if err := db.PutAgreement(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.GetAgreement(ctx, c.ID)
+	if err != nil || got.Kind != "oral" || got.Terms[0].PerformedAt != "2026-03-09" || got.EffectiveAt == nil || !got.EffectiveAt.Equal(t0) {
+		t.Fatalf("agreement: %+v %v", got, err)
+	}
+	if _, err := db.GetAgreement(ctx, 99999); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing agreement: %v", err)
+	}
+	fu := store.FollowUp{CaseID: c.ID, Satisfaction: 5, Method: "phone", Comment: "满意", Commendation: "锦旗"}
+	if err := db.AddFollowUp(ctx, &fu); err != nil || fu.ID == 0 {
+		t.Fatal(err)
+	}
+	if fs, _ := db.ListFollowUps(ctx, c.ID); len(fs) != 1 || fs[0].Commendation != "锦旗" {
+		t.Fatalf("follow-ups: %+v", fs)
+	}
+	ar := store.Archive{FileNumber: "浦消调档2026-00001", PDF: []byte("%PDF-fake"), SHA256: "abc", ArchivedAt: t0}
+	st := domain.StatusArchived
+	if err := db.ArchiveCase(ctx, c.ID, c.Version, ar, store.CaseChange{Status: st}, store.Event{Type: "archive"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ArchiveCase(ctx, c.ID, c.Version+1, ar, store.CaseChange{Status: st}, store.Event{Type: "archive"}); err == nil {
+		t.Fatal("archived twice")
+	}
+	got2, err := db.GetArchive(ctx, c.ID)
+	if err != nil || string(got2.PDF) != "%PDF-fake" || got2.FileNumber != ar.FileNumber {
+		t.Fatalf("archive: %+v %v", got2, err)
+	}
+	if cc, _ := db.GetCase(ctx, c.ID); cc.Status != domain.StatusArchived {
+		t.Fatal("case not archived")
 	}
 }
