@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/config"
@@ -82,6 +83,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		Assignment:   &assignment.Service{Store: db},
 		Mediation:    med,
 		Consultation: &consultation.Service{Store: db},
+		Agreement:    &agreement.Service{Store: db},
 		Log:          log, Pools: db.Pools(),
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes,
 	})

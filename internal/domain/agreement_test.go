@@ -40,3 +40,28 @@ func TestValidateAgreement(t *testing.T) {
 		t.Fatalf("unknown party: %v", errs)
 	}
 }
+
+func TestCaseFile(t *testing.T) {
+	agreed := FileFacts{Status: StatusFollowedUp, Consented: true, SessionsHeld: 1, HasAgreement: true, AllPerformed: true, FollowUpDone: true, Mediated: true}
+	if ok, missing := FileComplete(CaseFile(agreed)); !ok {
+		t.Fatalf("complete agreed file: %v", missing)
+	}
+	agreed.FollowUpDone, agreed.SessionsHeld = false, 0
+	if ok, missing := FileComplete(CaseFile(agreed)); ok || len(missing) != 2 {
+		t.Fatalf("missing follow-up and record: %v", missing)
+	}
+	term := FileFacts{Status: StatusTerminated, Consented: true, Mediated: false}
+	if ok, missing := FileComplete(CaseFile(term)); ok || missing[0] != "终止调解告知书及送达记录" {
+		t.Fatalf("terminated without notice: %v", missing)
+	}
+	term.NoticeDelivered = true
+	if ok, _ := FileComplete(CaseFile(term)); !ok {
+		t.Fatal("terminated with notice delivered")
+	}
+	if ok, _ := FileComplete(CaseFile(FileFacts{Rejected: true})); !ok {
+		t.Fatal("rejected file")
+	}
+	if ok, _ := FileComplete(CaseFile(FileFacts{Withdrawn: true})); !ok {
+		t.Fatal("withdrawn before consent")
+	}
+}

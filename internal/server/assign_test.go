@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
@@ -316,5 +317,69 @@ func TestSessionsAndRecords(t *testing.T) {
 	}
 	if r := e.login("xh_mediator01").form("POST", "/cases/"+itoa(id)+"/sessions", url.Values{"kind": {"phone"}, "at": {"2099-01-06T10:00"}}); r.StatusCode != 404 {
 		t.Fatalf("other district schedules: %d", r.StatusCode)
+	}
+}
+
+// The whole road for an oral agreement: mediation → agreement → performance →
+// follow-up → archive, with the case file checked before archiving.
+func TestOralAgreementToArchive(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	m := e.login("mediator01")
+	id := consentedCase(t, e)
+	me, _ := e.db.GetUserByUsername(ctx, "mediator01")
+	m.form("POST", "/cases/"+itoa(id)+"/assign", url.Values{"mediator": {itoa(me.ID)}})
+	m.form("POST", "/cases/"+itoa(id)+"/start", url.Values{})
+	vague := url.Values{"facts": {"健身房闭店，双方就退款金额发生争议。"}, "responsibility": {"经营者承担退款责任"},
+		"party_0": {"merchant"}, "content_0": {"适当补偿"}, "amount_0": {""}, "manner_0": {""}, "deadline_0": {""}}
+	vague.Set("amount_0", "0")
+	if r := m.form("POST", "/cases/"+itoa(id)+"/agreement/oral", vague); r.StatusCode != 422 || !strings.Contains(r.body, "具体金额") {
+		t.Fatalf("vague agreement: %d", r.StatusCode)
+	}
+	deadline := time.Now().AddDate(0, 0, 10).Format("2006-01-02")
+	good := url.Values{"facts": {"健身房闭店，双方就退款金额发生争议。"}, "responsibility": {"经营者承担退款责任"},
+		"party_0": {"merchant"}, "content_0": {"退还预付卡余额"}, "amount_0": {"1,800"}, "manner_0": {"银行转账"}, "deadline_0": {deadline}}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/agreement/oral", good); r.StatusCode != 303 {
+		t.Fatalf("oral agreement: %d %s", r.StatusCode, r.body)
+	}
+	if c, _ := e.db.GetCase(ctx, id); c.Status != "performing" {
+		t.Fatalf("after oral agreement: %s", c.Status)
+	}
+	// Follow-up must wait for performance (the deadline has not passed).
+	if r := m.form("POST", "/cases/"+itoa(id)+"/followup", url.Values{"satisfaction": {"5"}, "method": {"phone"}}); r.StatusCode != 422 {
+		t.Fatalf("follow-up before performance: %d", r.StatusCode)
+	}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/perform", url.Values{"term": {"0"}, "proof": {"转账流水号 20261127001"}}); r.StatusCode != 303 {
+		t.Fatalf("perform: %d %s", r.StatusCode, r.body)
+	}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/followup", url.Values{"satisfaction": {"5"}, "method": {"phone"}, "commendation": {"锦旗"}}); r.StatusCode != 303 {
+		t.Fatalf("follow-up: %d %s", r.StatusCode, r.body)
+	}
+	// No mediation record was kept: the file is incomplete and says so.
+	if r := m.form("POST", "/cases/"+itoa(id)+"/archive", url.Values{}); r.StatusCode != 422 || !strings.Contains(r.body, "调解笔录") {
+		t.Fatalf("archive with a missing record: %d", r.StatusCode)
+	}
+	// Keep the record of the session held, then archive.
+	sess := store.Session{CaseID: id, Kind: "room", StartsAt: time.Now().Add(time.Hour), Place: "调解室"}
+	e.db.CreateSession(ctx, &sess)
+	e.db.RecordSession(ctx, sess.ID, "held", "双方到场", "双方当场达成口头协议。")
+	if r := m.form("POST", "/cases/"+itoa(id)+"/archive", url.Values{}); r.StatusCode != 303 {
+		t.Fatalf("archive: %d %s", r.StatusCode, r.body)
+	}
+	pdf := m.json("GET", "/api/v1/cases/"+itoa(id)+"/archive.pdf", nil, nil)
+	if pdf.StatusCode != 200 || pdf.Header.Get("X-Content-SHA256") == "" {
+		t.Fatalf("archive pdf: %d", pdf.StatusCode)
+	}
+	text := pdfText(t, []byte(pdf.body))
+	for _, want := range []string{"消费纠纷人民调解卷宗", "消调档字", "卷内目录", "调解协议书", "退还预付卡余额", "保管期限"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("case file lacks %q", want)
+		}
+	}
+	if r := e.login("xh_mediator01").json("GET", "/api/v1/cases/"+itoa(id)+"/archive.pdf", nil, nil); r.StatusCode != 404 {
+		t.Fatalf("other district reads the file: %d", r.StatusCode)
+	}
+	if got, _ := e.db.GetCase(ctx, id); got.Status != "archived" {
+		t.Fatalf("status %s", got.Status)
 	}
 }

@@ -57,6 +57,11 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/cases/{id}/terminate", Perm: domain.PermCaseDecide, Handler: pg.Terminate},
 		{Method: "POST", Path: "/cases/{id}/consult", Perm: domain.PermCaseDecide, Handler: pg.Consult},
 		{Method: "POST", Path: "/cases/{id}/sessions", Perm: domain.PermCaseDecide, Handler: pg.ScheduleSession},
+		{Method: "POST", Path: "/cases/{id}/agreement/oral", Perm: domain.PermCaseDecide, Handler: pg.OralAgreement},
+		{Method: "POST", Path: "/cases/{id}/perform", Perm: domain.PermCaseDecide, Handler: pg.Perform},
+		{Method: "POST", Path: "/cases/{id}/followup", Perm: domain.PermCaseDecide, Handler: pg.FollowUp},
+		{Method: "POST", Path: "/cases/{id}/archive", Perm: domain.PermCaseDecide, Handler: pg.Archive},
+		{Method: "GET", Path: "/cases/{id}/archive.pdf", Perm: domain.PermCaseRead, Handler: pg.ArchivePDF},
 		{Method: "POST", Path: "/cases/{id}/sessions/{sid}/record", Perm: domain.PermCaseDecide, Handler: pg.RecordSession},
 		{Method: "GET", Path: "/consultations", Perm: domain.PermConsult, Handler: pg.Consultations},
 		{Method: "POST", Path: "/consultations/{id}/answer", Perm: domain.PermConsult, Handler: pg.ConsultationAnswer},
@@ -118,5 +123,6 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/api/v1/cases/{id}/reject", Perm: domain.PermCaseDecide, API: true, Summary: "不予受理（须附理由代码）", Handler: a.Decide(false)},
 		{Method: "GET", Path: "/api/v1/reasons", Perm: domain.PermSignedIn, API: true, Summary: "不予受理、终止、中止的理由代码", Handler: a.Reasons},
 		{Method: "POST", Path: "/api/v1/keys", Perm: domain.PermUserManage, API: true, Summary: "签发机器客户端接口密钥（限定所属单位）", Handler: a.IssueKey},
+		{Method: "GET", Path: "/api/v1/cases/{id}/archive.pdf", Perm: domain.PermCaseRead, API: true, Summary: "已归档案件的卷宗（PDF）", Handler: pg.ArchivePDF},
 	}
 }

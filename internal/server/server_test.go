@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/consent"
@@ -63,6 +64,7 @@ func newEnv(t *testing.T, e storetest.Engine) *env {
 		Assignment:   &assignment.Service{Store: db},
 		Mediation:    &mediation.Service{Store: db, Sender: cons.Sender, Sealer: sealer},
 		Consultation: &consultation.Service{Store: db},
+		Agreement:    &agreement.Service{Store: db},
 		Ingest:       &ingest.Service{Store: db, Intake: in, Sealer: sealer}, Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
 	if err != nil {
 		t.Fatal(err)

@@ -140,6 +140,9 @@ type caseData struct {
 	TerminateReasons domain.Reasons
 	Experts          []store.ExpertProfile
 	Sessions         []store.Session
+	Agreement        *store.Agreement
+	FileItems        []domain.FileItem
+	Archived         bool
 	SessionKinds     domain.Reasons
 	RecordTemplate   string
 	Consultations    []store.Consultation
@@ -223,6 +226,19 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	data.SuspendReasons, data.TerminateReasons = domain.SuspendReasons, domain.TerminateReasons
 	data.CanAct = p.CanOnCase(domain.PermCaseDecide, d.Case)
 	data.SessionKinds, data.RecordTemplate = mediation.SessionKinds, mediation.RecordTemplate
+	if a, err := pg.Store.GetAgreement(ctx, d.Case.ID); err == nil {
+		data.Agreement = &a
+	}
+	if pg.Agreement != nil && data.CanAct {
+		switch d.Case.Status {
+		case domain.StatusFollowedUp, domain.StatusTerminated, domain.StatusWithdrawn, domain.StatusRejected:
+			if data.FileItems, err = pg.Agreement.Checklist(ctx, d.Case, d.Events); err != nil {
+				pg.serverError(w, r, err)
+				return
+			}
+		}
+	}
+	data.Archived = d.Case.Status == domain.StatusArchived
 	if data.Sessions, err = pg.Store.ListSessions(ctx, store.SessionQuery{CaseID: d.Case.ID}); err != nil {
 		pg.serverError(w, r, err)
 		return

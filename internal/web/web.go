@@ -14,6 +14,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
@@ -45,6 +46,7 @@ type Pages struct {
 	Assignment   *assignment.Service
 	Mediation    *mediation.Service
 	Consultation *consultation.Service
+	Agreement    *agreement.Service
 	Sessions     *scs.SessionManager
 	Log          *slog.Logger
 	Now          func() time.Time
@@ -69,9 +71,17 @@ var funcs = template.FuncMap{
 	"leadLabel":    LeadKinds.Label,
 	"outcomeLabel": grouping.Outcomes.Label,
 	"sessionLabel": mediation.SessionKinds.Label,
-	"methodLabel":  consent.MethodLabel,
-	"neg":          func(n int) int { return -n },
-	"deref":        func(b *bool) bool { return b != nil && *b },
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	},
+	"add":         func(a, b int) int { return a + b },
+	"methodLabel": consent.MethodLabel,
+	"neg":         func(n int) int { return -n },
+	"deref":       func(b *bool) bool { return b != nil && *b },
 	"field": func(err error, name string) string {
 		if ve, ok := err.(*intake.ValidationError); ok {
 			return ve.Field(name)

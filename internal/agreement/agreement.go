@@ -1,0 +1,279 @@
+// Package agreement takes a mediated case to its end: the agreement (oral
+// agreements take effect when reached), performance of each term, the
+// follow-up call (回访) and the archived case file (卷宗).
+package agreement
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/document"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Service is the agreement capability.
+type Service struct {
+	Store store.Store
+	Now   func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func invalid(errs []*domain.FieldError) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	return &intake.ValidationError{Fields: errs}
+}
+
+func stale(err error) error {
+	if errors.Is(err, store.ErrStale) {
+		return intake.ErrStale
+	}
+	return err
+}
+
+// RecordOral records an oral agreement (口头协议) reached in mediation; it
+// takes effect at once and the case moves on to performance.
+func (s *Service) RecordOral(ctx context.Context, p *auth.Principal, caseID int64, a domain.AgreementContent) (store.Case, error) {
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	if err != nil {
+		return store.Case{}, err
+	}
+	now := s.now()
+	if err := invalid(domain.ValidateAgreement(a, now)); err != nil {
+		return store.Case{}, err
+	}
+	to, err := domain.Next(domain.ActionReachAgreement, domain.Facts{Status: c.Status, AgreementComplete: true})
+	if err != nil {
+		return store.Case{}, err
+	}
+	if err := s.Store.PutAgreement(ctx, store.Agreement{CaseID: c.ID, Kind: "oral", Facts: a.Facts, Responsibility: a.Responsibility,
+		Terms: a.Terms, EffectiveAt: &now, CreatedBy: p.UserID}); err != nil {
+		return store.Case{}, err
+	}
+	var total int64
+	for _, t := range a.Terms {
+		total += t.AmountFen
+	}
+	c, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionReachAgreement),
+		ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "达成口头协议，涉及金额" + domain.FormatFen(total) + "元",
+		Data: fmt.Sprintf(`{"agreed_fen":%d,"kind":"oral"}`, total)})
+	if err != nil {
+		return store.Case{}, stale(err)
+	}
+	to, err = domain.Next(domain.ActionStartPerformance, domain.Facts{Status: c.Status, AgreementEffective: true})
+	if err != nil {
+		return store.Case{}, err
+	}
+	c, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionStartPerformance),
+		ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "口头协议达成即生效，进入履行"})
+	return c, stale(err)
+}
+
+// Perform records that one term was performed, with its proof.
+func (s *Service) Perform(ctx context.Context, p *auth.Principal, caseID int64, term int, proof string) error {
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	if err != nil {
+		return err
+	}
+	a, err := s.Store.GetAgreement(ctx, c.ID)
+	if err != nil || a.EffectiveAt == nil {
+		return &domain.FieldError{Field: "term", Message: "案件没有已生效的调解协议"}
+	}
+	if term < 0 || term >= len(a.Terms) {
+		return &domain.FieldError{Field: "term", Message: "履行事项不存在"}
+	}
+	proof = strings.TrimSpace(proof)
+	if proof == "" || utf8.RuneCountInString(proof) > 500 {
+		return &domain.FieldError{Field: "proof", Message: "请填写履行凭证（如转账流水号、收据编号，不超过500字）"}
+	}
+	if a.Terms[term].PerformedAt != "" {
+		return &domain.FieldError{Field: "term", Message: "该项已记录履行"}
+	}
+	now := s.now()
+	a.Terms[term].PerformedAt, a.Terms[term].Proof = now.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02"), proof
+	if err := s.Store.PutAgreement(ctx, a); err != nil {
+		return err
+	}
+	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "performed", ActorID: p.UserID, ActorName: p.DisplayName,
+		At: now, Note: fmt.Sprintf("第%d项已履行：%s，%s元（凭证：%s）", term+1, a.Terms[term].Content, domain.FormatFen(a.Terms[term].AmountFen), proof),
+		Data: fmt.Sprintf(`{"recovered_fen":%d}`, map[bool]int64{true: a.Terms[term].AmountFen, false: 0}[a.Terms[term].Party == "merchant"])})
+	return stale(err)
+}
+
+// FollowUp records the follow-up call (回访) after performance or its deadline.
+func (s *Service) FollowUp(ctx context.Context, p *auth.Principal, caseID int64, f store.FollowUp) (store.Case, error) {
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	if err != nil {
+		return store.Case{}, err
+	}
+	if f.Satisfaction < 1 || f.Satisfaction > 5 {
+		return store.Case{}, &domain.FieldError{Field: "satisfaction", Message: "满意度为1至5分"}
+	}
+	if f.Method != "phone" && f.Method != "sms_link" && f.Method != "visit" {
+		return store.Case{}, &domain.FieldError{Field: "method", Message: "请选择回访方式"}
+	}
+	if utf8.RuneCountInString(f.Comment) > 1000 || utf8.RuneCountInString(f.Commendation) > 100 {
+		return store.Case{}, &domain.FieldError{Field: "comment", Message: "意见不超过1000字"}
+	}
+	a, err := s.Store.GetAgreement(ctx, c.ID)
+	if err != nil {
+		return store.Case{}, &domain.FieldError{Field: "satisfaction", Message: "案件没有调解协议，无需回访"}
+	}
+	today := s.now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
+	for i, t := range a.Terms {
+		if t.PerformedAt == "" && t.Deadline >= today {
+			return store.Case{}, &domain.FieldError{Field: "satisfaction", Message: fmt.Sprintf("第%d项尚未履行且未到履行期限，暂不回访", i+1)}
+		}
+	}
+	to, err := domain.Next(domain.ActionFollowUp, domain.Facts{Status: c.Status, FollowUpRecorded: true})
+	if err != nil {
+		return store.Case{}, err
+	}
+	f.CaseID, f.RecordedBy, f.RecordedAt = c.ID, p.UserID, s.now()
+	if err := s.Store.AddFollowUp(ctx, &f); err != nil {
+		return store.Case{}, err
+	}
+	note := "回访：满意度" + strconv.Itoa(f.Satisfaction) + "分"
+	if f.Commendation != "" {
+		note += "，收到" + f.Commendation
+	}
+	c, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionFollowUp),
+		ActorID: p.UserID, ActorName: p.DisplayName, At: s.now(), Note: note, Data: fmt.Sprintf(`{"satisfaction":%d}`, f.Satisfaction)})
+	return c, stale(err)
+}
+
+// Checklist is the case file as it stands.
+func (s *Service) Checklist(ctx context.Context, c store.Case, events []store.Event) ([]domain.FileItem, error) {
+	f := domain.FileFacts{Status: c.Status, Rejected: c.Status == domain.StatusRejected, Withdrawn: c.Status == domain.StatusWithdrawn}
+	for _, p := range c.Parties {
+		f.IDRecorded = f.IDRecorded || (p.Kind == "consumer" && p.IDHash != "")
+	}
+	cs, err := s.Store.ListConsents(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	agreed := 0
+	for _, x := range cs {
+		if x.Decision == "agree" {
+			agreed++
+		}
+	}
+	f.Consented = agreed == 2
+	ss, err := s.Store.ListSessions(ctx, store.SessionQuery{CaseID: c.ID, Status: "held"})
+	if err != nil {
+		return nil, err
+	}
+	f.SessionsHeld = len(ss)
+	for _, e := range events {
+		switch e.Type {
+		case string(domain.ActionStartMediation):
+			f.Mediated = true
+		case "termination_notice_sent":
+			f.NoticeDelivered = true
+		}
+	}
+	if a, err := s.Store.GetAgreement(ctx, c.ID); err == nil {
+		f.HasAgreement, f.AllPerformed = true, true
+		for _, t := range a.Terms {
+			f.AllPerformed = f.AllPerformed && t.PerformedAt != "" && t.Proof != ""
+		}
+	}
+	fs, err := s.Store.ListFollowUps(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	f.FollowUpDone = len(fs) > 0
+	return domain.CaseFile(f), nil
+}
+
+// Archive freezes the case file as one PDF (cover, index, record) and
+// archives the case; a missing required document stops it, by name.
+func (s *Service) Archive(ctx context.Context, p *auth.Principal, caseID int64) (store.Case, error) {
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	if err != nil {
+		return store.Case{}, err
+	}
+	evs, err := s.Store.ListEvents(ctx, c.ID)
+	if err != nil {
+		return store.Case{}, err
+	}
+	items, err := s.Checklist(ctx, c, evs)
+	if err != nil {
+		return store.Case{}, err
+	}
+	ok, missing := domain.FileComplete(items)
+	if !ok {
+		return store.Case{}, &domain.FieldError{Field: "file", Message: "卷宗缺少：" + strings.Join(missing, "、")}
+	}
+	to, err := domain.Next(domain.ActionArchive, domain.Facts{Status: c.Status, CaseFileComplete: true})
+	if err != nil {
+		return store.Case{}, err
+	}
+	committee, _ := s.Store.GetOrgUnit(ctx, c.CommitteeID)
+	number := strings.Replace(c.Number, "消调字", "消调档字", 1)
+	now := s.now()
+	var paras []string
+	paras = append(paras, "案号："+c.Number, "卷宗号："+number, "申请人："+c.ConsumerName, "被申请人："+c.MerchantName,
+		"案由："+c.Category, "登记日期："+document.ChineseDate(c.ReceivedAt), "结案方式："+c.Status.Label(), "归档日期："+document.ChineseDate(now),
+		"保管期限：十年", "卷内目录：")
+	for i, it := range items {
+		mark := "附"
+		if !it.Present {
+			mark = "无"
+		}
+		paras = append(paras, fmt.Sprintf("%d．%s（%s）", i+1, it.Name, mark))
+	}
+	paras = append(paras, "办理记录：")
+	for _, e := range evs {
+		paras = append(paras, e.At.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")+" "+e.ActorName+" "+eventText(e))
+	}
+	if a, err := s.Store.GetAgreement(ctx, c.ID); err == nil {
+		paras = append(paras, "调解协议（"+map[string]string{"oral": "口头", "written": "书面"}[a.Kind]+"）：", "纠纷事实："+a.Facts, "当事人责任："+a.Responsibility)
+		for i, t := range a.Terms {
+			paras = append(paras, fmt.Sprintf("第%d项：%s，%s元，%s，%s前履行%s", i+1, t.Content, domain.FormatFen(t.AmountFen), t.Manner, t.Deadline,
+				map[bool]string{true: "（已于" + t.PerformedAt + "履行，凭证：" + t.Proof + "）", false: ""}[t.PerformedAt != ""]))
+		}
+	}
+	var buf bytes.Buffer
+	if err := document.WriteNotice(&buf, document.Notice{Title: "消费纠纷人民调解卷宗", Number: number, Paragraphs: paras,
+		Issuer: committee.Name, Date: now, Footer: "本卷宗由系统生成，归档后不可更改。"}); err != nil {
+		return store.Case{}, err
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	ar := store.Archive{FileNumber: number, PDF: buf.Bytes(), SHA256: hex.EncodeToString(sum[:]), ArchivedBy: p.UserID, ArchivedAt: now}
+	err = s.Store.ArchiveCase(ctx, c.ID, c.Version, ar, store.CaseChange{Status: to},
+		store.Event{Type: string(domain.ActionArchive), ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "归档，卷宗号" + number})
+	if err != nil {
+		return store.Case{}, stale(err)
+	}
+	return s.Store.GetCase(ctx, c.ID)
+}
+
+func eventText(e store.Event) string {
+	label := domain.Action(e.Type).Label()
+	if e.Type == "received" {
+		label = "登记"
+	}
+	if e.Note != "" {
+		return label + "：" + e.Note
+	}
+	return label
+}

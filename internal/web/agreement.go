@@ -1,0 +1,87 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// OralAgreement records an oral agreement reached in mediation.
+func (pg *Pages) OralAgreement(w http.ResponseWriter, r *http.Request) {
+	id := mustID(r.PathValue("id"))
+	f := r.PostForm
+	a := domain.AgreementContent{Facts: f.Get("facts"), Responsibility: f.Get("responsibility")}
+	for i := 0; i < 5; i++ {
+		k := strconv.Itoa(i)
+		if f.Get("content_"+k) == "" && f.Get("amount_"+k) == "" {
+			continue
+		}
+		fen, err := domain.ParseYuan(f.Get("amount_" + k))
+		if err != nil {
+			pg.failField(w, r, err)
+			return
+		}
+		a.Terms = append(a.Terms, domain.Term{Party: f.Get("party_" + k), Content: f.Get("content_" + k), AmountFen: fen,
+			Manner: f.Get("manner_" + k), Deadline: f.Get("deadline_" + k)})
+	}
+	_, err := pg.Agreement.RecordOral(r.Context(), auth.From(r.Context()), id, a)
+	pg.mediationDone(w, r, id, err, "已记录口头协议，协议即时生效，进入履行。")
+}
+
+// Perform records one term's performance.
+func (pg *Pages) Perform(w http.ResponseWriter, r *http.Request) {
+	id := mustID(r.PathValue("id"))
+	term, _ := strconv.Atoi(r.PostFormValue("term"))
+	err := pg.Agreement.Perform(r.Context(), auth.From(r.Context()), id, term, r.PostFormValue("proof"))
+	pg.mediationDone(w, r, id, err, "已记录履行。")
+}
+
+// FollowUp records the follow-up call.
+func (pg *Pages) FollowUp(w http.ResponseWriter, r *http.Request) {
+	id := mustID(r.PathValue("id"))
+	sat, _ := strconv.Atoi(r.PostFormValue("satisfaction"))
+	_, err := pg.Agreement.FollowUp(r.Context(), auth.From(r.Context()), id, store.FollowUp{Satisfaction: sat, Method: r.PostFormValue("method"),
+		Comment: r.PostFormValue("comment"), Commendation: r.PostFormValue("commendation")})
+	pg.mediationDone(w, r, id, err, "已记录回访。")
+}
+
+// Archive freezes the case file.
+func (pg *Pages) Archive(w http.ResponseWriter, r *http.Request) {
+	id := mustID(r.PathValue("id"))
+	_, err := pg.Agreement.Archive(r.Context(), auth.From(r.Context()), id)
+	pg.mediationDone(w, r, id, err, "已归档。")
+}
+
+// ArchivePDF serves the frozen case file to whoever may read the case.
+func (pg *Pages) ArchivePDF(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	fail := func(status int, msg string) {
+		if strings.HasPrefix(r.URL.Path, "/api/") { // the same document is served on the API
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(status)
+			json.NewEncoder(w).Encode(map[string]string{"error": msg})
+			return
+		}
+		pg.Fail(w, r, status, msg)
+	}
+	c, err := intake.Authorize(ctx, pg.Store, auth.From(ctx), mustID(r.PathValue("id")), false)
+	if err != nil {
+		status, msg := intake.StatusOf(err)
+		fail(status, msg)
+		return
+	}
+	a, err := pg.Store.GetArchive(ctx, c.ID)
+	if err != nil {
+		fail(http.StatusNotFound, "案件尚未归档")
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("X-Content-SHA256", a.SHA256)
+	w.Write(a.PDF)
+}
