@@ -171,6 +171,14 @@ type Store interface {
 	// ArchiveCase stores the frozen case file and moves the case to archived, in one transaction.
 	ArchiveCase(ctx context.Context, caseID, expectVersion int64, a Archive, ch CaseChange, ev Event) error
 	GetArchive(ctx context.Context, caseID int64) (Archive, error)
+	AddSignature(ctx context.Context, sg Signature) error // a signer signs once (ErrConflict)
+	ListSignatures(ctx context.Context, caseID int64) ([]Signature, error)
+	// FreezeAgreement stores the effective document; it can no longer change.
+	FreezeAgreement(ctx context.Context, caseID int64, pdf []byte, sha, code string, at time.Time) error
+	GetAgreementDocument(ctx context.Context, caseID int64) (pdf []byte, sha string, err error)
+	FindAgreementBySHA(ctx context.Context, sha string) (caseID int64, number string, effective time.Time, err error)
+	PutSignToken(ctx context.Context, caseID int64, party, hash, sealed string) error
+	GetSignToken(ctx context.Context, hash string) (caseID int64, party string, err error)
 
 	// Working-day calendar overrides and deadline policies.
 	ListCalendarOverrides(ctx context.Context) ([]CalendarOverride, error)
@@ -701,4 +709,15 @@ type Archive struct {
 	SHA256     string
 	ArchivedBy int64
 	ArchivedAt time.Time
+}
+
+// Signature is one signature of a written agreement; signer is "consumer",
+// "merchant", "mediator" or "seal" (the committee's seal).
+type Signature struct {
+	CaseID   int64
+	Signer   string
+	Method   string // "sms_code", "in_person", "system"
+	Image    []byte // drawn signature (PNG), parties only
+	SignedBy int64
+	SignedAt time.Time
 }

@@ -89,3 +89,66 @@ func (db *DB) GetArchive(ctx context.Context, caseID int64) (store.Archive, erro
 	a.ArchivedAt = a.ArchivedAt.UTC()
 	return a, db.wrap("get archive", err)
 }
+
+func (db *DB) AddSignature(ctx context.Context, sg store.Signature) error {
+	if sg.SignedAt.IsZero() {
+		sg.SignedAt = time.Now()
+	}
+	_, err := db.w.ExecContext(ctx, `INSERT INTO agreement_signatures (case_id, signer, method, image, signed_by, signed_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, sg.CaseID, sg.Signer, sg.Method, sg.Image, nullInt(sg.SignedBy), sg.SignedAt.UTC())
+	return db.wrap("add signature", err)
+}
+
+func (db *DB) ListSignatures(ctx context.Context, caseID int64) ([]store.Signature, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT case_id, signer, method, image, COALESCE(signed_by, 0), signed_at FROM agreement_signatures
+		WHERE case_id = $1 ORDER BY signed_at, signer`, caseID)
+	if err != nil {
+		return nil, db.wrap("list signatures", err)
+	}
+	defer rows.Close()
+	var out []store.Signature
+	for rows.Next() {
+		var sg store.Signature
+		if err := rows.Scan(&sg.CaseID, &sg.Signer, &sg.Method, &sg.Image, &sg.SignedBy, &sg.SignedAt); err != nil {
+			return nil, db.wrap("scan signature", err)
+		}
+		sg.SignedAt = sg.SignedAt.UTC()
+		out = append(out, sg)
+	}
+	return out, db.wrap("list signatures", rows.Err())
+}
+
+func (db *DB) FreezeAgreement(ctx context.Context, caseID int64, pdf []byte, sha, code string, at time.Time) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE agreements SET pdf = $1, sha256 = $2, verify_code = $3, effective_at = $4
+		WHERE case_id = $5 AND pdf IS NULL`, pdf, sha, code, at.UTC(), caseID)
+	return db.wrap("freeze agreement", mustAffect(res, err))
+}
+
+func (db *DB) GetAgreementDocument(ctx context.Context, caseID int64) ([]byte, string, error) {
+	var pdf []byte
+	var sha sql.NullString
+	err := db.r.QueryRowContext(ctx, `SELECT pdf, sha256 FROM agreements WHERE case_id = $1 AND pdf IS NOT NULL`, caseID).Scan(&pdf, &sha)
+	return pdf, sha.String, db.wrap("get agreement document", err)
+}
+
+func (db *DB) FindAgreementBySHA(ctx context.Context, sha string) (int64, string, time.Time, error) {
+	var id int64
+	var number string
+	var at time.Time
+	err := db.r.QueryRowContext(ctx, `SELECT c.id, c.number, a.effective_at FROM agreements a JOIN cases c ON c.id = a.case_id
+		WHERE a.sha256 = $1`, sha).Scan(&id, &number, &at)
+	return id, number, at.UTC(), db.wrap("find agreement by sha256", err)
+}
+
+func (db *DB) PutSignToken(ctx context.Context, caseID int64, party, hash, sealed string) error {
+	_, err := db.w.ExecContext(ctx, `INSERT INTO sign_tokens (token_hash, case_id, party, token_sealed, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		hash, caseID, party, sealed, time.Now().UTC())
+	return db.wrap("put sign token", err)
+}
+
+func (db *DB) GetSignToken(ctx context.Context, hash string) (int64, string, error) {
+	var id int64
+	var party string
+	err := db.r.QueryRowContext(ctx, `SELECT case_id, party FROM sign_tokens WHERE token_hash = $1`, hash).Scan(&id, &party)
+	return id, party, db.wrap("get sign token", err)
+}

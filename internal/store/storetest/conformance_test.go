@@ -1267,6 +1267,37 @@ func testAgreementsArchive(t *testing.T, db *sqlstore.DB) {
 	if _, err := db.GetAgreement(ctx, 99999); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("missing agreement: %v", err)
 	}
+	// Signatures, the frozen document and verification.
+	if err := db.AddSignature(ctx, store.Signature{CaseID: c.ID, Signer: "consumer", Method: "sms_code", Image: []byte{0x89, 'P'}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddSignature(ctx, store.Signature{CaseID: c.ID, Signer: "consumer", Method: "sms_code"}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("signed twice: %v", err)
+	}
+	if sgs, _ := db.ListSignatures(ctx, c.ID); len(sgs) != 1 || sgs[0].Image[0] != 0x89 {
+		t.Fatalf("signatures: %+v", sgs)
+	}
+	if err := db.FreezeAgreement(ctx, c.ID, []byte("%PDF-agreement"), "sha-1", "ABCD1234", t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.FreezeAgreement(ctx, c.ID, []byte("%PDF-other"), "sha-2", "X", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("frozen twice: %v", err)
+	}
+	if pdf, sha, err := db.GetAgreementDocument(ctx, c.ID); err != nil || string(pdf) != "%PDF-agreement" || sha != "sha-1" {
+		t.Fatalf("document: %s %s %v", pdf, sha, err)
+	}
+	if id, num, at, err := db.FindAgreementBySHA(ctx, "sha-1"); err != nil || id != c.ID || num != c.Number || !at.Equal(t0) {
+		t.Fatalf("verify: %d %s %v", id, num, err)
+	}
+	if _, _, _, err := db.FindAgreementBySHA(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown sha: %v", err)
+	}
+	if err := db.PutSignToken(ctx, c.ID, "merchant", "th", "sealed"); err != nil {
+		t.Fatal(err)
+	}
+	if id, party, err := db.GetSignToken(ctx, "th"); err != nil || id != c.ID || party != "merchant" {
+		t.Fatalf("sign token: %d %s %v", id, party, err)
+	}
 	fu := store.FollowUp{CaseID: c.ID, Satisfaction: 5, Method: "phone", Comment: "满意", Commendation: "锦旗"}
 	if err := db.AddFollowUp(ctx, &fu); err != nil || fu.ID == 0 {
 		t.Fatal(err)
