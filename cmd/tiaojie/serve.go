@@ -83,7 +83,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		Assignment:   &assignment.Service{Store: db},
 		Mediation:    med,
 		Consultation: &consultation.Service{Store: db},
-		Agreement:    &agreement.Service{Store: db},
+		Agreement:    &agreement.Service{Store: db, Sealer: s, Sender: sender, BaseURL: public},
 		Log:          log, Pools: db.Pools(),
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes,
 	})

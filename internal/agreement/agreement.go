@@ -19,13 +19,18 @@ import (
 	"github.com/tiaojie/tiaojie/internal/document"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/notify"
+	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // Service is the agreement capability.
 type Service struct {
-	Store store.Store
-	Now   func() time.Time
+	Store   store.Store
+	Now     func() time.Time
+	Sealer  *pii.Sealer
+	Sender  notify.Sender
+	BaseURL string // links to the parties' signing pages
 }
 
 func (s *Service) now() time.Time {

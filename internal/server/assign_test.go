@@ -1,8 +1,16 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"image"
+	"image/color"
+	"image/png"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -381,5 +389,111 @@ func TestOralAgreementToArchive(t *testing.T) {
 	}
 	if got, _ := e.db.GetCase(ctx, id); got.Status != "archived" {
 		t.Fatalf("status %s", got.Status)
+	}
+}
+
+func pngBytes(t *testing.T) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 60, 20))
+	for x := 0; x < 60; x++ {
+		img.Set(x, 10, color.Black)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// A written agreement takes effect when both parties (on their phones, with
+// an SMS code and a drawn signature), the mediator and the committee's seal
+// have signed; the frozen PDF is verifiable by its SHA-256.
+func TestWrittenAgreementSigning(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	m := e.login("mediator01")
+	id := consentedCase(t, e)
+	me, _ := e.db.GetUserByUsername(ctx, "mediator01")
+	m.form("POST", "/cases/"+itoa(id)+"/assign", url.Values{"mediator": {itoa(me.ID)}})
+	m.form("POST", "/cases/"+itoa(id)+"/start", url.Values{})
+	deadline := time.Now().AddDate(0, 0, 10).Format("2006-01-02")
+	form := url.Values{"kind": {"written"}, "facts": {"健身房闭店，双方就退款金额发生争议。"}, "responsibility": {"经营者承担退款责任"},
+		"party_0": {"merchant"}, "content_0": {"退还预付卡余额"}, "amount_0": {"1800"}, "manner_0": {"银行转账"}, "deadline_0": {deadline}}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/agreement/oral", form); r.StatusCode != 303 {
+		t.Fatalf("written agreement: %d %s", r.StatusCode, r.body)
+	}
+	signLinks := regexp.MustCompile(`/sign/[A-Za-z0-9_-]+`)
+	es, _ := e.db.ListOutbox(ctx, 20)
+	var links []string
+	for _, x := range es {
+		if l := signLinks.FindString(x.Body); l != "" && x.CaseID == id {
+			links = append(links, l)
+		}
+	}
+	if len(links) != 2 {
+		t.Fatalf("sign links: %q", links)
+	}
+	codeRe := regexp.MustCompile(`验证码为(\d{6})`)
+	for _, l := range links {
+		party := e.anon()
+		if r := party.get(l); r.StatusCode != 200 || !strings.Contains(r.body, "退还预付卡余额") {
+			t.Fatalf("sign page: %d", r.StatusCode)
+		}
+		if r := party.form("POST", l, url.Values{"action": {"code"}}); r.StatusCode != 200 {
+			t.Fatalf("code: %d", r.StatusCode)
+		}
+		es, _ := e.db.ListOutbox(ctx, 1)
+		code := codeRe.FindStringSubmatch(es[0].Body)[1]
+		sig := "data:image/png;base64," + base64.StdEncoding.EncodeToString(pngBytes(t))
+		if r := party.form("POST", l, url.Values{"code": {code}, "signature": {"data:image/png;base64,AAAA"}}); r.StatusCode != 422 {
+			t.Fatalf("no drawn signature: %d", r.StatusCode)
+		}
+		if r := party.form("POST", l, url.Values{"code": {"000000"}, "signature": {sig}}); r.StatusCode != 422 && code != "000000" {
+			t.Fatalf("wrong code: %d", r.StatusCode)
+		}
+		if r := party.form("POST", l, url.Values{"code": {code}, "signature": {sig}}); r.StatusCode != 303 {
+			t.Fatalf("sign: %d %s", r.StatusCode, r.body)
+		}
+	}
+	if c, _ := e.db.GetCase(ctx, id); c.Status != "agreed" {
+		t.Fatalf("effective before the mediator and the seal: %s", c.Status)
+	}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/agreement/seal", url.Values{}); r.StatusCode != 403 {
+		t.Fatalf("mediator applies the seal: %d", r.StatusCode)
+	}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/agreement/sign", url.Values{}); r.StatusCode != 303 {
+		t.Fatalf("mediator signs: %d", r.StatusCode)
+	}
+	if r := e.login("committee01").form("POST", "/cases/"+itoa(id)+"/agreement/seal", url.Values{}); r.StatusCode != 303 {
+		t.Fatalf("seal: %d %s", r.StatusCode, r.body)
+	}
+	c, _ := e.db.GetCase(ctx, id)
+	if c.Status != "performing" {
+		t.Fatalf("after all signatures: %s", c.Status)
+	}
+	pdf := m.json("GET", "/api/v1/cases/"+itoa(id)+"/agreement.pdf", nil, nil)
+	if pdf.StatusCode != 200 {
+		t.Fatalf("agreement pdf: %d", pdf.StatusCode)
+	}
+	text := pdfText(t, []byte(pdf.body))
+	for _, want := range []string{"人民调解协议书", c.Number, "退还预付卡余额", "1,800.00", "司法确认"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("agreement lacks %q", want)
+		}
+	}
+	sum := sha256.Sum256([]byte(pdf.body))
+	v := e.anon().json("GET", "/api/v1/agreements/verify?sha256="+hex.EncodeToString(sum[:]), nil, nil)
+	if v.StatusCode != 200 || !strings.Contains(v.body, c.Number) {
+		t.Fatalf("verify: %d %s", v.StatusCode, v.body)
+	}
+	tampered := sha256.Sum256(append([]byte(pdf.body), ' '))
+	if v := e.anon().json("GET", "/api/v1/agreements/verify?sha256="+hex.EncodeToString(tampered[:]), nil, nil); v.StatusCode != 404 {
+		t.Fatalf("tampered document verified: %d", v.StatusCode)
+	}
+	// The agreement, once effective, cannot be signed again or changed.
+	if r := m.form("POST", "/cases/"+itoa(id)+"/agreement/sign", url.Values{}); r.StatusCode != 422 {
+		t.Fatalf("sign after effect: %d", r.StatusCode)
+	}
+	if r := e.login("xh_mediator01").json("GET", "/api/v1/cases/"+itoa(id)+"/agreement.pdf", nil, nil); r.StatusCode != 404 {
+		t.Fatalf("other district reads the agreement: %d", r.StatusCode)
 	}
 }

@@ -59,6 +59,11 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/cases/{id}/sessions", Perm: domain.PermCaseDecide, Handler: pg.ScheduleSession},
 		{Method: "POST", Path: "/cases/{id}/agreement/oral", Perm: domain.PermCaseDecide, Handler: pg.OralAgreement},
 		{Method: "POST", Path: "/cases/{id}/perform", Perm: domain.PermCaseDecide, Handler: pg.Perform},
+		{Method: "POST", Path: "/cases/{id}/agreement/sign", Perm: domain.PermCaseDecide, Handler: pg.MediatorSign},
+		{Method: "POST", Path: "/cases/{id}/agreement/seal", Perm: domain.PermCaseDecide, Handler: pg.Seal},
+		{Method: "GET", Path: "/cases/{id}/agreement.pdf", Perm: domain.PermCaseRead, Handler: pg.AgreementPDF},
+		{Method: "GET", Path: "/sign/{token}", Perm: domain.PermNone, Handler: pg.SignForm},
+		{Method: "POST", Path: "/sign/{token}", Perm: domain.PermNone, Handler: pg.Sign},
 		{Method: "POST", Path: "/cases/{id}/followup", Perm: domain.PermCaseDecide, Handler: pg.FollowUp},
 		{Method: "POST", Path: "/cases/{id}/archive", Perm: domain.PermCaseDecide, Handler: pg.Archive},
 		{Method: "GET", Path: "/cases/{id}/archive.pdf", Perm: domain.PermCaseRead, Handler: pg.ArchivePDF},
@@ -124,5 +129,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Path: "/api/v1/reasons", Perm: domain.PermSignedIn, API: true, Summary: "不予受理、终止、中止的理由代码", Handler: a.Reasons},
 		{Method: "POST", Path: "/api/v1/keys", Perm: domain.PermUserManage, API: true, Summary: "签发机器客户端接口密钥（限定所属单位）", Handler: a.IssueKey},
 		{Method: "GET", Path: "/api/v1/cases/{id}/archive.pdf", Perm: domain.PermCaseRead, API: true, Summary: "已归档案件的卷宗（PDF）", Handler: pg.ArchivePDF},
+		{Method: "GET", Path: "/api/v1/cases/{id}/agreement.pdf", Perm: domain.PermCaseRead, API: true, Summary: "已生效的调解协议书（PDF）", Handler: pg.AgreementPDF},
+		{Method: "GET", Path: "/api/v1/agreements/verify", Perm: domain.PermNone, API: true, Summary: "凭 SHA-256 核验调解协议（?sha256=）", Handler: pg.VerifyAgreement},
 	}
 }

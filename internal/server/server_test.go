@@ -64,7 +64,7 @@ func newEnv(t *testing.T, e storetest.Engine) *env {
 		Assignment:   &assignment.Service{Store: db},
 		Mediation:    &mediation.Service{Store: db, Sender: cons.Sender, Sealer: sealer},
 		Consultation: &consultation.Service{Store: db},
-		Agreement:    &agreement.Service{Store: db},
+		Agreement:    &agreement.Service{Store: db, Sealer: sealer, Sender: cons.Sender, BaseURL: "http://parties.example"},
 		Ingest:       &ingest.Service{Store: db, Intake: in, Sealer: sealer}, Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
 	if err != nil {
 		t.Fatal(err)

@@ -30,6 +30,11 @@ func (pg *Pages) OralAgreement(w http.ResponseWriter, r *http.Request) {
 		a.Terms = append(a.Terms, domain.Term{Party: f.Get("party_" + k), Content: f.Get("content_" + k), AmountFen: fen,
 			Manner: f.Get("manner_" + k), Deadline: f.Get("deadline_" + k)})
 	}
+	if r.PostFormValue("kind") == "written" {
+		_, err := pg.Agreement.RecordWritten(r.Context(), auth.From(r.Context()), id, a)
+		pg.mediationDone(w, r, id, err, "已生成调解协议书，已短信通知双方签署。")
+		return
+	}
 	_, err := pg.Agreement.RecordOral(r.Context(), auth.From(r.Context()), id, a)
 	pg.mediationDone(w, r, id, err, "已记录口头协议，协议即时生效，进入履行。")
 }
@@ -61,27 +66,42 @@ func (pg *Pages) Archive(w http.ResponseWriter, r *http.Request) {
 // ArchivePDF serves the frozen case file to whoever may read the case.
 func (pg *Pages) ArchivePDF(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	fail := func(status int, msg string) {
-		if strings.HasPrefix(r.URL.Path, "/api/") { // the same document is served on the API
-			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			w.WriteHeader(status)
-			json.NewEncoder(w).Encode(map[string]string{"error": msg})
-			return
-		}
-		pg.Fail(w, r, status, msg)
-	}
 	c, err := intake.Authorize(ctx, pg.Store, auth.From(ctx), mustID(r.PathValue("id")), false)
 	if err != nil {
-		status, msg := intake.StatusOf(err)
-		fail(status, msg)
+		pg.apiOrPageError(w, r, err)
 		return
 	}
 	a, err := pg.Store.GetArchive(ctx, c.ID)
 	if err != nil {
-		fail(http.StatusNotFound, "案件尚未归档")
+		pg.apiOrPageFail(w, r, http.StatusNotFound, "案件尚未归档")
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("X-Content-SHA256", a.SHA256)
 	w.Write(a.PDF)
+}
+
+// apiOrPageFail answers JSON on /api/ paths (documents served on both) and a page elsewhere.
+func (pg *Pages) apiOrPageFail(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeJSONBody(w, status, map[string]string{"error": msg})
+		return
+	}
+	pg.Fail(w, r, status, msg)
+}
+
+func (pg *Pages) apiOrPageError(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := intake.StatusOf(err)
+	if status == http.StatusInternalServerError {
+		pg.Log.Error("request failed", "path", r.URL.Path, "err", err)
+	}
+	pg.apiOrPageFail(w, r, status, msg)
+}
+
+func writeJSONBody(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
 }

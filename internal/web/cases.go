@@ -141,6 +141,8 @@ type caseData struct {
 	Experts          []store.ExpertProfile
 	Sessions         []store.Session
 	Agreement        *store.Agreement
+	Signatures       []store.Signature
+	HasDocument      bool
 	FileItems        []domain.FileItem
 	Archived         bool
 	SessionKinds     domain.Reasons
@@ -228,6 +230,11 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	data.SessionKinds, data.RecordTemplate = mediation.SessionKinds, mediation.RecordTemplate
 	if a, err := pg.Store.GetAgreement(ctx, d.Case.ID); err == nil {
 		data.Agreement = &a
+		data.HasDocument = a.Kind == "written" && a.EffectiveAt != nil
+		if data.Signatures, err = pg.Store.ListSignatures(ctx, d.Case.ID); err != nil {
+			pg.serverError(w, r, err)
+			return
+		}
 	}
 	if pg.Agreement != nil && data.CanAct {
 		switch d.Case.Status {

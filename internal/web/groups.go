@@ -4,9 +4,10 @@ import (
 	"time"
 
 	"errors"
-	"github.com/tiaojie/tiaojie/internal/calendar"
 	"net/http"
 	"strconv"
+
+	"github.com/tiaojie/tiaojie/internal/calendar"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"

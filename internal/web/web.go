@@ -78,7 +78,10 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
-	"add":         func(a, b int) int { return a + b },
+	"add": func(a, b int) int { return a + b },
+	"signerLabel": func(s string) string {
+		return map[string]string{"consumer": "消费者", "merchant": "经营者", "mediator": "调解员", "seal": "调委会印章"}[s]
+	},
 	"methodLabel": consent.MethodLabel,
 	"neg":         func(n int) int { return -n },
 	"deref":       func(b *bool) bool { return b != nil && *b },

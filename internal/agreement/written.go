@@ -1,0 +1,298 @@
+package agreement
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/document"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/notify"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Signers of a written agreement; it takes effect when all have signed.
+var Signers = []string{"consumer", "merchant", "mediator", "seal"}
+
+// ErrBadLink: unknown signing link.
+var ErrBadLink = errors.New("签署链接无效，请联系调解员")
+
+func token() string {
+	b := make([]byte, 24)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// RecordWritten records a written agreement (调解协议书) and sends each
+// party a link to sign it on their phone.
+func (s *Service) RecordWritten(ctx context.Context, p *auth.Principal, caseID int64, a domain.AgreementContent) (store.Case, error) {
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	if err != nil {
+		return store.Case{}, err
+	}
+	now := s.now()
+	if err := invalid(domain.ValidateAgreement(a, now)); err != nil {
+		return store.Case{}, err
+	}
+	to, err := domain.Next(domain.ActionReachAgreement, domain.Facts{Status: c.Status, AgreementComplete: true})
+	if err != nil {
+		return store.Case{}, err
+	}
+	if err := s.Store.PutAgreement(ctx, store.Agreement{CaseID: c.ID, Kind: "written", Facts: a.Facts, Responsibility: a.Responsibility,
+		Terms: a.Terms, CreatedBy: p.UserID}); err != nil {
+		return store.Case{}, err
+	}
+	var total int64
+	for _, t := range a.Terms {
+		total += t.AmountFen
+	}
+	c, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionReachAgreement),
+		ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "达成书面调解协议，待各方签署并加盖印章后生效，涉及金额" + domain.FormatFen(total) + "元",
+		Data: fmt.Sprintf(`{"agreed_fen":%d,"kind":"written"}`, total)})
+	if err != nil {
+		return store.Case{}, stale(err)
+	}
+	for _, party := range c.Parties {
+		tok := token()
+		if err := s.Store.PutSignToken(ctx, c.ID, party.Kind, auth.HashToken(tok), s.Sealer.Seal(tok)); err != nil {
+			return c, err
+		}
+		if phone, err := s.Sealer.Open(party.PhoneSealed); err == nil && phone != "" && s.Sender != nil {
+			s.Sender.Send(ctx, notify.Message{To: phone, Kind: "agreement_sign", CaseID: c.ID,
+				Body: "您涉及的消费纠纷（案号：" + c.Number + "）已达成调解协议，请点击 " + strings.TrimSuffix(s.BaseURL, "/") + "/sign/" + tok + " 阅读并签署。"})
+		}
+	}
+	return c, nil
+}
+
+// SignView is what a party's signing page shows.
+type SignView struct {
+	Case       store.Case
+	Party      string
+	Agreement  store.Agreement
+	Signatures []store.Signature
+	Signed     bool
+}
+
+// ByToken loads the agreement a signing link stands for.
+func (s *Service) ByToken(ctx context.Context, tok string) (SignView, error) {
+	if len(tok) < 20 || len(tok) > 64 {
+		return SignView{}, ErrBadLink
+	}
+	id, party, err := s.Store.GetSignToken(ctx, auth.HashToken(tok))
+	if err != nil {
+		return SignView{}, ErrBadLink
+	}
+	v := SignView{Party: party}
+	if v.Case, err = s.Store.GetCase(ctx, id); err != nil {
+		return v, err
+	}
+	if v.Agreement, err = s.Store.GetAgreement(ctx, id); err != nil {
+		return v, err
+	}
+	if v.Signatures, err = s.Store.ListSignatures(ctx, id); err != nil {
+		return v, err
+	}
+	for _, sg := range v.Signatures {
+		v.Signed = v.Signed || sg.Signer == party
+	}
+	return v, nil
+}
+
+func (s *Service) partyPhone(v SignView) string {
+	for _, p := range v.Case.Parties {
+		if p.Kind == v.Party && p.PhoneSealed != "" {
+			if ph, err := s.Sealer.Open(p.PhoneSealed); err == nil {
+				return ph
+			}
+		}
+	}
+	return ""
+}
+
+// SendCode texts the signing party a verification code.
+func (s *Service) SendCode(ctx context.Context, tok string) error {
+	v, err := s.ByToken(ctx, tok)
+	if err != nil {
+		return err
+	}
+	phone := s.partyPhone(v)
+	if phone == "" {
+		return &domain.FieldError{Field: "code", Message: "未登记您的手机号码，请到调解室当面签署"}
+	}
+	code, now := notify.NewCode(6), s.now()
+	if err := s.Store.PutSMSCode(ctx, s.Sealer.Hash(phone), s.Sealer.Hash("code:"+code), now, now.Add(5*time.Minute), time.Minute); errors.Is(err, store.ErrConflict) {
+		return &domain.FieldError{Field: "code", Message: "验证码已发送，请60秒后再试"}
+	} else if err != nil {
+		return err
+	}
+	if s.Sender != nil {
+		s.Sender.Send(ctx, notify.Message{To: phone, Body: notify.VerifyCodeText(code, 5), Kind: "verify_code", CaseID: v.Case.ID})
+	}
+	return nil
+}
+
+var pngMagic = []byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}
+
+// PartySign records a party's signature: the SMS code proves the phone, the
+// drawn signature (a PNG, checked by content) is kept with it.
+func (s *Service) PartySign(ctx context.Context, tok, code string, image []byte) error {
+	v, err := s.ByToken(ctx, tok)
+	if err != nil {
+		return err
+	}
+	if v.Signed {
+		return &domain.FieldError{Field: "code", Message: "您已签署"}
+	}
+	if v.Case.Status != domain.StatusAgreed {
+		return &domain.FieldError{Field: "code", Message: "该协议不在签署阶段"}
+	}
+	if len(image) < 100 || len(image) > 300<<10 || !bytes.HasPrefix(image, pngMagic) {
+		return &domain.FieldError{Field: "signature", Message: "请在签名框内手写签名"}
+	}
+	ok, err := s.Store.CheckSMSCode(ctx, s.Sealer.Hash(s.partyPhone(v)), s.Sealer.Hash("code:"+strings.TrimSpace(code)), s.now(), 5)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &domain.FieldError{Field: "code", Message: "验证码错误或已过期"}
+	}
+	if err := s.Store.AddSignature(ctx, store.Signature{CaseID: v.Case.ID, Signer: v.Party, Method: "sms_code", Image: image, SignedAt: s.now()}); err != nil {
+		return err
+	}
+	return s.maybeEffective(ctx, v.Case.ID, 0, signerLabel(v.Party)+"已签署")
+}
+
+func signerLabel(s string) string {
+	return map[string]string{"consumer": "消费者", "merchant": "经营者", "mediator": "调解员", "seal": "调委会印章"}[s]
+}
+
+// MediatorSign is the presiding mediator's signature.
+func (s *Service) MediatorSign(ctx context.Context, p *auth.Principal, caseID int64) error {
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	if err != nil {
+		return err
+	}
+	if c.PresidingID != p.UserID {
+		return &domain.FieldError{Field: "sign", Message: "由主持调解员签署"}
+	}
+	if c.Status != domain.StatusAgreed {
+		return &domain.FieldError{Field: "sign", Message: "该协议不在签署阶段"}
+	}
+	if err := s.Store.AddSignature(ctx, store.Signature{CaseID: c.ID, Signer: "mediator", Method: "in_person", SignedBy: p.UserID, SignedAt: s.now()}); errors.Is(err, store.ErrConflict) {
+		return &domain.FieldError{Field: "sign", Message: "调解员已签署"}
+	} else if err != nil {
+		return err
+	}
+	return s.maybeEffective(ctx, c.ID, p.UserID, "调解员"+p.DisplayName+"已签署")
+}
+
+// Seal applies the committee's seal (committee staff only).
+func (s *Service) Seal(ctx context.Context, p *auth.Principal, caseID int64) error {
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	if err != nil {
+		return err
+	}
+	committee, err := s.Store.GetOrgUnit(ctx, c.CommitteeID)
+	if err != nil || !p.Has(domain.RoleCommittee) || !p.Reaches(domain.PermCaseDecide, committee.Path) {
+		return intake.ErrForbidden
+	}
+	if c.Status != domain.StatusAgreed {
+		return &domain.FieldError{Field: "seal", Message: "该协议不在签署阶段"}
+	}
+	if err := s.Store.AddSignature(ctx, store.Signature{CaseID: c.ID, Signer: "seal", Method: "system", SignedBy: p.UserID, SignedAt: s.now()}); errors.Is(err, store.ErrConflict) {
+		return &domain.FieldError{Field: "seal", Message: "已加盖印章"}
+	} else if err != nil {
+		return err
+	}
+	return s.maybeEffective(ctx, c.ID, p.UserID, "加盖"+committee.Name+"印章")
+}
+
+// maybeEffective records the signing step; after the last signature the
+// agreement takes effect: its PDF is frozen with a SHA-256 and a
+// verification code, and the case moves on to performance.
+func (s *Service) maybeEffective(ctx context.Context, caseID, by int64, what string) error {
+	c, err := s.Store.GetCase(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	sgs, err := s.Store.ListSignatures(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	have := map[string]store.Signature{}
+	for _, sg := range sgs {
+		have[sg.Signer] = sg
+	}
+	if c, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "agreement_signed", ActorID: by, ActorName: "签署", At: s.now(), Note: what}); err != nil {
+		return stale(err)
+	}
+	for _, sg := range Signers {
+		if _, ok := have[sg]; !ok {
+			return nil
+		}
+	}
+	a, err := s.Store.GetAgreement(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	committee, _ := s.Store.GetOrgUnit(ctx, c.CommitteeID)
+	now := s.now()
+	codeBytes := make([]byte, 5)
+	rand.Read(codeBytes)
+	code := strings.ToUpper(hex.EncodeToString(codeBytes))
+	var paras []string
+	paras = append(paras, "申请人（消费者）："+c.ConsumerName, "被申请人（经营者）："+c.MerchantName, "纠纷主要事实及争议事项："+a.Facts,
+		"当事人责任："+a.Responsibility, "经本委员会调解，双方自愿达成如下协议：")
+	for i, t := range a.Terms {
+		paras = append(paras, fmt.Sprintf("%d．%s于%s前以%s方式%s，金额人民币%s元。", i+1, signerLabel(t.Party), t.Deadline, t.Manner, t.Content, domain.FormatFen(t.AmountFen)))
+	}
+	paras = append(paras, "本协议自各方当事人、调解员签名并加盖本委员会印章之日起生效。双方当事人可以自本协议生效之日起三十日内共同向人民法院申请司法确认。人民调解不收取任何费用。")
+	for _, sg := range Signers {
+		paras = append(paras, signerLabel(sg)+"：已于"+have[sg].SignedAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")+"签署")
+	}
+	var buf bytes.Buffer
+	if err := document.WriteNotice(&buf, document.Notice{Title: "人民调解协议书", Number: c.Number, Paragraphs: paras, Issuer: committee.Name,
+		Date: now, VerifyCode: code + "（可在本平台凭文件SHA-256核验）"}); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	if err := s.Store.FreezeAgreement(ctx, caseID, buf.Bytes(), hex.EncodeToString(sum[:]), code, now); err != nil {
+		return err
+	}
+	to, err := domain.Next(domain.ActionStartPerformance, domain.Facts{Status: c.Status, AgreementEffective: true})
+	if err != nil {
+		return err
+	}
+	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionStartPerformance),
+		ActorID: by, ActorName: "系统", At: now, Note: "调解协议书经各方签署并加盖印章，自即日起生效"})
+	return stale(err)
+}
+
+// Verified is what the public verification answers.
+type Verified struct {
+	CaseNumber  string    `json:"case_number"`
+	EffectiveAt time.Time `json:"effective_at"`
+}
+
+// Verify confirms a presented agreement by its SHA-256.
+func (s *Service) Verify(ctx context.Context, sha string) (Verified, bool, error) {
+	sha = strings.ToLower(strings.TrimSpace(sha))
+	if len(sha) != 64 {
+		return Verified{}, false, nil
+	}
+	_, number, at, err := s.Store.FindAgreementBySHA(ctx, sha)
+	if errors.Is(err, store.ErrNotFound) {
+		return Verified{}, false, nil
+	}
+	return Verified{CaseNumber: number, EffectiveAt: at}, err == nil, err
+}
