@@ -497,3 +497,26 @@ func TestWrittenAgreementSigning(t *testing.T) {
 		t.Fatalf("other district reads the agreement: %d", r.StatusCode)
 	}
 }
+
+func TestDeskWarnsOfOverdueTerms(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	m := e.login("mediator01")
+	id := consentedCase(t, e)
+	me, _ := e.db.GetUserByUsername(ctx, "mediator01")
+	m.form("POST", "/cases/"+itoa(id)+"/assign", url.Values{"mediator": {itoa(me.ID)}})
+	m.form("POST", "/cases/"+itoa(id)+"/start", url.Values{})
+	deadline := time.Now().AddDate(0, 0, 3).Format("2006-01-02")
+	m.form("POST", "/cases/"+itoa(id)+"/agreement/oral", url.Values{"kind": {"oral"}, "facts": {"健身房闭店，双方就退款金额发生争议。"}, "responsibility": {"经营者承担退款责任"},
+		"party_0": {"merchant"}, "content_0": {"退还预付卡余额"}, "amount_0": {"800"}, "manner_0": {"银行转账"}, "deadline_0": {deadline}})
+	if page := m.get("/desk"); strings.Contains(page.body, "尚未履行") {
+		t.Fatal("warning before the deadline")
+	}
+	// Time passes: the term's deadline is behind us.
+	a, _ := e.db.GetAgreement(ctx, id)
+	a.Terms[0].Deadline = "2026-01-02"
+	e.db.PutAgreement(ctx, a)
+	if page := m.get("/desk"); !strings.Contains(page.body, "尚未履行") || !strings.Contains(page.body, "退还预付卡余额") {
+		t.Fatal("no warning for the overdue term")
+	}
+}

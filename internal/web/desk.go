@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
@@ -17,9 +18,10 @@ type deskRow struct {
 }
 
 type deskData struct {
-	Today   []store.Session // my sessions today
-	Mine    []deskRow       // cases I preside over, most urgent first
-	Waiting []deskRow       // in my rooms, waiting for a decision or a mediator
+	Warnings []string        // deadlines about to pass or passed, overdue agreement terms
+	Today    []store.Session // my sessions today
+	Mine     []deskRow       // cases I preside over, most urgent first
+	Waiting  []deskRow       // in my rooms, waiting for a decision or a mediator
 }
 
 // working are the statuses a mediator still has to act on.
@@ -30,7 +32,8 @@ var working = []domain.Status{domain.StatusReceived, domain.StatusAccepted, doma
 func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.From(ctx)
-	mine, err := pg.Store.ListCases(ctx, store.CaseQuery{Scope: p.Scope(domain.PermCaseRead), Presiding: p.UserID, Statuses: working, Limit: 500})
+	mine, err := pg.Store.ListCases(ctx, store.CaseQuery{Scope: p.Scope(domain.PermCaseRead), Presiding: p.UserID,
+		Statuses: append(working, domain.StatusAgreed, domain.StatusPerforming), Limit: 500})
 	if err != nil {
 		pg.serverError(w, r, err)
 		return
@@ -110,6 +113,26 @@ func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 	if d.Today, err = pg.Store.ListSessions(ctx, store.SessionQuery{PresidingID: p.UserID, From: day.Time(), To: day.AddDays(1).Time(), Status: "scheduled"}); err != nil {
 		pg.serverError(w, r, err)
 		return
+	}
+	// Warnings: clocks with two working days or less, and agreement terms past their deadline.
+	today := day.String()
+	for _, row := range d.Mine {
+		if n := row.Next; n != nil && (n.Overdue || n.Remaining <= 2) {
+			state := "剩" + strconv.Itoa(n.Remaining) + "天"
+			if n.Overdue {
+				state = "已超期"
+			}
+			d.Warnings = append(d.Warnings, row.Case.Number+"："+n.Label+"于"+n.Due.String()+"届满（"+state+"）")
+		}
+		if row.Case.Status == domain.StatusPerforming {
+			if a, err := pg.Store.GetAgreement(ctx, row.Case.ID); err == nil {
+				for i, t := range a.Terms {
+					if t.PerformedAt == "" && t.Deadline < today {
+						d.Warnings = append(d.Warnings, row.Case.Number+"：第"+strconv.Itoa(i+1)+"项履行（"+t.Content+"）已过期限"+t.Deadline+"，尚未履行")
+					}
+				}
+			}
+		}
 	}
 	slices.SortFunc(d.Mine, urgent)
 	slices.SortFunc(d.Waiting, urgent)
