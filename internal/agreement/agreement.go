@@ -282,3 +282,53 @@ func eventText(e store.Event) string {
 	}
 	return label
 }
+
+// RequestRating texts the consumer a link to rate the mediation.
+func (s *Service) RequestRating(ctx context.Context, p *auth.Principal, caseID int64) error {
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	if err != nil {
+		return err
+	}
+	if c.Status != domain.StatusPerforming {
+		return &domain.FieldError{Field: "followup", Message: "协议履行阶段方可回访"}
+	}
+	var phone string
+	for _, party := range c.Parties {
+		if party.Kind == "consumer" && party.PhoneSealed != "" {
+			phone, _ = s.Sealer.Open(party.PhoneSealed)
+		}
+	}
+	if phone == "" || s.Sender == nil {
+		return &domain.FieldError{Field: "followup", Message: "未登记消费者手机号码，请电话回访"}
+	}
+	tok := token()
+	if err := s.Store.PutSignToken(ctx, c.ID, "rating", auth.HashToken(tok), s.Sealer.Seal(tok)); err != nil {
+		return err
+	}
+	_, err = s.Sender.Send(ctx, notify.Message{To: phone, Kind: "follow_up", CaseID: c.ID,
+		Body: "您的消费纠纷（案号：" + c.Number + "）调解协议已进入履行。请点击 " + strings.TrimSuffix(s.BaseURL, "/") + "/rate/" + tok + " 评价本次调解（1至5分）。"})
+	return err
+}
+
+// RatingCase loads the case a rating link stands for.
+func (s *Service) RatingCase(ctx context.Context, tok string) (store.Case, error) {
+	if len(tok) < 20 || len(tok) > 64 {
+		return store.Case{}, ErrBadLink
+	}
+	id, party, err := s.Store.GetSignToken(ctx, auth.HashToken(tok))
+	if err != nil || party != "rating" {
+		return store.Case{}, ErrBadLink
+	}
+	return s.Store.GetCase(ctx, id)
+}
+
+// Rate records the consumer's own follow-up answer.
+func (s *Service) Rate(ctx context.Context, tok string, satisfaction int, comment string) error {
+	c, err := s.RatingCase(ctx, tok)
+	if err != nil {
+		return err
+	}
+	consumer := &auth.Principal{DisplayName: "消费者", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgPath: c.OrgPath}}}
+	_, err = s.FollowUp(ctx, consumer, c.ID, store.FollowUp{Satisfaction: satisfaction, Method: "sms_link", Comment: comment})
+	return err
+}

@@ -520,3 +520,44 @@ func TestDeskWarnsOfOverdueTerms(t *testing.T) {
 		t.Fatal("no warning for the overdue term")
 	}
 }
+
+func TestConsumerRatesBySMSLink(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	m := e.login("mediator01")
+	id := consentedCase(t, e)
+	me, _ := e.db.GetUserByUsername(ctx, "mediator01")
+	m.form("POST", "/cases/"+itoa(id)+"/assign", url.Values{"mediator": {itoa(me.ID)}})
+	m.form("POST", "/cases/"+itoa(id)+"/start", url.Values{})
+	m.form("POST", "/cases/"+itoa(id)+"/agreement/oral", url.Values{"kind": {"oral"}, "facts": {"健身房闭店，双方就退款金额发生争议。"}, "responsibility": {"经营者承担退款责任"},
+		"party_0": {"merchant"}, "content_0": {"退还预付卡余额"}, "amount_0": {"800"}, "manner_0": {"现场退款"}, "deadline_0": {time.Now().AddDate(0, 0, 1).Format("2006-01-02")}})
+	m.form("POST", "/cases/"+itoa(id)+"/perform", url.Values{"term": {"0"}, "proof": {"收据 No.0088"}})
+	if r := m.form("POST", "/cases/"+itoa(id)+"/followup/request", url.Values{}); r.StatusCode != 303 {
+		t.Fatalf("request rating: %d %s", r.StatusCode, r.body)
+	}
+	es, _ := e.db.ListOutbox(ctx, 1)
+	link := regexp.MustCompile(`/rate/[A-Za-z0-9_-]+`).FindString(es[0].Body)
+	if link == "" {
+		t.Fatalf("no rating link: %s", es[0].Body)
+	}
+	consumer := e.anon()
+	if r := consumer.get(link); r.StatusCode != 200 || !strings.Contains(r.body, "满意") {
+		t.Fatalf("rating page: %d", r.StatusCode)
+	}
+	if r := consumer.form("POST", link, url.Values{"satisfaction": {"9"}}); r.StatusCode != 422 {
+		t.Fatalf("satisfaction 9: %d", r.StatusCode)
+	}
+	if r := consumer.form("POST", link, url.Values{"satisfaction": {"4"}, "comment": {"调解员很耐心"}}); r.StatusCode != 303 {
+		t.Fatalf("rate: %d %s", r.StatusCode, r.body)
+	}
+	if c, _ := e.db.GetCase(ctx, id); c.Status != "followed_up" {
+		t.Fatalf("after rating: %s", c.Status)
+	}
+	fs, _ := e.db.ListFollowUps(ctx, id)
+	if len(fs) != 1 || fs[0].Method != "sms_link" || fs[0].Satisfaction != 4 {
+		t.Fatalf("follow-up: %+v", fs)
+	}
+	if r := consumer.form("POST", link, url.Values{"satisfaction": {"1"}}); r.StatusCode < 400 {
+		t.Fatalf("rated twice: %d", r.StatusCode)
+	}
+}
