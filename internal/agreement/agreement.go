@@ -54,9 +54,9 @@ func stale(err error) error {
 	return err
 }
 
-// RecordOral records an oral agreement (口头协议) reached in mediation; it
-// takes effect at once and the case moves on to performance.
-func (s *Service) RecordOral(ctx context.Context, p *auth.Principal, caseID int64, a domain.AgreementContent) (store.Case, error) {
+// reach records an agreement of the given kind and moves the case to
+// agreed; an oral agreement is effective at once (effective != nil).
+func (s *Service) reach(ctx context.Context, p *auth.Principal, caseID int64, a domain.AgreementContent, kind string, note string) (store.Case, error) {
 	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
@@ -69,8 +69,11 @@ func (s *Service) RecordOral(ctx context.Context, p *auth.Principal, caseID int6
 	if err != nil {
 		return store.Case{}, err
 	}
-	if err := s.Store.PutAgreement(ctx, store.Agreement{CaseID: c.ID, Kind: "oral", Facts: a.Facts, Responsibility: a.Responsibility,
-		Terms: a.Terms, EffectiveAt: &now, CreatedBy: p.UserID}); err != nil {
+	stored := store.Agreement{CaseID: c.ID, Kind: kind, Facts: a.Facts, Responsibility: a.Responsibility, Terms: a.Terms, CreatedBy: p.UserID}
+	if kind == "oral" {
+		stored.EffectiveAt = &now
+	}
+	if err := s.Store.PutAgreement(ctx, stored); err != nil {
 		return store.Case{}, err
 	}
 	var total int64
@@ -78,17 +81,24 @@ func (s *Service) RecordOral(ctx context.Context, p *auth.Principal, caseID int6
 		total += t.AmountFen
 	}
 	c, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionReachAgreement),
-		ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "达成口头协议，涉及金额" + domain.FormatFen(total) + "元",
-		Data: fmt.Sprintf(`{"agreed_fen":%d,"kind":"oral"}`, total)})
+		ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: note + "，涉及金额" + domain.FormatFen(total) + "元",
+		Data: fmt.Sprintf(`{"agreed_fen":%d,"kind":%q}`, total, kind)})
+	return c, stale(err)
+}
+
+// RecordOral records an oral agreement (口头协议) reached in mediation; it
+// takes effect at once and the case moves on to performance.
+func (s *Service) RecordOral(ctx context.Context, p *auth.Principal, caseID int64, a domain.AgreementContent) (store.Case, error) {
+	c, err := s.reach(ctx, p, caseID, a, "oral", "达成口头协议")
 	if err != nil {
-		return store.Case{}, stale(err)
+		return store.Case{}, err
 	}
-	to, err = domain.Next(domain.ActionStartPerformance, domain.Facts{Status: c.Status, AgreementEffective: true})
+	to, err := domain.Next(domain.ActionStartPerformance, domain.Facts{Status: c.Status, AgreementEffective: true})
 	if err != nil {
 		return store.Case{}, err
 	}
 	c, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionStartPerformance),
-		ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "口头协议达成即生效，进入履行"})
+		ActorID: p.UserID, ActorName: p.DisplayName, At: s.now(), Note: "口头协议达成即生效，进入履行"})
 	return c, stale(err)
 }
 

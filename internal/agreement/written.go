@@ -35,31 +35,9 @@ func token() string {
 // RecordWritten records a written agreement (调解协议书) and sends each
 // party a link to sign it on their phone.
 func (s *Service) RecordWritten(ctx context.Context, p *auth.Principal, caseID int64, a domain.AgreementContent) (store.Case, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := s.reach(ctx, p, caseID, a, "written", "达成书面调解协议，待各方签署并加盖印章后生效")
 	if err != nil {
 		return store.Case{}, err
-	}
-	now := s.now()
-	if err := invalid(domain.ValidateAgreement(a, now)); err != nil {
-		return store.Case{}, err
-	}
-	to, err := domain.Next(domain.ActionReachAgreement, domain.Facts{Status: c.Status, AgreementComplete: true})
-	if err != nil {
-		return store.Case{}, err
-	}
-	if err := s.Store.PutAgreement(ctx, store.Agreement{CaseID: c.ID, Kind: "written", Facts: a.Facts, Responsibility: a.Responsibility,
-		Terms: a.Terms, CreatedBy: p.UserID}); err != nil {
-		return store.Case{}, err
-	}
-	var total int64
-	for _, t := range a.Terms {
-		total += t.AmountFen
-	}
-	c, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionReachAgreement),
-		ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "达成书面调解协议，待各方签署并加盖印章后生效，涉及金额" + domain.FormatFen(total) + "元",
-		Data: fmt.Sprintf(`{"agreed_fen":%d,"kind":"written"}`, total)})
-	if err != nil {
-		return store.Case{}, stale(err)
 	}
 	for _, party := range c.Parties {
 		tok := token()

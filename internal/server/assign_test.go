@@ -38,6 +38,21 @@ func consentedCase(t *testing.T, e *env) int64 {
 	return c.ID
 }
 
+// mediatingCase is a consented case that mediator01 presides over and has started mediating.
+func mediatingCase(t *testing.T, e *env) (*client, int64) {
+	t.Helper()
+	m := e.login("mediator01")
+	id := consentedCase(t, e)
+	me, _ := e.db.GetUserByUsername(context.Background(), "mediator01")
+	if r := m.form("POST", "/cases/"+itoa(id)+"/assign", url.Values{"mediator": {itoa(me.ID)}}); r.StatusCode != 303 {
+		t.Fatalf("assign: %d", r.StatusCode)
+	}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/start", url.Values{}); r.StatusCode != 303 {
+		t.Fatalf("start: %d", r.StatusCode)
+	}
+	return m, id
+}
+
 func TestAssignment(t *testing.T) {
 	for _, eng := range storetest.Engines(t) {
 		t.Run(eng.Name, func(t *testing.T) {
@@ -333,11 +348,7 @@ func TestSessionsAndRecords(t *testing.T) {
 func TestOralAgreementToArchive(t *testing.T) {
 	e := newEnv(t, storetest.Engines(t)[0])
 	ctx := context.Background()
-	m := e.login("mediator01")
-	id := consentedCase(t, e)
-	me, _ := e.db.GetUserByUsername(ctx, "mediator01")
-	m.form("POST", "/cases/"+itoa(id)+"/assign", url.Values{"mediator": {itoa(me.ID)}})
-	m.form("POST", "/cases/"+itoa(id)+"/start", url.Values{})
+	m, id := mediatingCase(t, e)
 	vague := url.Values{"facts": {"健身房闭店，双方就退款金额发生争议。"}, "responsibility": {"经营者承担退款责任"},
 		"party_0": {"merchant"}, "content_0": {"适当补偿"}, "amount_0": {""}, "manner_0": {""}, "deadline_0": {""}}
 	vague.Set("amount_0", "0")
@@ -410,11 +421,7 @@ func pngBytes(t *testing.T) []byte {
 func TestWrittenAgreementSigning(t *testing.T) {
 	e := newEnv(t, storetest.Engines(t)[0])
 	ctx := context.Background()
-	m := e.login("mediator01")
-	id := consentedCase(t, e)
-	me, _ := e.db.GetUserByUsername(ctx, "mediator01")
-	m.form("POST", "/cases/"+itoa(id)+"/assign", url.Values{"mediator": {itoa(me.ID)}})
-	m.form("POST", "/cases/"+itoa(id)+"/start", url.Values{})
+	m, id := mediatingCase(t, e)
 	deadline := time.Now().AddDate(0, 0, 10).Format("2006-01-02")
 	form := url.Values{"kind": {"written"}, "facts": {"健身房闭店，双方就退款金额发生争议。"}, "responsibility": {"经营者承担退款责任"},
 		"party_0": {"merchant"}, "content_0": {"退还预付卡余额"}, "amount_0": {"1800"}, "manner_0": {"银行转账"}, "deadline_0": {deadline}}
@@ -501,11 +508,7 @@ func TestWrittenAgreementSigning(t *testing.T) {
 func TestDeskWarnsOfOverdueTerms(t *testing.T) {
 	e := newEnv(t, storetest.Engines(t)[0])
 	ctx := context.Background()
-	m := e.login("mediator01")
-	id := consentedCase(t, e)
-	me, _ := e.db.GetUserByUsername(ctx, "mediator01")
-	m.form("POST", "/cases/"+itoa(id)+"/assign", url.Values{"mediator": {itoa(me.ID)}})
-	m.form("POST", "/cases/"+itoa(id)+"/start", url.Values{})
+	m, id := mediatingCase(t, e)
 	deadline := time.Now().AddDate(0, 0, 3).Format("2006-01-02")
 	m.form("POST", "/cases/"+itoa(id)+"/agreement/oral", url.Values{"kind": {"oral"}, "facts": {"健身房闭店，双方就退款金额发生争议。"}, "responsibility": {"经营者承担退款责任"},
 		"party_0": {"merchant"}, "content_0": {"退还预付卡余额"}, "amount_0": {"800"}, "manner_0": {"银行转账"}, "deadline_0": {deadline}})
@@ -524,11 +527,7 @@ func TestDeskWarnsOfOverdueTerms(t *testing.T) {
 func TestConsumerRatesBySMSLink(t *testing.T) {
 	e := newEnv(t, storetest.Engines(t)[0])
 	ctx := context.Background()
-	m := e.login("mediator01")
-	id := consentedCase(t, e)
-	me, _ := e.db.GetUserByUsername(ctx, "mediator01")
-	m.form("POST", "/cases/"+itoa(id)+"/assign", url.Values{"mediator": {itoa(me.ID)}})
-	m.form("POST", "/cases/"+itoa(id)+"/start", url.Values{})
+	m, id := mediatingCase(t, e)
 	m.form("POST", "/cases/"+itoa(id)+"/agreement/oral", url.Values{"kind": {"oral"}, "facts": {"健身房闭店，双方就退款金额发生争议。"}, "responsibility": {"经营者承担退款责任"},
 		"party_0": {"merchant"}, "content_0": {"退还预付卡余额"}, "amount_0": {"800"}, "manner_0": {"现场退款"}, "deadline_0": {time.Now().AddDate(0, 0, 1).Format("2006-01-02")}})
 	m.form("POST", "/cases/"+itoa(id)+"/perform", url.Values{"term": {"0"}, "proof": {"收据 No.0088"}})
