@@ -179,6 +179,10 @@ type Store interface {
 	FindAgreementBySHA(ctx context.Context, sha string) (caseID int64, number string, effective time.Time, err error)
 	PutSignToken(ctx context.Context, caseID int64, party, hash, sealed string) error
 	GetSignToken(ctx context.Context, hash string) (caseID int64, party string, err error)
+	PutJudicialApplication(ctx context.Context, a JudicialApplication) error // one per case (ErrConflict)
+	GetJudicialApplication(ctx context.Context, caseID int64) (JudicialApplication, error)
+	ListJudicialApplications(ctx context.Context, courtIDs []int64) ([]JudicialApplication, error)
+	DecideJudicialApplication(ctx context.Context, caseID int64, from []string, status, ruling, reason string, at time.Time) error
 
 	// Working-day calendar overrides and deadline policies.
 	ListCalendarOverrides(ctx context.Context) ([]CalendarOverride, error)
@@ -720,4 +724,18 @@ type Signature struct {
 	Image    []byte // drawn signature (PNG), parties only
 	SignedBy int64
 	SignedAt time.Time
+}
+
+// JudicialApplication is a joint application for judicial confirmation.
+type JudicialApplication struct {
+	CaseID       int64
+	CaseNumber   string // filled by List
+	CourtID      int64
+	Status       string // "submitted", "accepted", "confirmed", "rejected"
+	Receipt      string // the court system's receipt
+	RulingNumber string
+	Reason       string
+	Package      []byte // the ZIP sent
+	SubmittedAt  time.Time
+	DecidedAt    *time.Time
 }

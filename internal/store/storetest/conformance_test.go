@@ -1298,6 +1298,27 @@ func testAgreementsArchive(t *testing.T, db *sqlstore.DB) {
 	if id, party, err := db.GetSignToken(ctx, "th"); err != nil || id != c.ID || party != "merchant" {
 		t.Fatalf("sign token: %d %s %v", id, party, err)
 	}
+	court := mkOrg(t, db, f.district.ID, domain.OrgCourt, "court-x", "人民法院", "")
+	ja := store.JudicialApplication{CaseID: c.ID, CourtID: court.ID, Status: "submitted", Receipt: "R-1", Package: []byte("PK"), SubmittedAt: t0}
+	if err := db.PutJudicialApplication(ctx, ja); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutJudicialApplication(ctx, ja); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("applied twice: %v", err)
+	}
+	if err := db.DecideJudicialApplication(ctx, c.ID, []string{"accepted"}, "confirmed", "x", "", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("confirm before acceptance: %v", err)
+	}
+	db.DecideJudicialApplication(ctx, c.ID, []string{"submitted"}, "accepted", "", "", t0)
+	if err := db.DecideJudicialApplication(ctx, c.ID, []string{"accepted"}, "confirmed", "（2026）沪0115民特1号", "", t0); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.GetJudicialApplication(ctx, c.ID); err != nil || got.Status != "confirmed" || got.RulingNumber != "（2026）沪0115民特1号" || string(got.Package) != "PK" {
+		t.Fatalf("judicial: %+v %v", got, err)
+	}
+	if l, _ := db.ListJudicialApplications(ctx, []int64{court.ID}); len(l) != 1 || l[0].CaseNumber != c.Number {
+		t.Fatalf("court list: %+v", l)
+	}
 	fu := store.FollowUp{CaseID: c.ID, Satisfaction: 5, Method: "phone", Comment: "满意", Commendation: "锦旗"}
 	if err := db.AddFollowUp(ctx, &fu); err != nil || fu.ID == 0 {
 		t.Fatal(err)

@@ -1,0 +1,17 @@
+-- +goose Up
+-- Judicial confirmation (司法确认) applications.
+CREATE TABLE judicial_applications (
+    case_id       INTEGER PRIMARY KEY REFERENCES cases(id),
+    court_id      INTEGER NOT NULL REFERENCES org_units(id),
+    status        TEXT NOT NULL,
+    receipt       TEXT NOT NULL DEFAULT '',
+    ruling_number TEXT NOT NULL DEFAULT '',
+    reason        TEXT NOT NULL DEFAULT '',
+    package       BLOB NOT NULL,
+    submitted_at  TIMESTAMP NOT NULL,
+    decided_at    TIMESTAMP
+);
+CREATE INDEX judicial_applications_court ON judicial_applications(court_id, status);
+
+-- +goose Down
+DROP TABLE judicial_applications;

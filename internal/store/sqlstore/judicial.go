@@ -1,0 +1,69 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+func (db *DB) PutJudicialApplication(ctx context.Context, a store.JudicialApplication) error {
+	_, err := db.w.ExecContext(ctx, `INSERT INTO judicial_applications (case_id, court_id, status, receipt, package, submitted_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, a.CaseID, a.CourtID, a.Status, a.Receipt, a.Package, a.SubmittedAt.UTC())
+	return db.wrap("put judicial application", err)
+}
+
+const judicialCols = `j.case_id, c.number, j.court_id, j.status, j.receipt, j.ruling_number, j.reason, j.submitted_at, j.decided_at`
+
+func scanJudicial(row interface{ Scan(...any) error }, extra ...any) (store.JudicialApplication, error) {
+	var a store.JudicialApplication
+	var dec sql.NullTime
+	dst := append([]any{&a.CaseID, &a.CaseNumber, &a.CourtID, &a.Status, &a.Receipt, &a.RulingNumber, &a.Reason, &a.SubmittedAt, &dec}, extra...)
+	err := row.Scan(dst...)
+	a.SubmittedAt, a.DecidedAt = a.SubmittedAt.UTC(), timePtr(dec)
+	return a, err
+}
+
+func (db *DB) GetJudicialApplication(ctx context.Context, caseID int64) (store.JudicialApplication, error) {
+	var pkg []byte
+	a, err := scanJudicial(db.r.QueryRowContext(ctx, `SELECT `+judicialCols+`, j.package FROM judicial_applications j
+		JOIN cases c ON c.id = j.case_id WHERE j.case_id = $1`, caseID), &pkg)
+	a.Package = pkg
+	return a, db.wrap("get judicial application", err)
+}
+
+func (db *DB) ListJudicialApplications(ctx context.Context, courtIDs []int64) ([]store.JudicialApplication, error) {
+	if len(courtIDs) == 0 {
+		return nil, nil
+	}
+	args := []any{}
+	for _, id := range courtIDs {
+		args = append(args, id)
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+judicialCols+` FROM judicial_applications j JOIN cases c ON c.id = j.case_id
+		WHERE j.court_id IN (`+inList(1, len(courtIDs))+`) ORDER BY j.submitted_at DESC LIMIT 500`, args...)
+	if err != nil {
+		return nil, db.wrap("list judicial applications", err)
+	}
+	defer rows.Close()
+	var out []store.JudicialApplication
+	for rows.Next() {
+		a, err := scanJudicial(rows)
+		if err != nil {
+			return nil, db.wrap("scan judicial application", err)
+		}
+		out = append(out, a)
+	}
+	return out, db.wrap("list judicial applications", rows.Err())
+}
+
+func (db *DB) DecideJudicialApplication(ctx context.Context, caseID int64, from []string, status, ruling, reason string, at time.Time) error {
+	args := []any{status, ruling, reason, at.UTC(), caseID}
+	for _, f := range from {
+		args = append(args, f)
+	}
+	res, err := db.w.ExecContext(ctx, `UPDATE judicial_applications SET status = $1, ruling_number = $2, reason = $3, decided_at = $4
+		WHERE case_id = $5 AND status IN (`+inList(6, len(from))+`)`, args...)
+	return db.wrap("decide judicial application", mustAffect(res, err))
+}
