@@ -1,0 +1,150 @@
+// Package court sends joint applications for judicial confirmation (司法确认)
+// to a court's system. The format (also in COURT.md):
+//
+//	POST {BaseURL}/v1/confirmations   Authorization: Bearer {APIKey}   Content-Type: application/json
+//	{"application_no": "（2026）浦消调字第00123号", "court_code": "pd-court",
+//	 "agreement_sha256": "<hex>", "package_sha256": "<hex>", "package": "<base64 ZIP>"}
+//	202 {"receipt": "…"}     4xx/5xx {"error": "…"}
+//
+// The ZIP holds application.pdf (申请书), agreement.pdf (the effective
+// agreement), parties.json (names, ID numbers, phones and addresses for
+// service) and manifest.json (each file's SHA-256).
+package court
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// File is one document of the package.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// Manifest lists the package's files with their SHA-256.
+type Manifest struct {
+	ApplicationNo string            `json:"application_no"`
+	Files         map[string]string `json:"files"`
+	CreatedAt     time.Time         `json:"created_at"`
+}
+
+// Sum is the hex SHA-256 of b.
+func Sum(b []byte) string { h := sha256.Sum256(b); return hex.EncodeToString(h[:]) }
+
+// Package builds the application ZIP with its manifest.
+func Package(applicationNo string, files []File, at time.Time) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	m := Manifest{ApplicationNo: applicationNo, Files: map[string]string{}, CreatedAt: at.UTC()}
+	for _, f := range files {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: at.UTC()})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(f.Data); err != nil {
+			return nil, err
+		}
+		m.Files[f.Name] = Sum(f.Data)
+	}
+	mj, _ := json.MarshalIndent(m, "", "  ")
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "manifest.json", Method: zip.Deflate, Modified: at.UTC()})
+	if err != nil {
+		return nil, err
+	}
+	w.Write(mj)
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Check opens a package and verifies every file against the manifest.
+func Check(pkg []byte) (Manifest, map[string][]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	if err != nil {
+		return Manifest{}, nil, fmt.Errorf("package is not a ZIP: %w", err)
+	}
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			return Manifest{}, nil, err
+		}
+		b, err := io.ReadAll(io.LimitReader(rc, 50<<20))
+		rc.Close()
+		if err != nil {
+			return Manifest{}, nil, err
+		}
+		files[f.Name] = b
+	}
+	var m Manifest
+	if err := json.Unmarshal(files["manifest.json"], &m); err != nil {
+		return m, nil, errors.New("package has no valid manifest.json")
+	}
+	for name, want := range m.Files {
+		if Sum(files[name]) != want {
+			return m, nil, fmt.Errorf("file %s does not match the manifest", name)
+		}
+	}
+	return m, files, nil
+}
+
+// Client is the court connector.
+type Client struct {
+	BaseURL string
+	APIKey  string
+	HTTP    *http.Client
+}
+
+// Submission is what is sent.
+type Submission struct {
+	ApplicationNo   string `json:"application_no"`
+	CourtCode       string `json:"court_code"`
+	AgreementSHA256 string `json:"agreement_sha256"`
+	PackageSHA256   string `json:"package_sha256"`
+	Package         string `json:"package"`
+}
+
+// Submit sends a package and returns the court system's receipt.
+func (c *Client) Submit(ctx context.Context, applicationNo, courtCode, agreementSHA string, pkg []byte) (string, error) {
+	body, _ := json.Marshal(Submission{ApplicationNo: applicationNo, CourtCode: courtCode, AgreementSHA256: agreementSHA,
+		PackageSHA256: Sum(pkg), Package: base64.StdEncoding.EncodeToString(pkg)})
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(c.BaseURL, "/")+"/v1/confirmations", bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+c.APIKey)
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	res, err := hc.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("法院系统连接失败：%w", err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		Receipt string `json:"receipt"`
+		Error   string `json:"error"`
+	}
+	json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(&out)
+	if res.StatusCode != http.StatusAccepted || out.Receipt == "" {
+		return "", fmt.Errorf("法院系统拒收（HTTP %d）：%s", res.StatusCode, out.Error)
+	}
+	return out.Receipt, nil
+}

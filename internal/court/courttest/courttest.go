@@ -1,0 +1,97 @@
+// Package courttest is an in-repo court system speaking the format of
+// internal/court, for tests: it checks the key, the JSON, the package hash
+// and the ZIP's manifest, and records what it received.
+package courttest
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+
+	"github.com/tiaojie/tiaojie/internal/court"
+)
+
+// Received is one accepted submission.
+type Received struct {
+	Submission court.Submission
+	Files      map[string][]byte
+	Receipt    string
+}
+
+// Server is the fake court.
+type Server struct {
+	*httptest.Server
+	key      string
+	mu       sync.Mutex
+	received []Received
+}
+
+// New starts a court that accepts key.
+func New(key string) *Server {
+	s := &Server{key: key}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.handle))
+	return s
+}
+
+// Received lists what the court accepted.
+func (s *Server) Received() []Received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Received(nil), s.received...)
+}
+
+func fail(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]string{"error": msg})
+}
+
+func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Authorization") != "Bearer "+s.key {
+		fail(w, http.StatusUnauthorized, "认证失败")
+		return
+	}
+	if r.Method != http.MethodPost || r.URL.Path != "/v1/confirmations" {
+		fail(w, http.StatusNotFound, "接口不存在")
+		return
+	}
+	var sub court.Submission
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<20)).Decode(&sub); err != nil {
+		fail(w, http.StatusBadRequest, "请求格式错误")
+		return
+	}
+	pkg, err := base64.StdEncoding.DecodeString(sub.Package)
+	h := sha256.Sum256(pkg)
+	if err != nil || hex.EncodeToString(h[:]) != sub.PackageSHA256 {
+		fail(w, http.StatusBadRequest, "材料包校验失败")
+		return
+	}
+	_, files, err := court.Check(pkg)
+	if err != nil {
+		fail(w, http.StatusBadRequest, "材料包不完整："+err.Error())
+		return
+	}
+	for _, need := range []string{"application.pdf", "agreement.pdf", "parties.json"} {
+		if len(files[need]) == 0 {
+			fail(w, http.StatusUnprocessableEntity, "缺少材料："+need)
+			return
+		}
+	}
+	ah := sha256.Sum256(files["agreement.pdf"])
+	if hex.EncodeToString(ah[:]) != sub.AgreementSHA256 {
+		fail(w, http.StatusUnprocessableEntity, "调解协议与声明的哈希不符")
+		return
+	}
+	s.mu.Lock()
+	rec := Received{Submission: sub, Files: files, Receipt: fmt.Sprintf("SQ%06d", len(s.received)+1)}
+	s.received = append(s.received, rec)
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusAccepted)
+	json.NewEncoder(w).Encode(map[string]string{"receipt": rec.Receipt})
+}
