@@ -16,6 +16,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/config"
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
+	"github.com/tiaojie/tiaojie/internal/court"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/grouping"
@@ -73,6 +74,13 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		sender = &notify.GatewaySender{BaseURL: cfg.SMSGatewayURL, APIKey: cfg.SMSAPIKey, Signature: cfg.SMSSignature, Log: log,
 			Outbox: consent.Outbox{Store: db}, Hash: s.Hash}
 	}
+	agr := &agreement.Service{Store: db, Sealer: s, Sender: sender, BaseURL: public}
+	if cfg.CourtURL != "" {
+		if cfg.CourtAPIKey == "" {
+			return errors.New("TIAOJIE_COURT_API_KEY is required with TIAOJIE_COURT_URL")
+		}
+		agr.Court = &court.Client{BaseURL: cfg.CourtURL, APIKey: cfg.CourtAPIKey}
+	}
 	cons := &consent.Service{Store: db, Sealer: s, Sender: sender, BaseURL: public}
 	grp.Sender = sender
 	med := &mediation.Service{Store: db, Sender: sender, Sealer: s}
@@ -83,7 +91,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		Assignment:   &assignment.Service{Store: db},
 		Mediation:    med,
 		Consultation: &consultation.Service{Store: db},
-		Agreement:    &agreement.Service{Store: db, Sealer: s, Sender: sender, BaseURL: public},
+		Agreement:    agr,
 		Log:          log, Pools: db.Pools(),
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes,
 	})

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/court"
 	"github.com/tiaojie/tiaojie/internal/document"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/intake"
@@ -30,7 +31,8 @@ type Service struct {
 	Now     func() time.Time
 	Sealer  *pii.Sealer
 	Sender  notify.Sender
-	BaseURL string // links to the parties' signing pages
+	BaseURL string        // links to the parties' signing pages
+	Court   *court.Client // nil: applications go to the court liaison's list on this platform
 }
 
 func (s *Service) now() time.Time {

@@ -33,6 +33,8 @@ type Config struct {
 	SMSSignature    string
 	SMSGatewayURL   string // empty: messages stay in the outbox (demo)
 	SMSAPIKey       string
+	CourtURL        string // empty: applications for judicial confirmation wait in the court liaison's list
+	CourtAPIKey     string
 	// Duplicate and surge detection thresholds.
 	DuplicateWindow    time.Duration
 	DuplicateThreshold float64
@@ -138,6 +140,17 @@ var options = []option{
 	}},
 	{"sms-api-key", "TIAOJIE_SMS_API_KEY", "", "bearer key of the SMS gateway", func(c *Config, v string) error {
 		c.SMSAPIKey = v
+		return nil
+	}},
+	{"court-url", "TIAOJIE_COURT_URL", "", "court system for judicial confirmation (internal/court); empty keeps applications on the platform's court page", func(c *Config, v string) error {
+		if v != "" && !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
+			return errors.New("must start with http:// or https://")
+		}
+		c.CourtURL = v
+		return nil
+	}},
+	{"court-api-key", "TIAOJIE_COURT_API_KEY", "", "bearer key of the court system", func(c *Config, v string) error {
+		c.CourtAPIKey = v
 		return nil
 	}},
 	{"duplicate-window", "TIAOJIE_DUPLICATE_WINDOW", "720h", "complaints this close in time may be duplicates", durSetter(func(c *Config, d time.Duration) { c.DuplicateWindow = d })},

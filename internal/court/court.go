@@ -1,5 +1,5 @@
 // Package court sends joint applications for judicial confirmation (司法确认)
-// to a court's system. The format (also in COURT.md):
+// to a court's system. The format:
 //
 //	POST {BaseURL}/v1/confirmations   Authorization: Bearer {APIKey}   Content-Type: application/json
 //	{"application_no": "（2026）浦消调字第00123号", "court_code": "pd-court",

@@ -134,8 +134,11 @@ func Facts(c store.Case, events []store.Event) calendar.ClockFacts {
 		case domain.ActionStartPerformance:
 			f.EffectiveAt = d(e.At)
 		}
-		if e.Type == "termination_notice_sent" {
+		switch e.Type {
+		case "termination_notice_sent":
 			f.NoticeSentAt = d(e.At)
+		case "judicial_applied":
+			f.JudicialAppliedAt = d(e.At)
 		}
 	}
 	return f

@@ -352,9 +352,10 @@ func TestFacts(t *testing.T) {
 		f := deadline.Facts(base, []store.Event{
 			ev(domain.ActionReachAgreement, at(2026, 3, 20)),
 			ev(domain.ActionStartPerformance, at(2026, 3, 23)),
+			{Type: "judicial_applied", At: at(2026, 4, 2)},
 		})
 		if f.MediationEndedAt == nil || *f.MediationEndedAt != date(2026, 3, 20) || f.TerminatedAt != nil ||
-			f.EffectiveAt == nil || *f.EffectiveAt != date(2026, 3, 23) {
+			f.EffectiveAt == nil || *f.EffectiveAt != date(2026, 3, 23) || f.JudicialAppliedAt == nil || *f.JudicialAppliedAt != date(2026, 4, 2) {
 			t.Errorf("facts %+v", f)
 		}
 	})

@@ -65,6 +65,7 @@ const (
 	PermLeadRead      Permission = "lead.read"      // receive violation leads and follow diverted complaints
 	PermRoomManage    Permission = "room.manage"    // duty roster and assignment settings of a room
 	PermConsult       Permission = "consult.answer" // experts: read and answer consultations addressed to them
+	PermJudicial      Permission = "court.judicial" // court liaisons: receive and decide applications for judicial confirmation
 )
 
 // rolePermissions is the immutable grant table. Admins manage the system but
@@ -75,7 +76,7 @@ var rolePermissions = map[Role][]Permission{
 	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport, PermGroupManage, PermRoomManage},
 	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead, PermImport, PermLeadRead},
 	RoleJustice:   {PermCaseRead, PermOrgRead, PermStatsRead},
-	RoleCourt:     {PermCaseRead, PermCaseCreate},
+	RoleCourt:     {PermCaseRead, PermCaseCreate, PermJudicial},
 	RoleExpert:    {PermConsult},
 	RoleAnalyst:   {PermStatsRead, PermOrgRead},
 	RoleAuditor:   {PermAuditRead},

@@ -35,6 +35,7 @@ var holders = map[domain.Permission][]string{
 	domain.PermLeadRead:      {"regulator01"},
 	domain.PermRoomManage:    {"committee01", "room_lead01", "xh_committee01"},
 	domain.PermConsult:       {"expert01"},
+	domain.PermJudicial:      {"court01"},
 	domain.PermUserManage:    {"admin"},
 }
 

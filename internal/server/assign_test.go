@@ -418,8 +418,11 @@ func pngBytes(t *testing.T) []byte {
 // A written agreement takes effect when both parties (on their phones, with
 // an SMS code and a drawn signature), the mediator and the committee's seal
 // have signed; the frozen PDF is verifiable by its SHA-256.
-func TestWrittenAgreementSigning(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
+// effectiveWrittenAgreement takes a case to an effective written agreement
+// the way people do it: both parties sign by SMS link, the mediator signs,
+// the committee seals. Wrong steps on the way are refused.
+func effectiveWrittenAgreement(t *testing.T, e *env) (*client, int64) {
+	t.Helper()
 	ctx := context.Background()
 	m, id := mediatingCase(t, e)
 	deadline := time.Now().AddDate(0, 0, 10).Format("2006-01-02")
@@ -473,10 +476,17 @@ func TestWrittenAgreementSigning(t *testing.T) {
 	if r := e.login("committee01").form("POST", "/cases/"+itoa(id)+"/agreement/seal", url.Values{}); r.StatusCode != 303 {
 		t.Fatalf("seal: %d %s", r.StatusCode, r.body)
 	}
-	c, _ := e.db.GetCase(ctx, id)
-	if c.Status != "performing" {
+	if c, _ := e.db.GetCase(ctx, id); c.Status != "performing" {
 		t.Fatalf("after all signatures: %s", c.Status)
 	}
+	return m, id
+}
+
+func TestWrittenAgreementSigning(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	m, id := effectiveWrittenAgreement(t, e)
+	c, _ := e.db.GetCase(ctx, id)
 	pdf := m.json("GET", "/api/v1/cases/"+itoa(id)+"/agreement.pdf", nil, nil)
 	if pdf.StatusCode != 200 {
 		t.Fatalf("agreement pdf: %d", pdf.StatusCode)

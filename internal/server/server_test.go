@@ -42,6 +42,7 @@ type env struct {
 	db  *sqlstore.DB
 	srv *server.Server
 	ts  *httptest.Server
+	agr *agreement.Service
 }
 
 func newEnv(t *testing.T, e storetest.Engine) *env {
@@ -59,19 +60,20 @@ func newEnv(t *testing.T, e storetest.Engine) *env {
 	cons := &consent.Service{Store: db, Sealer: sealer, BaseURL: "http://parties.example",
 		Sender: &notify.OutboxSender{Outbox: consent.Outbox{Store: db}, Hash: sealer.Hash, Log: log, Signature: "人民调解"}}
 	grp.Sender = cons.Sender
+	agr := &agreement.Service{Store: db, Sealer: sealer, Sender: cons.Sender, BaseURL: "http://parties.example"}
 	srv, err := server.New(server.Options{Store: db, Auth: &auth.Service{Store: db}, Intake: in, Diversion: div, Grouping: grp, Consent: cons,
 		Online:       &online.Service{Store: db, Intake: in, Sender: cons.Sender, Sealer: sealer},
 		Assignment:   &assignment.Service{Store: db},
 		Mediation:    &mediation.Service{Store: db, Sender: cons.Sender, Sealer: sealer},
 		Consultation: &consultation.Service{Store: db},
-		Agreement:    &agreement.Service{Store: db, Sealer: sealer, Sender: cons.Sender, BaseURL: "http://parties.example"},
+		Agreement:    agr,
 		Ingest:       &ingest.Service{Store: db, Intake: in, Sealer: sealer}, Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &env{t: t, db: db, srv: srv, ts: ts}
+	return &env{t: t, db: db, srv: srv, ts: ts, agr: agr}
 }
 
 // client is a browser-like client with its own cookie jar.

@@ -143,6 +143,8 @@ type caseData struct {
 	Agreement        *store.Agreement
 	Signatures       []store.Signature
 	HasDocument      bool
+	Judicial         *store.JudicialApplication
+	Courts           []store.OrgUnit
 	FileItems        []domain.FileItem
 	Archived         bool
 	SessionKinds     domain.Reasons
@@ -231,6 +233,14 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	if a, err := pg.Store.GetAgreement(ctx, d.Case.ID); err == nil {
 		data.Agreement = &a
 		data.HasDocument = a.Kind == "written" && a.EffectiveAt != nil
+		if ja, err := pg.Store.GetJudicialApplication(ctx, d.Case.ID); err == nil {
+			data.Judicial = &ja
+		} else if data.HasDocument && data.CanAct && pg.Agreement != nil {
+			if data.Courts, err = pg.Agreement.Courts(ctx, d.Case); err != nil {
+				pg.serverError(w, r, err)
+				return
+			}
+		}
 		if data.Signatures, err = pg.Store.ListSignatures(ctx, d.Case.ID); err != nil {
 			pg.serverError(w, r, err)
 			return

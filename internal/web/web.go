@@ -82,6 +82,9 @@ var funcs = template.FuncMap{
 	"signerLabel": func(s string) string {
 		return map[string]string{"consumer": "消费者", "merchant": "经营者", "mediator": "调解员", "seal": "调委会印章"}[s]
 	},
+	"judicialStatus": func(s string) string {
+		return map[string]string{"submitted": "已提交", "accepted": "法院已受理", "confirmed": "已裁定确认", "rejected": "已驳回"}[s]
+	},
 	"methodLabel": consent.MethodLabel,
 	"neg":         func(n int) int { return -n },
 	"deref":       func(b *bool) bool { return b != nil && *b },

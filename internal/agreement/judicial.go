@@ -1,0 +1,197 @@
+package agreement
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/court"
+	"github.com/tiaojie/tiaojie/internal/document"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Courts are the courts of the case's district.
+func (s *Service) Courts(ctx context.Context, c store.Case) ([]store.OrgUnit, error) {
+	units, err := s.Store.ListOrgUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var committee store.OrgUnit
+	for _, u := range units {
+		if u.ID == c.CommitteeID {
+			committee = u
+		}
+	}
+	var out []store.OrgUnit
+	for _, u := range units {
+		if u.Kind == domain.OrgCourt && u.ParentID == committee.ParentID {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// ApplyJudicial files the parties' joint application for judicial
+// confirmation of an effective written agreement, within 30 days of effect:
+// the package goes to the court through the connector (or, without one, to
+// the court liaison's list on this platform).
+func (s *Service) ApplyJudicial(ctx context.Context, p *auth.Principal, caseID, courtID int64, joint bool) (store.JudicialApplication, error) {
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	if err != nil {
+		return store.JudicialApplication{}, err
+	}
+	if !joint {
+		return store.JudicialApplication{}, &domain.FieldError{Field: "joint", Message: "司法确认须由双方当事人共同申请，请确认双方均已同意申请"}
+	}
+	if _, err := s.Store.GetJudicialApplication(ctx, c.ID); err == nil {
+		return store.JudicialApplication{}, &domain.FieldError{Field: "court", Message: "已申请过司法确认"}
+	}
+	a, err := s.Store.GetAgreement(ctx, c.ID)
+	if err != nil || a.Kind != "written" || a.EffectiveAt == nil {
+		return store.JudicialApplication{}, &domain.FieldError{Field: "agreement", Message: "只有已生效的书面调解协议可以申请司法确认"}
+	}
+	if s.now().After(a.EffectiveAt.AddDate(0, 0, 30)) {
+		return store.JudicialApplication{}, &domain.FieldError{Field: "agreement", Message: "已超过协议生效之日起三十日的申请期限"}
+	}
+	courts, err := s.Courts(ctx, c)
+	if err != nil {
+		return store.JudicialApplication{}, err
+	}
+	var ct store.OrgUnit
+	for _, x := range courts {
+		if x.ID == courtID {
+			ct = x
+		}
+	}
+	if ct.ID == 0 {
+		return store.JudicialApplication{}, &domain.FieldError{Field: "court", Message: "请选择本区的人民法院"}
+	}
+	pdf, sha, err := s.Store.GetAgreementDocument(ctx, c.ID)
+	if err != nil {
+		return store.JudicialApplication{}, err
+	}
+	committee, _ := s.Store.GetOrgUnit(ctx, c.CommitteeID)
+	now := s.now()
+	// Service needs the real contacts: the package carries them, the screens never do.
+	type party struct {
+		Role     string `json:"role"`
+		Name     string `json:"name"`
+		IDNumber string `json:"id_number"`
+		Phone    string `json:"phone"`
+		Address  string `json:"address"`
+	}
+	var parties []party
+	for _, x := range c.Parties {
+		pp := party{Role: map[string]string{"consumer": "申请人", "merchant": "被申请人"}[x.Kind], Name: x.Name, Address: x.Address}
+		pp.Phone, _ = s.Sealer.Open(x.PhoneSealed)
+		pp.IDNumber, _ = s.Sealer.Open(x.IDSealed)
+		if x.CreditCode != "" {
+			pp.IDNumber = x.CreditCode
+		}
+		parties = append(parties, pp)
+	}
+	pj, _ := json.MarshalIndent(parties, "", "  ")
+	var app bytes.Buffer
+	if err := document.WriteNotice(&app, document.Notice{Title: "司法确认申请书", Number: c.Number, Addressee: ct.Name + "：",
+		Paragraphs: []string{
+			"申请人" + c.ConsumerName + "与" + c.MerchantName + "之间的消费纠纷，经" + committee.Name + "调解，于" + document.ChineseDate(*a.EffectiveAt) + "达成调解协议并生效。",
+			"双方当事人现共同申请人民法院对该调解协议予以司法确认。双方承诺：出于解决纠纷的目的自愿达成协议，没有恶意串通、规避法律的行为；如因虚假陈述等造成损失，愿意承担相应的法律责任。",
+			"附：调解协议书、当事人身份信息及送达地址、联系方式。"},
+		Issuer: "申请人：" + c.ConsumerName + "、" + c.MerchantName, Date: now}); err != nil {
+		return store.JudicialApplication{}, err
+	}
+	pkg, err := court.Package(c.Number, []court.File{{Name: "application.pdf", Data: app.Bytes()}, {Name: "agreement.pdf", Data: pdf},
+		{Name: "parties.json", Data: pj}}, now)
+	if err != nil {
+		return store.JudicialApplication{}, err
+	}
+	receipt := "本平台"
+	if s.Court != nil {
+		if receipt, err = s.Court.Submit(ctx, c.Number, ct.Code, sha, pkg); err != nil {
+			return store.JudicialApplication{}, &domain.FieldError{Field: "court", Message: err.Error()}
+		}
+	}
+	ja := store.JudicialApplication{CaseID: c.ID, CourtID: ct.ID, Status: "submitted", Receipt: receipt, Package: pkg, SubmittedAt: now}
+	if err := s.Store.PutJudicialApplication(ctx, ja); errors.Is(err, store.ErrConflict) {
+		return ja, &domain.FieldError{Field: "court", Message: "已申请过司法确认"}
+	} else if err != nil {
+		return ja, err
+	}
+	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "judicial_applied", ActorID: p.UserID, ActorName: p.DisplayName,
+		At: now, Note: "双方共同向" + ct.Name + "申请司法确认，回执" + receipt})
+	return ja, stale(err)
+}
+
+// CourtQueue lists the applications of the courts the liaison is bound to.
+func (s *Service) CourtQueue(ctx context.Context, p *auth.Principal) ([]store.JudicialApplication, error) {
+	var ids []int64
+	for _, b := range p.Bindings {
+		if b.Role == domain.RoleCourt {
+			ids = append(ids, b.OrgID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, intake.ErrForbidden
+	}
+	return s.Store.ListJudicialApplications(ctx, ids)
+}
+
+// CourtApplication is one application, for a liaison of the court it was
+// addressed to; anyone else is told it does not exist.
+func (s *Service) CourtApplication(ctx context.Context, p *auth.Principal, caseID int64) (store.JudicialApplication, error) {
+	ja, err := s.Store.GetJudicialApplication(ctx, caseID)
+	if err != nil {
+		return ja, intake.ErrNotFound
+	}
+	for _, b := range p.Bindings {
+		if b.Role == domain.RoleCourt && b.OrgID == ja.CourtID {
+			return ja, nil
+		}
+	}
+	return store.JudicialApplication{}, intake.ErrNotFound
+}
+
+// CourtDecide records the court's step: accept, confirm (with the ruling
+// number) or reject (with a reason); the outcome lands on the case.
+func (s *Service) CourtDecide(ctx context.Context, p *auth.Principal, caseID int64, decision, ruling, reason string) error {
+	if _, err := s.CourtApplication(ctx, p, caseID); err != nil {
+		return err
+	}
+	ruling, reason = strings.TrimSpace(ruling), strings.TrimSpace(reason)
+	var from []string
+	var note string
+	switch decision {
+	case "accepted":
+		from, note = []string{"submitted"}, "法院已受理司法确认申请"
+	case "confirmed":
+		if ruling == "" || utf8.RuneCountInString(ruling) > 64 {
+			return &domain.FieldError{Field: "ruling", Message: "请填写确认裁定书文号"}
+		}
+		from, note = []string{"submitted", "accepted"}, "法院裁定确认调解协议有效，文号"+ruling
+	case "rejected":
+		if reason == "" {
+			return &domain.FieldError{Field: "reason", Message: "请填写驳回理由"}
+		}
+		from, note = []string{"submitted", "accepted"}, "法院驳回司法确认申请："+reason
+	default:
+		return &domain.FieldError{Field: "decision", Message: "请选择处理结果"}
+	}
+	if err := s.Store.DecideJudicialApplication(ctx, caseID, from, decision, ruling, reason, s.now()); errors.Is(err, store.ErrNotFound) {
+		return &domain.FieldError{Field: "decision", Message: "申请当前状态不能作此处理"}
+	} else if err != nil {
+		return err
+	}
+	c, err := s.Store.GetCase(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "judicial_" + decision, ActorID: p.UserID,
+		ActorName: p.DisplayName, At: s.now(), Note: note})
+	return stale(err)
+}

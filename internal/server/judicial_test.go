@@ -1,0 +1,142 @@
+package server_test
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/tiaojie/tiaojie/internal/court"
+	"github.com/tiaojie/tiaojie/internal/court/courttest"
+	"github.com/tiaojie/tiaojie/internal/demo"
+	"github.com/tiaojie/tiaojie/internal/store/storetest"
+)
+
+func courtID(t *testing.T, e *env, code string) int64 {
+	t.Helper()
+	units, _ := e.db.ListOrgUnits(context.Background())
+	for _, u := range units {
+		if u.Code == code {
+			return u.ID
+		}
+	}
+	t.Fatalf("no org unit %s", code)
+	return 0
+}
+
+func TestJudicialConfirmation(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	peer := courttest.New("court-key")
+	t.Cleanup(peer.Close)
+	e.agr.Court = &court.Client{BaseURL: peer.URL, APIKey: "court-key"}
+	m, id := effectiveWrittenAgreement(t, e)
+	path := "/cases/" + itoa(id) + "/judicial"
+	pd := itoa(courtID(t, e, demo.CodeCourt))
+
+	if page := m.get("/cases/" + itoa(id)); !strings.Contains(page.body, "申请司法确认") || !strings.Contains(page.body, "上海市浦东新区人民法院") {
+		t.Fatal("case page offers no judicial confirmation")
+	}
+	// Only a joint application, to a court of the district, by the case's people.
+	if r := m.form("POST", path, url.Values{"court": {pd}}); r.StatusCode != 422 || !strings.Contains(r.body, "共同申请") {
+		t.Fatalf("not joint: %d", r.StatusCode)
+	}
+	if r := m.form("POST", path, url.Values{"court": {"999999"}, "joint": {"yes"}}); r.StatusCode != 422 {
+		t.Fatalf("unknown court: %d", r.StatusCode)
+	}
+	if r := e.login("xh_mediator01").form("POST", path, url.Values{"court": {pd}, "joint": {"yes"}}); r.StatusCode != 404 {
+		t.Fatalf("other district applies: %d", r.StatusCode)
+	}
+	if _, err := e.db.GetJudicialApplication(ctx, id); err == nil {
+		t.Fatal("a refused application was stored")
+	}
+	if r := m.form("POST", path, url.Values{"court": {pd}, "joint": {"yes"}}); r.StatusCode != 303 {
+		t.Fatalf("apply: %d %s", r.StatusCode, r.body)
+	}
+	if r := m.form("POST", path, url.Values{"court": {pd}, "joint": {"yes"}}); r.StatusCode != 422 {
+		t.Fatalf("applied twice: %d", r.StatusCode)
+	}
+
+	// The court system received a package whose manifest matches its files.
+	got := peer.Received()
+	if len(got) != 1 || got[0].Submission.CourtCode != demo.CodeCourt {
+		t.Fatalf("court received %d", len(got))
+	}
+	ja, err := e.db.GetJudicialApplication(ctx, id)
+	if err != nil || ja.Receipt != got[0].Receipt || ja.Status != "submitted" {
+		t.Fatalf("application %+v %v", ja, err)
+	}
+	man, files, err := court.Check(ja.Package)
+	if err != nil || len(man.Files) != 3 {
+		t.Fatalf("package: %v %+v", err, man)
+	}
+	c, _ := e.db.GetCase(ctx, id)
+	if text := pdfText(t, files["application.pdf"]); !strings.Contains(text, "司法确认申请书") || !strings.Contains(text, c.Number) {
+		t.Errorf("application text: %q", text)
+	}
+	_, agreementSHA, _ := e.db.GetAgreementDocument(ctx, id)
+	if court.Sum(files["agreement.pdf"]) != agreementSHA || got[0].Submission.AgreementSHA256 != agreementSHA {
+		t.Error("package agreement differs from the effective one")
+	}
+	// Service needs the real phone; the package carries it, the screens do not.
+	if !regexp.MustCompile(`"phone": "1\d{10}"`).Match(files["parties.json"]) {
+		t.Errorf("parties for service lack phones: %s", files["parties.json"])
+	}
+
+	// The court liaison works the queue; another district's court cannot.
+	cl := e.login("court01")
+	if q := cl.get("/court"); q.StatusCode != 200 || !strings.Contains(q.body, c.Number) {
+		t.Fatalf("court queue: %d", q.StatusCode)
+	}
+	if z := cl.get("/court/" + itoa(id) + "/package.zip"); z.StatusCode != 200 || z.body != string(ja.Package) {
+		t.Fatalf("package download: %d", z.StatusCode)
+	}
+	if r := m.get("/court"); r.StatusCode != 403 {
+		t.Fatalf("mediator opens the court queue: %d", r.StatusCode)
+	}
+	decide := "/court/" + itoa(id) + "/decide"
+	if r := cl.form("POST", decide, url.Values{"decision": {"confirmed"}}); r.StatusCode != 422 {
+		t.Fatalf("confirmed without ruling number: %d", r.StatusCode)
+	}
+	if r := cl.form("POST", decide, url.Values{"decision": {"accepted"}}); r.StatusCode != 303 {
+		t.Fatalf("accept: %d %s", r.StatusCode, r.body)
+	}
+	if r := cl.form("POST", decide, url.Values{"decision": {"accepted"}}); r.StatusCode != 422 {
+		t.Fatalf("accepted twice: %d", r.StatusCode)
+	}
+	if r := cl.form("POST", decide, url.Values{"decision": {"confirmed"}, "ruling": {"（2026）沪0115民特123号"}}); r.StatusCode != 303 {
+		t.Fatalf("confirm: %d %s", r.StatusCode, r.body)
+	}
+	if r := cl.form("POST", decide, url.Values{"decision": {"rejected"}, "reason": {"x"}}); r.StatusCode != 422 {
+		t.Fatalf("rejected after confirmation: %d", r.StatusCode)
+	}
+	page := m.get("/cases/" + itoa(id))
+	if !strings.Contains(page.body, "已裁定确认") || !strings.Contains(page.body, "（2026）沪0115民特123号") {
+		t.Fatal("case page lacks the court's ruling")
+	}
+	evs, _ := e.db.ListEvents(ctx, id)
+	types := map[string]bool{}
+	for _, x := range evs {
+		types[x.Type] = true
+	}
+	if !types["judicial_applied"] || !types["judicial_accepted"] || !types["judicial_confirmed"] {
+		t.Fatalf("timeline: %v", types)
+	}
+}
+
+// A court system that refuses the package leaves nothing behind.
+func TestJudicialCourtRefuses(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	peer := courttest.New("court-key")
+	t.Cleanup(peer.Close)
+	e.agr.Court = &court.Client{BaseURL: peer.URL, APIKey: "wrong"}
+	m, id := effectiveWrittenAgreement(t, e)
+	r := m.form("POST", "/cases/"+itoa(id)+"/judicial", url.Values{"court": {itoa(courtID(t, e, demo.CodeCourt))}, "joint": {"yes"}})
+	if r.StatusCode != 422 || !strings.Contains(r.body, "法院系统拒收") {
+		t.Fatalf("refused: %d", r.StatusCode)
+	}
+	if _, err := e.db.GetJudicialApplication(context.Background(), id); err == nil {
+		t.Fatal("refused application stored")
+	}
+}
