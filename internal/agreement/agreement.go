@@ -205,6 +205,10 @@ func (s *Service) Checklist(ctx context.Context, c store.Case, events []store.Ev
 			f.Mediated = true
 		case "termination_notice_sent":
 			f.NoticeDelivered = true
+		case "judicial_applied":
+			f.JudicialApplied = true
+		case "judicial_confirmed", "judicial_rejected":
+			f.JudicialDecided = true
 		}
 	}
 	if a, err := s.Store.GetAgreement(ctx, c.ID); err == nil {

@@ -46,6 +46,14 @@ func TestCaseFile(t *testing.T) {
 	if ok, missing := FileComplete(CaseFile(agreed)); !ok {
 		t.Fatalf("complete agreed file: %v", missing)
 	}
+	agreed.JudicialApplied = true
+	if ok, missing := FileComplete(CaseFile(agreed)); ok || len(missing) != 1 || missing[0] != "司法确认材料" {
+		t.Fatalf("archived before the court's ruling: %v", missing)
+	}
+	agreed.JudicialDecided = true
+	if ok, missing := FileComplete(CaseFile(agreed)); !ok {
+		t.Fatalf("ruling on file: %v", missing)
+	}
 	agreed.FollowUpDone, agreed.SessionsHeld = false, 0
 	if ok, missing := FileComplete(CaseFile(agreed)); ok || len(missing) != 2 {
 		t.Fatalf("missing follow-up and record: %v", missing)

@@ -13,6 +13,8 @@ type FileFacts struct {
 	Withdrawn       bool
 	Rejected        bool
 	Mediated        bool // the case reached mediation
+	JudicialApplied bool // a judicial-confirmation application was filed
+	JudicialDecided bool // …and the court has confirmed or rejected it
 }
 
 // FileItem is one document of the case file (卷宗).
@@ -23,7 +25,8 @@ type FileItem struct {
 }
 
 // CaseFile lists the documents a case file needs for its outcome; the case
-// can be archived only when every required one is present.
+// can be archived only when every required one is present. A filed
+// judicial-confirmation application must have the court's ruling first.
 func CaseFile(f FileFacts) []FileItem {
 	items := []FileItem{{Name: "受理登记表", Required: true, Present: true}}
 	if f.Rejected {
@@ -46,7 +49,7 @@ func CaseFile(f FileFacts) []FileItem {
 	default:
 		items = append(items, FileItem{Name: "终止调解告知书及送达记录", Required: true, Present: f.NoticeDelivered})
 	}
-	items = append(items, FileItem{Name: "证据材料", Required: false, Present: false}, FileItem{Name: "司法确认材料", Required: false, Present: false},
+	items = append(items, FileItem{Name: "证据材料", Required: false, Present: false}, FileItem{Name: "司法确认材料", Required: f.JudicialApplied, Present: f.JudicialDecided},
 		FileItem{Name: "卷宗封底", Required: true, Present: true})
 	return items
 }

@@ -6,10 +6,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tiaojie/tiaojie/internal/court"
 	"github.com/tiaojie/tiaojie/internal/court/courttest"
 	"github.com/tiaojie/tiaojie/internal/demo"
+	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
 
@@ -84,6 +86,18 @@ func TestJudicialConfirmation(t *testing.T) {
 		t.Errorf("parties for service lack phones: %s", files["parties.json"])
 	}
 
+	// Held, performed and followed up, the file still waits for the court's ruling.
+	sess := store.Session{CaseID: id, Kind: "room", StartsAt: time.Now().Add(time.Hour), Place: "调解室"}
+	e.db.CreateSession(ctx, &sess)
+	e.db.RecordSession(ctx, sess.ID, "held", "双方到场", "双方达成书面协议。")
+	m.form("POST", "/cases/"+itoa(id)+"/perform", url.Values{"term": {"0"}, "proof": {"转账流水 20261127001"}})
+	if r := m.form("POST", "/cases/"+itoa(id)+"/followup", url.Values{"satisfaction": {"5"}, "method": {"phone"}}); r.StatusCode != 303 {
+		t.Fatalf("follow-up: %d %s", r.StatusCode, r.body)
+	}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/archive", url.Values{}); r.StatusCode != 422 || !strings.Contains(r.body, "卷宗缺少：司法确认材料<") {
+		t.Fatalf("archived before the ruling: %d", r.StatusCode)
+	}
+
 	// The court liaison works the queue; another district's court cannot.
 	cl := e.login("court01")
 	if q := cl.get("/court"); q.StatusCode != 200 || !strings.Contains(q.body, c.Number) {
@@ -114,6 +128,9 @@ func TestJudicialConfirmation(t *testing.T) {
 	page := m.get("/cases/" + itoa(id))
 	if !strings.Contains(page.body, "已裁定确认") || !strings.Contains(page.body, "（2026）沪0115民特123号") {
 		t.Fatal("case page lacks the court's ruling")
+	}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/archive", url.Values{}); r.StatusCode != 303 {
+		t.Fatalf("archive after the ruling: %d %s", r.StatusCode, r.body)
 	}
 	evs, _ := e.db.ListEvents(ctx, id)
 	types := map[string]bool{}

@@ -255,7 +255,11 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 			}
 		}
 	}
-	data.Archived = d.Case.Status == domain.StatusArchived
+	// Cases archived before the platform (imported, demo history) have no frozen file to offer.
+	if d.Case.Status == domain.StatusArchived {
+		_, err := pg.Store.GetArchive(ctx, d.Case.ID)
+		data.Archived = err == nil
+	}
 	if data.Sessions, err = pg.Store.ListSessions(ctx, store.SessionQuery{CaseID: d.Case.ID}); err != nil {
 		pg.serverError(w, r, err)
 		return
