@@ -235,12 +235,16 @@ func (s *Service) maybeEffective(ctx context.Context, caseID, by int64, what str
 		paras = append(paras, fmt.Sprintf("%d．%s于%s前以%s方式%s，金额人民币%s元。", i+1, signerLabel(t.Party), t.Deadline, t.Manner, t.Content, domain.FormatFen(t.AmountFen)))
 	}
 	paras = append(paras, "本协议自各方当事人、调解员签名并加盖本委员会印章之日起生效。双方当事人可以自本协议生效之日起三十日内共同向人民法院申请司法确认。人民调解不收取任何费用。")
-	for _, sg := range Signers {
-		paras = append(paras, signerLabel(sg)+"：已于"+have[sg].SignedAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")+"签署")
+	// The drawn signatures go on the document; each line says when and how it was signed.
+	var signed []document.Signed
+	for _, sg := range Signers[:3] { // the seal goes on the issuer block
+		how := map[string]string{"sms_code": "手机短信验证签署", "in_person": "当面签署"}[have[sg].Method]
+		signed = append(signed, document.Signed{Label: signerLabel(sg), Image: have[sg].Image,
+			Note: have[sg].SignedAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04") + " " + how})
 	}
 	var buf bytes.Buffer
 	if err := document.WriteNotice(&buf, document.Notice{Title: "人民调解协议书", Number: c.Number, Paragraphs: paras, Issuer: committee.Name,
-		Date: now, VerifyCode: code + "（可在本平台凭文件SHA-256核验）"}); err != nil {
+		Date: now, VerifyCode: code + "（可在本平台凭文件SHA-256核验）", Signed: signed}); err != nil {
 		return err
 	}
 	sum := sha256.Sum256(buf.Bytes())

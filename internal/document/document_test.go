@@ -3,6 +3,8 @@ package document
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"image/color"
 	"image/png"
 	"math/rand/v2"
 	"os"
@@ -522,5 +524,51 @@ func TestTerminationNoticeText(t *testing.T) {
 	var buf bytes.Buffer
 	if err := WriteNotice(&buf, n); err != nil || buf.Len() < 1000 {
 		t.Fatalf("write: %v", err)
+	}
+}
+
+// testPNG is a w×h PNG with a transparent background and an opaque stroke.
+func testPNG(t *testing.T, w, h int, c color.NRGBA) []byte {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for x := range w {
+		img.SetNRGBA(x, h/2, c)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestSignaturesAndSealAreDrawn(t *testing.T) {
+	sig := testPNG(t, 300, 100, color.NRGBA{0, 0, 0, 255})
+	seal := testPNG(t, 200, 200, color.NRGBA{200, 0, 0, 255})
+	n := Notice{Title: "人民调解协议书", Number: "（2026）浦消调字第00001号", Paragraphs: []string{"双方自愿达成如下协议。"},
+		Issuer: "上海市浦东新区消费纠纷人民调解委员会", Date: time.Date(2026, 11, 27, 9, 0, 0, 0, cst),
+		Signed: []Signed{{Label: "消费者", Image: sig, Note: "2026-11-27 09:00 手机短信验证签署"},
+			{Label: "经营者", Image: []byte("not a png"), Note: "当面签署"}, {Label: "调解员", Note: "当面签署"}},
+		Seal: seal}
+	path := writeTemp(t, n)
+	text := strip(runTool(t, "pdftotext", "-layout", path, "-"))
+	for _, want := range []string{"消费者：", "手机短信验证签署", "经营者：", "调解员：", "上海市浦东新区消费纠纷人民调解委员会", "2026年11月27日"} {
+		if !strings.Contains(text, strip(want)) {
+			t.Errorf("text lacks %q", want)
+		}
+	}
+	if strings.Contains(text, sealPlaceholder) {
+		t.Error("seal placeholder printed under the seal")
+	}
+	// One signature and the seal are images; the unreadable signature is left out, not fatal.
+	list := runTool(t, "pdfimages", "-list", path)
+	if imgs := len(regexp.MustCompile(`(?m)^\s+1\s+\d+\s+image\s`).FindAllString(list, -1)); imgs != 2 {
+		t.Errorf("images in the PDF: %d\n%s", imgs, list)
+	}
+	runTool(t, "pdftoppm", "-r", "30", "-png", "-singlefile", path, filepath.Join(t.TempDir(), "page"))
+
+	// Without a seal image the placeholder stays for the stamp by hand.
+	n.Seal = nil
+	if text := strip(runTool(t, "pdftotext", "-layout", writeTemp(t, n), "-")); !strings.Contains(text, sealPlaceholder) {
+		t.Error("placeholder missing without a seal image")
 	}
 }

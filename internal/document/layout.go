@@ -76,20 +76,28 @@ type rule struct {
 	x1, x2, y, thickness float64
 }
 
+// picture is a PNG drawn in a box; y is the box's top.
+type picture struct {
+	data       []byte
+	x, y, w, h float64
+}
+
 // block is a unit of vertical layout that is never split across pages. Line
 // baselines and rule positions are relative to the block's top.
 type block struct {
 	before float64 // space above; dropped at the top of a page
 	height float64
 	lines  []textLine
-	rules  []rule
-	keep   bool // keep on the same page as the next block
+	rules    []rule
+	pictures []picture
+	keep     bool // keep on the same page as the next block
 }
 
 // page is a laid-out page with absolute positions.
 type page struct {
-	lines []textLine
-	rules []rule
+	lines    []textLine
+	rules    []rule
+	pictures []picture
 }
 
 // paginate places blocks top to bottom between top and bottom, starting a
@@ -133,6 +141,10 @@ func (p *page) place(b block, y float64) {
 	for _, r := range b.rules {
 		r.y += y
 		p.rules = append(p.rules, r)
+	}
+	for _, pic := range b.pictures {
+		pic.y += y
+		p.pictures = append(p.pictures, pic)
 	}
 }
 

@@ -5,7 +5,9 @@
 package document
 
 import (
+	"bytes"
 	"errors"
+	"image/png"
 	"fmt"
 	"io"
 	"strings"
@@ -26,6 +28,16 @@ type Notice struct {
 	Date       time.Time // printed as "2026年3月2日" (in China Standard Time); zero leaves "年 月 日" blanks to fill in by hand
 	Footer     string    // e.g. "本通知书一式两份，一份送达申请人，一份存档。"; optional, at the foot of the last page
 	VerifyCode string    // optional; printed small at the foot of every page as "验证码：…"
+	Signed     []Signed  // optional signature lines above the issuer block, e.g. the parties' drawn signatures
+	Seal       []byte    // optional PNG of the issuer's seal, placed over the issuer and date instead of the placeholder
+}
+
+// Signed is one signature line: the signer's label, the drawn signature (a
+// PNG; may be nil) and a note such as when and how it was signed.
+type Signed struct {
+	Label string
+	Image []byte
+	Note  string
 }
 
 // sealPlaceholder marks where the committee's seal is applied.
@@ -129,7 +141,23 @@ func layoutNotice(t typesetter, n Notice) []page {
 	// The signature block follows the body with a blank line and stays on the
 	// page of the body's last line.
 	blocks[len(blocks)-1].keep = true
-	blocks = append(blocks, t.signature(oneLine(n.Issuer), n.Date))
+	for _, sg := range n.Signed {
+		b := t.signedLine(oneLine(sg.Label), sg.Image, oneLine(sg.Note))
+		b.keep = true
+		blocks = append(blocks, b)
+	}
+	sig := t.signature(oneLine(n.Issuer), n.Date)
+	if len(n.Seal) > 0 {
+		if w, h, ok := pngSize(n.Seal); ok {
+			// A 42 mm seal centred on the issuer line, overlapping the date, as stamped by hand.
+			const d = 119.0
+			sw, sh := d, d*h/w
+			axis := sig.lines[0].x + sig.lines[0].width()/2
+			sig.pictures = append(sig.pictures, picture{data: n.Seal, x: axis - sw/2, y: sig.lines[1].baseline - sh/2 - bodySize/2, w: sw, h: sh})
+			sig.lines[0].runs = nil // the placeholder gives way to the seal
+		}
+	}
+	blocks = append(blocks, sig)
 	pages, y := paginate(blocks, marginTop, marginBottom)
 
 	if foot := oneLine(n.Footer); len(foot) > 0 {
@@ -185,6 +213,43 @@ func (t typesetter) signature(issuer []rune, date time.Time) block {
 	return b
 }
 
+// signedLine lays out "label：[signature] note" at the left margin; the
+// signature is scaled to two lines' height.
+func (t typesetter) signedLine(label []rune, img []byte, note []rune) block {
+	h := 2 * bodyPitch
+	b := block{height: h + bodyPitch/2}
+	text := append(append([]rune{}, label...), '：')
+	x := marginLeft
+	l := t.lineAt(text, bodySize, bodyPitch, x, h-bodyPitch)
+	b.lines = append(b.lines, l)
+	x += t.measure(text, bodySize)
+	if w, ih, ok := pngSize(img); ok {
+		pw := min(h*w/ih, 4*h)
+		b.pictures = append(b.pictures, picture{data: img, x: x, y: 0, w: pw, h: pw * ih / w})
+		x += pw + bodySize
+	} else {
+		x += 6 * bodySize
+	}
+	if len(note) > 0 {
+		nl := t.lineAt(note, smallSize, bodyPitch, x, h-bodyPitch)
+		nl.gray = true
+		b.lines = append(b.lines, nl)
+	}
+	return b
+}
+
+// pngSize reads a PNG's dimensions; anything else is not drawn.
+func pngSize(b []byte) (w, h float64, ok bool) {
+	if len(b) == 0 {
+		return 0, 0, false
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(b))
+	if err != nil || cfg.Width == 0 || cfg.Height == 0 {
+		return 0, 0, false
+	}
+	return float64(cfg.Width), float64(cfg.Height), true
+}
+
 // footer lays out the footer line between two rules.
 func (t typesetter) footer(text []rune) block {
 	const pad = 4.0
@@ -220,6 +285,15 @@ func render(w io.Writer, pages []page, info gopdf.PdfInfo) error {
 		for _, l := range p.lines {
 			if err := drawLine(gp, l); err != nil {
 				return err
+			}
+		}
+		for _, pic := range p.pictures {
+			img, err := gopdf.ImageHolderByBytes(pic.data)
+			if err != nil {
+				return fmt.Errorf("document: read image: %w", err)
+			}
+			if err := gp.ImageByHolder(img, pic.x, pic.y, &gopdf.Rect{W: pic.w, H: pic.h}); err != nil {
+				return fmt.Errorf("document: draw image: %w", err)
 			}
 		}
 	}

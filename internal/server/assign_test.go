@@ -492,7 +492,7 @@ func TestWrittenAgreementSigning(t *testing.T) {
 		t.Fatalf("agreement pdf: %d", pdf.StatusCode)
 	}
 	text := pdfText(t, []byte(pdf.body))
-	for _, want := range []string{"人民调解协议书", c.Number, "退还预付卡余额", "1,800.00", "司法确认"} {
+	for _, want := range []string{"人民调解协议书", c.Number, "退还预付卡余额", "1,800.00", "司法确认", "消费者：", "手机短信验证签署", "调解员：", "当面签署"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("agreement lacks %q", want)
 		}
