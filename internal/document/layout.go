@@ -85,9 +85,9 @@ type picture struct {
 // block is a unit of vertical layout that is never split across pages. Line
 // baselines and rule positions are relative to the block's top.
 type block struct {
-	before float64 // space above; dropped at the top of a page
-	height float64
-	lines  []textLine
+	before   float64 // space above; dropped at the top of a page
+	height   float64
+	lines    []textLine
 	rules    []rule
 	pictures []picture
 	keep     bool // keep on the same page as the next block

@@ -7,8 +7,8 @@ package document
 import (
 	"bytes"
 	"errors"
-	"image/png"
 	"fmt"
+	"image/png"
 	"io"
 	"strings"
 	"time"
