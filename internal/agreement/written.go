@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"image/png"
 	"strings"
 	"time"
 
@@ -242,9 +243,16 @@ func (s *Service) maybeEffective(ctx context.Context, caseID, by int64, what str
 		signed = append(signed, document.Signed{Label: signerLabel(sg), Image: have[sg].Image,
 			Note: have[sg].SignedAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04") + " " + how})
 	}
+	// Without an uploaded seal image the placeholder stays, for stamping the printout by hand.
+	var seal []byte
+	if sl, err := s.Store.GetSeal(ctx, c.CommitteeID); err == nil {
+		seal = sl.Image
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
 	var buf bytes.Buffer
 	if err := document.WriteNotice(&buf, document.Notice{Title: "人民调解协议书", Number: c.Number, Paragraphs: paras, Issuer: committee.Name,
-		Date: now, VerifyCode: code + "（可在本平台凭文件SHA-256核验）", Signed: signed}); err != nil {
+		Date: now, VerifyCode: code + "（可在本平台凭文件SHA-256核验）", Signed: signed, Seal: seal}); err != nil {
 		return err
 	}
 	sum := sha256.Sum256(buf.Bytes())
@@ -277,4 +285,30 @@ func (s *Service) Verify(ctx context.Context, sha string) (Verified, bool, error
 		return Verified{}, false, nil
 	}
 	return Verified{CaseNumber: number, EffectiveAt: at}, err == nil, err
+}
+
+// SealMaxBytes bounds an uploaded seal image.
+const SealMaxBytes = 512 << 10
+
+// UploadSeal stores a committee's seal image after checking by content that
+// it is a PNG of a sensible size; the system places it on the agreements the
+// committee issues from then on.
+func (s *Service) UploadSeal(ctx context.Context, p *auth.Principal, committee store.OrgUnit, image []byte) error {
+	if committee.Kind != domain.OrgCommittee || !p.Reaches(domain.PermSealManage, committee.Path) {
+		return intake.ErrForbidden
+	}
+	if len(image) > SealMaxBytes {
+		return &domain.FieldError{Field: "seal", Message: "印章图片不能超过512KB"}
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(image))
+	if err != nil {
+		return &domain.FieldError{Field: "seal", Message: "印章图片须为PNG格式（建议透明背景的红色印章扫描件）"}
+	}
+	if cfg.Width < 100 || cfg.Height < 100 || cfg.Width > 2000 || cfg.Height > 2000 {
+		return &domain.FieldError{Field: "seal", Message: "印章图片的宽和高须在100至2000像素之间"}
+	}
+	if _, err := png.Decode(bytes.NewReader(image)); err != nil {
+		return &domain.FieldError{Field: "seal", Message: "印章图片已损坏，请重新扫描"}
+	}
+	return s.Store.PutSeal(ctx, committee.ID, image, p.UserID, s.now())
 }

@@ -66,6 +66,7 @@ const (
 	PermRoomManage    Permission = "room.manage"    // duty roster and assignment settings of a room
 	PermConsult       Permission = "consult.answer" // experts: read and answer consultations addressed to them
 	PermJudicial      Permission = "court.judicial" // court liaisons: receive and decide applications for judicial confirmation
+	PermSealManage    Permission = "seal.manage"    // upload the committee's seal image
 )
 
 // rolePermissions is the immutable grant table. Admins manage the system but
@@ -73,7 +74,7 @@ const (
 var rolePermissions = map[Role][]Permission{
 	RoleMediator:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead},
 	RoleRoomLead:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermRoomManage},
-	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport, PermGroupManage, PermRoomManage},
+	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport, PermGroupManage, PermRoomManage, PermSealManage},
 	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead, PermImport, PermLeadRead},
 	RoleJustice:   {PermCaseRead, PermOrgRead, PermStatsRead},
 	RoleCourt:     {PermCaseRead, PermCaseCreate, PermJudicial},

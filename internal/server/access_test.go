@@ -36,6 +36,7 @@ var holders = map[domain.Permission][]string{
 	domain.PermRoomManage:    {"committee01", "room_lead01", "xh_committee01"},
 	domain.PermConsult:       {"expert01"},
 	domain.PermJudicial:      {"court01"},
+	domain.PermSealManage:    {"committee01", "xh_committee01"},
 	domain.PermUserManage:    {"admin"},
 }
 

@@ -35,13 +35,20 @@ func exportXLSX(t *testing.T, rows int, bad int) []byte {
 }
 
 func upload(t *testing.T, c *client, name string, data []byte) resp {
+	return uploadFile(c, "/import", "file", name, data, map[string]string{"office": "0"})
+}
+
+// uploadFile posts one file (and fields) as multipart/form-data, as a browser form does.
+func uploadFile(c *client, path, field, name string, data []byte, fields map[string]string) resp {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", name)
+	fw, _ := mw.CreateFormFile(field, name)
 	fw.Write(data)
-	mw.WriteField("office", "0")
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
 	mw.Close()
-	req, _ := http.NewRequest("POST", c.env.ts.URL+"/import", &body)
+	req, _ := http.NewRequest("POST", c.env.ts.URL+path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return c.do(req)
 }

@@ -1,7 +1,11 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/png"
 	"net/url"
 	"regexp"
 	"strings"
@@ -15,7 +19,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
 
-func courtID(t *testing.T, e *env, code string) int64 {
+func orgID(t *testing.T, e *env, code string) int64 {
 	t.Helper()
 	units, _ := e.db.ListOrgUnits(context.Background())
 	for _, u := range units {
@@ -35,7 +39,7 @@ func TestJudicialConfirmation(t *testing.T) {
 	e.agr.Court = &court.Client{BaseURL: peer.URL, APIKey: "court-key"}
 	m, id := effectiveWrittenAgreement(t, e)
 	path := "/cases/" + itoa(id) + "/judicial"
-	pd := itoa(courtID(t, e, demo.CodeCourt))
+	pd := itoa(orgID(t, e, demo.CodeCourt))
 
 	if page := m.get("/cases/" + itoa(id)); !strings.Contains(page.body, "申请司法确认") || !strings.Contains(page.body, "上海市浦东新区人民法院") {
 		t.Fatal("case page offers no judicial confirmation")
@@ -149,11 +153,63 @@ func TestJudicialCourtRefuses(t *testing.T) {
 	t.Cleanup(peer.Close)
 	e.agr.Court = &court.Client{BaseURL: peer.URL, APIKey: "wrong"}
 	m, id := effectiveWrittenAgreement(t, e)
-	r := m.form("POST", "/cases/"+itoa(id)+"/judicial", url.Values{"court": {itoa(courtID(t, e, demo.CodeCourt))}, "joint": {"yes"}})
+	r := m.form("POST", "/cases/"+itoa(id)+"/judicial", url.Values{"court": {itoa(orgID(t, e, demo.CodeCourt))}, "joint": {"yes"}})
 	if r.StatusCode != 422 || !strings.Contains(r.body, "法院系统拒收") {
 		t.Fatalf("refused: %d", r.StatusCode)
 	}
 	if _, err := e.db.GetJudicialApplication(context.Background(), id); err == nil {
 		t.Fatal("refused application stored")
+	}
+}
+
+func sealPNG(t *testing.T) []byte {
+	img := image.NewNRGBA(image.Rect(0, 0, 200, 200))
+	for x := 20; x < 180; x++ {
+		img.SetNRGBA(x, 100, color.NRGBA{200, 0, 0, 255})
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// The committee uploads its seal; the system places it on agreements that take effect afterwards.
+func TestCommitteeSealOnAgreement(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	cm := e.login("committee01")
+	if r := uploadFile(cm, "/seal", "seal", "seal.png", []byte("not an image, named .png"), nil); r.StatusCode != 422 || !strings.Contains(r.body, "PNG") {
+		t.Fatalf("text as seal: %d", r.StatusCode)
+	}
+	if r := uploadFile(cm, "/seal", "seal", "seal.png", pngBytes(t), nil); r.StatusCode != 422 || !strings.Contains(r.body, "像素") {
+		t.Fatalf("tiny seal: %d", r.StatusCode)
+	}
+	pdCommittee := orgID(t, e, demo.CodeCommittee)
+	if r := uploadFile(e.login("xh_committee01"), "/seal?committee="+itoa(pdCommittee), "seal", "seal.png", sealPNG(t), nil); r.StatusCode != 403 {
+		t.Fatalf("other district uploads our seal: %d", r.StatusCode)
+	}
+	if r := uploadFile(e.login("mediator01"), "/seal", "seal", "seal.png", sealPNG(t), nil); r.StatusCode != 403 {
+		t.Fatalf("mediator uploads the seal: %d", r.StatusCode)
+	}
+	if _, err := e.db.GetSeal(ctx, pdCommittee); err == nil {
+		t.Fatal("a refused upload was stored")
+	}
+	if r := uploadFile(cm, "/seal", "seal", "seal.png", sealPNG(t), nil); r.StatusCode != 303 {
+		t.Fatalf("upload: %d %s", r.StatusCode, r.body)
+	}
+	if p := cm.get("/seal"); !strings.Contains(p.body, "seal-image") {
+		t.Fatal("seal page does not show the seal")
+	}
+	if img := cm.get("/seal.png"); img.StatusCode != 200 || img.body != string(sealPNG(t)) {
+		t.Fatalf("seal image: %d", img.StatusCode)
+	}
+	m, id := effectiveWrittenAgreement(t, e)
+	pdf := m.get("/cases/" + itoa(id) + "/agreement.pdf")
+	if text := pdfText(t, []byte(pdf.body)); strings.Contains(text, "（印章）") {
+		t.Error("placeholder printed although the seal image is placed")
+	}
+	if !strings.Contains(pdfText(t, []byte(pdf.body)), "浦东新区消费纠纷人民调解委员会") {
+		t.Error("issuer missing under the seal")
 	}
 }

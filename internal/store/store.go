@@ -179,7 +179,9 @@ type Store interface {
 	FindAgreementBySHA(ctx context.Context, sha string) (caseID int64, number string, effective time.Time, err error)
 	PutSignToken(ctx context.Context, caseID int64, party, hash, sealed string) error
 	GetSignToken(ctx context.Context, hash string) (caseID int64, party string, err error)
-	PutJudicialApplication(ctx context.Context, a JudicialApplication) error // one per case (ErrConflict)
+	PutJudicialApplication(ctx context.Context, a JudicialApplication) error              // one per case (ErrConflict)
+	PutSeal(ctx context.Context, orgID int64, image []byte, by int64, at time.Time) error // replaces the org's seal image
+	GetSeal(ctx context.Context, orgID int64) (Seal, error)
 	GetJudicialApplication(ctx context.Context, caseID int64) (JudicialApplication, error)
 	ListJudicialApplications(ctx context.Context, courtIDs []int64) ([]JudicialApplication, error)
 	DecideJudicialApplication(ctx context.Context, caseID int64, from []string, status, ruling, reason string, at time.Time) error
@@ -724,6 +726,14 @@ type Signature struct {
 	Image    []byte // drawn signature (PNG), parties only
 	SignedBy int64
 	SignedAt time.Time
+}
+
+// Seal is an org's seal image (PNG).
+type Seal struct {
+	OrgID      int64
+	Image      []byte
+	UploadedBy int64
+	UploadedAt time.Time
 }
 
 // JudicialApplication is a joint application for judicial confirmation.

@@ -1319,6 +1319,16 @@ func testAgreementsArchive(t *testing.T, db *sqlstore.DB) {
 	if l, _ := db.ListJudicialApplications(ctx, []int64{court.ID}); len(l) != 1 || l[0].CaseNumber != c.Number {
 		t.Fatalf("court list: %+v", l)
 	}
+	if _, err := db.GetSeal(ctx, c.CommitteeID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("seal before upload: %v", err)
+	}
+	db.PutSeal(ctx, c.CommitteeID, []byte("png-1"), 1, t0)
+	if err := db.PutSeal(ctx, c.CommitteeID, []byte("png-2"), 2, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if sl, err := db.GetSeal(ctx, c.CommitteeID); err != nil || string(sl.Image) != "png-2" || sl.UploadedBy != 2 || !sl.UploadedAt.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("seal: %+v %v", sl, err)
+	}
 	fu := store.FollowUp{CaseID: c.ID, Satisfaction: 5, Method: "phone", Comment: "满意", Commendation: "锦旗"}
 	if err := db.AddFollowUp(ctx, &fu); err != nil || fu.ID == 0 {
 		t.Fatal(err)

@@ -1,0 +1,99 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/tiaojie/tiaojie/internal/agreement"
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// sealCommittee is the committee whose seal the user manages (?committee= picks one of several).
+func (pg *Pages) sealCommittee(r *http.Request) (store.OrgUnit, bool, error) {
+	units, err := pg.Store.ListOrgUnits(r.Context())
+	if err != nil {
+		return store.OrgUnit{}, false, err
+	}
+	p := auth.From(r.Context())
+	want := mustID(r.FormValue("committee"))
+	for _, u := range units {
+		if u.Kind == domain.OrgCommittee && p.Reaches(domain.PermSealManage, u.Path) && (want == 0 || want == u.ID) {
+			return u, true, nil
+		}
+	}
+	return store.OrgUnit{}, false, nil
+}
+
+// SealPage shows the committee's seal image and the upload form.
+func (pg *Pages) SealPage(w http.ResponseWriter, r *http.Request) {
+	c, ok, err := pg.sealCommittee(r)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	if !ok {
+		pg.Fail(w, r, http.StatusForbidden, "您不负责任何调委会的印章")
+		return
+	}
+	d := struct {
+		Committee store.OrgUnit
+		Seal      *store.Seal
+	}{Committee: c}
+	if s, err := pg.Store.GetSeal(r.Context(), c.ID); err == nil {
+		d.Seal = &s
+	} else if !errors.Is(err, store.ErrNotFound) {
+		pg.serverError(w, r, err)
+		return
+	}
+	pg.render(w, r, http.StatusOK, "seal", "调委会印章", d)
+}
+
+// SealImage serves the seal image to the committee's staff.
+func (pg *Pages) SealImage(w http.ResponseWriter, r *http.Request) {
+	c, ok, err := pg.sealCommittee(r)
+	if err != nil || !ok {
+		pg.Fail(w, r, http.StatusNotFound, "印章不存在")
+		return
+	}
+	s, err := pg.Store.GetSeal(r.Context(), c.ID)
+	if err != nil {
+		pg.Fail(w, r, http.StatusNotFound, "尚未上传印章")
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(s.Image)
+}
+
+// UploadSeal replaces the committee's seal image.
+func (pg *Pages) UploadSeal(w http.ResponseWriter, r *http.Request) {
+	c, ok, err := pg.sealCommittee(r)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	if !ok {
+		pg.Fail(w, r, http.StatusForbidden, "您不负责任何调委会的印章")
+		return
+	}
+	file, _, err := r.FormFile("seal")
+	if err != nil {
+		pg.Fail(w, r, http.StatusBadRequest, "请选择印章图片（PNG）")
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, agreement.SealMaxBytes+1))
+	if err != nil {
+		pg.Fail(w, r, http.StatusBadRequest, "读取上传文件失败")
+		return
+	}
+	if err := pg.Agreement.UploadSeal(r.Context(), auth.From(r.Context()), c, data); err != nil {
+		pg.failField(w, r, err)
+		return
+	}
+	pg.flash(r, "已更新印章，此后生效的调解协议书将加盖该印章。")
+	http.Redirect(w, r, "/seal", http.StatusSeeOther)
+}
