@@ -248,9 +248,27 @@ func (s *Service) Archive(ctx context.Context, p *auth.Principal, caseID int64) 
 	if err != nil {
 		return store.Case{}, err
 	}
+	now := s.now()
+	ar, err := s.ArchiveDocument(ctx, c, evs, items, now)
+	if err != nil {
+		return store.Case{}, err
+	}
+	ar.ArchivedBy = p.UserID
+	number := ar.FileNumber
+	err = s.Store.ArchiveCase(ctx, c.ID, c.Version, ar, store.CaseChange{Status: to},
+		store.Event{Type: string(domain.ActionArchive), ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "归档，卷宗号" + number})
+	if err != nil {
+		return store.Case{}, stale(err)
+	}
+	return s.Store.GetCase(ctx, c.ID)
+}
+
+// ArchiveDocument builds the frozen case file: a cover (file number, parties,
+// outcome, dates, retention), the index of the checklist, the handling record
+// and the agreement. c.Status is the outcome being archived.
+func (s *Service) ArchiveDocument(ctx context.Context, c store.Case, evs []store.Event, items []domain.FileItem, now time.Time) (store.Archive, error) {
 	committee, _ := s.Store.GetOrgUnit(ctx, c.CommitteeID)
 	number := strings.Replace(c.Number, "消调字", "消调档字", 1)
-	now := s.now()
 	var paras []string
 	paras = append(paras, "案号："+c.Number, "卷宗号："+number, "申请人："+c.ConsumerName, "被申请人："+c.MerchantName,
 		"案由："+c.Category, "登记日期："+document.ChineseDate(c.ReceivedAt), "结案方式："+c.Status.Label(), "归档日期："+document.ChineseDate(now),
@@ -276,16 +294,10 @@ func (s *Service) Archive(ctx context.Context, p *auth.Principal, caseID int64) 
 	var buf bytes.Buffer
 	if err := document.WriteNotice(&buf, document.Notice{Title: "消费纠纷人民调解卷宗", Number: number, Paragraphs: paras,
 		Issuer: committee.Name, Date: now, Footer: "本卷宗由系统生成，归档后不可更改。"}); err != nil {
-		return store.Case{}, err
+		return store.Archive{}, err
 	}
 	sum := sha256.Sum256(buf.Bytes())
-	ar := store.Archive{FileNumber: number, PDF: buf.Bytes(), SHA256: hex.EncodeToString(sum[:]), ArchivedBy: p.UserID, ArchivedAt: now}
-	err = s.Store.ArchiveCase(ctx, c.ID, c.Version, ar, store.CaseChange{Status: to},
-		store.Event{Type: string(domain.ActionArchive), ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "归档，卷宗号" + number})
-	if err != nil {
-		return store.Case{}, stale(err)
-	}
-	return s.Store.GetCase(ctx, c.ID)
+	return store.Archive{CaseID: c.ID, FileNumber: number, PDF: buf.Bytes(), SHA256: hex.EncodeToString(sum[:]), ArchivedAt: now}, nil
 }
 
 func eventText(e store.Event) string {

@@ -138,6 +138,9 @@ func Build(ctx context.Context, st store.Store, sealer *pii.Sealer, opt Options)
 		if err != nil {
 			return res, err
 		}
+		if err := attachFiles(ctx, st, opt.Now); err != nil {
+			return res, err
+		}
 	}
 	return res, nil
 }

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"slices"
@@ -73,6 +74,7 @@ func TestBuild(t *testing.T) {
 			if empty, err := IsEmpty(ctx, db); err != nil || empty {
 				t.Fatalf("IsEmpty after Build = %v, %v", empty, err)
 			}
+			checkFiles(t, db)
 			if _, err := Build(ctx, db, sealer, Options{Cases: 1, Password: "x", Now: testNow}); !errors.Is(err, ErrNotEmpty) {
 				t.Fatalf("second Build: %v, want ErrNotEmpty", err)
 			}
@@ -407,5 +409,34 @@ func BenchmarkAddCases(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N*BatchSize)/b.Elapsed().Seconds(), "cases/s")
 		})
+	}
+}
+
+// checkFiles: agreed cases carry their agreement, and recent archived cases a
+// frozen case file naming the case, so the links on the case page work.
+func checkFiles(t *testing.T, db store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	page, err := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{All: true}, Limit: 500, Statuses: []domain.Status{domain.StatusArchived, domain.StatusFollowedUp}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	agreements, files := 0, 0
+	for _, c := range page.Cases {
+		if a, err := db.GetAgreement(ctx, c.ID); err == nil {
+			agreements++
+			if a.EffectiveAt == nil || len(a.Terms) != 1 || a.Terms[0].AmountFen <= 0 || (c.Status == domain.StatusArchived && a.Terms[0].PerformedAt == "") {
+				t.Errorf("%s agreement %+v", c.Number, a)
+			}
+		}
+		if ar, err := db.GetArchive(ctx, c.ID); err == nil {
+			files++
+			if !bytes.HasPrefix(ar.PDF, []byte("%PDF")) || ar.SHA256 == "" || !strings.Contains(ar.FileNumber, "消调档字") {
+				t.Errorf("%s file %s", c.Number, ar.FileNumber)
+			}
+		}
+	}
+	if agreements == 0 || files == 0 || files > ArchivedFiles {
+		t.Fatalf("%d agreements, %d case files among %d closed cases", agreements, files, len(page.Cases))
 	}
 }

@@ -170,6 +170,8 @@ type Store interface {
 	ListFollowUps(ctx context.Context, caseID int64) ([]FollowUp, error)
 	// ArchiveCase stores the frozen case file and moves the case to archived, in one transaction.
 	ArchiveCase(ctx context.Context, caseID, expectVersion int64, a Archive, ch CaseChange, ev Event) error
+	// AttachArchive stores the file of a case archived before the platform kept files (demo history, migration); once (ErrConflict).
+	AttachArchive(ctx context.Context, caseID int64, a Archive) error
 	GetArchive(ctx context.Context, caseID int64) (Archive, error)
 	AddSignature(ctx context.Context, sg Signature) error // a signer signs once (ErrConflict)
 	ListSignatures(ctx context.Context, caseID int64) ([]Signature, error)

@@ -82,6 +82,18 @@ func (db *DB) ArchiveCase(ctx context.Context, caseID, expectVersion int64, a st
 	})
 }
 
+func (db *DB) AttachArchive(ctx context.Context, caseID int64, a store.Archive) error {
+	res, err := db.w.ExecContext(ctx, `INSERT INTO case_archives (case_id, file_number, pdf, sha256, archived_by, archived_at)
+		SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM cases WHERE id = $1 AND status = 'archived')`,
+		caseID, a.FileNumber, a.PDF, a.SHA256, nullInt(a.ArchivedBy), a.ArchivedAt.UTC())
+	if err == nil {
+		if n, _ := res.RowsAffected(); n == 0 {
+			err = store.ErrNotFound // no such archived case
+		}
+	}
+	return db.wrap("attach archive", err)
+}
+
 func (db *DB) GetArchive(ctx context.Context, caseID int64) (store.Archive, error) {
 	var a store.Archive
 	err := db.r.QueryRowContext(ctx, `SELECT case_id, file_number, pdf, sha256, COALESCE(archived_by, 0), archived_at FROM case_archives WHERE case_id = $1`,

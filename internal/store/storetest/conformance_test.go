@@ -1351,4 +1351,10 @@ func testAgreementsArchive(t *testing.T, db *sqlstore.DB) {
 	if cc, _ := db.GetCase(ctx, c.ID); cc.Status != domain.StatusArchived {
 		t.Fatal("case not archived")
 	}
+	if err := db.AttachArchive(ctx, c.ID, ar); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("attached a second file: %v", err)
+	}
+	if err := db.AttachArchive(ctx, c.ID+1000, ar); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("attached to a case that is not archived: %v", err)
+	}
 }
