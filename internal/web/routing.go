@@ -26,6 +26,11 @@ var ruleKinds = []routing.Kind{routing.KindEnterpriseMerchant, routing.KindOnlin
 
 // committeeFor is the committee whose routing the user manages (the first reachable).
 func (pg *Pages) committeeFor(r *http.Request) (store.OrgUnit, bool, error) {
+	return pg.committeeWith(r, domain.PermRoutingManage)
+}
+
+// committeeWith is the committee the user holds perm for (?committee= picks one of several).
+func (pg *Pages) committeeWith(r *http.Request, perm domain.Permission) (store.OrgUnit, bool, error) {
 	units, err := pg.Store.ListOrgUnits(r.Context())
 	if err != nil {
 		return store.OrgUnit{}, false, err
@@ -33,7 +38,7 @@ func (pg *Pages) committeeFor(r *http.Request) (store.OrgUnit, bool, error) {
 	p := auth.From(r.Context())
 	want, _ := strconv.ParseInt(r.FormValue("committee"), 10, 64)
 	for _, u := range units {
-		if u.Kind == domain.OrgCommittee && p.Reaches(domain.PermRoutingManage, u.Path) && (want == 0 || want == u.ID) {
+		if u.Kind == domain.OrgCommittee && p.Reaches(perm, u.Path) && (want == 0 || want == u.ID) {
 			return u, true, nil
 		}
 	}

@@ -11,31 +11,24 @@ import (
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
-// sealCommittee is the committee whose seal the user manages (?committee= picks one of several).
-func (pg *Pages) sealCommittee(r *http.Request) (store.OrgUnit, bool, error) {
-	units, err := pg.Store.ListOrgUnits(r.Context())
+// sealCommittee is the committee whose seal the user manages; otherwise it
+// answers 403 itself and reports false.
+func (pg *Pages) sealCommittee(w http.ResponseWriter, r *http.Request) (store.OrgUnit, bool) {
+	c, ok, err := pg.committeeWith(r, domain.PermSealManage)
 	if err != nil {
-		return store.OrgUnit{}, false, err
+		pg.serverError(w, r, err)
+		return c, false
 	}
-	p := auth.From(r.Context())
-	want := mustID(r.FormValue("committee"))
-	for _, u := range units {
-		if u.Kind == domain.OrgCommittee && p.Reaches(domain.PermSealManage, u.Path) && (want == 0 || want == u.ID) {
-			return u, true, nil
-		}
+	if !ok {
+		pg.Fail(w, r, http.StatusForbidden, "您不负责任何调委会的印章")
 	}
-	return store.OrgUnit{}, false, nil
+	return c, ok
 }
 
 // SealPage shows the committee's seal image and the upload form.
 func (pg *Pages) SealPage(w http.ResponseWriter, r *http.Request) {
-	c, ok, err := pg.sealCommittee(r)
-	if err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
+	c, ok := pg.sealCommittee(w, r)
 	if !ok {
-		pg.Fail(w, r, http.StatusForbidden, "您不负责任何调委会的印章")
 		return
 	}
 	d := struct {
@@ -53,9 +46,8 @@ func (pg *Pages) SealPage(w http.ResponseWriter, r *http.Request) {
 
 // SealImage serves the seal image to the committee's staff.
 func (pg *Pages) SealImage(w http.ResponseWriter, r *http.Request) {
-	c, ok, err := pg.sealCommittee(r)
-	if err != nil || !ok {
-		pg.Fail(w, r, http.StatusNotFound, "印章不存在")
+	c, ok := pg.sealCommittee(w, r)
+	if !ok {
 		return
 	}
 	s, err := pg.Store.GetSeal(r.Context(), c.ID)
@@ -70,13 +62,8 @@ func (pg *Pages) SealImage(w http.ResponseWriter, r *http.Request) {
 
 // UploadSeal replaces the committee's seal image.
 func (pg *Pages) UploadSeal(w http.ResponseWriter, r *http.Request) {
-	c, ok, err := pg.sealCommittee(r)
-	if err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
+	c, ok := pg.sealCommittee(w, r)
 	if !ok {
-		pg.Fail(w, r, http.StatusForbidden, "您不负责任何调委会的印章")
 		return
 	}
 	file, _, err := r.FormFile("seal")
