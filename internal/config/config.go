@@ -131,24 +131,12 @@ var options = []option{
 		c.SMSSignature = v
 		return nil
 	}},
-	{"sms-gateway-url", "TIAOJIE_SMS_GATEWAY_URL", "", "SMS gateway (internal/notify/GATEWAY.md); empty keeps messages in the outbox", func(c *Config, v string) error {
-		if v != "" && !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
-			return errors.New("must start with http:// or https://")
-		}
-		c.SMSGatewayURL = v
-		return nil
-	}},
+	{"sms-gateway-url", "TIAOJIE_SMS_GATEWAY_URL", "", "SMS gateway (internal/notify/GATEWAY.md); empty keeps messages in the outbox", urlSetter(func(c *Config, v string) { c.SMSGatewayURL = v })},
 	{"sms-api-key", "TIAOJIE_SMS_API_KEY", "", "bearer key of the SMS gateway", func(c *Config, v string) error {
 		c.SMSAPIKey = v
 		return nil
 	}},
-	{"court-url", "TIAOJIE_COURT_URL", "", "court system for judicial confirmation (internal/court); empty keeps applications on the platform's court page", func(c *Config, v string) error {
-		if v != "" && !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
-			return errors.New("must start with http:// or https://")
-		}
-		c.CourtURL = v
-		return nil
-	}},
+	{"court-url", "TIAOJIE_COURT_URL", "", "court system for judicial confirmation (internal/court); empty keeps applications on the platform's court page", urlSetter(func(c *Config, v string) { c.CourtURL = v })},
 	{"court-api-key", "TIAOJIE_COURT_API_KEY", "", "bearer key of the court system", func(c *Config, v string) error {
 		c.CourtAPIKey = v
 		return nil
@@ -185,6 +173,17 @@ func boolSetter(f func(*Config, bool)) func(*Config, string) error {
 			return errors.New("must be true or false")
 		}
 		f(c, b)
+		return nil
+	}
+}
+
+// urlSetter accepts an empty value (the connector is off) or an http(s) URL.
+func urlSetter(f func(*Config, string)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if v != "" && !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
+			return errors.New("must start with http:// or https://")
+		}
+		f(c, v)
 		return nil
 	}
 }

@@ -28,11 +28,12 @@ func TestDefaultsEnvFlags(t *testing.T) {
 }
 
 func TestInvalidSettingsAllReported(t *testing.T) {
-	_, err := Load("serve", []string{"--addr", "nonsense", "--session-idle", "-5m"}, env(map[string]string{"TIAOJIE_DATABASE_URL": "mysql://x", "TIAOJIE_DEMO_PASSWORD": "short"}))
+	_, err := Load("serve", []string{"--addr", "nonsense", "--session-idle", "-5m", "--court-url", "court.example"},
+		env(map[string]string{"TIAOJIE_DATABASE_URL": "mysql://x", "TIAOJIE_DEMO_PASSWORD": "short", "TIAOJIE_SMS_GATEWAY_URL": "ftp://sms"}))
 	if err == nil {
 		t.Fatal("invalid config accepted")
 	}
-	for _, want := range []string{"--addr", "TIAOJIE_DATABASE_URL", "--session-idle", "TIAOJIE_DEMO_PASSWORD"} {
+	for _, want := range []string{"--addr", "TIAOJIE_DATABASE_URL", "--session-idle", "TIAOJIE_DEMO_PASSWORD", "--court-url", "TIAOJIE_SMS_GATEWAY_URL"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not name %s: %v", want, err)
 		}
