@@ -2,6 +2,7 @@ package assignment
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -105,6 +107,15 @@ func (s *Service) Assign(ctx context.Context, p *auth.Principal, caseID, userID,
 	how := "指派"
 	switch {
 	case userID == 0:
+		// A party's choice of mediator comes first when that mediator can take the case.
+		pref, err := s.preferred(ctx, c.ID)
+		if err != nil {
+			return store.Case{}, err
+		}
+		if i := slices.IndexFunc(o.Eligible, func(x Candidate) bool { return x.UserID == pref }); i >= 0 {
+			chosen, how = o.Eligible[i], "按当事人选择指派"
+			break
+		}
 		var ok bool
 		if chosen, ok = Choose(o.Eligible, o.Settings.Chooser, c.Seq); !ok {
 			// Nobody can take it: it waits, and the room lead is told.
@@ -139,6 +150,26 @@ func (s *Service) Assign(ctx context.Context, p *auth.Principal, caseID, userID,
 		return store.Case{}, &domain.FieldError{Field: "mediator", Message: "该案件刚被他人指派或更新，请刷新后查看"}
 	}
 	return out, err
+}
+
+// preferred is the mediator a party last chose (0 if none).
+func (s *Service) preferred(ctx context.Context, caseID int64) (int64, error) {
+	evs, err := s.Store.ListEvents(ctx, caseID)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	for _, e := range evs {
+		if e.Type == consent.EventMediatorPreferred {
+			var d struct {
+				UserID int64 `json:"user_id"`
+			}
+			if json.Unmarshal([]byte(e.Data), &d) == nil {
+				id = d.UserID
+			}
+		}
+	}
+	return id, nil
 }
 
 // Start begins mediation of an assigned case (its presiding mediator or the room's lead).

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -128,6 +129,7 @@ type View struct {
 	Case      store.Case
 	Consent   store.Consent
 	Committee store.OrgUnit
+	Mediators []store.User // of the case's room: the party may choose one (names only are shown)
 }
 
 // ByToken loads the consent a link stands for.
@@ -147,11 +149,20 @@ func (s *Service) ByToken(ctx context.Context, token string) (View, error) {
 		return View{}, err
 	}
 	cm, _ := s.Store.GetOrgUnit(ctx, c.CommitteeID)
-	return View{Case: c, Consent: cs, Committee: cm}, nil
+	v := View{Case: c, Consent: cs, Committee: cm}
+	if c.RoomID != 0 {
+		if v.Mediators, err = s.Store.ListRoomMediators(ctx, c.RoomID); err != nil {
+			return v, err
+		}
+	}
+	return v, nil
 }
 
 // Answer records a party's own answer given through the link.
-func (s *Service) Answer(ctx context.Context, token string, agree, online bool) (View, error) {
+// A party who agrees may name the mediator they wish (the right to choose
+// the mediator, People's Mediation Law art. 23); assignment honours it when
+// that mediator is eligible.
+func (s *Service) Answer(ctx context.Context, token string, agree, online bool, preferred int64) (View, error) {
 	v, err := s.ByToken(ctx, token)
 	if err != nil {
 		return v, err
@@ -159,8 +170,29 @@ func (s *Service) Answer(ctx context.Context, token string, agree, online bool) 
 	if v.Consent.Decision != "pending" {
 		return v, ErrAnswered
 	}
-	return v, s.record(ctx, v.Case, v.Consent.PartyKind, agree, online, "sms_link", 0, PartyLabel(v.Consent.PartyKind))
+	var chosen store.User
+	if preferred != 0 {
+		i := slices.IndexFunc(v.Mediators, func(u store.User) bool { return u.ID == preferred })
+		if i < 0 {
+			return v, &domain.FieldError{Field: "mediator", Message: "请从本调解工作室的调解员中选择"}
+		}
+		chosen = v.Mediators[i]
+	}
+	who := PartyLabel(v.Consent.PartyKind)
+	if err := s.record(ctx, v.Case, v.Consent.PartyKind, agree, online, "sms_link", 0, who); err != nil || !agree || chosen.ID == 0 {
+		return v, err
+	}
+	c, err := s.Store.GetCase(ctx, v.Case.ID)
+	if err != nil {
+		return v, err
+	}
+	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: EventMediatorPreferred, ActorName: who, At: s.now(),
+		Note: who + "希望由调解员" + chosen.DisplayName + "主持调解", Data: fmt.Sprintf(`{"user_id":%d}`, chosen.ID)})
+	return v, err
 }
+
+// EventMediatorPreferred records a party's choice of mediator; Data is {"user_id": N}.
+const EventMediatorPreferred = "mediator_preferred"
 
 // Record stores consent given on paper, by phone or in person, as entered by staff.
 func (s *Service) Record(ctx context.Context, p *auth.Principal, caseID int64, party string, agree, online bool, method string) error {

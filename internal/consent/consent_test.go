@@ -79,7 +79,7 @@ func TestRemindAndEscalate(t *testing.T) {
 				t.Fatal("reminded twice")
 			}
 			// The one who answers is out of the sweep; the other is escalated.
-			if _, err := svc.Answer(ctx, link, true, true); err != nil {
+			if _, err := svc.Answer(ctx, link, true, true, 0); err != nil {
 				t.Fatal(err)
 			}
 			now = now.Add(48 * time.Hour)

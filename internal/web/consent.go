@@ -40,7 +40,7 @@ func (pg *Pages) ConsentAnswer(w http.ResponseWriter, r *http.Request) {
 		pg.ConsentForm(w, r)
 		return
 	}
-	_, err := pg.Consent.Answer(r.Context(), token, choice == "agree", r.PostFormValue("online") == "agree")
+	_, err := pg.Consent.Answer(r.Context(), token, choice == "agree", r.PostFormValue("online") == "agree", mustID(r.PostFormValue("mediator")))
 	if err != nil {
 		pg.consentError(w, r, err)
 		return
