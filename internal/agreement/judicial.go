@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/court"
+	"github.com/tiaojie/tiaojie/internal/deadline"
 	"github.com/tiaojie/tiaojie/internal/document"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/intake"
@@ -56,8 +58,13 @@ func (s *Service) ApplyJudicial(ctx context.Context, p *auth.Principal, caseID, 
 	if err != nil || a.Kind != "written" || a.EffectiveAt == nil {
 		return store.JudicialApplication{}, &domain.FieldError{Field: "agreement", Message: "只有已生效的书面调解协议可以申请司法确认"}
 	}
-	if s.now().After(a.EffectiveAt.AddDate(0, 0, 30)) {
-		return store.JudicialApplication{}, &domain.FieldError{Field: "agreement", Message: "已超过协议生效之日起三十日的申请期限"}
+	// The window is the case's policy (30 days in the law), the same one its clock shows.
+	rules, err := deadline.Load(ctx, s.Store)
+	if err != nil {
+		return store.JudicialApplication{}, err
+	}
+	if days := rules.PolicyFor(c).JudicialConfirmDays; s.now().After(a.EffectiveAt.AddDate(0, 0, days)) {
+		return store.JudicialApplication{}, &domain.FieldError{Field: "agreement", Message: fmt.Sprintf("已超过协议生效之日起%d日的申请期限", days)}
 	}
 	courts, err := s.Courts(ctx, c)
 	if err != nil {
