@@ -188,6 +188,36 @@ type Store interface {
 	ListJudicialApplications(ctx context.Context, courtIDs []int64) ([]JudicialApplication, error)
 	DecideJudicialApplication(ctx context.Context, caseID int64, from []string, status, ruling, reason string, at time.Time) error
 
+	// Online mediation (在线调解).
+	PutPartyLink(ctx context.Context, caseID int64, party, hash, sealed string, at time.Time) error // replaces the party's link
+	GetPartyLink(ctx context.Context, hash string) (caseID int64, party string, err error)
+	ListPartyLinks(ctx context.Context, caseID int64) ([]PartyLink, error)
+	AddMessage(ctx context.Context, m *Message) error // sets ID and Created
+	ListMessages(ctx context.Context, q MessageQuery) ([]Message, error)
+	// ListAwaitingReply lists channels, on cases the user mediates and that are
+	// still open, whose last message came from a party.
+	ListAwaitingReply(ctx context.Context, userID int64) ([]Thread, error)
+	AddEvidence(ctx context.Context, e *Evidence) error // sets ID and Created
+	GetEvidence(ctx context.Context, caseID, id int64) (Evidence, error)
+	ListEvidence(ctx context.Context, caseID int64) ([]Evidence, error) // without data
+	// CreateProposal stores the proposal and the message that carries it, in one transaction.
+	CreateProposal(ctx context.Context, p *Proposal, m *Message) error
+	GetProposal(ctx context.Context, id int64) (Proposal, error)
+	ListProposals(ctx context.Context, caseID int64) ([]Proposal, error)
+	// AnswerProposal records a party's answer to an open proposal (once, else
+	// ErrConflict) with the message that reports it; a counter closes the
+	// proposal as countered, the needed-th accept as accepted.
+	AnswerProposal(ctx context.Context, id int64, a ProposalAnswer, needed int, m *Message) (Proposal, error)
+	// ConfirmRecord stores a party's confirmation of a held session's record (once, else ErrConflict).
+	ConfirmRecord(ctx context.Context, c RecordConfirmation) error
+	ListRecordConfirmations(ctx context.Context, caseID int64) ([]RecordConfirmation, error)
+	// AddCaseMediator adds a co-mediator, or (remove) takes a non-presiding
+	// one off the case, with the event, at expectVersion.
+	AddCaseMediator(ctx context.Context, caseID, expectVersion, userID, by int64, remove bool, ev Event) (Case, error)
+	// Expert joining a mediation: requested, then each party's answer.
+	RequestExpertJoin(ctx context.Context, consultationID int64, at time.Time) error
+	AnswerExpertJoin(ctx context.Context, consultationID int64, party, answer string) (Consultation, error)
+
 	// Working-day calendar overrides and deadline policies.
 	ListCalendarOverrides(ctx context.Context) ([]CalendarOverride, error)
 	PutCalendarOverride(ctx context.Context, o CalendarOverride) error
@@ -658,7 +688,14 @@ type Consultation struct {
 	AskedBy    int64
 	AskedAt    time.Time
 	AnsweredAt *time.Time
+	// Joining the mediation: asked for, then each party's "agree"/"refuse".
+	JoinRequestedAt *time.Time
+	JoinConsumer    string
+	JoinMerchant    string
 }
+
+// Joined reports whether both parties agreed to the expert joining.
+func (c Consultation) Joined() bool { return c.JoinConsumer == "agree" && c.JoinMerchant == "agree" }
 
 // Session is a scheduled mediation meeting.
 type Session struct {

@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -47,16 +49,16 @@ func (db *DB) CreateConsultation(ctx context.Context, c *store.Consultation) err
 }
 
 const consultCols = `k.id, k.case_id, c.number, k.expert_id, u.display_name, k.question, k.shared, k.status, k.answer,
-	COALESCE(k.asked_by, 0), k.asked_at, k.answered_at`
+	COALESCE(k.asked_by, 0), k.asked_at, k.answered_at, k.join_requested_at, k.join_consumer, k.join_merchant`
 
 const consultFrom = ` FROM consultations k JOIN cases c ON c.id = k.case_id JOIN users u ON u.id = k.expert_id`
 
 func scanConsult(row interface{ Scan(...any) error }) (store.Consultation, error) {
 	var k store.Consultation
-	var ans sql.NullTime
+	var ans, join sql.NullTime
 	err := row.Scan(&k.ID, &k.CaseID, &k.CaseNumber, &k.ExpertID, &k.ExpertName, &k.Question, &k.Shared, &k.Status, &k.Answer,
-		&k.AskedBy, &k.AskedAt, &ans)
-	k.AskedAt, k.AnsweredAt = k.AskedAt.UTC(), timePtr(ans)
+		&k.AskedBy, &k.AskedAt, &ans, &join, &k.JoinConsumer, &k.JoinMerchant)
+	k.AskedAt, k.AnsweredAt, k.JoinRequestedAt = k.AskedAt.UTC(), timePtr(ans), timePtr(join)
 	return k, err
 }
 
@@ -90,4 +92,28 @@ func (db *DB) AnswerConsultation(ctx context.Context, id, expertID int64, answer
 	res, err := db.w.ExecContext(ctx, `UPDATE consultations SET answer = $1, status = 'answered', answered_at = $2
 		WHERE id = $3 AND expert_id = $4 AND status = 'open'`, answer, at.UTC(), id, expertID)
 	return db.wrap("answer consultation", mustAffect(res, err))
+}
+
+func (db *DB) RequestExpertJoin(ctx context.Context, consultationID int64, at time.Time) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE consultations SET join_requested_at = $1, join_consumer = '', join_merchant = ''
+		WHERE id = $2 AND (join_requested_at IS NULL OR join_consumer = 'refuse' OR join_merchant = 'refuse')`, at.UTC(), consultationID)
+	if err = mustAffect(res, err); errors.Is(err, store.ErrNotFound) {
+		if _, gerr := db.GetConsultation(ctx, consultationID); gerr == nil {
+			err = store.ErrConflict // already asked and not refused
+		}
+	}
+	return db.wrap("request expert join", err)
+}
+
+func (db *DB) AnswerExpertJoin(ctx context.Context, consultationID int64, party, answer string) (store.Consultation, error) {
+	col := map[string]string{"consumer": "join_consumer", "merchant": "join_merchant"}[party]
+	if col == "" || (answer != "agree" && answer != "refuse") {
+		return store.Consultation{}, fmt.Errorf("answer expert join: bad party %q or answer %q", party, answer)
+	}
+	res, err := db.w.ExecContext(ctx, `UPDATE consultations SET `+col+` = $1 WHERE id = $2 AND join_requested_at IS NOT NULL AND `+col+` = ''`,
+		answer, consultationID)
+	if err := mustAffect(res, err); err != nil {
+		return store.Consultation{}, db.wrap("answer expert join", err)
+	}
+	return db.GetConsultation(ctx, consultationID)
 }

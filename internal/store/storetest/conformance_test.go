@@ -45,6 +45,10 @@ func TestConformance(t *testing.T) {
 				"Consultations":    testConsultations,
 				"Sessions2":        testMediationSessions,
 				"Agreements":       testAgreementsArchive,
+				"OnlineMediation":  testOnlineMediation,
+				"Proposals":        testProposals,
+				"CoMediators":      testCoMediators,
+				"ExpertJoin":       testExpertJoin,
 			}
 			for name, fn := range tests {
 				t.Run(name, func(t *testing.T) {
@@ -1356,5 +1360,249 @@ func testAgreementsArchive(t *testing.T, db *sqlstore.DB) {
 	}
 	if err := db.AttachArchive(ctx, c.ID+1000, ar); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("attached to a case that is not archived: %v", err)
+	}
+}
+
+func testOnlineMediation(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	med := store.User{Username: "om", DisplayName: "调解员甲", PasswordHash: "x", Active: true}
+	db.CreateUser(ctx, &med)
+	c, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, "OM1"))
+	other, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, "OM2"))
+
+	// Party links: one per party, replaced by a new one.
+	db.PutPartyLink(ctx, c.ID, "consumer", "h-old", "sealed-old", t0)
+	if err := db.PutPartyLink(ctx, c.ID, "consumer", "h-new", "sealed-new", t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.GetPartyLink(ctx, "h-old"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("replaced link still opens: %v", err)
+	}
+	if id, party, err := db.GetPartyLink(ctx, "h-new"); err != nil || id != c.ID || party != "consumer" {
+		t.Fatalf("link: %d %s %v", id, party, err)
+	}
+	db.PutPartyLink(ctx, c.ID, "merchant", "h-m", "sealed-m", t0)
+	if ls, err := db.ListPartyLinks(ctx, c.ID); err != nil || len(ls) != 2 || ls[0].Party != "consumer" || ls[0].TokenSealed != "sealed-new" {
+		t.Fatalf("links: %+v %v", ls, err)
+	}
+
+	// Evidence: data only from GetEvidence, never across cases.
+	ev := store.Evidence{CaseID: c.ID, Channel: store.ChannelConsumer, Uploader: "consumer", Name: "发票.png", ContentType: "image/png", SHA256: "ab", Data: []byte("png-bytes")}
+	if err := db.AddEvidence(ctx, &ev); err != nil || ev.ID == 0 || ev.Size != 9 {
+		t.Fatalf("add evidence: %+v %v", ev, err)
+	}
+	if got, err := db.GetEvidence(ctx, c.ID, ev.ID); err != nil || string(got.Data) != "png-bytes" || got.Name != "发票.png" || got.ContentType != "image/png" {
+		t.Fatalf("get evidence: %+v %v", got, err)
+	}
+	if _, err := db.GetEvidence(ctx, other.ID, ev.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("evidence through another case: %v", err)
+	}
+	if es, _ := db.ListEvidence(ctx, c.ID); len(es) != 1 || es[0].Data != nil || es[0].Size != 9 {
+		t.Fatalf("list evidence: %+v", es)
+	}
+
+	// Messages by channel, after an id, newest N oldest first.
+	add := func(ch, author string, body string) store.Message {
+		m := store.Message{CaseID: c.ID, Channel: ch, Author: author, AuthorName: author, Body: body, Created: t0}
+		if author == "mediator" {
+			m.AuthorID = med.ID
+		}
+		if err := db.AddMessage(ctx, &m); err != nil || m.ID == 0 {
+			t.Fatalf("add message: %v", err)
+		}
+		return m
+	}
+	m1 := add(store.ChannelJoint, "mediator", "双方好")
+	add(store.ChannelConsumer, "consumer", "我只想退款")
+	m3 := add(store.ChannelMerchant, "merchant", "最多退一半")
+	m4 := store.Message{CaseID: c.ID, Channel: store.ChannelConsumer, Author: "consumer", AuthorName: "张", Body: "见发票", EvidenceID: ev.ID}
+	db.AddMessage(ctx, &m4)
+	ms, err := db.ListMessages(ctx, store.MessageQuery{CaseID: c.ID, Channels: []string{store.ChannelJoint, store.ChannelConsumer}})
+	if err != nil || len(ms) != 3 || ms[0].ID != m1.ID || ms[0].AuthorID != med.ID || ms[2].EvidenceID != ev.ID {
+		t.Fatalf("consumer's view: %+v %v", ms, err)
+	}
+	for _, m := range ms {
+		if m.Channel == store.ChannelMerchant {
+			t.Fatal("consumer sees the merchant's caucus")
+		}
+	}
+	if ms, _ := db.ListMessages(ctx, store.MessageQuery{CaseID: c.ID, Channels: []string{store.ChannelMerchant}, AfterID: m1.ID}); len(ms) != 1 || ms[0].ID != m3.ID {
+		t.Fatalf("after: %+v", ms)
+	}
+	if ms, _ := db.ListMessages(ctx, store.MessageQuery{CaseID: c.ID, Channels: []string{"joint", "consumer", "merchant"}, Limit: 2}); len(ms) != 2 || ms[1].ID != m4.ID {
+		t.Fatalf("newest two: %+v", ms)
+	}
+	if ms, _ := db.ListMessages(ctx, store.MessageQuery{CaseID: other.ID, Channels: []string{"joint"}}); len(ms) != 0 {
+		t.Fatal("messages leak across cases")
+	}
+
+	// Awaiting reply: only on cases the user mediates, last word a party's.
+	if th, _ := db.ListAwaitingReply(ctx, med.ID); len(th) != 0 {
+		t.Fatalf("not a mediator of the case yet: %+v", th)
+	}
+	db.AssignCase(ctx, c.ID, c.Version, []int64{med.ID}, 0, store.CaseChange{Status: domain.StatusAssigned}, store.Event{Type: "assign"})
+	th, err := db.ListAwaitingReply(ctx, med.ID)
+	if err != nil || len(th) != 2 || th[0].CaseNumber != c.Number {
+		t.Fatalf("awaiting: %+v %v", th, err)
+	}
+	add(store.ChannelMerchant, "mediator", "请考虑七成")
+	if th, _ := db.ListAwaitingReply(ctx, med.ID); len(th) != 1 || th[0].Channel != store.ChannelConsumer {
+		t.Fatalf("after a reply: %+v", th)
+	}
+
+	// Record confirmations: once per party and session.
+	sess := store.Session{CaseID: c.ID, Kind: "online", StartsAt: t0}
+	db.CreateSession(ctx, &sess)
+	if err := db.ConfirmRecord(ctx, store.RecordConfirmation{SessionID: sess.ID, Party: "consumer", Method: "online", At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ConfirmRecord(ctx, store.RecordConfirmation{SessionID: sess.ID, Party: "consumer", Method: "online", At: t0}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("confirm twice: %v", err)
+	}
+	db.ConfirmRecord(ctx, store.RecordConfirmation{SessionID: sess.ID, Party: "merchant", Method: "paper", EvidenceID: ev.ID, RecordedBy: med.ID, At: t0})
+	if rc, err := db.ListRecordConfirmations(ctx, c.ID); err != nil || len(rc) != 2 || rc[1].EvidenceID != ev.ID || rc[1].RecordedBy != med.ID || !rc[0].At.Equal(t0) {
+		t.Fatalf("confirmations: %+v %v", rc, err)
+	}
+}
+
+func testProposals(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	c, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, "PR1"))
+	terms := []domain.Term{{Party: "merchant", Content: "退款", AmountFen: 50000, Manner: "原路退回", Deadline: "2026-03-20"}}
+	p := store.Proposal{CaseID: c.ID, Channel: store.ChannelJoint, Terms: terms, Note: "折中方案", CreatedBy: 7}
+	m := store.Message{CaseID: c.ID, Channel: store.ChannelJoint, Author: "mediator", AuthorName: "甲", Body: "调解方案"}
+	if err := db.CreateProposal(ctx, &p, &m); err != nil || p.ID == 0 || m.ProposalID != p.ID || p.Status != "open" {
+		t.Fatalf("create: %+v %v", p, err)
+	}
+	ans := func(party, answer string) (store.Proposal, error) {
+		return db.AnswerProposal(ctx, p.ID, store.ProposalAnswer{Party: party, Answer: answer, Counter: "", At: t0}, 2,
+			&store.Message{CaseID: c.ID, Channel: store.ChannelJoint, Author: party, AuthorName: party, Body: answer})
+	}
+	got, err := ans("consumer", "accept")
+	if err != nil || got.Status != "open" || len(got.Answers) != 1 || got.Terms[0].AmountFen != 50000 {
+		t.Fatalf("first accept: %+v %v", got, err)
+	}
+	if _, err := ans("consumer", "accept"); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("answer twice: %v", err)
+	}
+	if got, err = ans("merchant", "accept"); err != nil || got.Status != "accepted" {
+		t.Fatalf("second accept: %+v %v", got, err)
+	}
+	if _, err := db.AnswerProposal(ctx, p.ID+99, store.ProposalAnswer{Party: "consumer", Answer: "accept", At: t0}, 2, &store.Message{}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown proposal: %v", err)
+	}
+	// A counter closes the proposal; later answers are refused.
+	p2 := store.Proposal{CaseID: c.ID, Channel: store.ChannelMerchant, Terms: terms, CreatedBy: 7}
+	db.CreateProposal(ctx, &p2, &store.Message{CaseID: c.ID, Channel: store.ChannelMerchant, Author: "mediator", AuthorName: "甲", Body: "方案"})
+	got, err = db.AnswerProposal(ctx, p2.ID, store.ProposalAnswer{Party: "merchant", Answer: "counter", Counter: "只能退三百元", At: t0}, 1,
+		&store.Message{CaseID: c.ID, Channel: store.ChannelMerchant, Author: "merchant", AuthorName: "商家", Body: "反提议"})
+	if err != nil || got.Status != "countered" || got.Answers[0].Counter != "只能退三百元" {
+		t.Fatalf("counter: %+v %v", got, err)
+	}
+	// Both parties accepting at the same moment still closes it as accepted.
+	p3 := store.Proposal{CaseID: c.ID, Channel: store.ChannelJoint, Terms: terms, CreatedBy: 7}
+	db.CreateProposal(ctx, &p3, &store.Message{CaseID: c.ID, Channel: "joint", Author: "mediator", AuthorName: "甲", Body: "方案三"})
+	var wg sync.WaitGroup
+	for _, party := range []string{"consumer", "merchant"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := db.AnswerProposal(ctx, p3.ID, store.ProposalAnswer{Party: party, Answer: "accept", At: t0}, 2,
+				&store.Message{CaseID: c.ID, Channel: "joint", Author: party, AuthorName: party, Body: "同意"}); err != nil {
+				t.Errorf("concurrent accept: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got, _ := db.GetProposal(ctx, p3.ID); got.Status != "accepted" {
+		t.Fatalf("concurrent accepts left it %q", got.Status)
+	}
+	ps, err := db.ListProposals(ctx, c.ID)
+	if err != nil || len(ps) != 3 || len(ps[0].Answers) != 2 || ps[1].Status != "countered" {
+		t.Fatalf("list: %+v %v", ps, err)
+	}
+	if ms, _ := db.ListMessages(ctx, store.MessageQuery{CaseID: c.ID, Channels: []string{"joint", "merchant"}}); len(ms) != 8 || ms[0].ProposalID != p.ID {
+		t.Fatalf("proposal messages: %+v", ms)
+	}
+}
+
+func testCoMediators(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	var ids []int64
+	for _, n := range []string{"p1", "co1"} {
+		u := store.User{Username: n, DisplayName: n, PasswordHash: "x", Active: true}
+		db.CreateUser(ctx, &u)
+		ids = append(ids, u.ID)
+	}
+	c, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, "CO1"))
+	c, _ = db.AssignCase(ctx, c.ID, c.Version, []int64{ids[0]}, 0, store.CaseChange{Status: domain.StatusAssigned}, store.Event{Type: "assign"})
+	c2, err := db.AddCaseMediator(ctx, c.ID, c.Version, ids[1], ids[0], false, store.Event{Type: "co_mediator", Note: "增加调解员"})
+	if err != nil || c2.Version != c.Version+1 || c2.PresidingID != ids[0] {
+		t.Fatalf("add: %+v %v", c2, err)
+	}
+	cm, _ := db.ListCaseMediators(ctx, c.ID)
+	if len(cm) != 2 || !cm[0].Presiding || cm[1].UserID != ids[1] || cm[1].Presiding {
+		t.Fatalf("mediators: %+v", cm)
+	}
+	if _, err := db.AddCaseMediator(ctx, c.ID, c2.Version, ids[1], 0, false, store.Event{Type: "co_mediator"}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("added twice: %v", err)
+	}
+	if _, err := db.AddCaseMediator(ctx, c.ID, c.Version, ids[1], 0, true, store.Event{Type: "co_mediator"}); !errors.Is(err, store.ErrStale) {
+		t.Fatalf("stale version: %v", err)
+	}
+	if _, err := db.AddCaseMediator(ctx, c.ID, c2.Version, ids[0], 0, true, store.Event{Type: "co_mediator"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("removing the presiding mediator: %v", err)
+	}
+	if _, err := db.AddCaseMediator(ctx, c.ID, c2.Version, ids[1], 0, true, store.Event{Type: "co_mediator", Note: "移除"}); err != nil {
+		t.Fatal(err)
+	}
+	if cm, _ := db.ListCaseMediators(ctx, c.ID); len(cm) != 1 {
+		t.Fatalf("after removal: %+v", cm)
+	}
+	if evs, _ := db.ListEvents(ctx, c.ID); len(evs) < 3 || evs[len(evs)-1].Note != "移除" {
+		t.Fatalf("events: %+v", evs)
+	}
+}
+
+func testExpertJoin(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	ex := store.User{Username: "ej", DisplayName: "专家", PasswordHash: "x", Active: true}
+	db.CreateUser(ctx, &ex)
+	c, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, "EJ1"))
+	k := store.Consultation{CaseID: c.ID, ExpertID: ex.ID, Question: "问", Shared: "事实"}
+	db.CreateConsultation(ctx, &k)
+	if _, err := db.AnswerExpertJoin(ctx, k.ID, "consumer", "agree"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("answer before request: %v", err)
+	}
+	if err := db.RequestExpertJoin(ctx, k.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RequestExpertJoin(ctx, k.ID, t0); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("request twice: %v", err)
+	}
+	got, err := db.AnswerExpertJoin(ctx, k.ID, "consumer", "agree")
+	if err != nil || got.JoinConsumer != "agree" || got.Joined() || got.JoinRequestedAt == nil || !got.JoinRequestedAt.Equal(t0) {
+		t.Fatalf("consumer agrees: %+v %v", got, err)
+	}
+	if _, err := db.AnswerExpertJoin(ctx, k.ID, "consumer", "refuse"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("answer twice: %v", err)
+	}
+	if got, _ = db.AnswerExpertJoin(ctx, k.ID, "merchant", "refuse"); got.Joined() {
+		t.Fatal("joined though the merchant refused")
+	}
+	// After a refusal the mediator may ask again; both answer afresh.
+	if err := db.RequestExpertJoin(ctx, k.ID, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	db.AnswerExpertJoin(ctx, k.ID, "consumer", "agree")
+	if got, _ = db.AnswerExpertJoin(ctx, k.ID, "merchant", "agree"); !got.Joined() {
+		t.Fatalf("both agreed: %+v", got)
+	}
+	if _, err := db.AnswerExpertJoin(ctx, k.ID, "other", "agree"); err == nil {
+		t.Fatal("unknown party accepted")
 	}
 }
