@@ -16,6 +16,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/config"
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
+	"github.com/tiaojie/tiaojie/internal/conversation"
 	"github.com/tiaojie/tiaojie/internal/court"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/diversion"
@@ -85,6 +86,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	grp.Sender = sender
 	med := &mediation.Service{Store: db, Sender: sender, Sealer: s}
 	in := &intake.Service{Store: db, Sealer: s, Router: div, Duplicates: grp}
+	talk := &conversation.Service{Store: db, Sealer: s, Sender: sender, BaseURL: public, Hub: &conversation.Hub{}}
 	srv, err := server.New(server.Options{
 		Store: db, Auth: authSvc, Intake: in, Ingest: &ingest.Service{Store: db, Intake: in, Sealer: s}, Diversion: div, Grouping: grp, Consent: cons,
 		Online:       &online.Service{Store: db, Intake: in, Sender: sender, Sealer: s},
@@ -92,6 +94,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		Mediation:    med,
 		Consultation: &consultation.Service{Store: db},
 		Agreement:    agr,
+		Talk:         talk,
 		Log:          log, Pools: db.Pools(),
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes,
 	})
@@ -138,6 +141,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	log.Info("shutting down", "grace", cfg.ShutdownGrace.String())
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
+	hs.RegisterOnShutdown(talk.Hub.Close) // live conversation streams end instead of holding shutdown
 	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}

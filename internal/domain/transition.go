@@ -38,6 +38,26 @@ var actionLabels = map[Action]string{
 	ActionWithdraw: "撤回申请", ActionArchive: "归档", ActionMerge: "合并至其他案件",
 }
 
+// eventLabels name the events that record something without moving the case.
+var eventLabels = map[string]string{
+	"received": "登记", "agreement_signed": "签署协议", "assignment_waiting": "等待指派", "co_mediator": "调整调解员",
+	"consent": "调解意愿", "consent_escalated": "意愿征求升级", "consultation": "专家咨询", "consultation_answered": "专家答复",
+	"facts_updated": "更新事实", "group_notice": "群体纠纷通知", "group_outcome": "群体纠纷结果", "judicial_applied": "申请司法确认",
+	"judicial_accepted": "法院受理", "judicial_confirmed": "司法确认", "judicial_rejected": "司法确认驳回",
+	"lead": "移送违法线索", "merged_in": "合并", "performed": "履行", "recusal_granted": "准予回避", "recusal_refused": "驳回回避",
+	"reroute": "改派分流", "route": "分流", "session_recorded": "调解笔录", "session_scheduled": "安排调解",
+	"termination_notice_sent": "送达终止告知书", "mediator_preferred": "当事人选择调解员",
+}
+
+// EventLabel names an event type for people: an action's label, or what
+// the event records.
+func EventLabel(t string) string {
+	if l, ok := eventLabels[t]; ok {
+		return l
+	}
+	return Action(t).Label()
+}
+
 func (a Action) Label() string {
 	if l, ok := actionLabels[a]; ok {
 		return l

@@ -20,6 +20,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
+	"github.com/tiaojie/tiaojie/internal/conversation"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/grouping"
@@ -43,6 +44,7 @@ type env struct {
 	srv *server.Server
 	ts  *httptest.Server
 	agr *agreement.Service
+	hub *conversation.Hub
 }
 
 func newEnv(t *testing.T, e storetest.Engine) *env {
@@ -61,19 +63,22 @@ func newEnv(t *testing.T, e storetest.Engine) *env {
 		Sender: &notify.OutboxSender{Outbox: consent.Outbox{Store: db}, Hash: sealer.Hash, Log: log, Signature: "人民调解"}}
 	grp.Sender = cons.Sender
 	agr := &agreement.Service{Store: db, Sealer: sealer, Sender: cons.Sender, BaseURL: "http://parties.example"}
+	hub := &conversation.Hub{}
 	srv, err := server.New(server.Options{Store: db, Auth: &auth.Service{Store: db}, Intake: in, Diversion: div, Grouping: grp, Consent: cons,
 		Online:       &online.Service{Store: db, Intake: in, Sender: cons.Sender, Sealer: sealer},
 		Assignment:   &assignment.Service{Store: db},
 		Mediation:    &mediation.Service{Store: db, Sender: cons.Sender, Sealer: sealer},
 		Consultation: &consultation.Service{Store: db},
 		Agreement:    agr,
+		Talk:         &conversation.Service{Store: db, Sealer: sealer, Sender: cons.Sender, BaseURL: "http://parties.example", Hub: hub},
 		Ingest:       &ingest.Service{Store: db, Intake: in, Sealer: sealer}, Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &env{t: t, db: db, srv: srv, ts: ts, agr: agr}
+	t.Cleanup(hub.Close) // before ts.Close (cleanups run last-first): streams end so the server can close
+	return &env{t: t, db: db, srv: srv, ts: ts, agr: agr, hub: hub}
 }
 
 // client is a browser-like client with its own cookie jar.

@@ -17,25 +17,17 @@ func (pg *Pages) OralAgreement(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
 	f := r.PostForm
 	a := domain.AgreementContent{Facts: f.Get("facts"), Responsibility: f.Get("responsibility")}
-	for i := 0; i < 5; i++ {
-		k := strconv.Itoa(i)
-		if f.Get("content_"+k) == "" && f.Get("amount_"+k) == "" {
-			continue
-		}
-		fen, err := domain.ParseYuan(f.Get("amount_" + k))
-		if err != nil {
-			pg.failField(w, r, err)
-			return
-		}
-		a.Terms = append(a.Terms, domain.Term{Party: f.Get("party_" + k), Content: f.Get("content_" + k), AmountFen: fen,
-			Manner: f.Get("manner_" + k), Deadline: f.Get("deadline_" + k)})
+	var err error
+	if a.Terms, err = termsFromForm(f); err != nil {
+		pg.failField(w, r, err)
+		return
 	}
 	if r.PostFormValue("kind") == "written" {
-		_, err := pg.Agreement.RecordWritten(r.Context(), auth.From(r.Context()), id, a)
+		_, err = pg.Agreement.RecordWritten(r.Context(), auth.From(r.Context()), id, a)
 		pg.mediationDone(w, r, id, err, "已生成调解协议书，已短信通知双方签署。")
 		return
 	}
-	_, err := pg.Agreement.RecordOral(r.Context(), auth.From(r.Context()), id, a)
+	_, err = pg.Agreement.RecordOral(r.Context(), auth.From(r.Context()), id, a)
 	pg.mediationDone(w, r, id, err, "已记录口头协议，协议即时生效，进入履行。")
 }
 

@@ -156,6 +156,9 @@ type caseData struct {
 	Duplicates       []grouping.FlagView
 	Rooms            []store.OrgUnit
 	RejectReasons    domain.Reasons
+	IsMediator       bool                                          // one of the case's mediators: opens the online mediation
+	CoCandidates     []assignment.Candidate                        // who may be added as a co-mediator
+	Confirmed        map[int64]map[string]store.RecordConfirmation // session → party → confirmation of the record
 }
 
 // Case shows one case with parties, clocks and timeline.
@@ -264,6 +267,10 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 		pg.serverError(w, r, err)
 		return
 	}
+	if err := pg.mediatorsData(r, d.Case, &data); err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
 	if pg.Consultation != nil && data.CanAct {
 		if data.Consultations, err = pg.Store.ListConsultations(ctx, d.Case.ID, 0); err != nil {
 			pg.serverError(w, r, err)
@@ -338,4 +345,38 @@ func review(c store.Case, dups []grouping.FlagView) []reviewCheck {
 	age := time.Since(c.ReceivedAt)
 	checks = append(checks, reviewCheck{"未超过三年", age < 3*365*24*time.Hour, "请核实消费者知道或应当知道权益受损之日是否已超过三年"})
 	return checks
+}
+
+// mediatorsData fills what the case page shows about who mediates: the way
+// into online mediation, co-mediators that may be added, and which parties
+// confirmed each session record.
+func (pg *Pages) mediatorsData(r *http.Request, c store.Case, data *caseData) error {
+	ctx := r.Context()
+	p := auth.From(ctx)
+	for _, m := range data.Mediators {
+		data.IsMediator = data.IsMediator || m.UserID == p.UserID
+	}
+	if pg.Assignment != nil && data.CanAct && c.PresidingID != 0 && c.Status.Open() && (data.IsLead || c.PresidingID == p.UserID) {
+		o, err := pg.Assignment.Options(ctx, c)
+		if err != nil {
+			return err
+		}
+		for _, cand := range o.Candidates {
+			if cand.UserID != c.PresidingID {
+				data.CoCandidates = append(data.CoCandidates, cand)
+			}
+		}
+	}
+	cs, err := pg.Store.ListRecordConfirmations(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	data.Confirmed = map[int64]map[string]store.RecordConfirmation{}
+	for _, x := range cs {
+		if data.Confirmed[x.SessionID] == nil {
+			data.Confirmed[x.SessionID] = map[string]store.RecordConfirmation{}
+		}
+		data.Confirmed[x.SessionID][x.Party] = x
+	}
+	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
+	"github.com/tiaojie/tiaojie/internal/conversation"
 	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
@@ -47,6 +48,7 @@ type Pages struct {
 	Mediation    *mediation.Service
 	Consultation *consultation.Service
 	Agreement    *agreement.Service
+	Talk         *conversation.Service
 	Sessions     *scs.SessionManager
 	Log          *slog.Logger
 	Now          func() time.Time
@@ -102,13 +104,13 @@ var funcs = template.FuncMap{
 		}
 		return code
 	},
-	"eventLabel": func(t string) string {
-		if t == "received" {
-			return "登记"
-		}
-		return domain.Action(t).Label()
-	},
+	"eventLabel": domain.EventLabel,
 	"join": strings.Join,
+	"list": func(s ...string) []string { return s },
+	"kb":   func(n int64) string { return fmt.Sprintf("%.0f KB", float64(n)/1024+0.5) },
+	"joinLabel": func(s string) string {
+		return map[string]string{"agree": "同意", "refuse": "不同意", "": "未答复"}[s]
+	},
 	"flagStatus": func(s string) string {
 		return map[string]string{"open": "待处理", "merged": "已合并", "dismissed": "已排除"}[s]
 	},

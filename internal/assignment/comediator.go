@@ -1,0 +1,54 @@
+package assignment
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// SetCoMediator adds a mediator of the case's room to a case already
+// assigned (联合调解), or takes one off; the presiding mediator stays. The
+// room's lead, the committee or the presiding mediator may do it.
+func (s *Service) SetCoMediator(ctx context.Context, p *auth.Principal, caseID, userID int64, remove bool) (store.Case, error) {
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	if err != nil {
+		return store.Case{}, err
+	}
+	if !(p.Has(domain.RoleRoomLead) || p.Has(domain.RoleCommittee) || c.PresidingID == p.UserID) {
+		return store.Case{}, &domain.FieldError{Field: "mediator", Message: "只有主持调解员或工作室负责人可以调整本案调解员"}
+	}
+	if c.PresidingID == 0 || !c.Status.Open() || c.Status == domain.StatusAccepted || c.Status == domain.StatusConsenting {
+		return store.Case{}, &domain.FieldError{Field: "mediator", Message: "案件须已指派主持调解员且尚未办结"}
+	}
+	if userID == c.PresidingID {
+		return store.Case{}, &domain.FieldError{Field: "mediator", Message: "主持调解员的更换请走回避或重新指派"}
+	}
+	o, err := s.Options(ctx, c)
+	if err != nil {
+		return store.Case{}, err
+	}
+	i := slices.IndexFunc(o.Candidates, func(x Candidate) bool { return x.UserID == userID })
+	if i < 0 {
+		return store.Case{}, &domain.FieldError{Field: "mediator", Message: "只能选择本工作室的调解员"}
+	}
+	note := "增加调解员" + o.Candidates[i].Name + "共同调解"
+	if remove {
+		note = "调解员" + o.Candidates[i].Name + "不再参与本案调解"
+	}
+	out, err := s.Store.AddCaseMediator(ctx, c.ID, c.Version, userID, p.UserID, remove,
+		store.Event{Type: "co_mediator", ActorID: p.UserID, ActorName: p.DisplayName, At: s.now(), Note: note})
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return store.Case{}, &domain.FieldError{Field: "mediator", Message: o.Candidates[i].Name + "已是本案调解员"}
+	case errors.Is(err, store.ErrNotFound) && remove:
+		return store.Case{}, &domain.FieldError{Field: "mediator", Message: o.Candidates[i].Name + "不是本案的共同调解员"}
+	case errors.Is(err, store.ErrStale):
+		return store.Case{}, intake.ErrStale
+	}
+	return out, err
+}

@@ -1,0 +1,343 @@
+package conversation
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/notify"
+	"github.com/tiaojie/tiaojie/internal/pii"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Service is the online mediation capability.
+type Service struct {
+	Store   store.Store
+	Sealer  *pii.Sealer
+	Sender  notify.Sender
+	BaseURL string
+	Hub     *Hub
+	Now     func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// ErrBadLink: unknown or replaced party link (never says which).
+var ErrBadLink = errors.New("链接无效或已更换，请使用调解员最新发送的短信链接")
+
+// ErrNotMediator: signed in, may read the case, but does not mediate it.
+var ErrNotMediator = errors.New("只有本案的调解员和当事人可以查看在线调解")
+
+// Reader is someone reading a case's conversation.
+type Reader struct {
+	Case   store.Case
+	Kind   string // KindMediator, KindExpert, KindConsumer, KindMerchant
+	UserID int64  // staff
+	Name   string // how their messages are signed
+	Token  string // parties: their link, for the page's URLs
+}
+
+// Label is how the reader appears to others.
+func (r Reader) Label() string {
+	switch r.Kind {
+	case KindMediator:
+		return "调解员 " + r.Name
+	case KindExpert:
+		return "专家 " + r.Name
+	case KindConsumer:
+		return "消费者 " + domain.MaskName(r.Name)
+	case KindMerchant:
+		return "经营者 " + r.Name
+	}
+	return r.Name
+}
+
+// ForStaff is the conversation as a signed-in person sees it: the case's
+// mediators, or an expert the parties let join. Anyone else — the room's
+// other mediators, the committee, the regulator — is refused.
+func (s *Service) ForStaff(ctx context.Context, p *auth.Principal, caseID int64) (Reader, error) {
+	c, err := s.Store.GetCase(ctx, caseID)
+	if errors.Is(err, store.ErrNotFound) {
+		return Reader{}, intake.ErrNotFound
+	} else if err != nil {
+		return Reader{}, err
+	}
+	ms, err := s.Store.ListCaseMediators(ctx, c.ID)
+	if err != nil {
+		return Reader{}, err
+	}
+	for _, m := range ms {
+		if m.UserID == p.UserID {
+			return Reader{Case: c, Kind: KindMediator, UserID: p.UserID, Name: p.DisplayName}, nil
+		}
+	}
+	ks, err := s.Store.ListConsultations(ctx, c.ID, 0)
+	if err != nil {
+		return Reader{}, err
+	}
+	for _, k := range ks {
+		if k.ExpertID == p.UserID && k.Joined() {
+			return Reader{Case: c, Kind: KindExpert, UserID: p.UserID, Name: p.DisplayName}, nil
+		}
+	}
+	if p.CanOnCase(domain.PermCaseRead, c) {
+		return Reader{}, ErrNotMediator
+	}
+	return Reader{}, intake.ErrNotFound
+}
+
+// ForParty is the conversation as the party holding a link sees it.
+func (s *Service) ForParty(ctx context.Context, tok string) (Reader, error) {
+	if len(tok) < 20 || len(tok) > 64 {
+		return Reader{}, ErrBadLink
+	}
+	id, party, err := s.Store.GetPartyLink(ctx, auth.HashToken(tok))
+	if errors.Is(err, store.ErrNotFound) {
+		return Reader{}, ErrBadLink
+	} else if err != nil {
+		return Reader{}, err
+	}
+	c, err := s.Store.GetCase(ctx, id)
+	if err != nil {
+		return Reader{}, err
+	}
+	r := Reader{Case: c, Kind: party, Token: tok}
+	for _, pt := range c.Parties {
+		if pt.Kind == party {
+			r.Name = pt.Name
+		}
+	}
+	return r, nil
+}
+
+func sha(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func newToken() string {
+	b := make([]byte, 24)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Invite opens online mediation: each party that consented to mediating
+// online gets a personal link by SMS (a new link replaces an old one). It
+// answers how many parties were invited; none consenting is an error.
+func (s *Service) Invite(ctx context.Context, p *auth.Principal, caseID int64) (int, error) {
+	r, err := s.ForStaff(ctx, p, caseID)
+	if err != nil {
+		return 0, err
+	}
+	if r.Kind != KindMediator {
+		return 0, ErrNotMediator
+	}
+	if !Open(r.Case.Status) {
+		return 0, ErrClosed
+	}
+	cs, err := s.Store.ListConsents(ctx, caseID)
+	if err != nil {
+		return 0, err
+	}
+	online := map[string]bool{}
+	for _, c := range cs {
+		online[c.PartyKind] = c.Online == "agree"
+	}
+	n := 0
+	for _, pt := range r.Case.Parties {
+		if !online[pt.Kind] {
+			continue
+		}
+		phone, err := s.Sealer.Open(pt.PhoneSealed)
+		if err != nil || phone == "" {
+			continue
+		}
+		tok := newToken()
+		if err := s.Store.PutPartyLink(ctx, caseID, pt.Kind, auth.HashToken(tok), s.Sealer.Seal(tok), s.now()); err != nil {
+			return n, fmt.Errorf("invite %s: %w", pt.Kind, err)
+		}
+		if _, err := s.Sender.Send(ctx, notify.Message{To: phone, Kind: "online_mediation", CaseID: caseID,
+			Body: "您的消费纠纷（案号：" + r.Case.Number + "）由调解员" + p.DisplayName + "在线调解，请点击 " +
+				strings.TrimSuffix(s.BaseURL, "/") + "/p/" + tok + " 进入，可留言、上传证据、查看调解方案。人民调解不收费。"}); err != nil {
+			return n, fmt.Errorf("invite %s: send: %w", pt.Kind, err)
+		}
+		n++
+	}
+	if n == 0 {
+		return 0, &domain.FieldError{Field: "invite", Message: "没有当事人同意在线调解（或未留手机号），请安排到调解室或电话调解"}
+	}
+	s.post(ctx, r, store.ChannelJoint, fmt.Sprintf("调解员%s已开启在线调解。请文明沟通，如实陈述；单独沟通的内容对方看不到。", p.DisplayName), "system")
+	return n, nil
+}
+
+// Post sends a message to a channel the reader may use.
+func (s *Service) Post(ctx context.Context, r Reader, channel, body string) (store.Message, error) {
+	if !CanUse(r.Kind, channel) {
+		return store.Message{}, &domain.FieldError{Field: "channel", Message: "您不能在该频道发言"}
+	}
+	if !Open(r.Case.Status) {
+		return store.Message{}, ErrClosed
+	}
+	body, err := CleanBody(body)
+	if err != nil {
+		return store.Message{}, err
+	}
+	return s.post(ctx, r, channel, body, r.Kind)
+}
+
+func (s *Service) post(ctx context.Context, r Reader, channel, body, author string) (store.Message, error) {
+	m := store.Message{CaseID: r.Case.ID, Channel: channel, Author: author, AuthorID: r.UserID, AuthorName: r.Label(), Body: body, Created: s.now()}
+	if author == "system" {
+		m.AuthorName, m.AuthorID = "系统", 0
+	}
+	if err := s.Store.AddMessage(ctx, &m); err != nil {
+		return m, fmt.Errorf("post message: %w", err)
+	}
+	s.Hub.Publish(r.Case.ID)
+	return m, nil
+}
+
+// Upload stores an evidence file, checked by its content, and posts it.
+func (s *Service) Upload(ctx context.Context, r Reader, channel, name string, data []byte, note string) (store.Message, error) {
+	if !CanUse(r.Kind, channel) || r.Kind == KindExpert {
+		return store.Message{}, &domain.FieldError{Field: "channel", Message: "您不能在该频道上传证据"}
+	}
+	if !Open(r.Case.Status) {
+		return store.Message{}, ErrClosed
+	}
+	typ, err := Sniff(data)
+	if err != nil {
+		return store.Message{}, err
+	}
+	note = strings.TrimSpace(note)
+	if utf8.RuneCountInString(note) > 200 {
+		return store.Message{}, &domain.FieldError{Field: "note", Message: "证据说明不能超过200字"}
+	}
+	e := store.Evidence{CaseID: r.Case.ID, Channel: channel, Uploader: r.Kind, UploadedBy: r.UserID, Name: FileName(name, typ),
+		ContentType: typ, SHA256: sha(data), Data: data}
+	if err := s.Store.AddEvidence(ctx, &e); err != nil {
+		return store.Message{}, fmt.Errorf("upload evidence: %w", err)
+	}
+	body := "上传了证据：" + e.Name
+	if note != "" {
+		body += "（" + note + "）"
+	}
+	m := store.Message{CaseID: r.Case.ID, Channel: channel, Author: r.Kind, AuthorID: r.UserID, AuthorName: r.Label(), Body: body, EvidenceID: e.ID, Created: s.now()}
+	if err := s.Store.AddMessage(ctx, &m); err != nil {
+		return m, fmt.Errorf("post evidence: %w", err)
+	}
+	s.Hub.Publish(r.Case.ID)
+	return m, nil
+}
+
+// Evidence returns a file if the reader may see the channel it was posted to.
+func (s *Service) Evidence(ctx context.Context, r Reader, id int64) (store.Evidence, error) {
+	e, err := s.Store.GetEvidence(ctx, r.Case.ID, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !CanUse(r.Kind, e.Channel)) {
+		return store.Evidence{}, intake.ErrNotFound
+	}
+	return e, err
+}
+
+// Propose puts terms to the parties of a channel. The terms are held to
+// the same standard as an agreement's: amount, manner and deadline.
+func (s *Service) Propose(ctx context.Context, r Reader, channel string, terms []domain.Term, note string) (store.Proposal, error) {
+	if r.Kind != KindMediator {
+		return store.Proposal{}, ErrNotMediator
+	}
+	if !CanUse(r.Kind, channel) {
+		return store.Proposal{}, &domain.FieldError{Field: "channel", Message: "请选择向谁提出方案"}
+	}
+	if !Open(r.Case.Status) {
+		return store.Proposal{}, ErrClosed
+	}
+	note = strings.TrimSpace(note)
+	if utf8.RuneCountInString(note) > 1000 {
+		return store.Proposal{}, &domain.FieldError{Field: "note", Message: "方案说明不能超过1000字"}
+	}
+	// Facts and responsibility belong to the agreement; the terms are checked as there.
+	probe := domain.AgreementContent{Facts: "调解方案（事实另行载明）", Responsibility: "另行载明", Terms: terms}
+	if errs := domain.ValidateAgreement(probe, s.now()); len(errs) > 0 {
+		return store.Proposal{}, errs[0]
+	}
+	p := store.Proposal{CaseID: r.Case.ID, Channel: channel, Terms: terms, Note: note, CreatedBy: r.UserID}
+	m := store.Message{CaseID: r.Case.ID, Channel: channel, Author: KindMediator, AuthorID: r.UserID, AuthorName: r.Label(),
+		Body: "提出调解方案：" + TermsText(terms) + suffix(note), Created: s.now()}
+	if err := s.Store.CreateProposal(ctx, &p, &m); err != nil {
+		return p, fmt.Errorf("propose: %w", err)
+	}
+	s.Hub.Publish(r.Case.ID)
+	return p, nil
+}
+
+func suffix(note string) string {
+	if note == "" {
+		return ""
+	}
+	return "。说明：" + note
+}
+
+// TermsText says the terms in one line.
+func TermsText(terms []domain.Term) string {
+	var b strings.Builder
+	for i, t := range terms {
+		if i > 0 {
+			b.WriteString("；")
+		}
+		who := map[string]string{"consumer": "消费者", "merchant": "经营者"}[t.Party]
+		fmt.Fprintf(&b, "%d. %s于%s前以%s方式%s，金额%s元", i+1, who, t.Deadline, t.Manner, t.Content, domain.FormatFen(t.AmountFen))
+	}
+	return b.String()
+}
+
+// Answer records a party's acceptance of a proposal, or their counter-proposal.
+func (s *Service) Answer(ctx context.Context, r Reader, proposalID int64, accept bool, counter string) (store.Proposal, error) {
+	p, err := s.Store.GetProposal(ctx, proposalID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (p.CaseID != r.Case.ID || !CanUse(r.Kind, p.Channel))) {
+		return store.Proposal{}, intake.ErrNotFound
+	} else if err != nil {
+		return store.Proposal{}, err
+	}
+	if !Addressed(r.Kind, p.Channel) {
+		return store.Proposal{}, &domain.FieldError{Field: "proposal", Message: "只有当事人可以答复调解方案"}
+	}
+	if !Open(r.Case.Status) {
+		return store.Proposal{}, ErrClosed
+	}
+	a := store.ProposalAnswer{Party: r.Kind, Answer: "accept", At: s.now()}
+	body := "接受调解方案"
+	if !accept {
+		counter = strings.TrimSpace(counter)
+		if n := utf8.RuneCountInString(counter); n < 2 || n > 1000 {
+			return store.Proposal{}, &domain.FieldError{Field: "counter", Message: "请写明您的意见或可以接受的方案（2至1000字）"}
+		}
+		a.Answer, a.Counter, body = "counter", counter, "对调解方案提出不同意见："+counter
+	}
+	m := store.Message{CaseID: r.Case.ID, Channel: p.Channel, Author: r.Kind, AuthorName: r.Label(), Body: body, Created: s.now()}
+	out, err := s.Store.AnswerProposal(ctx, p.ID, a, Needed(p.Channel), &m)
+	if errors.Is(err, store.ErrConflict) {
+		return store.Proposal{}, &domain.FieldError{Field: "proposal", Message: "该方案已答复或已结束"}
+	} else if err != nil {
+		return store.Proposal{}, fmt.Errorf("answer proposal: %w", err)
+	}
+	if out.Status == "accepted" {
+		s.post(ctx, r, p.Channel, "各方已接受该调解方案，调解员将据此制作调解协议书。", "system")
+	}
+	s.Hub.Publish(r.Case.ID)
+	return out, nil
+}

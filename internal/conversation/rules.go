@@ -1,0 +1,175 @@
+// Package conversation is online mediation (在线调解): a per-case
+// conversation between the mediators and each party, jointly or separately
+// (caucus, 背靠背), with evidence files, the mediator's proposed terms and the
+// parties' answers, live in the browser through server-sent events. Only the
+// parties of the case (through their personal links) and its mediators (and
+// an expert both parties let join) can read it.
+package conversation
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	_ "image/jpeg" // decoders for the content check
+	_ "image/png"
+	"path"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Reader kinds.
+const (
+	KindMediator = "mediator"
+	KindExpert   = "expert"
+	KindConsumer = "consumer"
+	KindMerchant = "merchant"
+)
+
+// Channels a reader of the given kind sees: mediators every channel, a
+// party the joint one and their own caucus, a joined expert the joint one.
+func Channels(kind string) []string {
+	switch kind {
+	case KindMediator:
+		return []string{store.ChannelJoint, store.ChannelConsumer, store.ChannelMerchant}
+	case KindConsumer, KindMerchant:
+		return []string{store.ChannelJoint, kind}
+	case KindExpert:
+		return []string{store.ChannelJoint}
+	}
+	return nil
+}
+
+// CanUse reports whether a reader of kind reads and writes channel.
+func CanUse(kind, channel string) bool {
+	for _, c := range Channels(kind) {
+		if c == channel {
+			return true
+		}
+	}
+	return false
+}
+
+// ChannelLabel names a channel for people.
+func ChannelLabel(channel string) string {
+	switch channel {
+	case store.ChannelJoint:
+		return "共同调解"
+	case store.ChannelConsumer:
+		return "与消费者单独沟通"
+	case store.ChannelMerchant:
+		return "与经营者单独沟通"
+	}
+	return channel
+}
+
+// Needed is how many parties must accept a proposal put to channel.
+func Needed(channel string) int {
+	if channel == store.ChannelJoint {
+		return 2
+	}
+	return 1
+}
+
+// Addressed reports whether party answers proposals put to channel.
+func Addressed(party, channel string) bool {
+	return (party == KindConsumer || party == KindMerchant) && (channel == store.ChannelJoint || channel == party)
+}
+
+// Open reports whether the case still takes messages: from assignment until
+// an agreement is reached or mediation ends. Reading stays open afterwards.
+func Open(s domain.Status) bool {
+	return s == domain.StatusAssigned || s == domain.StatusMediating || s == domain.StatusSuspended
+}
+
+// ErrClosed: the case no longer takes messages.
+var ErrClosed = errors.New("本案调解已结束或尚未开始，不能发送消息")
+
+// MaxBody is the longest message, in characters.
+const MaxBody = 2000
+
+// CleanBody trims a message and checks its length.
+func CleanBody(s string) (string, error) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	if s == "" {
+		return "", &domain.FieldError{Field: "body", Message: "请输入消息内容"}
+	}
+	if !utf8.ValidString(s) {
+		return "", &domain.FieldError{Field: "body", Message: "消息含有无法识别的字符"}
+	}
+	if utf8.RuneCountInString(s) > MaxBody {
+		return "", &domain.FieldError{Field: "body", Message: "消息不能超过2000字，请分几条发送"}
+	}
+	return s, nil
+}
+
+// Evidence limits.
+const (
+	MaxEvidence = 10 << 20 // bytes
+	MaxPixels   = 40_000_000
+)
+
+// Evidence content types, found from the bytes themselves.
+const (
+	TypePNG  = "image/png"
+	TypeJPEG = "image/jpeg"
+	TypePDF  = "application/pdf"
+)
+
+var extOf = map[string]string{TypePNG: ".png", TypeJPEG: ".jpg", TypePDF: ".pdf"}
+
+// Sniff finds what a file is from its content, never its name: a PNG or JPEG
+// that decodes to a sane size, or a PDF with its header and end marker.
+// Anything else is refused with the reason in Chinese.
+func Sniff(data []byte) (string, error) {
+	bad := func(m string) error { return &domain.FieldError{Field: "file", Message: m} }
+	switch {
+	case len(data) == 0:
+		return "", bad("请选择要上传的文件")
+	case len(data) > MaxEvidence:
+		return "", bad("文件不能超过10MB")
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")), bytes.HasPrefix(data, []byte("\xff\xd8\xff")):
+		cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+		if err != nil {
+			return "", bad("图片已损坏，无法识别")
+		}
+		if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > MaxPixels {
+			return "", bad("图片尺寸过大")
+		}
+		if format == "png" {
+			return TypePNG, nil
+		}
+		return TypeJPEG, nil
+	case bytes.HasPrefix(data, []byte("%PDF-")):
+		tail := data[max(0, len(data)-2048):]
+		if !bytes.Contains(tail, []byte("%%EOF")) {
+			return "", bad("PDF文件不完整，请重新导出后上传")
+		}
+		return TypePDF, nil
+	}
+	return "", bad("只能上传JPG、PNG图片或PDF文件（按文件内容识别，改扩展名无效）")
+}
+
+// FileName keeps a display name safe: the base name only, no control
+// characters, at most 80 characters, with the extension of what it really is.
+func FileName(name, contentType string) string {
+	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '"' || r == '/' {
+			return -1
+		}
+		return r
+	}, name)
+	ext := extOf[contentType]
+	stem := strings.TrimSuffix(name, path.Ext(name))
+	if stem == "" || stem == "." {
+		stem = "证据"
+	}
+	if r := []rune(stem); len(r) > 80 {
+		stem = string(r[:80])
+	}
+	return stem + ext
+}

@@ -1,0 +1,352 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/conversation"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/intake"
+)
+
+// MaxEvidenceBody is the request limit of evidence uploads: the file and the form around it.
+const MaxEvidenceBody = conversation.MaxEvidence + 1<<20
+
+// StreamPoll is how often a live stream looks for news it was not woken
+// for (messages written by another server instance) and keeps the line alive.
+const StreamPoll = 10 * time.Second
+
+// talkStatus maps conversation errors to a status and a Chinese message.
+func talkStatus(err error) (int, string) {
+	var fe *domain.FieldError
+	switch {
+	case errors.As(err, &fe):
+		return http.StatusUnprocessableEntity, fe.Message
+	case errors.Is(err, conversation.ErrBadLink):
+		return http.StatusNotFound, err.Error()
+	case errors.Is(err, conversation.ErrNotMediator):
+		return http.StatusForbidden, err.Error()
+	case errors.Is(err, conversation.ErrClosed):
+		return http.StatusConflict, err.Error()
+	}
+	return intake.StatusOf(err)
+}
+
+// talkFail answers a failed conversation request: JSON for the page's
+// script, an error page otherwise.
+func (pg *Pages) talkFail(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := talkStatus(err)
+	if status == http.StatusInternalServerError {
+		pg.Log.Error("conversation request failed", "path", r.URL.Path, "err", err)
+	}
+	if wantsJSON(r) {
+		writeJSONBody(w, status, map[string]string{"error": msg})
+		return
+	}
+	pg.Fail(w, r, status, msg)
+}
+
+func wantsJSON(r *http.Request) bool { return r.Header.Get("Accept") == "application/json" }
+
+// talkDone answers a successful conversation request.
+func (pg *Pages) talkDone(w http.ResponseWriter, r *http.Request, rd conversation.Reader, err error, msg string) {
+	if err != nil {
+		pg.talkFail(w, r, err)
+		return
+	}
+	if wantsJSON(r) {
+		writeJSONBody(w, http.StatusOK, map[string]string{"message": msg})
+		return
+	}
+	if rd.Token == "" && pg.Sessions != nil {
+		pg.flash(r, msg)
+	}
+	http.Redirect(w, r, rd.Base(), http.StatusSeeOther)
+}
+
+// staffReader and partyReader find who is reading, or answer the refusal.
+func (pg *Pages) staffReader(w http.ResponseWriter, r *http.Request) (conversation.Reader, bool) {
+	rd, err := pg.Talk.ForStaff(r.Context(), auth.From(r.Context()), mustID(r.PathValue("id")))
+	if err != nil {
+		pg.talkFail(w, r, err)
+		return rd, false
+	}
+	return rd, true
+}
+
+func (pg *Pages) partyReader(w http.ResponseWriter, r *http.Request) (conversation.Reader, bool) {
+	rd, err := pg.Talk.ForParty(r.Context(), r.PathValue("token"))
+	if err != nil {
+		pg.talkFail(w, r, err)
+		return rd, false
+	}
+	return rd, true
+}
+
+func (pg *Pages) reader(w http.ResponseWriter, r *http.Request) (conversation.Reader, bool) {
+	if r.PathValue("token") != "" {
+		return pg.partyReader(w, r)
+	}
+	return pg.staffReader(w, r)
+}
+
+// TalkPage is the conversation page: the mediator's desk view or the party's phone page.
+func (pg *Pages) TalkPage(w http.ResponseWriter, r *http.Request) {
+	rd, ok := pg.reader(w, r)
+	if !ok {
+		return
+	}
+	v, err := pg.Talk.Load(r.Context(), rd)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	name, title := "talk", "在线调解 "+rd.Case.Number
+	if rd.Token != "" {
+		name, title = "party", "我的调解 "+rd.Case.Number
+	}
+	pg.render(w, r, http.StatusOK, name, title, v)
+}
+
+// TalkEvents streams new messages as server-sent events. A reconnecting
+// browser sends Last-Event-ID and gets what it missed.
+func (pg *Pages) TalkEvents(w http.ResponseWriter, r *http.Request) {
+	rd, ok := pg.reader(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Time{}) // the server's write timeout would cut the stream
+	last, _ := strconv.ParseInt(r.Header.Get("Last-Event-ID"), 10, 64)
+	if last == 0 {
+		last, _ = strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	}
+	wake, stop := pg.Talk.Hub.Subscribe(rd.Case.ID)
+	defer stop()
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, "retry: 3000\n\n")
+	tick := time.NewTicker(StreamPoll)
+	defer tick.Stop()
+	for {
+		items, err := pg.Talk.Since(ctx, rd, last)
+		if err != nil {
+			if ctx.Err() == nil {
+				pg.Log.Error("conversation stream", "case", rd.Case.ID, "err", err)
+			}
+			return
+		}
+		for _, it := range items {
+			b, _ := json.Marshal(it)
+			fmt.Fprintf(w, "id: %d\ndata: %s\n\n", it.ID, b)
+			last = it.ID
+		}
+		if len(items) == 0 {
+			fmt.Fprint(w, ": keep-alive\n\n")
+		}
+		if rc.Flush() != nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-pg.Talk.Hub.Done():
+			return
+		case <-wake:
+		case <-tick.C:
+		}
+	}
+}
+
+// TalkPost sends a message.
+func (pg *Pages) TalkPost(w http.ResponseWriter, r *http.Request) {
+	rd, ok := pg.reader(w, r)
+	if !ok {
+		return
+	}
+	_, err := pg.Talk.Post(r.Context(), rd, r.PostFormValue("channel"), r.PostFormValue("body"))
+	pg.talkDone(w, r, rd, err, "已发送。")
+}
+
+// TalkUpload receives an evidence file.
+func (pg *Pages) TalkUpload(w http.ResponseWriter, r *http.Request) {
+	rd, ok := pg.reader(w, r)
+	if !ok {
+		return
+	}
+	data, name, err := formFile(r, "file", conversation.MaxEvidence)
+	if err == nil {
+		_, err = pg.Talk.Upload(r.Context(), rd, r.FormValue("channel"), name, data, r.FormValue("note"))
+	}
+	pg.talkDone(w, r, rd, err, "证据已上传。")
+}
+
+// formFile reads one uploaded file whole, refusing what is too large.
+func formFile(r *http.Request, field string, limit int64) ([]byte, string, error) {
+	f, hdr, err := r.FormFile(field)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, "", &domain.FieldError{Field: field, Message: "文件不能超过10MB"}
+		}
+		return nil, "", &domain.FieldError{Field: field, Message: "请选择要上传的文件"}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, "", &domain.FieldError{Field: field, Message: "文件读取失败，请重新上传"}
+	}
+	return data, hdr.Filename, nil
+}
+
+// TalkEvidence serves an evidence file to a reader of its channel.
+func (pg *Pages) TalkEvidence(w http.ResponseWriter, r *http.Request) {
+	rd, ok := pg.reader(w, r)
+	if !ok {
+		return
+	}
+	e, err := pg.Talk.Evidence(r.Context(), rd, mustID(r.PathValue("eid")))
+	if err != nil {
+		pg.talkFail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", e.ContentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": e.Name}))
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("X-Content-SHA256", e.SHA256)
+	w.Write(e.Data)
+}
+
+// TalkPropose puts terms to the parties (mediators).
+func (pg *Pages) TalkPropose(w http.ResponseWriter, r *http.Request) {
+	rd, ok := pg.staffReader(w, r)
+	if !ok {
+		return
+	}
+	terms, err := termsFromForm(r.PostForm)
+	if err == nil {
+		_, err = pg.Talk.Propose(r.Context(), rd, r.PostFormValue("channel"), terms, r.PostFormValue("note"))
+	}
+	pg.talkDone(w, r, rd, err, "已提出调解方案。")
+}
+
+// TalkAnswer is a party accepting or countering a proposal.
+func (pg *Pages) TalkAnswer(w http.ResponseWriter, r *http.Request) {
+	rd, ok := pg.partyReader(w, r)
+	if !ok {
+		return
+	}
+	_, err := pg.Talk.Answer(r.Context(), rd, mustID(r.PathValue("pid")), r.PostFormValue("answer") == "accept", r.PostFormValue("counter"))
+	pg.talkDone(w, r, rd, err, "已答复。")
+}
+
+// TalkConfirmRecord is a party confirming a session record online.
+func (pg *Pages) TalkConfirmRecord(w http.ResponseWriter, r *http.Request) {
+	rd, ok := pg.partyReader(w, r)
+	if !ok {
+		return
+	}
+	pg.talkDone(w, r, rd, pg.Talk.ConfirmRecord(r.Context(), rd, mustID(r.PathValue("sid"))), "已确认调解笔录。")
+}
+
+// TalkJoinAnswer is a party answering whether an expert may join.
+func (pg *Pages) TalkJoinAnswer(w http.ResponseWriter, r *http.Request) {
+	rd, ok := pg.partyReader(w, r)
+	if !ok {
+		return
+	}
+	err := pg.Talk.AnswerExpertJoin(r.Context(), rd, mustID(r.PathValue("kid")), r.PostFormValue("answer") == "agree")
+	pg.talkDone(w, r, rd, err, "已答复。")
+}
+
+// TalkInvite sends the parties their links (mediators).
+func (pg *Pages) TalkInvite(w http.ResponseWriter, r *http.Request) {
+	id := mustID(r.PathValue("id"))
+	n, err := pg.Talk.Invite(r.Context(), auth.From(r.Context()), id)
+	if err != nil {
+		pg.talkFail(w, r, err)
+		return
+	}
+	pg.flash(r, fmt.Sprintf("已向%d位当事人发送在线调解链接。", n))
+	http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"/talk", http.StatusSeeOther)
+}
+
+// PaperRecordConfirmation files a record a party signed on paper.
+func (pg *Pages) PaperRecordConfirmation(w http.ResponseWriter, r *http.Request) {
+	id := mustID(r.PathValue("id"))
+	if _, ok := pg.staffReader(w, r); !ok { // who may, before reading the file
+		return
+	}
+	data, name, err := formFile(r, "file", conversation.MaxEvidence)
+	if err == nil {
+		err = pg.Talk.RecordPaperConfirmation(r.Context(), auth.From(r.Context()), id, mustID(r.PathValue("sid")), r.FormValue("party"), name, data)
+	}
+	pg.caseDone(w, r, id, err, "已上传当事人签字确认的调解笔录。")
+}
+
+// ExpertJoin asks the parties to let an expert join; ExpertJoinAnswer
+// records a party's answer given in person or by phone.
+func (pg *Pages) ExpertJoin(w http.ResponseWriter, r *http.Request) {
+	id := mustID(r.PathValue("id"))
+	err := pg.Talk.RequestExpertJoin(r.Context(), auth.From(r.Context()), id, mustID(r.PathValue("kid")))
+	pg.caseDone(w, r, id, err, "已征求双方当事人对专家参与调解的意见。")
+}
+
+func (pg *Pages) ExpertJoinAnswer(w http.ResponseWriter, r *http.Request) {
+	id := mustID(r.PathValue("id"))
+	err := pg.Talk.RecordExpertJoinAnswer(r.Context(), auth.From(r.Context()), id, mustID(r.PathValue("kid")),
+		r.PostFormValue("party"), r.PostFormValue("answer") == "agree")
+	pg.caseDone(w, r, id, err, "已记录当事人的意见。")
+}
+
+// CoMediator adds or removes a co-mediator.
+func (pg *Pages) CoMediator(w http.ResponseWriter, r *http.Request) {
+	id := mustID(r.PathValue("id"))
+	_, err := pg.Assignment.SetCoMediator(r.Context(), auth.From(r.Context()), id, mustID(r.PostFormValue("user")), r.PostFormValue("action") == "remove")
+	pg.caseDone(w, r, id, err, "已调整本案调解员。")
+}
+
+// caseDone returns to the case page, or shows why not.
+func (pg *Pages) caseDone(w http.ResponseWriter, r *http.Request, id int64, err error, msg string) {
+	if err != nil {
+		status, m := talkStatus(err)
+		if status == http.StatusInternalServerError {
+			pg.Log.Error("case action failed", "path", r.URL.Path, "err", err)
+		}
+		pg.Fail(w, r, status, m)
+		return
+	}
+	pg.flash(r, msg)
+	http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// termsFromForm reads up to five terms (party_i, content_i, amount_i in
+// yuan, manner_i, deadline_i); blank rows are skipped.
+func termsFromForm(f url.Values) ([]domain.Term, error) {
+	var terms []domain.Term
+	for i := 0; i < 5; i++ {
+		k := strconv.Itoa(i)
+		if f.Get("content_"+k) == "" && f.Get("amount_"+k) == "" {
+			continue
+		}
+		fen, err := domain.ParseYuan(f.Get("amount_" + k))
+		if err != nil {
+			return nil, err
+		}
+		terms = append(terms, domain.Term{Party: f.Get("party_" + k), Content: f.Get("content_" + k), AmountFen: fen,
+			Manner: f.Get("manner_" + k), Deadline: f.Get("deadline_" + k)})
+	}
+	return terms, nil
+}
