@@ -40,6 +40,11 @@ func upload(t *testing.T, c *client, name string, data []byte) resp {
 
 // uploadFile posts one file (and fields) as multipart/form-data, as a browser form does.
 func uploadFile(c *client, path, field, name string, data []byte, fields map[string]string) resp {
+	return uploadFileAccept(c, path, field, name, data, fields, "")
+}
+
+// uploadFileAccept is uploadFile as a page script sends it, asking for JSON.
+func uploadFileAccept(c *client, path, field, name string, data []byte, fields map[string]string, accept string) resp {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fw, _ := mw.CreateFormFile(field, name)
@@ -50,6 +55,9 @@ func uploadFile(c *client, path, field, name string, data []byte, fields map[str
 	mw.Close()
 	req, _ := http.NewRequest("POST", c.env.ts.URL+path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
 	return c.do(req)
 }
 

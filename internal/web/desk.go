@@ -22,6 +22,7 @@ type deskData struct {
 	Today    []store.Session // my sessions today
 	Mine     []deskRow       // cases I preside over, most urgent first
 	Waiting  []deskRow       // in my rooms, waiting for a decision or a mediator
+	Replies  []store.Thread  // online mediation channels where a party waits for an answer
 }
 
 // working are the statuses a mediator still has to act on.
@@ -133,6 +134,10 @@ func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 		}
+	}
+	if d.Replies, err = pg.Store.ListAwaitingReply(ctx, p.UserID); err != nil {
+		pg.serverError(w, r, err)
+		return
 	}
 	slices.SortFunc(d.Mine, urgent)
 	slices.SortFunc(d.Waiting, urgent)

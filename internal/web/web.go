@@ -104,10 +104,11 @@ var funcs = template.FuncMap{
 		}
 		return code
 	},
-	"eventLabel": domain.EventLabel,
-	"join": strings.Join,
-	"list": func(s ...string) []string { return s },
-	"kb":   func(n int64) string { return fmt.Sprintf("%.0f KB", float64(n)/1024+0.5) },
+	"eventLabel":   domain.EventLabel,
+	"join":         strings.Join,
+	"list":         func(s ...string) []string { return s },
+	"channelLabel": conversation.ChannelLabel,
+	"kb":           func(n int64) string { return fmt.Sprintf("%.0f KB", float64(n)/1024+0.5) },
 	"joinLabel": func(s string) string {
 		return map[string]string{"agree": "同意", "refuse": "不同意", "": "未答复"}[s]
 	},
