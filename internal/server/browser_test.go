@@ -33,7 +33,7 @@ func browser(t *testing.T, width, height int) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 20*time.Second)
+	ctx, cancel3 := context.WithTimeout(ctx, 40*time.Second)
 	t.Cleanup(cancel3)
 	return ctx
 }

@@ -58,7 +58,9 @@
       e.preventDefault();
       var err = f.querySelector("[data-err]"), btn = f.querySelector("button[type=submit]");
       err.textContent = ""; btn.disabled = true;
-      fetch(f.action, { method: "POST", body: new FormData(f), headers: { Accept: "application/json" }, credentials: "same-origin" })
+      // Plain forms go urlencoded, as the browser itself would send them; files go multipart.
+      var body = f.querySelector("input[type=file]") ? new FormData(f) : new URLSearchParams(new FormData(f));
+      fetch(f.action, { method: "POST", body: body, headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (res) {
           return res.json().then(function (j) {
             if (!res.ok) throw new Error(j.error || "发送失败，请重试");
