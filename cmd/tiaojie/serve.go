@@ -107,7 +107,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
-	jobs.Start(ctx, log,
+	sweeps := []jobs.Job{
 		jobs.Job{Name: "sessions", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := db.SessionDeleteExpired(ctx, time.Now())
 			return err
@@ -127,7 +127,17 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 			}
 			return err
 		}},
-	)
+	}
+	if agr.Court != nil {
+		sweeps = append(sweeps, jobs.Job{Name: "judicial-sync", Every: 15 * time.Minute, Run: func(ctx context.Context) error {
+			n, err := agr.SyncJudicial(ctx)
+			if n > 0 {
+				log.Info("court outcomes recorded", "applications", n)
+			}
+			return err
+		}})
+	}
+	jobs.Start(ctx, log, sweeps...)
 	fmt.Fprintf(out, "调解平台已启动：http://%s/  （数据库：%s）\n", ln.Addr(), db.Dialect())
 	log.Info("listening", "addr", ln.Addr().String(), "db", db.Dialect(), "version", version)
 	errc := make(chan error, 1)

@@ -170,6 +170,12 @@ func (s *Service) CourtDecide(ctx context.Context, p *auth.Principal, caseID int
 	if _, err := s.CourtApplication(ctx, p, caseID); err != nil {
 		return err
 	}
+	return s.recordDecision(ctx, caseID, decision, ruling, reason, p.UserID, p.DisplayName)
+}
+
+// recordDecision stores a court's step on the application and puts it on the
+// case's timeline; a step the application's state does not allow is refused.
+func (s *Service) recordDecision(ctx context.Context, caseID int64, decision, ruling, reason string, actorID int64, actorName string) error {
 	ruling, reason = strings.TrimSpace(ruling), strings.TrimSpace(reason)
 	var from []string
 	var note string
@@ -198,7 +204,57 @@ func (s *Service) CourtDecide(ctx context.Context, p *auth.Principal, caseID int
 	if err != nil {
 		return err
 	}
-	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "judicial_" + decision, ActorID: p.UserID,
-		ActorName: p.DisplayName, At: s.now(), Note: note})
+	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "judicial_" + decision, ActorID: actorID,
+		ActorName: actorName, At: s.now(), Note: note})
 	return stale(err)
+}
+
+// SyncJudicial asks the court system about every application still open
+// there and records what changed: the court's outcome comes back onto the
+// case without anyone typing it. It answers how many applications moved.
+func (s *Service) SyncJudicial(ctx context.Context) (int, error) {
+	if s.Court == nil {
+		return 0, nil
+	}
+	units, err := s.Store.ListOrgUnits(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var courts []int64
+	for _, u := range units {
+		if u.Kind == domain.OrgCourt {
+			courts = append(courts, u.ID)
+		}
+	}
+	apps, err := s.Store.ListJudicialApplications(ctx, courts)
+	if err != nil {
+		return 0, err
+	}
+	moved := 0
+	var errs []error
+	for _, ja := range apps {
+		if ja.Status != "submitted" && ja.Status != "accepted" {
+			continue
+		}
+		pr, err := s.Court.Status(ctx, ja.Receipt)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		// A court may confirm straight from submitted; record acceptance first so the timeline keeps both steps.
+		steps := map[string][]string{"accepted": {"accepted"}, "confirmed": {"confirmed"}, "rejected": {"rejected"}}[pr.Status]
+		if ja.Status == "submitted" && pr.Status != "accepted" && len(steps) > 0 {
+			steps = append([]string{"accepted"}, steps...)
+		}
+		for i, st := range steps {
+			if err := s.recordDecision(ctx, ja.CaseID, st, pr.RulingNumber, pr.Reason, 0, "法院系统"); err != nil {
+				errs = append(errs, fmt.Errorf("case %d: %w", ja.CaseID, err))
+				break
+			}
+			if i == 0 {
+				moved++
+			}
+		}
+	}
+	return moved, errors.Join(errs...)
 }

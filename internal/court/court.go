@@ -6,6 +6,13 @@
 //	 "agreement_sha256": "<hex>", "package_sha256": "<hex>", "package": "<base64 ZIP>"}
 //	202 {"receipt": "…"}     4xx/5xx {"error": "…"}
 //
+// The court's progress is read back by receipt:
+//
+//	GET {BaseURL}/v1/confirmations/{receipt}   Authorization: Bearer {APIKey}
+//	200 {"receipt": "…", "status": "submitted"|"accepted"|"confirmed"|"rejected",
+//	     "ruling_number": "（2026）沪0115民特123号", "reason": "…", "decided_at": "RFC 3339"}
+//	404 {"error": "…"} for an unknown receipt
+//
 // The ZIP holds application.pdf (申请书), agreement.pdf (the effective
 // agreement), parties.json (names, ID numbers, phones and addresses for
 // service) and manifest.json (each file's SHA-256).
@@ -23,6 +30,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -147,4 +156,47 @@ func (c *Client) Submit(ctx context.Context, applicationNo, courtCode, agreement
 		return "", fmt.Errorf("法院系统拒收（HTTP %d）：%s", res.StatusCode, out.Error)
 	}
 	return out.Receipt, nil
+}
+
+// Progress is where the court stands on an application.
+type Progress struct {
+	Receipt      string     `json:"receipt"`
+	Status       string     `json:"status"`
+	RulingNumber string     `json:"ruling_number,omitempty"`
+	Reason       string     `json:"reason,omitempty"`
+	DecidedAt    *time.Time `json:"decided_at,omitempty"`
+}
+
+// Statuses a court reports.
+var Statuses = []string{"submitted", "accepted", "confirmed", "rejected"}
+
+// Status asks the court system where an application stands.
+func (c *Client) Status(ctx context.Context, receipt string) (Progress, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(c.BaseURL, "/")+"/v1/confirmations/"+url.PathEscape(receipt), nil)
+	if err != nil {
+		return Progress{}, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.APIKey)
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	res, err := hc.Do(req)
+	if err != nil {
+		return Progress{}, fmt.Errorf("court status %s: %w", receipt, err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		Progress
+		Error string `json:"error"`
+	}
+	if err := json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(&out); err != nil || res.StatusCode != http.StatusOK {
+		return Progress{}, fmt.Errorf("court status %s: HTTP %d %s", receipt, res.StatusCode, out.Error)
+	}
+	if !slices.Contains(Statuses, out.Status) || out.Receipt != receipt {
+		return Progress{}, fmt.Errorf("court status %s: unexpected answer %q for %q", receipt, out.Status, out.Receipt)
+	}
+	return out.Progress, nil
 }

@@ -41,3 +41,31 @@ func TestSubmitToCourtPeer(t *testing.T) {
 		t.Fatal("a damaged package passed the check")
 	}
 }
+
+// The court's progress is read back by receipt, as the court reports it.
+func TestStatusFromCourtPeer(t *testing.T) {
+	peer := courttest.New("k1")
+	defer peer.Close()
+	agreement := []byte("%PDF agreement")
+	pkg, _ := court.Package("n", []court.File{{"application.pdf", []byte("%PDF app")}, {"agreement.pdf", agreement}, {"parties.json", []byte(`[]`)}}, time.Now())
+	c := &court.Client{BaseURL: peer.URL, APIKey: "k1"}
+	ctx := context.Background()
+	receipt, err := c.Submit(ctx, "n", "pd-court", court.Sum(agreement), pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := c.Status(ctx, receipt); err != nil || p.Status != "submitted" || p.DecidedAt != nil {
+		t.Fatalf("fresh: %+v %v", p, err)
+	}
+	peer.Decide(receipt, "confirmed", "（2026）沪0115民特1号", "")
+	p, err := c.Status(ctx, receipt)
+	if err != nil || p.Status != "confirmed" || p.RulingNumber != "（2026）沪0115民特1号" || p.DecidedAt == nil {
+		t.Fatalf("confirmed: %+v %v", p, err)
+	}
+	if _, err := c.Status(ctx, "SQ999999"); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Fatalf("unknown receipt: %v", err)
+	}
+	if _, err := (&court.Client{BaseURL: peer.URL, APIKey: "x"}).Status(ctx, receipt); err == nil {
+		t.Fatal("status with a wrong key")
+	}
+}

@@ -423,7 +423,6 @@ func pngBytes(t *testing.T) []byte {
 // the committee seals. Wrong steps on the way are refused.
 func effectiveWrittenAgreement(t *testing.T, e *env) (*client, int64) {
 	t.Helper()
-	ctx := context.Background()
 	m, id := mediatingCase(t, e)
 	deadline := time.Now().AddDate(0, 0, 10).Format("2006-01-02")
 	form := url.Values{"kind": {"written"}, "facts": {"健身房闭店，双方就退款金额发生争议。"}, "responsibility": {"经营者承担退款责任"},
@@ -431,6 +430,16 @@ func effectiveWrittenAgreement(t *testing.T, e *env) (*client, int64) {
 	if r := m.form("POST", "/cases/"+itoa(id)+"/agreement/oral", form); r.StatusCode != 303 {
 		t.Fatalf("written agreement: %d %s", r.StatusCode, r.body)
 	}
+	signAndSeal(t, e, m, id)
+	return m, id
+}
+
+// signAndSeal takes a recorded written agreement to effect: both parties
+// sign through their SMS links (code and drawn signature), the mediator
+// signs, the committee seals. Wrong steps on the way are refused.
+func signAndSeal(t *testing.T, e *env, m *client, id int64) {
+	t.Helper()
+	ctx := context.Background()
 	signLinks := regexp.MustCompile(`/sign/[A-Za-z0-9_-]+`)
 	es, _ := e.db.ListOutbox(ctx, 20)
 	var links []string
@@ -445,7 +454,7 @@ func effectiveWrittenAgreement(t *testing.T, e *env) (*client, int64) {
 	codeRe := regexp.MustCompile(`验证码为(\d{6})`)
 	for _, l := range links {
 		party := e.anon()
-		if r := party.get(l); r.StatusCode != 200 || !strings.Contains(r.body, "退还预付卡余额") {
+		if r := party.get(l); r.StatusCode != 200 || !strings.Contains(r.body, "人民调解协议书") {
 			t.Fatalf("sign page: %d", r.StatusCode)
 		}
 		if r := party.form("POST", l, url.Values{"action": {"code"}}); r.StatusCode != 200 {
@@ -479,7 +488,6 @@ func effectiveWrittenAgreement(t *testing.T, e *env) (*client, int64) {
 	if c, _ := e.db.GetCase(ctx, id); c.Status != "performing" {
 		t.Fatalf("after all signatures: %s", c.Status)
 	}
-	return m, id
 }
 
 func TestWrittenAgreementSigning(t *testing.T) {

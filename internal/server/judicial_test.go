@@ -213,3 +213,45 @@ func TestCommitteeSealOnAgreement(t *testing.T) {
 		t.Error("issuer missing under the seal")
 	}
 }
+
+// The court system's outcome comes back by itself: a rejection with its
+// reason lands on the case once, and decided applications are not asked about again.
+func TestJudicialOutcomeSynced(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	peer := courttest.New("court-key")
+	e.agr.Court = &court.Client{BaseURL: peer.URL, APIKey: "court-key"}
+	m, id := effectiveWrittenAgreement(t, e)
+	if r := m.form("POST", "/cases/"+itoa(id)+"/judicial", url.Values{"court": {itoa(orgID(t, e, demo.CodeCourt))}, "joint": {"yes"}}); r.StatusCode != 303 {
+		t.Fatalf("apply: %d", r.StatusCode)
+	}
+	if n, err := e.agr.SyncJudicial(ctx); err != nil || n != 0 {
+		t.Fatalf("nothing decided yet: %d %v", n, err)
+	}
+	ja, _ := e.db.GetJudicialApplication(ctx, id)
+	peer.Decide(ja.Receipt, "rejected", "", "协议约定的履行期限不明确")
+	if n, err := e.agr.SyncJudicial(ctx); err != nil || n != 1 {
+		t.Fatalf("sync: %d %v", n, err)
+	}
+	if n, _ := e.agr.SyncJudicial(ctx); n != 0 {
+		t.Fatalf("second sync moved %d", n)
+	}
+	ja, _ = e.db.GetJudicialApplication(ctx, id)
+	if ja.Status != "rejected" || ja.Reason != "协议约定的履行期限不明确" {
+		t.Fatalf("after sync: %+v", ja)
+	}
+	evs, _ := e.db.ListEvents(ctx, id)
+	var notes []string
+	for _, ev := range evs {
+		if strings.HasPrefix(ev.Type, "judicial_") && ev.Type != "judicial_applied" {
+			notes = append(notes, ev.ActorName+"："+ev.Note)
+		}
+	}
+	if len(notes) != 2 || !strings.Contains(notes[1], "法院系统：法院驳回司法确认申请：协议约定的履行期限不明确") {
+		t.Fatalf("timeline: %q", notes)
+	}
+	peer.Close()
+	if _, err := e.agr.SyncJudicial(ctx); err != nil {
+		t.Fatalf("closed applications are not asked about again: %v", err)
+	}
+}

@@ -159,6 +159,8 @@ type caseData struct {
 	IsMediator       bool                                          // one of the case's mediators: opens the online mediation
 	CoCandidates     []assignment.Candidate                        // who may be added as a co-mediator
 	Confirmed        map[int64]map[string]store.RecordConfirmation // session → party → confirmation of the record
+	Draft            [3]domain.Term                                // agreement form prefilled from the last proposal all accepted
+	DraftFrom        int64                                         // that proposal
 }
 
 // Case shows one case with parties, clocks and timeline.
@@ -364,6 +366,18 @@ func (pg *Pages) mediatorsData(r *http.Request, c store.Case, data *caseData) er
 		for _, cand := range o.Candidates {
 			if cand.UserID != c.PresidingID {
 				data.CoCandidates = append(data.CoCandidates, cand)
+			}
+		}
+	}
+	if c.Status == domain.StatusMediating {
+		ps, err := pg.Store.ListProposals(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		for _, pr := range ps {
+			if pr.Status == "accepted" && pr.Channel == store.ChannelJoint {
+				data.Draft, data.DraftFrom = [3]domain.Term{}, pr.ID
+				copy(data.Draft[:], pr.Terms)
 			}
 		}
 	}

@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/tiaojie/tiaojie/internal/court"
 )
@@ -29,11 +31,21 @@ type Server struct {
 	key      string
 	mu       sync.Mutex
 	received []Received
+	progress map[string]court.Progress // by receipt
+}
+
+// Decide is the court ruling on an application: "accepted", "confirmed"
+// with a ruling number, or "rejected" with a reason.
+func (s *Server) Decide(receipt, status, ruling, reason string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now().UTC()
+	s.progress[receipt] = court.Progress{Receipt: receipt, Status: status, RulingNumber: ruling, Reason: reason, DecidedAt: &now}
 }
 
 // New starts a court that accepts key.
 func New(key string) *Server {
-	s := &Server{key: key}
+	s := &Server{key: key, progress: map[string]court.Progress{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.handle))
 	return s
 }
@@ -54,6 +66,18 @@ func fail(w http.ResponseWriter, status int, msg string) {
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Authorization") != "Bearer "+s.key {
 		fail(w, http.StatusUnauthorized, "认证失败")
+		return
+	}
+	if receipt, ok := strings.CutPrefix(r.URL.Path, "/v1/confirmations/"); ok && r.Method == http.MethodGet {
+		s.mu.Lock()
+		p, known := s.progress[receipt]
+		s.mu.Unlock()
+		if !known {
+			fail(w, http.StatusNotFound, "回执不存在")
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(p)
 		return
 	}
 	if r.Method != http.MethodPost || r.URL.Path != "/v1/confirmations" {
@@ -90,6 +114,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	rec := Received{Submission: sub, Files: files, Receipt: fmt.Sprintf("SQ%06d", len(s.received)+1)}
 	s.received = append(s.received, rec)
+	s.progress[rec.Receipt] = court.Progress{Receipt: rec.Receipt, Status: "submitted"}
 	s.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusAccepted)
