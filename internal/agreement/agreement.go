@@ -222,6 +222,11 @@ func (s *Service) Checklist(ctx context.Context, c store.Case, events []store.Ev
 		return nil, err
 	}
 	f.FollowUpDone = len(fs) > 0
+	es, err := s.Store.ListEvidence(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	f.EvidenceFiles = len(es)
 	return domain.CaseFile(f), nil
 }
 
@@ -291,6 +296,21 @@ func (s *Service) ArchiveDocument(ctx context.Context, c store.Case, evs []store
 				map[bool]string{true: "（已于" + t.PerformedAt + "履行，凭证：" + t.Proof + "）", false: ""}[t.PerformedAt != ""]))
 		}
 	}
+	// Evidence and record confirmations are listed with their fingerprints; the files stay in the platform.
+	if es, err := s.Store.ListEvidence(ctx, c.ID); err == nil && len(es) > 0 {
+		paras = append(paras, "证据材料目录：")
+		for i, e := range es {
+			paras = append(paras, fmt.Sprintf("%d．%s（%s提交，%s，SHA-256 %s…）", i+1, e.Name, partyWord(e.Uploader),
+				e.Created.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04"), e.SHA256[:16]))
+		}
+	}
+	if rc, err := s.Store.ListRecordConfirmations(ctx, c.ID); err == nil && len(rc) > 0 {
+		paras = append(paras, "调解笔录确认：")
+		for _, x := range rc {
+			paras = append(paras, fmt.Sprintf("%s于%s%s确认调解笔录", partyWord(x.Party), x.At.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04"),
+				map[string]string{"online": "在线", "paper": "签字（扫描件存档）"}[x.Method]))
+		}
+	}
 	var buf bytes.Buffer
 	if err := document.WriteNotice(&buf, document.Notice{Title: "消费纠纷人民调解卷宗", Number: number, Paragraphs: paras,
 		Issuer: committee.Name, Date: now, Footer: "本卷宗由系统生成，归档后不可更改。"}); err != nil {
@@ -300,11 +320,12 @@ func (s *Service) ArchiveDocument(ctx context.Context, c store.Case, evs []store
 	return store.Archive{CaseID: c.ID, FileNumber: number, PDF: buf.Bytes(), SHA256: hex.EncodeToString(sum[:]), ArchivedAt: now}, nil
 }
 
+func partyWord(kind string) string {
+	return map[string]string{"consumer": "消费者", "merchant": "经营者", "mediator": "调解员"}[kind]
+}
+
 func eventText(e store.Event) string {
-	label := domain.Action(e.Type).Label()
-	if e.Type == "received" {
-		label = "登记"
-	}
+	label := domain.EventLabel(e.Type)
 	if e.Note != "" {
 		return label + "：" + e.Note
 	}

@@ -15,6 +15,7 @@ type FileFacts struct {
 	Mediated        bool // the case reached mediation
 	JudicialApplied bool // a judicial-confirmation application was filed
 	JudicialDecided bool // …and the court has confirmed or rejected it
+	EvidenceFiles   int  // evidence uploaded in online mediation
 }
 
 // FileItem is one document of the case file (卷宗).
@@ -49,7 +50,7 @@ func CaseFile(f FileFacts) []FileItem {
 	default:
 		items = append(items, FileItem{Name: "终止调解告知书及送达记录", Required: true, Present: f.NoticeDelivered})
 	}
-	items = append(items, FileItem{Name: "证据材料", Required: false, Present: false}, FileItem{Name: "司法确认材料", Required: f.JudicialApplied, Present: f.JudicialDecided},
+	items = append(items, FileItem{Name: "证据材料", Required: false, Present: f.EvidenceFiles > 0}, FileItem{Name: "司法确认材料", Required: f.JudicialApplied, Present: f.JudicialDecided},
 		FileItem{Name: "卷宗封底", Required: true, Present: true})
 	return items
 }

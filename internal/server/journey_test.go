@@ -150,7 +150,7 @@ func TestMediationJourney(t *testing.T) {
 				t.Fatalf("archive pdf: %d", pdf.StatusCode)
 			}
 			text := pdfText(t, []byte(pdf.body))
-			for _, want := range []string{got.Number, "卷宗", "调解协议", "司法确认", "回访"} {
+			for _, want := range []string{got.Number, "卷宗", "调解协议", "司法确认", "回访", "证据材料目录", "收据.png", "消费者于", "在线确认调解笔录"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("archive lacks %q", want)
 				}
