@@ -113,6 +113,12 @@ func printAccounts(out io.Writer, res demo.Result, password string) {
 	for _, a := range res.Accounts {
 		fmt.Fprintf(out, "  %-16s %-10s %s\n", a.Username, a.RoleLabel, a.Org)
 	}
+	if len(res.PartyLinks) > 0 {
+		fmt.Fprintln(out, "当事人在线调解页面（在平台地址后加此路径，用手机打开；mediator01 主持这些案件）：")
+		for _, l := range res.PartyLinks {
+			fmt.Fprintf(out, "  %s %s  %s\n", l.CaseNumber, map[string]string{"consumer": "消费者", "merchant": "经营者"}[l.Party], l.Path)
+		}
+	}
 }
 
 func demoCmd(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {

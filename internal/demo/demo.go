@@ -78,6 +78,7 @@ type Result struct {
 	Accounts    []Account // the main accounts, not every room lead and mediator
 	CommitteeID int64     // the Pudong committee
 	Cases       int       // synthetic cases written
+	PartyLinks  []PartyLink
 }
 
 // ErrNotEmpty is returned by Build when the database already has an org tree.
@@ -139,6 +140,9 @@ func Build(ctx context.Context, st store.Store, sealer *pii.Sealer, opt Options)
 			return res, err
 		}
 		if err := attachFiles(ctx, st, opt.Now); err != nil {
+			return res, err
+		}
+		if res.PartyLinks, err = attachConversations(ctx, st, sealer, opt.Now); err != nil {
 			return res, err
 		}
 	}

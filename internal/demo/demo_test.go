@@ -75,6 +75,7 @@ func TestBuild(t *testing.T) {
 				t.Fatalf("IsEmpty after Build = %v, %v", empty, err)
 			}
 			checkFiles(t, db)
+			checkConversations(t, db, res)
 			if _, err := Build(ctx, db, sealer, Options{Cases: 1, Password: "x", Now: testNow}); !errors.Is(err, ErrNotEmpty) {
 				t.Fatalf("second Build: %v, want ErrNotEmpty", err)
 			}
@@ -438,5 +439,32 @@ func checkFiles(t *testing.T, db store.Store) {
 	}
 	if agreements == 0 || files == 0 || files > ArchivedFiles {
 		t.Fatalf("%d agreements, %d case files among %d closed cases", agreements, files, len(page.Cases))
+	}
+}
+
+// The demo's online mediations: both parties' links open their case, whose
+// presiding mediator is mediator01, with a conversation, evidence and open terms.
+func checkConversations(t *testing.T, db store.Store, res Result) {
+	t.Helper()
+	ctx := context.Background()
+	if len(res.PartyLinks) != 2*OnlineCases {
+		t.Fatalf("party links: %d", len(res.PartyLinks))
+	}
+	me, _ := db.GetUserByUsername(ctx, "mediator01")
+	for _, l := range res.PartyLinks {
+		id, party, err := db.GetPartyLink(ctx, auth.HashToken(strings.TrimPrefix(l.Path, "/p/")))
+		if err != nil || party != l.Party {
+			t.Fatalf("link %s: %s %v", l.Path, party, err)
+		}
+		c, _ := db.GetCase(ctx, id)
+		if c.Number != l.CaseNumber || c.PresidingID != me.ID || c.Status != domain.StatusMediating {
+			t.Fatalf("case of the link: %+v", c)
+		}
+		ms, _ := db.ListMessages(ctx, store.MessageQuery{CaseID: id, Channels: []string{store.ChannelJoint, party}})
+		es, _ := db.ListEvidence(ctx, id)
+		ps, _ := db.ListProposals(ctx, id)
+		if len(ms) < 6 || len(es) != 1 || len(ps) != 1 || ps[0].Status != "open" {
+			t.Fatalf("conversation of %s: %d messages, %d evidence, %d proposals", c.Number, len(ms), len(es), len(ps))
+		}
 	}
 }
