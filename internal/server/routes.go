@@ -40,6 +40,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Path: "/home", Perm: domain.PermSignedIn, Handler: pg.Home},
 		{Method: "GET", Path: "/cases", Perm: domain.PermCaseRead, Handler: pg.Cases},
 		{Method: "GET", Path: "/desk", Perm: domain.PermCaseDecide, Handler: pg.Desk},
+		{Method: "POST", Path: "/desk/views", Perm: domain.PermCaseDecide, Handler: pg.SaveDeskView},
+		{Method: "POST", Path: "/desk/views/{vid}/delete", Perm: domain.PermCaseDecide, Handler: pg.DeleteDeskView},
 		{Method: "GET", Path: "/cases/new", Perm: domain.PermCaseCreate, Handler: pg.NewCaseForm},
 		{Method: "POST", Path: "/cases", Perm: domain.PermCaseCreate, Handler: pg.CreateCase},
 		{Method: "GET", Path: "/cases/{id}", Perm: domain.PermCaseRead, Handler: pg.Case},

@@ -100,3 +100,13 @@ type RecordConfirmation struct {
 	RecordedBy int64
 	At         time.Time
 }
+
+// SavedView is a user's named filter of a work list.
+type SavedView struct {
+	ID      int64
+	UserID  int64
+	Page    string // "desk", "cases"
+	Name    string
+	Query   string // the list's URL query, e.g. "due=overdue&status=mediating"
+	Created time.Time
+}

@@ -218,6 +218,11 @@ type Store interface {
 	RequestExpertJoin(ctx context.Context, consultationID int64, at time.Time) error
 	AnswerExpertJoin(ctx context.Context, consultationID int64, party, answer string) (Consultation, error)
 
+	// Saved views: a user's named filters of a work list.
+	SaveView(ctx context.Context, v *SavedView) error // by (user, page, name): a new name adds, a known one replaces its query
+	ListViews(ctx context.Context, userID int64, page string) ([]SavedView, error)
+	DeleteView(ctx context.Context, userID, id int64) error // only the user's own (else ErrNotFound)
+
 	// Working-day calendar overrides and deadline policies.
 	ListCalendarOverrides(ctx context.Context) ([]CalendarOverride, error)
 	PutCalendarOverride(ctx context.Context, o CalendarOverride) error

@@ -1,9 +1,13 @@
 package web
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
@@ -23,6 +27,116 @@ type deskData struct {
 	Mine     []deskRow       // cases I preside over, most urgent first
 	Waiting  []deskRow       // in my rooms, waiting for a decision or a mediator
 	Replies  []store.Thread  // online mediation channels where a party waits for an answer
+	Filter   deskFilter
+	Views    []store.SavedView
+	Statuses []domain.Status // what the status filter offers
+}
+
+// deskFilter narrows the desk's lists; it is also what a saved view keeps.
+type deskFilter struct {
+	Status string // a status, or "" for all
+	Due    string // "overdue", "soon" (two working days or less), or ""
+	Q      string // part of the case number, consumer or merchant name
+}
+
+func parseDeskFilter(q url.Values) deskFilter {
+	f := deskFilter{Status: q.Get("status"), Due: q.Get("due"), Q: strings.TrimSpace(q.Get("q"))}
+	if !domain.Status(f.Status).Valid() {
+		f.Status = ""
+	}
+	if f.Due != "overdue" && f.Due != "soon" {
+		f.Due = ""
+	}
+	if r := []rune(f.Q); len(r) > 40 {
+		f.Q = string(r[:40])
+	}
+	return f
+}
+
+// Query is the filter as a URL query, in a stable order ("" when empty).
+func (f deskFilter) Query() string {
+	v := url.Values{}
+	for k, x := range map[string]string{"status": f.Status, "due": f.Due, "q": f.Q} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	return v.Encode()
+}
+
+func (f deskFilter) match(row deskRow) bool {
+	if f.Status != "" && string(row.Case.Status) != f.Status {
+		return false
+	}
+	switch f.Due {
+	case "overdue":
+		if row.Next == nil || !row.Next.Overdue {
+			return false
+		}
+	case "soon":
+		if row.Next == nil || !(row.Next.Overdue || row.Next.Remaining <= 2) {
+			return false
+		}
+	}
+	if f.Q != "" && !strings.Contains(row.Case.Number, f.Q) && !strings.Contains(row.Case.ConsumerName, f.Q) && !strings.Contains(row.Case.MerchantName, f.Q) {
+		return false
+	}
+	return true
+}
+
+func filterRows(rows []deskRow, f deskFilter) []deskRow {
+	out := rows[:0:0]
+	for _, r := range rows {
+		if f.match(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// SaveDeskView keeps the desk's current filter under a name of the user's choosing.
+func (pg *Pages) SaveDeskView(w http.ResponseWriter, r *http.Request) {
+	p := auth.From(r.Context())
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	q, _ := url.ParseQuery(r.PostFormValue("query"))
+	f := parseDeskFilter(q)
+	switch n := utf8.RuneCountInString(name); {
+	case n == 0 || n > 20:
+		pg.Fail(w, r, http.StatusUnprocessableEntity, "请给视图起一个名字（不超过20字）")
+		return
+	case f.Query() == "":
+		pg.Fail(w, r, http.StatusUnprocessableEntity, "当前没有筛选条件，无需保存")
+		return
+	}
+	vs, err := pg.Store.ListViews(r.Context(), p.UserID, "desk")
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	if len(vs) >= 20 && !slices.ContainsFunc(vs, func(v store.SavedView) bool { return v.Name == name }) {
+		pg.Fail(w, r, http.StatusUnprocessableEntity, "最多保存20个视图，请先删除不用的")
+		return
+	}
+	if err := pg.Store.SaveView(r.Context(), &store.SavedView{UserID: p.UserID, Page: "desk", Name: name, Query: f.Query()}); err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	pg.flash(r, "已保存视图“"+name+"”。")
+	http.Redirect(w, r, "/desk?"+f.Query(), http.StatusSeeOther)
+}
+
+// DeleteDeskView removes one of the user's own views.
+func (pg *Pages) DeleteDeskView(w http.ResponseWriter, r *http.Request) {
+	err := pg.Store.DeleteView(r.Context(), auth.From(r.Context()).UserID, mustID(r.PathValue("vid")))
+	if errors.Is(err, store.ErrNotFound) {
+		pg.Fail(w, r, http.StatusNotFound, "视图不存在")
+		return
+	} else if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	pg.flash(r, "已删除视图。")
+	http.Redirect(w, r, "/desk", http.StatusSeeOther)
 }
 
 // working are the statuses a mediator still has to act on.
@@ -136,6 +250,12 @@ func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if d.Replies, err = pg.Store.ListAwaitingReply(ctx, p.UserID); err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	d.Filter, d.Statuses = parseDeskFilter(r.URL.Query()), append(append([]domain.Status{}, working...), domain.StatusAgreed, domain.StatusPerforming)
+	d.Mine, d.Waiting = filterRows(d.Mine, d.Filter), filterRows(d.Waiting, d.Filter)
+	if d.Views, err = pg.Store.ListViews(ctx, p.UserID, "desk"); err != nil {
 		pg.serverError(w, r, err)
 		return
 	}

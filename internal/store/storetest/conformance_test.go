@@ -49,6 +49,7 @@ func TestConformance(t *testing.T) {
 				"Proposals":        testProposals,
 				"CoMediators":      testCoMediators,
 				"ExpertJoin":       testExpertJoin,
+				"SavedViews":       testSavedViews,
 			}
 			for name, fn := range tests {
 				t.Run(name, func(t *testing.T) {
@@ -1604,5 +1605,39 @@ func testExpertJoin(t *testing.T, db *sqlstore.DB) {
 	}
 	if _, err := db.AnswerExpertJoin(ctx, k.ID, "other", "agree"); err == nil {
 		t.Fatal("unknown party accepted")
+	}
+}
+
+func testSavedViews(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	var ids []int64
+	for _, n := range []string{"v1", "v2"} {
+		u := store.User{Username: n, DisplayName: n, PasswordHash: "x", Active: true}
+		db.CreateUser(ctx, &u)
+		ids = append(ids, u.ID)
+	}
+	v := store.SavedView{UserID: ids[0], Page: "desk", Name: "超期", Query: "due=overdue"}
+	if err := db.SaveView(ctx, &v); err != nil || v.ID == 0 {
+		t.Fatal(err)
+	}
+	again := store.SavedView{UserID: ids[0], Page: "desk", Name: "超期", Query: "due=overdue&status=mediating"}
+	if err := db.SaveView(ctx, &again); err != nil || again.ID != v.ID {
+		t.Fatalf("same name replaces: %d vs %d, %v", again.ID, v.ID, err)
+	}
+	db.SaveView(ctx, &store.SavedView{UserID: ids[0], Page: "desk", Name: "中止", Query: "status=suspended"})
+	db.SaveView(ctx, &store.SavedView{UserID: ids[0], Page: "cases", Name: "超期", Query: "x"})
+	db.SaveView(ctx, &store.SavedView{UserID: ids[1], Page: "desk", Name: "别人的", Query: "y"})
+	vs, err := db.ListViews(ctx, ids[0], "desk")
+	if err != nil || len(vs) != 2 || vs[1].Query != "due=overdue&status=mediating" {
+		t.Fatalf("views: %+v %v", vs, err)
+	}
+	if err := db.DeleteView(ctx, ids[1], v.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("deleting another's view: %v", err)
+	}
+	if err := db.DeleteView(ctx, ids[0], v.ID); err != nil {
+		t.Fatal(err)
+	}
+	if vs, _ := db.ListViews(ctx, ids[0], "desk"); len(vs) != 1 || vs[0].Name != "中止" {
+		t.Fatalf("after delete: %+v", vs)
 	}
 }
