@@ -17,6 +17,7 @@ type Route struct {
 	API     bool   // JSON API (bearer tokens), else HTML pages (session cookie)
 	Summary string // Chinese, for the OpenAPI document
 	MaxBody int64  // body limit when larger than the server's default (uploads)
+	Stream  bool   // a long-lived event stream: kept out of the latency histogram
 	Handler http.HandlerFunc
 }
 
@@ -81,7 +82,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Path: "/cases/{id}/archive.pdf", Perm: domain.PermCaseRead, Handler: pg.ArchivePDF},
 		{Method: "POST", Path: "/cases/{id}/sessions/{sid}/record", Perm: domain.PermCaseDecide, Handler: pg.RecordSession},
 		{Method: "GET", Path: "/cases/{id}/talk", Perm: domain.PermSignedIn, Handler: pg.TalkPage},
-		{Method: "GET", Path: "/cases/{id}/talk/events", Perm: domain.PermSignedIn, Handler: pg.TalkEvents},
+		{Method: "GET", Path: "/cases/{id}/talk/events", Perm: domain.PermSignedIn, Stream: true, Handler: pg.TalkEvents},
 		{Method: "POST", Path: "/cases/{id}/talk/messages", Perm: domain.PermSignedIn, Handler: pg.TalkPost},
 		{Method: "POST", Path: "/cases/{id}/talk/evidence", Perm: domain.PermCaseDecide, MaxBody: web.MaxEvidenceBody, Handler: pg.TalkUpload},
 		{Method: "GET", Path: "/cases/{id}/talk/evidence/{eid}", Perm: domain.PermSignedIn, Handler: pg.TalkEvidence},
@@ -92,7 +93,7 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/cases/{id}/consultations/{kid}/join", Perm: domain.PermCaseDecide, Handler: pg.ExpertJoin},
 		{Method: "POST", Path: "/cases/{id}/consultations/{kid}/join/answer", Perm: domain.PermCaseDecide, Handler: pg.ExpertJoinAnswer},
 		{Method: "GET", Path: "/p/{token}", Perm: domain.PermNone, Handler: pg.TalkPage},
-		{Method: "GET", Path: "/p/{token}/events", Perm: domain.PermNone, Handler: pg.TalkEvents},
+		{Method: "GET", Path: "/p/{token}/events", Perm: domain.PermNone, Stream: true, Handler: pg.TalkEvents},
 		{Method: "POST", Path: "/p/{token}/messages", Perm: domain.PermNone, Handler: pg.TalkPost},
 		{Method: "POST", Path: "/p/{token}/evidence", Perm: domain.PermNone, MaxBody: web.MaxEvidenceBody, Handler: pg.TalkUpload},
 		{Method: "GET", Path: "/p/{token}/evidence/{eid}", Perm: domain.PermNone, Handler: pg.TalkEvidence},

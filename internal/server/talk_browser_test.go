@@ -106,10 +106,10 @@ func TestBrowserOnlineMediation(t *testing.T) {
 		t.Fatalf("proposal: %d %s", r.StatusCode, r.body)
 	}
 	if err := chromedp.Do(phone, waitJS(`!document.getElementById("news").hidden`), chromedp.Reload(), chromedp.WaitVisible(`[id^="accept-"]`),
-		shot("31-talk-phone"), chromedp.Click(`[id^="accept-"]`), chromedp.WaitVisible(`#talk`)); err != nil {
+		shot("31-talk-phone"), chromedp.Click(`[id^="accept-"]`), chromedp.WaitVisible(`[id^="answered-"]`)); err != nil {
 		t.Fatal(err)
 	}
-	body, err := chromedp.Run(phone, chromedp.Text(`body`))
+	body, err := chromedp.Run(phone, chromedp.Text(`[id^="answered-"]`))
 	if err != nil || !strings.Contains(body, "您已接受此方案") {
 		t.Fatalf("after accepting: %v %q", err, body)
 	}
