@@ -42,7 +42,7 @@ func TestBrowserCourtLiaison(t *testing.T) {
 		chromedp.SetValue(card+` select[name=decision]`, "confirmed"),
 		chromedp.SendKeys(card+` input[name=ruling]`, "（2026）沪0115民特456号"),
 		chromedp.Click(card+` button[type=submit]`),
-		waitJS(`(document.querySelector("`+card+`") || {}).textContent?.includes("已裁定确认")`),
+		chromedp.WaitVisible(`#ruling-`+itoa(id)),
 		shot("40-court-confirmed"),
 	); err != nil {
 		t.Fatal(err)
