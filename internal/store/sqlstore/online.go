@@ -105,10 +105,12 @@ func (db *DB) ListAwaitingReply(ctx context.Context, userID int64) ([]store.Thre
 			open = append(open, "'"+string(s)+"'")
 		}
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT m.case_id, c.number, m.channel, m.created_at FROM case_messages m JOIN cases c ON c.id = m.case_id
-		WHERE m.id IN (SELECT MAX(x.id) FROM case_messages x JOIN case_mediators cm ON cm.case_id = x.case_id AND cm.user_id = $1
-			GROUP BY x.case_id, x.channel)
-		AND m.author IN ('consumer', 'merchant') AND c.status IN (`+strings.Join(open, ", ")+`) ORDER BY m.created_at`, userID)
+	// One index seek per (case, channel) for its last message, on the user's open cases only.
+	rows, err := db.r.QueryContext(ctx, `SELECT c.id, c.number, ch.channel, m.created_at FROM case_mediators cm
+		JOIN cases c ON c.id = cm.case_id AND c.status IN (`+strings.Join(open, ", ")+`)
+		CROSS JOIN (SELECT 'joint' AS channel UNION ALL SELECT 'consumer' UNION ALL SELECT 'merchant') ch
+		JOIN case_messages m ON m.id = (SELECT MAX(x.id) FROM case_messages x WHERE x.case_id = c.id AND x.channel = ch.channel)
+		WHERE cm.user_id = $1 AND m.author IN ('consumer', 'merchant') ORDER BY m.created_at, c.id`, userID)
 	if err != nil {
 		return nil, db.wrap("list awaiting reply", err)
 	}

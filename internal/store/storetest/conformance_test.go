@@ -66,7 +66,7 @@ type fixture struct {
 	city, district, committee, room1, room2, regulator, otherDistrict, otherCommittee store.OrgUnit
 }
 
-func mkOrg(t *testing.T, db store.Store, parent int64, kind domain.OrgKind, code, name, abbr string) store.OrgUnit {
+func mkOrg(t testing.TB, db store.Store, parent int64, kind domain.OrgKind, code, name, abbr string) store.OrgUnit {
 	t.Helper()
 	u := store.OrgUnit{ParentID: parent, Kind: kind, Code: code, Name: name, Abbr: abbr}
 	if err := db.CreateOrgUnit(context.Background(), &u); err != nil {
@@ -75,7 +75,7 @@ func mkOrg(t *testing.T, db store.Store, parent int64, kind domain.OrgKind, code
 	return u
 }
 
-func newFixture(t *testing.T, db store.Store) fixture {
+func newFixture(t testing.TB, db store.Store) fixture {
 	var f fixture
 	f.city = mkOrg(t, db, 0, domain.OrgCity, "sh", "上海市", "")
 	f.district = mkOrg(t, db, f.city.ID, domain.OrgDistrict, "pd", "浦东新区", "")

@@ -56,7 +56,8 @@ CREATE TABLE case_messages (
     proposal_id BIGINT REFERENCES proposals(id),
     created_at  TIMESTAMPTZ NOT NULL
 );
-CREATE INDEX case_messages_case ON case_messages(case_id, channel, id);
+CREATE INDEX case_messages_case ON case_messages(case_id, id);
+CREATE INDEX case_messages_channel ON case_messages(case_id, channel, id);
 CREATE TABLE record_confirmations (
     session_id  BIGINT NOT NULL REFERENCES mediation_sessions(id),
     party       TEXT NOT NULL,
