@@ -197,7 +197,75 @@ func (s *Service) Post(ctx context.Context, r Reader, channel, body string) (sto
 	if err != nil {
 		return store.Message{}, err
 	}
-	return s.post(ctx, r, channel, body, r.Kind)
+	if err := s.flood(ctx, r); err != nil {
+		return store.Message{}, err
+	}
+	m, err := s.post(ctx, r, channel, body, r.Kind)
+	if err == nil {
+		s.tellParties(ctx, r, channel, NoticeGap)
+	}
+	return m, err
+}
+
+// Flood control for parties' links: at most FloodMax posts in FloodWindow.
+const (
+	FloodMax    = 30
+	FloodWindow = 10 * time.Minute
+)
+
+func (s *Service) flood(ctx context.Context, r Reader) error {
+	if r.Kind != KindConsumer && r.Kind != KindMerchant {
+		return nil
+	}
+	n, err := s.Store.CountMessagesSince(ctx, r.Case.ID, r.Kind, s.now().Add(-FloodWindow))
+	if err != nil {
+		return err
+	}
+	if n >= FloodMax {
+		return &domain.FieldError{Field: "body", Message: "发送过于频繁，请稍后再试"}
+	}
+	return nil
+}
+
+// NoticeGap: a party is texted about new messages at most once an hour;
+// proposed terms are always texted.
+const NoticeGap = time.Hour
+
+// tellParties texts the parties who read channel, through their links,
+// when staff wrote there: most parties are not watching the page.
+func (s *Service) tellParties(ctx context.Context, r Reader, channel string, gap time.Duration) {
+	if r.Kind != KindMediator && r.Kind != KindExpert {
+		return
+	}
+	links, err := s.Store.ListPartyLinks(ctx, r.Case.ID)
+	if err != nil {
+		return
+	}
+	what := "给您留言"
+	if gap == 0 {
+		what = "提出了调解方案，请查看并答复"
+	}
+	for _, l := range links {
+		if !CanUse(l.Party, channel) {
+			continue
+		}
+		var phone string
+		for _, pt := range r.Case.Parties {
+			if pt.Kind == l.Party {
+				phone, _ = s.Sealer.Open(pt.PhoneSealed)
+			}
+		}
+		tok, err := s.Sealer.Open(l.TokenSealed)
+		if err != nil || phone == "" {
+			continue
+		}
+		if ok, err := s.Store.ClaimPartyNotice(ctx, r.Case.ID, l.Party, s.now(), gap); err != nil || !ok {
+			continue
+		}
+		// Best effort: the message itself is stored; the outbox records a failed send.
+		s.Sender.Send(ctx, notify.Message{To: phone, Kind: "online_mediation_news", CaseID: r.Case.ID,
+			Body: "您的消费纠纷（案号：" + r.Case.Number + "）调解员" + what + "：" + strings.TrimSuffix(s.BaseURL, "/") + "/p/" + tok})
+	}
 }
 
 func (s *Service) post(ctx context.Context, r Reader, channel, body, author string) (store.Message, error) {
@@ -224,6 +292,9 @@ func (s *Service) Upload(ctx context.Context, r Reader, channel, name string, da
 	if err != nil {
 		return store.Message{}, err
 	}
+	if err := s.flood(ctx, r); err != nil {
+		return store.Message{}, err
+	}
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > 200 {
 		return store.Message{}, &domain.FieldError{Field: "note", Message: "证据说明不能超过200字"}
@@ -242,6 +313,7 @@ func (s *Service) Upload(ctx context.Context, r Reader, channel, name string, da
 		return m, fmt.Errorf("post evidence: %w", err)
 	}
 	s.Hub.Publish(r.Case.ID)
+	s.tellParties(ctx, r, channel, NoticeGap)
 	return m, nil
 }
 
@@ -282,6 +354,7 @@ func (s *Service) Propose(ctx context.Context, r Reader, channel string, terms [
 		return p, fmt.Errorf("propose: %w", err)
 	}
 	s.Hub.Publish(r.Case.ID)
+	s.tellParties(ctx, r, channel, 0)
 	return p, nil
 }
 

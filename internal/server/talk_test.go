@@ -404,3 +404,56 @@ func TestConversationStream(t *testing.T) {
 func uploadFileJSON(c *client, path, name string, data []byte, fields map[string]string) resp {
 	return uploadFileAccept(c, path, "file", name, data, fields, "application/json")
 }
+
+// Parties not watching the page are texted: about messages at most once an
+// hour, about proposed terms every time; a party link cannot flood the case.
+func TestPartyNoticesAndFlood(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	ctx := context.Background()
+	m, id, links := onlineCase(t, e)
+	cid := itoa(id)
+	news := func() map[string]int {
+		es, _ := e.db.ListOutbox(ctx, 200)
+		n := map[string]int{}
+		for _, x := range es {
+			if x.CaseID == id && x.Kind == "online_mediation_news" {
+				party := "consumer"
+				if strings.HasSuffix(x.ToMask, "3333") {
+					party = "merchant"
+				}
+				n[party]++
+				if !strings.Contains(x.Body, links[party]) {
+					t.Errorf("notice without the party's own link: %s", x.Body)
+				}
+			}
+		}
+		return n
+	}
+	post(m, "/cases/"+cid+"/talk/messages", url.Values{"channel": {"merchant"}, "body": {"请核实合同"}})
+	post(m, "/cases/"+cid+"/talk/messages", url.Values{"channel": {"merchant"}, "body": {"还有发票"}})
+	if n := news(); n["merchant"] != 1 || n["consumer"] != 0 {
+		t.Fatalf("after two caucus messages: %v", n)
+	}
+	post(e.anon(), links["consumer"]+"/messages", url.Values{"channel": {"joint"}, "body": {"好的"}})
+	if n := news(); n["consumer"] != 0 {
+		t.Fatalf("a party's own message texted them: %v", n)
+	}
+	due := time.Now().AddDate(0, 0, 5).Format("2006-01-02")
+	post(m, "/cases/"+cid+"/talk/proposals", url.Values{"channel": {"joint"}, "party_0": {"merchant"}, "content_0": {"退款"}, "amount_0": {"100"},
+		"manner_0": {"转账"}, "deadline_0": {due}})
+	if n := news(); n["merchant"] != 2 || n["consumer"] != 1 {
+		t.Fatalf("after a proposal: %v", n)
+	}
+
+	party := e.anon()
+	for i := 0; i < 40; i++ {
+		r := post(party, links["merchant"]+"/messages", url.Values{"channel": {"merchant"}, "body": {"第" + itoa(int64(i)) + "条"}})
+		if r.StatusCode == 422 {
+			if !strings.Contains(r.body, "发送过于频繁") || i < 29 {
+				t.Fatalf("refused at %d: %s", i, r.body)
+			}
+			return
+		}
+	}
+	t.Fatal("40 messages in a row were all taken")
+}

@@ -192,6 +192,11 @@ type Store interface {
 	PutPartyLink(ctx context.Context, caseID int64, party, hash, sealed string, at time.Time) error // replaces the party's link
 	GetPartyLink(ctx context.Context, hash string) (caseID int64, party string, err error)
 	ListPartyLinks(ctx context.Context, caseID int64) ([]PartyLink, error)
+	// ClaimPartyNotice records that the party is being told of news by SMS,
+	// unless they were told less than minGap before at (false: stay quiet).
+	ClaimPartyNotice(ctx context.Context, caseID int64, party string, at time.Time, minGap time.Duration) (bool, error)
+	// CountMessagesSince counts what an author kind posted to a case since a time (flood control).
+	CountMessagesSince(ctx context.Context, caseID int64, author string, since time.Time) (int, error)
 	AddMessage(ctx context.Context, m *Message) error // sets ID and Created
 	ListMessages(ctx context.Context, q MessageQuery) ([]Message, error)
 	// ListAwaitingReply lists channels, on cases the user mediates and that are

@@ -48,6 +48,23 @@ func (db *DB) ListPartyLinks(ctx context.Context, caseID int64) ([]store.PartyLi
 	return out, db.wrap("list party links", rows.Err())
 }
 
+func (db *DB) ClaimPartyNotice(ctx context.Context, caseID int64, party string, at time.Time, minGap time.Duration) (bool, error) {
+	res, err := db.w.ExecContext(ctx, `UPDATE party_links SET notified_at = $1 WHERE case_id = $2 AND party = $3
+		AND (notified_at IS NULL OR notified_at <= $4)`, at.UTC(), caseID, party, at.Add(-minGap).UTC())
+	if err != nil {
+		return false, db.wrap("claim party notice", err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, db.wrap("claim party notice", err)
+}
+
+func (db *DB) CountMessagesSince(ctx context.Context, caseID int64, author string, since time.Time) (int, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM case_messages WHERE case_id = $1 AND author = $2 AND created_at >= $3`,
+		caseID, author, since.UTC()).Scan(&n)
+	return n, db.wrap("count messages", err)
+}
+
 type execer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }

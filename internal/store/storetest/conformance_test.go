@@ -1388,6 +1388,20 @@ func testOnlineMediation(t *testing.T, db *sqlstore.DB) {
 		t.Fatalf("links: %+v %v", ls, err)
 	}
 
+	// SMS notices: at most one per gap; a party without a link is never told.
+	if ok, err := db.ClaimPartyNotice(ctx, c.ID, "consumer", t0, time.Hour); err != nil || !ok {
+		t.Fatalf("first notice: %v %v", ok, err)
+	}
+	if ok, _ := db.ClaimPartyNotice(ctx, c.ID, "consumer", t0.Add(30*time.Minute), time.Hour); ok {
+		t.Fatal("second notice within the gap")
+	}
+	if ok, _ := db.ClaimPartyNotice(ctx, c.ID, "consumer", t0.Add(61*time.Minute), time.Hour); !ok {
+		t.Fatal("notice after the gap refused")
+	}
+	if ok, _ := db.ClaimPartyNotice(ctx, other.ID, "consumer", t0, time.Hour); ok {
+		t.Fatal("notice to a party without a link")
+	}
+
 	// Evidence: data only from GetEvidence, never across cases.
 	ev := store.Evidence{CaseID: c.ID, Channel: store.ChannelConsumer, Uploader: "consumer", Name: "发票.png", ContentType: "image/png", SHA256: "ab", Data: []byte("png-bytes")}
 	if err := db.AddEvidence(ctx, &ev); err != nil || ev.ID == 0 || ev.Size != 9 {
@@ -1417,8 +1431,14 @@ func testOnlineMediation(t *testing.T, db *sqlstore.DB) {
 	m1 := add(store.ChannelJoint, "mediator", "双方好")
 	add(store.ChannelConsumer, "consumer", "我只想退款")
 	m3 := add(store.ChannelMerchant, "merchant", "最多退一半")
-	m4 := store.Message{CaseID: c.ID, Channel: store.ChannelConsumer, Author: "consumer", AuthorName: "张", Body: "见发票", EvidenceID: ev.ID}
+	m4 := store.Message{CaseID: c.ID, Channel: store.ChannelConsumer, Author: "consumer", AuthorName: "张", Body: "见发票", EvidenceID: ev.ID, Created: t0.Add(time.Minute)}
 	db.AddMessage(ctx, &m4)
+	if n, err := db.CountMessagesSince(ctx, c.ID, "consumer", t0); err != nil || n != 2 {
+		t.Fatalf("consumer's messages since t0: %d %v", n, err)
+	}
+	if n, _ := db.CountMessagesSince(ctx, c.ID, "consumer", t0.Add(time.Second)); n != 1 {
+		t.Fatalf("since later: %d", n)
+	}
 	ms, err := db.ListMessages(ctx, store.MessageQuery{CaseID: c.ID, Channels: []string{store.ChannelJoint, store.ChannelConsumer}})
 	if err != nil || len(ms) != 3 || ms[0].ID != m1.ID || ms[0].AuthorID != med.ID || ms[2].EvidenceID != ev.ID {
 		t.Fatalf("consumer's view: %+v %v", ms, err)

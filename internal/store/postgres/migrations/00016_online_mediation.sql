@@ -9,6 +9,7 @@ CREATE TABLE party_links (
     party        TEXT NOT NULL,
     token_sealed TEXT NOT NULL,
     created_at   TIMESTAMPTZ NOT NULL,
+    notified_at  TIMESTAMPTZ,
     UNIQUE (case_id, party)
 );
 CREATE TABLE case_evidence (

@@ -9,6 +9,7 @@ CREATE TABLE party_links (
     party        TEXT NOT NULL,
     token_sealed TEXT NOT NULL,
     created_at   TIMESTAMP NOT NULL,
+    notified_at  TIMESTAMP,
     UNIQUE (case_id, party)
 );
 CREATE TABLE case_evidence (
