@@ -9,7 +9,6 @@ CREATE TABLE party_links (
     party        TEXT NOT NULL,
     token_sealed TEXT NOT NULL,
     created_at   TIMESTAMP NOT NULL,
-    notified_at  TIMESTAMP,
     UNIQUE (case_id, party)
 );
 CREATE TABLE case_evidence (
@@ -57,8 +56,7 @@ CREATE TABLE case_messages (
     proposal_id INTEGER REFERENCES proposals(id),
     created_at  TIMESTAMP NOT NULL
 );
-CREATE INDEX case_messages_case ON case_messages(case_id, id);
-CREATE INDEX case_messages_channel ON case_messages(case_id, channel, id);
+CREATE INDEX case_messages_case ON case_messages(case_id, channel, id);
 CREATE TABLE record_confirmations (
     session_id  INTEGER NOT NULL REFERENCES mediation_sessions(id),
     party       TEXT NOT NULL,
