@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/intake"
 )
 
@@ -44,7 +45,7 @@ func failErr(w http.ResponseWriter, log *slog.Logger, r *http.Request, err error
 		}
 	}
 	if status == http.StatusInternalServerError {
-		log.Error("api request failed", "path", r.URL.Path, "err", err)
+		log.Error("api request failed", "path", domain.RedactLinks(r.URL.Path), "err", err)
 	}
 	writeJSON(w, status, body)
 }

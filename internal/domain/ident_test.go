@@ -673,3 +673,18 @@ func FuzzValidateCreditCode(f *testing.F) {
 		}
 	})
 }
+
+func TestRedactLinks(t *testing.T) {
+	for in, want := range map[string]string{
+		"请点击 https://x.gov.cn/p/abcdEFGH1234_-xyz 进入":   "请点击 https://x.gov.cn/p/… 进入",
+		"/consent/Tok_en-12345678 and /sign/ABCDEFGHIJ": "/consent/… and /sign/…",
+		"/rate/abcdefgh":     "/rate/…",
+		"/cases/12/talk":     "/cases/12/talk",
+		"/p/short":           "/p/short",
+		"/pages/abcdefghijk": "/pages/abcdefghijk",
+	} {
+		if got := RedactLinks(in); got != want {
+			t.Errorf("RedactLinks(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

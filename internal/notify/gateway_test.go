@@ -521,3 +521,24 @@ func TestGatewayErrorTexts(t *testing.T) {
 		t.Errorf("cleanMessage kept %d runes", n)
 	}
 }
+
+// A party's personal link reaches the party, but neither the log nor the
+// outbox record staff can read holds a usable link.
+func TestGatewayLinkNeverKept(t *testing.T) {
+	f := newFixture(t)
+	tok := "AbCdEfGh12345678_-xyzQRST"
+	body := "您的消费纠纷由调解员在线调解，请点击 https://tj.example.cn/p/" + tok + " 进入。"
+	if _, err := f.s.Send(context.Background(), Message{To: testPhone, Kind: "online_mediation", Body: body}); err != nil {
+		t.Fatal(err)
+	}
+	if d := f.gw.Delivered(); len(d) != 1 || !strings.Contains(d[0].Content, tok) {
+		t.Fatalf("the party did not get the link: %+v", d)
+	}
+	es := f.ob.all()
+	if len(es) != 1 || strings.Contains(es[0].Body, tok) || !strings.Contains(es[0].Body, "/p/…") {
+		t.Fatalf("outbox keeps the link: %+v", es)
+	}
+	if out := f.log.String(); strings.Contains(out, tok) {
+		t.Errorf("log shows the link: %s", out)
+	}
+}

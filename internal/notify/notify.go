@@ -165,8 +165,9 @@ const codeMask = "******"
 // logBody is the message text as it may appear in a log line: for a
 // verification code message (by kind, or because the text mentions a
 // verification code) every run of four or more ASCII digits is replaced by
-// "******". Other texts are logged as they are; they carry no ID numbers.
+// "******", and the token of a party's personal link never appears.
 func logBody(kind, body string) string {
+	body = domain.RedactLinks(body)
 	if kind != KindVerifyCode && !strings.Contains(body, "验证码") {
 		return body
 	}

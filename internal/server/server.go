@@ -22,6 +22,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/consultation"
 	"github.com/tiaojie/tiaojie/internal/conversation"
 	"github.com/tiaojie/tiaojie/internal/diversion"
+	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
@@ -132,7 +133,7 @@ func (s *Server) guard(rt Route) http.Handler {
 				uid = p.UserID
 			}
 			// Path only: query strings may carry names being searched for.
-			s.opt.Log.Info("http", "method", r.Method, "route", rt.Path, "path", r.URL.Path, "status", rec.status,
+			s.opt.Log.Info("http", "method", r.Method, "route", rt.Path, "path", domain.RedactLinks(r.URL.Path), "status", rec.status,
 				"ms", d.Milliseconds(), "user_id", uid)
 		}()
 		w = rec
@@ -299,7 +300,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.opt.Log.Error("panic", "path", r.URL.Path, "panic", v)
+				s.opt.Log.Error("panic", "path", domain.RedactLinks(r.URL.Path), "panic", v)
 				// Outside the session middleware: no page template, just the message.
 				if isAPI(r) {
 					api.Fail(w, http.StatusInternalServerError, "系统错误")

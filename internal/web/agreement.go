@@ -85,7 +85,7 @@ func (pg *Pages) apiOrPageFail(w http.ResponseWriter, r *http.Request, status in
 func (pg *Pages) apiOrPageError(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := intake.StatusOf(err)
 	if status == http.StatusInternalServerError {
-		pg.Log.Error("request failed", "path", r.URL.Path, "err", err)
+		pg.Log.Error("request failed", "path", domain.RedactLinks(r.URL.Path), "err", err)
 	}
 	pg.apiOrPageFail(w, r, status, msg)
 }

@@ -45,7 +45,7 @@ func talkStatus(err error) (int, string) {
 func (pg *Pages) talkFail(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := talkStatus(err)
 	if status == http.StatusInternalServerError {
-		pg.Log.Error("conversation request failed", "path", r.URL.Path, "err", err)
+		pg.Log.Error("conversation request failed", "path", domain.RedactLinks(r.URL.Path), "err", err)
 	}
 	if wantsJSON(r) {
 		writeJSONBody(w, status, map[string]string{"error": msg})
@@ -323,7 +323,7 @@ func (pg *Pages) caseDone(w http.ResponseWriter, r *http.Request, id int64, err 
 	if err != nil {
 		status, m := talkStatus(err)
 		if status == http.StatusInternalServerError {
-			pg.Log.Error("case action failed", "path", r.URL.Path, "err", err)
+			pg.Log.Error("case action failed", "path", domain.RedactLinks(r.URL.Path), "err", err)
 		}
 		pg.Fail(w, r, status, m)
 		return

@@ -187,7 +187,7 @@ func (pg *Pages) Fail(w http.ResponseWriter, r *http.Request, status int, msg st
 
 // serverError logs the cause and shows a generic message.
 func (pg *Pages) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	pg.Log.Error("page failed", "path", r.URL.Path, "err", err)
+	pg.Log.Error("page failed", "path", domain.RedactLinks(r.URL.Path), "err", err)
 	pg.Fail(w, r, http.StatusInternalServerError, "系统暂时无法完成操作，请稍后再试。")
 }
 
