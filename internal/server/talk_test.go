@@ -382,7 +382,7 @@ func TestConversationStream(t *testing.T) {
 	ms := messages(t, e, id, "joint", "merchant")
 	req2, _ := http.NewRequest("GET", e.ts.URL+links["merchant"]+"/events", nil)
 	req2.Header.Set("Last-Event-ID", itoa(ms[len(ms)-1].ID))
-	ctx2, cancel2 := context.WithCancel(context.Background())
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel2()
 	res2, err := http.DefaultClient.Do(req2.WithContext(ctx2))
 	if err != nil {
@@ -398,6 +398,18 @@ func TestConversationStream(t *testing.T) {
 			}
 			break
 		}
+	}
+	// A new invitation replaces the link: the open stream of the old one ends
+	// and carries nothing more.
+	m.form("POST", "/cases/"+itoa(id)+"/talk/invite", url.Values{})
+	post(m, "/cases/"+itoa(id)+"/talk/messages", url.Values{"channel": {"merchant"}, "body": {"换链接之后的话"}})
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), "换链接之后的话") {
+			t.Fatal("a replaced link's stream still receives messages")
+		}
+	}
+	if ctx2.Err() != nil {
+		t.Fatal("the replaced link's stream was not ended by the server")
 	}
 }
 

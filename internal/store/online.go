@@ -33,8 +33,8 @@ type Message struct {
 type MessageQuery struct {
 	CaseID   int64
 	Channels []string
-	AfterID  int64 // only messages after this one (live updates)
-	Limit    int   // the newest Limit, oldest first; 0 means 500
+	AfterID  int64 // only messages after this one, the first Limit of them (live updates)
+	Limit    int   // without AfterID the newest Limit; oldest first either way; 0 means 500
 }
 
 // Evidence is a file a party or mediator uploaded to a case. Data is filled

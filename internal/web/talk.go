@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -140,22 +141,43 @@ func (pg *Pages) TalkEvents(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprint(w, "retry: 3000\n\n")
 	tick := time.NewTicker(StreamPoll)
 	defer tick.Stop()
+	// PostgreSQL hands out ids before commit, so a message may become
+	// visible after a higher one was sent: each look re-reads a window below
+	// the last id and sends what it has not sent yet. What the browser had
+	// when it connected (up to Last-Event-ID) is never sent again.
+	floor, sent := last, map[int64]bool{}
 	for {
-		items, err := pg.Talk.Since(ctx, rd, last)
-		if err != nil {
-			if ctx.Err() == nil {
-				pg.Log.Error("conversation stream", "case", rd.Case.ID, "err", err)
+		if !pg.stillReads(ctx, rd) {
+			return // link replaced, mediator removed, case gone: the stream ends
+		}
+		from := max(floor, last-streamOverlap)
+		for {
+			items, err := pg.Talk.Since(ctx, rd, from)
+			if err != nil {
+				if ctx.Err() == nil {
+					pg.Log.Error("conversation stream", "case", rd.Case.ID, "err", err)
+				}
+				return
 			}
-			return
+			for _, it := range items {
+				if sent[it.ID] {
+					continue
+				}
+				b, _ := json.Marshal(it)
+				fmt.Fprintf(w, "id: %d\ndata: %s\n\n", it.ID, b)
+				sent[it.ID], last = true, max(last, it.ID)
+			}
+			if len(items) < 500 {
+				break
+			}
+			from = items[len(items)-1].ID
 		}
-		for _, it := range items {
-			b, _ := json.Marshal(it)
-			fmt.Fprintf(w, "id: %d\ndata: %s\n\n", it.ID, b)
-			last = it.ID
+		for id := range sent {
+			if id <= last-streamOverlap {
+				delete(sent, id)
+			}
 		}
-		if len(items) == 0 {
-			fmt.Fprint(w, ": keep-alive\n\n")
-		}
+		fmt.Fprint(w, ": keep-alive\n\n")
 		if rc.Flush() != nil {
 			return
 		}
@@ -168,6 +190,22 @@ func (pg *Pages) TalkEvents(w http.ResponseWriter, r *http.Request) {
 		case <-tick.C:
 		}
 	}
+}
+
+// streamOverlap is how far below the last sent id a stream looks again.
+const streamOverlap = 1000
+
+// stillReads reports whether the stream's reader may still read: a party's
+// link not replaced, a mediator still on the case.
+func (pg *Pages) stillReads(ctx context.Context, rd conversation.Reader) bool {
+	var now conversation.Reader
+	var err error
+	if rd.Token != "" {
+		now, err = pg.Talk.ForParty(ctx, rd.Token)
+	} else {
+		now, err = pg.Talk.ForStaff(ctx, &auth.Principal{UserID: rd.UserID, DisplayName: rd.Name}, rd.Case.ID)
+	}
+	return err == nil && now.Case.ID == rd.Case.ID && now.Kind == rd.Kind
 }
 
 // TalkPost sends a message.

@@ -95,10 +95,15 @@ func (db *DB) ListMessages(ctx context.Context, q store.MessageQuery) ([]store.M
 	for _, c := range q.Channels {
 		args = append(args, c)
 	}
-	// The newest `limit`, returned oldest first.
+	// A page shows the newest `limit` (oldest first); a stream catching up
+	// after an id reads forward from it, `limit` at a time.
+	order := `ORDER BY id DESC`
+	if q.AfterID > 0 {
+		order = `ORDER BY id`
+	}
 	rows, err := db.r.QueryContext(ctx, `SELECT * FROM (SELECT id, case_id, channel, author, COALESCE(author_id, 0), author_name, body,
 		COALESCE(evidence_id, 0), COALESCE(proposal_id, 0), created_at FROM case_messages
-		WHERE case_id = $1 AND id > $2 AND channel IN (`+inList(3, len(q.Channels))+fmt.Sprintf(`) ORDER BY id DESC LIMIT %d) m ORDER BY id`, limit), args...)
+		WHERE case_id = $1 AND id > $2 AND channel IN (`+inList(3, len(q.Channels))+`) `+order+fmt.Sprintf(` LIMIT %d) m ORDER BY id`, limit), args...)
 	if err != nil {
 		return nil, db.wrap("list messages", err)
 	}

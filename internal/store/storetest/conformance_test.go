@@ -1454,6 +1454,9 @@ func testOnlineMediation(t *testing.T, db *sqlstore.DB) {
 	if ms, _ := db.ListMessages(ctx, store.MessageQuery{CaseID: c.ID, Channels: []string{"joint", "consumer", "merchant"}, Limit: 2}); len(ms) != 2 || ms[1].ID != m4.ID {
 		t.Fatalf("newest two: %+v", ms)
 	}
+	if ms, _ := db.ListMessages(ctx, store.MessageQuery{CaseID: c.ID, Channels: []string{"joint", "consumer", "merchant"}, AfterID: m1.ID, Limit: 2}); len(ms) != 2 || ms[1].ID != m3.ID {
+		t.Fatalf("catching up reads forward, not the newest: %+v", ms)
+	}
 	if ms, _ := db.ListMessages(ctx, store.MessageQuery{CaseID: other.ID, Channels: []string{"joint"}}); len(ms) != 0 {
 		t.Fatal("messages leak across cases")
 	}
