@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"context"
+	"html"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -52,8 +54,14 @@ func TestDeskFiltersAndViews(t *testing.T) {
 	if len(vs) != 1 || vs[0].Query != "q="+url.QueryEscape(ca.Number)+"&status=mediating" {
 		t.Fatalf("stored views: %+v", vs)
 	}
-	if r := m.get("/desk"); !strings.Contains(r.body, "健身卡案") {
+	desk := m.get("/desk")
+	link := regexp.MustCompile(`<a href="(/desk\?[^"]+)">健身卡案</a>`).FindStringSubmatch(desk.body)
+	if link == nil {
 		t.Fatal("view not listed")
+	}
+	// Following the view's link applies its filter.
+	if r := m.get(html.UnescapeString(link[1])); !strings.Contains(r.body, `>`+ca.Number+`<`) || strings.Contains(r.body, `>`+cb.Number+`<`) {
+		t.Fatalf("the view's link %s does not filter", link[1])
 	}
 	lead := e.login("room_lead01")
 	if r := lead.get("/desk"); strings.Contains(r.body, "健身卡案") {

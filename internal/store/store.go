@@ -199,8 +199,8 @@ type Store interface {
 	CountMessagesSince(ctx context.Context, caseID int64, author string, since time.Time) (int, error)
 	AddMessage(ctx context.Context, m *Message) error // sets ID and Created
 	ListMessages(ctx context.Context, q MessageQuery) ([]Message, error)
-	// ListAwaitingReply lists channels, on cases the user mediates and that are
-	// still open, whose last message came from a party.
+	// ListAwaitingReply lists channels, on cases the user mediates that still
+	// take messages, where a party spoke last (system notes and experts aside).
 	ListAwaitingReply(ctx context.Context, userID int64) ([]Thread, error)
 	AddEvidence(ctx context.Context, e *Evidence) error // sets ID and Created
 	GetEvidence(ctx context.Context, caseID, id int64) (Evidence, error)

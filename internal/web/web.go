@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -108,7 +109,12 @@ var funcs = template.FuncMap{
 	"join":         strings.Join,
 	"list":         func(s ...string) []string { return s },
 	"channelLabel": conversation.ChannelLabel,
-	"kb":           func(n int64) string { return fmt.Sprintf("%.0f KB", float64(n)/1024+0.5) },
+	// deskURL links a saved view; its query is re-read through the filter, so only known keys pass.
+	"deskURL": func(q string) template.URL {
+		v, _ := url.ParseQuery(q)
+		return template.URL("/desk?" + parseDeskFilter(v).Query())
+	},
+	"kb": func(n int64) string { return fmt.Sprintf("%.0f KB", float64(n)/1024+0.5) },
 	"joinLabel": func(s string) string {
 		return map[string]string{"agree": "同意", "refuse": "不同意", "": "未答复"}[s]
 	},

@@ -5,10 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -121,17 +119,14 @@ func (db *DB) ListMessages(ctx context.Context, q store.MessageQuery) ([]store.M
 }
 
 func (db *DB) ListAwaitingReply(ctx context.Context, userID int64) ([]store.Thread, error) {
-	open := make([]string, 0, len(domain.Statuses))
-	for _, s := range domain.Statuses {
-		if s.Open() {
-			open = append(open, "'"+string(s)+"'")
-		}
-	}
-	// One index seek per (case, channel) for its last message, on the user's open cases only.
+	// Cases that still take messages (conversation.Open); the last word of a
+	// party or a mediator per (case, channel), by index seek — system notes
+	// and experts do not answer a party.
 	rows, err := db.r.QueryContext(ctx, `SELECT c.id, c.number, ch.channel, m.created_at FROM case_mediators cm
-		JOIN cases c ON c.id = cm.case_id AND c.status IN (`+strings.Join(open, ", ")+`)
+		JOIN cases c ON c.id = cm.case_id AND c.status IN ('assigned', 'mediating', 'suspended')
 		CROSS JOIN (SELECT 'joint' AS channel UNION ALL SELECT 'consumer' UNION ALL SELECT 'merchant') ch
-		JOIN case_messages m ON m.id = (SELECT MAX(x.id) FROM case_messages x WHERE x.case_id = c.id AND x.channel = ch.channel)
+		JOIN case_messages m ON m.id = (SELECT MAX(x.id) FROM case_messages x WHERE x.case_id = c.id AND x.channel = ch.channel
+			AND x.author IN ('consumer', 'merchant', 'mediator'))
 		WHERE cm.user_id = $1 AND m.author IN ('consumer', 'merchant') ORDER BY m.created_at, c.id`, userID)
 	if err != nil {
 		return nil, db.wrap("list awaiting reply", err)

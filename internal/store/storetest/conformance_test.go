@@ -1471,8 +1471,9 @@ func testOnlineMediation(t *testing.T, db *sqlstore.DB) {
 		t.Fatalf("awaiting: %+v %v", th, err)
 	}
 	add(store.ChannelMerchant, "mediator", "请考虑七成")
+	add(store.ChannelConsumer, "system", "专家已加入")
 	if th, _ := db.ListAwaitingReply(ctx, med.ID); len(th) != 1 || th[0].Channel != store.ChannelConsumer {
-		t.Fatalf("after a reply: %+v", th)
+		t.Fatalf("after a reply (a system note is none): %+v", th)
 	}
 
 	// Record confirmations: once per party and session.
