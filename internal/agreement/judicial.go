@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
@@ -118,7 +119,7 @@ func (s *Service) ApplyJudicial(ctx context.Context, p *auth.Principal, caseID, 
 	if err != nil {
 		return store.JudicialApplication{}, err
 	}
-	receipt := "本平台"
+	receipt := LocalReceipt
 	if s.Court != nil {
 		if receipt, err = s.Court.Submit(ctx, c.Number, ct.Code, sha, pkg); err != nil {
 			return store.JudicialApplication{}, &domain.FieldError{Field: "court", Message: err.Error()}
@@ -170,12 +171,12 @@ func (s *Service) CourtDecide(ctx context.Context, p *auth.Principal, caseID int
 	if _, err := s.CourtApplication(ctx, p, caseID); err != nil {
 		return err
 	}
-	return s.recordDecision(ctx, caseID, decision, ruling, reason, p.UserID, p.DisplayName)
+	return s.recordDecision(ctx, caseID, decision, ruling, reason, p.UserID, p.DisplayName, s.now())
 }
 
 // recordDecision stores a court's step on the application and puts it on the
 // case's timeline; a step the application's state does not allow is refused.
-func (s *Service) recordDecision(ctx context.Context, caseID int64, decision, ruling, reason string, actorID int64, actorName string) error {
+func (s *Service) recordDecision(ctx context.Context, caseID int64, decision, ruling, reason string, actorID int64, actorName string, at time.Time) error {
 	ruling, reason = strings.TrimSpace(ruling), strings.TrimSpace(reason)
 	var from []string
 	var note string
@@ -195,7 +196,7 @@ func (s *Service) recordDecision(ctx context.Context, caseID int64, decision, ru
 	default:
 		return &domain.FieldError{Field: "decision", Message: "请选择处理结果"}
 	}
-	if err := s.Store.DecideJudicialApplication(ctx, caseID, from, decision, ruling, reason, s.now()); errors.Is(err, store.ErrNotFound) {
+	if err := s.Store.DecideJudicialApplication(ctx, caseID, from, decision, ruling, reason, at); errors.Is(err, store.ErrNotFound) {
 		return &domain.FieldError{Field: "decision", Message: "申请当前状态不能作此处理"}
 	} else if err != nil {
 		return err
@@ -205,9 +206,13 @@ func (s *Service) recordDecision(ctx context.Context, caseID int64, decision, ru
 		return err
 	}
 	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "judicial_" + decision, ActorID: actorID,
-		ActorName: actorName, At: s.now(), Note: note})
+		ActorName: actorName, At: at, Note: note})
 	return stale(err)
 }
+
+// LocalReceipt marks an application kept on this platform only (no court
+// connector): the court liaison decides it here, nothing is asked of a court system.
+const LocalReceipt = "本平台"
 
 // SyncJudicial asks the court system about every application still open
 // there and records what changed: the court's outcome comes back onto the
@@ -216,29 +221,19 @@ func (s *Service) SyncJudicial(ctx context.Context) (int, error) {
 	if s.Court == nil {
 		return 0, nil
 	}
-	units, err := s.Store.ListOrgUnits(ctx)
-	if err != nil {
-		return 0, err
-	}
-	var courts []int64
-	for _, u := range units {
-		if u.Kind == domain.OrgCourt {
-			courts = append(courts, u.ID)
-		}
-	}
-	apps, err := s.Store.ListJudicialApplications(ctx, courts)
+	apps, err := s.Store.ListPendingJudicial(ctx, LocalReceipt)
 	if err != nil {
 		return 0, err
 	}
 	moved := 0
 	var errs []error
 	for _, ja := range apps {
-		if ja.Status != "submitted" && ja.Status != "accepted" {
-			continue
-		}
 		pr, err := s.Court.Status(ctx, ja.Receipt)
 		if err != nil {
 			errs = append(errs, err)
+			continue
+		}
+		if pr.Status == ja.Status {
 			continue
 		}
 		// A court may confirm straight from submitted; record acceptance first so the timeline keeps both steps.
@@ -246,8 +241,12 @@ func (s *Service) SyncJudicial(ctx context.Context) (int, error) {
 		if ja.Status == "submitted" && pr.Status != "accepted" && len(steps) > 0 {
 			steps = append([]string{"accepted"}, steps...)
 		}
+		at := s.now()
+		if pr.DecidedAt != nil && pr.DecidedAt.Before(at) {
+			at = *pr.DecidedAt // the court's date, not the sweep's
+		}
 		for i, st := range steps {
-			if err := s.recordDecision(ctx, ja.CaseID, st, pr.RulingNumber, pr.Reason, 0, "法院系统"); err != nil {
+			if err := s.recordDecision(ctx, ja.CaseID, st, pr.RulingNumber, pr.Reason, 0, "法院系统", at); err != nil {
 				errs = append(errs, fmt.Errorf("case %d: %w", ja.CaseID, err))
 				break
 			}

@@ -186,6 +186,9 @@ type Store interface {
 	GetSeal(ctx context.Context, orgID int64) (Seal, error)
 	GetJudicialApplication(ctx context.Context, caseID int64) (JudicialApplication, error)
 	ListJudicialApplications(ctx context.Context, courtIDs []int64) ([]JudicialApplication, error)
+	// ListPendingJudicial lists every application still open at a court system (submitted or
+	// accepted, with a receipt other than localReceipt), oldest first, without packages.
+	ListPendingJudicial(ctx context.Context, localReceipt string) ([]JudicialApplication, error)
 	DecideJudicialApplication(ctx context.Context, caseID int64, from []string, status, ruling, reason string, at time.Time) error
 
 	// Online mediation (在线调解).

@@ -41,8 +41,15 @@ func (db *DB) ListJudicialApplications(ctx context.Context, courtIDs []int64) ([
 	for _, id := range courtIDs {
 		args = append(args, id)
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+judicialCols+` FROM judicial_applications j JOIN cases c ON c.id = j.case_id
-		WHERE j.court_id IN (`+inList(1, len(courtIDs))+`) ORDER BY j.submitted_at DESC LIMIT 500`, args...)
+	return db.judicialList(ctx, `WHERE j.court_id IN (`+inList(1, len(courtIDs))+`) ORDER BY j.submitted_at DESC LIMIT 500`, args...)
+}
+
+func (db *DB) ListPendingJudicial(ctx context.Context, localReceipt string) ([]store.JudicialApplication, error) {
+	return db.judicialList(ctx, `WHERE j.status IN ('submitted', 'accepted') AND j.receipt <> $1 ORDER BY j.submitted_at`, localReceipt)
+}
+
+func (db *DB) judicialList(ctx context.Context, where string, args ...any) ([]store.JudicialApplication, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+judicialCols+` FROM judicial_applications j JOIN cases c ON c.id = j.case_id `+where, args...)
 	if err != nil {
 		return nil, db.wrap("list judicial applications", err)
 	}

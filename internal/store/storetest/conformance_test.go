@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -1314,6 +1315,11 @@ func testAgreementsArchive(t *testing.T, db *sqlstore.DB) {
 	if err := db.DecideJudicialApplication(ctx, c.ID, []string{"accepted"}, "confirmed", "x", "", t0); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("confirm before acceptance: %v", err)
 	}
+	local, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, "AG-local"))
+	db.PutJudicialApplication(ctx, store.JudicialApplication{CaseID: local.ID, CourtID: court.ID, Status: "submitted", Receipt: "本平台", Package: []byte("PK"), SubmittedAt: t0})
+	if l, err := db.ListPendingJudicial(ctx, "本平台"); err != nil || len(l) != 1 || l[0].CaseID != c.ID || l[0].Receipt != "R-1" {
+		t.Fatalf("pending at a court system: %+v %v", l, err)
+	}
 	db.DecideJudicialApplication(ctx, c.ID, []string{"submitted"}, "accepted", "", "", t0)
 	if err := db.DecideJudicialApplication(ctx, c.ID, []string{"accepted"}, "confirmed", "（2026）沪0115民特1号", "", t0); err != nil {
 		t.Fatal(err)
@@ -1321,8 +1327,11 @@ func testAgreementsArchive(t *testing.T, db *sqlstore.DB) {
 	if got, err := db.GetJudicialApplication(ctx, c.ID); err != nil || got.Status != "confirmed" || got.RulingNumber != "（2026）沪0115民特1号" || string(got.Package) != "PK" {
 		t.Fatalf("judicial: %+v %v", got, err)
 	}
-	if l, _ := db.ListJudicialApplications(ctx, []int64{court.ID}); len(l) != 1 || l[0].CaseNumber != c.Number {
+	if l, _ := db.ListJudicialApplications(ctx, []int64{court.ID}); len(l) != 2 || !slices.ContainsFunc(l, func(a store.JudicialApplication) bool { return a.CaseNumber == c.Number }) {
 		t.Fatalf("court list: %+v", l)
+	}
+	if l, _ := db.ListPendingJudicial(ctx, "本平台"); len(l) != 0 {
+		t.Fatalf("a confirmed application is still pending: %+v", l)
 	}
 	if _, err := db.GetSeal(ctx, c.CommitteeID); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("seal before upload: %v", err)
