@@ -229,6 +229,13 @@ func TestJudicialOutcomeSynced(t *testing.T) {
 		t.Fatalf("nothing decided yet: %d %v", n, err)
 	}
 	ja, _ := e.db.GetJudicialApplication(ctx, id)
+	peer.Decide(ja.Receipt, "accepted", "", "")
+	if n, err := e.agr.SyncJudicial(ctx); err != nil || n != 1 {
+		t.Fatalf("accepted: %d %v", n, err)
+	}
+	if n, err := e.agr.SyncJudicial(ctx); err != nil || n != 0 {
+		t.Fatalf("still accepted at the court: %d %v", n, err)
+	}
 	peer.Decide(ja.Receipt, "rejected", "", "协议约定的履行期限不明确")
 	if n, err := e.agr.SyncJudicial(ctx); err != nil || n != 1 {
 		t.Fatalf("sync: %d %v", n, err)
@@ -247,7 +254,7 @@ func TestJudicialOutcomeSynced(t *testing.T) {
 			notes = append(notes, ev.ActorName+"："+ev.Note)
 		}
 	}
-	if len(notes) != 2 || !strings.Contains(notes[1], "法院系统：法院驳回司法确认申请：协议约定的履行期限不明确") {
+	if len(notes) != 2 || !strings.Contains(notes[0], "法院系统：法院已受理") || !strings.Contains(notes[1], "法院系统：法院驳回司法确认申请：协议约定的履行期限不明确") {
 		t.Fatalf("timeline: %q", notes)
 	}
 	peer.Close()
