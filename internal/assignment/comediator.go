@@ -19,7 +19,8 @@ func (s *Service) SetCoMediator(ctx context.Context, p *auth.Principal, caseID, 
 	if err != nil {
 		return store.Case{}, err
 	}
-	if !(p.Has(domain.RoleRoomLead) || p.Has(domain.RoleCommittee) || c.PresidingID == p.UserID) {
+	// Leads and the committee by their scope over this case, not by holding the role somewhere.
+	if !(p.CanOnCase(domain.PermRoomManage, c) || c.PresidingID == p.UserID) {
 		return store.Case{}, &domain.FieldError{Field: "mediator", Message: "只有主持调解员或工作室负责人可以调整本案调解员"}
 	}
 	if c.PresidingID == 0 || !c.Status.Open() || c.Status == domain.StatusAccepted || c.Status == domain.StatusConsenting {
@@ -28,25 +29,43 @@ func (s *Service) SetCoMediator(ctx context.Context, p *auth.Principal, caseID, 
 	if userID == c.PresidingID {
 		return store.Case{}, &domain.FieldError{Field: "mediator", Message: "主持调解员的更换请走回避或重新指派"}
 	}
-	o, err := s.Options(ctx, c)
-	if err != nil {
-		return store.Case{}, err
-	}
-	i := slices.IndexFunc(o.Candidates, func(x Candidate) bool { return x.UserID == userID })
-	if i < 0 {
-		return store.Case{}, &domain.FieldError{Field: "mediator", Message: "只能选择本工作室的调解员"}
-	}
-	note := "增加调解员" + o.Candidates[i].Name + "共同调解"
+	var name string
 	if remove {
-		note = "调解员" + o.Candidates[i].Name + "不再参与本案调解"
+		// Whoever is on the case can be taken off, even if the case has since moved room.
+		ms, err := s.Store.ListCaseMediators(ctx, c.ID)
+		if err != nil {
+			return store.Case{}, err
+		}
+		i := slices.IndexFunc(ms, func(m store.CaseMediator) bool { return m.UserID == userID })
+		if i < 0 {
+			return store.Case{}, &domain.FieldError{Field: "mediator", Message: "该调解员不是本案的共同调解员"}
+		}
+		name = ms[i].DisplayName
+	} else {
+		o, err := s.Options(ctx, c)
+		if err != nil {
+			return store.Case{}, err
+		}
+		i := slices.IndexFunc(o.Candidates, func(x Candidate) bool { return x.UserID == userID })
+		if i < 0 {
+			return store.Case{}, &domain.FieldError{Field: "mediator", Message: "只能选择本工作室的调解员"}
+		}
+		if o.Candidates[i].OnLeave {
+			return store.Case{}, &domain.FieldError{Field: "mediator", Message: o.Candidates[i].Name + "今日休假，不能加入"}
+		}
+		name = o.Candidates[i].Name
+	}
+	note := "增加调解员" + name + "共同调解"
+	if remove {
+		note = "调解员" + name + "不再参与本案调解"
 	}
 	out, err := s.Store.AddCaseMediator(ctx, c.ID, c.Version, userID, p.UserID, remove,
 		store.Event{Type: "co_mediator", ActorID: p.UserID, ActorName: p.DisplayName, At: s.now(), Note: note})
 	switch {
 	case errors.Is(err, store.ErrConflict):
-		return store.Case{}, &domain.FieldError{Field: "mediator", Message: o.Candidates[i].Name + "已是本案调解员"}
+		return store.Case{}, &domain.FieldError{Field: "mediator", Message: name + "已是本案调解员"}
 	case errors.Is(err, store.ErrNotFound) && remove:
-		return store.Case{}, &domain.FieldError{Field: "mediator", Message: o.Candidates[i].Name + "不是本案的共同调解员"}
+		return store.Case{}, &domain.FieldError{Field: "mediator", Message: name + "不是本案的共同调解员"}
 	case errors.Is(err, store.ErrStale):
 		return store.Case{}, intake.ErrStale
 	}

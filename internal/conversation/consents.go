@@ -16,6 +16,9 @@ func (s *Service) ConfirmRecord(ctx context.Context, r Reader, sessionID int64) 
 	if r.Kind != KindConsumer && r.Kind != KindMerchant {
 		return &domain.FieldError{Field: "session", Message: "只有当事人可以确认调解笔录"}
 	}
+	if r.Case.Status == domain.StatusArchived {
+		return ErrClosed
+	}
 	m, err := s.heldSession(ctx, r.Case.ID, sessionID)
 	if err != nil {
 		return err
@@ -36,6 +39,9 @@ func (s *Service) RecordPaperConfirmation(ctx context.Context, p *auth.Principal
 	if party != KindConsumer && party != KindMerchant {
 		return &domain.FieldError{Field: "party", Message: "请选择签字确认的当事人"}
 	}
+	if r.Case.Status == domain.StatusArchived {
+		return ErrClosed
+	}
 	m, err := s.heldSession(ctx, caseID, sessionID)
 	if err != nil {
 		return err
@@ -44,12 +50,22 @@ func (s *Service) RecordPaperConfirmation(ctx context.Context, p *auth.Principal
 	if err != nil {
 		return err
 	}
+	// Refuse before storing the scan, so a refused upload leaves nothing behind.
+	done, err := s.Store.ListRecordConfirmations(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	for _, x := range done {
+		if x.SessionID == m.ID && x.Party == party {
+			return &domain.FieldError{Field: "session", Message: "该份调解笔录已经确认过"}
+		}
+	}
 	e := store.Evidence{CaseID: caseID, Channel: party, Uploader: KindMediator, UploadedBy: p.UserID, Name: FileName(name, typ),
 		ContentType: typ, SHA256: sha(scan), Data: scan}
 	if err := s.Store.AddEvidence(ctx, &e); err != nil {
 		return fmt.Errorf("store signed record: %w", err)
 	}
-	label := map[string]string{KindConsumer: "消费者", KindMerchant: "经营者"}[party]
+	label := partyWord(party)
 	return s.confirm(ctx, r.Case, m, store.RecordConfirmation{SessionID: m.ID, Party: party, Method: "paper", EvidenceID: e.ID,
 		RecordedBy: p.UserID, At: s.now()}, "调解员"+p.DisplayName+"上传了"+label+"签字确认的")
 }
@@ -136,11 +152,14 @@ func (s *Service) RecordExpertJoinAnswer(ctx context.Context, p *auth.Principal,
 	if party != KindConsumer && party != KindMerchant {
 		return &domain.FieldError{Field: "party", Message: "请选择答复的当事人"}
 	}
-	label := map[string]string{KindConsumer: "消费者", KindMerchant: "经营者"}[party]
+	label := partyWord(party)
 	return s.answerJoin(ctx, r.Case, consultationID, party, agree, label+"（经调解员"+p.DisplayName+"当面或电话确认）")
 }
 
 func (s *Service) answerJoin(ctx context.Context, c store.Case, id int64, party string, agree bool, who string) error {
+	if !Open(c.Status) {
+		return ErrClosed
+	}
 	k, err := s.Store.GetConsultation(ctx, id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && k.CaseID != c.ID) {
 		return intake.ErrNotFound

@@ -125,6 +125,10 @@ func (s *Service) ForParty(ctx context.Context, tok string) (Reader, error) {
 	return r, nil
 }
 
+func partyWord(kind string) string {
+	return map[string]string{KindConsumer: "消费者", KindMerchant: "经营者"}[kind]
+}
+
 func sha(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
@@ -159,6 +163,7 @@ func (s *Service) Invite(ctx context.Context, p *auth.Principal, caseID int64) (
 		online[c.PartyKind] = c.Online == "agree"
 	}
 	n := 0
+	var failed []string
 	for _, pt := range r.Case.Parties {
 		if !online[pt.Kind] {
 			continue
@@ -167,21 +172,32 @@ func (s *Service) Invite(ctx context.Context, p *auth.Principal, caseID int64) (
 		if err != nil || phone == "" {
 			continue
 		}
+		// The new link replaces the old one only once the SMS carrying it has gone.
 		tok := newToken()
-		if err := s.Store.PutPartyLink(ctx, caseID, pt.Kind, auth.HashToken(tok), s.Sealer.Seal(tok), s.now()); err != nil {
-			return n, fmt.Errorf("invite %s: %w", pt.Kind, err)
-		}
 		if _, err := s.Sender.Send(ctx, notify.Message{To: phone, Kind: "online_mediation", CaseID: caseID,
 			Body: "您的消费纠纷（案号：" + r.Case.Number + "）由调解员" + p.DisplayName + "在线调解，请点击 " +
 				strings.TrimSuffix(s.BaseURL, "/") + "/p/" + tok + " 进入，可留言、上传证据、查看调解方案。人民调解不收费。"}); err != nil {
-			return n, fmt.Errorf("invite %s: send: %w", pt.Kind, err)
+			failed = append(failed, partyWord(pt.Kind))
+			continue
+		}
+		if err := s.Store.PutPartyLink(ctx, caseID, pt.Kind, auth.HashToken(tok), s.Sealer.Seal(tok), s.now()); err != nil {
+			return n, fmt.Errorf("invite %s: %w", pt.Kind, err)
 		}
 		n++
+	}
+	if n > 0 {
+		s.post(ctx, r, store.ChannelJoint, fmt.Sprintf("调解员%s已开启在线调解。请文明沟通，如实陈述；单独沟通的内容对方看不到。", p.DisplayName), "system")
+	}
+	if len(failed) > 0 {
+		msg := "发给" + strings.Join(failed, "、") + "的短信未能发出，原链接仍然有效，请稍后重新发送"
+		if n > 0 {
+			msg = fmt.Sprintf("已向%d位当事人发送链接；", n) + msg
+		}
+		return n, &domain.FieldError{Field: "invite", Message: msg}
 	}
 	if n == 0 {
 		return 0, &domain.FieldError{Field: "invite", Message: "没有当事人同意在线调解（或未留手机号），请安排到调解室或电话调解"}
 	}
-	s.post(ctx, r, store.ChannelJoint, fmt.Sprintf("调解员%s已开启在线调解。请文明沟通，如实陈述；单独沟通的内容对方看不到。", p.DisplayName), "system")
 	return n, nil
 }
 
@@ -241,9 +257,12 @@ func (s *Service) tellParties(ctx context.Context, r Reader, channel string, gap
 	if err != nil {
 		return
 	}
-	what := "给您留言"
+	what := "调解员给您留言"
+	if r.Kind == KindExpert {
+		what = "参与调解的专家留言"
+	}
 	if gap == 0 {
-		what = "提出了调解方案，请查看并答复"
+		what = "调解员提出了调解方案，请查看并答复"
 	}
 	for _, l := range links {
 		if !CanUse(l.Party, channel) {
@@ -264,7 +283,7 @@ func (s *Service) tellParties(ctx context.Context, r Reader, channel string, gap
 		}
 		// Best effort: the message itself is stored; the outbox records a failed send.
 		s.Sender.Send(ctx, notify.Message{To: phone, Kind: "online_mediation_news", CaseID: r.Case.ID,
-			Body: "您的消费纠纷（案号：" + r.Case.Number + "）调解员" + what + "：" + strings.TrimSuffix(s.BaseURL, "/") + "/p/" + tok})
+			Body: "您的消费纠纷（案号：" + r.Case.Number + "）" + what + "：" + strings.TrimSuffix(s.BaseURL, "/") + "/p/" + tok})
 	}
 }
 

@@ -85,8 +85,8 @@ func Open(s domain.Status) bool {
 	return s == domain.StatusAssigned || s == domain.StatusMediating || s == domain.StatusSuspended
 }
 
-// ErrClosed: the case no longer takes messages.
-var ErrClosed = errors.New("本案调解已结束或尚未开始，不能发送消息")
+// ErrClosed: the case no longer (or not yet) takes messages and answers.
+var ErrClosed = errors.New("本案不在调解阶段（尚未开始或已经结束），不能进行此操作")
 
 // MaxBody is the longest message, in characters.
 const MaxBody = 2000

@@ -197,6 +197,12 @@ func TestOnlineMediation(t *testing.T) {
 			}
 			ps, _ := e.db.ListProposals(ctx, id)
 			p1 := itoa(ps[0].ID)
+			if r := post(anon, consumer+"/proposals/"+p1, url.Values{"answer": {"maybe"}}); r.StatusCode != 422 {
+				t.Fatalf("an answer that is neither: %d", r.StatusCode)
+			}
+			if p, _ := e.db.GetProposal(ctx, ps[0].ID); len(p.Answers) != 0 {
+				t.Fatal("a refused answer was recorded")
+			}
 			if r := post(anon, consumer+"/proposals/"+p1, url.Values{"answer": {"accept"}}); r.StatusCode != 200 {
 				t.Fatal(r.body)
 			}
@@ -251,6 +257,13 @@ func TestOnlineMediation(t *testing.T) {
 			if rc, _ := e.db.ListRecordConfirmations(ctx, id); len(rc) != 2 || rc[1].Method != "paper" || rc[1].EvidenceID == 0 {
 				t.Fatalf("confirmations: %+v", rc)
 			}
+			files, _ := e.db.ListEvidence(ctx, id)
+			if r := uploadFile(m, "/cases/"+cid+"/sessions/"+sid+"/confirmation", "file", "再传一次.png", img, map[string]string{"party": "consumer"}); r.StatusCode != 422 {
+				t.Fatalf("paper scan for a record already confirmed online: %d", r.StatusCode)
+			}
+			if again, _ := e.db.ListEvidence(ctx, id); len(again) != len(files) {
+				t.Fatal("a refused paper scan was kept as evidence")
+			}
 			if cp := m.get("/cases/" + cid); !strings.Contains(cp.body, "消费者（投诉人）已确认（在线") || !strings.Contains(cp.body, "经营者（被投诉人）已确认（纸质签字") {
 				t.Fatal("case page does not show who confirmed the record")
 			}
@@ -264,6 +277,12 @@ func TestOnlineMediation(t *testing.T) {
 			m.form("POST", "/cases/"+cid+"/consultations/"+kid+"/join", url.Values{})
 			if r := expert.get("/cases/" + cid + "/talk"); r.StatusCode != 404 {
 				t.Fatalf("expert before consent: %d", r.StatusCode)
+			}
+			if r := post(anon, consumer+"/joins/"+kid, url.Values{}); r.StatusCode != 422 {
+				t.Fatalf("a join answer without a choice: %d", r.StatusCode)
+			}
+			if k, _ := e.db.GetConsultation(ctx, ks[0].ID); k.JoinConsumer != "" {
+				t.Fatalf("a missing answer was recorded as %q", k.JoinConsumer)
 			}
 			if r := post(anon, consumer+"/joins/"+kid, url.Values{"answer": {"agree"}}); r.StatusCode != 200 {
 				t.Fatal(r.body)

@@ -358,7 +358,7 @@ func (pg *Pages) mediatorsData(r *http.Request, c store.Case, data *caseData) er
 	for _, m := range data.Mediators {
 		data.IsMediator = data.IsMediator || m.UserID == p.UserID
 	}
-	if pg.Assignment != nil && data.CanAct && c.PresidingID != 0 && c.Status.Open() && (data.IsLead || c.PresidingID == p.UserID) {
+	if pg.Assignment != nil && data.CanAct && c.PresidingID != 0 && c.Status.Open() && (p.CanOnCase(domain.PermRoomManage, c) || c.PresidingID == p.UserID) {
 		o, err := pg.Assignment.Options(ctx, c)
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -286,7 +287,10 @@ func (pg *Pages) TalkAnswer(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_, err := pg.Talk.Answer(r.Context(), rd, mustID(r.PathValue("pid")), r.PostFormValue("answer") == "accept", r.PostFormValue("counter"))
+	answer, err := choice(r, "answer", "accept", "counter")
+	if err == nil {
+		_, err = pg.Talk.Answer(r.Context(), rd, mustID(r.PathValue("pid")), answer == "accept", r.PostFormValue("counter"))
+	}
 	pg.talkDone(w, r, rd, err, "已答复。")
 }
 
@@ -305,7 +309,10 @@ func (pg *Pages) TalkJoinAnswer(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := pg.Talk.AnswerExpertJoin(r.Context(), rd, mustID(r.PathValue("kid")), r.PostFormValue("answer") == "agree")
+	answer, err := choice(r, "answer", "agree", "refuse")
+	if err == nil {
+		err = pg.Talk.AnswerExpertJoin(r.Context(), rd, mustID(r.PathValue("kid")), answer == "agree")
+	}
 	pg.talkDone(w, r, rd, err, "已答复。")
 }
 
@@ -344,16 +351,31 @@ func (pg *Pages) ExpertJoin(w http.ResponseWriter, r *http.Request) {
 
 func (pg *Pages) ExpertJoinAnswer(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
-	err := pg.Talk.RecordExpertJoinAnswer(r.Context(), auth.From(r.Context()), id, mustID(r.PathValue("kid")),
-		r.PostFormValue("party"), r.PostFormValue("answer") == "agree")
+	answer, err := choice(r, "answer", "agree", "refuse")
+	if err == nil {
+		err = pg.Talk.RecordExpertJoinAnswer(r.Context(), auth.From(r.Context()), id, mustID(r.PathValue("kid")),
+			r.PostFormValue("party"), answer == "agree")
+	}
 	pg.caseDone(w, r, id, err, "已记录当事人的意见。")
 }
 
 // CoMediator adds or removes a co-mediator.
 func (pg *Pages) CoMediator(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
-	_, err := pg.Assignment.SetCoMediator(r.Context(), auth.From(r.Context()), id, mustID(r.PostFormValue("user")), r.PostFormValue("action") == "remove")
+	action, err := choice(r, "action", "add", "remove")
+	if err == nil {
+		_, err = pg.Assignment.SetCoMediator(r.Context(), auth.From(r.Context()), id, mustID(r.PostFormValue("user")), action == "remove")
+	}
 	pg.caseDone(w, r, id, err, "已调整本案调解员。")
+}
+
+// choice reads a form field that must be one of the given values.
+func choice(r *http.Request, field string, allowed ...string) (string, error) {
+	v := r.PostFormValue(field)
+	if slices.Contains(allowed, v) {
+		return v, nil
+	}
+	return "", &domain.FieldError{Field: field, Message: "请选择一项后再提交"}
 }
 
 // caseDone returns to the case page, or shows why not.
