@@ -2,6 +2,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,9 +58,20 @@ func decode(w http.ResponseWriter, r *http.Request, dst any) bool {
 		Fail(w, http.StatusUnsupportedMediaType, "请求体须为 JSON（Content-Type: application/json）")
 		return false
 	}
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		Fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("请求体过大（上限 %d 字节）", tooBig.Limit))
+		return false
+	}
+	// PostgreSQL cannot store NUL in text; refuse it here for both engines alike.
+	if bytes.Contains(bytes.ToLower(body), []byte(`\u0000`)) {
+		Fail(w, http.StatusBadRequest, "请求内容含有无法识别的字符（\\u0000）")
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(dst)
+	err = dec.Decode(dst)
 	if err == nil && dec.More() {
 		err = errors.New("trailing data")
 	}
@@ -73,7 +85,6 @@ func decode(w http.ResponseWriter, r *http.Request, dst any) bool {
 	}
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
-	var tooBig *http.MaxBytesError
 	msg := "请求体不是有效的 JSON"
 	status := http.StatusBadRequest
 	switch {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
@@ -315,8 +316,8 @@ func (s *Service) Upload(ctx context.Context, r Reader, channel, name string, da
 		return store.Message{}, err
 	}
 	note = strings.TrimSpace(note)
-	if utf8.RuneCountInString(note) > 200 {
-		return store.Message{}, &domain.FieldError{Field: "note", Message: "证据说明不能超过200字"}
+	if utf8.RuneCountInString(note) > 200 || strings.ContainsFunc(note, unicode.IsControl) {
+		return store.Message{}, &domain.FieldError{Field: "note", Message: "证据说明不超过200字，且不能含有无法识别的字符"}
 	}
 	e := store.Evidence{CaseID: r.Case.ID, Channel: channel, Uploader: r.Kind, UploadedBy: r.UserID, Name: FileName(name, typ),
 		ContentType: typ, SHA256: sha(data), Data: data}

@@ -97,7 +97,7 @@ func CleanBody(s string) (string, error) {
 	if s == "" {
 		return "", &domain.FieldError{Field: "body", Message: "请输入消息内容"}
 	}
-	if !utf8.ValidString(s) {
+	if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) {
 		return "", &domain.FieldError{Field: "body", Message: "消息含有无法识别的字符"}
 	}
 	if utf8.RuneCountInString(s) > MaxBody {
@@ -158,7 +158,7 @@ func Sniff(data []byte) (string, error) {
 func FileName(name, contentType string) string {
 	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
 	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' || r == '/' {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '"' || r == '/' {
 			return -1
 		}
 		return r

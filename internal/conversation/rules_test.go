@@ -63,7 +63,7 @@ func TestCleanBody(t *testing.T) {
 	if b, err := CleanBody("  你好\r\n请回复  "); err != nil || b != "你好\n请回复" {
 		t.Fatalf("%q %v", b, err)
 	}
-	for _, bad := range []string{"", "   \n ", strings.Repeat("字", MaxBody+1), "\xff\xfe"} {
+	for _, bad := range []string{"", "   \n ", strings.Repeat("字", MaxBody+1), "\xff\xfe", "a\x00b", "响铃\a"} {
 		if _, err := CleanBody(bad); err == nil {
 			t.Errorf("accepted %q", bad[:min(len(bad), 10)])
 		}
@@ -125,6 +125,7 @@ func TestFileName(t *testing.T) {
 		{"../../etc/passwd", TypeJPEG, "passwd.jpg"},
 		{"a\x00b\"c.jpg", TypeJPEG, "abc.jpg"},
 		{"", TypePDF, "证据.pdf"},
+		{"发票\u202egnp.exe", TypePNG, "发票gnp.png"},
 		{strings.Repeat("长", 100) + ".png", TypePNG, strings.Repeat("长", 80) + ".png"},
 	}
 	for _, c := range cases {

@@ -488,3 +488,30 @@ func TestPartyNoticesAndFlood(t *testing.T) {
 	}
 	t.Fatal("40 messages in a row were all taken")
 }
+
+// NUL characters (which PostgreSQL cannot store) are refused with a 400 on
+// both engines, from forms, query strings and JSON alike, and change nothing.
+func TestNULRefused(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			e := newEnv(t, eng)
+			m, id, links := onlineCase(t, e)
+			before := len(messages(t, e, id, "joint", "consumer", "merchant"))
+			if r := post(e.anon(), links["consumer"]+"/messages", url.Values{"channel": {"joint"}, "body": {"退\x00款"}}); r.StatusCode != 400 {
+				t.Fatalf("form with NUL: %d %s", r.StatusCode, r.body)
+			}
+			if r := m.get("/cases?q=" + url.QueryEscape("a\x00")); r.StatusCode != 400 {
+				t.Fatalf("query with NUL: %d", r.StatusCode)
+			}
+			c := validComplaint("")
+			c["description"] = "商家\u0000拒绝退款，已多次协商未果。"
+			n := countCases(t, e)
+			if r := m.json("POST", "/api/v1/complaints", c, nil); r.StatusCode != 400 || !strings.Contains(r.body, "无法识别的字符") {
+				t.Fatalf("JSON with NUL: %d %s", r.StatusCode, r.body)
+			}
+			if countCases(t, e) != n || len(messages(t, e, id, "joint", "consumer", "merchant")) != before {
+				t.Fatal("a refused request changed something")
+			}
+		})
+	}
+}
