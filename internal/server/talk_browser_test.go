@@ -98,6 +98,16 @@ func TestBrowserOnlineMediation(t *testing.T) {
 	if err := chromedp.Do(desk, waitJS(`[...document.querySelectorAll("#msgs li img.thumb")].some(i => i.complete && i.naturalWidth === 60)`)); err != nil {
 		t.Fatal("the evidence picture did not show for the mediator: ", err)
 	}
+	// A program renamed to .png is refused on the page, in Chinese, and nothing is posted.
+	fake := filepath.Join(t.TempDir(), "发票.png")
+	os.WriteFile(fake, []byte("MZ\x90\x00 not a picture"), 0o644)
+	if err := chromedp.Do(phone,
+		chromedp.SetUploadFiles(`#upload-file`, []string{fake}),
+		chromedp.Click(`#upload`),
+		waitJS(`document.querySelector("#upload-form [data-err]").textContent.includes("按文件内容识别")`),
+	); err != nil {
+		t.Fatal("no Chinese refusal for a disguised file: ", err)
+	}
 
 	// The mediator proposes terms; the phone is told and the consumer accepts.
 	due := time.Now().AddDate(0, 0, 7).Format("2006-01-02")

@@ -182,8 +182,12 @@ func (pg *Pages) render(w http.ResponseWriter, r *http.Request, status int, name
 	buf.WriteTo(w)
 }
 
-// Fail shows an error page.
+// Fail shows an error page, or answers {"error": msg} to a page script that asked for JSON.
 func (pg *Pages) Fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if wantsJSON(r) {
+		writeJSONBody(w, status, map[string]string{"error": msg})
+		return
+	}
 	title := map[int]string{400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "未找到", 409: "操作冲突", 413: "内容过大", 422: "填写有误"}[status]
 	if title == "" {
 		title = "系统错误"

@@ -62,14 +62,19 @@
       var body = f.querySelector("input[type=file]") ? new FormData(f) : new URLSearchParams(new FormData(f));
       fetch(f.action, { method: "POST", body: body, headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (res) {
+          // A sign-in page instead of an answer: the session ended.
+          if (res.redirected) throw new Error("登录已过期，请刷新页面后重新登录");
+          var json = (res.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+          if (!json) throw new Error(res.ok ? "操作可能未完成，请刷新页面查看" : "提交失败，请刷新页面后重试");
           return res.json().then(function (j) {
-            if (!res.ok) throw new Error(j.error || "发送失败，请重试");
+            if (!res.ok) throw new Error(j.error || "提交失败，请重试");
             var ch = f.querySelector("select[name=channel]"), keep = ch && ch.value;
             f.reset();
             if (ch) ch.value = keep;
           });
-        })
-        .catch(function (x) { err.textContent = x.message || "网络异常，请重试"; })
+        }, function () { throw new Error("网络异常，请检查网络后重试"); })
+        // Only our own Chinese messages reach the page; anything else is said plainly.
+        .catch(function (x) { err.textContent = /[\u4e00-\u9fff]/.test(x.message) ? x.message : "提交失败，请重试"; })
         .then(function () { btn.disabled = false; });
     });
   });
