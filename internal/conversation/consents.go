@@ -50,6 +50,9 @@ func (s *Service) RecordPaperConfirmation(ctx context.Context, p *auth.Principal
 	if err != nil {
 		return err
 	}
+	if err := s.roomFor(ctx, caseID, len(scan)); err != nil {
+		return err
+	}
 	// Refuse before storing the scan, so a refused upload leaves nothing behind.
 	done, err := s.Store.ListRecordConfirmations(ctx, caseID)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -244,6 +245,27 @@ func (s *Service) flood(ctx context.Context, r Reader) error {
 	return nil
 }
 
+// Evidence a case may hold: enough for any consumer dispute, not a file store.
+const (
+	MaxCaseFiles = 100
+	MaxCaseBytes = 200 << 20
+)
+
+func (s *Service) roomFor(ctx context.Context, caseID int64, size int) error {
+	es, err := s.Store.ListEvidence(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	total := int64(size)
+	for _, e := range es {
+		total += e.Size
+	}
+	if len(es) >= MaxCaseFiles || total > MaxCaseBytes {
+		return &domain.FieldError{Field: "file", Message: "本案证据已达上限（100份或200MB），如确需补充请联系调解员"}
+	}
+	return nil
+}
+
 // NoticeGap: a party is texted about new messages at most once an hour;
 // proposed terms are always texted.
 const NoticeGap = time.Hour
@@ -315,6 +337,9 @@ func (s *Service) Upload(ctx context.Context, r Reader, channel, name string, da
 	if err := s.flood(ctx, r); err != nil {
 		return store.Message{}, err
 	}
+	if err := s.roomFor(ctx, r.Case.ID, len(data)); err != nil {
+		return store.Message{}, err
+	}
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > 200 || strings.ContainsFunc(note, unicode.IsControl) {
 		return store.Message{}, &domain.FieldError{Field: "note", Message: "证据说明不超过200字，且不能含有无法识别的字符"}
@@ -337,13 +362,18 @@ func (s *Service) Upload(ctx context.Context, r Reader, channel, name string, da
 	return m, nil
 }
 
-// Evidence returns a file if the reader may see the channel it was posted to.
+// Evidence returns a file if the reader may see the channel it was posted
+// to; who may see it is settled before the file is read.
 func (s *Service) Evidence(ctx context.Context, r Reader, id int64) (store.Evidence, error) {
-	e, err := s.Store.GetEvidence(ctx, r.Case.ID, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !CanUse(r.Kind, e.Channel)) {
+	es, err := s.Store.ListEvidence(ctx, r.Case.ID)
+	if err != nil {
+		return store.Evidence{}, err
+	}
+	i := slices.IndexFunc(es, func(e store.Evidence) bool { return e.ID == id })
+	if i < 0 || !CanUse(r.Kind, es[i].Channel) {
 		return store.Evidence{}, intake.ErrNotFound
 	}
-	return e, err
+	return s.Store.GetEvidence(ctx, r.Case.ID, id)
 }
 
 // Propose puts terms to the parties of a channel. The terms are held to

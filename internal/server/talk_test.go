@@ -176,6 +176,11 @@ func TestOnlineMediation(t *testing.T) {
 			if r := uploadFileJSON(anon, merchant+"/evidence", "x.pdf", pdf[:20], map[string]string{"channel": "joint"}); r.StatusCode != 422 {
 				t.Fatalf("truncated pdf: %d", r.StatusCode)
 			}
+			es, _ = e.db.ListEvidence(ctx, id)
+			if r := anon.get(consumer + "/evidence/" + itoa(es[1].ID)); r.StatusCode != 200 || !strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment") ||
+				!strings.Contains(r.Header.Get("Content-Security-Policy"), "sandbox") {
+				t.Fatalf("a PDF from a party is served for download in a sandbox: %d %q %q", r.StatusCode, r.Header.Get("Content-Disposition"), r.Header.Get("Content-Security-Policy"))
+			}
 
 			// Proposals: vague terms refused; a joint proposal countered, then one both accept.
 			terms := func(amount, deadline string) url.Values {

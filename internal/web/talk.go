@@ -261,9 +261,16 @@ func (pg *Pages) TalkEvidence(w http.ResponseWriter, r *http.Request) {
 		pg.talkFail(w, r, err)
 		return
 	}
+	// Pictures show in the conversation; a PDF a party uploaded is downloaded,
+	// never rendered on our origin, and nothing uploaded may run script here.
+	disposition := "inline"
+	if e.ContentType == conversation.TypePDF {
+		disposition = "attachment"
+	}
 	w.Header().Set("Content-Type", e.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": e.Name}))
+	w.Header().Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": e.Name}))
 	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'")
 	w.Header().Set("X-Content-SHA256", e.SHA256)
 	w.Write(e.Data)
 }
