@@ -63,6 +63,7 @@ func (s *Service) RecordPaperConfirmation(ctx context.Context, p *auth.Principal
 			return &domain.FieldError{Field: "session", Message: "该份调解笔录已经确认过"}
 		}
 	}
+	scan = StripMetadata(scan, typ)
 	e := store.Evidence{CaseID: caseID, Channel: party, Uploader: KindMediator, UploadedBy: p.UserID, Name: FileName(name, typ),
 		ContentType: typ, SHA256: sha(scan), Data: scan}
 	if err := s.Store.AddEvidence(ctx, &e); err != nil {
