@@ -130,8 +130,8 @@ func (s *Service) Load(ctx context.Context, r Reader) (View, error) {
 		return v, err
 	}
 	for _, p := range ps {
-		if !CanUse(r.Kind, p.Channel) {
-			continue
+		if !CanUse(r.Kind, p.Channel) || (p.Status == "superseded" && r.Kind != KindMediator) {
+			continue // parties see only the terms that still stand
 		}
 		pv := ProposalView{Proposal: p, Text: TermsText(p.Terms)}
 		for i := range p.Answers {

@@ -60,7 +60,7 @@ type Proposal struct {
 	Channel   string
 	Terms     []domain.Term
 	Note      string
-	Status    string // "open", "accepted", "countered"
+	Status    string // "open", "accepted", "countered", "superseded" (newer terms to the same channel)
 	CreatedBy int64
 	Created   time.Time
 	Answers   []ProposalAnswer

@@ -208,7 +208,8 @@ type Store interface {
 	AddEvidence(ctx context.Context, e *Evidence) error // sets ID and Created
 	GetEvidence(ctx context.Context, caseID, id int64) (Evidence, error)
 	ListEvidence(ctx context.Context, caseID int64) ([]Evidence, error) // without data
-	// CreateProposal stores the proposal and the message that carries it, in one transaction.
+	// CreateProposal stores the proposal and the message that carries it, in one
+	// transaction; open proposals to the same channel become superseded.
 	CreateProposal(ctx context.Context, p *Proposal, m *Message) error
 	GetProposal(ctx context.Context, id int64) (Proposal, error)
 	ListProposals(ctx context.Context, caseID int64) ([]Proposal, error)

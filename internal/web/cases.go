@@ -159,7 +159,7 @@ type caseData struct {
 	IsMediator       bool                                          // one of the case's mediators: opens the online mediation
 	CoCandidates     []assignment.Candidate                        // who may be added as a co-mediator
 	Confirmed        map[int64]map[string]store.RecordConfirmation // session → party → confirmation of the record
-	Draft            [3]domain.Term                                // agreement form prefilled from the last proposal all accepted
+	Draft            [5]domain.Term                                // agreement form prefilled from the last proposal all accepted
 	DraftFrom        int64                                         // that proposal
 }
 
@@ -376,7 +376,7 @@ func (pg *Pages) mediatorsData(r *http.Request, c store.Case, data *caseData) er
 		}
 		for _, pr := range ps {
 			if pr.Status == "accepted" && pr.Channel == store.ChannelJoint {
-				data.Draft, data.DraftFrom = [3]domain.Term{}, pr.ID
+				data.Draft, data.DraftFrom = [5]domain.Term{}, pr.ID
 				copy(data.Draft[:], pr.Terms)
 			}
 		}

@@ -191,6 +191,11 @@ func (db *DB) CreateProposal(ctx context.Context, p *store.Proposal, m *store.Me
 	}
 	p.Created, p.Status = time.Now().UTC(), "open"
 	return db.tx(ctx, "create proposal", func(tx *wtx) error {
+		// New terms replace the open ones put to the same people.
+		if _, err := tx.ExecContext(ctx, `UPDATE proposals SET status = 'superseded' WHERE case_id = $1 AND channel = $2 AND status = 'open'`,
+			p.CaseID, p.Channel); err != nil {
+			return err
+		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO proposals (case_id, channel, terms, note, status, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, p.CaseID, p.Channel, string(terms), p.Note, p.Status, p.CreatedBy, p.Created).Scan(&p.ID); err != nil {
 			return err

@@ -1535,6 +1535,22 @@ func testProposals(t *testing.T, db *sqlstore.DB) {
 	if err != nil || got.Status != "countered" || got.Answers[0].Counter != "只能退三百元" {
 		t.Fatalf("counter: %+v %v", got, err)
 	}
+	// Newer terms to the same channel supersede open ones; other channels are left alone.
+	pa := store.Proposal{CaseID: c.ID, Channel: store.ChannelConsumer, Terms: terms, CreatedBy: 7}
+	db.CreateProposal(ctx, &pa, &store.Message{CaseID: c.ID, Channel: "consumer", Author: "mediator", AuthorName: "甲", Body: "a"})
+	pj := store.Proposal{CaseID: c.ID, Channel: store.ChannelJoint, Terms: terms, CreatedBy: 7}
+	db.CreateProposal(ctx, &pj, &store.Message{CaseID: c.ID, Channel: "joint", Author: "mediator", AuthorName: "甲", Body: "j"})
+	pb := store.Proposal{CaseID: c.ID, Channel: store.ChannelConsumer, Terms: terms, CreatedBy: 7}
+	db.CreateProposal(ctx, &pb, &store.Message{CaseID: c.ID, Channel: "consumer", Author: "mediator", AuthorName: "甲", Body: "b"})
+	if got, _ := db.GetProposal(ctx, pa.ID); got.Status != "superseded" {
+		t.Fatalf("older terms to the consumer: %s", got.Status)
+	}
+	if got, _ := db.GetProposal(ctx, pj.ID); got.Status != "open" {
+		t.Fatalf("joint terms touched by the consumer's: %s", got.Status)
+	}
+	if _, err := db.AnswerProposal(ctx, pa.ID, store.ProposalAnswer{Party: "consumer", Answer: "accept", At: t0}, 1, &store.Message{CaseID: c.ID, Channel: "consumer", Author: "consumer", AuthorName: "c", Body: "ok"}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("answering superseded terms: %v", err)
+	}
 	// Both parties accepting at the same moment still closes it as accepted.
 	p3 := store.Proposal{CaseID: c.ID, Channel: store.ChannelJoint, Terms: terms, CreatedBy: 7}
 	db.CreateProposal(ctx, &p3, &store.Message{CaseID: c.ID, Channel: "joint", Author: "mediator", AuthorName: "甲", Body: "方案三"})
@@ -1554,10 +1570,10 @@ func testProposals(t *testing.T, db *sqlstore.DB) {
 		t.Fatalf("concurrent accepts left it %q", got.Status)
 	}
 	ps, err := db.ListProposals(ctx, c.ID)
-	if err != nil || len(ps) != 3 || len(ps[0].Answers) != 2 || ps[1].Status != "countered" {
+	if err != nil || len(ps) != 6 || len(ps[0].Answers) != 2 || ps[1].Status != "countered" {
 		t.Fatalf("list: %+v %v", ps, err)
 	}
-	if ms, _ := db.ListMessages(ctx, store.MessageQuery{CaseID: c.ID, Channels: []string{"joint", "merchant"}}); len(ms) != 8 || ms[0].ProposalID != p.ID {
+	if ms, _ := db.ListMessages(ctx, store.MessageQuery{CaseID: c.ID, Channels: []string{"joint", "merchant"}}); len(ms) != 9 || ms[0].ProposalID != p.ID {
 		t.Fatalf("proposal messages: %+v", ms)
 	}
 }
