@@ -358,6 +358,9 @@ func (pg *Pages) ExpertJoin(w http.ResponseWriter, r *http.Request) {
 
 func (pg *Pages) ExpertJoinAnswer(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
+	if _, ok := pg.staffReader(w, r); !ok { // who may, before what was asked
+		return
+	}
 	answer, err := choice(r, "answer", "agree", "refuse")
 	if err == nil {
 		err = pg.Talk.RecordExpertJoinAnswer(r.Context(), auth.From(r.Context()), id, mustID(r.PathValue("kid")),
@@ -369,6 +372,10 @@ func (pg *Pages) ExpertJoinAnswer(w http.ResponseWriter, r *http.Request) {
 // CoMediator adds or removes a co-mediator.
 func (pg *Pages) CoMediator(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
+	if _, err := intake.Authorize(r.Context(), pg.Store, auth.From(r.Context()), id, true); err != nil { // who may, before what was asked
+		pg.caseDone(w, r, id, err, "")
+		return
+	}
 	action, err := choice(r, "action", "add", "remove")
 	if err == nil {
 		_, err = pg.Assignment.SetCoMediator(r.Context(), auth.From(r.Context()), id, mustID(r.PostFormValue("user")), action == "remove")
