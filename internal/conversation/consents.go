@@ -7,6 +7,7 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/evidence"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -46,7 +47,7 @@ func (s *Service) RecordPaperConfirmation(ctx context.Context, p *auth.Principal
 	if err != nil {
 		return err
 	}
-	typ, err := Sniff(scan)
+	typ, err := evidence.Sniff(scan)
 	if err != nil {
 		return err
 	}
@@ -63,8 +64,8 @@ func (s *Service) RecordPaperConfirmation(ctx context.Context, p *auth.Principal
 			return &domain.FieldError{Field: "session", Message: "该份调解笔录已经确认过"}
 		}
 	}
-	scan = StripMetadata(scan, typ)
-	e := store.Evidence{CaseID: caseID, Channel: party, Uploader: KindMediator, UploadedBy: p.UserID, Name: FileName(name, typ),
+	scan = evidence.StripMetadata(scan, typ)
+	e := store.Evidence{CaseID: caseID, Channel: party, Uploader: KindMediator, UploadedBy: p.UserID, Name: evidence.FileName(name, typ),
 		ContentType: typ, SHA256: sha(scan), Data: scan}
 	if err := s.Store.AddEvidence(ctx, &e); err != nil {
 		return fmt.Errorf("store signed record: %w", err)

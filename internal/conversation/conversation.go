@@ -16,6 +16,7 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/evidence"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/pii"
@@ -330,7 +331,7 @@ func (s *Service) Upload(ctx context.Context, r Reader, channel, name string, da
 	if !Open(r.Case.Status) {
 		return store.Message{}, ErrClosed
 	}
-	typ, err := Sniff(data)
+	typ, err := evidence.Sniff(data)
 	if err != nil {
 		return store.Message{}, err
 	}
@@ -344,8 +345,8 @@ func (s *Service) Upload(ctx context.Context, r Reader, channel, name string, da
 	if utf8.RuneCountInString(note) > 200 || strings.ContainsFunc(note, unicode.IsControl) {
 		return store.Message{}, &domain.FieldError{Field: "note", Message: "证据说明不超过200字，且不能含有无法识别的字符"}
 	}
-	data = StripMetadata(data, typ) // no GPS position or device goes to the other party
-	e := store.Evidence{CaseID: r.Case.ID, Channel: channel, Uploader: r.Kind, UploadedBy: r.UserID, Name: FileName(name, typ),
+	data = evidence.StripMetadata(data, typ) // no GPS position or device goes to the other party
+	e := store.Evidence{CaseID: r.Case.ID, Channel: channel, Uploader: r.Kind, UploadedBy: r.UserID, Name: evidence.FileName(name, typ),
 		ContentType: typ, SHA256: sha(data), Data: data}
 	if err := s.Store.AddEvidence(ctx, &e); err != nil {
 		return store.Message{}, fmt.Errorf("upload evidence: %w", err)

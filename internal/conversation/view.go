@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/evidence"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -79,7 +80,7 @@ func (s *Service) Since(ctx context.Context, r Reader, after int64) ([]Item, err
 				}
 			}
 			if e, ok := ev[m.EvidenceID]; ok {
-				it.Evidence = &EvidenceRef{ID: e.ID, Name: e.Name, Type: e.ContentType, Image: e.ContentType != TypePDF,
+				it.Evidence = &EvidenceRef{ID: e.ID, Name: e.Name, Type: e.ContentType, Image: e.ContentType != evidence.TypePDF,
 					URL: r.Base() + "/evidence/" + strconv.FormatInt(e.ID, 10)}
 			}
 		}

@@ -16,11 +16,12 @@ import (
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/conversation"
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/evidence"
 	"github.com/tiaojie/tiaojie/internal/intake"
 )
 
 // MaxEvidenceBody is the request limit of evidence uploads: the file and the form around it.
-const MaxEvidenceBody = conversation.MaxEvidence + 1<<20
+const MaxEvidenceBody = evidence.MaxSize + 1<<20
 
 // StreamPoll is how often a live stream looks for news it was not woken
 // for (messages written by another server instance) and keeps the line alive.
@@ -225,7 +226,7 @@ func (pg *Pages) TalkUpload(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	data, name, err := formFile(r, "file", conversation.MaxEvidence)
+	data, name, err := formFile(r, "file", evidence.MaxSize)
 	if err == nil {
 		_, err = pg.Talk.Upload(r.Context(), rd, r.FormValue("channel"), name, data, r.FormValue("note"))
 	}
@@ -264,7 +265,7 @@ func (pg *Pages) TalkEvidence(w http.ResponseWriter, r *http.Request) {
 	// Pictures show in the conversation; a PDF a party uploaded is downloaded,
 	// never rendered on our origin, and nothing uploaded may run script here.
 	disposition := "inline"
-	if e.ContentType == conversation.TypePDF {
+	if e.ContentType == evidence.TypePDF {
 		disposition = "attachment"
 	}
 	w.Header().Set("Content-Type", e.ContentType)
@@ -341,7 +342,7 @@ func (pg *Pages) PaperRecordConfirmation(w http.ResponseWriter, r *http.Request)
 	if _, ok := pg.staffReader(w, r); !ok { // who may, before reading the file
 		return
 	}
-	data, name, err := formFile(r, "file", conversation.MaxEvidence)
+	data, name, err := formFile(r, "file", evidence.MaxSize)
 	if err == nil {
 		err = pg.Talk.RecordPaperConfirmation(r.Context(), auth.From(r.Context()), id, mustID(r.PathValue("sid")), r.FormValue("party"), name, data)
 	}

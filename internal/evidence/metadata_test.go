@@ -1,4 +1,4 @@
-package conversation
+package evidence
 
 import (
 	"bytes"
