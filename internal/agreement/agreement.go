@@ -311,6 +311,19 @@ func (s *Service) ArchiveDocument(ctx context.Context, c store.Case, evs []store
 				map[string]string{"online": "在线", "paper": "签字（扫描件存档）"}[x.Method]))
 		}
 	}
+	if cs, err := s.Store.ListCommendations(ctx, c.ID); err == nil && len(cs) > 0 {
+		paras = append(paras, "表扬：")
+		for _, x := range cs {
+			line := partyWord(x.Giver) + "赠送" + CommendationKinds.Label(x.Kind)
+			if x.Note != "" {
+				line += "（" + x.Note + "）"
+			}
+			if x.PhotoSHA != "" {
+				line += "，照片存于平台，SHA-256 " + x.PhotoSHA[:16] + "…"
+			}
+			paras = append(paras, line)
+		}
+	}
 	var buf bytes.Buffer
 	if err := document.WriteNotice(&buf, document.Notice{Title: "消费纠纷人民调解卷宗", Number: number, Paragraphs: paras,
 		Issuer: committee.Name, Date: now, Footer: "本卷宗由系统生成，归档后不可更改。"}); err != nil {

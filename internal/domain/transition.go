@@ -47,6 +47,7 @@ var eventLabels = map[string]string{
 	"lead": "移送违法线索", "merged_in": "合并", "performed": "履行", "recusal_granted": "准予回避", "recusal_refused": "驳回回避",
 	"reroute": "改派分流", "route": "分流", "session_recorded": "调解笔录", "session_scheduled": "安排调解",
 	"termination_notice_sent": "送达终止告知书", "mediator_preferred": "当事人选择调解员",
+	"commendation": "表扬",
 }
 
 // EventLabel names an event type for people: an action's label, or what

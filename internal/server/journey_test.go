@@ -141,6 +141,24 @@ func TestMediationJourney(t *testing.T) {
 				t.Fatalf("rate: %d %s", r.StatusCode, r.body)
 			}
 
+			// A banner with its photo; a PDF is no photo.
+			if r := uploadFile(md, "/cases/"+cid+"/commendations", "photo", "锦旗.pdf", []byte("%PDF-1.4\n%%EOF\n"), map[string]string{"kind": "banner", "giver": "consumer"}); r.StatusCode != 422 {
+				t.Fatalf("a PDF as the banner's photo: %d", r.StatusCode)
+			}
+			if r := uploadFile(md, "/cases/"+cid+"/commendations", "photo", "锦旗.png", pngBytes(t), map[string]string{"kind": "banner", "giver": "consumer", "note": "公正调解 为民解忧"}); r.StatusCode != 303 {
+				t.Fatalf("commendation: %d %s", r.StatusCode, r.body)
+			}
+			cms, _ := e.db.ListCommendations(ctx, id)
+			if len(cms) != 1 || !cms[0].HasPhoto {
+				t.Fatalf("commendations: %+v", cms)
+			}
+			if r := e.login("committee01").get("/cases/" + cid + "/commendations/" + itoa(cms[0].ID) + "/photo"); r.StatusCode != 200 || r.Header.Get("Content-Type") != "image/png" {
+				t.Fatalf("the photo for the committee: %d", r.StatusCode)
+			}
+			if page := md.get("/cases/" + cid); !strings.Contains(page.body, "消费者赠送锦旗") {
+				t.Fatal("the banner is not on the case page")
+			}
+
 			// Archive: the file is frozen; its PDF reads back and renders.
 			if r := md.form("POST", "/cases/"+cid+"/archive", url.Values{}); r.StatusCode != 303 {
 				t.Fatalf("archive: %d %s", r.StatusCode, r.body)
@@ -150,7 +168,7 @@ func TestMediationJourney(t *testing.T) {
 				t.Fatalf("archive pdf: %d", pdf.StatusCode)
 			}
 			text := pdfText(t, []byte(pdf.body))
-			for _, want := range []string{got.Number, "卷宗", "调解协议", "司法确认", "回访", "证据材料目录", "收据.png", "消费者于", "在线确认调解笔录"} {
+			for _, want := range []string{got.Number, "卷宗", "调解协议", "司法确认", "回访", "证据材料目录", "收据.png", "消费者于", "在线确认调解笔录", "消费者赠送锦旗（公正调解"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("archive lacks %q", want)
 				}

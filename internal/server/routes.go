@@ -75,6 +75,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Path: "/sign/{token}", Perm: domain.PermNone, Handler: pg.SignForm},
 		{Method: "POST", Path: "/sign/{token}", Perm: domain.PermNone, Handler: pg.Sign},
 		{Method: "POST", Path: "/cases/{id}/followup", Perm: domain.PermCaseDecide, Handler: pg.FollowUp},
+		{Method: "POST", Path: "/cases/{id}/commendations", Perm: domain.PermCaseDecide, MaxBody: web.MaxEvidenceBody, Handler: pg.Commendation},
+		{Method: "GET", Path: "/cases/{id}/commendations/{cid}/photo", Perm: domain.PermCaseRead, Handler: pg.CommendationPhoto},
 		{Method: "POST", Path: "/cases/{id}/followup/request", Perm: domain.PermCaseDecide, Handler: pg.RequestRating},
 		{Method: "GET", Path: "/rate/{token}", Perm: domain.PermNone, Handler: pg.RateForm},
 		{Method: "POST", Path: "/rate/{token}", Perm: domain.PermNone, Handler: pg.Rate},

@@ -110,3 +110,19 @@ type SavedView struct {
 	Query   string // the list's URL query, e.g. "due=overdue&status=mediating"
 	Created time.Time
 }
+
+// Commendation is a banner (锦旗), a letter of thanks (感谢信) or the like a
+// party gave after mediation. Photo is written, never read back by List.
+type Commendation struct {
+	ID         int64
+	CaseID     int64
+	Kind       string // "banner", "letter", "other"
+	Giver      string // "consumer", "merchant"
+	Note       string
+	Photo      []byte
+	PhotoType  string
+	PhotoSHA   string
+	HasPhoto   bool // filled by List
+	RecordedBy int64
+	RecordedAt time.Time
+}

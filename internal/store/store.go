@@ -227,6 +227,11 @@ type Store interface {
 	RequestExpertJoin(ctx context.Context, consultationID int64, at time.Time) error
 	AnswerExpertJoin(ctx context.Context, consultationID int64, party, answer string) (Consultation, error)
 
+	// Commendations (锦旗, 感谢信).
+	AddCommendation(ctx context.Context, c *Commendation) error          // sets ID
+	ListCommendations(ctx context.Context, caseID int64) ([]Commendation, error) // without photos
+	GetCommendationPhoto(ctx context.Context, caseID, id int64) (photo []byte, contentType string, err error)
+
 	// Saved views: a user's named filters of a work list.
 	SaveView(ctx context.Context, v *SavedView) error // by (user, page, name): a new name adds, a known one replaces its query
 	ListViews(ctx context.Context, userID int64, page string) ([]SavedView, error)

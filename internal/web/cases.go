@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
@@ -161,6 +162,9 @@ type caseData struct {
 	Confirmed        map[int64]map[string]store.RecordConfirmation // session → party → confirmation of the record
 	Draft            [5]domain.Term                                // agreement form prefilled from the last proposal all accepted
 	DraftFrom        int64                                         // that proposal
+	Commendations    []store.Commendation
+	CommendationOpen bool // a commendation may be recorded now
+	CommendationKind domain.Reasons
 }
 
 // Case shows one case with parties, clocks and timeline.
@@ -381,6 +385,15 @@ func (pg *Pages) mediatorsData(r *http.Request, c store.Case, data *caseData) er
 			}
 		}
 	}
+	var err error
+	if data.Commendations, err = pg.Store.ListCommendations(ctx, c.ID); err != nil {
+		return err
+	}
+	switch c.Status {
+	case domain.StatusMediating, domain.StatusAgreed, domain.StatusPerforming, domain.StatusFollowedUp, domain.StatusTerminated:
+		data.CommendationOpen = data.CanAct
+	}
+	data.CommendationKind = agreement.CommendationKinds
 	cs, err := pg.Store.ListRecordConfirmations(ctx, c.ID)
 	if err != nil {
 		return err

@@ -105,10 +105,11 @@ var funcs = template.FuncMap{
 		}
 		return code
 	},
-	"eventLabel":   domain.EventLabel,
-	"join":         strings.Join,
-	"list":         func(s ...string) []string { return s },
-	"channelLabel": conversation.ChannelLabel,
+	"eventLabel":        domain.EventLabel,
+	"join":              strings.Join,
+	"list":              func(s ...string) []string { return s },
+	"channelLabel":      conversation.ChannelLabel,
+	"commendationLabel": agreement.CommendationKinds.Label,
 	// deskURL links a saved view; its query is re-read through the filter, so only known keys pass.
 	"deskURL": func(q string) template.URL {
 		v, _ := url.ParseQuery(q)

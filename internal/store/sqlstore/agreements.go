@@ -164,3 +164,39 @@ func (db *DB) GetSignToken(ctx context.Context, hash string) (int64, string, err
 	err := db.r.QueryRowContext(ctx, `SELECT case_id, party FROM sign_tokens WHERE token_hash = $1`, hash).Scan(&id, &party)
 	return id, party, db.wrap("get sign token", err)
 }
+
+func (db *DB) AddCommendation(ctx context.Context, c *store.Commendation) error {
+	if c.RecordedAt.IsZero() {
+		c.RecordedAt = time.Now()
+	}
+	err := db.w.QueryRowContext(ctx, `INSERT INTO commendations (case_id, kind, giver, note, photo, photo_type, photo_sha, recorded_by, recorded_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, c.CaseID, c.Kind, c.Giver, c.Note, c.Photo, c.PhotoType, c.PhotoSHA,
+		nullInt(c.RecordedBy), c.RecordedAt.UTC()).Scan(&c.ID)
+	return db.wrap("add commendation", err)
+}
+
+func (db *DB) ListCommendations(ctx context.Context, caseID int64) ([]store.Commendation, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, case_id, kind, giver, note, photo_type, photo_sha, photo IS NOT NULL, COALESCE(recorded_by, 0), recorded_at
+		FROM commendations WHERE case_id = $1 ORDER BY id`, caseID)
+	if err != nil {
+		return nil, db.wrap("list commendations", err)
+	}
+	defer rows.Close()
+	var out []store.Commendation
+	for rows.Next() {
+		var c store.Commendation
+		if err := rows.Scan(&c.ID, &c.CaseID, &c.Kind, &c.Giver, &c.Note, &c.PhotoType, &c.PhotoSHA, &c.HasPhoto, &c.RecordedBy, &c.RecordedAt); err != nil {
+			return nil, db.wrap("scan commendation", err)
+		}
+		c.RecordedAt = c.RecordedAt.UTC()
+		out = append(out, c)
+	}
+	return out, db.wrap("list commendations", rows.Err())
+}
+
+func (db *DB) GetCommendationPhoto(ctx context.Context, caseID, id int64) ([]byte, string, error) {
+	var photo []byte
+	var typ string
+	err := db.r.QueryRowContext(ctx, `SELECT photo, photo_type FROM commendations WHERE id = $1 AND case_id = $2 AND photo IS NOT NULL`, id, caseID).Scan(&photo, &typ)
+	return photo, typ, db.wrap("get commendation photo", err)
+}

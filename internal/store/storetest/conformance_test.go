@@ -51,6 +51,7 @@ func TestConformance(t *testing.T) {
 				"CoMediators":      testCoMediators,
 				"ExpertJoin":       testExpertJoin,
 				"SavedViews":       testSavedViews,
+				"Commendations":    testCommendations,
 			}
 			for name, fn := range tests {
 				t.Run(name, func(t *testing.T) {
@@ -1688,5 +1689,31 @@ func testSavedViews(t *testing.T, db *sqlstore.DB) {
 	}
 	if vs, _ := db.ListViews(ctx, ids[0], "desk"); len(vs) != 1 || vs[0].Name != "中止" {
 		t.Fatalf("after delete: %+v", vs)
+	}
+}
+
+func testCommendations(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	c, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, "CM1"))
+	other, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, "CM2"))
+	banner := store.Commendation{CaseID: c.ID, Kind: "banner", Giver: "consumer", Note: "公正调解 为民解忧", Photo: []byte("jpeg"), PhotoType: "image/jpeg", PhotoSHA: "ab", RecordedBy: 3, RecordedAt: t0}
+	if err := db.AddCommendation(ctx, &banner); err != nil || banner.ID == 0 {
+		t.Fatal(err)
+	}
+	letter := store.Commendation{CaseID: c.ID, Kind: "letter", Giver: "merchant", RecordedAt: t0}
+	db.AddCommendation(ctx, &letter)
+	cs, err := db.ListCommendations(ctx, c.ID)
+	if err != nil || len(cs) != 2 || !cs[0].HasPhoto || cs[1].HasPhoto || cs[0].Photo != nil || cs[0].Note != "公正调解 为民解忧" || !cs[0].RecordedAt.Equal(t0) {
+		t.Fatalf("list: %+v %v", cs, err)
+	}
+	if photo, typ, err := db.GetCommendationPhoto(ctx, c.ID, banner.ID); err != nil || string(photo) != "jpeg" || typ != "image/jpeg" {
+		t.Fatalf("photo: %q %q %v", photo, typ, err)
+	}
+	if _, _, err := db.GetCommendationPhoto(ctx, other.ID, banner.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("photo through another case: %v", err)
+	}
+	if _, _, err := db.GetCommendationPhoto(ctx, c.ID, letter.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("photo of a commendation without one: %v", err)
 	}
 }

@@ -1,0 +1,63 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/evidence"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Commendation records a banner or letter of thanks, with an optional photo.
+func (pg *Pages) Commendation(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := mustID(r.PathValue("id"))
+	if _, err := intake.Authorize(ctx, pg.Store, auth.From(ctx), id, true); err != nil {
+		pg.caseDone(w, r, id, err, "")
+		return
+	}
+	var photo []byte
+	f, _, err := r.FormFile("photo")
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil:
+		photo, err = io.ReadAll(io.LimitReader(f, evidence.MaxSize+1))
+		f.Close()
+		if err != nil {
+			pg.caseDone(w, r, id, &domain.FieldError{Field: "photo", Message: "照片读取失败，请重新上传"}, "")
+			return
+		}
+	case errors.As(err, &tooBig):
+		pg.caseDone(w, r, id, &domain.FieldError{Field: "photo", Message: "照片不能超过10MB"}, "")
+		return
+	}
+	_, err = pg.Agreement.RecordCommendation(ctx, auth.From(ctx), id, store.Commendation{Kind: r.FormValue("kind"), Giver: r.FormValue("giver"),
+		Note: r.FormValue("note"), Photo: photo})
+	pg.caseDone(w, r, id, err, "已登记表扬。")
+}
+
+// CommendationPhoto serves the photo to whoever may read the case.
+func (pg *Pages) CommendationPhoto(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c, err := intake.Authorize(ctx, pg.Store, auth.From(ctx), mustID(r.PathValue("id")), false)
+	if err != nil {
+		pg.intakeError(w, r, err)
+		return
+	}
+	photo, typ, err := pg.Store.GetCommendationPhoto(ctx, c.ID, mustID(r.PathValue("cid")))
+	if errors.Is(err, store.ErrNotFound) {
+		pg.Fail(w, r, http.StatusNotFound, "照片不存在")
+		return
+	} else if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", typ)
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	w.Write(photo)
+}
