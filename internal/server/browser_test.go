@@ -33,7 +33,7 @@ func browser(t *testing.T, width, height int) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 40*time.Second)
+	ctx, cancel3 := context.WithTimeout(ctx, 120*time.Second) // a ceiling for the longest journey, not a speed check
 	t.Cleanup(cancel3)
 	return ctx
 }
