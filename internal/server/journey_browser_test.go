@@ -162,7 +162,10 @@ func TestBrowserWholeJourney(t *testing.T) {
 		chromedp.SendKeys(sess+` input[name=attendance]`, "双方在线参加"),
 		chromedp.SendKeys(sess+` textarea[name=record]`, "\n双方同意由经营者退还1500元。"),
 		chromedp.Click(sess+` button[type=submit]`))
-	until(t, "the record", func() bool { ss, _ := e.db.ListSessions(ctx, store.SessionQuery{CaseID: id}); return ss[0].Status == "held" })
+	until(t, "the record", func() bool {
+		ss, _ := e.db.ListSessions(ctx, store.SessionQuery{CaseID: id})
+		return ss[0].Status == "held"
+	})
 	open(phone, e.ts.URL+consumerTalk, `#confirm-record-`+sid)
 	run(phone, "confirm the record", chromedp.Click(`#confirm-record-`+sid), chromedp.WaitVisible(`#talk`))
 	until(t, "the confirmation", func() bool { rc, _ := e.db.ListRecordConfirmations(ctx, id); return len(rc) == 1 })
