@@ -30,12 +30,9 @@ func (s *Service) ConfirmRecord(ctx context.Context, r Reader, sessionID int64) 
 // RecordPaperConfirmation is the mediator filing a record a party signed on
 // paper: the scan is kept as evidence of the mediators' caucus with that party.
 func (s *Service) RecordPaperConfirmation(ctx context.Context, p *auth.Principal, caseID, sessionID int64, party, name string, scan []byte) error {
-	r, err := s.ForStaff(ctx, p, caseID)
+	r, err := s.mediatorOf(ctx, p, caseID)
 	if err != nil {
 		return err
-	}
-	if r.Kind != KindMediator {
-		return ErrNotMediator
 	}
 	if party != KindConsumer && party != KindMerchant {
 		return &domain.FieldError{Field: "party", Message: "请选择签字确认的当事人"}
@@ -111,12 +108,9 @@ func joinAnswer(k store.Consultation, party string) string {
 // RequestExpertJoin asks both parties whether the consulted expert may join
 // the mediation; the expert reads the joint channel only after both agree.
 func (s *Service) RequestExpertJoin(ctx context.Context, p *auth.Principal, caseID, consultationID int64) error {
-	r, err := s.ForStaff(ctx, p, caseID)
+	r, err := s.mediatorOf(ctx, p, caseID)
 	if err != nil {
 		return err
-	}
-	if r.Kind != KindMediator {
-		return ErrNotMediator
 	}
 	k, err := s.Store.GetConsultation(ctx, consultationID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && k.CaseID != caseID) {
@@ -147,12 +141,9 @@ func (s *Service) AnswerExpertJoin(ctx context.Context, r Reader, consultationID
 // RecordExpertJoinAnswer is the mediator recording a party's answer given in
 // person or by phone.
 func (s *Service) RecordExpertJoinAnswer(ctx context.Context, p *auth.Principal, caseID, consultationID int64, party string, agree bool) error {
-	r, err := s.ForStaff(ctx, p, caseID)
+	r, err := s.mediatorOf(ctx, p, caseID)
 	if err != nil {
 		return err
-	}
-	if r.Kind != KindMediator {
-		return ErrNotMediator
 	}
 	if party != KindConsumer && party != KindMerchant {
 		return &domain.FieldError{Field: "party", Message: "请选择答复的当事人"}

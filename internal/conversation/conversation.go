@@ -104,6 +104,15 @@ func (s *Service) ForStaff(ctx context.Context, p *auth.Principal, caseID int64)
 	return Reader{}, intake.ErrNotFound
 }
 
+// mediatorOf is ForStaff for what only the case's mediators do.
+func (s *Service) mediatorOf(ctx context.Context, p *auth.Principal, caseID int64) (Reader, error) {
+	r, err := s.ForStaff(ctx, p, caseID)
+	if err == nil && r.Kind != KindMediator {
+		err = ErrNotMediator
+	}
+	return r, err
+}
+
 // ForParty is the conversation as the party holding a link sees it.
 func (s *Service) ForParty(ctx context.Context, tok string) (Reader, error) {
 	if len(tok) < 20 || len(tok) > 64 {
@@ -147,12 +156,9 @@ func newToken() string {
 // online gets a personal link by SMS (a new link replaces an old one). It
 // answers how many parties were invited; none consenting is an error.
 func (s *Service) Invite(ctx context.Context, p *auth.Principal, caseID int64) (int, error) {
-	r, err := s.ForStaff(ctx, p, caseID)
+	r, err := s.mediatorOf(ctx, p, caseID)
 	if err != nil {
 		return 0, err
-	}
-	if r.Kind != KindMediator {
-		return 0, ErrNotMediator
 	}
 	if !Open(r.Case.Status) {
 		return 0, ErrClosed

@@ -132,17 +132,7 @@ func (c *Client) Submit(ctx context.Context, applicationNo, courtCode, agreement
 		PackageSHA256: Sum(pkg), Package: base64.StdEncoding.EncodeToString(pkg)})
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(c.BaseURL, "/")+"/v1/confirmations", bytes.NewReader(body))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+c.APIKey)
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	res, err := hc.Do(req)
+	res, err := c.do(ctx, http.MethodPost, "/v1/confirmations", body)
 	if err != nil {
 		return "", fmt.Errorf("法院系统连接失败：%w", err)
 	}
@@ -174,16 +164,7 @@ var Statuses = []string{"submitted", "accepted", "confirmed", "rejected"}
 func (c *Client) Status(ctx context.Context, receipt string) (Progress, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(c.BaseURL, "/")+"/v1/confirmations/"+url.PathEscape(receipt), nil)
-	if err != nil {
-		return Progress{}, err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.APIKey)
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	res, err := hc.Do(req)
+	res, err := c.do(ctx, http.MethodGet, "/v1/confirmations/"+url.PathEscape(receipt), nil)
 	if err != nil {
 		return Progress{}, fmt.Errorf("court status %s: %w", receipt, err)
 	}
@@ -199,4 +180,21 @@ func (c *Client) Status(ctx context.Context, receipt string) (Progress, error) {
 		return Progress{}, fmt.Errorf("court status %s: unexpected answer %q for %q", receipt, out.Status, out.Receipt)
 	}
 	return out.Progress, nil
+}
+
+// do sends one authenticated request to the court system (a JSON body when given).
+func (c *Client) do(ctx context.Context, method, path string, body []byte) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(c.BaseURL, "/")+path, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Authorization", "Bearer "+c.APIKey)
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	return hc.Do(req)
 }

@@ -43,6 +43,18 @@ type caseOut struct {
 	} `json:"parties"`
 }
 
+// registerCase registers validComplaint as c (a walk-in in c's room) and returns its id.
+func registerCase(t *testing.T, c *client) int64 {
+	t.Helper()
+	r := c.json("POST", "/api/v1/complaints", validComplaint(""), nil)
+	var out caseOut
+	json_(r.body, &out)
+	if r.StatusCode != 201 || out.ID == 0 {
+		t.Fatalf("register: %d %s", r.StatusCode, r.body)
+	}
+	return out.ID
+}
+
 func countCases(t *testing.T, e *env) int64 {
 	p, err := e.db.ListCases(context.Background(), store.CaseQuery{Scope: store.Scope{All: true}})
 	if err != nil {

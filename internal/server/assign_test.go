@@ -23,9 +23,7 @@ import (
 func consentedCase(t *testing.T, e *env) int64 {
 	t.Helper()
 	m := e.login("mediator01")
-	r := m.json("POST", "/api/v1/complaints", validComplaint(""), nil)
-	var c caseOut
-	json_(r.body, &c)
+	c := caseOut{ID: registerCase(t, m)}
 	m.json("POST", "/api/v1/cases/"+itoa(c.ID)+"/accept", nil, nil)
 	if r := m.form("POST", "/cases/"+itoa(c.ID)+"/consent/request", url.Values{"merchant_phone": {"13700003333"}}); r.StatusCode != 303 {
 		t.Fatalf("request consent: %d", r.StatusCode)

@@ -51,11 +51,8 @@ func until(t *testing.T, what string, ok func() bool) {
 func TestBrowserWholeJourney(t *testing.T) {
 	e := newEnv(t, storetest.Engines(t)[0])
 	ctx := context.Background()
-	m := e.login("mediator01")
-	r := m.json("POST", "/api/v1/complaints", validComplaint(""), nil)
-	var c caseOut
-	json_(r.body, &c)
-	id, cid := c.ID, itoa(c.ID)
+	id := registerCase(t, e.login("mediator01"))
+	cid := itoa(id)
 	caseURL := e.ts.URL + "/cases/" + cid
 	status := func(s domain.Status) func() bool {
 		return func() bool { got, _ := e.db.GetCase(ctx, id); return got.Status == s }
@@ -72,9 +69,20 @@ func TestBrowserWholeJourney(t *testing.T) {
 			chromedp.SendKeys(`#username`, user), chromedp.SendKeys(`#password`, password), chromedp.Submit(`#password`),
 			chromedp.WaitVisible(`header.top nav`))
 	}
+	// open goes to a page; a navigation still under way from the last click
+	// (its redirect loading) aborts the first try, so it tries again.
 	open := func(b context.Context, url, sel string) {
 		t.Helper()
-		run(b, "open "+url, chromedp.Navigate(url), chromedp.WaitVisible(sel))
+		var err error
+		for try := 0; try < 3; try++ {
+			if err = chromedp.Do(b, chromedp.Navigate(url), chromedp.WaitVisible(sel)); err == nil || !strings.Contains(err.Error(), "ERR_ABORTED") {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatalf("open %s: %v", url, err)
+		}
 	}
 
 	desk := browser(t, 1280, 900)
@@ -190,14 +198,6 @@ func TestBrowserWholeJourney(t *testing.T) {
 	// Both parties sign on the phone: SMS code and a drawn signature.
 	signRe := regexp.MustCompile(`/sign/[A-Za-z0-9_-]+`)
 	codeRe := regexp.MustCompile(`验证码为(\d{6})`)
-	draw := `(() => {
-	  const c = document.getElementById("sig"), r = c.getBoundingClientRect();
-	  const at = (type, fx, fy) => c.dispatchEvent(new MouseEvent(type, {bubbles: true, clientX: r.left + r.width*fx, clientY: r.top + r.height*fy}));
-	  at("mousedown", 0.1, 0.5);
-	  for (let i = 1; i <= 20; i++) at("mousemove", 0.1 + i*0.04, 0.5 + 0.3*Math.sin(i/3));
-	  window.dispatchEvent(new MouseEvent("mouseup"));
-	  return true;
-	})()`
 	for _, party := range []string{"consumer", "merchant"} {
 		open(phone, e.ts.URL+outboxLink(t, e, id, signRe, party), `#sign-code`)
 		run(phone, party+" asks for a code", chromedp.Click(`#sign-code`), chromedp.WaitVisible(`#code-sent`))
@@ -206,7 +206,7 @@ func TestBrowserWholeJourney(t *testing.T) {
 		if code == nil {
 			t.Fatalf("no code in %q", es[0].Body)
 		}
-		run(phone, party+" signs", chromedp.SendKeys(`#code`, code[1]), chromedp.Evaluate[chromedp.Void](draw),
+		run(phone, party+" signs", chromedp.SendKeys(`#code`, code[1]), chromedp.Evaluate[chromedp.Void](drawSignature),
 			chromedp.Click(`#sign-submit`), chromedp.WaitVisible(`#signed`))
 	}
 	open(desk, caseURL, `#mediator-sign`)

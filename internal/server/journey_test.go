@@ -38,10 +38,8 @@ func TestMediationJourney(t *testing.T) {
 			m := e.login("mediator01")
 
 			// Registered and accepted.
-			r := m.json("POST", "/api/v1/complaints", validComplaint(""), nil)
-			var c caseOut
-			json_(r.body, &c)
-			id, cid := c.ID, itoa(c.ID)
+			id := registerCase(t, m)
+			cid := itoa(id)
 			if r := m.json("POST", "/api/v1/cases/"+cid+"/accept", nil, nil); r.StatusCode != 200 {
 				t.Fatalf("accept: %d %s", r.StatusCode, r.body)
 			}

@@ -46,17 +46,10 @@ func TestBrowserPartySignsOnPhone(t *testing.T) {
 	if code == nil {
 		t.Fatalf("no code: %s", es[0].Body)
 	}
-	draw := `(() => {
-	  const c = document.getElementById("sig"), r = c.getBoundingClientRect();
-	  const at = (type, fx, fy) => c.dispatchEvent(new MouseEvent(type, {bubbles: true, clientX: r.left + r.width*fx, clientY: r.top + r.height*fy}));
-	  at("mousedown", 0.1, 0.5);
-	  for (let i = 1; i <= 20; i++) at("mousemove", 0.1 + i*0.04, 0.5 + 0.3*Math.sin(i/3));
-	  window.dispatchEvent(new MouseEvent("mouseup"));
-	  return true;
-	})()`
+
 	if err := chromedp.Do(b, chromedp.SendKeys(`#code`, code[1]),
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Evaluate[bool](draw)(ctx, tg)
+			_, err := chromedp.Evaluate[bool](drawSignature)(ctx, tg)
 			return err
 		}), shot("20-sign-phone"), chromedp.Click(`#sign-submit`), chromedp.WaitVisible(`#signed`)); err != nil {
 		t.Fatal(err)
@@ -85,3 +78,14 @@ func TestBrowserPartySignsOnPhone(t *testing.T) {
 		t.Fatalf("the drawn strokes were not kept: %d inked samples", inked)
 	}
 }
+
+// drawSignature draws a stroke across the signing canvas with mouse events,
+// as a finger would.
+const drawSignature = `(() => {
+  const c = document.getElementById("sig"), r = c.getBoundingClientRect();
+  const at = (type, fx, fy) => c.dispatchEvent(new MouseEvent(type, {bubbles: true, clientX: r.left + r.width*fx, clientY: r.top + r.height*fy}));
+  at("mousedown", 0.1, 0.5);
+  for (let i = 1; i <= 20; i++) at("mousemove", 0.1 + i*0.04, 0.5 + 0.3*Math.sin(i/3));
+  window.dispatchEvent(new MouseEvent("mouseup"));
+  return true;
+})()`
