@@ -84,6 +84,9 @@ func New(opt Options) (*Server, error) {
 	sm.IdleTimeout, sm.Lifetime = opt.SessionIdle, opt.SessionLifetime
 	sm.Cookie.Name, sm.Cookie.HttpOnly, sm.Cookie.SameSite, sm.Cookie.Secure = "tiaojie_session", true, http.SameSiteLaxMode, opt.SecureCookies
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		if r.Context().Err() != nil {
+			return // the client went away mid-request; there is no one to answer
+		}
 		opt.Log.Error("session", "err", err)
 		http.Error(w, "会话服务暂时不可用", http.StatusInternalServerError)
 	}
