@@ -196,18 +196,12 @@ func (s *Service) recordDecision(ctx context.Context, caseID int64, decision, ru
 	default:
 		return &domain.FieldError{Field: "decision", Message: "请选择处理结果"}
 	}
-	if err := s.Store.DecideJudicialApplication(ctx, caseID, from, decision, ruling, reason, at); errors.Is(err, store.ErrNotFound) {
+	err := s.Store.DecideJudicialApplication(ctx, caseID, from, decision, ruling, reason, at,
+		store.Event{Type: "judicial_" + decision, ActorID: actorID, ActorName: actorName, At: at, Note: note})
+	if errors.Is(err, store.ErrNotFound) {
 		return &domain.FieldError{Field: "decision", Message: "申请当前状态不能作此处理"}
-	} else if err != nil {
-		return err
 	}
-	c, err := s.Store.GetCase(ctx, caseID)
-	if err != nil {
-		return err
-	}
-	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "judicial_" + decision, ActorID: actorID,
-		ActorName: actorName, At: at, Note: note})
-	return stale(err)
+	return err
 }
 
 // LocalReceipt marks an application kept on this platform only (no court

@@ -189,7 +189,9 @@ type Store interface {
 	// ListPendingJudicial lists every application still open at a court system (submitted or
 	// accepted, with a receipt other than localReceipt), oldest first, without packages.
 	ListPendingJudicial(ctx context.Context, localReceipt string) ([]JudicialApplication, error)
-	DecideJudicialApplication(ctx context.Context, caseID int64, from []string, status, ruling, reason string, at time.Time) error
+	// DecideJudicialApplication moves an application that is in one of the from
+	// states and appends the event to its case, in one transaction (else ErrNotFound).
+	DecideJudicialApplication(ctx context.Context, caseID int64, from []string, status, ruling, reason string, at time.Time, ev Event) error
 
 	// Online mediation (在线调解).
 	PutPartyLink(ctx context.Context, caseID int64, party, hash, sealed string, at time.Time) error // replaces the party's link

@@ -65,12 +65,22 @@ func (db *DB) judicialList(ctx context.Context, where string, args ...any) ([]st
 	return out, db.wrap("list judicial applications", rows.Err())
 }
 
-func (db *DB) DecideJudicialApplication(ctx context.Context, caseID int64, from []string, status, ruling, reason string, at time.Time) error {
+func (db *DB) DecideJudicialApplication(ctx context.Context, caseID int64, from []string, status, ruling, reason string, at time.Time, ev store.Event) error {
 	args := []any{status, ruling, reason, at.UTC(), caseID}
 	for _, f := range from {
 		args = append(args, f)
 	}
-	res, err := db.w.ExecContext(ctx, `UPDATE judicial_applications SET status = $1, ruling_number = $2, reason = $3, decided_at = $4
-		WHERE case_id = $5 AND status IN (`+inList(6, len(from))+`)`, args...)
-	return db.wrap("decide judicial application", mustAffect(res, err))
+	return db.tx(ctx, "decide judicial application", func(tx *wtx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE judicial_applications SET status = $1, ruling_number = $2, reason = $3, decided_at = $4
+			WHERE case_id = $5 AND status IN (`+inList(6, len(from))+`)`, args...)
+		if err := mustAffect(res, err); err != nil {
+			return err
+		}
+		// The event rides on the case's version as it is now, inside this transaction.
+		var version int64
+		if err := tx.QueryRowContext(ctx, `SELECT version FROM cases WHERE id = $1`, caseID).Scan(&version); err != nil {
+			return err
+		}
+		return applyChange(ctx, tx, caseID, version, store.CaseChange{}, &ev)
+	})
 }

@@ -1313,7 +1313,7 @@ func testAgreementsArchive(t *testing.T, db *sqlstore.DB) {
 	if err := db.PutJudicialApplication(ctx, ja); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("applied twice: %v", err)
 	}
-	if err := db.DecideJudicialApplication(ctx, c.ID, []string{"accepted"}, "confirmed", "x", "", t0); !errors.Is(err, store.ErrNotFound) {
+	if err := db.DecideJudicialApplication(ctx, c.ID, []string{"accepted"}, "confirmed", "x", "", t0, store.Event{Type: "judicial_confirmed", At: t0}); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("confirm before acceptance: %v", err)
 	}
 	local, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, "AG-local"))
@@ -1321,9 +1321,13 @@ func testAgreementsArchive(t *testing.T, db *sqlstore.DB) {
 	if l, err := db.ListPendingJudicial(ctx, "本平台"); err != nil || len(l) != 1 || l[0].CaseID != c.ID || l[0].Receipt != "R-1" {
 		t.Fatalf("pending at a court system: %+v %v", l, err)
 	}
-	db.DecideJudicialApplication(ctx, c.ID, []string{"submitted"}, "accepted", "", "", t0)
-	if err := db.DecideJudicialApplication(ctx, c.ID, []string{"accepted"}, "confirmed", "（2026）沪0115民特1号", "", t0); err != nil {
+	evsBefore, _ := db.ListEvents(ctx, c.ID)
+	db.DecideJudicialApplication(ctx, c.ID, []string{"submitted"}, "accepted", "", "", t0, store.Event{Type: "judicial_accepted", At: t0, Note: "受理"})
+	if err := db.DecideJudicialApplication(ctx, c.ID, []string{"accepted"}, "confirmed", "（2026）沪0115民特1号", "", t0, store.Event{Type: "judicial_confirmed", At: t0, Note: "确认"}); err != nil {
 		t.Fatal(err)
+	}
+	if evs, _ := db.ListEvents(ctx, c.ID); len(evs) != len(evsBefore)+2 || evs[len(evs)-1].Type != "judicial_confirmed" {
+		t.Fatalf("each decision appends its event (and only a decision that took): %d events", len(evs)-len(evsBefore))
 	}
 	if got, err := db.GetJudicialApplication(ctx, c.ID); err != nil || got.Status != "confirmed" || got.RulingNumber != "（2026）沪0115民特1号" || string(got.Package) != "PK" {
 		t.Fatalf("judicial: %+v %v", got, err)
@@ -1353,6 +1357,7 @@ func testAgreementsArchive(t *testing.T, db *sqlstore.DB) {
 	}
 	ar := store.Archive{FileNumber: "浦消调档2026-00001", PDF: []byte("%PDF-fake"), SHA256: "abc", ArchivedAt: t0}
 	st := domain.StatusArchived
+	c, _ = db.GetCase(ctx, c.ID) // the court's decisions moved the version on
 	if err := db.ArchiveCase(ctx, c.ID, c.Version, ar, store.CaseChange{Status: st}, store.Event{Type: "archive"}); err != nil {
 		t.Fatal(err)
 	}
