@@ -2,10 +2,12 @@ package conversation
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/evidence"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -116,7 +118,15 @@ type View struct {
 	Joins     []store.Consultation // experts asking to join, for the parties to answer
 	Mediators []store.CaseMediator
 	Links     []store.PartyLink // mediators: who has been invited
+	Docs      PartyDocs         // parties: their papers
 	Now       time.Time
+}
+
+// PartyDocs are the papers a party gets on their page.
+type PartyDocs struct {
+	SignURL      string // the written agreement awaits this party's signature
+	AgreementPDF string // the effective written agreement
+	NoticePDF    string // the termination notice addressed to this party
 }
 
 // Load gathers the reader's view of the case.
@@ -174,7 +184,53 @@ func (s *Service) Load(ctx context.Context, r Reader) (View, error) {
 			return v, err
 		}
 	}
+	if r.Kind == KindConsumer || r.Kind == KindMerchant {
+		if v.Docs, err = s.partyDocs(ctx, r); err != nil {
+			return v, err
+		}
+	}
 	return v, nil
+}
+
+// partyDocs finds what the party should sign or may download.
+func (s *Service) partyDocs(ctx context.Context, r Reader) (PartyDocs, error) {
+	var d PartyDocs
+	c := r.Case
+	if domain.EndedByTermination(c.Status, c.ReasonCode) {
+		d.NoticePDF = r.Base() + "/termination.pdf"
+	}
+	a, err := s.Store.GetAgreement(ctx, c.ID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && a.Kind != "written") {
+		return d, nil
+	} else if err != nil {
+		return d, err
+	}
+	if a.EffectiveAt != nil {
+		d.AgreementPDF = r.Base() + "/agreement.pdf"
+		return d, nil
+	}
+	sg, err := s.Store.ListSignatures(ctx, c.ID)
+	if err != nil {
+		return d, err
+	}
+	for _, x := range sg {
+		if x.Signer == r.Kind {
+			return d, nil
+		}
+	}
+	ls, err := s.Store.ListSignTokens(ctx, c.ID)
+	if err != nil {
+		return d, err
+	}
+	for _, l := range ls { // newest first
+		if l.Party == r.Kind {
+			if tok, err := s.Sealer.Open(l.TokenSealed); err == nil {
+				d.SignURL = "/sign/" + tok
+			}
+			break
+		}
+	}
+	return d, nil
 }
 
 func (s *Service) records(ctx context.Context, r Reader) ([]RecordView, error) {

@@ -100,3 +100,9 @@ func (c Channel) Label() string {
 	return string(c)
 }
 func (c Channel) Valid() bool { _, ok := channelLabels[c]; return ok }
+
+// EndedByTermination reports whether a case with this status and reason code
+// was terminated (终止), also once archived: it has termination notices.
+func EndedByTermination(s Status, reasonCode string) bool {
+	return s == StatusTerminated || (s == StatusArchived && TerminateReasons.Has(reasonCode))
+}

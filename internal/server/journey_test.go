@@ -113,7 +113,21 @@ func TestMediationJourney(t *testing.T) {
 			if r := md.form("POST", "/cases/"+cid+"/agreement/oral", form); r.StatusCode != 303 {
 				t.Fatalf("written agreement: %d %s", r.StatusCode, r.body)
 			}
+			// The parties' pages lead them to sign, then give them their copy.
+			if r := phone.get(pl["consumer"]); !strings.Contains(r.body, `id="sign-link" href="/sign/`) {
+				t.Fatal("the consumer's page does not lead to signing")
+			}
+			if r := phone.get(pl["consumer"] + "/agreement.pdf"); r.StatusCode != 404 {
+				t.Fatalf("an agreement not yet in effect downloaded: %d", r.StatusCode)
+			}
 			signAndSeal(t, e, md, id)
+			frozen, sha, _ := e.db.GetAgreementDocument(ctx, id)
+			if r := phone.get(pl["merchant"]); !strings.Contains(r.body, `id="agreement-link"`) || strings.Contains(r.body, `id="sign-link"`) {
+				t.Fatal("the merchant's page does not offer the effective agreement")
+			}
+			if r := phone.get(pl["merchant"] + "/agreement.pdf"); r.StatusCode != 200 || r.body != string(frozen) || r.Header.Get("X-Content-SHA256") != sha {
+				t.Fatalf("the merchant's copy is not the frozen agreement: %d", r.StatusCode)
+			}
 
 			// Judicial confirmation: filed with the court system, ruled there, synced back.
 			if r := md.form("POST", "/cases/"+cid+"/judicial", url.Values{"court": {itoa(orgID(t, e, demo.CodeCourt))}, "joint": {"yes"}}); r.StatusCode != 303 {

@@ -99,6 +99,8 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/p/{token}/messages", Perm: domain.PermNone, Handler: pg.TalkPost},
 		{Method: "POST", Path: "/p/{token}/evidence", Perm: domain.PermNone, MaxBody: web.MaxEvidenceBody, Handler: pg.TalkUpload},
 		{Method: "GET", Path: "/p/{token}/evidence/{eid}", Perm: domain.PermNone, Handler: pg.TalkEvidence},
+		{Method: "GET", Path: "/p/{token}/agreement.pdf", Perm: domain.PermNone, Handler: pg.PartyAgreement},
+		{Method: "GET", Path: "/p/{token}/termination.pdf", Perm: domain.PermNone, Handler: pg.PartyTermination},
 		{Method: "POST", Path: "/p/{token}/proposals/{pid}", Perm: domain.PermNone, Handler: pg.TalkAnswer},
 		{Method: "POST", Path: "/p/{token}/records/{sid}", Perm: domain.PermNone, Handler: pg.TalkConfirmRecord},
 		{Method: "POST", Path: "/p/{token}/joins/{kid}", Perm: domain.PermNone, Handler: pg.TalkJoinAnswer},

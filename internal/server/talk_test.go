@@ -504,3 +504,32 @@ func TestNULRefused(t *testing.T) {
 		})
 	}
 }
+
+// A terminated case: each party's page gives the termination notice
+// addressed to them, and the conversation takes no more messages.
+func TestPartyGetsTerminationNotice(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	m, id, links := onlineCase(t, e)
+	anon := e.anon()
+	if r := anon.get(links["merchant"] + "/termination.pdf"); r.StatusCode != 404 {
+		t.Fatalf("a notice before termination: %d", r.StatusCode)
+	}
+	if r := m.form("POST", "/cases/"+itoa(id)+"/terminate", url.Values{"reason": {"no_agreement"}, "note": {"双方分歧较大"}}); r.StatusCode != 303 {
+		t.Fatalf("terminate: %d %s", r.StatusCode, r.body)
+	}
+	page := anon.get(links["merchant"])
+	if !strings.Contains(page.body, `id="notice-link"`) || !strings.Contains(page.body, "申请仲裁") {
+		t.Fatal("the merchant's page does not offer the notice")
+	}
+	r := anon.get(links["merchant"] + "/termination.pdf")
+	if r.StatusCode != 200 || r.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("notice: %d", r.StatusCode)
+	}
+	text := pdfText(t, []byte(r.body))
+	if !strings.Contains(text, "终止调解告知书") || !strings.Contains(text, "上海某某健身有限公司") {
+		t.Errorf("the merchant's notice: %q", text)
+	}
+	if r := post(anon, links["consumer"]+"/messages", url.Values{"channel": {"joint"}, "body": {"还能谈吗"}}); r.StatusCode != 409 {
+		t.Fatalf("message after termination: %d", r.StatusCode)
+	}
+}

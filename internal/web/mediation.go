@@ -92,23 +92,27 @@ func (pg *Pages) TerminationPDF(w http.ResponseWriter, r *http.Request) {
 		pg.intakeError(w, r, err)
 		return
 	}
-	c := d.Case
-	if c.Status != domain.StatusTerminated && !(c.Status == domain.StatusArchived && domain.TerminateReasons.Has(c.ReasonCode)) {
+	pg.writeTermination(w, r, d.Case, d.Events, d.Committee.Name, r.URL.Query().Get("party"))
+}
+
+// writeTermination writes the 终止调解告知书 addressed to party ("merchant", else the consumer).
+func (pg *Pages) writeTermination(w http.ResponseWriter, r *http.Request, c store.Case, events []store.Event, committee, party string) {
+	if !domain.EndedByTermination(c.Status, c.ReasonCode) {
 		pg.Fail(w, r, http.StatusNotFound, "该案件没有终止调解告知书")
 		return
 	}
 	to := c.ConsumerName
-	if r.URL.Query().Get("party") == "merchant" {
+	if party == "merchant" {
 		to = c.MerchantName
 	}
 	var note string
-	for _, e := range d.Events {
+	for _, e := range events {
 		if e.Type == string(domain.ActionTerminate) {
 			note = e.Note
 		}
 	}
 	t := document.Termination{CaseNumber: c.Number, Addressee: to, ConsumerName: c.ConsumerName, MerchantName: c.MerchantName,
-		CommitteeName: d.Committee.Name, Reason: domain.TerminateReasons.Label(c.ReasonCode), Note: note}
+		CommitteeName: committee, Reason: domain.TerminateReasons.Label(c.ReasonCode), Note: note}
 	if c.AcceptedAt != nil {
 		t.AcceptedAt = *c.AcceptedAt
 	}

@@ -210,6 +210,42 @@ func (pg *Pages) stillReads(ctx context.Context, rd conversation.Reader) bool {
 	return err == nil && now.Case.ID == rd.Case.ID && now.Kind == rd.Kind
 }
 
+// PartyAgreement gives a party their copy of the effective agreement.
+func (pg *Pages) PartyAgreement(w http.ResponseWriter, r *http.Request) {
+	rd, ok := pg.partyReader(w, r)
+	if !ok {
+		return
+	}
+	pdf, sha, err := pg.Store.GetAgreementDocument(r.Context(), rd.Case.ID)
+	if err != nil {
+		pg.Fail(w, r, http.StatusNotFound, "本案还没有生效的书面调解协议")
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "调解协议书" + rd.Case.Number + ".pdf"}))
+	w.Header().Set("X-Content-SHA256", sha)
+	w.Write(pdf)
+}
+
+// PartyTermination gives a party the termination notice addressed to them.
+func (pg *Pages) PartyTermination(w http.ResponseWriter, r *http.Request) {
+	rd, ok := pg.partyReader(w, r)
+	if !ok {
+		return
+	}
+	evs, err := pg.Store.ListEvents(r.Context(), rd.Case.ID)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	committee, err := pg.Store.GetOrgUnit(r.Context(), rd.Case.CommitteeID)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	pg.writeTermination(w, r, rd.Case, evs, committee.Name, rd.Kind)
+}
+
 // TalkPost sends a message.
 func (pg *Pages) TalkPost(w http.ResponseWriter, r *http.Request) {
 	rd, ok := pg.reader(w, r)

@@ -1305,6 +1305,9 @@ func testAgreementsArchive(t *testing.T, db *sqlstore.DB) {
 	if id, party, err := db.GetSignToken(ctx, "th"); err != nil || id != c.ID || party != "merchant" {
 		t.Fatalf("sign token: %d %s %v", id, party, err)
 	}
+	if ls, err := db.ListSignTokens(ctx, c.ID); err != nil || len(ls) != 1 || ls[0].Party != "merchant" || ls[0].TokenSealed != "sealed" {
+		t.Fatalf("sign tokens of the case: %+v %v", ls, err)
+	}
 	court := mkOrg(t, db, f.district.ID, domain.OrgCourt, "court-x", "人民法院", "")
 	ja := store.JudicialApplication{CaseID: c.ID, CourtID: court.ID, Status: "submitted", Receipt: "R-1", Package: []byte("PK"), SubmittedAt: t0}
 	if err := db.PutJudicialApplication(ctx, ja); err != nil {
