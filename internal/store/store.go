@@ -181,7 +181,7 @@ type Store interface {
 	FindAgreementBySHA(ctx context.Context, sha string) (caseID int64, number string, effective time.Time, err error)
 	PutSignToken(ctx context.Context, caseID int64, party, hash, sealed string) error
 	GetSignToken(ctx context.Context, hash string) (caseID int64, party string, err error)
-	ListSignTokens(ctx context.Context, caseID int64) ([]PartyLink, error) // each party's signing links, newest first
+	ListSignTokens(ctx context.Context, caseID int64) ([]PartyLink, error)                // each party's signing links, newest first
 	PutJudicialApplication(ctx context.Context, a JudicialApplication) error              // one per case (ErrConflict)
 	PutSeal(ctx context.Context, orgID int64, image []byte, by int64, at time.Time) error // replaces the org's seal image
 	GetSeal(ctx context.Context, orgID int64) (Seal, error)
