@@ -3,13 +3,18 @@ package evidence
 import (
 	"bytes"
 	"encoding/binary"
+	"image"
+	"image/jpeg"
+	"image/png"
 )
 
 // StripMetadata removes what a phone writes into a picture besides the
-// picture — GPS position, device, time, comments — before the other party
-// can download it. A JPEG keeps only its orientation (so it is not shown
-// sideways); a PNG loses its eXIf and text chunks. PDFs and anything not
-// understood are returned as they are.
+// picture — GPS position, device, time, comments, and whatever is appended
+// after the image (motion clips, second images with their own EXIF) —
+// before the other party can download it. A JPEG keeps only its orientation
+// (so it is not shown sideways); a PNG loses its eXIf and text chunks. A
+// picture whose structure cannot be walked is re-encoded from its pixels,
+// so nothing unknown survives. PDFs are returned as they are.
 func StripMetadata(data []byte, typ string) []byte {
 	switch typ {
 	case TypeJPEG:
@@ -20,8 +25,28 @@ func StripMetadata(data []byte, typ string) []byte {
 		if out, ok := stripPNG(data); ok {
 			return out
 		}
+	default:
+		return data
 	}
-	return data
+	return reencode(data, typ)
+}
+
+// reencode draws the picture anew; only pixels survive.
+func reencode(data []byte, typ string) []byte {
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return data // Sniff has decoded it before; this does not happen
+	}
+	var buf bytes.Buffer
+	if typ == TypePNG {
+		err = png.Encode(&buf, img)
+	} else {
+		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92})
+	}
+	if err != nil {
+		return data
+	}
+	return buf.Bytes()
 }
 
 func stripJPEG(data []byte) ([]byte, bool) {
@@ -32,17 +57,31 @@ func stripJPEG(data []byte) ([]byte, bool) {
 	out.Write(data[:2])
 	kept := false // the orientation, rewritten where the EXIF block was
 	i := 2
-	for i+4 <= len(data) {
+	for i < len(data) {
 		if data[i] != 0xFF {
 			return nil, false
 		}
+		for i+1 < len(data) && data[i+1] == 0xFF { // fill bytes before a marker
+			i++
+		}
+		if i+1 >= len(data) {
+			return nil, false
+		}
 		marker := data[i+1]
-		if marker == 0xDA { // start of scan: the picture itself follows
-			out.Write(data[i:])
+		switch {
+		case marker == 0xD9: // end of image: anything after it is dropped
+			out.Write(data[i : i+2])
 			return out.Bytes(), true
+		case marker >= 0xD0 && marker <= 0xD7, marker == 0x01: // no length
+			out.Write(data[i : i+2])
+			i += 2
+			continue
+		}
+		if i+4 > len(data) {
+			return nil, false
 		}
 		n := int(binary.BigEndian.Uint16(data[i+2 : i+4]))
-		if n < 2 || i+2+n > len(data) {
+		if n < 2 || n > len(data)-i-2 {
 			return nil, false
 		}
 		seg := data[i : i+2+n]
@@ -57,6 +96,17 @@ func stripJPEG(data []byte) ([]byte, bool) {
 			out.Write(seg)
 		}
 		i += 2 + n
+		if marker == 0xDA { // start of scan: copy the coded data up to the next marker
+			j := i
+			for j+1 < len(data) && (data[j] != 0xFF || data[j+1] == 0x00 || (data[j+1] >= 0xD0 && data[j+1] <= 0xD7)) {
+				j++
+			}
+			if j+1 >= len(data) {
+				return nil, false
+			}
+			out.Write(data[i:j])
+			i = j
+		}
 	}
 	return nil, false
 }
@@ -76,14 +126,14 @@ func exifOrientation(p []byte) uint16 {
 	default:
 		return 0
 	}
-	off := int(bo.Uint32(t[4:8]))
-	if off+2 > len(t) {
+	off := uint64(bo.Uint32(t[4:8])) // unsigned: no negative offsets on 32-bit builds
+	if off+2 > uint64(len(t)) {
 		return 0
 	}
-	count := int(bo.Uint16(t[off : off+2]))
-	for k := 0; k < count; k++ {
+	count := uint64(bo.Uint16(t[off : off+2]))
+	for k := uint64(0); k < count; k++ {
 		e := off + 2 + 12*k
-		if e+12 > len(t) {
+		if e+12 > uint64(len(t)) {
 			return 0
 		}
 		if bo.Uint16(t[e:e+2]) == 0x0112 {
@@ -120,11 +170,11 @@ func stripPNG(data []byte) ([]byte, bool) {
 		if i+8 > len(data) {
 			return nil, false
 		}
-		n := int(binary.BigEndian.Uint32(data[i : i+4]))
-		end := i + 12 + n
-		if n < 0 || end > len(data) {
+		n := uint64(binary.BigEndian.Uint32(data[i : i+4]))
+		if i+12 > len(data) || n > uint64(len(data)-i-12) {
 			return nil, false
 		}
+		end := i + 12 + int(n)
 		if !pngDropped[string(data[i+4:i+8])] {
 			out.Write(data[i:end])
 		}

@@ -77,3 +77,49 @@ func TestStripPNG(t *testing.T) {
 		t.Fatal("a PDF was changed")
 	}
 }
+
+// Phones append a second image or a motion clip after the picture, with
+// its own EXIF; a fill byte may stand before a marker. Neither lets a
+// position through.
+func TestStripJPEGTrailerAndFill(t *testing.T) {
+	plain := encode(t, 40, 30, "jpeg")
+	trailer := append(append([]byte{0xFF, 0xD8}, exifWithGPS()...), 0xFF, 0xD9)
+	withTrailer := append(append([]byte{}, plain...), trailer...)
+	if out := StripMetadata(withTrailer, TypeJPEG); bytes.Contains(out, []byte("GPS")) {
+		t.Fatal("GPS kept in data after the end of the image")
+	}
+	// A fill byte before the EXIF segment.
+	filled := append(append(append([]byte{}, plain[:2]...), append([]byte{0xFF}, exifWithGPS()...)...), plain[2:]...)
+	if _, _, err := image.Decode(bytes.NewReader(filled)); err != nil {
+		t.Fatalf("test photo with a fill byte: %v", err)
+	}
+	out := StripMetadata(filled, TypeJPEG)
+	if bytes.Contains(out, []byte("GPS")) {
+		t.Fatal("a fill byte let GPS through")
+	}
+	if img, _, err := image.Decode(bytes.NewReader(out)); err != nil || img.Bounds().Dx() != 40 {
+		t.Fatalf("stripped picture: %v", err)
+	}
+}
+
+// Whatever the bytes, stripping neither panics nor keeps a picture from decoding.
+func FuzzStripMetadata(f *testing.F) {
+	t := &testing.T{}
+	f.Add(encode(t, 8, 8, "jpeg"), true)
+	f.Add(encode(t, 8, 8, "png"), false)
+	f.Add([]byte("\xff\xd8\xff\xe1\x00\x10Exif\x00\x00MM\x00*\xff\xff\xff\xff"), true)
+	f.Add([]byte("\x89PNG\r\n\x1a\n\xff\xff\xff\xffIHDR"), false)
+	f.Fuzz(func(t *testing.T, data []byte, jpegType bool) {
+		typ := TypePNG
+		if jpegType {
+			typ = TypeJPEG
+		}
+		_, _, inErr := image.Decode(bytes.NewReader(data))
+		out := StripMetadata(data, typ)
+		if inErr == nil {
+			if _, _, err := image.Decode(bytes.NewReader(out)); err != nil {
+				t.Fatalf("a picture that decoded no longer does: %v", err)
+			}
+		}
+	})
+}
