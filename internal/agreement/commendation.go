@@ -4,8 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
@@ -38,7 +38,7 @@ func (s *Service) RecordCommendation(ctx context.Context, p *auth.Principal, cas
 		return c, &domain.FieldError{Field: "giver", Message: "请选择赠送方"}
 	}
 	c.Note = strings.TrimSpace(c.Note)
-	if utf8.RuneCountInString(c.Note) > 200 || strings.ContainsFunc(c.Note, func(r rune) bool { return r < 0x20 }) {
+	if utf8.RuneCountInString(c.Note) > 200 || !utf8.ValidString(c.Note) || strings.ContainsFunc(c.Note, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }) {
 		return c, &domain.FieldError{Field: "note", Message: "内容（如锦旗文字）不超过200字"}
 	}
 	if len(c.Photo) > 0 {
@@ -53,15 +53,12 @@ func (s *Service) RecordCommendation(ctx context.Context, p *auth.Principal, cas
 		c.Photo = nil
 	}
 	c.CaseID, c.RecordedBy, c.RecordedAt = cs.ID, p.UserID, s.now()
-	if err := s.Store.AddCommendation(ctx, &c); err != nil {
-		return c, fmt.Errorf("record commendation: %w", err)
-	}
 	giver := map[string]string{"consumer": "消费者", "merchant": "经营者"}[c.Giver]
 	note := giver + "赠送" + CommendationKinds.Label(c.Kind)
 	if c.Note != "" {
 		note += "：" + c.Note
 	}
-	_, err = s.Store.ApplyEvent(ctx, cs.ID, cs.Version, store.CaseChange{}, store.Event{Type: "commendation", ActorID: p.UserID,
-		ActorName: p.DisplayName, At: s.now(), Note: note})
+	ev := store.Event{Type: "commendation", ActorID: p.UserID, ActorName: p.DisplayName, At: s.now(), Note: note}
+	err = retryStale(func() error { return s.Store.AddCommendation(ctx, &c, ev) })
 	return c, stale(err)
 }

@@ -196,10 +196,22 @@ func (s *Service) recordDecision(ctx context.Context, caseID int64, decision, ru
 	default:
 		return &domain.FieldError{Field: "decision", Message: "请选择处理结果"}
 	}
-	err := s.Store.DecideJudicialApplication(ctx, caseID, from, decision, ruling, reason, at,
-		store.Event{Type: "judicial_" + decision, ActorID: actorID, ActorName: actorName, At: at, Note: note})
+	ev := store.Event{Type: "judicial_" + decision, ActorID: actorID, ActorName: actorName, At: at, Note: note}
+	err := retryStale(func() error { return s.Store.DecideJudicialApplication(ctx, caseID, from, decision, ruling, reason, at, ev) })
 	if errors.Is(err, store.ErrNotFound) {
 		return &domain.FieldError{Field: "decision", Message: "申请当前状态不能作此处理"}
+	}
+	return stale(err)
+}
+
+// retryStale runs a write that appends an event at the case's current
+// version a few times: a concurrent write to the case only means "again".
+func retryStale(write func() error) error {
+	var err error
+	for try := 0; try < 3; try++ {
+		if err = write(); !errors.Is(err, store.ErrStale) {
+			return err
+		}
 	}
 	return err
 }

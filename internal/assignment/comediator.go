@@ -21,7 +21,7 @@ func (s *Service) SetCoMediator(ctx context.Context, p *auth.Principal, caseID, 
 	}
 	// Leads and the committee by their scope over this case, not by holding the role somewhere.
 	if !(p.CanOnCase(domain.PermRoomManage, c) || c.PresidingID == p.UserID) {
-		return store.Case{}, &domain.FieldError{Field: "mediator", Message: "只有主持调解员或工作室负责人可以调整本案调解员"}
+		return store.Case{}, intake.ErrForbidden // only the presiding mediator or the room's lead
 	}
 	if c.PresidingID == 0 || !c.Status.Open() || c.Status == domain.StatusAccepted || c.Status == domain.StatusConsenting {
 		return store.Case{}, &domain.FieldError{Field: "mediator", Message: "案件须已指派主持调解员且尚未办结"}

@@ -30,7 +30,7 @@ func (s *Service) ConfirmRecord(ctx context.Context, r Reader, sessionID int64) 
 // RecordPaperConfirmation is the mediator filing a record a party signed on
 // paper: the scan is kept as evidence of the mediators' caucus with that party.
 func (s *Service) RecordPaperConfirmation(ctx context.Context, p *auth.Principal, caseID, sessionID int64, party, name string, scan []byte) error {
-	r, err := s.mediatorOf(ctx, p, caseID)
+	r, err := s.ForMediator(ctx, p, caseID)
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func joinAnswer(k store.Consultation, party string) string {
 // RequestExpertJoin asks both parties whether the consulted expert may join
 // the mediation; the expert reads the joint channel only after both agree.
 func (s *Service) RequestExpertJoin(ctx context.Context, p *auth.Principal, caseID, consultationID int64) error {
-	r, err := s.mediatorOf(ctx, p, caseID)
+	r, err := s.ForMediator(ctx, p, caseID)
 	if err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ func (s *Service) AnswerExpertJoin(ctx context.Context, r Reader, consultationID
 // RecordExpertJoinAnswer is the mediator recording a party's answer given in
 // person or by phone.
 func (s *Service) RecordExpertJoinAnswer(ctx context.Context, p *auth.Principal, caseID, consultationID int64, party string, agree bool) error {
-	r, err := s.mediatorOf(ctx, p, caseID)
+	r, err := s.ForMediator(ctx, p, caseID)
 	if err != nil {
 		return err
 	}

@@ -104,8 +104,8 @@ func (s *Service) ForStaff(ctx context.Context, p *auth.Principal, caseID int64)
 	return Reader{}, intake.ErrNotFound
 }
 
-// mediatorOf is ForStaff for what only the case's mediators do.
-func (s *Service) mediatorOf(ctx context.Context, p *auth.Principal, caseID int64) (Reader, error) {
+// ForMediator is ForStaff for what only the case's mediators do.
+func (s *Service) ForMediator(ctx context.Context, p *auth.Principal, caseID int64) (Reader, error) {
 	r, err := s.ForStaff(ctx, p, caseID)
 	if err == nil && r.Kind != KindMediator {
 		err = ErrNotMediator
@@ -152,20 +152,27 @@ func newToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// Invited says how an invitation went: how many parties got their link,
+// and whose SMS could not be sent (their old link, if any, still works).
+type Invited struct {
+	Sent   int
+	Failed []string // "消费者", "经营者"
+}
+
 // Invite opens online mediation: each party that consented to mediating
 // online gets a personal link by SMS (a new link replaces an old one). It
 // answers how many parties were invited; none consenting is an error.
-func (s *Service) Invite(ctx context.Context, p *auth.Principal, caseID int64) (int, error) {
-	r, err := s.mediatorOf(ctx, p, caseID)
+func (s *Service) Invite(ctx context.Context, p *auth.Principal, caseID int64) (Invited, error) {
+	r, err := s.ForMediator(ctx, p, caseID)
 	if err != nil {
-		return 0, err
+		return Invited{}, err
 	}
 	if !Open(r.Case.Status) {
-		return 0, ErrClosed
+		return Invited{}, ErrClosed
 	}
 	cs, err := s.Store.ListConsents(ctx, caseID)
 	if err != nil {
-		return 0, err
+		return Invited{}, err
 	}
 	online := map[string]bool{}
 	for _, c := range cs {
@@ -190,24 +197,20 @@ func (s *Service) Invite(ctx context.Context, p *auth.Principal, caseID int64) (
 			continue
 		}
 		if err := s.Store.PutPartyLink(ctx, caseID, pt.Kind, auth.HashToken(tok), s.Sealer.Seal(tok), s.now()); err != nil {
-			return n, fmt.Errorf("invite %s: %w", pt.Kind, err)
+			return Invited{Sent: n, Failed: failed}, fmt.Errorf("invite %s: %w", pt.Kind, err)
 		}
 		n++
 	}
 	if n > 0 {
 		s.post(ctx, r, store.ChannelJoint, fmt.Sprintf("调解员%s已开启在线调解。请文明沟通，如实陈述；单独沟通的内容对方看不到。", p.DisplayName), "system")
 	}
-	if len(failed) > 0 {
-		msg := "发给" + strings.Join(failed, "、") + "的短信未能发出，原链接仍然有效，请稍后重新发送"
-		if n > 0 {
-			msg = fmt.Sprintf("已向%d位当事人发送链接；", n) + msg
-		}
-		return n, &domain.FieldError{Field: "invite", Message: msg}
+	switch {
+	case n == 0 && len(failed) > 0:
+		return Invited{Failed: failed}, &domain.FieldError{Field: "invite", Message: "短信未能发出，原链接仍然有效，请稍后重新发送"}
+	case n == 0:
+		return Invited{}, &domain.FieldError{Field: "invite", Message: "没有当事人同意在线调解（或未留手机号），请安排到调解室或电话调解"}
 	}
-	if n == 0 {
-		return 0, &domain.FieldError{Field: "invite", Message: "没有当事人同意在线调解（或未留手机号），请安排到调解室或电话调解"}
-	}
-	return n, nil
+	return Invited{Sent: n, Failed: failed}, nil
 }
 
 // Post sends a message to a channel the reader may use.
@@ -348,7 +351,7 @@ func (s *Service) Upload(ctx context.Context, r Reader, channel, name string, da
 		return store.Message{}, err
 	}
 	note = strings.TrimSpace(note)
-	if utf8.RuneCountInString(note) > 200 || strings.ContainsFunc(note, unicode.IsControl) {
+	if utf8.RuneCountInString(note) > 200 || !utf8.ValidString(note) || strings.ContainsFunc(note, unicode.IsControl) {
 		return store.Message{}, &domain.FieldError{Field: "note", Message: "证据说明不超过200字，且不能含有无法识别的字符"}
 	}
 	data = evidence.StripMetadata(data, typ) // no GPS position or device goes to the other party

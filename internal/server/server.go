@@ -8,7 +8,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -184,30 +183,17 @@ func (s *Server) guard(rt Route) http.Handler {
 				s.fail(w, r, http.StatusBadRequest, "表单内容无法解析")
 				return
 			}
-			if hasNUL(r.PostForm) {
+			if web.BadText(r.PostForm) {
 				s.fail(w, r, http.StatusBadRequest, "提交的内容含有无法识别的字符")
 				return
 			}
 		}
-		if hasNUL(r.URL.Query()) {
+		if web.BadText(r.URL.Query()) {
 			s.fail(w, r, http.StatusBadRequest, "请求参数含有无法识别的字符")
 			return
 		}
 		rt.Handler(w, r)
 	})
-}
-
-// hasNUL reports a NUL character in any value: PostgreSQL cannot store one in
-// text, and no person types it; refusing it here keeps both engines alike.
-func hasNUL(v url.Values) bool {
-	for _, xs := range v {
-		for _, x := range xs {
-			if strings.ContainsRune(x, 0) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // principal: a bearer token on API routes, else the session's user.

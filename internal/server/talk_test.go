@@ -492,11 +492,20 @@ func TestNULRefused(t *testing.T) {
 			if r := m.get("/cases?q=" + url.QueryEscape("a\x00")); r.StatusCode != 400 {
 				t.Fatalf("query with NUL: %d", r.StatusCode)
 			}
+			if r := m.get("/cases?q=%FF%FE"); r.StatusCode != 400 {
+				t.Fatalf("query that is not UTF-8: %d", r.StatusCode)
+			}
+			if r := uploadFileJSON(e.anon(), links["consumer"]+"/evidence", "a.png", pngBytes(t), map[string]string{"channel": "joint", "note": "\xff\xfe"}); r.StatusCode != 422 {
+				t.Fatalf("multipart field that is not UTF-8: %d %s", r.StatusCode, r.body)
+			}
 			c := validComplaint("")
 			c["description"] = "商家\u0000拒绝退款，已多次协商未果。"
 			n := countCases(t, e)
 			if r := m.json("POST", "/api/v1/complaints", c, nil); r.StatusCode != 400 || !strings.Contains(r.body, "无法识别的字符") {
 				t.Fatalf("JSON with NUL: %d %s", r.StatusCode, r.body)
+			}
+			if es, _ := e.db.ListEvidence(context.Background(), id); len(es) != 0 {
+				t.Fatal("a refused upload was kept")
 			}
 			if countCases(t, e) != n || len(messages(t, e, id, "joint", "consumer", "merchant")) != before {
 				t.Fatal("a refused request changed something")

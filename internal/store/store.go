@@ -231,7 +231,7 @@ type Store interface {
 	AnswerExpertJoin(ctx context.Context, consultationID int64, party, answer string) (Consultation, error)
 
 	// Commendations (锦旗, 感谢信).
-	AddCommendation(ctx context.Context, c *Commendation) error                  // sets ID
+	AddCommendation(ctx context.Context, c *Commendation, ev Event) error        // sets ID; with its event, in one transaction
 	ListCommendations(ctx context.Context, caseID int64) ([]Commendation, error) // without photos
 	GetCommendationPhoto(ctx context.Context, caseID, id int64) (photo []byte, contentType string, err error)
 

@@ -22,6 +22,13 @@ func (pg *Pages) Commendation(w http.ResponseWriter, r *http.Request) {
 	}
 	var photo []byte
 	f, _, err := r.FormFile("photo")
+	if r.MultipartForm != nil && BadText(r.MultipartForm.Value) {
+		if f != nil {
+			f.Close()
+		}
+		pg.caseDone(w, r, id, errBadText, "")
+		return
+	}
 	var tooBig *http.MaxBytesError
 	switch {
 	case err == nil:

@@ -11,13 +11,16 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/conversation"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/evidence"
 	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // MaxEvidenceBody is the request limit of evidence uploads: the file and the form around it.
@@ -205,7 +208,11 @@ func (pg *Pages) stillReads(ctx context.Context, rd conversation.Reader) bool {
 	if rd.Token != "" {
 		now, err = pg.Talk.ForParty(ctx, rd.Token)
 	} else {
-		now, err = pg.Talk.ForStaff(ctx, &auth.Principal{UserID: rd.UserID, DisplayName: rd.Name}, rd.Case.ID)
+		p, perr := pg.Auth.PrincipalByID(ctx, rd.UserID) // a disabled account ends its streams
+		if perr != nil {
+			return false
+		}
+		now, err = pg.Talk.ForStaff(ctx, p, rd.Case.ID)
 	}
 	return err == nil && now.Case.ID == rd.Case.ID && now.Kind == rd.Kind
 }
@@ -217,10 +224,14 @@ func (pg *Pages) PartyAgreement(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pdf, sha, err := pg.Store.GetAgreementDocument(r.Context(), rd.Case.ID)
-	if err != nil {
+	if errors.Is(err, store.ErrNotFound) {
 		pg.Fail(w, r, http.StatusNotFound, "本案还没有生效的书面调解协议")
 		return
+	} else if err != nil {
+		pg.serverError(w, r, err)
+		return
 	}
+	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "调解协议书" + rd.Case.Number + ".pdf"}))
 	w.Header().Set("X-Content-SHA256", sha)
@@ -243,6 +254,7 @@ func (pg *Pages) PartyTermination(w http.ResponseWriter, r *http.Request) {
 		pg.serverError(w, r, err)
 		return
 	}
+	w.Header().Set("Cache-Control", "private, no-store")
 	pg.writeTermination(w, r, rd.Case, evs, committee.Name, rd.Kind)
 }
 
@@ -269,7 +281,25 @@ func (pg *Pages) TalkUpload(w http.ResponseWriter, r *http.Request) {
 	pg.talkDone(w, r, rd, err, "证据已上传。")
 }
 
-// formFile reads one uploaded file whole, refusing what is too large.
+// BadText reports a value no person types and PostgreSQL cannot store: a
+// NUL character or bytes that are not UTF-8. Refusing them at the door keeps
+// both engines alike (SQLite would store them).
+func BadText(v url.Values) bool {
+	for _, xs := range v {
+		for _, x := range xs {
+			if !utf8.ValidString(x) || strings.ContainsRune(x, 0) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// errBadText is BadText's answer.
+var errBadText = &domain.FieldError{Field: "form", Message: "提交的内容含有无法识别的字符"}
+
+// formFile reads one uploaded file whole, refusing what is too large; the
+// form's other fields, parsed with it, are checked as BadText.
 func formFile(r *http.Request, field string, limit int64) ([]byte, string, error) {
 	f, hdr, err := r.FormFile(field)
 	if err != nil {
@@ -280,6 +310,9 @@ func formFile(r *http.Request, field string, limit int64) ([]byte, string, error
 		return nil, "", &domain.FieldError{Field: field, Message: "请选择要上传的文件"}
 	}
 	defer f.Close()
+	if r.MultipartForm != nil && BadText(r.MultipartForm.Value) {
+		return nil, "", errBadText
+	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, "", &domain.FieldError{Field: field, Message: "文件读取失败，请重新上传"}
@@ -363,19 +396,24 @@ func (pg *Pages) TalkJoinAnswer(w http.ResponseWriter, r *http.Request) {
 // TalkInvite sends the parties their links (mediators).
 func (pg *Pages) TalkInvite(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
-	n, err := pg.Talk.Invite(r.Context(), auth.From(r.Context()), id)
+	inv, err := pg.Talk.Invite(r.Context(), auth.From(r.Context()), id)
 	if err != nil {
 		pg.talkFail(w, r, err)
 		return
 	}
-	pg.flash(r, fmt.Sprintf("已向%d位当事人发送在线调解链接。", n))
+	msg := fmt.Sprintf("已向%d位当事人发送在线调解链接。", inv.Sent)
+	if len(inv.Failed) > 0 {
+		msg += "发给" + strings.Join(inv.Failed, "、") + "的短信未能发出，请稍后重新发送（原链接仍然有效）。"
+	}
+	pg.flash(r, msg)
 	http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"/talk", http.StatusSeeOther)
 }
 
 // PaperRecordConfirmation files a record a party signed on paper.
 func (pg *Pages) PaperRecordConfirmation(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
-	if _, ok := pg.staffReader(w, r); !ok { // who may, before reading the file
+	if _, err := pg.Talk.ForMediator(r.Context(), auth.From(r.Context()), id); err != nil { // who may, before reading the file
+		pg.caseDone(w, r, id, err, "")
 		return
 	}
 	data, name, err := formFile(r, "file", evidence.MaxSize)

@@ -183,14 +183,18 @@ func (db *DB) ListSignTokens(ctx context.Context, caseID int64) ([]store.PartyLi
 	return out, db.wrap("list sign tokens", rows.Err())
 }
 
-func (db *DB) AddCommendation(ctx context.Context, c *store.Commendation) error {
+func (db *DB) AddCommendation(ctx context.Context, c *store.Commendation, ev store.Event) error {
 	if c.RecordedAt.IsZero() {
 		c.RecordedAt = time.Now()
 	}
-	err := db.w.QueryRowContext(ctx, `INSERT INTO commendations (case_id, kind, giver, note, photo, photo_type, photo_sha, recorded_by, recorded_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, c.CaseID, c.Kind, c.Giver, c.Note, c.Photo, c.PhotoType, c.PhotoSHA,
-		nullInt(c.RecordedBy), c.RecordedAt.UTC()).Scan(&c.ID)
-	return db.wrap("add commendation", err)
+	return db.tx(ctx, "add commendation", func(tx *wtx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO commendations (case_id, kind, giver, note, photo, photo_type, photo_sha, recorded_by, recorded_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, c.CaseID, c.Kind, c.Giver, c.Note, c.Photo, c.PhotoType, c.PhotoSHA,
+			nullInt(c.RecordedBy), c.RecordedAt.UTC()).Scan(&c.ID); err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, c.CaseID, &ev)
+	})
 }
 
 func (db *DB) ListCommendations(ctx context.Context, caseID int64) ([]store.Commendation, error) {

@@ -316,6 +316,18 @@ func (db *DB) ApplyEvent(ctx context.Context, caseID, expectVersion int64, ch st
 }
 
 // applyChange updates the case row if it is still at expectVersion and appends ev.
+// appendEvent adds an event that changes nothing on the case, at the
+// case's version as this transaction reads it. On PostgreSQL a concurrent
+// write to the case between the read and the guarded update gives ErrStale
+// and rolls the whole transaction back; callers may simply try again.
+func appendEvent(ctx context.Context, tx *wtx, caseID int64, ev *store.Event) error {
+	var version int64
+	if err := tx.QueryRowContext(ctx, `SELECT version FROM cases WHERE id = $1`, caseID).Scan(&version); err != nil {
+		return err
+	}
+	return applyChange(ctx, tx, caseID, version, store.CaseChange{}, ev)
+}
+
 func applyChange(ctx context.Context, tx *wtx, caseID, expectVersion int64, ch store.CaseChange, ev *store.Event) error {
 	var status string
 	var version int64

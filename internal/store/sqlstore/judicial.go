@@ -76,11 +76,6 @@ func (db *DB) DecideJudicialApplication(ctx context.Context, caseID int64, from 
 		if err := mustAffect(res, err); err != nil {
 			return err
 		}
-		// The event rides on the case's version as it is now, inside this transaction.
-		var version int64
-		if err := tx.QueryRowContext(ctx, `SELECT version FROM cases WHERE id = $1`, caseID).Scan(&version); err != nil {
-			return err
-		}
-		return applyChange(ctx, tx, caseID, version, store.CaseChange{}, &ev)
+		return appendEvent(ctx, tx, caseID, &ev)
 	})
 }

@@ -1706,11 +1706,14 @@ func testCommendations(t *testing.T, db *sqlstore.DB) {
 	c, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, "CM1"))
 	other, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, "CM2"))
 	banner := store.Commendation{CaseID: c.ID, Kind: "banner", Giver: "consumer", Note: "公正调解 为民解忧", Photo: []byte("jpeg"), PhotoType: "image/jpeg", PhotoSHA: "ab", RecordedBy: 3, RecordedAt: t0}
-	if err := db.AddCommendation(ctx, &banner); err != nil || banner.ID == 0 {
+	if err := db.AddCommendation(ctx, &banner, store.Event{Type: "commendation", At: t0, Note: "锦旗"}); err != nil || banner.ID == 0 {
 		t.Fatal(err)
 	}
 	letter := store.Commendation{CaseID: c.ID, Kind: "letter", Giver: "merchant", RecordedAt: t0}
-	db.AddCommendation(ctx, &letter)
+	db.AddCommendation(ctx, &letter, store.Event{Type: "commendation", At: t0, Note: "感谢信"})
+	if evs, _ := db.ListEvents(ctx, c.ID); len(evs) != 3 || evs[1].Note != "锦旗" {
+		t.Fatalf("each commendation comes with its event: %+v", evs)
+	}
 	cs, err := db.ListCommendations(ctx, c.ID)
 	if err != nil || len(cs) != 2 || !cs[0].HasPhoto || cs[1].HasPhoto || cs[0].Photo != nil || cs[0].Note != "公正调解 为民解忧" || !cs[0].RecordedAt.Equal(t0) {
 		t.Fatalf("list: %+v %v", cs, err)
