@@ -197,7 +197,9 @@ func (s *Service) recordDecision(ctx context.Context, caseID int64, decision, ru
 		return &domain.FieldError{Field: "decision", Message: "请选择处理结果"}
 	}
 	ev := store.Event{Type: "judicial_" + decision, ActorID: actorID, ActorName: actorName, At: at, Note: note}
-	err := retryStale(func() error { return s.Store.DecideJudicialApplication(ctx, caseID, from, decision, ruling, reason, at, ev) })
+	err := retryStale(func() error {
+		return s.Store.DecideJudicialApplication(ctx, caseID, from, decision, ruling, reason, at, ev)
+	})
 	if errors.Is(err, store.ErrNotFound) {
 		return &domain.FieldError{Field: "decision", Message: "申请当前状态不能作此处理"}
 	}
