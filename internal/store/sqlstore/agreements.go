@@ -166,21 +166,7 @@ func (db *DB) GetSignToken(ctx context.Context, hash string) (int64, string, err
 }
 
 func (db *DB) ListSignTokens(ctx context.Context, caseID int64) ([]store.PartyLink, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT case_id, party, token_sealed, created_at FROM sign_tokens WHERE case_id = $1 ORDER BY created_at DESC, party`, caseID)
-	if err != nil {
-		return nil, db.wrap("list sign tokens", err)
-	}
-	defer rows.Close()
-	var out []store.PartyLink
-	for rows.Next() {
-		var l store.PartyLink
-		if err := rows.Scan(&l.CaseID, &l.Party, &l.TokenSealed, &l.Created); err != nil {
-			return nil, db.wrap("scan sign token", err)
-		}
-		l.Created = l.Created.UTC()
-		out = append(out, l)
-	}
-	return out, db.wrap("list sign tokens", rows.Err())
+	return db.links(ctx, "list sign tokens", `SELECT case_id, party, token_sealed, created_at FROM sign_tokens WHERE case_id = $1 ORDER BY created_at DESC, party`, caseID)
 }
 
 func (db *DB) AddCommendation(ctx context.Context, c *store.Commendation, ev store.Event) error {

@@ -29,21 +29,26 @@ func (db *DB) GetPartyLink(ctx context.Context, hash string) (int64, string, err
 }
 
 func (db *DB) ListPartyLinks(ctx context.Context, caseID int64) ([]store.PartyLink, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT case_id, party, token_sealed, created_at FROM party_links WHERE case_id = $1 ORDER BY party`, caseID)
+	return db.links(ctx, "list party links", `SELECT case_id, party, token_sealed, created_at FROM party_links WHERE case_id = $1 ORDER BY party`, caseID)
+}
+
+// links reads (case, party, sealed token, created) rows: party links and signing links alike.
+func (db *DB) links(ctx context.Context, what, query string, caseID int64) ([]store.PartyLink, error) {
+	rows, err := db.r.QueryContext(ctx, query, caseID)
 	if err != nil {
-		return nil, db.wrap("list party links", err)
+		return nil, db.wrap(what, err)
 	}
 	defer rows.Close()
 	var out []store.PartyLink
 	for rows.Next() {
 		var l store.PartyLink
 		if err := rows.Scan(&l.CaseID, &l.Party, &l.TokenSealed, &l.Created); err != nil {
-			return nil, db.wrap("scan party link", err)
+			return nil, db.wrap(what, err)
 		}
 		l.Created = l.Created.UTC()
 		out = append(out, l)
 	}
-	return out, db.wrap("list party links", rows.Err())
+	return out, db.wrap(what, rows.Err())
 }
 
 func (db *DB) ClaimPartyNotice(ctx context.Context, caseID int64, party string, at time.Time, minGap time.Duration) (bool, error) {
