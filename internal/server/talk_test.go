@@ -542,3 +542,32 @@ func TestPartyGetsTerminationNotice(t *testing.T) {
 		t.Fatalf("message after termination: %d", r.StatusCode)
 	}
 }
+
+// A mediator's open stream ends when they sign out.
+func TestStaffStreamEndsAtSignOut(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	m, id, links := onlineCase(t, e)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", e.ts.URL+"/cases/"+itoa(id)+"/talk/events", nil)
+	res, err := m.http.Do(req)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("stream: %v", err)
+	}
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	for sc.Scan() && !strings.HasPrefix(sc.Text(), "data: ") {
+	}
+	if r := m.form("POST", "/logout", url.Values{}); r.StatusCode != 303 {
+		t.Fatalf("sign out: %d", r.StatusCode)
+	}
+	post(e.anon(), links["consumer"]+"/messages", url.Values{"channel": {"consumer"}, "body": {"签退之后的话"}})
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), "签退之后的话") {
+			t.Fatal("a signed-out mediator's stream still receives messages")
+		}
+	}
+	if ctx.Err() != nil {
+		t.Fatal("the stream was not ended by the server")
+	}
+}

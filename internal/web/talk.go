@@ -152,7 +152,7 @@ func (pg *Pages) TalkEvents(w http.ResponseWriter, r *http.Request) {
 	// when it connected (up to Last-Event-ID) is never sent again.
 	floor, sent := last, map[int64]bool{}
 	for {
-		if !pg.stillReads(ctx, rd) {
+		if !pg.stillReads(ctx, r, rd) {
 			return // link replaced, mediator removed, case gone: the stream ends
 		}
 		from := max(floor, last-streamOverlap)
@@ -201,14 +201,24 @@ func (pg *Pages) TalkEvents(w http.ResponseWriter, r *http.Request) {
 const streamOverlap = 1000
 
 // stillReads reports whether the stream's reader may still read: a party's
-// link not replaced, a mediator still on the case.
-func (pg *Pages) stillReads(ctx context.Context, rd conversation.Reader) bool {
+// link not replaced; staff still signed in, active and on the case.
+func (pg *Pages) stillReads(ctx context.Context, r *http.Request, rd conversation.Reader) bool {
 	var now conversation.Reader
 	var err error
 	if rd.Token != "" {
 		now, err = pg.Talk.ForParty(ctx, rd.Token)
 	} else {
-		p, perr := pg.Auth.PrincipalByID(ctx, rd.UserID) // a disabled account ends its streams
+		// Signing out (or the session running out) ends the stream, as does a disabled account.
+		if pg.Sessions != nil {
+			ck, cerr := r.Cookie(pg.Sessions.Cookie.Name)
+			if cerr != nil {
+				return false
+			}
+			if _, found, ferr := pg.Store.SessionFind(ctx, ck.Value); ferr != nil || !found {
+				return false
+			}
+		}
+		p, perr := pg.Auth.PrincipalByID(ctx, rd.UserID)
 		if perr != nil {
 			return false
 		}
