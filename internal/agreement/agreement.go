@@ -300,21 +300,21 @@ func (s *Service) ArchiveDocument(ctx context.Context, c store.Case, evs []store
 	if es, err := s.Store.ListEvidence(ctx, c.ID); err == nil && len(es) > 0 {
 		paras = append(paras, "证据材料目录：")
 		for i, e := range es {
-			paras = append(paras, fmt.Sprintf("%d．%s（%s提交，%s，SHA-256 %s…）", i+1, e.Name, partyWord(e.Uploader),
+			paras = append(paras, fmt.Sprintf("%d．%s（%s提交，%s，SHA-256 %s…）", i+1, e.Name, domain.PartyWord(e.Uploader),
 				e.Created.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04"), e.SHA256[:16]))
 		}
 	}
 	if rc, err := s.Store.ListRecordConfirmations(ctx, c.ID); err == nil && len(rc) > 0 {
 		paras = append(paras, "调解笔录确认：")
 		for _, x := range rc {
-			paras = append(paras, fmt.Sprintf("%s于%s%s确认调解笔录", partyWord(x.Party), x.At.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04"),
+			paras = append(paras, fmt.Sprintf("%s于%s%s确认调解笔录", domain.PartyWord(x.Party), x.At.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04"),
 				map[string]string{"online": "在线", "paper": "签字（扫描件存档）"}[x.Method]))
 		}
 	}
 	if cs, err := s.Store.ListCommendations(ctx, c.ID); err == nil && len(cs) > 0 {
 		paras = append(paras, "表扬：")
 		for _, x := range cs {
-			line := partyWord(x.Giver) + "赠送" + CommendationKinds.Label(x.Kind)
+			line := domain.PartyWord(x.Giver) + "赠送" + CommendationKinds.Label(x.Kind)
 			if x.Note != "" {
 				line += "（" + x.Note + "）"
 			}
@@ -331,10 +331,6 @@ func (s *Service) ArchiveDocument(ctx context.Context, c store.Case, evs []store
 	}
 	sum := sha256.Sum256(buf.Bytes())
 	return store.Archive{CaseID: c.ID, FileNumber: number, PDF: buf.Bytes(), SHA256: hex.EncodeToString(sum[:]), ArchivedAt: now}, nil
-}
-
-func partyWord(kind string) string {
-	return map[string]string{"consumer": "消费者", "merchant": "经营者", "mediator": "调解员"}[kind]
 }
 
 func eventText(e store.Event) string {

@@ -53,8 +53,7 @@ func (s *Service) RecordCommendation(ctx context.Context, p *auth.Principal, cas
 		c.Photo = nil
 	}
 	c.CaseID, c.RecordedBy, c.RecordedAt = cs.ID, p.UserID, s.now()
-	giver := map[string]string{"consumer": "消费者", "merchant": "经营者"}[c.Giver]
-	note := giver + "赠送" + CommendationKinds.Label(c.Kind)
+	note := domain.PartyWord(c.Giver) + "赠送" + CommendationKinds.Label(c.Kind)
 	if c.Note != "" {
 		note += "：" + c.Note
 	}

@@ -148,11 +148,7 @@ func (s *Service) PartySign(ctx context.Context, tok, code string, image []byte)
 	if err := s.Store.AddSignature(ctx, store.Signature{CaseID: v.Case.ID, Signer: v.Party, Method: "sms_code", Image: image, SignedAt: s.now()}); err != nil {
 		return err
 	}
-	return s.maybeEffective(ctx, v.Case.ID, 0, signerLabel(v.Party)+"已签署")
-}
-
-func signerLabel(s string) string {
-	return map[string]string{"consumer": "消费者", "merchant": "经营者", "mediator": "调解员", "seal": "调委会印章"}[s]
+	return s.maybeEffective(ctx, v.Case.ID, 0, domain.PartyWord(v.Party)+"已签署")
 }
 
 // MediatorSign is the presiding mediator's signature.
@@ -233,14 +229,14 @@ func (s *Service) maybeEffective(ctx context.Context, caseID, by int64, what str
 	paras = append(paras, "申请人（消费者）："+c.ConsumerName, "被申请人（经营者）："+c.MerchantName, "纠纷主要事实及争议事项："+a.Facts,
 		"当事人责任："+a.Responsibility, "经本委员会调解，双方自愿达成如下协议：")
 	for i, t := range a.Terms {
-		paras = append(paras, fmt.Sprintf("%d．%s于%s前以%s方式%s，金额人民币%s元。", i+1, signerLabel(t.Party), t.Deadline, t.Manner, t.Content, domain.FormatFen(t.AmountFen)))
+		paras = append(paras, fmt.Sprintf("%d．%s于%s前以%s方式%s，金额人民币%s元。", i+1, domain.PartyWord(t.Party), t.Deadline, t.Manner, t.Content, domain.FormatFen(t.AmountFen)))
 	}
 	paras = append(paras, "本协议自各方当事人、调解员签名并加盖本委员会印章之日起生效。双方当事人可以自本协议生效之日起三十日内共同向人民法院申请司法确认。人民调解不收取任何费用。")
 	// The drawn signatures go on the document; each line says when and how it was signed.
 	var signed []document.Signed
 	for _, sg := range Signers[:3] { // the seal goes on the issuer block
 		how := map[string]string{"sms_code": "手机短信验证签署", "in_person": "当面签署"}[have[sg].Method]
-		signed = append(signed, document.Signed{Label: signerLabel(sg), Image: have[sg].Image,
+		signed = append(signed, document.Signed{Label: domain.PartyWord(sg), Image: have[sg].Image,
 			Note: have[sg].SignedAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04") + " " + how})
 	}
 	// Without an uploaded seal image the placeholder stays, for stamping the printout by hand.

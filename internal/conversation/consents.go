@@ -67,7 +67,7 @@ func (s *Service) RecordPaperConfirmation(ctx context.Context, p *auth.Principal
 	if err := s.Store.AddEvidence(ctx, &e); err != nil {
 		return fmt.Errorf("store signed record: %w", err)
 	}
-	label := partyWord(party)
+	label := domain.PartyWord(party)
 	return s.confirm(ctx, r.Case, m, store.RecordConfirmation{SessionID: m.ID, Party: party, Method: "paper", EvidenceID: e.ID,
 		RecordedBy: p.UserID, At: s.now()}, "调解员"+p.DisplayName+"上传了"+label+"签字确认的")
 }
@@ -148,7 +148,7 @@ func (s *Service) RecordExpertJoinAnswer(ctx context.Context, p *auth.Principal,
 	if party != KindConsumer && party != KindMerchant {
 		return &domain.FieldError{Field: "party", Message: "请选择答复的当事人"}
 	}
-	label := partyWord(party)
+	label := domain.PartyWord(party)
 	return s.answerJoin(ctx, r.Case, consultationID, party, agree, label+"（经调解员"+p.DisplayName+"当面或电话确认）")
 }
 

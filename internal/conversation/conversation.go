@@ -137,10 +137,6 @@ func (s *Service) ForParty(ctx context.Context, tok string) (Reader, error) {
 	return r, nil
 }
 
-func partyWord(kind string) string {
-	return map[string]string{KindConsumer: "消费者", KindMerchant: "经营者"}[kind]
-}
-
 func sha(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
@@ -193,7 +189,7 @@ func (s *Service) Invite(ctx context.Context, p *auth.Principal, caseID int64) (
 		if _, err := s.Sender.Send(ctx, notify.Message{To: phone, Kind: "online_mediation", CaseID: caseID,
 			Body: "您的消费纠纷（案号：" + r.Case.Number + "）由调解员" + p.DisplayName + "在线调解，请点击 " +
 				strings.TrimSuffix(s.BaseURL, "/") + "/p/" + tok + " 进入，可留言、上传证据、查看调解方案。人民调解不收费。"}); err != nil {
-			failed = append(failed, partyWord(pt.Kind))
+			failed = append(failed, domain.PartyWord(pt.Kind))
 			continue
 		}
 		if err := s.Store.PutPartyLink(ctx, caseID, pt.Kind, auth.HashToken(tok), s.Sealer.Seal(tok), s.now()); err != nil {
@@ -433,8 +429,7 @@ func TermsText(terms []domain.Term) string {
 		if i > 0 {
 			b.WriteString("；")
 		}
-		who := map[string]string{"consumer": "消费者", "merchant": "经营者"}[t.Party]
-		fmt.Fprintf(&b, "%d. %s于%s前以%s方式%s，金额%s元", i+1, who, t.Deadline, t.Manner, t.Content, domain.FormatFen(t.AmountFen))
+		fmt.Fprintf(&b, "%d. %s于%s前以%s方式%s，金额%s元", i+1, domain.PartyWord(t.Party), t.Deadline, t.Manner, t.Content, domain.FormatFen(t.AmountFen))
 	}
 	return b.String()
 }

@@ -64,3 +64,10 @@ func ValidateAgreement(a AgreementContent, today time.Time) []*FieldError {
 	}
 	return errs
 }
+
+// partyWords name who acts in a case's papers; "seal" is the committee's
+// seal as one of an agreement's signers.
+var partyWords = map[string]string{"consumer": "消费者", "merchant": "经营者", "mediator": "调解员", "seal": "调委会印章"}
+
+// PartyWord is the short Chinese name of a party, the mediator or the seal.
+func PartyWord(kind string) string { return partyWords[kind] }

@@ -81,10 +81,8 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
-	"add": func(a, b int) int { return a + b },
-	"signerLabel": func(s string) string {
-		return map[string]string{"consumer": "消费者", "merchant": "经营者", "mediator": "调解员", "seal": "调委会印章"}[s]
-	},
+	"add":         func(a, b int) int { return a + b },
+	"signerLabel": domain.PartyWord,
 	"judicialStatus": func(s string) string {
 		return map[string]string{"submitted": "已提交", "accepted": "法院已受理", "confirmed": "已裁定确认", "rejected": "已驳回"}[s]
 	},
