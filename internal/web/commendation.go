@@ -17,7 +17,7 @@ func (pg *Pages) Commendation(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := mustID(r.PathValue("id"))
 	if _, err := intake.Authorize(ctx, pg.Store, auth.From(ctx), id, true); err != nil {
-		pg.caseDone(w, r, id, err, "")
+		pg.mediationDone(w, r, id, err, "")
 		return
 	}
 	var photo []byte
@@ -26,7 +26,7 @@ func (pg *Pages) Commendation(w http.ResponseWriter, r *http.Request) {
 		if f != nil {
 			f.Close()
 		}
-		pg.caseDone(w, r, id, errBadText, "")
+		pg.mediationDone(w, r, id, errBadText, "")
 		return
 	}
 	var tooBig *http.MaxBytesError
@@ -35,16 +35,16 @@ func (pg *Pages) Commendation(w http.ResponseWriter, r *http.Request) {
 		photo, err = io.ReadAll(io.LimitReader(f, evidence.MaxSize+1))
 		f.Close()
 		if err != nil {
-			pg.caseDone(w, r, id, &domain.FieldError{Field: "photo", Message: "照片读取失败，请重新上传"}, "")
+			pg.mediationDone(w, r, id, &domain.FieldError{Field: "photo", Message: "照片读取失败，请重新上传"}, "")
 			return
 		}
 	case errors.As(err, &tooBig):
-		pg.caseDone(w, r, id, &domain.FieldError{Field: "photo", Message: "照片不能超过10MB"}, "")
+		pg.mediationDone(w, r, id, &domain.FieldError{Field: "photo", Message: "照片不能超过10MB"}, "")
 		return
 	}
 	_, err = pg.Agreement.RecordCommendation(ctx, auth.From(ctx), id, store.Commendation{Kind: r.FormValue("kind"), Giver: r.FormValue("giver"),
 		Note: r.FormValue("note"), Photo: photo})
-	pg.caseDone(w, r, id, err, "已登记表扬。")
+	pg.mediationDone(w, r, id, err, "已登记表扬。")
 }
 
 // CommendationPhoto serves the photo to whoever may read the case.

@@ -3,7 +3,6 @@ package web
 import (
 	"time"
 
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -18,12 +17,12 @@ import (
 
 // failField shows a Chinese field error as 422, or maps service errors.
 func (pg *Pages) failField(w http.ResponseWriter, r *http.Request, err error) {
-	var fe *domain.FieldError
-	if errors.As(err, &fe) {
-		pg.Fail(w, r, http.StatusUnprocessableEntity, fe.Message)
+	status, msg := statusOf(err)
+	if status == http.StatusInternalServerError {
+		pg.serverError(w, r, err)
 		return
 	}
-	pg.intakeError(w, r, err)
+	pg.Fail(w, r, status, msg)
 }
 
 // DuplicateAction merges or dismisses a duplicate flag from the case page.

@@ -30,8 +30,8 @@ const MaxEvidenceBody = evidence.MaxSize + 1<<20
 // for (messages written by another server instance) and keeps the line alive.
 const StreamPoll = 10 * time.Second
 
-// talkStatus maps conversation errors to a status and a Chinese message.
-func talkStatus(err error) (int, string) {
+// statusOf maps service errors (fields, conversation, intake) to a status and a Chinese message.
+func statusOf(err error) (int, string) {
 	var fe *domain.FieldError
 	switch {
 	case errors.As(err, &fe):
@@ -49,7 +49,7 @@ func talkStatus(err error) (int, string) {
 // talkFail answers a failed conversation request: JSON for the page's
 // script, an error page otherwise.
 func (pg *Pages) talkFail(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := talkStatus(err)
+	status, msg := statusOf(err)
 	if status == http.StatusInternalServerError {
 		pg.Log.Error("conversation request failed", "path", domain.RedactLinks(r.URL.Path), "err", err)
 	}
@@ -423,14 +423,14 @@ func (pg *Pages) TalkInvite(w http.ResponseWriter, r *http.Request) {
 func (pg *Pages) PaperRecordConfirmation(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
 	if _, err := pg.Talk.ForMediator(r.Context(), auth.From(r.Context()), id); err != nil { // who may, before reading the file
-		pg.caseDone(w, r, id, err, "")
+		pg.mediationDone(w, r, id, err, "")
 		return
 	}
 	data, name, err := formFile(r, "file", evidence.MaxSize)
 	if err == nil {
 		err = pg.Talk.RecordPaperConfirmation(r.Context(), auth.From(r.Context()), id, mustID(r.PathValue("sid")), r.FormValue("party"), name, data)
 	}
-	pg.caseDone(w, r, id, err, "已上传当事人签字确认的调解笔录。")
+	pg.mediationDone(w, r, id, err, "已上传当事人签字确认的调解笔录。")
 }
 
 // ExpertJoin asks the parties to let an expert join; ExpertJoinAnswer
@@ -438,7 +438,7 @@ func (pg *Pages) PaperRecordConfirmation(w http.ResponseWriter, r *http.Request)
 func (pg *Pages) ExpertJoin(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
 	err := pg.Talk.RequestExpertJoin(r.Context(), auth.From(r.Context()), id, mustID(r.PathValue("kid")))
-	pg.caseDone(w, r, id, err, "已征求双方当事人对专家参与调解的意见。")
+	pg.mediationDone(w, r, id, err, "已征求双方当事人对专家参与调解的意见。")
 }
 
 func (pg *Pages) ExpertJoinAnswer(w http.ResponseWriter, r *http.Request) {
@@ -451,21 +451,21 @@ func (pg *Pages) ExpertJoinAnswer(w http.ResponseWriter, r *http.Request) {
 		err = pg.Talk.RecordExpertJoinAnswer(r.Context(), auth.From(r.Context()), id, mustID(r.PathValue("kid")),
 			r.PostFormValue("party"), answer == "agree")
 	}
-	pg.caseDone(w, r, id, err, "已记录当事人的意见。")
+	pg.mediationDone(w, r, id, err, "已记录当事人的意见。")
 }
 
 // CoMediator adds or removes a co-mediator.
 func (pg *Pages) CoMediator(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
 	if _, err := intake.Authorize(r.Context(), pg.Store, auth.From(r.Context()), id, true); err != nil { // who may, before what was asked
-		pg.caseDone(w, r, id, err, "")
+		pg.mediationDone(w, r, id, err, "")
 		return
 	}
 	action, err := choice(r, "action", "add", "remove")
 	if err == nil {
 		_, err = pg.Assignment.SetCoMediator(r.Context(), auth.From(r.Context()), id, mustID(r.PostFormValue("user")), action == "remove")
 	}
-	pg.caseDone(w, r, id, err, "已调整本案调解员。")
+	pg.mediationDone(w, r, id, err, "已调整本案调解员。")
 }
 
 // choice reads a form field that must be one of the given values.
@@ -475,20 +475,6 @@ func choice(r *http.Request, field string, allowed ...string) (string, error) {
 		return v, nil
 	}
 	return "", &domain.FieldError{Field: field, Message: "请选择一项后再提交"}
-}
-
-// caseDone returns to the case page, or shows why not.
-func (pg *Pages) caseDone(w http.ResponseWriter, r *http.Request, id int64, err error, msg string) {
-	if err != nil {
-		status, m := talkStatus(err)
-		if status == http.StatusInternalServerError {
-			pg.Log.Error("case action failed", "path", domain.RedactLinks(r.URL.Path), "err", err)
-		}
-		pg.Fail(w, r, status, m)
-		return
-	}
-	pg.flash(r, msg)
-	http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
 // termsFromForm reads up to five terms (party_i, content_i, amount_i in
