@@ -46,26 +46,12 @@ func statusOf(err error) (int, string) {
 	return intake.StatusOf(err)
 }
 
-// talkFail answers a failed conversation request: JSON for the page's
-// script, an error page otherwise.
-func (pg *Pages) talkFail(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := statusOf(err)
-	if status == http.StatusInternalServerError {
-		pg.Log.Error("conversation request failed", "path", domain.RedactLinks(r.URL.Path), "err", err)
-	}
-	if wantsJSON(r) {
-		writeJSONBody(w, status, map[string]string{"error": msg})
-		return
-	}
-	pg.Fail(w, r, status, msg)
-}
-
 func wantsJSON(r *http.Request) bool { return r.Header.Get("Accept") == "application/json" }
 
 // talkDone answers a successful conversation request.
 func (pg *Pages) talkDone(w http.ResponseWriter, r *http.Request, rd conversation.Reader, err error, msg string) {
 	if err != nil {
-		pg.talkFail(w, r, err)
+		pg.failField(w, r, err)
 		return
 	}
 	if wantsJSON(r) {
@@ -82,7 +68,7 @@ func (pg *Pages) talkDone(w http.ResponseWriter, r *http.Request, rd conversatio
 func (pg *Pages) staffReader(w http.ResponseWriter, r *http.Request) (conversation.Reader, bool) {
 	rd, err := pg.Talk.ForStaff(r.Context(), auth.From(r.Context()), mustID(r.PathValue("id")))
 	if err != nil {
-		pg.talkFail(w, r, err)
+		pg.failField(w, r, err)
 		return rd, false
 	}
 	return rd, true
@@ -91,7 +77,7 @@ func (pg *Pages) staffReader(w http.ResponseWriter, r *http.Request) (conversati
 func (pg *Pages) partyReader(w http.ResponseWriter, r *http.Request) (conversation.Reader, bool) {
 	rd, err := pg.Talk.ForParty(r.Context(), r.PathValue("token"))
 	if err != nil {
-		pg.talkFail(w, r, err)
+		pg.failField(w, r, err)
 		return rd, false
 	}
 	return rd, true
@@ -338,7 +324,7 @@ func (pg *Pages) TalkEvidence(w http.ResponseWriter, r *http.Request) {
 	}
 	e, err := pg.Talk.Evidence(r.Context(), rd, mustID(r.PathValue("eid")))
 	if err != nil {
-		pg.talkFail(w, r, err)
+		pg.failField(w, r, err)
 		return
 	}
 	// Pictures show in the conversation; a PDF a party uploaded is downloaded,
@@ -408,7 +394,7 @@ func (pg *Pages) TalkInvite(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
 	inv, err := pg.Talk.Invite(r.Context(), auth.From(r.Context()), id)
 	if err != nil {
-		pg.talkFail(w, r, err)
+		pg.failField(w, r, err)
 		return
 	}
 	msg := fmt.Sprintf("已向%d位当事人发送在线调解链接。", inv.Sent)
