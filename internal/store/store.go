@@ -8,8 +8,18 @@ import (
 	"errors"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/audit"
 	"github.com/tiaojie/tiaojie/internal/domain"
 )
+
+// AuditQuery filters the audit trail; zero fields do not filter.
+type AuditQuery struct {
+	From, To time.Time // at >= From, at < To
+	Actor    string    // actor name, exact
+	Object   string    // object, exact ("case:42") or a kind prefix ending in ':' ("case:")
+	BeforeSeq int64    // keyset paging: entries with seq < BeforeSeq
+	Limit    int
+}
 
 var (
 	// ErrNotFound: no row matched.
@@ -27,6 +37,20 @@ type Store interface {
 	Close() error
 	// MigrationsCurrent reports whether every embedded migration is applied.
 	MigrationsCurrent(ctx context.Context) (bool, error)
+	// InTx runs fn with a Store whose every call is part of one transaction:
+	// fn's writes commit together (with one audit entry) or not at all. A
+	// failing call inside rolls back only its own writes, so fn may handle
+	// the error; an error returned by fn rolls back everything.
+	InTx(ctx context.Context, fn func(tx Store) error) error
+
+	// Audit trail: every committed write appends an entry attributed to the
+	// audit.Actor in ctx (see internal/audit), in the same transaction.
+	// RecordAccess appends an entry for a read that must be on record (a
+	// reveal of personal data); fn-less, it is its own transaction.
+	RecordAccess(ctx context.Context, action, object string) error
+	ListAudit(ctx context.Context, q AuditQuery) ([]audit.Entry, error) // newest first
+	// WalkAudit hands every entry to fn in chain order, then returns the head's seq and hash.
+	WalkAudit(ctx context.Context, fn func(audit.Entry) error) (headSeq int64, headHash string, err error)
 
 	// Org tree.
 	CreateOrgUnit(ctx context.Context, u *OrgUnit) error // sets ID and Path

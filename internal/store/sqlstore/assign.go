@@ -12,7 +12,7 @@ import (
 )
 
 func (db *DB) ListRoomMediators(ctx context.Context, roomID int64) ([]store.User, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT DISTINCT `+prefixed("u.", userCols)+` FROM users u
+	rows, err := db.read().QueryContext(ctx, `SELECT DISTINCT `+prefixed("u.", userCols)+` FROM users u
 		JOIN role_bindings b ON b.user_id = u.id WHERE b.org_id = $1 AND b.role IN ('mediator', 'room_lead') AND u.active = $2
 		ORDER BY u.id`, roomID, true)
 	if err != nil {
@@ -62,7 +62,7 @@ func (db *DB) MediatorLoads(ctx context.Context, userIDs []int64) (map[int64]int
 			open = append(open, "'"+string(st)+"'")
 		}
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT presiding_id, COUNT(*) FROM cases WHERE presiding_id IN (`+inList(1, len(userIDs))+`)
+	rows, err := db.read().QueryContext(ctx, `SELECT presiding_id, COUNT(*) FROM cases WHERE presiding_id IN (`+inList(1, len(userIDs))+`)
 		AND status IN (`+strings.Join(open, ", ")+`) GROUP BY presiding_id`, args...)
 	if err != nil {
 		return nil, db.wrap("mediator loads", err)
@@ -88,7 +88,7 @@ func (db *DB) OnLeave(ctx context.Context, userIDs []int64, date string) (map[in
 	for _, id := range userIDs {
 		args = append(args, id)
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT user_id FROM mediator_leave WHERE date = $1 AND user_id IN (`+inList(2, len(userIDs))+`)`, args...)
+	rows, err := db.read().QueryContext(ctx, `SELECT user_id FROM mediator_leave WHERE date = $1 AND user_id IN (`+inList(2, len(userIDs))+`)`, args...)
 	if err != nil {
 		return nil, db.wrap("on leave", err)
 	}
@@ -106,16 +106,16 @@ func (db *DB) OnLeave(ctx context.Context, userIDs []int64, date string) (map[in
 func (db *DB) SetLeave(ctx context.Context, userID int64, date string, onLeave bool) error {
 	var err error
 	if onLeave {
-		_, err = db.w.ExecContext(ctx, `INSERT INTO mediator_leave (user_id, date) VALUES ($1, $2) ON CONFLICT DO NOTHING`, userID, date)
+		_, err = db.writeOn("user", userID).ExecContext(ctx, `INSERT INTO mediator_leave (user_id, date) VALUES ($1, $2) ON CONFLICT DO NOTHING`, userID, date)
 	} else {
-		_, err = db.w.ExecContext(ctx, `DELETE FROM mediator_leave WHERE user_id = $1 AND date = $2`, userID, date)
+		_, err = db.writeOn("user", userID).ExecContext(ctx, `DELETE FROM mediator_leave WHERE user_id = $1 AND date = $2`, userID, date)
 	}
 	return db.wrap("set leave", err)
 }
 
 func (db *DB) GetRoomSettings(ctx context.Context, roomID int64) (store.RoomSettings, error) {
 	s := store.RoomSettings{RoomID: roomID, Capacity: 30, Chooser: "least_loaded"}
-	err := db.r.QueryRowContext(ctx, `SELECT capacity, chooser FROM room_settings WHERE room_id = $1`, roomID).Scan(&s.Capacity, &s.Chooser)
+	err := db.read().QueryRowContext(ctx, `SELECT capacity, chooser FROM room_settings WHERE room_id = $1`, roomID).Scan(&s.Capacity, &s.Chooser)
 	if err != nil && err != sql.ErrNoRows {
 		return s, db.wrap("get room settings", err)
 	}
@@ -123,7 +123,7 @@ func (db *DB) GetRoomSettings(ctx context.Context, roomID int64) (store.RoomSett
 }
 
 func (db *DB) PutRoomSettings(ctx context.Context, s store.RoomSettings) error {
-	_, err := db.w.ExecContext(ctx, `INSERT INTO room_settings (room_id, capacity, chooser) VALUES ($1, $2, $3)
+	_, err := db.writeOn("org", s.RoomID).ExecContext(ctx, `INSERT INTO room_settings (room_id, capacity, chooser) VALUES ($1, $2, $3)
 		ON CONFLICT (room_id) DO UPDATE SET capacity = excluded.capacity, chooser = excluded.chooser`, s.RoomID, s.Capacity, s.Chooser)
 	return db.wrap("put room settings", err)
 }
@@ -158,7 +158,7 @@ func (db *DB) AssignCase(ctx context.Context, caseID, expectVersion int64, media
 }
 
 func (db *DB) ListCaseMediators(ctx context.Context, caseID int64) ([]store.CaseMediator, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT cm.user_id, u.display_name, cm.presiding, cm.assigned_at FROM case_mediators cm
+	rows, err := db.read().QueryContext(ctx, `SELECT cm.user_id, u.display_name, cm.presiding, cm.assigned_at FROM case_mediators cm
 		JOIN users u ON u.id = cm.user_id WHERE cm.case_id = $1 ORDER BY cm.presiding DESC, cm.user_id`, caseID)
 	if err != nil {
 		return nil, db.wrap("list case mediators", err)

@@ -48,7 +48,7 @@ func (db *DB) CreateCase(ctx context.Context, nc *store.NewCase) (store.Case, bo
 	keyed := nc.ClientID != "" && nc.IdempotencyKey != ""
 	if keyed {
 		// A retried request returns what the first one created.
-		if id, err := db.caseIDByKey(ctx, db.w, nc.ClientID, nc.IdempotencyKey); err == nil {
+		if id, err := db.caseIDByKey(ctx, db.primary(), nc.ClientID, nc.IdempotencyKey); err == nil {
 			c, err := db.GetCase(ctx, id)
 			return c, false, err
 		} else if err != sql.ErrNoRows {
@@ -59,11 +59,12 @@ func (db *DB) CreateCase(ctx context.Context, nc *store.NewCase) (store.Case, bo
 	err := db.tx(ctx, "create case", func(tx *wtx) error {
 		var err error
 		id, err = insertCase(ctx, tx, nc, map[int64]string{})
+		tx.about("case", id)
 		return err
 	})
 	if err != nil && keyed && errors.Is(err, store.ErrConflict) {
 		// Lost a race with the same key: answer with the winner's case.
-		if id, kerr := db.caseIDByKey(ctx, db.w, nc.ClientID, nc.IdempotencyKey); kerr == nil {
+		if id, kerr := db.caseIDByKey(ctx, db.primary(), nc.ClientID, nc.IdempotencyKey); kerr == nil {
 			c, gerr := db.GetCase(ctx, id)
 			return c, false, gerr
 		}
@@ -185,11 +186,11 @@ func insertEvent(ctx context.Context, tx *wtx, ev *store.Event) error {
 }
 
 func (db *DB) GetCase(ctx context.Context, id int64) (store.Case, error) {
-	c, err := scanCase(db.r.QueryRowContext(ctx, `SELECT `+caseCols+` FROM cases c WHERE c.id = $1`, id))
+	c, err := scanCase(db.read().QueryRowContext(ctx, `SELECT `+caseCols+` FROM cases c WHERE c.id = $1`, id))
 	if err != nil {
 		return c, db.wrap("get case", err)
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT id, case_id, kind, name, phone_sealed, phone_hash, phone_mask,
+	rows, err := db.read().QueryContext(ctx, `SELECT id, case_id, kind, name, phone_sealed, phone_hash, phone_mask,
 		id_sealed, id_hash, id_mask, COALESCE(merchant_id, 0), credit_code, address FROM parties WHERE case_id = $1 ORDER BY id`, id)
 	if err != nil {
 		return c, db.wrap("get case parties", err)
@@ -208,7 +209,7 @@ func (db *DB) GetCase(ctx context.Context, id int64) (store.Case, error) {
 
 func (db *DB) GetCaseByExternalID(ctx context.Context, externalID string) (store.Case, error) {
 	var id int64
-	if err := db.r.QueryRowContext(ctx, `SELECT id FROM cases WHERE external_id = $1`, externalID).Scan(&id); err != nil {
+	if err := db.read().QueryRowContext(ctx, `SELECT id FROM cases WHERE external_id = $1`, externalID).Scan(&id); err != nil {
 		return store.Case{}, db.wrap("get case by external id", err)
 	}
 	return db.GetCase(ctx, id)
@@ -216,7 +217,7 @@ func (db *DB) GetCaseByExternalID(ctx context.Context, externalID string) (store
 
 func (db *DB) GetCaseByCourtNumber(ctx context.Context, courtNumber string) (store.Case, error) {
 	var id int64
-	if err := db.r.QueryRowContext(ctx, `SELECT id FROM cases WHERE court_number = $1`, courtNumber).Scan(&id); err != nil {
+	if err := db.read().QueryRowContext(ctx, `SELECT id FROM cases WHERE court_number = $1`, courtNumber).Scan(&id); err != nil {
 		return store.Case{}, db.wrap("get case by court number", err)
 	}
 	return db.GetCase(ctx, id)
@@ -278,7 +279,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
 	var page store.CasePage
-	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases c`+cond, args...).Scan(&page.Total); err != nil {
+	if err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM cases c`+cond, args...).Scan(&page.Total); err != nil {
 		return page, db.wrap("count cases", err)
 	}
 	limit := q.Limit
@@ -289,7 +290,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		limit = 500
 	}
 	lim, off := arg(limit), arg(max(q.Offset, 0))
-	rows, err := db.r.QueryContext(ctx, `SELECT `+caseCols+` FROM cases c`+cond+
+	rows, err := db.read().QueryContext(ctx, `SELECT `+caseCols+` FROM cases c`+cond+
 		` ORDER BY c.received_at DESC, c.id DESC LIMIT `+lim+` OFFSET `+off, args...)
 	if err != nil {
 		return page, db.wrap("list cases", err)
@@ -329,6 +330,7 @@ func appendEvent(ctx context.Context, tx *wtx, caseID int64, ev *store.Event) er
 }
 
 func applyChange(ctx context.Context, tx *wtx, caseID, expectVersion int64, ch store.CaseChange, ev *store.Event) error {
+	tx.about("case", caseID)
 	var status string
 	var version int64
 	if err := tx.QueryRowContext(ctx, `SELECT status, version FROM cases WHERE id = $1`, caseID).Scan(&status, &version); err != nil {
@@ -575,7 +577,7 @@ func insertEvents(ctx context.Context, tx *wtx, evs []store.Event, questionMarks
 }
 
 func (db *DB) ListEvents(ctx context.Context, caseID int64) ([]store.Event, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, case_id, seq, type, from_status, to_status, COALESCE(actor_id, 0),
+	rows, err := db.read().QueryContext(ctx, `SELECT id, case_id, seq, type, from_status, to_status, COALESCE(actor_id, 0),
 		actor_name, at, reason_code, note, data FROM case_events WHERE case_id = $1 ORDER BY seq`, caseID)
 	if err != nil {
 		return nil, db.wrap("list events", err)
@@ -596,7 +598,7 @@ func (db *DB) ListEvents(ctx context.Context, caseID int64) ([]store.Event, erro
 }
 
 func (db *DB) CountCasesByStatus(ctx context.Context) (map[domain.Status]int64, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT status, COUNT(*) FROM cases GROUP BY status`)
+	rows, err := db.read().QueryContext(ctx, `SELECT status, COUNT(*) FROM cases GROUP BY status`)
 	if err != nil {
 		return nil, db.wrap("count cases by status", err)
 	}

@@ -11,6 +11,7 @@ import (
 
 func (db *DB) RequestConsents(ctx context.Context, caseID int64, reqs []store.ConsentRequest, at time.Time) error {
 	return db.tx(ctx, "request consents", func(tx *wtx) error {
+		tx.about("case", caseID)
 		for _, r := range reqs {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO consents (case_id, party_kind, decision, token_hash, token_sealed, requested_at)
 				VALUES ($1, $2, 'pending', $3, $4, $5)
@@ -39,7 +40,7 @@ func (db *DB) ListConsents(ctx context.Context, caseID int64) ([]store.Consent, 
 }
 
 func (db *DB) consents(ctx context.Context, what, q string, args ...any) ([]store.Consent, error) {
-	rows, err := db.r.QueryContext(ctx, q, args...)
+	rows, err := db.read().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, db.wrap(what, err)
 	}
@@ -56,7 +57,7 @@ func (db *DB) consents(ctx context.Context, what, q string, args ...any) ([]stor
 }
 
 func (db *DB) GetConsentByToken(ctx context.Context, tokenHash string) (store.Consent, error) {
-	c, err := scanConsent(db.r.QueryRowContext(ctx, `SELECT `+consentCols+` FROM consents WHERE token_hash = $1`, tokenHash))
+	c, err := scanConsent(db.read().QueryRowContext(ctx, `SELECT `+consentCols+` FROM consents WHERE token_hash = $1`, tokenHash))
 	return c, db.wrap("get consent by token", err)
 }
 
@@ -65,7 +66,7 @@ func (db *DB) RecordConsent(ctx context.Context, c store.Consent) error {
 	if c.RecordedAt != nil {
 		at = c.RecordedAt.UTC()
 	}
-	res, err := db.w.ExecContext(ctx, `UPDATE consents SET decision = $1, online = $2, method = $3, recorded_by = $4, recorded_at = $5
+	res, err := db.writeOn("case", c.CaseID).ExecContext(ctx, `UPDATE consents SET decision = $1, online = $2, method = $3, recorded_by = $4, recorded_at = $5
 		WHERE case_id = $6 AND party_kind = $7`, c.Decision, c.Online, c.Method, nullInt(c.RecordedBy), at, c.CaseID, c.PartyKind)
 	return db.wrap("record consent", mustAffect(res, err))
 }
@@ -80,12 +81,12 @@ func (db *DB) MarkConsentFollowUp(ctx context.Context, caseID int64, partyKind, 
 	if col == "" {
 		return fmt.Errorf("mark consent follow-up: unknown %q", what)
 	}
-	res, err := db.w.ExecContext(ctx, `UPDATE consents SET `+col+` = $1 WHERE case_id = $2 AND party_kind = $3`, at.UTC(), caseID, partyKind)
+	res, err := db.writeOn("case", caseID).ExecContext(ctx, `UPDATE consents SET `+col+` = $1 WHERE case_id = $2 AND party_kind = $3`, at.UTC(), caseID, partyKind)
 	return db.wrap("mark consent follow-up", mustAffect(res, err))
 }
 
 func (db *DB) SetPartyPhone(ctx context.Context, caseID int64, partyKind string, p store.Party) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE parties SET phone_sealed = $1, phone_hash = $2, phone_mask = $3 WHERE case_id = $4 AND kind = $5`,
+	res, err := db.writeOn("case", caseID).ExecContext(ctx, `UPDATE parties SET phone_sealed = $1, phone_hash = $2, phone_mask = $3 WHERE case_id = $4 AND kind = $5`,
 		p.PhoneSealed, p.PhoneHash, p.PhoneMask, caseID, partyKind)
 	return db.wrap("set party phone", mustAffect(res, err))
 }
@@ -95,9 +96,11 @@ func (db *DB) AddOutbox(ctx context.Context, e store.OutboxEntry) (int64, error)
 		e.At = time.Now()
 	}
 	var id int64
-	err := db.w.QueryRowContext(ctx, `INSERT INTO sms_outbox (to_mask, to_hash, body, kind, case_id, provider, status, error, created_at)
+	err := db.writeRow(ctx, func(q rowQuerier) error {
+		return q.QueryRowContext(ctx, `INSERT INTO sms_outbox (to_mask, to_hash, body, kind, case_id, provider, status, error, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, e.ToMask, e.ToHash, e.Body, e.Kind, nullInt(e.CaseID), e.Provider,
-		e.Status, e.Error, e.At.UTC()).Scan(&id)
+			e.Status, e.Error, e.At.UTC()).Scan(&id)
+	})
 	return id, db.wrap("add outbox", err)
 }
 
@@ -105,7 +108,7 @@ func (db *DB) ListOutbox(ctx context.Context, limit int) ([]store.OutboxEntry, e
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT id, to_mask, to_hash, body, kind, COALESCE(case_id, 0), provider, status, error, created_at
+	rows, err := db.read().QueryContext(ctx, `SELECT id, to_mask, to_hash, body, kind, COALESCE(case_id, 0), provider, status, error, created_at
 		FROM sms_outbox ORDER BY id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, db.wrap("list outbox", err)

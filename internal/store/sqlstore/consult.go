@@ -11,13 +11,13 @@ import (
 )
 
 func (db *DB) PutExpertProfile(ctx context.Context, e store.ExpertProfile) error {
-	_, err := db.w.ExecContext(ctx, `INSERT INTO expert_profiles (user_id, field, qualifications) VALUES ($1, $2, $3)
+	_, err := db.writeOn("user", e.UserID).ExecContext(ctx, `INSERT INTO expert_profiles (user_id, field, qualifications) VALUES ($1, $2, $3)
 		ON CONFLICT (user_id) DO UPDATE SET field = excluded.field, qualifications = excluded.qualifications`, e.UserID, e.Field, e.Qualifications)
 	return db.wrap("put expert profile", err)
 }
 
 func (db *DB) ListExperts(ctx context.Context) ([]store.ExpertProfile, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT u.id, u.display_name, COALESCE(ep.field, ''), COALESCE(ep.qualifications, ''), o.path
+	rows, err := db.read().QueryContext(ctx, `SELECT u.id, u.display_name, COALESCE(ep.field, ''), COALESCE(ep.qualifications, ''), o.path
 		FROM users u JOIN role_bindings b ON b.user_id = u.id AND b.role = 'expert' JOIN org_units o ON o.id = b.org_id
 		LEFT JOIN expert_profiles ep ON ep.user_id = u.id WHERE u.active = $1 ORDER BY u.id, o.path`, true)
 	if err != nil {
@@ -43,8 +43,10 @@ func (db *DB) ListExperts(ctx context.Context) ([]store.ExpertProfile, error) {
 
 func (db *DB) CreateConsultation(ctx context.Context, c *store.Consultation) error {
 	c.AskedAt, c.Status = time.Now().UTC(), "open"
-	err := db.w.QueryRowContext(ctx, `INSERT INTO consultations (case_id, expert_id, question, shared, status, asked_by, asked_at)
+	err := db.writeRow(ctx, func(q rowQuerier) error {
+		return q.QueryRowContext(ctx, `INSERT INTO consultations (case_id, expert_id, question, shared, status, asked_by, asked_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, c.CaseID, c.ExpertID, c.Question, c.Shared, c.Status, nullInt(c.AskedBy), c.AskedAt).Scan(&c.ID)
+	})
 	return db.wrap("create consultation", err)
 }
 
@@ -63,7 +65,7 @@ func scanConsult(row interface{ Scan(...any) error }) (store.Consultation, error
 }
 
 func (db *DB) GetConsultation(ctx context.Context, id int64) (store.Consultation, error) {
-	k, err := scanConsult(db.r.QueryRowContext(ctx, `SELECT `+consultCols+consultFrom+` WHERE k.id = $1`, id))
+	k, err := scanConsult(db.read().QueryRowContext(ctx, `SELECT `+consultCols+consultFrom+` WHERE k.id = $1`, id))
 	return k, db.wrap("get consultation", err)
 }
 
@@ -72,7 +74,7 @@ func (db *DB) ListConsultations(ctx context.Context, caseID, expertID int64) ([]
 	if caseID == 0 {
 		q, arg = ` WHERE k.expert_id = $1`, expertID
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+consultCols+consultFrom+q+` ORDER BY k.id DESC`, arg)
+	rows, err := db.read().QueryContext(ctx, `SELECT `+consultCols+consultFrom+q+` ORDER BY k.id DESC`, arg)
 	if err != nil {
 		return nil, db.wrap("list consultations", err)
 	}
@@ -89,13 +91,13 @@ func (db *DB) ListConsultations(ctx context.Context, caseID, expertID int64) ([]
 }
 
 func (db *DB) AnswerConsultation(ctx context.Context, id, expertID int64, answer string, at time.Time) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE consultations SET answer = $1, status = 'answered', answered_at = $2
+	res, err := db.writeOn("consultation", id).ExecContext(ctx, `UPDATE consultations SET answer = $1, status = 'answered', answered_at = $2
 		WHERE id = $3 AND expert_id = $4 AND status = 'open'`, answer, at.UTC(), id, expertID)
 	return db.wrap("answer consultation", mustAffect(res, err))
 }
 
 func (db *DB) RequestExpertJoin(ctx context.Context, consultationID int64, at time.Time) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE consultations SET join_requested_at = $1, join_consumer = '', join_merchant = ''
+	res, err := db.writeOn("consultation", consultationID).ExecContext(ctx, `UPDATE consultations SET join_requested_at = $1, join_consumer = '', join_merchant = ''
 		WHERE id = $2 AND (join_requested_at IS NULL OR join_consumer = 'refuse' OR join_merchant = 'refuse')`, at.UTC(), consultationID)
 	if err = mustAffect(res, err); errors.Is(err, store.ErrNotFound) {
 		if _, gerr := db.GetConsultation(ctx, consultationID); gerr == nil {
@@ -110,7 +112,7 @@ func (db *DB) AnswerExpertJoin(ctx context.Context, consultationID int64, party,
 	if col == "" || (answer != "agree" && answer != "refuse") {
 		return store.Consultation{}, fmt.Errorf("answer expert join: bad party %q or answer %q", party, answer)
 	}
-	res, err := db.w.ExecContext(ctx, `UPDATE consultations SET `+col+` = $1 WHERE id = $2 AND join_requested_at IS NOT NULL AND `+col+` = ''`,
+	res, err := db.writeOn("consultation", consultationID).ExecContext(ctx, `UPDATE consultations SET `+col+` = $1 WHERE id = $2 AND join_requested_at IS NOT NULL AND `+col+` = ''`,
 		answer, consultationID)
 	if err := mustAffect(res, err); err != nil {
 		return store.Consultation{}, db.wrap("answer expert join", err)

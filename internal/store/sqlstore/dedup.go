@@ -22,7 +22,7 @@ func (db *DB) ListDedupCandidates(ctx context.Context, q store.DedupQuery) ([]st
 		where = append(where, "c.merged_into IS NULL", "c.group_id IS NULL",
 			"c.status NOT IN ('rejected', 'terminated', 'withdrawn', 'archived', 'followed_up')")
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT c.id, c.number, p.phone_hash, COALESCE(c.merchant_id, 0), c.merchant_name,
+	rows, err := db.read().QueryContext(ctx, `SELECT c.id, c.number, p.phone_hash, COALESCE(c.merchant_id, 0), c.merchant_name,
 		COALESCE(m.credit_code, ''), c.description || ' ' || c.claim, c.received_at, COALESCE(c.group_id, 0)
 		FROM cases c JOIN parties p ON p.case_id = c.id AND p.kind = 'consumer'
 		LEFT JOIN merchants m ON m.id = c.merchant_id
@@ -62,7 +62,7 @@ func (db *DB) AddDuplicateFlags(ctx context.Context, flags []store.DuplicateFlag
 }
 
 func (db *DB) ListDuplicateFlags(ctx context.Context, caseID int64) ([]store.DuplicateFlag, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, case_id, other_id, score, reasons, status, COALESCE(decided_by, 0),
+	rows, err := db.read().QueryContext(ctx, `SELECT id, case_id, other_id, score, reasons, status, COALESCE(decided_by, 0),
 		decided_at, created_at FROM duplicate_flags WHERE case_id = $1 OR other_id = $1 ORDER BY score DESC, id`, caseID)
 	if err != nil {
 		return nil, db.wrap("list duplicate flags", err)
@@ -82,7 +82,7 @@ func (db *DB) ListDuplicateFlags(ctx context.Context, caseID int64) ([]store.Dup
 }
 
 func (db *DB) ResolveDuplicateFlag(ctx context.Context, id int64, status string, by int64, at time.Time) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE duplicate_flags SET status = $1, decided_by = $2, decided_at = $3
+	res, err := db.writeOn("duplicate", id).ExecContext(ctx, `UPDATE duplicate_flags SET status = $1, decided_by = $2, decided_at = $3
 		WHERE id = $4 AND status = 'open'`, status, nullInt(by), at.UTC(), id)
 	return db.wrap("resolve duplicate flag", mustAffect(res, err))
 }
@@ -118,6 +118,7 @@ func (db *DB) CreateGroup(ctx context.Context, g *store.Group, caseIDs []int64) 
 			g.CommitteeID, nullInt(g.MerchantID), g.MerchantName, g.Title, g.Facts, g.Reason, g.Status, nullInt(g.CreatedBy), g.Created).Scan(&g.ID); err != nil {
 			return err
 		}
+		tx.about("group", g.ID)
 		for _, id := range caseIDs {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO case_group_members (group_id, case_id) VALUES ($1, $2)`, g.ID, id); err != nil {
 				return err
@@ -144,11 +145,11 @@ func scanGroup(row interface{ Scan(...any) error }) (store.Group, error) {
 }
 
 func (db *DB) GetGroup(ctx context.Context, id int64) (store.Group, error) {
-	g, err := scanGroup(db.r.QueryRowContext(ctx, `SELECT `+groupCols+` FROM case_groups WHERE id = $1`, id))
+	g, err := scanGroup(db.read().QueryRowContext(ctx, `SELECT `+groupCols+` FROM case_groups WHERE id = $1`, id))
 	if err != nil {
 		return g, db.wrap("get group", err)
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT c.id, c.number, c.consumer_name, c.status, c.claim_fen, gm.representative,
+	rows, err := db.read().QueryContext(ctx, `SELECT c.id, c.number, c.consumer_name, c.status, c.claim_fen, gm.representative,
 		gm.outcome, gm.outcome_note, gm.outcome_fen
 		FROM case_group_members gm JOIN cases c ON c.id = gm.case_id WHERE gm.group_id = $1 ORDER BY c.received_at, c.id`, id)
 	if err != nil {
@@ -168,7 +169,7 @@ func (db *DB) GetGroup(ctx context.Context, id int64) (store.Group, error) {
 }
 
 func (db *DB) ListGroups(ctx context.Context, committeeID int64) ([]store.Group, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+groupCols+` FROM case_groups WHERE committee_id = $1 ORDER BY id DESC`, committeeID)
+	rows, err := db.read().QueryContext(ctx, `SELECT `+groupCols+` FROM case_groups WHERE committee_id = $1 ORDER BY id DESC`, committeeID)
 	if err != nil {
 		return nil, db.wrap("list groups", err)
 	}
@@ -189,6 +190,7 @@ func (db *DB) SetGroupRepresentatives(ctx context.Context, groupID int64, caseID
 		return fmt.Errorf("set representatives: at most two: %w", store.ErrConflict)
 	}
 	return db.tx(ctx, "set group representatives", func(tx *wtx) error {
+		tx.about("group", groupID)
 		if _, err := tx.ExecContext(ctx, `UPDATE case_group_members SET representative = $1 WHERE group_id = $2`, false, groupID); err != nil {
 			return err
 		}
@@ -203,12 +205,12 @@ func (db *DB) SetGroupRepresentatives(ctx context.Context, groupID int64, caseID
 }
 
 func (db *DB) ScheduleGroupSession(ctx context.Context, groupID int64, at time.Time, place string) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE case_groups SET session_at = $1, session_place = $2 WHERE id = $3`, at.UTC(), place, groupID)
+	res, err := db.writeOn("group", groupID).ExecContext(ctx, `UPDATE case_groups SET session_at = $1, session_place = $2 WHERE id = $3`, at.UTC(), place, groupID)
 	return db.wrap("schedule group session", mustAffect(res, err))
 }
 
 func (db *DB) SetGroupOutcome(ctx context.Context, groupID, caseID int64, outcome, note string, fen int64) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE case_group_members SET outcome = $1, outcome_note = $2, outcome_fen = $3
+	res, err := db.writeOn("group", groupID).ExecContext(ctx, `UPDATE case_group_members SET outcome = $1, outcome_note = $2, outcome_fen = $3
 		WHERE group_id = $4 AND case_id = $5`, outcome, note, fen, groupID, caseID)
 	return db.wrap("set group outcome", mustAffect(res, err))
 }

@@ -9,7 +9,7 @@ import (
 )
 
 func (db *DB) PutJudicialApplication(ctx context.Context, a store.JudicialApplication) error {
-	_, err := db.w.ExecContext(ctx, `INSERT INTO judicial_applications (case_id, court_id, status, receipt, package, submitted_at)
+	_, err := db.writeOn("case", a.CaseID).ExecContext(ctx, `INSERT INTO judicial_applications (case_id, court_id, status, receipt, package, submitted_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, a.CaseID, a.CourtID, a.Status, a.Receipt, a.Package, a.SubmittedAt.UTC())
 	return db.wrap("put judicial application", err)
 }
@@ -27,7 +27,7 @@ func scanJudicial(row interface{ Scan(...any) error }, extra ...any) (store.Judi
 
 func (db *DB) GetJudicialApplication(ctx context.Context, caseID int64) (store.JudicialApplication, error) {
 	var pkg []byte
-	a, err := scanJudicial(db.r.QueryRowContext(ctx, `SELECT `+judicialCols+`, j.package FROM judicial_applications j
+	a, err := scanJudicial(db.read().QueryRowContext(ctx, `SELECT `+judicialCols+`, j.package FROM judicial_applications j
 		JOIN cases c ON c.id = j.case_id WHERE j.case_id = $1`, caseID), &pkg)
 	a.Package = pkg
 	return a, db.wrap("get judicial application", err)
@@ -49,7 +49,7 @@ func (db *DB) ListPendingJudicial(ctx context.Context, localReceipt string) ([]s
 }
 
 func (db *DB) judicialList(ctx context.Context, where string, args ...any) ([]store.JudicialApplication, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+judicialCols+` FROM judicial_applications j JOIN cases c ON c.id = j.case_id `+where, args...)
+	rows, err := db.read().QueryContext(ctx, `SELECT `+judicialCols+` FROM judicial_applications j JOIN cases c ON c.id = j.case_id `+where, args...)
 	if err != nil {
 		return nil, db.wrap("list judicial applications", err)
 	}
@@ -71,6 +71,7 @@ func (db *DB) DecideJudicialApplication(ctx context.Context, caseID int64, from 
 		args = append(args, f)
 	}
 	return db.tx(ctx, "decide judicial application", func(tx *wtx) error {
+		tx.about("case", caseID)
 		res, err := tx.ExecContext(ctx, `UPDATE judicial_applications SET status = $1, ruling_number = $2, reason = $3, decided_at = $4
 			WHERE case_id = $5 AND status IN (`+inList(6, len(from))+`)`, args...)
 		if err := mustAffect(res, err); err != nil {

@@ -15,9 +15,11 @@ func (db *DB) AddLead(ctx context.Context, l *store.Lead) error {
 	if l.Status == "" {
 		l.Status = "new"
 	}
-	err := db.w.QueryRowContext(ctx, `INSERT INTO violation_leads (case_id, office_id, office_path, kind, note, status, created_by, created_at)
+	err := db.writeRow(ctx, func(q rowQuerier) error {
+		return q.QueryRowContext(ctx, `INSERT INTO violation_leads (case_id, office_id, office_path, kind, note, status, created_by, created_at)
 		VALUES ($1, $2, (SELECT path FROM org_units WHERE id = $2), $3, $4, $5, $6, $7) RETURNING id, office_path`,
-		l.CaseID, l.OfficeID, l.Kind, l.Note, l.Status, nullInt(l.CreatedBy), l.Created).Scan(&l.ID, &l.OfficePath)
+			l.CaseID, l.OfficeID, l.Kind, l.Note, l.Status, nullInt(l.CreatedBy), l.Created).Scan(&l.ID, &l.OfficePath)
+	})
 	return db.wrap("add lead", err)
 }
 
@@ -44,7 +46,7 @@ func (db *DB) ListLeads(ctx context.Context, scope store.Scope, limit int) ([]st
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
 	args = append(args, limit)
-	rows, err := db.r.QueryContext(ctx, `SELECT l.id, l.case_id, c.number, c.merchant_name, l.office_id, l.office_path, l.kind, l.note, l.status,
+	rows, err := db.read().QueryContext(ctx, `SELECT l.id, l.case_id, c.number, c.merchant_name, l.office_id, l.office_path, l.kind, l.note, l.status,
 		COALESCE(l.created_by, 0), l.created_at, COALESCE(l.handled_by, 0), l.handled_at
 		FROM violation_leads l JOIN cases c ON c.id = l.case_id`+cond+fmt.Sprintf(` ORDER BY l.id DESC LIMIT $%d`, len(args)), args...)
 	if err != nil {
@@ -66,7 +68,7 @@ func (db *DB) ListLeads(ctx context.Context, scope store.Scope, limit int) ([]st
 }
 
 func (db *DB) MarkLeadHandled(ctx context.Context, id, by int64, at time.Time) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE violation_leads SET status = 'handled', handled_by = $1, handled_at = $2
+	res, err := db.writeOn("lead", id).ExecContext(ctx, `UPDATE violation_leads SET status = 'handled', handled_by = $1, handled_at = $2
 		WHERE id = $3 AND status = 'new'`, nullInt(by), at.UTC(), id)
 	return db.wrap("mark lead handled", mustAffect(res, err))
 }

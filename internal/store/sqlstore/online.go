@@ -12,6 +12,7 @@ import (
 
 func (db *DB) PutPartyLink(ctx context.Context, caseID int64, party, hash, sealed string, at time.Time) error {
 	return db.tx(ctx, "put party link", func(tx *wtx) error {
+		tx.about("case", caseID)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM party_links WHERE case_id = $1 AND party = $2`, caseID, party); err != nil {
 			return err
 		}
@@ -24,7 +25,7 @@ func (db *DB) PutPartyLink(ctx context.Context, caseID int64, party, hash, seale
 func (db *DB) GetPartyLink(ctx context.Context, hash string) (int64, string, error) {
 	var id int64
 	var party string
-	err := db.r.QueryRowContext(ctx, `SELECT case_id, party FROM party_links WHERE token_hash = $1`, hash).Scan(&id, &party)
+	err := db.read().QueryRowContext(ctx, `SELECT case_id, party FROM party_links WHERE token_hash = $1`, hash).Scan(&id, &party)
 	return id, party, db.wrap("get party link", err)
 }
 
@@ -34,7 +35,7 @@ func (db *DB) ListPartyLinks(ctx context.Context, caseID int64) ([]store.PartyLi
 
 // links reads (case, party, sealed token, created) rows: party links and signing links alike.
 func (db *DB) links(ctx context.Context, what, query string, caseID int64) ([]store.PartyLink, error) {
-	rows, err := db.r.QueryContext(ctx, query, caseID)
+	rows, err := db.read().QueryContext(ctx, query, caseID)
 	if err != nil {
 		return nil, db.wrap(what, err)
 	}
@@ -52,7 +53,7 @@ func (db *DB) links(ctx context.Context, what, query string, caseID int64) ([]st
 }
 
 func (db *DB) ClaimPartyNotice(ctx context.Context, caseID int64, party string, at time.Time, minGap time.Duration) (bool, error) {
-	res, err := db.w.ExecContext(ctx, `UPDATE party_links SET notified_at = $1 WHERE case_id = $2 AND party = $3
+	res, err := db.writeOn("case", caseID).ExecContext(ctx, `UPDATE party_links SET notified_at = $1 WHERE case_id = $2 AND party = $3
 		AND (notified_at IS NULL OR notified_at <= $4)`, at.UTC(), caseID, party, at.Add(-minGap).UTC())
 	if err != nil {
 		return false, db.wrap("claim party notice", err)
@@ -63,16 +64,16 @@ func (db *DB) ClaimPartyNotice(ctx context.Context, caseID int64, party string, 
 
 func (db *DB) CountMessagesSince(ctx context.Context, caseID int64, author string, since time.Time) (int, error) {
 	var n int
-	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM case_messages WHERE case_id = $1 AND author = $2 AND created_at >= $3`,
+	err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM case_messages WHERE case_id = $1 AND author = $2 AND created_at >= $3`,
 		caseID, author, since.UTC()).Scan(&n)
 	return n, db.wrap("count messages", err)
 }
 
-type execer interface {
+type rowQuerier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func addMessage(ctx context.Context, q execer, m *store.Message) error {
+func addMessage(ctx context.Context, q rowQuerier, m *store.Message) error {
 	if m.Created.IsZero() {
 		m.Created = time.Now()
 	}
@@ -83,7 +84,7 @@ func addMessage(ctx context.Context, q execer, m *store.Message) error {
 }
 
 func (db *DB) AddMessage(ctx context.Context, m *store.Message) error {
-	return db.wrap("add message", addMessage(ctx, db.w, m))
+	return db.wrap("add message", db.writeRow(ctx, func(q rowQuerier) error { return addMessage(ctx, q, m) }))
 }
 
 func (db *DB) ListMessages(ctx context.Context, q store.MessageQuery) ([]store.Message, error) {
@@ -104,7 +105,7 @@ func (db *DB) ListMessages(ctx context.Context, q store.MessageQuery) ([]store.M
 	if q.AfterID > 0 {
 		order = `ORDER BY id`
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT * FROM (SELECT id, case_id, channel, author, COALESCE(author_id, 0), author_name, body,
+	rows, err := db.read().QueryContext(ctx, `SELECT * FROM (SELECT id, case_id, channel, author, COALESCE(author_id, 0), author_name, body,
 		COALESCE(evidence_id, 0), COALESCE(proposal_id, 0), created_at FROM case_messages
 		WHERE case_id = $1 AND id > $2 AND channel IN (`+inList(3, len(q.Channels))+`) `+order+fmt.Sprintf(` LIMIT %d) m ORDER BY id`, limit), args...)
 	if err != nil {
@@ -127,7 +128,7 @@ func (db *DB) ListAwaitingReply(ctx context.Context, userID int64) ([]store.Thre
 	// Cases that still take messages (conversation.Open); the last word of a
 	// party or a mediator per (case, channel), by index seek — system notes
 	// and experts do not answer a party.
-	rows, err := db.r.QueryContext(ctx, `SELECT c.id, c.number, ch.channel, m.created_at FROM case_mediators cm
+	rows, err := db.read().QueryContext(ctx, `SELECT c.id, c.number, ch.channel, m.created_at FROM case_mediators cm
 		JOIN cases c ON c.id = cm.case_id AND c.status IN ('assigned', 'mediating', 'suspended')
 		CROSS JOIN (SELECT 'joint' AS channel UNION ALL SELECT 'consumer' UNION ALL SELECT 'merchant') ch
 		JOIN case_messages m ON m.id = (SELECT MAX(x.id) FROM case_messages x WHERE x.case_id = c.id AND x.channel = ch.channel
@@ -152,9 +153,11 @@ func (db *DB) ListAwaitingReply(ctx context.Context, userID int64) ([]store.Thre
 func (db *DB) AddEvidence(ctx context.Context, e *store.Evidence) error {
 	e.Created = time.Now().UTC()
 	e.Size = int64(len(e.Data))
-	err := db.w.QueryRowContext(ctx, `INSERT INTO case_evidence (case_id, channel, uploader, uploaded_by, name, content_type, size, sha256, data, created_at)
+	err := db.writeRow(ctx, func(q rowQuerier) error {
+		return q.QueryRowContext(ctx, `INSERT INTO case_evidence (case_id, channel, uploader, uploaded_by, name, content_type, size, sha256, data, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, e.CaseID, e.Channel, e.Uploader, nullInt(e.UploadedBy), e.Name,
-		e.ContentType, e.Size, e.SHA256, e.Data, e.Created).Scan(&e.ID)
+			e.ContentType, e.Size, e.SHA256, e.Data, e.Created).Scan(&e.ID)
+	})
 	return db.wrap("add evidence", err)
 }
 
@@ -168,12 +171,12 @@ func scanEvidence(row interface{ Scan(...any) error }, e *store.Evidence, extra 
 
 func (db *DB) GetEvidence(ctx context.Context, caseID, id int64) (store.Evidence, error) {
 	var e store.Evidence
-	err := scanEvidence(db.r.QueryRowContext(ctx, `SELECT `+evidenceCols+`, data FROM case_evidence WHERE id = $1 AND case_id = $2`, id, caseID), &e, &e.Data)
+	err := scanEvidence(db.read().QueryRowContext(ctx, `SELECT `+evidenceCols+`, data FROM case_evidence WHERE id = $1 AND case_id = $2`, id, caseID), &e, &e.Data)
 	return e, db.wrap("get evidence", err)
 }
 
 func (db *DB) ListEvidence(ctx context.Context, caseID int64) ([]store.Evidence, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+evidenceCols+` FROM case_evidence WHERE case_id = $1 ORDER BY id`, caseID)
+	rows, err := db.read().QueryContext(ctx, `SELECT `+evidenceCols+` FROM case_evidence WHERE case_id = $1 ORDER BY id`, caseID)
 	if err != nil {
 		return nil, db.wrap("list evidence", err)
 	}
@@ -196,6 +199,7 @@ func (db *DB) CreateProposal(ctx context.Context, p *store.Proposal, m *store.Me
 	}
 	p.Created, p.Status = time.Now().UTC(), "open"
 	return db.tx(ctx, "create proposal", func(tx *wtx) error {
+		tx.about("case", p.CaseID)
 		// New terms replace the open ones put to the same people.
 		if _, err := tx.ExecContext(ctx, `UPDATE proposals SET status = 'superseded' WHERE case_id = $1 AND channel = $2 AND status = 'open'`,
 			p.CaseID, p.Channel); err != nil {
@@ -227,7 +231,7 @@ func (db *DB) ListProposals(ctx context.Context, caseID int64) ([]store.Proposal
 }
 
 func (db *DB) proposals(ctx context.Context, where string, arg int64) ([]store.Proposal, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT p.id, p.case_id, p.channel, p.terms, p.note, p.status, p.created_by, p.created_at,
+	rows, err := db.read().QueryContext(ctx, `SELECT p.id, p.case_id, p.channel, p.terms, p.note, p.status, p.created_by, p.created_at,
 		COALESCE(a.party, ''), COALESCE(a.answer, ''), COALESCE(a.counter, ''), a.answered_at
 		FROM proposals p LEFT JOIN proposal_answers a ON a.proposal_id = p.id WHERE `+where+` ORDER BY p.id, a.answered_at`, arg)
 	if err != nil {
@@ -261,6 +265,7 @@ func (db *DB) proposals(ctx context.Context, where string, arg int64) ([]store.P
 
 func (db *DB) AnswerProposal(ctx context.Context, id int64, a store.ProposalAnswer, needed int, m *store.Message) (store.Proposal, error) {
 	err := db.tx(ctx, "answer proposal", func(tx *wtx) error {
+		tx.about("proposal", id)
 		// Touching the row first takes its lock (PostgreSQL), so two parties
 		// answering at once count each other's accept.
 		res, err := tx.ExecContext(ctx, `UPDATE proposals SET status = status WHERE id = $1 AND status = 'open'`, id)
@@ -302,13 +307,13 @@ func (db *DB) AnswerProposal(ctx context.Context, id int64, a store.ProposalAnsw
 }
 
 func (db *DB) ConfirmRecord(ctx context.Context, c store.RecordConfirmation) error {
-	_, err := db.w.ExecContext(ctx, `INSERT INTO record_confirmations (session_id, party, method, evidence_id, recorded_by, at) VALUES ($1, $2, $3, $4, $5, $6)`,
+	_, err := db.write().ExecContext(ctx, `INSERT INTO record_confirmations (session_id, party, method, evidence_id, recorded_by, at) VALUES ($1, $2, $3, $4, $5, $6)`,
 		c.SessionID, c.Party, c.Method, nullInt(c.EvidenceID), nullInt(c.RecordedBy), c.At.UTC())
 	return db.wrap("confirm record", err)
 }
 
 func (db *DB) ListRecordConfirmations(ctx context.Context, caseID int64) ([]store.RecordConfirmation, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT r.session_id, r.party, r.method, COALESCE(r.evidence_id, 0), COALESCE(r.recorded_by, 0), r.at
+	rows, err := db.read().QueryContext(ctx, `SELECT r.session_id, r.party, r.method, COALESCE(r.evidence_id, 0), COALESCE(r.recorded_by, 0), r.at
 		FROM record_confirmations r JOIN mediation_sessions s ON s.id = r.session_id WHERE s.case_id = $1 ORDER BY r.session_id, r.party`, caseID)
 	if err != nil {
 		return nil, db.wrap("list record confirmations", err)

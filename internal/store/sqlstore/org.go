@@ -43,17 +43,17 @@ func (db *DB) CreateOrgUnit(ctx context.Context, u *store.OrgUnit) error {
 }
 
 func (db *DB) GetOrgUnit(ctx context.Context, id int64) (store.OrgUnit, error) {
-	u, err := scanOrg(db.r.QueryRowContext(ctx, `SELECT `+orgCols+` FROM org_units WHERE id = $1`, id))
+	u, err := scanOrg(db.read().QueryRowContext(ctx, `SELECT `+orgCols+` FROM org_units WHERE id = $1`, id))
 	return u, db.wrap("get org unit", err)
 }
 
 func (db *DB) GetOrgUnitByCode(ctx context.Context, code string) (store.OrgUnit, error) {
-	u, err := scanOrg(db.r.QueryRowContext(ctx, `SELECT `+orgCols+` FROM org_units WHERE code = $1`, code))
+	u, err := scanOrg(db.read().QueryRowContext(ctx, `SELECT `+orgCols+` FROM org_units WHERE code = $1`, code))
 	return u, db.wrap("get org unit by code", err)
 }
 
 func (db *DB) ListOrgUnits(ctx context.Context) ([]store.OrgUnit, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+orgCols+` FROM org_units ORDER BY path`)
+	rows, err := db.read().QueryContext(ctx, `SELECT `+orgCols+` FROM org_units ORDER BY path`)
 	if err != nil {
 		return nil, db.wrap("list org units", err)
 	}
@@ -84,7 +84,7 @@ func (db *DB) SetRoomStreets(ctx context.Context, roomID int64, streets []string
 }
 
 func (db *DB) ListRoomStreets(ctx context.Context, committeeID int64) ([]store.RoomStreet, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT rs.room_id, rs.street FROM room_streets rs
+	rows, err := db.read().QueryContext(ctx, `SELECT rs.room_id, rs.street FROM room_streets rs
 		JOIN org_units o ON o.id = rs.room_id WHERE o.parent_id = $1 ORDER BY rs.room_id, rs.street`, committeeID)
 	if err != nil {
 		return nil, db.wrap("list room streets", err)
@@ -102,14 +102,14 @@ func (db *DB) ListRoomStreets(ctx context.Context, committeeID int64) ([]store.R
 }
 
 func (db *DB) BindRoomMerchant(ctx context.Context, roomID, merchantID int64) error {
-	_, err := db.w.ExecContext(ctx, `INSERT INTO room_merchants (room_id, merchant_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, roomID, merchantID)
+	_, err := db.writeOn("org", roomID).ExecContext(ctx, `INSERT INTO room_merchants (room_id, merchant_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, roomID, merchantID)
 	return db.wrap("bind room merchant", err)
 }
 
 const merchantCols = `id, name, COALESCE(credit_code, ''), address, odr`
 
 func (db *DB) ListRoomMerchants(ctx context.Context, roomID int64) ([]store.Merchant, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT m.id, m.name, COALESCE(m.credit_code, ''), m.address, m.odr FROM merchants m
+	rows, err := db.read().QueryContext(ctx, `SELECT m.id, m.name, COALESCE(m.credit_code, ''), m.address, m.odr FROM merchants m
 		JOIN room_merchants rm ON rm.merchant_id = m.id WHERE rm.room_id = $1 ORDER BY m.id`, roomID)
 	if err != nil {
 		return nil, db.wrap("list room merchants", err)
@@ -170,7 +170,7 @@ func upsertMerchant(ctx context.Context, tx *wtx, m *store.Merchant) error {
 
 func (db *DB) GetMerchant(ctx context.Context, id int64) (store.Merchant, error) {
 	var m store.Merchant
-	err := db.r.QueryRowContext(ctx, `SELECT `+merchantCols+` FROM merchants WHERE id = $1`, id).
+	err := db.read().QueryRowContext(ctx, `SELECT `+merchantCols+` FROM merchants WHERE id = $1`, id).
 		Scan(&m.ID, &m.Name, &m.CreditCode, &m.Address, &m.ODR)
 	return m, db.wrap("get merchant", err)
 }

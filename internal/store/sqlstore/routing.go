@@ -11,7 +11,7 @@ import (
 )
 
 func (db *DB) ListRoutingRules(ctx context.Context, committeeID int64) ([]store.RoutingRule, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, committee_id, position, kind, enabled, COALESCE(room_id, 0), categories,
+	rows, err := db.read().QueryContext(ctx, `SELECT id, committee_id, position, kind, enabled, COALESCE(room_id, 0), categories,
 		keywords, note, COALESCE(updated_by, 0), updated_at FROM routing_rules WHERE committee_id = $1 ORDER BY position, id`, committeeID)
 	if err != nil {
 		return nil, db.wrap("list routing rules", err)
@@ -39,6 +39,7 @@ func (db *DB) ListRoutingRules(ctx context.Context, committeeID int64) ([]store.
 
 func (db *DB) ReplaceRoutingRules(ctx context.Context, committeeID int64, rules []store.RoutingRule, by int64) error {
 	return db.tx(ctx, "replace routing rules", func(tx *wtx) error {
+		tx.about("org", committeeID)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM routing_rules WHERE committee_id = $1`, committeeID); err != nil {
 			return err
 		}
@@ -64,7 +65,7 @@ func nonNil(s []string) []string {
 }
 
 func (db *DB) ListCommitteeRoomMerchants(ctx context.Context, committeeID int64) ([]store.RoomMerchant, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT rm.room_id, m.id, COALESCE(m.credit_code, ''), m.name FROM room_merchants rm
+	rows, err := db.read().QueryContext(ctx, `SELECT rm.room_id, m.id, COALESCE(m.credit_code, ''), m.name FROM room_merchants rm
 		JOIN merchants m ON m.id = rm.merchant_id JOIN org_units o ON o.id = rm.room_id
 		WHERE o.parent_id = $1 ORDER BY rm.room_id, m.id`, committeeID)
 	if err != nil {
@@ -106,9 +107,11 @@ func (db *DB) CreateImportBatch(ctx context.Context, b *store.ImportBatch) error
 	if b.Status == "" {
 		b.Status = "running"
 	}
-	err := db.w.QueryRowContext(ctx, `INSERT INTO import_batches (committee_id, office_id, filename, uploaded_by, status, started_at)
+	err := db.writeRow(ctx, func(q rowQuerier) error {
+		return q.QueryRowContext(ctx, `INSERT INTO import_batches (committee_id, office_id, filename, uploaded_by, status, started_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, b.CommitteeID, nullInt(b.OfficeID), b.Filename, nullInt(b.UploadedBy),
-		b.Status, b.Started).Scan(&b.ID)
+			b.Status, b.Started).Scan(&b.ID)
+	})
 	return db.wrap("create import batch", err)
 }
 
@@ -121,7 +124,7 @@ func (db *DB) FinishImportBatch(ctx context.Context, b store.ImportBatch) error 
 		}
 		fin = &t
 	}
-	res, err := db.w.ExecContext(ctx, `UPDATE import_batches SET status = $1, total = $2, imported = $3, updated = $4,
+	res, err := db.writeOn("import", b.ID).ExecContext(ctx, `UPDATE import_batches SET status = $1, total = $2, imported = $3, updated = $4,
 		skipped = $5, failed = $6, message = $7, report = $8, finished_at = $9 WHERE id = $10`,
 		b.Status, b.Total, b.Imported, b.Updated, b.Skipped, b.Failed, b.Message, b.Report, nullTime(fin), b.ID)
 	return db.wrap("finish import batch", mustAffect(res, err))
@@ -129,7 +132,7 @@ func (db *DB) FinishImportBatch(ctx context.Context, b store.ImportBatch) error 
 
 func (db *DB) GetImportBatch(ctx context.Context, id int64) (store.ImportBatch, error) {
 	var report []byte
-	b, err := scanBatch(db.r.QueryRowContext(ctx, `SELECT `+batchCols+`, report FROM import_batches WHERE id = $1`, id), true, &report)
+	b, err := scanBatch(db.read().QueryRowContext(ctx, `SELECT `+batchCols+`, report FROM import_batches WHERE id = $1`, id), true, &report)
 	b.Report = report
 	return b, db.wrap("get import batch", err)
 }
@@ -138,7 +141,7 @@ func (db *DB) ListImportBatches(ctx context.Context, committeeID int64, limit in
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+batchCols+` FROM import_batches WHERE committee_id = $1 ORDER BY id DESC LIMIT $2`, committeeID, limit)
+	rows, err := db.read().QueryContext(ctx, `SELECT `+batchCols+` FROM import_batches WHERE committee_id = $1 ORDER BY id DESC LIMIT $2`, committeeID, limit)
 	if err != nil {
 		return nil, db.wrap("list import batches", err)
 	}

@@ -12,8 +12,10 @@ import (
 
 func (db *DB) CreateSession(ctx context.Context, m *store.Session) error {
 	m.Created, m.Status = time.Now().UTC(), "scheduled"
-	err := db.w.QueryRowContext(ctx, `INSERT INTO mediation_sessions (case_id, kind, starts_at, place, status, created_by, created_at)
+	err := db.writeRow(ctx, func(q rowQuerier) error {
+		return q.QueryRowContext(ctx, `INSERT INTO mediation_sessions (case_id, kind, starts_at, place, status, created_by, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, m.CaseID, m.Kind, m.StartsAt.UTC(), m.Place, m.Status, nullInt(m.CreatedBy), m.Created).Scan(&m.ID)
+	})
 	return db.wrap("create session", err)
 }
 
@@ -43,7 +45,7 @@ func (db *DB) ListSessions(ctx context.Context, q store.SessionQuery) ([]store.S
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT s.id, s.case_id, c.number, s.kind, s.starts_at, s.place, s.status, s.attendance, s.record,
+	rows, err := db.read().QueryContext(ctx, `SELECT s.id, s.case_id, c.number, s.kind, s.starts_at, s.place, s.status, s.attendance, s.record,
 		COALESCE(s.created_by, 0), s.created_at, s.reminded_at FROM mediation_sessions s JOIN cases c ON c.id = s.case_id`+cond+
 		` ORDER BY s.starts_at, s.id LIMIT 1000`, args...)
 	if err != nil {
@@ -65,12 +67,12 @@ func (db *DB) ListSessions(ctx context.Context, q store.SessionQuery) ([]store.S
 }
 
 func (db *DB) RecordSession(ctx context.Context, id int64, status, attendance, record string) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE mediation_sessions SET status = $1, attendance = $2, record = $3 WHERE id = $4 AND status = 'scheduled'`,
+	res, err := db.writeOn("session", id).ExecContext(ctx, `UPDATE mediation_sessions SET status = $1, attendance = $2, record = $3 WHERE id = $4 AND status = 'scheduled'`,
 		status, attendance, record, id)
 	return db.wrap("record session", mustAffect(res, err))
 }
 
 func (db *DB) MarkSessionReminded(ctx context.Context, id int64, at time.Time) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE mediation_sessions SET reminded_at = $1 WHERE id = $2`, at.UTC(), id)
+	res, err := db.writeOn("session", id).ExecContext(ctx, `UPDATE mediation_sessions SET reminded_at = $1 WHERE id = $2`, at.UTC(), id)
 	return db.wrap("mark session reminded", mustAffect(res, err))
 }

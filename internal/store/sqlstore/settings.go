@@ -17,7 +17,7 @@ var shanghai = func() *time.Location {
 }()
 
 func (db *DB) ListCalendarOverrides(ctx context.Context) ([]store.CalendarOverride, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT date, workday, name, COALESCE(updated_by, 0), updated_at FROM calendar_overrides ORDER BY date`)
+	rows, err := db.read().QueryContext(ctx, `SELECT date, workday, name, COALESCE(updated_by, 0), updated_at FROM calendar_overrides ORDER BY date`)
 	if err != nil {
 		return nil, db.wrap("list calendar overrides", err)
 	}
@@ -38,7 +38,7 @@ func (db *DB) PutCalendarOverride(ctx context.Context, o store.CalendarOverride)
 	if o.Updated.IsZero() {
 		o.Updated = time.Now()
 	}
-	_, err := db.w.ExecContext(ctx, `INSERT INTO calendar_overrides (date, workday, name, updated_by, updated_at)
+	_, err := db.writeOn("calendar", o.Date).ExecContext(ctx, `INSERT INTO calendar_overrides (date, workday, name, updated_by, updated_at)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (date) DO UPDATE SET workday = excluded.workday, name = excluded.name,
 		updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
 		o.Date, o.Workday, o.Name, nullInt(o.UpdatedBy), o.Updated.UTC())
@@ -46,7 +46,7 @@ func (db *DB) PutCalendarOverride(ctx context.Context, o store.CalendarOverride)
 }
 
 func (db *DB) DeleteCalendarOverride(ctx context.Context, date string) error {
-	res, err := db.w.ExecContext(ctx, `DELETE FROM calendar_overrides WHERE date = $1`, date)
+	res, err := db.writeOn("calendar", date).ExecContext(ctx, `DELETE FROM calendar_overrides WHERE date = $1`, date)
 	return db.wrap("delete calendar override", mustAffect(res, err))
 }
 
@@ -54,7 +54,7 @@ const policyCols = `id, code, name, effective_from, acceptance_wd, mediation_wd,
 	odr_negotiation_wd, judicial_confirm_days, committee_target_days`
 
 func (db *DB) ListPolicies(ctx context.Context) ([]store.Policy, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+policyCols+` FROM policies ORDER BY effective_from`)
+	rows, err := db.read().QueryContext(ctx, `SELECT `+policyCols+` FROM policies ORDER BY effective_from`)
 	if err != nil {
 		return nil, db.wrap("list policies", err)
 	}
@@ -72,7 +72,8 @@ func (db *DB) ListPolicies(ctx context.Context) ([]store.Policy, error) {
 }
 
 func (db *DB) PutPolicy(ctx context.Context, p *store.Policy) error {
-	err := db.w.QueryRowContext(ctx, `INSERT INTO policies (code, name, effective_from, acceptance_wd, mediation_wd,
+	err := db.writeRow(ctx, func(q rowQuerier) error {
+		return q.QueryRowContext(ctx, `INSERT INTO policies (code, name, effective_from, acceptance_wd, mediation_wd,
 		termination_notice_wd, odr_negotiation_wd, judicial_confirm_days, committee_target_days)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (code) DO UPDATE SET name = excluded.name, effective_from = excluded.effective_from,
@@ -80,7 +81,8 @@ func (db *DB) PutPolicy(ctx context.Context, p *store.Policy) error {
 		termination_notice_wd = excluded.termination_notice_wd, odr_negotiation_wd = excluded.odr_negotiation_wd,
 		judicial_confirm_days = excluded.judicial_confirm_days, committee_target_days = excluded.committee_target_days
 		RETURNING id`, p.Code, p.Name, p.EffectiveFrom, p.AcceptanceWD, p.MediationWD, p.TerminationNoticeWD,
-		p.ODRNegotiationWD, p.JudicialConfirmDays, p.CommitteeTargetDays).Scan(&p.ID)
+			p.ODRNegotiationWD, p.JudicialConfirmDays, p.CommitteeTargetDays).Scan(&p.ID)
+	})
 	return db.wrap("put policy", err)
 }
 

@@ -36,11 +36,14 @@ type Dialect struct {
 type DB struct {
 	w, r  *sql.DB
 	d     Dialect
-	stmts stmtCache
+	stmts *stmtCache
+	// cur is set on the copy InTx hands to its function: every call on that
+	// copy, read or write, runs inside the one transaction.
+	cur *wtx
 }
 
 // New wraps open handles. The caller has applied connection settings.
-func New(w, r *sql.DB, d Dialect) *DB { return &DB{w: w, r: r, d: d} }
+func New(w, r *sql.DB, d Dialect) *DB { return &DB{w: w, r: r, d: d, stmts: &stmtCache{}} }
 
 func (db *DB) Dialect() string { return db.d.Name }
 
@@ -126,23 +129,6 @@ func (db *DB) MigrationsCurrent(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	return cur == latest, nil
-}
-
-// tx runs fn in a write transaction.
-func (db *DB) tx(ctx context.Context, what string, fn func(*wtx) error) error {
-	db.stmts.preparePending(ctx, db.w)
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("%s: begin: %w", what, err)
-	}
-	if err := fn(&wtx{Tx: tx, db: db}); err != nil {
-		_ = tx.Rollback()
-		return db.wrap(what, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return db.wrap(what+": commit", err)
-	}
-	return nil
 }
 
 // wrap maps engine errors to store errors and adds what was being done.

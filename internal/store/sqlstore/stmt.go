@@ -71,23 +71,3 @@ func (c *stmtCache) close() {
 	}
 	c.m = nil
 }
-
-// wtx is a write transaction whose statements come from the cache.
-type wtx struct {
-	*sql.Tx
-	db *DB
-}
-
-func (t *wtx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if s := t.db.stmts.get(query); s != nil {
-		return t.Tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
-	}
-	return t.Tx.QueryRowContext(ctx, query, args...)
-}
-
-func (t *wtx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if s := t.db.stmts.get(query); s != nil {
-		return t.Tx.StmtContext(ctx, s).ExecContext(ctx, args...)
-	}
-	return t.Tx.ExecContext(ctx, query, args...)
-}

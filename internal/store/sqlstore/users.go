@@ -21,18 +21,20 @@ func scanUser(row interface{ Scan(...any) error }) (store.User, error) {
 
 func (db *DB) CreateUser(ctx context.Context, u *store.User) error {
 	u.Created = time.Now().UTC()
-	err := db.w.QueryRowContext(ctx, `INSERT INTO users (username, display_name, password_hash, active, created_at)
+	err := db.writeRow(ctx, func(q rowQuerier) error {
+		return q.QueryRowContext(ctx, `INSERT INTO users (username, display_name, password_hash, active, created_at)
 		VALUES ($1, $2, $3, $4, $5) RETURNING id`, u.Username, u.DisplayName, u.PasswordHash, u.Active, u.Created).Scan(&u.ID)
+	})
 	return db.wrap("create user", err)
 }
 
 func (db *DB) GetUser(ctx context.Context, id int64) (store.User, error) {
-	u, err := scanUser(db.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id))
+	u, err := scanUser(db.read().QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id))
 	return u, db.wrap("get user", err)
 }
 
 func (db *DB) GetUserByUsername(ctx context.Context, username string) (store.User, error) {
-	u, err := scanUser(db.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE username = $1`, username))
+	u, err := scanUser(db.read().QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE username = $1`, username))
 	return u, db.wrap("get user by username", err)
 }
 
@@ -41,7 +43,7 @@ func (db *DB) ListUsers(ctx context.Context, q store.UserQuery) ([]store.User, e
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+userCols+` FROM users
+	rows, err := db.read().QueryContext(ctx, `SELECT `+userCols+` FROM users
 		WHERE $1 = '' OR username LIKE $2 ESCAPE '\' OR display_name LIKE $2 ESCAPE '\' ORDER BY username LIMIT $3`,
 		q.Text, "%"+likeEscape(q.Text)+"%", limit)
 	if err != nil {
@@ -60,7 +62,7 @@ func (db *DB) ListUsers(ctx context.Context, q store.UserQuery) ([]store.User, e
 }
 
 func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2`, hash, userID)
+	res, err := db.writeOn("user", userID).ExecContext(ctx, `UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2`, hash, userID)
 	return db.wrap("set password", mustAffect(res, err))
 }
 
@@ -68,22 +70,22 @@ func (db *DB) RecordLogin(ctx context.Context, userID int64, ok bool, at time.Ti
 	var res sql.Result
 	var err error
 	if ok {
-		res, err = db.w.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2`, at.UTC(), userID)
+		res, err = db.writeOn("user", userID).ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2`, at.UTC(), userID)
 	} else {
-		res, err = db.w.ExecContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1,
+		res, err = db.writeOn("user", userID).ExecContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1,
 			locked_until = COALESCE($1, locked_until) WHERE id = $2`, nullTime(lockedUntil), userID)
 	}
 	return db.wrap("record login", mustAffect(res, err))
 }
 
 func (db *DB) AddBinding(ctx context.Context, b store.Binding) error {
-	_, err := db.w.ExecContext(ctx, `INSERT INTO role_bindings (user_id, role, org_id) VALUES ($1, $2, $3)
+	_, err := db.writeOn("user", b.UserID).ExecContext(ctx, `INSERT INTO role_bindings (user_id, role, org_id) VALUES ($1, $2, $3)
 		ON CONFLICT DO NOTHING`, b.UserID, string(b.Role), b.OrgID)
 	return db.wrap("add role binding", err)
 }
 
 func (db *DB) ListBindings(ctx context.Context, userID int64) ([]store.Binding, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT b.user_id, b.role, b.org_id, o.path, o.name FROM role_bindings b
+	rows, err := db.read().QueryContext(ctx, `SELECT b.user_id, b.role, b.org_id, o.path, o.name FROM role_bindings b
 		JOIN org_units o ON o.id = b.org_id WHERE b.user_id = $1 ORDER BY b.role, o.path`, userID)
 	if err != nil {
 		return nil, db.wrap("list bindings", err)
@@ -115,19 +117,21 @@ func scanToken(row interface{ Scan(...any) error }) (store.Token, error) {
 
 func (db *DB) CreateToken(ctx context.Context, t *store.Token) error {
 	t.Created = time.Now().UTC()
-	err := db.w.QueryRowContext(ctx, `INSERT INTO api_tokens (token_hash, kind, name, user_id, role, org_id, expires_at, created_at)
+	err := db.writeRow(ctx, func(q rowQuerier) error {
+		return q.QueryRowContext(ctx, `INSERT INTO api_tokens (token_hash, kind, name, user_id, role, org_id, expires_at, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		t.Hash, t.Kind, t.Name, nullInt(t.UserID), string(t.Role), nullInt(t.OrgID), nullTime(t.ExpiresAt), t.Created).Scan(&t.ID)
+			t.Hash, t.Kind, t.Name, nullInt(t.UserID), string(t.Role), nullInt(t.OrgID), nullTime(t.ExpiresAt), t.Created).Scan(&t.ID)
+	})
 	return db.wrap("create token", err)
 }
 
 func (db *DB) GetTokenByHash(ctx context.Context, hash string) (store.Token, error) {
-	t, err := scanToken(db.r.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE token_hash = $1`, hash))
+	t, err := scanToken(db.read().QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE token_hash = $1`, hash))
 	return t, db.wrap("get token", err)
 }
 
 func (db *DB) ListTokens(ctx context.Context, kind string) ([]store.Token, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE kind = $1 ORDER BY id DESC`, kind)
+	rows, err := db.read().QueryContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE kind = $1 ORDER BY id DESC`, kind)
 	if err != nil {
 		return nil, db.wrap("list tokens", err)
 	}
@@ -144,7 +148,7 @@ func (db *DB) ListTokens(ctx context.Context, kind string) ([]store.Token, error
 }
 
 func (db *DB) RevokeToken(ctx context.Context, id int64, at time.Time) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, at.UTC(), id)
+	res, err := db.writeOn("token", id).ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, at.UTC(), id)
 	return db.wrap("revoke token", mustAffect(res, err))
 }
 
@@ -152,7 +156,7 @@ func (db *DB) RevokeToken(ctx context.Context, id int64, at time.Time) error {
 
 func (db *DB) SessionFind(ctx context.Context, token string) ([]byte, bool, error) {
 	var data []byte
-	err := db.r.QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = $1 AND expiry > $2`, token, time.Now().UTC()).Scan(&data)
+	err := db.read().QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = $1 AND expiry > $2`, token, time.Now().UTC()).Scan(&data)
 	if err == sql.ErrNoRows {
 		return nil, false, nil
 	}
@@ -163,18 +167,18 @@ func (db *DB) SessionFind(ctx context.Context, token string) ([]byte, bool, erro
 }
 
 func (db *DB) SessionCommit(ctx context.Context, token string, data []byte, expiry time.Time) error {
-	_, err := db.w.ExecContext(ctx, `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
+	_, err := db.sessionWriter().ExecContext(ctx, `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
 		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`, token, data, expiry.UTC())
 	return db.wrap("commit session", err)
 }
 
 func (db *DB) SessionDelete(ctx context.Context, token string) error {
-	_, err := db.w.ExecContext(ctx, `DELETE FROM sessions WHERE token = $1`, token)
+	_, err := db.sessionWriter().ExecContext(ctx, `DELETE FROM sessions WHERE token = $1`, token)
 	return db.wrap("delete session", err)
 }
 
 func (db *DB) SessionDeleteExpired(ctx context.Context, now time.Time) (int64, error) {
-	res, err := db.w.ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= $1`, now.UTC())
+	res, err := db.sessionWriter().ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= $1`, now.UTC())
 	if err != nil {
 		return 0, db.wrap("delete expired sessions", err)
 	}

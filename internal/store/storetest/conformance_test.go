@@ -52,6 +52,9 @@ func TestConformance(t *testing.T) {
 				"ExpertJoin":       testExpertJoin,
 				"SavedViews":       testSavedViews,
 				"Commendations":    testCommendations,
+				"InTx":             testInTx,
+				"AuditChain":       testAuditChain,
+				"AuditConcurrent":  testAuditConcurrent,
 			}
 			for name, fn := range tests {
 				t.Run(name, func(t *testing.T) {
