@@ -14,11 +14,11 @@ import (
 
 // AuditQuery filters the audit trail; zero fields do not filter.
 type AuditQuery struct {
-	From, To time.Time // at >= From, at < To
-	Actor    string    // actor name, exact
-	Object   string    // object, exact ("case:42") or a kind prefix ending in ':' ("case:")
-	BeforeSeq int64    // keyset paging: entries with seq < BeforeSeq
-	Limit    int
+	From, To  time.Time // at >= From, at < To
+	Actor     string    // actor name, exact
+	Object    string    // object, exact ("case:42") or a kind prefix ending in ':' ("case:")
+	BeforeSeq int64     // keyset paging: entries with seq < BeforeSeq
+	Limit     int
 }
 
 var (
