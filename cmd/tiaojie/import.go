@@ -11,11 +11,9 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/config"
-	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
-	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/platform"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -69,7 +67,7 @@ func importCmd(ctx context.Context, args []string, out io.Writer, getenv func(st
 		return err
 	}
 	defer db.Close()
-	svc := &ingest.Service{Store: db, Intake: &intake.Service{Store: db, Sealer: s, Router: &diversion.Service{Store: db}, Duplicates: &grouping.Service{Store: db, Settings: dedupSettings(cfg)}}, Sealer: s}
+	svc := platform.New(platform.Config{Store: db, Sealer: s, Log: newLogger(os.Stderr, cfg.LogLevel), Dedup: dedupSettings(cfg)}).Ingest
 	// The command line acts for the committee of the whole database.
 	units, err := db.ListOrgUnits(ctx)
 	if err != nil {

@@ -23,6 +23,7 @@ const usage = `tiaojie — 消费纠纷联动调解平台
   tiaojie demo [--cases N] [flags] build the demo organisation, users and synthetic cases
   tiaojie import 12315 FILE [--office CODE]
                                    import a 12315 export (.xlsx/.csv) into the configured database
+  tiaojie audit verify [flags]     check the audit trail's hash chain; names the first broken entry
   tiaojie bench intake [flags]     measure complaint creation against the raw engine ceiling
   tiaojie version                  print the version
 
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		return bench(ctx, rest, out, getenv)
 	case "import":
 		return importCmd(ctx, rest, out, getenv)
+	case "audit":
+		return auditCmd(ctx, rest, out, getenv)
 	case "version", "--version", "-v":
 		fmt.Fprintln(out, "tiaojie", version)
 		return nil

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +34,14 @@ type Service struct {
 	Sender  notify.Sender
 	BaseURL string        // links to the parties' signing pages
 	Court   *court.Client // nil: applications go to the court liaison's list on this platform
+	Log     *slog.Logger  // nil: discard
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Log
 }
 
 func (s *Service) now() time.Time {

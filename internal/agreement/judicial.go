@@ -119,21 +119,53 @@ func (s *Service) ApplyJudicial(ctx context.Context, p *auth.Principal, caseID, 
 	if err != nil {
 		return store.JudicialApplication{}, err
 	}
+	// The application is stored first, with its event, in one transaction:
+	// the one-per-case row makes a double submit fail here, before anything
+	// is sent. Only then is it sent to the court system; a failed send keeps
+	// the application (no receipt yet) and the court sweep sends it again.
 	receipt := LocalReceipt
 	if s.Court != nil {
-		if receipt, err = s.Court.Submit(ctx, c.Number, ct.Code, sha, pkg); err != nil {
-			return store.JudicialApplication{}, &domain.FieldError{Field: "court", Message: err.Error()}
+		receipt = ""
+	}
+	ja := store.JudicialApplication{CaseID: c.ID, CaseNumber: c.Number, CourtID: ct.ID, Status: "submitted", Receipt: receipt, Package: pkg, SubmittedAt: now}
+	err = s.Store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.PutJudicialApplication(ctx, ja); errors.Is(err, store.ErrConflict) {
+			return &domain.FieldError{Field: "court", Message: "已申请过司法确认"}
+		} else if err != nil {
+			return err
+		}
+		_, err := tx.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "judicial_applied", ActorID: p.UserID, ActorName: p.DisplayName,
+			At: now, Note: "双方共同向" + ct.Name + "申请司法确认"})
+		return err
+	})
+	if err != nil {
+		return ja, stale(err)
+	}
+	if s.Court != nil {
+		ja.Receipt, err = s.send(ctx, ja, ct.Code, sha)
+		if err != nil {
+			s.log().Warn("court submission failed; the sweep will resend", "case_id", c.ID, "err", err)
+			return ja, ErrCourtQueued
 		}
 	}
-	ja := store.JudicialApplication{CaseID: c.ID, CourtID: ct.ID, Status: "submitted", Receipt: receipt, Package: pkg, SubmittedAt: now}
-	if err := s.Store.PutJudicialApplication(ctx, ja); errors.Is(err, store.ErrConflict) {
-		return ja, &domain.FieldError{Field: "court", Message: "已申请过司法确认"}
-	} else if err != nil {
-		return ja, err
+	return ja, nil
+}
+
+// ErrCourtQueued: the application is stored but the court system could not
+// be reached; it is sent again by the court sweep.
+var ErrCourtQueued = errors.New("申请已保存，法院系统暂时无法送达，系统将自动重试送达")
+
+// send delivers a stored application to the court system (idempotent by
+// case number there) and keeps the receipt.
+func (s *Service) send(ctx context.Context, ja store.JudicialApplication, courtCode, sha string) (string, error) {
+	receipt, err := s.Court.Submit(ctx, ja.CaseNumber, courtCode, sha, ja.Package)
+	if err != nil {
+		return "", err
 	}
-	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "judicial_applied", ActorID: p.UserID, ActorName: p.DisplayName,
-		At: now, Note: "双方共同向" + ct.Name + "申请司法确认，回执" + receipt})
-	return ja, stale(err)
+	if err := s.Store.SetJudicialReceipt(ctx, ja.CaseID, receipt); err != nil {
+		return "", fmt.Errorf("store court receipt: %w", err)
+	}
+	return receipt, nil
 }
 
 // CourtQueue lists the applications of the courts the liaison is bound to.
@@ -236,6 +268,12 @@ func (s *Service) SyncJudicial(ctx context.Context) (int, error) {
 	moved := 0
 	var errs []error
 	for _, ja := range apps {
+		if ja.Receipt == "" { // stored but never delivered
+			if err := s.resend(ctx, ja); err != nil {
+				errs = append(errs, fmt.Errorf("resend case %d: %w", ja.CaseID, err))
+			}
+			continue
+		}
 		pr, err := s.Court.Status(ctx, ja.Receipt)
 		if err != nil {
 			errs = append(errs, err)
@@ -264,4 +302,23 @@ func (s *Service) SyncJudicial(ctx context.Context) (int, error) {
 		}
 	}
 	return moved, errors.Join(errs...)
+}
+
+// resend delivers an application whose first sending failed.
+func (s *Service) resend(ctx context.Context, ja store.JudicialApplication) error {
+	full, err := s.Store.GetJudicialApplication(ctx, ja.CaseID)
+	if err != nil {
+		return err
+	}
+	full.CaseNumber = ja.CaseNumber
+	ct, err := s.Store.GetOrgUnit(ctx, full.CourtID)
+	if err != nil {
+		return err
+	}
+	_, sha, err := s.Store.GetAgreementDocument(ctx, full.CaseID)
+	if err != nil {
+		return err
+	}
+	_, err = s.send(ctx, full, ct.Code, sha)
+	return err
 }

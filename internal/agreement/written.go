@@ -145,10 +145,29 @@ func (s *Service) PartySign(ctx context.Context, tok, code string, image []byte)
 	if !ok {
 		return &domain.FieldError{Field: "code", Message: "验证码错误或已过期"}
 	}
-	if err := s.Store.AddSignature(ctx, store.Signature{CaseID: v.Case.ID, Signer: v.Party, Method: "sms_code", Image: image, SignedAt: s.now()}); err != nil {
-		return err
-	}
-	return s.maybeEffective(ctx, v.Case.ID, 0, domain.PartyWord(v.Party)+"已签署")
+	return stale(s.sign(ctx, store.Signature{CaseID: v.Case.ID, Signer: v.Party, Method: "sms_code", Image: image, SignedAt: s.now()},
+		"code", "您已签署", domain.PartyWord(v.Party)+"已签署"))
+}
+
+// sign stores a signature, the signing event and — at the last signature —
+// the frozen agreement and the move to performance, all in one transaction:
+// two signers at once both land, and a failure leaves no half-signed state.
+func (s *Service) sign(ctx context.Context, sg store.Signature, field, dupMsg, what string) error {
+	return store.InTxRetry(ctx, s.Store, func(tx store.Store) error {
+		c, err := tx.GetCase(ctx, sg.CaseID)
+		if err != nil {
+			return err
+		}
+		if c.Status != domain.StatusAgreed {
+			return &domain.FieldError{Field: field, Message: "该协议不在签署阶段"}
+		}
+		if err := tx.AddSignature(ctx, sg); errors.Is(err, store.ErrConflict) {
+			return &domain.FieldError{Field: field, Message: dupMsg}
+		} else if err != nil {
+			return err
+		}
+		return s.maybeEffective(ctx, tx, c, sg.SignedBy, what)
+	})
 }
 
 // MediatorSign is the presiding mediator's signature.
@@ -163,12 +182,8 @@ func (s *Service) MediatorSign(ctx context.Context, p *auth.Principal, caseID in
 	if c.Status != domain.StatusAgreed {
 		return &domain.FieldError{Field: "sign", Message: "该协议不在签署阶段"}
 	}
-	if err := s.Store.AddSignature(ctx, store.Signature{CaseID: c.ID, Signer: "mediator", Method: "in_person", SignedBy: p.UserID, SignedAt: s.now()}); errors.Is(err, store.ErrConflict) {
-		return &domain.FieldError{Field: "sign", Message: "调解员已签署"}
-	} else if err != nil {
-		return err
-	}
-	return s.maybeEffective(ctx, c.ID, p.UserID, "调解员"+p.DisplayName+"已签署")
+	return stale(s.sign(ctx, store.Signature{CaseID: c.ID, Signer: "mediator", Method: "in_person", SignedBy: p.UserID, SignedAt: s.now()},
+		"sign", "调解员已签署", "调解员"+p.DisplayName+"已签署"))
 }
 
 // Seal applies the committee's seal (committee staff only).
@@ -184,23 +199,17 @@ func (s *Service) Seal(ctx context.Context, p *auth.Principal, caseID int64) err
 	if c.Status != domain.StatusAgreed {
 		return &domain.FieldError{Field: "seal", Message: "该协议不在签署阶段"}
 	}
-	if err := s.Store.AddSignature(ctx, store.Signature{CaseID: c.ID, Signer: "seal", Method: "system", SignedBy: p.UserID, SignedAt: s.now()}); errors.Is(err, store.ErrConflict) {
-		return &domain.FieldError{Field: "seal", Message: "已加盖印章"}
-	} else if err != nil {
-		return err
-	}
-	return s.maybeEffective(ctx, c.ID, p.UserID, "加盖"+committee.Name+"印章")
+	return stale(s.sign(ctx, store.Signature{CaseID: c.ID, Signer: "seal", Method: "system", SignedBy: p.UserID, SignedAt: s.now()},
+		"seal", "已加盖印章", "加盖"+committee.Name+"印章"))
 }
 
 // maybeEffective records the signing step; after the last signature the
 // agreement takes effect: its PDF is frozen with a SHA-256 and a
 // verification code, and the case moves on to performance.
-func (s *Service) maybeEffective(ctx context.Context, caseID, by int64, what string) error {
-	c, err := s.Store.GetCase(ctx, caseID)
-	if err != nil {
-		return err
-	}
-	sgs, err := s.Store.ListSignatures(ctx, caseID)
+// It runs inside sign's transaction (tx).
+func (s *Service) maybeEffective(ctx context.Context, tx store.Store, c store.Case, by int64, what string) error {
+	caseID := c.ID
+	sgs, err := tx.ListSignatures(ctx, caseID)
 	if err != nil {
 		return err
 	}
@@ -208,19 +217,22 @@ func (s *Service) maybeEffective(ctx context.Context, caseID, by int64, what str
 	for _, sg := range sgs {
 		have[sg.Signer] = sg
 	}
-	if c, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "agreement_signed", ActorID: by, ActorName: "签署", At: s.now(), Note: what}); err != nil {
-		return stale(err)
+	if c, err = tx.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "agreement_signed", ActorID: by, ActorName: "签署", At: s.now(), Note: what}); err != nil {
+		return err // ErrStale: sign retries the whole transaction
 	}
 	for _, sg := range Signers {
 		if _, ok := have[sg]; !ok {
 			return nil
 		}
 	}
-	a, err := s.Store.GetAgreement(ctx, caseID)
+	a, err := tx.GetAgreement(ctx, caseID)
 	if err != nil {
 		return err
 	}
-	committee, _ := s.Store.GetOrgUnit(ctx, c.CommitteeID)
+	committee, err := tx.GetOrgUnit(ctx, c.CommitteeID)
+	if err != nil {
+		return err
+	}
 	now := s.now()
 	codeBytes := make([]byte, 5)
 	rand.Read(codeBytes)
@@ -241,7 +253,7 @@ func (s *Service) maybeEffective(ctx context.Context, caseID, by int64, what str
 	}
 	// Without an uploaded seal image the placeholder stays, for stamping the printout by hand.
 	var seal []byte
-	if sl, err := s.Store.GetSeal(ctx, c.CommitteeID); err == nil {
+	if sl, err := tx.GetSeal(ctx, c.CommitteeID); err == nil {
 		seal = sl.Image
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
@@ -252,16 +264,16 @@ func (s *Service) maybeEffective(ctx context.Context, caseID, by int64, what str
 		return err
 	}
 	sum := sha256.Sum256(buf.Bytes())
-	if err := s.Store.FreezeAgreement(ctx, caseID, buf.Bytes(), hex.EncodeToString(sum[:]), code, now); err != nil {
+	if err := tx.FreezeAgreement(ctx, caseID, buf.Bytes(), hex.EncodeToString(sum[:]), code, now); err != nil {
 		return err
 	}
 	to, err := domain.Next(domain.ActionStartPerformance, domain.Facts{Status: c.Status, AgreementEffective: true})
 	if err != nil {
 		return err
 	}
-	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionStartPerformance),
+	_, err = tx.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionStartPerformance),
 		ActorID: by, ActorName: "系统", At: now, Note: "调解协议书经各方签署并加盖印章，自即日起生效"})
-	return stale(err)
+	return err
 }
 
 // Verified is what the public verification answers.

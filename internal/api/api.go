@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/domain"
@@ -17,11 +18,12 @@ import (
 
 // API holds what the JSON handlers need.
 type API struct {
-	Store  store.Store
-	Auth   *auth.Service
-	Intake *intake.Service
-	Log    *slog.Logger
-	Now    func() time.Time
+	Store      store.Store
+	Auth       *auth.Service
+	Intake     *intake.Service
+	AuditTrail *audittrail.Service
+	Log        *slog.Logger
+	Now        func() time.Time
 }
 
 type tokenRequest struct {

@@ -29,6 +29,7 @@ type Actor struct {
 	Name      string // username, key name, or a description ("公众", "当事人链接")
 	Role      string // the role binding the route was entered with
 	UnitID    int64  // the org unit of that binding
+	UnitPath  string // its materialised path, so auditors see their own subtree
 	RequestID string
 	Addr      string // client address
 }
@@ -83,6 +84,7 @@ func (e Entry) ComputeHash() string {
 	put(e.Actor.Name)
 	put(e.Actor.Role)
 	put(strconv.FormatInt(e.Actor.UnitID, 10))
+	put(e.Actor.UnitPath)
 	put(e.Actor.RequestID)
 	put(e.Actor.Addr)
 	put(e.Action)

@@ -56,27 +56,28 @@ func allowed(perm domain.Permission, user string) bool {
 
 // Critical routes must keep their permission.
 func TestRoutePermissions(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	want := map[string]domain.Permission{
-		"POST /cases/{id}/accept":        domain.PermCaseDecide,
-		"POST /api/v1/cases/{id}/reject": domain.PermCaseDecide,
-		"POST /api/v1/complaints":        domain.PermCaseCreate,
-		"GET /api/v1/cases/{id}":         domain.PermCaseRead,
-		"POST /admin/calendar":           domain.PermSettings,
-		"POST /admin/keys":               domain.PermUserManage,
-		"POST /api/v1/keys":              domain.PermUserManage,
-		"GET /metrics":                   domain.PermNone,
-		"POST /api/v1/auth/token":        domain.PermNone,
-	}
-	got := map[string]domain.Permission{}
-	for _, r := range e.srv.Routes() {
-		got[r.Pattern()] = r.Perm
-	}
-	for p, perm := range want {
-		if g, ok := got[p]; !ok || g != perm {
-			t.Errorf("%s needs %q, table says %q", p, perm, g)
+	forEachEngine(t, func(t *testing.T, e *env) {
+		want := map[string]domain.Permission{
+			"POST /cases/{id}/accept":        domain.PermCaseDecide,
+			"POST /api/v1/cases/{id}/reject": domain.PermCaseDecide,
+			"POST /api/v1/complaints":        domain.PermCaseCreate,
+			"GET /api/v1/cases/{id}":         domain.PermCaseRead,
+			"POST /admin/calendar":           domain.PermSettings,
+			"POST /admin/keys":               domain.PermUserManage,
+			"POST /api/v1/keys":              domain.PermUserManage,
+			"GET /metrics":                   domain.PermNone,
+			"POST /api/v1/auth/token":        domain.PermNone,
 		}
-	}
+		got := map[string]domain.Permission{}
+		for _, r := range e.srv.Routes() {
+			got[r.Pattern()] = r.Perm
+		}
+		for p, perm := range want {
+			if g, ok := got[p]; !ok || g != perm {
+				t.Errorf("%s needs %q, table says %q", p, perm, g)
+			}
+		}
+	})
 }
 
 // TestAccessMatrix walks every route with every role and a user of another district.
@@ -164,18 +165,19 @@ func TestAccessMatrix(t *testing.T) {
 
 // A bearer token is not a cookie: pages ignore it, and a bad one is refused on the API.
 func TestBearerOnlyOnAPI(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	c := e.login("mediator01")
-	bad := *c
-	bad.token = "tjt_forged"
-	if r := bad.json("GET", "/api/v1/cases", nil, nil); r.StatusCode != 401 || !strings.Contains(r.body, "令牌") {
-		t.Fatalf("forged token: %d %s", r.StatusCode, r.body)
-	}
-	anon := e.anon()
-	anon.token = c.token
-	req, _ := http.NewRequest("GET", e.ts.URL+"/cases", nil)
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	if r := anon.do(req); r.StatusCode != 401 {
-		t.Fatalf("bearer on a page: %d", r.StatusCode)
-	}
+	forEachEngine(t, func(t *testing.T, e *env) {
+		c := e.login("mediator01")
+		bad := *c
+		bad.token = "tjt_forged"
+		if r := bad.json("GET", "/api/v1/cases", nil, nil); r.StatusCode != 401 || !strings.Contains(r.body, "令牌") {
+			t.Fatalf("forged token: %d %s", r.StatusCode, r.body)
+		}
+		anon := e.anon()
+		anon.token = c.token
+		req, _ := http.NewRequest("GET", e.ts.URL+"/cases", nil)
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		if r := anon.do(req); r.StatusCode != 401 {
+			t.Fatalf("bearer on a page: %d", r.StatusCode)
+		}
+	})
 }

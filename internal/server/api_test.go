@@ -209,118 +209,121 @@ func TestComplaintAPI(t *testing.T) {
 }
 
 func TestMachineKeyScope(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	admin := e.login("admin")
-	units, _ := e.db.ListOrgUnits(context.Background())
-	var office, xhCommittee int64
-	for _, u := range units {
-		if u.Code == "pd-amr-01" {
-			office = u.ID
+	forEachEngine(t, func(t *testing.T, e *env) {
+		admin := e.login("admin")
+		units, _ := e.db.ListOrgUnits(context.Background())
+		var office, xhCommittee int64
+		for _, u := range units {
+			if u.Code == "pd-amr-01" {
+				office = u.ID
+			}
+			if u.Code == "xh-cmt" {
+				xhCommittee = u.ID
+			}
 		}
-		if u.Code == "xh-cmt" {
-			xhCommittee = u.ID
+		r := admin.json("POST", "/api/v1/keys", map[string]any{"name": "12315对接", "org_id": office, "days": 30}, nil)
+		if r.StatusCode != 201 {
+			t.Fatalf("issue key: %d %s", r.StatusCode, r.body)
 		}
-	}
-	r := admin.json("POST", "/api/v1/keys", map[string]any{"name": "12315对接", "org_id": office, "days": 30}, nil)
-	if r.StatusCode != 201 {
-		t.Fatalf("issue key: %d %s", r.StatusCode, r.body)
-	}
-	var k struct{ Key string }
-	json.Unmarshal([]byte(r.body), &k)
-	machine := e.anon()
-	machine.token = k.Key
-	r = machine.json("POST", "/api/v1/complaints", validComplaint("1231520260302999999"), map[string]string{"Idempotency-Key": "m-1"})
-	if r.StatusCode != 201 {
-		t.Fatalf("machine intake: %d %s", r.StatusCode, r.body)
-	}
-	var c caseOut
-	json.Unmarshal([]byte(r.body), &c)
-	// The 市场监管所's key sees what it diverted, nothing of the other district.
-	if r := machine.json("GET", "/api/v1/cases/"+itoa(c.ID), nil, nil); r.StatusCode != 200 {
-		t.Fatalf("machine reads its own case: %d", r.StatusCode)
-	}
-	xh := e.login("xh_committee01")
-	if r := xh.json("GET", "/api/v1/cases/"+itoa(c.ID), nil, nil); r.StatusCode != 404 {
-		t.Fatalf("other district reads it: %d", r.StatusCode)
-	}
-	// Keys cannot decide, and cannot be used by a non-admin to mint more.
-	if r := machine.json("POST", "/api/v1/cases/"+itoa(c.ID)+"/accept", nil, nil); r.StatusCode != http.StatusForbidden {
-		t.Fatalf("machine accept: %d", r.StatusCode)
-	}
-	if r := xh.json("POST", "/api/v1/keys", map[string]any{"name": "x", "org_id": xhCommittee}, nil); r.StatusCode != 403 {
-		t.Fatalf("non-admin issues key: %d", r.StatusCode)
-	}
+		var k struct{ Key string }
+		json.Unmarshal([]byte(r.body), &k)
+		machine := e.anon()
+		machine.token = k.Key
+		r = machine.json("POST", "/api/v1/complaints", validComplaint("1231520260302999999"), map[string]string{"Idempotency-Key": "m-1"})
+		if r.StatusCode != 201 {
+			t.Fatalf("machine intake: %d %s", r.StatusCode, r.body)
+		}
+		var c caseOut
+		json.Unmarshal([]byte(r.body), &c)
+		// The 市场监管所's key sees what it diverted, nothing of the other district.
+		if r := machine.json("GET", "/api/v1/cases/"+itoa(c.ID), nil, nil); r.StatusCode != 200 {
+			t.Fatalf("machine reads its own case: %d", r.StatusCode)
+		}
+		xh := e.login("xh_committee01")
+		if r := xh.json("GET", "/api/v1/cases/"+itoa(c.ID), nil, nil); r.StatusCode != 404 {
+			t.Fatalf("other district reads it: %d", r.StatusCode)
+		}
+		// Keys cannot decide, and cannot be used by a non-admin to mint more.
+		if r := machine.json("POST", "/api/v1/cases/"+itoa(c.ID)+"/accept", nil, nil); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("machine accept: %d", r.StatusCode)
+		}
+		if r := xh.json("POST", "/api/v1/keys", map[string]any{"name": "x", "org_id": xhCommittee}, nil); r.StatusCode != 403 {
+			t.Fatalf("non-admin issues key: %d", r.StatusCode)
+		}
+	})
 }
 
 func TestOpenAPICoversEveryRoute(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	r := e.anon().get("/api/v1/openapi.json")
-	var doc struct {
-		OpenAPI string                                `json:"openapi"`
-		Paths   map[string]map[string]json.RawMessage `json:"paths"`
-	}
-	if err := json.Unmarshal([]byte(r.body), &doc); err != nil || doc.OpenAPI == "" {
-		t.Fatalf("openapi: %v", err)
-	}
-	for _, rt := range e.srv.Routes() {
-		if !rt.API {
-			continue
+	forEachEngine(t, func(t *testing.T, e *env) {
+		r := e.anon().get("/api/v1/openapi.json")
+		var doc struct {
+			OpenAPI string                                `json:"openapi"`
+			Paths   map[string]map[string]json.RawMessage `json:"paths"`
 		}
-		if _, ok := doc.Paths[rt.Path][strings.ToLower(rt.Method)]; !ok {
-			t.Errorf("%s missing from OpenAPI", rt.Pattern())
+		if err := json.Unmarshal([]byte(r.body), &doc); err != nil || doc.OpenAPI == "" {
+			t.Fatalf("openapi: %v", err)
 		}
-	}
-	// The documented case schema has exactly the keys a real response has.
-	var spec struct {
-		Paths map[string]map[string]struct {
-			Responses map[string]struct {
-				Content map[string]struct {
-					Schema struct {
-						Properties map[string]json.RawMessage `json:"properties"`
-					} `json:"schema"`
-				} `json:"content"`
-			} `json:"responses"`
-		} `json:"paths"`
-	}
-	json.Unmarshal([]byte(r.body), &spec)
-	props := spec.Paths["/api/v1/complaints"]["post"].Responses["201"].Content["application/json"].Schema.Properties
-	m := e.login("mediator01")
-	res := m.json("POST", "/api/v1/complaints", validComplaint("1231520260302777777"), nil)
-	var real map[string]json.RawMessage
-	json.Unmarshal([]byte(res.body), &real)
-	for k := range real {
-		if _, ok := props[k]; !ok {
-			t.Errorf("response field %q not documented", k)
+		for _, rt := range e.srv.Routes() {
+			if !rt.API {
+				continue
+			}
+			if _, ok := doc.Paths[rt.Path][strings.ToLower(rt.Method)]; !ok {
+				t.Errorf("%s missing from OpenAPI", rt.Pattern())
+			}
 		}
-	}
-	if len(props) == 0 {
-		t.Fatal("no properties documented")
-	}
+		// The documented case schema has exactly the keys a real response has.
+		var spec struct {
+			Paths map[string]map[string]struct {
+				Responses map[string]struct {
+					Content map[string]struct {
+						Schema struct {
+							Properties map[string]json.RawMessage `json:"properties"`
+						} `json:"schema"`
+					} `json:"content"`
+				} `json:"responses"`
+			} `json:"paths"`
+		}
+		json.Unmarshal([]byte(r.body), &spec)
+		props := spec.Paths["/api/v1/complaints"]["post"].Responses["201"].Content["application/json"].Schema.Properties
+		m := e.login("mediator01")
+		res := m.json("POST", "/api/v1/complaints", validComplaint("1231520260302777777"), nil)
+		var real map[string]json.RawMessage
+		json.Unmarshal([]byte(res.body), &real)
+		for k := range real {
+			if _, ok := props[k]; !ok {
+				t.Errorf("response field %q not documented", k)
+			}
+		}
+		if len(props) == 0 {
+			t.Fatal("no properties documented")
+		}
+	})
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // An enterprise's ODR platform key files complaints against its own firm only.
 func TestODRPlatformKeyFilesOnlyAgainstItsFirm(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	ctx := context.Background()
-	admin := e.login("admin")
-	room, _ := e.db.GetOrgUnitByCode(ctx, "pd-eroom-01")
-	ms, _ := e.db.ListRoomMerchants(ctx, room.ID)
-	if len(ms) == 0 {
-		t.Fatal("demo enterprise room without merchants")
-	}
-	r := admin.json("POST", "/api/v1/keys", map[string]any{"name": "ODR平台", "org_id": room.ID}, nil)
-	var k struct{ Key string }
-	json_(r.body, &k)
-	odr := e.anon()
-	odr.token = k.Key
-	in := validComplaint("")
-	if r := odr.json("POST", "/api/v1/complaints", in, nil); r.StatusCode != 422 || !strings.Contains(r.body, "本企业") {
-		t.Fatalf("complaint against another firm: %d %s", r.StatusCode, r.body)
-	}
-	in["merchant_name"], in["credit_code"] = ms[0].Name, ms[0].CreditCode
-	if r := odr.json("POST", "/api/v1/complaints", in, nil); r.StatusCode != 201 {
-		t.Fatalf("complaint against its own firm: %d %s", r.StatusCode, r.body)
-	}
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		admin := e.login("admin")
+		room, _ := e.db.GetOrgUnitByCode(ctx, "pd-eroom-01")
+		ms, _ := e.db.ListRoomMerchants(ctx, room.ID)
+		if len(ms) == 0 {
+			t.Fatal("demo enterprise room without merchants")
+		}
+		r := admin.json("POST", "/api/v1/keys", map[string]any{"name": "ODR平台", "org_id": room.ID}, nil)
+		var k struct{ Key string }
+		json_(r.body, &k)
+		odr := e.anon()
+		odr.token = k.Key
+		in := validComplaint("")
+		if r := odr.json("POST", "/api/v1/complaints", in, nil); r.StatusCode != 422 || !strings.Contains(r.body, "本企业") {
+			t.Fatalf("complaint against another firm: %d %s", r.StatusCode, r.body)
+		}
+		in["merchant_name"], in["credit_code"] = ms[0].Name, ms[0].CreditCode
+		if r := odr.json("POST", "/api/v1/complaints", in, nil); r.StatusCode != 201 {
+			t.Fatalf("complaint against its own firm: %d %s", r.StatusCode, r.body)
+		}
+	})
 }

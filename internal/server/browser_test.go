@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
 
 // browser starts headless Chromium. Under CI a missing browser fails the run.
@@ -66,60 +64,61 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 // A mediator signs in on a phone-width screen, registers a walk-in
 // complaint and accepts it.
 func TestBrowserRegisterAndAccept(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	ctx := browser(t, 390, 844)
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(e.ts.URL+"/"),
-		chromedp.WaitVisible(`#username`),
-		shot("01-login"),
-		chromedp.SendKeys(`#username`, "mediator01"),
-		chromedp.SendKeys(`#password`, password),
-		chromedp.Submit(`#password`),
-		chromedp.WaitVisible(`h1`),
-		shot("02-desk"),
-		chromedp.Click(`a[href="/cases/new"]`),
-		chromedp.WaitVisible(`#complainant_name`),
-		chromedp.SendKeys(`#complainant_name`, "韩梅梅"),
-		chromedp.SendKeys(`#phone`, "138 1234 5678"),
-		chromedp.SendKeys(`#merchant_name`, "上海某某教育培训有限公司"),
-		chromedp.SendKeys(`#merchant_address`, "浦东新区陆家嘴街道银城中路8号"),
-		chromedp.SetValue(`#category`, "服务-教育培训"),
-		chromedp.SendKeys(`#claim_amount`, "12,800.50"),
-		chromedp.SendKeys(`#description`, "培训机构停课后拒绝退还剩余课时费，多次沟通无果。"),
-		chromedp.SendKeys(`#claim`, "退还剩余课时费"),
-		shot("03-register"),
-		chromedp.Submit(`#description`),
-		chromedp.WaitVisible(`#accept`),
-		shot("04-case"),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h1 := text(t, ctx, "h1")
-	if !strings.Contains(h1, "浦消调字第") || !strings.Contains(h1, "待受理") {
-		t.Fatalf("case number/status not shown: %q", h1)
-	}
-	page := text(t, ctx, "body")
-	if strings.Contains(page, "13812345678") || !strings.Contains(page, "138****5678") {
-		t.Fatal("phone number not masked on the case page")
-	}
-	if !strings.Contains(page, "12,800.50") || !strings.Contains(page, "受理决定") {
-		t.Fatalf("claim amount or acceptance deadline missing: %q", page)
-	}
-	if err := chromedp.Do(ctx, chromedp.Click(`#accept`), chromedp.WaitVisible(`h1 .badge.accepted`), shot("05-accepted")); err != nil {
-		t.Fatal(err)
-	}
-	if s := text(t, ctx, "h1 .badge"); s != "已受理" {
-		t.Fatalf("status after accept: %q", s)
-	}
-	if tl := text(t, ctx, "ol.timeline"); !strings.Contains(tl, "登记") || !strings.Contains(tl, "受理") {
-		t.Fatalf("timeline: %q", tl)
-	}
-	if dl := text(t, ctx, "body"); !strings.Contains(dl, "调解期限") {
-		t.Fatal("mediation deadline not shown after acceptance")
-	}
-	overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
-	if err != nil || overflow {
-		t.Fatalf("the case page scrolls sideways on a phone-width screen (%v)", err)
-	}
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := browser(t, 390, 844)
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(e.ts.URL+"/"),
+			chromedp.WaitVisible(`#username`),
+			shot("01-login"),
+			chromedp.SendKeys(`#username`, "mediator01"),
+			chromedp.SendKeys(`#password`, password),
+			chromedp.Submit(`#password`),
+			chromedp.WaitVisible(`h1`),
+			shot("02-desk"),
+			chromedp.Click(`a[href="/cases/new"]`),
+			chromedp.WaitVisible(`#complainant_name`),
+			chromedp.SendKeys(`#complainant_name`, "韩梅梅"),
+			chromedp.SendKeys(`#phone`, "138 1234 5678"),
+			chromedp.SendKeys(`#merchant_name`, "上海某某教育培训有限公司"),
+			chromedp.SendKeys(`#merchant_address`, "浦东新区陆家嘴街道银城中路8号"),
+			chromedp.SetValue(`#category`, "服务-教育培训"),
+			chromedp.SendKeys(`#claim_amount`, "12,800.50"),
+			chromedp.SendKeys(`#description`, "培训机构停课后拒绝退还剩余课时费，多次沟通无果。"),
+			chromedp.SendKeys(`#claim`, "退还剩余课时费"),
+			shot("03-register"),
+			chromedp.Submit(`#description`),
+			chromedp.WaitVisible(`#accept`),
+			shot("04-case"),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h1 := text(t, ctx, "h1")
+		if !strings.Contains(h1, "浦消调字第") || !strings.Contains(h1, "待受理") {
+			t.Fatalf("case number/status not shown: %q", h1)
+		}
+		page := text(t, ctx, "body")
+		if strings.Contains(page, "13812345678") || !strings.Contains(page, "138****5678") {
+			t.Fatal("phone number not masked on the case page")
+		}
+		if !strings.Contains(page, "12,800.50") || !strings.Contains(page, "受理决定") {
+			t.Fatalf("claim amount or acceptance deadline missing: %q", page)
+		}
+		if err := chromedp.Do(ctx, chromedp.Click(`#accept`), chromedp.WaitVisible(`h1 .badge.accepted`), shot("05-accepted")); err != nil {
+			t.Fatal(err)
+		}
+		if s := text(t, ctx, "h1 .badge"); s != "已受理" {
+			t.Fatalf("status after accept: %q", s)
+		}
+		if tl := text(t, ctx, "ol.timeline"); !strings.Contains(tl, "登记") || !strings.Contains(tl, "受理") {
+			t.Fatalf("timeline: %q", tl)
+		}
+		if dl := text(t, ctx, "body"); !strings.Contains(dl, "调解期限") {
+			t.Fatal("mediation deadline not shown after acceptance")
+		}
+		overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+		if err != nil || overflow {
+			t.Fatalf("the case page scrolls sideways on a phone-width screen (%v)", err)
+		}
+	})
 }

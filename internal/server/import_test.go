@@ -123,61 +123,62 @@ func TestImportPage(t *testing.T) {
 }
 
 func TestAcceptRoutesAndRefusalNotice(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	reg := e.login("regulator01")
-	cmt := e.login("committee01")
-	// Diverted by the regulator: lands in the committee queue, accepted, routed by street.
-	in := validComplaint("1231520261127000001")
-	in["merchant_address"] = "浦东新区花木街道锦绣路1号"
-	in["credit_code"] = ""
-	r := reg.json("POST", "/api/v1/complaints", in, nil)
-	var c caseOut
-	json_(r.body, &c)
-	r = cmt.form("POST", "/cases/"+itoa(c.ID)+"/accept", url.Values{})
-	if r.StatusCode != 303 {
-		t.Fatalf("accept: %d", r.StatusCode)
-	}
-	got, _ := e.db.GetCase(context.Background(), c.ID)
-	room, _ := e.db.GetOrgUnit(context.Background(), got.RoomID)
-	if !strings.Contains(room.Name, "花木") || got.RouteKind != "street" || !strings.Contains(got.RouteReason, "花木街道") {
-		t.Fatalf("routed to %q (%s: %s)", room.Name, got.RouteKind, got.RouteReason)
-	}
-	page := cmt.get("/cases/" + itoa(c.ID))
-	if !strings.Contains(page.body, "分流依据") || !strings.Contains(page.body, got.RouteReason) {
-		t.Fatal("routing reason not on the case page")
-	}
-	// Re-route by hand.
-	lj, _ := e.db.GetOrgUnitByCode(context.Background(), "pd-room-01")
-	if r := cmt.form("POST", "/cases/"+itoa(c.ID)+"/reroute", url.Values{"room": {itoa(lj.ID)}, "reason": {""}}); r.StatusCode != 422 {
-		t.Fatalf("re-route without reason: %d", r.StatusCode)
-	}
-	if r := cmt.form("POST", "/cases/"+itoa(c.ID)+"/reroute", url.Values{"room": {itoa(lj.ID)}, "reason": {"当事人住陆家嘴，便于调解"}}); r.StatusCode != 303 {
-		t.Fatalf("re-route: %d %s", r.StatusCode, r.body)
-	}
-	if got, _ := e.db.GetCase(context.Background(), c.ID); got.RoomID != lj.ID {
-		t.Fatal("not re-routed")
-	}
-
-	// A rejected case has its refusal notice as a PDF with the Chinese text in it.
-	r = reg.json("POST", "/api/v1/complaints", validComplaint("1231520261127000002"), nil)
-	json_(r.body, &c)
-	cmt.form("POST", "/cases/"+itoa(c.ID)+"/reject", url.Values{"reason": {"handled_elsewhere"}, "note": {"该纠纷已由人民法院立案受理"}})
-	pdf := cmt.get("/cases/" + itoa(c.ID) + "/refusal.pdf")
-	if pdf.StatusCode != 200 || pdf.Header.Get("Content-Type") != "application/pdf" {
-		t.Fatalf("refusal pdf: %d", pdf.StatusCode)
-	}
-	text := pdfText(t, []byte(pdf.body))
-	for _, want := range []string{"不予受理通知书", c.Number, "李雷", "人民法院立案受理", "浦东新区消费纠纷人民调解委员会"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("refusal notice lacks %q", want)
+	forEachEngine(t, func(t *testing.T, e *env) {
+		reg := e.login("regulator01")
+		cmt := e.login("committee01")
+		// Diverted by the regulator: lands in the committee queue, accepted, routed by street.
+		in := validComplaint("1231520261127000001")
+		in["merchant_address"] = "浦东新区花木街道锦绣路1号"
+		in["credit_code"] = ""
+		r := reg.json("POST", "/api/v1/complaints", in, nil)
+		var c caseOut
+		json_(r.body, &c)
+		r = cmt.form("POST", "/cases/"+itoa(c.ID)+"/accept", url.Values{})
+		if r.StatusCode != 303 {
+			t.Fatalf("accept: %d", r.StatusCode)
 		}
-	}
-	if r := e.login("xh_committee01").get("/cases/" + itoa(c.ID) + "/refusal.pdf"); r.StatusCode != 404 {
-		t.Fatalf("other district reads the notice: %d", r.StatusCode)
-	}
-	if r := cmt.get("/cases/" + itoa(got.ID) + "/refusal.pdf"); r.StatusCode != 404 {
-		t.Fatalf("notice of an accepted case: %d", r.StatusCode)
-	}
+		got, _ := e.db.GetCase(context.Background(), c.ID)
+		room, _ := e.db.GetOrgUnit(context.Background(), got.RoomID)
+		if !strings.Contains(room.Name, "花木") || got.RouteKind != "street" || !strings.Contains(got.RouteReason, "花木街道") {
+			t.Fatalf("routed to %q (%s: %s)", room.Name, got.RouteKind, got.RouteReason)
+		}
+		page := cmt.get("/cases/" + itoa(c.ID))
+		if !strings.Contains(page.body, "分流依据") || !strings.Contains(page.body, got.RouteReason) {
+			t.Fatal("routing reason not on the case page")
+		}
+		// Re-route by hand.
+		lj, _ := e.db.GetOrgUnitByCode(context.Background(), "pd-room-01")
+		if r := cmt.form("POST", "/cases/"+itoa(c.ID)+"/reroute", url.Values{"room": {itoa(lj.ID)}, "reason": {""}}); r.StatusCode != 422 {
+			t.Fatalf("re-route without reason: %d", r.StatusCode)
+		}
+		if r := cmt.form("POST", "/cases/"+itoa(c.ID)+"/reroute", url.Values{"room": {itoa(lj.ID)}, "reason": {"当事人住陆家嘴，便于调解"}}); r.StatusCode != 303 {
+			t.Fatalf("re-route: %d %s", r.StatusCode, r.body)
+		}
+		if got, _ := e.db.GetCase(context.Background(), c.ID); got.RoomID != lj.ID {
+			t.Fatal("not re-routed")
+		}
+
+		// A rejected case has its refusal notice as a PDF with the Chinese text in it.
+		r = reg.json("POST", "/api/v1/complaints", validComplaint("1231520261127000002"), nil)
+		json_(r.body, &c)
+		cmt.form("POST", "/cases/"+itoa(c.ID)+"/reject", url.Values{"reason": {"handled_elsewhere"}, "note": {"该纠纷已由人民法院立案受理"}})
+		pdf := cmt.get("/cases/" + itoa(c.ID) + "/refusal.pdf")
+		if pdf.StatusCode != 200 || pdf.Header.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("refusal pdf: %d", pdf.StatusCode)
+		}
+		text := pdfText(t, []byte(pdf.body))
+		for _, want := range []string{"不予受理通知书", c.Number, "李雷", "人民法院立案受理", "浦东新区消费纠纷人民调解委员会"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("refusal notice lacks %q", want)
+			}
+		}
+		if r := e.login("xh_committee01").get("/cases/" + itoa(c.ID) + "/refusal.pdf"); r.StatusCode != 404 {
+			t.Fatalf("other district reads the notice: %d", r.StatusCode)
+		}
+		if r := cmt.get("/cases/" + itoa(got.ID) + "/refusal.pdf"); r.StatusCode != 404 {
+			t.Fatalf("notice of an accepted case: %d", r.StatusCode)
+		}
+	})
 }
 
 // pdfText extracts the text with poppler's pdftotext, whitespace removed.
@@ -198,37 +199,38 @@ func pdfText(t *testing.T, pdf []byte) string {
 }
 
 func TestRoutingPage(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	cmt := e.login("committee01")
-	page := cmt.get("/routing")
-	if page.StatusCode != 200 || !strings.Contains(page.body, "街镇与联合工作室对应表") || !strings.Contains(page.body, "陆家嘴街道") {
-		t.Fatalf("routing page: %d", page.StatusCode)
-	}
-	ctx := context.Background()
-	committee, _ := e.db.GetOrgUnitByCode(ctx, "pd-cmt")
-	huamu, _ := e.db.GetOrgUnitByCode(ctx, "pd-room-01")
-	form := url.Values{"committee": {itoa(committee.ID)},
-		"kind_0": {"category"}, "pos_0": {"5"}, "enabled_0": {"1"}, "room_0": {itoa(huamu.ID)}, "cats_0": {"服务-医疗美容、商品-化妆品"}, "used_0": {"1"},
-		"kind_1": {"fallback"}, "pos_1": {"100"}, "enabled_1": {"1"}, "used_1": {"1"}}
-	if r := cmt.form("POST", "/routing", form); r.StatusCode != 303 {
-		t.Fatalf("save rules: %d %s", r.StatusCode, r.body)
-	}
-	rules, _ := e.db.ListRoutingRules(ctx, committee.ID)
-	if len(rules) != 2 || rules[0].Kind != "category" || len(rules[0].Categories) != 2 {
-		t.Fatalf("stored rules: %+v", rules)
-	}
-	bad := url.Values{"committee": {itoa(committee.ID)}, "kind_0": {"category"}, "pos_0": {"5"}, "enabled_0": {"1"}, "room_0": {itoa(huamu.ID)}, "used_0": {"1"}}
-	if r := cmt.form("POST", "/routing", bad); r.StatusCode != 422 {
-		t.Fatalf("category rule without categories: %d", r.StatusCode)
-	}
-	if rules2, _ := e.db.ListRoutingRules(ctx, committee.ID); len(rules2) != 2 {
-		t.Fatal("a refused list replaced the rules")
-	}
-	// Streets: one room each.
-	if r := cmt.form("POST", "/routing/streets", url.Values{"committee": {itoa(committee.ID)}, "room": {itoa(huamu.ID)}, "streets": {"陆家嘴街道、花木街道"}}); r.StatusCode != 409 {
-		t.Fatalf("street of another room: %d", r.StatusCode)
-	}
-	if r := e.login("regulator01").get("/routing"); r.StatusCode != 403 {
-		t.Fatalf("regulator edits routing: %d", r.StatusCode)
-	}
+	forEachEngine(t, func(t *testing.T, e *env) {
+		cmt := e.login("committee01")
+		page := cmt.get("/routing")
+		if page.StatusCode != 200 || !strings.Contains(page.body, "街镇与联合工作室对应表") || !strings.Contains(page.body, "陆家嘴街道") {
+			t.Fatalf("routing page: %d", page.StatusCode)
+		}
+		ctx := context.Background()
+		committee, _ := e.db.GetOrgUnitByCode(ctx, "pd-cmt")
+		huamu, _ := e.db.GetOrgUnitByCode(ctx, "pd-room-01")
+		form := url.Values{"committee": {itoa(committee.ID)},
+			"kind_0": {"category"}, "pos_0": {"5"}, "enabled_0": {"1"}, "room_0": {itoa(huamu.ID)}, "cats_0": {"服务-医疗美容、商品-化妆品"}, "used_0": {"1"},
+			"kind_1": {"fallback"}, "pos_1": {"100"}, "enabled_1": {"1"}, "used_1": {"1"}}
+		if r := cmt.form("POST", "/routing", form); r.StatusCode != 303 {
+			t.Fatalf("save rules: %d %s", r.StatusCode, r.body)
+		}
+		rules, _ := e.db.ListRoutingRules(ctx, committee.ID)
+		if len(rules) != 2 || rules[0].Kind != "category" || len(rules[0].Categories) != 2 {
+			t.Fatalf("stored rules: %+v", rules)
+		}
+		bad := url.Values{"committee": {itoa(committee.ID)}, "kind_0": {"category"}, "pos_0": {"5"}, "enabled_0": {"1"}, "room_0": {itoa(huamu.ID)}, "used_0": {"1"}}
+		if r := cmt.form("POST", "/routing", bad); r.StatusCode != 422 {
+			t.Fatalf("category rule without categories: %d", r.StatusCode)
+		}
+		if rules2, _ := e.db.ListRoutingRules(ctx, committee.ID); len(rules2) != 2 {
+			t.Fatal("a refused list replaced the rules")
+		}
+		// Streets: one room each.
+		if r := cmt.form("POST", "/routing/streets", url.Values{"committee": {itoa(committee.ID)}, "room": {itoa(huamu.ID)}, "streets": {"陆家嘴街道、花木街道"}}); r.StatusCode != 409 {
+			t.Fatalf("street of another room: %d", r.StatusCode)
+		}
+		if r := e.login("regulator01").get("/routing"); r.StatusCode != 403 {
+			t.Fatalf("regulator edits routing: %d", r.StatusCode)
+		}
+	})
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/court/courttest"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/store"
-	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
 
 func orgID(t *testing.T, e *env, code string) int64 {
@@ -32,134 +31,136 @@ func orgID(t *testing.T, e *env, code string) int64 {
 }
 
 func TestJudicialConfirmation(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	ctx := context.Background()
-	peer := courttest.New("court-key")
-	t.Cleanup(peer.Close)
-	e.agr.Court = &court.Client{BaseURL: peer.URL, APIKey: "court-key"}
-	m, id := effectiveWrittenAgreement(t, e)
-	path := "/cases/" + itoa(id) + "/judicial"
-	pd := itoa(orgID(t, e, demo.CodeCourt))
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		peer := courttest.New("court-key")
+		t.Cleanup(peer.Close)
+		e.agr.Court = &court.Client{BaseURL: peer.URL, APIKey: "court-key"}
+		m, id := effectiveWrittenAgreement(t, e)
+		path := "/cases/" + itoa(id) + "/judicial"
+		pd := itoa(orgID(t, e, demo.CodeCourt))
 
-	if page := m.get("/cases/" + itoa(id)); !strings.Contains(page.body, "申请司法确认") || !strings.Contains(page.body, "上海市浦东新区人民法院") {
-		t.Fatal("case page offers no judicial confirmation")
-	}
-	// Only a joint application, to a court of the district, by the case's people.
-	if r := m.form("POST", path, url.Values{"court": {pd}}); r.StatusCode != 422 || !strings.Contains(r.body, "共同申请") {
-		t.Fatalf("not joint: %d", r.StatusCode)
-	}
-	if r := m.form("POST", path, url.Values{"court": {"999999"}, "joint": {"yes"}}); r.StatusCode != 422 {
-		t.Fatalf("unknown court: %d", r.StatusCode)
-	}
-	if r := e.login("xh_mediator01").form("POST", path, url.Values{"court": {pd}, "joint": {"yes"}}); r.StatusCode != 404 {
-		t.Fatalf("other district applies: %d", r.StatusCode)
-	}
-	if _, err := e.db.GetJudicialApplication(ctx, id); err == nil {
-		t.Fatal("a refused application was stored")
-	}
-	if r := m.form("POST", path, url.Values{"court": {pd}, "joint": {"yes"}}); r.StatusCode != 303 {
-		t.Fatalf("apply: %d %s", r.StatusCode, r.body)
-	}
-	if r := m.form("POST", path, url.Values{"court": {pd}, "joint": {"yes"}}); r.StatusCode != 422 {
-		t.Fatalf("applied twice: %d", r.StatusCode)
-	}
+		if page := m.get("/cases/" + itoa(id)); !strings.Contains(page.body, "申请司法确认") || !strings.Contains(page.body, "上海市浦东新区人民法院") {
+			t.Fatal("case page offers no judicial confirmation")
+		}
+		// Only a joint application, to a court of the district, by the case's people.
+		if r := m.form("POST", path, url.Values{"court": {pd}}); r.StatusCode != 422 || !strings.Contains(r.body, "共同申请") {
+			t.Fatalf("not joint: %d", r.StatusCode)
+		}
+		if r := m.form("POST", path, url.Values{"court": {"999999"}, "joint": {"yes"}}); r.StatusCode != 422 {
+			t.Fatalf("unknown court: %d", r.StatusCode)
+		}
+		if r := e.login("xh_mediator01").form("POST", path, url.Values{"court": {pd}, "joint": {"yes"}}); r.StatusCode != 404 {
+			t.Fatalf("other district applies: %d", r.StatusCode)
+		}
+		if _, err := e.db.GetJudicialApplication(ctx, id); err == nil {
+			t.Fatal("a refused application was stored")
+		}
+		if r := m.form("POST", path, url.Values{"court": {pd}, "joint": {"yes"}}); r.StatusCode != 303 {
+			t.Fatalf("apply: %d %s", r.StatusCode, r.body)
+		}
+		if r := m.form("POST", path, url.Values{"court": {pd}, "joint": {"yes"}}); r.StatusCode != 422 {
+			t.Fatalf("applied twice: %d", r.StatusCode)
+		}
 
-	// The court system received a package whose manifest matches its files.
-	got := peer.Received()
-	if len(got) != 1 || got[0].Submission.CourtCode != demo.CodeCourt {
-		t.Fatalf("court received %d", len(got))
-	}
-	ja, err := e.db.GetJudicialApplication(ctx, id)
-	if err != nil || ja.Receipt != got[0].Receipt || ja.Status != "submitted" {
-		t.Fatalf("application %+v %v", ja, err)
-	}
-	man, files, err := court.Check(ja.Package)
-	if err != nil || len(man.Files) != 3 {
-		t.Fatalf("package: %v %+v", err, man)
-	}
-	c, _ := e.db.GetCase(ctx, id)
-	if text := pdfText(t, files["application.pdf"]); !strings.Contains(text, "司法确认申请书") || !strings.Contains(text, c.Number) {
-		t.Errorf("application text: %q", text)
-	}
-	_, agreementSHA, _ := e.db.GetAgreementDocument(ctx, id)
-	if court.Sum(files["agreement.pdf"]) != agreementSHA || got[0].Submission.AgreementSHA256 != agreementSHA {
-		t.Error("package agreement differs from the effective one")
-	}
-	// Service needs the real phone; the package carries it, the screens do not.
-	if !regexp.MustCompile(`"phone": "1\d{10}"`).Match(files["parties.json"]) {
-		t.Errorf("parties for service lack phones: %s", files["parties.json"])
-	}
+		// The court system received a package whose manifest matches its files.
+		got := peer.Received()
+		if len(got) != 1 || got[0].Submission.CourtCode != demo.CodeCourt {
+			t.Fatalf("court received %d", len(got))
+		}
+		ja, err := e.db.GetJudicialApplication(ctx, id)
+		if err != nil || ja.Receipt != got[0].Receipt || ja.Status != "submitted" {
+			t.Fatalf("application %+v %v", ja, err)
+		}
+		man, files, err := court.Check(ja.Package)
+		if err != nil || len(man.Files) != 3 {
+			t.Fatalf("package: %v %+v", err, man)
+		}
+		c, _ := e.db.GetCase(ctx, id)
+		if text := pdfText(t, files["application.pdf"]); !strings.Contains(text, "司法确认申请书") || !strings.Contains(text, c.Number) {
+			t.Errorf("application text: %q", text)
+		}
+		_, agreementSHA, _ := e.db.GetAgreementDocument(ctx, id)
+		if court.Sum(files["agreement.pdf"]) != agreementSHA || got[0].Submission.AgreementSHA256 != agreementSHA {
+			t.Error("package agreement differs from the effective one")
+		}
+		// Service needs the real phone; the package carries it, the screens do not.
+		if !regexp.MustCompile(`"phone": "1\d{10}"`).Match(files["parties.json"]) {
+			t.Errorf("parties for service lack phones: %s", files["parties.json"])
+		}
 
-	// Held, performed and followed up, the file still waits for the court's ruling.
-	sess := store.Session{CaseID: id, Kind: "room", StartsAt: time.Now().Add(time.Hour), Place: "调解室"}
-	e.db.CreateSession(ctx, &sess)
-	e.db.RecordSession(ctx, sess.ID, "held", "双方到场", "双方达成书面协议。")
-	m.form("POST", "/cases/"+itoa(id)+"/perform", url.Values{"term": {"0"}, "proof": {"转账流水 20261127001"}})
-	if r := m.form("POST", "/cases/"+itoa(id)+"/followup", url.Values{"satisfaction": {"5"}, "method": {"phone"}}); r.StatusCode != 303 {
-		t.Fatalf("follow-up: %d %s", r.StatusCode, r.body)
-	}
-	if r := m.form("POST", "/cases/"+itoa(id)+"/archive", url.Values{}); r.StatusCode != 422 || !strings.Contains(r.body, "卷宗缺少：司法确认材料<") {
-		t.Fatalf("archived before the ruling: %d", r.StatusCode)
-	}
+		// Held, performed and followed up, the file still waits for the court's ruling.
+		sess := store.Session{CaseID: id, Kind: "room", StartsAt: time.Now().Add(time.Hour), Place: "调解室"}
+		e.db.CreateSession(ctx, &sess)
+		e.db.RecordSession(ctx, sess.ID, "held", "双方到场", "双方达成书面协议。")
+		m.form("POST", "/cases/"+itoa(id)+"/perform", url.Values{"term": {"0"}, "proof": {"转账流水 20261127001"}})
+		if r := m.form("POST", "/cases/"+itoa(id)+"/followup", url.Values{"satisfaction": {"5"}, "method": {"phone"}}); r.StatusCode != 303 {
+			t.Fatalf("follow-up: %d %s", r.StatusCode, r.body)
+		}
+		if r := m.form("POST", "/cases/"+itoa(id)+"/archive", url.Values{}); r.StatusCode != 422 || !strings.Contains(r.body, "卷宗缺少：司法确认材料<") {
+			t.Fatalf("archived before the ruling: %d", r.StatusCode)
+		}
 
-	// The court liaison works the queue; another district's court cannot.
-	cl := e.login("court01")
-	if q := cl.get("/court"); q.StatusCode != 200 || !strings.Contains(q.body, c.Number) {
-		t.Fatalf("court queue: %d", q.StatusCode)
-	}
-	if z := cl.get("/court/" + itoa(id) + "/package.zip"); z.StatusCode != 200 || z.body != string(ja.Package) {
-		t.Fatalf("package download: %d", z.StatusCode)
-	}
-	if r := m.get("/court"); r.StatusCode != 403 {
-		t.Fatalf("mediator opens the court queue: %d", r.StatusCode)
-	}
-	decide := "/court/" + itoa(id) + "/decide"
-	if r := cl.form("POST", decide, url.Values{"decision": {"confirmed"}}); r.StatusCode != 422 {
-		t.Fatalf("confirmed without ruling number: %d", r.StatusCode)
-	}
-	if r := cl.form("POST", decide, url.Values{"decision": {"accepted"}}); r.StatusCode != 303 {
-		t.Fatalf("accept: %d %s", r.StatusCode, r.body)
-	}
-	if r := cl.form("POST", decide, url.Values{"decision": {"accepted"}}); r.StatusCode != 422 {
-		t.Fatalf("accepted twice: %d", r.StatusCode)
-	}
-	if r := cl.form("POST", decide, url.Values{"decision": {"confirmed"}, "ruling": {"（2026）沪0115民特123号"}}); r.StatusCode != 303 {
-		t.Fatalf("confirm: %d %s", r.StatusCode, r.body)
-	}
-	if r := cl.form("POST", decide, url.Values{"decision": {"rejected"}, "reason": {"x"}}); r.StatusCode != 422 {
-		t.Fatalf("rejected after confirmation: %d", r.StatusCode)
-	}
-	page := m.get("/cases/" + itoa(id))
-	if !strings.Contains(page.body, "已裁定确认") || !strings.Contains(page.body, "（2026）沪0115民特123号") {
-		t.Fatal("case page lacks the court's ruling")
-	}
-	if r := m.form("POST", "/cases/"+itoa(id)+"/archive", url.Values{}); r.StatusCode != 303 {
-		t.Fatalf("archive after the ruling: %d %s", r.StatusCode, r.body)
-	}
-	evs, _ := e.db.ListEvents(ctx, id)
-	types := map[string]bool{}
-	for _, x := range evs {
-		types[x.Type] = true
-	}
-	if !types["judicial_applied"] || !types["judicial_accepted"] || !types["judicial_confirmed"] {
-		t.Fatalf("timeline: %v", types)
-	}
+		// The court liaison works the queue; another district's court cannot.
+		cl := e.login("court01")
+		if q := cl.get("/court"); q.StatusCode != 200 || !strings.Contains(q.body, c.Number) {
+			t.Fatalf("court queue: %d", q.StatusCode)
+		}
+		if z := cl.get("/court/" + itoa(id) + "/package.zip"); z.StatusCode != 200 || z.body != string(ja.Package) {
+			t.Fatalf("package download: %d", z.StatusCode)
+		}
+		if r := m.get("/court"); r.StatusCode != 403 {
+			t.Fatalf("mediator opens the court queue: %d", r.StatusCode)
+		}
+		decide := "/court/" + itoa(id) + "/decide"
+		if r := cl.form("POST", decide, url.Values{"decision": {"confirmed"}}); r.StatusCode != 422 {
+			t.Fatalf("confirmed without ruling number: %d", r.StatusCode)
+		}
+		if r := cl.form("POST", decide, url.Values{"decision": {"accepted"}}); r.StatusCode != 303 {
+			t.Fatalf("accept: %d %s", r.StatusCode, r.body)
+		}
+		if r := cl.form("POST", decide, url.Values{"decision": {"accepted"}}); r.StatusCode != 422 {
+			t.Fatalf("accepted twice: %d", r.StatusCode)
+		}
+		if r := cl.form("POST", decide, url.Values{"decision": {"confirmed"}, "ruling": {"（2026）沪0115民特123号"}}); r.StatusCode != 303 {
+			t.Fatalf("confirm: %d %s", r.StatusCode, r.body)
+		}
+		if r := cl.form("POST", decide, url.Values{"decision": {"rejected"}, "reason": {"x"}}); r.StatusCode != 422 {
+			t.Fatalf("rejected after confirmation: %d", r.StatusCode)
+		}
+		page := m.get("/cases/" + itoa(id))
+		if !strings.Contains(page.body, "已裁定确认") || !strings.Contains(page.body, "（2026）沪0115民特123号") {
+			t.Fatal("case page lacks the court's ruling")
+		}
+		if r := m.form("POST", "/cases/"+itoa(id)+"/archive", url.Values{}); r.StatusCode != 303 {
+			t.Fatalf("archive after the ruling: %d %s", r.StatusCode, r.body)
+		}
+		evs, _ := e.db.ListEvents(ctx, id)
+		types := map[string]bool{}
+		for _, x := range evs {
+			types[x.Type] = true
+		}
+		if !types["judicial_applied"] || !types["judicial_accepted"] || !types["judicial_confirmed"] {
+			t.Fatalf("timeline: %v", types)
+		}
+	})
 }
 
 // A court system that refuses the package leaves nothing behind.
 func TestJudicialCourtRefuses(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	peer := courttest.New("court-key")
-	t.Cleanup(peer.Close)
-	e.agr.Court = &court.Client{BaseURL: peer.URL, APIKey: "wrong"}
-	m, id := effectiveWrittenAgreement(t, e)
-	r := m.form("POST", "/cases/"+itoa(id)+"/judicial", url.Values{"court": {itoa(orgID(t, e, demo.CodeCourt))}, "joint": {"yes"}})
-	if r.StatusCode != 422 || !strings.Contains(r.body, "法院系统拒收") {
-		t.Fatalf("refused: %d", r.StatusCode)
-	}
-	if _, err := e.db.GetJudicialApplication(context.Background(), id); err == nil {
-		t.Fatal("refused application stored")
-	}
+	forEachEngine(t, func(t *testing.T, e *env) {
+		peer := courttest.New("court-key")
+		t.Cleanup(peer.Close)
+		e.agr.Court = &court.Client{BaseURL: peer.URL, APIKey: "wrong"}
+		m, id := effectiveWrittenAgreement(t, e)
+		r := m.form("POST", "/cases/"+itoa(id)+"/judicial", url.Values{"court": {itoa(orgID(t, e, demo.CodeCourt))}, "joint": {"yes"}})
+		if r.StatusCode != 422 || !strings.Contains(r.body, "法院系统拒收") {
+			t.Fatalf("refused: %d", r.StatusCode)
+		}
+		if _, err := e.db.GetJudicialApplication(context.Background(), id); err == nil {
+			t.Fatal("refused application stored")
+		}
+	})
 }
 
 func sealPNG(t *testing.T) []byte {
@@ -176,89 +177,91 @@ func sealPNG(t *testing.T) []byte {
 
 // The committee uploads its seal; the system places it on agreements that take effect afterwards.
 func TestCommitteeSealOnAgreement(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	ctx := context.Background()
-	cm := e.login("committee01")
-	if r := uploadFile(cm, "/seal", "seal", "seal.png", []byte("not an image, named .png"), nil); r.StatusCode != 422 || !strings.Contains(r.body, "PNG") {
-		t.Fatalf("text as seal: %d", r.StatusCode)
-	}
-	if r := uploadFile(cm, "/seal", "seal", "seal.png", pngBytes(t), nil); r.StatusCode != 422 || !strings.Contains(r.body, "像素") {
-		t.Fatalf("tiny seal: %d", r.StatusCode)
-	}
-	pdCommittee := orgID(t, e, demo.CodeCommittee)
-	if r := uploadFile(e.login("xh_committee01"), "/seal?committee="+itoa(pdCommittee), "seal", "seal.png", sealPNG(t), nil); r.StatusCode != 403 {
-		t.Fatalf("other district uploads our seal: %d", r.StatusCode)
-	}
-	if r := uploadFile(e.login("mediator01"), "/seal", "seal", "seal.png", sealPNG(t), nil); r.StatusCode != 403 {
-		t.Fatalf("mediator uploads the seal: %d", r.StatusCode)
-	}
-	if _, err := e.db.GetSeal(ctx, pdCommittee); err == nil {
-		t.Fatal("a refused upload was stored")
-	}
-	if r := uploadFile(cm, "/seal", "seal", "seal.png", sealPNG(t), nil); r.StatusCode != 303 {
-		t.Fatalf("upload: %d %s", r.StatusCode, r.body)
-	}
-	if p := cm.get("/seal"); !strings.Contains(p.body, "seal-image") {
-		t.Fatal("seal page does not show the seal")
-	}
-	if img := cm.get("/seal.png"); img.StatusCode != 200 || img.body != string(sealPNG(t)) {
-		t.Fatalf("seal image: %d", img.StatusCode)
-	}
-	m, id := effectiveWrittenAgreement(t, e)
-	pdf := m.get("/cases/" + itoa(id) + "/agreement.pdf")
-	if text := pdfText(t, []byte(pdf.body)); strings.Contains(text, "（印章）") {
-		t.Error("placeholder printed although the seal image is placed")
-	}
-	if !strings.Contains(pdfText(t, []byte(pdf.body)), "浦东新区消费纠纷人民调解委员会") {
-		t.Error("issuer missing under the seal")
-	}
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		cm := e.login("committee01")
+		if r := uploadFile(cm, "/seal", "seal", "seal.png", []byte("not an image, named .png"), nil); r.StatusCode != 422 || !strings.Contains(r.body, "PNG") {
+			t.Fatalf("text as seal: %d", r.StatusCode)
+		}
+		if r := uploadFile(cm, "/seal", "seal", "seal.png", pngBytes(t), nil); r.StatusCode != 422 || !strings.Contains(r.body, "像素") {
+			t.Fatalf("tiny seal: %d", r.StatusCode)
+		}
+		pdCommittee := orgID(t, e, demo.CodeCommittee)
+		if r := uploadFile(e.login("xh_committee01"), "/seal?committee="+itoa(pdCommittee), "seal", "seal.png", sealPNG(t), nil); r.StatusCode != 403 {
+			t.Fatalf("other district uploads our seal: %d", r.StatusCode)
+		}
+		if r := uploadFile(e.login("mediator01"), "/seal", "seal", "seal.png", sealPNG(t), nil); r.StatusCode != 403 {
+			t.Fatalf("mediator uploads the seal: %d", r.StatusCode)
+		}
+		if _, err := e.db.GetSeal(ctx, pdCommittee); err == nil {
+			t.Fatal("a refused upload was stored")
+		}
+		if r := uploadFile(cm, "/seal", "seal", "seal.png", sealPNG(t), nil); r.StatusCode != 303 {
+			t.Fatalf("upload: %d %s", r.StatusCode, r.body)
+		}
+		if p := cm.get("/seal"); !strings.Contains(p.body, "seal-image") {
+			t.Fatal("seal page does not show the seal")
+		}
+		if img := cm.get("/seal.png"); img.StatusCode != 200 || img.body != string(sealPNG(t)) {
+			t.Fatalf("seal image: %d", img.StatusCode)
+		}
+		m, id := effectiveWrittenAgreement(t, e)
+		pdf := m.get("/cases/" + itoa(id) + "/agreement.pdf")
+		if text := pdfText(t, []byte(pdf.body)); strings.Contains(text, "（印章）") {
+			t.Error("placeholder printed although the seal image is placed")
+		}
+		if !strings.Contains(pdfText(t, []byte(pdf.body)), "浦东新区消费纠纷人民调解委员会") {
+			t.Error("issuer missing under the seal")
+		}
+	})
 }
 
 // The court system's outcome comes back by itself: a rejection with its
 // reason lands on the case once, and decided applications are not asked about again.
 func TestJudicialOutcomeSynced(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	ctx := context.Background()
-	peer := courttest.New("court-key")
-	e.agr.Court = &court.Client{BaseURL: peer.URL, APIKey: "court-key"}
-	m, id := effectiveWrittenAgreement(t, e)
-	if r := m.form("POST", "/cases/"+itoa(id)+"/judicial", url.Values{"court": {itoa(orgID(t, e, demo.CodeCourt))}, "joint": {"yes"}}); r.StatusCode != 303 {
-		t.Fatalf("apply: %d", r.StatusCode)
-	}
-	if n, err := e.agr.SyncJudicial(ctx); err != nil || n != 0 {
-		t.Fatalf("nothing decided yet: %d %v", n, err)
-	}
-	ja, _ := e.db.GetJudicialApplication(ctx, id)
-	peer.Decide(ja.Receipt, "accepted", "", "")
-	if n, err := e.agr.SyncJudicial(ctx); err != nil || n != 1 {
-		t.Fatalf("accepted: %d %v", n, err)
-	}
-	if n, err := e.agr.SyncJudicial(ctx); err != nil || n != 0 {
-		t.Fatalf("still accepted at the court: %d %v", n, err)
-	}
-	peer.Decide(ja.Receipt, "rejected", "", "协议约定的履行期限不明确")
-	if n, err := e.agr.SyncJudicial(ctx); err != nil || n != 1 {
-		t.Fatalf("sync: %d %v", n, err)
-	}
-	if n, _ := e.agr.SyncJudicial(ctx); n != 0 {
-		t.Fatalf("second sync moved %d", n)
-	}
-	ja, _ = e.db.GetJudicialApplication(ctx, id)
-	if ja.Status != "rejected" || ja.Reason != "协议约定的履行期限不明确" {
-		t.Fatalf("after sync: %+v", ja)
-	}
-	evs, _ := e.db.ListEvents(ctx, id)
-	var notes []string
-	for _, ev := range evs {
-		if strings.HasPrefix(ev.Type, "judicial_") && ev.Type != "judicial_applied" {
-			notes = append(notes, ev.ActorName+"："+ev.Note)
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		peer := courttest.New("court-key")
+		e.agr.Court = &court.Client{BaseURL: peer.URL, APIKey: "court-key"}
+		m, id := effectiveWrittenAgreement(t, e)
+		if r := m.form("POST", "/cases/"+itoa(id)+"/judicial", url.Values{"court": {itoa(orgID(t, e, demo.CodeCourt))}, "joint": {"yes"}}); r.StatusCode != 303 {
+			t.Fatalf("apply: %d", r.StatusCode)
 		}
-	}
-	if len(notes) != 2 || !strings.Contains(notes[0], "法院系统：法院已受理") || !strings.Contains(notes[1], "法院系统：法院驳回司法确认申请：协议约定的履行期限不明确") {
-		t.Fatalf("timeline: %q", notes)
-	}
-	peer.Close()
-	if _, err := e.agr.SyncJudicial(ctx); err != nil {
-		t.Fatalf("closed applications are not asked about again: %v", err)
-	}
+		if n, err := e.agr.SyncJudicial(ctx); err != nil || n != 0 {
+			t.Fatalf("nothing decided yet: %d %v", n, err)
+		}
+		ja, _ := e.db.GetJudicialApplication(ctx, id)
+		peer.Decide(ja.Receipt, "accepted", "", "")
+		if n, err := e.agr.SyncJudicial(ctx); err != nil || n != 1 {
+			t.Fatalf("accepted: %d %v", n, err)
+		}
+		if n, err := e.agr.SyncJudicial(ctx); err != nil || n != 0 {
+			t.Fatalf("still accepted at the court: %d %v", n, err)
+		}
+		peer.Decide(ja.Receipt, "rejected", "", "协议约定的履行期限不明确")
+		if n, err := e.agr.SyncJudicial(ctx); err != nil || n != 1 {
+			t.Fatalf("sync: %d %v", n, err)
+		}
+		if n, _ := e.agr.SyncJudicial(ctx); n != 0 {
+			t.Fatalf("second sync moved %d", n)
+		}
+		ja, _ = e.db.GetJudicialApplication(ctx, id)
+		if ja.Status != "rejected" || ja.Reason != "协议约定的履行期限不明确" {
+			t.Fatalf("after sync: %+v", ja)
+		}
+		evs, _ := e.db.ListEvents(ctx, id)
+		var notes []string
+		for _, ev := range evs {
+			if strings.HasPrefix(ev.Type, "judicial_") && ev.Type != "judicial_applied" {
+				notes = append(notes, ev.ActorName+"："+ev.Note)
+			}
+		}
+		if len(notes) != 2 || !strings.Contains(notes[0], "法院系统：法院已受理") || !strings.Contains(notes[1], "法院系统：法院驳回司法确认申请：协议约定的履行期限不明确") {
+			t.Fatalf("timeline: %q", notes)
+		}
+		peer.Close()
+		if _, err := e.agr.SyncJudicial(ctx); err != nil {
+			t.Fatalf("closed applications are not asked about again: %v", err)
+		}
+	})
 }

@@ -97,94 +97,96 @@ func TestRegisterFormPage(t *testing.T) {
 }
 
 func TestCalendarOverrideMovesDeadlines(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	m := e.login("mediator01")
-	r := m.form("POST", "/cases", registerForm("cal"))
-	loc := r.Header.Get("Location")
-	due := func() string {
-		page := m.get(loc).body
-		i := strings.Index(page, "受理决定")
-		return page[i : i+400]
-	}
-	before := due()
-	admin := e.login("admin")
-	// Declare the next 30 days days off: the acceptance deadline must move.
-	ovs, _ := e.db.ListCalendarOverrides(context.Background())
-	if len(ovs) != 0 {
-		t.Fatal("fixture has overrides")
-	}
-	page := admin.get("/admin/calendar")
-	if page.StatusCode != 200 || !strings.Contains(page.body, "近期非工作日") {
-		t.Fatalf("calendar page: %d", page.StatusCode)
-	}
-	for _, bad := range []url.Values{{"date": {"2026-02-30"}, "kind": {"off"}, "name": {"x"}}, {"date": {"2030-01-02"}, "kind": {"off"}, "name": {""}}, {"date": {"2030-01-02"}, "kind": {"maybe"}, "name": {"x"}}} {
-		if r := admin.form("POST", "/admin/calendar", bad); r.StatusCode != 422 {
-			t.Fatalf("bad override %v: %d", bad, r.StatusCode)
+	forEachEngine(t, func(t *testing.T, e *env) {
+		m := e.login("mediator01")
+		r := m.form("POST", "/cases", registerForm("cal"))
+		loc := r.Header.Get("Location")
+		due := func() string {
+			page := m.get(loc).body
+			i := strings.Index(page, "受理决定")
+			return page[i : i+400]
 		}
-	}
-	if ovs, _ := e.db.ListCalendarOverrides(context.Background()); len(ovs) != 0 {
-		t.Fatal("bad override stored")
-	}
-	today := strings.Fields(strings.SplitN(strings.SplitN(before, "<td data-label=\"起算日\">", 2)[1], "<", 2)[0])[0]
-	day, _ := parseDay(today)
-	for i := 1; i <= 12; i++ {
-		d := day.AddDate(0, 0, i).Format("2006-01-02")
-		if r := admin.form("POST", "/admin/calendar", url.Values{"date": {d}, "kind": {"off"}, "name": {"测试停工"}}); r.StatusCode != 303 {
-			t.Fatalf("override %s: %d %s", d, r.StatusCode, r.body)
+		before := due()
+		admin := e.login("admin")
+		// Declare the next 30 days days off: the acceptance deadline must move.
+		ovs, _ := e.db.ListCalendarOverrides(context.Background())
+		if len(ovs) != 0 {
+			t.Fatal("fixture has overrides")
 		}
-	}
-	if after := due(); after == before {
-		t.Fatal("deadline did not move with the calendar override")
-	}
-	if r := m.form("POST", "/admin/calendar", url.Values{"date": {"2030-01-02"}, "kind": {"off"}, "name": {"x"}}); r.StatusCode != 403 {
-		t.Fatalf("mediator edits the calendar: %d", r.StatusCode)
-	}
+		page := admin.get("/admin/calendar")
+		if page.StatusCode != 200 || !strings.Contains(page.body, "近期非工作日") {
+			t.Fatalf("calendar page: %d", page.StatusCode)
+		}
+		for _, bad := range []url.Values{{"date": {"2026-02-30"}, "kind": {"off"}, "name": {"x"}}, {"date": {"2030-01-02"}, "kind": {"off"}, "name": {""}}, {"date": {"2030-01-02"}, "kind": {"maybe"}, "name": {"x"}}} {
+			if r := admin.form("POST", "/admin/calendar", bad); r.StatusCode != 422 {
+				t.Fatalf("bad override %v: %d", bad, r.StatusCode)
+			}
+		}
+		if ovs, _ := e.db.ListCalendarOverrides(context.Background()); len(ovs) != 0 {
+			t.Fatal("bad override stored")
+		}
+		today := strings.Fields(strings.SplitN(strings.SplitN(before, "<td data-label=\"起算日\">", 2)[1], "<", 2)[0])[0]
+		day, _ := parseDay(today)
+		for i := 1; i <= 12; i++ {
+			d := day.AddDate(0, 0, i).Format("2006-01-02")
+			if r := admin.form("POST", "/admin/calendar", url.Values{"date": {d}, "kind": {"off"}, "name": {"测试停工"}}); r.StatusCode != 303 {
+				t.Fatalf("override %s: %d %s", d, r.StatusCode, r.body)
+			}
+		}
+		if after := due(); after == before {
+			t.Fatal("deadline did not move with the calendar override")
+		}
+		if r := m.form("POST", "/admin/calendar", url.Values{"date": {"2030-01-02"}, "kind": {"off"}, "name": {"x"}}); r.StatusCode != 403 {
+			t.Fatalf("mediator edits the calendar: %d", r.StatusCode)
+		}
+	})
 }
 
 func parseDay(s string) (time.Time, error) { return time.Parse("2006-01-02", s) }
 
 func TestAdminAddsOrgUnit(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	admin := e.login("admin")
-	ctx := context.Background()
-	cmt, _ := e.db.GetOrgUnitByCode(ctx, "pd-cmt")
-	city, _ := e.db.GetOrgUnitByCode(ctx, "sh")
-	bad := []url.Values{
-		{"parent": {itoa(cmt.ID)}, "kind": {"committee"}, "name": {"x"}, "code": {"x-cmt"}, "abbr": {"新"}},           // committee under a committee
-		{"parent": {itoa(city.ID)}, "kind": {"office_room"}, "name": {"x"}, "code": {"x-room"}},                      // room under the city
-		{"parent": {itoa(cmt.ID)}, "kind": {"office_room"}, "name": {""}, "code": {"x-room"}},                        // no name
-		{"parent": {itoa(cmt.ID)}, "kind": {"office_room"}, "name": {"x"}, "code": {"pd-cmt"}},                       // code taken
-		{"parent": {itoa(cmt.ID)}, "kind": {"enterprise_room"}, "name": {"x"}, "code": {"x-e"}, "streets": {"花木街道"}}, // streets on an enterprise room
-	}
-	before, _ := e.db.ListOrgUnits(ctx)
-	for _, v := range bad {
-		if r := admin.form("POST", "/admin/org", v); r.StatusCode != 422 && r.StatusCode != 409 {
-			t.Errorf("%v: %d", v, r.StatusCode)
+	forEachEngine(t, func(t *testing.T, e *env) {
+		admin := e.login("admin")
+		ctx := context.Background()
+		cmt, _ := e.db.GetOrgUnitByCode(ctx, "pd-cmt")
+		city, _ := e.db.GetOrgUnitByCode(ctx, "sh")
+		bad := []url.Values{
+			{"parent": {itoa(cmt.ID)}, "kind": {"committee"}, "name": {"x"}, "code": {"x-cmt"}, "abbr": {"新"}},           // committee under a committee
+			{"parent": {itoa(city.ID)}, "kind": {"office_room"}, "name": {"x"}, "code": {"x-room"}},                      // room under the city
+			{"parent": {itoa(cmt.ID)}, "kind": {"office_room"}, "name": {""}, "code": {"x-room"}},                        // no name
+			{"parent": {itoa(cmt.ID)}, "kind": {"office_room"}, "name": {"x"}, "code": {"pd-cmt"}},                       // code taken
+			{"parent": {itoa(cmt.ID)}, "kind": {"enterprise_room"}, "name": {"x"}, "code": {"x-e"}, "streets": {"花木街道"}}, // streets on an enterprise room
 		}
-	}
-	if after, _ := e.db.ListOrgUnits(ctx); len(after) != len(before) {
-		t.Fatal("a refused unit was written")
-	}
-	r := admin.form("POST", "/admin/org", url.Values{"parent": {itoa(cmt.ID)}, "kind": {"office_room"}, "name": {"临港市场监管所联合人民调解工作室"},
-		"code": {"pd-room-lg"}, "streets": {"临港新片区、芦潮港"}})
-	if r.StatusCode != 303 {
-		t.Fatalf("add room: %d %s", r.StatusCode, r.body)
-	}
-	u, err := e.db.GetOrgUnitByCode(ctx, "pd-room-lg")
-	if err != nil || u.ParentID != cmt.ID {
-		t.Fatal(err)
-	}
-	rs, _ := e.db.ListRoomStreets(ctx, cmt.ID)
-	n := 0
-	for _, s := range rs {
-		if s.RoomID == u.ID {
-			n++
+		before, _ := e.db.ListOrgUnits(ctx)
+		for _, v := range bad {
+			if r := admin.form("POST", "/admin/org", v); r.StatusCode != 422 && r.StatusCode != 409 {
+				t.Errorf("%v: %d", v, r.StatusCode)
+			}
 		}
-	}
-	if n != 2 {
-		t.Fatalf("streets of the new room: %d", n)
-	}
-	if page := admin.get("/org"); !strings.Contains(page.body, "临港市场监管所联合人民调解工作室") {
-		t.Fatal("new room not in the tree")
-	}
+		if after, _ := e.db.ListOrgUnits(ctx); len(after) != len(before) {
+			t.Fatal("a refused unit was written")
+		}
+		r := admin.form("POST", "/admin/org", url.Values{"parent": {itoa(cmt.ID)}, "kind": {"office_room"}, "name": {"临港市场监管所联合人民调解工作室"},
+			"code": {"pd-room-lg"}, "streets": {"临港新片区、芦潮港"}})
+		if r.StatusCode != 303 {
+			t.Fatalf("add room: %d %s", r.StatusCode, r.body)
+		}
+		u, err := e.db.GetOrgUnitByCode(ctx, "pd-room-lg")
+		if err != nil || u.ParentID != cmt.ID {
+			t.Fatal(err)
+		}
+		rs, _ := e.db.ListRoomStreets(ctx, cmt.ID)
+		n := 0
+		for _, s := range rs {
+			if s.RoomID == u.ID {
+				n++
+			}
+		}
+		if n != 2 {
+			t.Fatalf("streets of the new room: %d", n)
+		}
+		if page := admin.get("/org"); !strings.Contains(page.body, "临港市场监管所联合人民调解工作室") {
+			t.Fatal("new room not in the tree")
+		}
+	})
 }

@@ -151,6 +151,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Path: "/admin/keys", Perm: domain.PermUserManage, Handler: pg.Keys},
 		{Method: "POST", Path: "/admin/keys", Perm: domain.PermUserManage, Handler: pg.IssueKey},
 		{Method: "POST", Path: "/admin/keys/{id}/revoke", Perm: domain.PermUserManage, Handler: pg.RevokeKey},
+		{Method: "GET", Path: "/audit", Perm: domain.PermAuditRead, Handler: pg.Audit},
+		{Method: "GET", Path: "/audit/export.xlsx", Perm: domain.PermAuditRead, Handler: pg.AuditExport},
 
 		// JSON API v1.
 		{Method: "GET", Path: "/api/v1/openapi.json", Perm: domain.PermNone, API: true, Summary: "本接口的 OpenAPI 3 文档", Handler: s.openAPI},
@@ -166,6 +168,7 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/api/v1/keys", Perm: domain.PermUserManage, API: true, Summary: "签发机器客户端接口密钥（限定所属单位）", Handler: a.IssueKey},
 		{Method: "GET", Path: "/api/v1/cases/{id}/archive.pdf", Perm: domain.PermCaseRead, API: true, Summary: "已归档案件的卷宗（PDF）", Handler: pg.ArchivePDF},
 		{Method: "GET", Path: "/api/v1/cases/{id}/agreement.pdf", Perm: domain.PermCaseRead, API: true, Summary: "已生效的调解协议书（PDF）", Handler: pg.AgreementPDF},
+		{Method: "GET", Path: "/api/v1/audit", Perm: domain.PermAuditRead, API: true, Summary: "审计日志查询（from、to、actor、object、before）", Handler: a.ListAudit},
 		{Method: "GET", Path: "/api/v1/agreements/verify", Perm: domain.PermNone, API: true, Summary: "凭 SHA-256 核验调解协议（?sha256=）", Handler: pg.VerifyAgreement},
 	}
 }

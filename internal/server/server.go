@@ -17,6 +17,8 @@ import (
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/api"
 	"github.com/tiaojie/tiaojie/internal/assignment"
+	"github.com/tiaojie/tiaojie/internal/audit"
+	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
@@ -26,6 +28,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/jobs"
 	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -46,6 +49,8 @@ type Options struct {
 	Consultation    *consultation.Service
 	Agreement       *agreement.Service
 	Talk            *conversation.Service
+	AuditTrail      *audittrail.Service
+	Background      *jobs.Supervisor // runs work that outlives a request
 	Auth            *auth.Service
 	Log             *slog.Logger
 	Pools           map[string]*sql.DB // connection pools by name, for /metrics
@@ -95,11 +100,11 @@ func New(opt Options) (*Server, error) {
 			Help: "Open online-mediation event streams on this instance."}, func() float64 { return float64(opt.Talk.Hub.Streams()) }))
 	}
 	s.pages = &web.Pages{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Ingest: opt.Ingest, Diversion: opt.Diversion, Grouping: opt.Grouping, Consent: opt.Consent, Online: opt.Online, Assignment: opt.Assignment, Mediation: opt.Mediation, Consultation: opt.Consultation, Agreement: opt.Agreement,
-		Talk: opt.Talk, Sessions: sm, Log: opt.Log, Now: opt.Now}
+		Talk: opt.Talk, AuditTrail: opt.AuditTrail, Background: opt.Background, Sessions: sm, Log: opt.Log, Now: opt.Now}
 	if err := s.pages.Load(); err != nil {
 		return nil, err
 	}
-	s.api = &api.API{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Log: opt.Log, Now: opt.Now}
+	s.api = &api.API{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, AuditTrail: opt.AuditTrail, Log: opt.Log, Now: opt.Now}
 	s.table = s.routes()
 	mux := http.NewServeMux()
 	for _, rt := range s.table {
@@ -124,6 +129,8 @@ func (s *Server) Routes() []Route { return s.table }
 func (s *Server) guard(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		reqID := newRequestID()
+		w.Header().Set("X-Request-Id", reqID)
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
 			d := time.Since(start)
@@ -137,7 +144,7 @@ func (s *Server) guard(rt Route) http.Handler {
 			}
 			// Path only: query strings may carry names being searched for.
 			s.opt.Log.Info("http", "method", r.Method, "route", rt.Path, "path", domain.RedactLinks(r.URL.Path), "status", rec.status,
-				"ms", d.Milliseconds(), "user_id", uid)
+				"ms", d.Milliseconds(), "user_id", uid, "request_id", reqID)
 		}()
 		w = rec
 		limit := s.opt.MaxBodyBytes
@@ -155,9 +162,11 @@ func (s *Server) guard(rt Route) http.Handler {
 			s.fail(w, r, http.StatusInternalServerError, "系统暂时无法完成操作，请稍后再试")
 			return
 		}
+		ctx := audit.With(r.Context(), actorOf(r, p, rt, reqID))
 		if p != nil {
-			r = r.WithContext(auth.With(r.Context(), p))
+			ctx = auth.With(ctx, p)
 		}
+		r = r.WithContext(ctx)
 		if rt.Perm != "" {
 			if p == nil {
 				if rt.API || isAPI(r) {

@@ -16,20 +16,11 @@ import (
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/agreement"
-	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/auth"
-	"github.com/tiaojie/tiaojie/internal/consent"
-	"github.com/tiaojie/tiaojie/internal/consultation"
 	"github.com/tiaojie/tiaojie/internal/conversation"
 	"github.com/tiaojie/tiaojie/internal/demo"
-	"github.com/tiaojie/tiaojie/internal/diversion"
-	"github.com/tiaojie/tiaojie/internal/grouping"
-	"github.com/tiaojie/tiaojie/internal/ingest"
-	"github.com/tiaojie/tiaojie/internal/intake"
-	"github.com/tiaojie/tiaojie/internal/mediation"
-	"github.com/tiaojie/tiaojie/internal/notify"
-	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/pii"
+	"github.com/tiaojie/tiaojie/internal/platform"
 	"github.com/tiaojie/tiaojie/internal/server"
 	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
@@ -56,28 +47,24 @@ func newEnv(t *testing.T, e storetest.Engine) *env {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	div := &diversion.Service{Store: db}
-	grp := &grouping.Service{Store: db, Sealer: sealer}
-	in := &intake.Service{Store: db, Sealer: sealer, Router: div, Duplicates: grp}
-	cons := &consent.Service{Store: db, Sealer: sealer, BaseURL: "http://parties.example",
-		Sender: &notify.OutboxSender{Outbox: consent.Outbox{Store: db}, Hash: sealer.Hash, Log: log, Signature: "人民调解"}}
-	grp.Sender = cons.Sender
-	agr := &agreement.Service{Store: db, Sealer: sealer, Sender: cons.Sender, BaseURL: "http://parties.example"}
-	hub := &conversation.Hub{}
-	srv, err := server.New(server.Options{Store: db, Auth: &auth.Service{Store: db}, Intake: in, Diversion: div, Grouping: grp, Consent: cons,
-		Online:       &online.Service{Store: db, Intake: in, Sender: cons.Sender, Sealer: sealer},
-		Assignment:   &assignment.Service{Store: db},
-		Mediation:    &mediation.Service{Store: db, Sender: cons.Sender, Sealer: sealer},
-		Consultation: &consultation.Service{Store: db},
-		Agreement:    agr,
-		Talk:         &conversation.Service{Store: db, Sealer: sealer, Sender: cons.Sender, BaseURL: "http://parties.example", Hub: hub},
-		Ingest:       &ingest.Service{Store: db, Intake: in, Sealer: sealer}, Log: log, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
+	svc := platform.New(platform.Config{Store: db, Sealer: sealer, Log: log, PublicURL: "http://parties.example", SMSSignature: "人民调解"})
+	opt := svc.ServerOptions()
+	opt.Pools, opt.MaxBodyBytes = db.Pools(), 64<<10
+	srv, err := server.New(opt)
 	if err != nil {
 		t.Fatal(err)
 	}
+	agr, hub := svc.Agreement, svc.Talk.Hub
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	t.Cleanup(hub.Close) // before ts.Close (cleanups run last-first): streams end so the server can close
+	// Before ts.Close (cleanups run last-first): streams end so the server can close.
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := svc.Shutdown(ctx); err != nil {
+			t.Error(err)
+		}
+	})
 	return &env{t: t, db: db, srv: srv, ts: ts, agr: agr, hub: hub}
 }
 
@@ -180,3 +167,13 @@ func writeFile(path string, b []byte) error { return os.WriteFile(path, b, 0o644
 func dateToday() string { return time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02") }
 
 func authHash(pw string) (string, error) { return auth.HashPassword(pw) }
+
+// forEachEngine runs fn against a server on SQLite and on PostgreSQL, in parallel.
+func forEachEngine(t *testing.T, fn func(t *testing.T, e *env)) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, newEnv(t, eng))
+		})
+	}
+}

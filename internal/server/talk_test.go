@@ -317,108 +317,110 @@ func TestOnlineMediation(t *testing.T) {
 
 // Without online consent no link is sent.
 func TestInviteNeedsOnlineConsent(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	m := e.login("mediator01")
-	caseID := registerCase(t, m)
-	id := itoa(caseID)
-	m.json("POST", "/api/v1/cases/"+id+"/accept", nil, nil)
-	m.form("POST", "/cases/"+id+"/consent/request", url.Values{"merchant_phone": {"13700003333"}})
-	for _, party := range []string{"consumer", "merchant"} {
-		m.form("POST", "/cases/"+id+"/consent", url.Values{"party": {party}, "mediation": {"agree"}, "online": {"refuse"}, "method": {"paper"}})
-	}
-	me, _ := e.db.GetUserByUsername(context.Background(), "mediator01")
-	m.form("POST", "/cases/"+id+"/assign", url.Values{"mediator": {itoa(me.ID)}})
-	if r := m.form("POST", "/cases/"+id+"/talk/invite", url.Values{}); r.StatusCode != 422 || !strings.Contains(r.body, "没有当事人同意在线调解") {
-		t.Fatalf("invite without online consent: %d", r.StatusCode)
-	}
-	es, _ := e.db.ListOutbox(context.Background(), 50)
-	for _, x := range es {
-		if x.CaseID == caseID && partyLinkRe.MatchString(x.Body) {
-			t.Fatalf("a link was sent: %s", x.Body)
+	forEachEngine(t, func(t *testing.T, e *env) {
+		m := e.login("mediator01")
+		caseID := registerCase(t, m)
+		id := itoa(caseID)
+		m.json("POST", "/api/v1/cases/"+id+"/accept", nil, nil)
+		m.form("POST", "/cases/"+id+"/consent/request", url.Values{"merchant_phone": {"13700003333"}})
+		for _, party := range []string{"consumer", "merchant"} {
+			m.form("POST", "/cases/"+id+"/consent", url.Values{"party": {party}, "mediation": {"agree"}, "online": {"refuse"}, "method": {"paper"}})
 		}
-	}
+		me, _ := e.db.GetUserByUsername(context.Background(), "mediator01")
+		m.form("POST", "/cases/"+id+"/assign", url.Values{"mediator": {itoa(me.ID)}})
+		if r := m.form("POST", "/cases/"+id+"/talk/invite", url.Values{}); r.StatusCode != 422 || !strings.Contains(r.body, "没有当事人同意在线调解") {
+			t.Fatalf("invite without online consent: %d", r.StatusCode)
+		}
+		es, _ := e.db.ListOutbox(context.Background(), 50)
+		for _, x := range es {
+			if x.CaseID == caseID && partyLinkRe.MatchString(x.Body) {
+				t.Fatalf("a link was sent: %s", x.Body)
+			}
+		}
+	})
 }
 
 // The live stream delivers a message posted after it opened, and a
 // reconnecting reader (Last-Event-ID) gets only what it missed.
 func TestConversationStream(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	m, id, links := onlineCase(t, e)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", e.ts.URL+links["merchant"]+"/events", nil)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	if res.Header.Get("Content-Type") != "text/event-stream" {
-		t.Fatalf("content type %q", res.Header.Get("Content-Type"))
-	}
-	got := make(chan map[string]any, 16)
-	go func() {
-		sc := bufio.NewScanner(res.Body)
+	forEachEngine(t, func(t *testing.T, e *env) {
+		m, id, links := onlineCase(t, e)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, "GET", e.ts.URL+links["merchant"]+"/events", nil)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		if res.Header.Get("Content-Type") != "text/event-stream" {
+			t.Fatalf("content type %q", res.Header.Get("Content-Type"))
+		}
+		got := make(chan map[string]any, 16)
+		go func() {
+			sc := bufio.NewScanner(res.Body)
+			for sc.Scan() {
+				if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+					var it map[string]any
+					json.Unmarshal([]byte(data), &it)
+					got <- it
+				}
+			}
+		}()
+		next := func() map[string]any {
+			select {
+			case it := <-got:
+				return it
+			case <-time.After(10 * time.Second):
+				t.Fatal("no event")
+			}
+			return nil
+		}
+		if first := next(); !strings.Contains(first["body"].(string), "已开启在线调解") {
+			t.Fatalf("history first: %v", first)
+		}
+		if mt := e.anon().get("/metrics"); !strings.Contains(mt.body, "tiaojie_live_streams 1") || strings.Contains(mt.body, `route="GET /p/{token}/events"`) {
+			t.Fatal("metrics: the open stream is not counted, or a stream is timed as a request")
+		}
+		post(m, "/cases/"+itoa(id)+"/talk/messages", url.Values{"channel": {"consumer"}, "body": {"只给消费者"}})
+		post(m, "/cases/"+itoa(id)+"/talk/messages", url.Values{"channel": {"merchant"}, "body": {"请商家核实"}})
+		if it := next(); it["body"] != "请商家核实" || it["label"] != "仅调解员可见" || it["mine"] != false {
+			t.Fatalf("live message: %v (the consumer's caucus must not reach the merchant)", it)
+		}
+		// Reconnect after the second message: only later ones come.
+		ms := messages(t, e, id, "joint", "merchant")
+		req2, _ := http.NewRequest("GET", e.ts.URL+links["merchant"]+"/events", nil)
+		req2.Header.Set("Last-Event-ID", itoa(ms[len(ms)-1].ID))
+		ctx2, cancel2 := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel2()
+		res2, err := http.DefaultClient.Do(req2.WithContext(ctx2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res2.Body.Close()
+		post(m, "/cases/"+itoa(id)+"/talk/messages", url.Values{"channel": {"joint"}, "body": {"大家好"}})
+		sc := bufio.NewScanner(res2.Body)
 		for sc.Scan() {
 			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
-				var it map[string]any
-				json.Unmarshal([]byte(data), &it)
-				got <- it
+				if !strings.Contains(data, "大家好") {
+					t.Fatalf("replayed an old message after Last-Event-ID: %s", data)
+				}
+				break
 			}
 		}
-	}()
-	next := func() map[string]any {
-		select {
-		case it := <-got:
-			return it
-		case <-time.After(10 * time.Second):
-			t.Fatal("no event")
-		}
-		return nil
-	}
-	if first := next(); !strings.Contains(first["body"].(string), "已开启在线调解") {
-		t.Fatalf("history first: %v", first)
-	}
-	if mt := e.anon().get("/metrics"); !strings.Contains(mt.body, "tiaojie_live_streams 1") || strings.Contains(mt.body, `route="GET /p/{token}/events"`) {
-		t.Fatal("metrics: the open stream is not counted, or a stream is timed as a request")
-	}
-	post(m, "/cases/"+itoa(id)+"/talk/messages", url.Values{"channel": {"consumer"}, "body": {"只给消费者"}})
-	post(m, "/cases/"+itoa(id)+"/talk/messages", url.Values{"channel": {"merchant"}, "body": {"请商家核实"}})
-	if it := next(); it["body"] != "请商家核实" || it["label"] != "仅调解员可见" || it["mine"] != false {
-		t.Fatalf("live message: %v (the consumer's caucus must not reach the merchant)", it)
-	}
-	// Reconnect after the second message: only later ones come.
-	ms := messages(t, e, id, "joint", "merchant")
-	req2, _ := http.NewRequest("GET", e.ts.URL+links["merchant"]+"/events", nil)
-	req2.Header.Set("Last-Event-ID", itoa(ms[len(ms)-1].ID))
-	ctx2, cancel2 := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel2()
-	res2, err := http.DefaultClient.Do(req2.WithContext(ctx2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res2.Body.Close()
-	post(m, "/cases/"+itoa(id)+"/talk/messages", url.Values{"channel": {"joint"}, "body": {"大家好"}})
-	sc := bufio.NewScanner(res2.Body)
-	for sc.Scan() {
-		if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
-			if !strings.Contains(data, "大家好") {
-				t.Fatalf("replayed an old message after Last-Event-ID: %s", data)
+		// A new invitation replaces the link: the open stream of the old one ends
+		// and carries nothing more.
+		m.form("POST", "/cases/"+itoa(id)+"/talk/invite", url.Values{})
+		post(m, "/cases/"+itoa(id)+"/talk/messages", url.Values{"channel": {"merchant"}, "body": {"换链接之后的话"}})
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "换链接之后的话") {
+				t.Fatal("a replaced link's stream still receives messages")
 			}
-			break
 		}
-	}
-	// A new invitation replaces the link: the open stream of the old one ends
-	// and carries nothing more.
-	m.form("POST", "/cases/"+itoa(id)+"/talk/invite", url.Values{})
-	post(m, "/cases/"+itoa(id)+"/talk/messages", url.Values{"channel": {"merchant"}, "body": {"换链接之后的话"}})
-	for sc.Scan() {
-		if strings.Contains(sc.Text(), "换链接之后的话") {
-			t.Fatal("a replaced link's stream still receives messages")
+		if ctx2.Err() != nil {
+			t.Fatal("the replaced link's stream was not ended by the server")
 		}
-	}
-	if ctx2.Err() != nil {
-		t.Fatal("the replaced link's stream was not ended by the server")
-	}
+	})
 }
 
 func uploadFileJSON(c *client, path, name string, data []byte, fields map[string]string) resp {
@@ -428,54 +430,55 @@ func uploadFileJSON(c *client, path, name string, data []byte, fields map[string
 // Parties not watching the page are texted: about messages at most once an
 // hour, about proposed terms every time; a party link cannot flood the case.
 func TestPartyNoticesAndFlood(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	ctx := context.Background()
-	m, id, links := onlineCase(t, e)
-	cid := itoa(id)
-	news := func() map[string]int {
-		es, _ := e.db.ListOutbox(ctx, 200)
-		n := map[string]int{}
-		for _, x := range es {
-			if x.CaseID == id && x.Kind == "online_mediation_news" {
-				party := "consumer"
-				if strings.HasSuffix(x.ToMask, "3333") {
-					party = "merchant"
-				}
-				n[party]++
-				if !strings.Contains(x.Body, links[party]) {
-					t.Errorf("notice without the party's own link: %s", x.Body)
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		m, id, links := onlineCase(t, e)
+		cid := itoa(id)
+		news := func() map[string]int {
+			es, _ := e.db.ListOutbox(ctx, 200)
+			n := map[string]int{}
+			for _, x := range es {
+				if x.CaseID == id && x.Kind == "online_mediation_news" {
+					party := "consumer"
+					if strings.HasSuffix(x.ToMask, "3333") {
+						party = "merchant"
+					}
+					n[party]++
+					if !strings.Contains(x.Body, links[party]) {
+						t.Errorf("notice without the party's own link: %s", x.Body)
+					}
 				}
 			}
+			return n
 		}
-		return n
-	}
-	post(m, "/cases/"+cid+"/talk/messages", url.Values{"channel": {"merchant"}, "body": {"请核实合同"}})
-	post(m, "/cases/"+cid+"/talk/messages", url.Values{"channel": {"merchant"}, "body": {"还有发票"}})
-	if n := news(); n["merchant"] != 1 || n["consumer"] != 0 {
-		t.Fatalf("after two caucus messages: %v", n)
-	}
-	post(e.anon(), links["consumer"]+"/messages", url.Values{"channel": {"joint"}, "body": {"好的"}})
-	if n := news(); n["consumer"] != 0 {
-		t.Fatalf("a party's own message texted them: %v", n)
-	}
-	due := time.Now().AddDate(0, 0, 5).Format("2006-01-02")
-	post(m, "/cases/"+cid+"/talk/proposals", url.Values{"channel": {"joint"}, "party_0": {"merchant"}, "content_0": {"退款"}, "amount_0": {"100"},
-		"manner_0": {"转账"}, "deadline_0": {due}})
-	if n := news(); n["merchant"] != 2 || n["consumer"] != 1 {
-		t.Fatalf("after a proposal: %v", n)
-	}
+		post(m, "/cases/"+cid+"/talk/messages", url.Values{"channel": {"merchant"}, "body": {"请核实合同"}})
+		post(m, "/cases/"+cid+"/talk/messages", url.Values{"channel": {"merchant"}, "body": {"还有发票"}})
+		if n := news(); n["merchant"] != 1 || n["consumer"] != 0 {
+			t.Fatalf("after two caucus messages: %v", n)
+		}
+		post(e.anon(), links["consumer"]+"/messages", url.Values{"channel": {"joint"}, "body": {"好的"}})
+		if n := news(); n["consumer"] != 0 {
+			t.Fatalf("a party's own message texted them: %v", n)
+		}
+		due := time.Now().AddDate(0, 0, 5).Format("2006-01-02")
+		post(m, "/cases/"+cid+"/talk/proposals", url.Values{"channel": {"joint"}, "party_0": {"merchant"}, "content_0": {"退款"}, "amount_0": {"100"},
+			"manner_0": {"转账"}, "deadline_0": {due}})
+		if n := news(); n["merchant"] != 2 || n["consumer"] != 1 {
+			t.Fatalf("after a proposal: %v", n)
+		}
 
-	party := e.anon()
-	for i := 0; i < 40; i++ {
-		r := post(party, links["merchant"]+"/messages", url.Values{"channel": {"merchant"}, "body": {"第" + itoa(int64(i)) + "条"}})
-		if r.StatusCode == 422 {
-			if !strings.Contains(r.body, "发送过于频繁") || i < 29 {
-				t.Fatalf("refused at %d: %s", i, r.body)
+		party := e.anon()
+		for i := 0; i < 40; i++ {
+			r := post(party, links["merchant"]+"/messages", url.Values{"channel": {"merchant"}, "body": {"第" + itoa(int64(i)) + "条"}})
+			if r.StatusCode == 422 {
+				if !strings.Contains(r.body, "发送过于频繁") || i < 29 {
+					t.Fatalf("refused at %d: %s", i, r.body)
+				}
+				return
 			}
-			return
 		}
-	}
-	t.Fatal("40 messages in a row were all taken")
+		t.Fatal("40 messages in a row were all taken")
+	})
 }
 
 // NUL characters (which PostgreSQL cannot store) are refused with a 400 on
@@ -517,57 +520,59 @@ func TestNULRefused(t *testing.T) {
 // A terminated case: each party's page gives the termination notice
 // addressed to them, and the conversation takes no more messages.
 func TestPartyGetsTerminationNotice(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	m, id, links := onlineCase(t, e)
-	anon := e.anon()
-	if r := anon.get(links["merchant"] + "/termination.pdf"); r.StatusCode != 404 {
-		t.Fatalf("a notice before termination: %d", r.StatusCode)
-	}
-	if r := m.form("POST", "/cases/"+itoa(id)+"/terminate", url.Values{"reason": {"no_agreement"}, "note": {"双方分歧较大"}}); r.StatusCode != 303 {
-		t.Fatalf("terminate: %d %s", r.StatusCode, r.body)
-	}
-	page := anon.get(links["merchant"])
-	if !strings.Contains(page.body, `id="notice-link"`) || !strings.Contains(page.body, "申请仲裁") {
-		t.Fatal("the merchant's page does not offer the notice")
-	}
-	r := anon.get(links["merchant"] + "/termination.pdf")
-	if r.StatusCode != 200 || r.Header.Get("Content-Type") != "application/pdf" {
-		t.Fatalf("notice: %d", r.StatusCode)
-	}
-	text := pdfText(t, []byte(r.body))
-	if !strings.Contains(text, "终止调解告知书") || !strings.Contains(text, "上海某某健身有限公司") {
-		t.Errorf("the merchant's notice: %q", text)
-	}
-	if r := post(anon, links["consumer"]+"/messages", url.Values{"channel": {"joint"}, "body": {"还能谈吗"}}); r.StatusCode != 409 {
-		t.Fatalf("message after termination: %d", r.StatusCode)
-	}
+	forEachEngine(t, func(t *testing.T, e *env) {
+		m, id, links := onlineCase(t, e)
+		anon := e.anon()
+		if r := anon.get(links["merchant"] + "/termination.pdf"); r.StatusCode != 404 {
+			t.Fatalf("a notice before termination: %d", r.StatusCode)
+		}
+		if r := m.form("POST", "/cases/"+itoa(id)+"/terminate", url.Values{"reason": {"no_agreement"}, "note": {"双方分歧较大"}}); r.StatusCode != 303 {
+			t.Fatalf("terminate: %d %s", r.StatusCode, r.body)
+		}
+		page := anon.get(links["merchant"])
+		if !strings.Contains(page.body, `id="notice-link"`) || !strings.Contains(page.body, "申请仲裁") {
+			t.Fatal("the merchant's page does not offer the notice")
+		}
+		r := anon.get(links["merchant"] + "/termination.pdf")
+		if r.StatusCode != 200 || r.Header.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("notice: %d", r.StatusCode)
+		}
+		text := pdfText(t, []byte(r.body))
+		if !strings.Contains(text, "终止调解告知书") || !strings.Contains(text, "上海某某健身有限公司") {
+			t.Errorf("the merchant's notice: %q", text)
+		}
+		if r := post(anon, links["consumer"]+"/messages", url.Values{"channel": {"joint"}, "body": {"还能谈吗"}}); r.StatusCode != 409 {
+			t.Fatalf("message after termination: %d", r.StatusCode)
+		}
+	})
 }
 
 // A mediator's open stream ends when they sign out.
 func TestStaffStreamEndsAtSignOut(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	m, id, links := onlineCase(t, e)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", e.ts.URL+"/cases/"+itoa(id)+"/talk/events", nil)
-	res, err := m.http.Do(req)
-	if err != nil || res.StatusCode != 200 {
-		t.Fatalf("stream: %v", err)
-	}
-	defer res.Body.Close()
-	sc := bufio.NewScanner(res.Body)
-	for sc.Scan() && !strings.HasPrefix(sc.Text(), "data: ") {
-	}
-	if r := m.form("POST", "/logout", url.Values{}); r.StatusCode != 303 {
-		t.Fatalf("sign out: %d", r.StatusCode)
-	}
-	post(e.anon(), links["consumer"]+"/messages", url.Values{"channel": {"consumer"}, "body": {"签退之后的话"}})
-	for sc.Scan() {
-		if strings.Contains(sc.Text(), "签退之后的话") {
-			t.Fatal("a signed-out mediator's stream still receives messages")
+	forEachEngine(t, func(t *testing.T, e *env) {
+		m, id, links := onlineCase(t, e)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, "GET", e.ts.URL+"/cases/"+itoa(id)+"/talk/events", nil)
+		res, err := m.http.Do(req)
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("stream: %v", err)
 		}
-	}
-	if ctx.Err() != nil {
-		t.Fatal("the stream was not ended by the server")
-	}
+		defer res.Body.Close()
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() && !strings.HasPrefix(sc.Text(), "data: ") {
+		}
+		if r := m.form("POST", "/logout", url.Values{}); r.StatusCode != 303 {
+			t.Fatalf("sign out: %d", r.StatusCode)
+		}
+		post(e.anon(), links["consumer"]+"/messages", url.Values{"channel": {"consumer"}, "body": {"签退之后的话"}})
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "签退之后的话") {
+				t.Fatal("a signed-out mediator's stream still receives messages")
+			}
+		}
+		if ctx.Err() != nil {
+			t.Fatal("the stream was not ended by the server")
+		}
+	})
 }

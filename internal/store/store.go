@@ -17,6 +17,7 @@ type AuditQuery struct {
 	From, To  time.Time // at >= From, at < To
 	Actor     string    // actor name, exact
 	Object    string    // object, exact ("case:42") or a kind prefix ending in ':' ("case:")
+	Scope     Scope     // actors' units within these subtrees; All: everything
 	BeforeSeq int64     // keyset paging: entries with seq < BeforeSeq
 	Limit     int
 }
@@ -207,6 +208,7 @@ type Store interface {
 	GetSignToken(ctx context.Context, hash string) (caseID int64, party string, err error)
 	ListSignTokens(ctx context.Context, caseID int64) ([]PartyLink, error)                // each party's signing links, newest first
 	PutJudicialApplication(ctx context.Context, a JudicialApplication) error              // one per case (ErrConflict)
+	SetJudicialReceipt(ctx context.Context, caseID int64, receipt string) error           // once, on an application stored without one (else ErrNotFound)
 	PutSeal(ctx context.Context, orgID int64, image []byte, by int64, at time.Time) error // replaces the org's seal image
 	GetSeal(ctx context.Context, orgID int64) (Seal, error)
 	GetJudicialApplication(ctx context.Context, caseID int64) (JudicialApplication, error)
@@ -833,4 +835,18 @@ type JudicialApplication struct {
 	Package      []byte // the ZIP sent
 	SubmittedAt  time.Time
 	DecidedAt    *time.Time
+}
+
+// InTxRetry runs fn in one transaction, and again (up to three times in all)
+// when it fails with ErrStale because another writer changed a case it read
+// inside. Use it only where fn reads the version it writes against; a
+// change a person made to what they saw must fail as stale instead.
+func InTxRetry(ctx context.Context, st Store, fn func(tx Store) error) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if err = st.InTx(ctx, fn); !errors.Is(err, ErrStale) {
+			return err
+		}
+	}
+	return err
 }

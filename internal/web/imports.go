@@ -131,22 +131,26 @@ func (pg *Pages) Upload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	started := make(chan int64, 1)
-	go func() {
+	// The import outlives the request; the batch page follows it. The
+	// supervisor recovers a panic and lets shutdown wait for it.
+	pg.Background.Go(ctx, "12315 import", func(bg context.Context) error {
 		defer os.Remove(tmp.Name())
 		defer tmp.Close()
-		// The import outlives the request; the batch page follows it.
-		bg := context.WithoutCancel(ctx)
+		sent := false
+		defer func() { // also on a panic: the request must not wait forever
+			if !sent {
+				close(started)
+			}
+		}()
 		b, err := pg.Ingest.Import(bg, p, office, committee, ingest.File{Name: filepath.Base(hdr.Filename), Data: tmp, Size: size},
-			nil, func(id int64) { started <- id })
-		if b.ID == 0 {
-			close(started)
-		}
+			nil, func(id int64) { sent = true; started <- id })
 		if err != nil {
 			pg.Log.Info("import failed", "batch_id", b.ID, "err", err)
 		} else {
 			pg.Log.Info("import done", "batch_id", b.ID, "imported", b.Imported, "updated", b.Updated, "failed", b.Failed)
 		}
-	}()
+		return nil
+	})
 	id, ok := <-started
 	if !ok {
 		pg.serverError(w, r, errors.New("import batch not created"))

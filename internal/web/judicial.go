@@ -1,6 +1,9 @@
 package web
 
 import (
+	"errors"
+
+	"github.com/tiaojie/tiaojie/internal/agreement"
 	"net/http"
 	"strconv"
 
@@ -12,6 +15,10 @@ import (
 func (pg *Pages) ApplyJudicial(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
 	_, err := pg.Agreement.ApplyJudicial(r.Context(), auth.From(r.Context()), id, mustID(r.PostFormValue("court")), r.PostFormValue("joint") == "yes")
+	if errors.Is(err, agreement.ErrCourtQueued) { // stored; the sweep delivers it
+		pg.mediationDone(w, r, id, nil, err.Error())
+		return
+	}
 	pg.mediationDone(w, r, id, err, "已向法院提交司法确认申请。")
 }
 

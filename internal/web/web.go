@@ -17,6 +17,7 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/assignment"
+	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/consent"
@@ -27,6 +28,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/jobs"
 	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -50,6 +52,8 @@ type Pages struct {
 	Consultation *consultation.Service
 	Agreement    *agreement.Service
 	Talk         *conversation.Service
+	AuditTrail   *audittrail.Service
+	Background   *jobs.Supervisor
 	Sessions     *scs.SessionManager
 	Log          *slog.Logger
 	Now          func() time.Time
@@ -123,6 +127,7 @@ var funcs = template.FuncMap{
 	"batchStatus": func(s string) string {
 		return map[string]string{"running": "导入中", "done": "已完成", "failed": "失败（未导入）"}[s]
 	},
+	"auditRole": audittrail.RoleLabel,
 	"lockedNow": func(t *time.Time) bool { return t != nil && time.Now().Before(*t) },
 }
 

@@ -112,6 +112,21 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	// Idempotent by application number: a resend of the same package answers
+	// the first receipt; a different package under the same number is refused.
+	for _, prev := range s.received {
+		if prev.Submission.ApplicationNo == sub.ApplicationNo {
+			s.mu.Unlock()
+			if prev.Submission.PackageSHA256 != sub.PackageSHA256 {
+				fail(w, http.StatusConflict, "该申请编号已提交过不同的材料")
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusAccepted)
+			json.NewEncoder(w).Encode(map[string]string{"receipt": prev.Receipt})
+			return
+		}
+	}
 	rec := Received{Submission: sub, Files: files, Receipt: fmt.Sprintf("SQ%06d", len(s.received)+1)}
 	s.received = append(s.received, rec)
 	s.progress[rec.Receipt] = court.Progress{Receipt: rec.Receipt, Status: "submitted"}

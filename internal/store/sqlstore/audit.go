@@ -23,13 +23,13 @@ func (db *DB) RecordAccess(ctx context.Context, action, object string) error {
 	})
 }
 
-const auditCols = `seq, at, actor_kind, actor_id, actor_name, role, unit_id, request_id, client_addr, action, object,
+const auditCols = `seq, at, actor_kind, actor_id, actor_name, role, unit_id, unit_path, request_id, client_addr, action, object,
 	before_digest, after_digest, prev_hash, hash`
 
 func scanAudit(sc interface{ Scan(...any) error }) (audit.Entry, error) {
 	var e audit.Entry
 	a := &e.Actor
-	err := sc.Scan(&e.Seq, &e.At, &a.Kind, &a.ID, &a.Name, &a.Role, &a.UnitID, &a.RequestID, &a.Addr, &e.Action, &e.Object,
+	err := sc.Scan(&e.Seq, &e.At, &a.Kind, &a.ID, &a.Name, &a.Role, &a.UnitID, &a.UnitPath, &a.RequestID, &a.Addr, &e.Action, &e.Object,
 		&e.Before, &e.After, &e.Prev, &e.Hash)
 	e.At = audit.Canonical(e.At)
 	return e, err
@@ -54,6 +54,22 @@ func (db *DB) ListAudit(ctx context.Context, q store.AuditQuery) ([]audit.Entry,
 		} else {
 			where = append(where, "object = "+arg(q.Object))
 		}
+	}
+	if !q.Scope.All {
+		// System, party and public entries belong to no unit: only an auditor
+		// of the whole tree (bound at its root) sees them.
+		var or []string
+		for _, pre := range q.Scope.Prefixes {
+			lo, hi := prefixRange(pre)
+			or = append(or, "(unit_path >= "+arg(lo)+" AND unit_path < "+arg(hi)+")")
+			if strings.Count(pre, "/") == 2 {
+				or = append(or, "unit_path = ''")
+			}
+		}
+		if len(or) == 0 {
+			return nil, nil
+		}
+		where = append(where, "("+strings.Join(or, " OR ")+")")
 	}
 	if q.BeforeSeq > 0 {
 		where = append(where, "seq < "+arg(q.BeforeSeq))

@@ -80,3 +80,8 @@ func (db *DB) DecideJudicialApplication(ctx context.Context, caseID int64, from 
 		return appendEvent(ctx, tx, caseID, &ev)
 	})
 }
+
+func (db *DB) SetJudicialReceipt(ctx context.Context, caseID int64, receipt string) error {
+	res, err := db.writeOn("case", caseID).ExecContext(ctx, `UPDATE judicial_applications SET receipt = $1 WHERE case_id = $2 AND receipt = ''`, receipt, caseID)
+	return db.wrap("set judicial receipt", mustAffect(res, err))
+}

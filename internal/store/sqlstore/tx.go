@@ -287,9 +287,9 @@ func (t *wtx) link(ctx context.Context, e *audit.Entry) error {
 	}
 	e.Hash = e.ComputeHash()
 	a := e.Actor
-	if _, err := t.Tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_kind, actor_id, actor_name, role, unit_id, request_id, client_addr,
-		action, object, before_digest, after_digest, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-		e.Seq, e.At, a.Kind, a.ID, a.Name, a.Role, a.UnitID, a.RequestID, a.Addr, e.Action, e.Object, e.Before, e.After, e.Prev, e.Hash); err != nil {
+	if _, err := t.Tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_kind, actor_id, actor_name, role, unit_id, unit_path, request_id, client_addr,
+		action, object, before_digest, after_digest, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		e.Seq, e.At, a.Kind, a.ID, a.Name, a.Role, a.UnitID, a.UnitPath, a.RequestID, a.Addr, e.Action, e.Object, e.Before, e.After, e.Prev, e.Hash); err != nil {
 		return fmt.Errorf("insert audit entry: %w", err)
 	}
 	if _, err := t.Tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, e.Hash); err != nil {

@@ -114,7 +114,8 @@ func testInTx(t *testing.T, db *sqlstore.DB) {
 // the chain verifies, and one changed byte is caught at its entry.
 func testAuditChain(t *testing.T, db *sqlstore.DB) {
 	f := newFixture(t, db)
-	actor := audit.Actor{Kind: audit.KindUser, ID: 7, Name: "committee01", Role: "committee", UnitID: f.committee.ID, RequestID: "req-1", Addr: "10.0.0.9"}
+	actor := audit.Actor{Kind: audit.KindUser, ID: 7, Name: "committee01", Role: "committee", UnitID: f.committee.ID, UnitPath: f.committee.Path,
+		RequestID: "req-1", Addr: "10.0.0.9"}
 	ctx := audit.With(context.Background(), actor)
 	c, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, "AUD-1"))
 	if err != nil {
@@ -127,12 +128,12 @@ func testAuditChain(t *testing.T, db *sqlstore.DB) {
 		t.Fatal(err)
 	}
 	// A failed transaction leaves no entry.
-	before, _ := db.ListAudit(ctx, store.AuditQuery{Limit: 1000})
+	before, _ := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{All: true}, Limit: 1000})
 	_ = db.InTx(ctx, func(tx store.Store) error {
 		_, _ = tx.AddOutbox(ctx, store.OutboxEntry{ToMask: "x", Body: "x", Kind: "x", Status: "sent"})
 		return errors.New("abort")
 	})
-	after, err := db.ListAudit(ctx, store.AuditQuery{Limit: 1000})
+	after, err := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{All: true}, Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +141,7 @@ func testAuditChain(t *testing.T, db *sqlstore.DB) {
 		t.Fatalf("a rolled-back transaction left %d audit entries", len(after)-len(before))
 	}
 	obj := fmt.Sprintf("case:%d", c.ID)
-	mine, err := db.ListAudit(ctx, store.AuditQuery{Object: obj, Actor: "committee01"})
+	mine, err := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{All: true}, Object: obj, Actor: "committee01"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,8 +155,20 @@ func testAuditChain(t *testing.T, db *sqlstore.DB) {
 	if mine[0].Action != "reveal phone" {
 		t.Fatalf("reveal entry: %+v", mine[0])
 	}
-	if kinds, _ := db.ListAudit(ctx, store.AuditQuery{Object: "case:"}); len(kinds) != 3 {
+	if kinds, _ := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{All: true}, Object: "case:"}); len(kinds) != 3 {
 		t.Fatalf("prefix query found %d", len(kinds))
+	}
+	// Scope: the district's auditor sees the committee's entries, the other
+	// district's does not, and neither sees system entries; the city's does.
+	if got, _ := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{Prefixes: []string{f.district.Path}}, Object: obj}); len(got) != 3 {
+		t.Fatalf("district auditor sees %d entries, want 3", len(got))
+	}
+	if got, _ := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{Prefixes: []string{f.otherDistrict.Path}}}); len(got) != 0 {
+		t.Fatalf("other district's auditor sees %d entries", len(got))
+	}
+	sys, _ := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{Prefixes: []string{f.city.Path}}, Actor: "系统"})
+	if len(sys) == 0 {
+		t.Fatal("the city's auditor does not see system entries (the fixture's org units)")
 	}
 	n, err := audit.VerifyChain(ctx, db)
 	if err != nil || n < 3 {

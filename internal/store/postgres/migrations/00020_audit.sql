@@ -15,6 +15,7 @@ CREATE TABLE audit_log (
     actor_name    TEXT NOT NULL DEFAULT '',
     role          TEXT NOT NULL DEFAULT '',
     unit_id       BIGINT NOT NULL DEFAULT 0,
+    unit_path     TEXT NOT NULL DEFAULT '' COLLATE "C",
     request_id    TEXT NOT NULL DEFAULT '',
     client_addr   TEXT NOT NULL DEFAULT '',
     action        TEXT NOT NULL,
@@ -27,6 +28,7 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_at ON audit_log(at);
 CREATE INDEX audit_log_object ON audit_log(object, seq);
 CREATE INDEX audit_log_actor ON audit_log(actor_name, seq);
+CREATE INDEX audit_log_unit ON audit_log(unit_path, seq);
 -- +goose StatementBegin
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;

@@ -1,0 +1,151 @@
+// Package platform builds the capability services once, the same way for
+// `serve`, the command-line tools, the benchmarks and the tests, so the
+// service graph cannot drift between them.
+package platform
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/agreement"
+	"github.com/tiaojie/tiaojie/internal/assignment"
+	"github.com/tiaojie/tiaojie/internal/audittrail"
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/consent"
+	"github.com/tiaojie/tiaojie/internal/consultation"
+	"github.com/tiaojie/tiaojie/internal/conversation"
+	"github.com/tiaojie/tiaojie/internal/court"
+	"github.com/tiaojie/tiaojie/internal/dedup"
+	"github.com/tiaojie/tiaojie/internal/diversion"
+	"github.com/tiaojie/tiaojie/internal/grouping"
+	"github.com/tiaojie/tiaojie/internal/ingest"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/jobs"
+	"github.com/tiaojie/tiaojie/internal/mediation"
+	"github.com/tiaojie/tiaojie/internal/notify"
+	"github.com/tiaojie/tiaojie/internal/online"
+	"github.com/tiaojie/tiaojie/internal/pii"
+	"github.com/tiaojie/tiaojie/internal/server"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Config is what the services are built from.
+type Config struct {
+	Store     store.Store
+	Sealer    *pii.Sealer
+	Log       *slog.Logger
+	PublicURL string // where parties' links point
+	// Sender sends SMS; nil records every message in the outbox (the
+	// default and the demo).
+	Sender       notify.Sender
+	SMSSignature string
+	Dedup        dedup.Settings // zero: the defaults
+	Court        *court.Client  // nil: applications stay on the court liaison's page
+	Now          func() time.Time
+}
+
+// Services are the capabilities, wired to one store and one SMS sender.
+type Services struct {
+	Store        store.Store
+	Log          *slog.Logger
+	Sender       notify.Sender
+	Auth         *auth.Service
+	Intake       *intake.Service
+	Ingest       *ingest.Service
+	Diversion    *diversion.Service
+	Grouping     *grouping.Service
+	Consent      *consent.Service
+	Online       *online.Service
+	Assignment   *assignment.Service
+	Mediation    *mediation.Service
+	Consultation *consultation.Service
+	Agreement    *agreement.Service
+	Talk         *conversation.Service
+	AuditTrail   *audittrail.Service
+	// Background runs sweeps and tasks that outlive a request (imports).
+	Background *jobs.Supervisor
+}
+
+// New builds every service.
+func New(c Config) *Services {
+	st, s := c.Store, c.Sealer
+	sender := c.Sender
+	if sender == nil {
+		sender = &notify.OutboxSender{Outbox: consent.Outbox{Store: st}, Hash: s.Hash, Log: c.Log, Signature: c.SMSSignature}
+	}
+	div := &diversion.Service{Store: st}
+	grp := &grouping.Service{Store: st, Settings: c.Dedup, Sealer: s, Sender: sender}
+	in := &intake.Service{Store: st, Sealer: s, Router: div, Duplicates: grp}
+	agr := &agreement.Service{Store: st, Sealer: s, Sender: sender, BaseURL: c.PublicURL, Now: c.Now, Log: c.Log}
+	if c.Court != nil {
+		agr.Court = c.Court
+	}
+	return &Services{
+		Store: st, Log: c.Log, Sender: sender,
+		Auth:         &auth.Service{Store: st},
+		Intake:       in,
+		Ingest:       &ingest.Service{Store: st, Intake: in, Sealer: s},
+		Diversion:    div,
+		Grouping:     grp,
+		Consent:      &consent.Service{Store: st, Sealer: s, Sender: sender, BaseURL: c.PublicURL},
+		Online:       &online.Service{Store: st, Intake: in, Sender: sender, Sealer: s},
+		Assignment:   &assignment.Service{Store: st},
+		Mediation:    &mediation.Service{Store: st, Sender: sender, Sealer: s},
+		Consultation: &consultation.Service{Store: st},
+		Agreement:    agr,
+		Talk:         &conversation.Service{Store: st, Sealer: s, Sender: sender, BaseURL: c.PublicURL, Hub: &conversation.Hub{}},
+		AuditTrail:   &audittrail.Service{Store: st},
+		Background:   jobs.NewSupervisor(c.Log),
+	}
+}
+
+// ServerOptions hands the services to the HTTP server; the caller adds the
+// HTTP settings (timeouts, cookies, pools).
+func (s *Services) ServerOptions() server.Options {
+	return server.Options{Store: s.Store, Auth: s.Auth, Intake: s.Intake, Ingest: s.Ingest, Diversion: s.Diversion, Grouping: s.Grouping,
+		Consent: s.Consent, Online: s.Online, Assignment: s.Assignment, Mediation: s.Mediation, Consultation: s.Consultation,
+		Agreement: s.Agreement, Talk: s.Talk, AuditTrail: s.AuditTrail, Background: s.Background, Log: s.Log}
+}
+
+// Sweeps are the periodic jobs every instance runs.
+func (s *Services) Sweeps() []jobs.Job {
+	out := []jobs.Job{
+		{Name: "sessions", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
+			_, err := s.Store.SessionDeleteExpired(ctx, time.Now())
+			return err
+		}},
+		{Name: "consent", Every: 30 * time.Minute, Run: func(ctx context.Context) error {
+			_, _, err := s.Consent.Sweep(ctx)
+			return err
+		}},
+		{Name: "session-reminders", Every: 30 * time.Minute, Run: func(ctx context.Context) error {
+			_, err := s.Mediation.SweepReminders(ctx)
+			return err
+		}},
+		{Name: "odr", Every: 15 * time.Minute, Run: func(ctx context.Context) error {
+			n, err := s.Diversion.SweepODR(ctx)
+			if n > 0 {
+				s.Log.Info("odr negotiations past their deadline moved on to mediation", "cases", n)
+			}
+			return err
+		}},
+	}
+	if s.Agreement.Court != nil {
+		out = append(out, jobs.Job{Name: "judicial-sync", Every: 15 * time.Minute, Run: func(ctx context.Context) error {
+			n, err := s.Agreement.SyncJudicial(ctx)
+			if n > 0 {
+				s.Log.Info("court outcomes recorded", "applications", n)
+			}
+			return err
+		}})
+	}
+	return out
+}
+
+// Shutdown stops the background work and ends live streams; the caller has
+// stopped accepting requests first and closes the database after.
+func (s *Services) Shutdown(ctx context.Context) error {
+	s.Talk.Hub.Close()
+	return s.Background.Stop(ctx)
+}
