@@ -135,13 +135,17 @@ func (s *Service) Perform(ctx context.Context, p *auth.Principal, caseID int64, 
 	}
 	now := s.now()
 	a.Terms[term].PerformedAt, a.Terms[term].Proof = now.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02"), proof
-	if err := s.Store.PutAgreement(ctx, a); err != nil {
+	// The term and its event together; the version check on the case keeps
+	// two people recording the same term from both succeeding.
+	return stale(s.Store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.PutAgreement(ctx, a); err != nil {
+			return err
+		}
+		_, err := tx.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "performed", ActorID: p.UserID, ActorName: p.DisplayName,
+			At: now, Note: fmt.Sprintf("第%d项已履行：%s，%s元（凭证：%s）", term+1, a.Terms[term].Content, domain.FormatFen(a.Terms[term].AmountFen), proof),
+			Data: fmt.Sprintf(`{"recovered_fen":%d}`, map[bool]int64{true: a.Terms[term].AmountFen, false: 0}[a.Terms[term].Party == "merchant"])})
 		return err
-	}
-	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "performed", ActorID: p.UserID, ActorName: p.DisplayName,
-		At: now, Note: fmt.Sprintf("第%d项已履行：%s，%s元（凭证：%s）", term+1, a.Terms[term].Content, domain.FormatFen(a.Terms[term].AmountFen), proof),
-		Data: fmt.Sprintf(`{"recovered_fen":%d}`, map[bool]int64{true: a.Terms[term].AmountFen, false: 0}[a.Terms[term].Party == "merchant"])})
-	return stale(err)
+	}))
 }
 
 // FollowUp records the follow-up call (回访) after performance or its deadline.

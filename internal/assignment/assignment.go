@@ -119,8 +119,10 @@ func (s *Service) Assign(ctx context.Context, p *auth.Principal, caseID, userID,
 		var ok bool
 		if chosen, ok = Choose(o.Eligible, o.Settings.Chooser, c.Seq); !ok {
 			// Nobody can take it: it waits, and the room lead is told.
-			s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "assignment_waiting", ActorID: p.UserID, ActorName: p.DisplayName,
-				At: s.now(), Note: "“" + o.Room.Name + "”暂无可指派的调解员（休假或已达办案上限），请工作室负责人安排"})
+			if err := s.Store.AddNote(ctx, c.ID, store.Event{Type: "assignment_waiting", ActorID: p.UserID, ActorName: p.DisplayName,
+				At: s.now(), Note: "“" + o.Room.Name + "”暂无可指派的调解员（休假或已达办案上限），请工作室负责人安排"}); err != nil {
+				return store.Case{}, fmt.Errorf("note that no mediator is free: %w", err)
+			}
 			return store.Case{}, &domain.FieldError{Field: "mediator", Message: "暂无可指派的调解员（休假或已达办案上限），已提醒工作室负责人"}
 		}
 		how = map[string]string{LeastLoaded: "按在办案件最少自动指派", RoundRobin: "按轮流规则自动指派"}[o.Settings.Chooser]

@@ -179,16 +179,7 @@ func (s *Service) Answer(ctx context.Context, token string, agree, online bool, 
 		chosen = v.Mediators[i]
 	}
 	who := PartyLabel(v.Consent.PartyKind)
-	if err := s.record(ctx, v.Case, v.Consent.PartyKind, agree, online, "sms_link", 0, who); err != nil || !agree || chosen.ID == 0 {
-		return v, err
-	}
-	c, err := s.Store.GetCase(ctx, v.Case.ID)
-	if err != nil {
-		return v, err
-	}
-	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: EventMediatorPreferred, ActorName: who, At: s.now(),
-		Note: who + "希望由调解员" + chosen.DisplayName + "主持调解", Data: fmt.Sprintf(`{"user_id":%d}`, chosen.ID)})
-	return v, err
+	return v, s.record(ctx, v.Case.ID, v.Consent.PartyKind, agree, online, "sms_link", 0, who, chosen)
 }
 
 // EventMediatorPreferred records a party's choice of mediator; Data is {"user_id": N}.
@@ -206,7 +197,7 @@ func (s *Service) Record(ctx context.Context, p *auth.Principal, caseID int64, p
 	if method != "paper" && method != "phone" && method != "in_person" {
 		return &domain.FieldError{Field: "method", Message: "请选择方式（书面、电话或当面）"}
 	}
-	return s.record(ctx, c, party, agree, online, method, p.UserID, p.DisplayName)
+	return s.record(ctx, c.ID, party, agree, online, method, p.UserID, p.DisplayName, store.User{})
 }
 
 var methodLabels = map[string]string{"sms_link": "短信链接", "paper": "书面", "phone": "电话", "in_person": "当面"}
@@ -214,54 +205,70 @@ var methodLabels = map[string]string{"sms_link": "短信链接", "paper": "书�
 // MethodLabel names how a consent was given.
 func MethodLabel(m string) string { return methodLabels[m] }
 
-func (s *Service) record(ctx context.Context, c store.Case, party string, agree, online bool, method string, by int64, actor string) error {
-	if c.Status != domain.StatusConsenting {
-		return &domain.FieldError{Field: "party", Message: "案件不在征求调解意愿阶段"}
-	}
+// record stores a party's answer and what follows from it — the case's
+// termination on a refusal, else the consent note and the party's choice of
+// mediator — in one transaction, re-reading the case inside it (retried
+// when the other party's answer lands at the same moment).
+func (s *Service) record(ctx context.Context, caseID int64, party string, agree, online bool, method string, by int64, actor string, chosen store.User) error {
 	now := s.now()
-	cs := store.Consent{CaseID: c.ID, PartyKind: party, Decision: "refuse", Method: method, RecordedBy: by, RecordedAt: &now}
-	if agree {
-		cs.Decision, cs.Online = "agree", map[bool]string{true: "agree", false: "refuse"}[online]
-	}
-	if err := s.Store.RecordConsent(ctx, cs); errors.Is(err, store.ErrNotFound) {
-		return &domain.FieldError{Field: "party", Message: "尚未向该当事人征求调解意愿"}
-	} else if err != nil {
-		return err
-	}
 	who := PartyLabel(party)
-	if !agree {
-		// A party's refusal ends the case: mediation is voluntary.
-		to, err := domain.Next(domain.ActionTerminate, domain.Facts{Status: c.Status, ReasonCode: "party_refused"})
+	return store.InTxRetry(ctx, s.Store, func(tx store.Store) error {
+		c, err := tx.GetCase(ctx, caseID)
 		if err != nil {
 			return err
 		}
-		reason := "party_refused"
-		_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to, ReasonCode: &reason, ClosedAt: &now},
-			store.Event{Type: string(domain.ActionTerminate), ActorID: by, ActorName: actor, At: now, ReasonCode: reason,
-				Note: fmt.Sprintf("%s不同意调解（%s），调解终止", who, MethodLabel(method))})
-		return err
-	}
-	note := fmt.Sprintf("%s同意调解（%s）", who, MethodLabel(method))
-	if online {
-		note += "，同意在线调解"
-	} else {
-		note += "，不同意在线调解"
-	}
-	all, err := s.Store.ListConsents(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	agreed := 0
-	for _, x := range all {
-		if x.Decision == "agree" {
-			agreed++
+		if c.Status != domain.StatusConsenting {
+			return &domain.FieldError{Field: "party", Message: "案件不在征求调解意愿阶段"}
 		}
-	}
-	if agreed == len(Parties) {
-		note += "。双方当事人均已同意调解，可以指派调解员"
-	}
-	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "consent", ActorID: by, ActorName: actor, At: now, Note: note})
-	return err
+		cs := store.Consent{CaseID: c.ID, PartyKind: party, Decision: "refuse", Method: method, RecordedBy: by, RecordedAt: &now}
+		if agree {
+			cs.Decision, cs.Online = "agree", map[bool]string{true: "agree", false: "refuse"}[online]
+		}
+		if err := tx.RecordConsent(ctx, cs); errors.Is(err, store.ErrNotFound) {
+			return &domain.FieldError{Field: "party", Message: "尚未向该当事人征求调解意愿"}
+		} else if err != nil {
+			return err
+		}
+		if !agree {
+			// A party's refusal ends the case: mediation is voluntary.
+			to, err := domain.Next(domain.ActionTerminate, domain.Facts{Status: c.Status, ReasonCode: "party_refused"})
+			if err != nil {
+				return err
+			}
+			reason := "party_refused"
+			_, err = tx.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to, ReasonCode: &reason, ClosedAt: &now},
+				store.Event{Type: string(domain.ActionTerminate), ActorID: by, ActorName: actor, At: now, ReasonCode: reason,
+					Note: fmt.Sprintf("%s不同意调解（%s），调解终止", who, MethodLabel(method))})
+			return err
+		}
+		note := fmt.Sprintf("%s同意调解（%s）", who, MethodLabel(method))
+		if online {
+			note += "，同意在线调解"
+		} else {
+			note += "，不同意在线调解"
+		}
+		all, err := tx.ListConsents(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		agreed := 0
+		for _, x := range all {
+			if x.Decision == "agree" {
+				agreed++
+			}
+		}
+		if agreed == len(Parties) {
+			note += "。双方当事人均已同意调解，可以指派调解员"
+		}
+		if err := tx.AddNote(ctx, c.ID, store.Event{Type: "consent", ActorID: by, ActorName: actor, At: now, Note: note}); err != nil {
+			return err
+		}
+		if chosen.ID == 0 {
+			return nil
+		}
+		return tx.AddNote(ctx, c.ID, store.Event{Type: EventMediatorPreferred, ActorName: who, At: now,
+			Note: who + "希望由调解员" + chosen.DisplayName + "主持调解", Data: fmt.Sprintf(`{"user_id":%d}`, chosen.ID)})
+	})
 }
 
 // Sweep reminds parties who have not answered and, later, escalates to the mediator.
@@ -285,12 +292,15 @@ func (s *Service) Sweep(ctx context.Context) (reminded, escalated int, err error
 		}
 		switch {
 		case !cs.RequestedAt.After(now.Add(-escalate)):
-			if err := s.Store.MarkConsentFollowUp(ctx, c.ID, cs.PartyKind, "escalated", now); err != nil {
-				return reminded, escalated, err
-			}
-			if _, err := s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "consent_escalated", ActorName: "系统", At: now,
-				Note: PartyLabel(cs.PartyKind) + "经提醒仍未答复是否同意调解，请调解员电话联系并记录"}); err != nil && !errors.Is(err, store.ErrStale) {
-				return reminded, escalated, err
+			err := s.Store.InTx(ctx, func(tx store.Store) error {
+				if err := tx.MarkConsentFollowUp(ctx, c.ID, cs.PartyKind, "escalated", now); err != nil {
+					return err
+				}
+				return tx.AddNote(ctx, c.ID, store.Event{Type: "consent_escalated", ActorName: "系统", At: now,
+					Note: PartyLabel(cs.PartyKind) + "经提醒仍未答复是否同意调解，请调解员电话联系并记录"})
+			})
+			if err != nil {
+				return reminded, escalated, fmt.Errorf("escalate consent of case %d: %w", c.ID, err)
 			}
 			escalated++
 		case cs.RemindedAt == nil:

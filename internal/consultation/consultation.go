@@ -6,6 +6,7 @@ package consultation
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -74,11 +75,16 @@ func (s *Service) Ask(ctx context.Context, p *auth.Principal, caseID, expertID i
 		return store.Consultation{}, &domain.FieldError{Field: "expert", Message: "请从本调委会的专家库中选择专家"}
 	}
 	k := store.Consultation{CaseID: c.ID, ExpertID: expertID, Question: question, Shared: shared, AskedBy: p.UserID}
-	if err := s.Store.CreateConsultation(ctx, &k); err != nil {
-		return k, err
+	err = s.Store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.CreateConsultation(ctx, &k); err != nil {
+			return err
+		}
+		return tx.AddNote(ctx, c.ID, store.Event{Type: "consultation", ActorID: p.UserID, ActorName: p.DisplayName,
+			At: s.now(), Note: "向专家" + name + "咨询：" + question})
+	})
+	if err != nil {
+		return k, fmt.Errorf("ask expert: %w", err)
 	}
-	s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "consultation", ActorID: p.UserID, ActorName: p.DisplayName,
-		At: s.now(), Note: "向专家" + name + "咨询：" + question})
 	return k, nil
 }
 
@@ -109,15 +115,13 @@ func (s *Service) Answer(ctx context.Context, p *auth.Principal, id int64, answe
 	if answer == "" || utf8.RuneCountInString(answer) > 5000 {
 		return &domain.FieldError{Field: "answer", Message: "请填写专家意见（不超过5000字）"}
 	}
-	if err := s.Store.AnswerConsultation(ctx, k.ID, p.UserID, answer, s.now()); errors.Is(err, store.ErrNotFound) {
-		return &domain.FieldError{Field: "answer", Message: "该咨询已答复"}
-	} else if err != nil {
-		return err
-	}
-	c, err := s.Store.GetCase(ctx, k.CaseID)
-	if err == nil {
-		s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "consultation_answered", ActorID: p.UserID,
+	return s.Store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.AnswerConsultation(ctx, k.ID, p.UserID, answer, s.now()); errors.Is(err, store.ErrNotFound) {
+			return &domain.FieldError{Field: "answer", Message: "该咨询已答复"}
+		} else if err != nil {
+			return err
+		}
+		return tx.AddNote(ctx, k.CaseID, store.Event{Type: "consultation_answered", ActorID: p.UserID,
 			ActorName: p.DisplayName, At: s.now(), Note: "专家已答复咨询"})
-	}
-	return nil
+	})
 }

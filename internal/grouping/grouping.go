@@ -341,8 +341,10 @@ func (s *Service) Notify(ctx context.Context, p *auth.Principal, groupID int64, 
 				sent++
 			}
 		}
-		s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "group_notice", ActorID: p.UserID, ActorName: p.DisplayName,
-			At: s.now(), Note: "群体性纠纷通知：" + text})
+		if err := s.Store.AddNote(ctx, c.ID, store.Event{Type: "group_notice", ActorID: p.UserID, ActorName: p.DisplayName,
+			At: s.now(), Note: "群体性纠纷通知：" + text}); err != nil {
+			return sent, fmt.Errorf("record group notice on case %d: %w", c.ID, err)
+		}
 	}
 	return sent, nil
 }
@@ -398,18 +400,15 @@ func (s *Service) RecordOutcome(ctx context.Context, p *auth.Principal, groupID,
 	if fen < 0 || utf8.RuneCountInString(note) > 500 {
 		return &domain.FieldError{Field: "outcome", Message: "金额不能为负，说明不超过500字"}
 	}
-	if err := s.Store.SetGroupOutcome(ctx, g.ID, caseID, outcome, strings.TrimSpace(note), fen); errors.Is(err, store.ErrNotFound) {
-		return &domain.FieldError{Field: "case", Message: "该案件不属于本群体性纠纷"}
-	} else if err != nil {
-		return err
-	}
-	c, err := s.Store.GetCase(ctx, caseID)
-	if err != nil {
-		return err
-	}
-	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "group_outcome", ActorID: p.UserID, ActorName: p.DisplayName,
-		At: s.now(), Note: "集中调解结果：" + Outcomes.Label(outcome) + map[bool]string{true: "，" + domain.FormatFen(fen) + "元", false: ""}[fen > 0]})
-	return err
+	return s.Store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.SetGroupOutcome(ctx, g.ID, caseID, outcome, strings.TrimSpace(note), fen); errors.Is(err, store.ErrNotFound) {
+			return &domain.FieldError{Field: "case", Message: "该案件不属于本群体性纠纷"}
+		} else if err != nil {
+			return err
+		}
+		return tx.AddNote(ctx, caseID, store.Event{Type: "group_outcome", ActorID: p.UserID, ActorName: p.DisplayName,
+			At: s.now(), Note: "集中调解结果：" + Outcomes.Label(outcome) + map[bool]string{true: "，" + domain.FormatFen(fen) + "元", false: ""}[fen > 0]})
+	})
 }
 
 // shanghai renders times for parties.

@@ -2,6 +2,7 @@ package mediation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -46,11 +47,16 @@ func (s *Service) Schedule(ctx context.Context, p *auth.Principal, caseID int64,
 		return store.Session{}, &domain.FieldError{Field: "at", Message: "调解时间须晚于现在"}
 	}
 	m := store.Session{CaseID: c.ID, Kind: kind, StartsAt: at, Place: place, CreatedBy: p.UserID}
-	if err := s.Store.CreateSession(ctx, &m); err != nil {
-		return m, err
+	err = s.Store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.CreateSession(ctx, &m); err != nil {
+			return err
+		}
+		return tx.AddNote(ctx, c.ID, store.Event{Type: "session_scheduled", ActorID: p.UserID, ActorName: p.DisplayName,
+			At: s.now(), Note: "安排" + SessionKinds.Label(kind) + "：" + at.In(cst).Format("2006-01-02 15:04") + " " + place})
+	})
+	if err != nil {
+		return m, fmt.Errorf("schedule session: %w", err)
 	}
-	s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "session_scheduled", ActorID: p.UserID, ActorName: p.DisplayName,
-		At: s.now(), Note: "安排" + SessionKinds.Label(kind) + "：" + at.In(cst).Format("2006-01-02 15:04") + " " + place})
 	s.textParties(ctx, c, sessionText(c, m, false))
 	return m, nil
 }
@@ -107,12 +113,15 @@ func (s *Service) Record(ctx context.Context, p *auth.Principal, caseID, session
 		return &domain.FieldError{Field: "record", Message: "调解笔录不超过20000字"}
 	}
 	status := map[bool]string{true: "held", false: "cancelled"}[held]
-	if err := s.Store.RecordSession(ctx, sessionID, status, attendance, record); err != nil {
-		return &domain.FieldError{Field: "record", Message: "该次调解已记录"}
-	}
-	_, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "session_recorded", ActorID: p.UserID, ActorName: p.DisplayName,
-		At: s.now(), Note: map[bool]string{true: "记录调解笔录（" + attendance + "）", false: "调解未进行：" + attendance}[held]})
-	return stale(err)
+	return s.Store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.RecordSession(ctx, sessionID, status, attendance, record); errors.Is(err, store.ErrNotFound) {
+			return &domain.FieldError{Field: "record", Message: "该次调解已记录"}
+		} else if err != nil {
+			return err
+		}
+		return tx.AddNote(ctx, c.ID, store.Event{Type: "session_recorded", ActorID: p.UserID, ActorName: p.DisplayName,
+			At: s.now(), Note: map[bool]string{true: "记录调解笔录（" + attendance + "）", false: "调解未进行：" + attendance}[held]})
+	})
 }
 
 // SweepReminders texts parties the day before each session.

@@ -22,6 +22,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/jobs"
+	"github.com/tiaojie/tiaojie/internal/leads"
 	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/online"
@@ -63,6 +64,7 @@ type Services struct {
 	Agreement    *agreement.Service
 	Talk         *conversation.Service
 	AuditTrail   *audittrail.Service
+	Leads        *leads.Service
 	// Background runs sweeps and tasks that outlive a request (imports).
 	Background *jobs.Supervisor
 }
@@ -96,6 +98,7 @@ func New(c Config) *Services {
 		Agreement:    agr,
 		Talk:         &conversation.Service{Store: st, Sealer: s, Sender: sender, BaseURL: c.PublicURL, Hub: &conversation.Hub{}},
 		AuditTrail:   &audittrail.Service{Store: st},
+		Leads:        &leads.Service{Store: st, Now: c.Now},
 		Background:   jobs.NewSupervisor(c.Log),
 	}
 }
@@ -105,7 +108,7 @@ func New(c Config) *Services {
 func (s *Services) ServerOptions() server.Options {
 	return server.Options{Store: s.Store, Auth: s.Auth, Intake: s.Intake, Ingest: s.Ingest, Diversion: s.Diversion, Grouping: s.Grouping,
 		Consent: s.Consent, Online: s.Online, Assignment: s.Assignment, Mediation: s.Mediation, Consultation: s.Consultation,
-		Agreement: s.Agreement, Talk: s.Talk, AuditTrail: s.AuditTrail, Background: s.Background, Log: s.Log}
+		Agreement: s.Agreement, Talk: s.Talk, AuditTrail: s.AuditTrail, Leads: s.Leads, Background: s.Background, Log: s.Log}
 }
 
 // Sweeps are the periodic jobs every instance runs.

@@ -38,6 +38,7 @@ var holders = map[domain.Permission][]string{
 	domain.PermJudicial:      {"court01"},
 	domain.PermSealManage:    {"committee01", "xh_committee01"},
 	domain.PermUserManage:    {"admin"},
+	domain.PermAuditRead:     {"auditor01"},
 }
 
 // seesCase: who may see a walk-in case registered in mediator01's room (陆家嘴).

@@ -15,14 +15,17 @@ import (
 
 // outboxLink is the newest link of the given kind texted to a party of the
 // case (validComplaint's consumer, consentedCase's merchant phone).
+// It waits a little: the page may answer before the message is written.
 func outboxLink(t *testing.T, e *env, caseID int64, re *regexp.Regexp, party string) string {
 	t.Helper()
-	es, _ := e.db.ListOutbox(context.Background(), 200)
 	suffix := map[string]string{"consumer": "5678", "merchant": "3333"}[party]
-	for _, x := range es {
-		if x.CaseID == caseID && strings.HasSuffix(x.ToMask, suffix) {
-			if l := re.FindString(x.Body); l != "" {
-				return l
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		es, _ := e.db.ListOutbox(context.Background(), 200)
+		for _, x := range es {
+			if x.CaseID == caseID && strings.HasSuffix(x.ToMask, suffix) {
+				if l := re.FindString(x.Body); l != "" {
+					return l
+				}
 			}
 		}
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/jobs"
+	"github.com/tiaojie/tiaojie/internal/leads"
 	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -50,6 +51,7 @@ type Options struct {
 	Agreement       *agreement.Service
 	Talk            *conversation.Service
 	AuditTrail      *audittrail.Service
+	Leads           *leads.Service
 	Background      *jobs.Supervisor // runs work that outlives a request
 	Auth            *auth.Service
 	Log             *slog.Logger
@@ -100,7 +102,7 @@ func New(opt Options) (*Server, error) {
 			Help: "Open online-mediation event streams on this instance."}, func() float64 { return float64(opt.Talk.Hub.Streams()) }))
 	}
 	s.pages = &web.Pages{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Ingest: opt.Ingest, Diversion: opt.Diversion, Grouping: opt.Grouping, Consent: opt.Consent, Online: opt.Online, Assignment: opt.Assignment, Mediation: opt.Mediation, Consultation: opt.Consultation, Agreement: opt.Agreement,
-		Talk: opt.Talk, AuditTrail: opt.AuditTrail, Background: opt.Background, Sessions: sm, Log: opt.Log, Now: opt.Now}
+		Talk: opt.Talk, AuditTrail: opt.AuditTrail, Violations: opt.Leads, Background: opt.Background, Sessions: sm, Log: opt.Log, Now: opt.Now}
 	if err := s.pages.Load(); err != nil {
 		return nil, err
 	}

@@ -104,6 +104,11 @@ type Store interface {
 	// ApplyEvent updates the case row with the change and appends the event,
 	// in one transaction, if the case is still at expectVersion.
 	ApplyEvent(ctx context.Context, caseID int64, expectVersion int64, ch CaseChange, ev Event) (Case, error)
+	// AddNote appends an event that records a fact without changing the
+	// case (a session scheduled, a lead passed on, a consultation asked): it
+	// neither checks nor bumps the version, so it never makes a concurrent
+	// state change stale. ToStatus is the case's status at that moment.
+	AddNote(ctx context.Context, caseID int64, ev Event) error
 	ListEvents(ctx context.Context, caseID int64) ([]Event, error)
 	// BulkCreateCases writes many cases, each with its later history, in one transaction.
 	BulkCreateCases(ctx context.Context, cases []BulkCase) error
@@ -160,6 +165,7 @@ type Store interface {
 	// Violation leads passed to the regulator.
 	AddLead(ctx context.Context, l *Lead) error
 	ListLeads(ctx context.Context, scope Scope, limit int) ([]Lead, error) // leads whose office is in scope, newest first
+	GetLead(ctx context.Context, id int64) (Lead, error)
 	MarkLeadHandled(ctx context.Context, id, by int64, at time.Time) error
 
 	// Assignment (指派).

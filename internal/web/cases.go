@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/tiaojie/tiaojie/internal/leads"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -215,8 +216,8 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 			}
 		}
 		data.CanReroute = true
-		data.LeadKinds = LeadKinds
-		if data.Offices, err = pg.districtOffices(r, d.Case); err != nil {
+		data.LeadKinds = leads.Kinds
+		if data.Offices, err = pg.Violations.Offices(r.Context(), d.Case); err != nil {
 			pg.serverError(w, r, err)
 			return
 		}

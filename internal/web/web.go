@@ -29,6 +29,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/jobs"
+	"github.com/tiaojie/tiaojie/internal/leads"
 	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -53,6 +54,7 @@ type Pages struct {
 	Agreement    *agreement.Service
 	Talk         *conversation.Service
 	AuditTrail   *audittrail.Service
+	Violations   *leads.Service
 	Background   *jobs.Supervisor
 	Sessions     *scs.SessionManager
 	Log          *slog.Logger
@@ -75,7 +77,7 @@ var funcs = template.FuncMap{
 	"maskAddr":     domain.MaskAddress,
 	"maskName":     domain.MaskName,
 	"partyLabel":   consent.PartyLabel,
-	"leadLabel":    LeadKinds.Label,
+	"leadLabel":    leads.Kinds.Label,
 	"outcomeLabel": grouping.Outcomes.Label,
 	"sessionLabel": mediation.SessionKinds.Label,
 	"seq": func(n int) []int {

@@ -316,6 +316,23 @@ func (db *DB) ApplyEvent(ctx context.Context, caseID, expectVersion int64, ch st
 	return db.GetCase(ctx, caseID)
 }
 
+func (db *DB) AddNote(ctx context.Context, caseID int64, ev store.Event) error {
+	return db.tx(ctx, "add case note", func(tx *wtx) error {
+		tx.about("case", caseID)
+		// Touching the row takes its lock on PostgreSQL, so event numbers are
+		// handed out one at a time; the version stays as it is.
+		var status string
+		if err := tx.QueryRowContext(ctx, `UPDATE cases SET updated_at = updated_at WHERE id = $1 RETURNING status`, caseID).Scan(&status); err != nil {
+			return err
+		}
+		ev.CaseID, ev.FromStatus, ev.ToStatus = caseID, domain.Status(status), domain.Status(status)
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = $1`, caseID).Scan(&ev.Seq); err != nil {
+			return err
+		}
+		return insertEvent(ctx, tx, &ev)
+	})
+}
+
 // applyChange updates the case row if it is still at expectVersion and appends ev.
 // appendEvent adds an event that changes nothing on the case, at the
 // case's version as this transaction reads it. On PostgreSQL a concurrent

@@ -46,8 +46,7 @@ func (db *DB) ListLeads(ctx context.Context, scope store.Scope, limit int) ([]st
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
 	args = append(args, limit)
-	rows, err := db.read().QueryContext(ctx, `SELECT l.id, l.case_id, c.number, c.merchant_name, l.office_id, l.office_path, l.kind, l.note, l.status,
-		COALESCE(l.created_by, 0), l.created_at, COALESCE(l.handled_by, 0), l.handled_at
+	rows, err := db.read().QueryContext(ctx, `SELECT `+leadCols+`
 		FROM violation_leads l JOIN cases c ON c.id = l.case_id`+cond+fmt.Sprintf(` ORDER BY l.id DESC LIMIT $%d`, len(args)), args...)
 	if err != nil {
 		return nil, db.wrap("list leads", err)
@@ -72,3 +71,15 @@ func (db *DB) MarkLeadHandled(ctx context.Context, id, by int64, at time.Time) e
 		WHERE id = $3 AND status = 'new'`, nullInt(by), at.UTC(), id)
 	return db.wrap("mark lead handled", mustAffect(res, err))
 }
+
+func (db *DB) GetLead(ctx context.Context, id int64) (store.Lead, error) {
+	var l store.Lead
+	var h sql.NullTime
+	err := db.read().QueryRowContext(ctx, `SELECT `+leadCols+` FROM violation_leads l JOIN cases c ON c.id = l.case_id WHERE l.id = $1`, id).Scan(
+		&l.ID, &l.CaseID, &l.CaseNumber, &l.Merchant, &l.OfficeID, &l.OfficePath, &l.Kind, &l.Note, &l.Status, &l.CreatedBy, &l.Created, &l.HandledBy, &h)
+	l.Created, l.HandledAt = l.Created.UTC(), timePtr(h)
+	return l, db.wrap("get lead", err)
+}
+
+const leadCols = `l.id, l.case_id, c.number, c.merchant_name, l.office_id, l.office_path, l.kind, l.note, l.status,
+	COALESCE(l.created_by, 0), l.created_at, COALESCE(l.handled_by, 0), l.handled_at`

@@ -55,6 +55,7 @@ func TestConformance(t *testing.T) {
 				"InTx":             testInTx,
 				"AuditChain":       testAuditChain,
 				"AuditConcurrent":  testAuditConcurrent,
+				"NotesConcurrent":  testNotesDuringStateChange,
 			}
 			for name, fn := range tests {
 				t.Run(name, func(t *testing.T) {

@@ -227,3 +227,61 @@ func tamperAudit(ctx context.Context, db *sqlstore.DB, seq int64, force bool) er
 	_, err := w.ExecContext(ctx, `UPDATE audit_log SET actor_name = 'committee02' WHERE seq = $1`, seq)
 	return err
 }
+
+// Notes written while a state change happens never make it stale, and
+// every event gets its own number.
+func testNotesDuringStateChange(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	c, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, "NOTE-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- db.AddNote(ctx, c.ID, store.Event{Type: "session_scheduled", ActorName: "调解员", Note: fmt.Sprint("note ", i)})
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_, err := db.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: domain.StatusAccepted}, store.Event{Type: "accepted", ActorName: "受理人"})
+		errs <- err
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("note or state change failed: %v", err)
+		}
+	}
+	got, _ := db.GetCase(ctx, c.ID)
+	if got.Status != domain.StatusAccepted || got.Version != c.Version+1 {
+		t.Fatalf("case after: %s v%d (was v%d)", got.Status, got.Version, c.Version)
+	}
+	evs, err := db.ListEvents(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int64]bool{}
+	notes := 0
+	for _, ev := range evs {
+		if seen[ev.Seq] {
+			t.Fatalf("event number %d given twice", ev.Seq)
+		}
+		seen[ev.Seq] = true
+		if ev.Type == "session_scheduled" {
+			notes++
+			if ev.FromStatus != ev.ToStatus {
+				t.Fatalf("a note changed the status: %+v", ev)
+			}
+		}
+	}
+	if notes != 10 {
+		t.Fatalf("%d notes stored, want 10", notes)
+	}
+}

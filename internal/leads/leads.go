@@ -1,0 +1,155 @@
+// Package leads passes suspected violations found while mediating (违法线索)
+// to a 市场监管所 of the case's district, and shows each office the leads it
+// received and where the complaints it diverted stand (分流跟踪).
+package leads
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Kinds are the kinds of violation leads a mediator can pass on.
+var Kinds = domain.Reasons{
+	{Code: "illegal_operation", Label: "涉嫌违法经营行为"},
+	{Code: "false_advertising", Label: "涉嫌虚假宣传"},
+	{Code: "price", Label: "涉嫌价格违法"},
+	{Code: "quality_safety", Label: "涉嫌产品质量或食品安全问题"},
+	{Code: "prepaid_risk", Label: "预付式消费风险（闭店、跑路）"},
+	{Code: "group_risk", Label: "群体性风险"},
+	{Code: "other", Label: "其他"},
+}
+
+// Service passes and lists leads.
+type Service struct {
+	Store store.Store
+	Now   func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Offices are the 市场监管所 of the case's district: where its leads may go.
+func (s *Service) Offices(ctx context.Context, c store.Case) ([]store.OrgUnit, error) {
+	units, err := s.Store.ListOrgUnits(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list org units: %w", err)
+	}
+	var committeePath string
+	for _, u := range units {
+		if u.ID == c.CommitteeID {
+			committeePath = u.Path
+		}
+	}
+	district := strings.TrimSuffix(committeePath, strconv.FormatInt(c.CommitteeID, 10)+"/")
+	var out []store.OrgUnit
+	for _, u := range units {
+		if u.Kind == domain.OrgRegulatorOffice && district != "" && strings.HasPrefix(u.Path, district) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// Pass records a lead and its note on the case's timeline, in one transaction.
+func (s *Service) Pass(ctx context.Context, p *auth.Principal, caseID int64, kind string, office int64, note string) (store.Lead, error) {
+	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	if err != nil {
+		return store.Lead{}, err
+	}
+	note = strings.TrimSpace(note)
+	offices, err := s.Offices(ctx, c)
+	if err != nil {
+		return store.Lead{}, err
+	}
+	okOffice := false
+	for _, o := range offices {
+		okOffice = okOffice || o.ID == office
+	}
+	switch {
+	case !Kinds.Has(kind):
+		return store.Lead{}, &domain.FieldError{Field: "kind", Message: "请选择线索类型"}
+	case !okOffice:
+		return store.Lead{}, &domain.FieldError{Field: "office", Message: "请选择本区的市场监管所"}
+	case note == "" || utf8.RuneCountInString(note) > 1000:
+		return store.Lead{}, &domain.FieldError{Field: "note", Message: "请填写线索情况（不超过1000字）"}
+	}
+	l := store.Lead{CaseID: c.ID, OfficeID: office, Kind: kind, Note: note, CreatedBy: p.UserID}
+	err = s.Store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.AddLead(ctx, &l); err != nil {
+			return err
+		}
+		return tx.AddNote(ctx, c.ID, store.Event{Type: "lead", ActorID: p.UserID, ActorName: p.DisplayName, At: s.now(),
+			Note: "移送违法线索：" + Kinds.Label(kind)})
+	})
+	if err != nil {
+		return l, fmt.Errorf("pass lead: %w", err)
+	}
+	return l, nil
+}
+
+// StatusCount is how many diverted complaints are in one status.
+type StatusCount struct {
+	Status domain.Status
+	N      int64
+}
+
+// Overview is what an office sees: the leads it received and where the
+// complaints it diverted stand.
+type Overview struct {
+	Leads  []store.Lead
+	Counts []StatusCount
+	Total  int64
+}
+
+// MaxListed bounds the leads shown at once.
+const MaxListed = 200
+
+// Overview lists the leads and counts within the caller's scope.
+func (s *Service) Overview(ctx context.Context, p *auth.Principal) (Overview, error) {
+	scope := p.Scope(domain.PermLeadRead)
+	ls, err := s.Store.ListLeads(ctx, scope, MaxListed)
+	if err != nil {
+		return Overview{}, fmt.Errorf("list leads: %w", err)
+	}
+	o := Overview{Leads: ls}
+	for _, st := range domain.Statuses {
+		page, err := s.Store.ListCases(ctx, store.CaseQuery{Scope: scope, Statuses: []domain.Status{st}, Limit: 1})
+		if err != nil {
+			return o, fmt.Errorf("count diverted cases: %w", err)
+		}
+		if page.Total > 0 {
+			o.Counts = append(o.Counts, StatusCount{st, page.Total})
+			o.Total += page.Total
+		}
+	}
+	return o, nil
+}
+
+// MarkHandled marks a lead in the caller's scope as dealt with; marking it
+// twice is harmless.
+func (s *Service) MarkHandled(ctx context.Context, p *auth.Principal, id int64) error {
+	l, err := s.Store.GetLead(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.Reaches(domain.PermLeadRead, l.OfficePath)) {
+		return intake.ErrNotFound
+	} else if err != nil {
+		return err
+	}
+	if err := s.Store.MarkLeadHandled(ctx, id, p.UserID, s.now()); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("mark lead handled: %w", err)
+	}
+	return nil
+}
