@@ -3,6 +3,7 @@ package demo
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -75,6 +76,7 @@ func TestBuild(t *testing.T) {
 				t.Fatalf("IsEmpty after Build = %v, %v", empty, err)
 			}
 			checkFiles(t, db)
+			checkAgreements(t, db)
 			checkConversations(t, db, res)
 			if _, err := Build(ctx, db, sealer, Options{Cases: 1, Password: "x", Now: testNow}); !errors.Is(err, ErrNotEmpty) {
 				t.Fatalf("second Build: %v, want ErrNotEmpty", err)
@@ -369,6 +371,7 @@ func TestAddCases(t *testing.T) {
 		}
 	}
 	checkCases(t, db, 300)
+	checkAgreements(t, db)
 }
 
 // TestLargeSQLite writes a district's three years (65,000 cases, as many as
@@ -410,6 +413,78 @@ func BenchmarkAddCases(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N*BatchSize)/b.Elapsed().Seconds(), "cases/s")
 		})
+	}
+}
+
+// checkAgreements: every case whose events record an agreement has the
+// agreement row those events describe (amount, kind, performance, follow-up),
+// and no case is in performance or followed up without one.
+func checkAgreements(t *testing.T, db store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	n := 0
+	for _, c := range allCases(t, db) {
+		evs, err := db.ListEvents(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var agreed, recovered int64
+		var kind string
+		var satisfaction int
+		for _, e := range evs {
+			var d struct {
+				AgreedFen    int64  `json:"agreed_fen"`
+				Kind         string `json:"kind"`
+				RecoveredFen int64  `json:"recovered_fen"`
+				Satisfaction int    `json:"satisfaction"`
+			}
+			json.Unmarshal([]byte(e.Data), &d)
+			switch e.Type {
+			case string(domain.ActionReachAgreement):
+				agreed, kind = d.AgreedFen, d.Kind
+			case "performed":
+				recovered += d.RecoveredFen
+			case string(domain.ActionFollowUp):
+				satisfaction = d.Satisfaction
+			}
+		}
+		a, err := db.GetAgreement(ctx, c.ID)
+		switch c.Status {
+		case domain.StatusPerforming, domain.StatusFollowedUp, domain.StatusAgreed:
+			if err != nil {
+				t.Fatalf("%s is %s without an agreement: %v", c.Number, c.Status, err)
+			}
+		}
+		if agreed == 0 {
+			if err == nil {
+				t.Errorf("%s has an agreement but no event recording it", c.Number)
+			}
+			continue
+		}
+		n++
+		if err != nil {
+			t.Fatalf("%s: events record an agreement of %d fen, none stored: %v", c.Number, agreed, err)
+		}
+		var total, performed int64
+		for _, term := range a.Terms {
+			total += term.AmountFen
+			if term.PerformedAt != "" {
+				performed += term.AmountFen
+			}
+		}
+		if total != agreed || a.Kind != kind || performed != recovered {
+			t.Errorf("%s: agreement %s of %d fen (%d performed); events say %s of %d fen (%d performed)", c.Number, a.Kind, total, performed, kind, agreed, recovered)
+		}
+		if c.Status != domain.StatusAgreed && a.EffectiveAt == nil {
+			t.Errorf("%s is %s with an agreement not in effect", c.Number, c.Status)
+		}
+		fs, _ := db.ListFollowUps(ctx, c.ID)
+		if satisfaction > 0 && (len(fs) == 0 || fs[len(fs)-1].Satisfaction != satisfaction) {
+			t.Errorf("%s: follow-up event says %d points, records %+v", c.Number, satisfaction, fs)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no agreed case")
 	}
 }
 
