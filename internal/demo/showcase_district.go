@@ -295,6 +295,9 @@ func (r *run) judicial(ctx context.Context) error {
 		if _, err := r.agreement.ApplyJudicial(ctx, r.mediator, c.ID, r.courtID, true); err != nil {
 			return err
 		}
+		if err := r.performed(ctx, c); err != nil { // paid on time: no overdue term on the mediator's desk
+			return err
+		}
 		var ruling, reason string
 		switch decision {
 		case "confirmed":
