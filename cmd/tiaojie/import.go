@@ -20,7 +20,7 @@ import (
 const importUsage = "usage: tiaojie import 12315 FILE [--office CODE] [--report FAILED.xlsx] [settings flags]"
 
 // importCmd imports a 12315 export into the configured database, as diverted
-// by the named office (default: the committee's first 市场监管所).
+// by the named office (default: defaultOffice).
 func importCmd(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
 	if len(args) < 2 || args[0] != "12315" || strings.HasPrefix(args[1], "-") {
 		return errors.New(importUsage)
@@ -82,6 +82,11 @@ func importCmd(ctx context.Context, args []string, out io.Writer, getenv func(st
 	if len(operator.Bindings) == 0 {
 		return errors.New("数据库中没有组织机构，请先运行 tiaojie demo 或建立组织机构")
 	}
+	if office == "" {
+		if office, err = defaultOffice(units); err != nil {
+			return err
+		}
+	}
 	off, committee, err := svc.Office(ctx, operator, office)
 	if err != nil {
 		return err
@@ -103,4 +108,31 @@ func importCmd(ctx context.Context, args []string, out io.Writer, getenv func(st
 		fmt.Fprintf(out, "失败明细已写入 %s\n", reportPath)
 	}
 	return nil
+}
+
+// defaultOffice is the office a 12315 export comes from when --office is not
+// given: the first-created 市场监管所 of the first-created district that has
+// a mediation committee — with one district, its first office.
+func defaultOffice(units []store.OrgUnit) (string, error) {
+	byID := map[int64]store.OrgUnit{}
+	for _, u := range units {
+		byID[u.ID] = u
+	}
+	var committee, office store.OrgUnit
+	for _, u := range units {
+		if u.Kind == domain.OrgCommittee && (committee.ID == 0 || u.ID < committee.ID) {
+			committee = u
+		}
+	}
+	if district, ok := byID[committee.ParentID]; ok {
+		for _, u := range units {
+			if u.Kind == domain.OrgRegulatorOffice && strings.HasPrefix(u.Path, district.Path) && (office.ID == 0 || u.ID < office.ID) {
+				office = u
+			}
+		}
+	}
+	if office.ID == 0 {
+		return "", errors.New("找不到设有人民调解委员会的区的市场监管所，请用 --office 指定分流的市场监管所（代码或名称）")
+	}
+	return office.Code, nil
 }

@@ -60,6 +60,19 @@ func TestServeDemo(t *testing.T) {
 			t.Fatalf("%s: %v %v", p, err, res)
 		}
 	}
+	// The printed signing and rating links of both districts open their pages.
+	links := regexp.MustCompile(`/(sign|rate)/[A-Za-z0-9_-]{20,64}`).FindAllString(out.String(), -1)
+	kinds := map[string]int{}
+	for _, l := range links {
+		kinds[strings.Split(l, "/")[1]]++
+		res, err := http.Get(strings.TrimSuffix(base, "/") + l)
+		if err != nil || res.StatusCode != 200 {
+			t.Errorf("printed link %s: %v %v", l, err, res)
+		}
+	}
+	if kinds["sign"] < 6 || kinds["rate"] != 2 || !strings.Contains(out.String(), "徐汇区：调解协议签署页面") {
+		t.Errorf("printed links %v:\n%s", kinds, out.String())
+	}
 	res, _ := http.Get(base + "metrics")
 	body, _ := io.ReadAll(res.Body)
 	for _, want := range []string{"tiaojie_cases{status=", "tiaojie_http_request_duration_seconds", "go_sql_open_connections"} {

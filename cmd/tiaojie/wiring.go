@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/config"
@@ -118,6 +119,20 @@ func printAccounts(out io.Writer, res demo.Result, password string) {
 		for _, l := range res.PartyLinks {
 			fmt.Fprintf(out, "  %s %s  %s\n", l.CaseNumber, map[string]string{"consumer": "消费者", "merchant": "经营者"}[l.Party], l.Path)
 		}
+	}
+	// What the parties of the showcase cases would have received by SMS.
+	for _, sc := range res.Showcases {
+		if len(sc.SignLinks)+len(sc.RateLinks) == 0 {
+			continue
+		}
+		fmt.Fprintf(out, "%s：调解协议签署页面（待签）与回访评价页面（在平台地址后加此路径）：\n", sc.District)
+		for _, l := range sc.SignLinks {
+			fmt.Fprintf(out, "  %s %s签署  %s\n", l.CaseNumber, map[string]string{"consumer": "消费者", "merchant": "经营者"}[l.Party], l.Path)
+		}
+		for _, l := range sc.RateLinks {
+			fmt.Fprintf(out, "  %s 消费者评价  %s\n", l.CaseNumber, l.Path)
+		}
+		fmt.Fprintf(out, "  已盖章归档的书面协议：%s；司法确认（已提交、已受理、已确认、已驳回）：%s\n", sc.Archived, strings.Join(sc.Judicial, "、"))
 	}
 }
 

@@ -185,7 +185,7 @@ func (s *Service) FollowUp(ctx context.Context, p *auth.Principal, caseID int64,
 	if f.Commendation != "" {
 		note += "，收到" + f.Commendation
 	}
-	c, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionFollowUp),
+	c, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to, ClosedAt: &f.RecordedAt}, store.Event{Type: string(domain.ActionFollowUp),
 		ActorID: p.UserID, ActorName: p.DisplayName, At: s.now(), Note: note, Data: fmt.Sprintf(`{"satisfaction":%d}`, f.Satisfaction)})
 	return c, stale(err)
 }

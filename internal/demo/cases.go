@@ -176,17 +176,21 @@ func AddCases(ctx context.Context, st store.Store, sealer *pii.Sealer, n int, se
 	skels := g.skeletons(n)
 	done := 0
 	batch := make([]store.BulkCase, 0, min(n, BatchSize))
+	planned := make([]*plannedAgreement, 0, min(n, BatchSize))
 	for start := 0; start < n; start += BatchSize {
-		batch = batch[:0]
+		batch, planned = batch[:0], planned[:0]
 		for i := start; i < min(n, start+BatchSize); i++ {
-			bc, err := g.caseAt(skels[i], e.existing+int64(i)+1)
+			bc, pa, err := g.caseAt(skels[i], e.existing+int64(i)+1)
 			if err != nil {
 				return done, err
 			}
-			batch = append(batch, bc)
+			batch, planned = append(batch, bc), append(planned, pa)
 		}
 		if err := st.BulkCreateCases(ctx, batch); err != nil {
 			return done, fmt.Errorf("demo: write cases: %w", err)
+		}
+		if err := storeAgreements(ctx, st, batch, planned); err != nil {
+			return done, err
 		}
 		done += len(batch)
 		if progress != nil {
@@ -374,7 +378,7 @@ func (g *gen) at(day, minute int) time.Time {
 
 // caseAt generates one case received at s; serial is unique across the
 // database and makes external numbers unique.
-func (g *gen) caseAt(s skeleton, serial int64) (store.BulkCase, error) {
+func (g *gen) caseAt(s skeleton, serial int64) (store.BulkCase, *plannedAgreement, error) {
 	r := g.rd
 	e := g.env
 	var (
@@ -390,7 +394,7 @@ func (g *gen) caseAt(s skeleton, serial int64) (store.BulkCase, error) {
 		pm := g.pool.all[gr.merchant]
 		id, err := g.merchantID(gr.merchant)
 		if err != nil {
-			return store.BulkCase{}, err
+			return store.BulkCase{}, nil, err
 		}
 		merchant = store.Merchant{ID: id, Name: pm.name, CreditCode: pm.code, Address: pm.address}
 		roomI, catI, itemI, st = g.roomOf(pm.room), pm.cat, gr.item, &closureStory
@@ -416,7 +420,7 @@ func (g *gen) caseAt(s skeleton, serial int64) (store.BulkCase, error) {
 		pm := g.pool.all[pi]
 		id, err := g.merchantID(pi)
 		if err != nil {
-			return store.BulkCase{}, err
+			return store.BulkCase{}, nil, err
 		}
 		merchant = store.Merchant{ID: id, Name: pm.name, CreditCode: pm.code, Address: pm.address}
 		roomI = g.roomOf(pm.room)
@@ -512,9 +516,12 @@ func (g *gen) caseAt(s skeleton, serial int64) (store.BulkCase, error) {
 		steps: make([]store.Step, 0, 10)}
 	h.run(merchant.ODR && ch != domain.ChannelCourt, int64(claim))
 	if h.err != nil {
-		return store.BulkCase{}, fmt.Errorf("demo: case %d: %w", serial, h.err)
+		return store.BulkCase{}, nil, fmt.Errorf("demo: case %d: %w", serial, h.err)
 	}
-	return store.BulkCase{New: nc, History: h.steps}, nil
+	if h.agreement != nil {
+		h.agreement.facts, h.agreement.by = nc.Description, room.mediator.id
+	}
+	return store.BulkCase{New: nc, History: h.steps}, h.agreement, nil
 }
 
 func (g *gen) roomOf(officeRoom int) int {
@@ -589,6 +596,8 @@ type history struct {
 	steps  []store.Step
 	done   bool // a step fell after now: the case stands where it is
 	err    error
+	// agreement is what the case's agreement row must say, when one was reached.
+	agreement *plannedAgreement
 }
 
 // after moves the clock n working days on (n = 0: later the same day, or the
@@ -729,14 +738,38 @@ func (h *history) run(odr bool, claimYuan int64) {
 		if amt >= 100 {
 			amt -= amt % 10
 		}
-		note := fmt.Sprintf("双方自愿达成调解协议：被申请人于协议签订之日起十日内一次性支付申请人%s元", yuan(amt))
-		data := `{"agreed_fen":` + strconv.FormatInt(amt*100, 10) + `}`
-		h.do(domain.ActionReachAgreement, h.after(length), "", store.CaseChange{}, note, data)
+		// An oral agreement (口头协议) takes effect when reached, as
+		// agreement.RecordOral records it: both steps or neither, so an
+		// agreed case never stands without its effective agreement.
+		at := h.after(length)
+		if h.min >= dayEnd-1 {
+			h.min--
+			at = at.Add(-time.Minute)
+		}
+		if h.done || !at.Add(time.Minute).Before(h.g.now) {
+			h.done = true
+			return
+		}
+		note := fmt.Sprintf("达成口头协议：被申请人于协议达成之日起十日内一次性支付申请人%s元，涉及金额%s元", yuan(amt), yuan(amt))
+		data := `{"agreed_fen":` + strconv.FormatInt(amt*100, 10) + `,"kind":"oral"}`
+		h.do(domain.ActionReachAgreement, at, "", store.CaseChange{}, note, data)
 		h.facts.AgreementEffective = true
-		h.do(domain.ActionStartPerformance, h.after(r.IntN(3)), "", store.CaseChange{}, "调解协议经双方及调解员签名并加盖调委会印章后生效", "")
+		h.min++
+		h.do(domain.ActionStartPerformance, at.Add(time.Minute), "", store.CaseChange{}, "口头协议达成即生效，进入履行", "")
+		h.agreement = &plannedAgreement{reached: at, fen: amt * 100}
+		// The merchant pays within the ten days; the follow-up call comes after.
+		paid := h.after(between(r, 2, 7))
+		if h.note("performed", paid, fmt.Sprintf("第1项已履行：一次性支付申请人款项，%s元（凭证：银行转账回单）", yuan(amt))) {
+			h.steps[len(h.steps)-1].Event.Data = fmt.Sprintf(`{"recovered_fen":%d}`, amt*100)
+			h.agreement.paid = &paid
+		}
 		h.facts.FollowUpRecorded = true
-		at := h.after(between(r, 5, 20))
-		h.do(domain.ActionFollowUp, at, "", closeAt(at), followUpNotes[r.IntN(len(followUpNotes))], "")
+		at = h.after(between(r, 3, 13))
+		sat := []int{5, 5, 5, 4, 4, 3}[r.IntN(6)]
+		if h.do(domain.ActionFollowUp, at, "", closeAt(at), fmt.Sprintf("回访：满意度%d分。%s", sat, followUpNotes[r.IntN(len(followUpNotes))]),
+			fmt.Sprintf(`{"satisfaction":%d}`, sat)) {
+			h.agreement.followUp, h.agreement.satisfaction = &at, sat
+		}
 	case terminated:
 		rc := domain.TerminateReasons[h.g.termPick.pick(r)].Code
 		if rc == "time_expired" {

@@ -43,6 +43,10 @@ const (
 	CodeProvider    = "pd-provider"
 	CodeXHDistrict  = "xh"
 	CodeXHCommittee = "xh-cmt"
+	CodeXHBureau    = "xh-amr"
+	CodeXHOffice    = "xh-amr-01"
+	CodeXHCourt     = "xh-court"
+	CodeXHJustice   = "xh-justice"
 )
 
 // OfficeRoomCode is the code of the i-th (1-based) office room, "pd-room-01".
@@ -79,6 +83,7 @@ type Result struct {
 	CommitteeID int64     // the Pudong committee
 	Cases       int       // synthetic cases written
 	PartyLinks  []PartyLink
+	Showcases   []Showcase // one per district: cases taken through every capability by the services
 }
 
 // ErrNotEmpty is returned by Build when the database already has an org tree.
@@ -143,6 +148,9 @@ func Build(ctx context.Context, st store.Store, sealer *pii.Sealer, opt Options)
 			return res, err
 		}
 		if res.PartyLinks, err = attachConversations(ctx, st, sealer, opt.Now); err != nil {
+			return res, err
+		}
+		if res.Showcases, err = buildShowcases(ctx, st, sealer, opt.Now); err != nil {
 			return res, err
 		}
 	}
@@ -283,6 +291,22 @@ func (b *orgBuilder) build() error {
 		}
 		xhRooms = append(xhRooms, u)
 	}
+	// Xuhui's partners, so its showcase cases have a diverting office, a court and a justice bureau.
+	xhBureau, err := b.unit(xh.ID, domain.OrgRegulatorBureau, CodeXHBureau, "徐汇区市场监督管理局", "")
+	if err != nil {
+		return err
+	}
+	xhOffice, err := b.unit(xhBureau.ID, domain.OrgRegulatorOffice, CodeXHOffice, "徐家汇市场监管所", "")
+	if err != nil {
+		return err
+	}
+	xhCourt, err := b.unit(xh.ID, domain.OrgCourt, CodeXHCourt, "上海市徐汇区人民法院", "")
+	if err != nil {
+		return err
+	}
+	if _, err := b.unit(xh.ID, domain.OrgJusticeBureau, CodeXHJustice, "徐汇区司法局", ""); err != nil {
+		return err
+	}
 
 	// Users. The main accounts first, in the order shown to people.
 	names := newNameGen(poolSeed + 11)
@@ -335,6 +359,11 @@ func (b *orgBuilder) build() error {
 		spec{"auditor01", domain.RoleAuditor, true, []store.OrgUnit{city}},
 		spec{"xh_committee01", domain.RoleCommittee, true, []store.OrgUnit{xhc}},
 		spec{"xh_mediator01", domain.RoleMediator, true, []store.OrgUnit{xhRooms[0]}},
+		spec{"xh_room_lead01", domain.RoleRoomLead, true, []store.OrgUnit{xhRooms[0]}},
+		spec{"xh_regulator01", domain.RoleRegulator, true, []store.OrgUnit{xhOffice}},
+		spec{"xh_justice01", domain.RoleJustice, true, []store.OrgUnit{xh}},
+		spec{"xh_court01", domain.RoleCourt, true, []store.OrgUnit{xhCourt}},
+		spec{"xh_expert01", domain.RoleExpert, true, []store.OrgUnit{xhc}},
 	)
 	// Keep the main accounts in a readable order: admin, committee, room lead,
 	// mediators, partners, Xuhui.

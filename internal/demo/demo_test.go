@@ -3,6 +3,9 @@ package demo
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -75,13 +78,19 @@ func TestBuild(t *testing.T) {
 				t.Fatalf("IsEmpty after Build = %v, %v", empty, err)
 			}
 			checkFiles(t, db)
+			checkAgreements(t, db)
 			checkConversations(t, db, res)
 			if _, err := Build(ctx, db, sealer, Options{Cases: 1, Password: "x", Now: testNow}); !errors.Is(err, ErrNotEmpty) {
 				t.Fatalf("second Build: %v, want ErrNotEmpty", err)
 			}
 			checkOrg(t, db, res)
 			checkUsers(t, db, res)
-			checkCases(t, db, 200)
+			shown := 0
+			for _, sc := range res.Showcases {
+				shown += sc.Cases
+			}
+			checkCases(t, db, 200+shown)
+			checkShowcases(t, db, res)
 		})
 	}
 }
@@ -199,7 +208,7 @@ func checkUsers(t *testing.T, db store.Store, res Result) {
 	if len(roomsWithMediator) != NumOfficeRooms+NumEnterpriseRooms {
 		t.Errorf("%d rooms have a mediator", len(roomsWithMediator))
 	}
-	if roles[domain.RoleRoomLead] != 68 {
+	if roles[domain.RoleRoomLead] != 68+1 { // Pudong's rooms and xh_room_lead01
 		t.Errorf("%d room leads", roles[domain.RoleRoomLead])
 	}
 	for _, r := range domain.Roles {
@@ -219,7 +228,8 @@ func checkUsers(t *testing.T, db store.Store, res Result) {
 		}
 	}
 	want := []string{"admin", "committee01", "room_lead01", "mediator01", "mediator02", "regulator01", "justice01",
-		"court01", "expert01", "analyst01", "auditor01", "xh_committee01", "xh_mediator01"}
+		"court01", "expert01", "analyst01", "auditor01", "xh_committee01", "xh_mediator01", "xh_room_lead01", "xh_regulator01",
+		"xh_justice01", "xh_court01", "xh_expert01"}
 	if !slices.Equal(names, want) {
 		t.Errorf("accounts %v", names)
 	}
@@ -369,6 +379,7 @@ func TestAddCases(t *testing.T) {
 		}
 	}
 	checkCases(t, db, 300)
+	checkAgreements(t, db)
 }
 
 // TestLargeSQLite writes a district's three years (65,000 cases, as many as
@@ -413,6 +424,78 @@ func BenchmarkAddCases(b *testing.B) {
 	}
 }
 
+// checkAgreements: every case whose events record an agreement has the
+// agreement row those events describe (amount, kind, performance, follow-up),
+// and no case is in performance or followed up without one.
+func checkAgreements(t *testing.T, db store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	n := 0
+	for _, c := range allCases(t, db) {
+		evs, err := db.ListEvents(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var agreed, recovered int64
+		var kind string
+		var satisfaction int
+		for _, e := range evs {
+			var d struct {
+				AgreedFen    int64  `json:"agreed_fen"`
+				Kind         string `json:"kind"`
+				RecoveredFen int64  `json:"recovered_fen"`
+				Satisfaction int    `json:"satisfaction"`
+			}
+			json.Unmarshal([]byte(e.Data), &d)
+			switch e.Type {
+			case string(domain.ActionReachAgreement):
+				agreed, kind = d.AgreedFen, d.Kind
+			case "performed":
+				recovered += d.RecoveredFen
+			case string(domain.ActionFollowUp):
+				satisfaction = d.Satisfaction
+			}
+		}
+		a, err := db.GetAgreement(ctx, c.ID)
+		switch c.Status {
+		case domain.StatusPerforming, domain.StatusFollowedUp, domain.StatusAgreed:
+			if err != nil {
+				t.Fatalf("%s is %s without an agreement: %v", c.Number, c.Status, err)
+			}
+		}
+		if agreed == 0 {
+			if err == nil {
+				t.Errorf("%s has an agreement but no event recording it", c.Number)
+			}
+			continue
+		}
+		n++
+		if err != nil {
+			t.Fatalf("%s: events record an agreement of %d fen, none stored: %v", c.Number, agreed, err)
+		}
+		var total, performed int64
+		for _, term := range a.Terms {
+			total += term.AmountFen
+			if term.PerformedAt != "" {
+				performed += term.AmountFen
+			}
+		}
+		if total != agreed || a.Kind != kind || performed != recovered {
+			t.Errorf("%s: agreement %s of %d fen (%d performed); events say %s of %d fen (%d performed)", c.Number, a.Kind, total, performed, kind, agreed, recovered)
+		}
+		if c.Status != domain.StatusAgreed && a.EffectiveAt == nil {
+			t.Errorf("%s is %s with an agreement not in effect", c.Number, c.Status)
+		}
+		fs, _ := db.ListFollowUps(ctx, c.ID)
+		if satisfaction > 0 && (len(fs) == 0 || fs[len(fs)-1].Satisfaction != satisfaction) {
+			t.Errorf("%s: follow-up event says %d points, records %+v", c.Number, satisfaction, fs)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no agreed case")
+	}
+}
+
 // checkFiles: agreed cases carry their agreement, and recent archived cases a
 // frozen case file naming the case, so the links on the case page work.
 func checkFiles(t *testing.T, db store.Store) {
@@ -437,7 +520,7 @@ func checkFiles(t *testing.T, db store.Store) {
 			}
 		}
 	}
-	if agreements == 0 || files == 0 || files > ArchivedFiles {
+	if agreements == 0 || files == 0 || files > ArchivedFiles+len(showcaseDistricts) {
 		t.Fatalf("%d agreements, %d case files among %d closed cases", agreements, files, len(page.Cases))
 	}
 }
@@ -465,6 +548,126 @@ func checkConversations(t *testing.T, db store.Store, res Result) {
 		ps, _ := db.ListProposals(ctx, id)
 		if len(ms) < 6 || len(es) != 1 || len(ps) != 1 || ps[0].Status != "open" {
 			t.Fatalf("conversation of %s: %d messages, %d evidence, %d proposals", c.Number, len(ms), len(es), len(ps))
+		}
+	}
+}
+
+// checkShowcases: in both districts the services left every capability's
+// state behind: a sealed written agreement archived with its PDF (found again
+// by its SHA-256), agreements awaiting signature with working links, a rating
+// link, judicial applications in each state, follow-ups, commendations, a
+// group with representatives, duplicate flags, a lead and an answered consultation.
+func checkShowcases(t *testing.T, db store.Store, res Result) {
+	t.Helper()
+	ctx := context.Background()
+	if len(res.Showcases) != 2 {
+		t.Fatalf("showcases: %+v", res.Showcases)
+	}
+	for _, sc := range res.Showcases {
+		committee, err := db.GetOrgUnitByCode(ctx, map[string]string{"浦东新区": CodeCommittee, "徐汇区": CodeXHCommittee}[sc.District])
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, err := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{committee.Path}}, Text: sc.Archived})
+		if err != nil || len(page.Cases) != 1 || page.Cases[0].Status != domain.StatusArchived {
+			t.Fatalf("%s: archived case %s: %+v %v", sc.District, sc.Archived, page.Cases, err)
+		}
+		archived := page.Cases[0]
+		pdf, sha, err := db.GetAgreementDocument(ctx, archived.ID)
+		sum := sha256.Sum256(pdf)
+		if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) || hex.EncodeToString(sum[:]) != sha {
+			t.Fatalf("%s: agreement PDF of %s: sha %s, %v", sc.District, sc.Archived, sha, err)
+		}
+		if id, number, _, err := db.FindAgreementBySHA(ctx, sha); err != nil || id != archived.ID || number != sc.Archived {
+			t.Errorf("%s: verifying %s by hash: %d %s %v", sc.District, sc.Archived, id, number, err)
+		}
+		if a, _ := db.GetAgreement(ctx, archived.ID); a.Kind != "written" || a.EffectiveAt == nil {
+			t.Errorf("%s: agreement of %s: %+v", sc.District, sc.Archived, a)
+		}
+		if sgs, _ := db.ListSignatures(ctx, archived.ID); len(sgs) != 4 {
+			t.Errorf("%s: %s has %d signatures, want 4", sc.District, sc.Archived, len(sgs))
+		}
+		if _, err := db.GetArchive(ctx, archived.ID); err != nil {
+			t.Errorf("%s: case file of %s: %v", sc.District, sc.Archived, err)
+		}
+		if fs, _ := db.ListFollowUps(ctx, archived.ID); len(fs) != 1 || fs[0].Satisfaction != 5 {
+			t.Errorf("%s: follow-up of %s: %+v", sc.District, sc.Archived, fs)
+		}
+		if cs, _ := db.ListCommendations(ctx, archived.ID); len(cs) != 1 || cs[0].Kind != "banner" {
+			t.Errorf("%s: commendations of %s: %+v", sc.District, sc.Archived, cs)
+		}
+		// Signing links: each opens its party's agreement, still awaiting signature.
+		if len(sc.SignLinks) < 3 {
+			t.Errorf("%s: sign links %+v", sc.District, sc.SignLinks)
+		}
+		for _, l := range sc.SignLinks {
+			id, party, err := db.GetSignToken(ctx, auth.HashToken(strings.TrimPrefix(l.Path, "/sign/")))
+			c, _ := db.GetCase(ctx, id)
+			if err != nil || party != l.Party || c.Number != l.CaseNumber || c.Status != domain.StatusAgreed || !strings.HasPrefix(c.OrgPath, committee.Path) {
+				t.Errorf("%s: sign link %+v opens %s of %s (%s): %v", sc.District, l, party, c.Number, c.Status, err)
+			}
+		}
+		if len(sc.RateLinks) != 1 {
+			t.Fatalf("%s: rate links %+v", sc.District, sc.RateLinks)
+		}
+		id, party, err := db.GetSignToken(ctx, auth.HashToken(strings.TrimPrefix(sc.RateLinks[0].Path, "/rate/")))
+		if c, _ := db.GetCase(ctx, id); err != nil || party != "rating" || c.Status != domain.StatusPerforming {
+			t.Errorf("%s: rate link opens %s of %s: %v", sc.District, party, c.Status, err)
+		}
+		// Judicial applications, one in each state, at the district's court.
+		var states []string
+		for _, n := range sc.Judicial {
+			page, _ := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{committee.Path}}, Text: n})
+			if len(page.Cases) != 1 {
+				t.Fatalf("%s: judicial case %s not found", sc.District, n)
+			}
+			ja, err := db.GetJudicialApplication(ctx, page.Cases[0].ID)
+			if err != nil {
+				t.Fatalf("%s: application of %s: %v", sc.District, n, err)
+			}
+			states = append(states, ja.Status)
+		}
+		if !slices.Equal(states, []string{"submitted", "accepted", "confirmed", "rejected"}) {
+			t.Errorf("%s: judicial states %v", sc.District, states)
+		}
+		groups, err := db.ListGroups(ctx, committee.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		representatives := 0
+		for _, g := range groups {
+			full, _ := db.GetGroup(ctx, g.ID)
+			for _, m := range full.Members {
+				if m.Representative {
+					representatives++
+				}
+			}
+		}
+		if representatives < 2 {
+			t.Errorf("%s: %d groups, %d representatives", sc.District, len(groups), representatives)
+		}
+		flags, leads, answered, commendations, followUps := 0, 0, 0, 0, 0
+		all, _ := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{committee.Path}}, Limit: 500})
+		for _, c := range all.Cases {
+			fs, _ := db.ListDuplicateFlags(ctx, c.ID)
+			flags += len(fs)
+			ks, _ := db.ListConsultations(ctx, c.ID, 0)
+			for _, k := range ks {
+				if k.Status == "answered" {
+					answered++
+				}
+			}
+			cs, _ := db.ListCommendations(ctx, c.ID)
+			commendations += len(cs)
+			fu, _ := db.ListFollowUps(ctx, c.ID)
+			followUps += len(fu)
+		}
+		office, _ := db.GetOrgUnitByCode(ctx, map[string]string{"浦东新区": RegulatorOfficeCode(1), "徐汇区": CodeXHOffice}[sc.District])
+		ls, _ := db.ListLeads(ctx, store.Scope{Prefixes: []string{office.Path}}, 50)
+		leads = len(ls)
+		if flags == 0 || leads == 0 || answered == 0 || commendations < 2 || followUps == 0 {
+			t.Errorf("%s: %d duplicate flags, %d leads, %d answered consultations, %d commendations, %d follow-ups",
+				sc.District, flags, leads, answered, commendations, followUps)
 		}
 	}
 }
