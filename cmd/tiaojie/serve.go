@@ -68,7 +68,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		pc.Court = &court.Client{BaseURL: cfg.CourtURL, APIKey: cfg.CourtAPIKey}
 	}
 	svc := platform.New(pc)
-	opt := svc.ServerOptions()
+	opt := server.OptionsFor(svc)
 	opt.Pools, opt.SessionIdle, opt.SessionLifetime, opt.SecureCookies, opt.MaxBodyBytes =
 		db.Pools(), cfg.SessionIdle, cfg.SessionLifetime, cfg.SecureCookies, cfg.MaxBodyBytes
 	srv, err := server.New(opt)

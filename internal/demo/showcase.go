@@ -3,6 +3,8 @@ package demo
 import (
 	"context"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/leads"
+	"github.com/tiaojie/tiaojie/internal/platform"
 	"io"
 	"log/slog"
 	"regexp"
@@ -115,22 +117,16 @@ type services struct {
 	agreement *agreement.Service
 	consult   *consultation.Service
 	grouping  *grouping.Service
+	leads     *leads.Service
 }
 
 func newServices(st store.Store, sealer *pii.Sealer, clk *officeClock) *services {
-	now := clk.now
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	sms := &captureSender{out: &notify.OutboxSender{Outbox: consent.Outbox{Store: st}, Hash: sealer.Hash, Log: log, Signature: "消调委"}}
-	grp := &grouping.Service{Store: st, Sealer: sealer, Sender: sms, Now: now}
-	return &services{st: st, sealer: sealer, sms: sms, clock: clk, auth: &auth.Service{Store: st},
-		intake:    &intake.Service{Store: st, Sealer: sealer, Now: now, Duplicates: grp},
-		consent:   &consent.Service{Store: st, Sealer: sealer, Sender: sms, Now: now},
-		assign:    &assignment.Service{Store: st, Now: now},
-		mediation: &mediation.Service{Store: st, Sealer: sealer, Sender: sms, Now: now},
-		agreement: &agreement.Service{Store: st, Sealer: sealer, Sender: sms, Now: now},
-		consult:   &consultation.Service{Store: st, Now: now},
-		grouping:  grp,
-	}
+	// The platform's own wiring, on the showcase's clock.
+	p := platform.New(platform.Config{Store: st, Sealer: sealer, Log: log, Sender: sms, Now: clk.now})
+	return &services{st: st, sealer: sealer, sms: sms, clock: clk, auth: p.Auth, intake: p.Intake, consent: p.Consent,
+		assign: p.Assignment, mediation: p.Mediation, agreement: p.Agreement, consult: p.Consultation, grouping: p.Grouping, leads: p.Leads}
 }
 
 // showcaseStart is how many working days before now the showcase's first

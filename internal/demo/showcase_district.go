@@ -339,16 +339,7 @@ func (r *run) consultation(ctx context.Context) error {
 	if err := r.consult.Answer(ctx, r.expert, k.ID, "持续异响超出正常运行噪声范围的，一般可认定为质量问题，建议委托检测或按三包规定处理。"); err != nil {
 		return err
 	}
-	// The only path for a lead is the case page, which writes it with its event.
-	if c, err = r.st.GetCase(ctx, c.ID); err != nil {
-		return err
-	}
-	l := store.Lead{CaseID: c.ID, OfficeID: r.officeID, Kind: "false_advertising", Note: "经营者宣传“静音冰箱”，与实际不符，涉嫌虚假宣传", CreatedBy: r.mediator.UserID}
-	if err := r.st.AddLead(ctx, &l); err != nil {
-		return err
-	}
-	_, err = r.st.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "lead", ActorID: r.mediator.UserID, ActorName: r.mediator.DisplayName,
-		At: r.clock.now(), Note: "移送违法线索：涉嫌虚假宣传"})
+	_, err = r.leads.Pass(ctx, r.mediator, c.ID, "false_advertising", r.officeID, "经营者宣传“静音冰箱”，与实际不符，涉嫌虚假宣传")
 	return err
 }
 

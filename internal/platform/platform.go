@@ -27,7 +27,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/pii"
-	"github.com/tiaojie/tiaojie/internal/server"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -76,9 +75,9 @@ func New(c Config) *Services {
 	if sender == nil {
 		sender = &notify.OutboxSender{Outbox: consent.Outbox{Store: st}, Hash: s.Hash, Log: c.Log, Signature: c.SMSSignature}
 	}
-	div := &diversion.Service{Store: st}
-	grp := &grouping.Service{Store: st, Settings: c.Dedup, Sealer: s, Sender: sender}
-	in := &intake.Service{Store: st, Sealer: s, Router: div, Duplicates: grp}
+	div := &diversion.Service{Store: st, Now: c.Now}
+	grp := &grouping.Service{Store: st, Settings: c.Dedup, Sealer: s, Sender: sender, Now: c.Now}
+	in := &intake.Service{Store: st, Sealer: s, Router: div, Duplicates: grp, Now: c.Now}
 	agr := &agreement.Service{Store: st, Sealer: s, Sender: sender, BaseURL: c.PublicURL, Now: c.Now, Log: c.Log}
 	if c.Court != nil {
 		agr.Court = c.Court
@@ -87,28 +86,20 @@ func New(c Config) *Services {
 		Store: st, Log: c.Log, Sender: sender,
 		Auth:         &auth.Service{Store: st},
 		Intake:       in,
-		Ingest:       &ingest.Service{Store: st, Intake: in, Sealer: s},
+		Ingest:       &ingest.Service{Store: st, Intake: in, Sealer: s, Now: c.Now},
 		Diversion:    div,
 		Grouping:     grp,
-		Consent:      &consent.Service{Store: st, Sealer: s, Sender: sender, BaseURL: c.PublicURL},
-		Online:       &online.Service{Store: st, Intake: in, Sender: sender, Sealer: s},
-		Assignment:   &assignment.Service{Store: st},
-		Mediation:    &mediation.Service{Store: st, Sender: sender, Sealer: s},
-		Consultation: &consultation.Service{Store: st},
+		Consent:      &consent.Service{Store: st, Sealer: s, Sender: sender, BaseURL: c.PublicURL, Now: c.Now},
+		Online:       &online.Service{Store: st, Intake: in, Sender: sender, Sealer: s, Now: c.Now},
+		Assignment:   &assignment.Service{Store: st, Now: c.Now},
+		Mediation:    &mediation.Service{Store: st, Sender: sender, Sealer: s, Now: c.Now},
+		Consultation: &consultation.Service{Store: st, Now: c.Now},
 		Agreement:    agr,
-		Talk:         &conversation.Service{Store: st, Sealer: s, Sender: sender, BaseURL: c.PublicURL, Hub: &conversation.Hub{}},
+		Talk:         &conversation.Service{Store: st, Sealer: s, Sender: sender, BaseURL: c.PublicURL, Hub: &conversation.Hub{}, Now: c.Now},
 		AuditTrail:   &audittrail.Service{Store: st},
 		Leads:        &leads.Service{Store: st, Now: c.Now},
 		Background:   jobs.NewSupervisor(c.Log),
 	}
-}
-
-// ServerOptions hands the services to the HTTP server; the caller adds the
-// HTTP settings (timeouts, cookies, pools).
-func (s *Services) ServerOptions() server.Options {
-	return server.Options{Store: s.Store, Auth: s.Auth, Intake: s.Intake, Ingest: s.Ingest, Diversion: s.Diversion, Grouping: s.Grouping,
-		Consent: s.Consent, Online: s.Online, Assignment: s.Assignment, Mediation: s.Mediation, Consultation: s.Consultation,
-		Agreement: s.Agreement, Talk: s.Talk, AuditTrail: s.AuditTrail, Leads: s.Leads, Background: s.Background, Log: s.Log}
 }
 
 // Sweeps are the periodic jobs every instance runs.

@@ -32,6 +32,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/leads"
 	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/online"
+	"github.com/tiaojie/tiaojie/internal/platform"
 	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/web"
 )
@@ -61,6 +62,14 @@ type Options struct {
 	SecureCookies   bool
 	MaxBodyBytes    int64
 	Now             func() time.Time
+}
+
+// OptionsFor hands the wired services to the server; the caller adds the
+// HTTP settings (timeouts, cookies, pools).
+func OptionsFor(s *platform.Services) Options {
+	return Options{Store: s.Store, Auth: s.Auth, Intake: s.Intake, Ingest: s.Ingest, Diversion: s.Diversion, Grouping: s.Grouping,
+		Consent: s.Consent, Online: s.Online, Assignment: s.Assignment, Mediation: s.Mediation, Consultation: s.Consultation,
+		Agreement: s.Agreement, Talk: s.Talk, AuditTrail: s.AuditTrail, Leads: s.Leads, Background: s.Background, Log: s.Log}
 }
 
 // Server is the HTTP side of tiaojie.

@@ -48,7 +48,7 @@ func newEnv(t *testing.T, e storetest.Engine) *env {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := platform.New(platform.Config{Store: db, Sealer: sealer, Log: log, PublicURL: "http://parties.example", SMSSignature: "人民调解"})
-	opt := svc.ServerOptions()
+	opt := server.OptionsFor(svc)
 	opt.Pools, opt.MaxBodyBytes = db.Pools(), 64<<10
 	srv, err := server.New(opt)
 	if err != nil {
