@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -132,40 +131,22 @@ func (db *DB) UpsertMerchant(ctx context.Context, m *store.Merchant) error {
 
 // upsertMerchant finds the merchant by credit code (or, without one, by exact
 // name), inserts it when new, and fills in name, address and ODR it lacked.
+// upsertMerchant finds or adds the merchant in one statement — by credit
+// code when there is one, else by exact name — so concurrent registrations
+// against a merchant new to the database all land on one row. A known
+// merchant keeps what it had where nothing new was given.
 func upsertMerchant(ctx context.Context, tx *wtx, m *store.Merchant) error {
-	var cur store.Merchant
-	var err error
-	if m.CreditCode != "" {
-		err = tx.QueryRowContext(ctx, `SELECT `+merchantCols+` FROM merchants WHERE credit_code = $1`, m.CreditCode).
-			Scan(&cur.ID, &cur.Name, &cur.CreditCode, &cur.Address, &cur.ODR)
-	} else {
-		err = tx.QueryRowContext(ctx, `SELECT `+merchantCols+` FROM merchants WHERE name = $1 AND credit_code IS NULL ORDER BY id LIMIT 1`, m.Name).
-			Scan(&cur.ID, &cur.Name, &cur.CreditCode, &cur.Address, &cur.ODR)
+	target := `(credit_code)`
+	if m.CreditCode == "" {
+		target = `(name) WHERE credit_code IS NULL`
 	}
-	switch {
-	case err == sql.ErrNoRows:
-		return tx.QueryRowContext(ctx, `INSERT INTO merchants (name, credit_code, address, odr, created_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, m.Name, nullStr(m.CreditCode), m.Address, m.ODR, time.Now().UTC()).Scan(&m.ID)
-	case err != nil:
-		return err
-	}
-	// Known merchant: keep what we had where nothing new was given, never blank it.
-	next := cur
-	if m.Name != "" {
-		next.Name = m.Name
-	}
-	if m.Address != "" {
-		next.Address = m.Address
-	}
-	next.ODR = cur.ODR || m.ODR
-	if next != cur {
-		if _, err := tx.ExecContext(ctx, `UPDATE merchants SET name = $1, address = $2, odr = $3 WHERE id = $4`,
-			next.Name, next.Address, next.ODR, cur.ID); err != nil {
-			return err
-		}
-	}
-	*m = next
-	return nil
+	return tx.QueryRowContext(ctx, `INSERT INTO merchants (name, credit_code, address, odr, created_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT `+target+` DO UPDATE SET
+			name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE merchants.name END,
+			address = CASE WHEN excluded.address <> '' THEN excluded.address ELSE merchants.address END,
+			odr = merchants.odr OR excluded.odr
+		RETURNING `+merchantCols, m.Name, nullStr(m.CreditCode), m.Address, m.ODR, time.Now().UTC()).
+		Scan(&m.ID, &m.Name, &m.CreditCode, &m.Address, &m.ODR)
 }
 
 func (db *DB) GetMerchant(ctx context.Context, id int64) (store.Merchant, error) {

@@ -56,6 +56,7 @@ func TestConformance(t *testing.T) {
 				"AuditChain":       testAuditChain,
 				"AuditConcurrent":  testAuditConcurrent,
 				"NotesConcurrent":  testNotesDuringStateChange,
+				"NewMerchantRace":  testNewMerchantRace,
 			}
 			for name, fn := range tests {
 				t.Run(name, func(t *testing.T) {
@@ -650,7 +651,7 @@ func TestMigrationUpgrade(t *testing.T) {
 			// knows columns the old schema lacks).
 			w := db.Writer()
 			now := t0
-			var org, caseID int64
+			var org, caseID, twinA, twinB int64
 			steps := []func() error{
 				func() error {
 					return w.QueryRowContext(ctx, `INSERT INTO org_units (kind, code, name, abbr, path, created_at)
@@ -674,6 +675,21 @@ func TestMigrationUpgrade(t *testing.T) {
 					_, err := w.ExecContext(ctx, `INSERT INTO parties (case_id, kind, name) VALUES ($1, 'consumer', '张三')`, caseID)
 					return err
 				},
+				// Twin merchants a race made before merchant names were unique.
+				func() error {
+					return w.QueryRowContext(ctx, `INSERT INTO merchants (name, created_at) VALUES ('无照小店', $1) RETURNING id`, now).Scan(&twinA)
+				},
+				func() error {
+					return w.QueryRowContext(ctx, `INSERT INTO merchants (name, created_at) VALUES ('无照小店', $1) RETURNING id`, now).Scan(&twinB)
+				},
+				func() error {
+					_, err := w.ExecContext(ctx, `UPDATE cases SET merchant_id = $1 WHERE id = $2`, twinB, caseID)
+					return err
+				},
+				func() error {
+					_, err := w.ExecContext(ctx, `INSERT INTO parties (case_id, kind, name, merchant_id) VALUES ($1, 'merchant', '无照小店', $2)`, caseID, twinB)
+					return err
+				},
 				func() error {
 					_, err := w.ExecContext(ctx, `INSERT INTO case_events (case_id, seq, type, to_status, at) VALUES ($1, 1, 'received', 'received', $2)`, caseID, now)
 					return err
@@ -691,8 +707,15 @@ func TestMigrationUpgrade(t *testing.T) {
 				t.Fatalf("not current after upgrade: %v", err)
 			}
 			got, err := db.GetCase(ctx, caseID)
-			if err != nil || got.Number != "（2026）旧消调字第00001号" || got.ExternalID != "OLD-1" || got.RouteReason != "" || len(got.Parties) != 1 {
+			if err != nil || got.Number != "（2026）旧消调字第00001号" || got.ExternalID != "OLD-1" || got.RouteReason != "" || len(got.Parties) != 2 {
 				t.Fatalf("case after upgrade: %+v %v", got, err)
+			}
+			// The twins are folded into the older row, and the case follows it.
+			if got.MerchantID != twinA {
+				t.Fatalf("case's merchant after upgrade: %d, want %d", got.MerchantID, twinA)
+			}
+			if _, err := db.GetMerchant(ctx, twinB); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("twin merchant still there: %v", err)
 			}
 			// The upgraded database takes new work: the counter continues, new tables work.
 			nc := &store.NewCase{CommitteeID: org, CommitteeAbbr: "旧", Channel: domain.ChannelWalkIn, ReceivedAt: now, Event: store.Event{Type: "received"},

@@ -285,3 +285,40 @@ func testNotesDuringStateChange(t *testing.T, db *sqlstore.DB) {
 		t.Fatalf("%d notes stored, want 10", notes)
 	}
 }
+
+// Sixteen complaints at once against a merchant new to the database: all
+// are registered, against one merchant row — with and without a credit code.
+func testNewMerchantRace(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	for _, code := range []string{"91310115MA1K4LXX1W", ""} {
+		var wg sync.WaitGroup
+		ids := make(chan int64, 16)
+		for i := 0; i < 16; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				nc := newCase(f, f.room1.ID, fmt.Sprintf("RACE-%s-%d", code, i))
+				nc.Merchant = &store.Merchant{Name: "新开张的奶茶店" + code, CreditCode: code}
+				nc.Parties[1].Name, nc.Parties[1].CreditCode = nc.Merchant.Name, code
+				c, _, err := db.CreateCase(ctx, nc)
+				if err != nil {
+					t.Errorf("complaint %d against a new merchant: %v", i, err)
+					return
+				}
+				ids <- c.MerchantID
+			}()
+		}
+		wg.Wait()
+		close(ids)
+		seen := map[int64]bool{}
+		n := 0
+		for id := range ids {
+			seen[id] = true
+			n++
+		}
+		if n != 16 || len(seen) != 1 {
+			t.Fatalf("credit code %q: %d cases against %d merchants, want 16 against 1", code, n, len(seen))
+		}
+	}
+}
