@@ -63,3 +63,12 @@ func subID(w http.ResponseWriter, r *http.Request, name, what string) (int64, bo
 	}
 	return id, true
 }
+
+// missing answers a required field the body left out: the case's scope is
+// checked first, so a case outside it is 404 whatever the body says.
+func (a *API) missing(r *http.Request, p *auth.Principal, id int64, field, msg string) error {
+	if _, _, err := a.Intake.Get(r.Context(), p, id); err != nil {
+		return err
+	}
+	return fieldErr(field, msg)
+}

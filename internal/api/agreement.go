@@ -162,11 +162,7 @@ func (a *API) CreateAgreement() http.HandlerFunc {
 		case "written":
 			_, err = a.Agreement.RecordWritten(r.Context(), p, id, content)
 		default:
-			// Scope first, so a case outside it is 404 whatever the body says.
-			if _, _, gerr := a.Intake.Get(r.Context(), p, id); gerr != nil {
-				return gerr
-			}
-			err = &domain.FieldError{Field: "kind", Message: "协议形式应为口头（oral）或书面（written）"}
+			err = a.missing(r, p, id, "kind", "协议形式应为口头（oral）或书面（written）")
 		}
 		return err
 	})

@@ -36,11 +36,7 @@ type ConsentRecordRequest struct {
 func (a *API) RecordConsent() http.HandlerFunc {
 	return caseAction(a, false, func(r *http.Request, p *auth.Principal, id int64, in ConsentRecordRequest) error {
 		if in.Mediation != "agree" && in.Mediation != "refuse" {
-			// Scope first: a case outside it is 404 whatever the body says.
-			if _, _, err := a.Intake.Get(r.Context(), p, id); err != nil {
-				return err
-			}
-			return fieldErr("mediation", "请选择是否同意调解（agree 或 refuse）")
+			return a.missing(r, p, id, "mediation", "请选择是否同意调解（agree 或 refuse）")
 		}
 		return a.Consent.Record(r.Context(), p, id, in.Party, in.Mediation == "agree", in.Online, in.Method)
 	})

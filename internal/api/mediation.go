@@ -146,7 +146,7 @@ func (a *API) Recusal() http.HandlerFunc {
 
 // RecusalDecisionRequest is the room lead's decision.
 type RecusalDecisionRequest struct {
-	Grant       bool   `json:"grant" api:"required"`
+	Grant       *bool  `json:"grant" api:"required"`
 	Replacement int64  `json:"replacement,omitempty"` // the new presiding mediator when granted
 	Note        string `json:"note,omitempty"`
 }
@@ -154,7 +154,10 @@ type RecusalDecisionRequest struct {
 // RecusalDecision grants (with a replacement) or refuses a recusal.
 func (a *API) RecusalDecision() http.HandlerFunc {
 	return caseAction(a, false, func(r *http.Request, p *auth.Principal, id int64, in RecusalDecisionRequest) error {
-		_, err := a.Mediation.DecideRecusal(r.Context(), p, id, in.Grant, in.Replacement, in.Note)
+		if in.Grant == nil {
+			return a.missing(r, p, id, "grant", "请选择是否准许回避")
+		}
+		_, err := a.Mediation.DecideRecusal(r.Context(), p, id, *in.Grant, in.Replacement, in.Note)
 		return err
 	})
 }
@@ -211,7 +214,7 @@ func (a *API) ScheduleSession() http.HandlerFunc {
 
 // RecordRequest stores what happened at a session.
 type RecordRequest struct {
-	Held       bool   `json:"held" api:"required"`
+	Held       *bool  `json:"held" api:"required"`
 	Attendance string `json:"attendance,omitempty"`
 	Record     string `json:"record,omitempty"` // 调解笔录
 }
@@ -230,7 +233,12 @@ func (a *API) RecordSession(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &in) {
 		return
 	}
-	if err := a.Mediation.Record(r.Context(), auth.From(r.Context()), id, sid, in.Held, in.Attendance, in.Record); err != nil {
+	p := auth.From(r.Context())
+	if in.Held == nil {
+		failErr(w, a.Log, r, a.missing(r, p, id, "held", "请选择调解是否如期举行"))
+		return
+	}
+	if err := a.Mediation.Record(r.Context(), p, id, sid, *in.Held, in.Attendance, in.Record); err != nil {
 		failErr(w, a.Log, r, err)
 		return
 	}

@@ -114,6 +114,7 @@ func TestAPIWrittenAgreementJourney(t *testing.T) {
 			if len(ss) != 1 || ss[0].Status != "scheduled" {
 				t.Fatalf("sessions: %+v", ss)
 			}
+			want(t, "record without held", m.json("POST", base+"/sessions/"+itoa(ss[0].ID)+"/record", map[string]any{"record": "x"}, nil), 422, "如期举行")
 			want(t, "record unknown session", m.json("POST", base+"/sessions/999999/record", map[string]any{"held": true}, nil), 404)
 			want(t, "record", m.json("POST", base+"/sessions/"+itoa(ss[0].ID)+"/record", map[string]any{"held": true, "attendance": "双方到场", "record": "双方陈述意见，同意退款。"}, nil), 200)
 			want(t, "recorded", m.json("GET", base+"/sessions", nil, nil), 200, `"status":"held"`, "双方陈述意见")
@@ -229,6 +230,7 @@ func TestAPIEndingsAndRerouting(t *testing.T) {
 			want(t, "recusal without reason", m.json("POST", base+"/recusal", map[string]any{"by": "consumer", "note": ""}, nil), 422, "回避理由")
 			want(t, "recusal", m.json("POST", base+"/recusal", map[string]any{"by": "consumer", "note": "调解员与经营者相识"}, nil), 200, `"status":"suspended"`)
 			want(t, "mediator decides own recusal", m.json("POST", base+"/recusal/decision", map[string]any{"grant": false}, nil), 403)
+			want(t, "lead's decision missing", e.login("room_lead01").json("POST", base+"/recusal/decision", map[string]any{"note": "x"}, nil), 422, "是否准许")
 			want(t, "lead refuses recusal", e.login("room_lead01").json("POST", base+"/recusal/decision", map[string]any{"grant": false, "note": "理由不成立"}, nil), 200, `"status":"mediating"`)
 			want(t, "terminate bad reason", m.json("POST", base+"/terminate", map[string]any{"reason": "bored"}, nil), 409)
 			want(t, "terminate", m.json("POST", base+"/terminate", map[string]any{"reason": domainFirstCode(t, m, "terminate_reason"), "note": "双方分歧过大"}, nil), 200, `"status":"terminated"`)
