@@ -8,27 +8,45 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/agreement"
+	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/consent"
+	"github.com/tiaojie/tiaojie/internal/consultation"
+	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/leads"
+	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
-// API holds what the JSON handlers need.
+// API holds what the JSON handlers need: the same capability services the
+// pages call, so every rule lives in one place.
 type API struct {
-	Store      store.Store
-	Auth       *auth.Service
-	Intake     *intake.Service
-	AuditTrail *audittrail.Service
-	Log        *slog.Logger
-	Now        func() time.Time
+	Store        store.Store
+	Auth         *auth.Service
+	Intake       *intake.Service
+	Diversion    *diversion.Service
+	Grouping     *grouping.Service
+	Consent      *consent.Service
+	Assignment   *assignment.Service
+	Mediation    *mediation.Service
+	Consultation *consultation.Service
+	Agreement    *agreement.Service
+	AuditTrail   *audittrail.Service
+	Violations   *leads.Service
+	Log          *slog.Logger
+	Now          func() time.Time
 }
 
-type tokenRequest struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
+// TokenRequest is the body of POST /api/v1/auth/token.
+type TokenRequest struct {
+	Username string `json:"username" api:"required"`
+	Password string `json:"password" api:"required" format:"password"`
 }
 
 // TokenResponse answers POST /api/v1/auth/token.
@@ -39,7 +57,7 @@ type TokenResponse struct {
 
 // Token exchanges a username and password for a bearer token.
 func (a *API) Token(w http.ResponseWriter, r *http.Request) {
-	var req tokenRequest
+	var req TokenRequest
 	if !decode(w, r, &req) {
 		return
 	}
@@ -282,8 +300,15 @@ func (a *API) ListEvents(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-type decisionRequest struct {
-	Reason  string `json:"reason,omitempty"`
+// AcceptRequest is the (optional) body of POST /api/v1/cases/{id}/accept.
+type AcceptRequest struct {
+	Note    string `json:"note,omitempty"`
+	Version int64  `json:"version,omitempty"` // the case version read; a stale one is 409
+}
+
+// RejectRequest is the body of POST /api/v1/cases/{id}/reject.
+type RejectRequest struct {
+	Reason  string `json:"reason" api:"required" enum:"reject_reason"`
 	Note    string `json:"note,omitempty"`
 	Version int64  `json:"version,omitempty"`
 }
@@ -295,8 +320,14 @@ func (a *API) Decide(accept bool) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		var req decisionRequest
-		if r.ContentLength != 0 && !decode(w, r, &req) {
+		var req RejectRequest
+		if accept {
+			var in AcceptRequest
+			if !decodeOptional(w, r, &in) {
+				return
+			}
+			req.Note, req.Version = in.Note, in.Version
+		} else if !decode(w, r, &req) {
 			return
 		}
 		p := auth.From(r.Context())
@@ -330,10 +361,11 @@ func (a *API) Reasons(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-type keyRequest struct {
-	Name  string `json:"name"`
-	OrgID int64  `json:"org_id"`
-	Days  int    `json:"days"` // 0 = no expiry
+// KeyRequest is the body of POST /api/v1/keys.
+type KeyRequest struct {
+	Name  string `json:"name" api:"required"`
+	OrgID int64  `json:"org_id" api:"required"`
+	Days  int    `json:"days,omitempty"` // 0 = no expiry
 }
 
 // KeyResponse carries a new key; the plain key is shown only here.
@@ -346,7 +378,7 @@ type KeyResponse struct {
 
 // IssueKey creates a machine API key scoped to one org unit.
 func (a *API) IssueKey(w http.ResponseWriter, r *http.Request) {
-	var req keyRequest
+	var req KeyRequest
 	if !decode(w, r, &req) {
 		return
 	}

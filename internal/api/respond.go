@@ -39,16 +39,30 @@ func failErr(w http.ResponseWriter, log *slog.Logger, r *http.Request, err error
 	status, msg := intake.StatusOf(err)
 	body := Error{Error: msg}
 	var ve *intake.ValidationError
-	if errors.As(err, &ve) {
+	var fe *domain.FieldError
+	switch {
+	case errors.As(err, &ve):
 		body.Fields = map[string]string{}
 		for _, f := range ve.Fields {
 			body.Fields[f.Field] = f.Message
 		}
+	case errors.As(err, &fe):
+		// A single-field refusal from a capability service (wrong state, bad value).
+		status, body.Error, body.Fields = http.StatusUnprocessableEntity, fe.Message, map[string]string{fe.Field: fe.Message}
 	}
 	if status == http.StatusInternalServerError {
 		log.Error("api request failed", "path", domain.RedactLinks(r.URL.Path), "err", err)
 	}
 	writeJSON(w, status, body)
+}
+
+// decodeOptional is decode for actions whose every field is optional: an
+// empty body means all defaults, anything else is read strictly.
+func decodeOptional(w http.ResponseWriter, r *http.Request, dst any) bool {
+	if r.ContentLength == 0 {
+		return true
+	}
+	return decode(w, r, dst)
 }
 
 // decode reads a JSON body strictly: one object, known fields, right types.
@@ -120,3 +134,6 @@ func jsonKind(k string) string {
 	}
 	return k
 }
+
+// fieldErr is a single-field refusal answered as 422.
+func fieldErr(field, msg string) error { return &domain.FieldError{Field: field, Message: msg} }

@@ -139,13 +139,19 @@ func (s *Service) Overview(ctx context.Context, p *auth.Principal) (Overview, er
 	return o, nil
 }
 
+// Get returns a lead the caller's office received (else ErrNotFound).
+func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (store.Lead, error) {
+	l, err := s.Store.GetLead(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.Reaches(domain.PermLeadRead, l.OfficePath)) {
+		return store.Lead{}, intake.ErrNotFound
+	}
+	return l, err
+}
+
 // MarkHandled marks a lead in the caller's scope as dealt with; marking it
 // twice is harmless.
 func (s *Service) MarkHandled(ctx context.Context, p *auth.Principal, id int64) error {
-	l, err := s.Store.GetLead(ctx, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.Reaches(domain.PermLeadRead, l.OfficePath)) {
-		return intake.ErrNotFound
-	} else if err != nil {
+	if _, err := s.Get(ctx, p, id); err != nil {
 		return err
 	}
 	if err := s.Store.MarkLeadHandled(ctx, id, p.UserID, s.now()); err != nil && !errors.Is(err, store.ErrNotFound) {

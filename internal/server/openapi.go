@@ -2,49 +2,80 @@ package server
 
 import (
 	"encoding/json"
+	"net/http"
 	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/api"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/intake"
 )
 
-// apiIO names the request and success-response body types of each API
-// route; the OpenAPI schemas are generated from these Go types by reflection,
-// so the document cannot drift from what the handlers encode.
-var apiIO = map[string]struct {
-	req    any
-	resp   any
-	status string
-}{
-	"POST /api/v1/auth/token":       {struct{ Username, Password string }{}, api.TokenResponse{}, "200"},
-	"GET /api/v1/me":                {nil, api.Me{}, "200"},
-	"POST /api/v1/complaints":       {intake.Complaint{}, api.CaseJSON{}, "201"},
-	"GET /api/v1/cases":             {nil, api.CaseList{}, "200"},
-	"GET /api/v1/cases/{id}":        {nil, api.CaseJSON{}, "200"},
-	"GET /api/v1/cases/{id}/events": {nil, []api.EventJSON{}, "200"},
-	"POST /api/v1/cases/{id}/accept": {struct {
-		Note    string
-		Version int64
-	}{}, api.CaseJSON{}, "200"},
-	"POST /api/v1/cases/{id}/reject": {struct {
-		Reason, Note string
-		Version      int64
-	}{}, api.CaseJSON{}, "200"},
-	"GET /api/v1/reasons": {nil, map[string][]api.ReasonJSON{}, "200"},
-	"POST /api/v1/keys": {struct {
-		Name  string
-		OrgID int64
-		Days  int
-	}{}, api.KeyResponse{}, "201"},
-	"GET /api/v1/openapi.json": {nil, map[string]any{}, "200"},
+// The OpenAPI document is generated from the route table: each API route
+// declares its query parameters and its request and response Go types, and
+// the schemas come from those types by reflection (json tags for names,
+// `api:"required"`, `enum:"<code table>"`, `format:"…"`, `minimum`/`maximum`),
+// so the document cannot drift from what the handlers decode and encode.
+
+// queryDocs describes the query parameters API routes accept.
+var queryDocs = map[string]string{
+	"status": "状态代码（见 /api/v1/statuses）",
+	"room":   "工作室ID",
+	"q":      "关键词：案号、姓名、经营者、投诉编号、描述",
+	"from":   "登记日期起（YYYY-MM-DD）",
+	"to":     "登记日期止（含，YYYY-MM-DD）",
+	"limit":  "每页条数，1-500，默认50",
+	"offset": "偏移量，默认0",
+	"sha256": "调解协议书 PDF 的 SHA-256（64位十六进制）",
 }
+
+// queryFormats are the schemas of query parameters that are not free text.
+var queryFormats = map[string]map[string]any{
+	"status": {"type": "string", "enum": api.EnumValues("status")},
+	"room":   {"type": "integer", "format": "int64"},
+	"from":   {"type": "string", "format": "date"},
+	"to":     {"type": "string", "format": "date"},
+	"limit":  {"type": "integer", "minimum": 1, "maximum": 500},
+	"offset": {"type": "integer", "minimum": 0},
+	"sha256": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
+}
+
+// knownQuery refuses query parameters an API route does not declare, so a
+// misspelt filter is an error rather than silently ignored.
+func knownQuery(w http.ResponseWriter, r *http.Request, rt Route) bool {
+	var unknown []string
+	for k := range r.URL.Query() {
+		if !slices.Contains(rt.Query, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return true
+	}
+	sort.Strings(unknown)
+	msg := "未知查询参数：" + strings.Join(unknown, "、")
+	if len(rt.Query) > 0 {
+		msg += "（本接口接受：" + strings.Join(rt.Query, "、") + "）"
+	} else {
+		msg += "（本接口不接受查询参数）"
+	}
+	api.Fail(w, http.StatusBadRequest, msg)
+	return false
+}
+
+var (
+	timeType = reflect.TypeOf(time.Time{})
+	pdfType  = reflect.TypeOf(api.PDF{})
+	noBody   = reflect.TypeOf(api.NoBody{})
+)
 
 // schemaOf turns a Go type into a JSON Schema, following json tags.
 func schemaOf(t reflect.Type) map[string]any {
-	if t == reflect.TypeOf(time.Time{}) {
+	if t == timeType {
 		return map[string]any{"type": "string", "format": "date-time"}
 	}
 	switch t.Kind() {
@@ -56,10 +87,12 @@ func schemaOf(t reflect.Type) map[string]any {
 		return map[string]any{"type": "string"}
 	case reflect.Bool:
 		return map[string]any{"type": "boolean"}
-	case reflect.Int, reflect.Int64, reflect.Int32:
-		return map[string]any{"type": "integer"}
+	case reflect.Int, reflect.Int32:
+		return map[string]any{"type": "integer", "format": "int32"}
+	case reflect.Int64:
+		return map[string]any{"type": "integer", "format": "int64"}
 	case reflect.Float64:
-		return map[string]any{"type": "number"}
+		return map[string]any{"type": "number", "format": "double"}
 	case reflect.Slice:
 		return map[string]any{"type": "array", "items": schemaOf(t.Elem())}
 	case reflect.Map:
@@ -68,76 +101,128 @@ func schemaOf(t reflect.Type) map[string]any {
 		return map[string]any{}
 	case reflect.Struct:
 		props := map[string]any{}
+		var required []string
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
-			if !f.IsExported() {
+			if !f.IsExported() || f.Tag.Get("json") == "-" {
 				continue
 			}
-			props[JSONName(f)] = schemaOf(f.Type)
+			name := JSONName(f)
+			s := schemaOf(f.Type)
+			if e := f.Tag.Get("enum"); e != "" {
+				target := s
+				if f.Type.Kind() == reflect.Slice {
+					target = s["items"].(map[string]any)
+				}
+				target["enum"] = api.EnumValues(e)
+				target["x-code-table"] = e
+			}
+			if v := f.Tag.Get("format"); v != "" {
+				s["format"] = v
+			}
+			for _, k := range []string{"minimum", "maximum"} {
+				if v := f.Tag.Get(k); v != "" {
+					n, _ := strconv.Atoi(v)
+					s[k] = n
+				}
+			}
+			if f.Tag.Get("api") == "required" {
+				required = append(required, name)
+			}
+			props[name] = s
 		}
-		return map[string]any{"type": "object", "properties": props}
+		s := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+		if len(required) > 0 {
+			s["required"] = required
+		}
+		return s
 	}
 	return map[string]any{}
 }
 
-// JSONName is the key encoding/json uses for a field (snake_case for untagged
-// fields of the anonymous request structs above, matching the handlers' tags).
+// JSONName is the key encoding/json uses for a field.
 func JSONName(f reflect.StructField) string {
 	if tag := f.Tag.Get("json"); tag != "" {
 		if n, _, _ := strings.Cut(tag, ","); n != "" {
 			return n
 		}
 	}
-	var b strings.Builder
-	for i, r := range f.Name {
-		if i > 0 && r >= 'A' && r <= 'Z' && !(f.Name[i-1] >= 'A' && f.Name[i-1] <= 'Z') {
-			b.WriteByte('_')
-		}
-		b.WriteRune(r)
-	}
-	return strings.ToLower(b.String())
+	return f.Name
+}
+
+// complaintRequired are the fields intake requires of a complaint (its
+// validation answers 422 for each missing one).
+var complaintRequired = []string{"complainant_name", "phone", "merchant_name", "category", "description"}
+
+var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)
+
+// errorResponses are every error status an API route may answer, all with the one error body.
+var errorResponses = map[string]string{
+	"400": "请求格式错误：JSON 无效、类型错误、未知字段或未知查询参数",
+	"401": "未登录或令牌无效",
+	"403": "角色无权进行此操作",
+	"404": "不存在或不在调用者的范围内（二者答复相同）",
+	"409": "状态冲突、版本过期或重复",
+	"413": "请求体过大",
+	"415": "请求体不是 JSON",
+	"422": "字段校验失败（fields 给出每个字段的中文说明）",
+	"429": "尝试次数过多，暂时锁定",
+	"500": "系统暂时无法完成操作",
 }
 
 // OpenAPI renders the document from the route table.
 func (s *Server) OpenAPI() []byte {
-	errSchema := schemaOf(reflect.TypeOf(api.Error{}))
 	paths := map[string]map[string]any{}
 	for _, rt := range s.table {
 		if !rt.API {
 			continue
 		}
-		io := apiIO[rt.Pattern()]
-		op := map[string]any{"summary": rt.Summary, "operationId": strings.ToLower(rt.Method) + strings.NewReplacer("/api/v1/", "_", "/", "_", "{", "", "}", "").Replace(rt.Path)}
+		op := map[string]any{"summary": rt.Summary, "operationId": strings.ToLower(rt.Method) + strings.NewReplacer("/api/v1/", "_", "/", "_", "{", "", "}", "", ".", "_", "-", "_").Replace(rt.Path)}
 		if rt.Perm != domain.PermNone {
 			op["security"] = []any{map[string]any{"bearer": []any{}}}
 			op["x-permission"] = string(rt.Perm)
 		} else {
 			op["security"] = []any{}
 		}
-		var params []any
-		if strings.Contains(rt.Path, "{id}") {
-			params = append(params, map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer"}})
+		params := []any{}
+		for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "integer", "format": "int64", "minimum": 1}})
 		}
-		if rt.Pattern() == "GET /api/v1/cases" {
-			for _, q := range []struct{ name, desc string }{{"status", "状态代码"}, {"room", "工作室ID"}, {"q", "关键词：案号、姓名、经营者、投诉编号、描述"}, {"from", "登记日期起（YYYY-MM-DD）"}, {"to", "登记日期止（含）"}, {"limit", "每页条数，1-500，默认50"}, {"offset", "偏移量"}} {
-				params = append(params, map[string]any{"name": q.name, "in": "query", "description": q.desc, "schema": map[string]any{"type": "string"}})
+		for _, q := range rt.Query {
+			schema := queryFormats[q]
+			if schema == nil {
+				schema = map[string]any{"type": "string"}
 			}
+			params = append(params, map[string]any{"name": q, "in": "query", "required": q == "sha256", "description": queryDocs[q], "schema": schema})
 		}
 		if rt.Pattern() == "POST /api/v1/complaints" {
 			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "description": "同一客户端相同键只登记一次，重复请求返回同一案件（200）", "schema": map[string]any{"type": "string", "maxLength": 200}})
 		}
-		if params != nil {
+		if len(params) > 0 {
 			op["parameters"] = params
 		}
-		if io.req != nil {
-			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(io.req))}}}
+		if rt.Request != nil && reflect.TypeOf(rt.Request) != noBody {
+			schema := schemaOf(reflect.TypeOf(rt.Request))
+			if rt.Pattern() == "POST /api/v1/complaints" {
+				schema["required"] = complaintRequired
+			}
+			_, hasRequired := schema["required"]
+			op["requestBody"] = map[string]any{"required": hasRequired, "content": map[string]any{"application/json": map[string]any{"schema": schema}}}
 		}
 		resps := map[string]any{}
-		if io.resp != nil {
-			resps[io.status] = map[string]any{"description": "成功", "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(io.resp))}}}
+		if rt.Response != nil {
+			status := "200"
+			if rt.Created {
+				status = "201"
+			}
+			content := map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(rt.Response))}}
+			if reflect.TypeOf(rt.Response) == pdfType {
+				content = map[string]any{"application/pdf": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
+			}
+			resps[status] = map[string]any{"description": "成功", "content": content}
 		}
-		for code, desc := range map[string]string{"400": "请求格式错误", "401": "未登录或令牌无效", "403": "无权访问", "404": "不存在或无权查看", "409": "状态冲突或重复", "413": "请求体过大", "422": "字段校验失败（fields 给出每个字段的中文说明）"} {
-			resps[code] = map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": errSchema}}}
+		for code, desc := range errorResponses {
+			resps[code] = map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
 		}
 		op["responses"] = resps
 		if paths[rt.Path] == nil {
@@ -145,11 +230,17 @@ func (s *Server) OpenAPI() []byte {
 		}
 		paths[rt.Path][strings.ToLower(rt.Method)] = op
 	}
+	errSchema := schemaOf(reflect.TypeOf(api.Error{}))
+	errSchema["required"] = []string{"error"}
+	errSchema["description"] = "每个错误的答复：error 为中文说明；422 时 fields 按字段给出中文说明。"
 	doc := map[string]any{
-		"openapi":    "3.0.3",
-		"info":       map[string]any{"title": "调解平台 API", "version": "v1", "description": "消费纠纷联动调解平台 JSON API。除标明无需认证的接口外，均须在请求头携带 Authorization: Bearer 令牌。"},
-		"paths":      paths,
-		"components": map[string]any{"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}}},
+		"openapi": "3.0.3",
+		"info":    map[string]any{"title": "调解平台 API", "version": "v1", "description": "消费纠纷联动调解平台 JSON API。除标明无需认证的接口外，均须在请求头携带 Authorization: Bearer 令牌。未知的 JSON 字段和未知的查询参数均答复 400。"},
+		"paths":   paths,
+		"components": map[string]any{
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
+			"schemas":         map[string]any{"Error": errSchema},
+		},
 	}
 	b, _ := json.MarshalIndent(doc, "", "  ")
 	return b

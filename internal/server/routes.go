@@ -3,7 +3,9 @@ package server
 import (
 	"net/http"
 
+	"github.com/tiaojie/tiaojie/internal/api"
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/web"
 )
 
@@ -19,6 +21,13 @@ type Route struct {
 	MaxBody int64  // body limit when larger than the server's default (uploads)
 	Stream  bool   // a long-lived event stream: kept out of the latency histogram
 	Handler http.HandlerFunc
+	// API routes only: the query parameters accepted (any other is a 400),
+	// and the request and success-response body types the OpenAPI document is
+	// generated from (nil: none; api.NoBody: a body is refused).
+	Query    []string
+	Request  any
+	Response any
+	Created  bool // success is 201 rather than 200
 }
 
 // Pattern is the ServeMux pattern.
@@ -155,20 +164,82 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Path: "/audit/export.xlsx", Perm: domain.PermAuditRead, Handler: pg.AuditExport},
 
 		// JSON API v1.
-		{Method: "GET", Path: "/api/v1/openapi.json", Perm: domain.PermNone, API: true, Summary: "本接口的 OpenAPI 3 文档", Handler: s.openAPI},
-		{Method: "POST", Path: "/api/v1/auth/token", Perm: domain.PermNone, API: true, Summary: "用户名和密码换取访问令牌", Handler: a.Token},
-		{Method: "GET", Path: "/api/v1/me", Perm: domain.PermSignedIn, API: true, Summary: "当前调用者及其角色", Handler: a.GetMe},
-		{Method: "POST", Path: "/api/v1/complaints", Perm: domain.PermCaseCreate, API: true, Summary: "登记投诉（支持 Idempotency-Key）", Handler: a.CreateComplaint},
-		{Method: "GET", Path: "/api/v1/cases", Perm: domain.PermCaseRead, API: true, Summary: "案件列表（按状态、工作室、关键词、日期筛选，分页）", Handler: a.ListCases},
-		{Method: "GET", Path: "/api/v1/cases/{id}", Perm: domain.PermCaseRead, API: true, Summary: "案件详情及办理期限", Handler: a.GetCase},
-		{Method: "GET", Path: "/api/v1/cases/{id}/events", Perm: domain.PermCaseRead, API: true, Summary: "案件办理记录（事件日志）", Handler: a.ListEvents},
-		{Method: "POST", Path: "/api/v1/cases/{id}/accept", Perm: domain.PermCaseDecide, API: true, Summary: "受理", Handler: a.Decide(true)},
-		{Method: "POST", Path: "/api/v1/cases/{id}/reject", Perm: domain.PermCaseDecide, API: true, Summary: "不予受理（须附理由代码）", Handler: a.Decide(false)},
-		{Method: "GET", Path: "/api/v1/reasons", Perm: domain.PermSignedIn, API: true, Summary: "不予受理、终止、中止的理由代码", Handler: a.Reasons},
-		{Method: "POST", Path: "/api/v1/keys", Perm: domain.PermUserManage, API: true, Summary: "签发机器客户端接口密钥（限定所属单位）", Handler: a.IssueKey},
-		{Method: "GET", Path: "/api/v1/cases/{id}/archive.pdf", Perm: domain.PermCaseRead, API: true, Summary: "已归档案件的卷宗（PDF）", Handler: pg.ArchivePDF},
-		{Method: "GET", Path: "/api/v1/cases/{id}/agreement.pdf", Perm: domain.PermCaseRead, API: true, Summary: "已生效的调解协议书（PDF）", Handler: pg.AgreementPDF},
-		{Method: "GET", Path: "/api/v1/audit", Perm: domain.PermAuditRead, API: true, Summary: "审计日志查询（from、to、actor、object、before）", Handler: a.ListAudit},
-		{Method: "GET", Path: "/api/v1/agreements/verify", Perm: domain.PermNone, API: true, Summary: "凭 SHA-256 核验调解协议（?sha256=）", Handler: pg.VerifyAgreement},
+		{Method: "GET", Path: "/api/v1/openapi.json", Perm: domain.PermNone, API: true, Summary: "本接口的 OpenAPI 3 文档", Handler: s.openAPI, Response: map[string]any{}},
+		{Method: "POST", Path: "/api/v1/auth/token", Perm: domain.PermNone, API: true, Summary: "用户名和密码换取访问令牌", Handler: a.Token, Request: api.TokenRequest{}, Response: api.TokenResponse{}},
+		{Method: "GET", Path: "/api/v1/me", Perm: domain.PermSignedIn, API: true, Summary: "当前调用者及其角色", Handler: a.GetMe, Response: api.Me{}},
+		{Method: "POST", Path: "/api/v1/complaints", Perm: domain.PermCaseCreate, API: true, Summary: "登记投诉（支持 Idempotency-Key）", Handler: a.CreateComplaint, Request: intake.Complaint{}, Response: api.CaseJSON{}, Created: true},
+		{Method: "GET", Path: "/api/v1/cases", Perm: domain.PermCaseRead, API: true, Summary: "案件列表（按状态、工作室、关键词、日期筛选，分页）", Handler: a.ListCases, Query: []string{"status", "room", "q", "from", "to", "limit", "offset"}, Response: api.CaseList{}},
+		{Method: "GET", Path: "/api/v1/cases/{id}", Perm: domain.PermCaseRead, API: true, Summary: "案件详情及办理期限", Handler: a.GetCase, Response: api.CaseJSON{}},
+		{Method: "GET", Path: "/api/v1/cases/{id}/events", Perm: domain.PermCaseRead, API: true, Summary: "案件办理记录（事件日志）", Handler: a.ListEvents, Response: []api.EventJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/accept", Perm: domain.PermCaseDecide, API: true, Summary: "受理", Handler: a.Decide(true), Request: api.AcceptRequest{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/reject", Perm: domain.PermCaseDecide, API: true, Summary: "不予受理（须附理由代码）", Handler: a.Decide(false), Request: api.RejectRequest{}, Response: api.CaseJSON{}},
+		{Method: "GET", Path: "/api/v1/reasons", Perm: domain.PermSignedIn, API: true, Summary: "不予受理、终止、中止的理由代码", Handler: a.Reasons, Response: map[string][]api.ReasonJSON{}},
+		{Method: "POST", Path: "/api/v1/keys", Perm: domain.PermUserManage, API: true, Summary: "签发机器客户端接口密钥（限定所属单位）", Handler: a.IssueKey, Request: api.KeyRequest{}, Response: api.KeyResponse{}, Created: true},
+		{Method: "GET", Path: "/api/v1/cases/{id}/archive.pdf", Perm: domain.PermCaseRead, API: true, Summary: "已归档案件的卷宗（PDF）", Handler: pg.ArchivePDF, Response: api.PDF{}},
+		{Method: "GET", Path: "/api/v1/cases/{id}/agreement.pdf", Perm: domain.PermCaseRead, API: true, Summary: "已生效的调解协议书（PDF）", Handler: pg.AgreementPDF, Response: api.PDF{}},
+		{Method: "GET", Path: "/api/v1/audit", Perm: domain.PermAuditRead, API: true, Summary: "审计日志查询（日期、操作人、对象，按序号向前翻页）", Handler: a.ListAudit,
+			Query: []string{"from", "to", "actor", "object", "before"}, Response: api.AuditPage{}},
+		{Method: "GET", Path: "/api/v1/agreements/verify", Perm: domain.PermNone, API: true, Summary: "凭 SHA-256 核验调解协议", Handler: pg.VerifyAgreement, Query: []string{"sha256"}, Response: api.VerifyJSON{}},
+		// Code tables and the org units the caller reaches.
+		{Method: "GET", Path: "/api/v1/codes", Perm: domain.PermSignedIn, API: true, Summary: "全部代码表（状态、渠道、类别、理由、方式等）", Handler: a.Codes, Response: map[string][]api.Code{}},
+		{Method: "GET", Path: "/api/v1/categories", Perm: domain.PermSignedIn, API: true, Summary: "投诉（纠纷）类别", Handler: a.Categories, Response: []api.Code{}},
+		{Method: "GET", Path: "/api/v1/statuses", Perm: domain.PermSignedIn, API: true, Summary: "案件状态", Handler: a.Statuses, Response: []api.Code{}},
+		{Method: "GET", Path: "/api/v1/org-units", Perm: domain.PermSignedIn, API: true, Summary: "调用者可见的组织单位", Handler: a.OrgUnits, Response: []api.OrgUnitJSON{}},
+		// Routing, assignment and the course of mediation.
+		{Method: "POST", Path: "/api/v1/cases/{id}/reroute", Perm: domain.PermCaseDecide, API: true, Summary: "改派到本调委会的其他工作室", Handler: a.Reroute(), Request: api.RerouteRequest{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/odr", Perm: domain.PermCaseDecide, API: true, Summary: "企业先行协商结果", Handler: a.ODROutcome(), Request: api.ODRRequest{}, Response: api.CaseJSON{}},
+		{Method: "GET", Path: "/api/v1/cases/{id}/assignment", Perm: domain.PermCaseDecide, API: true, Summary: "可指派的调解员（办案量、排班）", Handler: a.AssignmentOptions, Response: api.AssignmentJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/assign", Perm: domain.PermCaseDecide, API: true, Summary: "指派（或认领）主持调解员", Handler: a.Assign(), Request: api.AssignRequest{}, Response: api.CaseJSON{}},
+		{Method: "GET", Path: "/api/v1/cases/{id}/mediators", Perm: domain.PermCaseRead, API: true, Summary: "案件的调解员", Handler: a.Mediators, Response: []api.MediatorJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/start", Perm: domain.PermCaseDecide, API: true, Summary: "开始调解", Handler: a.Start(), Request: api.NoBody{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/suspend", Perm: domain.PermCaseDecide, API: true, Summary: "中止调解（期限暂停）", Handler: a.Suspend(), Request: api.SuspendRequest{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/resume", Perm: domain.PermCaseDecide, API: true, Summary: "恢复调解", Handler: a.Resume(), Request: api.NoteRequest{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/recusal", Perm: domain.PermCaseDecide, API: true, Summary: "登记回避申请", Handler: a.Recusal(), Request: api.RecusalRequest{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/recusal/decision", Perm: domain.PermCaseDecide, API: true, Summary: "决定回避（工作室负责人、调委会）", Handler: a.RecusalDecision(), Request: api.RecusalDecisionRequest{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/terminate", Perm: domain.PermCaseDecide, API: true, Summary: "终止调解", Handler: a.Terminate(), Request: api.TerminateRequest{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/withdraw", Perm: domain.PermCaseDecide, API: true, Summary: "申请人撤回", Handler: a.Withdraw(), Request: api.NoteRequest{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/termination/sent", Perm: domain.PermCaseDecide, API: true, Summary: "登记终止调解告知书已送达", Handler: a.NoticeSent(), Request: api.NoticeRequest{}, Response: api.CaseJSON{}},
+		{Method: "GET", Path: "/api/v1/cases/{id}/sessions", Perm: domain.PermCaseRead, API: true, Summary: "调解安排及笔录", Handler: a.Sessions, Response: []api.SessionJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/sessions", Perm: domain.PermCaseDecide, API: true, Summary: "安排调解并短信通知双方", Handler: a.ScheduleSession(), Request: api.SessionRequest{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/sessions/{sid}/record", Perm: domain.PermCaseDecide, API: true, Summary: "记录到场情况和调解笔录", Handler: a.RecordSession, Request: api.RecordRequest{}, Response: api.CaseJSON{}},
+		// Consent and duplicates.
+		{Method: "GET", Path: "/api/v1/cases/{id}/consents", Perm: domain.PermCaseRead, API: true, Summary: "双方调解意愿", Handler: a.Consents, Response: []api.ConsentJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/consent/request", Perm: domain.PermCaseDecide, API: true, Summary: "短信征求双方调解意愿", Handler: a.RequestConsent(), Request: api.ConsentRequestRequest{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/consent", Perm: domain.PermCaseDecide, API: true, Summary: "登记当事人书面、电话或当面表示的调解意愿", Handler: a.RecordConsent(), Request: api.ConsentRecordRequest{}, Response: api.CaseJSON{}},
+		{Method: "GET", Path: "/api/v1/cases/{id}/duplicates", Perm: domain.PermCaseRead, API: true, Summary: "疑似重复投诉", Handler: a.Duplicates, Response: []api.DuplicateJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/duplicates/{flag}/merge", Perm: domain.PermCaseDecide, API: true, Summary: "合并重复投诉（返回保留的案件）", Handler: a.DuplicateAction(true), Request: api.NoBody{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/duplicates/{flag}/dismiss", Perm: domain.PermCaseDecide, API: true, Summary: "排除重复提示", Handler: a.DuplicateAction(false), Request: api.NoBody{}, Response: api.CaseJSON{}},
+		// Agreements, performance, follow-up, archive.
+		{Method: "GET", Path: "/api/v1/cases/{id}/agreement", Perm: domain.PermCaseRead, API: true, Summary: "调解协议、签署状态、司法确认与回访", Handler: a.GetAgreement, Response: api.AgreementJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/agreement", Perm: domain.PermCaseDecide, API: true, Summary: "记录口头协议（即时生效）或生成书面协议（短信通知签署）", Handler: a.CreateAgreement(), Request: api.AgreementRequest{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/agreement/sign", Perm: domain.PermCaseDecide, API: true, Summary: "主持调解员签署书面协议", Handler: a.MediatorSign(), Request: api.NoBody{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/agreement/seal", Perm: domain.PermCaseDecide, API: true, Summary: "加盖调委会印章（调委会）", Handler: a.Seal(), Request: api.NoBody{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/perform", Perm: domain.PermCaseDecide, API: true, Summary: "记录一项协议事项已履行", Handler: a.Perform(), Request: api.PerformRequest{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/followup", Perm: domain.PermCaseDecide, API: true, Summary: "记录回访", Handler: a.FollowUp(), Request: api.FollowUpRequest{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/followup/request", Perm: domain.PermCaseDecide, API: true, Summary: "短信邀请消费者评价", Handler: a.RequestRating(), Request: api.NoBody{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/archive", Perm: domain.PermCaseDecide, API: true, Summary: "归档", Handler: a.Archive(), Request: api.NoBody{}, Response: api.CaseJSON{}},
+		// Judicial confirmation.
+		{Method: "GET", Path: "/api/v1/cases/{id}/courts", Perm: domain.PermCaseDecide, API: true, Summary: "可受理司法确认申请的法院", Handler: a.Courts, Response: []api.CourtJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/judicial", Perm: domain.PermCaseDecide, API: true, Summary: "申请司法确认（双方共同申请）", Handler: a.ApplyJudicial(), Request: api.JudicialRequest{}, Response: api.CaseJSON{}},
+		{Method: "GET", Path: "/api/v1/judicial", Perm: domain.PermJudicial, API: true, Summary: "本院收到的司法确认申请（法院）", Handler: a.CourtQueue, Response: []api.JudicialJSON{}},
+		{Method: "POST", Path: "/api/v1/judicial/{id}/decision", Perm: domain.PermJudicial, API: true, Summary: "法院受理、裁定确认或驳回（路径为案件ID）", Handler: a.CourtDecide, Request: api.CourtDecisionRequest{}, Response: api.JudicialJSON{}},
+		// Violation leads and expert consultations.
+		{Method: "GET", Path: "/api/v1/cases/{id}/offices", Perm: domain.PermCaseDecide, API: true, Summary: "可移送线索的本区市场监管所", Handler: a.Offices, Response: []api.OrgUnitJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/leads", Perm: domain.PermCaseDecide, API: true, Summary: "移送违法线索", Handler: a.AddLead(), Request: api.LeadRequest{}, Response: api.CaseJSON{}},
+		{Method: "GET", Path: "/api/v1/leads", Perm: domain.PermLeadRead, API: true, Summary: "本所收到的违法线索（市场监管）", Handler: a.Leads, Response: []api.LeadJSON{}},
+		{Method: "POST", Path: "/api/v1/leads/{id}/handled", Perm: domain.PermLeadRead, API: true, Summary: "标记线索已处理", Handler: a.LeadHandled, Request: api.NoBody{}, Response: api.LeadJSON{}},
+		{Method: "GET", Path: "/api/v1/cases/{id}/experts", Perm: domain.PermCaseDecide, API: true, Summary: "可咨询的专家", Handler: a.Experts, Response: []api.ExpertJSON{}},
+		{Method: "GET", Path: "/api/v1/cases/{id}/consultations", Perm: domain.PermCaseDecide, API: true, Summary: "案件的专家咨询", Handler: a.CaseConsultations, Response: []api.ConsultationJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/consultations", Perm: domain.PermCaseDecide, API: true, Summary: "发送专家咨询", Handler: a.Consult(), Request: api.ConsultRequest{}, Response: api.CaseJSON{}},
+		{Method: "GET", Path: "/api/v1/consultations", Perm: domain.PermConsult, API: true, Summary: "发给我的专家咨询（专家）", Handler: a.ConsultationInbox, Response: []api.ConsultationJSON{}},
+		{Method: "POST", Path: "/api/v1/consultations/{id}/answer", Perm: domain.PermConsult, API: true, Summary: "答复专家咨询", Handler: a.AnswerConsultation, Request: api.AnswerRequest{}, Response: api.ConsultationJSON{}},
+		// Group disputes.
+		{Method: "GET", Path: "/api/v1/groups", Perm: domain.PermGroupManage, API: true, Summary: "群体性纠纷及可合并的集中投诉", Handler: a.Groups, Response: api.GroupsJSON{}},
+		{Method: "POST", Path: "/api/v1/groups", Perm: domain.PermGroupManage, API: true, Summary: "建立群体性纠纷", Handler: a.CreateGroup, Request: api.GroupRequest{}, Response: api.GroupJSON{}, Created: true},
+		{Method: "GET", Path: "/api/v1/groups/{id}", Perm: domain.PermCaseRead, API: true, Summary: "群体性纠纷详情", Handler: a.GetGroup, Response: api.GroupJSON{}},
+		{Method: "POST", Path: "/api/v1/groups/{id}/representatives", Perm: domain.PermGroupManage, API: true, Summary: "确定代表人（最多两名）", Handler: a.GroupRepresentatives(), Request: api.RepresentativesRequest{}, Response: api.GroupJSON{}},
+		{Method: "POST", Path: "/api/v1/groups/{id}/notify", Perm: domain.PermGroupManage, API: true, Summary: "短信通知全体投诉人", Handler: a.GroupNotify(), Request: api.GroupNotifyRequest{}, Response: api.GroupJSON{}},
+		{Method: "POST", Path: "/api/v1/groups/{id}/session", Perm: domain.PermGroupManage, API: true, Summary: "安排集中调解并通知", Handler: a.GroupSession(), Request: api.GroupSessionRequest{}, Response: api.GroupJSON{}},
+		{Method: "POST", Path: "/api/v1/groups/{id}/outcome", Perm: domain.PermGroupManage, API: true, Summary: "记录成员的集中调解结果", Handler: a.GroupOutcome(), Request: api.GroupOutcomeRequest{}, Response: api.GroupJSON{}},
 	}
 }

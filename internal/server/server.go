@@ -115,7 +115,9 @@ func New(opt Options) (*Server, error) {
 	if err := s.pages.Load(); err != nil {
 		return nil, err
 	}
-	s.api = &api.API{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, AuditTrail: opt.AuditTrail, Log: opt.Log, Now: opt.Now}
+	s.api = &api.API{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Diversion: opt.Diversion, Grouping: opt.Grouping, Consent: opt.Consent,
+		Assignment: opt.Assignment, Mediation: opt.Mediation, Consultation: opt.Consultation, Agreement: opt.Agreement,
+		AuditTrail: opt.AuditTrail, Violations: opt.Leads, Log: opt.Log, Now: opt.Now}
 	s.table = s.routes()
 	mux := http.NewServeMux()
 	for _, rt := range s.table {
@@ -210,6 +212,9 @@ func (s *Server) guard(rt Route) http.Handler {
 		}
 		if web.BadText(r.URL.Query()) {
 			s.fail(w, r, http.StatusBadRequest, "请求参数含有无法识别的字符")
+			return
+		}
+		if rt.API && !knownQuery(w, r, rt) {
 			return
 		}
 		rt.Handler(w, r)

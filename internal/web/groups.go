@@ -58,17 +58,7 @@ type groupsData struct {
 
 // committeeOf is the first committee where the user may decide cases.
 func (pg *Pages) committeeOf(r *http.Request) (store.OrgUnit, bool, error) {
-	units, err := pg.Store.ListOrgUnits(r.Context())
-	if err != nil {
-		return store.OrgUnit{}, false, err
-	}
-	p := auth.From(r.Context())
-	for _, u := range units {
-		if u.Kind == domain.OrgCommittee && p.Reaches(domain.PermCaseDecide, u.Path) {
-			return u, true, nil
-		}
-	}
-	return store.OrgUnit{}, false, nil
+	return pg.Grouping.CommitteeOf(r.Context(), auth.From(r.Context()))
 }
 
 // Groups lists group disputes and proposes new ones from surges.
