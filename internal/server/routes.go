@@ -40,6 +40,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Path: "/{$}", Perm: domain.PermSignedIn, Handler: pg.Home},
 		{Method: "GET", Path: "/home", Perm: domain.PermSignedIn, Handler: pg.Home},
 		{Method: "GET", Path: "/cases", Perm: domain.PermCaseRead, Handler: pg.Cases},
+		{Method: "GET", Path: "/cases/export.xlsx", Perm: domain.PermCaseRead, Handler: pg.ExportCases},
 		{Method: "GET", Path: "/desk", Perm: domain.PermCaseDecide, Handler: pg.Desk},
 		{Method: "POST", Path: "/desk/views", Perm: domain.PermCaseDecide, Handler: pg.SaveDeskView},
 		{Method: "POST", Path: "/desk/views/{vid}/delete", Perm: domain.PermCaseDecide, Handler: pg.DeleteDeskView},

@@ -22,6 +22,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
 	"github.com/tiaojie/tiaojie/internal/conversation"
+	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
@@ -123,7 +124,9 @@ var funcs = template.FuncMap{
 	"batchStatus": func(s string) string {
 		return map[string]string{"running": "导入中", "done": "已完成", "failed": "失败（未导入）"}[s]
 	},
-	"lockedNow": func(t *time.Time) bool { return t != nil && time.Now().Before(*t) },
+	"lockedNow":  func(t *time.Time) bool { return t != nil && time.Now().Before(*t) },
+	"deskWhy":    desk.Why,
+	"clockState": desk.ClockState,
 }
 
 // Load parses the embedded templates: each page is the layout plus its own file.
