@@ -55,6 +55,7 @@ type Pages struct {
 	Log          *slog.Logger
 	Now          func() time.Time
 	pages        map[string]*template.Template
+	limits       publicLimits
 }
 
 // page is what every template gets.
@@ -94,6 +95,9 @@ var funcs = template.FuncMap{
 		if ve, ok := err.(*intake.ValidationError); ok {
 			return ve.Field(name)
 		}
+		if fe, ok := err.(*domain.FieldError); ok && fe.Field == name {
+			return fe.Message
+		}
 		return ""
 	},
 	"rejectLabel": func(code string) string {
@@ -126,6 +130,7 @@ var funcs = template.FuncMap{
 	},
 	"lockedNow":  func(t *time.Time) bool { return t != nil && time.Now().Before(*t) },
 	"deskWhy":    desk.Why,
+	"cnDate":     func(t time.Time) string { return t.In(calendar.Shanghai()).Format("2006年1月2日") },
 	"clockState": desk.ClockState,
 }
 
