@@ -268,6 +268,10 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 			pg.serverError(w, r, err)
 			return
 		}
+		// Signed and sealed is a written agreement, whatever an older row says.
+		if form, err := desk.AgreementForm(ctx, pg.Store, a); err == nil && form == "书面协议" {
+			data.Agreement.Kind = "written"
+		}
 	}
 	if pg.Agreement != nil && data.CanAct {
 		switch d.Case.Status {
