@@ -157,6 +157,8 @@ type caseData struct {
 	Sessions         []store.Session
 	Agreement        *store.Agreement
 	Signatures       []store.Signature
+	Signers          []agreement.SignerState // written agreements: each signer's state
+	Form             caseForm                // a refused action, shown again with what was typed
 	HasDocument      bool
 	Judicial         *store.JudicialApplication
 	Courts           []store.OrgUnit
@@ -191,7 +193,7 @@ func (pg *Pages) Case(w http.ResponseWriter, r *http.Request) {
 	pg.showCase(w, r, id, http.StatusOK)
 }
 
-func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, status int) {
+func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, status int, form ...caseForm) {
 	ctx := r.Context()
 	p := auth.From(ctx)
 	d, err := pg.Intake.Detail(ctx, p, id)
@@ -199,7 +201,7 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 		pg.intakeError(w, r, err)
 		return
 	}
-	data := caseData{D: d, RejectReasons: domain.RejectReasons,
+	data := caseData{D: d, RejectReasons: domain.RejectReasons, Form: firstForm(form),
 		CanDecide: d.Case.Status == domain.StatusReceived && p.CanOnCase(domain.PermCaseDecide, d.Case)}
 	if data.Consents, err = pg.Store.ListConsents(ctx, d.Case.ID); err != nil {
 		pg.serverError(w, r, err)
@@ -267,6 +269,12 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 		if data.Signatures, err = pg.Store.ListSignatures(ctx, d.Case.ID); err != nil {
 			pg.serverError(w, r, err)
 			return
+		}
+		if a.Kind == "written" && pg.Agreement != nil {
+			if data.Signers, err = pg.Agreement.SignerStates(ctx, d.Case); err != nil {
+				pg.serverError(w, r, err)
+				return
+			}
 		}
 		// Signed and sealed is a written agreement, whatever an older row says.
 		if form, err := desk.AgreementForm(ctx, pg.Store, a); err == nil && form == "书面协议" {
@@ -424,4 +432,11 @@ func (pg *Pages) mediatorsData(r *http.Request, c store.Case, data *caseData) er
 		data.Confirmed[x.SessionID][x.Party] = x
 	}
 	return nil
+}
+
+func firstForm(fs []caseForm) caseForm {
+	if len(fs) > 0 {
+		return fs[0]
+	}
+	return caseForm{}
 }
