@@ -588,7 +588,7 @@ func TestDeadlinesReceivedOnly(t *testing.T) {
 			t.Errorf("%s: %+v", cs.today, dl)
 		}
 	}
-	want := "2026-04-27 收到投诉，按《市场监督管理投诉处理办法》（国家市场监督管理总局令第121号）7个工作日（不含起始日），截止 2026-05-09"
+	want := "2026-04-27 收到投诉，依《市场监督管理投诉处理办法》（国家市场监督管理总局令第121号），7个工作日（不含起始日），截止 2026-05-09"
 	if got := Deadlines(c, p, f, d("2026-04-28"))[0].Explain; got != want {
 		t.Errorf("Explain = %q\nwant %q", got, want)
 	}
@@ -628,7 +628,7 @@ func TestDeadlinesAccepted(t *testing.T) {
 	m = byKind(t, Deadlines(c, p, f, d("2026-06-01")), ClockAcceptance, ClockMediation, ClockCommitteeTarget)
 	check(t, m[ClockMediation], "2026-07-13", true, 29, false)
 	check(t, m[ClockCommitteeTarget], "2026-06-05", true, 4, false)
-	want := "2026-05-06 受理，按《市场监督管理投诉处理办法》（国家市场监督管理总局令第121号）45个工作日（不含起始日），中止顺延3个工作日，截止 2026-07-13"
+	want := "2026-05-06 受理，依《市场监督管理投诉处理办法》（国家市场监督管理总局令第121号），45个工作日（不含起始日），中止顺延3个工作日，截止 2026-07-13"
 	if got := m[ClockMediation].Explain; got != want {
 		t.Errorf("Explain = %q\nwant %q", got, want)
 	}
@@ -738,7 +738,7 @@ func TestDeadlinesEffective(t *testing.T) {
 	if jc.WorkingDays || jc.Length != 30 || jc.Label != "司法确认申请" {
 		t.Errorf("judicial confirmation: %+v", jc)
 	}
-	want := "2026-06-01 调解协议生效，按《市场监督管理投诉处理办法》（国家市场监督管理总局令第121号）30个自然日（不含起始日），截止 2026-07-01"
+	want := "2026-06-01 调解协议生效，依《中华人民共和国人民调解法》第三十三条、《中华人民共和国民事诉讼法》第二百零五条及《最高人民法院关于人民调解协议司法确认程序的若干规定》（法释〔2011〕5号），30个自然日（不含起始日），截止 2026-07-01"
 	if jc.Explain != want {
 		t.Errorf("Explain = %q\nwant %q", jc.Explain, want)
 	}
@@ -787,5 +787,46 @@ func TestJudicialConfirmationWindowCloses(t *testing.T) {
 	m = byKind(t, Deadlines(c, p, f, d("2026-07-01")), ClockAcceptance, ClockMediation, ClockJudicialConfirmation, ClockCommitteeTarget)
 	if j := m[ClockJudicialConfirmation]; j.Running || j.Overdue || j.Met != nil || !strings.Contains(j.Explain, "未申请") {
 		t.Fatalf("lapsed window: %+v", j)
+	}
+}
+
+// Each clock cites the text that sets it: the judicial-confirmation window
+// comes from the People's Mediation Law and the SPC's rules, never from the
+// market-regulation measures; the 2019 measures' clocks cite their articles.
+func TestClockBasis(t *testing.T) {
+	ps := DefaultPolicies()
+	for _, p := range ps {
+		jc := p.Basis(ClockJudicialConfirmation)
+		for _, want := range []string{"《中华人民共和国人民调解法》第三十三条", "法释〔2011〕5号"} {
+			if !strings.Contains(jc, want) {
+				t.Errorf("%s: judicial basis %q lacks %s", p.Code, jc, want)
+			}
+		}
+		if strings.Contains(jc, "市场监督管理") {
+			t.Errorf("%s: judicial basis cites the market-regulation measures: %q", p.Code, jc)
+		}
+		if p.Basis(ClockCommitteeTarget) != "调委会内部目标" {
+			t.Errorf("%s: committee target basis", p.Code)
+		}
+	}
+	for k, want := range map[ClockKind]string{ClockAcceptance: "第十四条", ClockMediation: "第二十一条", ClockTerminationNotice: "第二十一条"} {
+		if got := ps[0].Basis(k); got != "《市场监督管理投诉举报处理暂行办法》"+want {
+			t.Errorf("2019 %s: %q", k, got)
+		}
+	}
+	// A renamed or admin-made policy is cited by its own name, without guessing articles.
+	own := ps[0]
+	own.Code, own.Name = "local", "《本区消费纠纷调解期限规定》"
+	if got := own.Basis(ClockAcceptance); got != own.Name {
+		t.Errorf("own policy: %q", got)
+	}
+	dl := Deadlines(New(nil), ps[0], ClockFacts{ReceivedAt: Date{2025, 3, 3}, AcceptedAt: &Date{2025, 3, 4}, EffectiveAt: &Date{2025, 4, 1}}, Date{2025, 4, 2})
+	for _, d := range dl {
+		if d.Kind == ClockJudicialConfirmation && !strings.Contains(d.Explain, "人民调解法》第三十三条") {
+			t.Errorf("explain: %q", d.Explain)
+		}
+		if d.Kind == ClockAcceptance && !strings.Contains(d.Explain, "第十四条") {
+			t.Errorf("explain: %q", d.Explain)
+		}
 	}
 }

@@ -107,7 +107,7 @@ func clockSpecs(p Policy, f ClockFacts) []clockSpec {
 			kind: ClockAcceptance, start: f.ReceivedAt, length: p.AcceptanceWD,
 			working: true, pausable: true,
 			stopped: f.Decided || decidedAt != nil, stoppedAt: decidedAt,
-			event: "收到投诉", basis: p.Name,
+			event: "收到投诉", basis: p.Basis(ClockAcceptance),
 		})
 	}
 	mediationEnd := firstSet(f.MediationEndedAt, f.TerminatedAt)
@@ -116,7 +116,7 @@ func clockSpecs(p Policy, f ClockFacts) []clockSpec {
 			kind: ClockMediation, start: *f.AcceptedAt, length: p.MediationWD,
 			working: true, pausable: true,
 			stopped: mediationEnd != nil, stoppedAt: mediationEnd,
-			event: "受理", basis: p.Name,
+			event: "受理", basis: p.Basis(ClockMediation),
 		})
 	}
 	if f.TerminatedAt != nil {
@@ -124,7 +124,7 @@ func clockSpecs(p Policy, f ClockFacts) []clockSpec {
 			kind: ClockTerminationNotice, start: *f.TerminatedAt, length: p.TerminationNoticeWD,
 			working: true,
 			stopped: f.NoticeSentAt != nil, stoppedAt: f.NoticeSentAt,
-			event: "终止调解", basis: p.Name,
+			event: "终止调解", basis: p.Basis(ClockTerminationNotice),
 		})
 	}
 	if f.ODRStartedAt != nil {
@@ -132,21 +132,21 @@ func clockSpecs(p Policy, f ClockFacts) []clockSpec {
 			kind: ClockODR, start: *f.ODRStartedAt, length: p.ODRNegotiationWD,
 			working: true, pausable: true,
 			stopped: f.ODREndedAt != nil, stoppedAt: f.ODREndedAt,
-			event: "开始ODR协商", basis: p.Name,
+			event: "开始ODR协商", basis: p.Basis(ClockODR),
 		})
 	}
 	if f.EffectiveAt != nil {
 		specs = append(specs, clockSpec{
 			kind: ClockJudicialConfirmation, start: *f.EffectiveAt, length: p.JudicialConfirmDays,
 			stopped: f.JudicialAppliedAt != nil, stoppedAt: f.JudicialAppliedAt,
-			event: "调解协议生效", basis: p.Name, optional: true,
+			event: "调解协议生效", basis: p.Basis(ClockJudicialConfirmation), optional: true,
 		})
 	}
 	if f.AcceptedAt != nil {
 		specs = append(specs, clockSpec{
 			kind: ClockCommitteeTarget, start: *f.AcceptedAt, length: p.CommitteeTargetDays,
 			stopped: mediationEnd != nil, stoppedAt: mediationEnd,
-			event: "受理", basis: "调委会内部目标",
+			event: "受理", basis: p.Basis(ClockCommitteeTarget),
 		})
 	}
 	return specs
@@ -236,7 +236,7 @@ func (s clockSpec) remaining(c *Calendar, ws []window, today, due Date) int {
 // explain is one Chinese sentence on how the due date was derived.
 func (s clockSpec) explain(due Date, skipped int, paused bool, today Date) string {
 	if !s.working {
-		return fmt.Sprintf("%s %s，按%s%d个自然日（不含起始日），截止 %s",
+		return fmt.Sprintf("%s %s，依%s，%d个自然日（不含起始日），截止 %s",
 			s.start, s.event, s.basis, s.length, due)
 	}
 	ext := ""
@@ -248,6 +248,6 @@ func (s clockSpec) explain(due Date, skipped int, paused bool, today Date) strin
 	} else if paused {
 		ext = "，目前处于中止状态"
 	}
-	return fmt.Sprintf("%s %s，按%s%d个工作日（不含起始日）%s，截止 %s",
+	return fmt.Sprintf("%s %s，依%s，%d个工作日（不含起始日）%s，截止 %s",
 		s.start, s.event, s.basis, s.length, ext, due)
 }

@@ -105,3 +105,41 @@ func (p Policy) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Texts that set the clocks (../shared/GLOSSARY.md "The clocks and the texts
+// they come from"). The judicial-confirmation window is set by the law on
+// people's mediation and the civil procedure law, whatever market-regulation
+// policy a case runs under.
+const (
+	interimMeasures = "《市场监督管理投诉举报处理暂行办法》"
+	// JudicialConfirmationBasis is the source of the 30-day window to apply for judicial confirmation.
+	JudicialConfirmationBasis = "《中华人民共和国人民调解法》第三十三条、《中华人民共和国民事诉讼法》第二百零五条及《最高人民法院关于人民调解协议司法确认程序的若干规定》（法释〔2011〕5号）"
+	// CommitteeTargetBasis: the committee's own target, not a legal period.
+	CommitteeTargetBasis = "调委会内部目标"
+)
+
+// interimArticles cite the article of the 2019 interim measures that sets each
+// of its clocks. SAMR Order No. 121 renumbers them; until its text is checked
+// article by article, an Order 121 policy cites the Order by name only, as
+// does any policy an administrator adds.
+var interimArticles = map[ClockKind]string{
+	ClockAcceptance:        "第十四条",
+	ClockMediation:         "第二十一条",
+	ClockTerminationNotice: "第二十一条",
+}
+
+// Basis names the text a clock's length comes from under this policy.
+func (p Policy) Basis(k ClockKind) string {
+	switch k {
+	case ClockJudicialConfirmation:
+		return JudicialConfirmationBasis
+	case ClockCommitteeTarget:
+		return CommitteeTargetBasis
+	}
+	if p.Code == "2019" && p.Name == interimMeasures {
+		if art, ok := interimArticles[k]; ok {
+			return p.Name + art
+		}
+	}
+	return p.Name
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/conversation"
 	"github.com/tiaojie/tiaojie/internal/court"
 	"github.com/tiaojie/tiaojie/internal/dedup"
+	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
@@ -27,6 +28,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/pii"
+	"github.com/tiaojie/tiaojie/internal/progress"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -64,6 +66,8 @@ type Services struct {
 	Talk         *conversation.Service
 	AuditTrail   *audittrail.Service
 	Leads        *leads.Service
+	Desk         *desk.Service
+	Progress     *progress.Service
 	// Background runs sweeps and tasks that outlive a request (imports).
 	Background *jobs.Supervisor
 }
@@ -98,6 +102,8 @@ func New(c Config) *Services {
 		Talk:         &conversation.Service{Store: st, Sealer: s, Sender: sender, BaseURL: c.PublicURL, Hub: &conversation.Hub{}, Now: c.Now},
 		AuditTrail:   &audittrail.Service{Store: st},
 		Leads:        &leads.Service{Store: st, Now: c.Now},
+		Desk:         &desk.Service{Store: st, Now: c.Now},
+		Progress:     &progress.Service{Store: st, Sender: sender, Sealer: s, Now: c.Now},
 		Background:   jobs.NewSupervisor(c.Log),
 	}
 }

@@ -251,7 +251,7 @@ func TestBrowserWholeJourney(t *testing.T) {
 			return false
 		})
 		open(phone, e.ts.URL+outboxLink(t, e, id, rateRe, "consumer"), `#rate-submit`)
-		run(phone, "rate", chromedp.Click(`#rate-submit`))
+		run(phone, "rate", chromedp.Click(`input[name=satisfaction][value="5"]`), chromedp.Click(`#rate-submit`)) // nothing is pre-selected
 		until(t, "followed up", status(domain.StatusFollowedUp))
 
 		// The archive.

@@ -23,6 +23,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
 	"github.com/tiaojie/tiaojie/internal/conversation"
+	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
@@ -33,6 +34,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/platform"
+	"github.com/tiaojie/tiaojie/internal/progress"
 	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/web"
 )
@@ -53,6 +55,8 @@ type Options struct {
 	Talk            *conversation.Service
 	AuditTrail      *audittrail.Service
 	Leads           *leads.Service
+	Desk            *desk.Service
+	Progress        *progress.Service
 	Background      *jobs.Supervisor // runs work that outlives a request
 	Auth            *auth.Service
 	Log             *slog.Logger
@@ -69,7 +73,7 @@ type Options struct {
 func OptionsFor(s *platform.Services) Options {
 	return Options{Store: s.Store, Auth: s.Auth, Intake: s.Intake, Ingest: s.Ingest, Diversion: s.Diversion, Grouping: s.Grouping,
 		Consent: s.Consent, Online: s.Online, Assignment: s.Assignment, Mediation: s.Mediation, Consultation: s.Consultation,
-		Agreement: s.Agreement, Talk: s.Talk, AuditTrail: s.AuditTrail, Leads: s.Leads, Background: s.Background, Log: s.Log}
+		Agreement: s.Agreement, Talk: s.Talk, AuditTrail: s.AuditTrail, Leads: s.Leads, Desk: s.Desk, Progress: s.Progress, Background: s.Background, Log: s.Log}
 }
 
 // Server is the HTTP side of tiaojie.
@@ -111,7 +115,7 @@ func New(opt Options) (*Server, error) {
 			Help: "Open online-mediation event streams on this instance."}, func() float64 { return float64(opt.Talk.Hub.Streams()) }))
 	}
 	s.pages = &web.Pages{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Ingest: opt.Ingest, Diversion: opt.Diversion, Grouping: opt.Grouping, Consent: opt.Consent, Online: opt.Online, Assignment: opt.Assignment, Mediation: opt.Mediation, Consultation: opt.Consultation, Agreement: opt.Agreement,
-		Talk: opt.Talk, AuditTrail: opt.AuditTrail, Violations: opt.Leads, Background: opt.Background, Sessions: sm, Log: opt.Log, Now: opt.Now}
+		Talk: opt.Talk, AuditTrail: opt.AuditTrail, Violations: opt.Leads, Worklist: opt.Desk, Lookup: opt.Progress, Background: opt.Background, Sessions: sm, Log: opt.Log, Now: opt.Now}
 	if err := s.pages.Load(); err != nil {
 		return nil, err
 	}

@@ -511,6 +511,8 @@ type CaseQuery struct {
 	From, To  *time.Time
 	Limit     int // default 50, max 500
 	Offset    int
+	// OldestFirst orders by receipt ascending (work lists: the longest waiting first).
+	OldestFirst bool
 }
 
 // CasePage is one page of a case list.

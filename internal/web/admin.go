@@ -184,8 +184,11 @@ func (pg *Pages) Org(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	admin := p.Has(domain.RoleAdmin)
+	visible := orgVisible(p, units)
 	for _, u := range units {
+		if !visible(u) {
+			continue
+		}
 		n := &orgNode{Unit: u, Streets: streets[u.ID]}
 		if u.Kind == domain.OrgEnterpriseRoom {
 			ms, _ := pg.Store.ListRoomMerchants(ctx, u.ID)
@@ -198,7 +201,7 @@ func (pg *Pages) Org(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case ok:
 			parent.Children = append(parent.Children, n)
-		case admin || p.Reaches(domain.PermOrgRead, u.Path):
+		default: // the top of what this user sees
 			root.Children = append(root.Children, n)
 		}
 	}
@@ -208,6 +211,45 @@ func (pg *Pages) Org(w http.ResponseWriter, r *http.Request) {
 		Units []store.OrgUnit
 		Kinds []domain.OrgKind
 	}{root, units, domain.OrgKinds})
+}
+
+// orgVisible says which units the tree shows: an admin sees them all; anyone
+// else who may read the tree sees the whole district of each unit they are
+// bound to (their committee, its rooms, the partner units), or everything
+// under a city binding. Before, the tree hung every unit under the city,
+// which only admins reach, so it was blank for everyone else.
+func orgVisible(p *auth.Principal, units []store.OrgUnit) func(store.OrgUnit) bool {
+	if p.Has(domain.RoleAdmin) {
+		return func(store.OrgUnit) bool { return true }
+	}
+	byID := map[int64]store.OrgUnit{}
+	for _, u := range units {
+		byID[u.ID] = u
+	}
+	var prefixes []string
+	for _, b := range p.Bindings {
+		if !domain.RoleHas(b.Role, domain.PermOrgRead) {
+			continue
+		}
+		u, ok := byID[b.OrgID]
+		for ok && u.Kind != domain.OrgDistrict && u.Kind != domain.OrgCity {
+			u, ok = byID[u.ParentID]
+		}
+		if !ok {
+			u, ok = byID[b.OrgID] // a unit outside any district: just its own subtree
+		}
+		if ok {
+			prefixes = append(prefixes, u.Path)
+		}
+	}
+	return func(u store.OrgUnit) bool {
+		for _, pre := range prefixes {
+			if strings.HasPrefix(u.Path, pre) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 type keyRow struct {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/intake"
@@ -19,12 +20,21 @@ func (pg *Pages) OralAgreement(w http.ResponseWriter, r *http.Request) {
 	a := domain.AgreementContent{Facts: f.Get("facts"), Responsibility: f.Get("responsibility")}
 	var err error
 	if a.Terms, err = termsFromForm(f); err != nil {
-		pg.failField(w, r, err)
+		pg.mediationDone(w, r, id, err, "")
 		return
 	}
 	if r.PostFormValue("kind") == "written" {
-		_, err = pg.Agreement.RecordWritten(r.Context(), auth.From(r.Context()), id, a)
-		pg.mediationDone(w, r, id, err, "已生成调解协议书，已短信通知双方签署。")
+		c, err := pg.Agreement.RecordWritten(r.Context(), auth.From(r.Context()), id, a)
+		msg := "已生成调解协议书。"
+		if err == nil {
+			states, serr := pg.Agreement.SignerStates(r.Context(), c)
+			if serr != nil {
+				pg.serverError(w, r, serr)
+				return
+			}
+			msg = agreement.SentWords(states)
+		}
+		pg.mediationDone(w, r, id, err, msg)
 		return
 	}
 	_, err = pg.Agreement.RecordOral(r.Context(), auth.From(r.Context()), id, a)

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+
 	"github.com/tiaojie/tiaojie/internal/leads"
 	"net/http"
 	"net/url"
@@ -12,6 +14,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/intake"
@@ -21,34 +24,48 @@ import (
 
 const pageSize = 50
 
-type caseRow struct {
-	Case store.Case
-	Next *calendar.Deadline // the clock that matters now
-}
-
 type casesData struct {
-	Q, Status, From, To string
-	Room                int64
-	Statuses            []domain.Status
-	Rooms               []store.OrgUnit
-	Rows                []caseRow
-	Total               int64
-	Page, Pages         int
-	PrevURL, NextURL    string
+	Q, Status, From, To, Due string
+	Room                     int64
+	Statuses                 []domain.Status
+	Rooms                    []store.OrgUnit
+	Rows                     []desk.Row
+	Total                    int64
+	Page, Pages              int
+	PrevURL, NextURL         string
+	ExportURL                string
 }
 
-// Home sends case workers to their cases and shows others what they can do.
+// Home sends case workers to their work and shows everyone else what they can do.
 func (pg *Pages) Home(w http.ResponseWriter, r *http.Request) {
 	p := auth.From(r.Context())
 	if r.URL.Path == "/" && p.Can(domain.PermCaseDecide) {
 		http.Redirect(w, r, "/desk", http.StatusSeeOther)
 		return
 	}
+	if r.URL.Path == "/" && p.Can(domain.PermJudicial) {
+		http.Redirect(w, r, "/court", http.StatusSeeOther)
+		return
+	}
 	if r.URL.Path == "/" && p.Can(domain.PermCaseRead) {
 		http.Redirect(w, r, "/cases", http.StatusSeeOther)
 		return
 	}
-	pg.render(w, r, http.StatusOK, "home", "首页", nil)
+	if r.URL.Path == "/" && p.Can(domain.PermConsult) {
+		http.Redirect(w, r, "/consultations", http.StatusSeeOther)
+		return
+	}
+	pg.render(w, r, http.StatusOK, "home", "首页", homeData(p))
+}
+
+// listQuery reads the case list's filter, answering 400 itself on a bad value.
+func (pg *Pages) listQuery(w http.ResponseWriter, r *http.Request) (desk.ListQuery, bool) {
+	q, msg := desk.ParseList(r.URL.Query())
+	if msg != "" {
+		pg.Fail(w, r, http.StatusBadRequest, msg)
+		return q, false
+	}
+	return q, true
 }
 
 // Cases lists the cases in the user's scope.
@@ -56,39 +73,17 @@ func (pg *Pages) Cases(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.From(ctx)
 	v := r.URL.Query()
-	q, msg := intake.ParseListQuery(v)
-	if msg != "" {
-		pg.Fail(w, r, http.StatusBadRequest, msg)
+	q, ok := pg.listQuery(w, r)
+	if !ok {
 		return
 	}
-	pageNo, _ := strconv.Atoi(v.Get("page"))
-	pageNo = max(pageNo, 1)
-	q.Limit, q.Offset = pageSize, (pageNo-1)*pageSize
-	res, err := pg.Intake.List(ctx, p, q)
+	res, err := pg.Worklist.List(ctx, p, q, pageSize)
 	if err != nil {
 		pg.serverError(w, r, err)
 		return
 	}
-	dls, err := pg.Intake.Deadlines(ctx, res.Cases)
-	if err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
-	d := casesData{Q: q.Text, Status: v.Get("status"), From: v.Get("from"), To: v.Get("to"), Room: q.RoomID,
-		Statuses: domain.Statuses, Total: res.Total, Page: pageNo}
-	d.Pages = max(1, int((res.Total+pageSize-1)/pageSize))
-	for _, c := range res.Cases {
-		row := caseRow{Case: c}
-		if c.Status == domain.StatusReceived || (c.Status.Open() && c.AcceptedAt != nil && beforeAgreement(c.Status)) {
-			for i := range dls[c.ID] {
-				if dl := dls[c.ID][i]; dl.Running && (dl.Kind == calendar.ClockAcceptance || dl.Kind == calendar.ClockMediation) {
-					row.Next = &dl
-					break
-				}
-			}
-		}
-		d.Rows = append(d.Rows, row)
-	}
+	d := casesData{Q: q.Text, Status: v.Get("status"), From: v.Get("from"), To: v.Get("to"), Due: string(q.Due), Room: q.RoomID,
+		Statuses: domain.Statuses, Rows: res.Rows, Total: res.Total, Page: res.Page, Pages: res.Pages}
 	units, err := pg.Store.ListOrgUnits(ctx)
 	if err != nil {
 		pg.serverError(w, r, err)
@@ -99,29 +94,49 @@ func (pg *Pages) Cases(w http.ResponseWriter, r *http.Request) {
 			d.Rooms = append(d.Rooms, u)
 		}
 	}
-	link := func(n int) string {
+	link := func(path string, n int) string {
 		vv := url.Values{}
-		for k := range v {
-			vv.Set(k, v.Get(k))
+		for _, k := range []string{"q", "status", "room", "from", "to", "due"} {
+			if x := v.Get(k); x != "" {
+				vv.Set(k, x)
+			}
 		}
-		vv.Set("page", strconv.Itoa(n))
-		return "/cases?" + vv.Encode()
+		if n > 0 {
+			vv.Set("page", strconv.Itoa(n))
+		}
+		if len(vv) == 0 {
+			return path
+		}
+		return path + "?" + vv.Encode()
 	}
-	if pageNo > 1 {
-		d.PrevURL = link(pageNo - 1)
+	if d.Page > 1 {
+		d.PrevURL = link("/cases", d.Page-1)
 	}
-	if pageNo < d.Pages {
-		d.NextURL = link(pageNo + 1)
+	if d.Page < d.Pages {
+		d.NextURL = link("/cases", d.Page+1)
 	}
+	d.ExportURL = link("/cases/export.xlsx", 0)
 	pg.render(w, r, http.StatusOK, "cases", "案件", d)
 }
 
-func beforeAgreement(s domain.Status) bool {
-	switch s {
-	case domain.StatusAccepted, domain.StatusConsenting, domain.StatusAssigned, domain.StatusMediating, domain.StatusODRNegotiating:
-		return true
+// ExportCases sends the filtered case list as an .xlsx, with personal data masked.
+func (pg *Pages) ExportCases(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	q, ok := pg.listQuery(w, r)
+	if !ok {
+		return
 	}
-	return false
+	var buf bytes.Buffer
+	n, err := pg.Worklist.Export(ctx, auth.From(ctx), q, &buf)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	pg.Log.Info("case list exported", "user", auth.From(ctx).Username, "rows", n)
+	name := "案件清单" + calendar.DateOf(pg.now()).String() + ".xlsx"
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="cases.xlsx"; filename*=UTF-8''`+url.PathEscape(name))
+	buf.WriteTo(w)
 }
 
 type caseData struct {
@@ -144,6 +159,8 @@ type caseData struct {
 	Sessions         []store.Session
 	Agreement        *store.Agreement
 	Signatures       []store.Signature
+	Signers          []agreement.SignerState // written agreements: each signer's state
+	Form             caseForm                // a refused action, shown again with what was typed
 	HasDocument      bool
 	Judicial         *store.JudicialApplication
 	Courts           []store.OrgUnit
@@ -178,7 +195,7 @@ func (pg *Pages) Case(w http.ResponseWriter, r *http.Request) {
 	pg.showCase(w, r, id, http.StatusOK)
 }
 
-func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, status int) {
+func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, status int, form ...caseForm) {
 	ctx := r.Context()
 	p := auth.From(ctx)
 	d, err := pg.Intake.Detail(ctx, p, id)
@@ -186,7 +203,7 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 		pg.intakeError(w, r, err)
 		return
 	}
-	data := caseData{D: d, RejectReasons: domain.RejectReasons,
+	data := caseData{D: d, RejectReasons: domain.RejectReasons, Form: firstForm(form),
 		CanDecide: d.Case.Status == domain.StatusReceived && p.CanOnCase(domain.PermCaseDecide, d.Case)}
 	if data.Consents, err = pg.Store.ListConsents(ctx, d.Case.ID); err != nil {
 		pg.serverError(w, r, err)
@@ -254,6 +271,16 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 		if data.Signatures, err = pg.Store.ListSignatures(ctx, d.Case.ID); err != nil {
 			pg.serverError(w, r, err)
 			return
+		}
+		if a.Kind == "written" && pg.Agreement != nil {
+			if data.Signers, err = pg.Agreement.SignerStates(ctx, d.Case); err != nil {
+				pg.serverError(w, r, err)
+				return
+			}
+		}
+		// Signed and sealed is a written agreement, whatever an older row says.
+		if form, err := desk.AgreementForm(ctx, pg.Store, a); err == nil && form == "书面协议" {
+			data.Agreement.Kind = "written"
 		}
 	}
 	if pg.Agreement != nil && data.CanAct {
@@ -407,4 +434,11 @@ func (pg *Pages) mediatorsData(r *http.Request, c store.Case, data *caseData) er
 		data.Confirmed[x.SessionID][x.Party] = x
 	}
 	return nil
+}
+
+func firstForm(fs []caseForm) caseForm {
+	if len(fs) > 0 {
+		return fs[0]
+	}
+	return caseForm{}
 }

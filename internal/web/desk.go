@@ -11,6 +11,7 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -30,6 +31,8 @@ type deskData struct {
 	Filter   deskFilter
 	Views    []store.SavedView
 	Statuses []domain.Status // what the status filter offers
+	// Committee is what waits on the committee across its rooms (committee staff only).
+	Committee *desk.CommitteeDesk
 }
 
 // deskFilter narrows the desk's lists; it is also what a saved view keeps.
@@ -37,10 +40,14 @@ type deskFilter struct {
 	Status string // a status, or "" for all
 	Due    string // "overdue", "soon" (two working days or less), or ""
 	Q      string // part of the case number, consumer or merchant name
+	Room   string // committee desk: a room id, "queue" (the committee's own queue) or ""
 }
 
 func parseDeskFilter(q url.Values) deskFilter {
-	f := deskFilter{Status: q.Get("status"), Due: q.Get("due"), Q: strings.TrimSpace(q.Get("q"))}
+	f := deskFilter{Status: q.Get("status"), Due: q.Get("due"), Q: strings.TrimSpace(q.Get("q")), Room: q.Get("room")}
+	if id, err := strconv.ParseInt(f.Room, 10, 64); f.Room != "queue" && (err != nil || id <= 0) {
+		f.Room = ""
+	}
 	if !domain.Status(f.Status).Valid() {
 		f.Status = ""
 	}
@@ -56,7 +63,7 @@ func parseDeskFilter(q url.Values) deskFilter {
 // Query is the filter as a URL query, in a stable order ("" when empty).
 func (f deskFilter) Query() string {
 	v := url.Values{}
-	for k, x := range map[string]string{"status": f.Status, "due": f.Due, "q": f.Q} {
+	for k, x := range map[string]string{"status": f.Status, "due": f.Due, "q": f.Q, "room": f.Room} {
 		if x != "" {
 			v.Set(k, x)
 		}
@@ -78,10 +85,24 @@ func (f deskFilter) match(row deskRow) bool {
 			return false
 		}
 	}
+	if cf := f.committee(); (cf.Room == -1 && row.Case.RoomID != 0) || (cf.Room > 0 && row.Case.RoomID != cf.Room) {
+		return false
+	}
 	if f.Q != "" && !strings.Contains(row.Case.Number, f.Q) && !strings.Contains(row.Case.ConsumerName, f.Q) && !strings.Contains(row.Case.MerchantName, f.Q) {
 		return false
 	}
 	return true
+}
+
+// committee is the filter as the committee desk reads it.
+func (f deskFilter) committee() desk.Filter {
+	df := desk.Filter{Status: f.Status, Due: desk.Due(f.Due), Q: f.Q}
+	if f.Room == "queue" {
+		df.Room = -1
+	} else if f.Room != "" {
+		df.Room, _ = strconv.ParseInt(f.Room, 10, 64)
+	}
+	return df
 }
 
 func filterRows(rows []deskRow, f deskFilter) []deskRow {
@@ -261,5 +282,17 @@ func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.SortFunc(d.Mine, urgent)
 	slices.SortFunc(d.Waiting, urgent)
-	pg.render(w, r, http.StatusOK, "desk", "我的工作台", d)
+	title := "我的工作台"
+	if p.Has(domain.RoleCommittee) {
+		cd, err := pg.Worklist.Committee(ctx, p, d.Filter.committee())
+		if err != nil {
+			pg.serverError(w, r, err)
+			return
+		}
+		d.Committee, title = &cd, "调委会工作台"
+	}
+	pg.render(w, r, http.StatusOK, "desk", title, d)
 }
+
+// desk is the work-list service; it needs nothing the pages do not have.
+func (pg *Pages) desk() *desk.Service { return &desk.Service{Store: pg.Store, Now: pg.Now} }

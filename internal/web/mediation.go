@@ -18,7 +18,9 @@ import (
 
 func (pg *Pages) mediationDone(w http.ResponseWriter, r *http.Request, id int64, err error, msg string) {
 	if err != nil {
-		pg.failField(w, r, err)
+		if !pg.caseInvalid(w, r, id, err) {
+			pg.failField(w, r, err)
+		}
 		return
 	}
 	pg.flash(r, msg)

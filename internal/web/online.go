@@ -74,7 +74,7 @@ func (pg *Pages) File(w http.ResponseWriter, r *http.Request) {
 			pg.serverError(w, r, err)
 			return
 		}
-		d.Err, d.CodeSent = err, true
+		d.Err = err // no code was sent by this request: say nothing about one
 		pg.Sessions.Put(r.Context(), "error", msg)
 		pg.showFile(w, r, status, d)
 		return

@@ -23,6 +23,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
 	"github.com/tiaojie/tiaojie/internal/conversation"
+	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
@@ -32,6 +33,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/leads"
 	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/online"
+	"github.com/tiaojie/tiaojie/internal/progress"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -55,11 +57,14 @@ type Pages struct {
 	Talk         *conversation.Service
 	AuditTrail   *audittrail.Service
 	Violations   *leads.Service
+	Worklist     *desk.Service     // desks and lists
+	Lookup       *progress.Service // a complainant's progress lookup
 	Background   *jobs.Supervisor
 	Sessions     *scs.SessionManager
 	Log          *slog.Logger
 	Now          func() time.Time
 	pages        map[string]*template.Template
+	limits       publicLimits
 }
 
 // page is what every template gets.
@@ -99,6 +104,9 @@ var funcs = template.FuncMap{
 		if ve, ok := err.(*intake.ValidationError); ok {
 			return ve.Field(name)
 		}
+		if fe, ok := err.(*domain.FieldError); ok && fe.Field == name {
+			return fe.Message
+		}
 		return ""
 	},
 	"rejectLabel": func(code string) string {
@@ -131,6 +139,34 @@ var funcs = template.FuncMap{
 	},
 	"auditRole": audittrail.RoleLabel,
 	"lockedNow": func(t *time.Time) bool { return t != nil && time.Now().Before(*t) },
+	"deskWhy":   desk.Why,
+	"outboxKind": func(k string) string {
+		if l, ok := outboxKinds[k]; ok {
+			return l
+		}
+		return "其他短信"
+	},
+	"outboxStatus": func(s string) string {
+		if l, ok := map[string]string{"sent": "已发送", "queued": "待发送", "failed": "发送失败", "delivered": "已送达"}[s]; ok {
+			return l
+		}
+		return "发送失败"
+	},
+	"fenBlank": func(n int64) string {
+		if n == 0 {
+			return ""
+		}
+		return domain.FormatFen(n)
+	},
+	"cnDate":     func(t time.Time) string { return t.In(calendar.Shanghai()).Format("2006年1月2日") },
+	"clockState": desk.ClockState,
+}
+
+// outboxKinds name the kinds of text the platform sends, for the outbox page.
+var outboxKinds = map[string]string{
+	"verify_code": "验证码", "consent_request": "征求调解意愿", "consent_reminder": "调解意愿提醒", "notice": "通知",
+	"agreement_sign": "调解协议签署", "follow_up": "回访评价", "group_notice": "群体性纠纷通知", "online_mediation": "在线调解邀请",
+	"online_mediation_news": "在线调解新消息", "session_notice": "调解安排通知", "progress_code": "进度查询验证码",
 }
 
 // Load parses the embedded templates: each page is the layout plus its own file.

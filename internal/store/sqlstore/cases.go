@@ -290,8 +290,11 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		limit = 500
 	}
 	lim, off := arg(limit), arg(max(q.Offset, 0))
-	rows, err := db.read().QueryContext(ctx, `SELECT `+caseCols+` FROM cases c`+cond+
-		` ORDER BY c.received_at DESC, c.id DESC LIMIT `+lim+` OFFSET `+off, args...)
+	order := ` ORDER BY c.received_at DESC, c.id DESC`
+	if q.OldestFirst {
+		order = ` ORDER BY c.received_at, c.id`
+	}
+	rows, err := db.read().QueryContext(ctx, `SELECT `+caseCols+` FROM cases c`+cond+order+` LIMIT `+lim+` OFFSET `+off, args...)
 	if err != nil {
 		return page, db.wrap("list cases", err)
 	}

@@ -1,0 +1,169 @@
+package desk
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Filter narrows the committee's desk.
+type Filter struct {
+	Status string // a status, or "" for all
+	Due    Due
+	Room   int64 // a room of the committee; -1 for the committee's own queue (unrouted)
+	Q      string
+}
+
+// Match reports whether a row passes the filter.
+func (f Filter) Match(r Row) bool {
+	if f.Status != "" && string(r.Case.Status) != f.Status {
+		return false
+	}
+	switch f.Due {
+	case DueOverdue:
+		if !r.Overdue() {
+			return false
+		}
+	case DueSoon:
+		if !r.Soon() {
+			return false
+		}
+	}
+	switch {
+	case f.Room == -1 && r.Case.RoomID != 0, f.Room > 0 && r.Case.RoomID != f.Room:
+		return false
+	}
+	if f.Q != "" && !strings.Contains(r.Case.Number, f.Q) && !strings.Contains(r.Case.ConsumerName, f.Q) && !strings.Contains(r.Case.MerchantName, f.Q) {
+		return false
+	}
+	return true
+}
+
+// CommitteeDesk is what waits on a committee's staff.
+type CommitteeDesk struct {
+	Committees []store.OrgUnit
+	Rooms      []store.OrgUnit // the committees' rooms, for the filter
+	Unrouted   []Row           // in the committee's queue: never routed, or sent back by a room (退回)
+	Waiting    []Row           // in a room, waiting for acceptance, the parties' consent or a mediator
+	Due        []Row           // open cases whose legal clock has two working days or less, or has passed
+	Groups     []store.Group   // group disputes still being handled
+	Truncated  bool            // more open cases than one desk reads; narrow with the filter
+}
+
+// deskLimit bounds each list the desk reads.
+const deskLimit = 500
+
+// Why says what a waiting case needs from the committee.
+func Why(c store.Case) string {
+	switch {
+	case c.RoomID == 0 && c.Status == domain.StatusReceived:
+		return "待受理审查，未分流"
+	case c.RoomID == 0:
+		return "待分流至工作室"
+	case c.Status == domain.StatusReceived:
+		return "待受理审查"
+	case c.Status == domain.StatusAccepted:
+		return "待征求调解意愿"
+	case c.Status == domain.StatusConsenting && c.PresidingID == 0:
+		return "待双方同意/指派调解员"
+	case c.Status == domain.StatusSuspended:
+		return "中止中"
+	}
+	return c.Status.Label()
+}
+
+// Committee gathers what waits on the committees where the actor holds the
+// committee role: cases to accept or route across all rooms, near-deadline
+// and overdue cases, open group disputes.
+func (s *Service) Committee(ctx context.Context, p *auth.Principal, f Filter) (CommitteeDesk, error) {
+	var d CommitteeDesk
+	units, err := s.Store.ListOrgUnits(ctx)
+	if err != nil {
+		return d, err
+	}
+	var scope store.Scope
+	for _, b := range p.Bindings {
+		if b.Role != domain.RoleCommittee {
+			continue
+		}
+		for _, u := range units {
+			if u.ID == b.OrgID && u.Kind == domain.OrgCommittee {
+				d.Committees = append(d.Committees, u)
+				scope.Prefixes = append(scope.Prefixes, u.Path)
+			}
+		}
+	}
+	if len(d.Committees) == 0 {
+		return d, nil
+	}
+	for _, u := range units {
+		if u.Kind.IsRoom() && slices.ContainsFunc(d.Committees, func(c store.OrgUnit) bool { return c.ID == u.ParentID }) {
+			d.Rooms = append(d.Rooms, u)
+		}
+	}
+	m, err := s.rowMaker(ctx)
+	if err != nil {
+		return d, err
+	}
+	q := store.CaseQuery{Scope: scope, OldestFirst: true, Limit: deskLimit}
+	if f.Room > 0 {
+		q.RoomID = f.Room
+	}
+	read := func(statuses []domain.Status) ([]Row, error) {
+		q.Statuses = statuses
+		res, err := s.Store.ListCases(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		d.Truncated = d.Truncated || res.Total > int64(len(res.Cases))
+		var out []Row
+		for _, c := range res.Cases {
+			r, err := m.row(ctx, c, false)
+			if err != nil {
+				return nil, err
+			}
+			if f.Match(r) {
+				out = append(out, r)
+			}
+		}
+		return out, nil
+	}
+	waiting, err := read([]domain.Status{domain.StatusReceived, domain.StatusAccepted, domain.StatusConsenting})
+	if err != nil {
+		return d, err
+	}
+	for _, r := range waiting {
+		switch {
+		case r.Case.RoomID == 0:
+			d.Unrouted = append(d.Unrouted, r)
+		case r.Case.PresidingID == 0:
+			d.Waiting = append(d.Waiting, r)
+		}
+	}
+	open, err := read(clockStatuses)
+	if err != nil {
+		return d, err
+	}
+	for _, r := range open {
+		if r.Soon() {
+			d.Due = append(d.Due, r)
+		}
+	}
+	slices.SortStableFunc(d.Due, func(a, b Row) int { return a.Next.Due.Compare(b.Next.Due) })
+	for _, c := range d.Committees {
+		gs, err := s.Store.ListGroups(ctx, c.ID)
+		if err != nil {
+			return d, err
+		}
+		for _, g := range gs {
+			if g.Status != "closed" && g.Status != "done" {
+				d.Groups = append(d.Groups, g)
+			}
+		}
+	}
+	return d, nil
+}
