@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -20,7 +21,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/court"
 	"github.com/tiaojie/tiaojie/internal/document"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -55,12 +55,12 @@ func invalid(errs []*domain.FieldError) error {
 	if len(errs) == 0 {
 		return nil
 	}
-	return &intake.ValidationError{Fields: errs}
+	return &access.ValidationError{Fields: errs}
 }
 
 func stale(err error) error {
 	if errors.Is(err, store.ErrStale) {
-		return intake.ErrStale
+		return access.ErrStale
 	}
 	return err
 }
@@ -68,7 +68,7 @@ func stale(err error) error {
 // reach records an agreement of the given kind and moves the case to
 // agreed; an oral agreement is effective at once (effective != nil).
 func (s *Service) reach(ctx context.Context, p *auth.Principal, caseID int64, a domain.AgreementContent, kind string, note string) (store.Case, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
 	}
@@ -115,7 +115,7 @@ func (s *Service) RecordOral(ctx context.Context, p *auth.Principal, caseID int6
 
 // Perform records that one term was performed, with its proof.
 func (s *Service) Perform(ctx context.Context, p *auth.Principal, caseID int64, term int, proof string) error {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (s *Service) Perform(ctx context.Context, p *auth.Principal, caseID int64, 
 
 // FollowUp records the follow-up call (回访) after performance or its deadline.
 func (s *Service) FollowUp(ctx context.Context, p *auth.Principal, caseID int64, f store.FollowUp) (store.Case, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
 	}
@@ -246,7 +246,7 @@ func (s *Service) Checklist(ctx context.Context, c store.Case, events []store.Ev
 // Archive freezes the case file as one PDF (cover, index, record) and
 // archives the case; a missing required document stops it, by name.
 func (s *Service) Archive(ctx context.Context, p *auth.Principal, caseID int64) (store.Case, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
 	}
@@ -356,7 +356,7 @@ func eventText(e store.Event) string {
 
 // RequestRating texts the consumer a link to rate the mediation.
 func (s *Service) RequestRating(ctx context.Context, p *auth.Principal, caseID int64) error {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,7 +12,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/evidence"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -22,7 +22,7 @@ var CommendationKinds = domain.Reasons{{Code: "banner", Label: "锦旗"}, {Code:
 // with a photo (checked by content, its metadata stripped). It can come any
 // time after mediation began, until the file is archived.
 func (s *Service) RecordCommendation(ctx context.Context, p *auth.Principal, caseID int64, c store.Commendation) (store.Commendation, error) {
-	cs, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	cs, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return c, err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -15,7 +16,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/deadline"
 	"github.com/tiaojie/tiaojie/internal/document"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -45,7 +45,7 @@ func (s *Service) Courts(ctx context.Context, c store.Case) ([]store.OrgUnit, er
 // the package goes to the court through the connector (or, without one, to
 // the court liaison's list on this platform).
 func (s *Service) ApplyJudicial(ctx context.Context, p *auth.Principal, caseID, courtID int64, joint bool) (store.JudicialApplication, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.JudicialApplication{}, err
 	}
@@ -177,7 +177,7 @@ func (s *Service) CourtQueue(ctx context.Context, p *auth.Principal) ([]store.Ju
 		}
 	}
 	if len(ids) == 0 {
-		return nil, intake.ErrForbidden
+		return nil, access.ErrForbidden
 	}
 	return s.Store.ListJudicialApplications(ctx, ids)
 }
@@ -187,14 +187,14 @@ func (s *Service) CourtQueue(ctx context.Context, p *auth.Principal) ([]store.Ju
 func (s *Service) CourtApplication(ctx context.Context, p *auth.Principal, caseID int64) (store.JudicialApplication, error) {
 	ja, err := s.Store.GetJudicialApplication(ctx, caseID)
 	if err != nil {
-		return ja, intake.ErrNotFound
+		return ja, access.ErrNotFound
 	}
 	for _, b := range p.Bindings {
 		if b.Role == domain.RoleCourt && b.OrgID == ja.CourtID {
 			return ja, nil
 		}
 	}
-	return store.JudicialApplication{}, intake.ErrNotFound
+	return store.JudicialApplication{}, access.ErrNotFound
 }
 
 // CourtDecide records the court's step: accept, confirm (with the ruling

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"image/png"
 	"strings"
 	"time"
@@ -16,7 +17,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/document"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -172,7 +172,7 @@ func (s *Service) sign(ctx context.Context, sg store.Signature, field, dupMsg, w
 
 // MediatorSign is the presiding mediator's signature.
 func (s *Service) MediatorSign(ctx context.Context, p *auth.Principal, caseID int64) error {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return err
 	}
@@ -188,13 +188,13 @@ func (s *Service) MediatorSign(ctx context.Context, p *auth.Principal, caseID in
 
 // Seal applies the committee's seal (committee staff only).
 func (s *Service) Seal(ctx context.Context, p *auth.Principal, caseID int64) error {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return err
 	}
 	committee, err := s.Store.GetOrgUnit(ctx, c.CommitteeID)
 	if err != nil || !p.Has(domain.RoleCommittee) || !p.Reaches(domain.PermCaseDecide, committee.Path) {
-		return intake.ErrForbidden
+		return access.ErrForbidden
 	}
 	if c.Status != domain.StatusAgreed {
 		return &domain.FieldError{Field: "seal", Message: "该协议不在签署阶段"}
@@ -303,7 +303,7 @@ const SealMaxBytes = 512 << 10
 // committee issues from then on.
 func (s *Service) UploadSeal(ctx context.Context, p *auth.Principal, committee store.OrgUnit, image []byte) error {
 	if committee.Kind != domain.OrgCommittee || !p.Reaches(domain.PermSealManage, committee.Path) {
-		return intake.ErrForbidden
+		return access.ErrForbidden
 	}
 	if len(image) > SealMaxBytes {
 		return &domain.FieldError{Field: "seal", Message: "印章图片不能超过512KB"}

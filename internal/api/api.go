@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -181,7 +182,7 @@ func (a *API) CreateComplaint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := a.Intake.Detail(r.Context(), p, c.ID)
-	if errors.Is(err, intake.ErrNotFound) {
+	if errors.Is(err, access.ErrNotFound) {
 		// A client that may create but not read (outside its scope) still gets the identity.
 		d = intake.Detail{Case: c}
 	} else if err != nil {

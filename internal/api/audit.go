@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -49,12 +48,7 @@ func (a *API) ListAudit(w http.ResponseWriter, r *http.Request) {
 		q.BeforeSeq = n
 	}
 	res, err := a.AuditTrail.Search(r.Context(), auth.From(r.Context()), q)
-	var qe *audittrail.QueryError
-	switch {
-	case errors.As(err, &qe):
-		writeJSON(w, http.StatusUnprocessableEntity, Error{Error: qe.Message, Fields: map[string]string{qe.Field: qe.Message}})
-		return
-	case err != nil:
+	if err != nil {
 		failErr(w, a.Log, r, err)
 		return
 	}

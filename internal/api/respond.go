@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/intake"
 )
 
 // Error is every error body: a Chinese message, and per-field messages for 422.
@@ -36,20 +36,8 @@ func Fail(w http.ResponseWriter, status int, msg string) {
 
 // failErr maps a service error; unknown errors are logged and hidden.
 func failErr(w http.ResponseWriter, log *slog.Logger, r *http.Request, err error) {
-	status, msg := intake.StatusOf(err)
-	body := Error{Error: msg}
-	var ve *intake.ValidationError
-	var fe *domain.FieldError
-	switch {
-	case errors.As(err, &ve):
-		body.Fields = map[string]string{}
-		for _, f := range ve.Fields {
-			body.Fields[f.Field] = f.Message
-		}
-	case errors.As(err, &fe):
-		// A single-field refusal from a capability service (wrong state, bad value).
-		status, body.Error, body.Fields = http.StatusUnprocessableEntity, fe.Message, map[string]string{fe.Field: fe.Message}
-	}
+	status, msg := access.StatusOf(err)
+	body := Error{Error: msg, Fields: access.Fields(err)}
 	if status == http.StatusInternalServerError {
 		log.Error("api request failed", "path", domain.RedactLinks(r.URL.Path), "err", err)
 	}

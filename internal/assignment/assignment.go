@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"slices"
 	"time"
 
@@ -12,7 +13,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -78,7 +78,7 @@ func (s *Service) Options(ctx context.Context, c store.Case) (Options, error) {
 // or the committee may only claim the case for themselves. The case version
 // is the claim lock: of two people taking one case, the second gets ErrStale.
 func (s *Service) Assign(ctx context.Context, p *auth.Principal, caseID, userID, version int64) (store.Case, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
 	}
@@ -176,7 +176,7 @@ func (s *Service) preferred(ctx context.Context, caseID int64) (int64, error) {
 
 // Start begins mediation of an assigned case (its presiding mediator or the room's lead).
 func (s *Service) Start(ctx context.Context, p *auth.Principal, caseID int64) (store.Case, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
 	}
@@ -191,7 +191,7 @@ func (s *Service) Start(ctx context.Context, p *auth.Principal, caseID int64) (s
 	out, err := s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionStartMediation),
 		ActorID: p.UserID, ActorName: p.DisplayName, At: s.now(), Note: "开始调解"})
 	if errors.Is(err, store.ErrStale) {
-		return store.Case{}, intake.ErrStale
+		return store.Case{}, access.ErrStale
 	}
 	return out, err
 }

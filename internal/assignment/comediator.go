@@ -3,11 +3,11 @@ package assignment
 import (
 	"context"
 	"errors"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"slices"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -15,13 +15,13 @@ import (
 // assigned (联合调解), or takes one off; the presiding mediator stays. The
 // room's lead, the committee or the presiding mediator may do it.
 func (s *Service) SetCoMediator(ctx context.Context, p *auth.Principal, caseID, userID int64, remove bool) (store.Case, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
 	}
 	// Leads and the committee by their scope over this case, not by holding the role somewhere.
 	if !(p.CanOnCase(domain.PermRoomManage, c) || c.PresidingID == p.UserID) {
-		return store.Case{}, intake.ErrForbidden // only the presiding mediator or the room's lead
+		return store.Case{}, access.ErrForbidden // only the presiding mediator or the room's lead
 	}
 	if c.PresidingID == 0 || !c.Status.Open() || c.Status == domain.StatusAccepted || c.Status == domain.StatusConsenting {
 		return store.Case{}, &domain.FieldError{Field: "mediator", Message: "案件须已指派主持调解员且尚未办结"}
@@ -67,7 +67,7 @@ func (s *Service) SetCoMediator(ctx context.Context, p *auth.Principal, caseID, 
 	case errors.Is(err, store.ErrNotFound) && remove:
 		return store.Case{}, &domain.FieldError{Field: "mediator", Message: name + "不是本案的共同调解员"}
 	case errors.Is(err, store.ErrStale):
-		return store.Case{}, intake.ErrStale
+		return store.Case{}, access.ErrStale
 	}
 	return out, err
 }

@@ -9,13 +9,13 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -66,7 +66,7 @@ func (s *Service) link(token string) string {
 // Request moves an accepted case to consenting and sends each party a link.
 // merchantPhone is required when the merchant party has none yet.
 func (s *Service) Request(ctx context.Context, p *auth.Principal, caseID int64, merchantPhone string) (store.Case, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
 	}
@@ -109,7 +109,7 @@ func (s *Service) Request(ctx context.Context, p *auth.Principal, caseID int64, 
 	out, err := s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionRequestConsent),
 		ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "已向双方当事人发送调解意愿确认短信"})
 	if errors.Is(err, store.ErrStale) {
-		return store.Case{}, intake.ErrStale
+		return store.Case{}, access.ErrStale
 	}
 	if err != nil {
 		return store.Case{}, err
@@ -187,7 +187,7 @@ const EventMediatorPreferred = "mediator_preferred"
 
 // Record stores consent given on paper, by phone or in person, as entered by staff.
 func (s *Service) Record(ctx context.Context, p *auth.Principal, caseID int64, party string, agree, online bool, method string) error {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return err
 	}

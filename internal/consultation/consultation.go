@@ -7,13 +7,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -50,7 +50,7 @@ func (s *Service) Experts(ctx context.Context, c store.Case) ([]store.ExpertProf
 
 // Ask sends a question with the facts the mediator chooses to share.
 func (s *Service) Ask(ctx context.Context, p *auth.Principal, caseID, expertID int64, question, shared string) (store.Consultation, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Consultation{}, err
 	}
@@ -91,7 +91,7 @@ func (s *Service) Ask(ctx context.Context, p *auth.Principal, caseID, expertID i
 // Inbox lists an expert's consultations.
 func (s *Service) Inbox(ctx context.Context, p *auth.Principal) ([]store.Consultation, error) {
 	if !p.Can(domain.PermConsult) {
-		return nil, intake.ErrForbidden
+		return nil, access.ErrForbidden
 	}
 	return s.Store.ListConsultations(ctx, 0, p.UserID)
 }
@@ -100,7 +100,7 @@ func (s *Service) Inbox(ctx context.Context, p *auth.Principal) ([]store.Consult
 func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (store.Consultation, error) {
 	k, err := s.Store.GetConsultation(ctx, id)
 	if err != nil || k.ExpertID != p.UserID {
-		return store.Consultation{}, intake.ErrNotFound
+		return store.Consultation{}, access.ErrNotFound
 	}
 	return k, nil
 }

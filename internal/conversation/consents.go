@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/evidence"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -85,7 +85,7 @@ func (s *Service) heldSession(ctx context.Context, caseID, sessionID int64) (sto
 			return m, nil
 		}
 	}
-	return store.Session{}, intake.ErrNotFound
+	return store.Session{}, access.ErrNotFound
 }
 
 func (s *Service) confirm(ctx context.Context, c store.Case, m store.Session, rc store.RecordConfirmation, who string) error {
@@ -114,7 +114,7 @@ func (s *Service) RequestExpertJoin(ctx context.Context, p *auth.Principal, case
 	}
 	k, err := s.Store.GetConsultation(ctx, consultationID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && k.CaseID != caseID) {
-		return intake.ErrNotFound
+		return access.ErrNotFound
 	} else if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (s *Service) answerJoin(ctx context.Context, c store.Case, id int64, party 
 	}
 	k, err := s.Store.GetConsultation(ctx, id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && k.CaseID != c.ID) {
-		return intake.ErrNotFound
+		return access.ErrNotFound
 	} else if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"slices"
 	"strings"
 	"time"
@@ -17,7 +18,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/evidence"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -41,10 +41,10 @@ func (s *Service) now() time.Time {
 }
 
 // ErrBadLink: unknown or replaced party link (never says which).
-var ErrBadLink = errors.New("链接无效或已更换，请使用调解员最新发送的短信链接")
+var ErrBadLink = access.NotFound("链接无效或已更换，请使用调解员最新发送的短信链接")
 
 // ErrNotMediator: signed in, may read the case, but does not mediate it.
-var ErrNotMediator = errors.New("只有本案的调解员和当事人可以查看在线调解")
+var ErrNotMediator = access.Forbidden("只有本案的调解员和当事人可以查看在线调解")
 
 // Reader is someone reading a case's conversation.
 type Reader struct {
@@ -76,7 +76,7 @@ func (r Reader) Label() string {
 func (s *Service) ForStaff(ctx context.Context, p *auth.Principal, caseID int64) (Reader, error) {
 	c, err := s.Store.GetCase(ctx, caseID)
 	if errors.Is(err, store.ErrNotFound) {
-		return Reader{}, intake.ErrNotFound
+		return Reader{}, access.ErrNotFound
 	} else if err != nil {
 		return Reader{}, err
 	}
@@ -101,7 +101,7 @@ func (s *Service) ForStaff(ctx context.Context, p *auth.Principal, caseID int64)
 	if p.CanOnCase(domain.PermCaseRead, c) {
 		return Reader{}, ErrNotMediator
 	}
-	return Reader{}, intake.ErrNotFound
+	return Reader{}, access.ErrNotFound
 }
 
 // ForMediator is ForStaff for what only the case's mediators do.
@@ -378,7 +378,7 @@ func (s *Service) Evidence(ctx context.Context, r Reader, id int64) (store.Evide
 	}
 	i := slices.IndexFunc(es, func(e store.Evidence) bool { return e.ID == id })
 	if i < 0 || !CanUse(r.Kind, es[i].Channel) {
-		return store.Evidence{}, intake.ErrNotFound
+		return store.Evidence{}, access.ErrNotFound
 	}
 	return s.Store.GetEvidence(ctx, r.Case.ID, id)
 }
@@ -438,7 +438,7 @@ func TermsText(terms []domain.Term) string {
 func (s *Service) Answer(ctx context.Context, r Reader, proposalID int64, accept bool, counter string) (store.Proposal, error) {
 	p, err := s.Store.GetProposal(ctx, proposalID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (p.CaseID != r.Case.ID || !CanUse(r.Kind, p.Channel))) {
-		return store.Proposal{}, intake.ErrNotFound
+		return store.Proposal{}, access.ErrNotFound
 	} else if err != nil {
 		return store.Proposal{}, err
 	}

@@ -7,7 +7,7 @@
 package conversation
 
 import (
-	"errors"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -81,7 +81,7 @@ func Open(s domain.Status) bool {
 }
 
 // ErrClosed: the case no longer (or not yet) takes messages and answers.
-var ErrClosed = errors.New("本案不在调解阶段（尚未开始或已经结束），不能进行此操作")
+var ErrClosed = access.Conflict("本案不在调解阶段（尚未开始或已经结束），不能进行此操作")
 
 // MaxBody is the longest message, in characters.
 const MaxBody = 2000

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -16,7 +17,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/deadline"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/routing"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -36,8 +36,8 @@ func (s *Service) now() time.Time {
 
 // Errors are intake's, so that pages and the API answer them alike.
 var (
-	ErrForbidden = intake.ErrForbidden
-	ErrNotFound  = intake.ErrNotFound
+	ErrForbidden = access.ErrForbidden
+	ErrNotFound  = access.ErrNotFound
 )
 
 // Directory loads the rooms, enterprise bindings and street map of a committee.
@@ -182,7 +182,7 @@ func (s *Service) Route(ctx context.Context, p *auth.Principal, c store.Case) (s
 // Reroute moves a case to another room of its committee (or back to the
 // queue, room 0) by hand, with a reason.
 func (s *Service) Reroute(ctx context.Context, p *auth.Principal, caseID, roomID int64, reason string, version int64) (store.Case, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
 	}
@@ -212,7 +212,7 @@ func (s *Service) Reroute(ctx context.Context, p *auth.Principal, caseID, roomID
 		Route: &store.Route{Kind: "manual", Reason: full}},
 		store.Event{Type: "reroute", ActorID: p.UserID, ActorName: p.DisplayName, At: s.now(), Note: full})
 	if errors.Is(err, store.ErrStale) {
-		return store.Case{}, intake.ErrStale
+		return store.Case{}, access.ErrStale
 	}
 	return out, err
 }
@@ -240,7 +240,7 @@ func (s *Service) startODR(ctx context.Context, p *auth.Principal, c store.Case)
 // (the complaint is resolved and withdrawn) or failed (on to mediation).
 // outcome is "settled" or "failed".
 func (s *Service) ODROutcome(ctx context.Context, p *auth.Principal, caseID int64, outcome, note string) (store.Case, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
 	}
@@ -266,7 +266,7 @@ func (s *Service) ODROutcome(ctx context.Context, p *auth.Principal, caseID int6
 	}
 	out, err := s.Store.ApplyEvent(ctx, c.ID, c.Version, ch, store.Event{Type: string(action), ActorID: p.UserID, ActorName: p.DisplayName, At: s.now(), Note: text})
 	if errors.Is(err, store.ErrStale) {
-		return store.Case{}, intake.ErrStale
+		return store.Case{}, access.ErrStale
 	}
 	return out, err
 }

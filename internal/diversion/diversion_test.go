@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"strings"
 	"testing"
 	"time"
@@ -173,7 +174,7 @@ func TestRulesEditAndReroute(t *testing.T) {
 			if err != nil || c2.RoomID != w.lujiazui.ID || c2.RouteKind != "manual" || !strings.Contains(c2.RouteReason, "经营地址实际在陆家嘴") {
 				t.Fatalf("re-route: %+v %v", c2, err)
 			}
-			if _, err := w.div.Reroute(ctx, w.committeeP, c.ID, w.huamu.ID, "再改", c.Version); !errors.Is(err, intake.ErrStale) {
+			if _, err := w.div.Reroute(ctx, w.committeeP, c.ID, w.huamu.ID, "再改", c.Version); !errors.Is(err, access.ErrStale) {
 				t.Fatalf("stale re-route: %v", err)
 			}
 			evs, _ := w.st.ListEvents(ctx, c.ID)

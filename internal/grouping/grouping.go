@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"slices"
 	"strings"
 	"time"
@@ -15,7 +16,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/dedup"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -133,14 +133,14 @@ func (s *Service) flagFor(ctx context.Context, p *auth.Principal, caseID, flagID
 		a, err1 := s.Store.GetCase(ctx, f.CaseID)
 		b, err2 := s.Store.GetCase(ctx, f.OtherID)
 		if err1 != nil || err2 != nil || !p.CanOnCase(domain.PermCaseRead, a) || !p.CanOnCase(domain.PermCaseRead, b) {
-			return f, a, b, intake.ErrNotFound
+			return f, a, b, access.ErrNotFound
 		}
 		if !p.CanOnCase(domain.PermCaseDecide, a) || !p.CanOnCase(domain.PermCaseDecide, b) {
-			return f, a, b, intake.ErrForbidden
+			return f, a, b, access.ErrForbidden
 		}
 		return f, a, b, nil
 	}
-	return store.DuplicateFlag{}, store.Case{}, store.Case{}, intake.ErrNotFound
+	return store.DuplicateFlag{}, store.Case{}, store.Case{}, access.ErrNotFound
 }
 
 // Dismiss records that the two complaints are not duplicates.
@@ -179,7 +179,7 @@ func (s *Service) Merge(ctx context.Context, p *auth.Principal, caseID, flagID i
 		store.Event{Type: "merged_in", ActorID: p.UserID, ActorName: p.DisplayName, At: now,
 			Note: fmt.Sprintf("并入重复投诉%s%s", drop.Number, extIDs(drop))})
 	if errors.Is(err, store.ErrStale) {
-		return store.Case{}, intake.ErrStale
+		return store.Case{}, access.ErrStale
 	}
 	if err != nil {
 		return store.Case{}, err
@@ -210,7 +210,7 @@ type Proposal struct {
 // Proposals finds surges among the committee's open complaints of the last 90 days.
 func (s *Service) Proposals(ctx context.Context, p *auth.Principal, committee store.OrgUnit) ([]Proposal, error) {
 	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
-		return nil, intake.ErrForbidden
+		return nil, access.ErrForbidden
 	}
 	now := s.now()
 	cands, err := s.Store.ListDedupCandidates(ctx, store.DedupQuery{CommitteeID: committee.ID, Since: now.AddDate(0, 0, -90),
@@ -238,7 +238,7 @@ func (s *Service) Proposals(ctx context.Context, p *auth.Principal, committee st
 // CreateGroup forms a group dispute of open complaints of one committee.
 func (s *Service) CreateGroup(ctx context.Context, p *auth.Principal, committee store.OrgUnit, caseIDs []int64, title, facts, reason string) (store.Group, error) {
 	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
-		return store.Group{}, intake.ErrForbidden
+		return store.Group{}, access.ErrForbidden
 	}
 	title = strings.TrimSpace(title)
 	if title == "" || utf8.RuneCountInString(title) > 100 {
@@ -274,11 +274,11 @@ func (s *Service) CreateGroup(ctx context.Context, p *auth.Principal, committee 
 func (s *Service) Group(ctx context.Context, p *auth.Principal, id int64) (store.Group, error) {
 	g, err := s.Store.GetGroup(ctx, id)
 	if err != nil {
-		return g, intake.ErrNotFound
+		return g, access.ErrNotFound
 	}
 	committee, err := s.Store.GetOrgUnit(ctx, g.CommitteeID)
 	if err != nil || !p.Reaches(domain.PermCaseRead, committee.Path) {
-		return store.Group{}, intake.ErrNotFound
+		return store.Group{}, access.ErrNotFound
 	}
 	return g, nil
 }
@@ -291,7 +291,7 @@ func (s *Service) SetRepresentatives(ctx context.Context, p *auth.Principal, gro
 	}
 	committee, _ := s.Store.GetOrgUnit(ctx, g.CommitteeID)
 	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
-		return intake.ErrForbidden
+		return access.ErrForbidden
 	}
 	if len(caseIDs) > 2 {
 		return &domain.FieldError{Field: "representatives", Message: "代表人最多两名"}
@@ -313,7 +313,7 @@ func (s *Service) Notify(ctx context.Context, p *auth.Principal, groupID int64, 
 	}
 	committee, _ := s.Store.GetOrgUnit(ctx, g.CommitteeID)
 	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
-		return 0, intake.ErrForbidden
+		return 0, access.ErrForbidden
 	}
 	text = strings.TrimSpace(text)
 	if text == "" || utf8.RuneCountInString(text) > 300 {
@@ -364,7 +364,7 @@ func (s *Service) managed(ctx context.Context, p *auth.Principal, groupID int64)
 	}
 	committee, _ := s.Store.GetOrgUnit(ctx, g.CommitteeID)
 	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
-		return g, intake.ErrForbidden
+		return g, access.ErrForbidden
 	}
 	return g, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"io"
 	"log/slog"
 	"strings"
@@ -97,7 +98,7 @@ func TestSurgeBecomesGroup(t *testing.T) {
 			for i := 0; i < 8; i++ {
 				w.register(t, fmt.Sprintf("1390000%04d", i), fmt.Sprintf("上海某某%d电器商行", i), "购买的洗衣机漏水，商家拒绝维修和退换。", w.now.Add(-time.Duration(i)*time.Hour))
 			}
-			if _, err := w.grp.Proposals(ctx, w.xhP, w.committee); !errors.Is(err, intake.ErrForbidden) {
+			if _, err := w.grp.Proposals(ctx, w.xhP, w.committee); !errors.Is(err, access.ErrForbidden) {
 				t.Fatalf("other district sees proposals: %v", err)
 			}
 			ps, err := w.grp.Proposals(ctx, w.cmtP, w.committee)
@@ -133,7 +134,7 @@ func TestSurgeBecomesGroup(t *testing.T) {
 			if len(reps) != 2 || !reps[ps[0].Surge.IDs[0]] || !reps[ps[0].Surge.IDs[1]] {
 				t.Fatalf("representatives: %v", reps)
 			}
-			if _, err := w.grp.Group(ctx, w.xhP, g.ID); !errors.Is(err, intake.ErrNotFound) {
+			if _, err := w.grp.Group(ctx, w.xhP, g.ID); !errors.Is(err, access.ErrNotFound) {
 				t.Fatalf("other district reads the group: %v", err)
 			}
 			// Notify everyone in the group.
@@ -145,7 +146,7 @@ func TestSurgeBecomesGroup(t *testing.T) {
 			if err != nil || n != len(ps[0].Surge.IDs) || len(ob) != n || !strings.Contains(ob[0].Body, "集中调解会") {
 				t.Fatalf("group notice: %d sent, %d in outbox, %v", n, len(ob), err)
 			}
-			if _, err := w.grp.Notify(ctx, w.xhP, g.ID, "x"); !errors.Is(err, intake.ErrNotFound) {
+			if _, err := w.grp.Notify(ctx, w.xhP, g.ID, "x"); !errors.Is(err, access.ErrNotFound) {
 				t.Fatalf("other district notifies: %v", err)
 			}
 			// The joint session is scheduled and announced; outcomes are recorded per member.
@@ -188,10 +189,10 @@ func TestDuplicatesFlaggedMergedDismissed(t *testing.T) {
 			if fs, _ := w.grp.Flags(ctx, w.cmtP, otherPhone); len(fs) != 0 {
 				t.Fatal("a different complainant flagged as duplicate")
 			}
-			if _, err := w.grp.Merge(ctx, w.regulatorP, again.ID, fs[0].Flag.ID); !errors.Is(err, intake.ErrForbidden) {
+			if _, err := w.grp.Merge(ctx, w.regulatorP, again.ID, fs[0].Flag.ID); !errors.Is(err, access.ErrForbidden) {
 				t.Fatalf("regulator merges: %v", err)
 			}
-			if _, err := w.grp.Merge(ctx, w.xhP, again.ID, fs[0].Flag.ID); !errors.Is(err, intake.ErrNotFound) {
+			if _, err := w.grp.Merge(ctx, w.xhP, again.ID, fs[0].Flag.ID); !errors.Is(err, access.ErrNotFound) {
 				t.Fatalf("other district merges: %v", err)
 			}
 			keep, err := w.grp.Merge(ctx, w.cmtP, again.ID, fs[0].Flag.ID)

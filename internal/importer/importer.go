@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"io"
 	"maps"
 	"math"
@@ -312,7 +313,7 @@ func (r *Reader) parse(rec record) Row {
 		}
 	}
 	if err := c.Validate(r.now()); err != nil {
-		var ve *intake.ValidationError
+		var ve *access.ValidationError
 		if errors.As(err, &ve) {
 			for _, fe := range ve.Fields {
 				if !p.reported[fe.Field] {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"io"
 	"time"
 
@@ -252,7 +253,7 @@ func (s *Service) importRow(ctx context.Context, p *auth.Principal, row importer
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		if _, _, err := s.Intake.Register(ctx, p, in, "12315:"+in.ExternalID); err != nil {
-			_, msg := intake.StatusOf(err)
+			_, msg := access.StatusOf(err)
 			return "failed", msg
 		}
 		return "imported", ""
@@ -265,7 +266,7 @@ func (s *Service) importRow(ctx context.Context, p *auth.Principal, row importer
 // update applies a newer export of a known complaint; unchanged rows are skipped.
 func (s *Service) update(ctx context.Context, p *auth.Principal, c store.Case, in intake.Complaint) (string, string) {
 	if err := in.Validate(s.now()); err != nil {
-		_, msg := intake.StatusOf(err)
+		_, msg := access.StatusOf(err)
 		return "failed", msg
 	}
 	var consumer store.Party

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -64,29 +65,11 @@ type Complaint struct {
 	ReceivedAt      *time.Time `json:"received_at,omitempty"`
 }
 
-// ValidationError lists every field that is wrong, in Chinese.
-type ValidationError struct{ Fields []*domain.FieldError }
-
-func (e *ValidationError) Error() string {
-	var msgs []string
-	for _, f := range e.Fields {
-		msgs = append(msgs, f.Message)
-	}
-	return strings.Join(msgs, "；")
-}
-
-// Field returns the message for one field, or "".
-func (e *ValidationError) Field(name string) string {
-	for _, f := range e.Fields {
-		if f.Field == name {
-			return f.Message
-		}
-	}
-	return ""
-}
-
 // ErrDuplicate: the complaint (by 12315 number or court number) is already a case here.
 type ErrDuplicate struct{ Number string }
+
+// Kind: a duplicate complaint is a conflict.
+func (e *ErrDuplicate) Kind() access.Kind { return access.KindConflict }
 
 func (e *ErrDuplicate) Error() string {
 	if e.Number == "" {
@@ -95,17 +78,8 @@ func (e *ErrDuplicate) Error() string {
 	return fmt.Sprintf("该纠纷已登记为案件%s，不能重复登记", e.Number)
 }
 
-// ErrForbidden: the actor may not do this here.
-var ErrForbidden = errors.New("无权进行此操作")
-
 // ErrNoCommittee: the actor's units belong to no mediation committee.
-var ErrNoCommittee = errors.New("您所在单位未对应任何消费纠纷人民调解委员会，无法登记")
-
-// ErrStale: somebody else changed the case first.
-var ErrStale = errors.New("案件已被他人更新，请刷新后重试")
-
-// ErrNotFound: unknown case, or one the actor cannot see (never tell which).
-var ErrNotFound = errors.New("案件不存在或无权查看")
+var ErrNoCommittee = access.Forbidden("您所在单位未对应任何消费纠纷人民调解委员会，无法登记")
 
 func (in *Complaint) normalize() {
 	trim := func(s *string) { *s = strings.TrimSpace(*s) }
@@ -200,7 +174,7 @@ func (in *Complaint) Validate(now time.Time) error {
 		}
 	}
 	if len(errs) > 0 {
-		return &ValidationError{Fields: errs}
+		return &access.ValidationError{Fields: errs}
 	}
 	return nil
 }
@@ -280,14 +254,14 @@ func (s *Service) place(ctx context.Context, p *auth.Principal) (placement, erro
 // returns the first result (created=false).
 func (s *Service) Register(ctx context.Context, p *auth.Principal, in Complaint, idemKey string) (store.Case, bool, error) {
 	if !p.Can(domain.PermCaseCreate) {
-		return store.Case{}, false, ErrForbidden
+		return store.Case{}, false, access.ErrForbidden
 	}
 	now := s.now()
 	if err := in.Validate(now); err != nil {
 		return store.Case{}, false, err
 	}
 	if len(idemKey) > 200 {
-		return store.Case{}, false, &ValidationError{Fields: []*domain.FieldError{{Field: "Idempotency-Key", Message: "Idempotency-Key 不能超过200个字符"}}}
+		return store.Case{}, false, &access.ValidationError{Fields: []*domain.FieldError{{Field: "Idempotency-Key", Message: "Idempotency-Key 不能超过200个字符"}}}
 	}
 	pl, err := s.place(ctx, p)
 	if err != nil {
@@ -336,7 +310,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in Complaint,
 		return store.Case{}, false, fmt.Errorf("register complaint: %w", err)
 	}
 	if !created && !sameComplaint(c, nc) {
-		return store.Case{}, false, &ValidationError{Fields: []*domain.FieldError{{Field: "Idempotency-Key",
+		return store.Case{}, false, &access.ValidationError{Fields: []*domain.FieldError{{Field: "Idempotency-Key",
 			Message: "该 Idempotency-Key 已用于登记另一件投诉（" + c.Number + "），请为新的投诉使用新的键"}}}
 	}
 	if created && s.Duplicates != nil {
@@ -381,7 +355,7 @@ func sameComplaint(c store.Case, nc *store.NewCase) bool {
 // platform's) key files only complaints against the merchants of its room.
 func (s *Service) channelRules(ctx context.Context, p *auth.Principal, pl placement, in Complaint) error {
 	if pl.unit.Kind == domain.OrgCourt && in.CourtNumber == "" {
-		return &ValidationError{Fields: []*domain.FieldError{{Field: "court_number", Message: "法院诉前委派须填写法院案号"}}}
+		return &access.ValidationError{Fields: []*domain.FieldError{{Field: "court_number", Message: "法院诉前委派须填写法院案号"}}}
 	}
 	if p.Machine && pl.unit.Kind == domain.OrgEnterpriseRoom {
 		ms, err := s.Store.ListRoomMerchants(ctx, pl.unit.ID)
@@ -393,36 +367,14 @@ func (s *Service) channelRules(ctx context.Context, p *auth.Principal, pl placem
 				return nil
 			}
 		}
-		return &ValidationError{Fields: []*domain.FieldError{{Field: "credit_code", Message: "该接口密钥只能提交针对本企业（" + pl.unit.Name + "所服务企业）的投诉"}}}
+		return &access.ValidationError{Fields: []*domain.FieldError{{Field: "credit_code", Message: "该接口密钥只能提交针对本企业（" + pl.unit.Name + "所服务企业）的投诉"}}}
 	}
 	return nil
 }
 
-// CaseGetter is the part of the store Authorize needs.
-type CaseGetter interface {
-	GetCase(ctx context.Context, id int64) (store.Case, error)
-}
-
-// Authorize loads a case for an action: a case outside the actor's reading
-// scope is ErrNotFound (never revealing it exists); with decide, the actor
-// must also hold case.decide over it (ErrForbidden).
-func Authorize(ctx context.Context, st CaseGetter, p *auth.Principal, id int64, decide bool) (store.Case, error) {
-	c, err := st.GetCase(ctx, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.CanOnCase(domain.PermCaseRead, c)) {
-		return store.Case{}, ErrNotFound
-	}
-	if err != nil {
-		return store.Case{}, err
-	}
-	if decide && !p.CanOnCase(domain.PermCaseDecide, c) {
-		return store.Case{}, ErrForbidden
-	}
-	return c, nil
-}
-
 // Get returns a case the actor may read, with its events.
 func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (store.Case, []store.Event, error) {
-	c, err := Authorize(ctx, s.Store, p, id, false)
+	c, err := access.Authorize(ctx, s.Store, p, id, false)
 	if err != nil {
 		return store.Case{}, nil, err
 	}
@@ -446,12 +398,12 @@ type Decision struct {
 
 // Decide accepts or rejects a received case.
 func (s *Service) Decide(ctx context.Context, p *auth.Principal, id int64, d Decision) (store.Case, error) {
-	c, err := Authorize(ctx, s.Store, p, id, true)
+	c, err := access.Authorize(ctx, s.Store, p, id, true)
 	if err != nil {
 		return store.Case{}, err
 	}
 	if utf8.RuneCountInString(d.Note) > 1000 {
-		return store.Case{}, &ValidationError{Fields: []*domain.FieldError{{Field: "note", Message: "说明不能超过1000个字"}}}
+		return store.Case{}, &access.ValidationError{Fields: []*domain.FieldError{{Field: "note", Message: "说明不能超过1000个字"}}}
 	}
 	version := d.Version
 	if version == 0 {
@@ -487,7 +439,7 @@ func (s *Service) Decide(ctx context.Context, p *auth.Principal, id int64, d Dec
 	}
 	out, err := s.Store.ApplyEvent(ctx, c.ID, version, ch, ev)
 	if errors.Is(err, store.ErrStale) {
-		return store.Case{}, ErrStale
+		return store.Case{}, access.ErrStale
 	}
 	if err == nil && d.Accept && s.Router != nil {
 		// The acceptance stands even if routing fails; the case then waits in the queue.

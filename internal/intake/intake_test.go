@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"net/http"
 	"net/url"
 	"strings"
@@ -178,11 +179,11 @@ func mustRegister(t *testing.T, w *world, p *auth.Principal, in intake.Complaint
 	return c
 }
 
-func asValidation(t *testing.T, err error) *intake.ValidationError {
+func asValidation(t *testing.T, err error) *access.ValidationError {
 	t.Helper()
-	var ve *intake.ValidationError
+	var ve *access.ValidationError
 	if !errors.As(err, &ve) {
-		t.Fatalf("want *intake.ValidationError, got %T: %v", err, err)
+		t.Fatalf("want *access.ValidationError, got %T: %v", err, err)
 	}
 	return ve
 }
@@ -534,12 +535,12 @@ func TestRegisterRefusals(t *testing.T) {
 		before := countCases(t, w)
 
 		for _, p := range []*auth.Principal{w.justice, w.analyst, {UserID: 99}, principal(98, "专家", domain.RoleExpert, w.pdCommittee)} {
-			if _, _, err := w.svc.Register(ctx, p, validComplaint(), ""); !errors.Is(err, intake.ErrForbidden) {
-				t.Errorf("%v without case.create: err = %v, want ErrForbidden", p.Roles(), err)
+			if _, _, err := w.svc.Register(ctx, p, validComplaint(), ""); !errors.Is(err, access.ErrForbidden) {
+				t.Errorf("%v without case.create: err = %v, want access.ErrForbidden", p.Roles(), err)
 			}
 		}
 		// Permission is checked before the input.
-		if _, _, err := w.svc.Register(ctx, w.analyst, intake.Complaint{}, ""); !errors.Is(err, intake.ErrForbidden) {
+		if _, _, err := w.svc.Register(ctx, w.analyst, intake.Complaint{}, ""); !errors.Is(err, access.ErrForbidden) {
 			t.Errorf("analyst, bad input: %v", err)
 		}
 		if _, _, err := w.svc.Register(ctx, w.orphan, validComplaint(), ""); !errors.Is(err, intake.ErrNoCommittee) {
@@ -617,7 +618,7 @@ func TestRegisterIdempotencyAndDuplicates(t *testing.T) {
 			if created || dup.Number != want || !strings.Contains(dup.Error(), want) || dup.Error() == "" {
 				t.Errorf("duplicate: number %q message %q, want %q", dup.Number, dup.Error(), want)
 			}
-			if code, _ := intake.StatusOf(err); code != http.StatusConflict {
+			if code, _ := access.StatusOf(err); code != http.StatusConflict {
 				t.Errorf("duplicate status %d", code)
 			}
 		}
@@ -706,7 +707,7 @@ func TestDecideAccept(t *testing.T) {
 		if !errors.As(err, &te) {
 			t.Fatalf("second accept: err = %v, want *TransitionError", err)
 		}
-		if code, _ := intake.StatusOf(err); code != http.StatusConflict {
+		if code, _ := access.StatusOf(err); code != http.StatusConflict {
 			t.Errorf("second accept status %d", code)
 		}
 		if _, err = w.svc.Decide(ctx, w.committee, c.ID, intake.Decision{ReasonCode: "not_consumer"}); !errors.As(err, &te) {
@@ -778,26 +779,26 @@ func TestDecideGuards(t *testing.T) {
 		}
 
 		// Another district must not learn the case exists.
-		if _, err := w.svc.Decide(ctx, w.xhStaff, c.ID, intake.Decision{Accept: true}); !errors.Is(err, intake.ErrNotFound) {
-			t.Errorf("other district: err = %v, want ErrNotFound", err)
+		if _, err := w.svc.Decide(ctx, w.xhStaff, c.ID, intake.Decision{Accept: true}); !errors.Is(err, access.ErrNotFound) {
+			t.Errorf("other district: err = %v, want access.ErrNotFound", err)
 		}
-		if _, err := w.svc.Decide(ctx, w.committee, 987654, intake.Decision{Accept: true}); !errors.Is(err, intake.ErrNotFound) {
-			t.Errorf("unknown id: err = %v, want ErrNotFound", err)
+		if _, err := w.svc.Decide(ctx, w.committee, 987654, intake.Decision{Accept: true}); !errors.Is(err, access.ErrNotFound) {
+			t.Errorf("unknown id: err = %v, want access.ErrNotFound", err)
 		}
 		// The room mediator does not see an unrouted committee case.
-		if _, err := w.svc.Decide(ctx, w.mediator, c.ID, intake.Decision{Accept: true}); !errors.Is(err, intake.ErrNotFound) {
-			t.Errorf("room mediator on a committee case: err = %v, want ErrNotFound", err)
+		if _, err := w.svc.Decide(ctx, w.mediator, c.ID, intake.Decision{Accept: true}); !errors.Is(err, access.ErrNotFound) {
+			t.Errorf("room mediator on a committee case: err = %v, want access.ErrNotFound", err)
 		}
 		// The diverting regulator can read the case but not decide it.
 		if got, _, err := w.svc.Get(ctx, w.regulator, c.ID); err != nil || got.ID != c.ID {
 			t.Errorf("regulator reading its diverted case: %v", err)
 		}
-		if _, err := w.svc.Decide(ctx, w.regulator, c.ID, intake.Decision{Accept: true}); !errors.Is(err, intake.ErrForbidden) {
-			t.Errorf("regulator deciding: err = %v, want ErrForbidden", err)
+		if _, err := w.svc.Decide(ctx, w.regulator, c.ID, intake.Decision{Accept: true}); !errors.Is(err, access.ErrForbidden) {
+			t.Errorf("regulator deciding: err = %v, want access.ErrForbidden", err)
 		}
 		// Justice may read but not decide.
-		if _, err := w.svc.Decide(ctx, w.justice, c.ID, intake.Decision{Accept: true}); !errors.Is(err, intake.ErrForbidden) {
-			t.Errorf("justice deciding: err = %v, want ErrForbidden", err)
+		if _, err := w.svc.Decide(ctx, w.justice, c.ID, intake.Decision{Accept: true}); !errors.Is(err, access.ErrForbidden) {
+			t.Errorf("justice deciding: err = %v, want access.ErrForbidden", err)
 		}
 		unchanged(t)
 
@@ -814,8 +815,8 @@ func TestDecideGuards(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = w.svc.Decide(ctx, w.committee, c.ID, intake.Decision{Accept: true, Version: seen})
-		if !errors.Is(err, intake.ErrStale) {
-			t.Fatalf("stale version: err = %v, want ErrStale", err)
+		if !errors.Is(err, access.ErrStale) {
+			t.Fatalf("stale version: err = %v, want access.ErrStale", err)
 		}
 		unchanged(t)
 		// A 1000-rune note and the current version go through.
@@ -898,13 +899,13 @@ func TestGetListScope(t *testing.T) {
 			switch {
 			case g.want && (err != nil || c.ID != g.c.ID || len(evs) != 1 || len(c.Parties) != 2):
 				t.Errorf("%s Get %s: %v (events %d)", g.p.DisplayName, g.c.Number, err, len(evs))
-			case !g.want && !errors.Is(err, intake.ErrNotFound):
-				t.Errorf("%s Get %s: err = %v, want ErrNotFound", g.p.DisplayName, g.c.Number, err)
+			case !g.want && !errors.Is(err, access.ErrNotFound):
+				t.Errorf("%s Get %s: err = %v, want access.ErrNotFound", g.p.DisplayName, g.c.Number, err)
 			case !g.want && (c.ID != 0 || evs != nil):
 				t.Errorf("%s Get %s leaked data on refusal", g.p.DisplayName, g.c.Number)
 			}
 		}
-		if _, _, err := w.svc.Get(ctx, w.committee, 987654); !errors.Is(err, intake.ErrNotFound) {
+		if _, _, err := w.svc.Get(ctx, w.committee, 987654); !errors.Is(err, access.ErrNotFound) {
 			t.Errorf("unknown id: %v", err)
 		}
 	})
@@ -994,7 +995,7 @@ func TestDetailDeadlines(t *testing.T) {
 		if d2, err := w.svc.Detail(ctx, w.regulator, c.ID); err != nil || len(d2.Deadlines) != 1 {
 			t.Errorf("regulator detail: %v", err)
 		}
-		if _, err := w.svc.Detail(ctx, w.xhStaff, c.ID); !errors.Is(err, intake.ErrNotFound) {
+		if _, err := w.svc.Detail(ctx, w.xhStaff, c.ID); !errors.Is(err, access.ErrNotFound) {
 			t.Errorf("other district detail: %v", err)
 		}
 
@@ -1048,7 +1049,7 @@ func TestDetailDeadlines(t *testing.T) {
 // StatusOf and ParseListQuery
 
 func TestStatusOf(t *testing.T) {
-	ve := &intake.ValidationError{Fields: []*domain.FieldError{{Field: "phone", Message: "请填写投诉人手机号码"}}}
+	ve := &access.ValidationError{Fields: []*domain.FieldError{{Field: "phone", Message: "请填写投诉人手机号码"}}}
 	te := &domain.TransitionError{Action: domain.ActionAccept, From: domain.StatusRejected, Message: "案件当前状态不能受理"}
 	tests := []struct {
 		name string
@@ -1060,15 +1061,15 @@ func TestStatusOf(t *testing.T) {
 		{"wrapped validation", fmt.Errorf("x: %w", ve), http.StatusUnprocessableEntity, "请填写投诉人手机号码"},
 		{"duplicate", &intake.ErrDuplicate{Number: "（2026）浦消调字第00001号"}, http.StatusConflict, "（2026）浦消调字第00001号"},
 		{"transition", te, http.StatusConflict, te.Message},
-		{"not found", intake.ErrNotFound, http.StatusNotFound, intake.ErrNotFound.Error()},
-		{"forbidden", intake.ErrForbidden, http.StatusForbidden, intake.ErrForbidden.Error()},
+		{"not found", access.ErrNotFound, http.StatusNotFound, access.ErrNotFound.Error()},
+		{"forbidden", access.ErrForbidden, http.StatusForbidden, access.ErrForbidden.Error()},
 		{"no committee", intake.ErrNoCommittee, http.StatusForbidden, intake.ErrNoCommittee.Error()},
-		{"stale", intake.ErrStale, http.StatusConflict, intake.ErrStale.Error()},
-		{"wrapped stale", fmt.Errorf("decide: %w", intake.ErrStale), http.StatusConflict, intake.ErrStale.Error()},
+		{"stale", access.ErrStale, http.StatusConflict, access.ErrStale.Error()},
+		{"wrapped stale", fmt.Errorf("decide: %w", access.ErrStale), http.StatusConflict, access.ErrStale.Error()},
 		{"unknown", errors.New("pq: connection refused at 10.0.0.1"), http.StatusInternalServerError, "系统暂时无法完成操作"},
 	}
 	for _, tc := range tests {
-		code, msg := intake.StatusOf(tc.err)
+		code, msg := access.StatusOf(tc.err)
 		if code != tc.code || !strings.Contains(msg, tc.msg) {
 			t.Errorf("%s: StatusOf = %d %q, want %d containing %q", tc.name, code, msg, tc.code, tc.msg)
 		}
@@ -1169,7 +1170,7 @@ func TestIdempotencyKeyReusedForAnotherComplaint(t *testing.T) {
 		other := validComplaint()
 		other.Description = "另一件投诉：购买的电视机屏幕出现坏点，商家拒绝更换。"
 		_, _, err := w.svc.Register(w.ctx(), w.mediator, other, "same-key")
-		var ve *intake.ValidationError
+		var ve *access.ValidationError
 		if !errors.As(err, &ve) || !strings.Contains(ve.Field("Idempotency-Key"), first.Number) {
 			t.Fatalf("reused key: %v", err)
 		}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +15,6 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -66,7 +66,7 @@ func (s *Service) Offices(ctx context.Context, c store.Case) ([]store.OrgUnit, e
 
 // Pass records a lead and its note on the case's timeline, in one transaction.
 func (s *Service) Pass(ctx context.Context, p *auth.Principal, caseID int64, kind string, office int64, note string) (store.Lead, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Lead{}, err
 	}
@@ -139,11 +139,14 @@ func (s *Service) Overview(ctx context.Context, p *auth.Principal) (Overview, er
 	return o, nil
 }
 
+// ErrNotFound: no such lead, or not one the caller's office received.
+var ErrNotFound = access.NotFound("线索不存在或不属于本单位")
+
 // Get returns a lead the caller's office received (else ErrNotFound).
 func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (store.Lead, error) {
 	l, err := s.Store.GetLead(ctx, id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.Reaches(domain.PermLeadRead, l.OfficePath)) {
-		return store.Lead{}, intake.ErrNotFound
+		return store.Lead{}, ErrNotFound
 	}
 	return l, err
 }

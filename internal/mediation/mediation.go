@@ -7,13 +7,13 @@ package mediation
 import (
 	"context"
 	"errors"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -44,14 +44,14 @@ func note(n string) (string, error) {
 
 func stale(err error) error {
 	if errors.Is(err, store.ErrStale) {
-		return intake.ErrStale
+		return access.ErrStale
 	}
 	return err
 }
 
 // Suspend pauses the case and its clocks for a coded reason.
 func (s *Service) Suspend(ctx context.Context, p *auth.Principal, caseID int64, reason, text string) (store.Case, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
 	}
@@ -74,7 +74,7 @@ func (s *Service) Suspend(ctx context.Context, p *auth.Principal, caseID int64, 
 
 // Resume restarts a suspended case where it was; the clocks run again.
 func (s *Service) Resume(ctx context.Context, p *auth.Principal, caseID int64, text string) (store.Case, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
 	}
@@ -112,7 +112,7 @@ func (s *Service) resume(ctx context.Context, p *auth.Principal, c store.Case, t
 // declaration) that the presiding mediator step aside; the case is
 // suspended until the room's lead decides.
 func (s *Service) RequestRecusal(ctx context.Context, p *auth.Principal, caseID int64, by, text string) (store.Case, error) {
-	if _, err := intake.Authorize(ctx, s.Store, p, caseID, true); err != nil {
+	if _, err := access.Authorize(ctx, s.Store, p, caseID, true); err != nil {
 		return store.Case{}, err
 	}
 	who := map[string]string{"consumer": "消费者申请", "merchant": "经营者申请", "self": "调解员自行"}[by]
@@ -128,12 +128,12 @@ func (s *Service) RequestRecusal(ctx context.Context, p *auth.Principal, caseID 
 // DecideRecusal is the room lead's decision: granted with a replacement
 // presiding mediator, or refused; either way the case resumes.
 func (s *Service) DecideRecusal(ctx context.Context, p *auth.Principal, caseID int64, grant bool, replacement int64, text string) (store.Case, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
 	}
 	if !p.Has(domain.RoleRoomLead) && !p.Has(domain.RoleCommittee) {
-		return store.Case{}, intake.ErrForbidden
+		return store.Case{}, access.ErrForbidden
 	}
 	if c.Status != domain.StatusSuspended || c.ReasonCode != "recusal_pending" {
 		return store.Case{}, &domain.FieldError{Field: "recusal", Message: "该案件没有待决定的回避申请"}
@@ -175,7 +175,7 @@ func (s *Service) DecideRecusal(ctx context.Context, p *auth.Principal, caseID i
 // termination notice must then go to both parties within the policy's
 // working days (its clock starts now).
 func (s *Service) Terminate(ctx context.Context, p *auth.Principal, caseID int64, reason, text string) (store.Case, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
 	}
@@ -198,7 +198,7 @@ func (s *Service) Terminate(ctx context.Context, p *auth.Principal, caseID int64
 
 // Withdraw records that the complainant withdrew the application.
 func (s *Service) Withdraw(ctx context.Context, p *auth.Principal, caseID int64, text string) (store.Case, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
 	}
@@ -218,7 +218,7 @@ func (s *Service) Withdraw(ctx context.Context, p *auth.Principal, caseID int64,
 
 // NoticeSent records that the termination notice went out to both parties.
 func (s *Service) NoticeSent(ctx context.Context, p *auth.Principal, caseID int64, method string) (store.Case, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
 	}

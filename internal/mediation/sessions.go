@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -29,7 +29,7 @@ var cst = time.FixedZone("CST", 8*3600)
 
 // Schedule sets a session for an assigned or mediating case and texts both parties.
 func (s *Service) Schedule(ctx context.Context, p *auth.Principal, caseID int64, kind string, at time.Time, place string) (store.Session, error) {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Session{}, err
 	}
@@ -90,7 +90,7 @@ func (s *Service) textParties(ctx context.Context, c store.Case, body string) {
 // Record stores attendance and the mediation record of a held session
 // (held=false records that it did not take place).
 func (s *Service) Record(ctx context.Context, p *auth.Principal, caseID, sessionID int64, held bool, attendance, record string) error {
-	c, err := intake.Authorize(ctx, s.Store, p, caseID, true)
+	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (s *Service) Record(ctx context.Context, p *auth.Principal, caseID, session
 		found = found || m.ID == sessionID
 	}
 	if !found {
-		return intake.ErrNotFound
+		return access.ErrNotFound
 	}
 	attendance, record = strings.TrimSpace(attendance), strings.TrimSpace(record)
 	if held && (attendance == "" || record == "" || record == strings.TrimSpace(RecordTemplate)) {

@@ -6,6 +6,7 @@ package online
 import (
 	"context"
 	"errors"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
@@ -79,7 +80,7 @@ func (s *Service) Committees(ctx context.Context) ([]store.OrgUnit, error) {
 func (s *Service) File(ctx context.Context, committeeID int64, in intake.Complaint, code, key string) (store.Case, error) {
 	committee, err := s.Store.GetOrgUnit(ctx, committeeID)
 	if err != nil || committee.Kind != domain.OrgCommittee {
-		return store.Case{}, &intake.ValidationError{Fields: []*domain.FieldError{{Field: "committee", Message: "请选择受理的调解委员会（所在区）"}}}
+		return store.Case{}, &access.ValidationError{Fields: []*domain.FieldError{{Field: "committee", Message: "请选择受理的调解委员会（所在区）"}}}
 	}
 	in.Channel = string(domain.ChannelOnline)
 	in.ExternalID, in.CourtNumber, in.ReceivedAt = "", "", nil
@@ -91,7 +92,7 @@ func (s *Service) File(ctx context.Context, committeeID int64, in intake.Complai
 		return store.Case{}, err
 	}
 	if !ok {
-		return store.Case{}, &intake.ValidationError{Fields: []*domain.FieldError{{Field: "code", Message: "验证码错误或已过期，请重新获取"}}}
+		return store.Case{}, &access.ValidationError{Fields: []*domain.FieldError{{Field: "code", Message: "验证码错误或已过期，请重新获取"}}}
 	}
 	// The consumer acts through the committee's online window.
 	p := &auth.Principal{DisplayName: "网上申请（" + domain.MaskName(in.ComplainantName) + "）",

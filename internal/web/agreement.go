@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,7 +10,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -68,7 +68,7 @@ func (pg *Pages) Archive(w http.ResponseWriter, r *http.Request) {
 // ArchivePDF serves the frozen case file to whoever may read the case.
 func (pg *Pages) ArchivePDF(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	c, err := intake.Authorize(ctx, pg.Store, auth.From(ctx), mustID(r.PathValue("id")), false)
+	c, err := access.Authorize(ctx, pg.Store, auth.From(ctx), mustID(r.PathValue("id")), false)
 	if err != nil {
 		pg.apiOrPageError(w, r, err)
 		return
@@ -93,7 +93,7 @@ func (pg *Pages) apiOrPageFail(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (pg *Pages) apiOrPageError(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := intake.StatusOf(err)
+	status, msg := access.StatusOf(err)
 	if status == http.StatusInternalServerError {
 		pg.Log.Error("request failed", "path", domain.RedactLinks(r.URL.Path), "err", err)
 	}

@@ -16,7 +16,7 @@ func (pg *Pages) Assign(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
 	c, err := pg.Assignment.Assign(r.Context(), auth.From(r.Context()), id, mustID(r.PostFormValue("mediator")), mustID(r.PostFormValue("version")))
 	if err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "已指派，主持调解员已确定。")
@@ -27,7 +27,7 @@ func (pg *Pages) Assign(w http.ResponseWriter, r *http.Request) {
 func (pg *Pages) StartMediation(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
 	if _, err := pg.Assignment.Start(r.Context(), auth.From(r.Context()), id); err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "已开始调解。")

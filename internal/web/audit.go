@@ -11,12 +11,13 @@ import (
 	"github.com/tiaojie/tiaojie/internal/audit"
 	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/domain"
 )
 
 type auditView struct {
 	Q      audittrail.Query
 	Result audittrail.Result
-	Err    *audittrail.QueryError
+	Err    *domain.FieldError
 	Next   string // query string of the next (older) page
 	Export string // query string of the export
 	Verify string // outcome of the chain check, when asked
@@ -50,7 +51,7 @@ func (pg *Pages) Audit(w http.ResponseWriter, r *http.Request) {
 	q := auditQuery(r.URL.Query())
 	view := auditView{Q: q, Export: auditViewQuery(q).encode(0)}
 	res, err := pg.AuditTrail.Search(ctx, auth.From(ctx), q)
-	var qe *audittrail.QueryError
+	var qe *domain.FieldError
 	switch {
 	case errors.As(err, &qe):
 		view.Err = qe
@@ -84,13 +85,8 @@ func (pg *Pages) Audit(w http.ResponseWriter, r *http.Request) {
 func (pg *Pages) AuditExport(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	data, _, err := pg.AuditTrail.Export(ctx, auth.From(ctx), auditQuery(r.URL.Query()))
-	var qe *audittrail.QueryError
-	switch {
-	case errors.As(err, &qe):
-		pg.Fail(w, r, http.StatusUnprocessableEntity, qe.Message)
-		return
-	case err != nil:
-		pg.serverError(w, r, err)
+	if err != nil {
+		pg.failErr(w, r, err)
 		return
 	}
 	name := "审计日志-" + time.Now().Format("20060102-1504") + ".xlsx"

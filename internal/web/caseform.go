@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/tiaojie/tiaojie/internal/access"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -32,7 +33,7 @@ func (f caseForm) Is(action string) bool { return f.Action == action }
 // caseInvalid shows the case page again when err is a mistake in what was
 // typed; it reports false (nothing written) for any other error.
 func (pg *Pages) caseInvalid(w http.ResponseWriter, r *http.Request, id int64, err error) bool {
-	status, msg := statusOf(err)
+	status, msg := access.StatusOf(err)
 	if status != http.StatusUnprocessableEntity || wantsJSON(r) {
 		return false
 	}

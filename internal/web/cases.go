@@ -17,7 +17,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -200,7 +199,7 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	p := auth.From(ctx)
 	d, err := pg.Intake.Detail(ctx, p, id)
 	if err != nil {
-		pg.intakeError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	data := caseData{D: d, RejectReasons: domain.RejectReasons, Form: firstForm(form),
@@ -329,16 +328,6 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 		data.Assign = &o
 	}
 	pg.render(w, r, status, "case", d.Case.Number, data)
-}
-
-// intakeError maps service errors to pages.
-func (pg *Pages) intakeError(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := intake.StatusOf(err)
-	if status == http.StatusInternalServerError {
-		pg.serverError(w, r, err)
-		return
-	}
-	pg.Fail(w, r, status, msg)
 }
 
 // reviewCheck is one point of the acceptance review (受理审查) against the

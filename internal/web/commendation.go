@@ -2,13 +2,13 @@ package web
 
 import (
 	"errors"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"io"
 	"net/http"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/evidence"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -16,7 +16,7 @@ import (
 func (pg *Pages) Commendation(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := mustID(r.PathValue("id"))
-	if _, err := intake.Authorize(ctx, pg.Store, auth.From(ctx), id, true); err != nil {
+	if _, err := access.Authorize(ctx, pg.Store, auth.From(ctx), id, true); err != nil {
 		pg.mediationDone(w, r, id, err, "")
 		return
 	}
@@ -50,9 +50,9 @@ func (pg *Pages) Commendation(w http.ResponseWriter, r *http.Request) {
 // CommendationPhoto serves the photo to whoever may read the case.
 func (pg *Pages) CommendationPhoto(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	c, err := intake.Authorize(ctx, pg.Store, auth.From(ctx), mustID(r.PathValue("id")), false)
+	c, err := access.Authorize(ctx, pg.Store, auth.From(ctx), mustID(r.PathValue("id")), false)
 	if err != nil {
-		pg.intakeError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	photo, typ, err := pg.Store.GetCommendationPhoto(ctx, c.ID, mustID(r.PathValue("cid")))

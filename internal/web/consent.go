@@ -56,7 +56,7 @@ func (pg *Pages) consentError(w http.ResponseWriter, r *http.Request, err error)
 	case errors.Is(err, consent.ErrAnswered):
 		pg.Fail(w, r, http.StatusConflict, err.Error())
 	default:
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 	}
 }
 
@@ -64,7 +64,7 @@ func (pg *Pages) consentError(w http.ResponseWriter, r *http.Request, err error)
 func (pg *Pages) RequestConsent(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
 	if _, err := pg.Consent.Request(r.Context(), auth.From(r.Context()), id, r.PostFormValue("merchant_phone")); err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "已向双方当事人发送调解意愿确认短信。")
@@ -76,7 +76,7 @@ func (pg *Pages) RecordConsent(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
 	f := r.PostForm
 	if err := pg.Consent.Record(r.Context(), auth.From(r.Context()), id, f.Get("party"), f.Get("mediation") == "agree", f.Get("online") == "agree", f.Get("method")); err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "已记录当事人调解意愿。")

@@ -19,7 +19,7 @@ func (pg *Pages) Consult(w http.ResponseWriter, r *http.Request) {
 func (pg *Pages) Consultations(w http.ResponseWriter, r *http.Request) {
 	ks, err := pg.Consultation.Inbox(r.Context(), auth.From(r.Context()))
 	if err != nil {
-		pg.intakeError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.render(w, r, http.StatusOK, "consultations", "专家咨询", struct{ Items []store.Consultation }{ks})
@@ -29,7 +29,7 @@ func (pg *Pages) Consultations(w http.ResponseWriter, r *http.Request) {
 func (pg *Pages) ConsultationAnswer(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
 	if err := pg.Consultation.Answer(r.Context(), auth.From(r.Context()), id, r.PostFormValue("answer")); err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "已答复。")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/tiaojie/tiaojie/internal/access"
 	"time"
 
 	"net/http"
@@ -15,9 +16,11 @@ import (
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
-// failField shows a Chinese field error as 422, or maps service errors.
-func (pg *Pages) failField(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := statusOf(err)
+// failErr is the pages' one mapping of a capability's error: a refusal
+// shows its Chinese message with its status; anything else is logged and
+// shown as a generic 500.
+func (pg *Pages) failErr(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := access.StatusOf(err)
 	if status == http.StatusInternalServerError {
 		pg.serverError(w, r, err)
 		return
@@ -34,7 +37,7 @@ func (pg *Pages) DuplicateAction(merge bool) http.HandlerFunc {
 		if merge {
 			keep, err := pg.Grouping.Merge(ctx, p, caseID, flagID)
 			if err != nil {
-				pg.failField(w, r, err)
+				pg.failErr(w, r, err)
 				return
 			}
 			pg.flash(r, "已合并，继续在"+keep.Number+"中办理。")
@@ -42,7 +45,7 @@ func (pg *Pages) DuplicateAction(merge bool) http.HandlerFunc {
 			return
 		}
 		if err := pg.Grouping.Dismiss(ctx, p, caseID, flagID); err != nil {
-			pg.failField(w, r, err)
+			pg.failErr(w, r, err)
 			return
 		}
 		pg.flash(r, "已排除重复提示。")
@@ -79,7 +82,7 @@ func (pg *Pages) Groups(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d.Proposals, err = pg.Grouping.Proposals(ctx, auth.From(ctx), c); err != nil {
-		pg.intakeError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.render(w, r, http.StatusOK, "groups", "群体性纠纷", d)
@@ -99,7 +102,7 @@ func (pg *Pages) CreateGroup(w http.ResponseWriter, r *http.Request) {
 	}
 	g, err := pg.Grouping.CreateGroup(ctx, auth.From(ctx), c, ids, r.PostFormValue("title"), r.PostFormValue("facts"), r.PostFormValue("reason"))
 	if err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "已建立群体性纠纷，共"+strconv.Itoa(len(ids))+"件投诉。")
@@ -111,7 +114,7 @@ func (pg *Pages) Group(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	g, err := pg.Grouping.Group(ctx, auth.From(ctx), mustID(r.PathValue("id")))
 	if err != nil {
-		pg.intakeError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	var total int64
@@ -134,7 +137,7 @@ func (pg *Pages) GroupRepresentatives(w http.ResponseWriter, r *http.Request) {
 		reps = append(reps, mustID(s))
 	}
 	if err := pg.Grouping.SetRepresentatives(ctx, auth.From(ctx), id, reps); err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "已更新代表人。")
@@ -147,7 +150,7 @@ func (pg *Pages) GroupAccept(w http.ResponseWriter, r *http.Request) {
 	p := auth.From(ctx)
 	g, err := pg.Grouping.Group(ctx, p, mustID(r.PathValue("id")))
 	if err != nil {
-		pg.intakeError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	n := 0
@@ -156,7 +159,7 @@ func (pg *Pages) GroupAccept(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if _, err := pg.Intake.Decide(ctx, p, m.CaseID, intake.Decision{Accept: true, Note: "群体性纠纷“" + g.Title + "”批量受理"}); err != nil {
-			pg.failField(w, r, err)
+			pg.failErr(w, r, err)
 			return
 		}
 		n++
@@ -171,7 +174,7 @@ func (pg *Pages) GroupNotify(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
 	n, err := pg.Grouping.Notify(ctx, auth.From(ctx), id, r.PostFormValue("text"))
 	if err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "已向"+strconv.Itoa(n)+"名投诉人发送通知。")
@@ -189,7 +192,7 @@ func (pg *Pages) GroupSession(w http.ResponseWriter, r *http.Request) {
 	}
 	n, err := pg.Grouping.ScheduleSession(ctx, auth.From(ctx), id, at, r.PostFormValue("place"))
 	if err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "已安排集中调解，并通知"+strconv.Itoa(n)+"名投诉人。")
@@ -202,11 +205,11 @@ func (pg *Pages) GroupOutcome(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
 	fen, err := domain.ParseYuan(r.PostFormValue("amount"))
 	if err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	if err := pg.Grouping.RecordOutcome(ctx, auth.From(ctx), id, mustID(r.PostFormValue("case")), r.PostFormValue("outcome"), r.PostFormValue("note"), fen); err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "已记录。")

@@ -26,7 +26,7 @@ func (pg *Pages) ApplyJudicial(w http.ResponseWriter, r *http.Request) {
 func (pg *Pages) CourtQueue(w http.ResponseWriter, r *http.Request) {
 	items, err := pg.Agreement.CourtQueue(r.Context(), auth.From(r.Context()))
 	if err != nil {
-		pg.intakeError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.render(w, r, http.StatusOK, "court", "司法确认", struct{ Items []store.JudicialApplication }{items})
@@ -36,7 +36,7 @@ func (pg *Pages) CourtQueue(w http.ResponseWriter, r *http.Request) {
 func (pg *Pages) CourtDecide(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
 	if err := pg.Agreement.CourtDecide(r.Context(), auth.From(r.Context()), id, r.PostFormValue("decision"), r.PostFormValue("ruling"), r.PostFormValue("reason")); err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "已记录。")
@@ -47,7 +47,7 @@ func (pg *Pages) CourtDecide(w http.ResponseWriter, r *http.Request) {
 func (pg *Pages) CourtPackage(w http.ResponseWriter, r *http.Request) {
 	ja, err := pg.Agreement.CourtApplication(r.Context(), auth.From(r.Context()), mustID(r.PathValue("id")))
 	if err != nil {
-		pg.intakeError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/zip")

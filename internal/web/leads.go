@@ -29,7 +29,7 @@ func (pg *Pages) Leads(w http.ResponseWriter, r *http.Request) {
 func (pg *Pages) LeadHandled(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if err := pg.Violations.MarkHandled(ctx, auth.From(ctx), mustID(r.PathValue("id"))); err != nil {
-		pg.intakeError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "已标记为已处理。")

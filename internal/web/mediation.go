@@ -19,7 +19,7 @@ import (
 func (pg *Pages) mediationDone(w http.ResponseWriter, r *http.Request, id int64, err error, msg string) {
 	if err != nil {
 		if !pg.caseInvalid(w, r, id, err) {
-			pg.failField(w, r, err)
+			pg.failErr(w, r, err)
 		}
 		return
 	}
@@ -91,7 +91,7 @@ func (pg *Pages) TerminationPDF(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	d, err := pg.Intake.Detail(ctx, auth.From(ctx), mustID(r.PathValue("id")))
 	if err != nil {
-		pg.intakeError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.writeTermination(w, r, d.Case, d.Events, d.Committee.Name, r.URL.Query().Get("party"))

@@ -16,7 +16,7 @@ func (pg *Pages) RefusalNotice(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	d, err := pg.Intake.Detail(ctx, auth.From(ctx), mustID(r.PathValue("id")))
 	if err != nil {
-		pg.intakeError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	c := d.Case

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"net/http"
 
 	"github.com/tiaojie/tiaojie/internal/domain"
@@ -49,7 +50,7 @@ func (pg *Pages) File(w http.ResponseWriter, r *http.Request) {
 		err := pg.Online.SendCode(r.Context(), d.In.Phone)
 		var fe *domain.FieldError
 		if errors.As(err, &fe) {
-			d.Err = &intake.ValidationError{Fields: []*domain.FieldError{fe}}
+			d.Err = &access.ValidationError{Fields: []*domain.FieldError{fe}}
 			pg.showFile(w, r, http.StatusUnprocessableEntity, d)
 			return
 		} else if err != nil {
@@ -62,14 +63,14 @@ func (pg *Pages) File(w http.ResponseWriter, r *http.Request) {
 	}
 	fen, err := domain.ParseYuan(d.Amount)
 	if err != nil {
-		d.Err = &intake.ValidationError{Fields: []*domain.FieldError{err.(*domain.FieldError)}}
+		d.Err = &access.ValidationError{Fields: []*domain.FieldError{err.(*domain.FieldError)}}
 		pg.showFile(w, r, http.StatusUnprocessableEntity, d)
 		return
 	}
 	d.In.ClaimAmountFen = fen
 	c, err := pg.Online.File(r.Context(), d.Committee, d.In, f.Get("code"), d.Key)
 	if err != nil {
-		status, msg := intake.StatusOf(err)
+		status, msg := access.StatusOf(err)
 		if status == http.StatusInternalServerError {
 			pg.serverError(w, r, err)
 			return

@@ -44,7 +44,7 @@ func (pg *Pages) Rate(w http.ResponseWriter, r *http.Request) {
 		pg.Fail(w, r, http.StatusUnprocessableEntity, fe.Message)
 		return
 	case err != nil:
-		pg.intakeError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "感谢您的评价！")

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"net/http"
 	"strconv"
 
@@ -53,14 +54,14 @@ func (pg *Pages) CreateCase(w http.ResponseWriter, r *http.Request) {
 	}
 	fen, err := domain.ParseYuan(data.Amount)
 	if err != nil {
-		data.Err = &intake.ValidationError{Fields: []*domain.FieldError{err.(*domain.FieldError)}}
+		data.Err = &access.ValidationError{Fields: []*domain.FieldError{err.(*domain.FieldError)}}
 		pg.render(w, r, http.StatusUnprocessableEntity, "case_new", "登记投诉", data)
 		return
 	}
 	in.ClaimAmountFen = fen
 	c, _, err := pg.Intake.Register(r.Context(), auth.From(r.Context()), in, data.Key)
 	if err != nil {
-		status, msg := intake.StatusOf(err)
+		status, msg := access.StatusOf(err)
 		if status == http.StatusInternalServerError {
 			pg.serverError(w, r, err)
 			return
@@ -86,7 +87,7 @@ func (pg *Pages) Decide(accept bool) http.HandlerFunc {
 		d := intake.Decision{Accept: accept, ReasonCode: r.PostFormValue("reason"), Note: r.PostFormValue("note"), Version: version}
 		c, err := pg.Intake.Decide(r.Context(), auth.From(r.Context()), id, d)
 		if err != nil {
-			status, msg := intake.StatusOf(err)
+			status, msg := access.StatusOf(err)
 			if status == http.StatusInternalServerError {
 				pg.serverError(w, r, err)
 				return

@@ -144,7 +144,7 @@ func (pg *Pages) SaveRouting(w http.ResponseWriter, r *http.Request) {
 		pg.showRouting(w, r, http.StatusUnprocessableEntity, rules)
 		return
 	case err != nil:
-		pg.intakeError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "分流规则已保存，新受理的案件按新规则分流。")
@@ -201,7 +201,7 @@ func (pg *Pages) Reroute(w http.ResponseWriter, r *http.Request) {
 			pg.Sessions.Put(r.Context(), "error", fe.Message)
 			pg.showCase(w, r, id, http.StatusUnprocessableEntity)
 		default:
-			pg.intakeError(w, r, err)
+			pg.failErr(w, r, err)
 		}
 		return
 	}
@@ -215,7 +215,7 @@ func (pg *Pages) ODROutcome(w http.ResponseWriter, r *http.Request) {
 	outcome := r.PostFormValue("outcome")
 	settled := outcome == "settled"
 	if _, err := pg.Diversion.ODROutcome(r.Context(), auth.From(r.Context()), id, outcome, r.PostFormValue("note")); err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, map[bool]string{true: "已记录企业协商和解。", false: "已转入调解。"}[settled])

@@ -78,7 +78,7 @@ func (pg *Pages) UploadSeal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := pg.Agreement.UploadSeal(r.Context(), auth.From(r.Context()), c, data); err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "已更新印章，此后生效的调解协议书将加盖该印章。")

@@ -3,13 +3,13 @@ package web
 import (
 	"encoding/base64"
 	"errors"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"net/http"
 	"strings"
 
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/intake"
 )
 
 type signPage struct {
@@ -116,6 +116,6 @@ func (pg *Pages) VerifyAgreement(w http.ResponseWriter, r *http.Request) {
 }
 
 func intakeAuthorize(pg *Pages, r *http.Request) (int64, error) {
-	c, err := intake.Authorize(r.Context(), pg.Store, auth.From(r.Context()), mustID(r.PathValue("id")), false)
+	c, err := access.Authorize(r.Context(), pg.Store, auth.From(r.Context()), mustID(r.PathValue("id")), false)
 	return c.ID, err
 }

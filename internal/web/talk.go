@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"io"
 	"mime"
 	"net/http"
@@ -19,7 +20,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/conversation"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/evidence"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -30,28 +30,12 @@ const MaxEvidenceBody = evidence.MaxSize + 1<<20
 // for (messages written by another server instance) and keeps the line alive.
 const StreamPoll = 10 * time.Second
 
-// statusOf maps service errors (fields, conversation, intake) to a status and a Chinese message.
-func statusOf(err error) (int, string) {
-	var fe *domain.FieldError
-	switch {
-	case errors.As(err, &fe):
-		return http.StatusUnprocessableEntity, fe.Message
-	case errors.Is(err, conversation.ErrBadLink):
-		return http.StatusNotFound, err.Error()
-	case errors.Is(err, conversation.ErrNotMediator):
-		return http.StatusForbidden, err.Error()
-	case errors.Is(err, conversation.ErrClosed):
-		return http.StatusConflict, err.Error()
-	}
-	return intake.StatusOf(err)
-}
-
 func wantsJSON(r *http.Request) bool { return r.Header.Get("Accept") == "application/json" }
 
 // talkDone answers a successful conversation request.
 func (pg *Pages) talkDone(w http.ResponseWriter, r *http.Request, rd conversation.Reader, err error, msg string) {
 	if err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	if wantsJSON(r) {
@@ -68,7 +52,7 @@ func (pg *Pages) talkDone(w http.ResponseWriter, r *http.Request, rd conversatio
 func (pg *Pages) staffReader(w http.ResponseWriter, r *http.Request) (conversation.Reader, bool) {
 	rd, err := pg.Talk.ForStaff(r.Context(), auth.From(r.Context()), mustID(r.PathValue("id")))
 	if err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return rd, false
 	}
 	return rd, true
@@ -77,7 +61,7 @@ func (pg *Pages) staffReader(w http.ResponseWriter, r *http.Request) (conversati
 func (pg *Pages) partyReader(w http.ResponseWriter, r *http.Request) (conversation.Reader, bool) {
 	rd, err := pg.Talk.ForParty(r.Context(), r.PathValue("token"))
 	if err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return rd, false
 	}
 	return rd, true
@@ -324,7 +308,7 @@ func (pg *Pages) TalkEvidence(w http.ResponseWriter, r *http.Request) {
 	}
 	e, err := pg.Talk.Evidence(r.Context(), rd, mustID(r.PathValue("eid")))
 	if err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	// Pictures show in the conversation; a PDF a party uploaded is downloaded,
@@ -394,7 +378,7 @@ func (pg *Pages) TalkInvite(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
 	inv, err := pg.Talk.Invite(r.Context(), auth.From(r.Context()), id)
 	if err != nil {
-		pg.failField(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	msg := fmt.Sprintf("已向%d位当事人发送在线调解链接。", inv.Sent)
@@ -443,7 +427,7 @@ func (pg *Pages) ExpertJoinAnswer(w http.ResponseWriter, r *http.Request) {
 // CoMediator adds or removes a co-mediator.
 func (pg *Pages) CoMediator(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
-	if _, err := intake.Authorize(r.Context(), pg.Store, auth.From(r.Context()), id, true); err != nil { // who may, before what was asked
+	if _, err := access.Authorize(r.Context(), pg.Store, auth.From(r.Context()), id, true); err != nil { // who may, before what was asked
 		pg.mediationDone(w, r, id, err, "")
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/access"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -101,7 +102,7 @@ var funcs = template.FuncMap{
 	"neg":         func(n int) int { return -n },
 	"deref":       func(b *bool) bool { return b != nil && *b },
 	"field": func(err error, name string) string {
-		if ve, ok := err.(*intake.ValidationError); ok {
+		if ve, ok := err.(*access.ValidationError); ok {
 			return ve.Field(name)
 		}
 		if fe, ok := err.(*domain.FieldError); ok && fe.Field == name {
