@@ -119,51 +119,84 @@ func (s *Service) ApplyJudicial(ctx context.Context, p *auth.Principal, caseID, 
 	if err != nil {
 		return store.JudicialApplication{}, err
 	}
-	// The application is stored first, with its event, in one transaction:
-	// the one-per-case row makes a double submit fail here, before anything
-	// is sent. Only then is it sent to the court system; a failed send keeps
-	// the application (no receipt yet) and the court sweep sends it again.
-	receipt := LocalReceipt
+	// The application and its event are stored first, in one transaction:
+	// the one-per-case key makes a double submit fail before anything is
+	// sent. With a court system the row is "sending" until the court system
+	// takes it (its receipt is then recorded); a refusal frees the case to
+	// file again, and an unreachable court system is retried by the sweep.
+	ja := store.JudicialApplication{CaseID: c.ID, CaseNumber: c.Number, CourtID: ct.ID, Status: "submitted", Receipt: LocalReceipt, Package: pkg, SubmittedAt: now}
+	note := "双方共同向" + ct.Name + "申请司法确认"
 	if s.Court != nil {
-		receipt = ""
+		ja.Status, ja.Receipt = "sending", ""
+		note += "，正在送达法院系统"
 	}
-	ja := store.JudicialApplication{CaseID: c.ID, CaseNumber: c.Number, CourtID: ct.ID, Status: "submitted", Receipt: receipt, Package: pkg, SubmittedAt: now}
 	err = s.Store.InTx(ctx, func(tx store.Store) error {
-		if err := tx.PutJudicialApplication(ctx, ja); errors.Is(err, store.ErrConflict) {
-			return &domain.FieldError{Field: "court", Message: "已申请过司法确认"}
-		} else if err != nil {
+		if err := claim(ctx, tx, ja); err != nil {
 			return err
 		}
 		_, err := tx.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "judicial_applied", ActorID: p.UserID, ActorName: p.DisplayName,
-			At: now, Note: "双方共同向" + ct.Name + "申请司法确认"})
+			At: now, Note: note})
 		return err
 	})
-	if err != nil {
+	if err != nil || s.Court == nil {
 		return ja, stale(err)
 	}
-	if s.Court != nil {
-		ja.Receipt, err = s.send(ctx, ja, ct.Code, sha)
-		if err != nil {
-			s.log().Warn("court submission failed; the sweep will resend", "case_id", c.ID, "err", err)
-			return ja, ErrCourtQueued
-		}
+	ja.Receipt, err = s.deliver(ctx, ja, ct.Code, sha)
+	var refused *court.Refused
+	switch {
+	case errors.As(err, &refused):
+		return ja, &domain.FieldError{Field: "court", Message: refused.Error() + "。申请未送达，请核对后重新申请"}
+	case err != nil:
+		s.log().Warn("court submission failed; the sweep will resend", "case_id", c.ID, "err", err)
+		return ja, ErrCourtQueued
 	}
+	ja.Status = "submitted"
 	return ja, nil
 }
 
-// ErrCourtQueued: the application is stored but the court system could not
-// be reached; it is sent again by the court sweep.
+// claim stores the application; a case has at most one.
+func claim(ctx context.Context, st store.Store, ja store.JudicialApplication) error {
+	if err := st.PutJudicialApplication(ctx, ja); errors.Is(err, store.ErrConflict) {
+		return &domain.FieldError{Field: "court", Message: "已申请过司法确认"}
+	} else if err != nil {
+		return fmt.Errorf("store judicial application: %w", err)
+	}
+	return nil
+}
+
+// ErrCourtQueued: the application is kept but the court system could not be
+// reached; the court sweep sends it again.
 var ErrCourtQueued = errors.New("申请已保存，法院系统暂时无法送达，系统将自动重试送达")
 
-// send delivers a stored application to the court system (idempotent by
-// case number there) and keeps the receipt.
-func (s *Service) send(ctx context.Context, ja store.JudicialApplication, courtCode, sha string) (string, error) {
+// deliver sends a claimed application to the court system (idempotent by
+// case number there). Taken: its receipt is recorded with a note. Refused:
+// the claim is freed with a note saying why, so the case can file again.
+func (s *Service) deliver(ctx context.Context, ja store.JudicialApplication, courtCode, sha string) (string, error) {
 	receipt, err := s.Court.Submit(ctx, ja.CaseNumber, courtCode, sha, ja.Package)
+	var refused *court.Refused
+	if errors.As(err, &refused) {
+		if rerr := s.Store.InTx(ctx, func(tx store.Store) error {
+			if err := tx.DeleteJudicialApplication(ctx, ja.CaseID); err != nil {
+				return err
+			}
+			return tx.AddNote(ctx, ja.CaseID, store.Event{Type: "judicial_send_refused", ActorName: "法院系统", At: s.now(),
+				Note: refused.Error() + "，司法确认申请未送达，可核对后重新申请"})
+		}); rerr != nil {
+			return "", errors.Join(err, rerr)
+		}
+		return "", err
+	}
 	if err != nil {
 		return "", err
 	}
-	if err := s.Store.SetJudicialReceipt(ctx, ja.CaseID, receipt); err != nil {
-		return "", fmt.Errorf("store court receipt: %w", err)
+	err = s.Store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.MarkJudicialSent(ctx, ja.CaseID, receipt); err != nil {
+			return err
+		}
+		return tx.AddNote(ctx, ja.CaseID, store.Event{Type: "judicial_sent", ActorName: "法院系统", At: s.now(), Note: "法院系统已接收申请，回执" + receipt})
+	})
+	if err != nil {
+		return "", fmt.Errorf("record court receipt: %w", err)
 	}
 	return receipt, nil
 }
@@ -319,6 +352,6 @@ func (s *Service) resend(ctx context.Context, ja store.JudicialApplication) erro
 	if err != nil {
 		return err
 	}
-	_, err = s.send(ctx, full, ct.Code, sha)
+	_, err = s.deliver(ctx, full, ct.Code, sha)
 	return err
 }

@@ -142,10 +142,25 @@ func (c *Client) Submit(ctx context.Context, applicationNo, courtCode, agreement
 		Error   string `json:"error"`
 	}
 	json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(&out)
-	if res.StatusCode != http.StatusAccepted || out.Receipt == "" {
-		return "", fmt.Errorf("法院系统拒收（HTTP %d）：%s", res.StatusCode, out.Error)
+	switch {
+	case res.StatusCode == http.StatusAccepted && out.Receipt != "":
+		return out.Receipt, nil
+	case res.StatusCode >= 400 && res.StatusCode < 500 && res.StatusCode != http.StatusTooManyRequests:
+		return "", &Refused{Status: res.StatusCode, Message: out.Error}
 	}
-	return out.Receipt, nil
+	// 5xx, 429 or a garbled answer: the same submission may be sent again.
+	return "", fmt.Errorf("法院系统暂时无法受理（HTTP %d）：%s", res.StatusCode, out.Error)
+}
+
+// Refused is the court system's answer that it will not take a submission
+// as sent (4xx): sending it again unchanged would be refused again.
+type Refused struct {
+	Status  int
+	Message string
+}
+
+func (e *Refused) Error() string {
+	return fmt.Sprintf("法院系统拒收（HTTP %d）：%s", e.Status, e.Message)
 }
 
 // Progress is where the court stands on an application.

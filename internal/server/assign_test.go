@@ -324,8 +324,8 @@ func TestSessionsAndRecords(t *testing.T) {
 			t.Fatalf("schedule: %d %s", r.StatusCode, r.body)
 		}
 		after, _ := e.db.ListOutbox(ctx, 100)
-		if len(after)-len(before) != 2 || !strings.Contains(after[0].Body, "陆家嘴调解室") {
-			t.Fatalf("parties not told: %d new messages", len(after)-len(before))
+		if n := newSince(before, after); n != 2 || !strings.Contains(after[0].Body, "陆家嘴调解室") {
+			t.Fatalf("parties not told: %d new messages", n)
 		}
 		ss, _ := e.db.ListSessions(ctx, store.SessionQuery{CaseID: id})
 		if len(ss) != 1 {
@@ -584,4 +584,19 @@ func TestConsumerRatesBySMSLink(t *testing.T) {
 			t.Fatalf("rated twice: %d", r.StatusCode)
 		}
 	})
+}
+
+// newSince counts the outbox entries (newest first) written after before was read.
+func newSince(before, after []store.OutboxEntry) int {
+	var last int64
+	if len(before) > 0 {
+		last = before[0].ID
+	}
+	n := 0
+	for _, x := range after {
+		if x.ID > last {
+			n++
+		}
+	}
+	return n
 }

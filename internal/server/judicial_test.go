@@ -252,7 +252,7 @@ func TestJudicialOutcomeSynced(t *testing.T) {
 		evs, _ := e.db.ListEvents(ctx, id)
 		var notes []string
 		for _, ev := range evs {
-			if strings.HasPrefix(ev.Type, "judicial_") && ev.Type != "judicial_applied" {
+			if strings.HasPrefix(ev.Type, "judicial_") && ev.Type != "judicial_applied" && ev.Type != "judicial_sent" {
 				notes = append(notes, ev.ActorName+"："+ev.Note)
 			}
 		}

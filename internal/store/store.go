@@ -212,9 +212,13 @@ type Store interface {
 	FindAgreementBySHA(ctx context.Context, sha string) (caseID int64, number string, effective time.Time, err error)
 	PutSignToken(ctx context.Context, caseID int64, party, hash, sealed string) error
 	GetSignToken(ctx context.Context, hash string) (caseID int64, party string, err error)
-	ListSignTokens(ctx context.Context, caseID int64) ([]PartyLink, error)                // each party's signing links, newest first
-	PutJudicialApplication(ctx context.Context, a JudicialApplication) error              // one per case (ErrConflict)
-	SetJudicialReceipt(ctx context.Context, caseID int64, receipt string) error           // once, on an application stored without one (else ErrNotFound)
+	ListSignTokens(ctx context.Context, caseID int64) ([]PartyLink, error)   // each party's signing links, newest first
+	PutJudicialApplication(ctx context.Context, a JudicialApplication) error // one per case (ErrConflict)
+	// MarkJudicialSent records the court system's receipt of an application
+	// still "sending" and makes it "submitted" (else ErrNotFound).
+	MarkJudicialSent(ctx context.Context, caseID int64, receipt string) error
+	// DeleteJudicialApplication frees a case's claim that the court system refused ("sending" only, else ErrNotFound).
+	DeleteJudicialApplication(ctx context.Context, caseID int64) error
 	PutSeal(ctx context.Context, orgID int64, image []byte, by int64, at time.Time) error // replaces the org's seal image
 	GetSeal(ctx context.Context, orgID int64) (Seal, error)
 	GetJudicialApplication(ctx context.Context, caseID int64) (JudicialApplication, error)
@@ -836,7 +840,7 @@ type JudicialApplication struct {
 	CaseID       int64
 	CaseNumber   string // filled by List
 	CourtID      int64
-	Status       string // "submitted", "accepted", "confirmed", "rejected"
+	Status       string // "sending" (claimed, not yet taken by the court system), "submitted", "accepted", "confirmed", "rejected"
 	Receipt      string // the court system's receipt
 	RulingNumber string
 	Reason       string

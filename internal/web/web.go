@@ -96,7 +96,7 @@ var funcs = template.FuncMap{
 	"add":         func(a, b int) int { return a + b },
 	"signerLabel": domain.PartyWord,
 	"judicialStatus": func(s string) string {
-		return map[string]string{"submitted": "已提交", "accepted": "法院已受理", "confirmed": "已裁定确认", "rejected": "已驳回"}[s]
+		return map[string]string{"sending": "正在送达法院系统", "submitted": "已提交", "accepted": "法院已受理", "confirmed": "已裁定确认", "rejected": "已驳回"}[s]
 	},
 	"methodLabel": consent.MethodLabel,
 	"neg":         func(n int) int { return -n },

@@ -45,7 +45,7 @@ func (db *DB) ListJudicialApplications(ctx context.Context, courtIDs []int64) ([
 }
 
 func (db *DB) ListPendingJudicial(ctx context.Context, localReceipt string) ([]store.JudicialApplication, error) {
-	return db.judicialList(ctx, `WHERE j.status IN ('submitted', 'accepted') AND j.receipt <> $1 ORDER BY j.submitted_at`, localReceipt)
+	return db.judicialList(ctx, `WHERE j.status IN ('sending', 'submitted', 'accepted') AND j.receipt <> $1 ORDER BY j.submitted_at`, localReceipt)
 }
 
 func (db *DB) judicialList(ctx context.Context, where string, args ...any) ([]store.JudicialApplication, error) {
@@ -81,7 +81,13 @@ func (db *DB) DecideJudicialApplication(ctx context.Context, caseID int64, from 
 	})
 }
 
-func (db *DB) SetJudicialReceipt(ctx context.Context, caseID int64, receipt string) error {
-	res, err := db.writeOn("case", caseID).ExecContext(ctx, `UPDATE judicial_applications SET receipt = $1 WHERE case_id = $2 AND receipt = ''`, receipt, caseID)
-	return db.wrap("set judicial receipt", mustAffect(res, err))
+func (db *DB) MarkJudicialSent(ctx context.Context, caseID int64, receipt string) error {
+	res, err := db.writeOn("case", caseID).ExecContext(ctx, `UPDATE judicial_applications SET receipt = $1, status = 'submitted'
+		WHERE case_id = $2 AND status = 'sending'`, receipt, caseID)
+	return db.wrap("mark judicial application sent", mustAffect(res, err))
+}
+
+func (db *DB) DeleteJudicialApplication(ctx context.Context, caseID int64) error {
+	res, err := db.writeOn("case", caseID).ExecContext(ctx, `DELETE FROM judicial_applications WHERE case_id = $1 AND status = 'sending'`, caseID)
+	return db.wrap("delete judicial application", mustAffect(res, err))
 }
