@@ -279,12 +279,14 @@ func (s *Service) SweepODR(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	moved := 0
-	for offset := 0; ; offset += 500 {
-		page, err := s.Store.ListCases(ctx, store.CaseQuery{Scope: store.Scope{All: true}, Statuses: []domain.Status{domain.StatusODRNegotiating}, Limit: 500, Offset: offset})
+	for after := int64(0); ; {
+		page, err := s.Store.ListCases(ctx, store.CaseQuery{Scope: store.Scope{All: true}, Statuses: []domain.Status{domain.StatusODRNegotiating},
+			Limit: 500, ByID: true, AfterID: after})
 		if err != nil {
 			return moved, err
 		}
 		for _, c := range page.Cases {
+			after = c.ID
 			evs, err := s.Store.ListEvents(ctx, c.ID)
 			if err != nil {
 				return moved, err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"github.com/tiaojie/tiaojie/internal/access"
 	"strings"
 	"testing"
@@ -230,6 +231,35 @@ func TestODRFirstStep(t *testing.T) {
 			}
 			if _, err := w.div.ODROutcome(ctx, w.committeeP, c2.ID, "failed", ""); err == nil {
 				t.Fatal("outcome recorded twice")
+			}
+		})
+	}
+}
+
+// More overdue negotiations than one page: the sweep moves every one (an
+// offset sweep skipped those that slid into the pages it had read).
+func TestODRSweepPagesByKey(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			w := newWorld(t, e)
+			ctx := context.Background()
+			odr := store.Merchant{Name: "上海某某电子商务有限公司", CreditCode: domain.GenerateCreditCode("91310115MA1K3YJ13"), ODR: true}
+			w.st.UpsertMerchant(ctx, &odr)
+			w.st.BindRoomMerchant(ctx, w.ecom.ID, odr.ID)
+			accepted := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+			w.in.Now = func() time.Time { return accepted }
+			w.div.Now = w.in.Now
+			const n = 510
+			for i := range n {
+				w.accept(t, complaint("浦东新区花木街道2号", odr.CreditCode, fmt.Sprintf("网店第%d单商品与描述不符，要求退货退款。", i), "服务-网络购物"))
+			}
+			w.div.Now = func() time.Time { return accepted.AddDate(0, 0, 20) }
+			if moved, err := w.div.SweepODR(ctx); err != nil || moved != n {
+				t.Fatalf("sweep moved %d of %d: %v", moved, n, err)
+			}
+			left, _ := w.st.ListCases(ctx, store.CaseQuery{Scope: store.Scope{All: true}, Statuses: []domain.Status{domain.StatusODRNegotiating}})
+			if left.Total != 0 {
+				t.Fatalf("%d negotiations left behind", left.Total)
 			}
 		})
 	}

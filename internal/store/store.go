@@ -517,6 +517,11 @@ type CaseQuery struct {
 	Offset    int
 	// OldestFirst orders by receipt ascending (work lists: the longest waiting first).
 	OldestFirst bool
+	// ByID pages by key for sweeps: cases with id > AfterID, ordered by id,
+	// without a total. A sweep that changes what it reads cannot skip rows
+	// this way, as an offset does when earlier rows drop out of the filter.
+	ByID    bool
+	AfterID int64
 }
 
 // CasePage is one page of a case list.

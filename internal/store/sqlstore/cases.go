@@ -274,13 +274,18 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	if q.To != nil {
 		where = append(where, "c.received_at < "+arg(q.To.UTC()))
 	}
+	if q.ByID {
+		where = append(where, "c.id > "+arg(q.AfterID))
+	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
 	var page store.CasePage
-	if err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM cases c`+cond, args...).Scan(&page.Total); err != nil {
-		return page, db.wrap("count cases", err)
+	if !q.ByID {
+		if err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM cases c`+cond, args...).Scan(&page.Total); err != nil {
+			return page, db.wrap("count cases", err)
+		}
 	}
 	limit := q.Limit
 	if limit <= 0 {
@@ -291,7 +296,10 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	}
 	lim, off := arg(limit), arg(max(q.Offset, 0))
 	order := ` ORDER BY c.received_at DESC, c.id DESC`
-	if q.OldestFirst {
+	switch {
+	case q.ByID:
+		order = ` ORDER BY c.id`
+	case q.OldestFirst:
 		order = ` ORDER BY c.received_at, c.id`
 	}
 	rows, err := db.read().QueryContext(ctx, `SELECT `+caseCols+` FROM cases c`+cond+order+` LIMIT `+lim+` OFFSET `+off, args...)
