@@ -444,3 +444,111 @@ func TestBrowserSignaturePadTakesInkByTouch(t *testing.T) {
 		t.Errorf("the page scrolled under the finger: %.0f → %.0f", before.Scroll, after.Scroll)
 	}
 }
+
+// partyA11y is what the large-text test measures on a party page.
+type partyA11y struct {
+	Big       bool     `json:"big"`
+	Pressed   string   `json:"pressed"`
+	Font      float64  `json:"font"`
+	Wide      int      `json:"sw"`
+	Unlabeled []string `json:"unlabeled"` // controls without a <label> (or aria-label)
+	LowText   []string `json:"low"`       // text below 4.5:1 against its background
+	FakeBtn   []string `json:"fake"`      // clickable divs/spans instead of buttons
+}
+
+const a11yProbe = `(() => {
+  const lum = c => { const m = c.match(/[\d.]+/g).map(Number); const f = v => (v /= 255) <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    return {l: 0.2126 * f(m[0]) + 0.7152 * f(m[1]) + 0.0722 * f(m[2]), a: m.length > 3 ? m[3] : 1}; };
+  const bg = el => { for (; el; el = el.parentElement) { const c = getComputedStyle(el).backgroundColor; if (lum(c).a > 0.5) return lum(c).l; } return 1; };
+  const low = [];
+  for (const el of document.querySelectorAll("body *")) {
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    if (!el.getClientRects().length || el.closest("[hidden], details:not([open]) > :not(summary)")) continue;
+    const fg = lum(getComputedStyle(el).color).l, b = bg(el), r = (Math.max(fg, b) + 0.05) / (Math.min(fg, b) + 0.05);
+    if (r < 4.5) low.push(el.tagName.toLowerCase() + " " + el.textContent.trim().slice(0, 20) + " " + r.toFixed(2));
+  }
+  const unlabeled = [...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+    .filter(c => !(c.labels && c.labels.length) && !c.getAttribute("aria-label")).map(c => c.name || c.id);
+  const fake = [...document.querySelectorAll("div[onclick], span[onclick], [role=button]:not(button)")].map(e => e.outerHTML.slice(0, 40));
+  const t = document.getElementById("big-toggle");
+  return {big: document.documentElement.classList.contains("big"), pressed: t ? t.getAttribute("aria-pressed") : "",
+    font: parseFloat(getComputedStyle(document.body).fontSize), sw: document.documentElement.scrollWidth,
+    unlabeled: unlabeled, low: low.slice(0, 5), fake: fake};
+})()`
+
+// 适老化: on a 390 px phone the party turns on 大字 on their page; it holds
+// after a reload and on every other party page and the public form: body
+// text of 18 px or more (16 px or more without it), no sideways scrolling,
+// a label on every control, text contrast of at least 4.5:1, and a visible
+// focus ring for keyboard users.
+func TestBrowserLargeTextOnPartyPages(t *testing.T) {
+	e := newEnv(t, storetest.Engines(t)[0])
+	var pages []string
+	kinds := map[string]bool{}
+	for _, l := range phoneFixtures(t, e) {
+		kind := strings.Split(l, "/")[1]
+		if kind != "cases" && kind != "groups" && kind != "import" && !kinds[kind] {
+			kinds[kind] = true
+			pages = append(pages, l)
+		}
+	}
+	pages = append(pages, "/file")
+	if len(pages) != 5 {
+		t.Fatalf("want a party page, a signing, a rating and a consent link and the public form: %q", pages)
+	}
+	p := newPhone(t)
+	probe := func(path string) partyA11y {
+		t.Helper()
+		p.check(t, e.ts.URL, "party", path)
+		a, err := chromedp.Run(p.ctx, chromedp.Evaluate[partyA11y](a11yProbe))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		return a
+	}
+	for _, path := range pages {
+		a := probe(path)
+		if a.Big || a.Font < 16 {
+			t.Errorf("%s: normal text is %.1f px (big=%v), want 16 px or more", path, a.Font, a.Big)
+		}
+		if len(a.Unlabeled) > 0 || len(a.LowText) > 0 || len(a.FakeBtn) > 0 {
+			t.Errorf("%s: controls without a label %q, low-contrast text %q, clickable non-buttons %q", path, a.Unlabeled, a.LowText, a.FakeBtn)
+		}
+	}
+
+	// The switch on the party page, then a reload.
+	party := pages[slices.IndexFunc(pages, func(s string) bool { return strings.HasPrefix(s, "/p/") })]
+	p.check(t, e.ts.URL, "party", party)
+	if err := chromedp.Do(p.ctx, chromedp.Click(`#big-toggle`), chromedp.Reload(), chromedp.WaitVisible(`#big-toggle`)); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range append([]string{party}, pages...) {
+		a := probe(path)
+		if !a.Big || a.Pressed != "true" || a.Font < 18 {
+			t.Errorf("%s: 大字 did not hold: big=%v pressed=%q body %.1f px", path, a.Big, a.Pressed, a.Font)
+		}
+		if a.Wide > phoneW || len(a.LowText) > 0 {
+			t.Errorf("%s in 大字: %d px wide, low-contrast text %q", path, a.Wide, a.LowText)
+		}
+	}
+
+	// Keyboard: Tab reaches the switch first and shows where focus is.
+	if err := chromedp.Do(p.ctx, chromedp.KeyEvent("\t"), chromedp.KeyEvent("\t")); err != nil {
+		t.Fatal(err)
+	}
+	focus, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](
+		`(() => { const s = getComputedStyle(document.activeElement); return [document.activeElement.id, s.outlineStyle, s.outlineWidth]; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if focus[0] != "big-toggle" || focus[1] == "none" || focus[2] == "0px" {
+		t.Errorf("second Tab stop and its outline: %q (want the 大字 switch, with a visible outline)", focus)
+	}
+	// And off again: the choice is the party's.
+	if err := chromedp.Do(p.ctx, chromedp.Click(`#big-toggle`), chromedp.Reload(), chromedp.WaitVisible(`#big-toggle`)); err != nil {
+		t.Fatal(err)
+	}
+	if a := probe("/file"); a.Big || a.Font >= 18 {
+		t.Errorf("大字 still on after switching it off: %+v", a)
+	}
+}
