@@ -75,6 +75,7 @@ func TestBrowserRegisterAndAccept(t *testing.T) {
 			chromedp.Submit(`#password`),
 			chromedp.WaitVisible(`h1`),
 			shot("02-desk"),
+			chromedp.Click(`#menu > summary`), // the staff menu is folded on a phone
 			chromedp.Click(`a[href="/cases/new"]`),
 			chromedp.WaitVisible(`#complainant_name`),
 			chromedp.SendKeys(`#complainant_name`, "韩梅梅"),

@@ -85,11 +85,22 @@ func (pg *Pages) TalkPage(w http.ResponseWriter, r *http.Request) {
 		pg.serverError(w, r, err)
 		return
 	}
-	name, title := "talk", "在线调解 "+rd.Case.Number
 	if rd.Token != "" {
-		name, title = "party", "我的调解 "+rd.Case.Number
+		o, err := pg.Talk.Outlook(r.Context(), v)
+		if err != nil {
+			pg.serverError(w, r, err)
+			return
+		}
+		pg.render(w, r, http.StatusOK, "party", "我的调解 "+rd.Case.Number, partyView{View: v, Outlook: o})
+		return
 	}
-	pg.render(w, r, http.StatusOK, name, title, v)
+	pg.render(w, r, http.StatusOK, "talk", "在线调解 "+rd.Case.Number, v)
+}
+
+// partyView is the party's page: the conversation plus their claim, dates and next step.
+type partyView struct {
+	conversation.View
+	Outlook conversation.Outlook
 }
 
 // TalkEvents streams new messages as server-sent events. A reconnecting
