@@ -41,127 +41,128 @@ type openAPIDoc struct {
 // its bodies, every error is the one error schema, and every enumerated
 // field lists a real code table.
 func TestOpenAPIMatchesRouteTable(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	r := e.anon().get("/api/v1/openapi.json")
-	var doc openAPIDoc
-	if err := json.Unmarshal([]byte(r.body), &doc); err != nil || r.StatusCode != 200 {
-		t.Fatalf("openapi: %d %v", r.StatusCode, err)
-	}
-	routes := map[string]server.Route{}
-	for _, rt := range e.srv.Routes() {
-		if rt.API {
-			routes[strings.ToLower(rt.Method)+" "+rt.Path] = rt
-		} else if strings.HasPrefix(rt.Path, "/api/") {
-			t.Errorf("%s is under /api/ but not marked API", rt.Pattern())
+	forEachEngine(t, func(t *testing.T, e *env) {
+		r := e.anon().get("/api/v1/openapi.json")
+		var doc openAPIDoc
+		if err := json.Unmarshal([]byte(r.body), &doc); err != nil || r.StatusCode != 200 {
+			t.Fatalf("openapi: %d %v", r.StatusCode, err)
 		}
-	}
-	// Every documented operation is a route…
-	for path, ops := range doc.Paths {
-		for method := range ops {
-			if _, ok := routes[method+" "+path]; !ok {
-				t.Errorf("documented %s %s is not a route", method, path)
+		routes := map[string]server.Route{}
+		for _, rt := range e.srv.Routes() {
+			if rt.API {
+				routes[strings.ToLower(rt.Method)+" "+rt.Path] = rt
+			} else if strings.HasPrefix(rt.Path, "/api/") {
+				t.Errorf("%s is under /api/ but not marked API", rt.Pattern())
 			}
 		}
-	}
-	// …and every route is documented, with its bodies and its query parameters.
-	for key, rt := range routes {
-		method, path, _ := strings.Cut(key, " ")
-		op, ok := doc.Paths[path][method]
-		if !ok {
-			t.Errorf("%s missing from OpenAPI", rt.Pattern())
-			continue
-		}
-		if rt.Response == nil {
-			t.Errorf("%s declares no response type", rt.Pattern())
-		}
-		if rt.Method == "POST" && rt.Request == nil {
-			t.Errorf("%s declares no request type (api.NoBody when it takes none)", rt.Pattern())
-		}
-		noBody := reflect.TypeOf(rt.Request) == reflect.TypeOf(api.NoBody{})
-		if (op.RequestBody != nil) != (rt.Request != nil && !noBody) {
-			t.Errorf("%s: request body documented %v, declared %T", rt.Pattern(), op.RequestBody != nil, rt.Request)
-		}
-		var query []string
-		for _, p := range op.Parameters {
-			if p.In == "query" {
-				query = append(query, p.Name)
-			}
-			if p.In == "path" && !strings.Contains(rt.Path, "{"+p.Name+"}") {
-				t.Errorf("%s: path parameter %s not in the path", rt.Pattern(), p.Name)
+		// Every documented operation is a route…
+		for path, ops := range doc.Paths {
+			for method := range ops {
+				if _, ok := routes[method+" "+path]; !ok {
+					t.Errorf("documented %s %s is not a route", method, path)
+				}
 			}
 		}
-		if !slices.Equal(query, rt.Query) {
-			t.Errorf("%s: documented query %v, accepted %v", rt.Pattern(), query, rt.Query)
-		}
-		success := 0
-		for code, res := range op.Responses {
-			if code[0] == '2' {
-				success++
+		// …and every route is documented, with its bodies and its query parameters.
+		for key, rt := range routes {
+			method, path, _ := strings.Cut(key, " ")
+			op, ok := doc.Paths[path][method]
+			if !ok {
+				t.Errorf("%s missing from OpenAPI", rt.Pattern())
 				continue
 			}
-			if ref := res.Content["application/json"].Schema["$ref"]; ref != "#/components/schemas/Error" {
-				t.Errorf("%s %s: error response schema %v", rt.Pattern(), code, ref)
+			if rt.Response == nil {
+				t.Errorf("%s declares no response type", rt.Pattern())
+			}
+			if rt.Method == "POST" && rt.Request == nil {
+				t.Errorf("%s declares no request type (api.NoBody when it takes none)", rt.Pattern())
+			}
+			noBody := reflect.TypeOf(rt.Request) == reflect.TypeOf(api.NoBody{})
+			if (op.RequestBody != nil) != (rt.Request != nil && !noBody) {
+				t.Errorf("%s: request body documented %v, declared %T", rt.Pattern(), op.RequestBody != nil, rt.Request)
+			}
+			var query []string
+			for _, p := range op.Parameters {
+				if p.In == "query" {
+					query = append(query, p.Name)
+				}
+				if p.In == "path" && !strings.Contains(rt.Path, "{"+p.Name+"}") {
+					t.Errorf("%s: path parameter %s not in the path", rt.Pattern(), p.Name)
+				}
+			}
+			if !slices.Equal(query, rt.Query) {
+				t.Errorf("%s: documented query %v, accepted %v", rt.Pattern(), query, rt.Query)
+			}
+			success := 0
+			for code, res := range op.Responses {
+				if code[0] == '2' {
+					success++
+					continue
+				}
+				if ref := res.Content["application/json"].Schema["$ref"]; ref != "#/components/schemas/Error" {
+					t.Errorf("%s %s: error response schema %v", rt.Pattern(), code, ref)
+				}
+			}
+			if success != 1 {
+				t.Errorf("%s: %d success responses", rt.Pattern(), success)
 			}
 		}
-		if success != 1 {
-			t.Errorf("%s: %d success responses", rt.Pattern(), success)
+		if req := doc.Components.Schemas["Error"]["required"]; !reflect.DeepEqual(req, []any{"error"}) {
+			t.Errorf("error schema: %v", doc.Components.Schemas["Error"])
 		}
-	}
-	if req := doc.Components.Schemas["Error"]["required"]; !reflect.DeepEqual(req, []any{"error"}) {
-		t.Errorf("error schema: %v", doc.Components.Schemas["Error"])
-	}
 
-	// Required fields, enums and formats are marked.
-	reject := doc.Paths["/api/v1/cases/{id}/reject"]["post"].RequestBody.Content["application/json"].Schema
-	if !reflect.DeepEqual(reject["required"], []any{"reason"}) {
-		t.Errorf("reject required: %v", reject["required"])
-	}
-	reason := reject["properties"].(map[string]any)["reason"].(map[string]any)
-	if enum, _ := reason["enum"].([]any); len(enum) != len(domain.RejectReasons) || enum[0] != domain.RejectReasons[0].Code {
-		t.Errorf("reject reason enum: %v", reason)
-	}
-	session := doc.Paths["/api/v1/cases/{id}/sessions"]["post"].RequestBody.Content["application/json"].Schema["properties"].(map[string]any)
-	if session["at"].(map[string]any)["format"] != "date-time" {
-		t.Errorf("session time format: %v", session["at"])
-	}
-	terms := doc.Paths["/api/v1/cases/{id}/agreement"]["post"].RequestBody.Content["application/json"].Schema["properties"].(map[string]any)["terms"].(map[string]any)
-	deadline := terms["items"].(map[string]any)["properties"].(map[string]any)["deadline"].(map[string]any)
-	if deadline["format"] != "date" {
-		t.Errorf("term deadline format: %v", deadline)
-	}
-	complaint := doc.Paths["/api/v1/complaints"]["post"].RequestBody.Content["application/json"].Schema
-	if req, _ := complaint["required"].([]any); !slices.Contains(req, any("phone")) {
-		t.Errorf("complaint required: %v", complaint["required"])
-	}
+		// Required fields, enums and formats are marked.
+		reject := doc.Paths["/api/v1/cases/{id}/reject"]["post"].RequestBody.Content["application/json"].Schema
+		if !reflect.DeepEqual(reject["required"], []any{"reason"}) {
+			t.Errorf("reject required: %v", reject["required"])
+		}
+		reason := reject["properties"].(map[string]any)["reason"].(map[string]any)
+		if enum, _ := reason["enum"].([]any); len(enum) != len(domain.RejectReasons) || enum[0] != domain.RejectReasons[0].Code {
+			t.Errorf("reject reason enum: %v", reason)
+		}
+		session := doc.Paths["/api/v1/cases/{id}/sessions"]["post"].RequestBody.Content["application/json"].Schema["properties"].(map[string]any)
+		if session["at"].(map[string]any)["format"] != "date-time" {
+			t.Errorf("session time format: %v", session["at"])
+		}
+		terms := doc.Paths["/api/v1/cases/{id}/agreement"]["post"].RequestBody.Content["application/json"].Schema["properties"].(map[string]any)["terms"].(map[string]any)
+		deadline := terms["items"].(map[string]any)["properties"].(map[string]any)["deadline"].(map[string]any)
+		if deadline["format"] != "date" {
+			t.Errorf("term deadline format: %v", deadline)
+		}
+		complaint := doc.Paths["/api/v1/complaints"]["post"].RequestBody.Content["application/json"].Schema
+		if req, _ := complaint["required"].([]any); !slices.Contains(req, any("phone")) {
+			t.Errorf("complaint required: %v", complaint["required"])
+		}
 
-	// Every enum tag on a request or response type names a code table that has values.
-	tables := api.CodeTables()
-	seen := map[reflect.Type]bool{}
-	var walk func(reflect.Type)
-	walk = func(t0 reflect.Type) {
-		for t0.Kind() == reflect.Pointer || t0.Kind() == reflect.Slice || t0.Kind() == reflect.Map {
-			t0 = t0.Elem()
-		}
-		if t0.Kind() != reflect.Struct || seen[t0] {
-			return
-		}
-		seen[t0] = true
-		for i := 0; i < t0.NumField(); i++ {
-			f := t0.Field(i)
-			if en := f.Tag.Get("enum"); en != "" && len(tables[en]) == 0 {
-				t.Errorf("%s.%s: enum table %q is empty or unknown", t0.Name(), f.Name, en)
+		// Every enum tag on a request or response type names a code table that has values.
+		tables := api.CodeTables()
+		seen := map[reflect.Type]bool{}
+		var walk func(reflect.Type)
+		walk = func(t0 reflect.Type) {
+			for t0.Kind() == reflect.Pointer || t0.Kind() == reflect.Slice || t0.Kind() == reflect.Map {
+				t0 = t0.Elem()
 			}
-			walk(f.Type)
+			if t0.Kind() != reflect.Struct || seen[t0] {
+				return
+			}
+			seen[t0] = true
+			for i := 0; i < t0.NumField(); i++ {
+				f := t0.Field(i)
+				if en := f.Tag.Get("enum"); en != "" && len(tables[en]) == 0 {
+					t.Errorf("%s.%s: enum table %q is empty or unknown", t0.Name(), f.Name, en)
+				}
+				walk(f.Type)
+			}
 		}
-	}
-	for _, rt := range routes {
-		if rt.Request != nil {
-			walk(reflect.TypeOf(rt.Request))
+		for _, rt := range routes {
+			if rt.Request != nil {
+				walk(reflect.TypeOf(rt.Request))
+			}
+			if rt.Response != nil {
+				walk(reflect.TypeOf(rt.Response))
+			}
 		}
-		if rt.Response != nil {
-			walk(reflect.TypeOf(rt.Response))
-		}
-	}
+	})
 }
 
 // userFor is a demo user holding perm in the Pudong district (the env's cases live there).

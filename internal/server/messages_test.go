@@ -77,33 +77,34 @@ func TestSigningSaysWhoWasNotified(t *testing.T) {
 // Rating and follow-up forms pre-select nothing and explain each score; the
 // public form claims a code only when one was sent; the outbox speaks Chinese.
 func TestHonestMessages(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	ctx := context.Background()
-	m, id := mediatingCase(t, e)
-	m.form("POST", "/cases/"+itoa(id)+"/agreement/oral", url.Values{"kind": {"oral"}, "facts": {"健身房闭店，双方就退款金额发生争议。"}, "responsibility": {"经营者承担退款责任"},
-		"party_0": {"merchant"}, "content_0": {"退款"}, "amount_0": {"800"}, "manner_0": {"现场退款"}, "deadline_0": {time.Now().AddDate(0, 0, 1).Format("2006-01-02")}})
-	page := m.get("/cases/" + itoa(id))
-	if !strings.Contains(page.body, `<option value="" selected>请选择</option>`) || !strings.Contains(page.body, "4 满意：问题基本解决") {
-		t.Error("follow-up score is pre-selected or unexplained")
-	}
-	if r := m.form("POST", "/cases/"+itoa(id)+"/followup", url.Values{"method": {"phone"}, "comment": {"电话联系上了"}}); r.StatusCode != 422 || !strings.Contains(r.body, `value="电话联系上了"`) {
-		t.Fatalf("follow-up without a score: %d", r.StatusCode)
-	}
-	m.form("POST", "/cases/"+itoa(id)+"/followup/request", url.Values{})
-	es, _ := e.db.ListOutbox(ctx, 1)
-	link := "/rate/" + strings.SplitN(strings.SplitN(es[0].Body, "/rate/", 2)[1], " ", 2)[0]
-	rate := e.anon().get(link)
-	if rate.StatusCode != 200 || strings.Contains(rate.body, "checked") || !strings.Contains(rate.body, "3分 一般") {
-		t.Fatalf("rating page pre-selects or does not explain: %d", rate.StatusCode)
-	}
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		m, id := mediatingCase(t, e)
+		m.form("POST", "/cases/"+itoa(id)+"/agreement/oral", url.Values{"kind": {"oral"}, "facts": {"健身房闭店，双方就退款金额发生争议。"}, "responsibility": {"经营者承担退款责任"},
+			"party_0": {"merchant"}, "content_0": {"退款"}, "amount_0": {"800"}, "manner_0": {"现场退款"}, "deadline_0": {time.Now().AddDate(0, 0, 1).Format("2006-01-02")}})
+		page := m.get("/cases/" + itoa(id))
+		if !strings.Contains(page.body, `<option value="" selected>请选择</option>`) || !strings.Contains(page.body, "4 满意：问题基本解决") {
+			t.Error("follow-up score is pre-selected or unexplained")
+		}
+		if r := m.form("POST", "/cases/"+itoa(id)+"/followup", url.Values{"method": {"phone"}, "comment": {"电话联系上了"}}); r.StatusCode != 422 || !strings.Contains(r.body, `value="电话联系上了"`) {
+			t.Fatalf("follow-up without a score: %d", r.StatusCode)
+		}
+		m.form("POST", "/cases/"+itoa(id)+"/followup/request", url.Values{})
+		es, _ := e.db.ListOutbox(ctx, 1)
+		link := "/rate/" + strings.SplitN(strings.SplitN(es[0].Body, "/rate/", 2)[1], " ", 2)[0]
+		rate := e.anon().get(link)
+		if rate.StatusCode != 200 || strings.Contains(rate.body, "checked") || !strings.Contains(rate.body, "3分 一般") {
+			t.Fatalf("rating page pre-selects or does not explain: %d", rate.StatusCode)
+		}
 
-	// /file: a refused filing without a code request says nothing about a code.
-	r := e.anon().form("POST", "/file", url.Values{"action": {"file"}, "phone": {"13912345678"}, "code": {"123456"}})
-	if r.StatusCode < 400 || strings.Contains(r.body, `id="code-sent"`) {
-		t.Fatalf("file claims a code: %d", r.StatusCode)
-	}
-	out := e.login("admin").get("/admin/outbox")
-	if !strings.Contains(out.body, "回访评价") || !strings.Contains(out.body, "征求调解意愿") || strings.Contains(out.body, ">consent_request<") {
-		t.Error("outbox shows codes")
-	}
+		// /file: a refused filing without a code request says nothing about a code.
+		r := e.anon().form("POST", "/file", url.Values{"action": {"file"}, "phone": {"13912345678"}, "code": {"123456"}})
+		if r.StatusCode < 400 || strings.Contains(r.body, `id="code-sent"`) {
+			t.Fatalf("file claims a code: %d", r.StatusCode)
+		}
+		out := e.login("admin").get("/admin/outbox")
+		if !strings.Contains(out.body, "回访评价") || !strings.Contains(out.body, "征求调解意愿") || strings.Contains(out.body, ">consent_request<") {
+			t.Error("outbox shows codes")
+		}
+	})
 }

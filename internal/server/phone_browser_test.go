@@ -20,7 +20,6 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/server"
-	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
 
 // The phone every page must fit: an iPhone 12–15 class screen.
@@ -249,98 +248,99 @@ func phoneFixtures(t *testing.T, e *env) (seeds []string) {
 // SQLite only: the storage engines are covered by the HTTP tests; the
 // browser checks layout.
 func TestBrowserEveryPageOnPhone(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	seeds := phoneFixtures(t, e)
-	routes := pageRoutes(e.srv.Routes())
-	p := newPhone(t)
-	reached := map[string]bool{} // route patterns some role opened as a page
-	files := map[string]bool{}   // route patterns that answered a file or plain text
+	forEachEngine(t, func(t *testing.T, e *env) {
+		seeds := phoneFixtures(t, e)
+		routes := pageRoutes(e.srv.Routes())
+		p := newPhone(t)
+		reached := map[string]bool{} // route patterns some role opened as a page
+		files := map[string]bool{}   // route patterns that answered a file or plain text
 
-	for _, user := range users {
-		who := user
-		var c *client
-		if user == "" {
-			who, c = "visitor", e.anon()
-		} else {
-			c = e.login(user)
-			p.signIn(t, e.ts.URL, user)
-			p.menu(t, e.ts.URL, who)
-		}
-		// Pages without parameters first; their links fill the others.
-		var links []string
-		if user == "" {
-			links = slices.Clone(seeds)
-		} else {
-			links = slices.DeleteFunc(slices.Clone(seeds), func(l string) bool { return textedLinkRe.MatchString(l) })
-		}
-		var visit []string
-		open := func(rt server.Route, path string) bool {
-			r := c.get(path)
-			if r.StatusCode != 200 {
-				return false
+		for _, user := range users {
+			who := user
+			var c *client
+			if user == "" {
+				who, c = "visitor", e.anon()
+			} else {
+				c = e.login(user)
+				p.signIn(t, e.ts.URL, user)
+				p.menu(t, e.ts.URL, who)
 			}
-			if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
-				files[rt.Pattern()] = true
-				return false
+			// Pages without parameters first; their links fill the others.
+			var links []string
+			if user == "" {
+				links = slices.Clone(seeds)
+			} else {
+				links = slices.DeleteFunc(slices.Clone(seeds), func(l string) bool { return textedLinkRe.MatchString(l) })
 			}
-			for _, m := range hrefRe.FindAllStringSubmatch(r.body, -1) {
-				if !slices.Contains(links, m[1]) {
-					links = append(links, m[1])
+			var visit []string
+			open := func(rt server.Route, path string) bool {
+				r := c.get(path)
+				if r.StatusCode != 200 {
+					return false
+				}
+				if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+					files[rt.Pattern()] = true
+					return false
+				}
+				for _, m := range hrefRe.FindAllStringSubmatch(r.body, -1) {
+					if !slices.Contains(links, m[1]) {
+						links = append(links, m[1])
+					}
+				}
+				visit = append(visit, path)
+				return true
+			}
+			var pending []server.Route
+			for _, rt := range routes {
+				if !allowed(rt.Perm, user) || user != "" && rt.Perm == domain.PermNone {
+					continue // the public and party pages are the visitor's
+				}
+				if strings.Contains(strings.TrimSuffix(rt.Path, "{$}"), "{") {
+					pending = append(pending, rt)
+				} else if open(rt, strings.TrimSuffix(rt.Path, "{$}")) {
+					reached[rt.Pattern()] = true
 				}
 			}
-			visit = append(visit, path)
-			return true
+			// Then each parameterised route with the first linked path that opens
+			// as a page, again and again while new links turn up.
+			for progress := true; progress; {
+				progress = false
+				for i := 0; i < len(pending); i++ {
+					re := routeRe(pending[i].Path)
+					tries := 0
+					for _, l := range links {
+						if !re.MatchString(l) || slices.Contains(visit, l) {
+							continue
+						}
+						if tries++; tries > 5 {
+							break
+						}
+						if open(pending[i], l) {
+							reached[pending[i].Pattern()] = true
+							pending = slices.Delete(pending, i, i+1)
+							i--
+							progress = true
+							break
+						}
+					}
+				}
+			}
+			for _, path := range visit {
+				p.check(t, e.ts.URL, who, path)
+			}
+			t.Logf("%s: %d pages", who, len(visit))
 		}
-		var pending []server.Route
+
+		// Every page route was opened by some role. Routes that answered a file
+		// or plain text are not pages; downloads no fixture links to are named
+		// by what they serve.
 		for _, rt := range routes {
-			if !allowed(rt.Perm, user) || user != "" && rt.Perm == domain.PermNone {
-				continue // the public and party pages are the visitor's
+			if reached[rt.Pattern()] || files[rt.Pattern()] || download.MatchString(rt.Path) {
+				continue
 			}
-			if strings.Contains(strings.TrimSuffix(rt.Path, "{$}"), "{") {
-				pending = append(pending, rt)
-			} else if open(rt, strings.TrimSuffix(rt.Path, "{$}")) {
-				reached[rt.Pattern()] = true
-			}
+			t.Errorf("no role reached the page %s: give the demo or the fixtures a row it can show", rt.Pattern())
 		}
-		// Then each parameterised route with the first linked path that opens
-		// as a page, again and again while new links turn up.
-		for progress := true; progress; {
-			progress = false
-			for i := 0; i < len(pending); i++ {
-				re := routeRe(pending[i].Path)
-				tries := 0
-				for _, l := range links {
-					if !re.MatchString(l) || slices.Contains(visit, l) {
-						continue
-					}
-					if tries++; tries > 5 {
-						break
-					}
-					if open(pending[i], l) {
-						reached[pending[i].Pattern()] = true
-						pending = slices.Delete(pending, i, i+1)
-						i--
-						progress = true
-						break
-					}
-				}
-			}
-		}
-		for _, path := range visit {
-			p.check(t, e.ts.URL, who, path)
-		}
-		t.Logf("%s: %d pages", who, len(visit))
-	}
-
-	// Every page route was opened by some role. Routes that answered a file
-	// or plain text are not pages; downloads no fixture links to are named
-	// by what they serve.
-	for _, rt := range routes {
-		if reached[rt.Pattern()] || files[rt.Pattern()] || download.MatchString(rt.Path) {
-			continue
-		}
-		t.Errorf("no role reached the page %s: give the demo or the fixtures a row it can show", rt.Pattern())
-	}
+	})
 }
 
 // download: routes that serve files, not pages.
@@ -384,74 +384,75 @@ func (p *phone) menu(t *testing.T, base, who string) {
 // wide as its card, takes the ink, and the page does not scroll under the
 // finger.
 func TestBrowserSignaturePadTakesInkByTouch(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	var link string
-	for _, l := range phoneFixtures(t, e) {
-		if strings.HasPrefix(l, "/sign/") {
-			link = l
+	forEachEngine(t, func(t *testing.T, e *env) {
+		var link string
+		for _, l := range phoneFixtures(t, e) {
+			if strings.HasPrefix(l, "/sign/") {
+				link = l
+			}
 		}
-	}
-	p := newPhone(t)
-	p.check(t, e.ts.URL, "party", link)
-	type pad struct {
-		X, Y, W, H float64
-		Card       float64
-		Pixels     int
-		Scroll     float64
-	}
-	read := func() pad {
-		f, err := chromedp.Run(p.ctx, chromedp.Evaluate[pad](`(() => {
+		p := newPhone(t)
+		p.check(t, e.ts.URL, "party", link)
+		type pad struct {
+			X, Y, W, H float64
+			Card       float64
+			Pixels     int
+			Scroll     float64
+		}
+		read := func() pad {
+			f, err := chromedp.Run(p.ctx, chromedp.Evaluate[pad](`(() => {
   const c = document.getElementById("sig"), r = c.getBoundingClientRect(), card = c.closest(".card").getBoundingClientRect();
   return {X: r.left, Y: r.top, W: c.clientWidth, H: c.clientHeight, Card: card.width, Pixels: c.width, Scroll: window.scrollY};
+})()`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+		// Bring the pad into view the way a person does, then draw.
+		if err := chromedp.Do(p.ctx, chromedp.ScrollIntoView(`#sig`)); err != nil {
+			t.Fatal(err)
+		}
+		before := read()
+		if before.W < 300 || before.W > phoneW || before.H < 150 {
+			t.Fatalf("signature pad is %.0f × %.0f px on a %d px phone", before.W, before.H, phoneW)
+		}
+		if before.Card-before.W > 40 || before.Pixels != int(before.W+0.5) {
+			t.Fatalf("pad not sized to its card: pad %.0f px (%d drawing px), card %.0f px", before.W, before.Pixels, before.Card)
+		}
+		touch := func(typ input.DispatchTouchEventType, fx, fy float64) chromedp.Action[chromedp.Void] {
+			return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				pts := []*input.TouchPoint{}
+				if typ != input.DispatchTouchEventTypeTouchEnd {
+					pts = append(pts, &input.TouchPoint{X: before.X + before.W*fx, Y: before.Y + before.H*fy})
+				}
+				_, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: typ, TouchPoints: pts})
+				return err
+			})
+		}
+		steps := []chromedp.Action[chromedp.Void]{touch(input.DispatchTouchEventTypeTouchStart, 0.1, 0.3)}
+		for i := 1; i <= 20; i++ { // a stroke down and across: a page would scroll under it
+			steps = append(steps, touch(input.DispatchTouchEventTypeTouchMove, 0.1+float64(i)*0.04, 0.3+float64(i)*0.03))
+		}
+		steps = append(steps, touch(input.DispatchTouchEventTypeTouchEnd, 0, 0))
+		if err := chromedp.Do(p.ctx, steps...); err != nil {
+			t.Fatal(err)
+		}
+		inked, err := chromedp.Run(p.ctx, chromedp.Evaluate[int](`(() => {
+  const c = document.getElementById("sig"), d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+  let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 128) n++; return n;
 })()`))
 		if err != nil {
 			t.Fatal(err)
 		}
-		return f
-	}
-	// Bring the pad into view the way a person does, then draw.
-	if err := chromedp.Do(p.ctx, chromedp.ScrollIntoView(`#sig`)); err != nil {
-		t.Fatal(err)
-	}
-	before := read()
-	if before.W < 300 || before.W > phoneW || before.H < 150 {
-		t.Fatalf("signature pad is %.0f × %.0f px on a %d px phone", before.W, before.H, phoneW)
-	}
-	if before.Card-before.W > 40 || before.Pixels != int(before.W+0.5) {
-		t.Fatalf("pad not sized to its card: pad %.0f px (%d drawing px), card %.0f px", before.W, before.Pixels, before.Card)
-	}
-	touch := func(typ input.DispatchTouchEventType, fx, fy float64) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			pts := []*input.TouchPoint{}
-			if typ != input.DispatchTouchEventTypeTouchEnd {
-				pts = append(pts, &input.TouchPoint{X: before.X + before.W*fx, Y: before.Y + before.H*fy})
-			}
-			_, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: typ, TouchPoints: pts})
-			return err
-		})
-	}
-	steps := []chromedp.Action[chromedp.Void]{touch(input.DispatchTouchEventTypeTouchStart, 0.1, 0.3)}
-	for i := 1; i <= 20; i++ { // a stroke down and across: a page would scroll under it
-		steps = append(steps, touch(input.DispatchTouchEventTypeTouchMove, 0.1+float64(i)*0.04, 0.3+float64(i)*0.03))
-	}
-	steps = append(steps, touch(input.DispatchTouchEventTypeTouchEnd, 0, 0))
-	if err := chromedp.Do(p.ctx, steps...); err != nil {
-		t.Fatal(err)
-	}
-	inked, err := chromedp.Run(p.ctx, chromedp.Evaluate[int](`(() => {
-  const c = document.getElementById("sig"), d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
-  let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 128) n++; return n;
-})()`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	after := read()
-	if inked < 200 {
-		t.Errorf("the finger left no ink: %d inked pixels", inked)
-	}
-	if after.Scroll != before.Scroll {
-		t.Errorf("the page scrolled under the finger: %.0f → %.0f", before.Scroll, after.Scroll)
-	}
+		after := read()
+		if inked < 200 {
+			t.Errorf("the finger left no ink: %d inked pixels", inked)
+		}
+		if after.Scroll != before.Scroll {
+			t.Errorf("the page scrolled under the finger: %.0f → %.0f", before.Scroll, after.Scroll)
+		}
+	})
 }
 
 // partyA11y is what the large-text test measures on a party page.
@@ -491,73 +492,74 @@ const a11yProbe = `(() => {
 // a label on every control, text contrast of at least 4.5:1, and a visible
 // focus ring for keyboard users.
 func TestBrowserLargeTextOnPartyPages(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	var pages []string
-	kinds := map[string]bool{}
-	for _, l := range phoneFixtures(t, e) {
-		kind := strings.Split(l, "/")[1]
-		if kind != "cases" && kind != "groups" && kind != "import" && !kinds[kind] {
-			kinds[kind] = true
-			pages = append(pages, l)
+	forEachEngine(t, func(t *testing.T, e *env) {
+		var pages []string
+		kinds := map[string]bool{}
+		for _, l := range phoneFixtures(t, e) {
+			kind := strings.Split(l, "/")[1]
+			if kind != "cases" && kind != "groups" && kind != "import" && !kinds[kind] {
+				kinds[kind] = true
+				pages = append(pages, l)
+			}
 		}
-	}
-	pages = append(pages, "/file")
-	if len(pages) != 5 {
-		t.Fatalf("want a party page, a signing, a rating and a consent link and the public form: %q", pages)
-	}
-	p := newPhone(t)
-	probe := func(path string) partyA11y {
-		t.Helper()
-		p.check(t, e.ts.URL, "party", path)
-		a, err := chromedp.Run(p.ctx, chromedp.Evaluate[partyA11y](a11yProbe))
+		pages = append(pages, "/file")
+		if len(pages) != 5 {
+			t.Fatalf("want a party page, a signing, a rating and a consent link and the public form: %q", pages)
+		}
+		p := newPhone(t)
+		probe := func(path string) partyA11y {
+			t.Helper()
+			p.check(t, e.ts.URL, "party", path)
+			a, err := chromedp.Run(p.ctx, chromedp.Evaluate[partyA11y](a11yProbe))
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			return a
+		}
+		for _, path := range pages {
+			a := probe(path)
+			if a.Big || a.Font < 16 {
+				t.Errorf("%s: normal text is %.1f px (big=%v), want 16 px or more", path, a.Font, a.Big)
+			}
+			if len(a.Unlabeled) > 0 || len(a.LowText) > 0 || len(a.FakeBtn) > 0 {
+				t.Errorf("%s: controls without a label %q, low-contrast text %q, clickable non-buttons %q", path, a.Unlabeled, a.LowText, a.FakeBtn)
+			}
+		}
+
+		// The switch on the party page, then a reload.
+		party := pages[slices.IndexFunc(pages, func(s string) bool { return strings.HasPrefix(s, "/p/") })]
+		p.check(t, e.ts.URL, "party", party)
+		if err := chromedp.Do(p.ctx, chromedp.Click(`#big-toggle`), chromedp.Reload(), chromedp.WaitVisible(`#big-toggle`)); err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range append([]string{party}, pages...) {
+			a := probe(path)
+			if !a.Big || a.Pressed != "true" || a.Font < 18 {
+				t.Errorf("%s: 大字 did not hold: big=%v pressed=%q body %.1f px", path, a.Big, a.Pressed, a.Font)
+			}
+			if a.Wide > phoneW || len(a.LowText) > 0 {
+				t.Errorf("%s in 大字: %d px wide, low-contrast text %q", path, a.Wide, a.LowText)
+			}
+		}
+
+		// Keyboard: Tab reaches the switch first and shows where focus is.
+		if err := chromedp.Do(p.ctx, chromedp.KeyEvent("\t"), chromedp.KeyEvent("\t")); err != nil {
+			t.Fatal(err)
+		}
+		focus, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](
+			`(() => { const s = getComputedStyle(document.activeElement); return [document.activeElement.id, s.outlineStyle, s.outlineWidth]; })()`))
 		if err != nil {
-			t.Fatalf("%s: %v", path, err)
+			t.Fatal(err)
 		}
-		return a
-	}
-	for _, path := range pages {
-		a := probe(path)
-		if a.Big || a.Font < 16 {
-			t.Errorf("%s: normal text is %.1f px (big=%v), want 16 px or more", path, a.Font, a.Big)
+		if focus[0] != "big-toggle" || focus[1] == "none" || focus[2] == "0px" {
+			t.Errorf("second Tab stop and its outline: %q (want the 大字 switch, with a visible outline)", focus)
 		}
-		if len(a.Unlabeled) > 0 || len(a.LowText) > 0 || len(a.FakeBtn) > 0 {
-			t.Errorf("%s: controls without a label %q, low-contrast text %q, clickable non-buttons %q", path, a.Unlabeled, a.LowText, a.FakeBtn)
+		// And off again: the choice is the party's.
+		if err := chromedp.Do(p.ctx, chromedp.Click(`#big-toggle`), chromedp.Reload(), chromedp.WaitVisible(`#big-toggle`)); err != nil {
+			t.Fatal(err)
 		}
-	}
-
-	// The switch on the party page, then a reload.
-	party := pages[slices.IndexFunc(pages, func(s string) bool { return strings.HasPrefix(s, "/p/") })]
-	p.check(t, e.ts.URL, "party", party)
-	if err := chromedp.Do(p.ctx, chromedp.Click(`#big-toggle`), chromedp.Reload(), chromedp.WaitVisible(`#big-toggle`)); err != nil {
-		t.Fatal(err)
-	}
-	for _, path := range append([]string{party}, pages...) {
-		a := probe(path)
-		if !a.Big || a.Pressed != "true" || a.Font < 18 {
-			t.Errorf("%s: 大字 did not hold: big=%v pressed=%q body %.1f px", path, a.Big, a.Pressed, a.Font)
+		if a := probe("/file"); a.Big || a.Font >= 18 {
+			t.Errorf("大字 still on after switching it off: %+v", a)
 		}
-		if a.Wide > phoneW || len(a.LowText) > 0 {
-			t.Errorf("%s in 大字: %d px wide, low-contrast text %q", path, a.Wide, a.LowText)
-		}
-	}
-
-	// Keyboard: Tab reaches the switch first and shows where focus is.
-	if err := chromedp.Do(p.ctx, chromedp.KeyEvent("\t"), chromedp.KeyEvent("\t")); err != nil {
-		t.Fatal(err)
-	}
-	focus, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](
-		`(() => { const s = getComputedStyle(document.activeElement); return [document.activeElement.id, s.outlineStyle, s.outlineWidth]; })()`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if focus[0] != "big-toggle" || focus[1] == "none" || focus[2] == "0px" {
-		t.Errorf("second Tab stop and its outline: %q (want the 大字 switch, with a visible outline)", focus)
-	}
-	// And off again: the choice is the party's.
-	if err := chromedp.Do(p.ctx, chromedp.Click(`#big-toggle`), chromedp.Reload(), chromedp.WaitVisible(`#big-toggle`)); err != nil {
-		t.Fatal(err)
-	}
-	if a := probe("/file"); a.Big || a.Font >= 18 {
-		t.Errorf("大字 still on after switching it off: %+v", a)
-	}
+	})
 }

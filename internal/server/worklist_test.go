@@ -257,19 +257,20 @@ func TestCaseListColumnsAndExport(t *testing.T) {
 
 // Roles without a work list land on a page that says what they can do.
 func TestRoleHomes(t *testing.T) {
-	e := newEnv(t, storetest.Engines(t)[0])
-	for user, want := range map[string]string{"analyst01": "统计分析", "auditor01": "安全审计", "admin": "系统管理员"} {
-		r := e.login(user).get("/")
-		if r.StatusCode != 200 || !strings.Contains(r.body, want) || strings.Contains(r.body, "后续版本") {
-			t.Errorf("%s home: %d", user, r.StatusCode)
+	forEachEngine(t, func(t *testing.T, e *env) {
+		for user, want := range map[string]string{"analyst01": "统计分析", "auditor01": "安全审计", "admin": "系统管理员"} {
+			r := e.login(user).get("/")
+			if r.StatusCode != 200 || !strings.Contains(r.body, want) || strings.Contains(r.body, "后续版本") {
+				t.Errorf("%s home: %d", user, r.StatusCode)
+			}
 		}
-	}
-	for user, want := range map[string]string{"court01": "/court", "expert01": "/consultations", "justice01": "/cases"} {
-		if r := e.login(user).get("/"); r.StatusCode != 303 || r.Header.Get("Location") != want {
-			t.Errorf("%s lands on %d %s", user, r.StatusCode, r.Header.Get("Location"))
+		for user, want := range map[string]string{"court01": "/court", "expert01": "/consultations", "justice01": "/cases"} {
+			if r := e.login(user).get("/"); r.StatusCode != 303 || r.Header.Get("Location") != want {
+				t.Errorf("%s lands on %d %s", user, r.StatusCode, r.Header.Get("Location"))
+			}
 		}
-	}
-	if r := e.login("justice01").get("/home"); !strings.Contains(r.body, "已超期案件") {
-		t.Error("justice home lacks its work")
-	}
+		if r := e.login("justice01").get("/home"); !strings.Contains(r.body, "已超期案件") {
+			t.Error("justice home lacks its work")
+		}
+	})
 }
