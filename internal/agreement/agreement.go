@@ -285,7 +285,10 @@ func (s *Service) Archive(ctx context.Context, p *auth.Principal, caseID int64) 
 // outcome, dates, retention), the index of the checklist, the handling record
 // and the agreement. c.Status is the outcome being archived.
 func (s *Service) ArchiveDocument(ctx context.Context, c store.Case, evs []store.Event, items []domain.FileItem, now time.Time) (store.Archive, error) {
-	committee, _ := s.Store.GetOrgUnit(ctx, c.CommitteeID)
+	committee, err := s.Store.GetOrgUnit(ctx, c.CommitteeID)
+	if err != nil {
+		return store.Archive{}, fmt.Errorf("committee of case: %w", err)
+	}
 	number := strings.Replace(c.Number, "消调字", "消调档字", 1)
 	var paras []string
 	paras = append(paras, "案号："+c.Number, "卷宗号："+number, "申请人："+c.ConsumerName, "被申请人："+c.MerchantName,

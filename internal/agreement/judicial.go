@@ -84,7 +84,10 @@ func (s *Service) ApplyJudicial(ctx context.Context, p *auth.Principal, caseID, 
 	if err != nil {
 		return store.JudicialApplication{}, err
 	}
-	committee, _ := s.Store.GetOrgUnit(ctx, c.CommitteeID)
+	committee, err := s.Store.GetOrgUnit(ctx, c.CommitteeID)
+	if err != nil {
+		return store.JudicialApplication{}, fmt.Errorf("committee of case: %w", err)
+	}
 	now := s.now()
 	// Service needs the real contacts: the package carries them, the screens never do.
 	type party struct {

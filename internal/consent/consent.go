@@ -148,7 +148,10 @@ func (s *Service) ByToken(ctx context.Context, token string) (View, error) {
 	if err != nil {
 		return View{}, err
 	}
-	cm, _ := s.Store.GetOrgUnit(ctx, c.CommitteeID)
+	cm, err := s.Store.GetOrgUnit(ctx, c.CommitteeID)
+	if err != nil {
+		return View{}, fmt.Errorf("committee of case: %w", err)
+	}
 	v := View{Case: c, Consent: cs, Committee: cm}
 	if c.RoomID != 0 {
 		if v.Mediators, err = s.Store.ListRoomMediators(ctx, c.RoomID); err != nil {

@@ -289,7 +289,10 @@ func (s *Service) SetRepresentatives(ctx context.Context, p *auth.Principal, gro
 	if err != nil {
 		return err
 	}
-	committee, _ := s.Store.GetOrgUnit(ctx, g.CommitteeID)
+	committee, err := s.Store.GetOrgUnit(ctx, g.CommitteeID)
+	if err != nil {
+		return fmt.Errorf("committee of case: %w", err)
+	}
 	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
 		return access.ErrForbidden
 	}
@@ -311,7 +314,10 @@ func (s *Service) Notify(ctx context.Context, p *auth.Principal, groupID int64, 
 	if err != nil {
 		return 0, err
 	}
-	committee, _ := s.Store.GetOrgUnit(ctx, g.CommitteeID)
+	committee, err := s.Store.GetOrgUnit(ctx, g.CommitteeID)
+	if err != nil {
+		return 0, fmt.Errorf("committee of case: %w", err)
+	}
 	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
 		return 0, access.ErrForbidden
 	}
@@ -362,7 +368,10 @@ func (s *Service) managed(ctx context.Context, p *auth.Principal, groupID int64)
 	if err != nil {
 		return g, err
 	}
-	committee, _ := s.Store.GetOrgUnit(ctx, g.CommitteeID)
+	committee, err := s.Store.GetOrgUnit(ctx, g.CommitteeID)
+	if err != nil {
+		return store.Group{}, fmt.Errorf("committee of case: %w", err)
+	}
 	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
 		return g, access.ErrForbidden
 	}

@@ -226,7 +226,9 @@ func (s *Service) run(ctx context.Context, office store.OrgUnit, f File, batch *
 		}
 		if done%1000 == 0 {
 			batch.Status = "running"
-			s.Store.FinishImportBatch(ctx, *batch)
+			if err := s.Store.FinishImportBatch(ctx, *batch); err != nil {
+				return fmt.Errorf("report import progress: %w", err)
+			}
 		}
 	}
 	if batch.Failed > 0 {

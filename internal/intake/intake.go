@@ -481,12 +481,16 @@ func (s *Service) Detail(ctx context.Context, p *auth.Principal, id int64) (Deta
 		return Detail{}, err
 	}
 	d := Detail{Case: c, Events: evs, Deadlines: rules.ForCase(c, evs, s.now()), Policy: rules.PolicyFor(c)}
-	d.Committee, _ = s.Store.GetOrgUnit(ctx, c.CommitteeID)
-	if c.RoomID != 0 {
-		d.Room, _ = s.Store.GetOrgUnit(ctx, c.RoomID)
-	}
-	if c.DivertedByOrgID != 0 {
-		d.Diverter, _ = s.Store.GetOrgUnit(ctx, c.DivertedByOrgID)
+	for _, u := range []struct {
+		id  int64
+		dst *store.OrgUnit
+	}{{c.CommitteeID, &d.Committee}, {c.RoomID, &d.Room}, {c.DivertedByOrgID, &d.Diverter}} {
+		if u.id == 0 {
+			continue
+		}
+		if *u.dst, err = s.Store.GetOrgUnit(ctx, u.id); err != nil {
+			return Detail{}, fmt.Errorf("org unit %d of case %d: %w", u.id, c.ID, err)
+		}
 	}
 	return d, nil
 }
