@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
-	"github.com/tiaojie/tiaojie/internal/domain"
 )
 
 type loginData struct{ Next, Username string }
@@ -54,16 +53,7 @@ func (pg *Pages) Login(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.Sessions.Put(r.Context(), "user_id", p.UserID)
 	pg.Log.Info("signed in", "user_id", p.UserID)
-	if next == "/" {
-		switch {
-		case p.Can(domain.PermCaseDecide):
-			next = "/desk" // a mediator's day starts with what is due
-		case p.Can(domain.PermCaseRead):
-			next = "/cases"
-		default:
-			next = "/home"
-		}
-	}
+	// "/" lands each role on its work (Home holds the one rule).
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
