@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -185,6 +186,9 @@ func TestAcceptRoutesAndRefusalNotice(t *testing.T) {
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext (poppler-utils) missing under CI")
+		}
 		t.Skip("pdftotext not installed")
 	}
 	path := filepath.Join(t.TempDir(), "doc.pdf")
