@@ -65,13 +65,13 @@ func (q Query) store(p *auth.Principal, limit int) (store.AuditQuery, error) {
 		sq.To = sq.To.AddDate(0, 0, 1) // inclusive
 	}
 	if !sq.From.IsZero() && !sq.To.IsZero() && !sq.From.Before(sq.To) {
-		return sq, &domain.FieldError{"to", "截止日期不能早于起始日期"}
+		return sq, &domain.FieldError{Field: "to", Message: "截止日期不能早于起始日期"}
 	}
 	if utf8.RuneCountInString(sq.Actor) > 64 || utf8.RuneCountInString(sq.Object) > 64 {
-		return sq, &domain.FieldError{"actor", "操作人或对象过长"}
+		return sq, &domain.FieldError{Field: "actor", Message: "操作人或对象过长"}
 	}
 	if sq.Object != "" && !strings.Contains(sq.Object, ":") {
-		return sq, &domain.FieldError{"object", "对象应写作“类型:编号”，如 case:42，或只写类型如 case:"}
+		return sq, &domain.FieldError{Field: "object", Message: "对象应写作“类型:编号”，如 case:42，或只写类型如 case:"}
 	}
 	return sq, nil
 }
@@ -83,7 +83,7 @@ func day(s, field, label string) (time.Time, error) {
 	}
 	t, err := time.ParseInLocation("2006-01-02", s, calendar.Shanghai())
 	if err != nil {
-		return t, &domain.FieldError{field, label + "应为 年-月-日，如 2026-03-01"}
+		return t, &domain.FieldError{Field: field, Message: label + "应为 年-月-日，如 2026-03-01"}
 	}
 	return t, nil
 }
