@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -85,19 +84,12 @@ func (a *API) GetAgreement(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	c, _, err := a.Intake.Get(ctx, auth.From(ctx), id)
+	f, err := a.CaseFile.Agreement(ctx, auth.From(ctx), id)
 	if err != nil {
 		failErr(w, a.Log, r, err)
 		return
 	}
-	ag, err := a.Store.GetAgreement(ctx, c.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		Fail(w, http.StatusNotFound, "该案件尚未达成调解协议")
-		return
-	} else if err != nil {
-		failErr(w, a.Log, r, err)
-		return
-	}
+	ag := f.Agreement
 	out := AgreementJSON{Kind: ag.Kind, Facts: ag.Facts, Responsibility: ag.Responsibility, EffectiveAt: ag.EffectiveAt,
 		Terms: []TermJSON{}, Signers: []SignerJSON{}, FollowUps: []FollowUpJSON{}}
 	for _, t := range ag.Terms {
@@ -105,13 +97,8 @@ func (a *API) GetAgreement(w http.ResponseWriter, r *http.Request) {
 			PerformedAt: t.PerformedAt, Proof: t.Proof})
 	}
 	if ag.Kind == "written" {
-		sigs, err := a.Store.ListSignatures(ctx, c.ID)
-		if err != nil {
-			failErr(w, a.Log, r, err)
-			return
-		}
 		have := map[string]store.Signature{}
-		for _, s := range sigs {
+		for _, s := range f.Signatures {
 			have[s.Signer] = s
 		}
 		for _, who := range writtenSigners {
@@ -124,19 +111,11 @@ func (a *API) GetAgreement(w http.ResponseWriter, r *http.Request) {
 			out.Signers = append(out.Signers, sj)
 		}
 	}
-	if ja, err := a.Store.GetJudicialApplication(ctx, c.ID); err == nil {
-		j := judicialJSON(ja)
+	if f.Judicial != nil {
+		j := judicialJSON(*f.Judicial)
 		out.Judicial = &j
-	} else if !errors.Is(err, store.ErrNotFound) {
-		failErr(w, a.Log, r, err)
-		return
 	}
-	fs, err := a.Store.ListFollowUps(ctx, c.ID)
-	if err != nil {
-		failErr(w, a.Log, r, err)
-		return
-	}
-	for _, f := range fs {
+	for _, f := range f.FollowUps {
 		out.FollowUps = append(out.FollowUps, FollowUpJSON{ID: f.ID, Satisfaction: f.Satisfaction, Method: f.Method, Comment: f.Comment,
 			Commendation: f.Commendation, RecordedAt: f.RecordedAt})
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/casefile"
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
 	"github.com/tiaojie/tiaojie/internal/diversion"
@@ -28,7 +29,6 @@ import (
 // API holds what the JSON handlers need: the same capability services the
 // pages call, so every rule lives in one place.
 type API struct {
-	Store        store.Store
 	Auth         *auth.Service
 	Intake       *intake.Service
 	Diversion    *diversion.Service
@@ -42,6 +42,7 @@ type API struct {
 	Violations   *leads.Service
 	Log          *slog.Logger
 	Now          func() time.Time
+	CaseFile     *casefile.Service
 }
 
 // TokenRequest is the body of POST /api/v1/auth/token.
@@ -391,7 +392,10 @@ func (a *API) IssueKey(w http.ResponseWriter, r *http.Request) {
 	if req.Days < 0 || req.Days > 3650 {
 		fields["days"] = "有效期应为0至3650天"
 	}
-	if _, err := a.Store.GetOrgUnit(r.Context(), req.OrgID); err != nil {
+	if ok, err := a.Auth.OrgExists(r.Context(), req.OrgID); err != nil {
+		failErr(w, a.Log, r, err)
+		return
+	} else if !ok {
 		fields["org_id"] = "所属单位不存在"
 	}
 	if len(fields) > 0 {

@@ -53,8 +53,8 @@ type ConsentJSON struct {
 
 // Consents lists both parties' consent state.
 func (a *API) Consents(w http.ResponseWriter, r *http.Request) {
-	caseList(a, w, r, func(c store.Case) ([]ConsentJSON, error) {
-		xs, err := a.Store.ListConsents(r.Context(), c.ID)
+	casePart(a, w, r, func(p *auth.Principal, id int64) ([]ConsentJSON, error) {
+		xs, err := a.CaseFile.Consents(r.Context(), p, id)
 		out := []ConsentJSON{}
 		for _, x := range xs {
 			out = append(out, ConsentJSON{Party: x.PartyKind, Decision: x.Decision, Online: x.Online, Method: x.Method, RequestedAt: x.RequestedAt, RecordedAt: x.RecordedAt})
@@ -65,8 +65,8 @@ func (a *API) Consents(w http.ResponseWriter, r *http.Request) {
 
 // Sessions lists a case's mediation sessions.
 func (a *API) Sessions(w http.ResponseWriter, r *http.Request) {
-	caseList(a, w, r, func(c store.Case) ([]SessionJSON, error) {
-		xs, err := a.Store.ListSessions(r.Context(), store.SessionQuery{CaseID: c.ID})
+	casePart(a, w, r, func(p *auth.Principal, id int64) ([]SessionJSON, error) {
+		xs, err := a.CaseFile.Sessions(r.Context(), p, id)
 		out := []SessionJSON{}
 		for _, x := range xs {
 			out = append(out, SessionJSON{ID: x.ID, Kind: x.Kind, StartsAt: x.StartsAt, Place: x.Place, Status: x.Status, Attendance: x.Attendance, Record: x.Record})
@@ -77,8 +77,8 @@ func (a *API) Sessions(w http.ResponseWriter, r *http.Request) {
 
 // Mediators lists a case's mediators, the presiding one marked.
 func (a *API) Mediators(w http.ResponseWriter, r *http.Request) {
-	caseList(a, w, r, func(c store.Case) ([]MediatorJSON, error) {
-		xs, err := a.Store.ListCaseMediators(r.Context(), c.ID)
+	casePart(a, w, r, func(p *auth.Principal, id int64) ([]MediatorJSON, error) {
+		xs, err := a.CaseFile.Mediators(r.Context(), p, id)
 		out := []MediatorJSON{}
 		for _, x := range xs {
 			out = append(out, MediatorJSON{UserID: x.UserID, Name: x.DisplayName, Presiding: x.Presiding, AssignedAt: x.AssignedAt})
@@ -89,8 +89,8 @@ func (a *API) Mediators(w http.ResponseWriter, r *http.Request) {
 
 // CaseConsultations lists the expert consultations of a case.
 func (a *API) CaseConsultations(w http.ResponseWriter, r *http.Request) {
-	caseList(a, w, r, func(c store.Case) ([]ConsultationJSON, error) {
-		ks, err := a.Store.ListConsultations(r.Context(), c.ID, 0)
+	casePart(a, w, r, func(p *auth.Principal, id int64) ([]ConsultationJSON, error) {
+		ks, err := a.CaseFile.Consultations(r.Context(), p, id)
 		out := []ConsultationJSON{}
 		for _, k := range ks {
 			out = append(out, consultationJSON(k.ID, k.CaseID, k.CaseNumber, k.ExpertID, k.ExpertName, k.Question, k.Shared, k.Status, k.Answer, k.AskedAt, k.AnsweredAt))
@@ -100,6 +100,21 @@ func (a *API) CaseConsultations(w http.ResponseWriter, r *http.Request) {
 }
 
 // caseList answers a list belonging to a case the caller may read.
+// casePart answers a list the capability loads for a case by id (checking
+// the caller's scope itself).
+func casePart[T any](a *API, w http.ResponseWriter, r *http.Request, load func(p *auth.Principal, id int64) ([]T, error)) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	out, err := load(auth.From(r.Context()), id)
+	if err != nil {
+		failErr(w, a.Log, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 func caseList[T any](a *API, w http.ResponseWriter, r *http.Request, load func(store.Case) ([]T, error)) {
 	id, ok := pathID(w, r)
 	if !ok {

@@ -3,7 +3,6 @@ package api
 import (
 	"github.com/tiaojie/tiaojie/internal/leads"
 	"net/http"
-	"sort"
 
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/auth"
@@ -128,17 +127,13 @@ type OrgUnitJSON struct {
 // OrgUnits lists the org units the caller's bindings reach, in tree order.
 func (a *API) OrgUnits(w http.ResponseWriter, r *http.Request) {
 	p := auth.From(r.Context())
-	units, err := a.Store.ListOrgUnits(r.Context())
+	units, err := a.Auth.OrgUnits(r.Context(), p)
 	if err != nil {
 		failErr(w, a.Log, r, err)
 		return
 	}
-	sort.SliceStable(units, func(i, j int) bool { return units[i].Path < units[j].Path })
 	out := []OrgUnitJSON{}
 	for _, u := range units {
-		if !p.Reaches(domain.PermSignedIn, u.Path) {
-			continue
-		}
 		out = append(out, OrgUnitJSON{ID: u.ID, ParentID: u.ParentID, Kind: string(u.Kind), KindLabel: u.Kind.Label(), Code: u.Code, Name: u.Name})
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -145,7 +145,7 @@ func (a *API) Groups(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	gs, err := a.Store.ListGroups(r.Context(), c.ID)
+	gs, err := a.Grouping.Groups(r.Context(), auth.From(r.Context()), c)
 	if err != nil {
 		failErr(w, a.Log, r, err)
 		return

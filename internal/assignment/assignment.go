@@ -50,24 +50,8 @@ func (s *Service) Options(ctx context.Context, c store.Case) (Options, error) {
 	if o.Settings, err = s.Store.GetRoomSettings(ctx, c.RoomID); err != nil {
 		return o, err
 	}
-	us, err := s.Store.ListRoomMediators(ctx, c.RoomID)
-	if err != nil {
+	if o.Candidates, err = s.people(ctx, c.RoomID, calendar.DateOf(s.now())); err != nil {
 		return o, err
-	}
-	var ids []int64
-	for _, u := range us {
-		ids = append(ids, u.ID)
-	}
-	loads, err := s.Store.MediatorLoads(ctx, ids)
-	if err != nil {
-		return o, err
-	}
-	leave, err := s.Store.OnLeave(ctx, ids, calendar.DateOf(s.now()).String())
-	if err != nil {
-		return o, err
-	}
-	for _, u := range us {
-		o.Candidates = append(o.Candidates, Candidate{UserID: u.ID, Name: u.DisplayName, Load: loads[u.ID], OnLeave: leave[u.ID]})
 	}
 	o.Eligible = Eligible(o.Candidates, o.Settings.Capacity)
 	return o, nil

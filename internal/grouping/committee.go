@@ -2,6 +2,9 @@ package grouping
 
 import (
 	"context"
+	"fmt"
+
+	"github.com/tiaojie/tiaojie/internal/access"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
@@ -21,4 +24,16 @@ func (s *Service) CommitteeOf(ctx context.Context, p *auth.Principal) (store.Org
 		}
 	}
 	return store.OrgUnit{}, false, nil
+}
+
+// Groups lists the group disputes of a committee whose cases the caller decides.
+func (s *Service) Groups(ctx context.Context, p *auth.Principal, committee store.OrgUnit) ([]store.Group, error) {
+	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
+		return nil, access.ErrForbidden
+	}
+	gs, err := s.Store.ListGroups(ctx, committee.ID)
+	if err != nil {
+		return nil, fmt.Errorf("list groups of committee %d: %w", committee.ID, err)
+	}
+	return gs, nil
 }

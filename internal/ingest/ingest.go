@@ -51,14 +51,14 @@ type Result struct {
 type Progress func(done, total int)
 
 // ErrForbidden: the actor may not import for this office.
-var ErrForbidden = errors.New("无权导入：须为调委会工作人员或该市场监管所工作人员")
+var ErrForbidden = access.Forbidden("无权导入：须为调委会工作人员或该市场监管所工作人员")
 
 // Office resolves the diverting 市场监管所: the one named, else the actor's
 // own office binding, else the first office of the committee's district.
 func (s *Service) Office(ctx context.Context, p *auth.Principal, code string) (store.OrgUnit, store.OrgUnit, error) {
 	units, err := s.Store.ListOrgUnits(ctx)
 	if err != nil {
-		return store.OrgUnit{}, store.OrgUnit{}, err
+		return store.OrgUnit{}, store.OrgUnit{}, fmt.Errorf("list org units: %w", err)
 	}
 	byID := map[int64]store.OrgUnit{}
 	for _, u := range units {
@@ -79,7 +79,7 @@ func (s *Service) Office(ctx context.Context, p *auth.Principal, code string) (s
 			}
 		}
 		if office.Kind != domain.OrgRegulatorOffice && office.Kind != domain.OrgRegulatorBureau {
-			return office, store.OrgUnit{}, fmt.Errorf("找不到市场监管所“%s”", code)
+			return office, store.OrgUnit{}, &domain.FieldError{Field: "office", Message: "找不到市场监管所“" + code + "”"}
 		}
 	default:
 		for _, b := range p.Bindings {
@@ -106,7 +106,7 @@ func (s *Service) Office(ctx context.Context, p *auth.Principal, code string) (s
 			}
 		}
 		if office.ID == 0 {
-			return office, store.OrgUnit{}, errors.New("找不到分流的市场监管所，请指定")
+			return office, store.OrgUnit{}, &domain.FieldError{Field: "office", Message: "找不到分流的市场监管所，请指定"}
 		}
 	}
 	// The actor must reach the office or its district's committee.
@@ -119,7 +119,7 @@ func (s *Service) Office(ctx context.Context, p *auth.Principal, code string) (s
 		}
 	}
 	if committee.ID == 0 {
-		return office, committee, errors.New("该市场监管所所在区没有消费纠纷人民调解委员会")
+		return office, committee, &domain.FieldError{Field: "office", Message: "该市场监管所所在区没有消费纠纷人民调解委员会"}
 	}
 	if !p.Reaches(domain.PermImport, office.Path) && !p.Reaches(domain.PermImport, committee.Path) {
 		return office, committee, ErrForbidden

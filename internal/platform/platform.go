@@ -12,6 +12,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/casefile"
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
 	"github.com/tiaojie/tiaojie/internal/conversation"
@@ -70,6 +71,7 @@ type Services struct {
 	Progress     *progress.Service
 	// Background runs sweeps and tasks that outlive a request (imports).
 	Background *jobs.Supervisor
+	CaseFile   *casefile.Service
 }
 
 // New builds every service.
@@ -105,6 +107,7 @@ func New(c Config) *Services {
 		Desk:         &desk.Service{Store: st, Now: c.Now},
 		Progress:     &progress.Service{Store: st, Sender: sender, Sealer: s, Now: c.Now},
 		Background:   jobs.NewSupervisor(c.Log),
+		CaseFile:     &casefile.Service{Store: st},
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/audit"
 	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/casefile"
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
 	"github.com/tiaojie/tiaojie/internal/conversation"
@@ -66,6 +67,7 @@ type Options struct {
 	SecureCookies   bool
 	MaxBodyBytes    int64
 	Now             func() time.Time
+	CaseFile        *casefile.Service
 }
 
 // OptionsFor hands the wired services to the server; the caller adds the
@@ -73,7 +75,8 @@ type Options struct {
 func OptionsFor(s *platform.Services) Options {
 	return Options{Store: s.Store, Auth: s.Auth, Intake: s.Intake, Ingest: s.Ingest, Diversion: s.Diversion, Grouping: s.Grouping,
 		Consent: s.Consent, Online: s.Online, Assignment: s.Assignment, Mediation: s.Mediation, Consultation: s.Consultation,
-		Agreement: s.Agreement, Talk: s.Talk, AuditTrail: s.AuditTrail, Leads: s.Leads, Desk: s.Desk, Progress: s.Progress, Background: s.Background, Log: s.Log}
+		Agreement: s.Agreement, Talk: s.Talk, AuditTrail: s.AuditTrail, Leads: s.Leads, Desk: s.Desk, Progress: s.Progress, Background: s.Background, Log: s.Log,
+		CaseFile: s.CaseFile}
 }
 
 // Server is the HTTP side of tiaojie.
@@ -115,13 +118,15 @@ func New(opt Options) (*Server, error) {
 			Help: "Open online-mediation event streams on this instance."}, func() float64 { return float64(opt.Talk.Hub.Streams()) }))
 	}
 	s.pages = &web.Pages{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Ingest: opt.Ingest, Diversion: opt.Diversion, Grouping: opt.Grouping, Consent: opt.Consent, Online: opt.Online, Assignment: opt.Assignment, Mediation: opt.Mediation, Consultation: opt.Consultation, Agreement: opt.Agreement,
-		Talk: opt.Talk, AuditTrail: opt.AuditTrail, Violations: opt.Leads, Worklist: opt.Desk, Lookup: opt.Progress, Background: opt.Background, Sessions: sm, Log: opt.Log, Now: opt.Now}
+		Talk: opt.Talk, AuditTrail: opt.AuditTrail, Violations: opt.Leads, Worklist: opt.Desk, Lookup: opt.Progress, Background: opt.Background, Sessions: sm, Log: opt.Log, Now: opt.Now,
+		CaseFile: opt.CaseFile}
 	if err := s.pages.Load(); err != nil {
 		return nil, err
 	}
-	s.api = &api.API{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Diversion: opt.Diversion, Grouping: opt.Grouping, Consent: opt.Consent,
+	s.api = &api.API{Auth: opt.Auth, Intake: opt.Intake, Diversion: opt.Diversion, Grouping: opt.Grouping, Consent: opt.Consent,
 		Assignment: opt.Assignment, Mediation: opt.Mediation, Consultation: opt.Consultation, Agreement: opt.Agreement,
-		AuditTrail: opt.AuditTrail, Violations: opt.Leads, Log: opt.Log, Now: opt.Now}
+		AuditTrail: opt.AuditTrail, Violations: opt.Leads, Log: opt.Log, Now: opt.Now,
+		CaseFile: opt.CaseFile}
 	s.table = s.routes()
 	mux := http.NewServeMux()
 	for _, rt := range s.table {

@@ -68,14 +68,9 @@ func (pg *Pages) Archive(w http.ResponseWriter, r *http.Request) {
 // ArchivePDF serves the frozen case file to whoever may read the case.
 func (pg *Pages) ArchivePDF(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	c, err := access.Authorize(ctx, pg.Store, auth.From(ctx), mustID(r.PathValue("id")), false)
+	a, err := pg.Agreement.ArchiveFile(ctx, auth.From(ctx), mustID(r.PathValue("id")))
 	if err != nil {
 		pg.apiOrPageError(w, r, err)
-		return
-	}
-	a, err := pg.Store.GetArchive(ctx, c.ID)
-	if err != nil {
-		pg.apiOrPageFail(w, r, http.StatusNotFound, "案件尚未归档")
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")

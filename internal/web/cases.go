@@ -14,6 +14,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/casefile"
 	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
@@ -83,15 +84,9 @@ func (pg *Pages) Cases(w http.ResponseWriter, r *http.Request) {
 	}
 	d := casesData{Q: q.Text, Status: v.Get("status"), From: v.Get("from"), To: v.Get("to"), Due: string(q.Due), Room: q.RoomID,
 		Statuses: domain.Statuses, Rows: res.Rows, Total: res.Total, Page: res.Page, Pages: res.Pages}
-	units, err := pg.Store.ListOrgUnits(ctx)
-	if err != nil {
+	if d.Rooms, err = pg.CaseFile.Rooms(ctx, p); err != nil {
 		pg.serverError(w, r, err)
 		return
-	}
-	for _, u := range units {
-		if u.Kind.IsRoom() && p.Reaches(domain.PermCaseRead, u.Path) {
-			d.Rooms = append(d.Rooms, u)
-		}
 	}
 	link := func(path string, n int) string {
 		vv := url.Values{}
@@ -202,12 +197,15 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 		pg.failErr(w, r, err)
 		return
 	}
-	data := caseData{D: d, RejectReasons: domain.RejectReasons, Form: firstForm(form),
-		CanDecide: d.Case.Status == domain.StatusReceived && p.CanOnCase(domain.PermCaseDecide, d.Case)}
-	if data.Consents, err = pg.Store.ListConsents(ctx, d.Case.ID); err != nil {
-		pg.serverError(w, r, err)
+	f, err := pg.CaseFile.View(ctx, p, id)
+	if err != nil {
+		pg.failErr(w, r, err)
 		return
 	}
+	data := caseData{D: d, RejectReasons: domain.RejectReasons, Form: firstForm(form),
+		CanDecide: d.Case.Status == domain.StatusReceived && p.CanOnCase(domain.PermCaseDecide, d.Case),
+		Consents:  f.Consents, Mediators: f.Mediators, Archived: f.Archived, Sessions: f.Sessions, Consultations: f.Consultations,
+		Commendations: f.Commendations}
 	for _, party := range d.Case.Parties {
 		if party.Kind == "merchant" {
 			data.MerchantPhone = party.PhoneMask
@@ -221,17 +219,7 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 		data.CanDecideDup = d.Case.Status.Open() && p.CanOnCase(domain.PermCaseDecide, d.Case)
 	}
 	if d.Case.Status.Open() && p.CanOnCase(domain.PermCaseDecide, d.Case) && pg.Diversion != nil {
-		units, err := pg.Store.ListOrgUnits(ctx)
-		if err != nil {
-			pg.serverError(w, r, err)
-			return
-		}
-		for _, u := range units {
-			if u.ParentID == d.Case.CommitteeID && u.Kind.IsRoom() && u.ID != d.Case.RoomID {
-				data.Rooms = append(data.Rooms, u)
-			}
-		}
-		data.CanReroute = true
+		data.Rooms, data.CanReroute = f.Rooms, true
 		data.LeadKinds = leads.Kinds
 		if data.Offices, err = pg.Violations.Offices(r.Context(), d.Case); err != nil {
 			pg.serverError(w, r, err)
@@ -240,10 +228,6 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	}
 	if data.CanDecide {
 		data.Review = review(d.Case, data.Duplicates)
-	}
-	if data.Mediators, err = pg.Store.ListCaseMediators(ctx, d.Case.ID); err != nil {
-		pg.serverError(w, r, err)
-		return
 	}
 	agreed := 0
 	for _, x := range data.Consents {
@@ -256,20 +240,15 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	data.SuspendReasons, data.TerminateReasons = domain.SuspendReasons, domain.TerminateReasons
 	data.CanAct = p.CanOnCase(domain.PermCaseDecide, d.Case)
 	data.SessionKinds, data.RecordTemplate = mediation.SessionKinds, mediation.RecordTemplate
-	if a, err := pg.Store.GetAgreement(ctx, d.Case.ID); err == nil {
-		data.Agreement = &a
+	if f.Agreement != nil {
+		a := *f.Agreement
+		data.Agreement, data.Judicial, data.Signatures = &a, f.Judicial, f.Signatures
 		data.HasDocument = a.Kind == "written" && a.EffectiveAt != nil
-		if ja, err := pg.Store.GetJudicialApplication(ctx, d.Case.ID); err == nil {
-			data.Judicial = &ja
-		} else if data.HasDocument && data.CanAct && pg.Agreement != nil {
+		if data.Judicial == nil && data.HasDocument && data.CanAct && pg.Agreement != nil {
 			if data.Courts, err = pg.Agreement.Courts(ctx, d.Case); err != nil {
 				pg.serverError(w, r, err)
 				return
 			}
-		}
-		if data.Signatures, err = pg.Store.ListSignatures(ctx, d.Case.ID); err != nil {
-			pg.serverError(w, r, err)
-			return
 		}
 		if a.Kind == "written" && pg.Agreement != nil {
 			if data.Signers, err = pg.Agreement.SignerStates(ctx, d.Case); err != nil {
@@ -278,7 +257,7 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 			}
 		}
 		// Signed and sealed is a written agreement, whatever an older row says.
-		if form, err := desk.AgreementForm(ctx, pg.Store, a); err == nil && form == "书面协议" {
+		if f.Form == "书面协议" {
 			data.Agreement.Kind = "written"
 		}
 	}
@@ -291,24 +270,11 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 			}
 		}
 	}
-	// Cases archived before the platform (imported, demo history) have no frozen file to offer.
-	if d.Case.Status == domain.StatusArchived {
-		_, err := pg.Store.GetArchive(ctx, d.Case.ID)
-		data.Archived = err == nil
-	}
-	if data.Sessions, err = pg.Store.ListSessions(ctx, store.SessionQuery{CaseID: d.Case.ID}); err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
-	if err := pg.mediatorsData(r, d.Case, &data); err != nil {
+	if err := pg.mediatorsData(r, d.Case, f, &data); err != nil {
 		pg.serverError(w, r, err)
 		return
 	}
 	if pg.Consultation != nil && data.CanAct {
-		if data.Consultations, err = pg.Store.ListConsultations(ctx, d.Case.ID, 0); err != nil {
-			pg.serverError(w, r, err)
-			return
-		}
 		if d.Case.Status.Open() {
 			if data.Experts, err = pg.Consultation.Experts(ctx, d.Case); err != nil {
 				pg.serverError(w, r, err)
@@ -317,7 +283,10 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 		}
 	}
 	if data.CanReroute && d.Case.Status == domain.StatusSuspended {
-		data.RoomPeople = pg.roomPeople(r, d.Case)
+		if data.RoomPeople, err = pg.roomPeople(r, d.Case); err != nil {
+			pg.serverError(w, r, err)
+			return
+		}
 	}
 	if pg.Assignment != nil && data.CanReroute && d.Case.Status == domain.StatusConsenting && data.BothAgreed && d.Case.RoomID != 0 {
 		o, err := pg.Assignment.Options(ctx, d.Case)
@@ -373,7 +342,7 @@ func review(c store.Case, dups []grouping.FlagView) []reviewCheck {
 // mediatorsData fills what the case page shows about who mediates: the way
 // into online mediation, co-mediators that may be added, and which parties
 // confirmed each session record.
-func (pg *Pages) mediatorsData(r *http.Request, c store.Case, data *caseData) error {
+func (pg *Pages) mediatorsData(r *http.Request, c store.Case, f casefile.View, data *caseData) error {
 	ctx := r.Context()
 	p := auth.From(ctx)
 	for _, m := range data.Mediators {
@@ -390,33 +359,19 @@ func (pg *Pages) mediatorsData(r *http.Request, c store.Case, data *caseData) er
 			}
 		}
 	}
-	if c.Status == domain.StatusMediating {
-		ps, err := pg.Store.ListProposals(ctx, c.ID)
-		if err != nil {
-			return err
+	for _, pr := range f.Proposals { // only while mediating
+		if pr.Status == "accepted" && pr.Channel == store.ChannelJoint {
+			data.Draft, data.DraftFrom = [5]domain.Term{}, pr.ID
+			copy(data.Draft[:], pr.Terms)
 		}
-		for _, pr := range ps {
-			if pr.Status == "accepted" && pr.Channel == store.ChannelJoint {
-				data.Draft, data.DraftFrom = [5]domain.Term{}, pr.ID
-				copy(data.Draft[:], pr.Terms)
-			}
-		}
-	}
-	var err error
-	if data.Commendations, err = pg.Store.ListCommendations(ctx, c.ID); err != nil {
-		return err
 	}
 	switch c.Status {
 	case domain.StatusMediating, domain.StatusAgreed, domain.StatusPerforming, domain.StatusFollowedUp, domain.StatusTerminated:
 		data.CommendationOpen = data.CanAct
 	}
 	data.CommendationKind = agreement.CommendationKinds
-	cs, err := pg.Store.ListRecordConfirmations(ctx, c.ID)
-	if err != nil {
-		return err
-	}
 	data.Confirmed = map[int64]map[string]store.RecordConfirmation{}
-	for _, x := range cs {
+	for _, x := range f.Confirmations {
 		if data.Confirmed[x.SessionID] == nil {
 			data.Confirmed[x.SessionID] = map[string]store.RecordConfirmation{}
 		}

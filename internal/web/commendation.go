@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"github.com/tiaojie/tiaojie/internal/access"
 	"io"
 	"net/http"
 
@@ -16,7 +15,7 @@ import (
 func (pg *Pages) Commendation(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := mustID(r.PathValue("id"))
-	if _, err := access.Authorize(ctx, pg.Store, auth.From(ctx), id, true); err != nil {
+	if _, err := pg.CaseFile.Authorize(ctx, auth.From(ctx), id, true); err != nil { // who may, before what was sent
 		pg.mediationDone(w, r, id, err, "")
 		return
 	}
@@ -50,17 +49,9 @@ func (pg *Pages) Commendation(w http.ResponseWriter, r *http.Request) {
 // CommendationPhoto serves the photo to whoever may read the case.
 func (pg *Pages) CommendationPhoto(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	c, err := access.Authorize(ctx, pg.Store, auth.From(ctx), mustID(r.PathValue("id")), false)
+	photo, typ, err := pg.Agreement.CommendationPhoto(ctx, auth.From(ctx), mustID(r.PathValue("id")), mustID(r.PathValue("cid")))
 	if err != nil {
 		pg.failErr(w, r, err)
-		return
-	}
-	photo, typ, err := pg.Store.GetCommendationPhoto(ctx, c.ID, mustID(r.PathValue("cid")))
-	if errors.Is(err, store.ErrNotFound) {
-		pg.Fail(w, r, http.StatusNotFound, "照片不存在")
-		return
-	} else if err != nil {
-		pg.serverError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", typ)

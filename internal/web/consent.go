@@ -85,9 +85,9 @@ func (pg *Pages) RecordConsent(w http.ResponseWriter, r *http.Request) {
 
 // Outbox lists the SMS the platform sent (demo sender) or tried to send.
 func (pg *Pages) Outbox(w http.ResponseWriter, r *http.Request) {
-	es, err := pg.Store.ListOutbox(r.Context(), 200)
+	es, err := pg.Consent.Outbox(r.Context(), auth.From(r.Context()))
 	if err != nil {
-		pg.serverError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.render(w, r, http.StatusOK, "outbox", "短信发件箱", struct{ Entries []store.OutboxEntry }{es})

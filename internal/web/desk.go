@@ -1,13 +1,11 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
@@ -117,29 +115,11 @@ func filterRows(rows []deskRow, f deskFilter) []deskRow {
 
 // SaveDeskView keeps the desk's current filter under a name of the user's choosing.
 func (pg *Pages) SaveDeskView(w http.ResponseWriter, r *http.Request) {
-	p := auth.From(r.Context())
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	q, _ := url.ParseQuery(r.PostFormValue("query"))
 	f := parseDeskFilter(q)
-	switch n := utf8.RuneCountInString(name); {
-	case n == 0 || n > 20:
-		pg.Fail(w, r, http.StatusUnprocessableEntity, "请给视图起一个名字（不超过20字）")
-		return
-	case f.Query() == "":
-		pg.Fail(w, r, http.StatusUnprocessableEntity, "当前没有筛选条件，无需保存")
-		return
-	}
-	vs, err := pg.Store.ListViews(r.Context(), p.UserID, "desk")
-	if err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
-	if len(vs) >= 20 && !slices.ContainsFunc(vs, func(v store.SavedView) bool { return v.Name == name }) {
-		pg.Fail(w, r, http.StatusUnprocessableEntity, "最多保存20个视图，请先删除不用的")
-		return
-	}
-	if err := pg.Store.SaveView(r.Context(), &store.SavedView{UserID: p.UserID, Page: "desk", Name: name, Query: f.Query()}); err != nil {
-		pg.serverError(w, r, err)
+	if err := pg.Worklist.SaveView(r.Context(), auth.From(r.Context()), name, f.Query()); err != nil {
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "已保存视图“"+name+"”。")
@@ -148,55 +128,25 @@ func (pg *Pages) SaveDeskView(w http.ResponseWriter, r *http.Request) {
 
 // DeleteDeskView removes one of the user's own views.
 func (pg *Pages) DeleteDeskView(w http.ResponseWriter, r *http.Request) {
-	err := pg.Store.DeleteView(r.Context(), auth.From(r.Context()).UserID, mustID(r.PathValue("vid")))
-	if errors.Is(err, store.ErrNotFound) {
-		pg.Fail(w, r, http.StatusNotFound, "视图不存在")
-		return
-	} else if err != nil {
-		pg.serverError(w, r, err)
+	if err := pg.Worklist.DeleteView(r.Context(), auth.From(r.Context()), mustID(r.PathValue("vid"))); err != nil {
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "已删除视图。")
 	http.Redirect(w, r, "/desk", http.StatusSeeOther)
 }
 
-// working are the statuses a mediator still has to act on.
-var working = []domain.Status{domain.StatusReceived, domain.StatusAccepted, domain.StatusODRNegotiating, domain.StatusConsenting,
-	domain.StatusAssigned, domain.StatusMediating, domain.StatusSuspended}
-
 // Desk is the mediator's morning view: what is due, sorted by urgency.
 func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.From(ctx)
-	mine, err := pg.Store.ListCases(ctx, store.CaseQuery{Scope: p.Scope(domain.PermCaseRead), Presiding: p.UserID,
-		Statuses: append(working, domain.StatusAgreed, domain.StatusPerforming), Limit: 500})
+	day := calendar.DateOf(pg.now())
+	pd, err := pg.Worklist.Personal(ctx, p, day)
 	if err != nil {
 		pg.serverError(w, r, err)
 		return
 	}
-	// Unassigned work in the rooms of my bindings (not the whole committee).
-	var roomScope store.Scope
-	units, err := pg.Store.ListOrgUnits(ctx)
-	if err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
-	for _, b := range p.Bindings {
-		for _, u := range units {
-			if u.ID == b.OrgID && u.Kind.IsRoom() && domain.RoleHas(b.Role, domain.PermCaseDecide) {
-				roomScope.Prefixes = append(roomScope.Prefixes, u.Path)
-			}
-		}
-	}
-	var waiting store.CasePage
-	if len(roomScope.Prefixes) > 0 {
-		waiting, err = pg.Store.ListCases(ctx, store.CaseQuery{Scope: roomScope, Statuses: []domain.Status{domain.StatusReceived, domain.StatusAccepted, domain.StatusConsenting}, Limit: 500})
-		if err != nil {
-			pg.serverError(w, r, err)
-			return
-		}
-	}
-	all := append(append([]store.Case{}, mine.Cases...), waiting.Cases...)
+	all := append(append([]store.Case{}, pd.Mine...), pd.Waiting...)
 	dls, err := pg.Intake.Deadlines(ctx, all)
 	if err != nil {
 		pg.serverError(w, r, err)
@@ -225,14 +175,12 @@ func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 		}
 		return row
 	}
-	var d deskData
-	for _, c := range mine.Cases {
+	d := deskData{Today: pd.Today, Replies: pd.Replies, Views: pd.Views}
+	for _, c := range pd.Mine {
 		d.Mine = append(d.Mine, rowOf(c))
 	}
-	for _, c := range waiting.Cases {
-		if c.PresidingID == 0 {
-			d.Waiting = append(d.Waiting, rowOf(c))
-		}
+	for _, c := range pd.Waiting {
+		d.Waiting = append(d.Waiting, rowOf(c))
 	}
 	urgent := func(a, b deskRow) int {
 		switch {
@@ -245,13 +193,7 @@ func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 		}
 		return a.Next.Due.Compare(b.Next.Due)
 	}
-	day := calendar.DateOf(pg.now())
-	if d.Today, err = pg.Store.ListSessions(ctx, store.SessionQuery{PresidingID: p.UserID, From: day.Time(), To: day.AddDays(1).Time(), Status: "scheduled"}); err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
 	// Warnings: clocks with two working days or less, and agreement terms past their deadline.
-	today := day.String()
 	for _, row := range d.Mine {
 		if n := row.Next; n != nil && (n.Overdue || n.Remaining <= 2) {
 			state := "剩" + strconv.Itoa(n.Remaining) + "天"
@@ -260,26 +202,12 @@ func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 			}
 			d.Warnings = append(d.Warnings, row.Case.Number+"："+n.Label+"于"+n.Due.String()+"届满（"+state+"）")
 		}
-		if row.Case.Status == domain.StatusPerforming {
-			if a, err := pg.Store.GetAgreement(ctx, row.Case.ID); err == nil {
-				for i, t := range a.Terms {
-					if t.PerformedAt == "" && t.Deadline < today {
-						d.Warnings = append(d.Warnings, row.Case.Number+"：第"+strconv.Itoa(i+1)+"项履行（"+t.Content+"）已过期限"+t.Deadline+"，尚未履行")
-					}
-				}
-			}
+		for _, late := range pd.Late[row.Case.ID] {
+			d.Warnings = append(d.Warnings, row.Case.Number+"："+late)
 		}
 	}
-	if d.Replies, err = pg.Store.ListAwaitingReply(ctx, p.UserID); err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
-	d.Filter, d.Statuses = parseDeskFilter(r.URL.Query()), append(append([]domain.Status{}, working...), domain.StatusAgreed, domain.StatusPerforming)
+	d.Filter, d.Statuses = parseDeskFilter(r.URL.Query()), append(append([]domain.Status{}, desk.Working...), domain.StatusAgreed, domain.StatusPerforming)
 	d.Mine, d.Waiting = filterRows(d.Mine, d.Filter), filterRows(d.Waiting, d.Filter)
-	if d.Views, err = pg.Store.ListViews(ctx, p.UserID, "desk"); err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
 	slices.SortFunc(d.Mine, urgent)
 	slices.SortFunc(d.Waiting, urgent)
 	title := "我的工作台"
@@ -293,6 +221,3 @@ func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.render(w, r, http.StatusOK, "desk", title, d)
 }
-
-// desk is the work-list service; it needs nothing the pages do not have.
-func (pg *Pages) desk() *desk.Service { return &desk.Service{Store: pg.Store, Now: pg.Now} }

@@ -77,8 +77,8 @@ func (pg *Pages) Groups(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := groupsData{Committee: c}
-	if d.Groups, err = pg.Store.ListGroups(ctx, c.ID); err != nil {
-		pg.serverError(w, r, err)
+	if d.Groups, err = pg.Grouping.Groups(ctx, auth.From(ctx), c); err != nil {
+		pg.failErr(w, r, err)
 		return
 	}
 	if d.Proposals, err = pg.Grouping.Proposals(ctx, auth.From(ctx), c); err != nil {

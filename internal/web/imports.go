@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
-	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -20,62 +19,12 @@ import (
 // MaxUpload is the largest 12315 export accepted (a 100,000-row file is ~20 MB).
 const MaxUpload = 200 << 20
 
-type importsData struct {
-	Offices []store.OrgUnit
-	Batches []store.ImportBatch
-}
-
-// reachableCommittees are the committees whose imports the user may see.
-func (pg *Pages) importScope(ctx context.Context, p *auth.Principal) ([]store.OrgUnit, []store.OrgUnit, error) {
-	units, err := pg.Store.ListOrgUnits(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	var committees, offices []store.OrgUnit
-	for _, u := range units {
-		if u.Kind == domain.OrgCommittee && (p.Reaches(domain.PermImport, u.Path) || pg.officeInDistrict(p, units, u)) {
-			committees = append(committees, u)
-		}
-		if u.Kind == domain.OrgRegulatorOffice {
-			offices = append(offices, u)
-		}
-	}
-	return committees, offices, nil
-}
-
-// officeInDistrict: a 市场监管所 binding sees its district committee's imports.
-func (pg *Pages) officeInDistrict(p *auth.Principal, units []store.OrgUnit, committee store.OrgUnit) bool {
-	for _, u := range units {
-		if u.Kind == domain.OrgRegulatorOffice && p.Reaches(domain.PermImport, u.Path) &&
-			strings.HasPrefix(u.Path, strings.TrimSuffix(committee.Path, fmt.Sprintf("%d/", committee.ID))) {
-			return true
-		}
-	}
-	return false
-}
-
 // Imports shows the upload form and recent batches.
 func (pg *Pages) Imports(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	p := auth.From(ctx)
-	committees, offices, err := pg.importScope(ctx, p)
+	d, err := pg.Ingest.Overview(r.Context(), auth.From(r.Context()))
 	if err != nil {
 		pg.serverError(w, r, err)
 		return
-	}
-	d := importsData{}
-	for _, o := range offices {
-		if p.Reaches(domain.PermImport, o.Path) || len(committees) > 0 && p.Has(domain.RoleCommittee) {
-			d.Offices = append(d.Offices, o)
-		}
-	}
-	for _, c := range committees {
-		bs, err := pg.Store.ListImportBatches(ctx, c.ID, 20)
-		if err != nil {
-			pg.serverError(w, r, err)
-			return
-		}
-		d.Batches = append(d.Batches, bs...)
 	}
 	pg.render(w, r, http.StatusOK, "imports", "12315导入", d)
 }
@@ -101,21 +50,9 @@ func (pg *Pages) Upload(w http.ResponseWriter, r *http.Request) {
 		pg.Fail(w, r, http.StatusUnprocessableEntity, "只能导入 .xlsx 或 .csv 文件")
 		return
 	}
-	officeCode := ""
-	if id, _ := strconv.ParseInt(r.FormValue("office"), 10, 64); id != 0 {
-		u, err := pg.Store.GetOrgUnit(ctx, id)
-		if err != nil {
-			pg.Fail(w, r, http.StatusUnprocessableEntity, "分流单位不存在")
-			return
-		}
-		officeCode = u.Code
-	}
-	office, committee, err := pg.Ingest.Office(ctx, p, officeCode)
-	if errors.Is(err, ingest.ErrForbidden) {
-		pg.Fail(w, r, http.StatusForbidden, err.Error())
-		return
-	} else if err != nil {
-		pg.Fail(w, r, http.StatusUnprocessableEntity, err.Error())
+	office, committee, err := pg.Ingest.OfficeByID(ctx, p, mustID(r.FormValue("office")))
+	if err != nil {
+		pg.failErr(w, r, err)
 		return
 	}
 	tmp, err := os.CreateTemp("", "tiaojie-import-*"+ext)
@@ -160,19 +97,10 @@ func (pg *Pages) Upload(w http.ResponseWriter, r *http.Request) {
 }
 
 // batchFor loads a batch the user may see.
-func (pg *Pages) batchFor(w http.ResponseWriter, r *http.Request) (store.ImportBatch, bool) {
-	ctx := r.Context()
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	b, err := pg.Store.GetImportBatch(ctx, id)
+func (pg *Pages) batchFor(w http.ResponseWriter, r *http.Request) (ingest.BatchView, bool) {
+	b, err := pg.Ingest.Batch(r.Context(), auth.From(r.Context()), mustID(r.PathValue("id")))
 	if err != nil {
-		pg.Fail(w, r, http.StatusNotFound, "导入批次不存在")
-		return b, false
-	}
-	p := auth.From(ctx)
-	c, err1 := pg.Store.GetOrgUnit(ctx, b.CommitteeID)
-	o, err2 := pg.Store.GetOrgUnit(ctx, b.OfficeID)
-	if (err1 != nil || !p.Reaches(domain.PermImport, c.Path)) && (err2 != nil || !p.Reaches(domain.PermImport, o.Path)) {
-		pg.Fail(w, r, http.StatusNotFound, "导入批次不存在")
+		pg.failErr(w, r, err)
 		return b, false
 	}
 	return b, true
@@ -180,17 +108,17 @@ func (pg *Pages) batchFor(w http.ResponseWriter, r *http.Request) (store.ImportB
 
 // Batch shows one import's progress and outcome.
 func (pg *Pages) Batch(w http.ResponseWriter, r *http.Request) {
-	b, ok := pg.batchFor(w, r)
+	bv, ok := pg.batchFor(w, r)
 	if !ok {
 		return
 	}
-	office, _ := pg.Store.GetOrgUnit(r.Context(), b.OfficeID)
+	b := bv.Batch
 	d := struct {
 		B      store.ImportBatch
 		Office string
 		Done   int
 		Pct    int
-	}{B: b, Office: office.Name, Done: b.Imported + b.Updated + b.Skipped + b.Failed}
+	}{B: b, Office: bv.Office, Done: b.Imported + b.Updated + b.Skipped + b.Failed}
 	if b.Total > 0 {
 		d.Pct = d.Done * 100 / b.Total
 	}
@@ -199,10 +127,11 @@ func (pg *Pages) Batch(w http.ResponseWriter, r *http.Request) {
 
 // Report downloads the failed rows with their reasons.
 func (pg *Pages) Report(w http.ResponseWriter, r *http.Request) {
-	b, ok := pg.batchFor(w, r)
+	bv, ok := pg.batchFor(w, r)
 	if !ok {
 		return
 	}
+	b := bv.Batch
 	if len(b.Report) == 0 {
 		pg.Fail(w, r, http.StatusNotFound, "该批次没有失败记录")
 		return

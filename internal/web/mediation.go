@@ -57,12 +57,11 @@ func (pg *Pages) RecusalDecision(w http.ResponseWriter, r *http.Request) {
 }
 
 // roomPeople lists a case's room mediators for the recusal form.
-func (pg *Pages) roomPeople(r *http.Request, c store.Case) []store.User {
+func (pg *Pages) roomPeople(r *http.Request, c store.Case) ([]store.User, error) {
 	if c.RoomID == 0 {
-		return nil
+		return nil, nil
 	}
-	us, _ := pg.Store.ListRoomMediators(r.Context(), c.RoomID)
-	return us
+	return pg.Assignment.RoomMediators(r.Context(), c.RoomID)
 }
 
 // Terminate ends mediation without agreement.

@@ -75,10 +75,6 @@ type progressData struct {
 	Msg           string // a message not tied to one field
 }
 
-func (pg *Pages) progress() *progress.Service {
-	return &progress.Service{Store: pg.Store, Sender: pg.Online.Sender, Sealer: pg.Online.Sealer, Now: pg.Now}
-}
-
 // ProgressForm asks for the case number and the phone the complaint was filed with.
 func (pg *Pages) ProgressForm(w http.ResponseWriter, r *http.Request) {
 	pg.render(w, r, http.StatusOK, "progress", "查询办理进度", progressData{})

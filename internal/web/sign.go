@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/base64"
 	"errors"
-	"github.com/tiaojie/tiaojie/internal/access"
 	"net/http"
 	"strings"
 
@@ -85,14 +84,9 @@ func (pg *Pages) Seal(w http.ResponseWriter, r *http.Request) {
 // AgreementPDF serves the effective agreement to whoever may read the case.
 func (pg *Pages) AgreementPDF(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	c, err := intakeAuthorize(pg, r)
+	pdf, sha, err := pg.Agreement.Document(ctx, auth.From(ctx), mustID(r.PathValue("id")))
 	if err != nil {
 		pg.apiOrPageError(w, r, err)
-		return
-	}
-	pdf, sha, err := pg.Store.GetAgreementDocument(ctx, c)
-	if err != nil {
-		pg.apiOrPageFail(w, r, http.StatusNotFound, "案件没有已生效的书面调解协议")
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
@@ -113,9 +107,4 @@ func (pg *Pages) VerifyAgreement(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSONBody(w, http.StatusOK, map[string]any{"case_number": v.CaseNumber, "effective_at": v.EffectiveAt, "valid": true,
 		"message": "该调解协议由本平台出具，于" + v.EffectiveAt.Format("2006-01-02") + "生效，案号" + v.CaseNumber + "。"})
-}
-
-func intakeAuthorize(pg *Pages, r *http.Request) (int64, error) {
-	c, err := access.Authorize(r.Context(), pg.Store, auth.From(r.Context()), mustID(r.PathValue("id")), false)
-	return c.ID, err
 }

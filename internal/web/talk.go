@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/tiaojie/tiaojie/internal/access"
 	"io"
 	"mime"
 	"net/http"
@@ -20,7 +19,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/conversation"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/evidence"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // MaxEvidenceBody is the request limit of evidence uploads: the file and the form around it.
@@ -195,7 +193,7 @@ func (pg *Pages) stillReads(ctx context.Context, r *http.Request, rd conversatio
 			if cerr != nil {
 				return false
 			}
-			if _, found, ferr := pg.Store.SessionFind(ctx, ck.Value); ferr != nil || !found {
+			if live, ferr := pg.Auth.SessionLive(ctx, ck.Value); ferr != nil || !live {
 				return false
 			}
 		}
@@ -214,12 +212,9 @@ func (pg *Pages) PartyAgreement(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	pdf, sha, err := pg.Store.GetAgreementDocument(r.Context(), rd.Case.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		pg.Fail(w, r, http.StatusNotFound, "本案还没有生效的书面调解协议")
-		return
-	} else if err != nil {
-		pg.serverError(w, r, err)
+	pdf, sha, err := pg.Talk.PartyDocument(r.Context(), rd)
+	if err != nil {
+		pg.failErr(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "private, no-store")
@@ -235,18 +230,13 @@ func (pg *Pages) PartyTermination(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	evs, err := pg.Store.ListEvents(r.Context(), rd.Case.ID)
+	evs, committee, err := pg.Talk.Termination(r.Context(), rd)
 	if err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
-	committee, err := pg.Store.GetOrgUnit(r.Context(), rd.Case.CommitteeID)
-	if err != nil {
-		pg.serverError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "private, no-store")
-	pg.writeTermination(w, r, rd.Case, evs, committee.Name, rd.Kind)
+	pg.writeTermination(w, r, rd.Case, evs, committee, rd.Kind)
 }
 
 // TalkPost sends a message.
@@ -438,7 +428,7 @@ func (pg *Pages) ExpertJoinAnswer(w http.ResponseWriter, r *http.Request) {
 // CoMediator adds or removes a co-mediator.
 func (pg *Pages) CoMediator(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
-	if _, err := access.Authorize(r.Context(), pg.Store, auth.From(r.Context()), id, true); err != nil { // who may, before what was asked
+	if _, err := pg.CaseFile.Authorize(r.Context(), auth.From(r.Context()), id, true); err != nil { // who may, before what was asked
 		pg.mediationDone(w, r, id, err, "")
 		return
 	}

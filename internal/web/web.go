@@ -21,6 +21,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/casefile"
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
 	"github.com/tiaojie/tiaojie/internal/conversation"
@@ -66,6 +67,7 @@ type Pages struct {
 	Now          func() time.Time
 	pages        map[string]*template.Template
 	limits       publicLimits
+	CaseFile     *casefile.Service // what the case page shows
 }
 
 // page is what every template gets.

@@ -1,0 +1,146 @@
+// Package casefile answers what a case's page (and the API's case parts)
+// shows beyond the case itself: consents, mediators, sessions, the agreement
+// with its signatures and judicial application, the archive, consultations,
+// proposals, commendations and record confirmations. It only reads; every
+// method checks the actor's scope once with access.Authorize.
+package casefile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/tiaojie/tiaojie/internal/access"
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/desk"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Reader is the part of the store the case file reads (store.Store satisfies it).
+type Reader interface {
+	access.CaseGetter
+	desk.AgreementReader
+	ListConsents(ctx context.Context, caseID int64) ([]store.Consent, error)
+	ListCaseMediators(ctx context.Context, caseID int64) ([]store.CaseMediator, error)
+	GetJudicialApplication(ctx context.Context, caseID int64) (store.JudicialApplication, error)
+	ListFollowUps(ctx context.Context, caseID int64) ([]store.FollowUp, error)
+	GetArchive(ctx context.Context, caseID int64) (store.Archive, error)
+	ListSessions(ctx context.Context, q store.SessionQuery) ([]store.Session, error)
+	ListConsultations(ctx context.Context, caseID, expertID int64) ([]store.Consultation, error)
+	ListProposals(ctx context.Context, caseID int64) ([]store.Proposal, error)
+	ListCommendations(ctx context.Context, caseID int64) ([]store.Commendation, error)
+	ListRecordConfirmations(ctx context.Context, caseID int64) ([]store.RecordConfirmation, error)
+	ListOrgUnits(ctx context.Context) ([]store.OrgUnit, error)
+}
+
+// Service reads case files.
+type Service struct {
+	Store Reader
+}
+
+// View is everything the case page shows about a case besides its parties,
+// clocks and timeline.
+type View struct {
+	Case          store.Case
+	Consents      []store.Consent
+	Mediators     []store.CaseMediator
+	Agreement     *store.Agreement // nil before one is reached; the row as stored
+	Form          string           // the agreement's form in words (书面协议 once sealed, whatever an older row says)
+	Signatures    []store.Signature
+	Judicial      *store.JudicialApplication // nil before an application
+	Archived      bool                       // a frozen case file exists (cases archived before the platform have none)
+	Sessions      []store.Session
+	Consultations []store.Consultation // only for who may act on the case
+	Proposals     []store.Proposal     // while mediating
+	Commendations []store.Commendation
+	Confirmations []store.RecordConfirmation
+	Rooms         []store.OrgUnit // the committee's other rooms the case may be re-routed to (open cases, for who may decide)
+}
+
+// View loads a case's file for someone who may read the case.
+func (s *Service) View(ctx context.Context, p *auth.Principal, caseID int64) (View, error) {
+	c, err := access.Authorize(ctx, s.Store, p, caseID, false)
+	if err != nil {
+		return View{}, err
+	}
+	v := View{Case: c}
+	canAct := p.CanOnCase(domain.PermCaseDecide, c)
+	if v.Consents, err = s.Store.ListConsents(ctx, c.ID); err != nil {
+		return v, fmt.Errorf("list consents of case %d: %w", c.ID, err)
+	}
+	if v.Mediators, err = s.Store.ListCaseMediators(ctx, c.ID); err != nil {
+		return v, fmt.Errorf("list mediators of case %d: %w", c.ID, err)
+	}
+	if err := s.agreement(ctx, c.ID, &v); err != nil {
+		return v, err
+	}
+	if c.Status == domain.StatusArchived {
+		if _, err := s.Store.GetArchive(ctx, c.ID); err == nil {
+			v.Archived = true
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return v, fmt.Errorf("get archive of case %d: %w", c.ID, err)
+		}
+	}
+	if v.Sessions, err = s.Store.ListSessions(ctx, store.SessionQuery{CaseID: c.ID}); err != nil {
+		return v, fmt.Errorf("list sessions of case %d: %w", c.ID, err)
+	}
+	if canAct {
+		if v.Consultations, err = s.Store.ListConsultations(ctx, c.ID, 0); err != nil {
+			return v, fmt.Errorf("list consultations of case %d: %w", c.ID, err)
+		}
+	}
+	if c.Status == domain.StatusMediating {
+		if v.Proposals, err = s.Store.ListProposals(ctx, c.ID); err != nil {
+			return v, fmt.Errorf("list proposals of case %d: %w", c.ID, err)
+		}
+	}
+	if v.Commendations, err = s.Store.ListCommendations(ctx, c.ID); err != nil {
+		return v, fmt.Errorf("list commendations of case %d: %w", c.ID, err)
+	}
+	if v.Confirmations, err = s.Store.ListRecordConfirmations(ctx, c.ID); err != nil {
+		return v, fmt.Errorf("list record confirmations of case %d: %w", c.ID, err)
+	}
+	if c.Status.Open() && canAct {
+		units, err := s.Store.ListOrgUnits(ctx)
+		if err != nil {
+			return v, fmt.Errorf("list org units: %w", err)
+		}
+		for _, u := range units {
+			if u.ParentID == c.CommitteeID && u.Kind.IsRoom() && u.ID != c.RoomID {
+				v.Rooms = append(v.Rooms, u)
+			}
+		}
+	}
+	return v, nil
+}
+
+// agreement fills the agreement, its signatures and judicial application.
+func (s *Service) agreement(ctx context.Context, caseID int64, v *View) error {
+	a, err := s.Store.GetAgreement(ctx, caseID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("get agreement of case %d: %w", caseID, err)
+	}
+	if v.Form, err = desk.AgreementForm(ctx, s.Store, a); err != nil {
+		return err
+	}
+	v.Agreement = &a
+	if v.Signatures, err = s.Store.ListSignatures(ctx, caseID); err != nil {
+		return fmt.Errorf("list signatures of case %d: %w", caseID, err)
+	}
+	ja, err := s.Store.GetJudicialApplication(ctx, caseID)
+	if err == nil {
+		v.Judicial = &ja
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("get judicial application of case %d: %w", caseID, err)
+	}
+	return nil
+}
+
+// Authorize loads a case for an action (access.Authorize): for pages that
+// must refuse who may not act before they look at what was sent.
+func (s *Service) Authorize(ctx context.Context, p *auth.Principal, caseID int64, decide bool) (store.Case, error) {
+	return access.Authorize(ctx, s.Store, p, caseID, decide)
+}
