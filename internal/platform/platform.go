@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/administration"
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/audittrail"
@@ -70,6 +71,8 @@ type Services struct {
 	Progress     *progress.Service
 	// Background runs sweeps and tasks that outlive a request (imports).
 	Background *jobs.Supervisor
+	// Administration: users, keys, the org tree, calendar and policies.
+	Administration *administration.Service
 }
 
 // New builds every service.
@@ -86,7 +89,7 @@ func New(c Config) *Services {
 	if c.Court != nil {
 		agr.Court = c.Court
 	}
-	return &Services{
+	svc := &Services{
 		Store: st, Log: c.Log, Sender: sender,
 		Auth:         &auth.Service{Store: st},
 		Intake:       in,
@@ -106,6 +109,8 @@ func New(c Config) *Services {
 		Progress:     &progress.Service{Store: st, Sender: sender, Sealer: s, Now: c.Now},
 		Background:   jobs.NewSupervisor(c.Log),
 	}
+	svc.Administration = &administration.Service{Store: st, Issuer: svc.Auth, Now: c.Now}
+	return svc
 }
 
 // Sweeps are the periodic jobs every instance runs.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/tiaojie/tiaojie/internal/administration"
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/audittrail"
@@ -66,6 +67,8 @@ type Pages struct {
 	Now          func() time.Time
 	pages        map[string]*template.Template
 	limits       publicLimits
+	// Administration: users, keys, the org tree, calendar and policies.
+	Administration *administration.Service
 }
 
 // page is what every template gets.
