@@ -85,7 +85,9 @@ var ioStd = []string{"database/sql", "net", "net/http", "os", "os/exec", "log", 
 // upper layers: nothing below them may import them.
 var upper = []string{"cmd/tiaojie", "internal/server", "internal/web", "internal/api", "internal/platform"}
 
-func ours(imp string) bool { return strings.HasPrefix(imp, "internal/") || strings.HasPrefix(imp, "cmd/") }
+func ours(imp string) bool {
+	return strings.HasPrefix(imp, "internal/") || strings.HasPrefix(imp, "cmd/")
+}
 
 func TestPurePackagesDoNoIO(t *testing.T) {
 	pkgs := load(t)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/administration"
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/audittrail"
@@ -72,6 +73,8 @@ type Services struct {
 	// Background runs sweeps and tasks that outlive a request (imports).
 	Background *jobs.Supervisor
 	CaseFile   *casefile.Service
+	// Administration: users, keys, the org tree, calendar and policies.
+	Administration *administration.Service
 }
 
 // New builds every service.
@@ -88,7 +91,7 @@ func New(c Config) *Services {
 	if c.Court != nil {
 		agr.Court = c.Court
 	}
-	return &Services{
+	svc := &Services{
 		Store: st, Log: c.Log, Sender: sender,
 		Auth:         &auth.Service{Store: st},
 		Intake:       in,
@@ -109,6 +112,8 @@ func New(c Config) *Services {
 		Background:   jobs.NewSupervisor(c.Log),
 		CaseFile:     &casefile.Service{Store: st},
 	}
+	svc.Administration = &administration.Service{Store: st, Issuer: svc.Auth, Now: c.Now}
+	return svc
 }
 
 // Sweeps are the periodic jobs every instance runs.

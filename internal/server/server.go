@@ -14,6 +14,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/tiaojie/tiaojie/internal/administration"
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/api"
 	"github.com/tiaojie/tiaojie/internal/assignment"
@@ -68,6 +69,7 @@ type Options struct {
 	MaxBodyBytes    int64
 	Now             func() time.Time
 	CaseFile        *casefile.Service
+	Administration  *administration.Service
 }
 
 // OptionsFor hands the wired services to the server; the caller adds the
@@ -76,7 +78,7 @@ func OptionsFor(s *platform.Services) Options {
 	return Options{Store: s.Store, Auth: s.Auth, Intake: s.Intake, Ingest: s.Ingest, Diversion: s.Diversion, Grouping: s.Grouping,
 		Consent: s.Consent, Online: s.Online, Assignment: s.Assignment, Mediation: s.Mediation, Consultation: s.Consultation,
 		Agreement: s.Agreement, Talk: s.Talk, AuditTrail: s.AuditTrail, Leads: s.Leads, Desk: s.Desk, Progress: s.Progress, Background: s.Background, Log: s.Log,
-		CaseFile: s.CaseFile}
+		CaseFile: s.CaseFile, Administration: s.Administration}
 }
 
 // Server is the HTTP side of tiaojie.
@@ -117,9 +119,9 @@ func New(opt Options) (*Server, error) {
 		s.metrics.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "tiaojie_live_streams",
 			Help: "Open online-mediation event streams on this instance."}, func() float64 { return float64(opt.Talk.Hub.Streams()) }))
 	}
-	s.pages = &web.Pages{Store: opt.Store, Auth: opt.Auth, Intake: opt.Intake, Ingest: opt.Ingest, Diversion: opt.Diversion, Grouping: opt.Grouping, Consent: opt.Consent, Online: opt.Online, Assignment: opt.Assignment, Mediation: opt.Mediation, Consultation: opt.Consultation, Agreement: opt.Agreement,
+	s.pages = &web.Pages{Auth: opt.Auth, Intake: opt.Intake, Ingest: opt.Ingest, Diversion: opt.Diversion, Grouping: opt.Grouping, Consent: opt.Consent, Online: opt.Online, Assignment: opt.Assignment, Mediation: opt.Mediation, Consultation: opt.Consultation, Agreement: opt.Agreement,
 		Talk: opt.Talk, AuditTrail: opt.AuditTrail, Violations: opt.Leads, Worklist: opt.Desk, Lookup: opt.Progress, Background: opt.Background, Sessions: sm, Log: opt.Log, Now: opt.Now,
-		CaseFile: opt.CaseFile}
+		CaseFile: opt.CaseFile, Administration: opt.Administration}
 	if err := s.pages.Load(); err != nil {
 		return nil, err
 	}

@@ -24,25 +24,9 @@ type routingData struct {
 var ruleKinds = []routing.Kind{routing.KindEnterpriseMerchant, routing.KindOnlinePlatform, routing.KindStreet,
 	routing.KindCategory, routing.KindKeyword, routing.KindFallback}
 
-// committeeFor is the committee whose routing the user manages (the first reachable).
-func (pg *Pages) committeeFor(r *http.Request) (store.OrgUnit, bool, error) {
-	return pg.committeeWith(r, domain.PermRoutingManage)
-}
-
-// committeeWith is the committee the user holds perm for (?committee= picks one of several).
-func (pg *Pages) committeeWith(r *http.Request, perm domain.Permission) (store.OrgUnit, bool, error) {
-	units, err := pg.Store.ListOrgUnits(r.Context())
-	if err != nil {
-		return store.OrgUnit{}, false, err
-	}
-	p := auth.From(r.Context())
-	want, _ := strconv.ParseInt(r.FormValue("committee"), 10, 64)
-	for _, u := range units {
-		if u.Kind == domain.OrgCommittee && p.Reaches(perm, u.Path) && (want == 0 || want == u.ID) {
-			return u, true, nil
-		}
-	}
-	return store.OrgUnit{}, false, nil
+// committeeFor is the committee whose routing the user manages (?committee= picks one of several).
+func (pg *Pages) committeeFor(r *http.Request) (store.OrgUnit, error) {
+	return pg.Diversion.Committee(r.Context(), auth.From(r.Context()), mustID(r.FormValue("committee")))
 }
 
 // Routing shows the committee's ordered rules and the street map.
@@ -52,13 +36,9 @@ func (pg *Pages) Routing(w http.ResponseWriter, r *http.Request) {
 
 func (pg *Pages) showRouting(w http.ResponseWriter, r *http.Request, status int, edited []routing.Rule) {
 	ctx := r.Context()
-	c, ok, err := pg.committeeFor(r)
+	c, err := pg.committeeFor(r)
 	if err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
-	if !ok {
-		pg.Fail(w, r, http.StatusForbidden, "您不负责任何调委会的分流规则")
+		pg.failErr(w, r, err)
 		return
 	}
 	rules, stored, err := pg.Diversion.Rules(ctx, c.ID)
@@ -74,17 +54,14 @@ func (pg *Pages) showRouting(w http.ResponseWriter, r *http.Request, status int,
 		pg.serverError(w, r, err)
 		return
 	}
-	rs, err := pg.Store.ListRoomStreets(ctx, c.ID)
+	byRoom, err := pg.Diversion.Streets(ctx, auth.From(ctx), c)
 	if err != nil {
-		pg.serverError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	streets := map[int64]string{}
-	for _, x := range rs {
-		if streets[x.RoomID] != "" {
-			streets[x.RoomID] += "、"
-		}
-		streets[x.RoomID] += x.Street
+	for room, ss := range byRoom {
+		streets[room] = strings.Join(ss, "、")
 	}
 	// Two blank rows for new rules.
 	n := len(rules)
@@ -106,13 +83,9 @@ func splitList(s string) []string {
 // that are blank are dropped).
 func (pg *Pages) SaveRouting(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	c, ok, err := pg.committeeFor(r)
+	c, err := pg.committeeFor(r)
 	if err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
-	if !ok {
-		pg.Fail(w, r, http.StatusForbidden, "您不负责任何调委会的分流规则")
+		pg.failErr(w, r, err)
 		return
 	}
 	f := r.PostForm
@@ -154,33 +127,14 @@ func (pg *Pages) SaveRouting(w http.ResponseWriter, r *http.Request) {
 // SaveStreets sets the streets/towns an office room covers.
 func (pg *Pages) SaveStreets(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	c, ok, err := pg.committeeFor(r)
+	c, err := pg.committeeFor(r)
 	if err != nil {
-		pg.serverError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
-	room, err := pg.Store.GetOrgUnit(ctx, mustID(r.FormValue("room")))
-	if !ok || err != nil || room.ParentID != c.ID || room.Kind != domain.OrgOfficeRoom {
-		pg.Fail(w, r, http.StatusUnprocessableEntity, "请选择本调委会的联合人民调解工作室")
-		return
-	}
-	streets := splitList(r.PostFormValue("streets"))
-	// A street belongs to one room only.
-	rs, err := pg.Store.ListRoomStreets(ctx, c.ID)
+	room, err := pg.Diversion.SaveStreets(ctx, auth.From(ctx), c, mustID(r.PostFormValue("room")), splitList(r.PostFormValue("streets")))
 	if err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
-	for _, x := range rs {
-		for _, s := range streets {
-			if x.Street == s && x.RoomID != room.ID {
-				pg.Fail(w, r, http.StatusConflict, "“"+s+"”已由其他工作室负责，请先从该工作室移除")
-				return
-			}
-		}
-	}
-	if err := pg.Store.SetRoomStreets(ctx, room.ID, streets); err != nil {
-		pg.serverError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.flash(r, "已更新“"+room.Name+"”的辖区街镇。")

@@ -7,22 +7,19 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/auth"
-	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
-// sealCommittee is the committee whose seal the user manages; otherwise it
-// answers 403 itself and reports false.
+// sealCommittee is the committee whose seal the user manages (?committee=
+// picks one of several); otherwise it answers the refusal itself and
+// reports false.
 func (pg *Pages) sealCommittee(w http.ResponseWriter, r *http.Request) (store.OrgUnit, bool) {
-	c, ok, err := pg.committeeWith(r, domain.PermSealManage)
+	c, err := pg.Agreement.SealCommittee(r.Context(), auth.From(r.Context()), mustID(r.FormValue("committee")))
 	if err != nil {
-		pg.serverError(w, r, err)
+		pg.failErr(w, r, err)
 		return c, false
 	}
-	if !ok {
-		pg.Fail(w, r, http.StatusForbidden, "您不负责任何调委会的印章")
-	}
-	return c, ok
+	return c, true
 }
 
 // SealPage shows the committee's seal image and the upload form.
@@ -35,10 +32,10 @@ func (pg *Pages) SealPage(w http.ResponseWriter, r *http.Request) {
 		Committee store.OrgUnit
 		Seal      *store.Seal
 	}{Committee: c}
-	if s, err := pg.Store.GetSeal(r.Context(), c.ID); err == nil {
+	if s, err := pg.Agreement.CommitteeSeal(r.Context(), auth.From(r.Context()), c); err == nil {
 		d.Seal = &s
-	} else if !errors.Is(err, store.ErrNotFound) {
-		pg.serverError(w, r, err)
+	} else if !errors.Is(err, agreement.ErrNoSeal) {
+		pg.failErr(w, r, err)
 		return
 	}
 	pg.render(w, r, http.StatusOK, "seal", "调委会印章", d)
@@ -50,9 +47,9 @@ func (pg *Pages) SealImage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s, err := pg.Store.GetSeal(r.Context(), c.ID)
+	s, err := pg.Agreement.CommitteeSeal(r.Context(), auth.From(r.Context()), c)
 	if err != nil {
-		pg.Fail(w, r, http.StatusNotFound, "尚未上传印章")
+		pg.failErr(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "image/png")

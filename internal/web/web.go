@@ -16,6 +16,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/tiaojie/tiaojie/internal/administration"
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/audittrail"
@@ -36,7 +37,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/progress"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 //go:embed templates/*.html
@@ -44,7 +44,6 @@ var templateFS embed.FS
 
 // Pages holds what the page handlers need.
 type Pages struct {
-	Store        store.Store
 	Auth         *auth.Service
 	Intake       *intake.Service
 	Ingest       *ingest.Service
@@ -68,6 +67,8 @@ type Pages struct {
 	pages        map[string]*template.Template
 	limits       publicLimits
 	CaseFile     *casefile.Service // what the case page shows
+	// Administration: users, keys, the org tree, calendar and policies.
+	Administration *administration.Service
 }
 
 // page is what every template gets.

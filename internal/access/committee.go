@@ -1,0 +1,31 @@
+package access
+
+import (
+	"context"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// OrgLister is the part of the store ManagedCommittee needs.
+type OrgLister interface {
+	ListOrgUnits(ctx context.Context) ([]store.OrgUnit, error)
+}
+
+// ManagedCommittee is the committee on which the actor holds perm: the one
+// numbered want when it is among them, else (want 0) the first in path
+// order. ok is false when the actor holds perm on none (or not on want), so
+// that each capability refuses in its own words.
+func ManagedCommittee(ctx context.Context, st OrgLister, p *auth.Principal, perm domain.Permission, want int64) (store.OrgUnit, bool, error) {
+	units, err := st.ListOrgUnits(ctx)
+	if err != nil {
+		return store.OrgUnit{}, false, err
+	}
+	for _, u := range units {
+		if u.Kind == domain.OrgCommittee && p.Reaches(perm, u.Path) && (want == 0 || want == u.ID) {
+			return u, true, nil
+		}
+	}
+	return store.OrgUnit{}, false, nil
+}

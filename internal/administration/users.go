@@ -1,0 +1,163 @@
+package administration
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tiaojie/tiaojie/internal/access"
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// ErrUsernameTaken: another account already has the username.
+var ErrUsernameTaken = access.Conflict("用户名已存在")
+
+// AssignableRoles are the roles an administrator grants to staff accounts:
+// machine keys are issued on their own page, and consumers and merchants
+// are parties who use links, never accounts made for them.
+func AssignableRoles() []domain.Role {
+	var out []domain.Role
+	for _, r := range domain.Roles {
+		if r != domain.RoleMachine && r != domain.RoleConsumer && r != domain.RoleMerchant {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func assignable(r domain.Role) bool {
+	for _, a := range AssignableRoles() {
+		if a == r {
+			return true
+		}
+	}
+	return false
+}
+
+// UserList is what the users page shows: the accounts matching a search,
+// and the roles and units a new account may be bound to.
+type UserList struct {
+	Users []store.User
+	Roles []domain.Role
+	Units []store.OrgUnit
+}
+
+// Users lists accounts whose username or name contains text (at most 500),
+// for an actor who manages users.
+func (s *Service) Users(ctx context.Context, p *auth.Principal, text string) (UserList, error) {
+	if !p.Can(domain.PermUserManage) {
+		return UserList{}, access.ErrForbidden
+	}
+	us, err := s.Store.ListUsers(ctx, store.UserQuery{Text: strings.TrimSpace(text), Limit: 500})
+	if err != nil {
+		return UserList{}, fmt.Errorf("list users: %w", err)
+	}
+	units, err := s.Store.ListOrgUnits(ctx)
+	if err != nil {
+		return UserList{}, fmt.Errorf("list org units: %w", err)
+	}
+	return UserList{Users: us, Roles: AssignableRoles(), Units: reachable(p, domain.PermUserManage, units)}, nil
+}
+
+// NewUser is an account to create with its role bindings.
+type NewUser struct {
+	Username    string
+	DisplayName string
+	Password    string
+	Bindings    []Grant
+}
+
+// Grant is one role at one org unit.
+type Grant struct {
+	Role  domain.Role
+	OrgID int64
+}
+
+// CreateUser adds an active account and its role bindings in one
+// transaction: a binding that cannot be stored leaves no account behind.
+// Each binding's unit must be within the actor's user.manage scope.
+func (s *Service) CreateUser(ctx context.Context, p *auth.Principal, in NewUser) (store.User, error) {
+	if !p.Can(domain.PermUserManage) {
+		return store.User{}, access.ErrForbidden
+	}
+	in.Username, in.DisplayName = strings.TrimSpace(in.Username), strings.TrimSpace(in.DisplayName)
+	if err := validateUser(in); err != nil {
+		return store.User{}, err
+	}
+	hash, err := auth.HashPassword(in.Password)
+	if err != nil {
+		return store.User{}, fmt.Errorf("hash password: %w", err)
+	}
+	u := store.User{Username: in.Username, DisplayName: in.DisplayName, PasswordHash: hash, Active: true}
+	err = s.Store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.CreateUser(ctx, &u); errors.Is(err, store.ErrConflict) {
+			return ErrUsernameTaken
+		} else if err != nil {
+			return fmt.Errorf("create user: %w", err)
+		}
+		for _, g := range in.Bindings {
+			// The unit is read in the transaction that binds to it.
+			org, err := tx.GetOrgUnit(ctx, g.OrgID)
+			if errors.Is(err, store.ErrNotFound) || (err == nil && !p.Reaches(domain.PermUserManage, org.Path)) {
+				return &domain.FieldError{Field: "org", Message: "所属单位不存在"}
+			}
+			if err != nil {
+				return fmt.Errorf("get org unit %d: %w", g.OrgID, err)
+			}
+			if err := tx.AddBinding(ctx, store.Binding{UserID: u.ID, Role: g.Role, OrgID: org.ID}); err != nil {
+				return fmt.Errorf("add binding %s@%d: %w", g.Role, org.ID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return store.User{}, err
+	}
+	return u, nil
+}
+
+// validateUser checks the form of an account before anything is written.
+func validateUser(in NewUser) error {
+	var fs []*domain.FieldError
+	add := func(field, msg string) { fs = append(fs, &domain.FieldError{Field: field, Message: msg}) }
+	if !validCode(in.Username, 32) {
+		add("username", "用户名应为3至32位字母、数字、下划线或连字符")
+	}
+	if in.DisplayName == "" || utf8.RuneCountInString(in.DisplayName) > 50 {
+		add("display_name", "请填写姓名（不超过50个字）")
+	}
+	if utf8.RuneCountInString(in.Password) < 10 {
+		add("password", "初始密码至少10位")
+	}
+	if len(in.Bindings) == 0 {
+		add("role", "请选择角色和所属单位")
+	}
+	for _, g := range in.Bindings {
+		if !assignable(g.Role) {
+			add("role", "角色无效")
+			break
+		}
+	}
+	if len(fs) > 0 {
+		return &access.ValidationError{Fields: fs}
+	}
+	return nil
+}
+
+// validCode reports whether s is 3 to max ASCII letters, digits, '_' or '-'
+// (usernames and org unit codes).
+func validCode(s string, max int) bool {
+	if len(s) < 3 || len(s) > max {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}

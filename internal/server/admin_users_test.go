@@ -1,0 +1,52 @@
+package server_test
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// An admin creates an account on the users page; it signs in with its role.
+// A bad unit, a bad role or a clerk of another role leave no account.
+func TestAdminCreatesUser(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		room, _ := e.db.GetOrgUnitByCode(ctx, "pd-room-01")
+		admin := e.login("admin")
+		form := func(username, role string, org int64) url.Values {
+			return url.Values{"username": {username}, "display_name": {"新调解员"}, "password": {"new-mediator-pw1"}, "role": {role}, "org": {itoa(org)}}
+		}
+		for _, bad := range []url.Values{form("new_med", "mediator", room.ID+100000), form("new_med", "machine", room.ID), form("x", "mediator", room.ID)} {
+			if r := admin.form("POST", "/admin/users", bad); r.StatusCode != 422 {
+				t.Fatalf("%v: %d", bad, r.StatusCode)
+			}
+		}
+		if r := e.login("committee01").form("POST", "/admin/users", form("new_med", "mediator", room.ID)); r.StatusCode != 403 {
+			t.Fatalf("committee creates a user: %d", r.StatusCode)
+		}
+		if _, err := e.db.GetUserByUsername(ctx, "new_med"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("a refused account was stored: %v", err)
+		}
+		if r := admin.form("POST", "/admin/users", form("new_med", "mediator", room.ID)); r.StatusCode != 303 {
+			t.Fatalf("create: %d %s", r.StatusCode, r.body)
+		}
+		if r := admin.form("POST", "/admin/users", form("new_med", "mediator", room.ID)); r.StatusCode != 409 || !strings.Contains(r.body, "用户名已存在") {
+			t.Fatalf("again: %d", r.StatusCode)
+		}
+		if page := admin.get("/admin/users?q=new_med"); !strings.Contains(page.body, "新调解员") {
+			t.Fatal("the new account is not listed")
+		}
+		if r := e.anon().form("POST", "/login", url.Values{"username": {"new_med"}, "password": {"new-mediator-pw1"}}); r.StatusCode != 303 {
+			t.Fatalf("the new account signs in: %d", r.StatusCode)
+		}
+		u, _ := e.db.GetUserByUsername(ctx, "new_med")
+		bs, _ := e.db.ListBindings(ctx, u.ID)
+		if len(bs) != 1 || bs[0].OrgID != room.ID || bs[0].Role != "mediator" {
+			t.Fatalf("bindings: %+v", bs)
+		}
+	})
+}
