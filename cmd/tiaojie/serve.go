@@ -68,10 +68,8 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		pc.Court = &court.Client{BaseURL: cfg.CourtURL, APIKey: cfg.CourtAPIKey}
 	}
 	svc := platform.New(pc)
-	opt := server.OptionsFor(svc)
-	opt.Pools, opt.SessionIdle, opt.SessionLifetime, opt.SecureCookies, opt.MaxBodyBytes =
-		db.Pools(), cfg.SessionIdle, cfg.SessionLifetime, cfg.SecureCookies, cfg.MaxBodyBytes
-	srv, err := server.New(opt)
+	srv, err := server.New(server.Options{Services: svc, Store: db, Pools: db.Pools(), SessionIdle: cfg.SessionIdle,
+		SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes})
 	if err != nil {
 		return err
 	}

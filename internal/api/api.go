@@ -3,46 +3,24 @@ package api
 import (
 	"errors"
 	"github.com/tiaojie/tiaojie/internal/access"
-	"log/slog"
+	"github.com/tiaojie/tiaojie/internal/platform"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/tiaojie/tiaojie/internal/agreement"
-	"github.com/tiaojie/tiaojie/internal/assignment"
-	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
-	"github.com/tiaojie/tiaojie/internal/casefile"
-	"github.com/tiaojie/tiaojie/internal/consent"
-	"github.com/tiaojie/tiaojie/internal/consultation"
-	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/intake"
-	"github.com/tiaojie/tiaojie/internal/leads"
-	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // API holds what the JSON handlers need: the same capability services the
 // pages call, so every rule lives in one place.
 type API struct {
-	Auth         *auth.Service
-	Intake       *intake.Service
-	Diversion    *diversion.Service
-	Grouping     *grouping.Service
-	Consent      *consent.Service
-	Assignment   *assignment.Service
-	Mediation    *mediation.Service
-	Consultation *consultation.Service
-	Agreement    *agreement.Service
-	AuditTrail   *audittrail.Service
-	Violations   *leads.Service
-	Log          *slog.Logger
-	Now          func() time.Time
-	CaseFile     *casefile.Service
+	*platform.Services
+	Now func() time.Time
 }
 
 // TokenRequest is the body of POST /api/v1/auth/token.

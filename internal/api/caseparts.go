@@ -163,7 +163,7 @@ func leadJSON(l store.Lead) LeadJSON {
 // AddLead passes a violation lead found in a case.
 func (a *API) AddLead() http.HandlerFunc {
 	return caseAction(a, false, func(r *http.Request, p *auth.Principal, id int64, in LeadRequest) error {
-		_, err := a.Violations.Pass(r.Context(), p, id, in.Kind, in.Office, in.Note)
+		_, err := a.Services.Leads.Pass(r.Context(), p, id, in.Kind, in.Office, in.Note)
 		return err
 	})
 }
@@ -171,7 +171,7 @@ func (a *API) AddLead() http.HandlerFunc {
 // Offices lists the 市场监管所 a case's leads may go to.
 func (a *API) Offices(w http.ResponseWriter, r *http.Request) {
 	caseList(a, w, r, func(c store.Case) ([]OrgUnitJSON, error) {
-		us, err := a.Violations.Offices(r.Context(), c)
+		us, err := a.Services.Leads.Offices(r.Context(), c)
 		out := []OrgUnitJSON{}
 		for _, u := range us {
 			out = append(out, OrgUnitJSON{ID: u.ID, ParentID: u.ParentID, Kind: string(u.Kind), KindLabel: u.Kind.Label(), Code: u.Code, Name: u.Name})
@@ -182,7 +182,7 @@ func (a *API) Offices(w http.ResponseWriter, r *http.Request) {
 
 // Leads lists the leads received by the caller's offices, newest first.
 func (a *API) Leads(w http.ResponseWriter, r *http.Request) {
-	o, err := a.Violations.Overview(r.Context(), auth.From(r.Context()))
+	o, err := a.Services.Leads.Overview(r.Context(), auth.From(r.Context()))
 	if err != nil {
 		failErr(w, a.Log, r, err)
 		return
@@ -201,11 +201,11 @@ func (a *API) LeadHandled(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := auth.From(r.Context())
-	if err := a.Violations.MarkHandled(r.Context(), p, id); err != nil {
+	if err := a.Services.Leads.MarkHandled(r.Context(), p, id); err != nil {
 		failErr(w, a.Log, r, err)
 		return
 	}
-	l, err := a.Violations.Get(r.Context(), p, id)
+	l, err := a.Services.Leads.Get(r.Context(), p, id)
 	if err != nil {
 		failErr(w, a.Log, r, err)
 		return

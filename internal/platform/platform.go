@@ -51,7 +51,7 @@ type Config struct {
 
 // Services are the capabilities, wired to one store and one SMS sender.
 type Services struct {
-	Store        store.Store
+	store        store.Store // for the sweeps only: pages and the API reach data through the services
 	Log          *slog.Logger
 	Sender       notify.Sender
 	Auth         *auth.Service
@@ -92,7 +92,7 @@ func New(c Config) *Services {
 		agr.Court = c.Court
 	}
 	svc := &Services{
-		Store: st, Log: c.Log, Sender: sender,
+		store: st, Log: c.Log, Sender: sender,
 		Auth:         &auth.Service{Store: st},
 		Intake:       in,
 		Ingest:       &ingest.Service{Store: st, Intake: in, Sealer: s, Now: c.Now},
@@ -120,7 +120,7 @@ func New(c Config) *Services {
 func (s *Services) Sweeps() []jobs.Job {
 	out := []jobs.Job{
 		{Name: "sessions", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
-			_, err := s.Store.SessionDeleteExpired(ctx, time.Now())
+			_, err := s.store.SessionDeleteExpired(ctx, time.Now())
 			return err
 		}},
 		{Name: "consent", Every: 30 * time.Minute, Run: func(ctx context.Context) error {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -14,71 +13,25 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/tiaojie/tiaojie/internal/administration"
-	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/api"
-	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/audit"
-	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
-	"github.com/tiaojie/tiaojie/internal/casefile"
-	"github.com/tiaojie/tiaojie/internal/consent"
-	"github.com/tiaojie/tiaojie/internal/consultation"
-	"github.com/tiaojie/tiaojie/internal/conversation"
-	"github.com/tiaojie/tiaojie/internal/desk"
-	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/grouping"
-	"github.com/tiaojie/tiaojie/internal/ingest"
-	"github.com/tiaojie/tiaojie/internal/intake"
-	"github.com/tiaojie/tiaojie/internal/jobs"
-	"github.com/tiaojie/tiaojie/internal/leads"
-	"github.com/tiaojie/tiaojie/internal/mediation"
-	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/platform"
-	"github.com/tiaojie/tiaojie/internal/progress"
 	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/web"
 )
 
 // Options configure a Server.
 type Options struct {
-	Store           store.Store
-	Intake          *intake.Service
-	Ingest          *ingest.Service
-	Diversion       *diversion.Service
-	Grouping        *grouping.Service
-	Consent         *consent.Service
-	Online          *online.Service
-	Assignment      *assignment.Service
-	Mediation       *mediation.Service
-	Consultation    *consultation.Service
-	Agreement       *agreement.Service
-	Talk            *conversation.Service
-	AuditTrail      *audittrail.Service
-	Leads           *leads.Service
-	Desk            *desk.Service
-	Progress        *progress.Service
-	Background      *jobs.Supervisor // runs work that outlives a request
-	Auth            *auth.Service
-	Log             *slog.Logger
-	Pools           map[string]*sql.DB // connection pools by name, for /metrics
-	SessionIdle     time.Duration
-	SessionLifetime time.Duration
-	SecureCookies   bool
-	MaxBodyBytes    int64
-	Now             func() time.Time
-	CaseFile        *casefile.Service
-	Administration  *administration.Service
-}
-
-// OptionsFor hands the wired services to the server; the caller adds the
-// HTTP settings (timeouts, cookies, pools).
-func OptionsFor(s *platform.Services) Options {
-	return Options{Store: s.Store, Auth: s.Auth, Intake: s.Intake, Ingest: s.Ingest, Diversion: s.Diversion, Grouping: s.Grouping,
-		Consent: s.Consent, Online: s.Online, Assignment: s.Assignment, Mediation: s.Mediation, Consultation: s.Consultation,
-		Agreement: s.Agreement, Talk: s.Talk, AuditTrail: s.AuditTrail, Leads: s.Leads, Desk: s.Desk, Progress: s.Progress, Background: s.Background, Log: s.Log,
-		CaseFile: s.CaseFile, Administration: s.Administration}
+	*platform.Services                    // the capabilities, wired once (platform.New)
+	Store              store.Store        // sessions, health and metrics
+	Pools              map[string]*sql.DB // connection pools by name, for /metrics
+	SessionIdle        time.Duration
+	SessionLifetime    time.Duration
+	SecureCookies      bool
+	MaxBodyBytes       int64
+	Now                func() time.Time
 }
 
 // Server is the HTTP side of tiaojie.
@@ -115,20 +68,15 @@ func New(opt Options) (*Server, error) {
 		http.Error(w, "会话服务暂时不可用", http.StatusInternalServerError)
 	}
 	s := &Server{opt: opt, sessions: sm, metrics: newMetrics(opt.Store, opt.Pools)}
-	if opt.Talk != nil && opt.Talk.Hub != nil {
+	if opt.Talk != nil && opt.Talk.Hub != nil { // set by the embedded Services
 		s.metrics.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "tiaojie_live_streams",
 			Help: "Open online-mediation event streams on this instance."}, func() float64 { return float64(opt.Talk.Hub.Streams()) }))
 	}
-	s.pages = &web.Pages{Auth: opt.Auth, Intake: opt.Intake, Ingest: opt.Ingest, Diversion: opt.Diversion, Grouping: opt.Grouping, Consent: opt.Consent, Online: opt.Online, Assignment: opt.Assignment, Mediation: opt.Mediation, Consultation: opt.Consultation, Agreement: opt.Agreement,
-		Talk: opt.Talk, AuditTrail: opt.AuditTrail, Violations: opt.Leads, Worklist: opt.Desk, Lookup: opt.Progress, Background: opt.Background, Sessions: sm, Log: opt.Log, Now: opt.Now,
-		CaseFile: opt.CaseFile, Administration: opt.Administration}
+	s.pages = &web.Pages{Services: opt.Services, Sessions: sm, Now: opt.Now}
 	if err := s.pages.Load(); err != nil {
 		return nil, err
 	}
-	s.api = &api.API{Auth: opt.Auth, Intake: opt.Intake, Diversion: opt.Diversion, Grouping: opt.Grouping, Consent: opt.Consent,
-		Assignment: opt.Assignment, Mediation: opt.Mediation, Consultation: opt.Consultation, Agreement: opt.Agreement,
-		AuditTrail: opt.AuditTrail, Violations: opt.Leads, Log: opt.Log, Now: opt.Now,
-		CaseFile: opt.CaseFile}
+	s.api = &api.API{Services: opt.Services, Now: opt.Now}
 	s.table = s.routes()
 	mux := http.NewServeMux()
 	for _, rt := range s.table {

@@ -48,9 +48,7 @@ func newEnv(t *testing.T, e storetest.Engine) *env {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := platform.New(platform.Config{Store: db, Sealer: sealer, Log: log, PublicURL: "http://parties.example", SMSSignature: "人民调解"})
-	opt := server.OptionsFor(svc)
-	opt.Pools, opt.MaxBodyBytes = db.Pools(), 64<<10
-	srv, err := server.New(opt)
+	srv, err := server.New(server.Options{Services: svc, Store: db, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}

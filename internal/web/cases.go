@@ -77,7 +77,7 @@ func (pg *Pages) Cases(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	res, err := pg.Worklist.List(ctx, p, q, pageSize)
+	res, err := pg.Services.Desk.List(ctx, p, q, pageSize)
 	if err != nil {
 		pg.serverError(w, r, err)
 		return
@@ -121,7 +121,7 @@ func (pg *Pages) ExportCases(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	n, err := pg.Worklist.Export(ctx, auth.From(ctx), q, &buf)
+	n, err := pg.Services.Desk.Export(ctx, auth.From(ctx), q, &buf)
 	if err != nil {
 		pg.serverError(w, r, err)
 		return
@@ -221,7 +221,7 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	if d.Case.Status.Open() && p.CanOnCase(domain.PermCaseDecide, d.Case) && pg.Diversion != nil {
 		data.Rooms, data.CanReroute = f.Rooms, true
 		data.LeadKinds = leads.Kinds
-		if data.Offices, err = pg.Violations.Offices(r.Context(), d.Case); err != nil {
+		if data.Offices, err = pg.Services.Leads.Offices(r.Context(), d.Case); err != nil {
 			pg.serverError(w, r, err)
 			return
 		}

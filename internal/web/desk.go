@@ -118,7 +118,7 @@ func (pg *Pages) SaveDeskView(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	q, _ := url.ParseQuery(r.PostFormValue("query"))
 	f := parseDeskFilter(q)
-	if err := pg.Worklist.SaveView(r.Context(), auth.From(r.Context()), name, f.Query()); err != nil {
+	if err := pg.Services.Desk.SaveView(r.Context(), auth.From(r.Context()), name, f.Query()); err != nil {
 		pg.failErr(w, r, err)
 		return
 	}
@@ -128,7 +128,7 @@ func (pg *Pages) SaveDeskView(w http.ResponseWriter, r *http.Request) {
 
 // DeleteDeskView removes one of the user's own views.
 func (pg *Pages) DeleteDeskView(w http.ResponseWriter, r *http.Request) {
-	if err := pg.Worklist.DeleteView(r.Context(), auth.From(r.Context()), mustID(r.PathValue("vid"))); err != nil {
+	if err := pg.Services.Desk.DeleteView(r.Context(), auth.From(r.Context()), mustID(r.PathValue("vid"))); err != nil {
 		pg.failErr(w, r, err)
 		return
 	}
@@ -141,7 +141,7 @@ func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.From(ctx)
 	day := calendar.DateOf(pg.now())
-	pd, err := pg.Worklist.Personal(ctx, p, day)
+	pd, err := pg.Services.Desk.Personal(ctx, p, day)
 	if err != nil {
 		pg.serverError(w, r, err)
 		return
@@ -212,7 +212,7 @@ func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 	slices.SortFunc(d.Waiting, urgent)
 	title := "我的工作台"
 	if p.Has(domain.RoleCommittee) {
-		cd, err := pg.Worklist.Committee(ctx, p, d.Filter.committee())
+		cd, err := pg.Services.Desk.Committee(ctx, p, d.Filter.committee())
 		if err != nil {
 			pg.serverError(w, r, err)
 			return

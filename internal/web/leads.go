@@ -10,14 +10,14 @@ import (
 func (pg *Pages) AddLead(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := mustID(r.PathValue("id"))
-	_, err := pg.Violations.Pass(ctx, auth.From(ctx), id, r.PostFormValue("kind"), mustID(r.PostFormValue("office")), r.PostFormValue("note"))
+	_, err := pg.Services.Leads.Pass(ctx, auth.From(ctx), id, r.PostFormValue("kind"), mustID(r.PostFormValue("office")), r.PostFormValue("note"))
 	pg.mediationDone(w, r, id, err, "已移送市场监管所。")
 }
 
 // Leads shows a 市场监管所 the leads it received and where its diverted complaints stand.
 func (pg *Pages) Leads(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	o, err := pg.Violations.Overview(ctx, auth.From(ctx))
+	o, err := pg.Services.Leads.Overview(ctx, auth.From(ctx))
 	if err != nil {
 		pg.serverError(w, r, err)
 		return
@@ -28,7 +28,7 @@ func (pg *Pages) Leads(w http.ResponseWriter, r *http.Request) {
 // LeadHandled marks a lead as dealt with.
 func (pg *Pages) LeadHandled(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if err := pg.Violations.MarkHandled(ctx, auth.From(ctx), mustID(r.PathValue("id"))); err != nil {
+	if err := pg.Services.Leads.MarkHandled(ctx, auth.From(ctx), mustID(r.PathValue("id"))); err != nil {
 		pg.failErr(w, r, err)
 		return
 	}

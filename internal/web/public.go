@@ -96,7 +96,7 @@ func (pg *Pages) Progress(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostFormValue("action") == "code" {
-		sent, err := pg.Lookup.SendCode(ctx, d.Number, d.Phone)
+		sent, err := pg.Services.Progress.SendCode(ctx, d.Number, d.Phone)
 		var fe *domain.FieldError
 		if errors.As(err, &fe) {
 			d.Err = fe
@@ -111,7 +111,7 @@ func (pg *Pages) Progress(w http.ResponseWriter, r *http.Request) {
 		show(http.StatusOK)
 		return
 	}
-	v, err := pg.Lookup.Lookup(ctx, d.Number, d.Phone, r.PostFormValue("code"))
+	v, err := pg.Services.Progress.Lookup(ctx, d.Number, d.Phone, r.PostFormValue("code"))
 	var fe *domain.FieldError
 	switch {
 	case errors.As(err, &fe):

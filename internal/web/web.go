@@ -6,9 +6,9 @@ import (
 	"embed"
 	"fmt"
 	"github.com/tiaojie/tiaojie/internal/access"
+	"github.com/tiaojie/tiaojie/internal/platform"
 	"html/template"
 	"io/fs"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,27 +16,17 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
-	"github.com/tiaojie/tiaojie/internal/administration"
 	"github.com/tiaojie/tiaojie/internal/agreement"
-	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
-	"github.com/tiaojie/tiaojie/internal/casefile"
 	"github.com/tiaojie/tiaojie/internal/consent"
-	"github.com/tiaojie/tiaojie/internal/consultation"
 	"github.com/tiaojie/tiaojie/internal/conversation"
 	"github.com/tiaojie/tiaojie/internal/desk"
-	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
-	"github.com/tiaojie/tiaojie/internal/ingest"
-	"github.com/tiaojie/tiaojie/internal/intake"
-	"github.com/tiaojie/tiaojie/internal/jobs"
 	"github.com/tiaojie/tiaojie/internal/leads"
 	"github.com/tiaojie/tiaojie/internal/mediation"
-	"github.com/tiaojie/tiaojie/internal/online"
-	"github.com/tiaojie/tiaojie/internal/progress"
 )
 
 //go:embed templates/*.html
@@ -44,31 +34,13 @@ var templateFS embed.FS
 
 // Pages holds what the page handlers need.
 type Pages struct {
-	Auth         *auth.Service
-	Intake       *intake.Service
-	Ingest       *ingest.Service
-	Diversion    *diversion.Service
-	Grouping     *grouping.Service
-	Consent      *consent.Service
-	Online       *online.Service
-	Assignment   *assignment.Service
-	Mediation    *mediation.Service
-	Consultation *consultation.Service
-	Agreement    *agreement.Service
-	Talk         *conversation.Service
-	AuditTrail   *audittrail.Service
-	Violations   *leads.Service
-	Worklist     *desk.Service     // desks and lists
-	Lookup       *progress.Service // a complainant's progress lookup
-	Background   *jobs.Supervisor
-	Sessions     *scs.SessionManager
-	Log          *slog.Logger
-	Now          func() time.Time
-	pages        map[string]*template.Template
-	limits       publicLimits
-	CaseFile     *casefile.Service // what the case page shows
-	// Administration: users, keys, the org tree, calendar and policies.
-	Administration *administration.Service
+	// The capability services, wired once by internal/platform; pages
+	// reach data only through them.
+	*platform.Services
+	Sessions *scs.SessionManager
+	Now      func() time.Time
+	pages    map[string]*template.Template
+	limits   publicLimits
 }
 
 // page is what every template gets.
