@@ -41,11 +41,12 @@ type env struct {
 func newEnv(t *testing.T, e storetest.Engine) *env {
 	t.Helper()
 	ctx := context.Background()
-	db := e.Open(t, true)
 	sealer, _ := pii.NewSealer(bytes.Repeat([]byte{1}, 32))
-	if _, err := demo.Build(ctx, db, sealer, demo.Options{Seed: 7, Cases: 30, Password: password, Now: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
+	// The demo is built once per engine and copied for each test.
+	db := e.FromTemplate(t, "demo", func(db *sqlstore.DB) error {
+		_, err := demo.Build(ctx, db, sealer, demo.Options{Seed: 7, Cases: 30, Password: password, Now: time.Now()})
+		return err
+	})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := platform.New(platform.Config{Store: db, Sealer: sealer, Log: log, PublicURL: "http://parties.example", SMSSignature: "人民调解"})
 	srv, err := server.New(server.Options{Services: svc, Store: db, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
@@ -174,4 +175,10 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, e *env)) {
 			fn(t, newEnv(t, eng))
 		})
 	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	storetest.DropTemplates()
+	os.Exit(code)
 }

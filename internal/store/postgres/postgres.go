@@ -96,3 +96,46 @@ func ScratchSchema(ctx context.Context, base, prefix string) (string, func(), er
 	u.RawQuery = q.Encode()
 	return u.String(), drop, nil
 }
+
+// NewDatabase creates a uniquely named database on the server at base (for
+// test templates) and returns its URL, its name and a function that drops it.
+func NewDatabase(ctx context.Context, base, prefix string) (string, string, func(), error) {
+	return createDatabase(ctx, base, prefix, "")
+}
+
+// CopyDatabase creates a new database as a copy of the template database
+// (which must have no open connections) and returns its URL and a function
+// that drops it.
+func CopyDatabase(ctx context.Context, base, template string) (string, func(), error) {
+	u, _, drop, err := createDatabase(ctx, base, "tj", template)
+	return u, drop, err
+}
+
+func createDatabase(ctx context.Context, base, prefix, template string) (string, string, func(), error) {
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := prefix + "_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", "", nil, fmt.Errorf("open postgres: %w", err)
+	}
+	stmt := "CREATE DATABASE " + name
+	if template != "" {
+		stmt += " TEMPLATE " + template
+	}
+	if _, err := admin.ExecContext(ctx, stmt); err != nil {
+		admin.Close()
+		return "", "", nil, fmt.Errorf("create database %s: %w", name, err)
+	}
+	drop := func() {
+		admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		admin.Close()
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		drop()
+		return "", "", nil, fmt.Errorf("parse database url: %w", err)
+	}
+	u.Path = "/" + name
+	return u.String(), name, drop, nil
+}

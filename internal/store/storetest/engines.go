@@ -4,6 +4,7 @@ package storetest
 
 import (
 	"context"
+	"sync"
 	"os"
 	"path/filepath"
 	"testing"
@@ -87,4 +88,116 @@ func SchemaURL(t testing.TB) string {
 	}
 	t.Cleanup(drop)
 	return u
+}
+
+// A template is a database built once per test process and copied for each
+// test that wants the same starting data (the demo organisation, say):
+// building it takes seconds, copying it milliseconds.
+type template struct {
+	once sync.Once
+	src  string // SQLite: the file; PostgreSQL: the database name
+	err  error
+}
+
+var (
+	templatesMu sync.Mutex
+	templates   = map[string]*template{}
+	droppers    []func()
+)
+
+// FromTemplate returns a fresh database holding what build wrote into the
+// engine's template named key. Call DropTemplates when the tests end.
+func (e Engine) FromTemplate(t testing.TB, key string, build func(*sqlstore.DB) error) *sqlstore.DB {
+	t.Helper()
+	templatesMu.Lock()
+	tp := templates[e.Name+"/"+key]
+	if tp == nil {
+		tp = &template{}
+		templates[e.Name+"/"+key] = tp
+	}
+	templatesMu.Unlock()
+	tp.once.Do(func() { tp.src, tp.err = e.buildTemplate(key, build) })
+	if tp.err != nil {
+		t.Fatalf("build the %s template %s: %v", e.Name, key, tp.err)
+	}
+	ctx := context.Background()
+	if e.Name == "sqlite" {
+		data, err := os.ReadFile(tp.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "tiaojie.db")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		db, err := sqlite.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	url, drop, err := postgres.CopyDatabase(ctx, os.Getenv(EnvPostgres), tp.src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := postgres.Open(ctx, url)
+	if err != nil {
+		drop()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close(); drop() })
+	return db
+}
+
+func (e Engine) buildTemplate(key string, build func(*sqlstore.DB) error) (string, error) {
+	ctx := context.Background()
+	if e.Name == "sqlite" {
+		dir, err := os.MkdirTemp("", "tiaojie-template-")
+		if err != nil {
+			return "", err
+		}
+		addDropper(func() { os.RemoveAll(dir) })
+		path := filepath.Join(dir, key+".db")
+		db, err := sqlite.Open(ctx, path)
+		if err != nil {
+			return "", err
+		}
+		if err := build(db); err != nil {
+			db.Close()
+			return "", err
+		}
+		return path, db.Close() // the last connection folds the WAL into the file
+	}
+	url, name, drop, err := postgres.NewDatabase(ctx, os.Getenv(EnvPostgres), "tjtpl")
+	if err != nil {
+		return "", err
+	}
+	addDropper(drop)
+	db, err := postgres.Open(ctx, url)
+	if err != nil {
+		return "", err
+	}
+	if err := build(db); err != nil {
+		db.Close()
+		return "", err
+	}
+	return name, db.Close() // a template may have no connections while it is copied
+}
+
+func addDropper(f func()) {
+	templatesMu.Lock()
+	defer templatesMu.Unlock()
+	droppers = append(droppers, f)
+}
+
+// DropTemplates removes the templates built by this process (call it from
+// TestMain after m.Run).
+func DropTemplates() {
+	templatesMu.Lock()
+	defer templatesMu.Unlock()
+	for _, f := range droppers {
+		f()
+	}
+	droppers = nil
 }
