@@ -4,9 +4,9 @@ package storetest
 
 import (
 	"context"
-	"sync"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
