@@ -154,6 +154,12 @@ func (s *Service) PartySign(ctx context.Context, tok, code string, image []byte)
 // two signers at once both land, and a failure leaves no half-signed state.
 func (s *Service) sign(ctx context.Context, sg store.Signature, field, dupMsg, what string) error {
 	return store.InTxRetry(ctx, s.Store, func(tx store.Store) error {
+		// The signing note comes first: writing it takes the case row's lock,
+		// so signers at the same moment take turns, and each then reads the
+		// case and the signatures as the one before left them.
+		if err := tx.AddNote(ctx, sg.CaseID, store.Event{Type: "agreement_signed", ActorID: sg.SignedBy, ActorName: "签署", At: s.now(), Note: what}); err != nil {
+			return err
+		}
 		c, err := tx.GetCase(ctx, sg.CaseID)
 		if err != nil {
 			return err
@@ -166,7 +172,7 @@ func (s *Service) sign(ctx context.Context, sg store.Signature, field, dupMsg, w
 		} else if err != nil {
 			return err
 		}
-		return s.maybeEffective(ctx, tx, c, sg.SignedBy, what)
+		return s.maybeEffective(ctx, tx, c)
 	})
 }
 
@@ -207,7 +213,7 @@ func (s *Service) Seal(ctx context.Context, p *auth.Principal, caseID int64) err
 // agreement takes effect: its PDF is frozen with a SHA-256 and a
 // verification code, and the case moves on to performance.
 // It runs inside sign's transaction (tx).
-func (s *Service) maybeEffective(ctx context.Context, tx store.Store, c store.Case, by int64, what string) error {
+func (s *Service) maybeEffective(ctx context.Context, tx store.Store, c store.Case) error {
 	caseID := c.ID
 	sgs, err := tx.ListSignatures(ctx, caseID)
 	if err != nil {
@@ -216,9 +222,6 @@ func (s *Service) maybeEffective(ctx context.Context, tx store.Store, c store.Ca
 	have := map[string]store.Signature{}
 	for _, sg := range sgs {
 		have[sg.Signer] = sg
-	}
-	if c, err = tx.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "agreement_signed", ActorID: by, ActorName: "签署", At: s.now(), Note: what}); err != nil {
-		return err // ErrStale: sign retries the whole transaction
 	}
 	for _, sg := range Signers {
 		if _, ok := have[sg]; !ok {
@@ -272,7 +275,7 @@ func (s *Service) maybeEffective(ctx context.Context, tx store.Store, c store.Ca
 		return err
 	}
 	_, err = tx.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionStartPerformance),
-		ActorID: by, ActorName: "系统", At: now, Note: "调解协议书经各方签署并加盖印章，自即日起生效"})
+		ActorName: "系统", At: now, Note: "调解协议书经各方签署并加盖印章，自即日起生效"})
 	return err
 }
 
