@@ -52,7 +52,10 @@ func (db *DB) ListAudit(ctx context.Context, q store.AuditQuery) ([]audit.Entry,
 		if strings.HasSuffix(q.Object, ":") {
 			where = append(where, "object >= "+arg(q.Object)+" AND object < "+arg(q.Object[:len(q.Object)-1]+";"))
 		} else {
-			where = append(where, "object = "+arg(q.Object))
+			// An entry about several objects (a merge) lists them with commas.
+			o := likeEscape(q.Object)
+			where = append(where, fmt.Sprintf(`(object = %s OR object LIKE %s ESCAPE '\' OR object LIKE %s ESCAPE '\' OR object LIKE %s ESCAPE '\')`,
+				arg(q.Object), arg(o+",%"), arg("%,"+o), arg("%,"+o+",%")))
 		}
 	}
 	if !q.Scope.All {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -169,6 +170,28 @@ func testAuditChain(t *testing.T, db *sqlstore.DB) {
 	sys, _ := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{Prefixes: []string{f.city.Path}}, Actor: "系统"})
 	if len(sys) == 0 {
 		t.Fatal("the city's auditor does not see system entries (the fixture's org units)")
+	}
+	// One transaction about two cases is found from either.
+	c2, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, "AUD-2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.InTx(ctx, func(tx store.Store) error {
+		for _, id := range []int64{c.ID, c2.ID} {
+			if err := tx.AddNote(ctx, id, store.Event{Type: "group_notice", ActorName: "committee01"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{c.ID, c2.ID} {
+		got, _ := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{All: true}, Object: fmt.Sprintf("case:%d", id), Limit: 1})
+		if len(got) != 1 || !strings.Contains(got[0].Object, ",") {
+			t.Fatalf("the two-case entry is not found from case %d: %+v", id, got)
+		}
 	}
 	n, err := audit.VerifyChain(ctx, db)
 	if err != nil || n < 3 {
