@@ -195,7 +195,7 @@ func TestScoreScalesToApplicableWeightsAndCaps(t *testing.T) {
 	}
 	// Total never goes below zero.
 	s.Deductions = []Deduction{{DeductionOverdue, 60, 0}}
-	one := Score(s, []Facts{h.facts(), fs[0], fs[1]},  Period{From: day("2026-03-01"), To: day("2026-03-31")})
+	one := Score(s, []Facts{h.facts(), fs[0], fs[1]}, Period{From: day("2026-03-01"), To: day("2026-03-31")})
 	if one.Total != 0 || one.Band != BandFail {
 		t.Errorf("total %v band %s", one.Total, one.Band)
 	}
