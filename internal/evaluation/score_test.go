@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // march is one mediator's hand-built portfolio scored over March 2026.
@@ -237,5 +238,45 @@ func TestSchemeChangeWithinPeriod(t *testing.T) {
 	c.Version = "2026c"
 	if s, _ := SchemeFor([]Scheme{b, c}, day("2026-04-01")); s.Version != "2026c" {
 		t.Errorf("tie went to %s", s.Version)
+	}
+}
+
+func TestScoreWhoseCase(t *testing.T) {
+	// Case 1: 7 assigned, recusal granted to 9 mid-case, 9 reaches the agreement.
+	// Case 2: 7 presides throughout with 9 as co-mediator; terminated.
+	// Case 3: 9 assigned, reassigned to 7 by recusal, then withdrawn.
+	c1 := newCase(1, "2026-03-02").ev("accept", "2026-03-02", "").ev("assign", "2026-03-03", `{"mediator_id":7}`).
+		ev("start_mediation", "2026-03-03", "").ev("suspend", "2026-03-04", "").
+		ev("recusal_granted", "2026-03-06", `{"mediator_id":9}`).ev("resume", "2026-03-06", "").agreed("2026-03-10", 100, "written")
+	c2 := newCase(2, "2026-03-02").ev("accept", "2026-03-02", "").ev("assign", "2026-03-03", `{"mediator_id":7}`).
+		ev("start_mediation", "2026-03-03", "").note("co_mediator", "2026-03-04", "增加调解员九号共同调解", "").
+		ev("terminate", "2026-03-12", "")
+	c3 := newCase(3, "2026-03-02").ev("accept", "2026-03-02", "").ev("assign", "2026-03-03", `{"mediator_id":9}`).
+		ev("start_mediation", "2026-03-03", "").ev("suspend", "2026-03-04", "").
+		ev("recusal_granted", "2026-03-05", `{"mediator_id":7}`).ev("resume", "2026-03-05", "").ev("withdraw", "2026-03-11", "")
+	groups := ByPresiding([]Facts{c1.facts(), c2.facts(), c3.facts()})
+	p := Period{From: day("2026-03-01"), To: day("2026-03-31")}
+	r7, r9 := Score(DefaultScheme(), groups[7], p), Score(DefaultScheme(), groups[9], p)
+	sameIDs(t, "7 success denominator", figure(t, r7, IndicatorSuccess).DenominatorCases, ids(2))
+	sameIDs(t, "7 success numerator", figure(t, r7, IndicatorSuccess).NumeratorCases, ids())
+	sameIDs(t, "7 closure", figure(t, r7, IndicatorOnTimeClosure).DenominatorCases, ids(2, 3))
+	sameIDs(t, "9 success", figure(t, r9, IndicatorSuccess).NumeratorCases, ids(1))
+	sameIDs(t, "9 closure", figure(t, r9, IndicatorOnTimeClosure).DenominatorCases, ids(1))
+	for _, c := range r7.Beside {
+		if c.Code == string(OutcomeWithdrawn) {
+			sameIDs(t, "7 withdrawn", c.Cases, ids(3))
+		}
+	}
+	if len(groups) != 2 {
+		t.Errorf("groups %v", len(groups))
+	}
+}
+
+func TestDeriveWithoutCalendar(t *testing.T) {
+	// A nil calendar applies the plain weekday and statutory rules.
+	h := newCase(1, "2026-03-02").mediating("2026-03-02", "2026-03-03", 7).agreed("2026-03-09", 1, "written")
+	f := Derive(Rules{}, h.c, time.Time{})
+	if f.HandlingDays != 5 || f.ClosedOnTime == nil || !*f.ClosedOnTime {
+		t.Errorf("handling %d on time %v", f.HandlingDays, f.ClosedOnTime)
 	}
 }
