@@ -2,6 +2,7 @@ package access
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
@@ -15,17 +16,17 @@ type OrgLister interface {
 
 // ManagedCommittee is the committee on which the actor holds perm: the one
 // numbered want when it is among them, else (want 0) the first in path
-// order. ok is false when the actor holds perm on none (or not on want), so
-// that each capability refuses in its own words.
-func ManagedCommittee(ctx context.Context, st OrgLister, p *auth.Principal, perm domain.Permission, want int64) (store.OrgUnit, bool, error) {
+// order. When the actor holds perm on none (or not on want) it answers
+// none, so that each capability refuses in its own words.
+func ManagedCommittee(ctx context.Context, st OrgLister, p *auth.Principal, perm domain.Permission, want int64, none error) (store.OrgUnit, error) {
 	units, err := st.ListOrgUnits(ctx)
 	if err != nil {
-		return store.OrgUnit{}, false, err
+		return store.OrgUnit{}, fmt.Errorf("find committee: %w", err)
 	}
 	for _, u := range units {
 		if u.Kind == domain.OrgCommittee && p.Reaches(perm, u.Path) && (want == 0 || want == u.ID) {
-			return u, true, nil
+			return u, nil
 		}
 	}
-	return store.OrgUnit{}, false, nil
+	return store.OrgUnit{}, none
 }

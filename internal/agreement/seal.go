@@ -21,14 +21,7 @@ var (
 // SealCommittee is the committee whose seal the actor manages; want picks
 // one of several (0: the first).
 func (s *Service) SealCommittee(ctx context.Context, p *auth.Principal, want int64) (store.OrgUnit, error) {
-	c, ok, err := access.ManagedCommittee(ctx, s.Store, p, domain.PermSealManage, want)
-	if err != nil {
-		return store.OrgUnit{}, fmt.Errorf("find committee: %w", err)
-	}
-	if !ok {
-		return store.OrgUnit{}, ErrNoSealCommittee
-	}
-	return c, nil
+	return access.ManagedCommittee(ctx, s.Store, p, domain.PermSealManage, want, ErrNoSealCommittee)
 }
 
 // CommitteeSeal is the committee's current seal image, for those who manage

@@ -18,14 +18,7 @@ var ErrNoCommittee = access.Forbidden("您不负责任何调委会的分流规�
 // Committee is the committee whose routing the actor manages; want picks
 // one of several (0: the first).
 func (s *Service) Committee(ctx context.Context, p *auth.Principal, want int64) (store.OrgUnit, error) {
-	c, ok, err := access.ManagedCommittee(ctx, s.Store, p, domain.PermRoutingManage, want)
-	if err != nil {
-		return store.OrgUnit{}, fmt.Errorf("find committee: %w", err)
-	}
-	if !ok {
-		return store.OrgUnit{}, ErrNoCommittee
-	}
-	return c, nil
+	return access.ManagedCommittee(ctx, s.Store, p, domain.PermRoutingManage, want, ErrNoCommittee)
 }
 
 // Streets maps each office room of the committee to the streets/towns it covers.
