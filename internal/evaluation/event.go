@@ -45,5 +45,9 @@ type Case struct {
 	// AgreementTerms is the number of terms of the case's agreement (0 when
 	// unknown): "performed" events record one term each.
 	AgreementTerms int
-	Events         []Event
+	// ClaimFen is the amount claimed; Diverted whether market regulation
+	// diverted the complaint (both from the row, for the headline).
+	ClaimFen int64
+	Diverted bool
+	Events   []Event
 }

@@ -50,6 +50,8 @@ type Commendation struct {
 type Facts struct {
 	CaseID     int64
 	ReceivedAt time.Time
+	ClaimFen   int64      // amount claimed (the complaint's own figure)
+	Diverted   bool       // diverted by market regulation (12315 or a 市场监管所)
 	EnteredAt  *time.Time // the "received" event: when the case was registered
 	DecidedAt  *time.Time // accepted or rejected
 	AcceptedAt *time.Time
@@ -72,10 +74,11 @@ type Facts struct {
 
 	Commendations []Commendation
 
-	JudicialConfirmed  bool
-	JudicialRejectedAt []time.Time // 司法确认驳回: the agreement came back
-	Archived           bool        // archiving requires a complete case file
-	ArchivedAt         *time.Time  //
+	JudicialConfirmed   bool
+	JudicialConfirmedAt *time.Time
+	JudicialRejectedAt  []time.Time // 司法确认驳回: the agreement came back
+	Archived            bool        // archiving requires a complete case file
+	ArchivedAt          *time.Time  //
 
 	PresidingID int64 // presiding mediator at closure (or now, while open)
 
@@ -184,7 +187,8 @@ func (r Rules) policy(c Case) calendar.Policy {
 // asOf are ignored; a zero asOf takes every event. The first closing event closes the case: reject,
 // reach_agreement, terminate, withdraw, odr_settled or merge.
 func Derive(r Rules, c Case, asOf time.Time) Facts {
-	f := Facts{CaseID: c.ID, ReceivedAt: c.ReceivedAt, Outcome: OutcomeOpen, PresidingID: c.PresidingID}
+	f := Facts{CaseID: c.ID, ReceivedAt: c.ReceivedAt, ClaimFen: c.ClaimFen, Diverted: c.Diverted,
+		Outcome: OutcomeOpen, PresidingID: c.PresidingID}
 	at := func(t time.Time) *time.Time { return &t }
 	performedTerms := map[int]bool{}
 	performedEvents := 0
@@ -272,7 +276,9 @@ func Derive(r Rules, c Case, asOf time.Time) Facts {
 		case "commendation":
 			f.Commendations = append(f.Commendations, Commendation{Kind: commendationKind(e, d), At: e.At})
 		case "judicial_confirmed":
-			f.JudicialConfirmed = true
+			if !f.JudicialConfirmed {
+				f.JudicialConfirmed, f.JudicialConfirmedAt = true, at(e.At)
+			}
 		case "judicial_rejected":
 			f.JudicialRejectedAt = append(f.JudicialRejectedAt, e.At)
 		case string(domain.ActionArchive):

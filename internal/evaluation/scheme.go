@@ -155,8 +155,8 @@ func (s Scheme) Validate() []*domain.FieldError {
 	if s.DissatisfiedTo < 1 || s.DissatisfiedTo > 5 || s.DissatisfiedTo >= s.SatisfiedFrom {
 		add("dissatisfied_to", "“不满意”的最高分应在1至5之间且低于“满意”的最低分")
 	}
-	if s.EntryWD < 0 || s.EntryWD > 30 {
-		add("entry_wd", "录入时限应在0至30个工作日之间")
+	if s.EntryWD < 0 || s.EntryWD > MaxEntryWD {
+		add("entry_wd", "录入时限应在0至%d个工作日之间", MaxEntryWD)
 	}
 	return errs
 }

@@ -80,11 +80,93 @@ type Result struct {
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
 
+// counts is what a result is assembled from: each indicator's numerator
+// and denominator, each deduction's count, the outcomes beside the success
+// rate and the case count. Score gets them from the facts (with case IDs),
+// ScoreTally from rollup sums; the two agree (tested on random histories).
+type counts struct {
+	num, den   map[string]int64
+	deduct     map[string]int64
+	beside     map[Outcome]int64
+	cases      int64
+	numIDs     map[string][]int64
+	denIDs     map[string][]int64
+	deductIDs  map[string][]int64
+	besideIDs  map[Outcome][]int64
+	withCaseID bool
+}
+
 // Score computes a subject's figures over a period from the facts of its
-// cases (the caller picks whose cases: see docs/evaluation.md).
+// cases (the caller picks whose cases: see docs/evaluation.md), with the
+// case IDs behind every figure.
 func Score(s Scheme, facts []Facts, p Period) Result {
-	r := Result{SchemeVersion: s.Version, SchemeEffectiveFrom: s.EffectiveFrom, Period: p}
-	all := map[int64]bool{}
+	c := counts{num: map[string]int64{}, den: map[string]int64{}, deduct: map[string]int64{}, beside: map[Outcome]int64{},
+		numIDs: map[string][]int64{}, denIDs: map[string][]int64{}, deductIDs: map[string][]int64{}, besideIDs: map[Outcome][]int64{},
+		withCaseID: true}
+	for code, def := range indicatorDefs {
+		c.numIDs[code], c.denIDs[code] = []int64{}, []int64{}
+		for _, f := range facts {
+			den, num := def.member(s, f, p)
+			if !den {
+				continue
+			}
+			c.denIDs[code] = append(c.denIDs[code], f.CaseID)
+			if num {
+				c.numIDs[code] = append(c.numIDs[code], f.CaseID)
+			}
+		}
+		slices.Sort(c.denIDs[code])
+		slices.Sort(c.numIDs[code])
+		c.num[code], c.den[code] = int64(len(c.numIDs[code])), int64(len(c.denIDs[code]))
+	}
+	for code, def := range deductionDefs {
+		c.deductIDs[code] = []int64{}
+		for _, f := range facts {
+			if n := def.member(s, f, p); n > 0 {
+				c.deductIDs[code] = append(c.deductIDs[code], f.CaseID)
+				c.deduct[code] += int64(n)
+			}
+		}
+		slices.Sort(c.deductIDs[code])
+	}
+	for _, o := range besideSuccess {
+		c.besideIDs[o] = []int64{}
+		for _, f := range facts {
+			if f.Outcome == o && p.in(f.ClosedAt) {
+				c.besideIDs[o] = append(c.besideIDs[o], f.CaseID)
+			}
+		}
+		slices.Sort(c.besideIDs[o])
+		c.beside[o] = int64(len(c.besideIDs[o]))
+	}
+	for _, f := range facts {
+		if countable(f) && p.in(f.ClosedAt) {
+			c.cases++
+		}
+	}
+	return assemble(s, p, c)
+}
+
+// ScoreTally computes a subject's figures from its rollup sums over the
+// period (see TallyOf for what the sums are). It carries no case IDs: the
+// cases behind a figure are listed by Members.
+func ScoreTally(s Scheme, t Tally, p Period) Result {
+	c := counts{num: map[string]int64{}, den: map[string]int64{}, deduct: map[string]int64{}, beside: map[Outcome]int64{}}
+	for code, def := range indicatorDefs {
+		c.num[code], c.den[code] = def.fromTally(s, t)
+	}
+	for code, def := range deductionDefs {
+		c.deduct[code] = def.fromTally(s, t)
+	}
+	for _, o := range besideSuccess {
+		c.beside[o] = t["out_"+string(o)]
+	}
+	c.cases = t["closed"]
+	return assemble(s, p, c)
+}
+
+func assemble(s Scheme, p Period, c counts) Result {
+	r := Result{SchemeVersion: s.Version, SchemeEffectiveFrom: s.EffectiveFrom, Period: p, Cases: int(c.cases)}
 	var points float64
 	applicableWeight := 0
 	for _, w := range s.Indicators {
@@ -93,21 +175,10 @@ func Score(s Scheme, facts []Facts, p Period) Result {
 			continue // Validate refuses unknown codes; a stored one is skipped, not guessed
 		}
 		fig := Figure{Code: w.Code, Name: def.Name, Weight: w.Weight, Definition: def.Definition,
-			NumeratorCases: []int64{}, DenominatorCases: []int64{}}
-		for _, f := range facts {
-			den, num := def.member(s, f, p)
-			if !den {
-				continue
-			}
-			fig.DenominatorCases = append(fig.DenominatorCases, f.CaseID)
-			all[f.CaseID] = true
-			if num {
-				fig.NumeratorCases = append(fig.NumeratorCases, f.CaseID)
-			}
+			Numerator: int(c.num[w.Code]), Denominator: int(c.den[w.Code])}
+		if c.withCaseID {
+			fig.NumeratorCases, fig.DenominatorCases = c.numIDs[w.Code], c.denIDs[w.Code]
 		}
-		slices.Sort(fig.DenominatorCases)
-		slices.Sort(fig.NumeratorCases)
-		fig.Numerator, fig.Denominator = len(fig.NumeratorCases), len(fig.DenominatorCases)
 		if fig.Denominator > 0 {
 			fig.Applicable = true
 			fig.Value = float64(fig.Numerator) / float64(fig.Denominator)
@@ -124,15 +195,11 @@ func Score(s Scheme, facts []Facts, p Period) Result {
 	}
 
 	for _, o := range besideSuccess {
-		c := Count{Code: string(o), Name: o.Label(), Cases: []int64{}}
-		for _, f := range facts {
-			if f.Outcome == o && p.in(f.ClosedAt) {
-				c.Cases = append(c.Cases, f.CaseID)
-			}
+		cnt := Count{Code: string(o), Name: o.Label(), Count: int(c.beside[o])}
+		if c.withCaseID {
+			cnt.Cases = c.besideIDs[o]
 		}
-		slices.Sort(c.Cases)
-		c.Count = len(c.Cases)
-		r.Beside = append(r.Beside, c)
+		r.Beside = append(r.Beside, cnt)
 	}
 
 	var deducted float64
@@ -141,14 +208,11 @@ func Score(s Scheme, facts []Facts, p Period) Result {
 		if !ok {
 			continue
 		}
-		line := DeductionLine{Code: d.Code, Name: def.Name, PointsEach: d.PointsEach, Cap: d.Cap, Definition: def.Definition, Cases: []int64{}}
-		for _, f := range facts {
-			if def.member(s, f, p) {
-				line.Cases = append(line.Cases, f.CaseID)
-			}
+		line := DeductionLine{Code: d.Code, Name: def.Name, PointsEach: d.PointsEach, Cap: d.Cap, Definition: def.Definition,
+			Count: int(c.deduct[d.Code])}
+		if c.withCaseID {
+			line.Cases = c.deductIDs[d.Code]
 		}
-		slices.Sort(line.Cases)
-		line.Count = len(line.Cases)
 		raw := float64(line.Count) * d.PointsEach
 		capped := ""
 		if d.Cap > 0 && raw > d.Cap {
@@ -160,7 +224,6 @@ func Score(s Scheme, facts []Facts, p Period) Result {
 		r.Deductions = append(r.Deductions, line)
 	}
 
-	r.Cases = len(all)
 	if applicableWeight == 0 {
 		r.Explain = fmt.Sprintf("方案 %s：本期没有可评估的案件，不评分。", s.Version)
 		return r
@@ -176,4 +239,29 @@ func Score(s Scheme, facts []Facts, p Period) Result {
 	r.Explain = fmt.Sprintf("方案 %s（%s 起施行）：各项得分合计 %.2f 分%s，扣分 %.2f 分，总分 %.2f 分，等次“%s”。",
 		s.Version, s.EffectiveFrom, r.Gross, scaled, round2(deducted), r.Total, r.Band)
 	return r
+}
+
+// Members lists which of the facts are in an indicator's numerator or
+// denominator ("numerator"/"denominator"), or counted by a deduction
+// ("deduction"), over the period: the cases behind a figure.
+func Members(s Scheme, code, part string, facts []Facts, p Period) ([]int64, bool) {
+	out := []int64{}
+	if def, ok := indicatorDefs[code]; ok && (part == "numerator" || part == "denominator") {
+		for _, f := range facts {
+			den, num := def.member(s, f, p)
+			if (part == "denominator" && den) || (part == "numerator" && num) {
+				out = append(out, f.CaseID)
+			}
+		}
+	} else if def, ok := deductionDefs[code]; ok && part == "deduction" {
+		for _, f := range facts {
+			if def.member(s, f, p) > 0 {
+				out = append(out, f.CaseID)
+			}
+		}
+	} else {
+		return nil, false
+	}
+	slices.Sort(out)
+	return out, true
 }
