@@ -44,6 +44,9 @@ type Store interface {
 	// the error; an error returned by fn rolls back everything.
 	InTx(ctx context.Context, fn func(tx Store) error) error
 
+	// Performance evaluation: rollups, schemes, published rankings.
+	EvalStore
+
 	// Audit trail: every committed write appends an entry attributed to the
 	// audit.Actor in ctx (see internal/audit), in the same transaction.
 	// RecordAccess appends an entry for a read that must be on record (a

@@ -182,7 +182,7 @@ func insertEvent(ctx context.Context, tx *wtx, ev *store.Event) error {
 	if err != nil {
 		return fmt.Errorf("append event: %w", err)
 	}
-	return nil
+	return markDirty(ctx, tx, ev.CaseID)
 }
 
 func (db *DB) GetCase(ctx context.Context, id int64) (store.Case, error) {
@@ -601,7 +601,11 @@ func insertEvents(ctx context.Context, tx *wtx, evs []store.Event, questionMarks
 	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 		return fmt.Errorf("append events: %w", err)
 	}
-	return nil
+	ids := make([]int64, len(evs))
+	for i, ev := range evs {
+		ids[i] = ev.CaseID
+	}
+	return markDirty(ctx, tx, ids...)
 }
 
 func (db *DB) ListEvents(ctx context.Context, caseID int64) ([]store.Event, error) {

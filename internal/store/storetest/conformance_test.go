@@ -57,6 +57,9 @@ func TestConformance(t *testing.T) {
 				"AuditConcurrent":  testAuditConcurrent,
 				"NotesConcurrent":  testNotesDuringStateChange,
 				"NewMerchantRace":  testNewMerchantRace,
+				"EvalRollups":      testEvaluationRollups,
+				"EvalConcurrent":   testEvaluationConcurrentCatchUp,
+				"EvalSchemes":      testEvaluationSchemesRankings,
 			}
 			for name, fn := range tests {
 				t.Run(name, func(t *testing.T) {

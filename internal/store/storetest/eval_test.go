@@ -1,0 +1,257 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
+)
+
+// countingDerive stands in for the rules: every event of a case adds one
+// "received" on its day, a "closed" on the last event's day, and one
+// handling bucket of the event count; the case is the row's presiding
+// mediator's.
+func countingDerive(in []store.EvalInput) ([]store.EvalFact, error) {
+	var out []store.EvalFact
+	for _, c := range in {
+		f := store.EvalFact{CaseID: c.Case.ID, EvalDims: store.EvalDims{CommitteeID: c.Case.CommitteeID, RoomID: c.Case.RoomID,
+			MediatorID: c.Case.PresidingID, Category: c.Case.Category, Channel: string(c.Case.Channel)},
+			Outcome: "open", Facts: "{}"}
+		for _, e := range c.Events {
+			d := e.At.Format("2006-01-02")
+			f.Contrib = append(f.Contrib, store.EvalContribution{Day: d, Counter: "received", N: 1})
+			f.ReceivedDay = d
+		}
+		last := c.Events[len(c.Events)-1].At.Format("2006-01-02")
+		f.ClosureDay = last
+		f.Contrib = append(f.Contrib, store.EvalContribution{Day: last, Counter: "closed", N: 1},
+			store.EvalContribution{Day: last, Counter: "claim_fen", N: c.Case.ClaimFen})
+		f.Handling = []store.EvalHandling{{Day: last, WD: len(c.Events)}}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func sums(t *testing.T, db store.Store, q store.EvalQuery) map[string]map[string]int64 {
+	t.Helper()
+	rows, err := db.EvalSums(context.Background(), q)
+	if err != nil {
+		t.Fatalf("sums %+v: %v", q, err)
+	}
+	out := map[string]map[string]int64{}
+	for _, r := range rows {
+		out[r.Key] = r.Counters
+	}
+	return out
+}
+
+func catchUp(t *testing.T, db store.Store) int {
+	t.Helper()
+	total := 0
+	for {
+		n, err := db.EvalCatchUp(context.Background(), 7, countingDerive)
+		if err != nil {
+			t.Fatalf("catch-up: %v", err)
+		}
+		total += n
+		if n == 0 {
+			return total
+		}
+	}
+}
+
+func testEvaluationRollups(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	var ids []int64
+	for i := 0; i < 20; i++ {
+		nc := newCase(f, []int64{f.room1.ID, f.room2.ID}[i%2], fmt.Sprintf("ev-%d", i))
+		nc.ReceivedAt = t0.AddDate(0, 0, i*3) // 2 Mar … 28 Apr
+		nc.Event.At = nc.ReceivedAt
+		c, _, err := db.CreateCase(ctx, nc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	if n, _ := db.EvalPending(ctx); n != 20 {
+		t.Fatalf("every new case waits for the catch-up: %d", n)
+	}
+	if n := catchUp(t, db); n != 20 {
+		t.Fatalf("catch-up took %d cases", n)
+	}
+	if n, _ := db.EvalPending(ctx); n != 0 {
+		t.Fatalf("nothing pending after the catch-up: %d", n)
+	}
+	all := store.EvalQuery{Committees: []int64{f.committee.ID}, From: "2026-01-01", To: "2026-12-31"}
+	if got := sums(t, db, all)[""]; got["received"] != 20 || got["closed"] != 20 || got["claim_fen"] != 20*256000 {
+		t.Fatalf("year sums %v", got)
+	}
+	// A period that starts and ends inside months reads days and months alike.
+	part := sums(t, db, store.EvalQuery{Committees: []int64{f.committee.ID}, From: "2026-03-05", To: "2026-04-10"})[""]
+	want := 0
+	for i := 0; i < 20; i++ {
+		if d := t0.AddDate(0, 0, i*3).Format("2006-01-02"); d >= "2026-03-05" && d <= "2026-04-10" {
+			want++
+		}
+	}
+	if part["received"] != int64(want) {
+		t.Fatalf("5 Mar–10 Apr: %d received, want %d", part["received"], want)
+	}
+	byRoom := sums(t, db, store.EvalQuery{Committees: []int64{f.committee.ID}, From: "2026-03-01", To: "2026-04-30", GroupBy: "room"})
+	if byRoom[fmt.Sprint(f.room1.ID)]["received"] != 10 || byRoom[fmt.Sprint(f.room2.ID)]["received"] != 10 {
+		t.Fatalf("by room %v", byRoom)
+	}
+	byMonth := sums(t, db, store.EvalQuery{From: "2026-03-01", To: "2026-04-30", GroupBy: "month"})
+	if byMonth["2026-03"]["received"]+byMonth["2026-04"]["received"] != 20 || byMonth["2026-03"]["received"] == 0 {
+		t.Fatalf("by month %v", byMonth)
+	}
+	if got := sums(t, db, store.EvalQuery{Committees: []int64{f.otherCommittee.ID}, From: "2026-01-01", To: "2026-12-31"}); len(got) != 0 && got[""]["received"] != 0 {
+		t.Fatalf("another committee has nothing: %v", got)
+	}
+	hist, err := db.EvalHandling(ctx, all)
+	if err != nil || hist[1] != 20 {
+		t.Fatalf("handling histogram %v %v", hist, err)
+	}
+
+	// A new event moves the case's contributions: old taken back, new added.
+	c, _ := db.GetCase(ctx, ids[0])
+	if _, err := db.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: domain.StatusAccepted},
+		store.Event{Type: "accept", At: t0.AddDate(0, 1, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	catchUp(t, db)
+	if got := sums(t, db, all)[""]; got["received"] != 21 || got["closed"] != 20 {
+		t.Fatalf("after an event: %v", got)
+	}
+	hist, _ = db.EvalHandling(ctx, all)
+	if hist[1] != 19 || hist[2] != 1 {
+		t.Fatalf("handling moved: %v", hist)
+	}
+	facts, err := db.EvalFacts(ctx, store.EvalFactQuery{Committees: []int64{f.committee.ID}, Day: "closure", From: "2026-04-02", To: "2026-04-02"})
+	if err != nil || len(facts) != 1 || facts[0].CaseID != ids[0] {
+		t.Fatalf("facts by closure day: %+v %v", facts, err)
+	}
+	if _, err := db.EvalFacts(ctx, store.EvalFactQuery{Day: "nonsense", From: "2026-01-01", To: "2026-01-02"}); err == nil {
+		t.Fatal("an unknown day kind is refused")
+	}
+
+	// Rebuild reproduces the rollups exactly.
+	before, err := db.EvalDigest(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.EvalReset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := sums(t, db, all)[""]; got["received"] != 0 {
+		t.Fatalf("reset empties the rollups: %v", got)
+	}
+	catchUp(t, db)
+	after, _ := db.EvalDigest(ctx)
+	if before != after {
+		t.Fatal("rebuilt rollups differ from the incremental ones")
+	}
+}
+
+// Events written while catch-ups run are all counted: no event is skipped,
+// none twice.
+func testEvaluationConcurrentCatchUp(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	errs := make(chan error, 8)
+	for w := 0; w < 2; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := db.EvalCatchUp(ctx, 5, countingDerive); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	var writers sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			for i := 0; i < 10; i++ {
+				c, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, fmt.Sprintf("cc-%d-%d", w, i)))
+				if err != nil {
+					errs <- err
+					return
+				}
+				if err := db.AddNote(ctx, c.ID, store.Event{Type: "note", At: t0, ToStatus: c.Status}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	writers.Wait()
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if !errors.Is(err, store.ErrStale) {
+			t.Fatal(err)
+		}
+	}
+	catchUp(t, db)
+	got := sums(t, db, store.EvalQuery{From: "2026-01-01", To: "2026-12-31"})[""]
+	if got["received"] != 80 || got["closed"] != 40 {
+		t.Fatalf("40 cases with 2 events each: %v", got)
+	}
+}
+
+func testEvaluationSchemesRankings(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	if s, err := db.ListEvalSchemes(ctx); err != nil || len(s) != 0 {
+		t.Fatalf("no schemes at first: %v %v", s, err)
+	}
+	for _, s := range []store.EvalScheme{{Version: "2027", Name: "新方案", EffectiveFrom: "2027-01-01", Body: "{}"},
+		{Version: "2026", Name: "默认", EffectiveFrom: "2026-01-01", Body: "{}"}} {
+		if err := db.PutEvalScheme(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.PutEvalScheme(ctx, store.EvalScheme{Version: "2027", Name: "新方案（修订）", EffectiveFrom: "2027-02-01", Body: `{"x":1}`}); err != nil {
+		t.Fatal(err)
+	}
+	ss, _ := db.ListEvalSchemes(ctx)
+	if len(ss) != 2 || ss[0].Version != "2026" || ss[1].Name != "新方案（修订）" || ss[1].EffectiveFrom != "2027-02-01" {
+		t.Fatalf("schemes %+v", ss)
+	}
+	for i, reason := range []string{"", "更正：补录迟到的回访"} {
+		r := store.EvalRanking{UnitID: 3, Level: "mediator", Period: "2026-03", Reason: reason, Body: fmt.Sprintf(`{"n":%d}`, i)}
+		if err := db.PublishRanking(ctx, &r); err != nil || r.Revision != int64(i+1) || r.ID == 0 {
+			t.Fatalf("publish %d: %+v %v", i, r, err)
+		}
+	}
+	rs, err := db.ListRankings(ctx, 3, "mediator", "2026-03")
+	if err != nil || len(rs) != 2 || rs[0].Revision != 2 || !strings.Contains(rs[0].Reason, "更正") || rs[1].Body != `{"n":0}` {
+		t.Fatalf("rankings %+v %v", rs, err)
+	}
+	if rs, _ := db.ListRankings(ctx, 3, "room", "2026-03"); len(rs) != 0 {
+		t.Fatalf("another level has none: %+v", rs)
+	}
+	entries, err := db.ListAudit(ctx, store.AuditQuery{Object: "eval_scheme:2027", Scope: store.Scope{All: true}, Limit: 10})
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("scheme edits are on the audit trail: %d %v", len(entries), err)
+	}
+}
