@@ -76,13 +76,13 @@ type EvalDims struct {
 type EvalFact struct {
 	CaseID int64
 	EvalDims
-	Outcome                                           string
+	Outcome                                          string
 	ReceivedDay, DecidedDay, ClosureDay, FollowUpDay string
-	OverdueFrom, OverdueUntil                         string
-	ReturnedFirst, ReturnedLast                       string
-	Facts                                             string
-	Contrib                                           []EvalContribution
-	Handling                                          []EvalHandling
+	OverdueFrom, OverdueUntil                        string
+	ReturnedFirst, ReturnedLast                      string
+	Facts                                            string
+	Contrib                                          []EvalContribution
+	Handling                                         []EvalHandling
 }
 
 // EvalContribution is N added to a counter (one of EvalCounters) on a day.
