@@ -67,19 +67,21 @@ const (
 	PermConsult       Permission = "consult.answer" // experts: read and answer consultations addressed to them
 	PermJudicial      Permission = "court.judicial" // court liaisons: receive and decide applications for judicial confirmation
 	PermSealManage    Permission = "seal.manage"    // upload the committee's seal image
+	PermEvalRead      Permission = "eval.read"      // performance figures: a mediator their own, others their units'
+	PermEvalManage    Permission = "eval.manage"    // edit scoring schemes, publish rankings
 )
 
 // rolePermissions is the immutable grant table. Admins manage the system but
 // not case contents; auditors read the audit log only.
 var rolePermissions = map[Role][]Permission{
-	RoleMediator:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead},
-	RoleRoomLead:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermRoomManage},
-	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport, PermGroupManage, PermRoomManage, PermSealManage},
+	RoleMediator:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermEvalRead},
+	RoleRoomLead:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermRoomManage, PermEvalRead},
+	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport, PermGroupManage, PermRoomManage, PermSealManage, PermEvalRead, PermEvalManage},
 	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead, PermImport, PermLeadRead},
-	RoleJustice:   {PermCaseRead, PermOrgRead, PermStatsRead},
+	RoleJustice:   {PermCaseRead, PermOrgRead, PermStatsRead, PermEvalRead},
 	RoleCourt:     {PermCaseRead, PermCaseCreate, PermJudicial},
 	RoleExpert:    {PermConsult},
-	RoleAnalyst:   {PermStatsRead, PermOrgRead},
+	RoleAnalyst:   {PermStatsRead, PermOrgRead, PermEvalRead},
 	RoleAuditor:   {PermAuditRead},
 	RoleAdmin:     {PermOrgRead, PermOrgManage, PermUserManage, PermSettings, PermOutboxRead},
 	RoleMachine:   {PermCaseRead, PermCaseCreate, PermMachineIntake},

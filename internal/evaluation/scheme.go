@@ -24,6 +24,9 @@ type Scheme struct {
 	// EntryWD is how many working days after receipt a case may be
 	// registered and still count as entered in time (录入及时).
 	EntryWD int
+	// MinCases is the fewest cases closed in a period for a subject to be
+	// ranked (红榜/黑榜).
+	MinCases int
 }
 
 // Weighted is an indicator of the scheme with its weight (points at 100%).
@@ -61,7 +64,7 @@ func DefaultScheme() Scheme {
 			{DeductionOverdue, 1, 10}, {DeductionReturned, 2, 10}, {DeductionDissatisfied, 1, 10},
 		},
 		Bands:         []Band{{90, "优秀"}, {80, "良好"}, {70, "合格"}},
-		SatisfiedFrom: 4, DissatisfiedTo: 2, EntryWD: 1,
+		SatisfiedFrom: 4, DissatisfiedTo: 2, EntryWD: 1, MinCases: 5,
 	}
 }
 
@@ -157,6 +160,9 @@ func (s Scheme) Validate() []*domain.FieldError {
 	}
 	if s.EntryWD < 0 || s.EntryWD > MaxEntryWD {
 		add("entry_wd", "录入时限应在0至%d个工作日之间", MaxEntryWD)
+	}
+	if s.MinCases < 0 || s.MinCases > 1000 {
+		add("min_cases", "参加排名的最少办结案件数应在0至1000之间")
 	}
 	return errs
 }

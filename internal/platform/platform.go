@@ -31,6 +31,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/progress"
+	"github.com/tiaojie/tiaojie/internal/scorecard"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -75,6 +76,8 @@ type Services struct {
 	CaseFile   *casefile.Service
 	// Administration: users, keys, the org tree, calendar and policies.
 	Administration *administration.Service
+	// Scorecard: performance evaluation (绩效评估) from the event log.
+	Scorecard *scorecard.Service
 }
 
 // New builds every service.
@@ -111,6 +114,7 @@ func New(c Config) *Services {
 		Progress:     &progress.Service{Store: st, Sender: sender, Sealer: s, Now: c.Now},
 		Background:   jobs.NewSupervisor(c.Log),
 		CaseFile:     &casefile.Service{Store: st},
+		Scorecard:    &scorecard.Service{Store: st, Log: c.Log, Now: c.Now},
 	}
 	svc.Administration = &administration.Service{Store: st, Issuer: svc.Auth, Now: c.Now}
 	return svc
@@ -129,6 +133,10 @@ func (s *Services) Sweeps() []jobs.Job {
 		}},
 		{Name: "session-reminders", Every: 30 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := s.Mediation.SweepReminders(ctx)
+			return err
+		}},
+		{Name: "evaluation", Every: 10 * time.Second, Run: func(ctx context.Context) error {
+			_, err := s.Scorecard.CatchUp(ctx)
 			return err
 		}},
 		{Name: "odr", Every: 15 * time.Minute, Run: func(ctx context.Context) error {

@@ -26,6 +26,8 @@ type Service struct {
 	Now   func() time.Time
 	// Batch is how many cases one catch-up transaction recounts (default 500).
 	Batch int
+
+	names names
 }
 
 func (s *Service) now() time.Time {
