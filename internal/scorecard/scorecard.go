@@ -148,3 +148,40 @@ func toEvalFact(c store.Case, f evaluation.Facts) (store.EvalFact, error) {
 	}
 	return ef, nil
 }
+
+// CaseFigures is what a case contributes to the figures, for the case JSON:
+// any client can recompute a figure from these.
+type CaseFigures struct {
+	PresidingID   int64
+	Outcome       evaluation.Outcome
+	ClosedAt      *time.Time // the closing event (an agreed case closes when the agreement is reached)
+	HasAgreement  bool
+	AgreementForm string // oral | written
+	AgreedFen     int64
+	Performed     bool
+	FollowUpDone  bool
+	Satisfaction  int
+}
+
+// Figures returns the counted facts of cases (catching up first); a case
+// not counted yet is missing.
+func (s *Service) Figures(ctx context.Context, ids []int64) (map[int64]CaseFigures, error) {
+	if err := s.refresh(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := s.Store.EvalFactsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]CaseFigures, len(rows))
+	for id, r := range rows {
+		var f evaluation.Facts
+		if err := json.Unmarshal([]byte(r.Facts), &f); err != nil {
+			return nil, fmt.Errorf("facts of case %d: %w", id, err)
+		}
+		out[id] = CaseFigures{PresidingID: f.PresidingID, Outcome: f.Outcome, ClosedAt: f.ClosedAt,
+			HasAgreement: f.AgreementForm != "", AgreementForm: f.AgreementForm, AgreedFen: f.AgreedFen,
+			Performed: f.Performed, FollowUpDone: f.FollowUpDone, Satisfaction: f.Satisfaction}
+	}
+	return out, nil
+}

@@ -42,6 +42,9 @@ type EvalStore interface {
 	// EvalFacts lists the counted cases whose day of one kind falls in the
 	// filter's days, ordered by case ID: the candidates behind a figure.
 	EvalFacts(ctx context.Context, q EvalFactQuery) ([]EvalFact, error)
+	// EvalFactsOf returns the counted facts of the given cases (those not
+	// yet counted are missing from the map).
+	EvalFactsOf(ctx context.Context, caseIDs []int64) (map[int64]EvalFact, error)
 	// EvalDigest fingerprints the rollups and facts (rows that hold
 	// something), to prove a rebuild reproduced them.
 	EvalDigest(ctx context.Context) (string, error)

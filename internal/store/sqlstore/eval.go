@@ -632,6 +632,21 @@ func (db *DB) EvalFacts(ctx context.Context, q store.EvalFactQuery) ([]store.Eva
 	return out, db.wrap("evaluation facts", err)
 }
 
+func (db *DB) EvalFactsOf(ctx context.Context, caseIDs []int64) (map[int64]store.EvalFact, error) {
+	out := map[int64]store.EvalFact{}
+	if len(caseIDs) == 0 {
+		return out, nil
+	}
+	rows, err := loadEvalFacts(ctx, db.read(), `WHERE case_id IN (`+idList(caseIDs)+`)`, nil, false)
+	if err != nil {
+		return nil, db.wrap("evaluation facts of cases", err)
+	}
+	for _, f := range rows {
+		out[f.CaseID] = f
+	}
+	return out, nil
+}
+
 func (db *DB) EvalDigest(ctx context.Context) (string, error) {
 	h := sha256.New()
 	var nz []string

@@ -138,6 +138,9 @@ func testEvaluationRollups(t *testing.T, db *sqlstore.DB) {
 	if err != nil || len(facts) != 1 || facts[0].CaseID != ids[0] {
 		t.Fatalf("facts by closure day: %+v %v", facts, err)
 	}
+	if of, err := db.EvalFactsOf(ctx, []int64{ids[0], ids[1], 999999}); err != nil || len(of) != 2 || of[ids[1]].RoomID != f.room2.ID {
+		t.Fatalf("facts of cases: %+v %v", of, err)
+	}
 	if _, err := db.EvalFacts(ctx, store.EvalFactQuery{Day: "nonsense", From: "2026-01-01", To: "2026-01-02"}); err == nil {
 		t.Fatal("an unknown day kind is refused")
 	}
