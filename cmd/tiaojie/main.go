@@ -24,6 +24,7 @@ const usage = `tiaojie — 消费纠纷联动调解平台
   tiaojie import 12315 FILE [--office CODE]
                                    import a 12315 export (.xlsx/.csv) into the configured database
   tiaojie audit verify [flags]     check the audit trail's hash chain; names the first broken entry
+  tiaojie evaluation rebuild [flags]  recompute the evaluation rollups from the event log; says whether they matched
   tiaojie bench intake [flags]     measure complaint creation against the raw engine ceiling
   tiaojie version                  print the version
 
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		return importCmd(ctx, rest, out, getenv)
 	case "audit":
 		return auditCmd(ctx, rest, out, getenv)
+	case "evaluation":
+		return evaluationCmd(ctx, rest, out, getenv)
 	case "version", "--version", "-v":
 		fmt.Fprintln(out, "tiaojie", version)
 		return nil
