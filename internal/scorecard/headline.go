@@ -19,6 +19,7 @@ type Headline struct {
 	// ByOutcome is the cases closed in the period per outcome code.
 	ByOutcome []Figure
 	Tally     evaluation.Tally
+	Pending   int64 // cases not yet counted (see Scores.Pending)
 }
 
 // Figure is one headline number with its words. Indicator/Part name the
@@ -50,7 +51,8 @@ func (s *Service) Headline(ctx context.Context, p *auth.Principal, unit, from, t
 	if err != nil {
 		return Headline{}, err
 	}
-	if err := s.refresh(ctx); err != nil {
+	pending, err := s.refresh(ctx)
+	if err != nil {
 		return Headline{}, err
 	}
 	sum := func(per Period) (evaluation.Tally, map[int]int64, error) {
@@ -78,7 +80,7 @@ func (s *Service) Headline(ctx context.Context, p *auth.Principal, unit, from, t
 	if err != nil {
 		return Headline{}, err
 	}
-	h := Headline{Unit: v.unit, Period: per, Tally: t}
+	h := Headline{Unit: v.unit, Period: per, Tally: t, Pending: pending}
 	agreed, notAgreed := t["out_agreed"], t["out_not_agreed"]
 	mean, median := handlingStats(t, hist)
 	meanPrev, medianPrev := handlingStats(tPrev, histPrev)

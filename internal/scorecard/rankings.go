@@ -154,6 +154,10 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, unit, level, m
 	if len([]rune(reason)) > 500 {
 		return RankingView{}, &access.ValidationError{Fields: []*domain.FieldError{{Field: "reason", Message: "理由不超过500字"}}}
 	}
+	// A published list must hold every event up to now: catch up fully.
+	if _, err := s.CatchUp(ctx); err != nil {
+		return RankingView{}, err
+	}
 	body, err := s.liveRanking(ctx, v, level, days)
 	if err != nil {
 		return RankingView{}, err

@@ -166,7 +166,7 @@ type CaseFigures struct {
 // Figures returns the counted facts of cases (catching up first); a case
 // not counted yet is missing.
 func (s *Service) Figures(ctx context.Context, ids []int64) (map[int64]CaseFigures, error) {
-	if err := s.refresh(ctx); err != nil {
+	if _, err := s.refresh(ctx); err != nil {
 		return nil, err
 	}
 	rows, err := s.Store.EvalFactsOf(ctx, ids)

@@ -65,22 +65,35 @@ func (s *Service) Scores(ctx context.Context, p *auth.Principal, q Query) (Score
 	return s.scores(ctx, v, level, per, scheme)
 }
 
+// syncLimit is the most pending cases a read catches up on before it
+// answers; beyond it (a bulk import, a rebuild in progress) the read
+// answers from the rollups as they are and says how many are pending,
+// while the sweep catches up.
+const syncLimit = 2000
+
 // refresh brings the rollups up to the last committed event before a read,
-// so a figure never lags the case it counts.
-func (s *Service) refresh(ctx context.Context) error {
+// so a figure never lags the case it counts. It returns how many cases are
+// still pending (0 normally).
+func (s *Service) refresh(ctx context.Context) (int64, error) {
 	n, err := s.Store.EvalPending(ctx)
 	if err != nil || n == 0 {
-		return err
+		return 0, err
 	}
-	_, err = s.CatchUp(ctx)
-	return err
+	if n > syncLimit {
+		return n, nil
+	}
+	if _, err = s.CatchUp(ctx); err != nil {
+		return n, err
+	}
+	return s.Store.EvalPending(ctx)
 }
 
 func (s *Service) scores(ctx context.Context, v view, level string, per Period, scheme evaluation.Scheme) (Scores, error) {
-	if err := s.refresh(ctx); err != nil {
+	pending, err := s.refresh(ctx)
+	if err != nil {
 		return Scores{}, err
 	}
-	out := Scores{Unit: v.unit, Level: level, Period: per, Scheme: scheme}
+	out := Scores{Unit: v.unit, Level: level, Period: per, Scheme: scheme, Pending: pending}
 	q := store.EvalQuery{Committees: v.committees, RoomID: v.roomID, MediatorID: v.selfOnly,
 		From: per.From.String(), To: per.To.String(), GroupBy: level}
 	period, err := s.Store.EvalSums(ctx, q)
@@ -283,7 +296,7 @@ func (s *Service) Cases(ctx context.Context, p *auth.Principal, q CasesQuery) (C
 	if err != nil {
 		return CasesPage{}, err
 	}
-	if err := s.refresh(ctx); err != nil {
+	if _, err := s.refresh(ctx); err != nil {
 		return CasesPage{}, err
 	}
 	rows, err := s.Store.EvalFacts(ctx, fq)
