@@ -436,3 +436,55 @@ func TestCaseJSONEvaluationFacts(t *testing.T) {
 		}
 	})
 }
+
+// The committee lists, previews and saves a scheme version; a bad one is
+// refused field by field and nothing is saved.
+func TestEvaluationSchemes(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		cmt := e.login("committee01")
+		type list struct {
+			Schemes []map[string]any `json:"schemes"`
+			InForce string           `json:"in_force"`
+		}
+		var l list
+		getJSON(t, cmt, "/api/v1/evaluation/schemes", 200, &l)
+		if len(l.Schemes) != 1 || l.InForce == "" || l.Schemes[0]["version"] != l.InForce {
+			t.Fatalf("schemes: %+v", l)
+		}
+		s := l.Schemes[0]
+		s["version"], s["name"], s["effective_from"] = "next", "下年度方案", day(60)
+		inds := s["indicators"].([]any)
+		inds[0].(map[string]any)["weight"] = 5.0 // on_time_acceptance 10 → 5, success 20 → 25
+		for _, x := range inds {
+			if x.(map[string]any)["code"] == "success" {
+				x.(map[string]any)["weight"] = 25.0
+			}
+		}
+		var pv struct {
+			Moves []struct {
+				TotalNow, TotalThen float64 `json:"total_now"`
+			} `json:"moves"`
+		}
+		r := cmt.json("POST", "/api/v1/evaluation/schemes/preview", map[string]any{"unit": "pd-cmt", "level": "committee", "scheme": s}, nil)
+		json_(r.body, &pv)
+		if r.StatusCode != 200 || len(pv.Moves) != 1 {
+			t.Fatalf("preview: %d %s", r.StatusCode, r.body)
+		}
+		bad := map[string]any{}
+		for k, v := range s {
+			bad[k] = v
+		}
+		bad["effective_from"] = "2026-02-30"
+		refused(t, cmt, "POST", "/api/v1/evaluation/schemes", bad, 422, "effective_from")
+		bad["effective_from"], bad["indicators"] = day(60), []any{map[string]any{"code": "success", "weight": 50}}
+		refused(t, cmt, "POST", "/api/v1/evaluation/schemes", bad, 422, "100")
+		refused(t, e.login("justice01"), "POST", "/api/v1/evaluation/schemes", s, 403, "无权")
+		if r := cmt.json("POST", "/api/v1/evaluation/schemes", s, nil); r.StatusCode != 201 {
+			t.Fatalf("save: %d %s", r.StatusCode, r.body)
+		}
+		getJSON(t, cmt, "/api/v1/evaluation/schemes", 200, &l)
+		if len(l.Schemes) != 2 || l.InForce == "next" {
+			t.Fatalf("after saving: %+v", l)
+		}
+	})
+}
