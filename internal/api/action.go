@@ -42,7 +42,12 @@ func (a *API) respondCase(w http.ResponseWriter, r *http.Request, id int64) {
 		failErr(w, a.Log, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, caseJSON(d.Case, d.Deadlines))
+	out, err := a.oneCaseJSON(r.Context(), d.Case, d.Deadlines)
+	if err != nil {
+		failErr(w, a.Log, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // noBody refuses a body on an action that takes none, rather than ignoring it.

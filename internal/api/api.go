@@ -5,6 +5,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/access"
 	"github.com/tiaojie/tiaojie/internal/platform"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -110,6 +111,13 @@ type CaseJSON struct {
 	Version        int64          `json:"version"`
 	Parties        []PartyJSON    `json:"parties"`
 	Deadlines      []DeadlineJSON `json:"deadlines"`
+	// What the evaluation figures count of the case (docs/evaluation.md),
+	// so any client can recompute a figure.
+	PresidingMediator *MediatorRef    `json:"presiding_mediator" doc:"主持调解员（办结时的；未办结时为当前的）；无则为 null。案件计入其绩效，协办调解员不计"`
+	Outcome           string          `json:"outcome" enum:"outcome" doc:"评估结果：open 未办结；agreed 调解成功（口头或书面协议）；not_agreed 调解不成（开始调解后终止）；terminated 终止（未进入调解，如一方不同意调解）；withdrawn 撤回；rejected 不予受理；odr_settled 企业协商和解；merged 重复投诉已合并（不计入任何指标）"`
+	ClosedAt          *time.Time      `json:"closed_at" doc:"评估上的办结时间：达成协议、终止、撤回、不予受理、企业协商和解或合并之时（调解成功的案件以达成协议之日为准，而非回访）；未办结为 null"`
+	Agreement         *AgreementFacts `json:"agreement" doc:"调解协议；未达成协议为 null"`
+	FollowUp          FollowUpFacts   `json:"follow_up"`
 }
 
 type PartyJSON struct {
@@ -168,12 +176,17 @@ func (a *API) CreateComplaint(w http.ResponseWriter, r *http.Request) {
 		failErr(w, a.Log, r, err)
 		return
 	}
+	out, err := a.oneCaseJSON(r.Context(), d.Case, d.Deadlines)
+	if err != nil {
+		failErr(w, a.Log, r, err)
+		return
+	}
 	status := http.StatusCreated
 	if !created {
 		status = http.StatusOK
 	}
 	w.Header().Set("Location", "/api/v1/cases/"+strconv.FormatInt(c.ID, 10))
-	writeJSON(w, status, caseJSON(d.Case, d.Deadlines))
+	writeJSON(w, status, out)
 }
 
 // CaseList is one page of cases.
@@ -188,26 +201,12 @@ type CaseList struct {
 func (a *API) ListCases(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
 	q, msg := intake.ParseListQuery(v)
+	if msg == "" {
+		q.Limit, q.Offset, msg = pageParams(v)
+	}
 	if msg != "" {
 		Fail(w, http.StatusBadRequest, msg)
 		return
-	}
-	for _, k := range []string{"limit", "offset"} {
-		if s := v.Get(k); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil || n < 0 || (k == "limit" && (n < 1 || n > 500)) {
-				Fail(w, http.StatusBadRequest, "limit 应为1至500，offset 应为非负整数")
-				return
-			}
-			if k == "limit" {
-				q.Limit = n
-			} else {
-				q.Offset = n
-			}
-		}
-	}
-	if q.Limit == 0 {
-		q.Limit = 50
 	}
 	page, err := a.Intake.List(r.Context(), auth.From(r.Context()), q)
 	if err != nil {
@@ -219,11 +218,31 @@ func (a *API) ListCases(w http.ResponseWriter, r *http.Request) {
 		failErr(w, a.Log, r, err)
 		return
 	}
-	out := CaseList{Cases: []CaseJSON{}, Total: page.Total, Limit: q.Limit, Offset: q.Offset}
-	for _, c := range page.Cases {
-		out.Cases = append(out.Cases, caseJSON(c, dls[c.ID]))
+	list, err := a.casesJSON(r.Context(), page.Cases, dls)
+	if err != nil {
+		failErr(w, a.Log, r, err)
+		return
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, CaseList{Cases: list, Total: page.Total, Limit: q.Limit, Offset: q.Offset})
+}
+
+// pageParams reads limit (1–500, default 50) and offset (≥ 0); msg says what is wrong.
+func pageParams(v url.Values) (limit, offset int, msg string) {
+	limit = 50
+	for _, k := range []string{"limit", "offset"} {
+		if s := v.Get(k); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 || (k == "limit" && (n < 1 || n > 500)) {
+				return 0, 0, "limit 应为1至500，offset 应为非负整数"
+			}
+			if k == "limit" {
+				limit = n
+			} else {
+				offset = n
+			}
+		}
+	}
+	return limit, offset, ""
 }
 
 func pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
@@ -241,12 +260,7 @@ func (a *API) GetCase(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d, err := a.Intake.Detail(r.Context(), auth.From(r.Context()), id)
-	if err != nil {
-		failErr(w, a.Log, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, caseJSON(d.Case, d.Deadlines))
+	a.respondCase(w, r, id)
 }
 
 // EventJSON is one entry of a case's log.
@@ -315,12 +329,7 @@ func (a *API) Decide(accept bool) http.HandlerFunc {
 			failErr(w, a.Log, r, err)
 			return
 		}
-		d, err := a.Intake.Detail(r.Context(), p, id)
-		if err != nil {
-			failErr(w, a.Log, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, caseJSON(d.Case, d.Deadlines))
+		a.respondCase(w, r, id)
 	}
 }
 

@@ -87,6 +87,10 @@ func CodeTables() map[string][]Code {
 		"consultation_status": fromPairs("open", "待答复", "answered", "已答复"),
 		"flag_status":         fromPairs("open", "待处理", "merged", "已合并", "dismissed", "已排除"),
 		"lead_status":         fromPairs("new", "待处理", "handled", "已处理"),
+		"outcome":             outcomeCodes(),
+		"eval_level":          fromPairs("mediator", "调解员", "room", "工作室", "committee", "调委会"),
+		"eval_part":           fromPairs("numerator", "分子", "denominator", "分母", "deduction", "扣分案件"),
+		"eval_indicator":      append(indicatorCodes(), deductionCodes()...),
 	}
 }
 

@@ -23,13 +23,23 @@ func (s *Service) Schemes(ctx context.Context) ([]evaluation.Scheme, error) {
 	if len(rows) == 0 {
 		return []evaluation.Scheme{evaluation.DefaultScheme()}, nil
 	}
-	out := make([]evaluation.Scheme, 0, len(rows))
+	// The default proposal stays in force until a stored scheme replaces it
+	// (same version, or an earlier effective date): saving next year's
+	// scheme must not rescore this year under it.
+	def := evaluation.DefaultScheme()
+	out, keepDefault := make([]evaluation.Scheme, 0, len(rows)+1), true
 	for _, r := range rows {
 		var sc evaluation.Scheme
 		if err := json.Unmarshal([]byte(r.Body), &sc); err != nil {
 			return nil, fmt.Errorf("scheme %s: %w", r.Version, err)
 		}
+		if sc.Version == def.Version || !sc.EffectiveFrom.After(def.EffectiveFrom) {
+			keepDefault = false
+		}
 		out = append(out, sc)
+	}
+	if keepDefault {
+		out = append([]evaluation.Scheme{def}, out...)
 	}
 	return out, nil
 }

@@ -31,17 +31,44 @@ var queryDocs = map[string]string{
 	"limit":  "每页条数，1-500，默认50",
 	"offset": "偏移量，默认0",
 	"sha256": "调解协议书 PDF 的 SHA-256（64位十六进制）",
+	// Performance evaluation (绩效评估).
+	"unit":      "单位编号，如 pd-cmt（区、调委会或工作室）",
+	"level":     "评估层级：mediator 调解员、room 工作室、committee 调委会（默认：区以上为 committee，其余为 mediator）",
+	"subject":   "评估对象：mediator:用户ID、room:单位ID 或 committee:单位ID；不填为整个单位",
+	"indicator": "指标或扣分项代码（见 /api/v1/codes 的 eval_indicator）",
+	"part":      "numerator 分子、denominator 分母（指标）；deduction（扣分项，可不填）",
+	"period":    "月份 YYYY-MM（不能是未来的月份）",
+}
+
+// evalDates describes from/to on the evaluation routes, where they bound
+// the period scored rather than the registration date.
+var evalDates = map[string]string{
+	"from": "统计期间起（YYYY-MM-DD，不能晚于 to，不能在未来）",
+	"to":   "统计期间止（含，YYYY-MM-DD；晚于今天时截至今天）",
+}
+
+// queryDoc is a parameter's description on one route.
+func queryDoc(path, q string) string {
+	if strings.HasPrefix(path, "/api/v1/evaluation/") && evalDates[q] != "" {
+		return evalDates[q]
+	}
+	return queryDocs[q]
 }
 
 // queryFormats are the schemas of query parameters that are not free text.
 var queryFormats = map[string]map[string]any{
-	"status": {"type": "string", "enum": api.EnumValues("status")},
-	"room":   {"type": "integer", "format": "int64"},
-	"from":   {"type": "string", "format": "date"},
-	"to":     {"type": "string", "format": "date"},
-	"limit":  {"type": "integer", "minimum": 1, "maximum": 500},
-	"offset": {"type": "integer", "minimum": 0},
-	"sha256": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
+	"status":    {"type": "string", "enum": api.EnumValues("status")},
+	"room":      {"type": "integer", "format": "int64"},
+	"from":      {"type": "string", "format": "date"},
+	"to":        {"type": "string", "format": "date"},
+	"limit":     {"type": "integer", "minimum": 1, "maximum": 500},
+	"offset":    {"type": "integer", "minimum": 0},
+	"sha256":    {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
+	"level":     {"type": "string", "enum": api.EnumValues("eval_level")},
+	"part":      {"type": "string", "enum": api.EnumValues("eval_part")},
+	"indicator": {"type": "string", "enum": api.EnumValues("eval_indicator")},
+	"subject":   {"type": "string", "pattern": "^(mediator|room|committee):[0-9]+$"},
+	"period":    {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
 }
 
 // knownQuery refuses query parameters an API route does not declare, so a
@@ -70,6 +97,7 @@ func knownQuery(w http.ResponseWriter, r *http.Request, rt Route) bool {
 var (
 	timeType = reflect.TypeOf(time.Time{})
 	pdfType  = reflect.TypeOf(api.PDF{})
+	xlsxType = reflect.TypeOf(api.XLSX{})
 	noBody   = reflect.TypeOf(api.NoBody{})
 )
 
@@ -119,6 +147,9 @@ func schemaOf(t reflect.Type) map[string]any {
 			}
 			if v := f.Tag.Get("format"); v != "" {
 				s["format"] = v
+			}
+			if v := f.Tag.Get("doc"); v != "" {
+				s["description"] = v
 			}
 			for _, k := range []string{"minimum", "maximum"} {
 				if v := f.Tag.Get(k); v != "" {
@@ -193,7 +224,7 @@ func (s *Server) OpenAPI() []byte {
 			if schema == nil {
 				schema = map[string]any{"type": "string"}
 			}
-			params = append(params, map[string]any{"name": q, "in": "query", "required": q == "sha256", "description": queryDocs[q], "schema": schema})
+			params = append(params, map[string]any{"name": q, "in": "query", "required": q == "sha256", "description": queryDoc(rt.Path, q), "schema": schema})
 		}
 		if rt.Pattern() == "POST /api/v1/complaints" {
 			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "description": "同一客户端相同键只登记一次，重复请求返回同一案件（200）", "schema": map[string]any{"type": "string", "maxLength": 200}})
@@ -218,6 +249,9 @@ func (s *Server) OpenAPI() []byte {
 			content := map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(rt.Response))}}
 			if reflect.TypeOf(rt.Response) == pdfType {
 				content = map[string]any{"application/pdf": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
+			}
+			if reflect.TypeOf(rt.Response) == xlsxType {
+				content = map[string]any{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
 			}
 			resps[status] = map[string]any{"description": "成功", "content": content}
 		}

@@ -246,5 +246,26 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/api/v1/groups/{id}/notify", Perm: domain.PermGroupManage, API: true, Summary: "短信通知全体投诉人", Handler: a.GroupNotify(), Request: api.GroupNotifyRequest{}, Response: api.GroupJSON{}},
 		{Method: "POST", Path: "/api/v1/groups/{id}/session", Perm: domain.PermGroupManage, API: true, Summary: "安排集中调解并通知", Handler: a.GroupSession(), Request: api.GroupSessionRequest{}, Response: api.GroupJSON{}},
 		{Method: "POST", Path: "/api/v1/groups/{id}/outcome", Perm: domain.PermGroupManage, API: true, Summary: "记录成员的集中调解结果", Handler: a.GroupOutcome(), Request: api.GroupOutcomeRequest{}, Response: api.GroupJSON{}},
+		// Evaluation API (绩效评估): the scorecard service decides what each caller sees
+		// (a mediator their own figures; rooms, committees and districts their units).
+		{Method: "GET", Path: "/api/v1/evaluation/scores", Perm: domain.PermEvalRead, API: true, Summary: "绩效评分：单位下某一层级（调解员、工作室、调委会）各对象的指标、扣分、总分、等级和名次", Handler: a.EvalScores,
+			Query: []string{"unit", "level", "from", "to"}, Response: api.ScoresJSON{}},
+		{Method: "GET", Path: "/api/v1/evaluation/scores.xlsx", Perm: domain.PermEvalRead, API: true, Summary: "导出绩效评分表（.xlsx）", Handler: a.EvalScoresXLSX,
+			Query: []string{"unit", "level", "from", "to"}, Response: api.XLSX{}},
+		{Method: "GET", Path: "/api/v1/evaluation/cases", Perm: domain.PermEvalRead, API: true, Summary: "某一数字背后的案件（分页，total 等于该数字）", Handler: a.EvalCases,
+			Query: []string{"unit", "subject", "indicator", "part", "from", "to", "limit", "offset"}, Response: api.EvalCaseList{}},
+		{Method: "GET", Path: "/api/v1/evaluation/headline", Perm: domain.PermEvalRead, API: true, Summary: "单位的总体数字：收案、分流、办结、成功率、办理用时、挽回损失、司法确认、锦旗和感谢信", Handler: a.EvalHeadline,
+			Query: []string{"unit", "from", "to"}, Response: api.HeadlineJSON{}},
+		{Method: "GET", Path: "/api/v1/evaluation/rankings", Perm: domain.PermEvalRead, API: true, Summary: "月度红榜、黑榜（已发布的最新版本，未发布时为实时数据）", Handler: a.EvalRanking,
+			Query: []string{"unit", "level", "period"}, Response: api.RankingJSON{}},
+		{Method: "GET", Path: "/api/v1/evaluation/rankings.xlsx", Perm: domain.PermEvalRead, API: true, Summary: "导出月度红榜、黑榜（.xlsx）", Handler: a.EvalRankingXLSX,
+			Query: []string{"unit", "level", "period"}, Response: api.XLSX{}},
+		{Method: "POST", Path: "/api/v1/evaluation/rankings/publish", Perm: domain.PermEvalManage, API: true, Summary: "发布已结束月份的红黑榜（冻结；再次发布须写明理由，成为新的修订版）", Handler: a.EvalPublish,
+			Request: api.PublishRequest{}, Response: api.RankingJSON{}},
+		{Method: "GET", Path: "/api/v1/evaluation/schemes", Perm: domain.PermEvalRead, API: true, Summary: "绩效评估方案（各版本及生效日期）", Handler: a.EvalSchemes, Response: api.SchemeListJSON{}},
+		{Method: "POST", Path: "/api/v1/evaluation/schemes", Perm: domain.PermEvalManage, API: true, Summary: "保存评估方案的一个版本（已施行的版本不能改写）", Handler: a.EvalSaveScheme,
+			Request: api.SchemeJSON{}, Response: api.SchemeJSON{}, Created: true},
+		{Method: "POST", Path: "/api/v1/evaluation/schemes/preview", Perm: domain.PermEvalManage, API: true, Summary: "预览：本月按候选方案评分，名次如何变化（不保存）", Handler: a.EvalPreviewScheme,
+			Request: api.PreviewRequest{}, Response: api.PreviewJSON{}},
 	}
 }

@@ -38,7 +38,11 @@ type env struct {
 	hub *conversation.Hub
 }
 
-func newEnv(t *testing.T, e storetest.Engine) *env {
+func newEnv(t *testing.T, e storetest.Engine) *env { t.Helper(); return newEnvWith(t, e, nil) }
+
+// newEnvWith is newEnv with a hook that may adjust the services (a clock)
+// before the server is built.
+func newEnvWith(t *testing.T, e storetest.Engine, adjust func(*platform.Services)) *env {
 	t.Helper()
 	ctx := context.Background()
 	sealer, _ := pii.NewSealer(bytes.Repeat([]byte{1}, 32))
@@ -49,6 +53,9 @@ func newEnv(t *testing.T, e storetest.Engine) *env {
 	})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := platform.New(platform.Config{Store: db, Sealer: sealer, Log: log, PublicURL: "http://parties.example", SMSSignature: "人民调解"})
+	if adjust != nil {
+		adjust(svc)
+	}
 	srv, err := server.New(server.Options{Services: svc, Store: db, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
 	if err != nil {
 		t.Fatal(err)
