@@ -416,6 +416,7 @@ type BandJSON struct {
 
 // SchemeJSON is a versioned scoring scheme, as listed and as saved.
 type SchemeJSON struct {
+	Unit           string                `json:"unit,omitempty" doc:"保存时必填：方案所属单位代码（调委会、区或市）；其下单位均适用，下级自有方案优先"`
 	Version        string                `json:"version" api:"required"`
 	Name           string                `json:"name" api:"required"`
 	EffectiveFrom  string                `json:"effective_from" api:"required" format:"date" doc:"生效日期；一个统计期间按其首日施行的方案评分"`
@@ -472,7 +473,11 @@ func (in SchemeJSON) scheme() (evaluation.Scheme, error) {
 
 // SchemeListJSON answers GET /api/v1/evaluation/schemes.
 type SchemeListJSON struct {
-	Schemes    []SchemeJSON `json:"schemes" doc:"按生效日期排列；未保存任何方案时为默认方案"`
+	Unit       UnitRef      `json:"unit"`
+	Owner      *UnitRef     `json:"owner" doc:"方案所属单位（本单位或上级）；null 为平台默认方案"`
+	Schemes    []SchemeJSON `json:"schemes" doc:"适用于该单位的方案，按生效日期排列"`
+	Own        []SchemeJSON `json:"own" doc:"该单位自己制定的方案版本"`
+	CanEdit    bool         `json:"can_edit"`
 	InForce    string       `json:"in_force" doc:"今天施行的方案版本"`
 	Indicators []Code       `json:"indicators" doc:"可计分的指标代码"`
 	Deductions []Code       `json:"deductions" doc:"可设置的扣分项代码"`
@@ -481,21 +486,21 @@ type SchemeListJSON struct {
 // EvalSchemes lists the scoring schemes.
 func (a *API) EvalSchemes(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	all, err := a.Scorecard.Schemes(ctx)
+	list, err := a.Scorecard.Schemes(ctx, auth.From(ctx), r.URL.Query().Get("unit"))
 	if err != nil {
 		failErr(w, a.Log, r, err)
 		return
 	}
-	now := time.Now()
-	if a.Now != nil {
-		now = a.Now()
+	out := SchemeListJSON{Unit: UnitRef{Code: list.Unit.Code, Name: list.Unit.Name}, Schemes: []SchemeJSON{}, Own: []SchemeJSON{},
+		CanEdit: list.CanEdit, InForce: list.InForce.Version, Indicators: indicatorCodes(), Deductions: deductionCodes()}
+	if list.Owner.ID != 0 {
+		out.Owner = &UnitRef{Code: list.Owner.Code, Name: list.Owner.Name}
 	}
-	out := SchemeListJSON{Schemes: []SchemeJSON{}, Indicators: indicatorCodes(), Deductions: deductionCodes()}
-	for _, s := range all {
+	for _, s := range list.Schemes {
 		out.Schemes = append(out.Schemes, schemeJSON(s))
 	}
-	if s, ok := evaluation.SchemeFor(all, calendar.DateOf(now)); ok {
-		out.InForce = s.Version
+	for _, s := range list.Own {
+		out.Own = append(out.Own, schemeJSON(s))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -508,7 +513,7 @@ func (a *API) EvalSaveScheme(w http.ResponseWriter, r *http.Request) {
 	}
 	s, err := in.scheme()
 	if err == nil {
-		err = a.Scorecard.SaveScheme(r.Context(), auth.From(r.Context()), s)
+		err = a.Scorecard.SaveScheme(r.Context(), auth.From(r.Context()), in.Unit, s)
 	}
 	if err != nil {
 		failErr(w, a.Log, r, err)

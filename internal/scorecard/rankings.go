@@ -98,7 +98,7 @@ func (s *Service) Ranking(ctx context.Context, p *auth.Principal, unit, level, m
 }
 
 func (s *Service) liveRanking(ctx context.Context, v view, level string, days Period) (RankingBody, error) {
-	scheme, err := s.SchemeFor(ctx, days.From)
+	scheme, _, err := s.schemeFor(ctx, v, days.From)
 	if err != nil {
 		return RankingBody{}, err
 	}

@@ -58,7 +58,7 @@ func (s *Service) Scores(ctx context.Context, p *auth.Principal, q Query) (Score
 	if err != nil {
 		return Scores{}, err
 	}
-	scheme, err := s.SchemeFor(ctx, per.From)
+	scheme, _, err := s.schemeFor(ctx, v, per.From)
 	if err != nil {
 		return Scores{}, err
 	}
@@ -292,7 +292,7 @@ func (s *Service) Cases(ctx context.Context, p *auth.Principal, q CasesQuery) (C
 			return CasesPage{}, &access.ValidationError{Fields: []*domain.FieldError{{Field: "subject", Message: "subject 应为 mediator:ID、room:ID 或 committee:ID"}}}
 		}
 	}
-	scheme, err := s.SchemeFor(ctx, per.From)
+	scheme, _, err := s.schemeFor(ctx, v, per.From)
 	if err != nil {
 		return CasesPage{}, err
 	}

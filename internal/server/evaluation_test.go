@@ -447,12 +447,12 @@ func TestEvaluationSchemes(t *testing.T) {
 			InForce string           `json:"in_force"`
 		}
 		var l list
-		getJSON(t, cmt, "/api/v1/evaluation/schemes", 200, &l)
+		getJSON(t, cmt, "/api/v1/evaluation/schemes?unit=pd-cmt", 200, &l)
 		if len(l.Schemes) != 1 || l.InForce == "" || l.Schemes[0]["version"] != l.InForce {
 			t.Fatalf("schemes: %+v", l)
 		}
 		s := l.Schemes[0]
-		s["version"], s["name"], s["effective_from"] = "next", "下年度方案", day(60)
+		s["unit"], s["version"], s["name"], s["effective_from"] = "pd-cmt", "next", "下年度方案", day(60)
 		inds := s["indicators"].([]any)
 		inds[0].(map[string]any)["weight"] = 5.0 // on_time_acceptance 10 → 5, success 20 → 25
 		for _, x := range inds {
@@ -462,7 +462,8 @@ func TestEvaluationSchemes(t *testing.T) {
 		}
 		var pv struct {
 			Moves []struct {
-				TotalNow, TotalThen float64 `json:"total_now"`
+				TotalNow  float64 `json:"total_now"`
+				TotalThen float64 `json:"total_then"`
 			} `json:"moves"`
 		}
 		r := cmt.json("POST", "/api/v1/evaluation/schemes/preview", map[string]any{"unit": "pd-cmt", "level": "committee", "scheme": s}, nil)
@@ -479,12 +480,33 @@ func TestEvaluationSchemes(t *testing.T) {
 		bad["effective_from"], bad["indicators"] = day(60), []any{map[string]any{"code": "success", "weight": 50}}
 		refused(t, cmt, "POST", "/api/v1/evaluation/schemes", bad, 422, "100")
 		refused(t, e.login("justice01"), "POST", "/api/v1/evaluation/schemes", s, 403, "无权")
+		// Another district's committee may not change how Pudong is scored.
+		refused(t, e.login("xh_committee01"), "POST", "/api/v1/evaluation/schemes", s, 403, "无权")
+		old := map[string]any{}
+		for k, v := range s {
+			old[k] = v
+		}
+		old["effective_from"] = "2020-01-01"
+		refused(t, cmt, "POST", "/api/v1/evaluation/schemes", old, 422, "本月1日")
 		if r := cmt.json("POST", "/api/v1/evaluation/schemes", s, nil); r.StatusCode != 201 {
 			t.Fatalf("save: %d %s", r.StatusCode, r.body)
 		}
-		getJSON(t, cmt, "/api/v1/evaluation/schemes", 200, &l)
-		if len(l.Schemes) != 2 || l.InForce == "next" {
-			t.Fatalf("after saving: %+v", l)
+		getJSON(t, cmt, "/api/v1/evaluation/schemes?unit=pd-cmt", 200, &l)
+		if len(l.Schemes) != 1 || l.InForce == "next" {
+			t.Fatalf("after saving a future version the default stays in force today: %+v", l)
+		}
+		var own struct {
+			Own   []map[string]any       `json:"own"`
+			Owner *struct{ Code string } `json:"owner"`
+		}
+		getJSON(t, cmt, "/api/v1/evaluation/schemes?unit=pd-cmt", 200, &own)
+		if len(own.Own) != 1 || own.Own[0]["version"] != "next" || own.Owner != nil {
+			t.Fatalf("the committee's own versions: %+v", own)
+		}
+		// Xuhui still lists only the default.
+		getJSON(t, e.login("xh_committee01"), "/api/v1/evaluation/schemes?unit=xh-cmt", 200, &own)
+		if len(own.Own) != 0 {
+			t.Fatalf("another committee's scheme leaked: %+v", own)
 		}
 	})
 }

@@ -49,8 +49,8 @@ type EvalStore interface {
 	// something), to prove a rebuild reproduced them.
 	EvalDigest(ctx context.Context) (string, error)
 
-	ListEvalSchemes(ctx context.Context) ([]EvalScheme, error) // by effective date, then version
-	// PutEvalScheme adds a version, or replaces one with the same version.
+	ListEvalSchemes(ctx context.Context) ([]EvalScheme, error) // by unit, effective date, version
+	// PutEvalScheme adds a unit's version, or replaces the unit's one with the same version.
 	PutEvalScheme(ctx context.Context, s EvalScheme) error
 	// PublishRanking stores a ranking as the next revision of its unit,
 	// level and period (sets Revision and ID).
@@ -132,6 +132,7 @@ type EvalFactQuery struct {
 
 // EvalScheme is a stored scoring scheme (Body is evaluation.Scheme as JSON).
 type EvalScheme struct {
+	UnitID        int64 // the org unit it applies under (0: everywhere)
 	Version       string
 	Name          string
 	EffectiveFrom string

@@ -693,8 +693,8 @@ func (db *DB) EvalDigest(ctx context.Context) (string, error) {
 }
 
 func (db *DB) ListEvalSchemes(ctx context.Context) ([]store.EvalScheme, error) {
-	rows, err := db.read().QueryContext(ctx, `SELECT version, name, effective_from, body, created_by, created_at
-		FROM eval_schemes ORDER BY effective_from, version`)
+	rows, err := db.read().QueryContext(ctx, `SELECT unit_id, version, name, effective_from, body, created_by, created_at
+		FROM eval_schemes ORDER BY unit_id, effective_from, version`)
 	if err != nil {
 		return nil, db.wrap("list schemes", err)
 	}
@@ -702,7 +702,7 @@ func (db *DB) ListEvalSchemes(ctx context.Context) ([]store.EvalScheme, error) {
 	var out []store.EvalScheme
 	for rows.Next() {
 		var s store.EvalScheme
-		if err := rows.Scan(&s.Version, &s.Name, &s.EffectiveFrom, &s.Body, &s.CreatedBy, &s.Created); err != nil {
+		if err := rows.Scan(&s.UnitID, &s.Version, &s.Name, &s.EffectiveFrom, &s.Body, &s.CreatedBy, &s.Created); err != nil {
 			return nil, db.wrap("scan scheme", err)
 		}
 		s.Created = s.Created.UTC()
@@ -715,10 +715,10 @@ func (db *DB) PutEvalScheme(ctx context.Context, s store.EvalScheme) error {
 	if s.Created.IsZero() {
 		s.Created = time.Now()
 	}
-	_, err := db.writeOn("eval_scheme", s.Version).ExecContext(ctx, `INSERT INTO eval_schemes (version, name, effective_from, body, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (version) DO UPDATE SET name = excluded.name,
+	_, err := db.writeOn("eval_scheme", fmt.Sprintf("%d/%s", s.UnitID, s.Version)).ExecContext(ctx, `INSERT INTO eval_schemes (unit_id, version, name, effective_from, body, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (unit_id, version) DO UPDATE SET name = excluded.name,
 		effective_from = excluded.effective_from, body = excluded.body, created_by = excluded.created_by, created_at = excluded.created_at`,
-		s.Version, s.Name, s.EffectiveFrom, s.Body, s.CreatedBy, s.Created.UTC())
+		s.UnitID, s.Version, s.Name, s.EffectiveFrom, s.Body, s.CreatedBy, s.Created.UTC())
 	return db.wrap("put scheme", err)
 }
 

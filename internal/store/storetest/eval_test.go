@@ -227,17 +227,19 @@ func testEvaluationSchemesRankings(t *testing.T, db *sqlstore.DB) {
 	if s, err := db.ListEvalSchemes(ctx); err != nil || len(s) != 0 {
 		t.Fatalf("no schemes at first: %v %v", s, err)
 	}
-	for _, s := range []store.EvalScheme{{Version: "2027", Name: "新方案", EffectiveFrom: "2027-01-01", Body: "{}"},
-		{Version: "2026", Name: "默认", EffectiveFrom: "2026-01-01", Body: "{}"}} {
+	for _, s := range []store.EvalScheme{{UnitID: 3, Version: "2027", Name: "新方案", EffectiveFrom: "2027-01-01", Body: "{}"},
+		{UnitID: 3, Version: "2026", Name: "默认", EffectiveFrom: "2026-01-01", Body: "{}"},
+		{UnitID: 9, Version: "2027", Name: "另一调委会的方案", EffectiveFrom: "2027-01-01", Body: "{}"}} {
 		if err := db.PutEvalScheme(ctx, s); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := db.PutEvalScheme(ctx, store.EvalScheme{Version: "2027", Name: "新方案（修订）", EffectiveFrom: "2027-02-01", Body: `{"x":1}`}); err != nil {
+	if err := db.PutEvalScheme(ctx, store.EvalScheme{UnitID: 3, Version: "2027", Name: "新方案（修订）", EffectiveFrom: "2027-02-01", Body: `{"x":1}`}); err != nil {
 		t.Fatal(err)
 	}
 	ss, _ := db.ListEvalSchemes(ctx)
-	if len(ss) != 2 || ss[0].Version != "2026" || ss[1].Name != "新方案（修订）" || ss[1].EffectiveFrom != "2027-02-01" {
+	if len(ss) != 3 || ss[0].Version != "2026" || ss[1].Name != "新方案（修订）" || ss[1].EffectiveFrom != "2027-02-01" ||
+		ss[2].UnitID != 9 || ss[2].Name != "另一调委会的方案" {
 		t.Fatalf("schemes %+v", ss)
 	}
 	for i, reason := range []string{"", "更正：补录迟到的回访"} {
@@ -253,7 +255,7 @@ func testEvaluationSchemesRankings(t *testing.T, db *sqlstore.DB) {
 	if rs, _ := db.ListRankings(ctx, 3, "room", "2026-03"); len(rs) != 0 {
 		t.Fatalf("another level has none: %+v", rs)
 	}
-	entries, err := db.ListAudit(ctx, store.AuditQuery{Object: "eval_scheme:2027", Scope: store.Scope{All: true}, Limit: 10})
+	entries, err := db.ListAudit(ctx, store.AuditQuery{Object: "eval_scheme:3/2027", Scope: store.Scope{All: true}, Limit: 10})
 	if err != nil || len(entries) != 2 {
 		t.Fatalf("scheme edits are on the audit trail: %d %v", len(entries), err)
 	}

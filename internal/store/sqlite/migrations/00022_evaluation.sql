@@ -183,15 +183,19 @@ CREATE TABLE eval_hist_month (
 );
 CREATE INDEX eval_hist_month_committee ON eval_hist_month (committee_id, month);
 
--- Scoring schemes: one row per version; a period is scored under the one in
--- force on its first day. Edits are new rows or replace a version not yet in force.
+-- Scoring schemes of a unit (a committee, or a district or the city for all
+-- below it; 0 = platform-wide): one row per version; a period is scored under
+-- the one in force on its first day at the nearest unit that has one. Edits
+-- are new versions or replace a version not yet in force.
 CREATE TABLE eval_schemes (
-    version        TEXT PRIMARY KEY,
+    unit_id        BIGINT NOT NULL DEFAULT 0,
+    version        TEXT NOT NULL,
     name           TEXT NOT NULL,
     effective_from TEXT NOT NULL,
     body           TEXT NOT NULL,
     created_by     BIGINT NOT NULL DEFAULT 0,
-    created_at     TIMESTAMP NOT NULL
+    created_at     TIMESTAMP NOT NULL,
+    PRIMARY KEY (unit_id, version)
 );
 
 -- Published rankings (红榜/黑榜): frozen results; a correction is a new revision.
