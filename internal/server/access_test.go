@@ -39,6 +39,8 @@ var holders = map[domain.Permission][]string{
 	domain.PermSealManage:    {"committee01", "xh_committee01"},
 	domain.PermUserManage:    {"admin"},
 	domain.PermAuditRead:     {"auditor01"},
+	domain.PermEvalRead:      {"committee01", "room_lead01", "mediator01", "justice01", "analyst01", "xh_committee01", "xh_mediator01"},
+	domain.PermEvalManage:    {"committee01", "xh_committee01"},
 }
 
 // seesCase: who may see a walk-in case registered in mediator01's room (陆家嘴).
