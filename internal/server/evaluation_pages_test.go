@@ -14,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -136,6 +137,18 @@ func TestEvaluationPagesCommittee(t *testing.T) {
 		}
 		if !ranked {
 			t.Errorf("no ranked row in %s", month)
+		}
+
+		// Each step of the funnel opens as many cases as it counts.
+		steps := regexp.MustCompile(`<td data-label="件数"><a href="([^"]+)">(\d+)</a>`).FindAllStringSubmatch(page.body, -1)
+		if len(steps) != 5 {
+			t.Fatalf("funnel has %d steps", len(steps))
+		}
+		for _, st := range steps {
+			list := c.get(html.UnescapeString(st[1]))
+			if m := caseTotalRe.FindStringSubmatch(list.body); list.StatusCode != 200 || m == nil || m[1] != st[2] {
+				t.Errorf("funnel step %s: %d, list total %v, the funnel shows %s", st[1], list.StatusCode, m, st[2])
+			}
 		}
 
 		// Sorting by the total, best first.
@@ -271,6 +284,16 @@ func TestEvaluationPagesScopeAndInput(t *testing.T) {
 			if r := e.login(u).get("/evaluation"); r.StatusCode != 200 {
 				t.Errorf("%s: evaluation %d", u, r.StatusCode)
 			}
+		}
+
+		// A room has no committee level: asked by hand it is a 400; picking the
+		// room in the page's form while on that tab takes the room's default.
+		room := demo.OfficeRoomCode(1)
+		if r := c.get("/evaluation?level=committee&unit=" + room); r.StatusCode != 400 || !strings.Contains(r.body, "工作室之下没有调委会层级") {
+			t.Errorf("committee level of a room: %d", r.StatusCode)
+		}
+		if r := c.get("/evaluation?level=committee&picked=1&unit=" + room); r.StatusCode != 200 {
+			t.Errorf("room picked on the committees' tab: %d", r.StatusCode)
 		}
 
 		// Bad input: 400 with the problem in Chinese.

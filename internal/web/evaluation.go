@@ -155,6 +155,14 @@ func (pg *Pages) readEvalQuery(w http.ResponseWriter, r *http.Request, units []s
 	if q.Unit == "" {
 		q.Unit = defaultUnit(p, units)
 	}
+	// Picking a room in the page's own form while on the committees' tab
+	// takes the room's default level (a room has no committee level); a
+	// hand-made URL asking for it is still refused.
+	if v.Get("picked") != "" && q.Level == scorecard.LevelCommittee && slices.ContainsFunc(units, func(u store.OrgUnit) bool {
+		return u.Code == q.Unit && (u.Kind == domain.OrgOfficeRoom || u.Kind == domain.OrgEnterpriseRoom)
+	}) {
+		q.Level = ""
+	}
 	if q.From == "" && q.To == "" {
 		first := lastFullMonth(calendar.DateOf(pg.now()))
 		if q.Month != "" {
