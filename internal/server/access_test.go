@@ -47,6 +47,11 @@ var holders = map[domain.Permission][]string{
 // Everyone else with case.read must get 404, never the case.
 var seesCase = []string{"committee01", "room_lead01", "mediator01", "justice01"}
 
+// mediatorNarrowed are evaluation pages a mediator's eval.read does not
+// open: the 红榜/黑榜 (the committee publishes them) and another mediator's
+// figures (the {id} the matrix uses is not theirs).
+var mediatorNarrowed = []string{"/evaluation/rankings", "/evaluation/mediator/{id}"}
+
 func allowed(perm domain.Permission, user string) bool {
 	switch perm {
 	case domain.PermNone:
@@ -145,6 +150,12 @@ func TestAccessMatrix(t *testing.T) {
 						ok = slices.Contains(seesCase, u)
 						if !ok && r.StatusCode != http.StatusNotFound {
 							t.Errorf("%s %s as %s: %d, want 404 (case outside scope)", rt.Method, path, u, r.StatusCode)
+						}
+						continue
+					}
+					if ok && slices.Contains(mediatorNarrowed, rt.Path) && (u == "mediator01" || u == "xh_mediator01") {
+						if r.StatusCode != http.StatusForbidden {
+							t.Errorf("%s %s as %s: %d, want 403 (a mediator sees only their own figures)", rt.Method, path, u, r.StatusCode)
 						}
 						continue
 					}

@@ -168,6 +168,17 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Path: "/audit", Perm: domain.PermAuditRead, Handler: pg.Audit},
 		{Method: "GET", Path: "/audit/export.xlsx", Perm: domain.PermAuditRead, Handler: pg.AuditExport},
 
+		// Evaluation pages (绩效评估)
+		{Method: "GET", Path: "/evaluation", Perm: domain.PermEvalRead, Handler: pg.Evaluation},
+		{Method: "GET", Path: "/evaluation/scores.xlsx", Perm: domain.PermEvalRead, Handler: pg.ExportEvaluationScores},
+		{Method: "GET", Path: "/evaluation/cases", Perm: domain.PermEvalRead, Handler: pg.EvaluationCases},
+		{Method: "GET", Path: "/evaluation/me", Perm: domain.PermEvalRead, Handler: pg.MyEvaluation},
+		{Method: "GET", Path: "/evaluation/mediator/{id}", Perm: domain.PermEvalRead, Handler: pg.EvaluationMediator},
+		{Method: "GET", Path: "/evaluation/rankings", Perm: domain.PermEvalRead, Handler: pg.EvaluationRankings},
+		{Method: "POST", Path: "/evaluation/rankings/publish", Perm: domain.PermEvalManage, Handler: pg.PublishRanking},
+		{Method: "GET", Path: "/evaluation/scheme", Perm: domain.PermEvalManage, Handler: pg.EvaluationScheme},
+		{Method: "POST", Path: "/evaluation/scheme", Perm: domain.PermEvalManage, Handler: pg.SaveEvaluationScheme},
+
 		// JSON API v1.
 		{Method: "GET", Path: "/api/v1/openapi.json", Perm: domain.PermNone, API: true, Summary: "本接口的 OpenAPI 3 文档", Handler: s.openAPI, Response: map[string]any{}},
 		{Method: "POST", Path: "/api/v1/auth/token", Perm: domain.PermNone, API: true, Summary: "用户名和密码换取访问令牌", Handler: a.Token, Request: api.TokenRequest{}, Response: api.TokenResponse{}},

@@ -24,6 +24,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/conversation"
 	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/evaluation"
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/leads"
 	"github.com/tiaojie/tiaojie/internal/mediation"
@@ -136,6 +137,9 @@ var funcs = template.FuncMap{
 	},
 	"cnDate":     func(t time.Time) string { return t.In(calendar.Shanghai()).Format("2006年1月2日") },
 	"clockState": desk.ClockState,
+	// Evaluation (绩效评估): the Chinese names of indicator and deduction codes.
+	"indicatorName": evaluation.IndicatorName,
+	"deductionName": evaluation.DeductionName,
 }
 
 // outboxKinds name the kinds of text the platform sends, for the outbox page.
