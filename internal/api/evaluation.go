@@ -217,11 +217,7 @@ func (a *API) EvalCases(w http.ResponseWriter, r *http.Request) {
 		failQuery(w, a.Log, r, err)
 		return
 	}
-	cases, err := a.Scorecard.LoadCases(ctx, page.IDs)
-	if err != nil {
-		failErr(w, a.Log, r, err)
-		return
-	}
+	cases := page.Cases
 	dls, err := a.Intake.Deadlines(ctx, cases)
 	if err != nil {
 		failErr(w, a.Log, r, err)

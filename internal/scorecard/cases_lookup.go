@@ -7,10 +7,10 @@ import (
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
-// LoadCases loads the cases behind a figure, in the order given. The IDs
+// loadCases loads the cases behind a figure, in the order given. The IDs
 // come from Cases, which already kept to what the asker may see, so no
-// case-read check is made here.
-func (s *Service) LoadCases(ctx context.Context, ids []int64) ([]store.Case, error) {
+// case-read check is made here (and it is not exported for that reason).
+func (s *Service) loadCases(ctx context.Context, ids []int64) ([]store.Case, error) {
 	out := make([]store.Case, 0, len(ids))
 	for _, id := range ids {
 		c, err := s.Store.GetCase(ctx, id)

@@ -228,6 +228,7 @@ type CasesQuery struct {
 // CasesPage is one page of the cases behind a figure; Total equals the figure.
 type CasesPage struct {
 	IDs    []int64
+	Cases  []store.Case // the page's cases, in IDs' order
 	Total  int
 	Label  string // what the figure is, in words
 	Scheme evaluation.Scheme
@@ -319,6 +320,9 @@ func (s *Service) Cases(ctx context.Context, p *auth.Principal, q CasesQuery) (C
 	}
 	if q.Offset < len(ids) {
 		out.IDs = ids[q.Offset:min(len(ids), q.Offset+limit)]
+	}
+	if out.Cases, err = s.loadCases(ctx, out.IDs); err != nil {
+		return CasesPage{}, err
 	}
 	return out, nil
 }

@@ -641,12 +641,8 @@ func (pg *Pages) EvaluationCases(w http.ResponseWriter, r *http.Request) {
 	}
 	// The IDs were scoped by the scorecard (what the user's figures count);
 	// the case page link shows only where the user may open the case.
-	for _, id := range res.IDs {
-		c, err := pg.Scorecard.Store.GetCase(ctx, id)
-		if err != nil {
-			pg.serverError(w, r, fmt.Errorf("case %d behind a figure: %w", id, err))
-			return
-		}
+	for _, c := range res.Cases {
+		id := c.ID
 		row := evalCaseRow{Case: c, Link: p.CanOnCase(domain.PermCaseRead, c)}
 		if f, ok := figs[id]; ok {
 			row.Outcome = f.Outcome.Label()

@@ -141,6 +141,9 @@ type schemeForm struct {
 
 type schemePage struct {
 	Schemes []evaluation.Scheme
+	Own     []evaluation.Scheme // the unit's own versions, when it inherits the ones in force
+	Owner   string              // whose schemes apply ("" = the platform default)
+	CanEdit bool
 	Current string
 	Form    schemeForm
 	Err     error
@@ -291,26 +294,29 @@ func (pg *Pages) schemePage(w http.ResponseWriter, r *http.Request, d schemePage
 	ctx := r.Context()
 	p := auth.From(ctx)
 	var err error
-	if d.Schemes, err = pg.Scorecard.Schemes(ctx); err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
-	cur, err := pg.Scorecard.SchemeFor(ctx, calendar.DateOf(pg.now()))
-	if err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
-	d.Current = cur.Version
-	if d.Form.Version == "" && d.Form.Indicators == nil {
-		d.Form = formOf(cur)
-		d.Form.Version, d.Form.EffectiveFrom = "", ""
-	}
 	if d.Units, err = pg.evalUnits(r, p); err != nil {
 		pg.serverError(w, r, err)
 		return
 	}
 	if d.Unit == "" {
 		d.Unit = defaultUnit(p, d.Units)
+	}
+	list, err := pg.Scorecard.Schemes(ctx, p, d.Unit)
+	if err != nil {
+		pg.failErr(w, r, err)
+		return
+	}
+	d.Schemes, d.CanEdit, d.Current = list.Schemes, list.CanEdit, list.InForce.Version
+	if list.Inherits {
+		d.Own = list.Own
+	}
+	if list.Owner.ID != 0 {
+		d.Owner = list.Owner.Name
+	}
+	cur := list.InForce
+	if d.Form.Version == "" && d.Form.Indicators == nil {
+		d.Form = formOf(cur)
+		d.Form.Version, d.Form.EffectiveFrom = "", ""
 	}
 	placeErrors(&d.Form, d.Err)
 	pg.render(w, r, status, "evaluation_scheme", "绩效评估方案", d)
@@ -368,7 +374,7 @@ func (pg *Pages) SaveEvaluationScheme(w http.ResponseWriter, r *http.Request) {
 		pg.schemePage(w, r, d, http.StatusOK)
 		return
 	}
-	err := pg.Scorecard.SaveScheme(ctx, p, s)
+	err := pg.Scorecard.SaveScheme(ctx, p, d.Unit, s)
 	var ve *access.ValidationError
 	if errors.As(err, &ve) {
 		d.Err = ve
@@ -381,5 +387,5 @@ func (pg *Pages) SaveEvaluationScheme(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.Log.Info("evaluation scheme saved", "user", p.Username, "version", s.Version, "effective_from", s.EffectiveFrom.String())
 	pg.flash(r, fmt.Sprintf("已保存方案 %s，自 %s 起施行", s.Version, s.EffectiveFrom))
-	http.Redirect(w, r, "/evaluation/scheme", http.StatusSeeOther)
+	http.Redirect(w, r, "/evaluation/scheme?unit="+url.QueryEscape(d.Unit), http.StatusSeeOther)
 }
