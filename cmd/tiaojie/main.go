@@ -25,6 +25,7 @@ const usage = `tiaojie — 消费纠纷联动调解平台
                                    import a 12315 export (.xlsx/.csv) into the configured database
   tiaojie audit verify [flags]     check the audit trail's hash chain; names the first broken entry
   tiaojie bench intake [flags]     measure complaint creation against the raw engine ceiling
+  tiaojie bench evaluation [flags] measure evaluation scores, headline and ranking at volume (-n 1000000)
   tiaojie version                  print the version
 
 Every flag can also be set as an environment variable:
