@@ -74,8 +74,10 @@ func SeedEvaluation(ctx context.Context, db *sqlstore.DB, n int, progress io.Wri
 		if err := f.prepare(ctx); err != nil {
 			return nil, err
 		}
-		_, err := f.Service.CatchUp(ctx)
-		return f, err
+		if _, err := f.Service.CatchUp(ctx); err != nil {
+			return nil, err
+		}
+		return f, analyze(ctx, db)
 	}
 	start := time.Now()
 	if _, err := demo.Build(ctx, db, sealer, demo.Options{Password: "bench-pass", Now: EvalNow, Cases: 0}); err != nil {
@@ -108,7 +110,20 @@ func SeedEvaluation(ctx context.Context, db *sqlstore.DB, n int, progress io.Wri
 	if counted != n {
 		return nil, fmt.Errorf("catch-up counted %d cases of %d", counted, n)
 	}
-	return f, nil
+	return f, analyze(ctx, db)
+}
+
+// analyze gives PostgreSQL's planner the statistics autovacuum would have
+// gathered by the time a bulk load has settled (without them it estimates
+// a handful of rows and sorts where it would hash).
+func analyze(ctx context.Context, db *sqlstore.DB) error {
+	if db.Dialect() != "postgres" {
+		return nil
+	}
+	if _, err := db.Writer().ExecContext(ctx, `ANALYZE`); err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	return nil
 }
 
 func (f *EvalFixture) prepare(ctx context.Context) error {
@@ -241,8 +256,12 @@ type Upkeep struct {
 func (r EvalResult) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: year %s..%s, trailing year %s..%s, month %s\n", r.Engine, r.YearFrom, r.YearTo, r.TrailFrom, r.TrailTo, r.Month)
-	fmt.Fprintf(&b, "%s: %d cases seeded in %.1f s (%.0f cases/s); catch-up counted them in %.1f s (%.0f cases/s)\n",
-		r.Engine, r.N, r.Seeded.Seconds(), float64(r.N)/r.Seeded.Seconds(), r.CaughtUp.Seconds(), float64(r.N)/r.CaughtUp.Seconds())
+	if r.Seeded == 0 {
+		fmt.Fprintf(&b, "%s: %d cases, seeded and counted by an earlier run\n", r.Engine, r.N)
+	} else {
+		fmt.Fprintf(&b, "%s: %d cases seeded in %.1f s (%.0f cases/s); catch-up counted them in %.1f s (%.0f cases/s)\n",
+			r.Engine, r.N, r.Seeded.Seconds(), float64(r.N)/r.Seeded.Seconds(), r.CaughtUp.Seconds(), float64(r.N)/r.CaughtUp.Seconds())
+	}
 	fmt.Fprintf(&b, "  rollup rows: eval_day %d, eval_month %d, eval_hist_day %d, eval_hist_month %d; mediators scored %d\n",
 		r.RollupRows["eval_day"], r.RollupRows["eval_month"], r.RollupRows["eval_hist_day"], r.RollupRows["eval_hist_month"], r.Mediators)
 	for _, q := range r.Queries {
@@ -268,7 +287,7 @@ func Evaluation(ctx context.Context, db *sqlstore.DB, n, reps, intakeN int, prog
 	if err != nil {
 		return res, err
 	}
-	res.Seeded, res.CaughtUp = f.Seeded, f.CaughtUp
+	res.N, res.Seeded, res.CaughtUp = f.Cases, f.Seeded, f.CaughtUp
 	res.YearFrom, res.YearTo, res.TrailFrom, res.TrailTo, res.Month = f.YearFrom, f.YearTo, f.TrailFrom, f.TrailTo, f.Month
 	for _, t := range []string{"eval_day", "eval_month", "eval_hist_day", "eval_hist_month"} {
 		var c int64
