@@ -26,6 +26,7 @@ const usage = `tiaojie — 消费纠纷联动调解平台
   tiaojie audit verify [flags]     check the audit trail's hash chain; names the first broken entry
   tiaojie evaluation rebuild [flags]  recompute the evaluation rollups from the event log; says whether they matched
   tiaojie bench intake [flags]     measure complaint creation against the raw engine ceiling
+  tiaojie bench evaluation [flags] measure evaluation scores, headline and ranking at volume (-n 1000000)
   tiaojie version                  print the version
 
 Every flag can also be set as an environment variable:
