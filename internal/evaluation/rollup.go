@@ -33,6 +33,9 @@ const MaxEntryWD = 5
 // the day an overdue case closes, so its running sum is "open and overdue".
 var cumulative = map[string]bool{"overdue_open": true}
 
+// CumulativeCounters lists the counters read as running sums.
+func CumulativeCounters() []string { return []string{"overdue_open"} }
+
 // IsCumulative reports whether a counter is read as a running sum.
 func IsCumulative(counter string) bool { return cumulative[counter] }
 

@@ -101,6 +101,7 @@ func (s *Service) scores(ctx context.Context, v view, level string, per Period, 
 		return out, fmt.Errorf("sum the period: %w", err)
 	}
 	q.From = "2000-01-01" // running sums (open and overdue at the period's end)
+	q.Counters = evaluation.CumulativeCounters()
 	running, err := s.Store.EvalSums(ctx, q)
 	if err != nil {
 		return out, fmt.Errorf("sum to the period's end: %w", err)

@@ -110,6 +110,9 @@ type EvalQuery struct {
 	MediatorID int64
 	From, To   string
 	GroupBy    string
+	// Counters names the counters wanted (nil: every one); a running sum
+	// reads only the cumulative one over years of months.
+	Counters []string
 }
 
 // EvalSum is the counters of one group (Key "" without grouping; an id or

@@ -83,7 +83,7 @@ func (db *DB) evalTx(ctx context.Context, what string, fn func(*sql.Tx) error) e
 
 func (db *DB) EvalReset(ctx context.Context) error {
 	return db.evalTx(ctx, "reset evaluation", func(tx *sql.Tx) error {
-		for _, t := range []string{"eval_facts", "eval_day", "eval_month", "eval_hist_day", "eval_hist_month", "eval_dirty"} {
+		for _, t := range []string{"eval_facts", "eval_day", "eval_day_unit", "eval_month", "eval_hist_day", "eval_hist_month", "eval_hist_committee", "eval_dirty"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 				return fmt.Errorf("empty %s: %w", t, err)
 			}
@@ -285,14 +285,14 @@ type histKey struct {
 
 // evalDelta is how much each rollup row moves.
 type evalDelta struct {
-	day, month         map[evalKey]map[string]int64
-	histDay, histMonth map[histKey]int64
+	day, dayUnit, month            map[evalKey]map[string]int64
+	histDay, histMonth, histCommit map[histKey]int64
 }
 
 func (d *evalDelta) add(f store.EvalFact, sign int64) {
 	if d.day == nil {
-		d.day, d.month = map[evalKey]map[string]int64{}, map[evalKey]map[string]int64{}
-		d.histDay, d.histMonth = map[histKey]int64{}, map[histKey]int64{}
+		d.day, d.dayUnit, d.month = map[evalKey]map[string]int64{}, map[evalKey]map[string]int64{}, map[evalKey]map[string]int64{}
+		d.histDay, d.histMonth, d.histCommit = map[histKey]int64{}, map[histKey]int64{}, map[histKey]int64{}
 	}
 	bump := func(m map[evalKey]map[string]int64, k evalKey, counter string, n int64) {
 		row := m[k]
@@ -305,11 +305,13 @@ func (d *evalDelta) add(f store.EvalFact, sign int64) {
 	for _, c := range f.Contrib {
 		k := evalKey{c.Day, f.CommitteeID, f.RoomID, f.MediatorID, f.Category, f.Channel}
 		bump(d.day, k, c.Counter, sign*c.N)
+		bump(d.dayUnit, evalKey{c.Day, f.CommitteeID, f.RoomID, f.MediatorID, "", ""}, c.Counter, sign*c.N)
 		bump(d.month, evalKey{c.Day[:7], f.CommitteeID, f.RoomID, f.MediatorID, "", ""}, c.Counter, sign*c.N)
 	}
 	for _, h := range f.Handling {
 		d.histDay[histKey{h.Day, f.CommitteeID, f.RoomID, f.MediatorID, h.WD}] += sign
 		d.histMonth[histKey{h.Day[:7], f.CommitteeID, f.RoomID, f.MediatorID, h.WD}] += sign
+		d.histCommit[histKey{h.Day[:7], f.CommitteeID, 0, 0, h.WD}] += sign
 	}
 }
 
@@ -405,13 +407,23 @@ func (db *DB) applyEvalDelta(ctx context.Context, tx *sql.Tx, d *evalDelta) erro
 	if err := write("eval_day", dims, store.EvalCounters, counterRows(d.day, true)); err != nil {
 		return err
 	}
+	if err := write("eval_day_unit", []string{"day", "committee_id", "room_id", "mediator_id"}, store.EvalCounters, counterRows(d.dayUnit, false)); err != nil {
+		return err
+	}
 	if err := write("eval_month", []string{"month", "committee_id", "room_id", "mediator_id"}, store.EvalCounters, counterRows(d.month, false)); err != nil {
 		return err
 	}
 	if err := write("eval_hist_day", []string{"day", "committee_id", "room_id", "mediator_id", "wd"}, []string{"n"}, histRows(d.histDay)); err != nil {
 		return err
 	}
-	return write("eval_hist_month", []string{"month", "committee_id", "room_id", "mediator_id", "wd"}, []string{"n"}, histRows(d.histMonth))
+	if err := write("eval_hist_month", []string{"month", "committee_id", "room_id", "mediator_id", "wd"}, []string{"n"}, histRows(d.histMonth)); err != nil {
+		return err
+	}
+	var committeeRows [][]any
+	for _, r := range histRows(d.histCommit) {
+		committeeRows = append(committeeRows, []any{r[0], r[1], r[4], r[5]})
+	}
+	return write("eval_hist_committee", []string{"month", "committee_id", "wd"}, []string{"n"}, committeeRows)
 }
 
 func nonZero(row map[string]int64) bool {
@@ -485,13 +497,24 @@ func (db *DB) EvalSums(ctx context.Context, q store.EvalQuery) ([]store.EvalSum,
 	if !ok {
 		return nil, fmt.Errorf("evaluation sums: bad period %s..%s", q.From, q.To)
 	}
+	dayTable := "eval_day_unit"
 	if q.GroupBy == "category" || q.GroupBy == "channel" {
 		hf, ht, mf, mt, tf, tt = q.From, q.To, "", "", "", ""
+		dayTable = "eval_day"
+	}
+	counters := store.EvalCounters
+	if q.Counters != nil {
+		for _, c := range q.Counters {
+			if !slices.Contains(store.EvalCounters, c) {
+				return nil, fmt.Errorf("evaluation sums: unknown counter %q", c)
+			}
+		}
+		counters = q.Counters
 	}
 	sums := map[string]map[string]int64{}
 	var order []string
 	var sel strings.Builder
-	for _, c := range store.EvalCounters {
+	for _, c := range counters {
 		fmt.Fprintf(&sel, ", COALESCE(SUM(%s), 0)", c)
 	}
 	read := func(query string, args ...any) error {
@@ -500,7 +523,7 @@ func (db *DB) EvalSums(ctx context.Context, q store.EvalQuery) ([]store.EvalSum,
 			return err
 		}
 		defer rows.Close()
-		vals := make([]int64, len(store.EvalCounters))
+		vals := make([]int64, len(counters))
 		dest := make([]any, 1+len(vals))
 		var key any
 		dest[0] = &key
@@ -518,7 +541,7 @@ func (db *DB) EvalSums(ctx context.Context, q store.EvalQuery) ([]store.EvalSum,
 				sums[k] = row
 				order = append(order, k)
 			}
-			for i, c := range store.EvalCounters {
+			for i, c := range counters {
 				row[c] += vals[i]
 			}
 		}
@@ -529,7 +552,7 @@ func (db *DB) EvalSums(ctx context.Context, q store.EvalQuery) ([]store.EvalSum,
 		if span[0] == "" {
 			continue
 		}
-		if err := read(`SELECT `+group+sel.String()+` FROM eval_day WHERE day >= $1 AND day <= $2`+filter+groupBy(group),
+		if err := read(`SELECT `+group+sel.String()+` FROM `+dayTable+` WHERE day >= $1 AND day <= $2`+filter+groupBy(group),
 			span[0], span[1]); err != nil {
 			return nil, db.wrap("sum evaluation days", err)
 		}
@@ -602,7 +625,11 @@ func (db *DB) EvalHandling(ctx context.Context, q store.EvalQuery) (map[int]int6
 		}
 	}
 	if mf != "" {
-		if err := read(`SELECT wd, SUM(n) FROM eval_hist_month WHERE month >= $1 AND month <= $2`+filter+` GROUP BY wd`, mf, mt); err != nil {
+		table := "eval_hist_month"
+		if q.RoomID == 0 && q.MediatorID == 0 {
+			table = "eval_hist_committee" // committee_id is its only filter
+		}
+		if err := read(`SELECT wd, SUM(n) FROM `+table+` WHERE month >= $1 AND month <= $2`+filter+` GROUP BY wd`, mf, mt); err != nil {
 			return nil, db.wrap("handling time by month", err)
 		}
 	}
@@ -657,8 +684,11 @@ func (db *DB) EvalDigest(ctx context.Context) (string, error) {
 	queries := []string{
 		`SELECT day, committee_id, room_id, mediator_id, category, channel, ` + strings.Join(store.EvalCounters, ", ") +
 			` FROM eval_day WHERE ` + anyCounter + ` ORDER BY day, committee_id, room_id, mediator_id, category, channel`,
+		`SELECT day, committee_id, room_id, mediator_id, ` + strings.Join(store.EvalCounters, ", ") +
+			` FROM eval_day_unit WHERE ` + anyCounter + ` ORDER BY day, committee_id, room_id, mediator_id`,
 		`SELECT month, committee_id, room_id, mediator_id, ` + strings.Join(store.EvalCounters, ", ") +
 			` FROM eval_month WHERE ` + anyCounter + ` ORDER BY month, committee_id, room_id, mediator_id`,
+		`SELECT month, committee_id, wd, n FROM eval_hist_committee WHERE n <> 0 ORDER BY month, committee_id, wd`,
 		`SELECT day, committee_id, room_id, mediator_id, wd, n FROM eval_hist_day WHERE n <> 0 ORDER BY day, committee_id, room_id, mediator_id, wd`,
 		`SELECT month, committee_id, room_id, mediator_id, wd, n FROM eval_hist_month WHERE n <> 0 ORDER BY month, committee_id, room_id, mediator_id, wd`,
 		`SELECT ` + evalFactCols + ` FROM eval_facts ORDER BY case_id`,

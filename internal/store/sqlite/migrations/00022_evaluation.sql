@@ -102,6 +102,67 @@ CREATE TABLE eval_day (
 );
 CREATE INDEX eval_day_committee ON eval_day (committee_id, day);
 
+-- The same per day without category and channel: what every grouping but
+-- those two reads (a tenth of the rows of eval_day).
+CREATE TABLE eval_day_unit (
+    day          TEXT NOT NULL,
+    committee_id BIGINT NOT NULL,
+    room_id      BIGINT NOT NULL,
+    mediator_id  BIGINT NOT NULL,
+    received BIGINT NOT NULL DEFAULT 0,
+    claim_fen BIGINT NOT NULL DEFAULT 0,
+    diverted BIGINT NOT NULL DEFAULT 0,
+    entered BIGINT NOT NULL DEFAULT 0,
+    entry_wd0 BIGINT NOT NULL DEFAULT 0,
+    entry_wd1 BIGINT NOT NULL DEFAULT 0,
+    entry_wd2 BIGINT NOT NULL DEFAULT 0,
+    entry_wd3 BIGINT NOT NULL DEFAULT 0,
+    entry_wd4 BIGINT NOT NULL DEFAULT 0,
+    entry_wd5 BIGINT NOT NULL DEFAULT 0,
+    decided BIGINT NOT NULL DEFAULT 0,
+    decided_on_time BIGINT NOT NULL DEFAULT 0,
+    accepted BIGINT NOT NULL DEFAULT 0,
+    mediated BIGINT NOT NULL DEFAULT 0,
+    closed BIGINT NOT NULL DEFAULT 0,
+    closed_accepted BIGINT NOT NULL DEFAULT 0,
+    closed_on_time BIGINT NOT NULL DEFAULT 0,
+    closed_late BIGINT NOT NULL DEFAULT 0,
+    out_rejected BIGINT NOT NULL DEFAULT 0,
+    out_agreed BIGINT NOT NULL DEFAULT 0,
+    out_not_agreed BIGINT NOT NULL DEFAULT 0,
+    out_terminated BIGINT NOT NULL DEFAULT 0,
+    out_withdrawn BIGINT NOT NULL DEFAULT 0,
+    out_odr_settled BIGINT NOT NULL DEFAULT 0,
+    out_merged BIGINT NOT NULL DEFAULT 0,
+    agreed_oral BIGINT NOT NULL DEFAULT 0,
+    agreed_written BIGINT NOT NULL DEFAULT 0,
+    agreed_fen BIGINT NOT NULL DEFAULT 0,
+    recovered_fen BIGINT NOT NULL DEFAULT 0,
+    performed BIGINT NOT NULL DEFAULT 0,
+    followed BIGINT NOT NULL DEFAULT 0,
+    sat1 BIGINT NOT NULL DEFAULT 0,
+    sat2 BIGINT NOT NULL DEFAULT 0,
+    sat3 BIGINT NOT NULL DEFAULT 0,
+    sat4 BIGINT NOT NULL DEFAULT 0,
+    sat5 BIGINT NOT NULL DEFAULT 0,
+    archived BIGINT NOT NULL DEFAULT 0,
+    handling_n BIGINT NOT NULL DEFAULT 0,
+    handling_wd BIGINT NOT NULL DEFAULT 0,
+    judicial BIGINT NOT NULL DEFAULT 0,
+    returned BIGINT NOT NULL DEFAULT 0,
+    fu_sat1 BIGINT NOT NULL DEFAULT 0,
+    fu_sat2 BIGINT NOT NULL DEFAULT 0,
+    fu_sat3 BIGINT NOT NULL DEFAULT 0,
+    fu_sat4 BIGINT NOT NULL DEFAULT 0,
+    fu_sat5 BIGINT NOT NULL DEFAULT 0,
+    banners BIGINT NOT NULL DEFAULT 0,
+    letters BIGINT NOT NULL DEFAULT 0,
+    thanks_other BIGINT NOT NULL DEFAULT 0,
+    overdue_open BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, committee_id, room_id, mediator_id)
+);
+CREATE INDEX eval_day_unit_committee ON eval_day_unit (committee_id, day);
+
 CREATE TABLE eval_month (
     month        TEXT NOT NULL,
     committee_id BIGINT NOT NULL,
@@ -182,6 +243,14 @@ CREATE TABLE eval_hist_month (
     PRIMARY KEY (month, committee_id, room_id, mediator_id, wd)
 );
 CREATE INDEX eval_hist_month_committee ON eval_hist_month (committee_id, month);
+-- Per committee and month only: a committee's or district's median reads a few rows.
+CREATE TABLE eval_hist_committee (
+    month        TEXT NOT NULL,
+    committee_id BIGINT NOT NULL,
+    wd           BIGINT NOT NULL,
+    n            BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (month, committee_id, wd)
+);
 
 -- Scoring schemes of a unit (a committee, or a district or the city for all
 -- below it; 0 = platform-wide): one row per version; a period is scored under
@@ -215,9 +284,11 @@ CREATE TABLE eval_rankings (
 -- +goose Down
 DROP TABLE eval_rankings;
 DROP TABLE eval_schemes;
+DROP TABLE eval_hist_committee;
 DROP TABLE eval_hist_month;
 DROP TABLE eval_hist_day;
 DROP TABLE eval_month;
+DROP TABLE eval_day_unit;
 DROP TABLE eval_day;
 DROP TABLE eval_facts;
 DROP TABLE eval_dirty;
