@@ -67,7 +67,8 @@ func attachConversations(ctx context.Context, st store.Store, sealer *pii.Sealer
 			}
 		}
 		if _, err := st.AssignCase(ctx, c.ID, c.Version, []int64{me.ID}, 0, store.CaseChange{},
-			store.Event{Type: "co_mediator", ActorName: "系统", At: now.Add(-3 * time.Hour), Note: "演示数据：由" + me.DisplayName + "主持调解"}); err != nil {
+			store.Event{Type: "reassign", ActorName: "系统", At: now.Add(-3 * time.Hour), Note: "演示数据：改由" + me.DisplayName + "主持调解",
+				Data: fmt.Sprintf(`{"mediator_id":%d}`, me.ID)}); err != nil {
 			return nil, fmt.Errorf("demo: presiding mediator of %s: %w", c.Number, err)
 		}
 		for _, party := range []string{"consumer", "merchant"} {
