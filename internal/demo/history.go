@@ -24,7 +24,8 @@ type rates struct {
 
 func rareRates(n int) rates {
 	f := float64(max(n, 1))
-	return rates{recusal: math.Max(0.003, 4/f), judicial: math.Max(0.008, 14/f), praise: math.Max(0.0022, 12/f)}
+	at := func(base, few, most float64) float64 { return math.Min(most, math.Max(base, few/f)) }
+	return rates{recusal: at(0.003, 4, 0.05), judicial: at(0.008, 14, 0.1), praise: at(0.0022, 12, 0.1)}
 }
 
 // history plans a case's life step by step and keeps the steps that happened
@@ -245,9 +246,8 @@ func (h *history) run(odr bool, claimYuan int64, recvDay int) {
 // it and takes the case over, or refuses; mediation then resumes.
 func (h *history) recusal() {
 	r := h.r
-	who := []string{"消费者申请", "经营者申请", "调解员自行"}[r.IntN(3)]
-	why := []string{"调解员与对方当事人系亲属", "调解员曾为该经营者提供咨询服务", "申请人认为调解员有失公正"}[r.IntN(3)]
-	if !h.do(domain.ActionSuspend, h.after(between(r, 1, 4)), "recusal_pending", store.CaseChange{}, who+"回避："+why, "") {
+	grounds := recusalGrounds[r.IntN(len(recusalGrounds))]
+	if !h.do(domain.ActionSuspend, h.after(between(r, 1, 4)), "recusal_pending", store.CaseChange{}, grounds, "") {
 		return
 	}
 	lead, presiding := h.room.lead, h.actor
@@ -283,7 +283,7 @@ func (h *history) agreed(claimYuan int64, length int) {
 	if chance(r, h.g.rates.judicial) && amt >= 300 {
 		a.kind = "written"
 	}
-	if amt >= 2000 && r.IntN(5) == 0 {
+	if amt >= 800 && r.IntN(4) == 0 { // larger sums are often paid in two instalments
 		first := amt * 6 / 10
 		first -= first % 10
 		a.terms = []plannedTerm{{content: "支付首期款项", fen: first * 100}, {content: "支付剩余款项", fen: (amt - first) * 100}}
@@ -511,6 +511,14 @@ var followUpNotes = []string{
 var unpaidFollowUpNotes = []string{
 	"电话回访：被申请人逾期未履行协议，申请人表示不满意，已告知可申请强制执行或另行起诉",
 	"电话回访：余款至今未到账，申请人对处理结果不满意",
+}
+
+// recusalGrounds are the notes of recusal requests, as mediation.RequestRecusal writes them.
+var recusalGrounds = []string{
+	"消费者申请回避：调解员与被申请人负责人系同学关系",
+	"消费者申请回避：认为调解员在调解中偏向经营者",
+	"经营者申请回避：调解员曾就同类纠纷公开批评本公司",
+	"调解员自行回避：调解员的亲属在被申请人处任职",
 }
 
 var bannerTexts = []string{"公正调解 为民解忧", "调解有方 情系百姓", "秉公调解 排忧解难", "热心为民 化解纠纷"}
