@@ -52,14 +52,29 @@ func deriveAll(t testing.TB, db store.Store, committee int64, asOf time.Time) de
 		ec := evaluation.Case{ID: c.ID, ReceivedAt: c.ReceivedAt, PolicyID: c.PolicyID, PresidingID: c.PresidingID}
 		for _, e := range evs {
 			out.events[e.Type]++
-			if e.Type == "performed" {
-				var d struct {
-					Terms int `json:"terms"`
-				}
-				if err := json.Unmarshal([]byte(e.Data), &d); err != nil || d.Terms == 0 {
-					t.Fatalf("case %s: performed event without its term count: %q", c.Number, e.Data)
+			var d struct {
+				Terms      int    `json:"terms"`
+				Term       *int   `json:"term"`
+				MediatorID int64  `json:"mediator_id"`
+				Kind       string `json:"kind"`
+			}
+			if err := json.Unmarshal([]byte(e.Data), &d); err != nil {
+				t.Fatalf("case %s: %s data %q: %v", c.Number, e.Type, e.Data, err)
+			}
+			switch e.Type {
+			case "performed":
+				if d.Terms == 0 || d.Term == nil || *d.Term >= d.Terms {
+					t.Fatalf("case %s: performed event without its term of terms: %q", c.Number, e.Data)
 				}
 				ec.AgreementTerms = d.Terms
+			case "assign", "recusal_granted", "reassign":
+				if d.MediatorID == 0 {
+					t.Fatalf("case %s: %s names no mediator: %q", c.Number, e.Type, e.Data)
+				}
+			case "commendation":
+				if d.Kind != "banner" && d.Kind != "letter" && d.Kind != "other" {
+					t.Fatalf("case %s: commendation of kind %q", c.Number, d.Kind)
+				}
 			}
 			ec.Events = append(ec.Events, evaluation.Event{Type: e.Type, At: e.At, FromStatus: e.FromStatus, ToStatus: e.ToStatus,
 				ActorID: e.ActorID, ReasonCode: e.ReasonCode, Note: e.Note, Data: e.Data})
