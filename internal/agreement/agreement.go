@@ -143,9 +143,20 @@ func (s *Service) Perform(ctx context.Context, p *auth.Principal, caseID int64, 
 		}
 		_, err := tx.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "performed", ActorID: p.UserID, ActorName: p.DisplayName,
 			At: now, Note: fmt.Sprintf("第%d项已履行：%s，%s元（凭证：%s）", term+1, a.Terms[term].Content, domain.FormatFen(a.Terms[term].AmountFen), proof),
-			Data: fmt.Sprintf(`{"recovered_fen":%d}`, map[bool]int64{true: a.Terms[term].AmountFen, false: 0}[a.Terms[term].Party == "merchant"])})
+			Data: performedData(a.Terms, term)})
 		return err
 	}))
+}
+
+// performedData is the Data of a "performed" event: the amount recovered
+// for the consumer (a merchant's term), which term (0-based) of how many,
+// so evaluation knows when every term is performed (docs/evaluation.md).
+func performedData(terms []domain.Term, term int) string {
+	var fen int64
+	if terms[term].Party == "merchant" {
+		fen = terms[term].AmountFen
+	}
+	return fmt.Sprintf(`{"recovered_fen":%d,"term":%d,"terms":%d}`, fen, term, len(terms))
 }
 
 // FollowUp records the follow-up call (回访) after performance or its deadline.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"github.com/tiaojie/tiaojie/internal/access"
 	"strings"
 	"unicode"
@@ -57,7 +58,9 @@ func (s *Service) RecordCommendation(ctx context.Context, p *auth.Principal, cas
 	if c.Note != "" {
 		note += "：" + c.Note
 	}
-	ev := store.Event{Type: "commendation", ActorID: p.UserID, ActorName: p.DisplayName, At: s.now(), Note: note}
+	// The kind is in the data as well as in the note, for evaluation (锦旗 and 感谢信 are counted apart).
+	ev := store.Event{Type: "commendation", ActorID: p.UserID, ActorName: p.DisplayName, At: s.now(), Note: note,
+		Data: fmt.Sprintf(`{"kind":%q}`, c.Kind)}
 	err = retryStale(func() error { return s.Store.AddCommendation(ctx, &c, ev) })
 	return c, stale(err)
 }

@@ -240,20 +240,6 @@ func (s *Service) maybeEffective(ctx context.Context, tx store.Store, c store.Ca
 	codeBytes := make([]byte, 5)
 	rand.Read(codeBytes)
 	code := strings.ToUpper(hex.EncodeToString(codeBytes))
-	var paras []string
-	paras = append(paras, "申请人（消费者）："+c.ConsumerName, "被申请人（经营者）："+c.MerchantName, "纠纷主要事实及争议事项："+a.Facts,
-		"当事人责任："+a.Responsibility, "经本委员会调解，双方自愿达成如下协议：")
-	for i, t := range a.Terms {
-		paras = append(paras, fmt.Sprintf("%d．%s于%s前以%s方式%s，金额人民币%s元。", i+1, domain.PartyWord(t.Party), t.Deadline, t.Manner, t.Content, domain.FormatFen(t.AmountFen)))
-	}
-	paras = append(paras, "本协议自各方当事人、调解员签名并加盖本委员会印章之日起生效。双方当事人可以自本协议生效之日起三十日内共同向人民法院申请司法确认。人民调解不收取任何费用。")
-	// The drawn signatures go on the document; each line says when and how it was signed.
-	var signed []document.Signed
-	for _, sg := range Signers[:3] { // the seal goes on the issuer block
-		how := map[string]string{"sms_code": "手机短信验证签署", "in_person": "当面签署"}[have[sg].Method]
-		signed = append(signed, document.Signed{Label: domain.PartyWord(sg), Image: have[sg].Image,
-			Note: have[sg].SignedAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04") + " " + how})
-	}
 	// Without an uploaded seal image the placeholder stays, for stamping the printout by hand.
 	var seal []byte
 	if sl, err := tx.GetSeal(ctx, c.CommitteeID); err == nil {
@@ -261,13 +247,12 @@ func (s *Service) maybeEffective(ctx context.Context, tx store.Store, c store.Ca
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := document.WriteNotice(&buf, document.Notice{Title: "人民调解协议书", Number: c.Number, Paragraphs: paras, Issuer: committee.Name,
-		Date: now, VerifyCode: code + "（可在本平台凭文件SHA-256核验）", Signed: signed, Seal: seal}); err != nil {
+	pdf, err := EffectiveDocument(c, a, committee.Name, sgs, seal, code, now)
+	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(buf.Bytes())
-	if err := tx.FreezeAgreement(ctx, caseID, buf.Bytes(), hex.EncodeToString(sum[:]), code, now); err != nil {
+	sum := sha256.Sum256(pdf)
+	if err := tx.FreezeAgreement(ctx, caseID, pdf, hex.EncodeToString(sum[:]), code, now); err != nil {
 		return err
 	}
 	to, err := domain.Next(domain.ActionStartPerformance, domain.Facts{Status: c.Status, AgreementEffective: true})
@@ -283,6 +268,37 @@ func (s *Service) maybeEffective(ctx context.Context, tx store.Store, c store.Ca
 type Verified struct {
 	CaseNumber  string    `json:"case_number"`
 	EffectiveAt time.Time `json:"effective_at"`
+}
+
+// EffectiveDocument renders the 人民调解协议书 of a written agreement as it
+// takes effect at the time given: the terms, the parties' and the mediator's
+// signatures (drawn ones as images; each line says when and how it was
+// signed), the committee's seal image (nil leaves the placeholder) and the
+// verification code. Frozen with its SHA-256 it is the agreement's document.
+func EffectiveDocument(c store.Case, a store.Agreement, committee string, sigs []store.Signature, seal []byte, code string, at time.Time) ([]byte, error) {
+	have := map[string]store.Signature{}
+	for _, sg := range sigs {
+		have[sg.Signer] = sg
+	}
+	var paras []string
+	paras = append(paras, "申请人（消费者）："+c.ConsumerName, "被申请人（经营者）："+c.MerchantName, "纠纷主要事实及争议事项："+a.Facts,
+		"当事人责任："+a.Responsibility, "经本委员会调解，双方自愿达成如下协议：")
+	for i, t := range a.Terms {
+		paras = append(paras, fmt.Sprintf("%d．%s于%s前以%s方式%s，金额人民币%s元。", i+1, domain.PartyWord(t.Party), t.Deadline, t.Manner, t.Content, domain.FormatFen(t.AmountFen)))
+	}
+	paras = append(paras, "本协议自各方当事人、调解员签名并加盖本委员会印章之日起生效。双方当事人可以自本协议生效之日起三十日内共同向人民法院申请司法确认。人民调解不收取任何费用。")
+	var signed []document.Signed
+	for _, sg := range Signers[:3] { // the seal goes on the issuer block
+		how := map[string]string{"sms_code": "手机短信验证签署", "in_person": "当面签署"}[have[sg].Method]
+		signed = append(signed, document.Signed{Label: domain.PartyWord(sg), Image: have[sg].Image,
+			Note: have[sg].SignedAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04") + " " + how})
+	}
+	var buf bytes.Buffer
+	if err := document.WriteNotice(&buf, document.Notice{Title: "人民调解协议书", Number: c.Number, Paragraphs: paras, Issuer: committee,
+		Date: at, VerifyCode: code + "（可在本平台凭文件SHA-256核验）", Signed: signed, Seal: seal}); err != nil {
+		return nil, fmt.Errorf("render agreement of %s: %w", c.Number, err)
+	}
+	return buf.Bytes(), nil
 }
 
 // Verify confirms a presented agreement by its SHA-256.

@@ -131,12 +131,17 @@ func (s *Service) Assign(ctx context.Context, p *auth.Principal, caseID, userID,
 	}
 	out, err := s.Store.AssignCase(ctx, c.ID, version, []int64{chosen.UserID}, p.UserID, store.CaseChange{Status: to},
 		store.Event{Type: string(domain.ActionAssign), ActorID: p.UserID, ActorName: p.DisplayName, At: s.now(),
-			Note: fmt.Sprintf("%s：主持调解员%s（在办%d件）", how, chosen.Name, chosen.Load)})
+			Note: fmt.Sprintf("%s：主持调解员%s（在办%d件）", how, chosen.Name, chosen.Load),
+			Data: presidingData(chosen.UserID)})
 	if errors.Is(err, store.ErrStale) {
 		return store.Case{}, &domain.FieldError{Field: "mediator", Message: "该案件刚被他人指派或更新，请刷新后查看"}
 	}
 	return out, err
 }
+
+// presidingData is the Data of an event that makes userID the presiding
+// mediator: evaluation reads who presided from it (docs/evaluation.md).
+func presidingData(userID int64) string { return fmt.Sprintf(`{"mediator_id":%d}`, userID) }
 
 // preferred is the mediator a party last chose (0 if none).
 func (s *Service) preferred(ctx context.Context, caseID int64) (int64, error) {

@@ -82,7 +82,7 @@ var options = []option{
 		return nil
 	}},
 	{"demo", "TIAOJIE_DEMO", "false", "seed the demo organisation, users and cases into an empty database", boolSetter(func(c *Config, b bool) { c.Demo = b })},
-	{"cases", "TIAOJIE_DEMO_CASES", "300", "number of synthetic cases the demo creates", func(c *Config, v string) error {
+	{"cases", "TIAOJIE_DEMO_CASES", "3000", "number of synthetic cases the demo creates", func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > 2_000_000 {
 			return errors.New("must be a number between 0 and 2000000")

@@ -12,7 +12,7 @@ func TestDefaultsEnvFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.DemoPassword != DefaultDemoPassword || c.Demo || c.DemoCases != 300 {
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.DemoPassword != DefaultDemoPassword || c.Demo || c.DemoCases != 3000 {
 		t.Fatalf("defaults: %+v", c)
 	}
 	c, err = Load("serve", []string{"--demo", "--addr", "127.0.0.1:9000"}, env(map[string]string{"TIAOJIE_ADDR": "0.0.0.0:1", "TIAOJIE_DATA_DIR": "/tmp/x", "TIAOJIE_DEMO_CASES": "65000"}))

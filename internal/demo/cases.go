@@ -7,7 +7,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/calendar"
@@ -28,6 +27,8 @@ type roomInfo struct {
 	unit      store.OrgUnit
 	regulator store.OrgUnit // the 市场监管所 that diverts 12315 complaints to it
 	mediator  actor
+	prof      profile          // how the room's mediator works
+	lead      actor            // the room's lead: decides recusals and takes the case over
 	merchants []store.Merchant // enterprise rooms: the bound merchants
 }
 
@@ -116,13 +117,28 @@ func loadEnv(ctx context.Context, st store.Store) (*env, error) {
 		}
 		for _, b := range bs {
 			if ri, ok := roomIdx[b.OrgID]; ok && b.Role == domain.RoleMediator && e.rooms[ri].mediator.id == 0 {
-				e.rooms[ri].mediator = actor{u.ID, u.DisplayName}
+				e.rooms[ri].mediator, e.rooms[ri].prof = actor{u.ID, u.DisplayName}, mediatorProfile(i)
 			}
 		}
 	}
 	for i := range e.rooms {
 		if e.rooms[i].mediator.id == 0 {
-			e.rooms[i].mediator = actor{name: "值班调解员"}
+			e.rooms[i].mediator, e.rooms[i].prof = actor{name: "值班调解员"}, steady
+		}
+		u, err := st.GetUserByUsername(ctx, fmt.Sprintf("room_lead%02d", i+1))
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		bs, err := st.ListBindings(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range bs {
+			if ri, ok := roomIdx[b.OrgID]; ok && b.Role == domain.RoleRoomLead && e.rooms[ri].lead.id == 0 {
+				e.rooms[ri].lead = actor{u.ID, u.DisplayName}
+			}
 		}
 	}
 	if u, err := st.GetUserByUsername(ctx, "court01"); err == nil {
@@ -173,10 +189,11 @@ func AddCases(ctx context.Context, st store.Store, sealer *pii.Sealer, n int, se
 	if err != nil {
 		return 0, err
 	}
+	g.rates = rareRates(n)
 	skels := g.skeletons(n)
 	done := 0
 	batch := make([]store.BulkCase, 0, min(n, BatchSize))
-	planned := make([]*plannedAgreement, 0, min(n, BatchSize))
+	planned := make([]*casePlan, 0, min(n, BatchSize))
 	for start := 0; start < n; start += BatchSize {
 		batch, planned = batch[:0], planned[:0]
 		for i := start; i < min(n, start+BatchSize); i++ {
@@ -189,7 +206,7 @@ func AddCases(ctx context.Context, st store.Store, sealer *pii.Sealer, n int, se
 		if err := st.BulkCreateCases(ctx, batch); err != nil {
 			return done, fmt.Errorf("demo: write cases: %w", err)
 		}
-		if err := storeAgreements(ctx, st, batch, planned); err != nil {
+		if err := storePlans(ctx, st, e, batch, planned); err != nil {
 			return done, err
 		}
 		done += len(batch)
@@ -225,6 +242,7 @@ type gen struct {
 	cats, eroomPick, channelPick, regionPick, accDelay picker
 	rejectPick, termPick, suspendPick                  picker
 	groups                                             []group
+	rates                                              rates
 }
 
 // group is a group dispute: a prepaid-card shop closes and its members complain.
@@ -284,7 +302,7 @@ func newGen(ctx context.Context, st store.Store, sealer *pii.Sealer, e *env, see
 	g.accDelay = newPicker([]int{35, 25, 15, 10, 7, 5, 3}) // 1..7 working days
 	g.rejectPick = newPicker([]int{20, 25, 20, 10, 20, 5}) // order of domain.RejectReasons
 	g.termPick = newPicker([]int{0, 45, 8, 17, 10, 20})    // order of domain.TerminateReasons, party_refused handled apart
-	g.suspendPick = newPicker([]int{15, 40, 30, 15})       // order of domain.SuspendReasons
+	g.suspendPick = newPicker([]int{0, 40, 30, 15})        // order of domain.SuspendReasons, recusals handled apart
 	return g, nil
 }
 
@@ -378,7 +396,7 @@ func (g *gen) at(day, minute int) time.Time {
 
 // caseAt generates one case received at s; serial is unique across the
 // database and makes external numbers unique.
-func (g *gen) caseAt(s skeleton, serial int64) (store.BulkCase, *plannedAgreement, error) {
+func (g *gen) caseAt(s skeleton, serial int64) (store.BulkCase, *casePlan, error) {
 	r := g.rd
 	e := g.env
 	var (
@@ -510,18 +528,33 @@ func (g *gen) caseAt(s skeleton, serial int64) (store.BulkCase, *plannedAgreemen
 		recv.ActorID, recv.ActorName = room.mediator.id, room.mediator.name
 		recv.Note = "申请人来电登记"
 	}
+	// How the room's mediator works, as things stood when the complaint came in.
+	prof := room.prof.at(float64(recvDay)/float64(max(1, g.lastDay)), g.dates[recvDay].Month)
+	// A complaint taken by phone or at the counter is sometimes entered days later.
+	entryDay, entryMin := recvDay, recvMin
+	if (ch == domain.ChannelWalkIn || ch == domain.ChannelPhone) && chance(r, prof.lateEntry) {
+		if d := recvDay + between(r, 2, 4); d < g.lastDay {
+			entryDay, entryMin = d, dayStart+r.IntN(dayEnd-dayStart)
+			recv.At = g.at(entryDay, entryMin)
+			recv.Note += "（补录）"
+		}
+	}
 	nc.Event = recv
 
-	h := history{g: g, r: r, actor: room.mediator, status: domain.StatusReceived, day: recvDay, min: recvMin,
-		steps: make([]store.Step, 0, 10)}
-	h.run(merchant.ODR && ch != domain.ChannelCourt, int64(claim))
+	h := history{g: g, r: r, room: room, prof: prof, actor: room.mediator, status: domain.StatusReceived, day: entryDay, min: entryMin,
+		steps: make([]store.Step, 0, 12), plan: &casePlan{}}
+	h.run(merchant.ODR && ch != domain.ChannelCourt, int64(claim), recvDay)
 	if h.err != nil {
 		return store.BulkCase{}, nil, fmt.Errorf("demo: case %d: %w", serial, h.err)
 	}
-	if h.agreement != nil {
-		h.agreement.facts, h.agreement.by = nc.Description, room.mediator.id
+	plan := h.plan
+	if a := plan.agreement; a != nil {
+		a.facts = nc.Description
 	}
-	return store.BulkCase{New: nc, History: h.steps}, h.agreement, nil
+	if plan.agreement == nil && plan.judicial == nil && len(plan.tail) == 0 {
+		plan = nil
+	}
+	return store.BulkCase{New: nc, History: h.steps}, plan, nil
 }
 
 func (g *gen) roomOf(officeRoom int) int {
@@ -580,223 +613,4 @@ func (g *gen) idNumber(r *rand.Rand, female bool) string {
 	age := between(r, 19, 76)
 	birth := g.now.AddDate(-age, 0, -r.IntN(365))
 	return domain.GenerateIDNumber(idRegions[g.regionPick.pick(r)].code, birth.In(calendar.Shanghai()), r.IntN(100), female)
-}
-
-// history plans a case's life step by step and keeps the steps that happened
-// before now. Every transition is checked with domain.Next.
-type history struct {
-	g      *gen
-	r      *rand.Rand
-	actor  actor
-	status domain.Status
-	prev   domain.Status
-	facts  domain.Facts
-	day    int // working-day index of the last step
-	min    int
-	steps  []store.Step
-	done   bool // a step fell after now: the case stands where it is
-	err    error
-	// agreement is what the case's agreement row must say, when one was reached.
-	agreement *plannedAgreement
-}
-
-// after moves the clock n working days on (n = 0: later the same day, or the
-// next working day morning if the office is closing) and returns the time.
-func (h *history) after(n int) time.Time {
-	if n > 0 {
-		h.day += n
-		h.min = dayStart + h.r.IntN(dayEnd-dayStart)
-	} else {
-		h.min += between(h.r, 10, 150)
-		if h.min >= dayEnd {
-			h.day++
-			h.min = dayStart + h.r.IntN(90)
-		}
-	}
-	if h.day >= len(h.g.days) {
-		h.day = len(h.g.days) - 1
-		h.done = true
-	}
-	return h.g.at(h.day, h.min)
-}
-
-// do applies action at time at if the case got that far by now.
-func (h *history) do(a domain.Action, at time.Time, reason string, ch store.CaseChange, note, data string) bool {
-	if h.done || h.err != nil || !at.Before(h.g.now) {
-		h.done = true
-		return false
-	}
-	f := h.facts
-	f.Status, f.PrevStatus, f.ReasonCode = h.status, h.prev, reason
-	to, err := domain.Next(a, f)
-	if err != nil {
-		h.err = fmt.Errorf("%s from %s: %w", a, h.status, err)
-		return false
-	}
-	ch.Status = to
-	switch a {
-	case domain.ActionSuspend:
-		p := h.status
-		ch.PrevStatus = &p
-		h.prev = p
-	case domain.ActionResume:
-		empty := domain.Status("")
-		ch.PrevStatus = &empty
-		h.prev = ""
-	}
-	if reason != "" || a == domain.ActionResume {
-		rc := reason
-		ch.ReasonCode = &rc
-	}
-	h.steps = append(h.steps, store.Step{Change: ch, Event: store.Event{Type: string(a), FromStatus: h.status, ToStatus: to,
-		ActorID: h.actor.id, ActorName: h.actor.name, At: at, ReasonCode: reason, Note: note, Data: data}})
-	h.status = to
-	return true
-}
-
-// note records an event that does not change the status.
-func (h *history) note(typ string, at time.Time, note string) bool {
-	if h.done || h.err != nil || !at.Before(h.g.now) {
-		h.done = true
-		return false
-	}
-	h.steps = append(h.steps, store.Step{Event: store.Event{Type: typ, FromStatus: h.status, ToStatus: h.status,
-		ActorID: h.actor.id, ActorName: h.actor.name, At: at, Note: note}})
-	return true
-}
-
-func tp(t time.Time) *time.Time { return &t }
-
-// closeAt is the change of a step that ends the case's handling.
-func closeAt(t time.Time) store.CaseChange { return store.CaseChange{ClosedAt: tp(t)} }
-
-// run plans the whole life of the case. The outcome shares follow the
-// notice: about 3% rejected, of the mediated ones 91.7% agreed.
-func (h *history) run(odr bool, claimYuan int64) {
-	r := h.r
-	defer h.archive()
-	if r.IntN(1000) < 30 {
-		at := h.after(between(r, 1, 5))
-		rc := domain.RejectReasons[h.g.rejectPick.pick(r)].Code
-		h.do(domain.ActionReject, at, rc, store.CaseChange{DecidedAt: tp(at), ClosedAt: tp(at)}, "经审查，"+domain.RejectReasons.Label(rc)+"，决定不予受理", "")
-		return
-	}
-	at := h.after(1 + h.g.accDelay.pick(r))
-	h.facts.HasRequiredFact = true
-	ch := store.CaseChange{AcceptedAt: tp(at), DecidedAt: tp(at)}
-	if p, ok := calendar.PolicyInForce(h.g.env.rules.Policies, h.g.dates[h.day]); ok && p.ID != 0 {
-		ch.PolicyID = &p.ID
-	}
-	if !h.do(domain.ActionAccept, at, "", ch, "", "") {
-		return
-	}
-	if odr {
-		h.facts.ODREnterprise = true
-		h.do(domain.ActionStartODR, h.after(0), "", store.CaseChange{}, "转经营者在线纠纷解决平台先行协商", "")
-		if r.IntN(2) == 0 {
-			at := h.after(between(r, 2, 10))
-			h.do(domain.ActionODRSettled, at, "", closeAt(at), "经营者与消费者协商和解", "")
-			return
-		}
-		h.do(domain.ActionODRFailed, h.after(between(r, 3, 10)), "", store.CaseChange{}, "企业先行协商未果，转人民调解", "")
-	} else {
-		h.do(domain.ActionRequestConsent, h.after(r.IntN(2)), "", store.CaseChange{}, "已电话征求双方当事人调解意愿", "")
-	}
-
-	u := r.IntN(1000)
-	agreed, terminated := u < 917, u >= 917 && u < 977
-	// Some end before mediation starts: the merchant refuses, or the consumer withdraws.
-	if !agreed && r.IntN(10) < 4 {
-		at := h.after(between(r, 1, 5))
-		if terminated {
-			rc := "party_refused"
-			if h.do(domain.ActionTerminate, at, rc, closeAt(at), "被申请人明确表示不同意调解", "") {
-				h.note("termination_notice_sent", h.after(r.IntN(4)), "已书面告知双方当事人终止调解")
-			}
-		} else {
-			h.do(domain.ActionWithdraw, at, "", closeAt(at), withdrawNotes[r.IntN(len(withdrawNotes))], "")
-		}
-		return
-	}
-	h.facts.ConsumerConsent, h.facts.MerchantConsent, h.facts.HasMediator = true, true, true
-	h.do(domain.ActionAssign, h.after(between(r, 1, 3)), "", store.CaseChange{}, "指派调解员"+h.actor.name, "")
-	h.do(domain.ActionStartMediation, h.after(r.IntN(2)), "", store.CaseChange{}, "", "")
-
-	// Mediation takes days to weeks; a few cases wait for an appraisal.
-	x := r.Float64()
-	length := 1 + int(34*x*x*x)
-	if r.IntN(100) < 4 {
-		rc := domain.SuspendReasons[h.g.suspendPick.pick(r)].Code
-		h.do(domain.ActionSuspend, h.after(between(r, 1, 4)), rc, store.CaseChange{}, domain.SuspendReasons.Label(rc), "")
-		h.do(domain.ActionResume, h.after(between(r, 5, 30)), "", store.CaseChange{}, "中止事由消除，恢复调解", "")
-	}
-	switch {
-	case agreed:
-		h.facts.AgreementComplete = true
-		pct := between(r, 50, 100)
-		amt := claimYuan * int64(pct) / 100
-		if amt >= 100 {
-			amt -= amt % 10
-		}
-		// An oral agreement (口头协议) takes effect when reached, as
-		// agreement.RecordOral records it: both steps or neither, so an
-		// agreed case never stands without its effective agreement.
-		at := h.after(length)
-		if h.min >= dayEnd-1 {
-			h.min--
-			at = at.Add(-time.Minute)
-		}
-		if h.done || !at.Add(time.Minute).Before(h.g.now) {
-			h.done = true
-			return
-		}
-		note := fmt.Sprintf("达成口头协议：被申请人于协议达成之日起十日内一次性支付申请人%s元，涉及金额%s元", yuan(amt), yuan(amt))
-		data := `{"agreed_fen":` + strconv.FormatInt(amt*100, 10) + `,"kind":"oral"}`
-		h.do(domain.ActionReachAgreement, at, "", store.CaseChange{}, note, data)
-		h.facts.AgreementEffective = true
-		h.min++
-		h.do(domain.ActionStartPerformance, at.Add(time.Minute), "", store.CaseChange{}, "口头协议达成即生效，进入履行", "")
-		h.agreement = &plannedAgreement{reached: at, fen: amt * 100}
-		// The merchant pays within the ten days; the follow-up call comes after.
-		paid := h.after(between(r, 2, 7))
-		if h.note("performed", paid, fmt.Sprintf("第1项已履行：一次性支付申请人款项，%s元（凭证：银行转账回单）", yuan(amt))) {
-			h.steps[len(h.steps)-1].Event.Data = fmt.Sprintf(`{"recovered_fen":%d}`, amt*100)
-			h.agreement.paid = &paid
-		}
-		h.facts.FollowUpRecorded = true
-		at = h.after(between(r, 3, 13))
-		sat := []int{5, 5, 5, 4, 4, 3}[r.IntN(6)]
-		if h.do(domain.ActionFollowUp, at, "", closeAt(at), fmt.Sprintf("回访：满意度%d分。%s", sat, followUpNotes[r.IntN(len(followUpNotes))]),
-			fmt.Sprintf(`{"satisfaction":%d}`, sat)) {
-			h.agreement.followUp, h.agreement.satisfaction = &at, sat
-		}
-	case terminated:
-		rc := domain.TerminateReasons[h.g.termPick.pick(r)].Code
-		if rc == "time_expired" {
-			length = 46
-		}
-		at := h.after(length)
-		if h.do(domain.ActionTerminate, at, rc, closeAt(at), domain.TerminateReasons.Label(rc), "") {
-			h.note("termination_notice_sent", h.after(r.IntN(4)), "已书面告知双方当事人终止调解")
-		}
-	default:
-		at := h.after(1 + length/2)
-		h.do(domain.ActionWithdraw, at, "", closeAt(at), withdrawNotes[r.IntN(len(withdrawNotes))], "")
-	}
-}
-
-// archive files the case some weeks after its handling ended.
-func (h *history) archive() {
-	switch h.status {
-	case domain.StatusRejected, domain.StatusFollowedUp, domain.StatusTerminated, domain.StatusWithdrawn:
-		h.facts.CaseFileComplete = true
-		h.do(domain.ActionArchive, h.after(between(h.r, 20, 40)), "", store.CaseChange{}, "卷宗材料齐全，归档", "")
-	}
-}
-
-var followUpNotes = []string{
-	"电话回访：申请人确认款项已到账，对调解工作表示满意",
-	"电话回访：协议已履行完毕，申请人表示满意",
-	"电话回访：被申请人已按协议履行，申请人基本满意",
-	"短信回访：申请人确认协议已履行",
 }

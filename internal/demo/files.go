@@ -37,9 +37,16 @@ func attachFiles(ctx context.Context, st store.Store, now time.Time) error {
 			return fmt.Errorf("demo: events of %s: %w", c.Number, err)
 		}
 		var archivedAt *time.Time
+		var applied, decided bool
 		outcome := domain.StatusFollowedUp
 		for _, e := range evs {
 			at := e.At
+			switch e.Type {
+			case "judicial_applied":
+				applied = true
+			case "judicial_confirmed", "judicial_rejected":
+				decided = true
+			}
 			switch domain.Action(e.Type) {
 			case domain.ActionTerminate:
 				outcome = domain.StatusTerminated
@@ -55,9 +62,13 @@ func attachFiles(ctx context.Context, st store.Store, now time.Time) error {
 			continue
 		}
 		facts := domain.FileFacts{Status: outcome, Consented: true, IDRecorded: true, SessionsHeld: 1, Mediated: true, FollowUpDone: true,
-			NoticeDelivered: true, Withdrawn: outcome == domain.StatusWithdrawn, Rejected: outcome == domain.StatusRejected}
+			NoticeDelivered: true, Withdrawn: outcome == domain.StatusWithdrawn, Rejected: outcome == domain.StatusRejected,
+			JudicialApplied: applied, JudicialDecided: decided}
 		if a, err := st.GetAgreement(ctx, c.ID); err == nil {
-			facts.HasAgreement, facts.AllPerformed = true, a.Terms[0].PerformedAt != ""
+			facts.HasAgreement, facts.AllPerformed = true, true
+			for _, t := range a.Terms {
+				facts.AllPerformed = facts.AllPerformed && t.PerformedAt != ""
+			}
 		}
 		c.Status = outcome // the cover states how the case ended
 		ar, err := svc.ArchiveDocument(ctx, c, evs, domain.CaseFile(facts), *archivedAt)

@@ -54,12 +54,22 @@ func attachConversations(ctx context.Context, st store.Store, sealer *pii.Sealer
 	}
 	// The committee's newest cases under mediation; those of other rooms are
 	// moved to mediator01's room so the demo account has them on its desk.
-	page, err := st.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{committee.Path}}, Statuses: []domain.Status{domain.StatusMediating}, Limit: OnlineCases})
+	page, err := st.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{committee.Path}}, Statuses: []domain.Status{domain.StatusMediating}, Limit: 10 * OnlineCases})
 	if err != nil {
 		return nil, fmt.Errorf("demo: mediating cases: %w", err)
 	}
 	var links []PartyLink
+	taken := 0
 	for _, c := range page.Cases {
+		// The conversation starts four hours ago: cases with a later event are left alone.
+		evs, err := st.ListEvents(ctx, c.ID)
+		if err != nil {
+			return nil, fmt.Errorf("demo: events of %s: %w", c.Number, err)
+		}
+		if taken == OnlineCases || (len(evs) > 0 && !evs[len(evs)-1].At.Before(now.Add(-4*time.Hour))) {
+			continue
+		}
+		taken++
 		if c.RoomID != room.ID {
 			if c, err = st.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{RoomID: &room.ID}, store.Event{Type: "reroute", ActorName: "系统",
 				At: now.Add(-4 * time.Hour), Note: "演示数据：改派至" + room.Name}); err != nil {
@@ -67,7 +77,8 @@ func attachConversations(ctx context.Context, st store.Store, sealer *pii.Sealer
 			}
 		}
 		if _, err := st.AssignCase(ctx, c.ID, c.Version, []int64{me.ID}, 0, store.CaseChange{},
-			store.Event{Type: "co_mediator", ActorName: "系统", At: now.Add(-3 * time.Hour), Note: "演示数据：由" + me.DisplayName + "主持调解"}); err != nil {
+			store.Event{Type: "reassign", ActorName: "系统", At: now.Add(-3 * time.Hour), Note: "演示数据：改由" + me.DisplayName + "主持调解",
+				Data: fmt.Sprintf(`{"mediator_id":%d}`, me.ID)}); err != nil {
 			return nil, fmt.Errorf("demo: presiding mediator of %s: %w", c.Number, err)
 		}
 		for _, party := range []string{"consumer", "merchant"} {

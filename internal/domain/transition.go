@@ -45,7 +45,7 @@ var eventLabels = map[string]string{
 	"facts_updated": "更新事实", "group_notice": "群体纠纷通知", "group_outcome": "群体纠纷结果", "judicial_applied": "申请司法确认", "judicial_sent": "法院系统已接收", "judicial_send_refused": "法院系统拒收",
 	"judicial_accepted": "法院受理", "judicial_confirmed": "司法确认", "judicial_rejected": "司法确认驳回",
 	"lead": "移送违法线索", "merged_in": "合并", "performed": "履行", "recusal_granted": "准予回避", "recusal_refused": "驳回回避",
-	"reroute": "改派分流", "route": "分流", "session_recorded": "调解笔录", "session_scheduled": "安排调解",
+	"reassign": "更换主持调解员", "reroute": "改派分流", "route": "分流", "session_recorded": "调解笔录", "session_scheduled": "安排调解",
 	"termination_notice_sent": "送达终止告知书", "mediator_preferred": "当事人选择调解员",
 	"commendation": "表扬",
 }

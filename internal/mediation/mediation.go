@@ -7,6 +7,7 @@ package mediation
 import (
 	"context"
 	"errors"
+	"fmt"
 	"github.com/tiaojie/tiaojie/internal/access"
 	"strings"
 	"time"
@@ -159,7 +160,8 @@ func (s *Service) DecideRecusal(ctx context.Context, p *auth.Principal, caseID i
 			return store.Case{}, &domain.FieldError{Field: "replacement", Message: "只能由本工作室的调解员接替"}
 		}
 		if c, err = s.Store.AssignCase(ctx, c.ID, c.Version, []int64{replacement}, p.UserID, store.CaseChange{},
-			store.Event{Type: "recusal_granted", ActorID: p.UserID, ActorName: p.DisplayName, At: s.now(), Note: "准予回避，由" + name + "接替主持调解。" + text}); err != nil {
+			store.Event{Type: "recusal_granted", ActorID: p.UserID, ActorName: p.DisplayName, At: s.now(), Note: "准予回避，由" + name + "接替主持调解。" + text,
+				Data: fmt.Sprintf(`{"mediator_id":%d}`, replacement)}); err != nil {
 			return store.Case{}, stale(err)
 		}
 	} else {

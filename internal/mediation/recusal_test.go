@@ -1,0 +1,116 @@
+package mediation_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/demo"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/pii"
+	"github.com/tiaojie/tiaojie/internal/platform"
+	"github.com/tiaojie/tiaojie/internal/store/storetest"
+)
+
+// TestRecusalGrantedNamesTheSuccessor: a granted recusal records the id of
+// the mediator who takes the case over (evaluation attributes the case to
+// the successor from the event log); a refused one names nobody.
+func TestRecusalGrantedNamesTheSuccessor(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			st := e.Open(t, true)
+			sealer, err := pii.NewSealer(bytes.Repeat([]byte{5}, 32))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := demo.Build(ctx, st, sealer, demo.Options{Cases: 0, Password: "test-pass"}); err != nil {
+				t.Fatal(err)
+			}
+			svc := platform.New(platform.Config{Store: st, Sealer: sealer, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			principal := func(name string) *auth.Principal {
+				u, err := st.GetUserByUsername(ctx, name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				p, err := svc.Auth.PrincipalFor(ctx, u)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return p
+			}
+			me, lead := principal("mediator01"), principal("room_lead01")
+			mediating := func(phone string) int64 {
+				c, _, err := svc.Intake.Register(ctx, me, intake.Complaint{ComplainantName: "李秀兰", Phone: phone,
+					MerchantName: "上海东岸名品家电销售有限公司", MerchantAddress: "浦东新区陆家嘴街道117号", Category: "商品-家用电器",
+					ClaimAmountFen: 520000, Description: "投诉人购买的冰箱三个月内两次故障，经营者拒绝退换。", Claim: "要求退货退款5200元"}, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := svc.Intake.Decide(ctx, me, c.ID, intake.Decision{Accept: true}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := svc.Consent.Request(ctx, me, c.ID, "13900000098"); err != nil {
+					t.Fatal(err)
+				}
+				for _, party := range []string{"consumer", "merchant"} {
+					if err := svc.Consent.Record(ctx, me, c.ID, party, true, false, "paper"); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if _, err := svc.Assignment.Assign(ctx, me, c.ID, me.UserID, 0); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := svc.Assignment.Start(ctx, me, c.ID); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := svc.Mediation.RequestRecusal(ctx, me, c.ID, "merchant", "调解员与消费者系亲属"); err != nil {
+					t.Fatal(err)
+				}
+				return c.ID
+			}
+			data := func(caseID int64, typ string) (string, bool) {
+				evs, err := st.ListEvents(ctx, caseID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, ev := range evs {
+					if ev.Type == typ {
+						return ev.Data, true
+					}
+				}
+				return "", false
+			}
+
+			id := mediating("13900000011")
+			c, err := svc.Mediation.DecideRecusal(ctx, lead, id, true, lead.UserID, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.PresidingID != lead.UserID || c.Status != domain.StatusMediating {
+				t.Fatalf("after the recusal: %s presided by %d", c.Status, c.PresidingID)
+			}
+			raw, ok := data(id, "recusal_granted")
+			var d struct {
+				MediatorID int64 `json:"mediator_id"`
+			}
+			if !ok || json.Unmarshal([]byte(raw), &d) != nil || d.MediatorID != lead.UserID {
+				t.Fatalf("recusal_granted data %q, want mediator_id %d", raw, lead.UserID)
+			}
+
+			id = mediating("13900000012")
+			if _, err := svc.Mediation.DecideRecusal(ctx, lead, id, false, 0, "理由不成立"); err != nil {
+				t.Fatal(err)
+			}
+			if raw, ok := data(id, "recusal_refused"); !ok || bytes.Contains([]byte(raw), []byte("mediator_id")) {
+				t.Fatalf("recusal_refused data %q (found %v): a refusal changes nobody", raw, ok)
+			}
+		})
+	}
+}
