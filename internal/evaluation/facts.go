@@ -126,6 +126,7 @@ type eventData struct {
 	Satisfaction int    `json:"satisfaction"`
 	MediatorID   int64  `json:"mediator_id"`
 	Term         *int   `json:"term"`
+	Terms        int    `json:"terms"` // the agreement's term count, on "performed"
 }
 
 func parseData(s string) eventData {
@@ -212,7 +213,7 @@ func Derive(r Rules, c Case, asOf time.Time) Facts {
 		case string(domain.ActionReject):
 			f.DecidedAt = at(e.At)
 			closeAs(e, OutcomeRejected)
-		case string(domain.ActionAssign), "recusal_granted":
+		case string(domain.ActionAssign), "recusal_granted", "reassign":
 			// Only an id in Data names the mediator; without it the row's
 			// presiding mediator stands (see Case.PresidingID).
 			if d.MediatorID != 0 && f.ClosedAt == nil {
@@ -265,8 +266,11 @@ func Derive(r Rules, c Case, asOf time.Time) Facts {
 				term = -performedEvents // unnamed: each event counts as its own term
 			}
 			performedTerms[term] = true
-			if !f.Performed && (c.AgreementTerms > 0 && len(performedTerms) >= c.AgreementTerms ||
-				c.AgreementTerms == 0) {
+			terms := c.AgreementTerms
+			if terms == 0 {
+				terms = d.Terms // the event says how many terms there are
+			}
+			if !f.Performed && (terms > 0 && len(performedTerms) >= terms || terms == 0) {
 				f.Performed, f.PerformedAt = true, at(e.At)
 			}
 		case string(domain.ActionFollowUp):

@@ -243,3 +243,22 @@ func TestDeriveAsOfAndEntry(t *testing.T) {
 		t.Errorf("broken data: done %v satisfaction %d", f.FollowUpDone, f.Satisfaction)
 	}
 }
+
+// A "reassign" names the new presiding mediator like an assignment; a
+// "performed" event's term count stands in when the caller has none.
+func TestDeriveReassignAndTermsFromEvents(t *testing.T) {
+	f := newCase(1, "2026-03-02").mediating("2026-03-02", "2026-03-03", 7).
+		ev("reassign", "2026-03-05", `{"mediator_id":9}`).agreed("2026-03-10", 100, "written").
+		ev("performed", "2026-03-12", `{"recovered_fen":50,"term":0,"terms":2}`).facts()
+	if f.PresidingID != 9 {
+		t.Errorf("presiding after reassign: %d", f.PresidingID)
+	}
+	if f.Performed {
+		t.Error("one of two terms performed is not performed")
+	}
+	g := newCase(2, "2026-03-02").mediating("2026-03-02", "2026-03-03", 7).agreed("2026-03-10", 100, "written").
+		ev("performed", "2026-03-12", `{"term":0,"terms":2}`).ev("performed", "2026-03-20", `{"term":1,"terms":2}`).facts()
+	if !g.Performed || g.PerformedAt == nil || !g.PerformedAt.Equal(at("2026-03-20")) {
+		t.Errorf("both terms performed: %+v", g.PerformedAt)
+	}
+}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -549,6 +550,9 @@ func (db *DB) BulkCreateCases(ctx context.Context, cases []store.BulkCase) error
 				sets = append(sets, fmt.Sprintf("%s = $%d", col, len(args)))
 			}
 			changeSets(final, set)
+			if m := lastMediator(h); m != 0 {
+				set("presiding_id", m) // the history's assignments name who presides now
+			}
 			if final.RoomID != nil {
 				path, err := casePath(ctx, tx, id, *final.RoomID)
 				if err != nil {
@@ -569,6 +573,23 @@ func (db *DB) BulkCreateCases(ctx context.Context, cases []store.BulkCase) error
 		}
 		return insertEvents(ctx, tx, pending, db.d.QuestionMarks)
 	})
+}
+
+// lastMediator is the mediator named by the last assignment of a bulk
+// history (Data "mediator_id" of assign, recusal_granted or reassign).
+func lastMediator(h []store.Step) int64 {
+	for i := len(h) - 1; i >= 0; i-- {
+		switch h[i].Event.Type {
+		case "assign", "recusal_granted", "reassign":
+			var d struct {
+				MediatorID int64 `json:"mediator_id"`
+			}
+			if json.Unmarshal([]byte(h[i].Event.Data), &d) == nil && d.MediatorID != 0 {
+				return d.MediatorID
+			}
+		}
+	}
+	return 0
 }
 
 // insertEvents appends events with known sequence numbers in one statement.

@@ -746,6 +746,10 @@ func TestBulkCreate(t *testing.T) {
 			db := e.Open(t, true)
 			f := newFixture(t, db)
 			acc := t0.Add(48 * time.Hour)
+			med := store.User{Username: "bulk-mediator", DisplayName: "调解员", Active: true, PasswordHash: "x"}
+			if err := db.CreateUser(ctx, &med); err != nil {
+				t.Fatal(err)
+			}
 			var batch []store.BulkCase
 			for i := 0; i < 30; i++ {
 				bc := store.BulkCase{New: *newCase(f, f.room1.ID, fmt.Sprintf("B-%d", i))}
@@ -755,14 +759,21 @@ func TestBulkCreate(t *testing.T) {
 						{Change: store.CaseChange{Status: domain.StatusConsenting}, Event: store.Event{Type: "request_consent", At: acc}},
 					}
 				}
+				if i == 2 {
+					bc.History = append(bc.History, store.Step{Change: store.CaseChange{Status: domain.StatusAssigned},
+						Event: store.Event{Type: "assign", At: acc, Data: fmt.Sprintf(`{"mediator_id":%d}`, med.ID)}})
+				}
 				batch = append(batch, bc)
 			}
 			if err := db.BulkCreateCases(ctx, batch); err != nil {
 				t.Fatal(err)
 			}
 			counts, _ := db.CountCasesByStatus(ctx)
-			if counts[domain.StatusConsenting] != 15 || counts[domain.StatusReceived] != 15 {
+			if counts[domain.StatusConsenting] != 14 || counts[domain.StatusAssigned] != 1 || counts[domain.StatusReceived] != 15 {
 				t.Fatalf("counts %v", counts)
+			}
+			if c, _ := db.GetCaseByExternalID(ctx, "B-2"); c.PresidingID != med.ID {
+				t.Fatalf("a bulk history's assignment names the presiding mediator: %d", c.PresidingID)
 			}
 			c, err := db.GetCaseByExternalID(ctx, "B-0")
 			if err != nil || c.Version != 3 || c.Number != "（2026）浦消调字第00001号" {
