@@ -152,11 +152,24 @@ func TestPagesAndAPINeverCallTheStore(t *testing.T) {
 					if id, ok := sel.X.(*ast.Ident); ok && id.Name == "store" && sel.Sel.Name == "Store" {
 						t.Errorf("%s uses store.Store: pages and the API call capabilities", filepath.Base(file))
 					}
+					// pg.Desk.Store.GetCase …: reaching through a service to its store.
+					if inner, ok := sel.X.(*ast.SelectorExpr); ok && inner.Sel.Name == "Store" {
+						if _, ok := inner.X.(*ast.SelectorExpr); ok {
+							t.Errorf("%s reaches a service's Store (…%s.Store.%s): call the capability instead", filepath.Base(file), exprName(inner.X), sel.Sel.Name)
+						}
+					}
 				}
 				return true
 			})
 		}
 	}
+}
+
+func exprName(e ast.Expr) string {
+	if s, ok := e.(*ast.SelectorExpr); ok {
+		return s.Sel.Name
+	}
+	return "?"
 }
 
 // Go refuses import cycles when building; this says which packages form
