@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/scorecard"
 	"html"
 	"net/url"
 	"regexp"
@@ -189,29 +190,27 @@ func assertScoresWorkbook(t *testing.T, b []byte, cells []scoreCell) {
 	if err != nil {
 		t.Fatalf("export is not a workbook: %v", err)
 	}
-	rows, err := f.GetRows("评分表")
-	if err != nil || len(rows) < 2 {
+	rows, err := f.GetRows(scorecard.ScoresSheet)
+	if err != nil || len(rows) < scorecard.ScoresHeaderRow {
 		t.Fatalf("score sheet: %v (%d rows)", err, len(rows))
 	}
-	head := rows[1]
-	numCol, denCol := -1, -1
+	head := rows[scorecard.ScoresHeaderRow-1]
+	col := -1
 	for i, h := range head {
-		switch h {
-		case "按时办结率分子":
-			numCol = i
-		case "按时办结率分母":
-			denCol = i
+		if h == "按时办结率 分子/分母" {
+			col = i
 		}
 	}
-	if numCol < 0 || denCol < 0 {
+	if col < 0 {
 		t.Fatalf("export header lacks 按时办结率: %q", head)
 	}
-	if len(rows)-2 != len(cells) {
-		t.Fatalf("export has %d rows, the page %d", len(rows)-2, len(cells))
+	body := rows[scorecard.ScoresHeaderRow:]
+	if len(body) != len(cells) {
+		t.Fatalf("export has %d rows, the page %d", len(body), len(cells))
 	}
 	var got, want []string
-	for _, r := range rows[2:] {
-		got = append(got, r[numCol]+"/"+r[denCol])
+	for _, r := range body {
+		got = append(got, r[col])
 	}
 	for _, c := range cells {
 		want = append(want, fmt.Sprintf("%d/%d", c.Num, c.Den))

@@ -144,10 +144,16 @@ func (pg *Pages) evalFail(w http.ResponseWriter, r *http.Request, err error) {
 	pg.failErr(w, r, err)
 }
 
-// readEvalQuery reads unit, level and period, filling the defaults; it
-// answers 400 itself on a malformed month.
-func (pg *Pages) readEvalQuery(w http.ResponseWriter, r *http.Request, units []store.OrgUnit) (evalQuery, bool) {
+// readEvalQuery loads the units the user may open and reads unit, level and
+// period, filling the defaults; it answers itself (500, or 400 on a
+// malformed month) when it returns false.
+func (pg *Pages) readEvalQuery(w http.ResponseWriter, r *http.Request) (evalQuery, []store.OrgUnit, bool) {
 	p := auth.From(r.Context())
+	units, err := pg.evalUnits(r, p)
+	if err != nil {
+		pg.serverError(w, r, err)
+		return evalQuery{}, nil, false
+	}
 	v := r.URL.Query()
 	q := evalQuery{Unit: strings.TrimSpace(v.Get("unit")), Level: strings.TrimSpace(v.Get("level")),
 		Month: strings.TrimSpace(v.Get("month")), From: strings.TrimSpace(v.Get("from")), To: strings.TrimSpace(v.Get("to")),
@@ -169,7 +175,7 @@ func (pg *Pages) readEvalQuery(w http.ResponseWriter, r *http.Request, units []s
 			var ok bool
 			if first, ok = monthRe(q.Month); !ok {
 				pg.badQuery(w, r, fmt.Sprintf("月份“%s”无效，格式为 YYYY-MM", q.Month))
-				return q, false
+				return q, units, false
 			}
 		}
 		from, to := monthSpan(first)
@@ -180,7 +186,7 @@ func (pg *Pages) readEvalQuery(w http.ResponseWriter, r *http.Request, units []s
 			q.Month = fmt.Sprintf("%04d-%02d", d.Year, int(d.Month))
 		}
 	}
-	return q, true
+	return q, units, true
 }
 
 // jsonSpec marshals a chart spec for a <script type="application/json">.
@@ -306,12 +312,7 @@ func subjectKey(s evaluation.Subject) string { return s.Kind + ":" + strconv.For
 func (pg *Pages) Evaluation(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.From(ctx)
-	units, err := pg.evalUnits(r, p)
-	if err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
-	q, ok := pg.readEvalQuery(w, r, units)
+	q, units, ok := pg.readEvalQuery(w, r)
 	if !ok {
 		return
 	}
@@ -575,12 +576,7 @@ type evalCasesPage struct {
 func (pg *Pages) EvaluationCases(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.From(ctx)
-	units, err := pg.evalUnits(r, p)
-	if err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
-	q, ok := pg.readEvalQuery(w, r, units)
+	q, _, ok := pg.readEvalQuery(w, r)
 	if !ok {
 		return
 	}
@@ -764,12 +760,7 @@ func (pg *Pages) mediatorPage(w http.ResponseWriter, r *http.Request, id int64) 
 		pg.Fail(w, r, http.StatusForbidden, "调解员只能查看本人的绩效")
 		return
 	}
-	units, err := pg.evalUnits(r, p)
-	if err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
-	q, ok := pg.readEvalQuery(w, r, units)
+	q, _, ok := pg.readEvalQuery(w, r)
 	if !ok {
 		return
 	}
