@@ -3,15 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/tiaojie/tiaojie/internal/store/postgres"
-	"github.com/tiaojie/tiaojie/internal/store/sqlite"
-	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
 
@@ -21,25 +17,7 @@ func TestAuditVerify(t *testing.T) {
 	for _, eng := range storetest.Engines(t) {
 		t.Run(eng.Name, func(t *testing.T) {
 			ctx := context.Background()
-			env := map[string]string{"TIAOJIE_DATA_DIR": filepath.Join(t.TempDir(), "data"), "TIAOJIE_LOG_LEVEL": "error",
-				"TIAOJIE_SECRET_KEY": strings.Repeat("ab", 32)}
-			open := func() *sqlstore.DB {
-				db, err := sqlite.OpenNoMigrate(ctx, filepath.Join(env["TIAOJIE_DATA_DIR"], "tiaojie.db"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				return db
-			}
-			if eng.Name == "postgres" {
-				env["TIAOJIE_DATABASE_URL"] = storetest.SchemaURL(t)
-				open = func() *sqlstore.DB {
-					db, err := postgres.OpenNoMigrate(ctx, env["TIAOJIE_DATABASE_URL"])
-					if err != nil {
-						t.Fatal(err)
-					}
-					return db
-				}
-			}
+			env, open := cliDatabase(t, eng)
 			if err := run(ctx, []string{"demo", "--cases", "20"}, &bytes.Buffer{}, envFrom(env)); err != nil {
 				t.Fatal(err)
 			}

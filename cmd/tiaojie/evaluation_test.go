@@ -20,25 +20,7 @@ func TestEvaluationRebuild(t *testing.T) {
 	for _, eng := range storetest.Engines(t) {
 		t.Run(eng.Name, func(t *testing.T) {
 			ctx := context.Background()
-			env := map[string]string{"TIAOJIE_DATA_DIR": filepath.Join(t.TempDir(), "data"), "TIAOJIE_LOG_LEVEL": "error",
-				"TIAOJIE_SECRET_KEY": strings.Repeat("ab", 32)}
-			open := func() *sqlstore.DB {
-				db, err := sqlite.OpenNoMigrate(ctx, filepath.Join(env["TIAOJIE_DATA_DIR"], "tiaojie.db"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				return db
-			}
-			if eng.Name == "postgres" {
-				env["TIAOJIE_DATABASE_URL"] = storetest.SchemaURL(t)
-				open = func() *sqlstore.DB {
-					db, err := postgres.OpenNoMigrate(ctx, env["TIAOJIE_DATABASE_URL"])
-					if err != nil {
-						t.Fatal(err)
-					}
-					return db
-				}
-			}
+			env, open := cliDatabase(t, eng)
 			if err := run(ctx, []string{"demo", "--cases", "60"}, &bytes.Buffer{}, envFrom(env)); err != nil {
 				t.Fatal(err)
 			}
@@ -64,4 +46,31 @@ func TestEvaluationRebuild(t *testing.T) {
 			}
 		})
 	}
+}
+
+// cliDatabase is the environment of a CLI run on a fresh database of the
+// engine, and a way to open that database behind the CLI's back.
+func cliDatabase(t *testing.T, eng storetest.Engine) (map[string]string, func() *sqlstore.DB) {
+	t.Helper()
+	ctx := context.Background()
+	env := map[string]string{"TIAOJIE_DATA_DIR": filepath.Join(t.TempDir(), "data"), "TIAOJIE_LOG_LEVEL": "error",
+		"TIAOJIE_SECRET_KEY": strings.Repeat("ab", 32)}
+	open := func() *sqlstore.DB {
+		db, err := sqlite.OpenNoMigrate(ctx, filepath.Join(env["TIAOJIE_DATA_DIR"], "tiaojie.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	if eng.Name == "postgres" {
+		env["TIAOJIE_DATABASE_URL"] = storetest.SchemaURL(t)
+		open = func() *sqlstore.DB {
+			db, err := postgres.OpenNoMigrate(ctx, env["TIAOJIE_DATABASE_URL"])
+			if err != nil {
+				t.Fatal(err)
+			}
+			return db
+		}
+	}
+	return env, open
 }
