@@ -80,6 +80,9 @@ func (s *services) district(ctx context.Context, d districtSpec) (Showcase, erro
 		}
 		*x.id = u.ID
 	}
+	if err := r.roomForShowcase(ctx); err != nil {
+		return r.sc, err
+	}
 	steps := []struct {
 		what string
 		do   func(context.Context) error
@@ -101,6 +104,33 @@ func (s *services) district(ctx context.Context, d districtSpec) (Showcase, erro
 }
 
 func (r *run) phone(n int) string { return fmt.Sprintf("139%08d", r.d.phoneBase+n) }
+
+// roomForShowcase raises the showcase mediator's room capacity above the
+// open cases the generated histories left them (agreements still being
+// performed count), so the walk-through can claim its own cases; a
+// committee would do the same for a mediator it gives extra work.
+func (r *run) roomForShowcase(ctx context.Context) error {
+	loads, err := r.st.MediatorLoads(ctx, []int64{r.mediator.UserID})
+	if err != nil {
+		return fmt.Errorf("showcase mediator's load: %w", err)
+	}
+	for _, b := range r.mediator.Bindings {
+		if b.Role != domain.RoleMediator {
+			continue
+		}
+		set, err := r.st.GetRoomSettings(ctx, b.OrgID)
+		if err != nil {
+			return fmt.Errorf("room settings: %w", err)
+		}
+		if need := loads[r.mediator.UserID] + 20; set.Capacity < need {
+			set.RoomID, set.Capacity = b.OrgID, need
+			if err := r.st.PutRoomSettings(ctx, set); err != nil {
+				return fmt.Errorf("room capacity for the showcase: %w", err)
+			}
+		}
+	}
+	return nil
+}
 
 // register files a walk-in complaint at the mediator's room and accepts it.
 func (r *run) register(ctx context.Context, consumer, merchant int, accept bool) (store.Case, error) {
