@@ -59,6 +59,9 @@ func TestBrowserEvaluationCommittee(t *testing.T) {
 		}
 
 		goTo(t, b, pageURL, `#score-table tbody tr[data-subject]`)
+		if err := chromedp.Do(b, shot("evaluation-committee-"+e.db.Dialect())); err != nil {
+			t.Fatal(err)
+		}
 		rank := text(t, b, `#score-table tbody tr[data-subject] td.rank`)
 		if _, err := strconv.Atoi(strings.TrimSpace(rank)); err != nil {
 			t.Fatalf("the first row has no rank: %q", rank)
