@@ -15,13 +15,36 @@ import (
 	"github.com/tiaojie/tiaojie/internal/domain"
 )
 
-// Error is every error body: a Chinese message, and per-field messages for 422.
+// Error is every error body: a machine-readable code, a Chinese message,
+// and per-field messages for invalid input.
 type Error struct {
+	Code   string            `json:"code" doc:"bad_request、unauthorized、forbidden、not_found、conflict、invalid、too_many_requests、internal 等，随 HTTP 状态"`
 	Error  string            `json:"error"`
 	Fields map[string]string `json:"fields,omitempty"`
 }
 
+// errorCodes name the statuses an error body can carry.
+var errorCodes = map[int]string{
+	http.StatusBadRequest: "bad_request", http.StatusUnauthorized: "unauthorized", http.StatusForbidden: "forbidden",
+	http.StatusNotFound: "not_found", http.StatusMethodNotAllowed: "method_not_allowed", http.StatusConflict: "conflict",
+	http.StatusRequestEntityTooLarge: "too_large", http.StatusUnsupportedMediaType: "unsupported_media_type",
+	http.StatusUnprocessableEntity: "invalid", http.StatusTooManyRequests: "too_many_requests",
+	http.StatusInternalServerError: "internal", http.StatusServiceUnavailable: "unavailable",
+}
+
+// ErrorCode is the code of an error body with the given status.
+func ErrorCode(status int) string {
+	if c, ok := errorCodes[status]; ok {
+		return c
+	}
+	return "error"
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	if e, ok := v.(Error); ok && e.Code == "" {
+		e.Code = ErrorCode(status)
+		v = e
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)

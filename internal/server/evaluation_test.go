@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/api"
 	"net/url"
 	"reflect"
 	"slices"
@@ -95,10 +96,12 @@ func refused(t *testing.T, c *client, method, path string, body any, status int,
 	t.Helper()
 	r := c.json(method, path, body, nil)
 	var e struct {
+		Code  string `json:"code"`
 		Error string `json:"error"`
 	}
 	json_(r.body, &e)
-	if r.StatusCode != status || !strings.Contains(e.Error+r.body, want) || !strings.ContainsFunc(e.Error, func(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }) {
+	if r.StatusCode != status || e.Code != api.ErrorCode(status) || !strings.Contains(e.Error+r.body, want) ||
+		!strings.ContainsFunc(e.Error, func(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }) {
 		t.Errorf("%s %s: %d %s, want %d with “%s”", method, path, r.StatusCode, r.body, status, want)
 	}
 }

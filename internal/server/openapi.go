@@ -265,7 +265,7 @@ func (s *Server) OpenAPI() []byte {
 		paths[rt.Path][strings.ToLower(rt.Method)] = op
 	}
 	errSchema := schemaOf(reflect.TypeOf(api.Error{}))
-	errSchema["required"] = []string{"error"}
+	errSchema["required"] = []string{"code", "error"}
 	errSchema["description"] = "每个错误的答复：error 为中文说明；422 时 fields 按字段给出中文说明。"
 	doc := map[string]any{
 		"openapi": "3.0.3",
