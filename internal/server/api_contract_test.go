@@ -107,7 +107,7 @@ func TestOpenAPIMatchesRouteTable(t *testing.T) {
 				t.Errorf("%s: %d success responses", rt.Pattern(), success)
 			}
 		}
-		if req := doc.Components.Schemas["Error"]["required"]; !reflect.DeepEqual(req, []any{"error"}) {
+		if req := doc.Components.Schemas["Error"]["required"]; !reflect.DeepEqual(req, []any{"code", "error"}) {
 			t.Errorf("error schema: %v", doc.Components.Schemas["Error"])
 		}
 

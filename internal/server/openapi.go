@@ -266,7 +266,7 @@ func (s *Server) OpenAPI() []byte {
 	}
 	errSchema := schemaOf(reflect.TypeOf(api.Error{}))
 	errSchema["required"] = []string{"code", "error"}
-	errSchema["description"] = "每个错误的答复：error 为中文说明；422 时 fields 按字段给出中文说明。"
+	errSchema["description"] = "每个错误的答复：code 随 HTTP 状态，error 为中文说明；422 时 fields 按字段给出中文说明。"
 	doc := map[string]any{
 		"openapi": "3.0.3",
 		"info":    map[string]any{"title": "调解平台 API", "version": "v1", "description": "消费纠纷联动调解平台 JSON API。除标明无需认证的接口外，均须在请求头携带 Authorization: Bearer 令牌。未知的 JSON 字段和未知的查询参数均答复 400。"},
