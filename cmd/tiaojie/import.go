@@ -67,7 +67,11 @@ func importCmd(ctx context.Context, args []string, out io.Writer, getenv func(st
 		return err
 	}
 	defer db.Close()
-	svc := platform.New(platform.Config{Store: db, Sealer: s, Log: newLogger(os.Stderr, cfg.LogLevel), Dedup: dedupSettings(cfg)}).Ingest
+	p, err := platform.New(platform.Config{Store: db, Sealer: s, Log: newLogger(os.Stderr, cfg.LogLevel), Dedup: dedupSettings(cfg)})
+	if err != nil {
+		return err
+	}
+	svc := p.Ingest
 	// The command line acts for the committee of the whole database.
 	units, err := db.ListOrgUnits(ctx)
 	if err != nil {

@@ -67,7 +67,10 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		}
 		pc.Court = &court.Client{BaseURL: cfg.CourtURL, APIKey: cfg.CourtAPIKey}
 	}
-	svc := platform.New(pc)
+	svc, err := platform.New(pc)
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(server.Options{Services: svc, Store: db, Pools: db.Pools(), SessionIdle: cfg.SessionIdle,
 		SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes})
 	if err != nil {
@@ -80,7 +83,9 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
 	hs.RegisterOnShutdown(svc.Talk.Hub.Close) // live conversation streams end instead of holding shutdown
-	svc.Background.Every(svc.Sweeps()...)
+	if err := svc.Start(ctx); err != nil {
+		return err
+	}
 	fmt.Fprintf(out, "调解平台已启动：http://%s/  （数据库：%s）\n", ln.Addr(), db.Dialect())
 	log.Info("listening", "addr", ln.Addr().String(), "db", db.Dialect(), "version", version)
 	errc := make(chan error, 1)

@@ -35,7 +35,10 @@ func TestPerformedAndCommendationData(t *testing.T) {
 			if _, err := demo.Build(ctx, st, sealer, demo.Options{Cases: 0, Password: "test-pass"}); err != nil {
 				t.Fatal(err)
 			}
-			svc := platform.New(platform.Config{Store: st, Sealer: sealer, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			svc, err := platform.New(platform.Config{Store: st, Sealer: sealer, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
 			u, err := st.GetUserByUsername(ctx, "mediator01")
 			if err != nil {
 				t.Fatal(err)

@@ -33,7 +33,10 @@ func TestAssignRecordsThePresidingMediator(t *testing.T) {
 			if _, err := demo.Build(ctx, st, sealer, demo.Options{Cases: 0, Password: "test-pass"}); err != nil {
 				t.Fatal(err)
 			}
-			svc := platform.New(platform.Config{Store: st, Sealer: sealer, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			svc, err := platform.New(platform.Config{Store: st, Sealer: sealer, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
 			principal := func(name string) *auth.Principal {
 				u, err := st.GetUserByUsername(ctx, name)
 				if err != nil {

@@ -120,13 +120,16 @@ type services struct {
 	leads     *leads.Service
 }
 
-func newServices(st store.Store, sealer *pii.Sealer, clk *officeClock) *services {
+func newServices(st store.Store, sealer *pii.Sealer, clk *officeClock) (*services, error) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	sms := &captureSender{out: &notify.OutboxSender{Outbox: consent.Outbox{Store: st}, Hash: sealer.Hash, Log: log, Signature: "消调委"}}
 	// The platform's own wiring, on the showcase's clock.
-	p := platform.New(platform.Config{Store: st, Sealer: sealer, Log: log, Sender: sms, Now: clk.now})
+	p, err := platform.New(platform.Config{Store: st, Sealer: sealer, Log: log, Sender: sms, Now: clk.now})
+	if err != nil {
+		return nil, err
+	}
 	return &services{st: st, sealer: sealer, sms: sms, clock: clk, auth: p.Auth, intake: p.Intake, consent: p.Consent,
-		assign: p.Assignment, mediation: p.Mediation, agreement: p.Agreement, consult: p.Consultation, grouping: p.Grouping, leads: p.Leads}
+		assign: p.Assignment, mediation: p.Mediation, agreement: p.Agreement, consult: p.Consultation, grouping: p.Grouping, leads: p.Leads}, nil
 }
 
 // showcaseStart is how many working days before now the showcase's first
@@ -148,7 +151,10 @@ func buildShowcases(ctx context.Context, st store.Store, sealer *pii.Sealer, now
 		}
 	}
 	clk := &officeClock{t: d.Time().Add(dayStart * time.Minute), cal: rules.Calendar}
-	svc := newServices(st, sealer, clk)
+	svc, err := newServices(st, sealer, clk)
+	if err != nil {
+		return nil, err
+	}
 	var out []Showcase
 	for _, dist := range showcaseDistricts {
 		sc, err := svc.district(ctx, dist)

@@ -5,6 +5,7 @@ package platform
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -48,6 +49,8 @@ type Config struct {
 	Dedup        dedup.Settings // zero: the defaults
 	Court        *court.Client  // nil: applications stay on the court liaison's page
 	Now          func() time.Time
+	// Jobs tunes the job queue (its driver comes from the store).
+	Jobs jobs.Config
 }
 
 // Services are the capabilities, wired to one store and one SMS sender.
@@ -71,8 +74,10 @@ type Services struct {
 	Leads        *leads.Service
 	Desk         *desk.Service
 	Progress     *progress.Service
-	// Background runs sweeps and tasks that outlive a request (imports).
+	// Background runs tasks that outlive a request (imports).
 	Background *jobs.Supervisor
+	// Jobs is the durable job queue: outbound work and periodic sweeps.
+	Jobs *jobs.Queue
 	CaseFile   *casefile.Service
 	// Administration: users, keys, the org tree, calendar and policies.
 	Administration *administration.Service
@@ -80,9 +85,16 @@ type Services struct {
 	Scorecard *scorecard.Service
 }
 
-// New builds every service.
-func New(c Config) *Services {
+// New builds every service and the job queue with their workers and
+// periodic sweeps; Start begins working the queue.
+func New(c Config) (*Services, error) {
 	st, s := c.Store, c.Sealer
+	jc := c.Jobs
+	jc.Driver, jc.Log = st.QueueDriver(), c.Log
+	queue, err := jobs.New(jc)
+	if err != nil {
+		return nil, err
+	}
 	sender := c.Sender
 	if sender == nil {
 		sender = &notify.OutboxSender{Outbox: consent.Outbox{Store: st}, Hash: s.Hash, Log: c.Log, Signature: c.SMSSignature}
@@ -113,15 +125,23 @@ func New(c Config) *Services {
 		Desk:         &desk.Service{Store: st, Now: c.Now},
 		Progress:     &progress.Service{Store: st, Sender: sender, Sealer: s, Now: c.Now},
 		Background:   jobs.NewSupervisor(c.Log),
+		Jobs:         queue,
 		CaseFile:     &casefile.Service{Store: st},
 		Scorecard:    &scorecard.Service{Store: st, Log: c.Log, Now: c.Now},
 	}
 	svc.Administration = &administration.Service{Store: st, Issuer: svc.Auth, Now: c.Now}
-	return svc
+	for _, j := range svc.sweeps() {
+		queue.Periodic(j.Name, j.Every, j.Run)
+	}
+	return svc, nil
 }
 
-// Sweeps are the periodic jobs every instance runs.
-func (s *Services) Sweeps() []jobs.Job {
+// Start works the job queue until Shutdown.
+func (s *Services) Start(ctx context.Context) error { return s.Jobs.Start(ctx) }
+
+// sweeps are the periodic jobs; the queue's leader schedules each, so one
+// instance runs it at a time.
+func (s *Services) sweeps() []jobs.Job {
 	out := []jobs.Job{
 		{Name: "sessions", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := s.store.SessionDeleteExpired(ctx, time.Now())
@@ -163,5 +183,5 @@ func (s *Services) Sweeps() []jobs.Job {
 // stopped accepting requests first and closes the database after.
 func (s *Services) Shutdown(ctx context.Context) error {
 	s.Talk.Hub.Close()
-	return s.Background.Stop(ctx)
+	return errors.Join(s.Jobs.Stop(ctx), s.Background.Stop(ctx))
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/conversation"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/pii"
+	"github.com/tiaojie/tiaojie/internal/jobs"
 	"github.com/tiaojie/tiaojie/internal/platform"
 	"github.com/tiaojie/tiaojie/internal/server"
 	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
@@ -52,9 +53,16 @@ func newEnvWith(t *testing.T, e storetest.Engine, adjust func(*platform.Services
 		return err
 	})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := platform.New(platform.Config{Store: db, Sealer: sealer, Log: log, PublicURL: "http://parties.example", SMSSignature: "人民调解"})
+	svc, err := platform.New(platform.Config{Store: db, Sealer: sealer, Log: log, PublicURL: "http://parties.example", SMSSignature: "人民调解",
+		Jobs: jobs.Config{Poll: 100 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if adjust != nil {
 		adjust(svc)
+	}
+	if err := svc.Start(ctx); err != nil {
+		t.Fatal(err)
 	}
 	srv, err := server.New(server.Options{Services: svc, Store: db, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
 	if err != nil {

@@ -5,8 +5,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"time"
+
+	"github.com/riverqueue/river/riverdriver"
 
 	"github.com/tiaojie/tiaojie/internal/audit"
 	"github.com/tiaojie/tiaojie/internal/domain"
@@ -43,6 +46,12 @@ type Store interface {
 	// failing call inside rolls back only its own writes, so fn may handle
 	// the error; an error returned by fn rolls back everything.
 	InTx(ctx context.Context, fn func(tx Store) error) error
+	// JobTx hands the job queue the transaction's handle (InTx's, or one of
+	// its own) so jobs are inserted or completed with the change that causes
+	// them; what names the step in the audit trail.
+	JobTx(ctx context.Context, what string, fn func(tx *sql.Tx) error) error
+	// QueueDriver is the job queue's driver on this database.
+	QueueDriver() riverdriver.Driver[*sql.Tx]
 
 	// Performance evaluation: rollups, schemes, published rankings.
 	EvalStore

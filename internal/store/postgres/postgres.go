@@ -15,8 +15,12 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
+
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 
 	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
 )
@@ -35,7 +39,27 @@ func Dialect() sqlstore.Dialect {
 			var e *pgconn.PgError
 			return errors.As(err, &e) && e.Code == "23505"
 		},
+		River:         func(db *sql.DB) riverdriver.Driver[*sql.Tx] { return riverdatabasesql.New(db) },
+		MigrationLock: migrationLock,
 	}
+}
+
+// migrationLock holds a session advisory lock on a connection of its own
+// while run applies River's migrations, so two instances starting at once
+// do not race (River's migrator takes no lock; a transaction-wide lock
+// cannot be used because its migrations alter enums).
+func migrationLock(ctx context.Context, db *sql.DB, run func() error) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("job queue migration lock: %w", err)
+	}
+	defer conn.Close()
+	const key = 7_305_118_201 // arbitrary, fixed: "tiaojie river migrate"
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
+		return fmt.Errorf("job queue migration lock: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", key)
+	return run()
 }
 
 // Open connects to url and migrates the database.
@@ -64,7 +88,21 @@ func OpenNoMigrate(ctx context.Context, url string) (*sqlstore.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to postgres: %w", err)
 	}
-	return sqlstore.New(db, db, Dialect()), nil
+	pcfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	// LISTEN connections only: each is taken out of the pool for good.
+	pcfg.MinConns, pcfg.MaxConns = 0, 4
+	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to postgres for notifications: %w", err)
+	}
+	s := sqlstore.New(db, db, Dialect())
+	s.SetListenPool(pool)
+	return s, nil
 }
 
 // ScratchSchema creates a uniquely named schema on the server at base and

@@ -16,6 +16,9 @@ import (
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+
 	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
 )
 
@@ -37,6 +40,7 @@ func Dialect() sqlstore.Dialect {
 			}
 			return false
 		},
+		River: func(db *sql.DB) riverdriver.Driver[*sql.Tx] { return riversqlite.New(db) },
 	}
 }
 

@@ -14,6 +14,10 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -29,6 +33,12 @@ type Dialect struct {
 	// SQLite resolves $n names one by one, quadratic in the number of
 	// parameters; multi-row inserts have hundreds).
 	QuestionMarks bool
+	// River is the job queue's driver over a pool of this engine; its
+	// migrations run with ours and its jobs insert into our transactions.
+	River func(*sql.DB) riverdriver.Driver[*sql.Tx]
+	// MigrationLock, when set, holds a lock across instances while River's
+	// migrations run (goose locks its own; River's migrator does not).
+	MigrationLock func(ctx context.Context, db *sql.DB, run func() error) error
 }
 
 // DB is a Store. Writes go to w; reads to r (SQLite: one writer, a read pool;
@@ -40,12 +50,23 @@ type DB struct {
 	// cur is set on the copy InTx hands to its function: every call on that
 	// copy, read or write, runs inside the one transaction.
 	cur *wtx
+	// listen is PostgreSQL's pool for LISTEN connections (the job queue's
+	// wake-ups, live conversations across instances); nil on SQLite.
+	listen *pgxpool.Pool
 }
 
 // New wraps open handles. The caller has applied connection settings.
 func New(w, r *sql.DB, d Dialect) *DB { return &DB{w: w, r: r, d: d, stmts: &stmtCache{}} }
 
 func (db *DB) Dialect() string { return db.d.Name }
+
+// SetListenPool gives the store a pgx pool for LISTEN connections; it is
+// closed with the store.
+func (db *DB) SetListenPool(p *pgxpool.Pool) { db.listen = p }
+
+// ListenPool is the pool for LISTEN connections (nil: the engine has no
+// notifications, so there is one instance and in-process delivery suffices).
+func (db *DB) ListenPool() *pgxpool.Pool { return db.listen }
 
 // Writer exposes the write handle for benchmarks that measure the raw engine ceiling.
 func (db *DB) Writer() *sql.DB { return db.w }
@@ -67,6 +88,9 @@ func (db *DB) Ping(ctx context.Context) error {
 
 func (db *DB) Close() error {
 	db.stmts.close()
+	if db.listen != nil {
+		db.listen.Close()
+	}
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
@@ -91,7 +115,40 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", db.d.Name, err)
 	}
-	return nil
+	return db.migrateQueue(ctx)
+}
+
+// migrateQueue applies the job queue's own migrations (River's tables).
+func (db *DB) migrateQueue(ctx context.Context) error {
+	if db.d.River == nil {
+		return nil
+	}
+	run := func() error {
+		m, err := rivermigrate.New(db.d.River(db.w), nil)
+		if err != nil {
+			return fmt.Errorf("job queue migrator: %w", err)
+		}
+		if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+			return fmt.Errorf("migrate job queue on %s: %w", db.d.Name, err)
+		}
+		return nil
+	}
+	if db.d.MigrationLock != nil {
+		return db.d.MigrationLock(ctx, db.w, run)
+	}
+	return run()
+}
+
+// QueueDriver is the job queue's driver over the write pool, listening for
+// new jobs where the engine can (nil when the dialect has none).
+func (db *DB) QueueDriver() riverdriver.Driver[*sql.Tx] {
+	if db.d.River == nil {
+		return nil
+	}
+	if db.listen != nil {
+		return riverdatabasesql.NewWithPgxListener(db.w, db.listen)
+	}
+	return db.d.River(db.w)
 }
 
 // MigrateTo applies migrations up to and including version (for upgrade tests).

@@ -106,6 +106,25 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Store) error) error {
 	}))
 }
 
+// JobTx runs fn on the raw transaction so the job queue can insert or
+// complete jobs atomically with the change around it. Inside InTx it joins
+// that transaction; outside it opens one of its own. what names the step in
+// the audit entry, which it always gets (River's writes bypass the digest).
+func (db *DB) JobTx(ctx context.Context, what string, fn func(*sql.Tx) error) error {
+	run := func(t *wtx) error {
+		if err := fn(t.Tx); err != nil {
+			return err
+		}
+		t.note(what)
+		t.writes++
+		return nil
+	}
+	if db.cur != nil {
+		return run(db.cur)
+	}
+	return unwrapTx(db.tx(ctx, what, run))
+}
+
 // tx runs fn in a write transaction (a savepoint when one is already open)
 // and, at the outermost commit, appends the audit entry for what was written.
 func (db *DB) tx(ctx context.Context, what string, fn func(*wtx) error) error {
