@@ -8,7 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
-		"testing"
+	"testing"
 	"time"
 
 	"github.com/riverqueue/river"

@@ -77,8 +77,8 @@ type Services struct {
 	// Background runs tasks that outlive a request (imports).
 	Background *jobs.Supervisor
 	// Jobs is the durable job queue: outbound work and periodic sweeps.
-	Jobs *jobs.Queue
-	CaseFile   *casefile.Service
+	Jobs     *jobs.Queue
+	CaseFile *casefile.Service
 	// Administration: users, keys, the org tree, calendar and policies.
 	Administration *administration.Service
 	// Scorecard: performance evaluation (绩效评估) from the event log.

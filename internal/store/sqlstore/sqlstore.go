@@ -13,8 +13,8 @@ import (
 	"io/fs"
 	"time"
 
-	"github.com/pressly/goose/v3"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/pressly/goose/v3"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/rivermigrate"
