@@ -69,6 +69,7 @@ const (
 	PermSealManage    Permission = "seal.manage"    // upload the committee's seal image
 	PermEvalRead      Permission = "eval.read"      // performance figures: a mediator their own, others their units'
 	PermEvalManage    Permission = "eval.manage"    // edit scoring schemes, publish rankings
+	PermJobsManage    Permission = "jobs.manage"    // the background job queue: failed jobs, retry, discard
 )
 
 // rolePermissions is the immutable grant table. Admins manage the system but
@@ -83,7 +84,7 @@ var rolePermissions = map[Role][]Permission{
 	RoleExpert:    {PermConsult},
 	RoleAnalyst:   {PermStatsRead, PermOrgRead, PermEvalRead},
 	RoleAuditor:   {PermAuditRead},
-	RoleAdmin:     {PermOrgRead, PermOrgManage, PermUserManage, PermSettings, PermOutboxRead},
+	RoleAdmin:     {PermOrgRead, PermOrgManage, PermUserManage, PermSettings, PermOutboxRead, PermJobsManage},
 	RoleMachine:   {PermCaseRead, PermCaseCreate, PermMachineIntake},
 	RoleConsumer:  {},
 	RoleMerchant:  {},

@@ -6,13 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/rivertype"
-
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // Failed is a job that has failed at least once: waiting to retry, or dead
@@ -54,7 +53,7 @@ func (q *Queue) ListFailed(ctx context.Context, limit int) ([]Failed, error) {
 		f := Failed{ID: j.ID, Kind: j.Kind, Queue: j.Queue, State: string(j.State), Attempt: j.Attempt,
 			MaxAttempts: j.MaxAttempts, Args: string(j.EncodedArgs)}
 		if n := len(j.Errors); n > 0 {
-			f.LastError, f.FailedAt = j.Errors[n-1].Error, j.Errors[n-1].At
+			f.LastError, f.FailedAt = explain(j.Errors[n-1].Error), j.Errors[n-1].At
 		}
 		if j.State == rivertype.JobStateRetryable {
 			f.NextAt = j.ScheduledAt
@@ -66,9 +65,27 @@ func (q *Queue) ListFailed(ctx context.Context, limit int) ([]Failed, error) {
 	return out, nil
 }
 
+// riverErrors puts River's own failure messages in words the
+// administrator reads; the original stays after them for support.
+var riverErrors = [][2]string{
+	{"job kind is not registered", "本实例不认识此任务类型（可能由较新版本的实例加入，升级后重试）"},
+	{"context deadline exceeded", "执行超时"},
+	{"PanicError", "执行时程序异常（详见日志）"},
+	{"jobs still running at shutdown", "停机时仍在执行，重启后继续"},
+}
+
+func explain(msg string) string {
+	for _, e := range riverErrors {
+		if strings.Contains(msg, e[0]) {
+			return e[1] + "：" + msg
+		}
+	}
+	return msg
+}
+
 // Retry runs a failed job again now (a dead one gets a fresh attempt).
-func (q *Queue) Retry(ctx context.Context, st store.Store, id int64) error {
-	return q.adminAction(ctx, st, id, "retry job", func(tx *sql.Tx) error {
+func (q *Queue) Retry(ctx context.Context, id int64) error {
+	return q.adminAction(ctx, id, "retry job", func(tx *sql.Tx) error {
 		_, err := q.client.JobRetryTx(ctx, tx, id)
 		return err
 	})
@@ -76,8 +93,8 @@ func (q *Queue) Retry(ctx context.Context, st store.Store, id int64) error {
 
 // Discard gives up on a failed job: one waiting to retry is cancelled, a
 // dead one is removed from the list. The audit trail keeps who did it.
-func (q *Queue) Discard(ctx context.Context, st store.Store, id int64) error {
-	return q.adminAction(ctx, st, id, "discard job", func(tx *sql.Tx) error {
+func (q *Queue) Discard(ctx context.Context, id int64) error {
+	return q.adminAction(ctx, id, "discard job", func(tx *sql.Tx) error {
 		j, err := q.client.JobGetTx(ctx, tx, id)
 		if err != nil {
 			return err
@@ -94,8 +111,11 @@ func (q *Queue) Discard(ctx context.Context, st store.Store, id int64) error {
 	})
 }
 
-func (q *Queue) adminAction(ctx context.Context, st store.Store, id int64, what string, fn func(*sql.Tx) error) error {
-	err := st.JobTx(ctx, fmt.Sprintf("%s %d", what, id), fn)
+func (q *Queue) adminAction(ctx context.Context, id int64, what string, fn func(*sql.Tx) error) error {
+	if q.store == nil {
+		return errors.New("job queue has no store for the audit trail")
+	}
+	err := q.store.JobTx(ctx, fmt.Sprintf("%s %d", what, id), fn)
 	if errors.Is(err, rivertype.ErrNotFound) {
 		return ErrJobNotFound
 	}

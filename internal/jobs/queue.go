@@ -32,7 +32,9 @@ type Config struct {
 	// Driver works the queue. On PostgreSQL give one with a LISTEN
 	// connection so a new job is picked up at once on any instance.
 	Driver riverdriver.Driver[*sql.Tx]
-	Log    *slog.Logger
+	// Store records admin actions (retry, discard) in the audit trail.
+	Store store.Store
+	Log   *slog.Logger
 	// RescueAfter: a job still "running" this long after it started is
 	// taken to belong to a dead process and run again. Every job finishes or
 	// checkpoints well within it (imports work in slices). Default 5 min.
@@ -58,6 +60,7 @@ type Config struct {
 type Queue struct {
 	client  *river.Client[*sql.Tx]
 	workers *river.Workers
+	store   store.Store
 	log     *slog.Logger
 
 	mu      sync.Mutex
@@ -93,7 +96,7 @@ func New(c Config) (*Queue, error) {
 	for k, v := range workers {
 		queues[k] = river.QueueConfig{MaxWorkers: v}
 	}
-	q := &Queue{workers: river.NewWorkers(), log: c.Log, sweeps: map[string]func(context.Context) error{}, stats: newStats()}
+	q := &Queue{workers: river.NewWorkers(), store: c.Store, log: c.Log, sweeps: map[string]func(context.Context) error{}, stats: newStats()}
 	river.AddWorker(q.workers, &sweepWorker{q: q})
 	jobTimeout := c.RescueAfter / 2
 	var retry river.ClientRetryPolicy

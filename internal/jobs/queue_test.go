@@ -65,7 +65,7 @@ func quiet() *slog.Logger {
 
 func newQueue(t *testing.T, db *sqlstore.DB, id string, w *pingWorker) *jobs.Queue {
 	t.Helper()
-	q, err := jobs.New(jobs.Config{Driver: db.QueueDriver(), Log: quiet(), Poll: 50 * time.Millisecond, ID: id,
+	q, err := jobs.New(jobs.Config{Driver: db.QueueDriver(), Store: db, Log: quiet(), Poll: 50 * time.Millisecond, ID: id,
 		MaxAttempts: 3, Backoff: func(int) time.Duration { return 10 * time.Millisecond }})
 	if err != nil {
 		t.Fatal(err)
@@ -185,20 +185,20 @@ func TestQueue(t *testing.T) {
 				t.Fatalf("depth %+v", d.ByState)
 			}
 			// Retry gives the dead job a fresh attempt; discard removes it.
-			if err := q.Retry(ctx, db, dead.ID); err != nil {
+			if err := q.Retry(ctx, dead.ID); err != nil {
 				t.Fatal(err)
 			}
 			wait(t, "retried job to die again", func() bool {
 				j, err := q.Find(ctx, dead.ID)
 				return err == nil && j.State == rivertype.JobStateDiscarded && j.Attempt == 4
 			})
-			if err := q.Discard(ctx, db, dead.ID); err != nil {
+			if err := q.Discard(ctx, dead.ID); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := q.Find(ctx, dead.ID); !errors.Is(err, jobs.ErrJobNotFound) {
 				t.Fatalf("discarded job still there: %v", err)
 			}
-			if err := q.Discard(ctx, db, dead.ID); !errors.Is(err, jobs.ErrJobNotFound) {
+			if err := q.Discard(ctx, dead.ID); !errors.Is(err, jobs.ErrJobNotFound) {
 				t.Fatalf("second discard: %v", err)
 			}
 			// Both admin actions are in the audit trail.

@@ -90,7 +90,7 @@ type Services struct {
 func New(c Config) (*Services, error) {
 	st, s := c.Store, c.Sealer
 	jc := c.Jobs
-	jc.Driver, jc.Log = st.QueueDriver(), c.Log
+	jc.Driver, jc.Store, jc.Log = st.QueueDriver(), st, c.Log
 	queue, err := jobs.New(jc)
 	if err != nil {
 		return nil, err

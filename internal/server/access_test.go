@@ -41,6 +41,7 @@ var holders = map[domain.Permission][]string{
 	domain.PermAuditRead:     {"auditor01"},
 	domain.PermEvalRead:      {"committee01", "room_lead01", "mediator01", "justice01", "analyst01", "xh_committee01", "xh_mediator01"},
 	domain.PermEvalManage:    {"committee01", "xh_committee01"},
+	domain.PermJobsManage:    {"admin"},
 }
 
 // seesCase: who may see a walk-in case registered in mediator01's room (陆家嘴).
@@ -72,6 +73,7 @@ func TestRoutePermissions(t *testing.T) {
 			"GET /api/v1/cases/{id}":         domain.PermCaseRead,
 			"POST /admin/calendar":           domain.PermSettings,
 			"POST /admin/keys":               domain.PermUserManage,
+			"POST /admin/jobs/{id}/retry":    domain.PermJobsManage,
 			"POST /api/v1/keys":              domain.PermUserManage,
 			"GET /metrics":                   domain.PermNone,
 			"POST /api/v1/auth/token":        domain.PermNone,

@@ -68,6 +68,9 @@ func New(opt Options) (*Server, error) {
 		http.Error(w, "会话服务暂时不可用", http.StatusInternalServerError)
 	}
 	s := &Server{opt: opt, sessions: sm, metrics: newMetrics(opt.Store, opt.Pools)}
+	if opt.Services != nil && opt.Services.Jobs != nil {
+		s.metrics.reg.MustRegister(opt.Services.Jobs.Collector())
+	}
 	if opt.Talk != nil && opt.Talk.Hub != nil { // set by the embedded Services
 		s.metrics.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "tiaojie_live_streams",
 			Help: "Open online-mediation event streams on this instance."}, func() float64 { return float64(opt.Talk.Hub.Streams()) }))

@@ -37,6 +37,7 @@ type env struct {
 	ts  *httptest.Server
 	agr *agreement.Service
 	hub *conversation.Hub
+	svc *platform.Services
 }
 
 func newEnv(t *testing.T, e storetest.Engine) *env { t.Helper(); return newEnvWith(t, e, nil) }
@@ -79,7 +80,7 @@ func newEnvWith(t *testing.T, e storetest.Engine, adjust func(*platform.Services
 			t.Error(err)
 		}
 	})
-	return &env{t: t, db: db, srv: srv, ts: ts, agr: agr, hub: hub}
+	return &env{t: t, db: db, srv: srv, ts: ts, agr: agr, hub: hub, svc: svc}
 }
 
 // client is a browser-like client with its own cookie jar.

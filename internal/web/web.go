@@ -55,6 +55,7 @@ type page struct {
 
 var funcs = template.FuncMap{
 	"datetime":     func(t time.Time) string { return t.In(calendar.Shanghai()).Format("2006-01-02 15:04") },
+	"jobKind":      jobKindLabel,
 	"fen":          domain.FormatFen,
 	"maskAddr":     domain.MaskAddress,
 	"maskName":     domain.MaskName,
