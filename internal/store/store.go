@@ -15,6 +15,10 @@ import (
 	"github.com/tiaojie/tiaojie/internal/domain"
 )
 
+// EventHook runs inside the transaction that appends evs; an error rolls
+// the change back.
+type EventHook func(ctx context.Context, tx *sql.Tx, evs []Event) error
+
 // AuditQuery filters the audit trail; zero fields do not filter.
 type AuditQuery struct {
 	From, To  time.Time // at >= From, at < To
@@ -50,6 +54,9 @@ type Store interface {
 	// its own) so jobs are inserted or completed with the change that causes
 	// them; what names the step in the audit trail.
 	JobTx(ctx context.Context, what string, fn func(tx *sql.Tx) error) error
+	// OnEvents adds a function run inside every transaction that appends
+	// case events (outbound triggers enqueue their jobs there).
+	OnEvents(h EventHook)
 	// QueueDriver is the job queue's driver on this database.
 	QueueDriver() riverdriver.Driver[*sql.Tx]
 

@@ -183,6 +183,9 @@ func insertEvent(ctx context.Context, tx *wtx, ev *store.Event) error {
 	if err != nil {
 		return fmt.Errorf("append event: %w", err)
 	}
+	if err := tx.db.hooks.run(ctx, tx.Tx, []store.Event{*ev}); err != nil {
+		return err
+	}
 	return markDirty(ctx, tx, ev.CaseID)
 }
 
@@ -625,6 +628,9 @@ func insertEvents(ctx context.Context, tx *wtx, evs []store.Event, questionMarks
 	ids := make([]int64, len(evs))
 	for i, ev := range evs {
 		ids[i] = ev.CaseID
+	}
+	if err := tx.db.hooks.run(ctx, tx.Tx, evs); err != nil {
+		return err
 	}
 	return markDirty(ctx, tx, ids...)
 }

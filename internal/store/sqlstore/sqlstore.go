@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -47,6 +48,7 @@ type DB struct {
 	w, r  *sql.DB
 	d     Dialect
 	stmts *stmtCache
+	hooks *hooks
 	// cur is set on the copy InTx hands to its function: every call on that
 	// copy, read or write, runs inside the one transaction.
 	cur *wtx
@@ -56,7 +58,35 @@ type DB struct {
 }
 
 // New wraps open handles. The caller has applied connection settings.
-func New(w, r *sql.DB, d Dialect) *DB { return &DB{w: w, r: r, d: d, stmts: &stmtCache{}} }
+func New(w, r *sql.DB, d Dialect) *DB {
+	return &DB{w: w, r: r, d: d, stmts: &stmtCache{}, hooks: &hooks{}}
+}
+
+// hooks are the functions run in every transaction that appends events.
+type hooks struct {
+	mu  sync.RWMutex
+	fns []store.EventHook
+}
+
+// OnEvents adds a function run inside every transaction that appends case
+// events, after they are written (the job queue's outbound triggers).
+func (db *DB) OnEvents(h store.EventHook) {
+	db.hooks.mu.Lock()
+	db.hooks.fns = append(db.hooks.fns, h)
+	db.hooks.mu.Unlock()
+}
+
+func (h *hooks) run(ctx context.Context, tx *sql.Tx, evs []store.Event) error {
+	h.mu.RLock()
+	fns := h.fns
+	h.mu.RUnlock()
+	for _, fn := range fns {
+		if err := fn(ctx, tx, evs); err != nil {
+			return fmt.Errorf("event hook: %w", err)
+		}
+	}
+	return nil
+}
 
 func (db *DB) Dialect() string { return db.d.Name }
 
