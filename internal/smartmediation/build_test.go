@@ -240,10 +240,10 @@ func TestBuildCaseDerivations(t *testing.T) {
 	}
 }
 
-func diff(r sm.CaseRecord) string    { return r.Difficulty }
-func manner(r sm.CaseRecord) string  { return r.PerformanceManner }
-func perf(r sm.CaseRecord) string    { return r.PerformanceStatus }
-func cat(r sm.CaseRecord) string     { return r.DisputeCategory }
+func diff(r sm.CaseRecord) string   { return r.Difficulty }
+func manner(r sm.CaseRecord) string { return r.PerformanceManner }
+func perf(r sm.CaseRecord) string   { return r.PerformanceStatus }
+func cat(r sm.CaseRecord) string    { return r.DisputeCategory }
 func satisfied(r sm.CaseRecord) string {
 	if r.Satisfied == nil {
 		return "nil"

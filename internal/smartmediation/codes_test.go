@@ -115,7 +115,9 @@ func TestLoadCodesRefuses(t *testing.T) {
 		{"two systems", func(s string) string { return s + "difficulty,sft0018,9,特别,\n" }, "differs"},
 		{"our value twice", func(s string) string { return s + "result,tiaojie-v1,8,又成功,agreed\n" }, `"agreed" maps to both`},
 		{"unmapped category", func(s string) string { return strings.Replace(s, "|服务-健身", "", 1) }, `our value "服务-健身"`},
-		{"unmapped derived value", func(s string) string { return strings.Replace(s, ",履行期限未届满,pending", ",履行期限未届满,", 1) }, `"pending"`},
+		{"unmapped derived value", func(s string) string {
+			return strings.Replace(s, ",履行期限未届满,pending", ",履行期限未届满,", 1)
+		}, `"pending"`},
 		{"empty name", func(s string) string { return s + "difficulty,tiaojie-v1,8,,\n" }, "required"},
 		{"empty our value", func(s string) string { return s + "difficulty,tiaojie-v1,8,特别,x||y\n" }, "empty value"},
 		{"short row", func(s string) string { return s + "difficulty,tiaojie-v1,8\n" }, "wrong number of fields"},

@@ -96,3 +96,11 @@ func nameOf(table, code string) string {
 	n, _ := sm.DefaultCodes().Name(table, code)
 	return n
 }
+
+func orgUnit(kind, name string) store.OrgUnit {
+	return store.OrgUnit{Kind: domain.OrgKind(kind), Code: "our-" + kind, Name: name}
+}
+
+func user(name string) store.User {
+	return store.User{Username: "u-" + name, DisplayName: name, Active: true}
+}
