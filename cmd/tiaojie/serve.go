@@ -17,6 +17,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/platform"
 	"github.com/tiaojie/tiaojie/internal/server"
+	"github.com/tiaojie/tiaojie/internal/smartsync"
 )
 
 func serve(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
@@ -66,6 +67,21 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 			return errors.New("TIAOJIE_COURT_API_KEY is required with TIAOJIE_COURT_URL")
 		}
 		pc.Court = &court.Client{BaseURL: cfg.CourtURL, APIKey: cfg.CourtAPIKey}
+	}
+	if cfg.SmartMediationURL != "" {
+		if cfg.SmartMediationKey == "" {
+			return errors.New("TIAOJIE_SMART_MEDIATION_KEY is required with TIAOJIE_SMART_MEDIATION_URL")
+		}
+		pc.SmartMediation = smartsync.Config{URL: cfg.SmartMediationURL, APIKey: cfg.SmartMediationKey}
+	} else if cfg.Demo {
+		// The demo shows real sync traffic against the in-repo peer.
+		link, stop, err := startDemoPeer()
+		if err != nil {
+			return err
+		}
+		defer stop()
+		pc.SmartMediation = link
+		fmt.Fprintln(out, "演示：智慧调解平台对接已连到进程内的模拟平台 "+link.URL+"（正式部署用 --smart-mediation-url 指向真实平台）")
 	}
 	svc, err := platform.New(pc)
 	if err != nil {

@@ -35,6 +35,10 @@ type Config struct {
 	SMSAPIKey       string
 	CourtURL        string // empty: applications for judicial confirmation wait in the court liaison's list
 	CourtAPIKey     string
+	// SmartMediationURL is the smart-mediation platform (internal/smartmediation/FORMAT.md);
+	// empty: no sync (in demo mode an in-process peer stands in).
+	SmartMediationURL string
+	SmartMediationKey string
 	// Duplicate and surge detection thresholds.
 	DuplicateWindow    time.Duration
 	DuplicateThreshold float64
@@ -139,6 +143,11 @@ var options = []option{
 	{"court-url", "TIAOJIE_COURT_URL", "", "court system for judicial confirmation (internal/court); empty keeps applications on the platform's court page", urlSetter(func(c *Config, v string) { c.CourtURL = v })},
 	{"court-api-key", "TIAOJIE_COURT_API_KEY", "", "bearer key of the court system", func(c *Config, v string) error {
 		c.CourtAPIKey = v
+		return nil
+	}},
+	{"smart-mediation-url", "TIAOJIE_SMART_MEDIATION_URL", "", "上海智慧调解平台 (internal/smartmediation/FORMAT.md); empty: no sync (demo mode runs an in-process peer)", urlSetter(func(c *Config, v string) { c.SmartMediationURL = v })},
+	{"smart-mediation-key", "TIAOJIE_SMART_MEDIATION_KEY", "", "bearer key for the smart-mediation platform", func(c *Config, v string) error {
+		c.SmartMediationKey = v
 		return nil
 	}},
 	{"duplicate-window", "TIAOJIE_DUPLICATE_WINDOW", "720h", "complaints this close in time may be duplicates", durSetter(func(c *Config, d time.Duration) { c.DuplicateWindow = d })},

@@ -70,6 +70,8 @@ const (
 	PermEvalRead      Permission = "eval.read"      // performance figures: a mediator their own, others their units'
 	PermEvalManage    Permission = "eval.manage"    // edit scoring schemes, publish rankings
 	PermJobsManage    Permission = "jobs.manage"    // the background job queue: failed jobs, retry, discard
+	PermSyncRead      Permission = "sync.read"      // the smart-mediation platform sync: state, reconciliation, XLSX export
+	PermSyncManage    Permission = "sync.manage"    // resend cases, backfill, reconcile now
 )
 
 // rolePermissions is the immutable grant table. Admins manage the system but
@@ -77,9 +79,9 @@ const (
 var rolePermissions = map[Role][]Permission{
 	RoleMediator:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermEvalRead},
 	RoleRoomLead:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermRoomManage, PermEvalRead},
-	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport, PermGroupManage, PermRoomManage, PermSealManage, PermEvalRead, PermEvalManage},
+	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport, PermGroupManage, PermRoomManage, PermSealManage, PermEvalRead, PermEvalManage, PermSyncRead, PermSyncManage},
 	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead, PermImport, PermLeadRead},
-	RoleJustice:   {PermCaseRead, PermOrgRead, PermStatsRead, PermEvalRead},
+	RoleJustice:   {PermCaseRead, PermOrgRead, PermStatsRead, PermEvalRead, PermSyncRead},
 	RoleCourt:     {PermCaseRead, PermCaseCreate, PermJudicial},
 	RoleExpert:    {PermConsult},
 	RoleAnalyst:   {PermStatsRead, PermOrgRead, PermEvalRead},

@@ -175,27 +175,39 @@ func (q *Queue) Enqueue(ctx context.Context, st store.Store, what string, jobs .
 	})
 }
 
+// InsertTx inserts jobs on a raw transaction: for store event hooks, which
+// run inside the store's own transaction.
+func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, jobs ...river.InsertManyParams) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	if _, err := q.client.InsertManyTx(ctx, tx, jobs); err != nil {
+		return fmt.Errorf("enqueue %s: %w", jobs[0].Args.Kind(), err)
+	}
+	return nil
+}
+
 // Insert is a shorthand for one job to Enqueue.
 func Insert(args river.JobArgs, opts *river.InsertOpts) river.InsertManyParams {
 	return river.InsertManyParams{Args: args, InsertOpts: opts}
 }
 
-// Complete runs fn and marks the job completed in one transaction: the
+// Complete marks the job completed and runs fn in one transaction: the
 // job's effect is recorded exactly once even if the process dies at any
-// point (before the commit the job runs again; after it, never).
+// point (before the commit the job runs again; after it, never). fn runs
+// after the completion so it may enqueue a job unique with this one.
 func Complete[T river.JobArgs](ctx context.Context, st store.Store, job *river.Job[T], fn func(tx store.Store) error) error {
 	return st.InTx(ctx, func(tx store.Store) error {
-		if fn != nil {
-			if err := fn(tx); err != nil {
-				return err
-			}
-		}
-		return tx.JobTx(ctx, "", func(sqlTx *sql.Tx) error {
+		err := tx.JobTx(ctx, "", func(sqlTx *sql.Tx) error {
 			if _, err := river.JobCompleteTx[riverdriver.Driver[*sql.Tx]](ctx, sqlTx, job); err != nil {
 				return fmt.Errorf("complete job %d: %w", job.ID, err)
 			}
 			return nil
 		})
+		if err != nil || fn == nil {
+			return err
+		}
+		return fn(tx)
 	})
 }
 

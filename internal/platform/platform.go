@@ -33,6 +33,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/progress"
 	"github.com/tiaojie/tiaojie/internal/scorecard"
+	"github.com/tiaojie/tiaojie/internal/smartsync"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -51,6 +52,9 @@ type Config struct {
 	Now          func() time.Time
 	// Jobs tunes the job queue (its driver comes from the store).
 	Jobs jobs.Config
+	// SmartMediation is the link to the smart-mediation platform (off when
+	// its URL is empty).
+	SmartMediation smartsync.Config
 }
 
 // Services are the capabilities, wired to one store and one SMS sender.
@@ -83,6 +87,8 @@ type Services struct {
 	Administration *administration.Service
 	// Scorecard: performance evaluation (绩效评估) from the event log.
 	Scorecard *scorecard.Service
+	// Sync keeps the smart-mediation platform up to date.
+	Sync *smartsync.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -130,6 +136,9 @@ func New(c Config) (*Services, error) {
 		Scorecard:    &scorecard.Service{Store: st, Log: c.Log, Now: c.Now},
 	}
 	svc.Administration = &administration.Service{Store: st, Issuer: svc.Auth, Now: c.Now}
+	svc.Sync = &smartsync.Service{Store: st, Jobs: queue, Link: c.SmartMediation, Log: c.Log, Now: c.Now}
+	svc.Sync.Register(queue)
+	st.OnEvents(svc.Sync.Hook)
 	for _, j := range svc.sweeps() {
 		queue.Periodic(j.Name, j.Every, j.Run)
 	}

@@ -54,6 +54,21 @@ type Store interface {
 	// its own) so jobs are inserted or completed with the change that causes
 	// them; what names the step in the audit trail.
 	JobTx(ctx context.Context, what string, fn func(tx *sql.Tx) error) error
+	// Smart-mediation sync (internal/smartsync).
+	PutSmartSync(ctx context.Context, s SmartSync) error // upsert; a platform id is also kept on the case
+	GetSmartSync(ctx context.Context, caseID int64) (SmartSync, error)
+	ListSmartSync(ctx context.Context, q SmartSyncQuery) ([]SmartSync, int, error)
+	SmartSyncCounts(ctx context.Context, committeeIDs []int64) (map[string]int, error)
+	// SyncedCases are a committee's rows the platform accepted, for reconciliation.
+	SyncedCases(ctx context.Context, committeeID int64) ([]SmartSync, error)
+	// UnsyncedCases are a committee's accepted cases (not merged) after
+	// afterID with no synced row: what a backfill sends.
+	UnsyncedCases(ctx context.Context, committeeID, afterID int64, limit int) ([]int64, error)
+	GetSmartRef(ctx context.Context, code string) (digest string, err error)
+	PutSmartRef(ctx context.Context, code, kind, digest, platformID string, at time.Time) error
+	AddReconciliation(ctx context.Context, r Reconciliation) (int64, error)
+	LatestReconciliation(ctx context.Context, committeeID int64) (Reconciliation, error)
+
 	// OnEvents adds a function run inside every transaction that appends
 	// case events (outbound triggers enqueue their jobs there).
 	OnEvents(h EventHook)
@@ -885,4 +900,49 @@ func InTxRetry(ctx context.Context, st Store, fn func(tx Store) error) error {
 		}
 	}
 	return err
+}
+
+// Smart-mediation sync states (smart_sync.state).
+const (
+	SmartSynced   = "synced"   // the platform holds the record we last built
+	SmartRetrying = "retrying" // the platform was unreachable or busy; the job retries
+	SmartFailed   = "failed"   // retries exhausted or the platform refused our credentials
+	SmartRejected = "rejected" // the record failed validation (ours or the platform's)
+	SmartConflict = "conflict" // the platform holds another case under this 案号
+	SmartSkipped  = "skipped"  // not reportable (not accepted, merged)
+)
+
+// SmartSync is a case's state on the smart-mediation platform.
+type SmartSync struct {
+	CaseID      int64
+	CommitteeID int64
+	CaseCode    string // 案件编码 sent to the platform
+	State       string
+	PlatformID  string
+	Digest      string // of the record the platform last accepted
+	Revision    int
+	Attempts    int
+	LastError   string
+	SyncedAt    *time.Time
+	Updated     time.Time
+	CaseNumber  string // listings: the case's 案号
+}
+
+// SmartSyncQuery lists sync rows of some committees.
+type SmartSyncQuery struct {
+	CommitteeIDs []int64
+	State        string // "" every state
+	Limit        int
+	Offset       int
+}
+
+// Reconciliation is one nightly comparison with the platform.
+type Reconciliation struct {
+	ID          int64
+	CommitteeID int64
+	At          time.Time
+	Ours        int
+	Theirs      int
+	Mismatches  string // JSON array of smartmediation.Mismatch
+	Error       string // Chinese, when the platform could not be read
 }

@@ -177,6 +177,8 @@ type caseData struct {
 	Commendations    []store.Commendation
 	CommendationOpen bool // a commendation may be recorded now
 	CommendationKind domain.Reasons
+	Sync             store.SmartSync // state on the smart-mediation platform ("" never sent)
+	SyncOn           bool
 }
 
 // Case shows one case with parties, clocks and timeline.
@@ -211,6 +213,12 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 			data.MerchantPhone = party.PhoneMask
 		}
 	}
+	// Read after Detail checked the case is in the viewer's scope.
+	if data.Sync, err = pg.Services.Sync.CaseState(ctx, id); err != nil {
+		pg.serverError(w, r, err)
+		return
+	}
+	data.SyncOn = pg.Services.Sync.On()
 	if pg.Grouping != nil {
 		if data.Duplicates, err = pg.Grouping.Flags(ctx, p, d.Case); err != nil {
 			pg.serverError(w, r, err)

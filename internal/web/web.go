@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/tiaojie/tiaojie/internal/access"
 	"github.com/tiaojie/tiaojie/internal/platform"
+	"github.com/tiaojie/tiaojie/internal/smartsync"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -56,6 +57,7 @@ type page struct {
 var funcs = template.FuncMap{
 	"datetime":     func(t time.Time) string { return t.In(calendar.Shanghai()).Format("2006-01-02 15:04") },
 	"jobKind":      jobKindLabel,
+	"stateLabel":   smartsync.StateLabel,
 	"fen":          domain.FormatFen,
 	"maskAddr":     domain.MaskAddress,
 	"maskName":     domain.MaskName,
