@@ -4,13 +4,18 @@ package benchmark
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
+
+	"github.com/riverqueue/river"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/jobs"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
@@ -23,10 +28,78 @@ type Result struct {
 	CasesPerSec float64 // complaints registered through intake.Service (validation, sealing, number, case, parties, event)
 	RawPerSec   float64 // single-row INSERT transactions of a row as wide as a case
 	Ratio       float64 // CasesPerSec / RawPerSec
+	// WithJobPerSec: the same intake with one job enqueued in each
+	// complaint's transaction (the way SMS and platform sync are queued),
+	// measured in alternating rounds with the plain intake.
+	WithJobPerSec float64
+	PlainPerSec   float64 // the plain rounds of that comparison
+	JobCost       float64 // 1 - WithJobPerSec/PlainPerSec
 }
 
 func (r Result) String() string {
-	return fmt.Sprintf("%-8s n=%-6d intake %8.0f cases/s   raw ceiling %8.0f rows/s   ratio %.2f", r.Engine, r.N, r.CasesPerSec, r.RawPerSec, r.Ratio)
+	s := fmt.Sprintf("%-8s n=%-6d intake %8.0f cases/s   raw ceiling %8.0f rows/s   ratio %.2f", r.Engine, r.N, r.CasesPerSec, r.RawPerSec, r.Ratio)
+	if r.WithJobPerSec > 0 {
+		s += fmt.Sprintf("\n%-8s enqueue in the intake transaction: %8.0f cases/s with a job, %8.0f without (alternating rounds), cost %.1f%%",
+			r.Engine, r.WithJobPerSec, r.PlainPerSec, 100*r.JobCost)
+	}
+	return s
+}
+
+// followArgs is the job the comparison enqueues: the shape of an SMS or a
+// sync job (a case id), never worked here.
+type followArgs struct {
+	CaseID int64 `json:"case_id"`
+}
+
+func (followArgs) Kind() string { return "bench_follow" }
+
+type followWorker struct {
+	river.WorkerDefaults[followArgs]
+}
+
+func (followWorker) Work(context.Context, *river.Job[followArgs]) error { return nil }
+
+// jobCost registers n complaints in rounds of 50, alternating between
+// plain intake and intake whose transaction also enqueues one job (an
+// event hook, the way the platform enqueues), so drift in the machine or
+// the growing tables falls on both sides alike.
+func jobCost(ctx context.Context, db *sqlstore.DB, svc *intake.Service, p *auth.Principal, n int) (with, plain float64, err error) {
+	q, err := jobs.New(jobs.Config{Driver: db.QueueDriver(), Store: db})
+	if err != nil {
+		return 0, 0, err
+	}
+	jobs.Register(q, followWorker{})
+	var on atomic.Bool
+	db.OnEvents(func(ctx context.Context, tx *sql.Tx, evs []store.Event) error {
+		if !on.Load() {
+			return nil
+		}
+		return q.InsertTx(ctx, tx, jobs.Insert(followArgs{CaseID: evs[0].CaseID}, nil))
+	})
+	inputs := Complaints(n, 2)
+	var tWith, tPlain time.Duration
+	var nWith, nPlain int
+	const round = 50
+	for i := 0; i < n; i += round {
+		withJob := (i/round)%2 == 0
+		on.Store(withJob)
+		start := time.Now()
+		end := min(i+round, n)
+		for _, in := range inputs[i:end] {
+			if _, _, err := svc.Register(ctx, p, in, ""); err != nil {
+				return 0, 0, fmt.Errorf("register: %w", err)
+			}
+		}
+		if withJob {
+			tWith += time.Since(start)
+			nWith += end - i
+		} else {
+			tPlain += time.Since(start)
+			nPlain += end - i
+		}
+	}
+	on.Store(false)
+	return float64(nWith) / tWith.Seconds(), float64(nPlain) / tPlain.Seconds(), nil
 }
 
 // Intake registers n complaints through the real service on db (an empty,
@@ -51,6 +124,10 @@ func Intake(ctx context.Context, db *sqlstore.DB, n int) (Result, error) {
 	}
 	res.RawPerSec = raw
 	res.Ratio = res.CasesPerSec / res.RawPerSec
+	if res.WithJobPerSec, res.PlainPerSec, err = jobCost(ctx, db, svc, p, n); err != nil {
+		return res, err
+	}
+	res.JobCost = 1 - res.WithJobPerSec/res.PlainPerSec
 	return res, nil
 }
 

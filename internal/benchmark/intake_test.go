@@ -2,29 +2,51 @@ package benchmark
 
 import (
 	"context"
+	"database/sql"
 	"testing"
+
+	"github.com/tiaojie/tiaojie/internal/jobs"
+	"github.com/tiaojie/tiaojie/internal/store"
 
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
 
-// BenchmarkIntake registers complaints through the real service on each engine.
+// BenchmarkIntake registers complaints through the real service on each
+// engine, plain and with one job enqueued in each complaint's transaction
+// (side by side: compare the two lines of one run).
 func BenchmarkIntake(b *testing.B) {
 	for _, e := range storetest.Engines(b) {
-		b.Run(e.Name, func(b *testing.B) {
-			ctx := context.Background()
-			db := e.Open(b, true)
-			svc, p, err := setup(ctx, db)
-			if err != nil {
-				b.Fatal(err)
+		for _, withJob := range []bool{false, true} {
+			name := e.Name + "/plain"
+			if withJob {
+				name = e.Name + "/with-job"
 			}
-			in := Complaints(b.N, 1)
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if _, _, err := svc.Register(ctx, p, in[i], ""); err != nil {
+			b.Run(name, func(b *testing.B) {
+				ctx := context.Background()
+				db := e.Open(b, true)
+				svc, p, err := setup(ctx, db)
+				if err != nil {
 					b.Fatal(err)
 				}
-			}
-		})
+				if withJob {
+					q, err := jobs.New(jobs.Config{Driver: db.QueueDriver(), Store: db})
+					if err != nil {
+						b.Fatal(err)
+					}
+					jobs.Register(q, followWorker{})
+					db.OnEvents(func(ctx context.Context, tx *sql.Tx, evs []store.Event) error {
+						return q.InsertTx(ctx, tx, jobs.Insert(followArgs{CaseID: evs[0].CaseID}, nil))
+					})
+				}
+				in := Complaints(b.N, 1)
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if _, _, err := svc.Register(ctx, p, in[i], ""); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -35,7 +57,7 @@ func TestIntakeRatio(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.CasesPerSec <= 0 || res.RawPerSec <= 0 || res.Ratio <= 0 {
+		if res.CasesPerSec <= 0 || res.RawPerSec <= 0 || res.Ratio <= 0 || res.WithJobPerSec <= 0 || res.PlainPerSec <= 0 {
 			t.Fatalf("%+v", res)
 		}
 		t.Log(res)

@@ -63,10 +63,14 @@ type Queue struct {
 	store   store.Store
 	log     *slog.Logger
 
-	mu      sync.Mutex
-	sweeps  map[string]func(context.Context) error
-	started bool
-	stats   *stats
+	mu       sync.Mutex
+	sweeps   map[string]func(context.Context) error
+	started  bool
+	stats    *stats
+	nudge    chan struct{} // wakes the outbox pump
+	pumpStop context.CancelFunc
+	pumpDone chan struct{}
+	poll     time.Duration
 }
 
 // New builds a queue; register workers and sweeps, then Start it. A queue
@@ -96,7 +100,7 @@ func New(c Config) (*Queue, error) {
 	for k, v := range workers {
 		queues[k] = river.QueueConfig{MaxWorkers: v}
 	}
-	q := &Queue{workers: river.NewWorkers(), store: c.Store, log: c.Log, sweeps: map[string]func(context.Context) error{}, stats: newStats()}
+	q := &Queue{workers: river.NewWorkers(), store: c.Store, log: c.Log, nudge: make(chan struct{}, 1), poll: min(c.Poll, 200*time.Millisecond), sweeps: map[string]func(context.Context) error{}, stats: newStats()}
 	river.AddWorker(q.workers, &sweepWorker{q: q})
 	jobTimeout := c.RescueAfter / 2
 	var retry river.ClientRetryPolicy
@@ -113,8 +117,11 @@ func New(c Config) (*Queue, error) {
 		FetchPollInterval:    c.Poll,
 		FetchCooldown:        min(100*time.Millisecond, c.Poll),
 		RescueStuckJobsAfter: c.RescueAfter,
-		JobTimeout:           jobTimeout,
-		ErrorHandler:         &errorLogger{log: c.Log},
+		// The pump moves jobs a newer instance enqueued; one this version
+		// has no worker for fails visibly on the admin page instead.
+		SkipUnknownJobCheck: true,
+		JobTimeout:          jobTimeout,
+		ErrorHandler:        &errorLogger{log: c.Log},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
@@ -138,6 +145,9 @@ func (q *Queue) Start(ctx context.Context) error {
 	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start job queue: %w", err)
 	}
+	pctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	q.pumpStop, q.pumpDone = cancel, make(chan struct{})
+	go func() { defer close(q.pumpDone); q.pumpLoop(pctx, q.poll) }()
 	return nil
 }
 
@@ -150,6 +160,8 @@ func (q *Queue) Stop(ctx context.Context) error {
 	if !started {
 		return nil
 	}
+	q.pumpStop()
+	<-q.pumpDone
 	err := q.client.Stop(ctx)
 	if err != nil && ctx.Err() != nil {
 		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -160,19 +172,19 @@ func (q *Queue) Stop(ctx context.Context) error {
 	return err
 }
 
-// Enqueue inserts jobs in st's transaction (InTx's, or one of its own), so
-// they exist exactly when the change that causes them commits. what names
-// the step in the audit trail.
+// Enqueue writes jobs in st's transaction (InTx's, or one of its own), so
+// they exist exactly when the change that causes them commits; the outbox
+// pump hands them to River (outbox.go). what names the step in the audit
+// trail.
 func (q *Queue) Enqueue(ctx context.Context, st store.Store, what string, jobs ...river.InsertManyParams) error {
 	if len(jobs) == 0 {
 		return nil
 	}
-	return st.JobTx(ctx, what, func(tx *sql.Tx) error {
-		if _, err := q.client.InsertManyTx(ctx, tx, jobs); err != nil {
-			return fmt.Errorf("enqueue %s: %w", jobs[0].Args.Kind(), err)
-		}
-		return nil
-	})
+	err := st.JobTx(ctx, what, func(tx *sql.Tx) error { return q.writeOutbox(ctx, tx, jobs) })
+	if err == nil {
+		q.wake() // committed already when st is not a transaction; else the next poll
+	}
+	return err
 }
 
 // InsertTx inserts jobs on a raw transaction: for store event hooks, which
@@ -181,10 +193,7 @@ func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, jobs ...river.InsertMa
 	if len(jobs) == 0 {
 		return nil
 	}
-	if _, err := q.client.InsertManyTx(ctx, tx, jobs); err != nil {
-		return fmt.Errorf("enqueue %s: %w", jobs[0].Args.Kind(), err)
-	}
-	return nil
+	return q.writeOutbox(ctx, tx, jobs)
 }
 
 // Insert is a shorthand for one job to Enqueue.

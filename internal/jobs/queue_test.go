@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -258,4 +259,77 @@ func containsPrefix(list []string, p string) bool {
 		}
 	}
 	return false
+}
+
+type optsArgs struct {
+	N int `json:"n"`
+}
+
+func (optsArgs) Kind() string { return "test_opts" }
+func (optsArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: jobs.QueueSync, MaxAttempts: 7, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+type optsWorker struct{ river.WorkerDefaults[optsArgs] }
+
+func (optsWorker) Work(context.Context, *river.Job[optsArgs]) error { return nil }
+
+// Jobs written to the outbox keep their kind's options (queue, attempts,
+// uniqueness) when moved; two pumps racing move each row exactly once.
+func TestOutboxPump(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db := e.Open(t, true)
+			a, b := newQueue(t, db, "a", nil), newQueue(t, db, "b", nil)
+			jobs.Register(a, optsWorker{})
+			jobs.Register(b, optsWorker{})
+			var params []river.InsertManyParams
+			for i := 0; i < 1200; i++ {
+				params = append(params, jobs.Insert(optsArgs{N: i % 1000}, nil)) // 200 repeats: unique by args
+			}
+			params = append(params, jobs.Insert(optsArgs{N: 5000}, &river.InsertOpts{Queue: jobs.QueueSMS}))
+			if err := a.Enqueue(ctx, db, "enqueue opts", params...); err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			moved := make([]int, 2)
+			for i, q := range []*jobs.Queue{a, b} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					n, err := q.Pump(ctx)
+					if err != nil {
+						t.Error(err)
+					}
+					moved[i] = n
+				}()
+			}
+			wg.Wait()
+			if moved[0]+moved[1] != 1201 {
+				t.Fatalf("moved %v, want 1201 in all", moved)
+			}
+			rows, err := a.List(ctx, "test_opts")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != 1001 {
+				t.Fatalf("%d jobs in the queue, want 1001 (repeats are unique by args)", len(rows))
+			}
+			for _, r := range rows {
+				want := jobs.QueueSync
+				var a optsArgs
+				json.Unmarshal(r.EncodedArgs, &a)
+				if a.N == 5000 {
+					want = jobs.QueueSMS
+				}
+				if r.Queue != want || r.MaxAttempts != 7 {
+					t.Fatalf("job %s: queue %s, max attempts %d", r.EncodedArgs, r.Queue, r.MaxAttempts)
+				}
+			}
+			if n, err := a.Pump(ctx); err != nil || n != 0 {
+				t.Fatalf("second pump moved %d (%v)", n, err)
+			}
+		})
+	}
 }

@@ -109,14 +109,17 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Store) error) error {
 // JobTx runs fn on the raw transaction so the job queue can insert or
 // complete jobs atomically with the change around it. Inside InTx it joins
 // that transaction; outside it opens one of its own. what names the step in
-// the audit entry, which it always gets (River's writes bypass the digest).
+// the audit entry (River's writes bypass the digest); "" writes none (the
+// outbox pump moving jobs already on record).
 func (db *DB) JobTx(ctx context.Context, what string, fn func(*sql.Tx) error) error {
 	run := func(t *wtx) error {
 		if err := fn(t.Tx); err != nil {
 			return err
 		}
-		t.note(what)
-		t.writes++
+		if what != "" {
+			t.note(what)
+			t.writes++
+		}
 		return nil
 	}
 	if db.cur != nil {
