@@ -23,8 +23,11 @@ func bench(ctx context.Context, args []string, out io.Writer, getenv func(string
 	if len(args) > 0 && args[0] == "evaluation" {
 		return benchEvaluation(ctx, args[1:], out, getenv)
 	}
+	if len(args) > 0 && args[0] == "sync" {
+		return benchSync(ctx, args[1:], out, getenv)
+	}
 	if len(args) == 0 || args[0] != "intake" {
-		return errors.New("usage: tiaojie bench intake [-n 2000] [-postgres postgres://…] | tiaojie bench evaluation [-n 1000000] [-reps 100] [-intake 2000] [-postgres postgres://…]")
+		return errors.New("usage: tiaojie bench intake [-n 2000] [-postgres postgres://…] | tiaojie bench sync [-n 100000] [-postgres postgres://…] | tiaojie bench evaluation [-n 1000000] [-reps 100] [-intake 2000] [-postgres postgres://…]")
 	}
 	fs := flag.NewFlagSet("bench intake", flag.ContinueOnError)
 	n := fs.Int("n", 2000, "complaints to register")
@@ -138,5 +141,55 @@ func benchEvaluation(ctx context.Context, args []string, out io.Writer, getenv f
 		return fmt.Errorf("postgres: %w", err)
 	}
 	fmt.Fprint(out, res)
+	return nil
+}
+
+// benchSync seeds cases on scratch databases and times how fast a backlog
+// of every accepted case drains to an in-process smart-mediation peer.
+func benchSync(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("bench sync", flag.ContinueOnError)
+	fs.SetOutput(out)
+	n := fs.Int("n", 100_000, "cases to seed (about nine in ten are accepted and form the backlog)")
+	pgURL := fs.String("postgres", getenv("TIAOJIE_DATABASE_URL"), "PostgreSQL server to benchmark as well (a temporary schema is used)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *n < 1 || *n > 2_000_000 {
+		return errors.New("-n must be between 1 and 2000000")
+	}
+	dir, err := os.MkdirTemp("", "tiaojie-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "bench.db"))
+	if err != nil {
+		return err
+	}
+	res, err := benchmark.SyncBacklog(ctx, db, *n, out)
+	db.Close()
+	if err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	fmt.Fprintln(out, res)
+	if *pgURL == "" {
+		fmt.Fprintln(out, "(PostgreSQL skipped: pass -postgres URL or set TIAOJIE_DATABASE_URL)")
+		return nil
+	}
+	u, drop, err := postgres.ScratchSchema(ctx, *pgURL, "bench")
+	if err != nil {
+		return err
+	}
+	defer drop()
+	pdb, err := postgres.Open(ctx, u)
+	if err != nil {
+		return err
+	}
+	defer pdb.Close()
+	res, err = benchmark.SyncBacklog(ctx, pdb, *n, out)
+	if err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	fmt.Fprintln(out, res)
 	return nil
 }

@@ -92,7 +92,7 @@ func New(c Config) (*Queue, error) {
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 12
 	}
-	workers := map[string]int{QueueDefault: 4, QueueSMS: 4, QueueCourt: 2, QueueSync: 4, QueueImport: 1, QueueSweep: 2}
+	workers := map[string]int{QueueDefault: 4, QueueSMS: 8, QueueCourt: 2, QueueSync: 8, QueueImport: 1, QueueSweep: 2}
 	for k, v := range c.Workers {
 		workers[k] = v
 	}
@@ -108,14 +108,16 @@ func New(c Config) (*Queue, error) {
 		retry = backoff(c.Backoff)
 	}
 	client, err := river.NewClient(c.Driver, &river.Config{
-		RetryPolicy:          retry,
-		ID:                   c.ID,
-		Logger:               quietLogger(c.Log),
-		Queues:               queues,
-		Workers:              q.workers,
-		MaxAttempts:          c.MaxAttempts,
-		FetchPollInterval:    c.Poll,
-		FetchCooldown:        min(100*time.Millisecond, c.Poll),
+		RetryPolicy:       retry,
+		ID:                c.ID,
+		Logger:            quietLogger(c.Log),
+		Queues:            queues,
+		Workers:           q.workers,
+		MaxAttempts:       c.MaxAttempts,
+		FetchPollInterval: c.Poll,
+		// A producer fetches at most its free worker slots per cooldown:
+		// River's 100 ms default caps a queue of 4 workers at 40 jobs/s.
+		FetchCooldown:        5 * time.Millisecond,
 		RescueStuckJobsAfter: c.RescueAfter,
 		// The pump moves jobs a newer instance enqueued; one this version
 		// has no worker for fails visibly on the admin page instead.
