@@ -14,6 +14,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/court"
 	"github.com/tiaojie/tiaojie/internal/demo"
+	"github.com/tiaojie/tiaojie/internal/jobs"
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/platform"
 	"github.com/tiaojie/tiaojie/internal/server"
@@ -53,7 +54,8 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	if public == "" {
 		public = "http://" + cfg.Addr
 	}
-	pc := platform.Config{Store: db, Sealer: s, Log: log, PublicURL: public, SMSSignature: cfg.SMSSignature, Dedup: dedupSettings(cfg)}
+	pc := platform.Config{Store: db, Sealer: s, Log: log, PublicURL: public, SMSSignature: cfg.SMSSignature, Dedup: dedupSettings(cfg),
+		Jobs: jobs.Config{RescueAfter: cfg.JobRescueAfter}}
 	// Default (and demo): every SMS lands in the outbox page; with a gateway it is sent and recorded there too.
 	if cfg.SMSGatewayURL != "" {
 		if cfg.SMSAPIKey == "" {

@@ -27,6 +27,9 @@ type Config struct {
 	SessionIdle     time.Duration
 	SessionLifetime time.Duration
 	ShutdownGrace   time.Duration
+	// JobRescueAfter: a job still running this long after it started is
+	// taken to belong to a dead instance and run again.
+	JobRescueAfter time.Duration
 	SecureCookies   bool
 	MaxBodyBytes    int64
 	PublicURL       string // address parties reach in SMS links
@@ -111,6 +114,7 @@ var options = []option{
 	}},
 	{"session-idle", "TIAOJIE_SESSION_IDLE", "30m", "sign-out after this long without activity", durSetter(func(c *Config, d time.Duration) { c.SessionIdle = d })},
 	{"session-lifetime", "TIAOJIE_SESSION_LIFETIME", "12h", "absolute session lifetime", durSetter(func(c *Config, d time.Duration) { c.SessionLifetime = d })},
+	{"job-rescue-after", "TIAOJIE_JOB_RESCUE_AFTER", "5m", "a background job still running this long after it started belongs to a dead instance and runs again (every job finishes or checkpoints well within it)", durSetter(func(c *Config, d time.Duration) { c.JobRescueAfter = d })},
 	{"shutdown-grace", "TIAOJIE_SHUTDOWN_GRACE", "20s", "how long in-flight requests may take on SIGTERM", durSetter(func(c *Config, d time.Duration) { c.ShutdownGrace = d })},
 	{"secure-cookies", "TIAOJIE_SECURE_COOKIES", "false", "mark cookies Secure (set when served over HTTPS)", boolSetter(func(c *Config, b bool) { c.SecureCookies = b })},
 	{"max-body", "TIAOJIE_MAX_BODY", "1048576", "largest accepted request body in bytes", func(c *Config, v string) error {
