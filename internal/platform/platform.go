@@ -130,6 +130,7 @@ func New(c Config) (*Services, error) {
 		Scorecard:    &scorecard.Service{Store: st, Log: c.Log, Now: c.Now},
 	}
 	svc.Administration = &administration.Service{Store: st, Issuer: svc.Auth, Now: c.Now}
+	svc.registerCourt()
 	for _, j := range svc.sweeps() {
 		queue.Periodic(j.Name, j.Every, j.Run)
 	}
