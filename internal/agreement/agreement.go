@@ -21,6 +21,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/court"
 	"github.com/tiaojie/tiaojie/internal/document"
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/jobs"
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -34,6 +35,7 @@ type Service struct {
 	Sender  notify.Sender
 	BaseURL string        // links to the parties' signing pages
 	Court   *court.Client // nil: applications go to the court liaison's list on this platform
+	Jobs    *jobs.Queue   // delivers applications to Court (required with it)
 	Log     *slog.Logger  // nil: discard
 }
 

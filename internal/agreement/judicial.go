@@ -16,6 +16,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/deadline"
 	"github.com/tiaojie/tiaojie/internal/document"
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/jobs"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -80,7 +81,7 @@ func (s *Service) ApplyJudicial(ctx context.Context, p *auth.Principal, caseID, 
 	if ct.ID == 0 {
 		return store.JudicialApplication{}, &domain.FieldError{Field: "court", Message: "请选择本区的人民法院"}
 	}
-	pdf, sha, err := s.Store.GetAgreementDocument(ctx, c.ID)
+	pdf, _, err := s.Store.GetAgreementDocument(ctx, c.ID)
 	if err != nil {
 		return store.JudicialApplication{}, err
 	}
@@ -122,38 +123,37 @@ func (s *Service) ApplyJudicial(ctx context.Context, p *auth.Principal, caseID, 
 	if err != nil {
 		return store.JudicialApplication{}, err
 	}
-	// The application and its event are stored first, in one transaction:
-	// the one-per-case key makes a double submit fail before anything is
-	// sent. With a court system the row is "sending" until the court system
-	// takes it (its receipt is then recorded); a refusal frees the case to
-	// file again, and an unreachable court system is retried by the sweep.
+	// The application, its event and (with a court system) the job that
+	// delivers it are stored in one transaction: the one-per-case key makes
+	// a double submit fail before anything is queued. Nothing is sent in the
+	// request: the court-submit job sends the package with the idempotency
+	// key made here, on every attempt (see CourtWorker).
 	ja := store.JudicialApplication{CaseID: c.ID, CaseNumber: c.Number, CourtID: ct.ID, Status: "submitted", Receipt: LocalReceipt, Package: pkg, SubmittedAt: now}
 	note := "双方共同向" + ct.Name + "申请司法确认"
-	if s.Court != nil {
-		ja.Status, ja.Receipt = "sending", ""
-		note += "，正在送达法院系统"
+	queued := s.Court != nil
+	if queued {
+		if s.Jobs == nil {
+			return store.JudicialApplication{}, errors.New("apply judicial: a court system is configured without a job queue")
+		}
+		ja.Status, ja.Receipt, ja.IdempotencyKey = "sending", "", newKey()
+		note += "，已排队提交法院"
 	}
 	err = s.Store.InTx(ctx, func(tx store.Store) error {
 		if err := claim(ctx, tx, ja); err != nil {
 			return err
 		}
-		_, err := tx.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "judicial_applied", ActorID: p.UserID, ActorName: p.DisplayName,
-			At: now, Note: note})
-		return err
+		if _, err := tx.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{}, store.Event{Type: "judicial_applied", ActorID: p.UserID, ActorName: p.DisplayName,
+			At: now, Note: note}); err != nil {
+			return err
+		}
+		if !queued {
+			return nil
+		}
+		return s.Jobs.Enqueue(ctx, tx, "enqueue court submission", jobs.Insert(CourtSubmitArgs{CaseID: c.ID, Application: ja.IdempotencyKey}, nil))
 	})
-	if err != nil || s.Court == nil {
-		return ja, stale(err)
+	if err != nil {
+		return store.JudicialApplication{}, stale(err)
 	}
-	ja.Receipt, err = s.deliver(ctx, ja, ct.Code, sha)
-	var refused *court.Refused
-	switch {
-	case errors.As(err, &refused):
-		return ja, &domain.FieldError{Field: "court", Message: refused.Error() + "。申请未送达，请核对后重新申请"}
-	case err != nil:
-		s.log().Warn("court submission failed; the sweep will resend", "case_id", c.ID, "err", err)
-		return ja, ErrCourtQueued
-	}
-	ja.Status = "submitted"
 	return ja, nil
 }
 
@@ -165,43 +165,6 @@ func claim(ctx context.Context, st store.Store, ja store.JudicialApplication) er
 		return fmt.Errorf("store judicial application: %w", err)
 	}
 	return nil
-}
-
-// ErrCourtQueued: the application is kept but the court system could not be
-// reached; the court sweep sends it again.
-var ErrCourtQueued = errors.New("申请已保存，法院系统暂时无法送达，系统将自动重试送达")
-
-// deliver sends a claimed application to the court system (idempotent by
-// case number there). Taken: its receipt is recorded with a note. Refused:
-// the claim is freed with a note saying why, so the case can file again.
-func (s *Service) deliver(ctx context.Context, ja store.JudicialApplication, courtCode, sha string) (string, error) {
-	receipt, err := s.Court.Submit(ctx, ja.CaseNumber, courtCode, sha, ja.Package)
-	var refused *court.Refused
-	if errors.As(err, &refused) {
-		if rerr := s.Store.InTx(ctx, func(tx store.Store) error {
-			if err := tx.DeleteJudicialApplication(ctx, ja.CaseID); err != nil {
-				return err
-			}
-			return tx.AddNote(ctx, ja.CaseID, store.Event{Type: "judicial_send_refused", ActorName: "法院系统", At: s.now(),
-				Note: refused.Error() + "，司法确认申请未送达，可核对后重新申请"})
-		}); rerr != nil {
-			return "", errors.Join(err, rerr)
-		}
-		return "", err
-	}
-	if err != nil {
-		return "", err
-	}
-	err = s.Store.InTx(ctx, func(tx store.Store) error {
-		if err := tx.MarkJudicialSent(ctx, ja.CaseID, receipt); err != nil {
-			return err
-		}
-		return tx.AddNote(ctx, ja.CaseID, store.Event{Type: "judicial_sent", ActorName: "法院系统", At: s.now(), Note: "法院系统已接收申请，回执" + receipt})
-	})
-	if err != nil {
-		return "", fmt.Errorf("record court receipt: %w", err)
-	}
-	return receipt, nil
 }
 
 // CourtQueue lists the applications of the courts the liaison is bound to.
@@ -245,6 +208,18 @@ func (s *Service) CourtDecide(ctx context.Context, p *auth.Principal, caseID int
 // recordDecision stores a court's step on the application and puts it on the
 // case's timeline; a step the application's state does not allow is refused.
 func (s *Service) recordDecision(ctx context.Context, caseID int64, decision, ruling, reason string, actorID int64, actorName string, at time.Time) error {
+	err := s.decide(ctx, caseID, decision, ruling, reason, actorID, actorName, at)
+	if errors.Is(err, store.ErrNotFound) {
+		return &domain.FieldError{Field: "decision", Message: "申请当前状态不能作此处理"}
+	}
+	return err
+}
+
+// decide is recordDecision with store.ErrNotFound for a step the
+// application's state does not (or no longer) allow. The step and its event
+// are one conditional update in one transaction, so two writers racing on
+// the same step record it once: the second finds the state moved on.
+func (s *Service) decide(ctx context.Context, caseID int64, decision, ruling, reason string, actorID int64, actorName string, at time.Time) error {
 	ruling, reason = strings.TrimSpace(ruling), strings.TrimSpace(reason)
 	var from []string
 	var note string
@@ -269,7 +244,7 @@ func (s *Service) recordDecision(ctx context.Context, caseID int64, decision, ru
 		return s.Store.DecideJudicialApplication(ctx, caseID, from, decision, ruling, reason, at, ev)
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return &domain.FieldError{Field: "decision", Message: "申请当前状态不能作此处理"}
+		return err
 	}
 	return stale(err)
 }
@@ -304,12 +279,6 @@ func (s *Service) SyncJudicial(ctx context.Context) (int, error) {
 	moved := 0
 	var errs []error
 	for _, ja := range apps {
-		if ja.Receipt == "" { // stored but never delivered
-			if err := s.resend(ctx, ja); err != nil {
-				errs = append(errs, fmt.Errorf("resend case %d: %w", ja.CaseID, err))
-			}
-			continue
-		}
 		pr, err := s.Court.Status(ctx, ja.Receipt)
 		if err != nil {
 			errs = append(errs, err)
@@ -328,7 +297,14 @@ func (s *Service) SyncJudicial(ctx context.Context) (int, error) {
 			at = *pr.DecidedAt // the court's date, not the sweep's
 		}
 		for i, st := range steps {
-			if err := s.recordDecision(ctx, ja.CaseID, st, pr.RulingNumber, pr.Reason, 0, "法院系统", at); err != nil {
+			err := s.decide(ctx, ja.CaseID, st, pr.RulingNumber, pr.Reason, 0, "法院系统", at)
+			if errors.Is(err, store.ErrNotFound) {
+				// The application moved since it was listed (another run of
+				// the sweep, or the liaison): that step is on the case once
+				// already, and the next run starts from where it is now.
+				break
+			}
+			if err != nil {
 				errs = append(errs, fmt.Errorf("case %d: %w", ja.CaseID, err))
 				break
 			}
@@ -338,23 +314,4 @@ func (s *Service) SyncJudicial(ctx context.Context) (int, error) {
 		}
 	}
 	return moved, errors.Join(errs...)
-}
-
-// resend delivers an application whose first sending failed.
-func (s *Service) resend(ctx context.Context, ja store.JudicialApplication) error {
-	full, err := s.Store.GetJudicialApplication(ctx, ja.CaseID)
-	if err != nil {
-		return err
-	}
-	full.CaseNumber = ja.CaseNumber
-	ct, err := s.Store.GetOrgUnit(ctx, full.CourtID)
-	if err != nil {
-		return err
-	}
-	_, sha, err := s.Store.GetAgreementDocument(ctx, full.CaseID)
-	if err != nil {
-		return err
-	}
-	_, err = s.deliver(ctx, full, ct.Code, sha)
-	return err
 }

@@ -1,9 +1,11 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -49,6 +51,12 @@ type JudicialJSON struct {
 	Reason       string     `json:"reason,omitempty"`
 	SubmittedAt  time.Time  `json:"submitted_at"`
 	DecidedAt    *time.Time `json:"decided_at"`
+	// Delivery to the court system: queued, retrying (last_error says why),
+	// failed (may be resubmitted), submitted; delivery_label says it in words.
+	Delivery      string `json:"delivery" enum:"judicial_delivery"`
+	DeliveryLabel string `json:"delivery_label"`
+	Attempts      int    `json:"attempts"` // failed attempts to deliver
+	LastError     string `json:"last_error,omitempty"`
 }
 
 // FollowUpJSON is one follow-up (回访).
@@ -123,8 +131,10 @@ func (a *API) GetAgreement(w http.ResponseWriter, r *http.Request) {
 }
 
 func judicialJSON(ja store.JudicialApplication) JudicialJSON {
+	state, label := agreement.Delivery(ja)
 	return JudicialJSON{CaseID: ja.CaseID, CaseNumber: ja.CaseNumber, CourtID: ja.CourtID, Status: ja.Status, Receipt: ja.Receipt,
-		RulingNumber: ja.RulingNumber, Reason: ja.Reason, SubmittedAt: ja.SubmittedAt, DecidedAt: ja.DecidedAt}
+		RulingNumber: ja.RulingNumber, Reason: ja.Reason, SubmittedAt: ja.SubmittedAt, DecidedAt: ja.DecidedAt,
+		Delivery: state, DeliveryLabel: label, Attempts: ja.Attempts, LastError: ja.LastError}
 }
 
 // CreateAgreement records an oral or written agreement.
@@ -211,12 +221,48 @@ type JudicialRequest struct {
 	Joint bool  `json:"joint" api:"required"` // both parties apply together, as the law requires
 }
 
-// ApplyJudicial files the application with a court of the district.
-func (a *API) ApplyJudicial() http.HandlerFunc {
-	return caseAction(a, false, func(r *http.Request, p *auth.Principal, id int64, in JudicialRequest) error {
-		_, err := a.Agreement.ApplyJudicial(r.Context(), p, id, in.Court, in.Joint)
-		return err
-	})
+// ApplyJudicial files the application with a court of the district and
+// answers it as stored: with a court system, "delivery":"queued" (已排队提交法院)
+// — the court system has not seen it yet; the case's agreement shows when it has.
+func (a *API) ApplyJudicial(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	var in JudicialRequest
+	if !decode(w, r, &in) {
+		return
+	}
+	ja, err := a.Agreement.ApplyJudicial(r.Context(), auth.From(r.Context()), id, in.Court, in.Joint)
+	if err != nil {
+		failErr(w, a.Log, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, judicialJSON(ja))
+}
+
+// ResubmitJudicial sends an application that could not be delivered to the
+// court system again, under its idempotency key.
+func (a *API) ResubmitJudicial(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok || !noBody(w, r) {
+		return
+	}
+	p := auth.From(r.Context())
+	if err := a.Agreement.ResubmitJudicial(r.Context(), p, id); err != nil {
+		failErr(w, a.Log, r, err)
+		return
+	}
+	f, err := a.CaseFile.Agreement(r.Context(), p, id)
+	if err != nil {
+		failErr(w, a.Log, r, err)
+		return
+	}
+	if f.Judicial == nil {
+		failErr(w, a.Log, r, fmt.Errorf("case %d: resubmitted application not found", id))
+		return
+	}
+	writeJSON(w, http.StatusOK, judicialJSON(*f.Judicial))
 }
 
 // CourtJSON is a court a case's application may go to.

@@ -2,9 +2,19 @@
 // to a court's system. The format:
 //
 //	POST {BaseURL}/v1/confirmations   Authorization: Bearer {APIKey}   Content-Type: application/json
+//	Idempotency-Key: <UUID>
 //	{"application_no": "（2026）浦消调字第00123号", "court_code": "pd-court",
 //	 "agreement_sha256": "<hex>", "package_sha256": "<hex>", "package": "<base64 ZIP>"}
 //	202 {"receipt": "…"}     4xx/5xx {"error": "…"}
+//
+// Idempotency-Key is required: a random UUID made when the application is
+// stored and sent unchanged on every attempt to deliver it. The court system
+// answers a repeat of a key it has taken with the first receipt (202) and
+// records the application once; a key it has taken for a different package
+// is refused (409). An application number already taken under another key
+// is refused too (409): one case, one application at the court. A refusal
+// (4xx other than 429) means sending the same again would be refused again;
+// 5xx, 429, a timeout or a lost connection may be retried with the same key.
 //
 // The court's progress is read back by receipt:
 //
@@ -126,15 +136,23 @@ type Submission struct {
 	Package         string `json:"package"`
 }
 
-// Submit sends a package and returns the court system's receipt.
-func (c *Client) Submit(ctx context.Context, applicationNo, courtCode, agreementSHA string, pkg []byte) (string, error) {
+// Submit sends a package and returns the court system's receipt. key is the
+// application's idempotency key, the same on every attempt: a resend after a
+// lost answer gets the first receipt instead of filing twice.
+func (c *Client) Submit(ctx context.Context, key, applicationNo, courtCode, agreementSHA string, pkg []byte) (string, error) {
+	if key == "" {
+		return "", errors.New("court submission without an idempotency key")
+	}
 	body, _ := json.Marshal(Submission{ApplicationNo: applicationNo, CourtCode: courtCode, AgreementSHA256: agreementSHA,
 		PackageSHA256: Sum(pkg), Package: base64.StdEncoding.EncodeToString(pkg)})
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	res, err := c.do(ctx, http.MethodPost, "/v1/confirmations", body)
+	res, err := c.do(ctx, http.MethodPost, "/v1/confirmations", body, key)
 	if err != nil {
-		return "", fmt.Errorf("法院系统连接失败：%w", err)
+		if errors.Is(err, context.DeadlineExceeded) {
+			return "", &Unavailable{Reason: "法院系统无应答（超时）", Err: err}
+		}
+		return "", &Unavailable{Reason: "法院系统连接失败", Err: err}
 	}
 	defer res.Body.Close()
 	var out struct {
@@ -149,8 +167,31 @@ func (c *Client) Submit(ctx context.Context, applicationNo, courtCode, agreement
 		return "", &Refused{Status: res.StatusCode, Message: out.Error}
 	}
 	// 5xx, 429 or a garbled answer: the same submission may be sent again.
-	return "", fmt.Errorf("法院系统暂时无法受理（HTTP %d）：%s", res.StatusCode, out.Error)
+	reason := fmt.Sprintf("法院系统暂时无法受理（HTTP %d）", res.StatusCode)
+	if out.Error != "" {
+		reason = fmt.Sprintf("法院系统暂时无法受理：%s，HTTP %d", out.Error, res.StatusCode)
+	}
+	return "", &Unavailable{Reason: reason}
 }
+
+// Unavailable is a submission the court system did not take now (network,
+// timeout, 5xx, 429): the same submission, with the same key, may be sent again.
+type Unavailable struct {
+	Reason string // in a few words, for a case page
+	Err    error  // the network error, if any
+}
+
+func (e *Unavailable) Error() string {
+	if e.Err != nil {
+		return e.Reason + "：" + e.Err.Error()
+	}
+	return e.Reason
+}
+
+func (e *Unavailable) Unwrap() error { return e.Err }
+
+// IdempotencyHeader carries a submission's idempotency key.
+const IdempotencyHeader = "Idempotency-Key"
 
 // Refused is the court system's answer that it will not take a submission
 // as sent (4xx): sending it again unchanged would be refused again.
@@ -161,6 +202,15 @@ type Refused struct {
 
 func (e *Refused) Error() string {
 	return fmt.Sprintf("法院系统拒收（HTTP %d）：%s", e.Status, e.Message)
+}
+
+// Reason is the refusal in a few words for a case page: the court system's
+// message and status.
+func (e *Refused) Reason() string {
+	if e.Message == "" {
+		return fmt.Sprintf("HTTP %d", e.Status)
+	}
+	return fmt.Sprintf("%s，HTTP %d", e.Message, e.Status)
 }
 
 // Progress is where the court stands on an application.
@@ -179,7 +229,7 @@ var Statuses = []string{"submitted", "accepted", "confirmed", "rejected"}
 func (c *Client) Status(ctx context.Context, receipt string) (Progress, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	res, err := c.do(ctx, http.MethodGet, "/v1/confirmations/"+url.PathEscape(receipt), nil)
+	res, err := c.do(ctx, http.MethodGet, "/v1/confirmations/"+url.PathEscape(receipt), nil, "")
 	if err != nil {
 		return Progress{}, fmt.Errorf("court status %s: %w", receipt, err)
 	}
@@ -197,8 +247,9 @@ func (c *Client) Status(ctx context.Context, receipt string) (Progress, error) {
 	return out.Progress, nil
 }
 
-// do sends one authenticated request to the court system (a JSON body when given).
-func (c *Client) do(ctx context.Context, method, path string, body []byte) (*http.Response, error) {
+// do sends one authenticated request to the court system (a JSON body and
+// an idempotency key when given).
+func (c *Client) do(ctx context.Context, method, path string, body []byte, key string) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(c.BaseURL, "/")+path, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
@@ -207,6 +258,9 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte) (*htt
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Authorization", "Bearer "+c.APIKey)
+	if key != "" {
+		req.Header.Set(IdempotencyHeader, key)
+	}
 	hc := c.HTTP
 	if hc == nil {
 		hc = http.DefaultClient

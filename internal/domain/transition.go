@@ -42,7 +42,8 @@ var actionLabels = map[Action]string{
 var eventLabels = map[string]string{
 	"received": "登记", "agreement_signed": "签署协议", "assignment_waiting": "等待指派", "co_mediator": "调整调解员",
 	"consent": "调解意愿", "consent_escalated": "意愿征求升级", "consultation": "专家咨询", "consultation_answered": "专家答复",
-	"facts_updated": "更新事实", "group_notice": "群体纠纷通知", "group_outcome": "群体纠纷结果", "judicial_applied": "申请司法确认", "judicial_sent": "法院系统已接收", "judicial_send_refused": "法院系统拒收",
+	"facts_updated": "更新事实", "group_notice": "群体纠纷通知", "group_outcome": "群体纠纷结果", "judicial_applied": "申请司法确认", "judicial_sent": "法院系统已接收", "judicial_send_refused": "法院退回",
+	"judicial_send_failed": "未能送达法院系统", "judicial_resubmitted": "重新提交法院系统",
 	"judicial_accepted": "法院受理", "judicial_confirmed": "司法确认", "judicial_rejected": "司法确认驳回",
 	"lead": "移送违法线索", "merged_in": "合并", "performed": "履行", "recusal_granted": "准予回避", "recusal_refused": "驳回回避",
 	"reassign": "更换主持调解员", "reroute": "改派分流", "route": "分流", "session_recorded": "调解笔录", "session_scheduled": "安排调解",

@@ -139,6 +139,7 @@ func New(c Config) (*Services, error) {
 	svc.Sync = &smartsync.Service{Store: st, Jobs: queue, Link: c.SmartMediation, Log: c.Log, Now: c.Now}
 	svc.Sync.Register(queue)
 	st.OnEvents(svc.Sync.Hook)
+	svc.registerCourt()
 	for _, j := range svc.sweeps() {
 		queue.Periodic(j.Name, j.Every, j.Run)
 	}

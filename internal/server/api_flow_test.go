@@ -161,7 +161,7 @@ func TestAPIWrittenAgreementJourney(t *testing.T) {
 				t.Fatal("no court for the district")
 			}
 			want(t, "not joint", m.json("POST", base+"/judicial", map[string]any{"court": courts[0].ID, "joint": false}, nil), 422, "共同申请")
-			want(t, "apply", m.json("POST", base+"/judicial", map[string]any{"court": courts[0].ID, "joint": true}, nil), 200)
+			want(t, "apply", m.json("POST", base+"/judicial", map[string]any{"court": courts[0].ID, "joint": true}, nil), 201, `"status":"submitted"`, `"delivery":"submitted"`)
 			want(t, "applied", m.json("GET", base+"/agreement", nil, nil), 200, `"judicial":{`, `"status":"submitted"`)
 			court := e.login("court01")
 			want(t, "court queue", court.json("GET", "/api/v1/judicial", nil, nil), 200, `"case_id":`+itoa(id))

@@ -14,6 +14,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/court"
 	"github.com/tiaojie/tiaojie/internal/court/courttest"
 	"github.com/tiaojie/tiaojie/internal/demo"
+	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // all fires the requests at once and returns their statuses.
@@ -110,7 +111,7 @@ func TestSigningRace(t *testing.T) {
 }
 
 // Eight clicks on 申请司法确认 at once: one application, one event, one
-// submission at the court system.
+// job, one submission at the court system.
 func TestDoubleCourtSubmit(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
@@ -136,6 +137,7 @@ func TestDoubleCourtSubmit(t *testing.T) {
 		if ok != 1 {
 			t.Fatalf("%d applications accepted, want 1", ok)
 		}
+		ja := waitJudicial(t, e, id, "delivered", delivered)
 		evs, _ := e.db.ListEvents(ctx, id)
 		n := 0
 		for _, ev := range evs {
@@ -143,44 +145,39 @@ func TestDoubleCourtSubmit(t *testing.T) {
 				n++
 			}
 		}
-		if n != 1 || len(peer.Received()) != 1 {
-			t.Fatalf("%d events, %d submissions at the court", n, len(peer.Received()))
+		if n != 1 || courtJobs(t, e) != 1 {
+			t.Fatalf("%d events, %d court jobs", n, courtJobs(t, e))
 		}
-		if ja, _ := e.db.GetJudicialApplication(ctx, id); ja.Receipt == "" || !strings.HasPrefix(ja.Receipt, "SQ") {
+		if len(peer.Received()) != 1 || peer.Posts() != 1 {
+			t.Fatalf("%d submissions at the court of %d posts", len(peer.Received()), peer.Posts())
+		}
+		if ja.Receipt == "" || !strings.HasPrefix(ja.Receipt, "SQ") || ja.Receipt != peer.Received()[0].Receipt {
 			t.Fatalf("receipt not kept: %+v", ja.Receipt)
 		}
 	})
 }
 
-// The court system is down when the application is filed: it is kept,
-// the mediator is told it will be delivered, and the sweep delivers it.
-func TestCourtDownThenDelivered(t *testing.T) {
+// The court system is unreachable when the application is filed: it is
+// kept, the mediator is told it is queued and then why it waits (delivery
+// once the court system answers: TestCourtDownRetriesThenDelivers).
+func TestCourtUnreachableWaits(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		peer := courttest.New("court-key")
-		t.Cleanup(peer.Close)
 		e.agr.Court = &court.Client{BaseURL: "http://127.0.0.1:1", APIKey: "court-key"} // nothing listens
 		m, id := effectiveWrittenAgreement(t, e)
 		r := m.form("POST", "/cases/"+itoa(id)+"/judicial", url.Values{"court": {itoa(orgID(t, e, demo.CodeCourt))}, "joint": {"yes"}})
 		if r.StatusCode != 303 {
 			t.Fatalf("apply while the court is down: %d %s", r.StatusCode, r.body)
 		}
-		if page := m.get("/cases/" + itoa(id)); !strings.Contains(page.body, "自动重试送达") {
-			t.Fatal("the mediator is not told the application waits for delivery")
+		if page := m.get("/cases/" + itoa(id)); !strings.Contains(page.body, "已排队提交法院") {
+			t.Fatal("the mediator is not told the application is queued")
+		}
+		waitJudicial(t, e, id, "retrying", func(ja *store.JudicialApplication) bool { return ja != nil && ja.Attempts >= 1 })
+		if page := m.get("/cases/" + itoa(id)); !strings.Contains(page.body, "重试中（法院系统连接失败）") {
+			t.Fatal("the mediator is not told why it waits")
 		}
 		if ja, err := e.db.GetJudicialApplication(ctx, id); err != nil || ja.Receipt != "" {
 			t.Fatalf("stored application: %+v %v", ja.Receipt, err)
-		}
-		e.agr.Court = &court.Client{BaseURL: peer.URL, APIKey: "court-key"}
-		if _, err := e.agr.SyncJudicial(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.agr.SyncJudicial(ctx); err != nil { // a second sweep sends nothing twice
-			t.Fatal(err)
-		}
-		ja, _ := e.db.GetJudicialApplication(ctx, id)
-		if len(peer.Received()) != 1 || ja.Receipt != peer.Received()[0].Receipt {
-			t.Fatalf("delivered %d times, receipt %q", len(peer.Received()), ja.Receipt)
 		}
 	})
 }

@@ -133,7 +133,7 @@ func TestMediationJourney(t *testing.T) {
 			if r := md.form("POST", "/cases/"+cid+"/judicial", url.Values{"court": {itoa(orgID(t, e, demo.CodeCourt))}, "joint": {"yes"}}); r.StatusCode != 303 {
 				t.Fatalf("apply: %d %s", r.StatusCode, r.body)
 			}
-			ja, _ := e.db.GetJudicialApplication(ctx, id)
+			ja := waitJudicial(t, e, id, "delivered", delivered)
 			peer.Decide(ja.Receipt, "confirmed", "（2026）沪0115民特88号", "")
 			if n, err := e.agr.SyncJudicial(ctx); err != nil || n != 1 {
 				t.Fatalf("sync: %d %v", n, err)

@@ -64,13 +64,13 @@ func TestJudicialConfirmation(t *testing.T) {
 		}
 
 		// The court system received a package whose manifest matches its files.
+		ja := waitJudicial(t, e, id, "delivered", delivered)
 		got := peer.Received()
 		if len(got) != 1 || got[0].Submission.CourtCode != demo.CodeCourt {
 			t.Fatalf("court received %d", len(got))
 		}
-		ja, err := e.db.GetJudicialApplication(ctx, id)
-		if err != nil || ja.Receipt != got[0].Receipt || ja.Status != "submitted" {
-			t.Fatalf("application %+v %v", ja, err)
+		if ja.Receipt != got[0].Receipt || ja.Status != "submitted" || got[0].Key != ja.IdempotencyKey {
+			t.Fatalf("application %+v", ja)
 		}
 		man, files, err := court.Check(ja.Package)
 		if err != nil || len(man.Files) != 3 {
@@ -146,19 +146,47 @@ func TestJudicialConfirmation(t *testing.T) {
 	})
 }
 
-// A court system that refuses the package leaves nothing behind.
+// A court system that refuses the package frees the case: the application
+// is gone, the case page says the court sent it back and why, and the
+// mediator can file again (a new application, under a new key).
 func TestJudicialCourtRefuses(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
 		peer := courttest.New("court-key")
 		t.Cleanup(peer.Close)
 		e.agr.Court = &court.Client{BaseURL: peer.URL, APIKey: "wrong"}
 		m, id := effectiveWrittenAgreement(t, e)
-		r := m.form("POST", "/cases/"+itoa(id)+"/judicial", url.Values{"court": {itoa(orgID(t, e, demo.CodeCourt))}, "joint": {"yes"}})
-		if r.StatusCode != 422 || !strings.Contains(r.body, "法院系统拒收") {
-			t.Fatalf("refused: %d", r.StatusCode)
+		form := url.Values{"court": {itoa(orgID(t, e, demo.CodeCourt))}, "joint": {"yes"}}
+		r := m.form("POST", "/cases/"+itoa(id)+"/judicial", form)
+		if r.StatusCode != 303 {
+			t.Fatalf("apply: %d %s", r.StatusCode, r.body)
 		}
-		if _, err := e.db.GetJudicialApplication(context.Background(), id); err == nil {
-			t.Fatal("refused application stored")
+		first, err := e.db.GetJudicialApplication(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitJudicial(t, e, id, "freed", func(ja *store.JudicialApplication) bool { return ja == nil })
+		page := m.get("/cases/" + itoa(id))
+		if !strings.Contains(page.body, `id="judicial-delivery">法院退回（认证失败，HTTP 401）`) || !strings.Contains(page.body, `id="apply-judicial"`) {
+			t.Fatal("the case page does not say the court sent it back, or does not offer to file again")
+		}
+		evs, _ := e.db.ListEvents(ctx, id)
+		if last := evs[len(evs)-1]; last.Type != "judicial_send_refused" || !strings.Contains(last.Note, "认证失败") {
+			t.Fatalf("timeline ends with %s %q", last.Type, last.Note)
+		}
+		if len(peer.Received()) != 0 {
+			t.Fatal("a refused submission was recorded at the court")
+		}
+		e.agr.Court = &court.Client{BaseURL: peer.URL, APIKey: "court-key"}
+		if r := m.form("POST", "/cases/"+itoa(id)+"/judicial", form); r.StatusCode != 303 {
+			t.Fatalf("apply again: %d %s", r.StatusCode, r.body)
+		}
+		ja := waitJudicial(t, e, id, "delivered", delivered)
+		if ja.IdempotencyKey == first.IdempotencyKey || len(peer.Received()) != 1 {
+			t.Fatalf("second application: key %q (first %q), %d at the court", ja.IdempotencyKey, first.IdempotencyKey, len(peer.Received()))
+		}
+		if page := m.get("/cases/" + itoa(id)); strings.Contains(page.body, `id="judicial-delivery">法院退回`) || !strings.Contains(page.body, "回执号"+ja.Receipt) {
+			t.Fatal("the old refusal is still shown over the new application")
 		}
 	})
 }
@@ -230,7 +258,7 @@ func TestJudicialOutcomeSynced(t *testing.T) {
 		if n, err := e.agr.SyncJudicial(ctx); err != nil || n != 0 {
 			t.Fatalf("nothing decided yet: %d %v", n, err)
 		}
-		ja, _ := e.db.GetJudicialApplication(ctx, id)
+		ja := waitJudicial(t, e, id, "delivered", delivered)
 		peer.Decide(ja.Receipt, "accepted", "", "")
 		if n, err := e.agr.SyncJudicial(ctx); err != nil || n != 1 {
 			t.Fatalf("accepted: %d %v", n, err)

@@ -76,6 +76,7 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/cases/{id}/agreement/seal", Perm: domain.PermCaseDecide, Handler: pg.Seal},
 		{Method: "GET", Path: "/cases/{id}/agreement.pdf", Perm: domain.PermCaseRead, Handler: pg.AgreementPDF},
 		{Method: "POST", Path: "/cases/{id}/judicial", Perm: domain.PermCaseDecide, Handler: pg.ApplyJudicial},
+		{Method: "POST", Path: "/cases/{id}/judicial/resubmit", Perm: domain.PermCaseDecide, Handler: pg.ResubmitJudicial},
 		{Method: "GET", Path: "/seal", Perm: domain.PermSealManage, Handler: pg.SealPage},
 		{Method: "GET", Path: "/seal.png", Perm: domain.PermSealManage, Handler: pg.SealImage},
 		{Method: "POST", Path: "/seal", Perm: domain.PermSealManage, Handler: pg.UploadSeal},
@@ -83,6 +84,7 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/verify", Perm: domain.PermNone, MaxBody: web.MaxVerifyBody, Handler: pg.Verify},
 		{Method: "GET", Path: "/court", Perm: domain.PermJudicial, Handler: pg.CourtQueue},
 		{Method: "POST", Path: "/court/{id}/decide", Perm: domain.PermJudicial, Handler: pg.CourtDecide},
+		{Method: "POST", Path: "/court/{id}/resubmit", Perm: domain.PermJudicial, Handler: pg.CourtResubmit},
 		{Method: "GET", Path: "/court/{id}/package.zip", Perm: domain.PermJudicial, Handler: pg.CourtPackage},
 		{Method: "GET", Path: "/sign/{token}", Perm: domain.PermNone, Handler: pg.SignForm},
 		{Method: "POST", Path: "/sign/{token}", Perm: domain.PermNone, Handler: pg.Sign},
@@ -244,7 +246,8 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/api/v1/cases/{id}/archive", Perm: domain.PermCaseDecide, API: true, Summary: "归档", Handler: a.Archive(), Request: api.NoBody{}, Response: api.CaseJSON{}},
 		// Judicial confirmation.
 		{Method: "GET", Path: "/api/v1/cases/{id}/courts", Perm: domain.PermCaseDecide, API: true, Summary: "可受理司法确认申请的法院", Handler: a.Courts, Response: []api.CourtJSON{}},
-		{Method: "POST", Path: "/api/v1/cases/{id}/judicial", Perm: domain.PermCaseDecide, API: true, Summary: "申请司法确认（双方共同申请）", Handler: a.ApplyJudicial(), Request: api.JudicialRequest{}, Response: api.CaseJSON{}},
+		{Method: "POST", Path: "/api/v1/cases/{id}/judicial", Perm: domain.PermCaseDecide, API: true, Summary: "申请司法确认（双方共同申请；有法院系统时排队提交，不等法院系统答复）", Handler: a.ApplyJudicial, Request: api.JudicialRequest{}, Response: api.JudicialJSON{}, Created: true},
+		{Method: "POST", Path: "/api/v1/cases/{id}/judicial/resubmit", Perm: domain.PermCaseDecide, API: true, Summary: "重新提交未能送达法院系统的司法确认申请", Handler: a.ResubmitJudicial, Request: api.NoBody{}, Response: api.JudicialJSON{}},
 		{Method: "GET", Path: "/api/v1/judicial", Perm: domain.PermJudicial, API: true, Summary: "本院收到的司法确认申请（法院）", Handler: a.CourtQueue, Response: []api.JudicialJSON{}},
 		{Method: "POST", Path: "/api/v1/judicial/{id}/decision", Perm: domain.PermJudicial, API: true, Summary: "法院受理、裁定确认或驳回（路径为案件ID）", Handler: a.CourtDecide, Request: api.CourtDecisionRequest{}, Response: api.JudicialJSON{}},
 		// Violation leads and expert consultations.

@@ -46,6 +46,12 @@ func newEnv(t *testing.T, e storetest.Engine) *env { t.Helper(); return newEnvWi
 // before the server is built.
 func newEnvWith(t *testing.T, e storetest.Engine, adjust func(*platform.Services)) *env {
 	t.Helper()
+	return newEnvJobs(t, e, jobs.Config{Poll: 100 * time.Millisecond}, adjust)
+}
+
+// newEnvJobs is newEnvWith with the job queue tuned (retries, attempts).
+func newEnvJobs(t *testing.T, e storetest.Engine, jc jobs.Config, adjust func(*platform.Services)) *env {
+	t.Helper()
 	ctx := context.Background()
 	sealer, _ := pii.NewSealer(bytes.Repeat([]byte{1}, 32))
 	// The demo is built once per engine and copied for each test.
@@ -55,7 +61,7 @@ func newEnvWith(t *testing.T, e storetest.Engine, adjust func(*platform.Services
 	})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc, err := platform.New(platform.Config{Store: db, Sealer: sealer, Log: log, PublicURL: "http://parties.example", SMSSignature: "人民调解",
-		Jobs: jobs.Config{Poll: 100 * time.Millisecond}})
+		Jobs: jc})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -248,17 +248,26 @@ type Store interface {
 	GetSignToken(ctx context.Context, hash string) (caseID int64, party string, err error)
 	ListSignTokens(ctx context.Context, caseID int64) ([]PartyLink, error)   // each party's signing links, newest first
 	PutJudicialApplication(ctx context.Context, a JudicialApplication) error // one per case (ErrConflict)
-	// MarkJudicialSent records the court system's receipt of an application
-	// still "sending" and makes it "submitted" (else ErrNotFound).
-	MarkJudicialSent(ctx context.Context, caseID int64, receipt string) error
-	// DeleteJudicialApplication frees a case's claim that the court system refused ("sending" only, else ErrNotFound).
-	DeleteJudicialApplication(ctx context.Context, caseID int64) error
+	// MarkJudicialSent records the court system's receipt of the application
+	// with this idempotency key, still "sending" or "failed", and makes it
+	// "submitted" (else ErrNotFound: recorded already, or another application).
+	MarkJudicialSent(ctx context.Context, caseID int64, key, receipt string) error
+	// DeleteJudicialApplication frees a case's claim that the court system
+	// refused ("sending" or "failed", with this key; else ErrNotFound).
+	DeleteJudicialApplication(ctx context.Context, caseID int64, key string) error
+	// RecordJudicialAttempt counts a failed attempt to deliver the application
+	// with this key and keeps why; final makes it "failed" (no more tries
+	// until RequeueJudicial), else it stays (or is again) "sending".
+	// ErrNotFound when it is no longer waiting for delivery.
+	RecordJudicialAttempt(ctx context.Context, caseID int64, key, reason string, at time.Time, final bool) error
+	// RequeueJudicial makes a "failed" application "sending" again (else ErrNotFound).
+	RequeueJudicial(ctx context.Context, caseID int64, key string) error
 	PutSeal(ctx context.Context, orgID int64, image []byte, by int64, at time.Time) error // replaces the org's seal image
 	GetSeal(ctx context.Context, orgID int64) (Seal, error)
 	GetJudicialApplication(ctx context.Context, caseID int64) (JudicialApplication, error)
 	ListJudicialApplications(ctx context.Context, courtIDs []int64) ([]JudicialApplication, error)
 	// ListPendingJudicial lists every application still open at a court system (submitted or
-	// accepted, with a receipt other than localReceipt), oldest first, without packages.
+	// accepted, with a court system's receipt: not empty, not localReceipt), oldest first, without packages.
 	ListPendingJudicial(ctx context.Context, localReceipt string) ([]JudicialApplication, error)
 	// DecideJudicialApplication moves an application that is in one of the from
 	// states and appends the event to its case, in one transaction (else ErrNotFound).
@@ -879,13 +888,19 @@ type JudicialApplication struct {
 	CaseID       int64
 	CaseNumber   string // filled by List
 	CourtID      int64
-	Status       string // "sending" (claimed, not yet taken by the court system), "submitted", "accepted", "confirmed", "rejected"
+	Status       string // "sending" (stored, queued for the court system), "failed" (delivery gave up), "submitted", "accepted", "confirmed", "rejected"
 	Receipt      string // the court system's receipt
 	RulingNumber string
 	Reason       string
 	Package      []byte // the ZIP sent
 	SubmittedAt  time.Time
 	DecidedAt    *time.Time
+	// Delivery to a court system: the key sent on every attempt, how many
+	// attempts failed and the last one's reason (cleared when requeued).
+	IdempotencyKey string
+	Attempts       int
+	LastError      string
+	LastAttemptAt  *time.Time
 }
 
 // InTxRetry runs fn in one transaction, and again (up to three times in all)

@@ -157,6 +157,7 @@ type caseData struct {
 	Form             caseForm                // a refused action, shown again with what was typed
 	HasDocument      bool
 	Judicial         *store.JudicialApplication
+	JudicialRefused  string // the court system sent the last application back: why (none pending now)
 	Courts           []store.OrgUnit
 	FileItems        []domain.FileItem
 	Archived         bool
@@ -251,6 +252,9 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	if f.Agreement != nil {
 		a := *f.Agreement
 		data.Agreement, data.Judicial, data.Signatures = &a, f.Judicial, f.Signatures
+		if data.Judicial == nil {
+			data.JudicialRefused = agreement.LastRefusal(d.Events)
+		}
 		data.HasDocument = a.Kind == "written" && a.EffectiveAt != nil
 		if data.Judicial == nil && data.HasDocument && data.CanAct && pg.Agreement != nil {
 			if data.Courts, err = pg.Agreement.Courts(ctx, d.Case); err != nil {

@@ -1,9 +1,6 @@
 package web
 
 import (
-	"errors"
-
-	"github.com/tiaojie/tiaojie/internal/agreement"
 	"net/http"
 	"strconv"
 
@@ -11,15 +8,35 @@ import (
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
-// ApplyJudicial files the parties' joint application for judicial confirmation.
+// ApplyJudicial files the parties' joint application for judicial
+// confirmation. With a court system it is queued, not sent: the page says so.
 func (pg *Pages) ApplyJudicial(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
-	_, err := pg.Agreement.ApplyJudicial(r.Context(), auth.From(r.Context()), id, mustID(r.PostFormValue("court")), r.PostFormValue("joint") == "yes")
-	if errors.Is(err, agreement.ErrCourtQueued) { // stored; the sweep delivers it
-		pg.mediationDone(w, r, id, nil, err.Error())
+	ja, err := pg.Agreement.ApplyJudicial(r.Context(), auth.From(r.Context()), id, mustID(r.PostFormValue("court")), r.PostFormValue("joint") == "yes")
+	msg := "已提交司法确认申请，由法院联络人在本平台办理。"
+	if ja.Status == "sending" {
+		msg = "申请已保存，已排队提交法院：系统在后台送达法院系统，送达情况见本页“司法确认”一栏。"
+	}
+	pg.mediationDone(w, r, id, err, msg)
+}
+
+// ResubmitJudicial sends an application that could not be delivered to the
+// court system again (same application, same idempotency key).
+func (pg *Pages) ResubmitJudicial(w http.ResponseWriter, r *http.Request) {
+	id := mustID(r.PathValue("id"))
+	err := pg.Agreement.ResubmitJudicial(r.Context(), auth.From(r.Context()), id)
+	pg.mediationDone(w, r, id, err, "已重新排队提交法院。")
+}
+
+// CourtResubmit is ResubmitJudicial from the court liaison's list.
+func (pg *Pages) CourtResubmit(w http.ResponseWriter, r *http.Request) {
+	id := mustID(r.PathValue("id"))
+	if err := pg.Agreement.CourtResubmit(r.Context(), auth.From(r.Context()), id); err != nil {
+		pg.failErr(w, r, err)
 		return
 	}
-	pg.mediationDone(w, r, id, err, "已向法院提交司法确认申请。")
+	pg.flash(r, "已重新排队提交法院。")
+	http.Redirect(w, r, "/court#j"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
 // CourtQueue is a court liaison's list of applications.

@@ -29,6 +29,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/leads"
 	"github.com/tiaojie/tiaojie/internal/mediation"
+	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 //go:embed templates/*.html
@@ -75,8 +76,9 @@ var funcs = template.FuncMap{
 	"add":         func(a, b int) int { return a + b },
 	"signerLabel": domain.PartyWord,
 	"judicialStatus": func(s string) string {
-		return map[string]string{"sending": "正在送达法院系统", "submitted": "已提交", "accepted": "法院已受理", "confirmed": "已裁定确认", "rejected": "已驳回"}[s]
+		return map[string]string{"sending": "已排队提交法院", "failed": "未能送达法院系统", "submitted": "已提交", "accepted": "法院已受理", "confirmed": "已裁定确认", "rejected": "已驳回"}[s]
 	},
+	"delivery":    func(ja store.JudicialApplication) string { _, l := agreement.Delivery(ja); return l },
 	"methodLabel": consent.MethodLabel,
 	"neg":         func(n int) int { return -n },
 	"deref":       func(b *bool) bool { return b != nil && *b },

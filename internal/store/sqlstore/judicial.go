@@ -9,19 +9,21 @@ import (
 )
 
 func (db *DB) PutJudicialApplication(ctx context.Context, a store.JudicialApplication) error {
-	_, err := db.writeOn("case", a.CaseID).ExecContext(ctx, `INSERT INTO judicial_applications (case_id, court_id, status, receipt, package, submitted_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, a.CaseID, a.CourtID, a.Status, a.Receipt, a.Package, a.SubmittedAt.UTC())
+	_, err := db.writeOn("case", a.CaseID).ExecContext(ctx, `INSERT INTO judicial_applications (case_id, court_id, status, receipt, package, submitted_at, idempotency_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.CaseID, a.CourtID, a.Status, a.Receipt, a.Package, a.SubmittedAt.UTC(), a.IdempotencyKey)
 	return db.wrap("put judicial application", err)
 }
 
-const judicialCols = `j.case_id, c.number, j.court_id, j.status, j.receipt, j.ruling_number, j.reason, j.submitted_at, j.decided_at`
+const judicialCols = `j.case_id, c.number, j.court_id, j.status, j.receipt, j.ruling_number, j.reason, j.submitted_at, j.decided_at,
+	j.idempotency_key, j.attempts, j.last_error, j.last_attempt_at`
 
 func scanJudicial(row interface{ Scan(...any) error }, extra ...any) (store.JudicialApplication, error) {
 	var a store.JudicialApplication
-	var dec sql.NullTime
-	dst := append([]any{&a.CaseID, &a.CaseNumber, &a.CourtID, &a.Status, &a.Receipt, &a.RulingNumber, &a.Reason, &a.SubmittedAt, &dec}, extra...)
+	var dec, last sql.NullTime
+	dst := append([]any{&a.CaseID, &a.CaseNumber, &a.CourtID, &a.Status, &a.Receipt, &a.RulingNumber, &a.Reason, &a.SubmittedAt, &dec,
+		&a.IdempotencyKey, &a.Attempts, &a.LastError, &last}, extra...)
 	err := row.Scan(dst...)
-	a.SubmittedAt, a.DecidedAt = a.SubmittedAt.UTC(), timePtr(dec)
+	a.SubmittedAt, a.DecidedAt, a.LastAttemptAt = a.SubmittedAt.UTC(), timePtr(dec), timePtr(last)
 	return a, err
 }
 
@@ -45,7 +47,7 @@ func (db *DB) ListJudicialApplications(ctx context.Context, courtIDs []int64) ([
 }
 
 func (db *DB) ListPendingJudicial(ctx context.Context, localReceipt string) ([]store.JudicialApplication, error) {
-	return db.judicialList(ctx, `WHERE j.status IN ('sending', 'submitted', 'accepted') AND j.receipt <> $1 ORDER BY j.submitted_at`, localReceipt)
+	return db.judicialList(ctx, `WHERE j.status IN ('submitted', 'accepted') AND j.receipt NOT IN ('', $1) ORDER BY j.submitted_at`, localReceipt)
 }
 
 func (db *DB) judicialList(ctx context.Context, where string, args ...any) ([]store.JudicialApplication, error) {
@@ -81,13 +83,31 @@ func (db *DB) DecideJudicialApplication(ctx context.Context, caseID int64, from 
 	})
 }
 
-func (db *DB) MarkJudicialSent(ctx context.Context, caseID int64, receipt string) error {
-	res, err := db.writeOn("case", caseID).ExecContext(ctx, `UPDATE judicial_applications SET receipt = $1, status = 'submitted'
-		WHERE case_id = $2 AND status = 'sending'`, receipt, caseID)
+func (db *DB) MarkJudicialSent(ctx context.Context, caseID int64, key, receipt string) error {
+	res, err := db.writeOn("case", caseID).ExecContext(ctx, `UPDATE judicial_applications SET receipt = $1, status = 'submitted', last_error = ''
+		WHERE case_id = $2 AND idempotency_key = $3 AND status IN ('sending', 'failed')`, receipt, caseID, key)
 	return db.wrap("mark judicial application sent", mustAffect(res, err))
 }
 
-func (db *DB) DeleteJudicialApplication(ctx context.Context, caseID int64) error {
-	res, err := db.writeOn("case", caseID).ExecContext(ctx, `DELETE FROM judicial_applications WHERE case_id = $1 AND status = 'sending'`, caseID)
+func (db *DB) DeleteJudicialApplication(ctx context.Context, caseID int64, key string) error {
+	res, err := db.writeOn("case", caseID).ExecContext(ctx, `DELETE FROM judicial_applications
+		WHERE case_id = $1 AND idempotency_key = $2 AND status IN ('sending', 'failed')`, caseID, key)
 	return db.wrap("delete judicial application", mustAffect(res, err))
+}
+
+func (db *DB) RecordJudicialAttempt(ctx context.Context, caseID int64, key, reason string, at time.Time, final bool) error {
+	status := "sending"
+	if final {
+		status = "failed"
+	}
+	res, err := db.writeOn("case", caseID).ExecContext(ctx, `UPDATE judicial_applications SET attempts = attempts + 1, last_error = $1,
+		last_attempt_at = $2, status = $3 WHERE case_id = $4 AND idempotency_key = $5 AND status IN ('sending', 'failed')`,
+		reason, at.UTC(), status, caseID, key)
+	return db.wrap("record judicial delivery attempt", mustAffect(res, err))
+}
+
+func (db *DB) RequeueJudicial(ctx context.Context, caseID int64, key string) error {
+	res, err := db.writeOn("case", caseID).ExecContext(ctx, `UPDATE judicial_applications SET status = 'sending', last_error = ''
+		WHERE case_id = $1 AND idempotency_key = $2 AND status = 'failed'`, caseID, key)
+	return db.wrap("requeue judicial application", mustAffect(res, err))
 }

@@ -46,6 +46,7 @@ func TestConformance(t *testing.T) {
 				"Consultations":    testConsultations,
 				"Sessions2":        testMediationSessions,
 				"Agreements":       testAgreementsArchive,
+				"JudicialDelivery": testJudicialDelivery,
 				"OnlineMediation":  testOnlineMediation,
 				"Proposals":        testProposals,
 				"CoMediators":      testCoMediators,
