@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -35,6 +36,8 @@ type Config struct {
 	SMSAPIKey       string
 	CourtURL        string // empty: applications for judicial confirmation wait in the court liaison's list
 	CourtAPIKey     string
+	// TrustedProxies: reverse proxies whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
 	// Duplicate and surge detection thresholds.
 	DuplicateWindow    time.Duration
 	DuplicateThreshold float64
@@ -139,6 +142,28 @@ var options = []option{
 	{"court-url", "TIAOJIE_COURT_URL", "", "court system for judicial confirmation (internal/court); empty keeps applications on the platform's court page", urlSetter(func(c *Config, v string) { c.CourtURL = v })},
 	{"court-api-key", "TIAOJIE_COURT_API_KEY", "", "bearer key of the court system", func(c *Config, v string) error {
 		c.CourtAPIKey = v
+		return nil
+	}},
+	{"trusted-proxies", "TIAOJIE_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of the load balancers in front; their X-Forwarded-For names the client", func(c *Config, v string) error {
+		c.TrustedProxies = nil
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f == "" {
+				continue
+			}
+			var p netip.Prefix
+			var err error
+			if strings.Contains(f, "/") {
+				p, err = netip.ParsePrefix(f)
+			} else {
+				var a netip.Addr
+				a, err = netip.ParseAddr(f)
+				p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+			}
+			if err != nil {
+				return fmt.Errorf("%q is not an address or CIDR range such as 10.0.0.5 or 10.0.0.0/24", f)
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+		}
 		return nil
 	}},
 	{"duplicate-window", "TIAOJIE_DUPLICATE_WINDOW", "720h", "complaints this close in time may be duplicates", durSetter(func(c *Config, d time.Duration) { c.DuplicateWindow = d })},
