@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store/postgres"
 )
 
 // Two instances on one database take case numbers from the same counter:
@@ -52,6 +53,39 @@ func TestCaseNumbersAcrossInstances(t *testing.T) {
 			}
 			if len(seen) != 2*perHandle {
 				t.Fatalf("%d distinct numbers for %d cases", len(seen), 2*perHandle)
+			}
+		})
+	}
+}
+
+// Instances started together on an empty PostgreSQL schema all come up:
+// one migrates, the others wait for it rather than failing on tables that
+// appeared under them. (SQLite is one instance per file.)
+func TestMigrateTogether(t *testing.T) {
+	for _, e := range Engines(t) {
+		if e.Name != "postgres" {
+			continue
+		}
+		t.Run(e.Name, func(t *testing.T) {
+			url := SchemaURL(t)
+			const n = 3
+			errs := make(chan error, n)
+			start := make(chan struct{})
+			for i := 0; i < n; i++ {
+				go func() {
+					<-start
+					db, err := postgres.Open(context.Background(), url)
+					if err == nil {
+						db.Close()
+					}
+					errs <- err
+				}()
+			}
+			close(start)
+			for i := 0; i < n; i++ {
+				if err := <-errs; err != nil {
+					t.Errorf("instance %d of %d started together: %v", i+1, n, err)
+				}
 			}
 		})
 	}
