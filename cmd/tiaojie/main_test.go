@@ -136,3 +136,32 @@ func TestMigrateAndDemoCommands(t *testing.T) {
 		t.Fatalf("demo again: %v %s", err, b.String())
 	}
 }
+
+// An instance given another personal-data key than the one the database's
+// phones were sealed with refuses to start, rather than sealing new data
+// the other instances cannot read.
+func TestForeignKeyRefused(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"TIAOJIE_DATA_DIR": dir, "TIAOJIE_LOG_LEVEL": "error"}
+	if err := run(context.Background(), []string{"demo", "--cases", "5"}, io.Discard, envFrom(env)); err != nil {
+		t.Fatal(err)
+	}
+	env["TIAOJIE_SECRET_KEY"] = strings.Repeat("ab", 32)
+	for _, args := range [][]string{{"serve", "--addr", "127.0.0.1:0"}, {"demo", "--cases", "1"}} {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := run(ctx, args, io.Discard, envFrom(env))
+		cancel()
+		if err == nil || !strings.Contains(err.Error(), "TIAOJIE_SECRET_KEY") {
+			t.Fatalf("%s with a foreign key: %v", args[0], err)
+		}
+	}
+	// The key the data was written with still opens it.
+	key, err := os.ReadFile(filepath.Join(dir, "secret.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env["TIAOJIE_SECRET_KEY"] = strings.TrimSpace(string(key))
+	if err := run(context.Background(), []string{"demo", "--cases", "1"}, io.Discard, envFrom(env)); err != nil {
+		t.Fatalf("the right key, given as a setting, refused: %v", err)
+	}
+}

@@ -90,7 +90,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		return err
 	}
 	srv, err := server.New(server.Options{Services: svc, Store: db, Pools: db.Pools(), SessionIdle: cfg.SessionIdle,
-		SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes})
+		SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes, TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/dedup"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/pii"
+	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/store/postgres"
 	"github.com/tiaojie/tiaojie/internal/store/sqlite"
 	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
@@ -50,11 +51,41 @@ func openReady(ctx context.Context, cfg config.Config) (*sqlstore.DB, *pii.Seale
 		return nil, nil, err
 	}
 	s, err := sealer(cfg)
+	if err == nil {
+		err = keyOpensData(ctx, db, s)
+	}
 	if err != nil {
 		db.Close()
 		return nil, nil, err
 	}
 	return db, s, nil
+}
+
+// keyOpensData refuses a key that cannot open the phone numbers already
+// sealed in the database: an instance started with another --secret-key
+// (or a database restored without its key) would seal new data no other
+// instance can read, and its phone hashes would match nothing.
+func keyOpensData(ctx context.Context, db store.Store, s *pii.Sealer) error {
+	page, err := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{All: true}, ByID: true, Limit: 20})
+	if err != nil {
+		return fmt.Errorf("check the personal-data key: %w", err)
+	}
+	for _, c := range page.Cases {
+		full, err := db.GetCase(ctx, c.ID)
+		if err != nil {
+			return fmt.Errorf("check the personal-data key: %w", err)
+		}
+		for _, p := range full.Parties {
+			if p.PhoneSealed == "" {
+				continue
+			}
+			if _, err := s.Open(p.PhoneSealed); err != nil {
+				return fmt.Errorf("the personal-data key (--secret-key / TIAOJIE_SECRET_KEY, or the data dir's secret.key) does not open the phone numbers already in this database (case %s): every instance must be given the key the data was written with", full.Number)
+			}
+			return nil
+		}
+	}
+	return nil
 }
 
 // sealer loads the personal-data key: from config, or the data dir's key file.
@@ -152,6 +183,9 @@ func demoCmd(ctx context.Context, args []string, out io.Writer, getenv func(stri
 	}
 	if !empty {
 		s, err := sealer(cfg)
+		if err == nil {
+			err = keyOpensData(ctx, db, s)
+		}
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -42,6 +43,8 @@ type Config struct {
 	// empty: no sync (in demo mode an in-process peer stands in).
 	SmartMediationURL string
 	SmartMediationKey string
+	// TrustedProxies: reverse proxies whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
 	// Duplicate and surge detection thresholds.
 	DuplicateWindow    time.Duration
 	DuplicateThreshold float64
@@ -152,6 +155,28 @@ var options = []option{
 	{"smart-mediation-url", "TIAOJIE_SMART_MEDIATION_URL", "", "上海智慧调解平台 (internal/smartmediation/FORMAT.md); empty: no sync (demo mode runs an in-process peer)", urlSetter(func(c *Config, v string) { c.SmartMediationURL = v })},
 	{"smart-mediation-key", "TIAOJIE_SMART_MEDIATION_KEY", "", "bearer key for the smart-mediation platform", func(c *Config, v string) error {
 		c.SmartMediationKey = v
+		return nil
+	}},
+	{"trusted-proxies", "TIAOJIE_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of the load balancers in front; their X-Forwarded-For names the client", func(c *Config, v string) error {
+		c.TrustedProxies = nil
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f == "" {
+				continue
+			}
+			var p netip.Prefix
+			var err error
+			if strings.Contains(f, "/") {
+				p, err = netip.ParsePrefix(f)
+			} else {
+				var a netip.Addr
+				a, err = netip.ParseAddr(f)
+				p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+			}
+			if err != nil {
+				return fmt.Errorf("%q is not an address or CIDR range such as 10.0.0.5 or 10.0.0.0/24", f)
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+		}
 		return nil
 	}},
 	{"duplicate-window", "TIAOJIE_DUPLICATE_WINDOW", "720h", "complaints this close in time may be duplicates", durSetter(func(c *Config, d time.Duration) { c.DuplicateWindow = d })},

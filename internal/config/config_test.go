@@ -45,3 +45,24 @@ func TestInvalidSettingsAllReported(t *testing.T) {
 		t.Fatal("stray argument accepted")
 	}
 }
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := Load("serve", []string{"--trusted-proxies", " 10.0.0.5, 10.1.0.0/16 ,,::ffff:192.168.1.1,2001:db8::/32"}, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.TrustedProxies {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, " ") != "10.0.0.5/32 10.1.0.0/16 192.168.1.1/32 2001:db8::/32" {
+		t.Fatalf("parsed %v", got)
+	}
+	if c, _ := Load("serve", nil, env(nil)); len(c.TrustedProxies) != 0 {
+		t.Fatal("a proxy is trusted by default")
+	}
+	_, err = Load("serve", nil, env(map[string]string{"TIAOJIE_TRUSTED_PROXIES": "10.0.0.5, nginx.internal"}))
+	if err == nil || !strings.Contains(err.Error(), "nginx.internal") {
+		t.Fatalf("a host name was accepted as a proxy address: %v", err)
+	}
+}

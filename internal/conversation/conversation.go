@@ -324,7 +324,7 @@ func (s *Service) post(ctx context.Context, r Reader, channel, body, author stri
 	if err := s.Store.AddMessage(ctx, &m); err != nil {
 		return m, fmt.Errorf("post message: %w", err)
 	}
-	s.Hub.Publish(r.Case.ID)
+	s.Hub.Publish(ctx, r.Case.ID)
 	return m, nil
 }
 
@@ -364,7 +364,7 @@ func (s *Service) Upload(ctx context.Context, r Reader, channel, name string, da
 	if err := s.Store.AddMessage(ctx, &m); err != nil {
 		return m, fmt.Errorf("post evidence: %w", err)
 	}
-	s.Hub.Publish(r.Case.ID)
+	s.Hub.Publish(ctx, r.Case.ID)
 	s.tellParties(ctx, r, channel, NoticeGap)
 	return m, nil
 }
@@ -410,7 +410,7 @@ func (s *Service) Propose(ctx context.Context, r Reader, channel string, terms [
 	if err := s.Store.CreateProposal(ctx, &p, &m); err != nil {
 		return p, fmt.Errorf("propose: %w", err)
 	}
-	s.Hub.Publish(r.Case.ID)
+	s.Hub.Publish(ctx, r.Case.ID)
 	s.tellParties(ctx, r, channel, 0)
 	return p, nil
 }
@@ -467,6 +467,6 @@ func (s *Service) Answer(ctx context.Context, r Reader, proposalID int64, accept
 	if out.Status == "accepted" {
 		s.post(ctx, r, p.Channel, "各方已接受该调解方案，调解员将据此制作调解协议书。", "system")
 	}
-	s.Hub.Publish(r.Case.ID)
+	s.Hub.Publish(ctx, r.Case.ID)
 	return out, nil
 }

@@ -72,8 +72,8 @@ func TestHub(t *testing.T) {
 	var h Hub
 	a, stopA := h.Subscribe(1)
 	b, stopB := h.Subscribe(2)
-	h.Publish(1)
-	h.Publish(1) // a second wake-up while one is pending is merged, never blocks
+	h.Publish(t.Context(), 1)
+	h.Publish(t.Context(), 1) // a second wake-up while one is pending is merged, never blocks
 	select {
 	case <-a:
 	default:

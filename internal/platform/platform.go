@@ -146,8 +146,14 @@ func New(c Config) (*Services, error) {
 	return svc, nil
 }
 
-// Start works the job queue until Shutdown.
-func (s *Services) Start(ctx context.Context) error { return s.Jobs.Start(ctx) }
+// Start works the job queue and hears the other instances' live
+// conversations until Shutdown.
+func (s *Services) Start(ctx context.Context) error {
+	if err := s.relayTalk(ctx); err != nil {
+		return err
+	}
+	return s.Jobs.Start(ctx)
+}
 
 // sweeps are the periodic jobs; the queue's leader schedules each, so one
 // instance runs it at a time.

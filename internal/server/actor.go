@@ -46,9 +46,9 @@ func actorOf(r *http.Request, p *auth.Principal, rt Route, reqID string) audit.A
 
 func hasTokenPath(path string) bool { return strings.Contains(path, "{token}") }
 
-// clientAddr is the peer's address; a proxy's forwarded header is not
-// trusted here (operations.md: the platform is reached directly or through
-// a proxy that overwrites RemoteAddr).
+// clientAddr is the peer's address: behind a trusted proxy (--trusted-proxies)
+// fromProxy has already put the forwarded client there; any other
+// X-Forwarded-For is the caller's own claim and is not believed.
 func clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -31,7 +32,10 @@ type Options struct {
 	SessionLifetime    time.Duration
 	SecureCookies      bool
 	MaxBodyBytes       int64
-	Now                func() time.Time
+	// TrustedProxies are the reverse proxies (load balancers) whose
+	// X-Forwarded-For names the client; empty: the peer is the client.
+	TrustedProxies []netip.Prefix
+	Now            func() time.Time
 }
 
 // Server is the HTTP side of tiaojie.
@@ -90,7 +94,7 @@ func New(opt Options) (*Server, error) {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusForbidden, "跨站请求已被拒绝")
 	}))
-	s.handler = s.recoverer(s.securityHeaders(cop.Handler(sm.LoadAndSave(mux))))
+	s.handler = s.fromProxy(s.recoverer(s.securityHeaders(cop.Handler(sm.LoadAndSave(mux)))))
 	return s, nil
 }
 

@@ -52,13 +52,27 @@ func newEnvWith(t *testing.T, e storetest.Engine, adjust func(*platform.Services
 // newEnvJobs is newEnvWith with the job queue tuned (retries, attempts).
 func newEnvJobs(t *testing.T, e storetest.Engine, jc jobs.Config, adjust func(*platform.Services)) *env {
 	t.Helper()
-	ctx := context.Background()
-	sealer, _ := pii.NewSealer(bytes.Repeat([]byte{1}, 32))
 	// The demo is built once per engine and copied for each test.
-	db := e.FromTemplate(t, "demo", func(db *sqlstore.DB) error {
-		_, err := demo.Build(ctx, db, sealer, demo.Options{Seed: 7, Cases: 30, Password: password, Now: time.Now()})
-		return err
-	})
+	return startEnv(t, e.FromTemplate(t, "demo", buildDemo), jc, adjust)
+}
+
+// testSealer seals with the one key every instance of a test shares.
+func testSealer() *pii.Sealer {
+	s, _ := pii.NewSealer(bytes.Repeat([]byte{1}, 32))
+	return s
+}
+
+// buildDemo writes the demo organisation every server test starts from.
+func buildDemo(db *sqlstore.DB) error {
+	_, err := demo.Build(context.Background(), db, testSealer(), demo.Options{Seed: 7, Cases: 30, Password: password, Now: time.Now()})
+	return err
+}
+
+// startEnv runs the services and a server on db, as one instance.
+func startEnv(t *testing.T, db *sqlstore.DB, jc jobs.Config, adjust func(*platform.Services)) *env {
+	t.Helper()
+	ctx := context.Background()
+	sealer := testSealer()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc, err := platform.New(platform.Config{Store: db, Sealer: sealer, Log: log, PublicURL: "http://parties.example", SMSSignature: "人民调解",
 		Jobs: jc})

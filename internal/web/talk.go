@@ -25,7 +25,8 @@ import (
 const MaxEvidenceBody = evidence.MaxSize + 1<<20
 
 // StreamPoll is how often a live stream looks for news it was not woken
-// for (messages written by another server instance) and keeps the line alive.
+// for and keeps the line alive. Other instances wake it through the hub's
+// relay; this look is the backstop when a notification was lost.
 const StreamPoll = 10 * time.Second
 
 func wantsJSON(r *http.Request) bool { return r.Header.Get("Accept") == "application/json" }

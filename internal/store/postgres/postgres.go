@@ -45,18 +45,22 @@ func Dialect() sqlstore.Dialect {
 }
 
 // migrationLock holds a session advisory lock on a connection of its own
-// while run applies River's migrations, so two instances starting at once
-// do not race (River's migrator takes no lock; a transaction-wide lock
-// cannot be used because its migrations alter enums).
+// while run applies the migrations, so two instances starting at once take
+// turns (a transaction-wide lock cannot be used: River's migrations alter
+// enums). The key is the schema's, so installs — or tests — in other
+// schemas of the same database do not wait for each other.
 func migrationLock(ctx context.Context, db *sql.DB, run func() error) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("job queue migration lock: %w", err)
+		return fmt.Errorf("migration lock: %w", err)
 	}
 	defer conn.Close()
-	const key = 7_305_118_201 // arbitrary, fixed: "tiaojie river migrate"
+	var key int64
+	if err := conn.QueryRowContext(ctx, "SELECT hashtext('tiaojie migrate ' || coalesce(current_schema(), ''))").Scan(&key); err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
 	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
-		return fmt.Errorf("job queue migration lock: %w", err)
+		return fmt.Errorf("migration lock: %w", err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", key)
 	return run()

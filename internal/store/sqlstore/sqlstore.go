@@ -37,8 +37,10 @@ type Dialect struct {
 	// River is the job queue's driver over a pool of this engine; its
 	// migrations run with ours and its jobs insert into our transactions.
 	River func(*sql.DB) riverdriver.Driver[*sql.Tx]
-	// MigrationLock, when set, holds a lock across instances while River's
-	// migrations run (goose locks its own; River's migrator does not).
+	// MigrationLock, when set, holds a lock across instances while the
+	// migrations (ours, then River's) run: neither goose's provider nor
+	// River's migrator takes one, and instances starting together would
+	// otherwise apply the same migration twice and all but one fail.
 	MigrationLock func(ctx context.Context, db *sql.DB, run func() error) error
 }
 
@@ -136,16 +138,22 @@ func (db *DB) provider() (*goose.Provider, error) {
 	return p, nil
 }
 
-// Migrate applies every pending migration.
+// Migrate applies every pending migration, one instance at a time.
 func (db *DB) Migrate(ctx context.Context) error {
-	p, err := db.provider()
-	if err != nil {
-		return err
+	run := func() error {
+		p, err := db.provider()
+		if err != nil {
+			return err
+		}
+		if _, err := p.Up(ctx); err != nil {
+			return fmt.Errorf("migrate %s: %w", db.d.Name, err)
+		}
+		return db.migrateQueue(ctx)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate %s: %w", db.d.Name, err)
+	if db.d.MigrationLock != nil {
+		return db.d.MigrationLock(ctx, db.w, run)
 	}
-	return db.migrateQueue(ctx)
+	return run()
 }
 
 // migrateQueue applies the job queue's own migrations (River's tables).
@@ -153,20 +161,14 @@ func (db *DB) migrateQueue(ctx context.Context) error {
 	if db.d.River == nil {
 		return nil
 	}
-	run := func() error {
-		m, err := rivermigrate.New(db.d.River(db.w), nil)
-		if err != nil {
-			return fmt.Errorf("job queue migrator: %w", err)
-		}
-		if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-			return fmt.Errorf("migrate job queue on %s: %w", db.d.Name, err)
-		}
-		return nil
+	m, err := rivermigrate.New(db.d.River(db.w), nil)
+	if err != nil {
+		return fmt.Errorf("job queue migrator: %w", err)
 	}
-	if db.d.MigrationLock != nil {
-		return db.d.MigrationLock(ctx, db.w, run)
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("migrate job queue on %s: %w", db.d.Name, err)
 	}
-	return run()
+	return nil
 }
 
 // QueueDriver is the job queue's driver over the write pool, listening for

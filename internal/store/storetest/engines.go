@@ -58,6 +58,37 @@ func openSQLite(t testing.TB, migrate bool) *sqlstore.DB {
 	return db
 }
 
+// OpenShared opens n handles on one fresh, migrated database, as n server
+// instances on one database would hold them (SQLite: one file; PostgreSQL:
+// one schema).
+func (e Engine) OpenShared(t testing.TB, n int) []*sqlstore.DB {
+	t.Helper()
+	ctx := context.Background()
+	var open func() (*sqlstore.DB, error)
+	if e.Name == "sqlite" {
+		path := filepath.Join(t.TempDir(), "tiaojie.db")
+		open = func() (*sqlstore.DB, error) { return sqlite.Open(ctx, path) }
+	} else {
+		url := SchemaURL(t)
+		open = func() (*sqlstore.DB, error) { return postgres.Open(ctx, url) }
+	}
+	return openN(t, n, open)
+}
+
+func openN(t testing.TB, n int, open func() (*sqlstore.DB, error)) []*sqlstore.DB {
+	t.Helper()
+	out := make([]*sqlstore.DB, n)
+	for i := range out {
+		db, err := open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		out[i] = db
+	}
+	return out
+}
+
 // openPostgres creates a schema of its own so parallel runs never collide,
 // and drops it afterwards.
 func openPostgres(t testing.TB, migrate bool) *sqlstore.DB {
@@ -109,6 +140,13 @@ var (
 // engine's template named key. Call DropTemplates when the tests end.
 func (e Engine) FromTemplate(t testing.TB, key string, build func(*sqlstore.DB) error) *sqlstore.DB {
 	t.Helper()
+	return e.FromTemplateN(t, key, build, 1)[0]
+}
+
+// FromTemplateN is FromTemplate with n handles on the one fresh copy, as n
+// server instances on one database would hold them.
+func (e Engine) FromTemplateN(t testing.TB, key string, build func(*sqlstore.DB) error, n int) []*sqlstore.DB {
+	t.Helper()
 	templatesMu.Lock()
 	tp := templates[e.Name+"/"+key]
 	if tp == nil {
@@ -130,24 +168,14 @@ func (e Engine) FromTemplate(t testing.TB, key string, build func(*sqlstore.DB) 
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		db, err := sqlite.Open(ctx, path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
+		return openN(t, n, func() (*sqlstore.DB, error) { return sqlite.Open(ctx, path) })
 	}
 	url, drop, err := postgres.CopyDatabase(ctx, os.Getenv(EnvPostgres), tp.src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := postgres.Open(ctx, url)
-	if err != nil {
-		drop()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close(); drop() })
-	return db
+	t.Cleanup(drop) // runs after the handles' cleanups close them
+	return openN(t, n, func() (*sqlstore.DB, error) { return postgres.Open(ctx, url) })
 }
 
 func (e Engine) buildTemplate(key string, build func(*sqlstore.DB) error) (string, error) {
