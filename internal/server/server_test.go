@@ -45,6 +45,13 @@ func newEnv(t *testing.T, e storetest.Engine) *env { t.Helper(); return newEnvWi
 // before the server is built.
 func newEnvWith(t *testing.T, e storetest.Engine, adjust func(*platform.Services)) *env {
 	t.Helper()
+	return newEnvConfig(t, e, nil, adjust)
+}
+
+// newEnvConfig is newEnvWith with a hook on the platform's configuration
+// (an SMS gateway, the queue's backoff) before the services are built.
+func newEnvConfig(t *testing.T, e storetest.Engine, config func(*platform.Config), adjust func(*platform.Services)) *env {
+	t.Helper()
 	ctx := context.Background()
 	sealer, _ := pii.NewSealer(bytes.Repeat([]byte{1}, 32))
 	// The demo is built once per engine and copied for each test.
@@ -53,8 +60,12 @@ func newEnvWith(t *testing.T, e storetest.Engine, adjust func(*platform.Services
 		return err
 	})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := platform.New(platform.Config{Store: db, Sealer: sealer, Log: log, PublicURL: "http://parties.example", SMSSignature: "人民调解",
-		Jobs: jobs.Config{Poll: 100 * time.Millisecond}})
+	pc := platform.Config{Store: db, Sealer: sealer, Log: log, PublicURL: "http://parties.example", SMSSignature: "人民调解",
+		Jobs: jobs.Config{Poll: 100 * time.Millisecond}}
+	if config != nil {
+		config(&pc)
+	}
+	svc, err := platform.New(pc)
 	if err != nil {
 		t.Fatal(err)
 	}
