@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/config"
-	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/court"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/jobs"
@@ -56,13 +55,13 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	}
 	pc := platform.Config{Store: db, Sealer: s, Log: log, PublicURL: public, SMSSignature: cfg.SMSSignature, Dedup: dedupSettings(cfg),
 		Jobs: jobs.Config{RescueAfter: cfg.JobRescueAfter}}
-	// Default (and demo): every SMS lands in the outbox page; with a gateway it is sent and recorded there too.
+	// Every SMS is queued in the outbox; the SMS worker delivers it. Default
+	// (and demo): it stays in the outbox page; with a gateway it is sent there.
 	if cfg.SMSGatewayURL != "" {
 		if cfg.SMSAPIKey == "" {
 			return errors.New("TIAOJIE_SMS_API_KEY is required with TIAOJIE_SMS_GATEWAY_URL")
 		}
-		pc.Sender = &notify.GatewaySender{BaseURL: cfg.SMSGatewayURL, APIKey: cfg.SMSAPIKey, Signature: cfg.SMSSignature, Log: log,
-			Outbox: consent.Outbox{Store: db}, Hash: s.Hash}
+		pc.SMSDeliverer = &notify.GatewaySender{BaseURL: cfg.SMSGatewayURL, APIKey: cfg.SMSAPIKey, Signature: cfg.SMSSignature, Log: log}
 	}
 	if cfg.CourtURL != "" {
 		if cfg.CourtAPIKey == "" {

@@ -389,12 +389,15 @@ func (s *Service) RequestRating(ctx context.Context, p *auth.Principal, caseID i
 		return &domain.FieldError{Field: "followup", Message: "未登记消费者手机号码，请电话回访"}
 	}
 	tok := token()
-	if err := s.Store.PutSignToken(ctx, c.ID, "rating", auth.HashToken(tok), s.Sealer.Seal(tok)); err != nil {
+	// The rating link and the SMS carrying it commit together.
+	return s.Store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.PutSignToken(ctx, c.ID, "rating", auth.HashToken(tok), s.Sealer.Seal(tok)); err != nil {
+			return err
+		}
+		_, err := notify.SendTx(ctx, s.Sender, tx, notify.Message{To: phone, Kind: "follow_up", CaseID: c.ID,
+			Body: "您的消费纠纷（案号：" + c.Number + "）调解协议已进入履行。请点击 " + strings.TrimSuffix(s.BaseURL, "/") + "/rate/" + tok + " 评价本次调解（1至5分）。"})
 		return err
-	}
-	_, err = s.Sender.Send(ctx, notify.Message{To: phone, Kind: "follow_up", CaseID: c.ID,
-		Body: "您的消费纠纷（案号：" + c.Number + "）调解协议已进入履行。请点击 " + strings.TrimSuffix(s.BaseURL, "/") + "/rate/" + tok + " 评价本次调解（1至5分）。"})
-	return err
+	})
 }
 
 // RatingCase loads the case a rating link stands for.

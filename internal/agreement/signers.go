@@ -75,7 +75,7 @@ func SentWords(states []SignerState) string {
 	}
 	msg := "已生成调解协议书。"
 	if len(texted) > 0 {
-		msg += "已向" + strings.Join(texted, "、") + "发送短信签署链接，当事人凭短信验证码在手机上签署。"
+		msg += "已排队向" + strings.Join(texted, "、") + "发送短信签署链接，当事人凭短信验证码在手机上签署。"
 	}
 	if len(without) > 0 {
 		msg += strings.Join(without, "、") + "未登记手机号码，没有发送短信：签署链接列在下方“签署”处，请交给其本人（签署时须向其手机发送验证码，请先登记其手机号码）。"

@@ -40,17 +40,24 @@ func (s *Service) RecordWritten(ctx context.Context, p *auth.Principal, caseID i
 	if err != nil {
 		return store.Case{}, err
 	}
-	for _, party := range c.Parties {
-		tok := token()
-		if err := s.Store.PutSignToken(ctx, c.ID, party.Kind, auth.HashToken(tok), s.Sealer.Seal(tok)); err != nil {
-			return c, err
+	// Each party's link and the SMS carrying it commit together.
+	err = s.Store.InTx(ctx, func(tx store.Store) error {
+		for _, party := range c.Parties {
+			tok := token()
+			if err := tx.PutSignToken(ctx, c.ID, party.Kind, auth.HashToken(tok), s.Sealer.Seal(tok)); err != nil {
+				return err
+			}
+			if phone, err := s.Sealer.Open(party.PhoneSealed); err == nil && phone != "" && s.Sender != nil {
+				_, err := notify.SendTx(ctx, s.Sender, tx, notify.Message{To: phone, Kind: "agreement_sign", CaseID: c.ID,
+					Body: "您涉及的消费纠纷（案号：" + c.Number + "）已达成调解协议，请点击 " + strings.TrimSuffix(s.BaseURL, "/") + "/sign/" + tok + " 阅读并签署。"})
+				if err != nil && !notify.Refused(err) {
+					return err
+				}
+			}
 		}
-		if phone, err := s.Sealer.Open(party.PhoneSealed); err == nil && phone != "" && s.Sender != nil {
-			s.Sender.Send(ctx, notify.Message{To: phone, Kind: "agreement_sign", CaseID: c.ID,
-				Body: "您涉及的消费纠纷（案号：" + c.Number + "）已达成调解协议，请点击 " + strings.TrimSuffix(s.BaseURL, "/") + "/sign/" + tok + " 阅读并签署。"})
-		}
-	}
-	return c, nil
+		return nil
+	})
+	return c, err
 }
 
 // SignView is what a party's signing page shows.
@@ -110,7 +117,7 @@ func (s *Service) SendCode(ctx context.Context, tok string) error {
 	}
 	code, now := notify.NewCode(6), s.now()
 	if err := s.Store.PutSMSCode(ctx, s.Sealer.Hash(phone), s.Sealer.Hash("code:"+code), now, now.Add(5*time.Minute), time.Minute); errors.Is(err, store.ErrConflict) {
-		return &domain.FieldError{Field: "code", Message: "验证码已发送，请60秒后再试"}
+		return &domain.FieldError{Field: "code", Message: "刚刚已获取过验证码，请60秒后再试"}
 	} else if err != nil {
 		return err
 	}

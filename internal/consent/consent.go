@@ -63,7 +63,8 @@ func (s *Service) link(token string) string {
 	return strings.TrimSuffix(s.BaseURL, "/") + "/consent/" + token
 }
 
-// Request moves an accepted case to consenting and sends each party a link.
+// Request moves an accepted case to consenting and queues an SMS with a
+// link to each party.
 // merchantPhone is required when the merchant party has none yet.
 func (s *Service) Request(ctx context.Context, p *auth.Principal, caseID int64, merchantPhone string) (store.Case, error) {
 	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
@@ -82,14 +83,12 @@ func (s *Service) Request(ctx context.Context, p *auth.Principal, caseID int64, 
 			}
 		}
 	}
+	var merchant *store.Party
 	if merchantPhone = domain.NormalizeMobile(merchantPhone); merchantPhone != "" {
 		if err := domain.ValidateMobile(merchantPhone); err != nil {
 			return store.Case{}, &domain.FieldError{Field: "merchant_phone", Message: "经营者联系电话：" + err.Error()}
 		}
-		if err := s.Store.SetPartyPhone(ctx, c.ID, "merchant", store.Party{PhoneSealed: s.Sealer.Seal(merchantPhone),
-			PhoneHash: s.Sealer.Hash(merchantPhone), PhoneMask: domain.MaskMobile(merchantPhone)}); err != nil {
-			return store.Case{}, err
-		}
+		merchant = &store.Party{PhoneSealed: s.Sealer.Seal(merchantPhone), PhoneHash: s.Sealer.Hash(merchantPhone), PhoneMask: domain.MaskMobile(merchantPhone)}
 		phones["merchant"] = merchantPhone
 	}
 	if phones["merchant"] == "" {
@@ -103,23 +102,43 @@ func (s *Service) Request(ctx context.Context, p *auth.Principal, caseID int64, 
 		tokens[kind] = tok
 		reqs = append(reqs, store.ConsentRequest{PartyKind: kind, TokenHash: auth.HashToken(tok), TokenSealed: s.Sealer.Seal(tok)})
 	}
-	if err := s.Store.RequestConsents(ctx, c.ID, reqs, now); err != nil {
-		return store.Case{}, err
-	}
-	out, err := s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionRequestConsent),
-		ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "已向双方当事人发送调解意愿确认短信"})
+	// The requests, the case's move and the two SMS commit together: no
+	// link is queued for a request that did not happen, and none is lost.
+	var out store.Case
+	err = s.Store.InTx(ctx, func(tx store.Store) error {
+		if merchant != nil {
+			if err := tx.SetPartyPhone(ctx, c.ID, "merchant", *merchant); err != nil {
+				return err
+			}
+		}
+		if err := tx.RequestConsents(ctx, c.ID, reqs, now); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionRequestConsent),
+			ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "已排队向双方当事人发送调解意愿确认短信"})
+		if err != nil {
+			return err
+		}
+		for _, kind := range Parties {
+			if phones[kind] == "" {
+				continue
+			}
+			// A refused SMS is recorded as failed and leaves the request
+			// standing: staff can record consent by phone.
+			_, err := notify.SendTx(ctx, s.Sender, tx, notify.Message{To: phones[kind], Body: notify.ConsentRequestText(c.Number, s.link(tokens[kind])),
+				Kind: "consent_request", CaseID: c.ID})
+			if err != nil && !notify.Refused(err) {
+				return err
+			}
+		}
+		return nil
+	})
 	if errors.Is(err, store.ErrStale) {
 		return store.Case{}, access.ErrStale
 	}
 	if err != nil {
 		return store.Case{}, err
-	}
-	for _, kind := range Parties {
-		if phones[kind] == "" {
-			continue
-		}
-		// A failed SMS leaves the request standing: staff can record consent by phone.
-		s.Sender.Send(ctx, notify.Message{To: phones[kind], Body: notify.ConsentRequestText(c.Number, s.link(tokens[kind])), Kind: "consent_request", CaseID: c.ID})
 	}
 	return out, nil
 }
@@ -293,6 +312,10 @@ func (s *Service) Sweep(ctx context.Context) (reminded, escalated int, err error
 		if err != nil || c.Status != domain.StatusConsenting {
 			continue
 		}
+		// Each follow-up is marked with a conditional update in the same
+		// transaction as what it causes, so of two sweeps at the same moment
+		// (two instances, or a re-run after a crash) one acts and the other
+		// finds it done (ErrConflict); no SMS is queued before its mark.
 		switch {
 		case !cs.RequestedAt.After(now.Add(-escalate)):
 			err := s.Store.InTx(ctx, func(tx store.Store) error {
@@ -302,6 +325,9 @@ func (s *Service) Sweep(ctx context.Context) (reminded, escalated int, err error
 				return tx.AddNote(ctx, c.ID, store.Event{Type: "consent_escalated", ActorName: "系统", At: now,
 					Note: PartyLabel(cs.PartyKind) + "经提醒仍未答复是否同意调解，请调解员电话联系并记录"})
 			})
+			if errors.Is(err, store.ErrConflict) {
+				continue
+			}
 			if err != nil {
 				return reminded, escalated, fmt.Errorf("escalate consent of case %d: %w", c.ID, err)
 			}
@@ -317,9 +343,22 @@ func (s *Service) Sweep(ctx context.Context) (reminded, escalated int, err error
 			if phone == "" || err != nil {
 				continue
 			}
-			s.Sender.Send(ctx, notify.Message{To: phone, Body: notify.ConsentReminderText(c.Number, s.link(tok)), Kind: "consent_reminder", CaseID: c.ID})
-			if err := s.Store.MarkConsentFollowUp(ctx, c.ID, cs.PartyKind, "reminded", now); err != nil {
-				return reminded, escalated, err
+			err = s.Store.InTx(ctx, func(tx store.Store) error {
+				if err := tx.MarkConsentFollowUp(ctx, c.ID, cs.PartyKind, "reminded", now); err != nil {
+					return err
+				}
+				_, err := notify.SendTx(ctx, s.Sender, tx, notify.Message{To: phone, Body: notify.ConsentReminderText(c.Number, s.link(tok)),
+					Kind: "consent_reminder", CaseID: c.ID})
+				if notify.Refused(err) {
+					return nil // recorded as failed; the party is not asked again
+				}
+				return err
+			})
+			if errors.Is(err, store.ErrConflict) {
+				continue
+			}
+			if err != nil {
+				return reminded, escalated, fmt.Errorf("remind consent of case %d: %w", c.ID, err)
 			}
 			reminded++
 		}
@@ -332,6 +371,5 @@ type Outbox struct{ Store store.Store }
 
 // AddOutbox records a message.
 func (o Outbox) AddOutbox(ctx context.Context, e notify.OutboxEntry) (int64, error) {
-	return o.Store.AddOutbox(ctx, store.OutboxEntry{ToMask: e.ToMask, ToHash: e.ToHash, Body: e.Body, Kind: e.Kind, CaseID: e.CaseID,
-		Provider: e.Provider, Status: e.Status, Error: e.Error, At: e.At})
+	return notify.StoreOutbox{Store: o.Store}.AddOutbox(ctx, e)
 }

@@ -3,9 +3,9 @@ package consent_test
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +15,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/notify"
+	"github.com/tiaojie/tiaojie/internal/notify/outboxtest"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
@@ -39,8 +40,8 @@ func TestRemindAndEscalate(t *testing.T) {
 			st.CreateOrgUnit(ctx, &cmt)
 			p := &auth.Principal{UserID: 1, DisplayName: "调解员", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: cmt.ID, OrgPath: cmt.Path}}}
 			in := &intake.Service{Store: st, Sealer: sealer, Now: clock}
-			svc := &consent.Service{Store: st, Sealer: sealer, Now: clock, BaseURL: "https://tj.example",
-				Sender: &notify.OutboxSender{Outbox: consent.Outbox{Store: st}, Hash: sealer.Hash, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Signature: "人民调解"}}
+			sms, _ := outboxtest.Start(t, st, sealer, outboxtest.Options{ShowLinks: true})
+			svc := &consent.Service{Store: st, Sealer: sealer, Now: clock, BaseURL: "https://tj.example", Sender: sms}
 			c, _, err := in.Register(ctx, p, intake.Complaint{ComplainantName: "王芳", Phone: "13812345678", MerchantName: "上海某某有限公司",
 				MerchantAddress: "浦东新区花木街道1号", Category: "服务-健身", Description: "健身房闭店，预付卡余额无法退还。"}, "")
 			if err != nil {
@@ -55,7 +56,13 @@ func TestRemindAndEscalate(t *testing.T) {
 			}
 			outbox := func() []store.OutboxEntry { es, _ := st.ListOutbox(ctx, 50); return es }
 			if n := len(outbox()); n != 2 {
-				t.Fatalf("requests sent: %d", n)
+				t.Fatalf("requests queued: %d", n)
+			}
+			// Queued with the request, then delivered by the worker.
+			for _, e := range outboxtest.WaitAll(t, st) {
+				if e.Status != notify.StatusSent || e.Kind != "consent_request" {
+					t.Fatalf("request SMS %+v", e)
+				}
 			}
 			now = now.Add(24 * time.Hour)
 			if r, e, _ := svc.Sweep(ctx); r != 0 || e != 0 {
@@ -92,6 +99,90 @@ func TestRemindAndEscalate(t *testing.T) {
 			}
 			if _, e, _ := svc.Sweep(ctx); e != 0 {
 				t.Fatal("escalated twice")
+			}
+		})
+	}
+}
+
+// Two instances sweep the same database at the same moment (the leader
+// moved, or a sweep re-ran after a crash): each party is reminded once.
+func TestSweepsRacing(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			st := e.Open(t, true)
+			deadline.EnsureDefaultPolicies(ctx, st)
+			sealer, _ := pii.NewSealer(bytes.Repeat([]byte{4}, 32))
+			now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+			clock := func() time.Time { return now }
+			city := store.OrgUnit{Kind: domain.OrgCity, Code: "sh", Name: "上海市"}
+			st.CreateOrgUnit(ctx, &city)
+			d := store.OrgUnit{ParentID: city.ID, Kind: domain.OrgDistrict, Code: "pd", Name: "浦东新区"}
+			st.CreateOrgUnit(ctx, &d)
+			cmt := store.OrgUnit{ParentID: d.ID, Kind: domain.OrgCommittee, Code: "c", Name: "调委会", Abbr: "浦"}
+			st.CreateOrgUnit(ctx, &cmt)
+			p := &auth.Principal{UserID: 1, DisplayName: "调解员", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: cmt.ID, OrgPath: cmt.Path}}}
+			in := &intake.Service{Store: st, Sealer: sealer, Now: clock}
+			// Two instances: each its own queue and service on the one database.
+			var svcs []*consent.Service
+			for _, id := range []string{"one", "two"} {
+				sms, _ := outboxtest.Start(t, st, sealer, outboxtest.Options{ID: id})
+				svcs = append(svcs, &consent.Service{Store: st, Sealer: sealer, Now: clock, BaseURL: "https://tj.example", Sender: sms})
+			}
+			const cases = 3
+			for i := range cases {
+				c, _, err := in.Register(ctx, p, intake.Complaint{ComplainantName: "王芳", Phone: fmt.Sprintf("1381234%04d", i), MerchantName: "上海某某有限公司",
+					MerchantAddress: "浦东新区花木街道1号", Category: "服务-健身", Description: "健身房闭店，预付卡余额无法退还。"}, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := in.Decide(ctx, p, c.ID, intake.Decision{Accept: true}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := svcs[i%2].Request(ctx, p, c.ID, fmt.Sprintf("1370000%04d", i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			now = now.Add(50 * time.Hour)
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			total := 0
+			for round := range 3 {
+				for _, svc := range svcs {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						r, _, err := svc.Sweep(ctx)
+						if err != nil {
+							t.Errorf("sweep round %d: %v", round, err)
+						}
+						mu.Lock()
+						total += r
+						mu.Unlock()
+					}()
+				}
+			}
+			wg.Wait()
+			if total != 2*cases {
+				t.Fatalf("sweeps counted %d reminders, want %d", total, 2*cases)
+			}
+			perPhone := map[string]int{}
+			for _, e := range outboxtest.WaitAll(t, st) {
+				if e.Kind == "consent_reminder" {
+					if e.Status != notify.StatusSent {
+						t.Fatalf("reminder %+v", e)
+					}
+					perPhone[e.ToHash]++
+				}
+			}
+			if len(perPhone) != 2*cases {
+				t.Fatalf("reminded %d parties, want %d", len(perPhone), 2*cases)
+			}
+			for h, n := range perPhone {
+				if n != 1 {
+					t.Fatalf("party %s reminded %d times", h, n)
+				}
 			}
 		})
 	}

@@ -13,8 +13,9 @@ import (
 // outboxShown is how many of the latest messages the outbox shows.
 const outboxShown = 200
 
-// Outbox lists the latest SMS the platform sent (demo sender) or tried to
-// send; only who may read the outbox (administrators) sees it.
+// Outbox lists the latest SMS the platform queued, each with its delivery
+// (status, attempts, last error, times; never the sealed phone or text);
+// only who may read the outbox (administrators) sees it.
 func (s *Service) Outbox(ctx context.Context, p *auth.Principal) ([]store.OutboxEntry, error) {
 	if !p.Can(domain.PermOutboxRead) {
 		return nil, access.ErrForbidden

@@ -148,10 +148,10 @@ func newToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// Invited says how an invitation went: how many parties got their link,
-// and whose SMS could not be sent (their old link, if any, still works).
+// Invited says how an invitation went: how many parties' links were queued
+// by SMS, and whose SMS could not be (their old link, if any, still works).
 type Invited struct {
-	Sent   int
+	Sent   int      // queued; the outbox shows whether each went out
 	Failed []string // "消费者", "经营者"
 }
 
@@ -184,15 +184,23 @@ func (s *Service) Invite(ctx context.Context, p *auth.Principal, caseID int64) (
 		if err != nil || phone == "" {
 			continue
 		}
-		// The new link replaces the old one only once the SMS carrying it has gone.
+		// The new link replaces the old one exactly when the SMS carrying
+		// it is queued: both commit together, or neither does.
 		tok := newToken()
-		if _, err := s.Sender.Send(ctx, notify.Message{To: phone, Kind: "online_mediation", CaseID: caseID,
-			Body: "您的消费纠纷（案号：" + r.Case.Number + "）由调解员" + p.DisplayName + "在线调解，请点击 " +
-				strings.TrimSuffix(s.BaseURL, "/") + "/p/" + tok + " 进入，可留言、上传证据、查看调解方案。人民调解不收费。"}); err != nil {
+		err = s.Store.InTx(ctx, func(tx store.Store) error {
+			if err := tx.PutPartyLink(ctx, caseID, pt.Kind, auth.HashToken(tok), s.Sealer.Seal(tok), s.now()); err != nil {
+				return err
+			}
+			_, err := notify.SendTx(ctx, s.Sender, tx, notify.Message{To: phone, Kind: "online_mediation", CaseID: caseID,
+				Body: "您的消费纠纷（案号：" + r.Case.Number + "）由调解员" + p.DisplayName + "在线调解，请点击 " +
+					strings.TrimSuffix(s.BaseURL, "/") + "/p/" + tok + " 进入，可留言、上传证据、查看调解方案。人民调解不收费。"})
+			return err
+		})
+		if notify.Refused(err) {
 			failed = append(failed, domain.PartyWord(pt.Kind))
 			continue
 		}
-		if err := s.Store.PutPartyLink(ctx, caseID, pt.Kind, auth.HashToken(tok), s.Sealer.Seal(tok), s.now()); err != nil {
+		if err != nil {
 			return Invited{Sent: n, Failed: failed}, fmt.Errorf("invite %s: %w", pt.Kind, err)
 		}
 		n++
@@ -202,7 +210,7 @@ func (s *Service) Invite(ctx context.Context, p *auth.Principal, caseID int64) (
 	}
 	switch {
 	case n == 0 && len(failed) > 0:
-		return Invited{Failed: failed}, &domain.FieldError{Field: "invite", Message: "短信未能发出，原链接仍然有效，请稍后重新发送"}
+		return Invited{Failed: failed}, &domain.FieldError{Field: "invite", Message: "短信未能排队发送（手机号码无效），原链接仍然有效"}
 	case n == 0:
 		return Invited{}, &domain.FieldError{Field: "invite", Message: "没有当事人同意在线调解（或未留手机号），请安排到调解室或电话调解"}
 	}
@@ -307,12 +315,20 @@ func (s *Service) tellParties(ctx context.Context, r Reader, channel string, gap
 		if err != nil || phone == "" {
 			continue
 		}
-		if ok, err := s.Store.ClaimPartyNotice(ctx, r.Case.ID, l.Party, s.now(), gap); err != nil || !ok {
-			continue
-		}
-		// Best effort: the message itself is stored; the outbox records a failed send.
-		s.Sender.Send(ctx, notify.Message{To: phone, Kind: "online_mediation_news", CaseID: r.Case.ID,
-			Body: "您的消费纠纷（案号：" + r.Case.Number + "）" + what + "：" + strings.TrimSuffix(s.BaseURL, "/") + "/p/" + tok})
+		// Best effort: the message itself is stored. The claim (at most one
+		// notice per gap) and the SMS commit together; a refused SMS is
+		// recorded as failed in the outbox.
+		_ = s.Store.InTx(ctx, func(tx store.Store) error {
+			if ok, err := tx.ClaimPartyNotice(ctx, r.Case.ID, l.Party, s.now(), gap); err != nil || !ok {
+				return err
+			}
+			_, err := notify.SendTx(ctx, s.Sender, tx, notify.Message{To: phone, Kind: "online_mediation_news", CaseID: r.Case.ID,
+				Body: "您的消费纠纷（案号：" + r.Case.Number + "）" + what + "：" + strings.TrimSuffix(s.BaseURL, "/") + "/p/" + tok})
+			if notify.Refused(err) {
+				return nil
+			}
+			return err
+		})
 	}
 }
 

@@ -54,6 +54,14 @@ func (s *captureSender) Send(ctx context.Context, m notify.Message) (notify.Rece
 	return s.out.Send(ctx, m)
 }
 
+// SendTx records m in the services' transaction, as the platform's sender does.
+func (s *captureSender) SendTx(ctx context.Context, tx store.Store, m notify.Message) (notify.Receipt, error) {
+	s.mu.Lock()
+	s.sent = append(s.sent, m)
+	s.mu.Unlock()
+	return notify.SendTx(ctx, s.out, tx, m)
+}
+
 var (
 	codeRe = regexp.MustCompile(`验证码为(\d+)`)
 	linkRe = regexp.MustCompile(`/(sign|rate)/([A-Za-z0-9_-]{20,64})`)

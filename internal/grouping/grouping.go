@@ -308,7 +308,7 @@ func (s *Service) SetRepresentatives(ctx context.Context, p *auth.Principal, gro
 }
 
 // Notify texts every complainant of a group (e.g. the joint session's time
-// and place); it returns how many messages went out.
+// and place); it returns how many messages were queued.
 func (s *Service) Notify(ctx context.Context, p *auth.Principal, groupID int64, text string) (int, error) {
 	g, err := s.Group(ctx, p, groupID)
 	if err != nil {
@@ -334,23 +334,34 @@ func (s *Service) Notify(ctx context.Context, p *auth.Principal, groupID int64, 
 		if err != nil {
 			return sent, err
 		}
-		for _, party := range c.Parties {
-			if party.Kind != "consumer" || party.PhoneSealed == "" {
-				continue
+		// The case's note and its SMS commit together.
+		queued := 0
+		err = s.Store.InTx(ctx, func(tx store.Store) error {
+			queued = 0
+			for _, party := range c.Parties {
+				if party.Kind != "consumer" || party.PhoneSealed == "" {
+					continue
+				}
+				phone, err := s.Sealer.Open(party.PhoneSealed)
+				if err != nil {
+					continue
+				}
+				body := fmt.Sprintf("关于%s（案号%s）：%s", g.Title, c.Number, text)
+				_, err = notify.SendTx(ctx, s.Sender, tx, notify.Message{To: phone, Body: body, Kind: "group_notice", CaseID: c.ID})
+				switch {
+				case err == nil:
+					queued++
+				case !notify.Refused(err):
+					return err
+				}
 			}
-			phone, err := s.Sealer.Open(party.PhoneSealed)
-			if err != nil {
-				continue
-			}
-			body := fmt.Sprintf("关于%s（案号%s）：%s", g.Title, c.Number, text)
-			if _, err := s.Sender.Send(ctx, notify.Message{To: phone, Body: body, Kind: "group_notice", CaseID: c.ID}); err == nil {
-				sent++
-			}
-		}
-		if err := s.Store.AddNote(ctx, c.ID, store.Event{Type: "group_notice", ActorID: p.UserID, ActorName: p.DisplayName,
-			At: s.now(), Note: "群体性纠纷通知：" + text}); err != nil {
+			return tx.AddNote(ctx, c.ID, store.Event{Type: "group_notice", ActorID: p.UserID, ActorName: p.DisplayName,
+				At: s.now(), Note: "群体性纠纷通知：" + text})
+		})
+		if err != nil {
 			return sent, fmt.Errorf("record group notice on case %d: %w", c.ID, err)
 		}
+		sent += queued
 	}
 	return sent, nil
 }
@@ -390,11 +401,20 @@ func (s *Service) ScheduleSession(ctx context.Context, p *auth.Principal, groupI
 	if !at.After(s.now()) {
 		return 0, &domain.FieldError{Field: "at", Message: "集中调解时间须晚于现在"}
 	}
-	if err := s.Store.ScheduleGroupSession(ctx, groupID, at, place); err != nil {
-		return 0, err
-	}
 	when := at.In(shanghai).Format("1月2日15:04")
-	return s.Notify(ctx, p, groupID, fmt.Sprintf("定于%s在%s召开集中调解会，请携带身份证件、消费凭证（如预付卡、合同、付款记录）准时参加。", when, place))
+	// The session and the notices to it commit together.
+	n := 0
+	err := s.Store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.ScheduleGroupSession(ctx, groupID, at, place); err != nil {
+			return err
+		}
+		in := *s
+		in.Store = tx
+		var err error
+		n, err = in.Notify(ctx, p, groupID, fmt.Sprintf("定于%s在%s召开集中调解会，请携带身份证件、消费凭证（如预付卡、合同、付款记录）准时参加。", when, place))
+		return err
+	})
+	return n, err
 }
 
 // RecordOutcome records one member's outcome of the joint session.

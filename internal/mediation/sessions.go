@@ -51,13 +51,15 @@ func (s *Service) Schedule(ctx context.Context, p *auth.Principal, caseID int64,
 		if err := tx.CreateSession(ctx, &m); err != nil {
 			return err
 		}
-		return tx.AddNote(ctx, c.ID, store.Event{Type: "session_scheduled", ActorID: p.UserID, ActorName: p.DisplayName,
-			At: s.now(), Note: "安排" + SessionKinds.Label(kind) + "：" + at.In(cst).Format("2006-01-02 15:04") + " " + place})
+		if err := tx.AddNote(ctx, c.ID, store.Event{Type: "session_scheduled", ActorID: p.UserID, ActorName: p.DisplayName,
+			At: s.now(), Note: "安排" + SessionKinds.Label(kind) + "：" + at.In(cst).Format("2006-01-02 15:04") + " " + place}); err != nil {
+			return err
+		}
+		return s.textParties(ctx, tx, c, sessionText(c, m, false))
 	})
 	if err != nil {
 		return m, fmt.Errorf("schedule session: %w", err)
 	}
-	s.textParties(ctx, c, sessionText(c, m, false))
 	return m, nil
 }
 
@@ -73,18 +75,25 @@ func sessionText(c store.Case, m store.Session, reminder bool) string {
 	return fmt.Sprintf("%s定于%s进行%s。请准时参加，如需改期请联系调解员。", prefix, m.StartsAt.In(cst).Format("1月2日15:04"), where)
 }
 
-func (s *Service) textParties(ctx context.Context, c store.Case, body string) {
+// textParties queues body to every party with a phone, in tx. A refused
+// message (bad number) is recorded as failed and does not stop the change.
+func (s *Service) textParties(ctx context.Context, tx store.Store, c store.Case, body string) error {
 	if s.Sender == nil || s.Sealer == nil {
-		return
+		return nil
 	}
 	for _, party := range c.Parties {
 		if party.PhoneSealed == "" {
 			continue
 		}
-		if phone, err := s.Sealer.Open(party.PhoneSealed); err == nil {
-			s.Sender.Send(ctx, notify.Message{To: phone, Body: body, Kind: "session_notice", CaseID: c.ID})
+		phone, err := s.Sealer.Open(party.PhoneSealed)
+		if err != nil {
+			continue
+		}
+		if _, err := notify.SendTx(ctx, s.Sender, tx, notify.Message{To: phone, Body: body, Kind: "session_notice", CaseID: c.ID}); err != nil && !notify.Refused(err) {
+			return err
 		}
 	}
+	return nil
 }
 
 // Record stores attendance and the mediation record of a held session
@@ -124,7 +133,10 @@ func (s *Service) Record(ctx context.Context, p *auth.Principal, caseID, session
 	})
 }
 
-// SweepReminders texts parties the day before each session.
+// SweepReminders texts parties the day before each session. Each session
+// is marked reminded with a conditional update in the same transaction that
+// queues its SMS, so two sweeps at the same moment (two instances, or a
+// re-run after a crash) remind each party once.
 func (s *Service) SweepReminders(ctx context.Context) (int, error) {
 	now := s.now()
 	ss, err := s.Store.ListSessions(ctx, store.SessionQuery{From: now, To: now.Add(24 * time.Hour), Status: "scheduled", Unreminded: true})
@@ -137,9 +149,17 @@ func (s *Service) SweepReminders(ctx context.Context) (int, error) {
 		if err != nil {
 			continue
 		}
-		s.textParties(ctx, c, sessionText(c, m, true))
-		if err := s.Store.MarkSessionReminded(ctx, m.ID, now); err != nil {
-			return n, err
+		err = s.Store.InTx(ctx, func(tx store.Store) error {
+			if err := tx.MarkSessionReminded(ctx, m.ID, now); err != nil {
+				return err
+			}
+			return s.textParties(ctx, tx, c, sessionText(c, m, true))
+		})
+		if errors.Is(err, store.ErrConflict) {
+			continue // another sweep reminded it
+		}
+		if err != nil {
+			return n, fmt.Errorf("remind session %d: %w", m.ID, err)
 		}
 		n++
 	}

@@ -61,6 +61,9 @@ const (
 //	429 or 5xx (optional Retry-After: seconds)      retried
 //	other 4xx {"code": N, "message": "…"}           an error, no retry (401: wrong key)
 //
+// The platform calls Deliver (one attempt per job attempt; the job queue
+// retries, see Deliver). Send is the stand-alone path:
+//
 // Retries: at most MaxAttempts attempts (default 3) in all. Between attempts
 // the sender waits Retry-After seconds when the gateway sent that header (cut
 // to 60 s), otherwise 0.5 s, then 1 s, doubling up to 10 s. Network errors and
@@ -156,7 +159,9 @@ type gatewayResponse struct {
 	MsgID   string `json:"msg_id"`
 }
 
-// Send sends m through the gateway, retrying as documented on GatewaySender.
+// Send sends m through the gateway at once, retrying as documented on
+// GatewaySender. The platform does not call it: its messages go through the
+// job queue (Queue, Worker), which calls Deliver.
 func (s *GatewaySender) Send(ctx context.Context, m Message) (Receipt, error) {
 	log := s.logger()
 	p, err := prepare(m, s.Signature, s.Hash)
@@ -191,7 +196,7 @@ func (s *GatewaySender) Send(ctx context.Context, m Message) (Receipt, error) {
 		}
 		resp, retryAfter, aerr := s.attempt(ctx, body)
 		if aerr == nil {
-			rc := Receipt{ID: resp.MsgID, Provider: ProviderGateway, At: time.Now()}
+			rc := Receipt{ID: resp.MsgID, Provider: ProviderGateway, Status: StatusSent, At: time.Now()}
 			if rc.ID == "" {
 				rc.ID = req.RequestID
 			}
@@ -219,6 +224,46 @@ func (s *GatewaySender) Send(ctx context.Context, m Message) (Receipt, error) {
 	log.Warn("sms failed", append(attrs, "attempts", gerr.Attempts, "status", gerr.HTTPStatus, "err", gerr)...)
 	s.record(ctx, log, p, m.CaseID, gerr)
 	return Receipt{}, gerr
+}
+
+var _ Deliverer = (*GatewaySender)(nil)
+
+// Deliver makes ONE HTTP attempt to send d, with d.RequestID as the
+// idempotency key; the Worker calls it once per job attempt.
+//
+// Why one: retrying belongs to the job queue. River retries the job with
+// its backoff, the state survives a restart and shows in the outbox as
+// 重试中, and the worker slot is free while waiting. Send's loop on top of
+// that would multiply the requests (MaxAttempts × the job's attempts), hold a
+// worker through its sleeps and be forgotten in a crash anyway. For the same
+// reason a Retry-After from the gateway is not waited for here: the job's
+// backoff (1 s, 16 s, 81 s, …) soon exceeds what gateways ask.
+func (s *GatewaySender) Deliver(ctx context.Context, d Delivery) (Receipt, error) {
+	log := s.logger()
+	attrs := []any{"to", d.Mask, "kind", d.Kind, "case_id", d.CaseID, "outbox_id", d.OutboxID, "request_id", d.RequestID}
+	if strings.TrimSpace(s.BaseURL) == "" {
+		return Receipt{}, ErrNoGateway
+	}
+	body, err := json.Marshal(gatewayRequest{RequestID: d.RequestID, Phone: d.Phone, Sign: strings.TrimSpace(s.Signature),
+		Content: d.Content, BizType: d.Kind})
+	if err != nil {
+		return Receipt{}, fmt.Errorf("短信请求编码失败：%w", err)
+	}
+	resp, _, gerr := s.attempt(ctx, body)
+	if gerr != nil {
+		gerr.Attempts = 1
+		if gerr.HTTPStatus == 0 && ctx.Err() != nil {
+			gerr.Stopped, gerr.Err = true, ctx.Err()
+		}
+		log.Warn("sms gateway attempt failed", append(attrs, "status", gerr.HTTPStatus, "temporary", gerr.Temporary, "err", gerr)...)
+		return Receipt{}, gerr
+	}
+	rc := Receipt{ID: resp.MsgID, Provider: ProviderGateway, Status: StatusSent, At: time.Now()}
+	if rc.ID == "" {
+		rc.ID = d.RequestID
+	}
+	log.Info("sms accepted by gateway", append(attrs, "msg_id", rc.ID)...)
+	return rc, nil
 }
 
 // attempt makes one HTTP request. retryAfter is the gateway's Retry-After

@@ -542,3 +542,76 @@ func TestGatewayLinkNeverKept(t *testing.T) {
 		t.Errorf("log shows the link: %s", out)
 	}
 }
+
+// Deliver (the queue's path) makes exactly one HTTP attempt with the given
+// request_id: the job queue does the retrying.
+func TestGatewayDeliverOneAttempt(t *testing.T) {
+	f := newFixture(t)
+	d := Delivery{OutboxID: 9, RequestID: "6f1c2a9e-4b7d-4c1e-9a55-0d3c8e2f7b10", Phone: testPhone, Mask: testMask, Content: "您好。", Kind: KindNotice}
+	f.gw.FailUnavailable(1, 30)
+	_, err := f.s.Deliver(context.Background(), d)
+	ge := asGatewayError(t, err)
+	if ge.HTTPStatus != 503 || !ge.Temporary || ge.Attempts != 1 || !Temporary(err) || strings.Contains(err.Error(), "共尝试") {
+		t.Fatalf("err = %v (%+v)", err, ge)
+	}
+	if n := len(f.gw.Requests()); n != 1 || len(f.sleeps.got()) != 0 {
+		t.Fatalf("%d requests, sleeps %v: Deliver retried by itself", n, f.sleeps.got())
+	}
+	rc, err := f.s.Deliver(context.Background(), d)
+	if err != nil || rc.Provider != ProviderGateway || rc.Status != StatusSent || rc.ID == "" {
+		t.Fatalf("rc %+v, err %v", rc, err)
+	}
+	// A repeat (the answer was lost) gets the first msg_id and sends nothing.
+	again, err := f.s.Deliver(context.Background(), d)
+	if err != nil || again.ID != rc.ID || len(f.gw.Delivered()) != 1 {
+		t.Fatalf("repeat: %+v %v, delivered %d", again, err, len(f.gw.Delivered()))
+	}
+	// Nothing is written to the outbox here: the worker records the outcome.
+	if len(f.ob.all()) != 0 {
+		t.Fatalf("outbox written by Deliver: %+v", f.ob.all())
+	}
+	f.gw.FailCode(1, 30001, "内容含有敏感词")
+	if _, err := f.s.Deliver(context.Background(), Delivery{RequestID: "r-2", Phone: testPhone, Content: "x", Kind: KindNotice}); Temporary(err) {
+		t.Fatalf("a refusal is temporary: %v", err)
+	}
+	f.s.APIKey = "wrong"
+	if _, err := f.s.Deliver(context.Background(), Delivery{RequestID: "r-3", Phone: testPhone, Content: "x", Kind: KindNotice}); Temporary(err) {
+		t.Fatalf("401 is temporary: %v", err)
+	}
+	f.checkLog(t)
+	if _, err := (&GatewaySender{}).Deliver(context.Background(), d); !errors.Is(err, ErrNoGateway) || Temporary(err) {
+		t.Fatalf("no gateway: %v", err)
+	}
+}
+
+func TestTemporary(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{&GatewayError{HTTPStatus: 503, Temporary: true}, true},
+		{&GatewayError{HTTPStatus: 429, Temporary: true}, true},
+		{&GatewayError{Err: context.DeadlineExceeded, Temporary: true}, true},
+		{&GatewayError{Stopped: true, Err: context.Canceled}, true},
+		{&GatewayError{HTTPStatus: 400}, false},
+		{&GatewayError{HTTPStatus: 200, Code: 30001}, false},
+		{ErrInvalidPhone, false},
+		{errUnreadable, false},
+		{errors.New("database is locked"), true},
+	} {
+		if got := Temporary(tc.err); got != tc.want {
+			t.Errorf("Temporary(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+	for in, want := range map[error]string{
+		&GatewayError{HTTPStatus: 400, Message: "号码138****5678无效"}: "短信发送失败：短信网关拒绝请求（HTTP 400）：号码138****5678无效",
+		context.Canceled:                       "短信发送失败：发送已中止（请求被取消或超出时限）",
+		errors.New("dial 13812345678 refused"): "短信发送失败：dial 138****5678 refused",
+		ErrInvalidPhone:                        "短信发送失败：" + ErrInvalidPhone.Error(),
+	} {
+		if got := errorText(in); got != want {
+			t.Errorf("errorText(%v) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,14 +1,23 @@
 // Package notify sends SMS to the parties of a case: verification codes,
 // requests to consent to mediation, reminders and other notices.
 //
-// Two senders implement Sender:
+// The platform sends every SMS through the durable job queue:
 //
-//   - OutboxSender is the demo sender. Every message is recorded in an Outbox
-//     (the admin "outbox" page lists it) and logged with the phone masked, so
-//     nothing is ever silently dropped.
-//   - GatewaySender is a real HTTP client for an SMS gateway speaking the JSON
+//   - Queue is the Sender the services use. Send (or SendTx, inside the
+//     caller's transaction) records the message in the outbox as queued —
+//     phone and text sealed, a request_id of its own — together with an "sms"
+//     job naming the row. Nothing waits on a gateway.
+//   - Worker works those jobs: it hands each row to a Deliverer and records
+//     the outcome on the row (sending, sent, retrying, failed); the queue
+//     retries temporary failures with backoff.
+//   - Two Deliverers: OutboxDeliverer (the default and the demo: nothing
+//     leaves the platform, the admin "outbox" page shows the message) and
+//     GatewaySender, an HTTP client for an SMS gateway speaking the JSON
 //     format documented on GatewaySender and in GATEWAY.md. Its tests run it
 //     against the in-repo peer server in package gatewaytest.
+//
+// OutboxSender records a message as sent at once, with no queue; the demo
+// data builder uses it for messages "sent" in the past.
 //
 // No sender logs a full phone number (domain.MaskMobile is used throughout),
 // and verification codes never reach a log line.
@@ -38,7 +47,7 @@ const (
 	ProviderGateway = "gateway"
 )
 
-// Outbox entry statuses.
+// Outbox entry statuses that end a message (see also queue.go).
 const (
 	StatusSent   = "sent"
 	StatusFailed = "failed"
@@ -61,10 +70,11 @@ type Sender interface {
 	Send(ctx context.Context, m Message) (Receipt, error)
 }
 
-// Receipt identifies a message accepted by a sender.
+// Receipt identifies a message accepted by a sender or a deliverer.
 type Receipt struct {
-	ID       string // provider's message id ("outbox-17", or the gateway's msg_id)
-	Provider string // ProviderOutbox or ProviderGateway
+	ID       string // "outbox-17", or the gateway's msg_id
+	Provider string // ProviderQueue (queued, not yet sent), ProviderOutbox or ProviderGateway
+	Status   string // StatusQueued from Queue; StatusSent once delivered
 	At       time.Time
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // OutboxSender is the demo sender: it records every message in Outbox (the
@@ -25,7 +26,32 @@ type OutboxSender struct {
 	Signature string                    // e.g. "浦东消调委"; the text gets the prefix 【浦东消调委】
 }
 
-var _ Sender = (*OutboxSender)(nil)
+var _ TxSender = (*OutboxSender)(nil)
+
+// SendTx records m in the caller's transaction tx instead of Outbox.
+func (s *OutboxSender) SendTx(ctx context.Context, tx store.Store, m Message) (Receipt, error) {
+	in := *s
+	in.Outbox = StoreOutbox{Store: tx}
+	return in.Send(ctx, m)
+}
+
+// StoreOutbox is the Outbox of a store (or of an open transaction of one).
+type StoreOutbox struct{ Store store.Store }
+
+// AddOutbox records e.
+func (o StoreOutbox) AddOutbox(ctx context.Context, e OutboxEntry) (int64, error) {
+	return o.Store.AddOutbox(ctx, store.OutboxEntry{ToMask: e.ToMask, ToHash: e.ToHash, Body: e.Body, Kind: e.Kind, CaseID: e.CaseID,
+		Provider: e.Provider, Status: e.Status, Error: e.Error, At: e.At, SentAt: sentAt(e)})
+}
+
+// sentAt is when a message recorded as sent went out.
+func sentAt(e OutboxEntry) *time.Time {
+	if e.Status != StatusSent {
+		return nil
+	}
+	at := e.At
+	return &at
+}
 
 // Send records m in the outbox.
 func (s *OutboxSender) Send(ctx context.Context, m Message) (Receipt, error) {
@@ -58,5 +84,5 @@ func (s *OutboxSender) Send(ctx context.Context, m Message) (Receipt, error) {
 	}
 	log.Info("sms to outbox", "outbox_id", id, "to", p.mask, "kind", p.kind, "case_id", m.CaseID,
 		"body", logBody(p.kind, p.full))
-	return Receipt{ID: "outbox-" + strconv.FormatInt(id, 10), Provider: ProviderOutbox, At: now}, nil
+	return Receipt{ID: "outbox-" + strconv.FormatInt(id, 10), Provider: ProviderOutbox, Status: StatusSent, At: now}, nil
 }

@@ -50,7 +50,7 @@ func (s *Service) SendCode(ctx context.Context, phone string) error {
 	now := s.now()
 	err := s.Store.PutSMSCode(ctx, s.Sealer.Hash(phone), s.Sealer.Hash("code:"+code), now, now.Add(CodeTTL), ResendGap)
 	if errors.Is(err, store.ErrConflict) {
-		return &domain.FieldError{Field: "phone", Message: "验证码已发送，请60秒后再试"}
+		return &domain.FieldError{Field: "phone", Message: "刚刚已获取过验证码，请60秒后再试"}
 	}
 	if err != nil {
 		return err

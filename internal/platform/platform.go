@@ -43,9 +43,12 @@ type Config struct {
 	Sealer    *pii.Sealer
 	Log       *slog.Logger
 	PublicURL string // where parties' links point
-	// Sender sends SMS; nil records every message in the outbox (the
-	// default and the demo).
-	Sender       notify.Sender
+	// Sender sends SMS; nil: the SMS queue (every message an outbox row and
+	// a job, delivered by SMSDeliverer).
+	Sender notify.Sender
+	// SMSDeliverer hands queued SMS to a gateway; nil: the outbox alone
+	// (the default and the demo).
+	SMSDeliverer notify.Deliverer
 	SMSSignature string
 	Dedup        dedup.Settings // zero: the defaults
 	Court        *court.Client  // nil: applications stay on the court liaison's page
@@ -101,9 +104,9 @@ func New(c Config) (*Services, error) {
 	if err != nil {
 		return nil, err
 	}
-	sender := c.Sender
-	if sender == nil {
-		sender = &notify.OutboxSender{Outbox: consent.Outbox{Store: st}, Hash: s.Hash, Log: c.Log, Signature: c.SMSSignature}
+	var sender notify.Sender = smsQueue(c, queue)
+	if c.Sender != nil {
+		sender = c.Sender
 	}
 	div := &diversion.Service{Store: st, Now: c.Now}
 	grp := &grouping.Service{Store: st, Settings: c.Dedup, Sealer: s, Sender: sender, Now: c.Now}

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tiaojie/tiaojie/internal/jobs"
 	"github.com/tiaojie/tiaojie/internal/platform"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
 	"github.com/tiaojie/tiaojie/internal/web"
@@ -47,8 +46,7 @@ func TestTwoInstances(t *testing.T) {
 			return nil
 		})
 	}
-	jc := jobs.Config{Poll: 100 * time.Millisecond}
-	a, b := startEnv(t, dbs[0], jc, probe), startEnv(t, dbs[1], jc, probe)
+	a, b := startEnv(t, dbs[0], nil, probe), startEnv(t, dbs[1], nil, probe)
 
 	// Sessions: signed in on A, recognised on B (web session and API token).
 	m := a.login("mediator01")

@@ -57,7 +57,7 @@ func TestSigningSaysWhoWasNotified(t *testing.T) {
 				t.Fatalf("written: %d %s", r.StatusCode, r.body)
 			}
 			page := m.get("/cases/" + itoa(id))
-			for _, want := range []string{"已向消费者（139****5678）、经营者（137****3333）发送短信签署链接", "消费者 待签", "经营者 待签", "调解员 待签"} {
+			for _, want := range []string{"已排队向消费者（139****5678）、经营者（137****3333）发送短信签署链接", "消费者 待签", "经营者 待签", "调解员 待签"} {
 				if !strings.Contains(page.body, want) {
 					t.Errorf("case page lacks %q", want)
 				}

@@ -22,7 +22,7 @@ func TestOnlineFilingWithSMSCode(t *testing.T) {
 			t.Fatalf("form: %d", p.StatusCode)
 		}
 		form.Set("action", "code")
-		if r := consumer.form("POST", "/file", form); r.StatusCode != 200 || !strings.Contains(r.body, "验证码已发送") {
+		if r := consumer.form("POST", "/file", form); r.StatusCode != 200 || !strings.Contains(r.body, "验证码短信已排队发送") {
 			t.Fatalf("send code: %d", r.StatusCode)
 		}
 		if r := consumer.form("POST", "/file", form); r.StatusCode != 422 || !strings.Contains(r.body, "60秒") {

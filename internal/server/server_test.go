@@ -46,14 +46,24 @@ func newEnv(t *testing.T, e storetest.Engine) *env { t.Helper(); return newEnvWi
 // before the server is built.
 func newEnvWith(t *testing.T, e storetest.Engine, adjust func(*platform.Services)) *env {
 	t.Helper()
-	return newEnvJobs(t, e, jobs.Config{Poll: 100 * time.Millisecond}, adjust)
+	return newEnvConfig(t, e, nil, adjust)
 }
 
 // newEnvJobs is newEnvWith with the job queue tuned (retries, attempts).
 func newEnvJobs(t *testing.T, e storetest.Engine, jc jobs.Config, adjust func(*platform.Services)) *env {
 	t.Helper()
+	if jc.Poll == 0 {
+		jc.Poll = 100 * time.Millisecond
+	}
+	return newEnvConfig(t, e, func(pc *platform.Config) { pc.Jobs = jc }, adjust)
+}
+
+// newEnvConfig is newEnvWith with a hook on the platform's configuration
+// (an SMS gateway, the queue's backoff) before the services are built.
+func newEnvConfig(t *testing.T, e storetest.Engine, config func(*platform.Config), adjust func(*platform.Services)) *env {
+	t.Helper()
 	// The demo is built once per engine and copied for each test.
-	return startEnv(t, e.FromTemplate(t, "demo", buildDemo), jc, adjust)
+	return startEnv(t, e.FromTemplate(t, "demo", buildDemo), config, adjust)
 }
 
 // testSealer seals with the one key every instance of a test shares.
@@ -69,13 +79,17 @@ func buildDemo(db *sqlstore.DB) error {
 }
 
 // startEnv runs the services and a server on db, as one instance.
-func startEnv(t *testing.T, db *sqlstore.DB, jc jobs.Config, adjust func(*platform.Services)) *env {
+func startEnv(t *testing.T, db *sqlstore.DB, config func(*platform.Config), adjust func(*platform.Services)) *env {
 	t.Helper()
 	ctx := context.Background()
 	sealer := testSealer()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := platform.New(platform.Config{Store: db, Sealer: sealer, Log: log, PublicURL: "http://parties.example", SMSSignature: "人民调解",
-		Jobs: jc})
+	pc := platform.Config{Store: db, Sealer: sealer, Log: log, PublicURL: "http://parties.example", SMSSignature: "人民调解",
+		Jobs: jobs.Config{Poll: 100 * time.Millisecond}}
+	if config != nil {
+		config(&pc)
+	}
+	svc, err := platform.New(pc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -185,9 +185,18 @@ type Store interface {
 	// the party was never asked.
 	RecordConsent(ctx context.Context, c Consent) error
 	ListPendingConsents(ctx context.Context, requestedBefore time.Time) ([]Consent, error)
-	MarkConsentFollowUp(ctx context.Context, caseID int64, partyKind, what string, at time.Time) error // what: "reminded" or "escalated"
+	// MarkConsentFollowUp marks a pending party reminded or escalated (what:
+	// "reminded" or "escalated"), once: ErrConflict when that was already
+	// done or the party has answered, so two sweeps cannot both act.
+	MarkConsentFollowUp(ctx context.Context, caseID int64, partyKind, what string, at time.Time) error
 	SetPartyPhone(ctx context.Context, caseID int64, partyKind string, p Party) error
 	AddOutbox(ctx context.Context, e OutboxEntry) (int64, error)
+	// GetOutbox reads one message with its sealed phone and text (for the
+	// SMS worker only).
+	GetOutbox(ctx context.Context, id int64) (OutboxEntry, error)
+	// UpdateOutbox records a step of a message's delivery. A sent message
+	// never changes again: updating one fails with ErrConflict.
+	UpdateOutbox(ctx context.Context, id int64, u OutboxUpdate) error
 	// PutSMSCode stores a new verification code for a phone unless one was
 	// sent less than minGap ago (ErrConflict).
 	PutSMSCode(ctx context.Context, phoneHash, codeHash string, now, expires time.Time, minGap time.Duration) error
@@ -226,6 +235,8 @@ type Store interface {
 	CreateSession(ctx context.Context, m *Session) error
 	ListSessions(ctx context.Context, q SessionQuery) ([]Session, error)
 	RecordSession(ctx context.Context, id int64, status, attendance, record string) error
+	// MarkSessionReminded marks a scheduled session reminded, once:
+	// ErrConflict when it already was (or is no longer scheduled).
 	MarkSessionReminded(ctx context.Context, id int64, at time.Time) error
 
 	// Agreements, follow-ups and archives.
@@ -726,18 +737,38 @@ type Consent struct {
 	TokenSealed string
 }
 
-// OutboxEntry is one recorded SMS; it never holds a full phone number.
+// OutboxEntry is one SMS: the durable record the SMS worker delivers from.
+// It never holds a full phone number in clear.
 type OutboxEntry struct {
 	ID       int64
 	ToMask   string
 	ToHash   string
-	Body     string
+	Body     string // the text as the outbox page shows it (links redacted unless the demo shows them)
 	Kind     string
 	CaseID   int64
-	Provider string
-	Status   string
-	Error    string
+	Provider string // who delivered it: "outbox" (demo), "gateway"; "" until then
+	Status   string // "queued", "sending", "sent", "retrying", "failed"
+	Error    string // the latest failure, Chinese, phones masked
 	At       time.Time
+	// Delivery through the job queue; rows from before it have none of this.
+	RequestID     string // the gateway's idempotency key, reused on every attempt
+	PhoneSealed   string // sealed phone; GetOutbox only
+	BodySealed    string // sealed full text without the signature; GetOutbox only
+	Attempts      int
+	QueuedAt      *time.Time
+	AttemptedAt   *time.Time // start of the latest attempt
+	SentAt        *time.Time
+	ProviderMsgID string
+}
+
+// OutboxUpdate is one step of a message's delivery.
+type OutboxUpdate struct {
+	Status        string    // "sending", "sent", "retrying" or "failed"
+	Attempt       bool      // an attempt starts: count it, attempted_at = At
+	Error         string    // stored as the latest error ("" clears it)
+	Provider      string    // on "sent"
+	ProviderMsgID string    // on "sent"
+	At            time.Time // of the attempt, or sent_at on "sent"
 }
 
 // Lead is a suspected violation a mediator passes to a 市场监管所.

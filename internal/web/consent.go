@@ -67,7 +67,7 @@ func (pg *Pages) RequestConsent(w http.ResponseWriter, r *http.Request) {
 		pg.failErr(w, r, err)
 		return
 	}
-	pg.flash(r, "已向双方当事人发送调解意愿确认短信。")
+	pg.flash(r, "调解意愿确认短信已排队，将发送给双方当事人。")
 	http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
@@ -83,7 +83,7 @@ func (pg *Pages) RecordConsent(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
-// Outbox lists the SMS the platform sent (demo sender) or tried to send.
+// Outbox lists the SMS the platform queued, with where each stands.
 func (pg *Pages) Outbox(w http.ResponseWriter, r *http.Request) {
 	es, err := pg.Consent.Outbox(r.Context(), auth.From(r.Context()))
 	if err != nil {

@@ -177,7 +177,7 @@ func (pg *Pages) GroupNotify(w http.ResponseWriter, r *http.Request) {
 		pg.failErr(w, r, err)
 		return
 	}
-	pg.flash(r, "已向"+strconv.Itoa(n)+"名投诉人发送通知。")
+	pg.flash(r, "已排队向"+strconv.Itoa(n)+"名投诉人发送通知短信。")
 	http.Redirect(w, r, "/groups/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 

@@ -136,7 +136,7 @@ func (pg *Pages) ScheduleSession(w http.ResponseWriter, r *http.Request) {
 	// An unreadable time is left zero: the service checks scope first, then refuses it.
 	at, _ := time.ParseInLocation("2006-01-02T15:04", r.PostFormValue("at"), calendar.Shanghai())
 	_, err := pg.Mediation.Schedule(r.Context(), auth.From(r.Context()), id, r.PostFormValue("kind"), at, r.PostFormValue("place"))
-	pg.mediationDone(w, r, id, err, "已安排调解，并短信通知双方当事人。")
+	pg.mediationDone(w, r, id, err, "已安排调解，通知双方当事人的短信已排队发送。")
 }
 
 // RecordSession stores attendance and the mediation record.

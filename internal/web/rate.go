@@ -14,7 +14,7 @@ import (
 // RequestRating sends the consumer the rating link.
 func (pg *Pages) RequestRating(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
-	pg.mediationDone(w, r, id, pg.Agreement.RequestRating(r.Context(), auth.From(r.Context()), id), "已短信邀请消费者评价。")
+	pg.mediationDone(w, r, id, pg.Agreement.RequestRating(r.Context(), auth.From(r.Context()), id), "邀请消费者评价的短信已排队发送。")
 }
 
 // RateForm is the consumer's rating page.

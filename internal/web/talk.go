@@ -383,9 +383,9 @@ func (pg *Pages) TalkInvite(w http.ResponseWriter, r *http.Request) {
 		pg.failErr(w, r, err)
 		return
 	}
-	msg := fmt.Sprintf("已向%d位当事人发送在线调解链接。", inv.Sent)
+	msg := fmt.Sprintf("已排队向%d位当事人发送在线调解链接短信。", inv.Sent)
 	if len(inv.Failed) > 0 {
-		msg += "发给" + strings.Join(inv.Failed, "、") + "的短信未能发出，请稍后重新发送（原链接仍然有效）。"
+		msg += "发给" + strings.Join(inv.Failed, "、") + "的短信未能排队（手机号码无效），原链接仍然有效。"
 	}
 	pg.flash(r, msg)
 	http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"/talk", http.StatusSeeOther)

@@ -129,7 +129,7 @@ var funcs = template.FuncMap{
 		return "其他短信"
 	},
 	"outboxStatus": func(s string) string {
-		if l, ok := map[string]string{"sent": "已发送", "queued": "待发送", "failed": "发送失败", "delivered": "已送达"}[s]; ok {
+		if l, ok := outboxStatuses[s]; ok {
 			return l
 		}
 		return "发送失败"
@@ -146,6 +146,9 @@ var funcs = template.FuncMap{
 	"indicatorName": evaluation.IndicatorName,
 	"deductionName": evaluation.DeductionName,
 }
+
+// outboxStatuses name where each message stands, for the outbox page.
+var outboxStatuses = map[string]string{"queued": "已排队", "sending": "发送中", "sent": "已发送", "retrying": "重试中", "failed": "发送失败"}
 
 // outboxKinds name the kinds of text the platform sends, for the outbox page.
 var outboxKinds = map[string]string{

@@ -1,7 +1,8 @@
 // Package gatewaytest is a fake SMS gateway for tests: an httptest server
 // speaking the format documented in internal/notify/GATEWAY.md. It checks
 // the bearer key and the JSON fields, de-duplicates by request_id, can be
-// told to fail the next requests, and records what it delivered.
+// told to fail the next requests or to answer slowly, and records what it
+// delivered.
 package gatewaytest
 
 import (
@@ -72,6 +73,7 @@ type Server struct {
 	byID      map[string]string // request_id → msg_id
 	requests  []Request
 	seq       int
+	delay     time.Duration
 }
 
 // New starts a fake gateway that accepts "Authorization: Bearer {apiKey}".
@@ -88,6 +90,13 @@ func (s *Server) FailNext(n int, f Failure) {
 	for range n {
 		s.fail = append(s.fail, f)
 	}
+}
+
+// ClearFailures drops the failures not yet used: the gateway is back.
+func (s *Server) ClearFailures() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail = nil
 }
 
 // FailUnavailable makes the next n requests answer 503, with a Retry-After
@@ -107,6 +116,14 @@ func (s *Server) FailRateLimited(n, retryAfter int) {
 // FailCode makes the next n requests answer 200 with a non-zero code.
 func (s *Server) FailCode(n, code int, message string) {
 	s.FailNext(n, Failure{Status: http.StatusOK, Code: code, Message: message})
+}
+
+// SetDelay makes every later request wait d before it is answered (a slow
+// gateway); the wait ends early when the client hangs up.
+func (s *Server) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
 }
 
 // Delivered returns the messages delivered so far, in order.
@@ -156,6 +173,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusBadRequest, sendResponse{Code: code, Message: msg}, 0)
 	}
 
+	s.mu.Lock()
+	delay := s.delay
+	s.mu.Unlock()
+	if delay > 0 {
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
 	if r.URL.Path != Path {
 		answer(http.StatusNotFound, sendResponse{Code: 40400, Message: "接口不存在"}, 0)
 		return

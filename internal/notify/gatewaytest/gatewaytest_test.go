@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 const key = "secret"
@@ -160,5 +162,65 @@ func TestInjectedFailures(t *testing.T) {
 	reqs := s.Requests()
 	if last := reqs[len(reqs)-1]; last.RequestID != "r1" || last.Status != 503 || last.Code != CodeUnavailable {
 		t.Errorf("last request = %+v", last)
+	}
+}
+
+// Concurrent repeats of one request_id are delivered once.
+func TestConcurrentRepeatsDeliverOnce(t *testing.T) {
+	s := New(key)
+	defer s.Close()
+	ok := body("same", "13812345678", "浦东消调委", "您好", "notice")
+	var wg sync.WaitGroup
+	ids := make([]string, 8)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodPost, s.URL+Path, strings.NewReader(ok))
+			req.Header.Set("Authorization", "Bearer "+key)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := s.Client().Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer resp.Body.Close()
+			var r sendResponse
+			_ = json.NewDecoder(resp.Body).Decode(&r)
+			ids[i] = r.MsgID
+		}()
+	}
+	wg.Wait()
+	if d := s.Delivered(); len(d) != 1 {
+		t.Fatalf("delivered %d times", len(d))
+	}
+	for _, id := range ids {
+		if id != ids[0] || id == "" {
+			t.Fatalf("msg ids %v", ids)
+		}
+	}
+}
+
+// A slow gateway answers after the delay, or not at all when the client
+// gives up first; ClearFailures brings a failing gateway back.
+func TestDelayAndClearFailures(t *testing.T) {
+	s := New(key)
+	defer s.Close()
+	s.SetDelay(150 * time.Millisecond)
+	start := time.Now()
+	if st, _, _ := post(t, s, "Bearer "+key, "application/json", body("d1", "13812345678", "签名", "您好", "notice")); st != 200 {
+		t.Fatalf("status %d", st)
+	}
+	if el := time.Since(start); el < 150*time.Millisecond {
+		t.Fatalf("answered after %v", el)
+	}
+	s.SetDelay(0)
+	s.FailUnavailable(5, 0)
+	if st, _, _ := post(t, s, "Bearer "+key, "application/json", body("d2", "13812345678", "签名", "您好", "notice")); st != 503 {
+		t.Fatalf("status %d, want 503", st)
+	}
+	s.ClearFailures()
+	if st, _, _ := post(t, s, "Bearer "+key, "application/json", body("d2", "13812345678", "签名", "您好", "notice")); st != 200 {
+		t.Fatalf("status %d after ClearFailures", st)
 	}
 }

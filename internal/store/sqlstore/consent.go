@@ -81,8 +81,15 @@ func (db *DB) MarkConsentFollowUp(ctx context.Context, caseID int64, partyKind, 
 	if col == "" {
 		return fmt.Errorf("mark consent follow-up: unknown %q", what)
 	}
-	res, err := db.writeOn("case", caseID).ExecContext(ctx, `UPDATE consents SET `+col+` = $1 WHERE case_id = $2 AND party_kind = $3`, at.UTC(), caseID, partyKind)
-	return db.wrap("mark consent follow-up", mustAffect(res, err))
+	// Conditional, so that of two sweeps at the same moment one marks and
+	// the other gets ErrConflict (PostgreSQL re-checks the condition after
+	// the first commits; SQLite has one writer).
+	return db.tx(ctx, "mark consent "+what, func(tx *wtx) error {
+		tx.about("case", caseID)
+		res, err := tx.ExecContext(ctx, `UPDATE consents SET `+col+` = $1 WHERE case_id = $2 AND party_kind = $3 AND `+col+` IS NULL
+			AND decision = 'pending'`, at.UTC(), caseID, partyKind)
+		return guarded(ctx, tx, res, err, `SELECT count(*) FROM consents WHERE case_id = $1 AND party_kind = $2`, caseID, partyKind)
+	})
 }
 
 func (db *DB) SetPartyPhone(ctx context.Context, caseID int64, partyKind string, p store.Party) error {
@@ -97,33 +104,98 @@ func (db *DB) AddOutbox(ctx context.Context, e store.OutboxEntry) (int64, error)
 	}
 	var id int64
 	err := db.writeRow(ctx, func(q rowQuerier) error {
-		return q.QueryRowContext(ctx, `INSERT INTO sms_outbox (to_mask, to_hash, body, kind, case_id, provider, status, error, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, e.ToMask, e.ToHash, e.Body, e.Kind, nullInt(e.CaseID), e.Provider,
-			e.Status, e.Error, e.At.UTC()).Scan(&id)
+		return q.QueryRowContext(ctx, `INSERT INTO sms_outbox (to_mask, to_hash, body, kind, case_id, provider, status, last_error, created_at,
+			request_id, phone_sealed, body_sealed, attempts, queued_at, attempted_at, sent_at, provider_msg_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`, e.ToMask, e.ToHash, e.Body, e.Kind,
+			nullInt(e.CaseID), e.Provider, e.Status, e.Error, e.At.UTC(), e.RequestID, e.PhoneSealed, e.BodySealed, e.Attempts,
+			nullTime(e.QueuedAt), nullTime(e.AttemptedAt), nullTime(e.SentAt), e.ProviderMsgID).Scan(&id)
 	})
 	return id, db.wrap("add outbox", err)
+}
+
+// outboxCols are what the outbox page may see: never the sealed phone or text.
+const outboxCols = `id, to_mask, to_hash, body, kind, COALESCE(case_id, 0), provider, status, last_error, created_at,
+	request_id, attempts, queued_at, attempted_at, sent_at, provider_msg_id`
+
+func scanOutbox(row interface{ Scan(...any) error }, extra ...any) (store.OutboxEntry, error) {
+	var e store.OutboxEntry
+	var queued, attempted, sent sql.NullTime
+	err := row.Scan(append([]any{&e.ID, &e.ToMask, &e.ToHash, &e.Body, &e.Kind, &e.CaseID, &e.Provider, &e.Status, &e.Error, &e.At,
+		&e.RequestID, &e.Attempts, &queued, &attempted, &sent, &e.ProviderMsgID}, extra...)...)
+	e.At, e.QueuedAt, e.AttemptedAt, e.SentAt = e.At.UTC(), timePtr(queued), timePtr(attempted), timePtr(sent)
+	return e, err
 }
 
 func (db *DB) ListOutbox(ctx context.Context, limit int) ([]store.OutboxEntry, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	rows, err := db.read().QueryContext(ctx, `SELECT id, to_mask, to_hash, body, kind, COALESCE(case_id, 0), provider, status, error, created_at
-		FROM sms_outbox ORDER BY id DESC LIMIT $1`, limit)
+	rows, err := db.read().QueryContext(ctx, `SELECT `+outboxCols+` FROM sms_outbox ORDER BY id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, db.wrap("list outbox", err)
 	}
 	defer rows.Close()
 	var out []store.OutboxEntry
 	for rows.Next() {
-		var e store.OutboxEntry
-		if err := rows.Scan(&e.ID, &e.ToMask, &e.ToHash, &e.Body, &e.Kind, &e.CaseID, &e.Provider, &e.Status, &e.Error, &e.At); err != nil {
+		e, err := scanOutbox(rows)
+		if err != nil {
 			return nil, db.wrap("scan outbox", err)
 		}
-		e.At = e.At.UTC()
 		out = append(out, e)
 	}
 	return out, db.wrap("list outbox", rows.Err())
+}
+
+func (db *DB) GetOutbox(ctx context.Context, id int64) (store.OutboxEntry, error) {
+	var phone, body string
+	// The job is committed with its row, so any reader sees the row.
+	e, err := scanOutbox(db.read().QueryRowContext(ctx, `SELECT `+outboxCols+`, phone_sealed, body_sealed FROM sms_outbox WHERE id = $1`, id), &phone, &body)
+	e.PhoneSealed, e.BodySealed = phone, body
+	return e, db.wrap("get outbox", err)
+}
+
+func (db *DB) UpdateOutbox(ctx context.Context, id int64, u store.OutboxUpdate) error {
+	at := u.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	attempt := 0
+	var attemptAt, sentAt sql.NullTime
+	if u.Attempt {
+		attempt, attemptAt = 1, sql.NullTime{Time: at.UTC(), Valid: true}
+	}
+	if u.Status == "sent" {
+		sentAt = sql.NullTime{Time: at.UTC(), Valid: true}
+	}
+	return db.tx(ctx, "update outbox", func(tx *wtx) error {
+		tx.about("sms", id)
+		res, err := tx.ExecContext(ctx, `UPDATE sms_outbox SET status = $1, last_error = $2, attempts = attempts + $3,
+			attempted_at = COALESCE($4, attempted_at), sent_at = COALESCE($5, sent_at),
+			provider = COALESCE(NULLIF(CAST($6 AS TEXT), ''), provider), provider_msg_id = COALESCE(NULLIF(CAST($7 AS TEXT), ''), provider_msg_id)
+			WHERE id = $8 AND status <> 'sent'`, u.Status, u.Error, attempt, attemptAt, sentAt, u.Provider, u.ProviderMsgID, id)
+		return guarded(ctx, tx, res, err, `SELECT count(*) FROM sms_outbox WHERE id = $1`, id)
+	})
+}
+
+// guarded reads the result of a conditional UPDATE: no row changed is
+// ErrNotFound when the row does not exist (exists counts it), else
+// ErrConflict (its condition no longer holds: someone else got there first).
+func guarded(ctx context.Context, q querier, res sql.Result, err error, exists string, args ...any) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n > 0 {
+		return err
+	}
+	var c int
+	if err := q.QueryRowContext(ctx, exists, args...).Scan(&c); err != nil {
+		return err
+	}
+	if c == 0 {
+		return store.ErrNotFound
+	}
+	return store.ErrConflict
 }
 
 func (db *DB) PutSMSCode(ctx context.Context, phoneHash, codeHash string, now, expires time.Time, minGap time.Duration) error {

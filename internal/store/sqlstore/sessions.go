@@ -73,6 +73,10 @@ func (db *DB) RecordSession(ctx context.Context, id int64, status, attendance, r
 }
 
 func (db *DB) MarkSessionReminded(ctx context.Context, id int64, at time.Time) error {
-	res, err := db.writeOn("session", id).ExecContext(ctx, `UPDATE mediation_sessions SET reminded_at = $1 WHERE id = $2`, at.UTC(), id)
-	return db.wrap("mark session reminded", mustAffect(res, err))
+	// Conditional, so that two sweeps cannot both remind (see MarkConsentFollowUp).
+	return db.tx(ctx, "mark session reminded", func(tx *wtx) error {
+		tx.about("session", id)
+		res, err := tx.ExecContext(ctx, `UPDATE mediation_sessions SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL AND status = 'scheduled'`, at.UTC(), id)
+		return guarded(ctx, tx, res, err, `SELECT count(*) FROM mediation_sessions WHERE id = $1`, id)
+	})
 }
