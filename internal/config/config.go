@@ -31,14 +31,14 @@ type Config struct {
 	// JobRescueAfter: a job still running this long after it started is
 	// taken to belong to a dead instance and run again.
 	JobRescueAfter time.Duration
-	SecureCookies   bool
-	MaxBodyBytes    int64
-	PublicURL       string // address parties reach in SMS links
-	SMSSignature    string
-	SMSGatewayURL   string // empty: messages stay in the outbox (demo)
-	SMSAPIKey       string
-	CourtURL        string // empty: applications for judicial confirmation wait in the court liaison's list
-	CourtAPIKey     string
+	SecureCookies  bool
+	MaxBodyBytes   int64
+	PublicURL      string // address parties reach in SMS links
+	SMSSignature   string
+	SMSGatewayURL  string // empty: messages stay in the outbox (demo)
+	SMSAPIKey      string
+	CourtURL       string // empty: applications for judicial confirmation wait in the court liaison's list
+	CourtAPIKey    string
 	// SmartMediationURL is the smart-mediation platform (internal/smartmediation/FORMAT.md);
 	// empty: no sync (in demo mode an in-process peer stands in).
 	SmartMediationURL string
