@@ -120,15 +120,15 @@ func (s *Service) Resync(ctx context.Context, p *auth.Principal, caseID int64) e
 	if err != nil {
 		return err
 	}
-	if !s.On() {
-		return access.Conflict("未开启与智慧调解平台的对接，无法同步；可导出 Excel 报送")
-	}
 	c, err := s.Store.GetCase(ctx, caseID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !holds(cs, c.CommitteeID)) {
 		return access.ErrNotFound
 	}
 	if err != nil {
 		return err
+	}
+	if !s.On() {
+		return access.Conflict("未开启与智慧调解平台的对接，无法同步；可导出 Excel 报送")
 	}
 	return s.Queue(ctx, caseID)
 }
