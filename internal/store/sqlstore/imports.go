@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -96,7 +97,7 @@ func (db *DB) SaveImportBatch(ctx context.Context, b store.ImportBatch, expectDo
 	res, err := db.writeOn("import", b.ID).ExecContext(ctx, `UPDATE import_batches SET status = $1, total = $2, rows_done = $3,
 		last_line = $4, imported = $5, updated = $6, skipped = $7, failed = $8, message = $9, header = $10, report = $11,
 		heartbeat_at = $12, finished_at = $13 WHERE id = $14 AND rows_done = $15`,
-		b.Status, b.Total, b.Done, b.LastLine, b.Imported, b.Updated, b.Skipped, b.Failed, b.Message, string(header), b.Report,
+		b.Status, b.Total, b.Done, b.LastLine, b.Imported, b.Updated, b.Skipped, b.Failed, storableText(b.Message), string(header), b.Report,
 		beat, nullTime(fin), b.ID, expectDone)
 	if err == nil {
 		var n int64
@@ -108,6 +109,12 @@ func (db *DB) SaveImportBatch(ctx context.Context, b store.ImportBatch, expectDo
 		}
 	}
 	return db.wrap("save import batch", err)
+}
+
+// storableText is s as both engines store text: reasons and messages may
+// quote a damaged file's bytes, and PostgreSQL refuses NUL and invalid UTF-8.
+func storableText(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
 func (db *DB) DropImportFile(ctx context.Context, id int64) error {
@@ -131,7 +138,7 @@ func (db *DB) AddImportRowErrors(ctx context.Context, batchID int64, errs []stor
 		for _, e := range errs {
 			cells, _ := json.Marshal(nonNil(e.Cells))
 			if _, err := tx.ExecContext(ctx, `INSERT INTO import_row_errors (batch_id, seq, cells, reason) VALUES ($1, $2, $3, $4)`,
-				batchID, e.Seq, string(cells), e.Reason); err != nil {
+				batchID, e.Seq, string(cells), storableText(e.Reason)); err != nil {
 				return err
 			}
 		}

@@ -96,6 +96,16 @@ func testImportBatches(t *testing.T, db *sqlstore.DB) {
 	if _, err := db.ClaimImportBatch(ctx, 9999, t0); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("claim unknown: %v", err)
 	}
+	// A reason quoting a damaged cell (NUL, invalid UTF-8) is stored all the same.
+	if err := db.AddImportRowErrors(ctx, b.ID, []store.ImportRowError{{Seq: 99, Cells: []string{"a\x00\xff"}, Reason: "投诉人“a\x00\xffb”无法识别"}}); err != nil {
+		t.Fatalf("damaged text: %v", err)
+	}
+	if errs, _ := db.ListImportRowErrors(ctx, b.ID); len(errs) != 3 || errs[2].Reason != "投诉人“a\uFFFDb”无法识别" || errs[2].Cells[0] != "a\x00\uFFFD" {
+		t.Fatalf("damaged text stored as %+v", errs)
+	}
+	if _, err := db.Writer().ExecContext(ctx, `DELETE FROM import_row_errors WHERE seq = 99`); err != nil {
+		t.Fatal(err)
+	}
 	if err := db.AddImportRowErrors(ctx, b.ID, []store.ImportRowError{{Seq: 3, Reason: "again"}}); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("a row error recorded twice: %v", err)
 	}
