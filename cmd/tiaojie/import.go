@@ -53,14 +53,16 @@ func importCmd(ctx context.Context, args []string, out io.Writer, getenv func(st
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(path)
+	st, err := os.Stat(path)
 	if err != nil {
 		return fmt.Errorf("打开文件失败：%w", err)
 	}
-	defer f.Close()
-	st, err := f.Stat()
+	if st.Size() > ingest.MaxFile {
+		return fmt.Errorf("文件过大（%d MB，上限%dMB）", st.Size()>>20, ingest.MaxFile>>20)
+	}
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return fmt.Errorf("读取文件失败：%w", err)
 	}
 	db, s, err := openReady(ctx, cfg)
 	if err != nil {
@@ -96,12 +98,29 @@ func importCmd(ctx context.Context, args []string, out io.Writer, getenv func(st
 		return err
 	}
 	fmt.Fprintf(out, "导入 %s（分流单位：%s → %s）\n", filepath.Base(path), off.Name, committee.Name)
-	b, err := svc.Import(ctx, operator, off, committee, ingest.File{Name: filepath.Base(path), Data: f, Size: st.Size()}, progressPrinter(out, "导入进度"), nil)
-	fmt.Fprintln(out)
+	// The batch and its job are stored first, then worked here slice by
+	// slice; if this process stops, a running server resumes the job at
+	// the last committed row.
+	b, err := svc.Upload(ctx, operator, off, committee, ingest.File{Name: filepath.Base(path), Data: data})
 	if err != nil {
 		return fmt.Errorf("导入失败，未写入任何数据：%w", err)
 	}
-	fmt.Fprintf(out, "共 %d 行：新增 %d，更新 %d，未变跳过 %d，失败 %d（批次 %d）\n", b.Total, b.Imported, b.Updated, b.Skipped, b.Failed, b.ID)
+	b, err = svc.Run(ctx, b.ID, progressPrinter(out, "导入进度"))
+	fmt.Fprintln(out)
+	if errors.Is(err, context.Canceled) {
+		err = errors.New("已取消")
+	}
+	switch {
+	case err != nil && b.Status == "failed":
+		// The message says how far the import got and where it stopped.
+		return fmt.Errorf("批次 %d %s", b.ID, b.Message)
+	case err != nil && b.Done == 0:
+		return fmt.Errorf("导入中断（批次 %d），未写入任何数据：%w；启动服务（tiaojie serve）后将自动继续", b.ID, err)
+	case err != nil:
+		return fmt.Errorf("导入中断（批次 %d）：%w。前 %d 条（共 %d 条）已保存：新增 %d，更新 %d，未变跳过 %d，失败 %d；启动服务（tiaojie serve）后将从第 %d 条自动继续",
+			b.ID, err, b.Done, b.Total, b.Imported, b.Updated, b.Skipped, b.Failed, b.Done+1)
+	}
+	fmt.Fprintf(out, "共 %d 条：新增 %d，更新 %d，未变跳过 %d，失败 %d（批次 %d）\n", b.Total, b.Imported, b.Updated, b.Skipped, b.Failed, b.ID)
 	if b.Failed > 0 {
 		if reportPath == "" {
 			reportPath = strings.TrimSuffix(path, filepath.Ext(path)) + "_导入失败明细.xlsx"

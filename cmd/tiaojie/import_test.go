@@ -4,13 +4,19 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/tiaojie/tiaojie/internal/config"
+	"github.com/tiaojie/tiaojie/internal/platform"
+	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
 
@@ -62,6 +68,132 @@ func TestImportWithoutOffice(t *testing.T) {
 			rows, _ := rep.GetRows(rep.GetSheetList()[0])
 			if len(rows) != 2 || rows[1][2] != "王强" || !strings.Contains(fmt.Sprint(rows[1]), "手机") {
 				t.Errorf("report rows %q", rows)
+			}
+		})
+	}
+}
+
+// cancelAt is the command's output; it cancels the import once the progress
+// line shows mark (as Ctrl-C would).
+type cancelAt struct {
+	bytes.Buffer
+	mark   string
+	cancel context.CancelFunc
+}
+
+func (w *cancelAt) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), w.mark) {
+		w.cancel()
+	}
+	return w.Buffer.Write(p)
+}
+
+// TestImportInterrupted: an import stopped part-way says exactly how many
+// records it saved (they are in the database) and where a server will go
+// on; a server's worker then finishes it with every row once. A file that
+// cannot be read says nothing was written.
+func TestImportInterrupted(t *testing.T) {
+	engines := []string{"sqlite"}
+	if os.Getenv(storetest.EnvPostgres) != "" {
+		engines = append(engines, "postgres")
+	}
+	for _, engine := range engines {
+		t.Run(engine, func(t *testing.T) {
+			dir := t.TempDir()
+			vars := map[string]string{"TIAOJIE_DATA_DIR": dir}
+			if engine == "postgres" {
+				vars["TIAOJIE_DATABASE_URL"] = storetest.SchemaURL(t)
+			}
+			env := envFrom(vars)
+			ctx := context.Background()
+			var out bytes.Buffer
+			if err := run(ctx, []string{"demo", "--cases", "0"}, &out, env); err != nil {
+				t.Fatalf("demo: %v %s", err, out.String())
+			}
+			const n, bad = 600, 6
+			f := excelize.NewFile()
+			f.SetSheetRow("Sheet1", "A1", &[]any{"投诉编号", "登记时间", "投诉人", "联系电话", "被投诉人", "统一社会信用代码", "经营者地址", "投诉内容", "诉求", "涉及金额", "商品类别"})
+			for i := 0; i < n; i++ {
+				phone := fmt.Sprintf("139%08d", i)
+				if i%100 == 0 {
+					phone = "123"
+				}
+				f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+2), &[]any{fmt.Sprintf("12315202611%08d", i), "2026-11-20 09:30", "张伟", phone,
+					"上海某某健身有限公司", "", "浦东新区陆家嘴街道世纪大道1号", "健身房突然闭店，预付卡余额无法退还。", "退还余额", "3000", "服务-健身"})
+			}
+			file := filepath.Join(dir, "export.xlsx")
+			if err := f.SaveAs(file); err != nil {
+				t.Fatal(err)
+			}
+			stop, cancel := context.WithCancel(ctx)
+			defer cancel()
+			w := &cancelAt{mark: "200/600", cancel: cancel}
+			err := run(stop, []string{"import", "12315", file}, w, env)
+			if err == nil {
+				t.Fatalf("an interrupted import succeeded:\n%s", w.String())
+			}
+			for _, want := range []string{"导入中断", "前 200 条（共 600 条）已保存", "新增 198", "失败 2", "将从第 201 条自动继续"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("message lacks %q: %v", want, err)
+				}
+			}
+			cfg, err := config.Load("import", nil, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db, err := openStore(ctx, cfg, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			cases := func() int64 {
+				p, err := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{All: true}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return p.Total
+			}
+			if c := cases(); c != 198 {
+				t.Fatalf("the message says 198 new cases, the database has %d", c)
+			}
+			// A server takes the batch's job and finishes it.
+			s, err := sealer(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := platform.New(platform.Config{Store: db, Sealer: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			batches, _ := db.ListActiveImportBatches(ctx)
+			if len(batches) != 1 || batches[0].Done != 200 {
+				t.Fatalf("interrupted batch: %+v", batches)
+			}
+			if err := p.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var b store.ImportBatch
+			for deadline := time.Now().Add(time.Minute); !b.Ended(); time.Sleep(50 * time.Millisecond) {
+				if b, err = db.GetImportBatch(ctx, batches[0].ID); err != nil || time.Now().After(deadline) {
+					t.Fatalf("the server did not finish the import: %s %v", b.Status, err)
+				}
+			}
+			sctx, scancel := context.WithTimeout(ctx, 10*time.Second)
+			p.Shutdown(sctx)
+			scancel()
+			if b.Status != "done" || b.Imported != n-bad || b.Failed != bad || cases() != n-bad {
+				t.Fatalf("resumed: %s +%d x%d, %d cases", b.Status, b.Imported, b.Failed, cases())
+			}
+			// Junk: nothing written, and the message says so.
+			junk := filepath.Join(dir, "junk.xlsx")
+			os.WriteFile(junk, bytes.Repeat([]byte("PK\x03\x04junk"), 100), 0o644)
+			out.Reset()
+			err = run(ctx, []string{"import", "12315", junk}, &out, env)
+			if err == nil || !strings.Contains(err.Error(), "未写入任何数据") || !strings.Contains(err.Error(), "文件无法读取") {
+				t.Fatalf("junk file: %v", err)
+			}
+			if c := cases(); c != n-bad {
+				t.Fatalf("junk file changed the cases: %d", c)
 			}
 		})
 	}

@@ -1,21 +1,26 @@
-// Package ingest imports 12315 exports: it reads a file with the importer,
-// checks it whole before writing anything, then registers new complaints,
-// updates changed ones, skips unchanged ones and reports failed rows.
+// Package ingest imports 12315 exports. An upload is stored with its file
+// as a queued batch, in the transaction that enqueues its import job. The
+// job checks the file whole before writing anything (a broken file imports
+// nothing), then works through it in slices: each transaction registers new
+// complaints, updates changed ones, skips unchanged ones and records failed
+// rows, together with the batch's cursor. A slice that does not commit
+// leaves the cursor where it was, so a job rescued after its process died
+// resumes exactly there: no row is imported twice or skipped.
 package ingest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"github.com/tiaojie/tiaojie/internal/access"
-	"io"
+	"sync"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/access"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/importer"
 	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/jobs"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -26,6 +31,16 @@ type Service struct {
 	Intake *intake.Service
 	Sealer *pii.Sealer
 	Now    func() time.Time
+	// Queue carries the import jobs: Upload enqueues one per batch.
+	Queue *jobs.Queue
+	// Dedup, when set, is the duplicate check bound to a slice's
+	// transaction (the intake's own would write beside it).
+	Dedup func(tx store.Store) intake.DuplicateChecker
+	// Slice bounds one run of an import job; zero fields take the defaults.
+	Slice Slice
+
+	mu    sync.Mutex
+	files map[int64]*openFile // files being read, by batch
 }
 
 func (s *Service) now() time.Time {
@@ -35,16 +50,13 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
+// MaxFile is the largest export accepted (a 100,000-row file is ~20 MB).
+const MaxFile = 200 << 20
+
 // File is an uploaded export.
 type File struct {
 	Name string
-	Data io.ReaderAt
-	Size int64
-}
-
-// Result is what an import did.
-type Result struct {
-	Batch store.ImportBatch
+	Data []byte
 }
 
 // Progress is told how many rows are done out of how many.
@@ -127,134 +139,73 @@ func (s *Service) Office(ctx context.Context, p *auth.Principal, code string) (s
 	return office, committee, nil
 }
 
-// Import checks the whole file first (a bad file imports nothing), then
-// writes it row by row. It records a batch with counts and the error report.
-// onStart, when given, learns the batch id as soon as the batch exists.
-func (s *Service) Import(ctx context.Context, p *auth.Principal, office, committee store.OrgUnit, f File, progress Progress, onStart func(int64)) (store.ImportBatch, error) {
-	batch := store.ImportBatch{CommitteeID: committee.ID, OfficeID: office.ID, Filename: f.Name, UploadedBy: p.UserID, Started: s.now()}
-	if err := s.Store.CreateImportBatch(ctx, &batch); err != nil {
-		return batch, err
+// Upload stores the file as a queued batch and enqueues its import job, in
+// one transaction: the batch exists exactly when its job does.
+func (s *Service) Upload(ctx context.Context, p *auth.Principal, office, committee store.OrgUnit, f File) (store.ImportBatch, error) {
+	if len(f.Data) > MaxFile {
+		return store.ImportBatch{}, &domain.FieldError{Field: "file", Message: fmt.Sprintf("文件过大（上限%dMB）", MaxFile>>20)}
 	}
-	if onStart != nil {
-		onStart(batch.ID)
+	if s.Queue == nil {
+		return store.ImportBatch{}, errors.New("import: no job queue")
 	}
-	err := s.run(ctx, office, f, &batch, progress)
+	b := store.ImportBatch{CommitteeID: committee.ID, OfficeID: office.ID, Filename: f.Name, UploadedBy: p.UserID, Started: s.now(), File: f.Data}
+	err := s.Store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.CreateImportBatch(ctx, &b); err != nil {
+			return err
+		}
+		return s.Queue.Enqueue(ctx, tx, "enqueue 12315 import", jobs.Insert(Args{BatchID: b.ID}, nil))
+	})
+	b.File = nil
 	if err != nil {
-		batch.Status, batch.Message = "failed", err.Error()
-	} else {
-		batch.Status = "done"
+		return b, fmt.Errorf("store import batch: %w", err)
 	}
-	if ferr := s.Store.FinishImportBatch(context.WithoutCancel(ctx), batch); ferr != nil && err == nil {
-		err = ferr
-	}
-	return batch, err
+	return b, nil
 }
 
-func (s *Service) open(f File) (*importer.Reader, error) {
-	r, err := importer.Open(f.Data, f.Size, f.Name)
+// Import uploads the file and works its batch in this process until it ends
+// (the command line, tests). A failed batch is returned with an error
+// carrying its message.
+func (s *Service) Import(ctx context.Context, p *auth.Principal, office, committee store.OrgUnit, f File, progress Progress) (store.ImportBatch, error) {
+	b, err := s.Upload(ctx, p, office, committee, f)
 	if err != nil {
-		return nil, err
+		return b, err
 	}
-	r.Now = s.now
-	return r, nil
+	return s.Run(ctx, b.ID, progress)
 }
 
-func (s *Service) run(ctx context.Context, office store.OrgUnit, f File, batch *store.ImportBatch, progress Progress) error {
-	// Pass 1: read everything; a file-level error stops here with nothing written.
-	r, err := s.open(f)
-	if err != nil {
-		return err
-	}
-	total := 0
+// Run works a batch in this process until it ends, in the slices its job
+// would run. Should a server take the job meanwhile, the two take turns
+// (each slice claims the batch) and the job then finds the batch ended.
+func (s *Service) Run(ctx context.Context, id int64, progress Progress) (store.ImportBatch, error) {
 	for {
-		_, err := r.Next()
-		if err == io.EOF {
-			break
-		}
+		b, ended, err := s.Work(ctx, id, progress, nil)
 		if err != nil {
-			r.Close()
-			return err
+			return b, err
 		}
-		total++
-	}
-	r.Close()
-	batch.Total = total
-	if total == 0 {
-		return errors.New("文件中没有投诉记录")
-	}
-	// Pass 2: write.
-	r, err = s.open(f)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	report, err := importer.NewReportWriter(r.Header())
-	if err != nil {
-		return err
-	}
-	machine := &auth.Principal{UserID: batch.UploadedBy, DisplayName: "12315导入（" + office.Name + "）",
-		Bindings: []store.Binding{{Role: domain.RoleRegulator, OrgID: office.ID, OrgPath: office.Path, OrgName: office.Name}}}
-	done := 0
-	for {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("导入被中断：%w", err)
-		}
-		row, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		done++
-		switch outcome, msg := s.importRow(ctx, machine, row); outcome {
-		case "imported":
-			batch.Imported++
-		case "updated":
-			batch.Updated++
-		case "skipped":
-			batch.Skipped++
-		default:
-			batch.Failed++
-			row.Err = msg
-			if err := report.Add(row); err != nil {
-				return err
+		if ended {
+			if b.Status == "failed" {
+				return b, errors.New(b.Message)
 			}
-		}
-		if progress != nil && (done%200 == 0 || done == total) {
-			progress(done, total)
-		}
-		if done%1000 == 0 {
-			batch.Status = "running"
-			if err := s.Store.FinishImportBatch(ctx, *batch); err != nil {
-				return fmt.Errorf("report import progress: %w", err)
-			}
+			return b, nil
 		}
 	}
-	if batch.Failed > 0 {
-		var buf bytes.Buffer
-		if _, err := report.WriteTo(&buf); err != nil {
-			return err
-		}
-		batch.Report = buf.Bytes()
-	}
-	return nil
 }
 
-// importRow registers, updates or skips one row; failures say why in Chinese.
-func (s *Service) importRow(ctx context.Context, p *auth.Principal, row importer.Row) (string, string) {
+// importRow registers, updates or skips one row through in (bound to the
+// slice's transaction tx); failures say why in Chinese.
+func (s *Service) importRow(ctx context.Context, tx store.Store, in *intake.Service, p *auth.Principal, row importer.Row) (string, string) {
 	if row.Err != "" {
 		return "failed", row.Err
 	}
-	in := row.Complaint
-	in.Channel = string(domain.Channel12315)
-	if in.ExternalID == "" {
+	c := row.Complaint
+	c.Channel = string(domain.Channel12315)
+	if c.ExternalID == "" {
 		return "failed", "缺少投诉编号：12315导入的每一行都须有投诉编号，以免重复登记"
 	}
-	existing, err := s.Store.GetCaseByExternalID(ctx, in.ExternalID)
+	existing, err := tx.GetCaseByExternalID(ctx, c.ExternalID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		if _, _, err := s.Intake.Register(ctx, p, in, "12315:"+in.ExternalID); err != nil {
+		if _, _, err := in.Register(ctx, p, c, "12315:"+c.ExternalID); err != nil {
 			_, msg := access.StatusOf(err)
 			return "failed", msg
 		}
@@ -262,11 +213,11 @@ func (s *Service) importRow(ctx context.Context, p *auth.Principal, row importer
 	case err != nil:
 		return "failed", "系统错误，请重试"
 	}
-	return s.update(ctx, p, existing, in)
+	return s.update(ctx, tx, p, existing, c)
 }
 
 // update applies a newer export of a known complaint; unchanged rows are skipped.
-func (s *Service) update(ctx context.Context, p *auth.Principal, c store.Case, in intake.Complaint) (string, string) {
+func (s *Service) update(ctx context.Context, tx store.Store, p *auth.Principal, c store.Case, in intake.Complaint) (string, string) {
 	if err := in.Validate(s.now()); err != nil {
 		_, msg := access.StatusOf(err)
 		return "failed", msg
@@ -289,7 +240,7 @@ func (s *Service) update(ctx context.Context, p *auth.Principal, c store.Case, i
 		next.PhoneSealed, next.PhoneHash, next.PhoneMask = s.Sealer.Seal(in.Phone), phoneHash, domain.MaskMobile(in.Phone)
 	}
 	facts := &store.Facts{Category: in.Category, Description: in.Description, Claim: in.Claim, ClaimFen: in.ClaimAmountFen, Consumer: next}
-	_, err := s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Facts: facts},
+	_, err := tx.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Facts: facts},
 		store.Event{Type: "facts_updated", ActorID: p.UserID, ActorName: p.DisplayName, At: s.now(), Note: "12315导出数据更新了投诉内容"})
 	if err != nil {
 		return "failed", "更新失败，请重试"

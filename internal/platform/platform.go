@@ -5,7 +5,6 @@ package platform
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -81,8 +80,6 @@ type Services struct {
 	Leads        *leads.Service
 	Desk         *desk.Service
 	Progress     *progress.Service
-	// Background runs tasks that outlive a request (imports).
-	Background *jobs.Supervisor
 	// Jobs is the durable job queue: outbound work and periodic sweeps.
 	Jobs     *jobs.Queue
 	CaseFile *casefile.Service
@@ -119,7 +116,7 @@ func New(c Config) (*Services, error) {
 		store: st, Log: c.Log, Sender: sender,
 		Auth:         &auth.Service{Store: st},
 		Intake:       in,
-		Ingest:       &ingest.Service{Store: st, Intake: in, Sealer: s, Now: c.Now},
+		Ingest:       &ingest.Service{Store: st, Intake: in, Sealer: s, Now: c.Now, Queue: queue, Dedup: dedupInTx(grp)},
 		Diversion:    div,
 		Grouping:     grp,
 		Consent:      &consent.Service{Store: st, Sealer: s, Sender: sender, BaseURL: c.PublicURL, Now: c.Now},
@@ -133,7 +130,6 @@ func New(c Config) (*Services, error) {
 		Leads:        &leads.Service{Store: st, Now: c.Now},
 		Desk:         &desk.Service{Store: st, Now: c.Now},
 		Progress:     &progress.Service{Store: st, Sender: sender, Sealer: s, Now: c.Now},
-		Background:   jobs.NewSupervisor(c.Log),
 		Jobs:         queue,
 		CaseFile:     &casefile.Service{Store: st},
 		Scorecard:    &scorecard.Service{Store: st, Log: c.Log, Now: c.Now},
@@ -143,6 +139,7 @@ func New(c Config) (*Services, error) {
 	svc.Sync.Register(queue)
 	st.OnEvents(svc.Sync.Hook)
 	svc.registerCourt()
+	svc.registerImports(queue)
 	for _, j := range svc.sweeps() {
 		queue.Periodic(j.Name, j.Every, j.Run)
 	}
@@ -202,5 +199,5 @@ func (s *Services) sweeps() []jobs.Job {
 // stopped accepting requests first and closes the database after.
 func (s *Services) Shutdown(ctx context.Context) error {
 	s.Talk.Hub.Close()
-	return errors.Join(s.Jobs.Stop(ctx), s.Background.Stop(ctx))
+	return s.Jobs.Stop(ctx)
 }

@@ -154,13 +154,27 @@ type Store interface {
 	ReplaceRoutingRules(ctx context.Context, committeeID int64, rules []RoutingRule, by int64) error
 	ListCommitteeRoomMerchants(ctx context.Context, committeeID int64) ([]RoomMerchant, error)
 
-	// 12315 import batches.
-	CreateImportBatch(ctx context.Context, b *ImportBatch) error
-	// FinishImportBatch stores a batch's counts and outcome; with Status
-	// "running" it only reports progress.
-	FinishImportBatch(ctx context.Context, b ImportBatch) error
-	GetImportBatch(ctx context.Context, id int64) (ImportBatch, error)
+	// 12315 import batches. A batch keeps its file until it ends and a
+	// cursor (Done, with the counts so far) that moves only in the
+	// transaction that writes the rows it covers.
+	CreateImportBatch(ctx context.Context, b *ImportBatch) error       // status "queued" unless set; stores b.File
+	GetImportBatch(ctx context.Context, id int64) (ImportBatch, error) // with the report, without the file
+	GetImportFile(ctx context.Context, id int64) ([]byte, error)       // nil once the batch has dropped it
+	// ClaimImportBatch stamps the heartbeat and returns the batch (without
+	// file or report). Inside InTx it holds the batch's row until commit, so
+	// two workers never write slices of one batch at once.
+	ClaimImportBatch(ctx context.Context, id int64, at time.Time) (ImportBatch, error)
+	// SaveImportBatch stores the cursor, counts, status, message and report
+	// if the cursor is still at expectDone (else ErrStale); a batch that
+	// ends (done, failed) gets its finish time.
+	SaveImportBatch(ctx context.Context, b ImportBatch, expectDone int) error
+	// DropImportFile forgets a batch's file and stored row errors (it has
+	// ended; its report holds the failed rows).
+	DropImportFile(ctx context.Context, id int64) error
+	AddImportRowErrors(ctx context.Context, batchID int64, errs []ImportRowError) error // a seq already stored is a conflict
+	ListImportRowErrors(ctx context.Context, batchID int64) ([]ImportRowError, error)   // by seq
 	ListImportBatches(ctx context.Context, committeeID int64, limit int) ([]ImportBatch, error)
+	ListActiveImportBatches(ctx context.Context) ([]ImportBatch, error) // queued or running, any committee
 
 	// Duplicates and group disputes.
 	ListDedupCandidates(ctx context.Context, q DedupQuery) ([]DedupCandidate, error)
@@ -630,23 +644,44 @@ type RoomMerchant struct {
 	Name       string
 }
 
-// ImportBatch is one uploaded 12315 export and its outcome.
+// ImportBatch is one uploaded 12315 export, its progress and outcome.
 type ImportBatch struct {
 	ID          int64
 	CommitteeID int64
 	OfficeID    int64
 	Filename    string
 	UploadedBy  int64
-	Status      string // "running", "done", "failed"
-	Total       int
-	Imported    int
-	Updated     int
-	Skipped     int
-	Failed      int
-	Message     string
-	Report      []byte // .xlsx of the failed rows
-	Started     time.Time
-	Finished    *time.Time
+	Status      string // "queued", "running", "done", "failed"
+	// Total is the number of records in the file, known once it has been
+	// read whole (0 while queued).
+	Total int
+	// Done is the cursor: the records processed so far, in file order;
+	// LastLine is the file row of the last of them.
+	Done     int
+	LastLine int
+	Imported int
+	Updated  int
+	Skipped  int
+	Failed   int
+	Message  string
+	Header   []string // the file's header row, for the report
+	Report   []byte   // .xlsx of the failed rows
+	File     []byte   // the upload: written by CreateImportBatch, read by GetImportFile only
+	FileSize int64    // bytes of the file still kept (0 once dropped)
+	Started  time.Time
+	// Heartbeat is when a worker last claimed or advanced the batch.
+	Heartbeat *time.Time
+	Finished  *time.Time
+}
+
+// Ended reports whether the batch is done or failed.
+func (b ImportBatch) Ended() bool { return b.Status == "done" || b.Status == "failed" }
+
+// ImportRowError is a row of a batch that could not be imported.
+type ImportRowError struct {
+	Seq    int      // the row's ordinal among the file's records (1-based)
+	Cells  []string // its cells as read
+	Reason string   // why, in Chinese
 }
 
 // DedupQuery selects complaints to compare a new one with.

@@ -1,12 +1,10 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,7 +15,7 @@ import (
 )
 
 // MaxUpload is the largest 12315 export accepted (a 100,000-row file is ~20 MB).
-const MaxUpload = 200 << 20
+const MaxUpload = ingest.MaxFile
 
 // Imports shows the upload form and recent batches.
 func (pg *Pages) Imports(w http.ResponseWriter, r *http.Request) {
@@ -29,8 +27,8 @@ func (pg *Pages) Imports(w http.ResponseWriter, r *http.Request) {
 	pg.render(w, r, http.StatusOK, "imports", "12315导入", d)
 }
 
-// Upload receives an export, stores it in a temporary file and imports it
-// in the background; the batch page shows progress.
+// Upload stores the export as a queued batch with its import job; the job
+// runs on whichever instance takes it, and the batch page follows it.
 func (pg *Pages) Upload(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.From(ctx)
@@ -38,7 +36,7 @@ func (pg *Pages) Upload(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			pg.Fail(w, r, http.StatusRequestEntityTooLarge, "文件过大（上限200MB）")
+			pg.Fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("文件过大（上限%dMB）", MaxUpload>>20))
 			return
 		}
 		pg.Fail(w, r, http.StatusBadRequest, "请选择要导入的 .xlsx 或 .csv 文件")
@@ -55,45 +53,18 @@ func (pg *Pages) Upload(w http.ResponseWriter, r *http.Request) {
 		pg.failErr(w, r, err)
 		return
 	}
-	tmp, err := os.CreateTemp("", "tiaojie-import-*"+ext)
+	data, err := io.ReadAll(io.LimitReader(file, MaxUpload+1))
 	if err != nil {
 		pg.serverError(w, r, err)
 		return
 	}
-	size, err := io.Copy(tmp, file)
+	b, err := pg.Ingest.Upload(ctx, p, office, committee, ingest.File{Name: filepath.Base(hdr.Filename), Data: data})
 	if err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		pg.serverError(w, r, err)
+		pg.failErr(w, r, err)
 		return
 	}
-	started := make(chan int64, 1)
-	// The import outlives the request; the batch page follows it. The
-	// supervisor recovers a panic and lets shutdown wait for it.
-	pg.Background.Go(ctx, "12315 import", func(bg context.Context) error {
-		defer os.Remove(tmp.Name())
-		defer tmp.Close()
-		sent := false
-		defer func() { // also on a panic: the request must not wait forever
-			if !sent {
-				close(started)
-			}
-		}()
-		b, err := pg.Ingest.Import(bg, p, office, committee, ingest.File{Name: filepath.Base(hdr.Filename), Data: tmp, Size: size},
-			nil, func(id int64) { sent = true; started <- id })
-		if err != nil {
-			pg.Log.Info("import failed", "batch_id", b.ID, "err", err)
-		} else {
-			pg.Log.Info("import done", "batch_id", b.ID, "imported", b.Imported, "updated", b.Updated, "failed", b.Failed)
-		}
-		return nil
-	})
-	id, ok := <-started
-	if !ok {
-		pg.serverError(w, r, errors.New("import batch not created"))
-		return
-	}
-	http.Redirect(w, r, "/import/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	pg.Log.Info("import queued", "batch_id", b.ID, "bytes", len(data))
+	http.Redirect(w, r, "/import/"+strconv.FormatInt(b.ID, 10), http.StatusSeeOther)
 }
 
 // batchFor loads a batch the user may see.
@@ -116,11 +87,11 @@ func (pg *Pages) Batch(w http.ResponseWriter, r *http.Request) {
 	d := struct {
 		B      store.ImportBatch
 		Office string
-		Done   int
+		Active bool // queued or running: the page follows it
 		Pct    int
-	}{B: b, Office: bv.Office, Done: b.Imported + b.Updated + b.Skipped + b.Failed}
+	}{B: b, Office: bv.Office, Active: !b.Ended()}
 	if b.Total > 0 {
-		d.Pct = d.Done * 100 / b.Total
+		d.Pct = b.Done * 100 / b.Total
 	}
 	pg.render(w, r, http.StatusOK, "import_batch", "导入批次", d)
 }

@@ -117,7 +117,7 @@ var funcs = template.FuncMap{
 		return map[string]string{"open": "待处理", "merged": "已合并", "dismissed": "已排除"}[s]
 	},
 	"batchStatus": func(s string) string {
-		return map[string]string{"running": "导入中", "done": "已完成", "failed": "失败（未导入）"}[s]
+		return map[string]string{"queued": "排队中", "running": "导入中", "done": "已完成", "failed": "已停止（失败）"}[s]
 	},
 	"auditRole": audittrail.RoleLabel,
 	"lockedNow": func(t *time.Time) bool { return t != nil && time.Now().Before(*t) },

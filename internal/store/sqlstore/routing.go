@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -81,78 +80,4 @@ func (db *DB) ListCommitteeRoomMerchants(ctx context.Context, committeeID int64)
 		out = append(out, rm)
 	}
 	return out, db.wrap("list committee room merchants", rows.Err())
-}
-
-const batchCols = `id, committee_id, COALESCE(office_id, 0), filename, COALESCE(uploaded_by, 0), status, total, imported,
-	updated, skipped, failed, message, started_at, finished_at`
-
-func scanBatch(row interface{ Scan(...any) error }, withReport bool, report *[]byte) (store.ImportBatch, error) {
-	var b store.ImportBatch
-	var fin sql.NullTime
-	dst := []any{&b.ID, &b.CommitteeID, &b.OfficeID, &b.Filename, &b.UploadedBy, &b.Status, &b.Total, &b.Imported,
-		&b.Updated, &b.Skipped, &b.Failed, &b.Message, &b.Started, &fin}
-	if withReport {
-		dst = append(dst, report)
-	}
-	err := row.Scan(dst...)
-	b.Finished, b.Started = timePtr(fin), b.Started.UTC()
-	return b, err
-}
-
-func (db *DB) CreateImportBatch(ctx context.Context, b *store.ImportBatch) error {
-	if b.Started.IsZero() {
-		b.Started = time.Now()
-	}
-	b.Started = b.Started.UTC()
-	if b.Status == "" {
-		b.Status = "running"
-	}
-	err := db.writeRow(ctx, func(q rowQuerier) error {
-		return q.QueryRowContext(ctx, `INSERT INTO import_batches (committee_id, office_id, filename, uploaded_by, status, started_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, b.CommitteeID, nullInt(b.OfficeID), b.Filename, nullInt(b.UploadedBy),
-			b.Status, b.Started).Scan(&b.ID)
-	})
-	return db.wrap("create import batch", err)
-}
-
-func (db *DB) FinishImportBatch(ctx context.Context, b store.ImportBatch) error {
-	var fin *time.Time // a running batch only reports progress
-	if b.Status != "running" {
-		t := time.Now().UTC()
-		if b.Finished != nil {
-			t = b.Finished.UTC()
-		}
-		fin = &t
-	}
-	res, err := db.writeOn("import", b.ID).ExecContext(ctx, `UPDATE import_batches SET status = $1, total = $2, imported = $3, updated = $4,
-		skipped = $5, failed = $6, message = $7, report = $8, finished_at = $9 WHERE id = $10`,
-		b.Status, b.Total, b.Imported, b.Updated, b.Skipped, b.Failed, b.Message, b.Report, nullTime(fin), b.ID)
-	return db.wrap("finish import batch", mustAffect(res, err))
-}
-
-func (db *DB) GetImportBatch(ctx context.Context, id int64) (store.ImportBatch, error) {
-	var report []byte
-	b, err := scanBatch(db.read().QueryRowContext(ctx, `SELECT `+batchCols+`, report FROM import_batches WHERE id = $1`, id), true, &report)
-	b.Report = report
-	return b, db.wrap("get import batch", err)
-}
-
-func (db *DB) ListImportBatches(ctx context.Context, committeeID int64, limit int) ([]store.ImportBatch, error) {
-	if limit <= 0 || limit > 500 {
-		limit = 50
-	}
-	rows, err := db.read().QueryContext(ctx, `SELECT `+batchCols+` FROM import_batches WHERE committee_id = $1 ORDER BY id DESC LIMIT $2`, committeeID, limit)
-	if err != nil {
-		return nil, db.wrap("list import batches", err)
-	}
-	defer rows.Close()
-	var out []store.ImportBatch
-	for rows.Next() {
-		b, err := scanBatch(rows, false, nil)
-		if err != nil {
-			return nil, db.wrap("scan import batch", err)
-		}
-		out = append(out, b)
-	}
-	return out, db.wrap("list import batches", rows.Err())
 }

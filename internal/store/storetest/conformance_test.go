@@ -878,31 +878,6 @@ func testRoutingRules(t *testing.T, db *sqlstore.DB) {
 	}
 }
 
-func testImportBatches(t *testing.T, db *sqlstore.DB) {
-	ctx := context.Background()
-	f := newFixture(t, db)
-	b := store.ImportBatch{CommitteeID: f.committee.ID, OfficeID: f.regulator.ID, Filename: "12315导出.xlsx"}
-	if err := db.CreateImportBatch(ctx, &b); err != nil || b.ID == 0 || b.Status != "running" {
-		t.Fatalf("create: %+v %v", b, err)
-	}
-	b.Status, b.Total, b.Imported, b.Updated, b.Skipped, b.Failed, b.Report = "done", 10, 6, 1, 2, 1, []byte("PK-report")
-	if err := db.FinishImportBatch(ctx, b); err != nil {
-		t.Fatal(err)
-	}
-	got, err := db.GetImportBatch(ctx, b.ID)
-	if err != nil || got.Status != "done" || got.Imported != 6 || got.Failed != 1 || string(got.Report) != "PK-report" ||
-		got.Finished == nil || got.OfficeID != f.regulator.ID || got.Filename != "12315导出.xlsx" {
-		t.Fatalf("get: %+v %v", got, err)
-	}
-	list, err := db.ListImportBatches(ctx, f.committee.ID, 10)
-	if err != nil || len(list) != 1 || list[0].Report != nil {
-		t.Fatalf("list (without reports): %+v %v", list, err)
-	}
-	if err := db.FinishImportBatch(ctx, store.ImportBatch{ID: 9999, Status: "done"}); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("finish unknown: %v", err)
-	}
-}
-
 func testRouteAndFacts(t *testing.T, db *sqlstore.DB) {
 	ctx := context.Background()
 	f := newFixture(t, db)

@@ -1,0 +1,35 @@
+package platform
+
+import (
+	"context"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/grouping"
+	"github.com/tiaojie/tiaojie/internal/ingest"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/jobs"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// registerImports adds the 12315 import worker and the sweep that ends
+// batches no job will finish.
+func (s *Services) registerImports(q *jobs.Queue) {
+	jobs.Register(q, &ingest.Worker{Svc: s.Ingest})
+	q.Periodic("import-orphans", 10*time.Minute, func(ctx context.Context) error {
+		n, err := s.Ingest.FailOrphans(ctx, 5*time.Minute)
+		if n > 0 {
+			s.Log.Warn("import batches without a job ended as failed", "batches", n)
+		}
+		return err
+	})
+}
+
+// dedupInTx binds the duplicate check to an import slice's transaction, so
+// the flags commit with the cases they are about.
+func dedupInTx(g *grouping.Service) func(tx store.Store) intake.DuplicateChecker {
+	return func(tx store.Store) intake.DuplicateChecker {
+		c := *g
+		c.Store = tx
+		return &c
+	}
+}
