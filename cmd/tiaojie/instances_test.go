@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -98,6 +99,32 @@ func TestTwoInstancesSurviveAKill(t *testing.T) {
 	}
 	defer db.Close()
 
+	// A regulator uploads a 12315 export on A; it is imported by the job
+	// queue in slices.
+	const rows = 600
+	var csv bytes.Buffer
+	csv.WriteString("工单编号,投诉日期,消费者姓名,联系电话,被投诉单位,经营地址,问题描述,诉求,涉及金额,服务类别\n")
+	for i := 0; i < rows; i++ {
+		fmt.Fprintf(&csv, "12315990%011d,2026/12/01,刘洋,138%08d,上海某某健身有限公司%d,浦东新区陆家嘴街道世纪大道1号,健身房闭店，预付卡余额无法退还。,退款,1200,健身\n", i, i, i%7)
+	}
+	reg := login(t, a.base, "regulator01")
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", "12315导出.csv")
+	fw.Write(csv.Bytes())
+	mw.WriteField("office", "0")
+	mw.Close()
+	res, err := reg.Post(a.base+"import", mw.FormDataContentType(), &body)
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %v %v", err, res)
+	}
+	res.Body.Close()
+	var batchID int64
+	fmt.Sscanf(res.Header.Get("Location"), "/import/%d", &batchID)
+	if batchID == 0 {
+		t.Fatalf("upload went to %q", res.Header.Get("Location"))
+	}
+
 	// Work arrives at both instances: complaints registered, accepted (a
 	// platform sync each) and asked for consent (two SMS each).
 	clients := []*apiClient{apiLogin(t, a.base, "committee01"), apiLogin(t, b.base, "committee01")}
@@ -136,17 +163,33 @@ func TestTwoInstancesSurviveAKill(t *testing.T) {
 			}
 		}()
 	}
-	// Kill A once the burst is under way.
+	// Kill A once the burst and the import are under way.
 	waitFor(t, "the burst to start", 60*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return len(accepted) >= 12 })
+	waitFor(t, "the import to start", 60*time.Second, func() bool {
+		bt, err := db.GetImportBatch(ctx, batchID)
+		return err == nil && bt.Done > 0
+	})
 	a.kill()
+	if bt, _ := db.GetImportBatch(ctx, batchID); bt.Ended() {
+		t.Fatalf("the import ended before the kill: %+v", bt.Status)
+	}
 	killed.Store(true)
 	wg.Wait()
 
-	waitFor(t, "every job done on the surviving instance", 180*time.Second, func() bool {
+	waitFor(t, "every job done on the surviving instance", 300*time.Second, func() bool {
 		return countRows(t, db, `SELECT COUNT(*) FROM river_job WHERE state NOT IN ('completed', 'cancelled', 'discarded')`) == 0 &&
 			countRows(t, db, `SELECT COUNT(*) FROM job_outbox`) == 0
 	})
 
+	// The import finished on B, each record imported once.
+	bt, err := db.GetImportBatch(ctx, batchID)
+	if err != nil || bt.Status != "done" || bt.Done != rows || bt.Imported+bt.Updated+bt.Skipped+bt.Failed != rows || bt.Failed != 0 {
+		t.Fatalf("import batch: %+v %v", bt, err)
+	}
+	if n := countRows(t, db, `SELECT COUNT(DISTINCT external_id) FROM cases WHERE external_id LIKE '12315990%'`); n != rows ||
+		countRows(t, db, `SELECT COUNT(*) FROM cases WHERE external_id LIKE '12315990%'`) != rows {
+		t.Fatalf("%d imported cases, want %d each once", n, rows)
+	}
 	// Every acknowledged case is there.
 	for _, id := range acknowledged {
 		if _, err := db.GetCase(ctx, id); err != nil {

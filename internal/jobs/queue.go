@@ -71,6 +71,8 @@ type Queue struct {
 	pumpStop context.CancelFunc
 	pumpDone chan struct{}
 	poll     time.Duration
+
+	rescueAfter time.Duration
 }
 
 // New builds a queue; register workers and sweeps, then Start it. A queue
@@ -100,7 +102,7 @@ func New(c Config) (*Queue, error) {
 	for k, v := range workers {
 		queues[k] = river.QueueConfig{MaxWorkers: v}
 	}
-	q := &Queue{workers: river.NewWorkers(), store: c.Store, log: c.Log, nudge: make(chan struct{}, 1), poll: min(c.Poll, 200*time.Millisecond), sweeps: map[string]func(context.Context) error{}, stats: newStats()}
+	q := &Queue{workers: river.NewWorkers(), store: c.Store, log: c.Log, nudge: make(chan struct{}, 1), poll: min(c.Poll, 200*time.Millisecond), rescueAfter: c.RescueAfter, sweeps: map[string]func(context.Context) error{}, stats: newStats()}
 	river.AddWorker(q.workers, &sweepWorker{q: q})
 	jobTimeout := c.RescueAfter / 2
 	var retry river.ClientRetryPolicy
@@ -131,6 +133,10 @@ func New(c Config) (*Queue, error) {
 	q.client = client
 	return q, nil
 }
+
+// RescueAfter is how long a job may run before it is taken to belong to a
+// dead instance: work that runs long must checkpoint well within it.
+func (q *Queue) RescueAfter() time.Duration { return q.rescueAfter }
 
 // Register adds the worker for one kind of job. Call before Start.
 func Register[T river.JobArgs](q *Queue, w river.Worker[T]) {

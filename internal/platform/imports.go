@@ -24,6 +24,18 @@ func (s *Services) registerImports(q *jobs.Queue) {
 	})
 }
 
+// importSlice keeps each run of an import job, and each of its
+// transactions, well inside the queue's rescue window (a job runs at most
+// half of it): a run a fifth of the window, 20 s at most; transactions
+// smaller when the window is short (tests, impatient operators).
+func importSlice(rescue time.Duration) ingest.Slice {
+	l := ingest.Slice{Time: min(20*time.Second, rescue/5)}
+	if rescue < time.Minute {
+		l.TxRows = 25
+	}
+	return l
+}
+
 // dedupInTx binds the duplicate check to an import slice's transaction, so
 // the flags commit with the cases they are about.
 func dedupInTx(g *grouping.Service) func(tx store.Store) intake.DuplicateChecker {

@@ -116,7 +116,7 @@ func New(c Config) (*Services, error) {
 		store: st, Log: c.Log, Sender: sender,
 		Auth:         &auth.Service{Store: st},
 		Intake:       in,
-		Ingest:       &ingest.Service{Store: st, Intake: in, Sealer: s, Now: c.Now, Queue: queue, Dedup: dedupInTx(grp)},
+		Ingest:       &ingest.Service{Store: st, Intake: in, Sealer: s, Now: c.Now, Queue: queue, Dedup: dedupInTx(grp), Slice: importSlice(queue.RescueAfter())},
 		Diversion:    div,
 		Grouping:     grp,
 		Consent:      &consent.Service{Store: st, Sealer: s, Sender: sender, BaseURL: c.PublicURL, Now: c.Now},
