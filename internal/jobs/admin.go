@@ -161,7 +161,11 @@ func (q *Queue) Find(ctx context.Context, id int64) (*rivertype.JobRow, error) {
 }
 
 // List returns jobs of one kind in the given states (tests, status pages).
+// It moves the outbox first, so every job enqueued so far is seen.
 func (q *Queue) List(ctx context.Context, kind string, states ...rivertype.JobState) ([]*rivertype.JobRow, error) {
+	if _, err := q.Pump(ctx); err != nil {
+		return nil, err
+	}
 	p := river.NewJobListParams().Kinds(kind).First(10000)
 	if len(states) > 0 {
 		p = p.States(states...)

@@ -79,8 +79,8 @@ type Queue struct {
 // that is never started still inserts jobs (command-line tools), which a
 // running server then works.
 func New(c Config) (*Queue, error) {
-	if c.Driver == nil {
-		return nil, errors.New("job queue: no driver")
+	if c.Driver == nil || c.Store == nil {
+		return nil, errors.New("job queue: a driver and a store are required")
 	}
 	if c.Log == nil {
 		c.Log = slog.Default()

@@ -139,6 +139,9 @@ func TestQueuedThenDelivered(t *testing.T) {
 				t.Fatalf("shown text %q", row.Body)
 			}
 			// The job names the row only.
+			if _, err := q.Pump(ctx); err != nil {
+				t.Fatal(err)
+			}
 			js, err := q.List(ctx, "sms")
 			if err != nil || len(js) != 1 || js[0].Queue != jobs.QueueSMS {
 				t.Fatalf("jobs %+v %v", js, err)

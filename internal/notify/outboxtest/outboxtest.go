@@ -54,7 +54,7 @@ func Start(t testing.TB, st store.Store, sealer *pii.Sealer, o Options) (*notify
 		o.Deliverer = &notify.OutboxDeliverer{Log: o.Log, Signature: o.Signature}
 	}
 	backoff := o.Backoff
-	q, err := jobs.New(jobs.Config{Driver: st.QueueDriver(), Log: o.Log, Poll: 50 * time.Millisecond, ID: o.ID,
+	q, err := jobs.New(jobs.Config{Driver: st.QueueDriver(), Store: st, Log: o.Log, Poll: 50 * time.Millisecond, ID: o.ID,
 		MaxAttempts: o.MaxAttempts, RescueAfter: 2 * time.Second, Backoff: func(int) time.Duration { return backoff }})
 	if err != nil {
 		t.Fatal(err)
