@@ -258,7 +258,9 @@ type SweepArgs struct {
 func (SweepArgs) Kind() string { return "sweep" }
 
 func (SweepArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: QueueSweep, MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByArgs: true,
+	// Three attempts: a sweep cut short by a dying instance is rescued and
+	// run again rather than left dead on the admin page.
+	return river.InsertOpts{Queue: QueueSweep, MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true,
 		ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
 			rivertype.JobStateScheduled, rivertype.JobStateRetryable}}}
 }
