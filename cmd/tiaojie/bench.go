@@ -14,6 +14,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/benchmark"
 	"github.com/tiaojie/tiaojie/internal/store/postgres"
 	"github.com/tiaojie/tiaojie/internal/store/sqlite"
+	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
 )
 
 // bench runs a benchmark on scratch databases: a temporary SQLite file, and
@@ -38,6 +39,12 @@ func bench(ctx context.Context, args []string, out io.Writer, getenv func(string
 	if *n < 1 || *n > 1_000_000 {
 		return errors.New("-n must be between 1 and 1000000")
 	}
+	return onScratch(ctx, *pgURL, out, func(db *sqlstore.DB) (fmt.Stringer, error) { return benchmark.Intake(ctx, db, *n) })
+}
+
+// onScratch runs one benchmark on a scratch SQLite file and, when a
+// server is given, on a temporary PostgreSQL schema, printing each result.
+func onScratch(ctx context.Context, pgURL string, out io.Writer, run func(*sqlstore.DB) (fmt.Stringer, error)) error {
 	dir, err := os.MkdirTemp("", "tiaojie-bench-")
 	if err != nil {
 		return err
@@ -47,17 +54,17 @@ func bench(ctx context.Context, args []string, out io.Writer, getenv func(string
 	if err != nil {
 		return err
 	}
-	res, err := benchmark.Intake(ctx, db, *n)
+	res, err := run(db)
 	db.Close()
 	if err != nil {
-		return err
+		return fmt.Errorf("sqlite: %w", err)
 	}
 	fmt.Fprintln(out, res)
-	if *pgURL == "" {
+	if pgURL == "" {
 		fmt.Fprintln(out, "(PostgreSQL skipped: pass -postgres URL or set TIAOJIE_DATABASE_URL)")
 		return nil
 	}
-	schemaURL, drop, err := postgres.ScratchSchema(ctx, *pgURL, "bench")
+	schemaURL, drop, err := postgres.ScratchSchema(ctx, pgURL, "bench")
 	if err != nil {
 		return err
 	}
@@ -67,9 +74,8 @@ func bench(ctx context.Context, args []string, out io.Writer, getenv func(string
 		return err
 	}
 	defer pdb.Close()
-	res, err = benchmark.Intake(ctx, pdb, *n)
-	if err != nil {
-		return err
+	if res, err = run(pdb); err != nil {
+		return fmt.Errorf("postgres: %w", err)
 	}
 	fmt.Fprintln(out, res)
 	return nil
@@ -157,39 +163,5 @@ func benchSync(ctx context.Context, args []string, out io.Writer, getenv func(st
 	if *n < 1 || *n > 2_000_000 {
 		return errors.New("-n must be between 1 and 2000000")
 	}
-	dir, err := os.MkdirTemp("", "tiaojie-bench-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "bench.db"))
-	if err != nil {
-		return err
-	}
-	res, err := benchmark.SyncBacklog(ctx, db, *n, out)
-	db.Close()
-	if err != nil {
-		return fmt.Errorf("sqlite: %w", err)
-	}
-	fmt.Fprintln(out, res)
-	if *pgURL == "" {
-		fmt.Fprintln(out, "(PostgreSQL skipped: pass -postgres URL or set TIAOJIE_DATABASE_URL)")
-		return nil
-	}
-	u, drop, err := postgres.ScratchSchema(ctx, *pgURL, "bench")
-	if err != nil {
-		return err
-	}
-	defer drop()
-	pdb, err := postgres.Open(ctx, u)
-	if err != nil {
-		return err
-	}
-	defer pdb.Close()
-	res, err = benchmark.SyncBacklog(ctx, pdb, *n, out)
-	if err != nil {
-		return fmt.Errorf("postgres: %w", err)
-	}
-	fmt.Fprintln(out, res)
-	return nil
+	return onScratch(ctx, *pgURL, out, func(db *sqlstore.DB) (fmt.Stringer, error) { return benchmark.SyncBacklog(ctx, db, *n, out) })
 }
