@@ -77,7 +77,10 @@
       case "bar":
         if (!Array.isArray(spec.categories)) throw new Error("categories missing");
         o.tooltip.trigger = "axis";
-        o.grid = { left: 8, right: 12, top: many ? 36 : 16, bottom: 8 }; // ECharts 6 keeps the axis labels inside
+        // ECharts 6 keeps the axis labels inside the outer bounds; their
+        // bottom margin leaves room for CJK fonts, whose glyph box is taller
+        // than ECharts measures it.
+        o.grid = { left: 8, right: 12, top: many ? 36 : 16, bottom: 8, outerBounds: { left: 0, top: 0, right: 0, bottom: 6 } };
         o.xAxis = { type: "category", data: spec.categories, axisLabel: { hideOverlap: true }, boundaryGap: spec.kind === "bar" };
         o.yAxis = { type: "value", axisLabel: { formatter: function (v) { return v + unit; } } };
         o.series = spec.series.map(function (s) {
