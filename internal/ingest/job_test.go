@@ -338,6 +338,9 @@ func TestImportOrphans(t *testing.T) {
 			w := newWorld(t, e)
 			ctx := context.Background()
 			lost := w.upload(t, w.p, "a.xlsx", export(t, 50))
+			if _, err := w.p.Jobs.Pump(ctx); err != nil { // the job reaches River, then is lost
+				t.Fatal(err)
+			}
 			if _, err := w.db.Writer().ExecContext(ctx, `DELETE FROM river_job`); err != nil {
 				t.Fatal(err)
 			}
