@@ -11,7 +11,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/platform"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
@@ -50,33 +49,11 @@ func TestRecusalGrantedNamesTheSuccessor(t *testing.T) {
 			}
 			me, lead := principal("mediator01"), principal("room_lead01")
 			mediating := func(phone string) int64 {
-				c, _, err := svc.Intake.Register(ctx, me, intake.Complaint{ComplainantName: "李秀兰", Phone: phone,
-					MerchantName: "上海东岸名品家电销售有限公司", MerchantAddress: "浦东新区陆家嘴街道117号", Category: "商品-家用电器",
-					ClaimAmountFen: 520000, Description: "投诉人购买的冰箱三个月内两次故障，经营者拒绝退换。", Claim: "要求退货退款5200元"}, "")
-				if err != nil {
+				id := mediatingCase(t, svc, me, phone)
+				if _, err := svc.Mediation.RequestRecusal(ctx, me, id, "merchant", "调解员与消费者系亲属"); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := svc.Intake.Decide(ctx, me, c.ID, intake.Decision{Accept: true}); err != nil {
-					t.Fatal(err)
-				}
-				if _, err := svc.Consent.Request(ctx, me, c.ID, "13900000098"); err != nil {
-					t.Fatal(err)
-				}
-				for _, party := range []string{"consumer", "merchant"} {
-					if err := svc.Consent.Record(ctx, me, c.ID, party, true, false, "paper"); err != nil {
-						t.Fatal(err)
-					}
-				}
-				if _, err := svc.Assignment.Assign(ctx, me, c.ID, me.UserID, 0); err != nil {
-					t.Fatal(err)
-				}
-				if _, err := svc.Assignment.Start(ctx, me, c.ID); err != nil {
-					t.Fatal(err)
-				}
-				if _, err := svc.Mediation.RequestRecusal(ctx, me, c.ID, "merchant", "调解员与消费者系亲属"); err != nil {
-					t.Fatal(err)
-				}
-				return c.ID
+				return id
 			}
 			data := func(caseID int64, typ string) (string, bool) {
 				evs, err := st.ListEvents(ctx, caseID)

@@ -66,7 +66,7 @@ func TestSessionRemindersOnceAcrossInstances(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c := mediatingCase(t, svc, me)
+			c := mediatingCase(t, svc, me, "13812340077")
 
 			before := caseSMS(t, st, c)
 			m, err := svc.Mediation.Schedule(ctx, me, c, "room", time.Now().Add(20*time.Hour), "陆家嘴调解室")
@@ -122,11 +122,12 @@ func TestSessionRemindersOnceAcrossInstances(t *testing.T) {
 	}
 }
 
-// mediatingCase registers a case with both parties' phones and takes it to mediating.
-func mediatingCase(t *testing.T, svc *platform.Services, me *auth.Principal) int64 {
+// mediatingCase registers a case with both parties' phones (the
+// complainant's given) and takes it to mediating.
+func mediatingCase(t *testing.T, svc *platform.Services, me *auth.Principal, phone string) int64 {
 	t.Helper()
 	ctx := context.Background()
-	c, _, err := svc.Intake.Register(ctx, me, intake.Complaint{ComplainantName: "李秀兰", Phone: "13812340077",
+	c, _, err := svc.Intake.Register(ctx, me, intake.Complaint{ComplainantName: "李秀兰", Phone: phone,
 		MerchantName: "上海东岸名品家电销售有限公司", MerchantAddress: "浦东新区陆家嘴街道117号", Category: "商品-家用电器",
 		ClaimAmountFen: 520000, Description: "投诉人购买的冰箱三个月内两次故障，经营者拒绝退换。", Claim: "要求退货退款5200元"}, "")
 	if err != nil {
