@@ -248,3 +248,9 @@ func newKey() string {
 	h := hex.EncodeToString(b[:])
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
+
+// DeliveryLabel is Delivery's label alone (pages' template function).
+func DeliveryLabel(ja store.JudicialApplication) string {
+	_, l := Delivery(ja)
+	return l
+}

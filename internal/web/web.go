@@ -29,7 +29,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/leads"
 	"github.com/tiaojie/tiaojie/internal/mediation"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 //go:embed templates/*.html
@@ -78,7 +77,7 @@ var funcs = template.FuncMap{
 	"judicialStatus": func(s string) string {
 		return map[string]string{"sending": "已排队提交法院", "failed": "未能送达法院系统", "submitted": "已提交", "accepted": "法院已受理", "confirmed": "已裁定确认", "rejected": "已驳回"}[s]
 	},
-	"delivery":    func(ja store.JudicialApplication) string { _, l := agreement.Delivery(ja); return l },
+	"delivery":    agreement.DeliveryLabel,
 	"methodLabel": consent.MethodLabel,
 	"neg":         func(n int) int { return -n },
 	"deref":       func(b *bool) bool { return b != nil && *b },
