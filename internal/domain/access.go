@@ -72,24 +72,39 @@ const (
 	PermJobsManage    Permission = "jobs.manage"    // the background job queue: failed jobs, retry, discard
 	PermSyncRead      Permission = "sync.read"      // the smart-mediation platform sync: state, reconciliation, XLSX export
 	PermSyncManage    Permission = "sync.manage"    // resend cases, backfill, reconcile now
+	// The five routines and the corps (队伍).
+	PermCorpsRead        Permission = "corps.read"        // the mediator registry (masked), corps profile, grade eligibility
+	PermCorpsManage      Permission = "corps.manage"      // edit the registry, decide grades
+	PermReportRead       Permission = "report.read"       // daily reports, weekly and monthly summaries
+	PermReportSubmit     Permission = "report.submit"     // add remarks to and submit a unit's daily report
+	PermWarningRead      Permission = "warning.read"      // warnings in scope (a mediator: their own)
+	PermWarningHandle    Permission = "warning.handle"    // acknowledge, resolve, reply to an urge
+	PermWarningSupervise Permission = "warning.supervise" // 催办 / 督办
+	PermWarningRules     Permission = "warning.rules"     // edit the warning rules
+	PermRoutineRead      Permission = "routine.read"      // meetings, trainings, liaison, room standards, 今日
+	PermRoutineManage    Permission = "routine.manage"    // record meetings, trainings, liaison, inspections
 )
 
 // rolePermissions is the immutable grant table. Admins manage the system but
 // not case contents; auditors read the audit log only.
 var rolePermissions = map[Role][]Permission{
-	RoleMediator:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermEvalRead},
-	RoleRoomLead:  {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermRoomManage, PermEvalRead},
-	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport, PermGroupManage, PermRoomManage, PermSealManage, PermEvalRead, PermEvalManage, PermSyncRead, PermSyncManage},
+	RoleMediator: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermEvalRead,
+		PermWarningRead, PermWarningHandle, PermRoutineRead},
+	RoleRoomLead: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermRoomManage, PermEvalRead,
+		PermCorpsRead, PermReportRead, PermReportSubmit, PermWarningRead, PermWarningHandle, PermWarningSupervise, PermRoutineRead, PermRoutineManage},
+	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport, PermGroupManage, PermRoomManage, PermSealManage, PermEvalRead, PermEvalManage, PermSyncRead, PermSyncManage,
+		PermCorpsRead, PermCorpsManage, PermReportRead, PermReportSubmit, PermWarningRead, PermWarningHandle, PermWarningSupervise, PermWarningRules, PermRoutineRead, PermRoutineManage},
 	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead, PermImport, PermLeadRead},
-	RoleJustice:   {PermCaseRead, PermOrgRead, PermStatsRead, PermEvalRead, PermSyncRead},
-	RoleCourt:     {PermCaseRead, PermCaseCreate, PermJudicial},
-	RoleExpert:    {PermConsult},
-	RoleAnalyst:   {PermStatsRead, PermOrgRead, PermEvalRead},
-	RoleAuditor:   {PermAuditRead},
-	RoleAdmin:     {PermOrgRead, PermOrgManage, PermUserManage, PermSettings, PermOutboxRead, PermJobsManage},
-	RoleMachine:   {PermCaseRead, PermCaseCreate, PermMachineIntake},
-	RoleConsumer:  {},
-	RoleMerchant:  {},
+	RoleJustice: {PermCaseRead, PermOrgRead, PermStatsRead, PermEvalRead, PermSyncRead,
+		PermCorpsRead, PermReportRead, PermWarningRead, PermWarningHandle, PermWarningSupervise, PermRoutineRead, PermRoutineManage},
+	RoleCourt:    {PermCaseRead, PermCaseCreate, PermJudicial},
+	RoleExpert:   {PermConsult},
+	RoleAnalyst:  {PermStatsRead, PermOrgRead, PermEvalRead},
+	RoleAuditor:  {PermAuditRead},
+	RoleAdmin:    {PermOrgRead, PermOrgManage, PermUserManage, PermSettings, PermOutboxRead, PermJobsManage},
+	RoleMachine:  {PermCaseRead, PermCaseCreate, PermMachineIntake},
+	RoleConsumer: {},
+	RoleMerchant: {},
 }
 
 // RoleHas reports whether role r grants p.
