@@ -21,13 +21,25 @@ const (
 
 // HashPassword returns a PHC-style argon2id string.
 func HashPassword(pw string) (string, error) {
+	return hashPassword(pw, argonTime, argonMemory, argonThreads)
+}
+
+// FixtureHash hashes with the cheapest argon2id parameters. It is for test
+// fixtures only, whose sign-ins are not what a test measures: a verification
+// costs what the stored hash says (64 MiB × 3 passes for HashPassword's), and
+// a suite signing in hundreds of times would spend minutes in argon2.
+func FixtureHash(pw string) (string, error) {
+	return hashPassword(pw, 1, 64, 1)
+}
+
+func hashPassword(pw string, t, m uint32, p uint8) (string, error) {
 	if pw == "" {
 		return "", errors.New("empty password")
 	}
 	salt := make([]byte, 16)
 	rand.Read(salt)
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	key := argon2.IDKey([]byte(pw), salt, t, m, p, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, m, t, p,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 

@@ -69,11 +69,14 @@ const (
 
 // Options control Build.
 type Options struct {
-	Seed     int64                 // reproducible; DefaultSeed when 0
-	Cases    int                   // synthetic cases; 0 means none, negative means DefaultCases
-	Password string                // the one password of every demo user; required
-	Now      time.Time             // "today" of the synthetic history; time.Now() when zero
-	Progress func(done, total int) // optional, called after each batch of cases
+	Seed     int64  // reproducible; DefaultSeed when 0
+	Cases    int    // synthetic cases; 0 means none, negative means DefaultCases
+	Password string // the one password of every demo user; required
+	// PasswordHash, when set, is stored for every demo user instead of
+	// hashing Password (tests pass auth.FixtureHash's cheap one).
+	PasswordHash string
+	Now          time.Time             // "today" of the synthetic history; time.Now() when zero
+	Progress     func(done, total int) // optional, called after each batch of cases
 }
 
 // Account is a demo user worth mentioning on the sign-in page or in the manual.
@@ -131,9 +134,11 @@ func Build(ctx context.Context, st store.Store, sealer *pii.Sealer, opt Options)
 	if err := deadline.EnsureDefaultPolicies(ctx, st); err != nil {
 		return Result{}, fmt.Errorf("demo: %w", err)
 	}
-	hash, err := auth.HashPassword(opt.Password) // argon2id is slow: once for everybody
-	if err != nil {
-		return Result{}, fmt.Errorf("demo: %w", err)
+	hash := opt.PasswordHash
+	if hash == "" {
+		if hash, err = auth.HashPassword(opt.Password); err != nil { // argon2id is slow: once for everybody
+			return Result{}, fmt.Errorf("demo: %w", err)
+		}
 	}
 	b := &orgBuilder{ctx: ctx, st: st, hash: hash}
 	if err := b.build(); err != nil {

@@ -74,7 +74,11 @@ func testSealer() *pii.Sealer {
 
 // buildDemo writes the demo organisation every server test starts from.
 func buildDemo(db *sqlstore.DB) error {
-	_, err := demo.Build(context.Background(), db, testSealer(), demo.Options{Seed: 7, Cases: 30, Password: password, Now: time.Now()})
+	hash, err := auth.FixtureHash(password)
+	if err != nil {
+		return err
+	}
+	_, err = demo.Build(context.Background(), db, testSealer(), demo.Options{Seed: 7, Cases: 30, Password: password, PasswordHash: hash, Now: time.Now()})
 	return err
 }
 
@@ -215,7 +219,7 @@ func writeFile(path string, b []byte) error { return os.WriteFile(path, b, 0o644
 
 func dateToday() string { return time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02") }
 
-func authHash(pw string) (string, error) { return auth.HashPassword(pw) }
+func authHash(pw string) (string, error) { return auth.FixtureHash(pw) }
 
 // forEachEngine runs fn against a server on SQLite and on PostgreSQL, in parallel.
 func forEachEngine(t *testing.T, fn func(t *testing.T, e *env)) {
