@@ -306,6 +306,9 @@ func (s *Service) AddPartner(ctx context.Context, p *auth.Principal, in PartnerI
 
 // partner loads a partner p may manage.
 func (s *Service) partner(ctx context.Context, p *auth.Principal, id int64) (store.Partner, store.OrgUnit, error) {
+	if _, err := s.resolve(ctx, p, domain.PermRoutineManage); err != nil {
+		return store.Partner{}, store.OrgUnit{}, err
+	}
 	pt, err := s.Store.GetPartner(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Partner{}, store.OrgUnit{}, invalid("partner", "联络单位不存在")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -192,6 +193,16 @@ func (pg *Pages) Standards(w http.ResponseWriter, r *http.Request) {
 // StandardsInspect records an inspection (multipart: photos).
 func (pg *Pages) StandardsInspect(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	// The guard parsed the form as urlencoded; the photos need the multipart body.
+	if err := r.ParseMultipartForm(evidence.MaxSize); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			pg.failErr(w, r, &domain.FieldError{Field: "photos", Message: "上传内容过大：照片合计不能超过上传限制"})
+			return
+		}
+		pg.failErr(w, r, &domain.FieldError{Field: "photos", Message: "表单读取失败，请重新提交"})
+		return
+	}
 	if r.MultipartForm != nil && BadText(r.MultipartForm.Value) {
 		pg.failErr(w, r, errBadText)
 		return
