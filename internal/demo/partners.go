@@ -244,7 +244,8 @@ func designateDemoRoom(ctx context.Context, p *platform.Services, who *auth.Prin
 		if r.Verdict == nil || r.Latest != nil || len(r.Verdict.Criteria) < 4 || !r.Verdict.Criteria[2].Met || !r.Verdict.Criteria[3].Met {
 			continue
 		}
-		in := standards.InspectionInput{RoomID: r.Room.ID, Day: today.AddDays(-10).String(), Inspectors: "调委会办公室 王敏", Note: "各项均符合标准。"}
+		in := standards.InspectionInput{RoomID: r.Room.ID, Day: today.AddDays(-10).String(), Inspectors: "调委会办公室 王敏", Note: "各项均符合标准。",
+			Photos: []standards.PhotoInput{{Name: "调解室.png", Data: demoPhoto(9)}}}
 		for _, part := range std.Parts {
 			for _, it := range part.Items {
 				in.Items = append(in.Items, standards.ItemInput{Code: it.Code, Result: roomstandard.Pass})
