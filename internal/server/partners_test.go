@@ -16,8 +16,10 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/demo"
+	"github.com/tiaojie/tiaojie/internal/platform"
 	"github.com/tiaojie/tiaojie/internal/roomstandard"
 	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
 
 func principalOf(t *testing.T, e *env, username string) *auth.Principal {
@@ -388,4 +390,84 @@ func TestPartnersStandardsPages(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestPartnersDesignation: a room that meets the rules (thresholds relaxed
+// so the small test demo has one) is inspected, designated once, revoked
+// with a reason and designated again; the basis names its figures.
+func TestPartnersDesignation(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			t.Parallel()
+			relaxed := roomstandard.ModelRules{Version: "test", MinInspection: 90, MaxInspectionAge: 366, MinSuccessRate: 1, MinOnTimeRate: 1, MinMediated: 1}
+			e := newEnvWith(t, eng, func(s *platform.Services) { s.Standards.Rules = &relaxed })
+			ctx := context.Background()
+			staff := e.login("committee01")
+			who := principalOf(t, e, "committee01")
+			ov, err := e.svc.Standards.Overview(ctx, who)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var room store.OrgUnit
+			for _, r := range ov.Rooms {
+				if r.Verdict != nil && r.Verdict.Criteria[1].Met && r.Verdict.Criteria[2].Met && r.Verdict.Criteria[3].Met && r.Designation == nil {
+					room = r.Room
+					break
+				}
+			}
+			if room.ID == 0 {
+				t.Fatal("no room of the test demo has mediated and closed cases")
+			}
+			today := calendar.DateOf(time.Now())
+			fields := map[string]string{"room": itoa(room.ID), "day": today.String(), "inspectors": "王敏"}
+			for _, p := range roomstandard.Default().Parts {
+				for _, it := range p.Items {
+					fields["item_"+it.Code] = roomstandard.Partial
+				}
+			}
+			// 50 points: below the threshold, so not yet.
+			if r := uploadFile(staff, "/standards/inspections", "photos", "a.png", pngOf(t), fields); r.StatusCode != 303 {
+				t.Fatalf("inspection: %d %s", r.StatusCode, r.body)
+			}
+			if r := staff.form("POST", "/standards/designations", url.Values{"room": {itoa(room.ID)}}); r.StatusCode != 422 || !strings.Contains(r.body, "50.0 分") {
+				t.Fatalf("designate at 50 points: %d", r.StatusCode)
+			}
+			for k := range fields {
+				if strings.HasPrefix(k, "item_") {
+					fields[k] = roomstandard.Pass
+				}
+			}
+			if r := uploadFile(staff, "/standards/inspections", "photos", "a.png", pngOf(t), fields); r.StatusCode != 303 {
+				t.Fatalf("inspection: %d %s", r.StatusCode, r.body)
+			}
+			if r := staff.form("POST", "/standards/designations", url.Values{"room": {itoa(room.ID)}}); r.StatusCode != 303 {
+				t.Fatalf("designate: %d %s", r.StatusCode, r.body)
+			}
+			if r := staff.form("POST", "/standards/designations", url.Values{"room": {itoa(room.ID)}}); r.StatusCode != 409 {
+				t.Errorf("designate twice: %d", r.StatusCode)
+			}
+			ds, _ := e.db.ListDesignations(ctx, []int64{room.ParentID})
+			var d store.Designation
+			for _, x := range ds {
+				if x.RoomID == room.ID && x.RevokedDay == "" {
+					d = x
+				}
+			}
+			if d.ID == 0 || !strings.Contains(d.Basis, "100.0 分") || !strings.Contains(d.Basis, "调解成功率") || d.Designator == "" {
+				t.Fatalf("designation: %+v", d)
+			}
+			if r := staff.get("/standards"); !strings.Contains(r.body, "是（"+today.String()+"）") {
+				t.Error("the page does not show the designation")
+			}
+			if r := staff.form("POST", "/standards/designations/revoke", url.Values{"designation": {itoa(d.ID)}, "reason": {"复查不合格"}}); r.StatusCode != 303 {
+				t.Fatalf("revoke: %d %s", r.StatusCode, r.body)
+			}
+			if r := staff.form("POST", "/standards/designations/revoke", url.Values{"designation": {itoa(d.ID)}, "reason": {"again"}}); r.StatusCode != 409 {
+				t.Errorf("revoke twice: %d", r.StatusCode)
+			}
+			if r := staff.form("POST", "/standards/designations", url.Values{"room": {itoa(room.ID)}}); r.StatusCode != 303 {
+				t.Errorf("designate again after revocation: %d", r.StatusCode)
+			}
+		})
+	}
 }
