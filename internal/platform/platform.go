@@ -26,6 +26,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/jobs"
 	"github.com/tiaojie/tiaojie/internal/leads"
+	"github.com/tiaojie/tiaojie/internal/liaison"
 	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/online"
@@ -33,6 +34,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/progress"
 	"github.com/tiaojie/tiaojie/internal/scorecard"
 	"github.com/tiaojie/tiaojie/internal/smartsync"
+	"github.com/tiaojie/tiaojie/internal/standards"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -89,6 +91,9 @@ type Services struct {
 	Scorecard *scorecard.Service
 	// Sync keeps the smart-mediation platform up to date.
 	Sync *smartsync.Service
+	// Liaison (联络) and room standards (标准引领).
+	Liaison   *liaison.Service
+	Standards *standards.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -137,6 +142,8 @@ func New(c Config) (*Services, error) {
 	svc.Administration = &administration.Service{Store: st, Issuer: svc.Auth, Now: c.Now}
 	svc.Sync = &smartsync.Service{Store: st, Jobs: queue, Link: c.SmartMediation, Log: c.Log, Now: c.Now}
 	svc.Sync.Register(queue)
+	svc.Liaison = &liaison.Service{Store: st, Sealer: s, Sender: sender, Scorecard: svc.Scorecard, Now: c.Now}
+	svc.Standards = &standards.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
 	st.OnEvents(svc.Sync.Hook)
 	svc.registerCourt()
 	svc.registerImports(queue)
