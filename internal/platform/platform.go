@@ -17,6 +17,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
 	"github.com/tiaojie/tiaojie/internal/conversation"
+	"github.com/tiaojie/tiaojie/internal/corps"
 	"github.com/tiaojie/tiaojie/internal/court"
 	"github.com/tiaojie/tiaojie/internal/dedup"
 	"github.com/tiaojie/tiaojie/internal/desk"
@@ -89,6 +90,8 @@ type Services struct {
 	Scorecard *scorecard.Service
 	// Sync keeps the smart-mediation platform up to date.
 	Sync *smartsync.Service
+	// Corps: the mediator registry (队伍), profile and grades.
+	Corps *corps.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -135,6 +138,7 @@ func New(c Config) (*Services, error) {
 		Scorecard:    &scorecard.Service{Store: st, Log: c.Log, Now: c.Now},
 	}
 	svc.Administration = &administration.Service{Store: st, Issuer: svc.Auth, Now: c.Now}
+	svc.Corps = &corps.Service{Store: st, Sealer: s, Now: c.Now}
 	svc.Sync = &smartsync.Service{Store: st, Jobs: queue, Link: c.SmartMediation, Log: c.Log, Now: c.Now}
 	svc.Sync.Register(queue)
 	st.OnEvents(svc.Sync.Hook)
