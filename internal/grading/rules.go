@@ -266,3 +266,6 @@ func FilingState(cal *calendar.Calendar, appointed, filed, today calendar.Date) 
 	}
 	return FilingPending
 }
+
+// Label names the criteria's grade.
+func (c Criteria) Label() string { return Label(Grades, c.Grade) }
