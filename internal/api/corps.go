@@ -51,9 +51,9 @@ type RegistryEntryJSON struct {
 
 // RegistryListJSON answers GET /api/v1/mediators.
 type RegistryListJSON struct {
-	Unit      UnitRef        `json:"unit"`
+	Unit      UnitRef             `json:"unit"`
 	Mediators []RegistryEntryJSON `json:"mediators"`
-	Total     int            `json:"total"`
+	Total     int                 `json:"total"`
 }
 
 // CountJSON is one group of a breakdown.

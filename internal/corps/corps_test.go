@@ -339,7 +339,6 @@ func domain310(year string) string {
 	return domainGenerate(t)
 }
 
-
 func domainGenerate(t time.Time) string { return domain.GenerateIDNumber("310115", t, 12, true) }
 
 func domainMask(s string) string { return domain.MaskIDNumber(s) }
