@@ -19,7 +19,7 @@ import (
 
 type corpsUnits struct {
 	Units []store.OrgUnit
-	Unit  string
+	Code  string // the unit asked for
 }
 
 // corpsUnits are the mediation units whose corps the user may open, and
@@ -38,17 +38,17 @@ func (pg *Pages) corpsUnits(r *http.Request, p *auth.Principal) (corpsUnits, err
 			}
 		}
 	}
-	out.Unit = r.URL.Query().Get("unit")
-	if out.Unit == "" {
+	out.Code = r.URL.Query().Get("unit")
+	if out.Code == "" {
 		for _, b := range p.Bindings {
 			for _, u := range out.Units {
-				if u.ID == b.OrgID && domain.RoleHas(b.Role, domain.PermCorpsRead) && (out.Unit == "" || u.Kind == domain.OrgCommittee) {
-					out.Unit = u.Code
+				if u.ID == b.OrgID && domain.RoleHas(b.Role, domain.PermCorpsRead) && (out.Code == "" || u.Kind == domain.OrgCommittee) {
+					out.Code = u.Code
 				}
 			}
 		}
-		if out.Unit == "" && len(out.Units) > 0 {
-			out.Unit = out.Units[0].Code
+		if out.Code == "" && len(out.Units) > 0 {
+			out.Code = out.Units[0].Code
 		}
 	}
 	return out, nil
@@ -71,7 +71,7 @@ func (pg *Pages) Mediators(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	ro, err := pg.Corps.List(ctx, p, corps.Filter{Unit: cu.Unit, Room: q.Get("room"), Kind: q.Get("kind"), Grade: q.Get("grade")})
+	ro, err := pg.Corps.List(ctx, p, corps.Filter{Unit: cu.Code, Room: q.Get("room"), Kind: q.Get("kind"), Grade: q.Get("grade")})
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
@@ -178,7 +178,7 @@ func (pg *Pages) MediatorsProfile(w http.ResponseWriter, r *http.Request) {
 		pg.failErr(w, r, err)
 		return
 	}
-	pv, err := pg.Corps.Profile(ctx, p, cu.Unit)
+	pv, err := pg.Corps.Profile(ctx, p, cu.Code)
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
@@ -200,7 +200,7 @@ func (pg *Pages) MediatorsGrades(w http.ResponseWriter, r *http.Request) {
 		pg.failErr(w, r, err)
 		return
 	}
-	gv, err := pg.Corps.Grades(ctx, p, cu.Unit)
+	gv, err := pg.Corps.Grades(ctx, p, cu.Code)
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
