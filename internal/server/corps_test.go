@@ -211,5 +211,42 @@ func TestCorpsPages(t *testing.T) {
 		if after, _ := e.db.GetMediatorRecord(ctx, u.ID); after.Kind != "part_time" || after.PhoneMask != "138****5678" || after.Grade != to {
 			t.Fatalf("saved %+v", after)
 		}
+
+		// Grade rules: the committee saves a version from today; a past date or a bad figure changes nothing.
+		rules := url.Values{"unit": {demo.CodeCommittee}, "effective_from": {dateToday()}}
+		for i, g := range []string{"4", "3", "2", "1"} {
+			rules.Set("years_"+g, fmt.Sprint(2+2*i))
+			rules.Set("cases_"+g, fmt.Sprint(40+100*i))
+			rules.Set("oral_"+g, "30")
+			rules.Set("success_"+g, fmt.Sprint(85+i))
+			rules.Set("training_"+g, fmt.Sprint(20+8*i))
+			rules.Set("improper_"+g, "on")
+		}
+		committee, _ := e.db.GetOrgUnitByCode(ctx, demo.CodeCommittee)
+		bad := url.Values{}
+		for k, v := range rules {
+			bad[k] = v
+		}
+		bad.Set("effective_from", "2020-01-01")
+		if r := cmt.form("POST", "/mediators/grades/rules", bad); r.StatusCode != 422 || !strings.Contains(r.body, "生效日期不能早于今天") {
+			t.Fatalf("past rules: %d", r.StatusCode)
+		}
+		bad.Set("effective_from", dateToday())
+		bad.Set("cases_1", "10")
+		if r := cmt.form("POST", "/mediators/grades/rules", bad); r.StatusCode != 422 || !strings.Contains(r.body, "一级的条件不能低于二级") {
+			t.Fatalf("easier 一级: %d", r.StatusCode)
+		}
+		if rs, _ := e.db.ListGradeRules(ctx, committee.ID); len(rs) != 0 {
+			t.Fatalf("bad rules stored: %+v", rs)
+		}
+		if r := e.login("room_lead01").form("POST", "/mediators/grades/rules", rules); r.StatusCode != 403 {
+			t.Fatalf("room lead saves rules: %d", r.StatusCode)
+		}
+		if r := cmt.form("POST", "/mediators/grades/rules", rules); r.StatusCode != 303 {
+			t.Fatalf("save rules: %d %s", r.StatusCode, r.body)
+		}
+		if r := cmt.get("/mediators/grades?unit=" + demo.CodeCommittee); !strings.Contains(r.body, "≥ 40 件") {
+			t.Fatal("the saved rules are not in force on the grades page")
+		}
 	})
 }

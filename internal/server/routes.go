@@ -192,6 +192,7 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Path: "/mediators", Perm: domain.PermCorpsRead, Handler: pg.Mediators},
 		{Method: "GET", Path: "/mediators/profile", Perm: domain.PermCorpsRead, Handler: pg.MediatorsProfile},
 		{Method: "GET", Path: "/mediators/grades", Perm: domain.PermCorpsRead, Handler: pg.MediatorsGrades},
+		{Method: "POST", Path: "/mediators/grades/rules", Perm: domain.PermCorpsManage, Handler: pg.SaveGradeRules},
 		{Method: "GET", Path: "/mediators/{id}", Perm: domain.PermCorpsRead, Handler: pg.Mediator},
 		{Method: "POST", Path: "/mediators/{id}", Perm: domain.PermCorpsManage, Handler: pg.SaveMediator},
 		{Method: "POST", Path: "/mediators/{id}/grade", Perm: domain.PermCorpsManage, Handler: pg.DecideMediatorGrade},

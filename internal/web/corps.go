@@ -3,7 +3,9 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/tiaojie/tiaojie/internal/access"
 	"github.com/tiaojie/tiaojie/internal/auth"
@@ -189,6 +191,8 @@ func (pg *Pages) MediatorsProfile(w http.ResponseWriter, r *http.Request) {
 type gradesPage struct {
 	corpsUnits
 	corps.GradesView
+	CanEditRules bool
+	Today        string
 }
 
 // MediatorsGrades lists who qualifies for which grade, and why.
@@ -205,5 +209,45 @@ func (pg *Pages) MediatorsGrades(w http.ResponseWriter, r *http.Request) {
 		pg.failErr(w, r, err)
 		return
 	}
-	pg.render(w, r, http.StatusOK, "mediators_grades", "等级评定", gradesPage{corpsUnits: cu, GradesView: gv})
+	pg.render(w, r, http.StatusOK, "mediators_grades", "等级评定", gradesPage{corpsUnits: cu, GradesView: gv,
+		CanEditRules: gv.Unit.Kind == domain.OrgCommittee && p.Reaches(domain.PermCorpsManage, gv.Unit.Path),
+		Today: calendar.DateOf(pg.now()).String()})
+}
+
+// SaveGradeRules stores a new version of a committee's grade rules.
+func (pg *Pages) SaveGradeRules(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	f := r.PostFormValue
+	unit := f("unit")
+	var errs []*domain.FieldError
+	num := func(name, label string) float64 {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f(name)), 64)
+		if err != nil {
+			errs = append(errs, &domain.FieldError{Field: name, Message: label + "须为数字"})
+		}
+		return v
+	}
+	rs := grading.RuleSet{}
+	if d, err := calendar.ParseDate(f("effective_from")); err == nil && d.String() == strings.TrimSpace(f("effective_from")) {
+		rs.EffectiveFrom = d
+	} else {
+		errs = append(errs, &domain.FieldError{Field: "effective_from", Message: "生效日期无效，格式为 YYYY-MM-DD"})
+	}
+	for _, g := range grading.Grades[1:] {
+		c := g.Code
+		rs.Grades = append(rs.Grades, grading.Criteria{Grade: c,
+			YearsInPost: int(num("years_"+c, g.Label+"任职年限")), Cases: int64(num("cases_"+c, g.Label+"办结案件数")),
+			OralMaxPct: int(num("oral_"+c, g.Label+"口头协议占比")), SuccessMinPct: int(num("success_"+c, g.Label+"调解成功率")),
+			NoImproper: f("improper_"+c) == "on", TrainingHours: num("training_"+c, g.Label+"培训学时")})
+	}
+	if len(errs) > 0 {
+		pg.failErr(w, r, &access.ValidationError{Fields: errs})
+		return
+	}
+	if err := pg.Corps.SaveGradeRules(ctx, auth.From(ctx), unit, rs); err != nil {
+		pg.failErr(w, r, err)
+		return
+	}
+	pg.flash(r, fmt.Sprintf("已保存等级评定条件，%s 起施行。", rs.EffectiveFrom))
+	http.Redirect(w, r, "/mediators/grades?unit="+url.QueryEscape(unit), http.StatusSeeOther)
 }
