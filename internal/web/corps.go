@@ -211,7 +211,7 @@ func (pg *Pages) MediatorsGrades(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.render(w, r, http.StatusOK, "mediators_grades", "等级评定", gradesPage{corpsUnits: cu, GradesView: gv,
 		CanEditRules: gv.Unit.Kind == domain.OrgCommittee && p.Reaches(domain.PermCorpsManage, gv.Unit.Path),
-		Today: calendar.DateOf(pg.now()).String()})
+		Today:        calendar.DateOf(pg.now()).String()})
 }
 
 // SaveGradeRules stores a new version of a committee's grade rules.
