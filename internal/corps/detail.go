@@ -32,12 +32,10 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, userID int64) (Det
 		return Detail{}, err
 	}
 	d := Detail{Mediator: m}
-	d.CanManage = p.Can(domain.PermCorpsManage)
-	if d.CanManage {
-		for _, r := range m.Rooms {
-			units, _ := s.Store.GetOrgUnit(ctx, r.ID)
-			d.CanManage = d.CanManage && p.Reaches(domain.PermCorpsManage, units.Path)
-		}
+	// The same check the edits make: a room of theirs under a binding that manages the corps.
+	if p.Can(domain.PermCorpsManage) {
+		_, err := s.mediator(ctx, p, userID, domain.PermCorpsManage)
+		d.CanManage = err == nil
 	}
 	if d.Eligibility, err = s.eligibility(ctx, m, map[int64][]grading.RuleSet{}); err != nil {
 		return Detail{}, err
