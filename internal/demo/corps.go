@@ -79,8 +79,10 @@ func buildRegistry(ctx context.Context, st store.Store, sealer *pii.Sealer, now 
 		if i == 2 || i == 5 {
 			r.Employment = "public_institution"
 		}
-		// Appointed one to six years ago; filed a few working days later.
-		appointed := today.AddDays(-365*(1+i%6) - (i*11)%200)
+		// Appointed three to eight years ago (before the demo's three years of
+		// cases, so their figures count), not before 22; filed a few working days later.
+		years := min(3+i%6, today.Year-r.BirthYear-22)
+		appointed := today.AddDays(-365*years - (i*11)%200)
 		due := grading.FilingDue(rules.Calendar, appointed)
 		filed := rules.Calendar.AddWorkdays(appointed, 3+i%20)
 		switch i {
