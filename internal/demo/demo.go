@@ -145,6 +145,9 @@ func Build(ctx context.Context, st store.Store, sealer *pii.Sealer, opt Options)
 		return Result{}, fmt.Errorf("demo: %w", err)
 	}
 	res := Result{Accounts: b.accounts, CommitteeID: b.committee.ID}
+	if err := buildRegistry(ctx, st, sealer, opt.Now); err != nil {
+		return res, fmt.Errorf("demo: %w", err)
+	}
 	if opt.Cases > 0 {
 		n, err := AddCases(ctx, st, sealer, opt.Cases, opt.Seed, opt.Now, opt.Progress)
 		res.Cases = n

@@ -17,6 +17,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
 	"github.com/tiaojie/tiaojie/internal/conversation"
+	"github.com/tiaojie/tiaojie/internal/corps"
 	"github.com/tiaojie/tiaojie/internal/court"
 	"github.com/tiaojie/tiaojie/internal/dedup"
 	"github.com/tiaojie/tiaojie/internal/desk"
@@ -94,6 +95,8 @@ type Services struct {
 	// Liaison (联络) and room standards (标准引领).
 	Liaison   *liaison.Service
 	Standards *standards.Service
+	// Corps: the mediator registry (队伍), profile and grades.
+	Corps *corps.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -140,6 +143,7 @@ func New(c Config) (*Services, error) {
 		Scorecard:    &scorecard.Service{Store: st, Log: c.Log, Now: c.Now},
 	}
 	svc.Administration = &administration.Service{Store: st, Issuer: svc.Auth, Now: c.Now}
+	svc.Corps = &corps.Service{Store: st, Sealer: s, Now: c.Now}
 	svc.Sync = &smartsync.Service{Store: st, Jobs: queue, Link: c.SmartMediation, Log: c.Log, Now: c.Now}
 	svc.Sync.Register(queue)
 	svc.Liaison = &liaison.Service{Store: st, Sealer: s, Sender: sender, Scorecard: svc.Scorecard, Now: c.Now}

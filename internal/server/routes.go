@@ -203,6 +203,15 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/evaluation/rankings/publish", Perm: domain.PermEvalManage, Handler: pg.PublishRanking},
 		{Method: "GET", Path: "/evaluation/scheme", Perm: domain.PermEvalManage, Handler: pg.EvaluationScheme},
 		{Method: "POST", Path: "/evaluation/scheme", Perm: domain.PermEvalManage, Handler: pg.SaveEvaluationScheme},
+		// Mediator registry (队伍): scoped by the corps service.
+		{Method: "GET", Path: "/mediators", Perm: domain.PermCorpsRead, Handler: pg.Mediators},
+		{Method: "GET", Path: "/mediators/profile", Perm: domain.PermCorpsRead, Handler: pg.MediatorsProfile},
+		{Method: "GET", Path: "/mediators/grades", Perm: domain.PermCorpsRead, Handler: pg.MediatorsGrades},
+		{Method: "POST", Path: "/mediators/grades/rules", Perm: domain.PermCorpsManage, Handler: pg.SaveGradeRules},
+		{Method: "GET", Path: "/mediators/{id}", Perm: domain.PermCorpsRead, Handler: pg.Mediator},
+		{Method: "POST", Path: "/mediators/{id}", Perm: domain.PermCorpsManage, Handler: pg.SaveMediator},
+		{Method: "POST", Path: "/mediators/{id}/grade", Perm: domain.PermCorpsManage, Handler: pg.DecideMediatorGrade},
+		{Method: "POST", Path: "/mediators/{id}/incidents", Perm: domain.PermCorpsManage, Handler: pg.RecordMediatorIncident},
 
 		// JSON API v1.
 		{Method: "GET", Path: "/api/v1/openapi.json", Perm: domain.PermNone, API: true, Summary: "本接口的 OpenAPI 3 文档", Handler: s.openAPI, Response: map[string]any{}},
@@ -305,5 +314,10 @@ func (s *Server) routes() []Route {
 			Request: api.SchemeJSON{}, Response: api.SchemeJSON{}, Created: true},
 		{Method: "POST", Path: "/api/v1/evaluation/schemes/preview", Perm: domain.PermEvalManage, API: true, Summary: "预览：本月按候选方案评分，名次如何变化（不保存）", Handler: a.EvalPreviewScheme,
 			Request: api.PreviewRequest{}, Response: api.PreviewJSON{}},
+		// Mediator registry API (队伍): masked; the corps service decides what each caller sees.
+		{Method: "GET", Path: "/api/v1/mediators", Perm: domain.PermCorpsRead, API: true, Summary: "单位的调解员名册（手机号、身份证号脱敏）：专职/兼职、学历、专业、法律职业资格、等级、聘任与备案、补贴资格", Handler: a.Registry,
+			Query: []string{"unit", "room", "kind", "grade"}, Response: api.RegistryListJSON{}},
+		{Method: "GET", Path: "/api/v1/mediators/profile", Perm: domain.PermCorpsRead, API: true, Summary: "单位的调解员队伍概况：人数、专兼职、本科及以上、法律专业、法律职业资格、平均年龄、等级和性别分布，以及一句话概况", Handler: a.RegistryProfile,
+			Query: []string{"unit"}, Response: api.ProfileResponseJSON{}},
 	}
 }

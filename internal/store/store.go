@@ -78,6 +78,7 @@ type Store interface {
 	// Performance evaluation: rollups, schemes, published rankings.
 	EvalStore
 	PartnersStore
+	CorpsStore
 
 	// Audit trail: every committed write appends an entry attributed to the
 	// audit.Actor in ctx (see internal/audit), in the same transaction.
