@@ -16,6 +16,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/casefile"
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
+	"github.com/tiaojie/tiaojie/internal/dailyreport"
 	"github.com/tiaojie/tiaojie/internal/conversation"
 	"github.com/tiaojie/tiaojie/internal/court"
 	"github.com/tiaojie/tiaojie/internal/dedup"
@@ -57,6 +58,8 @@ type Config struct {
 	// SmartMediation is the link to the smart-mediation platform (off when
 	// its URL is empty).
 	SmartMediation smartsync.Config
+	// DailyDeadline is when the day's reports are due, HH:MM (default 10:00).
+	DailyDeadline string
 }
 
 // Services are the capabilities, wired to one store and one SMS sender.
@@ -89,6 +92,8 @@ type Services struct {
 	Scorecard *scorecard.Service
 	// Sync keeps the smart-mediation platform up to date.
 	Sync *smartsync.Service
+	// DailyReport: the daily reports (日报) and their weekly and monthly summaries.
+	DailyReport *dailyreport.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -135,6 +140,7 @@ func New(c Config) (*Services, error) {
 		Scorecard:    &scorecard.Service{Store: st, Log: c.Log, Now: c.Now},
 	}
 	svc.Administration = &administration.Service{Store: st, Issuer: svc.Auth, Now: c.Now}
+	svc.DailyReport = &dailyreport.Service{Store: st, Scorecard: svc.Scorecard, Desk: svc.Desk, Log: c.Log, Now: c.Now, Deadline: c.DailyDeadline}
 	svc.Sync = &smartsync.Service{Store: st, Jobs: queue, Link: c.SmartMediation, Log: c.Log, Now: c.Now}
 	svc.Sync.Register(queue)
 	st.OnEvents(svc.Sync.Hook)
@@ -173,6 +179,13 @@ func (s *Services) sweeps() []jobs.Job {
 		}},
 		{Name: "evaluation", Every: 10 * time.Second, Run: func(ctx context.Context) error {
 			_, err := s.Scorecard.CatchUp(ctx)
+			return err
+		}},
+		{Name: "daily-reports", Every: 15 * time.Minute, Run: func(ctx context.Context) error {
+			n, err := s.DailyReport.DraftToday(ctx)
+			if n > 0 {
+				s.Log.Info("daily reports drafted", "reports", n)
+			}
 			return err
 		}},
 		{Name: "odr", Every: 15 * time.Minute, Run: func(ctx context.Context) error {

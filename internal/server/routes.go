@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/tiaojie/tiaojie/internal/api"
+	"github.com/tiaojie/tiaojie/internal/dailyreport"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/web"
@@ -189,6 +190,21 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Path: "/evaluation/scheme", Perm: domain.PermEvalManage, Handler: pg.EvaluationScheme},
 		{Method: "POST", Path: "/evaluation/scheme", Perm: domain.PermEvalManage, Handler: pg.SaveEvaluationScheme},
 
+		// Daily reports (日报) and their weekly and monthly summaries; the
+		// dailyreport service checks the unit is in scope and who may submit.
+		{Method: "GET", Path: "/reports/daily", Perm: domain.PermReportRead, Handler: pg.DailyReports},
+		{Method: "GET", Path: "/reports/daily/{unit}/{date}", Perm: domain.PermReportRead, Handler: pg.DailyReport},
+		{Method: "POST", Path: "/reports/daily/{unit}/{date}/submit", Perm: domain.PermReportSubmit, Handler: pg.SubmitDailyReport},
+		{Method: "GET", Path: "/reports/daily/{unit}/{date}/report.pdf", Perm: domain.PermReportRead, Handler: pg.DailyReportPDF},
+		{Method: "GET", Path: "/reports/daily/{unit}/{date}/report.xlsx", Perm: domain.PermReportRead, Handler: pg.DailyReportXLSX},
+		{Method: "GET", Path: "/reports/daily/{unit}/{date}/cases", Perm: domain.PermReportRead, Handler: pg.DailyReportCases},
+		{Method: "GET", Path: "/reports/weekly", Perm: domain.PermReportRead, Handler: pg.Summary(dailyreport.Weekly)},
+		{Method: "GET", Path: "/reports/weekly.pdf", Perm: domain.PermReportRead, Handler: pg.SummaryPDF(dailyreport.Weekly)},
+		{Method: "GET", Path: "/reports/weekly.xlsx", Perm: domain.PermReportRead, Handler: pg.SummaryXLSX(dailyreport.Weekly)},
+		{Method: "GET", Path: "/reports/monthly", Perm: domain.PermReportRead, Handler: pg.Summary(dailyreport.Monthly)},
+		{Method: "GET", Path: "/reports/monthly.pdf", Perm: domain.PermReportRead, Handler: pg.SummaryPDF(dailyreport.Monthly)},
+		{Method: "GET", Path: "/reports/monthly.xlsx", Perm: domain.PermReportRead, Handler: pg.SummaryXLSX(dailyreport.Monthly)},
+
 		// JSON API v1.
 		{Method: "GET", Path: "/api/v1/openapi.json", Perm: domain.PermNone, API: true, Summary: "本接口的 OpenAPI 3 文档", Handler: s.openAPI, Response: map[string]any{}},
 		{Method: "POST", Path: "/api/v1/auth/token", Perm: domain.PermNone, API: true, Summary: "用户名和密码换取访问令牌", Handler: a.Token, Request: api.TokenRequest{}, Response: api.TokenResponse{}},
@@ -290,5 +306,8 @@ func (s *Server) routes() []Route {
 			Request: api.SchemeJSON{}, Response: api.SchemeJSON{}, Created: true},
 		{Method: "POST", Path: "/api/v1/evaluation/schemes/preview", Perm: domain.PermEvalManage, API: true, Summary: "预览：本月按候选方案评分，名次如何变化（不保存）", Handler: a.EvalPreviewScheme,
 			Request: api.PreviewRequest{}, Response: api.PreviewJSON{}},
+		// Daily reports (日报).
+		{Method: "GET", Path: "/api/v1/reports/daily", Perm: domain.PermReportRead, API: true, Summary: "单位某日的日报：上一工作日（周一含周末）的数字（与绩效评估汇总一致）及提交状态；尚未生成时即时生成", Handler: a.DailyReport,
+			Query: []string{"unit", "date"}, Response: api.DailyReportJSON{}},
 	}
 }
