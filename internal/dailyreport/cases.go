@@ -113,7 +113,11 @@ func (s *Service) caseIDs(ctx context.Context, v unitView, figure string, from, 
 	}
 	var ids []int64
 	for _, r := range rows {
-		if contributed(r, src.counters, from, to) != 0 {
+		n, err := contributed(r, src.counters, from, to)
+		if err != nil {
+			return nil, err
+		}
+		if n != 0 {
 			ids = append(ids, r.CaseID)
 		}
 	}

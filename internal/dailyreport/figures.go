@@ -181,7 +181,11 @@ func (s *Service) notable(ctx context.Context, v unitView, from, to calendar.Dat
 		return nil, err
 	}
 	for _, r := range closed {
-		if n := contributed(r, commendationCounters, from, to); n > 0 {
+		n, err := contributed(r, commendationCounters, from, to)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
 			get(r.CaseID).Commendations = int(n)
 		}
 	}
@@ -223,15 +227,21 @@ func (s *Service) facts(ctx context.Context, v unitView, kind string, from, to c
 	return rows, nil
 }
 
-// contributed is what a case added to the counters on the span's days.
-func contributed(r store.EvalFact, counters []string, from, to calendar.Date) int64 {
+// contributed is what a case added to the counters on the span's days,
+// recomputed from its counted facts by the evaluation's own rule (the
+// fact rows a query returns do not carry their contributions).
+func contributed(r store.EvalFact, counters []string, from, to calendar.Date) (int64, error) {
+	var f evaluation.Facts
+	if err := json.Unmarshal([]byte(r.Facts), &f); err != nil {
+		return 0, fmt.Errorf("facts of case %d: %w", r.CaseID, err)
+	}
 	var n int64
-	for _, c := range r.Contrib {
-		if slices.Contains(counters, c.Counter) && inSpan(c.Day, from, to) {
+	for _, c := range evaluation.Contributions(f) {
+		if slices.Contains(counters, c.Counter) && !c.Day.Before(from) && !c.Day.After(to) {
 			n += c.N
 		}
 	}
-	return n
+	return n, nil
 }
 
 // snapshot reads the desk's clocks and the open warnings now.
