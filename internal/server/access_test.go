@@ -44,6 +44,8 @@ var holders = map[domain.Permission][]string{
 	domain.PermJobsManage:    {"admin"},
 	domain.PermSyncRead:      {"committee01", "justice01", "xh_committee01"},
 	domain.PermSyncManage:    {"committee01", "xh_committee01"},
+	domain.PermReportRead:    {"committee01", "room_lead01", "justice01", "xh_committee01"},
+	domain.PermReportSubmit:  {"committee01", "room_lead01", "xh_committee01"},
 }
 
 // seesCase: who may see a walk-in case registered in mediator01's room (陆家嘴).
