@@ -70,6 +70,9 @@ func (s *Service) Cases(ctx context.Context, p *auth.Principal, unit, date, figu
 	if err != nil {
 		return CasesPage{}, err
 	}
+	if figure == "" {
+		figure = "received" // the first figure, for a bare link
+	}
 	label := FigureLabel(figure)
 	if label == "" {
 		return CasesPage{}, &access.ValidationError{Fields: []*domain.FieldError{{Field: "figure", Message: fmt.Sprintf("日报中没有“%s”这项数字", figure)}}}
