@@ -102,7 +102,9 @@ func (s *Service) ensure(ctx context.Context, v unitView, day, from, to calendar
 		if err != nil {
 			return Report{}, err
 		}
-		if day == s.today() {
+		// The snapshot is of this morning's desk: only a report drafted on
+		// its own day, by a service that can read the desk, has one.
+		if day == s.today() && (s.Desk != nil || s.Warnings != nil) {
 			if f.Snapshot, err = s.snapshot(ctx, v); err != nil {
 				return Report{}, err
 			}

@@ -75,10 +75,11 @@ func buildDailies(ctx context.Context, st store.Store, now time.Time) error {
 			return fmt.Errorf("demo: dailies: %w", err)
 		}
 		for j, d := range days {
-			// Drafted now (no drafting-time snapshot: those mornings' clocks
-			// cannot be read back), submitted that morning — mostly before
-			// 10:00, now and then after it, a few never.
-			clock := now
+			// Drafted by the morning sweep at 08:00 (without the desk: no
+			// snapshot, those mornings' clocks cannot be read back now),
+			// submitted that morning — mostly before 10:00, now and then
+			// after it, a few never.
+			clock := d.Time().Add(8 * time.Hour)
 			svc := &dailyreport.Service{Store: st, Scorecard: sc, Now: func() time.Time { return clock }}
 			rep, err := svc.Get(ctx, p, u.Code, d.String())
 			if err != nil {
