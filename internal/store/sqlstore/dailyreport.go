@@ -52,10 +52,23 @@ func (db *DB) DraftDailyReport(ctx context.Context, r store.DailyReport) (store.
 	return out, created, err
 }
 
+// aboutDaily names the report on the audit entry as drafting does: unit/day.
+func aboutDaily(ctx context.Context, t *wtx, id int64) error {
+	var unit int64
+	var day string
+	if err := t.QueryRowContext(ctx, `SELECT unit_id, day FROM daily_reports WHERE id = $1`, id).Scan(&unit, &day); err != nil {
+		return err
+	}
+	t.about("daily_report", fmt.Sprintf("%d/%s", unit, day))
+	return nil
+}
+
 func (db *DB) RefreshDailyReport(ctx context.Context, id int64, figures string, at time.Time) error {
 	return db.wrap("refresh daily report", db.InTx(ctx, func(tx store.Store) error {
 		t := tx.(*DB).cur
-		t.about("daily_report", id)
+		if err := aboutDaily(ctx, t, id); err != nil {
+			return err
+		}
 		res, err := t.ExecContext(ctx, `UPDATE daily_reports SET figures = $1, updated_at = $2 WHERE id = $3 AND state = 'draft'`,
 			figures, at.UTC(), id)
 		if err != nil {
@@ -71,7 +84,9 @@ func (db *DB) RefreshDailyReport(ctx context.Context, id int64, figures string, 
 func (db *DB) SubmitDailyReport(ctx context.Context, id int64, remarks, figures string, by int64, at time.Time) error {
 	return db.wrap("submit daily report", db.InTx(ctx, func(tx store.Store) error {
 		t := tx.(*DB).cur
-		t.about("daily_report", id)
+		if err := aboutDaily(ctx, t, id); err != nil {
+			return err
+		}
 		res, err := t.ExecContext(ctx, `UPDATE daily_reports SET remarks = $1, figures = $2, state = 'submitted', submitted_by = $3,
 			submitted_at = $4, updated_at = $4 WHERE id = $5 AND state = 'draft'`, remarks, figures, by, at.UTC(), id)
 		if err != nil {

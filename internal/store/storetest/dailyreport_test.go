@@ -60,6 +60,12 @@ func TestDailyReportStore(t *testing.T) {
 			if got2, _ := db.GetDailyReport(ctx, f.room1.ID, "2026-12-03"); got2.Remarks != "今日无异常" || got2.Figures != `{"n":4}` {
 				t.Fatalf("a refused write changed the row: %+v", got2)
 			}
+			if err := db.RefreshDailyReport(ctx, first.ID+1000, `{}`, at); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("refresh of no report: %v", err)
+			}
+			if err := db.SubmitDailyReport(ctx, first.ID+1000, "", `{}`, 1, at); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("submission of no report: %v", err)
+			}
 			if _, err := db.GetDailyReport(ctx, f.room2.ID, "2026-12-03"); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("missing report: %v", err)
 			}
@@ -81,11 +87,11 @@ func TestDailyReportStore(t *testing.T) {
 			if list, _ := db.ListDailyReports(ctx, nil, "2026-01-01", "2026-12-31"); len(list) != 0 {
 				t.Fatalf("no units listed %d reports", len(list))
 			}
-			entries, err := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{All: true}, Object: "daily_report:", Actor: "lead01", Limit: 100})
+			entries, err := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{All: true}, Object: fmt.Sprintf("daily_report:%d/2026-12-03", f.room1.ID), Actor: "lead01", Limit: 100})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(entries) < 3 {
+			if len(entries) < 3 { // the draft, the refresh and the submission of room 1's report
 				t.Fatalf("audit entries about daily reports: %d, want the drafts, the refresh and the submission", len(entries))
 			}
 		})
