@@ -19,6 +19,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/conversation"
 	"github.com/tiaojie/tiaojie/internal/corps"
 	"github.com/tiaojie/tiaojie/internal/court"
+	"github.com/tiaojie/tiaojie/internal/dailyreport"
 	"github.com/tiaojie/tiaojie/internal/dedup"
 	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/diversion"
@@ -60,6 +61,8 @@ type Config struct {
 	// SmartMediation is the link to the smart-mediation platform (off when
 	// its URL is empty).
 	SmartMediation smartsync.Config
+	// DailyDeadline is when the day's reports are due, HH:MM (default 10:00).
+	DailyDeadline string
 }
 
 // Services are the capabilities, wired to one store and one SMS sender.
@@ -97,6 +100,8 @@ type Services struct {
 	Standards *standards.Service
 	// Corps: the mediator registry (队伍), profile and grades.
 	Corps *corps.Service
+	// DailyReport: the daily reports (日报) and their weekly and monthly summaries.
+	DailyReport *dailyreport.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -144,6 +149,7 @@ func New(c Config) (*Services, error) {
 	}
 	svc.Administration = &administration.Service{Store: st, Issuer: svc.Auth, Now: c.Now}
 	svc.Corps = &corps.Service{Store: st, Sealer: s, Now: c.Now}
+	svc.DailyReport = &dailyreport.Service{Store: st, Scorecard: svc.Scorecard, Desk: svc.Desk, Log: c.Log, Now: c.Now, Deadline: c.DailyDeadline}
 	svc.Sync = &smartsync.Service{Store: st, Jobs: queue, Link: c.SmartMediation, Log: c.Log, Now: c.Now}
 	svc.Sync.Register(queue)
 	svc.Liaison = &liaison.Service{Store: st, Sealer: s, Sender: sender, Scorecard: svc.Scorecard, Now: c.Now}
@@ -184,6 +190,13 @@ func (s *Services) sweeps() []jobs.Job {
 		}},
 		{Name: "evaluation", Every: 10 * time.Second, Run: func(ctx context.Context) error {
 			_, err := s.Scorecard.CatchUp(ctx)
+			return err
+		}},
+		{Name: "daily-reports", Every: 15 * time.Minute, Run: func(ctx context.Context) error {
+			n, err := s.DailyReport.DraftToday(ctx)
+			if n > 0 {
+				s.Log.Info("daily reports drafted", "reports", n)
+			}
 			return err
 		}},
 		{Name: "odr", Every: 15 * time.Minute, Run: func(ctx context.Context) error {

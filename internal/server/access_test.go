@@ -48,6 +48,8 @@ var holders = map[domain.Permission][]string{
 	domain.PermRoutineManage: {"committee01", "room_lead01", "justice01", "xh_committee01"},
 	domain.PermCorpsRead:     {"committee01", "room_lead01", "justice01", "xh_committee01"},
 	domain.PermCorpsManage:   {"committee01", "xh_committee01"},
+	domain.PermReportRead:    {"committee01", "room_lead01", "justice01", "xh_committee01"},
+	domain.PermReportSubmit:  {"committee01", "room_lead01", "xh_committee01"},
 }
 
 // seesCase: who may see a walk-in case registered in mediator01's room (陆家嘴).

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/tiaojie/tiaojie/internal/api"
+	"github.com/tiaojie/tiaojie/internal/dailyreport"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/web"
@@ -213,6 +214,21 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/mediators/{id}/grade", Perm: domain.PermCorpsManage, Handler: pg.DecideMediatorGrade},
 		{Method: "POST", Path: "/mediators/{id}/incidents", Perm: domain.PermCorpsManage, Handler: pg.RecordMediatorIncident},
 
+		// Daily reports (日报) and their weekly and monthly summaries; the
+		// dailyreport service checks the unit is in scope and who may submit.
+		{Method: "GET", Path: "/reports/daily", Perm: domain.PermReportRead, Handler: pg.DailyReports},
+		{Method: "GET", Path: "/reports/daily/{unit}/{date}", Perm: domain.PermReportRead, Handler: pg.DailyReport},
+		{Method: "POST", Path: "/reports/daily/{unit}/{date}/submit", Perm: domain.PermReportSubmit, Handler: pg.SubmitDailyReport},
+		{Method: "GET", Path: "/reports/daily/{unit}/{date}/report.pdf", Perm: domain.PermReportRead, Handler: pg.DailyReportPDF},
+		{Method: "GET", Path: "/reports/daily/{unit}/{date}/report.xlsx", Perm: domain.PermReportRead, Handler: pg.DailyReportXLSX},
+		{Method: "GET", Path: "/reports/daily/{unit}/{date}/cases", Perm: domain.PermReportRead, Handler: pg.DailyReportCases},
+		{Method: "GET", Path: "/reports/weekly", Perm: domain.PermReportRead, Handler: pg.Summary(dailyreport.Weekly)},
+		{Method: "GET", Path: "/reports/weekly.pdf", Perm: domain.PermReportRead, Handler: pg.SummaryPDF(dailyreport.Weekly)},
+		{Method: "GET", Path: "/reports/weekly.xlsx", Perm: domain.PermReportRead, Handler: pg.SummaryXLSX(dailyreport.Weekly)},
+		{Method: "GET", Path: "/reports/monthly", Perm: domain.PermReportRead, Handler: pg.Summary(dailyreport.Monthly)},
+		{Method: "GET", Path: "/reports/monthly.pdf", Perm: domain.PermReportRead, Handler: pg.SummaryPDF(dailyreport.Monthly)},
+		{Method: "GET", Path: "/reports/monthly.xlsx", Perm: domain.PermReportRead, Handler: pg.SummaryXLSX(dailyreport.Monthly)},
+
 		// JSON API v1.
 		{Method: "GET", Path: "/api/v1/openapi.json", Perm: domain.PermNone, API: true, Summary: "本接口的 OpenAPI 3 文档", Handler: s.openAPI, Response: map[string]any{}},
 		{Method: "POST", Path: "/api/v1/auth/token", Perm: domain.PermNone, API: true, Summary: "用户名和密码换取访问令牌", Handler: a.Token, Request: api.TokenRequest{}, Response: api.TokenResponse{}},
@@ -319,5 +335,8 @@ func (s *Server) routes() []Route {
 			Query: []string{"unit", "room", "kind", "grade"}, Response: api.RegistryListJSON{}},
 		{Method: "GET", Path: "/api/v1/mediators/profile", Perm: domain.PermCorpsRead, API: true, Summary: "单位的调解员队伍概况：人数、专兼职、本科及以上、法律专业、法律职业资格、平均年龄、等级和性别分布，以及一句话概况", Handler: a.RegistryProfile,
 			Query: []string{"unit"}, Response: api.ProfileResponseJSON{}},
+		// Daily reports (日报).
+		{Method: "GET", Path: "/api/v1/reports/daily", Perm: domain.PermReportRead, API: true, Summary: "单位某日的日报：上一工作日（周一含周末）的数字（与绩效评估汇总一致）及提交状态；尚未生成时即时生成", Handler: a.DailyReport,
+			Query: []string{"unit", "date"}, Response: api.DailyReportJSON{}},
 	}
 }

@@ -79,6 +79,8 @@ type Store interface {
 	EvalStore
 	PartnersStore
 	CorpsStore
+	// Daily reports (日报).
+	DailyReportStore
 
 	// Audit trail: every committed write appends an entry attributed to the
 	// audit.Actor in ctx (see internal/audit), in the same transaction.
