@@ -155,6 +155,9 @@ func Build(ctx context.Context, st store.Store, sealer *pii.Sealer, opt Options)
 		if res.Showcases, err = buildShowcases(ctx, st, sealer, opt.Now); err != nil {
 			return res, err
 		}
+		if err := buildWarnings(ctx, st, opt.Now); err != nil {
+			return res, err
+		}
 	}
 	return res, nil
 }

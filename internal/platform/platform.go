@@ -10,6 +10,7 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/administration"
 	"github.com/tiaojie/tiaojie/internal/agreement"
+	"github.com/tiaojie/tiaojie/internal/alerting"
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
@@ -57,6 +58,8 @@ type Config struct {
 	// SmartMediation is the link to the smart-mediation platform (off when
 	// its URL is empty).
 	SmartMediation smartsync.Config
+	// WarningInterval is how often the 预警 sweep runs (0: every minute).
+	WarningInterval time.Duration
 }
 
 // Services are the capabilities, wired to one store and one SMS sender.
@@ -89,6 +92,11 @@ type Services struct {
 	Scorecard *scorecard.Service
 	// Sync keeps the smart-mediation platform up to date.
 	Sync *smartsync.Service
+	// Warnings: 预警 rules, sweeps, escalation, 催办/督办. Its Phones
+	// (recipients' mobiles for SMS) is nil until the mediator registry
+	// supplies them: notices are then in-app only.
+	Warnings        *alerting.Service
+	warningInterval time.Duration
 }
 
 // New builds every service and the job queue with their workers and
@@ -134,6 +142,11 @@ func New(c Config) (*Services, error) {
 		CaseFile:     &casefile.Service{Store: st},
 		Scorecard:    &scorecard.Service{Store: st, Log: c.Log, Now: c.Now},
 	}
+	svc.Warnings = &alerting.Service{Store: st, Sender: sender, Log: c.Log, Now: c.Now}
+	svc.warningInterval = c.WarningInterval
+	if svc.warningInterval <= 0 {
+		svc.warningInterval = time.Minute
+	}
 	svc.Administration = &administration.Service{Store: st, Issuer: svc.Auth, Now: c.Now}
 	svc.Sync = &smartsync.Service{Store: st, Jobs: queue, Link: c.SmartMediation, Log: c.Log, Now: c.Now}
 	svc.Sync.Register(queue)
@@ -173,6 +186,13 @@ func (s *Services) sweeps() []jobs.Job {
 		}},
 		{Name: "evaluation", Every: 10 * time.Second, Run: func(ctx context.Context) error {
 			_, err := s.Scorecard.CatchUp(ctx)
+			return err
+		}},
+		{Name: "warnings", Every: s.warningInterval, Run: func(ctx context.Context) error {
+			r, err := s.Warnings.Sweep(ctx)
+			if r.Raised+r.Resolved+r.Steps > 0 {
+				s.Log.Info("warning sweep", "raised", r.Raised, "resolved", r.Resolved, "escalation_steps", r.Steps)
+			}
 			return err
 		}},
 		{Name: "odr", Every: 15 * time.Minute, Run: func(ctx context.Context) error {

@@ -101,10 +101,10 @@ type Warning struct {
 
 // WarningQuery filters warnings. Scope limits by unit path (All for sweeps).
 type WarningQuery struct {
-	Scope     Scope
-	Statuses  []string
-	Level     string
-	CaseID    int64
+	Scope    Scope
+	Statuses []string
+	Level    string
+	CaseID   int64
 	// Presiding limits to warnings on cases this user presides over or
 	// about this mediator (a mediator's own view).
 	Presiding int64
