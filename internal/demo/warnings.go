@@ -15,7 +15,7 @@ import (
 )
 
 // buildWarnings runs the real 预警 sweep and escalation over the demo
-// cases on a constructed clock: the previous working day at 09:30, two
+// cases on a constructed clock: two working days ago at 09:30, two
 // working hours later (the red warnings reach the committee director),
 // then now. Then the committee resolves one warning of each level by hand
 // and urges one case, which its mediator answers.
@@ -24,25 +24,17 @@ func buildWarnings(ctx context.Context, st store.Store, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("demo: warnings: %w", err)
 	}
-	d := calendar.DateOf(now).AddDays(-1)
-	for !rules.Calendar.IsWorkday(d) {
+	// Two working days back: a case due today was yellow then.
+	d := calendar.DateOf(now)
+	for n := 0; n < 2; {
 		d = d.AddDays(-1)
+		if rules.Calendar.IsWorkday(d) {
+			n++
+		}
 	}
 	start := d.Time().Add(9*time.Hour + 30*time.Minute)
 	clock := start
 	svc := &alerting.Service{Store: st, Now: func() time.Time { return clock }}
-	// One room capped low, so a mediator shows as over capacity.
-	lead, err := principal(ctx, st, "room_lead01")
-	if err != nil {
-		return err
-	}
-	for _, b := range lead.Bindings {
-		if b.Role == domain.RoleRoomLead {
-			if err := st.PutRoomSettings(ctx, store.RoomSettings{RoomID: b.OrgID, Capacity: 1, Chooser: "least_loaded"}); err != nil {
-				return fmt.Errorf("demo: warnings: room settings: %w", err)
-			}
-		}
-	}
 	cmt, err := principal(ctx, st, "committee01")
 	if err != nil {
 		return err
