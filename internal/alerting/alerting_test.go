@@ -561,3 +561,54 @@ func TestSupervision(t *testing.T) {
 		})
 	}
 }
+
+// Complaints against one merchant: a surge (橙) and closure wording from
+// three complainants (红), both about the merchant; with no mediator to
+// tell, the committee hears at once.
+func TestMerchantWarnings(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			e := newEnv(t, eng.Open(t, true))
+			day := calendar.Date{Year: 2026, Month: 2, Day: 12}
+			for i := 0; i < 5; i++ {
+				desc := "课程质量差"
+				if i < 3 {
+					desc = "健身房突然闭店，预付卡余额无法退还"
+				}
+				recv := at(day, "09:00").Add(-time.Duration(i) * 24 * time.Hour)
+				if _, _, err := e.db.CreateCase(ctx, &store.NewCase{CommitteeID: e.committee.ID, CommitteeAbbr: "浦", Channel: domain.ChannelWalkIn,
+					Category: "服务-健身", Description: desc, Claim: "退款", ReceivedAt: recv, Merchant: &store.Merchant{Name: "上海某某健身有限公司"},
+					Parties: []store.Party{{Kind: "consumer", Name: "李四", PhoneHash: fmt.Sprintf("p%d", i), PhoneMask: "139****0000"}, {Kind: "merchant", Name: "上海某某健身有限公司"}},
+					Event:   store.Event{Type: "received", At: recv}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			e.sweepAt(at(day, "10:00"))
+			rules := map[string]store.Warning{}
+			for _, w := range e.warnings(store.WarningOpen) {
+				rules[w.Rule] = w
+			}
+			surge, closure := rules[warning.RuleMerchantSurge], rules[warning.RulePrepaidClosure]
+			if surge.Level != "orange" || surge.SubjectKind != "merchant" || surge.UnitID != e.committee.ID || !strings.Contains(surge.Explain, "5 件") {
+				t.Fatalf("surge %+v", surge)
+			}
+			if closure.Level != "red" || !strings.Contains(closure.Explain, "3 位投诉人") {
+				t.Fatalf("closure %+v", closure)
+			}
+			for _, p := range []*auth.Principal{e.director, e.cmt2} {
+				if ns := e.notices(p); len(ns) != 2 {
+					t.Fatalf("%s told %d times", p.Username, len(ns))
+				}
+			}
+			if len(e.notices(e.mediator)) != 0 || len(e.notices(e.lead)) != 0 {
+				t.Fatal("a room told of a committee-level warning")
+			}
+			// The room lead does not see the committee's merchant warnings.
+			if _, total, _ := e.svc.List(ctx, e.lead, alerting.ListQuery{}); total != 0 {
+				t.Fatalf("room lead sees %d", total)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -195,6 +196,12 @@ func (s *Service) audience(ctx context.Context, units orgIndex, w store.Warning,
 				add(id)
 			}
 		}
+	}
+	// A step that finds nobody (a merchant surge has no mediator, a case
+	// still in the committee's queue no room lead) tells the committee,
+	// so no warning climbs unseen.
+	if len(out) == 0 && !slices.Contains(as, warning.ToCommittee) {
+		return s.audience(ctx, units, w, []warning.Audience{warning.ToCommittee})
 	}
 	return out, nil
 }
