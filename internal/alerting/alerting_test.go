@@ -612,3 +612,42 @@ func TestMerchantWarnings(t *testing.T) {
 		})
 	}
 }
+
+// Acknowledging stops the ladder: the room lead signs for a red warning
+// before its second step, and the director is never told. Without a phone
+// book the notices are in-app only.
+func TestAcknowledgeStopsLadder(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			e := newEnv(t, eng.Open(t, true))
+			e.svc.Phones = nil
+			next := e.due.AddDays(1)
+			for !calendar.New(nil).IsWorkday(next) {
+				next = next.AddDays(1)
+			}
+			e.sweepAt(at(next, "16:00")) // red, 1.5 working hours left today
+			red := e.warnings(store.WarningOpen)[0]
+			ns := e.notices(e.lead)
+			if len(ns) != 1 || ns[0].SMS || len(e.sms.sent) != 0 {
+				t.Fatalf("without phones: %+v, %d SMS", ns, len(e.sms.sent))
+			}
+			e.clk.Set(at(next, "17:00"))
+			if err := e.svc.Acknowledge(ctx, e.lead, red.ID, "已安排明日上午调解"); err != nil {
+				t.Fatal(err)
+			}
+			// 2 working hours after 16:00 is 09:30 the next working day; nothing climbs.
+			day2 := next.AddDays(1)
+			for !calendar.New(nil).IsWorkday(day2) {
+				day2 = day2.AddDays(1)
+			}
+			if r := e.sweepAt(at(day2, "16:00")); r.Steps != 0 {
+				t.Fatalf("an acknowledged warning climbed: %+v", r)
+			}
+			if len(e.notices(e.director)) != 1 || len(e.notices(e.justice)) != 0 {
+				t.Fatalf("director %d, justice %d notices", len(e.notices(e.director)), len(e.notices(e.justice)))
+			}
+		})
+	}
+}
