@@ -386,6 +386,13 @@ func TestScopesAndRefusals(t *testing.T) {
 			if _, _, err := e.svc.List(ctx, reg, alerting.ListQuery{}); status(err) != http.StatusForbidden {
 				t.Fatalf("regulator: %v", err)
 			}
+			// What each may do, as the list shows it.
+			if ws, _, _ := e.svc.List(ctx, e.mediator, alerting.ListQuery{}); len(ws) != 1 || !ws[0].CanAcknowledge || !ws[0].CanResolve {
+				t.Fatalf("mediator's row %+v", ws)
+			}
+			if ws, _, _ := e.svc.List(ctx, e.cmt2, alerting.ListQuery{}); len(ws) != 1 || ws[0].CanAcknowledge || !ws[0].CanResolve {
+				t.Fatalf("committee's row %+v", ws)
+			}
 			counts, err := e.svc.OpenCounts(ctx, e.lead, "pd-r1")
 			if err != nil || counts[warning.Yellow] != 1 || counts[warning.Red] != 0 {
 				t.Fatalf("counts %v %v", counts, err)

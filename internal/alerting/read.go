@@ -26,6 +26,8 @@ type Warning struct {
 	LevelLabel  string
 	StatusLabel string
 	SubjectName string // the subject kind in Chinese
+	// What the reader may do with it (lists: from their notices and scope).
+	CanAcknowledge, CanResolve bool
 }
 
 func (s *Service) view(rs warning.RuleSet, w store.Warning) Warning {
@@ -167,9 +169,27 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, q ListQuery) ([]W
 	if err != nil {
 		return nil, 0, err
 	}
+	// Which rows reached the reader: their notices, or (a mediator's own
+	// view) every row, since the scope already holds only their cases.
+	told := map[int64]bool{}
+	if p.Can(domain.PermWarningHandle) {
+		ns, err := s.Store.ListWarningNotices(ctx, p.UserID, 0, 500)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list notices: %w", err)
+		}
+		for _, n := range ns {
+			told[n.WarningID] = true
+		}
+	}
 	out := make([]Warning, 0, len(ws))
 	for _, w := range ws {
-		out = append(out, s.view(rs, w))
+		v := s.view(rs, w)
+		if p.Can(domain.PermWarningHandle) {
+			mine := wq.Presiding != 0 || told[w.ID]
+			v.CanAcknowledge = w.Status == store.WarningOpen && mine
+			v.CanResolve = w.Status != store.WarningResolved && (mine || handlesUnit(p, w.UnitPath))
+		}
+		out = append(out, v)
 	}
 	return out, total, nil
 }
@@ -196,12 +216,10 @@ func (s *Service) OpenCounts(ctx context.Context, p *auth.Principal, unitCode st
 // Detail is one warning with its history, notices and supervisions.
 type Detail struct {
 	Warning
-	Events         []store.WarningEvent
-	Notices        []store.WarningNotice
-	Supervisions   []store.Supervision
-	CanAcknowledge bool
-	CanResolve     bool
-	CanSupervise   bool
+	Events       []store.WarningEvent
+	Notices      []store.WarningNotice
+	Supervisions []store.Supervision
+	CanSupervise bool
 }
 
 // load finds a warning the principal may see (404 otherwise).
@@ -294,10 +312,8 @@ func (s *Service) mayResolve(ctx context.Context, p *auth.Principal, w store.War
 	}
 	// Room leads, the committee and the justice bureau resolve within their
 	// units; a mediator resolves what concerns them.
-	for _, b := range p.Bindings {
-		if b.Role != domain.RoleMediator && domain.RoleHas(b.Role, domain.PermWarningHandle) && strings.HasPrefix(w.UnitPath, b.OrgPath) {
-			return nil
-		}
+	if handlesUnit(p, w.UnitPath) {
+		return nil
 	}
 	ok, err := s.addressed(ctx, p, w)
 	if err != nil {
@@ -337,4 +353,15 @@ func (s *Service) Supervisions(ctx context.Context, p *auth.Principal, unanswere
 		return nil, fmt.Errorf("list supervisions: %w", err)
 	}
 	return out, nil
+}
+
+// handlesUnit reports whether a binding other than a mediator's may
+// handle warnings of the unit.
+func handlesUnit(p *auth.Principal, path string) bool {
+	for _, b := range p.Bindings {
+		if b.Role != domain.RoleMediator && domain.RoleHas(b.Role, domain.PermWarningHandle) && b.OrgPath != "" && strings.HasPrefix(path, b.OrgPath) {
+			return true
+		}
+	}
+	return false
 }
