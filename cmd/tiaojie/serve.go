@@ -54,7 +54,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		public = "http://" + cfg.Addr
 	}
 	pc := platform.Config{Store: db, Sealer: s, Log: log, PublicURL: public, SMSSignature: cfg.SMSSignature, Dedup: dedupSettings(cfg),
-		Jobs: jobs.Config{RescueAfter: cfg.JobRescueAfter}}
+		Jobs: jobs.Config{RescueAfter: cfg.JobRescueAfter}, WarningInterval: cfg.WarningInterval}
 	// Every SMS is queued in the outbox; the SMS worker delivers it. Default
 	// (and demo): it stays in the outbox page; with a gateway it is sent there.
 	if cfg.SMSGatewayURL != "" {

@@ -31,14 +31,16 @@ type Config struct {
 	// JobRescueAfter: a job still running this long after it started is
 	// taken to belong to a dead instance and run again.
 	JobRescueAfter time.Duration
-	SecureCookies  bool
-	MaxBodyBytes   int64
-	PublicURL      string // address parties reach in SMS links
-	SMSSignature   string
-	SMSGatewayURL  string // empty: messages stay in the outbox (demo)
-	SMSAPIKey      string
-	CourtURL       string // empty: applications for judicial confirmation wait in the court liaison's list
-	CourtAPIKey    string
+	// WarningInterval: how often the 预警 sweep runs (also at start-up).
+	WarningInterval time.Duration
+	SecureCookies   bool
+	MaxBodyBytes    int64
+	PublicURL       string // address parties reach in SMS links
+	SMSSignature    string
+	SMSGatewayURL   string // empty: messages stay in the outbox (demo)
+	SMSAPIKey       string
+	CourtURL        string // empty: applications for judicial confirmation wait in the court liaison's list
+	CourtAPIKey     string
 	// SmartMediationURL is the smart-mediation platform (internal/smartmediation/FORMAT.md);
 	// empty: no sync (in demo mode an in-process peer stands in).
 	SmartMediationURL string
@@ -118,6 +120,7 @@ var options = []option{
 	{"session-idle", "TIAOJIE_SESSION_IDLE", "30m", "sign-out after this long without activity", durSetter(func(c *Config, d time.Duration) { c.SessionIdle = d })},
 	{"session-lifetime", "TIAOJIE_SESSION_LIFETIME", "12h", "absolute session lifetime", durSetter(func(c *Config, d time.Duration) { c.SessionLifetime = d })},
 	{"job-rescue-after", "TIAOJIE_JOB_RESCUE_AFTER", "5m", "a background job still running this long after it started belongs to a dead instance and runs again (every job finishes or checkpoints well within it)", durSetter(func(c *Config, d time.Duration) { c.JobRescueAfter = d })},
+	{"warning-interval", "TIAOJIE_WARNING_INTERVAL", "1m", "how often the early-warning (预警) sweep raises, resolves and escalates warnings (it also runs at start-up)", durSetter(func(c *Config, d time.Duration) { c.WarningInterval = d })},
 	{"shutdown-grace", "TIAOJIE_SHUTDOWN_GRACE", "20s", "how long in-flight requests may take on SIGTERM", durSetter(func(c *Config, d time.Duration) { c.ShutdownGrace = d })},
 	{"secure-cookies", "TIAOJIE_SECURE_COOKIES", "false", "mark cookies Secure (set when served over HTTPS)", boolSetter(func(c *Config, b bool) { c.SecureCookies = b })},
 	{"max-body", "TIAOJIE_MAX_BODY", "1048576", "largest accepted request body in bytes", func(c *Config, v string) error {

@@ -165,6 +165,7 @@ func Build(ctx context.Context, st store.Store, sealer *pii.Sealer, opt Options)
 		}
 		if err := buildPartners(ctx, st, sealer, opt.Now); err != nil {
 		if err := buildDailies(ctx, st, opt.Now); err != nil {
+		if err := buildWarnings(ctx, st, opt.Now); err != nil {
 			return res, err
 		}
 	}

@@ -48,7 +48,7 @@ var eventLabels = map[string]string{
 	"lead": "移送违法线索", "merged_in": "合并", "performed": "履行", "recusal_granted": "准予回避", "recusal_refused": "驳回回避",
 	"reassign": "更换主持调解员", "reroute": "改派分流", "route": "分流", "session_recorded": "调解笔录", "session_scheduled": "安排调解",
 	"termination_notice_sent": "送达终止告知书", "mediator_preferred": "当事人选择调解员",
-	"commendation": "表扬",
+	"commendation": "表扬", "urge": "催办", "supervise": "督办", "supervision_reply": "答复催办督办",
 }
 
 // EventLabel names an event type for people: an action's label, or what

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/administration"
 	"github.com/tiaojie/tiaojie/internal/agreement"
+	"github.com/tiaojie/tiaojie/internal/alerting"
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
@@ -63,6 +64,8 @@ type Config struct {
 	SmartMediation smartsync.Config
 	// DailyDeadline is when the day's reports are due, HH:MM (default 10:00).
 	DailyDeadline string
+	// WarningInterval is how often the 预警 sweep runs (0: every minute).
+	WarningInterval time.Duration
 }
 
 // Services are the capabilities, wired to one store and one SMS sender.
@@ -102,6 +105,11 @@ type Services struct {
 	Corps *corps.Service
 	// DailyReport: the daily reports (日报) and their weekly and monthly summaries.
 	DailyReport *dailyreport.Service
+	// Warnings: 预警 rules, sweeps, escalation, 催办/督办. Its Phones
+	// (recipients' mobiles for SMS) is nil until the mediator registry
+	// supplies them: notices are then in-app only.
+	Warnings        *alerting.Service
+	warningInterval time.Duration
 }
 
 // New builds every service and the job queue with their workers and
@@ -146,6 +154,11 @@ func New(c Config) (*Services, error) {
 		Jobs:         queue,
 		CaseFile:     &casefile.Service{Store: st},
 		Scorecard:    &scorecard.Service{Store: st, Log: c.Log, Now: c.Now},
+	}
+	svc.Warnings = &alerting.Service{Store: st, Sender: sender, Log: c.Log, Now: c.Now}
+	svc.warningInterval = c.WarningInterval
+	if svc.warningInterval <= 0 {
+		svc.warningInterval = time.Minute
 	}
 	svc.Administration = &administration.Service{Store: st, Issuer: svc.Auth, Now: c.Now}
 	svc.Corps = &corps.Service{Store: st, Sealer: s, Now: c.Now}
@@ -196,6 +209,10 @@ func (s *Services) sweeps() []jobs.Job {
 			n, err := s.DailyReport.DraftToday(ctx)
 			if n > 0 {
 				s.Log.Info("daily reports drafted", "reports", n)
+		{Name: "warnings", Every: s.warningInterval, Run: func(ctx context.Context) error {
+			r, err := s.Warnings.Sweep(ctx)
+			if r.Raised+r.Resolved+r.Steps > 0 {
+				s.Log.Info("warning sweep", "raised", r.Raised, "resolved", r.Resolved, "escalation_steps", r.Steps)
 			}
 			return err
 		}},

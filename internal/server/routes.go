@@ -140,6 +140,16 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Path: "/admin/outbox", Perm: domain.PermOutboxRead, Handler: pg.Outbox},
 		{Method: "GET", Path: "/admin/jobs", Perm: domain.PermJobsManage, Handler: pg.JobQueue},
 		{Method: "GET", Path: "/sync", Perm: domain.PermSyncRead, Handler: pg.Sync},
+		// 预警: the alerting service decides scope (a mediator their own) and who may act.
+		{Method: "GET", Path: "/warnings", Perm: domain.PermWarningRead, Handler: pg.Warnings},
+		{Method: "GET", Path: "/warnings/rules", Perm: domain.PermWarningRead, Handler: pg.WarningRules},
+		{Method: "POST", Path: "/warnings/rules", Perm: domain.PermWarningRules, Handler: pg.SaveWarningRules},
+		{Method: "GET", Path: "/warnings/{id}", Perm: domain.PermWarningRead, Handler: pg.WarningDetail},
+		{Method: "POST", Path: "/warnings/{id}/acknowledge", Perm: domain.PermWarningHandle, Handler: pg.AcknowledgeWarning},
+		{Method: "POST", Path: "/warnings/{id}/resolve", Perm: domain.PermWarningHandle, Handler: pg.ResolveWarning},
+		{Method: "POST", Path: "/warnings/supervise", Perm: domain.PermWarningSupervise, Handler: pg.SuperviseCase},
+		{Method: "POST", Path: "/warnings/supervisions/{id}/reply", Perm: domain.PermWarningHandle, Handler: pg.ReplySupervision},
+		{Method: "POST", Path: "/warnings/notices/{id}/read", Perm: domain.PermWarningRead, Handler: pg.ReadNotice},
 		{Method: "GET", Path: "/sync/export.xlsx", Perm: domain.PermSyncRead, Handler: pg.SyncExport},
 		{Method: "POST", Path: "/sync/cases/{id}/resync", Perm: domain.PermSyncManage, Handler: pg.ResyncCase},
 		{Method: "POST", Path: "/sync/backfill", Perm: domain.PermSyncManage, Handler: pg.SyncBackfill},
@@ -308,6 +318,15 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/api/v1/groups/{id}/notify", Perm: domain.PermGroupManage, API: true, Summary: "短信通知全体投诉人", Handler: a.GroupNotify(), Request: api.GroupNotifyRequest{}, Response: api.GroupJSON{}},
 		{Method: "POST", Path: "/api/v1/groups/{id}/session", Perm: domain.PermGroupManage, API: true, Summary: "安排集中调解并通知", Handler: a.GroupSession(), Request: api.GroupSessionRequest{}, Response: api.GroupJSON{}},
 		{Method: "POST", Path: "/api/v1/groups/{id}/outcome", Perm: domain.PermGroupManage, API: true, Summary: "记录成员的集中调解结果", Handler: a.GroupOutcome(), Request: api.GroupOutcomeRequest{}, Response: api.GroupJSON{}},
+		// 预警 API: the alerting service decides what each caller sees and may do.
+		{Method: "GET", Path: "/api/v1/warnings", Perm: domain.PermWarningRead, API: true, Summary: "预警列表（调解员只见本人承办案件和本人的预警；其他角色见所辖单位）", Handler: a.ListWarnings,
+			Query: []string{"unit", "status", "level", "case", "limit", "offset"}, Response: api.WarningList{}},
+		{Method: "GET", Path: "/api/v1/warnings/rules", Perm: domain.PermWarningRead, API: true, Summary: "现行预警规则（版本、阈值、升级梯次、工作时间）", Handler: a.WarningRules,
+			Response: api.RulesJSON{}},
+		{Method: "POST", Path: "/api/v1/warnings/{id}/acknowledge", Perm: domain.PermWarningHandle, API: true, Summary: "签收预警（只能签收发给本人的预警；签收后停止升级）", Handler: a.AcknowledgeWarning,
+			Request: api.WarningNoteRequest{}, Response: api.WarningJSON{}},
+		{Method: "POST", Path: "/api/v1/warnings/{id}/resolve", Perm: domain.PermWarningHandle, API: true, Summary: "解除预警（须填写说明）", Handler: a.ResolveWarning,
+			Request: api.WarningNoteRequest{}, Response: api.WarningJSON{}},
 		// Evaluation API (绩效评估): the scorecard service decides what each caller sees
 		// (a mediator their own figures; rooms, committees and districts their units).
 		{Method: "GET", Path: "/api/v1/evaluation/scores", Perm: domain.PermEvalRead, API: true, Summary: "绩效评分：单位下某一层级（调解员、工作室、调委会）各对象的指标、扣分、总分、等级和名次", Handler: a.EvalScores,

@@ -75,6 +75,9 @@ type Store interface {
 	// QueueDriver is the job queue's driver on this database.
 	QueueDriver() riverdriver.Driver[*sql.Tx]
 
+	// 预警: warning rules, warnings, escalation, 催办/督办.
+	WarningStore
+
 	// Performance evaluation: rollups, schemes, published rankings.
 	EvalStore
 	PartnersStore

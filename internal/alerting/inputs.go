@@ -1,0 +1,199 @@
+package alerting
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/deadline"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/warning"
+)
+
+// orgIndex is the org tree by id and code.
+type orgIndex struct {
+	all    []store.OrgUnit
+	byID   map[int64]store.OrgUnit
+	byCode map[string]store.OrgUnit
+}
+
+func (s *Service) units(ctx context.Context) (orgIndex, error) {
+	us, err := s.Store.ListOrgUnits(ctx)
+	if err != nil {
+		return orgIndex{}, fmt.Errorf("list org units: %w", err)
+	}
+	ix := orgIndex{all: us, byID: map[int64]store.OrgUnit{}, byCode: map[string]store.OrgUnit{}}
+	for _, u := range us {
+		ix.byID[u.ID], ix.byCode[u.Code] = u, u
+	}
+	return ix, nil
+}
+
+// committeeOf is the committee a unit belongs to (itself, or a room's parent).
+func (ix orgIndex) committeeOf(id int64) (store.OrgUnit, bool) {
+	for u, ok := ix.byID[id]; ok; u, ok = ix.byID[u.ParentID] {
+		if u.Kind == domain.OrgCommittee {
+			return u, true
+		}
+	}
+	return store.OrgUnit{}, false
+}
+
+// districtOf is the district above a unit.
+func (ix orgIndex) districtOf(id int64) (store.OrgUnit, bool) {
+	for u, ok := ix.byID[id]; ok; u, ok = ix.byID[u.ParentID] {
+		if u.Kind == domain.OrgDistrict {
+			return u, true
+		}
+	}
+	return store.OrgUnit{}, false
+}
+
+func isRoom(k domain.OrgKind) bool { return k == domain.OrgOfficeRoom || k == domain.OrgEnterpriseRoom }
+
+// clockStatuses are where the mediation clock or the agreement's clocks run.
+var clockStatuses = []domain.Status{domain.StatusAccepted, domain.StatusODRNegotiating, domain.StatusConsenting,
+	domain.StatusAssigned, domain.StatusMediating, domain.StatusSuspended, domain.StatusAgreed, domain.StatusPerforming}
+
+// inputs reads what the rules look at. The due days come from the same
+// facts as the case page and the evaluation (deadline.Rules.ForCase).
+func (s *Service) inputs(ctx context.Context, rs warning.RuleSet, dl deadline.Rules, units orgIndex, now time.Time) (warning.Inputs, error) {
+	in := warning.Inputs{Now: now}
+	byCase := map[int64]int{}
+	var after int64
+	for {
+		page, err := s.Store.ListCases(ctx, store.CaseQuery{Scope: store.Scope{All: true}, Statuses: clockStatuses, ByID: true, AfterID: after, Limit: 500})
+		if err != nil {
+			return in, fmt.Errorf("list open cases: %w", err)
+		}
+		for _, c := range page.Cases {
+			after = c.ID
+			ci, err := s.caseInput(ctx, dl, c, now)
+			if err != nil {
+				return in, err
+			}
+			byCase[c.ID] = len(in.Cases)
+			in.Cases = append(in.Cases, ci)
+		}
+		if len(page.Cases) < 500 {
+			break
+		}
+	}
+	if r, ok := rs.Rule(warning.RuleDissatisfied); ok && r.Enabled {
+		since := now.AddDate(0, 0, -max(r.T(warning.TWindowDays), 1)-1)
+		fus, err := s.Store.LatestFollowUps(ctx, since)
+		if err != nil {
+			return in, fmt.Errorf("list follow-ups: %w", err)
+		}
+		for _, f := range fus {
+			if f.Satisfaction > r.T(warning.TSatisfaction) {
+				continue
+			}
+			i, ok := byCase[f.CaseID]
+			if !ok {
+				c, err := s.Store.GetCase(ctx, f.CaseID)
+				if err != nil {
+					return in, fmt.Errorf("read followed-up case %d: %w", f.CaseID, err)
+				}
+				i = len(in.Cases)
+				byCase[c.ID] = i
+				in.Cases = append(in.Cases, warning.CaseInput{ID: c.ID, Number: c.Number, UnitID: unitOf(c)})
+			}
+			in.Cases[i].Satisfaction, in.Cases[i].FollowUpAt = f.Satisfaction, f.RecordedAt
+		}
+	}
+	if days := rs.ComplaintWindow(); days > 0 {
+		since := calendar.DateOf(now).AddDays(-days).Time()
+		for _, u := range units.all {
+			if u.Kind != domain.OrgCommittee {
+				continue
+			}
+			cands, err := s.Store.ListDedupCandidates(ctx, store.DedupQuery{CommitteeID: u.ID, Since: since, Until: now.Add(time.Minute)})
+			if err != nil {
+				return in, fmt.Errorf("list complaints of %s: %w", u.Code, err)
+			}
+			for _, c := range cands {
+				in.Complaints = append(in.Complaints, warning.Complaint{CaseID: c.CaseID, Number: c.Number, UnitID: u.ID,
+					MerchantID: c.MerchantID, MerchantName: c.MerchantName, PhoneHash: c.PhoneHash, Text: c.Text, At: c.ReceivedAt})
+			}
+		}
+	}
+	seen := map[int64]bool{}
+	for _, u := range units.all {
+		if !isRoom(u.Kind) {
+			continue
+		}
+		set, err := s.Store.GetRoomSettings(ctx, u.ID)
+		if err != nil {
+			return in, fmt.Errorf("room settings of %s: %w", u.Code, err)
+		}
+		ms, err := s.Store.ListRoomMediators(ctx, u.ID)
+		if err != nil {
+			return in, fmt.Errorf("mediators of %s: %w", u.Code, err)
+		}
+		var ids []int64
+		for _, m := range ms {
+			if !seen[m.ID] {
+				ids = append(ids, m.ID)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		loads, err := s.Store.MediatorLoads(ctx, ids)
+		if err != nil {
+			return in, fmt.Errorf("mediator loads of %s: %w", u.Code, err)
+		}
+		for _, m := range ms {
+			if seen[m.ID] {
+				continue
+			}
+			seen[m.ID] = true
+			in.Mediators = append(in.Mediators, warning.MediatorLoad{UserID: m.ID, Name: m.DisplayName, UnitID: u.ID, Open: loads[m.ID], Capacity: set.Capacity})
+		}
+	}
+	sups, err := s.Store.ListSupervisions(ctx, store.SupervisionQuery{Scope: store.Scope{All: true}, Unanswered: true, Kind: KindSupervise, Limit: 1000})
+	if err != nil {
+		return in, fmt.Errorf("list supervisions: %w", err)
+	}
+	for _, sp := range sups {
+		in.Supervisions = append(in.Supervisions, warning.Supervision{ID: sp.ID, CaseID: sp.CaseID, Number: sp.CaseNumber, UnitID: sp.UnitID, Due: sp.Due})
+	}
+	return in, nil
+}
+
+func unitOf(c store.Case) int64 {
+	if c.RoomID != 0 {
+		return c.RoomID
+	}
+	return c.CommitteeID
+}
+
+func (s *Service) caseInput(ctx context.Context, dl deadline.Rules, c store.Case, now time.Time) (warning.CaseInput, error) {
+	ci := warning.CaseInput{ID: c.ID, Number: c.Number, UnitID: unitOf(c)}
+	evs, err := s.Store.ListEvents(ctx, c.ID)
+	if err != nil {
+		return ci, fmt.Errorf("events of case %d: %w", c.ID, err)
+	}
+	for _, d := range dl.ForCase(c, evs, now) {
+		switch d.Kind {
+		case calendar.ClockMediation:
+			ci.Mediation = &d
+		case calendar.ClockJudicialConfirmation:
+			ci.Judicial = &d
+		}
+	}
+	if c.Status == domain.StatusPerforming || c.Status == domain.StatusAgreed {
+		a, err := s.Store.GetAgreement(ctx, c.ID)
+		switch {
+		case err == nil:
+			ci.Terms = a.Terms
+		case !errors.Is(err, store.ErrNotFound):
+			return ci, fmt.Errorf("agreement of case %d: %w", c.ID, err)
+		}
+	}
+	return ci, nil
+}

@@ -1,0 +1,318 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
+)
+
+func TestWarningStore(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			testWarningStore(t, e.Open(t, true))
+		})
+	}
+}
+
+func mkWarning(f fixture, rule string, caseID int64, room store.OrgUnit, at time.Time) *store.Warning {
+	return &store.Warning{Rule: rule, RuleVersion: 1, Level: "red", SubjectKind: "case", SubjectID: caseID,
+		SubjectKey: fmt.Sprintf("case:%d", caseID), SubjectLabel: "N", CaseID: caseID, UnitID: room.ID, UnitPath: room.Path,
+		Explain: "调解超期", RaisedAt: at}
+}
+
+func testWarningStore(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	// Rule versions: the next one only.
+	if _, err := db.LatestWarningRules(ctx); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("no rules yet: %v", err)
+	}
+	if err := db.AddWarningRules(ctx, store.WarningRuleSet{Version: 1, Body: `{"version":1}`, Created: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddWarningRules(ctx, store.WarningRuleSet{Version: 1, Body: `{}`}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("version taken: %v", err)
+	}
+	if err := db.AddWarningRules(ctx, store.WarningRuleSet{Version: 3, Body: `{}`}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("version skipped: %v", err)
+	}
+	if err := db.AddWarningRules(ctx, store.WarningRuleSet{Version: 2, Body: `{"version":2}`, Note: "改阈值", CreatedBy: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := db.LatestWarningRules(ctx); err != nil || r.Version != 2 || r.Note != "改阈值" {
+		t.Fatalf("latest %+v %v", r, err)
+	}
+	if rs, err := db.ListWarningRules(ctx); err != nil || len(rs) != 2 || rs[0].Version != 2 {
+		t.Fatalf("list %+v %v", rs, err)
+	}
+
+	c1, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2, _, err := db.CreateCase(ctx, newCase(f, f.room2.ID, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := mkWarning(f, "deadline_overdue", c1.ID, f.room1, t0)
+	if ok, err := db.RaiseWarning(ctx, w); !ok || err != nil || w.ID == 0 {
+		t.Fatalf("raise: %v %v", ok, err)
+	}
+	again := mkWarning(f, "deadline_overdue", c1.ID, f.room1, t0.Add(time.Minute))
+	if ok, err := db.RaiseWarning(ctx, again); ok || err != nil {
+		t.Fatalf("second open warning of rule × subject: %v %v", ok, err)
+	}
+	other := mkWarning(f, "deadline_soon", c1.ID, f.room1, t0.Add(time.Minute))
+	other.Level = "yellow"
+	if ok, err := db.RaiseWarning(ctx, other); !ok || err != nil {
+		t.Fatalf("another rule: %v %v", ok, err)
+	}
+	w2 := mkWarning(f, "deadline_overdue", c2.ID, f.room2, t0.Add(2*time.Minute))
+	if ok, err := db.RaiseWarning(ctx, w2); !ok || err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.GetWarning(ctx, w.ID)
+	if err != nil || got.Status != store.WarningOpen || got.CaseNumber != c1.Number || got.UnitPath != f.room1.Path || !got.RaisedAt.Equal(t0) {
+		t.Fatalf("get %+v %v", got, err)
+	}
+	// Scope and filters.
+	list, total, err := db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{Prefixes: []string{f.room1.Path}}})
+	if err != nil || total != 2 || len(list) != 2 || list[0].ID != other.ID {
+		t.Fatalf("room1 list %d %+v %v", total, list, err)
+	}
+	if _, total, _ := db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{Prefixes: []string{f.otherDistrict.Path}}}); total != 0 {
+		t.Fatalf("other district sees %d", total)
+	}
+	if _, total, _ := db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{}}); total != 0 {
+		t.Fatalf("empty scope sees %d", total)
+	}
+	if _, total, _ := db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{All: true}, Level: "red", CaseID: c2.ID}); total != 1 {
+		t.Fatalf("level+case filter %d", total)
+	}
+	counts, err := db.WarningCounts(ctx, store.WarningQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}, Statuses: []string{store.WarningOpen}})
+	if err != nil || counts["red"] != 2 || counts["yellow"] != 1 {
+		t.Fatalf("counts %v %v", counts, err)
+	}
+	// A mediator's own: cases they preside over, or about them.
+	med := store.User{Username: "m1", DisplayName: "调解员甲", PasswordHash: "x", Active: true}
+	if err := db.CreateUser(ctx, &med); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AssignCase(ctx, c1.ID, c1.Version, []int64{med.ID}, med.ID, store.CaseChange{Status: c1.Status},
+		store.Event{Type: "assign", FromStatus: c1.Status, ToStatus: c1.Status, At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	mw := &store.Warning{Rule: "over_capacity", RuleVersion: 1, Level: "yellow", SubjectKind: "mediator", SubjectID: med.ID,
+		SubjectKey: fmt.Sprintf("mediator:%d", med.ID), UnitID: f.room1.ID, UnitPath: f.room1.Path, Explain: "超负荷", RaisedAt: t0}
+	if ok, err := db.RaiseWarning(ctx, mw); !ok || err != nil {
+		t.Fatal(err)
+	}
+	if _, total, err := db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{All: true}, Presiding: med.ID}); err != nil || total != 3 {
+		t.Fatalf("mediator's own %d %v", total, err)
+	}
+
+	// Steps are taken once.
+	if ok, err := db.TakeWarningStep(ctx, store.WarningEvent{WarningID: w.ID, Step: 0, At: t0, Note: "通知"}); !ok || err != nil {
+		t.Fatalf("step 0: %v %v", ok, err)
+	}
+	if ok, err := db.TakeWarningStep(ctx, store.WarningEvent{WarningID: w.ID, Step: 0, At: t0}); ok || err != nil {
+		t.Fatalf("step 0 again: %v %v", ok, err)
+	}
+	// Inside a transaction the duplicate step leaves the rest of it usable.
+	if err := db.InTx(ctx, func(tx store.Store) error {
+		if ok, err := tx.TakeWarningStep(ctx, store.WarningEvent{WarningID: w.ID, Step: 0, At: t0}); ok || err != nil {
+			return fmt.Errorf("in tx: %v %v", ok, err)
+		}
+		ok, err := tx.TakeWarningStep(ctx, store.WarningEvent{WarningID: w.ID, Step: 1, At: t0})
+		if !ok || err != nil {
+			return fmt.Errorf("step 1: %v %v", ok, err)
+		}
+		return tx.AddWarningNotices(ctx, []store.WarningNotice{{UserID: med.ID, WarningID: w.ID, Step: 1, Body: "红色预警", SMS: true, At: t0}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Acknowledge once; resolve once.
+	if err := db.AcknowledgeWarning(ctx, w.ID, med.ID, t0.Add(time.Hour), "已知悉"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AcknowledgeWarning(ctx, w.ID, med.ID, t0.Add(time.Hour), ""); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("acknowledged twice: %v", err)
+	}
+	if err := db.ResolveWarning(ctx, w.ID, med.ID, t0.Add(2*time.Hour), "manual", "已结案"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ResolveWarning(ctx, w.ID, med.ID, t0.Add(2*time.Hour), "manual", "x"); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("resolved twice: %v", err)
+	}
+	if err := db.AcknowledgeWarning(ctx, w.ID, med.ID, t0, ""); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("acknowledge resolved: %v", err)
+	}
+	got, _ = db.GetWarning(ctx, w.ID)
+	if got.Status != store.WarningResolved || got.AcknowledgedBy != med.ID || got.ResolveNote != "已结案" || got.ResolvedAt == nil {
+		t.Fatalf("after resolve %+v", got)
+	}
+	// Resolved, the rule × subject may be raised again.
+	if ok, err := db.RaiseWarning(ctx, mkWarning(f, "deadline_overdue", c1.ID, f.room1, t0.Add(3*time.Hour))); !ok || err != nil {
+		t.Fatalf("raise after resolve: %v %v", ok, err)
+	}
+	evs, err := db.ListWarningEvents(ctx, w.ID)
+	var kinds []string
+	for _, e := range evs {
+		kinds = append(kinds, fmt.Sprintf("%s%d", e.Kind, e.Step))
+	}
+	if err != nil || fmt.Sprint(kinds) != "[raised-1 step0 step1 acknowledged-1 resolved-1]" || evs[3].ActorName != "调解员甲" {
+		t.Fatalf("events %v %v", kinds, err)
+	}
+	if err := db.AddWarningEvent(ctx, store.WarningEvent{WarningID: w.ID, Kind: "urged", ActorID: med.ID, At: t0, Note: "催办"}); err != nil {
+		t.Fatal(err)
+	}
+	open, err := db.OpenWarningList(ctx)
+	if err != nil || len(open) != 4 {
+		t.Fatalf("open list %d %v", len(open), err)
+	}
+	// Notices: the user's own, marked read by them only.
+	ns, err := db.ListWarningNotices(ctx, med.ID, 0, 10)
+	if err != nil || len(ns) != 1 || !ns[0].SMS || ns[0].ReadAt != nil || ns[0].UserName != "调解员甲" {
+		t.Fatalf("notices %+v %v", ns, err)
+	}
+	if ns2, _ := db.ListWarningNotices(ctx, 0, w.ID, 10); len(ns2) != 1 {
+		t.Fatalf("warning's notices %d", len(ns2))
+	}
+	if err := db.MarkWarningNoticeRead(ctx, med.ID+1000, ns[0].ID, t0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("someone else's notice: %v", err)
+	}
+	if err := db.MarkWarningNoticeRead(ctx, med.ID, ns[0].ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	// Supervisions.
+	s := store.Supervision{Kind: "supervise", CaseID: c1.ID, UnitID: f.room1.ID, UnitPath: f.room1.Path, MediatorID: med.ID,
+		Request: "请说明超期原因", RequestedBy: med.ID, RequestedAt: t0, Due: t0.Add(24 * time.Hour)}
+	if err := db.CreateSupervision(ctx, &s); err != nil || s.ID == 0 {
+		t.Fatal(err)
+	}
+	if l, err := db.ListSupervisions(ctx, store.SupervisionQuery{Scope: store.Scope{All: true}, Unanswered: true}); err != nil || len(l) != 1 || l[0].CaseNumber != c1.Number {
+		t.Fatalf("unanswered %+v %v", l, err)
+	}
+	if l, _ := db.ListSupervisions(ctx, store.SupervisionQuery{Scope: store.Scope{Prefixes: []string{f.room2.Path}}}); len(l) != 0 {
+		t.Fatalf("room2 sees %d", len(l))
+	}
+	if err := db.ReplySupervision(ctx, s.ID, med.ID, "已联系双方", t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ReplySupervision(ctx, s.ID, med.ID, "again", t0.Add(time.Hour)); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("reply twice: %v", err)
+	}
+	if g, err := db.GetSupervision(ctx, s.ID); err != nil || g.Reply != "已联系双方" || g.RepliedAt == nil || g.RequesterName != "调解员甲" {
+		t.Fatalf("get supervision %+v %v", g, err)
+	}
+	if l, _ := db.ListSupervisions(ctx, store.SupervisionQuery{Scope: store.Scope{All: true}, Unanswered: true}); len(l) != 0 {
+		t.Fatalf("answered still listed: %d", len(l))
+	}
+	// Who is bound where.
+	cm := store.User{Username: "c1", DisplayName: "主任", PasswordHash: "x", Active: true}
+	off := store.User{Username: "c2", DisplayName: "停用", PasswordHash: "x", Active: false}
+	db.CreateUser(ctx, &cm)
+	db.CreateUser(ctx, &off)
+	db.AddBinding(ctx, store.Binding{UserID: cm.ID, Role: domain.RoleCommittee, OrgID: f.committee.ID})
+	db.AddBinding(ctx, store.Binding{UserID: off.ID, Role: domain.RoleCommittee, OrgID: f.committee.ID})
+	db.AddBinding(ctx, store.Binding{UserID: med.ID, Role: domain.RoleMediator, OrgID: f.room1.ID})
+	bs, err := db.BoundUsers(ctx, []int64{f.committee.ID}, []domain.Role{domain.RoleCommittee})
+	if err != nil || len(bs) != 1 || bs[0].UserID != cm.ID {
+		t.Fatalf("bound users %+v %v", bs, err)
+	}
+	if bs, _ := db.BoundUsers(ctx, []int64{f.committee.ID}, []domain.Role{domain.RoleMediator}); len(bs) != 0 {
+		t.Fatalf("a room's mediator is not bound at the committee: %+v", bs)
+	}
+	// Latest follow-up per case since a time.
+	for i, sat := range []int{5, 2} {
+		fu := store.FollowUp{CaseID: c1.ID, Satisfaction: sat, Method: "phone", RecordedAt: t0.Add(time.Duration(i) * time.Hour)}
+		if err := db.AddFollowUp(ctx, &fu); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fus, err := db.LatestFollowUps(ctx, t0.Add(-time.Hour))
+	if err != nil || len(fus) != 1 || fus[0].Satisfaction != 2 {
+		t.Fatalf("latest follow-ups %+v %v", fus, err)
+	}
+}
+
+// Two instances raising the same rule × subject at once: one warning, and
+// each escalation step is taken by one of them.
+func TestWarningRaiseAcrossInstances(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			dbs := e.OpenShared(t, 2)
+			f := newFixture(t, dbs[0])
+			c, _, err := dbs[0].CreateCase(ctx, newCase(f, f.room1.ID, ""))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var mu sync.Mutex
+			raised, steps := 0, 0
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for i := 0; i < 8; i++ {
+				db := dbs[i%2]
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					w := mkWarning(f, "deadline_overdue", c.ID, f.room1, t0)
+					ok, err := db.RaiseWarning(ctx, w)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					if ok {
+						raised++
+					}
+					mu.Unlock()
+				}()
+			}
+			close(start)
+			wg.Wait()
+			if raised != 1 {
+				t.Fatalf("%d warnings raised", raised)
+			}
+			open, _ := dbs[1].OpenWarningList(ctx)
+			if len(open) != 1 {
+				t.Fatalf("%d open", len(open))
+			}
+			start = make(chan struct{})
+			for i := 0; i < 8; i++ {
+				db := dbs[i%2]
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					ok, err := db.TakeWarningStep(ctx, store.WarningEvent{WarningID: open[0].ID, Step: 1, At: t0})
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					if ok {
+						steps++
+					}
+					mu.Unlock()
+				}()
+			}
+			close(start)
+			wg.Wait()
+			if steps != 1 {
+				t.Fatalf("step taken %d times", steps)
+			}
+		})
+	}
+}
