@@ -77,6 +77,8 @@ type Store interface {
 
 	// Performance evaluation: rollups, schemes, published rankings.
 	EvalStore
+	// Meetings and trainings (internal/meeting, internal/training).
+	RoutineStore
 
 	// Audit trail: every committed write appends an entry attributed to the
 	// audit.Actor in ctx (see internal/audit), in the same transaction.
