@@ -10,8 +10,8 @@ import (
 // RoutineStore keeps two of the five routines: meetings (例会) with their
 // attendance and action items, and trainings (培训) with attendance and files.
 type RoutineStore interface {
-	CreateMeeting(ctx context.Context, m *Meeting) error // sets ID and Created
-	GetMeeting(ctx context.Context, id int64) (Meeting, error)  // with attendance and partner orgs
+	CreateMeeting(ctx context.Context, m *Meeting) error       // sets ID and Created
+	GetMeeting(ctx context.Context, id int64) (Meeting, error) // with attendance and partner orgs
 	ListMeetings(ctx context.Context, q MeetingQuery) ([]Meeting, error)
 	// RecordMeeting replaces the attendance and partner orgs, sets the
 	// minutes and marks the meeting held, in one transaction.
@@ -25,7 +25,7 @@ type RoutineStore interface {
 	// within one of the path prefixes, each once, by display name.
 	RoutineStaff(ctx context.Context, prefixes []string, roles []domain.Role) ([]Staff, error)
 
-	CreateTraining(ctx context.Context, t *Training) error // sets ID and Created; stores t.Attendees
+	CreateTraining(ctx context.Context, t *Training) error       // sets ID and Created; stores t.Attendees
 	GetTraining(ctx context.Context, id int64) (Training, error) // with attendees
 	ListTrainings(ctx context.Context, q TrainingQuery) ([]Training, error)
 	SetTrainingAttendance(ctx context.Context, trainingID int64, userIDs []int64) error
