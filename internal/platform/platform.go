@@ -27,6 +27,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/jobs"
 	"github.com/tiaojie/tiaojie/internal/leads"
 	"github.com/tiaojie/tiaojie/internal/mediation"
+	"github.com/tiaojie/tiaojie/internal/meeting"
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/pii"
@@ -34,6 +35,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/scorecard"
 	"github.com/tiaojie/tiaojie/internal/smartsync"
 	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/training"
 )
 
 // Config is what the services are built from.
@@ -89,6 +91,9 @@ type Services struct {
 	Scorecard *scorecard.Service
 	// Sync keeps the smart-mediation platform up to date.
 	Sync *smartsync.Service
+	// Meetings (例会) and Trainings (培训): two of the five routines.
+	Meetings  *meeting.Service
+	Trainings *training.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -135,6 +140,8 @@ func New(c Config) (*Services, error) {
 		Scorecard:    &scorecard.Service{Store: st, Log: c.Log, Now: c.Now},
 	}
 	svc.Administration = &administration.Service{Store: st, Issuer: svc.Auth, Now: c.Now}
+	svc.Meetings = &meeting.Service{Store: st, Figures: svc.Scorecard, Now: c.Now}
+	svc.Trainings = &training.Service{Store: st, Now: c.Now}
 	svc.Sync = &smartsync.Service{Store: st, Jobs: queue, Link: c.SmartMediation, Log: c.Log, Now: c.Now}
 	svc.Sync.Register(queue)
 	st.OnEvents(svc.Sync.Hook)
