@@ -601,7 +601,7 @@ func (s *Service) CloseItem(ctx context.Context, p *auth.Principal, itemID int64
 		return store.MeetingItem{}, access.Forbidden("无权处理会议事项")
 	}
 	it, err := s.Store.GetMeetingItem(ctx, itemID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.Reaches(domain.PermRoutineRead, it.UnitPath)) {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && it.OwnerID != p.UserID && !p.Reaches(domain.PermRoutineRead, it.UnitPath)) {
 		return store.MeetingItem{}, access.NotFound("会议事项不存在或无权查看")
 	}
 	if err != nil {
@@ -670,6 +670,21 @@ func (s *Service) OpenItems(ctx context.Context, p *auth.Principal) ([]store.Mee
 	if err != nil {
 		return nil, fmt.Errorf("open action items: %w", err)
 	}
+	// A mediator owns items decided at meetings above their room.
+	mine, err := s.Store.ListMeetingItems(ctx, store.MeetingItemQuery{OwnerID: p.UserID, OpenOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("own action items: %w", err)
+	}
+	seen := map[int64]bool{}
+	for _, it := range items {
+		seen[it.ID] = true
+	}
+	for _, it := range mine {
+		if !seen[it.ID] {
+			items = append(items, it)
+		}
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].Due < items[j].Due })
 	return items, nil
 }
 

@@ -118,6 +118,7 @@ type MeetingItem struct {
 type MeetingItemQuery struct {
 	MeetingID int64
 	CaseID    int64
+	OwnerID   int64
 	Prefixes  []string
 	OpenOnly  bool
 	DueBefore string // due < this day

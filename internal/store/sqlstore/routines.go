@@ -236,6 +236,10 @@ func (db *DB) ListMeetingItems(ctx context.Context, q store.MeetingItemQuery) ([
 		args = append(args, q.CaseID)
 		where += fmt.Sprintf(" AND i.case_id = $%d", len(args))
 	}
+	if q.OwnerID != 0 {
+		args = append(args, q.OwnerID)
+		where += fmt.Sprintf(" AND i.owner_id = $%d", len(args))
+	}
 	if q.OpenOnly {
 		where += " AND i.done = 0"
 	}
