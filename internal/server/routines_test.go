@@ -16,6 +16,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/platform"
 	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
+	"github.com/tiaojie/tiaojie/internal/training"
 )
 
 // principalOf is the principal a user signs in as, for calling services directly.
@@ -344,6 +345,172 @@ func TestRoutineMeetingRecord(t *testing.T) {
 		}
 		if _, err := e.svc.Meetings.Get(ctx, nil, id); err == nil {
 			t.Fatal("nil principal read a meeting")
+		}
+	})
+}
+
+// TestRoutineTrainings: recording sessions, hours per mediator per year,
+// the shortfall before year end, uploads checked by content, and scope.
+func TestRoutineTrainings(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		cm := e.login("committee01")
+		today := calendar.DateOf(time.Now())
+		year := today.Year
+		med1, med5, med9 := userID(t, e, "mediator01"), userID(t, e, "mediator05"), userID(t, e, "mediator09")
+		cmtUnit, _ := e.db.GetOrgUnitByCode(ctx, demo.CodeCommittee)
+		count := func() int {
+			ts, err := e.db.ListTrainings(ctx, store.TrainingQuery{Prefixes: []string{"/"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(ts)
+		}
+		n := count()
+		if n != 5 {
+			t.Fatalf("demo trainings: %d", n)
+		}
+		if r := cm.get("/trainings"); r.StatusCode != 200 || !strings.Contains(r.body, "年度要求") || !strings.Contains(r.body, "东方调解中心") && !strings.Contains(r.body, "消费者权益保护委员会") {
+			t.Fatalf("trainings page: %d %.300s", r.StatusCode, r.body)
+		}
+
+		// Bad input: nothing is recorded.
+		jan := calendar.Date{Year: year, Month: 1, Day: 2}.String()
+		base := url.Values{"unit": {demo.CodeCommittee}, "topic": {"法律法规更新"}, "organiser": {"浦东新区司法局"}, "day": {jan}, "attendees": {itoa(med1)}}
+		with := func(k, v string) url.Values {
+			x := url.Values{}
+			for kk, vv := range base {
+				x[kk] = vv
+			}
+			x.Set(k, v)
+			return x
+		}
+		routineRefused(t, cm.form("POST", "/trainings", with("hours", "-2")), 422, "学时须大于0")
+		routineRefused(t, cm.form("POST", "/trainings", with("hours", "abc")), 422, "不是有效数字")
+		routineRefused(t, cm.form("POST", "/trainings", with("hours", "41")), 422, "不能超过")
+		routineRefused(t, cm.form("POST", "/trainings", func() url.Values { v := with("hours", "2"); v.Set("topic", ""); return v }()), 422, "培训主题不能为空")
+		routineRefused(t, cm.form("POST", "/trainings", func() url.Values {
+			v := with("hours", "2")
+			v.Set("attendees", itoa(userID(t, e, "xh_mediator01")))
+			return v
+		}()), 422, "参训人员须为")
+		routineRefused(t, cm.form("POST", "/trainings", func() url.Values { v := with("hours", "2"); v.Set("organiser_id", itoa(cmtUnit.ID+1)); return v }()), 422, "主办单位须为")
+		if got := count(); got != n {
+			t.Fatalf("refused trainings were written: %d → %d", n, got)
+		}
+
+		// Hours per year: a 40-hour course for mediator01 adds 40 to their year only.
+		before, err := e.svc.Trainings.Hours(ctx, []int64{med1, med5}, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := cm.form("POST", "/trainings", with("hours", "40"))
+		if r.StatusCode != 303 {
+			t.Fatalf("record: %d %s", r.StatusCode, r.body)
+		}
+		var tid int64
+		fmt.Sscanf(r.Header.Get("Location"), "/trainings/%d", &tid)
+		after, _ := e.svc.Trainings.Hours(ctx, []int64{med1, med5}, year)
+		if after[med1]-before[med1] != 40 || after[med5] != before[med5] {
+			t.Fatalf("hours: before %v after %v", before, after)
+		}
+		if prev, _ := e.svc.Trainings.Hours(ctx, []int64{med1}, year-3); prev[med1] != 0 {
+			t.Fatalf("hours three years ago: %v", prev)
+		}
+		// A decimal session: 1.5 hours = 90 minutes.
+		r = cm.form("POST", "/trainings", func() url.Values { v := with("hours", "1.5"); v.Set("attendees", itoa(med5)); return v }())
+		if r.StatusCode != 303 {
+			t.Fatalf("record 1.5: %d", r.StatusCode)
+		}
+		if h, _ := e.svc.Trainings.Hours(ctx, []int64{med5}, year); h[med5]-after[med5] != 1.5 {
+			t.Fatalf("1.5 hours: %v → %v", after[med5], h[med5])
+		}
+
+		// Shortfall: none before the last quarter; in December the demo's
+		// short mediators, not mediator01.
+		if s, err := e.svc.Trainings.Shortfall(ctx, calendar.Date{Year: year, Month: 9, Day: 30}); err != nil || len(s) != 0 {
+			t.Fatalf("shortfall in September: %+v %v", s, err)
+		}
+		short, err := e.svc.Trainings.Shortfall(ctx, calendar.Date{Year: year, Month: 12, Day: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		has := func(id int64) bool {
+			return slices.ContainsFunc(short, func(r training.Row) bool { return r.UserID == id })
+		}
+		if !has(med5) || !has(med9) || has(med1) {
+			t.Fatalf("shortfall: %+v", short)
+		}
+		for _, s := range short {
+			if s.Hours >= s.Due || s.Due >= s.Minimum {
+				t.Fatalf("short row: %+v", s)
+			}
+		}
+		// The minimum is a setting: refused when bad, and lowering it to one
+		// hour leaves mediator05 (with at least 1.5 hours) on track.
+		routineRefused(t, cm.form("POST", "/trainings/minimum", url.Values{"committee": {demo.CodeCommittee}, "hours": {"-3"}}), 422, "学时须大于0")
+		if _, err := e.db.GetTrainingMinimum(ctx, cmtUnit.ID); err == nil {
+			t.Fatal("a refused minimum was stored")
+		}
+		routineRefused(t, e.login("room_lead01").form("POST", "/trainings/minimum", url.Values{"committee": {demo.CodeCommittee}, "hours": {"1"}}), 404, "找不到调委会")
+		if r := cm.form("POST", "/trainings/minimum", url.Values{"committee": {demo.CodeCommittee}, "hours": {"1"}}); r.StatusCode != 303 {
+			t.Fatalf("set minimum: %d", r.StatusCode)
+		}
+		short, _ = e.svc.Trainings.Shortfall(ctx, calendar.Date{Year: year, Month: 12, Day: 20})
+		if has(med5) {
+			t.Fatalf("mediator05 still short of one hour: %+v", short)
+		}
+
+		// Uploads: checked by content, served only in scope.
+		path := fmt.Sprintf("/trainings/%d", tid)
+		files := func() int {
+			fs, err := e.db.ListTrainingFiles(ctx, tid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(fs)
+		}
+		routineRefused(t, uploadFile(cm, path+"/files", "file", "讲义.pdf", []byte("这不是PDF文件"), map[string]string{"kind": "material"}), 422, "只能上传JPG、PNG图片或PDF文件")
+		routineRefused(t, uploadFile(cm, path+"/files", "file", "证书.pdf", []byte("%PDF-1.4\n%%EOF\n"), map[string]string{"kind": "certificate", "user": itoa(med5)}), 422, "参训人员")
+		routineRefused(t, uploadFile(cm, path+"/files", "file", "x.pdf", []byte("%PDF-1.4\n%%EOF\n"), map[string]string{"kind": "poster"}), 422, "培训材料或结业证书")
+		if files() != 0 {
+			t.Fatal("refused uploads were stored")
+		}
+		r = uploadFile(cm, path+"/files", "file", "结业证书.pdf", []byte("%PDF-1.4\n1 0 obj\n%%EOF\n"), map[string]string{"kind": "certificate", "user": itoa(med1)})
+		if r.StatusCode != 303 || files() != 1 {
+			t.Fatalf("upload: %d %s", r.StatusCode, r.body)
+		}
+		fs, _ := e.db.ListTrainingFiles(ctx, tid)
+		file := fmt.Sprintf("%s/files/%d", path, fs[0].ID)
+		if r := cm.get(file); r.StatusCode != 200 || r.Header.Get("Content-Type") != "application/pdf" || !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("download: %d %v", r.StatusCode, r.Header)
+		}
+		if r := cm.get(path); r.StatusCode != 200 || !strings.Contains(r.body, "结业证书.pdf") {
+			t.Fatalf("training page: %d", r.StatusCode)
+		}
+
+		// Scope: the wrong district, the wrong role, a mediator.
+		routineRefused(t, e.login("xh_committee01").get(path), 404, "培训不存在")
+		routineRefused(t, e.login("xh_committee01").get(file), 404, "培训不存在")
+		routineRefused(t, e.login("xh_committee01").form("POST", path+"/attendance", url.Values{"attendees": {itoa(med1)}}), 404, "培训不存在")
+		routineRefused(t, e.login("xh_committee01").form("POST", "/trainings", with("hours", "2")), 404, "找不到单位")
+		if r := e.login("regulator01").get("/trainings"); r.StatusCode != 403 {
+			t.Fatalf("regulator: %d", r.StatusCode)
+		}
+		if r := e.login("mediator01").form("POST", "/trainings", with("hours", "2")); r.StatusCode != 403 {
+			t.Fatalf("mediator records a training: %d", r.StatusCode)
+		}
+		routineRefused(t, e.login("room_lead01").form("POST", path+"/attendance", url.Values{"attendees": {itoa(med1)}}), 404, "培训不存在")
+		if r := e.login("justice01").get(path); r.StatusCode != 200 {
+			t.Fatalf("justice: %d", r.StatusCode)
+		}
+		// Attendance: replaced, and a stranger is refused.
+		routineRefused(t, cm.form("POST", path+"/attendance", url.Values{"attendees": {itoa(userID(t, e, "xh_mediator01"))}}), 422, "参训人员须为")
+		if r := cm.form("POST", path+"/attendance", url.Values{"attendees": {itoa(med9)}}); r.StatusCode != 303 {
+			t.Fatalf("attendance: %d", r.StatusCode)
+		}
+		if h, _ := e.svc.Trainings.Hours(ctx, []int64{med1, med9}, year); h[med1] != before[med1] {
+			t.Fatalf("after replacing attendance: %v", h)
 		}
 	})
 }
