@@ -44,6 +44,8 @@ var holders = map[domain.Permission][]string{
 	domain.PermJobsManage:    {"admin"},
 	domain.PermSyncRead:      {"committee01", "justice01", "xh_committee01"},
 	domain.PermSyncManage:    {"committee01", "xh_committee01"},
+	domain.PermRoutineRead:   {"committee01", "room_lead01", "mediator01", "justice01", "xh_committee01", "xh_mediator01"},
+	domain.PermRoutineManage: {"committee01", "room_lead01", "justice01", "xh_committee01"},
 }
 
 // seesCase: who may see a walk-in case registered in mediator01's room (陆家嘴).

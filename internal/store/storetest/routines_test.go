@@ -127,6 +127,9 @@ func testMeetings(t *testing.T, db *sqlstore.DB) {
 	if len(items) != 1 || items[0].ID != a.ID {
 		t.Fatalf("overdue: %+v", items)
 	}
+	if items, _ = db.ListMeetingItems(ctx, store.MeetingItemQuery{OwnerID: med2.ID}); len(items) != 1 || items[0].ID != b.ID {
+		t.Fatalf("by owner: %+v", items)
+	}
 	if items, _ = db.ListMeetingItems(ctx, store.MeetingItemQuery{CaseID: c.ID}); len(items) != 1 {
 		t.Fatalf("by case: %+v", items)
 	}
