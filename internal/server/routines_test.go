@@ -281,6 +281,9 @@ func TestRoutineMeetingRecord(t *testing.T) {
 		if pg := cm.get(path); !strings.Contains(pg.body, "/cases/"+itoa(inScope.ID)) || !strings.Contains(pg.body, inScope.Number) {
 			t.Fatalf("meeting page lacks the case link")
 		}
+		if pg := cm.get("/cases/" + itoa(inScope.ID)); !strings.Contains(pg.body, "会议决定事项") || !strings.Contains(pg.body, "督促经营者履行协议") {
+			t.Fatalf("case page lacks the action item: %d", pg.StatusCode)
+		}
 
 		// Overdue items: the demo's one, not the done ones.
 		over, err := e.svc.Meetings.OverdueItems(ctx, today)
