@@ -30,7 +30,13 @@ var ShortOfTraining = []string{"mediator05", "mediator09"}
 // with partner units, and this year's trainings.
 func buildRoutines(ctx context.Context, st store.Store, now time.Time) error {
 	clock := func() time.Time { return now }
-	meet := &meeting.Service{Store: st, Figures: &scorecard.Service{Store: st, Now: clock}, Now: clock}
+	sc := &scorecard.Service{Store: st, Now: clock}
+	// The agendas read the rollups: count the demo's cases first (the
+	// platform's start-up catch-up then finds nothing left to do).
+	if _, err := sc.CatchUp(ctx); err != nil {
+		return fmt.Errorf("demo routines: evaluation catch-up: %w", err)
+	}
+	meet := &meeting.Service{Store: st, Figures: sc, Now: clock}
 	train := &training.Service{Store: st, Now: clock}
 	who := func(username string) (*auth.Principal, error) {
 		u, err := st.GetUserByUsername(ctx, username)

@@ -98,6 +98,14 @@ type AgendaFigure struct {
 	Explain string  `json:"explain"`
 }
 
+// Text is the value as the agenda prints it: counts whole, the rest to one decimal.
+func (f AgendaFigure) Text() string {
+	if f.Value == float64(int64(f.Value)) && f.Unit != "%" && f.Unit != "工作日" {
+		return fmt.Sprintf("%d", int64(f.Value))
+	}
+	return fmt.Sprintf("%.1f", f.Value)
+}
+
 // AgendaRanking is the month's 红黑榜 as published (or computed while unpublished).
 type AgendaRanking struct {
 	Level     string        `json:"level"`
@@ -295,6 +303,9 @@ func (s *Service) agenda(ctx context.Context, p *auth.Principal, u store.OrgUnit
 		} else {
 			for _, f := range h.Figures {
 				ag.Figures = append(ag.Figures, AgendaFigure{Code: f.Code, Name: f.Name, Unit: f.Unit, Value: f.Value, Explain: f.Explain})
+			}
+			if h.Pending > 0 {
+				ag.Notes = append(ag.Notes, fmt.Sprintf("生成议程时另有 %d 件案件的变动尚未计入绩效数据，以绩效评估页面的最新数字为准", h.Pending))
 			}
 		}
 		level := scorecard.LevelRoom

@@ -146,3 +146,15 @@ func TestPartnersAndOverdue(t *testing.T) {
 		t.Error("long accepted")
 	}
 }
+
+func TestAgendaFigureText(t *testing.T) {
+	for _, c := range []struct {
+		f    AgendaFigure
+		want string
+	}{{AgendaFigure{Value: 12, Unit: "件"}, "12"}, {AgendaFigure{Value: 87.5, Unit: "%"}, "87.5"}, {AgendaFigure{Value: 90, Unit: "%"}, "90.0"},
+		{AgendaFigure{Value: 1234.56, Unit: "元"}, "1234.6"}, {AgendaFigure{Value: 3, Unit: "工作日"}, "3.0"}} {
+		if got := c.f.Text(); got != c.want {
+			t.Errorf("%v %s: %s, want %s", c.f.Value, c.f.Unit, got, c.want)
+		}
+	}
+}
