@@ -402,6 +402,17 @@ func TestRoutineTrainings(t *testing.T) {
 			t.Fatalf("refused trainings were written: %d → %d", n, got)
 		}
 
+		// This week's sessions for 今日: the demo's are all in the past.
+		if up, err := e.svc.Trainings.Upcoming(ctx, principalOf(t, e, "committee01"), today, today.AddDays(7)); err != nil || len(up) != 0 {
+			t.Fatalf("upcoming before: %+v %v", up, err)
+		}
+		if up, _ := e.svc.Trainings.Upcoming(ctx, principalOf(t, e, "committee01"), today.AddDays(-200), today); len(up) != 5 {
+			t.Fatalf("the demo's sessions: %d", len(up))
+		}
+		if up, _ := e.svc.Trainings.Upcoming(ctx, principalOf(t, e, "xh_committee01"), today.AddDays(-200), today); len(up) != 0 {
+			t.Fatalf("Xuhui sees Pudong's sessions: %d", len(up))
+		}
+
 		// Hours per year: a 40-hour course for mediator01 adds 40 to their year only.
 		before, err := e.svc.Trainings.Hours(ctx, []int64{med1, med5}, year)
 		if err != nil {

@@ -557,3 +557,17 @@ func (s *Service) Overview(ctx context.Context, p *auth.Principal, year int) (Ov
 	}
 	return ov, nil
 }
+
+// Upcoming are the sessions p may see from..to (inclusive), soonest first:
+// this week's trainings for the 今日 page.
+func (s *Service) Upcoming(ctx context.Context, p *auth.Principal, from, to calendar.Date) ([]store.Training, error) {
+	if p == nil || !p.Can(domain.PermRoutineRead) {
+		return nil, access.Forbidden("无权查看培训")
+	}
+	ts, err := s.Store.ListTrainings(ctx, store.TrainingQuery{Prefixes: p.Scope(domain.PermRoutineRead).Prefixes, From: from.String(), To: to.String(), Limit: 500})
+	if err != nil {
+		return nil, fmt.Errorf("upcoming trainings: %w", err)
+	}
+	sort.SliceStable(ts, func(i, j int) bool { return ts[i].Day < ts[j].Day })
+	return ts, nil
+}
