@@ -211,7 +211,11 @@ func (s *Service) Schedule(ctx context.Context, p *auth.Principal, d Draft) (sto
 			partners = nil
 		}
 	}
-	if err := invalid(dayErr, CheckText("title", "会议名称", title, true, 100), CheckText("location", "地点", d.Location, false, 100), partnerErr); err != nil {
+	var titleErr *domain.FieldError
+	if dayErr == nil { // without a day there is no default title to speak of
+		titleErr = CheckText("title", "会议名称", title, true, 100)
+	}
+	if err := invalid(dayErr, titleErr, CheckText("location", "地点", d.Location, false, 100), partnerErr); err != nil {
 		return store.Meeting{}, err
 	}
 	ag := s.agenda(ctx, p, u, day, today)
@@ -465,6 +469,9 @@ func (s *Service) RecordHeld(ctx context.Context, p *auth.Principal, id int64, r
 		known[st.UserID] = true
 	}
 	var errs []*domain.FieldError
+	if m.Day > s.today().String() {
+		errs = append(errs, &domain.FieldError{Field: "day", Message: fmt.Sprintf("会议定于 %s 召开，尚未到会议日期，不能记录为已召开", m.Day)})
+	}
 	var att []store.Attendance
 	seen := map[int64]bool{}
 	for _, uid := range r.Present {

@@ -321,6 +321,17 @@ func TestRoutineMeetingRecord(t *testing.T) {
 		}
 		routineRefused(t, cm.form("POST", item, url.Values{}), 409, "已标记完成")
 
+		// A meeting still to come cannot be recorded as held.
+		rooms := meetingsOf(t, e, store.MeetingRoom)
+		if len(rooms) != 4 || rooms[0].Held || rooms[0].Day <= today.String() {
+			t.Fatalf("room meetings (latest first): %+v", rooms)
+		}
+		routineRefused(t, e.login("room_lead01").form("POST", fmt.Sprintf("/meetings/%d/record", rooms[0].ID), url.Values{"minutes": {"纪要"},
+			"att_" + itoa(lead): {"present"}}), 422, "尚未到会议日期")
+		if m, _ := e.db.GetMeeting(ctx, rooms[0].ID); m.Held {
+			t.Fatal("a future meeting was recorded as held")
+		}
+
 		// Scope: the wrong district, the wrong role, a room lead and the committee's meeting.
 		routineRefused(t, e.login("xh_committee01").get(path), 404, "会议不存在")
 		routineRefused(t, e.login("xh_justice01").get(path), 404, "会议不存在")
@@ -336,10 +347,6 @@ func TestRoutineMeetingRecord(t *testing.T) {
 		routineRefused(t, rl.get(path), 404, "会议不存在")
 		routineRefused(t, rl.form("POST", "/meetings", url.Values{"unit": {demo.CodeCommittee}, "kind": {store.MeetingCommittee}}), 404, "找不到单位")
 		routineRefused(t, e.login("mediator01").form("POST", path+"/items", url.Values{"body": {"x"}, "owner": {itoa(med)}, "due": {due}}), 403, "")
-		rooms := meetingsOf(t, e, store.MeetingRoom)
-		if len(rooms) != 4 {
-			t.Fatalf("room meetings: %d", len(rooms))
-		}
 		if r := rl.get(fmt.Sprintf("/meetings/%d", rooms[0].ID)); r.StatusCode != 200 || !strings.Contains(r.body, "记录会议") {
 			t.Fatalf("room lead's own meeting: %d", r.StatusCode)
 		}
