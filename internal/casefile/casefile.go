@@ -32,6 +32,7 @@ type Reader interface {
 	ListCommendations(ctx context.Context, caseID int64) ([]store.Commendation, error)
 	ListRecordConfirmations(ctx context.Context, caseID int64) ([]store.RecordConfirmation, error)
 	ListOrgUnits(ctx context.Context) ([]store.OrgUnit, error)
+	ListMeetingItems(ctx context.Context, q store.MeetingItemQuery) ([]store.MeetingItem, error)
 }
 
 // Service reads case files.
@@ -55,7 +56,8 @@ type View struct {
 	Proposals     []store.Proposal     // while mediating
 	Commendations []store.Commendation
 	Confirmations []store.RecordConfirmation
-	Rooms         []store.OrgUnit // the committee's other rooms the case may be re-routed to (open cases, for who may decide)
+	Rooms         []store.OrgUnit     // the committee's other rooms the case may be re-routed to (open cases, for who may decide)
+	MeetingItems  []store.MeetingItem // meeting decisions about the case (例会), for who reads the routines
 }
 
 // View loads a case's file for someone who may read the case.
@@ -100,6 +102,11 @@ func (s *Service) View(ctx context.Context, p *auth.Principal, caseID int64) (Vi
 	}
 	if v.Confirmations, err = s.Store.ListRecordConfirmations(ctx, c.ID); err != nil {
 		return v, fmt.Errorf("list record confirmations of case %d: %w", c.ID, err)
+	}
+	if p.Can(domain.PermRoutineRead) {
+		if v.MeetingItems, err = s.Store.ListMeetingItems(ctx, store.MeetingItemQuery{CaseID: c.ID}); err != nil {
+			return v, fmt.Errorf("list meeting items of case %d: %w", c.ID, err)
+		}
 	}
 	if c.Status.Open() && canAct {
 		units, err := s.Store.ListOrgUnits(ctx)

@@ -169,6 +169,9 @@ func Build(ctx context.Context, st store.Store, sealer *pii.Sealer, opt Options)
 			return res, err
 		}
 	}
+	if err := buildRoutines(ctx, st, opt.Now); err != nil {
+		return res, err
+	}
 	return res, nil
 }
 

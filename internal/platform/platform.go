@@ -31,6 +31,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/leads"
 	"github.com/tiaojie/tiaojie/internal/liaison"
 	"github.com/tiaojie/tiaojie/internal/mediation"
+	"github.com/tiaojie/tiaojie/internal/meeting"
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/pii"
@@ -39,6 +40,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/smartsync"
 	"github.com/tiaojie/tiaojie/internal/standards"
 	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/training"
 )
 
 // Config is what the services are built from.
@@ -110,6 +112,9 @@ type Services struct {
 	// supplies them: notices are then in-app only.
 	Warnings        *alerting.Service
 	warningInterval time.Duration
+	// Meetings (例会) and Trainings (培训): two of the five routines.
+	Meetings  *meeting.Service
+	Trainings *training.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -163,6 +168,8 @@ func New(c Config) (*Services, error) {
 	svc.Administration = &administration.Service{Store: st, Issuer: svc.Auth, Now: c.Now}
 	svc.Corps = &corps.Service{Store: st, Sealer: s, Now: c.Now}
 	svc.DailyReport = &dailyreport.Service{Store: st, Scorecard: svc.Scorecard, Desk: svc.Desk, Log: c.Log, Now: c.Now, Deadline: c.DailyDeadline}
+	svc.Meetings = &meeting.Service{Store: st, Figures: svc.Scorecard, Now: c.Now}
+	svc.Trainings = &training.Service{Store: st, Now: c.Now}
 	svc.Sync = &smartsync.Service{Store: st, Jobs: queue, Link: c.SmartMediation, Log: c.Log, Now: c.Now}
 	svc.Sync.Register(queue)
 	svc.Liaison = &liaison.Service{Store: st, Sealer: s, Sender: sender, Scorecard: svc.Scorecard, Now: c.Now}

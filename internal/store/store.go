@@ -84,6 +84,8 @@ type Store interface {
 	CorpsStore
 	// Daily reports (日报).
 	DailyReportStore
+	// Meetings and trainings (internal/meeting, internal/training).
+	RoutineStore
 
 	// Audit trail: every committed write appends an entry attributed to the
 	// audit.Actor in ctx (see internal/audit), in the same transaction.

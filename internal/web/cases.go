@@ -176,7 +176,8 @@ type caseData struct {
 	Draft            [5]domain.Term                                // agreement form prefilled from the last proposal all accepted
 	DraftFrom        int64                                         // that proposal
 	Commendations    []store.Commendation
-	CommendationOpen bool // a commendation may be recorded now
+	MeetingItems     []store.MeetingItem // 例会 decisions about the case
+	CommendationOpen bool                // a commendation may be recorded now
 	CommendationKind domain.Reasons
 	Sync             store.SmartSync // state on the smart-mediation platform ("" never sent)
 	SyncOn           bool
@@ -208,7 +209,7 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	data := caseData{D: d, RejectReasons: domain.RejectReasons, Form: firstForm(form),
 		CanDecide: d.Case.Status == domain.StatusReceived && p.CanOnCase(domain.PermCaseDecide, d.Case),
 		Consents:  f.Consents, Mediators: f.Mediators, Archived: f.Archived, Sessions: f.Sessions, Consultations: f.Consultations,
-		Commendations: f.Commendations}
+		Commendations: f.Commendations, MeetingItems: f.MeetingItems}
 	for _, party := range d.Case.Parties {
 		if party.Kind == "merchant" {
 			data.MerchantPhone = party.PhoneMask

@@ -1,0 +1,573 @@
+// Package training is the 培训 routine: sessions (topic, organiser, date,
+// hours, attendance), their materials and certificates (checked by content
+// like case evidence), and each mediator's hours per year against the
+// committee's minimum, with the shortfall the warnings raise before year
+// end. Every call checks the org scope of the unit.
+package training
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/access"
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/evidence"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Service runs the trainings.
+type Service struct {
+	Store store.Store
+	Now   func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Service) today() calendar.Date { return calendar.DateOf(s.now()) }
+
+// mediatorRoles are who must train.
+var mediatorRoles = []domain.Role{domain.RoleMediator, domain.RoleRoomLead}
+
+func invalid(fs ...*domain.FieldError) error {
+	var out []*domain.FieldError
+	for _, f := range fs {
+		if f != nil {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return &access.ValidationError{Fields: out}
+}
+
+func checkText(field, label, s string, required bool, max int) *domain.FieldError {
+	n := len([]rune(strings.TrimSpace(s)))
+	switch {
+	case required && n == 0:
+		return &domain.FieldError{Field: field, Message: label + "不能为空"}
+	case n > max:
+		return &domain.FieldError{Field: field, Message: fmt.Sprintf("%s不超过%d字", label, max)}
+	}
+	return nil
+}
+
+// Units are the committees and rooms whose trainings p may record.
+func (s *Service) Units(ctx context.Context, p *auth.Principal) ([]store.OrgUnit, error) {
+	if p == nil || !p.Can(domain.PermRoutineManage) {
+		return nil, nil
+	}
+	all, err := s.Store.ListOrgUnits(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list org units: %w", err)
+	}
+	var out []store.OrgUnit
+	for _, u := range all {
+		if (u.Kind == domain.OrgCommittee || u.Kind.IsRoom()) && p.Reaches(domain.PermRoutineManage, u.Path) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// Organisers are the org units that can be named as a session's organiser.
+func (s *Service) Organisers(ctx context.Context) ([]store.OrgUnit, error) {
+	all, err := s.Store.ListOrgUnits(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list org units: %w", err)
+	}
+	var out []store.OrgUnit
+	for _, u := range all {
+		if CanOrganise(u.Kind) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// Draft is a session to record.
+type Draft struct {
+	Unit        string // code of the committee or room recording it
+	Topic       string
+	Organiser   string // free text; empty with OrganiserID: the unit's name
+	OrganiserID int64
+	Day         string
+	Hours       string // decimal
+	Location    string
+	Attendees   []int64
+}
+
+// Create records a session with its attendance.
+func (s *Service) Create(ctx context.Context, p *auth.Principal, d Draft) (store.Training, error) {
+	if p == nil || !p.Can(domain.PermRoutineManage) {
+		return store.Training{}, access.Forbidden("无权记录培训")
+	}
+	code := strings.TrimSpace(d.Unit)
+	if code == "" {
+		return store.Training{}, invalid(&domain.FieldError{Field: "unit", Message: "请选择记录培训的单位"})
+	}
+	u, err := s.Store.GetOrgUnitByCode(ctx, code)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.Reaches(domain.PermRoutineRead, u.Path)) {
+		return store.Training{}, access.NotFound(fmt.Sprintf("找不到单位“%s”", code))
+	}
+	if err != nil {
+		return store.Training{}, fmt.Errorf("find unit %s: %w", code, err)
+	}
+	if !p.Reaches(domain.PermRoutineManage, u.Path) {
+		return store.Training{}, access.Forbidden(fmt.Sprintf("无权记录“%s”的培训", u.Name))
+	}
+	var errs []*domain.FieldError
+	if u.Kind != domain.OrgCommittee && !u.Kind.IsRoom() {
+		errs = append(errs, &domain.FieldError{Field: "unit", Message: "培训由调委会或工作室记录"})
+	}
+	errs = append(errs, checkText("topic", "培训主题", d.Topic, true, 100), checkText("location", "地点", d.Location, false, 100))
+	organiser := strings.TrimSpace(d.Organiser)
+	if d.OrganiserID != 0 {
+		o, err := s.Store.GetOrgUnit(ctx, d.OrganiserID)
+		if err != nil || !CanOrganise(o.Kind) {
+			errs = append(errs, &domain.FieldError{Field: "organiser_id", Message: "主办单位须为调委会、司法行政机关、消保委或调解中心等"})
+		} else if organiser == "" {
+			organiser = o.Name
+		}
+	}
+	errs = append(errs, checkText("organiser", "主办单位", organiser, true, 100))
+	day, fe := parseDay(d.Day)
+	if fe == nil && day.After(s.today().AddDays(366)) {
+		fe = &domain.FieldError{Field: "day", Message: "培训日期不能晚于一年后"}
+	}
+	errs = append(errs, fe)
+	minutes, fe := ParseHours("hours", d.Hours, MaxSessionHours)
+	errs = append(errs, fe)
+	who, fe := s.attendees(ctx, u, d.Attendees)
+	errs = append(errs, fe)
+	if err := invalid(errs...); err != nil {
+		return store.Training{}, err
+	}
+	t := store.Training{UnitID: u.ID, UnitPath: u.Path, Topic: strings.TrimSpace(d.Topic), Organiser: organiser, OrganiserID: d.OrganiserID,
+		Day: day.String(), Minutes: minutes, Location: strings.TrimSpace(d.Location), CreatedBy: p.UserID, Attendees: who}
+	if err := s.Store.CreateTraining(ctx, &t); err != nil {
+		return t, fmt.Errorf("record training: %w", err)
+	}
+	return s.Store.GetTraining(ctx, t.ID)
+}
+
+func parseDay(s string) (calendar.Date, *domain.FieldError) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return calendar.Date{}, &domain.FieldError{Field: "day", Message: "培训日期不能为空，格式为 YYYY-MM-DD"}
+	}
+	d, err := calendar.ParseDate(s)
+	if err != nil || d.String() != s {
+		return calendar.Date{}, &domain.FieldError{Field: "day", Message: fmt.Sprintf("培训日期“%s”无效，格式为 YYYY-MM-DD", s)}
+	}
+	return d, nil
+}
+
+// attendees checks the users are mediators (or room leads) within the unit.
+func (s *Service) attendees(ctx context.Context, u store.OrgUnit, ids []int64) ([]store.Staff, *domain.FieldError) {
+	staff, err := s.Store.RoutineStaff(ctx, []string{u.Path}, mediatorRoles)
+	if err != nil {
+		return nil, &domain.FieldError{Field: "attendees", Message: "无法读取调解员名单"}
+	}
+	byID := map[int64]store.Staff{}
+	for _, st := range staff {
+		byID[st.UserID] = st
+	}
+	var out []store.Staff
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		st, ok := byID[id]
+		if !ok {
+			return nil, &domain.FieldError{Field: "attendees", Message: fmt.Sprintf("参训人员须为%s的调解员", u.Name)}
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
+// load reads a session p may see (404 otherwise).
+func (s *Service) load(ctx context.Context, p *auth.Principal, id int64) (store.Training, error) {
+	if p == nil || !p.Can(domain.PermRoutineRead) {
+		return store.Training{}, access.Forbidden("无权查看培训")
+	}
+	t, err := s.Store.GetTraining(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.Reaches(domain.PermRoutineRead, t.UnitPath)) {
+		return store.Training{}, access.NotFound("培训不存在或无权查看")
+	}
+	if err != nil {
+		return t, fmt.Errorf("get training %d: %w", id, err)
+	}
+	return t, nil
+}
+
+func (s *Service) manage(ctx context.Context, p *auth.Principal, id int64) (store.Training, error) {
+	t, err := s.load(ctx, p, id)
+	if err == nil && !p.Reaches(domain.PermRoutineManage, t.UnitPath) {
+		return t, access.Forbidden("无权修改该培训")
+	}
+	return t, err
+}
+
+// View is one session's page.
+type View struct {
+	Training  store.Training
+	Hours     float64
+	Files     []store.TrainingFile
+	CanManage bool
+	Staff     []store.Staff // who may be marked as attending
+	Attending map[int64]bool
+}
+
+// Get is one session with its attendance and files.
+func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (View, error) {
+	t, err := s.load(ctx, p, id)
+	if err != nil {
+		return View{}, err
+	}
+	v := View{Training: t, Hours: Hours(t.Minutes), CanManage: p.Reaches(domain.PermRoutineManage, t.UnitPath), Attending: map[int64]bool{}}
+	for _, a := range t.Attendees {
+		v.Attending[a.UserID] = true
+	}
+	if v.Files, err = s.Store.ListTrainingFiles(ctx, id); err != nil {
+		return v, fmt.Errorf("training %d files: %w", id, err)
+	}
+	if v.CanManage {
+		if v.Staff, err = s.Store.RoutineStaff(ctx, []string{t.UnitPath}, mediatorRoles); err != nil {
+			return v, err
+		}
+	}
+	return v, nil
+}
+
+// SetAttendance replaces who attended a session.
+func (s *Service) SetAttendance(ctx context.Context, p *auth.Principal, id int64, userIDs []int64) error {
+	t, err := s.manage(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	u := store.OrgUnit{ID: t.UnitID, Path: t.UnitPath, Name: t.UnitName}
+	who, fe := s.attendees(ctx, u, userIDs)
+	if fe != nil {
+		return invalid(fe)
+	}
+	ids := make([]int64, len(who))
+	for i, w := range who {
+		ids[i] = w.UserID
+	}
+	if err := s.Store.SetTrainingAttendance(ctx, id, ids); err != nil {
+		return fmt.Errorf("set training %d attendance: %w", id, err)
+	}
+	return nil
+}
+
+// Upload stores a material, or a certificate of one attendee, checked by
+// content (JPG, PNG or PDF, at most evidence.MaxSize), pictures stripped of
+// their location and device data.
+func (s *Service) Upload(ctx context.Context, p *auth.Principal, id int64, kind string, userID int64, name string, data []byte) (store.TrainingFile, error) {
+	t, err := s.manage(ctx, p, id)
+	if err != nil {
+		return store.TrainingFile{}, err
+	}
+	var errs []*domain.FieldError
+	switch kind {
+	case store.TrainingMaterial:
+		if userID != 0 {
+			errs = append(errs, &domain.FieldError{Field: "user", Message: "培训材料不属于某一位调解员"})
+		}
+	case store.TrainingCertificate:
+		found := false
+		for _, a := range t.Attendees {
+			found = found || a.UserID == userID
+		}
+		if !found {
+			errs = append(errs, &domain.FieldError{Field: "user", Message: "结业证书须属于本次培训的参训人员"})
+		}
+	default:
+		errs = append(errs, &domain.FieldError{Field: "kind", Message: "请选择上传培训材料或结业证书"})
+	}
+	typ, err := evidence.Sniff(data)
+	if err != nil {
+		var fe *domain.FieldError
+		if errors.As(err, &fe) {
+			errs = append(errs, fe)
+		} else {
+			return store.TrainingFile{}, err
+		}
+	}
+	if err := invalid(errs...); err != nil {
+		return store.TrainingFile{}, err
+	}
+	data = evidence.StripMetadata(data, typ)
+	sum := sha256.Sum256(data)
+	f := store.TrainingFile{TrainingID: id, Kind: kind, UserID: userID, Name: evidence.FileName(name, typ), ContentType: typ,
+		SHA256: hex.EncodeToString(sum[:]), Data: data, UploadedBy: p.UserID}
+	if err := s.Store.AddTrainingFile(ctx, &f); err != nil {
+		return f, fmt.Errorf("store training file: %w", err)
+	}
+	f.Data = nil
+	return f, nil
+}
+
+// File is one stored file of a session p may see.
+func (s *Service) File(ctx context.Context, p *auth.Principal, trainingID, fileID int64) (store.TrainingFile, error) {
+	if _, err := s.load(ctx, p, trainingID); err != nil {
+		return store.TrainingFile{}, err
+	}
+	f, err := s.Store.GetTrainingFile(ctx, trainingID, fileID)
+	if errors.Is(err, store.ErrNotFound) {
+		return f, access.NotFound("文件不存在")
+	}
+	return f, err
+}
+
+// minimum is a committee's yearly minimum in minutes.
+func (s *Service) minimum(ctx context.Context, committeeID int64) (int, error) {
+	n, err := s.Store.GetTrainingMinimum(ctx, committeeID)
+	if errors.Is(err, store.ErrNotFound) {
+		return DefaultMinimumHours * 60, nil
+	}
+	return n, err
+}
+
+// SetMinimum sets a committee's yearly minimum of training hours.
+func (s *Service) SetMinimum(ctx context.Context, p *auth.Principal, committee, hours string) error {
+	if p == nil || !p.Can(domain.PermRoutineManage) {
+		return access.Forbidden("无权设置培训学时要求")
+	}
+	u, err := s.Store.GetOrgUnitByCode(ctx, strings.TrimSpace(committee))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !p.Reaches(domain.PermRoutineRead, u.Path)) {
+		return access.NotFound(fmt.Sprintf("找不到调委会“%s”", committee))
+	}
+	if err != nil {
+		return fmt.Errorf("find committee: %w", err)
+	}
+	if u.Kind != domain.OrgCommittee {
+		return invalid(&domain.FieldError{Field: "committee", Message: "培训学时要求由调委会设置"})
+	}
+	if !p.Reaches(domain.PermRoutineManage, u.Path) {
+		return access.Forbidden("无权设置该调委会的培训学时要求")
+	}
+	m, fe := ParseHours("minimum", hours, 366)
+	if fe != nil {
+		return invalid(fe)
+	}
+	return s.Store.PutTrainingMinimum(ctx, u.ID, m)
+}
+
+// Hours are the training hours of each user in a year (users without any: 0).
+func (s *Service) Hours(ctx context.Context, userIDs []int64, year int) (map[int64]float64, error) {
+	from, to := YearRange(year)
+	mins, err := s.Store.TrainingMinutes(ctx, userIDs, from.String(), to.String())
+	if err != nil {
+		return nil, fmt.Errorf("training hours %d: %w", year, err)
+	}
+	out := make(map[int64]float64, len(userIDs))
+	for _, id := range userIDs {
+		out[id] = Hours(mins[id])
+	}
+	return out, nil
+}
+
+// Row is one mediator's hours in the year.
+type Row struct {
+	UserID    int64
+	Name      string
+	Unit      string
+	Committee string
+	Minutes   int
+	Hours     float64
+	Minimum   float64 // the year's minimum
+	Due       float64 // pro-rated to today (the whole minimum for a past year)
+	Short     bool    // below Due
+	Missing   float64 // Minimum - Hours, when positive
+}
+
+// mediatorRows are the year's hours of every mediator within prefixes.
+func (s *Service) mediatorRows(ctx context.Context, prefixes []string, year int, today calendar.Date) ([]Row, error) {
+	staff, err := s.Store.RoutineStaff(ctx, prefixes, mediatorRoles)
+	if err != nil {
+		return nil, err
+	}
+	units, err := s.Store.ListOrgUnits(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list org units: %w", err)
+	}
+	ids := make([]int64, len(staff))
+	for i, st := range staff {
+		ids[i] = st.UserID
+	}
+	from, to := YearRange(year)
+	mins, err := s.Store.TrainingMinutes(ctx, ids, from.String(), to.String())
+	if err != nil {
+		return nil, fmt.Errorf("training minutes: %w", err)
+	}
+	minimums := map[int64]int{}
+	var out []Row
+	for _, st := range staff {
+		var cmt store.OrgUnit
+		for _, u := range units {
+			if u.Kind == domain.OrgCommittee && strings.HasPrefix(st.UnitPath, u.Path) {
+				cmt = u
+			}
+		}
+		minMin := DefaultMinimumHours * 60
+		if cmt.ID != 0 {
+			if _, ok := minimums[cmt.ID]; !ok {
+				if minimums[cmt.ID], err = s.minimum(ctx, cmt.ID); err != nil {
+					return nil, err
+				}
+			}
+			minMin = minimums[cmt.ID]
+		}
+		due := minMin
+		if year == today.Year {
+			due = ProRated(minMin, today)
+		} else if year > today.Year {
+			due = 0
+		}
+		r := Row{UserID: st.UserID, Name: st.Name, Unit: st.UnitName, Committee: cmt.Name, Minutes: mins[st.UserID],
+			Hours: Hours(mins[st.UserID]), Minimum: Hours(minMin), Due: Hours(due), Short: mins[st.UserID] < due}
+		if mins[st.UserID] < minMin {
+			r.Missing = Hours(minMin - mins[st.UserID])
+		}
+		out = append(out, r)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Short != out[j].Short {
+			return out[i].Short
+		}
+		return out[i].Minutes < out[j].Minutes
+	})
+	return out, nil
+}
+
+// Shortfall are the mediators below the pro-rated minimum, asked in the
+// last quarter of the year (before that: none), for the warning sweep.
+func (s *Service) Shortfall(ctx context.Context, today calendar.Date) ([]Row, error) {
+	if !InLastQuarter(today) {
+		return nil, nil
+	}
+	units, err := s.Store.ListOrgUnits(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list org units: %w", err)
+	}
+	var prefixes []string
+	for _, u := range units {
+		if u.Kind == domain.OrgCommittee {
+			prefixes = append(prefixes, u.Path)
+		}
+	}
+	rows, err := s.mediatorRows(ctx, prefixes, today.Year, today)
+	if err != nil {
+		return nil, err
+	}
+	var out []Row
+	for _, r := range rows {
+		if r.Short {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Overview is the trainings page.
+type Overview struct {
+	Year       int
+	Sessions   []store.Training
+	Rows       []Row
+	Short      int
+	Units      []store.OrgUnit // where p may record
+	Organisers []store.OrgUnit
+	Staff      []store.Staff // mediators p may mark as attending
+	Committees []Minimum     // minimums p may set
+	Today      string
+}
+
+// Minimum is a committee's yearly minimum.
+type Minimum struct {
+	Code, Name string
+	Hours      float64
+}
+
+// Overview lists the sessions of a year and each mediator's hours.
+func (s *Service) Overview(ctx context.Context, p *auth.Principal, year int) (Overview, error) {
+	if p == nil || !p.Can(domain.PermRoutineRead) {
+		return Overview{}, access.Forbidden("无权查看培训")
+	}
+	today := s.today()
+	if year == 0 {
+		year = today.Year
+	}
+	if year < 2000 || year > today.Year+1 {
+		return Overview{}, invalid(&domain.FieldError{Field: "year", Message: fmt.Sprintf("年份 %d 无效", year)})
+	}
+	pre := p.Scope(domain.PermRoutineRead).Prefixes
+	from, to := YearRange(year)
+	ov := Overview{Year: year, Today: today.String()}
+	var err error
+	if ov.Sessions, err = s.Store.ListTrainings(ctx, store.TrainingQuery{Prefixes: pre, From: from.String(), To: to.String()}); err != nil {
+		return ov, fmt.Errorf("list trainings: %w", err)
+	}
+	// Hours count every session a mediator attended, whoever recorded it.
+	if ov.Rows, err = s.mediatorRows(ctx, pre, year, today); err != nil {
+		return ov, err
+	}
+	for _, r := range ov.Rows {
+		if r.Short {
+			ov.Short++
+		}
+	}
+	if ov.Units, err = s.Units(ctx, p); err != nil {
+		return ov, err
+	}
+	if len(ov.Units) > 0 {
+		if ov.Organisers, err = s.Organisers(ctx); err != nil {
+			return ov, err
+		}
+		var mp []string
+		for _, u := range ov.Units {
+			mp = append(mp, u.Path)
+			if u.Kind == domain.OrgCommittee {
+				m, err := s.minimum(ctx, u.ID)
+				if err != nil {
+					return ov, err
+				}
+				ov.Committees = append(ov.Committees, Minimum{Code: u.Code, Name: u.Name, Hours: Hours(m)})
+			}
+		}
+		if ov.Staff, err = s.Store.RoutineStaff(ctx, mp, mediatorRoles); err != nil {
+			return ov, err
+		}
+	}
+	return ov, nil
+}
+
+// Upcoming are the sessions p may see from..to (inclusive), soonest first:
+// this week's trainings for the 今日 page.
+func (s *Service) Upcoming(ctx context.Context, p *auth.Principal, from, to calendar.Date) ([]store.Training, error) {
+	if p == nil || !p.Can(domain.PermRoutineRead) {
+		return nil, access.Forbidden("无权查看培训")
+	}
+	ts, err := s.Store.ListTrainings(ctx, store.TrainingQuery{Prefixes: p.Scope(domain.PermRoutineRead).Prefixes, From: from.String(), To: to.String(), Limit: 500})
+	if err != nil {
+		return nil, fmt.Errorf("upcoming trainings: %w", err)
+	}
+	sort.SliceStable(ts, func(i, j int) bool { return ts[i].Day < ts[j].Day })
+	return ts, nil
+}
