@@ -164,8 +164,12 @@ func Build(ctx context.Context, st store.Store, sealer *pii.Sealer, opt Options)
 			return res, err
 		}
 		if err := buildPartners(ctx, st, sealer, opt.Now); err != nil {
-		if err := buildDailies(ctx, st, opt.Now); err != nil {
+			return res, err
+		}
 		if err := buildWarnings(ctx, st, opt.Now); err != nil {
+			return res, err
+		}
+		if err := buildDailies(ctx, st, opt.Now); err != nil {
 			return res, err
 		}
 	}

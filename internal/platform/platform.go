@@ -216,6 +216,9 @@ func (s *Services) sweeps() []jobs.Job {
 			n, err := s.DailyReport.DraftToday(ctx)
 			if n > 0 {
 				s.Log.Info("daily reports drafted", "reports", n)
+			}
+			return err
+		}},
 		{Name: "warnings", Every: s.warningInterval, Run: func(ctx context.Context) error {
 			r, err := s.Warnings.Sweep(ctx)
 			if r.Raised+r.Resolved+r.Steps > 0 {

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/meeting"
@@ -20,20 +19,6 @@ import (
 )
 
 // principalOf is the principal a user signs in as, for calling services directly.
-func principalOf(t *testing.T, e *env, username string) *auth.Principal {
-	t.Helper()
-	ctx := context.Background()
-	u, err := e.db.GetUserByUsername(ctx, username)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bs, err := e.db.ListBindings(ctx, u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &auth.Principal{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Bindings: bs}
-}
-
 func userID(t *testing.T, e *env, username string) int64 {
 	t.Helper()
 	u, err := e.db.GetUserByUsername(context.Background(), username)
