@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tiaojie/tiaojie/internal/calendar"
 	"log/slog"
 	"time"
 
@@ -31,8 +32,15 @@ type Service struct {
 	// Phones is optional (nil: in-app notices only). The lead wires the
 	// mediator registry's phones here.
 	Phones PhoneBook
-	Log    *slog.Logger
-	Now    func() time.Time
+	// Duties lists the routine duties past their day (filing, training
+	// hours, action items, rectifications) from the routines' services;
+	// nil: the duty rules find nothing.
+	Duties func(ctx context.Context, today calendar.Date) ([]warning.Duty, error)
+	// Owner is who answers for a duty subject (an action item's owner, a
+	// room's rectification owner): the "承办" audience of its ladder.
+	Owner func(ctx context.Context, kind string, id int64) (int64, error)
+	Log   *slog.Logger
+	Now   func() time.Time
 }
 
 func (s *Service) now() time.Time {
@@ -64,7 +72,7 @@ func (s *Service) rules(ctx context.Context) (warning.RuleSet, error) {
 		return warning.RuleSet{}, err
 	}
 	rs.Version = r.Version
-	return rs, nil
+	return rs.WithDefaults(), nil
 }
 
 // SweepResult counts what one sweep did.

@@ -212,6 +212,15 @@ func (s *Service) presiding(ctx context.Context, w store.Warning) (int64, error)
 	if w.SubjectKind == warning.SubjectMediator {
 		return w.SubjectID, nil
 	}
+	if w.SubjectKind == warning.SubjectItem && s.Owner != nil {
+		id, err := s.Owner(ctx, w.SubjectKind, w.SubjectID)
+		if err != nil {
+			return 0, fmt.Errorf("owner of warning %d: %w", w.ID, err)
+		}
+		if id != 0 {
+			return id, nil
+		}
+	}
 	if w.CaseID == 0 {
 		return 0, nil
 	}

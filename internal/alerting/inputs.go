@@ -162,6 +162,13 @@ func (s *Service) inputs(ctx context.Context, rs warning.RuleSet, dl deadline.Ru
 	for _, sp := range sups {
 		in.Supervisions = append(in.Supervisions, warning.Supervision{ID: sp.ID, CaseID: sp.CaseID, Number: sp.CaseNumber, UnitID: sp.UnitID, Due: sp.Due})
 	}
+	if s.Duties != nil {
+		d, err := s.Duties(ctx, calendar.DateOf(now))
+		if err != nil {
+			return in, fmt.Errorf("routine duties past their day: %w", err)
+		}
+		in.Duties = d
+	}
 	return in, nil
 }
 

@@ -26,6 +26,7 @@ type Warning struct {
 	LevelLabel  string
 	StatusLabel string
 	SubjectName string // the subject kind in Chinese
+	SubjectHref string // the page of the subject ("" when it has none)
 	// What the reader may do with it (lists: from their notices and scope).
 	CanAcknowledge, CanResolve bool
 }
@@ -35,6 +36,19 @@ func (s *Service) view(rs warning.RuleSet, w store.Warning) Warning {
 		SubjectName: warning.SubjectLabel(w.SubjectKind), RuleName: w.Rule}
 	if r, ok := rs.Rule(w.Rule); ok {
 		v.RuleName = r.Name
+	}
+	switch w.SubjectKind {
+	case warning.SubjectMediator:
+		v.SubjectHref = fmt.Sprintf("/mediators/%d", w.SubjectID)
+	case warning.SubjectGroup:
+		v.SubjectHref = fmt.Sprintf("/groups/%d", w.SubjectID)
+	case warning.SubjectItem:
+		v.SubjectHref = "/meetings"
+	case warning.SubjectRectification:
+		v.SubjectHref = "/standards"
+	}
+	if w.CaseID != 0 {
+		v.SubjectHref = fmt.Sprintf("/cases/%d", w.CaseID)
 	}
 	return v
 }
@@ -364,4 +378,43 @@ func handlesUnit(p *auth.Principal, path string) bool {
 		}
 	}
 	return false
+}
+
+// UnitOpenCounts counts the open (and acknowledged) warnings within a unit
+// by level, for the daily report and the agenda: their callers have
+// checked the reader's scope on the unit.
+func (s *Service) UnitOpenCounts(ctx context.Context, unitID int64) (map[string]int, error) {
+	u, err := s.Store.GetOrgUnit(ctx, unitID)
+	if err != nil {
+		return nil, fmt.Errorf("unit %d for warning counts: %w", unitID, err)
+	}
+	return s.Store.WarningCounts(ctx, store.WarningQuery{Scope: store.Scope{Prefixes: []string{u.Path}},
+		Statuses: []string{store.WarningOpen, store.WarningAcknowledged}})
+}
+
+// UnitRed lists a unit's open red warnings in words (rule, subject and
+// explanation), for a meeting's agenda.
+func (s *Service) UnitRed(ctx context.Context, unitID int64) ([]string, error) {
+	u, err := s.Store.GetOrgUnit(ctx, unitID)
+	if err != nil {
+		return nil, fmt.Errorf("unit %d for red warnings: %w", unitID, err)
+	}
+	rs, err := s.rules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ws, _, err := s.Store.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{Prefixes: []string{u.Path}},
+		Statuses: []string{store.WarningOpen, store.WarningAcknowledged}, Level: string(warning.Red), Limit: 100})
+	if err != nil {
+		return nil, fmt.Errorf("red warnings of unit %d: %w", unitID, err)
+	}
+	out := make([]string, 0, len(ws))
+	for _, w := range ws {
+		name := w.Rule
+		if r, ok := rs.Rule(w.Rule); ok {
+			name = r.Name
+		}
+		out = append(out, fmt.Sprintf("%s（%s %s）：%s", name, warning.SubjectLabel(w.SubjectKind), w.SubjectLabel, w.Explain))
+	}
+	return out, nil
 }

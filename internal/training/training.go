@@ -388,6 +388,7 @@ func (s *Service) Hours(ctx context.Context, userIDs []int64, year int) (map[int
 type Row struct {
 	UserID    int64
 	Name      string
+	UnitID    int64 // the unit the mediator is bound to
 	Unit      string
 	Committee string
 	Minutes   int
@@ -441,7 +442,7 @@ func (s *Service) mediatorRows(ctx context.Context, prefixes []string, year int,
 		} else if year > today.Year {
 			due = 0
 		}
-		r := Row{UserID: st.UserID, Name: st.Name, Unit: st.UnitName, Committee: cmt.Name, Minutes: mins[st.UserID],
+		r := Row{UserID: st.UserID, Name: st.Name, UnitID: st.UnitID, Unit: st.UnitName, Committee: cmt.Name, Minutes: mins[st.UserID],
 			Hours: Hours(mins[st.UserID]), Minimum: Hours(minMin), Due: Hours(due), Short: mins[st.UserID] < due}
 		if mins[st.UserID] < minMin {
 			r.Missing = Hours(minMin - mins[st.UserID])

@@ -2,6 +2,7 @@ package warning
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -14,17 +15,19 @@ import (
 // later rules (filing late, training shortfall, an overdue action item)
 // add a kind without changing storage.
 const (
-	SubjectCase        = "case"
-	SubjectGroup       = "group"
-	SubjectMerchant    = "merchant"
-	SubjectMediator    = "mediator"
-	SubjectComplainant = "complainant" // a filing phone (by its keyed hash)
-	SubjectSupervision = "supervision" // an unanswered 督办
+	SubjectCase          = "case"
+	SubjectGroup         = "group"
+	SubjectMerchant      = "merchant"
+	SubjectMediator      = "mediator"
+	SubjectComplainant   = "complainant"   // a filing phone (by its keyed hash)
+	SubjectSupervision   = "supervision"   // an unanswered 督办
+	SubjectItem          = "action_item"   // a meeting's action item
+	SubjectRectification = "rectification" // a room inspection's rectification item
 )
 
 var subjectLabels = map[string]string{
 	SubjectCase: "案件", SubjectGroup: "群体纠纷", SubjectMerchant: "经营者", SubjectMediator: "调解员",
-	SubjectComplainant: "投诉人", SubjectSupervision: "督办",
+	SubjectComplainant: "投诉人", SubjectSupervision: "督办", SubjectItem: "例会决定事项", SubjectRectification: "整改事项",
 }
 
 // SubjectLabel is the Chinese name of a subject kind (the kind itself when unknown).
@@ -105,6 +108,17 @@ type Supervision struct {
 	Answered bool
 }
 
+// Duty is a routine duty past its day (a filing, the year's training
+// hours, a meeting's action item, a rectification), as the routines' own
+// services find it; the rule named decides whether and how loud it warns.
+type Duty struct {
+	Rule    string // one of DutyRules
+	Subject Subject
+	UnitID  int64 // room or committee whose people see it
+	CaseID  int64 // the case an action item concerns, 0 for none
+	Explain string
+}
+
 // Inputs are everything one sweep looks at, read at Now.
 type Inputs struct {
 	Now          time.Time
@@ -112,6 +126,7 @@ type Inputs struct {
 	Complaints   []Complaint
 	Mediators    []MediatorLoad
 	Supervisions []Supervision
+	Duties       []Duty
 }
 
 // ComplaintWindow is how far back a sweep must read complaints for rs.
@@ -198,6 +213,11 @@ func Evaluate(rs RuleSet, in Inputs) []Finding {
 					Subject: Subject{Kind: SubjectSupervision, ID: s.ID, Label: s.Number},
 					Explain: fmt.Sprintf("案件 %s 的督办要求于 %s 前书面回复，至今未回复", s.Number, s.Due.In(calendar.Shanghai()).Format("2006-01-02 15:04"))})
 			}
+		}
+	}
+	for _, d := range in.Duties {
+		if r, ok := on(d.Rule); ok && slices.Contains(DutyRules, d.Rule) {
+			out = append(out, Finding{Rule: r.Code, Level: r.Level, Subject: d.Subject, CaseID: d.CaseID, UnitID: d.UnitID, Explain: d.Explain})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {

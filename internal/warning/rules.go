@@ -81,7 +81,16 @@ const (
 	RuleJudicialWindow    = "judicial_window"
 	RuleOverCapacity      = "over_capacity"
 	RuleSuperviseOverdue  = "supervise_overdue"
+	// Routine duties past their day, found by the routines' own services.
+	RuleFilingLate           = "filing_late"           // a mediator not filed with the justice bureau in time
+	RuleTrainingShort        = "training_short"        // a mediator short of the year's training hours
+	RuleItemOverdue          = "item_overdue"          // a meeting's action item past its due day
+	RuleRectificationOverdue = "rectification_overdue" // a room inspection's rectification past its due day
 )
+
+// DutyRules are the rules whose findings come from the routines
+// (Inputs.Duties) rather than from cases and complaints.
+var DutyRules = []string{RuleFilingLate, RuleTrainingShort, RuleItemOverdue, RuleRectificationOverdue}
 
 // DeadlineFamily lists the deadline rules, mildest first.
 var DeadlineFamily = []string{RuleDeadlineSoon, RuleDeadlineToday, RuleDeadlineOverdue}
@@ -215,6 +224,14 @@ func Defaults() RuleSet {
 				Describe: "调解员承办中的案件超过工作室设定的上限"},
 			{Code: RuleSuperviseOverdue, Name: "督办逾期未回复", Level: Red, Enabled: true,
 				Describe: "督办已过回复期限，承办调解员仍未书面回复"},
+			{Code: RuleFilingLate, Name: "调解员备案逾期", Level: Yellow, Enabled: true,
+				Describe: "调解员聘任后 30 个工作日内未报司法行政机关备案"},
+			{Code: RuleTrainingShort, Name: "培训学时不足", Level: Yellow, Enabled: true,
+				Describe: "第四季度起，调解员本年度培训学时低于按日折算的年度最低学时"},
+			{Code: RuleItemOverdue, Name: "例会决定事项逾期", Level: Orange, Enabled: true,
+				Describe: "例会决定的事项已过完成期限仍未办结"},
+			{Code: RuleRectificationOverdue, Name: "工作室整改逾期", Level: Yellow, Enabled: true,
+				Describe: "工作室检查发现的问题已过整改期限仍未整改完毕"},
 		},
 		Ladders: map[Level][]Step{
 			Red: {
@@ -323,6 +340,18 @@ func (rs RuleSet) Encode() (string, error) {
 		return "", fmt.Errorf("encode warning rules: %w", err)
 	}
 	return string(b), nil
+}
+
+// WithDefaults adds the default of every rule a stored version lacks (a
+// rule introduced after the committee last edited the rules), so a sweep
+// evaluates it and the rules page can save the set again.
+func (rs RuleSet) WithDefaults() RuleSet {
+	for _, d := range Defaults().Rules {
+		if _, ok := rs.Rule(d.Code); !ok {
+			rs.Rules = append(rs.Rules, d)
+		}
+	}
+	return rs
 }
 
 // Decode reads a stored rule set.

@@ -3,6 +3,7 @@ package warning
 import (
 	"fmt"
 	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -328,11 +329,11 @@ func TestReconcile(t *testing.T) {
 		return Finding{Rule: rule, Level: r.Level, Subject: Subject{Kind: SubjectCase, ID: id}}
 	}
 	open := []Open{
-		{ID: 1, Rule: RuleDeadlineSoon, Key: "case:1", Level: Yellow},  // case 1 now orange: escalated
-		{ID: 2, Rule: RuleDeadlineToday, Key: "case:2", Level: Orange}, // case 2 still orange: kept
-		{ID: 3, Rule: RuleDeadlineOverdue, Key: "case:3", Level: Red},  // case 3 closed: cleared
-		{ID: 4, Rule: RuleDeadlineOverdue, Key: "case:4", Level: Red},  // case 4 suspended → yellow: cleared, not escalated
-		{ID: 5, Rule: "filing_late", Key: "mediator:9", Level: Yellow}, // a rule this version does not know: left alone
+		{ID: 1, Rule: RuleDeadlineSoon, Key: "case:1", Level: Yellow},   // case 1 now orange: escalated
+		{ID: 2, Rule: RuleDeadlineToday, Key: "case:2", Level: Orange},  // case 2 still orange: kept
+		{ID: 3, Rule: RuleDeadlineOverdue, Key: "case:3", Level: Red},   // case 3 closed: cleared
+		{ID: 4, Rule: RuleDeadlineOverdue, Key: "case:4", Level: Red},   // case 4 suspended → yellow: cleared, not escalated
+		{ID: 5, Rule: "retired_rule", Key: "mediator:9", Level: Yellow}, // a rule this version does not know: left alone
 	}
 	p := Reconcile(rs, open, []Finding{f(RuleDeadlineToday, 1), f(RuleDeadlineToday, 2), f(RuleDeadlineSoon, 4), f(RuleDeadlineToday, 2)})
 	var raised []string
@@ -423,5 +424,50 @@ func TestValidate(t *testing.T) {
 		if l.Label() == "" || l.Short() == "" {
 			t.Errorf("level %s unlabelled", l)
 		}
+	}
+}
+
+func TestDuties(t *testing.T) {
+	rs := Defaults()
+	now := time.Date(2026, 12, 3, 10, 0, 0, 0, calendar.Shanghai())
+	in := Inputs{Now: now, Duties: []Duty{
+		{Rule: RuleFilingLate, Subject: Subject{Kind: SubjectMediator, ID: 7, Label: "王某"}, UnitID: 3, Explain: "备案逾期"},
+		{Rule: RuleItemOverdue, Subject: Subject{Kind: SubjectItem, ID: 9, Label: "事项"}, UnitID: 2, CaseID: 44, Explain: "逾期"},
+		{Rule: RuleDeadlineOverdue, Subject: Subject{Kind: SubjectCase, ID: 1}, UnitID: 2}, // not a duty rule: ignored
+	}}
+	got := Evaluate(rs, in)
+	if len(got) != 2 || got[0].Rule != RuleFilingLate || got[0].Level != Yellow || got[1].Rule != RuleItemOverdue ||
+		got[1].Level != Orange || got[1].CaseID != 44 || got[1].UnitID != 2 {
+		t.Fatalf("findings %+v", got)
+	}
+	// A disabled duty rule finds nothing; its open warnings resolve as disabled.
+	for i := range rs.Rules {
+		if rs.Rules[i].Code == RuleItemOverdue {
+			rs.Rules[i].Enabled = false
+		}
+	}
+	got = Evaluate(rs, in)
+	if len(got) != 1 || got[0].Rule != RuleFilingLate {
+		t.Fatalf("with item rule off: %+v", got)
+	}
+	p := Reconcile(rs, []Open{{ID: 4, Rule: RuleItemOverdue, Key: "action_item:9", Level: Orange}}, got)
+	if len(p.Resolve) != 1 || p.Resolve[0].Reason != ReasonDisabled {
+		t.Fatalf("plan %+v", p)
+	}
+	// A version stored before the duty rules existed gains them with their
+	// defaults and still validates.
+	old := Defaults()
+	var kept []Rule
+	for _, r := range old.Rules {
+		if !slices.Contains(DutyRules, r.Code) {
+			kept = append(kept, r)
+		}
+	}
+	old.Rules = kept
+	if old.Validate() == nil {
+		t.Fatal("a set missing rules validated")
+	}
+	if err := old.WithDefaults().Validate(); err != nil {
+		t.Fatal(err)
 	}
 }
