@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -356,4 +357,50 @@ func (s *Service) SaveRules(ctx context.Context, p *auth.Principal, rs warning.R
 		return 0, fmt.Errorf("save warning rules: %w", err)
 	}
 	return version, nil
+}
+
+// NotifyLeads tells the people who answer for a unit (a room's leads, a
+// committee's committee users) with an in-app notice and, when their phone
+// is known, an SMS queued in tx: what a 催报 sends. It returns how many
+// people were told.
+func (s *Service) NotifyLeads(ctx context.Context, tx store.Store, unitID int64, body string) (int, error) {
+	u, err := tx.GetOrgUnit(ctx, unitID)
+	if err != nil {
+		return 0, fmt.Errorf("unit %d to notify: %w", unitID, err)
+	}
+	role := domain.RoleCommittee
+	if u.Kind == domain.OrgOfficeRoom || u.Kind == domain.OrgEnterpriseRoom {
+		role = domain.RoleRoomLead
+	}
+	bs, err := tx.BoundUsers(ctx, []int64{u.ID}, []domain.Role{role})
+	if err != nil {
+		return 0, fmt.Errorf("leads of unit %d: %w", unitID, err)
+	}
+	var ids []int64
+	for _, b := range bs {
+		if !slices.Contains(ids, b.UserID) {
+			ids = append(ids, b.UserID)
+		}
+	}
+	phones := map[int64]string{}
+	if s.Phones != nil && s.Sender != nil && len(ids) > 0 {
+		if phones, err = s.Phones(ctx, ids); err != nil {
+			return 0, fmt.Errorf("phones of unit %d leads: %w", unitID, err)
+		}
+	}
+	now := s.now()
+	var ns []store.WarningNotice
+	for _, id := range ids {
+		phone := phones[id]
+		ns = append(ns, store.WarningNotice{UserID: id, Step: -1, Body: body, SMS: phone != "", At: now})
+		if phone != "" {
+			if _, err := notify.SendTx(ctx, s.Sender, tx, notify.Message{To: phone, Body: body, Kind: notify.KindNotice}); err != nil {
+				return 0, fmt.Errorf("queue notice SMS: %w", err)
+			}
+		}
+	}
+	if len(ns) == 0 {
+		return 0, nil
+	}
+	return len(ns), tx.AddWarningNotices(ctx, ns)
 }

@@ -100,15 +100,19 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 	if err != nil {
 		return res, err
 	}
+	// The open warnings are read before the inputs: one another instance
+	// raises meanwhile is then neither seen open nor resolved as cleared by
+	// a sweep whose inputs predate it (and raised twice by none: the store
+	// keeps one per rule × subject).
+	open, err := s.Store.OpenWarningList(ctx)
+	if err != nil {
+		return res, fmt.Errorf("list open warnings: %w", err)
+	}
 	in, err := s.inputs(ctx, rs, dl, units, now)
 	if err != nil {
 		return res, err
 	}
 	found := warning.Evaluate(rs, in)
-	open, err := s.Store.OpenWarningList(ctx)
-	if err != nil {
-		return res, fmt.Errorf("list open warnings: %w", err)
-	}
 	var os []warning.Open
 	for _, w := range open {
 		os = append(os, warning.Open{ID: w.ID, Rule: w.Rule, Key: w.SubjectKey, Level: warning.Level(w.Level)})

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/access"
@@ -40,6 +41,9 @@ type Service struct {
 	// Warnings counts a unit's open warnings by level (yellow, orange,
 	// red); nil leaves them out of the reports.
 	Warnings func(ctx context.Context, unitID int64) (map[string]int, error)
+	// Notify tells a unit's leads of a 催报 inside the chase's transaction
+	// (nil: the chase is recorded only).
+	Notify func(ctx context.Context, tx store.Store, unitID int64, body string) (int, error)
 }
 
 // Report is one unit's daily report.
@@ -53,6 +57,7 @@ type Report struct {
 	Due       time.Time
 	Late      bool
 	CanSubmit bool
+	CanChase  bool // the reader may 催报 (a late draft of a unit below them)
 }
 
 // Submitted says whether the report is submitted.
@@ -88,6 +93,7 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, unit, date string)
 		return Report{}, err
 	}
 	rep.CanSubmit = CanSubmit(p, v.unit) && !rep.Submitted()
+	rep.CanChase = canChase(p, v.unit) && !rep.Submitted() && rep.Late
 	return rep, nil
 }
 
@@ -378,4 +384,78 @@ func (s *Service) Missing(ctx context.Context, p *auth.Principal, day calendar.D
 		}
 	}
 	return out, nil
+}
+
+// Chase (催报) reminds the people who answer for a unit whose report for
+// date is missing past the deadline: a notice to each (and an SMS when
+// their phone is known), recorded on the report with who chased and when.
+// Only a report.submit binding above the unit chases it (the committee its
+// rooms); a submitted report, a report not yet due or a unit outside the
+// chaser's committee is refused.
+func (s *Service) Chase(ctx context.Context, p *auth.Principal, unit, date string) (Report, error) {
+	v, err := s.resolve(ctx, p, unit)
+	if err != nil {
+		return Report{}, err
+	}
+	if !canChase(p, v.unit) {
+		return Report{}, access.Forbidden(fmt.Sprintf("只有“%s”的上级调委会可以催报", v.unit.Name))
+	}
+	cal, err := s.calendar(ctx)
+	if err != nil {
+		return Report{}, err
+	}
+	day, from, to, err := parseDay(cal, date, s.today())
+	if err != nil {
+		return Report{}, err
+	}
+	if !reportrules.Late(day, s.deadline(), false, s.now()) {
+		return Report{}, &access.ValidationError{Fields: []*domain.FieldError{{Field: "date",
+			Message: fmt.Sprintf("%s 的日报提交时限（%s）未到，不需要催报", day, s.deadlineText())}}}
+	}
+	rep, err := s.ensure(ctx, v, day, from, to, false)
+	if err != nil {
+		return Report{}, err
+	}
+	if rep.Submitted() {
+		return Report{}, submittedAlready(rep.Row)
+	}
+	body := fmt.Sprintf("【催报】%s %s 的日报已过 %s 提交时限仍未提交，请尽快补充说明并提交。", v.unit.Name, day, s.deadlineText())
+	err = s.Store.ChaseDailyReport(ctx, rep.Row.ID, p.UserID, s.now(), func(tx store.Store) error {
+		if s.Notify == nil {
+			return nil
+		}
+		_, err := s.Notify(ctx, tx, v.unit.ID, body)
+		return err
+	})
+	if errors.Is(err, store.ErrConflict) {
+		row, gerr := s.Store.GetDailyReport(ctx, v.unit.ID, day.String())
+		if gerr != nil {
+			return Report{}, gerr
+		}
+		return Report{}, submittedAlready(row)
+	}
+	if err != nil {
+		return Report{}, fmt.Errorf("chase daily report %d: %w", rep.Row.ID, err)
+	}
+	return s.ensure(ctx, v, day, from, to, false)
+}
+
+// canChase: a report.submit binding strictly above the unit.
+func canChase(p *auth.Principal, u store.OrgUnit) bool {
+	for _, b := range p.Bindings {
+		if b.OrgPath != "" && b.OrgPath != u.Path && strings.HasPrefix(u.Path, b.OrgPath) && domain.RoleHas(b.Role, domain.PermReportSubmit) {
+			return true
+		}
+	}
+	return false
+}
+
+// Workday says whether day is a working day on the stored calendar (days
+// off and 调休 included): a daily report is due only then.
+func (s *Service) Workday(ctx context.Context, day calendar.Date) (bool, error) {
+	cal, err := s.calendar(ctx)
+	if err != nil {
+		return false, err
+	}
+	return cal.IsWorkday(day), nil
 }

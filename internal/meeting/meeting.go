@@ -556,6 +556,9 @@ type ItemDraft struct {
 	OwnerID int64
 	Due     string
 	CaseID  int64 // optional
+	// CaseNumber is the case's 案号, as a secretary knows it (used when
+	// CaseID is 0).
+	CaseNumber string
 }
 
 // AddItem adds an action item: the owner is one of the unit's staff, a
@@ -589,6 +592,20 @@ func (s *Service) AddItem(ctx context.Context, p *auth.Principal, meetingID int6
 	}
 	if fe != nil {
 		errs = append(errs, fe)
+	}
+	if n := strings.TrimSpace(d.CaseNumber); d.CaseID == 0 && n != "" {
+		page, err := s.Store.ListCases(ctx, store.CaseQuery{Scope: p.Scope(domain.PermCaseRead), Text: n, Limit: 20})
+		if err != nil {
+			return store.MeetingItem{}, fmt.Errorf("find case %q: %w", n, err)
+		}
+		for _, c := range page.Cases {
+			if c.Number == n {
+				d.CaseID = c.ID
+			}
+		}
+		if d.CaseID == 0 {
+			errs = append(errs, &domain.FieldError{Field: "case", Message: fmt.Sprintf("找不到案号为“%s”的案件，或不在您的管辖范围内", n)})
+		}
 	}
 	if d.CaseID < 0 {
 		errs = append(errs, &domain.FieldError{Field: "case", Message: "案件编号无效"})

@@ -20,6 +20,7 @@ func (s *Services) wireRoutines() {
 	s.Warnings.Duties = s.duties
 	s.Warnings.Owner = s.dutyOwner
 	s.DailyReport.Warnings = s.Warnings.UnitOpenCounts
+	s.DailyReport.Notify = s.Warnings.NotifyLeads
 	s.Meetings.RedWarnings = s.Warnings.UnitRed
 	s.Corps.TrainingHours = s.Trainings.Hours
 }

@@ -251,7 +251,7 @@ func TestRoutineMeetingRecord(t *testing.T) {
 		routineRefused(t, cm.form("POST", path+"/items", url.Values{"body": {"跟进"}, "owner": {itoa(xhm)}, "due": {due}}), 422, "责任人须为本单位")
 		routineRefused(t, cm.form("POST", path+"/items", url.Values{"body": {""}, "owner": {itoa(med)}, "due": {due}}), 422, "事项内容不能为空")
 		routineRefused(t, cm.form("POST", path+"/items", url.Values{"body": {"跟进"}, "owner": {itoa(med)}, "due": {day.AddDays(-3).String()}}), 422, "不能早于会议日期")
-		routineRefused(t, cm.form("POST", path+"/items", url.Values{"body": {"跟进"}, "owner": {itoa(med)}, "due": {due}, "case": {"abc"}}), 422, "案件编号")
+		routineRefused(t, cm.form("POST", path+"/items", url.Values{"body": {"跟进"}, "owner": {itoa(med)}, "due": {due}, "case": {"abc"}}), 422, "找不到案号为“abc”的案件")
 		if items, _ := e.db.ListMeetingItems(ctx, store.MeetingItemQuery{MeetingID: id}); len(items) != 0 {
 			t.Fatalf("refused items were written: %+v", items)
 		}

@@ -83,7 +83,7 @@ func buildDemo(db *sqlstore.DB) error {
 }
 
 // startEnv runs the services and a server on db, as one instance.
-func startEnv(t *testing.T, db *sqlstore.DB, config func(*platform.Config), adjust func(*platform.Services)) *env {
+func startEnv(t *testing.T, db *sqlstore.DB, config func(*platform.Config), adjust func(*platform.Services), server_ ...func(*server.Options)) *env {
 	t.Helper()
 	ctx := context.Background()
 	sealer := testSealer()
@@ -103,7 +103,11 @@ func startEnv(t *testing.T, db *sqlstore.DB, config func(*platform.Config), adju
 	if err := svc.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Options{Services: svc, Store: db, Pools: db.Pools(), MaxBodyBytes: 64 << 10})
+	so := server.Options{Services: svc, Store: db, Pools: db.Pools(), MaxBodyBytes: 64 << 10}
+	for _, f := range server_ {
+		f(&so)
+	}
+	srv, err := server.New(so)
 	if err != nil {
 		t.Fatal(err)
 	}

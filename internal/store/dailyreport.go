@@ -23,6 +23,9 @@ type DailyReportStore interface {
 	// SubmitDailyReport stores the remarks and the final figures and marks
 	// the draft submitted; ErrConflict when it was submitted already.
 	SubmitDailyReport(ctx context.Context, id int64, remarks, figures string, by int64, at time.Time) error
+	// ChaseDailyReport records a 催报 on a draft (ErrConflict once
+	// submitted) and runs then (the notices) in the same transaction.
+	ChaseDailyReport(ctx context.Context, id, by int64, at time.Time, then func(tx Store) error) error
 	GetDailyReport(ctx context.Context, unitID int64, day string) (DailyReport, error)
 	// ListDailyReports lists the reports of the units whose report day is
 	// in from..to (inclusive), by day then unit.
@@ -44,4 +47,8 @@ type DailyReport struct {
 	SubmittedByName  string // filled by reads
 	SubmittedAt      *time.Time
 	Drafted, Updated time.Time
+	// The last 催报 (nil: never chased) and how many there were.
+	ChasedAt *time.Time
+	ChasedBy int64
+	Chases   int
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"bytes"
 	"net/http"
 	"net/url"
@@ -83,6 +84,23 @@ func (pg *Pages) SubmitDailyReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg.flash(r, "日报已提交。")
+	http.Redirect(w, r, rep.URL(), http.StatusSeeOther)
+}
+
+// ChaseDailyReport (催报) reminds a unit whose report is missing past the
+// deadline; back=today returns to the 今日 page.
+func (pg *Pages) ChaseDailyReport(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	rep, err := pg.Services.DailyReport.Chase(ctx, auth.From(ctx), r.PathValue("unit"), r.PathValue("date"))
+	if err != nil {
+		pg.failErr(w, r, err)
+		return
+	}
+	pg.flash(r, fmt.Sprintf("已向%s催报（第 %d 次）。", rep.Unit.Name, rep.Row.Chases))
+	if r.PostFormValue("back") == "today" {
+		http.Redirect(w, r, "/today", http.StatusSeeOther)
+		return
+	}
 	http.Redirect(w, r, rep.URL(), http.StatusSeeOther)
 }
 

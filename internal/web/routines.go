@@ -152,14 +152,14 @@ func (pg *Pages) RecordMeeting(w http.ResponseWriter, r *http.Request) {
 func (pg *Pages) AddMeetingItem(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := mustID(r.PathValue("id"))
-	caseID, err := parseCaseRef(r.PostFormValue("case"))
+	caseID, number, err := parseCaseRef(r.PostFormValue("case"))
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
 	}
 	owner, _ := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("owner")), 10, 64)
 	if _, err := pg.Services.Meetings.AddItem(ctx, auth.From(ctx), id, meeting.ItemDraft{Body: r.PostFormValue("body"), OwnerID: owner,
-		Due: r.PostFormValue("due"), CaseID: caseID}); err != nil {
+		Due: r.PostFormValue("due"), CaseID: caseID, CaseNumber: number}); err != nil {
 		pg.failErr(w, r, err)
 		return
 	}
@@ -167,17 +167,21 @@ func (pg *Pages) AddMeetingItem(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/meetings/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
-// parseCaseRef reads the optional case id of an action item.
-func parseCaseRef(s string) (int64, error) {
+// parseCaseRef reads the optional case of an action item: its 案号, or
+// the number in its page's address.
+func parseCaseRef(s string) (id int64, number string, err error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return 0, nil
+		return 0, "", nil
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, &access.ValidationError{Fields: []*domain.FieldError{{Field: "case", Message: "关联案件请填写案件编号（数字ID）"}}}
+	n, perr := strconv.ParseInt(s, 10, 64)
+	switch {
+	case perr != nil:
+		return 0, s, nil
+	case n <= 0:
+		return 0, "", &access.ValidationError{Fields: []*domain.FieldError{{Field: "case", Message: "关联案件请填写案号或案件编号"}}}
 	}
-	return n, nil
+	return n, "", nil
 }
 
 // CloseMeetingItem marks an action item done.

@@ -11,16 +11,17 @@ import (
 )
 
 const dailyCols = `r.id, r.unit_id, r.day, r.span_from, r.span_to, r.figures, r.remarks, r.state, r.submitted_by,
-	COALESCE(u.display_name, ''), r.submitted_at, r.drafted_at, r.updated_at`
+	COALESCE(u.display_name, ''), r.submitted_at, r.drafted_at, r.updated_at, r.chased_at, r.chased_by, r.chases`
 
 const dailyFrom = ` FROM daily_reports r LEFT JOIN users u ON u.id = r.submitted_by`
 
 func scanDaily(sc interface{ Scan(...any) error }) (store.DailyReport, error) {
 	var r store.DailyReport
-	var at sql.NullTime
+	var at, chased sql.NullTime
 	err := sc.Scan(&r.ID, &r.UnitID, &r.Day, &r.SpanFrom, &r.SpanTo, &r.Figures, &r.Remarks, &r.State, &r.SubmittedBy,
-		&r.SubmittedByName, &at, &r.Drafted, &r.Updated)
+		&r.SubmittedByName, &at, &r.Drafted, &r.Updated, &chased, &r.ChasedBy, &r.Chases)
 	r.SubmittedAt = timePtr(at)
+	r.ChasedAt = timePtr(chased)
 	return r, err
 }
 
@@ -94,6 +95,27 @@ func (db *DB) SubmitDailyReport(ctx context.Context, id int64, remarks, figures 
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return store.ErrConflict
+		}
+		return nil
+	}))
+}
+
+func (db *DB) ChaseDailyReport(ctx context.Context, id, by int64, at time.Time, then func(tx store.Store) error) error {
+	return db.wrap("chase daily report", db.InTx(ctx, func(tx store.Store) error {
+		t := tx.(*DB).cur
+		if err := aboutDaily(ctx, t, id); err != nil {
+			return err
+		}
+		res, err := t.ExecContext(ctx, `UPDATE daily_reports SET chased_at = $1, chased_by = $2, chases = chases + 1
+			WHERE id = $3 AND state = 'draft'`, at.UTC(), by, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return store.ErrConflict
+		}
+		if then != nil {
+			return then(tx)
 		}
 		return nil
 	}))
