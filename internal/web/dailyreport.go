@@ -1,8 +1,8 @@
 package web
 
 import (
-	"fmt"
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/url"
 
