@@ -751,3 +751,69 @@ func pdfText(t *testing.T, b []byte) string {
 	}
 	return strings.Join(strings.Fields(string(out)), "")
 }
+
+// 催报: only the committee above a room chases it, only past the deadline,
+// only while it is not submitted; each chase is counted on the report and
+// handed to Notify in the chase's transaction.
+func TestChase(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, e.Open(t, true))
+			ctx := context.Background()
+			var told []string
+			w.svc.Notify = func(ctx context.Context, tx store.Store, unitID int64, body string) (int, error) {
+				told = append(told, fmt.Sprintf("%d %s", unitID, body))
+				return 1, nil
+			}
+			chase := func(p *auth.Principal, unit string) error { _, err := w.svc.Chase(ctx, p, unit, monday); return err }
+			*w.clock = at(monday, 9, 59)
+			if err := chase(w.director, "pd-r1"); status(err) != 422 || !strings.Contains(err.Error(), "未到") {
+				t.Fatalf("chasing before the deadline: %v", err)
+			}
+			*w.clock = at(monday, 10, 30)
+			for _, r := range []struct {
+				name   string
+				p      *auth.Principal
+				unit   string
+				status int
+			}{
+				{"the room's own lead", w.lead1, "pd-r1", 403},
+				{"another room's lead", w.lead2, "pd-r1", 403},
+				{"the committee chasing itself", w.director, "pd-cmt", 403},
+				{"the justice bureau (reads only)", w.justice, "pd-r1", 403},
+				{"another district", w.outsider, "pd-r1", 403},
+				{"an unknown unit", w.director, "nope", 404},
+			} {
+				if err := chase(r.p, r.unit); status(err) != r.status {
+					t.Errorf("%s: %v, want %d", r.name, err, r.status)
+				}
+			}
+			if len(told) != 0 {
+				t.Fatalf("refused chases told someone: %v", told)
+			}
+			for i := 1; i <= 2; i++ {
+				rep, err := w.svc.Chase(ctx, w.director, "pd-r1", monday)
+				if err != nil || rep.Row.Chases != i || rep.Row.ChasedBy != w.director.UserID || len(told) != i ||
+					!strings.HasPrefix(told[i-1], fmt.Sprintf("%d 【催报】", w.room1.ID)) {
+					t.Fatalf("chase %d: %+v %v %v", i, rep.Row, told, err)
+				}
+			}
+			if rep, _ := w.svc.Get(ctx, w.director, "pd-r1", monday); !rep.CanChase {
+				t.Error("the committee is not offered 催报 on a late room report")
+			}
+			if _, err := w.svc.Submit(ctx, w.lead1, "pd-r1", monday, "补报"); err != nil {
+				t.Fatal(err)
+			}
+			if err := chase(w.director, "pd-r1"); status(err) != 409 {
+				t.Fatalf("chasing a submitted report: %v", err)
+			}
+			if len(told) != 2 {
+				t.Fatalf("told after the submission: %v", told)
+			}
+			if rep, _ := w.svc.Get(ctx, w.director, "pd-r1", monday); rep.CanChase {
+				t.Error("a submitted report is offered 催报")
+			}
+		})
+	}
+}

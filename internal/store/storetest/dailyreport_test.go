@@ -155,3 +155,67 @@ func TestDailyReportDraftAcrossInstances(t *testing.T) {
 		})
 	}
 }
+
+// 催报 on a draft counts up with who and when, and runs its follow-up in
+// the same transaction: a follow-up that fails leaves no chase; a
+// submitted report cannot be chased.
+func TestDailyReportChase(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			db := e.Open(t, true)
+			f := newFixture(t, db)
+			ctx := audit.With(context.Background(), audit.Actor{Kind: audit.KindUser, ID: 1, Name: "committee01"})
+			at := time.Date(2026, 12, 3, 3, 0, 0, 0, time.UTC)
+			r, _, err := db.DraftDailyReport(ctx, store.DailyReport{UnitID: f.room1.ID, Day: "2026-12-03",
+				SpanFrom: "2026-12-02", SpanTo: "2026-12-02", Figures: `{}`, Drafted: at})
+			if err != nil {
+				t.Fatal(err)
+			}
+			boom := errors.New("notice failed")
+			if err := db.ChaseDailyReport(ctx, r.ID, 1, at, func(store.Store) error { return boom }); !errors.Is(err, boom) {
+				t.Fatalf("failing follow-up: %v", err)
+			}
+			if got, _ := db.GetDailyReport(ctx, f.room1.ID, "2026-12-03"); got.Chases != 0 || got.ChasedAt != nil {
+				t.Fatalf("a failed chase was kept: %+v", got)
+			}
+			ran := 0
+			for i := 1; i <= 2; i++ {
+				if err := db.ChaseDailyReport(ctx, r.ID, 1, at.Add(time.Duration(i)*time.Hour), func(tx store.Store) error {
+					ran++
+					_, err := tx.GetDailyReport(ctx, f.room1.ID, "2026-12-03") // the follow-up reads inside the transaction
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := db.GetDailyReport(ctx, f.room1.ID, "2026-12-03")
+			if err != nil || ran != 2 || got.Chases != 2 || got.ChasedBy != 1 || got.ChasedAt == nil || !got.ChasedAt.Equal(at.Add(2*time.Hour)) {
+				t.Fatalf("after two chases: %+v ran %d %v", got, ran, err)
+			}
+			if err := db.SubmitDailyReport(ctx, r.ID, "", `{}`, 2, at.Add(3*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.ChaseDailyReport(ctx, r.ID, 1, at.Add(4*time.Hour), nil); !errors.Is(err, store.ErrConflict) {
+				t.Fatalf("chasing a submitted report: %v", err)
+			}
+			entries, err := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{All: true}, Object: fmt.Sprintf("daily_report:%d/2026-12-03", f.room1.ID), Actor: "committee01", Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, en := range entries {
+				if en.Action == "update daily_reports" {
+					n++
+				}
+			}
+			if n != 3 { // two chases and the submission; the failed chase left nothing
+				var acts []string
+				for _, en := range entries {
+					acts = append(acts, en.Action)
+				}
+				t.Fatalf("updates of the report on the audit trail: %d, want 3 (%q)", n, acts)
+			}
+		})
+	}
+}
