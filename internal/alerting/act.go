@@ -184,7 +184,7 @@ func (s *Service) Supervise(ctx context.Context, p *auth.Principal, in Supervise
 			}
 		}
 		if phone != "" {
-			if _, err := notify.SendTx(ctx, s.Sender, tx, notify.Message{To: phone, Body: body, Kind: notify.KindNotice, CaseID: c.ID}); err != nil {
+			if _, err := notify.SendTx(ctx, s.Sender, tx, notify.Message{To: phone, Body: body, Kind: notify.KindStaffAlert, CaseID: c.ID}); err != nil {
 				return fmt.Errorf("queue %s SMS: %w", label, err)
 			}
 		}
@@ -394,7 +394,7 @@ func (s *Service) NotifyLeads(ctx context.Context, tx store.Store, unitID int64,
 		phone := phones[id]
 		ns = append(ns, store.WarningNotice{UserID: id, Step: -1, Body: body, SMS: phone != "", At: now})
 		if phone != "" {
-			if _, err := notify.SendTx(ctx, s.Sender, tx, notify.Message{To: phone, Body: body, Kind: notify.KindNotice}); err != nil {
+			if _, err := notify.SendTx(ctx, s.Sender, tx, notify.Message{To: phone, Body: body, Kind: notify.KindStaffAlert}); err != nil {
 				return 0, fmt.Errorf("queue notice SMS: %w", err)
 			}
 		}

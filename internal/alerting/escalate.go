@@ -90,7 +90,7 @@ func (s *Service) takeStep(ctx context.Context, rs warning.RuleSet, units orgInd
 			if phone == "" {
 				continue
 			}
-			if _, err := notify.SendTx(ctx, s.Sender, tx, notify.Message{To: phone, Body: body, Kind: notify.KindNotice, CaseID: w.CaseID}); err != nil {
+			if _, err := notify.SendTx(ctx, s.Sender, tx, notify.Message{To: phone, Body: body, Kind: notify.KindStaffAlert, CaseID: w.CaseID}); err != nil {
 				return fmt.Errorf("queue warning SMS: %w", err)
 			}
 		}

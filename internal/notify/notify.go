@@ -39,6 +39,7 @@ const (
 	KindConsentRequest  = "consent_request"
 	KindConsentReminder = "consent_reminder"
 	KindNotice          = "notice"
+	KindStaffAlert      = "staff_alert" // to staff: a warning's escalation, 催办/督办, 催报
 )
 
 // Provider names written into Receipt.Provider and OutboxEntry.Provider.

@@ -51,7 +51,7 @@ func partiesSign(t *testing.T, e *env, id int64) {
 	for _, l := range links {
 		party := e.anon()
 		party.form("POST", l, url.Values{"action": {"code"}})
-		es, _ := e.db.ListOutbox(ctx, 1)
+		es := lastPartySMS(t, e)
 		code := regexp.MustCompile(`验证码为(\d{6})`).FindStringSubmatch(es[0].Body)[1]
 		if r := party.form("POST", l, url.Values{"code": {code}, "signature": {sig}}); r.StatusCode != 303 {
 			t.Fatalf("party signs: %d", r.StatusCode)

@@ -61,7 +61,7 @@ func TestSigningRace(t *testing.T) {
 				if r := p.c.form("POST", l, url.Values{"action": {"code"}}); r.StatusCode != 200 {
 					t.Fatalf("code: %d", r.StatusCode)
 				}
-				last, _ := e.db.ListOutbox(ctx, 1)
+				last := lastPartySMS(t, e)
 				p.code = codeRe.FindStringSubmatch(last[0].Body)[1]
 				parties = append(parties, p)
 			}

@@ -203,7 +203,7 @@ func TestBrowserWholeJourney(t *testing.T) {
 		for _, party := range []string{"consumer", "merchant"} {
 			open(phone, e.ts.URL+outboxLink(t, e, id, signRe, party), `#sign-code`)
 			run(phone, party+" asks for a code", chromedp.Click(`#sign-code`), chromedp.WaitVisible(`#code-sent`))
-			es, _ := e.db.ListOutbox(ctx, 1)
+			es := lastPartySMS(t, e)
 			code := codeRe.FindStringSubmatch(es[0].Body)
 			if code == nil {
 				t.Fatalf("no code in %q", es[0].Body)

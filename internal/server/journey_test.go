@@ -147,7 +147,7 @@ func TestMediationJourney(t *testing.T) {
 				t.Fatalf("perform: %d %s", r.StatusCode, r.body)
 			}
 			md.form("POST", "/cases/"+cid+"/followup/request", url.Values{})
-			es, _ := e.db.ListOutbox(ctx, 1)
+			es := lastPartySMS(t, e)
 			rate := regexp.MustCompile(`/rate/[A-Za-z0-9_-]+`).FindString(es[0].Body)
 			if r := phone.form("POST", rate, url.Values{"satisfaction": {"5"}, "comment": {"在线调解很方便"}}); r.StatusCode != 303 {
 				t.Fatalf("rate: %d %s", r.StatusCode, r.body)

@@ -78,7 +78,6 @@ func TestSigningSaysWhoWasNotified(t *testing.T) {
 // public form claims a code only when one was sent; the outbox speaks Chinese.
 func TestHonestMessages(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
 		m, id := mediatingCase(t, e)
 		m.form("POST", "/cases/"+itoa(id)+"/agreement/oral", url.Values{"kind": {"oral"}, "facts": {"健身房闭店，双方就退款金额发生争议。"}, "responsibility": {"经营者承担退款责任"},
 			"party_0": {"merchant"}, "content_0": {"退款"}, "amount_0": {"800"}, "manner_0": {"现场退款"}, "deadline_0": {time.Now().AddDate(0, 0, 1).Format("2006-01-02")}})
@@ -90,7 +89,7 @@ func TestHonestMessages(t *testing.T) {
 			t.Fatalf("follow-up without a score: %d", r.StatusCode)
 		}
 		m.form("POST", "/cases/"+itoa(id)+"/followup/request", url.Values{})
-		es, _ := e.db.ListOutbox(ctx, 1)
+		es := lastPartySMS(t, e)
 		link := "/rate/" + strings.SplitN(strings.SplitN(es[0].Body, "/rate/", 2)[1], " ", 2)[0]
 		rate := e.anon().get(link)
 		if rate.StatusCode != 200 || strings.Contains(rate.body, "checked") || !strings.Contains(rate.body, "3分 一般") {

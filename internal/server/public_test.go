@@ -88,7 +88,7 @@ func TestProgressLookup(t *testing.T) {
 			if right.StatusCode != 200 || !strings.Contains(right.body, `id="code-asked"`) {
 				t.Fatalf("right phone: %d", right.StatusCode)
 			}
-			es, _ := e.db.ListOutbox(ctx, 1)
+			es := lastPartySMS(t, e)
 			code := regexp.MustCompile(`验证码为(\d{6})`).FindStringSubmatch(es[0].Body)
 			if es[0].Kind != "progress_code" || code == nil || !strings.Contains(es[0].Body, c.Number) {
 				t.Fatalf("progress text: %+v", es[0])

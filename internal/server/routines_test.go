@@ -150,9 +150,10 @@ func TestRoutineMeetingSchedule(t *testing.T) {
 			if page.StatusCode != 200 || !strings.Contains(page.body, h.Figures[0].Name) || !strings.Contains(page.body, "红黑榜") {
 				t.Fatalf("meeting page: %d %.300s", page.StatusCode, page.body)
 			}
-			// The warnings section appears once the warnings capability is wired.
-			if ag.Warnings != nil {
-				t.Fatal("warnings section without a source")
+			// The agenda lists the unit's open red warnings, as the warnings say.
+			reds, err := e.svc.Warnings.UnitRed(ctx, m.UnitID)
+			if err != nil || ag.Warnings == nil || len(*ag.Warnings) != len(reds) {
+				t.Fatalf("agenda warnings %v, open red %v (%v)", ag.Warnings, reds, err)
 			}
 			e.svc.Meetings.RedWarnings = func(context.Context, int64) ([]string, error) { return []string{"红色预警：案件已逾期"}, nil }
 			m, err = e.svc.Meetings.Schedule(ctx, p, meeting.Draft{Unit: demo.CodeCommittee, Kind: store.MeetingCommittee, Day: day.String()})

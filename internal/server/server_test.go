@@ -20,9 +20,11 @@ import (
 	"github.com/tiaojie/tiaojie/internal/conversation"
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/jobs"
+	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/platform"
 	"github.com/tiaojie/tiaojie/internal/server"
+	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
@@ -239,4 +241,22 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	storetest.DropTemplates()
 	os.Exit(code)
+}
+
+// lastPartySMS is the newest text to a party or the public: staff alerts
+// (warnings escalating in the background) may land in the outbox at any
+// moment and are passed over.
+func lastPartySMS(t *testing.T, e *env) []store.OutboxEntry {
+	t.Helper()
+	es, err := e.db.ListOutbox(context.Background(), 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range es {
+		if x.Kind != notify.KindStaffAlert {
+			return []store.OutboxEntry{x}
+		}
+	}
+	t.Fatal("no text to a party in the outbox")
+	return nil
 }

@@ -39,7 +39,7 @@ func TestBrowserPartySignsOnPhone(t *testing.T) {
 			chromedp.WaitVisible(`#code-sent`)); err != nil {
 			t.Fatal(err)
 		}
-		es, _ = e.db.ListOutbox(ctx, 1)
+		es = lastPartySMS(t, e)
 		code := regexp.MustCompile(`验证码为(\d{6})`).FindStringSubmatch(es[0].Body)
 		if code == nil {
 			t.Fatalf("no code: %s", es[0].Body)

@@ -152,7 +152,7 @@ var outboxStatuses = map[string]string{"queued": "已排队", "sending": "发送
 
 // outboxKinds name the kinds of text the platform sends, for the outbox page.
 var outboxKinds = map[string]string{
-	"verify_code": "验证码", "consent_request": "征求调解意愿", "consent_reminder": "调解意愿提醒", "notice": "通知",
+	"verify_code": "验证码", "consent_request": "征求调解意愿", "consent_reminder": "调解意愿提醒", "notice": "通知", "staff_alert": "工作提醒",
 	"agreement_sign": "调解协议签署", "follow_up": "回访评价", "group_notice": "群体性纠纷通知", "online_mediation": "在线调解邀请",
 	"online_mediation_news": "在线调解新消息", "session_notice": "调解安排通知", "progress_code": "进度查询验证码",
 }
