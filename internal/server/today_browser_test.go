@@ -225,29 +225,31 @@ func TestBrowserSecretaryDay(t *testing.T) {
 			target = page.Cases[0]
 			me := itoa(userID(t, e, "committee01"))
 			goTo(t, b, e.ts.URL+"/meetings", `#schedule-meeting`)
+			// step fills and submits a form, then waits for what the next page
+			// shows: wait, or the error page (whose text it reports).
 			step := func(name, wait string, acts ...chromedp.Action[chromedp.Void]) {
 				t.Helper()
-				acts = append(acts, chromedp.WaitVisible(`main`))
+				acts = append(acts, chromedp.WaitVisible(wait+`, #error-page`))
 				if err := chromedp.Do(b, acts...); err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
-				if n, err := chromedp.Run(b, chromedp.Evaluate[int](`document.querySelectorAll('`+wait+`').length`)); err != nil || n == 0 {
-					t.Fatalf("%s: no %s on the page that followed:\n%s", name, wait, text(t, b, `main`))
+				if n, err := chromedp.Run(b, chromedp.Evaluate[int](`document.querySelectorAll('#error-page').length`)); err != nil || n != 0 {
+					t.Fatalf("%s: refused:\n%s", name, text(t, b, `#error-page`))
 				}
 			}
 			step("schedule the meeting", `#record-meeting`,
 				chromedp.SetValue(`#m-unit`, demo.CodeCommittee), chromedp.SetValue(`#m-kind`, store.MeetingCommittee),
 				chromedp.SetValue(`#m-day`, day), chromedp.SendKeys(`#m-title`, "十二月调委会例会"),
-				chromedp.Click(`#schedule-meeting button[type="submit"]`), chromedp.WaitVisible(`h1`))
-			step("record it as held", `#add-item`,
+				chromedp.Click(`#schedule-meeting button[type="submit"]`))
+			step("record it as held", `#minutes`,
 				chromedp.SetValue(`#record-meeting select[name="att_`+me+`"]`, "present"),
 				chromedp.SendKeys(`#r-minutes`, "一、通报上月绩效和红色预警。\n二、部署预付卡纠纷集中化解。"),
-				chromedp.Click(`#record-meeting button[type="submit"]`), chromedp.WaitVisible(`h1`))
-			step("add the action item", `div.flash`,
+				chromedp.Click(`#record-meeting button[type="submit"]`))
+			step("add the action item", fmt.Sprintf(`main a[href="/cases/%d"]`, target.ID),
 				chromedp.SendKeys(`#i-body`, "督促经营者按协议退款并回访"),
 				chromedp.SetValue(`#i-due`, calendar.DateOf(at).AddDays(7).String()),
 				chromedp.SendKeys(`#i-case`, target.Number),
-				chromedp.Click(`#add-item button[type="submit"]`), chromedp.WaitVisible(`h1`))
+				chromedp.Click(`#add-item button[type="submit"]`))
 			items, err := e.db.ListMeetingItems(ctx, store.MeetingItemQuery{CaseID: target.ID})
 			if err != nil {
 				t.Fatal(err)
