@@ -13,14 +13,13 @@ import (
 	"github.com/tiaojie/tiaojie/internal/corps"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grading"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // The mediator registry (队伍): roster, one mediator, the corps profile and
 // grade eligibility. What each user sees is the corps service's decision.
 
 type corpsUnits struct {
-	Units []store.OrgUnit
+	Units []corps.Unit
 	Code  string // the unit asked for
 }
 

@@ -9,7 +9,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/dailyreport"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // gridDays is how many recent report days the grid shows.
@@ -168,7 +167,7 @@ func (pg *Pages) DailyReportCases(w http.ResponseWriter, r *http.Request) {
 
 type summaryData struct {
 	S     dailyreport.Summary
-	Units []store.OrgUnit
+	Units []dailyreport.Unit
 	Kind  string
 	Date  string
 	PDF   string

@@ -15,7 +15,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/liaison"
 	"github.com/tiaojie/tiaojie/internal/roomstandard"
 	"github.com/tiaojie/tiaojie/internal/standards"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 type channelOption struct{ Code, Label string }
@@ -115,7 +114,7 @@ func (pg *Pages) LiaisonBriefing(w http.ResponseWriter, r *http.Request) {
 }
 
 type recipientRow struct {
-	store.BriefingRecipient
+	liaison.Recipient
 	StateLabel string
 }
 

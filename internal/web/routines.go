@@ -11,7 +11,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/evidence"
 	"github.com/tiaojie/tiaojie/internal/meeting"
-	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/training"
 )
 
@@ -22,7 +21,7 @@ type meetingsData struct {
 	meeting.ListView
 	Kinds      []string
 	KindLabels map[string]string
-	Partners   []store.OrgUnit
+	Partners   []meeting.Unit
 }
 
 func meetingKindLabels() map[string]string {
@@ -271,7 +270,7 @@ func (pg *Pages) Training(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg.render(w, r, http.StatusOK, "training", v.Training.Topic, trainingData{View: v,
-		KindLabels: map[string]string{store.TrainingMaterial: training.FileKindLabel(store.TrainingMaterial), store.TrainingCertificate: training.FileKindLabel(store.TrainingCertificate)}})
+		KindLabels: map[string]string{training.FileMaterial: training.FileKindLabel(training.FileMaterial), training.FileCertificate: training.FileKindLabel(training.FileCertificate)}})
 }
 
 // TrainingAttendance replaces who attended.

@@ -6,9 +6,10 @@ import (
 	"github.com/tiaojie/tiaojie/internal/alerting"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/dailyreport"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/meeting"
-	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/training"
 )
 
 // todayData is what a secretary (or a room lead, a mediator) has to chase
@@ -17,16 +18,16 @@ type todayData struct {
 	Today, Monday, Sunday calendar.Date
 	Workday               bool
 	Reports               bool // the reader reads dailies
-	Missing               []store.OrgUnit
+	Missing               []dailyreport.Unit
 	CanChase              bool
 	Red                   []alerting.Warning
 	RedTotal              int
-	Notices               []store.WarningNotice
-	Replies               []store.Supervision // 督办/催办 waiting for the reader's reply
-	Overdue               []store.MeetingItem
+	Notices               []alerting.Notice
+	Replies               []alerting.Supervision // 督办/催办 waiting for the reader's reply
+	Overdue               []meeting.Item
 	Open                  int // open action items in the reader's view
-	Meetings              []store.Meeting
-	Trainings             []store.Training
+	Meetings              []meeting.Meeting
+	Trainings             []training.Training
 }
 
 // Today is the 今日 page: dailies not submitted past the deadline (with

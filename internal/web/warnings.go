@@ -12,7 +12,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/warning"
 )
 
@@ -26,8 +25,8 @@ type warningsData struct {
 	Counts                    []levelCount
 	Warnings                  []alerting.Warning
 	Total                     int
-	Notices                   []store.WarningNotice
-	Supervisions              []store.Supervision
+	Notices                   []alerting.Notice
+	Supervisions              []alerting.Supervision
 	Levels                    []warning.Level
 	CanSupervise              bool
 	Today                     string
@@ -43,7 +42,7 @@ func (pg *Pages) Warnings(w http.ResponseWriter, r *http.Request) {
 		Levels: warning.Levels, CanSupervise: p.Can(domain.PermWarningSupervise), Today: pg.now().In(calendar.Shanghai()).Format("2006-01-02")}
 	q := alerting.ListQuery{Unit: d.Unit, Status: d.Status, Level: d.Level, Limit: 200}
 	if d.Status == "" && !v.Has("status") {
-		q.Status, d.Status = store.WarningOpen, store.WarningOpen
+		q.Status, d.Status = alerting.StatusOpen, alerting.StatusOpen
 	}
 	if d.Status == "all" {
 		q.Status = ""
