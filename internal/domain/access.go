@@ -83,24 +83,36 @@ const (
 	PermWarningRules     Permission = "warning.rules"     // edit the warning rules
 	PermRoutineRead      Permission = "routine.read"      // meetings, trainings, liaison, room standards, 今日
 	PermRoutineManage    Permission = "routine.manage"    // record meetings, trainings, liaison, inspections
+	// Funding: per-case subsidies (个案补贴) and purchased services (购买服务).
+	PermSubsidyRead       Permission = "subsidy.read"       // settlement batches in scope (a mediator: their own lines)
+	PermSubsidyDraft      Permission = "subsidy.draft"      // generate, exclude, submit a committee's monthly batch
+	PermSubsidyApprove    Permission = "subsidy.approve"    // approve or return a submitted batch, record payment
+	PermSubsidyScheme     Permission = "subsidy.scheme"     // set the subsidy scheme (the district justice bureau)
+	PermSubsidyDifficulty Permission = "subsidy.difficulty" // confirm a closed case's difficulty (简易/一般/疑难复杂)
+	PermSubsidyTrail      Permission = "subsidy.trail"      // a batch's approval trail
+	PermContractRead      Permission = "contract.read"      // service and enterprise contracts, assessments, statements
+	PermContractManage    Permission = "contract.manage"    // record contracts, run assessments and statements
 )
 
 // rolePermissions is the immutable grant table. Admins manage the system but
 // not case contents; auditors read the audit log only.
 var rolePermissions = map[Role][]Permission{
 	RoleMediator: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermEvalRead,
-		PermWarningRead, PermWarningHandle, PermRoutineRead},
+		PermWarningRead, PermWarningHandle, PermRoutineRead, PermSubsidyRead},
 	RoleRoomLead: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermRoomManage, PermEvalRead,
-		PermCorpsRead, PermReportRead, PermReportSubmit, PermWarningRead, PermWarningHandle, PermWarningSupervise, PermRoutineRead, PermRoutineManage},
+		PermCorpsRead, PermReportRead, PermReportSubmit, PermWarningRead, PermWarningHandle, PermWarningSupervise, PermRoutineRead, PermRoutineManage,
+		PermSubsidyRead, PermSubsidyDifficulty},
 	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport, PermGroupManage, PermRoomManage, PermSealManage, PermEvalRead, PermEvalManage, PermSyncRead, PermSyncManage,
-		PermCorpsRead, PermCorpsManage, PermReportRead, PermReportSubmit, PermWarningRead, PermWarningHandle, PermWarningSupervise, PermWarningRules, PermRoutineRead, PermRoutineManage},
-	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead, PermImport, PermLeadRead},
+		PermCorpsRead, PermCorpsManage, PermReportRead, PermReportSubmit, PermWarningRead, PermWarningHandle, PermWarningSupervise, PermWarningRules, PermRoutineRead, PermRoutineManage,
+		PermSubsidyRead, PermSubsidyDraft, PermSubsidyDifficulty, PermSubsidyTrail, PermContractRead, PermContractManage},
+	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead, PermImport, PermLeadRead, PermContractRead, PermContractManage},
 	RoleJustice: {PermCaseRead, PermOrgRead, PermStatsRead, PermEvalRead, PermSyncRead,
-		PermCorpsRead, PermReportRead, PermWarningRead, PermWarningHandle, PermWarningSupervise, PermRoutineRead, PermRoutineManage},
+		PermCorpsRead, PermReportRead, PermWarningRead, PermWarningHandle, PermWarningSupervise, PermRoutineRead, PermRoutineManage,
+		PermSubsidyRead, PermSubsidyApprove, PermSubsidyScheme, PermSubsidyTrail, PermContractRead},
 	RoleCourt:    {PermCaseRead, PermCaseCreate, PermJudicial},
 	RoleExpert:   {PermConsult},
-	RoleAnalyst:  {PermStatsRead, PermOrgRead, PermEvalRead},
-	RoleAuditor:  {PermAuditRead},
+	RoleAnalyst:  {PermStatsRead, PermOrgRead, PermEvalRead, PermSubsidyRead, PermContractRead},
+	RoleAuditor:  {PermAuditRead, PermSubsidyTrail},
 	RoleAdmin:    {PermOrgRead, PermOrgManage, PermUserManage, PermSettings, PermOutboxRead, PermJobsManage},
 	RoleMachine:  {PermCaseRead, PermCaseCreate, PermMachineIntake},
 	RoleConsumer: {},

@@ -54,6 +54,15 @@ var holders = map[domain.Permission][]string{
 	domain.PermWarningHandle:    {"committee01", "room_lead01", "mediator01", "justice01", "xh_committee01", "xh_mediator01"},
 	domain.PermWarningSupervise: {"committee01", "room_lead01", "justice01", "xh_committee01"},
 	domain.PermWarningRules:     {"committee01", "xh_committee01"},
+	// Funding.
+	domain.PermSubsidyRead:       {"committee01", "room_lead01", "mediator01", "justice01", "analyst01", "xh_committee01", "xh_mediator01"},
+	domain.PermSubsidyDraft:      {"committee01", "xh_committee01"},
+	domain.PermSubsidyApprove:    {"justice01"},
+	domain.PermSubsidyScheme:     {"justice01"},
+	domain.PermSubsidyDifficulty: {"committee01", "room_lead01", "xh_committee01"},
+	domain.PermSubsidyTrail:      {"committee01", "justice01", "auditor01", "xh_committee01"},
+	domain.PermContractRead:      {"committee01", "regulator01", "justice01", "analyst01", "xh_committee01"},
+	domain.PermContractManage:    {"committee01", "regulator01", "xh_committee01"},
 }
 
 // seesCase: who may see a walk-in case registered in mediator01's room (陆家嘴).
