@@ -86,6 +86,8 @@ type Store interface {
 	DailyReportStore
 	// Meetings and trainings (internal/meeting, internal/training).
 	RoutineStore
+	// Per-case subsidies (internal/settlement).
+	SubsidyStore
 
 	// Audit trail: every committed write appends an entry attributed to the
 	// audit.Actor in ctx (see internal/audit), in the same transaction.

@@ -1,0 +1,376 @@
+package settlement
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/access"
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/subsidy"
+)
+
+func invalid(field, msg string) error {
+	return &access.ValidationError{Fields: []*domain.FieldError{{Field: field, Message: msg}}}
+}
+
+// checkPeriod refuses a period that is malformed, in the future, or whose
+// cut-off has not passed.
+func (s *Service) checkPeriod(schemes []subsidy.Scheme, period string) error {
+	m, err := time.Parse("2006-01", strings.TrimSpace(period))
+	if err != nil || m.Format("2006-01") != period {
+		return invalid("period", "结算月份须为 YYYY-MM，例如 2026-10")
+	}
+	today := s.today()
+	if period > today.String()[:7] {
+		return invalid("period", "不能为将来的月份生成补贴批次")
+	}
+	cut, _ := subsidy.CutoffDate(schemes, period)
+	if today.String() <= cut {
+		return invalid("period", fmt.Sprintf("%s 的截止日为 %s，截止日之后方可生成批次", period, cut))
+	}
+	return nil
+}
+
+// Generate creates the committee's batch for the period (created true), or
+// returns the one that exists. With adjust it creates an adjusting batch
+// for a period whose batch is approved: the differences against what was paid.
+func (s *Service) Generate(ctx context.Context, p *auth.Principal, unit, period string, adjust bool) (Batch, bool, error) {
+	c, err := s.committee(ctx, p, unit, domain.PermSubsidyDraft)
+	if err != nil {
+		return Batch{}, false, err
+	}
+	schemes, _, err := s.schemes(ctx, c)
+	if err != nil {
+		return Batch{}, false, err
+	}
+	period = strings.TrimSpace(period)
+	if err := s.checkPeriod(schemes, period); err != nil {
+		return Batch{}, false, err
+	}
+	existing, err := s.Store.FindSubsidyBatch(ctx, c.ID, period)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		if adjust {
+			return Batch{}, false, invalid("adjust", period+" 尚无月度批次，无需调整：请直接生成月度批次")
+		}
+	case err != nil:
+		return Batch{}, false, fmt.Errorf("find batch of %s: %w", period, err)
+	case !adjust:
+		return s.view(ctx, p, existing), false, nil
+	case existing.Status != store.SubsidyApproved && existing.Status != store.SubsidyPaidState:
+		return Batch{}, false, access.Conflict(period + " 的月度批次尚未审核通过，请直接在该批次中修改")
+	}
+	res, from, to, err := s.compute(ctx, c, period, adjust, 0)
+	if err != nil {
+		return Batch{}, false, err
+	}
+	lines, fails := toLines(res)
+	b := store.SubsidyBatch{CommitteeID: c.ID, Period: period, Kind: "regular", WindowFrom: from, WindowTo: to,
+		Lines: lines, Failures: fails, CreatedBy: p.UserID, Created: s.now().UTC()}
+	note := fmt.Sprintf("结案 %s 至 %s：%d 件计发，合计 %s元；%d 件不符合条件", from, to, len(lines), domain.FormatFen(res.TotalFen), len(fails))
+	action := "生成"
+	if adjust {
+		b.Kind, b.AdjustsID, action = "adjust", existing.ID, "生成调整批次"
+		note = fmt.Sprintf("调整 %s 已审核批次：%d 件有差额，合计 %s元", period, len(lines), domain.FormatFen(res.TotalFen))
+	}
+	if err := s.Store.CreateSubsidyBatch(ctx, &b, s.trail(p, action, note)); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			// Generated at the same moment by someone else: theirs stands.
+			if got, ferr := s.Store.FindSubsidyBatch(ctx, c.ID, period); ferr == nil {
+				return s.view(ctx, p, got), false, nil
+			}
+		}
+		return Batch{}, false, fmt.Errorf("store batch of %s: %w", period, err)
+	}
+	got, err := s.Store.GetSubsidyBatch(ctx, b.ID)
+	if err != nil {
+		return Batch{}, false, fmt.Errorf("read new batch: %w", err)
+	}
+	return s.view(ctx, p, got), true, nil
+}
+
+// editable are the statuses the committee may still change.
+var editable = []string{store.SubsidyDraft, store.SubsidyReturned}
+
+func frozen(b store.SubsidyBatch) error {
+	switch b.Status {
+	case store.SubsidyApproved, store.SubsidyPaidState:
+		return access.Conflict("批次已审核通过并冻结，不能再修改；如需更正，请生成调整批次")
+	case store.SubsidySubmitted:
+		return access.Conflict("批次已提交待审核，审核退回后方可修改")
+	}
+	return nil
+}
+
+// change applies c to the batch, mapping a lost race to a clear refusal.
+func (s *Service) change(ctx context.Context, p *auth.Principal, b store.SubsidyBatch, c store.SubsidyChange) (Batch, error) {
+	c.BatchID, c.Version, c.At = b.ID, b.Version, s.now().UTC()
+	if c.Trail.At.IsZero() {
+		c.Trail.At = c.At
+	}
+	if err := s.Store.ChangeSubsidyBatch(ctx, c); err != nil {
+		switch {
+		case errors.Is(err, store.ErrStale):
+			return Batch{}, errBusy
+		case errors.Is(err, store.ErrNotFound):
+			return Batch{}, access.NotFound("该案件不在本批次的计发明细中")
+		}
+		return Batch{}, fmt.Errorf("change batch %d: %w", b.ID, err)
+	}
+	got, err := s.Store.GetSubsidyBatch(ctx, b.ID)
+	if err != nil {
+		return Batch{}, fmt.Errorf("read batch %d: %w", b.ID, err)
+	}
+	return s.view(ctx, p, got), nil
+}
+
+// Refresh recomputes a draft or returned batch from the facts as they are
+// now (a confirmed difficulty, a finished follow-up); exclusions stay.
+func (s *Service) Refresh(ctx context.Context, p *auth.Principal, id int64) (Batch, error) {
+	b, err := s.getBatch(ctx, p, id, domain.PermSubsidyDraft)
+	if err != nil {
+		return Batch{}, err
+	}
+	if err := frozen(b); err != nil {
+		return Batch{}, err
+	}
+	c, err := s.Store.GetOrgUnit(ctx, b.CommitteeID)
+	if err != nil {
+		return Batch{}, fmt.Errorf("committee of batch: %w", err)
+	}
+	res, _, _, err := s.compute(ctx, c, b.Period, b.Kind == "adjust", b.ID)
+	if err != nil {
+		return Batch{}, err
+	}
+	lines, fails := toLines(res)
+	return s.change(ctx, p, b, store.SubsidyChange{From: editable, Recompute: true, Lines: lines, Failures: fails, ComputedAt: s.now().UTC(),
+		Trail: s.trail(p, "重新核算", fmt.Sprintf("%d 件计发，合计 %s元；%d 件不符合条件", len(lines), domain.FormatFen(res.TotalFen), len(fails)))})
+}
+
+// Exclude takes a line off the batch (with a reason), or puts it back (include).
+func (s *Service) Exclude(ctx context.Context, p *auth.Principal, id, caseID int64, reason string, include bool) (Batch, error) {
+	b, err := s.getBatch(ctx, p, id, domain.PermSubsidyDraft)
+	if err != nil {
+		return Batch{}, err
+	}
+	if err := frozen(b); err != nil {
+		return Batch{}, err
+	}
+	var line *store.SubsidyLine
+	for i := range b.Lines {
+		if b.Lines[i].CaseID == caseID {
+			line = &b.Lines[i]
+		}
+	}
+	if line == nil {
+		return Batch{}, invalid("case_id", "该案件不在本批次的计发明细中")
+	}
+	reason = strings.TrimSpace(reason)
+	if include {
+		if !line.Excluded {
+			return Batch{}, access.Conflict("该案件未被剔除")
+		}
+		return s.change(ctx, p, b, store.SubsidyChange{From: editable, ExcludeCase: caseID, Exclude: false,
+			Trail: s.trail(p, "恢复计发", line.CaseNumber)})
+	}
+	if line.Excluded {
+		return Batch{}, access.Conflict("该案件已被剔除")
+	}
+	if n := len([]rune(reason)); n < 2 || n > 200 {
+		return Batch{}, invalid("reason", "剔除须写明理由（2至200字）")
+	}
+	return s.change(ctx, p, b, store.SubsidyChange{From: editable, ExcludeCase: caseID, Exclude: true, ExcludeReason: reason,
+		Trail: s.trail(p, "剔除", line.CaseNumber+"："+reason)})
+}
+
+// Submit sends a draft or returned batch for approval.
+func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (Batch, error) {
+	b, err := s.getBatch(ctx, p, id, domain.PermSubsidyDraft)
+	if err != nil {
+		return Batch{}, err
+	}
+	if err := frozen(b); err != nil {
+		return Batch{}, err
+	}
+	if len(b.Lines) == 0 && len(b.Failures) == 0 {
+		return Batch{}, access.Conflict("批次没有任何案件，无需提交")
+	}
+	action := "提交审核"
+	if b.Status == store.SubsidyReturned {
+		action = "修改后重新提交"
+	}
+	return s.change(ctx, p, b, store.SubsidyChange{From: editable, Status: store.SubsidySubmitted, SubmittedBy: p.UserID, ClearReturns: true,
+		Trail: s.trail(p, action, fmt.Sprintf("计发 %d 件，合计 %s元", countIncluded(b.Lines), domain.FormatFen(b.TotalFen)))})
+}
+
+func countIncluded(ls []store.SubsidyLine) int {
+	n := 0
+	for _, l := range ls {
+		if !l.Excluded {
+			n++
+		}
+	}
+	return n
+}
+
+// decider refuses the justice officer who also submitted the batch (one
+// person may hold both roles: the four-eyes rule holds by person).
+func decider(p *auth.Principal, b store.SubsidyBatch) error {
+	if b.Status != store.SubsidySubmitted {
+		switch b.Status {
+		case store.SubsidyApproved, store.SubsidyPaidState:
+			return access.Conflict("批次已审核通过，不能重复审核")
+		case store.SubsidyReturned:
+			return access.Conflict("批次已退回调委会，待其修改后重新提交")
+		}
+		return access.Conflict("批次尚未提交审核")
+	}
+	if b.SubmittedBy == p.UserID {
+		return access.Forbidden("提交人不能审核自己提交的批次")
+	}
+	return nil
+}
+
+// Approve approves a submitted batch: it is frozen from then on.
+func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, note string) (Batch, error) {
+	b, err := s.getBatch(ctx, p, id, domain.PermSubsidyApprove)
+	if err != nil {
+		return Batch{}, err
+	}
+	if err := decider(p, b); err != nil {
+		return Batch{}, err
+	}
+	if len([]rune(note)) > 500 {
+		return Batch{}, invalid("note", "审核意见不超过500字")
+	}
+	empty := ""
+	return s.change(ctx, p, b, store.SubsidyChange{From: []string{store.SubsidySubmitted}, Status: store.SubsidyApproved, DecidedBy: p.UserID,
+		ReturnReason: &empty, Trail: s.trail(p, "审核通过", strings.TrimSpace(note+" 核定 "+domain.FormatFen(b.TotalFen)+"元"))})
+}
+
+// Return sends a submitted batch back with a reason, and reasons on lines.
+func (s *Service) Return(ctx context.Context, p *auth.Principal, id int64, reason string, lines map[int64]string) (Batch, error) {
+	b, err := s.getBatch(ctx, p, id, domain.PermSubsidyApprove)
+	if err != nil {
+		return Batch{}, err
+	}
+	if err := decider(p, b); err != nil {
+		return Batch{}, err
+	}
+	reason = strings.TrimSpace(reason)
+	if n := len([]rune(reason)); n < 2 || n > 500 {
+		return Batch{}, invalid("reason", "退回须写明理由（2至500字）")
+	}
+	on := map[int64]string{}
+	for _, l := range b.Lines {
+		on[l.CaseID] = l.CaseNumber
+	}
+	clean := map[int64]string{}
+	var words []string
+	for caseID, why := range lines {
+		why = strings.TrimSpace(why)
+		if why == "" {
+			continue
+		}
+		number, ok := on[caseID]
+		if !ok {
+			return Batch{}, invalid("lines", "退回意见所指的案件不在本批次中")
+		}
+		if len([]rune(why)) > 200 {
+			return Batch{}, invalid("lines", number+" 的意见不超过200字")
+		}
+		clean[caseID] = why
+		words = append(words, number+"："+why)
+	}
+	note := reason
+	if len(words) > 0 {
+		note += "（" + strings.Join(words, "；") + "）"
+	}
+	return s.change(ctx, p, b, store.SubsidyChange{From: []string{store.SubsidySubmitted}, Status: store.SubsidyReturned, DecidedBy: p.UserID,
+		ReturnReason: &reason, LineReasons: clean, Trail: s.trail(p, "退回", note)})
+}
+
+// RecordPaid records that an approved batch was paid, on a day, by p.
+func (s *Service) RecordPaid(ctx context.Context, p *auth.Principal, id int64, paidOn, note string) (Batch, error) {
+	b, err := s.getBatch(ctx, p, id, domain.PermSubsidyApprove)
+	if err != nil {
+		return Batch{}, err
+	}
+	switch b.Status {
+	case store.SubsidyPaidState:
+		return Batch{}, access.Conflict("该批次已登记支付")
+	case store.SubsidyApproved:
+	default:
+		return Batch{}, access.Conflict("批次审核通过后方可登记支付")
+	}
+	d, err := time.Parse(time.DateOnly, strings.TrimSpace(paidOn))
+	if err != nil {
+		return Batch{}, invalid("paid_on", "支付日期须为 YYYY-MM-DD")
+	}
+	if b.DecidedAt != nil && d.Format(time.DateOnly) < b.DecidedAt.Format(time.DateOnly) || d.Format(time.DateOnly) > s.today().String() {
+		return Batch{}, invalid("paid_on", "支付日期须在审核通过之后、不晚于今天")
+	}
+	note = strings.TrimSpace(note)
+	if len([]rune(note)) > 200 {
+		return Batch{}, invalid("note", "备注不超过200字")
+	}
+	return s.change(ctx, p, b, store.SubsidyChange{From: []string{store.SubsidyApproved}, Status: store.SubsidyPaidState,
+		PaidOn: d.Format(time.DateOnly), PaidBy: p.UserID, PaidNote: note,
+		Trail: s.trail(p, "登记支付", strings.TrimSpace(d.Format(time.DateOnly)+" 已支付 "+domain.FormatFen(b.TotalFen)+"元 "+note))})
+}
+
+// Get reads a batch p may see.
+func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (Batch, error) {
+	b, err := s.getBatch(ctx, p, id, domain.PermSubsidyRead)
+	if errors.Is(err, access.ErrForbidden) && p.Can(domain.PermSubsidyTrail) {
+		b, err = s.getBatch(ctx, p, id, domain.PermSubsidyTrail)
+	}
+	if err != nil {
+		return Batch{}, err
+	}
+	return s.view(ctx, p, b), nil
+}
+
+// List lists the batches of the committees p reads (or audits).
+func (s *Service) List(ctx context.Context, p *auth.Principal) ([]Batch, error) {
+	var cs []store.OrgUnit
+	var err error
+	if CanSeeBatches(p) {
+		cs, err = s.committees(ctx, p, domain.PermSubsidyRead)
+	} else if p.Can(domain.PermSubsidyTrail) {
+		cs, err = s.committees(ctx, p, domain.PermSubsidyTrail)
+	}
+	if err != nil || len(cs) == 0 {
+		return nil, err
+	}
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	bs, err := s.Store.ListSubsidyBatches(ctx, ids, 240)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Batch, len(bs))
+	for i, b := range bs {
+		out[i] = s.view(ctx, p, b)
+	}
+	return out, nil
+}
+
+// Mine are the lines of p's own cases on batches past draft (我的补贴).
+func (s *Service) Mine(ctx context.Context, p *auth.Principal) ([]store.SubsidyLine, error) {
+	if p == nil || !p.Can(domain.PermSubsidyRead) {
+		return nil, access.ErrForbidden
+	}
+	ls, err := s.Store.MediatorSubsidyLines(ctx, p.UserID, 500)
+	if err != nil {
+		return nil, fmt.Errorf("my subsidy lines: %w", err)
+	}
+	return ls, nil
+}
