@@ -2,6 +2,7 @@ package subsidy
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -411,7 +412,11 @@ func ByMediator(lines []Line) []Summary {
 		}
 		out[i].Cases++
 		out[i].Fen += l.Fen
-		if !strings.Contains(out[i].RoomName, l.RoomName) {
+		switch {
+		case l.RoomName == "" || slices.Contains(strings.Split(out[i].RoomName, "、"), l.RoomName):
+		case out[i].RoomName == "":
+			out[i].RoomName = l.RoomName
+		default:
 			out[i].RoomName += "、" + l.RoomName
 		}
 	}
