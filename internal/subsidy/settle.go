@@ -330,7 +330,7 @@ func Settle(b Batch, cases []Case) Result {
 				continue
 			}
 			if l.Fen > budgetLeft {
-				cut(&l, l.Fen-budgetLeft, fmt.Sprintf("年度预算 %s元仅余", domain.FormatFen(cutoffScheme.YearBudgetFen)))
+				cut(&l, l.Fen-budgetLeft, fmt.Sprintf("年度预算 %s元（尚余 %s元）", domain.FormatFen(cutoffScheme.YearBudgetFen), domain.FormatFen(budgetLeft)))
 			}
 			budgetLeft -= l.Fen
 		}
