@@ -2,6 +2,7 @@ package subsidy
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -291,7 +292,6 @@ func Settle(b Batch, cases []Case) Result {
 					res.Failed = append(res.Failed, *c.fail(GateGroup, fmt.Sprintf("“%s”按组计发，已计入 %s", title, g.paidTo)))
 					continue
 				}
-				g.paidTo = c.Number
 				l.BaseFen, l.JudicialFen = s.Group.GroupFen, 0
 				l.Rule = "群体纠纷·按组"
 				l.Fen = scale(l.BaseFen, l.Percent)
@@ -312,7 +312,6 @@ func Settle(b Batch, cases []Case) Result {
 						cut(&l, l.Fen-room, fmt.Sprintf("群体纠纷“%s”封顶 %s元", title, domain.FormatFen(s.Group.CapFen)))
 					}
 				}
-				g.sum += l.Fen
 			}
 		}
 		if s.MediatorMonthCapFen > 0 {
@@ -331,9 +330,18 @@ func Settle(b Batch, cases []Case) Result {
 				continue
 			}
 			if l.Fen > budgetLeft {
-				cut(&l, l.Fen-budgetLeft, fmt.Sprintf("年度预算 %s元仅余", domain.FormatFen(cutoffScheme.YearBudgetFen)))
+				cut(&l, l.Fen-budgetLeft, fmt.Sprintf("年度预算 %s元（尚余 %s元）", domain.FormatFen(cutoffScheme.YearBudgetFen), domain.FormatFen(budgetLeft)))
 			}
 			budgetLeft -= l.Fen
+		}
+		// The group counts only what is paid: a member trimmed or failed by
+		// the monthly cap or the budget leaves the group's room to the others.
+		if g := groups[c.GroupID]; g != nil {
+			if s.Group.Mode == GroupPerGroup {
+				g.paidTo = c.Number
+			} else {
+				g.sum += l.Fen
+			}
 		}
 		perMediator[c.MediatorID] += l.Fen
 		res.Lines = append(res.Lines, l)
@@ -404,7 +412,11 @@ func ByMediator(lines []Line) []Summary {
 		}
 		out[i].Cases++
 		out[i].Fen += l.Fen
-		if !strings.Contains(out[i].RoomName, l.RoomName) {
+		switch {
+		case l.RoomName == "" || slices.Contains(strings.Split(out[i].RoomName, "、"), l.RoomName):
+		case out[i].RoomName == "":
+			out[i].RoomName = l.RoomName
+		default:
 			out[i].RoomName += "、" + l.RoomName
 		}
 	}
