@@ -87,7 +87,7 @@ func (r DifficultyRule) Propose(claimFen int64, parties, sessions int) (Difficul
 		return Complex, strings.Join(why, "，")
 	}
 	if claimFen <= r.SimpleUpToFen && sessions <= r.SimpleUpToSessions && parties <= 2 {
-		return Simple, fmt.Sprintf("涉及金额 %s元 ≤ %s元，调解 %d 次，双方当事人",
+		return Simple, fmt.Sprintf("涉及金额 %s元 ≤ %s元，调解 %d 次，当事人不超过两方",
 			domain.FormatFen(claimFen), domain.FormatFen(r.SimpleUpToFen), sessions)
 	}
 	return Normal, fmt.Sprintf("涉及金额 %s元，当事人 %d 方，调解 %d 次：不属简易或疑难复杂",

@@ -256,7 +256,8 @@ func Settle(b Batch, cases []Case) Result {
 	}
 	groups := map[int64]*groupState{}
 	perMediator := map[int64]int64{}
-	cutoffScheme, _ := InForce(b.Schemes, lastDay(b.Period))
+	cutDay, _ := CutoffDate(b.Schemes, b.Period)
+	cutoffScheme, _ := InForce(b.Schemes, cutDay)
 	budgetLeft := int64(-1)
 	if cutoffScheme.YearBudgetFen > 0 {
 		budgetLeft = max(cutoffScheme.YearBudgetFen-b.BudgetUsedFen, 0)
