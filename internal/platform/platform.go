@@ -37,6 +37,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/progress"
 	"github.com/tiaojie/tiaojie/internal/scorecard"
+	"github.com/tiaojie/tiaojie/internal/settlement"
 	"github.com/tiaojie/tiaojie/internal/smartsync"
 	"github.com/tiaojie/tiaojie/internal/standards"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -115,6 +116,8 @@ type Services struct {
 	// Meetings (例会) and Trainings (培训): two of the five routines.
 	Meetings  *meeting.Service
 	Trainings *training.Service
+	// Subsidies: per-case subsidies (个案补贴), the monthly settlement.
+	Subsidies *settlement.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -174,6 +177,7 @@ func New(c Config) (*Services, error) {
 	svc.Sync.Register(queue)
 	svc.Liaison = &liaison.Service{Store: st, Sealer: s, Sender: sender, Scorecard: svc.Scorecard, Now: c.Now}
 	svc.Standards = &standards.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
+	svc.Subsidies = &settlement.Service{Store: st, CatchUp: svc.Scorecard.CatchUp, SyncRequired: c.SmartMediation.URL != "", Now: c.Now}
 	svc.wireRoutines()
 	st.OnEvents(svc.Sync.Hook)
 	svc.registerCourt()

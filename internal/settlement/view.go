@@ -96,6 +96,8 @@ type SchemeView struct {
 	Stored    bool             // false: the illustrative default
 	CanEdit   bool
 	Cutoff    string // this month's cut-off day
+	// Latest is the latest month whose cut-off has passed: the one to settle.
+	Latest string
 }
 
 // Scheme reads the scheme in force for a committee (unit "": the first p reads).
@@ -116,9 +118,14 @@ func (s *Service) Scheme(ctx context.Context, p *auth.Principal, unit string) (S
 	if cur.Version == "" {
 		cur = versions[0]
 	}
-	cut, _ := subsidy.CutoffDate(versions, s.today().String()[:7])
+	today := s.today()
+	cut, _ := subsidy.CutoffDate(versions, today.String()[:7])
+	latest := today.String()[:7]
+	if today.String() <= cut {
+		latest = today.Time().AddDate(0, 0, -today.Time().Day()).Format("2006-01")
+	}
 	return SchemeView{District: d, Committee: c, Versions: versions, Current: cur, Stored: len(rows) > 0,
-		CanEdit: p.Reaches(domain.PermSubsidyScheme, d.Path), Cutoff: cut}, nil
+		CanEdit: p.Reaches(domain.PermSubsidyScheme, d.Path), Cutoff: cut, Latest: latest}, nil
 }
 
 // someCommittee is the committee named by code, or the first p reads.

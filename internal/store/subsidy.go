@@ -105,6 +105,7 @@ type SubsidyBatch struct {
 	CommitteeID   int64
 	CommitteeName string // filled on reads
 	CommitteePath string // filled on reads
+	CommitteeCode string // filled on reads
 	Period        string // YYYY-MM
 	Kind          string // regular | adjust
 	AdjustsID     int64

@@ -193,14 +193,14 @@ func insertTrail(ctx context.Context, t *wtx, batchID int64, e store.SubsidyTrai
 	return err
 }
 
-const subsidyBatchCols = `b.id, b.committee_id, o.name, o.path, b.period, b.kind, COALESCE(b.adjusts_id, 0), b.status, b.window_from, b.window_to,
+const subsidyBatchCols = `b.id, b.committee_id, o.name, o.path, o.code, b.period, b.kind, COALESCE(b.adjusts_id, 0), b.status, b.window_from, b.window_to,
 	b.total_fen, b.return_reason, b.created_by, b.created_at, b.computed_at, b.submitted_by, b.submitted_at, b.decided_by, b.decided_at,
 	b.paid_on, b.paid_by, b.paid_note, b.version`
 
 func scanSubsidyBatch(r interface{ Scan(...any) error }, extra ...any) (store.SubsidyBatch, error) {
 	var b store.SubsidyBatch
 	var sub, dec sql.NullTime
-	dest := []any{&b.ID, &b.CommitteeID, &b.CommitteeName, &b.CommitteePath, &b.Period, &b.Kind, &b.AdjustsID, &b.Status,
+	dest := []any{&b.ID, &b.CommitteeID, &b.CommitteeName, &b.CommitteePath, &b.CommitteeCode, &b.Period, &b.Kind, &b.AdjustsID, &b.Status,
 		&b.WindowFrom, &b.WindowTo, &b.TotalFen, &b.ReturnReason, &b.CreatedBy, &b.Created, &b.Computed, &b.SubmittedBy, &sub,
 		&b.DecidedBy, &dec, &b.PaidOn, &b.PaidBy, &b.PaidNote, &b.Version}
 	err := r.Scan(append(dest, extra...)...)
