@@ -327,7 +327,17 @@ func (s *Service) ConfirmDifficulty(ctx context.Context, p *auth.Principal, case
 	if err != nil {
 		return fmt.Errorf("get case %d: %w", caseID, err)
 	}
-	if cs.ClosedAt == nil {
+	if s.CatchUp != nil {
+		if _, err := s.CatchUp(ctx); err != nil {
+			return fmt.Errorf("bring evaluation facts up to date: %w", err)
+		}
+	}
+	facts, err := s.Store.EvalFactsOf(ctx, []int64{caseID})
+	if err != nil {
+		return fmt.Errorf("facts of case %d: %w", caseID, err)
+	}
+	closure := facts[caseID].ClosureDay
+	if closure == "" {
 		return access.Conflict("案件尚未办结，办结后再确认难易程度")
 	}
 	paid, err := s.Store.SubsidyPaid(ctx, cs.CommitteeID, []int64{caseID})
@@ -349,7 +359,7 @@ func (s *Service) ConfirmDifficulty(ctx context.Context, p *auth.Principal, case
 	if err != nil {
 		return err
 	}
-	sc, _ := subsidy.InForce(schemes, calendar.DateOf(*cs.ClosedAt).String())
+	sc, _ := subsidy.InForce(schemes, closure)
 	prop, why := sc.Difficulty.Propose(cs.ClaimFen, rows[caseID].Parties, rows[caseID].Sessions)
 	if d != prop && len([]rune(note)) < 2 {
 		return invalid("note", "与系统建议（"+prop.Label()+"）不同，须说明理由")

@@ -78,7 +78,7 @@ var gateLabels = map[string]string{
 func GateLabel(g string) string { return gateLabels[g] }
 
 // Gates lists every gate code in order.
-var Gates = []string{GatePaid, GateMerged, GateOutcome, GateArchived, GateDossier, GateFollowUp, GateSync,
+var Gates = []string{GatePaid, GateMerged, GateOutcome, GateFollowUp, GateArchived, GateDossier, GateSync,
 	GateDifficulty, GatePayee, GateGroup, GateZero, GateScheme, GateMonthCap, GateBudget}
 
 // Pending reports whether a case failing gate g can still qualify later
@@ -151,12 +151,14 @@ func assess(s Scheme, c Case) (Line, *Failure) {
 		return Line{}, c.fail(GateOutcome, "办理结果为“"+outcomeWord(c.Outcome)+"”，只有调解成功或依法终止调解的案件计发")
 	}
 	switch {
+	case agreed && !c.FollowUpDone:
+		// Only an agreement is followed up (回访 on its performance), and
+		// before the case is archived.
+		return Line{}, c.fail(GateFollowUp, "尚未完成回访")
 	case !c.Archived:
 		return Line{}, c.fail(GateArchived, "结案后尚未归档")
 	case !c.DossierComplete:
 		return Line{}, c.fail(GateDossier, "未形成完整的电子卷宗")
-	case !c.FollowUpDone:
-		return Line{}, c.fail(GateFollowUp, "尚未完成回访")
 	case c.SyncRequired && !c.Synced:
 		return Line{}, c.fail(GateSync, "尚未被智慧调解平台接收")
 	case !c.Difficulty.Valid() || !c.DifficultyConfirmed:

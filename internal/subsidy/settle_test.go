@@ -373,9 +373,9 @@ func TestFirstFailingGateWins(t *testing.T) {
 		{GatePaid, func(c *Case) { c.PaidIn = "" }},
 		{GateMerged, func(c *Case) { c.MergedInto = "" }},
 		{GateOutcome, func(c *Case) { c.Outcome = "agreed" }},
+		{GateFollowUp, func(c *Case) { c.FollowUpDone = true }},
 		{GateArchived, func(c *Case) { c.Archived = true }},
 		{GateDossier, func(c *Case) { c.DossierComplete = true }},
-		{GateFollowUp, func(c *Case) { c.FollowUpDone = true }},
 		{GateSync, func(c *Case) { c.Synced = true }},
 		{GateDifficulty, func(c *Case) { c.DifficultyConfirmed = true }},
 		{GatePayee, func(c *Case) { c.PayeeRegistered = true }},  // not registered
