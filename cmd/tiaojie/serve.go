@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/config"
 	"github.com/tiaojie/tiaojie/internal/court"
 	"github.com/tiaojie/tiaojie/internal/demo"
@@ -73,7 +74,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		if cfg.SmartMediationKey == "" {
 			return errors.New("TIAOJIE_SMART_MEDIATION_KEY is required with TIAOJIE_SMART_MEDIATION_URL")
 		}
-		pc.SmartMediation = smartsync.Config{URL: cfg.SmartMediationURL, APIKey: cfg.SmartMediationKey}
+		pc.SmartMediation = smartsync.Config{URL: cfg.SmartMediationURL, APIKey: cfg.SmartMediationKey, Since: cfg.SmartMediationSince}
 	} else if cfg.Demo {
 		// The demo shows real sync traffic against the in-repo peer.
 		link, stop, err := startDemoPeer()
@@ -81,6 +82,8 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 			return err
 		}
 		defer stop()
+		// The demo's link goes live today: its history earns subsidies without a sync.
+		link.Since = time.Now().In(calendar.Shanghai()).Format(time.DateOnly)
 		pc.SmartMediation = link
 		fmt.Fprintln(out, "演示：智慧调解平台对接已连到进程内的模拟平台 "+link.URL+"（正式部署用 --smart-mediation-url 指向真实平台）")
 	}

@@ -45,6 +45,9 @@ type Config struct {
 	// empty: no sync (in demo mode an in-process peer stands in).
 	SmartMediationURL string
 	SmartMediationKey string
+	// SmartMediationSince is the day (YYYY-MM-DD) the link went live: a
+	// case closed before it need not be synced to earn its subsidy.
+	SmartMediationSince string
 	// TrustedProxies: reverse proxies whose X-Forwarded-For names the client.
 	TrustedProxies []netip.Prefix
 	// Duplicate and surge detection thresholds.
@@ -158,6 +161,15 @@ var options = []option{
 	{"smart-mediation-url", "TIAOJIE_SMART_MEDIATION_URL", "", "上海智慧调解平台 (internal/smartmediation/FORMAT.md); empty: no sync (demo mode runs an in-process peer)", urlSetter(func(c *Config, v string) { c.SmartMediationURL = v })},
 	{"smart-mediation-key", "TIAOJIE_SMART_MEDIATION_KEY", "", "bearer key for the smart-mediation platform", func(c *Config, v string) error {
 		c.SmartMediationKey = v
+		return nil
+	}},
+	{"smart-mediation-since", "TIAOJIE_SMART_MEDIATION_SINCE", "", "day (YYYY-MM-DD) the smart-mediation link went live; cases closed before it earn their subsidy without a sync (empty: every case must be synced)", func(c *Config, v string) error {
+		if v != "" {
+			if _, err := time.Parse(time.DateOnly, v); err != nil {
+				return fmt.Errorf("须为 YYYY-MM-DD：%q", v)
+			}
+		}
+		c.SmartMediationSince = v
 		return nil
 	}},
 	{"trusted-proxies", "TIAOJIE_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of the load balancers in front; their X-Forwarded-For names the client", func(c *Config, v string) error {

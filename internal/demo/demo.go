@@ -172,6 +172,9 @@ func Build(ctx context.Context, st store.Store, sealer *pii.Sealer, opt Options)
 		if err := buildDailies(ctx, st, opt.Now); err != nil {
 			return res, err
 		}
+		if err := buildSubsidies(ctx, st, opt.Now); err != nil {
+			return res, err
+		}
 	}
 	if err := buildRoutines(ctx, st, opt.Now); err != nil {
 		return res, err

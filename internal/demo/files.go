@@ -32,53 +32,65 @@ func attachFiles(ctx context.Context, st store.Store, now time.Time) error {
 		if files >= ArchivedFiles {
 			break
 		}
-		evs, err := st.ListEvents(ctx, c.ID)
+		done, err := fileCase(ctx, st, svc, c)
 		if err != nil {
-			return fmt.Errorf("demo: events of %s: %w", c.Number, err)
+			return err
 		}
-		var archivedAt *time.Time
-		var applied, decided bool
-		outcome := domain.StatusFollowedUp
-		for _, e := range evs {
-			at := e.At
-			switch e.Type {
-			case "judicial_applied":
-				applied = true
-			case "judicial_confirmed", "judicial_rejected":
-				decided = true
-			}
-			switch domain.Action(e.Type) {
-			case domain.ActionTerminate:
-				outcome = domain.StatusTerminated
-			case domain.ActionWithdraw:
-				outcome = domain.StatusWithdrawn
-			case domain.ActionReject:
-				outcome = domain.StatusRejected
-			case domain.ActionArchive:
-				archivedAt = &at
-			}
+		if done {
+			files++
 		}
-		if archivedAt == nil {
-			continue
-		}
-		facts := domain.FileFacts{Status: outcome, Consented: true, IDRecorded: true, SessionsHeld: 1, Mediated: true, FollowUpDone: true,
-			NoticeDelivered: true, Withdrawn: outcome == domain.StatusWithdrawn, Rejected: outcome == domain.StatusRejected,
-			JudicialApplied: applied, JudicialDecided: decided}
-		if a, err := st.GetAgreement(ctx, c.ID); err == nil {
-			facts.HasAgreement, facts.AllPerformed = true, true
-			for _, t := range a.Terms {
-				facts.AllPerformed = facts.AllPerformed && t.PerformedAt != ""
-			}
-		}
-		c.Status = outcome // the cover states how the case ended
-		ar, err := svc.ArchiveDocument(ctx, c, evs, domain.CaseFile(facts), *archivedAt)
-		if err != nil {
-			return fmt.Errorf("demo: case file of %s: %w", c.Number, err)
-		}
-		if err := st.AttachArchive(ctx, c.ID, ar); err != nil {
-			return fmt.Errorf("demo: case file of %s: %w", c.Number, err)
-		}
-		files++
 	}
 	return nil
+}
+
+// fileCase freezes the case file of one archived case of the synthetic
+// history (false: the case has no archive event).
+func fileCase(ctx context.Context, st store.Store, svc *agreement.Service, c store.Case) (bool, error) {
+	evs, err := st.ListEvents(ctx, c.ID)
+	if err != nil {
+		return false, fmt.Errorf("demo: events of %s: %w", c.Number, err)
+	}
+	var archivedAt *time.Time
+	var applied, decided bool
+	outcome := domain.StatusFollowedUp
+	for _, e := range evs {
+		at := e.At
+		switch e.Type {
+		case "judicial_applied":
+			applied = true
+		case "judicial_confirmed", "judicial_rejected":
+			decided = true
+		}
+		switch domain.Action(e.Type) {
+		case domain.ActionTerminate:
+			outcome = domain.StatusTerminated
+		case domain.ActionWithdraw:
+			outcome = domain.StatusWithdrawn
+		case domain.ActionReject:
+			outcome = domain.StatusRejected
+		case domain.ActionArchive:
+			archivedAt = &at
+		}
+	}
+	if archivedAt == nil {
+		return false, nil
+	}
+	facts := domain.FileFacts{Status: outcome, Consented: true, IDRecorded: true, SessionsHeld: 1, Mediated: true, FollowUpDone: true,
+		NoticeDelivered: true, Withdrawn: outcome == domain.StatusWithdrawn, Rejected: outcome == domain.StatusRejected,
+		JudicialApplied: applied, JudicialDecided: decided}
+	if a, err := st.GetAgreement(ctx, c.ID); err == nil {
+		facts.HasAgreement, facts.AllPerformed = true, true
+		for _, t := range a.Terms {
+			facts.AllPerformed = facts.AllPerformed && t.PerformedAt != ""
+		}
+	}
+	c.Status = outcome // the cover states how the case ended
+	ar, err := svc.ArchiveDocument(ctx, c, evs, domain.CaseFile(facts), *archivedAt)
+	if err != nil {
+		return false, fmt.Errorf("demo: case file of %s: %w", c.Number, err)
+	}
+	if err := st.AttachArchive(ctx, c.ID, ar); err != nil {
+		return false, fmt.Errorf("demo: case file of %s: %w", c.Number, err)
+	}
+	return true, nil
 }

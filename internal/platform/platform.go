@@ -177,7 +177,7 @@ func New(c Config) (*Services, error) {
 	svc.Sync.Register(queue)
 	svc.Liaison = &liaison.Service{Store: st, Sealer: s, Sender: sender, Scorecard: svc.Scorecard, Now: c.Now}
 	svc.Standards = &standards.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
-	svc.Subsidies = &settlement.Service{Store: st, CatchUp: svc.Scorecard.CatchUp, SyncRequired: c.SmartMediation.URL != "", Now: c.Now}
+	svc.Subsidies = &settlement.Service{Store: st, CatchUp: svc.Scorecard.CatchUp, SyncRequired: c.SmartMediation.URL != "", SyncSince: c.SmartMediation.Since, Now: c.Now}
 	svc.wireRoutines()
 	st.OnEvents(svc.Sync.Hook)
 	svc.registerCourt()

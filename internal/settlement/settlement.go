@@ -34,7 +34,10 @@ type Service struct {
 	// SyncRequired is whether the link to the smart-mediation platform is
 	// on: a case must then be accepted by the platform to be paid.
 	SyncRequired bool
-	Now          func() time.Time
+	// SyncSince is the day the link went live: cases closed before it are
+	// not asked for a sync ("" : every case is).
+	SyncSince string
+	Now       func() time.Time
 }
 
 func (s *Service) now() time.Time {
@@ -350,7 +353,7 @@ func (s *Service) subsidyCases(ctx context.Context, committee store.OrgUnit, sch
 			RoomID: row.RoomID, RoomName: row.RoomName, ClosureDay: facts[id].ClosureDay, Carried: carried[id],
 			Outcome: string(f.Outcome), MediationBegan: f.MediationBegan, AgreementForm: f.AgreementForm, Performed: f.Performed,
 			JudicialConfirmed: f.JudicialConfirmed, Archived: f.Archived, DossierComplete: row.HasArchive, FollowUpDone: f.FollowUpDone,
-			SyncRequired: s.SyncRequired, Synced: row.SyncState == store.SmartSynced, MergedInto: row.MergedInto,
+			SyncRequired: s.SyncRequired && facts[id].ClosureDay >= s.SyncSince, Synced: row.SyncState == store.SmartSynced, MergedInto: row.MergedInto,
 			GroupID: row.GroupID, GroupTitle: row.GroupTitle}
 		if d, ok := diffs[id]; ok {
 			c.Difficulty, c.DifficultyConfirmed = subsidy.Difficulty(d.Level), true

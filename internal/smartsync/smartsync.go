@@ -32,6 +32,9 @@ type Config struct {
 	URL    string // "" : the link is off
 	APIKey string
 	HTTP   *http.Client
+	// Since is the day the link went live (YYYY-MM-DD; "" : always was):
+	// subsidies ask a sync only of cases closed from then on.
+	Since string
 }
 
 // Service syncs cases and reports on the sync.

@@ -318,9 +318,12 @@ func InForce(schemes []Scheme, day string) (Scheme, bool) {
 	return out, ok
 }
 
-// PercentText writes a percent multiplier as a factor: 120 → "1.2", 105 → "1.05".
+// PercentText writes a percent multiplier as a factor with at least one
+// decimal, as the bureaus write them: 100 → "1.0", 120 → "1.2", 105 → "1.05".
 func PercentText(p int) string {
-	s := fmt.Sprintf("%d.%02d", p/100, p%100)
-	s = strings.TrimRight(s, "0")
-	return strings.TrimSuffix(s, ".")
+	s := strings.TrimRight(fmt.Sprintf("%d.%02d", p/100, p%100), "0")
+	if strings.HasSuffix(s, ".") {
+		s += "0"
+	}
+	return s
 }

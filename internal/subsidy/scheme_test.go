@@ -325,7 +325,7 @@ func TestInForce(t *testing.T) {
 }
 
 func TestPercentText(t *testing.T) {
-	for p, want := range map[int]string{100: "1", 120: "1.2", 105: "1.05", 150: "1.5", 110: "1.1", 0: "0", 50: "0.5", 5: "0.05", 200: "2", 500: "5", 1000: "10", 101: "1.01", 99: "0.99"} {
+	for p, want := range map[int]string{100: "1.0", 120: "1.2", 105: "1.05", 150: "1.5", 110: "1.1", 0: "0.0", 50: "0.5", 5: "0.05", 200: "2.0", 500: "5.0", 1000: "10.0", 101: "1.01", 99: "0.99"} {
 		if got := PercentText(p); got != want {
 			t.Errorf("PercentText(%d) = %q, want %q", p, got, want)
 		}

@@ -103,7 +103,7 @@ func TestEveryCombination(t *testing.T) {
 	grades := []struct {
 		code, word, factor string
 		pct                int
-	}{{"none", "无等级", "1", 100}, {"", "无等级", "1", 100}, {"4", "四级", "1", 100}, {"3", "三级", "1.1", 110}, {"2", "二级", "1.2", 120}, {"1", "一级", "1.5", 150}}
+	}{{"none", "无等级", "1.0", 100}, {"", "无等级", "1.0", 100}, {"4", "四级", "1.0", 100}, {"3", "三级", "1.1", 110}, {"2", "二级", "1.2", 120}, {"1", "一级", "1.5", 150}}
 	n := 0
 	for _, form := range []string{FormWritten, FormOral} {
 		for _, d := range []Difficulty{Simple, Normal, Complex} {
@@ -217,7 +217,7 @@ func TestTerminated(t *testing.T) {
 		fen   int64
 		words string
 	}{
-		{Normal, "none", 3_000, "依法终止 × 一般 30.00元 × 无等级 1 = 30.00元"},
+		{Normal, "none", 3_000, "依法终止 × 一般 30.00元 × 无等级 1.0 = 30.00元"},
 		{Normal, "2", 3_600, "依法终止 × 一般 30.00元 × 二级 1.2 = 36.00元"},
 		{Complex, "1", 12_000, "依法终止 × 疑难复杂 80.00元 × 一级 1.5 = 120.00元"},
 		{Complex, "3", 8_800, "依法终止 × 疑难复杂 80.00元 × 三级 1.1 = 88.00元"},
@@ -237,7 +237,7 @@ func TestTerminated(t *testing.T) {
 	c := good(1)
 	c.Outcome, c.Difficulty = "not_agreed", Simple
 	_, f := one(t, s, c)
-	if f == nil || f.Gate != GateZero || f.Reason != "依法终止 × 简易 0.00元 × 无等级 1 = 0.00元：按方案本类案件不计补贴" || f.Pending {
+	if f == nil || f.Gate != GateZero || f.Reason != "依法终止 × 简易 0.00元 × 无等级 1.0 = 0.00元：按方案本类案件不计补贴" || f.Pending {
 		t.Errorf("simple terminated: %+v", f)
 	}
 	// Not agreed without mediation having begun is not properly terminated.
@@ -260,13 +260,13 @@ func TestZeroGate(t *testing.T) {
 	c := good(1)
 	c.AgreementForm, c.Difficulty, c.Performed = FormOral, Simple, false
 	_, f := one(t, s, c)
-	if f == nil || f.Gate != GateZero || f.Reason != "口头协议 × 简易 × 未履行 0.00元 × 无等级 1 = 0.00元：按方案本类案件不计补贴" {
+	if f == nil || f.Gate != GateZero || f.Reason != "口头协议 × 简易 × 未履行 0.00元 × 无等级 1.0 = 0.00元：按方案本类案件不计补贴" {
 		t.Errorf("zero cell: %+v", f)
 	}
 	s = Default()
 	s.Grades[0].Percent = 0
 	_, f = one(t, s, good(1))
-	if f == nil || f.Gate != GateZero || !strings.Contains(f.Reason, "× 无等级 0 = 0.00元") {
+	if f == nil || f.Gate != GateZero || !strings.Contains(f.Reason, "× 无等级 0.0 = 0.00元") {
 		t.Errorf("zero grade: %+v", f)
 	}
 	// Rounding to zero: 0.01元 × 0.49.
@@ -455,7 +455,7 @@ func TestGroupPerCaseCap(t *testing.T) {
 		t.Errorf("amounts %v", fen)
 	}
 	if lines[4].CutFen != 10_000 || lines[4].BaseFen != 20_000 ||
-		lines[4].Explanation != "书面协议 × 一般 × 已履行 200.00元 × 无等级 1 = 200.00元；受群体纠纷“某小区物业费”封顶 500.00元限制，核减 100.00元，实发 100.00元" {
+		lines[4].Explanation != "书面协议 × 一般 × 已履行 200.00元 × 无等级 1.0 = 200.00元；受群体纠纷“某小区物业费”封顶 500.00元限制，核减 100.00元，实发 100.00元" {
 		t.Errorf("trimmed line %+v", lines[4])
 	}
 	if gates[2].Gate != GateArchived {
@@ -623,7 +623,7 @@ func TestMediatorMonthCap(t *testing.T) {
 		}
 	}
 	if l := got[3]; l.CutFen != 10_000 ||
-		l.Explanation != "书面协议 × 一般 × 已履行 200.00元 × 无等级 1 = 200.00元；受每人每月上限 500.00元限制，核减 100.00元，实发 100.00元" {
+		l.Explanation != "书面协议 × 一般 × 已履行 200.00元 × 无等级 1.0 = 200.00元；受每人每月上限 500.00元限制，核减 100.00元，实发 100.00元" {
 		t.Errorf("trimmed %+v", l)
 	}
 	if len(r.Failed) != 1 || r.Failed[0].CaseID != 4 || r.Failed[0].Gate != GateMonthCap ||
@@ -671,7 +671,7 @@ func TestYearBudget(t *testing.T) {
 	if fen[1].Fen != 20_000 || fen[2].Fen != 20_000 || fen[3].Fen != 10_000 || fen[3].CutFen != 10_000 || r.TotalFen != 50_000 {
 		t.Errorf("lines %+v", r.Lines)
 	}
-	if fen[3].Explanation != "书面协议 × 一般 × 已履行 200.00元 × 无等级 1 = 200.00元；受年度预算 1,000.00元（尚余 100.00元）限制，核减 100.00元，实发 100.00元" {
+	if fen[3].Explanation != "书面协议 × 一般 × 已履行 200.00元 × 无等级 1.0 = 200.00元；受年度预算 1,000.00元（尚余 100.00元）限制，核减 100.00元，实发 100.00元" {
 		t.Errorf("trimmed %q", fen[3].Explanation)
 	}
 	if len(r.Failed) != 2 {
@@ -1137,7 +1137,7 @@ func TestAdjust(t *testing.T) {
 	if l := got[2]; l.Fen != 4_000 || l.Explanation != "调整：原核发 200.00元，重新核算 240.00元（书面协议 × 一般 × 已履行 200.00元 × 二级 1.2 = 240.00元），差额 40.00元" {
 		t.Errorf("increase %+v", l)
 	}
-	if l := got[3]; l.Fen != -10_000 || l.Explanation != "调整：原核发 200.00元，重新核算 100.00元（书面协议 × 一般 × 未履行 100.00元 × 无等级 1 = 100.00元），差额 -100.00元" {
+	if l := got[3]; l.Fen != -10_000 || l.Explanation != "调整：原核发 200.00元，重新核算 100.00元（书面协议 × 一般 × 未履行 100.00元 × 无等级 1.0 = 100.00元），差额 -100.00元" {
 		t.Errorf("decrease %+v", l)
 	}
 	if l := got[4]; l.Fen != -20_000 || l.Rule != "调整·追回" || l.MediatorID != 4 || l.Number != cs[3].Number ||
