@@ -367,3 +367,26 @@ func (s *Service) ConfirmDifficulty(ctx context.Context, p *auth.Principal, case
 	return s.Store.PutCaseDifficulty(ctx, store.CaseDifficulty{CaseID: caseID, Proposed: string(prop), ProposedWhy: why, Level: string(d),
 		Note: note, ConfirmedBy: p.UserID, ConfirmedAt: s.now().UTC()})
 }
+
+// Current are the failures of cases closed in the batch's window.
+func (b Batch) Current() []Failure {
+	var out []Failure
+	for _, f := range b.Failures {
+		if f.ClosureDay >= b.WindowFrom {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Carried are the failures of cases closed in earlier months, tried again
+// because the gate they failed can still be met.
+func (b Batch) Carried() []Failure {
+	var out []Failure
+	for _, f := range b.Failures {
+		if f.ClosureDay < b.WindowFrom {
+			out = append(out, f)
+		}
+	}
+	return out
+}
