@@ -86,6 +86,7 @@ type Store interface {
 	DailyReportStore
 	// Meetings and trainings (internal/meeting, internal/training).
 	RoutineStore
+	ContractStore // purchased services (internal/contracting)
 
 	// Audit trail: every committed write appends an entry attributed to the
 	// audit.Actor in ctx (see internal/audit), in the same transaction.
