@@ -30,8 +30,8 @@ type Contract struct {
 	BuyerName     string
 	ProviderOrgID int64 // the service provider or committee unit, when one is on the org tree
 	ProviderName  string
-	RoomID        int64 // enterprise: the enterprise room
-	MerchantID    int64 // enterprise: the merchant that pays (optional)
+	RoomID        int64  // enterprise: the enterprise room
+	MerchantID    int64  // enterprise: the merchant that pays (optional)
 	PeriodFrom    string // YYYY-MM-DD
 	PeriodTo      string
 	AmountFen     int64  // service: the contract amount
