@@ -512,11 +512,11 @@ func (s *Service) SetStatus(ctx context.Context, p *auth.Principal, id int64, st
 	if err != nil {
 		return c, err
 	}
-	ok := (c.Status == store.ContractDraft && (status == store.ContractActive || status == store.ContractEnded)) ||
-		(c.Status == store.ContractActive && status == store.ContractEnded)
-	if StatusLabel(status) == "" {
+	if status != store.ContractActive && status != store.ContractEnded {
 		return c, invalid("status", "状态应为 active（履行中）或 ended（已结束）")
 	}
+	ok := (c.Status == store.ContractDraft && (status == store.ContractActive || status == store.ContractEnded)) ||
+		(c.Status == store.ContractActive && status == store.ContractEnded)
 	if !ok {
 		return c, access.Conflict(fmt.Sprintf("合同当前为“%s”，不能改为“%s”", StatusLabel(c.Status), StatusLabel(status)))
 	}
