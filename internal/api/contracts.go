@@ -338,6 +338,9 @@ func (a *API) assessment(w http.ResponseWriter, r *http.Request) (contracting.As
 
 // ConfirmAssessment freezes a revision.
 func (a *API) ConfirmAssessment(w http.ResponseWriter, r *http.Request) {
+	if !noBody(w, r) {
+		return
+	}
 	id, ok := contractID(w, r, "id")
 	if !ok {
 		return
