@@ -22,7 +22,8 @@ const (
 // buildContracts records Pudong's purchased services, all amounts marked
 // 示例: the market-regulation bureau's contract with 东方调解中心 for the
 // year, its last completed quarter assessed by regulator01 and confirmed;
-// and an enterprise's per-case contract for the first enterprise room,
+// and an enterprise's per-case contract for the enterprise room that
+// closed the most cases last month,
 // whose last month's statement reads from the evaluation figures.
 func buildContracts(ctx context.Context, st store.Store, now time.Time) error {
 	sc := &scorecard.Service{Store: st, Now: func() time.Time { return now }}
@@ -64,15 +65,28 @@ func buildContracts(ctx context.Context, st store.Store, now time.Time) error {
 		return fmt.Errorf("demo: confirm %s: %w", last, err)
 	}
 
-	room, err := st.GetOrgUnitByCode(ctx, EnterpriseRoomCode(1))
-	if err != nil {
-		return fmt.Errorf("demo: enterprise contract: %w", err)
+	// The enterprise room that closed the most cases last month, so its
+	// statement has lines.
+	lastMonth := calendar.Date{Year: today.Year, Month: today.Month, Day: 1}.AddDays(-1)
+	var room store.OrgUnit
+	best := -1
+	for i := 1; i <= NumEnterpriseRooms; i++ {
+		u, err := st.GetOrgUnitByCode(ctx, EnterpriseRoomCode(i))
+		if err != nil {
+			return fmt.Errorf("demo: enterprise contract: %w", err)
+		}
+		fs, err := sc.RoomClosures(ctx, u.ParentID, u.ID, calendar.Date{Year: lastMonth.Year, Month: lastMonth.Month, Day: 1}, lastMonth)
+		if err != nil {
+			return fmt.Errorf("demo: enterprise contract: %w", err)
+		}
+		if len(fs) > best {
+			room, best = u, len(fs)
+		}
 	}
 	ms, err := st.ListRoomMerchants(ctx, room.ID)
 	if err != nil || len(ms) == 0 {
 		return fmt.Errorf("demo: merchants of %s: %v", room.Name, err)
 	}
-	lastMonth := calendar.Date{Year: today.Year, Month: today.Month, Day: 1}.AddDays(-1)
 	efrom := calendar.Date{Year: lastMonth.Year, Month: 1, Day: 1}
 	if _, err := svc.Create(ctx, p, contracting.Input{Kind: contracting.KindEnterprise, Number: DemoEnterpriseContract,
 		Title: fmt.Sprintf("%s购买人民调解服务协议（示例）", ms[0].Name), Room: room.Code, MerchantID: ms[0].ID,
