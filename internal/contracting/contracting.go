@@ -176,6 +176,7 @@ type View struct {
 	TargetWords                     []string
 	Quarters                        []QuarterRow // service contracts
 	Months                          []string     // enterprise contracts: the months begun so far, newest first
+	LatestMonth                     string       // enterprise contracts: the latest month begun ("" before the period)
 	CanManage, CanConfirm, IsActive bool
 }
 
@@ -210,11 +211,16 @@ func (s *Service) view(sc scope, c store.Contract, withRows bool) (View, error) 
 			}
 		}
 	}
+	today := s.today()
+	p := period(c)
+	if c.Kind == store.ContractEnterprise {
+		for m := (calendar.Date{Year: p.From.Year, Month: p.From.Month, Day: 1}); !m.After(p.To) && !m.After(today); m = nextMonth(m) {
+			v.LatestMonth = fmt.Sprintf("%04d-%02d", m.Year, int(m.Month))
+		}
+	}
 	if !withRows {
 		return v, nil
 	}
-	today := s.today()
-	p := period(c)
 	if c.Kind == store.ContractService {
 		for _, q := range purchase.Quarters(p) {
 			span, _ := purchase.Clip(q, p)
