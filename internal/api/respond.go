@@ -117,8 +117,11 @@ func decode(w http.ResponseWriter, r *http.Request, dst any) bool {
 		msg, status = fmt.Sprintf("请求体过大（上限 %d 字节）", tooBig.Limit), http.StatusRequestEntityTooLarge
 	case errors.As(err, &syn):
 		msg = fmt.Sprintf("JSON 格式错误（第 %d 字节附近）", syn.Offset)
-	case errors.As(err, &typ) && strings.HasSuffix(typ.Field, "fen"):
-		msg = fmt.Sprintf("金额字段 %s 须为整数，单位为分（例如 20000 表示 200.00元）", typ.Field)
+	case errors.As(err, &typ) && strings.HasPrefix(typ.Value, "number") && strings.HasPrefix(typ.Type.Kind().String(), "int"):
+		msg = fmt.Sprintf("字段 %s 应为整数", typ.Field)
+		if strings.HasSuffix(typ.Field, "_fen") {
+			msg = fmt.Sprintf("字段 %s 应为整数（金额以“分”为单位，不能有小数）", typ.Field)
+		}
 	case errors.As(err, &typ):
 		msg = fmt.Sprintf("字段 %s 的类型错误，应为 %s", typ.Field, jsonKind(typ.Type.Kind().String()))
 	case errors.Is(err, io.EOF):

@@ -179,6 +179,9 @@ func Build(ctx context.Context, st store.Store, sealer *pii.Sealer, opt Options)
 	if err := buildRoutines(ctx, st, opt.Now); err != nil {
 		return res, err
 	}
+	if err := buildContracts(ctx, st, opt.Now); err != nil {
+		return res, err
+	}
 	return res, nil
 }
 

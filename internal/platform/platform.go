@@ -17,6 +17,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/casefile"
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
+	"github.com/tiaojie/tiaojie/internal/contracting"
 	"github.com/tiaojie/tiaojie/internal/conversation"
 	"github.com/tiaojie/tiaojie/internal/corps"
 	"github.com/tiaojie/tiaojie/internal/court"
@@ -108,6 +109,8 @@ type Services struct {
 	Corps *corps.Service
 	// DailyReport: the daily reports (日报) and their weekly and monthly summaries.
 	DailyReport *dailyreport.Service
+	// Contracts: purchased mediation services (购买服务), assessments and statements.
+	Contracts *contracting.Service
 	// Warnings: 预警 rules, sweeps, escalation, 催办/督办. Its Phones
 	// (recipients' mobiles for SMS) is nil until the mediator registry
 	// supplies them: notices are then in-app only.
@@ -178,6 +181,7 @@ func New(c Config) (*Services, error) {
 	svc.Liaison = &liaison.Service{Store: st, Sealer: s, Sender: sender, Scorecard: svc.Scorecard, Now: c.Now}
 	svc.Standards = &standards.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
 	svc.Subsidies = &settlement.Service{Store: st, CatchUp: svc.Scorecard.CatchUp, SyncRequired: c.SmartMediation.URL != "", SyncSince: c.SmartMediation.Since, Now: c.Now}
+	svc.Contracts = &contracting.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
 	svc.wireRoutines()
 	st.OnEvents(svc.Sync.Hook)
 	svc.registerCourt()

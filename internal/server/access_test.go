@@ -98,6 +98,13 @@ func TestRoutePermissions(t *testing.T) {
 			"POST /api/v1/keys":              domain.PermUserManage,
 			"GET /metrics":                   domain.PermNone,
 			"POST /api/v1/auth/token":        domain.PermNone,
+			// Purchased services: the buyer's and the committee's only.
+			"POST /api/v1/contracts":                                 domain.PermContractManage,
+			"GET /api/v1/contracts/{id}":                             domain.PermContractRead,
+			"POST /api/v1/contracts/{id}/assessments":                domain.PermContractManage,
+			"POST /api/v1/contracts/{id}/assessments/{aid}/confirm":  domain.PermContractManage,
+			"POST /subsidies/contracts/{id}/assessments/{q}/confirm": domain.PermContractManage,
+			"GET /subsidies/contracts/{id}/statements/{month}":       domain.PermContractRead,
 		}
 		got := map[string]domain.Permission{}
 		for _, r := range e.srv.Routes() {

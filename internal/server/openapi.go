@@ -38,6 +38,8 @@ var queryDocs = map[string]string{
 	"indicator": "指标或扣分项代码（见 /api/v1/codes 的 eval_indicator）",
 	"part":      "numerator 分子、denominator 分母（指标）；deduction（扣分项，可不填）",
 	"period":    "月份 YYYY-MM（不能是未来的月份）",
+	// Purchased services (购买服务).
+	"kind": "合同类型：service 政府购买服务、enterprise 企业购买调解服务；不填为全部",
 }
 
 // evalDates describes from/to on the evaluation routes, where they bound

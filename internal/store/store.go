@@ -88,6 +88,7 @@ type Store interface {
 	RoutineStore
 	// Per-case subsidies (internal/settlement).
 	SubsidyStore
+	ContractStore // purchased services (internal/contracting)
 
 	// Audit trail: every committed write appends an entry attributed to the
 	// audit.Actor in ctx (see internal/audit), in the same transaction.
