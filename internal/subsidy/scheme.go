@@ -306,14 +306,26 @@ func performedLabel(p bool) string {
 // InForce is the scheme in force on day (YYYY-MM-DD): the latest effective
 // on or before it (false when none is).
 func InForce(schemes []Scheme, day string) (Scheme, bool) {
+	return inForce(sorted(schemes), day)
+}
+
+// sorted orders versions by effective date (stable: the later-listed of
+// two on one day wins).
+func sorted(schemes []Scheme) []Scheme {
 	ss := slices.Clone(schemes)
 	sort.SliceStable(ss, func(i, j int) bool { return ss[i].EffectiveFrom < ss[j].EffectiveFrom })
+	return ss
+}
+
+// inForce is InForce over versions already sorted.
+func inForce(ss []Scheme, day string) (Scheme, bool) {
 	var out Scheme
 	ok := false
 	for _, s := range ss {
-		if s.EffectiveFrom <= day {
-			out, ok = s, true
+		if s.EffectiveFrom > day {
+			break
 		}
+		out, ok = s, true
 	}
 	return out, ok
 }

@@ -264,8 +264,9 @@ func Settle(b Batch, cases []Case) Result {
 	if cutoffScheme.YearBudgetFen > 0 {
 		budgetLeft = max(cutoffScheme.YearBudgetFen-b.BudgetUsedFen, 0)
 	}
+	versions := sorted(b.Schemes)
 	for _, c := range cs {
-		s, ok := InForce(b.Schemes, c.ClosureDay)
+		s, ok := inForce(versions, c.ClosureDay)
 		if !ok {
 			res.Failed = append(res.Failed, *c.fail(GateScheme, "结案日 "+c.ClosureDay+" 时尚无生效的补贴方案"))
 			continue
