@@ -9,6 +9,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/dailyreport"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/meeting"
+	"github.com/tiaojie/tiaojie/internal/settlement"
 	"github.com/tiaojie/tiaojie/internal/training"
 )
 
@@ -28,6 +29,9 @@ type todayData struct {
 	Open                  int // open action items in the reader's view
 	Meetings              []meeting.Meeting
 	Trainings             []training.Training
+	// Batches are the subsidy batches waiting on the reader: to approve
+	// (justice) or to fix after a return (committee).
+	Batches []settlement.Batch
 }
 
 // Today is the 今日 page: dailies not submitted past the deadline (with
@@ -93,6 +97,18 @@ func (pg *Pages) Today(w http.ResponseWriter, r *http.Request) {
 	if d.Trainings, err = pg.Services.Trainings.Upcoming(ctx, p, d.Monday, d.Sunday); err != nil {
 		pg.failErr(w, r, err)
 		return
+	}
+	if settlement.CanSeeBatches(p) {
+		bs, err := pg.Services.Subsidies.List(ctx, p)
+		if err != nil {
+			pg.failErr(w, r, err)
+			return
+		}
+		for _, b := range bs {
+			if b.CanDecide || (b.CanEdit && b.Status == "returned") {
+				d.Batches = append(d.Batches, b)
+			}
+		}
 	}
 	pg.render(w, r, http.StatusOK, "today", "今日", d)
 }
