@@ -92,6 +92,11 @@ const (
 	PermSubsidyTrail      Permission = "subsidy.trail"      // a batch's approval trail
 	PermContractRead      Permission = "contract.read"      // service and enterprise contracts, assessments, statements
 	PermContractManage    Permission = "contract.manage"    // record contracts, run assessments and statements
+	// Analysis and publicity (issue 15).
+	PermFeedbackRead    Permission = "feedback.read"    // 12315 result feedback of diverted complaints (a regulator office: its own)
+	PermBulletinManage  Permission = "bulletin.manage"  // draft, approve and send the monthly 情况通报
+	PermLibraryNominate Permission = "library.nominate" // nominate a closed case as a typical case and edit its draft
+	PermLibraryPublish  Permission = "library.publish"  // approve, publish and withdraw typical cases
 )
 
 // rolePermissions is the immutable grant table. Admins manage the system but
@@ -101,11 +106,12 @@ var rolePermissions = map[Role][]Permission{
 		PermWarningRead, PermWarningHandle, PermRoutineRead, PermSubsidyRead},
 	RoleRoomLead: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermRoomManage, PermEvalRead,
 		PermCorpsRead, PermReportRead, PermReportSubmit, PermWarningRead, PermWarningHandle, PermWarningSupervise, PermRoutineRead, PermRoutineManage,
-		PermSubsidyRead, PermSubsidyDifficulty},
+		PermSubsidyRead, PermSubsidyDifficulty, PermLibraryNominate},
 	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport, PermGroupManage, PermRoomManage, PermSealManage, PermEvalRead, PermEvalManage, PermSyncRead, PermSyncManage,
 		PermCorpsRead, PermCorpsManage, PermReportRead, PermReportSubmit, PermWarningRead, PermWarningHandle, PermWarningSupervise, PermWarningRules, PermRoutineRead, PermRoutineManage,
-		PermSubsidyRead, PermSubsidyDraft, PermSubsidyDifficulty, PermSubsidyTrail, PermContractRead, PermContractManage},
-	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead, PermImport, PermLeadRead, PermContractRead, PermContractManage},
+		PermSubsidyRead, PermSubsidyDraft, PermSubsidyDifficulty, PermSubsidyTrail, PermContractRead, PermContractManage,
+		PermFeedbackRead, PermBulletinManage, PermLibraryNominate, PermLibraryPublish},
+	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead, PermImport, PermLeadRead, PermContractRead, PermContractManage, PermFeedbackRead},
 	RoleJustice: {PermCaseRead, PermOrgRead, PermStatsRead, PermEvalRead, PermSyncRead,
 		PermCorpsRead, PermReportRead, PermWarningRead, PermWarningHandle, PermWarningSupervise, PermRoutineRead, PermRoutineManage,
 		PermSubsidyRead, PermSubsidyApprove, PermSubsidyScheme, PermSubsidyTrail, PermContractRead},

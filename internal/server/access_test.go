@@ -63,6 +63,11 @@ var holders = map[domain.Permission][]string{
 	domain.PermSubsidyTrail:      {"committee01", "justice01", "auditor01", "xh_committee01"},
 	domain.PermContractRead:      {"committee01", "regulator01", "justice01", "analyst01", "xh_committee01"},
 	domain.PermContractManage:    {"committee01", "regulator01", "xh_committee01"},
+	// Analysis and publicity.
+	domain.PermFeedbackRead:    {"committee01", "regulator01", "xh_committee01"},
+	domain.PermBulletinManage:  {"committee01", "xh_committee01"},
+	domain.PermLibraryNominate: {"committee01", "room_lead01", "xh_committee01"},
+	domain.PermLibraryPublish:  {"committee01", "xh_committee01"},
 }
 
 // seesCase: who may see a walk-in case registered in mediator01's room (陆家嘴).
