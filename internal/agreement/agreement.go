@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/tiaojie/tiaojie/internal/access"
@@ -89,14 +90,29 @@ func (s *Service) reach(ctx context.Context, p *auth.Principal, caseID int64, a 
 	if err := s.Store.PutAgreement(ctx, stored); err != nil {
 		return store.Case{}, err
 	}
-	var total int64
+	var total, mental, punitive int64
 	for _, t := range a.Terms {
 		total += t.AmountFen
+		switch t.Kind {
+		case "mental":
+			mental += t.AmountFen
+		case "punitive":
+			punitive += t.AmountFen
+		}
 	}
+	data, _ := json.Marshal(map[string]any{"agreed_fen": total, "kind": kind, "mental_fen": mental, "punitive_fen": punitive,
+		"prevention": nonNil(a.Prevention)})
 	c, err = s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: string(domain.ActionReachAgreement),
 		ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: note + "，涉及金额" + domain.FormatFen(total) + "元",
-		Data: fmt.Sprintf(`{"agreed_fen":%d,"kind":%q}`, total, kind)})
+		Data: string(data)})
 	return c, stale(err)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 // RecordOral records an oral agreement (口头协议) reached in mediation; it

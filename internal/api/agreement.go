@@ -18,6 +18,7 @@ type TermJSON struct {
 	AmountFen   int64  `json:"amount_fen"`
 	Manner      string `json:"manner" api:"required"`
 	Deadline    string `json:"deadline" api:"required" format:"date"`
+	Kind        string `json:"kind,omitempty" enum:"term_kind" doc:"款项类别（统计精神损害赔偿、惩罚性赔偿用）；不填为其他"`
 	PerformedAt string `json:"performed_at,omitempty" format:"date"`
 	Proof       string `json:"proof,omitempty"`
 }
@@ -29,6 +30,7 @@ type AgreementRequest struct {
 	Facts          string     `json:"facts" api:"required"`
 	Responsibility string     `json:"responsibility" api:"required"`
 	Terms          []TermJSON `json:"terms" api:"required"`
+	Prevention     []string   `json:"prevention,omitempty" enum:"prevention" doc:"预防效果（统计用）"`
 }
 
 // SignerJSON is one signature a written agreement needs, and whether it is there.
@@ -102,7 +104,7 @@ func (a *API) GetAgreement(w http.ResponseWriter, r *http.Request) {
 		Terms: []TermJSON{}, Signers: []SignerJSON{}, FollowUps: []FollowUpJSON{}}
 	for _, t := range ag.Terms {
 		out.Terms = append(out.Terms, TermJSON{Party: t.Party, Content: t.Content, AmountFen: t.AmountFen, Manner: t.Manner, Deadline: t.Deadline,
-			PerformedAt: t.PerformedAt, Proof: t.Proof})
+			Kind: t.Kind, PerformedAt: t.PerformedAt, Proof: t.Proof})
 	}
 	if ag.Kind == "written" {
 		have := map[string]store.Signature{}
@@ -140,9 +142,9 @@ func judicialJSON(ja store.JudicialApplication) JudicialJSON {
 // CreateAgreement records an oral or written agreement.
 func (a *API) CreateAgreement() http.HandlerFunc {
 	return caseAction(a, false, func(r *http.Request, p *auth.Principal, id int64, in AgreementRequest) error {
-		content := domain.AgreementContent{Facts: in.Facts, Responsibility: in.Responsibility}
+		content := domain.AgreementContent{Facts: in.Facts, Responsibility: in.Responsibility, Prevention: in.Prevention}
 		for _, t := range in.Terms {
-			content.Terms = append(content.Terms, domain.Term{Party: t.Party, Content: t.Content, AmountFen: t.AmountFen, Manner: t.Manner, Deadline: t.Deadline})
+			content.Terms = append(content.Terms, domain.Term{Party: t.Party, Content: t.Content, AmountFen: t.AmountFen, Manner: t.Manner, Deadline: t.Deadline, Kind: t.Kind})
 		}
 		var err error
 		switch in.Kind {

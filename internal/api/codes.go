@@ -9,6 +9,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/mediation"
+	"github.com/tiaojie/tiaojie/internal/statcodes"
 )
 
 // Code is one entry of a code table: the value clients send, the label users read.
@@ -92,7 +93,20 @@ func CodeTables() map[string][]Code {
 		"eval_level":          fromPairs("mediator", "调解员", "room", "工作室", "committee", "调委会"),
 		"eval_part":           fromPairs("numerator", "分子", "denominator", "分母", "deduction", "扣分案件"),
 		"eval_indicator":      append(indicatorCodes(), deductionCodes()...),
+		"term_kind":           statTable(statcodes.TermKind),
+		"prevention":          statTable(statcodes.Prevention),
 	}
+}
+
+// statCodes are the statistics' code tables (internal/statcodes), read once.
+var statCodes = statcodes.MustLoad()
+
+func statTable(name string) []Code {
+	var out []Code
+	for _, c := range statCodes.List(name) {
+		out = append(out, Code{c.Code, c.Label})
+	}
+	return out
 }
 
 // EnumValues lists the codes of a table (for the OpenAPI document).

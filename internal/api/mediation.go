@@ -164,14 +164,15 @@ func (a *API) RecusalDecision() http.HandlerFunc {
 
 // TerminateRequest ends mediation without agreement (终止) with a legal reason.
 type TerminateRequest struct {
-	Reason string `json:"reason" api:"required" enum:"terminate_reason"`
-	Note   string `json:"note,omitempty"`
+	Reason     string   `json:"reason" api:"required" enum:"terminate_reason"`
+	Note       string   `json:"note,omitempty"`
+	Prevention []string `json:"prevention,omitempty" enum:"prevention" doc:"预防效果（统计用）"`
 }
 
 // Terminate ends mediation without agreement.
 func (a *API) Terminate() http.HandlerFunc {
 	return caseAction(a, false, func(r *http.Request, p *auth.Principal, id int64, in TerminateRequest) error {
-		_, err := a.Mediation.Terminate(r.Context(), p, id, in.Reason, in.Note)
+		_, err := a.Mediation.Terminate(r.Context(), p, id, in.Reason, in.Note, in.Prevention)
 		return err
 	})
 }

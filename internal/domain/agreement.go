@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -15,9 +16,31 @@ type Term struct {
 	AmountFen int64  `json:"amount"`   // 分
 	Manner    string `json:"manner"`   // e.g. 银行转账至消费者账户
 	Deadline  string `json:"deadline"` // YYYY-MM-DD
+	// Kind says what the amount is for the statistics (TermKinds; "" = other):
+	// 精神损害赔偿 and 惩罚性赔偿 are reported apart.
+	Kind string `json:"kind,omitempty"`
 	// Performance, recorded later.
 	PerformedAt string `json:"performed_at,omitempty"`
 	Proof       string `json:"proof,omitempty"`
+}
+
+// TermKinds are what a term's amount is for (internal/statcodes' term_kind).
+var TermKinds = []string{"refund", "compensation", "mental", "punitive", "other"}
+
+// PreventionCodes are the prevention effects (预防效果) a closure may record
+// (internal/statcodes' table prevention).
+var PreventionCodes = []string{"escalation", "suicide", "criminal", "petition", "incident"}
+
+// ValidPrevention checks a closure's prevention effects: known, each once.
+func ValidPrevention(codes []string) *FieldError {
+	seen := map[string]bool{}
+	for _, c := range codes {
+		if !slices.Contains(PreventionCodes, c) || seen[c] {
+			return &FieldError{Field: "prevention", Message: "预防效果须从列表中选择，每项一次"}
+		}
+		seen[c] = true
+	}
+	return nil
 }
 
 // AgreementContent is the legally required content of a 调解协议.
@@ -25,6 +48,9 @@ type AgreementContent struct {
 	Facts          string // main facts and disputed matters
 	Responsibility string // each party's responsibility
 	Terms          []Term
+	// Prevention are the prevention effects (预防效果) recorded with the
+	// agreement for the statistics; not part of the document.
+	Prevention []string
 }
 
 // ValidateAgreement checks the required content; every problem is reported.
@@ -41,6 +67,9 @@ func ValidateAgreement(a AgreementContent, today time.Time) []*FieldError {
 	if len(a.Terms) == 0 {
 		add("terms", "调解协议至少须有一项履行内容")
 	}
+	if fe := ValidPrevention(a.Prevention); fe != nil {
+		errs = append(errs, fe)
+	}
 	day := today.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
 	for i, t := range a.Terms {
 		n := fmt.Sprintf("第%d项：", i+1)
@@ -52,6 +81,9 @@ func ValidateAgreement(a AgreementContent, today time.Time) []*FieldError {
 		}
 		if t.AmountFen <= 0 {
 			add(fmt.Sprintf("terms.%d.amount", i), n+"须写明具体金额，金额不明确的协议法院不予确认")
+		}
+		if t.Kind != "" && !slices.Contains(TermKinds, t.Kind) {
+			add(fmt.Sprintf("terms.%d.kind", i), n+"款项类别须为退款退货、赔偿损失、精神损害赔偿、惩罚性赔偿或其他")
 		}
 		if strings.TrimSpace(t.Manner) == "" {
 			add(fmt.Sprintf("terms.%d.manner", i), n+"须写明履行方式（如银行转账、现场退款）")

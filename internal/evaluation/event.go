@@ -49,5 +49,7 @@ type Case struct {
 	// diverted the complaint (both from the row, for the headline).
 	ClaimFen int64
 	Diverted bool
-	Events   []Event
+	// Parties is how many parties the case has (当事人数).
+	Parties int
+	Events  []Event
 }

@@ -82,6 +82,15 @@ type Facts struct {
 
 	PresidingID int64 // presiding mediator at closure (or now, while open)
 
+	// Statistics facts (人民调解案件统计表, 12315 period report).
+	Parties            int        // parties on the case (当事人数)
+	MentalFen          int64      // 精神损害赔偿 agreed
+	PunitiveFen        int64      // 惩罚性（加倍）赔偿 agreed
+	Prevention         []string   // 预防效果 codes recorded at closure (internal/statcodes)
+	JudicialAppliedAt  *time.Time // 司法确认 applied for
+	JudicialAnnulledAt *time.Time // the court later changed, annulled or voided the agreement
+	LeadsAt            []time.Time
+
 	Pauses []calendar.Pause
 	// HandlingDays is working days from acceptance to closure, suspended
 	// days excluded; only meaningful when HasHandlingDays.
@@ -120,13 +129,16 @@ func (f Facts) countKind(k string) int {
 
 // eventData is every Data key this package reads.
 type eventData struct {
-	RecoveredFen *int64 `json:"recovered_fen"`
-	AgreedFen    *int64 `json:"agreed_fen"`
-	Kind         string `json:"kind"`
-	Satisfaction int    `json:"satisfaction"`
-	MediatorID   int64  `json:"mediator_id"`
-	Term         *int   `json:"term"`
-	Terms        int    `json:"terms"` // the agreement's term count, on "performed"
+	RecoveredFen *int64   `json:"recovered_fen"`
+	AgreedFen    *int64   `json:"agreed_fen"`
+	Kind         string   `json:"kind"`
+	Satisfaction int      `json:"satisfaction"`
+	MediatorID   int64    `json:"mediator_id"`
+	Term         *int     `json:"term"`
+	Terms        int      `json:"terms"` // the agreement's term count, on "performed"
+	MentalFen    *int64   `json:"mental_fen"`
+	PunitiveFen  *int64   `json:"punitive_fen"`
+	Prevention   []string `json:"prevention"`
 }
 
 func parseData(s string) eventData {
@@ -189,7 +201,7 @@ func (r Rules) policy(c Case) calendar.Policy {
 // reach_agreement, terminate, withdraw, odr_settled or merge.
 func Derive(r Rules, c Case, asOf time.Time) Facts {
 	f := Facts{CaseID: c.ID, ReceivedAt: c.ReceivedAt, ClaimFen: c.ClaimFen, Diverted: c.Diverted,
-		Outcome: OutcomeOpen, PresidingID: c.PresidingID}
+		Outcome: OutcomeOpen, PresidingID: c.PresidingID, Parties: c.Parties}
 	at := func(t time.Time) *time.Time { return &t }
 	performedTerms := map[int]bool{}
 	performedEvents := 0
@@ -238,8 +250,20 @@ func Derive(r Rules, c Case, asOf time.Time) Facts {
 			if d.AgreedFen != nil {
 				f.AgreedFen = *d.AgreedFen
 			}
+			if d.MentalFen != nil {
+				f.MentalFen = *d.MentalFen
+			}
+			if d.PunitiveFen != nil {
+				f.PunitiveFen = *d.PunitiveFen
+			}
+			if f.ClosedAt == nil {
+				f.Prevention = d.Prevention
+			}
 			closeAs(e, OutcomeAgreed)
 		case string(domain.ActionTerminate):
+			if f.ClosedAt == nil {
+				f.Prevention = d.Prevention
+			}
 			if f.MediationBegan {
 				closeAs(e, OutcomeNotAgreed)
 			} else {
@@ -285,6 +309,16 @@ func Derive(r Rules, c Case, asOf time.Time) Facts {
 			}
 		case "judicial_rejected":
 			f.JudicialRejectedAt = append(f.JudicialRejectedAt, e.At)
+		case "judicial_applied":
+			if f.JudicialAppliedAt == nil {
+				f.JudicialAppliedAt = at(e.At)
+			}
+		case "judicial_annulled":
+			if f.JudicialAnnulledAt == nil {
+				f.JudicialAnnulledAt = at(e.At)
+			}
+		case "lead":
+			f.LeadsAt = append(f.LeadsAt, e.At)
 		case string(domain.ActionArchive):
 			f.Archived, f.ArchivedAt = true, at(e.At)
 		}

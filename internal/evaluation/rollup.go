@@ -22,7 +22,17 @@ var Counters = []string{
 	"handling_n", "handling_wd", "judicial", "returned",
 	"fu_sat1", "fu_sat2", "fu_sat3", "fu_sat4", "fu_sat5",
 	"banners", "letters", "thanks_other", "overdue_open",
+	// Statistics forms (issue 15): parties of accepted cases, agreed damages,
+	// prevention effects at closure, judicial applications and annulments,
+	// violation leads passed on.
+	"parties", "parties3", "mental_fen", "punitive_fen",
+	"prev_escalation", "prev_suicide", "prev_criminal", "prev_petition", "prev_incident",
+	"judicial_applied", "annulled", "leads",
 }
+
+// preventionCounters are the prevention effects counted (statcodes' table
+// "prevention"); an unknown code in an event is not counted.
+var preventionCounters = map[string]bool{"escalation": true, "suicide": true, "criminal": true, "petition": true, "incident": true}
 
 // MaxEntryWD is the longest entry limit a scheme may set: the rollups keep
 // "registered within k working days" for k = 0..MaxEntryWD.
@@ -94,7 +104,10 @@ func Contributions(f Facts) []Contribution {
 		put(dd, "decided_on_time", one(f.AcceptedOnTime != nil && *f.AcceptedOnTime))
 	}
 	if f.AcceptedAt != nil {
-		put(toDate(*f.AcceptedAt), "accepted", 1)
+		ad := toDate(*f.AcceptedAt)
+		put(ad, "accepted", 1)
+		put(ad, "parties", int64(f.Parties))
+		put(ad, "parties3", one(f.Parties >= 3))
 	}
 	if f.MediationBeganAt != nil {
 		put(toDate(*f.MediationBeganAt), "mediated", 1)
@@ -120,6 +133,15 @@ func Contributions(f Facts) []Contribution {
 			}
 		}
 		put(cd, "recovered_fen", f.RecoveredFen)
+		if f.Outcome == OutcomeAgreed {
+			put(cd, "mental_fen", f.MentalFen)
+			put(cd, "punitive_fen", f.PunitiveFen)
+		}
+		for _, p := range f.Prevention {
+			if preventionCounters[p] {
+				put(cd, "prev_"+p, 1)
+			}
+		}
 		put(cd, "archived", one(f.Archived))
 		if f.HasHandlingDays {
 			put(cd, "handling_n", 1)
@@ -131,6 +153,15 @@ func Contributions(f Facts) []Contribution {
 	}
 	if f.JudicialConfirmedAt != nil {
 		put(toDate(*f.JudicialConfirmedAt), "judicial", 1)
+	}
+	if f.JudicialAppliedAt != nil {
+		put(toDate(*f.JudicialAppliedAt), "judicial_applied", 1)
+	}
+	if f.JudicialAnnulledAt != nil {
+		put(toDate(*f.JudicialAnnulledAt), "annulled", 1)
+	}
+	for _, t := range f.LeadsAt {
+		put(toDate(t), "leads", 1)
 	}
 	for _, t := range f.JudicialRejectedAt {
 		put(toDate(t), "returned", 1)

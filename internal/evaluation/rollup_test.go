@@ -3,6 +3,7 @@ package evaluation
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +15,15 @@ import (
 // scores including none, commendations, judicial results, archiving, merges.
 func randomCase(r *rand.Rand, id int64) Case {
 	t := time.Date(2026, 1, 1, 9, 0, 0, 0, calendar.Shanghai()).AddDate(0, 0, r.IntN(150))
-	c := Case{ID: id, ReceivedAt: t, PresidingID: int64(1 + r.IntN(3)), ClaimFen: int64(r.IntN(100000)), Diverted: r.IntN(2) == 0}
+	c := Case{ID: id, ReceivedAt: t, PresidingID: int64(1 + r.IntN(3)), ClaimFen: int64(r.IntN(100000)), Diverted: r.IntN(2) == 0,
+		Parties: 1 + r.IntN(4)}
+	prevention := func() string {
+		codes := []string{"escalation", "suicide", "criminal", "petition", "incident", "unknown"}
+		if r.IntN(3) > 0 {
+			return "[]"
+		}
+		return fmt.Sprintf(`[%q]`, codes[r.IntN(len(codes))])
+	}
 	step := func(maxDays int) time.Time {
 		t = t.Add(time.Duration(r.IntN(maxDays*24+1)) * time.Hour)
 		return t
@@ -61,13 +70,17 @@ func randomCase(r *rand.Rand, id int64) Case {
 		add([]string{"withdraw", "odr_settled"}[r.IntN(2)], "{}")
 		return c
 	case 2, 3:
-		add("terminate", "{}")
+		add("terminate", `{"prevention":`+prevention()+`}`)
 	default:
 		kind := "written"
 		if r.IntN(3) == 0 {
 			kind = "oral"
 		}
-		add("reach_agreement", fmt.Sprintf(`{"agreed_fen":%d,"kind":%q}`, r.IntN(50000), kind))
+		add("reach_agreement", fmt.Sprintf(`{"agreed_fen":%d,"kind":%q,"mental_fen":%d,"punitive_fen":%d,"prevention":%s}`,
+			r.IntN(50000), kind, r.IntN(2)*r.IntN(5000), r.IntN(2)*r.IntN(9000), prevention()))
+		if r.IntN(6) == 0 {
+			add("lead", "{}")
+		}
 		c.AgreementTerms = 1 + r.IntN(2)
 		for i := 0; i < c.AgreementTerms; i++ {
 			if r.IntN(4) > 0 {
@@ -87,9 +100,17 @@ func randomCase(r *rand.Rand, id int64) Case {
 			step(20)
 			add("judicial_rejected", "{}")
 		}
-		if r.IntN(4) == 0 {
-			step(20)
-			add("judicial_confirmed", "{}")
+		if r.IntN(3) == 0 {
+			step(5)
+			add("judicial_applied", "{}")
+			if r.IntN(4) > 0 {
+				step(20)
+				add("judicial_confirmed", "{}")
+				if r.IntN(5) == 0 {
+					step(30)
+					add("judicial_annulled", "{}")
+				}
+			}
 		}
 	}
 	if r.IntN(3) > 0 {
@@ -171,5 +192,48 @@ func TestOverdueSpan(t *testing.T) {
 	merged := newCase(6, "2026-01-05").mediating("2026-01-05", "2026-01-06", 1).ev("merge", "2026-06-01", "").facts()
 	if _, _, ok := merged.OverdueSpan(); ok || len(Contributions(merged)) != 1 {
 		t.Errorf("a merged duplicate counts only as merged: %+v", Contributions(merged))
+	}
+}
+
+// The statistics counters land on the day of the step they count.
+func TestStatisticsContributions(t *testing.T) {
+	at := func(d string) time.Time { x, _ := calendar.ParseDate(d); return x.Time().Add(10 * time.Hour) }
+	c := Case{ID: 1, ReceivedAt: at("2026-03-02"), Parties: 3, Events: []Event{
+		{Type: "received", At: at("2026-03-02")},
+		{Type: "accept", At: at("2026-03-03")},
+		{Type: "assign", At: at("2026-03-03")},
+		{Type: "start_mediation", At: at("2026-03-04")},
+		{Type: "reach_agreement", At: at("2026-03-10"), Data: `{"agreed_fen":90000,"kind":"written","mental_fen":5000,"punitive_fen":30000,"prevention":["escalation","petition","bogus"]}`},
+		{Type: "lead", At: at("2026-03-11")},
+		{Type: "judicial_applied", At: at("2026-03-12")},
+		{Type: "judicial_confirmed", At: at("2026-03-20")},
+		{Type: "judicial_annulled", At: at("2026-05-06")},
+	}}
+	got := map[string]int64{}
+	for _, x := range Contributions(Derive(rules(), c, time.Time{})) {
+		got[x.Day.String()+" "+x.Counter] += x.N
+	}
+	want := map[string]int64{
+		"2026-03-03 parties": 3, "2026-03-03 parties3": 1,
+		"2026-03-10 mental_fen": 5000, "2026-03-10 punitive_fen": 30000,
+		"2026-03-10 prev_escalation": 1, "2026-03-10 prev_petition": 1,
+		"2026-03-11 leads": 1, "2026-03-12 judicial_applied": 1, "2026-03-20 judicial": 1, "2026-05-06 annulled": 1,
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %d, want %d", k, got[k], v)
+		}
+	}
+	for k := range got {
+		if strings.Contains(k, "prev_bogus") {
+			t.Errorf("unknown prevention code counted: %s", k)
+		}
+	}
+	// Two parties: counted, not among the three-or-more.
+	c.Parties = 2
+	for _, x := range Contributions(Derive(rules(), c, time.Time{})) {
+		if x.Counter == "parties3" {
+			t.Errorf("two parties counted as three or more")
+		}
 	}
 }

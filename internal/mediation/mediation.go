@@ -6,6 +6,7 @@ package mediation
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/tiaojie/tiaojie/internal/access"
@@ -176,7 +177,7 @@ func (s *Service) DecideRecusal(ctx context.Context, p *auth.Principal, caseID i
 // Terminate ends mediation without an agreement for a coded reason; the
 // termination notice must then go to both parties within the policy's
 // working days (its clock starts now).
-func (s *Service) Terminate(ctx context.Context, p *auth.Principal, caseID int64, reason, text string) (store.Case, error) {
+func (s *Service) Terminate(ctx context.Context, p *auth.Principal, caseID int64, reason, text string, prevention []string) (store.Case, error) {
 	c, err := access.Authorize(ctx, s.Store, p, caseID, true)
 	if err != nil {
 		return store.Case{}, err
@@ -184,6 +185,13 @@ func (s *Service) Terminate(ctx context.Context, p *auth.Principal, caseID int64
 	if text, err = note(text); err != nil {
 		return store.Case{}, err
 	}
+	if fe := domain.ValidPrevention(prevention); fe != nil {
+		return store.Case{}, fe
+	}
+	if prevention == nil {
+		prevention = []string{}
+	}
+	data, _ := json.Marshal(map[string]any{"prevention": prevention})
 	to, err := domain.Next(domain.ActionTerminate, domain.Facts{Status: c.Status, ReasonCode: reason})
 	if err != nil {
 		return store.Case{}, err
@@ -194,7 +202,8 @@ func (s *Service) Terminate(ctx context.Context, p *auth.Principal, caseID int64
 		msg += "。" + text
 	}
 	out, err := s.Store.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to, ReasonCode: &reason, ClosedAt: &now},
-		store.Event{Type: string(domain.ActionTerminate), ActorID: p.UserID, ActorName: p.DisplayName, At: now, ReasonCode: reason, Note: msg})
+		store.Event{Type: string(domain.ActionTerminate), ActorID: p.UserID, ActorName: p.DisplayName, At: now, ReasonCode: reason, Note: msg,
+			Data: string(data)})
 	return out, stale(err)
 }
 

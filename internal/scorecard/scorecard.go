@@ -101,7 +101,7 @@ func DeriveAll(r evaluation.Rules, in []store.EvalInput) ([]store.EvalFact, erro
 func ToCase(in store.EvalInput) evaluation.Case {
 	c := in.Case
 	ec := evaluation.Case{ID: c.ID, ReceivedAt: c.ReceivedAt, PolicyID: c.PolicyID, PresidingID: c.PresidingID,
-		AgreementTerms: in.AgreementTerms, ClaimFen: c.ClaimFen,
+		AgreementTerms: in.AgreementTerms, ClaimFen: c.ClaimFen, Parties: in.Parties,
 		Diverted: c.Channel == domain.Channel12315 || c.DivertedByOrgID != 0}
 	for _, e := range in.Events {
 		ec.Events = append(ec.Events, evaluation.Event{Type: e.Type, At: e.At, FromStatus: e.FromStatus, ToStatus: e.ToStatus,

@@ -19,6 +19,9 @@ var EvalCounters = []string{
 	"handling_n", "handling_wd", "judicial", "returned",
 	"fu_sat1", "fu_sat2", "fu_sat3", "fu_sat4", "fu_sat5",
 	"banners", "letters", "thanks_other", "overdue_open",
+	"parties", "parties3", "mental_fen", "punitive_fen",
+	"prev_escalation", "prev_suicide", "prev_criminal", "prev_petition", "prev_incident",
+	"judicial_applied", "annulled", "leads",
 }
 
 // EvalStore keeps the evaluation rollups, schemes and published rankings.
@@ -65,6 +68,7 @@ type EvalInput struct {
 	Case           Case
 	Events         []Event
 	AgreementTerms int
+	Parties        int // rows in parties
 }
 
 // EvalDims say whose figures a case's contributions go to.

@@ -17,7 +17,7 @@ import (
 func (pg *Pages) OralAgreement(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
 	f := r.PostForm
-	a := domain.AgreementContent{Facts: f.Get("facts"), Responsibility: f.Get("responsibility")}
+	a := domain.AgreementContent{Facts: f.Get("facts"), Responsibility: f.Get("responsibility"), Prevention: f["prevention"]}
 	var err error
 	if a.Terms, err = termsFromForm(f); err != nil {
 		pg.mediationDone(w, r, id, err, "")

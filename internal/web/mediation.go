@@ -67,7 +67,7 @@ func (pg *Pages) roomPeople(r *http.Request, c store.Case) ([]store.User, error)
 // Terminate ends mediation without agreement.
 func (pg *Pages) Terminate(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
-	_, err := pg.Mediation.Terminate(r.Context(), auth.From(r.Context()), id, r.PostFormValue("reason"), r.PostFormValue("note"))
+	_, err := pg.Mediation.Terminate(r.Context(), auth.From(r.Context()), id, r.PostFormValue("reason"), r.PostFormValue("note"), r.PostForm["prevention"])
 	pg.mediationDone(w, r, id, err, "已终止调解。请在期限内向双方送达终止调解告知书。")
 }
 

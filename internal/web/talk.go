@@ -463,7 +463,7 @@ func termsFromForm(f url.Values) ([]domain.Term, error) {
 			return nil, err
 		}
 		terms = append(terms, domain.Term{Party: f.Get("party_" + k), Content: f.Get("content_" + k), AmountFen: fen,
-			Manner: f.Get("manner_" + k), Deadline: f.Get("deadline_" + k)})
+			Manner: f.Get("manner_" + k), Deadline: f.Get("deadline_" + k), Kind: f.Get("kind_" + k)})
 	}
 	return terms, nil
 }

@@ -29,7 +29,11 @@ import (
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/leads"
 	"github.com/tiaojie/tiaojie/internal/mediation"
+	"github.com/tiaojie/tiaojie/internal/statcodes"
 )
+
+// statCodes are the statistics' code tables (immutable, from the repo's file).
+var statCodes = statcodes.MustLoad()
 
 //go:embed templates/*.html
 var templateFS embed.FS
@@ -56,6 +60,7 @@ type page struct {
 
 var funcs = template.FuncMap{
 	"datetime":     func(t time.Time) string { return t.In(calendar.Shanghai()).Format("2006-01-02 15:04") },
+	"statTable":    func(name string) []statcodes.Code { return statCodes.List(name) },
 	"jobKind":      jobKindLabel,
 	"meetingKind":  meetingKind,
 	"stateLabel":   smartsync.StateLabel,

@@ -195,6 +195,25 @@ func loadEvalInputs(ctx context.Context, tx *sql.Tx, ids []int64) ([]store.EvalI
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load events: %w", err)
 	}
+	rows, err = tx.QueryContext(ctx, `SELECT case_id, COUNT(*) FROM parties WHERE case_id IN (`+in+`) GROUP BY case_id`)
+	if err != nil {
+		return nil, fmt.Errorf("load parties: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("scan parties: %w", err)
+		}
+		if i, ok := byID[id]; ok {
+			out[i].Parties = n
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load parties: %w", err)
+	}
 	rows, err = tx.QueryContext(ctx, `SELECT case_id, terms FROM agreements WHERE case_id IN (`+in+`)`)
 	if err != nil {
 		return nil, fmt.Errorf("load agreements: %w", err)
