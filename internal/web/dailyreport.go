@@ -3,6 +3,8 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"github.com/xuri/excelize/v2"
+	"io"
 	"net/http"
 	"net/url"
 
@@ -128,6 +130,17 @@ func (pg *Pages) DailyReportXLSX(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, err := rep.Workbook()
+	pg.sendWorkbook(w, r, f, err, "daily.xlsx", rep.Title()+".xlsx")
+}
+
+// workbook is what the export helpers need of an excelize file.
+type workbook interface {
+	Write(w io.Writer, opts ...excelize.Options) error
+	Close() error
+}
+
+// sendWorkbook sends a built workbook as an attachment (or the build's error).
+func (pg *Pages) sendWorkbook(w http.ResponseWriter, r *http.Request, f workbook, err error, ascii, name string) {
 	if err != nil {
 		pg.serverError(w, r, err)
 		return
@@ -138,7 +151,7 @@ func (pg *Pages) DailyReportXLSX(w http.ResponseWriter, r *http.Request) {
 		pg.serverError(w, r, err)
 		return
 	}
-	sendFile(w, xlsxType, "daily.xlsx", rep.Title()+".xlsx", buf.Bytes())
+	sendFile(w, xlsxType, ascii, name, buf.Bytes())
 }
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -261,16 +274,6 @@ func (pg *Pages) SummaryXLSX(kind string) http.HandlerFunc {
 			return
 		}
 		f, err := d.S.Workbook()
-		if err != nil {
-			pg.serverError(w, r, err)
-			return
-		}
-		defer f.Close()
-		var buf bytes.Buffer
-		if err := f.Write(&buf); err != nil {
-			pg.serverError(w, r, err)
-			return
-		}
-		sendFile(w, xlsxType, kind+".xlsx", d.S.Title()+".xlsx", buf.Bytes())
+		pg.sendWorkbook(w, r, f, err, kind+".xlsx", d.S.Title()+".xlsx")
 	}
 }

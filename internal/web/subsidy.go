@@ -179,17 +179,7 @@ func (pg *Pages) SubsidyBatchXLSX(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, err := b.Workbook()
-	if err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
-	defer f.Close()
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		pg.serverError(w, r, err)
-		return
-	}
-	sendFile(w, xlsxType, "subsidy-"+b.Period+".xlsx", b.Title()+".xlsx", buf.Bytes())
+	pg.sendWorkbook(w, r, f, err, "subsidy-"+b.Period+".xlsx", b.Title()+".xlsx")
 }
 
 // SubsidyBatchPDF sends the batch with its approval trail as a PDF.
