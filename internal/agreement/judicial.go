@@ -236,6 +236,16 @@ func (s *Service) decide(ctx context.Context, caseID int64, decision, ruling, re
 			return &domain.FieldError{Field: "reason", Message: "请填写驳回理由"}
 		}
 		from, note = []string{"submitted", "accepted"}, "法院驳回司法确认申请："+reason
+	case "annulled":
+		// A later judgment changed, revoked or voided a confirmed agreement
+		// (判决变更、撤销或确认无效): the committee and the statistics must know.
+		if ruling == "" || utf8.RuneCountInString(ruling) > 64 {
+			return &domain.FieldError{Field: "ruling", Message: "请填写判决书文号"}
+		}
+		if reason == "" {
+			return &domain.FieldError{Field: "reason", Message: "请写明判决结果（变更、撤销或确认无效）及理由"}
+		}
+		from, note = []string{"confirmed"}, "法院判决变更、撤销或确认无效调解协议，文号"+ruling+"："+reason
 	default:
 		return &domain.FieldError{Field: "decision", Message: "请选择处理结果"}
 	}

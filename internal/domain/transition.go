@@ -44,7 +44,7 @@ var eventLabels = map[string]string{
 	"consent": "调解意愿", "consent_escalated": "意愿征求升级", "consultation": "专家咨询", "consultation_answered": "专家答复",
 	"facts_updated": "更新事实", "group_notice": "群体纠纷通知", "group_outcome": "群体纠纷结果", "judicial_applied": "申请司法确认", "judicial_sent": "法院系统已接收", "judicial_send_refused": "法院退回",
 	"judicial_send_failed": "未能送达法院系统", "judicial_resubmitted": "重新提交法院系统",
-	"judicial_accepted": "法院受理", "judicial_confirmed": "司法确认", "judicial_rejected": "司法确认驳回",
+	"judicial_accepted": "法院受理", "judicial_confirmed": "司法确认", "judicial_rejected": "司法确认驳回", "judicial_annulled": "协议被判决变更撤销",
 	"lead": "移送违法线索", "merged_in": "合并", "performed": "履行", "recusal_granted": "准予回避", "recusal_refused": "驳回回避",
 	"reassign": "更换主持调解员", "reroute": "改派分流", "route": "分流", "session_recorded": "调解笔录", "session_scheduled": "安排调解",
 	"termination_notice_sent": "送达终止告知书", "mediator_preferred": "当事人选择调解员",

@@ -135,12 +135,22 @@ func TestJudicialConfirmation(t *testing.T) {
 		if r := m.form("POST", "/cases/"+itoa(id)+"/archive", url.Values{}); r.StatusCode != 303 {
 			t.Fatalf("archive after the ruling: %d %s", r.StatusCode, r.body)
 		}
+		// A later judgment voids the confirmed agreement: recorded with its number and reason, counted.
+		if r := cl.form("POST", decide, url.Values{"decision": {"annulled"}, "ruling": {"（2026）沪0115民初456号"}}); r.StatusCode != 422 {
+			t.Fatalf("annulled without the judgment's result: %d", r.StatusCode)
+		}
+		if r := cl.form("POST", decide, url.Values{"decision": {"annulled"}, "ruling": {"（2026）沪0115民初456号"}, "reason": {"判决确认调解协议无效"}}); r.StatusCode != 303 {
+			t.Fatalf("annul: %d %s", r.StatusCode, r.body)
+		}
+		if r := cl.form("POST", decide, url.Values{"decision": {"annulled"}, "ruling": {"x"}, "reason": {"y"}}); r.StatusCode != 422 {
+			t.Fatalf("annulled twice: %d", r.StatusCode)
+		}
 		evs, _ := e.db.ListEvents(ctx, id)
 		types := map[string]bool{}
 		for _, x := range evs {
 			types[x.Type] = true
 		}
-		if !types["judicial_applied"] || !types["judicial_accepted"] || !types["judicial_confirmed"] {
+		if !types["judicial_applied"] || !types["judicial_accepted"] || !types["judicial_confirmed"] || !types["judicial_annulled"] {
 			t.Fatalf("timeline: %v", types)
 		}
 	})

@@ -81,7 +81,7 @@ var funcs = template.FuncMap{
 	"add":         func(a, b int) int { return a + b },
 	"signerLabel": domain.PartyWord,
 	"judicialStatus": func(s string) string {
-		return map[string]string{"sending": "已排队提交法院", "failed": "未能送达法院系统", "submitted": "已提交", "accepted": "法院已受理", "confirmed": "已裁定确认", "rejected": "已驳回"}[s]
+		return map[string]string{"sending": "已排队提交法院", "failed": "未能送达法院系统", "submitted": "已提交", "accepted": "法院已受理", "confirmed": "已裁定确认", "rejected": "已驳回", "annulled": "已被判决变更、撤销或确认无效"}[s]
 	},
 	"delivery":    agreement.DeliveryLabel,
 	"methodLabel": consent.MethodLabel,
