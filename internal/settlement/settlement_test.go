@@ -598,6 +598,19 @@ func TestScopes(t *testing.T) {
 		if ls, _ := w.svc.Mine(ctx, w.m2); len(ls) != 0 {
 			t.Fatalf("the civil servant has lines: %d", len(ls))
 		}
+		// On the case page: the presiding mediator and the committee see it; others do not.
+		written, _ := w.st.GetCase(ctx, w.written)
+		if v, ok, err := w.svc.ForCase(ctx, w.m1, written); err != nil || !ok || len(v.Lines) != 1 || v.Lines[0].AmountFen != 30_000 || v.Difficulty != "normal" || v.CanConfirm {
+			t.Fatalf("presiding mediator's view: %+v %v %v", v, ok, err)
+		}
+		if v, ok, _ := w.svc.ForCase(ctx, w.lead, written); !ok || !v.CanConfirm || v.Proposed == "" {
+			t.Fatalf("room lead's view: %+v %v", v, ok)
+		}
+		for _, p := range []*auth.Principal{w.m2, w.outsider, w.auditor} {
+			if _, ok, _ := w.svc.ForCase(ctx, p, written); ok {
+				t.Fatalf("%s sees the case's subsidy", p.Username)
+			}
+		}
 		// The scheme: set by the justice bureau only.
 		sc := subsidy.Default()
 		sc.Version, sc.EffectiveFrom = "2027-1", "2027-01-01"

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -146,6 +147,22 @@ func (s *Service) someCommittee(ctx context.Context, p *auth.Principal, unit str
 			if unit == "" || c.Code == unit {
 				return c, nil
 			}
+		}
+	}
+	// A room lead reaches their rooms only: the committee above them is
+	// theirs for the scheme and the difficulty queue.
+	all, err := s.Store.ListOrgUnits(ctx)
+	if err != nil {
+		return store.OrgUnit{}, err
+	}
+	byID := map[int64]store.OrgUnit{}
+	for _, u := range all {
+		byID[u.ID] = u
+	}
+	for _, u := range all {
+		if c, ok := byID[u.ParentID]; ok && u.Kind.IsRoom() && c.Kind == domain.OrgCommittee && (unit == "" || c.Code == unit) &&
+			p.Reaches(domain.PermSubsidyDifficulty, u.Path) {
+			return c, nil
 		}
 	}
 	return store.OrgUnit{}, errNoCommittee
@@ -389,4 +406,63 @@ func (b Batch) Carried() []Failure {
 		}
 	}
 	return out
+}
+
+// CaseView is a case's subsidy as its case page shows it: its difficulty
+// and what each batch made of it.
+type CaseView struct {
+	Difficulty  subsidy.Difficulty // confirmed, or "" with Proposed
+	Proposed    subsidy.Difficulty
+	ProposedWhy string
+	ByName      string
+	CanConfirm  bool
+	Lines       []Line
+	Failures    []Failure
+}
+
+// ForCase is a case's subsidy for p: shown to who reads the committee's
+// batches and to the presiding mediator; ok false for anyone else.
+func (s *Service) ForCase(ctx context.Context, p *auth.Principal, c store.Case) (CaseView, bool, error) {
+	cmt, err := s.Store.GetOrgUnit(ctx, c.CommitteeID)
+	if err != nil {
+		return CaseView{}, false, fmt.Errorf("committee of case: %w", err)
+	}
+	mine := c.PresidingID != 0 && c.PresidingID == p.UserID && p.Can(domain.PermSubsidyRead)
+	if !mine && !(CanSeeBatches(p) && p.CanOnCase(domain.PermSubsidyRead, c)) {
+		return CaseView{}, false, nil
+	}
+	var v CaseView
+	if v.Lines, v.Failures, err = s.Store.CaseSubsidy(ctx, c.ID); err != nil {
+		return v, false, err
+	}
+	if mine && !CanSeeBatches(p) {
+		// The mediator sees batches past draft only, as 我的补贴 does.
+		v.Lines = slices.DeleteFunc(v.Lines, func(l Line) bool { return l.Status == store.SubsidyDraft })
+		v.Failures = slices.DeleteFunc(v.Failures, func(f Failure) bool { return f.Status == store.SubsidyDraft })
+	}
+	ds, err := s.Store.CaseDifficulties(ctx, []int64{c.ID})
+	if err != nil {
+		return v, false, err
+	}
+	if d, ok := ds[c.ID]; ok {
+		v.Difficulty, v.ByName = subsidy.Difficulty(d.Level), d.ByName
+	}
+	facts, err := s.Store.EvalFactsOf(ctx, []int64{c.ID})
+	if err != nil {
+		return v, false, err
+	}
+	if closure := facts[c.ID].ClosureDay; closure != "" {
+		schemes, _, err := s.schemes(ctx, cmt)
+		if err != nil {
+			return v, false, err
+		}
+		rows, err := s.Store.SubsidyCases(ctx, []int64{c.ID})
+		if err != nil {
+			return v, false, err
+		}
+		sc, _ := subsidy.InForce(schemes, closure)
+		v.Proposed, v.ProposedWhy = sc.Difficulty.Propose(c.ClaimFen, rows[c.ID].Parties, rows[c.ID].Sessions)
+		v.CanConfirm = p.CanOnCase(domain.PermSubsidyDifficulty, c)
+	}
+	return v, true, nil
 }

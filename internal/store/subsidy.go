@@ -48,6 +48,8 @@ type SubsidyStore interface {
 	SubsidySpent(ctx context.Context, committeeID int64, year int, except int64) (int64, error)
 	// MediatorSubsidyLines lists a mediator's lines on batches past draft, newest first.
 	MediatorSubsidyLines(ctx context.Context, mediatorID int64, limit int) ([]SubsidyLine, error)
+	// CaseSubsidy lists a case's lines and failures on every batch, newest batch first.
+	CaseSubsidy(ctx context.Context, caseID int64) ([]SubsidyLine, []SubsidyFailure, error)
 }
 
 // SubsidyScheme is a stored scheme version (Body is subsidy.Scheme as JSON).
@@ -173,6 +175,9 @@ type SubsidyFailure struct {
 	Gate         string
 	Reason       string
 	Pending      bool
+	// Of the batch, filled by CaseSubsidy.
+	Period string
+	Status string
 }
 
 // SubsidyTrail is one step of a batch's life (生成, 剔除, 提交, 退回, 审核通过, 支付 …).

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"github.com/tiaojie/tiaojie/internal/settlement"
 
 	"github.com/tiaojie/tiaojie/internal/leads"
 	"net/http"
@@ -181,6 +182,7 @@ type caseData struct {
 	CommendationKind domain.Reasons
 	Sync             store.SmartSync // state on the smart-mediation platform ("" never sent)
 	SyncOn           bool
+	Subsidy          *settlement.CaseView // 个案补贴, for who may see it
 }
 
 // Case shows one case with parties, clocks and timeline.
@@ -210,6 +212,12 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 		CanDecide: d.Case.Status == domain.StatusReceived && p.CanOnCase(domain.PermCaseDecide, d.Case),
 		Consents:  f.Consents, Mediators: f.Mediators, Archived: f.Archived, Sessions: f.Sessions, Consultations: f.Consultations,
 		Commendations: f.Commendations, MeetingItems: f.MeetingItems}
+	if sv, ok, err := pg.Services.Subsidies.ForCase(ctx, p, d.Case); err != nil {
+		pg.serverError(w, r, err)
+		return
+	} else if ok {
+		data.Subsidy = &sv
+	}
 	for _, party := range d.Case.Parties {
 		if party.Kind == "merchant" {
 			data.MerchantPhone = party.PhoneMask

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -43,13 +44,18 @@ func (pg *Pages) Subsidies(w http.ResponseWriter, r *http.Request) {
 		pg.failErr(w, r, err)
 		return
 	}
+	code := ""
 	if len(d.Committees) > 0 {
-		if d.Scheme, err = pg.Services.Subsidies.Scheme(ctx, p, d.Committees[0].Code); err != nil {
+		code = d.Committees[0].Code
+	}
+	// A room lead reads no committee's batches but confirms difficulties under one.
+	if d.Scheme, err = pg.Services.Subsidies.Scheme(ctx, p, code); err != nil {
+		if st, _ := access.StatusOf(err); len(d.Committees) > 0 || st != http.StatusNotFound {
 			pg.failErr(w, r, err)
 			return
 		}
-		d.Period = d.Scheme.Latest
 	}
+	d.Period = d.Scheme.Latest
 	pg.render(w, r, http.StatusOK, "subsidies", "个案补贴", d)
 }
 
@@ -333,7 +339,11 @@ func (pg *Pages) ConfirmDifficulty(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg.flash(r, "难易程度已确认。")
-	http.Redirect(w, r, "/subsidies/difficulty?period="+r.PostFormValue("period")+"&unit="+r.PostFormValue("unit"), http.StatusSeeOther)
+	if r.PostFormValue("back") == "case" {
+		http.Redirect(w, r, "/cases/"+r.PostFormValue("case_id"), http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/subsidies/difficulty?period="+url.QueryEscape(r.PostFormValue("period"))+"&unit="+url.QueryEscape(r.PostFormValue("unit")), http.StatusSeeOther)
 }
 
 type mineData struct {

@@ -30,6 +30,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/leads"
 	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/statcodes"
+	"github.com/tiaojie/tiaojie/internal/subsidy"
 )
 
 // statCodes are the statistics' code tables (immutable, from the repo's file).
@@ -61,6 +62,7 @@ type page struct {
 var funcs = template.FuncMap{
 	"datetime":     func(t time.Time) string { return t.In(calendar.Shanghai()).Format("2006-01-02 15:04") },
 	"statTable":    func(name string) []statcodes.Code { return statCodes.List(name) },
+	"statLevels":   func() []subsidy.Difficulty { return subsidy.Difficulties },
 	"jobKind":      jobKindLabel,
 	"meetingKind":  meetingKind,
 	"stateLabel":   smartsync.StateLabel,

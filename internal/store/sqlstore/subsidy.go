@@ -498,3 +498,27 @@ func (db *DB) MediatorSubsidyLines(ctx context.Context, mediatorID int64, limit 
 	return db.batchLines(ctx, `l.mediator_id = $1 AND b.status <> 'draft' ORDER BY b.period DESC, b.id DESC, l.closure_day, l.case_id
 		LIMIT $2`, mediatorID, limit)
 }
+
+func (db *DB) CaseSubsidy(ctx context.Context, caseID int64) ([]store.SubsidyLine, []store.SubsidyFailure, error) {
+	lines, err := db.batchLines(ctx, `l.case_id = $1 ORDER BY b.period DESC, b.id DESC`, caseID)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := db.read().QueryContext(ctx, `SELECT f.gate, f.reason, f.pending, b.period, b.status FROM subsidy_failures f
+		JOIN subsidy_batches b ON b.id = f.batch_id WHERE f.case_id = $1 ORDER BY b.period DESC, b.id DESC`, caseID)
+	if err != nil {
+		return nil, nil, db.wrap("case subsidy failures", err)
+	}
+	defer rows.Close()
+	var fails []store.SubsidyFailure
+	for rows.Next() {
+		f := store.SubsidyFailure{CaseID: caseID}
+		var pending int
+		if err := rows.Scan(&f.Gate, &f.Reason, &pending, &f.Period, &f.Status); err != nil {
+			return nil, nil, db.wrap("scan case subsidy failure", err)
+		}
+		f.Pending = pending != 0
+		fails = append(fails, f)
+	}
+	return lines, fails, db.wrap("case subsidy failures", rows.Err())
+}

@@ -248,6 +248,10 @@ func testSubsidies(t *testing.T, db *sqlstore.DB) {
 	if l, _ := db.ListSubsidyBatches(ctx, []int64{f.otherCommittee.ID}, 0); len(l) != 0 {
 		t.Fatalf("other committee: %+v", l)
 	}
+	cl, cf, err := db.CaseSubsidy(ctx, ids[1])
+	if err != nil || len(cl) != 1 || !cl[0].Excluded || cl[0].Period != "2026-10" || len(cf) != 1 || cf[0].Period != "2026-11" || cf[0].Gate != "archived" || cf[0].Status != store.SubsidyDraft {
+		t.Fatalf("a case's subsidy: %+v %+v %v", cl, cf, err)
+	}
 	mine, err := db.MediatorSubsidyLines(ctx, med.ID, 0)
 	if err != nil || len(mine) != 3 || mine[0].Period != "2026-10" || mine[0].Status != store.SubsidyApproved {
 		t.Fatalf("mine: %+v %v", mine, err)
