@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/tiaojie/tiaojie/internal/demo"
@@ -291,6 +292,37 @@ func TestStatisticsAPIScopesAndExport(t *testing.T) {
 		}
 		if p := cmt.get("/statistics/period_12315?unit=pd-cmt&period=2099"); p.StatusCode != 422 && p.StatusCode != 400 || !strings.Contains(p.body, "还没有开始") {
 			t.Errorf("future period page: %d", p.StatusCode)
+		}
+	})
+}
+
+// On a phone the printed form scrolls inside its wrapper; the page itself
+// never scrolls sideways.
+func TestBrowserStatisticsForm(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := browser(t, 390, 844)
+		year := fmt.Sprint(time.Now().In(time.FixedZone("CST", 8*3600)).Year())
+		if err := chromedp.Do(ctx, chromedp.Navigate(e.ts.URL+"/login"), chromedp.WaitVisible(`#username`),
+			chromedp.SendKeys(`#username`, "committee01"), chromedp.SendKeys(`#password`, password), chromedp.Submit(`#password`),
+			chromedp.WaitVisible(`h1`)); err != nil {
+			t.Fatal(err)
+		}
+		for _, code := range []string{"mediation_cases", "period_12315", "organisation"} {
+			if err := chromedp.Do(ctx, chromedp.Navigate(e.ts.URL+"/statistics/"+code+"?unit=pd-cmt&period="+year),
+				chromedp.WaitVisible(`#stat-grid`), shot("statistics-"+code)); err != nil {
+				t.Fatal(err)
+			}
+			overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			inner, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const w = document.querySelector("#stat-grid").parentElement; return w.scrollWidth >= w.clientWidth && w.clientWidth <= window.innerWidth; })()`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if overflow || !inner {
+				t.Errorf("%s: page scrolls sideways (%v) or the grid leaves its wrapper (%v)", code, overflow, !inner)
+			}
 		}
 	})
 }
