@@ -41,6 +41,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/settlement"
 	"github.com/tiaojie/tiaojie/internal/smartsync"
 	"github.com/tiaojie/tiaojie/internal/standards"
+	"github.com/tiaojie/tiaojie/internal/statistics"
 	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/training"
 )
@@ -121,6 +122,8 @@ type Services struct {
 	Trainings *training.Service
 	// Subsidies: per-case subsidies (个案补贴), the monthly settlement.
 	Subsidies *settlement.Service
+	// Statistics: the official statistics forms (统计报表).
+	Statistics *statistics.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -182,6 +185,7 @@ func New(c Config) (*Services, error) {
 	svc.Standards = &standards.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
 	svc.Subsidies = &settlement.Service{Store: st, CatchUp: svc.Scorecard.CatchUp, SyncRequired: c.SmartMediation.URL != "", SyncSince: c.SmartMediation.Since, Now: c.Now}
 	svc.Contracts = &contracting.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
+	svc.Statistics = &statistics.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
 	svc.wireRoutines()
 	st.OnEvents(svc.Sync.Hook)
 	svc.registerCourt()

@@ -419,6 +419,16 @@ func (s *Server) routes() []Route {
 		// Daily reports (日报).
 		{Method: "GET", Path: "/api/v1/reports/daily", Perm: domain.PermReportRead, API: true, Summary: "单位某日的日报：上一工作日（周一含周末）的数字（与绩效评估汇总一致）及提交状态；尚未生成时即时生成", Handler: a.DailyReport,
 			Query: []string{"unit", "date"}, Response: api.DailyReportJSON{}},
+		// Official statistics forms (统计报表): the statistics service decides which units a caller fills forms for.
+		{Method: "GET", Path: "/statistics", Perm: domain.PermStatsRead, Handler: pg.StatisticsIndex},
+		{Method: "GET", Path: "/statistics/{code}", Perm: domain.PermStatsRead, Handler: pg.StatisticsForm},
+		{Method: "GET", Path: "/statistics/{code}/export.xlsx", Perm: domain.PermStatsRead, Handler: pg.StatisticsXLSX},
+		{Method: "GET", Path: "/api/v1/statistics/forms", Perm: domain.PermStatsRead, API: true, Summary: "统计报表目录：各报表的代码、名称、表号、行、列和说明", Handler: a.StatForms,
+			Response: api.StatFormList{}},
+		{Method: "GET", Path: "/api/v1/statistics/forms/{code}", Perm: domain.PermStatsRead, API: true, Summary: "填报一张统计报表：单位（区、调委会或工作室）和期间（2026、2026-Q3、2026-10）的各单元格，行列名称如表上所印；数字与绩效评估汇总一致", Handler: a.StatForm,
+			Query: []string{"unit", "period"}, Response: api.StatFormJSON{}},
+		{Method: "GET", Path: "/api/v1/statistics/forms/{code}/export.xlsx", Perm: domain.PermStatsRead, API: true, Summary: "导出统计报表（.xlsx，固定格式：标题、合并表头、填报单位、填报日期、负责人、计量单位行）", Handler: a.StatFormXLSX,
+			Query: []string{"unit", "period"}, Response: api.XLSX{}},
 		// Purchased mediation services (购买服务): contracts, quarterly assessments, enterprise statements.
 		{Method: "GET", Path: "/subsidies/contracts", Perm: domain.PermContractRead, Handler: pg.Contracts},
 		{Method: "GET", Path: "/subsidies/enterprise", Perm: domain.PermContractRead, Handler: pg.EnterpriseContracts},
