@@ -708,3 +708,30 @@ func (s *Service) GetPublic(ctx context.Context, id int64) (Public, error) {
 	}
 	return s.public(ctx, tc), nil
 }
+
+// Candidate is a closed case that may be nominated.
+type Candidate struct {
+	ID       int64
+	Number   string
+	Category string
+	Status   string
+	Received time.Time
+}
+
+// Candidates lists recently closed cases in p's scope matching text (a
+// number or words of the complaint), for the nomination form.
+func (s *Service) Candidates(ctx context.Context, p *auth.Principal, text string, limit int) ([]Candidate, error) {
+	if p == nil || !p.Can(domain.PermLibraryNominate) {
+		return nil, nil
+	}
+	page, err := s.Store.ListCases(ctx, store.CaseQuery{Scope: p.Scope(domain.PermLibraryNominate), Text: clean(text), Limit: limit,
+		Statuses: []domain.Status{domain.StatusAgreed, domain.StatusPerforming, domain.StatusFollowedUp, domain.StatusTerminated, domain.StatusArchived}})
+	if err != nil {
+		return nil, err
+	}
+	var out []Candidate
+	for _, c := range page.Cases {
+		out = append(out, Candidate{ID: c.ID, Number: c.Number, Category: c.Category, Status: c.Status.Label(), Received: c.ReceivedAt})
+	}
+	return out, nil
+}
