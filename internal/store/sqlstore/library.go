@@ -220,4 +220,3 @@ func (db *DB) TypicalCategories(ctx context.Context, q store.TypicalCaseQuery) (
 	}
 	return out, db.wrap("typical categories", rows.Err())
 }
-
