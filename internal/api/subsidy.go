@@ -238,7 +238,10 @@ func (a *API) batchStep(w http.ResponseWriter, r *http.Request, req any, run fun
 	if !ok {
 		return
 	}
-	if req != nil && !decodeOptional(w, r, req) {
+	if req == nil {
+		req = &NoBody{} // an action without a body refuses one
+	}
+	if !decodeOptional(w, r, req) {
 		return
 	}
 	b, err := run(auth.From(r.Context()), id)

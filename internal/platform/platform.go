@@ -14,6 +14,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/casebook"
 	"github.com/tiaojie/tiaojie/internal/casefile"
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
@@ -124,6 +125,8 @@ type Services struct {
 	Subsidies *settlement.Service
 	// Statistics: the official statistics forms (统计报表).
 	Statistics *statistics.Service
+	// Library: the typical-case library (典型案例), anonymised and published.
+	Library *casebook.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -186,6 +189,7 @@ func New(c Config) (*Services, error) {
 	svc.Subsidies = &settlement.Service{Store: st, CatchUp: svc.Scorecard.CatchUp, SyncRequired: c.SmartMediation.URL != "", SyncSince: c.SmartMediation.Since, Now: c.Now}
 	svc.Contracts = &contracting.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
 	svc.Statistics = &statistics.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
+	svc.Library = &casebook.Service{Store: st, Sealer: s, Now: c.Now}
 	svc.wireRoutines()
 	st.OnEvents(svc.Sync.Hook)
 	svc.registerCourt()
