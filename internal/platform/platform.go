@@ -22,6 +22,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/corps"
 	"github.com/tiaojie/tiaojie/internal/court"
 	"github.com/tiaojie/tiaojie/internal/dailyreport"
+	"github.com/tiaojie/tiaojie/internal/feedback"
 	"github.com/tiaojie/tiaojie/internal/dedup"
 	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/diversion"
@@ -121,6 +122,8 @@ type Services struct {
 	Trainings *training.Service
 	// Subsidies: per-case subsidies (个案补贴), the monthly settlement.
 	Subsidies *settlement.Service
+	// Feedback: the 12315 result feedback of diverted complaints.
+	Feedback *feedback.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -182,6 +185,7 @@ func New(c Config) (*Services, error) {
 	svc.Standards = &standards.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
 	svc.Subsidies = &settlement.Service{Store: st, CatchUp: svc.Scorecard.CatchUp, SyncRequired: c.SmartMediation.URL != "", SyncSince: c.SmartMediation.Since, Now: c.Now}
 	svc.Contracts = &contracting.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
+	svc.Feedback = &feedback.Service{Store: st, Now: c.Now}
 	svc.wireRoutines()
 	st.OnEvents(svc.Sync.Hook)
 	svc.registerCourt()
