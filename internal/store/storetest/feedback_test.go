@@ -44,12 +44,12 @@ func testFeedbackStore(t *testing.T, db *sqlstore.DB) {
 		return c
 	}
 	a := mk("fb-a", domain.Channel12315, f.regulator.ID, "reach_agreement", 5) // in March, office 1
-	b := mk("fb-b", domain.ChannelWalkIn, office2.ID, "terminate", 10)        // in March, office 2
-	mk("fb-c", domain.ChannelWalkIn, f.regulator.ID, "terminate", 40)         // April
-	mk("fb-d", domain.ChannelWalkIn, f.regulator.ID, "", 0)                   // open
-	mk("fb-e", domain.ChannelCourt, court.ID, "withdraw", 5)                  // diverted by a court: not 12315's
-	mk("fb-f", domain.ChannelWalkIn, 0, "withdraw", 5)                        // walk-in
-	g := mk("fb-g", domain.Channel12315, 0, "withdraw", 6)                    // 12315 without an office
+	b := mk("fb-b", domain.ChannelWalkIn, office2.ID, "terminate", 10)         // in March, office 2
+	mk("fb-c", domain.ChannelWalkIn, f.regulator.ID, "terminate", 40)          // April
+	mk("fb-d", domain.ChannelWalkIn, f.regulator.ID, "", 0)                    // open
+	mk("fb-e", domain.ChannelCourt, court.ID, "withdraw", 5)                   // diverted by a court: not 12315's
+	mk("fb-f", domain.ChannelWalkIn, 0, "withdraw", 5)                         // walk-in
+	g := mk("fb-g", domain.Channel12315, 0, "withdraw", 6)                     // 12315 without an office
 	march := store.FeedbackQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}},
 		From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}
 	ids := func(in []store.FeedbackInput, err error) string {
