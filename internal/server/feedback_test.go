@@ -15,6 +15,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/feedback"
+	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // fbRecord is the part of a record the tests read.
@@ -82,6 +83,17 @@ func TestFeedback12315(t *testing.T) {
 			t.Fatal(err)
 		}
 		me, _ := e.db.GetUserByUsername(ctx, "mediator01")
+		// The demo completed a few records of its own diverted complaints.
+		demoIn, err := e.db.FeedbackCases(ctx, store.FeedbackQuery{Scope: store.Scope{All: true}, From: time.Now().AddDate(0, 0, -90), To: time.Now()})
+		edited := 0
+		for _, in := range demoIn {
+			if in.Edit != nil && in.Edit.Method != "" {
+				edited++
+			}
+		}
+		if err != nil || edited == 0 {
+			t.Errorf("demo feedback: %d of %d cases completed, %v", edited, len(demoIn), err)
+		}
 
 		// Agreed, with refund, mental-damage and punitive terms all performed, an online session and a lead.
 		agreed := divertedComplaint(t, e, reg, cmt, "1310115202603020001", nil)
