@@ -95,6 +95,9 @@ func CodeTables() map[string][]Code {
 		"eval_indicator":      append(indicatorCodes(), deductionCodes()...),
 		"term_kind":           statTable(statcodes.TermKind),
 		"prevention":          statTable(statcodes.Prevention),
+		"result_12315":        statTable(statcodes.Result12315),
+		"method_12315":        statTable(statcodes.Method12315),
+		"art21_reason":        statTable(statcodes.Art21Reason),
 	}
 }
 

@@ -178,6 +178,9 @@ func Build(ctx context.Context, st store.Store, sealer *pii.Sealer, opt Options)
 		if err := buildLibrary(ctx, st, sealer, opt.Now); err != nil {
 			return res, err
 		}
+		if err := buildFeedback(ctx, st, opt.Now); err != nil {
+			return res, err
+		}
 	}
 	if err := buildRoutines(ctx, st, opt.Now); err != nil {
 		return res, err

@@ -26,6 +26,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/dedup"
 	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/diversion"
+	"github.com/tiaojie/tiaojie/internal/feedback"
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/ingest"
 	"github.com/tiaojie/tiaojie/internal/intake"
@@ -127,6 +128,8 @@ type Services struct {
 	Statistics *statistics.Service
 	// Library: the typical-case library (典型案例), anonymised and published.
 	Library *casebook.Service
+	// Feedback: the 12315 result feedback of diverted complaints.
+	Feedback *feedback.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -190,6 +193,7 @@ func New(c Config) (*Services, error) {
 	svc.Contracts = &contracting.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
 	svc.Statistics = &statistics.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
 	svc.Library = &casebook.Service{Store: st, Sealer: s, Now: c.Now}
+	svc.Feedback = &feedback.Service{Store: st, Now: c.Now}
 	svc.wireRoutines()
 	st.OnEvents(svc.Sync.Hook)
 	svc.registerCourt()

@@ -40,6 +40,8 @@ var queryDocs = map[string]string{
 	"period":    "月份 YYYY-MM（不能是未来的月份）",
 	// Purchased services (购买服务).
 	"kind": "合同类型：service 政府购买服务、enterprise 企业购买调解服务；不填为全部",
+	// 12315 result feedback.
+	"office": "市场监管所/局的单位编号，如 pd-amr-01；不填为调用者范围内全部",
 }
 
 // evalDates describes from/to on the evaluation routes, where they bound
@@ -53,6 +55,9 @@ var evalDates = map[string]string{
 func queryDoc(path, q string) string {
 	if strings.HasPrefix(path, "/api/v1/evaluation/") && evalDates[q] != "" {
 		return evalDates[q]
+	}
+	if strings.HasPrefix(path, "/api/v1/feedback/") && (q == "from" || q == "to") {
+		return map[string]string{"from": "办结日期起（YYYY-MM-DD；不填为 to 所在月的1日）", "to": "办结日期止（含，YYYY-MM-DD；不填为今天）；期间不超过366天"}[q]
 	}
 	return queryDocs[q]
 }

@@ -494,5 +494,13 @@ func (s *Server) routes() []Route {
 			Request: api.LibraryActionRequest{}, Response: api.LibraryDraftJSON{}},
 		{Method: "POST", Path: "/api/v1/library/{id}/withdraw", Perm: domain.PermLibraryPublish, API: true, Summary: "撤回典型案例（须写明理由）", Handler: a.LibraryWithdraw,
 			Request: api.LibraryWithdrawRequest{}, Response: api.LibraryDraftJSON{}},
+		// 12315 result feedback (结果反馈) of diverted complaints: list, record and its completion, exports, the connector's API.
+		{Method: "GET", Path: "/feedback", Perm: domain.PermFeedbackRead, Handler: pg.Feedback},
+		{Method: "GET", Path: "/feedback/export.csv", Perm: domain.PermFeedbackRead, Handler: pg.FeedbackExport(false)},
+		{Method: "GET", Path: "/feedback/export.xlsx", Perm: domain.PermFeedbackRead, Handler: pg.FeedbackExport(true)},
+		{Method: "GET", Path: "/feedback/{id}", Perm: domain.PermCaseRead, Handler: pg.FeedbackCase},
+		{Method: "POST", Path: "/feedback/{id}", Perm: domain.PermCaseDecide, Handler: pg.SaveFeedback},
+		{Method: "GET", Path: "/api/v1/feedback/12315", Perm: domain.PermFeedbackRead, API: true, Summary: "12315结果反馈：分流投诉在期间内办结的办结记录（调解结果、终止情形、金额、调解方式、办结日期、调解情况、违法线索），供对接程序录入12315",
+			Handler: a.Feedback12315, Query: []string{"office", "from", "to"}, Response: api.FeedbackList{}},
 	}
 }

@@ -38,6 +38,17 @@ const (
 	Prevention      = "prevention"
 	TermKind        = "term_kind"
 	CategoryMap     = "category_map"
+	// 12315 result feedback (internal/feedback): the closing form's 调解结果
+	// and 调解方式, the 暂行办法 Art 21 termination grounds, and two maps
+	// whose label column holds the target code: art21_map (a termination
+	// reason code, or an outcome that ends without termination → Art 21
+	// ground) and result_map (an outcome, or "reason:<termination reason>",
+	// which wins → 调解结果).
+	Result12315 = "result_12315"
+	Method12315 = "method_12315"
+	Art21Reason = "art21_reason"
+	Art21Map    = "art21_map"
+	ResultMap   = "result_map"
 )
 
 // Load parses the embedded tables (an error means the file in the repo is broken).
@@ -79,6 +90,13 @@ func Parse(text string) (*Tables, error) {
 			return nil, fmt.Errorf("code tables: %s maps to an unknown code", c.Code)
 		}
 	}
+	for m, target := range map[string]string{Art21Map: Art21Reason, ResultMap: Result12315} {
+		for _, c := range t.byTable[m] {
+			if !t.Has(target, c.Label) {
+				return nil, fmt.Errorf("code tables: %s %s maps to an unknown %s code %q", m, c.Code, target, c.Label)
+			}
+		}
+	}
 	return t, nil
 }
 
@@ -118,3 +136,7 @@ func (t *Tables) NatureOf(category string) string {
 	}
 	return "N12"
 }
+
+// MapTo is the target code of a map table's entry (its label column), ""
+// when the entry is absent.
+func (t *Tables) MapTo(table, code string) string { return t.Label(table, code) }

@@ -56,3 +56,35 @@ func TestDomainListsMatchTables(t *testing.T) {
 		}
 	}
 }
+
+// The 12315 feedback tables: the closing form's lists, the seven Art 21
+// grounds, every termination reason mapped to one, and a map to a code that
+// does not exist refused.
+func TestFeedbackTables(t *testing.T) {
+	tb := MustLoad()
+	if n := len(tb.List(Result12315)); n != 5 {
+		t.Errorf("调解结果: %d, want 5", n)
+	}
+	if n := len(tb.List(Method12315)); n != 5 {
+		t.Errorf("调解方式: %d, want 5", n)
+	}
+	if n := len(tb.List(Art21Reason)); n != 7 {
+		t.Errorf("Art 21 grounds: %d, want 7", n)
+	}
+	for _, r := range domain.TerminateReasons {
+		if !tb.Has(Art21Reason, tb.MapTo(Art21Map, r.Code)) {
+			t.Errorf("termination reason %s has no Art 21 ground", r.Code)
+		}
+	}
+	if tb.MapTo(ResultMap, "reason:unreachable") != "contact_lost" || tb.MapTo(ResultMap, "agreed") != "agreed" {
+		t.Error("result map")
+	}
+	for _, bad := range []string{
+		"table,code,label,justice,nature,system\nart21_reason,1,x,,,s\nart21_map,a,9,,,s\n",
+		"table,code,label,justice,nature,system\nresult_12315,agreed,x,,,s\nresult_map,agreed,nope,,,s\n",
+	} {
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("accepted %q", bad)
+		}
+	}
+}

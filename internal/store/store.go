@@ -90,6 +90,7 @@ type Store interface {
 	SubsidyStore
 	ContractStore // purchased services (internal/contracting)
 	LibraryStore  // typical cases (internal/casebook)
+	FeedbackStore // 12315 result feedback (internal/feedback)
 
 	// Audit trail: every committed write appends an entry attributed to the
 	// audit.Actor in ctx (see internal/audit), in the same transaction.

@@ -152,7 +152,7 @@ func scanIDs(rows *sql.Rows) ([]int64, error) {
 	return ids, rows.Err()
 }
 
-func loadEvalInputs(ctx context.Context, tx *sql.Tx, ids []int64) ([]store.EvalInput, error) {
+func loadEvalInputs(ctx context.Context, tx querier, ids []int64) ([]store.EvalInput, error) {
 	in := idList(ids)
 	rows, err := tx.QueryContext(ctx, `SELECT `+caseCols+` FROM cases c WHERE c.id IN (`+in+`) ORDER BY c.id`)
 	if err != nil {
