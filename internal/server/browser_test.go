@@ -15,6 +15,13 @@ import (
 // browser starts headless Chromium. Under CI a missing browser fails the run.
 func browser(t *testing.T, width, height int) context.Context {
 	t.Helper()
+	return browserFor(t, width, height, 120*time.Second)
+}
+
+// browserFor is browser with the ceiling of a longer journey (every page of
+// every role), still not a speed check.
+func browserFor(t *testing.T, width, height int, ceiling time.Duration) context.Context {
+	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		if os.Getenv("CI") != "" {
@@ -31,7 +38,7 @@ func browser(t *testing.T, width, height int) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 120*time.Second) // a ceiling for the longest journey, not a speed check
+	ctx, cancel3 := context.WithTimeout(ctx, ceiling) // a ceiling for the journey, not a speed check
 	t.Cleanup(cancel3)
 	return ctx
 }

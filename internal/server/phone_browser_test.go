@@ -40,7 +40,8 @@ document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.vi
 
 func newPhone(t *testing.T) *phone {
 	t.Helper()
-	p := &phone{ctx: browser(t, phoneW, phoneH)}
+	// Some journeys open every page of every role: several hundred pages.
+	p := &phone{ctx: browserFor(t, phoneW, phoneH, 10*time.Minute)}
 	if err := chromedp.Listen(p.ctx, func(ev any) {
 		var msg string
 		switch e := ev.(type) {
