@@ -11,6 +11,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/administration"
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/alerting"
+	"github.com/tiaojie/tiaojie/internal/analysis"
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
@@ -121,6 +122,8 @@ type Services struct {
 	Trainings *training.Service
 	// Subsidies: per-case subsidies (个案补贴), the monthly settlement.
 	Subsidies *settlement.Service
+	// Analysis: 分析研判 dashboards and hot lists, and their rollups.
+	Analysis *analysis.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -184,6 +187,8 @@ func New(c Config) (*Services, error) {
 	svc.Contracts = &contracting.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
 	svc.wireRoutines()
 	st.OnEvents(svc.Sync.Hook)
+	svc.Analysis = &analysis.Service{Store: st, Scorecard: svc.Scorecard, Log: c.Log, Now: c.Now}
+	svc.Analysis.Register(queue)
 	svc.registerCourt()
 	svc.registerImports(queue)
 	for _, j := range svc.sweeps() {
