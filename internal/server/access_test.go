@@ -65,6 +65,7 @@ var holders = map[domain.Permission][]string{
 	domain.PermContractManage:    {"committee01", "regulator01", "xh_committee01"},
 	// Analysis and publicity.
 	domain.PermFeedbackRead:    {"committee01", "regulator01", "xh_committee01"},
+	domain.PermStatsRead:       {"committee01", "room_lead01", "justice01", "analyst01", "xh_committee01"},
 	domain.PermBulletinManage:  {"committee01", "xh_committee01"},
 	domain.PermLibraryNominate: {"committee01", "room_lead01", "xh_committee01"},
 	domain.PermLibraryPublish:  {"committee01", "xh_committee01"},
