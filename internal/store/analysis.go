@@ -74,8 +74,8 @@ type AnalysisQuery struct {
 	// Unknown names a dimension ("merchant", "street" or "category") whose
 	// value must be unknown (""): the "未识别" row of a hot list.
 	Unknown  string
-	From, To   string
-	GroupBy    string
+	From, To string
+	GroupBy  string
 }
 
 // AnalysisCount is the complaints of one group.
