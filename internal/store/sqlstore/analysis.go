@@ -524,6 +524,14 @@ func (db *DB) AnalysisEvalSums(ctx context.Context, q store.AnalysisEvalQuery) (
 		args = append(args, q.Category)
 		filter = append(filter, "category = $"+strconv.Itoa(2+len(args)))
 	}
+	// Rows holding what is asked for only: the partial indexes of migration
+	// 38 keep exactly those.
+	switch {
+	case sparseOnly(counters, "received", "claim_fen"):
+		filter = append(filter, "received <> 0") // a claim is counted with its receipt
+	case sparseOnly(counters, "overdue_open"):
+		filter = append(filter, "overdue_open <> 0")
+	}
 	where := ""
 	if len(filter) > 0 {
 		where = " AND " + strings.Join(filter, " AND ")
@@ -588,6 +596,16 @@ func (db *DB) AnalysisEvalSums(ctx context.Context, q store.AnalysisEvalQuery) (
 		out = append(out, store.EvalSum{Key: k, Counters: sums[k]})
 	}
 	return out, nil
+}
+
+// sparseOnly reports whether counters are among only.
+func sparseOnly(counters []string, only ...string) bool {
+	for _, c := range counters {
+		if !slices.Contains(only, c) {
+			return false
+		}
+	}
+	return len(counters) > 0
 }
 
 func (db *DB) AnalysisSurges(ctx context.Context, q store.AnalysisSurgeQuery) ([]store.AnalysisSurge, error) {

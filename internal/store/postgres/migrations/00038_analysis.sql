@@ -43,7 +43,8 @@ CREATE TABLE analysis_day (
     claim_fen    BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (day, committee_id, room_id, channel, category, merchant_key, street)
 );
-CREATE INDEX analysis_day_cmt ON analysis_day (committee_id, day, merchant_key, street, received);
+-- Covering: the hot lists read this index alone.
+CREATE INDEX analysis_day_cmt ON analysis_day (committee_id, day, room_id, channel, category, merchant_key, street, received, claim_fen);
 
 -- The same per month without channel and category: what the unfiltered hot
 -- lists read for whole months.
@@ -57,14 +58,22 @@ CREATE TABLE analysis_month (
     claim_fen    BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (month, committee_id, room_id, merchant_key, street)
 );
-CREATE INDEX analysis_month_cmt ON analysis_month (committee_id, month, merchant_key, street, received);
+CREATE INDEX analysis_month_cmt ON analysis_month (committee_id, month, room_id, merchant_key, street, received, claim_fen);
 
--- The dashboard reads received complaints by category and channel from the
--- evaluation's day rollup: a covering index keeps those reads off its wide rows.
-CREATE INDEX eval_day_analysis ON eval_day (committee_id, day, category, channel, room_id, received, claim_fen);
+-- The dashboard reads complaints received (by category and channel) and the
+-- overdue moves from the evaluation's day rollups. Partial covering indexes
+-- hold only the rows that have them (half the rows hold closures instead),
+-- so those reads stay off the wide rows and skip the rest.
+CREATE INDEX eval_day_received ON eval_day (committee_id, day, category, channel, room_id, received, claim_fen) WHERE received <> 0;
+CREATE INDEX eval_day_overdue ON eval_day (committee_id, day, category, channel, room_id, overdue_open) WHERE overdue_open <> 0;
+CREATE INDEX eval_day_unit_received ON eval_day_unit (committee_id, day, room_id, received, claim_fen) WHERE received <> 0;
+CREATE INDEX eval_day_unit_overdue ON eval_day_unit (committee_id, day, room_id, overdue_open) WHERE overdue_open <> 0;
 
 -- +goose Down
-DROP INDEX eval_day_analysis;
+DROP INDEX eval_day_unit_overdue;
+DROP INDEX eval_day_unit_received;
+DROP INDEX eval_day_overdue;
+DROP INDEX eval_day_received;
 DROP TABLE analysis_month;
 DROP TABLE analysis_day;
 DROP TABLE analysis_facts;
