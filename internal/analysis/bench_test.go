@@ -30,8 +30,12 @@ func benchCases(b *testing.B) int {
 // engines over n cases' worth of rollups (three years, 70 rooms, 5,000
 // merchants, 40 streets) and reports each query's p95 in milliseconds
 // beside the mean. Target: p95 ≤ 50 ms at 1,000,000 cases.
+// TIAOJIE_BENCH_ENGINE=sqlite|postgres runs one engine only.
 func BenchmarkAnalysis(b *testing.B) {
 	for _, e := range storetest.Engines(b) {
+		if only := os.Getenv("TIAOJIE_BENCH_ENGINE"); only != "" && only != e.Name {
+			continue // seeding a million cases' rollups takes minutes per engine
+		}
 		f, err := benchmark.SeedAnalysis(context.Background(), e.Open(b, true), benchCases(b), os.Stderr)
 		if err != nil {
 			b.Fatal(err)
