@@ -283,9 +283,6 @@ func SeedAnalysis(ctx context.Context, db *sqlstore.DB, n int, progress io.Write
 		if _, err := w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 			return nil, fmt.Errorf("checkpoint: %w", err)
 		}
-		if _, err := w.ExecContext(ctx, `ANALYZE`); err != nil {
-			return nil, fmt.Errorf("analyze: %w", err)
-		}
 	}
 	if db.Dialect() == "postgres" {
 		// What autovacuum does after a bulk load: statistics, and the
