@@ -188,6 +188,9 @@ func Build(ctx context.Context, st store.Store, sealer *pii.Sealer, opt Options)
 	if err := buildContracts(ctx, st, opt.Now); err != nil {
 		return res, err
 	}
+	if err := queueAnalysis(ctx, st); err != nil {
+		return res, err
+	}
 	return res, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/administration"
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/alerting"
+	"github.com/tiaojie/tiaojie/internal/analysis"
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
@@ -130,6 +131,8 @@ type Services struct {
 	Library *casebook.Service
 	// Feedback: the 12315 result feedback of diverted complaints.
 	Feedback *feedback.Service
+	// Analysis: 分析研判 dashboards and hot lists, and their rollups.
+	Analysis *analysis.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -196,6 +199,8 @@ func New(c Config) (*Services, error) {
 	svc.Feedback = &feedback.Service{Store: st, Now: c.Now}
 	svc.wireRoutines()
 	st.OnEvents(svc.Sync.Hook)
+	svc.Analysis = &analysis.Service{Store: st, Scorecard: svc.Scorecard, Log: c.Log, Now: c.Now}
+	svc.Analysis.Register(queue)
 	svc.registerCourt()
 	svc.registerImports(queue)
 	for _, j := range svc.sweeps() {

@@ -80,6 +80,7 @@ type Store interface {
 
 	// Performance evaluation: rollups, schemes, published rankings.
 	EvalStore
+	AnalysisStore // 分析研判: merchant and street rollups, dashboard reads (internal/analysis)
 	PartnersStore
 	CorpsStore
 	// Daily reports (日报).
