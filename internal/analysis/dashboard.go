@@ -576,3 +576,11 @@ func (s *Service) Dashboard(ctx context.Context, p *auth.Principal, f Filter) (D
 	d.Took = time.Since(start)
 	return d, nil
 }
+
+// HotspotsFor is Hotspots as the platform itself sees a unit, with no
+// viewer: for documents it drafts (the monthly bulletin), ranked by count.
+func (s *Service) HotspotsFor(ctx context.Context, unit, from, to, by string, limit int) (HotList, error) {
+	sys := &auth.Principal{Username: "system", Bindings: []store.Binding{{Role: domain.RoleAnalyst, OrgPath: "/"}}}
+	_, hl, err := s.Hotspots(ctx, sys, Filter{Unit: unit, From: from, To: to}, by, hotspot.ByCount, limit)
+	return hl, err
+}

@@ -735,3 +735,24 @@ func (s *Service) Candidates(ctx context.Context, p *auth.Principal, text string
 	}
 	return out, nil
 }
+
+// PublishedFor lists the typical cases of a committee published from..to
+// (YYYY-MM-DD, inclusive), newest first: for documents the platform drafts.
+func (s *Service) PublishedFor(ctx context.Context, committee store.OrgUnit, from, to string) ([]Public, error) {
+	tcs, _, err := s.Store.ListTypicalCases(ctx, store.TypicalCaseQuery{Scope: store.Scope{Prefixes: []string{committee.Path}},
+		Statuses: []string{StatusPublished}, Limit: 100})
+	if err != nil {
+		return nil, fmt.Errorf("published typical cases: %w", err)
+	}
+	var out []Public
+	for _, tc := range tcs {
+		if tc.PublishedAt == nil {
+			continue
+		}
+		day := calendar.DateOf(*tc.PublishedAt).String()
+		if day >= from && day <= to {
+			out = append(out, s.public(ctx, tc))
+		}
+	}
+	return out, nil
+}
