@@ -89,6 +89,7 @@ type Store interface {
 	// Per-case subsidies (internal/settlement).
 	SubsidyStore
 	ContractStore // purchased services (internal/contracting)
+	BulletinStore // monthly 情况通报 (internal/bulletin)
 
 	// Audit trail: every committed write appends an entry attributed to the
 	// audit.Actor in ctx (see internal/audit), in the same transaction.
