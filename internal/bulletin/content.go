@@ -547,4 +547,3 @@ func (s *Service) warnings(ctx context.Context, c store.OrgUnit, per bulletinrul
 	sec.Source = fmt.Sprintf("数据来源：预警记录中 %s 至 %s 触发的预警（以触发时间计，含已解除的），范围为本委及所属工作室。", per.From, per.To)
 	return sec, nil
 }
-
