@@ -657,5 +657,23 @@ func (s *Service) PDF(ctx context.Context, p *auth.Principal, id int64) ([]byte,
 	return br.PDF, v.Title + ".pdf", nil
 }
 
+// Committees are the committees whose bulletins p drafts and manages.
+func (s *Service) Committees(ctx context.Context, p *auth.Principal) ([]store.OrgUnit, error) {
+	if p == nil || !p.Can(domain.PermBulletinManage) {
+		return nil, nil
+	}
+	units, err := s.Store.ListOrgUnits(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list org units: %w", err)
+	}
+	var out []store.OrgUnit
+	for _, u := range units {
+		if u.Kind == domain.OrgCommittee && p.Reaches(domain.PermBulletinManage, u.Path) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
 // StateLabel names a bulletin state.
 func StateLabel(s string) string { return bulletinrules.StateLabel(s) }

@@ -96,7 +96,11 @@ type HotRow struct {
 
 // HotView is a hot spot with its changes in words.
 type HotView struct {
-	HotRow
+	By         string `json:"by"`
+	Name       string `json:"name"`
+	Cases      int64  `json:"cases"`
+	Previous   int64  `json:"previous" doc:"上月件数"`
+	LastYear   int64  `json:"last_year" doc:"去年同月件数"`
 	VsPrev     string `json:"vs_prev"`
 	VsLastYear string `json:"vs_last_year"`
 }
@@ -332,7 +336,7 @@ func (s *Service) hotspots(ctx context.Context, c store.OrgUnit, per bulletinrul
 	}
 	sec.Merchants, sec.Categories = []HotView{}, []HotView{}
 	for _, r := range rows {
-		v := HotView{HotRow: r, VsPrev: bulletinrules.Change(float64(r.Cases), float64(r.Previous)), VsLastYear: bulletinrules.Change(float64(r.Cases), float64(r.LastYear))}
+		v := HotView{By: r.By, Name: r.Name, Cases: r.Cases, Previous: r.Previous, LastYear: r.LastYear, VsPrev: bulletinrules.Change(float64(r.Cases), float64(r.Previous)), VsLastYear: bulletinrules.Change(float64(r.Cases), float64(r.LastYear))}
 		switch r.By {
 		case "merchant":
 			if len(sec.Merchants) < 10 {

@@ -5,8 +5,9 @@ import "github.com/tiaojie/tiaojie/internal/store"
 // Names pages and the API use, so they depend on this capability rather
 // than on the store.
 type (
-	Bulletin = store.Bulletin
-	Partner  = store.Partner
+	Bulletin  = store.Bulletin
+	Partner   = store.Partner
+	Committee = store.OrgUnit
 )
 
 // States of a bulletin.

@@ -14,6 +14,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/bulletin"
 	"github.com/tiaojie/tiaojie/internal/casefile"
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
@@ -121,6 +122,8 @@ type Services struct {
 	Trainings *training.Service
 	// Subsidies: per-case subsidies (个案补贴), the monthly settlement.
 	Subsidies *settlement.Service
+	// Bulletins: the monthly 情况通报, sent through Liaison.
+	Bulletins *bulletin.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -182,6 +185,14 @@ func New(c Config) (*Services, error) {
 	svc.Standards = &standards.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
 	svc.Subsidies = &settlement.Service{Store: st, CatchUp: svc.Scorecard.CatchUp, SyncRequired: c.SmartMediation.URL != "", SyncSince: c.SmartMediation.Since, Now: c.Now}
 	svc.Contracts = &contracting.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
+	svc.Bulletins = &bulletin.Service{Store: st, Scorecard: svc.Scorecard, Liaison: svc.Liaison, Now: c.Now}
+	queue.Periodic("bulletins", time.Hour, func(ctx context.Context) error { // drafts last month's after month end
+		n, err := svc.Bulletins.DraftDue(ctx)
+		if n > 0 {
+			svc.Log.Info("monthly bulletins drafted", "bulletins", n)
+		}
+		return err
+	})
 	svc.wireRoutines()
 	st.OnEvents(svc.Sync.Hook)
 	svc.registerCourt()

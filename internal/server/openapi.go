@@ -40,6 +40,8 @@ var queryDocs = map[string]string{
 	"period":    "月份 YYYY-MM（不能是未来的月份）",
 	// Purchased services (购买服务).
 	"kind": "合同类型：service 政府购买服务、enterprise 企业购买调解服务；不填为全部",
+	// Bulletins (情况通报).
+	"month": "月份 YYYY-MM；不填为全部",
 }
 
 // evalDates describes from/to on the evaluation routes, where they bound
