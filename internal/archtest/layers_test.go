@@ -77,7 +77,7 @@ func load(t *testing.T) map[string]*pkg {
 }
 
 // pure packages hold rules only: no storage, network, files or logging.
-var pure = []string{"internal/domain", "internal/calendar", "internal/routing", "internal/dedup", "internal/evidence", "internal/audit", "internal/evaluation", "internal/roomstandard", "internal/grading", "internal/warning", "internal/reportrules", "internal/subsidy", "internal/purchase", "internal/statforms", "internal/anonymize", "internal/feedbackrules", "internal/hotspot"}
+var pure = []string{"internal/domain", "internal/calendar", "internal/routing", "internal/dedup", "internal/evidence", "internal/audit", "internal/evaluation", "internal/roomstandard", "internal/grading", "internal/warning", "internal/reportrules", "internal/subsidy", "internal/purchase", "internal/statforms", "internal/anonymize", "internal/feedbackrules", "internal/hotspot", "internal/bulletinrules"}
 
 // ioStd are the standard packages that do I/O.
 var ioStd = []string{"database/sql", "net", "net/http", "os", "os/exec", "log", "log/slog", "io/fs", "embed"}

@@ -181,6 +181,9 @@ func Build(ctx context.Context, st store.Store, sealer *pii.Sealer, opt Options)
 		if err := buildFeedback(ctx, st, opt.Now); err != nil {
 			return res, err
 		}
+		if err := buildBulletins(ctx, st, sealer, opt.Now); err != nil {
+			return res, err
+		}
 	}
 	if err := buildRoutines(ctx, st, opt.Now); err != nil {
 		return res, err

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/access"
@@ -100,6 +101,17 @@ type BriefingInput struct {
 // recipient per partner and, in the same transaction, queues an SMS notice
 // to each of their contacts with a mobile phone.
 func (s *Service) SendBriefing(ctx context.Context, p *auth.Principal, in BriefingInput) (store.Briefing, error) {
+	return s.SendDocument(ctx, p, in, nil, nil)
+}
+
+// Render draws a briefing's PDF for the recipients' names at a time.
+type Render func(recipients []string, at time.Time) ([]byte, error)
+
+// SendDocument is SendBriefing for a document its caller draws (the monthly
+// bulletin): render, when set, replaces the plain notice; then, when set,
+// runs inside the sending transaction after the briefing is stored, so the
+// caller's own record commits with it or not at all.
+func (s *Service) SendDocument(ctx context.Context, p *auth.Principal, in BriefingInput, render Render, then func(tx store.Store, b store.Briefing) error) (store.Briefing, error) {
 	_, c, err := s.manage(ctx, p, in.CommitteeID)
 	if err != nil {
 		return store.Briefing{}, err
@@ -154,7 +166,13 @@ func (s *Service) SendBriefing(ctx context.Context, p *auth.Principal, in Briefi
 	}
 	now := s.now()
 	var buf bytes.Buffer
-	if err := document.WriteNotice(&buf, document.Notice{Title: title, Addressee: strings.Join(names, "、") + "：",
+	if render != nil {
+		pdf, err := render(names, now)
+		if err != nil {
+			return store.Briefing{}, fmt.Errorf("render briefing: %w", err)
+		}
+		buf.Write(pdf)
+	} else if err := document.WriteNotice(&buf, document.Notice{Title: title, Addressee: strings.Join(names, "、") + "：",
 		Paragraphs: strings.Split(body, "\n"), Issuer: c.Name, Date: now,
 		Footer: fmt.Sprintf("通报期间：%s至%s。本通报送：%s。", from, to, strings.Join(names, "、"))}); err != nil {
 		return store.Briefing{}, fmt.Errorf("render briefing: %w", err)
@@ -186,7 +204,13 @@ func (s *Service) SendBriefing(ctx context.Context, p *auth.Principal, in Briefi
 			}
 			b.Recipients = append(b.Recipients, r)
 		}
-		return tx.AddBriefing(ctx, &b)
+		if err := tx.AddBriefing(ctx, &b); err != nil {
+			return err
+		}
+		if then != nil {
+			return then(tx, b)
+		}
+		return nil
 	})
 	if err != nil {
 		return store.Briefing{}, fmt.Errorf("send briefing: %w", err)

@@ -16,6 +16,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/casebook"
+	"github.com/tiaojie/tiaojie/internal/bulletin"
 	"github.com/tiaojie/tiaojie/internal/casefile"
 	"github.com/tiaojie/tiaojie/internal/consent"
 	"github.com/tiaojie/tiaojie/internal/consultation"
@@ -133,6 +134,8 @@ type Services struct {
 	Feedback *feedback.Service
 	// Analysis: 分析研判 dashboards and hot lists, and their rollups.
 	Analysis *analysis.Service
+	// Bulletins: the monthly 情况通报, sent through Liaison.
+	Bulletins *bulletin.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -197,10 +200,19 @@ func New(c Config) (*Services, error) {
 	svc.Statistics = &statistics.Service{Store: st, Scorecard: svc.Scorecard, Now: c.Now}
 	svc.Library = &casebook.Service{Store: st, Sealer: s, Now: c.Now}
 	svc.Feedback = &feedback.Service{Store: st, Now: c.Now}
+	svc.Bulletins = &bulletin.Service{Store: st, Scorecard: svc.Scorecard, Liaison: svc.Liaison, Now: c.Now}
+	queue.Periodic("bulletins", time.Hour, func(ctx context.Context) error { // drafts last month's after month end
+		n, err := svc.Bulletins.DraftDue(ctx)
+		if n > 0 {
+			svc.Log.Info("monthly bulletins drafted", "bulletins", n)
+		}
+		return err
+	})
 	svc.wireRoutines()
 	st.OnEvents(svc.Sync.Hook)
 	svc.Analysis = &analysis.Service{Store: st, Scorecard: svc.Scorecard, Log: c.Log, Now: c.Now}
 	svc.Analysis.Register(queue)
+	svc.wireBulletins()
 	svc.registerCourt()
 	svc.registerImports(queue)
 	for _, j := range svc.sweeps() {

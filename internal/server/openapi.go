@@ -42,6 +42,8 @@ var queryDocs = map[string]string{
 	"kind": "合同类型：service 政府购买服务、enterprise 企业购买调解服务；不填为全部",
 	// 12315 result feedback.
 	"office": "市场监管所/局的单位编号，如 pd-amr-01；不填为调用者范围内全部",
+	// Bulletins (情况通报).
+	"month": "月份 YYYY-MM；不填为全部",
 }
 
 // evalDates describes from/to on the evaluation routes, where they bound

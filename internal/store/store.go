@@ -92,6 +92,7 @@ type Store interface {
 	ContractStore // purchased services (internal/contracting)
 	LibraryStore  // typical cases (internal/casebook)
 	FeedbackStore // 12315 result feedback (internal/feedback)
+	BulletinStore // monthly 情况通报 (internal/bulletin)
 
 	// Audit trail: every committed write appends an entry attributed to the
 	// audit.Actor in ctx (see internal/audit), in the same transaction.
