@@ -50,28 +50,10 @@ func (db *DB) AnalysisPending(ctx context.Context) (int64, error) {
 	return n, db.wrap("count pending analysis", err)
 }
 
-// analysisTx is evalTx for the analysis rollups: its own transaction, off
-// the audit trail, catch-ups taking turns (their own advisory lock, so an
-// evaluation catch-up does not wait for one).
+// analysisTx is evalTx for the analysis rollups, with a lock of its own so
+// an evaluation catch-up does not wait for one.
 func (db *DB) analysisTx(ctx context.Context, what string, fn func(*sql.Tx) error) error {
-	if db.cur != nil {
-		return fmt.Errorf("%s: not inside another transaction", what)
-	}
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("%s: begin: %w", what, err)
-	}
-	if db.d.Name == "postgres" {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(74110038)`); err != nil {
-			_ = tx.Rollback()
-			return fmt.Errorf("%s: lock: %w", what, err)
-		}
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return db.wrap(what, err)
-	}
-	return db.wrap(what+": commit", tx.Commit())
+	return db.rollupTx(ctx, what, 74110038, fn)
 }
 
 func (db *DB) AnalysisReset(ctx context.Context) error {

@@ -60,6 +60,13 @@ func (db *DB) EvalPending(ctx context.Context) (int64, error) {
 // evalTx runs fn in a transaction of its own that stays off the audit trail
 // (rollups are derived data), serialised against other catch-ups.
 func (db *DB) evalTx(ctx context.Context, what string, fn func(*sql.Tx) error) error {
+	return db.rollupTx(ctx, what, 74110011, fn)
+}
+
+// rollupTx is a derived-data transaction off the audit trail; catch-ups of
+// one kind take turns through the advisory lock named by lock (SQLite has
+// one writer already).
+func (db *DB) rollupTx(ctx context.Context, what string, lock int64, fn func(*sql.Tx) error) error {
 	if db.cur != nil {
 		return fmt.Errorf("%s: not inside another transaction", what)
 	}
@@ -68,8 +75,7 @@ func (db *DB) evalTx(ctx context.Context, what string, fn func(*sql.Tx) error) e
 		return fmt.Errorf("%s: begin: %w", what, err)
 	}
 	if db.d.Name == "postgres" {
-		// SQLite has one writer already; PostgreSQL takes turns here.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(74110011)`); err != nil {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, lock); err != nil {
 			_ = tx.Rollback()
 			return fmt.Errorf("%s: lock: %w", what, err)
 		}
