@@ -2,9 +2,7 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strconv"
@@ -286,7 +284,6 @@ func (db *DB) applyAnalysisDelta(ctx context.Context, tx *sql.Tx, d *analysisDel
 }
 
 func (db *DB) AnalysisDigest(ctx context.Context) (string, error) {
-	h := sha256.New()
 	queries := []string{
 		`SELECT day, committee_id, room_id, channel, category, merchant_key, street, received, claim_fen FROM analysis_day
 			WHERE received <> 0 OR claim_fen <> 0 ORDER BY day, committee_id, room_id, channel, category, merchant_key, street`,
@@ -294,33 +291,7 @@ func (db *DB) AnalysisDigest(ctx context.Context) (string, error) {
 			WHERE received <> 0 OR claim_fen <> 0 ORDER BY month, committee_id, room_id, merchant_key, street`,
 		`SELECT ` + analysisFactCols + ` FROM analysis_facts ORDER BY case_id`,
 	}
-	for _, query := range queries {
-		rows, err := db.read().QueryContext(ctx, query)
-		if err != nil {
-			return "", db.wrap("digest analysis", err)
-		}
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				rows.Close()
-				return "", db.wrap("digest analysis", err)
-			}
-			for _, v := range vals {
-				fmt.Fprintf(h, "%s|", keyString(v))
-			}
-			h.Write([]byte{'\n'})
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return "", db.wrap("digest analysis", err)
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return db.digest(ctx, "digest analysis", queries)
 }
 
 // analysisWhere is the filter of q as SQL with its arguments, numbered

@@ -700,7 +700,6 @@ func (db *DB) EvalFactsOf(ctx context.Context, caseIDs []int64) (map[int64]store
 }
 
 func (db *DB) EvalDigest(ctx context.Context) (string, error) {
-	h := sha256.New()
 	var nz []string
 	for _, c := range store.EvalCounters {
 		nz = append(nz, c+" <> 0")
@@ -718,10 +717,17 @@ func (db *DB) EvalDigest(ctx context.Context) (string, error) {
 		`SELECT month, committee_id, room_id, mediator_id, wd, n FROM eval_hist_month WHERE n <> 0 ORDER BY month, committee_id, room_id, mediator_id, wd`,
 		`SELECT ` + evalFactCols + ` FROM eval_facts ORDER BY case_id`,
 	}
+	return db.digest(ctx, "digest evaluation", queries)
+}
+
+// digest fingerprints what the queries return, row by row in their order:
+// equal digests mean a rebuild reproduced the derived tables exactly.
+func (db *DB) digest(ctx context.Context, what string, queries []string) (string, error) {
+	h := sha256.New()
 	for _, query := range queries {
 		rows, err := db.read().QueryContext(ctx, query)
 		if err != nil {
-			return "", db.wrap("digest evaluation", err)
+			return "", db.wrap(what, err)
 		}
 		cols, _ := rows.Columns()
 		vals := make([]any, len(cols))
@@ -732,7 +738,7 @@ func (db *DB) EvalDigest(ctx context.Context) (string, error) {
 		for rows.Next() {
 			if err := rows.Scan(ptrs...); err != nil {
 				rows.Close()
-				return "", db.wrap("digest evaluation", err)
+				return "", db.wrap(what, err)
 			}
 			for _, v := range vals {
 				fmt.Fprintf(h, "%s|", keyString(v))
@@ -741,7 +747,7 @@ func (db *DB) EvalDigest(ctx context.Context) (string, error) {
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return "", db.wrap("digest evaluation", err)
+			return "", db.wrap(what, err)
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
