@@ -71,9 +71,9 @@ const analysisFactCols = `case_id, committee_id, room_id, channel, category, mer
 func (db *DB) AnalysisCatchUp(ctx context.Context, limit int, derive func([]store.AnalysisInput) ([]store.AnalysisFact, error)) (int, error) {
 	taken := 0
 	err := db.analysisTx(ctx, "analysis catch-up", func(tx *sql.Tx) error {
-		// Claim first: the delete waits for any writer still holding a mark.
+		// Claim first, passing over marks a writer still holds (see skipLocked).
 		rows, err := tx.QueryContext(ctx, `DELETE FROM analysis_dirty WHERE case_id IN
-			(SELECT case_id FROM analysis_dirty ORDER BY case_id LIMIT $1) RETURNING case_id`, limit)
+			(SELECT case_id FROM analysis_dirty ORDER BY case_id LIMIT $1`+db.skipLocked()+`) RETURNING case_id`, limit)
 		if err != nil {
 			return fmt.Errorf("claim dirty cases: %w", err)
 		}
