@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/platform"
 	"github.com/tiaojie/tiaojie/internal/smartmediation/peer"
 	"github.com/tiaojie/tiaojie/internal/smartsync"
@@ -70,8 +71,11 @@ func TestSmartMediationSyncPages(t *testing.T) {
 			if r := e.login("xh_committee01").form("POST", "/sync/cases/"+itoa(id)+"/resync", nil); r.StatusCode != 404 {
 				t.Fatalf("xh resync: %d", r.StatusCode)
 			}
-			today := time.Now().Format(time.DateOnly)
-			x := cm.get("/sync/export.xlsx?from=" + time.Now().AddDate(0, -1, 0).Format(time.DateOnly) + "&to=" + time.Now().AddDate(0, 0, 1).Format(time.DateOnly))
+			// Dates are Shanghai's: between 16:00 and 24:00 UTC the case
+			// was received "tomorrow" by a UTC clock.
+			now := time.Now().In(calendar.Shanghai())
+			today := now.Format(time.DateOnly)
+			x := cm.get("/sync/export.xlsx?from=" + now.AddDate(0, -1, 0).Format(time.DateOnly) + "&to=" + now.AddDate(0, 0, 1).Format(time.DateOnly))
 			if x.StatusCode != 200 {
 				t.Fatalf("export: %d %s", x.StatusCode, x.body)
 			}
