@@ -397,6 +397,7 @@ func (b *orgBuilder) build() error {
 		spec{"expert01", domain.RoleExpert, true, []store.OrgUnit{b.committee}},
 		spec{"analyst01", domain.RoleAnalyst, true, []store.OrgUnit{pd}},
 		spec{"auditor01", domain.RoleAuditor, true, []store.OrgUnit{city}},
+		spec{"security01", domain.RoleSecurityAdmin, true, []store.OrgUnit{city}},
 		spec{"xh_committee01", domain.RoleCommittee, true, []store.OrgUnit{xhc}},
 		spec{"xh_mediator01", domain.RoleMediator, true, []store.OrgUnit{xhRooms[0]}},
 		spec{"xh_room_lead01", domain.RoleRoomLead, true, []store.OrgUnit{xhRooms[0]}},

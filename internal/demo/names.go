@@ -388,6 +388,7 @@ var namedDisplay = map[string]string{
 	"expert01":       "孙志远",
 	"analyst01":      "吴佳琪",
 	"auditor01":      "郑晓燕",
+	"security01":     "冯国栋",
 	"xh_committee01": "徐雅琴",
 	"xh_mediator01":  "黄俊",
 }

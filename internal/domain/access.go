@@ -18,19 +18,23 @@ const (
 	RoleAnalyst   Role = "analyst"
 	RoleAuditor   Role = "auditor"
 	RoleAdmin     Role = "admin"
+	// RoleSecurityAdmin (安全管理员) manages roles and the sign-in policy;
+	// with the admin and the auditor it makes 三员分立 (等保2.0 level 3).
+	RoleSecurityAdmin Role = "security_admin"
 	// RoleMachine is held by API keys of machine clients (12315 connector, ODR platforms, courts).
 	RoleMachine Role = "machine"
 )
 
 // Roles lists every role a binding can hold.
 var Roles = []Role{RoleConsumer, RoleMerchant, RoleMediator, RoleRoomLead, RoleCommittee, RoleRegulator,
-	RoleJustice, RoleCourt, RoleExpert, RoleAnalyst, RoleAuditor, RoleAdmin, RoleMachine}
+	RoleJustice, RoleCourt, RoleExpert, RoleAnalyst, RoleAuditor, RoleAdmin, RoleSecurityAdmin, RoleMachine}
 
 var roleLabels = map[Role]string{
 	RoleConsumer: "消费者", RoleMerchant: "经营者", RoleMediator: "调解员", RoleRoomLead: "工作室负责人",
 	RoleCommittee: "调委会", RoleRegulator: "市场监管", RoleJustice: "司法行政", RoleCourt: "法院",
 	RoleExpert: "专家", RoleAnalyst: "统计分析", RoleAuditor: "安全审计", RoleAdmin: "系统管理员",
-	RoleMachine: "接口客户端",
+	RoleSecurityAdmin: "安全管理员",
+	RoleMachine:       "接口客户端",
 }
 
 func (r Role) Label() string {
@@ -97,6 +101,11 @@ const (
 	PermBulletinManage  Permission = "bulletin.manage"  // draft, approve and send the monthly 情况通报
 	PermLibraryNominate Permission = "library.nominate" // nominate a closed case as a typical case and edit its draft
 	PermLibraryPublish  Permission = "library.publish"  // approve, publish and withdraw typical cases
+	// Security and personal data (issue 16).
+	PermSecurityPolicy Permission = "security.policy" // sign-in policy: lockout, limits, password rules, second factor
+	PermRoleApprove    Permission = "role.approve"    // approve another administrator's request to grant a case role
+	PermAuditExport    Permission = "audit.export"    // export the audit trail
+	PermPrivacyManage  Permission = "privacy.manage"  // handle parties' data export and deletion requests, retention settings
 )
 
 // rolePermissions is the immutable grant table. Admins manage the system but
@@ -110,19 +119,20 @@ var rolePermissions = map[Role][]Permission{
 	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport, PermGroupManage, PermRoomManage, PermSealManage, PermEvalRead, PermEvalManage, PermSyncRead, PermSyncManage,
 		PermCorpsRead, PermCorpsManage, PermReportRead, PermReportSubmit, PermWarningRead, PermWarningHandle, PermWarningSupervise, PermWarningRules, PermRoutineRead, PermRoutineManage,
 		PermSubsidyRead, PermSubsidyDraft, PermSubsidyDifficulty, PermSubsidyTrail, PermContractRead, PermContractManage,
-		PermFeedbackRead, PermBulletinManage, PermLibraryNominate, PermLibraryPublish},
+		PermFeedbackRead, PermBulletinManage, PermLibraryNominate, PermLibraryPublish, PermRoleApprove, PermPrivacyManage},
 	RoleRegulator: {PermCaseRead, PermCaseCreate, PermOrgRead, PermImport, PermLeadRead, PermContractRead, PermContractManage, PermFeedbackRead},
 	RoleJustice: {PermCaseRead, PermOrgRead, PermStatsRead, PermEvalRead, PermSyncRead,
 		PermCorpsRead, PermReportRead, PermWarningRead, PermWarningHandle, PermWarningSupervise, PermRoutineRead, PermRoutineManage,
 		PermSubsidyRead, PermSubsidyApprove, PermSubsidyScheme, PermSubsidyTrail, PermContractRead},
-	RoleCourt:    {PermCaseRead, PermCaseCreate, PermJudicial},
-	RoleExpert:   {PermConsult},
-	RoleAnalyst:  {PermStatsRead, PermOrgRead, PermEvalRead, PermSubsidyRead, PermContractRead},
-	RoleAuditor:  {PermAuditRead, PermSubsidyTrail},
-	RoleAdmin:    {PermOrgRead, PermOrgManage, PermUserManage, PermSettings, PermOutboxRead, PermJobsManage},
-	RoleMachine:  {PermCaseRead, PermCaseCreate, PermMachineIntake},
-	RoleConsumer: {},
-	RoleMerchant: {},
+	RoleCourt:         {PermCaseRead, PermCaseCreate, PermJudicial},
+	RoleExpert:        {PermConsult},
+	RoleAnalyst:       {PermStatsRead, PermOrgRead, PermEvalRead, PermSubsidyRead, PermContractRead},
+	RoleAuditor:       {PermAuditRead, PermAuditExport, PermSubsidyTrail},
+	RoleSecurityAdmin: {PermOrgRead, PermSecurityPolicy, PermRoleApprove},
+	RoleAdmin:         {PermOrgRead, PermOrgManage, PermUserManage, PermSettings, PermOutboxRead, PermJobsManage},
+	RoleMachine:       {PermCaseRead, PermCaseCreate, PermMachineIntake},
+	RoleConsumer:      {},
+	RoleMerchant:      {},
 }
 
 // RoleHas reports whether role r grants p.

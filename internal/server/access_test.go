@@ -16,7 +16,7 @@ import (
 
 // users are the demo accounts the matrix walks; "" is an anonymous visitor.
 var users = []string{"", "admin", "committee01", "room_lead01", "mediator01", "regulator01", "justice01",
-	"court01", "expert01", "analyst01", "auditor01", "xh_committee01", "xh_mediator01"}
+	"court01", "expert01", "analyst01", "auditor01", "security01", "xh_committee01", "xh_mediator01"}
 
 // holders is written out by hand from DESIGN.md "Who uses it": which demo
 // users hold each permission. The route table says which permission a route
@@ -25,7 +25,7 @@ var holders = map[domain.Permission][]string{
 	domain.PermCaseRead:         {"committee01", "room_lead01", "mediator01", "regulator01", "justice01", "court01", "xh_committee01", "xh_mediator01"},
 	domain.PermCaseCreate:       {"committee01", "room_lead01", "mediator01", "regulator01", "court01", "xh_committee01", "xh_mediator01"},
 	domain.PermCaseDecide:       {"committee01", "room_lead01", "mediator01", "xh_committee01", "xh_mediator01"},
-	domain.PermOrgRead:          {"admin", "committee01", "room_lead01", "mediator01", "regulator01", "justice01", "analyst01", "xh_committee01", "xh_mediator01"},
+	domain.PermOrgRead:          {"admin", "committee01", "room_lead01", "mediator01", "regulator01", "justice01", "analyst01", "security01", "xh_committee01", "xh_mediator01"},
 	domain.PermSettings:         {"admin"},
 	domain.PermOrgManage:        {"admin"},
 	domain.PermRoutingManage:    {"committee01", "xh_committee01"},
@@ -69,6 +69,11 @@ var holders = map[domain.Permission][]string{
 	domain.PermBulletinManage:  {"committee01", "xh_committee01"},
 	domain.PermLibraryNominate: {"committee01", "room_lead01", "xh_committee01"},
 	domain.PermLibraryPublish:  {"committee01", "xh_committee01"},
+	// Security and personal data.
+	domain.PermSecurityPolicy: {"security01"},
+	domain.PermRoleApprove:    {"committee01", "security01", "xh_committee01"},
+	domain.PermAuditExport:    {"auditor01"},
+	domain.PermPrivacyManage:  {"committee01", "xh_committee01"},
 }
 
 // seesCase: who may see a walk-in case registered in mediator01's room (陆家嘴).
