@@ -121,6 +121,7 @@ type CaseJSON struct {
 }
 
 type PartyJSON struct {
+	ID         int64  `json:"id" doc:"当事人编号（查看完整信息、个人信息请求时使用）"`
 	Kind       string `json:"kind"`
 	Name       string `json:"name"`
 	Phone      string `json:"phone,omitempty"`
@@ -147,7 +148,7 @@ func caseJSON(c store.Case, dls []calendar.Deadline) CaseJSON {
 		AcceptedAt: c.AcceptedAt, ExternalID: c.ExternalID, CourtNumber: c.CourtNumber, CommitteeID: c.CommitteeID,
 		RoomID: c.RoomID, ReasonCode: c.ReasonCode, Version: c.Version, Parties: []PartyJSON{}, Deadlines: []DeadlineJSON{}}
 	for _, p := range c.Parties {
-		out.Parties = append(out.Parties, PartyJSON{Kind: p.Kind, Name: p.Name, Phone: p.PhoneMask, IDNumber: p.IDMask, CreditCode: p.CreditCode})
+		out.Parties = append(out.Parties, PartyJSON{ID: p.ID, Kind: p.Kind, Name: p.Name, Phone: p.PhoneMask, IDNumber: p.IDMask, CreditCode: p.CreditCode})
 	}
 	for _, d := range dls {
 		out.Deadlines = append(out.Deadlines, DeadlineJSON{Kind: string(d.Kind), Label: d.Label, Start: d.Start.String(), Due: d.Due.String(),

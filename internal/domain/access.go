@@ -112,10 +112,10 @@ const (
 // not case contents; auditors read the audit log only.
 var rolePermissions = map[Role][]Permission{
 	RoleMediator: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermEvalRead,
-		PermWarningRead, PermWarningHandle, PermRoutineRead, PermSubsidyRead},
+		PermWarningRead, PermWarningHandle, PermRoutineRead, PermSubsidyRead, PermPIIReveal},
 	RoleRoomLead: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermRoomManage, PermEvalRead,
 		PermCorpsRead, PermReportRead, PermReportSubmit, PermWarningRead, PermWarningHandle, PermWarningSupervise, PermRoutineRead, PermRoutineManage,
-		PermSubsidyRead, PermSubsidyDifficulty, PermLibraryNominate},
+		PermSubsidyRead, PermSubsidyDifficulty, PermLibraryNominate, PermPIIReveal},
 	RoleCommittee: {PermCaseRead, PermCaseCreate, PermCaseDecide, PermOrgRead, PermStatsRead, PermPIIReveal, PermRoutingManage, PermImport, PermGroupManage, PermRoomManage, PermSealManage, PermEvalRead, PermEvalManage, PermSyncRead, PermSyncManage,
 		PermCorpsRead, PermCorpsManage, PermReportRead, PermReportSubmit, PermWarningRead, PermWarningHandle, PermWarningSupervise, PermWarningRules, PermRoutineRead, PermRoutineManage,
 		PermSubsidyRead, PermSubsidyDraft, PermSubsidyDifficulty, PermSubsidyTrail, PermContractRead, PermContractManage,

@@ -40,6 +40,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/online"
 	"github.com/tiaojie/tiaojie/internal/pii"
+	"github.com/tiaojie/tiaojie/internal/privacy"
 	"github.com/tiaojie/tiaojie/internal/progress"
 	"github.com/tiaojie/tiaojie/internal/scorecard"
 	"github.com/tiaojie/tiaojie/internal/settlement"
@@ -136,6 +137,8 @@ type Services struct {
 	Analysis *analysis.Service
 	// Bulletins: the monthly 情况通报, sent through Liaison.
 	Bulletins *bulletin.Service
+	// Privacy: reveals of parties' data on record, data requests, retention.
+	Privacy *privacy.Service
 }
 
 // New builds every service and the job queue with their workers and
@@ -213,6 +216,7 @@ func New(c Config) (*Services, error) {
 	svc.Analysis = &analysis.Service{Store: st, Scorecard: svc.Scorecard, Log: c.Log, Now: c.Now}
 	svc.Analysis.Register(queue)
 	svc.wireBulletins()
+	svc.wirePrivacy(queue, s, c.Now)
 	svc.registerCourt()
 	svc.registerImports(queue)
 	for _, j := range svc.sweeps() {

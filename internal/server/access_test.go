@@ -74,6 +74,7 @@ var holders = map[domain.Permission][]string{
 	domain.PermRoleApprove:    {"committee01", "security01", "xh_committee01"},
 	domain.PermAuditExport:    {"auditor01"},
 	domain.PermPrivacyManage:  {"committee01", "xh_committee01"},
+	domain.PermPIIReveal:      {"committee01", "room_lead01", "mediator01", "xh_committee01", "xh_mediator01"},
 }
 
 // seesCase: who may see a walk-in case registered in mediator01's room (陆家嘴).

@@ -93,6 +93,7 @@ type Store interface {
 	LibraryStore  // typical cases (internal/casebook)
 	FeedbackStore // 12315 result feedback (internal/feedback)
 	BulletinStore // monthly 情况通报 (internal/bulletin)
+	PrivacyStore  // reveals, data requests, retention (internal/privacy)
 
 	// Audit trail: every committed write appends an entry attributed to the
 	// audit.Actor in ctx (see internal/audit), in the same transaction.
