@@ -86,10 +86,15 @@ func good(username string, gs ...administration.Grant) administration.NewUser {
 	return administration.NewUser{Username: username, DisplayName: "王调解", Password: "correct-horse-1", Bindings: gs}
 }
 
-// failingBindings stores everything but role bindings, inside and outside a transaction.
+// failingBindings stores everything but role bindings and requests for
+// them, inside and outside a transaction.
 type failingBindings struct{ store.Store }
 
 func (f failingBindings) AddBinding(context.Context, store.Binding) error {
+	return errors.New("disk full")
+}
+
+func (f failingBindings) CreateGrantRequest(context.Context, *store.GrantRequest) error {
 	return errors.New("disk full")
 }
 
@@ -119,15 +124,19 @@ func TestCreateUserIsAtomic(t *testing.T) {
 			}
 			noUser(t, w.st, "wang02")
 
-			// Both bindings good: one account holding both.
+			// Both bindings good: one account with both awaiting approval
+			// (separated duties), and no binding yet.
 			u, err := w.svc.CreateUser(ctx, w.admin, good("wang03", administration.Grant{Role: domain.RoleMediator, OrgID: w.ljz.ID},
 				administration.Grant{Role: domain.RoleMediator, OrgID: w.huamu.ID}))
 			if err != nil {
 				t.Fatal(err)
 			}
 			bs, err := w.st.ListBindings(ctx, u.ID)
-			if err != nil || len(bs) != 2 {
-				t.Fatalf("bindings of the new user: %v %v", bs, err)
+			if err != nil || len(bs) != 0 {
+				t.Fatalf("bindings of the new user before approval: %v %v", bs, err)
+			}
+			if gs, err := w.st.ListGrantRequests(ctx, store.GrantQuery{UserID: u.ID, State: store.GrantPending}); err != nil || len(gs) != 2 {
+				t.Fatalf("pending requests of the new user: %v %v", gs, err)
 			}
 			if got, err := w.st.GetUserByUsername(ctx, "wang03"); err != nil || !got.Active || !auth.CheckPassword(got.PasswordHash, "correct-horse-1") {
 				t.Fatalf("stored user: %+v %v", got, err)
@@ -222,7 +231,6 @@ func TestUserValidationMessages(t *testing.T) {
 				{administration.NewUser{Username: "王芳芳", DisplayName: "王", Password: "0123456789", Bindings: []administration.Grant{ok}}, "username", "用户名应为3至32位字母、数字、下划线或连字符"},
 				{administration.NewUser{Username: "wang", DisplayName: "  ", Password: "0123456789", Bindings: []administration.Grant{ok}}, "display_name", "请填写姓名（不超过50个字）"},
 				{administration.NewUser{Username: "wang", DisplayName: "王", Password: "short", Bindings: []administration.Grant{ok}}, "password", "初始密码至少10位"},
-				{administration.NewUser{Username: "wang", DisplayName: "王", Password: "0123456789"}, "role", "请选择角色和所属单位"},
 				{good("wang", administration.Grant{Role: domain.RoleMachine, OrgID: w.ljz.ID}), "role", "角色无效"},
 				{good("wang", administration.Grant{Role: domain.RoleConsumer, OrgID: w.ljz.ID}), "role", "角色无效"},
 				{good("wang", administration.Grant{Role: "boss", OrgID: w.ljz.ID}), "role", "角色无效"},
