@@ -86,10 +86,15 @@ func good(username string, gs ...administration.Grant) administration.NewUser {
 	return administration.NewUser{Username: username, DisplayName: "王调解", Password: "correct-horse-1", Bindings: gs}
 }
 
-// failingBindings stores everything but role bindings, inside and outside a transaction.
+// failingBindings stores everything but role bindings and requests for
+// them, inside and outside a transaction.
 type failingBindings struct{ store.Store }
 
 func (f failingBindings) AddBinding(context.Context, store.Binding) error {
+	return errors.New("disk full")
+}
+
+func (f failingBindings) CreateGrantRequest(context.Context, *store.GrantRequest) error {
 	return errors.New("disk full")
 }
 
@@ -119,15 +124,19 @@ func TestCreateUserIsAtomic(t *testing.T) {
 			}
 			noUser(t, w.st, "wang02")
 
-			// Both bindings good: one account holding both.
+			// Both bindings good: one account with both awaiting approval
+			// (separated duties), and no binding yet.
 			u, err := w.svc.CreateUser(ctx, w.admin, good("wang03", administration.Grant{Role: domain.RoleMediator, OrgID: w.ljz.ID},
 				administration.Grant{Role: domain.RoleMediator, OrgID: w.huamu.ID}))
 			if err != nil {
 				t.Fatal(err)
 			}
 			bs, err := w.st.ListBindings(ctx, u.ID)
-			if err != nil || len(bs) != 2 {
-				t.Fatalf("bindings of the new user: %v %v", bs, err)
+			if err != nil || len(bs) != 0 {
+				t.Fatalf("bindings of the new user before approval: %v %v", bs, err)
+			}
+			if gs, err := w.st.ListGrantRequests(ctx, store.GrantQuery{UserID: u.ID, State: store.GrantPending}); err != nil || len(gs) != 2 {
+				t.Fatalf("pending requests of the new user: %v %v", gs, err)
 			}
 			if got, err := w.st.GetUserByUsername(ctx, "wang03"); err != nil || !got.Active || !auth.CheckPassword(got.PasswordHash, "correct-horse-1") {
 				t.Fatalf("stored user: %+v %v", got, err)
@@ -222,7 +231,6 @@ func TestUserValidationMessages(t *testing.T) {
 				{administration.NewUser{Username: "王芳芳", DisplayName: "王", Password: "0123456789", Bindings: []administration.Grant{ok}}, "username", "用户名应为3至32位字母、数字、下划线或连字符"},
 				{administration.NewUser{Username: "wang", DisplayName: "  ", Password: "0123456789", Bindings: []administration.Grant{ok}}, "display_name", "请填写姓名（不超过50个字）"},
 				{administration.NewUser{Username: "wang", DisplayName: "王", Password: "short", Bindings: []administration.Grant{ok}}, "password", "初始密码至少10位"},
-				{administration.NewUser{Username: "wang", DisplayName: "王", Password: "0123456789"}, "role", "请选择角色和所属单位"},
 				{good("wang", administration.Grant{Role: domain.RoleMachine, OrgID: w.ljz.ID}), "role", "角色无效"},
 				{good("wang", administration.Grant{Role: domain.RoleConsumer, OrgID: w.ljz.ID}), "role", "角色无效"},
 				{good("wang", administration.Grant{Role: "boss", OrgID: w.ljz.ID}), "role", "角色无效"},
@@ -238,6 +246,103 @@ func TestUserValidationMessages(t *testing.T) {
 				}
 			}
 			noUser(t, w.st, "wang")
+		})
+	}
+}
+
+// Role grants (三员分立) at the service: who may ask, who may decide, and
+// what is refused, with nothing bound until a second person approves.
+func TestGrantRules(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			w := newWorld(t, e)
+			ctx := context.Background()
+			sec := principal(t, w.st, "security01", domain.RoleSecurityAdmin, w.city)
+			pdCmt := principal(t, w.st, "committee01", domain.RoleCommittee, w.pdCmt)
+			u, err := w.svc.CreateUser(ctx, w.admin, good("zhao01"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ask := func(p *auth.Principal, role domain.Role, org int64) (store.GrantRequest, error) {
+				return w.svc.RequestGrant(ctx, p, administration.GrantForm{UserID: u.ID, Role: role, OrgID: org, Reason: "工作需要"})
+			}
+			if _, err := w.svc.RequestGrant(ctx, w.admin, administration.GrantForm{UserID: u.ID, Role: domain.RoleMediator, OrgID: w.ljz.ID}); fieldMsg(err) != "请填写申请理由（不超过200字）" {
+				t.Fatalf("no reason: %v", err)
+			}
+			if _, err := w.svc.RequestGrant(ctx, w.admin, administration.GrantForm{UserID: u.ID + 999, Role: domain.RoleMediator, OrgID: w.ljz.ID, Reason: "x"}); !errors.Is(err, access.ErrNotFound) && fieldMsg(err) != "用户不存在" {
+				t.Fatalf("unknown user: %v", err)
+			}
+			if _, err := ask(w.admin, domain.RoleAuditor, w.city.ID); !errors.Is(err, administration.ErrSystemRole) {
+				t.Fatalf("admin asks for a system role: %v", err)
+			}
+			if _, err := ask(sec, domain.RoleMediator, w.ljz.ID); !errors.Is(err, administration.ErrCaseRoleAsk) {
+				t.Fatalf("security admin asks for a case role: %v", err)
+			}
+			if _, err := ask(pdCmt, domain.RoleMediator, w.ljz.ID); !errors.Is(err, access.ErrForbidden) {
+				t.Fatalf("committee asks: %v", err)
+			}
+			g, err := ask(w.admin, domain.RoleMediator, w.ljz.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ask(w.admin, domain.RoleMediator, w.ljz.ID); !errors.Is(err, administration.ErrGrantPending) {
+				t.Fatalf("the same request twice: %v", err)
+			}
+			if _, err := w.svc.DecideGrant(ctx, w.admin, g.ID, true, ""); !errors.Is(err, administration.ErrOwnRequest) {
+				t.Fatalf("own request: %v", err)
+			}
+			if _, err := w.svc.DecideGrant(ctx, w.xhAdmin, g.ID, true, ""); !errors.Is(err, administration.ErrGrantNotFound) {
+				t.Fatalf("xh admin decides a 浦东 request: %v", err)
+			}
+			if _, err := w.svc.DecideGrant(ctx, w.med, g.ID, true, ""); !errors.Is(err, administration.ErrGrantNotFound) {
+				t.Fatalf("a mediator decides: %v", err)
+			}
+			if bs, _ := w.st.ListBindings(ctx, u.ID); len(bs) != 0 {
+				t.Fatalf("bound before approval: %+v", bs)
+			}
+			if _, err := w.svc.DecideGrant(ctx, sec, g.ID, false, "人员未到岗"); err != nil {
+				t.Fatalf("security admin rejects: %v", err)
+			}
+			if _, err := w.svc.DecideGrant(ctx, pdCmt, g.ID, true, ""); !errors.Is(err, administration.ErrGrantDecided) {
+				t.Fatalf("decided twice: %v", err)
+			}
+			if bs, _ := w.st.ListBindings(ctx, u.ID); len(bs) != 0 {
+				t.Fatalf("bound after rejection: %+v", bs)
+			}
+			// System role: the security admin asks, an admin approves; the security admin may not.
+			s, err := ask(sec, domain.RoleAuditor, w.city.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.svc.DecideGrant(ctx, sec, s.ID, true, ""); !errors.Is(err, administration.ErrGrantNotFound) && !errors.Is(err, administration.ErrOwnRequest) {
+				t.Fatalf("security admin approves own: %v", err)
+			}
+			if _, err := w.svc.DecideGrant(ctx, pdCmt, s.ID, true, ""); !errors.Is(err, administration.ErrGrantNotFound) {
+				t.Fatalf("committee approves a system role: %v", err)
+			}
+			if _, err := w.svc.DecideGrant(ctx, w.admin, s.ID, true, "同意"); err != nil {
+				t.Fatal(err)
+			}
+			if bs, _ := w.st.ListBindings(ctx, u.ID); len(bs) != 1 || bs[0].Role != domain.RoleAuditor {
+				t.Fatalf("bindings after approval: %+v", bs)
+			}
+			// Nobody asks for or approves a role for themselves; the security admin keeps its own role.
+			self := administration.GrantForm{UserID: w.admin.UserID, Role: domain.RoleMediator, OrgID: w.ljz.ID, Reason: "x"}
+			if _, err := w.svc.RequestGrant(ctx, w.admin, self); !errors.Is(err, administration.ErrSelfGrant) {
+				t.Fatalf("self-grant: %v", err)
+			}
+			if err := w.svc.RevokeBinding(ctx, sec, store.Binding{UserID: sec.UserID, Role: domain.RoleSecurityAdmin, OrgID: w.city.ID}); !errors.Is(err, administration.ErrRevokeOwnRole) {
+				t.Fatalf("revoke own: %v", err)
+			}
+			if err := w.svc.RevokeBinding(ctx, w.admin, store.Binding{UserID: u.ID, Role: domain.RoleAuditor, OrgID: w.city.ID}); !errors.Is(err, access.ErrForbidden) {
+				t.Fatalf("admin revokes: %v", err)
+			}
+			if err := w.svc.RevokeBinding(ctx, sec, store.Binding{UserID: u.ID, Role: domain.RoleAuditor, OrgID: w.city.ID}); err != nil {
+				t.Fatal(err)
+			}
+			if bs, _ := w.st.ListBindings(ctx, u.ID); len(bs) != 0 {
+				t.Fatalf("bindings after revocation: %+v", bs)
+			}
 		})
 	}
 }

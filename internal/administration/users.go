@@ -60,7 +60,13 @@ func (s *Service) Users(ctx context.Context, p *auth.Principal, text string) (Us
 	if err != nil {
 		return UserList{}, fmt.Errorf("list org units: %w", err)
 	}
-	return UserList{Users: us, Roles: AssignableRoles(), Units: reachable(p, domain.PermUserManage, units)}, nil
+	var roles []domain.Role // what an administrator may request (system roles: the security administrator)
+	for _, r := range AssignableRoles() {
+		if !SystemRole(r) {
+			roles = append(roles, r)
+		}
+	}
+	return UserList{Users: us, Roles: roles, Units: reachable(p, domain.PermUserManage, units)}, nil
 }
 
 // NewUser is an account to create with its role bindings.
@@ -77,22 +83,41 @@ type Grant struct {
 	OrgID int64
 }
 
-// CreateUser adds an active account and its role bindings in one
-// transaction: a binding that cannot be stored leaves no account behind.
-// Each binding's unit must be within the actor's user.manage scope.
+// CreateUser adds an active account and, for each role binding asked for, a
+// pending grant request (separated duties: the binding exists only once
+// someone else approves it, see grants.go), in one transaction: a request
+// that cannot be stored leaves no account behind. Each binding's unit must
+// be within the actor's user.manage scope; a system role is refused (the
+// security administrator requests those for an existing account).
 func (s *Service) CreateUser(ctx context.Context, p *auth.Principal, in NewUser) (store.User, error) {
+	u, _, err := s.CreateUserRequest(ctx, p, in, "新建用户")
+	return u, err
+}
+
+// CreateUserRequest is CreateUser with the reason the requests carry; it
+// also returns them.
+func (s *Service) CreateUserRequest(ctx context.Context, p *auth.Principal, in NewUser, reason string) (store.User, []store.GrantRequest, error) {
 	if !p.Can(domain.PermUserManage) {
-		return store.User{}, access.ErrForbidden
+		return store.User{}, nil, access.ErrForbidden
 	}
 	in.Username, in.DisplayName = strings.TrimSpace(in.Username), strings.TrimSpace(in.DisplayName)
 	if err := validateUser(in); err != nil {
-		return store.User{}, err
+		return store.User{}, nil, err
+	}
+	for _, g := range in.Bindings {
+		if SystemRole(g.Role) {
+			return store.User{}, nil, ErrSystemRole
+		}
+	}
+	if reason = strings.TrimSpace(reason); reason == "" {
+		reason = "新建用户"
 	}
 	hash, err := auth.HashPassword(in.Password)
 	if err != nil {
-		return store.User{}, fmt.Errorf("hash password: %w", err)
+		return store.User{}, nil, fmt.Errorf("hash password: %w", err)
 	}
 	u := store.User{Username: in.Username, DisplayName: in.DisplayName, PasswordHash: hash, Active: true}
+	var gs []store.GrantRequest
 	err = s.Store.InTx(ctx, func(tx store.Store) error {
 		if err := tx.CreateUser(ctx, &u); errors.Is(err, store.ErrConflict) {
 			return ErrUsernameTaken
@@ -100,24 +125,21 @@ func (s *Service) CreateUser(ctx context.Context, p *auth.Principal, in NewUser)
 			return fmt.Errorf("create user: %w", err)
 		}
 		for _, g := range in.Bindings {
-			// The unit is read in the transaction that binds to it.
-			org, err := tx.GetOrgUnit(ctx, g.OrgID)
-			if errors.Is(err, store.ErrNotFound) || (err == nil && !p.Reaches(domain.PermUserManage, org.Path)) {
-				return &domain.FieldError{Field: "org", Message: "所属单位不存在"}
+			r, err := requestGrant(ctx, tx, p, GrantForm{UserID: u.ID, Role: g.Role, OrgID: g.OrgID, Reason: reason})
+			if errors.Is(err, ErrGrantPending) {
+				continue // the same binding twice in one form
 			}
 			if err != nil {
-				return fmt.Errorf("get org unit %d: %w", g.OrgID, err)
+				return err
 			}
-			if err := tx.AddBinding(ctx, store.Binding{UserID: u.ID, Role: g.Role, OrgID: org.ID}); err != nil {
-				return fmt.Errorf("add binding %s@%d: %w", g.Role, org.ID, err)
-			}
+			gs = append(gs, r)
 		}
 		return nil
 	})
 	if err != nil {
-		return store.User{}, err
+		return store.User{}, nil, err
 	}
-	return u, nil
+	return u, gs, nil
 }
 
 // validateUser checks the form of an account before anything is written.
@@ -132,9 +154,6 @@ func validateUser(in NewUser) error {
 	}
 	if utf8.RuneCountInString(in.Password) < 10 {
 		add("password", "初始密码至少10位")
-	}
-	if len(in.Bindings) == 0 {
-		add("role", "请选择角色和所属单位")
 	}
 	for _, g := range in.Bindings {
 		if !assignable(g.Role) {

@@ -6,6 +6,7 @@ package audittrail
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/tiaojie/tiaojie/internal/access"
 	"github.com/tiaojie/tiaojie/internal/audit"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
@@ -25,6 +27,7 @@ import (
 type Store interface {
 	ListAudit(ctx context.Context, q store.AuditQuery) ([]audit.Entry, error)
 	WalkAudit(ctx context.Context, fn func(audit.Entry) error) (int64, string, error)
+	RecordAccess(ctx context.Context, action, object string) error
 }
 
 // Service answers the auditor.
@@ -106,21 +109,51 @@ func (s *Service) Search(ctx context.Context, p *auth.Principal, q Query) (Resul
 	return r, nil
 }
 
-// Export writes the matching entries (at most MaxExport, newest first) as an .xlsx workbook.
-func (s *Service) Export(ctx context.Context, p *auth.Principal, q Query) ([]byte, int, error) {
+// exportHead names the columns of both export formats.
+var exportHead = []string{"序号", "时间", "操作人类型", "操作人", "角色", "单位编号", "操作", "对象", "变更前摘要", "变更后摘要", "请求编号", "来源地址", "本条哈希"}
+
+func exportRow(e audit.Entry) []string {
+	return []string{strconv.FormatInt(e.Seq, 10), e.At.In(calendar.Shanghai()).Format("2006-01-02 15:04:05"), KindLabel(e.Actor.Kind), e.Actor.Name,
+		RoleLabel(e.Actor.Role), strconv.FormatInt(e.Actor.UnitID, 10), e.Action, e.Object, e.Before, e.After, e.Actor.RequestID, e.Actor.Addr, e.Hash}
+}
+
+// exportEntries loads what an export holds (at most MaxExport, newest
+// first) and puts the export itself on the trail: who exported which range
+// in which format is what an auditor of the auditor reads.
+func (s *Service) exportEntries(ctx context.Context, p *auth.Principal, q Query, format string) ([]audit.Entry, error) {
+	if !p.Can(domain.PermAuditExport) {
+		return nil, access.ErrForbidden
+	}
 	sq, err := q.store(p, MaxExport)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	es, err := s.Store.ListAudit(ctx, sq)
 	if err != nil {
-		return nil, 0, fmt.Errorf("export audit trail: %w", err)
+		return nil, fmt.Errorf("export audit trail: %w", err)
+	}
+	what := fmt.Sprintf("export audit trail %s from=%s to=%s actor=%s object=%s rows=%d", format, strings.TrimSpace(q.From), strings.TrimSpace(q.To),
+		sq.Actor, sq.Object, len(es))
+	if err := s.Store.RecordAccess(ctx, what, "audit:"); err != nil {
+		return nil, fmt.Errorf("record audit export: %w", err)
+	}
+	return es, nil
+}
+
+// Export writes the matching entries (at most MaxExport, newest first) as an .xlsx workbook.
+func (s *Service) Export(ctx context.Context, p *auth.Principal, q Query) ([]byte, int, error) {
+	es, err := s.exportEntries(ctx, p, q, "xlsx")
+	if err != nil {
+		return nil, 0, err
 	}
 	f := excelize.NewFile()
 	defer f.Close()
 	const sheet = "审计日志"
 	f.SetSheetName("Sheet1", sheet)
-	head := []any{"序号", "时间", "操作人类型", "操作人", "角色", "单位编号", "操作", "对象", "变更前摘要", "变更后摘要", "请求编号", "来源地址", "本条哈希"}
+	head := make([]any, len(exportHead))
+	for i, h := range exportHead {
+		head[i] = h
+	}
 	if err := f.SetSheetRow(sheet, "A1", &head); err != nil {
 		return nil, 0, err
 	}
@@ -133,6 +166,34 @@ func (s *Service) Export(ctx context.Context, p *auth.Principal, q Query) ([]byt
 	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
+		return nil, 0, fmt.Errorf("write audit export: %w", err)
+	}
+	return buf.Bytes(), len(es), nil
+}
+
+// ExportCSV writes the matching entries as CSV (UTF-8 with a byte-order mark
+// so that spreadsheet programs read the Chinese right). A cell that a
+// spreadsheet would take for a formula is prefixed with an apostrophe.
+func (s *Service) ExportCSV(ctx context.Context, p *auth.Principal, q Query) ([]byte, int, error) {
+	es, err := s.exportEntries(ctx, p, q, "csv")
+	if err != nil {
+		return nil, 0, err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	w := csv.NewWriter(&buf)
+	w.Write(exportHead)
+	for _, e := range es {
+		row := exportRow(e)
+		for i, c := range row {
+			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+				row[i] = "'" + c
+			}
+		}
+		w.Write(row)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
 		return nil, 0, fmt.Errorf("write audit export: %w", err)
 	}
 	return buf.Bytes(), len(es), nil

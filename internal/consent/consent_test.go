@@ -40,7 +40,7 @@ func TestRemindAndEscalate(t *testing.T) {
 			st.CreateOrgUnit(ctx, &cmt)
 			p := &auth.Principal{UserID: 1, DisplayName: "调解员", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: cmt.ID, OrgPath: cmt.Path}}}
 			in := &intake.Service{Store: st, Sealer: sealer, Now: clock}
-			sms, _ := outboxtest.Start(t, st, sealer, outboxtest.Options{ShowLinks: true})
+			sms, _ := outboxtest.Start(t, st, sealer, outboxtest.Options{})
 			svc := &consent.Service{Store: st, Sealer: sealer, Now: clock, BaseURL: "https://tj.example", Sender: sms}
 			c, _, err := in.Register(ctx, p, intake.Complaint{ComplainantName: "王芳", Phone: "13812345678", MerchantName: "上海某某有限公司",
 				MerchantAddress: "浦东新区花木街道1号", Category: "服务-健身", Description: "健身房闭店，预付卡余额无法退还。"}, "")
@@ -54,7 +54,8 @@ func TestRemindAndEscalate(t *testing.T) {
 			if _, err := svc.Request(ctx, p, c.ID, "13700001111"); err != nil {
 				t.Fatal(err)
 			}
-			outbox := func() []store.OutboxEntry { es, _ := st.ListOutbox(ctx, 50); return es }
+			// The texts as the parties receive them (the rows show links masked).
+			outbox := func() []store.OutboxEntry { es, _ := outboxtest.Texts(ctx, st, sealer, "人民调解", 50); return es }
 			if n := len(outbox()); n != 2 {
 				t.Fatalf("requests queued: %d", n)
 			}

@@ -14,8 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/tiaojie/tiaojie/internal/domain"
 )
 
 // Gateway defaults.
@@ -330,8 +328,8 @@ func (s *GatewaySender) record(ctx context.Context, log *slog.Logger, p prepared
 	if s.Outbox == nil {
 		return
 	}
-	// The SMS has gone to the party; the record staff can read keeps no usable link.
-	e := OutboxEntry{ToMask: p.mask, ToHash: p.hash, Body: domain.RedactLinks(p.full), Kind: p.kind, CaseID: caseID,
+	// The SMS has gone to the party; the record staff can read keeps no usable link or code.
+	e := OutboxEntry{ToMask: p.mask, ToHash: p.hash, Body: Shown(p.full), Kind: p.kind, CaseID: caseID,
 		Provider: ProviderGateway, Status: StatusSent, At: time.Now()}
 	if sendErr != nil {
 		e.Status, e.Error = StatusFailed, sendErr.Error()

@@ -84,7 +84,7 @@ func TestOutboxSenderRecordsAndMasksLog(t *testing.T) {
 		t.Fatalf("entries = %d", len(es))
 	}
 	e := es[0]
-	want := "【浦东消调委】您的验证码为493817，5分钟内有效。如非本人操作请忽略。"
+	want := "【浦东消调委】您的验证码为••••••，5分钟内有效。如非本人操作请忽略。" // the code stays off the outbox
 	if e.Body != want {
 		t.Errorf("body = %q, want %q", e.Body, want)
 	}
@@ -269,3 +269,21 @@ func TestMaskPhones(t *testing.T) {
 }
 
 func newDiscard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// What staff read of a text keeps neither a code nor a party's link.
+func TestShown(t *testing.T) {
+	for in, want := range map[string]string{
+		"您的验证码为493817，5分钟内有效。":                           "您的验证码为••••••，5分钟内有效。",
+		"您正在查询案件（2026-0042）的办理进度，您的验证码为0071。":            "您正在查询案件（2026-0042）的办理进度，您的验证码为••••••。",
+		"请点击 https://t.example/consent/AbCdEfGh12345 阅读": "请点击 https://t.example/consent/… 阅读",
+		"在线调解 https://t.example/p/Zz_-0123456789 ":       "在线调解 https://t.example/p/… ",
+		"定于12月3日14时召开调解会。":                               "定于12月3日14时召开调解会。",
+	} {
+		if got := Shown(in); got != want {
+			t.Errorf("Shown(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := Redact(`{"phone":"13812345678","link":"/sign/AbCdEfGh12345"}`); strings.Contains(got, "13812345678") || strings.Contains(got, "AbCdEfGh12345") {
+		t.Errorf("Redact = %q", got)
+	}
+}

@@ -14,8 +14,9 @@ import (
 // OutboxSender is the demo sender: it records every message in Outbox (the
 // admin "outbox" page lists it) and logs it with slog, phone masked. The log
 // line includes the text, since texts carry no ID numbers, except that
-// verification codes are replaced by "******"; the Outbox keeps the full text
-// so a demo user can read the code off the outbox page.
+// verification codes are replaced by "******"; the Outbox keeps the text as
+// Shown (links and codes masked): these messages are recorded as sent in the
+// past and are never delivered, so nothing needs the real text.
 //
 // A message that cannot be sent (bad phone number, empty text) is recorded
 // as failed and an error is returned.
@@ -65,7 +66,7 @@ func (s *OutboxSender) Send(ctx context.Context, m Message) (Receipt, error) {
 	}
 	p, perr := prepare(m, s.Signature, s.Hash)
 	now := time.Now()
-	e := OutboxEntry{ToMask: p.mask, ToHash: p.hash, Body: p.full, Kind: p.kind, CaseID: m.CaseID,
+	e := OutboxEntry{ToMask: p.mask, ToHash: p.hash, Body: Shown(p.full), Kind: p.kind, CaseID: m.CaseID,
 		Provider: ProviderOutbox, Status: StatusSent, At: now}
 	if perr != nil {
 		e.Status, e.Error = StatusFailed, perr.Error()

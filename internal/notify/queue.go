@@ -11,7 +11,6 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/jobs"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -80,11 +79,7 @@ type Queue struct {
 	Store     store.Store
 	Jobs      *jobs.Queue
 	Sealer    *pii.Sealer
-	Signature string // e.g. "浦东消调委"
-	// ShowLinks keeps parties' personal links in the text the outbox page
-	// shows. Only for the outbox-only deliverer (demo), where that page is
-	// how a tester follows a link; with a gateway the page shows "/p/…".
-	ShowLinks bool
+	Signature string       // e.g. "浦东消调委"
 	Log       *slog.Logger // nil: slog.Default()
 }
 
@@ -121,11 +116,9 @@ func (q *Queue) queue(ctx context.Context, tx store.Store, m Message) (rc Receip
 	log := q.logger()
 	p, perr := prepare(m, q.Signature, q.Sealer.Hash)
 	now := time.Now()
-	shown := p.full
-	if !q.ShowLinks {
-		shown = domain.RedactLinks(shown)
-	}
-	e := store.OutboxEntry{ToMask: p.mask, ToHash: p.hash, Body: shown, Kind: p.kind, CaseID: m.CaseID, Status: StatusQueued, At: now}
+	// The row keeps the text masked (no link token, no code); the real text
+	// is sealed in BodySealed and opened only by the Worker at send time.
+	e := store.OutboxEntry{ToMask: p.mask, ToHash: p.hash, Body: Shown(p.full), Kind: p.kind, CaseID: m.CaseID, Status: StatusQueued, At: now}
 	if perr != nil {
 		e.Status, e.Error = StatusFailed, perr.Error()
 		id, err := tx.AddOutbox(ctx, e)
@@ -204,7 +197,8 @@ func Temporary(err error) bool {
 
 // OutboxDeliverer is the demo's delivery: nothing leaves the platform. The
 // message counts as sent at once and is logged with the phone masked and any
-// verification code replaced by "******"; the outbox page shows the text.
+// verification code replaced by "******"; the outbox page shows the text
+// masked (Shown), so nobody reading it can act as the party.
 type OutboxDeliverer struct {
 	Log       *slog.Logger // nil: slog.Default()
 	Signature string

@@ -197,8 +197,9 @@ func waitJob(t *testing.T, q *jobs.Queue, state rivertype.JobState) *rivertype.J
 	}
 }
 
-// The outbox-only deliverer (demo) marks a message sent at once and keeps
-// the link on the page, where a tester follows it.
+// The outbox-only deliverer (demo) marks a message sent at once. The row
+// staff can read keeps neither the code nor the link; the sealed text, which
+// the worker opens at send time, keeps both.
 func TestOutboxOnlyDelivery(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
@@ -207,7 +208,7 @@ func TestOutboxOnlyDelivery(t *testing.T) {
 			db := e.Open(t, true)
 			lb := &logBuf{}
 			log := slog.New(slog.NewTextHandler(lb, nil))
-			sender, _ := outboxtest.Start(t, db, sealer(t), outboxtest.Options{ShowLinks: true, Log: log})
+			sender, _ := outboxtest.Start(t, db, sealer(t), outboxtest.Options{Log: log})
 			rc, err := sender.Send(ctx, notify.Message{To: phone, Kind: notify.KindVerifyCode, Body: notify.VerifyCodeText("493817", 5)})
 			if err != nil {
 				t.Fatal(err)
@@ -218,11 +219,20 @@ func TestOutboxOnlyDelivery(t *testing.T) {
 			}
 			a := outboxtest.Wait(t, db, outboxtest.ID(t, rc), notify.StatusSent)
 			b := outboxtest.Wait(t, db, outboxtest.ID(t, rc2), notify.StatusSent)
-			if a.Provider != notify.ProviderOutbox || a.ProviderMsgID != rc.ID || a.SentAt == nil || !strings.Contains(a.Body, "493817") {
+			if a.Provider != notify.ProviderOutbox || a.ProviderMsgID != rc.ID || a.SentAt == nil || strings.Contains(a.Body, "493817") || !strings.Contains(a.Body, "验证码为"+notify.CodeMask) {
 				t.Fatalf("code row %+v", a)
 			}
-			if !strings.Contains(b.Body, token) {
-				t.Fatalf("demo page lost the link: %q", b.Body)
+			if strings.Contains(b.Body, token) || !strings.Contains(b.Body, "/consent/…") {
+				t.Fatalf("the row shows the link: %q", b.Body)
+			}
+			texts, err := outboxtest.Texts(ctx, db, sealer(t), "人民调解", 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range texts {
+				if x.ID == a.ID && !strings.Contains(x.Body, "493817") || x.ID == b.ID && !strings.Contains(x.Body, token) {
+					t.Fatalf("sealed text lost what the party needs: %q", x.Body)
+				}
 			}
 			if out := lb.String(); strings.Contains(out, "493817") || strings.Contains(out, phone) || strings.Contains(out, token) || !strings.Contains(out, "sms to outbox") {
 				t.Errorf("log: %s", out)

@@ -10,12 +10,12 @@ import (
 // in one transaction, delivered later by c.SMSDeliverer (nil: the outbox
 // alone, as in the demo).
 func smsQueue(c Config, q *jobs.Queue) *notify.Queue {
-	d, showLinks := c.SMSDeliverer, false
+	d := c.SMSDeliverer
 	if d == nil {
-		// Nothing leaves the platform, so the outbox page is where a tester
-		// reads a party's link; with a gateway the page shows "/p/…".
-		d, showLinks = &notify.OutboxDeliverer{Log: c.Log, Signature: c.SMSSignature}, true
+		// Nothing leaves the platform; the outbox page still shows links and
+		// codes masked (separated duties: the administrator reads no party link).
+		d = &notify.OutboxDeliverer{Log: c.Log, Signature: c.SMSSignature}
 	}
 	jobs.Register(q, &notify.Worker{Store: c.Store, Sealer: c.Sealer, Deliverer: d, Log: c.Log})
-	return &notify.Queue{Store: c.Store, Jobs: q, Sealer: c.Sealer, Signature: c.SMSSignature, ShowLinks: showLinks, Log: c.Log}
+	return &notify.Queue{Store: c.Store, Jobs: q, Sealer: c.Sealer, Signature: c.SMSSignature, Log: c.Log}
 }

@@ -117,6 +117,13 @@ func TestRoutePermissions(t *testing.T) {
 			"POST /api/v1/contracts/{id}/assessments/{aid}/confirm":  domain.PermContractManage,
 			"POST /subsidies/contracts/{id}/assessments/{q}/confirm": domain.PermContractManage,
 			"GET /subsidies/contracts/{id}/statements/{month}":       domain.PermContractRead,
+			// Separated duties: grants need a second person; the trail is the auditor's.
+			"POST /admin/grants/{id}/approve": domain.PermUserManage,
+			"POST /grants/{id}/approve":       domain.PermRoleApprove,
+			"POST /grants":                    domain.PermSecurityPolicy,
+			"POST /grants/revoke":             domain.PermSecurityPolicy,
+			"GET /audit/export.csv":           domain.PermAuditExport,
+			"GET /audit/export.xlsx":          domain.PermAuditExport,
 		}
 		got := map[string]domain.Permission{}
 		for _, r := range e.srv.Routes() {

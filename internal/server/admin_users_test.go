@@ -10,7 +10,8 @@ import (
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
-// An admin creates an account on the users page; it signs in with its role.
+// An admin creates an account on the users page; it signs in, and holds
+// its role once the committee approves it.
 // A bad unit, a bad role or a clerk of another role leave no account.
 func TestAdminCreatesUser(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
@@ -43,7 +44,14 @@ func TestAdminCreatesUser(t *testing.T) {
 		if r := e.anon().form("POST", "/login", url.Values{"username": {"new_med"}, "password": {"new-mediator-pw1"}}); r.StatusCode != 303 {
 			t.Fatalf("the new account signs in: %d", r.StatusCode)
 		}
+		// The role takes effect once someone else approves it (三员分立).
 		u, _ := e.db.GetUserByUsername(ctx, "new_med")
+		if bs, _ := e.db.ListBindings(ctx, u.ID); len(bs) != 0 {
+			t.Fatalf("bound before approval: %+v", bs)
+		}
+		if r := e.login("committee01").form("POST", "/grants/"+itoa(grantID(t, e, "new_med"))+"/approve", url.Values{}); r.StatusCode != 303 {
+			t.Fatalf("approve: %d %s", r.StatusCode, r.body)
+		}
 		bs, _ := e.db.ListBindings(ctx, u.ID)
 		if len(bs) != 1 || bs[0].OrgID != room.ID || bs[0].Role != "mediator" {
 			t.Fatalf("bindings: %+v", bs)

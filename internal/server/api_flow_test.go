@@ -37,7 +37,7 @@ func status(t *testing.T, c *client, id int64) string {
 func partiesSign(t *testing.T, e *env, id int64) {
 	t.Helper()
 	ctx := context.Background()
-	es, _ := e.db.ListOutbox(ctx, 20)
+	es, _ := e.texts(ctx, 20)
 	var links []string
 	for _, x := range es {
 		if l := regexp.MustCompile(`/sign/[A-Za-z0-9_-]+`).FindString(x.Body); l != "" && x.CaseID == id {

@@ -320,11 +320,11 @@ func TestSessionsAndRecords(t *testing.T) {
 		if r := m.form("POST", "/cases/"+itoa(id)+"/sessions", url.Values{"kind": {"room"}, "at": {"2099-01-05T14:00"}, "place": {""}}); r.StatusCode != 422 {
 			t.Fatalf("room session without a place: %d", r.StatusCode)
 		}
-		before, _ := e.db.ListOutbox(ctx, 100)
+		before, _ := e.texts(ctx, 100)
 		if r := m.form("POST", "/cases/"+itoa(id)+"/sessions", url.Values{"kind": {"room"}, "at": {"2099-01-05T14:00"}, "place": {"陆家嘴调解室"}}); r.StatusCode != 303 {
 			t.Fatalf("schedule: %d %s", r.StatusCode, r.body)
 		}
-		after, _ := e.db.ListOutbox(ctx, 100)
+		after, _ := e.texts(ctx, 100)
 		if n := newSince(before, after); n != 2 || !strings.Contains(lastPartySMS(t, e)[0].Body, "陆家嘴调解室") {
 			t.Fatalf("parties not told: %d new messages", n)
 		}
@@ -446,7 +446,7 @@ func signAndSeal(t *testing.T, e *env, m *client, id int64) {
 	t.Helper()
 	ctx := context.Background()
 	signLinks := regexp.MustCompile(`/sign/[A-Za-z0-9_-]+`)
-	es, _ := e.db.ListOutbox(ctx, 20)
+	es, _ := e.texts(ctx, 20)
 	var links []string
 	for _, x := range es {
 		if l := signLinks.FindString(x.Body); l != "" && x.CaseID == id {

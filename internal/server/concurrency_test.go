@@ -49,7 +49,7 @@ func TestSigningRace(t *testing.T) {
 		}
 		signLinks := regexp.MustCompile(`/sign/[A-Za-z0-9_-]+`)
 		codeRe := regexp.MustCompile(`验证码为(\d{6})`)
-		es, _ := e.db.ListOutbox(ctx, 20)
+		es, _ := e.texts(ctx, 20)
 		type signer struct {
 			c          *client
 			link, code string

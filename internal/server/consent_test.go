@@ -16,7 +16,7 @@ var linkRe = regexp.MustCompile(`/consent/[A-Za-z0-9_-]+`)
 
 // links returns the consent links sent for a case, newest first.
 func links(t *testing.T, e *env, caseID int64) []string {
-	es, err := e.db.ListOutbox(context.Background(), 50)
+	es, err := e.texts(context.Background(), 50)
 	if err != nil {
 		t.Fatal(err)
 	}

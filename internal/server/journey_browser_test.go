@@ -20,7 +20,7 @@ func outboxLink(t *testing.T, e *env, caseID int64, re *regexp.Regexp, party str
 	t.Helper()
 	suffix := map[string]string{"consumer": "5678", "merchant": "3333"}[party]
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		es, _ := e.db.ListOutbox(context.Background(), 200)
+		es, _ := e.texts(context.Background(), 200)
 		for _, x := range es {
 			if x.CaseID == caseID && strings.HasSuffix(x.ToMask, suffix) {
 				if l := re.FindString(x.Body); l != "" {
@@ -242,7 +242,7 @@ func TestBrowserWholeJourney(t *testing.T) {
 		run(desk, "ask for a rating", chromedp.Click(`#request-rating`))
 		rateRe := regexp.MustCompile(`/rate/[A-Za-z0-9_-]+`)
 		until(t, "the rating link", func() bool {
-			es, _ := e.db.ListOutbox(ctx, 5)
+			es, _ := e.texts(ctx, 5)
 			for _, x := range es {
 				if x.CaseID == id && rateRe.MatchString(x.Body) {
 					return true

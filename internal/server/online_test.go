@@ -28,7 +28,7 @@ func TestOnlineFilingWithSMSCode(t *testing.T) {
 		if r := consumer.form("POST", "/file", form); r.StatusCode != 422 || !strings.Contains(r.body, "60秒") {
 			t.Fatalf("resend at once: %d", r.StatusCode)
 		}
-		es, _ := e.db.ListOutbox(ctx, 5)
+		es, _ := e.texts(ctx, 5)
 		code := regexp.MustCompile(`验证码为(\d{6})`).FindStringSubmatch(es[0].Body)
 		if len(code) != 2 || es[0].ToMask != "136****2222" {
 			t.Fatalf("code message: %+v", es[0])

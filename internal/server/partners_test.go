@@ -180,7 +180,7 @@ func TestPartnersLiaisonPages(t *testing.T) {
 		if after, _ := e.db.ListBriefings(ctx, []int64{cmt.ID}); len(after) != len(briefs) {
 			t.Fatal("a refused briefing was stored")
 		}
-		outboxBefore, _ := e.db.ListOutbox(ctx, 1000)
+		outboxBefore, _ := e.texts(ctx, 1000)
 		v := url.Values{"committee": {itoa(cmt.ID)}, "title": {"浦东新区消费纠纷调解工作情况通报（测试）"}, "from": {today[:8] + "01"}, "to": {today},
 			"body": {"本期" + received + "。\n请各单位做好联动化解。"}}
 		for _, p := range partners {
@@ -209,7 +209,7 @@ func TestPartnersLiaisonPages(t *testing.T) {
 				t.Errorf("PDF lacks %q", w)
 			}
 		}
-		outboxAfter, _ := e.db.ListOutbox(ctx, 1000)
+		outboxAfter, _ := e.texts(ctx, 1000)
 		if len(outboxAfter) <= len(outboxBefore) {
 			t.Error("no SMS queued to the partners' mobiles")
 		}

@@ -224,7 +224,7 @@ func phoneFixtures(t *testing.T, e *env) (seeds []string) {
 	}
 	until(t, "the import to finish", func() bool { return strings.Contains(reg.get(imp.Header.Get("Location")).body, "已完成") })
 	seeds = append(seeds, "/cases/"+itoa(online), "/cases/"+itoa(signing), g.Header.Get("Location"), imp.Header.Get("Location"))
-	es, err := e.db.ListOutbox(ctx, 500)
+	es, err := e.texts(ctx, 500)
 	if err != nil {
 		t.Fatal(err)
 	}

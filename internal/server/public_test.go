@@ -78,9 +78,9 @@ func TestProgressLookup(t *testing.T) {
 			if r := check(c.Number, "13912345678", "123456"); r.StatusCode != 422 || strings.Contains(r.body, "progress-now") {
 				t.Fatalf("no code yet: %d", r.StatusCode)
 			}
-			before, _ := e.db.ListOutbox(ctx, 200)
+			before, _ := e.texts(ctx, 200)
 			wrong := ask(c.Number, "13700001111")
-			after, _ := e.db.ListOutbox(ctx, 200)
+			after, _ := e.texts(ctx, 200)
 			if wrong.StatusCode != 200 || !strings.Contains(wrong.body, `id="code-asked"`) || len(after) != len(before) {
 				t.Fatalf("wrong phone: %d, texts %d → %d", wrong.StatusCode, len(before), len(after))
 			}

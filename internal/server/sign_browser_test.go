@@ -24,7 +24,7 @@ func TestBrowserPartySignsOnPhone(t *testing.T) {
 			"manner_0": {"银行转账"}, "deadline_0": {time.Now().AddDate(0, 0, 10).Format("2006-01-02")}}); r.StatusCode != 303 {
 			t.Fatalf("written agreement: %d", r.StatusCode)
 		}
-		es, _ := e.db.ListOutbox(ctx, 5)
+		es, _ := e.texts(ctx, 5)
 		var link string
 		for _, x := range es {
 			if l := regexp.MustCompile(`/sign/[A-Za-z0-9_-]+`).FindString(x.Body); l != "" && x.CaseID == id {

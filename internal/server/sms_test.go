@@ -40,7 +40,7 @@ func forEachEngineWithGateway(t *testing.T, fn func(t *testing.T, e *env, gw *ga
 // newestSMS is the newest outbox row (of the case, when caseID is not 0).
 func newestSMS(t *testing.T, e *env, caseID int64) store.OutboxEntry {
 	t.Helper()
-	es, err := e.db.ListOutbox(context.Background(), 200)
+	es, err := e.texts(context.Background(), 200)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestSMSRequestDoesNotWaitForGateway(t *testing.T) {
 			t.Fatal("the page claims the SMS was sent")
 		}
 		var rows []store.OutboxEntry
-		es, _ := e.db.ListOutbox(context.Background(), 50)
+		es, _ := e.db.ListOutbox(context.Background(), 50) // the rows as stored
 		for _, x := range es {
 			if x.CaseID == c.ID {
 				rows = append(rows, x)

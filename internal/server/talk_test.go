@@ -331,7 +331,7 @@ func TestInviteNeedsOnlineConsent(t *testing.T) {
 		if r := m.form("POST", "/cases/"+id+"/talk/invite", url.Values{}); r.StatusCode != 422 || !strings.Contains(r.body, "没有当事人同意在线调解") {
 			t.Fatalf("invite without online consent: %d", r.StatusCode)
 		}
-		es, _ := e.db.ListOutbox(context.Background(), 50)
+		es, _ := e.texts(context.Background(), 50)
 		for _, x := range es {
 			if x.CaseID == caseID && partyLinkRe.MatchString(x.Body) {
 				t.Fatalf("a link was sent: %s", x.Body)
@@ -435,7 +435,7 @@ func TestPartyNoticesAndFlood(t *testing.T) {
 		m, id, links := onlineCase(t, e)
 		cid := itoa(id)
 		news := func() map[string]int {
-			es, _ := e.db.ListOutbox(ctx, 200)
+			es, _ := e.texts(ctx, 200)
 			n := map[string]int{}
 			for _, x := range es {
 				if x.CaseID == id && x.Kind == "online_mediation_news" {

@@ -94,6 +94,7 @@ type Store interface {
 	FeedbackStore // 12315 result feedback (internal/feedback)
 	BulletinStore // monthly 情况通报 (internal/bulletin)
 	PrivacyStore  // reveals, data requests, retention (internal/privacy)
+	GrantStore    // role grants awaiting a second person's approval (三员分立, internal/administration)
 
 	// Audit trail: every committed write appends an entry attributed to the
 	// audit.Actor in ctx (see internal/audit), in the same transaction.

@@ -209,15 +209,21 @@ func (pg *Pages) Users(w http.ResponseWriter, r *http.Request) {
 func (pg *Pages) CreateUser(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f := r.PostForm
-	in := administration.NewUser{Username: f.Get("username"), DisplayName: f.Get("display_name"), Password: f.Get("password"),
-		Bindings: []administration.Grant{{Role: domain.Role(f.Get("role")), OrgID: mustID(f.Get("org"))}}}
-	u, err := pg.Administration.CreateUser(ctx, auth.From(ctx), in)
+	in := administration.NewUser{Username: f.Get("username"), DisplayName: f.Get("display_name"), Password: f.Get("password")}
+	if role := f.Get("role"); role != "" { // "": an account with no role yet
+		in.Bindings = []administration.Grant{{Role: domain.Role(role), OrgID: mustID(f.Get("org"))}}
+	}
+	u, gs, err := pg.Administration.CreateUserRequest(ctx, auth.From(ctx), in, f.Get("reason"))
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
 	}
-	pg.Log.Info("user created", "user_id", u.ID, "role", in.Bindings[0].Role, "org_id", in.Bindings[0].OrgID, "by", auth.From(ctx).UserID)
-	pg.flash(r, "已创建用户 "+u.Username+"。")
+	pg.Log.Info("user created", "user_id", u.ID, "grant_requests", len(gs), "by", auth.From(ctx).UserID)
+	if len(gs) > 0 {
+		pg.flash(r, "已创建用户 "+u.Username+"；角色“"+gs[0].Role.Label()+"”已提交审批，须由另一名管理员或有审批权限的人员批准后生效。")
+	} else {
+		pg.flash(r, "已创建用户 "+u.Username+"（暂无角色）。")
+	}
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 }
 

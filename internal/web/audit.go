@@ -94,3 +94,17 @@ func (pg *Pages) AuditExport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
 	w.Write(data)
 }
+
+// AuditExportCSV downloads the matching entries as CSV.
+func (pg *Pages) AuditExportCSV(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	data, _, err := pg.AuditTrail.ExportCSV(ctx, auth.From(ctx), auditQuery(r.URL.Query()))
+	if err != nil {
+		pg.failErr(w, r, err)
+		return
+	}
+	name := "审计日志-" + time.Now().Format("20060102-1504") + ".csv"
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	w.Write(data)
+}

@@ -31,8 +31,13 @@ var homeNotes = []roleNote{
 		Links: []homeLink{{"/org", "组织机构"}},
 		Not:   "平台目前没有统计报表页面，统计分析账号也不能查看案件明细。需要案件数据时，请司法行政或调委会按筛选条件导出案件清单（个人信息已脱敏）。"},
 	{Role: domain.RoleAuditor, Title: "安全审计",
-		Can: []string{"本账号与系统管理员分设，用于安全审计。"},
-		Not: "平台目前不提供审计日志页面。每件案件的办理记录只增不改（数据库拒绝修改和删除），登录、请求和短信发送记录在服务器日志中（手机号已脱敏），请向系统管理员调取。审计账号不能查看案件内容。"},
+		Can:   []string{"本账号与系统管理员、安全管理员分设（三员分立），查询、核验并导出审计日志（Excel、CSV，导出本身也记入审计日志）。"},
+		Links: []homeLink{{"/audit", "审计日志"}},
+		Not:   "审计账号不能查看案件内容，也不能管理用户或设置。"},
+	{Role: domain.RoleSecurityAdmin, Title: "安全管理员",
+		Can:   []string{"审批角色授权申请，撤销用户的角色", "申请授予系统管理员、安全审计员、安全管理员角色（须系统管理员审批）"},
+		Links: []homeLink{{"/grants", "角色授权审批"}},
+		Not:   "安全管理员不能查看案件内容或审计日志。"},
 	{Role: domain.RoleExpert, Title: "专家咨询",
 		Can:   []string{"阅读调解员发给您的咨询问题并答复", "经双方当事人同意后参与在线调解"},
 		Links: []homeLink{{"/consultations", "我的咨询"}},
@@ -41,9 +46,9 @@ var homeNotes = []roleNote{
 		Can:   []string{"接收并处理司法确认申请，下载申请材料", "委派诉前调解案件并查看办理情况"},
 		Links: []homeLink{{"/court", "司法确认申请"}, {"/cases", "委派的案件"}}},
 	{Role: domain.RoleAdmin, Title: "系统管理员",
-		Can:   []string{"维护组织机构、用户和角色、接口密钥", "维护工作日历和期限规则", "查看短信发件箱"},
-		Links: []homeLink{{"/org", "组织机构"}, {"/admin/users", "用户"}, {"/admin/keys", "接口密钥"}, {"/admin/calendar", "工作日历"}, {"/admin/policies", "期限规则"}, {"/admin/outbox", "短信发件箱"}},
-		Not:   "系统管理员不能查看案件内容。"},
+		Can:   []string{"维护组织机构、用户、接口密钥；申请授予业务角色（须他人审批后生效）", "维护工作日历和期限规则", "查看短信发件箱（验证码和当事人链接已隐去）"},
+		Links: []homeLink{{"/org", "组织机构"}, {"/admin/users", "用户"}, {"/admin/grants", "角色授权"}, {"/admin/keys", "接口密钥"}, {"/admin/calendar", "工作日历"}, {"/admin/policies", "期限规则"}, {"/admin/outbox", "短信发件箱"}},
+		Not:   "系统管理员不能查看案件内容、当事人信息和审计日志，也不能独自授予角色。"},
 }
 
 // homeData picks the notes of the roles the user holds.

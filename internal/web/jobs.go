@@ -11,6 +11,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/jobs"
+	"github.com/tiaojie/tiaojie/internal/notify"
 )
 
 // wholeInstall reports whether the principal holds perm at the root of the
@@ -66,6 +67,11 @@ func (pg *Pages) JobQueue(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		pg.serverError(w, r, err)
 		return
+	}
+	// Jobs name rows, not people; still, nothing a job carries or a failure
+	// says reaches the administrator unmasked (phones, links, codes).
+	for i := range failed {
+		failed[i].Args, failed[i].LastError = notify.Redact(failed[i].Args), notify.Redact(failed[i].LastError)
 	}
 	data := jobsData{Depth: d, Failed: failed}
 	for _, q := range queueLabels {

@@ -31,8 +31,7 @@ type Options struct {
 	MaxAttempts int              // per job; 0: the queue's default
 	Backoff     time.Duration    // between attempts; 0: 20 ms
 	Signature   string           // "" : "人民调解"
-	ShowLinks   bool
-	ID          string // names the queue instance; "" : River's
+	ID          string           // names the queue instance; "" : River's
 	Log         *slog.Logger
 	NoStart     bool // build and register only: the test starts the queue
 }
@@ -63,7 +62,7 @@ func Start(t testing.TB, st store.Store, sealer *pii.Sealer, o Options) (*notify
 	if !o.NoStart {
 		Run(t, q)
 	}
-	return &notify.Queue{Store: st, Jobs: q, Sealer: sealer, Signature: o.Signature, ShowLinks: o.ShowLinks, Log: o.Log}, q
+	return &notify.Queue{Store: st, Jobs: q, Sealer: sealer, Signature: o.Signature, Log: o.Log}, q
 }
 
 // Run starts q and stops it when the test ends.
@@ -136,4 +135,34 @@ func until(t testing.TB, ok func() bool, what func() string) {
 			t.Fatalf("timed out waiting for %s", what())
 		}
 	}
+}
+
+// Texts is st.ListOutbox(ctx, limit) with each Body replaced by the text the
+// recipient receives ("【签名】" + the sealed content, opened with sealer):
+// what the SMS gateway gets, which no page shows. Rows without a sealed text
+// (refused, or recorded by OutboxSender) keep their masked Body. For tests,
+// which read codes and links the way the party would.
+func Texts(ctx context.Context, st store.Store, sealer *pii.Sealer, signature string, limit int) ([]store.OutboxEntry, error) {
+	es, err := st.ListOutbox(ctx, limit)
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range es {
+		full, err := st.GetOutbox(ctx, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		if full.BodySealed == "" {
+			continue
+		}
+		body, err := sealer.Open(full.BodySealed)
+		if err != nil {
+			return nil, err
+		}
+		if signature != "" {
+			body = "【" + signature + "】" + body
+		}
+		es[i].Body = body
+	}
+	return es, nil
 }

@@ -1,0 +1,286 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/tiaojie/tiaojie/internal/notify"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Separated duties (三员分立), the administrator's side of the outbox: the
+// outbox page shows no verification code and no party link, nor do the rows
+// behind it, and what the administrator can see opens no consent page. The
+// party still receives the real text (read here as the gateway would).
+func TestOutboxHidesCodesAndLinksFromAdmin(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		cmt, _ := e.db.GetOrgUnitByCode(ctx, "pd-cmt")
+		if r := e.anon().form("POST", "/file", url.Values{"committee": {itoa(cmt.ID)}, "phone": {"13611117777"}, "action": {"code"}}); r.StatusCode != 200 {
+			t.Fatalf("code: %d", r.StatusCode)
+		}
+		reg := e.login("regulator01")
+		var c caseOut
+		json_(reg.json("POST", "/api/v1/complaints", validComplaint("1231520261127000888"), nil).body, &c)
+		if r := e.login("committee01").form("POST", "/cases/"+itoa(c.ID)+"/accept", url.Values{}); r.StatusCode != 303 {
+			t.Fatalf("accept: %d", r.StatusCode)
+		}
+		if r := e.login("mediator01").form("POST", "/cases/"+itoa(c.ID)+"/consent/request", url.Values{"merchant_phone": {"13700007777"}}); r.StatusCode != 303 {
+			t.Fatalf("request consent: %d %s", r.StatusCode, r.body)
+		}
+
+		// What the parties receive: a code and two working consent links.
+		texts, err := e.texts(ctx, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var code string
+		var links []string
+		for _, x := range texts {
+			if m := regexp.MustCompile(`验证码为(\d{6})`).FindStringSubmatch(x.Body); m != nil && code == "" {
+				code = m[1]
+			}
+			if x.CaseID == c.ID {
+				links = append(links, linkRe.FindString(x.Body))
+			}
+		}
+		if code == "" || len(links) != 2 || links[0] == "" || links[1] == "" {
+			t.Fatalf("the parties' texts lack the code or the links: %q %q", code, links)
+		}
+		if p := e.anon().get(links[0]); p.StatusCode != 200 {
+			t.Fatalf("the party's link does not open: %d", p.StatusCode)
+		}
+
+		// The rows as stored keep neither.
+		rows, _ := e.db.ListOutbox(ctx, 50)
+		for _, x := range rows {
+			if strings.Contains(x.Body, code) || linkRe.MatchString(x.Body) {
+				t.Fatalf("stored row keeps a code or link: %q", x.Body)
+			}
+		}
+
+		// The administrator's page shows them masked.
+		admin := e.login("admin")
+		page := admin.get("/admin/outbox")
+		if page.StatusCode != 200 || !strings.Contains(page.body, c.Number) || !strings.Contains(page.body, "验证码为"+notify.CodeMask) ||
+			!strings.Contains(page.body, "/consent/…") {
+			t.Fatalf("outbox page: %d", page.StatusCode)
+		}
+		for _, secret := range append([]string{code}, strings.TrimPrefix(links[0], "/consent/"), strings.TrimPrefix(links[1], "/consent/")) {
+			if strings.Contains(page.body, secret) {
+				t.Fatalf("the outbox page shows %q", secret)
+			}
+		}
+		// Whatever looks like a link on the page opens no party's page.
+		for _, l := range regexp.MustCompile(`/consent/[^\s<"]*`).FindAllString(page.body, -1) {
+			if p := admin.get(l); p.StatusCode == 200 && strings.Contains(p.body, c.Number) {
+				t.Fatalf("the admin opened %s", l)
+			}
+		}
+		// Nor does the job queue show anything of the texts.
+		if jp := admin.get("/admin/jobs"); jp.StatusCode != 200 || strings.Contains(jp.body, code) || strings.Contains(jp.body, "13611117777") {
+			t.Fatalf("jobs page: %d", jp.StatusCode)
+		}
+		// And the admin reads no case.
+		if r := admin.get("/cases/" + itoa(c.ID)); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("admin opens a case: %d", r.StatusCode)
+		}
+	})
+}
+
+// grantID is the newest pending request for username.
+func grantID(t *testing.T, e *env, username string) int64 {
+	t.Helper()
+	u, err := e.db.GetUserByUsername(context.Background(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs, err := e.db.ListGrantRequests(context.Background(), store.GrantQuery{UserID: u.ID, State: store.GrantPending})
+	if err != nil || len(gs) == 0 {
+		t.Fatalf("no pending request for %s: %v", username, err)
+	}
+	return gs[0].ID
+}
+
+// The administrator cannot give anyone a case role alone: a committee role
+// is pending until someone else approves it; the same admin may not, a
+// committee of another district does not even see it, the committee of the
+// district does. Self-grants are refused; every step is on the audit trail.
+func TestGrantNeedsSecondPerson(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		cmt, _ := e.db.GetOrgUnitByCode(ctx, "pd-cmt")
+		admin := e.login("admin")
+		r := admin.form("POST", "/admin/users", url.Values{"username": {"new_cmt"}, "display_name": {"新委员"}, "password": {password},
+			"role": {"committee"}, "org": {itoa(cmt.ID)}, "reason": {"调委会新任委员"}})
+		if r.StatusCode != 303 {
+			t.Fatalf("create: %d %s", r.StatusCode, r.body)
+		}
+		u, _ := e.db.GetUserByUsername(ctx, "new_cmt")
+		if bs, _ := e.db.ListBindings(ctx, u.ID); len(bs) != 0 {
+			t.Fatalf("bound before approval: %+v", bs)
+		}
+		id := grantID(t, e, "new_cmt")
+		nc := e.login("new_cmt")
+		if r := nc.get("/cases"); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("pending committee reads cases: %d", r.StatusCode)
+		}
+		if r := nc.json("GET", "/api/v1/cases", nil, nil); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("pending committee reads cases by API: %d", r.StatusCode)
+		}
+		if p := admin.get("/admin/grants"); p.StatusCode != 200 || !strings.Contains(p.body, "新委员") || !strings.Contains(p.body, "须由他人审批") {
+			t.Fatalf("grants page: %d", p.StatusCode)
+		}
+		// The requester may not approve, by page or API.
+		if r := admin.form("POST", "/admin/grants/"+itoa(id)+"/approve", url.Values{}); r.StatusCode != http.StatusForbidden || !strings.Contains(r.body, "不能审批自己提出的授权申请") {
+			t.Fatalf("admin approves own request: %d", r.StatusCode)
+		}
+		if r := admin.json("POST", "/api/v1/admin/grants/"+itoa(id)+"/decision", map[string]any{"approve": true}, nil); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("admin approves own request by API: %d %s", r.StatusCode, r.body)
+		}
+		// Nor ask for itself.
+		me, _ := e.db.GetUserByUsername(ctx, "admin")
+		if r := admin.json("POST", "/api/v1/admin/grants", map[string]any{"user_id": me.ID, "role": "committee", "org_id": cmt.ID, "reason": "自己看案件"}, nil); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("self-grant: %d %s", r.StatusCode, r.body)
+		}
+		// Nor grant a system role: only the security administrator asks for those.
+		if r := admin.json("POST", "/api/v1/admin/grants", map[string]any{"user_id": u.ID, "role": "auditor", "org_id": cmt.ID, "reason": "x"}, nil); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("admin asks for a system role: %d %s", r.StatusCode, r.body)
+		}
+		// Another district's committee does not see the request.
+		xh := e.login("xh_committee01")
+		if r := xh.form("POST", "/grants/"+itoa(id)+"/approve", url.Values{}); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("xh committee approves: %d", r.StatusCode)
+		}
+		if p := xh.get("/grants"); p.StatusCode != 200 || strings.Contains(p.body, "新委员") {
+			t.Fatalf("xh committee's page: %d", p.StatusCode)
+		}
+		if r := nc.get("/cases"); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("still pending, reads cases: %d", r.StatusCode)
+		}
+		// The district's committee approves.
+		cm := e.login("committee01")
+		if p := cm.get("/grants"); p.StatusCode != 200 || !strings.Contains(p.body, "新委员") {
+			t.Fatalf("committee's page: %d", p.StatusCode)
+		}
+		if r := cm.form("POST", "/grants/"+itoa(id)+"/approve", url.Values{"note": {"同意"}}); r.StatusCode != 303 {
+			t.Fatalf("committee approves: %d %s", r.StatusCode, r.body)
+		}
+		if r := nc.get("/cases"); r.StatusCode != 200 {
+			t.Fatalf("approved committee reads cases: %d", r.StatusCode)
+		}
+		if r := cm.form("POST", "/grants/"+itoa(id)+"/approve", url.Values{}); r.StatusCode != http.StatusConflict {
+			t.Fatalf("approved twice: %d", r.StatusCode)
+		}
+		g, _ := e.db.GetGrantRequest(ctx, id)
+		if g.State != store.GrantApproved || g.Requester != "系统管理员" && g.RequestedBy != me.ID || g.Decider == "" {
+			t.Fatalf("request after approval: %+v", g)
+		}
+		es, _ := e.db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{All: true}, Object: "grant:" + itoa(id)})
+		var asked, approved bool
+		for _, x := range es {
+			asked = asked || strings.Contains(x.Action, "request role grant") && x.Actor.Name == "admin"
+			approved = approved || strings.Contains(x.Action, "approve role grant") && x.Actor.Name == "committee01"
+		}
+		if !asked || !approved {
+			t.Fatalf("audit trail of the grant: %+v", es)
+		}
+
+		// The security administrator revokes it; it ends at once.
+		sec := e.login("security01")
+		if r := sec.form("POST", "/grants/revoke", url.Values{"user": {itoa(u.ID)}, "role": {"committee"}, "org": {itoa(cmt.ID)}}); r.StatusCode != 303 {
+			t.Fatalf("revoke: %d %s", r.StatusCode, r.body)
+		}
+		if r := nc.get("/cases"); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("revoked committee reads cases: %d", r.StatusCode)
+		}
+		// System roles: the security administrator asks, an administrator approves.
+		city, _ := e.db.GetOrgUnitByCode(ctx, "sh")
+		r = sec.form("POST", "/grants", url.Values{"user": {itoa(u.ID)}, "role": {"auditor"}, "org": {itoa(city.ID)}, "reason": {"第二审计员"}})
+		if r.StatusCode != 303 {
+			t.Fatalf("security admin asks for an auditor: %d %s", r.StatusCode, r.body)
+		}
+		aid := grantID(t, e, "new_cmt")
+		if r := sec.form("POST", "/grants/"+itoa(aid)+"/approve", url.Values{}); r.StatusCode != http.StatusForbidden && r.StatusCode != http.StatusNotFound {
+			t.Fatalf("security admin approves own request: %d", r.StatusCode)
+		}
+		if r := cm.form("POST", "/grants/"+itoa(aid)+"/approve", url.Values{}); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("committee approves a system role: %d", r.StatusCode)
+		}
+		if r := admin.form("POST", "/admin/grants/"+itoa(aid)+"/approve", url.Values{}); r.StatusCode != 303 {
+			t.Fatalf("admin approves the auditor: %d %s", r.StatusCode, r.body)
+		}
+		if r := nc.get("/audit"); r.StatusCode != 200 {
+			t.Fatalf("new auditor reads the trail: %d", r.StatusCode)
+		}
+	})
+}
+
+// The auditor exports a range of the trail as CSV and XLSX; each export is
+// itself on record. The administrator opens neither the trail nor its export.
+func TestAuditExportCSVAndXLSX(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		au := e.login("auditor01")
+		today := dateToday()
+		x := au.get("/audit/export.xlsx?from=" + today + "&to=" + today)
+		if x.StatusCode != 200 {
+			t.Fatalf("xlsx: %d", x.StatusCode)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader([]byte(x.body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows("审计日志")
+		if len(rows) < 2 || rows[0][0] != "序号" || rows[0][12] != "本条哈希" {
+			t.Fatalf("xlsx rows: %q", rows)
+		}
+		c := au.get("/audit/export.csv?from=" + today + "&to=" + today)
+		if c.StatusCode != 200 || !strings.HasPrefix(c.Header.Get("Content-Type"), "text/csv") {
+			t.Fatalf("csv: %d %s", c.StatusCode, c.Header.Get("Content-Type"))
+		}
+		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(c.body, "\uFEFF"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) < 2 || recs[0][0] != "序号" || len(recs[1]) != 13 {
+			t.Fatalf("csv rows: %q", recs)
+		}
+		// Both exports are on record, by the auditor.
+		es, _ := e.db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{All: true}, Object: "audit:"})
+		var xlsx, csvs bool
+		for _, x := range es {
+			xlsx = xlsx || strings.HasPrefix(x.Action, "export audit trail xlsx") && x.Actor.Name == "auditor01"
+			csvs = csvs || strings.HasPrefix(x.Action, "export audit trail csv") && x.Actor.Name == "auditor01"
+		}
+		if !xlsx || !csvs {
+			t.Fatalf("exports not on record: %+v", es)
+		}
+		if bad := au.get("/audit/export.csv?from=2026-13-01"); bad.StatusCode != 422 {
+			t.Fatalf("bad date: %d", bad.StatusCode)
+		}
+		admin := e.login("admin")
+		for _, p := range []string{"/audit", "/audit/export.csv", "/audit/export.xlsx"} {
+			if r := admin.get(p); r.StatusCode != http.StatusForbidden {
+				t.Fatalf("admin %s: %d", p, r.StatusCode)
+			}
+		}
+		if r := admin.json("GET", "/api/v1/audit", nil, nil); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("admin audit API: %d", r.StatusCode)
+		}
+		// The auditor reads nothing else: no case, no users.
+		for _, p := range []string{"/cases", "/admin/users", "/admin/outbox", "/grants"} {
+			if r := au.get(p); r.StatusCode != http.StatusForbidden {
+				t.Fatalf("auditor %s: %d", p, r.StatusCode)
+			}
+		}
+	})
+}
