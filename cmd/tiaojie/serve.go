@@ -30,7 +30,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		return err
 	}
 	log := newLogger(os.Stderr, cfg.LogLevel)
-	db, s, err := openReady(ctx, cfg)
+	db, s, err := openReady(ctx, cfg, out)
 	if err != nil {
 		return err
 	}
