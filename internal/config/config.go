@@ -17,10 +17,10 @@ import (
 
 // Config is the validated settings.
 type Config struct {
-	Addr            string
-	DataDir         string
-	DatabaseURL     string // postgres://… switches to PostgreSQL; empty = SQLite in DataDir
-	SecretKey       string // 64 hex chars; empty = generated into DataDir/secret.key (SQLite without secure cookies only)
+	Addr        string
+	DataDir     string
+	DatabaseURL string // postgres://… switches to PostgreSQL; empty = SQLite in DataDir
+	SecretKey   string // 64 hex chars; empty = generated into DataDir/secret.key (SQLite without secure cookies only)
 	// PreviousKeys open personal data but do not seal it (key rotation).
 	PreviousKeys []string
 	// LookupKey keys the hash that finds equal phones and ID numbers;
@@ -28,8 +28,8 @@ type Config struct {
 	LookupKey string
 	// MetricsListen is a separate address for /metrics (empty: none);
 	// MetricsToken lets a bearer of it read /metrics on the main address.
-	MetricsListen string
-	MetricsToken  string
+	MetricsListen   string
+	MetricsToken    string
 	Demo            bool
 	DemoCases       int
 	DemoPassword    string
