@@ -17,19 +17,10 @@ import (
 
 // Config is the validated settings.
 type Config struct {
-	Addr        string
-	DataDir     string
-	DatabaseURL string // postgres://… switches to PostgreSQL; empty = SQLite in DataDir
-	SecretKey   string // 64 hex chars; empty = generated into DataDir/secret.key (SQLite without secure cookies only)
-	// PreviousKeys open personal data but do not seal it (key rotation).
-	PreviousKeys []string
-	// LookupKey keys the hash that finds equal phones and ID numbers;
-	// empty: SecretKey. It is not rotated (docs/security.md).
-	LookupKey string
-	// MetricsListen is a separate address for /metrics (empty: none);
-	// MetricsToken lets a bearer of it read /metrics on the main address.
-	MetricsListen   string
-	MetricsToken    string
+	Addr            string
+	DataDir         string
+	DatabaseURL     string // postgres://… switches to PostgreSQL; empty = SQLite in DataDir
+	SecretKey       string // 64 hex chars; empty = generated into DataDir/secret.key
 	Demo            bool
 	DemoCases       int
 	DemoPassword    string
@@ -65,6 +56,16 @@ type Config struct {
 	SurgeWindow        time.Duration
 	SurgeMinCount      int
 	SurgeSimilarity    float64
+
+	// PreviousKeys open personal data but do not seal it (key rotation).
+	PreviousKeys []string
+	// LookupKey keys the hash that finds equal phones and ID numbers;
+	// empty: SecretKey. It is not rotated (docs/security.md).
+	LookupKey string
+	// MetricsListen is a separate address for /metrics (empty: none);
+	// MetricsToken lets a bearer of it read /metrics on the main address.
+	MetricsListen string
+	MetricsToken  string
 }
 
 // DefaultDemoPassword is documented in README; set TIAOJIE_DEMO_PASSWORD to change it.
@@ -98,7 +99,7 @@ var options = []option{
 		c.DatabaseURL = v
 		return nil
 	}},
-	{"secret-key", "TIAOJIE_SECRET_KEY", "", "64 hex chars encrypting personal data (default: generated into data-dir/secret.key)", func(c *Config, v string) error {
+	{"secret-key", "TIAOJIE_SECRET_KEY", "", "64 hex chars encrypting personal data; required on PostgreSQL or with --secure-cookies, otherwise generated into data-dir/secret.key", func(c *Config, v string) error {
 		if v != "" && len(strings.TrimSpace(v)) != 64 {
 			return errors.New("must be 64 hexadecimal characters")
 		}
