@@ -175,7 +175,10 @@ func TestBackupRestorePostgres(t *testing.T) {
 	if _, err := db.Writer().ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Writer().ExecContext(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); db.Close() })
+	t.Cleanup(func() {
+		db.Writer().ExecContext(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+		db.Close()
+	})
 	u, err := url.Parse(env["TIAOJIE_DATABASE_URL"])
 	if err != nil {
 		t.Fatal(err)
