@@ -64,7 +64,7 @@ func importCmd(ctx context.Context, args []string, out io.Writer, getenv func(st
 	if err != nil {
 		return fmt.Errorf("读取文件失败：%w", err)
 	}
-	db, s, err := openReady(ctx, cfg)
+	db, s, err := openReady(ctx, cfg, out)
 	if err != nil {
 		return err
 	}

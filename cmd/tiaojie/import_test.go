@@ -34,6 +34,7 @@ func TestImportWithoutOffice(t *testing.T) {
 			vars := map[string]string{"TIAOJIE_DATA_DIR": dir}
 			if engine == "postgres" {
 				vars["TIAOJIE_DATABASE_URL"] = storetest.SchemaURL(t)
+				vars["TIAOJIE_SECRET_KEY"] = testKey
 			}
 			env := envFrom(vars)
 			ctx := context.Background()
@@ -103,6 +104,7 @@ func TestImportInterrupted(t *testing.T) {
 			vars := map[string]string{"TIAOJIE_DATA_DIR": dir}
 			if engine == "postgres" {
 				vars["TIAOJIE_DATABASE_URL"] = storetest.SchemaURL(t)
+				vars["TIAOJIE_SECRET_KEY"] = testKey
 			}
 			env := envFrom(vars)
 			ctx := context.Background()

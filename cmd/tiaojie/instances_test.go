@@ -87,8 +87,8 @@ func TestTwoInstancesSurviveAKill(t *testing.T) {
 	defer smsTS.Close()
 
 	schema := storetest.SchemaURL(t)
-	dir := filepath.Join(t.TempDir(), "data") // the secret key both instances share
-	env := []string{"TIAOJIE_DATA_DIR=" + dir, "TIAOJIE_LOG_LEVEL=error", "TIAOJIE_DATABASE_URL=" + schema}
+	dir := filepath.Join(t.TempDir(), "data") // the key both instances share is given in env
+	env := []string{"TIAOJIE_DATA_DIR=" + dir, "TIAOJIE_LOG_LEVEL=error", "TIAOJIE_DATABASE_URL=" + schema, "TIAOJIE_SECRET_KEY=" + testKey}
 	args := []string{"--smart-mediation-url", smartTS.URL, "--smart-mediation-key", "pk",
 		"--sms-gateway-url", smsTS.URL, "--sms-api-key", "sk", "--job-rescue-after", "3s"}
 	a := startInstance(t, bin, env, append([]string{"--demo", "--cases", "40"}, args...)...)

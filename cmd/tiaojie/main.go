@@ -24,6 +24,12 @@ const usage = `tiaojie — 消费纠纷联动调解平台
   tiaojie import 12315 FILE [--office CODE]
                                    import a 12315 export (.xlsx/.csv) into the configured database
   tiaojie audit verify [flags]     check the audit trail's hash chain; names the first broken entry
+  tiaojie keys status [flags]      count the sealed personal data by the key that sealed it
+  tiaojie keys rotate --new-key HEX [flags]
+                                   re-seal all sealed personal data with a new key (servers keep running)
+  tiaojie backup --out FILE [flags]   online backup (SQLite; PostgreSQL: pg_dump)
+  tiaojie restore --from FILE [--force] [flags]
+                                   restore a backup, then verify the audit chain
   tiaojie evaluation rebuild [flags]  recompute the evaluation rollups from the event log; says whether they matched
   tiaojie bench intake [flags]     measure complaint creation against the raw engine ceiling
   tiaojie bench evaluation [flags] measure evaluation scores, headline and ranking at volume (-n 1000000)
@@ -62,6 +68,12 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		return auditCmd(ctx, rest, out, getenv)
 	case "evaluation":
 		return evaluationCmd(ctx, rest, out, getenv)
+	case "keys":
+		return keysCmd(ctx, rest, out, getenv)
+	case "backup":
+		return backupCmd(ctx, rest, out, getenv)
+	case "restore":
+		return restoreCmd(ctx, rest, out, getenv)
 	case "version", "--version", "-v":
 		fmt.Fprintln(out, "tiaojie", version)
 		return nil

@@ -33,7 +33,7 @@ func TestServeDemo(t *testing.T) {
 	out := &syncBuf{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--cases", "25", "--addr", "127.0.0.1:0"}, out,
+		done <- run(ctx, []string{"serve", "--demo", "--cases", "25", "--addr", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"}, out,
 			envFrom(map[string]string{"TIAOJIE_DATA_DIR": dir, "TIAOJIE_LOG_LEVEL": "error"}))
 	}()
 	urlRe := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
@@ -73,7 +73,18 @@ func TestServeDemo(t *testing.T) {
 	if kinds["sign"] < 6 || kinds["rate"] != 2 || !strings.Contains(out.String(), "徐汇区：调解协议签署页面") {
 		t.Errorf("printed links %v:\n%s", kinds, out.String())
 	}
-	res, _ := http.Get(base + "metrics")
+	// /metrics is not on the application's address, but on its own.
+	if res, err := http.Get(base + "metrics"); err != nil || res.StatusCode != http.StatusNotFound {
+		t.Fatalf("public /metrics: %v %v", err, res)
+	}
+	m := regexp.MustCompile(`监控指标：(http://127\.0\.0\.1:\d+/metrics)`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("metrics address not printed:\n%s", out.String())
+	}
+	res, err := http.Get(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
 	body, _ := io.ReadAll(res.Body)
 	for _, want := range []string{"tiaojie_cases{status=", "tiaojie_http_request_duration_seconds", "go_sql_open_connections"} {
 		if !strings.Contains(string(body), want) {

@@ -150,7 +150,8 @@ func engineEnv(t *testing.T, e storetest.Engine) ([]string, func() *sqlstore.DB)
 		}
 	}
 	u := storetest.SchemaURL(t)
-	return append(env, "TIAOJIE_DATABASE_URL="+u), func() *sqlstore.DB {
+	// A shared database needs an explicit key (every instance the same).
+	return append(env, "TIAOJIE_DATABASE_URL="+u, "TIAOJIE_SECRET_KEY="+testKey), func() *sqlstore.DB {
 		db, err := postgres.OpenNoMigrate(context.Background(), u)
 		if err != nil {
 			t.Fatal(err)
@@ -212,3 +213,6 @@ func TestMain(m *testing.M) {
 }
 
 var _ = strings.Contains
+
+// testKey is the personal-data key the tests on PostgreSQL give.
+var testKey = strings.Repeat("5a", 32)

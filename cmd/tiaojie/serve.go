@@ -30,7 +30,7 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		return err
 	}
 	log := newLogger(os.Stderr, cfg.LogLevel)
-	db, s, err := openReady(ctx, cfg)
+	db, s, err := openReady(ctx, cfg, out)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,8 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 		return err
 	}
 	srv, err := server.New(server.Options{Services: svc, Store: db, Pools: db.Pools(), SessionIdle: cfg.SessionIdle,
-		SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes, TrustedProxies: cfg.TrustedProxies})
+		SessionLifetime: cfg.SessionLifetime, SecureCookies: cfg.SecureCookies, MaxBodyBytes: cfg.MaxBodyBytes, TrustedProxies: cfg.TrustedProxies,
+		MetricsToken: cfg.MetricsToken})
 	if err != nil {
 		return err
 	}
@@ -106,7 +107,22 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 	if err := svc.Start(ctx); err != nil {
 		return err
 	}
+	// /metrics on its own address, kept off the public network.
+	var ms *http.Server
+	if cfg.MetricsListen != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsListen)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s (--metrics-listen): %w", cfg.MetricsListen, err)
+		}
+		ms = &http.Server{Addr: mln.Addr().String(), Handler: srv.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		go ms.Serve(mln)
+		defer ms.Close()
+	}
 	fmt.Fprintf(out, "调解平台已启动：http://%s/  （数据库：%s）\n", ln.Addr(), db.Dialect())
+	if ms != nil {
+		fmt.Fprintf(out, "监控指标：http://%s/metrics\n", ms.Addr)
+	}
 	log.Info("listening", "addr", ln.Addr().String(), "db", db.Dialect(), "version", version)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

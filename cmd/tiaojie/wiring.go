@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -39,9 +40,13 @@ func openStore(ctx context.Context, cfg config.Config, migrate bool) (*sqlstore.
 }
 
 // openReady opens and migrates the configured database, makes sure the
-// deadline policies exist and loads the personal-data key: what every
-// command that works on cases needs.
-func openReady(ctx context.Context, cfg config.Config) (*sqlstore.DB, *pii.Sealer, error) {
+// deadline policies exist and loads the personal-data key ring: what every
+// command that works on cases needs. A key it generates is announced on out.
+func openReady(ctx context.Context, cfg config.Config, out io.Writer) (*sqlstore.DB, *pii.Sealer, error) {
+	s, err := sealerTo(cfg, out)
+	if err != nil {
+		return nil, nil, err
+	}
 	db, err := openStore(ctx, cfg, true)
 	if err != nil {
 		return nil, nil, err
@@ -50,21 +55,18 @@ func openReady(ctx context.Context, cfg config.Config) (*sqlstore.DB, *pii.Seale
 		db.Close()
 		return nil, nil, err
 	}
-	s, err := sealer(cfg)
-	if err == nil {
-		err = keyOpensData(ctx, db, s)
-	}
-	if err != nil {
+	if err := keyOpensData(ctx, db, s); err != nil {
 		db.Close()
 		return nil, nil, err
 	}
 	return db, s, nil
 }
 
-// keyOpensData refuses a key that cannot open the phone numbers already
-// sealed in the database: an instance started with another --secret-key
-// (or a database restored without its key) would seal new data no other
-// instance can read, and its phone hashes would match nothing.
+// keyOpensData refuses a key ring that cannot open the phone numbers
+// already sealed in the database: an instance started with another
+// --secret-key (or a database restored without its key) would seal new data
+// no other instance can read. It also refuses a lookup key whose hashes
+// would match none of the stored ones (search by phone would find nothing).
 func keyOpensData(ctx context.Context, db store.Store, s *pii.Sealer) error {
 	page, err := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{All: true}, ByID: true, Limit: 20})
 	if err != nil {
@@ -79,8 +81,12 @@ func keyOpensData(ctx context.Context, db store.Store, s *pii.Sealer) error {
 			if p.PhoneSealed == "" {
 				continue
 			}
-			if _, err := s.Open(p.PhoneSealed); err != nil {
-				return fmt.Errorf("the personal-data key (--secret-key / TIAOJIE_SECRET_KEY, or the data dir's secret.key) does not open the phone numbers already in this database (case %s): every instance must be given the key the data was written with", full.Number)
+			phone, err := s.Open(p.PhoneSealed)
+			if err != nil {
+				return fmt.Errorf("the personal-data key (--secret-key / TIAOJIE_SECRET_KEY with --previous-keys / TIAOJIE_PREVIOUS_KEYS, or the data dir's secret.key) does not open the phone numbers already in this database (case %s, sealed with key %s): every instance must be given the key the data was written with", full.Number, pii.SealedKeyID(p.PhoneSealed))
+			}
+			if p.PhoneHash != "" && s.Hash(phone) != p.PhoneHash {
+				return fmt.Errorf("the lookup key does not match the phone hashes already in this database (case %s): after a key rotation set --lookup-key / TIAOJIE_LOOKUP_KEY to the original key, or searching by phone finds nothing", full.Number)
 			}
 			return nil
 		}
@@ -88,19 +94,47 @@ func keyOpensData(ctx context.Context, db store.Store, s *pii.Sealer) error {
 	return nil
 }
 
-// sealer loads the personal-data key: from config, or the data dir's key file.
-func sealer(cfg config.Config) (*pii.Sealer, error) {
+// errNoSecretKey: a shared database, or a deployment behind HTTPS, must not
+// run on a key an instance made up for itself.
+var errNoSecretKey = errors.New("缺少个人信息密钥：使用 PostgreSQL（--database-url）或 --secure-cookies 时必须用 --secret-key / TIAOJIE_SECRET_KEY 明确给出密钥（64位十六进制，各实例相同，例如 openssl rand -hex 32 生成），不会自动生成")
+
+// sealer loads the personal-data key ring from config, or the data dir's key file.
+func sealer(cfg config.Config) (*pii.Sealer, error) { return sealerTo(cfg, io.Discard) }
+
+// sealerTo is sealer that says on out when it generated the key file.
+func sealerTo(cfg config.Config, out io.Writer) (*pii.Sealer, error) {
 	var key []byte
 	var err error
-	if cfg.SecretKey != "" {
+	switch {
+	case cfg.SecretKey != "":
 		key, err = pii.ParseKey(cfg.SecretKey)
-	} else {
+	case cfg.DatabaseURL != "" || cfg.SecureCookies:
+		return nil, errNoSecretKey
+	default:
+		_, statErr := os.Stat(cfg.KeyPath())
 		key, err = pii.LoadOrCreateKeyFile(cfg.KeyPath())
+		if err == nil && errors.Is(statErr, os.ErrNotExist) {
+			fmt.Fprintf(out, "未给出 --secret-key：已生成个人信息密钥 %s（仅限单机 SQLite；请备份此文件，丢失后已加密的电话、证件号无法打开）\n", cfg.KeyPath())
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("personal-data key: %w", err)
 	}
-	return pii.NewSealer(key)
+	var previous [][]byte
+	for _, p := range cfg.PreviousKeys {
+		k, err := pii.ParseKey(p)
+		if err != nil {
+			return nil, fmt.Errorf("--previous-keys: %w", err)
+		}
+		previous = append(previous, k)
+	}
+	var lookup []byte
+	if cfg.LookupKey != "" {
+		if lookup, err = pii.ParseKey(cfg.LookupKey); err != nil {
+			return nil, fmt.Errorf("--lookup-key: %w", err)
+		}
+	}
+	return pii.NewRing(key, previous, lookup)
 }
 
 func migrate(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
@@ -126,7 +160,7 @@ func migrate(ctx context.Context, args []string, out io.Writer, getenv func(stri
 
 // seedDemo builds the demo organisation into an empty database.
 func seedDemo(ctx context.Context, db *sqlstore.DB, cfg config.Config, out io.Writer) (demo.Result, error) {
-	s, err := sealer(cfg)
+	s, err := sealerTo(cfg, out)
 	if err != nil {
 		return demo.Result{}, err
 	}
@@ -172,6 +206,10 @@ func demoCmd(ctx context.Context, args []string, out io.Writer, getenv func(stri
 	if err != nil {
 		return err
 	}
+	s, err := sealerTo(cfg, out) // before connecting: refuse a shared database without a key
+	if err != nil {
+		return err
+	}
 	db, err := openStore(ctx, cfg, true)
 	if err != nil {
 		return err
@@ -182,11 +220,7 @@ func demoCmd(ctx context.Context, args []string, out io.Writer, getenv func(stri
 		return err
 	}
 	if !empty {
-		s, err := sealer(cfg)
-		if err == nil {
-			err = keyOpensData(ctx, db, s)
-		}
-		if err != nil {
+		if err := keyOpensData(ctx, db, s); err != nil {
 			return err
 		}
 		n, err := demo.AddCases(ctx, db, s, cfg.DemoCases, time.Now().UnixNano(), time.Now(), progressPrinter(out, "追加案件"))

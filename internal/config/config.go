@@ -56,6 +56,16 @@ type Config struct {
 	SurgeWindow        time.Duration
 	SurgeMinCount      int
 	SurgeSimilarity    float64
+
+	// PreviousKeys open personal data but do not seal it (key rotation).
+	PreviousKeys []string
+	// LookupKey keys the hash that finds equal phones and ID numbers;
+	// empty: SecretKey. It is not rotated (docs/security.md).
+	LookupKey string
+	// MetricsListen is a separate address for /metrics (empty: none);
+	// MetricsToken lets a bearer of it read /metrics on the main address.
+	MetricsListen string
+	MetricsToken  string
 }
 
 // DefaultDemoPassword is documented in README; set TIAOJIE_DEMO_PASSWORD to change it.
@@ -89,11 +99,47 @@ var options = []option{
 		c.DatabaseURL = v
 		return nil
 	}},
-	{"secret-key", "TIAOJIE_SECRET_KEY", "", "64 hex chars encrypting personal data (default: generated into data-dir/secret.key)", func(c *Config, v string) error {
+	{"secret-key", "TIAOJIE_SECRET_KEY", "", "64 hex chars encrypting personal data; required on PostgreSQL or with --secure-cookies, otherwise generated into data-dir/secret.key", func(c *Config, v string) error {
 		if v != "" && len(strings.TrimSpace(v)) != 64 {
 			return errors.New("must be 64 hexadecimal characters")
 		}
 		c.SecretKey = v
+		return nil
+	}},
+	{"previous-keys", "TIAOJIE_PREVIOUS_KEYS", "", "comma-separated keys (64 hex chars each) that open personal data but do not seal it: the old key during a rotation, or the next one before switching to it", func(c *Config, v string) error {
+		c.PreviousKeys = nil
+		for _, k := range strings.Split(v, ",") {
+			if k = strings.TrimSpace(k); k == "" {
+				continue
+			}
+			if !isHexKey(k) {
+				return errors.New("each key must be 64 hexadecimal characters")
+			}
+			c.PreviousKeys = append(c.PreviousKeys, k)
+		}
+		return nil
+	}},
+	{"lookup-key", "TIAOJIE_LOOKUP_KEY", "", "64 hex chars keying the phone/ID lookup hash (default: the secret key); after a rotation set it to the original key", func(c *Config, v string) error {
+		if v != "" && !isHexKey(v) {
+			return errors.New("must be 64 hexadecimal characters")
+		}
+		c.LookupKey = v
+		return nil
+	}},
+	{"metrics-listen", "TIAOJIE_METRICS_LISTEN", "", "separate host:port serving /metrics, e.g. 127.0.0.1:9090 (empty: none)", func(c *Config, v string) error {
+		if v != "" {
+			if _, _, err := net.SplitHostPort(v); err != nil {
+				return fmt.Errorf("must be host:port, e.g. 127.0.0.1:9090")
+			}
+		}
+		c.MetricsListen = v
+		return nil
+	}},
+	{"metrics-token", "TIAOJIE_METRICS_TOKEN", "", "bearer token that reads /metrics on the main address (empty: /metrics answers 404 there)", func(c *Config, v string) error {
+		if v != "" && len(v) < 16 {
+			return errors.New("must be at least 16 characters")
+		}
+		c.MetricsToken = v
 		return nil
 	}},
 	{"demo", "TIAOJIE_DEMO", "false", "seed the demo organisation, users and cases into an empty database", boolSetter(func(c *Config, b bool) { c.Demo = b })},
@@ -286,6 +332,19 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 		}
 	}
 	return c, errors.Join(errs...)
+}
+
+func isHexKey(s string) bool {
+	s = strings.TrimSpace(s)
+	if len(s) != 64 {
+		return false
+	}
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // SQLitePath is the database file used when no DatabaseURL is set.

@@ -66,3 +66,17 @@ func TestTrustedProxies(t *testing.T) {
 		t.Fatalf("a host name was accepted as a proxy address: %v", err)
 	}
 }
+
+func TestKeyAndMetricsSettings(t *testing.T) {
+	k1, k2 := strings.Repeat("ab", 32), strings.Repeat("cd", 32)
+	c, err := Load("serve", []string{"--previous-keys", k1 + " , " + k2, "--lookup-key", k1, "--metrics-listen", "127.0.0.1:9090"}, env(nil))
+	if err != nil || len(c.PreviousKeys) != 2 || c.PreviousKeys[1] != k2 || c.LookupKey != k1 || c.MetricsListen != "127.0.0.1:9090" {
+		t.Fatalf("%+v %v", c, err)
+	}
+	_, err = Load("serve", []string{"--previous-keys", k1 + ",abc", "--lookup-key", "xyz", "--metrics-listen", "9090", "--metrics-token", "short"}, env(nil))
+	for _, want := range []string{"--previous-keys", "--lookup-key", "--metrics-listen", "--metrics-token"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("bad %s accepted: %v", want, err)
+		}
+	}
+}

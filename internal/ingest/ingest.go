@@ -9,9 +9,12 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -145,6 +148,9 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, office, committ
 	if len(f.Data) > MaxFile {
 		return store.ImportBatch{}, &domain.FieldError{Field: "file", Message: fmt.Sprintf("文件过大（上限%dMB）", MaxFile>>20)}
 	}
+	if err := sniffImport(f.Data); err != nil {
+		return store.ImportBatch{}, err
+	}
 	if s.Queue == nil {
 		return store.ImportBatch{}, errors.New("import: no job queue")
 	}
@@ -246,4 +252,24 @@ func (s *Service) update(ctx context.Context, tx store.Store, p *auth.Principal,
 		return "failed", "更新失败，请重试"
 	}
 	return "updated", ""
+}
+
+// ErrImportType: the upload is neither a workbook nor text, whatever its name.
+var ErrImportType = &domain.FieldError{Field: "file", Message: "文件内容不是 .xlsx 或 .csv（按文件内容识别，改扩展名无效）"}
+
+// sniffImport refuses, before anything is stored, a file whose content is
+// not a 12315 export: a zip (.xlsx) or plain text (CSV in UTF-8, GBK or
+// UTF-16) — not HTML, not a program, not an image, whatever its name.
+func sniffImport(data []byte) error {
+	if len(data) == 0 {
+		return &domain.FieldError{Field: "file", Message: "文件为空"}
+	}
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return nil
+	}
+	typ := http.DetectContentType(data)
+	if strings.HasPrefix(typ, "text/plain") || strings.HasPrefix(typ, "text/csv") {
+		return nil
+	}
+	return ErrImportType
 }

@@ -63,3 +63,50 @@ func TestKeyFile(t *testing.T) {
 		t.Fatal("bad key accepted")
 	}
 }
+
+// TestKeyRing: values name the key that sealed them; a ring of the new key
+// and the old one opens both, Reseal moves a value to the new key, after
+// which the old key alone no longer opens it. Values from before key ids
+// ("v1:") open with whichever key of the ring sealed them.
+func TestKeyRing(t *testing.T) {
+	oldKey, newKey := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
+	old, _ := NewSealer(oldKey)
+	v := old.Seal("13812345678")
+	if SealedKeyID(v) != KeyID(oldKey) || KeyID(oldKey) == KeyID(newKey) {
+		t.Fatalf("sealed value %q does not name its key %s", v, KeyID(oldKey))
+	}
+	ring, err := NewRing(newKey, [][]byte{oldKey}, oldKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ring.Open(v); err != nil || got != "13812345678" {
+		t.Fatalf("ring opens the old key's value: %q %v", got, err)
+	}
+	if ring.Hash("13812345678") != old.Hash("13812345678") {
+		t.Fatal("the lookup hash changed with the sealing key")
+	}
+	nv, changed, err := ring.Reseal(v)
+	if err != nil || !changed || SealedKeyID(nv) != KeyID(newKey) {
+		t.Fatalf("reseal: %q %v %v", nv, changed, err)
+	}
+	if again, changed, _ := ring.Reseal(nv); changed || again != nv {
+		t.Fatal("resealing a value already under the current key changed it")
+	}
+	newOnly, _ := NewSealer(newKey)
+	if got, err := newOnly.Open(nv); err != nil || got != "13812345678" {
+		t.Fatalf("new key opens the resealed value: %q %v", got, err)
+	}
+	if _, err := old.Open(nv); err == nil {
+		t.Fatal("the old key alone opens a value resealed with the new one")
+	}
+	legacy := "v1:" + v[strings.LastIndex(v, ":")+1:]
+	if SealedKeyID(legacy) != "v1" {
+		t.Fatal("legacy value not recognised")
+	}
+	if got, err := ring.Open(legacy); err != nil || got != "13812345678" {
+		t.Fatalf("ring opens a legacy value sealed by its previous key: %q %v", got, err)
+	}
+	if _, err := newOnly.Open(legacy); err == nil {
+		t.Fatal("a key that did not seal a legacy value opens it")
+	}
+}

@@ -87,7 +87,7 @@ func TestJobQueueAdmin(t *testing.T) {
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
-		m := e.anon().get("/metrics")
+		m := e.scrape()
 		if !regexp.MustCompile(`tiaojie_jobs\{state="discarded"\} [1-9]`).MatchString(m.body) ||
 			!strings.Contains(m.body, `tiaojie_jobs_finished_total{kind="orphan_kind",outcome="job_discarded"}`) {
 			t.Fatalf("metrics lack the dead job:\n%s", grepLines(m.body, "tiaojie_jobs"))

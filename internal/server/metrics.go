@@ -2,10 +2,12 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -42,6 +44,31 @@ func (m *metrics) observe(route, method string, code int, d time.Duration) {
 
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// MetricsHandler serves the metrics on their own listen address
+// (--metrics-listen), which operators keep off the public network.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics.handler())
+	return mux
+}
+
+// metricsOnMain is /metrics on the application's address: only for the
+// bearer of the configured metrics token; without one configured the path
+// does not exist here.
+func (s *Server) metricsOnMain(w http.ResponseWriter, r *http.Request) {
+	if s.opt.MetricsToken == "" {
+		s.notFound(w, r)
+		return
+	}
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.opt.MetricsToken)) != 1 {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="tiaojie-metrics"`)
+		http.Error(w, "需要监控令牌", http.StatusUnauthorized)
+		return
+	}
+	s.metrics.handler().ServeHTTP(w, r)
 }
 
 // caseCollector counts cases by status at scrape time.

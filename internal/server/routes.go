@@ -40,7 +40,7 @@ func (s *Server) routes() []Route {
 		// System.
 		{Method: "GET", Path: "/healthz", Perm: domain.PermNone, Handler: s.healthz},
 		{Method: "GET", Path: "/readyz", Perm: domain.PermNone, Handler: s.readyz},
-		{Method: "GET", Path: "/metrics", Perm: domain.PermNone, Handler: s.metrics.handler().ServeHTTP},
+		{Method: "GET", Path: "/metrics", Perm: domain.PermNone, Handler: s.metricsOnMain},
 		{Method: "GET", Path: "/static/", Perm: domain.PermNone, Handler: staticHandler().ServeHTTP},
 
 		// Pages.

@@ -36,6 +36,10 @@ type Options struct {
 	// X-Forwarded-For names the client; empty: the peer is the client.
 	TrustedProxies []netip.Prefix
 	Now            func() time.Time
+	// MetricsToken, when set, lets a bearer of it read /metrics on this
+	// handler; without it /metrics answers 404 here (serve it elsewhere
+	// with MetricsHandler).
+	MetricsToken string
 }
 
 // Server is the HTTP side of tiaojie.
@@ -189,6 +193,9 @@ func (s *Server) guard(rt Route) http.Handler {
 
 // principal: a bearer token on API routes, else the session's user.
 func (s *Server) principal(r *http.Request, rt Route) (*auth.Principal, error) {
+	if rt.Path == "/metrics" {
+		return nil, nil // its own bearer token (metricsOnMain), no user
+	}
 	if h := r.Header.Get("Authorization"); h != "" {
 		tok, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || !rt.API {
@@ -283,16 +290,35 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		if s.opt.SecureCookies {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		// A party's page carries its access token in the path: no Referer
+		// at all leaves it, not even to our own origin's logs of other pages.
+		if tokenPath(r.URL.Path) {
+			h.Set("Referrer-Policy", "no-referrer")
+		} else {
+			h.Set("Referrer-Policy", "same-origin")
+		}
+		// Online mediation is text, pictures and files: no page needs the
+		// camera, microphone or location.
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), display-capture=()")
+		if s.opt.SecureCookies || r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// tokenPath: the pages parties open with a link whose path is their token.
+func tokenPath(p string) bool {
+	for _, pre := range []string{"/p/", "/sign/", "/rate/", "/consent/"} {
+		if strings.HasPrefix(p, pre) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) recoverer(next http.Handler) http.Handler {

@@ -379,7 +379,7 @@ func TestConversationStream(t *testing.T) {
 		if first := next(); !strings.Contains(first["body"].(string), "已开启在线调解") {
 			t.Fatalf("history first: %v", first)
 		}
-		if mt := e.anon().get("/metrics"); !strings.Contains(mt.body, "tiaojie_live_streams 1") || strings.Contains(mt.body, `route="GET /p/{token}/events"`) {
+		if mt := e.scrape(); !strings.Contains(mt.body, "tiaojie_live_streams 1") || strings.Contains(mt.body, `route="GET /p/{token}/events"`) {
 			t.Fatal("metrics: the open stream is not counted, or a stream is timed as a request")
 		}
 		post(m, "/cases/"+itoa(id)+"/talk/messages", url.Values{"channel": {"consumer"}, "body": {"只给消费者"}})

@@ -41,7 +41,16 @@ func (pg *Pages) Verify(w http.ResponseWriter, r *http.Request) {
 	}
 	d := verifyData{SHA: strings.ToLower(strings.TrimSpace(r.FormValue("sha256")))}
 	if f, _, err := r.FormFile("file"); err == nil {
+		// Only a PDF is checked, by its content (not its name or the browser's type).
+		head := make([]byte, 5)
+		n, _ := io.ReadFull(f, head)
+		if string(head[:n]) != "%PDF-" {
+			f.Close()
+			pg.render(w, r, http.StatusUnsupportedMediaType, "verify", "核验调解协议书", verifyData{Err: "只能上传PDF格式的调解协议书（按文件内容识别，改扩展名无效）"})
+			return
+		}
 		h := sha256.New()
+		h.Write(head)
 		_, err := io.Copy(h, f)
 		f.Close()
 		if err != nil {
