@@ -93,6 +93,7 @@ type Store interface {
 	LibraryStore  // typical cases (internal/casebook)
 	FeedbackStore // 12315 result feedback (internal/feedback)
 	BulletinStore // monthly 情况通报 (internal/bulletin)
+	SecurityStore // sign-in lockout, policy and second factor (internal/auth)
 
 	// Audit trail: every committed write appends an entry attributed to the
 	// audit.Actor in ctx (see internal/audit), in the same transaction.
@@ -406,6 +407,10 @@ type User struct {
 	LockedUntil  *time.Time
 	LastLoginAt  *time.Time
 	Created      time.Time
+	// PasswordChanged is when the password was last set (nil: at creation).
+	PasswordChanged *time.Time
+	PhoneSealed     string // mobile for second-factor codes, sealed ("" when none)
+	PhoneMask       string
 }
 
 type UserQuery struct {
