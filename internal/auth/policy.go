@@ -149,3 +149,29 @@ func staff(bs []store.Binding) bool {
 	}
 	return false
 }
+
+// ErrNotPermitted: only the security administrator keeps the sign-in policy.
+var ErrNotPermitted = errors.New("只有安全管理员可以修改登录安全策略")
+
+// InvalidPolicy lists the values of a policy that are out of range.
+type InvalidPolicy struct{ Fields []*domain.FieldError }
+
+func (e *InvalidPolicy) Error() string {
+	var msgs []string
+	for _, f := range e.Fields {
+		msgs = append(msgs, f.Message)
+	}
+	return strings.Join(msgs, "；")
+}
+
+// PutPolicy saves a new version of the sign-in policy for the security
+// administrator; an invalid one is refused whole (*InvalidPolicy) and nothing is written.
+func (s *Service) PutPolicy(ctx context.Context, p *Principal, pol Policy) error {
+	if !p.Can(domain.PermSecurityPolicy) {
+		return ErrNotPermitted
+	}
+	if fs := pol.Validate(); len(fs) > 0 {
+		return &InvalidPolicy{Fields: fs}
+	}
+	return s.SavePolicy(ctx, p.UserID, pol)
+}
