@@ -31,7 +31,7 @@ func safeNext(s string) string {
 		return "/"
 	}
 	for _, r := range s {
-		if r < 0x20 || r == 0x7f || r == '\\' || unicode.IsSpace(r) || unicode.IsControl(r) || r == '\uFFFD' {
+		if r < 0x20 || r == 0x7f || r == '\\' || unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\uFFFD' {
 			return "/"
 		}
 	}
