@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/platform"
 	"github.com/tiaojie/tiaojie/internal/server"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -234,5 +235,43 @@ func TestSecurityPolicyAndSecondFactor(t *testing.T) {
 				t.Fatal("the change time is not kept")
 			}
 		})
+	}
+}
+
+// An expired password holds the sign-in: no session until a new password
+// is set, then the person lands where they were going.
+func TestExpiredPasswordMustChange(t *testing.T) {
+	eng := storetest.Engines(t)[0]
+	e := newEnvWith(t, eng, func(s *platform.Services) {
+		s.Auth.Now = func() time.Time { return time.Now().AddDate(0, 0, 400) }
+	})
+	pol := auth.DefaultPolicy
+	pol.ExpiryDays = 365
+	if err := e.svc.Auth.SavePolicy(context.Background(), 0, pol); err != nil {
+		t.Fatal(err)
+	}
+	c := e.anon()
+	r := c.form("POST", "/login", url.Values{"username": {"mediator01"}, "password": {password}, "next": {"/cases"}})
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/password/expired" {
+		t.Fatalf("expired sign-in: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	if r := c.get("/cases"); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("signed in with an expired password: %d", r.StatusCode)
+	}
+	if r := c.get("/password/expired"); r.StatusCode != 200 || !strings.Contains(r.body, "已超过有效期") {
+		t.Fatalf("change page: %d", r.StatusCode)
+	}
+	if r := c.form("POST", "/password/expired", url.Values{"current": {password}, "new": {"mediator01"}, "confirm": {"mediator01"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("username as password: %d", r.StatusCode)
+	}
+	r = c.form("POST", "/password/expired", url.Values{"current": {password}, "new": {"Fresh-pass-2031"}, "confirm": {"Fresh-pass-2031"}})
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/cases" {
+		t.Fatalf("change: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	if r := c.get("/cases"); r.StatusCode != 200 {
+		t.Fatalf("after the change: %d", r.StatusCode)
+	}
+	if r := e.anon().get("/password/expired"); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/login" {
+		t.Fatalf("no held sign-in: %d", r.StatusCode)
 	}
 }

@@ -102,7 +102,7 @@ func (pg *Pages) nextStep(w http.ResponseWriter, r *http.Request, res auth.Resul
 		pg.Sessions.Put(ctx, keyExpired, res.UserID)
 		pg.Sessions.Put(ctx, keyNext, next)
 		pg.Sessions.Put(ctx, "flash", "您的密码已过期，请先设置新密码")
-		http.Redirect(w, r, "/password", http.StatusSeeOther)
+		http.Redirect(w, r, "/password/expired", http.StatusSeeOther)
 	default:
 		pg.Sessions.Remove(ctx, keyChallenge)
 		pg.Sessions.Remove(ctx, keyExpired)
@@ -164,8 +164,8 @@ func (pg *Pages) passwordUser(r *http.Request) (id int64, expired bool) {
 // PasswordForm shows the password change page.
 func (pg *Pages) PasswordForm(w http.ResponseWriter, r *http.Request) {
 	id, expired := pg.passwordUser(r)
-	if id == 0 {
-		http.Redirect(w, r, "/login?next=%2Fpassword", http.StatusSeeOther)
+	if id == 0 { // /password/expired without a held sign-in
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
 	pol, err := pg.Auth.Policy(r.Context())
