@@ -181,7 +181,7 @@ func (s *Service) ChangePassword(ctx context.Context, id int64, current, next st
 		return err
 	}
 	return s.Store.InTx(ctx, func(tx store.Store) error {
-		if err := tx.SetPassword(ctx, u.ID, h); err != nil {
+		if err := tx.ChangePassword(ctx, u.ID, h, now); err != nil {
 			return err
 		}
 		return tx.RecordAccess(ctx, "change password", fmt.Sprintf("user:%d", u.ID))

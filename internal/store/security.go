@@ -20,6 +20,9 @@ type SecurityStore interface {
 	// then false): a right password racing a burst of wrong ones cannot
 	// undo the lock they set.
 	LoginSuccess(ctx context.Context, userID int64, at time.Time) (ok bool, err error)
+	// ChangePassword sets a new password hash changed at at (the start of
+	// its validity under the policy's expiry), clearing the failure count.
+	ChangePassword(ctx context.Context, userID int64, hash string, at time.Time) error
 	// SetUserPhone sets a user's mobile for second-factor codes (sealed, and masked for display).
 	SetUserPhone(ctx context.Context, userID int64, sealed, mask string) error
 

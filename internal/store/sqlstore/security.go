@@ -48,6 +48,12 @@ func (db *DB) LoginSuccess(ctx context.Context, userID int64, at time.Time) (boo
 	return n == 1, db.wrap("record sign-in", err)
 }
 
+func (db *DB) ChangePassword(ctx context.Context, userID int64, hash string, at time.Time) error {
+	res, err := db.writeOn("user", userID).ExecContext(ctx, `UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL,
+		password_changed_at = $2 WHERE id = $3`, hash, at.UTC(), userID)
+	return db.wrap("change password", mustAffect(res, err))
+}
+
 func (db *DB) SetUserPhone(ctx context.Context, userID int64, sealed, mask string) error {
 	res, err := db.writeOn("user", userID).ExecContext(ctx, `UPDATE users SET phone_sealed = $1, phone_mask = $2 WHERE id = $3`, sealed, mask, userID)
 	return db.wrap("set user phone", mustAffect(res, err))

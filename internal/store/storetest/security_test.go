@@ -105,6 +105,12 @@ func TestLoginFailureAtomic(t *testing.T) {
 			if got, _ := db.GetUser(ctx, u.ID); got.PhoneSealed != "sealed" || got.PhoneMask != "136****1234" {
 				t.Fatalf("phone: %+v", got)
 			}
+			if err := db.ChangePassword(ctx, u.ID, "h2", t0); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := db.GetUser(ctx, u.ID); got.PasswordHash != "h2" || got.PasswordChanged == nil || !got.PasswordChanged.Equal(t0) || got.FailedLogins != 0 {
+				t.Fatalf("changed password: %+v", got)
+			}
 			c := store.LoginChallenge{UserID: u.ID, CodeHash: "h", Expires: t0.Add(5 * time.Minute)}
 			if err := db.CreateLoginChallenge(ctx, &c); err != nil || c.ID == 0 {
 				t.Fatal(err)
