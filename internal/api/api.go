@@ -48,11 +48,14 @@ func (a *API) Token(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := a.Auth.Login(r.Context(), req.Username, req.Password)
 	switch {
-	case errors.Is(err, auth.ErrLocked):
+	case errors.Is(err, auth.ErrLocked), errors.Is(err, auth.ErrRateLimited), errors.Is(err, auth.ErrBusy):
 		Fail(w, http.StatusTooManyRequests, err.Error())
 		return
 	case errors.Is(err, auth.ErrBadCredentials), errors.Is(err, auth.ErrInactive):
 		Fail(w, http.StatusUnauthorized, err.Error())
+		return
+	case auth.Refused(err): // a second factor or a password change is due: on the web
+		Fail(w, http.StatusForbidden, err.Error())
 		return
 	case err != nil:
 		failErr(w, a.Log, r, err)

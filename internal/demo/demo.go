@@ -148,6 +148,10 @@ func Build(ctx context.Context, st store.Store, sealer *pii.Sealer, opt Options)
 	if err := buildRegistry(ctx, st, sealer, opt.Now); err != nil {
 		return res, fmt.Errorf("demo: %w", err)
 	}
+	// Staff mobiles for the sign-in SMS code (issue 16).
+	if err := staffPhones(ctx, st, sealer); err != nil {
+		return res, fmt.Errorf("demo: %w", err)
+	}
 	if opt.Cases > 0 {
 		n, err := AddCases(ctx, st, sealer, opt.Cases, opt.Seed, opt.Now, opt.Progress)
 		res.Cases = n

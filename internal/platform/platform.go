@@ -164,7 +164,7 @@ func New(c Config) (*Services, error) {
 	}
 	svc := &Services{
 		store: st, Log: c.Log, Sender: sender,
-		Auth:         &auth.Service{Store: st},
+		Auth:         &auth.Service{Store: st, Sealer: s, Sender: sender, Log: c.Log, Now: c.Now},
 		Intake:       in,
 		Ingest:       &ingest.Service{Store: st, Intake: in, Sealer: s, Now: c.Now, Queue: queue, Dedup: dedupInTx(grp), Slice: importSlice(queue.RescueAfter())},
 		Diversion:    div,

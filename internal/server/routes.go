@@ -235,6 +235,20 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Path: "/admin/keys", Perm: domain.PermUserManage, Handler: pg.Keys},
 		{Method: "POST", Path: "/admin/keys", Perm: domain.PermUserManage, Handler: pg.IssueKey},
 		{Method: "POST", Path: "/admin/keys/{id}/revoke", Perm: domain.PermUserManage, Handler: pg.RevokeKey},
+		// Sign-in that holds (issue 16): the SMS code step, password changes (a signed-in user's own; a sign-in
+		// held for an expired password, known by its session), and the security administrator's sign-in policy.
+		{Method: "GET", Path: "/login/code", Perm: domain.PermNone, Handler: pg.CodeForm},
+		{Method: "POST", Path: "/login/code", Perm: domain.PermNone, Handler: pg.Code},
+		{Method: "GET", Path: "/password", Perm: domain.PermSignedIn, Handler: pg.PasswordForm},
+		{Method: "POST", Path: "/password", Perm: domain.PermSignedIn, Handler: pg.ChangePassword},
+		{Method: "GET", Path: "/password/expired", Perm: domain.PermNone, Handler: pg.PasswordForm},
+		{Method: "POST", Path: "/password/expired", Perm: domain.PermNone, Handler: pg.ChangePassword},
+		{Method: "GET", Path: "/admin/security", Perm: domain.PermSecurityPolicy, Handler: pg.SecurityPolicy},
+		{Method: "POST", Path: "/admin/security", Perm: domain.PermSecurityPolicy, Handler: pg.SaveSecurityPolicy},
+		{Method: "GET", Path: "/api/v1/security/policy", Perm: domain.PermSecurityPolicy, API: true, Summary: "登录安全策略：锁定阈值与时长、来源地址限制、密码规则与有效期、工作人员短信验证码", Handler: a.GetSecurityPolicy,
+			Response: api.SecurityPolicy{}},
+		{Method: "PUT", Path: "/api/v1/security/policy", Perm: domain.PermSecurityPolicy, API: true, Summary: "修改登录安全策略（保存为新版本并记入审计日志；各字段必填，超出范围为 422，不写入）", Handler: a.PutSecurityPolicy,
+			Request: api.SecurityPolicy{}, Response: api.SecurityPolicy{}},
 		{Method: "GET", Path: "/audit", Perm: domain.PermAuditRead, Handler: pg.Audit},
 		{Method: "GET", Path: "/audit/export.xlsx", Perm: domain.PermAuditExport, Handler: pg.AuditExport},
 		// Separated duties (三员分立, issue 16): role grants need a second person.

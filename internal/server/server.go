@@ -98,7 +98,9 @@ func New(opt Options) (*Server, error) {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusForbidden, "跨站请求已被拒绝")
 	}))
-	s.handler = s.fromProxy(s.recoverer(s.securityHeaders(cop.Handler(sm.LoadAndSave(mux)))))
+	// The session is loaded before the cross-origin check, so that its
+	// refusal page (which reads the session's messages) is a 403, not a panic.
+	s.handler = s.fromProxy(s.recoverer(s.securityHeaders(sm.LoadAndSave(cop.Handler(mux)))))
 	return s, nil
 }
 

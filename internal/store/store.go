@@ -95,6 +95,7 @@ type Store interface {
 	BulletinStore // monthly 情况通报 (internal/bulletin)
 	PrivacyStore  // reveals, data requests, retention (internal/privacy)
 	GrantStore    // role grants awaiting a second person's approval (三员分立, internal/administration)
+	SecurityStore // sign-in lockout, policy and second factor (internal/auth)
 
 	// Audit trail: every committed write appends an entry attributed to the
 	// audit.Actor in ctx (see internal/audit), in the same transaction.
@@ -408,6 +409,10 @@ type User struct {
 	LockedUntil  *time.Time
 	LastLoginAt  *time.Time
 	Created      time.Time
+	// PasswordChanged is when the password was last set (nil: at creation).
+	PasswordChanged *time.Time
+	PhoneSealed     string // mobile for second-factor codes, sealed ("" when none)
+	PhoneMask       string
 }
 
 type UserQuery struct {

@@ -196,8 +196,8 @@ func (pg *Pages) now() time.Time {
 func (pg *Pages) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
 	p := page{Title: title, P: auth.From(r.Context()), Data: data}
 	if pg.Sessions != nil {
-		p.Flash = pg.Sessions.PopString(r.Context(), "flash")
-		p.Error = pg.Sessions.PopString(r.Context(), "error")
+		p.Flash = pg.pop(r, "flash")
+		p.Error = pg.pop(r, "error")
 	}
 	t, ok := pg.pages[name]
 	if !ok {
@@ -219,13 +219,25 @@ func (pg *Pages) render(w http.ResponseWriter, r *http.Request, status int, name
 	buf.WriteTo(w)
 }
 
+// pop takes a message from the session. A refusal answered before the
+// session is loaded (there is none in the context, and scs panics) shows
+// the page without it rather than failing.
+func (pg *Pages) pop(r *http.Request, key string) (msg string) {
+	defer func() {
+		if v := recover(); v != nil {
+			msg = ""
+		}
+	}()
+	return pg.Sessions.PopString(r.Context(), key)
+}
+
 // Fail shows an error page, or answers {"error": msg} to a page script that asked for JSON.
 func (pg *Pages) Fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	if wantsJSON(r) {
 		writeJSONBody(w, status, map[string]string{"error": msg})
 		return
 	}
-	title := map[int]string{400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "未找到", 409: "操作冲突", 413: "内容过大", 422: "填写有误"}[status]
+	title := map[int]string{400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "未找到", 409: "操作冲突", 413: "内容过大", 422: "填写有误", 429: "请求过多"}[status]
 	if title == "" {
 		title = "系统错误"
 	}

@@ -9,13 +9,15 @@ import (
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
-const userCols = `id, username, display_name, password_hash, active, failed_logins, locked_until, last_login_at, created_at`
+const userCols = `id, username, display_name, password_hash, active, failed_logins, locked_until, last_login_at, created_at,
+	password_changed_at, phone_sealed, phone_mask`
 
 func scanUser(row interface{ Scan(...any) error }) (store.User, error) {
 	var u store.User
-	var locked, last sql.NullTime
-	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.Active, &u.FailedLogins, &locked, &last, &u.Created)
-	u.LockedUntil, u.LastLoginAt, u.Created = timePtr(locked), timePtr(last), u.Created.UTC()
+	var locked, last, changed sql.NullTime
+	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.Active, &u.FailedLogins, &locked, &last, &u.Created,
+		&changed, &u.PhoneSealed, &u.PhoneMask)
+	u.LockedUntil, u.LastLoginAt, u.Created, u.PasswordChanged = timePtr(locked), timePtr(last), u.Created.UTC(), timePtr(changed)
 	return u, err
 }
 
@@ -62,7 +64,8 @@ func (db *DB) ListUsers(ctx context.Context, q store.UserQuery) ([]store.User, e
 }
 
 func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) error {
-	res, err := db.writeOn("user", userID).ExecContext(ctx, `UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2`, hash, userID)
+	res, err := db.writeOn("user", userID).ExecContext(ctx, `UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL,
+		password_changed_at = $2 WHERE id = $3`, hash, time.Now().UTC(), userID)
 	return db.wrap("set password", mustAffect(res, err))
 }
 
