@@ -31,6 +31,7 @@ var SealedColumns = []SealedColumn{
 	{"liaison_contacts", []string{"id"}, "phone_sealed"},
 	{"mediator_registry", []string{"user_id"}, "id_sealed"},
 	{"mediator_registry", []string{"user_id"}, "phone_sealed"},
+	{"users", []string{"id"}, "phone_sealed"},
 }
 
 // sealedKeyIDExpr is the key id a sealed value names ("v2:<8 hex>:…"), or
