@@ -93,8 +93,22 @@ func halfWidth(s string) string {
 // year's brackets as CaseNumber writes them, full-width, so "(2026)浦消调字第
 // 00123号" and "（２０２６）浦消调字第００１２３号" both find （2026）浦消调字第00123号.
 func NormalizeCaseNumber(s string) string {
-	s = NormalizeIdentifier(s)
-	s = strings.Map(func(r rune) rune {
+	// NFKC can make spaces (U+02DC → space + combining tilde); removing them
+	// can make a sequence NFKC composes: repeat until stable (found by
+	// FuzzCaseNumber). Two rounds suffice; four bound it.
+	for range 4 {
+		t := caseNumberChars(NormalizeIdentifier(s))
+		if t == s {
+			break
+		}
+		s = t
+	}
+	return s
+}
+
+// caseNumberChars drops white space and writes the brackets full-width.
+func caseNumberChars(s string) string {
+	return strings.Map(func(r rune) rune {
 		switch {
 		case r == ' ' || r == '\t' || r == '\n' || r == '\r':
 			return -1
@@ -105,5 +119,4 @@ func NormalizeCaseNumber(s string) string {
 		}
 		return r
 	}, s)
-	return s
 }
