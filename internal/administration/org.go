@@ -211,6 +211,10 @@ func validateUnit(u store.OrgUnit, parentKind domain.OrgKind, streets []string) 
 			under = parentKind.Label()
 		}
 		return msg("parent", fmt.Sprintf("%s不能设在%s之下", u.Kind.Label(), under))
+	case domain.CheckLine("name", u.Name) != nil:
+		return domain.CheckLine("name", u.Name)
+	case domain.CheckLine("abbr", u.Abbr) != nil:
+		return domain.CheckLine("abbr", u.Abbr)
 	case u.Name == "" || utf8.RuneCountInString(u.Name) > 100:
 		return msg("name", "请填写名称（不超过100个字）")
 	case !validCode(u.Code, 40):

@@ -100,7 +100,7 @@ func (s *Service) CreateUserRequest(ctx context.Context, p *auth.Principal, in N
 	if !p.Can(domain.PermUserManage) {
 		return store.User{}, nil, access.ErrForbidden
 	}
-	in.Username, in.DisplayName = strings.TrimSpace(in.Username), strings.TrimSpace(in.DisplayName)
+	in.Username, in.DisplayName = domain.NormalizeIdentifier(in.Username), strings.TrimSpace(in.DisplayName)
 	if err := validateUser(in); err != nil {
 		return store.User{}, nil, err
 	}
@@ -149,7 +149,9 @@ func validateUser(in NewUser) error {
 	if !validCode(in.Username, 32) {
 		add("username", "用户名应为3至32位字母、数字、下划线或连字符")
 	}
-	if in.DisplayName == "" || utf8.RuneCountInString(in.DisplayName) > 50 {
+	if fe := domain.CheckLine("display_name", in.DisplayName); fe != nil {
+		fs = append(fs, fe)
+	} else if in.DisplayName == "" || utf8.RuneCountInString(in.DisplayName) > 50 {
 		add("display_name", "请填写姓名（不超过50个字）")
 	}
 	if utf8.RuneCountInString(in.Password) < 10 {

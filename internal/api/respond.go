@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/domain"
 )
@@ -92,6 +93,15 @@ func decode(w http.ResponseWriter, r *http.Request, dst any) bool {
 	// PostgreSQL cannot store NUL in text; refuse it here for both engines alike.
 	if bytes.Contains(bytes.ToLower(body), []byte(`\u0000`)) {
 		Fail(w, http.StatusBadRequest, "请求内容含有无法识别的字符（\\u0000）")
+		return false
+	}
+	// encoding/json would replace invalid UTF-8 with U+FFFD silently: refuse it.
+	if !utf8.Valid(body) {
+		Fail(w, http.StatusBadRequest, "请求内容含有无法识别的字符（不是有效的 UTF-8 编码）")
+		return false
+	}
+	if fe := checkJSONText(body); fe != nil {
+		writeJSON(w, http.StatusUnprocessableEntity, Error{Error: fe.Message, Fields: map[string]string{fe.Field: fe.Message}})
 		return false
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))

@@ -58,6 +58,24 @@ type AgreementContent struct {
 func ValidateAgreement(a AgreementContent, today time.Time) []*FieldError {
 	var errs []*FieldError
 	add := func(f, m string) { errs = append(errs, &FieldError{Field: f, Message: m}) }
+	// Input hygiene: the agreement is signed as displayed, so nothing in it
+	// may display as other than it is (bidi overrides, controls).
+	for _, fe := range []*FieldError{CheckText("facts", a.Facts), CheckText("responsibility", a.Responsibility)} {
+		if fe != nil {
+			errs = append(errs, fe)
+		}
+	}
+	for i, t := range a.Terms {
+		for _, fe := range []*FieldError{CheckLine(fmt.Sprintf("terms.%d.content", i), t.Content), CheckLine(fmt.Sprintf("terms.%d.manner", i), t.Manner)} {
+			if fe != nil {
+				fe.Message = fmt.Sprintf("第%d项：", i+1) + fe.Message
+				errs = append(errs, fe)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(a.Facts)); n < 10 || n > 5000 {
 		add("facts", "请写明纠纷的主要事实和争议事项（10至5000字）")
 	}

@@ -87,3 +87,36 @@ func halfWidth(s string) string {
 		return r
 	}, s)
 }
+
+// NormalizeCaseNumber is the canonical form of a case number typed by a
+// person: NFKC (full-width digits to ASCII), white space removed, and the
+// year's brackets as CaseNumber writes them, full-width, so "(2026)浦消调字第
+// 00123号" and "（２０２６）浦消调字第００１２３号" both find （2026）浦消调字第00123号.
+func NormalizeCaseNumber(s string) string {
+	// NFKC can make spaces (U+02DC → space + combining tilde); removing them
+	// can make a sequence NFKC composes: repeat until stable (found by
+	// FuzzCaseNumber). Two rounds suffice; four bound it.
+	for range 4 {
+		t := caseNumberChars(NormalizeIdentifier(s))
+		if t == s {
+			break
+		}
+		s = t
+	}
+	return s
+}
+
+// caseNumberChars drops white space and writes the brackets full-width.
+func caseNumberChars(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == ' ' || r == '\t' || r == '\n' || r == '\r':
+			return -1
+		case r == '(':
+			return '（'
+		case r == ')':
+			return '）'
+		}
+		return r
+	}, s)
+}

@@ -87,6 +87,7 @@ func (in *Complaint) normalize() {
 		&in.Description, &in.Claim, &in.ExternalID, &in.CourtNumber, &in.Channel} {
 		trim(f)
 	}
+	in.ExternalID, in.CourtNumber = domain.NormalizeIdentifier(in.ExternalID), domain.NormalizeIdentifier(in.CourtNumber)
 	in.Phone = domain.NormalizeMobile(in.Phone)
 	in.IDNumber = domain.NormalizeIDNumber(in.IDNumber)
 	in.CreditCode = domain.NormalizeCreditCode(in.CreditCode)
@@ -106,6 +107,26 @@ func (in *Complaint) Validate(now time.Time) error {
 				add(field, err.Error())
 			}
 		}
+	}
+	// Hygiene first: a name with a bidi override is refused as such, not
+	// measured or validated further.
+	for _, f := range []struct {
+		field, value string
+		multiline    bool
+	}{{"complainant_name", in.ComplainantName, false}, {"phone", in.Phone, false}, {"id_number", in.IDNumber, false},
+		{"merchant_name", in.MerchantName, false}, {"credit_code", in.CreditCode, false}, {"merchant_address", in.MerchantAddress, false},
+		{"category", in.Category, false}, {"description", in.Description, true}, {"claim", in.Claim, true},
+		{"external_id", in.ExternalID, false}, {"court_number", in.CourtNumber, false}, {"channel", in.Channel, false}} {
+		check := domain.CheckLine
+		if f.multiline {
+			check = domain.CheckText
+		}
+		if fe := check(f.field, f.value); fe != nil {
+			errs = append(errs, fe)
+		}
+	}
+	if len(errs) > 0 {
+		return &access.ValidationError{Fields: errs}
 	}
 	runes := utf8.RuneCountInString
 	switch {

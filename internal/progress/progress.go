@@ -49,7 +49,7 @@ func (s *Service) codeKey(phone string) string { return s.Sealer.Hash("progress:
 
 // find returns the case with this number whose complainant filed with this phone.
 func (s *Service) find(ctx context.Context, number, phone string) (store.Case, bool, error) {
-	number = strings.TrimSpace(number)
+	number = domain.NormalizeCaseNumber(number)
 	if number == "" || len([]rune(number)) > 40 {
 		return store.Case{}, false, nil
 	}

@@ -177,13 +177,13 @@ func (s *Server) guard(rt Route) http.Handler {
 				s.fail(w, r, http.StatusBadRequest, "表单内容无法解析")
 				return
 			}
-			if web.BadText(r.PostForm) {
-				s.fail(w, r, http.StatusBadRequest, "提交的内容含有无法识别的字符")
+			if fe := web.CheckValues(r.PostForm); fe != nil {
+				s.fail(w, r, http.StatusBadRequest, fe.Message)
 				return
 			}
 		}
-		if web.BadText(r.URL.Query()) {
-			s.fail(w, r, http.StatusBadRequest, "请求参数含有无法识别的字符")
+		if fe := web.CheckValues(r.URL.Query()); fe != nil {
+			s.fail(w, r, http.StatusBadRequest, "请求参数中的"+fe.Message)
 			return
 		}
 		if rt.API && !knownQuery(w, r, rt) {

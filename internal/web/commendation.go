@@ -21,11 +21,11 @@ func (pg *Pages) Commendation(w http.ResponseWriter, r *http.Request) {
 	}
 	var photo []byte
 	f, _, err := r.FormFile("photo")
-	if r.MultipartForm != nil && BadText(r.MultipartForm.Value) {
+	if fe := multipartText(r); fe != nil {
 		if f != nil {
 			f.Close()
 		}
-		pg.mediationDone(w, r, id, errBadText, "")
+		pg.mediationDone(w, r, id, fe, "")
 		return
 	}
 	var tooBig *http.MaxBytesError

@@ -202,8 +202,8 @@ func (pg *Pages) StandardsInspect(w http.ResponseWriter, r *http.Request) {
 		pg.failErr(w, r, &domain.FieldError{Field: "photos", Message: "表单读取失败，请重新提交"})
 		return
 	}
-	if r.MultipartForm != nil && BadText(r.MultipartForm.Value) {
-		pg.failErr(w, r, errBadText)
+	if fe := multipartText(r); fe != nil {
+		pg.failErr(w, r, fe)
 		return
 	}
 	in := standards.InspectionInput{RoomID: formID(r, "room"), Day: r.FormValue("day"), Inspectors: r.FormValue("inspectors"), Note: r.FormValue("note")}

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/conversation"
@@ -263,22 +262,10 @@ func (pg *Pages) TalkUpload(w http.ResponseWriter, r *http.Request) {
 	pg.talkDone(w, r, rd, err, "证据已上传。")
 }
 
-// BadText reports a value no person types and PostgreSQL cannot store: a
-// NUL character or bytes that are not UTF-8. Refusing them at the door keeps
-// both engines alike (SQLite would store them).
-func BadText(v url.Values) bool {
-	for _, xs := range v {
-		for _, x := range xs {
-			if !utf8.ValidString(x) || strings.ContainsRune(x, 0) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// errBadText is BadText's answer.
-var errBadText = &domain.FieldError{Field: "form", Message: "提交的内容含有无法识别的字符"}
+// BadText reports a value no person types: bytes that are not UTF-8, a NUL
+// (PostgreSQL cannot store it), other control characters, bidi controls
+// (CheckValues). Refusing them at the door keeps both engines alike.
+func BadText(v url.Values) bool { return CheckValues(v) != nil }
 
 // formFile reads one uploaded file whole, refusing what is too large; the
 // form's other fields, parsed with it, are checked as BadText.
@@ -292,8 +279,10 @@ func formFile(r *http.Request, field string, limit int64) ([]byte, string, error
 		return nil, "", &domain.FieldError{Field: field, Message: "请选择要上传的文件"}
 	}
 	defer f.Close()
-	if r.MultipartForm != nil && BadText(r.MultipartForm.Value) {
-		return nil, "", errBadText
+	if r.MultipartForm != nil {
+		if fe := CheckValues(r.MultipartForm.Value); fe != nil {
+			return nil, "", fe
+		}
 	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
