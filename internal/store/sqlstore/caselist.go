@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -361,9 +360,6 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	stmt := `SELECT ` + caseCols + ` FROM (SELECT received_at, id FROM (` + union(keyset, n) + `) u` + orderK +
 		fmt.Sprintf(" LIMIT %d OFFSET %d", limit+1, offset) + `) k JOIN cases c ON c.id = k.id` + order
 	stmt, args := query(stmt)
-	if debugList {
-		fmt.Fprintf(os.Stderr, "%s\n%v\n", stmt, args)
-	}
 	rows, err := db.read().QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return page, db.wrap("list cases", err)
@@ -432,5 +428,3 @@ func (db *DB) scopePaths(ctx context.Context, prefixes []string) (scopePaths, er
 // Reader is the read pool (benchmarks compare the lists with hand-written
 // statements on it).
 func (db *DB) Reader() *sql.DB { return db.r }
-
-var debugList = os.Getenv("TIAOJIE_DEBUG_LIST") != ""
