@@ -35,6 +35,7 @@ const (
 	shortScan    = 20000
 	maxOffset    = 10000
 	maxCompound  = 400
+	denseScan    = 2000
 )
 
 type caseListSQL struct {
@@ -192,6 +193,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 
 	// Branches: equalities that lead an index in the list's order.
 	var branches []string
+	byPath := false
 	perStatus := func(base string) {
 		if len(statusArgs) == 0 {
 			branches = append(branches, base)
@@ -226,9 +228,15 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		}
 		perStatus("1 = 1")
 	default:
+		byPath = true
+	}
+	pathBranches := func() (bool, error) {
+		if !byPath || len(branches) > 0 {
+			return len(branches) > 0, nil
+		}
 		paths, err := db.scopePaths(ctx, q.Scope.Prefixes)
 		if err != nil {
-			return store.CasePage{}, err
+			return false, err
 		}
 		for _, p := range paths.org {
 			perStatus("c.org_path = " + l.arg(p))
@@ -240,8 +248,16 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			}
 			branches = append(branches, b)
 		}
-		if len(branches) == 0 {
-			return store.CasePage{}, nil
+		return len(branches) > 0, nil
+	}
+	// A dense scope (most cases of the engine are in it, as for a
+	// committee on its own server) first walks the receipt-time index, or
+	// the status's, with the scope as a filter, looking at denseScan cases
+	// at most; a full page from it is the answer.
+	dense := byPath && len(statusArgs) <= 1 && textFilter == ""
+	if textFilter != "" {
+		if ok, err := pathBranches(); err != nil || !ok {
+			return store.CasePage{}, err
 		}
 	}
 	walkBound := 0
@@ -300,6 +316,9 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			page.Total, page.TotalCapped = int64(q.CountCap), true
 		}
 	case q.CountCap > 0:
+		if ok, err := pathBranches(); err != nil || !ok {
+			return store.CasePage{}, err
+		}
 		// Count up to the cap: the branches one after another (UNION ALL,
 		// each case once: a diverted case whose own path is also in scope
 		// is counted with its path), stopping at the cap.
@@ -356,24 +375,48 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		}
 	}
 
-	n := offset + limit + 1
-	stmt := `SELECT ` + caseCols + ` FROM (SELECT received_at, id FROM (` + union(keyset, n) + `) u` + orderK +
-		fmt.Sprintf(" LIMIT %d OFFSET %d", limit+1, offset) + `) k JOIN cases c ON c.id = k.id` + order
-	stmt, args := query(stmt)
-	rows, err := db.read().QueryContext(ctx, stmt, args...)
-	if err != nil {
-		return page, db.wrap("list cases", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scanCase(rows)
+	read := func(stmt string) error {
+		page.Cases = page.Cases[:0]
+		stmt, args := query(stmt)
+		rows, err := db.read().QueryContext(ctx, stmt, args...)
 		if err != nil {
-			return page, db.wrap("scan case", err)
+			return db.wrap("list cases", err)
 		}
-		page.Cases = append(page.Cases, c)
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCase(rows)
+			if err != nil {
+				return db.wrap("scan case", err)
+			}
+			page.Cases = append(page.Cases, c)
+		}
+		return db.wrap("list cases", rows.Err())
 	}
-	if err := rows.Err(); err != nil {
-		return page, db.wrap("list cases", err)
+	cut := fmt.Sprintf(" LIMIT %d OFFSET %d", limit+1, offset)
+	if dense {
+		conds := append(append([]string{}, filters...), keyset...)
+		if len(statusArgs) == 1 {
+			conds = append(conds, "c.status = "+statusArgs[0])
+		}
+		where := ""
+		if len(conds) > 0 {
+			where = " WHERE " + strings.Join(conds, " AND ")
+		}
+		stmt := `SELECT ` + caseCols + ` FROM (SELECT received_at, id FROM (SELECT c.received_at, c.id, c.org_path, c.diverted_by_path FROM cases c` +
+			where + order + fmt.Sprintf(" LIMIT %d", denseScan) + `) c WHERE ` + scopeCond + orderK + cut + `) k JOIN cases c ON c.id = k.id` + order
+		if err := read(stmt); err != nil {
+			return page, err
+		}
+	}
+	if !dense || len(page.Cases) <= limit {
+		if ok, err := pathBranches(); err != nil || !ok {
+			return page, err
+		}
+		n := offset + limit + 1
+		if err := read(`SELECT ` + caseCols + ` FROM (SELECT received_at, id FROM (` + union(keyset, n) + `) u` + orderK +
+			cut + `) k JOIN cases c ON c.id = k.id` + order); err != nil {
+			return page, err
+		}
 	}
 	if len(page.Cases) > limit {
 		page.Cases = page.Cases[:limit]
