@@ -270,3 +270,28 @@ func testCaseSearch(t *testing.T, db *sqlstore.DB) {
 		t.Errorf("old words still found: %v", got)
 	}
 }
+
+// Migration 00045 applies to a database that already holds cases: the
+// trigram index is filled from them.
+func TestCaseSearchMigratesExistingCases(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db := e.Open(t, false)
+			if err := db.MigrateTo(ctx, 41); err != nil {
+				t.Fatal(err)
+			}
+			f := newFixture(t, db)
+			nc := newCase(f, f.room1.ID, "")
+			nc.Description = "美容院办卡后关门跑路"
+			old := mustCreate(t, db, nc)
+			if err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			p, err := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}, Text: "办卡后关门"})
+			if err != nil || len(p.Cases) != 1 || p.Cases[0].ID != old.ID {
+				t.Fatalf("a case from before the migration: %v %v", p.Cases, err)
+			}
+		})
+	}
+}
