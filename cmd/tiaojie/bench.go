@@ -27,8 +27,11 @@ func bench(ctx context.Context, args []string, out io.Writer, getenv func(string
 	if len(args) > 0 && args[0] == "sync" {
 		return benchSync(ctx, args[1:], out, getenv)
 	}
+	if len(args) > 0 && (args[0] == "lists" || args[0] == "search") {
+		return benchLists(ctx, args[0], args[1:], out, getenv)
+	}
 	if len(args) == 0 || args[0] != "intake" {
-		return errors.New("usage: tiaojie bench intake [-n 2000] [-postgres postgres://…] | tiaojie bench sync [-n 100000] [-postgres postgres://…] | tiaojie bench evaluation [-n 1000000] [-reps 100] [-intake 2000] [-postgres postgres://…]")
+		return errors.New("usage: tiaojie bench intake [-n 2000] [-postgres postgres://…] | tiaojie bench sync [-n 100000] [-postgres postgres://…] | tiaojie bench evaluation [-n 1000000] [-reps 100] [-intake 2000] [-postgres postgres://…] | tiaojie bench lists|search [-n 100000] [-clients 64] [-postgres postgres://…]")
 	}
 	fs := flag.NewFlagSet("bench intake", flag.ContinueOnError)
 	n := fs.Int("n", 2000, "complaints to register")
@@ -164,4 +167,80 @@ func benchSync(ctx context.Context, args []string, out io.Writer, getenv func(st
 		return errors.New("-n must be between 1 and 2000000")
 	}
 	return onScratch(ctx, *pgURL, out, func(db *sqlstore.DB) (fmt.Stringer, error) { return benchmark.SyncBacklog(ctx, db, *n, out) })
+}
+
+// benchLists seeds demo cases on scratch databases (or reuses a seeded
+// file or database) and times the case lists ("lists") or the searches
+// ("search") with concurrent clients, beside a hand-written index-ordered
+// statement for the same page.
+func benchLists(ctx context.Context, what string, args []string, out io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("bench "+what, flag.ContinueOnError)
+	fs.SetOutput(out)
+	n := fs.Int("n", 100_000, "cases to seed (one committee, three years)")
+	clients := fs.Int("clients", 64, "concurrent clients")
+	reps := fs.Int("reps", 10, "requests per client and list")
+	pgURL := fs.String("postgres", getenv("TIAOJIE_DATABASE_URL"), "PostgreSQL server to benchmark as well (a temporary schema is used)")
+	sqliteToo := fs.Bool("sqlite", true, "benchmark SQLite (false: PostgreSQL only)")
+	pgDirect := fs.Bool("postgres-direct", false, "use the -postgres database as it is instead of a temporary schema: a database seeded by an earlier run is reused, nothing is dropped")
+	sqliteFile := fs.String("sqlite-file", "", "keep the SQLite database in this file; a file seeded by an earlier run is reused as it is")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *n < 1 || *n > 10_000_000 || *clients < 1 || *clients > 1024 || *reps < 1 {
+		return errors.New("-n must be between 1 and 10000000, -clients between 1 and 1024, -reps at least 1")
+	}
+	run := func(db *sqlstore.DB) error {
+		f, err := benchmark.SeedLists(ctx, db, *n, out)
+		if err != nil {
+			return err
+		}
+		res, err := benchmark.Lists(ctx, f, what, *clients, *reps, out)
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(out, res)
+		return nil
+	}
+	if *sqliteToo {
+		path := *sqliteFile
+		if path == "" {
+			dir, err := os.MkdirTemp("", "tiaojie-bench-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+			path = filepath.Join(dir, "bench.db")
+		}
+		db, err := sqlite.Open(ctx, path)
+		if err != nil {
+			return err
+		}
+		err = run(db)
+		db.Close()
+		if err != nil {
+			return fmt.Errorf("sqlite: %w", err)
+		}
+	}
+	if *pgURL == "" {
+		fmt.Fprintln(out, "(PostgreSQL skipped: pass -postgres URL or set TIAOJIE_DATABASE_URL)")
+		return nil
+	}
+	schemaURL := *pgURL
+	if !*pgDirect {
+		u, drop, err := postgres.ScratchSchema(ctx, *pgURL, "bench")
+		if err != nil {
+			return err
+		}
+		defer drop()
+		schemaURL = u
+	}
+	pdb, err := postgres.Open(ctx, schemaURL)
+	if err != nil {
+		return err
+	}
+	defer pdb.Close()
+	if err := run(pdb); err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	return nil
 }

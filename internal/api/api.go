@@ -199,19 +199,32 @@ type CaseList struct {
 	Total  int64      `json:"total"`
 	Limit  int        `json:"limit"`
 	Offset int        `json:"offset"`
+	// TotalCapped: more than total cases match (the list counts up to
+	// 1,000); NextCursor, passed as after=, is the following page.
+	TotalCapped bool   `json:"total_capped,omitempty"`
+	NextCursor  string `json:"next_cursor,omitempty"`
 }
 
-// ListCases lists cases in the caller's scope.
+// maxListOffset bounds offset paging of the case list (every page a user
+// opens follows next_cursor; an offset walks the rows it skips).
+const maxListOffset = 10000
+
+// ListCases lists cases in the caller's scope: newest first, 50 a page,
+// next_cursor for the following page, total counted up to 1,000.
 func (a *API) ListCases(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
 	q, msg := intake.ParseListQuery(v)
 	if msg == "" {
 		q.Limit, q.Offset, msg = pageParams(v)
 	}
+	if msg == "" && q.Offset > maxListOffset {
+		msg = "offset 不能超过10000，更多请用 next_cursor 翻页"
+	}
 	if msg != "" {
 		Fail(w, http.StatusBadRequest, msg)
 		return
 	}
+	q.CountCap = store.ListCountCap
 	page, err := a.Intake.List(r.Context(), auth.From(r.Context()), q)
 	if err != nil {
 		failErr(w, a.Log, r, err)
@@ -227,7 +240,11 @@ func (a *API) ListCases(w http.ResponseWriter, r *http.Request) {
 		failErr(w, a.Log, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, CaseList{Cases: list, Total: page.Total, Limit: q.Limit, Offset: q.Offset})
+	out := CaseList{Cases: list, Total: page.Total, Limit: q.Limit, Offset: q.Offset, TotalCapped: page.TotalCapped}
+	if page.Next != nil {
+		out.NextCursor = page.Next.String()
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // pageParams reads limit (1–500, default 50) and offset (≥ 0); msg says what is wrong.

@@ -109,7 +109,7 @@ func (s *Service) Committee(ctx context.Context, p *auth.Principal, f Filter) (C
 	if err != nil {
 		return d, err
 	}
-	q := store.CaseQuery{Scope: scope, OldestFirst: true, Limit: deskLimit}
+	q := store.CaseQuery{Scope: scope, OldestFirst: true, Limit: deskLimit, CountCap: -1}
 	if f.Room > 0 {
 		q.RoomID = f.Room
 	}
@@ -119,7 +119,7 @@ func (s *Service) Committee(ctx context.Context, p *auth.Principal, f Filter) (C
 		if err != nil {
 			return nil, err
 		}
-		d.Truncated = d.Truncated || res.Total > int64(len(res.Cases))
+		d.Truncated = d.Truncated || res.Next != nil
 		var out []Row
 		for _, c := range res.Cases {
 			r, err := m.row(ctx, c, false)

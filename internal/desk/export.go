@@ -39,8 +39,8 @@ func (s *Service) Export(ctx context.Context, p *auth.Principal, q ListQuery, w 
 		}
 	} else {
 		cq := q.CaseQuery
-		cq.Limit = 500
-		for cq.Offset = 0; cq.Offset < MaxExport+1; cq.Offset += cq.Limit {
+		cq.Limit, cq.CountCap, cq.After, cq.Offset = 500, -1, nil, 0
+		for seen := 0; seen < MaxExport+1; seen += cq.Limit {
 			res, err := s.Store.ListCases(ctx, cq)
 			if err != nil {
 				return 0, err
@@ -52,9 +52,10 @@ func (s *Service) Export(ctx context.Context, p *auth.Principal, q ListQuery, w 
 				}
 				rows = append(rows, r)
 			}
-			if len(res.Cases) < cq.Limit {
+			if res.Next == nil {
 				break
 			}
+			cq.After = res.Next
 		}
 	}
 	if len(rows) > MaxExport {

@@ -57,6 +57,11 @@ type ListPage struct {
 	Rows        []Row
 	Total       int64
 	Page, Pages int
+	// Capped: more than Total cases match (the list counts no further,
+	// store.ListCountCap); Pages is then a lower bound.
+	Capped bool
+	// Next is the cursor of the following page (nil on the last).
+	Next *store.CaseCursor
 }
 
 // maxScan bounds how many open cases a clock filter reads; a district's open
@@ -87,18 +92,24 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, q ListQuery, size
 		}
 		return out, nil
 	}
-	q.Limit, q.Offset = size, (q.Page-1)*size
+	// Pages follow their cursor ("下一页"); a page number without one is an
+	// offset, bounded by the store.
+	q.Limit, q.Offset, q.CountCap = size, (q.Page-1)*size, store.ListCountCap
 	res, err := s.Store.ListCases(ctx, q.CaseQuery)
 	if err != nil {
 		return ListPage{}, err
 	}
-	out := ListPage{Total: res.Total}
+	out := ListPage{Total: res.Total, Capped: res.TotalCapped, Next: res.Next}
 	out.Page, out.Pages = clampPage(q.Page, res.Total, size)
-	if out.Page != q.Page {
+	if res.TotalCapped || q.After != nil {
+		out.Page = q.Page
+		out.Pages = max(out.Pages, out.Page)
+	} else if out.Page != q.Page {
 		q.Offset = (out.Page - 1) * size
 		if res, err = s.Store.ListCases(ctx, q.CaseQuery); err != nil {
 			return ListPage{}, err
 		}
+		out.Next = res.Next
 	}
 	for _, c := range res.Cases {
 		r, err := m.row(ctx, c, true)
@@ -129,9 +140,9 @@ func (s *Service) dueRows(ctx context.Context, m *rowMaker, q ListQuery) ([]Row,
 	if len(cq.Statuses) == 0 {
 		return nil, nil
 	}
-	cq.OldestFirst, cq.Limit = true, 500
+	cq.OldestFirst, cq.Limit, cq.CountCap, cq.After, cq.Offset = true, 500, -1, nil, 0
 	var out []Row
-	for cq.Offset = 0; cq.Offset < maxScan; cq.Offset += cq.Limit {
+	for seen := 0; seen < maxScan; seen += cq.Limit {
 		res, err := s.Store.ListCases(ctx, cq)
 		if err != nil {
 			return nil, err
@@ -145,9 +156,10 @@ func (s *Service) dueRows(ctx context.Context, m *rowMaker, q ListQuery) ([]Row,
 				out = append(out, r)
 			}
 		}
-		if len(res.Cases) < cq.Limit {
+		if res.Next == nil {
 			break
 		}
+		cq.After = res.Next
 	}
 	slices.SortStableFunc(out, func(a, b Row) int { return a.Next.Due.Compare(b.Next.Due) })
 	return out, nil

@@ -33,7 +33,7 @@ type Personal struct {
 func (s *Service) Personal(ctx context.Context, p *auth.Principal, day calendar.Date) (Personal, error) {
 	var d Personal
 	mine, err := s.Store.ListCases(ctx, store.CaseQuery{Scope: p.Scope(domain.PermCaseRead), Presiding: p.UserID,
-		Statuses: append(slices.Clone(Working), domain.StatusAgreed, domain.StatusPerforming), Limit: 500})
+		Statuses: append(slices.Clone(Working), domain.StatusAgreed, domain.StatusPerforming), Limit: 500, CountCap: -1})
 	if err != nil {
 		return d, fmt.Errorf("list presided cases: %w", err)
 	}
@@ -52,7 +52,7 @@ func (s *Service) Personal(ctx context.Context, p *auth.Principal, day calendar.
 		}
 	}
 	if len(rooms.Prefixes) > 0 {
-		waiting, err := s.Store.ListCases(ctx, store.CaseQuery{Scope: rooms, Statuses: []domain.Status{domain.StatusReceived, domain.StatusAccepted, domain.StatusConsenting}, Limit: 500})
+		waiting, err := s.Store.ListCases(ctx, store.CaseQuery{Scope: rooms, Statuses: []domain.Status{domain.StatusReceived, domain.StatusAccepted, domain.StatusConsenting}, Limit: 500, CountCap: -1})
 		if err != nil {
 			return d, fmt.Errorf("list waiting cases: %w", err)
 		}

@@ -406,6 +406,9 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (store.C
 // List returns cases in the actor's scope.
 func (s *Service) List(ctx context.Context, p *auth.Principal, q store.CaseQuery) (store.CasePage, error) {
 	q.Scope = p.Scope(domain.PermCaseRead)
+	if q.PartyHash == "" {
+		q.PartyHash = s.PartyHash(q.Text)
+	}
 	return s.Store.ListCases(ctx, q)
 }
 

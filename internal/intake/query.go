@@ -42,5 +42,29 @@ func ParseListQuery(v url.Values) (store.CaseQuery, string) {
 			*f.dst = &t
 		}
 	}
+	if s := v.Get("after"); s != "" {
+		c, err := store.ParseCaseCursor(s)
+		if err != nil {
+			return q, "分页参数无效，请从第一页重新浏览"
+		}
+		q.After = c
+	}
 	return q, ""
+}
+
+// PartyHash is the keyed hash a search text finds parties by when it is a
+// mobile number (spaces, dashes, full-width digits and +86 allowed) or a
+// resident identity number; "" for any other text. Phones and identity
+// numbers are stored sealed, so a text search cannot see them.
+func (s *Service) PartyHash(text string) string {
+	if s.Sealer == nil {
+		return ""
+	}
+	if m := domain.NormalizeMobile(text); domain.ValidateMobile(m) == nil {
+		return s.Sealer.Hash(m)
+	}
+	if id := domain.NormalizeIDNumber(text); domain.ValidateIDNumber(id) == nil {
+		return s.Sealer.Hash(id)
+	}
+	return ""
 }

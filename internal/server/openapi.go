@@ -31,6 +31,7 @@ var queryDocs = map[string]string{
 	"limit":  "每页条数，1-500，默认50",
 	"offset": "偏移量，默认0",
 	"sha256": "调解协议书 PDF 的 SHA-256（64位十六进制）",
+	"after":  "翻页游标：上一页返回的 next_cursor（按登记时间倒序，每页耗时相同）",
 	// Performance evaluation (绩效评估).
 	"unit":      "单位编号，如 pd-cmt（区、调委会或工作室）",
 	"level":     "评估层级：mediator 调解员、room 工作室、committee 调委会（默认：区以上为 committee，其余为 mediator）",

@@ -309,7 +309,7 @@ func (s *Server) routes() []Route {
 		{Method: "POST", Path: "/api/v1/auth/token", Perm: domain.PermNone, API: true, Summary: "用户名和密码换取访问令牌", Handler: a.Token, Request: api.TokenRequest{}, Response: api.TokenResponse{}},
 		{Method: "GET", Path: "/api/v1/me", Perm: domain.PermSignedIn, API: true, Summary: "当前调用者及其角色", Handler: a.GetMe, Response: api.Me{}},
 		{Method: "POST", Path: "/api/v1/complaints", Perm: domain.PermCaseCreate, API: true, Summary: "登记投诉（支持 Idempotency-Key）", Handler: a.CreateComplaint, Request: intake.Complaint{}, Response: api.CaseJSON{}, Created: true},
-		{Method: "GET", Path: "/api/v1/cases", Perm: domain.PermCaseRead, API: true, Summary: "案件列表（按状态、工作室、关键词、日期筛选，分页）", Handler: a.ListCases, Query: []string{"status", "room", "q", "from", "to", "limit", "offset"}, Response: api.CaseList{}},
+		{Method: "GET", Path: "/api/v1/cases", Perm: domain.PermCaseRead, API: true, Summary: "案件列表（按状态、工作室、关键词、日期筛选，分页）", Handler: a.ListCases, Query: []string{"status", "room", "q", "from", "to", "limit", "offset", "after"}, Response: api.CaseList{}},
 		{Method: "GET", Path: "/api/v1/cases/{id}", Perm: domain.PermCaseRead, API: true, Summary: "案件详情及办理期限", Handler: a.GetCase, Response: api.CaseJSON{}},
 		{Method: "GET", Path: "/api/v1/cases/{id}/events", Perm: domain.PermCaseRead, API: true, Summary: "案件办理记录（事件日志）", Handler: a.ListEvents, Response: []api.EventJSON{}},
 		{Method: "POST", Path: "/api/v1/cases/{id}/accept", Perm: domain.PermCaseDecide, API: true, Summary: "受理", Handler: a.Decide(true), Request: api.AcceptRequest{}, Response: api.CaseJSON{}},

@@ -613,12 +613,26 @@ type CaseQuery struct {
 	// this way, as an offset does when earlier rows drop out of the filter.
 	ByID    bool
 	AfterID int64
+	// Keyset paging for the lists people open (issue 17): After is the last
+	// row of the previous page (CasePage.Next); Offset is then ignored.
+	// CountCap > 0 counts at most CountCap matching cases instead of all of
+	// them (CasePage.Total = CountCap and TotalCapped when there are more);
+	// CountCap < 0 counts nothing (Total 0; work lists that page by Next).
+	// PartyHash finds the cases of a party with this keyed phone or identity
+	// number hash (a search by a phone number); Text is then not used.
+	After     *CaseCursor
+	CountCap  int
+	PartyHash string
 }
 
 // CasePage is one page of a case list.
 type CasePage struct {
 	Cases []Case
 	Total int64
+	// TotalCapped: more than Total cases match (CaseQuery.CountCap).
+	TotalCapped bool
+	// Next is the cursor of the following page; nil on the last page.
+	Next *CaseCursor
 }
 
 // CalendarOverride wins over the State Council schedule for one date.

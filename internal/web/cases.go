@@ -32,6 +32,7 @@ type casesData struct {
 	Rooms                    []store.OrgUnit
 	Rows                     []desk.Row
 	Total                    int64
+	Capped                   bool // more than Total match ("超过 1000 件")
 	Page, Pages              int
 	PrevURL, NextURL         string
 	ExportURL                string
@@ -66,6 +67,7 @@ func (pg *Pages) listQuery(w http.ResponseWriter, r *http.Request) (desk.ListQue
 		pg.Fail(w, r, http.StatusBadRequest, msg)
 		return q, false
 	}
+	q.PartyHash = pg.Services.Intake.PartyHash(q.Text) // a phone or identity number finds its cases
 	return q, true
 }
 
@@ -84,12 +86,12 @@ func (pg *Pages) Cases(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := casesData{Q: q.Text, Status: v.Get("status"), From: v.Get("from"), To: v.Get("to"), Due: string(q.Due), Room: q.RoomID,
-		Statuses: domain.Statuses, Rows: res.Rows, Total: res.Total, Page: res.Page, Pages: res.Pages}
+		Statuses: domain.Statuses, Rows: res.Rows, Total: res.Total, Capped: res.Capped, Page: res.Page, Pages: res.Pages}
 	if d.Rooms, err = pg.CaseFile.Rooms(ctx, p); err != nil {
 		pg.serverError(w, r, err)
 		return
 	}
-	link := func(path string, n int) string {
+	link := func(path string, n int, after *store.CaseCursor) string {
 		vv := url.Values{}
 		for _, k := range []string{"q", "status", "room", "from", "to", "due"} {
 			if x := v.Get(k); x != "" {
@@ -99,18 +101,26 @@ func (pg *Pages) Cases(w http.ResponseWriter, r *http.Request) {
 		if n > 0 {
 			vv.Set("page", strconv.Itoa(n))
 		}
+		if after != nil {
+			vv.Set("after", after.String())
+		}
 		if len(vv) == 0 {
 			return path
 		}
 		return path + "?" + vv.Encode()
 	}
 	if d.Page > 1 {
-		d.PrevURL = link("/cases", d.Page-1)
+		d.PrevURL = link("/cases", d.Page-1, nil)
 	}
-	if d.Page < d.Pages {
-		d.NextURL = link("/cases", d.Page+1)
+	switch {
+	case res.Next != nil && q.Due == desk.DueAny:
+		// The next page starts after this page's last case (keyset): it
+		// costs the same at page 1 and page 20,000.
+		d.NextURL = link("/cases", d.Page+1, res.Next)
+	case d.Page < d.Pages:
+		d.NextURL = link("/cases", d.Page+1, nil)
 	}
-	d.ExportURL = link("/cases/export.xlsx", 0)
+	d.ExportURL = link("/cases/export.xlsx", 0, nil)
 	pg.render(w, r, http.StatusOK, "cases", "案件", d)
 }
 

@@ -237,7 +237,9 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage, error) {
+// listCasesScan is the list as one filtered statement: sweeps (ByID) page
+// by id; see caselist.go for the lists people open.
+func (db *DB) listCasesScan(ctx context.Context, q store.CaseQuery) (store.CasePage, error) {
 	var where []string
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }

@@ -1,0 +1,330 @@
+package benchmark
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/demo"
+	"github.com/tiaojie/tiaojie/internal/desk"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/intake"
+	"github.com/tiaojie/tiaojie/internal/pii"
+	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
+)
+
+// ListsFixture is a seeded database with what the list benchmarks ask for:
+// the demo committee (its director's scope), its busiest room and
+// mediator, a phone number and an identity number of a consumer, a case
+// number.
+type ListsFixture struct {
+	DB        *sqlstore.DB
+	Cases     int
+	Seeded    time.Duration
+	Committee store.OrgUnit
+	Room      store.OrgUnit
+	Mediator  int64
+	Phone     string
+	IDNumber  string
+	Number    string
+	Director  *auth.Principal
+	Intake    *intake.Service
+	Desk      *desk.Service
+}
+
+// SeedLists fills an empty database with n demo cases (one committee, its
+// rooms and mediators; three years) or reuses one seeded earlier.
+func SeedLists(ctx context.Context, db *sqlstore.DB, n int, progress io.Writer) (*ListsFixture, error) {
+	key := make([]byte, 32)
+	for i := range key {
+		key[i] = byte(i*7 + 3)
+	}
+	sealer, err := pii.NewSealer(key)
+	if err != nil {
+		return nil, err
+	}
+	say := func(format string, a ...any) {
+		if progress != nil {
+			fmt.Fprintf(progress, format, a...)
+		}
+	}
+	f := &ListsFixture{DB: db}
+	empty, err := demo.IsEmpty(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	if empty {
+		start := time.Now()
+		if _, err := demo.Build(ctx, db, sealer, demo.Options{Password: "bench-pass", Now: EvalNow, Cases: 0}); err != nil {
+			return nil, fmt.Errorf("build the organisation: %w", err)
+		}
+		step, next := max(n/10, demo.BatchSize), max(n/10, demo.BatchSize)
+		if _, err := demo.AddCases(ctx, db, sealer, n, demo.DefaultSeed, EvalNow, func(done, total int) {
+			if done >= next || done == total {
+				say("  %s: %d/%d cases written (%.0f s)\n", db.Dialect(), done, total, time.Since(start).Seconds())
+				next += step
+			}
+		}); err != nil {
+			return nil, fmt.Errorf("write cases: %w", err)
+		}
+		if err := setPresiding(ctx, db); err != nil {
+			return nil, err
+		}
+		f.Seeded = time.Since(start)
+		if err := analyze(ctx, db); err != nil {
+			return nil, err
+		}
+	}
+	w := db.Writer()
+	if err := w.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases`).Scan(&f.Cases); err != nil {
+		return nil, err
+	}
+	if !empty {
+		say("  %s: reusing %d cases seeded earlier\n", db.Dialect(), f.Cases)
+	}
+	if f.Committee, err = db.GetOrgUnitByCode(ctx, demo.CodeCommittee); err != nil {
+		return nil, fmt.Errorf("find the committee: %w", err)
+	}
+	var room int64
+	if err := w.QueryRowContext(ctx, `SELECT room_id FROM cases WHERE room_id IS NOT NULL GROUP BY room_id ORDER BY COUNT(*) DESC LIMIT 1`).Scan(&room); err != nil {
+		return nil, fmt.Errorf("busiest room: %w", err)
+	}
+	if f.Room, err = db.GetOrgUnit(ctx, room); err != nil {
+		return nil, err
+	}
+	if err := w.QueryRowContext(ctx, `SELECT presiding_id FROM cases WHERE presiding_id IS NOT NULL GROUP BY presiding_id ORDER BY COUNT(*) DESC LIMIT 1`).Scan(&f.Mediator); err != nil {
+		return nil, fmt.Errorf("busiest mediator: %w", err)
+	}
+	// A consumer from the middle of the table, so that the answer is neither
+	// the first nor the last row.
+	var phone, id string
+	if err := w.QueryRowContext(ctx, `SELECT p.phone_sealed, c.number FROM parties p JOIN cases c ON c.id = p.case_id
+		WHERE p.kind = 'consumer' AND p.phone_sealed <> '' AND p.case_id >= (SELECT MAX(id) / 2 FROM cases) ORDER BY p.case_id LIMIT 1`).Scan(&phone, &f.Number); err != nil {
+		return nil, fmt.Errorf("a consumer's phone: %w", err)
+	}
+	if f.Phone, err = sealer.Open(phone); err != nil {
+		return nil, err
+	}
+	if err := w.QueryRowContext(ctx, `SELECT id_sealed FROM parties WHERE kind = 'consumer' AND id_sealed <> ''
+		AND case_id >= (SELECT MAX(id) / 3 FROM cases) ORDER BY case_id LIMIT 1`).Scan(&id); err == nil {
+		if f.IDNumber, err = sealer.Open(id); err != nil {
+			return nil, err
+		}
+	} else if err != sql.ErrNoRows {
+		return nil, err
+	}
+	f.Director = &auth.Principal{UserID: 0, DisplayName: "基准测试", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: f.Committee.ID, OrgPath: f.Committee.Path}}}
+	f.Intake = &intake.Service{Store: db, Sealer: sealer, Now: func() time.Time { return EvalNow }}
+	f.Desk = &desk.Service{Store: db, Now: func() time.Time { return EvalNow }}
+	return f, nil
+}
+
+// ListsRow is one list: the platform's answer and a hand-written
+// index-ordered query for the same page, both under the same load.
+type ListsRow struct {
+	Name     string
+	App, Raw Latency
+	Rows     int // cases on the app's page
+}
+
+// ListsResult is one engine's run.
+type ListsResult struct {
+	Engine          string
+	Cases, Clients  int
+	Seeded          time.Duration
+	Rows            []ListsRow
+	Phone, IDNumber string
+	Committee, Room string
+	MediatorUserID  int64
+}
+
+func (r ListsResult) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s, %d cases, %d concurrent clients", r.Engine, r.Cases, r.Clients)
+	if r.Seeded > 0 {
+		fmt.Fprintf(&b, " (seeded in %.1f s)", r.Seeded.Seconds())
+	}
+	fmt.Fprintf(&b, "\n  %-44s %5s %9s %9s %9s %9s %7s\n", "list", "rows", "app p50", "app p95", "raw p50", "raw p95", "p95 ×")
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+	for _, row := range r.Rows {
+		ratio := float64(row.App.P95) / float64(max(row.Raw.P95, time.Microsecond))
+		fmt.Fprintf(&b, "  %-44s %5d %9s %9s %9s %9s %7.1f\n", row.Name, row.Rows, ms(row.App.P50), ms(row.App.P95), ms(row.Raw.P50), ms(row.Raw.P95), ratio)
+	}
+	b.WriteString("  (p95 × = app p95 / raw p95; raw = one hand-written index-ordered statement for the same page)\n")
+	return b.String()
+}
+
+type listCase struct {
+	name string
+	app  func(context.Context) (int, error)
+	raw  string
+	args []any
+}
+
+// under runs fn clients-fold concurrently, reps times each, and returns
+// the spread of the single calls.
+func under(ctx context.Context, name string, clients, reps int, fn func(context.Context) error) (Latency, error) {
+	ds := make([]time.Duration, clients*reps)
+	var wg sync.WaitGroup
+	errs := make(chan error, clients)
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range reps {
+				t0 := time.Now()
+				if err := fn(ctx); err != nil {
+					errs <- err
+					return
+				}
+				ds[c*reps+i] = time.Since(t0)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return Latency{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return spread(name, ds), nil
+}
+
+// Lists measures the lists people open ("lists") or the searches
+// ("search") with the given number of concurrent clients.
+func Lists(ctx context.Context, f *ListsFixture, what string, clients, reps int, progress io.Writer) (ListsResult, error) {
+	res := ListsResult{Engine: f.DB.Dialect(), Cases: f.Cases, Clients: clients, Seeded: f.Seeded,
+		Phone: domain.MaskMobile(f.Phone), Committee: f.Committee.Name, Room: f.Room.Name, MediatorUserID: f.Mediator}
+	list := func(q store.CaseQuery) func(context.Context) (int, error) {
+		q.Limit, q.CountCap = 50, store.ListCountCap
+		return func(ctx context.Context) (int, error) {
+			p, err := f.Intake.List(ctx, f.Director, q)
+			return len(p.Cases), err
+		}
+	}
+	// The raw statements: one index walk each, the page's 50 rows, no count.
+	cols := `c.id, c.number, c.status, c.received_at, c.org_path, c.consumer_name, c.merchant_name, c.description`
+	newest := ` ORDER BY c.received_at DESC, c.id DESC LIMIT 50`
+	lo, hi := f.Committee.Path, strings.TrimSuffix(f.Committee.Path, "/")+"0"
+	pg := f.DB.Dialect() == "postgres"
+	var cases []listCase
+	switch what {
+	case "lists":
+		// The cursor of page 21, as a user who pressed 下一页 twenty times holds it.
+		deep := store.CaseQuery{Scope: f.Director.Scope(domain.PermCaseRead), Limit: 50, CountCap: -1}
+		for range 20 {
+			p, err := f.DB.ListCases(ctx, deep)
+			if err != nil || p.Next == nil {
+				return res, fmt.Errorf("walk to page 21: %v", err)
+			}
+			deep.After = p.Next
+		}
+		// The scope as a filter on the receipt-time index: SQLite is told
+		// not to use the path index (+), PostgreSQL chooses.
+		scopeRaw := `SELECT ` + cols + ` FROM cases c WHERE ((+c.org_path >= $1 AND +c.org_path < $2) OR (+c.diverted_by_path >= $1 AND +c.diverted_by_path < $2))`
+		if pg {
+			scopeRaw = strings.ReplaceAll(scopeRaw, "+", "")
+		}
+		open := append(slices.Clone(desk.Working), domain.StatusAgreed, domain.StatusPerforming)
+		cases = []listCase{
+			{name: "committee, first page (API)", app: list(store.CaseQuery{}), raw: scopeRaw + newest, args: []any{lo, hi}},
+			{name: "committee, page 21 by cursor", app: list(store.CaseQuery{After: deep.After}),
+				raw: scopeRaw + ` AND c.received_at <= $3 AND (c.received_at < $3 OR c.id < $4)` + newest, args: []any{lo, hi, deep.After.At, deep.After.ID}},
+			{name: "one room", app: list(store.CaseQuery{RoomID: f.Room.ID}),
+				raw: `SELECT ` + cols + ` FROM cases c WHERE c.room_id = $1` + newest, args: []any{f.Room.ID}},
+			{name: "one status (mediating)", app: list(store.CaseQuery{Statuses: []domain.Status{domain.StatusMediating}}),
+				raw: `SELECT ` + cols + ` FROM cases c WHERE c.status = $1` + newest, args: []any{string(domain.StatusMediating)}},
+			{name: "status received, oldest first (work list)", app: list(store.CaseQuery{Statuses: []domain.Status{domain.StatusReceived}, OldestFirst: true}),
+				raw: `SELECT ` + cols + ` FROM cases c WHERE c.status = $1 ORDER BY c.received_at, c.id LIMIT 50`, args: []any{string(domain.StatusReceived)}},
+			{name: "a mediator's open cases", app: list(store.CaseQuery{Presiding: f.Mediator, Statuses: open}),
+				raw: `SELECT ` + cols + ` FROM cases c WHERE c.presiding_id = $1 AND c.status = $2` + newest, args: []any{f.Mediator, string(domain.StatusMediating)}},
+			{name: "web case list (desk rows, outcomes)", app: func(ctx context.Context) (int, error) {
+				p, err := f.Desk.List(ctx, f.Director, desk.ListQuery{Page: 1}, 50)
+				return len(p.Rows), err
+			}, raw: scopeRaw + newest, args: []any{lo, hi}},
+			{name: "committee desk (sections)", app: func(ctx context.Context) (int, error) {
+				d, err := f.Desk.Committee(ctx, f.Director, desk.Filter{})
+				return len(d.Waiting), err
+			}, raw: `SELECT ` + cols + ` FROM cases c WHERE c.status = $1 ORDER BY c.received_at, c.id LIMIT 50`, args: []any{string(domain.StatusReceived)}},
+		}
+	case "search":
+		ftsRaw := func(term string) (string, []any) {
+			if pg {
+				return `SELECT ` + cols + ` FROM cases c WHERE ` + pgSearchDocBench + ` LIKE $1` + newest, []any{"%" + term + "%"}
+			}
+			return `SELECT ` + cols + ` FROM cases c WHERE c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH $1 ORDER BY rowid DESC LIMIT 50)` + newest, []any{`"` + term + `"`}
+		}
+		shortRaw := `SELECT ` + cols + ` FROM (SELECT * FROM cases c ORDER BY c.received_at DESC, c.id DESC LIMIT 20000) c WHERE c.description LIKE $1 OR c.merchant_name LIKE $1 LIMIT 50`
+		phoneRaw := `SELECT ` + cols + ` FROM cases c WHERE c.id IN (SELECT case_id FROM parties WHERE phone_hash = $1)` + newest
+		r3, a3 := ftsRaw("翻新机")
+		r4, a4 := ftsRaw("三包规定")
+		rn, an := ftsRaw(f.Number)
+		cases = []listCase{
+			{name: "q=健身 (2 characters)", app: list(store.CaseQuery{Text: "健身"}), raw: shortRaw, args: []any{"%健身%"}},
+			{name: "q=预付 (2 characters)", app: list(store.CaseQuery{Text: "预付"}), raw: shortRaw, args: []any{"%预付%"}},
+			{name: "q=翻新机 (3 characters)", app: list(store.CaseQuery{Text: "翻新机"}), raw: r3, args: a3},
+			{name: "q=三包规定 (common phrase)", app: list(store.CaseQuery{Text: "三包规定"}), raw: r4, args: a4},
+			{name: "q=case number", app: list(store.CaseQuery{Text: f.Number}), raw: rn, args: an},
+			{name: "q=phone number (spaces)", app: list(store.CaseQuery{Text: f.Phone[:3] + " " + f.Phone[3:7] + " " + f.Phone[7:]}),
+				raw: phoneRaw, args: []any{f.Intake.PartyHash(f.Phone)}},
+		}
+		if f.IDNumber != "" {
+			cases = append(cases, listCase{name: "q=identity number", app: list(store.CaseQuery{Text: f.IDNumber}),
+				raw: `SELECT ` + cols + ` FROM cases c WHERE c.id IN (SELECT case_id FROM parties WHERE id_hash = $1)` + newest, args: []any{f.Intake.PartyHash(f.IDNumber)}})
+		}
+	default:
+		return res, fmt.Errorf("unknown list benchmark %q", what)
+	}
+	reader := f.DB.Reader()
+	for _, lc := range cases {
+		var n int
+		var err error
+		if n, err = lc.app(ctx); err != nil { // warm: statements planned, pages cached
+			return res, fmt.Errorf("%s: %w", lc.name, err)
+		}
+		if (what == "search") && n == 0 {
+			return res, fmt.Errorf("%s: found nothing", lc.name)
+		}
+		row := ListsRow{Name: lc.name, Rows: n}
+		if row.App, err = under(ctx, lc.name, clients, reps, func(ctx context.Context) error { _, err := lc.app(ctx); return err }); err != nil {
+			return res, err
+		}
+		rawOnce := func(ctx context.Context) error {
+			rows, err := reader.QueryContext(ctx, lc.raw, lc.args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id int64
+				var num, st, path, cn, mn, desc string
+				var at time.Time
+				if err := rows.Scan(&id, &num, &st, &at, &path, &cn, &mn, &desc); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		}
+		if err := rawOnce(ctx); err != nil {
+			return res, fmt.Errorf("%s, raw: %w", lc.name, err)
+		}
+		if row.Raw, err = under(ctx, lc.name+" (raw)", clients, reps, rawOnce); err != nil {
+			return res, err
+		}
+		res.Rows = append(res.Rows, row)
+		if progress != nil {
+			fmt.Fprintf(progress, "  %s: %s — app p95 %.1f ms, raw p95 %.1f ms\n", res.Engine, row.Name,
+				float64(row.App.P95.Microseconds())/1000, float64(row.Raw.P95.Microseconds())/1000)
+		}
+	}
+	return res, nil
+}
+
+// pgSearchDocBench is the pg_trgm index's expression (migration 00045).
+const pgSearchDocBench = `(c.number || ' ' || c.consumer_name || ' ' || c.merchant_name || ' ' || c.description || ' ' || COALESCE(c.external_id, ''))`

@@ -1,0 +1,62 @@
+package benchmark
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/store/storetest"
+)
+
+// BenchmarkCaseList opens the committee's case list (first page, counted
+// to the cap), a page by cursor and searches, with parallel clients
+// (-cpu / GOMAXPROCS × RunParallel), over TIAOJIE_BENCH_CASES demo cases
+// (2,000 by default; `tiaojie bench lists|search` for the big runs).
+func BenchmarkCaseList(b *testing.B) {
+	n := 2000
+	if s := os.Getenv("TIAOJIE_BENCH_CASES"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 1 {
+			b.Fatalf("TIAOJIE_BENCH_CASES=%q: want a positive number", s)
+		}
+		n = v
+	}
+	ctx := context.Background()
+	for _, e := range storetest.Engines(b) {
+		f, err := SeedLists(ctx, e.Open(b, true), n, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		first, err := f.Intake.List(ctx, f.Director, store.CaseQuery{Limit: 50, CountCap: store.ListCountCap})
+		if err != nil || len(first.Cases) != 50 || first.Next == nil {
+			b.Fatalf("first page: %d cases, %v", len(first.Cases), err)
+		}
+		for _, q := range []struct {
+			name string
+			q    store.CaseQuery
+		}{
+			{"committee", store.CaseQuery{}},
+			{"cursor", store.CaseQuery{After: first.Next}},
+			{"room", store.CaseQuery{RoomID: f.Room.ID}},
+			{"search-2", store.CaseQuery{Text: "健身"}},
+			{"search-3", store.CaseQuery{Text: "翻新机"}},
+			{"phone", store.CaseQuery{Text: f.Phone}},
+		} {
+			q.q.Limit, q.q.CountCap = 50, store.ListCountCap
+			b.Run(e.Name+"/"+q.name, func(b *testing.B) {
+				b.SetParallelism(8)
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						p, err := f.Intake.List(ctx, f.Director, q.q)
+						if err != nil || len(p.Cases) == 0 {
+							b.Errorf("%s: %d cases, %v", q.name, len(p.Cases), err)
+							return
+						}
+					}
+				})
+			})
+		}
+	}
+}

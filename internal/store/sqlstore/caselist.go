@@ -1,0 +1,473 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Case lists at a million cases (issue 17).
+//
+// A list is ordered by (received_at, id) and shows one page. Its scope is a
+// set of path prefixes matched on org_path OR diverted_by_path; a range on a
+// path cannot give the rows in receipt order, so both engines used to collect
+// and sort every case in scope. Here the list is the UNION of "branches",
+// each an equality on an index's leading columns (one org_path of the scope,
+// one status, one room, one mediator) walked in (received_at, id) order and
+// cut at the page size; the union of a few dozen short runs is merged and
+// cut again. The org paths present under a prefix are found by a skip scan
+// of the path index (one index seek per path), so a new room needs nothing.
+//
+// Text: a term of three characters or more is looked up in the trigram
+// index (FTS5 on SQLite, pg_trgm on PostgreSQL). When it matches at most
+// searchSparse cases these are the candidates, filtered by scope and sorted;
+// a term that matches more (or a 1–2 character term, below the trigram
+// minimum) walks the branches newest first with the text as a filter,
+// looking at most at shortScan cases per list (the newest in scope).
+
+const (
+	searchSparse = 5000
+	shortScan    = 20000
+	maxOffset    = 10000
+	maxCompound  = 400
+	denseScan    = 2000
+)
+
+type caseListSQL struct {
+	args []any
+}
+
+func (l *caseListSQL) arg(v any) string {
+	l.args = append(l.args, v)
+	return fmt.Sprintf("$%d", len(l.args))
+}
+
+// pgSearchDoc is the expression of the pg_trgm index (migration 00045).
+const pgSearchDoc = `(c.number || ' ' || c.consumer_name || ' ' || c.merchant_name || ' ' || c.description || ' ' || COALESCE(c.external_id, ''))`
+
+// bind renumbers the $n placeholders of one statement in the order they
+// appear, keeping only the arguments it uses (both drivers refuse unused
+// ones); the list builds its conditions once and reuses them in several
+// statements.
+func bind(stmt string, args []any) (string, []any) {
+	var b strings.Builder
+	var out []any
+	seen := map[int]int{}
+	for i := 0; i < len(stmt); i++ {
+		if stmt[i] != '$' || i+1 >= len(stmt) || stmt[i+1] < '0' || stmt[i+1] > '9' {
+			b.WriteByte(stmt[i])
+			continue
+		}
+		j := i + 1
+		n := 0
+		for j < len(stmt) && stmt[j] >= '0' && stmt[j] <= '9' {
+			n = n*10 + int(stmt[j]-'0')
+			j++
+		}
+		k, ok := seen[n]
+		if !ok {
+			out = append(out, args[n-1])
+			k = len(out)
+			seen[n] = k
+		}
+		fmt.Fprintf(&b, "$%d", k)
+		i = j - 1
+	}
+	return b.String(), out
+}
+
+func ftsPhrase(t string) string { return `"` + strings.ReplaceAll(t, `"`, `""`) + `"` }
+
+// ListCases answers the case lists: sweeps (ByID) with one statement, the
+// rest by index-ordered branches (see above).
+func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage, error) {
+	if q.ByID {
+		return db.listCasesScan(ctx, q)
+	}
+	if !q.Scope.All && len(q.Scope.Prefixes) == 0 {
+		return store.CasePage{}, nil
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	limit = min(limit, 500)
+	offset := 0
+	if q.After == nil {
+		offset = min(max(q.Offset, 0), maxOffset)
+	}
+	l := &caseListSQL{}
+	desc := !q.OldestFirst
+	dir, cmp, cmpStrict := " DESC", "<=", "<"
+	if !desc {
+		dir, cmp, cmpStrict = "", ">=", ">"
+	}
+
+	// Conditions every branch carries.
+	var common []string
+	scopeCond := ""
+	if !q.Scope.All {
+		var ors []string
+		for _, p := range q.Scope.Prefixes {
+			lo, hi := prefixRange(p)
+			lp, hp := l.arg(lo), l.arg(hi)
+			ors = append(ors, fmt.Sprintf("(c.org_path >= %s AND c.org_path < %s)", lp, hp),
+				fmt.Sprintf("(c.diverted_by_path >= %s AND c.diverted_by_path < %s)", lp, hp))
+		}
+		scopeCond = "(" + strings.Join(ors, " OR ") + ")"
+	}
+	ownScope := "" // the org path within the scope
+	if !q.Scope.All {
+		var ors []string
+		for _, p := range q.Scope.Prefixes {
+			lo, hi := prefixRange(p)
+			ors = append(ors, fmt.Sprintf("(c.org_path >= %s AND c.org_path < %s)", l.arg(lo), l.arg(hi)))
+		}
+		ownScope = "(" + strings.Join(ors, " OR ") + ")"
+	}
+	statusIn := ""
+	var statusArgs []string
+	if len(q.Statuses) > 0 {
+		for _, s := range q.Statuses {
+			statusArgs = append(statusArgs, l.arg(string(s)))
+		}
+		statusIn = "c.status IN (" + strings.Join(statusArgs, ", ") + ")"
+	}
+	if q.RoomID != 0 {
+		common = append(common, "c.room_id = "+l.arg(q.RoomID))
+	}
+	if q.Presiding != 0 {
+		common = append(common, "c.presiding_id = "+l.arg(q.Presiding))
+	}
+	if q.From != nil {
+		common = append(common, "c.received_at >= "+l.arg(q.From.UTC()))
+	}
+	if q.To != nil {
+		common = append(common, "c.received_at < "+l.arg(q.To.UTC()))
+	}
+	var keyset []string
+	if q.After != nil {
+		t, id := l.arg(q.After.At.UTC()), l.arg(q.After.ID)
+		keyset = append(keyset, fmt.Sprintf("c.received_at %s %s", cmp, t),
+			fmt.Sprintf("(c.received_at %s %s OR c.id %s %s)", cmpStrict, t, cmpStrict, id))
+	}
+	query := func(stmt string) (string, []any) { return bind(stmt, l.args) }
+
+	// Text: candidates from the trigram index, or a filter on a bounded walk.
+	text := strings.TrimSpace(q.Text)
+	textFilter, candidates := "", ""
+	switch {
+	case q.PartyHash != "":
+		h := l.arg(q.PartyHash)
+		candidates = fmt.Sprintf("c.id IN (SELECT case_id FROM parties WHERE phone_hash = %[1]s OR id_hash = %[1]s)", h)
+	case text != "":
+		p := l.arg("%" + likeEscape(text) + "%")
+		textFilter = fmt.Sprintf(`(c.number LIKE %[1]s ESCAPE '\' OR c.consumer_name LIKE %[1]s ESCAPE '\'
+			OR c.merchant_name LIKE %[1]s ESCAPE '\' OR c.description LIKE %[1]s ESCAPE '\' OR c.external_id LIKE %[1]s ESCAPE '\')`, p)
+		if utf8.RuneCountInString(text) >= 3 {
+			var probe, cand string
+			if db.d.Name == "postgres" {
+				cand = fmt.Sprintf(`%s LIKE %s ESCAPE '\'`, pgSearchDoc, p)
+				probe = `SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE ` + cand + ` LIMIT ` + fmt.Sprint(searchSparse+1) + `) x`
+			} else {
+				m := l.arg(ftsPhrase(text))
+				cand = "c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH " + m + ")"
+				probe = `SELECT COUNT(*) FROM (SELECT 1 FROM cases_fts WHERE cases_fts MATCH ` + m + ` LIMIT ` + fmt.Sprint(searchSparse+1) + `) x`
+			}
+			var n int
+			ps, pa := bind(probe, l.args)
+			if err := db.read().QueryRowContext(ctx, ps, pa...).Scan(&n); err != nil {
+				return store.CasePage{}, db.wrap("probe case search", err)
+			}
+			if n <= searchSparse {
+				candidates = cand + " AND " + textFilter
+				textFilter = ""
+			}
+		}
+	}
+
+	// Branches: equalities that lead an index in the list's order.
+	var branches []string
+	byPath := false
+	perStatus := func(base string) {
+		if len(statusArgs) == 0 {
+			branches = append(branches, base)
+			return
+		}
+		for _, s := range statusArgs {
+			branches = append(branches, base+" AND c.status = "+s)
+		}
+	}
+	filters := append([]string{}, common...)
+	switch {
+	case candidates != "":
+		filters = append(filters, candidates)
+		if scopeCond != "" {
+			filters = append(filters, scopeCond)
+		}
+		if statusIn != "" {
+			filters = append(filters, statusIn)
+		}
+		branches = []string{"1 = 1"}
+	case q.RoomID != 0:
+		if scopeCond != "" {
+			filters = append(filters, scopeCond)
+		}
+		if statusIn != "" {
+			filters = append(filters, statusIn)
+		}
+		branches = []string{"1 = 1"}
+	case q.Presiding != 0, q.Scope.All:
+		if scopeCond != "" {
+			filters = append(filters, scopeCond)
+		}
+		perStatus("1 = 1")
+	default:
+		byPath = true
+	}
+	pathBranches := func() (bool, error) {
+		if !byPath || len(branches) > 0 {
+			return len(branches) > 0, nil
+		}
+		paths, err := db.scopePaths(ctx, q.Scope.Prefixes)
+		if err != nil {
+			return false, err
+		}
+		for _, p := range paths.org {
+			perStatus("c.org_path = " + l.arg(p))
+		}
+		for _, p := range paths.diverted {
+			b := "c.diverted_by_path = " + l.arg(p)
+			if statusIn != "" {
+				b += " AND " + statusIn
+			}
+			branches = append(branches, b)
+		}
+		return len(branches) > 0, nil
+	}
+	// A dense scope (most cases of the engine are in it, as for a
+	// committee on its own server) first walks the receipt-time index, or
+	// the status's, with the scope as a filter, looking at denseScan cases
+	// at most; a full page from it is the answer.
+	dense := byPath && len(statusArgs) <= 1 && textFilter == ""
+	if textFilter != "" {
+		if ok, err := pathBranches(); err != nil || !ok {
+			return store.CasePage{}, err
+		}
+	}
+	walkBound := 0
+	if textFilter != "" {
+		walkBound = max(1000, shortScan/len(branches))
+	}
+	order := fmt.Sprintf(" ORDER BY c.received_at%[1]s, c.id%[1]s", dir)
+	orderK := fmt.Sprintf(" ORDER BY received_at%[1]s, id%[1]s", dir)
+	union := func(extra []string, n int) string {
+		var parts []string
+		for i, b := range branches {
+			conds := append(append([]string{b}, filters...), extra...)
+			var sub string
+			if walkBound > 0 {
+				sub = fmt.Sprintf(`SELECT received_at, id FROM (SELECT c.received_at, c.id, c.number, c.consumer_name, c.merchant_name,
+					c.description, c.external_id FROM cases c WHERE %s%s LIMIT %d) c WHERE %s%s LIMIT %d`,
+					strings.Join(conds, " AND "), order, walkBound, textFilter, order, n)
+			} else {
+				sub = fmt.Sprintf(`SELECT c.received_at, c.id FROM cases c WHERE %s%s LIMIT %d`, strings.Join(conds, " AND "), order, n)
+			}
+			parts = append(parts, fmt.Sprintf("SELECT received_at, id FROM (%s) b%d", sub, i))
+		}
+		// SQLite allows 500 terms in one compound SELECT: a scope with
+		// more paths × statuses unions groups of unions.
+		for len(parts) > maxCompound {
+			var groups []string
+			for i := 0; i < len(parts); i += maxCompound {
+				groups = append(groups, fmt.Sprintf("SELECT received_at, id FROM (%s) g%d_%d",
+					strings.Join(parts[i:min(i+maxCompound, len(parts))], " UNION "), len(parts), i))
+			}
+			parts = groups
+		}
+		return strings.Join(parts, " UNION ")
+	}
+
+	var page store.CasePage
+	switch {
+	case q.CountCap < 0:
+	case q.CountCap > 0 && len(statusArgs) == 0 && walkBound == 0:
+		// Count up to the cap with the scope as one condition: both engines
+		// read the scope's path index and stop at the cap (a dense scope).
+		conds := append([]string{}, filters...)
+		if scopeCond != "" && !slices.Contains(conds, scopeCond) {
+			conds = append(conds, scopeCond)
+		}
+		cond := ""
+		if len(conds) > 0 {
+			cond = " WHERE " + strings.Join(conds, " AND ")
+		}
+		capN := q.CountCap + 1
+		cs, ca := query(`SELECT COUNT(*) FROM (SELECT 1 FROM cases c` + cond + ` LIMIT ` + fmt.Sprint(capN) + `) x`)
+		if err := db.read().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
+			return page, db.wrap("count cases", err)
+		}
+		if page.Total > int64(q.CountCap) {
+			page.Total, page.TotalCapped = int64(q.CountCap), true
+		}
+	case q.CountCap > 0:
+		if ok, err := pathBranches(); err != nil || !ok {
+			return store.CasePage{}, err
+		}
+		// Count up to the cap: the branches one after another (UNION ALL,
+		// each case once: a diverted case whose own path is also in scope
+		// is counted with its path), stopping at the cap.
+		capN := q.CountCap + 1
+		var parts []string
+		for _, b := range branches {
+			conds := append([]string{b}, filters...)
+			if strings.HasPrefix(b, "c.diverted_by_path") {
+				conds = append(conds, "NOT "+ownScope)
+			}
+			if walkBound > 0 {
+				parts = append(parts, fmt.Sprintf(`SELECT 1 FROM (SELECT c.number, c.consumer_name, c.merchant_name, c.description, c.external_id
+					FROM cases c WHERE %s%s LIMIT %d) c WHERE %s`, strings.Join(conds, " AND "), order, walkBound, textFilter))
+			} else {
+				parts = append(parts, `SELECT 1 FROM cases c WHERE `+strings.Join(conds, " AND "))
+			}
+		}
+		for len(parts) > maxCompound {
+			var groups []string
+			for i := 0; i < len(parts); i += maxCompound {
+				groups = append(groups, fmt.Sprintf("SELECT 1 FROM (%s) g%d_%d", strings.Join(parts[i:min(i+maxCompound, len(parts))], " UNION ALL "), len(parts), i))
+			}
+			parts = groups
+		}
+		cs, ca := query(`SELECT COUNT(*) FROM (` + strings.Join(parts, " UNION ALL ") + ` LIMIT ` + fmt.Sprint(capN) + `) x`)
+		if err := db.read().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
+			return page, db.wrap("count cases", err)
+		}
+		if page.Total > int64(q.CountCap) {
+			page.Total, page.TotalCapped = int64(q.CountCap), true
+		}
+	default:
+		// Exact count, for the callers that need one (small scopes, reports).
+		conds := append([]string{}, common...)
+		if scopeCond != "" {
+			conds = append(conds, scopeCond)
+		}
+		if statusIn != "" {
+			conds = append(conds, statusIn)
+		}
+		if candidates != "" {
+			conds = append(conds, candidates)
+		}
+		if textFilter != "" {
+			conds = append(conds, textFilter)
+		}
+		cond := ""
+		if len(conds) > 0 {
+			cond = " WHERE " + strings.Join(conds, " AND ")
+		}
+		cs, ca := query(`SELECT COUNT(*) FROM cases c` + cond)
+		if err := db.read().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
+			return page, db.wrap("count cases", err)
+		}
+	}
+
+	read := func(stmt string) error {
+		page.Cases = page.Cases[:0]
+		stmt, args := query(stmt)
+		rows, err := db.read().QueryContext(ctx, stmt, args...)
+		if err != nil {
+			return db.wrap("list cases", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCase(rows)
+			if err != nil {
+				return db.wrap("scan case", err)
+			}
+			page.Cases = append(page.Cases, c)
+		}
+		return db.wrap("list cases", rows.Err())
+	}
+	cut := fmt.Sprintf(" LIMIT %d OFFSET %d", limit+1, offset)
+	if dense {
+		conds := append(append([]string{}, filters...), keyset...)
+		if len(statusArgs) == 1 {
+			conds = append(conds, "c.status = "+statusArgs[0])
+		}
+		where := ""
+		if len(conds) > 0 {
+			where = " WHERE " + strings.Join(conds, " AND ")
+		}
+		stmt := `SELECT ` + caseCols + ` FROM (SELECT received_at, id FROM (SELECT c.received_at, c.id, c.org_path, c.diverted_by_path FROM cases c` +
+			where + order + fmt.Sprintf(" LIMIT %d", denseScan) + `) c WHERE ` + scopeCond + orderK + cut + `) k JOIN cases c ON c.id = k.id` + order
+		if err := read(stmt); err != nil {
+			return page, err
+		}
+	}
+	if !dense || len(page.Cases) <= limit {
+		if ok, err := pathBranches(); err != nil || !ok {
+			return page, err
+		}
+		n := offset + limit + 1
+		if err := read(`SELECT ` + caseCols + ` FROM (SELECT received_at, id FROM (` + union(keyset, n) + `) u` + orderK +
+			cut + `) k JOIN cases c ON c.id = k.id` + order); err != nil {
+			return page, err
+		}
+	}
+	if len(page.Cases) > limit {
+		page.Cases = page.Cases[:limit]
+		last := page.Cases[limit-1]
+		page.Next = &store.CaseCursor{At: last.ReceivedAt, ID: last.ID}
+	}
+	return page, nil
+}
+
+type scopePaths struct{ org, diverted []string }
+
+// scopePaths lists the distinct org and diversion paths of cases under the
+// prefixes, by a skip scan: one index seek per path present.
+func (db *DB) scopePaths(ctx context.Context, prefixes []string) (scopePaths, error) {
+	var out scopePaths
+	seen := map[string]bool{}
+	for _, p := range prefixes {
+		lo, hi := prefixRange(p)
+		rows, err := db.read().QueryContext(ctx, `WITH RECURSIVE
+			o(v) AS (SELECT (SELECT MIN(org_path) FROM cases WHERE org_path >= $1 AND org_path < $2)
+				UNION ALL SELECT (SELECT MIN(org_path) FROM cases WHERE org_path > o.v AND org_path < $2) FROM o WHERE o.v IS NOT NULL),
+			d(v) AS (SELECT (SELECT MIN(diverted_by_path) FROM cases WHERE diverted_by_path >= $1 AND diverted_by_path < $2)
+				UNION ALL SELECT (SELECT MIN(diverted_by_path) FROM cases WHERE diverted_by_path > d.v AND diverted_by_path < $2) FROM d WHERE d.v IS NOT NULL)
+			SELECT 'o', v FROM o WHERE v IS NOT NULL UNION ALL SELECT 'd', v FROM d WHERE v IS NOT NULL`, lo, hi)
+		if err != nil {
+			return out, db.wrap("scope paths", err)
+		}
+		for rows.Next() {
+			var kind, v string
+			if err := rows.Scan(&kind, &v); err != nil {
+				rows.Close()
+				return out, db.wrap("scope paths", err)
+			}
+			if seen[kind+v] {
+				continue
+			}
+			seen[kind+v] = true
+			if kind == "o" {
+				out.org = append(out.org, v)
+			} else {
+				out.diverted = append(out.diverted, v)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return out, db.wrap("scope paths", err)
+		}
+	}
+	return out, nil
+}
+
+// Reader is the read pool (benchmarks compare the lists with hand-written
+// statements on it).
+func (db *DB) Reader() *sql.DB { return db.r }

@@ -1,0 +1,297 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
+)
+
+// TestCaseLists runs the keyset list and search conformance on every engine.
+func TestCaseLists(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			for name, fn := range map[string]func(*testing.T, *sqlstore.DB){
+				"Keyset": testCaseListKeyset,
+				"Search": testCaseSearch,
+			} {
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					fn(t, e.Open(t, true))
+				})
+			}
+		})
+	}
+}
+
+func mustCreate(t *testing.T, db *sqlstore.DB, nc *store.NewCase) store.Case {
+	t.Helper()
+	c, _, err := db.CreateCase(context.Background(), nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// walk pages through a list by its cursor and returns the ids in order.
+func walk(t *testing.T, db *sqlstore.DB, q store.CaseQuery, between func(page int)) []int64 {
+	t.Helper()
+	var ids []int64
+	for page := 0; ; page++ {
+		p, err := db.ListCases(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Cases) > q.Limit {
+			t.Fatalf("page of %d, limit %d", len(p.Cases), q.Limit)
+		}
+		for _, c := range p.Cases {
+			ids = append(ids, c.ID)
+		}
+		if p.Next == nil {
+			return ids
+		}
+		if between != nil {
+			between(page)
+		}
+		// The cursor survives its text form, as the web and the API hand it out.
+		if q.After, err = store.ParseCaseCursor(p.Next.String()); err != nil {
+			t.Fatal(err)
+		}
+		if page > 100 {
+			t.Fatal("list does not end")
+		}
+	}
+}
+
+func testCaseListKeyset(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	var mine []store.Case // the committee's, newest first once sorted
+	for i := range 23 {
+		room := f.room1.ID
+		if i%4 == 0 {
+			room = f.room2.ID
+		}
+		nc := newCase(f, room, "")
+		// Ties on the receipt time: the id breaks them.
+		nc.ReceivedAt = t0.Add(time.Duration(i/3) * time.Hour)
+		if i%5 == 0 {
+			nc.DivertedByOrgID = f.regulator.ID
+		}
+		mine = append(mine, mustCreate(t, db, nc))
+	}
+	for i := range 3 {
+		other := newCase(f, 0, "")
+		other.CommitteeID, other.CommitteeAbbr = f.otherCommittee.ID, "徐"
+		other.ReceivedAt = t0.Add(time.Duration(i) * time.Hour)
+		mustCreate(t, db, other)
+	}
+	newest := func(cs []store.Case) []int64 {
+		s := slices.Clone(cs)
+		slices.SortFunc(s, func(a, b store.Case) int {
+			if c := b.ReceivedAt.Compare(a.ReceivedAt); c != 0 {
+				return c
+			}
+			return int(b.ID - a.ID)
+		})
+		var ids []int64
+		for _, c := range s {
+			ids = append(ids, c.ID)
+		}
+		return ids
+	}
+	committee := store.Scope{Prefixes: []string{f.committee.Path}}
+
+	// Every case of the scope exactly once, in order, while new cases arrive
+	// between pages (newer than the first page: they belong to a fresh list).
+	got := walk(t, db, store.CaseQuery{Scope: committee, Limit: 5}, func(page int) {
+		nc := newCase(f, f.room1.ID, "")
+		nc.ReceivedAt = t0.Add(time.Duration(100+page) * time.Hour)
+		mustCreate(t, db, nc)
+	})
+	if want := newest(mine); !slices.Equal(got, want) {
+		t.Fatalf("committee pages:\n got %v\nwant %v", got, want)
+	}
+
+	// Oldest first, a status filter, one room, the diverted scope, the city.
+	all, err := db.ListCases(ctx, store.CaseQuery{Scope: committee, Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev := walk(t, db, store.CaseQuery{Scope: committee, Limit: 4, OldestFirst: true}, nil)
+	wantRev := newest(all.Cases)
+	slices.Reverse(wantRev)
+	if !slices.Equal(rev, wantRev) {
+		t.Fatalf("oldest first:\n got %v\nwant %v", rev, wantRev)
+	}
+	var accepted []store.Case
+	for i, c := range mine[:10] {
+		if i%2 == 0 {
+			at := t0
+			c2, err := db.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: domain.StatusAccepted, AcceptedAt: &at},
+				store.Event{Type: "accepted", ToStatus: domain.StatusAccepted, At: at})
+			if err != nil {
+				t.Fatal(err)
+			}
+			accepted = append(accepted, c2)
+		}
+	}
+	if got := walk(t, db, store.CaseQuery{Scope: committee, Limit: 2, Statuses: []domain.Status{domain.StatusAccepted}}, nil); !slices.Equal(got, newest(accepted)) {
+		t.Fatalf("status pages: got %v want %v", got, newest(accepted))
+	}
+	var room2 []store.Case
+	var diverted []store.Case
+	for i, c := range mine {
+		if c.RoomID == f.room2.ID {
+			room2 = append(room2, c)
+		}
+		if i%5 == 0 {
+			diverted = append(diverted, c)
+		}
+	}
+	if got := walk(t, db, store.CaseQuery{Scope: committee, Limit: 2, RoomID: f.room2.ID}, nil); !slices.Equal(got, newest(room2)) {
+		t.Fatalf("room pages: got %v want %v", got, newest(room2))
+	}
+	regulator := store.Scope{Prefixes: []string{f.regulator.Path}}
+	if got := walk(t, db, store.CaseQuery{Scope: regulator, Limit: 2}, nil); !slices.Equal(got, newest(diverted)) {
+		t.Fatalf("diverted pages: got %v want %v", got, newest(diverted))
+	}
+	// A scope of two overlapping bindings lists each case once.
+	both := store.Scope{Prefixes: []string{f.committee.Path, f.regulator.Path, f.room1.Path}}
+	if got := walk(t, db, store.CaseQuery{Scope: both, Limit: 7}, nil); !slices.Equal(got, newest(all.Cases)) {
+		t.Fatalf("overlapping scope: got %d cases, want %d", len(got), len(all.Cases))
+	}
+	// Scope never leaks: the other district sees its three, with any filter.
+	other := store.Scope{Prefixes: []string{f.otherDistrict.Path}}
+	if got := walk(t, db, store.CaseQuery{Scope: other, Limit: 2}, nil); len(got) != 3 {
+		t.Fatalf("other district: %d cases", len(got))
+	}
+	if got := walk(t, db, store.CaseQuery{Scope: other, Limit: 2, RoomID: f.room1.ID}, nil); len(got) != 0 {
+		t.Fatalf("other district sees a room of another: %v", got)
+	}
+
+	// Counts stop at the cap.
+	p, err := db.ListCases(ctx, store.CaseQuery{Scope: committee, Limit: 5, CountCap: 10})
+	if err != nil || p.Total != 10 || !p.TotalCapped || len(p.Cases) != 5 {
+		t.Fatalf("capped count: total %d capped %v %d cases %v", p.Total, p.TotalCapped, len(p.Cases), err)
+	}
+	p, err = db.ListCases(ctx, store.CaseQuery{Scope: committee, Limit: 5, CountCap: 1000, RoomID: f.room2.ID})
+	if err != nil || p.Total != int64(len(room2)) || p.TotalCapped {
+		t.Fatalf("count under the cap: total %d capped %v, want %d (%v)", p.Total, p.TotalCapped, len(room2), err)
+	}
+	// Offsets still page (bounded), for the callers that use them.
+	p, err = db.ListCases(ctx, store.CaseQuery{Scope: committee, Limit: 3, Offset: 3})
+	if err != nil || len(p.Cases) != 3 || p.Cases[0].ID != newest(all.Cases)[3] {
+		t.Fatalf("offset page: %v %v", p.Cases, err)
+	}
+	if _, err := store.ParseCaseCursor("not-a-cursor"); err == nil {
+		t.Fatal("a made-up cursor parses")
+	}
+}
+
+func testCaseSearch(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	mk := func(room int64, desc, merchant, consumer, phoneHash, idHash string) store.Case {
+		nc := newCase(f, room, "")
+		nc.Description, nc.Parties[0].Name, nc.Parties[1].Name = desc, consumer, merchant
+		nc.Parties[0].PhoneHash, nc.Parties[0].IDHash = phoneHash, idHash
+		return mustCreate(t, db, nc)
+	}
+	gym := mk(f.room1.ID, "健身房闭店，预付卡余额无法退还", "某某健身有限公司", "张小明", "ph-a", "id-a")
+	phone := mk(f.room2.ID, "手机屏幕碎裂，要求退货", "数码城", "李四", "ph-b", "")
+	car := mk(f.room1.ID, "汽车保养多收费", "车行", "王五", "ph-c", "id-c")
+	// The same words in another district: never in this committee's results.
+	far := newCase(f, 0, "")
+	far.CommitteeID, far.CommitteeAbbr = f.otherCommittee.ID, "徐"
+	far.Description, far.Parties[0].PhoneHash = "健身房跑路，手机屏幕也碎了", "ph-a"
+	farCase := mustCreate(t, db, far)
+
+	committee := store.Scope{Prefixes: []string{f.committee.Path}}
+	find := func(q store.CaseQuery) []int64 {
+		t.Helper()
+		if q.Scope.Prefixes == nil && !q.Scope.All {
+			q.Scope = committee
+		}
+		p, err := db.ListCases(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, c := range p.Cases {
+			ids = append(ids, c.ID)
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	for _, tc := range []struct {
+		name string
+		q    store.CaseQuery
+		want []int64
+	}{
+		{"two characters", store.CaseQuery{Text: "健身"}, []int64{gym.ID}},
+		{"one character", store.CaseQuery{Text: "车"}, []int64{car.ID}},
+		{"three characters", store.CaseQuery{Text: "预付卡"}, []int64{gym.ID}},
+		{"longer phrase", store.CaseQuery{Text: "屏幕碎裂"}, []int64{phone.ID}},
+		{"merchant", store.CaseQuery{Text: "数码城"}, []int64{phone.ID}},
+		{"consumer name", store.CaseQuery{Text: "王五"}, []int64{car.ID}},
+		{"case number", store.CaseQuery{Text: car.Number}, []int64{car.ID}},
+		{"part of a case number", store.CaseQuery{Text: fmt.Sprintf("%d号", car.Seq)}, []int64{car.ID}},
+		{"phone hash", store.CaseQuery{PartyHash: "ph-b"}, []int64{phone.ID}},
+		{"identity hash", store.CaseQuery{PartyHash: "id-c"}, []int64{car.ID}},
+		{"phone hash stays in scope", store.CaseQuery{PartyHash: "ph-a"}, []int64{gym.ID}},
+		{"phone hash, the city", store.CaseQuery{Scope: store.Scope{All: true}, PartyHash: "ph-a"}, []int64{gym.ID, farCase.ID}},
+		{"no match", store.CaseQuery{Text: "不存在的词语"}, nil},
+		{"with a status", store.CaseQuery{Text: "健身", Statuses: []domain.Status{domain.StatusReceived}}, []int64{gym.ID}},
+		{"with a room", store.CaseQuery{Text: "手机", RoomID: f.room1.ID}, nil},
+	} {
+		if got := find(tc.q); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	// The index follows the case in the same write: changed facts are found
+	// by their new words, not by the old ones.
+	desc := "美容院办卡后关门"
+	if _, err := db.ApplyEvent(ctx, car.ID, car.Version, store.CaseChange{Facts: &store.Facts{Category: "服务", Description: desc,
+		Consumer: car.Parties[0]}}, store.Event{Type: "facts_updated", At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if got := find(store.CaseQuery{Text: "美容院"}); !slices.Equal(got, []int64{car.ID}) {
+		t.Errorf("after the update: got %v", got)
+	}
+	if got := find(store.CaseQuery{Text: "汽车保养"}); got != nil {
+		t.Errorf("old words still found: %v", got)
+	}
+}
+
+// Migration 00045 applies to a database that already holds cases: the
+// trigram index is filled from them.
+func TestCaseSearchMigratesExistingCases(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db := e.Open(t, false)
+			if err := db.MigrateTo(ctx, 41); err != nil {
+				t.Fatal(err)
+			}
+			f := newFixture(t, db)
+			nc := newCase(f, f.room1.ID, "")
+			nc.Description = "美容院办卡后关门跑路"
+			old := mustCreate(t, db, nc)
+			if err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			p, err := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}, Text: "办卡后关门"})
+			if err != nil || len(p.Cases) != 1 || p.Cases[0].ID != old.ID {
+				t.Fatalf("a case from before the migration: %v %v", p.Cases, err)
+			}
+		})
+	}
+}
