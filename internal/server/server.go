@@ -61,8 +61,8 @@ func New(opt Options) (*Server, error) {
 		opt.SessionLifetime = 12 * time.Hour
 	}
 	sm := scs.New()
-	sm.Store = sessionStore{opt.Store}
 	sm.IdleTimeout, sm.Lifetime = opt.SessionIdle, opt.SessionLifetime
+	sm.Store = newSessionStore(opt.Store, sm)
 	sm.Cookie.Name, sm.Cookie.HttpOnly, sm.Cookie.SameSite, sm.Cookie.Secure = "tiaojie_session", true, http.SameSiteLaxMode, opt.SecureCookies
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		if r.Context().Err() != nil {
@@ -94,7 +94,7 @@ func New(opt Options) (*Server, error) {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusForbidden, "跨站请求已被拒绝")
 	}))
-	s.handler = s.fromProxy(s.recoverer(s.securityHeaders(cop.Handler(sm.LoadAndSave(mux)))))
+	s.handler = s.fromProxy(s.recoverer(s.securityHeaders(cop.Handler(withSessionSeen(sm.LoadAndSave(mux))))))
 	return s, nil
 }
 
@@ -315,24 +315,3 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 	})
 }
 
-// sessionStore adapts the Store to scs.
-type sessionStore struct{ st store.Store }
-
-func (s sessionStore) Find(token string) ([]byte, bool, error) {
-	return s.st.SessionFind(context.Background(), token)
-}
-func (s sessionStore) Commit(token string, b []byte, expiry time.Time) error {
-	return s.st.SessionCommit(context.Background(), token, b, expiry)
-}
-func (s sessionStore) Delete(token string) error {
-	return s.st.SessionDelete(context.Background(), token)
-}
-func (s sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	return s.st.SessionFind(ctx, token)
-}
-func (s sessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	return s.st.SessionCommit(ctx, token, b, expiry)
-}
-func (s sessionStore) DeleteCtx(ctx context.Context, token string) error {
-	return s.st.SessionDelete(ctx, token)
-}
