@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -28,11 +29,24 @@ func bench(ctx context.Context, args []string, out io.Writer, getenv func(string
 	if len(args) > 0 && args[0] == "sync" {
 		return benchSync(ctx, args[1:], out, getenv)
 	}
+	if len(args) > 0 && args[0] == "import" {
+		fs := flag.NewFlagSet("bench import", flag.ContinueOnError)
+		fs.SetOutput(out)
+		n := fs.Int("n", 10000, "rows of the generated 12315 export (CSV)")
+		pgURL := fs.String("postgres", getenv("TIAOJIE_DATABASE_URL"), "PostgreSQL server to benchmark as well (a temporary schema is used)")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		if *n < 1 || *n > 1_000_000 {
+			return errors.New("-n must be between 1 and 1000000")
+		}
+		return onScratch(ctx, *pgURL, out, func(db *sqlstore.DB) (fmt.Stringer, error) { return benchmark.Import(ctx, db, *n) })
+	}
 	if len(args) > 0 && args[0] == "casepage" {
 		return benchCasePage(ctx, args[1:], out, getenv)
 	}
 	if len(args) == 0 || args[0] != "intake" {
-		return errors.New("usage: tiaojie bench intake [-n 2000] [-postgres postgres://…] | tiaojie bench sync [-n 100000] [-postgres postgres://…] | tiaojie bench casepage [-n 10000] [-c 64] [-d 10s] [-sqlite-file F] [-postgres postgres://…] | tiaojie bench evaluation [-n 1000000] [-reps 100] [-intake 2000] [-postgres postgres://…]")
+		return errors.New("usage: tiaojie bench intake [-n 2000] [-postgres postgres://…] | tiaojie bench sync [-n 100000] [-postgres postgres://…] | tiaojie bench import [-n 10000] [-postgres postgres://…] | tiaojie bench casepage [-n 10000] [-c 64] [-d 10s] [-sqlite-file F] [-postgres postgres://…] | tiaojie bench evaluation [-n 1000000] [-reps 100] [-intake 2000] [-postgres postgres://…]")
 	}
 	fs := flag.NewFlagSet("bench intake", flag.ContinueOnError)
 	n := fs.Int("n", 2000, "complaints to register")
@@ -182,8 +196,20 @@ func benchCasePage(ctx context.Context, args []string, out io.Writer, getenv fun
 	user := fs.String("user", "committee01", "user to sign in as")
 	pass := fs.String("password", "", "that user's password (default: the one seeding sets)")
 	pgURL := fs.String("postgres", getenv("TIAOJIE_DATABASE_URL"), "PostgreSQL server to benchmark as well (a temporary schema is used)")
+	prof := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if *n < 0 || *n > 10_000_000 || *c < 1 || *c > 1024 {
 		return errors.New("-n must be 0…10000000 and -c 1…1024")

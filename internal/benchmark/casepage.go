@@ -58,7 +58,7 @@ type CasePageResult struct {
 	Clients int
 	App     LoadFigure // GET /cases/{id} as the committee's director
 	Raw     LoadFigure // GET of a handler that reads one case row by id
-	Ratio   float64 // App.PerSec / Raw.PerSec
+	Ratio   float64    // App.PerSec / Raw.PerSec
 }
 
 func (r CasePageResult) String() string {

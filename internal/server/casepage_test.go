@@ -19,7 +19,7 @@ func TestCasePagePerformingWithoutAgreement(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, q := range []string{
-			
+
 			`DELETE FROM agreements WHERE case_id = $1`,
 			`UPDATE cases SET status = 'performing' WHERE id = $1`,
 		} {
