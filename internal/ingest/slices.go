@@ -21,7 +21,7 @@ import (
 type Slice struct {
 	Rows   int           // rows per run; default 20,000
 	Time   time.Duration // time per run; default 20 s
-	TxRows int           // rows per transaction; default 500
+	TxRows int           // rows per transaction; default 200
 }
 
 func (l Slice) withDefaults() Slice {
@@ -32,7 +32,7 @@ func (l Slice) withDefaults() Slice {
 		l.Time = 20 * time.Second
 	}
 	if l.TxRows <= 0 {
-		l.TxRows = 500
+		l.TxRows = 200
 	}
 	return l
 }
