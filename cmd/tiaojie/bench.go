@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
@@ -30,8 +32,24 @@ func bench(ctx context.Context, args []string, out io.Writer, getenv func(string
 	if len(args) > 0 && (args[0] == "lists" || args[0] == "search") {
 		return benchLists(ctx, args[0], args[1:], out, getenv)
 	}
+	if len(args) > 0 && args[0] == "import" {
+		fs := flag.NewFlagSet("bench import", flag.ContinueOnError)
+		fs.SetOutput(out)
+		n := fs.Int("n", 10000, "rows of the generated 12315 export (CSV)")
+		pgURL := fs.String("postgres", getenv("TIAOJIE_DATABASE_URL"), "PostgreSQL server to benchmark as well (a temporary schema is used)")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		if *n < 1 || *n > 1_000_000 {
+			return errors.New("-n must be between 1 and 1000000")
+		}
+		return onScratch(ctx, *pgURL, out, func(db *sqlstore.DB) (fmt.Stringer, error) { return benchmark.Import(ctx, db, *n) })
+	}
+	if len(args) > 0 && args[0] == "casepage" {
+		return benchCasePage(ctx, args[1:], out, getenv)
+	}
 	if len(args) == 0 || args[0] != "intake" {
-		return errors.New("usage: tiaojie bench intake [-n 2000] [-postgres postgres://…] | tiaojie bench sync [-n 100000] [-postgres postgres://…] | tiaojie bench evaluation [-n 1000000] [-reps 100] [-intake 2000] [-postgres postgres://…] | tiaojie bench lists|search [-n 100000] [-clients 64] [-postgres postgres://…]")
+		return errors.New("usage: tiaojie bench intake [-n 2000] [-postgres postgres://…] | tiaojie bench sync [-n 100000] [-postgres postgres://…] | tiaojie bench import [-n 10000] [-postgres postgres://…] | tiaojie bench casepage [-n 10000] [-c 64] [-d 10s] [-sqlite-file F] [-postgres postgres://…] | tiaojie bench lists|search [-n 100000] [-clients 64] [-postgres postgres://…] | tiaojie bench evaluation [-n 1000000] [-reps 100] [-intake 2000] [-postgres postgres://…] | tiaojie bench analysis [-n 1000000] [-reps 50] [-sqlite-file F] [-postgres postgres://…]")
 	}
 	fs := flag.NewFlagSet("bench intake", flag.ContinueOnError)
 	n := fs.Int("n", 2000, "complaints to register")
@@ -243,4 +261,53 @@ func benchLists(ctx context.Context, what string, args []string, out io.Writer, 
 		return fmt.Errorf("postgres: %w", err)
 	}
 	return nil
+}
+
+// benchCasePage loads the web case page from many clients beside a raw
+// point lookup over the same HTTP stack and database.
+func benchCasePage(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("bench casepage", flag.ContinueOnError)
+	fs.SetOutput(out)
+	n := fs.Int("n", 10000, "demo cases to seed (when the database is empty)")
+	c := fs.Int("c", 64, "concurrent clients")
+	d := fs.Duration("d", 10*time.Second, "load time per side (case page, then the raw lookup)")
+	file := fs.String("sqlite-file", "", "SQLite file to use (seeded on the first run, reused after) instead of a scratch one; the PostgreSQL run is skipped")
+	user := fs.String("user", "committee01", "user to sign in as")
+	pass := fs.String("password", "", "that user's password (default: the one seeding sets)")
+	pgURL := fs.String("postgres", getenv("TIAOJIE_DATABASE_URL"), "PostgreSQL server to benchmark as well (a temporary schema is used)")
+	prof := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if *n < 0 || *n > 10_000_000 || *c < 1 || *c > 1024 {
+		return errors.New("-n must be 0…10000000 and -c 1…1024")
+	}
+	run := func(db *sqlstore.DB) (fmt.Stringer, error) {
+		return benchmark.CasePage(ctx, db, benchmark.CasePageOptions{Cases: *n, Clients: *c, Duration: *d, User: *user, Password: *pass, Progress: out})
+	}
+	if *file != "" {
+		db, err := sqlite.Open(ctx, *file)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		res, err := run(db)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(out, res)
+		return nil
+	}
+	return onScratch(ctx, *pgURL, out, run)
 }

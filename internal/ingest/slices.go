@@ -152,7 +152,7 @@ func (s *Service) rows(ctx context.Context, tx store.Store, f *openFile, b *stor
 	}
 	machine := &auth.Principal{UserID: b.UploadedBy, DisplayName: "12315导入（" + office.Name + "）",
 		Bindings: []store.Binding{{Role: domain.RoleRegulator, OrgID: office.ID, OrgPath: office.Path, OrgName: office.Name}}}
-	in := *s.Intake
+	in := s.Intake.ForBatch() // one actor for the slice: placed once
 	in.Store, in.Duplicates = tx, nil
 	if s.Dedup != nil {
 		in.Duplicates = s.Dedup(tx)
@@ -178,7 +178,7 @@ func (s *Service) rows(ctx context.Context, tx store.Store, f *openFile, b *stor
 		f.pos++
 		n++
 		b.Done, b.LastLine = b.Done+1, row.Line
-		switch outcome, msg := s.importRow(ctx, tx, &in, machine, row); outcome {
+		switch outcome, msg := s.importRow(ctx, tx, in, machine, row); outcome {
 		case "imported":
 			b.Imported++
 		case "updated":

@@ -28,6 +28,24 @@ type Service struct {
 	Router Router
 	// Duplicates, when set, flags likely duplicates of each new case.
 	Duplicates DuplicateChecker
+
+	placed *placeMemo // ForBatch: where the batch's one actor places cases
+}
+
+// placeMemo remembers the placement of one actor for a batch.
+type placeMemo struct {
+	p  *auth.Principal
+	pl placement
+}
+
+// ForBatch is a copy of the service for one batch of complaints registered
+// by one actor (an import's slice): the actor's placement (committee, room,
+// diverting office — a read of the org tree) is looked up once, not per
+// complaint. Everything else runs per complaint as in Register.
+func (s *Service) ForBatch() *Service {
+	c := *s
+	c.placed = &placeMemo{}
+	return &c
 }
 
 // DuplicateChecker flags likely duplicates of a newly registered case.
@@ -226,6 +244,20 @@ type placement struct {
 // district's committee, and a referring unit (市场监管所/局, court) is
 // recorded so that it can follow the outcome.
 func (s *Service) place(ctx context.Context, p *auth.Principal) (placement, error) {
+	if s.placed != nil {
+		if s.placed.p == p {
+			return s.placed.pl, nil
+		}
+		pl, err := s.placeOnce(ctx, p)
+		if err == nil {
+			*s.placed = placeMemo{p: p, pl: pl}
+		}
+		return pl, err
+	}
+	return s.placeOnce(ctx, p)
+}
+
+func (s *Service) placeOnce(ctx context.Context, p *auth.Principal) (placement, error) {
 	var units []store.OrgUnit // loaded only when a district's committee must be found
 	for _, b := range p.Bindings {
 		if !domain.RoleHas(b.Role, domain.PermCaseCreate) {

@@ -65,8 +65,8 @@ func New(opt Options) (*Server, error) {
 		opt.SessionLifetime = 12 * time.Hour
 	}
 	sm := scs.New()
-	sm.Store = sessionStore{opt.Store}
 	sm.IdleTimeout, sm.Lifetime = opt.SessionIdle, opt.SessionLifetime
+	sm.Store = newSessionStore(opt.Store, sm)
 	sm.Cookie.Name, sm.Cookie.HttpOnly, sm.Cookie.SameSite, sm.Cookie.Secure = "tiaojie_session", true, http.SameSiteLaxMode, opt.SecureCookies
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		if r.Context().Err() != nil {
@@ -100,7 +100,7 @@ func New(opt Options) (*Server, error) {
 	}))
 	// The session is loaded before the cross-origin check, so that its
 	// refusal page (which reads the session's messages) is a 403, not a panic.
-	s.handler = s.fromProxy(s.recoverer(s.securityHeaders(sm.LoadAndSave(cop.Handler(mux)))))
+	s.handler = s.fromProxy(s.recoverer(s.securityHeaders(withSessionSeen(sm.LoadAndSave(cop.Handler(mux))))))
 	return s, nil
 }
 
@@ -341,26 +341,4 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
-}
-
-// sessionStore adapts the Store to scs.
-type sessionStore struct{ st store.Store }
-
-func (s sessionStore) Find(token string) ([]byte, bool, error) {
-	return s.st.SessionFind(context.Background(), token)
-}
-func (s sessionStore) Commit(token string, b []byte, expiry time.Time) error {
-	return s.st.SessionCommit(context.Background(), token, b, expiry)
-}
-func (s sessionStore) Delete(token string) error {
-	return s.st.SessionDelete(context.Background(), token)
-}
-func (s sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	return s.st.SessionFind(ctx, token)
-}
-func (s sessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	return s.st.SessionCommit(ctx, token, b, expiry)
-}
-func (s sessionStore) DeleteCtx(ctx context.Context, token string) error {
-	return s.st.SessionDelete(ctx, token)
 }

@@ -143,6 +143,9 @@ type Store interface {
 	SessionCommit(ctx context.Context, token string, data []byte, expiry time.Time) error
 	SessionDelete(ctx context.Context, token string) error
 	SessionDeleteExpired(ctx context.Context, now time.Time) (int64, error)
+	// SessionFindExpiry is SessionFind with the stored expiry, so that a
+	// request that changed nothing can leave a fresh session unwritten.
+	SessionFindExpiry(ctx context.Context, token string) ([]byte, time.Time, bool, error)
 
 	// Cases.
 	// CreateCase allocates the next gap-free number of (committee, year), inserts

@@ -87,7 +87,7 @@ func OpenNoMigrate(ctx context.Context, url string) (*sqlstore.DB, error) {
 	}
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(10)
+	db.SetMaxIdleConns(20) // keep them: a new connection costs a round trip and a backend start
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect to postgres: %w", err)

@@ -77,7 +77,15 @@ func OpenNoMigrate(ctx context.Context, path string) (*sqlstore.DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite readers %s: %w", path, err)
 	}
-	r.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	// Readers keep their connections: database/sql's default keeps 2 idle,
+	// so under load the others were closed and reopened (pragmas, schema
+	// parse) on every burst.
+	readers := max(4, runtime.NumCPU())
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
+	r.SetConnMaxIdleTime(0)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		r.Close()

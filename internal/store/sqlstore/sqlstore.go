@@ -50,6 +50,7 @@ type DB struct {
 	w, r  *sql.DB
 	d     Dialect
 	stmts *stmtCache
+	rd    *readStmts // SQLite: reads prepared once per pooled connection
 	hooks *hooks
 	// cur is set on the copy InTx hands to its function: every call on that
 	// copy, read or write, runs inside the one transaction.
@@ -61,7 +62,11 @@ type DB struct {
 
 // New wraps open handles. The caller has applied connection settings.
 func New(w, r *sql.DB, d Dialect) *DB {
-	return &DB{w: w, r: r, d: d, stmts: &stmtCache{}, hooks: &hooks{}}
+	db := &DB{w: w, r: r, d: d, stmts: &stmtCache{}, hooks: &hooks{}}
+	if d.Name == "sqlite" && r != w {
+		db.rd = &readStmts{db: r}
+	}
+	return db
 }
 
 // hooks are the functions run in every transaction that appends events.
@@ -120,6 +125,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 func (db *DB) Close() error {
 	db.stmts.close()
+	db.rd.close()
 	if db.listen != nil {
 		db.listen.Close()
 	}

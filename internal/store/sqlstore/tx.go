@@ -31,6 +31,9 @@ func (db *DB) read() querier {
 	if db.cur != nil {
 		return db.cur
 	}
+	if db.rd != nil {
+		return db.rd
+	}
 	return db.r
 }
 

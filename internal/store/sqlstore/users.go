@@ -169,6 +169,19 @@ func (db *DB) SessionFind(ctx context.Context, token string) ([]byte, bool, erro
 	return data, true, nil
 }
 
+func (db *DB) SessionFindExpiry(ctx context.Context, token string) ([]byte, time.Time, bool, error) {
+	var data []byte
+	var expiry time.Time
+	err := db.read().QueryRowContext(ctx, `SELECT data, expiry FROM sessions WHERE token = $1 AND expiry > $2`, token, time.Now().UTC()).Scan(&data, &expiry)
+	if err == sql.ErrNoRows {
+		return nil, time.Time{}, false, nil
+	}
+	if err != nil {
+		return nil, time.Time{}, false, db.wrap("find session", err)
+	}
+	return data, expiry, true, nil
+}
+
 func (db *DB) SessionCommit(ctx context.Context, token string, data []byte, expiry time.Time) error {
 	_, err := db.sessionWriter().ExecContext(ctx, `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
 		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`, token, data, expiry.UTC())

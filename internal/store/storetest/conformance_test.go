@@ -316,6 +316,12 @@ func testSessions(t *testing.T, db *sqlstore.DB) {
 	if _, ok, _ := db.SessionFind(ctx, "old"); ok {
 		t.Fatal("expired session found")
 	}
+	if b, exp, ok, err := db.SessionFindExpiry(ctx, "s1"); err != nil || !ok || string(b) != "two" || exp.Sub(now.Add(time.Hour)).Abs() > time.Second {
+		t.Fatalf("find with expiry: %q %v %v %v", b, exp, ok, err)
+	}
+	if _, _, ok, _ := db.SessionFindExpiry(ctx, "old"); ok {
+		t.Fatal("expired session found with its expiry")
+	}
 	if n, err := db.SessionDeleteExpired(ctx, now); err != nil || n != 1 {
 		t.Fatalf("delete expired: %d %v", n, err)
 	}

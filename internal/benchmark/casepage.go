@@ -1,0 +1,229 @@
+package benchmark
+
+import (
+	"bytes"
+	"context"
+	crand "crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/demo"
+	"github.com/tiaojie/tiaojie/internal/pii"
+	"github.com/tiaojie/tiaojie/internal/platform"
+	"github.com/tiaojie/tiaojie/internal/server"
+	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
+)
+
+// CasePageOptions shape a case-page run.
+type CasePageOptions struct {
+	Cases    int           // demo cases to seed when the database is empty
+	Clients  int           // concurrent clients (64)
+	Duration time.Duration // per side (app, then raw)
+	// User and Password sign in; the defaults are the demo's committee01
+	// and the password the seeding sets.
+	User, Password string
+	Progress       io.Writer
+}
+
+// LoadFigure is one side of a load run.
+type LoadFigure struct {
+	Requests int
+	PerSec   float64
+	P50, P99 time.Duration
+	NonOK    int // answers other than 2xx (and transport errors)
+}
+
+func (l LoadFigure) String() string {
+	return fmt.Sprintf("%7.0f req/s  p50 %6.1f ms  p99 %6.1f ms  non-2xx %d of %d", l.PerSec,
+		float64(l.P50.Microseconds())/1000, float64(l.P99.Microseconds())/1000, l.NonOK, l.Requests)
+}
+
+// CasePageResult compares the web case page with a raw point lookup served
+// over the same HTTP stack from the same database.
+type CasePageResult struct {
+	Engine  string
+	Cases   int
+	Clients int
+	App     LoadFigure // GET /cases/{id} as the committee's director
+	Raw     LoadFigure // GET of a handler that reads one case row by id
+	Ratio   float64    // App.PerSec / Raw.PerSec
+}
+
+func (r CasePageResult) String() string {
+	return fmt.Sprintf("%-8s cases=%d clients=%d\n  case page   %s\n  point read  %s\n  ratio %.2f (app/raw req/s)   non-2xx %d",
+		r.Engine, r.Cases, r.Clients, r.App, r.Raw, r.Ratio, r.App.NonOK)
+}
+
+// CasePage seeds the demo (unless the database has it already), serves the
+// platform over HTTP in this process and loads the case page from
+// o.Clients clients for o.Duration, then a raw point lookup the same way.
+func CasePage(ctx context.Context, db *sqlstore.DB, o CasePageOptions) (CasePageResult, error) {
+	res := CasePageResult{Engine: db.Dialect(), Clients: o.Clients}
+	if o.User == "" {
+		o.User = "committee01"
+	}
+	if o.Password == "" {
+		o.Password = "bench-pass-123"
+	}
+	key := make([]byte, 32)
+	crand.Read(key)
+	sealer, err := pii.NewSealer(key)
+	if err != nil {
+		return res, err
+	}
+	empty, err := demo.IsEmpty(ctx, db)
+	if err != nil {
+		return res, err
+	}
+	if empty {
+		hash, err := auth.FixtureHash(o.Password)
+		if err != nil {
+			return res, err
+		}
+		start := time.Now()
+		var prog func(done, total int)
+		if o.Progress != nil {
+			prog = func(done, total int) {
+				if done%50000 < 1000 || done == total {
+					fmt.Fprintf(o.Progress, "  seeding %d/%d\n", done, total)
+				}
+			}
+		}
+		if _, err := demo.Build(ctx, db, sealer, demo.Options{Cases: o.Cases, Password: o.Password, PasswordHash: hash, Now: time.Now(), Progress: prog}); err != nil {
+			return res, fmt.Errorf("seed demo: %w", err)
+		}
+		if o.Progress != nil {
+			fmt.Fprintf(o.Progress, "  seeded %d cases in %v\n", o.Cases, time.Since(start).Round(time.Second))
+		}
+	}
+	pools := db.Pools()
+	reader := pools["read"]
+	if reader == nil {
+		reader = pools["pool"]
+	}
+	var ids []int64
+	cmt, err := db.GetOrgUnitByCode(ctx, demo.CodeCommittee)
+	if err != nil {
+		return res, err
+	}
+	rows, err := reader.QueryContext(ctx, `SELECT id FROM cases WHERE committee_id = $1 ORDER BY id DESC LIMIT 20000`, cmt.ID)
+	if err != nil {
+		return res, err
+	}
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := reader.QueryRowContext(ctx, `SELECT count(*) FROM cases`).Scan(&res.Cases); err != nil {
+		return res, err
+	}
+	if len(ids) == 0 {
+		return res, fmt.Errorf("no cases of %s to view", demo.CodeCommittee)
+	}
+	svc, err := platform.New(platform.Config{Store: db, Sealer: sealer, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: "http://parties.example"})
+	if err != nil {
+		return res, err
+	}
+	srv, err := server.New(server.Options{Services: svc, Store: db, Pools: pools})
+	if err != nil {
+		return res, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /raw/{id}", func(w http.ResponseWriter, r *http.Request) {
+		var number, status string
+		if err := reader.QueryRowContext(r.Context(), `SELECT number, status FROM cases WHERE id = $1`, r.PathValue("id")).Scan(&number, &status); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		fmt.Fprintf(w, "<p>%s %s</p>", number, status)
+	})
+	mux.Handle("/", srv.Handler())
+	ts := httptest.NewServer(mux)
+	defer ts.Close()
+	tr := &http.Transport{MaxIdleConns: o.Clients * 2, MaxIdleConnsPerHost: o.Clients * 2}
+	defer tr.CloseIdleConnections()
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Transport: tr, Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	lr, err := client.PostForm(ts.URL+"/login", url.Values{"username": {o.User}, "password": {o.Password}})
+	if err != nil {
+		return res, err
+	}
+	io.Copy(io.Discard, lr.Body)
+	lr.Body.Close()
+	if lr.StatusCode != http.StatusSeeOther {
+		return res, fmt.Errorf("sign in as %s: HTTP %d", o.User, lr.StatusCode)
+	}
+	// Warm up: the first views fill caches and connection pools.
+	load(ctx, client, ts.URL+"/cases/", ids, o.Clients, time.Second)
+	res.App = load(ctx, client, ts.URL+"/cases/", ids, o.Clients, o.Duration)
+	load(ctx, client, ts.URL+"/raw/", ids, o.Clients, time.Second)
+	res.Raw = load(ctx, client, ts.URL+"/raw/", ids, o.Clients, o.Duration)
+	if res.Raw.PerSec > 0 {
+		res.Ratio = res.App.PerSec / res.Raw.PerSec
+	}
+	return res, nil
+}
+
+// load GETs prefix+id for random ids from n clients for d.
+func load(ctx context.Context, client *http.Client, prefix string, ids []int64, n int, d time.Duration) LoadFigure {
+	var mu sync.Mutex
+	var all []time.Duration
+	nonOK := 0
+	end := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(i), 17))
+			var lat []time.Duration
+			bad := 0
+			var buf bytes.Buffer
+			for time.Now().Before(end) && ctx.Err() == nil {
+				id := ids[rng.IntN(len(ids))]
+				t0 := time.Now()
+				r, err := client.Get(prefix + strconv.FormatInt(id, 10))
+				if err != nil {
+					bad++
+					lat = append(lat, time.Since(t0))
+					continue
+				}
+				buf.Reset()
+				buf.ReadFrom(r.Body)
+				r.Body.Close()
+				lat = append(lat, time.Since(t0))
+				if r.StatusCode < 200 || r.StatusCode > 299 || strings.Contains(buf.String(), "系统错误") {
+					bad++
+				}
+			}
+			mu.Lock()
+			all = append(all, lat...)
+			nonOK += bad
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	took := time.Since(start)
+	slices.Sort(all)
+	l := LoadFigure{Requests: len(all), NonOK: nonOK, PerSec: float64(len(all)) / took.Seconds()}
+	if len(all) > 0 {
+		l.P50 = all[(len(all)-1)*50/100]
+		l.P99 = all[(len(all)-1)*99/100]
+	}
+	return l
+}
