@@ -24,11 +24,14 @@ func bench(ctx context.Context, args []string, out io.Writer, getenv func(string
 	if len(args) > 0 && args[0] == "evaluation" {
 		return benchEvaluation(ctx, args[1:], out, getenv)
 	}
+	if len(args) > 0 && args[0] == "analysis" {
+		return benchAnalysis(ctx, args[1:], out, getenv)
+	}
 	if len(args) > 0 && args[0] == "sync" {
 		return benchSync(ctx, args[1:], out, getenv)
 	}
 	if len(args) == 0 || args[0] != "intake" {
-		return errors.New("usage: tiaojie bench intake [-n 2000] [-postgres postgres://…] | tiaojie bench sync [-n 100000] [-postgres postgres://…] | tiaojie bench evaluation [-n 1000000] [-reps 100] [-intake 2000] [-postgres postgres://…]")
+		return errors.New("usage: tiaojie bench intake [-n 2000] [-postgres postgres://…] | tiaojie bench sync [-n 100000] [-postgres postgres://…] | tiaojie bench evaluation [-n 1000000] [-reps 100] [-intake 2000] [-postgres postgres://…] | tiaojie bench analysis [-n 1000000] [-reps 50] [-sqlite-file F] [-postgres postgres://…]")
 	}
 	fs := flag.NewFlagSet("bench intake", flag.ContinueOnError)
 	n := fs.Int("n", 2000, "complaints to register")

@@ -293,9 +293,40 @@ func SeedAnalysis(ctx context.Context, db *sqlstore.DB, n int, progress io.Write
 	}
 	f.Seeded = time.Since(start)
 	say("  %s: rollups written in %.1f s: %v\n", db.Dialect(), f.Seeded.Seconds(), f.Rows)
+	f.serve(cmt)
+	return f, nil
+}
+
+// serve points the fixture's service at its database, as the committee's director.
+func (f *AnalysisFixture) serve(cmt store.OrgUnit) {
 	f.Director = &auth.Principal{DisplayName: "基准测试", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: cmt.ID, OrgPath: cmt.Path}}}
 	now := func() time.Time { return EvalNow }
-	f.Service = &analysis.Service{Store: db, Scorecard: &scorecard.Service{Store: db, Now: now}, Now: now}
+	f.Service = &analysis.Service{Store: f.DB, Scorecard: &scorecard.Service{Store: f.DB, Now: now}, Now: now}
+}
+
+// OpenAnalysis is SeedAnalysis, except that a database an earlier run
+// seeded is used as it is (seeding a million cases takes minutes).
+func OpenAnalysis(ctx context.Context, db *sqlstore.DB, n int, progress io.Writer) (*AnalysisFixture, error) {
+	var rows int
+	if err := db.Writer().QueryRowContext(ctx, `SELECT COUNT(*) FROM analysis_month`).Scan(&rows); err != nil {
+		return nil, fmt.Errorf("look for earlier seeding: %w", err)
+	}
+	if rows == 0 {
+		return SeedAnalysis(ctx, db, n, progress)
+	}
+	cmt, err := db.GetOrgUnitByCode(ctx, demo.CodeCommittee)
+	if err != nil {
+		return nil, fmt.Errorf("reuse the seeded database: %w", err)
+	}
+	var cases int
+	if err := db.Writer().QueryRowContext(ctx, `SELECT COALESCE(SUM(received), 0) FROM analysis_month`).Scan(&cases); err != nil {
+		return nil, err
+	}
+	if progress != nil {
+		fmt.Fprintf(progress, "  %s: reusing %d seeded cases\n", db.Dialect(), cases)
+	}
+	f := &AnalysisFixture{DB: db, Cases: cases, Rows: map[string]int{}}
+	f.serve(cmt)
 	return f, nil
 }
 
