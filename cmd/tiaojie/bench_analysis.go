@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
+	"strings"
 	"syscall"
 	"time"
 
@@ -29,8 +31,21 @@ func benchAnalysis(ctx context.Context, args []string, out io.Writer, getenv fun
 	sqliteToo := fs.Bool("sqlite", true, "benchmark SQLite (false: PostgreSQL only)")
 	pgDirect := fs.Bool("postgres-direct", false, "use the -postgres database as it is instead of a temporary schema: a database seeded by an earlier run is reused, nothing is dropped")
 	sqliteFile := fs.String("sqlite-file", "", "keep the SQLite database in this file; a file seeded by an earlier run is reused as it is")
+	only := fs.String("only", "", "ask only the questions whose name contains this")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the questions to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *profile != "" {
+		pf, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if *n < 1 || *n > 10_000_000 || *reps < 1 {
 		return errors.New("-n must be between 1 and 10000000 and -reps at least 1")
@@ -42,6 +57,9 @@ func benchAnalysis(ctx context.Context, args []string, out io.Writer, getenv fun
 		}
 		fmt.Fprintf(out, "%s, %d cases (target: p95 ≤ 50 ms)\n", db.Dialect(), f.Cases)
 		for _, q := range f.AnalysisQueries() {
+			if !strings.Contains(q.Name, *only) {
+				continue
+			}
 			before := cpuTime()
 			l, err := benchmark.Spread(ctx, q.Name, *reps, q.Run)
 			if err != nil {

@@ -241,6 +241,7 @@ func SeedAnalysis(ctx context.Context, db *sqlstore.DB, n int, progress io.Write
 			t[i] += v
 		}
 	}
+	monthDim := map[eKey][]int64{}
 	for k, row := range eDay {
 		args := []any{k.day, cmt.ID, k.room, k.room, k.cat, k.channel}
 		for _, v := range row {
@@ -252,6 +253,24 @@ func SeedAnalysis(ctx context.Context, db *sqlstore.DB, n int, progress io.Write
 		r := fmt.Sprint(k.room)
 		add(unit, [2]string{k.day, r}, row)
 		add(month, [2]string{k.day[:7], r}, row)
+		mk := eKey{k.day[:7], k.room, k.cat, k.channel}
+		t := monthDim[mk]
+		if t == nil {
+			t = make([]int64, len(counters))
+			monthDim[mk] = t
+		}
+		for i, v := range row {
+			t[i] += v
+		}
+	}
+	for k, row := range monthDim {
+		args := []any{k.day, cmt.ID, k.room, k.room, k.cat, k.channel}
+		for _, v := range row {
+			args = append(args, v)
+		}
+		if err := ins.add(ctx, "eval_month_dim", "month, committee_id, room_id, mediator_id, category, channel, "+cols, args...); err != nil {
+			return nil, err
+		}
 	}
 	for table, m := range map[string]map[[2]string][]int64{"eval_day_unit": unit, "eval_month": month} {
 		period := "day"
@@ -287,7 +306,7 @@ func SeedAnalysis(ctx context.Context, db *sqlstore.DB, n int, progress io.Write
 	if db.Dialect() == "postgres" {
 		// What autovacuum does after a bulk load: statistics, and the
 		// visibility map index-only scans need.
-		if _, err := w.ExecContext(ctx, `VACUUM ANALYZE analysis_day, analysis_month, eval_day, eval_day_unit, eval_month`); err != nil {
+		if _, err := w.ExecContext(ctx, `VACUUM ANALYZE analysis_day, analysis_month, eval_day, eval_day_unit, eval_month, eval_month_dim`); err != nil {
 			return nil, fmt.Errorf("vacuum: %w", err)
 		}
 	}
