@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/tiaojie/tiaojie/internal/access"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
@@ -565,35 +567,29 @@ func (s *Service) Dashboard(ctx context.Context, p *auth.Principal, f Filter) (D
 	if d.Pending, err = s.refresh(ctx); err != nil {
 		return d, err
 	}
-	if d.Intake, err = s.intake(ctx, sc); err != nil {
-		return d, err
-	}
-	if d.Categories, err = s.hotspots(ctx, sc, ByCategory, hotspot.ByCount, 0); err != nil {
-		return d, err
-	}
-	hl, rows, err := s.hotCounts(ctx, sc, ByMerchant, 10, true)
-	if err != nil {
-		return d, err
-	}
-	if d.Merchants, err = s.hotRank(ctx, sc, hl, rows, hotspot.ByCount, 10); err != nil {
-		return d, err
-	}
-	if d.Growing, err = s.hotRank(ctx, sc, hl, rows, hotspot.ByGrowth, 10); err != nil {
-		return d, err
-	}
-	if d.Streets, err = s.hotspots(ctx, sc, ByStreet, hotspot.ByCount, 0); err != nil {
-		return d, err
-	}
-	if d.Surges, err = s.surges(ctx, sc); err != nil {
-		return d, err
-	}
-	if d.Funnel, err = s.funnel(ctx, sc); err != nil {
-		return d, err
-	}
-	if d.Overdue, err = s.overdue(ctx, sc); err != nil {
-		return d, err
-	}
-	if d.Amounts, err = s.amounts(ctx, sc); err != nil {
+	// The charts read different rollups and do not depend on one another:
+	// asked at once, the page waits for the slowest chart, not for their sum.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(4)
+	g.Go(func() (err error) { d.Intake, err = s.intake(gctx, sc); return })
+	g.Go(func() (err error) { d.Categories, err = s.hotspots(gctx, sc, ByCategory, hotspot.ByCount, 0); return })
+	g.Go(func() error {
+		hl, rows, err := s.hotCounts(gctx, sc, ByMerchant, 10, true)
+		if err != nil {
+			return err
+		}
+		if d.Merchants, err = s.hotRank(gctx, sc, hl, rows, hotspot.ByCount, 10); err != nil {
+			return err
+		}
+		d.Growing, err = s.hotRank(gctx, sc, hl, rows, hotspot.ByGrowth, 10)
+		return err
+	})
+	g.Go(func() (err error) { d.Streets, err = s.hotspots(gctx, sc, ByStreet, hotspot.ByCount, 0); return })
+	g.Go(func() (err error) { d.Surges, err = s.surges(gctx, sc); return })
+	g.Go(func() (err error) { d.Funnel, err = s.funnel(gctx, sc); return })
+	g.Go(func() (err error) { d.Overdue, err = s.overdue(gctx, sc); return })
+	g.Go(func() (err error) { d.Amounts, err = s.amounts(gctx, sc); return })
+	if err := g.Wait(); err != nil {
 		return d, err
 	}
 	d.Took = time.Since(start)
