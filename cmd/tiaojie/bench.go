@@ -26,6 +26,9 @@ func bench(ctx context.Context, args []string, out io.Writer, getenv func(string
 	if len(args) > 0 && args[0] == "evaluation" {
 		return benchEvaluation(ctx, args[1:], out, getenv)
 	}
+	if len(args) > 0 && args[0] == "analysis" {
+		return benchAnalysis(ctx, args[1:], out, getenv)
+	}
 	if len(args) > 0 && args[0] == "sync" {
 		return benchSync(ctx, args[1:], out, getenv)
 	}

@@ -241,6 +241,7 @@ func SeedAnalysis(ctx context.Context, db *sqlstore.DB, n int, progress io.Write
 			t[i] += v
 		}
 	}
+	monthDim := map[eKey][]int64{}
 	for k, row := range eDay {
 		args := []any{k.day, cmt.ID, k.room, k.room, k.cat, k.channel}
 		for _, v := range row {
@@ -252,6 +253,24 @@ func SeedAnalysis(ctx context.Context, db *sqlstore.DB, n int, progress io.Write
 		r := fmt.Sprint(k.room)
 		add(unit, [2]string{k.day, r}, row)
 		add(month, [2]string{k.day[:7], r}, row)
+		mk := eKey{k.day[:7], k.room, k.cat, k.channel}
+		t := monthDim[mk]
+		if t == nil {
+			t = make([]int64, len(counters))
+			monthDim[mk] = t
+		}
+		for i, v := range row {
+			t[i] += v
+		}
+	}
+	for k, row := range monthDim {
+		args := []any{k.day, cmt.ID, k.room, k.room, k.cat, k.channel}
+		for _, v := range row {
+			args = append(args, v)
+		}
+		if err := ins.add(ctx, "eval_month_dim", "month, committee_id, room_id, mediator_id, category, channel, "+cols, args...); err != nil {
+			return nil, err
+		}
 	}
 	for table, m := range map[string]map[[2]string][]int64{"eval_day_unit": unit, "eval_month": month} {
 		period := "day"
@@ -287,15 +306,46 @@ func SeedAnalysis(ctx context.Context, db *sqlstore.DB, n int, progress io.Write
 	if db.Dialect() == "postgres" {
 		// What autovacuum does after a bulk load: statistics, and the
 		// visibility map index-only scans need.
-		if _, err := w.ExecContext(ctx, `VACUUM ANALYZE analysis_day, analysis_month, eval_day, eval_day_unit, eval_month`); err != nil {
+		if _, err := w.ExecContext(ctx, `VACUUM ANALYZE analysis_day, analysis_month, eval_day, eval_day_unit, eval_month, eval_month_dim`); err != nil {
 			return nil, fmt.Errorf("vacuum: %w", err)
 		}
 	}
 	f.Seeded = time.Since(start)
 	say("  %s: rollups written in %.1f s: %v\n", db.Dialect(), f.Seeded.Seconds(), f.Rows)
+	f.serve(cmt)
+	return f, nil
+}
+
+// serve points the fixture's service at its database, as the committee's director.
+func (f *AnalysisFixture) serve(cmt store.OrgUnit) {
 	f.Director = &auth.Principal{DisplayName: "基准测试", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: cmt.ID, OrgPath: cmt.Path}}}
 	now := func() time.Time { return EvalNow }
-	f.Service = &analysis.Service{Store: db, Scorecard: &scorecard.Service{Store: db, Now: now}, Now: now}
+	f.Service = &analysis.Service{Store: f.DB, Scorecard: &scorecard.Service{Store: f.DB, Now: now}, Now: now}
+}
+
+// OpenAnalysis is SeedAnalysis, except that a database an earlier run
+// seeded is used as it is (seeding a million cases takes minutes).
+func OpenAnalysis(ctx context.Context, db *sqlstore.DB, n int, progress io.Writer) (*AnalysisFixture, error) {
+	var rows int
+	if err := db.Writer().QueryRowContext(ctx, `SELECT COUNT(*) FROM analysis_month`).Scan(&rows); err != nil {
+		return nil, fmt.Errorf("look for earlier seeding: %w", err)
+	}
+	if rows == 0 {
+		return SeedAnalysis(ctx, db, n, progress)
+	}
+	cmt, err := db.GetOrgUnitByCode(ctx, demo.CodeCommittee)
+	if err != nil {
+		return nil, fmt.Errorf("reuse the seeded database: %w", err)
+	}
+	var cases int
+	if err := db.Writer().QueryRowContext(ctx, `SELECT COALESCE(SUM(received), 0) FROM analysis_month`).Scan(&cases); err != nil {
+		return nil, err
+	}
+	if progress != nil {
+		fmt.Fprintf(progress, "  %s: reusing %d seeded cases\n", db.Dialect(), cases)
+	}
+	f := &AnalysisFixture{DB: db, Cases: cases, Rows: map[string]int{}}
+	f.serve(cmt)
 	return f, nil
 }
 

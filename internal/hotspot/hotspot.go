@@ -126,6 +126,36 @@ func Fill(rows []Row) {
 	}
 }
 
+// Candidates are the subjects of counts (key → {count, …}) a hot list of
+// want can show, sorted: with want = 0 all of them; else those with at
+// least the want-th largest count (a tie at the boundary is broken by
+// growth, so every tied subject is a candidate) and, with growth, those
+// with at least MinForGrowth (a list by growth may show any of them).
+func Candidates(counts map[string][2]int64, want int, growth bool) []string {
+	var ns []int64
+	for _, v := range counts {
+		if v[0] > 0 {
+			ns = append(ns, v[0])
+		}
+	}
+	floor := int64(1)
+	if want > 0 && len(ns) > want {
+		slices.SortFunc(ns, func(a, b int64) int { return cmp.Compare(b, a) })
+		floor = ns[want-1]
+	}
+	if growth && floor > MinForGrowth {
+		floor = MinForGrowth
+	}
+	out := make([]string, 0, len(ns))
+	for k, v := range counts {
+		if v[0] >= floor {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Orders of a hot list.
 const (
 	ByCount  = "count"  // most complaints first

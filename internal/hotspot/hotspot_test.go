@@ -2,6 +2,8 @@ package hotspot
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -234,5 +236,52 @@ func TestStages(t *testing.T) {
 	}
 	if s, ok := StageByCode(StageAgreed); !ok || s.Name != "协议" {
 		t.Errorf("stage agreed: %+v", s)
+	}
+}
+
+// A hot list built from the candidates alone is the list built from every
+// subject, whatever the counts, the previous windows and the list's length:
+// the subjects left out could never have been shown.
+func TestCandidatesKeepTheList(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 15))
+	show := func(rs []Row) string {
+		var b []string
+		for _, r := range rs {
+			b = append(b, fmt.Sprintf("%d%s", r.Rank, r.Key))
+		}
+		return strings.Join(b, " ")
+	}
+	for trial := 0; trial < 2000; trial++ {
+		n := 1 + rng.IntN(40)
+		counts := map[string][2]int64{}
+		var all []Row
+		for i := 0; i < n; i++ {
+			k := fmt.Sprintf("m%02d", i)
+			c, p := int64(rng.IntN(8)), int64(rng.IntN(8))
+			if c > 0 {
+				counts[k] = [2]int64{c, 0}
+			}
+			all = append(all, Row{Key: k, Count: c, Prev: p, LastYear: int64(rng.IntN(3))})
+		}
+		Fill(all)
+		want := rng.IntN(12)
+		for _, growth := range []bool{false, true} {
+			keys := Candidates(counts, want, growth)
+			var some []Row
+			for _, r := range all {
+				if slices.Contains(keys, r.Key) {
+					some = append(some, r)
+				}
+			}
+			orders := []string{ByCount}
+			if growth {
+				orders = append(orders, ByGrowth)
+			}
+			for _, order := range orders {
+				if got, full := show(Rank(some, order, want)), show(Rank(all, order, want)); got != full {
+					t.Fatalf("trial %d, %s top %d: from candidates %q, from all %q (candidates %v)", trial, order, want, got, full, keys)
+				}
+			}
+		}
 	}
 }

@@ -76,6 +76,10 @@ type AnalysisQuery struct {
 	Unknown  string
 	From, To string
 	GroupBy  string
+	// Keys, when not nil, keeps only these values of the GroupBy dimension
+	// ("merchant" or "street"): a hot list reading the other windows of
+	// the subjects it can show.
+	Keys []string
 }
 
 // AnalysisCount is the complaints of one group.

@@ -327,6 +327,21 @@ func analysisWhere(q store.AnalysisQuery, before int, month bool) (string, []any
 	if q.Street != "" {
 		w = append(w, "street = "+arg(q.Street))
 	}
+	if q.Keys != nil {
+		col := map[string]string{"merchant": "merchant_key", "street": "street"}[q.GroupBy]
+		switch {
+		case col == "":
+			w = append(w, "1 = 0") // no such dimension: nothing, never everything
+		case len(q.Keys) == 0:
+			w = append(w, "1 = 0")
+		default:
+			ps := make([]string, len(q.Keys))
+			for i, k := range q.Keys {
+				ps[i] = arg(k)
+			}
+			w = append(w, col+" IN ("+strings.Join(ps, ", ")+")")
+		}
+	}
 	switch q.Unknown {
 	case "merchant":
 		w = append(w, "merchant_key = ''")
@@ -449,12 +464,14 @@ func (db *DB) AnalysisEvalSums(ctx context.Context, q store.AnalysisEvalQuery) (
 	if !ok {
 		return nil, fmt.Errorf("analysis evaluation sums: bad period %s..%s", q.From, q.To)
 	}
-	dayTable := "eval_day_unit"
+	// Whole months from a month rollup, the days around them from a day
+	// rollup; with a channel or a category, the rollups that keep them.
+	dayTable, monthTable := "eval_day_unit", "eval_month"
 	filtered := q.Channel != "" || q.Category != ""
 	if filtered || q.GroupBy == "category" || q.GroupBy == "channel" {
-		dayTable = "eval_day"
+		dayTable, monthTable = "eval_day", "eval_month_dim"
 	}
-	if dayTable == "eval_day" || q.GroupBy == "day" || q.GroupBy == "room_day" {
+	if q.GroupBy == "day" || q.GroupBy == "room_day" {
 		hf, ht, mf, mt, tf, tt = q.From, q.To, "", "", "", ""
 	}
 	var filter []string
@@ -534,7 +551,7 @@ func (db *DB) AnalysisEvalSums(ctx context.Context, q store.AnalysisEvalQuery) (
 	}
 	if mf != "" {
 		mg := strings.Replace(group, "substr(day, 1, 7)", "month", 1)
-		if err := read(`SELECT `+mg+sel.String()+` FROM eval_month WHERE month >= $1 AND month <= $2`+where+groupBy(mg),
+		if err := read(`SELECT `+mg+sel.String()+` FROM `+monthTable+` WHERE month >= $1 AND month <= $2`+where+groupBy(mg),
 			append([]any{mf, mt}, args...)...); err != nil {
 			return nil, db.wrap("analysis evaluation sums by month", err)
 		}

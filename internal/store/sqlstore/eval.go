@@ -101,7 +101,7 @@ func (db *DB) rollupTx(ctx context.Context, what string, lock int64, fn func(*sq
 
 func (db *DB) EvalReset(ctx context.Context) error {
 	return db.evalTx(ctx, "reset evaluation", func(tx *sql.Tx) error {
-		for _, t := range []string{"eval_facts", "eval_day", "eval_day_unit", "eval_month", "eval_hist_day", "eval_hist_month", "eval_hist_committee", "eval_dirty"} {
+		for _, t := range []string{"eval_facts", "eval_day", "eval_day_unit", "eval_month", "eval_month_dim", "eval_hist_day", "eval_hist_month", "eval_hist_committee", "eval_dirty"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 				return fmt.Errorf("empty %s: %w", t, err)
 			}
@@ -451,6 +451,22 @@ func (db *DB) applyEvalDelta(ctx context.Context, tx *sql.Tx, d *evalDelta) erro
 	if err := write("eval_month", []string{"month", "committee_id", "room_id", "mediator_id"}, store.EvalCounters, counterRows(d.month, false)); err != nil {
 		return err
 	}
+	// eval_month_dim: eval_day's rows by month (filtered dashboards).
+	monthDim := map[evalKey]map[string]int64{}
+	for k, row := range d.day {
+		k.period = k.period[:7]
+		t := monthDim[k]
+		if t == nil {
+			t = map[string]int64{}
+			monthDim[k] = t
+		}
+		for c, v := range row {
+			t[c] += v
+		}
+	}
+	if err := write("eval_month_dim", []string{"month", "committee_id", "room_id", "mediator_id", "category", "channel"}, store.EvalCounters, counterRows(monthDim, true)); err != nil {
+		return err
+	}
 	if err := write("eval_hist_day", []string{"day", "committee_id", "room_id", "mediator_id", "wd"}, []string{"n"}, histRows(d.histDay)); err != nil {
 		return err
 	}
@@ -725,6 +741,8 @@ func (db *DB) EvalDigest(ctx context.Context) (string, error) {
 			` FROM eval_day_unit WHERE ` + anyCounter + ` ORDER BY day, committee_id, room_id, mediator_id`,
 		`SELECT month, committee_id, room_id, mediator_id, ` + strings.Join(store.EvalCounters, ", ") +
 			` FROM eval_month WHERE ` + anyCounter + ` ORDER BY month, committee_id, room_id, mediator_id`,
+		`SELECT month, committee_id, room_id, mediator_id, category, channel, ` + strings.Join(store.EvalCounters, ", ") +
+			` FROM eval_month_dim WHERE ` + anyCounter + ` ORDER BY month, committee_id, room_id, mediator_id, category, channel`,
 		`SELECT month, committee_id, wd, n FROM eval_hist_committee WHERE n <> 0 ORDER BY month, committee_id, wd`,
 		`SELECT day, committee_id, room_id, mediator_id, wd, n FROM eval_hist_day WHERE n <> 0 ORDER BY day, committee_id, room_id, mediator_id, wd`,
 		`SELECT month, committee_id, room_id, mediator_id, wd, n FROM eval_hist_month WHERE n <> 0 ORDER BY month, committee_id, room_id, mediator_id, wd`,

@@ -101,6 +101,11 @@ func TestAnalysisStore(t *testing.T) {
 			}{
 				{store.AnalysisQuery{Committees: cmts, From: "2026-01-01", To: "2026-03-31", GroupBy: "merchant"}, "乙店=2/700 甲店=2/300"},
 				{store.AnalysisQuery{Committees: cmts, From: "2026-01-16", To: "2026-03-01", GroupBy: "merchant"}, "乙店=2/700 甲店=1/200"},
+				// Named subjects only (a hot list's other windows), by month and by day.
+				{store.AnalysisQuery{Committees: cmts, From: "2026-01-01", To: "2026-03-31", GroupBy: "merchant", Keys: []string{"甲店", "丙店"}}, "甲店=2/300"},
+				{store.AnalysisQuery{Committees: cmts, From: "2026-01-16", To: "2026-03-01", GroupBy: "merchant", Keys: []string{"甲店"}}, "甲店=1/200"},
+				{store.AnalysisQuery{Committees: cmts, From: "2026-01-01", To: "2026-03-31", GroupBy: "merchant", Keys: []string{}}, ""},
+				{store.AnalysisQuery{Committees: cmts, From: "2026-01-01", To: "2026-03-31", GroupBy: "street", Keys: []string{"花木", ""}}, "=1/400 花木=1/300"},
 				{store.AnalysisQuery{Committees: cmts, From: "2026-01-01", To: "2026-03-31", GroupBy: "street"}, "=1/400 花木=1/300 陆家嘴=2/300"},
 				{store.AnalysisQuery{Committees: cmts, From: "2026-01-01", To: "2026-03-31", GroupBy: "month"}, "2026-01=1/100 2026-02=2/500 2026-03=1/400"},
 				{store.AnalysisQuery{Committees: cmts, From: "2026-02-01", To: "2026-02-28", GroupBy: "day"}, "2026-02-10=1/200 2026-02-28=1/300"},

@@ -120,8 +120,47 @@ func testEvaluationRollups(t *testing.T, db *sqlstore.DB) {
 		t.Fatalf("handling histogram %v %v", hist, err)
 	}
 
-	// A new event moves the case's contributions: old taken back, new added.
+	// Filtered by channel or category, whole months come from the month
+	// rollup with those dimensions (eval_month_dim) and agree with the days.
 	c, _ := db.GetCase(ctx, ids[0])
+	filtered := func(q store.AnalysisEvalQuery) (whole, byDay int64) {
+		t.Helper()
+		q.Committees, q.Counters = []int64{f.committee.ID}, []string{"received", "claim_fen"}
+		rows, err := db.AnalysisEvalSums(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			whole += r.Counters["received"]
+		}
+		q.GroupBy = "day"
+		rows, err = db.AnalysisEvalSums(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			byDay += r.Counters["received"]
+		}
+		return whole, byDay
+	}
+	for _, per := range [][2]string{{"2026-03-01", "2026-04-30"}, {"2026-02-01", "2026-04-30"}, {"2026-03-05", "2026-04-10"}} {
+		w, d := filtered(store.AnalysisEvalQuery{Channel: string(c.Channel), From: per[0], To: per[1]})
+		if w != d || w == 0 {
+			t.Fatalf("channel %s over %v: %d from months and days, %d from days", c.Channel, per, w, d)
+		}
+		w, d = filtered(store.AnalysisEvalQuery{Category: c.Category, From: per[0], To: per[1], GroupBy: "category"})
+		if w != d || w == 0 {
+			t.Fatalf("category %s over %v: %d from months and days, %d from days", c.Category, per, w, d)
+		}
+		if w, d = filtered(store.AnalysisEvalQuery{Channel: "no-such-channel", From: per[0], To: per[1]}); w != 0 || d != 0 {
+			t.Fatalf("an unused channel counts %d / %d", w, d)
+		}
+	}
+	if w, _ := filtered(store.AnalysisEvalQuery{Channel: string(c.Channel), From: "2026-03-01", To: "2026-04-30"}); w != 20 {
+		t.Fatalf("every case is of channel %s: %d", c.Channel, w)
+	}
+
+	// A new event moves the case's contributions: old taken back, new added.
 	if _, err := db.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: domain.StatusAccepted},
 		store.Event{Type: "accept", At: t0.AddDate(0, 1, 0)}); err != nil {
 		t.Fatal(err)
