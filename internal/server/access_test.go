@@ -203,8 +203,12 @@ var districtFixtures = map[string]string{
 
 // districtExempt are object routes not checked across districts, and why.
 var districtExempt = map[string]string{
-	"/desk/views/{vid}": "a saved desk view is its owner's, not a district's: the desk service deletes only the caller's own",
-	"/import/{id}":      "the demo has no import batch; batches are listed and opened through the committee's scope (ingest tests)",
+	"/desk/views/{vid}":             "a saved desk view is its owner's, not a district's: the desk service deletes only the caller's own",
+	"/import/{id}":                  "the demo has no import batch; batches are listed and opened through the committee's scope (ingest tests)",
+	"/grants/{id}":                  "the demo has no pending grant; TestGrantNeedsSecondPerson has xh_committee01 decide a Pudong grant (404)",
+	"/api/v1/grants/{id}":           "the demo has no pending grant; TestGrantNeedsSecondPerson has xh_committee01 decide a Pudong grant (404)",
+	"/privacy/requests/{id}":        "the demo has no data request; TestPrivacyDeletionRequest has xh_committee01 decide a Pudong request (404)",
+	"/api/v1/privacy/requests/{id}": "the demo has no data request; TestPrivacyDeletionRequest has xh_committee01 decide a Pudong request (404)",
 }
 
 // districtRefusedEarly are object routes where a Xuhui user is refused
