@@ -69,66 +69,37 @@ func bench(ctx context.Context, args []string, out io.Writer, getenv func(string
 // onScratch runs one benchmark on a scratch SQLite file and, when a
 // server is given, on a temporary PostgreSQL schema, printing each result.
 func onScratch(ctx context.Context, pgURL string, out io.Writer, run func(*sqlstore.DB) (fmt.Stringer, error)) error {
-	dir, err := os.MkdirTemp("", "tiaojie-bench-")
-	if err != nil {
+	sqliteToo, direct, file := true, false, ""
+	return engines{pgURL: &pgURL, sqliteFile: &file, sqliteToo: &sqliteToo, direct: &direct}.each(ctx, out, func(db *sqlstore.DB) error {
+		res, err := run(db)
+		if err == nil {
+			fmt.Fprintln(out, res)
+		}
 		return err
-	}
-	defer os.RemoveAll(dir)
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "bench.db"))
-	if err != nil {
-		return err
-	}
-	res, err := run(db)
-	db.Close()
-	if err != nil {
-		return fmt.Errorf("sqlite: %w", err)
-	}
-	fmt.Fprintln(out, res)
-	if pgURL == "" {
-		fmt.Fprintln(out, "(PostgreSQL skipped: pass -postgres URL or set TIAOJIE_DATABASE_URL)")
-		return nil
-	}
-	schemaURL, drop, err := postgres.ScratchSchema(ctx, pgURL, "bench")
-	if err != nil {
-		return err
-	}
-	defer drop()
-	pdb, err := postgres.Open(ctx, schemaURL)
-	if err != nil {
-		return err
-	}
-	defer pdb.Close()
-	if res, err = run(pdb); err != nil {
-		return fmt.Errorf("postgres: %w", err)
-	}
-	fmt.Fprintln(out, res)
-	return nil
+	})
 }
 
-// benchEvaluation seeds cases on scratch databases, counts them into the
-// evaluation rollups, times the evaluation queries and the rollups' upkeep
-// cost on intake.
-func benchEvaluation(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("bench evaluation", flag.ContinueOnError)
-	fs.SetOutput(out)
-	n := fs.Int("n", 1_000_000, "cases to seed (three years of one committee, 47 mediators)")
-	reps := fs.Int("reps", 100, "times each query is run")
-	intakeN := fs.Int("intake", 2000, "complaints per intake round of the upkeep comparison (0 skips it)")
-	pgURL := fs.String("postgres", getenv("TIAOJIE_DATABASE_URL"), "PostgreSQL server to benchmark as well (a temporary schema is used)")
-	sqliteToo := fs.Bool("sqlite", true, "benchmark SQLite (false: PostgreSQL only)")
-	pgDirect := fs.Bool("postgres-direct", false, "use the -postgres database as it is instead of a temporary schema: a database seeded by an earlier run is reused, nothing is dropped")
-	sqliteFile := fs.String("sqlite-file", "", "keep the SQLite database in this file; a file seeded by an earlier run is reused as it is")
-	if err := fs.Parse(args); err != nil {
-		return err
+// engines are the databases a benchmark runs on, from its flags: SQLite
+// (a scratch file, or -sqlite-file kept and reused) and PostgreSQL when a
+// server is named (a scratch schema, or -postgres-direct to reuse one).
+type engines struct {
+	pgURL, sqliteFile *string
+	sqliteToo, direct *bool
+}
+
+func engineFlags(fs *flag.FlagSet, getenv func(string) string) engines {
+	return engines{
+		pgURL:      fs.String("postgres", getenv("TIAOJIE_DATABASE_URL"), "PostgreSQL server to benchmark as well (a temporary schema is used)"),
+		sqliteToo:  fs.Bool("sqlite", true, "benchmark SQLite (false: PostgreSQL only)"),
+		direct:     fs.Bool("postgres-direct", false, "use the -postgres database as it is instead of a temporary schema: a database seeded by an earlier run is reused, nothing is dropped"),
+		sqliteFile: fs.String("sqlite-file", "", "keep the SQLite database in this file; a file seeded by an earlier run is reused as it is"),
 	}
-	if *n < 1 || *n > 10_000_000 {
-		return errors.New("-n must be between 1 and 10000000")
-	}
-	if *reps < 1 || *intakeN < 0 {
-		return errors.New("-reps must be at least 1 and -intake not negative")
-	}
-	if *sqliteToo {
-		path := *sqliteFile
+}
+
+// each runs the benchmark on every engine, SQLite first.
+func (e engines) each(ctx context.Context, out io.Writer, run func(*sqlstore.DB) error) error {
+	if *e.sqliteToo {
+		path := *e.sqliteFile
 		if path == "" {
 			dir, err := os.MkdirTemp("", "tiaojie-bench-")
 			if err != nil {
@@ -141,20 +112,19 @@ func benchEvaluation(ctx context.Context, args []string, out io.Writer, getenv f
 		if err != nil {
 			return err
 		}
-		res, err := benchmark.Evaluation(ctx, db, *n, *reps, *intakeN, out)
+		err = run(db)
 		db.Close()
 		if err != nil {
 			return fmt.Errorf("sqlite: %w", err)
 		}
-		fmt.Fprint(out, res)
 	}
-	if *pgURL == "" {
+	if *e.pgURL == "" {
 		fmt.Fprintln(out, "(PostgreSQL skipped: pass -postgres URL or set TIAOJIE_DATABASE_URL)")
 		return nil
 	}
-	schemaURL := *pgURL
-	if !*pgDirect {
-		u, drop, err := postgres.ScratchSchema(ctx, *pgURL, "bench")
+	schemaURL := *e.pgURL
+	if !*e.direct {
+		u, drop, err := postgres.ScratchSchema(ctx, *e.pgURL, "bench")
 		if err != nil {
 			return err
 		}
@@ -166,12 +136,38 @@ func benchEvaluation(ctx context.Context, args []string, out io.Writer, getenv f
 		return err
 	}
 	defer pdb.Close()
-	res, err := benchmark.Evaluation(ctx, pdb, *n, *reps, *intakeN, out)
-	if err != nil {
+	if err := run(pdb); err != nil {
 		return fmt.Errorf("postgres: %w", err)
 	}
-	fmt.Fprint(out, res)
 	return nil
+}
+
+// benchEvaluation seeds cases on scratch databases, counts them into the
+// evaluation rollups, times the evaluation queries and the rollups' upkeep
+// cost on intake.
+func benchEvaluation(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("bench evaluation", flag.ContinueOnError)
+	fs.SetOutput(out)
+	n := fs.Int("n", 1_000_000, "cases to seed (three years of one committee, 47 mediators)")
+	reps := fs.Int("reps", 100, "times each query is run")
+	intakeN := fs.Int("intake", 2000, "complaints per intake round of the upkeep comparison (0 skips it)")
+	eng := engineFlags(fs, getenv)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *n < 1 || *n > 10_000_000 {
+		return errors.New("-n must be between 1 and 10000000")
+	}
+	if *reps < 1 || *intakeN < 0 {
+		return errors.New("-reps must be at least 1 and -intake not negative")
+	}
+	return eng.each(ctx, out, func(db *sqlstore.DB) error {
+		res, err := benchmark.Evaluation(ctx, db, *n, *reps, *intakeN, out)
+		if err == nil {
+			fmt.Fprint(out, res)
+		}
+		return err
+	})
 }
 
 // benchSync seeds cases on scratch databases and times how fast a backlog
@@ -200,10 +196,7 @@ func benchLists(ctx context.Context, what string, args []string, out io.Writer, 
 	n := fs.Int("n", 100_000, "cases to seed (one committee, three years)")
 	clients := fs.Int("clients", 64, "concurrent clients")
 	reps := fs.Int("reps", 10, "requests per client and list")
-	pgURL := fs.String("postgres", getenv("TIAOJIE_DATABASE_URL"), "PostgreSQL server to benchmark as well (a temporary schema is used)")
-	sqliteToo := fs.Bool("sqlite", true, "benchmark SQLite (false: PostgreSQL only)")
-	pgDirect := fs.Bool("postgres-direct", false, "use the -postgres database as it is instead of a temporary schema: a database seeded by an earlier run is reused, nothing is dropped")
-	sqliteFile := fs.String("sqlite-file", "", "keep the SQLite database in this file; a file seeded by an earlier run is reused as it is")
+	eng := engineFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -222,48 +215,7 @@ func benchLists(ctx context.Context, what string, args []string, out io.Writer, 
 		fmt.Fprint(out, res)
 		return nil
 	}
-	if *sqliteToo {
-		path := *sqliteFile
-		if path == "" {
-			dir, err := os.MkdirTemp("", "tiaojie-bench-")
-			if err != nil {
-				return err
-			}
-			defer os.RemoveAll(dir)
-			path = filepath.Join(dir, "bench.db")
-		}
-		db, err := sqlite.Open(ctx, path)
-		if err != nil {
-			return err
-		}
-		err = run(db)
-		db.Close()
-		if err != nil {
-			return fmt.Errorf("sqlite: %w", err)
-		}
-	}
-	if *pgURL == "" {
-		fmt.Fprintln(out, "(PostgreSQL skipped: pass -postgres URL or set TIAOJIE_DATABASE_URL)")
-		return nil
-	}
-	schemaURL := *pgURL
-	if !*pgDirect {
-		u, drop, err := postgres.ScratchSchema(ctx, *pgURL, "bench")
-		if err != nil {
-			return err
-		}
-		defer drop()
-		schemaURL = u
-	}
-	pdb, err := postgres.Open(ctx, schemaURL)
-	if err != nil {
-		return err
-	}
-	defer pdb.Close()
-	if err := run(pdb); err != nil {
-		return fmt.Errorf("postgres: %w", err)
-	}
-	return nil
+	return eng.each(ctx, out, run)
 }
 
 // benchCasePage loads the web case page from many clients beside a raw

@@ -7,15 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/benchmark"
-	"github.com/tiaojie/tiaojie/internal/store/postgres"
-	"github.com/tiaojie/tiaojie/internal/store/sqlite"
 	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
 )
 
@@ -27,10 +24,7 @@ func benchAnalysis(ctx context.Context, args []string, out io.Writer, getenv fun
 	fs.SetOutput(out)
 	n := fs.Int("n", 1_000_000, "cases to seed (three years of one committee, 70 rooms, 5,000 merchants)")
 	reps := fs.Int("reps", 50, "times each question is asked")
-	pgURL := fs.String("postgres", getenv("TIAOJIE_DATABASE_URL"), "PostgreSQL server to benchmark as well (a temporary schema is used)")
-	sqliteToo := fs.Bool("sqlite", true, "benchmark SQLite (false: PostgreSQL only)")
-	pgDirect := fs.Bool("postgres-direct", false, "use the -postgres database as it is instead of a temporary schema: a database seeded by an earlier run is reused, nothing is dropped")
-	sqliteFile := fs.String("sqlite-file", "", "keep the SQLite database in this file; a file seeded by an earlier run is reused as it is")
+	eng := engineFlags(fs, getenv)
 	only := fs.String("only", "", "ask only the questions whose name contains this")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the questions to this file")
 	if err := fs.Parse(args); err != nil {
@@ -72,48 +66,7 @@ func benchAnalysis(ctx context.Context, args []string, out io.Writer, getenv fun
 		}
 		return nil
 	}
-	if *sqliteToo {
-		path := *sqliteFile
-		if path == "" {
-			dir, err := os.MkdirTemp("", "tiaojie-bench-")
-			if err != nil {
-				return err
-			}
-			defer os.RemoveAll(dir)
-			path = filepath.Join(dir, "bench.db")
-		}
-		db, err := sqlite.Open(ctx, path)
-		if err != nil {
-			return err
-		}
-		err = run(db)
-		db.Close()
-		if err != nil {
-			return fmt.Errorf("sqlite: %w", err)
-		}
-	}
-	if *pgURL == "" {
-		fmt.Fprintln(out, "(PostgreSQL skipped: pass -postgres URL or set TIAOJIE_DATABASE_URL)")
-		return nil
-	}
-	schemaURL := *pgURL
-	if !*pgDirect {
-		u, drop, err := postgres.ScratchSchema(ctx, *pgURL, "bench")
-		if err != nil {
-			return err
-		}
-		defer drop()
-		schemaURL = u
-	}
-	pdb, err := postgres.Open(ctx, schemaURL)
-	if err != nil {
-		return err
-	}
-	defer pdb.Close()
-	if err := run(pdb); err != nil {
-		return fmt.Errorf("postgres: %w", err)
-	}
-	return nil
+	return eng.each(ctx, out, run)
 }
 
 // cpuTime is the user and system CPU this process has used.
