@@ -63,6 +63,11 @@ func serve(ctx context.Context, args []string, out io.Writer, getenv func(string
 			return errors.New("TIAOJIE_SMS_API_KEY is required with TIAOJIE_SMS_GATEWAY_URL")
 		}
 		pc.SMSDeliverer = &notify.GatewaySender{BaseURL: cfg.SMSGatewayURL, APIKey: cfg.SMSAPIKey, Signature: cfg.SMSSignature, Log: log}
+	} else if cfg.Demo {
+		// No screen shows a party's code or link (separated duties); the
+		// demo's "phones" are this output.
+		pc.SMSDeliverer = &notify.OutboxDeliverer{Log: log, Signature: cfg.SMSSignature, Phone: out}
+		fmt.Fprintln(out, "演示：短信不外发，当事人手机收到的短信（含验证码和链接）打印在此输出中，标为【演示手机】；系统内任何页面都不显示验证码和链接。")
 	}
 	if cfg.CourtURL != "" {
 		if cfg.CourtAPIKey == "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -202,6 +203,11 @@ func Temporary(err error) bool {
 type OutboxDeliverer struct {
 	Log       *slog.Logger // nil: slog.Default()
 	Signature string
+	// Phone, when set (the demo only), is the stand-in for the parties'
+	// phones: each message is written there whole, code and link included,
+	// as the phone would show it, so a person trying the demo can follow a
+	// link or type a code that no screen of the platform shows.
+	Phone io.Writer
 }
 
 var _ Deliverer = (*OutboxDeliverer)(nil)
@@ -213,6 +219,9 @@ func (o *OutboxDeliverer) Deliver(ctx context.Context, d Delivery) (Receipt, err
 	}
 	log.Info("sms to outbox", "outbox_id", d.OutboxID, "to", d.Mask, "kind", d.Kind, "case_id", d.CaseID,
 		"body", logBody(d.Kind, withSignature(d.Content, o.Signature)))
+	if o.Phone != nil {
+		fmt.Fprintf(o.Phone, "【演示手机 %s 收到短信】%s\n", d.Mask, withSignature(d.Content, o.Signature))
+	}
 	return Receipt{ID: outboxRef(d.OutboxID), Provider: ProviderOutbox, Status: StatusSent, At: time.Now()}, nil
 }
 

@@ -572,3 +572,21 @@ func TestBurstOnTwoInstances(t *testing.T) {
 		})
 	}
 }
+
+// The demo's stand-in phone gets the message whole — the code and the link
+// the party needs — under the masked number; the log keeps both hidden.
+func TestOutboxDelivererDemoPhone(t *testing.T) {
+	var phoneOut, logOut strings.Builder
+	d := &notify.OutboxDeliverer{Log: slog.New(slog.NewTextHandler(&logOut, nil)), Signature: "人民调解", Phone: &phoneOut}
+	text := notify.VerifyCodeText("493817", 5)
+	if _, err := d.Deliver(context.Background(), notify.Delivery{OutboxID: 7, Phone: phone, Mask: "139****5678", Content: text, Kind: notify.KindVerifyCode}); err != nil {
+		t.Fatal(err)
+	}
+	got := phoneOut.String()
+	if !strings.Contains(got, "493817") || !strings.Contains(got, "139****5678") || strings.Contains(got, phone) || !strings.Contains(got, "人民调解") {
+		t.Fatalf("demo phone shows %q", got)
+	}
+	if strings.Contains(logOut.String(), "493817") {
+		t.Fatalf("the log shows the code: %s", logOut.String())
+	}
+}
