@@ -116,7 +116,7 @@ func (s *Service) CreateUserRequest(ctx context.Context, p *auth.Principal, in N
 	if err != nil {
 		return store.User{}, nil, fmt.Errorf("hash password: %w", err)
 	}
-	u := store.User{Username: in.Username, DisplayName: in.DisplayName, PasswordHash: hash, Active: true}
+	u := store.User{Username: in.Username, DisplayName: in.DisplayName, PasswordHash: hash, Active: true, MustChangePassword: true}
 	var gs []store.GrantRequest
 	err = s.Store.InTx(ctx, func(tx store.Store) error {
 		if err := tx.CreateUser(ctx, &u); errors.Is(err, store.ErrConflict) {

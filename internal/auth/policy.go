@@ -90,8 +90,12 @@ func (p Policy) PasswordProblem(username, pw string) string {
 	return ""
 }
 
-// Expired reports whether u's password has run out under p at now.
+// Expired reports whether u's password has run out under p at now, or
+// was set by an administrator and is yet to be replaced.
 func (p Policy) Expired(u store.User, now time.Time) bool {
+	if u.MustChangePassword {
+		return true
+	}
 	if p.ExpiryDays <= 0 {
 		return false
 	}

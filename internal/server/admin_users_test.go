@@ -41,8 +41,23 @@ func TestAdminCreatesUser(t *testing.T) {
 		if page := admin.get("/admin/users?q=new_med"); !strings.Contains(page.body, "新调解员") {
 			t.Fatal("the new account is not listed")
 		}
-		if r := e.anon().form("POST", "/login", url.Values{"username": {"new_med"}, "password": {"new-mediator-pw1"}}); r.StatusCode != 303 {
-			t.Fatalf("the new account signs in: %d", r.StatusCode)
+		// The administrator set the password, so it is replaced at the first
+		// sign-in before anything opens; then the new one signs in directly.
+		first := e.anon()
+		if r := first.form("POST", "/login", url.Values{"username": {"new_med"}, "password": {"new-mediator-pw1"}}); r.StatusCode != 303 || r.Header.Get("Location") != "/password/expired" {
+			t.Fatalf("first sign-in: %d %s", r.StatusCode, r.Header.Get("Location"))
+		}
+		if u, _ := e.db.GetUserByUsername(ctx, "new_med"); !u.MustChangePassword {
+			t.Fatal("an administrator's password is not marked to be changed")
+		}
+		if r := first.form("POST", "/password/expired", url.Values{"current": {"new-mediator-pw1"}, "new": {"Own-secret-2026x"}, "confirm": {"Own-secret-2026x"}}); r.StatusCode != 303 {
+			t.Fatalf("change the initial password: %d %s", r.StatusCode, r.body)
+		}
+		if u, _ := e.db.GetUserByUsername(ctx, "new_med"); u.MustChangePassword {
+			t.Fatal("still marked after the user chose a password")
+		}
+		if r := e.anon().form("POST", "/login", url.Values{"username": {"new_med"}, "password": {"Own-secret-2026x"}}); r.StatusCode != 303 || r.Header.Get("Location") == "/password/expired" {
+			t.Fatalf("sign-in with the own password: %d %s", r.StatusCode, r.Header.Get("Location"))
 		}
 		// The role takes effect once someone else approves it (三员分立).
 		u, _ := e.db.GetUserByUsername(ctx, "new_med")

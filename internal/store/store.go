@@ -416,6 +416,9 @@ type User struct {
 	PasswordChanged *time.Time
 	PhoneSealed     string // mobile for second-factor codes, sealed ("" when none)
 	PhoneMask       string
+	// MustChangePassword: an administrator set the password; the user must
+	// replace it at their first sign-in.
+	MustChangePassword bool
 }
 
 type UserQuery struct {

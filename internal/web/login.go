@@ -101,7 +101,7 @@ func (pg *Pages) nextStep(w http.ResponseWriter, r *http.Request, res auth.Resul
 		pg.Sessions.Remove(ctx, keyChallenge)
 		pg.Sessions.Put(ctx, keyExpired, res.UserID)
 		pg.Sessions.Put(ctx, keyNext, next)
-		pg.Sessions.Put(ctx, "flash", "您的密码已过期，请先设置新密码")
+		pg.Sessions.Put(ctx, "flash", "请先设置新密码（首次登录须更换管理员设置的初始密码，或密码已过期）")
 		http.Redirect(w, r, "/password/expired", http.StatusSeeOther)
 	default:
 		pg.Sessions.Remove(ctx, keyChallenge)

@@ -50,7 +50,7 @@ func (db *DB) LoginSuccess(ctx context.Context, userID int64, at time.Time) (boo
 
 func (db *DB) ChangePassword(ctx context.Context, userID int64, hash string, at time.Time) error {
 	res, err := db.writeOn("user", userID).ExecContext(ctx, `UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL,
-		password_changed_at = $2 WHERE id = $3`, hash, at.UTC(), userID)
+		password_changed_at = $2, must_change_password = FALSE WHERE id = $3`, hash, at.UTC(), userID)
 	return db.wrap("change password", mustAffect(res, err))
 }
 

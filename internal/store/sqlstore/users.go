@@ -10,13 +10,13 @@ import (
 )
 
 const userCols = `id, username, display_name, password_hash, active, failed_logins, locked_until, last_login_at, created_at,
-	password_changed_at, phone_sealed, phone_mask`
+	password_changed_at, phone_sealed, phone_mask, must_change_password`
 
 func scanUser(row interface{ Scan(...any) error }) (store.User, error) {
 	var u store.User
 	var locked, last, changed sql.NullTime
 	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.Active, &u.FailedLogins, &locked, &last, &u.Created,
-		&changed, &u.PhoneSealed, &u.PhoneMask)
+		&changed, &u.PhoneSealed, &u.PhoneMask, &u.MustChangePassword)
 	u.LockedUntil, u.LastLoginAt, u.Created, u.PasswordChanged = timePtr(locked), timePtr(last), u.Created.UTC(), timePtr(changed)
 	return u, err
 }
@@ -24,8 +24,8 @@ func scanUser(row interface{ Scan(...any) error }) (store.User, error) {
 func (db *DB) CreateUser(ctx context.Context, u *store.User) error {
 	u.Created = time.Now().UTC()
 	err := db.writeRow(ctx, func(q rowQuerier) error {
-		return q.QueryRowContext(ctx, `INSERT INTO users (username, display_name, password_hash, active, created_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`, u.Username, u.DisplayName, u.PasswordHash, u.Active, u.Created).Scan(&u.ID)
+		return q.QueryRowContext(ctx, `INSERT INTO users (username, display_name, password_hash, active, created_at, must_change_password)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, u.Username, u.DisplayName, u.PasswordHash, u.Active, u.Created, u.MustChangePassword).Scan(&u.ID)
 	})
 	return db.wrap("create user", err)
 }
@@ -65,7 +65,7 @@ func (db *DB) ListUsers(ctx context.Context, q store.UserQuery) ([]store.User, e
 
 func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) error {
 	res, err := db.writeOn("user", userID).ExecContext(ctx, `UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL,
-		password_changed_at = $2 WHERE id = $3`, hash, time.Now().UTC(), userID)
+		password_changed_at = $2, must_change_password = FALSE WHERE id = $3`, hash, time.Now().UTC(), userID)
 	return db.wrap("set password", mustAffect(res, err))
 }
 

@@ -241,6 +241,20 @@ func testUsersBindings(t *testing.T, db *sqlstore.DB) {
 	if err := db.SetPassword(ctx, 9999, "x"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("set password unknown user: %v", err)
 	}
+	// An administrator's initial password is marked until the user sets their own.
+	init := &store.User{Username: "initial_pw", DisplayName: "初始密码", PasswordHash: "h", Active: true, MustChangePassword: true}
+	if err := db.CreateUser(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = db.GetUser(ctx, init.ID); !got.MustChangePassword {
+		t.Fatal("the initial password is not marked to be changed")
+	}
+	if err := db.SetPassword(ctx, init.ID, "own"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = db.GetUser(ctx, init.ID); got.MustChangePassword {
+		t.Fatal("still marked after a new password")
+	}
 	for _, b := range []store.Binding{{UserID: u.ID, Role: domain.RoleMediator, OrgID: f.room1.ID}, {UserID: u.ID, Role: domain.RoleMediator, OrgID: f.room1.ID}, {UserID: u.ID, Role: domain.RoleRoomLead, OrgID: f.room2.ID}} {
 		if err := db.AddBinding(ctx, b); err != nil {
 			t.Fatal(err)
