@@ -256,9 +256,6 @@ func (a *API) batchStep(w http.ResponseWriter, r *http.Request, req any, run fun
 func (a *API) ExcludeSubsidyLine(w http.ResponseWriter, r *http.Request) {
 	var req ExcludeRequest
 	a.batchStep(w, r, &req, func(p *auth.Principal, id int64) (settlement.Batch, error) {
-		if req.CaseID <= 0 {
-			return settlement.Batch{}, fieldErr("case_id", "case_id 必填（本批次中的案件编号）")
-		}
 		return a.Subsidies.Exclude(r.Context(), p, id, req.CaseID, req.Reason, req.Include)
 	})
 }

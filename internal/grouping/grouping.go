@@ -394,6 +394,9 @@ func (s *Service) ScheduleSession(ctx context.Context, p *auth.Principal, groupI
 	if _, err := s.managed(ctx, p, groupID); err != nil {
 		return 0, err
 	}
+	if at.IsZero() {
+		return 0, &domain.FieldError{Field: "at", Message: "请填写集中调解时间"}
+	}
 	place = strings.TrimSpace(place)
 	if place == "" || utf8.RuneCountInString(place) > 100 {
 		return 0, &domain.FieldError{Field: "place", Message: "请填写集中调解地点（不超过100字）"}

@@ -213,14 +213,10 @@ var districtExempt = map[string]string{
 
 // districtRefusedEarly are object routes where a Xuhui user is refused
 // before the object is looked up: 403 (a mediator's eval.read opens only
-// their own figures) or 422 (the empty form is invalid and is checked before
-// the scope). Neither shows the object; the 422s should become 404 when the
-// handlers check scope first (issue 16 follow-up).
+// their own figures). Every other object route checks the scope before the
+// form, so an empty form on another district's object is a 404.
 var districtRefusedEarly = map[string]int{
-	"GET /evaluation/mediator/{id}":               http.StatusForbidden,
-	"POST /trainings/{id}/files":                  http.StatusUnprocessableEntity,
-	"POST /groups/{id}/session":                   http.StatusUnprocessableEntity,
-	"POST /api/v1/subsidies/batches/{id}/exclude": http.StatusUnprocessableEntity,
+	"GET /evaluation/mediator/{id}": http.StatusForbidden,
 }
 
 // objectPrefix is a route's path up to and including its first parameter

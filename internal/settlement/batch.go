@@ -161,6 +161,9 @@ func (s *Service) Exclude(ctx context.Context, p *auth.Principal, id, caseID int
 	if err := frozen(b); err != nil {
 		return Batch{}, err
 	}
+	if caseID <= 0 { // checked after the scope: another district's batch is a 404 whatever the body
+		return Batch{}, invalid("case_id", "case_id 必填（本批次中的案件编号）")
+	}
 	var line *store.SubsidyLine
 	for i := range b.Lines {
 		if b.Lines[i].CaseID == caseID {

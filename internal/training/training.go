@@ -224,6 +224,14 @@ func (s *Service) manage(ctx context.Context, p *auth.Principal, id int64) (stor
 	return t, err
 }
 
+// Manageable says whether p may change training id: nil, a 404 outside
+// p's scope, or a 403. The upload page asks before reading the file, so
+// another district's training is a 404 whatever was sent.
+func (s *Service) Manageable(ctx context.Context, p *auth.Principal, id int64) error {
+	_, err := s.manage(ctx, p, id)
+	return err
+}
+
 // View is one session's page.
 type View struct {
 	Training  store.Training

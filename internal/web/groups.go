@@ -185,11 +185,9 @@ func (pg *Pages) GroupNotify(w http.ResponseWriter, r *http.Request) {
 func (pg *Pages) GroupSession(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := mustID(r.PathValue("id"))
-	at, err := time.ParseInLocation("2006-01-02T15:04", r.PostFormValue("at"), calendar.Shanghai())
-	if err != nil {
-		pg.Fail(w, r, http.StatusUnprocessableEntity, "请填写集中调解时间")
-		return
-	}
+	// An unreadable time is the zero time, refused by the service after
+	// the group's scope (another district's group is a 404 whatever the form).
+	at, _ := time.ParseInLocation("2006-01-02T15:04", r.PostFormValue("at"), calendar.Shanghai())
 	n, err := pg.Grouping.ScheduleSession(ctx, auth.From(ctx), id, at, r.PostFormValue("place"))
 	if err != nil {
 		pg.failErr(w, r, err)

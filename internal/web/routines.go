@@ -293,6 +293,10 @@ func (pg *Pages) TrainingAttendance(w http.ResponseWriter, r *http.Request) {
 func (pg *Pages) TrainingUpload(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := mustID(r.PathValue("id"))
+	if err := pg.Services.Trainings.Manageable(ctx, auth.From(ctx), id); err != nil {
+		pg.failErr(w, r, err)
+		return
+	}
 	data, name, err := formFile(r, "file", evidence.MaxSize)
 	if err != nil {
 		pg.failErr(w, r, err)
