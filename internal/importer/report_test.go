@@ -80,8 +80,9 @@ func TestReportOfFailedRows(t *testing.T) {
 			t.Errorf("reason = %q, want %q", r[len(stdHeader)], failed[i].Err)
 		}
 	}
+	// The control character in 诉求 is refused, not silently dropped (input hygiene).
 	if !strings.Contains(rows[1][13], "手机号码") || !strings.Contains(rows[2][13], "登记时间“2026-13-45”无法识别") ||
-		!strings.Contains(rows[2][13], "请填写投诉人姓名") {
+		!strings.Contains(rows[2][13], "诉求含有无法识别的字符") {
 		t.Errorf("reasons: %q / %q", rows[1][13], rows[2][13])
 	}
 	// Cell text stays text: nothing becomes a formula, numbers stay as typed.
