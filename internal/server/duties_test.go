@@ -125,6 +125,11 @@ func TestGrantNeedsSecondPerson(t *testing.T) {
 			t.Fatalf("create: %d %s", r.StatusCode, r.body)
 		}
 		u, _ := e.db.GetUserByUsername(ctx, "new_cmt")
+		// The new member replaces the administrator's initial password with
+		// their own (the same text here) before signing in.
+		if err := e.db.SetPassword(ctx, u.ID, u.PasswordHash); err != nil {
+			t.Fatal(err)
+		}
 		if bs, _ := e.db.ListBindings(ctx, u.ID); len(bs) != 0 {
 			t.Fatalf("bound before approval: %+v", bs)
 		}
