@@ -351,6 +351,18 @@ func TestSubsidyAPI(t *testing.T) {
 			if r := cmt.json("POST", path+"/exclude", map[string]any{"case_id": b.Lines[1].CaseID, "reason": "改主意了"}, nil); r.StatusCode != 409 {
 				t.Fatalf("change an approved batch: %d %s", r.StatusCode, r.body)
 			}
+			// A second batch of the settled month without adjust: 409, no batch stored.
+			var listed []struct{ ID int64 }
+			json_(cmt.json("GET", "/api/v1/subsidies/batches", nil, nil).body, &listed)
+			if r := cmt.json("POST", "/api/v1/subsidies/batches", map[string]any{"unit": demo.CodeCommittee, "period": "2026-10"}, nil); r.StatusCode != 409 ||
+				!strings.Contains(r.body, "已结算") || !strings.Contains(r.body, "调整批次") {
+				t.Fatalf("second batch of a settled month: %d %s", r.StatusCode, r.body)
+			}
+			var after []struct{ ID int64 }
+			json_(cmt.json("GET", "/api/v1/subsidies/batches", nil, nil).body, &after)
+			if len(listed) != 1 || len(after) != 1 {
+				t.Fatalf("batches before/after the refusal: %d/%d", len(listed), len(after))
+			}
 			// A scheme amount that is not an integer of fen.
 			if r := jus.json("POST", "/api/v1/subsidies/scheme", `{"unit":"pd-cmt","scheme":{"version":"x","effective_from":"2027-01-01","judicial_fen":12.5}}`, nil); r.StatusCode != 400 || !strings.Contains(r.body, "整数") {
 				t.Fatalf("fractional fen: %d %s", r.StatusCode, r.body)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -60,10 +61,24 @@ func (s *Service) Generate(ctx context.Context, p *auth.Principal, unit, period 
 		}
 	case err != nil:
 		return Batch{}, false, fmt.Errorf("find batch of %s: %w", period, err)
+	case !adjust && settled(existing):
+		// A settled month is corrected by an adjusting batch, never by a second regular one.
+		return Batch{}, false, access.Conflict(fmt.Sprintf("%s 已结算（月度批次 %d %s），不能再生成月度批次；如需更正，请生成调整批次（adjust）",
+			period, existing.ID, StatusLabel(existing.Status)))
 	case !adjust:
 		return s.view(ctx, p, existing), false, nil
-	case existing.Status != store.SubsidyApproved && existing.Status != store.SubsidyPaidState:
+	case !settled(existing):
 		return Batch{}, false, access.Conflict(period + " 的月度批次尚未审核通过，请直接在该批次中修改")
+	default:
+		// One adjustment of a month open at a time: a second one computed
+		// beside it would pay the same difference twice.
+		open, err := s.openAdjustment(ctx, c.ID, period)
+		if err != nil {
+			return Batch{}, false, err
+		}
+		if open != nil {
+			return s.view(ctx, p, *open), false, nil
+		}
 	}
 	res, from, to, err := s.compute(ctx, c, period, adjust, 0)
 	if err != nil {
@@ -92,6 +107,89 @@ func (s *Service) Generate(ctx context.Context, p *auth.Principal, unit, period 
 		return Batch{}, false, fmt.Errorf("read new batch: %w", err)
 	}
 	return s.view(ctx, p, got), true, nil
+}
+
+// settled reports whether a batch is approved (and perhaps paid): frozen.
+func settled(b store.SubsidyBatch) bool {
+	return b.Status == store.SubsidyApproved || b.Status == store.SubsidyPaidState
+}
+
+// adjustments lists a committee's adjusting batches of a period.
+func (s *Service) adjustments(ctx context.Context, committeeID int64, period string) ([]store.SubsidyBatch, error) {
+	bs, err := s.Store.ListSubsidyBatches(ctx, []int64{committeeID}, 100_000)
+	if err != nil {
+		return nil, fmt.Errorf("list batches of %s: %w", period, err)
+	}
+	var out []store.SubsidyBatch
+	for _, b := range bs {
+		if b.Kind == "adjust" && b.Period == period {
+			out = append(out, b)
+		}
+	}
+	return out, nil
+}
+
+// openAdjustment finds the adjusting batch of a period not yet approved (nil: none).
+func (s *Service) openAdjustment(ctx context.Context, committeeID int64, period string) (*store.SubsidyBatch, error) {
+	adjs, err := s.adjustments(ctx, committeeID, period)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range adjs {
+		if !settled(a) {
+			got, err := s.Store.GetSubsidyBatch(ctx, a.ID)
+			if err != nil {
+				return nil, fmt.Errorf("read adjusting batch %d: %w", a.ID, err)
+			}
+			return &got, nil
+		}
+	}
+	return nil, nil
+}
+
+// paidElsewhere refuses a batch that would pay a case a second time (一案
+// 只补一次): a case on one of its lines that another approved batch already
+// pays — carried into two open months, or (for an adjustment) paid in
+// another month — or, for an adjustment, another adjustment of the month
+// approved after this one was computed. Refreshing the batch recomputes
+// it against what is paid.
+func (s *Service) paidElsewhere(ctx context.Context, b store.SubsidyBatch) error {
+	var ids []int64
+	number := map[int64]string{}
+	for _, l := range b.Lines {
+		if !l.Excluded {
+			ids = append(ids, l.CaseID)
+			number[l.CaseID] = l.CaseNumber
+		}
+	}
+	if len(ids) > 0 {
+		paid, err := s.Store.SubsidyPaid(ctx, b.CommitteeID, ids)
+		if err != nil {
+			return fmt.Errorf("cases of batch %d already paid: %w", b.ID, err)
+		}
+		var twice []string
+		for _, id := range ids {
+			if pc, ok := paid[id]; ok && (b.Kind != "adjust" || pc.Period != b.Period) {
+				twice = append(twice, number[id]+"（已在 "+pc.Period+" 批次计发）")
+			}
+		}
+		if len(twice) > 0 {
+			sort.Strings(twice)
+			return access.Conflict("一案只补一次：" + strings.Join(twice, "、") + "。请先重新核算本批次")
+		}
+	}
+	if b.Kind == "adjust" {
+		adjs, err := s.adjustments(ctx, b.CommitteeID, b.Period)
+		if err != nil {
+			return err
+		}
+		for _, a := range adjs {
+			if a.ID != b.ID && settled(a) && a.DecidedAt != nil && a.DecidedAt.After(b.Computed) {
+				return access.Conflict(fmt.Sprintf("%s 的另一调整批次（%d）在本批次核算之后已审核通过，请先重新核算本批次", b.Period, a.ID))
+			}
+		}
+	}
+	return nil
 }
 
 // editable are the statuses the committee may still change.
@@ -203,6 +301,9 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (Batc
 	if len(b.Lines) == 0 && len(b.Failures) == 0 {
 		return Batch{}, access.Conflict("批次没有任何案件，无需提交")
 	}
+	if err := s.paidElsewhere(ctx, b); err != nil {
+		return Batch{}, err
+	}
 	action := "提交审核"
 	if b.Status == store.SubsidyReturned {
 		action = "修改后重新提交"
@@ -250,6 +351,9 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64, note
 	}
 	if len([]rune(note)) > 500 {
 		return Batch{}, invalid("note", "审核意见不超过500字")
+	}
+	if err := s.paidElsewhere(ctx, b); err != nil {
+		return Batch{}, err
 	}
 	empty := ""
 	return s.change(ctx, p, b, store.SubsidyChange{From: []string{store.SubsidySubmitted}, Status: store.SubsidyApproved, DecidedBy: p.UserID,

@@ -519,6 +519,14 @@ func TestPeriodsAndAdjustment(t *testing.T) {
 		if _, err := w.svc.Approve(ctx, w.justice, b.ID, ""); err != nil {
 			t.Fatal(err)
 		}
+		// A second regular batch of the settled month is refused, and nothing is stored.
+		before, _ := w.svc.List(ctx, w.secretary)
+		if _, _, err := w.svc.Generate(ctx, w.secretary, "pd-cmt", "2026-10", false); status(err) != http.StatusConflict || !strings.Contains(err.Error(), "调整批次") {
+			t.Fatalf("a second batch of a settled month without adjust: %v", err)
+		}
+		if after, _ := w.svc.List(ctx, w.secretary); len(after) != len(before) {
+			t.Fatalf("the refusal stored a batch: %d → %d", len(before), len(after))
+		}
 		// A failing case is archived after approval: the month is corrected by an adjusting batch.
 		w.archive(t, w.notArch, "2026-10-30")
 		if err := w.svc.ConfirmDifficulty(ctx, w.lead, w.written, "complex", "复核"); status(err) != http.StatusConflict {
@@ -535,6 +543,101 @@ func TestPeriodsAndAdjustment(t *testing.T) {
 		orig, _ := w.svc.Get(ctx, w.secretary, b.ID)
 		if orig.TotalFen != b.TotalFen || orig.Status != "approved" {
 			t.Fatalf("approved batch moved: %+v", orig.SubsidyBatch)
+		}
+		// Asking again while the adjustment is open answers it (200), not a second one.
+		again, created, err := w.svc.Generate(ctx, w.secretary, "pd-cmt", "2026-10", true)
+		if err != nil || created || again.ID != adj.ID {
+			t.Fatalf("a second adjustment while one is open: %v created=%v id=%d want %d", err, created, again.ID, adj.ID)
+		}
+		// Two adjustments computed side by side (as a race would leave
+		// them): once one is approved, the other is refused until refreshed.
+		twin := store.SubsidyBatch{CommitteeID: w.committee.ID, Period: "2026-10", Kind: "adjust", AdjustsID: b.ID, WindowFrom: adj.WindowFrom,
+			WindowTo: adj.WindowTo, Lines: adj.Lines, CreatedBy: w.secretary.UserID, Created: *w.clock}
+		if err := w.st.CreateSubsidyBatch(ctx, &twin, store.SubsidyTrail{Action: "生成调整批次", ActorID: w.secretary.UserID, At: *w.clock}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.Submit(ctx, w.secretary, twin.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.Submit(ctx, w.secretary, adj.ID); err != nil {
+			t.Fatal(err)
+		}
+		*w.clock = w.clock.Add(time.Hour)
+		if _, err := w.svc.Approve(ctx, w.justice, adj.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.Approve(ctx, w.justice, twin.ID, ""); status(err) != http.StatusConflict || !strings.Contains(err.Error(), "重新核算") {
+			t.Fatalf("the twin adjustment approved after the first: %v", err)
+		}
+		if got, _ := w.svc.Get(ctx, w.secretary, twin.ID); got.Status != "submitted" {
+			t.Fatalf("the refused approval moved the twin: %s", got.Status)
+		}
+		paid, _ := w.st.SubsidyPaid(ctx, w.committee.ID, []int64{w.notArch})
+		if paid[w.notArch].Fen != 24_000 {
+			t.Fatalf("the late-archived case is paid %d fen, want 24000 once", paid[w.notArch].Fen)
+		}
+	})
+}
+
+// One dispute is paid once: a case failing a gate in October's draft is
+// carried into November's; once it is met, both batches would pay it. The
+// first approved pays it; the other is refused until refreshed, which
+// drops the carried case.
+func TestCaseCarriedIntoTwoOpenBatchesPaidOnce(t *testing.T) {
+	each(t, func(t *testing.T, w *world) {
+		ctx := context.Background()
+		oct, _, err := w.svc.Generate(ctx, w.secretary, "pd-cmt", "2026-10", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f, ok := failureOf(oct, w.notArch); !ok || f.Gate != subsidy.GateArchived || !f.Pending {
+			t.Fatalf("october: %+v", f)
+		}
+		w.archive(t, w.notArch, "2026-10-30")
+		*w.clock = at("2026-11-26", 10)
+		nov, _, err := w.svc.Generate(ctx, w.secretary, "pd-cmt", "2026-11", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l, ok := lineOf(nov, w.notArch); !ok || l.AmountFen != 24_000 {
+			t.Fatalf("november does not carry the archived case: %+v", l)
+		}
+		if oct, err = w.svc.Refresh(ctx, w.secretary, oct.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := lineOf(oct, w.notArch); !ok {
+			t.Fatal("october after refresh does not pay the archived case")
+		}
+		if _, err := w.svc.Submit(ctx, w.secretary, oct.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.Approve(ctx, w.justice, oct.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		number := func() string { l, _ := lineOf(nov, w.notArch); return l.CaseNumber }()
+		if _, err := w.svc.Submit(ctx, w.secretary, nov.ID); status(err) != http.StatusConflict || !strings.Contains(err.Error(), "一案只补一次") ||
+			!strings.Contains(err.Error(), number) {
+			t.Fatalf("submitting november with a case october paid: %v", err)
+		}
+		if got, _ := w.svc.Get(ctx, w.secretary, nov.ID); got.Status != "draft" || len(got.Trail) != 1 {
+			t.Fatalf("the refusal changed november: %s, %d trail entries", got.Status, len(got.Trail))
+		}
+		if nov, err = w.svc.Refresh(ctx, w.secretary, nov.ID); err != nil {
+			t.Fatal(err)
+		}
+		// Paid in October, the carried case (closed in October's window) leaves November.
+		if _, ok := lineOf(nov, w.notArch); ok {
+			t.Fatal("november after refresh still pays the case october paid")
+		}
+		if _, err := w.svc.Submit(ctx, w.secretary, nov.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.Approve(ctx, w.justice, nov.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		paid, _ := w.st.SubsidyPaid(ctx, w.committee.ID, []int64{w.notArch})
+		if p := paid[w.notArch]; p.Fen != 24_000 || p.Period != "2026-10" {
+			t.Fatalf("paid: %+v, want 24000 fen once in 2026-10", p)
 		}
 	})
 }
