@@ -381,3 +381,121 @@ func TestSubsidyAPI(t *testing.T) {
 		})
 	}
 }
+
+// The demo's funding content: the scheme marked 示例, the two oldest of
+// four months approved and paid (paid on, the trail's approval), the third
+// submitted, the latest month past its cut-off a draft, each batch's total
+// the sum of its lines; and the service contract's last completed quarter
+// assessed and confirmed.
+func TestDemoSubsidiesAndContract(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		jus := e.login("justice01")
+		var sc struct {
+			Example bool `json:"example"`
+			Current struct {
+				Example bool `json:"example"`
+			} `json:"current"`
+			Cutoff string `json:"cutoff"`
+		}
+		if r := jus.json("GET", "/api/v1/subsidies/scheme?unit="+demo.CodeCommittee, nil, nil); r.StatusCode != 200 {
+			t.Fatalf("scheme: %d %s", r.StatusCode, r.body)
+		} else {
+			json_(r.body, &sc)
+		}
+		if !sc.Current.Example || !strings.HasSuffix(sc.Cutoff, "-25") {
+			t.Fatalf("demo scheme: %+v", sc)
+		}
+		if r := jus.get("/subsidies/scheme?unit=" + demo.CodeCommittee); r.StatusCode != 200 || !strings.Contains(r.body, "示例") {
+			t.Fatalf("scheme page without 示例: %d", r.StatusCode)
+		}
+		type batch struct {
+			ID       int64  `json:"id"`
+			Period   string `json:"period"`
+			Kind     string `json:"kind"`
+			Status   string `json:"status"`
+			TotalFen int64  `json:"total_fen"`
+			PaidOn   string `json:"paid_on"`
+			Lines    []struct {
+				AmountFen   int64  `json:"amount_fen"`
+				Explanation string `json:"explanation"`
+			} `json:"lines"`
+			Failed []struct{ Gate string } `json:"failed"`
+			Trail  []struct{ Action string } `json:"trail"`
+		}
+		var list []batch
+		json_(jus.json("GET", "/api/v1/subsidies/batches", nil, nil).body, &list)
+		if len(list) != 4 {
+			t.Fatalf("demo batches: %+v", list)
+		}
+		want := []string{"draft", "submitted", "paid", "paid"} // newest period first
+		paid := 0
+		for i, b := range list {
+			var full batch
+			json_(jus.json("GET", fmt.Sprintf("/api/v1/subsidies/batches/%d", b.ID), nil, nil).body, &full)
+			if len(full.Lines)+len(full.Failed) == 0 && i > 0 {
+				// The test's thirty-case demo may close nothing in a month:
+				// an empty batch cannot be submitted and stays a draft.
+				if b.Status != "draft" {
+					t.Errorf("empty batch %s: %s", b.Period, b.Status)
+				}
+				continue
+			}
+			if b.Kind != "regular" || b.Status != want[i] {
+				t.Errorf("batch %s: %s %s, want regular %s", b.Period, b.Kind, b.Status, want[i])
+			}
+			if b.Status == "paid" {
+				paid++
+			}
+			sum := int64(0)
+			for _, l := range full.Lines {
+				sum += l.AmountFen
+				if !strings.Contains(l.Explanation, "元 × ") || !strings.HasSuffix(l.Explanation, "元") {
+					t.Errorf("batch %s line explanation: %q", b.Period, l.Explanation)
+				}
+			}
+			if (len(full.Lines) == 0 && b.Status != "draft") || sum != full.TotalFen {
+				t.Errorf("batch %s: %d lines summing %d, total %d", b.Period, len(full.Lines), sum, full.TotalFen)
+			}
+			if want[i] == "paid" {
+				actions := ""
+				for _, s := range full.Trail {
+					actions += s.Action + ","
+				}
+				if full.PaidOn == "" || actions != "生成,提交审核,审核通过,登记支付," {
+					t.Errorf("paid batch %s: paid on %q, trail %s", b.Period, full.PaidOn, actions)
+				}
+			}
+			if i == 0 && len(full.Failed) == 0 {
+				t.Errorf("the draft shows no case that failed a gate")
+			}
+		}
+		if paid == 0 {
+			t.Error("no paid batch in the demo")
+		}
+		now := calendar.DateOf(time.Now()).String()
+		if list[0].Period > now[:7] {
+			t.Errorf("draft for a future month: %s", list[0].Period)
+		}
+		// The service contract's last completed quarter is assessed and confirmed.
+		c := demoContract(t, e, demo.DemoServiceContract)
+		var cv struct {
+			Quarters []struct {
+				Quarter string `json:"quarter"`
+				To      string `json:"to"`
+				Latest  *struct {
+					Status string `json:"status"`
+				} `json:"latest"`
+			} `json:"quarters"`
+		}
+		json_(e.login("regulator01").json("GET", fmt.Sprintf("/api/v1/contracts/%d", c.ID), nil, nil).body, &cv)
+		last := -1
+		for i, q := range cv.Quarters {
+			if q.To < now {
+				last = i
+			}
+		}
+		if last < 0 || cv.Quarters[last].Latest == nil || cv.Quarters[last].Latest.Status != "confirmed" {
+			t.Fatalf("the last completed quarter is not assessed and confirmed: %+v", cv.Quarters)
+		}
+	})
+}
