@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -320,6 +321,11 @@ func TestSubsidyAPI(t *testing.T) {
 					t.Errorf("%v: %d %s", bad.body, r.StatusCode, r.body)
 				}
 			}
+			var only []struct{ ID int64 }
+			json_(cmt.json("GET", "/api/v1/subsidies/batches", nil, nil).body, &only)
+			if len(only) != 1 || only[0].ID != b.ID {
+				t.Fatalf("the refused requests stored a batch: %+v", only)
+			}
 			path := fmt.Sprintf("/api/v1/subsidies/batches/%d", b.ID)
 			if r := cmt.json("POST", path+"/exclude", map[string]any{"case_id": b.Lines[0].CaseID}, nil); r.StatusCode != 422 || !strings.Contains(r.body, "理由") {
 				t.Fatalf("exclude without reason: %d %s", r.StatusCode, r.body)
@@ -345,11 +351,23 @@ func TestSubsidyAPI(t *testing.T) {
 			if r := jus.json("POST", path+"/approve", map[string]any{"note": "同意"}, nil); r.StatusCode != 200 || !strings.Contains(r.body, `"status":"approved"`) {
 				t.Fatalf("approve: %d %s", r.StatusCode, r.body)
 			}
-			if r := jus.json("POST", path+"/approve", nil, nil); r.StatusCode != 409 {
+			approved := jus.json("GET", path, nil, nil).body
+			if r := jus.json("POST", path+"/approve", nil, nil); r.StatusCode != 409 || !strings.Contains(r.body, "不能重复审核") {
 				t.Fatalf("approve twice: %d %s", r.StatusCode, r.body)
 			}
 			if r := cmt.json("POST", path+"/exclude", map[string]any{"case_id": b.Lines[1].CaseID, "reason": "改主意了"}, nil); r.StatusCode != 409 {
 				t.Fatalf("change an approved batch: %d %s", r.StatusCode, r.body)
+			}
+			if r := jus.json("POST", path+"/return", map[string]any{"reason": "再核一下"}, nil); r.StatusCode != 409 || !strings.Contains(r.body, "已审核通过") {
+				t.Fatalf("return an approved batch: %d %s", r.StatusCode, r.body)
+			}
+			if now := jus.json("GET", path, nil, nil).body; now != approved {
+				t.Fatalf("the refusals changed the approved batch:\n%s\n%s", approved, now)
+			}
+			// The scheme form: an amount with a fraction of a fen is refused by field, nothing stored.
+			if r := jus.form("POST", "/subsidies/scheme", url.Values{"unit": {"pd-cmt"}, "version": {"2027-1"}, "effective_from": {"2027-01-01"},
+				"cutoff_day": {"25"}, "judicial": {"12.345"}}); r.StatusCode != 422 || !strings.Contains(r.body, "最多两位小数") {
+				t.Fatalf("scheme form with a fraction of a fen: %d", r.StatusCode)
 			}
 			// A second batch of the settled month without adjust: 409, no batch stored.
 			var listed []struct{ ID int64 }
