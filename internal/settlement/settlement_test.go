@@ -811,3 +811,38 @@ func pdfText(t *testing.T, b []byte) string {
 	}
 	return strings.Join(strings.Fields(string(out)), "")
 }
+
+// Two secretaries generate the same month at once: one batch is created,
+// the other is answered with it (the API's 201 and 200).
+func TestConcurrentGenerateOneBatch(t *testing.T) {
+	each(t, func(t *testing.T, w *world) {
+		ctx := context.Background()
+		type got struct {
+			id      int64
+			created bool
+			err     error
+		}
+		res := make([]got, 2)
+		var wg sync.WaitGroup
+		for i, p := range []*auth.Principal{w.secretary, w.both} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				b, created, err := w.svc.Generate(ctx, p, "pd-cmt", "2026-10", false)
+				res[i] = got{b.ID, created, err}
+			}()
+		}
+		wg.Wait()
+		for _, r := range res {
+			if r.err != nil {
+				t.Fatalf("generate: %v", r.err)
+			}
+		}
+		if res[0].id != res[1].id || res[0].created == res[1].created {
+			t.Fatalf("two generations at once: %+v", res)
+		}
+		if bs, _ := w.svc.List(ctx, w.secretary); len(bs) != 1 {
+			t.Fatalf("batches stored: %d", len(bs))
+		}
+	})
+}
