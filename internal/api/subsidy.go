@@ -99,6 +99,8 @@ type BatchJSON struct {
 	TotalFen     int64           `json:"total_fen" doc:"未剔除各行之和（分）"`
 	ReturnReason string          `json:"return_reason,omitempty"`
 	PaidOn       string          `json:"paid_on,omitempty"`
+	PaidBy       string          `json:"paid_by,omitempty" doc:"登记支付的人"`
+	PaidNote     string          `json:"paid_note,omitempty"`
 	Lines        []BatchLineJSON `json:"lines"`
 	Excluded     []ExcludedJSON  `json:"excluded"`
 	Failed       []FailedJSON    `json:"failed"`
@@ -132,7 +134,7 @@ type PaidRequest struct {
 func batchJSON(b settlement.Batch) BatchJSON {
 	out := BatchJSON{ID: b.ID, Committee: b.CommitteeName, Period: b.Period, Kind: b.Kind, AdjustsID: b.AdjustsID, Status: b.Status,
 		StatusLabel: b.StatusLabel(), WindowFrom: b.WindowFrom, WindowTo: b.WindowTo, TotalFen: b.TotalFen, ReturnReason: b.ReturnReason,
-		PaidOn: b.PaidOn, Lines: []BatchLineJSON{}, Excluded: []ExcludedJSON{}, Failed: []FailedJSON{}, Trail: []TrailJSON{}}
+		PaidOn: b.PaidOn, PaidBy: b.PaidByName, PaidNote: b.PaidNote, Lines: []BatchLineJSON{}, Excluded: []ExcludedJSON{}, Failed: []FailedJSON{}, Trail: []TrailJSON{}}
 	for _, l := range b.Lines {
 		if l.Excluded {
 			out.Excluded = append(out.Excluded, ExcludedJSON{CaseID: l.CaseID, CaseNumber: l.CaseNumber, AmountFen: l.AmountFen, Reason: l.ExcludeReason})

@@ -433,11 +433,12 @@ func TestDemoSubsidiesAndContract(t *testing.T) {
 			Status   string `json:"status"`
 			TotalFen int64  `json:"total_fen"`
 			PaidOn   string `json:"paid_on"`
+			PaidBy   string `json:"paid_by"`
 			Lines    []struct {
 				AmountFen   int64  `json:"amount_fen"`
 				Explanation string `json:"explanation"`
 			} `json:"lines"`
-			Failed []struct{ Gate string } `json:"failed"`
+			Failed []struct{ Gate string }   `json:"failed"`
 			Trail  []struct{ Action string } `json:"trail"`
 		}
 		var list []batch
@@ -479,7 +480,7 @@ func TestDemoSubsidiesAndContract(t *testing.T) {
 				for _, s := range full.Trail {
 					actions += s.Action + ","
 				}
-				if full.PaidOn == "" || actions != "生成,提交审核,审核通过,登记支付," {
+				if full.PaidOn == "" || full.PaidBy == "" || actions != "生成,提交审核,审核通过,登记支付," {
 					t.Errorf("paid batch %s: paid on %q, trail %s", b.Period, full.PaidOn, actions)
 				}
 			}
@@ -489,6 +490,14 @@ func TestDemoSubsidiesAndContract(t *testing.T) {
 		}
 		if paid == 0 {
 			t.Error("no paid batch in the demo")
+		}
+		for _, b := range list {
+			if b.Status != "paid" {
+				continue
+			}
+			if r := jus.get(fmt.Sprintf("/subsidies/batches/%d", b.ID)); !strings.Contains(r.body, `id="batch-paid"`) || !strings.Contains(r.body, "登记") {
+				t.Errorf("the paid batch's page does not say who recorded the payment")
+			}
 		}
 		now := calendar.DateOf(time.Now()).String()
 		if list[0].Period > now[:7] {

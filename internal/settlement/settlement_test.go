@@ -430,7 +430,7 @@ func TestReturnFixResubmitApprove(t *testing.T) {
 		if _, err := w.svc.RecordPaid(ctx, w.justice, b.ID, "2026-12-31", ""); status(err) != http.StatusUnprocessableEntity {
 			t.Fatalf("paid in the future: %v", err)
 		}
-		if b, err = w.svc.RecordPaid(ctx, w.justice, b.ID, "2026-11-03", "财政国库集中支付"); err != nil || b.Status != "paid" || b.PaidOn != "2026-11-03" {
+		if b, err = w.svc.RecordPaid(ctx, w.justice, b.ID, "2026-11-03", "财政国库集中支付"); err != nil || b.Status != "paid" || b.PaidOn != "2026-11-03" || b.PaidByName != "司法局" || b.PaidBy != w.justice.UserID {
 			t.Fatalf("paid: %v", err)
 		}
 		actions := []string{}

@@ -26,7 +26,9 @@ type Batch struct {
 	CanDecide bool // the justice officer may approve or return
 	CanPay    bool // record the payment
 	CanAdjust bool // an adjusting batch may be generated
-	Summary   []subsidy.Summary
+	// PaidByName is who recorded the payment (from the trail; "" before).
+	PaidByName string
+	Summary    []subsidy.Summary
 	// Gates counts the failures per gate, in gate order.
 	Gates []GateCount
 }
@@ -76,6 +78,13 @@ func (s *Service) view(ctx context.Context, p *auth.Principal, b store.SubsidyBa
 		included = append(included, subsidy.Line{MediatorID: l.MediatorID, MediatorName: l.MediatorName, RoomName: l.RoomName, Fen: l.AmountFen})
 	}
 	v.Summary = subsidy.ByMediator(included)
+	if b.PaidBy != 0 {
+		for _, e := range b.Trail {
+			if e.ActorID == b.PaidBy && e.Action == "登记支付" {
+				v.PaidByName = e.ActorName
+			}
+		}
+	}
 	n := map[string]int{}
 	for _, f := range v.Failures {
 		n[f.Gate]++
