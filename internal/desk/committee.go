@@ -52,10 +52,17 @@ type CommitteeDesk struct {
 	Due        []Row           // open cases whose legal clock has two working days or less, or has passed
 	Groups     []store.Group   // group disputes still being handled
 	Truncated  bool            // more open cases than one desk reads; narrow with the filter
+	// How many cases each section holds among the cases read (a lower
+	// bound when Truncated); the sections themselves list SectionRows at most.
+	UnroutedTotal, WaitingTotal, DueTotal int
 }
 
-// deskLimit bounds each list the desk reads.
-const deskLimit = 500
+// deskLimit bounds each list the desk reads; SectionRows how many rows
+// each section shows (the rest through the full case list).
+const (
+	deskLimit   = 500
+	SectionRows = 50
+)
 
 // Why says what a waiting case needs from the committee.
 func Why(c store.Case) string {
@@ -120,12 +127,12 @@ func (s *Service) Committee(ctx context.Context, p *auth.Principal, f Filter) (C
 			return nil, err
 		}
 		d.Truncated = d.Truncated || res.Next != nil
+		rows, err := m.rows(ctx, res.Cases, false)
+		if err != nil {
+			return nil, err
+		}
 		var out []Row
-		for _, c := range res.Cases {
-			r, err := m.row(ctx, c, false)
-			if err != nil {
-				return nil, err
-			}
+		for _, r := range rows {
 			if f.Match(r) {
 				out = append(out, r)
 			}
@@ -154,6 +161,8 @@ func (s *Service) Committee(ctx context.Context, p *auth.Principal, f Filter) (C
 		}
 	}
 	slices.SortStableFunc(d.Due, func(a, b Row) int { return a.Next.Due.Compare(b.Next.Due) })
+	d.UnroutedTotal, d.WaitingTotal, d.DueTotal = len(d.Unrouted), len(d.Waiting), len(d.Due)
+	d.Unrouted, d.Waiting, d.Due = d.Unrouted[:min(len(d.Unrouted), SectionRows)], d.Waiting[:min(len(d.Waiting), SectionRows)], d.Due[:min(len(d.Due), SectionRows)]
 	for _, c := range d.Committees {
 		gs, err := s.Store.ListGroups(ctx, c.ID)
 		if err != nil {
