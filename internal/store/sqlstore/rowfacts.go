@@ -127,3 +127,23 @@ func (db *DB) UserNames(ctx context.Context, userIDs []int64) (map[int64]string,
 	})
 	return out, db.wrap("list user names", err)
 }
+
+// caseSidesSQL asks in one statement which side records a case has.
+const caseSidesSQL = `SELECT
+	CASE WHEN EXISTS (SELECT 1 FROM consents WHERE case_id = $1) THEN 1 ELSE 0 END,
+	CASE WHEN EXISTS (SELECT 1 FROM case_mediators WHERE case_id = $1) THEN 1 ELSE 0 END,
+	CASE WHEN EXISTS (SELECT 1 FROM agreements WHERE case_id = $1) THEN 1 ELSE 0 END,
+	CASE WHEN EXISTS (SELECT 1 FROM case_archives WHERE case_id = $1) THEN 1 ELSE 0 END,
+	CASE WHEN EXISTS (SELECT 1 FROM mediation_sessions WHERE case_id = $1) THEN 1 ELSE 0 END,
+	CASE WHEN EXISTS (SELECT 1 FROM consultations WHERE case_id = $1) THEN 1 ELSE 0 END,
+	CASE WHEN EXISTS (SELECT 1 FROM proposals WHERE case_id = $1) THEN 1 ELSE 0 END,
+	CASE WHEN EXISTS (SELECT 1 FROM commendations WHERE case_id = $1) THEN 1 ELSE 0 END,
+	CASE WHEN EXISTS (SELECT 1 FROM meeting_items WHERE case_id = $1) THEN 1 ELSE 0 END`
+
+func (db *DB) CaseSides(ctx context.Context, caseID int64) (store.CaseSides, error) {
+	var v [9]int64
+	err := db.read().QueryRowContext(ctx, caseSidesSQL, caseID).Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8])
+	s := store.CaseSides{Consents: v[0] != 0, Mediators: v[1] != 0, Agreement: v[2] != 0, Archive: v[3] != 0, Sessions: v[4] != 0,
+		Consultations: v[5] != 0, Proposals: v[6] != 0, Commendations: v[7] != 0, MeetingItems: v[8] != 0}
+	return s, db.wrap("probe case side records", err)
+}

@@ -104,6 +104,19 @@ func testSetReads(t *testing.T, db *sqlstore.DB) {
 		t.Fatalf("no ids: %v %v", m, err)
 	}
 
+	if sd, err := db.CaseSides(ctx, none); err != nil || sd != (store.CaseSides{}) {
+		t.Fatalf("sides of a bare case: %+v %v", sd, err)
+	}
+	if sd, err := db.CaseSides(ctx, oral); err != nil || sd != (store.CaseSides{Agreement: true}) {
+		t.Fatalf("sides of a case with an agreement: %+v %v", sd, err)
+	}
+	if err := db.AddCommendation(ctx, &store.Commendation{CaseID: none, Kind: "banner", Giver: "consumer"}, store.Event{Type: "commendation", At: t0, Note: "锦旗"}); err != nil {
+		t.Fatal(err)
+	}
+	if sd, err := db.CaseSides(ctx, none); err != nil || sd != (store.CaseSides{Commendations: true}) {
+		t.Fatalf("sides of a commended case: %+v %v", sd, err)
+	}
+
 	u1 := store.User{Username: "sr-a", DisplayName: "甲调解员", PasswordHash: "x"}
 	u2 := store.User{Username: "sr-b", DisplayName: "乙调解员", PasswordHash: "x"}
 	for _, u := range []*store.User{&u1, &u2} {
