@@ -8,7 +8,7 @@ import (
 )
 
 // cfgTTL is how long a configuration-sized read (org tree, calendar
-// overrides, clock policies) is served from memory. A write through this
+// overrides, clock policies, subsidy schemes) is served from memory. A write through this
 // process's store drops the copy at once (after its commit); a write by
 // another instance on the same database is seen after at most cfgTTL
 // (docs/decisions.md, "Configuration cache").
@@ -30,13 +30,20 @@ type cfgCache struct {
 
 	policies   []store.Policy
 	policiesAt time.Time
+
+	schemes map[int64]cachedSchemes // subsidy scheme versions by unit
+}
+
+type cachedSchemes struct {
+	rows []store.SubsidyScheme
+	at   time.Time
 }
 
 // invalidate drops every entry.
 func (c *cfgCache) invalidate() {
 	c.mu.Lock()
 	c.gen++
-	c.orgs, c.orgByID, c.orgByKey, c.overrides, c.policies = nil, nil, nil, nil, nil
+	c.orgs, c.orgByID, c.orgByKey, c.overrides, c.policies, c.schemes = nil, nil, nil, nil, nil, nil
 	c.orgsAt, c.overridesAt, c.policiesAt = time.Time{}, time.Time{}, time.Time{}
 	c.mu.Unlock()
 }
@@ -139,3 +146,25 @@ func (db *DB) cfgChanged() {
 // cached reports whether reads may use the cache: not inside a transaction
 // (which must see its own writes), and not on a handle made without one.
 func (db *DB) cached() bool { return db.cur == nil && db.cfg != nil }
+
+func (c *cfgCache) getSchemes(unitID int64) ([]store.SubsidyScheme, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.schemes[unitID]
+	if !ok || !fresh(e.at) {
+		return nil, false
+	}
+	return append([]store.SubsidyScheme(nil), e.rows...), true
+}
+
+func (c *cfgCache) putSchemes(gen uint64, unitID int64, ss []store.SubsidyScheme) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if c.schemes == nil {
+		c.schemes = map[int64]cachedSchemes{}
+	}
+	c.schemes[unitID] = cachedSchemes{rows: append([]store.SubsidyScheme(nil), ss...), at: time.Now()}
+}

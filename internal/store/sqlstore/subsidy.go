@@ -12,6 +12,21 @@ import (
 )
 
 func (db *DB) ListSubsidySchemes(ctx context.Context, unitID int64) ([]store.SubsidyScheme, error) {
+	if !db.cached() {
+		return db.listSubsidySchemes(ctx, unitID)
+	}
+	if ss, ok := db.cfg.getSchemes(unitID); ok {
+		return ss, nil
+	}
+	gen := db.cfg.generation()
+	ss, err := db.listSubsidySchemes(ctx, unitID)
+	if err == nil {
+		db.cfg.putSchemes(gen, unitID, ss)
+	}
+	return ss, err
+}
+
+func (db *DB) listSubsidySchemes(ctx context.Context, unitID int64) ([]store.SubsidyScheme, error) {
 	rows, err := db.read().QueryContext(ctx, `SELECT unit_id, version, effective_from, body, created_by, created_at
 		FROM subsidy_schemes WHERE unit_id = $1 ORDER BY effective_from, id`, unitID)
 	if err != nil {
@@ -34,6 +49,7 @@ func (db *DB) AddSubsidyScheme(ctx context.Context, s store.SubsidyScheme) error
 	if s.Created.IsZero() {
 		s.Created = time.Now().UTC()
 	}
+	defer db.cfgChanged()
 	_, err := db.write().ExecContext(ctx, `INSERT INTO subsidy_schemes (unit_id, version, effective_from, body, created_by, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, s.UnitID, s.Version, s.EffectiveFrom, s.Body, s.CreatedBy, s.Created.UTC())
 	return db.wrap("add subsidy scheme", err)

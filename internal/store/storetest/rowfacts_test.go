@@ -189,6 +189,20 @@ func testConfigCache(t *testing.T, db *sqlstore.DB) {
 		t.Fatal("a rolled back unit is served")
 	}
 
+	// Subsidy schemes, by unit.
+	if ss, err := db.ListSubsidySchemes(ctx, f.district.ID); err != nil || len(ss) != 0 {
+		t.Fatalf("schemes before: %v %v", ss, err)
+	}
+	if err := db.AddSubsidyScheme(ctx, store.SubsidyScheme{UnitID: f.district.ID, Version: "v1", EffectiveFrom: "2026-01-01", Body: "{}"}); err != nil {
+		t.Fatal(err)
+	}
+	if ss, err := db.ListSubsidySchemes(ctx, f.district.ID); err != nil || len(ss) != 1 || ss[0].Version != "v1" {
+		t.Fatalf("new scheme not listed at once: %v %v", ss, err)
+	}
+	if ss, _ := db.ListSubsidySchemes(ctx, f.otherDistrict.ID); len(ss) != 0 {
+		t.Fatalf("another unit's schemes: %v", ss)
+	}
+
 	// Calendar overrides and policies.
 	if _, err := db.ListCalendarOverrides(ctx); err != nil {
 		t.Fatal(err)
