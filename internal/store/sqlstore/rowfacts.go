@@ -147,3 +147,19 @@ func (db *DB) CaseSides(ctx context.Context, caseID int64) (store.CaseSides, err
 		Consultations: v[5] != 0, Proposals: v[6] != 0, Commendations: v[7] != 0, MeetingItems: v[8] != 0}
 	return s, db.wrap("probe case side records", err)
 }
+
+// fewIDs is the inside of an IN (…) for ids: for up to idChunk ids, bound
+// placeholders padded to one shape (a case page's one-id reads would
+// otherwise be a new statement text per case, filling SQLite's prepared
+// read cache with statements used once and parsed on every page); for
+// more, the ids written out as before (batch reads, beyond bind limits).
+func fewIDs(ids []int64) (string, []any) {
+	if len(ids) == 0 || len(ids) > idChunk {
+		return idList(ids), nil
+	}
+	args := make([]any, idChunk)
+	for i := range args {
+		args[i] = ids[min(i, len(ids)-1)]
+	}
+	return inList(1, idChunk), args
+}

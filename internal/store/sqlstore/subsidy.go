@@ -58,9 +58,10 @@ func (db *DB) AddSubsidyScheme(ctx context.Context, s store.SubsidyScheme) error
 func (db *DB) CaseDifficulties(ctx context.Context, caseIDs []int64) (map[int64]store.CaseDifficulty, error) {
 	out := map[int64]store.CaseDifficulty{}
 	for chunk := range slices.Chunk(caseIDs, 500) {
+		in, args := fewIDs(chunk)
 		rows, err := db.read().QueryContext(ctx, `SELECT d.case_id, d.proposed, d.proposed_why, d.level, d.note, d.confirmed_by,
 			d.confirmed_at, COALESCE(u.display_name, '') FROM case_difficulty d LEFT JOIN users u ON u.id = d.confirmed_by
-			WHERE d.case_id IN (`+idList(chunk)+`)`)
+			WHERE d.case_id IN (`+in+`)`, args...)
 		if err != nil {
 			return nil, db.wrap("case difficulties", err)
 		}
@@ -93,6 +94,7 @@ func (db *DB) PutCaseDifficulty(ctx context.Context, d store.CaseDifficulty) err
 func (db *DB) SubsidyCases(ctx context.Context, caseIDs []int64) (map[int64]store.SubsidyCase, error) {
 	out := map[int64]store.SubsidyCase{}
 	for chunk := range slices.Chunk(caseIDs, 500) {
+		in, args := fewIDs(chunk)
 		rows, err := db.read().QueryContext(ctx, `SELECT c.id, c.number, COALESCE(c.room_id, 0), COALESCE(r.name, ''), c.claim_fen,
 			COALESCE(c.presiding_id, 0), COALESCE(m.number, ''), COALESCE(c.group_id, 0), COALESCE(g.title, ''),
 			(SELECT COUNT(*) FROM parties p WHERE p.case_id = c.id),
@@ -101,7 +103,7 @@ func (db *DB) SubsidyCases(ctx context.Context, caseIDs []int64) (map[int64]stor
 			COALESCE(ss.state, ''), COALESCE(ss.platform_id, '')
 			FROM cases c LEFT JOIN org_units r ON r.id = c.room_id LEFT JOIN cases m ON m.id = c.merged_into
 			LEFT JOIN case_groups g ON g.id = c.group_id LEFT JOIN smart_sync ss ON ss.case_id = c.id
-			WHERE c.id IN (`+idList(chunk)+`)`)
+			WHERE c.id IN (`+in+`)`, args...)
 		if err != nil {
 			return nil, db.wrap("subsidy cases", err)
 		}
