@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/tiaojie/tiaojie/internal/access"
 	"github.com/tiaojie/tiaojie/internal/auth"
@@ -33,6 +34,7 @@ type Reader interface {
 	ListRecordConfirmations(ctx context.Context, caseID int64) ([]store.RecordConfirmation, error)
 	ListOrgUnits(ctx context.Context) ([]store.OrgUnit, error)
 	ListMeetingItems(ctx context.Context, q store.MeetingItemQuery) ([]store.MeetingItem, error)
+	CaseSides(ctx context.Context, caseID int64) (store.CaseSides, error)
 }
 
 // Service reads case files.
@@ -68,42 +70,60 @@ func (s *Service) View(ctx context.Context, p *auth.Principal, caseID int64) (Vi
 	}
 	v := View{Case: c}
 	canAct := p.CanOnCase(domain.PermCaseDecide, c)
-	if v.Consents, err = s.Store.ListConsents(ctx, c.ID); err != nil {
-		return v, fmt.Errorf("list consents of case %d: %w", c.ID, err)
+	// One query says which side lists have rows; only those are read (most
+	// cases have few: a case page was one query per list before).
+	has, err := s.Store.CaseSides(ctx, c.ID)
+	if err != nil {
+		return v, fmt.Errorf("probe side records of case %d: %w", c.ID, err)
 	}
-	if v.Mediators, err = s.Store.ListCaseMediators(ctx, c.ID); err != nil {
-		return v, fmt.Errorf("list mediators of case %d: %w", c.ID, err)
+	if has.Consents {
+		if v.Consents, err = s.Store.ListConsents(ctx, c.ID); err != nil {
+			return v, fmt.Errorf("list consents of case %d: %w", c.ID, err)
+		}
 	}
-	if err := s.agreement(ctx, c.ID, &v); err != nil {
-		return v, err
+	if has.Mediators {
+		if v.Mediators, err = s.Store.ListCaseMediators(ctx, c.ID); err != nil {
+			return v, fmt.Errorf("list mediators of case %d: %w", c.ID, err)
+		}
 	}
-	if c.Status == domain.StatusArchived {
+	if has.Agreement {
+		if err := s.agreement(ctx, c.ID, &v); err != nil {
+			return v, err
+		}
+	}
+	if c.Status == domain.StatusArchived && has.Archive {
 		if _, err := s.Store.GetArchive(ctx, c.ID); err == nil {
 			v.Archived = true
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return v, fmt.Errorf("get archive of case %d: %w", c.ID, err)
 		}
 	}
-	if v.Sessions, err = s.Store.ListSessions(ctx, store.SessionQuery{CaseID: c.ID}); err != nil {
-		return v, fmt.Errorf("list sessions of case %d: %w", c.ID, err)
+	if has.Sessions {
+		if v.Sessions, err = s.Store.ListSessions(ctx, store.SessionQuery{CaseID: c.ID}); err != nil {
+			return v, fmt.Errorf("list sessions of case %d: %w", c.ID, err)
+		}
 	}
-	if canAct {
+	if canAct && has.Consultations {
 		if v.Consultations, err = s.Store.ListConsultations(ctx, c.ID, 0); err != nil {
 			return v, fmt.Errorf("list consultations of case %d: %w", c.ID, err)
 		}
 	}
-	if c.Status == domain.StatusMediating {
+	if c.Status == domain.StatusMediating && has.Proposals {
 		if v.Proposals, err = s.Store.ListProposals(ctx, c.ID); err != nil {
 			return v, fmt.Errorf("list proposals of case %d: %w", c.ID, err)
 		}
 	}
-	if v.Commendations, err = s.Store.ListCommendations(ctx, c.ID); err != nil {
-		return v, fmt.Errorf("list commendations of case %d: %w", c.ID, err)
+	if has.Commendations {
+		if v.Commendations, err = s.Store.ListCommendations(ctx, c.ID); err != nil {
+			return v, fmt.Errorf("list commendations of case %d: %w", c.ID, err)
+		}
 	}
-	if v.Confirmations, err = s.Store.ListRecordConfirmations(ctx, c.ID); err != nil {
-		return v, fmt.Errorf("list record confirmations of case %d: %w", c.ID, err)
+	if has.Sessions { // confirmations are of sessions' records
+		if v.Confirmations, err = s.Store.ListRecordConfirmations(ctx, c.ID); err != nil {
+			return v, fmt.Errorf("list record confirmations of case %d: %w", c.ID, err)
+		}
 	}
-	if p.Can(domain.PermRoutineRead) {
+	if p.Can(domain.PermRoutineRead) && has.MeetingItems {
 		if v.MeetingItems, err = s.Store.ListMeetingItems(ctx, store.MeetingItemQuery{CaseID: c.ID}); err != nil {
 			return v, fmt.Errorf("list meeting items of case %d: %w", c.ID, err)
 		}
@@ -130,13 +150,15 @@ func (s *Service) agreement(ctx context.Context, caseID int64, v *View) error {
 	} else if err != nil {
 		return fmt.Errorf("get agreement of case %d: %w", caseID, err)
 	}
-	if v.Form, err = desk.AgreementForm(ctx, s.Store, a); err != nil {
-		return err
-	}
-	v.Agreement = &a
 	if v.Signatures, err = s.Store.ListSignatures(ctx, caseID); err != nil {
 		return fmt.Errorf("list signatures of case %d: %w", caseID, err)
 	}
+	// desk.AgreementForm's rule on the signatures just read.
+	v.Form = "口头协议"
+	if a.Kind == "written" || slices.ContainsFunc(v.Signatures, func(sg store.Signature) bool { return sg.Signer == "seal" }) {
+		v.Form = "书面协议"
+	}
+	v.Agreement = &a
 	ja, err := s.Store.GetJudicialApplication(ctx, caseID)
 	if err == nil {
 		v.Judicial = &ja

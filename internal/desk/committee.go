@@ -52,10 +52,19 @@ type CommitteeDesk struct {
 	Due        []Row           // open cases whose legal clock has two working days or less, or has passed
 	Groups     []store.Group   // group disputes still being handled
 	Truncated  bool            // more open cases than one desk reads; narrow with the filter
+	// How many cases each section holds among the cases read (a lower
+	// bound when Truncated: each list reads SectionRows cases).
+	UnroutedTotal, WaitingTotal, DueTotal int
+	// MoreWaiting: more cases wait than were read (the first two sections);
+	// MoreOpen: more open cases than were read (the due section).
+	MoreWaiting, MoreOpen bool
 }
 
-// deskLimit bounds each list the desk reads.
-const deskLimit = 500
+// SectionRows bounds each list the desk reads, and so each section: the
+// first page of the oldest cases (the rest through the full case list).
+// Reading 500 per list and building a row for each took most of a second
+// of one core per desk at 10,000 cases (docs/performance.md).
+const SectionRows = 50
 
 // Why says what a waiting case needs from the committee.
 func Why(c store.Case) string {
@@ -109,23 +118,32 @@ func (s *Service) Committee(ctx context.Context, p *auth.Principal, f Filter) (C
 	if err != nil {
 		return d, err
 	}
-	q := store.CaseQuery{Scope: scope, OldestFirst: true, Limit: deskLimit, CountCap: -1}
+	q := store.CaseQuery{Scope: scope, OldestFirst: true, Limit: SectionRows, CountCap: -1}
 	if f.Room > 0 {
 		q.RoomID = f.Room
 	}
+	var more bool
 	read := func(statuses []domain.Status) ([]Row, error) {
+		more = false
 		q.Statuses = statuses
+		if f.Status != "" { // the status filter in the query, so that the page is of matching cases
+			if !slices.Contains(statuses, domain.Status(f.Status)) {
+				return nil, nil
+			}
+			q.Statuses = []domain.Status{domain.Status(f.Status)}
+		}
 		res, err := s.Store.ListCases(ctx, q)
 		if err != nil {
 			return nil, err
 		}
-		d.Truncated = d.Truncated || res.Next != nil
+		more = res.Next != nil
+		d.Truncated = d.Truncated || more
+		rows, err := m.rows(ctx, res.Cases, false)
+		if err != nil {
+			return nil, err
+		}
 		var out []Row
-		for _, c := range res.Cases {
-			r, err := m.row(ctx, c, false)
-			if err != nil {
-				return nil, err
-			}
+		for _, r := range rows {
 			if f.Match(r) {
 				out = append(out, r)
 			}
@@ -136,6 +154,7 @@ func (s *Service) Committee(ctx context.Context, p *auth.Principal, f Filter) (C
 	if err != nil {
 		return d, err
 	}
+	d.MoreWaiting = more
 	for _, r := range waiting {
 		switch {
 		case r.Case.RoomID == 0:
@@ -148,12 +167,14 @@ func (s *Service) Committee(ctx context.Context, p *auth.Principal, f Filter) (C
 	if err != nil {
 		return d, err
 	}
+	d.MoreOpen = more
 	for _, r := range open {
 		if r.Soon() {
 			d.Due = append(d.Due, r)
 		}
 	}
 	slices.SortStableFunc(d.Due, func(a, b Row) int { return a.Next.Due.Compare(b.Next.Due) })
+	d.UnroutedTotal, d.WaitingTotal, d.DueTotal = len(d.Unrouted), len(d.Waiting), len(d.Due)
 	for _, c := range d.Committees {
 		gs, err := s.Store.ListGroups(ctx, c.ID)
 		if err != nil {

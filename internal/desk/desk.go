@@ -65,10 +65,13 @@ func Urgent(dls []calendar.Deadline) *calendar.Deadline {
 var clockStatuses = []domain.Status{domain.StatusReceived, domain.StatusAccepted, domain.StatusODRNegotiating, domain.StatusConsenting,
 	domain.StatusAssigned, domain.StatusMediating, domain.StatusSuspended, domain.StatusTerminated}
 
-// rows turns cases into rows: names are looked up once per request, clocks
-// computed from the case row and, for a case that looks due, re-computed
-// from its events (suspensions only extend a clock, so a case that is not
-// due without them is not due with them).
+// rowMaker turns pages of cases into rows with set-based reads: names and
+// rules once per request (the org tree and the rules come from the store's
+// configuration cache), and for each page one read per kind keyed by case
+// id — the presiding mediators' names, the events of the cases that look
+// due (suspensions only extend a clock, so a case that is not due without
+// them is not due with them), and the agreements and seals behind the
+// outcomes.
 type rowMaker struct {
 	s     *Service
 	rules deadline.Rules
@@ -93,46 +96,61 @@ func (s *Service) rowMaker(ctx context.Context) (*rowMaker, error) {
 	return m, nil
 }
 
-// clock is the case's urgent clock, exact for suspended cases.
-func (m *rowMaker) clock(ctx context.Context, c store.Case) (*calendar.Deadline, error) {
-	next := Urgent(m.rules.ForCase(c, nil, m.now))
-	if next == nil || !(next.Overdue || next.Remaining <= 2) {
-		return next, nil
-	}
-	evs, err := m.s.Store.ListEvents(ctx, c.ID)
-	if err != nil {
-		return nil, fmt.Errorf("list events of case %d: %w", c.ID, err)
-	}
-	return Urgent(m.rules.ForCase(c, evs, m.now)), nil
-}
-
-func (m *rowMaker) row(ctx context.Context, c store.Case, withOutcome bool) (Row, error) {
-	r := Row{Case: c, Room: "调委会待分流"}
-	if u, ok := m.units[c.RoomID]; ok && c.RoomID != 0 {
-		r.Room = u.Name
-	}
-	if c.PresidingID != 0 {
-		name, ok := m.users[c.PresidingID]
-		if !ok {
-			u, err := m.s.Store.GetUser(ctx, c.PresidingID)
-			if err != nil {
-				return r, fmt.Errorf("get mediator %d: %w", c.PresidingID, err)
-			}
-			name = u.DisplayName
-			m.users[c.PresidingID] = name
+// rows builds the rows of a page of cases, in their order.
+func (m *rowMaker) rows(ctx context.Context, cases []store.Case, withOutcome bool) ([]Row, error) {
+	out := make([]Row, len(cases))
+	var unnamed, near []int64
+	for i, c := range cases {
+		r := Row{Case: c, Room: "调委会待分流"}
+		if u, ok := m.units[c.RoomID]; ok && c.RoomID != 0 {
+			r.Room = u.Name
 		}
-		r.Mediator = name
+		if _, ok := m.users[c.PresidingID]; c.PresidingID != 0 && !ok {
+			unnamed = append(unnamed, c.PresidingID)
+		}
+		r.Next = Urgent(m.rules.ForCase(c, nil, m.now))
+		if r.Next != nil && (r.Next.Overdue || r.Next.Remaining <= 2) {
+			near = append(near, c.ID)
+		}
+		out[i] = r
 	}
-	var err error
-	if r.Next, err = m.clock(ctx, c); err != nil {
-		return r, err
+	if len(unnamed) > 0 {
+		names, err := m.s.Store.UserNames(ctx, unnamed)
+		if err != nil {
+			return nil, fmt.Errorf("get mediators' names: %w", err)
+		}
+		for _, id := range unnamed {
+			name, ok := names[id]
+			if !ok {
+				return nil, fmt.Errorf("get mediator %d: %w", id, store.ErrNotFound)
+			}
+			m.users[id] = name
+		}
+	}
+	var evs map[int64][]store.Event
+	if len(near) > 0 {
+		var err error
+		if evs, err = m.s.Store.EventsOf(ctx, near); err != nil {
+			return nil, fmt.Errorf("list events of near cases: %w", err)
+		}
+	}
+	for i := range out {
+		c := out[i].Case
+		out[i].Mediator = m.users[c.PresidingID]
+		if e, ok := evs[c.ID]; ok {
+			out[i].Next = Urgent(m.rules.ForCase(c, e, m.now))
+		}
 	}
 	if withOutcome {
-		if r.Outcome, err = Outcome(ctx, m.s.Store, c); err != nil {
-			return r, err
+		outs, err := Outcomes(ctx, m.s.Store, cases)
+		if err != nil {
+			return nil, err
+		}
+		for i := range out {
+			out[i].Outcome = outs[i]
 		}
 	}
-	return r, nil
+	return out, nil
 }
 
 // AgreementReader is what Outcome needs of the store.
@@ -161,24 +179,95 @@ func AgreementForm(ctx context.Context, st AgreementReader, a store.Agreement) (
 	return "口头协议", nil
 }
 
+// OutcomeReader is what Outcomes needs of the store: the set reads.
+type OutcomeReader interface {
+	AgreementsOf(ctx context.Context, caseIDs []int64) (map[int64]store.Agreement, error)
+	SealedAgreements(ctx context.Context, caseIDs []int64) (map[int64]bool, error)
+}
+
+// needsAgreement reports whether the case's outcome depends on its agreement.
+func needsAgreement(c store.Case) bool {
+	switch c.Status {
+	case domain.StatusAgreed, domain.StatusPerforming, domain.StatusFollowedUp:
+		return true
+	case domain.StatusArchived:
+		return c.MergedInto == 0 && !domain.TerminateReasons.Has(c.ReasonCode) && !domain.RejectReasons.Has(c.ReasonCode)
+	}
+	return false
+}
+
+// Outcomes says in words how each case ended (Outcome), with two reads for
+// the whole set: the agreements, and which of them carry the seal.
+func Outcomes(ctx context.Context, st OutcomeReader, cases []store.Case) ([]string, error) {
+	var ids []int64
+	for _, c := range cases {
+		if needsAgreement(c) {
+			ids = append(ids, c.ID)
+		}
+	}
+	var ags map[int64]store.Agreement
+	sealed := map[int64]bool{}
+	if len(ids) > 0 {
+		var err error
+		if ags, err = st.AgreementsOf(ctx, ids); err != nil {
+			return nil, fmt.Errorf("get agreements of cases: %w", err)
+		}
+		var oral []int64
+		for id, a := range ags {
+			if a.Kind != "written" {
+				oral = append(oral, id)
+			}
+		}
+		if len(oral) > 0 {
+			if sealed, err = st.SealedAgreements(ctx, oral); err != nil {
+				return nil, fmt.Errorf("list seals of agreements: %w", err)
+			}
+		}
+	}
+	out := make([]string, len(cases))
+	for i, c := range cases {
+		var ap *store.Agreement
+		if a, ok := ags[c.ID]; ok {
+			ap = &a
+		}
+		out[i] = outcome(c, ap, sealed[c.ID])
+	}
+	return out, nil
+}
+
 // Outcome says in words how a case ended, or "" while it is being worked.
 func Outcome(ctx context.Context, st AgreementReader, c store.Case) (string, error) {
-	agreed := func(suffix string) (string, error) {
-		a, err := st.GetAgreement(ctx, c.ID)
-		if err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return "达成协议" + suffix, nil
-			}
-			return "", fmt.Errorf("get agreement of case %d: %w", c.ID, err)
+	if !needsAgreement(c) {
+		return outcome(c, nil, false), nil
+	}
+	a, err := st.GetAgreement(ctx, c.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return outcome(c, nil, false), nil
+	} else if err != nil {
+		return "", fmt.Errorf("get agreement of case %d: %w", c.ID, err)
+	}
+	form, err := AgreementForm(ctx, st, a)
+	if err != nil {
+		return "", err
+	}
+	return outcome(c, &a, form == "书面协议"), nil
+}
+
+// outcome is Outcome's rule: a is the case's agreement (nil when none),
+// sealed whether the committee's seal is among its signatures.
+func outcome(c store.Case, a *store.Agreement, sealed bool) string {
+	agreed := func(suffix string) string {
+		if a == nil {
+			return "达成协议" + suffix
 		}
-		form, err := AgreementForm(ctx, st, a)
-		if err != nil {
-			return "", err
+		form := "口头协议"
+		if a.Kind == "written" || sealed {
+			form = "书面协议"
 		}
 		if a.EffectiveAt == nil {
-			return "达成" + form + "（待签署生效）", nil
+			return "达成" + form + "（待签署生效）"
 		}
-		return "达成" + form + suffix, nil
+		return "达成" + form + suffix
 	}
 	switch c.Status {
 	case domain.StatusAgreed, domain.StatusPerforming:
@@ -186,26 +275,24 @@ func Outcome(ctx context.Context, st AgreementReader, c store.Case) (string, err
 	case domain.StatusFollowedUp:
 		return agreed("，已回访")
 	case domain.StatusTerminated:
-		return "调解终止：" + domain.TerminateReasons.Label(c.ReasonCode), nil
+		return "调解终止：" + domain.TerminateReasons.Label(c.ReasonCode)
 	case domain.StatusWithdrawn:
-		return "申请人撤回", nil
+		return "申请人撤回"
 	case domain.StatusRejected:
-		return "不予受理：" + domain.RejectReasons.Label(c.ReasonCode), nil
+		return "不予受理：" + domain.RejectReasons.Label(c.ReasonCode)
 	case domain.StatusArchived:
 		switch {
 		case c.MergedInto != 0:
-			return "已并入其他案件", nil
+			return "已并入其他案件"
 		case domain.TerminateReasons.Has(c.ReasonCode):
-			return "调解终止：" + domain.TerminateReasons.Label(c.ReasonCode), nil
+			return "调解终止：" + domain.TerminateReasons.Label(c.ReasonCode)
 		case domain.RejectReasons.Has(c.ReasonCode):
-			return "不予受理：" + domain.RejectReasons.Label(c.ReasonCode), nil
+			return "不予受理：" + domain.RejectReasons.Label(c.ReasonCode)
 		}
-		if _, err := st.GetAgreement(ctx, c.ID); err == nil {
+		if a != nil {
 			return agreed("，已归档")
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return "", fmt.Errorf("get agreement of case %d: %w", c.ID, err)
 		}
-		return "已归档", nil
+		return "已归档"
 	}
-	return "", nil
+	return ""
 }

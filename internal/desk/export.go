@@ -45,13 +45,11 @@ func (s *Service) Export(ctx context.Context, p *auth.Principal, q ListQuery, w 
 			if err != nil {
 				return 0, err
 			}
-			for _, c := range res.Cases {
-				r, err := m.row(ctx, c, false)
-				if err != nil {
-					return 0, err
-				}
-				rows = append(rows, r)
+			page, err := m.rows(ctx, res.Cases, false)
+			if err != nil {
+				return 0, err
 			}
+			rows = append(rows, page...)
 			if res.Next == nil {
 				break
 			}

@@ -84,11 +84,17 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, q ListQuery, size
 		out := ListPage{Total: int64(len(all))}
 		out.Page, out.Pages = clampPage(q.Page, out.Total, size)
 		lo := (out.Page - 1) * size
-		for _, r := range all[lo:min(lo+size, len(all))] {
-			if r.Outcome, err = Outcome(ctx, s.Store, r.Case); err != nil {
-				return ListPage{}, err
-			}
-			out.Rows = append(out.Rows, r)
+		out.Rows = all[lo:min(lo+size, len(all))]
+		cases := make([]store.Case, len(out.Rows))
+		for i, r := range out.Rows {
+			cases[i] = r.Case
+		}
+		outs, err := Outcomes(ctx, s.Store, cases)
+		if err != nil {
+			return ListPage{}, err
+		}
+		for i := range out.Rows {
+			out.Rows[i].Outcome = outs[i]
 		}
 		return out, nil
 	}
@@ -111,12 +117,8 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, q ListQuery, size
 		}
 		out.Next = res.Next
 	}
-	for _, c := range res.Cases {
-		r, err := m.row(ctx, c, true)
-		if err != nil {
-			return ListPage{}, err
-		}
-		out.Rows = append(out.Rows, r)
+	if out.Rows, err = m.rows(ctx, res.Cases, true); err != nil {
+		return ListPage{}, err
 	}
 	return out, nil
 }
@@ -147,11 +149,11 @@ func (s *Service) dueRows(ctx context.Context, m *rowMaker, q ListQuery) ([]Row,
 		if err != nil {
 			return nil, err
 		}
-		for _, c := range res.Cases {
-			r, err := m.row(ctx, c, false)
-			if err != nil {
-				return nil, err
-			}
+		rows, err := m.rows(ctx, res.Cases, false)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
 			if (q.Due == DueOverdue && r.Overdue()) || (q.Due == DueSoon && r.Soon()) {
 				out = append(out, r)
 			}

@@ -66,15 +66,22 @@ func (s *Service) Personal(ctx context.Context, p *auth.Principal, day calendar.
 		return d, fmt.Errorf("list today's sessions: %w", err)
 	}
 	d.Late = map[int64][]string{}
+	var performing []int64
 	for _, c := range d.Mine {
-		if c.Status != domain.StatusPerforming {
-			continue
+		if c.Status == domain.StatusPerforming {
+			performing = append(performing, c.ID)
 		}
-		a, err := s.Store.GetAgreement(ctx, c.ID)
-		if errors.Is(err, store.ErrNotFound) {
+	}
+	var ags map[int64]store.Agreement
+	if len(performing) > 0 {
+		if ags, err = s.Store.AgreementsOf(ctx, performing); err != nil {
+			return d, fmt.Errorf("get agreements of performing cases: %w", err)
+		}
+	}
+	for _, c := range d.Mine {
+		a, ok := ags[c.ID]
+		if c.Status != domain.StatusPerforming || !ok {
 			continue
-		} else if err != nil {
-			return d, fmt.Errorf("get agreement of case %d: %w", c.ID, err)
 		}
 		for i, t := range a.Terms {
 			if t.PerformedAt == "" && t.Deadline < day.String() {

@@ -166,6 +166,15 @@ type Store interface {
 	// state change stale. ToStatus is the case's status at that moment.
 	AddNote(ctx context.Context, caseID int64, ev Event) error
 	ListEvents(ctx context.Context, caseID int64) ([]Event, error)
+	// Set reads for a page of cases (work lists): one query per kind for
+	// the whole page, keyed by case (or user) id; ids without rows are absent.
+	EventsOf(ctx context.Context, caseIDs []int64) (map[int64][]Event, error)       // each case's events by seq
+	AgreementsOf(ctx context.Context, caseIDs []int64) (map[int64]Agreement, error) // the cases' agreements
+	SealedAgreements(ctx context.Context, caseIDs []int64) (map[int64]bool, error)  // true: the committee's seal is among the signatures
+	UserNames(ctx context.Context, userIDs []int64) (map[int64]string, error)       // display names
+	// CaseSides says in one query which side records a case has, so that
+	// the case page reads only the lists that are not empty.
+	CaseSides(ctx context.Context, caseID int64) (CaseSides, error)
 	// BulkCreateCases writes many cases, each with its later history, in one transaction.
 	BulkCreateCases(ctx context.Context, cases []BulkCase) error
 	CountCasesByStatus(ctx context.Context) (map[domain.Status]int64, error)
@@ -629,6 +638,13 @@ type CaseQuery struct {
 	After     *CaseCursor
 	CountCap  int
 	PartyHash string
+}
+
+// CaseSides flags the side records a case has (Store.CaseSides). Record
+// confirmations hang off sessions, signatures and the judicial application
+// off the agreement.
+type CaseSides struct {
+	Consents, Mediators, Agreement, Archive, Sessions, Consultations, Proposals, Commendations, MeetingItems bool
 }
 
 // CasePage is one page of a case list.

@@ -718,7 +718,8 @@ func (db *DB) EvalFactsOf(ctx context.Context, caseIDs []int64) (map[int64]store
 	if len(caseIDs) == 0 {
 		return out, nil
 	}
-	rows, err := loadEvalFacts(ctx, db.read(), `WHERE case_id IN (`+idList(caseIDs)+`)`, nil, false)
+	in, args := fewIDs(caseIDs)
+	rows, err := loadEvalFacts(ctx, db.read(), `WHERE case_id IN (`+in+`)`, args, false)
 	if err != nil {
 		return nil, db.wrap("evaluation facts of cases", err)
 	}

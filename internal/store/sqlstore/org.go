@@ -22,6 +22,8 @@ func scanOrg(row interface{ Scan(...any) error }) (store.OrgUnit, error) {
 
 func (db *DB) CreateOrgUnit(ctx context.Context, u *store.OrgUnit) error {
 	return db.tx(ctx, "create org unit", func(tx *wtx) error {
+		tx.cfgDirty = true
+		db.cfgChanged()
 		parentPath := "/"
 		if u.ParentID != 0 {
 			if err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, u.ParentID).Scan(&parentPath); err != nil {
@@ -42,16 +44,52 @@ func (db *DB) CreateOrgUnit(ctx context.Context, u *store.OrgUnit) error {
 }
 
 func (db *DB) GetOrgUnit(ctx context.Context, id int64) (store.OrgUnit, error) {
+	if u, ok := db.cachedOrg(ctx, id, ""); ok {
+		return u, nil
+	}
 	u, err := scanOrg(db.read().QueryRowContext(ctx, `SELECT `+orgCols+` FROM org_units WHERE id = $1`, id))
 	return u, db.wrap("get org unit", err)
 }
 
 func (db *DB) GetOrgUnitByCode(ctx context.Context, code string) (store.OrgUnit, error) {
+	if u, ok := db.cachedOrg(ctx, 0, code); ok {
+		return u, nil
+	}
 	u, err := scanOrg(db.read().QueryRowContext(ctx, `SELECT `+orgCols+` FROM org_units WHERE code = $1`, code))
 	return u, db.wrap("get org unit by code", err)
 }
 
 func (db *DB) ListOrgUnits(ctx context.Context) ([]store.OrgUnit, error) {
+	if !db.cached() {
+		return db.listOrgUnits(ctx)
+	}
+	if us, ok := db.cfg.getOrgs(); ok {
+		return us, nil
+	}
+	gen := db.cfg.generation()
+	us, err := db.listOrgUnits(ctx)
+	if err == nil {
+		db.cfg.putOrgs(gen, us)
+	}
+	return us, err
+}
+
+// cachedOrg finds a unit in the cached tree (filling it when stale); a unit
+// not there (made by another instance a moment ago) is read from the table.
+func (db *DB) cachedOrg(ctx context.Context, id int64, code string) (store.OrgUnit, bool) {
+	if !db.cached() || (id == 0 && code == "") {
+		return store.OrgUnit{}, false
+	}
+	if u, ok := db.cfg.orgBy(id, code); ok {
+		return u, true
+	}
+	if _, err := db.ListOrgUnits(ctx); err != nil {
+		return store.OrgUnit{}, false
+	}
+	return db.cfg.orgBy(id, code)
+}
+
+func (db *DB) listOrgUnits(ctx context.Context) ([]store.OrgUnit, error) {
 	rows, err := db.read().QueryContext(ctx, `SELECT `+orgCols+` FROM org_units ORDER BY path`)
 	if err != nil {
 		return nil, db.wrap("list org units", err)

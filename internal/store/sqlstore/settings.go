@@ -17,6 +17,21 @@ var shanghai = func() *time.Location {
 }()
 
 func (db *DB) ListCalendarOverrides(ctx context.Context) ([]store.CalendarOverride, error) {
+	if !db.cached() {
+		return db.listCalendarOverrides(ctx)
+	}
+	if os, ok := db.cfg.getOverrides(); ok {
+		return os, nil
+	}
+	gen := db.cfg.generation()
+	os, err := db.listCalendarOverrides(ctx)
+	if err == nil {
+		db.cfg.putOverrides(gen, os)
+	}
+	return os, err
+}
+
+func (db *DB) listCalendarOverrides(ctx context.Context) ([]store.CalendarOverride, error) {
 	rows, err := db.read().QueryContext(ctx, `SELECT date, workday, name, COALESCE(updated_by, 0), updated_at FROM calendar_overrides ORDER BY date`)
 	if err != nil {
 		return nil, db.wrap("list calendar overrides", err)
@@ -38,6 +53,7 @@ func (db *DB) PutCalendarOverride(ctx context.Context, o store.CalendarOverride)
 	if o.Updated.IsZero() {
 		o.Updated = time.Now()
 	}
+	defer db.cfgChanged()
 	_, err := db.writeOn("calendar", o.Date).ExecContext(ctx, `INSERT INTO calendar_overrides (date, workday, name, updated_by, updated_at)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (date) DO UPDATE SET workday = excluded.workday, name = excluded.name,
 		updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
@@ -46,6 +62,7 @@ func (db *DB) PutCalendarOverride(ctx context.Context, o store.CalendarOverride)
 }
 
 func (db *DB) DeleteCalendarOverride(ctx context.Context, date string) error {
+	defer db.cfgChanged()
 	res, err := db.writeOn("calendar", date).ExecContext(ctx, `DELETE FROM calendar_overrides WHERE date = $1`, date)
 	return db.wrap("delete calendar override", mustAffect(res, err))
 }
@@ -54,6 +71,21 @@ const policyCols = `id, code, name, effective_from, acceptance_wd, mediation_wd,
 	odr_negotiation_wd, judicial_confirm_days, committee_target_days`
 
 func (db *DB) ListPolicies(ctx context.Context) ([]store.Policy, error) {
+	if !db.cached() {
+		return db.listPolicies(ctx)
+	}
+	if ps, ok := db.cfg.getPolicies(); ok {
+		return ps, nil
+	}
+	gen := db.cfg.generation()
+	ps, err := db.listPolicies(ctx)
+	if err == nil {
+		db.cfg.putPolicies(gen, ps)
+	}
+	return ps, err
+}
+
+func (db *DB) listPolicies(ctx context.Context) ([]store.Policy, error) {
 	rows, err := db.read().QueryContext(ctx, `SELECT `+policyCols+` FROM policies ORDER BY effective_from`)
 	if err != nil {
 		return nil, db.wrap("list policies", err)
@@ -72,6 +104,7 @@ func (db *DB) ListPolicies(ctx context.Context) ([]store.Policy, error) {
 }
 
 func (db *DB) PutPolicy(ctx context.Context, p *store.Policy) error {
+	defer db.cfgChanged()
 	err := db.writeRow(ctx, func(q rowQuerier) error {
 		return q.QueryRowContext(ctx, `INSERT INTO policies (code, name, effective_from, acceptance_wd, mediation_wd,
 		termination_notice_wd, odr_negotiation_wd, judicial_confirm_days, committee_target_days)

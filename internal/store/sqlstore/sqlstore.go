@@ -58,11 +58,13 @@ type DB struct {
 	// listen is PostgreSQL's pool for LISTEN connections (the job queue's
 	// wake-ups, live conversations across instances); nil on SQLite.
 	listen *pgxpool.Pool
+	// cfg caches configuration-sized reads (cfgcache.go); shared by InTx's copies.
+	cfg *cfgCache
 }
 
 // New wraps open handles. The caller has applied connection settings.
 func New(w, r *sql.DB, d Dialect) *DB {
-	db := &DB{w: w, r: r, d: d, stmts: &stmtCache{}, hooks: &hooks{}}
+	db := &DB{w: w, r: r, d: d, stmts: &stmtCache{}, hooks: &hooks{}, cfg: &cfgCache{}}
 	if d.Name == "sqlite" && r != w {
 		db.rd = &readStmts{db: r}
 	}

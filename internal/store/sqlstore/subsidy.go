@@ -12,6 +12,21 @@ import (
 )
 
 func (db *DB) ListSubsidySchemes(ctx context.Context, unitID int64) ([]store.SubsidyScheme, error) {
+	if !db.cached() {
+		return db.listSubsidySchemes(ctx, unitID)
+	}
+	if ss, ok := db.cfg.getSchemes(unitID); ok {
+		return ss, nil
+	}
+	gen := db.cfg.generation()
+	ss, err := db.listSubsidySchemes(ctx, unitID)
+	if err == nil {
+		db.cfg.putSchemes(gen, unitID, ss)
+	}
+	return ss, err
+}
+
+func (db *DB) listSubsidySchemes(ctx context.Context, unitID int64) ([]store.SubsidyScheme, error) {
 	rows, err := db.read().QueryContext(ctx, `SELECT unit_id, version, effective_from, body, created_by, created_at
 		FROM subsidy_schemes WHERE unit_id = $1 ORDER BY effective_from, id`, unitID)
 	if err != nil {
@@ -34,6 +49,7 @@ func (db *DB) AddSubsidyScheme(ctx context.Context, s store.SubsidyScheme) error
 	if s.Created.IsZero() {
 		s.Created = time.Now().UTC()
 	}
+	defer db.cfgChanged()
 	_, err := db.write().ExecContext(ctx, `INSERT INTO subsidy_schemes (unit_id, version, effective_from, body, created_by, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, s.UnitID, s.Version, s.EffectiveFrom, s.Body, s.CreatedBy, s.Created.UTC())
 	return db.wrap("add subsidy scheme", err)
@@ -42,9 +58,10 @@ func (db *DB) AddSubsidyScheme(ctx context.Context, s store.SubsidyScheme) error
 func (db *DB) CaseDifficulties(ctx context.Context, caseIDs []int64) (map[int64]store.CaseDifficulty, error) {
 	out := map[int64]store.CaseDifficulty{}
 	for chunk := range slices.Chunk(caseIDs, 500) {
+		in, args := fewIDs(chunk)
 		rows, err := db.read().QueryContext(ctx, `SELECT d.case_id, d.proposed, d.proposed_why, d.level, d.note, d.confirmed_by,
 			d.confirmed_at, COALESCE(u.display_name, '') FROM case_difficulty d LEFT JOIN users u ON u.id = d.confirmed_by
-			WHERE d.case_id IN (`+idList(chunk)+`)`)
+			WHERE d.case_id IN (`+in+`)`, args...)
 		if err != nil {
 			return nil, db.wrap("case difficulties", err)
 		}
@@ -77,6 +94,7 @@ func (db *DB) PutCaseDifficulty(ctx context.Context, d store.CaseDifficulty) err
 func (db *DB) SubsidyCases(ctx context.Context, caseIDs []int64) (map[int64]store.SubsidyCase, error) {
 	out := map[int64]store.SubsidyCase{}
 	for chunk := range slices.Chunk(caseIDs, 500) {
+		in, args := fewIDs(chunk)
 		rows, err := db.read().QueryContext(ctx, `SELECT c.id, c.number, COALESCE(c.room_id, 0), COALESCE(r.name, ''), c.claim_fen,
 			COALESCE(c.presiding_id, 0), COALESCE(m.number, ''), COALESCE(c.group_id, 0), COALESCE(g.title, ''),
 			(SELECT COUNT(*) FROM parties p WHERE p.case_id = c.id),
@@ -85,7 +103,7 @@ func (db *DB) SubsidyCases(ctx context.Context, caseIDs []int64) (map[int64]stor
 			COALESCE(ss.state, ''), COALESCE(ss.platform_id, '')
 			FROM cases c LEFT JOIN org_units r ON r.id = c.room_id LEFT JOIN cases m ON m.id = c.merged_into
 			LEFT JOIN case_groups g ON g.id = c.group_id LEFT JOIN smart_sync ss ON ss.case_id = c.id
-			WHERE c.id IN (`+idList(chunk)+`)`)
+			WHERE c.id IN (`+in+`)`, args...)
 		if err != nil {
 			return nil, db.wrap("subsidy cases", err)
 		}

@@ -105,7 +105,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Store) error) error {
 		return fn(db)
 	}
 	return unwrapTx(db.tx(ctx, "", func(t *wtx) error {
-		return fn(&DB{w: db.w, r: db.r, d: db.d, stmts: db.stmts, hooks: db.hooks, cur: t})
+		return fn(&DB{w: db.w, r: db.r, d: db.d, stmts: db.stmts, hooks: db.hooks, cfg: db.cfg, cur: t})
 	}))
 }
 
@@ -152,7 +152,11 @@ func (db *DB) tx(ctx context.Context, what string, fn func(*wtx) error) error {
 		_ = sqlTx.Rollback()
 		return db.wrap(what+": audit", err)
 	}
-	if err := sqlTx.Commit(); err != nil {
+	err = sqlTx.Commit()
+	if t.cfgDirty && db.cfg != nil {
+		db.cfg.invalidate()
+	}
+	if err != nil {
 		return db.wrap(what+": commit", err)
 	}
 	return nil
@@ -191,6 +195,7 @@ type wtx struct {
 	stmtActs []string // what the statements did, when no action was named
 	objects  []string
 	digest   hash.Hash
+	cfgDirty bool // a cached configuration table was written (cfgcache.go)
 }
 
 type txMark struct{ writes, actions, objects int }

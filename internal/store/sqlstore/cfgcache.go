@@ -1,0 +1,170 @@
+package sqlstore
+
+import (
+	"sync"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// cfgTTL is how long a configuration-sized read (org tree, calendar
+// overrides, clock policies, subsidy schemes) is served from memory. A write through this
+// process's store drops the copy at once (after its commit); a write by
+// another instance on the same database is seen after at most cfgTTL
+// (docs/decisions.md, "Configuration cache").
+const cfgTTL = 2 * time.Second
+
+// cfgCache holds the configuration tables every case page and work list
+// reads. Entries are immutable once stored: readers get copies of slices.
+type cfgCache struct {
+	mu  sync.Mutex
+	gen uint64 // bumped by every invalidation; a load started under an older gen is not stored
+
+	orgs     []store.OrgUnit
+	orgByID  map[int64]int
+	orgByKey map[string]int
+	orgsAt   time.Time
+
+	overrides   []store.CalendarOverride
+	overridesAt time.Time
+
+	policies   []store.Policy
+	policiesAt time.Time
+
+	schemes map[int64]cachedSchemes // subsidy scheme versions by unit
+}
+
+type cachedSchemes struct {
+	rows []store.SubsidyScheme
+	at   time.Time
+}
+
+// invalidate drops every entry.
+func (c *cfgCache) invalidate() {
+	c.mu.Lock()
+	c.gen++
+	c.orgs, c.orgByID, c.orgByKey, c.overrides, c.policies, c.schemes = nil, nil, nil, nil, nil, nil
+	c.orgsAt, c.overridesAt, c.policiesAt = time.Time{}, time.Time{}, time.Time{}
+	c.mu.Unlock()
+}
+
+func fresh(at time.Time) bool { return !at.IsZero() && time.Since(at) < cfgTTL }
+
+// generation is the current generation, read before a load.
+func (c *cfgCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+func (c *cfgCache) getOrgs() ([]store.OrgUnit, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !fresh(c.orgsAt) {
+		return nil, false
+	}
+	return append([]store.OrgUnit(nil), c.orgs...), true
+}
+
+func (c *cfgCache) orgBy(id int64, code string) (store.OrgUnit, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !fresh(c.orgsAt) {
+		return store.OrgUnit{}, false
+	}
+	i, ok := c.orgByID[id]
+	if code != "" {
+		i, ok = c.orgByKey[code]
+	}
+	if !ok {
+		return store.OrgUnit{}, false
+	}
+	return c.orgs[i], true
+}
+
+func (c *cfgCache) putOrgs(gen uint64, us []store.OrgUnit) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	c.orgs = append([]store.OrgUnit(nil), us...)
+	c.orgByID, c.orgByKey = make(map[int64]int, len(us)), make(map[string]int, len(us))
+	for i, u := range c.orgs {
+		c.orgByID[u.ID], c.orgByKey[u.Code] = i, i
+	}
+	c.orgsAt = time.Now()
+}
+
+func (c *cfgCache) getOverrides() ([]store.CalendarOverride, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !fresh(c.overridesAt) {
+		return nil, false
+	}
+	return append([]store.CalendarOverride(nil), c.overrides...), true
+}
+
+func (c *cfgCache) putOverrides(gen uint64, os []store.CalendarOverride) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen == c.gen {
+		c.overrides, c.overridesAt = append([]store.CalendarOverride(nil), os...), time.Now()
+	}
+}
+
+func (c *cfgCache) getPolicies() ([]store.Policy, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !fresh(c.policiesAt) {
+		return nil, false
+	}
+	return append([]store.Policy(nil), c.policies...), true
+}
+
+func (c *cfgCache) putPolicies(gen uint64, ps []store.Policy) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen == c.gen {
+		c.policies, c.policiesAt = append([]store.Policy(nil), ps...), time.Now()
+	}
+}
+
+// cfgChanged is called by every write to a cached table: the copy is
+// dropped now and, inside a transaction, again after its commit (so that a
+// reader filling the cache between the write and the commit cannot keep
+// the old rows).
+func (db *DB) cfgChanged() {
+	if db.cur != nil {
+		db.cur.cfgDirty = true
+	}
+	if db.cfg != nil {
+		db.cfg.invalidate()
+	}
+}
+
+// cached reports whether reads may use the cache: not inside a transaction
+// (which must see its own writes), and not on a handle made without one.
+func (db *DB) cached() bool { return db.cur == nil && db.cfg != nil }
+
+func (c *cfgCache) getSchemes(unitID int64) ([]store.SubsidyScheme, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.schemes[unitID]
+	if !ok || !fresh(e.at) {
+		return nil, false
+	}
+	return append([]store.SubsidyScheme(nil), e.rows...), true
+}
+
+func (c *cfgCache) putSchemes(gen uint64, unitID int64, ss []store.SubsidyScheme) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if c.schemes == nil {
+		c.schemes = map[int64]cachedSchemes{}
+	}
+	c.schemes[unitID] = cachedSchemes{rows: append([]store.SubsidyScheme(nil), ss...), at: time.Now()}
+}
