@@ -364,14 +364,16 @@ func TestNarrowHotListsEqualWide(t *testing.T) {
 				m := fmt.Sprintf("m%02d", int(math.Floor(math.Pow(rng.Float64(), 2.5)*40)))
 				room := []int64{w.room1.ID, w.room2.ID}[rng.IntN(2)]
 				day := first.AddDays(rng.IntN(461)).String()
-				w.complaint(t, w.cmt, room, day, m, "浦东新区陆家嘴街道某路", "服务-健身", channels[rng.IntN(2)], int64(100+rng.IntN(900)))
+				addr := []string{"浦东新区陆家嘴街道某路", "浦东新区花木街道某路", "某地"}[rng.IntN(3)]
+				cat := []string{"服务-健身", "商品-家电", "服务-美容美发"}[rng.IntN(3)]
+				w.complaint(t, w.cmt, room, day, m, addr, cat, channels[rng.IntN(2)], int64(100+rng.IntN(900)))
 			}
-			wide := func(f analysis.Filter, order string, limit int) string {
+			wide := func(f analysis.Filter, by, order string, limit int) string {
 				t.Helper()
 				per, _ := hotspot.ParsePeriod(f.From, f.To, calendar.DateOf(now), 30)
 				counts := func(p hotspot.Period) map[string]store.AnalysisCount {
 					rows, err := w.db.AnalysisCounts(ctx, store.AnalysisQuery{Committees: []int64{w.cmt.ID}, Channel: f.Channel,
-						From: p.From.String(), To: p.To.String(), GroupBy: "merchant"})
+						From: p.From.String(), To: p.To.String(), GroupBy: by})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -400,16 +402,18 @@ func TestNarrowHotListsEqualWide(t *testing.T) {
 				}
 				order := []string{hotspot.ByCount, hotspot.ByGrowth}[rng.IntN(2)]
 				limit := []int{1, 3, 10, 0}[rng.IntN(4)]
-				_, hl, err := w.svc.Hotspots(ctx, w.director, f, "merchant", order, limit)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var got []hotspot.Row
-				for _, r := range hl.Rows {
-					got = append(got, r.Row)
-				}
-				if g, want := showRows(got), wide(f, order, limit); g != want {
-					t.Fatalf("%+v %s top %d:\n narrow %s\n   wide %s", f, order, limit, g, want)
+				for _, by := range []string{"merchant", "street", "category"} {
+					_, hl, err := w.svc.Hotspots(ctx, w.director, f, by, order, limit)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var got []hotspot.Row
+					for _, r := range hl.Rows {
+						got = append(got, r.Row)
+					}
+					if g, want := showRows(got), wide(f, by, order, limit); g != want {
+						t.Fatalf("%+v by %s %s top %d:\n narrow %s\n   wide %s", f, by, order, limit, g, want)
+					}
 				}
 			}
 		})

@@ -168,8 +168,8 @@ func (s *Service) hotspots(ctx context.Context, sc Scope, by, order string, limi
 // can show (the want-th's count and above: a tie is broken by growth) and,
 // with growth, those a list by growth can show (GrowthFloor and above).
 // The later reads name the subjects, so they seek instead of scanning the
-// window's rows again. A committee-wide list of merchants or streets reads
-// the narrow subject rollups (hotSubjects).
+// window's rows again. A committee-wide list (no room, no category
+// filter) reads the narrow subject rollups (hotSubjects).
 func (s *Service) hotCounts(ctx context.Context, sc Scope, by string, want int, growth bool) (HotList, []hotspot.Row, error) {
 	hl := HotList{By: by, Period: sc.Period, Prev: hotspot.Previous(sc.Period), LastYear: hotspot.LastYear(sc.Period)}
 	if q, ok := sc.subjectQuery(sc.Period, by); ok {
@@ -285,7 +285,12 @@ func (s *Service) hotSubjects(ctx context.Context, hl HotList, q store.AnalysisS
 		gfloor = hl.GrowthFloor
 	}
 	cur := streets
-	if q.Kind == ByMerchant {
+	switch q.Kind {
+	case ByCategory:
+		if cur, err = sums(q); err != nil {
+			return hl, nil, fmt.Errorf("hot list: %w", err)
+		}
+	case ByMerchant:
 		q.Keys, err = s.busySubjects(ctx, q, hl.Period, want, gfloor)
 		if err != nil {
 			return hl, nil, fmt.Errorf("hot list: %w", err)

@@ -183,10 +183,10 @@ func (sc Scope) countQuery(per hotspot.Period, group string) store.AnalysisQuery
 }
 
 // subjectQuery is the narrow subject rollups' query for a hot list of
-// merchants or streets over per; ok is false when the scope is one room or
+// merchants, streets or categories over per; ok is false when the scope is one room or
 // filtered by category, which only the wide rollups answer.
 func (sc Scope) subjectQuery(per hotspot.Period, by string) (store.AnalysisSubjectQuery, bool) {
-	if sc.roomID != 0 || sc.Category != "" || (by != ByMerchant && by != ByStreet) {
+	if sc.roomID != 0 || sc.Category != "" {
 		return store.AnalysisSubjectQuery{}, false
 	}
 	return store.AnalysisSubjectQuery{Committees: sc.committees, Kind: by, Channel: sc.Channel,

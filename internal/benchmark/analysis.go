@@ -325,8 +325,8 @@ func SeedAnalysis(ctx context.Context, db *sqlstore.DB, n int, progress io.Write
 	return f, nil
 }
 
-// subjectDayFill sums the day rows into analysis_subject_day: merchants and
-// streets, all channels ("") and each channel.
+// subjectDayFill sums the day rows into analysis_subject_day: merchants,
+// streets and categories, all channels ("") and each channel.
 const subjectDayFill = `INSERT INTO analysis_subject_day (committee_id, kind, channel, subject, day, received, claim_fen)
 SELECT committee_id, 'merchant', '', merchant_key, day, SUM(received), SUM(claim_fen) FROM analysis_day GROUP BY committee_id, merchant_key, day
 UNION ALL
@@ -334,7 +334,11 @@ SELECT committee_id, 'merchant', channel, merchant_key, day, SUM(received), SUM(
 UNION ALL
 SELECT committee_id, 'street', '', street, day, SUM(received), SUM(claim_fen) FROM analysis_day GROUP BY committee_id, street, day
 UNION ALL
-SELECT committee_id, 'street', channel, street, day, SUM(received), SUM(claim_fen) FROM analysis_day WHERE channel <> '' GROUP BY committee_id, channel, street, day`
+SELECT committee_id, 'street', channel, street, day, SUM(received), SUM(claim_fen) FROM analysis_day WHERE channel <> '' GROUP BY committee_id, channel, street, day
+UNION ALL
+SELECT committee_id, 'category', '', category, day, SUM(received), SUM(claim_fen) FROM analysis_day GROUP BY committee_id, category, day
+UNION ALL
+SELECT committee_id, 'category', channel, category, day, SUM(received), SUM(claim_fen) FROM analysis_day WHERE channel <> '' GROUP BY committee_id, channel, category, day`
 
 // serve points the fixture's service at its database, as the committee's director.
 func (f *AnalysisFixture) serve(cmt store.OrgUnit) {

@@ -29,7 +29,7 @@ type AnalysisStore interface {
 	// AnalysisCounts sums complaints received over a filter, grouped by
 	// "" (one row), "merchant", "street", "category", "channel", "room", "day" or "month".
 	AnalysisCounts(ctx context.Context, q AnalysisQuery) ([]AnalysisCount, error)
-	// AnalysisSubjectCounts sums complaints per merchant or street over a
+	// AnalysisSubjectCounts sums complaints per merchant, street or category over a
 	// period from the narrow subject rollups (no room or category filter).
 	AnalysisSubjectCounts(ctx context.Context, q AnalysisSubjectQuery) ([]AnalysisCount, error)
 	// AnalysisBusySubjects lists the subjects with at least atLeast
@@ -92,7 +92,7 @@ type AnalysisQuery struct {
 }
 
 // AnalysisSubjectQuery reads the subject rollups: Committees (nil: every
-// committee), Kind "merchant" or "street", Channel ("" every channel), the
+// committee), Kind "merchant", "street" or "category", Channel ("" every channel), the
 // days From..To inclusive and, when not nil, only these subjects.
 type AnalysisSubjectQuery struct {
 	Committees []int64

@@ -275,7 +275,7 @@ func (d *analysisDelta) add(f store.AnalysisFact, sign int64) {
 		channels = append(channels, f.Channel)
 	}
 	for _, ch := range channels {
-		for kind, subject := range map[string]string{"merchant": f.MerchantKey, "street": f.Street} {
+		for kind, subject := range map[string]string{"merchant": f.MerchantKey, "street": f.Street, "category": f.Category} {
 			sbump(d.subjectDay, subjectKey{f.CommitteeID, kind, ch, subject, f.Day})
 			sbump(d.subjectMonth, subjectKey{f.CommitteeID, kind, ch, subject, f.Day[:7]})
 		}
@@ -496,7 +496,7 @@ func (db *DB) AnalysisCounts(ctx context.Context, q store.AnalysisQuery) ([]stor
 
 // subjectWhere is the part of a subject-rollup filter every read shares.
 func subjectWhere(q store.AnalysisSubjectQuery, before int) (string, []any, error) {
-	if q.Kind != "merchant" && q.Kind != "street" {
+	if q.Kind != "merchant" && q.Kind != "street" && q.Kind != "category" {
 		return "", nil, fmt.Errorf("analysis subjects: unknown kind %q", q.Kind)
 	}
 	args := []any{q.Kind, q.Channel}

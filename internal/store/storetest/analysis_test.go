@@ -151,12 +151,13 @@ func TestAnalysisStore(t *testing.T) {
 				{store.AnalysisSubjectQuery{Committees: []int64{f.otherCommittee.ID}, Kind: "merchant", From: "2026-01-01", To: "2026-12-31"}, ""},
 				{store.AnalysisSubjectQuery{Committees: []int64{}, Kind: "merchant", From: "2026-01-01", To: "2026-12-31"}, ""},
 				{store.AnalysisSubjectQuery{Kind: "merchant", From: "2025-12-31", To: "2026-12-31"}, "乙店=2/700 甲店=2/300"},
+				{store.AnalysisSubjectQuery{Committees: cmts, Kind: "category", From: "2026-01-01", To: "2026-03-31"}, "服务-健身=4/1000"},
 			} {
 				if got := subj(c.q); got != c.want {
 					t.Errorf("subjects %+v: %q, want %q", c.q, got, c.want)
 				}
 			}
-			if _, err := db.AnalysisSubjectCounts(ctx, store.AnalysisSubjectQuery{Kind: "category", From: "2026-01-01", To: "2026-01-31"}); err == nil {
+			if _, err := db.AnalysisSubjectCounts(ctx, store.AnalysisSubjectQuery{Kind: "room", From: "2026-01-01", To: "2026-01-31"}); err == nil {
 				t.Error("an unknown subject kind was read")
 			}
 			busy := func(atLeast int64, limit int, from, to string) string {

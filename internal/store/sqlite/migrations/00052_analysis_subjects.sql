@@ -5,8 +5,10 @@
 -- reads a few thousand short rows instead of every (room, channel,
 -- category, merchant, street) combination of the window. channel '' holds
 -- every channel; a row per channel serves the channel filter. kind is
--- 'merchant' or 'street'. Maintained with analysis_day in the catch-up's
+-- 'merchant', 'street' or 'category'. Maintained with analysis_day in the catch-up's
 -- transaction (the same delta), counted in the digest, emptied by reset.
+-- kind 'category' holds the dispute categories the same way (the category
+-- hot list and treemap, committee-wide).
 CREATE TABLE analysis_subject_day (
     committee_id BIGINT NOT NULL,
     kind         TEXT NOT NULL,
@@ -40,7 +42,11 @@ SELECT committee_id, 'merchant', channel, merchant_key, day, SUM(received), SUM(
 UNION ALL
 SELECT committee_id, 'street', '', street, day, SUM(received), SUM(claim_fen) FROM analysis_day GROUP BY committee_id, street, day
 UNION ALL
-SELECT committee_id, 'street', channel, street, day, SUM(received), SUM(claim_fen) FROM analysis_day WHERE channel <> '' GROUP BY committee_id, channel, street, day;
+SELECT committee_id, 'street', channel, street, day, SUM(received), SUM(claim_fen) FROM analysis_day WHERE channel <> '' GROUP BY committee_id, channel, street, day
+UNION ALL
+SELECT committee_id, 'category', '', category, day, SUM(received), SUM(claim_fen) FROM analysis_day GROUP BY committee_id, category, day
+UNION ALL
+SELECT committee_id, 'category', channel, category, day, SUM(received), SUM(claim_fen) FROM analysis_day WHERE channel <> '' GROUP BY committee_id, channel, category, day;
 
 INSERT INTO analysis_subject_month (committee_id, kind, channel, subject, month, received, claim_fen)
 SELECT committee_id, kind, channel, subject, substr(day, 1, 7), SUM(received), SUM(claim_fen) FROM analysis_subject_day
