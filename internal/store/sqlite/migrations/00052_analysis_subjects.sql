@@ -16,9 +16,12 @@ CREATE TABLE analysis_subject_day (
     subject      TEXT NOT NULL,
     day          TEXT NOT NULL,
     received     BIGINT NOT NULL DEFAULT 0,
-    claim_fen    BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (committee_id, kind, channel, subject, day)
+    claim_fen    BIGINT NOT NULL DEFAULT 0
 );
+-- The key as a named index: reads of named subjects ask for it by name
+-- (INDEXED BY), as SQLite, without statistics, would otherwise walk the
+-- whole window through the wider index below.
+CREATE UNIQUE INDEX analysis_subject_day_key ON analysis_subject_day (committee_id, kind, channel, subject, day);
 -- Every subject of a window (streets, or a list that needs them all).
 CREATE INDEX analysis_subject_day_window ON analysis_subject_day (committee_id, kind, channel, day, subject, received, claim_fen);
 
@@ -29,9 +32,12 @@ CREATE TABLE analysis_subject_month (
     subject      TEXT NOT NULL,
     month        TEXT NOT NULL,
     received     BIGINT NOT NULL DEFAULT 0,
-    claim_fen    BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (committee_id, kind, channel, subject, month)
+    claim_fen    BIGINT NOT NULL DEFAULT 0
 );
+-- The key as a named index: reads of named subjects ask for it by name
+-- (INDEXED BY), as SQLite, without statistics, would otherwise walk the
+-- whole window through the wider index below.
+CREATE UNIQUE INDEX analysis_subject_month_key ON analysis_subject_month (committee_id, kind, channel, subject, month);
 -- The subjects busy enough in some month to reach a list (largest first).
 CREATE INDEX analysis_subject_month_busy ON analysis_subject_month (committee_id, kind, channel, month, received, subject, claim_fen);
 
