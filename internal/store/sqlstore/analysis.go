@@ -603,11 +603,15 @@ func (db *DB) AnalysisBusySubjects(ctx context.Context, q store.AnalysisSubjectQ
 	args = append([]any{atLeast}, args...)
 	// One branch per month: with the month fixed the index
 	// (committee, kind, channel, month, received) reads only the rows at
-	// or above atLeast.
+	// or above atLeast — with a limit, only that many of each month's
+	// largest (the busiest overall are among them).
 	var branches []string
 	for m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(to); m = m.AddDate(0, 1, 0) {
-		branches = append(branches, `SELECT subject, received FROM analysis_subject_month WHERE month = '`+m.Format("2006-01")+
-			`' AND received >= $1`+where)
+		b := `SELECT subject, received FROM analysis_subject_month WHERE month = '` + m.Format("2006-01") + `' AND received >= $1` + where
+		if limit > 0 {
+			b = `SELECT * FROM (` + b + ` ORDER BY received DESC LIMIT ` + strconv.Itoa(limit) + `) m` + strconv.Itoa(len(branches))
+		}
+		branches = append(branches, b)
 	}
 	rows, err := db.read().QueryContext(ctx, strings.Join(branches, " UNION ALL "), args...)
 	if err != nil {
