@@ -486,6 +486,45 @@ func (f *AnalysisFixture) AnalysisQueries() []struct {
 		{"hotspots street 30d", hot("street", d30)},
 		{"hotspots category 30d", hot("category", d30)},
 		{"hotspots merchant 1y", hot("merchant", y1)},
+		{"hotspots merchant 30d channel=12315", func(ctx context.Context) error {
+			_, hl, err := f.Service.Hotspots(ctx, f.Director, analysis.Filter{Unit: demo.CodeCommittee, From: d30, To: to, Channel: "12315"}, "merchant", "count", 20)
+			if err == nil && len(hl.Rows) == 0 {
+				err = fmt.Errorf("empty hot list by merchant, 12315")
+			}
+			return err
+		}},
+		// Each chart of the 90-day dashboard as the API serves it
+		// (/api/v1/analysis/…), then the whole page, which asks them all.
+		{"chart merchants by growth 90d", func(ctx context.Context) error {
+			_, hl, err := f.Service.Hotspots(ctx, f.Director, analysis.Filter{Unit: demo.CodeCommittee, From: d90, To: to}, "merchant", "growth", 10)
+			if err == nil && len(hl.Rows) == 0 {
+				err = fmt.Errorf("empty growth list")
+			}
+			return err
+		}},
+		{"chart daily intake 90d", func(ctx context.Context) error {
+			_, in, err := f.Service.Intake(ctx, f.Director, analysis.Filter{Unit: demo.CodeCommittee, From: d90, To: to})
+			if err == nil && in.Total == 0 {
+				err = fmt.Errorf("empty intake")
+			}
+			return err
+		}},
+		{"chart funnel 90d", func(ctx context.Context) error {
+			_, _, err := f.Service.Funnel(ctx, f.Director, analysis.Filter{Unit: demo.CodeCommittee, From: d90, To: to})
+			return err
+		}},
+		{"chart overdue heat-map 90d", func(ctx context.Context) error {
+			_, _, err := f.Service.Overdue(ctx, f.Director, analysis.Filter{Unit: demo.CodeCommittee, From: d90, To: to})
+			return err
+		}},
+		{"chart amounts 90d", func(ctx context.Context) error {
+			_, _, err := f.Service.Amounts(ctx, f.Director, analysis.Filter{Unit: demo.CodeCommittee, From: d90, To: to})
+			return err
+		}},
+		{"chart surges 90d", func(ctx context.Context) error {
+			_, _, err := f.Service.Surges(ctx, f.Director, analysis.Filter{Unit: demo.CodeCommittee, From: d90, To: to})
+			return err
+		}},
 		{"dashboard 90d", dash(d90, "")},
 		{"dashboard 90d channel=12315", dash(d90, "12315")},
 	}
