@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"net/url"
 	"strings"
 	"testing"
@@ -342,4 +344,86 @@ func hasHan(s string) bool {
 func isStatus(err error, status int) bool {
 	st, _ := access.StatusOf(err)
 	return err != nil && st == status && !errors.Is(err, context.Canceled)
+}
+
+// TestNarrowHotListsEqualWide: a committee-wide hot list — read from the
+// narrow subject rollups, counting only the merchants that can reach the
+// list — is the list built from every merchant's counts in the wide
+// rollups, for random complaints, windows, lengths, orders and channels.
+func TestNarrowHotListsEqualWide(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			w := newWorld(t, e)
+			rng := rand.New(rand.NewPCG(11, 17))
+			first := calendar.DateOf(now).AddDays(-460)
+			channels := []domain.Channel{domain.ChannelWalkIn, domain.Channel12315}
+			for i := 0; i < 400; i++ {
+				// Merchant m00 is the busiest, then m01…: a skewed spread.
+				m := fmt.Sprintf("m%02d", int(math.Floor(math.Pow(rng.Float64(), 2.5)*40)))
+				room := []int64{w.room1.ID, w.room2.ID}[rng.IntN(2)]
+				day := first.AddDays(rng.IntN(461)).String()
+				addr := []string{"浦东新区陆家嘴街道某路", "浦东新区花木街道某路", "某地"}[rng.IntN(3)]
+				cat := []string{"服务-健身", "商品-家电", "服务-美容美发"}[rng.IntN(3)]
+				w.complaint(t, w.cmt, room, day, m, addr, cat, channels[rng.IntN(2)], int64(100+rng.IntN(900)))
+			}
+			wide := func(f analysis.Filter, by, order string, limit int) string {
+				t.Helper()
+				per, _ := hotspot.ParsePeriod(f.From, f.To, calendar.DateOf(now), 30)
+				counts := func(p hotspot.Period) map[string]store.AnalysisCount {
+					rows, err := w.db.AnalysisCounts(ctx, store.AnalysisQuery{Committees: []int64{w.cmt.ID}, Channel: f.Channel,
+						From: p.From.String(), To: p.To.String(), GroupBy: by})
+					if err != nil {
+						t.Fatal(err)
+					}
+					out := map[string]store.AnalysisCount{}
+					for _, r := range rows {
+						out[r.Key] = r
+					}
+					return out
+				}
+				cur, prev, year := counts(per), counts(hotspot.Previous(per)), counts(hotspot.LastYear(per))
+				var rows []hotspot.Row
+				var total int64
+				for k, c := range cur {
+					total += c.Received
+					rows = append(rows, hotspot.Row{Key: k, Count: c.Received, Prev: prev[k].Received, LastYear: year[k].Received})
+				}
+				hotspot.Fill(rows)
+				return showRows(hotspot.Rank(rows, order, hotspot.GrowthFloor(total), limit))
+			}
+			for trial := 0; trial < 24; trial++ {
+				days := []int{7, 30, 90, 365}[rng.IntN(4)]
+				to := calendar.DateOf(now).AddDays(-rng.IntN(60))
+				f := analysis.Filter{Unit: "pd-cmt", From: to.AddDays(-(days - 1)).String(), To: to.String()}
+				if rng.IntN(3) == 0 {
+					f.Channel = string(channels[rng.IntN(2)])
+				}
+				order := []string{hotspot.ByCount, hotspot.ByGrowth}[rng.IntN(2)]
+				limit := []int{1, 3, 10, 0}[rng.IntN(4)]
+				for _, by := range []string{"merchant", "street", "category"} {
+					_, hl, err := w.svc.Hotspots(ctx, w.director, f, by, order, limit)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var got []hotspot.Row
+					for _, r := range hl.Rows {
+						got = append(got, r.Row)
+					}
+					if g, want := showRows(got), wide(f, by, order, limit); g != want {
+						t.Fatalf("%+v by %s %s top %d:\n narrow %s\n   wide %s", f, by, order, limit, g, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+func showRows(rows []hotspot.Row) string {
+	var b []string
+	for _, r := range rows {
+		b = append(b, fmt.Sprintf("%d%s:%d/%d/%d", r.Rank, r.Key, r.Count, r.Prev, r.LastYear))
+	}
+	return strings.Join(b, " ")
 }

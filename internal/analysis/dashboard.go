@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -102,6 +103,7 @@ type HotList struct {
 	Period, Prev, LastYear hotspot.Period
 	Rows                   []HotRow
 	Total                  int64 // complaints received in the period (all subjects)
+	GrowthFloor            int64 // fewest complaints a subject needs to be listed by growth
 }
 
 // HotRow is one subject with the case lists behind its three counts.
@@ -164,11 +166,15 @@ func (s *Service) hotspots(ctx context.Context, sc Scope, by, order string, limi
 // window and the same window last year for the subjects that can be
 // listed: with want = 0 every subject; else those a list of want by count
 // can show (the want-th's count and above: a tie is broken by growth) and,
-// with growth, those a list by growth can show (MinForGrowth and above).
+// with growth, those a list by growth can show (GrowthFloor and above).
 // The later reads name the subjects, so they seek instead of scanning the
-// window's rows again: two thirds of a hot list's work at a million cases.
+// window's rows again. A committee-wide list (no room, no category
+// filter) reads the narrow subject rollups (hotSubjects).
 func (s *Service) hotCounts(ctx context.Context, sc Scope, by string, want int, growth bool) (HotList, []hotspot.Row, error) {
 	hl := HotList{By: by, Period: sc.Period, Prev: hotspot.Previous(sc.Period), LastYear: hotspot.LastYear(sc.Period)}
+	if q, ok := sc.subjectQuery(sc.Period, by); ok {
+		return s.hotSubjects(ctx, hl, q, want, growth)
+	}
 	counts := func(per hotspot.Period, keys []string) (map[string][2]int64, error) {
 		out := map[string][2]int64{}
 		if by == ByCategory {
@@ -200,7 +206,15 @@ func (s *Service) hotCounts(ctx context.Context, sc Scope, by string, want int, 
 	if err != nil {
 		return hl, nil, fmt.Errorf("hot list: %w", err)
 	}
-	keys := hotspot.Candidates(cur, want, growth)
+	for _, v := range cur {
+		hl.Total += v[0]
+	}
+	hl.GrowthFloor = hotspot.GrowthFloor(hl.Total)
+	floor := int64(0)
+	if growth {
+		floor = hl.GrowthFloor
+	}
+	keys := hotspot.Candidates(cur, want, floor)
 	if by == ByCategory || len(keys) == len(cur) || len(keys) > maxSeekKeys {
 		keys = nil // every subject: one scan is cheaper than the seeks
 	}
@@ -212,20 +226,163 @@ func (s *Service) hotCounts(ctx context.Context, sc Scope, by string, want int, 
 	if err != nil {
 		return hl, nil, fmt.Errorf("hot list, last year: %w", err)
 	}
+	return hl, hotRows(cur, prev, year, keys), nil
+}
+
+// hotRows joins a window's counts with the other two windows' for the
+// listed subjects (keys nil: all of them).
+func hotRows(cur, prev, year map[string][2]int64, keys []string) []hotspot.Row {
 	listed := map[string]bool{}
 	for _, k := range keys {
 		listed[k] = true
 	}
 	rows := make([]hotspot.Row, 0, len(cur))
 	for k, v := range cur {
-		hl.Total += v[0]
 		if keys != nil && !listed[k] {
 			continue // cannot be listed: its other windows were not read
 		}
 		rows = append(rows, hotspot.Row{Key: k, Count: v[0], ClaimFen: v[1], Prev: prev[k][0], LastYear: year[k][0]})
 	}
 	hotspot.Fill(rows)
-	return hl, rows, nil
+	return rows
+}
+
+// hotSubjects is hotCounts from the subject rollups, committee-wide. The
+// period's total is the sum over streets (every complaint has one, ""
+// when unknown: forty-odd rows). For a short list of merchants it reads
+// only the merchants that can reach it: a first guess — the want
+// merchants busiest in one of the period's months — gives a count the
+// list's last row reaches at least (floor); a merchant with floor
+// complaints in the period has at least floor ÷ (months × committees) in
+// one committee's month, so those merchants (a short index range per
+// month) are every one the list can show, and only they are counted.
+func (s *Service) hotSubjects(ctx context.Context, hl HotList, q store.AnalysisSubjectQuery, want int, growth bool) (HotList, []hotspot.Row, error) {
+	sums := func(q store.AnalysisSubjectQuery) (map[string][2]int64, error) {
+		rows, err := s.Store.AnalysisSubjectCounts(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string][2]int64, len(rows))
+		for _, r := range rows {
+			if r.Received != 0 {
+				out[r.Key] = [2]int64{r.Received, r.ClaimFen}
+			}
+		}
+		return out, nil
+	}
+	streetQ := q
+	streetQ.Kind = ByStreet
+	streets, err := sums(streetQ)
+	if err != nil {
+		return hl, nil, fmt.Errorf("hot list, total: %w", err)
+	}
+	for _, v := range streets {
+		hl.Total += v[0]
+	}
+	hl.GrowthFloor = hotspot.GrowthFloor(hl.Total)
+	gfloor := int64(0)
+	if growth {
+		gfloor = hl.GrowthFloor
+	}
+	cur := streets
+	switch q.Kind {
+	case ByCategory:
+		if cur, err = sums(q); err != nil {
+			return hl, nil, fmt.Errorf("hot list: %w", err)
+		}
+	case ByMerchant:
+		q.Keys, err = s.busySubjects(ctx, q, hl.Period, want, gfloor)
+		if err != nil {
+			return hl, nil, fmt.Errorf("hot list: %w", err)
+		}
+		if cur, err = sums(q); err != nil {
+			return hl, nil, fmt.Errorf("hot list: %w", err)
+		}
+	}
+	keys := hotspot.Candidates(cur, want, gfloor)
+	if len(keys) > maxSeekKeys {
+		keys = nil
+	}
+	other := func(per hotspot.Period) (map[string][2]int64, error) {
+		oq := q
+		oq.From, oq.To, oq.Keys = per.From.String(), per.To.String(), keys
+		if oq.Keys == nil && len(cur) > 0 && q.Keys != nil {
+			oq.Keys = q.Keys // the subjects counted this window, whatever their number
+		}
+		return sums(oq)
+	}
+	prev, err := other(hl.Prev)
+	if err != nil {
+		return hl, nil, fmt.Errorf("hot list, previous window: %w", err)
+	}
+	year, err := other(hl.LastYear)
+	if err != nil {
+		return hl, nil, fmt.Errorf("hot list, last year: %w", err)
+	}
+	return hl, hotRows(cur, prev, year, keys), nil
+}
+
+// busySubjects are the merchants a list of want by count (and, with a
+// growth floor, the merchants with at least that many complaints) can
+// show, or nil for every merchant (want = 0, or a scope of every
+// committee, whose number the bound needs).
+func (s *Service) busySubjects(ctx context.Context, q store.AnalysisSubjectQuery, per hotspot.Period, want int, gfloor int64) ([]string, error) {
+	if want <= 0 || len(q.Committees) == 0 {
+		return nil, nil
+	}
+	// Twice as many seeds as places: the want-th of their counts is a
+	// tighter floor than the least of want.
+	seeds, err := s.Store.AnalysisBusySubjects(ctx, q, 1, 2*want)
+	if err != nil {
+		return nil, err
+	}
+	floor := int64(1)
+	sq := q
+	sq.Keys = seeds
+	rows, err := s.Store.AnalysisSubjectCounts(ctx, sq)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) >= want {
+		ns := make([]int64, len(rows))
+		for i, r := range rows {
+			ns[i] = r.Received
+		}
+		slices.SortFunc(ns, func(a, b int64) int { return cmp.Compare(b, a) })
+		floor = ns[want-1]
+	}
+	if gfloor > 0 {
+		floor = min(floor, gfloor)
+	}
+	months := int64(len(hotspot.Months(per)))
+	parts := months * int64(len(q.Committees))
+	atLeast := max(1, (floor+parts-1)/parts) // floor ÷ parts, rounded up
+	keys, err := s.Store.AnalysisBusySubjects(ctx, q, atLeast, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(keys) > 2*want {
+		// Their whole months (a few rows each) bound what each can have in
+		// the period: only those whose months reach the floor are counted.
+		months := hotspot.Months(per)
+		last := months[len(months)-1]
+		uq := q
+		uq.From, uq.To, uq.Keys = months[0].String(), last.AddDays(40).AddDays(-(last.AddDays(40).Day)).String(), keys
+		bound, err := s.Store.AnalysisSubjectCounts(ctx, uq)
+		if err != nil {
+			return nil, err
+		}
+		keys = keys[:0]
+		for _, b := range bound {
+			if b.Received >= floor {
+				keys = append(keys, b.Key)
+			}
+		}
+	}
+	if keys == nil {
+		keys = []string{}
+	}
+	return keys, nil
 }
 
 // maxSeekKeys is the most subjects whose other windows are read by name;
@@ -236,7 +393,7 @@ const maxSeekKeys = 400
 func (s *Service) hotRank(ctx context.Context, sc Scope, hl HotList, rows []hotspot.Row, order string, limit int) (HotList, error) {
 	by := hl.By
 	hl.Order = order
-	rows = hotspot.Rank(rows, order, limit)
+	rows = hotspot.Rank(rows, order, hl.GrowthFloor, limit)
 	var ids []int64
 	for _, r := range rows {
 		if id, _ := hotspot.MerchantOf(r.Key); by == ByMerchant && id > 0 {

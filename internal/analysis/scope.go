@@ -181,3 +181,14 @@ func (sc Scope) countQuery(per hotspot.Period, group string) store.AnalysisQuery
 	return store.AnalysisQuery{Committees: sc.committees, RoomID: sc.roomID, Channel: sc.Channel, Category: sc.Category,
 		From: per.From.String(), To: per.To.String(), GroupBy: group}
 }
+
+// subjectQuery is the narrow subject rollups' query for a hot list of
+// merchants, streets or categories over per; ok is false when the scope is one room or
+// filtered by category, which only the wide rollups answer.
+func (sc Scope) subjectQuery(per hotspot.Period, by string) (store.AnalysisSubjectQuery, bool) {
+	if sc.roomID != 0 || sc.Category != "" {
+		return store.AnalysisSubjectQuery{}, false
+	}
+	return store.AnalysisSubjectQuery{Committees: sc.committees, Kind: by, Channel: sc.Channel,
+		From: per.From.String(), To: per.To.String()}, true
+}

@@ -77,12 +77,13 @@ type HotRowJSON struct {
 // HotspotsJSON answers GET /api/v1/analysis/hotspots.
 type HotspotsJSON struct {
 	AnalysisScopeJSON
-	By       string       `json:"by" doc:"merchant（经营者）、category（纠纷类别）或 street（街镇）"`
-	Order    string       `json:"order" doc:"count（按件数）或 growth（按较上一窗口增速，本期至少 3 件）"`
-	Previous PeriodJSON   `json:"previous"`
-	LastYear PeriodJSON   `json:"last_year"`
-	Total    int64        `json:"total" doc:"本期收到的投诉合计（全部对象，与绩效评估“收到投诉”一致）"`
-	Rows     []HotRowJSON `json:"rows"`
+	By          string       `json:"by" doc:"merchant（经营者）、category（纠纷类别）或 street（街镇）"`
+	Order       string       `json:"order" doc:"count（按件数）或 growth（按较上一窗口增速，本期至少 3 件且不少于本期投诉的千分之一，见 growth_floor）"`
+	Previous    PeriodJSON   `json:"previous"`
+	LastYear    PeriodJSON   `json:"last_year"`
+	Total       int64        `json:"total" doc:"本期收到的投诉合计（全部对象，与绩效评估“收到投诉”一致）"`
+	GrowthFloor int64        `json:"growth_floor" doc:"按增速排名所需的本期最少件数：3，或本期投诉合计的千分之一（取大者）"`
+	Rows        []HotRowJSON `json:"rows"`
 }
 
 // AnalysisHotspots ranks merchants, categories or streets.
@@ -104,7 +105,7 @@ func (a *API) AnalysisHotspots(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := HotspotsJSON{AnalysisScopeJSON: scopeJSON(sc), By: hl.By, Order: hl.Order, Previous: periodJSON(hl.Prev),
-		LastYear: periodJSON(hl.LastYear), Total: hl.Total, Rows: []HotRowJSON{}}
+		LastYear: periodJSON(hl.LastYear), Total: hl.Total, GrowthFloor: hl.GrowthFloor, Rows: []HotRowJSON{}}
 	for _, row := range hl.Rows {
 		out.Rows = append(out.Rows, HotRowJSON{Rank: row.Rank, Key: row.Key, Label: row.Label, Count: row.Count, ClaimFen: row.ClaimFen,
 			Previous: row.Prev, LastYear: row.LastYear, GrowthPrevious: row.GrowthPrev, GrowthLastYear: row.GrowthYear,

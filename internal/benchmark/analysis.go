@@ -292,6 +292,15 @@ func SeedAnalysis(ctx context.Context, db *sqlstore.DB, n int, progress io.Write
 	if err := ins.flush(ctx); err != nil {
 		return nil, err
 	}
+	// The subject rollups from the day rows, as migration 52 fills them.
+	if _, err := tx.ExecContext(ctx, subjectDayFill); err != nil {
+		return nil, fmt.Errorf("subject days: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO analysis_subject_month (committee_id, kind, channel, subject, month, received, claim_fen)
+		SELECT committee_id, kind, channel, subject, substr(day, 1, 7), SUM(received), SUM(claim_fen) FROM analysis_subject_day
+		GROUP BY committee_id, kind, channel, subject, substr(day, 1, 7)`); err != nil {
+		return nil, fmt.Errorf("subject months: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
@@ -306,7 +315,7 @@ func SeedAnalysis(ctx context.Context, db *sqlstore.DB, n int, progress io.Write
 	if db.Dialect() == "postgres" {
 		// What autovacuum does after a bulk load: statistics, and the
 		// visibility map index-only scans need.
-		if _, err := w.ExecContext(ctx, `VACUUM ANALYZE analysis_day, analysis_month, eval_day, eval_day_unit, eval_month, eval_month_dim`); err != nil {
+		if _, err := w.ExecContext(ctx, `VACUUM ANALYZE analysis_day, analysis_month, analysis_subject_day, analysis_subject_month, eval_day, eval_day_unit, eval_month, eval_month_dim`); err != nil {
 			return nil, fmt.Errorf("vacuum: %w", err)
 		}
 	}
@@ -315,6 +324,21 @@ func SeedAnalysis(ctx context.Context, db *sqlstore.DB, n int, progress io.Write
 	f.serve(cmt)
 	return f, nil
 }
+
+// subjectDayFill sums the day rows into analysis_subject_day: merchants,
+// streets and categories, all channels ("") and each channel.
+const subjectDayFill = `INSERT INTO analysis_subject_day (committee_id, kind, channel, subject, day, received, claim_fen)
+SELECT committee_id, 'merchant', '', merchant_key, day, SUM(received), SUM(claim_fen) FROM analysis_day GROUP BY committee_id, merchant_key, day
+UNION ALL
+SELECT committee_id, 'merchant', channel, merchant_key, day, SUM(received), SUM(claim_fen) FROM analysis_day WHERE channel <> '' GROUP BY committee_id, channel, merchant_key, day
+UNION ALL
+SELECT committee_id, 'street', '', street, day, SUM(received), SUM(claim_fen) FROM analysis_day GROUP BY committee_id, street, day
+UNION ALL
+SELECT committee_id, 'street', channel, street, day, SUM(received), SUM(claim_fen) FROM analysis_day WHERE channel <> '' GROUP BY committee_id, channel, street, day
+UNION ALL
+SELECT committee_id, 'category', '', category, day, SUM(received), SUM(claim_fen) FROM analysis_day GROUP BY committee_id, category, day
+UNION ALL
+SELECT committee_id, 'category', channel, category, day, SUM(received), SUM(claim_fen) FROM analysis_day WHERE channel <> '' GROUP BY committee_id, channel, category, day`
 
 // serve points the fixture's service at its database, as the committee's director.
 func (f *AnalysisFixture) serve(cmt store.OrgUnit) {
@@ -462,6 +486,45 @@ func (f *AnalysisFixture) AnalysisQueries() []struct {
 		{"hotspots street 30d", hot("street", d30)},
 		{"hotspots category 30d", hot("category", d30)},
 		{"hotspots merchant 1y", hot("merchant", y1)},
+		{"hotspots merchant 30d channel=12315", func(ctx context.Context) error {
+			_, hl, err := f.Service.Hotspots(ctx, f.Director, analysis.Filter{Unit: demo.CodeCommittee, From: d30, To: to, Channel: "12315"}, "merchant", "count", 20)
+			if err == nil && len(hl.Rows) == 0 {
+				err = fmt.Errorf("empty hot list by merchant, 12315")
+			}
+			return err
+		}},
+		// Each chart of the 90-day dashboard as the API serves it
+		// (/api/v1/analysis/…), then the whole page, which asks them all.
+		{"chart merchants by growth 90d", func(ctx context.Context) error {
+			_, hl, err := f.Service.Hotspots(ctx, f.Director, analysis.Filter{Unit: demo.CodeCommittee, From: d90, To: to}, "merchant", "growth", 10)
+			if err == nil && len(hl.Rows) == 0 {
+				err = fmt.Errorf("empty growth list")
+			}
+			return err
+		}},
+		{"chart daily intake 90d", func(ctx context.Context) error {
+			_, in, err := f.Service.Intake(ctx, f.Director, analysis.Filter{Unit: demo.CodeCommittee, From: d90, To: to})
+			if err == nil && in.Total == 0 {
+				err = fmt.Errorf("empty intake")
+			}
+			return err
+		}},
+		{"chart funnel 90d", func(ctx context.Context) error {
+			_, _, err := f.Service.Funnel(ctx, f.Director, analysis.Filter{Unit: demo.CodeCommittee, From: d90, To: to})
+			return err
+		}},
+		{"chart overdue heat-map 90d", func(ctx context.Context) error {
+			_, _, err := f.Service.Overdue(ctx, f.Director, analysis.Filter{Unit: demo.CodeCommittee, From: d90, To: to})
+			return err
+		}},
+		{"chart amounts 90d", func(ctx context.Context) error {
+			_, _, err := f.Service.Amounts(ctx, f.Director, analysis.Filter{Unit: demo.CodeCommittee, From: d90, To: to})
+			return err
+		}},
+		{"chart surges 90d", func(ctx context.Context) error {
+			_, _, err := f.Service.Surges(ctx, f.Director, analysis.Filter{Unit: demo.CodeCommittee, From: d90, To: to})
+			return err
+		}},
 		{"dashboard 90d", dash(d90, "")},
 		{"dashboard 90d channel=12315", dash(d90, "12315")},
 	}

@@ -129,9 +129,10 @@ func Fill(rows []Row) {
 // Candidates are the subjects of counts (key → {count, …}) a hot list of
 // want can show, sorted: with want = 0 all of them; else those with at
 // least the want-th largest count (a tie at the boundary is broken by
-// growth, so every tied subject is a candidate) and, with growth, those
-// with at least MinForGrowth (a list by growth may show any of them).
-func Candidates(counts map[string][2]int64, want int, growth bool) []string {
+// growth, so every tied subject is a candidate) and, with a growth floor
+// (see GrowthFloor; 0 for none), those with at least that many (a list by
+// growth may show any of them).
+func Candidates(counts map[string][2]int64, want int, growthFloor int64) []string {
 	var ns []int64
 	for _, v := range counts {
 		if v[0] > 0 {
@@ -143,8 +144,8 @@ func Candidates(counts map[string][2]int64, want int, growth bool) []string {
 		slices.SortFunc(ns, func(a, b int64) int { return cmp.Compare(b, a) })
 		floor = ns[want-1]
 	}
-	if growth && floor > MinForGrowth {
-		floor = MinForGrowth
+	if growthFloor > 0 && floor > growthFloor {
+		floor = growthFloor
 	}
 	out := make([]string, 0, len(ns))
 	for k, v := range counts {
@@ -166,16 +167,29 @@ const (
 // be listed by growth (one complaint against none is not a hot spot).
 const MinForGrowth = 3
 
+// GrowthShare is the share of the period's complaints (one in this many) a
+// subject needs to be listed by growth when that is more than MinForGrowth.
+const GrowthShare = 1000
+
+// GrowthFloor is the fewest complaints a subject needs in a period of total
+// complaints to be listed by growth: MinForGrowth, or one in GrowthShare of
+// the period's complaints when that is more. Among a city's forty thousand
+// complaints a month, five against two is noise, not a hot spot; and the
+// floor keeps the subjects a growth list must weigh to the busy few.
+func GrowthFloor(total int64) int64 {
+	return max(MinForGrowth, (total+GrowthShare-1)/GrowthShare)
+}
+
 // Rank orders rows and numbers them (ties share a rank: 1, 1, 3) and keeps
 // the first limit (0: all). By count: count, then growth, then key. By
-// growth: subjects with at least MinForGrowth complaints; a rate against a
+// growth: subjects with at least floor complaints (GrowthFloor); a rate against a
 // base first (highest first), then those new this window (no base, by
 // count); ties by count, then key. Subjects with no complaint in the
 // period are left out either way.
-func Rank(rows []Row, order string, limit int) []Row {
+func Rank(rows []Row, order string, floor int64, limit int) []Row {
 	out := make([]Row, 0, len(rows))
 	for _, r := range rows {
-		if r.Count <= 0 || order == ByGrowth && r.Count < MinForGrowth {
+		if r.Count <= 0 || order == ByGrowth && r.Count < floor {
 			continue
 		}
 		out = append(out, r)

@@ -98,6 +98,14 @@ func TestGrowth(t *testing.T) {
 	}
 }
 
+func TestGrowthFloor(t *testing.T) {
+	for _, c := range []struct{ total, want int64 }{{0, 3}, {2999, 3}, {3000, 3}, {3001, 4}, {40000, 40}, {40001, 41}} {
+		if got := GrowthFloor(c.total); got != c.want {
+			t.Errorf("GrowthFloor(%d) = %d, want %d", c.total, got, c.want)
+		}
+	}
+}
+
 func TestRank(t *testing.T) {
 	rows := []Row{
 		{Key: "a", Count: 10, Prev: 5, LastYear: 0},
@@ -118,20 +126,24 @@ func TestRank(t *testing.T) {
 		return strings.Join(b, " ")
 	}
 	// By count: ties on count broken by growth; a and b tie on both (shared rank).
-	if got, want := show(Rank(rows, ByCount, 0)), "1c 2a 2b 4h 5d 6g 7e"; got != want {
+	if got, want := show(Rank(rows, ByCount, MinForGrowth, 0)), "1c 2a 2b 4h 5d 6g 7e"; got != want {
 		t.Errorf("by count: %s, want %s", got, want)
 	}
-	if got, want := show(Rank(rows, ByCount, 3)), "1c 2a 2b"; got != want {
+	if got, want := show(Rank(rows, ByCount, MinForGrowth, 3)), "1c 2a 2b"; got != want {
 		t.Errorf("by count, top 3: %s, want %s", got, want)
 	}
 	// By growth: g (+200%), a and b (+100%), c (0%), then the new ones by count; e too few.
-	if got, want := show(Rank(rows, ByGrowth, 0)), "1g 2a 2b 4c 5h 6d"; got != want {
+	if got, want := show(Rank(rows, ByGrowth, MinForGrowth, 0)), "1g 2a 2b 4c 5h 6d"; got != want {
 		t.Errorf("by growth: %s, want %s", got, want)
+	}
+	// A higher floor (a busy period) leaves out g (3) and d (4).
+	if got, want := show(Rank(rows, ByGrowth, 5, 0)), "1a 1b 3c 4h"; got != want {
+		t.Errorf("by growth, floor 5: %s, want %s", got, want)
 	}
 	if rows[0].GrowthYear != nil || rows[1].GrowthYear == nil || *rows[1].GrowthYear != 0 {
 		t.Errorf("growth against last year: %v %v", rows[0].GrowthYear, rows[1].GrowthYear)
 	}
-	if got := Rank(nil, ByCount, 5); len(got) != 0 {
+	if got := Rank(nil, ByCount, MinForGrowth, 5); len(got) != 0 {
 		t.Errorf("empty: %v", got)
 	}
 }
@@ -265,8 +277,9 @@ func TestCandidatesKeepTheList(t *testing.T) {
 		}
 		Fill(all)
 		want := rng.IntN(12)
-		for _, growth := range []bool{false, true} {
-			keys := Candidates(counts, want, growth)
+		for _, floor := range []int64{0, MinForGrowth, 1 + int64(rng.IntN(6))} {
+			growth := floor > 0
+			keys := Candidates(counts, want, floor)
 			var some []Row
 			for _, r := range all {
 				if slices.Contains(keys, r.Key) {
@@ -278,7 +291,7 @@ func TestCandidatesKeepTheList(t *testing.T) {
 				orders = append(orders, ByGrowth)
 			}
 			for _, order := range orders {
-				if got, full := show(Rank(some, order, want)), show(Rank(all, order, want)); got != full {
+				if got, full := show(Rank(some, order, floor, want)), show(Rank(all, order, floor, want)); got != full {
 					t.Fatalf("trial %d, %s top %d: from candidates %q, from all %q (candidates %v)", trial, order, want, got, full, keys)
 				}
 			}

@@ -29,6 +29,15 @@ type AnalysisStore interface {
 	// AnalysisCounts sums complaints received over a filter, grouped by
 	// "" (one row), "merchant", "street", "category", "channel", "room", "day" or "month".
 	AnalysisCounts(ctx context.Context, q AnalysisQuery) ([]AnalysisCount, error)
+	// AnalysisSubjectCounts sums complaints per merchant, street or category over a
+	// period from the narrow subject rollups (no room or category filter).
+	AnalysisSubjectCounts(ctx context.Context, q AnalysisSubjectQuery) ([]AnalysisCount, error)
+	// AnalysisBusySubjects lists the subjects with at least atLeast
+	// complaints in one committee's month among the months the period
+	// touches, the busiest first, at most limit (0: all). A subject with n
+	// complaints in the period has at least n / (months × committees) in
+	// one of those rows, so this finds every subject a hot list can show.
+	AnalysisBusySubjects(ctx context.Context, q AnalysisSubjectQuery, atLeast int64, limit int) ([]string, error)
 	// AnalysisCaseIDs lists the counted cases received over a filter, by
 	// case ID, one page, with the total.
 	AnalysisCaseIDs(ctx context.Context, q AnalysisQuery, limit, offset int) ([]int64, int, error)
@@ -80,6 +89,17 @@ type AnalysisQuery struct {
 	// ("merchant" or "street"): a hot list reading the other windows of
 	// the subjects it can show.
 	Keys []string
+}
+
+// AnalysisSubjectQuery reads the subject rollups: Committees (nil: every
+// committee), Kind "merchant", "street" or "category", Channel ("" every channel), the
+// days From..To inclusive and, when not nil, only these subjects.
+type AnalysisSubjectQuery struct {
+	Committees []int64
+	Kind       string
+	Channel    string
+	From, To   string
+	Keys       []string
 }
 
 // AnalysisCount is the complaints of one group.

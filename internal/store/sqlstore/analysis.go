@@ -1,12 +1,14 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -56,7 +58,7 @@ func (db *DB) analysisTx(ctx context.Context, what string, fn func(*sql.Tx) erro
 
 func (db *DB) AnalysisReset(ctx context.Context) error {
 	return db.analysisTx(ctx, "reset analysis", func(tx *sql.Tx) error {
-		for _, t := range []string{"analysis_facts", "analysis_day", "analysis_month", "analysis_dirty"} {
+		for _, t := range []string{"analysis_facts", "analysis_day", "analysis_month", "analysis_subject_day", "analysis_subject_month", "analysis_dirty"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 				return fmt.Errorf("empty %s: %w", t, err)
 			}
@@ -95,7 +97,7 @@ func (db *DB) AnalysisCatchUp(ctx context.Context, limit int, derive func([]stor
 		if err != nil {
 			return fmt.Errorf("derive analysis facts: %w", err)
 		}
-		d := analysisDelta{day: map[analysisKey][2]int64{}, month: map[analysisKey][2]int64{}}
+		d := newAnalysisDelta()
 		for _, f := range old {
 			d.add(f, -1)
 		}
@@ -234,6 +236,20 @@ type analysisKey struct {
 
 type analysisDelta struct {
 	day, month map[analysisKey][2]int64 // received, claim_fen
+	// The narrow subject rollups (migration 52): per subject, day or month
+	// and channel ("" for every channel).
+	subjectDay, subjectMonth map[subjectKey][2]int64
+}
+
+// subjectKey is one row of analysis_subject_day or _month.
+type subjectKey struct {
+	committee                      int64
+	kind, channel, subject, period string
+}
+
+func newAnalysisDelta() analysisDelta {
+	return analysisDelta{day: map[analysisKey][2]int64{}, month: map[analysisKey][2]int64{},
+		subjectDay: map[subjectKey][2]int64{}, subjectMonth: map[subjectKey][2]int64{}}
 }
 
 func (d *analysisDelta) add(f store.AnalysisFact, sign int64) {
@@ -248,6 +264,22 @@ func (d *analysisDelta) add(f store.AnalysisFact, sign int64) {
 	}
 	bump(d.day, analysisKey{f.Day, f.CommitteeID, f.RoomID, f.Channel, f.Category, f.MerchantKey, f.Street})
 	bump(d.month, analysisKey{f.Day[:7], f.CommitteeID, f.RoomID, "", "", f.MerchantKey, f.Street})
+	sbump := func(m map[subjectKey][2]int64, k subjectKey) {
+		v := m[k]
+		v[0] += sign * f.Received
+		v[1] += sign * f.ClaimFen
+		m[k] = v
+	}
+	channels := []string{""}
+	if f.Channel != "" {
+		channels = append(channels, f.Channel)
+	}
+	for _, ch := range channels {
+		for kind, subject := range map[string]string{"merchant": f.MerchantKey, "street": f.Street, "category": f.Category} {
+			sbump(d.subjectDay, subjectKey{f.CommitteeID, kind, ch, subject, f.Day})
+			sbump(d.subjectMonth, subjectKey{f.CommitteeID, kind, ch, subject, f.Day[:7]})
+		}
+	}
 }
 
 func (db *DB) applyAnalysisDelta(ctx context.Context, tx *sql.Tx, d *analysisDelta) error {
@@ -279,8 +311,41 @@ func (db *DB) applyAnalysisDelta(ctx context.Context, tx *sql.Tx, d *analysisDel
 		}); err != nil {
 		return err
 	}
-	return write("analysis_month", []string{"month", "committee_id", "room_id", "merchant_key", "street"}, d.month,
-		func(k analysisKey) []any { return []any{k.period, k.committee, k.room, k.merchantKey, k.streetName} })
+	if err := write("analysis_month", []string{"month", "committee_id", "room_id", "merchant_key", "street"}, d.month,
+		func(k analysisKey) []any { return []any{k.period, k.committee, k.room, k.merchantKey, k.streetName} }); err != nil {
+		return err
+	}
+	writeSubjects := func(table, periodCol string, m map[subjectKey][2]int64) error {
+		keys := make([]subjectKey, 0, len(m))
+		for k, v := range m {
+			if v != [2]int64{} {
+				keys = append(keys, k)
+			}
+		}
+		// One lock order for every writer (the rows are upserted in key order).
+		slices.SortFunc(keys, func(a, b subjectKey) int {
+			return cmp.Or(cmp.Compare(a.committee, b.committee), strings.Compare(a.kind, b.kind), strings.Compare(a.channel, b.channel),
+				strings.Compare(a.subject, b.subject), strings.Compare(a.period, b.period))
+		})
+		keyCols := []string{"committee_id", "kind", "channel", "subject", periodCol}
+		for len(keys) > 0 {
+			n := min(len(keys), 100)
+			args := make([]any, 0, n*7)
+			for _, k := range keys[:n] {
+				v := m[k]
+				args = append(args, k.committee, k.kind, k.channel, k.subject, k.period, v[0], v[1])
+			}
+			if _, err := tx.ExecContext(ctx, db.evalUpsert(table, keyCols, []string{"received", "claim_fen"}, n, table), args...); err != nil {
+				return fmt.Errorf("move %s: %w", table, err)
+			}
+			keys = keys[n:]
+		}
+		return nil
+	}
+	if err := writeSubjects("analysis_subject_day", "day", d.subjectDay); err != nil {
+		return err
+	}
+	return writeSubjects("analysis_subject_month", "month", d.subjectMonth)
 }
 
 func (db *DB) AnalysisDigest(ctx context.Context) (string, error) {
@@ -290,6 +355,10 @@ func (db *DB) AnalysisDigest(ctx context.Context) (string, error) {
 		`SELECT month, committee_id, room_id, merchant_key, street, received, claim_fen FROM analysis_month
 			WHERE received <> 0 OR claim_fen <> 0 ORDER BY month, committee_id, room_id, merchant_key, street`,
 		`SELECT ` + analysisFactCols + ` FROM analysis_facts ORDER BY case_id`,
+		`SELECT committee_id, kind, channel, subject, day, received, claim_fen FROM analysis_subject_day
+			WHERE received <> 0 OR claim_fen <> 0 ORDER BY committee_id, kind, channel, subject, day`,
+		`SELECT committee_id, kind, channel, subject, month, received, claim_fen FROM analysis_subject_month
+			WHERE received <> 0 OR claim_fen <> 0 ORDER BY committee_id, kind, channel, subject, month`,
 	}
 	return db.digest(ctx, "digest analysis", queries)
 }
@@ -422,6 +491,153 @@ func (db *DB) AnalysisCounts(ctx context.Context, q store.AnalysisQuery) ([]stor
 		}
 	}
 	slices.SortFunc(out, func(a, b store.AnalysisCount) int { return strings.Compare(a.Key, b.Key) })
+	return out, nil
+}
+
+// subjectWhere is the part of a subject-rollup filter every read shares.
+func subjectWhere(q store.AnalysisSubjectQuery, before int) (string, []any, error) {
+	if q.Kind != "merchant" && q.Kind != "street" && q.Kind != "category" {
+		return "", nil, fmt.Errorf("analysis subjects: unknown kind %q", q.Kind)
+	}
+	args := []any{q.Kind, q.Channel}
+	w := fmt.Sprintf(" AND kind = $%d AND channel = $%d", before+1, before+2)
+	if q.Committees != nil {
+		if len(q.Committees) == 0 {
+			w += " AND 1 = 0"
+		} else {
+			w += " AND committee_id IN (" + idList(q.Committees) + ")"
+		}
+	}
+	if q.Keys != nil {
+		if len(q.Keys) == 0 {
+			w += " AND 1 = 0"
+		} else {
+			ps := make([]string, len(q.Keys))
+			for i, k := range q.Keys {
+				args = append(args, k)
+				ps[i] = "$" + strconv.Itoa(before+len(args))
+			}
+			w += " AND subject IN (" + strings.Join(ps, ", ") + ")"
+		}
+	}
+	return w, args, nil
+}
+
+func (db *DB) AnalysisSubjectCounts(ctx context.Context, q store.AnalysisSubjectQuery) ([]store.AnalysisCount, error) {
+	hf, ht, mf, mt, tf, tt, ok := evalSpan(q.From, q.To)
+	if !ok {
+		return nil, fmt.Errorf("analysis subjects: bad period %s..%s", q.From, q.To)
+	}
+	where, args, err := subjectWhere(q, 2)
+	if err != nil {
+		return nil, err
+	}
+	sums := map[string]*store.AnalysisCount{}
+	read := func(query string, args ...any) error {
+		rows, err := db.read().QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			var n, fen int64
+			if err := rows.Scan(&k, &n, &fen); err != nil {
+				return err
+			}
+			c := sums[k]
+			if c == nil {
+				c = &store.AnalysisCount{Key: k}
+				sums[k] = c
+			}
+			c.Received += n
+			c.ClaimFen += fen
+		}
+		return rows.Err()
+	}
+	for _, span := range [][2]string{{hf, ht}, {tf, tt}} {
+		if span[0] == "" {
+			continue
+		}
+		if err := read(`SELECT subject, SUM(received), SUM(claim_fen) FROM analysis_subject_day`+db.byKey(q, "analysis_subject_day_key")+`
+			WHERE day >= $1 AND day <= $2`+where+` GROUP BY subject`, append([]any{span[0], span[1]}, args...)...); err != nil {
+			return nil, db.wrap("analysis subject counts by day", err)
+		}
+	}
+	if mf != "" {
+		if err := read(`SELECT subject, SUM(received), SUM(claim_fen) FROM analysis_subject_month`+db.byKey(q, "analysis_subject_month_key")+`
+			WHERE month >= $1 AND month <= $2`+where+` GROUP BY subject`, append([]any{mf, mt}, args...)...); err != nil {
+			return nil, db.wrap("analysis subject counts by month", err)
+		}
+	}
+	out := make([]store.AnalysisCount, 0, len(sums))
+	for _, c := range sums {
+		if c.Received != 0 || c.ClaimFen != 0 {
+			out = append(out, *c)
+		}
+	}
+	slices.SortFunc(out, func(a, b store.AnalysisCount) int { return strings.Compare(a.Key, b.Key) })
+	return out, nil
+}
+
+// byKey names the key index for a read of named subjects on SQLite, which
+// has no statistics to tell a few seeks from a window's scan (PostgreSQL
+// has them, and no such clause).
+func (db *DB) byKey(q store.AnalysisSubjectQuery, index string) string {
+	if q.Keys == nil || db.d.Name == "postgres" {
+		return ""
+	}
+	return " INDEXED BY " + index
+}
+
+func (db *DB) AnalysisBusySubjects(ctx context.Context, q store.AnalysisSubjectQuery, atLeast int64, limit int) ([]string, error) {
+	from, err1 := time.Parse("2006-01-02", q.From)
+	to, err2 := time.Parse("2006-01-02", q.To)
+	if err1 != nil || err2 != nil || to.Before(from) {
+		return nil, fmt.Errorf("analysis busy subjects: bad period %s..%s", q.From, q.To)
+	}
+	where, args, err := subjectWhere(q, 1)
+	if err != nil {
+		return nil, err
+	}
+	args = append([]any{atLeast}, args...)
+	// One branch per month: with the month fixed the index
+	// (committee, kind, channel, month, received) reads only the rows at
+	// or above atLeast — with a limit, only that many of each month's
+	// largest (the busiest overall are among them).
+	var branches []string
+	for m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(to); m = m.AddDate(0, 1, 0) {
+		b := `SELECT subject, received FROM analysis_subject_month WHERE month = '` + m.Format("2006-01") + `' AND received >= $1` + where
+		if limit > 0 {
+			b = `SELECT * FROM (` + b + ` ORDER BY received DESC LIMIT ` + strconv.Itoa(limit) + `) m` + strconv.Itoa(len(branches))
+		}
+		branches = append(branches, b)
+	}
+	rows, err := db.read().QueryContext(ctx, strings.Join(branches, " UNION ALL "), args...)
+	if err != nil {
+		return nil, db.wrap("analysis busy subjects", err)
+	}
+	defer rows.Close()
+	most := map[string]int64{}
+	for rows.Next() {
+		var k string
+		var n int64
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, db.wrap("analysis busy subjects", err)
+		}
+		most[k] = max(most[k], n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, db.wrap("analysis busy subjects", err)
+	}
+	out := make([]string, 0, len(most))
+	for k := range most {
+		out = append(out, k)
+	}
+	slices.SortFunc(out, func(a, b string) int { return cmp.Or(cmp.Compare(most[b], most[a]), strings.Compare(a, b)) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
 	return out, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -121,6 +122,64 @@ func TestAnalysisStore(t *testing.T) {
 					t.Errorf("%+v: %q, want %q", c.q, got, c.want)
 				}
 			}
+			// The narrow subject rollups answer the committee-wide lists alike.
+			subj := func(q store.AnalysisSubjectQuery) string {
+				t.Helper()
+				rows, err := db.AnalysisSubjectCounts(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var b []string
+				for _, r := range rows {
+					b = append(b, fmt.Sprintf("%s=%d/%d", r.Key, r.Received, r.ClaimFen))
+				}
+				return strings.Join(b, " ")
+			}
+			walkIn := string(domain.ChannelWalkIn)
+			for _, c := range []struct {
+				q    store.AnalysisSubjectQuery
+				want string
+			}{
+				{store.AnalysisSubjectQuery{Committees: cmts, Kind: "merchant", From: "2026-01-01", To: "2026-03-31"}, "乙店=2/700 甲店=2/300"},
+				{store.AnalysisSubjectQuery{Committees: cmts, Kind: "merchant", From: "2026-01-16", To: "2026-03-01"}, "乙店=2/700 甲店=1/200"},
+				{store.AnalysisSubjectQuery{Committees: cmts, Kind: "merchant", From: "2026-01-01", To: "2026-03-31", Keys: []string{"甲店", "丙店"}}, "甲店=2/300"},
+				{store.AnalysisSubjectQuery{Committees: cmts, Kind: "merchant", From: "2026-01-16", To: "2026-03-01", Keys: []string{"甲店"}}, "甲店=1/200"},
+				{store.AnalysisSubjectQuery{Committees: cmts, Kind: "merchant", From: "2026-01-01", To: "2026-03-31", Keys: []string{}}, ""},
+				{store.AnalysisSubjectQuery{Committees: cmts, Kind: "street", From: "2026-01-01", To: "2026-03-31"}, "=1/400 花木=1/300 陆家嘴=2/300"},
+				{store.AnalysisSubjectQuery{Committees: cmts, Kind: "street", Channel: walkIn, From: "2026-01-01", To: "2026-03-31"}, "=1/400 花木=1/300 陆家嘴=2/300"},
+				{store.AnalysisSubjectQuery{Committees: cmts, Kind: "street", Channel: "phone", From: "2026-01-01", To: "2026-03-31"}, ""},
+				{store.AnalysisSubjectQuery{Committees: []int64{f.otherCommittee.ID}, Kind: "merchant", From: "2026-01-01", To: "2026-12-31"}, ""},
+				{store.AnalysisSubjectQuery{Committees: []int64{}, Kind: "merchant", From: "2026-01-01", To: "2026-12-31"}, ""},
+				{store.AnalysisSubjectQuery{Kind: "merchant", From: "2025-12-31", To: "2026-12-31"}, "乙店=2/700 甲店=2/300"},
+				{store.AnalysisSubjectQuery{Committees: cmts, Kind: "category", From: "2026-01-01", To: "2026-03-31"}, "服务-健身=4/1000"},
+			} {
+				if got := subj(c.q); got != c.want {
+					t.Errorf("subjects %+v: %q, want %q", c.q, got, c.want)
+				}
+			}
+			if _, err := db.AnalysisSubjectCounts(ctx, store.AnalysisSubjectQuery{Kind: "room", From: "2026-01-01", To: "2026-01-31"}); err == nil {
+				t.Error("an unknown subject kind was read")
+			}
+			busy := func(atLeast int64, limit int, from, to string) string {
+				t.Helper()
+				keys, err := db.AnalysisBusySubjects(ctx, store.AnalysisSubjectQuery{Committees: cmts, Kind: "merchant", From: from, To: to}, atLeast, limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return strings.Join(keys, " ")
+			}
+			if got := busy(1, 0, "2026-01-20", "2026-03-05"); got != "乙店 甲店" {
+				t.Errorf("busy in Jan..Mar: %q", got) // every month the period touches, whole
+			}
+			if got := busy(1, 1, "2026-01-20", "2026-03-05"); got != "乙店" {
+				t.Errorf("busiest one: %q", got)
+			}
+			if got := busy(2, 0, "2026-01-01", "2026-03-31"); got != "" {
+				t.Errorf("busy with two in a month: %q", got)
+			}
+			if got := busy(1, 0, "2026-03-01", "2026-03-31"); got != "乙店" {
+				t.Errorf("busy in March: %q", got)
+			}
 			ids, total, err := db.AnalysisCaseIDs(ctx, store.AnalysisQuery{Committees: cmts, MerchantKey: "乙店", From: "2026-01-01", To: "2026-12-31"}, 1, 1)
 			if err != nil || total != 2 || len(ids) != 1 || ids[0] != c4.ID {
 				t.Fatalf("case ids page 2 of 乙店: %v of %d, %v", ids, total, err)
@@ -150,6 +209,9 @@ func TestAnalysisStore(t *testing.T) {
 			}
 			if got := sums(store.AnalysisQuery{Committees: cmts, From: "2026-01-01", To: "2026-03-31", GroupBy: "merchant"}); got != "丙店=1/100 乙店=2/700 甲店=1/200" {
 				t.Fatalf("after the merchant changed: %s", got)
+			}
+			if got := subj(store.AnalysisSubjectQuery{Committees: cmts, Kind: "merchant", From: "2026-01-01", To: "2026-03-31"}); got != "丙店=1/100 乙店=2/700 甲店=1/200" {
+				t.Fatalf("subject rollup after the merchant changed: %s", got)
 			}
 			// Reset and recount: the same digest.
 			incremental, _ := db.AnalysisDigest(ctx)
@@ -201,6 +263,12 @@ func TestAnalysisStore(t *testing.T) {
 			}
 			if got := sums(store.AnalysisQuery{Committees: cmts, MerchantKey: "丁店", From: "2026-04-01", To: "2026-04-30"}); got != "=30/30" {
 				t.Fatalf("concurrent upkeep counted %s, want 30", got)
+			}
+			if got := subj(store.AnalysisSubjectQuery{Committees: cmts, Kind: "merchant", From: "2026-04-01", To: "2026-04-30"}); got != "丁店=30/30" {
+				t.Fatalf("concurrent upkeep counted %s in the subject rollup, want 30", got)
+			}
+			if got := busy(30, 0, "2026-04-02", "2026-04-02"); got != "丁店" {
+				t.Fatalf("busy in April: %q", got)
 			}
 		})
 	}
