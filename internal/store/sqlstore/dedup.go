@@ -14,9 +14,18 @@ import (
 func (db *DB) ListDedupCandidates(ctx context.Context, q store.DedupQuery) ([]store.DedupCandidate, error) {
 	where := []string{"c.committee_id = $1", "c.received_at >= $2", "c.received_at < $3"}
 	args := []any{q.CommitteeID, q.Since.UTC(), q.Until.UTC()}
+	var phones []string
 	if q.PhoneHash != "" {
-		args = append(args, q.PhoneHash)
-		where = append(where, fmt.Sprintf("p.phone_hash = $%d", len(args)))
+		phones = append(phones, q.PhoneHash)
+	}
+	phones = append(phones, q.PhoneHashes...)
+	if len(phones) > 0 {
+		var ph []string
+		for _, h := range phones {
+			args = append(args, h)
+			ph = append(ph, fmt.Sprintf("$%d", len(args)))
+		}
+		where = append(where, "p.phone_hash IN ("+strings.Join(ph, ", ")+")")
 	}
 	if q.OpenOnly {
 		where = append(where, "c.merged_into IS NULL", "c.group_id IS NULL",
