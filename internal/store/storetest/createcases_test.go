@@ -112,7 +112,11 @@ func TestCreateCases(t *testing.T) {
 			// A conflict anywhere (a 12315 number, a key) writes nothing.
 			for _, bad := range [][]*store.NewCase{
 				{mk(5, 0, t0, "", "甲店", "地址", "p5"), mk(3, 0, t0, "", "乙店", "地址", "p6")},
-				{mk(6, 0, t0, "", "丙店", "地址", "p5"), func() *store.NewCase { nc := mk(7, 0, t0, "", "丁店", "地址", "p6"); nc.IdempotencyKey = "k-1"; return nc }()},
+				{mk(6, 0, t0, "", "丙店", "地址", "p5"), func() *store.NewCase {
+					nc := mk(7, 0, t0, "", "丁店", "地址", "p6")
+					nc.IdempotencyKey = "k-1"
+					return nc
+				}()},
 			} {
 				if _, err := db.CreateCases(ctx, bad); !errors.Is(err, store.ErrConflict) {
 					t.Fatalf("conflicting batch: %v", err)
