@@ -31,9 +31,18 @@ func (db *DB) ListDedupCandidates(ctx context.Context, q store.DedupQuery) ([]st
 		where = append(where, "c.merged_into IS NULL", "c.group_id IS NULL",
 			"c.status NOT IN ('rejected', 'terminated', 'withdrawn', 'archived', 'followed_up')")
 	}
+	from := `cases c JOIN parties p ON p.case_id = c.id AND p.kind = 'consumer'`
+	if len(phones) > 0 {
+		// Complainants' complaints: from their parties by the phone index.
+		// SQLite's planner, given a list of phones, would rather scan the
+		// committee's cases in the window (all of them, for an import);
+		// CROSS JOIN keeps parties outside (PostgreSQL plans it as any join).
+		from = `parties p CROSS JOIN cases c`
+		where = append(where, "p.case_id = c.id", "p.kind = 'consumer'")
+	}
 	rows, err := db.read().QueryContext(ctx, `SELECT c.id, c.number, p.phone_hash, COALESCE(c.merchant_id, 0), c.merchant_name,
 		COALESCE(m.credit_code, ''), c.description || ' ' || c.claim, c.received_at, COALESCE(c.group_id, 0)
-		FROM cases c JOIN parties p ON p.case_id = c.id AND p.kind = 'consumer'
+		FROM `+from+`
 		LEFT JOIN merchants m ON m.id = c.merchant_id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY c.received_at, c.id LIMIT 50000`, args...)
 	if err != nil {
