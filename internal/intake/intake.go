@@ -343,7 +343,7 @@ type Registered struct {
 // RegisterBatch registers complaints of one actor as Register called for
 // each in order would: the same validation, placement, channel rules,
 // sealing and numbering, the same cases, parties, events and duplicate
-// flags. The valid ones are written together (store.CreateCases) and their
+// flags. The valid ones are written together (store.InsertCases) and their
 // duplicates checked together; should that write meet any conflict (a
 // number or key already registered), every valid complaint goes through
 // Register one by one instead, which explains each refusal as it does.
@@ -363,7 +363,7 @@ func (s *Service) RegisterBatch(ctx context.Context, p *auth.Principal, ins []Co
 	if len(ncs) == 0 {
 		return out
 	}
-	cs, err := s.Store.CreateCases(ctx, ncs)
+	cs, err := s.Store.InsertCases(ctx, ncs)
 	if err != nil {
 		// The rules of single intake explain what the batch ran into.
 		for _, i := range at {

@@ -168,12 +168,12 @@ type Store interface {
 	ListEvents(ctx context.Context, caseID int64) ([]Event, error)
 	// BulkCreateCases writes many cases, each with its later history, in one transaction.
 	BulkCreateCases(ctx context.Context, cases []BulkCase) error
-	// CreateCases writes new cases as CreateCase called for each in order
+	// InsertCases writes new cases as CreateCase called for each in order
 	// would (numbers, merchants, parties, first events, event hooks, rollup
 	// marks), in one transaction and a few multi-row statements. It does not
 	// look up idempotency keys: any unique conflict fails the whole call with
 	// ErrConflict and writes nothing. The returned cases' parties carry no ids.
-	CreateCases(ctx context.Context, cases []*NewCase) ([]Case, error)
+	InsertCases(ctx context.Context, cases []*NewCase) ([]Case, error)
 	// CaseIDsByExternalID maps those of the 12315 numbers that are cases to their ids.
 	CaseIDsByExternalID(ctx context.Context, externalIDs []string) (map[string]int64, error)
 	CountCasesByStatus(ctx context.Context) (map[domain.Status]int64, error)

@@ -10,7 +10,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
-// batchRows is how many rows one multi-row INSERT of CreateCases carries.
+// batchRows is how many rows one multi-row INSERT of InsertCases carries.
 const batchRows = 200
 
 // placeholders writes one VALUES tuple of n parameters numbered after
@@ -30,7 +30,7 @@ func placeholders(b *strings.Builder, n, already int, questionMarks bool) {
 	b.WriteByte(')')
 }
 
-// CreateCases writes new cases as CreateCase called for each in order would
+// InsertCases writes new cases as CreateCase called for each in order would
 // (same numbers, same merchant rows, same parties and first events, the
 // same event hooks and rollup marks), in one transaction and a few
 // statements: merchants in at most two upserts, one counter step per
@@ -38,7 +38,7 @@ func placeholders(b *strings.Builder, n, already int, questionMarks bool) {
 // does not look up idempotency keys: any unique conflict (a 12315 number, a
 // court number, a key already used) fails the whole call with ErrConflict
 // and nothing is written.
-func (db *DB) CreateCases(ctx context.Context, ncs []*store.NewCase) ([]store.Case, error) {
+func (db *DB) InsertCases(ctx context.Context, ncs []*store.NewCase) ([]store.Case, error) {
 	if len(ncs) == 0 {
 		return nil, nil
 	}

@@ -12,13 +12,13 @@ import (
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
-// TestCreateCases: a batch of new cases comes out as CreateCase for each in
+// TestInsertCases: a batch of new cases comes out as CreateCase for each in
 // order would make it — numbers continuing gap-free per (committee, year),
 // one merchant row per credit code or name with the last non-empty name and
 // address, parties, the first event, the evaluation mark — and a batch that
 // meets a conflict writes nothing and uses no number. CaseIDsByExternalID
 // and the candidates of many complainants (DedupQuery.PhoneHashes) see it.
-func TestCreateCases(t *testing.T) {
+func TestInsertCases(t *testing.T) {
 	for _, e := range Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
@@ -49,7 +49,7 @@ func TestCreateCases(t *testing.T) {
 				mk(4, 0, t0.Add(2*time.Hour), "91350100M000100Y43", "某某健身有限公司", "", "p3"),
 			}
 			batch[3].DivertedByOrgID = f.regulator.ID
-			got, err := db.CreateCases(ctx, batch)
+			got, err := db.InsertCases(ctx, batch)
 			if err != nil || len(got) != 4 {
 				t.Fatalf("create cases: %d %v", len(got), err)
 			}
@@ -118,7 +118,7 @@ func TestCreateCases(t *testing.T) {
 					return nc
 				}()},
 			} {
-				if _, err := db.CreateCases(ctx, bad); !errors.Is(err, store.ErrConflict) {
+				if _, err := db.InsertCases(ctx, bad); !errors.Is(err, store.ErrConflict) {
 					t.Fatalf("conflicting batch: %v", err)
 				}
 			}
@@ -133,7 +133,7 @@ func TestCreateCases(t *testing.T) {
 			if err != nil || next.Number != "（2026）浦消调字第00005号" {
 				t.Fatalf("number after failed batches: %q %v", next.Number, err)
 			}
-			if out, err := db.CreateCases(ctx, nil); err != nil || len(out) != 0 {
+			if out, err := db.InsertCases(ctx, nil); err != nil || len(out) != 0 {
 				t.Fatalf("empty batch: %v %v", out, err)
 			}
 		})
