@@ -90,6 +90,92 @@ func (s *Service) Check(ctx context.Context, c store.Case) error {
 	return s.Store.AddDuplicateFlags(ctx, flags)
 }
 
+// CheckBatch flags the likely duplicates of newly registered cases, given in
+// the order they were registered, as Check called after each registration
+// would: each case is compared with the complaints registered before it (the
+// earlier ones of the batch included, the later ones not). The candidates of
+// the whole batch come in one read per committee.
+func (s *Service) CheckBatch(ctx context.Context, cs []store.Case) error {
+	set := s.settings()
+	type group struct {
+		phones      []string
+		seen        map[string]bool
+		since, till time.Time
+	}
+	groups := map[int64]*group{}
+	var order []int64
+	pos := map[int64]int{} // case id → its place in the batch
+	phoneOf := make([]string, len(cs))
+	for i, c := range cs {
+		pos[c.ID] = i
+		for _, p := range c.Parties {
+			if p.Kind == "consumer" {
+				phoneOf[i] = p.PhoneHash
+			}
+		}
+		if phoneOf[i] == "" {
+			continue
+		}
+		g := groups[c.CommitteeID]
+		if g == nil {
+			g = &group{seen: map[string]bool{}, since: c.ReceivedAt, till: c.ReceivedAt}
+			groups[c.CommitteeID] = g
+			order = append(order, c.CommitteeID)
+		}
+		if !g.seen[phoneOf[i]] {
+			g.seen[phoneOf[i]] = true
+			g.phones = append(g.phones, phoneOf[i])
+		}
+		if c.ReceivedAt.Before(g.since) {
+			g.since = c.ReceivedAt
+		}
+		if c.ReceivedAt.After(g.till) {
+			g.till = c.ReceivedAt
+		}
+	}
+	var flags []store.DuplicateFlag
+	for _, committee := range order {
+		g := groups[committee]
+		cands, err := s.Store.ListDedupCandidates(ctx, store.DedupQuery{CommitteeID: committee, PhoneHashes: g.phones,
+			Since: g.since.Add(-set.DuplicateWindow), Until: g.till.Add(set.DuplicateWindow + time.Second)})
+		if err != nil {
+			return fmt.Errorf("duplicate check: %w", err)
+		}
+		byPhone := map[string][]store.DedupCandidate{}
+		for _, x := range cands {
+			byPhone[x.PhoneHash] = append(byPhone[x.PhoneHash], x)
+		}
+		for i, c := range cs {
+			if c.CommitteeID != committee || phoneOf[i] == "" {
+				continue
+			}
+			since, until := c.ReceivedAt.Add(-set.DuplicateWindow), c.ReceivedAt.Add(set.DuplicateWindow+time.Second)
+			var self dedup.Complaint
+			var others []dedup.Complaint
+			for _, x := range byPhone[phoneOf[i]] {
+				if x.ReceivedAt.Before(since) || !x.ReceivedAt.Before(until) {
+					continue
+				}
+				if j, in := pos[x.CaseID]; in && j > i {
+					continue // registered after this one
+				}
+				if x.CaseID == c.ID {
+					self = toComplaint(x)
+				} else {
+					others = append(others, toComplaint(x))
+				}
+			}
+			if self.ID == 0 {
+				continue
+			}
+			for _, m := range dedup.FindDuplicates(self, others, set) {
+				flags = append(flags, store.DuplicateFlag{CaseID: c.ID, OtherID: m.ID, Score: m.Score, Reasons: strings.Join(m.Reasons, "；")})
+			}
+		}
+	}
+	return s.Store.AddDuplicateFlags(ctx, flags)
+}
+
 // FlagView is a duplicate flag as the case page shows it.
 type FlagView struct {
 	Flag  store.DuplicateFlag

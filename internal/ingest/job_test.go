@@ -261,7 +261,7 @@ func TestImportJobFails(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The stored file is damaged while the batch waits for its next run.
-			if _, err := w.db.Writer().ExecContext(context.Background(), `UPDATE import_batches SET file = $1 WHERE id = $2`,
+			if _, err := w.db.Writer().ExecContext(context.Background(), `UPDATE import_files SET data = $1 WHERE batch_id = $2`,
 				[]byte("PK\x03\x04 damaged"), b.ID); err != nil {
 				t.Fatal(err)
 			}

@@ -158,10 +158,11 @@ func (s *Service) rows(ctx context.Context, tx store.Store, f *openFile, b *stor
 		in.Duplicates = s.Dedup(tx)
 	}
 	b.Status, b.Message = "running", ""
-	var errs []store.ImportRowError
+	// Read the slice's rows first (at most max, or on to the end of the file
+	// once past the counted total), then import them together.
+	var read []seqRow
 	var readErr error
 	eof, n := false, 0
-	// Past the counted total, read on to find the end in this transaction.
 	for n < max || b.Done >= b.Total {
 		if err := ctx.Err(); err != nil {
 			return n, err
@@ -178,17 +179,11 @@ func (s *Service) rows(ctx context.Context, tx store.Store, f *openFile, b *stor
 		f.pos++
 		n++
 		b.Done, b.LastLine = b.Done+1, row.Line
-		switch outcome, msg := s.importRow(ctx, tx, in, machine, row); outcome {
-		case "imported":
-			b.Imported++
-		case "updated":
-			b.Updated++
-		case "skipped":
-			b.Skipped++
-		default:
-			b.Failed++
-			errs = append(errs, store.ImportRowError{Seq: b.Done, Cells: row.Raw, Reason: msg})
-		}
+		read = append(read, seqRow{seq: b.Done, row: row})
+	}
+	errs, err := s.importRows(ctx, tx, in, machine, read, b)
+	if err != nil {
+		return n, err
 	}
 	if err := tx.AddImportRowErrors(ctx, b.ID, errs); err != nil {
 		return n, err

@@ -306,22 +306,108 @@ func (s *Service) placeOnce(ctx context.Context, p *auth.Principal) (placement, 
 // Register records a complaint as a new case. With an idempotency key a retry
 // returns the first result (created=false).
 func (s *Service) Register(ctx context.Context, p *auth.Principal, in Complaint, idemKey string) (store.Case, bool, error) {
-	if !p.Can(domain.PermCaseCreate) {
-		return store.Case{}, false, access.ErrForbidden
-	}
-	now := s.now()
-	if err := in.Validate(now); err != nil {
-		return store.Case{}, false, err
-	}
-	if len(idemKey) > 200 {
-		return store.Case{}, false, &access.ValidationError{Fields: []*domain.FieldError{{Field: "Idempotency-Key", Message: "Idempotency-Key 不能超过200个字符"}}}
-	}
-	pl, err := s.place(ctx, p)
+	nc, err := s.prepare(ctx, p, &in, idemKey)
 	if err != nil {
 		return store.Case{}, false, err
 	}
-	if err := s.channelRules(ctx, p, pl, in); err != nil {
-		return store.Case{}, false, err
+	c, created, err := s.Store.CreateCase(ctx, nc)
+	if errors.Is(err, store.ErrConflict) {
+		return store.Case{}, false, s.duplicate(ctx, p, in)
+	}
+	if err != nil {
+		return store.Case{}, false, fmt.Errorf("register complaint: %w", err)
+	}
+	if !created && !sameComplaint(c, nc) {
+		return store.Case{}, false, &access.ValidationError{Fields: []*domain.FieldError{{Field: "Idempotency-Key",
+			Message: "该 Idempotency-Key 已用于登记另一件投诉（" + c.Number + "），请为新的投诉使用新的键"}}}
+	}
+	if created && s.Duplicates != nil {
+		// Advisory: a failed check never undoes a registration.
+		_ = s.Duplicates.Check(ctx, c)
+	}
+	return c, created, nil
+}
+
+// BatchDuplicateChecker flags the likely duplicates of many new cases, given
+// in the order they were registered, as Check after each would.
+type BatchDuplicateChecker interface {
+	CheckBatch(ctx context.Context, cs []store.Case) error
+}
+
+// Registered is the outcome of one complaint of RegisterBatch.
+type Registered struct {
+	Case store.Case // its case, when Err is nil
+	Err  error
+}
+
+// RegisterBatch registers complaints of one actor as Register called for
+// each in order would: the same validation, placement, channel rules,
+// sealing and numbering, the same cases, parties, events and duplicate
+// flags. The valid ones are written together (store.InsertCases) and their
+// duplicates checked together; should that write meet any conflict (a
+// number or key already registered), every valid complaint goes through
+// Register one by one instead, which explains each refusal as it does.
+// keys are the idempotency keys, one per complaint ("" for none).
+func (s *Service) RegisterBatch(ctx context.Context, p *auth.Principal, ins []Complaint, keys []string) []Registered {
+	out := make([]Registered, len(ins))
+	var ncs []*store.NewCase
+	var at []int // the complaint of each of ncs
+	for i := range ins {
+		nc, err := s.prepare(ctx, p, &ins[i], keys[i])
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		ncs, at = append(ncs, nc), append(at, i)
+	}
+	if len(ncs) == 0 {
+		return out
+	}
+	cs, err := s.Store.InsertCases(ctx, ncs)
+	if err != nil {
+		// The rules of single intake explain what the batch ran into.
+		for _, i := range at {
+			c, _, err := s.Register(ctx, p, ins[i], keys[i])
+			out[i] = Registered{Case: c, Err: err}
+		}
+		return out
+	}
+	for j, i := range at {
+		out[i].Case = cs[j]
+	}
+	if s.Duplicates == nil {
+		return out
+	}
+	// Advisory, as in Register: a failed check never undoes a registration.
+	if b, ok := s.Duplicates.(BatchDuplicateChecker); ok {
+		_ = b.CheckBatch(ctx, cs)
+	} else {
+		for _, c := range cs {
+			_ = s.Duplicates.Check(ctx, c)
+		}
+	}
+	return out
+}
+
+// prepare validates a complaint (normalizing it in place), places it and
+// turns it into the new case Register writes.
+func (s *Service) prepare(ctx context.Context, p *auth.Principal, in *Complaint, idemKey string) (*store.NewCase, error) {
+	if !p.Can(domain.PermCaseCreate) {
+		return nil, access.ErrForbidden
+	}
+	now := s.now()
+	if err := in.Validate(now); err != nil {
+		return nil, err
+	}
+	if len(idemKey) > 200 {
+		return nil, &access.ValidationError{Fields: []*domain.FieldError{{Field: "Idempotency-Key", Message: "Idempotency-Key 不能超过200个字符"}}}
+	}
+	pl, err := s.place(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.channelRules(ctx, p, pl, *in); err != nil {
+		return nil, err
 	}
 	channel := domain.Channel(in.Channel)
 	if channel == "" {
@@ -347,30 +433,14 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in Complaint,
 		consumer.IDSealed, consumer.IDHash, consumer.IDMask = s.Sealer.Seal(in.IDNumber), s.Sealer.Hash(in.IDNumber), domain.MaskIDNumber(in.IDNumber)
 	}
 	merchant := store.Party{Kind: "merchant", Name: in.MerchantName, CreditCode: in.CreditCode, Address: in.MerchantAddress}
-	nc := &store.NewCase{
+	return &store.NewCase{
 		CommitteeID: pl.committee.ID, CommitteeAbbr: pl.committee.Abbr, RoomID: pl.roomID, DivertedByOrgID: pl.divertedBy,
 		Channel: channel, Category: in.Category, Description: in.Description, Claim: in.Claim, ClaimFen: in.ClaimAmountFen,
 		ReceivedAt: received, ExternalID: in.ExternalID, CourtNumber: in.CourtNumber, Merchant: m,
 		CreatedBy: p.UserID, ClientID: p.ClientID(), IdempotencyKey: idemKey,
 		Parties: []store.Party{consumer, merchant},
 		Event:   store.Event{Type: "received", ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "登记：" + channel.Label()},
-	}
-	c, created, err := s.Store.CreateCase(ctx, nc)
-	if errors.Is(err, store.ErrConflict) {
-		return store.Case{}, false, s.duplicate(ctx, p, in)
-	}
-	if err != nil {
-		return store.Case{}, false, fmt.Errorf("register complaint: %w", err)
-	}
-	if !created && !sameComplaint(c, nc) {
-		return store.Case{}, false, &access.ValidationError{Fields: []*domain.FieldError{{Field: "Idempotency-Key",
-			Message: "该 Idempotency-Key 已用于登记另一件投诉（" + c.Number + "），请为新的投诉使用新的键"}}}
-	}
-	if created && s.Duplicates != nil {
-		// Advisory: a failed check never undoes a registration.
-		_ = s.Duplicates.Check(ctx, c)
-	}
-	return c, created, nil
+	}, nil
 }
 
 // duplicate explains a refused duplicate; the existing case number is told

@@ -177,6 +177,14 @@ type Store interface {
 	CaseSides(ctx context.Context, caseID int64) (CaseSides, error)
 	// BulkCreateCases writes many cases, each with its later history, in one transaction.
 	BulkCreateCases(ctx context.Context, cases []BulkCase) error
+	// InsertCases writes new cases as CreateCase called for each in order
+	// would (numbers, merchants, parties, first events, event hooks, rollup
+	// marks), in one transaction and a few multi-row statements. It does not
+	// look up idempotency keys: any unique conflict fails the whole call with
+	// ErrConflict and writes nothing. The returned cases' parties carry no ids.
+	InsertCases(ctx context.Context, cases []*NewCase) ([]Case, error)
+	// CaseIDsByExternalID maps those of the 12315 numbers that are cases to their ids.
+	CaseIDsByExternalID(ctx context.Context, externalIDs []string) (map[string]int64, error)
 	CountCasesByStatus(ctx context.Context) (map[domain.Status]int64, error)
 
 	// Routing (分流) rules per committee, and what routing needs to know.
@@ -746,7 +754,8 @@ type ImportRowError struct {
 // DedupQuery selects complaints to compare a new one with.
 type DedupQuery struct {
 	CommitteeID int64
-	PhoneHash   string // only this complainant's complaints when set
+	PhoneHash   string   // only this complainant's complaints when set
+	PhoneHashes []string // only these complainants' complaints when set (with PhoneHash: either)
 	Since       time.Time
 	Until       time.Time
 	OpenOnly    bool // leave out closed, merged and grouped complaints

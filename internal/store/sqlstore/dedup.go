@@ -14,17 +14,35 @@ import (
 func (db *DB) ListDedupCandidates(ctx context.Context, q store.DedupQuery) ([]store.DedupCandidate, error) {
 	where := []string{"c.committee_id = $1", "c.received_at >= $2", "c.received_at < $3"}
 	args := []any{q.CommitteeID, q.Since.UTC(), q.Until.UTC()}
+	var phones []string
 	if q.PhoneHash != "" {
-		args = append(args, q.PhoneHash)
-		where = append(where, fmt.Sprintf("p.phone_hash = $%d", len(args)))
+		phones = append(phones, q.PhoneHash)
+	}
+	phones = append(phones, q.PhoneHashes...)
+	if len(phones) > 0 {
+		var ph []string
+		for _, h := range phones {
+			args = append(args, h)
+			ph = append(ph, fmt.Sprintf("$%d", len(args)))
+		}
+		where = append(where, "p.phone_hash IN ("+strings.Join(ph, ", ")+")")
 	}
 	if q.OpenOnly {
 		where = append(where, "c.merged_into IS NULL", "c.group_id IS NULL",
 			"c.status NOT IN ('rejected', 'terminated', 'withdrawn', 'archived', 'followed_up')")
 	}
+	from := `cases c JOIN parties p ON p.case_id = c.id AND p.kind = 'consumer'`
+	if len(phones) > 0 {
+		// Complainants' complaints: from their parties by the phone index.
+		// SQLite's planner, given a list of phones, would rather scan the
+		// committee's cases in the window (all of them, for an import);
+		// CROSS JOIN keeps parties outside (PostgreSQL plans it as any join).
+		from = `parties p CROSS JOIN cases c`
+		where = append(where, "p.case_id = c.id", "p.kind = 'consumer'")
+	}
 	rows, err := db.read().QueryContext(ctx, `SELECT c.id, c.number, p.phone_hash, COALESCE(c.merchant_id, 0), c.merchant_name,
 		COALESCE(m.credit_code, ''), c.description || ' ' || c.claim, c.received_at, COALESCE(c.group_id, 0)
-		FROM cases c JOIN parties p ON p.case_id = c.id AND p.kind = 'consumer'
+		FROM `+from+`
 		LEFT JOIN merchants m ON m.id = c.merchant_id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY c.received_at, c.id LIMIT 50000`, args...)
 	if err != nil {

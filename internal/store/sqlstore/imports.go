@@ -11,11 +11,10 @@ import (
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
-// batchCols are a batch's columns without the file and the report; the
-// file's size is read from the row (neither engine reads a large value to
-// tell its length).
+// batchCols are a batch's columns without the report; the file is in
+// import_files, its size (0 once dropped) in the row.
 const batchCols = `id, committee_id, COALESCE(office_id, 0), filename, COALESCE(uploaded_by, 0), status, total, rows_done, last_line,
-	imported, updated, skipped, failed, message, header, COALESCE(length(file), 0), started_at, heartbeat_at, finished_at`
+	imported, updated, skipped, failed, message, header, file_size, started_at, heartbeat_at, finished_at`
 
 func scanBatch(row interface{ Scan(...any) error }, extra ...any) (store.ImportBatch, error) {
 	var b store.ImportBatch
@@ -42,15 +41,19 @@ func (db *DB) CreateImportBatch(ctx context.Context, b *store.ImportBatch) error
 		b.Status = "queued"
 	}
 	header, _ := json.Marshal(nonNil(b.Header))
-	var file any // NULL, not an empty value, when there is none
-	if b.File != nil {
-		file = b.File
-	}
-	err := db.writeRow(ctx, func(q rowQuerier) error {
-		return q.QueryRowContext(ctx, `INSERT INTO import_batches (committee_id, office_id, filename, uploaded_by, status, started_at, file, header)
+	err := unwrapTx(db.tx(ctx, "", func(t *wtx) error {
+		if err := t.QueryRowContext(ctx, `INSERT INTO import_batches (committee_id, office_id, filename, uploaded_by, status, started_at, file_size, header)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, b.CommitteeID, nullInt(b.OfficeID), b.Filename, nullInt(b.UploadedBy),
-			b.Status, b.Started, file, string(header)).Scan(&b.ID)
-	})
+			b.Status, b.Started, int64(len(b.File)), string(header)).Scan(&b.ID); err != nil {
+			return err
+		}
+		if b.File == nil {
+			return nil
+		}
+		// The file lives apart from the batch row (see migration 00050).
+		_, err := t.ExecContext(ctx, `INSERT INTO import_files (batch_id, data) VALUES ($1, $2)`, b.ID, b.File)
+		return err
+	}))
 	b.FileSize = int64(len(b.File))
 	return db.wrap("create import batch", err)
 }
@@ -64,7 +67,7 @@ func (db *DB) GetImportBatch(ctx context.Context, id int64) (store.ImportBatch, 
 
 func (db *DB) GetImportFile(ctx context.Context, id int64) ([]byte, error) {
 	var file []byte
-	err := db.read().QueryRowContext(ctx, `SELECT file FROM import_batches WHERE id = $1`, id).Scan(&file)
+	err := db.read().QueryRowContext(ctx, `SELECT f.data FROM import_batches b LEFT JOIN import_files f ON f.batch_id = b.id WHERE b.id = $1`, id).Scan(&file)
 	return file, db.wrap("get import file", err)
 }
 
@@ -120,8 +123,11 @@ func storableText(s string) string {
 func (db *DB) DropImportFile(ctx context.Context, id int64) error {
 	return db.tx(ctx, "drop import file", func(tx *wtx) error {
 		tx.about("import", id)
-		res, err := tx.ExecContext(ctx, `UPDATE import_batches SET file = NULL WHERE id = $1`, id)
+		res, err := tx.ExecContext(ctx, `UPDATE import_batches SET file_size = 0 WHERE id = $1`, id)
 		if err := mustAffect(res, err); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM import_files WHERE batch_id = $1`, id); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM import_row_errors WHERE batch_id = $1`, id)
