@@ -167,7 +167,7 @@ func (a *API) CreateComplaint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := auth.From(r.Context())
-	c, created, err := a.Intake.Register(r.Context(), p, in, strings.TrimSpace(r.Header.Get("Idempotency-Key")))
+	c, created, err := a.Complaints.Register(r.Context(), p, in, strings.TrimSpace(r.Header.Get("Idempotency-Key")))
 	if err != nil {
 		failErr(w, a.Log, r, err)
 		return

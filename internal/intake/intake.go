@@ -306,22 +306,34 @@ func (s *Service) placeOnce(ctx context.Context, p *auth.Principal) (placement, 
 // Register records a complaint as a new case. With an idempotency key a retry
 // returns the first result (created=false).
 func (s *Service) Register(ctx context.Context, p *auth.Principal, in Complaint, idemKey string) (store.Case, bool, error) {
-	if !p.Can(domain.PermCaseCreate) {
-		return store.Case{}, false, access.ErrForbidden
-	}
-	now := s.now()
-	if err := in.Validate(now); err != nil {
-		return store.Case{}, false, err
-	}
-	if len(idemKey) > 200 {
-		return store.Case{}, false, &access.ValidationError{Fields: []*domain.FieldError{{Field: "Idempotency-Key", Message: "Idempotency-Key 不能超过200个字符"}}}
-	}
-	pl, err := s.place(ctx, p)
+	nc, err := s.prepare(ctx, p, &in, idemKey)
 	if err != nil {
 		return store.Case{}, false, err
 	}
-	if err := s.channelRules(ctx, p, pl, in); err != nil {
-		return store.Case{}, false, err
+	c, created, err := s.Store.CreateCase(ctx, nc)
+	return s.finish(ctx, p, in, nc, c, created, err)
+}
+
+// prepare checks a complaint (permission, fields, placement, channel rules)
+// and turns it into the case to write; in is left normalized. Nothing is
+// written: a complaint refused here never reaches a transaction.
+func (s *Service) prepare(ctx context.Context, p *auth.Principal, in *Complaint, idemKey string) (*store.NewCase, error) {
+	if !p.Can(domain.PermCaseCreate) {
+		return nil, access.ErrForbidden
+	}
+	now := s.now()
+	if err := in.Validate(now); err != nil {
+		return nil, err
+	}
+	if len(idemKey) > 200 {
+		return nil, &access.ValidationError{Fields: []*domain.FieldError{{Field: "Idempotency-Key", Message: "Idempotency-Key 不能超过200个字符"}}}
+	}
+	pl, err := s.place(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.channelRules(ctx, p, pl, *in); err != nil {
+		return nil, err
 	}
 	channel := domain.Channel(in.Channel)
 	if channel == "" {
@@ -355,7 +367,13 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in Complaint,
 		Parties: []store.Party{consumer, merchant},
 		Event:   store.Event{Type: "received", ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "登记：" + channel.Label()},
 	}
-	c, created, err := s.Store.CreateCase(ctx, nc)
+	return nc, nil
+}
+
+// finish turns what the store answered for nc into Register's answer: a
+// duplicate explained, a reused idempotency key refused, and (for a new
+// case) the advisory duplicate check run after the commit.
+func (s *Service) finish(ctx context.Context, p *auth.Principal, in Complaint, nc *store.NewCase, c store.Case, created bool, err error) (store.Case, bool, error) {
 	if errors.Is(err, store.ErrConflict) {
 		return store.Case{}, false, s.duplicate(ctx, p, in)
 	}
