@@ -108,16 +108,32 @@ func HTTPIntake(ctx context.Context, db *sqlstore.DB, o HTTPIntakeOptions) (HTTP
 	if _, err := postComplaints(ctx, client, ts.URL, token, Complaints(2*o.Clients, seed), o.Clients); err != nil {
 		return res, err
 	}
+	// The two sides alternate in rounds of 200 complaints, so the growing
+	// tables and the machine's load fall on both alike.
+	oneByOne := &intake.Batcher{Service: svc.Intake, Max: 1}
+	var sides [2]loadRun
 	b0, c0 := batcher.Stats()
-	if res.Batched, err = postComplaints(ctx, client, ts.URL, token, Complaints(o.N, seed+1), o.Clients); err != nil {
-		return res, err
+	all := Complaints(2*o.N, seed+1)
+	const round = 200
+	for i := 0; i < o.N; i += round {
+		for side := range 2 {
+			if (i/round)%2 == 1 {
+				side = 1 - side
+			}
+			svc.Complaints = batcher
+			if side == 1 {
+				svc.Complaints = oneByOne
+			}
+			end := min(i+round, o.N)
+			if err := sides[side].post(ctx, client, ts.URL, token, all[side*o.N+i:side*o.N+end], o.Clients); err != nil {
+				return res, err
+			}
+		}
 	}
+	svc.Complaints = batcher
+	res.Batched, res.OneByOne = sides[0].figure(), sides[1].figure()
 	if b1, c1 := batcher.Stats(); b1 > b0 {
 		res.MeanBatch = float64(c1-c0) / float64(b1-b0)
-	}
-	svc.Complaints = &intake.Batcher{Service: svc.Intake, Max: 1}
-	if res.OneByOne, err = postComplaints(ctx, client, ts.URL, token, Complaints(o.N, seed+2), o.Clients); err != nil {
-		return res, err
 	}
 	if res.RawPerSec, err = rawCeiling(ctx, db, o.N); err != nil {
 		return res, err
@@ -184,9 +200,40 @@ func apiToken(ctx context.Context, client *http.Client, base string) (string, er
 	return tr.Token, nil
 }
 
+// loadRun adds up the rounds of one side.
+type loadRun struct {
+	lat   []time.Duration
+	took  time.Duration
+	nonOK int
+}
+
+func (l *loadRun) post(ctx context.Context, client *http.Client, base, token string, ins []intake.Complaint, n int) error {
+	f, lat, took, err := postComplaintsLat(ctx, client, base, token, ins, n)
+	l.lat, l.took, l.nonOK = append(l.lat, lat...), l.took+took, l.nonOK+f.NonOK
+	return err
+}
+
+func (l *loadRun) figure() LoadFigure {
+	slices.Sort(l.lat)
+	f := LoadFigure{Requests: len(l.lat), NonOK: l.nonOK}
+	if l.took > 0 {
+		f.PerSec = float64(len(l.lat)) / l.took.Seconds()
+	}
+	if len(l.lat) > 0 {
+		f.P50 = l.lat[(len(l.lat)-1)*50/100]
+		f.P99 = l.lat[(len(l.lat)-1)*99/100]
+	}
+	return f
+}
+
 // postComplaints files ins through the API from n clients, each taking the
 // next complaint until all are filed, and times every request.
 func postComplaints(ctx context.Context, client *http.Client, base, token string, ins []intake.Complaint, n int) (LoadFigure, error) {
+	f, _, _, err := postComplaintsLat(ctx, client, base, token, ins, n)
+	return f, err
+}
+
+func postComplaintsLat(ctx context.Context, client *http.Client, base, token string, ins []intake.Complaint, n int) (LoadFigure, []time.Duration, time.Duration, error) {
 	bodies := make([][]byte, len(ins))
 	for i, in := range ins {
 		bodies[i], _ = json.Marshal(in)
@@ -241,16 +288,11 @@ func postComplaints(ctx context.Context, client *http.Client, base, token string
 	}
 	wg.Wait()
 	took := time.Since(start)
-	slices.Sort(all)
 	l := LoadFigure{Requests: len(all), NonOK: nonOK, PerSec: float64(len(all)) / took.Seconds()}
-	if len(all) > 0 {
-		l.P50 = all[(len(all)-1)*50/100]
-		l.P99 = all[(len(all)-1)*99/100]
-	}
 	if nonOK > 0 && firstErr != nil {
-		return l, fmt.Errorf("%d of %d complaints not filed; first: %w", nonOK, len(all), firstErr)
+		return l, all, took, fmt.Errorf("%d of %d complaints not filed; first: %w", nonOK, len(all), firstErr)
 	}
-	return l, nil
+	return l, all, took, nil
 }
 
 // rawConcurrent is rawCeiling from c clients at once: n single-row INSERT
