@@ -163,7 +163,7 @@ func TestBatcherBadOneFailsAlone(t *testing.T) {
 			for i := range ins {
 				ins[i] = batchComplaint(i)
 			}
-			ins[2].Phone = "12345"                // refused before the batch
+			ins[2].Phone = "12345"              // refused before the batch
 			ins[5].ExternalID = "1231520260001" // refused by the database, inside the batch
 			out := registerAll(b, w.committee, ins, nil)
 			var seqs []int64
