@@ -52,18 +52,58 @@ func bench(ctx context.Context, args []string, out io.Writer, getenv func(string
 		return benchCasePage(ctx, args[1:], out, getenv)
 	}
 	if len(args) == 0 || args[0] != "intake" {
-		return errors.New("usage: tiaojie bench intake [-n 2000] [-postgres postgres://…] | tiaojie bench sync [-n 100000] [-postgres postgres://…] | tiaojie bench import [-n 10000] [-postgres postgres://…] | tiaojie bench casepage [-n 10000] [-c 64] [-d 10s] [-sqlite-file F] [-postgres postgres://…] | tiaojie bench lists|search [-n 100000] [-clients 64] [-postgres postgres://…] | tiaojie bench evaluation [-n 1000000] [-reps 100] [-intake 2000] [-postgres postgres://…] | tiaojie bench analysis [-n 1000000] [-reps 50] [-sqlite-file F] [-postgres postgres://…]")
+		return errors.New("usage: tiaojie bench intake [-n 2000] [-clients 16] [-service=false] [-http=false] [-sqlite-file F] [-postgres postgres://… [-postgres-direct]] | tiaojie bench sync [-n 100000] [-postgres postgres://…] | tiaojie bench import [-n 10000] [-postgres postgres://…] | tiaojie bench casepage [-n 10000] [-c 64] [-d 10s] [-sqlite-file F] [-postgres postgres://…] | tiaojie bench lists|search [-n 100000] [-clients 64] [-postgres postgres://…] | tiaojie bench evaluation [-n 1000000] [-reps 100] [-intake 2000] [-postgres postgres://…] | tiaojie bench analysis [-n 1000000] [-reps 50] [-sqlite-file F] [-postgres postgres://…]")
 	}
+	return benchIntake(ctx, args[1:], out, getenv)
+}
+
+// benchIntake registers complaints through intake.Service directly (on
+// scratch databases) and through the HTTP API from concurrent clients,
+// each beside the engine's raw single-row transactions in the same run.
+func benchIntake(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("bench intake", flag.ContinueOnError)
-	n := fs.Int("n", 2000, "complaints to register")
-	pgURL := fs.String("postgres", getenv("TIAOJIE_DATABASE_URL"), "PostgreSQL server to benchmark as well (a temporary schema is used)")
-	if err := fs.Parse(args[1:]); err != nil {
+	fs.SetOutput(out)
+	n := fs.Int("n", 2000, "complaints to register (per side)")
+	clients := fs.Int("clients", 16, "concurrent API clients of the HTTP run")
+	service := fs.Bool("service", true, "also register through intake.Service directly (scratch databases only)")
+	httpRun := fs.Bool("http", true, "post complaints through the HTTP API (POST /api/v1/complaints)")
+	prof := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	eng := engineFlags(fs, getenv)
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *n < 1 || *n > 1_000_000 {
-		return errors.New("-n must be between 1 and 1000000")
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
-	return onScratch(ctx, *pgURL, out, func(db *sqlstore.DB) (fmt.Stringer, error) { return benchmark.Intake(ctx, db, *n) })
+	if *n < 1 || *n > 1_000_000 || *clients < 1 || *clients > 1024 {
+		return errors.New("-n must be between 1 and 1000000 and -clients between 1 and 1024")
+	}
+	reused := *eng.sqliteFile != "" || *eng.direct
+	return eng.each(ctx, out, func(db *sqlstore.DB) error {
+		if *service && !reused {
+			res, err := benchmark.Intake(ctx, db, *n)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(out, res)
+		}
+		if *httpRun {
+			res, err := benchmark.HTTPIntake(ctx, db, benchmark.HTTPIntakeOptions{N: *n, Clients: *clients})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(out, res)
+		}
+		return nil
+	})
 }
 
 // onScratch runs one benchmark on a scratch SQLite file and, when a

@@ -13,6 +13,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/evaluation"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -167,7 +168,7 @@ func (a *API) CreateComplaint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := auth.From(r.Context())
-	c, created, err := a.Intake.Register(r.Context(), p, in, strings.TrimSpace(r.Header.Get("Idempotency-Key")))
+	c, created, err := a.Complaints.Register(r.Context(), p, in, strings.TrimSpace(r.Header.Get("Idempotency-Key")))
 	if err != nil {
 		failErr(w, a.Log, r, err)
 		return
@@ -180,8 +181,15 @@ func (a *API) CreateComplaint(w http.ResponseWriter, r *http.Request) {
 		failErr(w, a.Log, r, err)
 		return
 	}
-	out, err := a.oneCaseJSON(r.Context(), d.Case, d.Deadlines)
-	if err != nil {
+	var out CaseJSON
+	if created && d.Case.PresidingID == 0 {
+		// A case just received has no evaluation figures yet: it is open,
+		// with no agreement or follow-up (what casesJSON answers for a case
+		// the rollups have not counted), so the answer skips the rollups'
+		// catch-up, a write through the single writer per complaint.
+		out = caseJSON(d.Case, d.Deadlines)
+		out.Outcome = string(evaluation.OutcomeOpen)
+	} else if out, err = a.oneCaseJSON(r.Context(), d.Case, d.Deadlines); err != nil {
 		failErr(w, a.Log, r, err)
 		return
 	}

@@ -78,3 +78,47 @@ func TestSyncBacklog(t *testing.T) {
 		t.Log(res)
 	}
 }
+
+// BenchmarkHTTPIntake posts complaints through the real HTTP API from 16
+// clients on each engine (the commit batcher, then batches of one) beside
+// the raw single-row transactions of the same run; it reports complaints/s,
+// p99 and the ratio to the raw rate. TIAOJIE_BENCH_CASES sets the complaints
+// per side (default 500). Use -benchtime 1x.
+func BenchmarkHTTPIntake(b *testing.B) {
+	n := benchCases(500)
+	for _, e := range storetest.Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			db := e.Open(b, true)
+			var last HTTPIntakeResult
+			for i := 0; i < b.N; i++ {
+				res, err := HTTPIntake(context.Background(), db, HTTPIntakeOptions{N: n, Clients: 16})
+				if err != nil {
+					b.Fatal(err)
+				}
+				last = res
+			}
+			b.Log(last)
+			b.ReportMetric(last.Batched.PerSec, "complaints/s")
+			b.ReportMetric(float64(last.Batched.P99.Microseconds())/1000, "p99-ms")
+			b.ReportMetric(last.Ratio, "ratio")
+			b.ReportMetric(last.MeanBatch, "per-tx")
+			b.ReportMetric(last.OneByOneRate, "ratio-1by1")
+		})
+	}
+}
+
+// TestHTTPIntake runs the HTTP comparison once, small, so that it stays
+// working: every complaint is filed (201), and the batcher shared commits.
+func TestHTTPIntake(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		res, err := HTTPIntake(context.Background(), e.Open(t, true), HTTPIntakeOptions{N: 120, Clients: 16})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Batched.Requests != 120 || res.OneByOne.Requests != 120 || res.Batched.NonOK+res.OneByOne.NonOK != 0 ||
+			res.RawPerSec <= 0 || res.Raw16PerSec <= 0 || res.Ratio <= 0 || res.MeanBatch < 1 {
+			t.Fatalf("%+v", res)
+		}
+		t.Log(res)
+	}
+}

@@ -311,21 +311,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in Complaint,
 		return store.Case{}, false, err
 	}
 	c, created, err := s.Store.CreateCase(ctx, nc)
-	if errors.Is(err, store.ErrConflict) {
-		return store.Case{}, false, s.duplicate(ctx, p, in)
-	}
-	if err != nil {
-		return store.Case{}, false, fmt.Errorf("register complaint: %w", err)
-	}
-	if !created && !sameComplaint(c, nc) {
-		return store.Case{}, false, &access.ValidationError{Fields: []*domain.FieldError{{Field: "Idempotency-Key",
-			Message: "该 Idempotency-Key 已用于登记另一件投诉（" + c.Number + "），请为新的投诉使用新的键"}}}
-	}
-	if created && s.Duplicates != nil {
-		// Advisory: a failed check never undoes a registration.
-		_ = s.Duplicates.Check(ctx, c)
-	}
-	return c, created, nil
+	return s.finish(ctx, p, in, nc, c, created, err)
 }
 
 // BatchDuplicateChecker flags the likely duplicates of many new cases, given
@@ -441,6 +427,27 @@ func (s *Service) prepare(ctx context.Context, p *auth.Principal, in *Complaint,
 		Parties: []store.Party{consumer, merchant},
 		Event:   store.Event{Type: "received", ActorID: p.UserID, ActorName: p.DisplayName, At: now, Note: "登记：" + channel.Label()},
 	}, nil
+}
+
+// finish turns what the store answered for nc into Register's answer: a
+// duplicate explained, a reused idempotency key refused, and (for a new
+// case) the advisory duplicate check run after the commit.
+func (s *Service) finish(ctx context.Context, p *auth.Principal, in Complaint, nc *store.NewCase, c store.Case, created bool, err error) (store.Case, bool, error) {
+	if errors.Is(err, store.ErrConflict) {
+		return store.Case{}, false, s.duplicate(ctx, p, in)
+	}
+	if err != nil {
+		return store.Case{}, false, fmt.Errorf("register complaint: %w", err)
+	}
+	if !created && !sameComplaint(c, nc) {
+		return store.Case{}, false, &access.ValidationError{Fields: []*domain.FieldError{{Field: "Idempotency-Key",
+			Message: "该 Idempotency-Key 已用于登记另一件投诉（" + c.Number + "），请为新的投诉使用新的键"}}}
+	}
+	if created && s.Duplicates != nil {
+		// Advisory: a failed check never undoes a registration.
+		_ = s.Duplicates.Check(ctx, c)
+	}
+	return c, created, nil
 }
 
 // duplicate explains a refused duplicate; the existing case number is told

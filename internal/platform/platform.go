@@ -80,11 +80,14 @@ type Config struct {
 
 // Services are the capabilities, wired to one store and one SMS sender.
 type Services struct {
-	store        store.Store // for the sweeps only: pages and the API reach data through the services
-	Log          *slog.Logger
-	Sender       notify.Sender
-	Auth         *auth.Service
-	Intake       *intake.Service
+	store  store.Store // for the sweeps only: pages and the API reach data through the services
+	Log    *slog.Logger
+	Sender notify.Sender
+	Auth   *auth.Service
+	Intake *intake.Service
+	// Complaints registers complaints filed over HTTP (API and web form)
+	// through Intake, grouping concurrent ones into shared transactions.
+	Complaints   *intake.Batcher
 	Ingest       *ingest.Service
 	Diversion    *diversion.Service
 	Grouping     *grouping.Service
@@ -166,6 +169,7 @@ func New(c Config) (*Services, error) {
 		store: st, Log: c.Log, Sender: sender,
 		Auth:         &auth.Service{Store: st, Sealer: s, Sender: sender, Log: c.Log, Now: c.Now},
 		Intake:       in,
+		Complaints:   &intake.Batcher{Service: in},
 		Ingest:       &ingest.Service{Store: st, Intake: in, Sealer: s, Now: c.Now, Queue: queue, Dedup: dedupInTx(grp), Slice: importSlice(queue.RescueAfter())},
 		Diversion:    div,
 		Grouping:     grp,

@@ -153,6 +153,14 @@ type Store interface {
 	// idempotency key already used by the same client it returns the existing
 	// case and created=false.
 	CreateCase(ctx context.Context, c *NewCase) (Case, bool, error)
+	// CreateCases writes several new cases in one transaction, each exactly
+	// as CreateCase would in a transaction of its own: its own savepoint
+	// (a failing case is undone alone and reported in its result), its own
+	// audit entry by the actor of its own context, its idempotency key
+	// honoured. A case whose context is already cancelled is skipped. The
+	// error is the whole batch's (begin, commit): then nothing is written
+	// and every result is void. Results carry ids only; read the cases after.
+	CreateCases(ctx context.Context, batch []BatchedCase) ([]BatchedResult, error)
 	GetCase(ctx context.Context, id int64) (Case, error)
 	GetCaseByExternalID(ctx context.Context, externalID string) (Case, error)
 	GetCaseByCourtNumber(ctx context.Context, courtNumber string) (Case, error)
@@ -506,6 +514,21 @@ type NewCase struct {
 	IdempotencyKey  string
 	Parties         []Party
 	Event           Event // the "received" event
+}
+
+// BatchedCase is one case of a CreateCases batch.
+type BatchedCase struct {
+	// Ctx is the caller's request: it names the audit entry's actor, and a
+	// cancelled one is skipped. Statements run on the batch's context.
+	Ctx context.Context
+	New *NewCase
+}
+
+// BatchedResult is what became of one BatchedCase.
+type BatchedResult struct {
+	ID      int64
+	Created bool  // false: the idempotency key's earlier case (ID) is answered
+	Err     error // this case alone was not written (ErrConflict: a duplicate number)
 }
 
 // BulkCase is a new case and the changes that followed, applied in order.

@@ -59,7 +59,7 @@ func (pg *Pages) CreateCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.ClaimAmountFen = fen
-	c, _, err := pg.Intake.Register(r.Context(), auth.From(r.Context()), in, data.Key)
+	c, _, err := pg.Complaints.Register(r.Context(), auth.From(r.Context()), in, data.Key)
 	if err != nil {
 		status, msg := access.StatusOf(err)
 		if status == http.StatusInternalServerError {

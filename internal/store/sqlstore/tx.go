@@ -289,11 +289,15 @@ func (t *wtx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 // appendAudit links one entry for this transaction's writes to the chain.
 // The head row is updated first: on PostgreSQL its row lock orders the
 // chain across concurrent transactions (SQLite has one writer anyway).
-func (t *wtx) appendAudit(ctx context.Context) error {
+func (t *wtx) appendAudit(ctx context.Context) error { return t.appendAuditAs(ctx, audit.From(ctx)) }
+
+// appendAuditAs is appendAudit with the actor given (a unit of a batch
+// names its own caller, not the batch's context).
+func (t *wtx) appendAuditAs(ctx context.Context, actor audit.Actor) error {
 	if t.writes == 0 {
 		return nil
 	}
-	e := audit.Entry{At: audit.Canonical(time.Now()), Actor: audit.From(ctx), Action: strings.Join(t.actions, "; "),
+	e := audit.Entry{At: audit.Canonical(time.Now()), Actor: actor, Action: strings.Join(t.actions, "; "),
 		Object: strings.Join(t.objects, ",")}
 	if e.Action == "" {
 		e.Action = strings.Join(t.stmtActs, "; ")
