@@ -28,11 +28,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	storetest.DropTemplates()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 func status(err error) int {
 	code, _ := access.StatusOf(err)

@@ -238,11 +238,7 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, e *env)) {
 	}
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	storetest.DropTemplates()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // texts lists the newest outbox rows with each text as its recipient gets it:
 // the rows keep links and codes masked (no page shows them), so a test reads

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -29,15 +30,54 @@ type Engine struct {
 // Engines lists SQLite and, when configured, PostgreSQL. Under CI a missing
 // PostgreSQL is a failure, not a skip.
 func Engines(t testing.TB) []Engine {
-	es := []Engine{{Name: "sqlite", Open: openSQLite}}
+	es := []Engine{engine("sqlite", openSQLite)}
 	if os.Getenv(EnvPostgres) != "" {
-		es = append(es, Engine{Name: "postgres", Open: openPostgres})
+		es = append(es, engine("postgres", openPostgres))
 	} else if os.Getenv("CI") != "" {
 		t.Fatalf("%s is not set: CI must test PostgreSQL too", EnvPostgres)
 	} else {
 		t.Logf("%s not set: PostgreSQL tests skipped", EnvPostgres)
 	}
 	return es
+}
+
+// useTemplates is set by Main: the package's tests end with DropTemplates,
+// so a migrated database may be a copy of one migrated once per engine.
+var useTemplates atomic.Bool
+
+// Main runs a package's tests and exits (call it from TestMain); see Run.
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run runs a package's tests and returns m.Run's code: meanwhile Open(t,
+// true) copies a migrated, empty template instead of running every
+// migration again (on PostgreSQL seconds per database, a copy a fraction of
+// that), and the templates are dropped when the tests end.
+func Run(m *testing.M) int {
+	useTemplates.Store(true)
+	defer DropTemplates()
+	return m.Run()
+}
+
+// migrated returns a fresh, migrated, empty database: a copy of the
+// engine's empty template when Main runs the tests, else migrated here.
+func (e Engine) migrated(t testing.TB, open func(testing.TB, bool) *sqlstore.DB) *sqlstore.DB {
+	t.Helper()
+	if !useTemplates.Load() {
+		return open(t, true)
+	}
+	return e.FromTemplate(t, "empty", func(*sqlstore.DB) error { return nil })
+}
+
+func engine(name string, open func(testing.TB, bool) *sqlstore.DB) Engine {
+	e := Engine{Name: name}
+	e.Open = func(t testing.TB, migrate bool) *sqlstore.DB {
+		t.Helper()
+		if !migrate {
+			return open(t, false)
+		}
+		return e.migrated(t, open)
+	}
+	return e
 }
 
 func openSQLite(t testing.TB, migrate bool) *sqlstore.DB {
@@ -63,6 +103,9 @@ func openSQLite(t testing.TB, migrate bool) *sqlstore.DB {
 // one schema).
 func (e Engine) OpenShared(t testing.TB, n int) []*sqlstore.DB {
 	t.Helper()
+	if useTemplates.Load() {
+		return e.FromTemplateN(t, "empty", func(*sqlstore.DB) error { return nil }, n)
+	}
 	ctx := context.Background()
 	var open func() (*sqlstore.DB, error)
 	if e.Name == "sqlite" {
@@ -168,14 +211,15 @@ func (e Engine) FromTemplateN(t testing.TB, key string, build func(*sqlstore.DB)
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		return openN(t, n, func() (*sqlstore.DB, error) { return sqlite.Open(ctx, path) })
+		// The template was migrated when it was built.
+		return openN(t, n, func() (*sqlstore.DB, error) { return sqlite.OpenNoMigrate(ctx, path) })
 	}
 	url, drop, err := postgres.CopyDatabase(ctx, os.Getenv(EnvPostgres), tp.src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(drop) // runs after the handles' cleanups close them
-	return openN(t, n, func() (*sqlstore.DB, error) { return postgres.Open(ctx, url) })
+	return openN(t, n, func() (*sqlstore.DB, error) { return postgres.OpenNoMigrate(ctx, url) })
 }
 
 func (e Engine) buildTemplate(key string, build func(*sqlstore.DB) error) (string, error) {
