@@ -528,9 +528,16 @@ func (db *DB) AnalysisSubjectCounts(ctx context.Context, q store.AnalysisSubject
 	if !ok {
 		return nil, fmt.Errorf("analysis subjects: bad period %s..%s", q.From, q.To)
 	}
-	where, args, err := subjectWhere(q, 2)
+	wq := q
+	if db.d.Name == "postgres" && q.Keys != nil && len(q.Keys) > 0 {
+		wq.Keys = nil // named subjects join as an array (subjectSums)
+	}
+	where, args, err := subjectWhere(wq, 2)
 	if err != nil {
 		return nil, err
+	}
+	if wq.Keys == nil && q.Keys != nil && len(q.Keys) > 0 {
+		args = append(args, q.Keys)
 	}
 	sums := map[string]*store.AnalysisCount{}
 	read := func(query string, args ...any) error {
@@ -559,14 +566,12 @@ func (db *DB) AnalysisSubjectCounts(ctx context.Context, q store.AnalysisSubject
 		if span[0] == "" {
 			continue
 		}
-		if err := read(`SELECT subject, SUM(received), SUM(claim_fen) FROM analysis_subject_day`+db.byKey(q, "analysis_subject_day_key")+`
-			WHERE day >= $1 AND day <= $2`+where+` GROUP BY subject`, append([]any{span[0], span[1]}, args...)...); err != nil {
+		if err := read(db.subjectSums(q, "analysis_subject_day", "day", where, len(args)), append([]any{span[0], span[1]}, args...)...); err != nil {
 			return nil, db.wrap("analysis subject counts by day", err)
 		}
 	}
 	if mf != "" {
-		if err := read(`SELECT subject, SUM(received), SUM(claim_fen) FROM analysis_subject_month`+db.byKey(q, "analysis_subject_month_key")+`
-			WHERE month >= $1 AND month <= $2`+where+` GROUP BY subject`, append([]any{mf, mt}, args...)...); err != nil {
+		if err := read(db.subjectSums(q, "analysis_subject_month", "month", where, len(args)), append([]any{mf, mt}, args...)...); err != nil {
 			return nil, db.wrap("analysis subject counts by month", err)
 		}
 	}
@@ -580,14 +585,25 @@ func (db *DB) AnalysisSubjectCounts(ctx context.Context, q store.AnalysisSubject
 	return out, nil
 }
 
-// byKey names the key index for a read of named subjects on SQLite, which
-// has no statistics to tell a few seeks from a window's scan (PostgreSQL
-// has them, and no such clause).
-func (db *DB) byKey(q store.AnalysisSubjectQuery, index string) string {
-	if q.Keys == nil || db.d.Name == "postgres" {
-		return ""
+// subjectSums is the statement summing a subject rollup over the period
+// $1..$2 with the filter where (holding n arguments after those two). Named
+// subjects are read through the key — a few seeks each — where the planner
+// would otherwise scan the period's rows of every subject through the wider
+// index: SQLite is told the index by name (it keeps no statistics);
+// PostgreSQL gets the subjects as an array (the last argument) joined
+// laterally, one key range per subject.
+func (db *DB) subjectSums(q store.AnalysisSubjectQuery, table, period, where string, n int) string {
+	if len(q.Keys) == 0 {
+		return `SELECT subject, SUM(received), SUM(claim_fen) FROM ` + table + `
+			WHERE ` + period + ` >= $1 AND ` + period + ` <= $2` + where + ` GROUP BY subject`
 	}
-	return " INDEXED BY " + index
+	if db.d.Name == "postgres" {
+		return `SELECT k.subject, COALESCE(s.r, 0), COALESCE(s.f, 0) FROM unnest($` + strconv.Itoa(n+2) + `::text[]) AS k(subject)
+			CROSS JOIN LATERAL (SELECT SUM(received) AS r, SUM(claim_fen) AS f FROM ` + table + `
+				WHERE subject = k.subject AND ` + period + ` >= $1 AND ` + period + ` <= $2` + where + `) s`
+	}
+	return `SELECT subject, SUM(received), SUM(claim_fen) FROM ` + table + ` INDEXED BY ` + table + `_key
+		WHERE ` + period + ` >= $1 AND ` + period + ` <= $2` + where + ` GROUP BY subject`
 }
 
 func (db *DB) AnalysisBusySubjects(ctx context.Context, q store.AnalysisSubjectQuery, atLeast int64, limit int) ([]string, error) {
