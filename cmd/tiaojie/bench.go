@@ -72,17 +72,11 @@ func benchIntake(ctx context.Context, args []string, out io.Writer, getenv func(
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *prof != "" {
-		f, err := os.Create(*prof)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startProfile(*prof)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	if *n < 1 || *n > 1_000_000 || *clients < 1 || *clients > 1024 {
 		return errors.New("-n must be between 1 and 1000000 and -clients between 1 and 1024")
 	}
@@ -274,17 +268,11 @@ func benchCasePage(ctx context.Context, args []string, out io.Writer, getenv fun
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *prof != "" {
-		f, err := os.Create(*prof)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startProfile(*prof)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	if *n < 0 || *n > 10_000_000 || *c < 1 || *c > 1024 {
 		return errors.New("-n must be 0…10000000 and -c 1…1024")
 	}
@@ -305,4 +293,20 @@ func benchCasePage(ctx context.Context, args []string, out io.Writer, getenv fun
 		return nil
 	}
 	return onScratch(ctx, *pgURL, out, run)
+}
+
+// startProfile writes a CPU profile to path until stop is called ("" for none).
+func startProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -30,17 +28,11 @@ func benchAnalysis(ctx context.Context, args []string, out io.Writer, getenv fun
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *profile != "" {
-		pf, err := os.Create(*profile)
-		if err != nil {
-			return err
-		}
-		defer pf.Close()
-		if err := pprof.StartCPUProfile(pf); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startProfile(*profile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	if *n < 1 || *n > 10_000_000 || *reps < 1 {
 		return errors.New("-n must be between 1 and 10000000 and -reps at least 1")
 	}

@@ -443,29 +443,7 @@ func (db *DB) AnalysisCounts(ctx context.Context, q store.AnalysisQuery) ([]stor
 		hf, ht, mf, mt, tf, tt = q.From, q.To, "", "", "", ""
 	}
 	sums := map[string]*store.AnalysisCount{}
-	read := func(query string, args ...any) error {
-		rows, err := db.read().QueryContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var key any
-			var n, fen int64
-			if err := rows.Scan(&key, &n, &fen); err != nil {
-				return err
-			}
-			k := keyString(key)
-			c := sums[k]
-			if c == nil {
-				c = &store.AnalysisCount{Key: k}
-				sums[k] = c
-			}
-			c.Received += n
-			c.ClaimFen += fen
-		}
-		return rows.Err()
-	}
+	read := func(query string, args ...any) error { return db.addCounts(ctx, sums, query, args...) }
 	for _, span := range [][2]string{{hf, ht}, {tf, tt}} {
 		if span[0] == "" {
 			continue
@@ -540,28 +518,7 @@ func (db *DB) AnalysisSubjectCounts(ctx context.Context, q store.AnalysisSubject
 		args = append(args, q.Keys)
 	}
 	sums := map[string]*store.AnalysisCount{}
-	read := func(query string, args ...any) error {
-		rows, err := db.read().QueryContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k string
-			var n, fen int64
-			if err := rows.Scan(&k, &n, &fen); err != nil {
-				return err
-			}
-			c := sums[k]
-			if c == nil {
-				c = &store.AnalysisCount{Key: k}
-				sums[k] = c
-			}
-			c.Received += n
-			c.ClaimFen += fen
-		}
-		return rows.Err()
-	}
+	read := func(query string, args ...any) error { return db.addCounts(ctx, sums, query, args...) }
 	for _, span := range [][2]string{{hf, ht}, {tf, tt}} {
 		if span[0] == "" {
 			continue
@@ -655,6 +612,31 @@ func (db *DB) AnalysisBusySubjects(ctx context.Context, q store.AnalysisSubjectQ
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// addCounts adds the (key, received, claim_fen) rows of a query to sums.
+func (db *DB) addCounts(ctx context.Context, sums map[string]*store.AnalysisCount, query string, args ...any) error {
+	rows, err := db.read().QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key any
+		var n, fen int64
+		if err := rows.Scan(&key, &n, &fen); err != nil {
+			return err
+		}
+		k := keyString(key)
+		c := sums[k]
+		if c == nil {
+			c = &store.AnalysisCount{Key: k}
+			sums[k] = c
+		}
+		c.Received += n
+		c.ClaimFen += fen
+	}
+	return rows.Err()
 }
 
 func (db *DB) AnalysisCaseIDs(ctx context.Context, q store.AnalysisQuery, limit, offset int) ([]int64, int, error) {

@@ -82,9 +82,8 @@ func TestAnalysisStore(t *testing.T) {
 			if n, _ := db.AnalysisCatchUp(ctx, 3, analysisDerive); n != 0 {
 				t.Fatalf("third batch took %d", n)
 			}
-			sums := func(q store.AnalysisQuery) string {
+			show := func(rows []store.AnalysisCount, err error) string {
 				t.Helper()
-				rows, err := db.AnalysisCounts(ctx, q)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -94,6 +93,7 @@ func TestAnalysisStore(t *testing.T) {
 				}
 				return strings.Join(b, " ")
 			}
+			sums := func(q store.AnalysisQuery) string { t.Helper(); return show(db.AnalysisCounts(ctx, q)) }
 			cmts := []int64{f.committee.ID}
 			// Whole months (month rollup) and partial ones (day rollup) agree.
 			for _, c := range []struct {
@@ -123,18 +123,7 @@ func TestAnalysisStore(t *testing.T) {
 				}
 			}
 			// The narrow subject rollups answer the committee-wide lists alike.
-			subj := func(q store.AnalysisSubjectQuery) string {
-				t.Helper()
-				rows, err := db.AnalysisSubjectCounts(ctx, q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var b []string
-				for _, r := range rows {
-					b = append(b, fmt.Sprintf("%s=%d/%d", r.Key, r.Received, r.ClaimFen))
-				}
-				return strings.Join(b, " ")
-			}
+			subj := func(q store.AnalysisSubjectQuery) string { t.Helper(); return show(db.AnalysisSubjectCounts(ctx, q)) }
 			walkIn := string(domain.ChannelWalkIn)
 			for _, c := range []struct {
 				q    store.AnalysisSubjectQuery
