@@ -240,7 +240,10 @@ func pgDump(ctx context.Context, dbURL, file string, out io.Writer) error {
 	}
 	args := []string{"--format=custom", "--no-owner", "--file", file}
 	if schema != "" {
-		args = append(args, "--schema", schema)
+		// A dump of one schema leaves out the extensions its objects use:
+		// the case search's trigram index names pg_trgm's operator class,
+		// so without the extension the restore stops there.
+		args = append(args, "--schema", schema, "--extension", "pg_trgm")
 	}
 	start := time.Now()
 	cmd := exec.CommandContext(ctx, bin, append(args, conn)...)

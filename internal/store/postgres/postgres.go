@@ -120,6 +120,10 @@ func ScratchSchema(ctx context.Context, base, prefix string) (string, func(), er
 	if err != nil {
 		return "", nil, fmt.Errorf("open %s: %w", "postgres", err)
 	}
+	// pg_trgm (the case search's index) in public, where no scratch schema's
+	// drop takes it along with the indexes of every other schema; best
+	// effort: without it the migration goes on without the index.
+	admin.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		admin.Close()
 		return "", nil, fmt.Errorf("create scratch schema: %w", err)

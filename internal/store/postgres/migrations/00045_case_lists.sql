@@ -24,11 +24,15 @@ CREATE INDEX parties_id_hash ON parties(id_hash);
 -- may not create it), the migration goes on without the index: the search
 -- then scans, as it did before, and the log says so.
 -- +goose StatementBegin
+-- The operator class is named with the schema pg_trgm lives in, which need
+-- not be on the search path (another schema of the database created it).
 DO $$
+DECLARE ext_schema text;
 BEGIN
     CREATE EXTENSION IF NOT EXISTS pg_trgm;
-    CREATE INDEX cases_search_trgm ON cases USING gin
-        ((number || ' ' || consumer_name || ' ' || merchant_name || ' ' || description || ' ' || COALESCE(external_id, '')) gin_trgm_ops);
+    SELECT n.nspname INTO ext_schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
+    EXECUTE format($idx$CREATE INDEX cases_search_trgm ON cases USING gin
+        ((number || ' ' || consumer_name || ' ' || merchant_name || ' ' || description || ' ' || COALESCE(external_id, '')) %I.gin_trgm_ops)$idx$, ext_schema);
 EXCEPTION WHEN OTHERS THEN
     RAISE WARNING 'pg_trgm unavailable (%): case search will scan', SQLERRM;
 END
