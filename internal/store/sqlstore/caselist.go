@@ -255,6 +255,8 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	// the status's, with the scope as a filter, looking at denseScan cases
 	// at most; a full page from it is the answer.
 	dense := byPath && len(statusArgs) <= 1 && textFilter == ""
+	// Several statuses (the desk's sections): the same walk per status.
+	denseStatuses := byPath && len(statusArgs) > 1 && textFilter == ""
 	if textFilter != "" {
 		if ok, err := pathBranches(); err != nil || !ok {
 			return store.CasePage{}, err
@@ -408,7 +410,26 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			return page, err
 		}
 	}
-	if !dense || len(page.Cases) <= limit {
+	if denseStatuses {
+		ids, ok, err := db.denseByStatus(ctx, l, filters, keyset, statusArgs, scopeCond, order, offset+limit+1)
+		if err != nil {
+			return page, err
+		}
+		if ok {
+			if len(ids) == 0 {
+				return page, nil
+			}
+			ps := make([]string, len(ids))
+			for i, id := range ids {
+				ps[i] = fmt.Sprint(id)
+			}
+			if err := read(`SELECT ` + caseCols + ` FROM cases c WHERE c.id IN (` + strings.Join(ps, ", ") + `)` + order + cut); err != nil {
+				return page, err
+			}
+			dense = true // answered: the branches are not needed
+		}
+	}
+	if !dense || (len(page.Cases) <= limit && !denseStatuses) {
 		if ok, err := pathBranches(); err != nil || !ok {
 			return page, err
 		}
@@ -424,6 +445,49 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		page.Next = &store.CaseCursor{At: last.ReceivedAt, ID: last.ID}
 	}
 	return page, nil
+}
+
+// denseByStatus answers a list over several statuses in a dense scope:
+// each status's cases walked in list order through its index with the
+// scope tested on each (at most denseScan cases per status), reading until
+// n of them are in scope. ok when every walk either found n or ran out —
+// then the first n of the merged walks are the list's first n, and their
+// ids are returned (the caller orders and cuts them); otherwise the scope
+// is sparse in some status and the branches must answer.
+func (db *DB) denseByStatus(ctx context.Context, l *caseListSQL, filters, keyset, statusArgs []string, scopeCond, order string, n int) ([]int64, bool, error) {
+	var ids []int64
+	for _, st := range statusArgs {
+		conds := append(append(append([]string{}, filters...), keyset...), "c.status = "+st)
+		stmt, args := bind(`SELECT c.id, CASE WHEN `+scopeCond+` THEN 1 ELSE 0 END FROM cases c WHERE `+strings.Join(conds, " AND ")+
+			order+fmt.Sprintf(" LIMIT %d", denseScan), l.args)
+		rows, err := db.read().QueryContext(ctx, stmt, args...)
+		if err != nil {
+			return nil, false, db.wrap("list cases by status", err)
+		}
+		scanned, found := 0, 0
+		for found < n && rows.Next() {
+			var id int64
+			var in int
+			if err := rows.Scan(&id, &in); err != nil {
+				rows.Close()
+				return nil, false, db.wrap("list cases by status", err)
+			}
+			scanned++
+			if in == 1 {
+				found++
+				ids = append(ids, id)
+			}
+		}
+		err = rows.Err()
+		rows.Close() // stops the walk: the rest is not read
+		if err != nil {
+			return nil, false, db.wrap("list cases by status", err)
+		}
+		if found < n && scanned >= denseScan {
+			return nil, false, nil
+		}
+	}
+	return ids, true, nil
 }
 
 type scopePaths struct{ org, diverted []string }

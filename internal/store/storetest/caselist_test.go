@@ -146,6 +146,18 @@ func testCaseListKeyset(t *testing.T, db *sqlstore.DB) {
 	if got := walk(t, db, store.CaseQuery{Scope: committee, Limit: 2, Statuses: []domain.Status{domain.StatusAccepted}}, nil); !slices.Equal(got, newest(accepted)) {
 		t.Fatalf("status pages: got %v want %v", got, newest(accepted))
 	}
+	// Several statuses (the desk's sections): every case of the scope in
+	// either status, in order, both ways; another committee's never.
+	two := []domain.Status{domain.StatusReceived, domain.StatusAccepted}
+	if got := walk(t, db, store.CaseQuery{Scope: committee, Limit: 3, Statuses: two}, nil); !slices.Equal(got, newest(all.Cases)) {
+		t.Fatalf("two statuses:\n got %v\nwant %v", got, newest(all.Cases))
+	}
+	if got := walk(t, db, store.CaseQuery{Scope: committee, Limit: 4, Statuses: two, OldestFirst: true}, nil); !slices.Equal(got, wantRev) {
+		t.Fatalf("two statuses, oldest first:\n got %v\nwant %v", got, wantRev)
+	}
+	if p, err := db.ListCases(ctx, store.CaseQuery{Scope: committee, Limit: 5, Offset: 5, Statuses: two}); err != nil || len(p.Cases) != 5 || p.Cases[0].ID != newest(all.Cases)[5] {
+		t.Fatalf("two statuses, second page by offset: %v %v", p.Cases, err)
+	}
 	var room2 []store.Case
 	var diverted []store.Case
 	for i, c := range mine {
