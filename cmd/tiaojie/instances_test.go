@@ -101,7 +101,7 @@ func TestTwoInstancesSurviveAKill(t *testing.T) {
 
 	// A regulator uploads a 12315 export on A; it is imported by the job
 	// queue in slices.
-	const rows = 600
+	const rows = 6000 // the batch path imports hundreds a second: enough to be under way at the kill
 	var csv bytes.Buffer
 	csv.WriteString("工单编号,投诉日期,消费者姓名,联系电话,被投诉单位,经营地址,问题描述,诉求,涉及金额,服务类别\n")
 	for i := 0; i < rows; i++ {
