@@ -153,8 +153,16 @@ func TestOutboxPageShowsDelivery(t *testing.T) {
 		}
 		gw.ClearFailures()
 		got := outboxtest.Wait(t, e.db, id, outboxtest.Settled...)
-		if got.Status != notify.StatusSent || len(gw.Delivered()) != 1 {
-			t.Fatalf("after the gateway came back: %+v", got)
+		// This message delivered once (other queued messages may be
+		// delivered too once the gateway is back).
+		once := 0
+		for _, d := range gw.Delivered() {
+			if d.RequestID == got.RequestID {
+				once++
+			}
+		}
+		if got.Status != notify.StatusSent || once != 1 {
+			t.Fatalf("after the gateway came back (delivered %d times): %+v", once, got)
 		}
 		row = smsRow(t, admin.get("/admin/outbox").body, id)
 		if !strings.Contains(row, "已发送") || strings.Contains(row, "重试中") || !strings.Contains(row, itoa(int64(got.Attempts))+"次") {
