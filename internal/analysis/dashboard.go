@@ -207,14 +207,7 @@ func (s *Service) hotCounts(ctx context.Context, sc Scope, by string, want int, 
 	if err != nil {
 		return hl, nil, fmt.Errorf("hot list: %w", err)
 	}
-	for _, v := range cur {
-		hl.Total += v[0]
-	}
-	hl.GrowthFloor = hotspot.GrowthFloor(hl.Total)
-	floor := int64(0)
-	if growth {
-		floor = hl.GrowthFloor
-	}
+	floor := hl.total(cur, growth)
 	keys := hotspot.Candidates(cur, want, floor)
 	if by == ByCategory || len(keys) == len(cur) || len(keys) > maxSeekKeys {
 		keys = nil // every subject: one scan is cheaper than the seeks
@@ -228,6 +221,20 @@ func (s *Service) hotCounts(ctx context.Context, sc Scope, by string, want int, 
 		return hl, nil, fmt.Errorf("hot list, last year: %w", err)
 	}
 	return hl, hotRows(cur, prev, year, keys), nil
+}
+
+// total adds up the period's complaints over every subject of counts and
+// sets the growth list's floor; it returns that floor when the list is
+// asked by growth, else 0.
+func (hl *HotList) total(counts map[string][2]int64, growth bool) int64 {
+	for _, v := range counts {
+		hl.Total += v[0]
+	}
+	hl.GrowthFloor = hotspot.GrowthFloor(hl.Total)
+	if !growth {
+		return 0
+	}
+	return hl.GrowthFloor
 }
 
 // hotRows joins a window's counts with the other two windows' for the
@@ -277,14 +284,7 @@ func (s *Service) hotSubjects(ctx context.Context, hl HotList, q store.AnalysisS
 	if err != nil {
 		return hl, nil, fmt.Errorf("hot list, total: %w", err)
 	}
-	for _, v := range streets {
-		hl.Total += v[0]
-	}
-	hl.GrowthFloor = hotspot.GrowthFloor(hl.Total)
-	gfloor := int64(0)
-	if growth {
-		gfloor = hl.GrowthFloor
-	}
+	gfloor := hl.total(streets, growth)
 	cur := streets
 	switch q.Kind {
 	case ByCategory:
