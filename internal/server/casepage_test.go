@@ -1,9 +1,12 @@
 package server_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -39,3 +42,146 @@ func TestCasePagePerformingWithoutAgreement(t *testing.T) {
 		}
 	})
 }
+
+// Every read a case page runs is served by an index: the page's cost must not
+// grow with the number of cases (issue 17). Each statement the page ran is
+// EXPLAINed — on SQLite its query plan, on PostgreSQL its generic plan with
+// sequential scans priced out, so a Seq Scan left means no index can serve it
+// — and a full scan of any table that grows with the cases fails the test.
+// Tables of configuration size (the org tree, policies, schemes) may be read
+// whole. The reads of the background jobs that run meanwhile (sweeps, daily
+// reports) are traced and held to the same rule.
+func TestCasePageReadsUseIndexes(t *testing.T) {
+	smallTables := map[string]bool{"org_units": true, "security_policies": true, "policies": true,
+		"calendar_overrides": true, "subsidy_schemes": true, "eval_schemes": true, "room_settings": true,
+		"expert_profiles": true, "courts": true}
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		// Cases of every kind the demo has: one per status, the richest first.
+		rows, err := e.db.Writer().QueryContext(ctx, `SELECT MIN(id) FROM cases GROUP BY status`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if len(ids) < 5 {
+			t.Fatalf("demo has cases in only %d statuses", len(ids))
+		}
+		committee, mediator := e.login("committee01"), e.login("mediator01")
+		stop := e.db.TraceReads()
+		for _, id := range ids {
+			for _, c := range []*client{committee, mediator} {
+				if res := c.get(fmt.Sprintf("/cases/%d", id)); res.StatusCode >= 500 {
+					t.Fatalf("case %d: %d", id, res.StatusCode)
+				}
+			}
+		}
+		stmts := stop()
+		if len(stmts) < 15 {
+			t.Fatalf("traced only %d read statements: the trace is not recording the page", len(stmts))
+		}
+		explained := 0
+		for _, q := range stmts {
+			scans, err := fullScans(ctx, e, q)
+			if err != nil {
+				t.Logf("not explained (%v): %s", err, oneLine(q))
+				continue
+			}
+			explained++
+			for _, tbl := range scans {
+				if !smallTables[tbl] {
+					t.Errorf("reads all of %s: %s", tbl, oneLine(q))
+				}
+			}
+		}
+		if explained < len(stmts)*9/10 {
+			t.Fatalf("explained %d of %d statements", explained, len(stmts))
+		}
+	})
+}
+
+var (
+	sqliteScan = regexp.MustCompile(`^SCAN (\w+)`)
+	pgSeqScan  = regexp.MustCompile(`Seq Scan on (\w+)`)
+	fromAlias  = regexp.MustCompile(`(?i)\b(?:FROM|JOIN)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?`)
+	paramRef   = regexp.MustCompile(`\$(\d+)`)
+)
+
+// fullScans names the tables a statement reads whole.
+func fullScans(ctx context.Context, e *env, q string) ([]string, error) {
+	n := 0
+	for _, m := range paramRef.FindAllStringSubmatch(q, -1) {
+		if k, _ := strconv.Atoi(m[1]); k > n {
+			n = k
+		}
+	}
+	conn, err := e.db.Writer().Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	var out []string
+	if e.db.Dialect() == "sqlite" {
+		alias := map[string]string{}
+		for _, m := range fromAlias.FindAllStringSubmatch(q, -1) {
+			alias[m[1]] = m[1]
+			if m[2] != "" && !strings.EqualFold(m[2], "WHERE") && !strings.EqualFold(m[2], "ON") {
+				alias[m[2]] = m[1]
+			}
+		}
+		rows, err := conn.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, make([]any, n)...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				return nil, err
+			}
+			if m := sqliteScan.FindStringSubmatch(detail); m != nil && m[1] != "CONSTANT" {
+				out = append(out, cmp.Or(alias[m[1]], m[1]))
+			}
+		}
+		return out, rows.Err()
+	}
+	for _, s := range []string{"SET plan_cache_mode = force_generic_plan", "SET enable_seqscan = off"} {
+		if _, err := conn.ExecContext(ctx, s); err != nil {
+			return nil, err
+		}
+	}
+	defer conn.ExecContext(ctx, "RESET ALL")
+	if _, err := conn.ExecContext(ctx, "PREPARE traced AS "+q); err != nil {
+		return nil, err
+	}
+	defer conn.ExecContext(ctx, "DEALLOCATE traced")
+	exec := "EXPLAIN EXECUTE traced"
+	if n > 0 {
+		exec += "(" + strings.TrimSuffix(strings.Repeat("NULL, ", n), ", ") + ")"
+	}
+	rows, err := conn.QueryContext(ctx, exec)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return nil, err
+		}
+		if m := pgSeqScan.FindStringSubmatch(line); m != nil {
+			out = append(out, m[1])
+		}
+	}
+	return out, rows.Err()
+}
+
+func oneLine(q string) string { return strings.Join(strings.Fields(q), " ") }

@@ -60,11 +60,13 @@ type DB struct {
 	listen *pgxpool.Pool
 	// cfg caches configuration-sized reads (cfgcache.go); shared by InTx's copies.
 	cfg *cfgCache
+	// trace collects read statements for tests (readtrace.go).
+	trace *traceSwitch
 }
 
 // New wraps open handles. The caller has applied connection settings.
 func New(w, r *sql.DB, d Dialect) *DB {
-	db := &DB{w: w, r: r, d: d, stmts: &stmtCache{}, hooks: &hooks{}, cfg: &cfgCache{}}
+	db := &DB{w: w, r: r, d: d, stmts: &stmtCache{}, hooks: &hooks{}, cfg: &cfgCache{}, trace: &traceSwitch{}}
 	if d.Name == "sqlite" && r != w {
 		db.rd = &readStmts{db: r}
 	}

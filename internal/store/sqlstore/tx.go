@@ -31,10 +31,17 @@ func (db *DB) read() querier {
 	if db.cur != nil {
 		return db.cur
 	}
+	var q querier = db.r
 	if db.rd != nil {
-		return db.rd
+		q = db.rd
 	}
-	return db.r
+	if db.trace == nil {
+		return q
+	}
+	if t := db.trace.on.Load(); t != nil {
+		return tracingQuerier{q, t}
+	}
+	return q
 }
 
 // write is where a single-statement write goes: the open transaction, or a
