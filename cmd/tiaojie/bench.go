@@ -230,6 +230,7 @@ func benchLists(ctx context.Context, what string, args []string, out io.Writer, 
 	n := fs.Int("n", 100_000, "cases to seed (one committee, three years)")
 	clients := fs.Int("clients", 64, "concurrent clients")
 	reps := fs.Int("reps", 10, "requests per client and list")
+	prof := fs.String("cpuprofile", "", "write a CPU profile of the whole run (seeding included) to this file")
 	eng := engineFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -237,6 +238,11 @@ func benchLists(ctx context.Context, what string, args []string, out io.Writer, 
 	if *n < 1 || *n > 10_000_000 || *clients < 1 || *clients > 1024 || *reps < 1 {
 		return errors.New("-n must be between 1 and 10000000, -clients between 1 and 1024, -reps at least 1")
 	}
+	stop, err := startProfile(*prof)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	run := func(db *sqlstore.DB) error {
 		f, err := benchmark.SeedLists(ctx, db, *n, out)
 		if err != nil {

@@ -248,6 +248,12 @@ func Lists(ctx context.Context, f *ListsFixture, what string, clients, reps int,
 				p, err := f.Desk.List(ctx, f.Director, desk.ListQuery{Page: 1}, 50)
 				return len(p.Rows), err
 			}, raw: scopeRaw + newest, args: []any{lo, hi}},
+			// Overdue cases: every case with a running clock is read and its
+			// deadlines computed (at most desk's maxScan), most urgent first.
+			{name: "overdue cases (web list, due=overdue)", app: func(ctx context.Context) (int, error) {
+				p, err := f.Desk.List(ctx, f.Director, desk.ListQuery{Page: 1, Due: desk.DueOverdue}, 50)
+				return len(p.Rows), err
+			}, raw: `SELECT ` + cols + ` FROM cases c WHERE c.status = $1 ORDER BY c.received_at, c.id LIMIT 50`, args: []any{string(domain.StatusMediating)}},
 			{name: "committee desk (sections)", app: func(ctx context.Context) (int, error) {
 				d, err := f.Desk.Committee(ctx, f.Director, desk.Filter{})
 				return len(d.Waiting), err
