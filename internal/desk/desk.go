@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/calendar"
@@ -70,7 +71,8 @@ var clockStatuses = []domain.Status{domain.StatusReceived, domain.StatusAccepted
 // configuration cache), and for each page one read per kind keyed by case
 // id — the presiding mediators' names, the events of the cases that look
 // due (suspensions only extend a clock, so a case that is not due without
-// them is not due with them), and the agreements and seals behind the
+// them is not due with them) and of the cases whose clock starts at an
+// event (eventClockStatuses), and the agreements and seals behind the
 // outcomes.
 type rowMaker struct {
 	s     *Service
@@ -109,7 +111,7 @@ func (m *rowMaker) rows(ctx context.Context, cases []store.Case, withOutcome boo
 			unnamed = append(unnamed, c.PresidingID)
 		}
 		r.Next = Urgent(m.rules.ForCase(c, nil, m.now))
-		if r.Next != nil && (r.Next.Overdue || r.Next.Remaining <= 2) {
+		if (r.Next != nil && (r.Next.Overdue || r.Next.Remaining <= 2)) || slices.Contains(eventClockStatuses, c.Status) {
 			near = append(near, c.ID)
 		}
 		out[i] = r

@@ -165,6 +165,11 @@ type Store interface {
 	GetCaseByExternalID(ctx context.Context, externalID string) (Case, error)
 	GetCaseByCourtNumber(ctx context.Context, courtNumber string) (Case, error)
 	ListCases(ctx context.Context, q CaseQuery) (CasePage, error)
+	// ClockCandidates reads the cases whose running clock may be due by a
+	// day: each branch a range on the stored date its clock starts from,
+	// answered by index range scans. Oldest receipt first, at most q.Limit
+	// cases (capped reports that more matched).
+	ClockCandidates(ctx context.Context, q ClockQuery) (cases []Case, capped bool, err error)
 	// ApplyEvent updates the case row with the change and appends the event,
 	// in one transaction, if the case is still at expectVersion.
 	ApplyEvent(ctx context.Context, caseID int64, expectVersion int64, ch CaseChange, ev Event) (Case, error)
@@ -669,6 +674,37 @@ type CaseQuery struct {
 	After     *CaseCursor
 	CountCap  int
 	PartyHash string
+}
+
+// ClockStart is the stored date a case's clock runs from (ClockBranch).
+type ClockStart string
+
+const (
+	// StartReceived: not accepted yet (accepted_at unset) and received before Before.
+	StartReceived ClockStart = "received"
+	// StartAccepted: accepted before Before.
+	StartAccepted ClockStart = "accepted"
+	// StartClosed: closed before Before, or with no closing time recorded.
+	StartClosed ClockStart = "closed"
+)
+
+// ClockBranch is one part of a ClockQuery: cases in one of Statuses whose
+// Start date is before Before, less those with an event of type Unless
+// (the event that stops the clock; "" for none).
+type ClockBranch struct {
+	Statuses []domain.Status
+	Start    ClockStart
+	Before   time.Time
+	Unless   string
+}
+
+// ClockQuery asks for the candidates of a clock list (Store.ClockCandidates):
+// the cases under Scope (and in RoomID when set) that match any branch.
+type ClockQuery struct {
+	Scope    Scope
+	RoomID   int64
+	Branches []ClockBranch
+	Limit    int // a safety bound; <= 0 means 100,000
 }
 
 // CaseSides flags the side records a case has (Store.CaseSides). Record
