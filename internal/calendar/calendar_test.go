@@ -840,8 +840,8 @@ func TestLatestStart(t *testing.T) {
 		"statutory": New(nil),
 		"overrides": New([]Override{
 			{Date: d("2025-06-09"), Workday: false, Name: "区级调整"}, // a Monday off
-			{Date: d("2025-06-14"), Workday: true},                   // a Saturday worked
-			{Date: d("2026-10-09"), Workday: false},                  // the day after the National Day week
+			{Date: d("2025-06-14"), Workday: true},                // a Saturday worked
+			{Date: d("2026-10-09"), Workday: false},               // the day after the National Day week
 			{Date: d("2026-12-25"), Workday: false},
 		}),
 	}
