@@ -63,7 +63,12 @@ func (db *DB) ClockCandidates(ctx context.Context, q store.ClockQuery) ([]store.
 		}
 		unless := ""
 		if b.Unless != "" {
-			unless = " AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = " + arg(b.Unless) + ")"
+			// A literal, not a parameter: only then may the engines use the
+			// partial index on that event type (migration 00059).
+			if strings.Trim(b.Unless, "abcdefghijklmnopqrstuvwxyz_") != "" {
+				return nil, false, fmt.Errorf("clock candidates: bad event type %q", b.Unless)
+			}
+			unless = " AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = '" + b.Unless + "')"
 		}
 		for _, st := range b.Statuses {
 			s := arg(string(st))
