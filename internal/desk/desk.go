@@ -132,7 +132,7 @@ func (m *rowMaker) rows(ctx context.Context, cases []store.Case, withOutcome boo
 	var evs map[int64][]store.Event
 	if len(near) > 0 {
 		var err error
-		if evs, err = m.s.Store.EventsOf(ctx, near); err != nil {
+		if evs, err = m.s.Store.ClockEventsOf(ctx, near); err != nil {
 			return nil, fmt.Errorf("list events of near cases: %w", err)
 		}
 	}

@@ -181,7 +181,11 @@ type Store interface {
 	ListEvents(ctx context.Context, caseID int64) ([]Event, error)
 	// Set reads for a page of cases (work lists): one query per kind for
 	// the whole page, keyed by case (or user) id; ids without rows are absent.
-	EventsOf(ctx context.Context, caseIDs []int64) (map[int64][]Event, error)       // each case's events by seq
+	EventsOf(ctx context.Context, caseIDs []int64) (map[int64][]Event, error) // each case's events by seq
+	// ClockEventsOf is EventsOf for the clocks: only the events of the
+	// types in ClockEventTypes, with ID, CaseID, Seq, Type and At set,
+	// read from an index that holds nothing else (migration 00059).
+	ClockEventsOf(ctx context.Context, caseIDs []int64) (map[int64][]Event, error)
 	AgreementsOf(ctx context.Context, caseIDs []int64) (map[int64]Agreement, error) // the cases' agreements
 	SealedAgreements(ctx context.Context, caseIDs []int64) (map[int64]bool, error)  // true: the committee's seal is among the signatures
 	UserNames(ctx context.Context, userIDs []int64) (map[int64]string, error)       // display names
@@ -675,6 +679,13 @@ type CaseQuery struct {
 	CountCap  int
 	PartyHash string
 }
+
+// ClockEventTypes are the event types that start, stop or pause a case's
+// clocks (deadline.Facts reads no others; a test there holds the two
+// together). The partial index of ClockEventsOf (migration 00059) lists the
+// same types in the same order: change both, in a new migration.
+var ClockEventTypes = []string{"suspend", "resume", "start_odr", "odr_failed", "odr_settled", "reach_agreement",
+	"withdraw", "terminate", "start_performance", "termination_notice_sent", "judicial_applied"}
 
 // ClockStart is the stored date a case's clock runs from (ClockBranch).
 type ClockStart string

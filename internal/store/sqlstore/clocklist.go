@@ -103,3 +103,33 @@ func (db *DB) ClockCandidates(ctx context.Context, q store.ClockQuery) ([]store.
 	}
 	return out, false, nil
 }
+
+// clockEventTypesSQL is ClockEventTypes as the literal list of the partial
+// index's WHERE: both engines use that index only for a query whose
+// condition is the same expression, constants included.
+var clockEventTypesSQL = "type IN ('" + strings.Join(store.ClockEventTypes, "', '") + "')"
+
+// ClockEventsOf reads the clock events of the cases from the covering
+// partial index case_events_clock: the rows of the event log (notes and
+// data, the other events) are not read.
+func (db *DB) ClockEventsOf(ctx context.Context, caseIDs []int64) (map[int64][]store.Event, error) {
+	out := map[int64][]store.Event{}
+	err := eachChunk(caseIDs, func(args []any) error {
+		rows, err := db.read().QueryContext(ctx, `SELECT id, case_id, seq, type, at FROM case_events
+			WHERE case_id IN (`+inList(1, idChunk)+`) AND `+clockEventTypesSQL+` ORDER BY case_id, seq`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e store.Event
+			if err := rows.Scan(&e.ID, &e.CaseID, &e.Seq, &e.Type, &e.At); err != nil {
+				return err
+			}
+			e.At = e.At.UTC()
+			out[e.CaseID] = append(out[e.CaseID], e)
+		}
+		return rows.Err()
+	})
+	return out, db.wrap("list clock events of cases", err)
+}

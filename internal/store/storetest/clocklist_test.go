@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,6 +121,98 @@ func TestClockCandidates(t *testing.T) {
 			}
 			if _, _, err := db.ClockCandidates(ctx, store.ClockQuery{Scope: committee, Branches: []store.ClockBranch{{Statuses: open, Start: "bogus", Before: day(1)}}}); err == nil {
 				t.Error("an unknown start is refused")
+			}
+			if _, _, err := db.ClockCandidates(ctx, store.ClockQuery{Scope: committee, Branches: []store.ClockBranch{{Statuses: open, Start: store.StartClosed, Before: day(1), Unless: "x' OR '1"}}}); err == nil {
+				t.Error("an event type that is not a name is refused")
+			}
+
+			// ClockEventsOf: only the clock events, in order, with their time.
+			mid := ids["mediating old"]
+			for i, typ := range []string{"suspend", "session_scheduled", "resume", "performed", "termination_notice_sent"} {
+				if err := db.AddNote(ctx, mid, store.Event{Type: typ, ActorName: "测试", At: day(20 + i), Note: "备注"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			all, err := db.EventsOf(ctx, []int64{mid, ids["terminated noticed"], ids["received old"]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			clock, err := db.ClockEventsOf(ctx, []int64{mid, ids["terminated noticed"], ids["received old"], 999999})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for id, evs := range all {
+				var want []store.Event
+				for _, e := range evs {
+					if slices.Contains(store.ClockEventTypes, e.Type) {
+						want = append(want, store.Event{ID: e.ID, CaseID: e.CaseID, Seq: e.Seq, Type: e.Type, At: e.At})
+					}
+				}
+				got := clock[id]
+				if len(got) != len(want) {
+					t.Fatalf("case %d: clock events %+v, want %+v", id, got, want)
+				}
+				for i := range got {
+					if got[i].ID != want[i].ID || got[i].Seq != want[i].Seq || got[i].Type != want[i].Type || !got[i].At.Equal(want[i].At) || got[i].CaseID != id {
+						t.Errorf("case %d event %d: %+v, want %+v", id, i, got[i], want[i])
+					}
+				}
+			}
+			if n := len(clock[mid]); n != 3 {
+				t.Errorf("case with suspend, resume and a notice: %d clock events", n)
+			}
+			if _, ok := clock[ids["received old"]]; ok {
+				t.Error("a case without clock events is present")
+			}
+		})
+	}
+}
+
+// The clock events are read from the partial index of migration 00059 only
+// if its WHERE is the store's list, constants and order included: a type
+// added to store.ClockEventTypes without a new index would make every clock
+// list read the event log again.
+func TestClockEventsUseTheirIndex(t *testing.T) {
+	ctx := context.Background()
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			db := e.Open(t, true)
+			q := `SELECT id, case_id, seq, type, at FROM case_events WHERE case_id IN (1, 2, 3) AND type IN ('` +
+				strings.Join(store.ClockEventTypes, "', '") + `') ORDER BY case_id, seq`
+			conn, err := db.Reader().Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			explain := "EXPLAIN QUERY PLAN "
+			if db.Dialect() == "postgres" {
+				explain = "EXPLAIN "
+				if _, err := conn.ExecContext(ctx, "SET enable_seqscan = off"); err != nil {
+					t.Fatal(err)
+				}
+				defer conn.ExecContext(ctx, "RESET enable_seqscan")
+			}
+			rows, err := conn.QueryContext(ctx, explain+q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var plan []string
+			for rows.Next() {
+				cols, _ := rows.Columns()
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, fmt.Sprint(vals...))
+			}
+			if p := strings.Join(plan, "\n"); !strings.Contains(p, "case_events_clock") {
+				t.Errorf("the clock events are not read from case_events_clock:\n%s", p)
 			}
 		})
 	}
