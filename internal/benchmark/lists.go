@@ -248,8 +248,9 @@ func Lists(ctx context.Context, f *ListsFixture, what string, clients, reps int,
 				p, err := f.Desk.List(ctx, f.Director, desk.ListQuery{Page: 1}, 50)
 				return len(p.Rows), err
 			}, raw: scopeRaw + newest, args: []any{lo, hi}},
-			// Overdue cases: every case with a running clock is read and its
-			// deadlines computed (at most desk's maxScan), most urgent first.
+			// Overdue cases: the cases whose clock may be due, by index
+			// ranges on their start dates, then their clocks computed with
+			// their events (desk/clock.go), most urgent first.
 			{name: "overdue cases (web list, due=overdue)", app: func(ctx context.Context) (int, error) {
 				p, err := f.Desk.List(ctx, f.Director, desk.ListQuery{Page: 1, Due: desk.DueOverdue}, 50)
 				return len(p.Rows), err

@@ -139,3 +139,26 @@ func (c *Calendar) countWorkdays(from, to Date, windows []window) int {
 	}
 	return count
 }
+
+// LatestStart inverts AddWorkdays for the lists that filter by a clock: the
+// latest start s for which AddWorkdays(s, n) is on or before due. Because
+// AddWorkdays never decreases as its start moves later, a start on or before
+// the result gives a due date on or before due, and every later start a later
+// one — so "due by D" becomes a range on the stored start date. For n <= 0 it
+// is due itself.
+func (c *Calendar) LatestStart(due Date, n int) Date {
+	if n <= 0 {
+		return due
+	}
+	// The n-th working day counted back from due (due included) is the
+	// earliest day the n-th working day after s can be, for s just before it.
+	d := due.num()
+	for {
+		if c.isWorkday(d) {
+			if n--; n == 0 {
+				return (d - 1).date()
+			}
+		}
+		d--
+	}
+}

@@ -830,3 +830,40 @@ func TestClockBasis(t *testing.T) {
 		}
 	}
 }
+
+// LatestStart is exactly AddWorkdays inverted: for every start day over
+// several years (holidays, make-up days, admin overrides included), every due
+// day and every length a policy may hold, s <= LatestStart(due, n) exactly
+// when AddWorkdays(s, n) <= due.
+func TestLatestStart(t *testing.T) {
+	cals := map[string]*Calendar{
+		"statutory": New(nil),
+		"overrides": New([]Override{
+			{Date: d("2025-06-09"), Workday: false, Name: "区级调整"}, // a Monday off
+			{Date: d("2025-06-14"), Workday: true},                // a Saturday worked
+			{Date: d("2026-10-09"), Workday: false},               // the day after the National Day week
+			{Date: d("2026-12-25"), Workday: false},
+		}),
+	}
+	lengths := []int{-1, 0, 1, 2, 3, 7, 10, 45, 365}
+	first, last := d("2024-12-01"), d("2027-02-28")
+	for name, c := range cals {
+		t.Run(name, func(t *testing.T) {
+			for _, n := range lengths {
+				// due(s) for every start, computed once per length.
+				dues := map[Date]Date{}
+				for s := first.AddDays(-2 * max(n, 1)); !s.After(last); s = s.AddDays(1) {
+					dues[s] = c.AddWorkdays(s, n)
+				}
+				for due := first; !due.After(last); due = due.AddDays(1) {
+					cut := c.LatestStart(due, n)
+					for s, sd := range dues {
+						if got, want := !s.After(cut), !sd.After(due); got != want {
+							t.Fatalf("n=%d due=%s: start %s (due %s) <= cut %s is %v, want %v", n, due, s, sd, cut, got, want)
+						}
+					}
+				}
+			}
+		})
+	}
+}

@@ -3,6 +3,8 @@ package deadline_test
 import (
 	"context"
 	"errors"
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -551,5 +553,41 @@ func TestForCaseClocksFromEvents(t *testing.T) {
 	}
 	if _, ok := find(ds, calendar.ClockTerminationNotice); ok {
 		t.Error("an agreed case has a termination notice clock")
+	}
+}
+
+// The clock lists read only the events of store.ClockEventTypes (from an
+// index of those alone): every other event type must leave a case's clock
+// facts as they are, whatever came before it.
+func TestFactsReadOnlyClockEventTypes(t *testing.T) {
+	others := []string{"received", "performed", "agreement_signed", "judicial_accepted", "judicial_confirmed", "judicial_rejected",
+		"recusal_granted", "recusal_refused", "commendation", "session_scheduled", "test", "termination_notice_sent", "judicial_applied"}
+	for _, a := range domain.Actions {
+		others = append(others, string(a))
+	}
+	c := store.Case{ReceivedAt: at(2026, 3, 2), AcceptedAt: ptr(at(2026, 3, 3))}
+	before := []store.Event{{Type: string(domain.ActionSuspend), At: at(2026, 3, 5)}}
+	for _, typ := range others {
+		if slices.Contains(store.ClockEventTypes, typ) {
+			continue
+		}
+		for _, prior := range [][]store.Event{nil, before} {
+			with := append(slices.Clone(prior), store.Event{Type: typ, At: at(2026, 3, 9)})
+			if got, want := deadline.Facts(c, with), deadline.Facts(c, prior); !reflect.DeepEqual(got, want) {
+				t.Errorf("event %q changes the clock facts (%+v, without it %+v): add it to store.ClockEventTypes and the index", typ, got, want)
+			}
+		}
+	}
+	// And each listed type is one Facts reads (the list holds no stale entry).
+	for _, typ := range store.ClockEventTypes {
+		with := append(slices.Clone(before), store.Event{Type: typ, At: at(2026, 3, 9)})
+		if typ == string(domain.ActionSuspend) {
+			with = []store.Event{{Type: typ, At: at(2026, 3, 9)}}
+			before = nil
+		}
+		if reflect.DeepEqual(deadline.Facts(c, with), deadline.Facts(c, before)) {
+			t.Errorf("event %q does not change the clock facts", typ)
+		}
+		before = []store.Event{{Type: string(domain.ActionSuspend), At: at(2026, 3, 5)}}
 	}
 }

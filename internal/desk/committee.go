@@ -49,15 +49,20 @@ type CommitteeDesk struct {
 	Rooms      []store.OrgUnit // the committees' rooms, for the filter
 	Unrouted   []Row           // in the committee's queue: never routed, or sent back by a room (退回)
 	Waiting    []Row           // in a room, waiting for acceptance, the parties' consent or a mediator
-	Due        []Row           // open cases whose legal clock has two working days or less, or has passed
+	Due        []Row           // the SectionRows open cases whose legal clock is nearest, among those with two working days or less left or passed
 	Groups     []store.Group   // group disputes still being handled
 	Truncated  bool            // more open cases than one desk reads; narrow with the filter
-	// How many cases each section holds among the cases read (a lower
-	// bound when Truncated: each list reads SectionRows cases).
+	// How many cases each section holds among the cases read (for the
+	// first two a lower bound when Truncated: each list reads SectionRows
+	// cases); DueTotal counts every due case in scope.
 	UnroutedTotal, WaitingTotal, DueTotal int
 	// MoreWaiting: more cases wait than were read (the first two sections);
-	// MoreOpen: more open cases than were read (the due section).
+	// MoreOpen: more due cases than the section shows (DueTotal is a lower
+	// bound only when the clock list hit its safety bound).
 	MoreWaiting, MoreOpen bool
+	// DueCapped: the due cases were cut at the clock list's safety bound
+	// (maxCandidates), so DueTotal is a lower bound.
+	DueCapped bool
 }
 
 // SectionRows bounds each list the desk reads, and so each section: the
@@ -163,18 +168,29 @@ func (s *Service) Committee(ctx context.Context, p *auth.Principal, f Filter) (C
 			d.Waiting = append(d.Waiting, r)
 		}
 	}
-	open, err := read(clockStatuses)
+	// The due section: the nearest clocks of the whole scope, read by index
+	// like the case list's due=soon (clock.go), not the near ones among the
+	// oldest open cases.
+	lq := ListQuery{CaseQuery: store.CaseQuery{Scope: scope, RoomID: q.RoomID}, Due: DueSoon}
+	if f.Due == DueOverdue {
+		lq.Due = DueOverdue
+	}
+	if f.Status != "" {
+		lq.Statuses = []domain.Status{domain.Status(f.Status)}
+	}
+	due, capped, err := s.dueRows(ctx, m, lq)
 	if err != nil {
 		return d, err
 	}
-	d.MoreOpen = more
-	for _, r := range open {
-		if r.Soon() {
+	for _, r := range due {
+		if f.Match(r) {
 			d.Due = append(d.Due, r)
 		}
 	}
-	slices.SortStableFunc(d.Due, func(a, b Row) int { return a.Next.Due.Compare(b.Next.Due) })
-	d.UnroutedTotal, d.WaitingTotal, d.DueTotal = len(d.Unrouted), len(d.Waiting), len(d.Due)
+	d.DueTotal = len(d.Due)
+	d.DueCapped, d.MoreOpen = capped, capped || len(d.Due) > SectionRows
+	d.Due = d.Due[:min(len(d.Due), SectionRows)]
+	d.UnroutedTotal, d.WaitingTotal = len(d.Unrouted), len(d.Waiting)
 	for _, c := range d.Committees {
 		gs, err := s.Store.ListGroups(ctx, c.ID)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/calendar"
@@ -70,7 +71,8 @@ var clockStatuses = []domain.Status{domain.StatusReceived, domain.StatusAccepted
 // configuration cache), and for each page one read per kind keyed by case
 // id — the presiding mediators' names, the events of the cases that look
 // due (suspensions only extend a clock, so a case that is not due without
-// them is not due with them), and the agreements and seals behind the
+// them is not due with them) and of the cases whose clock starts at an
+// event (eventClockStatuses), and the agreements and seals behind the
 // outcomes.
 type rowMaker struct {
 	s     *Service
@@ -109,7 +111,7 @@ func (m *rowMaker) rows(ctx context.Context, cases []store.Case, withOutcome boo
 			unnamed = append(unnamed, c.PresidingID)
 		}
 		r.Next = Urgent(m.rules.ForCase(c, nil, m.now))
-		if r.Next != nil && (r.Next.Overdue || r.Next.Remaining <= 2) {
+		if (r.Next != nil && (r.Next.Overdue || r.Next.Remaining <= 2)) || slices.Contains(eventClockStatuses, c.Status) {
 			near = append(near, c.ID)
 		}
 		out[i] = r
@@ -130,7 +132,7 @@ func (m *rowMaker) rows(ctx context.Context, cases []store.Case, withOutcome boo
 	var evs map[int64][]store.Event
 	if len(near) > 0 {
 		var err error
-		if evs, err = m.s.Store.EventsOf(ctx, near); err != nil {
+		if evs, err = m.s.Store.ClockEventsOf(ctx, near); err != nil {
 			return nil, fmt.Errorf("list events of near cases: %w", err)
 		}
 	}

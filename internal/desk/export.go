@@ -34,7 +34,7 @@ func (s *Service) Export(ctx context.Context, p *auth.Principal, q ListQuery, w 
 	var rows []Row
 	truncated := false
 	if q.Due != DueAny {
-		if rows, err = s.dueRows(ctx, m, q); err != nil {
+		if rows, truncated, err = s.dueRows(ctx, m, q); err != nil {
 			return 0, err
 		}
 	} else {

@@ -64,9 +64,9 @@ type ListPage struct {
 	Next *store.CaseCursor
 }
 
-// maxScan bounds how many open cases a clock filter reads; a district's open
-// cases are far fewer (clocks are computed, not stored, so they cannot be a
-// WHERE clause).
+// maxScan bounds how many cases a clock filter combined with a text search
+// walks (the text's matches, oldest first); the other clock lists read their
+// candidates by index (clock.go) and are bounded by maxCandidates.
 const maxScan = 20000
 
 // List returns one page of the cases the actor may read that match q.
@@ -77,11 +77,11 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, q ListQuery, size
 		return ListPage{}, err
 	}
 	if q.Due != DueAny {
-		all, err := s.dueRows(ctx, m, q)
+		all, capped, err := s.dueRows(ctx, m, q)
 		if err != nil {
 			return ListPage{}, err
 		}
-		out := ListPage{Total: int64(len(all))}
+		out := ListPage{Total: int64(len(all)), Capped: capped}
 		out.Page, out.Pages = clampPage(q.Page, out.Total, size)
 		lo := (out.Page - 1) * size
 		out.Rows = all[lo:min(lo+size, len(all))]
@@ -130,39 +130,57 @@ func clampPage(page int, total int64, size int) (int, int) {
 }
 
 // dueRows reads every case matching q whose urgent clock matches q.Due, most
-// urgent first (without outcomes: only the page shown needs them).
-func (s *Service) dueRows(ctx context.Context, m *rowMaker, q ListQuery) ([]Row, error) {
-	cq := q.CaseQuery
-	cq.Statuses = nil
+// urgent first (without outcomes: only the page shown needs them). capped:
+// the candidates were cut at a safety bound, so more cases may match.
+func (s *Service) dueRows(ctx context.Context, m *rowMaker, q ListQuery) ([]Row, bool, error) {
+	var statuses []domain.Status
 	for _, st := range clockStatuses {
 		if len(q.Statuses) == 0 || slices.Contains(q.Statuses, st) {
-			cq.Statuses = append(cq.Statuses, st)
+			statuses = append(statuses, st)
 		}
 	}
-	if len(cq.Statuses) == 0 {
-		return nil, nil
+	if len(statuses) == 0 {
+		return nil, false, nil
 	}
-	cq.OldestFirst, cq.Limit, cq.CountCap, cq.After, cq.Offset = true, 500, -1, nil, 0
-	var out []Row
-	for seen := 0; seen < maxScan; seen += cq.Limit {
-		res, err := s.Store.ListCases(ctx, cq)
-		if err != nil {
-			return nil, err
-		}
-		rows, err := m.rows(ctx, res.Cases, false)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rows {
-			if (q.Due == DueOverdue && r.Overdue()) || (q.Due == DueSoon && r.Soon()) {
-				out = append(out, r)
+	var cases []store.Case
+	capped := false
+	if q.Text != "" || q.PartyHash != "" {
+		// A search: its matches, oldest first, with the clock as a filter.
+		cq := q.CaseQuery
+		cq.Statuses = statuses
+		cq.OldestFirst, cq.Limit, cq.CountCap, cq.After, cq.Offset = true, 500, -1, nil, 0
+		for {
+			res, err := s.Store.ListCases(ctx, cq)
+			if err != nil {
+				return nil, false, err
 			}
+			cases = append(cases, res.Cases...)
+			if res.Next == nil {
+				break
+			}
+			if len(cases) >= maxScan {
+				capped = true
+				break
+			}
+			cq.After = res.Next
 		}
-		if res.Next == nil {
-			break
+	} else {
+		var err error
+		cases, capped, err = s.clockCandidates(ctx, m, q, statuses)
+		if err != nil {
+			return nil, false, err
 		}
-		cq.After = res.Next
+	}
+	rows, err := m.rows(ctx, cases, false)
+	if err != nil {
+		return nil, false, err
+	}
+	out := rows[:0]
+	for _, r := range rows {
+		if (q.Due == DueOverdue && r.Overdue()) || (q.Due == DueSoon && r.Soon()) {
+			out = append(out, r)
+		}
 	}
 	slices.SortStableFunc(out, func(a, b Row) int { return a.Next.Due.Compare(b.Next.Due) })
-	return out, nil
+	return out, capped, nil
 }

@@ -165,6 +165,11 @@ type Store interface {
 	GetCaseByExternalID(ctx context.Context, externalID string) (Case, error)
 	GetCaseByCourtNumber(ctx context.Context, courtNumber string) (Case, error)
 	ListCases(ctx context.Context, q CaseQuery) (CasePage, error)
+	// ClockCandidates reads the cases whose running clock may be due by a
+	// day: each branch a range on the stored date its clock starts from,
+	// answered by index range scans. Oldest receipt first, at most q.Limit
+	// cases (capped reports that more matched).
+	ClockCandidates(ctx context.Context, q ClockQuery) (cases []Case, capped bool, err error)
 	// ApplyEvent updates the case row with the change and appends the event,
 	// in one transaction, if the case is still at expectVersion.
 	ApplyEvent(ctx context.Context, caseID int64, expectVersion int64, ch CaseChange, ev Event) (Case, error)
@@ -176,7 +181,11 @@ type Store interface {
 	ListEvents(ctx context.Context, caseID int64) ([]Event, error)
 	// Set reads for a page of cases (work lists): one query per kind for
 	// the whole page, keyed by case (or user) id; ids without rows are absent.
-	EventsOf(ctx context.Context, caseIDs []int64) (map[int64][]Event, error)       // each case's events by seq
+	EventsOf(ctx context.Context, caseIDs []int64) (map[int64][]Event, error) // each case's events by seq
+	// ClockEventsOf is EventsOf for the clocks: only the events of the
+	// types in ClockEventTypes, with ID, CaseID, Seq, Type and At set,
+	// read from an index that holds nothing else (migration 00059).
+	ClockEventsOf(ctx context.Context, caseIDs []int64) (map[int64][]Event, error)
 	AgreementsOf(ctx context.Context, caseIDs []int64) (map[int64]Agreement, error) // the cases' agreements
 	SealedAgreements(ctx context.Context, caseIDs []int64) (map[int64]bool, error)  // true: the committee's seal is among the signatures
 	UserNames(ctx context.Context, userIDs []int64) (map[int64]string, error)       // display names
@@ -669,6 +678,44 @@ type CaseQuery struct {
 	After     *CaseCursor
 	CountCap  int
 	PartyHash string
+}
+
+// ClockEventTypes are the event types that start, stop or pause a case's
+// clocks (deadline.Facts reads no others; a test there holds the two
+// together). The partial index of ClockEventsOf (migration 00059) lists the
+// same types in the same order: change both, in a new migration.
+var ClockEventTypes = []string{"suspend", "resume", "start_odr", "odr_failed", "odr_settled", "reach_agreement",
+	"withdraw", "terminate", "start_performance", "termination_notice_sent", "judicial_applied"}
+
+// ClockStart is the stored date a case's clock runs from (ClockBranch).
+type ClockStart string
+
+const (
+	// StartReceived: not accepted yet (accepted_at unset) and received before Before.
+	StartReceived ClockStart = "received"
+	// StartAccepted: accepted before Before.
+	StartAccepted ClockStart = "accepted"
+	// StartClosed: closed before Before, or with no closing time recorded.
+	StartClosed ClockStart = "closed"
+)
+
+// ClockBranch is one part of a ClockQuery: cases in one of Statuses whose
+// Start date is before Before, less those with an event of type Unless
+// (the event that stops the clock; "" for none).
+type ClockBranch struct {
+	Statuses []domain.Status
+	Start    ClockStart
+	Before   time.Time
+	Unless   string
+}
+
+// ClockQuery asks for the candidates of a clock list (Store.ClockCandidates):
+// the cases under Scope (and in RoomID when set) that match any branch.
+type ClockQuery struct {
+	Scope    Scope
+	RoomID   int64
+	Branches []ClockBranch
+	Limit    int // a safety bound; <= 0 means 100,000
 }
 
 // CaseSides flags the side records a case has (Store.CaseSides). Record
