@@ -282,6 +282,9 @@ func (t *wtx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 
 func (t *wtx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	t.digestWrite(query, args)
+	if s := t.db.stmts.get(query); s != nil {
+		return t.Tx.StmtContext(ctx, s).QueryContext(ctx, args...)
+	}
 	return t.Tx.QueryContext(ctx, query, args...)
 }
 
