@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"strconv"
 	"strings"
 	"time"
 
@@ -202,7 +203,8 @@ type wtx struct {
 	stmtActs []string // what the statements did, when no action was named
 	objects  []string
 	digest   hash.Hash
-	cfgDirty bool // a cached configuration table was written (cfgcache.go)
+	buf      []byte // digestWrite's scratch
+	cfgDirty bool   // a cached configuration table was written (cfgcache.go)
 }
 
 type txMark struct{ writes, actions, objects int }
@@ -246,18 +248,55 @@ func (t *wtx) digestWrite(query string, args []any) {
 	if t.digest == nil {
 		t.digest = sha256.New()
 	}
-	fmt.Fprintf(t.digest, "%d:%s", len(query), query)
+	t.buf = appendDigest(t.buf[:0], query, args)
+	t.digest.Write(t.buf)
+}
+
+// appendDigest writes a statement and its arguments as fmt's "%d:%s" and
+// "|%T:%v" would (times and bytes canonical), without fmt on the common
+// types: fmt was 7% of a 12315 import's CPU.
+func appendDigest(b []byte, query string, args []any) []byte {
+	b = strconv.AppendInt(b, int64(len(query)), 10)
+	b = append(b, ':')
+	b = append(b, query...)
 	for _, a := range args {
 		switch v := a.(type) {
 		case time.Time:
-			fmt.Fprintf(t.digest, "|t:%s", audit.Canonical(v).Format(time.RFC3339Nano))
+			b = append(b, "|t:"...)
+			b = audit.Canonical(v).AppendFormat(b, time.RFC3339Nano)
 		case []byte:
 			sum := sha256.Sum256(v)
-			fmt.Fprintf(t.digest, "|b:%x", sum)
+			b = append(b, "|b:"...)
+			b = hex.AppendEncode(b, sum[:])
+		case string:
+			b = append(b, "|string:"...)
+			b = append(b, v...)
+		case int64:
+			b = append(b, "|int64:"...)
+			b = strconv.AppendInt(b, v, 10)
+		case int:
+			b = append(b, "|int:"...)
+			b = strconv.AppendInt(b, int64(v), 10)
+		case bool:
+			b = append(b, "|bool:"...)
+			b = strconv.AppendBool(b, v)
+		case sql.NullInt64:
+			b = append(b, "|sql.NullInt64:{"...)
+			b = strconv.AppendInt(b, v.Int64, 10)
+			b = append(b, ' ')
+			b = strconv.AppendBool(b, v.Valid)
+			b = append(b, '}')
+		case sql.NullString:
+			b = append(b, "|sql.NullString:{"...)
+			b = append(b, v.String...)
+			b = append(b, ' ')
+			b = strconv.AppendBool(b, v.Valid)
+			b = append(b, '}')
 		default:
-			fmt.Fprintf(t.digest, "|%T:%v", a, a)
+			b = fmt.Appendf(b, "|%T:%v", a, a)
 		}
 	}
+	return b
 }
 
 func isWrite(q string) bool {
