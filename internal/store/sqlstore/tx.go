@@ -160,6 +160,10 @@ func (db *DB) tx(ctx context.Context, what string, fn func(*wtx) error) error {
 		_ = sqlTx.Rollback()
 		return db.wrap(what+": audit", err)
 	}
+	if err := t.storeHead(ctx); err != nil {
+		_ = sqlTx.Rollback()
+		return db.wrap(what+": audit", err)
+	}
 	err = sqlTx.Commit()
 	if t.cfgDirty && db.cfg != nil {
 		db.cfg.invalidate()
@@ -203,19 +207,23 @@ type wtx struct {
 	stmtActs []string // what the statements did, when no action was named
 	objects  []string
 	digest   hash.Hash
-	buf      []byte // digestWrite's scratch
-	cfgDirty bool   // a cached configuration table was written (cfgcache.go)
+	buf      []byte    // digestWrite's scratch
+	head     chainHead // the audit chain's head as this transaction moved it
+	cfgDirty bool      // a cached configuration table was written (cfgcache.go)
 }
 
-type txMark struct{ writes, actions, objects int }
+type txMark struct {
+	writes, actions, objects int
+	head                     chainHead
+}
 
-func (t *wtx) mark() txMark { return txMark{t.writes, len(t.actions), len(t.objects)} }
+func (t *wtx) mark() txMark { return txMark{t.writes, len(t.actions), len(t.objects), t.head} }
 
 // reset forgets what a rolled-back savepoint wrote. The digest cannot be
 // rewound; it then also covers the undone statements, which is harmless: it
 // only has to change when the written values do.
 func (t *wtx) reset(m txMark) {
-	t.writes, t.actions, t.objects = m.writes, t.actions[:m.actions], t.objects[:m.objects]
+	t.writes, t.actions, t.objects, t.head = m.writes, t.actions[:m.actions], t.objects[:m.objects], m.head
 }
 
 // note records a named action of this transaction.
@@ -359,7 +367,11 @@ func (t *wtx) appendAuditAs(ctx context.Context, actor audit.Actor) error {
 
 // link numbers the entry, chains it to the head and stores it.
 func (t *wtx) link(ctx context.Context, e *audit.Entry) error {
-	if err := t.Tx.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.Seq, &e.Prev); err != nil {
+	if t.head.held {
+		// A later entry of the same transaction (a batch's units): the head
+		// row is locked by this transaction already and moved once at commit.
+		e.Seq, e.Prev = t.head.seq+1, t.head.hash
+	} else if err := t.Tx.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.Seq, &e.Prev); err != nil {
 		return fmt.Errorf("advance audit head: %w", err)
 	}
 	if e.Object != "" && !strings.Contains(e.Object, ",") {
@@ -375,9 +387,30 @@ func (t *wtx) link(ctx context.Context, e *audit.Entry) error {
 		e.Seq, e.At, a.Kind, a.ID, a.Name, a.Role, a.UnitID, a.UnitPath, a.RequestID, a.Addr, e.Action, e.Object, e.Before, e.After, e.Prev, e.Hash); err != nil {
 		return fmt.Errorf("insert audit entry: %w", err)
 	}
-	if _, err := t.Tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, e.Hash); err != nil {
+	t.head = chainHead{held: true, seq: e.Seq, hash: e.Hash, moved: true}
+	return nil
+}
+
+// chainHead is the audit chain's head as this transaction has moved it:
+// read (and locked) by its first entry, written back once before commit.
+type chainHead struct {
+	held  bool // the head row is locked and seq/hash are current
+	moved bool // entries were linked since the row was last written
+	seq   int64
+	hash  string
+}
+
+// storeHead writes the head the transaction's entries moved; run before
+// commit (and before a savepoint that may be rolled back is released, so
+// the row and the entries it names stay together).
+func (t *wtx) storeHead(ctx context.Context) error {
+	if !t.head.moved {
+		return nil
+	}
+	if _, err := t.Tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, t.head.seq, t.head.hash); err != nil {
 		return fmt.Errorf("move audit head: %w", err)
 	}
+	t.head.moved = false
 	return nil
 }
 
