@@ -400,9 +400,10 @@ type chainHead struct {
 	hash  string
 }
 
-// storeHead writes the head the transaction's entries moved; run before
-// commit (and before a savepoint that may be rolled back is released, so
-// the row and the entries it names stay together).
+// storeHead writes the head the transaction's entries moved; run just
+// before commit. A savepoint rolled back after an entry restores the head
+// kept in memory with it (txMark, wtx.unit), so the row always names the
+// last entry that commits.
 func (t *wtx) storeHead(ctx context.Context) error {
 	if !t.head.moved {
 		return nil
