@@ -40,19 +40,33 @@ func bench(ctx context.Context, args []string, out io.Writer, getenv func(string
 		fs.SetOutput(out)
 		n := fs.Int("n", 10000, "rows of the generated 12315 export (CSV)")
 		pgURL := fs.String("postgres", getenv("TIAOJIE_DATABASE_URL"), "PostgreSQL server to benchmark as well (a temporary schema is used)")
+		sqliteToo := fs.Bool("sqlite", true, "benchmark SQLite (false: PostgreSQL only)")
+		prof := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
 		if *n < 1 || *n > 1_000_000 {
 			return errors.New("-n must be between 1 and 1000000")
 		}
-		return onScratch(ctx, *pgURL, out, func(db *sqlstore.DB) (fmt.Stringer, error) { return benchmark.Import(ctx, db, *n) })
+		stop, err := startProfile(*prof)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		direct, file := false, ""
+		return engines{pgURL: pgURL, sqliteFile: &file, sqliteToo: sqliteToo, direct: &direct}.each(ctx, out, func(db *sqlstore.DB) error {
+			res, err := benchmark.Import(ctx, db, *n)
+			if err == nil {
+				fmt.Fprintln(out, res)
+			}
+			return err
+		})
 	}
 	if len(args) > 0 && args[0] == "casepage" {
 		return benchCasePage(ctx, args[1:], out, getenv)
 	}
 	if len(args) == 0 || args[0] != "intake" {
-		return errors.New("usage: tiaojie bench intake [-n 2000] [-clients 16] [-service=false] [-http=false] [-sqlite-file F] [-postgres postgres://… [-postgres-direct]] | tiaojie bench sync [-n 100000] [-postgres postgres://…] | tiaojie bench import [-n 10000] [-postgres postgres://…] | tiaojie bench casepage [-n 10000] [-c 64] [-d 10s] [-sqlite-file F] [-postgres postgres://…] | tiaojie bench lists|search [-n 100000] [-clients 64] [-postgres postgres://…] | tiaojie bench evaluation [-n 1000000] [-reps 100] [-intake 2000] [-postgres postgres://…] | tiaojie bench analysis [-n 1000000] [-reps 50] [-sqlite-file F] [-postgres postgres://…]")
+		return errors.New("usage: tiaojie bench intake [-n 2000] [-clients 16] [-service=false] [-http=false] [-sqlite-file F] [-postgres postgres://… [-postgres-direct]] | tiaojie bench sync [-n 100000] [-postgres postgres://…] | tiaojie bench import [-n 10000] [-sqlite=false] [-cpuprofile F] [-postgres postgres://…] | tiaojie bench casepage [-n 10000] [-c 64] [-d 10s] [-sqlite-file F] [-postgres postgres://…] | tiaojie bench lists|search [-n 100000] [-clients 64] [-postgres postgres://…] | tiaojie bench evaluation [-n 1000000] [-reps 100] [-intake 2000] [-postgres postgres://…] | tiaojie bench analysis [-n 1000000] [-reps 50] [-sqlite-file F] [-postgres postgres://…]")
 	}
 	return benchIntake(ctx, args[1:], out, getenv)
 }

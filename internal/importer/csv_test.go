@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"crypto/rand"
+	"io"
 	mrand "math/rand/v2"
 	"runtime"
 	"strings"
@@ -11,6 +12,8 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/xuri/excelize/v2"
 )
 
 func gbk(t testing.TB, s string) []byte {
@@ -160,5 +163,41 @@ func TestJunk(t *testing.T) {
 				t.Errorf("allocated %d MB for a %d MB file", grew>>20, len(c.b)>>20)
 			}
 		})
+	}
+}
+
+// TestSkipCountsAsNext: Skip passes over exactly the rows Next returns
+// (blank lines and rows with bad values alike) and ends as Next does.
+func TestSkipCountsAsNext(t *testing.T) {
+	bad := goodRow(2)
+	bad[2] = "2026-13-45"
+	text := csvText(",", stdHeader, goodRow(1), bad) + "\r\n,,,,\r\n\r\n" + csvText(",", goodRow(3), goodRow(4))
+	xl := xlsxFile(t, func(f *excelize.File) {
+		setRows(t, f, "Sheet1", stdHeader, goodRow(1), nil, goodRow(2), bad)
+	})
+	for name, data := range map[string][]byte{"s.csv": []byte(text), "s.xlsx": xl, "bad.csv": []byte(text + "\"unterminated,")} {
+		want := 0
+		rd := mustOpen(t, name, data)
+		var nextErr error
+		for {
+			if _, nextErr = rd.Next(); nextErr != nil {
+				break
+			}
+			want++
+		}
+		rd.Close()
+		got := 0
+		rd = mustOpen(t, name, data)
+		var skipErr error
+		for {
+			if skipErr = rd.Skip(); skipErr != nil {
+				break
+			}
+			got++
+		}
+		rd.Close()
+		if got != want || (skipErr == io.EOF) != (nextErr == io.EOF) {
+			t.Errorf("%s: Skip passed %d rows ending with %v, Next returned %d ending with %v", name, got, skipErr, want, nextErr)
+		}
 	}
 }

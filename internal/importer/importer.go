@@ -185,6 +185,26 @@ func (r *Reader) Next() (Row, error) {
 	}
 }
 
+// Skip passes over the next non-empty row without parsing or validating
+// it, as Next would have returned it: counting a file's rows costs only
+// reading them. It returns io.EOF after the last row and, like Next,
+// another error when the rest of the file cannot be read.
+func (r *Reader) Skip() error {
+	if r.err != nil {
+		return r.err
+	}
+	for {
+		rec, err := r.src.next()
+		if err != nil {
+			r.err = err
+			return err
+		}
+		if !blankRow(rec.raw) || !blankRow(rec.values) {
+			return nil
+		}
+	}
+}
+
 func (r *Reader) now() time.Time {
 	if r.Now != nil {
 		return r.Now()

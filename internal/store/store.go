@@ -200,6 +200,12 @@ type Store interface {
 	// look up idempotency keys: any unique conflict fails the whole call with
 	// ErrConflict and writes nothing. The returned cases' parties carry no ids.
 	InsertCases(ctx context.Context, cases []*NewCase) ([]Case, error)
+	// RefreshCaseStatistics updates the query planner's statistics of the
+	// tables a bulk intake grows and reads back (cases, parties, merchants,
+	// events), so that its reads keep good plans as the tables grow from
+	// few rows to many within one import. Data is unchanged; SQLite does
+	// nothing (its planner needs no statistics for these reads).
+	RefreshCaseStatistics(ctx context.Context) error
 	// CaseIDsByExternalID maps those of the 12315 numbers that are cases to their ids.
 	CaseIDsByExternalID(ctx context.Context, externalIDs []string) (map[string]int64, error)
 	CountCasesByStatus(ctx context.Context) (map[domain.Status]int64, error)

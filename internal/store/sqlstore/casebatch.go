@@ -105,6 +105,7 @@ func (t *wtx) unit(ctx context.Context, actor audit.Actor, what string, fn func(
 	if _, err := t.Tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
 		return nil, fmt.Errorf("%s: savepoint: %w", what, err)
 	}
+	head := t.head // a rolled-back unit leaves the chain where it was
 	err = fn()
 	if err == nil {
 		if err = t.appendAuditAs(ctx, actor); err != nil {
@@ -115,6 +116,7 @@ func (t *wtx) unit(ctx context.Context, actor audit.Actor, what string, fn func(
 		if _, rerr := t.Tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
 			return nil, fmt.Errorf("%s: roll back to savepoint: %w", what, errors.Join(err, rerr))
 		}
+		t.head = head
 		return err, nil
 	}
 	if _, err := t.Tx.ExecContext(ctx, "RELEASE SAVEPOINT "+name); err != nil {

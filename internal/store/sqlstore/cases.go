@@ -151,14 +151,8 @@ func insertCase(ctx context.Context, tx *wtx, nc *store.NewCase, paths map[int64
 	if err != nil {
 		return 0, err
 	}
-	for _, p := range nc.Parties {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO parties (case_id, kind, name, phone_sealed, phone_hash,
-			phone_mask, id_sealed, id_hash, id_mask, merchant_id, credit_code, address)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			id, p.Kind, p.Name, p.PhoneSealed, p.PhoneHash, p.PhoneMask, p.IDSealed, p.IDHash, p.IDMask,
-			nullInt(p.MerchantID), p.CreditCode, p.Address); err != nil {
-			return 0, fmt.Errorf("insert party: %w", err)
-		}
+	if err := insertParties(ctx, tx, id, nc.Parties); err != nil {
+		return 0, err
 	}
 	ev := nc.Event
 	if ev.Type == "" {
@@ -166,6 +160,32 @@ func insertCase(ctx context.Context, tx *wtx, nc *store.NewCase, paths map[int64
 	}
 	ev.CaseID, ev.Seq, ev.ToStatus = id, 1, domain.StatusReceived
 	return id, insertEvent(ctx, tx, &ev)
+}
+
+// insertParties writes a new case's parties in one statement (ids ascend
+// in their order, as one INSERT each would give them); the statement text
+// depends only on how many there are, so it stays prepared.
+func insertParties(ctx context.Context, tx *wtx, caseID int64, ps []store.Party) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	const cols = 12
+	var b strings.Builder
+	b.WriteString(`INSERT INTO parties (case_id, kind, name, phone_sealed, phone_hash,
+			phone_mask, id_sealed, id_hash, id_mask, merchant_id, credit_code, address) VALUES `)
+	args := make([]any, 0, len(ps)*cols)
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		placeholders(&b, cols, len(args), false)
+		args = append(args, caseID, p.Kind, p.Name, p.PhoneSealed, p.PhoneHash, p.PhoneMask, p.IDSealed, p.IDHash, p.IDMask,
+			nullInt(p.MerchantID), p.CreditCode, p.Address)
+	}
+	if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("insert party: %w", err)
+	}
+	return nil
 }
 
 func insertEvent(ctx context.Context, tx *wtx, ev *store.Event) error {

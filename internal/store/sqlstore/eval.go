@@ -34,7 +34,7 @@ func markDirty(ctx context.Context, tx execer, caseIDs ...int64) error {
 			}
 			fmt.Fprintf(&b, "(%d)", id)
 		}
-		b.WriteString(` ON CONFLICT (case_id) DO UPDATE SET marks = eval_dirty.marks + 1`)
+		b.WriteString(` ON CONFLICT (case_id) DO UPDATE SET marks = eval_dirty.marks + 1` + oneOff) // ids inlined
 		if _, err := tx.ExecContext(ctx, b.String()); err != nil {
 			return fmt.Errorf("mark case for evaluation: %w", err)
 		}
@@ -132,7 +132,7 @@ func (db *DB) EvalCatchUp(ctx context.Context, limit int, derive func([]store.Ev
 		if err != nil {
 			return err
 		}
-		old, err := loadEvalFacts(ctx, tx, `WHERE case_id IN (`+idList(ids)+`)`, nil, true)
+		old, err := loadEvalFacts(ctx, tx, `WHERE case_id IN (`+idList(ids)+`)`+oneOff, nil, true)
 		if err != nil {
 			return err
 		}
@@ -150,7 +150,7 @@ func (db *DB) EvalCatchUp(ctx context.Context, limit int, derive func([]store.Ev
 		if err := db.applyEvalDelta(ctx, tx, &d); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM eval_facts WHERE case_id IN (`+idList(ids)+`)`); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM eval_facts WHERE case_id IN (`+idList(ids)+`)`+oneOff); err != nil {
 			return fmt.Errorf("drop old facts: %w", err)
 		}
 		return db.insertEvalFacts(ctx, tx, fresh)
@@ -173,7 +173,7 @@ func scanIDs(rows *sql.Rows) ([]int64, error) {
 
 func loadEvalInputs(ctx context.Context, tx querier, ids []int64) ([]store.EvalInput, error) {
 	in := idList(ids)
-	rows, err := tx.QueryContext(ctx, `SELECT `+caseCols+` FROM cases c WHERE c.id IN (`+in+`) ORDER BY c.id`)
+	rows, err := tx.QueryContext(ctx, `SELECT `+caseCols+` FROM cases c WHERE c.id IN (`+in+`) ORDER BY c.id`+oneOff)
 	if err != nil {
 		return nil, fmt.Errorf("load cases: %w", err)
 	}
@@ -193,7 +193,7 @@ func loadEvalInputs(ctx context.Context, tx querier, ids []int64) ([]store.EvalI
 		return nil, fmt.Errorf("load cases: %w", err)
 	}
 	rows, err = tx.QueryContext(ctx, `SELECT id, case_id, seq, type, from_status, to_status, COALESCE(actor_id, 0),
-		actor_name, at, reason_code, note, data FROM case_events WHERE case_id IN (`+in+`) ORDER BY case_id, seq`)
+		actor_name, at, reason_code, note, data FROM case_events WHERE case_id IN (`+in+`) ORDER BY case_id, seq`+oneOff)
 	if err != nil {
 		return nil, fmt.Errorf("load events: %w", err)
 	}
@@ -214,7 +214,7 @@ func loadEvalInputs(ctx context.Context, tx querier, ids []int64) ([]store.EvalI
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load events: %w", err)
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT case_id, COUNT(*) FROM parties WHERE case_id IN (`+in+`) GROUP BY case_id`)
+	rows, err = tx.QueryContext(ctx, `SELECT case_id, COUNT(*) FROM parties WHERE case_id IN (`+in+`) GROUP BY case_id`+oneOff)
 	if err != nil {
 		return nil, fmt.Errorf("load parties: %w", err)
 	}
@@ -233,7 +233,7 @@ func loadEvalInputs(ctx context.Context, tx querier, ids []int64) ([]store.EvalI
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load parties: %w", err)
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT case_id, terms FROM agreements WHERE case_id IN (`+in+`)`)
+	rows, err = tx.QueryContext(ctx, `SELECT case_id, terms FROM agreements WHERE case_id IN (`+in+`)`+oneOff)
 	if err != nil {
 		return nil, fmt.Errorf("load agreements: %w", err)
 	}
@@ -719,7 +719,11 @@ func (db *DB) EvalFactsOf(ctx context.Context, caseIDs []int64) (map[int64]store
 		return out, nil
 	}
 	in, args := fewIDs(caseIDs)
-	rows, err := loadEvalFacts(ctx, db.read(), `WHERE case_id IN (`+in+`)`, args, false)
+	where := `WHERE case_id IN (` + in + `)`
+	if args == nil {
+		where += oneOff // the ids written out: this text will not recur
+	}
+	rows, err := loadEvalFacts(ctx, db.read(), where, args, false)
 	if err != nil {
 		return nil, db.wrap("evaluation facts of cases", err)
 	}

@@ -16,19 +16,34 @@ const maxReadCached = 512
 // casepage`, issue 17). database/sql prepares a Stmt on each pooled
 // connection the first time it runs there; the readers keep their
 // connections (sqlite.OpenNoMigrate), so that happens once per connection.
+// A statement is prepared on its second sighting (seenOnce): one-off SQL
+// runs unprepared and leaves the cache to the statements that recur.
 type readStmts struct {
-	db *sql.DB
-	mu sync.RWMutex
-	m  map[string]*sql.Stmt
+	db   *sql.DB
+	mu   sync.RWMutex
+	m    map[string]*sql.Stmt
+	seen seenOnce
 }
 
 func (c *readStmts) stmt(ctx context.Context, query string) *sql.Stmt {
+	if !cacheable(query) {
+		return nil
+	}
 	c.mu.RLock()
 	s, ok := c.m[query]
 	full := len(c.m) >= maxReadCached
 	c.mu.RUnlock()
 	if ok || full {
 		return s
+	}
+	c.mu.Lock()
+	if c.seen.max == 0 {
+		c.seen.max = 4 * maxReadCached
+	}
+	again := c.seen.again(query)
+	c.mu.Unlock()
+	if !again {
+		return nil
 	}
 	s, err := c.db.PrepareContext(ctx, query)
 	if err != nil {
@@ -45,6 +60,14 @@ func (c *readStmts) stmt(ctx context.Context, query string) *sql.Stmt {
 	}
 	c.m[query] = s
 	return s
+}
+
+// prepared reports whether query is in the cache (tests).
+func (c *readStmts) prepared(query string) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	_, ok := c.m[query]
+	return ok
 }
 
 func (c *readStmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {

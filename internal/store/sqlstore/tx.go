@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"strconv"
 	"strings"
 	"time"
 
@@ -159,6 +160,10 @@ func (db *DB) tx(ctx context.Context, what string, fn func(*wtx) error) error {
 		_ = sqlTx.Rollback()
 		return db.wrap(what+": audit", err)
 	}
+	if err := t.storeHead(ctx); err != nil {
+		_ = sqlTx.Rollback()
+		return db.wrap(what+": audit", err)
+	}
 	err = sqlTx.Commit()
 	if t.cfgDirty && db.cfg != nil {
 		db.cfg.invalidate()
@@ -202,18 +207,23 @@ type wtx struct {
 	stmtActs []string // what the statements did, when no action was named
 	objects  []string
 	digest   hash.Hash
-	cfgDirty bool // a cached configuration table was written (cfgcache.go)
+	buf      []byte    // digestWrite's scratch
+	head     chainHead // the audit chain's head as this transaction moved it
+	cfgDirty bool      // a cached configuration table was written (cfgcache.go)
 }
 
-type txMark struct{ writes, actions, objects int }
+type txMark struct {
+	writes, actions, objects int
+	head                     chainHead
+}
 
-func (t *wtx) mark() txMark { return txMark{t.writes, len(t.actions), len(t.objects)} }
+func (t *wtx) mark() txMark { return txMark{t.writes, len(t.actions), len(t.objects), t.head} }
 
 // reset forgets what a rolled-back savepoint wrote. The digest cannot be
 // rewound; it then also covers the undone statements, which is harmless: it
 // only has to change when the written values do.
 func (t *wtx) reset(m txMark) {
-	t.writes, t.actions, t.objects = m.writes, t.actions[:m.actions], t.objects[:m.objects]
+	t.writes, t.actions, t.objects, t.head = m.writes, t.actions[:m.actions], t.objects[:m.objects], m.head
 }
 
 // note records a named action of this transaction.
@@ -246,18 +256,55 @@ func (t *wtx) digestWrite(query string, args []any) {
 	if t.digest == nil {
 		t.digest = sha256.New()
 	}
-	fmt.Fprintf(t.digest, "%d:%s", len(query), query)
+	t.buf = appendDigest(t.buf[:0], query, args)
+	t.digest.Write(t.buf)
+}
+
+// appendDigest writes a statement and its arguments as fmt's "%d:%s" and
+// "|%T:%v" would (times and bytes canonical), without fmt on the common
+// types: fmt was 7% of a 12315 import's CPU.
+func appendDigest(b []byte, query string, args []any) []byte {
+	b = strconv.AppendInt(b, int64(len(query)), 10)
+	b = append(b, ':')
+	b = append(b, query...)
 	for _, a := range args {
 		switch v := a.(type) {
 		case time.Time:
-			fmt.Fprintf(t.digest, "|t:%s", audit.Canonical(v).Format(time.RFC3339Nano))
+			b = append(b, "|t:"...)
+			b = audit.Canonical(v).AppendFormat(b, time.RFC3339Nano)
 		case []byte:
 			sum := sha256.Sum256(v)
-			fmt.Fprintf(t.digest, "|b:%x", sum)
+			b = append(b, "|b:"...)
+			b = hex.AppendEncode(b, sum[:])
+		case string:
+			b = append(b, "|string:"...)
+			b = append(b, v...)
+		case int64:
+			b = append(b, "|int64:"...)
+			b = strconv.AppendInt(b, v, 10)
+		case int:
+			b = append(b, "|int:"...)
+			b = strconv.AppendInt(b, int64(v), 10)
+		case bool:
+			b = append(b, "|bool:"...)
+			b = strconv.AppendBool(b, v)
+		case sql.NullInt64:
+			b = append(b, "|sql.NullInt64:{"...)
+			b = strconv.AppendInt(b, v.Int64, 10)
+			b = append(b, ' ')
+			b = strconv.AppendBool(b, v.Valid)
+			b = append(b, '}')
+		case sql.NullString:
+			b = append(b, "|sql.NullString:{"...)
+			b = append(b, v.String...)
+			b = append(b, ' ')
+			b = strconv.AppendBool(b, v.Valid)
+			b = append(b, '}')
 		default:
-			fmt.Fprintf(t.digest, "|%T:%v", a, a)
+			b = fmt.Appendf(b, "|%T:%v", a, a)
 		}
 	}
+	return b
 }
 
 func isWrite(q string) bool {
@@ -282,6 +329,9 @@ func (t *wtx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 
 func (t *wtx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	t.digestWrite(query, args)
+	if s := t.db.stmts.get(query); s != nil {
+		return t.Tx.StmtContext(ctx, s).QueryContext(ctx, args...)
+	}
 	return t.Tx.QueryContext(ctx, query, args...)
 }
 
@@ -317,7 +367,11 @@ func (t *wtx) appendAuditAs(ctx context.Context, actor audit.Actor) error {
 
 // link numbers the entry, chains it to the head and stores it.
 func (t *wtx) link(ctx context.Context, e *audit.Entry) error {
-	if err := t.Tx.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.Seq, &e.Prev); err != nil {
+	if t.head.held {
+		// A later entry of the same transaction (a batch's units): the head
+		// row is locked by this transaction already and moved once at commit.
+		e.Seq, e.Prev = t.head.seq+1, t.head.hash
+	} else if err := t.Tx.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.Seq, &e.Prev); err != nil {
 		return fmt.Errorf("advance audit head: %w", err)
 	}
 	if e.Object != "" && !strings.Contains(e.Object, ",") {
@@ -333,9 +387,31 @@ func (t *wtx) link(ctx context.Context, e *audit.Entry) error {
 		e.Seq, e.At, a.Kind, a.ID, a.Name, a.Role, a.UnitID, a.UnitPath, a.RequestID, a.Addr, e.Action, e.Object, e.Before, e.After, e.Prev, e.Hash); err != nil {
 		return fmt.Errorf("insert audit entry: %w", err)
 	}
-	if _, err := t.Tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, e.Hash); err != nil {
+	t.head = chainHead{held: true, seq: e.Seq, hash: e.Hash, moved: true}
+	return nil
+}
+
+// chainHead is the audit chain's head as this transaction has moved it:
+// read (and locked) by its first entry, written back once before commit.
+type chainHead struct {
+	held  bool // the head row is locked and seq/hash are current
+	moved bool // entries were linked since the row was last written
+	seq   int64
+	hash  string
+}
+
+// storeHead writes the head the transaction's entries moved; run just
+// before commit. A savepoint rolled back after an entry restores the head
+// kept in memory with it (txMark, wtx.unit), so the row always names the
+// last entry that commits.
+func (t *wtx) storeHead(ctx context.Context) error {
+	if !t.head.moved {
+		return nil
+	}
+	if _, err := t.Tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, t.head.seq, t.head.hash); err != nil {
 		return fmt.Errorf("move audit head: %w", err)
 	}
+	t.head.moved = false
 	return nil
 }
 
