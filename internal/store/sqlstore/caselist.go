@@ -164,6 +164,9 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	// soon). Either way every case in scope is considered.
 	text := strings.TrimSpace(q.Text)
 	candidates := ""
+	// A common term: walkText filters the page's walks, countText the
+	// counts (which stop at the cap soonest when driven by the grams).
+	walkText, countText := "", ""
 	switch {
 	case q.PartyHash != "":
 		h := l.arg(q.PartyHash)
@@ -187,7 +190,11 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			dense = "c.id IN (SELECT id FROM cases WHERE " + strings.ReplaceAll(pgSearchGrams, "c.", "") + " @> " + arr + ")"
 			probe = `SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE ` + sparse + ` LIMIT ` + fmt.Sprint(db.searchSparse+1) + `) x`
 		} else {
-			m := l.arg(`"` + strings.Join(grams, `" "`) + `"`)
+			g, err := db.selectiveGrams(ctx, grams)
+			if err != nil {
+				return store.CasePage{}, err
+			}
+			m := l.arg(`"` + strings.Join(g, `" "`) + `"`)
 			in := "IN (SELECT rowid FROM cases_grams WHERE cases_grams MATCH " + m + ")"
 			sparse = "c.id " + in
 			// "+": SQLite must not fetch the cases by id from the list and
@@ -203,7 +210,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		if n <= db.searchSparse {
 			candidates = sparse + " AND " + like
 		} else {
-			common = append(common, dense, like)
+			walkText, countText = dense+" AND "+like, sparse+" AND "+like
 		}
 	}
 
@@ -220,6 +227,20 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		}
 	}
 	filters := append([]string{}, common...)
+	if walkText != "" {
+		filters = append(filters, walkText)
+	}
+	// forCount puts the count's form of a common term in the conditions.
+	forCount := func(conds []string) []string {
+		if walkText == "" {
+			return conds
+		}
+		out := make([]string, len(conds))
+		for i, c := range conds {
+			out[i] = strings.ReplaceAll(c, walkText, countText)
+		}
+		return out
+	}
 	switch {
 	case candidates != "":
 		filters = append(filters, candidates)
@@ -305,6 +326,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		if scopeCond != "" && !slices.Contains(conds, scopeCond) {
 			conds = append(conds, scopeCond)
 		}
+		conds = forCount(conds)
 		cond := ""
 		if len(conds) > 0 {
 			cond = " WHERE " + strings.Join(conds, " AND ")
@@ -327,7 +349,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		capN := q.CountCap + 1
 		var parts []string
 		for _, b := range branches {
-			conds := append([]string{b}, filters...)
+			conds := append([]string{b}, forCount(filters)...)
 			if strings.HasPrefix(b, "c.diverted_by_path") {
 				conds = append(conds, "NOT "+ownScope)
 			}
@@ -358,6 +380,9 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		}
 		if candidates != "" {
 			conds = append(conds, candidates)
+		}
+		if countText != "" {
+			conds = append(conds, countText)
 		}
 		cond := ""
 		if len(conds) > 0 {
@@ -437,6 +462,58 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		page.Next = &store.CaseCursor{At: last.ReceivedAt, ID: last.ID}
 	}
 	return page, nil
+}
+
+// maxQueryGrams is how many of a long term's grams SQLite is asked for
+// when some are selective: FTS5 reads each token's whole list of cases, and
+// a case number's common pairs ("消调", "20") are in nearly every case.
+const maxQueryGrams = 4
+
+// selectiveGrams picks the grams of a term worth asking FTS5 for: when
+// a term has more than maxQueryGrams, each one's cases are counted up to
+// searchSparse (one statement, each count stopping there) and the rarest
+// maxQueryGrams that are under it are kept. Any subset gives a superset of
+// the term's cases (LIKE makes it exact), so this only changes the speed.
+// When none is selective all are kept: their intersection may still be.
+func (db *DB) selectiveGrams(ctx context.Context, grams []string) ([]string, error) {
+	if len(grams) <= maxQueryGrams {
+		return grams, nil
+	}
+	var parts []string
+	args := make([]any, len(grams))
+	for i, g := range grams {
+		args[i] = `"` + g + `"`
+		parts = append(parts, fmt.Sprintf(`SELECT %d, (SELECT COUNT(*) FROM (SELECT 1 FROM cases_grams WHERE cases_grams MATCH $%d LIMIT %d))`,
+			i, i+1, db.searchSparse+1))
+	}
+	rows, err := db.read().QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
+	if err != nil {
+		return nil, db.wrap("count case search grams", err)
+	}
+	defer rows.Close()
+	type gc struct{ i, n int }
+	var counts []gc
+	for rows.Next() {
+		var c gc
+		if err := rows.Scan(&c.i, &c.n); err != nil {
+			return nil, db.wrap("count case search grams", err)
+		}
+		if c.n <= db.searchSparse {
+			counts = append(counts, c)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, db.wrap("count case search grams", err)
+	}
+	if len(counts) == 0 {
+		return grams, nil
+	}
+	slices.SortStableFunc(counts, func(a, b gc) int { return a.n - b.n })
+	var out []string
+	for _, c := range counts[:min(len(counts), maxQueryGrams)] {
+		out = append(out, grams[c.i])
+	}
+	return out, nil
 }
 
 // denseByStatus answers a list over several statuses in a dense scope:

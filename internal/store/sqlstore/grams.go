@@ -97,6 +97,10 @@ func SearchGrams(parts ...string) string {
 	return strings.Join(out, " ")
 }
 
+// TermGrams are the tokens a case must hold to contain the term (see
+// termGrams); benchmarks write their raw statements with them.
+func TermGrams(term string) []string { return termGrams(term) }
+
 // termGrams are the tokens a case must hold to contain the term: the
 // bigrams of each run of the term, or its character when a run has one.
 // None when the term has no kept character (only punctuation): the index
