@@ -28,7 +28,12 @@ SET jit = off AS $f$
     ) grams
 $f$;
 -- +goose StatementEnd
-CREATE INDEX cases_search_grams ON cases USING gin (case_search_grams(number, consumer_name, merchant_name, description, external_id));
+-- fastupdate off: with the default pending list, recent cases were scanned
+-- from the list and rechecked (the function again per row): 67 ms for a
+-- term at 10,000 fresh cases instead of under 1 ms. Each write updates the
+-- index in place instead.
+CREATE INDEX cases_search_grams ON cases USING gin (case_search_grams(number, consumer_name, merchant_name, description, external_id))
+    WITH (fastupdate = off);
 -- The pg_trgm index of migration 00045 is no longer read: the grams answer
 -- every term length.
 DROP INDEX IF EXISTS cases_search_trgm;
