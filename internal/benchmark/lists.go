@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/demo"
@@ -261,23 +263,49 @@ func Lists(ctx context.Context, f *ListsFixture, what string, clients, reps int,
 			}, raw: `SELECT ` + cols + ` FROM cases c WHERE c.status = $1 ORDER BY c.received_at, c.id LIMIT 50`, args: []any{string(domain.StatusReceived)}},
 		}
 	case "search":
-		ftsRaw := func(term string) (string, []any) {
-			if pg {
-				return `SELECT ` + cols + ` FROM cases c WHERE ` + pgSearchDocBench + ` LIKE $1` + newest, []any{"%" + term + "%"}
-			}
-			return `SELECT ` + cols + ` FROM cases c WHERE c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH $1 ORDER BY rowid DESC LIMIT 50)` + newest, []any{`"` + term + `"`}
+		terms, err := searchTerms(ctx, f.DB)
+		if err != nil {
+			return res, err
 		}
-		shortRaw := `SELECT ` + cols + ` FROM (SELECT * FROM cases c ORDER BY c.received_at DESC, c.id DESC LIMIT 20000) c WHERE c.description LIKE $1 OR c.merchant_name LIKE $1 LIMIT 50`
+		grams, err := hasSearchGrams(ctx, f.DB)
+		if err != nil {
+			return res, err
+		}
+		like := `(c.number LIKE $1 OR c.consumer_name LIKE $1 OR c.merchant_name LIKE $1 OR c.description LIKE $1 OR c.external_id LIKE $1)`
+		// The raw statement of a term: the engine's index for it read
+		// directly (the grams of migration 00058 with LIKE on what they
+		// give, newest 50, no scope), or on an older schema the trigram
+		// index (3 characters or more) or the newest 20,000 cases filtered.
+		textRaw := func(term string) (string, []any) {
+			g := sqlstore.TermGrams(term)
+			switch {
+			case grams && pg:
+				return `SELECT ` + cols + ` FROM cases c WHERE ` + pgSearchGramsBench + ` @> ARRAY['` + strings.Join(g, "', '") + `']::text[] AND ` + like + newest,
+					[]any{"%" + term + "%"}
+			case grams:
+				return `SELECT ` + cols + ` FROM cases c WHERE c.id IN (SELECT rowid FROM cases_grams WHERE cases_grams MATCH $2) AND ` + like + newest,
+					[]any{"%" + term + "%", `"` + strings.Join(g, `" "`) + `"`}
+			case pg:
+				return `SELECT ` + cols + ` FROM cases c WHERE ` + pgSearchDocBench + ` LIKE $1` + newest, []any{"%" + term + "%"}
+			case utf8.RuneCountInString(term) >= 3:
+				return `SELECT ` + cols + ` FROM cases c WHERE c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH $1 ORDER BY rowid DESC LIMIT 50)` + newest, []any{`"` + term + `"`}
+			}
+			return `SELECT ` + cols + ` FROM (SELECT * FROM cases c ORDER BY c.received_at DESC, c.id DESC LIMIT 20000) c WHERE c.description LIKE $1 OR c.merchant_name LIKE $1 LIMIT 50`, []any{"%" + term + "%"}
+		}
 		phoneRaw := `SELECT ` + cols + ` FROM cases c WHERE c.id IN (SELECT case_id FROM parties WHERE phone_hash = $1)` + newest
-		r3, a3 := ftsRaw("翻新机")
-		r4, a4 := ftsRaw("三包规定")
-		rn, an := ftsRaw(f.Number)
+		text := func(name, term string) listCase {
+			raw, args := textRaw(term)
+			return listCase{name: name, app: list(store.CaseQuery{Text: term}), raw: raw, args: args}
+		}
 		cases = []listCase{
-			{name: "q=健身 (2 characters)", app: list(store.CaseQuery{Text: "健身"}), raw: shortRaw, args: []any{"%健身%"}},
-			{name: "q=预付 (2 characters)", app: list(store.CaseQuery{Text: "预付"}), raw: shortRaw, args: []any{"%预付%"}},
-			{name: "q=翻新机 (3 characters)", app: list(store.CaseQuery{Text: "翻新机"}), raw: r3, args: a3},
-			{name: "q=三包规定 (common phrase)", app: list(store.CaseQuery{Text: "三包规定"}), raw: r4, args: a4},
-			{name: "q=case number", app: list(store.CaseQuery{Text: f.Number}), raw: rn, args: an},
+			text("q=健身 (2 characters, dense)", "健身"),
+			text("q=预付 (2 characters)", "预付"),
+			text(fmt.Sprintf("q=%s (1 character, %d cases)", terms.rare1, terms.rare1N), terms.rare1),
+			text(fmt.Sprintf("q=%s (2 characters, %d cases)", terms.rare2, terms.rare2N), terms.rare2),
+			text(fmt.Sprintf("q=%s (only cases older than the newest %d)", terms.old, terms.oldAfter), terms.old),
+			text("q=翻新机 (3 characters)", "翻新机"),
+			text("q=三包规定 (common phrase)", "三包规定"),
+			text("q=case number", f.Number),
 			{name: "q=phone number (spaces)", app: list(store.CaseQuery{Text: f.Phone[:3] + " " + f.Phone[3:7] + " " + f.Phone[7:]}),
 				raw: phoneRaw, args: []any{f.Intake.PartyHash(f.Phone)}},
 		}
@@ -331,6 +359,98 @@ func Lists(ctx context.Context, f *ListsFixture, what string, clients, reps int,
 		}
 	}
 	return res, nil
+}
+
+// pgSearchGramsBench is the grams index's expression (migration 00058).
+const pgSearchGramsBench = `case_search_grams(c.number, c.consumer_name, c.merchant_name, c.description, c.external_id)`
+
+// hasSearchGrams tells whether the schema has the grams index (migration
+// 00058), so that the raw statements read it.
+func hasSearchGrams(ctx context.Context, db *sqlstore.DB) (bool, error) {
+	q := `SELECT COUNT(*) FROM sqlite_master WHERE name = 'cases_grams'`
+	if db.Dialect() == "postgres" {
+		q = `SELECT COUNT(*) FROM pg_proc WHERE proname = 'case_search_grams'`
+	}
+	var n int
+	err := db.Reader().QueryRowContext(ctx, q).Scan(&n)
+	return n > 0, err
+}
+
+// benchTerms are search terms found in the seeded data: the rarest Chinese
+// character, a pair of them that few cases hold, and a pair that only cases older
+// than the newest oldAfter hold (the bounded walk of the old search never
+// reached them).
+type benchTerms struct {
+	rare1, rare2, old        string
+	rare1N, rare2N, oldAfter int
+}
+
+// searchTerms reads the search fields of every case, newest first, and
+// counts the cases holding each Chinese character and pair.
+func searchTerms(ctx context.Context, db *sqlstore.DB) (benchTerms, error) {
+	var t benchTerms
+	rows, err := db.Reader().QueryContext(ctx, `SELECT consumer_name || ' ' || merchant_name || ' ' || description FROM cases ORDER BY received_at DESC, id DESC`)
+	if err != nil {
+		return t, fmt.Errorf("read the search fields: %w", err)
+	}
+	defer rows.Close()
+	count, first := map[string]int{}, map[string]int{}
+	pos := 0
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return t, err
+		}
+		seen := map[string]bool{}
+		rs := []rune(s)
+		for i, r := range rs {
+			if !unicode.Is(unicode.Han, r) {
+				continue
+			}
+			keys := []string{string(r)}
+			if i > 0 && unicode.Is(unicode.Han, rs[i-1]) {
+				keys = append(keys, string(rs[i-1:i+1]))
+			}
+			for _, k := range keys {
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+				if count[k] == 0 {
+					first[k] = pos
+				}
+				count[k]++
+			}
+		}
+		pos++
+	}
+	if err := rows.Err(); err != nil {
+		return t, err
+	}
+	t.oldAfter = min(20000, pos/2)
+	// The commonest of the rare pairs (up to 50 cases: a page), the
+	// commonest of the old ones; ties by the text, so runs agree.
+	better := func(k string, n int, cur string, curN int) bool {
+		return n > curN || (n == curN && k < cur)
+	}
+	for k, n := range count {
+		one := utf8.RuneCountInString(k) == 1
+		// The demo's text repeats its words: the rarest character is the
+		// rare one (about one case in a thousand).
+		if one && (t.rare1 == "" || n < t.rare1N || (n == t.rare1N && k < t.rare1)) {
+			t.rare1, t.rare1N = k, n
+		}
+		if n <= 50 && n >= 5 && !one && better(k, n, t.rare2, t.rare2N) {
+			t.rare2, t.rare2N = k, n
+		}
+		if !one && first[k] >= t.oldAfter && better(k, n, t.old, count[t.old]) {
+			t.old = k
+		}
+	}
+	if t.rare1 == "" || t.rare2 == "" || t.old == "" {
+		return t, fmt.Errorf("no rare or old search terms in %d cases", pos)
+	}
+	return t, nil
 }
 
 // pgSearchDocBench is the pg_trgm index's expression (migration 00045).

@@ -5,6 +5,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -24,6 +25,31 @@ import (
 
 //go:embed migrations/*.sql
 var migrations embed.FS
+
+// search_grams(number, consumer_name, merchant_name, description,
+// external_id) is sqlstore.SearchGrams, called by the triggers that keep
+// cases_grams (migration 00058). modernc registers functions on the driver,
+// so every connection this process opens to any file has it: the writer,
+// the readers, the migration, a backup's check. A connection without it (the
+// sqlite3 shell, another program) can read cases but not write them: the
+// triggers fail.
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction("search_grams", 5, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		parts := make([]string, len(args))
+		for i, a := range args {
+			switch v := a.(type) {
+			case string:
+				parts[i] = v
+			case []byte:
+				parts[i] = string(v)
+			case nil:
+			default:
+				parts[i] = fmt.Sprint(v)
+			}
+		}
+		return sqlstore.SearchGrams(parts...), nil
+	})
+}
 
 // Dialect describes SQLite to sqlstore.
 func Dialect() sqlstore.Dialect {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -23,16 +22,14 @@ import (
 // cut again. The org paths present under a prefix are found by a skip scan
 // of the path index (one index seek per path), so a new room needs nothing.
 //
-// Text: a term of three characters or more is looked up in the trigram
-// index (FTS5 on SQLite, pg_trgm on PostgreSQL). When it matches at most
-// searchSparse cases these are the candidates, filtered by scope and sorted;
-// a term that matches more (or a 1–2 character term, below the trigram
-// minimum) walks the branches newest first with the text as a filter,
-// looking at most at shortScan cases per list (the newest in scope).
+// Text: a term of any length is looked up by its grams (grams.go; FTS5 on
+// SQLite, GIN on PostgreSQL). When at most searchSparse cases hold them
+// these are the candidates, filtered by LIKE and scope and sorted; a term
+// that more cases hold is a filter (grams, then LIKE) on the branches' walks
+// newest first, which find a page soon. Both see every case in scope.
 
 const (
 	searchSparse = 5000
-	shortScan    = 20000
 	maxOffset    = 10000
 	maxCompound  = 400
 	denseScan    = 2000
@@ -47,8 +44,8 @@ func (l *caseListSQL) arg(v any) string {
 	return fmt.Sprintf("$%d", len(l.args))
 }
 
-// pgSearchDoc is the expression of the pg_trgm index (migration 00045).
-const pgSearchDoc = `(c.number || ' ' || c.consumer_name || ' ' || c.merchant_name || ' ' || c.description || ' ' || COALESCE(c.external_id, ''))`
+// pgSearchGrams is the expression of the grams index (migration 00058).
+const pgSearchGrams = `case_search_grams(c.number, c.consumer_name, c.merchant_name, c.description, c.external_id)`
 
 // bind renumbers the $n placeholders of one statement in the order they
 // appear, keeping only the arguments it uses (both drivers refuse unused
@@ -81,7 +78,10 @@ func bind(stmt string, args []any) (string, []any) {
 	return b.String(), out
 }
 
-func ftsPhrase(t string) string { return `"` + strings.ReplaceAll(t, `"`, `""`) + `"` }
+// SetSearchSparse sets how many cases a text search's grams may match and
+// still be read as candidates (default searchSparse); tests lower it to
+// answer a small corpus both ways. Call before the database is used.
+func (db *DB) SetSearchSparse(n int) { db.searchSparse = n }
 
 // ListCases answers the case lists: sweeps (ByID) with one statement, the
 // rest by index-ordered branches (see above).
@@ -158,36 +158,59 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	}
 	query := func(stmt string) (string, []any) { return bind(stmt, l.args) }
 
-	// Text: candidates from the trigram index, or a filter on a bounded walk.
+	// Text: the cases holding the term's grams (grams.go), filtered by LIKE
+	// for exactness. A rare term's cases are the candidates, sorted; a
+	// common term is a filter on the index-ordered walks (a full page comes
+	// soon). Either way every case in scope is considered.
 	text := strings.TrimSpace(q.Text)
-	textFilter, candidates := "", ""
+	candidates := ""
+	// A common term: walkText filters the page's walks, countText the
+	// counts (which stop at the cap soonest when driven by the grams).
+	walkText, countText := "", ""
 	switch {
 	case q.PartyHash != "":
 		h := l.arg(q.PartyHash)
 		candidates = fmt.Sprintf("c.id IN (SELECT case_id FROM parties WHERE phone_hash = %[1]s OR id_hash = %[1]s)", h)
 	case text != "":
 		p := l.arg("%" + likeEscape(text) + "%")
-		textFilter = fmt.Sprintf(`(c.number LIKE %[1]s ESCAPE '\' OR c.consumer_name LIKE %[1]s ESCAPE '\'
+		like := fmt.Sprintf(`(c.number LIKE %[1]s ESCAPE '\' OR c.consumer_name LIKE %[1]s ESCAPE '\'
 			OR c.merchant_name LIKE %[1]s ESCAPE '\' OR c.description LIKE %[1]s ESCAPE '\' OR c.external_id LIKE %[1]s ESCAPE '\')`, p)
-		if utf8.RuneCountInString(text) >= 3 {
-			var probe, cand string
-			if db.d.Name == "postgres" {
-				cand = fmt.Sprintf(`%s LIKE %s ESCAPE '\'`, pgSearchDoc, p)
-				probe = `SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE ` + cand + ` LIMIT ` + fmt.Sprint(searchSparse+1) + `) x`
-			} else {
-				m := l.arg(ftsPhrase(text))
-				cand = "c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH " + m + ")"
-				probe = `SELECT COUNT(*) FROM (SELECT 1 FROM cases_fts WHERE cases_fts MATCH ` + m + ` LIMIT ` + fmt.Sprint(searchSparse+1) + `) x`
+		grams := termGrams(text)
+		if len(grams) == 0 {
+			// Only punctuation: nothing to look up, the walks filter.
+			common = append(common, like)
+			break
+		}
+		var probe, sparse, dense string
+		if db.d.Name == "postgres" {
+			// The tokens are hex and "x": safe as literals, and the
+			// planner sees them.
+			arr := "ARRAY['" + strings.Join(grams, "', '") + "']::text[]"
+			sparse = pgSearchGrams + " @> " + arr
+			dense = "c.id IN (SELECT id FROM cases WHERE " + strings.ReplaceAll(pgSearchGrams, "c.", "") + " @> " + arr + ")"
+			probe = `SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE ` + sparse + ` LIMIT ` + fmt.Sprint(db.searchSparse+1) + `) x`
+		} else {
+			g, err := db.selectiveGrams(ctx, grams)
+			if err != nil {
+				return store.CasePage{}, err
 			}
-			var n int
-			ps, pa := bind(probe, l.args)
-			if err := db.read().QueryRowContext(ctx, ps, pa...).Scan(&n); err != nil {
-				return store.CasePage{}, db.wrap("probe case search", err)
-			}
-			if n <= searchSparse {
-				candidates = cand + " AND " + textFilter
-				textFilter = ""
-			}
+			m := l.arg(`"` + strings.Join(g, `" "`) + `"`)
+			in := "IN (SELECT rowid FROM cases_grams WHERE cases_grams MATCH " + m + ")"
+			sparse = "c.id " + in
+			// "+": SQLite must not fetch the cases by id from the list and
+			// sort them, but walk the list's index and test each id.
+			dense = "+c.id " + in
+			probe = `SELECT COUNT(*) FROM (SELECT 1 FROM cases_grams WHERE cases_grams MATCH ` + m + ` LIMIT ` + fmt.Sprint(db.searchSparse+1) + `) x`
+		}
+		var n int
+		ps, pa := bind(probe, l.args)
+		if err := db.read().QueryRowContext(ctx, ps, pa...).Scan(&n); err != nil {
+			return store.CasePage{}, db.wrap("probe case search", err)
+		}
+		if n <= db.searchSparse {
+			candidates = sparse + " AND " + like
+		} else {
+			walkText, countText = dense+" AND "+like, sparse+" AND "+like
 		}
 	}
 
@@ -204,6 +227,20 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		}
 	}
 	filters := append([]string{}, common...)
+	if walkText != "" {
+		filters = append(filters, walkText)
+	}
+	// forCount puts the count's form of a common term in the conditions.
+	forCount := func(conds []string) []string {
+		if walkText == "" {
+			return conds
+		}
+		out := make([]string, len(conds))
+		for i, c := range conds {
+			out[i] = strings.ReplaceAll(c, walkText, countText)
+		}
+		return out
+	}
 	switch {
 	case candidates != "":
 		filters = append(filters, candidates)
@@ -254,32 +291,16 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	// committee on its own server) first walks the receipt-time index, or
 	// the status's, with the scope as a filter, looking at denseScan cases
 	// at most; a full page from it is the answer.
-	dense := byPath && len(statusArgs) <= 1 && textFilter == ""
+	dense := byPath && len(statusArgs) <= 1
 	// Several statuses (the desk's sections): the same walk per status.
-	denseStatuses := byPath && len(statusArgs) > 1 && textFilter == ""
-	if textFilter != "" {
-		if ok, err := pathBranches(); err != nil || !ok {
-			return store.CasePage{}, err
-		}
-	}
-	walkBound := 0
-	if textFilter != "" {
-		walkBound = max(1000, shortScan/len(branches))
-	}
+	denseStatuses := byPath && len(statusArgs) > 1
 	order := fmt.Sprintf(" ORDER BY c.received_at%[1]s, c.id%[1]s", dir)
 	orderK := fmt.Sprintf(" ORDER BY received_at%[1]s, id%[1]s", dir)
 	union := func(extra []string, n int) string {
 		var parts []string
 		for i, b := range branches {
 			conds := append(append([]string{b}, filters...), extra...)
-			var sub string
-			if walkBound > 0 {
-				sub = fmt.Sprintf(`SELECT received_at, id FROM (SELECT c.received_at, c.id, c.number, c.consumer_name, c.merchant_name,
-					c.description, c.external_id FROM cases c WHERE %s%s LIMIT %d) c WHERE %s%s LIMIT %d`,
-					strings.Join(conds, " AND "), order, walkBound, textFilter, order, n)
-			} else {
-				sub = fmt.Sprintf(`SELECT c.received_at, c.id FROM cases c WHERE %s%s LIMIT %d`, strings.Join(conds, " AND "), order, n)
-			}
+			sub := fmt.Sprintf(`SELECT c.received_at, c.id FROM cases c WHERE %s%s LIMIT %d`, strings.Join(conds, " AND "), order, n)
 			parts = append(parts, fmt.Sprintf("SELECT received_at, id FROM (%s) b%d", sub, i))
 		}
 		// SQLite allows 500 terms in one compound SELECT: a scope with
@@ -298,13 +319,14 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	var page store.CasePage
 	switch {
 	case q.CountCap < 0:
-	case q.CountCap > 0 && len(statusArgs) == 0 && walkBound == 0:
+	case q.CountCap > 0 && len(statusArgs) == 0:
 		// Count up to the cap with the scope as one condition: both engines
 		// read the scope's path index and stop at the cap (a dense scope).
 		conds := append([]string{}, filters...)
 		if scopeCond != "" && !slices.Contains(conds, scopeCond) {
 			conds = append(conds, scopeCond)
 		}
+		conds = forCount(conds)
 		cond := ""
 		if len(conds) > 0 {
 			cond = " WHERE " + strings.Join(conds, " AND ")
@@ -327,16 +349,11 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		capN := q.CountCap + 1
 		var parts []string
 		for _, b := range branches {
-			conds := append([]string{b}, filters...)
+			conds := append([]string{b}, forCount(filters)...)
 			if strings.HasPrefix(b, "c.diverted_by_path") {
 				conds = append(conds, "NOT "+ownScope)
 			}
-			if walkBound > 0 {
-				parts = append(parts, fmt.Sprintf(`SELECT 1 FROM (SELECT c.number, c.consumer_name, c.merchant_name, c.description, c.external_id
-					FROM cases c WHERE %s%s LIMIT %d) c WHERE %s`, strings.Join(conds, " AND "), order, walkBound, textFilter))
-			} else {
-				parts = append(parts, `SELECT 1 FROM cases c WHERE `+strings.Join(conds, " AND "))
-			}
+			parts = append(parts, `SELECT 1 FROM cases c WHERE `+strings.Join(conds, " AND "))
 		}
 		for len(parts) > maxCompound {
 			var groups []string
@@ -364,8 +381,8 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		if candidates != "" {
 			conds = append(conds, candidates)
 		}
-		if textFilter != "" {
-			conds = append(conds, textFilter)
+		if countText != "" {
+			conds = append(conds, countText)
 		}
 		cond := ""
 		if len(conds) > 0 {
@@ -445,6 +462,62 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		page.Next = &store.CaseCursor{At: last.ReceivedAt, ID: last.ID}
 	}
 	return page, nil
+}
+
+// maxQueryGrams is how many of a long term's grams SQLite is asked for
+// when some are selective: FTS5 reads each token's whole list of cases, and
+// a case number's common pairs ("消调", "20") are in nearly every case.
+const maxQueryGrams = 4
+
+// selectiveGrams picks the grams of a term worth asking FTS5 for: when
+// a term has more than maxQueryGrams, each one's cases are counted up to
+// searchSparse (one statement, each count stopping there) and the rarest
+// maxQueryGrams that are under it are kept. Any subset gives a superset of
+// the term's cases (LIKE makes it exact), so this only changes the speed.
+// When none is selective the last maxQueryGrams are kept.
+func (db *DB) selectiveGrams(ctx context.Context, grams []string) ([]string, error) {
+	if len(grams) <= maxQueryGrams {
+		return grams, nil
+	}
+	var parts []string
+	args := make([]any, len(grams))
+	for i, g := range grams {
+		args[i] = `"` + g + `"`
+		parts = append(parts, fmt.Sprintf(`SELECT %d, (SELECT COUNT(*) FROM (SELECT 1 FROM cases_grams WHERE cases_grams MATCH $%d LIMIT %d))`,
+			i, i+1, db.searchSparse+1))
+	}
+	rows, err := db.read().QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
+	if err != nil {
+		return nil, db.wrap("count case search grams", err)
+	}
+	defer rows.Close()
+	type gc struct{ i, n int }
+	var counts []gc
+	for rows.Next() {
+		var c gc
+		if err := rows.Scan(&c.i, &c.n); err != nil {
+			return nil, db.wrap("count case search grams", err)
+		}
+		if c.n <= db.searchSparse {
+			counts = append(counts, c)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, db.wrap("count case search grams", err)
+	}
+	if len(counts) == 0 {
+		// None alone is rare: the last ones, since what sets a case
+		// number apart is its serial at the end, and together they
+		// usually are (measured: a case number's last four pairs, about
+		// a hundred cases of 100,000).
+		return grams[len(grams)-maxQueryGrams:], nil
+	}
+	slices.SortStableFunc(counts, func(a, b gc) int { return a.n - b.n })
+	var out []string
+	for _, c := range counts[:min(len(counts), maxQueryGrams)] {
+		out = append(out, grams[c.i])
+	}
+	return out, nil
 }
 
 // denseByStatus answers a list over several statuses in a dense scope:

@@ -62,11 +62,14 @@ type DB struct {
 	cfg *cfgCache
 	// trace collects read statements for tests (readtrace.go).
 	trace *traceSwitch
+	// searchSparse: a text search held by at most this many cases' grams
+	// reads them as candidates, a commoner one walks (caselist.go).
+	searchSparse int
 }
 
 // New wraps open handles. The caller has applied connection settings.
 func New(w, r *sql.DB, d Dialect) *DB {
-	db := &DB{w: w, r: r, d: d, stmts: &stmtCache{}, hooks: &hooks{}, cfg: &cfgCache{}, trace: &traceSwitch{}}
+	db := &DB{w: w, r: r, d: d, stmts: &stmtCache{}, hooks: &hooks{}, cfg: &cfgCache{}, trace: &traceSwitch{}, searchSparse: searchSparse}
 	if d.Name == "sqlite" && r != w {
 		db.rd = &readStmts{db: r}
 	}

@@ -1,0 +1,127 @@
+package sqlstore
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Case search by grams (migration 00058, issue 17).
+//
+// A case is indexed by the distinct single characters and adjacent pairs
+// of characters of the fields the search box covers, each written as one
+// ASCII token (hex code points, a pair joined by "x") so that FTS5's ascii
+// tokenizer and a PostgreSQL text[] hold it as is. A term is looked up by
+// its pairs (its character when it has one): a case that contains the term
+// has every one of them, so the grams give a superset of the cases that
+// match and the LIKE filter makes it exact. Text is cut into runs at
+// separators (ASCII punctuation and space, CJK and full-width punctuation);
+// pairs never span a separator or two fields. The PostgreSQL function
+// case_search_grams (migration 00058) computes the same tokens; a test
+// compares the two on tricky strings.
+
+// gramSeps are the separator ranges, inclusive. ASCII letters and digits
+// are kept; so is everything else at or above U+0080 that is not listed
+// (CJK, kana, Latin letters with accents, emoji). The PostgreSQL function
+// has the same ranges in a regular expression.
+var gramSeps = [][2]rune{
+	{0x00, 0x2F}, {0x3A, 0x40}, {0x5B, 0x60}, {0x7B, 0xBF},
+	{0x2000, 0x206F},                                                       // general punctuation: dashes, quotes, ellipsis, zero-width spaces
+	{0x3000, 0x303F},                                                       // CJK symbols and punctuation: ideographic space, 、。「」【】
+	{0xFE30, 0xFE4F},                                                       // CJK compatibility forms
+	{0xFEFF, 0xFEFF},                                                       // byte order mark
+	{0xFF00, 0xFF0F}, {0xFF1A, 0xFF20}, {0xFF3B, 0xFF40}, {0xFF5B, 0xFF65}, // full-width punctuation
+}
+
+// gramNorm folds a character: full-width ASCII letters and digits to
+// ASCII, ASCII upper case to lower case; 0 for a separator.
+func gramNorm(r rune) rune {
+	switch {
+	case r >= 0xFF10 && r <= 0xFF19, r >= 0xFF21 && r <= 0xFF3A, r >= 0xFF41 && r <= 0xFF5A:
+		r -= 0xFEE0
+	}
+	if r >= 'A' && r <= 'Z' {
+		r += 'a' - 'A'
+	}
+	for _, s := range gramSeps {
+		if r >= s[0] && r <= s[1] {
+			return 0
+		}
+	}
+	return r
+}
+
+func gramHex(r rune) string { return strconv.FormatInt(int64(r), 16) }
+
+// gramRuns splits normalised text into its runs of kept characters.
+func gramRuns(s string) [][]rune {
+	var runs [][]rune
+	var cur []rune
+	for _, r := range s {
+		if n := gramNorm(r); n != 0 {
+			cur = append(cur, n)
+			continue
+		}
+		if len(cur) > 0 {
+			runs = append(runs, cur)
+			cur = nil
+		}
+	}
+	if len(cur) > 0 {
+		runs = append(runs, cur)
+	}
+	return runs
+}
+
+// SearchGrams is the index text of a case's search fields: its distinct
+// unigram and bigram tokens, space-separated, in order of first use. It is
+// the SQL function search_grams on SQLite (registered on every connection).
+func SearchGrams(parts ...string) string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(t string) {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	for _, p := range parts {
+		for _, run := range gramRuns(p) {
+			for i, r := range run {
+				add(gramHex(r))
+				if i > 0 {
+					add(gramHex(run[i-1]) + "x" + gramHex(r))
+				}
+			}
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// TermGrams are the tokens a case must hold to contain the term (see
+// termGrams); benchmarks write their raw statements with them.
+func TermGrams(term string) []string { return termGrams(term) }
+
+// termGrams are the tokens a case must hold to contain the term: the
+// bigrams of each run of the term, or its character when a run has one.
+// None when the term has no kept character (only punctuation): the index
+// cannot narrow it down.
+func termGrams(term string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, run := range gramRuns(term) {
+		if len(run) == 1 {
+			if t := gramHex(run[0]); !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+			continue
+		}
+		for i := 1; i < len(run); i++ {
+			if t := gramHex(run[i-1]) + "x" + gramHex(run[i]); !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}

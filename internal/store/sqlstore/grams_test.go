@@ -1,0 +1,95 @@
+package sqlstore
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestSearchGrams(t *testing.T) {
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"", "", ""}, ""},
+		{[]string{"健身"}, "5065 8eab 5065x8eab"},
+		{[]string{"健"}, "5065"},
+		// ASCII upper case and full-width letters and digits fold to ASCII
+		// lower case; repeats are given once.
+		{[]string{"Ab", "ａＢ", "1１"}, "61 62 61x62 31 31x31"},
+		// Punctuation (ASCII, CJK, full-width) cuts runs: no pair spans it.
+		{[]string{"健-身，预。付　卡"}, "5065 8eab 9884 4ed8 5361"},
+		// Nor spans two fields.
+		{[]string{"健", "身"}, "5065 8eab"},
+		// Emoji and accented letters are kept.
+		{[]string{"é😀"}, "e9 1f600 e9x1f600"},
+		{[]string{"A1"}, "61 31 61x31"},
+		{[]string{"第12号"}, "7b2c 31 7b2cx31 32 31x32 53f7 32x53f7"},
+	} {
+		if got := SearchGrams(tc.in...); got != tc.want {
+			t.Errorf("SearchGrams(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		term string
+		want []string
+	}{
+		{"健", []string{"5065"}},
+		{"健身", []string{"5065x8eab"}},
+		{"健身房", []string{"5065x8eab", "8eabx623f"}},
+		{"身，预", []string{"8eab", "9884"}},
+		{"ＡB", []string{"61x62"}},
+		{"aaa", []string{"61x61"}},
+		{"，、-", nil},
+		{"", nil},
+	} {
+		if got := termGrams(tc.term); !slices.Equal(got, tc.want) {
+			t.Errorf("termGrams(%q) = %q, want %q", tc.term, got, tc.want)
+		}
+	}
+}
+
+// Every substring of a field (what LIKE finds) has all its grams among the
+// field's: the index never hides a match. Upper case and full-width forms
+// of a substring too (SQLite's LIKE ignores ASCII case).
+func TestSearchGramsCoverSubstrings(t *testing.T) {
+	alphabet := []rune("健身预付卡房aAbZ0１９Ｚｚ-，。 _%😀é")
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 300 {
+		field := make([]rune, r.IntN(12))
+		for i := range field {
+			field[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		other := string(alphabet[r.IntN(len(alphabet))])
+		have := map[string]bool{}
+		for _, g := range strings.Fields(SearchGrams(other, string(field))) {
+			have[g] = true
+		}
+		for i := range field {
+			for j := i + 1; j <= len(field); j++ {
+				sub := string(field[i:j])
+				for _, term := range []string{sub, asciiCase(sub, true), asciiCase(sub, false)} {
+					for _, g := range termGrams(term) {
+						if !have[g] {
+							t.Fatalf("field %q, term %q: gram %s missing from %v", string(field), term, g, have)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func asciiCase(s string, upper bool) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case upper && r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		case !upper && r >= 'A' && r <= 'Z':
+			return r - 'A' + 'a'
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,175 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
+)
+
+// A text search lists exactly the cases in scope one of whose fields
+// contains the term (LIKE's substring, ASCII case aside on SQLite), every
+// page by cursor, newest first: for terms of one to four characters, rare
+// and common, old and new, whether the grams are read as candidates or
+// filter the walks.
+func TestCaseSearchEqualsSubstring(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := e.Open(t, true)
+			f := newFixture(t, db)
+			r := rand.New(rand.NewPCG(17, 58))
+			alphabet := []rune("健身预付卡房退款手机aBc01９，- ")
+			word := func(n int) string {
+				w := make([]rune, n)
+				for i := range w {
+					w[i] = alphabet[r.IntN(len(alphabet))]
+				}
+				return string(w)
+			}
+			type doc struct {
+				c      store.Case
+				fields []string
+				inside bool
+			}
+			var docs []doc
+			for i := range 240 {
+				nc := newCase(f, f.room1.ID, "")
+				if i%5 == 0 {
+					nc.RoomID = f.room2.ID
+				}
+				if i%7 == 0 {
+					nc.CommitteeID, nc.CommitteeAbbr, nc.RoomID = f.otherCommittee.ID, "徐", 0
+				}
+				if i%11 == 0 {
+					nc.ExternalID = fmt.Sprintf("EXT%d%s", i, word(2))
+				}
+				nc.Description, nc.Parties[0].Name, nc.Parties[1].Name = word(3+r.IntN(12)), word(r.IntN(4)), word(r.IntN(6))
+				// Ties on the receipt time; the oldest cases hold a word of their own.
+				nc.ReceivedAt = t0.Add(time.Duration(r.IntN(120)) * time.Hour)
+				if i < 3 {
+					nc.ReceivedAt = t0.Add(-1000 * time.Hour)
+					nc.Description += "古旧"
+				}
+				c := mustCreate(t, db, nc)
+				if i%3 == 0 {
+					at := t0
+					var err error
+					if c, err = db.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: domain.StatusAccepted, AcceptedAt: &at},
+						store.Event{Type: "accepted", ToStatus: domain.StatusAccepted, At: at}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				docs = append(docs, doc{c: c, fields: []string{c.Number, nc.Parties[0].Name, nc.Parties[1].Name, nc.Description, nc.ExternalID},
+					inside: nc.CommitteeID == f.committee.ID})
+			}
+			fold := func(s string) string {
+				if e.Name == "sqlite" { // SQLite's LIKE ignores ASCII case
+					return strings.ToLower(s)
+				}
+				return s
+			}
+			want := func(term string, status domain.Status) []int64 {
+				var hit []store.Case
+				for _, d := range docs {
+					if !d.inside || (status != "" && d.c.Status != status) {
+						continue
+					}
+					if slices.ContainsFunc(d.fields, func(s string) bool { return strings.Contains(fold(s), fold(term)) }) {
+						hit = append(hit, d.c)
+					}
+				}
+				sort.Slice(hit, func(i, j int) bool {
+					if !hit[i].ReceivedAt.Equal(hit[j].ReceivedAt) {
+						return hit[i].ReceivedAt.After(hit[j].ReceivedAt)
+					}
+					return hit[i].ID > hit[j].ID
+				})
+				ids := []int64{}
+				for _, c := range hit {
+					ids = append(ids, c.ID)
+				}
+				return ids
+			}
+			terms := []string{"古旧", "古", "旧古", "健", "健身", "身预付", "预付卡房", "a", "ab", "AB", "b", "0", "01", "９", "9",
+				"，", "-", "手机", "退款手", "c0", "EXT", "ext1", "号", docs[5].c.Number, docs[100].c.Number[3:], "不在"}
+			for range 40 {
+				terms = append(terms, strings.TrimSpace(word(1+r.IntN(4))))
+			}
+			committee := store.Scope{Prefixes: []string{f.committee.Path}}
+			for _, sparse := range []int{5000, 8} {
+				db.SetSearchSparse(sparse)
+				for _, term := range terms {
+					if term == "" {
+						continue
+					}
+					for _, st := range []domain.Status{"", domain.StatusAccepted} {
+						q := store.CaseQuery{Scope: committee, Text: term, Limit: 9}
+						if st != "" {
+							q.Statuses = []domain.Status{st}
+						}
+						exp := want(term, st)
+						if got := walk(t, db, q, nil); !slices.Equal(append([]int64{}, got...), exp) && !(len(got) == 0 && len(exp) == 0) {
+							t.Fatalf("sparse %d, %q status %q:\n got %v\nwant %v", sparse, term, st, got, exp)
+						}
+						q.CountCap = 20
+						p, err := db.ListCases(ctx, q)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if wantN := min(len(exp), 20); p.Total != int64(wantN) || p.TotalCapped != (len(exp) > 20) {
+							t.Fatalf("sparse %d, %q status %q: count %d capped %v, want %d of %d", sparse, term, st, p.Total, p.TotalCapped, wantN, len(exp))
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// The application's gram function and PostgreSQL's case_search_grams give
+// the same tokens; on SQLite, search_grams is the Go function on every
+// pooled connection.
+func TestSearchGramsSameInSQL(t *testing.T) {
+	corpus := [][5]string{
+		{"", "", "", "", ""},
+		{"(2026)浦消调字第12号", "张小明", "某某健身有限公司", "健身房闭店，预付卡余额无法退还", "EXT-001"},
+		{"ABC-１２ｘＹ", "Ｚｚ", "a_b%c\\d", "手机😀屏幕碎了！！", ""},
+		{"é É ß", "「预付」【卡】", "—…“引号”", "\u3000全角空格\u00a0nbsp\ufeffbom", "tab\there\nline"},
+		{"x", "1", "。", "健", "9"},
+		{"ｱｲｳ カタカナ", "한국어", "Ω≈ç√", "🙂🙂🙂", "0x1F600"},
+	}
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			db := e.Open(t, true)
+			stmt := `SELECT search_grams($1, $2, $3, $4, $5)`
+			if e.Name == "postgres" {
+				stmt = `SELECT array_to_string(case_search_grams($1, $2, $3, $4, $5), ' ')`
+			}
+			for _, c := range corpus {
+				for range 2 { // two statements: more than one pooled connection on the way
+					var got string
+					if err := db.Reader().QueryRowContext(context.Background(), stmt, c[0], c[1], c[2], c[3], c[4]).Scan(&got); err != nil {
+						t.Fatal(err)
+					}
+					g, w := strings.Fields(got), strings.Fields(sqlstore.SearchGrams(c[:]...))
+					slices.Sort(g)
+					slices.Sort(w)
+					if !slices.Equal(g, w) {
+						t.Errorf("%q:\n sql %v\n  go %v", c, g, w)
+					}
+				}
+			}
+		})
+	}
+}
