@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
@@ -43,11 +44,19 @@ type LoadFigure struct {
 	PerSec   float64
 	P50, P99 time.Duration
 	NonOK    int // answers other than 2xx (and transport errors)
+	// CPU is the process's CPU time per request (server and the in-process
+	// clients), where measured: on a shared machine a steadier figure than
+	// latency, since waiting for the CPU does not count.
+	CPU time.Duration
 }
 
 func (l LoadFigure) String() string {
-	return fmt.Sprintf("%7.0f req/s  p50 %6.1f ms  p99 %6.1f ms  non-2xx %d of %d", l.PerSec,
+	s := fmt.Sprintf("%7.0f req/s  p50 %6.1f ms  p99 %6.1f ms  non-2xx %d of %d", l.PerSec,
 		float64(l.P50.Microseconds())/1000, float64(l.P99.Microseconds())/1000, l.NonOK, l.Requests)
+	if l.CPU > 0 {
+		s += fmt.Sprintf("  cpu %.2f ms/req", float64(l.CPU.Microseconds())/1000)
+	}
+	return s
 }
 
 // CasePageResult compares the web case page with a raw point lookup served
@@ -62,8 +71,12 @@ type CasePageResult struct {
 }
 
 func (r CasePageResult) String() string {
-	return fmt.Sprintf("%-8s cases=%d clients=%d\n  case page   %s\n  point read  %s\n  ratio %.2f (app/raw req/s)   non-2xx %d",
+	s := fmt.Sprintf("%-8s cases=%d clients=%d\n  case page   %s\n  point read  %s\n  ratio %.3f (app/raw req/s)   non-2xx %d",
 		r.Engine, r.Cases, r.Clients, r.App, r.Raw, r.Ratio, r.App.NonOK)
+	if r.App.CPU > 0 && r.Raw.CPU > 0 {
+		s += fmt.Sprintf("   cpu per request %.1f× the raw lookup's", float64(r.App.CPU)/float64(r.Raw.CPU))
+	}
+	return s
 }
 
 // CasePage seeds the demo (unless the database has it already), serves the
@@ -169,13 +182,32 @@ func CasePage(ctx context.Context, db *sqlstore.DB, o CasePageOptions) (CasePage
 	}
 	// Warm up: the first views fill caches and connection pools.
 	load(ctx, client, ts.URL+"/cases/", ids, o.Clients, time.Second)
-	res.App = load(ctx, client, ts.URL+"/cases/", ids, o.Clients, o.Duration)
+	res.App = loadCPU(ctx, client, ts.URL+"/cases/", ids, o.Clients, o.Duration)
 	load(ctx, client, ts.URL+"/raw/", ids, o.Clients, time.Second)
-	res.Raw = load(ctx, client, ts.URL+"/raw/", ids, o.Clients, o.Duration)
+	res.Raw = loadCPU(ctx, client, ts.URL+"/raw/", ids, o.Clients, o.Duration)
 	if res.Raw.PerSec > 0 {
 		res.Ratio = res.App.PerSec / res.Raw.PerSec
 	}
 	return res, nil
+}
+
+// loadCPU is load with the process's CPU time per request.
+func loadCPU(ctx context.Context, client *http.Client, prefix string, ids []int64, n int, d time.Duration) LoadFigure {
+	before := cpuTime()
+	l := load(ctx, client, prefix, ids, n, d)
+	if l.Requests > 0 {
+		l.CPU = (cpuTime() - before) / time.Duration(l.Requests)
+	}
+	return l
+}
+
+// cpuTime is the user and system CPU this process has used (0 where unknown).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // load GETs prefix+id for random ids from n clients for d.
