@@ -68,6 +68,12 @@ func (s *Service) View(ctx context.Context, p *auth.Principal, caseID int64) (Vi
 	if err != nil {
 		return View{}, err
 	}
+	return s.ViewCase(ctx, p, c)
+}
+
+// ViewCase is View of a case the caller has just read through
+// access.Authorize for p (intake.Detail does): the case page reads it once.
+func (s *Service) ViewCase(ctx context.Context, p *auth.Principal, c store.Case) (View, error) {
 	v := View{Case: c}
 	canAct := p.CanOnCase(domain.PermCaseDecide, c)
 	// One query says which side lists have rows; only those are read (most

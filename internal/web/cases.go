@@ -213,7 +213,7 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 		pg.failErr(w, r, err)
 		return
 	}
-	f, err := pg.CaseFile.View(ctx, p, id)
+	f, err := pg.CaseFile.ViewCase(ctx, p, d.Case) // Detail authorised the case
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
