@@ -93,7 +93,7 @@ func (s *Service) ViewCase(ctx context.Context, p *auth.Principal, c store.Case)
 		}
 	}
 	if has.Agreement {
-		if err := s.agreement(ctx, c.ID, &v); err != nil {
+		if err := s.agreement(ctx, c.ID, has, &v); err != nil {
 			return v, err
 		}
 	}
@@ -149,15 +149,17 @@ func (s *Service) ViewCase(ctx context.Context, p *auth.Principal, c store.Case)
 }
 
 // agreement fills the agreement, its signatures and judicial application.
-func (s *Service) agreement(ctx context.Context, caseID int64, v *View) error {
+func (s *Service) agreement(ctx context.Context, caseID int64, has store.CaseSides, v *View) error {
 	a, err := s.Store.GetAgreement(ctx, caseID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	} else if err != nil {
 		return fmt.Errorf("get agreement of case %d: %w", caseID, err)
 	}
-	if v.Signatures, err = s.Store.ListSignatures(ctx, caseID); err != nil {
-		return fmt.Errorf("list signatures of case %d: %w", caseID, err)
+	if has.Signatures {
+		if v.Signatures, err = s.Store.ListSignatures(ctx, caseID); err != nil {
+			return fmt.Errorf("list signatures of case %d: %w", caseID, err)
+		}
 	}
 	// desk.AgreementForm's rule on the signatures just read.
 	v.Form = "口头协议"
@@ -165,6 +167,9 @@ func (s *Service) agreement(ctx context.Context, caseID int64, v *View) error {
 		v.Form = "书面协议"
 	}
 	v.Agreement = &a
+	if !has.Judicial {
+		return nil
+	}
 	ja, err := s.Store.GetJudicialApplication(ctx, caseID)
 	if err == nil {
 		v.Judicial = &ja

@@ -672,10 +672,12 @@ type CaseQuery struct {
 }
 
 // CaseSides flags the side records a case has (Store.CaseSides). Record
-// confirmations hang off sessions, signatures and the judicial application
-// off the agreement.
+// confirmations hang off sessions; signatures and the judicial application
+// belong with the agreement, flagged on their own (most agreements have
+// neither).
 type CaseSides struct {
 	Consents, Mediators, Agreement, Archive, Sessions, Consultations, Proposals, Commendations, MeetingItems bool
+	Signatures, Judicial                                                                                     bool
 }
 
 // CasePage is one page of a case list.

@@ -107,8 +107,19 @@ func testSetReads(t *testing.T, db *sqlstore.DB) {
 	if sd, err := db.CaseSides(ctx, none); err != nil || sd != (store.CaseSides{}) {
 		t.Fatalf("sides of a bare case: %+v %v", sd, err)
 	}
-	if sd, err := db.CaseSides(ctx, oral); err != nil || sd != (store.CaseSides{Agreement: true}) {
+	if sd, err := db.CaseSides(ctx, written); err != nil || sd != (store.CaseSides{Agreement: true}) {
 		t.Fatalf("sides of a case with an agreement: %+v %v", sd, err)
+	}
+	if sd, err := db.CaseSides(ctx, oral); err != nil || sd != (store.CaseSides{Agreement: true, Signatures: true}) {
+		t.Fatalf("sides of a case with a signed agreement: %+v %v", sd, err)
+	}
+	court := mkOrg(t, db, f.district.ID, domain.OrgCourt, "court-sr", "人民法院", "")
+	if err := db.PutJudicialApplication(ctx, store.JudicialApplication{CaseID: sealed, CourtID: court.ID, Status: "sending", Package: []byte("PK"),
+		SubmittedAt: t0, IdempotencyKey: "sr-key"}); err != nil {
+		t.Fatal(err)
+	}
+	if sd, err := db.CaseSides(ctx, sealed); err != nil || sd != (store.CaseSides{Agreement: true, Signatures: true, Judicial: true}) {
+		t.Fatalf("sides of a case applied for judicial confirmation: %+v %v", sd, err)
 	}
 	if err := db.AddCommendation(ctx, &store.Commendation{CaseID: none, Kind: "banner", Giver: "consumer"}, store.Event{Type: "commendation", At: t0, Note: "锦旗"}); err != nil {
 		t.Fatal(err)
