@@ -60,6 +60,9 @@ type View struct {
 	Confirmations []store.RecordConfirmation
 	Rooms         []store.OrgUnit     // the committee's other rooms the case may be re-routed to (open cases, for who may decide)
 	MeetingItems  []store.MeetingItem // meeting decisions about the case (例会), for who reads the routines
+	// Sides is what the side-list probe found: the page reads the smart
+	// sync row and duplicate flags only when they exist.
+	Sides store.CaseSides
 }
 
 // View loads a case's file for someone who may read the case.
@@ -82,6 +85,7 @@ func (s *Service) ViewCase(ctx context.Context, p *auth.Principal, c store.Case)
 	if err != nil {
 		return v, fmt.Errorf("probe side records of case %d: %w", c.ID, err)
 	}
+	v.Sides = has
 	if has.Consents {
 		if v.Consents, err = s.Store.ListConsents(ctx, c.ID); err != nil {
 			return v, fmt.Errorf("list consents of case %d: %w", c.ID, err)

@@ -261,16 +261,21 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 			data.MerchantPhone = party.PhoneMask
 		}
 	}
-	// Read after Detail checked the case is in the viewer's scope.
-	if data.Sync, err = pg.Services.Sync.CaseState(ctx, id); err != nil {
-		pg.serverError(w, r, err)
-		return
+	// Read after Detail checked the case is in the viewer's scope, and
+	// only when the side-list probe found a row (most cases have none).
+	if f.Sides.SmartSync {
+		if data.Sync, err = pg.Services.Sync.CaseState(ctx, id); err != nil {
+			pg.serverError(w, r, err)
+			return
+		}
 	}
 	data.SyncOn = pg.Services.Sync.On()
 	if pg.Grouping != nil {
-		if data.Duplicates, err = pg.Grouping.Flags(ctx, p, d.Case); err != nil {
-			pg.serverError(w, r, err)
-			return
+		if f.Sides.Duplicates {
+			if data.Duplicates, err = pg.Grouping.Flags(ctx, p, d.Case); err != nil {
+				pg.serverError(w, r, err)
+				return
+			}
 		}
 		data.CanDecideDup = d.Case.Status.Open() && p.CanOnCase(domain.PermCaseDecide, d.Case)
 	}
