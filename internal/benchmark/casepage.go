@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
@@ -43,11 +44,19 @@ type LoadFigure struct {
 	PerSec   float64
 	P50, P99 time.Duration
 	NonOK    int // answers other than 2xx (and transport errors)
+	// CPU is the process's CPU time per request (server and the in-process
+	// clients), where measured: on a shared machine a steadier figure than
+	// latency, since waiting for the CPU does not count.
+	CPU time.Duration
 }
 
 func (l LoadFigure) String() string {
-	return fmt.Sprintf("%7.0f req/s  p50 %6.1f ms  p99 %6.1f ms  non-2xx %d of %d", l.PerSec,
+	s := fmt.Sprintf("%7.0f req/s  p50 %6.1f ms  p99 %6.1f ms  non-2xx %d of %d", l.PerSec,
 		float64(l.P50.Microseconds())/1000, float64(l.P99.Microseconds())/1000, l.NonOK, l.Requests)
+	if l.CPU > 0 {
+		s += fmt.Sprintf("  cpu %.2f ms/req", float64(l.CPU.Microseconds())/1000)
+	}
+	return s
 }
 
 // CasePageResult compares the web case page with a raw point lookup served
@@ -62,8 +71,12 @@ type CasePageResult struct {
 }
 
 func (r CasePageResult) String() string {
-	return fmt.Sprintf("%-8s cases=%d clients=%d\n  case page   %s\n  point read  %s\n  ratio %.2f (app/raw req/s)   non-2xx %d",
+	s := fmt.Sprintf("%-8s cases=%d clients=%d\n  case page   %s\n  point read  %s\n  ratio %.3f (app/raw req/s)   non-2xx %d",
 		r.Engine, r.Cases, r.Clients, r.App, r.Raw, r.Ratio, r.App.NonOK)
+	if r.App.CPU > 0 && r.Raw.CPU > 0 {
+		s += fmt.Sprintf("   cpu per request %.1f× the raw lookup's", float64(r.App.CPU)/float64(r.Raw.CPU))
+	}
+	return s
 }
 
 // CasePage seeds the demo (unless the database has it already), serves the
@@ -71,6 +84,39 @@ func (r CasePageResult) String() string {
 // o.Clients clients for o.Duration, then a raw point lookup the same way.
 func CasePage(ctx context.Context, db *sqlstore.DB, o CasePageOptions) (CasePageResult, error) {
 	res := CasePageResult{Engine: db.Dialect(), Clients: o.Clients}
+	ps, err := startCasePages(ctx, db, &o)
+	if err != nil {
+		return res, err
+	}
+	defer ps.close()
+	res.Cases = ps.cases
+	// Warm up: the first views fill caches and connection pools.
+	load(ctx, ps.client, ps.url+"/cases/", ps.ids, o.Clients, time.Second)
+	res.App = loadCPU(ctx, ps.client, ps.url+"/cases/", ps.ids, o.Clients, o.Duration)
+	load(ctx, ps.client, ps.url+"/raw/", ps.ids, o.Clients, time.Second)
+	res.Raw = loadCPU(ctx, ps.client, ps.url+"/raw/", ps.ids, o.Clients, o.Duration)
+	if res.Raw.PerSec > 0 {
+		res.Ratio = res.App.PerSec / res.Raw.PerSec
+	}
+	return res, nil
+}
+
+// casePages is the platform served over HTTP in this process with a client
+// signed in, the ids of the committee's cases and the raw lookup beside.
+type casePages struct {
+	url    string
+	client *http.Client
+	ids    []int64
+	cases  int
+	close  func()
+}
+
+// startCasePages seeds the demo (unless the database has it already) and
+// serves the platform with the raw point lookup at /raw/{id}.
+func startCasePages(ctx context.Context, db *sqlstore.DB, o *CasePageOptions) (*casePages, error) {
+	if o.Clients < 1 {
+		o.Clients = 1
+	}
 	if o.User == "" {
 		o.User = "committee01"
 	}
@@ -81,16 +127,16 @@ func CasePage(ctx context.Context, db *sqlstore.DB, o CasePageOptions) (CasePage
 	crand.Read(key)
 	sealer, err := pii.NewSealer(key)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	empty, err := demo.IsEmpty(ctx, db)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	if empty {
 		hash, err := auth.FixtureHash(o.Password)
 		if err != nil {
-			return res, err
+			return nil, err
 		}
 		start := time.Now()
 		var prog func(done, total int)
@@ -102,7 +148,7 @@ func CasePage(ctx context.Context, db *sqlstore.DB, o CasePageOptions) (CasePage
 			}
 		}
 		if _, err := demo.Build(ctx, db, sealer, demo.Options{Cases: o.Cases, Password: o.Password, PasswordHash: hash, Now: time.Now(), Progress: prog}); err != nil {
-			return res, fmt.Errorf("seed demo: %w", err)
+			return nil, fmt.Errorf("seed demo: %w", err)
 		}
 		if o.Progress != nil {
 			fmt.Fprintf(o.Progress, "  seeded %d cases in %v\n", o.Cases, time.Since(start).Round(time.Second))
@@ -113,14 +159,15 @@ func CasePage(ctx context.Context, db *sqlstore.DB, o CasePageOptions) (CasePage
 	if reader == nil {
 		reader = pools["pool"]
 	}
+	ps := &casePages{}
 	var ids []int64
 	cmt, err := db.GetOrgUnitByCode(ctx, demo.CodeCommittee)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	rows, err := reader.QueryContext(ctx, `SELECT id FROM cases WHERE committee_id = $1 ORDER BY id DESC LIMIT 20000`, cmt.ID)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	for rows.Next() {
 		var id int64
@@ -128,19 +175,19 @@ func CasePage(ctx context.Context, db *sqlstore.DB, o CasePageOptions) (CasePage
 		ids = append(ids, id)
 	}
 	rows.Close()
-	if err := reader.QueryRowContext(ctx, `SELECT count(*) FROM cases`).Scan(&res.Cases); err != nil {
-		return res, err
+	if err := reader.QueryRowContext(ctx, `SELECT count(*) FROM cases`).Scan(&ps.cases); err != nil {
+		return nil, err
 	}
 	if len(ids) == 0 {
-		return res, fmt.Errorf("no cases of %s to view", demo.CodeCommittee)
+		return nil, fmt.Errorf("no cases of %s to view", demo.CodeCommittee)
 	}
 	svc, err := platform.New(platform.Config{Store: db, Sealer: sealer, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: "http://parties.example"})
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	srv, err := server.New(server.Options{Services: svc, Store: db, Pools: pools})
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /raw/{id}", func(w http.ResponseWriter, r *http.Request) {
@@ -153,29 +200,42 @@ func CasePage(ctx context.Context, db *sqlstore.DB, o CasePageOptions) (CasePage
 	})
 	mux.Handle("/", srv.Handler())
 	ts := httptest.NewServer(mux)
-	defer ts.Close()
 	tr := &http.Transport{MaxIdleConns: o.Clients * 2, MaxIdleConnsPerHost: o.Clients * 2}
-	defer tr.CloseIdleConnections()
+	ps.close = func() { tr.CloseIdleConnections(); ts.Close() }
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Transport: tr, Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	lr, err := client.PostForm(ts.URL+"/login", url.Values{"username": {o.User}, "password": {o.Password}})
 	if err != nil {
-		return res, err
+		ps.close()
+		return nil, err
 	}
 	io.Copy(io.Discard, lr.Body)
 	lr.Body.Close()
 	if lr.StatusCode != http.StatusSeeOther {
-		return res, fmt.Errorf("sign in as %s: HTTP %d", o.User, lr.StatusCode)
+		ps.close()
+		return nil, fmt.Errorf("sign in as %s: HTTP %d", o.User, lr.StatusCode)
 	}
-	// Warm up: the first views fill caches and connection pools.
-	load(ctx, client, ts.URL+"/cases/", ids, o.Clients, time.Second)
-	res.App = load(ctx, client, ts.URL+"/cases/", ids, o.Clients, o.Duration)
-	load(ctx, client, ts.URL+"/raw/", ids, o.Clients, time.Second)
-	res.Raw = load(ctx, client, ts.URL+"/raw/", ids, o.Clients, o.Duration)
-	if res.Raw.PerSec > 0 {
-		res.Ratio = res.App.PerSec / res.Raw.PerSec
+	ps.url, ps.client, ps.ids = ts.URL, client, ids
+	return ps, nil
+}
+
+// loadCPU is load with the process's CPU time per request.
+func loadCPU(ctx context.Context, client *http.Client, prefix string, ids []int64, n int, d time.Duration) LoadFigure {
+	before := cpuTime()
+	l := load(ctx, client, prefix, ids, n, d)
+	if l.Requests > 0 {
+		l.CPU = (cpuTime() - before) / time.Duration(l.Requests)
 	}
-	return res, nil
+	return l
+}
+
+// cpuTime is the user and system CPU this process has used (0 where unknown).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // load GETs prefix+id for random ids from n clients for d.

@@ -1,12 +1,18 @@
 package benchmark
 
 import (
+	"bytes"
 	"context"
+	"math/rand/v2"
+	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/store/sqlite"
+	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
 
@@ -36,6 +42,55 @@ func BenchmarkCasePage(b *testing.B) {
 			b.ReportMetric(last.Ratio, "ratio")
 			b.ReportMetric(float64(last.App.NonOK), "non2xx")
 		})
+	}
+}
+
+// BenchmarkCasePageOne is the case page from one client, one view after
+// another, for random cases of the committee: time and allocations per
+// page (the client's included) without 64 clients queueing for 2 cores, a
+// steadier figure to compare changes by. TIAOJIE_BENCH_SQLITE_FILE names a
+// SQLite file to use (seeded with TIAOJIE_BENCH_CASES cases when empty)
+// instead of each engine's scratch database.
+func BenchmarkCasePageOne(b *testing.B) {
+	n := benchCases(300)
+	run := func(b *testing.B, db *sqlstore.DB) {
+		ctx := context.Background()
+		ps, err := startCasePages(ctx, db, &CasePageOptions{Cases: n, Clients: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer ps.close()
+		load(ctx, ps.client, ps.url+"/cases/", ps.ids, 1, time.Second) // warm up
+		rng := rand.New(rand.NewPCG(1, 2))
+		var buf bytes.Buffer
+		b.ReportAllocs()
+		b.ResetTimer()
+		cpu := cpuTime()
+		defer func() { b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op") }()
+		for range b.N {
+			r, err := ps.client.Get(ps.url + "/cases/" + strconv.FormatInt(ps.ids[rng.IntN(len(ps.ids))], 10))
+			if err != nil {
+				b.Fatal(err)
+			}
+			buf.Reset()
+			buf.ReadFrom(r.Body)
+			r.Body.Close()
+			if r.StatusCode != http.StatusOK || strings.Contains(buf.String(), "系统错误") {
+				b.Fatalf("HTTP %d", r.StatusCode)
+			}
+		}
+	}
+	if f := os.Getenv("TIAOJIE_BENCH_SQLITE_FILE"); f != "" {
+		db, err := sqlite.Open(context.Background(), f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		run(b, db)
+		return
+	}
+	for _, e := range storetest.Engines(b) {
+		b.Run(e.Name, func(b *testing.B) { run(b, e.Open(b, true)) })
 	}
 }
 

@@ -60,6 +60,9 @@ type View struct {
 	Confirmations []store.RecordConfirmation
 	Rooms         []store.OrgUnit     // the committee's other rooms the case may be re-routed to (open cases, for who may decide)
 	MeetingItems  []store.MeetingItem // meeting decisions about the case (例会), for who reads the routines
+	// Sides is what the side-list probe found: the page reads the smart
+	// sync row and duplicate flags only when they exist.
+	Sides store.CaseSides
 }
 
 // View loads a case's file for someone who may read the case.
@@ -68,6 +71,12 @@ func (s *Service) View(ctx context.Context, p *auth.Principal, caseID int64) (Vi
 	if err != nil {
 		return View{}, err
 	}
+	return s.ViewCase(ctx, p, c)
+}
+
+// ViewCase is View of a case the caller has just read through
+// access.Authorize for p (intake.Detail does): the case page reads it once.
+func (s *Service) ViewCase(ctx context.Context, p *auth.Principal, c store.Case) (View, error) {
 	v := View{Case: c}
 	canAct := p.CanOnCase(domain.PermCaseDecide, c)
 	// One query says which side lists have rows; only those are read (most
@@ -76,6 +85,7 @@ func (s *Service) View(ctx context.Context, p *auth.Principal, caseID int64) (Vi
 	if err != nil {
 		return v, fmt.Errorf("probe side records of case %d: %w", c.ID, err)
 	}
+	v.Sides = has
 	if has.Consents {
 		if v.Consents, err = s.Store.ListConsents(ctx, c.ID); err != nil {
 			return v, fmt.Errorf("list consents of case %d: %w", c.ID, err)
@@ -87,7 +97,7 @@ func (s *Service) View(ctx context.Context, p *auth.Principal, caseID int64) (Vi
 		}
 	}
 	if has.Agreement {
-		if err := s.agreement(ctx, c.ID, &v); err != nil {
+		if err := s.agreement(ctx, c.ID, has, &v); err != nil {
 			return v, err
 		}
 	}
@@ -143,15 +153,17 @@ func (s *Service) View(ctx context.Context, p *auth.Principal, caseID int64) (Vi
 }
 
 // agreement fills the agreement, its signatures and judicial application.
-func (s *Service) agreement(ctx context.Context, caseID int64, v *View) error {
+func (s *Service) agreement(ctx context.Context, caseID int64, has store.CaseSides, v *View) error {
 	a, err := s.Store.GetAgreement(ctx, caseID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	} else if err != nil {
 		return fmt.Errorf("get agreement of case %d: %w", caseID, err)
 	}
-	if v.Signatures, err = s.Store.ListSignatures(ctx, caseID); err != nil {
-		return fmt.Errorf("list signatures of case %d: %w", caseID, err)
+	if has.Signatures {
+		if v.Signatures, err = s.Store.ListSignatures(ctx, caseID); err != nil {
+			return fmt.Errorf("list signatures of case %d: %w", caseID, err)
+		}
 	}
 	// desk.AgreementForm's rule on the signatures just read.
 	v.Form = "口头协议"
@@ -159,6 +171,9 @@ func (s *Service) agreement(ctx context.Context, caseID int64, v *View) error {
 		v.Form = "书面协议"
 	}
 	v.Agreement = &a
+	if !has.Judicial {
+		return nil
+	}
 	ja, err := s.Store.GetJudicialApplication(ctx, caseID)
 	if err == nil {
 		v.Judicial = &ja

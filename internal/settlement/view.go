@@ -440,37 +440,33 @@ func (s *Service) ForCase(ctx context.Context, p *auth.Principal, c store.Case) 
 	if !mine && !(CanSeeBatches(p) && p.CanOnCase(domain.PermSubsidyRead, c)) {
 		return CaseView{}, false, nil
 	}
+	// One statement for the difficulty, closure and counts; the batch lines
+	// and failures only when there are some (most cases are on no batch).
+	f, err := s.Store.CaseSubsidyFacts(ctx, c.ID)
+	if err != nil {
+		return CaseView{}, false, err
+	}
 	var v CaseView
-	if v.Lines, v.Failures, err = s.Store.CaseSubsidy(ctx, c.ID); err != nil {
-		return v, false, err
+	if f.HasLines || f.HasFailures {
+		if v.Lines, v.Failures, err = s.Store.CaseSubsidy(ctx, c.ID); err != nil {
+			return v, false, err
+		}
 	}
 	if mine && !CanSeeBatches(p) {
 		// The mediator sees batches past draft only, as 我的补贴 does.
 		v.Lines = slices.DeleteFunc(v.Lines, func(l Line) bool { return l.Status == store.SubsidyDraft })
 		v.Failures = slices.DeleteFunc(v.Failures, func(f Failure) bool { return f.Status == store.SubsidyDraft })
 	}
-	ds, err := s.Store.CaseDifficulties(ctx, []int64{c.ID})
-	if err != nil {
-		return v, false, err
+	if f.Difficulty.CaseID != 0 {
+		v.Difficulty, v.ByName = subsidy.Difficulty(f.Difficulty.Level), f.Difficulty.ByName
 	}
-	if d, ok := ds[c.ID]; ok {
-		v.Difficulty, v.ByName = subsidy.Difficulty(d.Level), d.ByName
-	}
-	facts, err := s.Store.EvalFactsOf(ctx, []int64{c.ID})
-	if err != nil {
-		return v, false, err
-	}
-	if closure := facts[c.ID].ClosureDay; closure != "" {
+	if f.ClosureDay != "" {
 		schemes, _, err := s.schemes(ctx, cmt)
 		if err != nil {
 			return v, false, err
 		}
-		rows, err := s.Store.SubsidyCases(ctx, []int64{c.ID})
-		if err != nil {
-			return v, false, err
-		}
-		sc, _ := subsidy.InForce(schemes, closure)
-		v.Proposed, v.ProposedWhy = sc.Difficulty.Propose(c.ClaimFen, rows[c.ID].Parties, rows[c.ID].Sessions)
+		sc, _ := subsidy.InForce(schemes, f.ClosureDay)
+		v.Proposed, v.ProposedWhy = sc.Difficulty.Propose(c.ClaimFen, f.Parties, f.HeldSessions)
 		v.CanConfirm = p.CanOnCase(domain.PermSubsidyDifficulty, c)
 	}
 	return v, true, nil

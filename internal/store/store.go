@@ -725,10 +725,13 @@ type ClockQuery struct {
 }
 
 // CaseSides flags the side records a case has (Store.CaseSides). Record
-// confirmations hang off sessions, signatures and the judicial application
-// off the agreement.
+// confirmations hang off sessions; signatures and the judicial application
+// belong with the agreement, flagged on their own (most agreements have
+// neither). SmartSync: a smart-mediation platform row; Duplicates: a
+// duplicate flag naming the case on either side.
 type CaseSides struct {
 	Consents, Mediators, Agreement, Archive, Sessions, Consultations, Proposals, Commendations, MeetingItems bool
+	Signatures, Judicial, SmartSync, Duplicates                                                              bool
 }
 
 // CasePage is one page of a case list.

@@ -50,6 +50,23 @@ type SubsidyStore interface {
 	MediatorSubsidyLines(ctx context.Context, mediatorID int64, limit int) ([]SubsidyLine, error)
 	// CaseSubsidy lists a case's lines and failures on every batch, newest batch first.
 	CaseSubsidy(ctx context.Context, caseID int64) ([]SubsidyLine, []SubsidyFailure, error)
+	// CaseSubsidyFacts reads in one statement what a case page's subsidy
+	// panel needs besides the lines and failures, and whether there are any
+	// (ErrNotFound: no such case).
+	CaseSubsidyFacts(ctx context.Context, caseID int64) (CaseSubsidyFacts, error)
+}
+
+// CaseSubsidyFacts is one case's difficulty, closure day, parties and held
+// sessions, and whether any batch has a line or failure of it
+// (SubsidyStore.CaseSubsidyFacts): the same as CaseDifficulties,
+// EvalFactsOf and SubsidyCases say of the case.
+type CaseSubsidyFacts struct {
+	Difficulty   CaseDifficulty // CaseID 0: none stored
+	ClosureDay   string         // of its evaluation facts ("" none)
+	Parties      int
+	HeldSessions int
+	HasLines     bool
+	HasFailures  bool
 }
 
 // SubsidyScheme is a stored scheme version (Body is subsidy.Scheme as JSON).

@@ -193,6 +193,34 @@ type caseData struct {
 	Sync             store.SmartSync // state on the smart-mediation platform ("" never sent)
 	SyncOn           bool
 	Subsidy          *settlement.CaseView // 个案补贴, for who may see it
+	Timeline         []timelineItem       // the events as the page lists them
+}
+
+// timelineItem is one event of the case's 办理记录, its texts made in Go:
+// a page lists tens of events, and each function or method a template
+// calls per row costs a reflected call.
+type timelineItem struct {
+	Label  string // what happened
+	Move   string // "from → to" when the status changed
+	Meta   string // when and by whom
+	Reason string // the reason's label
+	Note   string
+}
+
+// timeline is the page's 办理记录 of events.
+func timeline(evs []store.Event) []timelineItem {
+	out := make([]timelineItem, len(evs))
+	for i, e := range evs {
+		it := timelineItem{Label: domain.EventLabel(e.Type), Meta: datetime(e.At) + " · " + e.ActorName, Note: e.Note}
+		if e.FromStatus != "" && e.ToStatus != "" && e.FromStatus != e.ToStatus {
+			it.Move = e.FromStatus.Label() + " → " + e.ToStatus.Label()
+		}
+		if e.ReasonCode != "" {
+			it.Reason = reasonLabel(e.ReasonCode)
+		}
+		out[i] = it
+	}
+	return out
 }
 
 // Case shows one case with parties, clocks and timeline.
@@ -213,7 +241,7 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 		pg.failErr(w, r, err)
 		return
 	}
-	f, err := pg.CaseFile.View(ctx, p, id)
+	f, err := pg.CaseFile.ViewCase(ctx, p, d.Case) // Detail authorised the case
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
@@ -233,16 +261,21 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 			data.MerchantPhone = party.PhoneMask
 		}
 	}
-	// Read after Detail checked the case is in the viewer's scope.
-	if data.Sync, err = pg.Services.Sync.CaseState(ctx, id); err != nil {
-		pg.serverError(w, r, err)
-		return
+	// Read after Detail checked the case is in the viewer's scope, and
+	// only when the side-list probe found a row (most cases have none).
+	if f.Sides.SmartSync {
+		if data.Sync, err = pg.Services.Sync.CaseState(ctx, id); err != nil {
+			pg.serverError(w, r, err)
+			return
+		}
 	}
 	data.SyncOn = pg.Services.Sync.On()
 	if pg.Grouping != nil {
-		if data.Duplicates, err = pg.Grouping.Flags(ctx, p, d.Case); err != nil {
-			pg.serverError(w, r, err)
-			return
+		if f.Sides.Duplicates {
+			if data.Duplicates, err = pg.Grouping.Flags(ctx, p, d.Case); err != nil {
+				pg.serverError(w, r, err)
+				return
+			}
 		}
 		data.CanDecideDup = d.Case.Status.Open() && p.CanOnCase(domain.PermCaseDecide, d.Case)
 	}
@@ -327,6 +360,7 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 		}
 		data.Assign = &o
 	}
+	data.Timeline = timeline(d.Events)
 	pg.render(w, r, status, "case", d.Case.Number, data)
 }
 

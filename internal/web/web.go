@@ -60,7 +60,7 @@ type page struct {
 }
 
 var funcs = template.FuncMap{
-	"datetime":     func(t time.Time) string { return t.In(calendar.Shanghai()).Format("2006-01-02 15:04") },
+	"datetime":     datetime,
 	"statTable":    func(name string) []statcodes.Code { return statCodes.List(name) },
 	"statLevels":   func() []subsidy.Difficulty { return subsidy.Difficulties },
 	"jobKind":      jobKindLabel,
@@ -98,14 +98,7 @@ var funcs = template.FuncMap{
 		}
 		return ""
 	},
-	"rejectLabel": func(code string) string {
-		for _, rs := range []domain.Reasons{domain.RejectReasons, domain.TerminateReasons, domain.SuspendReasons} {
-			if rs.Has(code) {
-				return rs.Label(code)
-			}
-		}
-		return code
-	},
+	"rejectLabel":       reasonLabel,
 	"eventLabel":        domain.EventLabel,
 	"join":              strings.Join,
 	"list":              func(s ...string) []string { return s },
@@ -152,6 +145,19 @@ var funcs = template.FuncMap{
 	// Evaluation (绩效评估): the Chinese names of indicator and deduction codes.
 	"indicatorName": evaluation.IndicatorName,
 	"deductionName": evaluation.DeductionName,
+}
+
+// datetime is a moment as pages show it, in Shanghai time.
+func datetime(t time.Time) string { return t.In(calendar.Shanghai()).Format("2006-01-02 15:04") }
+
+// reasonLabel names a refusal, termination or suspension reason code.
+func reasonLabel(code string) string {
+	for _, rs := range []domain.Reasons{domain.RejectReasons, domain.TerminateReasons, domain.SuspendReasons} {
+		if rs.Has(code) {
+			return rs.Label(code)
+		}
+	}
+	return code
 }
 
 // outboxStatuses name where each message stands, for the outbox page.

@@ -138,13 +138,20 @@ const caseSidesSQL = `SELECT
 	CASE WHEN EXISTS (SELECT 1 FROM consultations WHERE case_id = $1) THEN 1 ELSE 0 END,
 	CASE WHEN EXISTS (SELECT 1 FROM proposals WHERE case_id = $1) THEN 1 ELSE 0 END,
 	CASE WHEN EXISTS (SELECT 1 FROM commendations WHERE case_id = $1) THEN 1 ELSE 0 END,
-	CASE WHEN EXISTS (SELECT 1 FROM meeting_items WHERE case_id = $1) THEN 1 ELSE 0 END`
+	CASE WHEN EXISTS (SELECT 1 FROM meeting_items WHERE case_id = $1) THEN 1 ELSE 0 END,
+	CASE WHEN EXISTS (SELECT 1 FROM agreement_signatures WHERE case_id = $1) THEN 1 ELSE 0 END,
+	CASE WHEN EXISTS (SELECT 1 FROM judicial_applications WHERE case_id = $1) THEN 1 ELSE 0 END,
+	CASE WHEN EXISTS (SELECT 1 FROM smart_sync WHERE case_id = $1) THEN 1 ELSE 0 END,
+	CASE WHEN EXISTS (SELECT 1 FROM duplicate_flags WHERE case_id = $1)
+		OR EXISTS (SELECT 1 FROM duplicate_flags WHERE other_id = $1) THEN 1 ELSE 0 END`
 
 func (db *DB) CaseSides(ctx context.Context, caseID int64) (store.CaseSides, error) {
-	var v [9]int64
-	err := db.read().QueryRowContext(ctx, caseSidesSQL, caseID).Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8])
+	var v [13]int64
+	err := db.read().QueryRowContext(ctx, caseSidesSQL, caseID).Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10],
+		&v[11], &v[12])
 	s := store.CaseSides{Consents: v[0] != 0, Mediators: v[1] != 0, Agreement: v[2] != 0, Archive: v[3] != 0, Sessions: v[4] != 0,
-		Consultations: v[5] != 0, Proposals: v[6] != 0, Commendations: v[7] != 0, MeetingItems: v[8] != 0}
+		Consultations: v[5] != 0, Proposals: v[6] != 0, Commendations: v[7] != 0, MeetingItems: v[8] != 0, Signatures: v[9] != 0, Judicial: v[10] != 0,
+		SmartSync: v[11] != 0, Duplicates: v[12] != 0}
 	return s, db.wrap("probe case side records", err)
 }
 

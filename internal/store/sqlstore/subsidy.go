@@ -517,6 +517,34 @@ func (db *DB) MediatorSubsidyLines(ctx context.Context, mediatorID int64, limit 
 		LIMIT $2`, mediatorID, limit)
 }
 
+// caseSubsidyFactsSQL reads one case's subsidy panel facts in one row: the
+// case row, its difficulty row (if any), the rest as subqueries.
+const caseSubsidyFactsSQL = `SELECT COALESCE(d.case_id, 0), COALESCE(d.proposed, ''), COALESCE(d.proposed_why, ''), COALESCE(d.level, ''),
+	COALESCE(d.note, ''), COALESCE(d.confirmed_by, 0), d.confirmed_at, COALESCE(u.display_name, ''),
+	COALESCE((SELECT f.closure_day FROM eval_facts f WHERE f.case_id = $1), ''),
+	(SELECT COUNT(*) FROM parties p WHERE p.case_id = $1),
+	(SELECT COUNT(*) FROM mediation_sessions s WHERE s.case_id = $1 AND s.status = 'held'),
+	CASE WHEN EXISTS (SELECT 1 FROM subsidy_lines l WHERE l.case_id = $1) THEN 1 ELSE 0 END,
+	CASE WHEN EXISTS (SELECT 1 FROM subsidy_failures x WHERE x.case_id = $1) THEN 1 ELSE 0 END
+	FROM cases c LEFT JOIN case_difficulty d ON d.case_id = c.id LEFT JOIN users u ON u.id = d.confirmed_by WHERE c.id = $1`
+
+func (db *DB) CaseSubsidyFacts(ctx context.Context, caseID int64) (store.CaseSubsidyFacts, error) {
+	var f store.CaseSubsidyFacts
+	var at sql.NullTime
+	var lines, fails int
+	d := &f.Difficulty
+	err := db.read().QueryRowContext(ctx, caseSubsidyFactsSQL, caseID).Scan(&d.CaseID, &d.Proposed, &d.ProposedWhy, &d.Level, &d.Note,
+		&d.ConfirmedBy, &at, &d.ByName, &f.ClosureDay, &f.Parties, &f.HeldSessions, &lines, &fails)
+	if err != nil {
+		return f, db.wrap("case subsidy facts", err)
+	}
+	if at.Valid {
+		d.ConfirmedAt = at.Time.UTC()
+	}
+	f.HasLines, f.HasFailures = lines != 0, fails != 0
+	return f, nil
+}
+
 func (db *DB) CaseSubsidy(ctx context.Context, caseID int64) ([]store.SubsidyLine, []store.SubsidyFailure, error) {
 	lines, err := db.batchLines(ctx, `l.case_id = $1 ORDER BY b.period DESC, b.id DESC`, caseID)
 	if err != nil {

@@ -107,8 +107,32 @@ func testSetReads(t *testing.T, db *sqlstore.DB) {
 	if sd, err := db.CaseSides(ctx, none); err != nil || sd != (store.CaseSides{}) {
 		t.Fatalf("sides of a bare case: %+v %v", sd, err)
 	}
-	if sd, err := db.CaseSides(ctx, oral); err != nil || sd != (store.CaseSides{Agreement: true}) {
+	if sd, err := db.CaseSides(ctx, written); err != nil || sd != (store.CaseSides{Agreement: true}) {
 		t.Fatalf("sides of a case with an agreement: %+v %v", sd, err)
+	}
+	if sd, err := db.CaseSides(ctx, oral); err != nil || sd != (store.CaseSides{Agreement: true, Signatures: true}) {
+		t.Fatalf("sides of a case with a signed agreement: %+v %v", sd, err)
+	}
+	court := mkOrg(t, db, f.district.ID, domain.OrgCourt, "court-sr", "人民法院", "")
+	if err := db.PutJudicialApplication(ctx, store.JudicialApplication{CaseID: sealed, CourtID: court.ID, Status: "sending", Package: []byte("PK"),
+		SubmittedAt: t0, IdempotencyKey: "sr-key"}); err != nil {
+		t.Fatal(err)
+	}
+	if sd, err := db.CaseSides(ctx, sealed); err != nil || sd != (store.CaseSides{Agreement: true, Signatures: true, Judicial: true}) {
+		t.Fatalf("sides of a case applied for judicial confirmation: %+v %v", sd, err)
+	}
+	// A duplicate flag names both of its cases; a sync row its own.
+	if err := db.AddDuplicateFlags(ctx, []store.DuplicateFlag{{CaseID: ids[3], OtherID: ids[4], Score: 0.9, Reasons: "同一手机号"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutSmartSync(ctx, store.SmartSync{CaseID: ids[4], CommitteeID: f.committee.ID, CaseCode: "sr-4", State: store.SmartSynced, Updated: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if sd, err := db.CaseSides(ctx, ids[3]); err != nil || sd != (store.CaseSides{Duplicates: true}) {
+		t.Fatalf("sides of a flagged case: %+v %v", sd, err)
+	}
+	if sd, err := db.CaseSides(ctx, ids[4]); err != nil || sd != (store.CaseSides{Duplicates: true, SmartSync: true}) {
+		t.Fatalf("sides of the other flagged case, synced: %+v %v", sd, err)
 	}
 	if err := db.AddCommendation(ctx, &store.Commendation{CaseID: none, Kind: "banner", Giver: "consumer"}, store.Event{Type: "commendation", At: t0, Note: "锦旗"}); err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -258,5 +259,62 @@ func testSubsidies(t *testing.T, db *sqlstore.DB) {
 	}
 	if m, _ := db.MediatorSubsidyLines(ctx, cmt.ID, 0); len(m) != 0 {
 		t.Fatalf("someone else's lines: %+v", m)
+	}
+	testCaseSubsidyFacts(t, db, f, ids)
+}
+
+// The case page's one-statement read of the subsidy panel's facts says what
+// the batch reads (CaseDifficulties, EvalFactsOf, SubsidyCases, CaseSubsidy)
+// say of the same case, before and after the case has evaluation facts.
+func testCaseSubsidyFacts(t *testing.T, db *sqlstore.DB, f fixture, ids []int64) {
+	ctx := context.Background()
+	bare, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, "s-bare"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := append(slices.Clone(ids), bare.ID)
+	check := func(when string) {
+		t.Helper()
+		ds, err1 := db.CaseDifficulties(ctx, all)
+		facts, err2 := db.EvalFactsOf(ctx, all)
+		scs, err3 := db.SubsidyCases(ctx, all)
+		if err := errors.Join(err1, err2, err3); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range all {
+			got, err := db.CaseSubsidyFacts(ctx, id)
+			if err != nil {
+				t.Fatalf("%s: case %d: %v", when, id, err)
+			}
+			lines, fails, err := db.CaseSubsidy(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := store.CaseSubsidyFacts{Difficulty: ds[id], ClosureDay: facts[id].ClosureDay, Parties: scs[id].Parties,
+				HeldSessions: scs[id].Sessions, HasLines: len(lines) > 0, HasFailures: len(fails) > 0}
+			if !got.Difficulty.ConfirmedAt.Equal(want.Difficulty.ConfirmedAt) {
+				t.Fatalf("%s: case %d confirmed at %v, want %v", when, id, got.Difficulty.ConfirmedAt, want.Difficulty.ConfirmedAt)
+			}
+			got.Difficulty.ConfirmedAt, want.Difficulty.ConfirmedAt = time.Time{}, time.Time{}
+			if got != want {
+				t.Fatalf("%s: case %d: %+v, want %+v", when, id, got, want)
+			}
+		}
+		if got, err := db.CaseSubsidyFacts(ctx, ids[0]); err != nil || got.Difficulty.Level != "complex" || got.Difficulty.ByName != "cmt1" ||
+			got.HeldSessions != 2 || got.Parties != 2 || !got.HasLines || !got.HasFailures {
+			t.Fatalf("%s: the case with everything: %+v %v", when, got, err)
+		}
+		if got, err := db.CaseSubsidyFacts(ctx, bare.ID); err != nil || got.Difficulty.CaseID != 0 || got.HasLines || got.HasFailures || got.HeldSessions != 0 {
+			t.Fatalf("%s: a bare case: %+v %v", when, got, err)
+		}
+	}
+	if _, err := db.CaseSubsidyFacts(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("facts of no case: %v", err)
+	}
+	check("before evaluation facts")
+	catchUp(t, db)
+	check("with evaluation facts")
+	if got, _ := db.CaseSubsidyFacts(ctx, bare.ID); got.ClosureDay == "" {
+		t.Fatal("closure day of the evaluation facts not read")
 	}
 }
