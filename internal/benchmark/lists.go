@@ -305,7 +305,11 @@ func Lists(ctx context.Context, f *ListsFixture, what string, clients, reps int,
 			text(fmt.Sprintf("q=%s (only cases older than the newest %d)", terms.old, terms.oldAfter), terms.old),
 			text("q=翻新机 (3 characters)", "翻新机"),
 			text("q=三包规定 (common phrase)", "三包规定"),
-			text("q=case number", f.Number),
+			// A whole number is looked up by its unique index; a part of
+			// one (no 号) is searched as text.
+			{name: "q=case number", app: list(store.CaseQuery{Text: f.Number}),
+				raw: `SELECT ` + cols + ` FROM cases c WHERE c.number = $1`, args: []any{f.Number}},
+			text("q=case number without 号 (text)", strings.TrimSuffix(f.Number, "号")),
 			{name: "q=phone number (spaces)", app: list(store.CaseQuery{Text: f.Phone[:3] + " " + f.Phone[3:7] + " " + f.Phone[7:]}),
 				raw: phoneRaw, args: []any{f.Intake.PartyHash(f.Phone)}},
 		}

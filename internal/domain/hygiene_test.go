@@ -190,6 +190,9 @@ func FuzzCaseNumber(f *testing.F) {
 		if NormalizeCaseNumber(c) != c {
 			t.Fatalf("canonical %q normalised to %q", c, NormalizeCaseNumber(c))
 		}
+		if !IsCaseNumber(c) {
+			t.Fatalf("IsCaseNumber(%q) = false", c)
+		}
 		wide := strings.Map(identWide, c)
 		if NormalizeCaseNumber(wide) != c || NormalizeCaseNumber(strings.NewReplacer("（", "(", "）", ")").Replace(c)) != c {
 			t.Fatalf("retyped %q does not find %q", wide, c)

@@ -106,6 +106,24 @@ func NormalizeCaseNumber(s string) string {
 	return s
 }
 
+// IsCaseNumber reports whether s, already normalised (NormalizeCaseNumber),
+// has the whole form CaseNumber writes: （year）abbr消调字第serial号.
+func IsCaseNumber(s string) bool {
+	rest, ok := strings.CutPrefix(s, "（")
+	if !ok || len(rest) < 4 || !allDigits(rest[:4]) {
+		return false
+	}
+	if rest, ok = strings.CutPrefix(rest[4:], "）"); !ok {
+		return false
+	}
+	abbr, serial, ok := strings.Cut(rest, "消调字第")
+	if !ok || abbr == "" || len([]rune(abbr)) > 4 {
+		return false
+	}
+	digits, ok := strings.CutSuffix(serial, "号")
+	return ok && digits != "" && allDigits(digits)
+}
+
 // caseNumberChars drops white space and writes the brackets full-width.
 func caseNumberChars(s string) string {
 	return strings.Map(func(r rune) rune {

@@ -779,6 +779,31 @@ func TestCaseNumber(t *testing.T) {
 	}
 }
 
+// A search that is a whole case number is answered by the number's index
+// (the store), so only the whole form counts, typed any way.
+func TestIsCaseNumber(t *testing.T) {
+	for typed, want := range map[string]bool{
+		"（2026）浦消调字第00123号":     true,
+		"(2026)浦消调字第00123号":     true,
+		"（２０２６）徐汇消调字第 123456 号": true,
+		"(2026) 浦 消调字第 00123 号": true,
+		"（2026）浦消调字第00123":      false, // no 号: a part of a number
+		"浦消调字第00123号":           false,
+		"（2026）消调字第00123号":      false, // no committee
+		"（2026）浦消调字第号":          false,
+		"（2026）浦消调字第00a23号":     false,
+		"（26）浦消调字第00123号":       false,
+		"（2026）一二三四五消调字第1号":     false,
+		"（2026）浦消调字第00123号 退款":  false,
+		"":      false,
+		"00123": false,
+	} {
+		if got := IsCaseNumber(NormalizeCaseNumber(typed)); got != want {
+			t.Errorf("IsCaseNumber(%q) = %v, want %v", typed, got, want)
+		}
+	}
+}
+
 func TestFormatFen(t *testing.T) {
 	for _, c := range []struct {
 		fen  int64

@@ -663,7 +663,7 @@ type CaseQuery struct {
 	Statuses  []domain.Status
 	RoomID    int64
 	Presiding int64  // cases this mediator presides over
-	Text      string // number, names, merchant, description
+	Text      string // substring of number, names, merchant, description, external id; a whole case number finds that case alone
 	From, To  *time.Time
 	Limit     int // default 50, max 500
 	Offset    int

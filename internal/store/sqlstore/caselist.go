@@ -3,10 +3,12 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -167,7 +169,16 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	// A common term: walkText filters the page's walks, countText the
 	// counts (which stop at the cap soonest when driven by the grams).
 	walkText, countText := "", ""
+	numberID, byNumber := int64(0), false
+	if q.PartyHash == "" && text != "" {
+		var err error
+		if numberID, byNumber, err = db.caseIDByNumber(ctx, text); err != nil {
+			return store.CasePage{}, err
+		}
+	}
 	switch {
+	case byNumber:
+		candidates = "c.id = " + l.arg(numberID)
 	case q.PartyHash != "":
 		h := l.arg(q.PartyHash)
 		candidates = fmt.Sprintf("c.id IN (SELECT case_id FROM parties WHERE phone_hash = %[1]s OR id_hash = %[1]s)", h)
@@ -462,6 +473,27 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		page.Next = &store.CaseCursor{At: last.ReceivedAt, ID: last.ID}
 	}
 	return page, nil
+}
+
+// caseIDByNumber finds the case a search names by its whole number (typed
+// any way NormalizeCaseNumber accepts) through the number's unique index.
+// A whole number is then the search, as a phone is: it lists that case
+// alone, not others that quote the number. A number no case has is
+// searched as text.
+func (db *DB) caseIDByNumber(ctx context.Context, text string) (int64, bool, error) {
+	n := domain.NormalizeCaseNumber(text)
+	if !domain.IsCaseNumber(n) {
+		return 0, false, nil
+	}
+	var id int64
+	err := db.read().QueryRowContext(ctx, `SELECT id FROM cases WHERE number = $1`, n).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, db.wrap("find case by number", err)
+	}
+	return id, true, nil
 }
 
 // maxQueryGrams is how many of a long term's grams SQLite is asked for

@@ -136,6 +136,61 @@ func TestCaseSearchEqualsSubstring(t *testing.T) {
 	}
 }
 
+// A search that is a whole case number, typed any way, lists that case
+// alone through the number's index (in scope and status, counted as one);
+// a part of a number, or a whole number no case has, is searched as text.
+func TestCaseSearchByNumber(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := e.Open(t, true)
+			f := newFixture(t, db)
+			a := mustCreate(t, db, newCase(f, f.room1.ID, ""))
+			quoting := newCase(f, f.room1.ID, "")
+			quoting.Description = "与" + a.Number + "系同一商家"
+			b := mustCreate(t, db, quoting)
+			other := newCase(f, 0, "")
+			other.CommitteeID, other.CommitteeAbbr = f.otherCommittee.ID, "徐"
+			c := mustCreate(t, db, other)
+			ghost := strings.Replace(a.Number, "第", "第9", 1) // no case has it
+			quoting.Description = "见" + ghost
+			d := mustCreate(t, db, quoting)
+
+			committee := store.Scope{Prefixes: []string{f.committee.Path}}
+			halfWidth := strings.NewReplacer("（", "(", "）", ") ").Replace(a.Number)
+			for _, tc := range []struct {
+				text     string
+				scope    store.Scope
+				statuses []domain.Status
+				want     []int64
+			}{
+				{a.Number, committee, nil, []int64{a.ID}},
+				{halfWidth, committee, nil, []int64{a.ID}},
+				{" " + a.Number + " ", store.Scope{All: true}, nil, []int64{a.ID}},
+				{a.Number, committee, []domain.Status{domain.StatusAccepted}, nil},
+				{strings.TrimSuffix(a.Number, "号"), committee, nil, []int64{b.ID, a.ID}},
+				{c.Number, committee, nil, nil},
+				{c.Number, store.Scope{All: true}, nil, []int64{c.ID}},
+				{ghost, committee, nil, []int64{d.ID}},
+			} {
+				q := store.CaseQuery{Scope: tc.scope, Statuses: tc.statuses, Text: tc.text, Limit: 10, CountCap: 100}
+				p, err := db.ListCases(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []int64
+				for _, c := range p.Cases {
+					got = append(got, c.ID)
+				}
+				if !slices.Equal(got, tc.want) || p.Total != int64(len(tc.want)) {
+					t.Errorf("%q in %v %v: got %v (total %d), want %v", tc.text, tc.scope, tc.statuses, got, p.Total, tc.want)
+				}
+			}
+		})
+	}
+}
+
 // The application's gram function and PostgreSQL's case_search_grams give
 // the same tokens; on SQLite, search_grams is the Go function on every
 // pooled connection.
