@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -245,6 +247,7 @@ func benchLists(ctx context.Context, what string, args []string, out io.Writer, 
 	clients := fs.Int("clients", 64, "concurrent clients")
 	reps := fs.Int("reps", 10, "requests per client and list")
 	prof := fs.String("cpuprofile", "", "write a CPU profile of the whole run (seeding included) to this file")
+	keyFile := fs.String("secret-key-file", "", "read a database seeded by `tiaojie demo` (-sqlite-file DIR/tiaojie.db): its DIR/secret.key; the lists are then read as of now")
 	eng := engineFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -252,13 +255,25 @@ func benchLists(ctx context.Context, what string, args []string, out io.Writer, 
 	if *n < 1 || *n > 10_000_000 || *clients < 1 || *clients > 1024 || *reps < 1 {
 		return errors.New("-n must be between 1 and 10000000, -clients between 1 and 1024, -reps at least 1")
 	}
+	var src *benchmark.ListsSource
+	if *keyFile != "" {
+		b, err := os.ReadFile(*keyFile)
+		if err != nil {
+			return fmt.Errorf("read the demo's key: %w", err)
+		}
+		key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(key) != 32 {
+			return errors.New("-secret-key-file must hold 64 hexadecimal characters")
+		}
+		src = &benchmark.ListsSource{Key: key, Now: time.Now()}
+	}
 	stop, err := startProfile(*prof)
 	if err != nil {
 		return err
 	}
 	defer stop()
 	run := func(db *sqlstore.DB) error {
-		f, err := benchmark.SeedLists(ctx, db, *n, out)
+		f, err := benchmark.SeedLists(ctx, db, *n, src, out)
 		if err != nil {
 			return err
 		}

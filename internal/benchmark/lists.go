@@ -41,12 +41,23 @@ type ListsFixture struct {
 	Desk      *desk.Service
 }
 
+// ListsSource says whose database the lists are read from: nil for the
+// bench's own (seeded here with a fixed key, read as of EvalNow), or one
+// seeded by `tiaojie demo` (its key, read as of its now).
+type ListsSource struct {
+	Key []byte
+	Now time.Time
+}
+
 // SeedLists fills an empty database with n demo cases (one committee, its
 // rooms and mediators; three years) or reuses one seeded earlier.
-func SeedLists(ctx context.Context, db *sqlstore.DB, n int, progress io.Writer) (*ListsFixture, error) {
-	key := make([]byte, 32)
+func SeedLists(ctx context.Context, db *sqlstore.DB, n int, src *ListsSource, progress io.Writer) (*ListsFixture, error) {
+	key, now := make([]byte, 32), EvalNow
 	for i := range key {
 		key[i] = byte(i*7 + 3)
+	}
+	if src != nil {
+		key, now = src.Key, src.Now
 	}
 	sealer, err := pii.NewSealer(key)
 	if err != nil {
@@ -123,8 +134,8 @@ func SeedLists(ctx context.Context, db *sqlstore.DB, n int, progress io.Writer) 
 		return nil, err
 	}
 	f.Director = &auth.Principal{UserID: 0, DisplayName: "基准测试", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: f.Committee.ID, OrgPath: f.Committee.Path}}}
-	f.Intake = &intake.Service{Store: db, Sealer: sealer, Now: func() time.Time { return EvalNow }}
-	f.Desk = &desk.Service{Store: db, Now: func() time.Time { return EvalNow }}
+	f.Intake = &intake.Service{Store: db, Sealer: sealer, Now: func() time.Time { return now }}
+	f.Desk = &desk.Service{Store: db, Now: func() time.Time { return now }}
 	return f, nil
 }
 

@@ -25,7 +25,7 @@ func BenchmarkCaseList(b *testing.B) {
 	}
 	ctx := context.Background()
 	for _, e := range storetest.Engines(b) {
-		f, err := SeedLists(ctx, e.Open(b, true), n, nil)
+		f, err := SeedLists(ctx, e.Open(b, true), n, nil, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
