@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pressly/goose/v3"
@@ -22,7 +23,7 @@ func countsAgainstLoad(s domain.Status) bool { return s.Open() && s != domain.St
 
 // recountLoads counts each mediator's open cases from the cases' rows, the
 // way MediatorLoads did before the counters.
-func recountLoads(t *testing.T, db *sqlstore.DB) map[int64]int {
+func recountLoads(t testing.TB, db *sqlstore.DB) map[int64]int {
 	t.Helper()
 	rows, err := db.Writer().QueryContext(context.Background(), `SELECT presiding_id, status FROM cases WHERE presiding_id IS NOT NULL`)
 	if err != nil {
@@ -93,7 +94,7 @@ func checkLoads(t *testing.T, db *sqlstore.DB, step string, users []int64) {
 	}
 }
 
-func mkMediators(t *testing.T, db *sqlstore.DB, n int) []int64 {
+func mkMediators(t testing.TB, db *sqlstore.DB, n int) []int64 {
 	t.Helper()
 	var ids []int64
 	for i := range n {
@@ -344,4 +345,86 @@ func migrationProvider(t *testing.T, db *sqlstore.DB) *goose.Provider {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// BenchmarkMediatorLoads reads the loads of a room's 8 mediators with 40
+// open cases each (the 20,000-case demo) and with 4,000 (the 1M demo): the
+// counters (MediatorLoads) beside the count over the cases they replace.
+func BenchmarkMediatorLoads(b *testing.B) {
+	for _, e := range Engines(b) {
+		for _, open := range []int{40, 4000} {
+			b.Run(fmt.Sprintf("%s/open=%d", e.Name, open), func(b *testing.B) {
+				ctx := context.Background()
+				db := e.Open(b, true)
+				f := newFixture(b, db)
+				ms := mkMediators(b, db, 8)
+				var counted []string
+				for _, s := range domain.Statuses {
+					if countsAgainstLoad(s) {
+						counted = append(counted, "'"+string(s)+"'")
+					}
+				}
+				// As many closed cases beside the open ones, written in one
+				// statement per mediator (the triggers count them).
+				for i, m := range ms {
+					base := (i + 1) * 1_000_000
+					_, err := db.Writer().ExecContext(ctx, fmt.Sprintf(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)
+						INSERT INTO cases (number, year, seq, committee_id, org_path, status, channel, received_at, version, created_at, updated_at, presiding_id)
+						SELECT 'LB' || (%d + i), 2026, %d + i, %d, $1,
+							CASE WHEN i %% 2 = 0 THEN 'mediating' WHEN i %% 4 = 1 THEN 'performing' ELSE 'archived' END,
+							'walk_in', $2, 1, $2, $2, %d FROM n`, 4*open/3, base, base, f.committee.ID, m), f.committee.Path, t0)
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				if db.Dialect() == "postgres" {
+					// Each inserted case updated its mediator's row: the
+					// dead versions are what autovacuum clears after a bulk
+					// load (operations.md), not what a page view meets.
+					if _, err := db.Writer().ExecContext(ctx, `VACUUM ANALYZE mediator_loads`); err != nil {
+						b.Fatal(err)
+					}
+				}
+				want := recountLoads(b, db)
+				args := make([]any, len(ms))
+				for i, m := range ms {
+					args[i] = m
+				}
+				b.Run("MediatorLoads", func(b *testing.B) {
+					for b.Loop() {
+						if got, err := db.MediatorLoads(ctx, ms); err != nil || !maps.Equal(got, want) {
+							b.Fatal(got, want, err)
+						}
+					}
+				})
+				// The two statements alike, unprepared on the reader pool.
+				in := make([]string, len(ms))
+				for i := range ms {
+					in[i] = fmt.Sprintf("$%d", i+1)
+				}
+				for name, q := range map[string]string{
+					"counter-sql": `SELECT user_id, open_cases FROM mediator_loads WHERE user_id IN (` + strings.Join(in, ", ") + `) AND open_cases > 0`,
+					"count-sql": `SELECT presiding_id, COUNT(*) FROM cases WHERE presiding_id IN (` + strings.Join(in, ", ") +
+						`) AND status IN (` + strings.Join(counted, ", ") + `) GROUP BY presiding_id`,
+				} {
+					b.Run(name, func(b *testing.B) {
+						for b.Loop() {
+							rows, err := db.Reader().QueryContext(ctx, q, args...)
+							if err != nil {
+								b.Fatal(err)
+							}
+							n := 0
+							for rows.Next() {
+								n++
+							}
+							rows.Close()
+							if n != len(ms) {
+								b.Fatal(n)
+							}
+						}
+					})
+				}
+			})
+		}
+	}
 }
