@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -47,23 +46,21 @@ func inList(start int, n int) string {
 	return strings.Join(ph, ", ")
 }
 
+// MediatorLoads reads the counters that migration 00060's triggers keep
+// with every change to a case's status or presiding mediator, so the cost
+// does not grow with the cases. A mediator whose count is 0 has no entry, as
+// when the cases were counted.
 func (db *DB) MediatorLoads(ctx context.Context, userIDs []int64) (map[int64]int, error) {
 	out := map[int64]int{}
 	if len(userIDs) == 0 {
 		return out, nil
 	}
-	args := []any{}
-	for _, id := range userIDs {
-		args = append(args, id)
+	args := make([]any, len(userIDs))
+	for i, id := range userIDs {
+		args[i] = id
 	}
-	var open []string
-	for _, st := range domain.Statuses {
-		if st.Open() && st != domain.StatusReceived {
-			open = append(open, "'"+string(st)+"'")
-		}
-	}
-	rows, err := db.read().QueryContext(ctx, `SELECT presiding_id, COUNT(*) FROM cases WHERE presiding_id IN (`+inList(1, len(userIDs))+`)
-		AND status IN (`+strings.Join(open, ", ")+`) GROUP BY presiding_id`, args...)
+	rows, err := db.read().QueryContext(ctx, `SELECT user_id, open_cases FROM mediator_loads
+		WHERE user_id IN (`+inList(1, len(userIDs))+`) AND open_cases > 0`, args...)
 	if err != nil {
 		return nil, db.wrap("mediator loads", err)
 	}
