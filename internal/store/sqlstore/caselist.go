@@ -330,12 +330,19 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	var page store.CasePage
 	switch {
 	case q.CountCap < 0:
-	case q.CountCap > 0 && len(statusArgs) == 0:
+	case q.CountCap > 0 && (len(statusArgs) == 0 || db.d.Name == "postgres"):
 		// Count up to the cap with the scope as one condition: both engines
 		// read the scope's path index and stop at the cap (a dense scope).
+		// With statuses too on PostgreSQL, whose planner, given the values,
+		// picks the status or the path index (or both, bitmap-ORed) for the
+		// scope at hand; planning the per-path union instead took 4–17 ms
+		// at 100,000 cases. SQLite counts by the branches below.
 		conds := append([]string{}, filters...)
 		if scopeCond != "" && !slices.Contains(conds, scopeCond) {
 			conds = append(conds, scopeCond)
+		}
+		if statusIn != "" && !slices.Contains(conds, statusIn) {
+			conds = append(conds, statusIn)
 		}
 		conds = forCount(conds)
 		cond := ""
