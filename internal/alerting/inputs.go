@@ -2,7 +2,6 @@ package alerting
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -69,14 +68,28 @@ func (s *Service) inputs(ctx context.Context, rs warning.RuleSet, dl deadline.Ru
 		if err != nil {
 			return in, fmt.Errorf("list open cases: %w", err)
 		}
+		// The page's clock events and agreements in one read each: a
+		// query per case made the sweep linear in round trips (issue 17).
+		ids := make([]int64, 0, len(page.Cases))
+		var agreed []int64
+		for _, c := range page.Cases {
+			ids = append(ids, c.ID)
+			if c.Status == domain.StatusPerforming || c.Status == domain.StatusAgreed {
+				agreed = append(agreed, c.ID)
+			}
+		}
+		evs, err := s.Store.ClockEventsOf(ctx, ids)
+		if err != nil {
+			return in, fmt.Errorf("events of open cases: %w", err)
+		}
+		ags, err := s.Store.AgreementsOf(ctx, agreed)
+		if err != nil {
+			return in, fmt.Errorf("agreements of open cases: %w", err)
+		}
 		for _, c := range page.Cases {
 			after = c.ID
-			ci, err := s.caseInput(ctx, dl, c, now)
-			if err != nil {
-				return in, err
-			}
 			byCase[c.ID] = len(in.Cases)
-			in.Cases = append(in.Cases, ci)
+			in.Cases = append(in.Cases, caseInput(dl, c, evs[c.ID], ags, now))
 		}
 		if len(page.Cases) < 500 {
 			break
@@ -179,12 +192,11 @@ func unitOf(c store.Case) int64 {
 	return c.CommitteeID
 }
 
-func (s *Service) caseInput(ctx context.Context, dl deadline.Rules, c store.Case, now time.Time) (warning.CaseInput, error) {
+// caseInput is what the rules need of one open case: its running clocks
+// (from its clock events; deadline.Facts reads no others) and, once
+// agreed, the agreement's terms.
+func caseInput(dl deadline.Rules, c store.Case, evs []store.Event, ags map[int64]store.Agreement, now time.Time) warning.CaseInput {
 	ci := warning.CaseInput{ID: c.ID, Number: c.Number, UnitID: unitOf(c)}
-	evs, err := s.Store.ListEvents(ctx, c.ID)
-	if err != nil {
-		return ci, fmt.Errorf("events of case %d: %w", c.ID, err)
-	}
 	for _, d := range dl.ForCase(c, evs, now) {
 		switch d.Kind {
 		case calendar.ClockMediation:
@@ -193,14 +205,8 @@ func (s *Service) caseInput(ctx context.Context, dl deadline.Rules, c store.Case
 			ci.Judicial = &d
 		}
 	}
-	if c.Status == domain.StatusPerforming || c.Status == domain.StatusAgreed {
-		a, err := s.Store.GetAgreement(ctx, c.ID)
-		switch {
-		case err == nil:
-			ci.Terms = a.Terms
-		case !errors.Is(err, store.ErrNotFound):
-			return ci, fmt.Errorf("agreement of case %d: %w", c.ID, err)
-		}
+	if a, ok := ags[c.ID]; ok {
+		ci.Terms = a.Terms
 	}
-	return ci, nil
+	return ci
 }

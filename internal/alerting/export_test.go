@@ -1,0 +1,4 @@
+package alerting
+
+// CaseInput is caseInput for the external tests.
+var CaseInput = caseInput
