@@ -708,8 +708,15 @@ func (db *DB) EvalFacts(ctx context.Context, q store.EvalFactQuery) ([]store.Eva
 	default:
 		return nil, fmt.Errorf("evaluation facts: unknown day %q", q.Day)
 	}
+	args := []any{q.From, q.To}
+	if !q.CommendedUntil.IsZero() {
+		// The partial index of migration 61 holds the commendation events
+		// alone, by time: a span's are a handful of rows.
+		cond += ` AND case_id IN (SELECT case_id FROM case_events WHERE type = 'commendation' AND at >= $3 AND at < $4)`
+		args = append(args, q.CommendedFrom.UTC(), q.CommendedUntil.UTC())
+	}
 	filter := evalFilter(store.EvalQuery{Committees: q.Committees, RoomID: q.RoomID, MediatorID: q.MediatorID})
-	out, err := loadEvalFacts(ctx, db.read(), `WHERE `+cond+filter+` ORDER BY case_id`, []any{q.From, q.To}, false)
+	out, err := loadEvalFacts(ctx, db.read(), `WHERE `+cond+filter+` ORDER BY case_id`, args, false)
 	return out, db.wrap("evaluation facts", err)
 }
 
