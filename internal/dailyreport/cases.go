@@ -20,6 +20,10 @@ type figureSource struct {
 	kind     string // EvalFactQuery.Day
 	back     int    // days before the span the kind's day may lie
 	counters []string
+	// commended: only the cases with a commendation event on the span's
+	// days can add to the counters (evaluation counts a commendation on
+	// its own day), so the store looks those up by time.
+	commended bool
 }
 
 func figureSources() map[string]figureSource {
@@ -31,7 +35,9 @@ func figureSources() map[string]figureSource {
 		"agreed_written": {kind: "closure", counters: []string{"agreed_written"}},
 		"agreed_fen":     {kind: "closure", counters: []string{"agreed_fen"}},
 		"recovered_fen":  {kind: "closure", counters: []string{"recovered_fen"}},
-		"commendations":  {kind: "closure", back: 366, counters: commendationCounters},
+		// A commendation comes after the closing, usually within weeks;
+		// one given more than a year later is not counted here.
+		"commendations": {kind: "closure", back: 366, counters: commendationCounters, commended: true},
 	}
 	var all []string
 	for _, o := range reportrules.Outcomes {
@@ -110,7 +116,7 @@ func (s *Service) caseIDs(ctx context.Context, v unitView, figure string, from, 
 		return ids, nil
 	}
 	src := figureSources()[figure]
-	rows, err := s.facts(ctx, v, src.kind, from.AddDays(-src.back), to)
+	rows, err := s.candidates(ctx, v, src, from, to)
 	if err != nil {
 		return nil, err
 	}

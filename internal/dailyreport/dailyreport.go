@@ -44,6 +44,11 @@ type Service struct {
 	// Notify tells a unit's leads of a 催报 inside the chase's transaction
 	// (nil: the chase is recorded only).
 	Notify func(ctx context.Context, tx store.Store, unitID int64, body string) (int, error)
+
+	// scanClosures finds the span's commendations by decoding every
+	// closure of the look-back, as before migration 61: the reference the
+	// tests hold the indexed look-up to.
+	scanClosures bool
 }
 
 // Report is one unit's daily report.

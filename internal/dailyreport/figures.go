@@ -174,14 +174,13 @@ func (s *Service) notable(ctx context.Context, v unitView, from, to calendar.Dat
 		sg := get(r.CaseID)
 		sg.ReceivedInSpan, sg.ClaimFen = true, f.ClaimFen
 	}
-	// A commendation comes after the closing, usually within weeks; a
-	// year's closures are searched for the span's thanks.
-	closed, err := s.facts(ctx, v, "closure", from.AddDays(-366), to)
+	src := figureSources()["commendations"]
+	closed, err := s.candidates(ctx, v, src, from, to)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range closed {
-		n, err := contributed(r, commendationCounters, from, to)
+		n, err := contributed(r, src.counters, from, to)
 		if err != nil {
 			return nil, err
 		}
@@ -216,6 +215,25 @@ func (s *Service) notable(ctx context.Context, v unitView, from, to calendar.Dat
 		}
 	}
 	return out, nil
+}
+
+// candidates are the cases that may stand behind a figure of the span: of
+// the source's day kind, near the span. For the commendations, only those
+// with a commendation event on the span's days (the index of migration 61):
+// the look-back would otherwise decode a year of closures for a handful of
+// thanks. The rule that counts them (contributed) is the same either way.
+func (s *Service) candidates(ctx context.Context, v unitView, src figureSource, from, to calendar.Date) ([]store.EvalFact, error) {
+	q := store.EvalFactQuery{Committees: v.committees, RoomID: v.roomID, Day: src.kind,
+		From: from.AddDays(-src.back).String(), To: to.String()}
+	if src.commended && !s.scanClosures {
+		// Days are Shanghai calendar days, as evaluation counts them.
+		q.CommendedFrom, q.CommendedUntil = from.Time(), to.AddDays(1).Time()
+	}
+	rows, err := s.Store.EvalFacts(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("cases by %s day: %w", src.kind, err)
+	}
+	return rows, nil
 }
 
 func (s *Service) facts(ctx context.Context, v unitView, kind string, from, to calendar.Date) ([]store.EvalFact, error) {

@@ -135,6 +135,11 @@ type EvalFactQuery struct {
 	MediatorID int64
 	Day        string
 	From, To   string
+	// CommendedUntil, when set, keeps only the cases with a commendation
+	// event at or after CommendedFrom and before CommendedUntil: the few
+	// cases a span's thanks are on, found by the events' time instead of
+	// by decoding every candidate of the day kind.
+	CommendedFrom, CommendedUntil time.Time
 }
 
 // EvalScheme is a stored scoring scheme (Body is evaluation.Scheme as JSON).

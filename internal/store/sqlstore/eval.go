@@ -132,7 +132,7 @@ func (db *DB) EvalCatchUp(ctx context.Context, limit int, derive func([]store.Ev
 		if err != nil {
 			return err
 		}
-		old, err := loadEvalFacts(ctx, tx, `WHERE case_id IN (`+idList(ids)+`)`+oneOff, nil, true)
+		old, err := loadEvalFacts(ctx, tx, "eval_facts", `WHERE case_id IN (`+idList(ids)+`)`+oneOff, nil, true)
 		if err != nil {
 			return err
 		}
@@ -258,8 +258,9 @@ func loadEvalInputs(ctx context.Context, tx querier, ids []int64) ([]store.EvalI
 const evalFactCols = `case_id, committee_id, room_id, mediator_id, category, channel, outcome, received_day, decided_day,
 	closure_day, follow_up_day, overdue_from, overdue_until, returned_first, returned_last, facts, contrib`
 
-func loadEvalFacts(ctx context.Context, q querier, where string, args []any, withContrib bool) ([]store.EvalFact, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+evalFactCols+` FROM eval_facts `+where, args...)
+// loadEvalFacts reads the facts of from (eval_facts, or a join ending in it).
+func loadEvalFacts(ctx context.Context, q querier, from, where string, args []any, withContrib bool) ([]store.EvalFact, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+evalFactCols+` FROM `+from+` `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load evaluation facts: %w", err)
 	}
@@ -708,8 +709,21 @@ func (db *DB) EvalFacts(ctx context.Context, q store.EvalFactQuery) ([]store.Eva
 	default:
 		return nil, fmt.Errorf("evaluation facts: unknown day %q", q.Day)
 	}
+	args := []any{q.From, q.To}
+	from := "eval_facts"
+	if !q.CommendedUntil.IsZero() {
+		// The window's commendation events (the partial index of migration
+		// 61: a handful of rows) drive the join, each a primary-key read of
+		// its case's facts. CROSS JOIN keeps SQLite from starting at the
+		// day kind's index instead: a year of closures, each row read to
+		// test its id.
+		from = `(SELECT DISTINCT case_id AS commended_id FROM case_events
+			WHERE type = 'commendation' AND at >= $3 AND at < $4) AS commended CROSS JOIN eval_facts`
+		cond += " AND case_id = commended_id"
+		args = append(args, q.CommendedFrom.UTC(), q.CommendedUntil.UTC())
+	}
 	filter := evalFilter(store.EvalQuery{Committees: q.Committees, RoomID: q.RoomID, MediatorID: q.MediatorID})
-	out, err := loadEvalFacts(ctx, db.read(), `WHERE `+cond+filter+` ORDER BY case_id`, []any{q.From, q.To}, false)
+	out, err := loadEvalFacts(ctx, db.read(), from, `WHERE `+cond+filter+` ORDER BY case_id`, args, false)
 	return out, db.wrap("evaluation facts", err)
 }
 
@@ -723,7 +737,7 @@ func (db *DB) EvalFactsOf(ctx context.Context, caseIDs []int64) (map[int64]store
 	if args == nil {
 		where += oneOff // the ids written out: this text will not recur
 	}
-	rows, err := loadEvalFacts(ctx, db.read(), where, args, false)
+	rows, err := loadEvalFacts(ctx, db.read(), "eval_facts", where, args, false)
 	if err != nil {
 		return nil, db.wrap("evaluation facts of cases", err)
 	}

@@ -59,6 +59,7 @@ func TestConformance(t *testing.T) {
 				"NotesConcurrent":  testNotesDuringStateChange,
 				"NewMerchantRace":  testNewMerchantRace,
 				"EvalRollups":      testEvaluationRollups,
+				"EvalCommended":    testEvalFactsCommended,
 				"EvalConcurrent":   testEvaluationConcurrentCatchUp,
 				"EvalSchemes":      testEvaluationSchemesRankings,
 			}
