@@ -2,8 +2,6 @@ package alerting_test
 
 import (
 	"context"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -18,14 +16,7 @@ import (
 // complaints of the surge windows, the loads and the ladders. A sweep runs
 // every --warning-interval (1m), so it must stay well under that.
 func BenchmarkSweep(b *testing.B) {
-	n := 1_000
-	if s := os.Getenv("TIAOJIE_BENCH_CASES"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 1 {
-			b.Fatalf("TIAOJIE_BENCH_CASES=%q: want a positive number", s)
-		}
-		n = v
-	}
+	n := storetest.BenchCases(b, 1_000)
 	sealer, err := pii.NewSealer(make([]byte, 32))
 	if err != nil {
 		b.Fatal(err)

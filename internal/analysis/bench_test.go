@@ -3,7 +3,6 @@ package analysis_test
 import (
 	"context"
 	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -15,15 +14,7 @@ import (
 // 50,000 by default, TIAOJIE_BENCH_CASES for more (1,000,000 for the
 // figures in docs/performance.md).
 func benchCases(b *testing.B) int {
-	n := 50_000
-	if s := os.Getenv("TIAOJIE_BENCH_CASES"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 1 {
-			b.Fatalf("TIAOJIE_BENCH_CASES=%q: want a positive number", s)
-		}
-		n = v
-	}
-	return n
+	return storetest.BenchCases(b, 50_000)
 }
 
 // BenchmarkAnalysis times the hot lists and the whole dashboard on both

@@ -2,8 +2,6 @@ package benchmark
 
 import (
 	"context"
-	"os"
-	"strconv"
 	"testing"
 
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -15,14 +13,7 @@ import (
 // (-cpu / GOMAXPROCS × RunParallel), over TIAOJIE_BENCH_CASES demo cases
 // (2,000 by default; `tiaojie bench lists|search` for the big runs).
 func BenchmarkCaseList(b *testing.B) {
-	n := 2000
-	if s := os.Getenv("TIAOJIE_BENCH_CASES"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 1 {
-			b.Fatalf("TIAOJIE_BENCH_CASES=%q: want a positive number", s)
-		}
-		n = v
-	}
+	n := storetest.BenchCases(b, 2000)
 	ctx := context.Background()
 	for _, e := range storetest.Engines(b) {
 		f, err := SeedLists(ctx, e.Open(b, true), n, nil, nil)

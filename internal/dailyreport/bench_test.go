@@ -2,8 +2,6 @@ package dailyreport_test
 
 import (
 	"context"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -23,14 +21,7 @@ import (
 // behind its commendations figure, over the demo with TIAOJIE_BENCH_CASES
 // synthetic cases (1,000 by default).
 func BenchmarkReport(b *testing.B) {
-	n := 1_000
-	if s := os.Getenv("TIAOJIE_BENCH_CASES"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 1 {
-			b.Fatalf("TIAOJIE_BENCH_CASES=%q: want a positive number", s)
-		}
-		n = v
-	}
+	n := storetest.BenchCases(b, 1_000)
 	sealer, err := pii.NewSealer(make([]byte, 32))
 	if err != nil {
 		b.Fatal(err)

@@ -2,8 +2,6 @@ package scorecard_test
 
 import (
 	"context"
-	"os"
-	"strconv"
 	"testing"
 
 	"github.com/tiaojie/tiaojie/internal/benchmark"
@@ -14,15 +12,7 @@ import (
 // couple of minutes for both engines), TIAOJIE_BENCH_CASES for more. For
 // percentiles at 1,000,000 cases use `tiaojie bench evaluation`.
 func benchCases(b *testing.B) int {
-	n := 5_000
-	if s := os.Getenv("TIAOJIE_BENCH_CASES"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 1 {
-			b.Fatalf("TIAOJIE_BENCH_CASES=%q: want a positive number", s)
-		}
-		n = v
-	}
-	return n
+	return storetest.BenchCases(b, 5_000)
 }
 
 // seeded opens a database per engine, seeds it once (not once per b.N the

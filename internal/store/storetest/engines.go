@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -272,4 +273,18 @@ func DropTemplates() {
 		f()
 	}
 	droppers = nil
+}
+
+// BenchCases is how many cases a benchmark seeds: TIAOJIE_BENCH_CASES when
+// set (a positive number, or the benchmark fails), def otherwise.
+func BenchCases(b testing.TB, def int) int {
+	s := os.Getenv("TIAOJIE_BENCH_CASES")
+	if s == "" {
+		return def
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 1 {
+		b.Fatalf("TIAOJIE_BENCH_CASES=%q: want a positive number", s)
+	}
+	return v
 }
