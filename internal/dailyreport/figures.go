@@ -236,13 +236,9 @@ func (s *Service) candidates(ctx context.Context, v unitView, src figureSource, 
 	return rows, nil
 }
 
+// facts are the cases of one day kind on the span's days.
 func (s *Service) facts(ctx context.Context, v unitView, kind string, from, to calendar.Date) ([]store.EvalFact, error) {
-	rows, err := s.Store.EvalFacts(ctx, store.EvalFactQuery{Committees: v.committees, RoomID: v.roomID, Day: kind,
-		From: from.String(), To: to.String()})
-	if err != nil {
-		return nil, fmt.Errorf("cases by %s day: %w", kind, err)
-	}
-	return rows, nil
+	return s.candidates(ctx, v, figureSource{kind: kind}, from, to)
 }
 
 // contributed is what a case added to the counters on the span's days,
