@@ -1,6 +1,13 @@
 package calendar
 
-import "github.com/6tail/lunar-go/HolidayUtil"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+
+	"github.com/6tail/lunar-go/HolidayUtil"
+)
 
 // statutoryDay is one entry of the State Council schedule: a day off for a
 // holiday, or a make-up working day (调休上班) that belongs to a holiday.
@@ -12,6 +19,42 @@ type statutoryDay struct {
 // statutory is the lunar-go schedule, read once in init and never changed.
 // (Later HolidayUtil.Fix calls are not seen; use overrides instead.)
 var statutory map[dayNum]statutoryDay
+
+// statutoryDigest digests statutory, set with it in init.
+var statutoryDigest string
+
+// digestStatutory hashes the schedule's days in order.
+func digestStatutory(m map[dayNum]statutoryDay) string {
+	days := make([]dayNum, 0, len(m))
+	for n := range m {
+		days = append(days, n)
+	}
+	slices.Sort(days)
+	h := sha256.New()
+	for _, n := range days {
+		fmt.Fprintf(h, "%d %t\n", n, m[n].work)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Digest identifies which days the calendar counts as working days: equal
+// digests, equal answers. Stored due dates (internal/desk) record it to know
+// when the schedule or an override has changed under them.
+func (c *Calendar) Digest() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "statutory %s\n", statutoryDigest)
+	if c != nil {
+		days := make([]dayNum, 0, len(c.overrides))
+		for n := range c.overrides {
+			days = append(days, n)
+		}
+		slices.Sort(days)
+		for _, n := range days {
+			fmt.Fprintf(h, "%d %t\n", n, c.overrides[n].Workday)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
 
 // loadStatutory copies the lunar-go schedule (2001-12-29 onwards, as far as
 // the library knows) into a map so that lookups are cheap.

@@ -22,6 +22,7 @@ func init() {
 	}
 	shanghai = loc
 	statutory = loadStatutory()
+	statutoryDigest = digestStatutory(statutory)
 }
 
 // Shanghai returns the Asia/Shanghai location all case clocks run in.

@@ -4,6 +4,8 @@ package deadline
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -81,6 +83,19 @@ func Load(ctx context.Context, src Source) (Rules, error) {
 		r.Policies = calendar.DefaultPolicies()
 	}
 	return r, nil
+}
+
+// Digest identifies the rules: the calendar's working days and every
+// policy's numbers. Dates computed under rules with the same digest are the
+// same (internal/desk's stored due dates).
+func (r Rules) Digest() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "calendar %s\n", r.Calendar.Digest())
+	for _, p := range r.Policies {
+		fmt.Fprintf(h, "policy %d %s %s %d %d %d %d %d %d\n", p.ID, p.Code, p.EffectiveFrom, p.AcceptanceWD, p.MediationWD,
+			p.TerminationNoticeWD, p.ODRNegotiationWD, p.JudicialConfirmDays, p.CommitteeTargetDays)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // PolicyFor is the policy a case runs under: the one it was accepted under,

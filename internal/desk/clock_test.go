@@ -127,129 +127,180 @@ func TestClockListsMatchBruteForce(t *testing.T) {
 			director := &auth.Principal{DisplayName: "测试", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: committee.ID, OrgPath: committee.Path}}}
 			scope := director.Scope(domain.PermCaseRead)
 			var rooms []int64
-			for _, days := range []int{0, 1, 2, 8, 11} {
-				now := clockNow.AddDate(0, 0, days)
-				svc := &desk.Service{Store: st, Now: func() time.Time { return now }}
-				rules, err := deadline.Load(ctx, st)
-				if err != nil {
-					t.Fatal(err)
-				}
-				// Brute force: every case in scope, its clocks with its events.
-				type due struct {
-					c   store.Case
-					dl  calendar.Deadline
-					any bool
-				}
-				var every []due
-				for q := (store.CaseQuery{Scope: scope, ByID: true, Limit: 500}); ; {
-					p, err := st.ListCases(ctx, q)
+			// Four passes: every clock computed (no due date stored yet);
+			// the stored dates after a full refresh; the same with cases
+			// changed since (pending, computed on read) and a suspension
+			// opened (floating); and after a calendar override, first
+			// while the stored dates are of the old rules (computed again),
+			// then after the refresh that recomputes them all.
+			for pass, mode := range []string{"computed", "stored", "pending", "new rules", "recomputed"} {
+				switch mode {
+				case "stored", "recomputed":
+					rep, err := (&desk.Service{Store: st, Now: func() time.Time { return clockNow }}).RefreshDue(ctx)
 					if err != nil {
 						t.Fatal(err)
 					}
-					ids := make([]int64, len(p.Cases))
-					for i, c := range p.Cases {
-						ids[i] = c.ID
+					if !rep.Full || rep.Computed == 0 || rep.Stored != rep.Computed {
+						t.Fatalf("%s: refresh %+v, want a full one storing every case", mode, rep)
 					}
-					evs, err := st.EventsOf(ctx, ids)
-					if err != nil {
-						t.Fatal(err)
-					}
-					for _, c := range p.Cases {
-						if next := desk.Urgent(rules.ForCase(c, evs[c.ID], now)); next != nil {
-							every = append(every, due{c: c, dl: *next, any: true})
-						}
-					}
-					if len(p.Cases) < q.Limit {
-						break
-					}
-					q.AfterID = p.Cases[len(p.Cases)-1].ID
-				}
-				slices.SortFunc(every, func(a, b due) int {
-					return cmp.Or(a.dl.Due.Compare(b.dl.Due), a.c.ReceivedAt.Compare(b.c.ReceivedAt), cmp.Compare(a.c.ID, b.c.ID))
-				})
-				want := func(d desk.Due, keep func(store.Case) bool) []int64 {
-					var out []int64
-					for _, x := range every {
-						r := desk.Row{Case: x.c, Next: &x.dl}
-						if keep != nil && !keep(x.c) {
-							continue
-						}
-						// The lists are of open cases (a withdrawn case's
-						// clocks are not the desk's concern).
-						if !slices.Contains(clockStatusesForTest, x.c.Status) {
-							continue
-						}
-						if (d == desk.DueOverdue && r.Overdue()) || (d == desk.DueSoon && r.Soon()) {
-							out = append(out, x.c.ID)
-						}
-					}
-					return out
-				}
-				list := func(q desk.ListQuery) []int64 {
-					var out []int64
-					for q.Page = 1; ; q.Page++ {
-						p, err := svc.List(ctx, director, q, 50)
+				case "pending":
+					pend := 0
+					for i, c := range cases {
+						cur, err := st.GetCase(ctx, c.ID)
 						if err != nil {
 							t.Fatal(err)
 						}
-						if p.Capped {
-							t.Fatal("capped")
+						switch {
+						case cur.Status == domain.StatusMediating && i%4 == 1:
+							ev := store.Event{Type: string(domain.ActionSuspend), ActorName: "测试", At: clockNow.Add(-2 * time.Hour),
+								FromStatus: cur.Status, ToStatus: domain.StatusSuspended}
+							_, err = st.ApplyEvent(ctx, c.ID, cur.Version, store.CaseChange{Status: domain.StatusSuspended, PrevStatus: &cur.Status}, ev)
+						case cur.Status == domain.StatusTerminated && i%3 == 0:
+							err = st.AddNote(ctx, c.ID, store.Event{Type: "termination_notice_sent", ActorName: "测试", At: clockNow.Add(-time.Hour),
+								FromStatus: cur.Status, ToStatus: cur.Status})
+						default:
+							continue
 						}
-						for _, r := range p.Rows {
-							out = append(out, r.Case.ID)
+						if err != nil {
+							t.Fatal(err)
 						}
-						if p.Page >= p.Pages {
-							return out
-						}
+						pend++
+					}
+					if n, err := st.DueBacklog(ctx, 10000); err != nil || n != pend || pend < 5 {
+						t.Fatalf("%d cases changed after the refresh, %d pending (%v)", pend, n, err)
+					}
+				case "new rules":
+					if err := st.PutCalendarOverride(ctx, store.CalendarOverride{Date: "2026-11-24", Workday: false, Name: "区级调整"}); err != nil {
+						t.Fatal(err)
 					}
 				}
-				if rooms == nil {
-					for _, x := range every {
-						if x.c.RoomID != 0 && !slices.Contains(rooms, x.c.RoomID) {
-							rooms = append(rooms, x.c.RoomID)
+				for _, days := range []int{0, 1, 2, 8, 11} {
+					now := clockNow.AddDate(0, 0, days)
+					svc := &desk.Service{Store: st, Now: func() time.Time { return now }}
+					if used, err := svc.DueIndexUsable(ctx); err != nil || used != (mode != "computed" && mode != "new rules") {
+						t.Fatalf("%s: stored dates used: %v (%v)", mode, used, err)
+					}
+					rules, err := deadline.Load(ctx, st)
+					if err != nil {
+						t.Fatal(err)
+					}
+					// Brute force: every case in scope, its clocks with its events.
+					type due struct {
+						c   store.Case
+						dl  calendar.Deadline
+						any bool
+					}
+					var every []due
+					for q := (store.CaseQuery{Scope: scope, ByID: true, Limit: 500}); ; {
+						p, err := st.ListCases(ctx, q)
+						if err != nil {
+							t.Fatal(err)
+						}
+						ids := make([]int64, len(p.Cases))
+						for i, c := range p.Cases {
+							ids[i] = c.ID
+						}
+						evs, err := st.EventsOf(ctx, ids)
+						if err != nil {
+							t.Fatal(err)
+						}
+						for _, c := range p.Cases {
+							if next := desk.Urgent(rules.ForCase(c, evs[c.ID], now)); next != nil {
+								every = append(every, due{c: c, dl: *next, any: true})
+							}
+						}
+						if len(p.Cases) < q.Limit {
+							break
+						}
+						q.AfterID = p.Cases[len(p.Cases)-1].ID
+					}
+					slices.SortFunc(every, func(a, b due) int {
+						return cmp.Or(a.dl.Due.Compare(b.dl.Due), cmp.Compare(a.c.ID, b.c.ID))
+					})
+					want := func(d desk.Due, keep func(store.Case) bool) []int64 {
+						var out []int64
+						for _, x := range every {
+							r := desk.Row{Case: x.c, Next: &x.dl}
+							if keep != nil && !keep(x.c) {
+								continue
+							}
+							// The lists are of open cases (a withdrawn case's
+							// clocks are not the desk's concern).
+							if !slices.Contains(clockStatusesForTest, x.c.Status) {
+								continue
+							}
+							if (d == desk.DueOverdue && r.Overdue()) || (d == desk.DueSoon && r.Soon()) {
+								out = append(out, x.c.ID)
+							}
+						}
+						return out
+					}
+					list := func(q desk.ListQuery) []int64 {
+						var out []int64
+						for q.Page = 1; ; q.Page++ {
+							p, err := svc.List(ctx, director, q, 50)
+							if err != nil {
+								t.Fatal(err)
+							}
+							if p.Capped {
+								t.Fatal("capped")
+							}
+							for _, r := range p.Rows {
+								out = append(out, r.Case.ID)
+							}
+							if p.Page >= p.Pages {
+								return out
+							}
 						}
 					}
-				}
-				room := rooms[days%len(rooms)]
-				for _, tc := range []struct {
-					name string
-					q    desk.ListQuery
-					keep func(store.Case) bool
-				}{
-					{"all", desk.ListQuery{}, nil},
-					{"terminated", desk.ListQuery{CaseQuery: store.CaseQuery{Statuses: []domain.Status{domain.StatusTerminated}}},
-						func(c store.Case) bool { return c.Status == domain.StatusTerminated }},
-					{"room", desk.ListQuery{CaseQuery: store.CaseQuery{RoomID: room}}, func(c store.Case) bool { return c.RoomID == room }},
-				} {
-					for _, d := range []desk.Due{desk.DueOverdue, desk.DueSoon} {
-						tc.q.Due = d
-						got, w := list(tc.q), want(d, tc.keep)
-						if !slices.Equal(got, w) {
-							t.Errorf("+%d days, %s, due=%s: %d cases %v, brute force %d cases %v", days, tc.name, d, len(got), got, len(w), w)
-						}
-						if tc.name == "all" && days == 0 && len(w) == 0 {
-							t.Errorf("due=%s: nothing due in the test data", d)
+					if rooms == nil {
+						for _, x := range every {
+							if x.c.RoomID != 0 && !slices.Contains(rooms, x.c.RoomID) {
+								rooms = append(rooms, x.c.RoomID)
+							}
 						}
 					}
-				}
-				soon, overdue, err := svc.DueCounts(ctx, scope, 0)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if ws, wo := want(desk.DueSoon, nil), want(desk.DueOverdue, nil); soon != len(ws) || overdue != len(wo) {
-					t.Errorf("+%d days: DueCounts %d soon, %d overdue; brute force %d, %d", days, soon, overdue, len(ws), len(wo))
-				}
-				d, err := svc.Committee(ctx, director, desk.Filter{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				ws := want(desk.DueSoon, nil)
-				var got []int64
-				for _, r := range d.Due {
-					got = append(got, r.Case.ID)
-				}
-				if !slices.Equal(got, ws[:min(len(ws), desk.SectionRows)]) || d.DueTotal != len(ws) || d.MoreOpen != (len(ws) > desk.SectionRows) {
-					t.Errorf("+%d days: desk due section %v (total %d, more %v), brute force %d cases %v", days, got, d.DueTotal, d.MoreOpen, len(ws), ws)
+					room := rooms[days%len(rooms)]
+					for _, tc := range []struct {
+						name string
+						q    desk.ListQuery
+						keep func(store.Case) bool
+					}{
+						{"all", desk.ListQuery{}, nil},
+						{"terminated", desk.ListQuery{CaseQuery: store.CaseQuery{Statuses: []domain.Status{domain.StatusTerminated}}},
+							func(c store.Case) bool { return c.Status == domain.StatusTerminated }},
+						{"room", desk.ListQuery{CaseQuery: store.CaseQuery{RoomID: room}}, func(c store.Case) bool { return c.RoomID == room }},
+					} {
+						for _, d := range []desk.Due{desk.DueOverdue, desk.DueSoon} {
+							tc.q.Due = d
+							got, w := list(tc.q), want(d, tc.keep)
+							if !slices.Equal(got, w) {
+								t.Errorf("%s, +%d days, %s, due=%s: %d cases %v, brute force %d cases %v", mode, days, tc.name, d, len(got), got, len(w), w)
+							}
+							if tc.name == "all" && days == 0 && len(w) == 0 && pass == 0 {
+								t.Errorf("due=%s: nothing due in the test data", d)
+							}
+						}
+					}
+					soon, overdue, err := svc.DueCounts(ctx, scope, 0)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if ws, wo := want(desk.DueSoon, nil), want(desk.DueOverdue, nil); soon != len(ws) || overdue != len(wo) {
+						t.Errorf("%s, +%d days: DueCounts %d soon, %d overdue; brute force %d, %d", mode, days, soon, overdue, len(ws), len(wo))
+					}
+					d, err := svc.Committee(ctx, director, desk.Filter{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					ws := want(desk.DueSoon, nil)
+					var got []int64
+					for _, r := range d.Due {
+						got = append(got, r.Case.ID)
+					}
+					if !slices.Equal(got, ws[:min(len(ws), desk.SectionRows)]) || d.DueTotal != len(ws) || d.MoreOpen != (len(ws) > desk.SectionRows) {
+						t.Errorf("%s, +%d days: desk due section %v (total %d, more %v), brute force %d cases %v", mode, days, got, d.DueTotal, d.MoreOpen, len(ws), ws)
+					}
 				}
 			}
 		})

@@ -178,17 +178,27 @@ func (s *Service) Committee(ctx context.Context, p *auth.Principal, f Filter) (C
 	if f.Status != "" {
 		lq.Statuses = []domain.Status{domain.Status(f.Status)}
 	}
-	due, capped, err := s.dueRows(ctx, m, lq)
-	if err != nil {
-		return d, err
-	}
-	for _, r := range due {
-		if f.Match(r) {
-			d.Due = append(d.Due, r)
+	if f.Q == "" && f.Room == 0 {
+		// The filter is the list's own: the nearest SectionRows and a
+		// count that stops at the lists' cap.
+		res, err := s.dueRows(ctx, m, lq, SectionRows, store.ListCountCap)
+		if err != nil {
+			return d, err
 		}
+		d.Due, d.DueTotal, d.DueCapped = res.Rows, res.Total, res.Capped
+	} else {
+		res, err := s.dueRows(ctx, m, lq, maxCandidates, 0)
+		if err != nil {
+			return d, err
+		}
+		for _, r := range res.Rows {
+			if f.Match(r) {
+				d.Due = append(d.Due, r)
+			}
+		}
+		d.DueTotal, d.DueCapped = len(d.Due), res.Capped
 	}
-	d.DueTotal = len(d.Due)
-	d.DueCapped, d.MoreOpen = capped, capped || len(d.Due) > SectionRows
+	d.MoreOpen = d.DueCapped || d.DueTotal > len(d.Due) || len(d.Due) > SectionRows
 	d.Due = d.Due[:min(len(d.Due), SectionRows)]
 	d.UnroutedTotal, d.WaitingTotal = len(d.Unrouted), len(d.Waiting)
 	for _, c := range d.Committees {

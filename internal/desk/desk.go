@@ -62,10 +62,6 @@ func Urgent(dls []calendar.Deadline) *calendar.Deadline {
 	return next
 }
 
-// clockStatuses are the statuses in which a legal clock can run.
-var clockStatuses = []domain.Status{domain.StatusReceived, domain.StatusAccepted, domain.StatusODRNegotiating, domain.StatusConsenting,
-	domain.StatusAssigned, domain.StatusMediating, domain.StatusSuspended, domain.StatusTerminated}
-
 // rowMaker turns pages of cases into rows with set-based reads: names and
 // rules once per request (the org tree and the rules come from the store's
 // configuration cache), and for each page one read per kind keyed by case

@@ -18,14 +18,15 @@ func (s *Service) DueCounts(ctx context.Context, scope store.Scope, roomID int64
 	if err != nil {
 		return 0, 0, err
 	}
-	rows, _, err := s.dueRows(ctx, m, ListQuery{CaseQuery: store.CaseQuery{Scope: scope, RoomID: roomID}, Due: DueSoon})
+	q := ListQuery{CaseQuery: store.CaseQuery{Scope: scope, RoomID: roomID}, Due: DueSoon}
+	res, err := s.dueRows(ctx, m, q, 0, 0)
 	if err != nil {
 		return 0, 0, err
 	}
-	for _, r := range rows {
-		if r.Overdue() {
-			overdue++
-		}
+	q.Due = DueOverdue
+	over, err := s.dueRows(ctx, m, q, 0, 0)
+	if err != nil {
+		return 0, 0, err
 	}
-	return len(rows), overdue, nil
+	return res.Total, over.Total, nil
 }

@@ -34,9 +34,11 @@ func (s *Service) Export(ctx context.Context, p *auth.Principal, q ListQuery, w 
 	var rows []Row
 	truncated := false
 	if q.Due != DueAny {
-		if rows, truncated, err = s.dueRows(ctx, m, q); err != nil {
+		res, err := s.dueRows(ctx, m, q, MaxExport+1, -1)
+		if err != nil {
 			return 0, err
 		}
+		rows, truncated = res.Rows, res.Capped
 	} else {
 		cq := q.CaseQuery
 		cq.Limit, cq.CountCap, cq.After, cq.Offset = 500, -1, nil, 0

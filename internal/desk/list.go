@@ -1,12 +1,14 @@
 package desk
 
 import (
+	"cmp"
 	"context"
 	"net/url"
 	"slices"
 	"strconv"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -77,14 +79,19 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, q ListQuery, size
 		return ListPage{}, err
 	}
 	if q.Due != DueAny {
-		all, capped, err := s.dueRows(ctx, m, q)
+		limit := min(max(q.Page, 1)*size, maxCandidates)
+		res, err := s.dueRows(ctx, m, q, limit, max(store.ListCountCap, limit))
 		if err != nil {
 			return ListPage{}, err
 		}
-		out := ListPage{Total: int64(len(all)), Capped: capped}
+		out := ListPage{Total: int64(res.Total), Capped: res.Capped}
 		out.Page, out.Pages = clampPage(q.Page, out.Total, size)
-		lo := (out.Page - 1) * size
-		out.Rows = all[lo:min(lo+size, len(all))]
+		if res.Capped {
+			out.Page = max(q.Page, 1)
+			out.Pages = max(out.Pages, out.Page)
+		}
+		lo := min((out.Page-1)*size, len(res.Rows))
+		out.Rows = res.Rows[lo:min(lo+size, len(res.Rows))]
 		cases := make([]store.Case, len(out.Rows))
 		for i, r := range out.Rows {
 			cases[i] = r.Case
@@ -129,18 +136,38 @@ func clampPage(page int, total int64, size int) (int, int) {
 	return min(max(page, 1), pages), pages
 }
 
-// dueRows reads every case matching q whose urgent clock matches q.Due, most
-// urgent first (without outcomes: only the page shown needs them). capped:
-// the candidates were cut at a safety bound, so more cases may match.
-func (s *Service) dueRows(ctx context.Context, m *rowMaker, q ListQuery) ([]Row, bool, error) {
+// dueResult is the head of a clock list: the first rows, most urgent first,
+// and how many cases match (Capped: at least Total).
+type dueResult struct {
+	Rows   []Row
+	Total  int
+	Capped bool
+}
+
+// dueRows reads the cases matching q whose urgent clock matches q.Due, most
+// urgent first (then by id), at most limit of them (without outcomes: only
+// the page shown needs them), and counts them up to countCap (0: all).
+// They come from the stored due dates when those can be trusted
+// (dueindex.go), else from the clocks of every candidate (clock.go), or of a
+// search's matches.
+func (s *Service) dueRows(ctx context.Context, m *rowMaker, q ListQuery, limit, countCap int) (dueResult, error) {
 	var statuses []domain.Status
-	for _, st := range clockStatuses {
+	for _, st := range store.ClockStatuses {
 		if len(q.Statuses) == 0 || slices.Contains(q.Statuses, st) {
 			statuses = append(statuses, st)
 		}
 	}
 	if len(statuses) == 0 {
-		return nil, false, nil
+		return dueResult{}, nil
+	}
+	if q.Text == "" && q.PartyHash == "" {
+		ok, err := s.dueIndexUsable(ctx, m)
+		if err != nil {
+			return dueResult{}, err
+		}
+		if ok {
+			return s.dueRowsByIndex(ctx, m, q, statuses, limit, countCap)
+		}
 	}
 	var cases []store.Case
 	capped := false
@@ -152,7 +179,7 @@ func (s *Service) dueRows(ctx context.Context, m *rowMaker, q ListQuery) ([]Row,
 		for {
 			res, err := s.Store.ListCases(ctx, cq)
 			if err != nil {
-				return nil, false, err
+				return dueResult{}, err
 			}
 			cases = append(cases, res.Cases...)
 			if res.Next == nil {
@@ -168,19 +195,62 @@ func (s *Service) dueRows(ctx context.Context, m *rowMaker, q ListQuery) ([]Row,
 		var err error
 		cases, capped, err = s.clockCandidates(ctx, m, q, statuses)
 		if err != nil {
-			return nil, false, err
+			return dueResult{}, err
 		}
 	}
 	rows, err := m.rows(ctx, cases, false)
 	if err != nil {
-		return nil, false, err
+		return dueResult{}, err
 	}
+	rows = dueMatches(rows, q.Due)
+	return dueResult{Rows: rows[:min(limit, len(rows))], Total: len(rows), Capped: capped}, nil
+}
+
+// dueRowsByIndex is dueRows from the stored dates: the fixed ones by index,
+// the pending and floating ones computed, merged by date.
+func (s *Service) dueRowsByIndex(ctx context.Context, m *rowMaker, q ListQuery, statuses []domain.Status, limit, countCap int) (dueResult, error) {
+	dq := store.DueQuery{Scope: q.Scope, RoomID: q.RoomID, Presiding: q.Presiding, Statuses: statuses, From: q.From, To: q.To,
+		By: dueDay(lastDue(m.rules.Calendar, q.Due, calendar.DateOf(m.now))), Limit: maxCandidates}
+	unfixed, err := s.Store.DueUnfixed(ctx, dq)
+	if err != nil {
+		return dueResult{}, err
+	}
+	extra, err := m.rows(ctx, unfixed, false)
+	if err != nil {
+		return dueResult{}, err
+	}
+	extra = dueMatches(extra, q.Due)
+	dq.Limit, dq.CountCap = limit, countCap
+	fixed, total, capped, err := s.Store.DueCases(ctx, dq)
+	if err != nil {
+		return dueResult{}, err
+	}
+	rows, err := m.rows(ctx, fixed, false)
+	if err != nil {
+		return dueResult{}, err
+	}
+	rows = append(rows, extra...)
+	slices.SortStableFunc(rows, byDue)
+	return dueResult{Rows: rows[:min(limit, len(rows))], Total: total + len(extra), Capped: capped || len(unfixed) >= maxCandidates}, nil
+}
+
+// dueMatches keeps the rows whose urgent clock matches due, most urgent first.
+func dueMatches(rows []Row, due Due) []Row {
 	out := rows[:0]
 	for _, r := range rows {
-		if (q.Due == DueOverdue && r.Overdue()) || (q.Due == DueSoon && r.Soon()) {
+		if (due == DueOverdue && r.Overdue()) || (due == DueSoon && r.Soon()) {
 			out = append(out, r)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Row) int { return a.Next.Due.Compare(b.Next.Due) })
-	return out, capped, nil
+	slices.SortStableFunc(out, byDue)
+	return out
+}
+
+// byDue orders rows by their urgent clock's due date, then by case id, as
+// the index of stored dates does.
+func byDue(a, b Row) int {
+	if c := a.Next.Due.Compare(b.Next.Due); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Case.ID, b.Case.ID)
 }

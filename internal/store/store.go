@@ -75,6 +75,9 @@ type Store interface {
 	// QueueDriver is the job queue's driver on this database.
 	QueueDriver() riverdriver.Driver[*sql.Tx]
 
+	// Stored due dates of the clock lists (internal/desk).
+	DueStore
+
 	// 预警: warning rules, warnings, escalation, 催办/督办.
 	WarningStore
 

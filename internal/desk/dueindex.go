@@ -1,0 +1,136 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/calendar"
+	"github.com/tiaojie/tiaojie/internal/deadline"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Stored due dates (docs/performance.md "Clock lists by stored due date").
+//
+// Each case row keeps the due date of its urgent legal clock (Urgent), so
+// that the clock lists are a range on an index instead of the clocks of
+// every case near its deadline computed per request. Outside a suspension
+// that date depends only on the case's clock facts and the rules: triggers
+// mark a case pending in the transaction that changes its facts, and
+// RefreshDue (a periodic job) computes the pending ones; a suspended clock's
+// date moves with the day, so such a case floats and is computed when read,
+// as are the pending ones. A change of the rules (calendar, policies) is
+// seen by digest: until RefreshDue has recomputed every open case under the
+// new rules, the lists compute every clock as before (clock.go).
+
+// maxBacklog is how many pending cases the lists compute on read before
+// they stop trusting the index and compute every clock instead.
+const maxBacklog = 2000
+
+// refreshBatch is how many cases RefreshDue computes and stores per transaction.
+const refreshBatch = 500
+
+// dueDay is a date as stored: yyyymmdd, ordered as the dates are.
+func dueDay(d calendar.Date) int { return d.Year*10000 + int(d.Month)*100 + d.Day }
+
+// dueValue is what a case stores: the due date of its urgent clock (0 when
+// none runs), or floating when a suspension is open while a legal clock runs.
+// now only needs to be after the case's events: without an open
+// suspension a clock's due date does not depend on the day.
+func dueValue(r deadline.Rules, c store.Case, evs []store.Event, now time.Time) (store.DueState, int) {
+	next := Urgent(r.ForCase(c, evs, now))
+	if next == nil {
+		return store.DueFixed, 0
+	}
+	for _, p := range deadline.Facts(c, evs).Pauses {
+		if p.To == nil {
+			return store.DueFloats, 0
+		}
+	}
+	return store.DueFixed, dueDay(next.Due)
+}
+
+// RefreshReport says what one RefreshDue did.
+type RefreshReport struct {
+	Full     bool // the rules had changed: every case in a clock status was recomputed
+	Computed int
+	Stored   int // the others changed again meanwhile and stay pending
+}
+
+// RefreshDue computes the stored due dates that are pending, or all of them
+// when the rules have changed since they were computed, refreshBatch cases
+// per transaction. Run by one worker at a time (the job queue's leader).
+func (s *Service) RefreshDue(ctx context.Context) (RefreshReport, error) {
+	var rep RefreshReport
+	rules, err := deadline.Load(ctx, s.Store)
+	if err != nil {
+		return rep, fmt.Errorf("load deadline rules: %w", err)
+	}
+	digest := rules.Digest()
+	stored, err := s.Store.DueRules(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.Full = stored != digest
+	now := s.now()
+	for after := int64(0); ; {
+		batch, err := s.Store.DueToCompute(ctx, after, rep.Full, refreshBatch)
+		if err != nil || len(batch) == 0 {
+			if err != nil {
+				return rep, err
+			}
+			break
+		}
+		ids := make([]int64, len(batch))
+		for i, dc := range batch {
+			ids[i] = dc.ID
+		}
+		evs, err := s.Store.ClockEventsOf(ctx, ids)
+		if err != nil {
+			return rep, err
+		}
+		vals := make([]store.DueValue, len(batch))
+		for i, dc := range batch {
+			st, next := dueValue(rules, dc.Case, evs[dc.ID], now)
+			vals[i] = store.DueValue{CaseID: dc.ID, Mark: dc.Mark, State: st, Next: next}
+		}
+		n, err := s.Store.SetDue(ctx, vals)
+		if err != nil {
+			return rep, err
+		}
+		rep.Computed += len(batch)
+		rep.Stored += n
+		after = batch[len(batch)-1].ID
+	}
+	if rep.Full {
+		// The dates are those of the rules read at the start: record them
+		// only if they are still the rules in force.
+		again, err := deadline.Load(ctx, s.Store)
+		if err != nil {
+			return rep, fmt.Errorf("load deadline rules: %w", err)
+		}
+		if again.Digest() == digest {
+			if err := s.Store.SetDueRules(ctx, digest); err != nil {
+				return rep, err
+			}
+		}
+	}
+	return rep, nil
+}
+
+// dueIndexUsable reports whether the clock lists may read the stored dates:
+// computed under today's rules, with few enough pending cases to compute on read.
+func (s *Service) dueIndexUsable(ctx context.Context, m *rowMaker) (bool, error) {
+	stored, err := s.Store.DueRules(ctx)
+	if err != nil {
+		return false, err
+	}
+	if stored != m.rules.Digest() {
+		return false, nil
+	}
+	n, err := s.Store.DueBacklog(ctx, maxBacklog)
+	if err != nil {
+		return false, err
+	}
+	return n <= maxBacklog, nil
+}

@@ -1,0 +1,225 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// Stored due dates (migration 00062): the columns next_due, due_state and
+// due_mark of cases, kept pending by triggers and computed by the
+// refresher in internal/desk.
+
+// dueUnfixedSQL is the partial index cases_due_unfixed's condition, written
+// the same way: SQLite uses a partial index only for a query that has its
+// terms verbatim.
+var dueUnfixedSQL = "c.due_state <> 1 AND c.status IN ('" + strings.Join(statusStrings(store.ClockStatuses), "', '") + "')"
+
+func statusStrings(ss []domain.Status) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = string(s)
+	}
+	return out
+}
+
+func (db *DB) DueRules(ctx context.Context) (string, error) {
+	var rules string
+	err := db.read().QueryRowContext(ctx, `SELECT rules FROM due_index WHERE id = 1`).Scan(&rules)
+	return rules, db.wrap("read due index rules", err)
+}
+
+func (db *DB) SetDueRules(ctx context.Context, digest string) error {
+	_, err := db.writeOn("due_index", 1).ExecContext(ctx, `UPDATE due_index SET rules = $1, updated_at = $2 WHERE id = 1`,
+		digest, time.Now().UTC())
+	return db.wrap("set due index rules", err)
+}
+
+func (db *DB) DueBacklog(ctx context.Context, max int) (int, error) {
+	var n int
+	err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE c.due_state = 0 AND `+
+		dueUnfixedSQL+fmt.Sprintf(` LIMIT %d) t`, max+1)).Scan(&n)
+	return n, db.wrap("count pending due dates", err)
+}
+
+func (db *DB) DueToCompute(ctx context.Context, afterID int64, all bool, limit int) ([]store.DueCase, error) {
+	cond := "c.due_state = 0 AND " + dueUnfixedSQL
+	if all {
+		cond = "c.status IN ('" + strings.Join(statusStrings(store.ClockStatuses), "', '") + "')"
+	}
+	rows, err := db.read().QueryContext(ctx, `SELECT `+caseCols+`, c.due_mark FROM cases c WHERE c.id > $1 AND `+cond+
+		fmt.Sprintf(` ORDER BY c.id LIMIT %d`, max(limit, 1)), afterID)
+	if err != nil {
+		return nil, db.wrap("list cases to compute due dates", err)
+	}
+	defer rows.Close()
+	var out []store.DueCase
+	for rows.Next() {
+		var dc store.DueCase
+		var mark int64
+		c, err := scanCase(withTail{rows, []any{&mark}})
+		if err != nil {
+			return nil, db.wrap("scan case to compute due date", err)
+		}
+		dc.Case, dc.Mark = c, mark
+		out = append(out, dc)
+	}
+	return out, db.wrap("list cases to compute due dates", rows.Err())
+}
+
+// withTail scans the columns after caseCols into tail.
+type withTail struct {
+	rows interface{ Scan(...any) error }
+	tail []any
+}
+
+func (w withTail) Scan(dest ...any) error { return w.rows.Scan(append(dest, w.tail...)...) }
+
+func (db *DB) SetDue(ctx context.Context, vals []store.DueValue) (int, error) {
+	if len(vals) == 0 {
+		return 0, nil
+	}
+	stored := 0
+	err := db.tx(ctx, "refresh due dates", func(t *wtx) error {
+		stored = 0
+		for _, v := range vals {
+			var next any
+			if v.Next != 0 {
+				next = v.Next
+			}
+			res, err := t.ExecContext(ctx, `UPDATE cases SET next_due = $1, due_state = $2 WHERE id = $3 AND due_mark = $4`,
+				next, int(v.State), v.CaseID, v.Mark)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			stored += int(n)
+		}
+		return nil
+	})
+	return stored, err
+}
+
+// dueFilters are q's conditions but the date. On SQLite the unary + keeps
+// the planner on the date indexes (the room's or the mediator's when set
+// and byRoom), which give the order, instead of the path indexes, which
+// would read the whole scope and sort it.
+func (db *DB) dueFilters(q store.DueQuery, byRoom bool, arg func(any) string) []string {
+	plus := "+"
+	if db.d.Name == "postgres" {
+		plus = ""
+	}
+	drive := plus
+	if byRoom {
+		drive = ""
+	}
+	var conds []string
+	if !q.Scope.All {
+		var ors []string
+		for _, p := range q.Scope.Prefixes {
+			lo, hi := prefixRange(p)
+			l, h := arg(lo), arg(hi)
+			ors = append(ors, fmt.Sprintf("(%[1]sc.org_path >= %[2]s AND %[1]sc.org_path < %[3]s)", plus, l, h),
+				fmt.Sprintf("(%[1]sc.diverted_by_path >= %[2]s AND %[1]sc.diverted_by_path < %[3]s)", plus, l, h))
+		}
+		conds = append(conds, "("+strings.Join(ors, " OR ")+")")
+	}
+	if len(q.Statuses) > 0 {
+		var ss []string
+		for _, s := range q.Statuses {
+			ss = append(ss, arg(string(s)))
+		}
+		conds = append(conds, plus+"c.status IN ("+strings.Join(ss, ", ")+")")
+	}
+	if q.RoomID != 0 {
+		conds = append(conds, drive+"c.room_id = "+arg(q.RoomID))
+	}
+	if q.Presiding != 0 {
+		conds = append(conds, drive+"c.presiding_id = "+arg(q.Presiding))
+	}
+	if q.From != nil {
+		conds = append(conds, plus+"c.received_at >= "+arg(q.From.UTC()))
+	}
+	if q.To != nil {
+		conds = append(conds, plus+"c.received_at < "+arg(q.To.UTC()))
+	}
+	return conds
+}
+
+func (db *DB) DueCases(ctx context.Context, q store.DueQuery) ([]store.Case, int, bool, error) {
+	if !q.Scope.All && len(q.Scope.Prefixes) == 0 {
+		return nil, 0, false, nil
+	}
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	conds := append([]string{"c.next_due IS NOT NULL", "c.next_due <= " + arg(q.By)}, db.dueFilters(q, true, arg)...)
+	where := strings.Join(conds, " AND ")
+	var out []store.Case
+	if q.Limit > 0 {
+		rows, err := db.read().QueryContext(ctx, `SELECT `+caseCols+` FROM cases c WHERE `+where+
+			fmt.Sprintf(` ORDER BY c.next_due, c.id LIMIT %d`, q.Limit), args...)
+		if err != nil {
+			return nil, 0, false, db.wrap("list cases by due date", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCase(rows)
+			if err != nil {
+				return nil, 0, false, db.wrap("scan case by due date", err)
+			}
+			out = append(out, c)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, 0, false, db.wrap("list cases by due date", err)
+		}
+	}
+	if q.CountCap < 0 {
+		return out, 0, false, nil
+	}
+	limit := ""
+	if q.CountCap > 0 {
+		limit = fmt.Sprintf(" LIMIT %d", q.CountCap+1)
+	}
+	var n int
+	if err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE `+where+limit+`) t`, args...).Scan(&n); err != nil {
+		return nil, 0, false, db.wrap("count cases by due date", err)
+	}
+	if q.CountCap > 0 && n > q.CountCap {
+		return out, q.CountCap, true, nil
+	}
+	return out, n, false, nil
+}
+
+func (db *DB) DueUnfixed(ctx context.Context, q store.DueQuery) ([]store.Case, error) {
+	if !q.Scope.All && len(q.Scope.Prefixes) == 0 {
+		return nil, nil
+	}
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	conds := append([]string{dueUnfixedSQL}, db.dueFilters(q, false, arg)...)
+	limit := ""
+	if q.Limit > 0 {
+		limit = fmt.Sprintf(" LIMIT %d", q.Limit)
+	}
+	rows, err := db.read().QueryContext(ctx, `SELECT `+caseCols+` FROM cases c WHERE `+strings.Join(conds, " AND ")+` ORDER BY c.id`+limit, args...)
+	if err != nil {
+		return nil, db.wrap("list cases with due dates computed on read", err)
+	}
+	defer rows.Close()
+	var out []store.Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, db.wrap("scan case with due date computed on read", err)
+		}
+		out = append(out, c)
+	}
+	return out, db.wrap("list cases with due dates computed on read", rows.Err())
+}
