@@ -48,6 +48,46 @@ func TestEvaluationRebuild(t *testing.T) {
 	}
 }
 
+// TestDeadlinesRebuild: on a demo database (whose seeding computed the
+// stored due dates) the rebuild finds them as the event log gives them;
+// after a date is altered behind the system's back it says they differed
+// and puts them right.
+func TestDeadlinesRebuild(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			ctx := context.Background()
+			env, open := cliDatabase(t, eng)
+			if err := run(ctx, []string{"demo", "--cases", "60"}, &bytes.Buffer{}, envFrom(env)); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			if err := run(ctx, []string{"deadlines", "rebuild"}, &out, envFrom(env)); err != nil {
+				t.Fatalf("rebuild: %v\n%s", err, out.String())
+			}
+			if !strings.Contains(out.String(), "与原索引一致") || strings.Contains(out.String(), "：0 件在办") {
+				t.Fatalf("output: %s", out.String())
+			}
+			db := open()
+			res, err := db.Writer().ExecContext(ctx, `UPDATE cases SET next_due = next_due + 1 WHERE id = (SELECT MIN(id) FROM cases WHERE next_due IS NOT NULL)`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, err := res.RowsAffected(); err != nil || n != 1 {
+				t.Fatalf("no stored date to alter: %d %v", n, err)
+			}
+			db.Close()
+			out.Reset()
+			if err := run(ctx, []string{"deadlines", "rebuild"}, &out, envFrom(env)); err == nil || !strings.Contains(out.String(), "1 件与原索引不一致") {
+				t.Fatalf("an altered date goes unnoticed: %v %s", err, out.String())
+			}
+			out.Reset()
+			if err := run(ctx, []string{"deadlines", "rebuild"}, &out, envFrom(env)); err != nil {
+				t.Fatalf("after the rebuild the dates hold again: %v %s", err, out.String())
+			}
+		})
+	}
+}
+
 // cliDatabase is the environment of a CLI run on a fresh database of the
 // engine, and a way to open that database behind the CLI's back.
 func cliDatabase(t *testing.T, eng storetest.Engine) (map[string]string, func() *sqlstore.DB) {

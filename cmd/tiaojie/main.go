@@ -31,6 +31,7 @@ const usage = `tiaojie — 消费纠纷联动调解平台
   tiaojie restore --from FILE [--force] [flags]
                                    restore a backup, then verify the audit chain
   tiaojie evaluation rebuild [flags]  recompute the evaluation rollups from the event log; says whether they matched
+  tiaojie deadlines rebuild [flags]   recompute the clock lists' stored due dates from the event log; says whether they matched
   tiaojie bench intake [flags]     measure complaint creation against the raw engine ceiling
   tiaojie bench evaluation [flags] measure evaluation scores, headline and ranking at volume (-n 1000000)
   tiaojie version                  print the version
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 		return auditCmd(ctx, rest, out, getenv)
 	case "evaluation":
 		return evaluationCmd(ctx, rest, out, getenv)
+	case "deadlines":
+		return deadlinesCmd(ctx, rest, out, getenv)
 	case "keys":
 		return keysCmd(ctx, rest, out, getenv)
 	case "backup":

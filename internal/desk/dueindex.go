@@ -50,17 +50,32 @@ func dueValue(r deadline.Rules, c store.Case, evs []store.Event, now time.Time) 
 	return store.DueFixed, dueDay(next.Due)
 }
 
-// RefreshReport says what one RefreshDue did.
+// RefreshReport says what one RefreshDue or RebuildDue did.
 type RefreshReport struct {
-	Full     bool // the rules had changed: every case in a clock status was recomputed
+	Full     bool // every case in a clock status was recomputed (the rules had changed, or a rebuild)
 	Computed int
 	Stored   int // the others changed again meanwhile and stay pending
+	// Differed counts the cases whose stored date (not pending) was not
+	// the one computed: after a change of the rules, the dates it moved;
+	// in a rebuild under the same rules, errors.
+	Differed int
 }
 
 // RefreshDue computes the stored due dates that are pending, or all of them
 // when the rules have changed since they were computed, refreshBatch cases
 // per transaction. Run by one worker at a time (the job queue's leader).
 func (s *Service) RefreshDue(ctx context.Context) (RefreshReport, error) {
+	return s.refreshDue(ctx, false)
+}
+
+// RebuildDue recomputes every stored due date from the event log, as after
+// a change of the rules, and says how many differed from the stored ones
+// (`tiaojie deadlines rebuild`).
+func (s *Service) RebuildDue(ctx context.Context) (RefreshReport, error) {
+	return s.refreshDue(ctx, true)
+}
+
+func (s *Service) refreshDue(ctx context.Context, all bool) (RefreshReport, error) {
 	var rep RefreshReport
 	rules, err := deadline.Load(ctx, s.Store)
 	if err != nil {
@@ -71,7 +86,7 @@ func (s *Service) RefreshDue(ctx context.Context) (RefreshReport, error) {
 	if err != nil {
 		return rep, err
 	}
-	rep.Full = stored != digest
+	rep.Full = all || stored != digest
 	now := s.now()
 	for after := int64(0); ; {
 		batch, err := s.Store.DueToCompute(ctx, after, rep.Full, refreshBatch)
@@ -93,6 +108,9 @@ func (s *Service) RefreshDue(ctx context.Context) (RefreshReport, error) {
 		for i, dc := range batch {
 			st, next := dueValue(rules, dc.Case, evs[dc.ID], now)
 			vals[i] = store.DueValue{CaseID: dc.ID, Mark: dc.Mark, State: st, Next: next}
+			if dc.State != store.DuePending && (dc.State != st || dc.Next != next) {
+				rep.Differed++
+			}
 		}
 		n, err := s.Store.SetDue(ctx, vals)
 		if err != nil {
@@ -102,7 +120,7 @@ func (s *Service) RefreshDue(ctx context.Context) (RefreshReport, error) {
 		rep.Stored += n
 		after = batch[len(batch)-1].ID
 	}
-	if rep.Full {
+	if rep.Full && stored != digest {
 		// The dates are those of the rules read at the start: record them
 		// only if they are still the rules in force.
 		again, err := deadline.Load(ctx, s.Store)

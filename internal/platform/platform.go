@@ -272,6 +272,15 @@ func (s *Services) sweeps() []jobs.Job {
 			}
 			return err
 		}},
+		{Name: "due-dates", Every: 30 * time.Second, Run: func(ctx context.Context) error {
+			// The clock lists' stored due dates (internal/desk/dueindex.go):
+			// until this has run they compute the clocks on read.
+			r, err := s.Desk.RefreshDue(ctx)
+			if r.Computed > 0 {
+				s.Log.Info("due dates refreshed", "full", r.Full, "computed", r.Computed, "stored", r.Stored)
+			}
+			return err
+		}},
 		{Name: "odr", Every: 15 * time.Minute, Run: func(ctx context.Context) error {
 			n, err := s.Diversion.SweepODR(ctx)
 			if n > 0 {

@@ -29,10 +29,12 @@ const (
 )
 
 // DueCase is a case read for computing its due date, with the mark of its
-// clock facts at the time of reading.
+// clock facts at the time of reading and what is stored now.
 type DueCase struct {
 	Case
-	Mark int64
+	Mark  int64
+	State DueState
+	Next  int // yyyymmdd; 0 for none
 }
 
 // DueValue is a computed due date to store: Next is the date as yyyymmdd

@@ -51,7 +51,7 @@ func (db *DB) DueToCompute(ctx context.Context, afterID int64, all bool, limit i
 	if all {
 		cond = "c.status IN ('" + strings.Join(statusStrings(store.ClockStatuses), "', '") + "')"
 	}
-	rows, err := db.read().QueryContext(ctx, `SELECT `+caseCols+`, c.due_mark FROM cases c WHERE c.id > $1 AND `+cond+
+	rows, err := db.read().QueryContext(ctx, `SELECT `+caseCols+`, c.due_mark, c.due_state, COALESCE(c.next_due, 0) FROM cases c WHERE c.id > $1 AND `+cond+
 		fmt.Sprintf(` ORDER BY c.id LIMIT %d`, max(limit, 1)), afterID)
 	if err != nil {
 		return nil, db.wrap("list cases to compute due dates", err)
@@ -60,12 +60,12 @@ func (db *DB) DueToCompute(ctx context.Context, afterID int64, all bool, limit i
 	var out []store.DueCase
 	for rows.Next() {
 		var dc store.DueCase
-		var mark int64
-		c, err := scanCase(withTail{rows, []any{&mark}})
+		var state int
+		c, err := scanCase(withTail{rows, []any{&dc.Mark, &state, &dc.Next}})
 		if err != nil {
 			return nil, db.wrap("scan case to compute due date", err)
 		}
-		dc.Case, dc.Mark = c, mark
+		dc.Case, dc.State = c, store.DueState(state)
 		out = append(out, dc)
 	}
 	return out, db.wrap("list cases to compute due dates", rows.Err())
