@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
@@ -49,5 +50,37 @@ func BenchmarkCaseList(b *testing.B) {
 				})
 			})
 		}
+		// The clock lists: from the stored due dates (SeedLists computed
+		// them), then with every clock computed on read, as before
+		// migration 62 and while a change of the rules is being applied.
+		overdue := func(b *testing.B) {
+			b.SetParallelism(8)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := f.Desk.List(ctx, f.Director, desk.ListQuery{Page: 1, Due: desk.DueOverdue}, 50); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		}
+		deskSections := func(b *testing.B) {
+			b.SetParallelism(8)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := f.Desk.Committee(ctx, f.Director, desk.Filter{}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		}
+		b.Run(e.Name+"/overdue", overdue)
+		b.Run(e.Name+"/desk", deskSections)
+		if err := f.DB.SetDueRules(ctx, "stale"); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(e.Name+"/overdue-computed", overdue)
+		b.Run(e.Name+"/desk-computed", deskSections)
 	}
 }

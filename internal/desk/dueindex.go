@@ -34,9 +34,11 @@ const refreshBatch = 500
 func dueDay(d calendar.Date) int { return d.Year*10000 + int(d.Month)*100 + d.Day }
 
 // dueValue is what a case stores: the due date of its urgent clock (0 when
-// none runs), or floating when a suspension is open while a legal clock runs.
-// now only needs to be after the case's events: without an open
-// suspension a clock's due date does not depend on the day.
+// none runs), floating when a suspension is open while a legal clock runs.
+// Without an open suspension a clock's due date does not depend on the day
+// (now only needs to be after the case's events); with one it moves later
+// each day the suspension lasts, so the date as of now is a lower bound for
+// the days after, which lets the lists skip the floating cases not near.
 func dueValue(r deadline.Rules, c store.Case, evs []store.Event, now time.Time) (store.DueState, int) {
 	next := Urgent(r.ForCase(c, evs, now))
 	if next == nil {
@@ -44,7 +46,7 @@ func dueValue(r deadline.Rules, c store.Case, evs []store.Event, now time.Time) 
 	}
 	for _, p := range deadline.Facts(c, evs).Pauses {
 		if p.To == nil {
-			return store.DueFloats, 0
+			return store.DueFloats, dueDay(next.Due)
 		}
 	}
 	return store.DueFixed, dueDay(next.Due)

@@ -23,8 +23,9 @@ const (
 	// DueFixed: next_due is the due date of the urgent legal clock, or
 	// none when no legal clock runs.
 	DueFixed DueState = 1
-	// DueFloats: a running clock is suspended, so its due date moves with
-	// the day: computed each time it is read.
+	// DueFloats: a running clock is suspended, so its due date moves later
+	// with each day: computed each time it is read. next_due is the date as
+	// of the refresh, a lower bound.
 	DueFloats DueState = 2
 )
 
@@ -81,7 +82,8 @@ type DueStore interface {
 	// DueCases reads the fixed cases under q due by q.By, nearest date
 	// first (then by id), at most q.Limit, and counts them per q.CountCap.
 	DueCases(ctx context.Context, q DueQuery) (cases []Case, total int, capped bool, err error)
-	// DueUnfixed reads the cases under q (q.By not used) whose date is
-	// computed on read (pending or floating), at most q.Limit, by id.
+	// DueUnfixed reads the cases under q whose date is computed on read:
+	// pending, or floating with a lower bound on or before q.By (any, when
+	// q.By is 0); at most q.Limit, by id.
 	DueUnfixed(ctx context.Context, q DueQuery) ([]Case, error)
 }

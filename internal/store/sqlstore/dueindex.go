@@ -19,6 +19,17 @@ import (
 // terms verbatim.
 var dueUnfixedSQL = "c.due_state <> 1 AND c.status IN ('" + strings.Join(statusStrings(store.ClockStatuses), "', '") + "')"
 
+// unfixedFrom names the cases table for a query on dueUnfixedSQL: SQLite
+// is told to use the partial index (its planner prefers an index on status,
+// which holds every open case, not the few pending ones); PostgreSQL
+// chooses it by itself.
+func (db *DB) unfixedFrom() string {
+	if db.d.Name == "postgres" {
+		return "cases c"
+	}
+	return "cases c INDEXED BY cases_due_unfixed"
+}
+
 func statusStrings(ss []domain.Status) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
@@ -41,17 +52,17 @@ func (db *DB) SetDueRules(ctx context.Context, digest string) error {
 
 func (db *DB) DueBacklog(ctx context.Context, max int) (int, error) {
 	var n int
-	err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE c.due_state = 0 AND `+
+	err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+db.unfixedFrom()+` WHERE c.due_state = 0 AND `+
 		dueUnfixedSQL+fmt.Sprintf(` LIMIT %d) t`, max+1)).Scan(&n)
 	return n, db.wrap("count pending due dates", err)
 }
 
 func (db *DB) DueToCompute(ctx context.Context, afterID int64, all bool, limit int) ([]store.DueCase, error) {
-	cond := "c.due_state = 0 AND " + dueUnfixedSQL
+	from, cond := db.unfixedFrom(), "c.due_state = 0 AND "+dueUnfixedSQL
 	if all {
-		cond = "c.status IN ('" + strings.Join(statusStrings(store.ClockStatuses), "', '") + "')"
+		from, cond = "cases c", "c.status IN ('"+strings.Join(statusStrings(store.ClockStatuses), "', '")+"')"
 	}
-	rows, err := db.read().QueryContext(ctx, `SELECT `+caseCols+`, c.due_mark, c.due_state, COALESCE(c.next_due, 0) FROM cases c WHERE c.id > $1 AND `+cond+
+	rows, err := db.read().QueryContext(ctx, `SELECT `+caseCols+`, c.due_mark, c.due_state, COALESCE(c.next_due, 0) FROM `+from+` WHERE c.id > $1 AND `+cond+
 		fmt.Sprintf(` ORDER BY c.id LIMIT %d`, max(limit, 1)), afterID)
 	if err != nil {
 		return nil, db.wrap("list cases to compute due dates", err)
@@ -159,7 +170,8 @@ func (db *DB) DueCases(ctx context.Context, q store.DueQuery) ([]store.Case, int
 	}
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	conds := append([]string{"c.next_due IS NOT NULL", "c.next_due <= " + arg(q.By)}, db.dueFilters(q, true, arg)...)
+	// The first two terms are the partial indexes' condition, verbatim.
+	conds := append([]string{"c.next_due IS NOT NULL", "c.due_state = 1", "c.next_due <= " + arg(q.By)}, db.dueFilters(q, true, arg)...)
 	where := strings.Join(conds, " AND ")
 	var out []store.Case
 	if q.Limit > 0 {
@@ -204,11 +216,14 @@ func (db *DB) DueUnfixed(ctx context.Context, q store.DueQuery) ([]store.Case, e
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	conds := append([]string{dueUnfixedSQL}, db.dueFilters(q, false, arg)...)
+	if q.By > 0 {
+		conds = append(conds, "(c.due_state = 0 OR c.next_due <= "+arg(q.By)+")")
+	}
 	limit := ""
 	if q.Limit > 0 {
 		limit = fmt.Sprintf(" LIMIT %d", q.Limit)
 	}
-	rows, err := db.read().QueryContext(ctx, `SELECT `+caseCols+` FROM cases c WHERE `+strings.Join(conds, " AND ")+` ORDER BY c.id`+limit, args...)
+	rows, err := db.read().QueryContext(ctx, `SELECT `+caseCols+` FROM `+db.unfixedFrom()+` WHERE `+strings.Join(conds, " AND ")+` ORDER BY c.id`+limit, args...)
 	if err != nil {
 		return nil, db.wrap("list cases with due dates computed on read", err)
 	}

@@ -86,7 +86,7 @@ func TestDueIndex(t *testing.T) {
 				{CaseID: b.ID, Mark: marks[b.ID], State: store.DueFixed, Next: 20260305},
 				{CaseID: c.ID, Mark: marks[c.ID], State: store.DueFixed, Next: 20260305},
 				{CaseID: d.ID, Mark: marks[d.ID], State: store.DueFixed, Next: 20260301},
-				{CaseID: e2.ID, Mark: marks[e2.ID], State: store.DueFloats},
+				{CaseID: e2.ID, Mark: marks[e2.ID], State: store.DueFloats, Next: 20260320},
 			}
 			if n, err := db.SetDue(ctx, vals); err != nil || n != 5 {
 				t.Fatalf("set due: %d (%v)", n, err)
@@ -111,7 +111,8 @@ func TestDueIndex(t *testing.T) {
 					t.Errorf("%s: %v (%d, capped %v), want %v", what, got, n, capped, want)
 				}
 			}
-			// b and c share a date: by id. d is another committee's.
+			// b and c share a date: by id. d is another committee's; e2
+			// floats, so is not listed by its date.
 			check("committee by 03-10", store.DueQuery{Scope: scope, By: 20260310}, []int64{b.ID, c.ID, a.ID})
 			check("committee by 03-09", store.DueQuery{Scope: scope, By: 20260309}, []int64{b.ID, c.ID})
 			check("everything", store.DueQuery{Scope: store.Scope{All: true}, By: 20261231}, []int64{d.ID, b.ID, c.ID, a.ID})
@@ -138,6 +139,14 @@ func TestDueIndex(t *testing.T) {
 			// e2 floats; it is diverted by the committee, so in its scope.
 			if got := unfixed(store.DueQuery{Scope: scope}); !slices.Equal(got, []int64{e2.ID}) {
 				t.Errorf("unfixed in the committee: %v, want the floating case", got)
+			}
+			// Its date, a lower bound, keeps it out of the fixed dates'
+			// lists and out of a list of dates before it.
+			if got := unfixed(store.DueQuery{Scope: scope, By: 20260319}); got != nil {
+				t.Errorf("unfixed due by 03-19: %v, want none (the floating case is due on 03-20 at the earliest)", got)
+			}
+			if got := unfixed(store.DueQuery{Scope: scope, By: 20260320}); !slices.Equal(got, []int64{e2.ID}) {
+				t.Errorf("unfixed due by 03-20: %v, want the floating case", got)
 			}
 			if got := unfixed(store.DueQuery{Scope: scope, RoomID: f.room1.ID}); got != nil {
 				t.Errorf("unfixed in room 1: %v", got)

@@ -36,9 +36,9 @@ CREATE TRIGGER case_events_due AFTER INSERT ON case_events
 FOR EACH ROW WHEN (NEW.type IN ('suspend', 'resume', 'start_odr', 'odr_failed', 'odr_settled', 'reach_agreement',
     'withdraw', 'terminate', 'start_performance', 'termination_notice_sent', 'judicial_applied'))
 EXECUTE FUNCTION case_events_due();
-CREATE INDEX cases_next_due ON cases (next_due, id) INCLUDE (status, org_path, diverted_by_path) WHERE next_due IS NOT NULL;
-CREATE INDEX cases_room_next_due ON cases (room_id, next_due, id) WHERE next_due IS NOT NULL;
-CREATE INDEX cases_presiding_next_due ON cases (presiding_id, next_due, id) WHERE next_due IS NOT NULL;
+CREATE INDEX cases_next_due ON cases (next_due, id) INCLUDE (status, org_path, diverted_by_path) WHERE next_due IS NOT NULL AND due_state = 1;
+CREATE INDEX cases_room_next_due ON cases (room_id, next_due, id) WHERE next_due IS NOT NULL AND due_state = 1;
+CREATE INDEX cases_presiding_next_due ON cases (presiding_id, next_due, id) WHERE next_due IS NOT NULL AND due_state = 1;
 -- Pending or floating cases in the statuses where a legal clock can run
 -- (store.ClockStatuses, the same list in the same order; storetest checks it).
 CREATE INDEX cases_due_unfixed ON cases (id) WHERE due_state <> 1 AND status IN ('received', 'accepted',

@@ -10,7 +10,8 @@
 -- due_state: 0 pending (the facts changed; computed by the refresher,
 -- internal/desk RefreshDue), 1 fixed (next_due is the date, NULL when no
 -- legal clock runs), 2 floats (a running clock is suspended: its date moves
--- with the day, so it is computed when read). due_mark counts the changes of
+-- later with each day, so it is computed when read; next_due is the date as
+-- of the refresh, a lower bound). due_mark counts the changes of
 -- the facts: the refresher stores a value only if the mark is still the one
 -- it read.
 ALTER TABLE cases ADD COLUMN next_due INTEGER;
@@ -36,11 +37,11 @@ BEGIN
     UPDATE cases SET due_state = 0, next_due = NULL, due_mark = due_mark + 1 WHERE id = new.case_id;
 END;
 -- +goose StatementEnd
--- The lists walk the dates in order with the scope and status riding along;
--- a room's and a mediator's lists have their own.
-CREATE INDEX cases_next_due ON cases (next_due, id, status, org_path, diverted_by_path) WHERE next_due IS NOT NULL;
-CREATE INDEX cases_room_next_due ON cases (room_id, next_due, id) WHERE next_due IS NOT NULL;
-CREATE INDEX cases_presiding_next_due ON cases (presiding_id, next_due, id) WHERE next_due IS NOT NULL;
+-- The lists walk the fixed dates in order with the scope and status riding
+-- along; a room's and a mediator's lists have their own.
+CREATE INDEX cases_next_due ON cases (next_due, id, status, org_path, diverted_by_path) WHERE next_due IS NOT NULL AND due_state = 1;
+CREATE INDEX cases_room_next_due ON cases (room_id, next_due, id) WHERE next_due IS NOT NULL AND due_state = 1;
+CREATE INDEX cases_presiding_next_due ON cases (presiding_id, next_due, id) WHERE next_due IS NOT NULL AND due_state = 1;
 -- The cases computed on read (pending or floating) in the statuses where a
 -- legal clock can run (store.ClockStatuses, the same list in the same order;
 -- storetest checks it): few, except just after this migration, when every
