@@ -166,7 +166,7 @@ func TestClockListsMatchBruteForce(t *testing.T) {
 						}
 						pend++
 					}
-					if n, err := st.DueBacklog(ctx, 10000); err != nil || n != pend || pend < 5 {
+					if _, n, err := st.DueIndex(ctx, 10000); err != nil || n != pend || pend < 5 {
 						t.Fatalf("%d cases changed after the refresh, %d pending (%v)", pend, n, err)
 					}
 				case "new rules":

@@ -84,7 +84,7 @@ func (s *Service) refreshDue(ctx context.Context, all bool) (RefreshReport, erro
 		return rep, fmt.Errorf("load deadline rules: %w", err)
 	}
 	digest := rules.Digest()
-	stored, err := s.Store.DueRules(ctx)
+	stored, _, err := s.Store.DueIndex(ctx, 0)
 	if err != nil {
 		return rep, err
 	}
@@ -141,16 +141,9 @@ func (s *Service) refreshDue(ctx context.Context, all bool) (RefreshReport, erro
 // dueIndexUsable reports whether the clock lists may read the stored dates:
 // computed under today's rules, with few enough pending cases to compute on read.
 func (s *Service) dueIndexUsable(ctx context.Context, m *rowMaker) (bool, error) {
-	stored, err := s.Store.DueRules(ctx)
+	stored, n, err := s.Store.DueIndex(ctx, maxBacklog)
 	if err != nil {
 		return false, err
 	}
-	if stored != m.rules.Digest() {
-		return false, nil
-	}
-	n, err := s.Store.DueBacklog(ctx, maxBacklog)
-	if err != nil {
-		return false, err
-	}
-	return n <= maxBacklog, nil
+	return stored == m.rules.Digest() && n <= maxBacklog, nil
 }

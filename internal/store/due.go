@@ -66,12 +66,12 @@ type DueQuery struct {
 // the clock facts marks the case pending by trigger, in its own
 // transaction; the refresher (internal/desk) computes and stores the dates.
 type DueStore interface {
-	// DueRules is the digest of the rules the fixed dates were computed
-	// under ("" before the first full computation).
-	DueRules(ctx context.Context) (string, error)
+	// DueIndex reads, in one statement, the digest of the rules the fixed
+	// dates were computed under ("" before the first full computation) and
+	// the pending cases in a clock status, counted up to maxBacklog+1 (not
+	// counted when maxBacklog is 0).
+	DueIndex(ctx context.Context, maxBacklog int) (rules string, backlog int, err error)
 	SetDueRules(ctx context.Context, digest string) error
-	// DueBacklog counts the pending cases in a clock status, up to max+1.
-	DueBacklog(ctx context.Context, max int) (int, error)
 	// DueToCompute reads the cases in a clock status with id > afterID, by
 	// id: the pending ones, or with all every one of them.
 	DueToCompute(ctx context.Context, afterID int64, all bool, limit int) ([]DueCase, error)

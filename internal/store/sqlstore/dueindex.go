@@ -38,23 +38,22 @@ func statusStrings(ss []domain.Status) []string {
 	return out
 }
 
-func (db *DB) DueRules(ctx context.Context) (string, error) {
+func (db *DB) DueIndex(ctx context.Context, maxBacklog int) (string, int, error) {
+	backlog := "0"
+	if maxBacklog > 0 {
+		backlog = `(SELECT COUNT(*) FROM (SELECT 1 FROM ` + db.unfixedFrom() + ` WHERE c.due_state = 0 AND ` + dueUnfixedSQL +
+			fmt.Sprintf(` LIMIT %d) t)`, maxBacklog+1)
+	}
 	var rules string
-	err := db.read().QueryRowContext(ctx, `SELECT rules FROM due_index WHERE id = 1`).Scan(&rules)
-	return rules, db.wrap("read due index rules", err)
+	var n int
+	err := db.read().QueryRowContext(ctx, `SELECT rules, `+backlog+` FROM due_index WHERE id = 1`).Scan(&rules, &n)
+	return rules, n, db.wrap("read the due index's state", err)
 }
 
 func (db *DB) SetDueRules(ctx context.Context, digest string) error {
 	_, err := db.writeOn("due_index", 1).ExecContext(ctx, `UPDATE due_index SET rules = $1, updated_at = $2 WHERE id = 1`,
 		digest, time.Now().UTC())
 	return db.wrap("set due index rules", err)
-}
-
-func (db *DB) DueBacklog(ctx context.Context, max int) (int, error) {
-	var n int
-	err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+db.unfixedFrom()+` WHERE c.due_state = 0 AND `+
-		dueUnfixedSQL+fmt.Sprintf(` LIMIT %d) t`, max+1)).Scan(&n)
-	return n, db.wrap("count pending due dates", err)
 }
 
 func (db *DB) DueToCompute(ctx context.Context, afterID int64, all bool, limit int) ([]store.DueCase, error) {

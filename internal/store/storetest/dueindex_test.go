@@ -72,10 +72,10 @@ func TestDueIndex(t *testing.T) {
 			if want := []int64{a.ID, b.ID, c.ID, d.ID, e2.ID}; !slices.Equal(got, want) {
 				t.Fatalf("pending after intake %v, want %v (the archived case is not computed)", got, want)
 			}
-			if n, err := db.DueBacklog(ctx, 100); err != nil || n != 5 {
+			if _, n, err := db.DueIndex(ctx, 100); err != nil || n != 5 {
 				t.Fatalf("backlog %d (%v), want 5", n, err)
 			}
-			if n, err := db.DueBacklog(ctx, 2); err != nil || n != 3 {
+			if _, n, err := db.DueIndex(ctx, 2); err != nil || n != 3 {
 				t.Fatalf("backlog capped at 2 counts %d (%v), want 3", n, err)
 			}
 			if all, err := db.DueToCompute(ctx, b.ID, true, 2); err != nil || !slices.Equal(ids(dueCases(all)), []int64{c.ID, d.ID}) {
@@ -221,13 +221,13 @@ func TestDueIndex(t *testing.T) {
 				t.Errorf("unfixed after the changes: %v", got)
 			}
 
-			if r, err := db.DueRules(ctx); err != nil || r != "" {
-				t.Fatalf("rules before any refresh: %q (%v)", r, err)
+			if r, n, err := db.DueIndex(ctx, 0); err != nil || r != "" || n != 0 {
+				t.Fatalf("rules before any refresh: %q, backlog %d uncounted (%v)", r, n, err)
 			}
 			if err := db.SetDueRules(ctx, "abc"); err != nil {
 				t.Fatal(err)
 			}
-			if r, err := db.DueRules(ctx); err != nil || r != "abc" {
+			if r, _, err := db.DueIndex(ctx, 10); err != nil || r != "abc" {
 				t.Fatalf("rules: %q (%v)", r, err)
 			}
 		})
