@@ -11,7 +11,10 @@ import (
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
-// Clock lists by index (docs/performance.md "Clock lists by index").
+// Clock lists by index (docs/performance.md "Clock lists by index"): the
+// way the lists find their cases when the stored due dates cannot be used
+// (dueindex.go: before the first refresh, after a change of the rules) and
+// for a search's matches.
 //
 // Clocks are computed, not stored, so "overdue" cannot be a WHERE clause;
 // but each legal clock that Urgent looks at is due a number of working days
