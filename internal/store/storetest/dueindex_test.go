@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"slices"
 	"testing"
@@ -279,6 +280,73 @@ func TestDueIndexLists(t *testing.T) {
 				`SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'case_events_due'`); !slices.Equal(got, store.ClockEventTypes) {
 				t.Errorf("case_events_due lists %v, store.ClockEventTypes %v", got, store.ClockEventTypes)
 			}
+		})
+	}
+}
+
+// TestDueIndexMigration: migration 00062 on a schema holding cases in every
+// status leaves the open ones pending for the first refresh (the lists
+// compute their clocks until then) and the closed ones out; its Down leaves
+// the cases as they were, writable, and Up again gives the same.
+func TestDueIndexMigration(t *testing.T) {
+	const before = 61
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := e.Open(t, false)
+			if err := db.MigrateTo(ctx, before); err != nil {
+				t.Fatal(err)
+			}
+			f := newFixture(t, db)
+			var bulk []store.BulkCase
+			for i, st := range domain.Statuses {
+				bc := store.BulkCase{New: *newCase(f, f.room1.ID, fmt.Sprintf("D-%d", i))}
+				bc.History = []store.Step{{Change: store.CaseChange{Status: st}, Event: store.Event{Type: "test"}}}
+				bulk = append(bulk, bc)
+			}
+			if err := db.BulkCreateCases(ctx, bulk); err != nil {
+				t.Fatal(err)
+			}
+			check := func(when string) {
+				t.Helper()
+				if err := db.Migrate(ctx); err != nil {
+					t.Fatal(err)
+				}
+				dcs, err := db.DueToCompute(ctx, 0, false, 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, dc := range dcs {
+					got = append(got, string(dc.Status))
+				}
+				var want []string
+				for _, st := range domain.Statuses {
+					if slices.Contains(store.ClockStatuses, st) {
+						want = append(want, string(st))
+					}
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("%s: pending %v, want the open statuses %v", when, got, want)
+				}
+				if rules, n, err := db.DueIndex(ctx, 100); err != nil || rules != "" || n != len(want) {
+					t.Errorf("%s: rules %q, backlog %d (%v)", when, rules, n, err)
+				}
+			}
+			check("upgraded")
+			p := migrationProvider(t, db)
+			if _, err := p.DownTo(ctx, before); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Writer().ExecContext(ctx, `UPDATE cases SET accepted_at = received_at WHERE id IN (SELECT MIN(id) FROM cases)`); err != nil {
+				t.Fatalf("cases writable without the triggers: %v", err)
+			}
+			if _, err := db.Writer().ExecContext(ctx, `INSERT INTO case_events (case_id, seq, type, at, actor_name, from_status, to_status, data)
+				SELECT MIN(id), 99, 'suspend', received_at, '', status, status, '{}' FROM cases GROUP BY received_at, status LIMIT 1`); err != nil {
+				t.Fatalf("events writable without the triggers: %v", err)
+			}
+			check("down and up again")
 		})
 	}
 }
