@@ -283,7 +283,7 @@ func Lists(ctx context.Context, f *ListsFixture, what string, clients, reps int,
 			{name: "overdue cases (web list, due=overdue)", app: func(ctx context.Context) (int, error) {
 				p, err := f.Desk.List(ctx, f.Director, desk.ListQuery{Page: 1, Due: desk.DueOverdue}, 50)
 				return len(p.Rows), err
-			}, raw: scopeRaw + ` AND c.next_due IS NOT NULL AND c.next_due <= $3 ORDER BY c.next_due, c.id LIMIT 50`, args: []any{lo, hi, overdueBy}},
+			}, raw: scopeRaw + ` AND c.next_due IS NOT NULL AND c.due_state = 1 AND c.next_due <= $3 ORDER BY c.next_due, c.id LIMIT 50`, args: []any{lo, hi, overdueBy}},
 			{name: "committee desk (sections)", app: func(ctx context.Context) (int, error) {
 				d, err := f.Desk.Committee(ctx, f.Director, desk.Filter{})
 				return len(d.Waiting), err

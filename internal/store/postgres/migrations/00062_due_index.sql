@@ -41,7 +41,7 @@ CREATE INDEX cases_room_next_due ON cases (room_id, next_due, id) WHERE next_due
 CREATE INDEX cases_presiding_next_due ON cases (presiding_id, next_due, id) WHERE next_due IS NOT NULL AND due_state = 1;
 -- Pending or floating cases in the statuses where a legal clock can run
 -- (store.ClockStatuses, the same list in the same order; storetest checks it).
-CREATE INDEX cases_due_unfixed ON cases (id) WHERE due_state <> 1 AND status IN ('received', 'accepted',
+CREATE INDEX cases_due_unfixed ON cases (id) INCLUDE (due_state, next_due, status, org_path, diverted_by_path, room_id, presiding_id, received_at) WHERE due_state <> 1 AND status IN ('received', 'accepted',
     'odr_negotiating', 'consenting', 'assigned', 'mediating', 'suspended', 'terminated');
 CREATE TABLE due_index (
     id         INTEGER PRIMARY KEY CHECK (id = 1),

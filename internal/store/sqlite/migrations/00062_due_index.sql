@@ -45,8 +45,10 @@ CREATE INDEX cases_presiding_next_due ON cases (presiding_id, next_due, id) WHER
 -- The cases computed on read (pending or floating) in the statuses where a
 -- legal clock can run (store.ClockStatuses, the same list in the same order;
 -- storetest checks it): few, except just after this migration, when every
--- open case is pending until the first refresh.
-CREATE INDEX cases_due_unfixed ON cases (id) WHERE due_state <> 1 AND status IN ('received', 'accepted',
+-- open case is pending until the first refresh. The lists' filters ride
+-- along, so that only the rows that pass them are read from the table (the
+-- floating cases are scattered over a large file).
+CREATE INDEX cases_due_unfixed ON cases (id, due_state, next_due, status, org_path, diverted_by_path, room_id, presiding_id, received_at) WHERE due_state <> 1 AND status IN ('received', 'accepted',
     'odr_negotiating', 'consenting', 'assigned', 'mediating', 'suspended', 'terminated');
 -- The rules (calendar and policies, digested) the fixed dates were computed
 -- under: when they differ from today's, the lists compute every clock, as
