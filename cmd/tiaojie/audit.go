@@ -7,20 +7,12 @@ import (
 	"io"
 
 	"github.com/tiaojie/tiaojie/internal/audit"
-	"github.com/tiaojie/tiaojie/internal/config"
 )
 
 // auditCmd: `tiaojie audit verify` walks the whole hash chain and names the
 // first entry that does not hold (exit status 1), or says how many held.
 func auditCmd(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return errors.New("usage: tiaojie audit verify [flags]")
-	}
-	cfg, err := config.Load("audit", args[1:], getenv)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, cfg, false)
+	db, err := storeCommand(ctx, "audit", "verify", args, getenv)
 	if err != nil {
 		return err
 	}

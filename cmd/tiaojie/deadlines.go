@@ -7,7 +7,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/tiaojie/tiaojie/internal/config"
 	"github.com/tiaojie/tiaojie/internal/desk"
 )
 
@@ -16,14 +15,7 @@ import (
 // whether the stored ones were the same (exit status 1 when some differed;
 // the recomputed ones stand).
 func deadlinesCmd(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
-	if len(args) == 0 || args[0] != "rebuild" {
-		return errors.New("usage: tiaojie deadlines rebuild [flags]")
-	}
-	cfg, err := config.Load("deadlines", args[1:], getenv)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, cfg, false)
+	db, err := storeCommand(ctx, "deadlines", "rebuild", args, getenv)
 	if err != nil {
 		return err
 	}

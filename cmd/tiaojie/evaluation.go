@@ -7,7 +7,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/tiaojie/tiaojie/internal/config"
 	"github.com/tiaojie/tiaojie/internal/scorecard"
 )
 
@@ -15,14 +14,7 @@ import (
 // rollup from the event log and says whether the incrementally kept ones
 // were the same (exit status 1 when they differed; the rebuilt ones stand).
 func evaluationCmd(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
-	if len(args) == 0 || args[0] != "rebuild" {
-		return errors.New("usage: tiaojie evaluation rebuild [flags]")
-	}
-	cfg, err := config.Load("evaluation", args[1:], getenv)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, cfg, false)
+	db, err := storeCommand(ctx, "evaluation", "rebuild", args, getenv)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,20 @@ import (
 
 func configUsage() string { return config.Usage() }
 
+// storeCommand opens the configured database for `tiaojie NAME VERB
+// [flags]` (audit verify, evaluation rebuild, deadlines rebuild), after
+// checking the verb; the caller closes it.
+func storeCommand(ctx context.Context, name, verb string, args []string, getenv func(string) string) (*sqlstore.DB, error) {
+	if len(args) == 0 || args[0] != verb {
+		return nil, fmt.Errorf("usage: tiaojie %s %s [flags]", name, verb)
+	}
+	cfg, err := config.Load(name, args[1:], getenv)
+	if err != nil {
+		return nil, err
+	}
+	return openStore(ctx, cfg, false)
+}
+
 // openStore opens the configured engine; migrate applies pending migrations.
 func openStore(ctx context.Context, cfg config.Config, migrate bool) (*sqlstore.DB, error) {
 	if cfg.DatabaseURL != "" {

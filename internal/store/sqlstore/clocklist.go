@@ -35,14 +35,7 @@ func (db *DB) ClockCandidates(ctx context.Context, q store.ClockQuery) ([]store.
 	}
 	var common []string
 	if !q.Scope.All {
-		var ors []string
-		for _, p := range q.Scope.Prefixes {
-			lo, hi := prefixRange(p)
-			l, h := arg(lo), arg(hi)
-			ors = append(ors, fmt.Sprintf("(%[1]sc.org_path >= %[2]s AND %[1]sc.org_path < %[3]s)", plus, l, h),
-				fmt.Sprintf("(%[1]sc.diverted_by_path >= %[2]s AND %[1]sc.diverted_by_path < %[3]s)", plus, l, h))
-		}
-		common = append(common, "("+strings.Join(ors, " OR ")+")")
+		common = append(common, scopeRanges(q.Scope.Prefixes, plus, arg))
 	}
 	if q.RoomID != 0 {
 		common = append(common, plus+"c.room_id = "+arg(q.RoomID))
@@ -102,6 +95,20 @@ func (db *DB) ClockCandidates(ctx context.Context, q store.ClockQuery) ([]store.
 		return out[:limit], true, nil
 	}
 	return out, false, nil
+}
+
+// scopeRanges is the condition "under one of the prefixes, by the case's
+// own path or the diverting unit's", as ranges (prefixRange); plus is "+"
+// to keep SQLite's planner off the path indexes, "" otherwise.
+func scopeRanges(prefixes []string, plus string, arg func(any) string) string {
+	var ors []string
+	for _, p := range prefixes {
+		lo, hi := prefixRange(p)
+		l, h := arg(lo), arg(hi)
+		ors = append(ors, fmt.Sprintf("(%[1]sc.org_path >= %[2]s AND %[1]sc.org_path < %[3]s)", plus, l, h),
+			fmt.Sprintf("(%[1]sc.diverted_by_path >= %[2]s AND %[1]sc.diverted_by_path < %[3]s)", plus, l, h))
+	}
+	return "(" + strings.Join(ors, " OR ") + ")"
 }
 
 // clockEventTypesSQL is ClockEventTypes as the literal list of the partial

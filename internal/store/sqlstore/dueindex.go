@@ -132,14 +132,7 @@ func (db *DB) dueFilters(q store.DueQuery, byRoom bool, arg func(any) string) []
 	}
 	var conds []string
 	if !q.Scope.All {
-		var ors []string
-		for _, p := range q.Scope.Prefixes {
-			lo, hi := prefixRange(p)
-			l, h := arg(lo), arg(hi)
-			ors = append(ors, fmt.Sprintf("(%[1]sc.org_path >= %[2]s AND %[1]sc.org_path < %[3]s)", plus, l, h),
-				fmt.Sprintf("(%[1]sc.diverted_by_path >= %[2]s AND %[1]sc.diverted_by_path < %[3]s)", plus, l, h))
-		}
-		conds = append(conds, "("+strings.Join(ors, " OR ")+")")
+		conds = append(conds, scopeRanges(q.Scope.Prefixes, plus, arg))
 	}
 	if len(q.Statuses) > 0 {
 		var ss []string
