@@ -79,8 +79,10 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, q ListQuery, size
 		return ListPage{}, err
 	}
 	if q.Due != DueAny {
+		// Counted a page past this one at least, so that a capped count
+		// still offers the next page.
 		limit := min(max(q.Page, 1)*size, maxCandidates)
-		res, err := s.dueRows(ctx, m, q, limit, max(store.ListCountCap, limit))
+		res, err := s.dueRows(ctx, m, q, limit, max(store.ListCountCap, limit+size))
 		if err != nil {
 			return ListPage{}, err
 		}

@@ -1,0 +1,100 @@
+package desk_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/demo"
+	"github.com/tiaojie/tiaojie/internal/desk"
+	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/pii"
+	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/store/storetest"
+)
+
+// More overdue cases than the lists count (store.ListCountCap): the list
+// says "more than", and page by page it still offers the next page until
+// every case has been shown once, nearest date first.
+func TestOverdueListPagesPastTheCap(t *testing.T) {
+	ctx := context.Background()
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			st := e.Open(t, true)
+			sealer, err := pii.NewSealer(bytes.Repeat([]byte{4}, 32))
+			if err != nil {
+				t.Fatal(err)
+			}
+			hash, err := auth.FixtureHash("x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := demo.Build(ctx, st, sealer, demo.Options{Seed: 5, Cases: 0, Password: "x", PasswordHash: hash, Now: clockNow}); err != nil {
+				t.Fatal(err)
+			}
+			committee, err := st.GetOrgUnitByCode(ctx, demo.CodeCommittee)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Received over 1,150 hours a month and more ago, never
+			// accepted: every acceptance clock has run out, on many dates.
+			const n = store.ListCountCap + 150
+			var ncs []*store.NewCase
+			for i := range n {
+				ncs = append(ncs, &store.NewCase{CommitteeID: committee.ID, CommitteeAbbr: committee.Abbr, Channel: domain.ChannelWalkIn,
+					Category: "服务-健身", Description: "预付卡退款", ReceivedAt: clockNow.AddDate(0, -1, 0).Add(-time.Duration(i) * time.Hour),
+					Parties: []store.Party{{Kind: "consumer", Name: "张三"}, {Kind: "merchant", Name: "某健身公司"}},
+					Event:   store.Event{Type: "received", ActorName: "测试"}})
+			}
+			for len(ncs) > 0 { // in the import's batches
+				k := min(len(ncs), 200)
+				if _, err := st.InsertCases(ctx, ncs[:k]); err != nil {
+					t.Fatal(err)
+				}
+				ncs = ncs[k:]
+			}
+			svc := &desk.Service{Store: st, Now: func() time.Time { return clockNow }}
+			if _, err := svc.RefreshDue(ctx); err != nil {
+				t.Fatal(err)
+			}
+			director := &auth.Principal{DisplayName: "测试", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: committee.ID, OrgPath: committee.Path}}}
+			seen := map[int64]bool{}
+			var last string
+			for page := 1; ; page++ {
+				p, err := svc.List(ctx, director, desk.ListQuery{Page: page, Due: desk.DueOverdue}, 50)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if page == 1 && (!p.Capped || p.Total != store.ListCountCap) {
+					t.Fatalf("first page: total %d, capped %v; want more than %d", p.Total, p.Capped, store.ListCountCap)
+				}
+				for _, r := range p.Rows {
+					if seen[r.Case.ID] {
+						t.Fatalf("page %d shows case %d again", page, r.Case.ID)
+					}
+					seen[r.Case.ID] = true
+					if d := r.Next.Due.String(); d < last {
+						t.Fatalf("page %d: due %s after %s", page, d, last)
+					} else {
+						last = d
+					}
+				}
+				if p.Page >= p.Pages {
+					if len(p.Rows) == 0 {
+						t.Fatalf("page %d offered but empty", page)
+					}
+					break
+				}
+				if page > n/50+2 {
+					t.Fatalf("still offering page %d", page+1)
+				}
+			}
+			if len(seen) != n {
+				t.Fatalf("%d cases shown over the pages, want %d", len(seen), n)
+			}
+		})
+	}
+}
