@@ -13,78 +13,54 @@ import (
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
 
-// TestEvaluationRebuild: on a demo database the rebuild reproduces the
-// rollups; after a rollup row is altered behind the system's back, the
-// rebuild says they differed and puts them right.
-func TestEvaluationRebuild(t *testing.T) {
-	for _, eng := range storetest.Engines(t) {
-		t.Run(eng.Name, func(t *testing.T) {
-			ctx := context.Background()
-			env, open := cliDatabase(t, eng)
-			if err := run(ctx, []string{"demo", "--cases", "60"}, &bytes.Buffer{}, envFrom(env)); err != nil {
-				t.Fatal(err)
-			}
-			var out bytes.Buffer
-			if err := run(ctx, []string{"evaluation", "rebuild"}, &out, envFrom(env)); err != nil {
-				t.Fatalf("rebuild: %v\n%s", err, out.String())
-			}
-			if !strings.Contains(out.String(), "与原汇总一致") {
-				t.Fatalf("output: %s", out.String())
-			}
-			db := open()
-			if _, err := db.Writer().ExecContext(ctx, `UPDATE eval_month SET received = received + 1 WHERE received > 0`); err != nil {
-				t.Fatal(err)
-			}
-			db.Close()
-			out.Reset()
-			if err := run(ctx, []string{"evaluation", "rebuild"}, &out, envFrom(env)); err == nil || !strings.Contains(out.String(), "不一致") {
-				t.Fatalf("a tampered rollup goes unnoticed: %v %s", err, out.String())
-			}
-			out.Reset()
-			if err := run(ctx, []string{"evaluation", "rebuild"}, &out, envFrom(env)); err != nil {
-				t.Fatalf("after the rebuild the rollups hold again: %v %s", err, out.String())
-			}
-		})
-	}
-}
-
-// TestDeadlinesRebuild: on a demo database (whose seeding computed the
-// stored due dates) the rebuild finds them as the event log gives them;
-// after a date is altered behind the system's back it says they differed
-// and puts them right.
-func TestDeadlinesRebuild(t *testing.T) {
-	for _, eng := range storetest.Engines(t) {
-		t.Run(eng.Name, func(t *testing.T) {
-			ctx := context.Background()
-			env, open := cliDatabase(t, eng)
-			if err := run(ctx, []string{"demo", "--cases", "60"}, &bytes.Buffer{}, envFrom(env)); err != nil {
-				t.Fatal(err)
-			}
-			var out bytes.Buffer
-			if err := run(ctx, []string{"deadlines", "rebuild"}, &out, envFrom(env)); err != nil {
-				t.Fatalf("rebuild: %v\n%s", err, out.String())
-			}
-			if !strings.Contains(out.String(), "与原索引一致") || strings.Contains(out.String(), "：0 件在办") {
-				t.Fatalf("output: %s", out.String())
-			}
-			db := open()
-			res, err := db.Writer().ExecContext(ctx, `UPDATE cases SET next_due = next_due + 1 WHERE id = (SELECT MIN(id) FROM cases WHERE next_due IS NOT NULL)`)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n, err := res.RowsAffected(); err != nil || n != 1 {
-				t.Fatalf("no stored date to alter: %d %v", n, err)
-			}
-			db.Close()
-			out.Reset()
-			if err := run(ctx, []string{"deadlines", "rebuild"}, &out, envFrom(env)); err == nil || !strings.Contains(out.String(), "1 件与原索引不一致") {
-				t.Fatalf("an altered date goes unnoticed: %v %s", err, out.String())
-			}
-			out.Reset()
-			if err := run(ctx, []string{"deadlines", "rebuild"}, &out, envFrom(env)); err != nil {
-				t.Fatalf("after the rebuild the dates hold again: %v %s", err, out.String())
-			}
-		})
+// TestRebuildCommands: on a demo database each rebuild finds the derived
+// data as the event log gives it — the evaluation rollups, the clock lists'
+// stored due dates (computed by the demo's seeding); after a row is altered
+// behind the system's back it says they differed and puts them right.
+func TestRebuildCommands(t *testing.T) {
+	for _, tc := range []struct {
+		cmd      string
+		tamper   string // SQL that changes exactly the derived data
+		same     string // in the output when nothing differed
+		differed string // in the output after tamper
+	}{
+		{"evaluation", `UPDATE eval_month SET received = received + 1 WHERE received > 0`, "与原汇总一致", "不一致"},
+		{"deadlines", `UPDATE cases SET next_due = next_due + 1 WHERE id = (SELECT MIN(id) FROM cases WHERE next_due IS NOT NULL)`,
+			"与原索引一致", "1 件与原索引不一致"},
+	} {
+		for _, eng := range storetest.Engines(t) {
+			t.Run(tc.cmd+"/"+eng.Name, func(t *testing.T) {
+				ctx := context.Background()
+				env, open := cliDatabase(t, eng)
+				if err := run(ctx, []string{"demo", "--cases", "60"}, &bytes.Buffer{}, envFrom(env)); err != nil {
+					t.Fatal(err)
+				}
+				var out bytes.Buffer
+				if err := run(ctx, []string{tc.cmd, "rebuild"}, &out, envFrom(env)); err != nil {
+					t.Fatalf("rebuild: %v\n%s", err, out.String())
+				}
+				if !strings.Contains(out.String(), tc.same) || strings.Contains(out.String(), "：0 件") {
+					t.Fatalf("output: %s", out.String())
+				}
+				db := open()
+				res, err := db.Writer().ExecContext(ctx, tc.tamper)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n, err := res.RowsAffected(); err != nil || n == 0 {
+					t.Fatalf("nothing to alter: %d %v", n, err)
+				}
+				db.Close()
+				out.Reset()
+				if err := run(ctx, []string{tc.cmd, "rebuild"}, &out, envFrom(env)); err == nil || !strings.Contains(out.String(), tc.differed) {
+					t.Fatalf("an altered row goes unnoticed: %v %s", err, out.String())
+				}
+				out.Reset()
+				if err := run(ctx, []string{tc.cmd, "rebuild"}, &out, envFrom(env)); err != nil {
+					t.Fatalf("after the rebuild the data holds again: %v %s", err, out.String())
+				}
+			})
+		}
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
 
@@ -35,22 +36,7 @@ func TestClockListsMatchBruteForce(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
-			st := e.Open(t, true)
-			sealer, err := pii.NewSealer(bytes.Repeat([]byte{3}, 32))
-			if err != nil {
-				t.Fatal(err)
-			}
-			hash, err := auth.FixtureHash("x")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := demo.Build(ctx, st, sealer, demo.Options{Seed: 5, Cases: 1200, Password: "x", PasswordHash: hash, Now: clockNow}); err != nil {
-				t.Fatal(err)
-			}
-			committee, err := st.GetOrgUnitByCode(ctx, demo.CodeCommittee)
-			if err != nil {
-				t.Fatal(err)
-			}
+			st, committee := demoAsOf(t, e, 1200)
 			local := store.Policy{Code: "local", Name: "本地规则", EffectiveFrom: "2026-10-01", AcceptanceWD: 5, MediationWD: 30,
 				TerminationNoticeWD: 4, ODRNegotiationWD: 6, JudicialConfirmDays: 30, CommitteeTargetDays: 20}
 			if err := st.PutPolicy(ctx, &local); err != nil {
@@ -305,6 +291,30 @@ func TestClockListsMatchBruteForce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// demoAsOf is a database of the engine with the demo organisation and
+// cases synthetic cases as of clockNow, and the demo committee.
+func demoAsOf(t *testing.T, e storetest.Engine, cases int) (*sqlstore.DB, store.OrgUnit) {
+	t.Helper()
+	ctx := context.Background()
+	st := e.Open(t, true)
+	sealer, err := pii.NewSealer(bytes.Repeat([]byte{3}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := auth.FixtureHash("x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Build(ctx, st, sealer, demo.Options{Seed: 5, Cases: cases, Password: "x", PasswordHash: hash, Now: clockNow}); err != nil {
+		t.Fatal(err)
+	}
+	committee, err := st.GetOrgUnitByCode(ctx, demo.CodeCommittee)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, committee
 }
 
 // clockStatusesForTest are the statuses in which a clock may run.

@@ -1,16 +1,13 @@
 package desk_test
 
 import (
-	"bytes"
 	"context"
 	"testing"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
-	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
@@ -23,22 +20,7 @@ func TestOverdueListPagesPastTheCap(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
-			st := e.Open(t, true)
-			sealer, err := pii.NewSealer(bytes.Repeat([]byte{4}, 32))
-			if err != nil {
-				t.Fatal(err)
-			}
-			hash, err := auth.FixtureHash("x")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := demo.Build(ctx, st, sealer, demo.Options{Seed: 5, Cases: 0, Password: "x", PasswordHash: hash, Now: clockNow}); err != nil {
-				t.Fatal(err)
-			}
-			committee, err := st.GetOrgUnitByCode(ctx, demo.CodeCommittee)
-			if err != nil {
-				t.Fatal(err)
-			}
+			st, committee := demoAsOf(t, e, 0)
 			// Received over 1,150 hours a month and more ago, never
 			// accepted: every acceptance clock has run out, on many dates.
 			const n = store.ListCountCap + 150
