@@ -260,8 +260,7 @@ func Lists(ctx context.Context, f *ListsFixture, what string, clients, reps int,
 			scopeRaw = strings.ReplaceAll(scopeRaw, "+", "")
 		}
 		open := append(slices.Clone(desk.Working), domain.StatusAgreed, domain.StatusPerforming)
-		yesterday := calendar.DateOf(f.Now).AddDays(-1)
-		overdueBy := yesterday.Year*10000 + int(yesterday.Month)*100 + yesterday.Day
+		overdueBy := calendar.DateOf(f.Now).AddDays(-1).Number()
 		cases = []listCase{
 			{name: "committee, first page (API)", app: list(store.CaseQuery{}), raw: scopeRaw + newest, args: []any{lo, hi}},
 			{name: "committee, page 21 by cursor", app: list(store.CaseQuery{After: deep.After}),

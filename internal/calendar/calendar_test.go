@@ -867,3 +867,18 @@ func TestLatestStart(t *testing.T) {
 		})
 	}
 }
+
+// Number is yyyymmdd and orders as the dates do (stored due dates compare it in SQL).
+func TestDateNumber(t *testing.T) {
+	if n := (Date{2026, time.December, 4}).Number(); n != 20261204 {
+		t.Fatalf("2026-12-04 = %d", n)
+	}
+	d := Date{2025, time.December, 25}
+	for range 800 {
+		next := d.AddDays(1)
+		if next.Number() <= d.Number() {
+			t.Fatalf("%s (%d) does not follow %s (%d)", next, next.Number(), d, d.Number())
+		}
+		d = next
+	}
+}

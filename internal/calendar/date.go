@@ -60,6 +60,10 @@ func (d Date) String() string {
 	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
 }
 
+// Number is d as the integer yyyymmdd, ordered as the dates are (the
+// stored due dates of internal/desk).
+func (d Date) Number() int { return d.Year*10000 + int(d.Month)*100 + d.Day }
+
 // IsZero reports whether d is the zero Date ("no date").
 func (d Date) IsZero() bool { return d == Date{} }
 

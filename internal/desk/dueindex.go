@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/deadline"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -30,9 +29,6 @@ const maxBacklog = 2000
 // refreshBatch is how many cases RefreshDue computes and stores per transaction.
 const refreshBatch = 500
 
-// dueDay is a date as stored: yyyymmdd, ordered as the dates are.
-func dueDay(d calendar.Date) int { return d.Year*10000 + int(d.Month)*100 + d.Day }
-
 // dueValue is what a case stores: the due date of its urgent clock (0 when
 // none runs), floating when a suspension is open while a legal clock runs.
 // Without an open suspension a clock's due date does not depend on the day
@@ -46,10 +42,10 @@ func dueValue(r deadline.Rules, c store.Case, evs []store.Event, now time.Time) 
 	}
 	for _, p := range deadline.Facts(c, evs).Pauses {
 		if p.To == nil {
-			return store.DueFloats, dueDay(next.Due)
+			return store.DueFloats, next.Due.Number()
 		}
 	}
-	return store.DueFixed, dueDay(next.Due)
+	return store.DueFixed, next.Due.Number()
 }
 
 // RefreshReport says what one RefreshDue or RebuildDue did.
@@ -92,10 +88,10 @@ func (s *Service) refreshDue(ctx context.Context, all bool) (RefreshReport, erro
 	now := s.now()
 	for after := int64(0); ; {
 		batch, err := s.Store.DueToCompute(ctx, after, rep.Full, refreshBatch)
-		if err != nil || len(batch) == 0 {
-			if err != nil {
-				return rep, err
-			}
+		if err != nil {
+			return rep, err
+		}
+		if len(batch) == 0 {
 			break
 		}
 		ids := make([]int64, len(batch))

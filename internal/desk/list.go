@@ -212,7 +212,7 @@ func (s *Service) dueRows(ctx context.Context, m *rowMaker, q ListQuery, limit, 
 // the pending and floating ones computed, merged by date.
 func (s *Service) dueRowsByIndex(ctx context.Context, m *rowMaker, q ListQuery, statuses []domain.Status, limit, countCap int) (dueResult, error) {
 	dq := store.DueQuery{Scope: q.Scope, RoomID: q.RoomID, Presiding: q.Presiding, Statuses: statuses, From: q.From, To: q.To,
-		By: dueDay(lastDue(m.rules.Calendar, q.Due, calendar.DateOf(m.now))), Limit: maxCandidates}
+		By: lastDue(m.rules.Calendar, q.Due, calendar.DateOf(m.now)).Number(), Limit: maxCandidates}
 	unfixed, err := s.Store.DueUnfixed(ctx, dq)
 	if err != nil {
 		return dueResult{}, err
