@@ -207,25 +207,23 @@ type CaseList struct {
 	Total  int64      `json:"total"`
 	Limit  int        `json:"limit"`
 	Offset int        `json:"offset"`
-	// TotalCapped: more than total cases match (the list counts up to
-	// 1,000); NextCursor, passed as after=, is the following page.
+	// TotalCapped: more than total cases match (a list filtered by more
+	// than scope and status counts up to 1,000; by those alone it is exact);
+	// NextCursor, passed as after=, is the following page.
 	TotalCapped bool   `json:"total_capped,omitempty"`
 	NextCursor  string `json:"next_cursor,omitempty"`
 }
 
-// maxListOffset bounds offset paging of the case list (every page a user
-// opens follows next_cursor; an offset walks the rows it skips).
-const maxListOffset = 10000
-
 // ListCases lists cases in the caller's scope: newest first, 50 a page,
-// next_cursor for the following page, total counted up to 1,000.
+// next_cursor for the following page, total exact by scope and status,
+// counted up to 1,000 with other filters.
 func (a *API) ListCases(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
 	q, msg := intake.ParseListQuery(v)
 	if msg == "" {
 		q.Limit, q.Offset, msg = pageParams(v)
 	}
-	if msg == "" && q.Offset > maxListOffset {
+	if msg == "" && q.Offset > store.MaxListOffset {
 		msg = "offset 不能超过10000，更多请用 next_cursor 翻页"
 	}
 	if msg != "" {

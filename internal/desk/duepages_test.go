@@ -77,6 +77,29 @@ func TestOverdueListPagesPastTheCap(t *testing.T) {
 			if len(seen) != n {
 				t.Fatalf("%d cases shown over the pages, want %d", len(seen), n)
 			}
+			// Without the clock filter the same cases are a list by scope
+			// and status alone: counted exactly (the case counters), every
+			// page offered, a page past the end is the last.
+			all := desk.ListQuery{CaseQuery: store.CaseQuery{Statuses: []domain.Status{domain.StatusReceived}}, Page: 99}
+			p, err := svc.List(ctx, director, all, 50)
+			if err != nil || p.Total != n || p.Capped || p.Pages != (n+49)/50 || p.Page != p.Pages || len(p.Rows) != n-(p.Pages-1)*50 {
+				t.Fatalf("received list: total %d capped %v page %d of %d, %d rows (%v); want %d cases on %d pages", p.Total, p.Capped, p.Page, p.Pages, len(p.Rows), err, n, (n+49)/50)
+			}
 		})
+	}
+}
+
+// A page number opened without a cursor is an offset: past what the store
+// pages by offset (store.MaxListOffset) it is the last page reached, so
+// the rows shown are the page named.
+func TestOffsetPage(t *testing.T) {
+	for _, size := range []int{1, 20, 50, 500} {
+		last := store.MaxListOffset/size + 1
+		for _, tc := range [][2]int{{-3, 1}, {0, 1}, {1, 1}, {2, 2}, {last - 1, last - 1}, {last, last}, {last + 1, last}, {last * 10, last}} {
+			got := desk.OffsetPage(tc[0], size)
+			if got != tc[1] || (got-1)*size > store.MaxListOffset {
+				t.Errorf("size %d page %d: %d, want %d", size, tc[0], got, tc[1])
+			}
+		}
 	}
 }

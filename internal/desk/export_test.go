@@ -10,3 +10,6 @@ func (s *Service) DueIndexUsable(ctx context.Context) (bool, error) {
 	}
 	return s.dueIndexUsable(ctx, m)
 }
+
+// OffsetPage is offsetPage, for the table test.
+var OffsetPage = offsetPage

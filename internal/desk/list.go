@@ -108,7 +108,10 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, q ListQuery, size
 		return out, nil
 	}
 	// Pages follow their cursor ("下一页"); a page number without one is an
-	// offset, bounded by the store.
+	// offset, bounded by the store: past the bound, the last page it reaches.
+	if q.After == nil {
+		q.Page = offsetPage(q.Page, size)
+	}
 	q.Limit, q.Offset, q.CountCap = size, (q.Page-1)*size, store.ListCountCap
 	res, err := s.Store.ListCases(ctx, q.CaseQuery)
 	if err != nil {
@@ -130,6 +133,12 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, q ListQuery, size
 		return ListPage{}, err
 	}
 	return out, nil
+}
+
+// offsetPage is the page to show for a page number opened without a cursor:
+// at least the first, at most the last that store.MaxListOffset reaches.
+func offsetPage(page, size int) int {
+	return min(max(page, 1), store.MaxListOffset/size+1)
 }
 
 // clampPage is the page to show: past the end means the last one.

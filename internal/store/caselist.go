@@ -15,8 +15,13 @@ type CaseCursor struct {
 	ID int64
 }
 
-// ListCountCap is how far the lists people open count ("超过 1000 件").
+// ListCountCap is how far the lists people open count ("超过 1000 件")
+// when a filter other than scope and status is set.
 const ListCountCap = 1000
+
+// MaxListOffset bounds offset paging of the case lists (every page a user
+// opens past it follows the cursor; an offset walks the rows it skips).
+const MaxListOffset = 10000
 
 // String is the cursor as an opaque URL-safe token.
 func (c CaseCursor) String() string {

@@ -680,8 +680,10 @@ type CaseQuery struct {
 	// Keyset paging for the lists people open (issue 17): After is the last
 	// row of the previous page (CasePage.Next); Offset is then ignored.
 	// CountCap > 0 counts at most CountCap matching cases instead of all of
-	// them (CasePage.Total = CountCap and TotalCapped when there are more);
-	// CountCap < 0 counts nothing (Total 0; work lists that page by Next).
+	// them (CasePage.Total = CountCap and TotalCapped when there are more),
+	// except that a list filtered by scope and statuses only is counted
+	// exactly from the case counters whatever the cap; CountCap < 0 counts
+	// nothing (Total 0; work lists that page by Next).
 	// PartyHash finds the cases of a party with this keyed phone or identity
 	// number hash (a search by a phone number); Text is then not used.
 	After     *CaseCursor

@@ -21,18 +21,22 @@ import (
 // each an equality on an index's leading columns (one org_path of the scope,
 // one status, one room, one mediator) walked in (received_at, id) order and
 // cut at the page size; the union of a few dozen short runs is merged and
-// cut again. The org paths present under a prefix are found by a skip scan
-// of the path index (one index seek per path), so a new room needs nothing.
+// cut again. The paths present under a prefix are read from the case
+// counters (below), so a new room needs nothing.
 //
 // Text: a term of any length is looked up by its grams (grams.go; FTS5 on
 // SQLite, GIN on PostgreSQL). When at most searchSparse cases hold them
 // these are the candidates, filtered by LIKE and scope and sorted; a term
 // that more cases hold is a filter (grams, then LIKE) on the branches' walks
 // newest first, which find a page soon. Both see every case in scope.
+//
+// Totals: a list filtered by scope and statuses only sums the case counters
+// (migration 63, one row per org path, diverting path and status, kept by
+// triggers), exactly; the counters also name the paths the branches walk.
+// Other filters count their matches up to the caller's cap.
 
 const (
 	searchSparse = 5000
-	maxOffset    = 10000
 	maxCompound  = 400
 	denseScan    = 2000
 )
@@ -101,7 +105,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	limit = min(limit, 500)
 	offset := 0
 	if q.After == nil {
-		offset = min(max(q.Offset, 0), maxOffset)
+		offset = min(max(q.Offset, 0), store.MaxListOffset)
 	}
 	l := &caseListSQL{}
 	desc := !q.OldestFirst
@@ -282,7 +286,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		if !byPath || len(branches) > 0 {
 			return len(branches) > 0, nil
 		}
-		paths, err := db.scopePaths(ctx, q.Scope.Prefixes)
+		paths, err := db.scopePaths(ctx, q.Scope.Prefixes, statusArgs, l.args)
 		if err != nil {
 			return false, err
 		}
@@ -328,8 +332,23 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	}
 
 	var page store.CasePage
+	// Filtered by scope and status only: the total is the counters' sum
+	// (migration 63), exact, whatever the cap.
+	byCounters := q.RoomID == 0 && q.Presiding == 0 && text == "" && q.PartyHash == "" && q.From == nil && q.To == nil
 	switch {
 	case q.CountCap < 0:
+	case byCounters:
+		conds := []string{"c.n > 0"}
+		if scopeCond != "" {
+			conds = append(conds, scopeCond)
+		}
+		if statusIn != "" {
+			conds = append(conds, statusIn)
+		}
+		cs, ca := query(`SELECT COALESCE(SUM(c.n), 0) FROM case_counts c WHERE ` + strings.Join(conds, " AND "))
+		if err := db.read().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
+			return page, db.wrap("count cases", err)
+		}
 	case q.CountCap > 0 && (len(statusArgs) == 0 || db.d.Name == "postgres"):
 		// Count up to the cap with the scope as one condition: both engines
 		// read the scope's path index and stop at the cap (a dense scope).
@@ -604,44 +623,42 @@ func (db *DB) denseByStatus(ctx context.Context, l *caseListSQL, filters, keyset
 
 type scopePaths struct{ org, diverted []string }
 
-// scopePaths lists the distinct org and diversion paths of cases under the
-// prefixes, by a skip scan: one index seek per path present.
-func (db *DB) scopePaths(ctx context.Context, prefixes []string) (scopePaths, error) {
+// scopePaths lists the distinct org and diversion paths under the prefixes
+// that hold cases (of one of the statuses, when given: statusArgs are their
+// placeholders in args), from the case counters (migration 63): a list
+// walks one branch per path.
+func (db *DB) scopePaths(ctx context.Context, prefixes, statusArgs []string, args []any) (scopePaths, error) {
 	var out scopePaths
-	seen := map[string]bool{}
+	statusIn := ""
+	if len(statusArgs) > 0 {
+		statusIn = " AND status IN (" + strings.Join(statusArgs, ", ") + ")"
+	}
+	l := &caseListSQL{args: slices.Clone(args)}
+	var ors []string
 	for _, p := range prefixes {
 		lo, hi := prefixRange(p)
-		rows, err := db.read().QueryContext(ctx, `WITH RECURSIVE
-			o(v) AS (SELECT (SELECT MIN(org_path) FROM cases WHERE org_path >= $1 AND org_path < $2)
-				UNION ALL SELECT (SELECT MIN(org_path) FROM cases WHERE org_path > o.v AND org_path < $2) FROM o WHERE o.v IS NOT NULL),
-			d(v) AS (SELECT (SELECT MIN(diverted_by_path) FROM cases WHERE diverted_by_path >= $1 AND diverted_by_path < $2)
-				UNION ALL SELECT (SELECT MIN(diverted_by_path) FROM cases WHERE diverted_by_path > d.v AND diverted_by_path < $2) FROM d WHERE d.v IS NOT NULL)
-			SELECT 'o', v FROM o WHERE v IS NOT NULL UNION ALL SELECT 'd', v FROM d WHERE v IS NOT NULL`, lo, hi)
-		if err != nil {
+		lp, hp := l.arg(lo), l.arg(hi)
+		ors = append(ors, fmt.Sprintf(`SELECT 'o', org_path FROM case_counts WHERE org_path >= %[1]s AND org_path < %[2]s AND n > 0%[3]s
+			UNION SELECT 'd', diverted_by_path FROM case_counts WHERE diverted_by_path >= %[1]s AND diverted_by_path < %[2]s AND n > 0%[3]s`, lp, hp, statusIn))
+	}
+	stmt, a := bind(strings.Join(ors, " UNION ")+" ORDER BY 1, 2", l.args)
+	rows, err := db.read().QueryContext(ctx, stmt, a...)
+	if err != nil {
+		return out, db.wrap("scope paths", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, v string
+		if err := rows.Scan(&kind, &v); err != nil {
 			return out, db.wrap("scope paths", err)
 		}
-		for rows.Next() {
-			var kind, v string
-			if err := rows.Scan(&kind, &v); err != nil {
-				rows.Close()
-				return out, db.wrap("scope paths", err)
-			}
-			if seen[kind+v] {
-				continue
-			}
-			seen[kind+v] = true
-			if kind == "o" {
-				out.org = append(out.org, v)
-			} else {
-				out.diverted = append(out.diverted, v)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return out, db.wrap("scope paths", err)
+		if kind == "o" {
+			out.org = append(out.org, v)
+		} else {
+			out.diverted = append(out.diverted, v)
 		}
 	}
-	return out, nil
+	return out, db.wrap("scope paths", rows.Err())
 }
 
 // Reader is the read pool (benchmarks compare the lists with hand-written

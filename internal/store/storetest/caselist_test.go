@@ -189,22 +189,32 @@ func testCaseListKeyset(t *testing.T, db *sqlstore.DB) {
 		t.Fatalf("other district sees a room of another: %v", got)
 	}
 
-	// A capped count is the walked list's length up to the cap, for every
-	// scope (overlapping and diverted ones included) and set of statuses.
+	// Filtered by scope and statuses only, a list's total is the walked
+	// list's length, exact whatever the cap (the case counters); with
+	// another filter too it counts up to the cap. Every scope (overlapping
+	// and diverted ones included) and set of statuses.
+	since := time.Unix(0, 0)
 	for _, scope := range []store.Scope{committee, regulator, both, other} {
 		for _, sts := range [][]domain.Status{nil, {domain.StatusAccepted}, two, {domain.StatusMediating}} {
 			n := len(walk(t, db, store.CaseQuery{Scope: scope, Limit: 50, Statuses: sts}, nil))
-			for _, cap := range []int{3, 1000} {
+			for _, cap := range []int{0, 3, 1000} {
 				p, err := db.ListCases(ctx, store.CaseQuery{Scope: scope, Limit: 1, Statuses: sts, CountCap: cap})
+				if err != nil || p.Total != int64(n) || p.TotalCapped {
+					t.Fatalf("count of %v %v cap %d: %d capped %v, want %d (%v)", scope.Prefixes, sts, cap, p.Total, p.TotalCapped, n, err)
+				}
+				if cap == 0 {
+					continue
+				}
+				p, err = db.ListCases(ctx, store.CaseQuery{Scope: scope, Limit: 1, Statuses: sts, CountCap: cap, From: &since})
 				if err != nil || p.Total != int64(min(n, cap)) || p.TotalCapped != (n > cap) {
-					t.Fatalf("count of %v %v cap %d: %d capped %v, want %d of %d (%v)", scope.Prefixes, sts, cap, p.Total, p.TotalCapped, min(n, cap), n, err)
+					t.Fatalf("capped count of %v %v cap %d: %d capped %v, want %d of %d (%v)", scope.Prefixes, sts, cap, p.Total, p.TotalCapped, min(n, cap), n, err)
 				}
 			}
 		}
 	}
 
 	// Counts stop at the cap.
-	p, err := db.ListCases(ctx, store.CaseQuery{Scope: committee, Limit: 5, CountCap: 10})
+	p, err := db.ListCases(ctx, store.CaseQuery{Scope: committee, Limit: 5, CountCap: 10, From: &since})
 	if err != nil || p.Total != 10 || !p.TotalCapped || len(p.Cases) != 5 {
 		t.Fatalf("capped count: total %d capped %v %d cases %v", p.Total, p.TotalCapped, len(p.Cases), err)
 	}
