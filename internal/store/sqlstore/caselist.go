@@ -338,14 +338,25 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	switch {
 	case q.CountCap < 0:
 	case byCounters:
-		conds := []string{"c.n > 0"}
-		if scopeCond != "" {
-			conds = append(conds, scopeCond)
-		}
+		// One index range per prefix and path column, summed: the rows
+		// diverted into the scope from outside it, and the scope's own,
+		// each once (prefixes under another are left out). One condition
+		// ORing the ranges made SQLite collect and deduplicate the rows.
+		st := ""
 		if statusIn != "" {
-			conds = append(conds, statusIn)
+			st = " AND " + statusIn
 		}
-		cs, ca := query(`SELECT COALESCE(SUM(c.n), 0) FROM case_counts c WHERE ` + strings.Join(conds, " AND "))
+		parts := []string{`SELECT c.n FROM case_counts c WHERE 1 = 1` + st}
+		if !q.Scope.All {
+			parts = parts[:0]
+			for _, p := range outermost(q.Scope.Prefixes) {
+				lo, hi := prefixRange(p)
+				lp, hp := l.arg(lo), l.arg(hi)
+				parts = append(parts, fmt.Sprintf(`SELECT c.n FROM case_counts c WHERE c.org_path >= %s AND c.org_path < %s%s`, lp, hp, st),
+					fmt.Sprintf(`SELECT c.n FROM case_counts c WHERE c.diverted_by_path >= %s AND c.diverted_by_path < %s AND NOT %s%s`, lp, hp, ownScope, st))
+			}
+		}
+		cs, ca := query(`SELECT COALESCE(SUM(n), 0) FROM (` + strings.Join(parts, " UNION ALL ") + `) x`)
 		if err := db.read().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
 			return page, db.wrap("count cases", err)
 		}
@@ -619,6 +630,22 @@ func (db *DB) denseByStatus(ctx context.Context, l *caseListSQL, filters, keyset
 		}
 	}
 	return ids, true, nil
+}
+
+// outermost leaves out the prefixes under another of them (a binding to a
+// committee and one to its room): the rest name disjoint sets of paths.
+func outermost(prefixes []string) []string {
+	var out []string
+	for _, p := range prefixes {
+		under := false
+		for _, q := range prefixes {
+			under = under || (q != p && strings.HasPrefix(p, q))
+		}
+		if !under && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 type scopePaths struct{ org, diverted []string }
