@@ -74,7 +74,7 @@ func (db *DB) ClockCandidates(ctx context.Context, q store.ClockQuery) ([]store.
 	if len(parts) == 0 {
 		return nil, false, nil
 	}
-	rows, err := db.read().QueryContext(ctx, `SELECT `+caseCols+` FROM cases c WHERE c.id IN (`+strings.Join(parts, " UNION ALL ")+
+	rows, err := db.read().QueryContext(ctx, `SELECT `+db.caseColumns()+` FROM cases c WHERE c.id IN (`+strings.Join(parts, " UNION ALL ")+
 		fmt.Sprintf(`) ORDER BY c.received_at, c.id LIMIT %d`, limit+1), args...)
 	if err != nil {
 		return nil, false, db.wrap("list clock candidates", err)

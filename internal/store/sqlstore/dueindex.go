@@ -61,7 +61,7 @@ func (db *DB) DueToCompute(ctx context.Context, afterID int64, all bool, limit i
 	if all {
 		from, cond = "cases c", "c.status IN ('"+strings.Join(statusStrings(store.ClockStatuses), "', '")+"')"
 	}
-	rows, err := db.read().QueryContext(ctx, `SELECT `+caseCols+`, c.due_mark, c.due_state, COALESCE(c.next_due, 0) FROM `+from+` WHERE c.id > $1 AND `+cond+
+	rows, err := db.read().QueryContext(ctx, `SELECT `+db.caseColumns()+`, c.due_mark, c.due_state, COALESCE(c.next_due, 0) FROM `+from+` WHERE c.id > $1 AND `+cond+
 		fmt.Sprintf(` ORDER BY c.id LIMIT %d`, max(limit, 1)), afterID)
 	if err != nil {
 		return nil, db.wrap("list cases to compute due dates", err)
@@ -167,7 +167,7 @@ func (db *DB) DueCases(ctx context.Context, q store.DueQuery) ([]store.Case, int
 	where := strings.Join(conds, " AND ")
 	var out []store.Case
 	if q.Limit > 0 {
-		rows, err := db.read().QueryContext(ctx, `SELECT `+caseCols+` FROM cases c WHERE `+where+
+		rows, err := db.read().QueryContext(ctx, `SELECT `+db.caseColumns()+` FROM cases c WHERE `+where+
 			fmt.Sprintf(` ORDER BY c.next_due, c.id LIMIT %d`, q.Limit), args...)
 		if err != nil {
 			return nil, 0, false, db.wrap("list cases by due date", err)
@@ -215,7 +215,7 @@ func (db *DB) DueUnfixed(ctx context.Context, q store.DueQuery) ([]store.Case, e
 	if q.Limit > 0 {
 		limit = fmt.Sprintf(" LIMIT %d", q.Limit)
 	}
-	rows, err := db.read().QueryContext(ctx, `SELECT `+caseCols+` FROM `+db.unfixedFrom()+` WHERE `+strings.Join(conds, " AND ")+` ORDER BY c.id`+limit, args...)
+	rows, err := db.read().QueryContext(ctx, `SELECT `+db.caseColumns()+` FROM `+db.unfixedFrom()+` WHERE `+strings.Join(conds, " AND ")+` ORDER BY c.id`+limit, args...)
 	if err != nil {
 		return nil, db.wrap("list cases with due dates computed on read", err)
 	}
