@@ -689,8 +689,10 @@ func (db *DB) ListEvents(ctx context.Context, caseID int64) ([]store.Event, erro
 	return out, db.wrap("list events", rows.Err())
 }
 
+// CountCasesByStatus sums the case counters (migration 63): a /metrics
+// scrape counted every case, 205 ms at 1,000,000.
 func (db *DB) CountCasesByStatus(ctx context.Context) (map[domain.Status]int64, error) {
-	rows, err := db.read().QueryContext(ctx, `SELECT status, COUNT(*) FROM cases GROUP BY status`)
+	rows, err := db.read().QueryContext(ctx, `SELECT status, SUM(n) FROM case_counts GROUP BY status HAVING SUM(n) > 0`)
 	if err != nil {
 		return nil, db.wrap("count cases by status", err)
 	}

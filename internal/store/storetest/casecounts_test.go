@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -34,6 +35,13 @@ func checkCaseCounts(t *testing.T, db *sqlstore.DB, f fixture, step string) {
 	}
 	scopes := []store.Scope{{All: true}, {Prefixes: []string{f.committee.Path}}, {Prefixes: []string{f.room1.Path}},
 		{Prefixes: []string{f.regulator.Path}}, {Prefixes: []string{f.room2.Path, f.regulator.Path}}, {Prefixes: []string{f.otherDistrict.Path}}}
+	byStatus := map[domain.Status]int64{}
+	for _, c := range all {
+		byStatus[c.Status]++
+	}
+	if got, err := db.CountCasesByStatus(ctx); err != nil || !maps.Equal(got, byStatus) {
+		t.Fatalf("%s: cases by status %v, want %v (%v)", step, got, byStatus, err)
+	}
 	filters := [][]domain.Status{nil, {domain.StatusReceived, domain.StatusMediating}}
 	for _, st := range domain.Statuses {
 		filters = append(filters, []domain.Status{st})
