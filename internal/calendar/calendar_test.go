@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -869,6 +870,23 @@ func TestLatestStart(t *testing.T) {
 }
 
 // Number is yyyymmdd and orders as the dates do (stored due dates compare it in SQL).
+// Date.String prints by hand what fmt prints, across years, months and
+// days, and out-of-range values the way fmt does.
+func TestDateString(t *testing.T) {
+	d := Date{1999, time.January, 1}
+	for range 12000 {
+		if want := fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day); d.String() != want {
+			t.Fatalf("%v: %q, want %q", [3]int{d.Year, int(d.Month), d.Day}, d.String(), want)
+		}
+		d = d.AddDays(1)
+	}
+	for _, d := range []Date{{7, time.March, 5}, {0, time.January, 1}, {12026, time.May, 1}, {-1, time.May, 1}, {2026, 0, 0}} {
+		if want := fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day); d.String() != want {
+			t.Errorf("%v: %q, want %q", [3]int{d.Year, int(d.Month), d.Day}, d.String(), want)
+		}
+	}
+}
+
 func TestDateNumber(t *testing.T) {
 	if n := (Date{2026, time.December, 4}).Number(); n != 20261204 {
 		t.Fatalf("2026-12-04 = %d", n)
@@ -880,5 +898,12 @@ func TestDateNumber(t *testing.T) {
 			t.Fatalf("%s (%d) does not follow %s (%d)", next, next.Number(), d, d.Number())
 		}
 		d = next
+	}
+}
+
+func BenchmarkDateString(b *testing.B) {
+	d := Date{2026, time.December, 4}
+	for b.Loop() {
+		_ = d.String()
 	}
 }

@@ -57,7 +57,15 @@ func ParseDate(s string) (Date, error) {
 
 // String formats the date as "2006-01-02".
 func (d Date) String() string {
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+	if d.Year < 0 || d.Year > 9999 || d.Month < 1 || d.Month > 12 || d.Day < 0 || d.Day > 99 {
+		return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+	}
+	// By hand: every clock's explanation and every date on a page prints
+	// dates, and fmt was a twentieth of the committee desk's CPU.
+	y, m := d.Year, int(d.Month)
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + d.Day/10), byte('0' + d.Day%10)}
+	return string(b[:])
 }
 
 // Number is d as the integer yyyymmdd, ordered as the dates are (the
