@@ -93,3 +93,50 @@ func asciiCase(s string, upper bool) string {
 		return r
 	}, s)
 }
+
+// SearchGrams gives what the per-gram form it replaced gave (the index
+// built before is read with the new one's terms).
+func TestSearchGramsAsBefore(t *testing.T) {
+	before := func(parts ...string) string {
+		seen := map[string]bool{}
+		var out []string
+		add := func(t string) {
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+		for _, p := range parts {
+			for _, run := range gramRuns(p) {
+				for i, r := range run {
+					add(gramHex(r))
+					if i > 0 {
+						add(gramHex(run[i-1]) + "x" + gramHex(r))
+					}
+				}
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	alphabet := []rune("健身预付卡房退款aAbZ0１９Ｚｚ-，。 _%😀é\u00a0\t")
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		parts := make([]string, r.IntN(4))
+		for i := range parts {
+			rs := make([]rune, r.IntN(30))
+			for j := range rs {
+				rs[j] = alphabet[r.IntN(len(alphabet))]
+			}
+			parts[i] = string(rs)
+		}
+		if got, want := SearchGrams(parts...), before(parts...); got != want {
+			t.Fatalf("SearchGrams(%q) = %q, want %q", parts, got, want)
+		}
+	}
+}
+
+func BenchmarkSearchGrams(b *testing.B) {
+	for b.Loop() {
+		SearchGrams("（2026）浦消调字第1234号", "张三", "上海某某健身服务有限公司", "消费者在该健身房办理预付卡后，商家停业，要求退还剩余款项3000元。", "SH12315-2026-000123")
+	}
+}
