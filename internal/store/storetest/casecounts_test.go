@@ -175,23 +175,7 @@ func TestCaseCountsMigration(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			db := e.Open(t, false)
-			if err := db.MigrateTo(ctx, before); err != nil {
-				t.Fatal(err)
-			}
-			f := newFixture(t, db)
-			var bulk []store.BulkCase
-			for i, st := range domain.Statuses {
-				bc := store.BulkCase{New: *newCase(f, []int64{f.room1.ID, f.room2.ID}[i%2], fmt.Sprintf("M-%d", i))}
-				if i%3 == 0 {
-					bc.New.DivertedByOrgID = f.regulator.ID
-				}
-				bc.History = []store.Step{{Change: store.CaseChange{Status: st}, Event: store.Event{Type: "test"}}}
-				bulk = append(bulk, bc)
-			}
-			if err := db.BulkCreateCases(ctx, bulk); err != nil {
-				t.Fatal(err)
-			}
+			db, f := oldSchemaWithCases(t, e, before, 1, nil)
 			if err := db.Migrate(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -208,4 +192,37 @@ func TestCaseCountsMigration(t *testing.T) {
 			checkCaseCounts(t, db, f, "down and up again")
 		})
 	}
+}
+
+// oldSchemaWithCases opens a database of engine e migrated up to version
+// only and writes, by today's code on that schema, rounds × one case of
+// every status (steps, given the database, says case i's status step;
+// nil: one "test" event).
+func oldSchemaWithCases(t *testing.T, e Engine, version int64, rounds int, steps func(*sqlstore.DB) func(int, domain.Status) store.Step) (*sqlstore.DB, fixture) {
+	t.Helper()
+	ctx := context.Background()
+	db := e.Open(t, false)
+	if err := db.MigrateTo(ctx, version); err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, db)
+	step := func(_ int, st domain.Status) store.Step {
+		return store.Step{Change: store.CaseChange{Status: st}, Event: store.Event{Type: "test"}}
+	}
+	if steps != nil {
+		step = steps(db)
+	}
+	var bulk []store.BulkCase
+	for i := range rounds * len(domain.Statuses) {
+		bc := store.BulkCase{New: *newCase(f, []int64{f.room1.ID, f.room2.ID}[i%2], fmt.Sprintf("OLD-%d", i))}
+		if i%3 == 0 {
+			bc.New.DivertedByOrgID = f.regulator.ID
+		}
+		bc.History = []store.Step{step(i, domain.Statuses[i%len(domain.Statuses)])}
+		bulk = append(bulk, bc)
+	}
+	if err := db.BulkCreateCases(ctx, bulk); err != nil {
+		t.Fatal(err)
+	}
+	return db, f
 }

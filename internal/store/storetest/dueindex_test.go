@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"slices"
 	"testing"
@@ -294,20 +293,7 @@ func TestDueIndexMigration(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			db := e.Open(t, false)
-			if err := db.MigrateTo(ctx, before); err != nil {
-				t.Fatal(err)
-			}
-			f := newFixture(t, db)
-			var bulk []store.BulkCase
-			for i, st := range domain.Statuses {
-				bc := store.BulkCase{New: *newCase(f, f.room1.ID, fmt.Sprintf("D-%d", i))}
-				bc.History = []store.Step{{Change: store.CaseChange{Status: st}, Event: store.Event{Type: "test"}}}
-				bulk = append(bulk, bc)
-			}
-			if err := db.BulkCreateCases(ctx, bulk); err != nil {
-				t.Fatal(err)
-			}
+			db, _ := oldSchemaWithCases(t, e, before, 1, nil)
 			check := func(when string) {
 				t.Helper()
 				if err := db.Migrate(ctx); err != nil {

@@ -287,25 +287,16 @@ func TestMediatorLoadsMigration(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			db := e.Open(t, false)
-			if err := db.MigrateTo(ctx, before); err != nil {
-				t.Fatal(err)
-			}
 			// Cases in every status, spread over three mediators, by
 			// today's code on yesterday's schema.
-			f := newFixture(t, db)
-			ms := mkMediators(t, db, 3)
-			var bulk []store.BulkCase
-			for i := range 3 * len(domain.Statuses) {
-				st := domain.Statuses[i%len(domain.Statuses)]
-				bc := store.BulkCase{New: *newCase(f, f.room1.ID, fmt.Sprintf("M-%d", i))}
-				bc.History = []store.Step{{Change: store.CaseChange{Status: st},
-					Event: store.Event{Type: "assign", Data: fmt.Sprintf(`{"mediator_id":%d}`, ms[i%len(ms)])}}}
-				bulk = append(bulk, bc)
-			}
-			if err := db.BulkCreateCases(ctx, bulk); err != nil {
-				t.Fatal(err)
-			}
+			var ms []int64
+			db, _ := oldSchemaWithCases(t, e, before, 3, func(db *sqlstore.DB) func(int, domain.Status) store.Step {
+				ms = mkMediators(t, db, 3)
+				return func(i int, st domain.Status) store.Step {
+					return store.Step{Change: store.CaseChange{Status: st},
+						Event: store.Event{Type: "assign", Data: fmt.Sprintf(`{"mediator_id":%d}`, ms[i%len(ms)])}}
+				}
+			})
 			want := recountLoads(t, db)
 			if len(want) != len(ms) {
 				t.Fatalf("fixture: every mediator should have open cases: %v", want)
@@ -320,7 +311,7 @@ func TestMediatorLoadsMigration(t *testing.T) {
 				t.Fatal(err)
 			}
 			var n int
-			if err := db.Writer().QueryRowContext(ctx, `SELECT COUNT(*) FROM cases`).Scan(&n); err != nil || n != len(bulk) {
+			if err := db.Writer().QueryRowContext(ctx, `SELECT COUNT(*) FROM cases`).Scan(&n); err != nil || n != 3*len(domain.Statuses) {
 				t.Fatalf("cases after down: %d %v", n, err)
 			}
 			if _, err := db.Writer().ExecContext(ctx, `UPDATE cases SET status = 'archived' WHERE id IN (SELECT MIN(id) FROM cases)`); err != nil {
