@@ -286,7 +286,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		if !byPath || len(branches) > 0 {
 			return len(branches) > 0, nil
 		}
-		paths, err := db.scopePaths(ctx, q.Scope.Prefixes, statusArgs, l.args)
+		paths, err := db.scopePaths(ctx, q.Scope.Prefixes, q.Statuses)
 		if err != nil {
 			return false, err
 		}
@@ -651,16 +651,19 @@ func outermost(prefixes []string) []string {
 type scopePaths struct{ org, diverted []string }
 
 // scopePaths lists the distinct org and diversion paths under the prefixes
-// that hold cases (of one of the statuses, when given: statusArgs are their
-// placeholders in args), from the case counters (migration 63): a list
-// walks one branch per path.
-func (db *DB) scopePaths(ctx context.Context, prefixes, statusArgs []string, args []any) (scopePaths, error) {
+// that hold cases (of one of the statuses, when given), from the case
+// counters (migration 63): a list walks one branch per path.
+func (db *DB) scopePaths(ctx context.Context, prefixes []string, statuses []domain.Status) (scopePaths, error) {
 	var out scopePaths
+	l := &caseListSQL{}
 	statusIn := ""
-	if len(statusArgs) > 0 {
-		statusIn = " AND status IN (" + strings.Join(statusArgs, ", ") + ")"
+	if len(statuses) > 0 {
+		var ps []string
+		for _, s := range statuses {
+			ps = append(ps, l.arg(string(s)))
+		}
+		statusIn = " AND status IN (" + strings.Join(ps, ", ") + ")"
 	}
-	l := &caseListSQL{args: slices.Clone(args)}
 	var ors []string
 	for _, p := range prefixes {
 		lo, hi := prefixRange(p)
@@ -668,8 +671,7 @@ func (db *DB) scopePaths(ctx context.Context, prefixes, statusArgs []string, arg
 		ors = append(ors, fmt.Sprintf(`SELECT 'o', org_path FROM case_counts WHERE org_path >= %[1]s AND org_path < %[2]s AND n > 0%[3]s
 			UNION SELECT 'd', diverted_by_path FROM case_counts WHERE diverted_by_path >= %[1]s AND diverted_by_path < %[2]s AND n > 0%[3]s`, lp, hp, statusIn))
 	}
-	stmt, a := bind(strings.Join(ors, " UNION ")+" ORDER BY 1, 2", l.args)
-	rows, err := db.read().QueryContext(ctx, stmt, a...)
+	rows, err := db.read().QueryContext(ctx, strings.Join(ors, " UNION ")+" ORDER BY 1, 2", l.args...)
 	if err != nil {
 		return out, db.wrap("scope paths", err)
 	}
