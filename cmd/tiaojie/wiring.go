@@ -181,7 +181,9 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, cfg config.Config, out io.Wr
 	}
 	start := time.Now()
 	res, err := demo.Build(ctx, db, s, demo.Options{Cases: cfg.DemoCases, Password: cfg.DemoPassword, Now: time.Now(),
-		Progress: progressPrinter(out, "演示案件")})
+		Progress: progressPrinter(out, "演示案件"), Step: func(name string, took time.Duration) {
+			fmt.Fprintf(out, "\n  %s：用时 %.1f 秒", name, took.Seconds())
+		}})
 	if err != nil {
 		return res, fmt.Errorf("build demo: %w", err)
 	}

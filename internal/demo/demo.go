@@ -77,6 +77,8 @@ type Options struct {
 	PasswordHash string
 	Now          time.Time             // "today" of the synthetic history; time.Now() when zero
 	Progress     func(done, total int) // optional, called after each batch of cases
+	// Step, when set, is told each step's name and duration as it ends.
+	Step func(name string, took time.Duration)
 }
 
 // Account is a demo user worth mentioning on the sign-in page or in the manual.
@@ -152,51 +154,50 @@ func Build(ctx context.Context, st store.Store, sealer *pii.Sealer, opt Options)
 	if err := staffPhones(ctx, st, sealer); err != nil {
 		return res, fmt.Errorf("demo: %w", err)
 	}
+	// Each step is timed for opt.Step: at a million cases the demo runs for
+	// an hour and its operator wants to know where.
+	type step struct {
+		name string
+		run  func() error
+	}
+	var steps []step
 	if opt.Cases > 0 {
-		n, err := AddCases(ctx, st, sealer, opt.Cases, opt.Seed, opt.Now, opt.Progress)
-		res.Cases = n
-		if err != nil {
-			return res, err
-		}
-		if err := attachFiles(ctx, st, opt.Now); err != nil {
-			return res, err
-		}
-		if res.PartyLinks, err = attachConversations(ctx, st, sealer, opt.Now); err != nil {
-			return res, err
-		}
-		if res.Showcases, err = buildShowcases(ctx, st, sealer, opt.Now); err != nil {
-			return res, err
-		}
-		if err := buildPartners(ctx, st, sealer, opt.Now); err != nil {
-			return res, err
-		}
-		if err := buildWarnings(ctx, st, opt.Now); err != nil {
-			return res, err
-		}
-		if err := buildDailies(ctx, st, opt.Now); err != nil {
-			return res, err
-		}
-		if err := buildSubsidies(ctx, st, opt.Now); err != nil {
-			return res, err
-		}
-		if err := buildLibrary(ctx, st, sealer, opt.Now); err != nil {
-			return res, err
-		}
-		if err := buildFeedback(ctx, st, opt.Now); err != nil {
-			return res, err
-		}
-		if err := buildBulletins(ctx, st, sealer, opt.Now); err != nil {
-			return res, err
-		}
+		steps = append(steps,
+			step{"案件及其经过", func() (err error) {
+				res.Cases, err = AddCases(ctx, st, sealer, opt.Cases, opt.Seed, opt.Now, opt.Progress)
+				return err
+			}},
+			step{"卷宗材料", func() error { return attachFiles(ctx, st, opt.Now) }},
+			step{"在线调解会话", func() (err error) {
+				res.PartyLinks, err = attachConversations(ctx, st, sealer, opt.Now)
+				return err
+			}},
+			step{"示范案件", func() (err error) {
+				res.Showcases, err = buildShowcases(ctx, st, sealer, opt.Now)
+				return err
+			}},
+			step{"合作单位与考核汇总", func() error { return buildPartners(ctx, st, sealer, opt.Now) }},
+			step{"预警", func() error { return buildWarnings(ctx, st, opt.Now) }},
+			step{"日报", func() error { return buildDailies(ctx, st, opt.Now) }},
+			step{"补贴", func() error { return buildSubsidies(ctx, st, opt.Now) }},
+			step{"案例库", func() error { return buildLibrary(ctx, st, sealer, opt.Now) }},
+			step{"回访评价", func() error { return buildFeedback(ctx, st, opt.Now) }},
+			step{"简报", func() error { return buildBulletins(ctx, st, sealer, opt.Now) }},
+		)
 	}
-	if err := buildRoutines(ctx, st, opt.Now); err != nil {
-		return res, err
-	}
-	if err := buildContracts(ctx, st, opt.Now); err != nil {
-		return res, err
-	}
-	if err := queueAnalysis(ctx, st); err != nil {
-		return res, err
+	steps = append(steps,
+		step{"例行工作", func() error { return buildRoutines(ctx, st, opt.Now) }},
+		step{"服务合同", func() error { return buildContracts(ctx, st, opt.Now) }},
+		step{"分析任务", func() error { return queueAnalysis(ctx, st) }},
+	)
+	for _, s := range steps {
+		began := time.Now()
+		if err := s.run(); err != nil {
+			return res, err
+		}
+		if opt.Step != nil {
+			opt.Step(s.name, time.Since(began))
+		}
 	}
 	return res, nil
 }

@@ -69,12 +69,18 @@ func TestBuild(t *testing.T) {
 			}
 			start := time.Now()
 			var batches int
+			var steps []string
 			res, err := Build(ctx, db, sealer, Options{Cases: 200, Password: "test-pass", Now: testNow,
-				Progress: func(done, total int) { batches++ }})
+				Progress: func(done, total int) { batches++ },
+				Step:     func(name string, took time.Duration) { steps = append(steps, name) }})
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Logf("%s: Build with 200 cases took %v", e.Name, time.Since(start))
+			// The operator of a big demo is told where its time went, step by step, once each.
+			if len(steps) != 14 || steps[0] != "案件及其经过" || steps[13] != "分析任务" {
+				t.Fatalf("steps reported: %q", steps)
+			}
 			if res.Cases != 200 || batches != 1 || res.CommitteeID == 0 {
 				t.Fatalf("result %+v, %d progress calls", res, batches)
 			}
