@@ -50,8 +50,6 @@ func (l *caseListSQL) arg(v any) string {
 	return fmt.Sprintf("$%d", len(l.args))
 }
 
-// pgSearchGrams is the expression of the grams index (migration 00058).
-const pgSearchGrams = `case_search_grams(c.number, c.consumer_name, c.merchant_name, c.description, c.external_id)`
 
 // bind renumbers the $n placeholders of one statement in the order they
 // appear, keeping only the arguments it uses (both drivers refuse unused
@@ -201,9 +199,12 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			// The tokens are hex and "x": safe as literals, and the
 			// planner sees them.
 			arr := "ARRAY['" + strings.Join(grams, "', '") + "']::text[]"
-			sparse = pgSearchGrams + " @> " + arr
-			dense = "c.id IN (SELECT id FROM cases WHERE " + strings.ReplaceAll(pgSearchGrams, "c.", "") + " @> " + arr + ")"
-			probe = `SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE ` + sparse + ` LIMIT ` + fmt.Sprint(db.searchSparse+1) + `) x`
+			matching := "SELECT case_id FROM case_grams WHERE grams @> " + arr // migration 64
+			// Few cases: their ids first, then each case by its key. Many:
+			// the list's index is walked and each id tested.
+			sparse = "c.id = ANY (ARRAY (" + matching + "))"
+			dense = "c.id IN (" + matching + ")"
+			probe = `SELECT COUNT(*) FROM (` + matching + ` LIMIT ` + fmt.Sprint(db.searchSparse+1) + `) x`
 		} else {
 			g, err := db.selectiveGrams(ctx, grams)
 			if err != nil {

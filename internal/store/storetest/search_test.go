@@ -228,3 +228,147 @@ func TestSearchGramsSameInSQL(t *testing.T) {
 		})
 	}
 }
+
+// The search index follows every write of a searched field and nothing
+// else: cases written by intake, by a batch and by the bulk path are found;
+// a status change keeps them found once; a correction of the facts, a
+// merchant renamed by hand and a case inserted and deleted by hand are
+// found by their words of now only. On PostgreSQL the grams live in their
+// own table (migration 64), each row equal to case_search_grams of its case.
+func TestCaseGramsFollowCases(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := e.Open(t, true)
+			f := newFixture(t, db)
+			committee := store.Scope{Prefixes: []string{f.committee.Path}}
+			expect := func(what, term string, want ...int64) {
+				t.Helper()
+				got := walk(t, db, store.CaseQuery{Scope: committee, Text: term, Limit: 2}, nil)
+				slices.Sort(got)
+				slices.Sort(want)
+				if !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+					t.Fatalf("%s: %q finds %v, want %v", what, term, got, want)
+				}
+				if e.Name != "postgres" {
+					return
+				}
+				var cases, same int
+				if err := db.Reader().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM cases),
+					(SELECT COUNT(*) FROM cases c JOIN case_grams g ON g.case_id = c.id
+					 WHERE g.grams = case_search_grams(c.number, c.consumer_name, c.merchant_name, c.description, c.external_id))`).Scan(&cases, &same); err != nil {
+					t.Fatal(err)
+				}
+				if cases != same {
+					t.Fatalf("%s: %d cases, %d with their grams as computed now", what, cases, same)
+				}
+			}
+			nc := newCase(f, f.room1.ID, "")
+			nc.Description = "跑步机断带"
+			a := mustCreate(t, db, nc)
+			nc = newCase(f, f.room2.ID, "")
+			nc.Description = "跑步机异响"
+			ins, err := db.InsertCases(ctx, []*store.NewCase{nc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := ins[0]
+			at := t0.Add(time.Hour)
+			bc := store.BulkCase{New: *newCase(f, f.room1.ID, "GRAMS-BULK"), History: []store.Step{{
+				Change: store.CaseChange{Status: domain.StatusAccepted, AcceptedAt: &at},
+				Event:  store.Event{Type: "accepted", At: at}}}}
+			bc.New.Description = "跑步机漏电"
+			if err := db.BulkCreateCases(ctx, []store.BulkCase{bc}); err != nil {
+				t.Fatal(err)
+			}
+			ids, err := db.CaseIDsByExternalID(ctx, []string{"GRAMS-BULK"})
+			if err != nil || ids["GRAMS-BULK"] == 0 {
+				t.Fatalf("bulk case: %v %v", ids, err)
+			}
+			c := ids["GRAMS-BULK"]
+			expect("written three ways", "跑步机", a.ID, b.ID, c)
+
+			if a, err = db.ApplyEvent(ctx, a.ID, a.Version, store.CaseChange{Status: domain.StatusAccepted, AcceptedAt: &at},
+				store.Event{Type: "accepted", ToStatus: domain.StatusAccepted, At: at}); err != nil {
+				t.Fatal(err)
+			}
+			expect("after a status change", "跑步机", a.ID, b.ID, c)
+			expect("after a status change", "断带", a.ID)
+
+			facts := &store.Facts{Category: nc.Category, Description: "椭圆机踏板断裂", Claim: nc.Claim, ClaimFen: nc.ClaimFen,
+				Consumer: store.Party{Kind: "consumer", Name: "张小明"}} // the description alone changes
+			if _, err = db.ApplyEvent(ctx, a.ID, a.Version, store.CaseChange{Facts: facts},
+				store.Event{Type: "facts_updated", At: at}); err != nil {
+				t.Fatal(err)
+			}
+			expect("facts corrected: old words", "断带")
+			expect("facts corrected: new words", "椭圆机", a.ID)
+			expect("facts corrected: the others", "跑步机", b.ID, c)
+
+			w := db.Writer()
+			if _, err := w.ExecContext(ctx, `UPDATE cases SET merchant_name = '动感单车专营店' WHERE id = $1`, b.ID); err != nil {
+				t.Fatal(err)
+			}
+			expect("merchant renamed by hand", "单车专营", b.ID)
+			var raw int64
+			if err := w.QueryRowContext(ctx, `INSERT INTO cases (number, year, seq, committee_id, org_path, diverted_by_path, status, channel,
+				received_at, version, created_at, updated_at, description)
+				VALUES ('（2026）浦消调字第99998号', 2026, 99998, $1, $2, '', 'mediating', 'walk_in', $3, 1, $3, $3, '划船机') RETURNING id`,
+				f.committee.ID, f.room1.Path, t0).Scan(&raw); err != nil {
+				t.Fatal(err)
+			}
+			expect("inserted by hand", "划船机", raw)
+			if _, err := w.ExecContext(ctx, `DELETE FROM cases WHERE id = $1`, raw); err != nil {
+				t.Fatal(err)
+			}
+			expect("deleted by hand", "划船机")
+		})
+	}
+}
+
+// Upgrading to migration 64 keeps every case searchable (PostgreSQL fills
+// the grams table from the cases); down again restores the expression
+// index, and a case edited while down is found by its new words once up.
+func TestCaseGramsMigration(t *testing.T) {
+	const before = 63
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db, f := oldSchemaWithCases(t, e, before, 1, nil)
+			if err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			committee := store.Scope{Prefixes: []string{f.committee.Path}}
+			all := walk(t, db, store.CaseQuery{Scope: committee, Limit: 50}, nil)
+			if len(all) != len(domain.Statuses) {
+				t.Fatalf("%d cases in scope, want %d", len(all), len(domain.Statuses))
+			}
+			if got := walk(t, db, store.CaseQuery{Scope: committee, Text: "预付卡", Limit: 50}, nil); !slices.Equal(got, all) {
+				t.Fatalf("upgraded: 预付卡 finds %v, want every case %v", got, all)
+			}
+			if _, err := migrationProvider(t, db).DownTo(ctx, before); err != nil {
+				t.Fatal(err)
+			}
+			if e.Name == "postgres" {
+				var n int
+				if err := db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'cases_search_grams' AND schemaname = current_schema()`).Scan(&n); err != nil || n != 1 {
+					t.Fatalf("expression index after down: %d, %v", n, err)
+				}
+			}
+			if _, err := db.Writer().ExecContext(ctx, `UPDATE cases SET description = '蹦床公园' WHERE id = $1`, all[0]); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := walk(t, db, store.CaseQuery{Scope: committee, Text: "蹦床", Limit: 50}, nil); !slices.Equal(got, all[:1]) {
+				t.Fatalf("down and up: 蹦床 finds %v, want %v", got, all[:1])
+			}
+			if got := walk(t, db, store.CaseQuery{Scope: committee, Text: "预付卡", Limit: 50}, nil); !slices.Equal(got, all[1:]) {
+				t.Fatalf("down and up: 预付卡 finds %v, want %v", got, all[1:])
+			}
+		})
+	}
+}
