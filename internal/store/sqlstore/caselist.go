@@ -194,16 +194,18 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			common = append(common, like)
 			break
 		}
-		var probe, sparse, dense string
+		var probe, rare, sparse, dense string
 		if db.d.Name == "postgres" {
 			// The tokens are hex and "x": safe as literals, and the
 			// planner sees them.
 			arr := "ARRAY['" + strings.Join(grams, "', '") + "']::text[]"
 			matching := "SELECT case_id FROM case_grams WHERE grams @> " + arr // migration 64
 			// Few cases: their ids first, then each case by its key. Many:
-			// the list's index is walked and each id tested.
-			sparse = "c.id = ANY (ARRAY (" + matching + "))"
-			dense = "c.id IN (" + matching + ")"
+			// the list's index is walked (or, for the capped count, the
+			// grams read) and each id tested.
+			rare = "c.id = ANY (ARRAY (" + matching + "))"
+			sparse = "c.id IN (" + matching + ")"
+			dense = sparse
 			probe = `SELECT COUNT(*) FROM (` + matching + ` LIMIT ` + fmt.Sprint(db.searchSparse+1) + `) x`
 		} else {
 			g, err := db.selectiveGrams(ctx, grams)
@@ -223,8 +225,11 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		if err := db.read().QueryRowContext(ctx, ps, pa...).Scan(&n); err != nil {
 			return store.CasePage{}, db.wrap("probe case search", err)
 		}
+		if rare == "" {
+			rare = sparse
+		}
 		if n <= db.searchSparse {
-			candidates = sparse + " AND " + like
+			candidates = rare + " AND " + like
 		} else {
 			walkText, countText = dense+" AND "+like, sparse+" AND "+like
 		}
