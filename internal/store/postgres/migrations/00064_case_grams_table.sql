@@ -13,7 +13,12 @@ CREATE TABLE case_grams (
 );
 INSERT INTO case_grams (case_id, grams)
 SELECT id, case_search_grams(number, consumer_name, merchant_name, description, external_id) FROM cases;
-CREATE INDEX case_grams_gin ON case_grams USING gin (grams) WITH (fastupdate = off);
+-- A short pending list: a new case's ~150 entries are appended to it and
+-- merged into the tree in bulk, 2,000 rows inserted in 0.63 s instead of
+-- 2.43 s with fastupdate off. Migration 58 turned it off because a search
+-- rechecked each pending row by computing the function; the stored array
+-- is rechecked as it is, and 256 kB (~100 cases) is a few pages to read.
+CREATE INDEX case_grams_gin ON case_grams USING gin (grams) WITH (fastupdate = on, gin_pending_list_limit = 256);
 DROP INDEX cases_search_grams;
 -- +goose StatementBegin
 CREATE FUNCTION case_grams_write() RETURNS trigger LANGUAGE plpgsql AS $$
