@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tiaojie/tiaojie/internal/domain"
@@ -194,19 +195,25 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			common = append(common, like)
 			break
 		}
-		var probe, rare, sparse, dense string
+		var rare, sparse, dense string
+		n := 0
 		if db.d.Name == "postgres" {
 			// The tokens are hex and "x": safe as literals, and the
 			// planner sees them.
 			arr := "ARRAY['" + strings.Join(grams, "', '") + "']::text[]"
 			matching := "SELECT case_id FROM case_grams WHERE grams @> " + arr // migration 64
-			// Few cases: their ids first, then each case by its key. Many:
-			// the list's index is walked (or, for the capped count, the
-			// grams read) and each id tested.
-			rare = "c.id = ANY (ARRAY (" + matching + "))"
+			// The probe reads the ids of up to searchSparse+1 cases: few,
+			// and the page and its count fetch those cases by key without
+			// reading the grams again. Many: the list's index is walked (or,
+			// for the capped count, the grams read) and each id tested.
+			ids, found, err := db.probeGrams(ctx, matching+` LIMIT `+fmt.Sprint(db.searchSparse+1))
+			if err != nil {
+				return store.CasePage{}, err
+			}
+			n = found
+			rare = "c.id = ANY (" + l.arg(ids) + "::bigint[])"
 			sparse = "c.id IN (" + matching + ")"
 			dense = sparse
-			probe = `SELECT COUNT(*) FROM (` + matching + ` LIMIT ` + fmt.Sprint(db.searchSparse+1) + `) x`
 		} else {
 			g, err := db.selectiveGrams(ctx, grams)
 			if err != nil {
@@ -214,19 +221,15 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			}
 			m := l.arg(`"` + strings.Join(g, `" "`) + `"`)
 			in := "IN (SELECT rowid FROM cases_grams WHERE cases_grams MATCH " + m + ")"
-			sparse = "c.id " + in
+			rare, sparse = "c.id "+in, "c.id "+in
 			// "+": SQLite must not fetch the cases by id from the list and
 			// sort them, but walk the list's index and test each id.
 			dense = "+c.id " + in
-			probe = `SELECT COUNT(*) FROM (SELECT 1 FROM cases_grams WHERE cases_grams MATCH ` + m + ` LIMIT ` + fmt.Sprint(db.searchSparse+1) + `) x`
-		}
-		var n int
-		ps, pa := bind(probe, l.args)
-		if err := db.read().QueryRowContext(ctx, ps, pa...).Scan(&n); err != nil {
-			return store.CasePage{}, db.wrap("probe case search", err)
-		}
-		if rare == "" {
-			rare = sparse
+			probe := `SELECT COUNT(*) FROM (SELECT 1 FROM cases_grams WHERE cases_grams MATCH ` + m + ` LIMIT ` + fmt.Sprint(db.searchSparse+1) + `) x`
+			ps, pa := bind(probe, l.args)
+			if err := db.read().QueryRowContext(ctx, ps, pa...).Scan(&n); err != nil {
+				return store.CasePage{}, db.wrap("probe case search", err)
+			}
 		}
 		if n <= db.searchSparse {
 			candidates = rare + " AND " + like
@@ -543,6 +546,28 @@ func (db *DB) caseIDByNumber(ctx context.Context, text string) (int64, bool, err
 // when some are selective: FTS5 reads each token's whole list of cases, and
 // a case number's common pairs ("消调", "20") are in nearly every case.
 const maxQueryGrams = 4
+
+// probeGrams reads the case ids a PostgreSQL grams statement gives, as an
+// array literal for a bigint[] parameter, and how many there are.
+func (db *DB) probeGrams(ctx context.Context, stmt string) (string, int, error) {
+	rows, err := db.read().QueryContext(ctx, stmt)
+	if err != nil {
+		return "", 0, db.wrap("probe case search", err)
+	}
+	defer rows.Close()
+	b, n := []byte{'{'}, 0
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return "", 0, db.wrap("probe case search", err)
+		}
+		if n++; n > 1 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, '}')), n, db.wrap("probe case search", rows.Err())
+}
 
 // selectiveGrams picks the grams of a term worth asking FTS5 for: when
 // a term has more than maxQueryGrams, each one's cases are counted up to
