@@ -97,8 +97,14 @@ func (db *DB) InsertCases(ctx context.Context, ncs []*store.NewCase) ([]store.Ca
 				return err
 			}
 		}
+		gs := make([]newGrams, len(out))
 		for i := range out {
 			tx.about("case", out[i].ID)
+			c := &out[i]
+			gs[i] = newGrams{c.ID, SearchGrams(c.Number, c.ConsumerName, c.MerchantName, c.Description, c.ExternalID)}
+		}
+		if err := writeGrams(ctx, tx, gs); err != nil {
+			return err
 		}
 		if err := insertPartyRows(ctx, tx, ncs, out, qm); err != nil {
 			return err

@@ -51,7 +51,6 @@ func (l *caseListSQL) arg(v any) string {
 	return fmt.Sprintf("$%d", len(l.args))
 }
 
-
 // bind renumbers the $n placeholders of one statement in the order they
 // appear, keeping only the arguments it uses (both drivers refuse unused
 // ones); the list builds its conditions once and reuses them in several

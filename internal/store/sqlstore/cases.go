@@ -162,6 +162,9 @@ func insertCase(ctx context.Context, tx *wtx, nc *store.NewCase, paths map[int64
 	if err != nil {
 		return 0, err
 	}
+	if err := writeGrams(ctx, tx, []newGrams{{id, SearchGrams(number, consumer, merchant, nc.Description, nc.ExternalID)}}); err != nil {
+		return 0, err
+	}
 	if err := insertParties(ctx, tx, id, nc.Parties); err != nil {
 		return 0, err
 	}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -65,11 +66,20 @@ type DB struct {
 	// searchSparse: a text search held by at most this many cases' grams
 	// reads them as candidates, a commoner one walks (caselist.go).
 	searchSparse int
+	// schema remembers facts about the migrated schema; shared by InTx's copies.
+	schema *schemaFacts
+}
+
+// schemaFacts are what the code learns about the schema once per
+// migration: tests and tools write with today's code on older schemas.
+type schemaFacts struct {
+	grams atomic.Int32 // PostgreSQL's case_grams table: 0 not yet known, 1 present, 2 absent
 }
 
 // New wraps open handles. The caller has applied connection settings.
 func New(w, r *sql.DB, d Dialect) *DB {
-	db := &DB{w: w, r: r, d: d, stmts: &stmtCache{}, hooks: &hooks{}, cfg: &cfgCache{}, trace: &traceSwitch{}, searchSparse: searchSparse}
+	db := &DB{w: w, r: r, d: d, stmts: &stmtCache{}, hooks: &hooks{}, cfg: &cfgCache{}, trace: &traceSwitch{}, searchSparse: searchSparse,
+		schema: &schemaFacts{}}
 	if d.Name == "sqlite" && r != w {
 		db.rd = &readStmts{db: r}
 	}
@@ -153,6 +163,7 @@ func (db *DB) provider() (*goose.Provider, error) {
 
 // Migrate applies every pending migration, one instance at a time.
 func (db *DB) Migrate(ctx context.Context) error {
+	defer db.schema.grams.Store(0)
 	run := func() error {
 		p, err := db.provider()
 		if err != nil {
@@ -198,6 +209,7 @@ func (db *DB) QueueDriver() riverdriver.Driver[*sql.Tx] {
 
 // MigrateTo applies migrations up to and including version (for upgrade tests).
 func (db *DB) MigrateTo(ctx context.Context, version int64) error {
+	defer db.schema.grams.Store(0)
 	p, err := db.provider()
 	if err != nil {
 		return err

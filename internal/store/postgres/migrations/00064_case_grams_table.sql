@@ -20,6 +20,7 @@ SELECT id, case_search_grams(number, consumer_name, merchant_name, description, 
 -- is rechecked as it is, and 256 kB (~100 cases) is a few pages to read.
 CREATE INDEX case_grams_gin ON case_grams USING gin (grams) WITH (fastupdate = on, gin_pending_list_limit = 256);
 DROP INDEX cases_search_grams;
+-- An update that changes a searched field writes the grams again.
 -- +goose StatementBegin
 CREATE FUNCTION case_grams_write() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -29,8 +30,22 @@ BEGIN
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
-CREATE TRIGGER case_grams_added AFTER INSERT ON cases
-FOR EACH ROW EXECUTE FUNCTION case_grams_write();
+-- The application writes a new case's grams in its insert, computed in Go
+-- (sqlstore.SearchGrams, 22 µs against the function's 0.5 ms); a case
+-- inserted by other SQL gets them from the function when its transaction
+-- commits, from the row as it is then.
+-- +goose StatementBegin
+CREATE FUNCTION case_grams_fill() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM case_grams WHERE case_id = NEW.id) THEN
+        INSERT INTO case_grams (case_id, grams)
+        SELECT id, case_search_grams(number, consumer_name, merchant_name, description, external_id) FROM cases WHERE id = NEW.id;
+    END IF;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE CONSTRAINT TRIGGER case_grams_added AFTER INSERT ON cases DEFERRABLE INITIALLY DEFERRED
+FOR EACH ROW EXECUTE FUNCTION case_grams_fill();
 CREATE TRIGGER case_grams_changed AFTER UPDATE OF number, consumer_name, merchant_name, description, external_id ON cases
 FOR EACH ROW WHEN (OLD.number IS DISTINCT FROM NEW.number OR OLD.consumer_name IS DISTINCT FROM NEW.consumer_name
     OR OLD.merchant_name IS DISTINCT FROM NEW.merchant_name OR OLD.description IS DISTINCT FROM NEW.description
@@ -40,6 +55,7 @@ EXECUTE FUNCTION case_grams_write();
 -- +goose Down
 DROP TRIGGER case_grams_changed ON cases;
 DROP TRIGGER case_grams_added ON cases;
+DROP FUNCTION case_grams_fill();
 DROP FUNCTION case_grams_write();
 DROP TABLE case_grams;
 CREATE INDEX cases_search_grams ON cases USING gin (case_search_grams(number, consumer_name, merchant_name, description, external_id))
