@@ -11,6 +11,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/api"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/server"
+	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
 
@@ -18,8 +19,10 @@ import (
 type openAPIDoc struct {
 	Paths map[string]map[string]struct {
 		Parameters []struct {
-			Name string `json:"name"`
-			In   string `json:"in"`
+			Name        string         `json:"name"`
+			In          string         `json:"in"`
+			Description string         `json:"description"`
+			Schema      map[string]any `json:"schema"`
 		} `json:"parameters"`
 		RequestBody *struct {
 			Content map[string]struct {
@@ -92,6 +95,12 @@ func TestOpenAPIMatchesRouteTable(t *testing.T) {
 			}
 			if !slices.Equal(query, rt.Query) {
 				t.Errorf("%s: documented query %v, accepted %v", rt.Pattern(), query, rt.Query)
+			}
+			for _, p := range op.Parameters {
+				// The case list refuses offsets past store.MaxListOffset (TestComplaintAPI): the document says so.
+				if rt.Path == "/api/v1/cases" && p.Name == "offset" && (p.Schema["maximum"] != float64(store.MaxListOffset) || !strings.Contains(p.Description, "10000")) {
+					t.Errorf("%s offset documented as %v %q", rt.Pattern(), p.Schema, p.Description)
+				}
 			}
 			success := 0
 			for code, res := range op.Responses {

@@ -159,10 +159,14 @@ func TestComplaintAPI(t *testing.T) {
 			if r.StatusCode != 200 || list.Total != 1 || list.Cases[0].ID != c.ID {
 				t.Fatalf("search: %s", r.body)
 			}
-			for _, q := range []string{"status=nonsense", "from=2026-13-01", "limit=0", "limit=9999", "room=x"} {
+			for _, q := range []string{"status=nonsense", "from=2026-13-01", "limit=0", "limit=9999", "room=x", "offset=-1", "offset=10001"} {
 				if r := m.json("GET", "/api/v1/cases?"+q, nil, nil); r.StatusCode != 400 {
 					t.Errorf("bad filter %s: %d", q, r.StatusCode)
 				}
+			}
+			// The deepest offset the document promises is answered (an empty page).
+			if r := m.json("GET", "/api/v1/cases?offset=10000", nil, nil); r.StatusCode != 200 {
+				t.Errorf("offset=10000: %d %s", r.StatusCode, r.body)
 			}
 
 			// Reject needs a reason; accept works once; a second decision is a state conflict.

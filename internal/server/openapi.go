@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/api"
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // The OpenAPI document is generated from the route table: each API route
@@ -58,6 +60,9 @@ var evalDates = map[string]string{
 func queryDoc(path, q string) string {
 	if strings.HasPrefix(path, "/api/v1/evaluation/") && evalDates[q] != "" {
 		return evalDates[q]
+	}
+	if path == "/api/v1/cases" && q == "offset" {
+		return fmt.Sprintf("偏移量，默认0，最大%d；更深的页请用 after（上一页的 next_cursor）", store.MaxListOffset)
 	}
 	if strings.HasPrefix(path, "/api/v1/feedback/") && (q == "from" || q == "to") {
 		return map[string]string{"from": "办结日期起（YYYY-MM-DD；不填为 to 所在月的1日）", "to": "办结日期止（含，YYYY-MM-DD；不填为今天）；期间不超过366天"}[q]
@@ -233,6 +238,9 @@ func (s *Server) OpenAPI() []byte {
 			schema := queryFormats[q]
 			if schema == nil {
 				schema = map[string]any{"type": "string"}
+			}
+			if rt.Path == "/api/v1/cases" && q == "offset" {
+				schema = map[string]any{"type": "integer", "minimum": 0, "maximum": store.MaxListOffset}
 			}
 			params = append(params, map[string]any{"name": q, "in": "query", "required": q == "sha256", "description": queryDoc(rt.Path, q), "schema": schema})
 		}
