@@ -146,6 +146,8 @@ func prepareSettlement(ctx context.Context, st store.Store, sc *scorecard.Servic
 	}
 	lastFrom, _, _ := subsidy.Window(schemes, latest)
 	files := &agreement.Service{Store: st, Now: func() time.Time { return now }}
+	var confirmed []store.CaseDifficulty
+	var unfiled []int64
 	for i, f := range facts {
 		row := rows[f.CaseID]
 		recent := f.ClosureDay >= lastFrom
@@ -160,24 +162,27 @@ func prepareSettlement(ctx context.Context, st store.Store, sc *scorecard.Servic
 				continue
 			}
 			closed, _ := calendar.ParseDate(f.ClosureDay)
-			if err := st.PutCaseDifficulty(ctx, store.CaseDifficulty{CaseID: f.CaseID, Proposed: string(level), ProposedWhy: why, Level: string(level),
-				ConfirmedBy: by, ConfirmedAt: closed.Time().AddDate(0, 0, 1).Add(10 * time.Hour)}); err != nil {
-				return fmt.Errorf("demo: difficulty: %w", err)
-			}
+			confirmed = append(confirmed, store.CaseDifficulty{CaseID: f.CaseID, Proposed: string(level), ProposedWhy: why, Level: string(level),
+				ConfirmedBy: by, ConfirmedAt: closed.Time().AddDate(0, 0, 1).Add(10 * time.Hour)})
 		}
 		if row.HasArchive || (recent && i%11 == 7) {
 			continue
 		}
-		c, err := st.GetCase(ctx, f.CaseID)
-		if err != nil {
-			return err
-		}
-		if c.Status != domain.StatusArchived {
-			continue
-		}
-		if _, err := fileCase(ctx, st, files, c); err != nil {
+		unfiled = append(unfiled, f.CaseID)
+	}
+	// The room leads' confirmations, 500 to a transaction (one commit and
+	// one audit entry each instead of one per case).
+	for lo := 0; lo < len(confirmed); lo += 500 {
+		if err := st.InTx(ctx, func(tx store.Store) error {
+			for _, d := range confirmed[lo:min(lo+500, len(confirmed))] {
+				if err := tx.PutCaseDifficulty(ctx, d); err != nil {
+					return fmt.Errorf("demo: difficulty: %w", err)
+				}
+			}
+			return nil
+		}); err != nil {
 			return err
 		}
 	}
-	return nil
+	return fileCases(ctx, st, files, unfiled)
 }
