@@ -205,16 +205,16 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			// planner sees them.
 			arr := "ARRAY['" + strings.Join(grams, "', '") + "']::text[]"
 			matching := "SELECT case_id FROM case_grams WHERE grams @> " + arr // migration 64
-			// The probe reads the ids of up to searchSparse+1 cases: few,
-			// and the page and its count fetch those cases by key without
-			// reading the grams again. Many: the list's index is walked (or,
-			// for the capped count, the grams read) and each id tested.
+			// The probe reads the ids of up to searchSparse+1 cases. Few:
+			// the page and its count fetch those cases by key without
+			// reading the grams again.
 			ids, found, err := db.probeGrams(ctx, matching+` LIMIT `+fmt.Sprint(db.searchSparse+1))
 			if err != nil {
 				return store.CasePage{}, err
 			}
-			n = found
-			rare = "c.id = ANY (" + l.arg(ids) + "::bigint[])"
+			if n = found; n <= db.searchSparse {
+				rare = "c.id = ANY (" + l.arg(ids) + "::bigint[])"
+			}
 			// Many: LIKE alone filters the walks (it is exact, and each walked
 			// case is read anyway; a semi-join first read every holder's grams
 			// row, 9,000 of them for 健身 at 100,000 cases). The capped count
