@@ -169,11 +169,10 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	text := strings.TrimSpace(q.Text)
 	candidates := ""
 	// A common term: walkText filters the page's walks, countText the
-	// counts (which stop at the cap soonest when driven by the grams).
+	// counts, which read their cases from countFrom: the grams drive them
+	// (countByGrams) and stop at the cap soonest.
 	walkText, countText := "", ""
-	// countFrom is where the counts read their cases: PostgreSQL drives a
-	// common term's count from the grams table (below).
-	countFrom := "cases c"
+	countFrom, countByGrams := "cases c", false
 	numberID, byNumber := int64(0), false
 	if q.PartyHash == "" && text != "" {
 		var err error
@@ -197,8 +196,9 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			common = append(common, like)
 			break
 		}
-		var rare, sparse, dense string
-		denseFrom := countFrom
+		// rare: the candidates when few cases hold the grams; gramsCond
+		// and gramsFrom: the count of a common term.
+		var rare, gramsCond, gramsFrom string
 		n := 0
 		if db.d.Name == "postgres" {
 			// The tokens are hex and "x": safe as literals, and the
@@ -220,9 +220,8 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			// row, 9,000 of them for 健身 at 100,000 cases). The capped count
 			// reads the holders one by one, each case by its key, and stops
 			// at the cap: OFFSET 0 keeps the planner from hashing them all.
-			dense = "TRUE"
-			sparse = "g.grams @> " + arr
-			denseFrom = "case_grams g CROSS JOIN LATERAL (SELECT * FROM cases WHERE cases.id = g.case_id OFFSET 0) c"
+			gramsCond = "g.grams @> " + arr
+			gramsFrom = "case_grams g CROSS JOIN LATERAL (SELECT * FROM cases WHERE cases.id = g.case_id OFFSET 0) c"
 		} else {
 			g, err := db.selectiveGrams(ctx, grams)
 			if err != nil {
@@ -234,9 +233,8 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			// "+c.id IN (…)" first collected every holder's rowid: 28–36 ms
 			// for 预付's 150,000 at a million cases, against 1–2 ms), and the
 			// capped count is driven by the grams, each case by its rowid.
-			dense = "1"
-			sparse = "g.cases_grams MATCH " + m
-			denseFrom = "cases_grams g JOIN cases c ON c.id = g.rowid"
+			gramsCond = "g.cases_grams MATCH " + m
+			gramsFrom = "cases_grams g JOIN cases c ON c.id = g.rowid"
 			probe := `SELECT COUNT(*) FROM (SELECT 1 FROM cases_grams WHERE cases_grams MATCH ` + m + ` LIMIT ` + fmt.Sprint(db.searchSparse+1) + `) x`
 			ps, pa := bind(probe, l.args)
 			if err := db.read().QueryRowContext(ctx, ps, pa...).Scan(&n); err != nil {
@@ -246,7 +244,8 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		if n <= db.searchSparse {
 			candidates = rare + " AND " + like
 		} else {
-			walkText, countText, countFrom = dense+" AND "+like, sparse+" AND "+like, denseFrom
+			walkText, countText = like, gramsCond+" AND "+like
+			countFrom, countByGrams = gramsFrom, true
 		}
 	}
 
@@ -381,14 +380,14 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		if err := db.read().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
 			return page, db.wrap("count cases", err)
 		}
-	case q.CountCap > 0 && (len(statusArgs) == 0 || db.d.Name == "postgres" || countFrom != "cases c"):
+	case q.CountCap > 0 && (len(statusArgs) == 0 || db.d.Name == "postgres" || countByGrams):
 		// Count up to the cap with the scope as one condition: both engines
 		// read the scope's path index and stop at the cap (a dense scope).
 		// With statuses too on PostgreSQL, whose planner, given the values,
 		// picks the status or the path index (or both, bitmap-ORed) for the
 		// scope at hand; planning the per-path union instead took 4–17 ms
 		// at 100,000 cases. SQLite counts by the branches below, except a
-		// common term's count, which the grams drive (countFrom).
+		// common term's count, which the grams drive.
 		conds := append([]string{}, filters...)
 		if scopeCond != "" && !slices.Contains(conds, scopeCond) {
 			conds = append(conds, scopeCond)
