@@ -40,6 +40,7 @@ type Server struct {
 	gate     chan struct{}             // non-nil: submissions wait for Release
 	waiting  int                       // submissions waiting at the gate
 	quit     chan struct{}             // closed by Close: waiting submissions give up
+	keys     []string                  // the idempotency key of every submission, refused ones included
 }
 
 // Decide is the court ruling on an application: "accepted", "confirmed"
@@ -112,6 +113,15 @@ func (s *Server) Posts() int {
 	return s.posts
 }
 
+// Keys lists the idempotency key of every submission that arrived, in
+// order, refused ones included: a test learns what a sender tried even
+// after the sender has forgotten it.
+func (s *Server) Keys() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.keys...)
+}
+
 // Received lists what the court accepted.
 func (s *Server) Received() []Received {
 	s.mu.Lock()
@@ -126,6 +136,11 @@ func fail(w http.ResponseWriter, status int, msg string) {
 }
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost {
+		s.mu.Lock()
+		s.keys = append(s.keys, r.Header.Get(court.IdempotencyHeader))
+		s.mu.Unlock()
+	}
 	if r.Header.Get("Authorization") != "Bearer "+s.key {
 		fail(w, http.StatusUnauthorized, "认证失败")
 		return
