@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -37,15 +38,61 @@ func (r ImportResult) String() string {
 		r.Engine, r.Rows, r.Took.Round(time.Millisecond), r.AppPerSec, r.RawPerSec, r.Ratio)
 }
 
-// ExportCSV is a 12315 export of n valid, distinct complaints.
+// exportKinds are the complaint kinds of the generated export: what was
+// bought, from whom, what went wrong and what is asked, as 12315 records
+// them. Varied text matters to the figures: every distinct character and
+// pair is a key of the search index, and one sentence repeated 100,000
+// times (this export until 2026-12-05) made the index's work a fraction
+// of a real file's.
+var exportKinds = []struct{ category, shop, item, story, claim string }{
+	{"服务-健身", "健身管理有限公司", "私教课程", "上课%d次后教练离职，门店未安排合适教练，申请退还剩余课时费被拒绝。", "退还剩余课时费"},
+	{"服务-健身", "体育发展有限公司", "游泳年卡", "办卡%d天后门店突然闭店，预付卡余额无法退还，电话无人接听。", "退还预付款"},
+	{"商品-家用电器", "电器商行", "变频空调", "送货到家第%d天发现外壳有明显划痕，疑为展示机，商家拒绝退换。", "更换新机"},
+	{"商品-家用电器", "数码科技有限公司", "扫地机器人", "使用%d天后无法充电，送修两次仍未修好，商家以人为损坏为由拒绝三包。", "按三包规定退货"},
+	{"商品-通讯器材", "通讯器材店", "智能手机", "购买%d天后发现是翻新机，序列号激活日期早于购买日期，商家否认。", "退一赔三"},
+	{"商品-食品", "食品有限公司", "海鲜礼盒", "开封后发现包装内有异物，共%d盒，商家拒绝赔偿。", "退款并赔偿"},
+	{"商品-服装鞋帽", "服饰有限公司", "羽绒服", "穿着%d次后严重跑绒，含绒量与吊牌标注不符，商家拒绝退货。", "退货退款"},
+	{"服务-美容美发", "美容美发店", "美容套餐", "办理会员后第%d次服务时被强制推销额外项目，不同意即拒绝服务。", "退还余额"},
+	{"服务-教育培训", "教育科技有限公司", "少儿英语课程", "上课%d节后机构更换上课地点且距离过远，要求退费被拒。", "退还剩余学费"},
+	{"服务-餐饮", "餐饮管理有限公司", "预订宴席", "宴席当天%d道菜品与合同不符且分量明显不足，协商无果。", "部分退款"},
+	{"商品-家具", "家居有限公司", "实木衣柜", "安装%d天后柜门开裂，检测为密度板贴皮，与宣传的实木不符。", "退货并赔偿"},
+	{"服务-汽车维修", "汽车服务有限公司", "保养服务", "保养后第%d天发动机故障灯亮起，怀疑使用非原厂机油，维修站否认。", "免费维修并赔偿损失"},
+}
+
+var (
+	exportSurnames = []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余于杜叶程")
+	exportGiven    = []rune("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华建国志红文辉鹏宇浩然思雨欣怡子轩梓涵")
+	exportPlaces   = []string{"浦东新区", "黄浦区", "徐汇区", "长宁区", "静安区", "普陀区", "虹口区", "杨浦区", "闵行区", "宝山区"}
+	exportBrands   = []rune("华信德悦家景鑫盛嘉禾金源恒泰瑞丰优品博雅天成新隆宏远")
+)
+
+// ExportCSV is a 12315 export of n valid, distinct complaints, as varied
+// as a district's: a dozen kinds of dispute, a few thousand merchants,
+// names, amounts and dates drawn from a fixed seed (the same file every run).
 func ExportCSV(n int) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.Write([]string{"投诉编号", "登记时间", "投诉人", "联系电话", "被投诉人", "统一社会信用代码", "经营者地址", "投诉内容", "诉求", "涉及金额", "商品类别"})
+	rng := rand.New(rand.NewPCG(20261205, 12315))
+	pick := func(rs []rune) string { return string(rs[rng.IntN(len(rs))]) }
 	for i := range n {
-		w.Write([]string{fmt.Sprintf("12315202611%08d", i), "2026-11-20 09:30", "张伟", fmt.Sprintf("138%08d", i),
-			fmt.Sprintf("上海某某健身有限公司%d", i%500), "", "浦东新区陆家嘴街道世纪大道1号",
-			fmt.Sprintf("健身房突然闭店，预付卡余额%d元无法退还。", i), "退还余额", "3000", "服务-健身"})
+		k := exportKinds[rng.IntN(len(exportKinds))]
+		place := exportPlaces[rng.IntN(len(exportPlaces))]
+		shop := "上海" + pick(exportBrands) + pick(exportBrands) + k.shop
+		if rng.IntN(3) == 0 {
+			shop = place + pick(exportBrands) + pick(exportBrands) + k.shop
+		}
+		amount := 50 * (1 + rng.IntN(400))
+		day := 1 + rng.IntN(28)
+		desc := fmt.Sprintf("本人于2026年%d月%d日在%s购买%s，支付%d元。", 1+rng.IntN(10), day, shop, k.item, amount) +
+			fmt.Sprintf(k.story, 1+rng.IntN(30))
+		name := pick(exportSurnames) + pick(exportGiven)
+		if rng.IntN(2) == 0 {
+			name += pick(exportGiven)
+		}
+		w.Write([]string{fmt.Sprintf("12315202611%08d", i), fmt.Sprintf("2026-11-%02d %02d:%02d", 1+rng.IntN(20), 8+rng.IntN(10), rng.IntN(60)), name,
+			fmt.Sprintf("13%d%08d", 5+rng.IntN(5), i), shop, "", fmt.Sprintf("%s%s路%d号", place, pick(exportBrands)+pick(exportBrands), 1+rng.IntN(999)),
+			desc, k.claim, fmt.Sprint(amount), k.category})
 	}
 	w.Flush()
 	return buf.Bytes()
