@@ -299,14 +299,15 @@ func Lists(ctx context.Context, f *ListsFixture, what string, clients, reps int,
 		}
 		like := `(c.number LIKE $1 OR c.consumer_name LIKE $1 OR c.merchant_name LIKE $1 OR c.description LIKE $1 OR c.external_id LIKE $1)`
 		// The raw statement of a term: the engine's index for it read
-		// directly (the grams of migration 00058 with LIKE on what they
+		// directly (the grams of migrations 58 and 66 with LIKE on what they
 		// give, newest 50, no scope), or on an older schema the trigram
 		// index (3 characters or more) or the newest 20,000 cases filtered.
 		textRaw := func(term string) (string, []any) {
 			g := sqlstore.TermGrams(term)
 			switch {
 			case grams && pg:
-				return `SELECT ` + cols + ` FROM cases c WHERE c.id IN (SELECT case_id FROM case_grams WHERE grams @> ARRAY['` + strings.Join(g, "', '") + `']::text[]) AND ` + like + newest,
+				keys := strings.Trim(fmt.Sprint(sqlstore.TermGramKeys(term)), "[]")
+				return `SELECT ` + cols + ` FROM cases c WHERE c.id IN (SELECT case_id FROM case_grams WHERE grams @> ARRAY[` + strings.ReplaceAll(keys, " ", ", ") + `]::bigint[]) AND ` + like + newest,
 					[]any{"%" + term + "%"}
 			case grams:
 				return `SELECT ` + cols + ` FROM cases c WHERE c.id IN (SELECT rowid FROM cases_grams WHERE cases_grams MATCH $2) AND ` + like + newest,

@@ -101,7 +101,7 @@ func (db *DB) InsertCases(ctx context.Context, ncs []*store.NewCase) ([]store.Ca
 		for i := range out {
 			tx.about("case", out[i].ID)
 			c := &out[i]
-			gs[i] = newGrams{c.ID, SearchGrams(c.Number, c.ConsumerName, c.MerchantName, c.Description, c.ExternalID)}
+			gs[i] = newGrams{c.ID, [5]string{c.Number, c.ConsumerName, c.MerchantName, c.Description, c.ExternalID}}
 		}
 		if err := writeGrams(ctx, tx, gs); err != nil {
 			return err

@@ -162,7 +162,7 @@ func insertCase(ctx context.Context, tx *wtx, nc *store.NewCase, paths map[int64
 	if err != nil {
 		return 0, err
 	}
-	if err := writeGrams(ctx, tx, []newGrams{{id, SearchGrams(number, consumer, merchant, nc.Description, nc.ExternalID)}}); err != nil {
+	if err := writeGrams(ctx, tx, []newGrams{{id, [5]string{number, consumer, merchant, nc.Description, nc.ExternalID}}}); err != nil {
 		return 0, err
 	}
 	if err := insertParties(ctx, tx, id, nc.Parties); err != nil {

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -78,16 +80,11 @@ func gramRuns(s string) [][]rune {
 // unigram and bigram tokens, space-separated, in order of first use. It is
 // the SQL function search_grams on SQLite (registered on every connection).
 func SearchGrams(parts ...string) string {
-	// Keyed by the runes, written as hex straight into the output: every
-	// new or edited case computes this in its write (a tenth of an
-	// import's CPU when each gram was a string of its own).
-	seen := make(map[uint64]struct{}, 64)
+	// Written as hex straight into the output: every new or edited case
+	// computes this in its write (a tenth of an import's CPU when each
+	// gram was a string of its own).
 	out := make([]byte, 0, 256)
-	add := func(key uint64, a, b rune) {
-		if _, ok := seen[key]; ok {
-			return
-		}
-		seen[key] = struct{}{}
+	eachGram(parts, func(a, b rune) {
 		if len(out) > 0 {
 			out = append(out, ' ')
 		}
@@ -96,6 +93,46 @@ func SearchGrams(parts ...string) string {
 			out = append(out, 'x')
 		}
 		out = strconv.AppendInt(out, int64(b), 16)
+	})
+	return string(out)
+}
+
+// GramKeys is PostgreSQL's form of the same grams (migration 66): an array
+// literal of numbers, a character as its code point and a pair (a, b) as
+// a<<21 | b. Code points fit in 21 bits and a kept character is never 0,
+// so a pair never equals a character. case_gram_keys computes the same.
+func GramKeys(parts ...string) string {
+	out := make([]byte, 0, 1024)
+	out = append(out, '{')
+	eachGram(parts, func(a, b rune) {
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		out = strconv.AppendInt(out, gramKey(a, b), 10)
+	})
+	return string(append(out, '}'))
+}
+
+// gramKey is one gram's number: a < 0 for a single character.
+func gramKey(a, b rune) int64 {
+	if a < 0 {
+		return int64(b)
+	}
+	return int64(a)<<21 | int64(b)
+}
+
+// eachGram calls add once for each distinct gram of parts, in order of
+// first use: a character as (-1, b), a pair of adjacent kept characters
+// as (a, b).
+func eachGram(parts []string, add func(a, b rune)) {
+	// Keyed by the runes: no string per gram.
+	seen := make(map[uint64]struct{}, 64)
+	put := func(key uint64, a, b rune) {
+		if _, ok := seen[key]; ok {
+			return
+		}
+		seen[key] = struct{}{}
+		add(a, b)
 	}
 	for _, p := range parts {
 		prev := rune(-1)
@@ -105,14 +142,13 @@ func SearchGrams(parts ...string) string {
 				prev = -1
 				continue
 			}
-			add(uint64(n), -1, n)
+			put(uint64(n), -1, n)
 			if prev >= 0 {
-				add(1<<63|uint64(prev)<<32|uint64(n), prev, n)
+				put(1<<63|uint64(prev)<<32|uint64(n), prev, n)
 			}
 			prev = n
 		}
 	}
-	return string(out)
 }
 
 // TermGrams are the tokens a case must hold to contain the term (see
@@ -144,11 +180,41 @@ func termGrams(term string) []string {
 	return out
 }
 
-// newGrams is a new case's search grams, written with it on PostgreSQL.
+// termGramKeys are termGrams as PostgreSQL stores them (see GramKeys).
+func termGramKeys(term string) []int64 {
+	toks := termGrams(term)
+	keys := make([]int64, len(toks))
+	for i, t := range toks {
+		a, b, pair := strings.Cut(t, "x")
+		x, _ := strconv.ParseInt(a, 16, 64) // termGrams writes hex
+		if !pair {
+			keys[i] = x
+			continue
+		}
+		y, _ := strconv.ParseInt(b, 16, 64)
+		keys[i] = gramKey(rune(x), rune(y))
+	}
+	return keys
+}
+
+// TermGramKeys are the numbers a case's PostgreSQL grams must hold to
+// contain the term; benchmarks write their raw statements with them.
+func TermGramKeys(term string) []int64 { return termGramKeys(term) }
+
+// newGrams is a new case's searched fields, whose grams are written with
+// it on PostgreSQL.
 type newGrams struct {
 	caseID int64
-	grams  string // SearchGrams of its number, names, description and 12315 number
+	fields [5]string // number, consumer, merchant, description, 12315 number
 }
+
+// The forms of PostgreSQL's grams a schema has (schemaFacts.grams).
+const (
+	gramsUnknown int32 = iota
+	gramsKeys          // case_grams of numbers (migration 66 on)
+	gramsNone          // no case_grams (before migration 64: an expression index)
+	gramsText          // case_grams of hex tokens (migrations 64 and 65)
+)
 
 // writeGrams stores new cases' grams in PostgreSQL's grams table (migration
 // 64) in multi-row inserts: computed here, a case's insert no longer runs
@@ -160,18 +226,23 @@ func writeGrams(ctx context.Context, tx *wtx, gs []newGrams) error {
 		return nil
 	}
 	facts := tx.db.schema
-	if facts.grams.Load() == 0 {
-		var present bool
-		if err := tx.QueryRowContext(ctx, `SELECT to_regclass('case_grams') IS NOT NULL`).Scan(&present); err != nil {
+	if facts.grams.Load() == gramsUnknown {
+		var typ sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT format_type(atttypid, atttypmod) FROM pg_attribute
+			WHERE attrelid = to_regclass('case_grams') AND attname = 'grams'`).Scan(&typ); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("search grams table: %w", err)
 		}
-		state := int32(2)
-		if present {
-			state = 1
+		switch typ.String {
+		case "":
+			facts.grams.Store(gramsNone)
+		case "text[]":
+			facts.grams.Store(gramsText)
+		default:
+			facts.grams.Store(gramsKeys)
 		}
-		facts.grams.Store(state)
 	}
-	if facts.grams.Load() == 2 {
+	form := facts.grams.Load()
+	if form == gramsNone {
 		return nil // a schema before migration 64: its expression index computes them
 	}
 	for lo := 0; lo < len(gs); lo += batchRows {
@@ -183,8 +254,13 @@ func writeGrams(ctx context.Context, tx *wtx, gs []newGrams) error {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			fmt.Fprintf(&b, "($%d, string_to_array($%d, ' '))", len(args)+1, len(args)+2)
-			args = append(args, g.caseID, g.grams)
+			if form == gramsText {
+				fmt.Fprintf(&b, "($%d, string_to_array($%d, ' '))", len(args)+1, len(args)+2)
+				args = append(args, g.caseID, SearchGrams(g.fields[:]...))
+				continue
+			}
+			fmt.Fprintf(&b, "($%d, $%d::bigint[])", len(args)+1, len(args)+2)
+			args = append(args, g.caseID, GramKeys(g.fields[:]...))
 		}
 		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("search grams: %w", err)

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -48,6 +49,61 @@ func TestSearchGrams(t *testing.T) {
 		if got := termGrams(tc.term); !slices.Equal(got, tc.want) {
 			t.Errorf("termGrams(%q) = %q, want %q", tc.term, got, tc.want)
 		}
+	}
+}
+
+// GramKeys are SearchGrams' tokens as numbers, in the same order: a
+// character its code point, a pair a<<21|b; a term's keys are its tokens'.
+// No pair's number is a character's.
+func TestGramKeys(t *testing.T) {
+	key := func(tok string) string {
+		a, b, pair := strings.Cut(tok, "x")
+		x, err := strconv.ParseInt(a, 16, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !pair {
+			return strconv.FormatInt(x, 10)
+		}
+		y, _ := strconv.ParseInt(b, 16, 64)
+		return strconv.FormatInt(x*(1<<21)+y, 10)
+	}
+	if got := GramKeys("健身"); got != "{20581,36523,43161521835}" {
+		t.Errorf("GramKeys(健身) = %s", got)
+	}
+	if got := GramKeys(""); got != "{}" {
+		t.Errorf("GramKeys() = %s", got)
+	}
+	alphabet := []rune("健身预付卡房aAbZ0１９Ｚｚ-，。 _%😀é\U0010FFFF")
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 300 {
+		parts := make([]string, 1+r.IntN(4))
+		for i := range parts {
+			rs := make([]rune, r.IntN(12))
+			for j := range rs {
+				rs[j] = alphabet[r.IntN(len(alphabet))]
+			}
+			parts[i] = string(rs)
+		}
+		var want []string
+		for _, tok := range strings.Fields(SearchGrams(parts...)) {
+			want = append(want, key(tok))
+		}
+		if got := GramKeys(parts...); got != "{"+strings.Join(want, ",")+"}" {
+			t.Fatalf("GramKeys(%q) = %s, want {%s}", parts, got, strings.Join(want, ","))
+		}
+		term := parts[0]
+		var tw []int64
+		for _, tok := range termGrams(term) {
+			n, _ := strconv.ParseInt(key(tok), 10, 64)
+			tw = append(tw, n)
+		}
+		if got := termGramKeys(term); !slices.Equal(got, tw) {
+			t.Fatalf("termGramKeys(%q) = %v, want %v", term, got, tw)
+		}
+	}
+	if gramKey(0x10FFFF, 0x10FFFF) <= 0x10FFFF || gramKey(1, 0) <= 0x10FFFF {
+		t.Fatal("a pair's number in a character's range")
 	}
 }
 

@@ -73,7 +73,7 @@ type DB struct {
 // schemaFacts are what the code learns about the schema once per
 // migration: tests and tools write with today's code on older schemas.
 type schemaFacts struct {
-	grams atomic.Int32 // PostgreSQL's case_grams table: 0 not yet known, 1 present, 2 absent
+	grams atomic.Int32 // the form of PostgreSQL's case_grams: gramsUnknown, gramsKeys, gramsNone or gramsText
 }
 
 // New wraps open handles. The caller has applied connection settings.

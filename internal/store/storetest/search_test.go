@@ -224,6 +224,20 @@ func TestSearchGramsSameInSQL(t *testing.T) {
 						t.Errorf("%q:\n sql %v\n  go %v", c, g, w)
 					}
 				}
+				if e.Name != "postgres" {
+					continue
+				}
+				// The numbers PostgreSQL stores (migration 66): the same set
+				// from case_gram_keys as from the store's GramKeys.
+				var same bool
+				if err := db.Reader().QueryRowContext(context.Background(), `SELECT k @> g AND k <@ g AND cardinality(k) = cardinality(g)
+					FROM (SELECT case_gram_keys($1, $2, $3, $4, $5) AS k, $6::bigint[] AS g) x`,
+					c[0], c[1], c[2], c[3], c[4], sqlstore.GramKeys(c[:]...)).Scan(&same); err != nil {
+					t.Fatal(err)
+				}
+				if !same {
+					t.Errorf("%q: case_gram_keys differs from GramKeys %s", c, sqlstore.GramKeys(c[:]...))
+				}
 			}
 		})
 	}
@@ -234,8 +248,9 @@ func TestSearchGramsSameInSQL(t *testing.T) {
 // a status change keeps them found once; a correction of the facts, a
 // merchant renamed by hand and a case inserted and deleted by hand are
 // found by their words of now only. On PostgreSQL the grams live in their
-// own table (migration 64), each row holding the tokens case_search_grams
-// gives its case (written by the store from Go, or by the triggers).
+// own table (migration 64), each row holding the numbers case_gram_keys
+// gives its case (migration 66; written by the store from Go, or by the
+// triggers).
 func TestCaseGramsFollowCases(t *testing.T) {
 	for _, e := range Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
@@ -258,7 +273,7 @@ func TestCaseGramsFollowCases(t *testing.T) {
 				var cases, same int
 				if err := db.Reader().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM cases),
 					(SELECT COUNT(*) FROM cases c JOIN case_grams g ON g.case_id = c.id
-					 CROSS JOIN LATERAL (SELECT case_search_grams(c.number, c.consumer_name, c.merchant_name, c.description, c.external_id) AS f) x
+					 CROSS JOIN LATERAL (SELECT case_gram_keys(c.number, c.consumer_name, c.merchant_name, c.description, c.external_id) AS f) x
 					 WHERE g.grams @> x.f AND g.grams <@ x.f AND cardinality(g.grams) = cardinality(x.f))`).Scan(&cases, &same); err != nil {
 					t.Fatal(err)
 				}
@@ -362,6 +377,14 @@ func TestCaseGramsMigration(t *testing.T) {
 			if _, err := db.Writer().ExecContext(ctx, `UPDATE cases SET description = '蹦床公园' WHERE id = $1`, all[0]); err != nil {
 				t.Fatal(err)
 			}
+			// At 65 PostgreSQL's grams are hex text (numbers from 66): a
+			// case the store writes then is found after the upgrade.
+			if err := db.MigrateTo(ctx, 65); err != nil {
+				t.Fatal(err)
+			}
+			nc := newCase(f, f.room1.ID, "")
+			nc.Description = "攀岩馆停业"
+			climbing := mustCreate(t, db, nc).ID
 			if err := db.Migrate(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -370,6 +393,9 @@ func TestCaseGramsMigration(t *testing.T) {
 			}
 			if got := walk(t, db, store.CaseQuery{Scope: committee, Text: "预付卡", Limit: 50}, nil); !slices.Equal(got, all[1:]) {
 				t.Fatalf("down and up: 预付卡 finds %v, want %v", got, all[1:])
+			}
+			if got := walk(t, db, store.CaseQuery{Scope: committee, Text: "攀岩", Limit: 50}, nil); !slices.Equal(got, []int64{climbing}) {
+				t.Fatalf("written at 65, upgraded: 攀岩 finds %v, want %v", got, []int64{climbing})
 			}
 		})
 	}
