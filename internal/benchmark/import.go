@@ -16,6 +16,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/deadline"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/ingest"
+	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/platform"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -56,7 +57,7 @@ var exportKinds = []struct{ category, shop, item, story, claim string }{
 	{"服务-教育培训", "教育科技有限公司", "少儿英语课程", "上课%d节后机构更换上课地点且距离过远，要求退费被拒。", "退还剩余学费"},
 	{"服务-餐饮", "餐饮管理有限公司", "预订宴席", "宴席当天%d道菜品与合同不符且分量明显不足，协商无果。", "部分退款"},
 	{"商品-家具", "家居有限公司", "实木衣柜", "安装%d天后柜门开裂，检测为密度板贴皮，与宣传的实木不符。", "退货并赔偿"},
-	{"服务-汽车维修", "汽车服务有限公司", "保养服务", "保养后第%d天发动机故障灯亮起，怀疑使用非原厂机油，维修站否认。", "免费维修并赔偿损失"},
+	{"服务-维修服务", "汽车服务有限公司", "保养服务", "保养后第%d天发动机故障灯亮起，怀疑使用非原厂机油，维修站否认。", "免费维修并赔偿损失"},
 }
 
 var (
@@ -66,33 +67,41 @@ var (
 	exportBrands   = []rune("华信德悦家景鑫盛嘉禾金源恒泰瑞丰优品博雅天成新隆宏远")
 )
 
+// variedComplaint draws one complaint's words (a dozen kinds of dispute,
+// thousands of merchants, names, amounts and dates), its phone left empty.
+func variedComplaint(rng *rand.Rand) intake.Complaint {
+	pick := func(rs []rune) string { return string(rs[rng.IntN(len(rs))]) }
+	k := exportKinds[rng.IntN(len(exportKinds))]
+	place := exportPlaces[rng.IntN(len(exportPlaces))]
+	shop := "上海" + pick(exportBrands) + pick(exportBrands) + k.shop
+	if rng.IntN(3) == 0 {
+		shop = place + pick(exportBrands) + pick(exportBrands) + k.shop
+	}
+	amount := 50 * (1 + rng.IntN(400))
+	desc := fmt.Sprintf("本人于2026年%d月%d日在%s购买%s，支付%d元。", 1+rng.IntN(10), 1+rng.IntN(28), shop, k.item, amount) +
+		fmt.Sprintf(k.story, 1+rng.IntN(30))
+	name := pick(exportSurnames) + pick(exportGiven)
+	if rng.IntN(2) == 0 {
+		name += pick(exportGiven)
+	}
+	return intake.Complaint{ComplainantName: name, MerchantName: shop,
+		MerchantAddress: fmt.Sprintf("%s%s路%d号", place, pick(exportBrands)+pick(exportBrands), 1+rng.IntN(999)),
+		Category:        k.category, Description: desc, Claim: k.claim, ClaimAmountFen: int64(amount) * 100}
+}
+
 // ExportCSV is a 12315 export of n valid, distinct complaints, as varied
-// as a district's: a dozen kinds of dispute, a few thousand merchants,
-// names, amounts and dates drawn from a fixed seed (the same file every run).
+// as a district's (variedComplaint), drawn from a fixed seed: the same file
+// every run.
 func ExportCSV(n int) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.Write([]string{"投诉编号", "登记时间", "投诉人", "联系电话", "被投诉人", "统一社会信用代码", "经营者地址", "投诉内容", "诉求", "涉及金额", "商品类别"})
 	rng := rand.New(rand.NewPCG(20261205, 12315))
-	pick := func(rs []rune) string { return string(rs[rng.IntN(len(rs))]) }
 	for i := range n {
-		k := exportKinds[rng.IntN(len(exportKinds))]
-		place := exportPlaces[rng.IntN(len(exportPlaces))]
-		shop := "上海" + pick(exportBrands) + pick(exportBrands) + k.shop
-		if rng.IntN(3) == 0 {
-			shop = place + pick(exportBrands) + pick(exportBrands) + k.shop
-		}
-		amount := 50 * (1 + rng.IntN(400))
-		day := 1 + rng.IntN(28)
-		desc := fmt.Sprintf("本人于2026年%d月%d日在%s购买%s，支付%d元。", 1+rng.IntN(10), day, shop, k.item, amount) +
-			fmt.Sprintf(k.story, 1+rng.IntN(30))
-		name := pick(exportSurnames) + pick(exportGiven)
-		if rng.IntN(2) == 0 {
-			name += pick(exportGiven)
-		}
-		w.Write([]string{fmt.Sprintf("12315202611%08d", i), fmt.Sprintf("2026-11-%02d %02d:%02d", 1+rng.IntN(20), 8+rng.IntN(10), rng.IntN(60)), name,
-			fmt.Sprintf("13%d%08d", 5+rng.IntN(5), i), shop, "", fmt.Sprintf("%s%s路%d号", place, pick(exportBrands)+pick(exportBrands), 1+rng.IntN(999)),
-			desc, k.claim, fmt.Sprint(amount), k.category})
+		c := variedComplaint(rng)
+		w.Write([]string{fmt.Sprintf("12315202611%08d", i), fmt.Sprintf("2026-11-%02d %02d:%02d", 1+rng.IntN(20), 8+rng.IntN(10), rng.IntN(60)),
+			c.ComplainantName, fmt.Sprintf("13%d%08d", 5+rng.IntN(5), i), c.MerchantName, "", c.MerchantAddress,
+			c.Description, c.Claim, fmt.Sprint(c.ClaimAmountFen / 100), c.Category})
 	}
 	w.Flush()
 	return buf.Bytes()

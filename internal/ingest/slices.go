@@ -94,7 +94,9 @@ func (s *Service) step(ctx context.Context, id int64, max int, end func(tx store
 		// A rolled-back slice leaves the reader ahead of the cursor.
 		s.release(id, f, err != nil || b.Ended())
 	}()
-	err = s.Store.InTx(ctx, func(tx store.Store) error {
+	// A slice writes hundreds of rows in one transaction that no user
+	// waits on: a bulk write (SQLite journals its statements on file).
+	err = s.Store.InTx(store.WithBulkWrites(ctx), func(tx store.Store) error {
 		var err error
 		b, err = tx.ClaimImportBatch(ctx, id, s.now())
 		if errors.Is(err, store.ErrNotFound) {

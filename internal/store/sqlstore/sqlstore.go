@@ -43,6 +43,9 @@ type Dialect struct {
 	// River's migrator takes one, and instances starting together would
 	// otherwise apply the same migration twice and all but one fail.
 	MigrationLock func(ctx context.Context, db *sql.DB, run func() error) error
+	// BulkBegin and BulkEnd, when set, run on the writer's connection
+	// before and after a transaction begun under store.WithBulkWrites.
+	BulkBegin, BulkEnd string
 }
 
 // DB is a Store. Writes go to w; reads to r (SQLite: one writer, a read pool;

@@ -146,7 +146,24 @@ func (db *DB) tx(ctx context.Context, what string, fn func(*wtx) error) error {
 		return t.savepoint(ctx, what, fn)
 	}
 	db.stmts.preparePending(ctx, db.w)
-	sqlTx, err := db.w.BeginTx(ctx, nil)
+	var sqlTx *sql.Tx
+	var err error
+	if db.d.BulkBegin != "" && store.BulkWrites(ctx) {
+		conn, cerr := db.w.Conn(ctx)
+		if cerr != nil {
+			return fmt.Errorf("%s: writer connection: %w", what, cerr)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, db.d.BulkBegin); err != nil {
+			return fmt.Errorf("%s: %s: %w", what, db.d.BulkBegin, err)
+		}
+		// Back to the usual setting after commit or rollback, whatever
+		// became of ctx: the connection serves every other writer next.
+		defer conn.ExecContext(context.WithoutCancel(ctx), db.d.BulkEnd)
+		sqlTx, err = conn.BeginTx(ctx, nil)
+	} else {
+		sqlTx, err = db.w.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: begin: %w", what, err)
 	}
