@@ -113,6 +113,12 @@ func OpenNoMigrate(ctx context.Context, path string) (*sqlstore.DB, error) {
 		wq[k] = append([]string(nil), v...)
 	}
 	wq.Add("_pragma", "temp_store(MEMORY)")
+	// The writer keeps 64 MB of pages (SQLite's default is 2 MB): an
+	// import's rows land all over the case table's twenty indexes and the
+	// grams. 12315 import of 100,000 varied rows 59.9 -> 54.9 s, 20,000
+	// 8.1-8.5 -> 7.1-7.6 s; batched intake unchanged (1,257-1,283 against
+	// 1,296-1,313 req/s); one connection, so 64 MB in all.
+	wq.Add("_pragma", "cache_size(-65536)")
 	w, err := sql.Open("sqlite", "file:"+path+"?"+wq.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
