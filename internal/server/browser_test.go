@@ -80,7 +80,7 @@ func TestBrowserRegisterAndAccept(t *testing.T) {
 			chromedp.SendKeys(`#username`, "mediator01"),
 			chromedp.SendKeys(`#password`, password),
 			chromedp.Submit(`#password`),
-			chromedp.WaitVisible(`h1`),
+			chromedp.WaitVisible(`header.top .menu`),
 			shot("02-desk"),
 			chromedp.Click(`#menu > summary`), // the staff menu is folded on a phone
 			chromedp.Click(`a[href="/cases/new"]`),

@@ -304,7 +304,9 @@ func TestBrowserStatisticsForm(t *testing.T) {
 		year := fmt.Sprint(time.Now().In(time.FixedZone("CST", 8*3600)).Year())
 		if err := chromedp.Do(ctx, chromedp.Navigate(e.ts.URL+"/login"), chromedp.WaitVisible(`#username`),
 			chromedp.SendKeys(`#username`, "committee01"), chromedp.SendKeys(`#password`, password), chromedp.Submit(`#password`),
-			chromedp.WaitVisible(`h1`)); err != nil {
+			// The login page has an h1 too: wait for the signed-in header,
+			// or the next navigation races the login's redirect.
+			chromedp.WaitVisible(`header.top .menu`)); err != nil {
 			t.Fatal(err)
 		}
 		for _, code := range []string{"mediation_cases", "period_12315", "organisation"} {

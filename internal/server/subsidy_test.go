@@ -158,7 +158,7 @@ func TestBrowserSubsidyMonth(t *testing.T) {
 				ctx := browser(t, 390, 844)
 				if err := chromedp.Do(ctx, chromedp.Navigate(se.ts.URL+"/login"), chromedp.WaitVisible(`#username`),
 					chromedp.SendKeys(`#username`, user), chromedp.SendKeys(`#password`, password), chromedp.Submit(`#password`),
-					chromedp.WaitVisible(`h1`)); err != nil {
+					chromedp.WaitVisible(`header.top .menu`)); err != nil {
 					t.Fatalf("sign in %s: %v", user, err)
 				}
 				return ctx
