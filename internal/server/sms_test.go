@@ -169,7 +169,9 @@ func TestOutboxPageShowsDelivery(t *testing.T) {
 			t.Fatalf("sent row: %s", row)
 		}
 
-		gw.FailNext(1, gatewaytest.Failure{Status: 400, Code: gatewaytest.CodeBadPhone, Message: "phone须为11位数字"})
+		// Refused for this number only: a message still queued from above
+		// must not take the failure meant for it.
+		gw.FailPhone("13611116666", gatewaytest.Failure{Status: 400, Code: gatewaytest.CodeBadPhone, Message: "phone须为11位数字"})
 		if r := e.anon().form("POST", "/file", url.Values{"committee": {itoa(cmt.ID)}, "phone": {"13611116666"}, "action": {"code"}}); r.StatusCode != 200 {
 			t.Fatalf("code: %d", r.StatusCode)
 		}

@@ -68,7 +68,8 @@ type Server struct {
 	APIKey string
 
 	mu        sync.Mutex
-	fail      []Failure // injected failures, consumed in order
+	fail      []Failure          // injected failures, consumed in order
+	byPhone   map[string]Failure // every request to the phone fails so
 	delivered []Delivered
 	byID      map[string]string // request_id → msg_id
 	requests  []Request
@@ -92,11 +93,23 @@ func (s *Server) FailNext(n int, f Failure) {
 	}
 }
 
+// FailPhone makes every request to phone fail with f (a number the
+// gateway refuses), whatever else is in flight: unlike FailNext, another
+// queued message cannot take the failure meant for this one.
+func (s *Server) FailPhone(phone string, f Failure) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.byPhone == nil {
+		s.byPhone = map[string]Failure{}
+	}
+	s.byPhone[phone] = f
+}
+
 // ClearFailures drops the failures not yet used: the gateway is back.
 func (s *Server) ClearFailures() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.fail = nil
+	s.fail, s.byPhone = nil, nil
 }
 
 // FailUnavailable makes the next n requests answer 503, with a Retry-After
@@ -235,7 +248,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	var f *Failure
-	if len(s.fail) > 0 {
+	if pf, ok := s.byPhone[req.Phone]; ok {
+		f = &pf
+	} else if len(s.fail) > 0 {
 		f = &s.fail[0]
 		s.fail = s.fail[1:]
 	}

@@ -224,3 +224,26 @@ func TestDelayAndClearFailures(t *testing.T) {
 		t.Fatalf("status %d after ClearFailures", st)
 	}
 }
+
+// A failure bound to a phone hits every request to that phone and no
+// other, until ClearFailures.
+func TestFailPhone(t *testing.T) {
+	s := New(key)
+	defer s.Close()
+	s.FailPhone("13800000001", Failure{Status: 400, Code: CodeBadPhone, Message: "号码无效"})
+	if st, out, _ := post(t, s, "Bearer "+key, "application/json", body("p1", "13812345678", "签名", "您好", "notice")); st != 200 || out.Code != CodeOK {
+		t.Fatalf("another phone: %d %+v", st, out)
+	}
+	for _, id := range []string{"p2", "p3"} {
+		if st, out, _ := post(t, s, "Bearer "+key, "application/json", body(id, "13800000001", "签名", "您好", "notice")); st != 400 || out.Code != CodeBadPhone {
+			t.Fatalf("the refused phone (%s): %d %+v", id, st, out)
+		}
+	}
+	s.ClearFailures()
+	if st, _, _ := post(t, s, "Bearer "+key, "application/json", body("p4", "13800000001", "签名", "您好", "notice")); st != 200 {
+		t.Fatalf("after ClearFailures: %d", st)
+	}
+	if n := len(s.Delivered()); n != 2 {
+		t.Fatalf("%d delivered, want 2", n)
+	}
+}
