@@ -306,8 +306,7 @@ func Lists(ctx context.Context, f *ListsFixture, what string, clients, reps int,
 			g := sqlstore.TermGrams(term)
 			switch {
 			case grams && pg:
-				keys := strings.Trim(fmt.Sprint(sqlstore.TermGramKeys(term)), "[]")
-				return `SELECT ` + cols + ` FROM cases c WHERE c.id IN (SELECT case_id FROM case_grams WHERE grams @> ARRAY[` + strings.ReplaceAll(keys, " ", ", ") + `]::bigint[]) AND ` + like + newest,
+				return `SELECT ` + cols + ` FROM cases c WHERE c.id IN (SELECT case_id FROM case_grams WHERE grams @> ` + sqlstore.TermGramArray(term) + `) AND ` + like + newest,
 					[]any{"%" + term + "%"}
 			case grams:
 				return `SELECT ` + cols + ` FROM cases c WHERE c.id IN (SELECT rowid FROM cases_grams WHERE cases_grams MATCH $2) AND ` + like + newest,

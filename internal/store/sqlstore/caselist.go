@@ -201,14 +201,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		var rare, gramsCond, gramsFrom string
 		n := 0
 		if db.d.Name == "postgres" {
-			// The keys are numbers (migration 66): safe as literals, and
-			// the planner sees them.
-			keys := termGramKeys(text)
-			lits := make([]string, len(keys))
-			for i, k := range keys {
-				lits[i] = strconv.FormatInt(k, 10)
-			}
-			arr := "ARRAY[" + strings.Join(lits, ", ") + "]::bigint[]"
+			arr := TermGramArray(text)                                         // numbers since migration 66
 			matching := "SELECT case_id FROM case_grams WHERE grams @> " + arr // migration 64
 			// The probe reads the ids of up to searchSparse+1 cases. Few:
 			// the page and its count fetch those cases by key without

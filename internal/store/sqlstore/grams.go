@@ -160,46 +160,57 @@ func TermGrams(term string) []string { return termGrams(term) }
 // None when the term has no kept character (only punctuation): the index
 // cannot narrow it down.
 func termGrams(term string) []string {
-	seen := map[string]bool{}
 	var out []string
-	for _, run := range gramRuns(term) {
-		if len(run) == 1 {
-			if t := gramHex(run[0]); !seen[t] {
-				seen[t] = true
-				out = append(out, t)
-			}
-			continue
+	eachTermGram(term, func(a, b rune) {
+		t := gramHex(b)
+		if a >= 0 {
+			t = gramHex(a) + "x" + t
 		}
-		for i := 1; i < len(run); i++ {
-			if t := gramHex(run[i-1]) + "x" + gramHex(run[i]); !seen[t] {
-				seen[t] = true
-				out = append(out, t)
-			}
-		}
-	}
+		out = append(out, t)
+	})
 	return out
 }
 
 // termGramKeys are termGrams as PostgreSQL stores them (see GramKeys).
 func termGramKeys(term string) []int64 {
-	toks := termGrams(term)
-	keys := make([]int64, len(toks))
-	for i, t := range toks {
-		a, b, pair := strings.Cut(t, "x")
-		x, _ := strconv.ParseInt(a, 16, 64) // termGrams writes hex
-		if !pair {
-			keys[i] = x
-			continue
-		}
-		y, _ := strconv.ParseInt(b, 16, 64)
-		keys[i] = gramKey(rune(x), rune(y))
-	}
+	var keys []int64
+	eachTermGram(term, func(a, b rune) { keys = append(keys, gramKey(a, b)) })
 	return keys
 }
 
-// TermGramKeys are the numbers a case's PostgreSQL grams must hold to
-// contain the term; benchmarks write their raw statements with them.
-func TermGramKeys(term string) []int64 { return termGramKeys(term) }
+// TermGramArray is termGramKeys as a PostgreSQL array literal: the search
+// and the benchmarks' raw statements put it in their SQL (numbers only, so
+// safe as a literal, and the planner sees them).
+func TermGramArray(term string) string {
+	keys := termGramKeys(term)
+	lits := make([]string, len(keys))
+	for i, k := range keys {
+		lits[i] = strconv.FormatInt(k, 10)
+	}
+	return "ARRAY[" + strings.Join(lits, ", ") + "]::bigint[]"
+}
+
+// eachTermGram calls add once for each distinct gram a case must hold to
+// contain the term, in order: the pairs of each run, or its character
+// (a < 0) when a run has one.
+func eachTermGram(term string, add func(a, b rune)) {
+	seen := map[[2]rune]bool{}
+	put := func(a, b rune) {
+		if !seen[[2]rune{a, b}] {
+			seen[[2]rune{a, b}] = true
+			add(a, b)
+		}
+	}
+	for _, run := range gramRuns(term) {
+		if len(run) == 1 {
+			put(-1, run[0])
+			continue
+		}
+		for i := 1; i < len(run); i++ {
+			put(run[i-1], run[i])
+		}
+	}
+}
 
 // newGrams is a new case's searched fields, whose grams are written with
 // it on PostgreSQL.
