@@ -246,8 +246,8 @@ func phoneFixtures(t *testing.T, e *env) (seeds []string) {
 // than a third of the screen. A new page in the table is covered without
 // editing this test; one that no role reaches fails it.
 //
-// SQLite only: the storage engines are covered by the HTTP tests; the
-// browser checks layout.
+// On both engines, side by side: a page's rows come from the store, and an
+// engine that reads a column differently can widen a cell.
 func TestBrowserEveryPageOnPhone(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		seeds := phoneFixtures(t, e)
