@@ -123,7 +123,7 @@ func (s *Service) Committee(ctx context.Context, p *auth.Principal, f Filter) (C
 	if err != nil {
 		return d, err
 	}
-	q := store.CaseQuery{Scope: scope, OldestFirst: true, Limit: SectionRows, CountCap: -1}
+	q := store.CaseQuery{Scope: scope, OldestFirst: true, Limit: SectionRows, CountCap: -1, Brief: true}
 	if f.Room > 0 {
 		q.RoomID = f.Room
 	}

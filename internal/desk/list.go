@@ -74,6 +74,7 @@ const maxScan = 20000
 // List returns one page of the cases the actor may read that match q.
 func (s *Service) List(ctx context.Context, p *auth.Principal, q ListQuery, size int) (ListPage, error) {
 	q.Scope = p.Scope(domain.PermCaseRead)
+	q.Brief = true // the rows show no more (store.Case.Brief)
 	m, err := s.rowMaker(ctx)
 	if err != nil {
 		return ListPage{}, err
@@ -231,7 +232,7 @@ func (s *Service) dueRowsByIndex(ctx context.Context, m *rowMaker, q ListQuery, 
 		return dueResult{}, err
 	}
 	extra = dueMatches(extra, q.Due)
-	dq.Limit, dq.CountCap = limit, countCap
+	dq.Limit, dq.CountCap, dq.Brief = limit, countCap, true
 	fixed, total, capped, err := s.Store.DueCases(ctx, dq)
 	if err != nil {
 		return dueResult{}, err

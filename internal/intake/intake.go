@@ -512,9 +512,10 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (store.C
 	return c, evs, err
 }
 
-// List returns cases in the actor's scope.
+// List returns cases in the actor's scope, as brief rows (store.Case.Brief:
+// what the API's list answers).
 func (s *Service) List(ctx context.Context, p *auth.Principal, q store.CaseQuery) (store.CasePage, error) {
-	q.Scope = p.Scope(domain.PermCaseRead)
+	q.Scope, q.Brief = p.Scope(domain.PermCaseRead), true
 	if q.PartyHash == "" {
 		q.PartyHash = s.PartyHash(q.Text)
 	}

@@ -461,6 +461,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		}
 	}
 
+	cols, scan := db.rowColumns(q.Brief)
 	read := func(stmt string) error {
 		page.Cases = page.Cases[:0]
 		stmt, args := query(stmt)
@@ -470,7 +471,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		}
 		defer rows.Close()
 		for rows.Next() {
-			c, err := scanCase(rows)
+			c, err := scan(rows)
 			if err != nil {
 				return db.wrap("scan case", err)
 			}
@@ -488,7 +489,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		if len(conds) > 0 {
 			where = " WHERE " + strings.Join(conds, " AND ")
 		}
-		stmt := `SELECT ` + db.caseColumns() + ` FROM (SELECT received_at, id FROM (SELECT c.received_at, c.id, c.org_path, c.diverted_by_path FROM cases c` +
+		stmt := `SELECT ` + cols + ` FROM (SELECT received_at, id FROM (SELECT c.received_at, c.id, c.org_path, c.diverted_by_path FROM cases c` +
 			where + order + fmt.Sprintf(" LIMIT %d", denseScan) + `) c WHERE ` + scopeCond + orderK + cut + `) k JOIN cases c ON c.id = k.id` + order
 		if err := read(stmt); err != nil {
 			return page, err
@@ -507,7 +508,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			for i, id := range ids {
 				ps[i] = fmt.Sprint(id)
 			}
-			if err := read(`SELECT ` + db.caseColumns() + ` FROM cases c WHERE c.id IN (` + strings.Join(ps, ", ") + `)` + order + cut); err != nil {
+			if err := read(`SELECT ` + cols + ` FROM cases c WHERE c.id IN (` + strings.Join(ps, ", ") + `)` + order + cut); err != nil {
 				return page, err
 			}
 			dense = true // answered: the branches are not needed
@@ -518,7 +519,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			return page, err
 		}
 		n := offset + limit + 1
-		if err := read(`SELECT ` + db.caseColumns() + ` FROM (SELECT received_at, id FROM (` + union(keyset, n) + `) u` + orderK +
+		if err := read(`SELECT ` + cols + ` FROM (SELECT received_at, id FROM (` + union(keyset, n) + `) u` + orderK +
 			cut + `) k JOIN cases c ON c.id = k.id` + order); err != nil {
 			return page, err
 		}

@@ -167,14 +167,15 @@ func (db *DB) DueCases(ctx context.Context, q store.DueQuery) ([]store.Case, int
 	where := strings.Join(conds, " AND ")
 	var out []store.Case
 	if q.Limit > 0 {
-		rows, err := db.read().QueryContext(ctx, `SELECT `+db.caseColumns()+` FROM cases c WHERE `+where+
+		cols, scan := db.rowColumns(q.Brief)
+		rows, err := db.read().QueryContext(ctx, `SELECT `+cols+` FROM cases c WHERE `+where+
 			fmt.Sprintf(` ORDER BY c.next_due, c.id LIMIT %d`, q.Limit), args...)
 		if err != nil {
 			return nil, 0, false, db.wrap("list cases by due date", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
-			c, err := scanCase(rows)
+			c, err := scan(rows)
 			if err != nil {
 				return nil, 0, false, db.wrap("scan case by due date", err)
 			}

@@ -14,14 +14,16 @@ import (
 // driver writes by hand and falls back to the others. PostgreSQL hands
 // time.Time values, taken as they are.
 
-// sqliteCaseCols is caseCols with its timestamp columns as text.
-var sqliteCaseCols = func() string {
-	s := caseCols
+// sqliteCaseCols and sqliteBriefCols are caseCols and briefCols with
+// their timestamp columns as text.
+var sqliteCaseCols, sqliteBriefCols = timesAsText(caseCols), timesAsText(briefCols)
+
+func timesAsText(cols string) string {
 	for _, col := range []string{"received_at", "accepted_at", "decided_at", "closed_at", "created_at", "updated_at"} {
-		s = strings.Replace(s, "c."+col, "(c."+col+" || '')", 1)
+		cols = strings.Replace(cols, "c."+col, "(c."+col+" || '')", 1)
 	}
-	return s
-}()
+	return cols
+}
 
 // timeCol scans a timestamp column into t (UTC). valid is nil for a NOT
 // NULL column; otherwise it says whether the column held a value.

@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"maps"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -229,6 +231,63 @@ func testCaseListKeyset(t *testing.T, db *sqlstore.DB) {
 	}
 	if _, err := store.ParseCaseCursor("not-a-cursor"); err == nil {
 		t.Fatal("a made-up cursor parses")
+	}
+
+	// Brief rows are the whole rows' Case.Brief, in the same order, on
+	// every path of the list: a dense scope, several statuses, one room, a
+	// search, a cursor page, oldest first. One case carries every brief
+	// field that can be empty (decided, a reason, an external id).
+	decided, reason := t0.Add(time.Hour), "withdrawn"
+	c0, err := db.GetCase(ctx, accepted[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ApplyEvent(ctx, c0.ID, c0.Version, store.CaseChange{Status: domain.StatusWithdrawn, DecidedAt: &decided, ReasonCode: &reason},
+		store.Event{Type: "withdraw", ToStatus: domain.StatusWithdrawn, At: decided}); err != nil {
+		t.Fatal(err)
+	}
+	ext := newCase(f, f.room2.ID, "12315-BRIEF-1")
+	ext.ReceivedAt = t0.Add(50 * time.Hour)
+	mustCreate(t, db, ext)
+	first, err := db.ListCases(ctx, store.CaseQuery{Scope: committee, Limit: 3})
+	if err != nil || first.Next == nil {
+		t.Fatalf("first page: %v %v", first.Next, err)
+	}
+	filled := map[string]bool{}
+	for _, q := range []store.CaseQuery{
+		{Scope: committee, Limit: 50},
+		{Scope: committee, Limit: 50, Statuses: two},
+		{Scope: committee, Limit: 50, Statuses: []domain.Status{domain.StatusWithdrawn}},
+		{Scope: committee, Limit: 50, RoomID: f.room2.ID, OldestFirst: true},
+		{Scope: committee, Limit: 50, Text: "健身"},
+		{Scope: both, Limit: 4, After: first.Next},
+		{Scope: store.Scope{All: true}, Limit: 50, CountCap: -1},
+	} {
+		full, err := db.ListCases(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.Brief = true
+		brief, err := db.ListCases(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(full.Cases) == 0 || len(brief.Cases) != len(full.Cases) || brief.Total != full.Total || !reflect.DeepEqual(brief.Next, full.Next) {
+			t.Fatalf("brief list of %+v: %d cases (total %d), whole rows %d (total %d)", q, len(brief.Cases), brief.Total, len(full.Cases), full.Total)
+		}
+		for i, c := range full.Cases {
+			if want := c.Brief(); !reflect.DeepEqual(brief.Cases[i], want) {
+				t.Fatalf("brief row of case %d:\n got %+v\nwant %+v", c.ID, brief.Cases[i], want)
+			}
+			filled["decided"] = filled["decided"] || c.DecidedAt != nil
+			filled["accepted"] = filled["accepted"] || c.AcceptedAt != nil
+			filled["reason"] = filled["reason"] || c.ReasonCode != ""
+			filled["external"] = filled["external"] || c.ExternalID != ""
+			filled["room"] = filled["room"] || c.RoomID != 0
+		}
+	}
+	if len(filled) != 5 || slices.Contains(slices.Collect(maps.Values(filled)), false) {
+		t.Fatalf("the brief rows compared leave fields empty: %v", filled)
 	}
 }
 

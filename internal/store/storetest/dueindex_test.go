@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"reflect"
 	"regexp"
 	"slices"
 	"testing"
@@ -109,6 +110,21 @@ func TestDueIndex(t *testing.T) {
 				got, n, capped := list(q)
 				if !slices.Equal(got, want) || n != len(want) || capped {
 					t.Errorf("%s: %v (%d, capped %v), want %v", what, got, n, capped, want)
+				}
+				// Brief rows: the same cases, each its whole row's Case.Brief.
+				full, _, _, err := db.DueCases(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				q.Brief = true
+				brief, bn, _, err := db.DueCases(ctx, q)
+				if err != nil || bn != n || len(brief) != len(full) {
+					t.Fatalf("%s, brief: %d rows (%d counted), want %d (%v)", what, len(brief), bn, len(full), err)
+				}
+				for i, c := range full {
+					if !reflect.DeepEqual(brief[i], c.Brief()) {
+						t.Errorf("%s: brief row of case %d:\n got %+v\nwant %+v", what, c.ID, brief[i], c.Brief())
+					}
 				}
 			}
 			// b and c share a date: by id. d is another committee's; e2
