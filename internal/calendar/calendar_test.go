@@ -907,3 +907,47 @@ func BenchmarkDateString(b *testing.B) {
 		_ = d.String()
 	}
 }
+
+// The table isWorkday reads answers as the lunar-go schedule does, for
+// every day from before its first entry to after its last.
+func TestStatutoryTableMatchesSchedule(t *testing.T) {
+	if len(statutory) < 100 || len(statutoryKind) == 0 {
+		t.Fatalf("schedule of %d days, table of %d", len(statutory), len(statutoryKind))
+	}
+	c := New(nil)
+	first, last := statutoryFrom-400, statutoryFrom+dayNum(len(statutoryKind))+400
+	offs, makeUps := 0, 0
+	for n := first; n <= last; n++ {
+		want := !n.weekend()
+		if s, ok := statutory[n]; ok {
+			want = s.work
+			if s.work {
+				makeUps++
+			} else {
+				offs++
+			}
+		}
+		if got := c.isWorkday(n); got != want {
+			t.Fatalf("%s: workday %v, the schedule says %v", n.date(), got, want)
+		}
+	}
+	if offs == 0 || makeUps == 0 || offs+makeUps != len(statutory) {
+		t.Fatalf("days off %d, make-up days %d, of %d in the schedule", offs, makeUps, len(statutory))
+	}
+	// An override still wins over the table.
+	d := Date{Year: 2025, Month: 10, Day: 1}
+	if c.IsWorkday(d) || !New([]Override{{Date: d, Workday: true}}).IsWorkday(d) {
+		t.Fatal("an override does not decide 2025-10-01")
+	}
+}
+
+// BenchmarkDeadlinesOverdue is a row of the desk's due section: a case
+// accepted a year before and still open, its clocks counted to today.
+func BenchmarkDeadlinesOverdue(b *testing.B) {
+	c, p := New(nil), DefaultPolicies()[1]
+	f := ClockFacts{ReceivedAt: d("2025-05-06"), AcceptedAt: dp("2025-05-08")}
+	today := d("2026-05-20")
+	for b.Loop() {
+		_ = Deadlines(c, p, f, today)
+	}
+}

@@ -23,6 +23,7 @@ func init() {
 	shanghai = loc
 	statutory = loadStatutory()
 	statutoryDigest = digestStatutory(statutory)
+	statutoryFrom, statutoryKind = statutoryTable(statutory)
 }
 
 // Shanghai returns the Asia/Shanghai location all case clocks run in.
