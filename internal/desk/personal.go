@@ -22,7 +22,7 @@ var Working = []domain.Status{domain.StatusReceived, domain.StatusAccepted, doma
 // Personal is what a mediator's own desk shows.
 type Personal struct {
 	Mine    []store.Case       // cases the actor presides over, still to work on or being performed
-	Waiting []store.Case       // unassigned cases waiting in the rooms where the actor decides
+	Waiting []store.Case       // unassigned cases waiting in the rooms where the actor decides (Mine and Waiting: brief rows, store.Case.Brief)
 	Today   []store.Session    // the actor's sessions scheduled that day
 	Late    map[int64][]string // per case: agreement terms past their deadline and not performed, in words
 	Replies []store.Thread     // online mediation channels where a party waits for an answer
@@ -33,7 +33,7 @@ type Personal struct {
 func (s *Service) Personal(ctx context.Context, p *auth.Principal, day calendar.Date) (Personal, error) {
 	var d Personal
 	mine, err := s.Store.ListCases(ctx, store.CaseQuery{Scope: p.Scope(domain.PermCaseRead), Presiding: p.UserID,
-		Statuses: append(slices.Clone(Working), domain.StatusAgreed, domain.StatusPerforming), Limit: 500, CountCap: -1})
+		Statuses: append(slices.Clone(Working), domain.StatusAgreed, domain.StatusPerforming), Limit: 500, CountCap: -1, Brief: true})
 	if err != nil {
 		return d, fmt.Errorf("list presided cases: %w", err)
 	}
@@ -52,7 +52,7 @@ func (s *Service) Personal(ctx context.Context, p *auth.Principal, day calendar.
 		}
 	}
 	if len(rooms.Prefixes) > 0 {
-		waiting, err := s.Store.ListCases(ctx, store.CaseQuery{Scope: rooms, Statuses: []domain.Status{domain.StatusReceived, domain.StatusAccepted, domain.StatusConsenting}, Limit: 500, CountCap: -1})
+		waiting, err := s.Store.ListCases(ctx, store.CaseQuery{Scope: rooms, Statuses: []domain.Status{domain.StatusReceived, domain.StatusAccepted, domain.StatusConsenting}, Limit: 500, CountCap: -1, Brief: true})
 		if err != nil {
 			return d, fmt.Errorf("list waiting cases: %w", err)
 		}
