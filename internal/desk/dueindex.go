@@ -29,6 +29,11 @@ const maxBacklog = 2000
 // refreshBatch is how many cases RefreshDue computes and stores per transaction.
 const refreshBatch = 500
 
+// compactAfter is how many pending cases one RefreshDue fixes before it
+// compacts their index (store.DueStore.CompactDueIndex): a burst, not the
+// few that arrive between two runs.
+const compactAfter = 5000
+
 // dueValue is what a case stores: the due date of its urgent clock (0 when
 // none runs), floating when a suspension is open while a legal clock runs.
 // Without an open suspension a clock's due date does not depend on the day
@@ -57,6 +62,9 @@ type RefreshReport struct {
 	// the one computed: after a change of the rules, the dates it moved;
 	// in a rebuild under the same rules, errors.
 	Differed int
+	// Compacted: so many pending cases were fixed that their index was
+	// rebuilt (compactAfter).
+	Compacted bool
 }
 
 // RefreshDue computes the stored due dates that are pending, or all of them
@@ -86,6 +94,7 @@ func (s *Service) refreshDue(ctx context.Context, all bool) (RefreshReport, erro
 	}
 	rep.Full = all || stored != digest
 	now := s.now()
+	pending := 0 // of the cases computed, those that were pending
 	for after := int64(0); ; {
 		batch, err := s.Store.DueToCompute(ctx, after, rep.Full, refreshBatch)
 		if err != nil {
@@ -109,6 +118,9 @@ func (s *Service) refreshDue(ctx context.Context, all bool) (RefreshReport, erro
 			if dc.State != store.DuePending && (dc.State != st || dc.Next != next) {
 				rep.Differed++
 			}
+			if dc.State == store.DuePending {
+				pending++
+			}
 		}
 		n, err := s.Store.SetDue(ctx, vals)
 		if err != nil {
@@ -117,6 +129,12 @@ func (s *Service) refreshDue(ctx context.Context, all bool) (RefreshReport, erro
 		rep.Computed += len(batch)
 		rep.Stored += n
 		after = batch[len(batch)-1].ID
+	}
+	if pending >= compactAfter {
+		if err := s.Store.CompactDueIndex(ctx); err != nil {
+			return rep, err
+		}
+		rep.Compacted = true
 	}
 	if rep.Full && stored != digest {
 		// The dates are those of the rules read at the start: record them

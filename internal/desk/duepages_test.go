@@ -103,3 +103,43 @@ func TestOffsetPage(t *testing.T) {
 		}
 	}
 }
+
+// A refresh that fixes a burst of pending cases (an import) compacts their
+// index; the next, with nothing pending, does not; the lists still read it.
+func TestRefreshCompactsAfterABurst(t *testing.T) {
+	ctx := context.Background()
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			st, committee := demoAsOf(t, e, 0)
+			svc := &desk.Service{Store: st, Now: func() time.Time { return clockNow }}
+			if _, err := svc.RefreshDue(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for range desk.CompactAfter / 500 {
+				var ncs []*store.NewCase
+				for range 500 {
+					ncs = append(ncs, &store.NewCase{CommitteeID: committee.ID, CommitteeAbbr: committee.Abbr, Channel: domain.ChannelWalkIn,
+						Category: "服务-健身", Description: "预付卡退款", ReceivedAt: clockNow.AddDate(0, -1, 0),
+						Parties: []store.Party{{Kind: "consumer", Name: "张三"}, {Kind: "merchant", Name: "某健身公司"}},
+						Event:   store.Event{Type: "received", ActorName: "测试"}})
+				}
+				if _, err := st.InsertCases(ctx, ncs); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rep, err := svc.RefreshDue(ctx)
+			if err != nil || rep.Computed != desk.CompactAfter || !rep.Compacted {
+				t.Fatalf("refresh after %d new cases: %+v (%v)", desk.CompactAfter, rep, err)
+			}
+			if rep, err = svc.RefreshDue(ctx); err != nil || rep.Computed != 0 || rep.Compacted {
+				t.Fatalf("refresh with nothing pending: %+v (%v)", rep, err)
+			}
+			director := &auth.Principal{DisplayName: "测试", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: committee.ID, OrgPath: committee.Path}}}
+			p, err := svc.List(ctx, director, desk.ListQuery{Page: 1, Due: desk.DueOverdue}, 50)
+			if err != nil || len(p.Rows) != 50 || !p.Capped { // more than the lists count
+				t.Fatalf("overdue list after the compaction: %d rows of %d (%v)", len(p.Rows), p.Total, err)
+			}
+		})
+	}
+}

@@ -13,3 +13,6 @@ func (s *Service) DueIndexUsable(ctx context.Context) (bool, error) {
 
 // OffsetPage is offsetPage, for the table test.
 var OffsetPage = offsetPage
+
+// CompactAfter is compactAfter, for the burst test.
+const CompactAfter = compactAfter

@@ -88,4 +88,11 @@ type DueStore interface {
 	// pending, or floating with a lower bound on or before q.By (any, when
 	// q.By is 0); at most q.Limit, by id.
 	DueUnfixed(ctx context.Context, q DueQuery) ([]Case, error)
+	// CompactDueIndex rebuilds the index of the pending and floating cases
+	// after a burst of them was fixed (an import, seeding). On PostgreSQL
+	// its emptied pages otherwise stay counted in its size, and the planner,
+	// costing it by that size, walks every open case instead (122 ms
+	// against 1 ms at 1,000,000 cases): REINDEX CONCURRENTLY, which blocks
+	// no reader or writer. SQLite merges emptied pages itself: nothing to do.
+	CompactDueIndex(ctx context.Context) error
 }

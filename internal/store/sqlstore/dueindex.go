@@ -202,6 +202,15 @@ func (db *DB) DueCases(ctx context.Context, q store.DueQuery) ([]store.Case, int
 	return out, n, false, nil
 }
 
+func (db *DB) CompactDueIndex(ctx context.Context) error {
+	if db.d.Name != "postgres" {
+		return nil
+	}
+	// Outside a transaction, as REINDEX CONCURRENTLY must be.
+	_, err := db.w.ExecContext(ctx, `REINDEX INDEX CONCURRENTLY cases_due_unfixed`)
+	return db.wrap("compact the index of pending due dates", err)
+}
+
 func (db *DB) DueUnfixed(ctx context.Context, q store.DueQuery) ([]store.Case, error) {
 	if !q.Scope.All && len(q.Scope.Prefixes) == 0 {
 		return nil, nil

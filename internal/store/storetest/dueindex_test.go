@@ -352,3 +352,67 @@ func TestDueIndexMigration(t *testing.T) {
 		})
 	}
 }
+
+// A burst of pending cases, once fixed, leaves the index of pending cases
+// with emptied pages; CompactDueIndex gives them back on PostgreSQL (SQLite
+// merges them itself and has nothing to do) and the index still answers.
+func TestCompactDueIndex(t *testing.T) {
+	ctx := context.Background()
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			db := e.Open(t, true)
+			f := newFixture(t, db)
+			for range 6 { // in batches, as an import writes them
+				var ncs []*store.NewCase
+				for range 500 {
+					ncs = append(ncs, newCase(f, f.room1.ID, ""))
+				}
+				if _, err := db.InsertCases(ctx, ncs); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var vals []store.DueValue
+			for after := int64(0); ; {
+				dcs, err := db.DueToCompute(ctx, after, false, 500)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(dcs) == 0 {
+					break
+				}
+				for _, dc := range dcs {
+					vals = append(vals, store.DueValue{CaseID: dc.ID, Mark: dc.Mark, State: store.DueFixed, Next: 20260310})
+				}
+				after = dcs[len(dcs)-1].ID
+			}
+			// All but the last stay fixed; the last stays pending.
+			if n, err := db.SetDue(ctx, vals[:len(vals)-1]); err != nil || n != 2999 {
+				t.Fatalf("fix 2,999 of %d pending cases: %d (%v)", len(vals), n, err)
+			}
+			size := func() int64 {
+				var n int64
+				if err := db.Writer().QueryRowContext(ctx, `SELECT pg_relation_size('cases_due_unfixed')`).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			var before int64
+			if e.Name == "postgres" {
+				before = size()
+			}
+			if err := db.CompactDueIndex(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if e.Name == "postgres" {
+				if after := size(); after*4 > before {
+					t.Errorf("index of pending cases %d bytes before compaction, %d after", before, after)
+				}
+			}
+			left, err := db.DueUnfixed(ctx, store.DueQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}})
+			if err != nil || len(left) != 1 || left[0].ID != vals[len(vals)-1].CaseID {
+				t.Fatalf("pending after compaction: %d cases (%v), want case %d", len(left), err, vals[len(vals)-1].CaseID)
+			}
+		})
+	}
+}
