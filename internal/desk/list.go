@@ -222,7 +222,7 @@ func (s *Service) dueRows(ctx context.Context, m *rowMaker, q ListQuery, limit, 
 // the pending and floating ones computed, merged by date.
 func (s *Service) dueRowsByIndex(ctx context.Context, m *rowMaker, q ListQuery, statuses []domain.Status, limit, countCap int) (dueResult, error) {
 	dq := store.DueQuery{Scope: q.Scope, RoomID: q.RoomID, Presiding: q.Presiding, Statuses: statuses, From: q.From, To: q.To,
-		By: lastDue(m.rules.Calendar, q.Due, calendar.DateOf(m.now)).Number(), Limit: maxCandidates}
+		By: lastDue(m.rules.Calendar, q.Due, calendar.DateOf(m.now)).Number(), Limit: maxCandidates, Brief: true}
 	unfixed, err := s.Store.DueUnfixed(ctx, dq)
 	if err != nil {
 		return dueResult{}, err
@@ -232,7 +232,7 @@ func (s *Service) dueRowsByIndex(ctx context.Context, m *rowMaker, q ListQuery, 
 		return dueResult{}, err
 	}
 	extra = dueMatches(extra, q.Due)
-	dq.Limit, dq.CountCap, dq.Brief = limit, countCap, true
+	dq.Limit, dq.CountCap = limit, countCap
 	fixed, total, capped, err := s.Store.DueCases(ctx, dq)
 	if err != nil {
 		return dueResult{}, err

@@ -60,7 +60,7 @@ type DueQuery struct {
 	// CountCap > 0 counts at most CountCap cases (Capped when there are
 	// more); 0 counts them all; < 0 counts nothing.
 	CountCap int
-	// Brief: DueCases reads each case as Case.Brief has it.
+	// Brief: DueCases and DueUnfixed read each case as Case.Brief has it.
 	Brief bool
 }
 

@@ -150,6 +150,16 @@ func TestDueIndex(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				q.Brief = true
+				brief, err := db.DueUnfixed(ctx, q)
+				if err != nil || len(brief) != len(cs) {
+					t.Fatalf("unfixed, brief: %d rows, want %d (%v)", len(brief), len(cs), err)
+				}
+				for i, c := range cs {
+					if !reflect.DeepEqual(brief[i], c.Brief()) {
+						t.Errorf("unfixed: brief row of case %d:\n got %+v\nwant %+v", c.ID, brief[i], c.Brief())
+					}
+				}
 				return ids(cs)
 			}
 			// e2 floats; it is diverted by the committee, so in its scope.
