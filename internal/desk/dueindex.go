@@ -30,8 +30,8 @@ const maxBacklog = 2000
 const refreshBatch = 500
 
 // compactAfter is how many pending cases one RefreshDue fixes before it
-// compacts their index (store.DueStore.CompactDueIndex): a burst, not the
-// few that arrive between two runs.
+// compacts what they swelled (store.DueStore.CompactAfterBurst): a burst,
+// not the few that arrive between two runs.
 const compactAfter = 5000
 
 // dueValue is what a case stores: the due date of its urgent clock (0 when
@@ -62,8 +62,8 @@ type RefreshReport struct {
 	// the one computed: after a change of the rules, the dates it moved;
 	// in a rebuild under the same rules, errors.
 	Differed int
-	// Compacted: so many pending cases were fixed that their index was
-	// rebuilt (compactAfter).
+	// Compacted: so many pending cases were fixed that what they swelled
+	// was compacted (compactAfter).
 	Compacted bool
 }
 
@@ -131,7 +131,7 @@ func (s *Service) refreshDue(ctx context.Context, all bool) (RefreshReport, erro
 		after = batch[len(batch)-1].ID
 	}
 	if pending >= compactAfter {
-		if err := s.Store.CompactDueIndex(ctx); err != nil {
+		if err := s.Store.CompactAfterBurst(ctx); err != nil {
 			return rep, err
 		}
 		rep.Compacted = true

@@ -203,13 +203,16 @@ func (db *DB) DueCases(ctx context.Context, q store.DueQuery) ([]store.Case, int
 	return out, n, false, nil
 }
 
-func (db *DB) CompactDueIndex(ctx context.Context) error {
+func (db *DB) CompactAfterBurst(ctx context.Context) error {
 	if db.d.Name != "postgres" {
 		return nil
 	}
-	// Outside a transaction, as REINDEX CONCURRENTLY must be.
-	_, err := db.w.ExecContext(ctx, `REINDEX INDEX CONCURRENTLY cases_due_unfixed`)
-	return db.wrap("compact the index of pending due dates", err)
+	// Outside a transaction, as both must be.
+	if _, err := db.w.ExecContext(ctx, `REINDEX INDEX CONCURRENTLY cases_due_unfixed`); err != nil {
+		return db.wrap("compact the index of pending due dates", err)
+	}
+	_, err := db.w.ExecContext(ctx, `VACUUM (FULL, ANALYZE) case_counts`)
+	return db.wrap("compact the case counters", err)
 }
 
 func (db *DB) DueUnfixed(ctx context.Context, q store.DueQuery) ([]store.Case, error) {
