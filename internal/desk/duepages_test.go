@@ -9,7 +9,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
-	"github.com/tiaojie/tiaojie/internal/store/storetest"
+	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
 )
 
 // More overdue cases than the lists count (store.ListCountCap): the list
@@ -17,76 +17,72 @@ import (
 // every case has been shown once, nearest date first.
 func TestOverdueListPagesPastTheCap(t *testing.T) {
 	ctx := context.Background()
-	for _, e := range storetest.Engines(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			t.Parallel()
-			st, committee := demoAsOf(t, e, 0)
-			// Received over 1,150 hours a month and more ago, never
-			// accepted: every acceptance clock has run out, on many dates.
-			const n = store.ListCountCap + 150
-			var ncs []*store.NewCase
-			for i := range n {
-				ncs = append(ncs, &store.NewCase{CommitteeID: committee.ID, CommitteeAbbr: committee.Abbr, Channel: domain.ChannelWalkIn,
-					Category: "服务-健身", Description: "预付卡退款", ReceivedAt: clockNow.AddDate(0, -1, 0).Add(-time.Duration(i) * time.Hour),
-					Parties: []store.Party{{Kind: "consumer", Name: "张三"}, {Kind: "merchant", Name: "某健身公司"}},
-					Event:   store.Event{Type: "received", ActorName: "测试"}})
-			}
-			for len(ncs) > 0 { // in the import's batches
-				k := min(len(ncs), 200)
-				if _, err := st.InsertCases(ctx, ncs[:k]); err != nil {
-					t.Fatal(err)
-				}
-				ncs = ncs[k:]
-			}
-			svc := &desk.Service{Store: st, Now: func() time.Time { return clockNow }}
-			if _, err := svc.RefreshDue(ctx); err != nil {
+	onEveryDemo(t, 0, func(t *testing.T, st *sqlstore.DB, committee store.OrgUnit) {
+		// Received over 1,150 hours a month and more ago, never
+		// accepted: every acceptance clock has run out, on many dates.
+		const n = store.ListCountCap + 150
+		var ncs []*store.NewCase
+		for i := range n {
+			ncs = append(ncs, &store.NewCase{CommitteeID: committee.ID, CommitteeAbbr: committee.Abbr, Channel: domain.ChannelWalkIn,
+				Category: "服务-健身", Description: "预付卡退款", ReceivedAt: clockNow.AddDate(0, -1, 0).Add(-time.Duration(i) * time.Hour),
+				Parties: []store.Party{{Kind: "consumer", Name: "张三"}, {Kind: "merchant", Name: "某健身公司"}},
+				Event:   store.Event{Type: "received", ActorName: "测试"}})
+		}
+		for len(ncs) > 0 { // in the import's batches
+			k := min(len(ncs), 200)
+			if _, err := st.InsertCases(ctx, ncs[:k]); err != nil {
 				t.Fatal(err)
 			}
-			director := &auth.Principal{DisplayName: "测试", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: committee.ID, OrgPath: committee.Path}}}
-			seen := map[int64]bool{}
-			var last string
-			for page := 1; ; page++ {
-				p, err := svc.List(ctx, director, desk.ListQuery{Page: page, Due: desk.DueOverdue}, 50)
-				if err != nil {
-					t.Fatal(err)
+			ncs = ncs[k:]
+		}
+		svc := &desk.Service{Store: st, Now: func() time.Time { return clockNow }}
+		if _, err := svc.RefreshDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		director := &auth.Principal{DisplayName: "测试", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: committee.ID, OrgPath: committee.Path}}}
+		seen := map[int64]bool{}
+		var last string
+		for page := 1; ; page++ {
+			p, err := svc.List(ctx, director, desk.ListQuery{Page: page, Due: desk.DueOverdue}, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page == 1 && (!p.Capped || p.Total != store.ListCountCap) {
+				t.Fatalf("first page: total %d, capped %v; want more than %d", p.Total, p.Capped, store.ListCountCap)
+			}
+			for _, r := range p.Rows {
+				if seen[r.Case.ID] {
+					t.Fatalf("page %d shows case %d again", page, r.Case.ID)
 				}
-				if page == 1 && (!p.Capped || p.Total != store.ListCountCap) {
-					t.Fatalf("first page: total %d, capped %v; want more than %d", p.Total, p.Capped, store.ListCountCap)
-				}
-				for _, r := range p.Rows {
-					if seen[r.Case.ID] {
-						t.Fatalf("page %d shows case %d again", page, r.Case.ID)
-					}
-					seen[r.Case.ID] = true
-					if d := r.Next.Due.String(); d < last {
-						t.Fatalf("page %d: due %s after %s", page, d, last)
-					} else {
-						last = d
-					}
-				}
-				if p.Page >= p.Pages {
-					if len(p.Rows) == 0 {
-						t.Fatalf("page %d offered but empty", page)
-					}
-					break
-				}
-				if page > n/50+2 {
-					t.Fatalf("still offering page %d", page+1)
+				seen[r.Case.ID] = true
+				if d := r.Next.Due.String(); d < last {
+					t.Fatalf("page %d: due %s after %s", page, d, last)
+				} else {
+					last = d
 				}
 			}
-			if len(seen) != n {
-				t.Fatalf("%d cases shown over the pages, want %d", len(seen), n)
+			if p.Page >= p.Pages {
+				if len(p.Rows) == 0 {
+					t.Fatalf("page %d offered but empty", page)
+				}
+				break
 			}
-			// Without the clock filter the same cases are a list by scope
-			// and status alone: counted exactly (the case counters), every
-			// page offered, a page past the end is the last.
-			all := desk.ListQuery{CaseQuery: store.CaseQuery{Statuses: []domain.Status{domain.StatusReceived}}, Page: 99}
-			p, err := svc.List(ctx, director, all, 50)
-			if err != nil || p.Total != n || p.Capped || p.Pages != (n+49)/50 || p.Page != p.Pages || len(p.Rows) != n-(p.Pages-1)*50 {
-				t.Fatalf("received list: total %d capped %v page %d of %d, %d rows (%v); want %d cases on %d pages", p.Total, p.Capped, p.Page, p.Pages, len(p.Rows), err, n, (n+49)/50)
+			if page > n/50+2 {
+				t.Fatalf("still offering page %d", page+1)
 			}
-		})
-	}
+		}
+		if len(seen) != n {
+			t.Fatalf("%d cases shown over the pages, want %d", len(seen), n)
+		}
+		// Without the clock filter the same cases are a list by scope
+		// and status alone: counted exactly (the case counters), every
+		// page offered, a page past the end is the last.
+		all := desk.ListQuery{CaseQuery: store.CaseQuery{Statuses: []domain.Status{domain.StatusReceived}}, Page: 99}
+		p, err := svc.List(ctx, director, all, 50)
+		if err != nil || p.Total != n || p.Capped || p.Pages != (n+49)/50 || p.Page != p.Pages || len(p.Rows) != n-(p.Pages-1)*50 {
+			t.Fatalf("received list: total %d capped %v page %d of %d, %d rows (%v); want %d cases on %d pages", p.Total, p.Capped, p.Page, p.Pages, len(p.Rows), err, n, (n+49)/50)
+		}
+	})
 }
 
 // A page number opened without a cursor is an offset: past what the store
@@ -108,38 +104,34 @@ func TestOffsetPage(t *testing.T) {
 // index; the next, with nothing pending, does not; the lists still read it.
 func TestRefreshCompactsAfterABurst(t *testing.T) {
 	ctx := context.Background()
-	for _, e := range storetest.Engines(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			t.Parallel()
-			st, committee := demoAsOf(t, e, 0)
-			svc := &desk.Service{Store: st, Now: func() time.Time { return clockNow }}
-			if _, err := svc.RefreshDue(ctx); err != nil {
+	onEveryDemo(t, 0, func(t *testing.T, st *sqlstore.DB, committee store.OrgUnit) {
+		svc := &desk.Service{Store: st, Now: func() time.Time { return clockNow }}
+		if _, err := svc.RefreshDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for range desk.CompactAfter / 500 {
+			var ncs []*store.NewCase
+			for range 500 {
+				ncs = append(ncs, &store.NewCase{CommitteeID: committee.ID, CommitteeAbbr: committee.Abbr, Channel: domain.ChannelWalkIn,
+					Category: "服务-健身", Description: "预付卡退款", ReceivedAt: clockNow.AddDate(0, -1, 0),
+					Parties: []store.Party{{Kind: "consumer", Name: "张三"}, {Kind: "merchant", Name: "某健身公司"}},
+					Event:   store.Event{Type: "received", ActorName: "测试"}})
+			}
+			if _, err := st.InsertCases(ctx, ncs); err != nil {
 				t.Fatal(err)
 			}
-			for range desk.CompactAfter / 500 {
-				var ncs []*store.NewCase
-				for range 500 {
-					ncs = append(ncs, &store.NewCase{CommitteeID: committee.ID, CommitteeAbbr: committee.Abbr, Channel: domain.ChannelWalkIn,
-						Category: "服务-健身", Description: "预付卡退款", ReceivedAt: clockNow.AddDate(0, -1, 0),
-						Parties: []store.Party{{Kind: "consumer", Name: "张三"}, {Kind: "merchant", Name: "某健身公司"}},
-						Event:   store.Event{Type: "received", ActorName: "测试"}})
-				}
-				if _, err := st.InsertCases(ctx, ncs); err != nil {
-					t.Fatal(err)
-				}
-			}
-			rep, err := svc.RefreshDue(ctx)
-			if err != nil || rep.Computed != desk.CompactAfter || !rep.Compacted {
-				t.Fatalf("refresh after %d new cases: %+v (%v)", desk.CompactAfter, rep, err)
-			}
-			if rep, err = svc.RefreshDue(ctx); err != nil || rep.Computed != 0 || rep.Compacted {
-				t.Fatalf("refresh with nothing pending: %+v (%v)", rep, err)
-			}
-			director := &auth.Principal{DisplayName: "测试", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: committee.ID, OrgPath: committee.Path}}}
-			p, err := svc.List(ctx, director, desk.ListQuery{Page: 1, Due: desk.DueOverdue}, 50)
-			if err != nil || len(p.Rows) != 50 || !p.Capped { // more than the lists count
-				t.Fatalf("overdue list after the compaction: %d rows of %d (%v)", len(p.Rows), p.Total, err)
-			}
-		})
-	}
+		}
+		rep, err := svc.RefreshDue(ctx)
+		if err != nil || rep.Computed != desk.CompactAfter || !rep.Compacted {
+			t.Fatalf("refresh after %d new cases: %+v (%v)", desk.CompactAfter, rep, err)
+		}
+		if rep, err = svc.RefreshDue(ctx); err != nil || rep.Computed != 0 || rep.Compacted {
+			t.Fatalf("refresh with nothing pending: %+v (%v)", rep, err)
+		}
+		director := &auth.Principal{DisplayName: "测试", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: committee.ID, OrgPath: committee.Path}}}
+		p, err := svc.List(ctx, director, desk.ListQuery{Page: 1, Due: desk.DueOverdue}, 50)
+		if err != nil || len(p.Rows) != 50 || !p.Capped { // more than the lists count
+			t.Fatalf("overdue list after the compaction: %d rows of %d (%v)", len(p.Rows), p.Total, err)
+		}
+	})
 }

@@ -397,49 +397,44 @@ func TestCaseSearchMigratesExistingCases(t *testing.T) {
 // once, in order; with the other committee's scope, its newest first.
 func TestCaseListSparseScope(t *testing.T) {
 	ctx := context.Background()
-	for _, e := range Engines(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			t.Parallel()
-			db := e.Open(t, true)
-			f := newFixture(t, db)
-			var mine []int64
-			for i := range 3 {
-				nc := newCase(f, f.room1.ID, "")
-				nc.ReceivedAt = t0.Add(time.Duration(i) * time.Minute)
-				mine = append(mine, mustCreate(t, db, nc).ID)
+	onEveryEngine(t, func(t *testing.T, e Engine, db *sqlstore.DB, f fixture) {
+		var mine []int64
+		for i := range 3 {
+			nc := newCase(f, f.room1.ID, "")
+			nc.ReceivedAt = t0.Add(time.Duration(i) * time.Minute)
+			mine = append(mine, mustCreate(t, db, nc).ID)
+		}
+		slices.Reverse(mine) // newest first
+		var others []int64
+		for b := range 6 {
+			var ncs []*store.NewCase
+			for i := range 350 {
+				nc := newCase(f, 0, "")
+				nc.CommitteeID, nc.CommitteeAbbr = f.otherCommittee.ID, "徐"
+				nc.ReceivedAt = t0.Add(time.Hour + time.Duration(b*350+i)*time.Second)
+				ncs = append(ncs, nc)
 			}
-			slices.Reverse(mine) // newest first
-			var others []int64
-			for b := range 6 {
-				var ncs []*store.NewCase
-				for i := range 350 {
-					nc := newCase(f, 0, "")
-					nc.CommitteeID, nc.CommitteeAbbr = f.otherCommittee.ID, "徐"
-					nc.ReceivedAt = t0.Add(time.Hour + time.Duration(b*350+i)*time.Second)
-					ncs = append(ncs, nc)
-				}
-				cs, err := db.InsertCases(ctx, ncs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, c := range cs {
-					others = append(others, c.ID)
-				}
+			cs, err := db.InsertCases(ctx, ncs)
+			if err != nil {
+				t.Fatal(err)
 			}
-			two := []domain.Status{domain.StatusReceived, domain.StatusAccepted}
-			committee := store.Scope{Prefixes: []string{f.committee.Path}}
-			if got := walk(t, db, store.CaseQuery{Scope: committee, Limit: 2, Statuses: two}, nil); !slices.Equal(got, mine) {
-				t.Fatalf("sparse scope, two statuses: %v, want %v", got, mine)
+			for _, c := range cs {
+				others = append(others, c.ID)
 			}
-			p, err := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{f.otherCommittee.Path}}, Limit: 5, Statuses: two, CountCap: -1})
-			if err != nil || len(p.Cases) != 5 {
-				t.Fatalf("dense scope: %d cases (%v)", len(p.Cases), err)
+		}
+		two := []domain.Status{domain.StatusReceived, domain.StatusAccepted}
+		committee := store.Scope{Prefixes: []string{f.committee.Path}}
+		if got := walk(t, db, store.CaseQuery{Scope: committee, Limit: 2, Statuses: two}, nil); !slices.Equal(got, mine) {
+			t.Fatalf("sparse scope, two statuses: %v, want %v", got, mine)
+		}
+		p, err := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{f.otherCommittee.Path}}, Limit: 5, Statuses: two, CountCap: -1})
+		if err != nil || len(p.Cases) != 5 {
+			t.Fatalf("dense scope: %d cases (%v)", len(p.Cases), err)
+		}
+		for i, c := range p.Cases {
+			if want := others[len(others)-1-i]; c.ID != want {
+				t.Fatalf("dense scope, row %d: case %d, want %d", i, c.ID, want)
 			}
-			for i, c := range p.Cases {
-				if want := others[len(others)-1-i]; c.ID != want {
-					t.Fatalf("dense scope, row %d: case %d, want %d", i, c.ID, want)
-				}
-			}
-		})
-	}
+		}
+	})
 }

@@ -102,6 +102,18 @@ func newFixture(t testing.TB, db store.Store) fixture {
 
 var t0 = time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 
+// onEveryEngine runs fn in parallel on a fresh migrated database of each
+// engine, with the standard fixture in it.
+func onEveryEngine(t *testing.T, fn func(t *testing.T, e Engine, db *sqlstore.DB, f fixture)) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			db := e.Open(t, true)
+			fn(t, e, db, newFixture(t, db))
+		})
+	}
+}
+
 func newCase(f fixture, room int64, ext string) *store.NewCase {
 	return &store.NewCase{
 		CommitteeID: f.committee.ID, CommitteeAbbr: "浦", RoomID: room, Channel: domain.ChannelWalkIn,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
 )
 
 // The stored due dates (migration 00062): new cases and changes of the clock
@@ -369,66 +370,61 @@ func TestDueIndexMigration(t *testing.T) {
 // case counters shrink to their rows.
 func TestCompactAfterBurst(t *testing.T) {
 	ctx := context.Background()
-	for _, e := range Engines(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			t.Parallel()
-			db := e.Open(t, true)
-			f := newFixture(t, db)
-			for range 6 { // in batches, as an import writes them
-				var ncs []*store.NewCase
-				for range 500 {
-					ncs = append(ncs, newCase(f, f.room1.ID, ""))
-				}
-				if _, err := db.InsertCases(ctx, ncs); err != nil {
-					t.Fatal(err)
-				}
+	onEveryEngine(t, func(t *testing.T, e Engine, db *sqlstore.DB, f fixture) {
+		for range 6 { // in batches, as an import writes them
+			var ncs []*store.NewCase
+			for range 500 {
+				ncs = append(ncs, newCase(f, f.room1.ID, ""))
 			}
-			var vals []store.DueValue
-			for after := int64(0); ; {
-				dcs, err := db.DueToCompute(ctx, after, false, 500)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(dcs) == 0 {
-					break
-				}
-				for _, dc := range dcs {
-					vals = append(vals, store.DueValue{CaseID: dc.ID, Mark: dc.Mark, State: store.DueFixed, Next: 20260310})
-				}
-				after = dcs[len(dcs)-1].ID
-			}
-			// All but the last stay fixed; the last stays pending.
-			if n, err := db.SetDue(ctx, vals[:len(vals)-1]); err != nil || n != 2999 {
-				t.Fatalf("fix 2,999 of %d pending cases: %d (%v)", len(vals), n, err)
-			}
-			size := func() int64 {
-				var n int64
-				if err := db.Writer().QueryRowContext(ctx, `SELECT pg_relation_size('cases_due_unfixed')`).Scan(&n); err != nil {
-					t.Fatal(err)
-				}
-				return n
-			}
-			var before int64
-			if e.Name == "postgres" {
-				before = size()
-			}
-			if err := db.CompactAfterBurst(ctx); err != nil {
+			if _, err := db.InsertCases(ctx, ncs); err != nil {
 				t.Fatal(err)
 			}
-			if e.Name == "postgres" {
-				if after := size(); after*4 > before {
-					t.Errorf("index of pending cases %d bytes before compaction, %d after", before, after)
-				}
-				// The counters of the 3,000 cases: one row, one page.
-				var counters int64
-				if err := db.Writer().QueryRowContext(ctx, `SELECT pg_relation_size('case_counts')`).Scan(&counters); err != nil || counters > 8192 {
-					t.Errorf("case counters after compaction: %d bytes (%v)", counters, err)
-				}
+		}
+		var vals []store.DueValue
+		for after := int64(0); ; {
+			dcs, err := db.DueToCompute(ctx, after, false, 500)
+			if err != nil {
+				t.Fatal(err)
 			}
-			left, err := db.DueUnfixed(ctx, store.DueQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}})
-			if err != nil || len(left) != 1 || left[0].ID != vals[len(vals)-1].CaseID {
-				t.Fatalf("pending after compaction: %d cases (%v), want case %d", len(left), err, vals[len(vals)-1].CaseID)
+			if len(dcs) == 0 {
+				break
 			}
-		})
-	}
+			for _, dc := range dcs {
+				vals = append(vals, store.DueValue{CaseID: dc.ID, Mark: dc.Mark, State: store.DueFixed, Next: 20260310})
+			}
+			after = dcs[len(dcs)-1].ID
+		}
+		// All but the last stay fixed; the last stays pending.
+		if n, err := db.SetDue(ctx, vals[:len(vals)-1]); err != nil || n != 2999 {
+			t.Fatalf("fix 2,999 of %d pending cases: %d (%v)", len(vals), n, err)
+		}
+		size := func() int64 {
+			var n int64
+			if err := db.Writer().QueryRowContext(ctx, `SELECT pg_relation_size('cases_due_unfixed')`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		var before int64
+		if e.Name == "postgres" {
+			before = size()
+		}
+		if err := db.CompactAfterBurst(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if e.Name == "postgres" {
+			if after := size(); after*4 > before {
+				t.Errorf("index of pending cases %d bytes before compaction, %d after", before, after)
+			}
+			// The counters of the 3,000 cases: one row, one page.
+			var counters int64
+			if err := db.Writer().QueryRowContext(ctx, `SELECT pg_relation_size('case_counts')`).Scan(&counters); err != nil || counters > 8192 {
+				t.Errorf("case counters after compaction: %d bytes (%v)", counters, err)
+			}
+		}
+		left, err := db.DueUnfixed(ctx, store.DueQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}})
+		if err != nil || len(left) != 1 || left[0].ID != vals[len(vals)-1].CaseID {
+			t.Fatalf("pending after compaction: %d cases (%v), want case %d", len(left), err, vals[len(vals)-1].CaseID)
+		}
+	})
 }
