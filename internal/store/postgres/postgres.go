@@ -39,6 +39,10 @@ func Dialect() sqlstore.Dialect {
 			var e *pgconn.PgError
 			return errors.As(err, &e) && e.Code == "23505"
 		},
+		IsLockTimeout: func(err error) bool {
+			var e *pgconn.PgError
+			return errors.As(err, &e) && e.Code == "55P03"
+		},
 		River:         func(db *sql.DB) riverdriver.Driver[*sql.Tx] { return riverdatabasesql.New(db) },
 		MigrationLock: migrationLock,
 	}

@@ -226,7 +226,7 @@ func (db *DB) CompactAfterBurst(ctx context.Context) error {
 	if _, rerr := conn.ExecContext(ctx, `RESET lock_timeout`); err == nil {
 		err = rerr
 	}
-	if err != nil && strings.Contains(err.Error(), "55P03") { // lock_not_available
+	if err != nil && db.d.IsLockTimeout != nil && db.d.IsLockTimeout(err) {
 		return nil
 	}
 	return db.wrap("compact the case counters", err)

@@ -31,6 +31,9 @@ type Dialect struct {
 	Migrations   fs.FS // *.sql at its root
 	// IsUnique reports a unique-constraint violation.
 	IsUnique func(error) bool
+	// IsLockTimeout reports a statement that gave up waiting for a lock
+	// (lock_timeout); nil for an engine without one.
+	IsLockTimeout func(error) bool
 	// QuestionMarks: bind long statements with ? instead of $n (modernc
 	// SQLite resolves $n names one by one, quadratic in the number of
 	// parameters; multi-row inserts have hundreds).
