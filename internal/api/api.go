@@ -173,25 +173,37 @@ func (a *API) CreateComplaint(w http.ResponseWriter, r *http.Request) {
 		failErr(w, a.Log, r, err)
 		return
 	}
-	d, err := a.Intake.Detail(r.Context(), p, c.ID)
-	if errors.Is(err, access.ErrNotFound) {
-		// A client that may create but not read (outside its scope) still gets the identity.
-		d = intake.Detail{Case: c}
-	} else if err != nil {
-		failErr(w, a.Log, r, err)
-		return
-	}
 	var out CaseJSON
-	if created && d.Case.PresidingID == 0 {
-		// A case just received has no evaluation figures yet: it is open,
-		// with no agreement or follow-up (what casesJSON answers for a case
-		// the rollups have not counted), so the answer skips the rollups'
-		// catch-up, a write through the single writer per complaint.
-		out = caseJSON(d.Case, d.Deadlines)
+	if created {
+		// The case was read back after its commit; it has no events but
+		// "received" (no suspension, so its row alone gives its clocks) and
+		// no evaluation figures yet: it is open, with no agreement or
+		// follow-up (what casesJSON answers for a case the rollups have not
+		// counted). So the answer neither reads it again nor runs the
+		// rollups' catch-up, a write through the single writer per complaint.
+		var dls []calendar.Deadline
+		if p.CanOnCase(domain.PermCaseRead, c) {
+			m, err := a.Intake.Deadlines(r.Context(), []store.Case{c})
+			if err != nil {
+				failErr(w, a.Log, r, err)
+				return
+			}
+			dls = m[c.ID]
+		} // a client that may create but not read (outside its scope) gets what it sent, without clocks
+		out = caseJSON(c, dls)
 		out.Outcome = string(evaluation.OutcomeOpen)
-	} else if out, err = a.oneCaseJSON(r.Context(), d.Case, d.Deadlines); err != nil {
-		failErr(w, a.Log, r, err)
-		return
+	} else {
+		d, err := a.Intake.Detail(r.Context(), p, c.ID)
+		if errors.Is(err, access.ErrNotFound) {
+			d = intake.Detail{Case: c}
+		} else if err != nil {
+			failErr(w, a.Log, r, err)
+			return
+		}
+		if out, err = a.oneCaseJSON(r.Context(), d.Case, d.Deadlines); err != nil {
+			failErr(w, a.Log, r, err)
+			return
+		}
 	}
 	status := http.StatusCreated
 	if !created {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -85,12 +86,18 @@ func TestComplaintAPI(t *testing.T) {
 				t.Fatalf("masked phone: %+v", c.Parties)
 			}
 			before := countCases(t, e)
+			// The answer to a new complaint (built from the case read back after
+			// its commit) is the case as any later read of it answers.
+			read := m.json("GET", "/api/v1/cases/"+itoa(c.ID), nil, nil)
+			if read.StatusCode != 200 || !sameJSON(t, res.body, read.body) {
+				t.Fatalf("created case answered\n%s\nread afterwards\n%s", res.body, read.body)
+			}
 
 			// Same key: same case, 200, nothing new.
 			again := m.json("POST", "/api/v1/complaints", validComplaint("1231520260302000123"), map[string]string{"Idempotency-Key": "k-1"})
 			var c2 caseOut
 			json.Unmarshal([]byte(again.body), &c2)
-			if again.StatusCode != 200 || c2.ID != c.ID || c2.Number != c.Number {
+			if again.StatusCode != 200 || c2.ID != c.ID || c2.Number != c.Number || !sameJSON(t, again.body, read.body) {
 				t.Fatalf("retry: %d %s", again.StatusCode, again.body)
 			}
 			// Same 12315 number, new key: refused as a duplicate.
@@ -302,6 +309,19 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 			t.Fatal("no properties documented")
 		}
 	})
+}
+
+// sameJSON reports whether two JSON documents hold the same values.
+func sameJSON(t *testing.T, a, b string) bool {
+	t.Helper()
+	var x, y any
+	if err := json.Unmarshal([]byte(a), &x); err != nil {
+		t.Fatalf("%v: %s", err, a)
+	}
+	if err := json.Unmarshal([]byte(b), &y); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	return reflect.DeepEqual(x, y)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
