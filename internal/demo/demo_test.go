@@ -36,27 +36,6 @@ func testSealer(t testing.TB) *pii.Sealer {
 	return s
 }
 
-func allCases(t testing.TB, st store.Store) []store.Case {
-	t.Helper()
-	var out []store.Case
-	// A sweep by ID after the last one seen: each page is an index seek
-	// (an offset would walk every earlier row again).
-	q := store.CaseQuery{Scope: store.Scope{All: true}, Limit: 500, ByID: true}
-	for {
-		page, err := st.ListCases(context.Background(), q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, page.Cases...)
-		if len(page.Cases) < q.Limit {
-			break
-		}
-		q.AfterID = page.Cases[len(page.Cases)-1].ID
-	}
-	slices.SortFunc(out, func(a, b store.Case) int { return int(a.ID - b.ID) })
-	return out
-}
-
 func TestBuild(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
@@ -266,7 +245,7 @@ func checkUsers(t *testing.T, db store.Store, res Result) {
 // checkCases replays every case's events against the transition rules.
 func checkCases(t *testing.T, db store.Store, n int) {
 	ctx := context.Background()
-	cs := allCases(t, db)
+	cs := storetest.AllCases(t, db)
 	if len(cs) != n {
 		t.Fatalf("%d cases, want %d", len(cs), n)
 	}
@@ -363,7 +342,7 @@ func TestReproducible(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out []row
-		for _, c := range allCases(t, db) {
+		for _, c := range storetest.AllCases(t, db) {
 			out = append(out, row{c.Number, c.ConsumerName, c.MerchantName, c.Status})
 		}
 		return out
@@ -422,7 +401,7 @@ func checkAgreements(t *testing.T, db store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	n := 0
-	for _, c := range allCases(t, db) {
+	for _, c := range storetest.AllCases(t, db) {
 		evs, err := db.ListEvents(ctx, c.ID)
 		if err != nil {
 			t.Fatal(err)

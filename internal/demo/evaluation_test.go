@@ -41,7 +41,7 @@ func deriveAll(t testing.TB, db store.Store, committee int64, asOf time.Time) de
 		}
 		out.mediators[u.ID] = u.Username
 	}
-	for _, c := range allCases(t, db) {
+	for _, c := range storetest.AllCases(t, db) {
 		if c.CommitteeID != committee {
 			continue
 		}
@@ -221,7 +221,7 @@ func TestHistoriesScoreLikeACommittee(t *testing.T) {
 func checkRecusals(t *testing.T, db store.Store, committee int64) int {
 	ctx := context.Background()
 	seen := 0
-	for _, c := range allCases(t, db) {
+	for _, c := range storetest.AllCases(t, db) {
 		if c.CommitteeID != committee {
 			continue
 		}

@@ -48,18 +48,7 @@ func TestClockListsMatchBruteForce(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		var cases []store.Case
-		for q := (store.CaseQuery{Scope: store.Scope{All: true}, ByID: true, Limit: 500}); ; {
-			p, err := st.ListCases(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cases = append(cases, p.Cases...)
-			if len(p.Cases) < q.Limit {
-				break
-			}
-			q.AfterID = p.Cases[len(p.Cases)-1].ID
-		}
+		cases := storetest.AllCases(t, st)
 		// Changes the demo lacks: the local policy on some open cases,
 		// recent terminations without a notice, an ODR started long
 		// after acceptance, an open suspension.

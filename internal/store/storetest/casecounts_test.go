@@ -20,19 +20,7 @@ import (
 func checkCaseCounts(t *testing.T, db *sqlstore.DB, f fixture, step string) {
 	t.Helper()
 	ctx := context.Background()
-	var all []store.Case
-	q := store.CaseQuery{Scope: store.Scope{All: true}, ByID: true, Limit: 500}
-	for {
-		p, err := db.ListCases(ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all = append(all, p.Cases...)
-		if len(p.Cases) < q.Limit {
-			break
-		}
-		q.AfterID = p.Cases[len(p.Cases)-1].ID
-	}
+	all := AllCases(t, db)
 	scopes := []store.Scope{{All: true}, {Prefixes: []string{f.committee.Path}}, {Prefixes: []string{f.room1.Path}},
 		{Prefixes: []string{f.regulator.Path}}, {Prefixes: []string{f.room2.Path, f.regulator.Path}}, {Prefixes: []string{f.otherDistrict.Path}}}
 	byStatus := map[domain.Status]int64{}
