@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/url"
 	"runtime"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 	sqlite "modernc.org/sqlite"
@@ -93,6 +94,13 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 	return db, nil
 }
 
+// uriPath escapes what SQLite's URI filenames read as syntax: a data
+// directory named "调解#1" or "a?b" would otherwise open another file ("调解"
+// or "a"), silently empty.
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+}
+
 // OpenNoMigrate opens the file without touching its schema.
 func OpenNoMigrate(ctx context.Context, path string) (*sqlstore.DB, error) {
 	q := url.Values{}
@@ -101,7 +109,8 @@ func OpenNoMigrate(ctx context.Context, path string) (*sqlstore.DB, error) {
 	}
 	q.Set("_time_format", "sqlite")
 	q.Set("_txlock", "immediate")
-	dsn := "file:" + path + "?" + q.Encode()
+	name := uriPath(path)
+	dsn := "file:" + name + "?" + q.Encode()
 	// The writer keeps its temporary files in memory: savepoints (one per
 	// complaint of an intake batch, one per failing call inside InTx) copy
 	// each page they change into a sub-journal, which otherwise spills to a
@@ -119,7 +128,7 @@ func OpenNoMigrate(ctx context.Context, path string) (*sqlstore.DB, error) {
 	// 8.1-8.5 -> 7.1-7.6 s; batched intake unchanged (1,257-1,283 against
 	// 1,296-1,313 req/s); one connection, so 64 MB in all.
 	wq.Add("_pragma", "cache_size(-65536)")
-	w, err := sql.Open("sqlite", "file:"+path+"?"+wq.Encode())
+	w, err := sql.Open("sqlite", "file:"+name+"?"+wq.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
