@@ -2,17 +2,23 @@ package server_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	browser_ "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 )
 
-// browser starts headless Chromium. Under CI a missing browser fails the run.
+// browser opens a window of width × height in headless Chromium, in a
+// browser context of its own (cookies, storage, cache), closed when the test
+// ends. Under CI a missing browser fails the run.
 func browser(t *testing.T, width, height int) context.Context {
 	t.Helper()
 	return browserFor(t, width, height, 120*time.Second)
@@ -22,25 +28,84 @@ func browser(t *testing.T, width, height int) context.Context {
 // every role), still not a speed check.
 func browserFor(t *testing.T, width, height int, ceiling time.Duration) context.Context {
 	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
+	root, err := chrome.start()
+	if errors.Is(err, exec.ErrNotFound) {
 		if os.Getenv("CI") != "" {
 			t.Fatal("chromium not installed: CI must run the browser tests")
 		}
 		t.Skip("chromium not installed")
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(width, height), chromedp.UserDataDir(t.TempDir()))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	if err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	ctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	ctx, cancel2 := chromedp.NewContext(actx)
+	// The tab opens in a window of its own; size that window as the
+	// browser's --window-size would.
+	err = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		c := chromedp.FromContext(ctx)
+		w, err := cdp.Call(ctx, c.Browser, browser_.GetWindowForTarget, browser_.GetWindowForTargetParams{TargetID: c.Target.TargetID})
+		if err != nil {
+			return err
+		}
+		_, err = cdp.Call(ctx, c.Browser, browser_.SetWindowBounds, browser_.SetWindowBoundsParams{WindowID: w.WindowID,
+			Bounds: &browser_.Bounds{Width: int64(width), Height: int64(height), WindowState: browser_.WindowStateNormal}})
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("open a browser window: %v", err)
+	}
+	if w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.innerWidth`)); err != nil || w != width {
+		t.Fatalf("the window is %d px wide, not %d (%v)", w, width, err)
+	}
+	ctx, cancel2 := context.WithTimeout(ctx, ceiling) // a ceiling for the journey, not a speed check
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, ceiling) // a ceiling for the journey, not a speed check
-	t.Cleanup(cancel3)
 	return ctx
+}
+
+// chrome is the one Chromium process of the package's tests, started by the
+// first test that needs it and stopped by TestMain: a launch costs about
+// three CPU-seconds, a browser context in a running browser about half that.
+var chrome sharedChrome
+
+type sharedChrome struct {
+	once sync.Once
+	ctx  context.Context // the browser's first tab; its cancellation stops the browser
+	stop func()
+	err  error
+}
+
+func (c *sharedChrome) start() (context.Context, error) {
+	c.once.Do(func() {
+		path, err := exec.LookPath("chromium")
+		if err != nil {
+			c.err = err
+			return
+		}
+		dir, err := os.MkdirTemp("", "tiaojie-chromium-")
+		if err != nil {
+			c.err = err
+			return
+		}
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+			chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
+			chromedp.UserDataDir(dir))
+		actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelB := chromedp.NewContext(actx)
+		c.ctx, c.stop = ctx, func() { cancelB(); cancelA(); os.RemoveAll(dir) }
+		c.err = chromedp.Do(ctx) // launches the browser
+	})
+	return c.ctx, c.err
+}
+
+// close stops the browser if a test started it.
+func (c *sharedChrome) close() {
+	c.once.Do(func() {}) // no start after this
+	if c.stop != nil {
+		c.stop()
+	}
 }
 
 // shot saves a screenshot when TIAOJIE_SCREENSHOTS names a directory.

