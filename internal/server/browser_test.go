@@ -65,7 +65,8 @@ func browserFor(t *testing.T, width, height int, ceiling time.Duration) context.
 
 // chrome is the one Chromium process of the package's tests, started by the
 // first test that needs it and stopped by TestMain: a launch costs about
-// three CPU-seconds, a browser context in a running browser about half that.
+// three CPU-seconds, a browser context in a running browser about half a
+// second (with the omnibox popup off, below).
 var chrome sharedChrome
 
 type sharedChrome struct {
@@ -91,6 +92,14 @@ func (c *sharedChrome) start() (context.Context, error) {
 			chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
 			chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 			chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
+			// Chromium's defaults plus: the omnibox popup's WebUI, which
+			// every new window (a browser context per test) preloads in a
+			// renderer of its own (about 1.6 CPU-s a window, headless or
+			// not); and the features that give each navigation a fresh
+			// renderer document (back-forward cache, a swapped browsing
+			// instance): no test goes back.
+			chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,WebUIOmniboxPopup,WebUIOmniboxAimPopup,"+
+				"BackForwardCache,ProactivelySwapBrowsingInstance,RenderDocument"),
 			chromedp.UserDataDir(dir))
 		actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 		ctx, cancelB := chromedp.NewContext(actx)
