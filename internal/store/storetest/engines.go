@@ -4,6 +4,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -66,7 +67,7 @@ func (e Engine) migrated(t testing.TB, open func(testing.TB, bool) *sqlstore.DB)
 	if !useTemplates.Load() {
 		return open(t, true)
 	}
-	return e.FromTemplate(t, "empty", func(*sqlstore.DB) error { return nil })
+	return e.emptyN(t, 1)[0]
 }
 
 func engine(name string, open func(testing.TB, bool) *sqlstore.DB) Engine {
@@ -105,7 +106,7 @@ func openSQLite(t testing.TB, migrate bool) *sqlstore.DB {
 func (e Engine) OpenShared(t testing.TB, n int) []*sqlstore.DB {
 	t.Helper()
 	if useTemplates.Load() {
-		return e.FromTemplateN(t, "empty", func(*sqlstore.DB) error { return nil }, n)
+		return e.emptyN(t, n)
 	}
 	ctx := context.Background()
 	var open func() (*sqlstore.DB, error)
@@ -202,25 +203,70 @@ func (e Engine) FromTemplateN(t testing.TB, key string, build func(*sqlstore.DB)
 	if tp.err != nil {
 		t.Fatalf("build the %s template %s: %v", e.Name, key, tp.err)
 	}
-	ctx := context.Background()
-	if e.Name == "sqlite" {
-		data, err := os.ReadFile(tp.src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(t.TempDir(), "tiaojie.db")
-		if err := os.WriteFile(path, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		// The template was migrated when it was built.
-		return openN(t, n, func() (*sqlstore.DB, error) { return sqlite.OpenNoMigrate(ctx, path) })
-	}
-	url, drop, err := postgres.CopyDatabase(ctx, os.Getenv(EnvPostgres), tp.src)
+	dbs, err := e.copyOf(t, tp.src, n)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return dbs
+}
+
+// emptyN is n handles on a fresh copy of the migrated, empty template that
+// the run's test processes share (shared.go), or of one of this process's
+// own when the binary cannot name a shared one.
+func (e Engine) emptyN(t testing.TB, n int) []*sqlstore.DB {
+	t.Helper()
+	ctx := context.Background()
+	templatesMu.Lock()
+	tp := templates[e.Name+"/shared empty"]
+	if tp == nil {
+		tp = &template{}
+		templates[e.Name+"/shared empty"] = tp
+	}
+	templatesMu.Unlock()
+	tp.once.Do(func() { tp.src, tp.err = sharedEmpty(ctx, e.Name) })
+	if errors.Is(tp.err, errNoKey) {
+		return e.FromTemplateN(t, "empty", func(*sqlstore.DB) error { return nil }, n)
+	}
+	if tp.err != nil {
+		t.Fatalf("build the shared %s template: %v", e.Name, tp.err)
+	}
+	dbs, err := e.copyOf(t, tp.src, n)
+	if err != nil {
+		// Another run of an older or newer schema may have removed it:
+		// build it again (under the same lock) and copy once more.
+		src, err2 := sharedEmpty(ctx, e.Name)
+		if err2 != nil {
+			t.Fatalf("copy the shared %s template: %v; build it again: %v", e.Name, err, err2)
+		}
+		if dbs, err = e.copyOf(t, src, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dbs
+}
+
+// copyOf makes a fresh copy of the template src and opens n handles on it.
+func (e Engine) copyOf(t testing.TB, src string, n int) ([]*sqlstore.DB, error) {
+	t.Helper()
+	ctx := context.Background()
+	if e.Name == "sqlite" {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			return nil, err
+		}
+		path := filepath.Join(t.TempDir(), "tiaojie.db")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			return nil, err
+		}
+		// The template was migrated when it was built.
+		return openN(t, n, func() (*sqlstore.DB, error) { return sqlite.OpenNoMigrate(ctx, path) }), nil
+	}
+	url, drop, err := postgres.CopyDatabase(ctx, os.Getenv(EnvPostgres), src)
+	if err != nil {
+		return nil, err
+	}
 	t.Cleanup(drop) // runs after the handles' cleanups close them
-	return openN(t, n, func() (*sqlstore.DB, error) { return postgres.OpenNoMigrate(ctx, url) })
+	return openN(t, n, func() (*sqlstore.DB, error) { return postgres.OpenNoMigrate(ctx, url) }), nil
 }
 
 func (e Engine) buildTemplate(key string, build func(*sqlstore.DB) error) (string, error) {
