@@ -181,6 +181,18 @@ var (
 	droppers    []func()
 )
 
+// templateNamed is the process's template entry of that name, made on first use.
+func templateNamed(name string) *template {
+	templatesMu.Lock()
+	defer templatesMu.Unlock()
+	tp := templates[name]
+	if tp == nil {
+		tp = &template{}
+		templates[name] = tp
+	}
+	return tp
+}
+
 // FromTemplate returns a fresh database holding what build wrote into the
 // engine's template named key. Call DropTemplates when the tests end.
 func (e Engine) FromTemplate(t testing.TB, key string, build func(*sqlstore.DB) error) *sqlstore.DB {
@@ -192,13 +204,7 @@ func (e Engine) FromTemplate(t testing.TB, key string, build func(*sqlstore.DB) 
 // server instances on one database would hold them.
 func (e Engine) FromTemplateN(t testing.TB, key string, build func(*sqlstore.DB) error, n int) []*sqlstore.DB {
 	t.Helper()
-	templatesMu.Lock()
-	tp := templates[e.Name+"/"+key]
-	if tp == nil {
-		tp = &template{}
-		templates[e.Name+"/"+key] = tp
-	}
-	templatesMu.Unlock()
+	tp := templateNamed(e.Name + "/" + key)
 	tp.once.Do(func() { tp.src, tp.err = e.buildTemplate(key, build) })
 	if tp.err != nil {
 		t.Fatalf("build the %s template %s: %v", e.Name, key, tp.err)
@@ -216,13 +222,7 @@ func (e Engine) FromTemplateN(t testing.TB, key string, build func(*sqlstore.DB)
 func (e Engine) emptyN(t testing.TB, n int) []*sqlstore.DB {
 	t.Helper()
 	ctx := context.Background()
-	templatesMu.Lock()
-	tp := templates[e.Name+"/shared empty"]
-	if tp == nil {
-		tp = &template{}
-		templates[e.Name+"/shared empty"] = tp
-	}
-	templatesMu.Unlock()
+	tp := templateNamed(e.Name + "/shared empty")
 	tp.once.Do(func() { tp.src, tp.err = sharedEmpty(ctx, e.Name) })
 	if errors.Is(tp.err, errNoKey) {
 		return e.FromTemplateN(t, "empty", func(*sqlstore.DB) error { return nil }, n)
