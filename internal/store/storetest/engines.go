@@ -261,11 +261,15 @@ func (e Engine) copyOf(t testing.TB, src string, n int) ([]*sqlstore.DB, error) 
 		// The template was migrated when it was built.
 		return openN(t, n, func() (*sqlstore.DB, error) { return sqlite.OpenNoMigrate(ctx, path) }), nil
 	}
-	url, drop, err := postgres.CopyDatabase(ctx, os.Getenv(EnvPostgres), src)
+	base := os.Getenv(EnvPostgres)
+	pool := pgPoolOf(base, src)
+	db, err := pool.acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
-	t.Cleanup(drop) // runs after the handles' cleanups close them
+	// Runs after the handles' cleanups close them (pgpool.go).
+	t.Cleanup(func() { pool.release(db, !t.Failed()) })
+	url := dbURL(base, db.name)
 	return openN(t, n, func() (*sqlstore.DB, error) { return postgres.OpenNoMigrate(ctx, url) }), nil
 }
 
