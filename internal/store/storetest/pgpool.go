@@ -130,17 +130,19 @@ func changeCounts(ctx context.Context, conn *pgx.Conn) (map[string]int64, error)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var name string
-		var n int64
-		if err := rows.Scan(&name, &n); err != nil {
-			return nil, err
-		}
-		out[name] = n
+	type count struct {
+		table string
+		n     int64
 	}
-	return out, rows.Err()
+	counts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (count, error) {
+		var c count
+		return c, r.Scan(&c.table, &c.n)
+	})
+	out := make(map[string]int64, len(counts))
+	for _, c := range counts {
+		out[c.table] = c.n
+	}
+	return out, err
 }
 
 // release puts the copy back to the template's rows and keeps it, or drops
