@@ -273,39 +273,79 @@ func (e Engine) copyOf(t testing.TB, src string, n int) ([]*sqlstore.DB, error) 
 	return openN(t, n, func() (*sqlstore.DB, error) { return postgres.OpenNoMigrate(ctx, url) }), nil
 }
 
+// buildTemplate makes the template key: a copy of the run's migrated, empty
+// template (or, when there is none, a database migrated here) with what
+// build writes.
 func (e Engine) buildTemplate(key string, build func(*sqlstore.DB) error) (string, error) {
 	ctx := context.Background()
+	empty, err := sharedEmpty(ctx, e.Name)
+	if err != nil {
+		empty = "" // no shared template: migrate
+	}
+	var src string
+	var db *sqlstore.DB
 	if e.Name == "sqlite" {
 		dir, err := os.MkdirTemp("", "tiaojie-template-")
 		if err != nil {
 			return "", err
 		}
 		addDropper(func() { os.RemoveAll(dir) })
-		path := filepath.Join(dir, key+".db")
-		db, err := sqlite.Open(ctx, path)
-		if err != nil {
+		src = filepath.Join(dir, key+".db")
+		if db, err = openSQLiteFrom(ctx, empty, src); err != nil {
 			return "", err
 		}
-		if err := build(db); err != nil {
-			db.Close()
+	} else {
+		var url string
+		if src, url, err = newPostgresFrom(ctx, empty); err != nil {
 			return "", err
 		}
-		return path, db.Close() // the last connection folds the WAL into the file
-	}
-	url, name, drop, err := postgres.NewDatabase(ctx, os.Getenv(EnvPostgres), "tjtpl")
-	if err != nil {
-		return "", err
-	}
-	addDropper(drop)
-	db, err := postgres.Open(ctx, url)
-	if err != nil {
-		return "", err
+		if db, err = postgres.OpenNoMigrate(ctx, url); err != nil {
+			return "", err
+		}
 	}
 	if err := build(db); err != nil {
 		db.Close()
 		return "", err
 	}
-	return name, db.Close() // a template may have no connections while it is copied
+	// SQLite: the last connection folds the WAL into the file; PostgreSQL:
+	// a template may have no connections while it is copied.
+	return src, db.Close()
+}
+
+// openSQLiteFrom opens a copy of the migrated file empty at path, or a
+// database migrated there when empty is "" or cannot be read.
+func openSQLiteFrom(ctx context.Context, empty, path string) (*sqlstore.DB, error) {
+	if empty != "" {
+		if data, err := os.ReadFile(empty); err == nil && os.WriteFile(path, data, 0o600) == nil {
+			return sqlite.OpenNoMigrate(ctx, path)
+		}
+		os.Remove(path)
+	}
+	return sqlite.Open(ctx, path)
+}
+
+// newPostgresFrom makes a database dropped with the process's templates: a
+// copy of the migrated database empty, or one migrated here when empty is
+// "" or cannot be copied (another run may have replaced it).
+func newPostgresFrom(ctx context.Context, empty string) (name, url string, err error) {
+	base := os.Getenv(EnvPostgres)
+	if empty != "" {
+		url, drop, err := postgres.CopyDatabase(ctx, base, empty)
+		if err == nil {
+			addDropper(drop)
+			return dbName(url), url, nil
+		}
+	}
+	url, name, drop, err := postgres.NewDatabase(ctx, base, "tjtpl")
+	if err != nil {
+		return "", "", err
+	}
+	addDropper(drop)
+	db, err := postgres.Open(ctx, url)
+	if err != nil {
+		return "", "", err
+	}
+	return name, url, db.Close()
 }
 
 func addDropper(f func()) {
