@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -61,7 +62,6 @@ type pooledDB struct {
 // pgSnap is what a copy is put back to: its template's rows, sequences and
 // the fingerprint of its schema and statistics.
 type pgSnap struct {
-	quiet  string              // autovacuum off for every table
 	tables map[string]pgCopyIn // every table, by name; its rows when it has any
 	seqs   string              // every sequence back where the template had it
 	print  string
@@ -111,7 +111,7 @@ func (p *pgPool) acquire(ctx context.Context) (*pooledDB, error) {
 		conn, err := pgx.Connect(ctx, u)
 		if err == nil {
 			defer conn.Close(ctx)
-			if err = execAll(ctx, conn, p.snap.quiet); err == nil {
+			if err = execAll(ctx, conn, quietSQL); err == nil {
 				db.changes, err = changeCounts(ctx, conn)
 			}
 		}
@@ -167,24 +167,35 @@ func (p *pgPool) release(db *pooledDB, passed bool) {
 // not the template's any more. A session's counts of changed rows reach
 // the server's statistics as it ends, so they are read once none is left.
 func (p *pgPool) reset(ctx context.Context, db *pooledDB) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
 	admin, err := p.admin()
 	if err != nil {
 		return err
 	}
-	for left := 1; left > 0; {
-		if err := admin.QueryRowContext(ctx, `SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity
-			WHERE datname = $1 AND pid <> pg_backend_pid()`, db.name).Scan(&left); err != nil {
-			return err
-		}
-	}
+	// No new session while the rows go back: a client a test left behind
+	// cannot write after the counts are read.
 	conn, err := pgx.Connect(ctx, dbURL(p.base, db.name))
 	if err != nil {
 		return err
 	}
-	defer conn.Close(ctx)
+	defer conn.Close(context.Background())
+	if _, err := admin.ExecContext(ctx, "ALTER DATABASE "+db.name+" ALLOW_CONNECTIONS false"); err != nil {
+		return err
+	}
+	if err := p.endSessions(ctx, db.name, int(conn.PgConn().PID())); err != nil {
+		return err
+	}
+	var prepared bool
+	if err := admin.QueryRowContext(ctx, "SELECT EXISTS (SELECT FROM pg_prepared_xacts WHERE database = $1)", db.name).Scan(&prepared); err != nil || prepared {
+		return fmt.Errorf("copy %s: a prepared transaction outlives its test (%v)", db.name, err)
+	}
 	now, err := changeCounts(ctx, conn)
 	if err != nil {
 		return err
+	}
+	if len(now) != len(p.snap.tables) {
+		return fmt.Errorf("copy %s has %d tables, its template %d", db.name, len(now), len(p.snap.tables))
 	}
 	var written []string
 	for t, n := range now {
@@ -192,25 +203,18 @@ func (p *pgPool) reset(ctx context.Context, db *pooledDB) error {
 			written = append(written, t)
 		}
 	}
-	if len(now) != len(p.snap.tables) {
-		return fmt.Errorf("copy %s has %d tables, its template %d", db.name, len(now), len(p.snap.tables))
-	}
 	slices.Sort(written)
-	if err := execAll(ctx, conn, "BEGIN; SET LOCAL session_replication_role = replica"); err != nil {
+	if err := execAll(ctx, conn, "SET lock_timeout = '10s'; BEGIN; SET LOCAL session_replication_role = replica"); err != nil {
 		return err
 	}
 	for _, t := range written {
-		tag, err := conn.Exec(ctx, "DELETE FROM "+t)
-		if err != nil {
+		if _, err := conn.Exec(ctx, "DELETE FROM "+t); err != nil {
 			return err
 		}
-		now[t] += tag.RowsAffected()
 		if c := p.snap.tables[t]; c.stmt != "" {
-			tag, err := conn.PgConn().CopyFrom(ctx, bytes.NewReader(c.data), c.stmt)
-			if err != nil {
+			if _, err := conn.PgConn().CopyFrom(ctx, bytes.NewReader(c.data), c.stmt); err != nil {
 				return err
 			}
-			now[t] += tag.RowsAffected()
 		}
 	}
 	if err := execAll(ctx, conn, p.snap.seqs+"; COMMIT"); err != nil {
@@ -223,7 +227,40 @@ func (p *pgPool) reset(ctx context.Context, db *pooledDB) error {
 	if print != p.snap.print {
 		return fmt.Errorf("copy %s differs from its template in schema or statistics", db.name)
 	}
-	db.changes, db.lastReset = now, written
+	// The counters start again from zero, as a new copy's do (the import
+	// reads them to decide when to analyze): once this session has handed
+	// its own counts over, that is, once it has ended.
+	conn.Close(ctx)
+	if err := p.endSessions(ctx, db.name, 0); err != nil {
+		return err
+	}
+	if _, err := admin.ExecContext(ctx, "ALTER DATABASE "+db.name+" ALLOW_CONNECTIONS true"); err != nil {
+		return err
+	}
+	if err := execOn(ctx, dbURL(p.base, db.name), "SELECT pg_stat_reset()"); err != nil {
+		return err
+	}
+	db.changes, db.lastReset = nil, written
+	return nil
+}
+
+// endSessions ends every session on the copy but keep's (0: none) and
+// waits until they are gone.
+func (p *pgPool) endSessions(ctx context.Context, name string, keep int) error {
+	admin, err := p.admin()
+	if err != nil {
+		return err
+	}
+	for left := 1; left > 0; {
+		err := admin.QueryRowContext(ctx, `SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity
+			WHERE datname = $1 AND pid <> pg_backend_pid() AND pid <> $2`, name, keep).Scan(&left)
+		if err != nil {
+			return err
+		}
+		if left > 0 {
+			time.Sleep(time.Millisecond)
+		}
+	}
 	return nil
 }
 
@@ -258,6 +295,14 @@ func (p *pgPool) dropIdle() {
 const userRelations = `n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
 	AND n.nspname NOT LIKE 'pg\_temp\_%' AND n.nspname NOT LIKE 'pg\_toast\_temp\_%'`
 
+// quietSQL turns autovacuum off for every table, so that what the planner
+// knows of a copy, or of a template, changes only when a test asks.
+const quietSQL = `DO $$DECLARE t text; BEGIN
+	FOR t IN SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE c.relkind = 'r' AND ` + userRelations + ` LOOP
+		EXECUTE 'ALTER TABLE ' || t || ' SET (autovacuum_enabled = false, toast.autovacuum_enabled = false)';
+	END LOOP; END$$`
+
 // fingerprintSQL digests what a test could change besides rows and
 // sequences: relations with the planner's sizes, columns, triggers and
 // whether they fire, constraints, functions, and the planner's statistics.
@@ -275,7 +320,28 @@ const fingerprintSQL = `SELECT md5(coalesce(string_agg(x, E'\n' ORDER BY x), '')
 	SELECT format('c %s.%s %s %s', n.nspname, c.relname, k.conname, k.convalidated)
 	FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ` + userRelations + `
 	UNION ALL
-	SELECT format('f %s', f.oid::regprocedure) FROM pg_proc f JOIN pg_namespace n ON n.oid = f.pronamespace WHERE ` + userRelations + `
+	SELECT format('o %s.%s %s %s', n.nspname, c.relname, c.reloptions, c.relacl)
+	FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ` + userRelations + `
+	UNION ALL
+	SELECT format('v %s.%s %s', n.nspname, c.relname, md5(pg_get_viewdef(c.oid)))
+	FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND ` + userRelations + `
+	UNION ALL
+	SELECT format('d %s.%s %s %s', n.nspname, c.relname, d.adnum, md5(pg_get_expr(d.adbin, d.adrelid)))
+	FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ` + userRelations + `
+	UNION ALL
+	SELECT format('f %s %s', f.oid::regprocedure, md5(f.prosrc)) FROM pg_proc f JOIN pg_namespace n ON n.oid = f.pronamespace WHERE ` + userRelations + `
+	UNION ALL
+	SELECT format('e %s %s', e.enumtypid::regtype, e.enumlabel) FROM pg_enum e JOIN pg_type y ON y.oid = e.enumtypid
+	JOIN pg_namespace n ON n.oid = y.typnamespace WHERE ` + userRelations + `
+	UNION ALL
+	SELECT format('p %s %s', y.polrelid::regclass, y.polname) FROM pg_policy y
+	UNION ALL
+	SELECT format('l %s', count(*)) FROM pg_largeobject_metadata
+	UNION ALL
+	SELECT format('g %s', count(*)) FROM pg_db_role_setting WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+	UNION ALL
+	SELECT format('z %s.%s %s', schemaname, relname, vacuum_count + autovacuum_count + analyze_count + autoanalyze_count)
+	FROM pg_stat_user_tables
 	UNION ALL
 	SELECT format('s %s.%s %s', n.nspname, c.relname, count(*))
 	FROM pg_statistic s JOIN pg_class c ON c.oid = s.starelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -291,9 +357,12 @@ func readSnapshot(ctx context.Context, u string) *pgSnap {
 	}
 	defer conn.Close(ctx)
 	// Without the statistics' counts a written table could not be told.
+	// Before PostgreSQL 15 the counts went through a collector that may
+	// lose them: a written table could go unseen.
 	var super, counts string
-	if conn.QueryRow(ctx, "SELECT current_setting('is_superuser'), current_setting('track_counts')").Scan(&super, &counts) != nil ||
-		super != "on" || counts != "on" {
+	var version int
+	if conn.QueryRow(ctx, "SELECT current_setting('is_superuser'), current_setting('track_counts'), current_setting('server_version_num')::int").
+		Scan(&super, &counts, &version) != nil || super != "on" || counts != "on" || version < 150000 {
 		return nil
 	}
 	snap, err := snapshotOf(ctx, conn)
@@ -321,14 +390,11 @@ func snapshotOf(ctx context.Context, conn *pgx.Conn) (*pgSnap, error) {
 		return nil, err
 	}
 	snap := &pgSnap{tables: map[string]pgCopyIn{}}
-	var quiet strings.Builder
 	for _, t := range tables {
-		fmt.Fprintf(&quiet, "ALTER TABLE %s SET (autovacuum_enabled = false, toast.autovacuum_enabled = false);\n", t.name)
 		snap.tables[t.name] = pgCopyIn{}
 	}
-	snap.quiet = quiet.String()
 	// The statistics are read after autovacuum is off, as every copy is used.
-	if err := execAll(ctx, conn, snap.quiet); err != nil {
+	if err := execAll(ctx, conn, quietSQL); err != nil {
 		return nil, err
 	}
 	for _, t := range tables {

@@ -106,6 +106,13 @@ func TestCopyAfterATestIsTheTemplate(t *testing.T) {
 					if got := contents(t, db); got != want {
 						t.Errorf("not the template's:\n%s", diffLines(want, got))
 					}
+					// As in a new copy, no table has counted a change (the
+					// import analyzes by these counts).
+					var moved int64
+					if err := db.Reader().QueryRowContext(ctx, `SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del + n_mod_since_analyze), 0)
+						FROM pg_stat_user_tables`).Scan(&moved); err != nil || moved != 0 {
+						t.Errorf("the copy's tables count %d changes (%v), want 0", moved, err)
+					}
 				})
 			}
 		})
