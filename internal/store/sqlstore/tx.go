@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tiaojie/tiaojie/internal/audit"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -392,7 +393,14 @@ func (t *wtx) link(ctx context.Context, e *audit.Entry) error {
 		return fmt.Errorf("advance audit head: %w", err)
 	}
 	if e.Object != "" && !strings.Contains(e.Object, ",") {
-		err := t.Tx.QueryRowContext(ctx, `SELECT after_digest FROM audit_log WHERE object = $1 ORDER BY seq DESC LIMIT 1`, e.Object).Scan(&e.Before)
+		// Through the index on the objects' first 200 characters (migration
+		// 67): for a shorter object, as every "kind:id" is, that prefix
+		// equals it only where the whole value does.
+		q := `SELECT after_digest FROM audit_log WHERE substr(object, 1, 200) = $1 ORDER BY seq DESC LIMIT 1`
+		if utf8.RuneCountInString(e.Object) >= 200 {
+			q = `SELECT after_digest FROM audit_log WHERE object = $1 ORDER BY seq DESC LIMIT 1`
+		}
+		err := t.Tx.QueryRowContext(ctx, q, e.Object).Scan(&e.Before)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("previous audit entry of %s: %w", e.Object, err)
 		}

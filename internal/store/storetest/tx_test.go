@@ -193,6 +193,26 @@ func testAuditChain(t *testing.T, db *sqlstore.DB) {
 			t.Fatalf("the two-case entry is not found from case %d: %+v", id, got)
 		}
 	}
+	// One transaction about 1,500 cases (an import's slice) commits, and
+	// its entry, whose object list runs to kilobytes, is found from a case
+	// in its middle and among the kind's entries.
+	ncs := make([]*store.NewCase, 1500)
+	for i := range ncs {
+		ncs[i] = newCase(f, f.room1.ID, fmt.Sprintf("AUD-BULK-%d", i))
+	}
+	bulk, err := db.InsertCases(ctx, ncs)
+	if err != nil {
+		t.Fatalf("a transaction about 1,500 cases: %v", err)
+	}
+	mid := fmt.Sprintf("case:%d", bulk[750].ID)
+	got, err := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{All: true}, Object: mid, Limit: 5})
+	if err != nil || len(got) != 1 || len(got[0].Object) < 1500*len("case:1,") || !strings.Contains(got[0].Object, mid+",") {
+		t.Fatalf("the 1,500-case entry from %s: %d entries, %v", mid, len(got), err)
+	}
+	kinds, err := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{All: true}, Object: "case:", Limit: 1000})
+	if err != nil || len(kinds) == 0 || kinds[0].Seq != got[0].Seq {
+		t.Fatalf("the kind's newest entry is not the 1,500-case one: %d entries, %v", len(kinds), err)
+	}
 	n, err := audit.VerifyChain(ctx, db)
 	if err != nil || n < 3 {
 		t.Fatalf("verify: %d %v", n, err)
