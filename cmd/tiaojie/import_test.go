@@ -112,7 +112,9 @@ func TestImportInterrupted(t *testing.T) {
 			if err := run(ctx, []string{"demo", "--cases", "0"}, &out, env); err != nil {
 				t.Fatalf("demo: %v %s", err, out.String())
 			}
-			const n, bad = 600, 6
+			// A transaction carries 1,000 rows (ingest.Slice): the import is
+			// stopped after the first.
+			const n, bad = 2500, 25
 			f := excelize.NewFile()
 			f.SetSheetRow("Sheet1", "A1", &[]any{"投诉编号", "登记时间", "投诉人", "联系电话", "被投诉人", "统一社会信用代码", "经营者地址", "投诉内容", "诉求", "涉及金额", "商品类别"})
 			for i := 0; i < n; i++ {
@@ -129,12 +131,12 @@ func TestImportInterrupted(t *testing.T) {
 			}
 			stop, cancel := context.WithCancel(ctx)
 			defer cancel()
-			w := &cancelAt{mark: "200/600", cancel: cancel}
+			w := &cancelAt{mark: "1000/2500", cancel: cancel}
 			err := run(stop, []string{"import", "12315", file}, w, env)
 			if err == nil {
 				t.Fatalf("an interrupted import succeeded:\n%s", w.String())
 			}
-			for _, want := range []string{"导入中断", "前 200 条（共 600 条）已保存", "新增 198", "失败 2", "将从第 201 条自动继续"} {
+			for _, want := range []string{"导入中断", "前 1000 条（共 2500 条）已保存", "新增 990", "失败 10", "将从第 1001 条自动继续"} {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("message lacks %q: %v", want, err)
 				}
@@ -155,8 +157,8 @@ func TestImportInterrupted(t *testing.T) {
 				}
 				return p.Total
 			}
-			if c := cases(); c != 198 {
-				t.Fatalf("the message says 198 new cases, the database has %d", c)
+			if c := cases(); c != 990 {
+				t.Fatalf("the message says 990 new cases, the database has %d", c)
 			}
 			// A server takes the batch's job and finishes it.
 			s, err := sealer(cfg)
@@ -168,7 +170,7 @@ func TestImportInterrupted(t *testing.T) {
 				t.Fatal(err)
 			}
 			batches, _ := db.ListActiveImportBatches(ctx)
-			if len(batches) != 1 || batches[0].Done != 200 {
+			if len(batches) != 1 || batches[0].Done != 1000 {
 				t.Fatalf("interrupted batch: %+v", batches)
 			}
 			if err := p.Start(ctx); err != nil {
