@@ -177,11 +177,11 @@ func NewDatabase(ctx context.Context, base, prefix string) (string, string, func
 	return createDatabase(ctx, base, prefix, "")
 }
 
-// CopyDatabase creates a new database as a copy of the template database
-// (which must have no open connections) and returns its URL and a function
-// that drops it.
-func CopyDatabase(ctx context.Context, base, template string) (string, func(), error) {
-	u, _, drop, err := createDatabase(ctx, base, "tj", template)
+// CopyDatabase creates a new database, named prefix and a random part, as
+// a copy of the template database (which must have no open connections)
+// and returns its URL and a function that drops it.
+func CopyDatabase(ctx context.Context, base, template, prefix string) (string, func(), error) {
+	u, _, drop, err := createDatabase(ctx, base, prefix, template)
 	return u, drop, err
 }
 

@@ -337,14 +337,18 @@ func openSQLiteFrom(ctx context.Context, empty, path string) (*sqlstore.DB, erro
 // "" or cannot be copied (another run may have replaced it).
 func newPostgresFrom(ctx context.Context, empty string) (name, url string, err error) {
 	base := os.Getenv(EnvPostgres)
+	prefix, err := ownedPrefix(ctx, base, "tjtpl")
+	if err != nil {
+		return "", "", err
+	}
 	if empty != "" {
-		url, drop, err := postgres.CopyDatabase(ctx, base, empty)
+		url, drop, err := postgres.CopyDatabase(ctx, base, empty, prefix)
 		if err == nil {
 			addDropper(drop)
 			return dbName(url), url, nil
 		}
 	}
-	url, name, drop, err := postgres.NewDatabase(ctx, base, "tjtpl")
+	url, name, drop, err := postgres.NewDatabase(ctx, base, prefix)
 	if err != nil {
 		return "", "", err
 	}

@@ -101,7 +101,11 @@ func (p *pgPool) acquire(ctx context.Context) (*pooledDB, error) {
 		return db, nil
 	}
 	p.mu.Unlock()
-	u, drop, err := postgres.CopyDatabase(ctx, p.base, p.src)
+	prefix, err := ownedPrefix(ctx, p.base, "tj")
+	if err != nil {
+		return nil, err
+	}
+	u, drop, err := postgres.CopyDatabase(ctx, p.base, p.src, prefix)
 	if err != nil {
 		return nil, err
 	}

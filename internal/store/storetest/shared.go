@@ -144,7 +144,11 @@ func sharedPostgres(ctx context.Context, base, key string) (string, error) {
 	if exists {
 		return name, nil
 	}
-	url, tmp, drop, err := postgres.NewDatabase(ctx, base, "tjtpl_build")
+	prefix, err := ownedPrefix(ctx, base, "tjtpl_build")
+	if err != nil {
+		return "", err
+	}
+	url, tmp, drop, err := postgres.NewDatabase(ctx, base, prefix)
 	if err != nil {
 		return "", err
 	}
