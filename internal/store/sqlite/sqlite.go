@@ -160,5 +160,15 @@ func OpenNoMigrate(ctx context.Context, path string) (*sqlstore.DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	return sqlstore.New(w, r, Dialect()), nil
+	// The case counters' cache reads SQLite's data_version on a connection
+	// of its own (sqlstore/countcache.go).
+	v, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	s := sqlstore.New(w, r, Dialect())
+	s.SetVersionDB(v)
+	return s, nil
 }

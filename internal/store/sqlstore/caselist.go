@@ -356,6 +356,12 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	switch {
 	case q.CountCap < 0:
 	case byCounters:
+		if n, ok, err := db.countedTotal(ctx, q.Scope, q.Statuses); err != nil {
+			return page, db.wrap("count cases", err)
+		} else if ok {
+			page.Total = n
+			break
+		}
 		// One index range per prefix and path column, summed: the rows
 		// diverted into the scope from outside it, and the scope's own,
 		// each once (prefixes under another are left out). One condition

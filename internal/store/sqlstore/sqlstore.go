@@ -74,6 +74,9 @@ type DB struct {
 	searchSparse int
 	// schema remembers facts about the migrated schema; shared by InTx's copies.
 	schema *schemaFacts
+	// counts is SQLite's case counters in memory (countcache.go); nil on
+	// PostgreSQL. Shared by InTx's copies.
+	counts *countCache
 }
 
 // schemaFacts are what the code learns about the schema once per
@@ -149,10 +152,11 @@ func (db *DB) Ping(ctx context.Context) error {
 func (db *DB) Close() error {
 	db.stmts.close()
 	db.rd.close()
+	cerr := db.counts.close()
 	if db.listen != nil {
 		db.listen.Close()
 	}
-	err := db.w.Close()
+	err := errors.Join(db.w.Close(), cerr)
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
 	}

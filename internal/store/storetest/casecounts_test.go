@@ -150,6 +150,28 @@ func TestCaseCountsFollowCases(t *testing.T) {
 				t.Fatal(err)
 			}
 			check("deleted")
+			check("nothing written since") // SQLite: from the counters kept in memory
+
+			// Inside a transaction the total counts its own new case.
+			whole := store.CaseQuery{Scope: store.Scope{All: true}, Limit: 1, CountCap: store.ListCountCap}
+			before, err := db.ListCases(ctx, whole)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = db.InTx(ctx, func(tx store.Store) error {
+				if _, _, err := tx.CreateCase(ctx, newCase(f, f.room1.ID, "K-in-tx")); err != nil {
+					return err
+				}
+				p, err := tx.ListCases(ctx, whole)
+				if err == nil && p.Total != before.Total+1 {
+					err = fmt.Errorf("inside the transaction: total %d, want %d", p.Total, before.Total+1)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			check("created in a transaction")
 		})
 	}
 }
