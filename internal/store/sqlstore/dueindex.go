@@ -189,6 +189,11 @@ func (db *DB) DueCases(ctx context.Context, q store.DueQuery) ([]store.Case, int
 	if q.CountCap < 0 {
 		return out, 0, false, nil
 	}
+	// A page short of its limit holds every match (the desk's due section
+	// and the overdue list of a scope with few): that is the count.
+	if q.Limit > 0 && len(out) < q.Limit {
+		return out, len(out), false, nil
+	}
 	limit := ""
 	if q.CountCap > 0 {
 		limit = fmt.Sprintf(" LIMIT %d", q.CountCap+1)

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tiaojie/tiaojie/internal/domain"
@@ -141,6 +142,20 @@ func TestDueIndex(t *testing.T) {
 			check("no scope", store.DueQuery{Scope: store.Scope{}, By: 20261231}, nil)
 			if got, n, capped := list(store.DueQuery{Scope: scope, By: 20261231, Limit: 1, CountCap: 2}); !slices.Equal(got, []int64{b.ID}) || n != 2 || !capped {
 				t.Errorf("limit 1, count to 2: %v %d %v", got, n, capped)
+			}
+			if got, n, capped := list(store.DueQuery{Scope: scope, By: 20260310, Limit: 2}); !slices.Equal(got, []int64{b.ID, c.ID}) || n != 3 || capped {
+				t.Errorf("a full page of 2 of 3: %v %d %v", got, n, capped)
+			}
+			// A page short of its limit is every match: no count is read.
+			stop := db.TraceReads()
+			got, n, capped := list(store.DueQuery{Scope: scope, By: 20260310, Limit: 10, CountCap: store.ListCountCap})
+			for _, q := range stop() {
+				if strings.Contains(q, "COUNT(") {
+					t.Errorf("a short page counted its matches again: %s", q)
+				}
+			}
+			if !slices.Equal(got, []int64{b.ID, c.ID, a.ID}) || n != 3 || capped {
+				t.Errorf("a short page: %v %d %v", got, n, capped)
 			}
 			if got, n, capped := list(store.DueQuery{Scope: scope, By: 20261231, CountCap: -1}); got != nil || n != 0 || capped {
 				t.Errorf("no rows, no count: %v %d %v", got, n, capped)
