@@ -246,6 +246,7 @@ func benchLists(ctx context.Context, what string, args []string, out io.Writer, 
 	n := fs.Int("n", 100_000, "cases to seed (one committee, three years)")
 	clients := fs.Int("clients", 64, "concurrent clients")
 	reps := fs.Int("reps", 10, "requests per client and list")
+	only := fs.String("only", "", "run only the lists whose name contains this text (\"desk\", \"phone\")")
 	prof := fs.String("cpuprofile", "", "write a CPU profile of the whole run (seeding included) to this file")
 	keyFile := fs.String("secret-key-file", "", "read a database seeded by `tiaojie demo` (-sqlite-file DIR/tiaojie.db): its DIR/secret.key; the lists are then read as of now")
 	eng := engineFlags(fs, getenv)
@@ -277,7 +278,7 @@ func benchLists(ctx context.Context, what string, args []string, out io.Writer, 
 		if err != nil {
 			return err
 		}
-		res, err := benchmark.Lists(ctx, f, what, *clients, *reps, out)
+		res, err := benchmark.Lists(ctx, f, what, *only, *clients, *reps, out)
 		if err != nil {
 			return err
 		}

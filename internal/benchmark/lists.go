@@ -225,8 +225,9 @@ func under(ctx context.Context, name string, clients, reps int, fn func(context.
 }
 
 // Lists measures the lists people open ("lists") or the searches
-// ("search") with the given number of concurrent clients.
-func Lists(ctx context.Context, f *ListsFixture, what string, clients, reps int, progress io.Writer) (ListsResult, error) {
+// ("search") with the given number of concurrent clients; with only set,
+// just those whose name contains it (a profile of one list).
+func Lists(ctx context.Context, f *ListsFixture, what, only string, clients, reps int, progress io.Writer) (ListsResult, error) {
 	res := ListsResult{Engine: f.DB.Dialect(), Cases: f.Cases, Clients: clients, Seeded: f.Seeded,
 		Phone: domain.MaskMobile(f.Phone), Committee: f.Committee.Name, Room: f.Room.Name, MediatorUserID: f.Mediator}
 	list := func(q store.CaseQuery) func(context.Context) (int, error) {
@@ -348,6 +349,9 @@ func Lists(ctx context.Context, f *ListsFixture, what string, clients, reps int,
 	}
 	reader := f.DB.Reader()
 	for _, lc := range cases {
+		if !strings.Contains(lc.name, only) {
+			continue
+		}
 		var n int
 		var err error
 		if n, err = lc.app(ctx); err != nil { // warm: statements planned, pages cached

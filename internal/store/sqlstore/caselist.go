@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -502,7 +504,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		}
 	}
 	if denseStatuses {
-		ids, ok, err := db.denseByStatus(ctx, l, filters, keyset, statusArgs, scopeCond, order, offset+limit+1)
+		ids, ok, err := db.denseByStatus(ctx, l, filters, keyset, statusArgs, scopeCond, order, desc, offset+limit+1)
 		if err != nil {
 			return page, err
 		}
@@ -510,11 +512,13 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			if len(ids) == 0 {
 				return page, nil
 			}
-			ps := make([]string, len(ids))
-			for i, id := range ids {
-				ps[i] = fmt.Sprint(id)
-			}
-			if err := read(`SELECT ` + cols + ` FROM cases c WHERE c.id IN (` + strings.Join(ps, ", ") + `)` + order + cut); err != nil {
+			// The page's rows by key, put in the walks' order here: the
+			// statement's text depends only on the page size, so it stays
+			// prepared (ids written into it were parsed on every call), and
+			// SQLite sorts nothing.
+			ids = ids[min(offset, len(ids)):]
+			ids = ids[:min(limit+1, len(ids))]
+			if err := db.readByIDs(ctx, cols, scan, ids, &page); err != nil {
 				return page, err
 			}
 			dense = true // answered: the branches are not needed
@@ -641,15 +645,24 @@ func (db *DB) selectiveGrams(ctx context.Context, grams []string) ([]string, err
 // each status's cases walked in list order through its index with the
 // scope tested on each (at most denseScan cases per status), reading until
 // n of them are in scope. ok when every walk either found n or ran out —
-// then the first n of the merged walks are the list's first n, and their
-// ids are returned (the caller orders and cuts them); otherwise the scope
-// is sparse in some status and the branches must answer.
-func (db *DB) denseByStatus(ctx context.Context, l *caseListSQL, filters, keyset, statusArgs []string, scopeCond, order string, n int) ([]int64, bool, error) {
-	var ids []int64
+// then the first n of the merged walks are the list's first n: their ids
+// are returned in list order, so that only they are read (the desk's three
+// waiting statuses read 150 rows to show 50 before). Otherwise the scope is
+// sparse in some status and the branches must answer.
+func (db *DB) denseByStatus(ctx context.Context, l *caseListSQL, filters, keyset, statusArgs []string, scopeCond, order string, desc bool, n int) ([]int64, bool, error) {
+	type key struct {
+		at time.Time
+		id int64
+	}
+	var keys []key
+	at := "c.received_at"
+	if db.d.Name == "sqlite" {
+		at = "(c.received_at || '')" // read by timeCol, as the case columns are
+	}
 	for _, st := range statusArgs {
 		conds := append(append(append([]string{}, filters...), keyset...), "c.status = "+st)
 		// rn: how far the walk has gone at this row (0: count the rows).
-		walk := `SELECT c.id, CASE WHEN ` + scopeCond + ` THEN 1 ELSE 0 END, 0 FROM cases c WHERE ` + strings.Join(conds, " AND ") +
+		walk := `SELECT c.id, ` + at + `, CASE WHEN ` + scopeCond + ` THEN 1 ELSE 0 END, 0 FROM cases c WHERE ` + strings.Join(conds, " AND ") +
 			order + fmt.Sprintf(" LIMIT %d", denseScan)
 		if db.d.Name == "postgres" {
 			// PostgreSQL runs a statement to its end before the driver
@@ -657,7 +670,7 @@ func (db *DB) denseByStatus(ctx context.Context, l *caseListSQL, filters, keyset
 			// where SQLite stops at the rows read): the scope filters and
 			// the walk's end come from the statement, the last row it
 			// walks (rn = denseScan) telling the walk was cut.
-			walk = `SELECT id, in_scope, rn FROM (SELECT c.id, CASE WHEN ` + scopeCond + ` THEN 1 ELSE 0 END AS in_scope, row_number() OVER (` +
+			walk = `SELECT id, received_at, in_scope, rn FROM (SELECT c.id, c.received_at, CASE WHEN ` + scopeCond + ` THEN 1 ELSE 0 END AS in_scope, row_number() OVER (` +
 				strings.TrimPrefix(order, " ") + `) AS rn FROM cases c WHERE ` + strings.Join(conds, " AND ") + order +
 				fmt.Sprintf(" LIMIT %d) w WHERE in_scope = 1 OR rn = %d LIMIT %d", denseScan, denseScan, n)
 		}
@@ -668,9 +681,9 @@ func (db *DB) denseByStatus(ctx context.Context, l *caseListSQL, filters, keyset
 		}
 		scanned, found := 0, 0
 		for found < n && rows.Next() {
-			var id int64
+			var k key
 			var in, rn int
-			if err := rows.Scan(&id, &in, &rn); err != nil {
+			if err := rows.Scan(&k.id, timeCol{t: &k.at}, &in, &rn); err != nil {
 				rows.Close()
 				return nil, false, db.wrap("list cases by status", err)
 			}
@@ -680,7 +693,7 @@ func (db *DB) denseByStatus(ctx context.Context, l *caseListSQL, filters, keyset
 			}
 			if in == 1 {
 				found++
-				ids = append(ids, id)
+				keys = append(keys, k)
 			}
 		}
 		err = rows.Err()
@@ -692,7 +705,51 @@ func (db *DB) denseByStatus(ctx context.Context, l *caseListSQL, filters, keyset
 			return nil, false, nil
 		}
 	}
+	slices.SortFunc(keys, func(a, b key) int {
+		c := a.at.Compare(b.at)
+		if c == 0 {
+			c = cmp.Compare(a.id, b.id)
+		}
+		if desc {
+			return -c
+		}
+		return c
+	})
+	ids := make([]int64, 0, min(n, len(keys)))
+	for _, k := range keys[:min(n, len(keys))] {
+		ids = append(ids, k.id)
+	}
 	return ids, true, nil
+}
+
+// readByIDs reads the cases of ids into page.Cases, in the order of ids.
+func (db *DB) readByIDs(ctx context.Context, cols string, scan func(interface{ Scan(...any) error }) (store.Case, error), ids []int64, page *store.CasePage) error {
+	ps := make([]string, len(ids))
+	args := make([]any, len(ids))
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		ps[i], args[i], at[id] = fmt.Sprintf("$%d", i+1), id, i
+	}
+	rows, err := db.read().QueryContext(ctx, `SELECT `+cols+` FROM cases c WHERE c.id IN (`+strings.Join(ps, ", ")+`)`, args...)
+	if err != nil {
+		return db.wrap("list cases", err)
+	}
+	defer rows.Close()
+	out := make([]store.Case, len(ids))
+	for rows.Next() {
+		c, err := scan(rows)
+		if err != nil {
+			return db.wrap("scan case", err)
+		}
+		out[at[c.ID]] = c
+	}
+	if err := rows.Err(); err != nil {
+		return db.wrap("list cases", err)
+	}
+	// Cases are never deleted, so each id is found; were one not, the
+	// page goes without it rather than with an empty row.
+	page.Cases = slices.DeleteFunc(out, func(c store.Case) bool { return c.ID == 0 })
+	return nil
 }
 
 // outermost leaves out the prefixes under another of them (a binding to a

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"regexp"
 	"slices"
 	"testing"
 	"time"
@@ -31,6 +32,9 @@ func TestCaseLists(t *testing.T) {
 		})
 	}
 }
+
+// literalIDs matches an IN list of numbers written into a statement.
+var literalIDs = regexp.MustCompile(`IN \(\d+(, \d+)*\)`)
 
 func mustCreate(t *testing.T, db *sqlstore.DB, nc *store.NewCase) store.Case {
 	t.Helper()
@@ -154,8 +158,16 @@ func testCaseListKeyset(t *testing.T, db *sqlstore.DB) {
 	if got := walk(t, db, store.CaseQuery{Scope: committee, Limit: 3, Statuses: two}, nil); !slices.Equal(got, newest(all.Cases)) {
 		t.Fatalf("two statuses:\n got %v\nwant %v", got, newest(all.Cases))
 	}
+	stop := db.TraceReads()
 	if got := walk(t, db, store.CaseQuery{Scope: committee, Limit: 4, Statuses: two, OldestFirst: true}, nil); !slices.Equal(got, wantRev) {
 		t.Fatalf("two statuses, oldest first:\n got %v\nwant %v", got, wantRev)
+	}
+	// The pages' rows are read by key with the ids as parameters: a
+	// statement with ids in its text is parsed anew on every call.
+	for _, q := range stop() {
+		if literalIDs.MatchString(q) {
+			t.Errorf("ids written into a list's statement: %s", q)
+		}
 	}
 	if p, err := db.ListCases(ctx, store.CaseQuery{Scope: committee, Limit: 5, Offset: 5, Statuses: two}); err != nil || len(p.Cases) != 5 || p.Cases[0].ID != newest(all.Cases)[5] {
 		t.Fatalf("two statuses, second page by offset: %v %v", p.Cases, err)
