@@ -251,6 +251,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 
 	// Branches: equalities that lead an index in the list's order.
 	var branches []string
+	unionOp := " UNION " // branches may share a case (its own path and the diverting one)
 	byPath := false
 	perStatus := func(base string) {
 		if len(statusArgs) == 0 {
@@ -299,6 +300,10 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			filters = append(filters, scopeCond)
 		}
 		perStatus("1 = 1")
+		// One branch per status: no case is in two, so the union keeps
+		// every row without the temporary b-tree that drops duplicates
+		// (a mediator's open cases, nine statuses: 17 % of the statement).
+		unionOp = " UNION ALL "
 	default:
 		byPath = true
 	}
@@ -344,11 +349,11 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			var groups []string
 			for i := 0; i < len(parts); i += maxCompound {
 				groups = append(groups, fmt.Sprintf("SELECT received_at, id FROM (%s) g%d_%d",
-					strings.Join(parts[i:min(i+maxCompound, len(parts))], " UNION "), len(parts), i))
+					strings.Join(parts[i:min(i+maxCompound, len(parts))], unionOp), len(parts), i))
 			}
 			parts = groups
 		}
-		return strings.Join(parts, " UNION ")
+		return strings.Join(parts, unionOp)
 	}
 
 	var page store.CasePage

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -449,4 +450,70 @@ func TestCaseListSparseScope(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestCaseListMediator: a mediator's list over several statuses (one
+// branch per status) gives each of the mediator's cases in those statuses
+// once, in order both ways, page after page, and its total; another
+// mediator's cases and other statuses never.
+func TestCaseListMediator(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := e.Open(t, true)
+			f := newFixture(t, db)
+			ms := mkMediators(t, db, 2)
+			statuses := []domain.Status{domain.StatusAssigned, domain.StatusMediating, domain.StatusSuspended, domain.StatusArchived}
+			open := statuses[:3]
+			var want []store.Case
+			for i := range 30 {
+				nc := newCase(f, f.room1.ID, "")
+				nc.ReceivedAt = t0.Add(time.Duration(i/4) * time.Hour) // ties: the id decides
+				c := mustCreate(t, db, nc)
+				m := ms[0]
+				if i%5 == 0 {
+					m = ms[1]
+				}
+				st := statuses[i%len(statuses)]
+				c, err := db.AssignCase(ctx, c.ID, c.Version, []int64{m}, 0, store.CaseChange{Status: st}, store.Event{Type: "assign"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m == ms[0] && slices.Contains(open, st) {
+					want = append(want, c)
+				}
+			}
+			order := func(oldest bool) []int64 {
+				s := slices.Clone(want)
+				slices.SortFunc(s, func(a, b store.Case) int {
+					c := a.ReceivedAt.Compare(b.ReceivedAt)
+					if c == 0 {
+						c = cmp.Compare(a.ID, b.ID)
+					}
+					if oldest {
+						return c
+					}
+					return -c
+				})
+				var ids []int64
+				for _, c := range s {
+					ids = append(ids, c.ID)
+				}
+				return ids
+			}
+			for _, scope := range []store.Scope{{Prefixes: []string{f.committee.Path}}, {All: true}} {
+				for _, oldest := range []bool{false, true} {
+					q := store.CaseQuery{Scope: scope, Presiding: ms[0], Statuses: open, Limit: 4, OldestFirst: oldest}
+					if got := walk(t, db, q, nil); !slices.Equal(got, order(oldest)) {
+						t.Errorf("scope %v, oldest first %v:\n got %v\nwant %v", scope, oldest, got, order(oldest))
+					}
+				}
+				p, err := db.ListCases(ctx, store.CaseQuery{Scope: scope, Presiding: ms[0], Statuses: open, Limit: 4, CountCap: store.ListCountCap})
+				if err != nil || p.Total != int64(len(want)) {
+					t.Errorf("scope %v: total %d, want %d (%v)", scope, p.Total, len(want), err)
+				}
+			}
+		})
+	}
 }
