@@ -2,10 +2,12 @@ package desk_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -132,6 +134,80 @@ func TestRefreshCompactsAfterABurst(t *testing.T) {
 		p, err := svc.List(ctx, director, desk.ListQuery{Page: 1, Due: desk.DueOverdue}, 50)
 		if err != nil || len(p.Rows) != 50 || !p.Capped { // more than the lists count
 			t.Fatalf("overdue list after the compaction: %d rows of %d (%v)", len(p.Rows), p.Total, err)
+		}
+	})
+}
+
+// A floating case's stored date is its due date as of the refresh. Days
+// later that date is stale, and every clock list would compute the case on
+// read; the next refresh computes it again as of the new day, after which
+// the lists leave it alone until it is near, and a refresh on the same day
+// writes nothing.
+func TestFloatingDatesFollowTheDay(t *testing.T) {
+	ctx := context.Background()
+	onEveryDemo(t, 0, func(t *testing.T, st *sqlstore.DB, committee store.OrgUnit) {
+		day := func(n int) time.Time { return clockNow.AddDate(0, 0, n) }
+		c, _, err := st.CreateCase(ctx, &store.NewCase{CommitteeID: committee.ID, CommitteeAbbr: committee.Abbr, Channel: domain.ChannelWalkIn,
+			Category: "服务-健身", Description: "预付卡退款", ReceivedAt: day(-21),
+			Parties: []store.Party{{Kind: "consumer", Name: "张三"}, {Kind: "merchant", Name: "某健身公司"}},
+			Event:   store.Event{Type: "received", ActorName: "测试", At: day(-21)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc := day(-20)
+		if c, err = st.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: domain.StatusMediating, AcceptedAt: &acc},
+			store.Event{Type: "accept", ActorName: "测试", At: acc, FromStatus: c.Status, ToStatus: domain.StatusMediating}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err = st.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: domain.StatusSuspended, PrevStatus: &c.Status},
+			store.Event{Type: string(domain.ActionSuspend), ActorName: "测试", At: day(-10), FromStatus: c.Status, ToStatus: domain.StatusSuspended}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := (&desk.Service{Store: st, Now: func() time.Time { return clockNow }}).RefreshDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		scope := store.Scope{Prefixes: []string{committee.Path}}
+		later := day(60)
+		by := calendar.DateOf(later).AddDays(-1).Number() // the overdue list's date, 60 days on
+		unfixed := func() bool {
+			t.Helper()
+			cs, err := st.DueUnfixed(ctx, store.DueQuery{Scope: scope, By: by})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return slices.ContainsFunc(cs, func(x store.Case) bool { return x.ID == c.ID })
+		}
+		if !unfixed() {
+			t.Fatal("the floating case's date of 60 days ago is not read by the lists: the test does not show what it means to")
+		}
+		svc := &desk.Service{Store: st, Now: func() time.Time { return later }}
+		rep, err := svc.RefreshDue(ctx)
+		if err != nil || rep.Full || rep.Floating < 1 || rep.Moved < 1 {
+			t.Fatalf("refresh 60 days on: %+v (%v), want the floating case computed again", rep, err)
+		}
+		if unfixed() {
+			t.Error("after the refresh the lists still compute the floating case on read")
+		}
+		// Its clock is paused, far from due: in no clock list.
+		director := &auth.Principal{DisplayName: "测试", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: committee.ID, OrgPath: committee.Path}}}
+		for _, due := range []desk.Due{desk.DueOverdue, desk.DueSoon} {
+			for page := 1; ; page++ {
+				p, err := svc.List(ctx, director, desk.ListQuery{Page: page, Due: due}, 50)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range p.Rows {
+					if r.Case.ID == c.ID {
+						t.Errorf("the paused case is in the %v list: due %s", due, r.Next.Due)
+					}
+				}
+				if len(p.Rows) < 50 {
+					break
+				}
+			}
+		}
+		if rep, err := svc.RefreshDue(ctx); err != nil || rep.Moved != 0 {
+			t.Fatalf("a second refresh the same day: %+v (%v), want nothing moved", rep, err)
 		}
 	})
 }

@@ -276,8 +276,8 @@ func (s *Services) sweeps() []jobs.Job {
 			// The clock lists' stored due dates (internal/desk/dueindex.go):
 			// until this has run they compute the clocks on read.
 			r, err := s.Desk.RefreshDue(ctx)
-			if r.Computed > 0 {
-				s.Log.Info("due dates refreshed", "full", r.Full, "computed", r.Computed, "stored", r.Stored)
+			if r.Computed+r.Moved > 0 {
+				s.Log.Info("due dates refreshed", "full", r.Full, "computed", r.Computed, "stored", r.Stored, "floating_moved", r.Moved)
 			}
 			return err
 		}},

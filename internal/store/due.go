@@ -77,6 +77,10 @@ type DueStore interface {
 	// DueToCompute reads the cases in a clock status with id > afterID, by
 	// id: the pending ones, or with all every one of them.
 	DueToCompute(ctx context.Context, afterID int64, all bool, limit int) ([]DueCase, error)
+	// DueFloating reads the floating cases whose stored lower bound is on
+	// or before by (yyyymmdd), with id > afterID, by id: the ones a clock
+	// list would compute on read, to be computed again as of today.
+	DueFloating(ctx context.Context, by int, afterID int64, limit int) ([]DueCase, error)
 	// SetDue stores computed dates in one transaction; a case whose mark
 	// has moved on since it was read stays pending. It returns how many
 	// were stored.

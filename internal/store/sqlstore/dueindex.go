@@ -62,8 +62,18 @@ func (db *DB) DueToCompute(ctx context.Context, afterID int64, all bool, limit i
 	if all {
 		from, cond = "cases c", "c.status IN ('"+strings.Join(statusStrings(store.ClockStatuses), "', '")+"')"
 	}
+	return db.dueToCompute(ctx, from, cond, limit, afterID)
+}
+
+func (db *DB) DueFloating(ctx context.Context, by int, afterID int64, limit int) ([]store.DueCase, error) {
+	return db.dueToCompute(ctx, db.unfixedFrom(), fmt.Sprintf("c.due_state = %d AND c.next_due <= $2 AND ", store.DueFloats)+dueUnfixedSQL, limit, afterID, by)
+}
+
+// dueToCompute reads the cases of a due date computation: cond on from,
+// with $1 the id they follow and args from $2.
+func (db *DB) dueToCompute(ctx context.Context, from, cond string, limit int, args ...any) ([]store.DueCase, error) {
 	rows, err := db.read().QueryContext(ctx, `SELECT `+db.caseColumns()+`, c.due_mark, c.due_state, COALESCE(c.next_due, 0) FROM `+from+` WHERE c.id > $1 AND `+cond+
-		fmt.Sprintf(` ORDER BY c.id LIMIT %d`, max(limit, 1)), afterID)
+		fmt.Sprintf(` ORDER BY c.id LIMIT %d`, max(limit, 1)), args...)
 	if err != nil {
 		return nil, db.wrap("list cases to compute due dates", err)
 	}

@@ -193,6 +193,30 @@ func TestDueIndex(t *testing.T) {
 			if got := unfixed(store.DueQuery{Scope: scope, RoomID: f.room1.ID}); got != nil {
 				t.Errorf("unfixed in room 1: %v", got)
 			}
+			// The floating cases whose lower bound a list would read, to be
+			// computed again as of a later day: by date, after an id.
+			floating := func(by int, after int64, limit int) []int64 {
+				t.Helper()
+				dcs, err := db.DueFloating(ctx, by, after, limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, dc := range dcs {
+					if dc.State != store.DueFloats || dc.Next != 20260320 || dc.Mark != marks[dc.ID] {
+						t.Errorf("floating case %d read as %v %d mark %d", dc.ID, dc.State, dc.Next, dc.Mark)
+					}
+				}
+				return ids(dueCases(dcs))
+			}
+			if got := floating(20260320, 0, 10); !slices.Equal(got, []int64{e2.ID}) {
+				t.Errorf("floating by 03-20: %v, want the floating case", got)
+			}
+			if got := floating(20260319, 0, 10); got != nil {
+				t.Errorf("floating by 03-19: %v, want none", got)
+			}
+			if got := floating(20261231, e2.ID, 10); got != nil {
+				t.Errorf("floating after the floating case: %v, want none", got)
+			}
 
 			// A note of a clock type leaves b pending; the value computed
 			// before it is not stored.
