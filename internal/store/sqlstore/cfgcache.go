@@ -32,7 +32,16 @@ type cfgCache struct {
 	policiesAt time.Time
 
 	schemes map[int64]cachedSchemes // subsidy scheme versions by unit
+
+	// names: users' display names by id, for the lists' mediator column
+	// (a desk reads them for every page). Filled as ids are asked for;
+	// dropped whole when older than cfgTTL, like the rest.
+	names   map[int64]string
+	namesAt time.Time
 }
+
+// maxCachedNames bounds the names kept: far above a district's users.
+const maxCachedNames = 100000
 
 type cachedSchemes struct {
 	rows []store.SubsidyScheme
@@ -43,8 +52,8 @@ type cachedSchemes struct {
 func (c *cfgCache) invalidate() {
 	c.mu.Lock()
 	c.gen++
-	c.orgs, c.orgByID, c.orgByKey, c.overrides, c.policies, c.schemes = nil, nil, nil, nil, nil, nil
-	c.orgsAt, c.overridesAt, c.policiesAt = time.Time{}, time.Time{}, time.Time{}
+	c.orgs, c.orgByID, c.orgByKey, c.overrides, c.policies, c.schemes, c.names = nil, nil, nil, nil, nil, nil, nil
+	c.orgsAt, c.overridesAt, c.policiesAt, c.namesAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 	c.mu.Unlock()
 }
 
@@ -167,4 +176,37 @@ func (c *cfgCache) putSchemes(gen uint64, unitID int64, ss []store.SubsidyScheme
 		c.schemes = map[int64]cachedSchemes{}
 	}
 	c.schemes[unitID] = cachedSchemes{rows: append([]store.SubsidyScheme(nil), ss...), at: time.Now()}
+}
+
+// getNames fills out with the cached names of ids and returns the ids it
+// does not hold.
+func (c *cfgCache) getNames(ids []int64, out map[int64]string) []int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !fresh(c.namesAt) {
+		return ids
+	}
+	var missing []int64
+	for _, id := range ids {
+		if n, ok := c.names[id]; ok {
+			out[id] = n
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	return missing
+}
+
+func (c *cfgCache) putNames(gen uint64, names map[int64]string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if !fresh(c.namesAt) || len(c.names)+len(names) > maxCachedNames {
+		c.names, c.namesAt = map[int64]string{}, time.Now()
+	}
+	for id, n := range names {
+		c.names[id] = n
+	}
 }

@@ -109,6 +109,13 @@ func (db *DB) EventsOf(ctx context.Context, caseIDs []int64) (map[int64][]store.
 
 func (db *DB) UserNames(ctx context.Context, userIDs []int64) (map[int64]string, error) {
 	out := map[int64]string{}
+	var gen uint64
+	if db.cached() {
+		if gen, userIDs = db.cfg.generation(), db.cfg.getNames(userIDs, out); len(userIDs) == 0 {
+			return out, nil
+		}
+	}
+	read := map[int64]string{}
 	err := eachChunk(userIDs, func(args []any) error {
 		rows, err := db.read().QueryContext(ctx, `SELECT id, display_name FROM users WHERE id IN (`+inList(1, idChunk)+`)`, args...)
 		if err != nil {
@@ -121,11 +128,20 @@ func (db *DB) UserNames(ctx context.Context, userIDs []int64) (map[int64]string,
 			if err := rows.Scan(&id, &name); err != nil {
 				return err
 			}
-			out[id] = name
+			read[id] = name
 		}
 		return rows.Err()
 	})
-	return out, db.wrap("list user names", err)
+	if err != nil {
+		return nil, db.wrap("list user names", err)
+	}
+	for id, name := range read {
+		out[id] = name
+	}
+	if db.cached() {
+		db.cfg.putNames(gen, read)
+	}
+	return out, nil
 }
 
 // caseSidesSQL asks in one statement which side records a case has.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -211,6 +212,52 @@ func testConfigCache(t *testing.T, db *sqlstore.DB) {
 	})
 	if _, err := db.GetOrgUnitByCode(ctx, "pd-r5"); err == nil {
 		t.Fatal("a rolled back unit is served")
+	}
+
+	// Display names (never changed by the platform): a name read once is
+	// served from memory; a new user's at once; a name changed by hand
+	// after at most the cache's time to live; an unknown id never.
+	var uids []int64
+	for i := range 3 {
+		u := store.User{Username: fmt.Sprintf("cache-u%d", i), DisplayName: fmt.Sprintf("调解员%d", i), PasswordHash: "x", Active: true}
+		if err := db.CreateUser(ctx, &u); err != nil {
+			t.Fatal(err)
+		}
+		uids = append(uids, u.ID)
+	}
+	names := func(ids ...int64) map[int64]string {
+		t.Helper()
+		m, err := db.UserNames(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	if m := names(uids[0], uids[1], 999999); len(m) != 2 || m[uids[0]] != "调解员0" || m[uids[1]] != "调解员1" {
+		t.Fatalf("names: %v", m)
+	}
+	stop := db.TraceReads()
+	if m := names(uids[1], uids[0]); len(m) != 2 || m[uids[1]] != "调解员1" {
+		t.Fatalf("names again: %v", m)
+	}
+	if reads := stop(); len(reads) != 0 {
+		t.Errorf("names read once were read again: %v", reads)
+	}
+	if m := names(uids[0], uids[2]); m[uids[2]] != "调解员2" || m[uids[0]] != "调解员0" {
+		t.Fatalf("a name not read before beside a cached one: %v", m)
+	}
+	if _, err := db.Writer().ExecContext(ctx, `UPDATE users SET display_name = '改名' WHERE id = $1`, uids[0]); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for names(uids[0])[uids[0]] != "改名" {
+		if time.Now().After(deadline) {
+			t.Fatal("a name changed by hand is never seen")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if m := names(999999); len(m) != 0 {
+		t.Fatalf("an unknown id has a name: %v", m)
 	}
 
 	// Subsidy schemes, by unit.
