@@ -123,7 +123,10 @@ func (s *Service) Committee(ctx context.Context, p *auth.Principal, f Filter) (C
 	if err != nil {
 		return d, err
 	}
-	q := store.CaseQuery{Scope: scope, OldestFirst: true, Limit: SectionRows, CountCap: -1, Brief: true}
+	// The first two sections are of cases no mediator presides over yet
+	// (those with one are the mediator's): asked of the store, so that a
+	// page of older cases that have one neither hides them nor is read.
+	q := store.CaseQuery{Scope: scope, OldestFirst: true, Limit: SectionRows, CountCap: -1, Brief: true, Unassigned: true}
 	if f.Room > 0 {
 		q.RoomID = f.Room
 	}

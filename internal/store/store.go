@@ -678,11 +678,14 @@ type CaseQuery struct {
 	Scope     Scope
 	Statuses  []domain.Status
 	RoomID    int64
-	Presiding int64  // cases this mediator presides over
-	Text      string // substring of number, names, merchant, description, external id; a whole case number finds that case alone
-	From, To  *time.Time
-	Limit     int // default 50, max 500
-	Offset    int
+	Presiding int64 // cases this mediator presides over
+	// Unassigned: cases no mediator presides over yet (the committee's
+	// desk: cases to route, accept or assign). Not with Presiding.
+	Unassigned bool
+	Text       string // substring of number, names, merchant, description, external id; a whole case number finds that case alone
+	From, To   *time.Time
+	Limit      int // default 50, max 500
+	Offset     int
 	// OldestFirst orders by receipt ascending (work lists: the longest waiting first).
 	OldestFirst bool
 	// ByID pages by key for sweeps: cases with id > AfterID, ordered by id,

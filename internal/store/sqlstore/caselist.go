@@ -150,6 +150,9 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	if q.Presiding != 0 {
 		common = append(common, "c.presiding_id = "+l.arg(q.Presiding))
 	}
+	if q.Unassigned {
+		common = append(common, "c.presiding_id IS NULL")
+	}
 	if q.From != nil {
 		common = append(common, "c.received_at >= "+l.arg(q.From.UTC()))
 	}
@@ -295,7 +298,10 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			filters = append(filters, statusIn)
 		}
 		branches = []string{"1 = 1"}
-	case q.Presiding != 0, q.Scope.All:
+	case q.Presiding != 0, q.Unassigned, q.Scope.All:
+		// With a mediator, or none yet (its NULL entries), the mediator's
+		// index (presiding_id, status, received_at, id and the scope's
+		// columns) walks each status in order.
 		if scopeCond != "" {
 			filters = append(filters, scopeCond)
 		}
@@ -359,7 +365,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	var page store.CasePage
 	// Filtered by scope and status only: the total is the counters' sum
 	// (migration 63), exact, whatever the cap.
-	byCounters := q.RoomID == 0 && q.Presiding == 0 && text == "" && q.PartyHash == "" && q.From == nil && q.To == nil
+	byCounters := q.RoomID == 0 && q.Presiding == 0 && !q.Unassigned && text == "" && q.PartyHash == "" && q.From == nil && q.To == nil
 	switch {
 	case q.CountCap < 0:
 	case byCounters:

@@ -337,6 +337,9 @@ func (db *DB) listCasesScan(ctx context.Context, q store.CaseQuery) (store.CaseP
 	if q.Presiding != 0 {
 		where = append(where, "c.presiding_id = "+arg(q.Presiding))
 	}
+	if q.Unassigned {
+		where = append(where, "c.presiding_id IS NULL")
+	}
 	if t := strings.TrimSpace(q.Text); t != "" {
 		p := arg("%" + likeEscape(t) + "%")
 		where = append(where, fmt.Sprintf(`(c.number LIKE %[1]s ESCAPE '\' OR c.consumer_name LIKE %[1]s ESCAPE '\'

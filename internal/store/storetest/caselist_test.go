@@ -455,7 +455,8 @@ func TestCaseListSparseScope(t *testing.T) {
 // TestCaseListMediator: a mediator's list over several statuses (one
 // branch per status) gives each of the mediator's cases in those statuses
 // once, in order both ways, page after page, and its total; another
-// mediator's cases and other statuses never.
+// mediator's cases and other statuses never. The cases no mediator
+// presides over yet (the committee's desk) are listed the same way.
 func TestCaseListMediator(t *testing.T) {
 	for _, e := range Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
@@ -466,16 +467,26 @@ func TestCaseListMediator(t *testing.T) {
 			ms := mkMediators(t, db, 2)
 			statuses := []domain.Status{domain.StatusAssigned, domain.StatusMediating, domain.StatusSuspended, domain.StatusArchived}
 			open := statuses[:3]
-			var want []store.Case
+			var want, none []store.Case
 			for i := range 30 {
 				nc := newCase(f, f.room1.ID, "")
 				nc.ReceivedAt = t0.Add(time.Duration(i/4) * time.Hour) // ties: the id decides
 				c := mustCreate(t, db, nc)
+				st := statuses[i%len(statuses)]
+				if i%6 == 5 { // no mediator yet
+					c, err := db.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: st}, store.Event{Type: "test"})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if slices.Contains(open, st) {
+						none = append(none, c)
+					}
+					continue
+				}
 				m := ms[0]
 				if i%5 == 0 {
 					m = ms[1]
 				}
-				st := statuses[i%len(statuses)]
 				c, err := db.AssignCase(ctx, c.ID, c.Version, []int64{m}, 0, store.CaseChange{Status: st}, store.Event{Type: "assign"})
 				if err != nil {
 					t.Fatal(err)
@@ -484,36 +495,58 @@ func TestCaseListMediator(t *testing.T) {
 					want = append(want, c)
 				}
 			}
-			order := func(oldest bool) []int64 {
-				s := slices.Clone(want)
-				slices.SortFunc(s, func(a, b store.Case) int {
-					c := a.ReceivedAt.Compare(b.ReceivedAt)
-					if c == 0 {
-						c = cmp.Compare(a.ID, b.ID)
-					}
-					if oldest {
-						return c
-					}
-					return -c
-				})
-				var ids []int64
-				for _, c := range s {
-					ids = append(ids, c.ID)
-				}
-				return ids
+			if len(none) < 3 {
+				t.Fatalf("only %d cases without a mediator in the statuses listed", len(none))
 			}
 			for _, scope := range []store.Scope{{Prefixes: []string{f.committee.Path}}, {All: true}} {
 				for _, oldest := range []bool{false, true} {
 					q := store.CaseQuery{Scope: scope, Presiding: ms[0], Statuses: open, Limit: 4, OldestFirst: oldest}
-					if got := walk(t, db, q, nil); !slices.Equal(got, order(oldest)) {
-						t.Errorf("scope %v, oldest first %v:\n got %v\nwant %v", scope, oldest, got, order(oldest))
+					if got := walk(t, db, q, nil); !slices.Equal(got, inOrder(want, oldest)) {
+						t.Errorf("scope %v, oldest first %v:\n got %v\nwant %v", scope, oldest, got, inOrder(want, oldest))
+					}
+					q = store.CaseQuery{Scope: scope, Unassigned: true, Statuses: open, Limit: 2, OldestFirst: oldest}
+					if got := walk(t, db, q, nil); !slices.Equal(got, inOrder(none, oldest)) {
+						t.Errorf("no mediator, scope %v, oldest first %v:\n got %v\nwant %v", scope, oldest, got, inOrder(none, oldest))
 					}
 				}
 				p, err := db.ListCases(ctx, store.CaseQuery{Scope: scope, Presiding: ms[0], Statuses: open, Limit: 4, CountCap: store.ListCountCap})
 				if err != nil || p.Total != int64(len(want)) {
 					t.Errorf("scope %v: total %d, want %d (%v)", scope, p.Total, len(want), err)
 				}
+				p, err = db.ListCases(ctx, store.CaseQuery{Scope: scope, Unassigned: true, Statuses: open, Limit: 50, CountCap: store.ListCountCap})
+				if err != nil || p.Total != int64(len(none)) {
+					t.Errorf("no mediator, scope %v: total %d, want %d (%v)", scope, p.Total, len(none), err)
+				}
+			}
+			// With a room: the room's filter drives, no mediator filters.
+			p, err := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}, RoomID: f.room1.ID, Unassigned: true, Statuses: open, Limit: 50})
+			var got []int64
+			for _, c := range p.Cases {
+				got = append(got, c.ID)
+			}
+			if err != nil || !slices.Equal(got, inOrder(none, false)) {
+				t.Errorf("no mediator in room 1: %v, want %v (%v)", got, inOrder(none, false), err)
 			}
 		})
 	}
+}
+
+// inOrder gives the ids of cs in list order: newest first, or oldest.
+func inOrder(cs []store.Case, oldest bool) []int64 {
+	s := slices.Clone(cs)
+	slices.SortFunc(s, func(a, b store.Case) int {
+		c := a.ReceivedAt.Compare(b.ReceivedAt)
+		if c == 0 {
+			c = cmp.Compare(a.ID, b.ID)
+		}
+		if oldest {
+			return c
+		}
+		return -c
+	})
+	out := []int64{}
+	for _, c := range s {
+		out = append(out, c.ID)
+	}
+	return out
 }
