@@ -342,10 +342,23 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	denseStatuses := byPath && len(statusArgs) > 1
 	order := fmt.Sprintf(" ORDER BY c.received_at%[1]s, c.id%[1]s", dir)
 	orderK := fmt.Sprintf(" ORDER BY received_at%[1]s, id%[1]s", dir)
+	// On SQLite the page is the compound itself, ordered and cut: SQLite
+	// merges its branches, each walked in order by its index, and stops at
+	// the page. Before, each branch was cut in a subquery and their union
+	// sorted, which read every branch's n rows (a mediator's nine statuses
+	// at 1,000,000 cases: 0.50 → 0.39 ms a request). A branch cannot carry
+	// its own LIMIT in a compound; the plan test (checkMergedBranches) holds
+	// that none is sorted, i.e. read whole. PostgreSQL keeps its statement
+	// as it was measured. (A func: the path branches are added later.)
+	mergeBranches := func() bool { return db.d.Name == "sqlite" && len(branches) <= maxCompound }
 	union := func(extra []string, n int) string {
 		var parts []string
 		for i, b := range branches {
 			conds := append(append([]string{b}, filters...), extra...)
+			if mergeBranches() {
+				parts = append(parts, fmt.Sprintf(`SELECT c.received_at AS received_at, c.id AS id FROM cases c WHERE %s`, strings.Join(conds, " AND ")))
+				continue
+			}
 			sub := fmt.Sprintf(`SELECT c.received_at, c.id FROM cases c WHERE %s%s LIMIT %d`, strings.Join(conds, " AND "), order, n)
 			parts = append(parts, fmt.Sprintf("SELECT received_at, id FROM (%s) b%d", sub, i))
 		}
@@ -540,8 +553,11 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			return page, err
 		}
 		n := offset + limit + 1
-		if err := read(`SELECT ` + cols + ` FROM (SELECT received_at, id FROM (` + union(keyset, n) + `) u` + orderK +
-			cut + `) k JOIN cases c ON c.id = k.id` + order); err != nil {
+		merged := `SELECT received_at, id FROM (` + union(keyset, n) + `) u` + orderK + cut
+		if mergeBranches() {
+			merged = union(keyset, n) + orderK + cut
+		}
+		if err := read(`SELECT ` + cols + ` FROM (` + merged + `) k JOIN cases c ON c.id = k.id` + order); err != nil {
 			return page, err
 		}
 	}

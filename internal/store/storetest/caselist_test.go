@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -437,8 +439,22 @@ func TestCaseListSparseScope(t *testing.T) {
 		}
 		two := []domain.Status{domain.StatusReceived, domain.StatusAccepted}
 		committee := store.Scope{Prefixes: []string{f.committee.Path}}
+		stop := db.TraceReads()
 		if got := walk(t, db, store.CaseQuery{Scope: committee, Limit: 2, Statuses: two}, nil); !slices.Equal(got, mine) {
 			t.Fatalf("sparse scope, two statuses: %v, want %v", got, mine)
+		}
+		if got := walk(t, db, store.CaseQuery{Scope: committee, Limit: 2, Statuses: two, OldestFirst: true}, nil); !slices.Equal(got, []int64{mine[2], mine[1], mine[0]}) {
+			t.Fatalf("sparse scope, two statuses, oldest first: %v, want %v reversed", got, mine)
+		}
+		merges := 0
+		for _, q := range stop() {
+			if e.Name == "sqlite" && strings.Contains(q, "UNION") && strings.Contains(q, "JOIN cases c") {
+				checkMergedBranches(t, db, q)
+				merges++
+			}
+		}
+		if e.Name == "sqlite" && merges == 0 {
+			t.Error("the sparse scope's list read no branches")
 		}
 		p, err := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{f.otherCommittee.Path}}, Limit: 5, Statuses: two, CountCap: -1})
 		if err != nil || len(p.Cases) != 5 {
@@ -518,6 +534,21 @@ func TestCaseListMediator(t *testing.T) {
 					t.Errorf("no mediator, scope %v: total %d, want %d (%v)", scope, p.Total, len(none), err)
 				}
 			}
+			// SQLite merges the branches in order and stops at the page:
+			// no branch is sorted, only the page's rows at the end.
+			if db.Dialect() == "sqlite" {
+				stop := db.TraceReads()
+				for _, oldest := range []bool{false, true} {
+					if _, err := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}, Presiding: ms[0], Statuses: open, Limit: 4, OldestFirst: oldest}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				for _, q := range stop() {
+					if strings.Contains(q, "UNION") {
+						checkMergedBranches(t, db, q)
+					}
+				}
+			}
 			// With a room: the room's filter drives, no mediator filters.
 			p, err := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}, RoomID: f.room1.ID, Unassigned: true, Statuses: open, Limit: 50})
 			var got []int64
@@ -549,4 +580,41 @@ func inOrder(cs []store.Case, oldest bool) []int64 {
 		out = append(out, c.ID)
 	}
 	return out
+}
+
+// checkMergedBranches fails when SQLite's plan for a list statement sorts
+// anything but the final page: a branch sorted is a branch read whole.
+func checkMergedBranches(t *testing.T, db *sqlstore.DB, q string) {
+	t.Helper()
+	n := 0
+	for _, m := range regexp.MustCompile(`\$(\d+)`).FindAllStringSubmatch(q, -1) {
+		if k, _ := strconv.Atoi(m[1]); k > n {
+			n = k
+		}
+	}
+	rows, err := db.Reader().QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, make([]any, n)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	merged := false
+	for rows.Next() {
+		var id, parent, notUsed int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notUsed, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, fmt.Sprintf("%d %d %s", id, parent, detail))
+		merged = merged || strings.HasPrefix(detail, "MERGE")
+		if strings.Contains(detail, "TEMP B-TREE") && parent != 0 {
+			t.Errorf("a branch of the list is sorted:\n%s", q)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !merged {
+		t.Errorf("the list's branches are not merged:\n%s\n%s", q, strings.Join(plan, "\n"))
+	}
 }
