@@ -115,19 +115,12 @@ func (s *Service) refreshDue(ctx context.Context, all bool) (RefreshReport, erro
 		if len(batch) == 0 {
 			break
 		}
-		ids := make([]int64, len(batch))
-		for i, dc := range batch {
-			ids[i] = dc.ID
-		}
-		evs, err := s.Store.ClockEventsOf(ctx, ids)
+		vals, err := s.computeDue(ctx, rules, batch, now)
 		if err != nil {
 			return rep, err
 		}
-		vals := make([]store.DueValue, len(batch))
 		for i, dc := range batch {
-			st, next := dueValue(rules, dc.Case, evs[dc.ID], now)
-			vals[i] = store.DueValue{CaseID: dc.ID, Mark: dc.Mark, State: st, Next: next}
-			if dc.State != store.DuePending && (dc.State != st || dc.Next != next) {
+			if dc.State != store.DuePending && (dc.State != vals[i].State || dc.Next != vals[i].Next) {
 				rep.Differed++
 			}
 			if dc.State == store.DuePending {
@@ -153,19 +146,15 @@ func (s *Service) refreshDue(ctx context.Context, all bool) (RefreshReport, erro
 			if len(batch) == 0 {
 				break
 			}
-			ids := make([]int64, len(batch))
-			for i, dc := range batch {
-				ids[i] = dc.ID
-			}
-			evs, err := s.Store.ClockEventsOf(ctx, ids)
+			vals, err := s.computeDue(ctx, rules, batch, now)
 			if err != nil {
 				return rep, err
 			}
 			var moved []store.DueValue
-			for _, dc := range batch {
+			for i, dc := range batch {
 				// Unchanged (a near one, computed earlier today): no write.
-				if st, next := dueValue(rules, dc.Case, evs[dc.ID], now); st != dc.State || next != dc.Next {
-					moved = append(moved, store.DueValue{CaseID: dc.ID, Mark: dc.Mark, State: st, Next: next})
+				if v := vals[i]; v.State != dc.State || v.Next != dc.Next {
+					moved = append(moved, v)
 				}
 			}
 			n, err := s.Store.SetDue(ctx, moved)
@@ -197,6 +186,25 @@ func (s *Service) refreshDue(ctx context.Context, all bool) (RefreshReport, erro
 		}
 	}
 	return rep, nil
+}
+
+// computeDue computes the due values of a batch of cases with their clock
+// events, each with the mark it was read with.
+func (s *Service) computeDue(ctx context.Context, rules deadline.Rules, batch []store.DueCase, now time.Time) ([]store.DueValue, error) {
+	ids := make([]int64, len(batch))
+	for i, dc := range batch {
+		ids[i] = dc.ID
+	}
+	evs, err := s.Store.ClockEventsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	vals := make([]store.DueValue, len(batch))
+	for i, dc := range batch {
+		st, next := dueValue(rules, dc.Case, evs[dc.ID], now)
+		vals[i] = store.DueValue{CaseID: dc.ID, Mark: dc.Mark, State: st, Next: next}
+	}
+	return vals, nil
 }
 
 // dueIndexUsable reports whether the clock lists may read the stored dates:

@@ -474,92 +474,87 @@ func TestCaseListSparseScope(t *testing.T) {
 // mediator's cases and other statuses never. The cases no mediator
 // presides over yet (the committee's desk) are listed the same way.
 func TestCaseListMediator(t *testing.T) {
-	for _, e := range Engines(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			db := e.Open(t, true)
-			f := newFixture(t, db)
-			ms := mkMediators(t, db, 2)
-			statuses := []domain.Status{domain.StatusAssigned, domain.StatusMediating, domain.StatusSuspended, domain.StatusArchived}
-			open := statuses[:3]
-			var want, none []store.Case
-			for i := range 30 {
-				nc := newCase(f, f.room1.ID, "")
-				nc.ReceivedAt = t0.Add(time.Duration(i/4) * time.Hour) // ties: the id decides
-				c := mustCreate(t, db, nc)
-				st := statuses[i%len(statuses)]
-				if i%6 == 5 { // no mediator yet
-					c, err := db.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: st}, store.Event{Type: "test"})
-					if err != nil {
-						t.Fatal(err)
-					}
-					if slices.Contains(open, st) {
-						none = append(none, c)
-					}
-					continue
-				}
-				m := ms[0]
-				if i%5 == 0 {
-					m = ms[1]
-				}
-				c, err := db.AssignCase(ctx, c.ID, c.Version, []int64{m}, 0, store.CaseChange{Status: st}, store.Event{Type: "assign"})
+	ctx := context.Background()
+	onEveryEngine(t, func(t *testing.T, e Engine, db *sqlstore.DB, f fixture) {
+		ms := mkMediators(t, db, 2)
+		statuses := []domain.Status{domain.StatusAssigned, domain.StatusMediating, domain.StatusSuspended, domain.StatusArchived}
+		open := statuses[:3]
+		var want, none []store.Case
+		for i := range 30 {
+			nc := newCase(f, f.room1.ID, "")
+			nc.ReceivedAt = t0.Add(time.Duration(i/4) * time.Hour) // ties: the id decides
+			c := mustCreate(t, db, nc)
+			st := statuses[i%len(statuses)]
+			if i%6 == 5 { // no mediator yet
+				c, err := db.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: st}, store.Event{Type: "test"})
 				if err != nil {
 					t.Fatal(err)
 				}
-				if m == ms[0] && slices.Contains(open, st) {
-					want = append(want, c)
+				if slices.Contains(open, st) {
+					none = append(none, c)
+				}
+				continue
+			}
+			m := ms[0]
+			if i%5 == 0 {
+				m = ms[1]
+			}
+			c, err := db.AssignCase(ctx, c.ID, c.Version, []int64{m}, 0, store.CaseChange{Status: st}, store.Event{Type: "assign"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m == ms[0] && slices.Contains(open, st) {
+				want = append(want, c)
+			}
+		}
+		if len(none) < 3 {
+			t.Fatalf("only %d cases without a mediator in the statuses listed", len(none))
+		}
+		for _, scope := range []store.Scope{{Prefixes: []string{f.committee.Path}}, {All: true}} {
+			for _, oldest := range []bool{false, true} {
+				q := store.CaseQuery{Scope: scope, Presiding: ms[0], Statuses: open, Limit: 4, OldestFirst: oldest}
+				if got := walk(t, db, q, nil); !slices.Equal(got, inOrder(want, oldest)) {
+					t.Errorf("scope %v, oldest first %v:\n got %v\nwant %v", scope, oldest, got, inOrder(want, oldest))
+				}
+				q = store.CaseQuery{Scope: scope, Unassigned: true, Statuses: open, Limit: 2, OldestFirst: oldest}
+				if got := walk(t, db, q, nil); !slices.Equal(got, inOrder(none, oldest)) {
+					t.Errorf("no mediator, scope %v, oldest first %v:\n got %v\nwant %v", scope, oldest, got, inOrder(none, oldest))
 				}
 			}
-			if len(none) < 3 {
-				t.Fatalf("only %d cases without a mediator in the statuses listed", len(none))
+			p, err := db.ListCases(ctx, store.CaseQuery{Scope: scope, Presiding: ms[0], Statuses: open, Limit: 4, CountCap: store.ListCountCap})
+			if err != nil || p.Total != int64(len(want)) {
+				t.Errorf("scope %v: total %d, want %d (%v)", scope, p.Total, len(want), err)
 			}
-			for _, scope := range []store.Scope{{Prefixes: []string{f.committee.Path}}, {All: true}} {
-				for _, oldest := range []bool{false, true} {
-					q := store.CaseQuery{Scope: scope, Presiding: ms[0], Statuses: open, Limit: 4, OldestFirst: oldest}
-					if got := walk(t, db, q, nil); !slices.Equal(got, inOrder(want, oldest)) {
-						t.Errorf("scope %v, oldest first %v:\n got %v\nwant %v", scope, oldest, got, inOrder(want, oldest))
-					}
-					q = store.CaseQuery{Scope: scope, Unassigned: true, Statuses: open, Limit: 2, OldestFirst: oldest}
-					if got := walk(t, db, q, nil); !slices.Equal(got, inOrder(none, oldest)) {
-						t.Errorf("no mediator, scope %v, oldest first %v:\n got %v\nwant %v", scope, oldest, got, inOrder(none, oldest))
-					}
-				}
-				p, err := db.ListCases(ctx, store.CaseQuery{Scope: scope, Presiding: ms[0], Statuses: open, Limit: 4, CountCap: store.ListCountCap})
-				if err != nil || p.Total != int64(len(want)) {
-					t.Errorf("scope %v: total %d, want %d (%v)", scope, p.Total, len(want), err)
-				}
-				p, err = db.ListCases(ctx, store.CaseQuery{Scope: scope, Unassigned: true, Statuses: open, Limit: 50, CountCap: store.ListCountCap})
-				if err != nil || p.Total != int64(len(none)) {
-					t.Errorf("no mediator, scope %v: total %d, want %d (%v)", scope, p.Total, len(none), err)
+			p, err = db.ListCases(ctx, store.CaseQuery{Scope: scope, Unassigned: true, Statuses: open, Limit: 50, CountCap: store.ListCountCap})
+			if err != nil || p.Total != int64(len(none)) {
+				t.Errorf("no mediator, scope %v: total %d, want %d (%v)", scope, p.Total, len(none), err)
+			}
+		}
+		// SQLite merges the branches in order and stops at the page:
+		// no branch is sorted, only the page's rows at the end.
+		if db.Dialect() == "sqlite" {
+			stop := db.TraceReads()
+			for _, oldest := range []bool{false, true} {
+				if _, err := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}, Presiding: ms[0], Statuses: open, Limit: 4, OldestFirst: oldest}); err != nil {
+					t.Fatal(err)
 				}
 			}
-			// SQLite merges the branches in order and stops at the page:
-			// no branch is sorted, only the page's rows at the end.
-			if db.Dialect() == "sqlite" {
-				stop := db.TraceReads()
-				for _, oldest := range []bool{false, true} {
-					if _, err := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}, Presiding: ms[0], Statuses: open, Limit: 4, OldestFirst: oldest}); err != nil {
-						t.Fatal(err)
-					}
-				}
-				for _, q := range stop() {
-					if strings.Contains(q, "UNION") {
-						checkMergedBranches(t, db, q)
-					}
+			for _, q := range stop() {
+				if strings.Contains(q, "UNION") {
+					checkMergedBranches(t, db, q)
 				}
 			}
-			// With a room: the room's filter drives, no mediator filters.
-			p, err := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}, RoomID: f.room1.ID, Unassigned: true, Statuses: open, Limit: 50})
-			var got []int64
-			for _, c := range p.Cases {
-				got = append(got, c.ID)
-			}
-			if err != nil || !slices.Equal(got, inOrder(none, false)) {
-				t.Errorf("no mediator in room 1: %v, want %v (%v)", got, inOrder(none, false), err)
-			}
-		})
-	}
+		}
+		// With a room: the room's filter drives, no mediator filters.
+		p, err := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}, RoomID: f.room1.ID, Unassigned: true, Statuses: open, Limit: 50})
+		var got []int64
+		for _, c := range p.Cases {
+			got = append(got, c.ID)
+		}
+		if err != nil || !slices.Equal(got, inOrder(none, false)) {
+			t.Errorf("no mediator in room 1: %v, want %v (%v)", got, inOrder(none, false), err)
+		}
+	})
 }
 
 // inOrder gives the ids of cs in list order: newest first, or oldest.
