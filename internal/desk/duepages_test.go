@@ -123,9 +123,29 @@ func TestRefreshCompactsAfterABurst(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		analyzed := func() (at time.Time) {
+			t.Helper()
+			if st.Dialect() != "postgres" {
+				return time.Time{}
+			}
+			var ts *time.Time
+			if err := st.Writer().QueryRowContext(ctx, `SELECT GREATEST(last_analyze, last_autoanalyze) FROM pg_stat_user_tables
+				WHERE relname = 'cases' AND schemaname = current_schema()`).Scan(&ts); err != nil {
+				t.Fatal(err)
+			}
+			if ts != nil {
+				at = *ts
+			}
+			return at
+		}
+		before := analyzed()
 		rep, err := svc.RefreshDue(ctx)
 		if err != nil || rep.Computed != desk.CompactAfter || !rep.Compacted {
 			t.Fatalf("refresh after %d new cases: %+v (%v)", desk.CompactAfter, rep, err)
+		}
+		// PostgreSQL's planner is told of the burst's due dates.
+		if st.Dialect() == "postgres" && !analyzed().After(before) {
+			t.Error("the case table's statistics were not refreshed after the burst")
 		}
 		if rep, err = svc.RefreshDue(ctx); err != nil || rep.Computed != 0 || rep.Compacted {
 			t.Fatalf("refresh with nothing pending: %+v (%v)", rep, err)
