@@ -179,6 +179,9 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	walkText, countText := "", ""
 	countFrom, countByGrams := "cases c", false
 	numberID, byNumber := int64(0), false
+	// A rare term on SQLite: its grams' cases, sorted by their keys from
+	// an index, then LIKE on the page's rows (below).
+	rareText, rareLike := "", ""
 	if q.PartyHash == "" && text != "" {
 		var err error
 		if numberID, byNumber, err = db.caseIDByNumber(ctx, text); err != nil {
@@ -246,6 +249,9 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		}
 		if n <= db.searchSparse {
 			candidates = rare + " AND " + like
+			if db.d.Name == "sqlite" {
+				rareText, rareLike = rare, like
+			}
 		} else {
 			walkText, countText = like, gramsCond+" AND "+like
 			countFrom, countByGrams = gramsFrom, true
@@ -548,7 +554,37 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			dense = true // answered: the branches are not needed
 		}
 	}
-	if !dense || (len(page.Cases) <= limit && !denseStatuses) {
+	if rareText != "" {
+		// The candidates' receipt times, statuses and paths come from the
+		// list keys' index (migration 68), a few pages for thousands of
+		// cases, where their rows cost a page each; they are sorted, and
+		// only then are rows read, in that order, and LIKE keeps the
+		// matches until the page is full (q=翻新机, 3,422 cases of 100,000:
+		// 7.3 → 2.7 ms in SQLite's own statement). The order of the rows is
+		// the walk's; it is sorted again below all the same.
+		conds := append(append([]string{rareText}, common...), keyset...)
+		if scopeCond != "" {
+			conds = append(conds, scopeCond)
+		}
+		if statusIn != "" {
+			conds = append(conds, statusIn)
+		}
+		if err := read(`SELECT ` + cols + ` FROM (SELECT c.received_at, c.id FROM cases c INDEXED BY cases_list_keys WHERE ` +
+			strings.Join(conds, " AND ") + order + fmt.Sprintf(" LIMIT %d", db.searchSparse+1) + `) k CROSS JOIN cases c ON c.id = k.id WHERE ` +
+			rareLike + cut); err != nil {
+			return page, err
+		}
+		slices.SortStableFunc(page.Cases, func(a, b store.Case) int {
+			c := a.ReceivedAt.Compare(b.ReceivedAt)
+			if c == 0 {
+				c = cmpInt(a.ID, b.ID)
+			}
+			if desc {
+				return -c
+			}
+			return c
+		})
+	} else if !dense || (len(page.Cases) <= limit && !denseStatuses) {
 		if ok, err := pathBranches(); err != nil || !ok {
 			return page, err
 		}
@@ -748,6 +784,8 @@ func (db *DB) denseByStatus(ctx context.Context, l *caseListSQL, filters, keyset
 	}
 	return ids, true, nil
 }
+
+func cmpInt(a, b int64) int { return cmp.Compare(a, b) }
 
 // readByIDs reads the cases of ids into page.Cases, in the order of ids.
 func (db *DB) readByIDs(ctx context.Context, cols string, scan func(interface{ Scan(...any) error }) (store.Case, error), ids []int64, page *store.CasePage) error {
