@@ -107,18 +107,9 @@ func (s *Service) refreshDue(ctx context.Context, all bool) (RefreshReport, erro
 	rep.Full = all || stored != digest
 	now := s.now()
 	pending := 0 // of the cases computed, those that were pending
-	for after := int64(0); ; {
-		batch, err := s.Store.DueToCompute(ctx, after, rep.Full, refreshBatch)
-		if err != nil {
-			return rep, err
-		}
-		if len(batch) == 0 {
-			break
-		}
-		vals, err := s.computeDue(ctx, rules, batch, now)
-		if err != nil {
-			return rep, err
-		}
+	err = s.eachDueBatch(ctx, rules, now, func(after int64) ([]store.DueCase, error) {
+		return s.Store.DueToCompute(ctx, after, rep.Full, refreshBatch)
+	}, func(batch []store.DueCase, vals []store.DueValue) error {
 		for i, dc := range batch {
 			if dc.State != store.DuePending && (dc.State != vals[i].State || dc.Next != vals[i].Next) {
 				rep.Differed++
@@ -128,28 +119,19 @@ func (s *Service) refreshDue(ctx context.Context, all bool) (RefreshReport, erro
 			}
 		}
 		n, err := s.Store.SetDue(ctx, vals)
-		if err != nil {
-			return rep, err
-		}
 		rep.Computed += len(batch)
 		rep.Stored += n
-		after = batch[len(batch)-1].ID
+		return err
+	})
+	if err != nil {
+		return rep, err
 	}
 	if !rep.Full {
 		// A full pass has just computed the floating cases as well.
 		by := lastDue(rules.Calendar, DueSoon, calendar.DateOf(now)).Number()
-		for after := int64(0); ; {
-			batch, err := s.Store.DueFloating(ctx, by, after, refreshBatch)
-			if err != nil {
-				return rep, err
-			}
-			if len(batch) == 0 {
-				break
-			}
-			vals, err := s.computeDue(ctx, rules, batch, now)
-			if err != nil {
-				return rep, err
-			}
+		err := s.eachDueBatch(ctx, rules, now, func(after int64) ([]store.DueCase, error) {
+			return s.Store.DueFloating(ctx, by, after, refreshBatch)
+		}, func(batch []store.DueCase, vals []store.DueValue) error {
 			var moved []store.DueValue
 			for i, dc := range batch {
 				// Unchanged (a near one, computed earlier today): no write.
@@ -158,12 +140,12 @@ func (s *Service) refreshDue(ctx context.Context, all bool) (RefreshReport, erro
 				}
 			}
 			n, err := s.Store.SetDue(ctx, moved)
-			if err != nil {
-				return rep, err
-			}
 			rep.Floating += len(batch)
 			rep.Moved += n
-			after = batch[len(batch)-1].ID
+			return err
+		})
+		if err != nil {
+			return rep, err
 		}
 	}
 	if pending >= compactAfter {
@@ -186,6 +168,27 @@ func (s *Service) refreshDue(ctx context.Context, all bool) (RefreshReport, erro
 		}
 	}
 	return rep, nil
+}
+
+// eachDueBatch reads batches of cases by id with read (from the id after
+// the last batch's) until none is left, and hands each to fn with the
+// due values computed for it.
+func (s *Service) eachDueBatch(ctx context.Context, rules deadline.Rules, now time.Time,
+	read func(after int64) ([]store.DueCase, error), fn func([]store.DueCase, []store.DueValue) error) error {
+	for after := int64(0); ; {
+		batch, err := read(after)
+		if err != nil || len(batch) == 0 {
+			return err
+		}
+		vals, err := s.computeDue(ctx, rules, batch, now)
+		if err != nil {
+			return err
+		}
+		if err := fn(batch, vals); err != nil {
+			return err
+		}
+		after = batch[len(batch)-1].ID
+	}
 }
 
 // computeDue computes the due values of a batch of cases with their clock
