@@ -575,14 +575,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			return page, err
 		}
 		slices.SortStableFunc(page.Cases, func(a, b store.Case) int {
-			c := a.ReceivedAt.Compare(b.ReceivedAt)
-			if c == 0 {
-				c = cmpInt(a.ID, b.ID)
-			}
-			if desc {
-				return -c
-			}
-			return c
+			return listOrder(a.ReceivedAt, a.ID, b.ReceivedAt, b.ID, desc)
 		})
 	} else if !dense || (len(page.Cases) <= limit && !denseStatuses) {
 		if ok, err := pathBranches(); err != nil || !ok {
@@ -768,16 +761,7 @@ func (db *DB) denseByStatus(ctx context.Context, l *caseListSQL, filters, keyset
 			return nil, false, nil
 		}
 	}
-	slices.SortFunc(keys, func(a, b key) int {
-		c := a.at.Compare(b.at)
-		if c == 0 {
-			c = cmp.Compare(a.id, b.id)
-		}
-		if desc {
-			return -c
-		}
-		return c
-	})
+	slices.SortFunc(keys, func(a, b key) int { return listOrder(a.at, a.id, b.at, b.id, desc) })
 	ids := make([]int64, 0, min(n, len(keys)))
 	for _, k := range keys[:min(n, len(keys))] {
 		ids = append(ids, k.id)
@@ -785,17 +769,24 @@ func (db *DB) denseByStatus(ctx context.Context, l *caseListSQL, filters, keyset
 	return ids, true, nil
 }
 
-func cmpInt(a, b int64) int { return cmp.Compare(a, b) }
+// listOrder compares two cases in a list's order: by receipt, then id,
+// newest first when desc.
+func listOrder(aAt time.Time, aID int64, bAt time.Time, bID int64, desc bool) int {
+	c := cmp.Or(aAt.Compare(bAt), cmp.Compare(aID, bID))
+	if desc {
+		return -c
+	}
+	return c
+}
 
 // readByIDs reads the cases of ids into page.Cases, in the order of ids.
 func (db *DB) readByIDs(ctx context.Context, cols string, scan func(interface{ Scan(...any) error }) (store.Case, error), ids []int64, page *store.CasePage) error {
-	ps := make([]string, len(ids))
 	args := make([]any, len(ids))
 	at := make(map[int64]int, len(ids))
 	for i, id := range ids {
-		ps[i], args[i], at[id] = fmt.Sprintf("$%d", i+1), id, i
+		args[i], at[id] = id, i
 	}
-	rows, err := db.read().QueryContext(ctx, `SELECT `+cols+` FROM cases c WHERE c.id IN (`+strings.Join(ps, ", ")+`)`, args...)
+	rows, err := db.read().QueryContext(ctx, `SELECT `+cols+` FROM cases c WHERE c.id IN (`+inList(1, len(ids))+`)`, args...)
 	if err != nil {
 		return db.wrap("list cases", err)
 	}
