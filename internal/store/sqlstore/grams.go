@@ -171,6 +171,23 @@ func termGrams(term string) []string {
 	return out
 }
 
+// termIsGram reports whether the cases holding the term's one gram are
+// exactly the cases LIKE finds, so that a search need not read their rows
+// to check: the term is one run of one or two characters (one unigram or
+// bigram), and no other character folds to any of them (folding maps only
+// onto ASCII, and SQLite's LIKE ignores only ASCII case). Two adjacent
+// characters of a field are in one run unless one of them is a separator,
+// which the term has none of.
+func termIsGram(term string) bool {
+	n := 0
+	for _, r := range term {
+		if n++; n > 2 || r < 0x80 || gramNorm(r) != r {
+			return false
+		}
+	}
+	return n > 0
+}
+
 // termGramKeys are termGrams as PostgreSQL stores them (see GramKeys).
 func termGramKeys(term string) []int64 {
 	var keys []int64

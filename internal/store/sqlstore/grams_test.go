@@ -196,3 +196,25 @@ func BenchmarkSearchGrams(b *testing.B) {
 		SearchGrams("（2026）浦消调字第1234号", "张三", "上海某某健身服务有限公司", "消费者在该健身房办理预付卡后，商家停业，要求退还剩余款项3000元。", "SH12315-2026-000123")
 	}
 }
+
+func TestTermIsGram(t *testing.T) {
+	for _, tc := range []struct {
+		term string
+		want bool
+	}{
+		{"光", true}, {"健身", true}, {"é😀", true},
+		{"", false},
+		{"翻新机", false},                // two bigrams: a case may hold both apart
+		{"健 身", false}, {"健，", false}, // a separator cuts the run
+		{"a", false}, {"9", false}, {"ａ", false}, {"９", false}, // folded: LIKE tells "A" from "a", "９" from "9"
+		{"健a", false}, {"%", false}, {"_身", false},
+	} {
+		if got := termIsGram(tc.term); got != tc.want {
+			t.Errorf("termIsGram(%q) = %v, want %v", tc.term, got, tc.want)
+		}
+		// Whenever it holds, the term's grams are one token.
+		if tc.want && len(termGrams(tc.term)) != 1 {
+			t.Errorf("%q: grams %v", tc.term, termGrams(tc.term))
+		}
+	}
+}
