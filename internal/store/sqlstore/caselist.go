@@ -405,8 +405,13 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	// Filtered by scope and status only: the total is the counters' sum
 	// (migration 63), exact, whatever the cap.
 	byCounters := q.RoomID == 0 && q.Presiding == 0 && !q.Unassigned && text == "" && q.PartyHash == "" && q.From == nil && q.To == nil
+	// The first page of a rare term that is one gram: every candidate in
+	// the list's scope is a match, so the page's statement, which sorts
+	// them all, counts them too (a second pass seeked each of them in the
+	// index again: q=光 at 1,000,000 cases, 1,089 seeks).
+	totalInPage := rareText != "" && rareLike == "" && len(keyset) == 0 && offset == 0
 	switch {
-	case q.CountCap < 0:
+	case q.CountCap < 0, totalInPage:
 	case byCounters:
 		if n, ok, err := db.countedTotal(ctx, q.Scope, q.Statuses); err != nil {
 			return page, db.wrap("count cases", err)
@@ -520,7 +525,9 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	}
 
 	cols, scan := db.rowColumns(q.Brief)
-	read := func(stmt string) error {
+	// read runs a page's statement; with total, each row also ends with
+	// the count of the whole list, scanned into it.
+	read := func(stmt string, total ...*int64) error {
 		page.Cases = page.Cases[:0]
 		stmt, args := query(stmt)
 		rows, err := db.read().QueryContext(ctx, stmt, args...)
@@ -528,8 +535,12 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			return db.wrap("list cases", err)
 		}
 		defer rows.Close()
+		var src interface{ Scan(...any) error } = rows
+		if len(total) > 0 {
+			src = trailing{rows, total[0]}
+		}
 		for rows.Next() {
-			c, err := scan(rows)
+			c, err := scan(src)
 			if err != nil {
 				return db.wrap("scan case", err)
 			}
@@ -593,10 +604,17 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		if statusIn != "" {
 			conds = append(conds, statusIn)
 		}
-		if err := read(`SELECT ` + cols + ` FROM (SELECT c.received_at, c.id FROM cases c INDEXED BY cases_list_keys WHERE ` +
-			strings.Join(conds, " AND ") + order + fmt.Sprintf(" LIMIT %d", db.searchSparse+1) + `) k CROSS JOIN cases c ON c.id = k.id` +
-			rareWhere + cut); err != nil {
+		sel, win, into := cols, "", []*int64{}
+		if totalInPage {
+			sel, win, into = cols+", k.n", ", COUNT(*) OVER () AS n", []*int64{&page.Total}
+		}
+		if err := read(`SELECT `+sel+` FROM (SELECT c.received_at, c.id`+win+` FROM cases c INDEXED BY cases_list_keys WHERE `+
+			strings.Join(conds, " AND ")+order+fmt.Sprintf(" LIMIT %d", db.searchSparse+1)+`) k CROSS JOIN cases c ON c.id = k.id`+
+			rareWhere+cut, into...); err != nil {
 			return page, err
+		}
+		if totalInPage && q.CountCap > 0 && page.Total > int64(q.CountCap) {
+			page.Total, page.TotalCapped = int64(q.CountCap), true
 		}
 		slices.SortStableFunc(page.Cases, func(a, b store.Case) int {
 			return listOrder(a.ReceivedAt, a.ID, b.ReceivedAt, b.ID, desc)
@@ -621,6 +639,14 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	}
 	return page, nil
 }
+
+// trailing scans a row whose last column is not the caller's: into n.
+type trailing struct {
+	rows *sql.Rows
+	n    *int64
+}
+
+func (t trailing) Scan(dest ...any) error { return t.rows.Scan(append(dest, t.n)...) }
 
 // caseIDByNumber finds the case a search names by its whole number (typed
 // any way NormalizeCaseNumber accepts) through the number's unique index.
