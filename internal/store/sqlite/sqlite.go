@@ -141,7 +141,18 @@ func OpenNoMigrate(ctx context.Context, path string) (*sqlstore.DB, error) {
 	}
 	// One writer: SQLite serialises writes anyway; queuing them in Go avoids SQLITE_BUSY.
 	w.SetMaxOpenConns(1)
-	r, err := sql.Open("sqlite", dsn)
+	// Each reader keeps 32 MB of pages (SQLite's default is 2 MB, some
+	// 500 pages): a search that meets a thousand candidates seeks each in
+	// the list keys' index, and with the default cache every such page
+	// was read again with a system call on every search, 42 % of its CPU
+	// (q=光 at 1,000,000 cases, one client: 9.4 -> 3.2 ms a search). Up
+	// to 32 MB per reader, taken only as pages are read.
+	rq := url.Values{}
+	for k, v := range q {
+		rq[k] = append([]string(nil), v...)
+	}
+	rq.Add("_pragma", "cache_size(-32768)")
+	r, err := sql.Open("sqlite", "file:"+name+"?"+rq.Encode())
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite readers %s: %w", path, err)
