@@ -15,6 +15,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/demo"
+	"github.com/tiaojie/tiaojie/internal/admission"
 	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/intake"
@@ -207,10 +208,25 @@ type listCase struct {
 
 // under runs fn clients-fold concurrently, reps times each, and returns
 // the spread of the single calls.
-func under(ctx context.Context, name string, clients, reps int, fn func(context.Context) error) (Latency, error) {
+//
+// Each call passes the gate first, as the server admits each GET request
+// (package admission) as many at a time as there are reader connections;
+// nil: none.
+func under(ctx context.Context, name string, clients, reps int, gate *admission.Gate, fn func(context.Context) error) (Latency, error) {
 	ds := make([]time.Duration, clients*reps)
 	var wg sync.WaitGroup
 	errs := make(chan error, clients)
+	if gate != nil {
+		inner := fn
+		fn = func(ctx context.Context) error {
+			leave, err := gate.Enter(ctx)
+			if err != nil {
+				return err
+			}
+			defer leave()
+			return inner(ctx)
+		}
+	}
 	for c := range clients {
 		wg.Add(1)
 		go func() {
@@ -370,7 +386,9 @@ func Lists(ctx context.Context, f *ListsFixture, what, only string, clients, rep
 			return res, fmt.Errorf("%s: found nothing", lc.name)
 		}
 		row := ListsRow{Name: lc.name, Rows: n}
-		if row.App, err = under(ctx, lc.name, clients, reps, func(ctx context.Context) error { _, err := lc.app(ctx); return err }); err != nil {
+		// Both sides wait at one gate as the server's requests do.
+		gate := admission.New(reader.Stats().MaxOpenConnections)
+		if row.App, err = under(ctx, lc.name, clients, reps, gate, func(ctx context.Context) error { _, err := lc.app(ctx); return err }); err != nil {
 			return res, err
 		}
 		rawOnce := func(ctx context.Context) error {
@@ -392,7 +410,7 @@ func Lists(ctx context.Context, f *ListsFixture, what, only string, clients, rep
 		if err := rawOnce(ctx); err != nil {
 			return res, fmt.Errorf("%s, raw: %w", lc.name, err)
 		}
-		if row.Raw, err = under(ctx, lc.name+" (raw)", clients, reps, rawOnce); err != nil {
+		if row.Raw, err = under(ctx, lc.name+" (raw)", clients, reps, gate, rawOnce); err != nil {
 			return res, err
 		}
 		res.Rows = append(res.Rows, row)

@@ -14,6 +14,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/tiaojie/tiaojie/internal/admission"
 	"github.com/tiaojie/tiaojie/internal/api"
 	"github.com/tiaojie/tiaojie/internal/audit"
 	"github.com/tiaojie/tiaojie/internal/auth"
@@ -40,6 +41,10 @@ type Options struct {
 	// handler; without it /metrics answers 404 here (serve it elsewhere
 	// with MetricsHandler).
 	MetricsToken string
+	// ReadSlots is how many page and API reads (GET) work at once, the
+	// others admitted in arrival order (package admission); 0: as many as
+	// the store has reader connections (Pools).
+	ReadSlots int
 }
 
 // Server is the HTTP side of tiaojie.
@@ -51,6 +56,7 @@ type Server struct {
 	metrics  *metrics
 	table    []Route
 	handler  http.Handler
+	reads    *admission.Gate
 }
 
 // New builds the server and its route table.
@@ -76,6 +82,11 @@ func New(opt Options) (*Server, error) {
 		http.Error(w, "会话服务暂时不可用", http.StatusInternalServerError)
 	}
 	s := &Server{opt: opt, sessions: sm, metrics: newMetrics(opt.Store, opt.Pools)}
+	if slots := opt.ReadSlots; slots > 0 {
+		s.reads = admission.New(slots)
+	} else if slots = readConns(opt.Pools); slots > 0 {
+		s.reads = admission.New(slots)
+	}
 	if opt.Services != nil && opt.Services.Jobs != nil {
 		s.metrics.reg.MustRegister(opt.Services.Jobs.Collector())
 	}
@@ -132,6 +143,14 @@ func (s *Server) guard(rt Route) http.Handler {
 				"ms", d.Milliseconds(), "user_id", uid, "request_id", reqID)
 		}()
 		w = rec
+		if s.reads != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) && !rt.Stream && rt.Path != "/static/" {
+			leave, err := s.reads.Enter(r.Context())
+			if err != nil {
+				rec.status = 499 // the client went away while waiting
+				return
+			}
+			defer leave()
+		}
 		limit := s.opt.MaxBodyBytes
 		if rt.MaxBody > limit {
 			limit = rt.MaxBody
@@ -341,4 +360,15 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// readConns is the reader pool's size ("read", or the one pool), 0 when
+// unbounded or unknown.
+func readConns(pools map[string]*sql.DB) int {
+	for _, name := range []string{"read", "pool"} {
+		if p := pools[name]; p != nil {
+			return p.Stats().MaxOpenConnections
+		}
+	}
+	return 0
 }
