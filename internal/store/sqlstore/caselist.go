@@ -401,6 +401,13 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		return strings.Join(parts, unionOp)
 	}
 
+	// A mediator's lists (or those of no mediator yet) walk the mediator's
+	// index, whatever the values: their statements are planned once on
+	// PostgreSQL (readGeneric).
+	rq := db.read
+	if (q.Presiding != 0 || q.Unassigned) && q.RoomID == 0 && text == "" && q.PartyHash == "" {
+		rq = db.readGeneric
+	}
 	var page store.CasePage
 	// Filtered by scope and status only: the total is the counters' sum
 	// (migration 63), exact, whatever the cap.
@@ -438,7 +445,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			}
 		}
 		cs, ca := query(`SELECT COALESCE(SUM(n), 0) FROM (` + strings.Join(parts, " UNION ALL ") + `) x`)
-		if err := db.read().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
+		if err := rq().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
 			return page, db.wrap("count cases", err)
 		}
 	case q.CountCap > 0 && (len(statusArgs) == 0 || db.d.Name == "postgres" || countByGrams || candidates != ""):
@@ -463,7 +470,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		}
 		capN := q.CountCap + 1
 		cs, ca := query(`SELECT COUNT(*) FROM (SELECT 1 FROM ` + countFrom + cond + ` LIMIT ` + fmt.Sprint(capN) + `) x`)
-		if err := db.read().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
+		if err := rq().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
 			return page, db.wrap("count cases", err)
 		}
 		if page.Total > int64(q.CountCap) {
@@ -493,7 +500,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			parts = groups
 		}
 		cs, ca := query(`SELECT COUNT(*) FROM (` + strings.Join(parts, " UNION ALL ") + ` LIMIT ` + fmt.Sprint(capN) + `) x`)
-		if err := db.read().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
+		if err := rq().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
 			return page, db.wrap("count cases", err)
 		}
 		if page.Total > int64(q.CountCap) {
@@ -519,7 +526,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			cond = " WHERE " + strings.Join(conds, " AND ")
 		}
 		cs, ca := query(`SELECT COUNT(*) FROM ` + countFrom + cond)
-		if err := db.read().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
+		if err := rq().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
 			return page, db.wrap("count cases", err)
 		}
 	}
@@ -530,7 +537,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	read := func(stmt string, total ...*int64) error {
 		page.Cases = page.Cases[:0]
 		stmt, args := query(stmt)
-		rows, err := db.read().QueryContext(ctx, stmt, args...)
+		rows, err := rq().QueryContext(ctx, stmt, args...)
 		if err != nil {
 			return db.wrap("list cases", err)
 		}

@@ -55,6 +55,9 @@ type Dialect struct {
 // PostgreSQL: the same pool).
 type DB struct {
 	w, r  *sql.DB
+	// gr is PostgreSQL's pool of readers with generic plans (readGeneric);
+	// nil on SQLite.
+	gr    *sql.DB
 	d     Dialect
 	stmts *stmtCache
 	rd    *readStmts // SQLite: reads prepared once per pooled connection
@@ -139,6 +142,9 @@ func (db *DB) Pools() map[string]*sql.DB {
 	if db.r == db.w {
 		return map[string]*sql.DB{"pool": db.w}
 	}
+	if db.gr != nil {
+		return map[string]*sql.DB{"write": db.w, "read": db.r, "read_generic": db.gr}
+	}
 	return map[string]*sql.DB{"write": db.w, "read": db.r}
 }
 
@@ -159,6 +165,9 @@ func (db *DB) Close() error {
 	err := errors.Join(db.w.Close(), cerr)
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
+	}
+	if db.gr != nil {
+		err = errors.Join(err, db.gr.Close())
 	}
 	return err
 }

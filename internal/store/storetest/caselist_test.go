@@ -613,3 +613,61 @@ func checkMergedBranches(t *testing.T, db *sqlstore.DB, q string) {
 		t.Errorf("the list's branches are not merged:\n%s\n%s", q, strings.Join(plan, "\n"))
 	}
 }
+
+// On PostgreSQL a mediator's lists are planned once, without their values,
+// on a pool of their own (sqlstore's readGeneric); the lists whose plan
+// depends on the values (a scope's paths) are not. SQLite has no such pool.
+func TestMediatorListsPlannedOnce(t *testing.T) {
+	ctx := context.Background()
+	onEveryEngine(t, func(t *testing.T, e Engine, db *sqlstore.DB, f fixture) {
+		g := db.Pools()["read_generic"]
+		if e.Name != "postgres" {
+			if g != nil {
+				t.Fatal("SQLite has a generic-plan pool")
+			}
+			return
+		}
+		if g == nil {
+			t.Fatal("no generic-plan pool")
+		}
+		// One connection, so that its prepared statements are all of the pool's.
+		g.SetMaxOpenConns(1)
+		var mode string
+		if err := g.QueryRowContext(ctx, "SHOW plan_cache_mode").Scan(&mode); err != nil || mode != "force_generic_plan" {
+			t.Fatalf("plan_cache_mode %q (%v)", mode, err)
+		}
+		if err := db.Reader().QueryRowContext(ctx, "SHOW plan_cache_mode").Scan(&mode); err != nil || mode != "force_custom_plan" {
+			t.Fatalf("reader plan_cache_mode %q (%v)", mode, err)
+		}
+		// The pool's statements over the case table, and their generic plans.
+		onCases := func() (stmts, generic int) {
+			if err := g.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(generic_plans), 0) FROM pg_prepared_statements
+				WHERE statement LIKE '%FROM cases c%' AND statement NOT LIKE '%pg_prepared_statements%'`).Scan(&stmts, &generic); err != nil {
+				t.Fatal(err)
+			}
+			return stmts, generic
+		}
+		ms := mkMediators(t, db, 1)
+		c := mustCreate(t, db, newCase(f, f.room1.ID, ""))
+		if _, err := db.AssignCase(ctx, c.ID, c.Version, ms, 0, store.CaseChange{Status: domain.StatusMediating}, store.Event{Type: "assign"}); err != nil {
+			t.Fatal(err)
+		}
+		committee := store.Scope{Prefixes: []string{f.committee.Path}}
+		if _, err := db.ListCases(ctx, store.CaseQuery{Scope: committee, Statuses: []domain.Status{domain.StatusMediating}, Limit: 10, CountCap: 100}); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := onCases(); n != 0 {
+			t.Fatalf("the committee's list ran %d statements on the generic-plan pool", n)
+		}
+		for range 2 {
+			p, err := db.ListCases(ctx, store.CaseQuery{Scope: committee, Presiding: ms[0], Statuses: []domain.Status{domain.StatusMediating, domain.StatusAssigned}, Limit: 10, CountCap: 100})
+			if err != nil || len(p.Cases) != 1 || p.Total != 1 {
+				t.Fatalf("mediator's list: %d cases, total %d (%v)", len(p.Cases), p.Total, err)
+			}
+		}
+		// Its page and its count, each planned generically, twice.
+		if n, gp := onCases(); n != 2 || gp < 2 {
+			t.Fatalf("the mediator's list: %d statements on the pool, %d generic plans; want 2 and at least 2", n, gp)
+		}
+	})
+}
