@@ -54,7 +54,7 @@ type Dialect struct {
 // DB is a Store. Writes go to w; reads to r (SQLite: one writer, a read pool;
 // PostgreSQL: the same pool).
 type DB struct {
-	w, r  *sql.DB
+	w, r *sql.DB
 	// gr is PostgreSQL's pool of readers with generic plans (readGeneric);
 	// nil on SQLite.
 	gr    *sql.DB
