@@ -444,8 +444,10 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 					fmt.Sprintf(`SELECT c.n FROM case_counts c WHERE c.diverted_by_path >= %s AND c.diverted_by_path < %s AND NOT %s%s`, lp, hp, ownScope, st))
 			}
 		}
+		// The counters are a table of a few thousand rows: any plan will
+		// do, so it is made once (readGeneric).
 		cs, ca := query(`SELECT COALESCE(SUM(n), 0) FROM (` + strings.Join(parts, " UNION ALL ") + `) x`)
-		if err := rq().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
+		if err := db.readGeneric().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
 			return page, db.wrap("count cases", err)
 		}
 	case q.CountCap > 0 && (len(statusArgs) == 0 || db.d.Name == "postgres" || countByGrams || candidates != ""):
@@ -532,12 +534,17 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	}
 
 	cols, scan := db.rowColumns(q.Brief)
-	// read runs a page's statement; with total, each row also ends with
-	// the count of the whole list, scanned into it.
+	// read runs a page's statement (readOn: on the given readers); with
+	// total, each row also ends with the count of the whole list, scanned
+	// into it.
+	var readOn func(via func() querier, stmt string, total ...*int64) error
 	read := func(stmt string, total ...*int64) error {
+		return readOn(rq, stmt, total...)
+	}
+	readOn = func(via func() querier, stmt string, total ...*int64) error {
 		page.Cases = page.Cases[:0]
 		stmt, args := query(stmt)
-		rows, err := rq().QueryContext(ctx, stmt, args...)
+		rows, err := via().QueryContext(ctx, stmt, args...)
 		if err != nil {
 			return db.wrap("list cases", err)
 		}
@@ -567,7 +574,15 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		}
 		stmt := `SELECT ` + cols + ` FROM (SELECT received_at, id FROM (SELECT c.received_at, c.id, c.org_path, c.diverted_by_path FROM cases c` +
 			where + order + fmt.Sprintf(" LIMIT %d", denseScan) + `) c WHERE ` + scopeCond + orderK + cut + `) k JOIN cases c ON c.id = k.id` + order
-		if err := read(stmt); err != nil {
+		// The walk is the receipt-time index, or the status's, whatever the
+		// values, the scope being a filter after it: planned once on
+		// PostgreSQL (readGeneric). Not with a text, whose LIKE a generic
+		// plan cannot weigh.
+		via := rq
+		if walkText == "" {
+			via = db.readGeneric
+		}
+		if err := readOn(via, stmt); err != nil {
 			return page, err
 		}
 	}

@@ -614,9 +614,11 @@ func checkMergedBranches(t *testing.T, db *sqlstore.DB, q string) {
 	}
 }
 
-// On PostgreSQL a mediator's lists are planned once, without their values,
-// on a pool of their own (sqlstore's readGeneric); the lists whose plan
-// depends on the values (a scope's paths) are not. SQLite has no such pool.
+// On PostgreSQL the lists whose plan is the same whatever their values (a
+// mediator's, a committee's walk by receipt time) are planned once, without
+// their values, on a pool of their own (sqlstore's readGeneric); those whose
+// plan depends on the values (a room's, a scope's paths) are not. SQLite
+// has no such pool.
 func TestMediatorListsPlannedOnce(t *testing.T) {
 	ctx := context.Background()
 	onEveryEngine(t, func(t *testing.T, e Engine, db *sqlstore.DB, f fixture) {
@@ -653,11 +655,11 @@ func TestMediatorListsPlannedOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		committee := store.Scope{Prefixes: []string{f.committee.Path}}
-		if _, err := db.ListCases(ctx, store.CaseQuery{Scope: committee, Statuses: []domain.Status{domain.StatusMediating}, Limit: 10, CountCap: 100}); err != nil {
+		if _, err := db.ListCases(ctx, store.CaseQuery{Scope: committee, RoomID: f.room1.ID, Limit: 10, CountCap: 100}); err != nil {
 			t.Fatal(err)
 		}
 		if n, _ := onCases(); n != 0 {
-			t.Fatalf("the committee's list ran %d statements on the generic-plan pool", n)
+			t.Fatalf("a room's list ran %d statements on the generic-plan pool", n)
 		}
 		for range 2 {
 			p, err := db.ListCases(ctx, store.CaseQuery{Scope: committee, Presiding: ms[0], Statuses: []domain.Status{domain.StatusMediating, domain.StatusAssigned}, Limit: 10, CountCap: 100})
@@ -668,6 +670,14 @@ func TestMediatorListsPlannedOnce(t *testing.T) {
 		// Its page and its count, each planned generically, twice.
 		if n, gp := onCases(); n != 2 || gp < 2 {
 			t.Fatalf("the mediator's list: %d statements on the pool, %d generic plans; want 2 and at least 2", n, gp)
+		}
+		// A committee's list of one status walks the status's index, the
+		// scope a filter: that walk too.
+		if _, err := db.ListCases(ctx, store.CaseQuery{Scope: committee, Statuses: []domain.Status{domain.StatusMediating}, Limit: 10, CountCap: 100}); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := onCases(); n != 3 {
+			t.Fatalf("after the committee's list: %d statements on the pool, want 3", n)
 		}
 	})
 }
