@@ -112,24 +112,12 @@ func OpenNoMigrate(ctx context.Context, url string) (*sqlstore.DB, error) {
 	// Writes keep their cached plans: forcing custom plans there cost
 	// intake a quarter of its rate (docs/decisions.md). The URL may set
 	// plan_cache_mode for both.
-	rcfg := cfg.Copy()
-	if _, set := rcfg.RuntimeParams["plan_cache_mode"]; !set {
-		rcfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
-	}
-	rdb := stdlib.OpenDB(*rcfg)
-	rdb.SetMaxOpenConns(10)
-	rdb.SetMaxIdleConns(10)
+	rdb := readers(cfg, "force_custom_plan")
 	// The reads whose plan is the same whatever their values (a mediator's
 	// lists) are planned once per connection: planning their nine index
 	// branches took six times as long as running them (sqlstore's
 	// readGeneric). Opened on first use.
-	gcfg := cfg.Copy()
-	if _, set := gcfg.RuntimeParams["plan_cache_mode"]; !set {
-		gcfg.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
-	}
-	gdb := stdlib.OpenDB(*gcfg)
-	gdb.SetMaxOpenConns(10)
-	gdb.SetMaxIdleConns(10)
+	gdb := readers(cfg, "force_generic_plan")
 	closeBoth := func() { db.Close(); rdb.Close(); gdb.Close() }
 	pcfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
@@ -147,6 +135,19 @@ func OpenNoMigrate(ctx context.Context, url string) (*sqlstore.DB, error) {
 	s.SetGenericReader(gdb)
 	s.SetListenPool(pool)
 	return s, nil
+}
+
+// readers opens a pool of ten reader connections planning their statements
+// in the given mode, unless the URL sets plan_cache_mode.
+func readers(cfg *pgx.ConnConfig, planMode string) *sql.DB {
+	c := cfg.Copy()
+	if _, set := c.RuntimeParams["plan_cache_mode"]; !set {
+		c.RuntimeParams["plan_cache_mode"] = planMode
+	}
+	db := stdlib.OpenDB(*c)
+	db.SetMaxOpenConns(10)
+	db.SetMaxIdleConns(10)
+	return db
 }
 
 // ScratchSchema creates a uniquely named schema on the server at base and
