@@ -33,7 +33,7 @@ func TestMetricsOffMainPort(t *testing.T) {
 	if r := plain.login("admin").get("/metrics"); r.StatusCode != http.StatusNotFound {
 		t.Fatalf("admin reads /metrics on the main port: %d", r.StatusCode)
 	}
-	if m := plain.scrape(); m.StatusCode != 200 || !strings.Contains(m.body, "tiaojie_cases{status=") || !strings.Contains(m.body, "go_sql_open_connections") {
+	if m := plain.scrape(); m.StatusCode != 200 || !strings.Contains(m.body, "tiaojie_cases{status=") || !strings.Contains(m.body, "go_sql_open_connections") || !strings.Contains(m.body, "tiaojie_reads_waiting 0") {
 		t.Fatalf("metrics handler: %d", m.StatusCode)
 	}
 

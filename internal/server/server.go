@@ -87,6 +87,11 @@ func New(opt Options) (*Server, error) {
 	} else if slots = readConns(opt.Pools); slots > 0 {
 		s.reads = admission.New(slots)
 	}
+	if s.reads != nil {
+		s.metrics.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "tiaojie_reads_waiting", Help: "GET requests waiting for a read slot, in arrival order.",
+		}, func() float64 { return float64(s.reads.Waiting()) }))
+	}
 	if opt.Services != nil && opt.Services.Jobs != nil {
 		s.metrics.reg.MustRegister(opt.Services.Jobs.Collector())
 	}
