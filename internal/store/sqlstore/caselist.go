@@ -534,14 +534,10 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	}
 
 	cols, scan := db.rowColumns(q.Brief)
-	// read runs a page's statement (readOn: on the given readers); with
-	// total, each row also ends with the count of the whole list, scanned
-	// into it.
-	var readOn func(via func() querier, stmt string, total ...*int64) error
-	read := func(stmt string, total ...*int64) error {
-		return readOn(rq, stmt, total...)
-	}
-	readOn = func(via func() querier, stmt string, total ...*int64) error {
+	// readOn runs a page's statement on the given readers (read: on the
+	// list's); with total, each row also ends with the count of the whole
+	// list, scanned into it.
+	readOn := func(via func() querier, stmt string, total ...*int64) error {
 		page.Cases = page.Cases[:0]
 		stmt, args := query(stmt)
 		rows, err := via().QueryContext(ctx, stmt, args...)
@@ -562,6 +558,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		}
 		return db.wrap("list cases", rows.Err())
 	}
+	read := func(stmt string, total ...*int64) error { return readOn(rq, stmt, total...) }
 	cut := fmt.Sprintf(" LIMIT %d OFFSET %d", limit+1, offset)
 	if dense {
 		conds := append(append([]string{}, filters...), keyset...)
