@@ -82,12 +82,12 @@ func New(opt Options) (*Server, error) {
 		http.Error(w, "会话服务暂时不可用", http.StatusInternalServerError)
 	}
 	s := &Server{opt: opt, sessions: sm, metrics: newMetrics(opt.Store, opt.Pools)}
-	if slots := opt.ReadSlots; slots > 0 {
-		s.reads = admission.New(slots)
-	} else if slots = readConns(opt.Pools); slots > 0 {
-		s.reads = admission.New(slots)
+	slots := opt.ReadSlots
+	if slots <= 0 {
+		slots = readConns(opt.Pools)
 	}
-	if s.reads != nil {
+	if slots > 0 {
+		s.reads = admission.New(slots)
 		s.metrics.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "tiaojie_reads_waiting", Help: "GET requests waiting for a read slot, in arrival order.",
 		}, func() float64 { return float64(s.reads.Waiting()) }))
