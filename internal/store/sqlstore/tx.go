@@ -37,11 +37,15 @@ func (db *DB) read() querier {
 	if db.rd != nil {
 		q = db.rd
 	}
-	if db.trace == nil {
-		return q
-	}
-	if t := db.trace.on.Load(); t != nil {
-		return tracingQuerier{q, t}
+	return db.traced(q)
+}
+
+// traced wraps q while a test collects read statements (readtrace.go).
+func (db *DB) traced(q querier) querier {
+	if db.trace != nil {
+		if t := db.trace.on.Load(); t != nil {
+			return tracingQuerier{q, t}
+		}
 	}
 	return q
 }
@@ -63,13 +67,7 @@ func (db *DB) readGeneric() querier {
 	if db.cur != nil || db.gr == nil {
 		return db.read()
 	}
-	var q querier = db.gr
-	if db.trace != nil {
-		if t := db.trace.on.Load(); t != nil {
-			return tracingQuerier{q, t}
-		}
-	}
-	return q
+	return db.traced(db.gr)
 }
 
 // write is where a single-statement write goes: the open transaction, or a
