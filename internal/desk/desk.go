@@ -96,7 +96,20 @@ func (s *Service) rowMaker(ctx context.Context) (*rowMaker, error) {
 
 // rows builds the rows of a page of cases, in their order.
 func (m *rowMaker) rows(ctx context.Context, cases []store.Case, withOutcome bool) ([]Row, error) {
+	return m.build(ctx, cases, withOutcome, false)
+}
+
+// nearRows is rows for cases read from the index of due dates by a bound
+// (store.DueQuery.By): every one is near its deadline, so its clocks are
+// computed once, with its events, instead of first without them to see
+// whether it is near.
+func (m *rowMaker) nearRows(ctx context.Context, cases []store.Case) ([]Row, error) {
+	return m.build(ctx, cases, false, true)
+}
+
+func (m *rowMaker) build(ctx context.Context, cases []store.Case, withOutcome, allNear bool) ([]Row, error) {
 	out := make([]Row, len(cases))
+	isNear := make([]bool, len(cases))
 	var unnamed, near []int64
 	for i, c := range cases {
 		r := Row{Case: c, Room: "调委会待分流"}
@@ -106,8 +119,12 @@ func (m *rowMaker) rows(ctx context.Context, cases []store.Case, withOutcome boo
 		if _, ok := m.users[c.PresidingID]; c.PresidingID != 0 && !ok {
 			unnamed = append(unnamed, c.PresidingID)
 		}
-		r.Next = Urgent(m.rules.ForCase(c, nil, m.now))
-		if (r.Next != nil && (r.Next.Overdue || r.Next.Remaining <= 2)) || slices.Contains(eventClockStatuses, c.Status) {
+		isNear[i] = allNear || slices.Contains(eventClockStatuses, c.Status)
+		if !isNear[i] {
+			r.Next = Urgent(m.rules.ForCase(c, nil, m.now))
+			isNear[i] = r.Next != nil && (r.Next.Overdue || r.Next.Remaining <= 2)
+		}
+		if isNear[i] {
 			near = append(near, c.ID)
 		}
 		out[i] = r
@@ -135,8 +152,8 @@ func (m *rowMaker) rows(ctx context.Context, cases []store.Case, withOutcome boo
 	for i := range out {
 		c := out[i].Case
 		out[i].Mediator = m.users[c.PresidingID]
-		if e, ok := evs[c.ID]; ok {
-			out[i].Next = Urgent(m.rules.ForCase(c, e, m.now))
+		if isNear[i] { // with its events (none: nil, the clocks as they were)
+			out[i].Next = Urgent(m.rules.ForCase(c, evs[c.ID], m.now))
 		}
 	}
 	if withOutcome {

@@ -237,7 +237,7 @@ func (s *Service) dueRowsByIndex(ctx context.Context, m *rowMaker, q ListQuery, 
 	if err != nil {
 		return dueResult{}, err
 	}
-	rows, err := m.rows(ctx, fixed, false)
+	rows, err := m.nearRows(ctx, fixed)
 	if err != nil {
 		return dueResult{}, err
 	}
