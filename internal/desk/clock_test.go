@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -99,14 +100,28 @@ func TestClockListsMatchBruteForce(t *testing.T) {
 		director := &auth.Principal{DisplayName: "测试", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: committee.ID, OrgPath: committee.Path}}}
 		scope := director.Scope(domain.PermCaseRead)
 		var rooms []int64
-		// Four passes: every clock computed (no due date stored yet);
+		// Six passes: every clock computed (no due date stored yet);
 		// the stored dates after a full refresh; the same with cases
 		// changed since (pending, computed on read) and a suspension
-		// opened (floating); and after a calendar override, first
+		// opened (floating); those changes' dates stored by the next
+		// refresh; and after a calendar override, first
 		// while the stored dates are of the old rules (computed again),
 		// then after the refresh that recomputes them all.
-		for pass, mode := range []string{"computed", "stored", "pending", "new rules", "recomputed"} {
+		// One service for every pass and day, as a running server has:
+		// what its clock cache keeps must follow the changes, the rules
+		// and the day (each row's clock is held to the brute force's).
+		var now time.Time
+		svc := &desk.Service{Store: st, Now: func() time.Time { return now }}
+		for pass, mode := range []string{"computed", "stored", "pending", "refreshed", "new rules", "recomputed"} {
 			switch mode {
+			case "refreshed": // the changed cases' dates stored again, under the same rules
+				rep, err := (&desk.Service{Store: st, Now: func() time.Time { return clockNow }}).RefreshDue(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rep.Full || rep.Computed < 5 {
+					t.Fatalf("refresh after changes %+v, want the changed cases computed", rep)
+				}
 			case "stored", "recomputed":
 				rep, err := (&desk.Service{Store: st, Now: func() time.Time { return clockNow }}).RefreshDue(ctx)
 				if err != nil {
@@ -127,6 +142,17 @@ func TestClockListsMatchBruteForce(t *testing.T) {
 						ev := store.Event{Type: string(domain.ActionSuspend), ActorName: "测试", At: clockNow.Add(-2 * time.Hour),
 							FromStatus: cur.Status, ToStatus: domain.StatusSuspended}
 						_, err = st.ApplyEvent(ctx, c.ID, cur.Version, store.CaseChange{Status: domain.StatusSuspended, PrevStatus: &cur.Status}, ev)
+					case cur.Status == domain.StatusMediating && i%4 == 2:
+						// Suspended and resumed: still mediating, its clock
+						// later by the days in between.
+						ev := store.Event{Type: string(domain.ActionSuspend), ActorName: "测试", At: clockNow.AddDate(0, 0, -12),
+							FromStatus: cur.Status, ToStatus: domain.StatusSuspended}
+						if _, err = st.ApplyEvent(ctx, c.ID, cur.Version, store.CaseChange{Status: domain.StatusSuspended, PrevStatus: &cur.Status}, ev); err != nil {
+							t.Fatal(err)
+						}
+						ev = store.Event{Type: string(domain.ActionResume), ActorName: "测试", At: clockNow.AddDate(0, 0, -5),
+							FromStatus: domain.StatusSuspended, ToStatus: domain.StatusMediating}
+						_, err = st.ApplyEvent(ctx, c.ID, cur.Version+1, store.CaseChange{Status: domain.StatusMediating}, ev)
 					case cur.Status == domain.StatusTerminated && i%3 == 0:
 						err = st.AddNote(ctx, c.ID, store.Event{Type: "termination_notice_sent", ActorName: "测试", At: clockNow.Add(-time.Hour),
 							FromStatus: cur.Status, ToStatus: cur.Status})
@@ -147,8 +173,7 @@ func TestClockListsMatchBruteForce(t *testing.T) {
 				}
 			}
 			for _, days := range []int{0, 1, 2, 8, 11} {
-				now := clockNow.AddDate(0, 0, days)
-				svc := &desk.Service{Store: st, Now: func() time.Time { return now }}
+				now = clockNow.AddDate(0, 0, days)
 				if used, err := svc.DueIndexUsable(ctx); err != nil || used != (mode != "computed" && mode != "new rules") {
 					t.Fatalf("%s: stored dates used: %v (%v)", mode, used, err)
 				}
@@ -207,6 +232,15 @@ func TestClockListsMatchBruteForce(t *testing.T) {
 					}
 					return out
 				}
+				clockOf := map[int64]calendar.Deadline{}
+				for _, x := range every {
+					clockOf[x.c.ID] = x.dl
+				}
+				sameClock := func(what string, r desk.Row) {
+					if w := clockOf[r.Case.ID]; r.Next == nil || !reflect.DeepEqual(*r.Next, w) {
+						t.Errorf("%s, +%d days, %s: case %d's clock %+v, brute force %+v", mode, days, what, r.Case.ID, r.Next, w)
+					}
+				}
 				list := func(q desk.ListQuery) []int64 {
 					var out []int64
 					for q.Page = 1; ; q.Page++ {
@@ -219,6 +253,7 @@ func TestClockListsMatchBruteForce(t *testing.T) {
 						}
 						for _, r := range p.Rows {
 							out = append(out, r.Case.ID)
+							sameClock("list", r)
 						}
 						if p.Page >= p.Pages {
 							return out
@@ -269,6 +304,7 @@ func TestClockListsMatchBruteForce(t *testing.T) {
 				var got []int64
 				for _, r := range d.Due {
 					got = append(got, r.Case.ID)
+					sameClock("desk", r)
 				}
 				if !slices.Equal(got, ws[:min(len(ws), desk.SectionRows)]) || d.DueTotal != len(ws) || d.MoreOpen != (len(ws) > desk.SectionRows) {
 					t.Errorf("%s, +%d days: desk due section %v (total %d, more %v), brute force %d cases %v", mode, days, got, d.DueTotal, d.MoreOpen, len(ws), ws)

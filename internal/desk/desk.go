@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/calendar"
@@ -21,6 +22,8 @@ import (
 type Service struct {
 	Store store.Store
 	Now   func() time.Time
+
+	clocks clockCache // the clocks of cases read by due date (clockcache.go)
 }
 
 func (s *Service) now() time.Time {
@@ -76,6 +79,34 @@ type rowMaker struct {
 	units map[int64]store.OrgUnit
 	users map[int64]string
 	now   time.Time
+	dig   string // the rules' digest, once computed
+	gen   string // the clock cache's generation, once computed
+}
+
+// digest is the rules' digest (deadline.Rules.Digest), computed once.
+func (m *rowMaker) digest() string {
+	if m.dig == "" {
+		m.dig = m.rules.Digest()
+	}
+	return m.dig
+}
+
+// generation names what a cached clock was computed under: the rules'
+// numbers (the digest), the policies' names (the explanations cite them)
+// and the day.
+func (m *rowMaker) generation() string {
+	if m.gen == "" {
+		var b strings.Builder
+		b.WriteString(m.digest())
+		b.WriteString(" ")
+		b.WriteString(calendar.DateOf(m.now).String())
+		for _, p := range m.rules.Policies {
+			b.WriteString("\n")
+			b.WriteString(p.Name)
+		}
+		m.gen = b.String()
+	}
+	return m.gen
 }
 
 func (s *Service) rowMaker(ctx context.Context) (*rowMaker, error) {
@@ -96,7 +127,7 @@ func (s *Service) rowMaker(ctx context.Context) (*rowMaker, error) {
 
 // rows builds the rows of a page of cases, in their order.
 func (m *rowMaker) rows(ctx context.Context, cases []store.Case, withOutcome bool) ([]Row, error) {
-	return m.build(ctx, cases, withOutcome, false)
+	return m.build(ctx, cases, rowOpts{outcome: withOutcome})
 }
 
 // nearRows is rows for cases read from the index of due dates by a bound
@@ -104,23 +135,48 @@ func (m *rowMaker) rows(ctx context.Context, cases []store.Case, withOutcome boo
 // computed once, with its events, instead of first without them to see
 // whether it is near.
 func (m *rowMaker) nearRows(ctx context.Context, cases []store.Case) ([]Row, error) {
-	return m.build(ctx, cases, false, true)
+	return m.build(ctx, cases, rowOpts{near: true, marked: true})
 }
 
-func (m *rowMaker) build(ctx context.Context, cases []store.Case, withOutcome, allNear bool) ([]Row, error) {
+// markedRows is rows for cases read with their due marks (store.DueUnfixed).
+func (m *rowMaker) markedRows(ctx context.Context, cases []store.Case) ([]Row, error) {
+	return m.build(ctx, cases, rowOpts{marked: true})
+}
+
+// rowOpts say what a page of rows needs and what its cases carry.
+type rowOpts struct {
+	outcome bool // each row's outcome in words
+	near    bool // every case is near its deadline: read by due date up to a bound
+	// marked: the cases carry their due marks (read by due date), so a
+	// clock computed with its events at the same mark, today, under the
+	// same rules comes from the cache (clockcache.go), and one computed
+	// now goes into it.
+	marked bool
+}
+
+func (m *rowMaker) build(ctx context.Context, cases []store.Case, o rowOpts) ([]Row, error) {
 	out := make([]Row, len(cases))
 	isNear := make([]bool, len(cases))
+	cached := make([]bool, len(cases))
+	var gen string
+	if o.marked {
+		gen = m.generation()
+		m.s.clocks.fill(gen, cases, out, cached)
+	}
 	var unnamed, near []int64
 	for i, c := range cases {
-		r := Row{Case: c, Room: "调委会待分流"}
+		r := Row{Case: c, Room: "调委会待分流", Next: out[i].Next}
 		if u, ok := m.units[c.RoomID]; ok && c.RoomID != 0 {
 			r.Room = u.Name
 		}
 		if _, ok := m.users[c.PresidingID]; c.PresidingID != 0 && !ok {
 			unnamed = append(unnamed, c.PresidingID)
 		}
-		isNear[i] = allNear || slices.Contains(eventClockStatuses, c.Status)
-		if !isNear[i] {
+		switch {
+		case cached[i]: // r.Next is its clock, computed with its events
+		case o.near || slices.Contains(eventClockStatuses, c.Status):
+			isNear[i] = true
+		default:
 			r.Next = Urgent(m.rules.ForCase(c, nil, m.now))
 			isNear[i] = r.Next != nil && (r.Next.Overdue || r.Next.Remaining <= 2)
 		}
@@ -149,14 +205,22 @@ func (m *rowMaker) build(ctx context.Context, cases []store.Case, withOutcome, a
 			return nil, fmt.Errorf("list events of near cases: %w", err)
 		}
 	}
+	var keys []clockKey
+	var computed []*calendar.Deadline
 	for i := range out {
 		c := out[i].Case
 		out[i].Mediator = m.users[c.PresidingID]
 		if isNear[i] { // with its events (none: nil, the clocks as they were)
 			out[i].Next = Urgent(m.rules.ForCase(c, evs[c.ID], m.now))
+			if o.marked {
+				keys, computed = append(keys, clockKey{c.ID, c.DueMark}), append(computed, out[i].Next)
+			}
 		}
 	}
-	if withOutcome {
+	if len(keys) > 0 {
+		m.s.clocks.put(gen, keys, computed)
+	}
+	if o.outcome {
 		outs, err := Outcomes(ctx, m.s.Store, cases)
 		if err != nil {
 			return nil, err

@@ -217,5 +217,5 @@ func (s *Service) dueIndexUsable(ctx context.Context, m *rowMaker) (bool, error)
 	if err != nil {
 		return false, err
 	}
-	return stored == m.rules.Digest() && n <= maxBacklog, nil
+	return stored == m.digest() && n <= maxBacklog, nil
 }

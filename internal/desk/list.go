@@ -227,7 +227,7 @@ func (s *Service) dueRowsByIndex(ctx context.Context, m *rowMaker, q ListQuery, 
 	if err != nil {
 		return dueResult{}, err
 	}
-	extra, err := m.rows(ctx, unfixed, false)
+	extra, err := m.markedRows(ctx, unfixed)
 	if err != nil {
 		return dueResult{}, err
 	}

@@ -599,9 +599,14 @@ type Case struct {
 	PresidingID     int64
 	CreatedBy       int64
 	Version         int64
-	Created         time.Time
-	Updated         time.Time
-	Parties         []Party // filled by GetCase
+	// DueMark counts the changes of the facts the case's clocks are
+	// computed from (its dates, its policy, its clock events; migration 62):
+	// the same mark, the same clocks on a given day under given rules. Read
+	// by the due-date lists (DueCases, DueUnfixed) only; 0 from the others.
+	DueMark int64
+	Created time.Time
+	Updated time.Time
+	Parties []Party // filled by GetCase
 }
 
 // Brief is the case as a list reads it when asked for brief rows
@@ -614,7 +619,7 @@ func (c Case) Brief() Case {
 		Channel: c.Channel, Category: c.Category, Description: c.Description, Claim: c.Claim, ClaimFen: c.ClaimFen,
 		ReceivedAt: c.ReceivedAt, AcceptedAt: c.AcceptedAt, DecidedAt: c.DecidedAt, ReasonCode: c.ReasonCode,
 		PolicyID: c.PolicyID, MerchantName: c.MerchantName, ConsumerName: c.ConsumerName, ExternalID: c.ExternalID,
-		CourtNumber: c.CourtNumber, PresidingID: c.PresidingID, Version: c.Version}
+		CourtNumber: c.CourtNumber, PresidingID: c.PresidingID, Version: c.Version, DueMark: c.DueMark}
 }
 
 // CaseChange is what an event does to the case row. Nil fields are left alone.
