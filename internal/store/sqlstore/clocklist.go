@@ -122,7 +122,7 @@ var clockEventTypesSQL = "type IN ('" + strings.Join(store.ClockEventTypes, "', 
 func (db *DB) ClockEventsOf(ctx context.Context, caseIDs []int64) (map[int64][]store.Event, error) {
 	out := map[int64][]store.Event{}
 	err := eachChunk(caseIDs, func(args []any) error {
-		rows, err := db.read().QueryContext(ctx, `SELECT id, case_id, seq, type, at FROM case_events
+		rows, err := db.readGeneric().QueryContext(ctx, `SELECT id, case_id, seq, type, at FROM case_events
 			WHERE case_id IN (`+inList(1, idChunk)+`) AND `+clockEventTypesSQL+` ORDER BY case_id, seq`, args...)
 		if err != nil {
 			return err

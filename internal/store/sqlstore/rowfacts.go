@@ -13,7 +13,9 @@ import (
 
 // idChunk is how many ids one set read binds. Shorter lists are padded
 // with their last id so that every read of a kind is one statement shape
-// (prepared once on SQLite's read pool).
+// (prepared once on SQLite's read pool). A read by ids has one plan
+// whatever the ids, so on PostgreSQL it goes to the pool that plans once
+// (readGeneric): planning 64 values took longer than reading their rows.
 const idChunk = 64
 
 // eachChunk calls fn with the distinct ids, idChunk at a time, padded.
@@ -38,7 +40,7 @@ func eachChunk(ids []int64, fn func(args []any) error) error {
 func (db *DB) AgreementsOf(ctx context.Context, caseIDs []int64) (map[int64]store.Agreement, error) {
 	out := map[int64]store.Agreement{}
 	err := eachChunk(caseIDs, func(args []any) error {
-		rows, err := db.read().QueryContext(ctx, `SELECT case_id, kind, facts, responsibility, terms, effective_at, COALESCE(created_by, 0), created_at
+		rows, err := db.readGeneric().QueryContext(ctx, `SELECT case_id, kind, facts, responsibility, terms, effective_at, COALESCE(created_by, 0), created_at
 			FROM agreements WHERE case_id IN (`+inList(1, idChunk)+`)`, args...)
 		if err != nil {
 			return err
@@ -65,7 +67,7 @@ func (db *DB) AgreementsOf(ctx context.Context, caseIDs []int64) (map[int64]stor
 func (db *DB) SealedAgreements(ctx context.Context, caseIDs []int64) (map[int64]bool, error) {
 	out := map[int64]bool{}
 	err := eachChunk(caseIDs, func(args []any) error {
-		rows, err := db.read().QueryContext(ctx, `SELECT DISTINCT case_id FROM agreement_signatures
+		rows, err := db.readGeneric().QueryContext(ctx, `SELECT DISTINCT case_id FROM agreement_signatures
 			WHERE signer = 'seal' AND case_id IN (`+inList(1, idChunk)+`)`, args...)
 		if err != nil {
 			return err
@@ -86,7 +88,7 @@ func (db *DB) SealedAgreements(ctx context.Context, caseIDs []int64) (map[int64]
 func (db *DB) EventsOf(ctx context.Context, caseIDs []int64) (map[int64][]store.Event, error) {
 	out := map[int64][]store.Event{}
 	err := eachChunk(caseIDs, func(args []any) error {
-		rows, err := db.read().QueryContext(ctx, `SELECT id, case_id, seq, type, from_status, to_status, COALESCE(actor_id, 0),
+		rows, err := db.readGeneric().QueryContext(ctx, `SELECT id, case_id, seq, type, from_status, to_status, COALESCE(actor_id, 0),
 			actor_name, at, reason_code, note, data FROM case_events WHERE case_id IN (`+inList(1, idChunk)+`) ORDER BY case_id, seq`, args...)
 		if err != nil {
 			return err

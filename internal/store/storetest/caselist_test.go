@@ -679,5 +679,17 @@ func TestMediatorListsPlannedOnce(t *testing.T) {
 		if n, _ := onCases(); n != 3 {
 			t.Fatalf("after the committee's list: %d statements on the pool, want 3", n)
 		}
+		// A page's facts read by case ids (its rows' clock events): one
+		// plan whatever the ids.
+		for range 3 {
+			if _, err := db.ClockEventsOf(ctx, []int64{c.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var gp int
+		if err := g.QueryRowContext(ctx, `SELECT COALESCE(SUM(generic_plans), 0) FROM pg_prepared_statements
+			WHERE statement LIKE '%FROM case_events%' AND statement NOT LIKE '%pg_prepared_statements%'`).Scan(&gp); err != nil || gp < 1 {
+			t.Fatalf("clock events by case: %d generic plans on the pool (%v)", gp, err)
+		}
 	})
 }
