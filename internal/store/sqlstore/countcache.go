@@ -31,6 +31,18 @@ type countCache struct {
 	version int64
 	loaded  bool
 	rows    []countRow
+	due     dueState // the due index's state (DueIndex), by the same version
+}
+
+// dueState is DueIndex's answer as of a data_version: asked by every
+// clock list (the desk, the overdue list) before it trusts the stored due
+// dates, and the same until something commits.
+type dueState struct {
+	version int64
+	loaded  bool
+	query   string // the statement it answers (its cap written in)
+	rules   string
+	pending int
 }
 
 type countRow struct {
@@ -57,26 +69,40 @@ func (c *countCache) current(ctx context.Context) (rows []countRow, ok bool, err
 	defer c.mu.Unlock()
 	rows, err = c.read(ctx)
 	if err != nil {
-		if c.conn != nil {
-			c.conn.Close()
-		}
-		c.conn, c.loaded, c.rows = nil, false, nil
+		c.drop()
 		return nil, false, err
 	}
 	return rows, true, nil
 }
 
-func (c *countCache) read(ctx context.Context) ([]countRow, error) {
+// drop forgets the connection and what was read on it (after an error).
+func (c *countCache) drop() {
+	if c.conn != nil {
+		c.conn.Close()
+	}
+	c.conn, c.loaded, c.rows, c.due = nil, false, nil, dueState{}
+}
+
+// at is the database's data_version, read on the cache's connection.
+func (c *countCache) at(ctx context.Context) (int64, error) {
 	if c.conn == nil {
 		conn, err := c.ver.Conn(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("data version connection: %w", err)
+			return 0, fmt.Errorf("data version connection: %w", err)
 		}
-		c.conn, c.loaded = conn, false
+		c.conn, c.loaded, c.due = conn, false, dueState{}
 	}
 	var v int64
 	if err := c.conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
-		return nil, fmt.Errorf("data version: %w", err)
+		return 0, fmt.Errorf("data version: %w", err)
+	}
+	return v, nil
+}
+
+func (c *countCache) read(ctx context.Context) ([]countRow, error) {
+	v, err := c.at(ctx)
+	if err != nil {
+		return nil, err
 	}
 	if c.loaded && v == c.version {
 		return c.rows, nil
@@ -102,6 +128,31 @@ func (c *countCache) read(ctx context.Context) ([]countRow, error) {
 	}
 	c.rows, c.version, c.loaded = out, v, true
 	return out, nil
+}
+
+// dueIndex answers query (DueIndex's statement) as of the last commit,
+// asking the database only when something has committed since it last
+// did (read after the version, as the counters); ok is false without a
+// cache.
+func (c *countCache) dueIndex(ctx context.Context, query string) (rules string, pending int, ok bool, err error) {
+	if c == nil || c.ver == nil {
+		return "", 0, false, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, err := c.at(ctx)
+	if err == nil && !(c.due.loaded && c.due.version == v && c.due.query == query) {
+		var d dueState
+		if err = c.conn.QueryRowContext(ctx, query).Scan(&d.rules, &d.pending); err == nil {
+			d.version, d.loaded, d.query = v, true, query
+			c.due = d
+		}
+	}
+	if err != nil {
+		c.drop()
+		return "", 0, false, err
+	}
+	return c.due.rules, c.due.pending, true, nil
 }
 
 func (c *countCache) close() error {

@@ -45,9 +45,17 @@ func (db *DB) DueIndex(ctx context.Context, maxBacklog int) (string, int, error)
 		backlog = `(SELECT COUNT(*) FROM (SELECT 1 FROM ` + db.unfixedFrom() + ` WHERE c.due_state = 0 AND ` + dueUnfixedSQL +
 			fmt.Sprintf(` LIMIT %d) t)`, maxBacklog+1)
 	}
+	query := `SELECT rules, ` + backlog + ` FROM due_index WHERE id = 1`
+	// SQLite: the same answer until something commits (countcache.go);
+	// a transaction sees its own writes and asks.
+	if db.cur == nil {
+		if rules, n, ok, err := db.counts.dueIndex(ctx, query); ok || err != nil {
+			return rules, n, db.wrap("read the due index's state", err)
+		}
+	}
 	var rules string
 	var n int
-	err := db.read().QueryRowContext(ctx, `SELECT rules, `+backlog+` FROM due_index WHERE id = 1`).Scan(&rules, &n)
+	err := db.read().QueryRowContext(ctx, query).Scan(&rules, &n)
 	return rules, n, db.wrap("read the due index's state", err)
 }
 

@@ -296,6 +296,14 @@ func TestDueIndex(t *testing.T) {
 			if r, _, err := db.DueIndex(ctx, 10); err != nil || r != "abc" {
 				t.Fatalf("rules: %q (%v)", r, err)
 			}
+			// The same question after a commit has the new answer (SQLite
+			// keeps the answer until something commits).
+			if err := db.SetDueRules(ctx, "def"); err != nil {
+				t.Fatal(err)
+			}
+			if r, _, err := db.DueIndex(ctx, 10); err != nil || r != "def" {
+				t.Fatalf("rules after a change: %q (%v)", r, err)
+			}
 		})
 	}
 }
