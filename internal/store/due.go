@@ -8,8 +8,9 @@ import (
 )
 
 // ClockStatuses are the statuses in which a legal clock can run. Migration
-// 00062's partial index cases_due_unfixed lists the same statuses in the
-// same order (storetest checks it): change both, in a new migration.
+// 00069's partial indexes cases_due_pending and cases_due_floating list the
+// same statuses in the same order (storetest checks it): change both, in a
+// new migration.
 var ClockStatuses = []domain.Status{domain.StatusReceived, domain.StatusAccepted, domain.StatusODRNegotiating,
 	domain.StatusConsenting, domain.StatusAssigned, domain.StatusMediating, domain.StatusSuspended, domain.StatusTerminated}
 

@@ -15,20 +15,32 @@ import (
 // due_mark of cases, kept pending by triggers and computed by the
 // refresher in internal/desk.
 
-// dueUnfixedSQL is the partial index cases_due_unfixed's condition, written
-// the same way: SQLite uses a partial index only for a query that has its
-// terms verbatim.
-var dueUnfixedSQL = "c.due_state <> 1 AND c.status IN ('" + strings.Join(statusStrings(store.ClockStatuses), "', '") + "')"
+// clockStatusesSQL is the clock statuses as the partial indexes of
+// migration 69 list them: SQLite uses a partial index only for a query
+// that has its terms verbatim.
+var clockStatusesSQL = "c.status IN ('" + strings.Join(statusStrings(store.ClockStatuses), "', '") + "')"
 
-// unfixedFrom names the cases table for a query on dueUnfixedSQL: SQLite
-// is told to use the partial index (its planner prefers an index on status,
-// which holds every open case, not the few pending ones); PostgreSQL
-// chooses it by itself.
-func (db *DB) unfixedFrom() string {
+// duePendingSQL and dueFloatingSQL are the conditions of the partial
+// indexes cases_due_pending (by id) and cases_due_floating (by the stored
+// bound), written the same way.
+var (
+	duePendingSQL  = "c.due_state = 0 AND " + clockStatusesSQL
+	dueFloatingSQL = "c.due_state = 2 AND " + clockStatusesSQL
+)
+
+// pendingFrom and floatingFrom name the cases table for a query on those
+// conditions: SQLite is told to use the partial index (its planner prefers
+// an index on status, which holds every open case, not the few it needs);
+// PostgreSQL chooses it by itself.
+func (db *DB) pendingFrom() string { return db.indexedBy("cases_due_pending") }
+
+func (db *DB) floatingFrom() string { return db.indexedBy("cases_due_floating") }
+
+func (db *DB) indexedBy(index string) string {
 	if db.d.Name == "postgres" {
 		return "cases c"
 	}
-	return "cases c INDEXED BY cases_due_unfixed"
+	return "cases c INDEXED BY " + index
 }
 
 func statusStrings(ss []domain.Status) []string {
@@ -42,7 +54,7 @@ func statusStrings(ss []domain.Status) []string {
 func (db *DB) DueIndex(ctx context.Context, maxBacklog int) (string, int, error) {
 	backlog := "0"
 	if maxBacklog > 0 {
-		backlog = `(SELECT COUNT(*) FROM (SELECT 1 FROM ` + db.unfixedFrom() + ` WHERE c.due_state = 0 AND ` + dueUnfixedSQL +
+		backlog = `(SELECT COUNT(*) FROM (SELECT 1 FROM ` + db.pendingFrom() + ` WHERE ` + duePendingSQL +
 			fmt.Sprintf(` LIMIT %d) t)`, maxBacklog+1)
 	}
 	query := `SELECT rules, ` + backlog + ` FROM due_index WHERE id = 1`
@@ -66,7 +78,7 @@ func (db *DB) SetDueRules(ctx context.Context, digest string) error {
 }
 
 func (db *DB) DueToCompute(ctx context.Context, afterID int64, all bool, limit int) ([]store.DueCase, error) {
-	from, cond := db.unfixedFrom(), "c.due_state = 0 AND "+dueUnfixedSQL
+	from, cond := db.pendingFrom(), duePendingSQL
 	if all {
 		from, cond = "cases c", "c.status IN ('"+strings.Join(statusStrings(store.ClockStatuses), "', '")+"')"
 	}
@@ -74,7 +86,7 @@ func (db *DB) DueToCompute(ctx context.Context, afterID int64, all bool, limit i
 }
 
 func (db *DB) DueFloating(ctx context.Context, by int, afterID int64, limit int) ([]store.DueCase, error) {
-	return db.dueToCompute(ctx, db.unfixedFrom(), fmt.Sprintf("c.due_state = %d AND c.next_due <= $2 AND ", store.DueFloats)+dueUnfixedSQL, limit, afterID, by)
+	return db.dueToCompute(ctx, db.floatingFrom(), "c.next_due <= $2 AND "+dueFloatingSQL, limit, afterID, by)
 }
 
 // dueToCompute reads the cases of a due date computation: cond on from,
@@ -243,7 +255,7 @@ func (db *DB) CompactAfterBurst(ctx context.Context) error {
 		return nil
 	}
 	// Outside a transaction, as both must be.
-	if _, err := db.w.ExecContext(ctx, `REINDEX INDEX CONCURRENTLY cases_due_unfixed`); err != nil {
+	if _, err := db.w.ExecContext(ctx, `REINDEX INDEX CONCURRENTLY cases_due_pending`); err != nil {
 		return db.wrap("compact the index of pending due dates", err)
 	}
 	// The burst's due dates are new to the planner's statistics, which
@@ -281,22 +293,26 @@ func (db *DB) DueUnfixed(ctx context.Context, q store.DueQuery) ([]store.Case, e
 	}
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	conds := append([]string{dueUnfixedSQL}, db.dueFilters(q, false, arg)...)
+	// Every pending case, and the floating ones whose stored bound is
+	// within the list's range: each from its partial index (migration 69).
+	pending := append([]string{duePendingSQL}, db.dueFilters(q, false, arg)...)
+	floating := append([]string{dueFloatingSQL}, db.dueFilters(q, false, arg)...)
 	if q.By > 0 {
-		conds = append(conds, "(c.due_state = 0 OR c.next_due <= "+arg(q.By)+")")
+		floating = append(floating, "c.next_due <= "+arg(q.By))
 	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = math.MaxInt32
 	}
-	// The ids first, from the partial index alone (it holds every column a
-	// filter reads), then the rows by key: asked for the rows at once,
+	// The ids first, from the partial indexes alone (they hold every column
+	// a filter reads), then the rows by key: asked for the rows at once,
 	// PostgreSQL costed the heap visits of the index's entries above a walk
 	// of every open case by status (447 ms against 1 ms at 1,000,000 cases).
 	// The LIMIT keeps the subquery from being merged into the join.
 	cols, scan := db.dueColumns(q.Brief)
-	rows, err := db.read().QueryContext(ctx, `SELECT `+cols+` FROM (SELECT c.id FROM `+db.unfixedFrom()+` WHERE `+strings.Join(conds, " AND ")+
-		fmt.Sprintf(` ORDER BY c.id LIMIT %d) k JOIN cases c ON c.id = k.id ORDER BY c.id`, limit), args...)
+	rows, err := db.read().QueryContext(ctx, `SELECT `+cols+` FROM (SELECT id FROM (SELECT c.id FROM `+db.pendingFrom()+` WHERE `+
+		strings.Join(pending, " AND ")+` UNION ALL SELECT c.id FROM `+db.floatingFrom()+` WHERE `+strings.Join(floating, " AND ")+
+		fmt.Sprintf(`) u ORDER BY id LIMIT %d) k JOIN cases c ON c.id = k.id ORDER BY c.id`, limit), args...)
 	if err != nil {
 		return nil, db.wrap("list cases with due dates computed on read", err)
 	}

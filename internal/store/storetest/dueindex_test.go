@@ -345,9 +345,11 @@ func TestDueIndexLists(t *testing.T) {
 			for _, s := range store.ClockStatuses {
 				want = append(want, string(s))
 			}
-			if got := def(`SELECT sql FROM sqlite_master WHERE name = 'cases_due_unfixed'`,
-				`SELECT indexdef FROM pg_indexes WHERE indexname = 'cases_due_unfixed'`); !slices.Equal(got, want) {
-				t.Errorf("cases_due_unfixed lists %v, store.ClockStatuses %v", got, want)
+			for _, index := range []string{"cases_due_pending", "cases_due_floating"} {
+				if got := def(`SELECT sql FROM sqlite_master WHERE name = '`+index+`'`,
+					`SELECT indexdef FROM pg_indexes WHERE indexname = '`+index+`'`); !slices.Equal(got, want) {
+					t.Errorf("%s lists %v, store.ClockStatuses %v", index, got, want)
+				}
 			}
 			if got := def(`SELECT sql FROM sqlite_master WHERE name = 'case_events_due'`,
 				`SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'case_events_due'`); !slices.Equal(got, store.ClockEventTypes) {
@@ -447,7 +449,7 @@ func TestCompactAfterBurst(t *testing.T) {
 		}
 		size := func() int64 {
 			var n int64
-			if err := db.Writer().QueryRowContext(ctx, `SELECT pg_relation_size('cases_due_unfixed')`).Scan(&n); err != nil {
+			if err := db.Writer().QueryRowContext(ctx, `SELECT pg_relation_size('cases_due_pending')`).Scan(&n); err != nil {
 				t.Fatal(err)
 			}
 			return n
