@@ -32,7 +32,15 @@ type countCache struct {
 	loaded  bool
 	rows    []countRow
 	due     dueState // the due index's state (DueIndex), by the same version
+	// capped holds capped counts (a walk of at most cap+1 index entries)
+	// by statement and values, as of capAt.
+	capped map[string]int
+	capAt  int64
 }
+
+// maxCapped bounds the remembered counts: one per scope and clock list
+// asked since the last commit.
+const maxCapped = 512
 
 // dueState is DueIndex's answer as of a data_version: asked by every
 // clock list (the desk, the overdue list) before it trusts the stored due
@@ -80,7 +88,7 @@ func (c *countCache) drop() {
 	if c.conn != nil {
 		c.conn.Close()
 	}
-	c.conn, c.loaded, c.rows, c.due = nil, false, nil, dueState{}
+	c.conn, c.loaded, c.rows, c.due, c.capped = nil, false, nil, dueState{}, nil
 }
 
 // at is the database's data_version, read on the cache's connection.
@@ -153,6 +161,43 @@ func (c *countCache) dueIndex(ctx context.Context, query string) (rules string, 
 		return "", 0, false, err
 	}
 	return c.due.rules, c.due.pending, true, nil
+}
+
+// cappedCount answers a capped count — query with args, its LIMIT written
+// in — as of the last commit: the first asker after a commit runs it on
+// run (a reader of its own: the version's connection is not held during
+// it), and the others take its answer until the next commit. The answer
+// is stored under the version read before it ran, so it is never older
+// than that version. ok is false without a cache.
+func (c *countCache) cappedCount(ctx context.Context, run querier, query string, args []any) (n int, ok bool, err error) {
+	if c == nil || c.ver == nil {
+		return 0, false, nil
+	}
+	key := query + "\x00" + fmt.Sprint(args...)
+	c.mu.Lock()
+	v, err := c.at(ctx)
+	if err != nil {
+		c.drop()
+		c.mu.Unlock()
+		return 0, false, err
+	}
+	if c.capAt == v {
+		if n, hit := c.capped[key]; hit {
+			c.mu.Unlock()
+			return n, true, nil
+		}
+	}
+	c.mu.Unlock()
+	if err := run.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, false, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.capAt != v || c.capped == nil || len(c.capped) >= maxCapped {
+		c.capAt, c.capped = v, map[string]int{}
+	}
+	c.capped[key] = n
+	return n, true, nil
 }
 
 func (c *countCache) close() error {

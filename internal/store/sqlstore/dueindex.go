@@ -241,8 +241,19 @@ func (db *DB) DueCases(ctx context.Context, q store.DueQuery) ([]store.Case, int
 		limit = fmt.Sprintf(" LIMIT %d", q.CountCap+1)
 	}
 	var n int
-	if err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE `+where+limit+`) t`, args...).Scan(&n); err != nil {
-		return nil, 0, false, db.wrap("count cases by due date", err)
+	count := `SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE ` + where + limit + `) t`
+	// SQLite: a capped count the same until something commits (countcache.go).
+	ok := false
+	if db.cur == nil && q.CountCap > 0 {
+		var err error
+		if n, ok, err = db.counts.cappedCount(ctx, db.read(), count, args); err != nil {
+			return nil, 0, false, db.wrap("count cases by due date", err)
+		}
+	}
+	if !ok {
+		if err := db.read().QueryRowContext(ctx, count, args...).Scan(&n); err != nil {
+			return nil, 0, false, db.wrap("count cases by due date", err)
+		}
 	}
 	if q.CountCap > 0 && n > q.CountCap {
 		return out, q.CountCap, true, nil

@@ -133,6 +133,23 @@ func TestDueIndex(t *testing.T) {
 			// floats, so is not listed by its date.
 			check("committee by 03-10", store.DueQuery{Scope: scope, By: 20260310}, []int64{b.ID, c.ID, a.ID})
 			check("committee by 03-09", store.DueQuery{Scope: scope, By: 20260309}, []int64{b.ID, c.ID})
+			// A count past a full page follows every commit (SQLite keeps
+			// it until something commits).
+			counted := func() int {
+				t.Helper()
+				_, n, _ := list(store.DueQuery{Scope: scope, By: 20260310, Limit: 1, CountCap: 5})
+				return n
+			}
+			for _, x := range []struct{ next, want int }{{0, 3}, {20260311, 2}, {20260310, 3}} {
+				if x.next != 0 {
+					if n, err := db.SetDue(ctx, []store.DueValue{{CaseID: a.ID, Mark: marks[a.ID], State: store.DueFixed, Next: x.next}}); err != nil || n != 1 {
+						t.Fatalf("move a's date: %d (%v)", n, err)
+					}
+				}
+				if n := counted(); n != x.want {
+					t.Errorf("counted by 03-10 with a due %d: %d, want %d", x.next, n, x.want)
+				}
+			}
 			check("everything", store.DueQuery{Scope: store.Scope{All: true}, By: 20261231}, []int64{d.ID, b.ID, c.ID, a.ID})
 			check("other committee", store.DueQuery{Scope: store.Scope{Prefixes: []string{f.otherCommittee.Path}}, By: 20261231}, []int64{d.ID})
 			check("room 1", store.DueQuery{Scope: scope, RoomID: f.room1.ID, By: 20261231}, []int64{b.ID, a.ID})
