@@ -31,27 +31,16 @@ type countCache struct {
 	version int64
 	loaded  bool
 	rows    []countRow
-	due     dueState // the due index's state (DueIndex), by the same version
-	// capped holds capped counts (a walk of at most cap+1 index entries)
-	// by statement and values, as of capAt.
-	capped map[string]int
-	capAt  int64
+	// memo holds answers that change only when something commits (the
+	// due index's state, the clock lists' capped counts), by statement and
+	// values, as of memoAt.
+	memo   map[string]any
+	memoAt int64
 }
 
-// maxCapped bounds the remembered counts: one per scope and clock list
+// maxMemo bounds the remembered answers: one per scope and clock list
 // asked since the last commit.
-const maxCapped = 512
-
-// dueState is DueIndex's answer as of a data_version: asked by every
-// clock list (the desk, the overdue list) before it trusts the stored due
-// dates, and the same until something commits.
-type dueState struct {
-	version int64
-	loaded  bool
-	query   string // the statement it answers (its cap written in)
-	rules   string
-	pending int
-}
+const maxMemo = 512
 
 type countRow struct {
 	org, div string
@@ -88,7 +77,7 @@ func (c *countCache) drop() {
 	if c.conn != nil {
 		c.conn.Close()
 	}
-	c.conn, c.loaded, c.rows, c.due, c.capped = nil, false, nil, dueState{}, nil
+	c.conn, c.loaded, c.rows, c.memo = nil, false, nil, nil
 }
 
 // at is the database's data_version, read on the cache's connection.
@@ -98,7 +87,7 @@ func (c *countCache) at(ctx context.Context) (int64, error) {
 		if err != nil {
 			return 0, fmt.Errorf("data version connection: %w", err)
 		}
-		c.conn, c.loaded, c.due = conn, false, dueState{}
+		c.conn, c.loaded = conn, false
 	}
 	var v int64
 	if err := c.conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
@@ -138,40 +127,16 @@ func (c *countCache) read(ctx context.Context) ([]countRow, error) {
 	return out, nil
 }
 
-// dueIndex answers query (DueIndex's statement) as of the last commit,
-// asking the database only when something has committed since it last
-// did (read after the version, as the counters); ok is false without a
-// cache.
-func (c *countCache) dueIndex(ctx context.Context, query string) (rules string, pending int, ok bool, err error) {
+// remembered answers query with args — a question whose answer changes
+// only when something commits — as of the last commit: the first asker
+// after a commit runs it on run (a reader of its own: the version's
+// connection is not held during it) and reads the answer with scan, and
+// the others take that answer until the next commit. It is stored under
+// the version read before it ran, so it is never older than that version.
+// ok is false without a cache.
+func (c *countCache) remembered(ctx context.Context, run querier, query string, args []any, scan func(*sql.Row) (any, error)) (answer any, ok bool, err error) {
 	if c == nil || c.ver == nil {
-		return "", 0, false, nil
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, err := c.at(ctx)
-	if err == nil && !(c.due.loaded && c.due.version == v && c.due.query == query) {
-		var d dueState
-		if err = c.conn.QueryRowContext(ctx, query).Scan(&d.rules, &d.pending); err == nil {
-			d.version, d.loaded, d.query = v, true, query
-			c.due = d
-		}
-	}
-	if err != nil {
-		c.drop()
-		return "", 0, false, err
-	}
-	return c.due.rules, c.due.pending, true, nil
-}
-
-// cappedCount answers a capped count — query with args, its LIMIT written
-// in — as of the last commit: the first asker after a commit runs it on
-// run (a reader of its own: the version's connection is not held during
-// it), and the others take its answer until the next commit. The answer
-// is stored under the version read before it ran, so it is never older
-// than that version. ok is false without a cache.
-func (c *countCache) cappedCount(ctx context.Context, run querier, query string, args []any) (n int, ok bool, err error) {
-	if c == nil || c.ver == nil {
-		return 0, false, nil
+		return nil, false, nil
 	}
 	key := query + "\x00" + fmt.Sprint(args...)
 	c.mu.Lock()
@@ -179,25 +144,25 @@ func (c *countCache) cappedCount(ctx context.Context, run querier, query string,
 	if err != nil {
 		c.drop()
 		c.mu.Unlock()
-		return 0, false, err
+		return nil, false, err
 	}
-	if c.capAt == v {
-		if n, hit := c.capped[key]; hit {
+	if c.memoAt == v {
+		if a, hit := c.memo[key]; hit {
 			c.mu.Unlock()
-			return n, true, nil
+			return a, true, nil
 		}
 	}
 	c.mu.Unlock()
-	if err := run.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
-		return 0, false, err
+	if answer, err = scan(run.QueryRowContext(ctx, query, args...)); err != nil {
+		return nil, false, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.capAt != v || c.capped == nil || len(c.capped) >= maxCapped {
-		c.capAt, c.capped = v, map[string]int{}
+	if c.memoAt != v || c.memo == nil || len(c.memo) >= maxMemo {
+		c.memoAt, c.memo = v, map[string]any{}
 	}
-	c.capped[key] = n
-	return n, true, nil
+	c.memo[key] = answer
+	return answer, true, nil
 }
 
 func (c *countCache) close() error {

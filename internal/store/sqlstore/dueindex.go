@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"strings"
@@ -60,15 +61,24 @@ func (db *DB) DueIndex(ctx context.Context, maxBacklog int) (string, int, error)
 	query := `SELECT rules, ` + backlog + ` FROM due_index WHERE id = 1`
 	// SQLite: the same answer until something commits (countcache.go);
 	// a transaction sees its own writes and asks.
+	type state struct {
+		rules string
+		n     int
+	}
+	scan := func(r *sql.Row) (any, error) {
+		var st state
+		err := r.Scan(&st.rules, &st.n)
+		return st, err
+	}
 	if db.cur == nil {
-		if rules, n, ok, err := db.counts.dueIndex(ctx, query); ok || err != nil {
-			return rules, n, db.wrap("read the due index's state", err)
+		if a, ok, err := db.counts.remembered(ctx, db.read(), query, nil, scan); ok || err != nil {
+			st, _ := a.(state)
+			return st.rules, st.n, db.wrap("read the due index's state", err)
 		}
 	}
-	var rules string
-	var n int
-	err := db.read().QueryRowContext(ctx, query).Scan(&rules, &n)
-	return rules, n, db.wrap("read the due index's state", err)
+	a, err := scan(db.read().QueryRowContext(ctx, query))
+	st, _ := a.(state)
+	return st.rules, st.n, db.wrap("read the due index's state", err)
 }
 
 func (db *DB) SetDueRules(ctx context.Context, digest string) error {
@@ -245,9 +255,16 @@ func (db *DB) DueCases(ctx context.Context, q store.DueQuery) ([]store.Case, int
 	// SQLite: a capped count the same until something commits (countcache.go).
 	ok := false
 	if db.cur == nil && q.CountCap > 0 {
-		var err error
-		if n, ok, err = db.counts.cappedCount(ctx, db.read(), count, args); err != nil {
+		a, hit, err := db.counts.remembered(ctx, db.read(), count, args, func(r *sql.Row) (any, error) {
+			var n int
+			err := r.Scan(&n)
+			return n, err
+		})
+		if err != nil {
 			return nil, 0, false, db.wrap("count cases by due date", err)
+		}
+		if hit {
+			n, ok = a.(int), true
 		}
 	}
 	if !ok {
