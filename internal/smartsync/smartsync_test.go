@@ -98,6 +98,25 @@ func (f *fixture) waitState(id int64, state string) store.SmartSync {
 	}
 }
 
+// waitSweep waits until the queue's start-up run of the named periodic
+// sweep has completed.
+func (f *fixture) waitSweep(name string) {
+	f.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		err := f.db.Reader().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM river_job
+			WHERE kind = 'sweep' AND state = 'completed' AND args->>'name' = $1`, name).Scan(&n)
+		if err == nil && n > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			f.t.Fatalf("sweep %s not run at start (%v)", name, err)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
+
 func TestSyncThroughTheQueue(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
@@ -154,6 +173,9 @@ func TestSyncThroughTheQueue(t *testing.T) {
 			}
 
 			// Nightly reconciliation against the same platform: no difference.
+			// The queue runs one at start; it must be over before the reports
+			// below are read as the newest (under load it ran after them).
+			f.waitSweep("smart-mediation-reconcile")
 			cmt, err := f.db.GetOrgUnit(ctx, cs[0].CommitteeID)
 			if err != nil {
 				t.Fatal(err)
