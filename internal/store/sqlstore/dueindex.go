@@ -323,14 +323,40 @@ func (db *DB) DueUnfixed(ctx context.Context, q store.DueQuery) ([]store.Case, e
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	// Every pending case, and the floating ones whose stored bound is
 	// within the list's range: each from its partial index (migration 69).
-	pending := append([]string{duePendingSQL}, db.dueFilters(q, false, arg)...)
-	floating := append([]string{dueFloatingSQL}, db.dueFilters(q, false, arg)...)
+	pending := []string{duePendingSQL}
+	floating := []string{dueFloatingSQL}
 	if q.By > 0 {
 		floating = append(floating, "c.next_due <= "+arg(q.By))
 	}
+	pendingFilters := db.dueFilters(q, false, arg)
+	floatingFilters := db.dueFilters(q, false, arg)
 	limit := q.Limit
 	if limit <= 0 {
 		limit = math.MaxInt32
+	}
+	// branch reads one partial index. SQLite is told which (INDEXED BY)
+	// and takes the filters with it. PostgreSQL plans the statement once
+	// (readGeneric: planning its two branches with their values took
+	// 0.7 ms for 0.03 ms of work at 100,000 cases), so the filters are put
+	// after a fence (OFFSET 0) that the index's own condition alone is
+	// before: planned without the values, a scope's paths or a status list
+	// beside it drove a bitmap of the path or status indexes instead of the
+	// partial index once many cases were pending (after a change of the
+	// rules). The index holds every column a filter reads.
+	via := db.read
+	branch := func(from string, index, filters []string) string {
+		if db.d.Name != "postgres" {
+			return `SELECT c.id FROM ` + from + ` WHERE ` + strings.Join(append(index, filters...), " AND ")
+		}
+		inner := `SELECT c.id, c.status, c.org_path, c.diverted_by_path, c.room_id, c.presiding_id, c.received_at FROM ` + from +
+			` WHERE ` + strings.Join(index, " AND ") + ` OFFSET 0`
+		if len(filters) == 0 {
+			return `SELECT c.id FROM (` + inner + `) c`
+		}
+		return `SELECT c.id FROM (` + inner + `) c WHERE ` + strings.Join(filters, " AND ")
+	}
+	if db.d.Name == "postgres" {
+		via = db.readGeneric
 	}
 	// The ids first, from the partial indexes alone (they hold every column
 	// a filter reads), then the rows by key: asked for the rows at once,
@@ -338,8 +364,8 @@ func (db *DB) DueUnfixed(ctx context.Context, q store.DueQuery) ([]store.Case, e
 	// of every open case by status (447 ms against 1 ms at 1,000,000 cases).
 	// The LIMIT keeps the subquery from being merged into the join.
 	cols, scan := db.dueColumns(q.Brief)
-	rows, err := db.read().QueryContext(ctx, `SELECT `+cols+` FROM (SELECT id FROM (SELECT c.id FROM `+db.pendingFrom()+` WHERE `+
-		strings.Join(pending, " AND ")+` UNION ALL SELECT c.id FROM `+db.floatingFrom()+` WHERE `+strings.Join(floating, " AND ")+
+	rows, err := via().QueryContext(ctx, `SELECT `+cols+` FROM (SELECT id FROM (`+branch(db.pendingFrom(), pending, pendingFilters)+
+		` UNION ALL `+branch(db.floatingFrom(), floating, floatingFilters)+
 		fmt.Sprintf(`) u ORDER BY id LIMIT %d) k JOIN cases c ON c.id = k.id ORDER BY c.id`, limit), args...)
 	if err != nil {
 		return nil, db.wrap("list cases with due dates computed on read", err)

@@ -691,5 +691,24 @@ func TestMediatorListsPlannedOnce(t *testing.T) {
 			WHERE statement LIKE '%FROM case_events%' AND statement NOT LIKE '%pg_prepared_statements%'`).Scan(&gp); err != nil || gp < 1 {
 			t.Fatalf("clock events by case: %d generic plans on the pool (%v)", gp, err)
 		}
+		// The cases whose due date is computed on read: each branch reads
+		// its partial index whatever the values, so the statement is
+		// planned once; the same cases as read on the values' plan.
+		due := store.DueQuery{Scope: committee, Statuses: store.ClockStatuses, By: 20991231}
+		var before []store.Case
+		for i := range 2 {
+			cs, err := db.DueUnfixed(ctx, due)
+			if err != nil || !slices.ContainsFunc(cs, func(x store.Case) bool { return x.ID == c.ID }) {
+				t.Fatalf("due dates computed on read: %d cases, want case %d among them (%v)", len(cs), c.ID, err)
+			}
+			if i == 1 && len(cs) != len(before) {
+				t.Fatalf("due dates computed on read: %d cases, then %d", len(before), len(cs))
+			}
+			before = cs
+		}
+		if err := g.QueryRowContext(ctx, `SELECT COALESCE(SUM(generic_plans), 0) FROM pg_prepared_statements
+			WHERE statement LIKE '%due_state = 0%' AND statement NOT LIKE '%pg_prepared_statements%'`).Scan(&gp); err != nil || gp < 2 {
+			t.Fatalf("due dates computed on read: %d generic plans on the pool (%v)", gp, err)
+		}
 	})
 }
