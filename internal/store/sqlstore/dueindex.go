@@ -216,13 +216,35 @@ func (db *DB) DueCases(ctx context.Context, q store.DueQuery) ([]store.Case, int
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	// The first two terms are the partial indexes' condition, verbatim.
-	conds := append([]string{"c.next_due IS NOT NULL", "c.due_state = 1", "c.next_due <= " + arg(q.By)}, db.dueFilters(q, true, arg)...)
-	where := strings.Join(conds, " AND ")
+	index := []string{"c.next_due IS NOT NULL", "c.due_state = 1", "c.next_due <= " + arg(q.By)}
+	filters := db.dueFilters(q, true, arg)
+	where := strings.Join(append(index[:len(index):len(index)], filters...), " AND ")
+	cols, scan := db.dueColumns(q.Brief)
+	page := `SELECT ` + cols + ` FROM cases c WHERE ` + where + fmt.Sprintf(` ORDER BY c.next_due, c.id LIMIT %d`, q.Limit)
+	countFrom := `SELECT 1 FROM cases c WHERE ` + where
+	via := db.read
+	if db.d.Name == "postgres" && q.RoomID == 0 && q.Presiding == 0 && q.From == nil && q.To == nil {
+		// A scope's list walks the due-date index in its order, the scope
+		// and statuses a filter, as its plan with the values did: planned
+		// once (readGeneric; 0.2 ms of planning each for the page and the
+		// count at 100,000 cases, more while the index's ends hold dead
+		// entries, which planning with values reads). The filters come
+		// after a fence (OFFSET 0): planned without the values and beside
+		// the index's condition, the scope's paths drove a bitmap AND of
+		// the path indexes (350-860 ms at 1,000,000 cases).
+		walk := `SELECT c.next_due, c.id, c.status, c.org_path, c.diverted_by_path FROM cases c WHERE ` + strings.Join(index, " AND ")
+		fw := ""
+		if len(filters) > 0 {
+			fw = ` WHERE ` + strings.Join(filters, " AND ")
+		}
+		page = `SELECT ` + cols + ` FROM (SELECT c.next_due, c.id FROM (` + walk + ` ORDER BY c.next_due, c.id OFFSET 0) c` + fw +
+			fmt.Sprintf(` ORDER BY c.next_due, c.id LIMIT %d) k JOIN cases c ON c.id = k.id ORDER BY k.next_due, k.id`, q.Limit)
+		countFrom = `SELECT 1 FROM (` + walk + ` OFFSET 0) c` + fw
+		via = db.readGeneric
+	}
 	var out []store.Case
 	if q.Limit > 0 {
-		cols, scan := db.dueColumns(q.Brief)
-		rows, err := db.read().QueryContext(ctx, `SELECT `+cols+` FROM cases c WHERE `+where+
-			fmt.Sprintf(` ORDER BY c.next_due, c.id LIMIT %d`, q.Limit), args...)
+		rows, err := via().QueryContext(ctx, page, args...)
 		if err != nil {
 			return nil, 0, false, db.wrap("list cases by due date", err)
 		}
@@ -251,7 +273,7 @@ func (db *DB) DueCases(ctx context.Context, q store.DueQuery) ([]store.Case, int
 		limit = fmt.Sprintf(" LIMIT %d", q.CountCap+1)
 	}
 	var n int
-	count := `SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE ` + where + limit + `) t`
+	count := `SELECT COUNT(*) FROM (` + countFrom + limit + `) t`
 	// SQLite: a capped count the same until something commits (countcache.go).
 	ok := false
 	if db.cur == nil && q.CountCap > 0 {
@@ -268,7 +290,7 @@ func (db *DB) DueCases(ctx context.Context, q store.DueQuery) ([]store.Case, int
 		}
 	}
 	if !ok {
-		if err := db.read().QueryRowContext(ctx, count, args...).Scan(&n); err != nil {
+		if err := via().QueryRowContext(ctx, count, args...).Scan(&n); err != nil {
 			return nil, 0, false, db.wrap("count cases by due date", err)
 		}
 	}

@@ -710,5 +710,37 @@ func TestMediatorListsPlannedOnce(t *testing.T) {
 			WHERE statement LIKE '%due_state = 0%' AND statement NOT LIKE '%pg_prepared_statements%'`).Scan(&gp); err != nil || gp < 2 {
 			t.Fatalf("due dates computed on read: %d generic plans on the pool (%v)", gp, err)
 		}
+		// A scope's list by stored due date and its capped count: the walk
+		// of the due-date index, the scope a filter, whatever the values.
+		// A room's list walks the room's index, planned with its values.
+		stored := func(like string) int {
+			if err := g.QueryRowContext(ctx, `SELECT COALESCE(SUM(generic_plans), 0) FROM pg_prepared_statements
+				WHERE statement LIKE $1 AND statement NOT LIKE '%pg_prepared_statements%'`, like).Scan(&gp); err != nil {
+				t.Fatal(err)
+			}
+			return gp
+		}
+		const pageSQL, countSQL = "SELECT c.id%due_state = 1%", "SELECT COUNT(*)%due_state = 1%"
+		room := due
+		room.RoomID, room.Limit, room.CountCap = f.room1.ID, 1, 10
+		if _, _, _, err := db.DueCases(ctx, room); err != nil {
+			t.Fatal(err)
+		}
+		room.Limit = 0
+		if _, _, _, err := db.DueCases(ctx, room); err != nil {
+			t.Fatal(err)
+		}
+		if n := stored("%due_state = 1%"); n != 0 {
+			t.Fatalf("a room's list by due date: %d generic plans on the pool", n)
+		}
+		for _, limit := range []int{1, 1, 0, 0} { // pages, then counts alone
+			due.Limit, due.CountCap = limit, 10
+			if _, _, _, err := db.DueCases(ctx, due); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if p, c := stored(pageSQL), stored(countSQL); p < 2 || c < 2 {
+			t.Fatalf("a scope's list by due date: page %d, count %d generic plans on the pool; want at least 2 each", p, c)
+		}
 	})
 }
