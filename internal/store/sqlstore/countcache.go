@@ -36,6 +36,11 @@ type countCache struct {
 	// values, as of memoAt.
 	memo   map[string]any
 	memoAt int64
+
+	// live is PostgreSQL's version of the counters (countlisten.go), read
+	// on rowsDB; nil on SQLite.
+	live   *liveCounts
+	rowsDB *sql.DB
 }
 
 // maxMemo bounds the remembered answers: one per scope and clock list
@@ -59,6 +64,9 @@ func (db *DB) SetVersionDB(v *sql.DB) {
 
 // current returns the counters as of now, or ok false without a cache.
 func (c *countCache) current(ctx context.Context) (rows []countRow, ok bool, err error) {
+	if c != nil && c.live != nil {
+		return c.currentLive(ctx)
+	}
 	if c == nil || c.ver == nil {
 		return nil, false, nil
 	}
@@ -69,6 +77,29 @@ func (c *countCache) current(ctx context.Context) (rows []countRow, ok bool, err
 		c.drop()
 		return nil, false, err
 	}
+	return rows, true, nil
+}
+
+// currentLive is current on PostgreSQL: the rows read again only when the
+// generation has moved, ok false while it cannot be trusted.
+func (c *countCache) currentLive(ctx context.Context) ([]countRow, bool, error) {
+	v, ok := c.live.version()
+	if !ok {
+		return nil, false, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.loaded && c.version == v {
+		return c.rows, true, nil
+	}
+	// Read after the generation: a change in between makes the rows newer
+	// than the generation they are stored under; never older.
+	rows, err := readCountRows(ctx, c.rowsDB)
+	if err != nil {
+		c.loaded, c.rows = false, nil
+		return nil, false, err
+	}
+	c.rows, c.version, c.loaded = rows, v, true
 	return rows, true, nil
 }
 
@@ -107,7 +138,18 @@ func (c *countCache) read(ctx context.Context) ([]countRow, error) {
 	// Read after the version: a commit in between makes the rows newer
 	// than the version they are stored under, and the next call reads them
 	// again; never older.
-	r, err := c.conn.QueryContext(ctx, `SELECT org_path, diverted_by_path, status, n FROM case_counts WHERE n <> 0`)
+	out, err := readCountRows(ctx, c.conn)
+	if err != nil {
+		return nil, err
+	}
+	c.rows, c.version, c.loaded = out, v, true
+	return out, nil
+}
+
+func readCountRows(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) ([]countRow, error) {
+	r, err := q.QueryContext(ctx, `SELECT org_path, diverted_by_path, status, n FROM case_counts WHERE n <> 0`)
 	if err != nil {
 		return nil, fmt.Errorf("case counters: %w", err)
 	}
@@ -123,7 +165,6 @@ func (c *countCache) read(ctx context.Context) ([]countRow, error) {
 	if err := r.Err(); err != nil {
 		return nil, fmt.Errorf("case counters: %w", err)
 	}
-	c.rows, c.version, c.loaded = out, v, true
 	return out, nil
 }
 
@@ -166,6 +207,10 @@ func (c *countCache) remembered(ctx context.Context, run querier, query string, 
 }
 
 func (c *countCache) close() error {
+	if c != nil && c.live != nil {
+		c.live.stop()
+		return nil
+	}
 	if c == nil || c.ver == nil {
 		return nil
 	}

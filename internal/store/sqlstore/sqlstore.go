@@ -128,7 +128,14 @@ func (db *DB) Dialect() string { return db.d.Name }
 
 // SetListenPool gives the store a pgx pool for LISTEN connections; it is
 // closed with the store.
-func (db *DB) SetListenPool(p *pgxpool.Pool) { db.listen = p }
+func (db *DB) SetListenPool(p *pgxpool.Pool) {
+	db.listen = p
+	// PostgreSQL's case counters in memory, read again when a change is
+	// heard on the pool (countlisten.go).
+	if db.counts == nil && p != nil {
+		db.counts = &countCache{live: newLiveCounts(p), rowsDB: db.r}
+	}
+}
 
 // ListenPool is the pool for LISTEN connections (nil: the engine has no
 // notifications, so there is one instance and in-process delivery suffices).
@@ -183,6 +190,7 @@ func (db *DB) provider() (*goose.Provider, error) {
 // Migrate applies every pending migration, one instance at a time.
 func (db *DB) Migrate(ctx context.Context) error {
 	defer db.schema.grams.Store(0)
+	defer db.countsMoved() // a migration may rebuild the counters without notifying
 	run := func() error {
 		p, err := db.provider()
 		if err != nil {
@@ -229,6 +237,7 @@ func (db *DB) QueueDriver() riverdriver.Driver[*sql.Tx] {
 // MigrateTo applies migrations up to and including version (for upgrade tests).
 func (db *DB) MigrateTo(ctx context.Context, version int64) error {
 	defer db.schema.grams.Store(0)
+	defer db.countsMoved()
 	p, err := db.provider()
 	if err != nil {
 		return err

@@ -213,6 +213,9 @@ func (db *DB) tx(ctx context.Context, what string, fn func(*wtx) error) error {
 	if err != nil {
 		return db.wrap(what+": commit", err)
 	}
+	// This instance's own change shows in its next list at once, not
+	// when the notification comes back (countlisten.go).
+	db.countsMoved()
 	return nil
 }
 

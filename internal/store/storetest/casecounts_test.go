@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -55,6 +56,29 @@ func checkCaseCounts(t *testing.T, db *sqlstore.DB, f fixture, step string) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("%s: %v %v: listed %v, want %v", step, scope, sts, got, want)
 			}
+		}
+	}
+}
+
+// awaitCounts returns a function that waits until db has heard a change of
+// the case counters since the previous call (PostgreSQL's counters in
+// memory); on SQLite, and while db does not listen, it returns at once.
+func awaitCounts(t *testing.T, db *sqlstore.DB) func() {
+	t.Helper()
+	last, _ := db.CountsGeneration()
+	return func() {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			g, live := db.CountsGeneration()
+			if !live || g > last {
+				last = g
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no change of the case counters heard in 10 s (generation %d)", g)
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
 	}
 }
@@ -125,18 +149,25 @@ func TestCaseCountsFollowCases(t *testing.T) {
 
 			// Hand-written fixes: many cases moved at once, a path or a
 			// diversion changed in place, a case deleted.
+			// Written beside the store, as another program or instance
+			// writes: on PostgreSQL the totals follow once the change is
+			// heard (heard waits for it).
 			w := db.Writer()
+			heard := awaitCounts(t, db)
 			if _, err := w.ExecContext(ctx, `UPDATE cases SET status = 'archived' WHERE room_id = $1`, f.room2.ID); err != nil {
 				t.Fatal(err)
 			}
+			heard()
 			check("a room's cases archived at once")
 			if _, err := w.ExecContext(ctx, `UPDATE cases SET diverted_by_path = $1, diverted_by_org_id = $2 WHERE id = $3`, f.regulator.Path, f.regulator.ID, cs[5].ID); err != nil {
 				t.Fatal(err)
 			}
+			heard()
 			check("diversion set by hand")
 			if _, err := w.ExecContext(ctx, `UPDATE cases SET org_path = $1, status = 'received' WHERE id = $2`, f.room2.Path, cs[1].ID); err != nil {
 				t.Fatal(err)
 			}
+			heard()
 			check("path and status set by hand")
 			var raw int64
 			if err := w.QueryRowContext(ctx, `INSERT INTO cases (number, year, seq, committee_id, org_path, diverted_by_path, status, channel,
@@ -145,10 +176,12 @@ func TestCaseCountsFollowCases(t *testing.T) {
 				f.committee.ID, f.room1.Path, f.regulator.Path, t0).Scan(&raw); err != nil {
 				t.Fatal(err)
 			}
+			heard()
 			check("inserted by hand")
 			if _, err := w.ExecContext(ctx, `DELETE FROM cases WHERE id = $1`, raw); err != nil {
 				t.Fatal(err)
 			}
+			heard()
 			check("deleted")
 			check("nothing written since") // SQLite: from the counters kept in memory
 
@@ -235,4 +268,99 @@ func oldSchemaWithCases(t *testing.T, e Engine, version int64, rounds int, steps
 		t.Fatal(err)
 	}
 	return db, f
+}
+
+// TestCaseCountsAcrossInstances: a list's total on one instance follows the
+// cases another instance writes (SQLite: the file's data version;
+// PostgreSQL: the counters' notification), and on PostgreSQL the totals
+// come from memory while the instance listens: a change made without
+// notifying is not seen until a notified one. A cut listening connection
+// is replaced, and the totals are right again.
+func TestCaseCountsAcrossInstances(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			dbs := e.OpenShared(t, 2)
+			a, b := dbs[0], dbs[1]
+			f := newFixture(t, a)
+			q := store.CaseQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}, Limit: 1, CountCap: store.ListCountCap}
+			total := func() int64 {
+				t.Helper()
+				p, err := a.ListCases(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return p.Total
+			}
+			// eventually waits until a's total is want (at once on SQLite).
+			eventually := func(step string, want int64) {
+				t.Helper()
+				deadline := time.Now().Add(10 * time.Second)
+				for got := total(); got != want; got = total() {
+					if e.Name == "sqlite" || time.Now().After(deadline) {
+						t.Fatalf("%s: a's total %d, want %d", step, got, want)
+					}
+					time.Sleep(5 * time.Millisecond)
+				}
+			}
+			create := func(db *sqlstore.DB, ref string) {
+				t.Helper()
+				if _, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, ref)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			eventually("empty", 0)
+			create(a, "X-1")
+			if n := total(); n != 1 {
+				t.Fatalf("a's own case: total %d, want 1 at once", n)
+			}
+			create(b, "X-2")
+			eventually("b's case", 2)
+			if e.Name != "postgres" {
+				return
+			}
+			// Listening: the totals come from memory.
+			deadline := time.Now().Add(10 * time.Second)
+			for _, live := a.CountsGeneration(); !live; _, live = a.CountsGeneration() {
+				if time.Now().After(deadline) {
+					t.Fatal("a does not listen for the counters")
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			eventually("listening", 2)
+			w := b.Writer()
+			if _, err := w.ExecContext(ctx, `ALTER TABLE case_counts DISABLE TRIGGER case_counts_changed`); err != nil {
+				t.Fatal(err)
+			}
+			create(b, "X-3") // not notified
+			if _, err := w.ExecContext(ctx, `ALTER TABLE case_counts ENABLE TRIGGER case_counts_changed`); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(100 * time.Millisecond)
+			if n := total(); n != 2 {
+				t.Fatalf("a change nobody was told of: a's total %d, want 2 (kept in memory)", n)
+			}
+			create(b, "X-4")
+			eventually("b's notified case", 4)
+
+			// The listening connection is cut: a listens again, and what
+			// was written meanwhile shows.
+			pid := a.ListenerPID()
+			if _, err := w.ExecContext(ctx, `SELECT pg_terminate_backend($1)`, int64(pid)); err != nil {
+				t.Fatal(err)
+			}
+			create(b, "X-5")
+			eventually("after the cut", 5)
+			deadline = time.Now().Add(10 * time.Second)
+			for p := a.ListenerPID(); p == 0 || p == pid; p = a.ListenerPID() {
+				if time.Now().After(deadline) {
+					t.Fatal("a does not listen again after its connection was cut")
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			create(b, "X-6")
+			eventually("listening again", 6)
+		})
+	}
 }
