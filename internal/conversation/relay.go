@@ -14,6 +14,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/tiaojie/tiaojie/internal/store/pglisten"
 )
 
 // Live conversations across instances (PostgreSQL LISTEN/NOTIFY).
@@ -36,9 +38,6 @@ import (
 // again from the last message it sent.
 
 const (
-	// relayQuiet: a LISTEN connection silent this long is pinged, so a
-	// connection cut without a reset is noticed and replaced.
-	relayQuiet = 30 * time.Second
 	// relaySend bounds a NOTIFY; a post never waits longer on its announcement.
 	relaySend = 3 * time.Second
 	// relayBackoffMax caps the wait between reconnection attempts.
@@ -93,41 +92,14 @@ func (h *Hub) Relay(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) e
 	return nil
 }
 
-// channelName is the notification channel of a schema; PostgreSQL cuts
-// identifiers at 63 bytes, and both sides use the cut name.
-func channelName(schema string) string {
-	n := relayTopic
-	if schema != "" {
-		n = schema + "." + n
-	}
-	if len(n) > 63 {
-		n = n[:63]
-	}
-	return n
-}
-
 // connect takes a connection out of the pool for good and listens on it.
 func (r *relay) connect(ctx context.Context) (*pgx.Conn, error) {
-	pc, err := r.pool.Acquire(ctx)
+	conn, channel, err := pglisten.Connect(ctx, r.pool, relayTopic)
 	if err != nil {
 		return nil, err
 	}
-	conn := pc.Hijack() // the pool neither lends it out again nor waits for it on close
-	fail := func(err error) (*pgx.Conn, error) {
-		cctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		conn.Close(cctx)
-		return nil, err
-	}
-	if r.channel == "" {
-		var schema string
-		if err := conn.QueryRow(ctx, "SELECT coalesce(current_schema(), '')").Scan(&schema); err != nil {
-			return fail(fmt.Errorf("current schema: %w", err))
-		}
-		r.channel = channelName(schema)
-	}
-	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{r.channel}.Sanitize()); err != nil {
-		return fail(err)
+	if r.channel == "" { // set by the first connection, before any send; the same after
+		r.channel = channel
 	}
 	r.mu.Lock()
 	r.pid = conn.PgConn().PID()
@@ -139,9 +111,7 @@ func (r *relay) run(ctx context.Context, h *Hub, conn *pgx.Conn) {
 	defer close(r.done)
 	for {
 		err := r.listen(ctx, h, conn)
-		cctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		conn.Close(cctx)
-		cancel()
+		pglisten.Close(conn)
 		if ctx.Err() != nil {
 			return
 		}
@@ -156,27 +126,7 @@ func (r *relay) run(ctx context.Context, h *Hub, conn *pgx.Conn) {
 
 // listen delivers notifications until the connection fails or ctx ends.
 func (r *relay) listen(ctx context.Context, h *Hub, conn *pgx.Conn) error {
-	for {
-		wctx, cancel := context.WithTimeout(ctx, relayQuiet)
-		n, err := conn.WaitForNotification(wctx)
-		quiet := wctx.Err() != nil
-		cancel()
-		switch {
-		case err == nil:
-			r.deliver(h, n.Payload)
-		case ctx.Err() != nil:
-			return ctx.Err()
-		case quiet && !conn.IsClosed():
-			pctx, cancel := context.WithTimeout(ctx, relaySend)
-			err := conn.Ping(pctx)
-			cancel()
-			if err != nil {
-				return fmt.Errorf("ping: %w", err)
-			}
-		default:
-			return err
-		}
-	}
+	return pglisten.Serve(ctx, conn, func(payload string) { r.deliver(h, payload) }, nil)
 }
 
 func (r *relay) reconnect(ctx context.Context) *pgx.Conn {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/tiaojie/tiaojie/internal/store/pglisten"
 )
 
 // PostgreSQL's case counters in memory.
@@ -32,7 +34,6 @@ import (
 
 const (
 	countsTopic      = "tiaojie_counts"
-	countsQuiet      = 30 * time.Second // a silent connection is pinged, and the trigger looked for again
 	countsBackoffMax = 5 * time.Second
 )
 
@@ -112,15 +113,14 @@ func (l *liveCounts) run(ctx context.Context) {
 	defer close(l.done)
 	wait := 100 * time.Millisecond
 	for {
-		conn, channel, err := l.connect(ctx)
+		conn, _, err := pglisten.Connect(ctx, l.pool, countsTopic)
 		if err == nil {
+			l.pid.Store(conn.PgConn().PID())
 			wait = 100 * time.Millisecond
-			err = l.listen(ctx, conn, channel)
+			err = l.listen(ctx, conn)
 			l.up.Store(false)
 			l.pid.Store(0)
-			cctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			conn.Close(cctx)
-			cancel()
+			pglisten.Close(conn)
 		}
 		if ctx.Err() != nil {
 			return
@@ -137,39 +137,12 @@ func (l *liveCounts) run(ctx context.Context) {
 	}
 }
 
-// connect takes a connection out of the pool for good and listens on the
-// schema's channel.
-func (l *liveCounts) connect(ctx context.Context) (*pgx.Conn, string, error) {
-	pc, err := l.pool.Acquire(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	conn := pc.Hijack()
-	var schema string
-	if err := conn.QueryRow(ctx, "SELECT coalesce(current_schema(), '')").Scan(&schema); err != nil {
-		conn.Close(context.WithoutCancel(ctx))
-		return nil, "", fmt.Errorf("current schema: %w", err)
-	}
-	channel := countsTopic
-	if schema != "" {
-		channel = schema + "." + countsTopic
-	}
-	if len(channel) > 63 { // PostgreSQL cuts identifiers; the trigger cuts the same way
-		channel = channel[:63]
-	}
-	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
-		conn.Close(context.WithoutCancel(ctx))
-		return nil, "", fmt.Errorf("listen: %w", err)
-	}
-	l.pid.Store(conn.PgConn().PID())
-	return conn, channel, nil
-}
-
 // listen moves the generation on every notification until the connection
 // fails or ctx ends. The counters are trusted only while the schema has
-// the trigger (a database not yet at migration 70 does not notify).
-func (l *liveCounts) listen(ctx context.Context, conn *pgx.Conn, channel string) error {
-	check := func() error {
+// the trigger (a database not yet at migration 70 does not notify), looked
+// for on connecting and whenever the connection has been quiet.
+func (l *liveCounts) listen(ctx context.Context, conn *pgx.Conn) error {
+	check := func(ctx context.Context) error {
 		var has bool
 		if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_trigger
 			WHERE tgname = 'case_counts_changed' AND tgrelid = to_regclass('case_counts'))`).Scan(&has); err != nil {
@@ -182,25 +155,8 @@ func (l *liveCounts) listen(ctx context.Context, conn *pgx.Conn, channel string)
 		l.up.Store(has)
 		return nil
 	}
-	if err := check(); err != nil {
+	if err := check(ctx); err != nil {
 		return err
 	}
-	for {
-		wctx, cancel := context.WithTimeout(ctx, countsQuiet)
-		_, err := conn.WaitForNotification(wctx)
-		quiet := wctx.Err() != nil
-		cancel()
-		switch {
-		case err == nil:
-			l.gen.Add(1)
-		case ctx.Err() != nil:
-			return ctx.Err()
-		case quiet && !conn.IsClosed():
-			if err := check(); err != nil {
-				return err
-			}
-		default:
-			return err
-		}
-	}
+	return pglisten.Serve(ctx, conn, func(string) { l.gen.Add(1) }, check)
 }
