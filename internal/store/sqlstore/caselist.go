@@ -144,8 +144,12 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		}
 		statusIn = "c.status IN (" + strings.Join(statusArgs, ", ") + ")"
 	}
+	// A room's walk on PostgreSQL (roomWalk below) reads the room's index
+	// under its own conditions: the room and the receipt-time range.
+	var roomIndex []string
 	if q.RoomID != 0 {
-		common = append(common, "c.room_id = "+l.arg(q.RoomID))
+		roomIndex = append(roomIndex, "c.room_id = "+l.arg(q.RoomID))
+		common = append(common, roomIndex[0])
 	}
 	if q.Presiding != 0 {
 		common = append(common, "c.presiding_id = "+l.arg(q.Presiding))
@@ -155,9 +159,11 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	}
 	if q.From != nil {
 		common = append(common, "c.received_at >= "+l.arg(q.From.UTC()))
+		roomIndex = append(roomIndex, common[len(common)-1])
 	}
 	if q.To != nil {
 		common = append(common, "c.received_at < "+l.arg(q.To.UTC()))
+		roomIndex = append(roomIndex, common[len(common)-1])
 	}
 	var keyset []string
 	if q.After != nil {
@@ -368,6 +374,37 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	denseStatuses := byPath && len(statusArgs) > 1
 	order := fmt.Sprintf(" ORDER BY c.received_at%[1]s, c.id%[1]s", dir)
 	orderK := fmt.Sprintf(" ORDER BY received_at%[1]s, id%[1]s", dir)
+	// A room's list on PostgreSQL: the room's index (room, receipt time,
+	// id, the scope's paths) walked in order whatever the values, the
+	// other conditions after an OFFSET 0 fence, so that the plan made once
+	// cannot trade the walk for a bitmap of the path indexes. Planned with
+	// its values, the page took 0.22 ms to plan for 0.05 ms of work at
+	// 100,000 cases, its capped count 0.20 ms for 0.3 ms.
+	roomWalk := db.d.Name == "postgres" && q.RoomID != 0 && text == "" && q.PartyHash == ""
+	// roomFenced is the room's walk with the list's other conditions
+	// (outer) after the fence; inner adds to the walk's own (a keyset).
+	roomFenced := func(inner, outer []string, ordered bool) string {
+		cols := "c.received_at, c.id, c.org_path, c.diverted_by_path"
+		if statusIn != "" {
+			cols += ", c.status"
+		}
+		if q.Presiding != 0 || q.Unassigned {
+			cols += ", c.presiding_id"
+		}
+		walk := `SELECT ` + cols + ` FROM cases c WHERE ` + strings.Join(append(slices.Clone(roomIndex), inner...), " AND ")
+		if ordered {
+			walk += order
+		}
+		where := ""
+		if len(outer) > 0 {
+			where = " WHERE " + strings.Join(outer, " AND ")
+		}
+		return `(` + walk + ` OFFSET 0) c` + where
+	}
+	// roomOuter is conds without the walk's own.
+	roomOuter := func(conds []string) []string {
+		return slices.DeleteFunc(slices.Clone(conds), func(c string) bool { return slices.Contains(roomIndex, c) })
+	}
 	// On SQLite the page is the compound itself, ordered and cut: SQLite
 	// merges its branches, each walked in order by its index, and stops at
 	// the page. Before, each branch was cut in a subquery and their union
@@ -378,6 +415,10 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	// as it was measured. (A func: the path branches are added later.)
 	mergeBranches := func() bool { return db.d.Name == "sqlite" && len(branches) <= maxCompound }
 	union := func(extra []string, n int) string {
+		if roomWalk {
+			return `SELECT received_at, id FROM (SELECT c.received_at, c.id FROM ` + roomFenced(extra, roomOuter(filters), true) +
+				order + fmt.Sprintf(" LIMIT %d", n) + `) b0`
+		}
 		var parts []string
 		for i, b := range branches {
 			conds := append(append([]string{b}, filters...), extra...)
@@ -406,6 +447,9 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	// PostgreSQL (readGeneric).
 	rq := db.read
 	if (q.Presiding != 0 || q.Unassigned) && q.RoomID == 0 && text == "" && q.PartyHash == "" {
+		rq = db.readGeneric
+	}
+	if roomWalk {
 		rq = db.readGeneric
 	}
 	var page store.CasePage
@@ -471,7 +515,11 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			cond = " WHERE " + strings.Join(conds, " AND ")
 		}
 		capN := q.CountCap + 1
-		cs, ca := query(`SELECT COUNT(*) FROM (SELECT 1 FROM ` + countFrom + cond + ` LIMIT ` + fmt.Sprint(capN) + `) x`)
+		from := countFrom + cond
+		if roomWalk {
+			from = roomFenced(nil, roomOuter(conds), false)
+		}
+		cs, ca := query(`SELECT COUNT(*) FROM (SELECT 1 FROM ` + from + ` LIMIT ` + fmt.Sprint(capN) + `) x`)
 		if err := rq().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
 			return page, db.wrap("count cases", err)
 		}
