@@ -60,9 +60,10 @@ func (db *DB) SetGenericReader(g *sql.DB) { db.gr = g }
 // mediator's index in its order. Planned with their values (read), their
 // nine branches took 2.2 ms to plan for 0.35 ms of work at 1,000,000
 // cases; planned once, the whole statement takes 0.35 ms. A list whose
-// plan depends on its values (a scope's paths, a room, a text) must stay
-// on read (docs/decisions.md). Inside a transaction, and on SQLite, it is
-// read.
+// plan depends on its values (a scope's paths, a text) must stay on read,
+// or read its index behind an OFFSET 0 fence with the other conditions
+// after it, as a room's list and the clock lists do (docs/decisions.md).
+// Inside a transaction, and on SQLite, it is read.
 func (db *DB) readGeneric() querier {
 	if db.cur != nil || db.gr == nil {
 		return db.read()
