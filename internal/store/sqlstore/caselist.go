@@ -376,8 +376,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	orderK := fmt.Sprintf(" ORDER BY received_at%[1]s, id%[1]s", dir)
 	// A room's list on PostgreSQL: the room's index (room, receipt time,
 	// id, the scope's paths) walked in order whatever the values, the
-	// other conditions after an OFFSET 0 fence, so that the plan made once
-	// cannot trade the walk for a bitmap of the path indexes. Planned with
+	// other conditions after a fence (fenced), planned once. Planned with
 	// its values, the page took 0.22 ms to plan for 0.05 ms of work at
 	// 100,000 cases, its capped count 0.20 ms for 0.3 ms.
 	roomWalk := db.d.Name == "postgres" && q.RoomID != 0 && text == "" && q.PartyHash == ""
@@ -391,15 +390,11 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		if q.Presiding != 0 || q.Unassigned {
 			cols += ", c.presiding_id"
 		}
-		walk := `SELECT ` + cols + ` FROM cases c WHERE ` + strings.Join(append(slices.Clone(roomIndex), inner...), " AND ")
+		walkOrder := ""
 		if ordered {
-			walk += order
+			walkOrder = order
 		}
-		where := ""
-		if len(outer) > 0 {
-			where = " WHERE " + strings.Join(outer, " AND ")
-		}
-		return `(` + walk + ` OFFSET 0) c` + where
+		return fenced(cols, "cases c", append(slices.Clone(roomIndex), inner...), walkOrder, outer)
 	}
 	// roomOuter is conds without the walk's own.
 	roomOuter := func(conds []string) []string {

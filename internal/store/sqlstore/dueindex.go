@@ -228,18 +228,13 @@ func (db *DB) DueCases(ctx context.Context, q store.DueQuery) ([]store.Case, int
 		// and statuses a filter, as its plan with the values did: planned
 		// once (readGeneric; 0.2 ms of planning each for the page and the
 		// count at 100,000 cases, more while the index's ends hold dead
-		// entries, which planning with values reads). The filters come
-		// after a fence (OFFSET 0): planned without the values and beside
-		// the index's condition, the scope's paths drove a bitmap AND of
-		// the path indexes (350-860 ms at 1,000,000 cases).
-		walk := `SELECT c.next_due, c.id, c.status, c.org_path, c.diverted_by_path FROM cases c WHERE ` + strings.Join(index, " AND ")
-		fw := ""
-		if len(filters) > 0 {
-			fw = ` WHERE ` + strings.Join(filters, " AND ")
-		}
-		page = `SELECT ` + cols + ` FROM (SELECT c.next_due, c.id FROM (` + walk + ` ORDER BY c.next_due, c.id OFFSET 0) c` + fw +
+		// entries, which planning with values reads), the filters after a
+		// fence (fenced; without it, a bitmap AND of the path indexes took
+		// 350-860 ms at 1,000,000 cases).
+		const walked = "c.next_due, c.id, c.status, c.org_path, c.diverted_by_path"
+		page = `SELECT ` + cols + ` FROM (SELECT c.next_due, c.id FROM ` + fenced(walked, "cases c", index, " ORDER BY c.next_due, c.id", filters) +
 			fmt.Sprintf(` ORDER BY c.next_due, c.id LIMIT %d) k JOIN cases c ON c.id = k.id ORDER BY k.next_due, k.id`, q.Limit)
-		countFrom = `SELECT 1 FROM (` + walk + ` OFFSET 0) c` + fw
+		countFrom = `SELECT 1 FROM ` + fenced(walked, "cases c", index, "", filters)
 		via = db.readGeneric
 	}
 	var out []store.Case
@@ -359,23 +354,17 @@ func (db *DB) DueUnfixed(ctx context.Context, q store.DueQuery) ([]store.Case, e
 	// branch reads one partial index. SQLite is told which (INDEXED BY)
 	// and takes the filters with it. PostgreSQL plans the statement once
 	// (readGeneric: planning its two branches with their values took
-	// 0.7 ms for 0.03 ms of work at 100,000 cases), so the filters are put
-	// after a fence (OFFSET 0) that the index's own condition alone is
-	// before: planned without the values, a scope's paths or a status list
-	// beside it drove a bitmap of the path or status indexes instead of the
-	// partial index once many cases were pending (after a change of the
-	// rules). The index holds every column a filter reads.
+	// 0.7 ms for 0.03 ms of work at 100,000 cases), the filters after a
+	// fence (fenced): without it, once many cases were pending (after a
+	// change of the rules), a status list drove a bitmap of the status
+	// index instead of the partial index. The index holds every column a
+	// filter reads.
 	via := db.read
 	branch := func(from string, index, filters []string) string {
 		if db.d.Name != "postgres" {
 			return `SELECT c.id FROM ` + from + ` WHERE ` + strings.Join(append(index, filters...), " AND ")
 		}
-		inner := `SELECT c.id, c.status, c.org_path, c.diverted_by_path, c.room_id, c.presiding_id, c.received_at FROM ` + from +
-			` WHERE ` + strings.Join(index, " AND ") + ` OFFSET 0`
-		if len(filters) == 0 {
-			return `SELECT c.id FROM (` + inner + `) c`
-		}
-		return `SELECT c.id FROM (` + inner + `) c WHERE ` + strings.Join(filters, " AND ")
+		return `SELECT c.id FROM ` + fenced("c.id, c.status, c.org_path, c.diverted_by_path, c.room_id, c.presiding_id, c.received_at", from, index, "", filters)
 	}
 	if db.d.Name == "postgres" {
 		via = db.readGeneric
