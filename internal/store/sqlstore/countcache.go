@@ -19,8 +19,8 @@ import (
 // is then read again (a few thousand rows for a district). A list's total
 // was a statement of its own on every page, a fifth of the list's CPU under
 // 64 clients (docs/performance.md). PostgreSQL has no such cheap version
-// to ask (a question would cost the round trip it saves) and keeps the
-// statement.
+// to ask (a question would cost the round trip it saves): it hears changes
+// instead (countlisten.go, live below).
 type countCache struct {
 	mu  sync.Mutex
 	ver *sql.DB // nil: no cache
@@ -175,14 +175,26 @@ func readCountRows(ctx context.Context, q interface {
 // the others take that answer until the next commit. It is stored under
 // the version read before it ran, so it is never older than that version.
 // ok is false without a cache.
+//
+// On PostgreSQL the version is the generation heard (countlisten.go),
+// which moves on every change of cases, the due index and the counters
+// (migrations 70 and 71), not on any commit: only questions about those
+// tables may be asked here. ok is false while the generation cannot be
+// trusted.
 func (c *countCache) remembered(ctx context.Context, run querier, query string, args []any, scan func(*sql.Row) (any, error)) (answer any, ok bool, err error) {
-	if c == nil || c.ver == nil {
+	if c == nil || c.ver == nil && c.live == nil {
 		return nil, false, nil
 	}
 	key := query + "\x00" + fmt.Sprint(args...)
 	c.mu.Lock()
-	v, err := c.at(ctx)
-	if err != nil {
+	var v int64
+	if c.live != nil {
+		var live bool
+		if v, live = c.live.casesVersion(); !live {
+			c.mu.Unlock()
+			return nil, false, nil
+		}
+	} else if v, err = c.at(ctx); err != nil {
 		c.drop()
 		c.mu.Unlock()
 		return nil, false, err

@@ -44,7 +44,10 @@ type liveCounts struct {
 
 	gen atomic.Int64
 	up  atomic.Bool // listening, and the schema notifies
-	pid atomic.Uint32
+	// cases: the schema also notifies every change of cases and of the
+	// due index (migration 71), so answers about them can be remembered.
+	cases atomic.Bool
+	pid   atomic.Uint32
 
 	once   sync.Once
 	cancel context.CancelFunc
@@ -67,6 +70,13 @@ func (l *liveCounts) version() (int64, bool) {
 		return 0, false
 	}
 	return l.gen.Load(), true
+}
+
+// casesVersion is the generation when it also moves on every change of
+// cases and of the due index (migration 71), ok only then.
+func (l *liveCounts) casesVersion() (int64, bool) {
+	v, ok := l.version()
+	return v, ok && l.cases.Load()
 }
 
 // countsMoved tells PostgreSQL's counters in memory that this instance has
@@ -143,15 +153,18 @@ func (l *liveCounts) run(ctx context.Context) {
 // for on connecting and whenever the connection has been quiet.
 func (l *liveCounts) listen(ctx context.Context, conn *pgx.Conn) error {
 	check := func(ctx context.Context) error {
-		var has bool
-		if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_trigger
-			WHERE tgname = 'case_counts_changed' AND tgrelid = to_regclass('case_counts'))`).Scan(&has); err != nil {
+		var has, cases bool
+		if err := conn.QueryRow(ctx, `SELECT
+			EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'case_counts_changed' AND tgrelid = to_regclass('case_counts')),
+			EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'cases_changed' AND tgrelid = to_regclass('cases'))
+				AND EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'due_index_changed' AND tgrelid = to_regclass('due_index'))`).Scan(&has, &cases); err != nil {
 			return fmt.Errorf("look for the counters' trigger: %w", err)
 		}
-		if has && !l.up.Load() {
+		if has && !l.up.Load() || cases && !l.cases.Load() {
 			// Whatever changed before now was not heard.
 			l.gen.Add(1)
 		}
+		l.cases.Store(has && cases)
 		l.up.Store(has)
 		return nil
 	}

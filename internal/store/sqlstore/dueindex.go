@@ -59,8 +59,8 @@ func (db *DB) DueIndex(ctx context.Context, maxBacklog int) (string, int, error)
 			fmt.Sprintf(` LIMIT %d) t)`, maxBacklog+1)
 	}
 	query := `SELECT rules, ` + backlog + ` FROM due_index WHERE id = 1`
-	// SQLite: the same answer until something commits (countcache.go);
-	// a transaction sees its own writes and asks.
+	// The same answer until a case or the due index changes
+	// (countcache.go); a transaction sees its own writes and asks.
 	type state struct {
 		rules string
 		n     int
@@ -269,10 +269,10 @@ func (db *DB) DueCases(ctx context.Context, q store.DueQuery) ([]store.Case, int
 	}
 	var n int
 	count := `SELECT COUNT(*) FROM (` + countFrom + limit + `) t`
-	// SQLite: a capped count the same until something commits (countcache.go).
+	// A capped count is the same until a case changes (countcache.go).
 	ok := false
 	if db.cur == nil && q.CountCap > 0 {
-		a, hit, err := db.counts.remembered(ctx, db.read(), count, args, func(r *sql.Row) (any, error) {
+		a, hit, err := db.counts.remembered(ctx, via(), count, args, func(r *sql.Row) (any, error) {
 			var n int
 			err := r.Scan(&n)
 			return n, err

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"maps"
 	"slices"
@@ -330,13 +331,9 @@ func TestCaseCountsAcrossInstances(t *testing.T) {
 			}
 			eventually("listening", 2)
 			w := b.Writer()
-			if _, err := w.ExecContext(ctx, `ALTER TABLE case_counts DISABLE TRIGGER case_counts_changed`); err != nil {
-				t.Fatal(err)
-			}
+			quiet(t, w, "DISABLE")
 			create(b, "X-3") // not notified
-			if _, err := w.ExecContext(ctx, `ALTER TABLE case_counts ENABLE TRIGGER case_counts_changed`); err != nil {
-				t.Fatal(err)
-			}
+			quiet(t, w, "ENABLE")
 			time.Sleep(100 * time.Millisecond)
 			if n := total(); n != 2 {
 				t.Fatalf("a change nobody was told of: a's total %d, want 2 (kept in memory)", n)
@@ -361,6 +358,105 @@ func TestCaseCountsAcrossInstances(t *testing.T) {
 			}
 			create(b, "X-6")
 			eventually("listening again", 6)
+		})
+	}
+}
+
+// quiet disables (or enables) the triggers that notify changes of cases
+// and of their counters (migrations 70 and 71), for a change nobody is
+// told of.
+func quiet(t *testing.T, w interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, how string) {
+	t.Helper()
+	for _, stmt := range []string{`ALTER TABLE case_counts %s TRIGGER case_counts_changed`, `ALTER TABLE cases %s TRIGGER cases_changed`} {
+		if _, err := w.ExecContext(context.Background(), fmt.Sprintf(stmt, how)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestDueAnswersAcrossInstances: the answers each instance keeps until a
+// case changes — the due index's backlog, a clock list's capped count —
+// follow the cases another instance writes (at once on SQLite, which asks
+// its data version; on PostgreSQL when the change is heard), and on
+// PostgreSQL they come from memory: a change nobody was told of is not
+// seen until the next one that is.
+func TestDueAnswersAcrossInstances(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			dbs := e.OpenShared(t, 2)
+			a, b := dbs[0], dbs[1]
+			f := newFixture(t, a)
+			q := store.DueQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}, By: 20260310, CountCap: store.ListCountCap}
+			answers := func() (backlog, due int) {
+				t.Helper()
+				_, backlog, err := a.DueIndex(ctx, 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, due, _, err = a.DueCases(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return backlog, due
+			}
+			// eventually waits until a answers want (at once on SQLite).
+			eventually := func(step string, backlog, due int) {
+				t.Helper()
+				deadline := time.Now().Add(10 * time.Second)
+				for gb, gd := answers(); gb != backlog || gd != due; gb, gd = answers() {
+					if e.Name == "sqlite" || time.Now().After(deadline) {
+						t.Fatalf("%s: a's backlog %d and due count %d, want %d and %d", step, gb, gd, backlog, due)
+					}
+					time.Sleep(5 * time.Millisecond)
+				}
+			}
+			// fix sets b's pending cases due on 2026-03-01.
+			fix := func() {
+				t.Helper()
+				dcs, err := b.DueToCompute(ctx, 0, false, 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var vals []store.DueValue
+				for _, dc := range dcs {
+					vals = append(vals, store.DueValue{CaseID: dc.ID, Mark: dc.Mark, State: store.DueFixed, Next: 20260301})
+				}
+				if _, err := b.SetDue(ctx, vals); err != nil {
+					t.Fatal(err)
+				}
+			}
+			eventually("empty", 0, 0)
+			for i := range 3 {
+				mustCreate(t, b, newCase(f, f.room1.ID, fmt.Sprintf("D-%d", i)))
+			}
+			eventually("b's new cases", 3, 0)
+			fix()
+			eventually("b's cases fixed", 0, 3)
+			if e.Name != "postgres" {
+				return
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for _, live := a.CountsGeneration(); !live; _, live = a.CountsGeneration() {
+				if time.Now().After(deadline) {
+					t.Fatal("a does not listen for changes")
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			eventually("listening", 0, 3)
+			w := b.Writer()
+			quiet(t, w, "DISABLE")
+			mustCreate(t, b, newCase(f, f.room1.ID, "D-3")) // not notified
+			quiet(t, w, "ENABLE")
+			time.Sleep(100 * time.Millisecond)
+			if gb, gd := answers(); gb != 0 || gd != 3 {
+				t.Fatalf("a change nobody was told of: a's backlog %d and due count %d, want 0 and 3 (kept in memory)", gb, gd)
+			}
+			fix() // notified
+			eventually("b's notified change", 0, 4)
 		})
 	}
 }
