@@ -515,9 +515,11 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			from = roomFenced(nil, roomOuter(conds), false)
 		}
 		cs, ca := query(`SELECT COUNT(*) FROM (SELECT 1 FROM ` + from + ` LIMIT ` + fmt.Sprint(capN) + `) x`)
-		if err := rq().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
+		n, err := db.countCases(ctx, rq(), cs, ca)
+		if err != nil {
 			return page, db.wrap("count cases", err)
 		}
+		page.Total = n
 		if page.Total > int64(q.CountCap) {
 			page.Total, page.TotalCapped = int64(q.CountCap), true
 		}
@@ -545,9 +547,11 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			parts = groups
 		}
 		cs, ca := query(`SELECT COUNT(*) FROM (` + strings.Join(parts, " UNION ALL ") + ` LIMIT ` + fmt.Sprint(capN) + `) x`)
-		if err := rq().QueryRowContext(ctx, cs, ca...).Scan(&page.Total); err != nil {
+		n, err := db.countCases(ctx, rq(), cs, ca)
+		if err != nil {
 			return page, db.wrap("count cases", err)
 		}
+		page.Total = n
 		if page.Total > int64(q.CountCap) {
 			page.Total, page.TotalCapped = int64(q.CountCap), true
 		}

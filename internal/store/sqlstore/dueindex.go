@@ -267,28 +267,12 @@ func (db *DB) DueCases(ctx context.Context, q store.DueQuery) ([]store.Case, int
 	if q.CountCap > 0 {
 		limit = fmt.Sprintf(" LIMIT %d", q.CountCap+1)
 	}
-	var n int
-	count := `SELECT COUNT(*) FROM (` + countFrom + limit + `) t`
-	// A capped count is the same until a case changes (countcache.go).
-	ok := false
-	if db.cur == nil && q.CountCap > 0 {
-		a, hit, err := db.counts.remembered(ctx, via(), count, args, func(r *sql.Row) (any, error) {
-			var n int
-			err := r.Scan(&n)
-			return n, err
-		})
-		if err != nil {
-			return nil, 0, false, db.wrap("count cases by due date", err)
-		}
-		if hit {
-			n, ok = a.(int), true
-		}
+	// A count is the same until a case changes (countcache.go).
+	n64, err := db.countCases(ctx, via(), `SELECT COUNT(*) FROM (`+countFrom+limit+`) t`, args)
+	if err != nil {
+		return nil, 0, false, db.wrap("count cases by due date", err)
 	}
-	if !ok {
-		if err := via().QueryRowContext(ctx, count, args...).Scan(&n); err != nil {
-			return nil, 0, false, db.wrap("count cases by due date", err)
-		}
-	}
+	n := int(n64)
 	if q.CountCap > 0 && n > q.CountCap {
 		return out, q.CountCap, true, nil
 	}

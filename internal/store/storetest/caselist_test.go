@@ -739,8 +739,10 @@ func TestMediatorListsPlannedOnce(t *testing.T) {
 		if n := stored("%due_state = 1%"); n != 0 {
 			t.Fatalf("a room's list by due date: %d generic plans on the pool", n)
 		}
-		for _, limit := range []int{1, 1, 0, 0} { // pages, then counts alone
-			due.Limit, due.CountCap = limit, 10
+		// Pages, then counts alone; each on another day, since a count is
+		// remembered until a case changes.
+		for i, limit := range []int{1, 1, 0, 0} {
+			due.Limit, due.CountCap, due.By = limit, 10, 20991231-i
 			if _, _, _, err := db.DueCases(ctx, due); err != nil {
 				t.Fatal(err)
 			}
