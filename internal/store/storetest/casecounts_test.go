@@ -278,88 +278,72 @@ func oldSchemaWithCases(t *testing.T, e Engine, version int64, rounds int, steps
 // notifying is not seen until a notified one. A cut listening connection
 // is replaced, and the totals are right again.
 func TestCaseCountsAcrossInstances(t *testing.T) {
-	for _, e := range Engines(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			dbs := e.OpenShared(t, 2)
-			a, b := dbs[0], dbs[1]
-			f := newFixture(t, a)
-			q := store.CaseQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}, Limit: 1, CountCap: store.ListCountCap}
-			total := func() int64 {
-				t.Helper()
-				p, err := a.ListCases(ctx, q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return p.Total
-			}
-			// eventually waits until a's total is want (at once on SQLite).
-			eventually := func(step string, want int64) {
-				t.Helper()
-				deadline := time.Now().Add(10 * time.Second)
-				for got := total(); got != want; got = total() {
-					if e.Name == "sqlite" || time.Now().After(deadline) {
-						t.Fatalf("%s: a's total %d, want %d", step, got, want)
-					}
-					time.Sleep(5 * time.Millisecond)
-				}
-			}
-			create := func(db *sqlstore.DB, ref string) {
-				t.Helper()
-				if _, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, ref)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			eventually("empty", 0)
-			create(a, "X-1")
-			if n := total(); n != 1 {
-				t.Fatalf("a's own case: total %d, want 1 at once", n)
-			}
-			create(b, "X-2")
-			eventually("b's case", 2)
-			if e.Name != "postgres" {
-				return
-			}
-			// Listening: the totals come from memory.
-			deadline := time.Now().Add(10 * time.Second)
-			for _, live := a.CountsGeneration(); !live; _, live = a.CountsGeneration() {
-				if time.Now().After(deadline) {
-					t.Fatal("a does not listen for the counters")
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
-			eventually("listening", 2)
-			w := b.Writer()
-			quiet(t, w, "DISABLE")
-			create(b, "X-3") // not notified
-			quiet(t, w, "ENABLE")
-			time.Sleep(100 * time.Millisecond)
-			if n := total(); n != 2 {
-				t.Fatalf("a change nobody was told of: a's total %d, want 2 (kept in memory)", n)
-			}
-			create(b, "X-4")
-			eventually("b's notified case", 4)
-
-			// The listening connection is cut: a listens again, and what
-			// was written meanwhile shows.
-			pid := a.ListenerPID()
-			if _, err := w.ExecContext(ctx, `SELECT pg_terminate_backend($1)`, int64(pid)); err != nil {
+	twoInstances(t, func(t *testing.T, e Engine, a, b *sqlstore.DB, f fixture) {
+		ctx := context.Background()
+		q := store.CaseQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}, Limit: 1, CountCap: store.ListCountCap}
+		total := func() int64 {
+			t.Helper()
+			p, err := a.ListCases(ctx, q)
+			if err != nil {
 				t.Fatal(err)
 			}
-			create(b, "X-5")
-			eventually("after the cut", 5)
-			deadline = time.Now().Add(10 * time.Second)
-			for p := a.ListenerPID(); p == 0 || p == pid; p = a.ListenerPID() {
-				if time.Now().After(deadline) {
-					t.Fatal("a does not listen again after its connection was cut")
-				}
-				time.Sleep(5 * time.Millisecond)
+			return p.Total
+		}
+		eventually := func(step string, want int64) {
+			t.Helper()
+			settle(t, e, step, func() (bool, string) {
+				got := total()
+				return got == want, fmt.Sprintf("a's total %d, want %d", got, want)
+			})
+		}
+		create := func(db *sqlstore.DB, ref string) {
+			t.Helper()
+			if _, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, ref)); err != nil {
+				t.Fatal(err)
 			}
-			create(b, "X-6")
-			eventually("listening again", 6)
-		})
-	}
+		}
+		eventually("empty", 0)
+		create(a, "X-1")
+		if n := total(); n != 1 {
+			t.Fatalf("a's own case: total %d, want 1 at once", n)
+		}
+		create(b, "X-2")
+		eventually("b's case", 2)
+		if e.Name != "postgres" {
+			return
+		}
+		// Listening: the totals come from memory.
+		awaitListening(t, a)
+		eventually("listening", 2)
+		w := b.Writer()
+		quiet(t, w, "DISABLE")
+		create(b, "X-3") // not notified
+		quiet(t, w, "ENABLE")
+		time.Sleep(100 * time.Millisecond)
+		if n := total(); n != 2 {
+			t.Fatalf("a change nobody was told of: a's total %d, want 2 (kept in memory)", n)
+		}
+		create(b, "X-4")
+		eventually("b's notified case", 4)
+
+		// The listening connection is cut: a listens again, and what
+		// was written meanwhile shows.
+		pid := a.ListenerPID()
+		if _, err := w.ExecContext(ctx, `SELECT pg_terminate_backend($1)`, int64(pid)); err != nil {
+			t.Fatal(err)
+		}
+		create(b, "X-5")
+		eventually("after the cut", 5)
+		deadline := time.Now().Add(10 * time.Second)
+		for p := a.ListenerPID(); p == 0 || p == pid; p = a.ListenerPID() {
+			if time.Now().After(deadline) {
+				t.Fatal("a does not listen again after its connection was cut")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		create(b, "X-6")
+		eventually("listening again", 6)
+	})
 }
 
 // quiet disables (or enables) the triggers that notify changes of cases
@@ -383,80 +367,106 @@ func quiet(t *testing.T, w interface {
 // PostgreSQL they come from memory: a change nobody was told of is not
 // seen until the next one that is.
 func TestDueAnswersAcrossInstances(t *testing.T) {
+	twoInstances(t, func(t *testing.T, e Engine, a, b *sqlstore.DB, f fixture) {
+		ctx := context.Background()
+		q := store.DueQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}, By: 20260310, CountCap: store.ListCountCap}
+		answers := func() (backlog, due int) {
+			t.Helper()
+			_, backlog, err := a.DueIndex(ctx, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, due, _, err = a.DueCases(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return backlog, due
+		}
+		eventually := func(step string, backlog, due int) {
+			t.Helper()
+			settle(t, e, step, func() (bool, string) {
+				gb, gd := answers()
+				return gb == backlog && gd == due, fmt.Sprintf("a's backlog %d and due count %d, want %d and %d", gb, gd, backlog, due)
+			})
+		}
+		// fix sets b's pending cases due on 2026-03-01.
+		fix := func() {
+			t.Helper()
+			dcs, err := b.DueToCompute(ctx, 0, false, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var vals []store.DueValue
+			for _, dc := range dcs {
+				vals = append(vals, store.DueValue{CaseID: dc.ID, Mark: dc.Mark, State: store.DueFixed, Next: 20260301})
+			}
+			if _, err := b.SetDue(ctx, vals); err != nil {
+				t.Fatal(err)
+			}
+		}
+		eventually("empty", 0, 0)
+		for i := range 3 {
+			mustCreate(t, b, newCase(f, f.room1.ID, fmt.Sprintf("D-%d", i)))
+		}
+		eventually("b's new cases", 3, 0)
+		fix()
+		eventually("b's cases fixed", 0, 3)
+		if e.Name != "postgres" {
+			return
+		}
+		awaitListening(t, a)
+		eventually("listening", 0, 3)
+		w := b.Writer()
+		quiet(t, w, "DISABLE")
+		mustCreate(t, b, newCase(f, f.room1.ID, "D-3")) // not notified
+		quiet(t, w, "ENABLE")
+		time.Sleep(100 * time.Millisecond)
+		if gb, gd := answers(); gb != 0 || gd != 3 {
+			t.Fatalf("a change nobody was told of: a's backlog %d and due count %d, want 0 and 3 (kept in memory)", gb, gd)
+		}
+		fix() // notified
+		eventually("b's notified change", 0, 4)
+	})
+}
+
+// settle polls until ok holds, at once on SQLite (which asks its data
+// version) and within 10 s on PostgreSQL (when the change is heard); got
+// says what was read instead.
+func settle(t *testing.T, e Engine, step string, ok func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		good, got := ok()
+		if good {
+			return
+		}
+		if e.Name == "sqlite" || time.Now().After(deadline) {
+			t.Fatalf("%s: %s", step, got)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// awaitListening waits until db hears changes of cases (PostgreSQL).
+func awaitListening(t *testing.T, db *sqlstore.DB) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for _, live := db.CountsGeneration(); !live; _, live = db.CountsGeneration() {
+		if time.Now().After(deadline) {
+			t.Fatal("the instance does not listen for changes")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// twoInstances runs fn on each engine with two instances a and b of one
+// database and a fixture written through a.
+func twoInstances(t *testing.T, fn func(t *testing.T, e Engine, a, b *sqlstore.DB, f fixture)) {
 	for _, e := range Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
-			ctx := context.Background()
 			dbs := e.OpenShared(t, 2)
-			a, b := dbs[0], dbs[1]
-			f := newFixture(t, a)
-			q := store.DueQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}, By: 20260310, CountCap: store.ListCountCap}
-			answers := func() (backlog, due int) {
-				t.Helper()
-				_, backlog, err := a.DueIndex(ctx, 100)
-				if err != nil {
-					t.Fatal(err)
-				}
-				_, due, _, err = a.DueCases(ctx, q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return backlog, due
-			}
-			// eventually waits until a answers want (at once on SQLite).
-			eventually := func(step string, backlog, due int) {
-				t.Helper()
-				deadline := time.Now().Add(10 * time.Second)
-				for gb, gd := answers(); gb != backlog || gd != due; gb, gd = answers() {
-					if e.Name == "sqlite" || time.Now().After(deadline) {
-						t.Fatalf("%s: a's backlog %d and due count %d, want %d and %d", step, gb, gd, backlog, due)
-					}
-					time.Sleep(5 * time.Millisecond)
-				}
-			}
-			// fix sets b's pending cases due on 2026-03-01.
-			fix := func() {
-				t.Helper()
-				dcs, err := b.DueToCompute(ctx, 0, false, 100)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var vals []store.DueValue
-				for _, dc := range dcs {
-					vals = append(vals, store.DueValue{CaseID: dc.ID, Mark: dc.Mark, State: store.DueFixed, Next: 20260301})
-				}
-				if _, err := b.SetDue(ctx, vals); err != nil {
-					t.Fatal(err)
-				}
-			}
-			eventually("empty", 0, 0)
-			for i := range 3 {
-				mustCreate(t, b, newCase(f, f.room1.ID, fmt.Sprintf("D-%d", i)))
-			}
-			eventually("b's new cases", 3, 0)
-			fix()
-			eventually("b's cases fixed", 0, 3)
-			if e.Name != "postgres" {
-				return
-			}
-			deadline := time.Now().Add(10 * time.Second)
-			for _, live := a.CountsGeneration(); !live; _, live = a.CountsGeneration() {
-				if time.Now().After(deadline) {
-					t.Fatal("a does not listen for changes")
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
-			eventually("listening", 0, 3)
-			w := b.Writer()
-			quiet(t, w, "DISABLE")
-			mustCreate(t, b, newCase(f, f.room1.ID, "D-3")) // not notified
-			quiet(t, w, "ENABLE")
-			time.Sleep(100 * time.Millisecond)
-			if gb, gd := answers(); gb != 0 || gd != 3 {
-				t.Fatalf("a change nobody was told of: a's backlog %d and due count %d, want 0 and 3 (kept in memory)", gb, gd)
-			}
-			fix() // notified
-			eventually("b's notified change", 0, 4)
+			fn(t, e, dbs[0], dbs[1], newFixture(t, dbs[0]))
 		})
 	}
 }
