@@ -185,7 +185,7 @@ func (c *countCache) remembered(ctx context.Context, run querier, query string, 
 	if c == nil || c.ver == nil && c.live == nil {
 		return nil, false, nil
 	}
-	key := query + "\x00" + fmt.Sprint(args...)
+	key := memoKey(query, args)
 	c.mu.Lock()
 	var v int64
 	if c.live != nil {
@@ -216,6 +216,19 @@ func (c *countCache) remembered(ctx context.Context, run querier, query string, 
 	}
 	c.memo[key] = answer
 	return answer, true, nil
+}
+
+// memoKey names a question by its statement and values, each value
+// quoted (%#v): a text search's patterns side by side must not read as
+// another split of the same characters.
+func memoKey(query string, args []any) string {
+	var b strings.Builder
+	b.WriteString(query)
+	for _, a := range args {
+		b.WriteByte(0)
+		fmt.Fprintf(&b, "%#v", a)
+	}
+	return b.String()
 }
 
 // countCases runs a count over cases (one integer), remembered until a
