@@ -48,6 +48,7 @@ type liveCounts struct {
 	// due index (migration 71), so answers about them can be remembered.
 	cases atomic.Bool
 	pid   atomic.Uint32
+	heard atomic.Value // the last payload heard (string), for tests' barriers
 
 	once   sync.Once
 	cancel context.CancelFunc
@@ -94,6 +95,17 @@ func (db *DB) ListenerPID() uint32 {
 		return 0
 	}
 	return db.counts.live.pid.Load()
+}
+
+// ListenerHeard is the last payload this instance's listener heard ("" for
+// none): a test that sends a payload of its own and waits for it here
+// knows that every notification committed before it has been heard.
+func (db *DB) ListenerHeard() string {
+	if db.counts == nil || db.counts.live == nil {
+		return ""
+	}
+	s, _ := db.counts.live.heard.Load().(string)
+	return s
 }
 
 // CountsGeneration is the generation of PostgreSQL's counters as this
@@ -171,5 +183,5 @@ func (l *liveCounts) listen(ctx context.Context, conn *pgx.Conn) error {
 	if err := check(ctx); err != nil {
 		return err
 	}
-	return pglisten.Serve(ctx, conn, func(string) { l.gen.Add(1) }, check)
+	return pglisten.Serve(ctx, conn, func(payload string) { l.heard.Store(payload); l.gen.Add(1) }, check)
 }
