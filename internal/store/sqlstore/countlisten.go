@@ -25,6 +25,10 @@ import (
 // spent as much of PostgreSQL's time summing its scope's counter rows
 // (1,565 at 100,000 cases) as reading its page (docs/performance.md).
 //
+// Since migration 71 every change of a case or of the due index notifies
+// on the same channel, so the generation also says when the answers that
+// depend only on cases may have changed (countCache.remembered).
+//
 // What this instance commits moves the generation at once, so a user sees
 // their own change in the next list. Another instance's change shows once
 // its notification arrives (milliseconds). While the listening connection
@@ -161,7 +165,8 @@ func (l *liveCounts) run(ctx context.Context) {
 
 // listen moves the generation on every notification until the connection
 // fails or ctx ends. The counters are trusted only while the schema has
-// the trigger (a database not yet at migration 70 does not notify), looked
+// the trigger (a database not yet at migration 70 does not notify), and
+// the remembered answers only while it has migration 71's too; both looked
 // for on connecting and whenever the connection has been quiet.
 func (l *liveCounts) listen(ctx context.Context, conn *pgx.Conn) error {
 	check := func(ctx context.Context) error {
