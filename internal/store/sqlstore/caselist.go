@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -87,7 +86,8 @@ func bind(stmt string, args []any) (string, []any) {
 // SetSearchSparse sets how many cases a text search's grams may match and
 // still be read as candidates (default searchSparse); tests lower it to
 // answer a small corpus both ways. Call before the database is used.
-func (db *DB) SetSearchSparse(n int) { db.searchSparse = n }
+// The terms known as dense were measured against the old bound: forgotten.
+func (db *DB) SetSearchSparse(n int) { db.searchSparse, db.dense = n, &denseTerms{} }
 
 // ListCases answers the case lists: sweeps (ByID) with one statement, the
 // rest by index-ordered branches (see above).
@@ -213,19 +213,24 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		// rare: the candidates when few cases hold the grams; gramsCond
 		// and gramsFrom: the count of a common term.
 		var rare, gramsCond, gramsFrom string
-		n := 0
+		// n: how many cases hold the grams, up to searchSparse+1; a term
+		// known to be dense (denseterms.go) is not probed again.
+		n, now := db.searchSparse+1, time.Now()
+		probe := !db.dense.known(text, now)
 		if db.d.Name == "postgres" {
 			arr := TermGramArray(text)                                         // numbers since migration 66
 			matching := "SELECT case_id FROM case_grams WHERE grams @> " + arr // migration 64
 			// The probe reads the ids of up to searchSparse+1 cases. Few:
 			// the page and its count fetch those cases by key without
 			// reading the grams again.
-			ids, found, err := db.probeGrams(ctx, matching+` LIMIT `+fmt.Sprint(db.searchSparse+1))
-			if err != nil {
-				return store.CasePage{}, err
-			}
-			if n = found; n <= db.searchSparse {
-				rare = "c.id = ANY (" + l.arg(ids) + "::bigint[])"
+			if probe {
+				ids, found, err := db.probeGrams(ctx, matching+` LIMIT `+fmt.Sprint(db.searchSparse+1))
+				if err != nil {
+					return store.CasePage{}, err
+				}
+				if n = found; n <= db.searchSparse {
+					rare = "c.id = ANY (" + l.arg(ids) + "::bigint[])"
+				}
 			}
 			// Many: LIKE alone filters the walks (it is exact, and each walked
 			// case is read anyway; a semi-join first read every holder's grams
@@ -247,11 +252,17 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			// capped count is driven by the grams, each case by its rowid.
 			gramsCond = "g.cases_grams MATCH " + m
 			gramsFrom = "cases_grams g JOIN cases c ON c.id = g.rowid"
-			probe := `SELECT COUNT(*) FROM (SELECT 1 FROM cases_grams WHERE cases_grams MATCH ` + m + ` LIMIT ` + fmt.Sprint(db.searchSparse+1) + `) x`
-			ps, pa := bind(probe, l.args)
-			if err := db.read().QueryRowContext(ctx, ps, pa...).Scan(&n); err != nil {
-				return store.CasePage{}, db.wrap("probe case search", err)
+			if probe {
+				ps, pa := bind(`SELECT COUNT(*) FROM (SELECT 1 FROM cases_grams WHERE cases_grams MATCH `+m+` LIMIT `+fmt.Sprint(db.searchSparse+1)+`) x`, l.args)
+				found, err := db.countCases(ctx, db.read(), ps, pa)
+				if err != nil {
+					return store.CasePage{}, db.wrap("probe case search", err)
+				}
+				n = int(found)
 			}
+		}
+		if probe && n > db.searchSparse {
+			db.dense.remember(text, now)
 		}
 		// A term that is one gram (光, 健身) is held by exactly the cases
 		// LIKE finds: its count needs no case's row, and on SQLite reads
@@ -741,25 +752,36 @@ func (db *DB) caseIDByNumber(ctx context.Context, text string) (int64, bool, err
 const maxQueryGrams = 4
 
 // probeGrams reads the case ids a PostgreSQL grams statement gives, as an
-// array literal for a bigint[] parameter, and how many there are.
+// array literal for a bigint[] parameter, and how many there are: one row,
+// remembered as the counts are (countcache.go) until a case changes — the
+// grams are written only with their case.
 func (db *DB) probeGrams(ctx context.Context, stmt string) (string, int, error) {
-	rows, err := db.read().QueryContext(ctx, stmt)
+	type probed struct {
+		ids string
+		n   int
+	}
+	q := `SELECT COALESCE(array_agg(case_id)::text, '{}'), COUNT(*) FROM (` + stmt + `) p`
+	scan := func(r *sql.Row) (any, error) {
+		var p probed
+		err := r.Scan(&p.ids, &p.n)
+		return p, err
+	}
+	if db.cur == nil {
+		a, hit, err := db.counts.remembered(ctx, db.read(), q, nil, scan)
+		if err != nil {
+			return "", 0, db.wrap("probe case search", err)
+		}
+		if hit {
+			p := a.(probed)
+			return p.ids, p.n, nil
+		}
+	}
+	a, err := scan(db.read().QueryRowContext(ctx, q))
 	if err != nil {
 		return "", 0, db.wrap("probe case search", err)
 	}
-	defer rows.Close()
-	b, n := []byte{'{'}, 0
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return "", 0, db.wrap("probe case search", err)
-		}
-		if n++; n > 1 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, id, 10)
-	}
-	return string(append(b, '}')), n, db.wrap("probe case search", rows.Err())
+	p := a.(probed)
+	return p.ids, p.n, nil
 }
 
 // selectiveGrams picks the grams of a term worth asking FTS5 for: when

@@ -139,7 +139,8 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Store) error) error {
 		return fn(db)
 	}
 	return unwrapTx(db.tx(ctx, "", func(t *wtx) error {
-		return fn(&DB{w: db.w, r: db.r, d: db.d, stmts: db.stmts, hooks: db.hooks, cfg: db.cfg, schema: db.schema, counts: db.counts, cur: t})
+		return fn(&DB{w: db.w, r: db.r, d: db.d, stmts: db.stmts, hooks: db.hooks, cfg: db.cfg, schema: db.schema, counts: db.counts,
+			searchSparse: db.searchSparse, dense: db.dense, cur: t})
 	}))
 }
 

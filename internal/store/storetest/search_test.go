@@ -400,3 +400,71 @@ func TestCaseGramsMigration(t *testing.T) {
 		})
 	}
 }
+
+// A term found dense is not probed again (denseterms.go): its next search
+// skips the statement that counted its grams' cases, and it still lists
+// exactly the cases holding it, those written since included. A rare
+// term's probe is remembered only until a case changes: a case written
+// after it is found.
+func TestDenseSearchTermsRemembered(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := e.Open(t, true)
+			f := newFixture(t, db)
+			db.SetSearchSparse(3)
+			var dense, rare []int64
+			add := func(desc string) int64 {
+				nc := newCase(f, f.room1.ID, "")
+				nc.Description, nc.Parties[1].Name = desc, "某某商贸有限公司"
+				nc.ReceivedAt = t0.Add(time.Duration(len(dense)+len(rare)) * time.Hour)
+				return mustCreate(t, db, nc).ID
+			}
+			for range 5 {
+				dense = append(dense, add("办了瑜伽卡退不了"))
+			}
+			rare = append(rare, add("旧手机翻新"))
+			add("无关的投诉")
+			committee := store.Scope{Prefixes: []string{f.committee.Path}}
+			// probed runs the search and tells whether it counted the grams' cases.
+			probed := func(term string, want []int64) bool {
+				t.Helper()
+				stop := db.TraceReads()
+				p, err := db.ListCases(ctx, store.CaseQuery{Scope: committee, Text: term, Limit: 10, CountCap: 100})
+				reads := stop()
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []int64
+				for _, c := range p.Cases {
+					got = append(got, c.ID)
+				}
+				exp := slices.Clone(want)
+				slices.Reverse(exp) // newest first
+				if !slices.Equal(got, exp) || p.Total != int64(len(want)) {
+					t.Fatalf("%q: got %v (total %d), want %v", term, got, p.Total, exp)
+				}
+				return slices.ContainsFunc(reads, func(q string) bool { return strings.Contains(q, " LIMIT 4") })
+			}
+			if !probed("瑜伽", dense) {
+				t.Fatal("the first search of a term did not count its grams' cases")
+			}
+			if probed("瑜伽", dense) {
+				t.Error("a term found dense was probed again")
+			}
+			dense = append(dense, add("瑜伽馆跑路"))
+			if probed("瑜伽", dense) {
+				t.Error("a term found dense was probed again after a case was added")
+			}
+			probed("翻新", rare)
+			rare = append(rare, add("翻新机冒充新机"))
+			probed("翻新", rare)
+			// A new bound forgets the verdicts.
+			db.SetSearchSparse(3)
+			if !probed("瑜伽", dense) {
+				t.Error("a term was not probed again after the bound changed")
+			}
+		})
+	}
+}
