@@ -86,8 +86,8 @@ func bind(stmt string, args []any) (string, []any) {
 // SetSearchSparse sets how many cases a text search's grams may match and
 // still be read as candidates (default searchSparse); tests lower it to
 // answer a small corpus both ways. Call before the database is used.
-// The terms known as dense were measured against the old bound: forgotten.
-func (db *DB) SetSearchSparse(n int) { db.searchSparse, db.dense = n, &denseTerms{} }
+// The terms' plans were learnt against the old bound: forgotten.
+func (db *DB) SetSearchSparse(n int) { db.searchSparse, db.plans = n, &termPlans{} }
 
 // ListCases answers the case lists: sweeps (ByID) with one statement, the
 // rest by index-ordered branches (see above).
@@ -214,9 +214,10 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		// and gramsFrom: the count of a common term.
 		var rare, gramsCond, gramsFrom string
 		// n: how many cases hold the grams, up to searchSparse+1; a term
-		// known to be dense (denseterms.go) is not probed again.
+		// known to be dense (termplans.go) is not probed again.
 		n, now := db.searchSparse+1, time.Now()
-		probe := !db.dense.known(text, now)
+		plan := db.plans.get(text, now)
+		probe, learnt := !plan.dense, false
 		if db.d.Name == "postgres" {
 			arr := TermGramArray(text)                                         // numbers since migration 66
 			matching := "SELECT case_id FROM case_grams WHERE grams @> " + arr // migration 64
@@ -240,11 +241,14 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			gramsCond = "g.grams @> " + arr
 			gramsFrom = "case_grams g CROSS JOIN LATERAL (SELECT * FROM cases WHERE cases.id = g.case_id OFFSET 0) c"
 		} else {
-			g, err := db.selectiveGrams(ctx, grams)
-			if err != nil {
-				return store.CasePage{}, err
+			if plan.grams == nil {
+				var err error
+				if plan.grams, err = db.selectiveGrams(ctx, grams); err != nil {
+					return store.CasePage{}, err
+				}
+				learnt = true
 			}
-			m := l.arg(`"` + strings.Join(g, `" "`) + `"`)
+			m := l.arg(`"` + strings.Join(plan.grams, `" "`) + `"`)
 			rare = "c.id IN (SELECT rowid FROM cases_grams WHERE cases_grams MATCH " + m + ")"
 			// Many: as on PostgreSQL, LIKE alone filters the walks (testing
 			// "+c.id IN (…)" first collected every holder's rowid: 28–36 ms
@@ -262,7 +266,10 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			}
 		}
 		if probe && n > db.searchSparse {
-			db.dense.remember(text, now)
+			plan.dense, learnt = true, true
+		}
+		if learnt {
+			db.plans.put(text, now, plan)
 		}
 		// A term that is one gram (光, 健身) is held by exactly the cases
 		// LIKE finds: its count needs no case's row, and on SQLite reads

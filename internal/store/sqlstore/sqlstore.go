@@ -75,9 +75,9 @@ type DB struct {
 	// searchSparse: a text search held by at most this many cases' grams
 	// reads them as candidates, a commoner one walks (caselist.go).
 	searchSparse int
-	// dense remembers the terms found held by more than searchSparse
-	// cases (denseterms.go); shared by InTx's copies.
-	dense *denseTerms
+	// plans remembers the choices a search term's search makes before
+	// reading any case (termplans.go); shared by InTx's copies.
+	plans *termPlans
 	// schema remembers facts about the migrated schema; shared by InTx's copies.
 	schema *schemaFacts
 	// counts is SQLite's case counters in memory (countcache.go); nil on
@@ -94,7 +94,7 @@ type schemaFacts struct {
 // New wraps open handles. The caller has applied connection settings.
 func New(w, r *sql.DB, d Dialect) *DB {
 	db := &DB{w: w, r: r, d: d, stmts: &stmtCache{}, hooks: &hooks{}, cfg: &cfgCache{}, trace: &traceSwitch{}, searchSparse: searchSparse,
-		dense: &denseTerms{}, schema: &schemaFacts{}}
+		plans: &termPlans{}, schema: &schemaFacts{}}
 	if d.Name == "sqlite" && r != w {
 		db.rd = &readStmts{db: r}
 	}

@@ -140,7 +140,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Store) error) error {
 	}
 	return unwrapTx(db.tx(ctx, "", func(t *wtx) error {
 		return fn(&DB{w: db.w, r: db.r, d: db.d, stmts: db.stmts, hooks: db.hooks, cfg: db.cfg, schema: db.schema, counts: db.counts,
-			searchSparse: db.searchSparse, dense: db.dense, cur: t})
+			searchSparse: db.searchSparse, plans: db.plans, cur: t})
 	}))
 }
 
