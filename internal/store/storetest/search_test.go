@@ -490,3 +490,68 @@ func TestDenseSearchTermsRemembered(t *testing.T) {
 		})
 	}
 }
+
+// A term that many of the newest cases hold is looked for among them
+// first (walkBudget), and its page is the same as the holders sorted: the
+// walk answers, by the statement that walks, only when it filled the page.
+func TestRareSearchWalksNewestFirst(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := e.Open(t, true)
+			f := newFixture(t, db)
+			var holders []int64 // oldest first
+			for i := range 60 {
+				nc := newCase(f, f.room1.ID, "")
+				nc.Description, nc.Parties[1].Name = "普通投诉", "某某商贸有限公司"
+				if i%2 == 0 {
+					nc.Description = "手机翻新后出售"
+				}
+				nc.ReceivedAt = t0.Add(time.Duration(i) * time.Hour)
+				c := mustCreate(t, db, nc)
+				if i%2 == 0 {
+					holders = append(holders, c.ID)
+				}
+			}
+			walks := func(reads []string) bool {
+				return slices.ContainsFunc(reads, func(q string) bool {
+					return strings.Contains(q, ") w WHERE COALESCE(w.id = ANY") ||
+						strings.Contains(q, ") k CROSS JOIN cases c ON c.id = k.id") && !strings.Contains(q, "INDEXED BY")
+				})
+			}
+			if e.Name == "postgres" {
+				awaitListening(t, db) // the walk's budget needs the counters in memory
+			}
+			committee := store.Scope{Prefixes: []string{f.committee.Path}}
+			q := store.CaseQuery{Scope: committee, Text: "翻新", Limit: 4, CountCap: 100}
+			var got []int64
+			for page := 0; ; page++ {
+				stop := db.TraceReads()
+				p, err := db.ListCases(ctx, q)
+				reads := stop()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if page == 0 && !walks(reads) {
+					t.Errorf("the first page did not walk the newest cases: %v", reads)
+				}
+				if p.Total != int64(len(holders)) {
+					t.Fatalf("page %d: total %d, want %d", page, p.Total, len(holders))
+				}
+				for _, c := range p.Cases {
+					got = append(got, c.ID)
+				}
+				if p.Next == nil {
+					break
+				}
+				q.After = p.Next
+			}
+			want := slices.Clone(holders)
+			slices.Reverse(want)
+			if !slices.Equal(got, want) {
+				t.Fatalf("got %v\nwant %v", got, want)
+			}
+		})
+	}
+}
