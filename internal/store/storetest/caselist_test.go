@@ -581,6 +581,27 @@ func inOrder(cs []store.Case, oldest bool) []int64 {
 // anything but the final page: a branch sorted is a branch read whole.
 func checkMergedBranches(t *testing.T, db *sqlstore.DB, q string) {
 	t.Helper()
+	merged := false
+	for _, step := range sqlitePlanSteps(t, db, q) {
+		merged = merged || strings.HasPrefix(step.detail, "MERGE")
+		if strings.Contains(step.detail, "TEMP B-TREE") && step.parent != 0 {
+			t.Errorf("a branch of the list is sorted:\n%s", q)
+		}
+	}
+	if !merged {
+		t.Errorf("the list's branches are not merged:\n%s\n%s", q, sqlitePlan(t, db, q))
+	}
+}
+
+type planStep struct {
+	id, parent int
+	detail     string
+}
+
+// sqlitePlanSteps is SQLite's EXPLAIN QUERY PLAN of a statement whose $n
+// parameters are all NULL.
+func sqlitePlanSteps(t *testing.T, db *sqlstore.DB, q string) []planStep {
+	t.Helper()
 	n := 0
 	for _, m := range regexp.MustCompile(`\$(\d+)`).FindAllStringSubmatch(q, -1) {
 		if k, _ := strconv.Atoi(m[1]); k > n {
@@ -592,26 +613,29 @@ func checkMergedBranches(t *testing.T, db *sqlstore.DB, q string) {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	var plan []string
-	merged := false
+	var steps []planStep
 	for rows.Next() {
-		var id, parent, notUsed int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notUsed, &detail); err != nil {
+		var s planStep
+		var notUsed int
+		if err := rows.Scan(&s.id, &s.parent, &notUsed, &s.detail); err != nil {
 			t.Fatal(err)
 		}
-		plan = append(plan, fmt.Sprintf("%d %d %s", id, parent, detail))
-		merged = merged || strings.HasPrefix(detail, "MERGE")
-		if strings.Contains(detail, "TEMP B-TREE") && parent != 0 {
-			t.Errorf("a branch of the list is sorted:\n%s", q)
-		}
+		steps = append(steps, s)
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if !merged {
-		t.Errorf("the list's branches are not merged:\n%s\n%s", q, strings.Join(plan, "\n"))
+	return steps
+}
+
+// sqlitePlan is the plan as text, a step a line.
+func sqlitePlan(t *testing.T, db *sqlstore.DB, q string) string {
+	t.Helper()
+	var lines []string
+	for _, s := range sqlitePlanSteps(t, db, q) {
+		lines = append(lines, fmt.Sprintf("%d %d %s", s.id, s.parent, s.detail))
 	}
+	return strings.Join(lines, "\n")
 }
 
 // On PostgreSQL the lists whose plan is the same whatever their values (a
