@@ -856,8 +856,8 @@ func (db *DB) walkBudget(ctx context.Context, scope store.Scope, statuses []doma
 
 // probeGrams reads the case ids a PostgreSQL grams statement gives, as an
 // array literal for a bigint[] parameter, and how many there are: one row,
-// remembered as the counts are (countcache.go) until a case changes — the
-// grams are written only with their case.
+// remembered as the counts are (askCases) until a case changes — the grams
+// are written only with their case.
 func (db *DB) probeGrams(ctx context.Context, stmt string) (string, int, error) {
 	type probed struct {
 		ids string
@@ -869,17 +869,7 @@ func (db *DB) probeGrams(ctx context.Context, stmt string) (string, int, error) 
 		err := r.Scan(&p.ids, &p.n)
 		return p, err
 	}
-	if db.cur == nil {
-		a, hit, err := db.counts.remembered(ctx, db.read(), q, nil, scan)
-		if err != nil {
-			return "", 0, db.wrap("probe case search", err)
-		}
-		if hit {
-			p := a.(probed)
-			return p.ids, p.n, nil
-		}
-	}
-	a, err := scan(db.read().QueryRowContext(ctx, q))
+	a, err := db.askCases(ctx, db.read(), q, nil, scan)
 	if err != nil {
 		return "", 0, db.wrap("probe case search", err)
 	}

@@ -231,28 +231,33 @@ func memoKey(query string, args []any) string {
 	return b.String()
 }
 
-// countCases runs a count over cases (one integer), remembered until a
-// case changes (remembered), except inside a transaction, which must see
-// its own writes. The lists' capped counts are the same for every page and
-// every user of a scope until then: at 100,000 cases a room's walked 1,001
-// index entries on every page.
-func (db *DB) countCases(ctx context.Context, run querier, query string, args []any) (int64, error) {
+// askCases asks a one-row question about cases, remembered until a case
+// changes (remembered), except inside a transaction, which must see its
+// own writes.
+func (db *DB) askCases(ctx context.Context, run querier, query string, args []any, scan func(*sql.Row) (any, error)) (any, error) {
 	if db.cur == nil {
-		a, hit, err := db.counts.remembered(ctx, run, query, args, func(r *sql.Row) (any, error) {
-			var n int64
-			err := r.Scan(&n)
-			return n, err
-		})
-		if err != nil {
-			return 0, err
-		}
-		if hit {
-			return a.(int64), nil
+		a, hit, err := db.counts.remembered(ctx, run, query, args, scan)
+		if err != nil || hit {
+			return a, err
 		}
 	}
-	var n int64
-	err := run.QueryRowContext(ctx, query, args...).Scan(&n)
-	return n, err
+	return scan(run.QueryRowContext(ctx, query, args...))
+}
+
+// countCases runs a count over cases (one integer) through askCases. The
+// lists' capped counts are the same for every page and every user of a
+// scope until a case changes: at 100,000 cases a room's walked 1,001 index
+// entries on every page.
+func (db *DB) countCases(ctx context.Context, run querier, query string, args []any) (int64, error) {
+	a, err := db.askCases(ctx, run, query, args, func(r *sql.Row) (any, error) {
+		var n int64
+		err := r.Scan(&n)
+		return n, err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return a.(int64), nil
 }
 
 func (c *countCache) close() error {
