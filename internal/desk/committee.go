@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -50,7 +51,7 @@ type CommitteeDesk struct {
 	Unrouted   []Row           // in the committee's queue: never routed, or sent back by a room (退回)
 	Waiting    []Row           // in a room, waiting for acceptance, the parties' consent or a mediator
 	Due        []Row           // the SectionRows open cases whose legal clock is nearest, among those with two working days or less left or passed
-	Groups     []store.Group   // group disputes still being handled
+	Groups     []store.Group   // group disputes still being handled (a member case open), newest first, at most SectionRows
 	Truncated  bool            // more open cases than one desk reads; narrow with the filter
 	// How many cases each section holds among the cases read (for the
 	// first two a lower bound when Truncated: each list reads SectionRows
@@ -60,6 +61,8 @@ type CommitteeDesk struct {
 	// MoreOpen: more due cases than the section shows (DueTotal is a lower
 	// bound only when the clock list hit its safety bound).
 	MoreWaiting, MoreOpen bool
+	// MoreGroups: more groups are being handled than Groups shows.
+	MoreGroups bool
 	// DueCapped: the due cases were cut at the clock list's safety bound
 	// (maxCandidates), so DueTotal is a lower bound.
 	DueCapped bool
@@ -204,16 +207,18 @@ func (s *Service) Committee(ctx context.Context, p *auth.Principal, f Filter) (C
 	d.MoreOpen = d.DueCapped || d.DueTotal > len(d.Due) || len(d.Due) > SectionRows
 	d.Due = d.Due[:min(len(d.Due), SectionRows)]
 	d.UnroutedTotal, d.WaitingTotal = len(d.Unrouted), len(d.Waiting)
+	// The groups with a case still open, newest first: one more than the
+	// section shows tells whether there are more (the groups page has all).
 	for _, c := range d.Committees {
-		gs, err := s.Store.ListGroups(ctx, c.ID)
+		gs, err := s.Store.ListOpenGroups(ctx, c.ID, SectionRows+1)
 		if err != nil {
 			return d, err
 		}
-		for _, g := range gs {
-			if g.Status != "closed" && g.Status != "done" {
-				d.Groups = append(d.Groups, g)
-			}
-		}
+		d.Groups = append(d.Groups, gs...)
+	}
+	slices.SortFunc(d.Groups, func(a, b store.Group) int { return cmp.Compare(b.ID, a.ID) })
+	if len(d.Groups) > SectionRows {
+		d.Groups, d.MoreGroups = d.Groups[:SectionRows], true
 	}
 	return d, nil
 }

@@ -88,3 +88,58 @@ func TestCommitteeDeskSkipsCasesWithAMediator(t *testing.T) {
 		}
 	})
 }
+
+// The desk's group section shows the group disputes still being handled —
+// a member case open — newest first, at most a section's rows, and says
+// there are more; a group whose cases have all closed leaves it, however
+// new it is.
+func TestCommitteeDeskGroupsStillBeingHandled(t *testing.T) {
+	ctx := context.Background()
+	onEveryDemo(t, 0, func(t *testing.T, st *sqlstore.DB, committee store.OrgUnit) {
+		mk := func() store.Case {
+			t.Helper()
+			at := clockNow.Add(-time.Hour)
+			c, _, err := st.CreateCase(ctx, &store.NewCase{CommitteeID: committee.ID, CommitteeAbbr: committee.Abbr, Channel: domain.ChannelWalkIn,
+				Category: "服务-健身", Description: "闭店退款", ReceivedAt: at,
+				Parties: []store.Party{{Kind: "consumer", Name: "李四"}, {Kind: "merchant", Name: "某健身公司"}},
+				Event:   store.Event{Type: "received", ActorName: "测试", At: at}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		group := func(title string, c store.Case) int64 {
+			t.Helper()
+			g := store.Group{CommitteeID: committee.ID, MerchantName: "某健身公司", Title: title}
+			if err := st.CreateGroup(ctx, &g, []int64{c.ID}); err != nil {
+				t.Fatal(err)
+			}
+			return g.ID
+		}
+		var open []int64 // newest first
+		for i := range desk.SectionRows + 1 {
+			open = slices.Insert(open, 0, group(fmt.Sprintf("群体性纠纷%d", i), mk()))
+		}
+		c := mk()
+		closed := group("已办结的群体性纠纷", c)
+		if _, err := st.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: domain.StatusWithdrawn},
+			store.Event{Type: "withdraw", FromStatus: c.Status, ToStatus: domain.StatusWithdrawn}); err != nil {
+			t.Fatal(err)
+		}
+		director := &auth.Principal{DisplayName: "测试", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: committee.ID, OrgPath: committee.Path}}}
+		d, err := (&desk.Service{Store: st, Now: func() time.Time { return clockNow }}).Committee(ctx, director, desk.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, g := range d.Groups {
+			got = append(got, g.ID)
+		}
+		if !slices.Equal(got, open[:desk.SectionRows]) || !d.MoreGroups {
+			t.Fatalf("desk groups %v (more %v), want the newest %d open ones %v and more", got, d.MoreGroups, desk.SectionRows, open[:desk.SectionRows])
+		}
+		if slices.Contains(got, closed) {
+			t.Fatalf("the group whose cases all closed (%d) is on the desk", closed)
+		}
+	})
+}

@@ -252,6 +252,11 @@ type Store interface {
 	CreateGroup(ctx context.Context, g *Group, caseIDs []int64) error // a case already in a group is a conflict
 	GetGroup(ctx context.Context, id int64) (Group, error)
 	ListGroups(ctx context.Context, committeeID int64) ([]Group, error)
+	// ListOpenGroups lists, newest first and at most limit, a committee's
+	// group disputes still being handled: those with a member case still
+	// open (domain.Status.Open). It reads the open cases of groups, not
+	// every group the committee ever formed.
+	ListOpenGroups(ctx context.Context, committeeID int64, limit int) ([]Group, error)
 	SetGroupRepresentatives(ctx context.Context, groupID int64, caseIDs []int64) error
 	ScheduleGroupSession(ctx context.Context, groupID int64, at time.Time, place string) error
 	SetGroupOutcome(ctx context.Context, groupID, caseID int64, outcome, note string, fen int64) error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -1064,6 +1065,65 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	if got.SessionAt == nil || !got.SessionAt.Equal(at) || got.SessionPlace != "陆家嘴调解室" || got.Members[1].Outcome != "settled" || got.Members[1].OutcomeFen != 150000 {
 		t.Fatalf("session and outcome: %+v", got)
 	}
+
+	// The groups still being handled (the committee desk's section): those
+	// with a member case open, newest first, at most the limit asked, of the
+	// committee only; a group leaves the list when its last open case
+	// closes, whichever way it closed, and stays among all the groups.
+	h := store.Group{CommitteeID: f.committee.ID, MerchantName: "某某餐饮有限公司", Title: "某某餐饮预付卡群体性纠纷"}
+	if err := db.CreateGroup(ctx, &h, ids[3:]); err != nil {
+		t.Fatal(err)
+	}
+	open := func(committeeID int64, limit int) []int64 {
+		t.Helper()
+		gs, err := db.ListOpenGroups(ctx, committeeID, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, g := range gs {
+			out = append(out, g.ID)
+		}
+		return out
+	}
+	if got := open(f.committee.ID, 5); !slices.Equal(got, []int64{h.ID, g.ID}) {
+		t.Fatalf("open groups %v, want %v", got, []int64{h.ID, g.ID})
+	}
+	if got := open(f.committee.ID, 1); !slices.Equal(got, []int64{h.ID}) {
+		t.Fatalf("open groups, limit 1: %v", got)
+	}
+	if got := open(f.otherCommittee.ID, 5); len(got) != 0 {
+		t.Fatalf("open groups leak across committees: %v", got)
+	}
+	if _, err := db.ListOpenGroups(ctx, f.committee.ID, 0); err == nil {
+		t.Fatal("open groups without a limit")
+	}
+	closeCase := func(id int64, to domain.Status) {
+		t.Helper()
+		c, err := db.GetCase(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: to}, store.Event{Type: "close", FromStatus: c.Status, ToStatus: to}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closeCase(ids[3], domain.StatusWithdrawn)
+	if got := open(f.committee.ID, 5); !slices.Equal(got, []int64{g.ID}) {
+		t.Fatalf("a group whose only case was withdrawn is still open: %v", got)
+	}
+	closeCase(ids[0], domain.StatusTerminated)
+	closeCase(ids[1], domain.StatusRejected)
+	if got := open(f.committee.ID, 5); !slices.Equal(got, []int64{g.ID}) {
+		t.Fatalf("a group with a case still open left the list: %v", got)
+	}
+	closeCase(ids[2], domain.StatusFollowedUp)
+	if got := open(f.committee.ID, 5); len(got) != 0 {
+		t.Fatalf("groups with every case closed are still open: %v", got)
+	}
+	if gs, _ := db.ListGroups(ctx, f.committee.ID); len(gs) != 2 {
+		t.Fatalf("all groups: %d, want 2", len(gs))
+	}
 }
 
 func testConsents(t *testing.T, db *sqlstore.DB) {
@@ -1777,4 +1837,29 @@ func testCommendations(t *testing.T, db *sqlstore.DB) {
 	if _, _, err := db.GetCommendationPhoto(ctx, c.ID, letter.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("photo of a commendation without one: %v", err)
 	}
+}
+
+// The desk's open groups are read through the open cases of groups
+// (migration 72's partial index), never through every case or every group
+// a committee formed over the years. SQLite's plan is checked; PostgreSQL
+// chooses by its statistics, which a test's few rows do not represent.
+func TestOpenGroupsReadThroughTheirOpenCases(t *testing.T) {
+	onEveryEngine(t, func(t *testing.T, e Engine, db *sqlstore.DB, f fixture) {
+		if e.Name != "sqlite" {
+			return
+		}
+		ctx := context.Background()
+		stop := db.TraceReads()
+		if _, err := db.ListOpenGroups(ctx, f.committee.ID, 10); err != nil {
+			t.Fatal(err)
+		}
+		stmts := stop()
+		if len(stmts) != 1 {
+			t.Fatalf("traced %d statements, want 1", len(stmts))
+		}
+		plan := sqlitePlan(t, db, stmts[0])
+		if !strings.Contains(plan, "cases_open_groups") || regexp.MustCompile(`SCAN (cases|case_groups)\b`).MatchString(strings.ReplaceAll(plan, "USING COVERING INDEX cases_open_groups", "")) {
+			t.Fatalf("open groups' plan:\n%s", plan)
+		}
+	})
 }
