@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -809,6 +810,60 @@ func TestChase(t *testing.T) {
 			}
 			if rep, _ := w.svc.Get(ctx, w.director, "pd-r1", monday); rep.CanChase {
 				t.Error("a submitted report is offered 催报")
+			}
+		})
+	}
+}
+
+// A report lists the group disputes formed on its span's Shanghai days,
+// oldest first — a room's report those with a case of the room — and none
+// formed the moment before the span or the midnight after it.
+func TestNewGroupsOfTheSpan(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, e.Open(t, true))
+			ctx := context.Background()
+			group := func(room store.OrgUnit, formed time.Time) int64 {
+				t.Helper()
+				c, _, err := w.st.CreateCase(ctx, &store.NewCase{CommitteeID: w.committee.ID, CommitteeAbbr: "浦", RoomID: room.ID, Channel: domain.ChannelWalkIn,
+					Category: "服务-健身", Description: "闭店", ReceivedAt: formed.Add(-time.Hour),
+					Parties: []store.Party{{Kind: "consumer", Name: "王五"}, {Kind: "merchant", Name: "某健身公司"}},
+					Event:   store.Event{Type: "received", At: formed.Add(-time.Hour)}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				g := store.Group{CommitteeID: w.committee.ID, Title: "群体性纠纷" + formed.Format(time.RFC3339), Created: formed}
+				if err := w.st.CreateGroup(ctx, &g, []int64{c.ID}); err != nil {
+					t.Fatal(err)
+				}
+				return g.ID
+			}
+			// Monday's report spans Friday 2026-12-04 to Sunday 2026-12-06.
+			group(w.room1, at("2026-12-04", 0, 0).Add(-time.Second))
+			first := group(w.room2, at("2026-12-04", 0, 0))
+			inRoom1 := group(w.room1, at("2026-12-06", 23, 59))
+			group(w.room1, at("2026-12-07", 0, 0))
+			ids := func(rep dailyreport.Report) []int64 {
+				var out []int64
+				for _, g := range rep.Figures.NewGroups {
+					out = append(out, g.ID)
+				}
+				return out
+			}
+			cmt, err := w.svc.Get(ctx, w.director, "pd-cmt", monday)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ids(cmt); !slices.Equal(got, []int64{first, inRoom1}) {
+				t.Fatalf("committee's new groups %v, want %v", got, []int64{first, inRoom1})
+			}
+			room, err := w.svc.Get(ctx, w.lead1, "pd-r1", monday)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ids(room); !slices.Equal(got, []int64{inRoom1}) {
+				t.Fatalf("room 1's new groups %v, want %v", got, []int64{inRoom1})
 			}
 		})
 	}

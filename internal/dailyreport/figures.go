@@ -115,14 +115,13 @@ func inSpan(day string, from, to calendar.Date) bool {
 func (s *Service) newGroups(ctx context.Context, v unitView, from, to calendar.Date) ([]GroupRef, error) {
 	out := []GroupRef{}
 	for _, cid := range v.committees {
-		gs, err := s.Store.ListGroups(ctx, cid)
+		// Formed on the span's Shanghai days: from the first day's midnight
+		// to the midnight after the last.
+		gs, err := s.Store.ListGroupsFormed(ctx, cid, from.Time(), to.AddDays(1).Time())
 		if err != nil {
 			return nil, fmt.Errorf("list groups of committee %d: %w", cid, err)
 		}
 		for _, g := range gs {
-			if !inSpan(calendar.DateOf(g.Created).String(), from, to) {
-				continue
-			}
 			full, err := s.Store.GetGroup(ctx, g.ID)
 			if err != nil {
 				return nil, fmt.Errorf("load group %d: %w", g.ID, err)

@@ -249,7 +249,7 @@ type Store interface {
 	// MergeCase closes the duplicate (from) into the case that keeps the
 	// dispute (into), appending an event to each, in one transaction.
 	MergeCase(ctx context.Context, fromID, fromVersion, intoID int64, fromChange CaseChange, fromEvent, intoEvent Event) error
-	CreateGroup(ctx context.Context, g *Group, caseIDs []int64) error // a case already in a group is a conflict
+	CreateGroup(ctx context.Context, g *Group, caseIDs []int64) error // a case already in a group is a conflict; formed now unless g.Created is set
 	GetGroup(ctx context.Context, id int64) (Group, error)
 	ListGroups(ctx context.Context, committeeID int64) ([]Group, error)
 	// ListOpenGroups lists, newest first and at most limit, a committee's
@@ -257,6 +257,9 @@ type Store interface {
 	// open (domain.Status.Open). It reads the open cases of groups, not
 	// every group the committee ever formed.
 	ListOpenGroups(ctx context.Context, committeeID int64, limit int) ([]Group, error)
+	// ListGroupsFormed lists a committee's groups formed in [from, to),
+	// oldest first.
+	ListGroupsFormed(ctx context.Context, committeeID int64, from, to time.Time) ([]Group, error)
 	SetGroupRepresentatives(ctx context.Context, groupID int64, caseIDs []int64) error
 	ScheduleGroupSession(ctx context.Context, groupID int64, at time.Time, place string) error
 	SetGroupOutcome(ctx context.Context, groupID, caseID int64, outcome, note string, fen int64) error

@@ -137,7 +137,11 @@ func (db *DB) MergeCase(ctx context.Context, fromID, fromVersion, intoID int64, 
 
 func (db *DB) CreateGroup(ctx context.Context, g *store.Group, caseIDs []int64) error {
 	return db.tx(ctx, "create group", func(tx *wtx) error {
-		g.Created = time.Now().UTC()
+		// Formed now, unless the caller says when (an import of old groups, a test's clock).
+		if g.Created.IsZero() {
+			g.Created = time.Now()
+		}
+		g.Created = g.Created.UTC()
 		if g.Status == "" {
 			g.Status = "active"
 		}
@@ -197,9 +201,19 @@ func (db *DB) GetGroup(ctx context.Context, id int64) (store.Group, error) {
 }
 
 func (db *DB) ListGroups(ctx context.Context, committeeID int64) ([]store.Group, error) {
-	rows, err := db.read().QueryContext(ctx, `SELECT `+groupCols+` FROM case_groups WHERE committee_id = $1 ORDER BY id DESC`, committeeID)
+	return db.listGroupsWhere(ctx, "list groups", `committee_id = $1 ORDER BY id DESC`, committeeID)
+}
+
+// listGroupsWhere reads the groups (case_groups, named g) that match where.
+func (db *DB) listGroupsWhere(ctx context.Context, what, where string, args ...any) ([]store.Group, error) {
+	return db.listGroupsFrom(ctx, what, `case_groups g WHERE `+where, args...)
+}
+
+// listGroupsFrom reads groups from FROM items that name case_groups g.
+func (db *DB) listGroupsFrom(ctx context.Context, what, from string, args ...any) ([]store.Group, error) {
+	rows, err := db.read().QueryContext(ctx, `SELECT `+groupCols+` FROM `+from, args...)
 	if err != nil {
-		return nil, db.wrap("list groups", err)
+		return nil, db.wrap(what, err)
 	}
 	defer rows.Close()
 	var out []store.Group
@@ -210,7 +224,7 @@ func (db *DB) ListGroups(ctx context.Context, committeeID int64) ([]store.Group,
 		}
 		out = append(out, g)
 	}
-	return out, db.wrap("list groups", rows.Err())
+	return out, db.wrap(what, rows.Err())
 }
 
 // closedCaseStatuses are the statuses of cases no longer worked
@@ -226,22 +240,13 @@ func (db *DB) ListOpenGroups(ctx context.Context, committeeID int64, limit int) 
 	// From the open cases of groups (few) to their groups: both planners
 	// then start from the partial index, not from the groups table walked
 	// newest first in search of open ones.
-	rows, err := db.read().QueryContext(ctx, `SELECT `+groupCols+` FROM
-		(SELECT DISTINCT group_id FROM cases WHERE group_id IS NOT NULL AND status NOT IN `+closedCaseStatuses+`) o
-		JOIN case_groups g ON g.id = o.group_id WHERE g.committee_id = $1 ORDER BY g.id DESC LIMIT $2`, committeeID, limit)
-	if err != nil {
-		return nil, db.wrap("list open groups", err)
-	}
-	defer rows.Close()
-	var out []store.Group
-	for rows.Next() {
-		g, err := scanGroup(rows)
-		if err != nil {
-			return nil, db.wrap("scan group", err)
-		}
-		out = append(out, g)
-	}
-	return out, db.wrap("list open groups", rows.Err())
+	return db.listGroupsFrom(ctx, "list open groups", `(SELECT DISTINCT group_id FROM cases WHERE group_id IS NOT NULL AND status NOT IN `+
+		closedCaseStatuses+`) o JOIN case_groups g ON g.id = o.group_id WHERE g.committee_id = $1 ORDER BY g.id DESC LIMIT $2`, committeeID, limit)
+}
+
+func (db *DB) ListGroupsFormed(ctx context.Context, committeeID int64, from, to time.Time) ([]store.Group, error) {
+	return db.listGroupsWhere(ctx, "list groups formed", `committee_id = $1 AND created_at >= $2 AND created_at < $3 ORDER BY created_at, id`,
+		committeeID, from.UTC(), to.UTC())
 }
 
 func (db *DB) SetGroupRepresentatives(ctx context.Context, groupID int64, caseIDs []int64) error {

@@ -1124,6 +1124,35 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	if gs, _ := db.ListGroups(ctx, f.committee.ID); len(gs) != 2 {
 		t.Fatalf("all groups: %d, want 2", len(gs))
 	}
+
+	// The groups formed in a span (a daily report's), oldest first: the
+	// span's start counts, its end does not; of the committee only.
+	gg, _ := db.GetGroup(ctx, g.ID)
+	hh, _ := db.GetGroup(ctx, h.ID)
+	formed := func(committeeID int64, from, to time.Time) []int64 {
+		t.Helper()
+		gs, err := db.ListGroupsFormed(ctx, committeeID, from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, g := range gs {
+			out = append(out, g.ID)
+		}
+		return out
+	}
+	if got := formed(f.committee.ID, gg.Created.Add(-time.Minute), hh.Created.Add(time.Minute)); !slices.Equal(got, []int64{g.ID, h.ID}) {
+		t.Fatalf("groups formed: %v, want %v", got, []int64{g.ID, h.ID})
+	}
+	if got := formed(f.committee.ID, hh.Created, hh.Created.Add(time.Minute)); !slices.Equal(got, []int64{h.ID}) {
+		t.Fatalf("groups formed from the second's time: %v", got)
+	}
+	if got := formed(f.committee.ID, gg.Created.Add(-time.Minute), hh.Created); slices.Contains(got, h.ID) || !slices.Contains(got, g.ID) {
+		t.Fatalf("groups formed before the second's time: %v", got)
+	}
+	if got := formed(f.otherCommittee.ID, gg.Created.Add(-time.Minute), hh.Created.Add(time.Minute)); len(got) != 0 {
+		t.Fatalf("groups formed leak across committees: %v", got)
+	}
 }
 
 func testConsents(t *testing.T, db *sqlstore.DB) {

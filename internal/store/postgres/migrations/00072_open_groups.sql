@@ -6,6 +6,10 @@
 -- (sqlstore/dedup.go); a query must repeat them for the index to serve it.
 CREATE INDEX cases_open_groups ON cases (group_id)
     WHERE group_id IS NOT NULL AND status NOT IN ('rejected', 'terminated', 'withdrawn', 'archived', 'followed_up');
+-- A daily report lists the groups a committee formed in its span: read by
+-- the committee and the time formed, not by every group of every committee.
+CREATE INDEX case_groups_committee_created ON case_groups (committee_id, created_at, id);
 
 -- +goose Down
+DROP INDEX case_groups_committee_created;
 DROP INDEX cases_open_groups;
