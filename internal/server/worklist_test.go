@@ -114,6 +114,26 @@ func TestCommitteeDesk(t *testing.T) {
 			if r := e.login("justice01").get("/desk"); r.StatusCode != 403 {
 				t.Fatalf("justice on the desk: %d", r.StatusCode)
 			}
+			// The group disputes still being handled: the group of an open case
+			// is on the desk, one whose only case was withdrawn is not.
+			inHand := store.Group{CommitteeID: cf.CommitteeID, MerchantName: "某健身公司", Title: "某健身房闭店群体性纠纷（在办）"}
+			if err := e.db.CreateGroup(ctx, &inHand, []int64{fresh}); err != nil {
+				t.Fatal(err)
+			}
+			gone, _ := e.db.GetCase(ctx, registerCase(t, m))
+			if _, err := e.db.ApplyEvent(ctx, gone.ID, gone.Version, store.CaseChange{Status: domain.StatusWithdrawn},
+				store.Event{Type: "withdraw", FromStatus: gone.Status, ToStatus: domain.StatusWithdrawn}); err != nil {
+				t.Fatal(err)
+			}
+			over := store.Group{CommitteeID: cf.CommitteeID, MerchantName: "某健身公司", Title: "某健身房闭店群体性纠纷（已撤回）"}
+			if err := e.db.CreateGroup(ctx, &over, []int64{gone.ID}); err != nil {
+				t.Fatal(err)
+			}
+			page := com.get("/desk").body
+			groups := page[strings.Index(page, `id="desk-groups"`):]
+			if !strings.Contains(groups, inHand.Title) || strings.Contains(groups, over.Title) {
+				t.Errorf("the desk's groups: want %q and not %q", inHand.Title, over.Title)
+			}
 		})
 	}
 }
