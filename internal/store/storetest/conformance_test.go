@@ -1074,9 +1074,8 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	if err := db.CreateGroup(ctx, &h, ids[3:]); err != nil {
 		t.Fatal(err)
 	}
-	open := func(committeeID int64, limit int) []int64 {
+	groupIDs := func(gs []store.Group, err error) []int64 {
 		t.Helper()
-		gs, err := db.ListOpenGroups(ctx, committeeID, limit)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1085,6 +1084,10 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 			out = append(out, g.ID)
 		}
 		return out
+	}
+	open := func(committeeID int64, limit int) []int64 {
+		t.Helper()
+		return groupIDs(db.ListOpenGroups(ctx, committeeID, limit))
 	}
 	if got := open(f.committee.ID, 5); !slices.Equal(got, []int64{h.ID, g.ID}) {
 		t.Fatalf("open groups %v, want %v", got, []int64{h.ID, g.ID})
@@ -1131,15 +1134,7 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	hh, _ := db.GetGroup(ctx, h.ID)
 	formed := func(committeeID int64, from, to time.Time) []int64 {
 		t.Helper()
-		gs, err := db.ListGroupsFormed(ctx, committeeID, from, to)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []int64
-		for _, g := range gs {
-			out = append(out, g.ID)
-		}
-		return out
+		return groupIDs(db.ListGroupsFormed(ctx, committeeID, from, to))
 	}
 	if got := formed(f.committee.ID, gg.Created.Add(-time.Minute), hh.Created.Add(time.Minute)); !slices.Equal(got, []int64{g.ID, h.ID}) {
 		t.Fatalf("groups formed: %v, want %v", got, []int64{g.ID, h.ID})
