@@ -237,12 +237,11 @@ func (db *DB) ListOpenGroups(ctx context.Context, committeeID int64, limit int) 
 	if limit <= 0 {
 		return nil, fmt.Errorf("list open groups: limit must be positive, got %d", limit)
 	}
-	// From the committee's open cases of groups (few) to their groups: both
-	// planners then start from the partial index, not from the groups table
-	// walked newest first in search of open ones.
-	return db.listGroupsFrom(ctx, "list open groups", `(SELECT DISTINCT group_id FROM cases WHERE committee_id = $1 AND group_id IS NOT NULL
-		AND status NOT IN `+closedCaseStatuses+`) o JOIN case_groups g ON g.id = o.group_id WHERE g.committee_id = $1 ORDER BY g.id DESC LIMIT $2`,
-		committeeID, limit)
+	// From the open cases of groups (few) to their groups: both planners
+	// then start from the partial index, not from the groups table walked
+	// newest first in search of open ones.
+	return db.listGroupsFrom(ctx, "list open groups", `(SELECT DISTINCT group_id FROM cases WHERE group_id IS NOT NULL AND status NOT IN `+
+		closedCaseStatuses+`) o JOIN case_groups g ON g.id = o.group_id WHERE g.committee_id = $1 ORDER BY g.id DESC LIMIT $2`, committeeID, limit)
 }
 
 func (db *DB) ListGroupsFormed(ctx context.Context, committeeID int64, from, to time.Time) ([]store.Group, error) {
