@@ -44,6 +44,13 @@ func BenchmarkDeskGroups(b *testing.B) {
 				if err := db.RefreshCaseStatistics(ctx); err != nil {
 					b.Fatal(err)
 				}
+				// As autovacuum leaves a table that changes a case at a time: the
+				// bulk update's dead row versions gone from the indexes.
+				if e.Name == "postgres" {
+					if _, err := db.Writer().ExecContext(ctx, `VACUUM cases`); err != nil {
+						b.Fatal(err)
+					}
+				}
 				b.Run("open", func(b *testing.B) {
 					for b.Loop() {
 						if gs, err := db.ListOpenGroups(ctx, f.committee.ID, 51); err != nil || len(gs) != open {
