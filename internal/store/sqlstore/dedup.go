@@ -249,17 +249,8 @@ func (db *DB) ListOpenGroups(ctx context.Context, committeeID int64, limit int) 
 	if err != nil {
 		return nil, db.wrap("list open groups", err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, db.wrap("scan open group", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	ids, err := scanIDs(rows)
+	if err != nil {
 		return nil, db.wrap("list open groups", err)
 	}
 	var out []store.Group
