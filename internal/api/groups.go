@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -119,11 +120,15 @@ type ProposalJSON struct {
 	CaseIDs      []int64 `json:"case_ids"`
 }
 
-// GroupsJSON answers GET /api/v1/groups.
+// GroupsJSON answers GET /api/v1/groups: a page of the groups, newest
+// formed first, without their members (GET /api/v1/groups/{id} has them);
+// NextCursor, passed as after=, is the following page.
 type GroupsJSON struct {
 	CommitteeID int64          `json:"committee_id"`
 	Groups      []GroupJSON    `json:"groups"`
 	Proposals   []ProposalJSON `json:"proposals"`
+	Limit       int            `json:"limit"`
+	NextCursor  string         `json:"next_cursor,omitempty"`
 }
 
 // committee is the caller's committee for group work, or a 403 answered.
@@ -145,7 +150,16 @@ func (a *API) Groups(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	gs, err := a.Grouping.Groups(r.Context(), auth.From(r.Context()), c)
+	q, msg := grouping.ParseListQuery(r.URL.Query())
+	if msg != "" {
+		Fail(w, http.StatusBadRequest, msg)
+		return
+	}
+	if q.Limit, _, msg = pageParams(r.URL.Query()); msg != "" {
+		Fail(w, http.StatusBadRequest, msg)
+		return
+	}
+	page, err := a.Grouping.Groups(r.Context(), auth.From(r.Context()), c, q)
 	if err != nil {
 		failErr(w, a.Log, r, err)
 		return
@@ -155,9 +169,12 @@ func (a *API) Groups(w http.ResponseWriter, r *http.Request) {
 		failErr(w, a.Log, r, err)
 		return
 	}
-	out := GroupsJSON{CommitteeID: c.ID, Groups: []GroupJSON{}, Proposals: []ProposalJSON{}}
-	for _, g := range gs {
+	out := GroupsJSON{CommitteeID: c.ID, Groups: []GroupJSON{}, Proposals: []ProposalJSON{}, Limit: q.Limit}
+	for _, g := range page.Groups {
 		out.Groups = append(out.Groups, groupJSON(g))
+	}
+	if page.Next != nil {
+		out.NextCursor = page.Next.String()
 	}
 	for _, p := range ps {
 		pj := ProposalJSON{CaseIDs: []int64{}}

@@ -606,12 +606,12 @@ func checkShowcases(t *testing.T, db store.Store, res Result) {
 		if !slices.Equal(states, []string{"submitted", "accepted", "confirmed", "rejected"}) {
 			t.Errorf("%s: judicial states %v", sc.District, states)
 		}
-		groups, err := db.ListGroups(ctx, committee.ID)
+		groups, err := db.ListGroups(ctx, store.GroupQuery{CommitteeID: committee.ID, Limit: store.MaxGroupPage})
 		if err != nil {
 			t.Fatal(err)
 		}
 		representatives := 0
-		for _, g := range groups {
+		for _, g := range groups.Groups {
 			full, _ := db.GetGroup(ctx, g.ID)
 			for _, m := range full.Members {
 				if m.Representative {
@@ -620,7 +620,7 @@ func checkShowcases(t *testing.T, db store.Store, res Result) {
 			}
 		}
 		if representatives < 2 {
-			t.Errorf("%s: %d groups, %d representatives", sc.District, len(groups), representatives)
+			t.Errorf("%s: %d groups, %d representatives", sc.District, len(groups.Groups), representatives)
 		}
 		flags, leads, answered, commendations, followUps := 0, 0, 0, 0, 0
 		all, _ := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{committee.Path}}, Limit: 500})

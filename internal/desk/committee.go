@@ -207,16 +207,18 @@ func (s *Service) Committee(ctx context.Context, p *auth.Principal, f Filter) (C
 	d.MoreOpen = d.DueCapped || d.DueTotal > len(d.Due) || len(d.Due) > SectionRows
 	d.Due = d.Due[:min(len(d.Due), SectionRows)]
 	d.UnroutedTotal, d.WaitingTotal = len(d.Unrouted), len(d.Waiting)
-	// The groups with a case still open, newest first: one more than the
-	// section shows tells whether there are more (the groups page has all).
+	// The groups with a case still open, newest formed first (the groups
+	// page has them all).
 	for _, c := range d.Committees {
-		gs, err := s.Store.ListOpenGroups(ctx, c.ID, SectionRows+1)
+		page, err := s.Store.ListGroups(ctx, store.GroupQuery{CommitteeID: c.ID, OpenOnly: true, Limit: SectionRows})
 		if err != nil {
 			return d, err
 		}
-		d.Groups = append(d.Groups, gs...)
+		d.Groups, d.MoreGroups = append(d.Groups, page.Groups...), d.MoreGroups || page.Next != nil
 	}
-	slices.SortFunc(d.Groups, func(a, b store.Group) int { return cmp.Compare(b.ID, a.ID) })
+	slices.SortFunc(d.Groups, func(a, b store.Group) int {
+		return cmp.Or(b.Created.Compare(a.Created), cmp.Compare(b.ID, a.ID))
+	})
 	if len(d.Groups) > SectionRows {
 		d.Groups, d.MoreGroups = d.Groups[:SectionRows], true
 	}

@@ -63,7 +63,7 @@ type ListPage struct {
 	// store.ListCountCap); Pages is then a lower bound.
 	Capped bool
 	// Next is the cursor of the following page (nil on the last).
-	Next *store.CaseCursor
+	Next *store.ListCursor
 }
 
 // maxScan bounds how many cases a clock filter combined with a text search

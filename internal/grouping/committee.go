@@ -26,14 +26,16 @@ func (s *Service) CommitteeOf(ctx context.Context, p *auth.Principal) (store.Org
 	return store.OrgUnit{}, false, nil
 }
 
-// Groups lists the group disputes of a committee whose cases the caller decides.
-func (s *Service) Groups(ctx context.Context, p *auth.Principal, committee store.OrgUnit) ([]store.Group, error) {
+// Groups lists a page of the group disputes of a committee whose cases the
+// caller decides (q.CommitteeID is the committee's).
+func (s *Service) Groups(ctx context.Context, p *auth.Principal, committee store.OrgUnit, q store.GroupQuery) (store.GroupPage, error) {
 	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
-		return nil, access.ErrForbidden
+		return store.GroupPage{}, access.ErrForbidden
 	}
-	gs, err := s.Store.ListGroups(ctx, committee.ID)
+	q.CommitteeID = committee.ID
+	page, err := s.Store.ListGroups(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("list groups of committee %d: %w", committee.ID, err)
+		return page, fmt.Errorf("list groups of committee %d: %w", committee.ID, err)
 	}
-	return gs, nil
+	return page, nil
 }

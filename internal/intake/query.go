@@ -43,7 +43,7 @@ func ParseListQuery(v url.Values) (store.CaseQuery, string) {
 		}
 	}
 	if s := v.Get("after"); s != "" {
-		c, err := store.ParseCaseCursor(s)
+		c, err := store.ParseListCursor(s)
 		if err != nil {
 			return q, "分页参数无效，请从第一页重新浏览"
 		}

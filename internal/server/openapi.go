@@ -47,6 +47,8 @@ var queryDocs = map[string]string{
 	"office": "市场监管所/局的单位编号，如 pd-amr-01；不填为调用者范围内全部",
 	// Bulletins (情况通报).
 	"month": "月份 YYYY-MM；不填为全部",
+	// Group disputes (群体性纠纷).
+	"state": "open 在办（仍有未办结的投诉）、all 全部（默认）",
 }
 
 // evalDates describes from/to on the evaluation routes, where they bound
@@ -60,6 +62,9 @@ var evalDates = map[string]string{
 func queryDoc(path, q string) string {
 	if strings.HasPrefix(path, "/api/v1/evaluation/") && evalDates[q] != "" {
 		return evalDates[q]
+	}
+	if path == "/api/v1/groups" && q == "after" {
+		return "翻页游标：上一页返回的 next_cursor（按建立时间倒序，每页耗时相同）"
 	}
 	if path == "/api/v1/cases" && q == "offset" {
 		return fmt.Sprintf("偏移量，默认0，最大%d；更深的页请用 after（上一页的 next_cursor）", store.MaxListOffset)
@@ -84,6 +89,7 @@ var queryFormats = map[string]map[string]any{
 	"indicator": {"type": "string", "enum": api.EnumValues("eval_indicator")},
 	"subject":   {"type": "string", "pattern": "^(mediator|room|committee):[0-9]+$"},
 	"period":    {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+	"state":     {"type": "string", "enum": []string{"open", "all"}},
 }
 
 // knownQuery refuses query parameters an API route does not declare, so a

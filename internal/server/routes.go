@@ -376,7 +376,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Path: "/api/v1/consultations", Perm: domain.PermConsult, API: true, Summary: "发给我的专家咨询（专家）", Handler: a.ConsultationInbox, Response: []api.ConsultationJSON{}},
 		{Method: "POST", Path: "/api/v1/consultations/{id}/answer", Perm: domain.PermConsult, API: true, Summary: "答复专家咨询", Handler: a.AnswerConsultation, Request: api.AnswerRequest{}, Response: api.ConsultationJSON{}},
 		// Group disputes.
-		{Method: "GET", Path: "/api/v1/groups", Perm: domain.PermGroupManage, API: true, Summary: "群体性纠纷及可合并的集中投诉", Handler: a.Groups, Response: api.GroupsJSON{}},
+		{Method: "GET", Path: "/api/v1/groups", Perm: domain.PermGroupManage, API: true, Summary: "群体性纠纷（按建立时间倒序，分页）及可合并的集中投诉", Handler: a.Groups,
+			Query: []string{"state", "limit", "after"}, Response: api.GroupsJSON{}},
 		{Method: "POST", Path: "/api/v1/groups", Perm: domain.PermGroupManage, API: true, Summary: "建立群体性纠纷", Handler: a.CreateGroup, Request: api.GroupRequest{}, Response: api.GroupJSON{}, Created: true},
 		{Method: "GET", Path: "/api/v1/groups/{id}", Perm: domain.PermCaseRead, API: true, Summary: "群体性纠纷详情", Handler: a.GetGroup, Response: api.GroupJSON{}},
 		{Method: "POST", Path: "/api/v1/groups/{id}/representatives", Perm: domain.PermGroupManage, API: true, Summary: "确定代表人（最多两名）", Handler: a.GroupRepresentatives(), Request: api.RepresentativesRequest{}, Response: api.GroupJSON{}},

@@ -134,6 +134,47 @@ func TestCommitteeDesk(t *testing.T) {
 			if !strings.Contains(groups, inHand.Title) || strings.Contains(groups, over.Title) {
 				t.Errorf("the desk's groups: want %q and not %q", inHand.Title, over.Title)
 			}
+
+			// The groups page and API: every group by default, the ones in hand
+			// with state=open, a page at a time; bad filters are refused.
+			if r := com.get("/groups"); r.StatusCode != 200 || !strings.Contains(r.body, inHand.Title) || !strings.Contains(r.body, over.Title) {
+				t.Errorf("the groups page lists every group: %d", r.StatusCode)
+			}
+			if r := com.get("/groups?state=open"); r.StatusCode != 200 || !strings.Contains(r.body, inHand.Title) || strings.Contains(r.body, over.Title) {
+				t.Errorf("the groups page in hand: want %q and not %q (%d)", inHand.Title, over.Title, r.StatusCode)
+			}
+			want(t, "groups page, bad state", com.get("/groups?state=closed"), 400, "state 只能是")
+			want(t, "groups page, bad cursor", com.get("/groups?after=x"), 400, "分页参数无效")
+			if r := e.login("xh_committee01").get("/groups"); r.StatusCode != 200 || strings.Contains(r.body, inHand.Title) {
+				t.Errorf("another district's committee lists the group: %d", r.StatusCode)
+			}
+			want(t, "groups API, bad state", com.json("GET", "/api/v1/groups?state=done", nil, nil), 400, "state 只能是")
+			want(t, "groups API, bad limit", com.json("GET", "/api/v1/groups?limit=0", nil, nil), 400, "limit")
+			want(t, "groups API, bad cursor", com.json("GET", "/api/v1/groups?after=%25", nil, nil), 400, "分页参数无效")
+			type groupList struct {
+				Groups []struct {
+					ID int64 `json:"id"`
+				} `json:"groups"`
+				NextCursor string `json:"next_cursor"`
+			}
+			list := func(what, path string) (out groupList) {
+				t.Helper()
+				r := com.json("GET", path, nil, nil)
+				want(t, what, r, 200)
+				json_(r.body, &out)
+				return out
+			}
+			open := list("groups API in hand", "/api/v1/groups?state=open")
+			if len(open.Groups) == 0 || open.Groups[0].ID != inHand.ID || open.NextCursor != "" {
+				t.Errorf("groups in hand: %+v, want %d first and no next page", open, inHand.ID)
+			}
+			// By pages of one, newest formed first: the withdrawn case's group,
+			// then the one in hand, each page's cursor leading to the next.
+			first := list("groups API page 1", "/api/v1/groups?limit=1")
+			second := list("groups API page 2", "/api/v1/groups?limit=1&after="+first.NextCursor)
+			if len(first.Groups) != 1 || first.Groups[0].ID != over.ID || first.NextCursor == "" || len(second.Groups) != 1 || second.Groups[0].ID != inHand.ID {
+				t.Errorf("groups by pages of one: %+v then %+v, want %d then %d", first, second, over.ID, inHand.ID)
+			}
 		})
 	}
 }

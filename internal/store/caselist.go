@@ -8,9 +8,10 @@ import (
 	"time"
 )
 
-// CaseCursor is a position in a case list: the last case shown, by the
-// list's order (receipt time, then id).
-type CaseCursor struct {
+// ListCursor is a position in a list paged by key: the last row shown, by
+// the list's order (a case list's receipt time, a group list's formation
+// time; then the id).
+type ListCursor struct {
 	At time.Time
 	ID int64
 }
@@ -24,15 +25,15 @@ const ListCountCap = 1000
 const MaxListOffset = 10000
 
 // String is the cursor as an opaque URL-safe token.
-func (c CaseCursor) String() string {
+func (c ListCursor) String() string {
 	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%d.%d", c.At.UnixNano(), c.ID))
 }
 
 // ErrBadCursor is a cursor that no list handed out.
-var ErrBadCursor = errors.New("bad case list cursor")
+var ErrBadCursor = errors.New("bad list cursor")
 
-// ParseCaseCursor reads a token made by String.
-func ParseCaseCursor(s string) (*CaseCursor, error) {
+// ParseListCursor reads a token made by String.
+func ParseListCursor(s string) (*ListCursor, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return nil, ErrBadCursor
@@ -45,5 +46,5 @@ func ParseCaseCursor(s string) (*CaseCursor, error) {
 	if _, err := fmt.Sscanf(ns+" "+id, "%d %d", &n, &i); err != nil || i <= 0 {
 		return nil, ErrBadCursor
 	}
-	return &CaseCursor{At: time.Unix(0, n).UTC(), ID: i}, nil
+	return &ListCursor{At: time.Unix(0, n).UTC(), ID: i}, nil
 }

@@ -251,12 +251,10 @@ type Store interface {
 	MergeCase(ctx context.Context, fromID, fromVersion, intoID int64, fromChange CaseChange, fromEvent, intoEvent Event) error
 	CreateGroup(ctx context.Context, g *Group, caseIDs []int64) error // a case already in a group is a conflict; formed now unless g.Created is set
 	GetGroup(ctx context.Context, id int64) (Group, error)
-	ListGroups(ctx context.Context, committeeID int64) ([]Group, error)
-	// ListOpenGroups lists, newest first and at most limit, a committee's
-	// group disputes still being handled: those with a member case still
-	// open (domain.Status.Open). It reads the open cases of groups, not
-	// every group the committee ever formed.
-	ListOpenGroups(ctx context.Context, committeeID int64, limit int) ([]Group, error)
+	// ListGroups lists one page of a committee's group disputes, newest
+	// formed first, paged by key (GroupQuery). With OpenOnly it reads the
+	// open cases of groups, not every group the committee ever formed.
+	ListGroups(ctx context.Context, q GroupQuery) (GroupPage, error)
 	// ListGroupsFormed lists a committee's groups formed in [from, to),
 	// oldest first.
 	ListGroupsFormed(ctx context.Context, committeeID int64, from, to time.Time) ([]Group, error)
@@ -715,7 +713,7 @@ type CaseQuery struct {
 	// nothing (Total 0; work lists that page by Next).
 	// PartyHash finds the cases of a party with this keyed phone or identity
 	// number hash (a search by a phone number); Text is then not used.
-	After     *CaseCursor
+	After     *ListCursor
 	CountCap  int
 	PartyHash string
 	// Brief reads each case as Case.Brief has it (not with ByID).
@@ -777,7 +775,7 @@ type CasePage struct {
 	// TotalCapped: more than Total cases match (CaseQuery.CountCap).
 	TotalCapped bool
 	// Next is the cursor of the following page; nil on the last page.
-	Next *CaseCursor
+	Next *ListCursor
 }
 
 // CalendarOverride wins over the State Council schedule for one date.
@@ -917,6 +915,26 @@ type Group struct {
 	SessionAt    *time.Time // the joint session (集中调解)
 	SessionPlace string
 	Members      []GroupMember // filled by GetGroup
+}
+
+// GroupQuery asks for one page of a committee's groups, newest formed
+// first (formation time, then id, both descending).
+type GroupQuery struct {
+	CommitteeID int64
+	// OpenOnly keeps the groups still being handled: those with a member
+	// case still open (domain.Status.Open).
+	OpenOnly bool
+	After    *ListCursor // the previous page's Next
+	Limit    int         // 1 to MaxGroupPage
+}
+
+// MaxGroupPage bounds a page of groups.
+const MaxGroupPage = 500
+
+// GroupPage is one page of groups; Next is nil on the last page.
+type GroupPage struct {
+	Groups []Group
+	Next   *ListCursor
 }
 
 // GroupMember is one complaint of a group.

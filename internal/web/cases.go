@@ -91,7 +91,7 @@ func (pg *Pages) Cases(w http.ResponseWriter, r *http.Request) {
 		pg.serverError(w, r, err)
 		return
 	}
-	link := func(path string, n int, after *store.CaseCursor) string {
+	link := func(path string, n int, after *store.ListCursor) string {
 		vv := url.Values{}
 		for _, k := range []string{"q", "status", "room", "from", "to", "due"} {
 			if x := v.Get(k); x != "" {

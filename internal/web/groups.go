@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/tiaojie/tiaojie/internal/calendar"
@@ -55,8 +56,12 @@ func (pg *Pages) DuplicateAction(merge bool) http.HandlerFunc {
 
 type groupsData struct {
 	Committee store.OrgUnit
+	OpenOnly  bool
 	Groups    []store.Group
 	Proposals []grouping.Proposal
+	// First is the list's first page when this is a later one; Next the
+	// following page ("" on the last).
+	First, Next string
 }
 
 // committeeOf is the first committee where the user may decide cases.
@@ -76,10 +81,35 @@ func (pg *Pages) Groups(w http.ResponseWriter, r *http.Request) {
 		pg.Fail(w, r, http.StatusForbidden, "群体性纠纷由调委会工作人员处理")
 		return
 	}
-	d := groupsData{Committee: c}
-	if d.Groups, err = pg.Grouping.Groups(ctx, auth.From(ctx), c); err != nil {
+	q, msg := grouping.ParseListQuery(r.URL.Query())
+	if msg != "" {
+		pg.Fail(w, r, http.StatusBadRequest, msg)
+		return
+	}
+	page, err := pg.Grouping.Groups(ctx, auth.From(ctx), c, q)
+	if err != nil {
 		pg.failErr(w, r, err)
 		return
+	}
+	d := groupsData{Committee: c, OpenOnly: q.OpenOnly, Groups: page.Groups}
+	link := func(after *store.ListCursor) string {
+		v := url.Values{}
+		if q.OpenOnly {
+			v.Set("state", "open")
+		}
+		if after != nil {
+			v.Set("after", after.String())
+		}
+		if len(v) == 0 {
+			return "/groups"
+		}
+		return "/groups?" + v.Encode()
+	}
+	if q.After != nil {
+		d.First = link(nil)
+	}
+	if page.Next != nil {
+		d.Next = link(page.Next)
 	}
 	if d.Proposals, err = pg.Grouping.Proposals(ctx, auth.From(ctx), c); err != nil {
 		pg.failErr(w, r, err)

@@ -781,7 +781,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	if len(page.Cases) > limit {
 		page.Cases = page.Cases[:limit]
 		last := page.Cases[limit-1]
-		page.Next = &store.CaseCursor{At: last.ReceivedAt, ID: last.ID}
+		page.Next = &store.ListCursor{At: last.ReceivedAt, ID: last.ID}
 	}
 	return page, nil
 }

@@ -202,10 +202,6 @@ func (db *DB) GetGroup(ctx context.Context, id int64) (store.Group, error) {
 	return g, db.wrap("get group members", rows.Err())
 }
 
-func (db *DB) ListGroups(ctx context.Context, committeeID int64) ([]store.Group, error) {
-	return db.listGroupsWhere(ctx, "list groups", `committee_id = $1 ORDER BY id DESC`, committeeID)
-}
-
 // listGroupsWhere reads the groups (case_groups, named g) that match where.
 func (db *DB) listGroupsWhere(ctx context.Context, what, where string, args ...any) ([]store.Group, error) {
 	return db.listGroupsFrom(ctx, what, `case_groups g WHERE `+where, args...)
@@ -235,40 +231,61 @@ func (db *DB) listGroupsFrom(ctx context.Context, what, from string, args ...any
 // serve it.
 const closedCaseStatuses = `('rejected', 'terminated', 'withdrawn', 'archived', 'followed_up')`
 
-func (db *DB) ListOpenGroups(ctx context.Context, committeeID int64, limit int) ([]store.Group, error) {
-	if limit <= 0 {
-		return nil, fmt.Errorf("list open groups: limit must be positive, got %d", limit)
+func (db *DB) ListGroups(ctx context.Context, q store.GroupQuery) (store.GroupPage, error) {
+	if q.Limit <= 0 || q.Limit > store.MaxGroupPage {
+		return store.GroupPage{}, fmt.Errorf("list groups: limit must be 1 to %d, got %d", store.MaxGroupPage, q.Limit)
 	}
-	// Two reads, in this order: the groups of the open cases (migration
-	// 72's partial index holds only those cases), then the committee's
-	// among them, newest first. As one statement, both planners walked the
-	// groups newest first in search of open ones once statistics were
-	// gathered: a read that grows with every group ever formed
-	// (BenchmarkDeskGroups).
-	rows, err := db.read().QueryContext(ctx, `SELECT DISTINCT group_id FROM cases WHERE group_id IS NOT NULL AND status NOT IN `+closedCaseStatuses)
-	if err != nil {
-		return nil, db.wrap("list open groups", err)
+	// Newest formed first, by index (committee_id, created_at, id); one row
+	// past the page tells whether another follows.
+	where, args := "committee_id = $1", []any{q.CommitteeID}
+	if q.After != nil {
+		where += " AND created_at <= $2 AND (created_at < $2 OR id < $3)"
+		args = append(args, q.After.At.UTC(), q.After.ID)
 	}
-	ids, err := scanIDs(rows)
-	if err != nil {
-		return nil, db.wrap("list open groups", err)
-	}
-	var out []store.Group
-	for len(ids) > 0 { // in slices, within every engine's count of parameters
-		n := min(len(ids), 1000)
-		args := []any{committeeID}
-		for _, id := range ids[:n] {
-			args = append(args, id)
+	order := " ORDER BY created_at DESC, id DESC LIMIT " + strconv.Itoa(q.Limit+1)
+	var gs []store.Group
+	if !q.OpenOnly {
+		var err error
+		if gs, err = db.listGroupsWhere(ctx, "list groups", where+order, args...); err != nil {
+			return store.GroupPage{}, err
 		}
-		args = append(args, limit)
-		gs, err := db.listGroupsWhere(ctx, "list open groups", `committee_id = $1 AND id IN (`+inList(2, n)+`) ORDER BY id DESC LIMIT $`+strconv.Itoa(n+2), args...)
+	} else {
+		// Two reads, in this order: the groups of the open cases (migration
+		// 72's partial index holds only those cases), then the committee's
+		// among them. As one statement, both planners walked the groups
+		// newest first in search of open ones once statistics were
+		// gathered: a read that grows with every group ever formed
+		// (BenchmarkDeskGroups).
+		rows, err := db.read().QueryContext(ctx, `SELECT DISTINCT group_id FROM cases WHERE group_id IS NOT NULL AND status NOT IN `+closedCaseStatuses)
 		if err != nil {
-			return nil, err
+			return store.GroupPage{}, db.wrap("list open groups", err)
 		}
-		out, ids = append(out, gs...), ids[n:]
+		ids, err := scanIDs(rows)
+		if err != nil {
+			return store.GroupPage{}, db.wrap("list open groups", err)
+		}
+		for len(ids) > 0 { // in slices, within every engine's count of parameters
+			n := min(len(ids), 1000)
+			sliceArgs := slices.Clone(args)
+			for _, id := range ids[:n] {
+				sliceArgs = append(sliceArgs, id)
+			}
+			some, err := db.listGroupsWhere(ctx, "list open groups", where+` AND id IN (`+inList(len(args)+1, n)+`)`+order, sliceArgs...)
+			if err != nil {
+				return store.GroupPage{}, err
+			}
+			gs, ids = append(gs, some...), ids[n:]
+		}
+		slices.SortFunc(gs, func(a, b store.Group) int {
+			return cmp.Or(b.Created.Compare(a.Created), cmp.Compare(b.ID, a.ID))
+		})
 	}
-	slices.SortFunc(out, func(a, b store.Group) int { return cmp.Compare(b.ID, a.ID) })
-	return out[:min(len(out), limit)], nil
+	page := store.GroupPage{Groups: gs[:min(len(gs), q.Limit)]}
+	if len(gs) > q.Limit {
+		last := page.Groups[q.Limit-1]
+		page.Next = &store.ListCursor{At: last.Created, ID: last.ID}
+	}
+	return page, nil
 }
 
 func (db *DB) ListGroupsFormed(ctx context.Context, committeeID int64, from, to time.Time) ([]store.Group, error) {

@@ -70,7 +70,7 @@ func walk(t *testing.T, db *sqlstore.DB, q store.CaseQuery, between func(page in
 			between(page)
 		}
 		// The cursor survives its text form, as the web and the API hand it out.
-		if q.After, err = store.ParseCaseCursor(p.Next.String()); err != nil {
+		if q.After, err = store.ParseListCursor(p.Next.String()); err != nil {
 			t.Fatal(err)
 		}
 		if page > 100 {
@@ -244,7 +244,7 @@ func testCaseListKeyset(t *testing.T, db *sqlstore.DB) {
 	if err != nil || len(p.Cases) != 3 || p.Cases[0].ID != newest(all.Cases)[3] {
 		t.Fatalf("offset page: %v %v", p.Cases, err)
 	}
-	if _, err := store.ParseCaseCursor("not-a-cursor"); err == nil {
+	if _, err := store.ParseListCursor("not-a-cursor"); err == nil {
 		t.Fatal("a made-up cursor parses")
 	}
 

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -1045,10 +1046,10 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	if c, _ := db.GetCase(ctx, ids[1]); c.GroupID != g.ID {
 		t.Fatal("member not marked")
 	}
-	if gs, _ := db.ListGroups(ctx, f.committee.ID); len(gs) != 1 || gs[0].Title != g.Title {
+	if gs, _ := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.committee.ID, Limit: 5}); len(gs.Groups) != 1 || gs.Groups[0].Title != g.Title || gs.Next != nil {
 		t.Fatalf("list: %+v", gs)
 	}
-	if gs, _ := db.ListGroups(ctx, f.otherCommittee.ID); len(gs) != 0 {
+	if gs, _ := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.otherCommittee.ID, Limit: 5}); len(gs.Groups) != 0 {
 		t.Fatal("groups leak across committees")
 	}
 	at := t0.Add(72 * time.Hour)
@@ -1087,7 +1088,8 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	}
 	open := func(committeeID int64, limit int) []int64 {
 		t.Helper()
-		return groupIDs(db.ListOpenGroups(ctx, committeeID, limit))
+		page, err := db.ListGroups(ctx, store.GroupQuery{CommitteeID: committeeID, OpenOnly: true, Limit: limit})
+		return groupIDs(page.Groups, err)
 	}
 	if got := open(f.committee.ID, 5); !slices.Equal(got, []int64{h.ID, g.ID}) {
 		t.Fatalf("open groups %v, want %v", got, []int64{h.ID, g.ID})
@@ -1098,8 +1100,10 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	if got := open(f.otherCommittee.ID, 5); len(got) != 0 {
 		t.Fatalf("open groups leak across committees: %v", got)
 	}
-	if _, err := db.ListOpenGroups(ctx, f.committee.ID, 0); err == nil {
-		t.Fatal("open groups without a limit")
+	for _, limit := range []int{0, -1, store.MaxGroupPage + 1} {
+		if _, err := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.committee.ID, OpenOnly: true, Limit: limit}); err == nil {
+			t.Fatalf("groups with a limit of %d", limit)
+		}
 	}
 	closeCase := func(id int64, to domain.Status) {
 		t.Helper()
@@ -1124,8 +1128,8 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	if got := open(f.committee.ID, 5); len(got) != 0 {
 		t.Fatalf("groups with every case closed are still open: %v", got)
 	}
-	if gs, _ := db.ListGroups(ctx, f.committee.ID); len(gs) != 2 {
-		t.Fatalf("all groups: %d, want 2", len(gs))
+	if gs, _ := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.committee.ID, Limit: 5}); len(gs.Groups) != 2 {
+		t.Fatalf("all groups: %d, want 2", len(gs.Groups))
 	}
 
 	// The groups formed in a span (a daily report's), oldest first: the
@@ -1147,6 +1151,58 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	}
 	if got := formed(f.otherCommittee.ID, gg.Created.Add(-time.Minute), hh.Created.Add(time.Minute)); len(got) != 0 {
 		t.Fatalf("groups formed leak across committees: %v", got)
+	}
+
+	// Pages by key, newest formed first, groups formed at one instant by
+	// id: each page's Next resumes after its last row, the last page has
+	// none, among all the groups and among the open ones alike.
+	all, stillOpen := []store.Group{gg, hh}, []store.Group(nil)
+	for i, hours := range []int{0, 1, 1, 2, 2, 2, 3} {
+		c, _, err := db.CreateCase(ctx, newCase(f, 0, fmt.Sprintf("GP%d", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := store.Group{CommitteeID: f.committee.ID, Title: fmt.Sprintf("分页%d", i), Created: t0.Add(time.Duration(hours) * time.Hour)}
+		if err := db.CreateGroup(ctx, &x, []int64{c.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 1 {
+			closeCase(c.ID, domain.StatusWithdrawn)
+		} else {
+			stillOpen = append(stillOpen, x)
+		}
+		all = append(all, x)
+	}
+	newestFirst := func(gs []store.Group) []int64 {
+		gs = slices.Clone(gs)
+		slices.SortFunc(gs, func(a, b store.Group) int { return cmp.Or(b.Created.Compare(a.Created), cmp.Compare(b.ID, a.ID)) })
+		return groupIDs(gs, nil)
+	}
+	walk := func(openOnly bool, limit int) (ids []int64, pages int) {
+		t.Helper()
+		q := store.GroupQuery{CommitteeID: f.committee.ID, OpenOnly: openOnly, Limit: limit}
+		for {
+			page, err := db.ListGroups(ctx, q)
+			ids, pages = append(ids, groupIDs(page.Groups, err)...), pages+1
+			if page.Next == nil || pages > 20 {
+				return ids, pages
+			}
+			if len(page.Groups) == 0 {
+				t.Fatalf("an empty page (open %v, limit %d) has a next", openOnly, limit)
+			}
+			q.After = page.Next
+		}
+	}
+	for _, c := range []struct {
+		open  bool
+		want  []int64
+		limit int
+	}{{false, newestFirst(all), 2}, {false, newestFirst(all), 3}, {false, newestFirst(all), 9}, {false, newestFirst(all), 100},
+		{true, newestFirst(stillOpen), 1}, {true, newestFirst(stillOpen), 2}, {true, newestFirst(stillOpen), 4}} {
+		got, pages := walk(c.open, c.limit)
+		if !slices.Equal(got, c.want) || pages != max(1, (len(c.want)+c.limit-1)/c.limit) {
+			t.Errorf("groups (open %v) by pages of %d: %v in %d pages, want %v", c.open, c.limit, got, pages, c.want)
+		}
 	}
 }
 
@@ -1882,8 +1938,8 @@ func TestOpenGroupsReadThroughTheirOpenCases(t *testing.T) {
 			t.Fatal(err)
 		}
 		stop := db.TraceReads()
-		if gs, err := db.ListOpenGroups(ctx, f.committee.ID, 10); err != nil || len(gs) != 1 {
-			t.Fatalf("open groups %d, %v", len(gs), err)
+		if gs, err := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.committee.ID, OpenOnly: true, Limit: 10}); err != nil || len(gs.Groups) != 1 {
+			t.Fatalf("open groups %d, %v", len(gs.Groups), err)
 		}
 		stmts := stop()
 		if len(stmts) != 2 {
