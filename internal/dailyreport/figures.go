@@ -126,18 +126,8 @@ func (s *Service) newGroups(ctx context.Context, v unitView, from, to calendar.D
 			if err != nil {
 				return nil, fmt.Errorf("load group %d: %w", g.ID, err)
 			}
-			if v.roomID != 0 {
-				mine := false
-				for _, m := range full.Members {
-					c, err := s.Store.GetCase(ctx, m.CaseID)
-					if err != nil {
-						return nil, fmt.Errorf("load group member %d: %w", m.CaseID, err)
-					}
-					mine = mine || c.RoomID == v.roomID
-				}
-				if !mine {
-					continue
-				}
+			if v.roomID != 0 && !slices.ContainsFunc(full.Members, func(m store.GroupMember) bool { return m.RoomID == v.roomID }) {
+				continue
 			}
 			out = append(out, GroupRef{ID: g.ID, Title: g.Title, Members: len(full.Members)})
 		}

@@ -940,6 +940,7 @@ type GroupPage struct {
 // GroupMember is one complaint of a group.
 type GroupMember struct {
 	CaseID         int64
+	RoomID         int64 // the case's room now (0: in the committee's own queue)
 	Number         string
 	ConsumerName   string
 	Status         domain.Status

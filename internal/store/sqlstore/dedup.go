@@ -183,7 +183,7 @@ func (db *DB) GetGroup(ctx context.Context, id int64) (store.Group, error) {
 	if err != nil {
 		return g, db.wrap("get group", err)
 	}
-	rows, err := db.read().QueryContext(ctx, `SELECT c.id, c.number, c.consumer_name, c.status, c.claim_fen, gm.representative,
+	rows, err := db.read().QueryContext(ctx, `SELECT c.id, COALESCE(c.room_id, 0), c.number, c.consumer_name, c.status, c.claim_fen, gm.representative,
 		gm.outcome, gm.outcome_note, gm.outcome_fen
 		FROM case_group_members gm JOIN cases c ON c.id = gm.case_id WHERE gm.group_id = $1 ORDER BY c.received_at, c.id`, id)
 	if err != nil {
@@ -193,7 +193,7 @@ func (db *DB) GetGroup(ctx context.Context, id int64) (store.Group, error) {
 	for rows.Next() {
 		var m store.GroupMember
 		var st string
-		if err := rows.Scan(&m.CaseID, &m.Number, &m.ConsumerName, &st, &m.ClaimFen, &m.Representative, &m.Outcome, &m.OutcomeNote, &m.OutcomeFen); err != nil {
+		if err := rows.Scan(&m.CaseID, &m.RoomID, &m.Number, &m.ConsumerName, &st, &m.ClaimFen, &m.Representative, &m.Outcome, &m.OutcomeNote, &m.OutcomeFen); err != nil {
 			return g, db.wrap("scan group member", err)
 		}
 		m.Status = domain.Status(st)

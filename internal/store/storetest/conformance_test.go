@@ -1017,7 +1017,11 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	f := newFixture(t, db)
 	var ids []int64
 	for i := 0; i < 4; i++ {
-		c, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, fmt.Sprintf("G%d", i)))
+		room := f.room1.ID
+		if i == 1 {
+			room = 0 // still in the committee's own queue
+		}
+		c, _, _ := db.CreateCase(ctx, newCase(f, room, fmt.Sprintf("G%d", i)))
 		ids = append(ids, c.ID)
 	}
 	g := store.Group{CommitteeID: f.committee.ID, MerchantName: "某某健身有限公司", Title: "某某健身闭店群体性纠纷", Reason: "7天内投诉4件"}
@@ -1042,6 +1046,9 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	got, err := db.GetGroup(ctx, g.ID)
 	if err != nil || len(got.Members) != 3 || !got.Members[0].Representative || got.Members[1].Representative || !got.Members[2].Representative {
 		t.Fatalf("group: %+v %v", got, err)
+	}
+	if rooms := []int64{got.Members[0].RoomID, got.Members[1].RoomID, got.Members[2].RoomID}; !slices.Equal(rooms, []int64{f.room1.ID, 0, f.room1.ID}) {
+		t.Fatalf("members' rooms %v", rooms)
 	}
 	if c, _ := db.GetCase(ctx, ids[1]); c.GroupID != g.ID {
 		t.Fatal("member not marked")
