@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+
 	"github.com/tiaojie/tiaojie/internal/access"
 	"strings"
 	"time"
@@ -167,18 +169,47 @@ func claim(ctx context.Context, st store.Store, ja store.JudicialApplication) er
 	return nil
 }
 
-// CourtQueue lists the applications of the courts the liaison is bound to.
-func (s *Service) CourtQueue(ctx context.Context, p *auth.Principal) ([]store.JudicialApplication, error) {
-	var ids []int64
+// CourtQueue lists a page of the applications addressed to the courts the
+// liaison is bound to (q.CourtIDs are those courts).
+func (s *Service) CourtQueue(ctx context.Context, p *auth.Principal, q store.JudicialQuery) (store.JudicialPage, error) {
+	q.CourtIDs = nil
 	for _, b := range p.Bindings {
 		if b.Role == domain.RoleCourt {
-			ids = append(ids, b.OrgID)
+			q.CourtIDs = append(q.CourtIDs, b.OrgID)
 		}
 	}
-	if len(ids) == 0 {
-		return nil, access.ErrForbidden
+	if len(q.CourtIDs) == 0 {
+		return store.JudicialPage{}, access.ErrForbidden
 	}
-	return s.Store.ListJudicialApplications(ctx, ids)
+	page, err := s.Store.ListJudicialApplications(ctx, q)
+	if err != nil {
+		return page, fmt.Errorf("list the courts' applications: %w", err)
+	}
+	return page, nil
+}
+
+// CourtPageSize is a page of a court's applications, on the page and by
+// default in the API.
+const CourtPageSize = 50
+
+// ParseCourtQuery reads the court list's filters shared by the page and
+// the API: state (pending, the default: awaiting the court; decided) and
+// after (the previous page's cursor). It returns a Chinese message for a
+// bad value.
+func ParseCourtQuery(v url.Values) (store.JudicialQuery, string) {
+	q := store.JudicialQuery{Limit: CourtPageSize}
+	switch v.Get("state") {
+	case "", "pending":
+	case "decided":
+		q.Decided = true
+	default:
+		return q, "筛选条件无效：state 只能是 pending（待处理）或 decided（已裁定）"
+	}
+	var err error
+	if q.After, err = store.ParseAfter(v.Get("after")); err != nil {
+		return q, store.BadCursorMessage
+	}
+	return q, ""
 }
 
 // CourtApplication is one application, for a liaison of the court it was

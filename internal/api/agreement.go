@@ -296,16 +296,38 @@ func (a *API) Courts(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// CourtQueue is a court liaison's list of applications.
+// JudicialList is a page of a court's applications; NextCursor, passed as
+// after=, is the following page.
+type JudicialList struct {
+	Applications []JudicialJSON `json:"applications"`
+	Limit        int            `json:"limit"`
+	NextCursor   string         `json:"next_cursor,omitempty"`
+}
+
+// CourtQueue is a court liaison's list of applications, a page at a time:
+// those awaiting the court oldest first, or (state=decided) those it
+// decided newest first.
 func (a *API) CourtQueue(w http.ResponseWriter, r *http.Request) {
-	items, err := a.Agreement.CourtQueue(r.Context(), auth.From(r.Context()))
+	q, msg := agreement.ParseCourtQuery(r.URL.Query())
+	if msg != "" {
+		Fail(w, http.StatusBadRequest, msg)
+		return
+	}
+	if q.Limit, _, msg = pageParams(r.URL.Query()); msg != "" {
+		Fail(w, http.StatusBadRequest, msg)
+		return
+	}
+	page, err := a.Agreement.CourtQueue(r.Context(), auth.From(r.Context()), q)
 	if err != nil {
 		failErr(w, a.Log, r, err)
 		return
 	}
-	out := []JudicialJSON{}
-	for _, ja := range items {
-		out = append(out, judicialJSON(ja))
+	out := JudicialList{Applications: []JudicialJSON{}, Limit: q.Limit}
+	for _, ja := range page.Items {
+		out.Applications = append(out.Applications, judicialJSON(ja))
+	}
+	if page.Next != nil {
+		out.NextCursor = page.Next.String()
 	}
 	writeJSON(w, http.StatusOK, out)
 }

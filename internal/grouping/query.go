@@ -22,12 +22,9 @@ func ParseListQuery(v url.Values) (store.GroupQuery, string) {
 	default:
 		return q, "筛选条件无效：state 只能是 open（在办）或 all（全部）"
 	}
-	if s := v.Get("after"); s != "" {
-		c, err := store.ParseListCursor(s)
-		if err != nil {
-			return q, "分页参数无效，请从第一页重新浏览"
-		}
-		q.After = c
+	var err error
+	if q.After, err = store.ParseAfter(v.Get("after")); err != nil {
+		return q, store.BadCursorMessage
 	}
 	return q, ""
 }

@@ -42,12 +42,9 @@ func ParseListQuery(v url.Values) (store.CaseQuery, string) {
 			*f.dst = &t
 		}
 	}
-	if s := v.Get("after"); s != "" {
-		c, err := store.ParseListCursor(s)
-		if err != nil {
-			return q, "分页参数无效，请从第一页重新浏览"
-		}
-		q.After = c
+	var err error
+	if q.After, err = store.ParseAfter(v.Get("after")); err != nil {
+		return q, store.BadCursorMessage
 	}
 	return q, ""
 }

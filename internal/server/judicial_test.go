@@ -116,18 +116,34 @@ func TestJudicialConfirmation(t *testing.T) {
 		if r := cl.form("POST", decide, url.Values{"decision": {"confirmed"}}); r.StatusCode != 422 {
 			t.Fatalf("confirmed without ruling number: %d", r.StatusCode)
 		}
-		if r := cl.form("POST", decide, url.Values{"decision": {"accepted"}}); r.StatusCode != 303 {
-			t.Fatalf("accept: %d %s", r.StatusCode, r.body)
+		if r := cl.form("POST", decide, url.Values{"decision": {"accepted"}}); r.StatusCode != 303 || r.Header.Get("Location") != "/court#j"+itoa(id) {
+			t.Fatalf("accept: %d %s, back to %q", r.StatusCode, r.body, r.Header.Get("Location"))
 		}
 		if r := cl.form("POST", decide, url.Values{"decision": {"accepted"}}); r.StatusCode != 422 {
 			t.Fatalf("accepted twice: %d", r.StatusCode)
 		}
-		if r := cl.form("POST", decide, url.Values{"decision": {"confirmed"}, "ruling": {"（2026）沪0115民特123号"}}); r.StatusCode != 303 {
-			t.Fatalf("confirm: %d %s", r.StatusCode, r.body)
+		if r := cl.form("POST", decide, url.Values{"decision": {"confirmed"}, "ruling": {"（2026）沪0115民特123号"}}); r.StatusCode != 303 || r.Header.Get("Location") != "/court?state=decided#j"+itoa(id) {
+			t.Fatalf("confirm: %d %s, back to %q", r.StatusCode, r.body, r.Header.Get("Location"))
 		}
 		if r := cl.form("POST", decide, url.Values{"decision": {"rejected"}, "reason": {"x"}}); r.StatusCode != 422 {
 			t.Fatalf("rejected after confirmation: %d", r.StatusCode)
 		}
+		// Decided, it leaves the queue (待处理, the default) for 已裁定, on
+		// the page and in the API; a bad filter is refused.
+		card := `id="j` + itoa(id) + `"`
+		if q := cl.get("/court"); q.StatusCode != 200 || strings.Contains(q.body, card) {
+			t.Errorf("a confirmed application is still in the court's queue: %d", q.StatusCode)
+		}
+		if q := cl.get("/court?state=decided"); q.StatusCode != 200 || !strings.Contains(q.body, card) || !strings.Contains(q.body, "（2026）沪0115民特123号") {
+			t.Errorf("the confirmed application is not among the decided: %d", q.StatusCode)
+		}
+		want(t, "court page, bad state", cl.get("/court?state=all"), 400, "state 只能是")
+		want(t, "court API, decided", cl.json("GET", "/api/v1/judicial?state=decided", nil, nil), 200, `"case_id":`+itoa(id)+`,`)
+		if r := cl.json("GET", "/api/v1/judicial", nil, nil); r.StatusCode != 200 || strings.Contains(r.body, `"case_id":`+itoa(id)+`,`) || !strings.Contains(r.body, `"applications":[`) {
+			t.Errorf("court API queue: %d %s", r.StatusCode, r.body)
+		}
+		want(t, "court API, bad cursor", cl.json("GET", "/api/v1/judicial?after=zz", nil, nil), 400, "分页参数无效")
+		want(t, "court API, bad limit", cl.json("GET", "/api/v1/judicial?limit=501", nil, nil), 400, "limit")
 		page := m.get("/cases/" + itoa(id))
 		if !strings.Contains(page.body, "已裁定确认") || !strings.Contains(page.body, "（2026）沪0115民特123号") {
 			t.Fatal("case page lacks the court's ruling")

@@ -66,6 +66,12 @@ func queryDoc(path, q string) string {
 	if path == "/api/v1/groups" && q == "after" {
 		return "翻页游标：上一页返回的 next_cursor（按建立时间倒序，每页耗时相同）"
 	}
+	if path == "/api/v1/judicial" && q == "after" {
+		return "翻页游标：上一页返回的 next_cursor（按提交时间：待处理的正序，已裁定的倒序）"
+	}
+	if path == "/api/v1/judicial" && q == "state" {
+		return "pending 待处理（默认：尚待法院办理或未送达法院系统，先到先办）、decided 已裁定"
+	}
 	if path == "/api/v1/cases" && q == "offset" {
 		return fmt.Sprintf("偏移量，默认0，最大%d；更深的页请用 after（上一页的 next_cursor）", store.MaxListOffset)
 	}
@@ -89,7 +95,12 @@ var queryFormats = map[string]map[string]any{
 	"indicator": {"type": "string", "enum": api.EnumValues("eval_indicator")},
 	"subject":   {"type": "string", "pattern": "^(mediator|room|committee):[0-9]+$"},
 	"period":    {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
-	"state":     {"type": "string", "enum": []string{"open", "all"}},
+}
+
+// stateValues are the values of each list's "state" filter.
+var stateValues = map[string][]string{
+	"/api/v1/groups":   {"open", "all"},
+	"/api/v1/judicial": {"pending", "decided"},
 }
 
 // knownQuery refuses query parameters an API route does not declare, so a
@@ -247,6 +258,9 @@ func (s *Server) OpenAPI() []byte {
 			}
 			if rt.Path == "/api/v1/cases" && q == "offset" {
 				schema = map[string]any{"type": "integer", "minimum": 0, "maximum": store.MaxListOffset}
+			}
+			if q == "state" {
+				schema = map[string]any{"type": "string", "enum": stateValues[rt.Path]}
 			}
 			params = append(params, map[string]any{"name": q, "in": "query", "required": q == "sha256", "description": queryDoc(rt.Path, q), "schema": schema})
 		}

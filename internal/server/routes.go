@@ -363,7 +363,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Path: "/api/v1/cases/{id}/courts", Perm: domain.PermCaseDecide, API: true, Summary: "可受理司法确认申请的法院", Handler: a.Courts, Response: []api.CourtJSON{}},
 		{Method: "POST", Path: "/api/v1/cases/{id}/judicial", Perm: domain.PermCaseDecide, API: true, Summary: "申请司法确认（双方共同申请；有法院系统时排队提交，不等法院系统答复）", Handler: a.ApplyJudicial, Request: api.JudicialRequest{}, Response: api.JudicialJSON{}, Created: true},
 		{Method: "POST", Path: "/api/v1/cases/{id}/judicial/resubmit", Perm: domain.PermCaseDecide, API: true, Summary: "重新提交未能送达法院系统的司法确认申请", Handler: a.ResubmitJudicial, Request: api.NoBody{}, Response: api.JudicialJSON{}},
-		{Method: "GET", Path: "/api/v1/judicial", Perm: domain.PermJudicial, API: true, Summary: "本院收到的司法确认申请（法院）", Handler: a.CourtQueue, Response: []api.JudicialJSON{}},
+		{Method: "GET", Path: "/api/v1/judicial", Perm: domain.PermJudicial, API: true, Summary: "本院收到的司法确认申请（法院；待处理的先到先办，已裁定的新者在前，分页）", Handler: a.CourtQueue,
+			Query: []string{"state", "limit", "after"}, Response: api.JudicialList{}},
 		{Method: "POST", Path: "/api/v1/judicial/{id}/decision", Perm: domain.PermJudicial, API: true, Summary: "法院受理、裁定确认或驳回（路径为案件ID）", Handler: a.CourtDecide, Request: api.CourtDecisionRequest{}, Response: api.JudicialJSON{}},
 		// Violation leads and expert consultations.
 		{Method: "GET", Path: "/api/v1/cases/{id}/offices", Perm: domain.PermCaseDecide, API: true, Summary: "可移送线索的本区市场监管所", Handler: a.Offices, Response: []api.OrgUnitJSON{}},

@@ -32,6 +32,18 @@ func (c ListCursor) String() string {
 // ErrBadCursor is a cursor that no list handed out.
 var ErrBadCursor = errors.New("bad list cursor")
 
+// BadCursorMessage tells a user a cursor is not one a list handed out (a
+// link edited by hand, or cut short).
+const BadCursorMessage = "分页参数无效，请从第一页重新浏览"
+
+// ParseAfter reads a list's "after" parameter: nil when empty.
+func ParseAfter(s string) (*ListCursor, error) {
+	if s == "" {
+		return nil, nil
+	}
+	return ParseListCursor(s)
+}
+
 // ParseListCursor reads a token made by String.
 func ParseListCursor(s string) (*ListCursor, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)

@@ -361,7 +361,9 @@ type Store interface {
 	PutSeal(ctx context.Context, orgID int64, image []byte, by int64, at time.Time) error // replaces the org's seal image
 	GetSeal(ctx context.Context, orgID int64) (Seal, error)
 	GetJudicialApplication(ctx context.Context, caseID int64) (JudicialApplication, error)
-	ListJudicialApplications(ctx context.Context, courtIDs []int64) ([]JudicialApplication, error)
+	// ListJudicialApplications lists one page of the courts' applications
+	// (JudicialQuery), each with its case number.
+	ListJudicialApplications(ctx context.Context, q JudicialQuery) (JudicialPage, error)
 	// ListPendingJudicial lists every application still open at a court system (submitted or
 	// accepted, with a court system's receipt: not empty, not localReceipt), oldest first, without packages.
 	ListPendingJudicial(ctx context.Context, localReceipt string) ([]JudicialApplication, error)
@@ -1169,6 +1171,31 @@ type JudicialApplication struct {
 	Attempts       int
 	LastError      string
 	LastAttemptAt  *time.Time
+}
+
+// JudicialAwaiting are the statuses of an application the court has still
+// to act on, or that has not reached it yet (sending, failed); the others
+// (confirmed, rejected, annulled) it has decided.
+var JudicialAwaiting = []string{"sending", "failed", "submitted", "accepted"}
+
+// JudicialQuery asks for one page of the applications addressed to some
+// courts: those awaiting them oldest submitted first (a work queue), or with
+// Decided those they decided, newest submitted first; by submission time,
+// then case id.
+type JudicialQuery struct {
+	CourtIDs []int64
+	Decided  bool
+	After    *ListCursor // the previous page's Next
+	Limit    int         // 1 to MaxJudicialPage
+}
+
+// MaxJudicialPage bounds a page of applications.
+const MaxJudicialPage = 500
+
+// JudicialPage is one page of applications; Next is nil on the last page.
+type JudicialPage struct {
+	Items []JudicialApplication
+	Next  *ListCursor
 }
 
 // InTxRetry runs fn in one transaction, and again (up to three times in all)

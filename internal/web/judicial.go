@@ -2,8 +2,10 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
+	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -39,14 +41,45 @@ func (pg *Pages) CourtResubmit(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/court#j"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
-// CourtQueue is a court liaison's list of applications.
+// CourtQueue is a court liaison's list of applications, a page at a time:
+// those awaiting the court oldest first (待处理), or those it decided newest
+// first (已裁定).
 func (pg *Pages) CourtQueue(w http.ResponseWriter, r *http.Request) {
-	items, err := pg.Agreement.CourtQueue(r.Context(), auth.From(r.Context()))
+	q, msg := agreement.ParseCourtQuery(r.URL.Query())
+	if msg != "" {
+		pg.Fail(w, r, http.StatusBadRequest, msg)
+		return
+	}
+	page, err := pg.Agreement.CourtQueue(r.Context(), auth.From(r.Context()), q)
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
 	}
-	pg.render(w, r, http.StatusOK, "court", "司法确认", struct{ Items []store.JudicialApplication }{items})
+	link := func(after *store.ListCursor) string {
+		v := url.Values{}
+		if q.Decided {
+			v.Set("state", "decided")
+		}
+		if after != nil {
+			v.Set("after", after.String())
+		}
+		if len(v) == 0 {
+			return "/court"
+		}
+		return "/court?" + v.Encode()
+	}
+	d := struct {
+		Items       []store.JudicialApplication
+		Decided     bool
+		First, Next string
+	}{Items: page.Items, Decided: q.Decided}
+	if q.After != nil {
+		d.First = link(nil)
+	}
+	if page.Next != nil {
+		d.Next = link(page.Next)
+	}
+	pg.render(w, r, http.StatusOK, "court", "司法确认", d)
 }
 
 // CourtDecide records the court's acceptance, confirmation or rejection.
@@ -57,7 +90,13 @@ func (pg *Pages) CourtDecide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg.flash(r, "已记录。")
-	http.Redirect(w, r, "/court#j"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	// Back to the card, in the list that holds it now: accepted, it still
+	// awaits the court; any other decision moves it to the decided.
+	list := "/court?state=decided"
+	if r.PostFormValue("decision") == "accepted" {
+		list = "/court"
+	}
+	http.Redirect(w, r, list+"#j"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
 // CourtPackage serves the application package (ZIP) to the court.

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -35,15 +36,47 @@ func (db *DB) GetJudicialApplication(ctx context.Context, caseID int64) (store.J
 	return a, db.wrap("get judicial application", err)
 }
 
-func (db *DB) ListJudicialApplications(ctx context.Context, courtIDs []int64) ([]store.JudicialApplication, error) {
-	if len(courtIDs) == 0 {
-		return nil, nil
+func (db *DB) ListJudicialApplications(ctx context.Context, q store.JudicialQuery) (store.JudicialPage, error) {
+	if q.Limit <= 0 || q.Limit > store.MaxJudicialPage {
+		return store.JudicialPage{}, fmt.Errorf("list judicial applications: limit must be 1 to %d, got %d", store.MaxJudicialPage, q.Limit)
 	}
-	args := []any{}
-	for _, id := range courtIDs {
+	if len(q.CourtIDs) == 0 {
+		return store.JudicialPage{}, nil
+	}
+	// By the index (court_id, submitted_at, case_id), one row past the page
+	// telling whether another follows: the queue oldest first, the decided
+	// newest first.
+	var args []any
+	for _, id := range q.CourtIDs {
 		args = append(args, id)
 	}
-	return db.judicialList(ctx, `WHERE j.court_id IN (`+inList(1, len(courtIDs))+`) ORDER BY j.submitted_at DESC LIMIT 500`, args...)
+	for _, st := range store.JudicialAwaiting {
+		args = append(args, st)
+	}
+	where := `WHERE j.court_id IN (` + inList(1, len(q.CourtIDs)) + `) AND j.status `
+	if q.Decided {
+		where += `NOT `
+	}
+	where += `IN (` + inList(len(q.CourtIDs)+1, len(store.JudicialAwaiting)) + `)`
+	cmp, dir := ">", "ASC"
+	if q.Decided {
+		cmp, dir = "<", "DESC"
+	}
+	if q.After != nil {
+		t, id := len(args)+1, len(args)+2
+		where += fmt.Sprintf(` AND j.submitted_at %s= $%d AND (j.submitted_at %s $%d OR j.case_id %s $%d)`, cmp, t, cmp, t, cmp, id)
+		args = append(args, q.After.At.UTC(), q.After.ID)
+	}
+	items, err := db.judicialList(ctx, where+fmt.Sprintf(` ORDER BY j.submitted_at %s, j.case_id %s LIMIT %d`, dir, dir, q.Limit+1), args...)
+	if err != nil {
+		return store.JudicialPage{}, err
+	}
+	page := store.JudicialPage{Items: items[:min(len(items), q.Limit)]}
+	if len(items) > q.Limit {
+		last := page.Items[q.Limit-1]
+		page.Next = &store.ListCursor{At: last.SubmittedAt, ID: last.CaseID}
+	}
+	return page, nil
 }
 
 func (db *DB) ListPendingJudicial(ctx context.Context, localReceipt string) ([]store.JudicialApplication, error) {

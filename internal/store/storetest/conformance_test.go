@@ -41,6 +41,7 @@ func TestConformance(t *testing.T) {
 				"RouteAndFacts":    testRouteAndFacts,
 				"Duplicates":       testDuplicates,
 				"Groups":           testGroups,
+				"JudicialQueue":    testJudicialQueue,
 				"Consents":         testConsents,
 				"SMSCodes":         testSMSCodes,
 				"Leads":            testLeads,
@@ -1213,6 +1214,102 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	}
 }
 
+// A court's applications a page at a time: those awaiting it (sending,
+// failed, submitted, accepted) oldest submitted first, those it decided
+// newest first, applications submitted at one instant by case id; each
+// page's Next resumes after its last row and the last page has none; no
+// other court's.
+func testJudicialQueue(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	f := newFixture(t, db)
+	court := mkOrg(t, db, f.district.ID, domain.OrgCourt, "court-q", "人民法院", "")
+	other := mkOrg(t, db, f.district.ID, domain.OrgCourt, "court-o", "另一人民法院", "")
+	type app struct {
+		hours  int
+		status string
+		court  int64
+	}
+	var awaiting, decided []store.JudicialApplication
+	for i, a := range []app{{0, "submitted", court.ID}, {1, "accepted", court.ID}, {1, "confirmed", court.ID}, {1, "failed", court.ID},
+		{2, "rejected", court.ID}, {2, "sending", court.ID}, {3, "annulled", court.ID}, {3, "submitted", court.ID}, {3, "confirmed", court.ID},
+		{0, "submitted", other.ID}, {4, "confirmed", other.ID}} {
+		c, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, fmt.Sprintf("JQ%d", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ja := store.JudicialApplication{CaseID: c.ID, CourtID: a.court, Status: a.status, Package: []byte("PK"), SubmittedAt: t0.Add(time.Duration(a.hours) * time.Hour)}
+		if err := db.PutJudicialApplication(ctx, ja); err != nil {
+			t.Fatal(err)
+		}
+		if a.court != court.ID {
+			continue
+		}
+		if slices.Contains(store.JudicialAwaiting, a.status) {
+			awaiting = append(awaiting, ja)
+		} else {
+			decided = append(decided, ja)
+		}
+	}
+	oldestFirst := func(as []store.JudicialApplication) []int64 {
+		as = slices.Clone(as)
+		slices.SortFunc(as, func(a, b store.JudicialApplication) int {
+			return cmp.Or(a.SubmittedAt.Compare(b.SubmittedAt), cmp.Compare(a.CaseID, b.CaseID))
+		})
+		var ids []int64
+		for _, a := range as {
+			ids = append(ids, a.CaseID)
+		}
+		return ids
+	}
+	newestFirst := func(as []store.JudicialApplication) []int64 {
+		ids := oldestFirst(as)
+		slices.Reverse(ids)
+		return ids
+	}
+	walk := func(decided bool, limit int) (ids []int64, pages int) {
+		t.Helper()
+		q := store.JudicialQuery{CourtIDs: []int64{court.ID}, Decided: decided, Limit: limit}
+		for {
+			page, err := db.ListJudicialApplications(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range page.Items {
+				if a.CaseNumber == "" || a.CourtID != court.ID {
+					t.Fatalf("application %+v: no case number, or another court's", a)
+				}
+				ids = append(ids, a.CaseID)
+			}
+			if pages++; page.Next == nil || pages > 20 {
+				return ids, pages
+			}
+			q.After = page.Next
+		}
+	}
+	for _, c := range []struct {
+		decided bool
+		limit   int
+		want    []int64
+	}{{false, 1, oldestFirst(awaiting)}, {false, 2, oldestFirst(awaiting)}, {false, 5, oldestFirst(awaiting)}, {false, 50, oldestFirst(awaiting)},
+		{true, 1, newestFirst(decided)}, {true, 2, newestFirst(decided)}, {true, 4, newestFirst(decided)}} {
+		got, pages := walk(c.decided, c.limit)
+		if !slices.Equal(got, c.want) || pages != max(1, (len(c.want)+c.limit-1)/c.limit) {
+			t.Errorf("decided %v by pages of %d: %v in %d pages, want %v", c.decided, c.limit, got, pages, c.want)
+		}
+	}
+	if page, err := db.ListJudicialApplications(ctx, store.JudicialQuery{CourtIDs: []int64{court.ID, other.ID}, Limit: 50}); err != nil || len(page.Items) != len(awaiting)+1 {
+		t.Fatalf("two courts' awaiting applications: %d, %v", len(page.Items), err)
+	}
+	if page, err := db.ListJudicialApplications(ctx, store.JudicialQuery{Limit: 50}); err != nil || len(page.Items) != 0 {
+		t.Fatalf("no court: %+v %v", page, err)
+	}
+	for _, limit := range []int{0, -1, store.MaxJudicialPage + 1} {
+		if _, err := db.ListJudicialApplications(ctx, store.JudicialQuery{CourtIDs: []int64{court.ID}, Limit: limit}); err == nil {
+			t.Fatalf("applications with a limit of %d", limit)
+		}
+	}
+}
+
 func testConsents(t *testing.T, db *sqlstore.DB) {
 	ctx := context.Background()
 	f := newFixture(t, db)
@@ -1532,8 +1629,11 @@ func testAgreementsArchive(t *testing.T, db *sqlstore.DB) {
 	if got, err := db.GetJudicialApplication(ctx, c.ID); err != nil || got.Status != "confirmed" || got.RulingNumber != "（2026）沪0115民特1号" || string(got.Package) != "PK" {
 		t.Fatalf("judicial: %+v %v", got, err)
 	}
-	if l, _ := db.ListJudicialApplications(ctx, []int64{court.ID}); len(l) != 2 || !slices.ContainsFunc(l, func(a store.JudicialApplication) bool { return a.CaseNumber == c.Number }) {
-		t.Fatalf("court list: %+v", l)
+	if l, _ := db.ListJudicialApplications(ctx, store.JudicialQuery{CourtIDs: []int64{court.ID}, Decided: true, Limit: 10}); len(l.Items) != 1 || l.Items[0].CaseNumber != c.Number {
+		t.Fatalf("court list, decided: %+v", l)
+	}
+	if l, _ := db.ListJudicialApplications(ctx, store.JudicialQuery{CourtIDs: []int64{court.ID}, Limit: 10}); len(l.Items) != 1 || l.Items[0].CaseID != local.ID {
+		t.Fatalf("court list, awaiting: %+v", l)
 	}
 	if l, _ := db.ListPendingJudicial(ctx, "本平台"); len(l) != 0 {
 		t.Fatalf("a confirmed application is still pending: %+v", l)
