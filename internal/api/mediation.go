@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/consultation"
 )
 
 // RerouteRequest moves a case to another room of its committee.
@@ -326,16 +327,38 @@ func (a *API) Experts(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// ConsultationInbox is an expert's list of consultations addressed to them.
+// ConsultationList is a page of an expert's consultations; NextCursor,
+// passed as after=, is the following page.
+type ConsultationList struct {
+	Consultations []ConsultationJSON `json:"consultations"`
+	Limit         int                `json:"limit"`
+	NextCursor    string             `json:"next_cursor,omitempty"`
+}
+
+// ConsultationInbox is an expert's list of consultations addressed to them,
+// a page at a time: those awaiting an opinion oldest first, or
+// (state=answered) those answered newest first.
 func (a *API) ConsultationInbox(w http.ResponseWriter, r *http.Request) {
-	ks, err := a.Consultation.Inbox(r.Context(), auth.From(r.Context()))
+	q, msg := consultation.ParseInboxQuery(r.URL.Query())
+	if msg != "" {
+		Fail(w, http.StatusBadRequest, msg)
+		return
+	}
+	if q.Limit, _, msg = pageParams(r.URL.Query()); msg != "" {
+		Fail(w, http.StatusBadRequest, msg)
+		return
+	}
+	page, err := a.Consultation.Inbox(r.Context(), auth.From(r.Context()), q)
 	if err != nil {
 		failErr(w, a.Log, r, err)
 		return
 	}
-	out := []ConsultationJSON{}
-	for _, k := range ks {
-		out = append(out, consultationJSON(k.ID, k.CaseID, k.CaseNumber, k.ExpertID, k.ExpertName, k.Question, k.Shared, k.Status, k.Answer, k.AskedAt, k.AnsweredAt))
+	out := ConsultationList{Consultations: []ConsultationJSON{}, Limit: q.Limit}
+	for _, k := range page.Items {
+		out.Consultations = append(out.Consultations, consultationJSON(k.ID, k.CaseID, k.CaseNumber, k.ExpertID, k.ExpertName, k.Question, k.Shared, k.Status, k.Answer, k.AskedAt, k.AnsweredAt))
+	}
+	if page.Next != nil {
+		out.NextCursor = page.Next.String()
 	}
 	writeJSON(w, http.StatusOK, out)
 }

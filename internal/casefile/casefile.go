@@ -28,7 +28,7 @@ type Reader interface {
 	ListFollowUps(ctx context.Context, caseID int64) ([]store.FollowUp, error)
 	GetArchive(ctx context.Context, caseID int64) (store.Archive, error)
 	ListSessions(ctx context.Context, q store.SessionQuery) ([]store.Session, error)
-	ListConsultations(ctx context.Context, caseID, expertID int64) ([]store.Consultation, error)
+	ListConsultations(ctx context.Context, caseID int64) ([]store.Consultation, error)
 	ListProposals(ctx context.Context, caseID int64) ([]store.Proposal, error)
 	ListCommendations(ctx context.Context, caseID int64) ([]store.Commendation, error)
 	ListRecordConfirmations(ctx context.Context, caseID int64) ([]store.RecordConfirmation, error)
@@ -114,7 +114,7 @@ func (s *Service) ViewCase(ctx context.Context, p *auth.Principal, c store.Case)
 		}
 	}
 	if canAct && has.Consultations {
-		if v.Consultations, err = s.Store.ListConsultations(ctx, c.ID, 0); err != nil {
+		if v.Consultations, err = s.Store.ListConsultations(ctx, c.ID); err != nil {
 			return v, fmt.Errorf("list consultations of case %d: %w", c.ID, err)
 		}
 	}

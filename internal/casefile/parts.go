@@ -34,7 +34,7 @@ func (s *Service) Sessions(ctx context.Context, p *auth.Principal, caseID int64)
 // Consultations lists the case's expert consultations.
 func (s *Service) Consultations(ctx context.Context, p *auth.Principal, caseID int64) ([]store.Consultation, error) {
 	return part(ctx, s, p, caseID, "consultations", func(ctx context.Context, id int64) ([]store.Consultation, error) {
-		return s.Store.ListConsultations(ctx, id, 0)
+		return s.Store.ListConsultations(ctx, id)
 	})
 }
 

@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+
 	"github.com/tiaojie/tiaojie/internal/access"
 	"strings"
 	"time"
@@ -88,12 +90,42 @@ func (s *Service) Ask(ctx context.Context, p *auth.Principal, caseID, expertID i
 	return k, nil
 }
 
-// Inbox lists an expert's consultations.
-func (s *Service) Inbox(ctx context.Context, p *auth.Principal) ([]store.Consultation, error) {
+// Inbox lists a page of the consultations addressed to the expert
+// (q.ExpertID is the caller).
+func (s *Service) Inbox(ctx context.Context, p *auth.Principal, q store.ConsultationQuery) (store.ConsultationPage, error) {
 	if !p.Can(domain.PermConsult) {
-		return nil, access.ErrForbidden
+		return store.ConsultationPage{}, access.ErrForbidden
 	}
-	return s.Store.ListConsultations(ctx, 0, p.UserID)
+	q.ExpertID = p.UserID
+	page, err := s.Store.ListExpertConsultations(ctx, q)
+	if err != nil {
+		return page, fmt.Errorf("list the consultations of expert %d: %w", p.UserID, err)
+	}
+	return page, nil
+}
+
+// InboxPageSize is a page of an expert's consultations, on the page and by
+// default in the API.
+const InboxPageSize = 50
+
+// ParseInboxQuery reads the inbox's filters shared by the page and the API:
+// state (open, the default: awaiting the expert's opinion, oldest first;
+// answered, newest first) and after (the previous page's cursor). It
+// returns a Chinese message for a bad value.
+func ParseInboxQuery(v url.Values) (store.ConsultationQuery, string) {
+	q := store.ConsultationQuery{Limit: InboxPageSize}
+	switch v.Get("state") {
+	case "", "open":
+	case "answered":
+		q.Answered = true
+	default:
+		return q, "筛选条件无效：state 只能是 open（待答复）或 answered（已答复）"
+	}
+	var err error
+	if q.After, err = store.ParseAfter(v.Get("after")); err != nil {
+		return q, store.BadCursorMessage
+	}
+	return q, ""
 }
 
 // Get returns a consultation to the expert it was addressed to.

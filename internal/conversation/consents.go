@@ -182,7 +182,7 @@ func (s *Service) answerJoin(ctx context.Context, c store.Case, id int64, party 
 
 // Joined lists the experts both parties let into the mediation.
 func (s *Service) Joined(ctx context.Context, caseID int64) ([]store.Consultation, error) {
-	ks, err := s.Store.ListConsultations(ctx, caseID, 0)
+	ks, err := s.Store.ListConsultations(ctx, caseID)
 	var out []store.Consultation
 	for _, k := range ks {
 		if k.Joined() {

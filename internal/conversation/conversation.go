@@ -89,7 +89,7 @@ func (s *Service) ForStaff(ctx context.Context, p *auth.Principal, caseID int64)
 			return Reader{Case: c, Kind: KindMediator, UserID: p.UserID, Name: p.DisplayName}, nil
 		}
 	}
-	ks, err := s.Store.ListConsultations(ctx, c.ID, 0)
+	ks, err := s.Store.ListConsultations(ctx, c.ID)
 	if err != nil {
 		return Reader{}, err
 	}

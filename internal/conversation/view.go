@@ -166,7 +166,7 @@ func (s *Service) Load(ctx context.Context, r Reader) (View, error) {
 		return v, err
 	}
 	if r.Kind == KindConsumer || r.Kind == KindMerchant {
-		ks, err := s.Store.ListConsultations(ctx, r.Case.ID, 0)
+		ks, err := s.Store.ListConsultations(ctx, r.Case.ID)
 		if err != nil {
 			return v, err
 		}

@@ -627,7 +627,7 @@ func checkShowcases(t *testing.T, db store.Store, res Result) {
 		for _, c := range all.Cases {
 			fs, _ := db.ListDuplicateFlags(ctx, c.ID)
 			flags += len(fs)
-			ks, _ := db.ListConsultations(ctx, c.ID, 0)
+			ks, _ := db.ListConsultations(ctx, c.ID)
 			for _, k := range ks {
 				if k.Status == "answered" {
 					answered++

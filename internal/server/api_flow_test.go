@@ -347,6 +347,11 @@ func TestAPILeadsAndConsultations(t *testing.T) {
 			want(t, "empty answer", ex.json("POST", "/api/v1/consultations/"+itoa(ks[0].ID)+"/answer", map[string]any{"answer": "  "}, nil), 422, "专家意见")
 			want(t, "answer", ex.json("POST", "/api/v1/consultations/"+itoa(ks[0].ID)+"/answer", map[string]any{"answer": "按未消费次数折算。"}, nil), 200, `"status":"answered"`)
 			want(t, "answered", m.json("GET", base+"/consultations", nil, nil), 200, "按未消费次数折算")
+			if r := ex.json("GET", "/api/v1/consultations", nil, nil); r.StatusCode != 200 || strings.Contains(r.body, "预付卡余额如何计算") || !strings.Contains(r.body, `"consultations":[`) {
+				t.Errorf("an answered consultation is still in the expert's queue: %d %s", r.StatusCode, r.body)
+			}
+			want(t, "inbox, answered", ex.json("GET", "/api/v1/consultations?state=answered", nil, nil), 200, "按未消费次数折算")
+			want(t, "inbox, bad state", ex.json("GET", "/api/v1/consultations?state=x", nil, nil), 400, "state 只能是")
 		})
 	}
 }

@@ -279,13 +279,28 @@ func TestExpertConsultation(t *testing.T) {
 		if r := expert.get("/cases/" + itoa(c.ID)); r.StatusCode != 403 {
 			t.Fatalf("expert opens the case file: %d", r.StatusCode)
 		}
-		ks, _ := e.db.ListConsultations(ctx, c.ID, 0)
+		ks, _ := e.db.ListConsultations(ctx, c.ID)
 		if r := e.login("mediator01").form("POST", "/consultations/"+itoa(ks[0].ID)+"/answer", url.Values{"answer": {"x"}}); r.StatusCode != 403 {
 			t.Fatalf("mediator answers as expert: %d", r.StatusCode)
 		}
-		if r := expert.form("POST", "/consultations/"+itoa(ks[0].ID)+"/answer", url.Values{"answer": {"按已使用月份比例扣除，剩余部分应予退还。"}}); r.StatusCode != 303 {
-			t.Fatalf("answer: %d", r.StatusCode)
+		card := `id="k` + itoa(ks[0].ID) + `"`
+		if !strings.Contains(inbox.body, card) {
+			t.Fatal("the open consultation is not in the expert's queue")
 		}
+		if r := expert.form("POST", "/consultations/"+itoa(ks[0].ID)+"/answer", url.Values{"answer": {"按已使用月份比例扣除，剩余部分应予退还。"}}); r.StatusCode != 303 ||
+			r.Header.Get("Location") != "/consultations?state=answered#k"+itoa(ks[0].ID) {
+			t.Fatalf("answer: %d, back to %q", r.StatusCode, r.Header.Get("Location"))
+		}
+		// Answered, it leaves the queue (待答复, the default) for 已答复; a bad
+		// filter is refused.
+		if r := expert.get("/consultations"); r.StatusCode != 200 || strings.Contains(r.body, card) {
+			t.Errorf("an answered consultation is still in the queue: %d", r.StatusCode)
+		}
+		if r := expert.get("/consultations?state=answered"); r.StatusCode != 200 || !strings.Contains(r.body, card) || !strings.Contains(r.body, "按已使用月份比例扣除") {
+			t.Errorf("the answered consultation is not among the answered: %d", r.StatusCode)
+		}
+		want(t, "inbox, bad state", expert.get("/consultations?state=all"), 400, "state 只能是")
+		want(t, "inbox, bad cursor", expert.get("/consultations?after=%21"), 400, "分页参数无效")
 		if page := m.get("/cases/" + itoa(c.ID)); !strings.Contains(page.body, "按已使用月份比例扣除") {
 			t.Fatal("answer not on the case page")
 		}
@@ -295,8 +310,10 @@ func TestExpertConsultation(t *testing.T) {
 		e.db.CreateUser(ctx, &other)
 		cmt, _ := e.db.GetOrgUnitByCode(ctx, "pd-cmt")
 		e.db.AddBinding(ctx, store.Binding{UserID: other.ID, Role: "expert", OrgID: cmt.ID})
-		if ks2, _ := e.db.ListConsultations(ctx, 0, other.ID); len(ks2) != 0 {
-			t.Fatal("unconsulted expert has consultations")
+		for _, answered := range []bool{false, true} {
+			if ks2, _ := e.db.ListExpertConsultations(ctx, store.ConsultationQuery{ExpertID: other.ID, Answered: answered, Limit: 50}); len(ks2.Items) != 0 {
+				t.Fatal("unconsulted expert has consultations")
+			}
 		}
 		if r := e.login("expert02").form("POST", "/consultations/"+itoa(ks[0].ID)+"/answer", url.Values{"answer": {"冒名答复"}}); r.StatusCode != 404 {
 			t.Fatalf("unconsulted expert answers: %d", r.StatusCode)

@@ -69,6 +69,12 @@ func queryDoc(path, q string) string {
 	if path == "/api/v1/judicial" && q == "after" {
 		return "翻页游标：上一页返回的 next_cursor（按提交时间：待处理的正序，已裁定的倒序）"
 	}
+	if path == "/api/v1/consultations" && q == "after" {
+		return "翻页游标：上一页返回的 next_cursor（按咨询时间：待答复的正序，已答复的倒序）"
+	}
+	if path == "/api/v1/consultations" && q == "state" {
+		return "open 待答复（默认，先到先办）、answered 已答复"
+	}
 	if path == "/api/v1/judicial" && q == "state" {
 		return "pending 待处理（默认：尚待法院办理或未送达法院系统，先到先办）、decided 已裁定"
 	}
@@ -99,8 +105,9 @@ var queryFormats = map[string]map[string]any{
 
 // stateValues are the values of each list's "state" filter.
 var stateValues = map[string][]string{
-	"/api/v1/groups":   {"open", "all"},
-	"/api/v1/judicial": {"pending", "decided"},
+	"/api/v1/groups":        {"open", "all"},
+	"/api/v1/judicial":      {"pending", "decided"},
+	"/api/v1/consultations": {"open", "answered"},
 }
 
 // knownQuery refuses query parameters an API route does not declare, so a

@@ -374,7 +374,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Path: "/api/v1/cases/{id}/experts", Perm: domain.PermCaseDecide, API: true, Summary: "可咨询的专家", Handler: a.Experts, Response: []api.ExpertJSON{}},
 		{Method: "GET", Path: "/api/v1/cases/{id}/consultations", Perm: domain.PermCaseDecide, API: true, Summary: "案件的专家咨询", Handler: a.CaseConsultations, Response: []api.ConsultationJSON{}},
 		{Method: "POST", Path: "/api/v1/cases/{id}/consultations", Perm: domain.PermCaseDecide, API: true, Summary: "发送专家咨询", Handler: a.Consult(), Request: api.ConsultRequest{}, Response: api.CaseJSON{}},
-		{Method: "GET", Path: "/api/v1/consultations", Perm: domain.PermConsult, API: true, Summary: "发给我的专家咨询（专家）", Handler: a.ConsultationInbox, Response: []api.ConsultationJSON{}},
+		{Method: "GET", Path: "/api/v1/consultations", Perm: domain.PermConsult, API: true, Summary: "发给我的专家咨询（专家；待答复的先到先办，已答复的新者在前，分页）", Handler: a.ConsultationInbox,
+			Query: []string{"state", "limit", "after"}, Response: api.ConsultationList{}},
 		{Method: "POST", Path: "/api/v1/consultations/{id}/answer", Perm: domain.PermConsult, API: true, Summary: "答复专家咨询", Handler: a.AnswerConsultation, Request: api.AnswerRequest{}, Response: api.ConsultationJSON{}},
 		// Group disputes.
 		{Method: "GET", Path: "/api/v1/groups", Perm: domain.PermGroupManage, API: true, Summary: "群体性纠纷（按建立时间倒序，分页）及可合并的集中投诉", Handler: a.Groups,

@@ -260,7 +260,7 @@ func TestOnlineMediation(t *testing.T) {
 			expert := e.login("expert01")
 			ex, _ := e.db.GetUserByUsername(ctx, "expert01")
 			m.form("POST", "/cases/"+cid+"/consult", url.Values{"expert": {itoa(ex.ID)}, "question": {"预付卡余额如何计算？"}, "shared": {"健身卡剩余20次"}})
-			ks, _ := e.db.ListConsultations(ctx, id, 0)
+			ks, _ := e.db.ListConsultations(ctx, id)
 			kid := itoa(ks[0].ID)
 			m.form("POST", "/cases/"+cid+"/consultations/"+kid+"/join", url.Values{})
 			if r := expert.get("/cases/" + cid + "/talk"); r.StatusCode != 404 {

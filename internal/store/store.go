@@ -313,7 +313,10 @@ type Store interface {
 	ListExperts(ctx context.Context) ([]ExpertProfile, error) // active users with an expert binding, with their org paths
 	CreateConsultation(ctx context.Context, c *Consultation) error
 	GetConsultation(ctx context.Context, id int64) (Consultation, error)
-	ListConsultations(ctx context.Context, caseID, expertID int64) ([]Consultation, error) // by case, or by expert when caseID is 0
+	ListConsultations(ctx context.Context, caseID int64) ([]Consultation, error) // a case's, newest first
+	// ListExpertConsultations lists one page of an expert's consultations
+	// (ConsultationQuery).
+	ListExpertConsultations(ctx context.Context, q ConsultationQuery) (ConsultationPage, error)
 	AnswerConsultation(ctx context.Context, id, expertID int64, answer string, at time.Time) error
 
 	// Mediation sessions.
@@ -917,6 +920,25 @@ type Group struct {
 	SessionAt    *time.Time // the joint session (集中调解)
 	SessionPlace string
 	Members      []GroupMember // filled by GetGroup
+}
+
+// ConsultationQuery asks for one page of an expert's consultations: those
+// awaiting the expert's opinion oldest asked first (a work queue), or with
+// Answered those answered, newest asked first; by the time asked, then id.
+type ConsultationQuery struct {
+	ExpertID int64
+	Answered bool
+	After    *ListCursor // the previous page's Next
+	Limit    int         // 1 to MaxConsultationPage
+}
+
+// MaxConsultationPage bounds a page of consultations.
+const MaxConsultationPage = 500
+
+// ConsultationPage is one page of consultations; Next is nil on the last page.
+type ConsultationPage struct {
+	Items []Consultation
+	Next  *ListCursor
 }
 
 // GroupQuery asks for one page of a committee's groups, newest formed

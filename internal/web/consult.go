@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/consultation"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -15,14 +16,30 @@ func (pg *Pages) Consult(w http.ResponseWriter, r *http.Request) {
 	pg.mediationDone(w, r, id, err, "已发送专家咨询。")
 }
 
-// Consultations is an expert's inbox.
+// Consultations is an expert's inbox, a page at a time: those awaiting the
+// expert's opinion oldest first (待答复), or those answered newest first.
 func (pg *Pages) Consultations(w http.ResponseWriter, r *http.Request) {
-	ks, err := pg.Consultation.Inbox(r.Context(), auth.From(r.Context()))
+	q, msg := consultation.ParseInboxQuery(r.URL.Query())
+	if msg != "" {
+		pg.Fail(w, r, http.StatusBadRequest, msg)
+		return
+	}
+	page, err := pg.Consultation.Inbox(r.Context(), auth.From(r.Context()), q)
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
 	}
-	pg.render(w, r, http.StatusOK, "consultations", "专家咨询", struct{ Items []store.Consultation }{ks})
+	state := ""
+	if q.Answered {
+		state = "answered"
+	}
+	d := struct {
+		Items       []store.Consultation
+		Answered    bool
+		First, Next string
+	}{Items: page.Items, Answered: q.Answered}
+	d.First, d.Next = pageLinks("/consultations", state, q.After, page.Next)
+	pg.render(w, r, http.StatusOK, "consultations", "专家咨询", d)
 }
 
 // ConsultationAnswer records an expert's answer.
@@ -33,5 +50,6 @@ func (pg *Pages) ConsultationAnswer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg.flash(r, "已答复。")
-	http.Redirect(w, r, "/consultations#k"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	// Back to the card among the answered, where it is now.
+	http.Redirect(w, r, "/consultations?state=answered#k"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/tiaojie/tiaojie/internal/calendar"
@@ -91,26 +90,12 @@ func (pg *Pages) Groups(w http.ResponseWriter, r *http.Request) {
 		pg.failErr(w, r, err)
 		return
 	}
+	state := ""
+	if q.OpenOnly {
+		state = "open"
+	}
 	d := groupsData{Committee: c, OpenOnly: q.OpenOnly, Groups: page.Groups}
-	link := func(after *store.ListCursor) string {
-		v := url.Values{}
-		if q.OpenOnly {
-			v.Set("state", "open")
-		}
-		if after != nil {
-			v.Set("after", after.String())
-		}
-		if len(v) == 0 {
-			return "/groups"
-		}
-		return "/groups?" + v.Encode()
-	}
-	if q.After != nil {
-		d.First = link(nil)
-	}
-	if page.Next != nil {
-		d.Next = link(page.Next)
-	}
+	d.First, d.Next = pageLinks("/groups", state, q.After, page.Next)
 	if d.Proposals, err = pg.Grouping.Proposals(ctx, auth.From(ctx), c); err != nil {
 		pg.failErr(w, r, err)
 		return

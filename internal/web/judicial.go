@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/tiaojie/tiaojie/internal/agreement"
@@ -55,30 +54,16 @@ func (pg *Pages) CourtQueue(w http.ResponseWriter, r *http.Request) {
 		pg.failErr(w, r, err)
 		return
 	}
-	link := func(after *store.ListCursor) string {
-		v := url.Values{}
-		if q.Decided {
-			v.Set("state", "decided")
-		}
-		if after != nil {
-			v.Set("after", after.String())
-		}
-		if len(v) == 0 {
-			return "/court"
-		}
-		return "/court?" + v.Encode()
+	state := ""
+	if q.Decided {
+		state = "decided"
 	}
 	d := struct {
 		Items       []store.JudicialApplication
 		Decided     bool
 		First, Next string
 	}{Items: page.Items, Decided: q.Decided}
-	if q.After != nil {
-		d.First = link(nil)
-	}
-	if page.Next != nil {
-		d.Next = link(page.Next)
-	}
+	d.First, d.Next = pageLinks("/court", state, q.After, page.Next)
 	pg.render(w, r, http.StatusOK, "court", "司法确认", d)
 }
 

@@ -69,12 +69,41 @@ func (db *DB) GetConsultation(ctx context.Context, id int64) (store.Consultation
 	return k, db.wrap("get consultation", err)
 }
 
-func (db *DB) ListConsultations(ctx context.Context, caseID, expertID int64) ([]store.Consultation, error) {
-	q, arg := ` WHERE k.case_id = $1`, caseID
-	if caseID == 0 {
-		q, arg = ` WHERE k.expert_id = $1`, expertID
+func (db *DB) ListConsultations(ctx context.Context, caseID int64) ([]store.Consultation, error) {
+	return db.listConsultations(ctx, ` WHERE k.case_id = $1 ORDER BY k.id DESC`, caseID)
+}
+
+func (db *DB) ListExpertConsultations(ctx context.Context, q store.ConsultationQuery) (store.ConsultationPage, error) {
+	if q.Limit <= 0 || q.Limit > store.MaxConsultationPage {
+		return store.ConsultationPage{}, fmt.Errorf("list expert consultations: limit must be 1 to %d, got %d", store.MaxConsultationPage, q.Limit)
 	}
-	rows, err := db.read().QueryContext(ctx, `SELECT `+consultCols+consultFrom+q+` ORDER BY k.id DESC`, arg)
+	// By the index (expert_id, status, asked_at, id), one row past the page
+	// telling whether another follows: the open ones oldest first, the
+	// answered newest first.
+	status, cmp, dir := "open", ">", "ASC"
+	if q.Answered {
+		status, cmp, dir = "answered", "<", "DESC"
+	}
+	where, args := ` WHERE k.expert_id = $1 AND k.status = $2`, []any{q.ExpertID, status}
+	if q.After != nil {
+		where += fmt.Sprintf(` AND k.asked_at %s= $3 AND (k.asked_at %s $3 OR k.id %s $4)`, cmp, cmp, cmp)
+		args = append(args, q.After.At.UTC(), q.After.ID)
+	}
+	items, err := db.listConsultations(ctx, where+fmt.Sprintf(` ORDER BY k.asked_at %s, k.id %s LIMIT %d`, dir, dir, q.Limit+1), args...)
+	if err != nil {
+		return store.ConsultationPage{}, err
+	}
+	page := store.ConsultationPage{Items: items[:min(len(items), q.Limit)]}
+	if len(items) > q.Limit {
+		last := page.Items[q.Limit-1]
+		page.Next = &store.ListCursor{At: last.AskedAt, ID: last.ID}
+	}
+	return page, nil
+}
+
+// listConsultations reads the consultations (k) a WHERE and ORDER clause pick.
+func (db *DB) listConsultations(ctx context.Context, where string, args ...any) ([]store.Consultation, error) {
+	rows, err := db.read().QueryContext(ctx, `SELECT `+consultCols+consultFrom+where, args...)
 	if err != nil {
 		return nil, db.wrap("list consultations", err)
 	}

@@ -1511,11 +1511,86 @@ func testConsultations(t *testing.T, db *sqlstore.DB) {
 	if err := db.AnswerConsultation(ctx, k.ID, ex.ID, "压缩机故障，属质量问题", t0); err != nil {
 		t.Fatal(err)
 	}
-	if ks, _ := db.ListConsultations(ctx, c.ID, 0); len(ks) != 1 || ks[0].Answer != "压缩机故障，属质量问题" || ks[0].AnsweredAt == nil {
+	if ks, _ := db.ListConsultations(ctx, c.ID); len(ks) != 1 || ks[0].Answer != "压缩机故障，属质量问题" || ks[0].AnsweredAt == nil {
 		t.Fatalf("by case: %+v", ks)
 	}
-	if ks, _ := db.ListConsultations(ctx, 0, ex.ID); len(ks) != 1 {
-		t.Fatal("by expert")
+
+	// The expert's inbox a page at a time: the open ones oldest asked first,
+	// the answered newest first, those asked at one instant by id; each
+	// page's Next resumes after its last row, the last page has none; no
+	// other expert's.
+	other := store.User{Username: "expert2", DisplayName: "王专家", PasswordHash: "x", Active: true}
+	db.CreateUser(ctx, &other)
+	open, answered := []store.Consultation{}, []store.Consultation{got}
+	for i, hours := range []int{0, 1, 1, 2, 1, 3, 3, 1} { // 1 and 4 (answered), 5 and 6 (open) asked at one instant
+		cc, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, fmt.Sprintf("KQ%d", i)))
+		x := store.Consultation{CaseID: cc.ID, ExpertID: ex.ID, Question: fmt.Sprintf("问题%d", i)}
+		if i == 7 {
+			x.ExpertID = other.ID
+		}
+		if err := db.CreateConsultation(ctx, &x); err != nil {
+			t.Fatal(err)
+		}
+		x.AskedAt = t0.Add(time.Duration(hours) * time.Hour)
+		if _, err := db.Writer().ExecContext(ctx, `UPDATE consultations SET asked_at = $1 WHERE id = $2`, x.AskedAt, x.ID); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case i == 7:
+		case i%3 == 1:
+			if err := db.AnswerConsultation(ctx, x.ID, ex.ID, "意见", t0); err != nil {
+				t.Fatal(err)
+			}
+			answered = append(answered, x)
+		default:
+			open = append(open, x)
+		}
+	}
+	ids := func(ks []store.Consultation, newest bool) []int64 {
+		ks = slices.Clone(ks)
+		slices.SortFunc(ks, func(a, b store.Consultation) int {
+			return cmp.Or(a.AskedAt.Compare(b.AskedAt), cmp.Compare(a.ID, b.ID))
+		})
+		var out []int64
+		for _, k := range ks {
+			out = append(out, k.ID)
+		}
+		if newest {
+			slices.Reverse(out)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		answered bool
+		limit    int
+		want     []int64
+	}{{false, 1, ids(open, false)}, {false, 2, ids(open, false)}, {false, 50, ids(open, false)},
+		{true, 1, ids(answered, true)}, {true, 2, ids(answered, true)}, {true, 3, ids(answered, true)}} {
+		q := store.ConsultationQuery{ExpertID: ex.ID, Answered: c.answered, Limit: c.limit}
+		var got []int64
+		pages := 0
+		for pages < 20 {
+			page, err := db.ListExpertConsultations(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range page.Items {
+				got = append(got, k.ID)
+			}
+			pages++
+			if page.Next == nil {
+				break
+			}
+			q.After = page.Next
+		}
+		if !slices.Equal(got, c.want) || pages != max(1, (len(c.want)+c.limit-1)/c.limit) {
+			t.Errorf("answered %v by pages of %d: %v in %d pages, want %v", c.answered, c.limit, got, pages, c.want)
+		}
+	}
+	for _, limit := range []int{0, store.MaxConsultationPage + 1} {
+		if _, err := db.ListExpertConsultations(ctx, store.ConsultationQuery{ExpertID: ex.ID, Limit: limit}); err == nil {
+			t.Fatalf("consultations with a limit of %d", limit)
+		}
 	}
 }
 
