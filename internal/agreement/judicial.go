@@ -171,7 +171,7 @@ func claim(ctx context.Context, st store.Store, ja store.JudicialApplication) er
 
 // CourtQueue lists a page of the applications addressed to the courts the
 // liaison is bound to (q.CourtIDs are those courts).
-func (s *Service) CourtQueue(ctx context.Context, p *auth.Principal, q store.JudicialQuery) (store.JudicialPage, error) {
+func (s *Service) CourtQueue(ctx context.Context, p *auth.Principal, q store.JudicialQuery) (store.Page[store.JudicialApplication], error) {
 	q.CourtIDs = nil
 	for _, b := range p.Bindings {
 		if b.Role == domain.RoleCourt {
@@ -179,7 +179,7 @@ func (s *Service) CourtQueue(ctx context.Context, p *auth.Principal, q store.Jud
 		}
 	}
 	if len(q.CourtIDs) == 0 {
-		return store.JudicialPage{}, access.ErrForbidden
+		return store.Page[store.JudicialApplication]{}, access.ErrForbidden
 	}
 	page, err := s.Store.ListJudicialApplications(ctx, q)
 	if err != nil {
@@ -188,28 +188,13 @@ func (s *Service) CourtQueue(ctx context.Context, p *auth.Principal, q store.Jud
 	return page, nil
 }
 
-// CourtPageSize is a page of a court's applications, on the page and by
-// default in the API.
-const CourtPageSize = 50
-
-// ParseCourtQuery reads the court list's filters shared by the page and
-// the API: state (pending, the default: awaiting the court; decided) and
-// after (the previous page's cursor). It returns a Chinese message for a
-// bad value.
+// ParseCourtQuery reads the court list's parameters, shared by the page and
+// the API: state (pending, the default: awaiting the court; decided), after
+// and limit (store.ParseListParams). It returns a Chinese message for a bad
+// value.
 func ParseCourtQuery(v url.Values) (store.JudicialQuery, string) {
-	q := store.JudicialQuery{Limit: CourtPageSize}
-	switch v.Get("state") {
-	case "", "pending":
-	case "decided":
-		q.Decided = true
-	default:
-		return q, "筛选条件无效：state 只能是 pending（待处理）或 decided（已裁定）"
-	}
-	var err error
-	if q.After, err = store.ParseAfter(v.Get("after")); err != nil {
-		return q, store.BadCursorMessage
-	}
-	return q, ""
+	state, p, msg := store.ParseListParams(v, store.StateName{Value: "pending", Name: "待处理"}, store.StateName{Value: "decided", Name: "已裁定"})
+	return store.JudicialQuery{Decided: state == "decided", Paging: p}, msg
 }
 
 // CourtApplication is one application, for a liaison of the court it was

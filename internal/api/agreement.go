@@ -313,10 +313,6 @@ func (a *API) CourtQueue(w http.ResponseWriter, r *http.Request) {
 		Fail(w, http.StatusBadRequest, msg)
 		return
 	}
-	if q.Limit, _, msg = pageParams(r.URL.Query()); msg != "" {
-		Fail(w, http.StatusBadRequest, msg)
-		return
-	}
 	page, err := a.Agreement.CourtQueue(r.Context(), auth.From(r.Context()), q)
 	if err != nil {
 		failErr(w, a.Log, r, err)

@@ -155,10 +155,6 @@ func (a *API) Groups(w http.ResponseWriter, r *http.Request) {
 		Fail(w, http.StatusBadRequest, msg)
 		return
 	}
-	if q.Limit, _, msg = pageParams(r.URL.Query()); msg != "" {
-		Fail(w, http.StatusBadRequest, msg)
-		return
-	}
 	page, err := a.Grouping.Groups(r.Context(), auth.From(r.Context()), c, q)
 	if err != nil {
 		failErr(w, a.Log, r, err)
@@ -170,7 +166,7 @@ func (a *API) Groups(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := GroupsJSON{CommitteeID: c.ID, Groups: []GroupJSON{}, Proposals: []ProposalJSON{}, Limit: q.Limit}
-	for _, g := range page.Groups {
+	for _, g := range page.Items {
 		out.Groups = append(out.Groups, groupJSON(g))
 	}
 	if page.Next != nil {

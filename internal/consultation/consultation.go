@@ -92,9 +92,9 @@ func (s *Service) Ask(ctx context.Context, p *auth.Principal, caseID, expertID i
 
 // Inbox lists a page of the consultations addressed to the expert
 // (q.ExpertID is the caller).
-func (s *Service) Inbox(ctx context.Context, p *auth.Principal, q store.ConsultationQuery) (store.ConsultationPage, error) {
+func (s *Service) Inbox(ctx context.Context, p *auth.Principal, q store.ConsultationQuery) (store.Page[store.Consultation], error) {
 	if !p.Can(domain.PermConsult) {
-		return store.ConsultationPage{}, access.ErrForbidden
+		return store.Page[store.Consultation]{}, access.ErrForbidden
 	}
 	q.ExpertID = p.UserID
 	page, err := s.Store.ListExpertConsultations(ctx, q)
@@ -104,28 +104,13 @@ func (s *Service) Inbox(ctx context.Context, p *auth.Principal, q store.Consulta
 	return page, nil
 }
 
-// InboxPageSize is a page of an expert's consultations, on the page and by
-// default in the API.
-const InboxPageSize = 50
-
-// ParseInboxQuery reads the inbox's filters shared by the page and the API:
-// state (open, the default: awaiting the expert's opinion, oldest first;
-// answered, newest first) and after (the previous page's cursor). It
-// returns a Chinese message for a bad value.
+// ParseInboxQuery reads the inbox's parameters, shared by the page and the
+// API: state (open, the default: awaiting the expert's opinion; answered),
+// after and limit (store.ParseListParams). It returns a Chinese message for
+// a bad value.
 func ParseInboxQuery(v url.Values) (store.ConsultationQuery, string) {
-	q := store.ConsultationQuery{Limit: InboxPageSize}
-	switch v.Get("state") {
-	case "", "open":
-	case "answered":
-		q.Answered = true
-	default:
-		return q, "筛选条件无效：state 只能是 open（待答复）或 answered（已答复）"
-	}
-	var err error
-	if q.After, err = store.ParseAfter(v.Get("after")); err != nil {
-		return q, store.BadCursorMessage
-	}
-	return q, ""
+	state, p, msg := store.ParseListParams(v, store.StateName{Value: "open", Name: "待答复"}, store.StateName{Value: "answered", Name: "已答复"})
+	return store.ConsultationQuery{Answered: state == "answered", Paging: p}, msg
 }
 
 // Get returns a consultation to the expert it was addressed to.

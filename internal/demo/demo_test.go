@@ -606,12 +606,12 @@ func checkShowcases(t *testing.T, db store.Store, res Result) {
 		if !slices.Equal(states, []string{"submitted", "accepted", "confirmed", "rejected"}) {
 			t.Errorf("%s: judicial states %v", sc.District, states)
 		}
-		groups, err := db.ListGroups(ctx, store.GroupQuery{CommitteeID: committee.ID, Limit: store.MaxGroupPage})
+		groups, err := db.ListGroups(ctx, store.GroupQuery{CommitteeID: committee.ID, Paging: store.Paging{Limit: store.MaxPage}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		representatives := 0
-		for _, g := range groups.Groups {
+		for _, g := range groups.Items {
 			full, _ := db.GetGroup(ctx, g.ID)
 			for _, m := range full.Members {
 				if m.Representative {
@@ -620,7 +620,7 @@ func checkShowcases(t *testing.T, db store.Store, res Result) {
 			}
 		}
 		if representatives < 2 {
-			t.Errorf("%s: %d groups, %d representatives", sc.District, len(groups.Groups), representatives)
+			t.Errorf("%s: %d groups, %d representatives", sc.District, len(groups.Items), representatives)
 		}
 		flags, leads, answered, commendations, followUps := 0, 0, 0, 0, 0
 		all, _ := db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{Prefixes: []string{committee.Path}}, Limit: 500})

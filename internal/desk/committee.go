@@ -210,11 +210,11 @@ func (s *Service) Committee(ctx context.Context, p *auth.Principal, f Filter) (C
 	// The groups with a case still open, newest formed first (the groups
 	// page has them all).
 	for _, c := range d.Committees {
-		page, err := s.Store.ListGroups(ctx, store.GroupQuery{CommitteeID: c.ID, OpenOnly: true, Limit: SectionRows})
+		page, err := s.Store.ListGroups(ctx, store.GroupQuery{CommitteeID: c.ID, OpenOnly: true, Paging: store.Paging{Limit: SectionRows}})
 		if err != nil {
 			return d, err
 		}
-		d.Groups, d.MoreGroups = append(d.Groups, page.Groups...), d.MoreGroups || page.Next != nil
+		d.Groups, d.MoreGroups = append(d.Groups, page.Items...), d.MoreGroups || page.Next != nil
 	}
 	slices.SortFunc(d.Groups, func(a, b store.Group) int {
 		return cmp.Or(b.Created.Compare(a.Created), cmp.Compare(b.ID, a.ID))

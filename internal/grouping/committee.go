@@ -28,9 +28,9 @@ func (s *Service) CommitteeOf(ctx context.Context, p *auth.Principal) (store.Org
 
 // Groups lists a page of the group disputes of a committee whose cases the
 // caller decides (q.CommitteeID is the committee's).
-func (s *Service) Groups(ctx context.Context, p *auth.Principal, committee store.OrgUnit, q store.GroupQuery) (store.GroupPage, error) {
+func (s *Service) Groups(ctx context.Context, p *auth.Principal, committee store.OrgUnit, q store.GroupQuery) (store.Page[store.Group], error) {
 	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
-		return store.GroupPage{}, access.ErrForbidden
+		return store.Page[store.Group]{}, access.ErrForbidden
 	}
 	q.CommitteeID = committee.ID
 	page, err := s.Store.ListGroups(ctx, q)

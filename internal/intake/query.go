@@ -42,9 +42,12 @@ func ParseListQuery(v url.Values) (store.CaseQuery, string) {
 			*f.dst = &t
 		}
 	}
-	var err error
-	if q.After, err = store.ParseAfter(v.Get("after")); err != nil {
-		return q, store.BadCursorMessage
+	if s := v.Get("after"); s != "" {
+		c, err := store.ParseListCursor(s)
+		if err != nil {
+			return q, store.BadCursorMessage
+		}
+		q.After = c
 	}
 	return q, ""
 }

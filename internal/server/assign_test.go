@@ -311,7 +311,7 @@ func TestExpertConsultation(t *testing.T) {
 		cmt, _ := e.db.GetOrgUnitByCode(ctx, "pd-cmt")
 		e.db.AddBinding(ctx, store.Binding{UserID: other.ID, Role: "expert", OrgID: cmt.ID})
 		for _, answered := range []bool{false, true} {
-			if ks2, _ := e.db.ListExpertConsultations(ctx, store.ConsultationQuery{ExpertID: other.ID, Answered: answered, Limit: 50}); len(ks2.Items) != 0 {
+			if ks2, _ := e.db.ListExpertConsultations(ctx, store.ConsultationQuery{ExpertID: other.ID, Answered: answered, Paging: store.Paging{Limit: 50}}); len(ks2.Items) != 0 {
 				t.Fatal("unconsulted expert has consultations")
 			}
 		}

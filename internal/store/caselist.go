@@ -36,14 +36,6 @@ var ErrBadCursor = errors.New("bad list cursor")
 // link edited by hand, or cut short).
 const BadCursorMessage = "分页参数无效，请从第一页重新浏览"
 
-// ParseAfter reads a list's "after" parameter: nil when empty.
-func ParseAfter(s string) (*ListCursor, error) {
-	if s == "" {
-		return nil, nil
-	}
-	return ParseListCursor(s)
-}
-
 // ParseListCursor reads a token made by String.
 func ParseListCursor(s string) (*ListCursor, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)

@@ -254,7 +254,7 @@ type Store interface {
 	// ListGroups lists one page of a committee's group disputes, newest
 	// formed first, paged by key (GroupQuery). With OpenOnly it reads the
 	// open cases of groups, not every group the committee ever formed.
-	ListGroups(ctx context.Context, q GroupQuery) (GroupPage, error)
+	ListGroups(ctx context.Context, q GroupQuery) (Page[Group], error)
 	// ListGroupsFormed lists a committee's groups formed in [from, to),
 	// oldest first.
 	ListGroupsFormed(ctx context.Context, committeeID int64, from, to time.Time) ([]Group, error)
@@ -316,7 +316,7 @@ type Store interface {
 	ListConsultations(ctx context.Context, caseID int64) ([]Consultation, error) // a case's, newest first
 	// ListExpertConsultations lists one page of an expert's consultations
 	// (ConsultationQuery).
-	ListExpertConsultations(ctx context.Context, q ConsultationQuery) (ConsultationPage, error)
+	ListExpertConsultations(ctx context.Context, q ConsultationQuery) (Page[Consultation], error)
 	AnswerConsultation(ctx context.Context, id, expertID int64, answer string, at time.Time) error
 
 	// Mediation sessions.
@@ -366,7 +366,7 @@ type Store interface {
 	GetJudicialApplication(ctx context.Context, caseID int64) (JudicialApplication, error)
 	// ListJudicialApplications lists one page of the courts' applications
 	// (JudicialQuery), each with its case number.
-	ListJudicialApplications(ctx context.Context, q JudicialQuery) (JudicialPage, error)
+	ListJudicialApplications(ctx context.Context, q JudicialQuery) (Page[JudicialApplication], error)
 	// ListPendingJudicial lists every application still open at a court system (submitted or
 	// accepted, with a court system's receipt: not empty, not localReceipt), oldest first, without packages.
 	ListPendingJudicial(ctx context.Context, localReceipt string) ([]JudicialApplication, error)
@@ -928,17 +928,7 @@ type Group struct {
 type ConsultationQuery struct {
 	ExpertID int64
 	Answered bool
-	After    *ListCursor // the previous page's Next
-	Limit    int         // 1 to MaxConsultationPage
-}
-
-// MaxConsultationPage bounds a page of consultations.
-const MaxConsultationPage = 500
-
-// ConsultationPage is one page of consultations; Next is nil on the last page.
-type ConsultationPage struct {
-	Items []Consultation
-	Next  *ListCursor
+	Paging
 }
 
 // GroupQuery asks for one page of a committee's groups, newest formed
@@ -948,17 +938,7 @@ type GroupQuery struct {
 	// OpenOnly keeps the groups still being handled: those with a member
 	// case still open (domain.Status.Open).
 	OpenOnly bool
-	After    *ListCursor // the previous page's Next
-	Limit    int         // 1 to MaxGroupPage
-}
-
-// MaxGroupPage bounds a page of groups.
-const MaxGroupPage = 500
-
-// GroupPage is one page of groups; Next is nil on the last page.
-type GroupPage struct {
-	Groups []Group
-	Next   *ListCursor
+	Paging
 }
 
 // GroupMember is one complaint of a group.
@@ -1207,17 +1187,7 @@ var JudicialAwaiting = []string{"sending", "failed", "submitted", "accepted"}
 type JudicialQuery struct {
 	CourtIDs []int64
 	Decided  bool
-	After    *ListCursor // the previous page's Next
-	Limit    int         // 1 to MaxJudicialPage
-}
-
-// MaxJudicialPage bounds a page of applications.
-const MaxJudicialPage = 500
-
-// JudicialPage is one page of applications; Next is nil on the last page.
-type JudicialPage struct {
-	Items []JudicialApplication
-	Next  *ListCursor
+	Paging
 }
 
 // InTxRetry runs fn in one transaction, and again (up to three times in all)

@@ -6,7 +6,6 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/consultation"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // Consult sends a question about a case to an expert.
@@ -29,17 +28,11 @@ func (pg *Pages) Consultations(w http.ResponseWriter, r *http.Request) {
 		pg.failErr(w, r, err)
 		return
 	}
-	state := ""
+	state := "open"
 	if q.Answered {
 		state = "answered"
 	}
-	d := struct {
-		Items       []store.Consultation
-		Answered    bool
-		First, Next string
-	}{Items: page.Items, Answered: q.Answered}
-	d.First, d.Next = pageLinks("/consultations", state, q.After, page.Next)
-	pg.render(w, r, http.StatusOK, "consultations", "专家咨询", d)
+	pg.render(w, r, http.StatusOK, "consultations", "专家咨询", pagedList("/consultations", state, "open", q.After, page))
 }
 
 // ConsultationAnswer records an expert's answer.

@@ -55,12 +55,8 @@ func (pg *Pages) DuplicateAction(merge bool) http.HandlerFunc {
 
 type groupsData struct {
 	Committee store.OrgUnit
-	OpenOnly  bool
-	Groups    []store.Group
 	Proposals []grouping.Proposal
-	// First is the list's first page when this is a later one; Next the
-	// following page ("" on the last).
-	First, Next string
+	paged[store.Group]
 }
 
 // committeeOf is the first committee where the user may decide cases.
@@ -90,12 +86,11 @@ func (pg *Pages) Groups(w http.ResponseWriter, r *http.Request) {
 		pg.failErr(w, r, err)
 		return
 	}
-	state := ""
+	state := "all"
 	if q.OpenOnly {
 		state = "open"
 	}
-	d := groupsData{Committee: c, OpenOnly: q.OpenOnly, Groups: page.Groups}
-	d.First, d.Next = pageLinks("/groups", state, q.After, page.Next)
+	d := groupsData{Committee: c, paged: pagedList("/groups", state, "all", q.After, page)}
 	if d.Proposals, err = pg.Grouping.Proposals(ctx, auth.From(ctx), c); err != nil {
 		pg.failErr(w, r, err)
 		return

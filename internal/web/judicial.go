@@ -6,7 +6,6 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/auth"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // ApplyJudicial files the parties' joint application for judicial
@@ -54,17 +53,11 @@ func (pg *Pages) CourtQueue(w http.ResponseWriter, r *http.Request) {
 		pg.failErr(w, r, err)
 		return
 	}
-	state := ""
+	state := "pending"
 	if q.Decided {
 		state = "decided"
 	}
-	d := struct {
-		Items       []store.JudicialApplication
-		Decided     bool
-		First, Next string
-	}{Items: page.Items, Decided: q.Decided}
-	d.First, d.Next = pageLinks("/court", state, q.After, page.Next)
-	pg.render(w, r, http.StatusOK, "court", "司法确认", d)
+	pg.render(w, r, http.StatusOK, "court", "司法确认", pagedList("/court", state, "pending", q.After, page))
 }
 
 // CourtDecide records the court's acceptance, confirmation or rejection.

@@ -6,13 +6,22 @@ import (
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
-// pageLinks are a list's links paged by key: back to its first page (only
-// past the first: after is set) and to the next (when next is set), each
-// keeping the list's state filter ("" for the default).
-func pageLinks(path, state string, after, next *store.ListCursor) (first, following string) {
+// paged is a list paged by key as its template reads it: the page's rows,
+// the state filter shown, and the links back to the first page (past the
+// first only) and to the next (when one follows).
+type paged[T any] struct {
+	Items       []T
+	State       string
+	First, Next string
+}
+
+// pagedList is the page of the list at path: state is its filter, which
+// the links carry unless it is the list's default; after is where this page
+// started.
+func pagedList[T any](path, state, byDefault string, after *store.ListCursor, page store.Page[T]) paged[T] {
 	link := func(c *store.ListCursor) string {
 		v := url.Values{}
-		if state != "" {
+		if state != byDefault {
 			v.Set("state", state)
 		}
 		if c != nil {
@@ -23,11 +32,12 @@ func pageLinks(path, state string, after, next *store.ListCursor) (first, follow
 		}
 		return path + "?" + v.Encode()
 	}
+	d := paged[T]{Items: page.Items, State: state}
 	if after != nil {
-		first = link(nil)
+		d.First = link(nil)
 	}
-	if next != nil {
-		following = link(next)
+	if page.Next != nil {
+		d.Next = link(page.Next)
 	}
-	return first, following
+	return d
 }

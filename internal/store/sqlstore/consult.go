@@ -73,9 +73,9 @@ func (db *DB) ListConsultations(ctx context.Context, caseID int64) ([]store.Cons
 	return db.listConsultations(ctx, ` WHERE k.case_id = $1 ORDER BY k.id DESC`, caseID)
 }
 
-func (db *DB) ListExpertConsultations(ctx context.Context, q store.ConsultationQuery) (store.ConsultationPage, error) {
-	if q.Limit <= 0 || q.Limit > store.MaxConsultationPage {
-		return store.ConsultationPage{}, fmt.Errorf("list expert consultations: limit must be 1 to %d, got %d", store.MaxConsultationPage, q.Limit)
+func (db *DB) ListExpertConsultations(ctx context.Context, q store.ConsultationQuery) (store.Page[store.Consultation], error) {
+	if err := q.Check(); err != nil {
+		return store.Page[store.Consultation]{}, fmt.Errorf("list expert consultations: %w", err)
 	}
 	// By the index (expert_id, status, asked_at, id), one row past the page
 	// telling whether another follows: the open ones oldest first, the
@@ -91,14 +91,9 @@ func (db *DB) ListExpertConsultations(ctx context.Context, q store.ConsultationQ
 	}
 	items, err := db.listConsultations(ctx, where+fmt.Sprintf(` ORDER BY k.asked_at %s, k.id %s LIMIT %d`, dir, dir, q.Limit+1), args...)
 	if err != nil {
-		return store.ConsultationPage{}, err
+		return store.Page[store.Consultation]{}, err
 	}
-	page := store.ConsultationPage{Items: items[:min(len(items), q.Limit)]}
-	if len(items) > q.Limit {
-		last := page.Items[q.Limit-1]
-		page.Next = &store.ListCursor{At: last.AskedAt, ID: last.ID}
-	}
-	return page, nil
+	return store.PageOf(items, q.Limit, func(k store.Consultation) store.ListCursor { return store.ListCursor{At: k.AskedAt, ID: k.ID} }), nil
 }
 
 // listConsultations reads the consultations (k) a WHERE and ORDER clause pick.

@@ -231,9 +231,9 @@ func (db *DB) listGroupsFrom(ctx context.Context, what, from string, args ...any
 // serve it.
 const closedCaseStatuses = `('rejected', 'terminated', 'withdrawn', 'archived', 'followed_up')`
 
-func (db *DB) ListGroups(ctx context.Context, q store.GroupQuery) (store.GroupPage, error) {
-	if q.Limit <= 0 || q.Limit > store.MaxGroupPage {
-		return store.GroupPage{}, fmt.Errorf("list groups: limit must be 1 to %d, got %d", store.MaxGroupPage, q.Limit)
+func (db *DB) ListGroups(ctx context.Context, q store.GroupQuery) (store.Page[store.Group], error) {
+	if err := q.Check(); err != nil {
+		return store.Page[store.Group]{}, fmt.Errorf("list groups: %w", err)
 	}
 	// Newest formed first, by index (committee_id, created_at, id); one row
 	// past the page tells whether another follows. The open groups are read
@@ -253,7 +253,7 @@ func (db *DB) ListGroups(ctx context.Context, q store.GroupQuery) (store.GroupPa
 	if !q.OpenOnly {
 		var err error
 		if gs, err = db.listGroupsWhere(ctx, "list groups", where+order, args...); err != nil {
-			return store.GroupPage{}, err
+			return store.Page[store.Group]{}, err
 		}
 	} else {
 		// Two reads, in this order: the groups of the open cases (migration
@@ -264,11 +264,11 @@ func (db *DB) ListGroups(ctx context.Context, q store.GroupQuery) (store.GroupPa
 		// (BenchmarkDeskGroups).
 		rows, err := db.read().QueryContext(ctx, `SELECT DISTINCT group_id FROM cases WHERE group_id IS NOT NULL AND status NOT IN `+closedCaseStatuses)
 		if err != nil {
-			return store.GroupPage{}, db.wrap("list open groups", err)
+			return store.Page[store.Group]{}, db.wrap("list open groups", err)
 		}
 		ids, err := scanIDs(rows)
 		if err != nil {
-			return store.GroupPage{}, db.wrap("list open groups", err)
+			return store.Page[store.Group]{}, db.wrap("list open groups", err)
 		}
 		for len(ids) > 0 { // in slices, within every engine's count of parameters
 			n := min(len(ids), 1000)
@@ -278,7 +278,7 @@ func (db *DB) ListGroups(ctx context.Context, q store.GroupQuery) (store.GroupPa
 			}
 			some, err := db.listGroupsWhere(ctx, "list open groups", where+` AND id IN (`+inList(len(args)+1, n)+`)`+order, sliceArgs...)
 			if err != nil {
-				return store.GroupPage{}, err
+				return store.Page[store.Group]{}, err
 			}
 			gs, ids = append(gs, some...), ids[n:]
 		}
@@ -286,12 +286,7 @@ func (db *DB) ListGroups(ctx context.Context, q store.GroupQuery) (store.GroupPa
 			return cmp.Or(b.Created.Compare(a.Created), cmp.Compare(b.ID, a.ID))
 		})
 	}
-	page := store.GroupPage{Groups: gs[:min(len(gs), q.Limit)]}
-	if len(gs) > q.Limit {
-		last := page.Groups[q.Limit-1]
-		page.Next = &store.ListCursor{At: last.Created, ID: last.ID}
-	}
-	return page, nil
+	return store.PageOf(gs, q.Limit, func(g store.Group) store.ListCursor { return store.ListCursor{At: g.Created, ID: g.ID} }), nil
 }
 
 func (db *DB) ListGroupsFormed(ctx context.Context, committeeID int64, from, to time.Time) ([]store.Group, error) {

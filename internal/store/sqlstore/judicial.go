@@ -36,12 +36,12 @@ func (db *DB) GetJudicialApplication(ctx context.Context, caseID int64) (store.J
 	return a, db.wrap("get judicial application", err)
 }
 
-func (db *DB) ListJudicialApplications(ctx context.Context, q store.JudicialQuery) (store.JudicialPage, error) {
-	if q.Limit <= 0 || q.Limit > store.MaxJudicialPage {
-		return store.JudicialPage{}, fmt.Errorf("list judicial applications: limit must be 1 to %d, got %d", store.MaxJudicialPage, q.Limit)
+func (db *DB) ListJudicialApplications(ctx context.Context, q store.JudicialQuery) (store.Page[store.JudicialApplication], error) {
+	if err := q.Check(); err != nil {
+		return store.Page[store.JudicialApplication]{}, fmt.Errorf("list judicial applications: %w", err)
 	}
 	if len(q.CourtIDs) == 0 {
-		return store.JudicialPage{}, nil
+		return store.Page[store.JudicialApplication]{}, nil
 	}
 	// By the index (court_id, submitted_at, case_id), one row past the page
 	// telling whether another follows: the queue oldest first, the decided
@@ -69,14 +69,11 @@ func (db *DB) ListJudicialApplications(ctx context.Context, q store.JudicialQuer
 	}
 	items, err := db.judicialList(ctx, where+fmt.Sprintf(` ORDER BY j.submitted_at %s, j.case_id %s LIMIT %d`, dir, dir, q.Limit+1), args...)
 	if err != nil {
-		return store.JudicialPage{}, err
+		return store.Page[store.JudicialApplication]{}, err
 	}
-	page := store.JudicialPage{Items: items[:min(len(items), q.Limit)]}
-	if len(items) > q.Limit {
-		last := page.Items[q.Limit-1]
-		page.Next = &store.ListCursor{At: last.SubmittedAt, ID: last.CaseID}
-	}
-	return page, nil
+	return store.PageOf(items, q.Limit, func(a store.JudicialApplication) store.ListCursor {
+		return store.ListCursor{At: a.SubmittedAt, ID: a.CaseID}
+	}), nil
 }
 
 func (db *DB) ListPendingJudicial(ctx context.Context, localReceipt string) ([]store.JudicialApplication, error) {

@@ -1054,10 +1054,10 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	if c, _ := db.GetCase(ctx, ids[1]); c.GroupID != g.ID {
 		t.Fatal("member not marked")
 	}
-	if gs, _ := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.committee.ID, Limit: 5}); len(gs.Groups) != 1 || gs.Groups[0].Title != g.Title || gs.Next != nil {
+	if gs, _ := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.committee.ID, Paging: store.Paging{Limit: 5}}); len(gs.Items) != 1 || gs.Items[0].Title != g.Title || gs.Next != nil {
 		t.Fatalf("list: %+v", gs)
 	}
-	if gs, _ := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.otherCommittee.ID, Limit: 5}); len(gs.Groups) != 0 {
+	if gs, _ := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.otherCommittee.ID, Paging: store.Paging{Limit: 5}}); len(gs.Items) != 0 {
 		t.Fatal("groups leak across committees")
 	}
 	at := t0.Add(72 * time.Hour)
@@ -1096,8 +1096,8 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	}
 	open := func(committeeID int64, limit int) []int64 {
 		t.Helper()
-		page, err := db.ListGroups(ctx, store.GroupQuery{CommitteeID: committeeID, OpenOnly: true, Limit: limit})
-		return groupIDs(page.Groups, err)
+		page, err := db.ListGroups(ctx, store.GroupQuery{CommitteeID: committeeID, OpenOnly: true, Paging: store.Paging{Limit: limit}})
+		return groupIDs(page.Items, err)
 	}
 	if got := open(f.committee.ID, 5); !slices.Equal(got, []int64{h.ID, g.ID}) {
 		t.Fatalf("open groups %v, want %v", got, []int64{h.ID, g.ID})
@@ -1108,8 +1108,8 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	if got := open(f.otherCommittee.ID, 5); len(got) != 0 {
 		t.Fatalf("open groups leak across committees: %v", got)
 	}
-	for _, limit := range []int{0, -1, store.MaxGroupPage + 1} {
-		if _, err := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.committee.ID, OpenOnly: true, Limit: limit}); err == nil {
+	for _, limit := range []int{0, -1, store.MaxPage + 1} {
+		if _, err := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.committee.ID, OpenOnly: true, Paging: store.Paging{Limit: limit}}); err == nil {
 			t.Fatalf("groups with a limit of %d", limit)
 		}
 	}
@@ -1136,8 +1136,8 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	if got := open(f.committee.ID, 5); len(got) != 0 {
 		t.Fatalf("groups with every case closed are still open: %v", got)
 	}
-	if gs, _ := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.committee.ID, Limit: 5}); len(gs.Groups) != 2 {
-		t.Fatalf("all groups: %d, want 2", len(gs.Groups))
+	if gs, _ := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.committee.ID, Paging: store.Paging{Limit: 5}}); len(gs.Items) != 2 {
+		t.Fatalf("all groups: %d, want 2", len(gs.Items))
 	}
 
 	// The groups formed in a span (a daily report's), oldest first: the
@@ -1186,20 +1186,12 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 		slices.SortFunc(gs, func(a, b store.Group) int { return cmp.Or(b.Created.Compare(a.Created), cmp.Compare(b.ID, a.ID)) })
 		return groupIDs(gs, nil)
 	}
-	walk := func(openOnly bool, limit int) (ids []int64, pages int) {
+	walk := func(openOnly bool, limit int) ([]int64, int) {
 		t.Helper()
-		q := store.GroupQuery{CommitteeID: f.committee.ID, OpenOnly: openOnly, Limit: limit}
-		for {
-			page, err := db.ListGroups(ctx, q)
-			ids, pages = append(ids, groupIDs(page.Groups, err)...), pages+1
-			if page.Next == nil || pages > 20 {
-				return ids, pages
-			}
-			if len(page.Groups) == 0 {
-				t.Fatalf("an empty page (open %v, limit %d) has a next", openOnly, limit)
-			}
-			q.After = page.Next
-		}
+		gs, pages := walkPages(t, func(after *store.ListCursor) (store.Page[store.Group], error) {
+			return db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.committee.ID, OpenOnly: openOnly, Paging: store.Paging{After: after, Limit: limit}})
+		})
+		return groupIDs(gs, nil), pages
 	}
 	for _, c := range []struct {
 		open  bool
@@ -1208,11 +1200,39 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 	}{{false, newestFirst(all), 2}, {false, newestFirst(all), 3}, {false, newestFirst(all), 9}, {false, newestFirst(all), 100},
 		{true, newestFirst(stillOpen), 1}, {true, newestFirst(stillOpen), 2}, {true, newestFirst(stillOpen), 4}} {
 		got, pages := walk(c.open, c.limit)
-		if !slices.Equal(got, c.want) || pages != max(1, (len(c.want)+c.limit-1)/c.limit) {
+		if !slices.Equal(got, c.want) || pages != wantPages(len(c.want), c.limit) {
 			t.Errorf("groups (open %v) by pages of %d: %v in %d pages, want %v", c.open, c.limit, got, pages, c.want)
 		}
 	}
 }
+
+// walkPages reads a list paged by key to its end, each page after the one
+// before, and says in how many pages; an empty page that names a next one
+// fails the test, and so do more than 50 pages.
+func walkPages[T any](t *testing.T, page func(after *store.ListCursor) (store.Page[T], error)) (items []T, pages int) {
+	t.Helper()
+	var after *store.ListCursor
+	for pages < 50 {
+		p, err := page(after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, pages = append(items, p.Items...), pages+1
+		if p.Next == nil {
+			return items, pages
+		}
+		if len(p.Items) == 0 {
+			t.Fatalf("page %d is empty and names a next one", pages)
+		}
+		after = p.Next
+	}
+	t.Fatal("more than 50 pages")
+	return nil, 0
+}
+
+// wantPages is how many pages n rows take, limit a page: one when there
+// are none.
+func wantPages(n, limit int) int { return max(1, (n+limit-1)/limit) }
 
 // A court's applications a page at a time: those awaiting it (sending,
 // failed, submitted, accepted) oldest submitted first, those it decided
@@ -1268,23 +1288,16 @@ func testJudicialQueue(t *testing.T, db *sqlstore.DB) {
 	}
 	walk := func(decided bool, limit int) (ids []int64, pages int) {
 		t.Helper()
-		q := store.JudicialQuery{CourtIDs: []int64{court.ID}, Decided: decided, Limit: limit}
-		for {
-			page, err := db.ListJudicialApplications(ctx, q)
-			if err != nil {
-				t.Fatal(err)
+		as, pages := walkPages(t, func(after *store.ListCursor) (store.Page[store.JudicialApplication], error) {
+			return db.ListJudicialApplications(ctx, store.JudicialQuery{CourtIDs: []int64{court.ID}, Decided: decided, Paging: store.Paging{After: after, Limit: limit}})
+		})
+		for _, a := range as {
+			if a.CaseNumber == "" || a.CourtID != court.ID {
+				t.Fatalf("application %+v: no case number, or another court's", a)
 			}
-			for _, a := range page.Items {
-				if a.CaseNumber == "" || a.CourtID != court.ID {
-					t.Fatalf("application %+v: no case number, or another court's", a)
-				}
-				ids = append(ids, a.CaseID)
-			}
-			if pages++; page.Next == nil || pages > 20 {
-				return ids, pages
-			}
-			q.After = page.Next
+			ids = append(ids, a.CaseID)
 		}
+		return ids, pages
 	}
 	for _, c := range []struct {
 		decided bool
@@ -1293,18 +1306,18 @@ func testJudicialQueue(t *testing.T, db *sqlstore.DB) {
 	}{{false, 1, oldestFirst(awaiting)}, {false, 2, oldestFirst(awaiting)}, {false, 5, oldestFirst(awaiting)}, {false, 50, oldestFirst(awaiting)},
 		{true, 1, newestFirst(decided)}, {true, 2, newestFirst(decided)}, {true, 4, newestFirst(decided)}} {
 		got, pages := walk(c.decided, c.limit)
-		if !slices.Equal(got, c.want) || pages != max(1, (len(c.want)+c.limit-1)/c.limit) {
+		if !slices.Equal(got, c.want) || pages != wantPages(len(c.want), c.limit) {
 			t.Errorf("decided %v by pages of %d: %v in %d pages, want %v", c.decided, c.limit, got, pages, c.want)
 		}
 	}
-	if page, err := db.ListJudicialApplications(ctx, store.JudicialQuery{CourtIDs: []int64{court.ID, other.ID}, Limit: 50}); err != nil || len(page.Items) != len(awaiting)+1 {
+	if page, err := db.ListJudicialApplications(ctx, store.JudicialQuery{CourtIDs: []int64{court.ID, other.ID}, Paging: store.Paging{Limit: 50}}); err != nil || len(page.Items) != len(awaiting)+1 {
 		t.Fatalf("two courts' awaiting applications: %d, %v", len(page.Items), err)
 	}
-	if page, err := db.ListJudicialApplications(ctx, store.JudicialQuery{Limit: 50}); err != nil || len(page.Items) != 0 {
+	if page, err := db.ListJudicialApplications(ctx, store.JudicialQuery{Paging: store.Paging{Limit: 50}}); err != nil || len(page.Items) != 0 {
 		t.Fatalf("no court: %+v %v", page, err)
 	}
-	for _, limit := range []int{0, -1, store.MaxJudicialPage + 1} {
-		if _, err := db.ListJudicialApplications(ctx, store.JudicialQuery{CourtIDs: []int64{court.ID}, Limit: limit}); err == nil {
+	for _, limit := range []int{0, -1, store.MaxPage + 1} {
+		if _, err := db.ListJudicialApplications(ctx, store.JudicialQuery{CourtIDs: []int64{court.ID}, Paging: store.Paging{Limit: limit}}); err == nil {
 			t.Fatalf("applications with a limit of %d", limit)
 		}
 	}
@@ -1566,29 +1579,19 @@ func testConsultations(t *testing.T, db *sqlstore.DB) {
 		want     []int64
 	}{{false, 1, ids(open, false)}, {false, 2, ids(open, false)}, {false, 50, ids(open, false)},
 		{true, 1, ids(answered, true)}, {true, 2, ids(answered, true)}, {true, 3, ids(answered, true)}} {
-		q := store.ConsultationQuery{ExpertID: ex.ID, Answered: c.answered, Limit: c.limit}
+		ks, pages := walkPages(t, func(after *store.ListCursor) (store.Page[store.Consultation], error) {
+			return db.ListExpertConsultations(ctx, store.ConsultationQuery{ExpertID: ex.ID, Answered: c.answered, Paging: store.Paging{After: after, Limit: c.limit}})
+		})
 		var got []int64
-		pages := 0
-		for pages < 20 {
-			page, err := db.ListExpertConsultations(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, k := range page.Items {
-				got = append(got, k.ID)
-			}
-			pages++
-			if page.Next == nil {
-				break
-			}
-			q.After = page.Next
+		for _, k := range ks {
+			got = append(got, k.ID)
 		}
-		if !slices.Equal(got, c.want) || pages != max(1, (len(c.want)+c.limit-1)/c.limit) {
+		if !slices.Equal(got, c.want) || pages != wantPages(len(c.want), c.limit) {
 			t.Errorf("answered %v by pages of %d: %v in %d pages, want %v", c.answered, c.limit, got, pages, c.want)
 		}
 	}
-	for _, limit := range []int{0, store.MaxConsultationPage + 1} {
-		if _, err := db.ListExpertConsultations(ctx, store.ConsultationQuery{ExpertID: ex.ID, Limit: limit}); err == nil {
+	for _, limit := range []int{0, store.MaxPage + 1} {
+		if _, err := db.ListExpertConsultations(ctx, store.ConsultationQuery{ExpertID: ex.ID, Paging: store.Paging{Limit: limit}}); err == nil {
 			t.Fatalf("consultations with a limit of %d", limit)
 		}
 	}
@@ -1704,10 +1707,10 @@ func testAgreementsArchive(t *testing.T, db *sqlstore.DB) {
 	if got, err := db.GetJudicialApplication(ctx, c.ID); err != nil || got.Status != "confirmed" || got.RulingNumber != "（2026）沪0115民特1号" || string(got.Package) != "PK" {
 		t.Fatalf("judicial: %+v %v", got, err)
 	}
-	if l, _ := db.ListJudicialApplications(ctx, store.JudicialQuery{CourtIDs: []int64{court.ID}, Decided: true, Limit: 10}); len(l.Items) != 1 || l.Items[0].CaseNumber != c.Number {
+	if l, _ := db.ListJudicialApplications(ctx, store.JudicialQuery{CourtIDs: []int64{court.ID}, Decided: true, Paging: store.Paging{Limit: 10}}); len(l.Items) != 1 || l.Items[0].CaseNumber != c.Number {
 		t.Fatalf("court list, decided: %+v", l)
 	}
-	if l, _ := db.ListJudicialApplications(ctx, store.JudicialQuery{CourtIDs: []int64{court.ID}, Limit: 10}); len(l.Items) != 1 || l.Items[0].CaseID != local.ID {
+	if l, _ := db.ListJudicialApplications(ctx, store.JudicialQuery{CourtIDs: []int64{court.ID}, Paging: store.Paging{Limit: 10}}); len(l.Items) != 1 || l.Items[0].CaseID != local.ID {
 		t.Fatalf("court list, awaiting: %+v", l)
 	}
 	if l, _ := db.ListPendingJudicial(ctx, "本平台"); len(l) != 0 {
@@ -2125,8 +2128,8 @@ func TestOpenGroupsReadThroughTheirOpenCases(t *testing.T) {
 			}
 		}
 		stop := db.TraceReads()
-		if gs, err := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.committee.ID, OpenOnly: true, Limit: 10}); err != nil || len(gs.Groups) != 5 {
-			t.Fatalf("open groups %d, %v", len(gs.Groups), err)
+		if gs, err := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.committee.ID, OpenOnly: true, Paging: store.Paging{Limit: 10}}); err != nil || len(gs.Items) != 5 {
+			t.Fatalf("open groups %d, %v", len(gs.Items), err)
 		}
 		stmts := stop()
 		if len(stmts) != 2 {

@@ -62,8 +62,8 @@ func BenchmarkDeskGroups(b *testing.B) {
 				}
 				b.Run("open", func(b *testing.B) {
 					for b.Loop() {
-						if gs, err := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.committee.ID, OpenOnly: true, Limit: 50}); err != nil || len(gs.Groups) != open {
-							b.Fatalf("%d open groups, %v", len(gs.Groups), err)
+						if gs, err := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.committee.ID, OpenOnly: true, Paging: store.Paging{Limit: 50}}); err != nil || len(gs.Items) != open {
+							b.Fatalf("%d open groups, %v", len(gs.Items), err)
 						}
 					}
 				})
@@ -74,8 +74,8 @@ func BenchmarkDeskGroups(b *testing.B) {
 				}{{"all/first", nil}, {"all/deep", deep}} {
 					b.Run(p.name, func(b *testing.B) {
 						for b.Loop() {
-							if gs, err := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.committee.ID, After: p.after, Limit: 50}); err != nil || len(gs.Groups) != 50 {
-								b.Fatalf("%d groups, %v", len(gs.Groups), err)
+							if gs, err := db.ListGroups(ctx, store.GroupQuery{CommitteeID: f.committee.ID, Paging: store.Paging{After: p.after, Limit: 50}}); err != nil || len(gs.Items) != 50 {
+								b.Fatalf("%d groups, %v", len(gs.Items), err)
 							}
 						}
 					})
