@@ -53,7 +53,7 @@ func TestPageOf(t *testing.T) {
 	at := func(n int) store.ListCursor { return store.ListCursor{ID: int64(n)} }
 	for _, c := range []struct {
 		rows, limit, items int
-		next              int64 // 0: no next page
+		next               int64 // 0: no next page
 	}{{0, 3, 0, 0}, {2, 3, 2, 0}, {3, 3, 3, 0}, {4, 3, 3, 3}, {1, 1, 1, 0}, {2, 1, 1, 1}} {
 		rows := make([]int, c.rows)
 		for i := range rows {

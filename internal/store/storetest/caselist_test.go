@@ -559,22 +559,7 @@ func TestCaseListMediator(t *testing.T) {
 
 // inOrder gives the ids of cs in list order: newest first, or oldest.
 func inOrder(cs []store.Case, oldest bool) []int64 {
-	s := slices.Clone(cs)
-	slices.SortFunc(s, func(a, b store.Case) int {
-		c := a.ReceivedAt.Compare(b.ReceivedAt)
-		if c == 0 {
-			c = cmp.Compare(a.ID, b.ID)
-		}
-		if oldest {
-			return c
-		}
-		return -c
-	})
-	out := []int64{}
-	for _, c := range s {
-		out = append(out, c.ID)
-	}
-	return out
+	return keysetOrder(cs, func(c store.Case) store.ListCursor { return store.ListCursor{At: c.ReceivedAt, ID: c.ID} }, !oldest)
 }
 
 // checkMergedBranches fails when SQLite's plan for a list statement sorts

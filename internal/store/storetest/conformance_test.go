@@ -1182,9 +1182,7 @@ func testGroups(t *testing.T, db *sqlstore.DB) {
 		all = append(all, x)
 	}
 	newestFirst := func(gs []store.Group) []int64 {
-		gs = slices.Clone(gs)
-		slices.SortFunc(gs, func(a, b store.Group) int { return cmp.Or(b.Created.Compare(a.Created), cmp.Compare(b.ID, a.ID)) })
-		return groupIDs(gs, nil)
+		return keysetOrder(gs, func(g store.Group) store.ListCursor { return store.ListCursor{At: g.Created, ID: g.ID} }, true)
 	}
 	walk := func(openOnly bool, limit int) ([]int64, int) {
 		t.Helper()
@@ -1234,6 +1232,24 @@ func walkPages[T any](t *testing.T, page func(after *store.ListCursor) (store.Pa
 // are none.
 func wantPages(n, limit int) int { return max(1, (n+limit-1)/limit) }
 
+// keysetOrder is the ids of rows in a keyset list's order: by position
+// (time, then id), oldest first or newest first.
+func keysetOrder[T any](rows []T, at func(T) store.ListCursor, newest bool) []int64 {
+	cs := make([]store.ListCursor, len(rows))
+	for i, r := range rows {
+		cs[i] = at(r)
+	}
+	slices.SortFunc(cs, func(a, b store.ListCursor) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID)) })
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	if newest {
+		slices.Reverse(ids)
+	}
+	return ids
+}
+
 // A court's applications a page at a time: those awaiting it (sending,
 // failed, submitted, accepted) oldest submitted first, those it decided
 // newest first, applications submitted at one instant by case id; each
@@ -1270,22 +1286,11 @@ func testJudicialQueue(t *testing.T, db *sqlstore.DB) {
 			decided = append(decided, ja)
 		}
 	}
-	oldestFirst := func(as []store.JudicialApplication) []int64 {
-		as = slices.Clone(as)
-		slices.SortFunc(as, func(a, b store.JudicialApplication) int {
-			return cmp.Or(a.SubmittedAt.Compare(b.SubmittedAt), cmp.Compare(a.CaseID, b.CaseID))
-		})
-		var ids []int64
-		for _, a := range as {
-			ids = append(ids, a.CaseID)
-		}
-		return ids
+	at := func(a store.JudicialApplication) store.ListCursor {
+		return store.ListCursor{At: a.SubmittedAt, ID: a.CaseID}
 	}
-	newestFirst := func(as []store.JudicialApplication) []int64 {
-		ids := oldestFirst(as)
-		slices.Reverse(ids)
-		return ids
-	}
+	oldestFirst := func(as []store.JudicialApplication) []int64 { return keysetOrder(as, at, false) }
+	newestFirst := func(as []store.JudicialApplication) []int64 { return keysetOrder(as, at, true) }
 	walk := func(decided bool, limit int) (ids []int64, pages int) {
 		t.Helper()
 		as, pages := walkPages(t, func(after *store.ListCursor) (store.Page[store.JudicialApplication], error) {
@@ -1560,18 +1565,7 @@ func testConsultations(t *testing.T, db *sqlstore.DB) {
 		}
 	}
 	ids := func(ks []store.Consultation, newest bool) []int64 {
-		ks = slices.Clone(ks)
-		slices.SortFunc(ks, func(a, b store.Consultation) int {
-			return cmp.Or(a.AskedAt.Compare(b.AskedAt), cmp.Compare(a.ID, b.ID))
-		})
-		var out []int64
-		for _, k := range ks {
-			out = append(out, k.ID)
-		}
-		if newest {
-			slices.Reverse(out)
-		}
-		return out
+		return keysetOrder(ks, func(k store.Consultation) store.ListCursor { return store.ListCursor{At: k.AskedAt, ID: k.ID} }, newest)
 	}
 	for _, c := range []struct {
 		answered bool
