@@ -122,7 +122,9 @@ type ProposalJSON struct {
 
 // GroupsJSON answers GET /api/v1/groups: a page of the groups, newest
 // formed first, without their members (GET /api/v1/groups/{id} has them);
-// NextCursor, passed as after=, is the following page.
+// NextCursor, passed as after=, is the following page. Proposals (the
+// surges of the last 90 days' open complaints) come with the first page
+// only.
 type GroupsJSON struct {
 	CommitteeID int64          `json:"committee_id"`
 	Groups      []GroupJSON    `json:"groups"`
@@ -160,10 +162,12 @@ func (a *API) Groups(w http.ResponseWriter, r *http.Request) {
 		failErr(w, a.Log, r, err)
 		return
 	}
-	ps, err := a.Grouping.Proposals(r.Context(), auth.From(r.Context()), c)
-	if err != nil {
-		failErr(w, a.Log, r, err)
-		return
+	var ps []grouping.Proposal
+	if q.After == nil { // the surges come with the first page only
+		if ps, err = a.Grouping.Proposals(r.Context(), auth.From(r.Context()), c); err != nil {
+			failErr(w, a.Log, r, err)
+			return
+		}
 	}
 	out := GroupsJSON{CommitteeID: c.ID, Groups: []GroupJSON{}, Proposals: []ProposalJSON{}, Limit: q.Limit}
 	for _, g := range page.Items {

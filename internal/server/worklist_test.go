@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -155,7 +156,8 @@ func TestCommitteeDesk(t *testing.T) {
 				Groups []struct {
 					ID int64 `json:"id"`
 				} `json:"groups"`
-				NextCursor string `json:"next_cursor"`
+				NextCursor string            `json:"next_cursor"`
+				Proposals  []json.RawMessage `json:"proposals"`
 			}
 			list := func(what, path string) (out groupList) {
 				t.Helper()
@@ -174,6 +176,11 @@ func TestCommitteeDesk(t *testing.T) {
 			second := list("groups API page 2", "/api/v1/groups?limit=1&after="+first.NextCursor)
 			if len(first.Groups) != 1 || first.Groups[0].ID != over.ID || first.NextCursor == "" || len(second.Groups) != 1 || second.Groups[0].ID != inHand.ID {
 				t.Errorf("groups by pages of one: %+v then %+v, want %d then %d", first, second, over.ID, inHand.ID)
+			}
+			// The surges come with the first page only (the demo's districts
+			// have some).
+			if len(first.Proposals) == 0 || len(second.Proposals) != 0 {
+				t.Errorf("surge proposals: %d on the first page, %d on the second", len(first.Proposals), len(second.Proposals))
 			}
 		})
 	}

@@ -91,9 +91,13 @@ func (pg *Pages) Groups(w http.ResponseWriter, r *http.Request) {
 		state = "open"
 	}
 	d := groupsData{Committee: c, paged: pagedList("/groups", state, "all", q.After, page)}
-	if d.Proposals, err = pg.Grouping.Proposals(ctx, auth.From(ctx), c); err != nil {
-		pg.failErr(w, r, err)
-		return
+	// The surges are the first page's: they are read afresh from the last
+	// 90 days' open complaints, not paged.
+	if q.After == nil {
+		if d.Proposals, err = pg.Grouping.Proposals(ctx, auth.From(ctx), c); err != nil {
+			pg.failErr(w, r, err)
+			return
+		}
 	}
 	pg.render(w, r, http.StatusOK, "groups", "群体性纠纷", d)
 }

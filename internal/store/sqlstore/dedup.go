@@ -31,8 +31,23 @@ func (db *DB) ListDedupCandidates(ctx context.Context, q store.DedupQuery) ([]st
 		where = append(where, "p.phone_hash IN ("+strings.Join(ph, ", ")+")")
 	}
 	if q.OpenOnly {
-		where = append(where, "c.merged_into IS NULL", "c.group_id IS NULL",
-			"c.status NOT IN ('rejected', 'terminated', 'withdrawn', 'archived', 'followed_up')")
+		// The open statuses listed (not the closed ones excluded), so that a
+		// read without phones can walk (status, received_at) for each.
+		var open []string
+		for _, st := range domain.Statuses {
+			if st.Open() {
+				args = append(args, string(st))
+				open = append(open, fmt.Sprintf("$%d", len(args)))
+			}
+		}
+		where = append(where, "c.merged_into IS NULL", "c.group_id IS NULL", "c.status IN ("+strings.Join(open, ", ")+")")
+	}
+	if len(phones) == 0 {
+		// A committee's complaints of a window (surges, 集中投诉): read by
+		// the time received (and status), not by the committee's index of
+		// case numbers, which holds every case it ever numbered
+		// (TestSurgeCandidatesReadByTime). "+" keeps both planners off it.
+		where[0] = "+c.committee_id = $1"
 	}
 	from := `cases c JOIN parties p ON p.case_id = c.id AND p.kind = 'consumer'`
 	if len(phones) > 0 {
