@@ -2211,7 +2211,7 @@ func TestSurgeCandidatesReadByTime(t *testing.T) {
 				t.Fatalf("traced %d statements, want 1", len(stmts))
 			}
 			plan := sqlitePlan(t, db, stmts[0])
-			if !regexp.MustCompile(`SEARCH c USING (COVERING )?INDEX ` + c.index + ` \(`).MatchString(plan) || strings.Contains(plan, "committee_id=?") {
+			if !regexp.MustCompile(`SEARCH c USING (COVERING )?INDEX `+c.index+` \(`).MatchString(plan) || strings.Contains(plan, "committee_id=?") {
 				t.Errorf("candidates (open only %v) not read by %s:\n%s", c.openOnly, c.index, plan)
 			}
 		}
