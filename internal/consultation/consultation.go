@@ -8,12 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-
-	"github.com/tiaojie/tiaojie/internal/access"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/tiaojie/tiaojie/internal/access"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
