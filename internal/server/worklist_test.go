@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -143,6 +145,19 @@ func TestCommitteeDesk(t *testing.T) {
 			}
 			if r := com.get("/groups?state=open"); r.StatusCode != 200 || !strings.Contains(r.body, inHand.Title) || strings.Contains(r.body, over.Title) {
 				t.Errorf("the groups page in hand: want %q and not %q (%d)", inHand.Title, over.Title, r.StatusCode)
+			}
+			// A page of one on the web: its 下一页 keeps the size and leads to
+			// the next group; the second page links back to the first and has
+			// no surges.
+			p1 := com.get("/groups?limit=1")
+			next := regexp.MustCompile(`href="([^"]+)" id="groups-next"`).FindStringSubmatch(p1.body)
+			if p1.StatusCode != 200 || !strings.Contains(p1.body, over.Title) || strings.Contains(p1.body, inHand.Title) || next == nil || !strings.Contains(next[1], "limit=1") {
+				t.Fatalf("groups page of one: %d, next %v", p1.StatusCode, next)
+			}
+			p2 := com.get(html.UnescapeString(strings.TrimSuffix(next[1], "#formed")))
+			if p2.StatusCode != 200 || !strings.Contains(p2.body, inHand.Title) || strings.Contains(p2.body, over.Title) ||
+				!strings.Contains(p2.body, "回到第一页") || strings.Contains(p2.body, "系统发现的集中投诉") {
+				t.Errorf("the groups' second page of one: %d", p2.StatusCode)
 			}
 			want(t, "groups page, bad state", com.get("/groups?state=closed"), 400, "state 只能是")
 			want(t, "groups page, bad cursor", com.get("/groups?after=x"), 400, "分页参数无效")

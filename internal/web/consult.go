@@ -32,7 +32,7 @@ func (pg *Pages) Consultations(w http.ResponseWriter, r *http.Request) {
 	if q.Answered {
 		state = "answered"
 	}
-	pg.render(w, r, http.StatusOK, "consultations", "专家咨询", pagedList("/consultations", state, "open", q.After, page))
+	pg.render(w, r, http.StatusOK, "consultations", "专家咨询", pagedList("/consultations", state, "open", q.Paging, page))
 }
 
 // ConsultationAnswer records an expert's answer.

@@ -90,7 +90,7 @@ func (pg *Pages) Groups(w http.ResponseWriter, r *http.Request) {
 	if q.OpenOnly {
 		state = "open"
 	}
-	d := groupsData{Committee: c, paged: pagedList("/groups", state, "all", q.After, page)}
+	d := groupsData{Committee: c, paged: pagedList("/groups", state, "all", q.Paging, page)}
 	// The surges are the first page's: they are read afresh from the last
 	// 90 days' open complaints, not paged.
 	if q.After == nil {

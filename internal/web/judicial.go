@@ -57,7 +57,7 @@ func (pg *Pages) CourtQueue(w http.ResponseWriter, r *http.Request) {
 	if q.Decided {
 		state = "decided"
 	}
-	pg.render(w, r, http.StatusOK, "court", "司法确认", pagedList("/court", state, "pending", q.After, page))
+	pg.render(w, r, http.StatusOK, "court", "司法确认", pagedList("/court", state, "pending", q.Paging, page))
 }
 
 // CourtDecide records the court's acceptance, confirmation or rejection.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"strconv"
 
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -16,13 +17,16 @@ type paged[T any] struct {
 }
 
 // pagedList is the page of the list at path: state is its filter, which
-// the links carry unless it is the list's default; after is where this page
-// started.
-func pagedList[T any](path, state, byDefault string, after *store.ListCursor, page store.Page[T]) paged[T] {
+// the links carry unless it is the list's default, and so is a page size
+// other than the default; q.After is where this page started.
+func pagedList[T any](path, state, byDefault string, q store.Paging, page store.Page[T]) paged[T] {
 	link := func(c *store.ListCursor) string {
 		v := url.Values{}
 		if state != byDefault {
 			v.Set("state", state)
+		}
+		if q.Limit != store.PageSize {
+			v.Set("limit", strconv.Itoa(q.Limit))
 		}
 		if c != nil {
 			v.Set("after", c.String())
@@ -33,7 +37,7 @@ func pagedList[T any](path, state, byDefault string, after *store.ListCursor, pa
 		return path + "?" + v.Encode()
 	}
 	d := paged[T]{Items: page.Items, State: state}
-	if after != nil {
+	if q.After != nil {
 		d.First = link(nil)
 	}
 	if page.Next != nil {
