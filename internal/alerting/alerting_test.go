@@ -166,11 +166,11 @@ func (e *env) sweepAt(tm time.Time) alerting.SweepResult {
 }
 
 func (e *env) warnings(status string) []store.Warning {
-	ws, _, err := e.db.ListWarnings(context.Background(), store.WarningQuery{Scope: store.Scope{All: true}, Statuses: []string{status}})
+	page, err := e.db.ListWarnings(context.Background(), store.WarningQuery{Scope: store.Scope{All: true}, Statuses: []string{status}, Paging: store.Paging{Limit: store.MaxPage}})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return ws
+	return page.Items
 }
 
 func (e *env) notices(p *auth.Principal) []store.WarningNotice {
@@ -361,37 +361,37 @@ func TestScopesAndRefusals(t *testing.T) {
 
 			// Lists: the committee sees it, the other district does not, a
 			// colleague mediator neither; an unknown unit is 404, a wrong role 403.
-			if _, total, err := e.svc.List(ctx, e.director, alerting.ListQuery{Unit: "pd-cmt"}); err != nil || total != 1 {
-				t.Fatalf("committee list %d %v", total, err)
+			if page, err := e.svc.List(ctx, e.director, alerting.ListQuery{Unit: "pd-cmt"}); err != nil || len(page.Items) != 1 {
+				t.Fatalf("committee list %d %v", len(page.Items), err)
 			}
-			if _, _, err := e.svc.List(ctx, e.xh, alerting.ListQuery{Unit: "pd-cmt"}); status(err) != http.StatusForbidden {
+			if _, err := e.svc.List(ctx, e.xh, alerting.ListQuery{Unit: "pd-cmt"}); status(err) != http.StatusForbidden {
 				t.Fatalf("other district: %v", err)
 			}
-			if _, total, _ := e.svc.List(ctx, e.xh, alerting.ListQuery{}); total != 0 {
-				t.Fatalf("other district sees %d", total)
+			if page, _ := e.svc.List(ctx, e.xh, alerting.ListQuery{}); len(page.Items) != 0 {
+				t.Fatalf("other district sees %d", len(page.Items))
 			}
-			if _, total, _ := e.svc.List(ctx, e.other, alerting.ListQuery{}); total != 0 {
-				t.Fatalf("colleague sees %d", total)
+			if page, _ := e.svc.List(ctx, e.other, alerting.ListQuery{}); len(page.Items) != 0 {
+				t.Fatalf("colleague sees %d", len(page.Items))
 			}
-			if _, total, _ := e.svc.List(ctx, e.mediator, alerting.ListQuery{Unit: "pd-r1"}); total != 1 {
-				t.Fatalf("own mediator sees %d", total)
+			if page, _ := e.svc.List(ctx, e.mediator, alerting.ListQuery{Unit: "pd-r1"}); len(page.Items) != 1 {
+				t.Fatalf("own mediator sees %d", len(page.Items))
 			}
-			if _, _, err := e.svc.List(ctx, e.director, alerting.ListQuery{Unit: "nope"}); status(err) != http.StatusNotFound || !strings.Contains(err.Error(), "找不到单位") {
+			if _, err := e.svc.List(ctx, e.director, alerting.ListQuery{Unit: "nope"}); status(err) != http.StatusNotFound || !strings.Contains(err.Error(), "找不到单位") {
 				t.Fatalf("unknown unit: %v", err)
 			}
-			if _, _, err := e.svc.List(ctx, e.director, alerting.ListQuery{Level: "purple"}); status(err) != http.StatusUnprocessableEntity {
+			if _, err := e.svc.List(ctx, e.director, alerting.ListQuery{Level: "purple"}); status(err) != http.StatusUnprocessableEntity {
 				t.Fatalf("bad level: %v", err)
 			}
 			reg := &auth.Principal{UserID: 999, Bindings: []store.Binding{{Role: domain.RoleRegulator, OrgID: e.district.ID, OrgPath: e.district.Path}}}
-			if _, _, err := e.svc.List(ctx, reg, alerting.ListQuery{}); status(err) != http.StatusForbidden {
+			if _, err := e.svc.List(ctx, reg, alerting.ListQuery{}); status(err) != http.StatusForbidden {
 				t.Fatalf("regulator: %v", err)
 			}
 			// What each may do, as the list shows it.
-			if ws, _, _ := e.svc.List(ctx, e.mediator, alerting.ListQuery{}); len(ws) != 1 || !ws[0].CanAcknowledge || !ws[0].CanResolve {
-				t.Fatalf("mediator's row %+v", ws)
+			if page, _ := e.svc.List(ctx, e.mediator, alerting.ListQuery{}); len(page.Items) != 1 || !page.Items[0].CanAcknowledge || !page.Items[0].CanResolve {
+				t.Fatalf("mediator's row %+v", page.Items)
 			}
-			if ws, _, _ := e.svc.List(ctx, e.cmt2, alerting.ListQuery{}); len(ws) != 1 || ws[0].CanAcknowledge || !ws[0].CanResolve {
-				t.Fatalf("committee's row %+v", ws)
+			if page, _ := e.svc.List(ctx, e.cmt2, alerting.ListQuery{}); len(page.Items) != 1 || page.Items[0].CanAcknowledge || !page.Items[0].CanResolve {
+				t.Fatalf("committee's row %+v", page.Items)
 			}
 			counts, err := e.svc.OpenCounts(ctx, e.lead, "pd-r1")
 			if err != nil || counts[warning.Yellow] != 1 || counts[warning.Red] != 0 {
@@ -613,8 +613,8 @@ func TestMerchantWarnings(t *testing.T) {
 				t.Fatal("a room told of a committee-level warning")
 			}
 			// The room lead does not see the committee's merchant warnings.
-			if _, total, _ := e.svc.List(ctx, e.lead, alerting.ListQuery{}); total != 0 {
-				t.Fatalf("room lead sees %d", total)
+			if page, _ := e.svc.List(ctx, e.lead, alerting.ListQuery{}); len(page.Items) != 0 {
+				t.Fatalf("room lead sees %d", len(page.Items))
 			}
 		})
 	}

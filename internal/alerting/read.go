@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/tiaojie/tiaojie/internal/access"
@@ -102,14 +104,42 @@ func (s *Service) sees(ctx context.Context, r reader, w store.Warning) (bool, er
 	return s.mine(ctx, r.p.UserID, w)
 }
 
-// ListQuery filters a list of warnings.
+// ListQuery filters a list of warnings and names its page.
 type ListQuery struct {
 	Unit   string // org unit code; "" every unit the reader sees
 	Status string // open, acknowledged, resolved; "" all
 	Level  string // yellow, orange, red; "" all
 	CaseID int64
-	Limit  int
-	Offset int
+	store.Paging
+}
+
+// ParseListQuery reads a list's filters and page from a query string:
+// unit, status (open, acknowledged, resolved, or all; byDefault when
+// absent), level, case, after and limit. msg says in Chinese what is wrong.
+func ParseListQuery(v url.Values, byDefault string) (ListQuery, string) {
+	_, pg, msg := store.ParseListParams(v)
+	if msg != "" {
+		return ListQuery{}, msg
+	}
+	q := ListQuery{Unit: strings.TrimSpace(v.Get("unit")), Status: strings.TrimSpace(v.Get("status")),
+		Level: strings.TrimSpace(v.Get("level")), Paging: pg}
+	if !v.Has("status") {
+		q.Status = byDefault
+	}
+	if q.Status == "all" {
+		q.Status = ""
+	}
+	if s := strings.TrimSpace(v.Get("case")); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			return ListQuery{}, "案件编号应为正整数"
+		}
+		q.CaseID = id
+	}
+	if err := checkFilters(q); err != nil {
+		return ListQuery{}, err.Error()
+	}
+	return q, ""
 }
 
 // scopeFor turns the reader and an optional unit into a store query.
@@ -162,26 +192,29 @@ func checkFilters(q ListQuery) error {
 	return nil
 }
 
-// List lists the warnings the principal may see, newest first, with the total.
-func (s *Service) List(ctx context.Context, p *auth.Principal, q ListQuery) ([]Warning, int, error) {
+// List is a page of the warnings the principal may see, newest first.
+func (s *Service) List(ctx context.Context, p *auth.Principal, q ListQuery) (store.Page[Warning], error) {
 	if err := checkFilters(q); err != nil {
-		return nil, 0, err
+		return store.Page[Warning]{}, err
+	}
+	if q.Limit == 0 {
+		q.Limit = store.PageSize
 	}
 	wq, err := s.scopeFor(ctx, p, q.Unit)
 	if err != nil {
-		return nil, 0, err
+		return store.Page[Warning]{}, err
 	}
 	if q.Status != "" {
 		wq.Statuses = []string{q.Status}
 	}
-	wq.Level, wq.CaseID, wq.Limit, wq.Offset = q.Level, q.CaseID, q.Limit, q.Offset
-	ws, total, err := s.Store.ListWarnings(ctx, wq)
+	wq.Level, wq.CaseID, wq.Paging = q.Level, q.CaseID, q.Paging
+	page, err := s.Store.ListWarnings(ctx, wq)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list warnings: %w", err)
+		return store.Page[Warning]{}, fmt.Errorf("list warnings: %w", err)
 	}
 	rs, err := s.rules(ctx)
 	if err != nil {
-		return nil, 0, err
+		return store.Page[Warning]{}, err
 	}
 	// Which rows reached the reader: their notices, or (a mediator's own
 	// view) every row, since the scope already holds only their cases.
@@ -189,23 +222,23 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, q ListQuery) ([]W
 	if p.Can(domain.PermWarningHandle) {
 		ns, err := s.Store.ListWarningNotices(ctx, p.UserID, 0, 500)
 		if err != nil {
-			return nil, 0, fmt.Errorf("list notices: %w", err)
+			return store.Page[Warning]{}, fmt.Errorf("list notices: %w", err)
 		}
 		for _, n := range ns {
 			told[n.WarningID] = true
 		}
 	}
-	out := make([]Warning, 0, len(ws))
-	for _, w := range ws {
+	out := store.Page[Warning]{Items: make([]Warning, 0, len(page.Items)), Next: page.Next}
+	for _, w := range page.Items {
 		v := s.view(rs, w)
 		if p.Can(domain.PermWarningHandle) {
 			mine := wq.Presiding != 0 || told[w.ID]
 			v.CanAcknowledge = w.Status == store.WarningOpen && mine
 			v.CanResolve = w.Status != store.WarningResolved && (mine || handlesUnit(p, w.UnitPath))
 		}
-		out = append(out, v)
+		out.Items = append(out.Items, v)
 	}
-	return out, total, nil
+	return out, nil
 }
 
 // OpenCounts counts the open and acknowledged warnings the principal sees
@@ -403,18 +436,21 @@ func (s *Service) UnitRed(ctx context.Context, unitID int64) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	ws, _, err := s.Store.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{Prefixes: []string{u.Path}},
-		Statuses: []string{store.WarningOpen, store.WarningAcknowledged}, Level: string(warning.Red), Limit: 100})
+	page, err := s.Store.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{Prefixes: []string{u.Path}},
+		Statuses: []string{store.WarningOpen, store.WarningAcknowledged}, Level: string(warning.Red), Paging: store.Paging{Limit: 100}})
 	if err != nil {
 		return nil, fmt.Errorf("red warnings of unit %d: %w", unitID, err)
 	}
-	out := make([]string, 0, len(ws))
-	for _, w := range ws {
+	out := make([]string, 0, len(page.Items)+1)
+	for _, w := range page.Items {
 		name := w.Rule
 		if r, ok := rs.Rule(w.Rule); ok {
 			name = r.Name
 		}
 		out = append(out, fmt.Sprintf("%s（%s %s）：%s", name, warning.SubjectLabel(w.SubjectKind), w.SubjectLabel, w.Explain))
+	}
+	if page.Next != nil {
+		out = append(out, "另有更多红色预警，见预警页。")
 	}
 	return out, nil
 }

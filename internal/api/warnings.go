@@ -2,8 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/alerting"
@@ -46,10 +44,12 @@ type WarningJSON struct {
 	ResolveNote    string             `json:"resolve_note,omitempty"`
 }
 
-// WarningList is a page of warnings.
+// WarningList is a page of warnings, newest raised first; next_cursor
+// (absent on the last page) is the after of the next page.
 type WarningList struct {
-	Warnings []WarningJSON `json:"warnings"`
-	Total    int           `json:"total"`
+	Warnings   []WarningJSON `json:"warnings"`
+	Limit      int           `json:"limit"`
+	NextCursor string        `json:"next_cursor,omitempty"`
 }
 
 // WarningNoteRequest carries a note: optional to acknowledge, required to resolve.
@@ -94,29 +94,22 @@ func warningJSON(w alerting.Warning) WarningJSON {
 
 // ListWarnings answers GET /api/v1/warnings.
 func (a *API) ListWarnings(w http.ResponseWriter, r *http.Request) {
-	v := r.URL.Query()
-	limit, offset, msg := pageParams(v)
+	q, msg := alerting.ParseListQuery(r.URL.Query(), "all")
 	if msg != "" {
 		Fail(w, http.StatusUnprocessableEntity, msg)
 		return
 	}
-	q := alerting.ListQuery{Unit: v.Get("unit"), Status: strings.TrimSpace(v.Get("status")), Level: strings.TrimSpace(v.Get("level")), Limit: limit, Offset: offset}
-	if s := strings.TrimSpace(v.Get("case")); s != "" {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || id <= 0 {
-			Fail(w, http.StatusUnprocessableEntity, "case 应为案件编号（正整数）")
-			return
-		}
-		q.CaseID = id
-	}
-	ws, total, err := a.Warnings.List(r.Context(), auth.From(r.Context()), q)
+	page, err := a.Warnings.List(r.Context(), auth.From(r.Context()), q)
 	if err != nil {
 		failErr(w, a.Log, r, err)
 		return
 	}
-	out := WarningList{Warnings: make([]WarningJSON, 0, len(ws)), Total: total}
-	for _, x := range ws {
+	out := WarningList{Warnings: make([]WarningJSON, 0, len(page.Items)), Limit: q.Limit}
+	for _, x := range page.Items {
 		out.Warnings = append(out.Warnings, warningJSON(x))
+	}
+	if page.Next != nil {
+		out.NextCursor = page.Next.String()
 	}
 	writeJSON(w, http.StatusOK, out)
 }

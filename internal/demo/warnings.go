@@ -67,10 +67,11 @@ func buildWarnings(ctx context.Context, st store.Store, now time.Time) error {
 		}
 	}
 	clock = now.Add(-40 * time.Minute)
-	open, _, err := svc.List(ctx, cmt, alerting.ListQuery{Status: store.WarningOpen, Limit: 500})
+	page, err := svc.List(ctx, cmt, alerting.ListQuery{Status: store.WarningOpen, Paging: store.Paging{Limit: store.MaxPage}})
 	if err != nil {
 		return fmt.Errorf("demo: warnings: %w", err)
 	}
+	open := page.Items
 	// Keep one open warning of each level; resolve the oldest other one.
 	byLevel := map[string][]alerting.Warning{}
 	for _, w := range open {

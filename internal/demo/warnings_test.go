@@ -21,10 +21,11 @@ func TestDemoWarnings(t *testing.T) {
 			if _, err := Build(ctx, db, testSealer(t), Options{Seed: 7, Cases: 120, Password: "x", Now: testNow}); err != nil {
 				t.Fatal(err)
 			}
-			all, _, err := db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{All: true}, Limit: 500})
-			if err != nil {
-				t.Fatal(err)
+			page, err := db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{All: true}, Paging: store.Paging{Limit: store.MaxPage}})
+			if err != nil || page.Next != nil {
+				t.Fatal(page.Next, err)
 			}
+			all := page.Items
 			open, resolved := map[string]int{}, map[string]int{}
 			for _, w := range all {
 				if w.Status == store.WarningResolved {

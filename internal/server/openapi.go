@@ -63,20 +63,8 @@ func queryDoc(path, q string) string {
 	if strings.HasPrefix(path, "/api/v1/evaluation/") && evalDates[q] != "" {
 		return evalDates[q]
 	}
-	if path == "/api/v1/groups" && q == "after" {
-		return "翻页游标：上一页返回的 next_cursor（按建立时间倒序，每页耗时相同）"
-	}
-	if path == "/api/v1/judicial" && q == "after" {
-		return "翻页游标：上一页返回的 next_cursor（按提交时间：待处理的正序，已裁定的倒序）"
-	}
-	if path == "/api/v1/consultations" && q == "after" {
-		return "翻页游标：上一页返回的 next_cursor（按咨询时间：待答复的正序，已答复的倒序）"
-	}
-	if path == "/api/v1/consultations" && q == "state" {
-		return "open 待答复（默认，先到先办）、answered 已答复"
-	}
-	if path == "/api/v1/judicial" && q == "state" {
-		return "pending 待处理（默认：尚待法院办理或未送达法院系统，先到先办）、decided 已裁定"
+	if rp, ok := routeParams[path][q]; ok {
+		return rp.doc
 	}
 	if path == "/api/v1/cases" && q == "offset" {
 		return fmt.Sprintf("偏移量，默认0，最大%d；更深的页请用 after（上一页的 next_cursor）", store.MaxListOffset)
@@ -103,11 +91,35 @@ var queryFormats = map[string]map[string]any{
 	"period":    {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
 }
 
-// stateValues are the values of each list's "state" filter.
-var stateValues = map[string][]string{
-	"/api/v1/groups":        {"open", "all"},
-	"/api/v1/judicial":      {"pending", "decided"},
-	"/api/v1/consultations": {"open", "answered"},
+// routeParam is a query parameter whose meaning is one route's own: its
+// description and, for a filter of fixed values, those values.
+type routeParam struct {
+	doc  string
+	enum []string
+}
+
+// routeParams are the parameters of the lists paged by key (each with its
+// own order) and of the warnings, by route.
+var routeParams = map[string]map[string]routeParam{
+	"/api/v1/groups": {
+		"after": {doc: "翻页游标：上一页返回的 next_cursor（按建立时间倒序，每页耗时相同）"},
+		"state": {doc: queryDocs["state"], enum: []string{"open", "all"}},
+	},
+	"/api/v1/judicial": {
+		"after": {doc: "翻页游标：上一页返回的 next_cursor（按提交时间：待处理的正序，已裁定的倒序）"},
+		"state": {doc: "pending 待处理（默认：尚待法院办理或未送达法院系统，先到先办）、decided 已裁定", enum: []string{"pending", "decided"}},
+	},
+	"/api/v1/consultations": {
+		"after": {doc: "翻页游标：上一页返回的 next_cursor（按咨询时间：待答复的正序，已答复的倒序）"},
+		"state": {doc: "open 待答复（默认，先到先办）、answered 已答复", enum: []string{"open", "answered"}},
+	},
+	"/api/v1/warnings": {
+		"after":  {doc: "翻页游标：上一页返回的 next_cursor（按产生时间倒序，每页耗时相同）"},
+		"status": {doc: "open 待签收、acknowledged 已签收、resolved 已解除、all 全部（默认）", enum: []string{"open", "acknowledged", "resolved", "all"}},
+		"level":  {doc: "预警级别：yellow 黄、orange 橙、red 红；不填为全部", enum: []string{"yellow", "orange", "red"}},
+		"unit":   {doc: "单位编号，如 pd-cmt；不填为调用者可见的全部单位"},
+		"case":   {doc: "案件 ID：只列该案件的预警"},
+	},
 }
 
 // knownQuery refuses query parameters an API route does not declare, so a
@@ -266,8 +278,8 @@ func (s *Server) OpenAPI() []byte {
 			if rt.Path == "/api/v1/cases" && q == "offset" {
 				schema = map[string]any{"type": "integer", "minimum": 0, "maximum": store.MaxListOffset}
 			}
-			if q == "state" {
-				schema = map[string]any{"type": "string", "enum": stateValues[rt.Path]}
+			if rp := routeParams[rt.Path][q]; rp.enum != nil {
+				schema = map[string]any{"type": "string", "enum": rp.enum}
 			}
 			params = append(params, map[string]any{"name": q, "in": "query", "required": q == "sha256", "description": queryDoc(rt.Path, q), "schema": schema})
 		}

@@ -415,7 +415,7 @@ func (s *Server) routes() []Route {
 			Response: []api.BatchLineJSON{}},
 		// 预警 API: the alerting service decides what each caller sees and may do.
 		{Method: "GET", Path: "/api/v1/warnings", Perm: domain.PermWarningRead, API: true, Summary: "预警列表（调解员只见本人承办案件和本人的预警；其他角色见所辖单位）", Handler: a.ListWarnings,
-			Query: []string{"unit", "status", "level", "case", "limit", "offset"}, Response: api.WarningList{}},
+			Query: []string{"unit", "status", "level", "case", "limit", "after"}, Response: api.WarningList{}},
 		{Method: "GET", Path: "/api/v1/warnings/rules", Perm: domain.PermWarningRead, API: true, Summary: "现行预警规则（版本、阈值、升级梯次、工作时间）", Handler: a.WarningRules,
 			Response: api.RulesJSON{}},
 		{Method: "POST", Path: "/api/v1/warnings/{id}/acknowledge", Perm: domain.PermWarningHandle, API: true, Summary: "签收预警（只能签收发给本人的预警；签收后停止升级）", Handler: a.AcknowledgeWarning,

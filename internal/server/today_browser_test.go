@@ -104,12 +104,12 @@ func escalatedRed(t *testing.T, e *env, at time.Time, wnow *atomic.Int64) int64 
 	}
 	set(d1, 9, 30)
 	sweep()
-	ws, _, err := e.db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{All: true}, Level: "red", Limit: 500})
+	ws, err := e.db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{All: true}, Level: "red", Paging: store.Paging{Limit: store.MaxPage}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var red store.Warning
-	for _, w := range ws {
+	for _, w := range ws.Items {
 		if w.Rule == warning.RuleSuperviseOverdue && w.SubjectID == sp.ID {
 			red = w
 		}

@@ -3,8 +3,10 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -48,7 +50,8 @@ func TestWarningsAPI(t *testing.T) {
 					ID   int64  `json:"id"`
 				} `json:"subject"`
 			} `json:"warnings"`
-			Total int `json:"total"`
+			Limit      int    `json:"limit"`
+			NextCursor string `json:"next_cursor"`
 		}
 		json_(res.body, &list)
 		found := false
@@ -58,8 +61,34 @@ func TestWarningsAPI(t *testing.T) {
 				t.Errorf("filter leaked %+v", x)
 			}
 		}
-		if res.StatusCode != 200 || !found || list.Total != len(list.Warnings) {
+		if res.StatusCode != 200 || !found || list.Limit != 50 || list.NextCursor != "" {
 			t.Fatalf("committee list: %d %s", res.StatusCode, res.body)
+		}
+		// A page at a time by cursor: the same warnings as one long page,
+		// in the same order.
+		ids := func(path string) (out []int64, pages int) {
+			t.Helper()
+			for next := path; next != ""; pages++ {
+				res := cmt.json("GET", next, nil, nil)
+				list.NextCursor = ""
+				json_(res.body, &list)
+				if res.StatusCode != 200 || pages > 100 {
+					t.Fatalf("GET %s: %d %s", next, res.StatusCode, res.body)
+				}
+				for _, x := range list.Warnings {
+					out = append(out, x.ID)
+				}
+				next = ""
+				if list.NextCursor != "" {
+					next = path + "&after=" + url.QueryEscape(list.NextCursor)
+				}
+			}
+			return out, pages
+		}
+		whole, _ := ids("/api/v1/warnings?unit=pd-cmt&status=all&limit=500")
+		paged, pages := ids("/api/v1/warnings?unit=pd-cmt&status=all&limit=2")
+		if len(whole) < 3 || fmt.Sprint(paged) != fmt.Sprint(whole) || pages != (len(whole)+1)/2 {
+			t.Fatalf("by pages of 2 (%d pages) %v, in one %v", pages, paged, whole)
 		}
 		if res := mine.json("GET", fmt.Sprintf("/api/v1/warnings?case=%d", c.ID), nil, nil); res.StatusCode != 200 || !strings.Contains(res.body, fmt.Sprintf(`"id":%d`, w.ID)) {
 			t.Fatalf("mediator's own: %d %s", res.StatusCode, res.body)
@@ -77,6 +106,9 @@ func TestWarningsAPI(t *testing.T) {
 			{cmt, "/api/v1/warnings?level=purple", 422, "级别"},
 			{cmt, "/api/v1/warnings?status=closed", 422, "状态"},
 			{cmt, "/api/v1/warnings?case=abc", 422, "案件"},
+			{cmt, "/api/v1/warnings?after=xyz", 422, "分页参数无效"},
+			{cmt, "/api/v1/warnings?limit=501", 422, "limit"},
+			{cmt, "/api/v1/warnings?offset=50", 400, "未知查询参数：offset"},
 			{xh, "/api/v1/warnings?unit=pd-cmt", 403, "无权"},
 			{reg, "/api/v1/warnings", 403, ""},
 		} {
@@ -128,6 +160,22 @@ func TestWarningsAPI(t *testing.T) {
 			if res := cmt.get(p); res.StatusCode != 200 || !strings.Contains(res.body, "预警") {
 				t.Errorf("GET %s: %d", p, res.StatusCode)
 			}
+		}
+		// A page of one on the web: 下一页 keeps the filters and the size,
+		// and shows the next warning of the API's order.
+		firstRow := regexp.MustCompile(`<td data-label="规则"><a href="/warnings/(\d+)"`)
+		p1 := cmt.get("/warnings?unit=pd-cmt&status=all&limit=1")
+		next := regexp.MustCompile(`href="([^"]+)" id="warnings-next"`).FindStringSubmatch(p1.body)
+		if p1.StatusCode != 200 || next == nil || !strings.Contains(next[1], "limit=1") || !strings.Contains(next[1], "status=all") || !strings.Contains(next[1], "unit=pd-cmt") {
+			t.Fatalf("warnings page of one: %d, next %v", p1.StatusCode, next)
+		}
+		p2 := cmt.get(html.UnescapeString(next[1]))
+		rows := firstRow.FindAllStringSubmatch(p1.body+p2.body, -1)
+		if p2.StatusCode != 200 || len(rows) != 2 || rows[0][1] != fmt.Sprint(whole[0]) || rows[1][1] != fmt.Sprint(whole[1]) || !strings.Contains(p2.body, "回到第一页") {
+			t.Fatalf("warnings' second page of one: %d, rows %v, want %v", p2.StatusCode, rows, whole[:2])
+		}
+		if res := cmt.get("/warnings?after=x"); res.StatusCode != 400 || !strings.Contains(res.body, "分页参数无效") {
+			t.Errorf("warnings page, bad cursor: %d", res.StatusCode)
 		}
 		if res := mine.get("/warnings"); res.StatusCode != 200 || !strings.Contains(res.body, "我的提醒") {
 			t.Errorf("mediator's page: %d", res.StatusCode)

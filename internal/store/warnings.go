@@ -28,8 +28,11 @@ type WarningStore interface {
 	// then it returns false and changes nothing.
 	RaiseWarning(ctx context.Context, w *Warning) (bool, error)
 	GetWarning(ctx context.Context, id int64) (Warning, error)
-	ListWarnings(ctx context.Context, q WarningQuery) ([]Warning, int, error) // newest first, with the total
-	// WarningCounts counts the filter's warnings by level.
+	// ListWarnings is a page of the filter's warnings, newest raised first
+	// (then by id), read by key: never a count over the scope.
+	ListWarnings(ctx context.Context, q WarningQuery) (Page[Warning], error)
+	// WarningCounts counts the filter's warnings by level (the open ones:
+	// few, whatever the years behind them).
 	WarningCounts(ctx context.Context, q WarningQuery) (map[string]int, error)
 	// OpenWarningList lists every open or acknowledged warning (the sweep).
 	OpenWarningList(ctx context.Context) ([]Warning, error)
@@ -108,8 +111,7 @@ type WarningQuery struct {
 	// Presiding limits to warnings on cases this user presides over or
 	// about this mediator (a mediator's own view).
 	Presiding int64
-	Limit     int
-	Offset    int
+	Paging
 }
 
 // WarningEvent is one entry of a warning's history.

@@ -20,10 +20,22 @@ type paged[T any] struct {
 // the links carry unless it is the list's default, and so is a page size
 // other than the default; q.After is where this page started.
 func pagedList[T any](path, state, byDefault string, q store.Paging, page store.Page[T]) paged[T] {
+	keep := url.Values{}
+	if state != byDefault {
+		keep.Set("state", state)
+	}
+	d := pagedLinks(path, keep, q, page)
+	d.State = state
+	return d
+}
+
+// pagedLinks is the page of the list at path whose links carry the filters
+// in keep, and a page size other than the default.
+func pagedLinks[T any](path string, keep url.Values, q store.Paging, page store.Page[T]) paged[T] {
 	link := func(c *store.ListCursor) string {
 		v := url.Values{}
-		if state != byDefault {
-			v.Set("state", state)
+		for k, vs := range keep {
+			v[k] = vs
 		}
 		if q.Limit != store.PageSize {
 			v.Set("limit", strconv.Itoa(q.Limit))
@@ -36,7 +48,7 @@ func pagedList[T any](path, state, byDefault string, q store.Paging, page store.
 		}
 		return path + "?" + v.Encode()
 	}
-	d := paged[T]{Items: page.Items, State: state}
+	d := paged[T]{Items: page.Items}
 	if q.After != nil {
 		d.First = link(nil)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/meeting"
 	"github.com/tiaojie/tiaojie/internal/settlement"
+	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/training"
 )
 
@@ -22,7 +23,7 @@ type todayData struct {
 	Missing               []dailyreport.Unit
 	CanChase              bool
 	Red                   []alerting.Warning
-	RedTotal              int
+	RedMore               bool // more open red warnings than shown
 	Notices               []alerting.Notice
 	Replies               []alerting.Supervision // 督办/催办 waiting for the reader's reply
 	Overdue               []meeting.Item
@@ -60,10 +61,12 @@ func (pg *Pages) Today(w http.ResponseWriter, r *http.Request) {
 		d.CanChase = p.Can(domain.PermReportSubmit)
 	}
 	if p.Can(domain.PermWarningRead) {
-		if d.Red, d.RedTotal, err = pg.Services.Warnings.List(ctx, p, alerting.ListQuery{Status: "open", Level: "red", Limit: 20}); err != nil {
+		red, err := pg.Services.Warnings.List(ctx, p, alerting.ListQuery{Status: "open", Level: "red", Paging: store.Paging{Limit: 20}})
+		if err != nil {
 			pg.failErr(w, r, err)
 			return
 		}
+		d.Red, d.RedMore = red.Items, red.Next != nil
 		if d.Notices, err = pg.Services.Warnings.Notices(ctx, p, 10); err != nil {
 			pg.failErr(w, r, err)
 			return

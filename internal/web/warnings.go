@@ -23,13 +23,12 @@ type levelCount struct {
 type warningsData struct {
 	Unit, Status, Level, Case string
 	Counts                    []levelCount
-	Warnings                  []alerting.Warning
-	Total                     int
-	Notices                   []alerting.Notice
-	Supervisions              []alerting.Supervision
-	Levels                    []warning.Level
-	CanSupervise              bool
-	Today                     string
+	paged[alerting.Warning]
+	Notices      []alerting.Notice
+	Supervisions []alerting.Supervision
+	Levels       []warning.Level
+	CanSupervise bool
+	Today        string
 }
 
 // Warnings lists the warnings in the reader's scope with counts by level,
@@ -38,28 +37,29 @@ func (pg *Pages) Warnings(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.From(ctx)
 	v := r.URL.Query()
-	d := warningsData{Unit: strings.TrimSpace(v.Get("unit")), Status: v.Get("status"), Level: v.Get("level"), Case: strings.TrimSpace(v.Get("case")),
+	q, msg := alerting.ParseListQuery(v, alerting.StatusOpen)
+	if msg != "" {
+		pg.Fail(w, r, http.StatusBadRequest, msg)
+		return
+	}
+	d := warningsData{Unit: q.Unit, Status: q.Status, Level: q.Level, Case: strings.TrimSpace(v.Get("case")),
 		Levels: warning.Levels, CanSupervise: p.Can(domain.PermWarningSupervise), Today: pg.now().In(calendar.Shanghai()).Format("2006-01-02")}
-	q := alerting.ListQuery{Unit: d.Unit, Status: d.Status, Level: d.Level, Limit: 200}
-	if d.Status == "" && !v.Has("status") {
-		q.Status, d.Status = alerting.StatusOpen, alerting.StatusOpen
+	if d.Status == "" {
+		d.Status = "all"
 	}
-	if d.Status == "all" {
-		q.Status = ""
-	}
-	if d.Case != "" {
-		id, err := strconv.ParseInt(d.Case, 10, 64)
-		if err != nil || id <= 0 {
-			pg.failErr(w, r, &access.ValidationError{Fields: []*domain.FieldError{{Field: "case", Message: "案件编号应为正整数"}}})
-			return
-		}
-		q.CaseID = id
-	}
-	var err error
-	if d.Warnings, d.Total, err = pg.Services.Warnings.List(ctx, p, q); err != nil {
+	page, err := pg.Services.Warnings.List(ctx, p, q)
+	if err != nil {
 		pg.failErr(w, r, err)
 		return
 	}
+	// The pager's links keep the filters the form set.
+	keep := url.Values{}
+	for k, val := range map[string]string{"unit": d.Unit, "status": d.Status, "level": d.Level, "case": d.Case} {
+		if val != "" && !(k == "status" && val == alerting.StatusOpen) {
+			keep.Set(k, val)
+		}
+	}
+	d.paged = pagedLinks("/warnings", keep, q.Paging, page)
 	counts, err := pg.Services.Warnings.OpenCounts(ctx, p, d.Unit)
 	if err != nil {
 		pg.failErr(w, r, err)

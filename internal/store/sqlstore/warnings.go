@@ -148,23 +148,29 @@ func warningWhere(q store.WarningQuery) (string, []any) {
 	return strings.Join(where, " AND "), args
 }
 
-func (db *DB) ListWarnings(ctx context.Context, q store.WarningQuery) ([]store.Warning, int, error) {
+func (db *DB) ListWarnings(ctx context.Context, q store.WarningQuery) (store.Page[store.Warning], error) {
+	if err := q.Check(); err != nil {
+		return store.Page[store.Warning]{}, fmt.Errorf("list warnings: %w", err)
+	}
+	// Newest first by (raised_at, id), one row past the page telling
+	// whether another follows. The indexes (status, raised_at, id) and
+	// (raised_at, id) give the order; the scope is a filter on the walk.
 	where, args := warningWhere(q)
-	var total int
-	if err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM warnings w WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, db.wrap("count warnings", err)
+	if q.After != nil {
+		t, id := len(args)+1, len(args)+2
+		where += fmt.Sprintf(` AND w.raised_at <= $%d AND (w.raised_at < $%d OR w.id < $%d)`, t, t, id)
+		args = append(args, q.After.At.UTC(), q.After.ID)
 	}
-	if q.Limit <= 0 || q.Limit > 500 {
-		q.Limit = 100
-	}
-	args = append(args, q.Limit, q.Offset)
 	rows, err := db.read().QueryContext(ctx, `SELECT `+warningCols+` FROM warnings w LEFT JOIN cases c ON c.id = w.case_id WHERE `+where+
-		fmt.Sprintf(` ORDER BY w.raised_at DESC, w.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+		fmt.Sprintf(` ORDER BY w.raised_at DESC, w.id DESC LIMIT %d`, q.Limit+1), args...)
 	if err != nil {
-		return nil, 0, db.wrap("list warnings", err)
+		return store.Page[store.Warning]{}, db.wrap("list warnings", err)
 	}
 	out, err := scanWarnings(rows)
-	return out, total, db.wrap("list warnings", err)
+	if err != nil {
+		return store.Page[store.Warning]{}, db.wrap("list warnings", err)
+	}
+	return store.PageOf(out, q.Limit, func(w store.Warning) store.ListCursor { return store.ListCursor{At: w.RaisedAt, ID: w.ID} }), nil
 }
 
 func scanWarnings(rows *sql.Rows) ([]store.Warning, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -84,18 +85,33 @@ func testWarningStore(t *testing.T, db *sqlstore.DB) {
 		t.Fatalf("get %+v %v", got, err)
 	}
 	// Scope and filters.
-	list, total, err := db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{Prefixes: []string{f.room1.Path}}})
-	if err != nil || total != 2 || len(list) != 2 || list[0].ID != other.ID {
-		t.Fatalf("room1 list %d %+v %v", total, list, err)
+	list := func(q store.WarningQuery) []int64 {
+		t.Helper()
+		q.Limit = 1
+		ws, _ := walkPages(t, func(after *store.ListCursor) (store.Page[store.Warning], error) {
+			q.After = after
+			return db.ListWarnings(ctx, q)
+		})
+		var ids []int64
+		for _, w := range ws {
+			ids = append(ids, w.ID)
+		}
+		return ids
 	}
-	if _, total, _ := db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{Prefixes: []string{f.otherDistrict.Path}}}); total != 0 {
-		t.Fatalf("other district sees %d", total)
+	if got := list(store.WarningQuery{Scope: store.Scope{Prefixes: []string{f.room1.Path}}}); fmt.Sprint(got) != fmt.Sprint([]int64{other.ID, w.ID}) {
+		t.Fatalf("room1 list %v, want %d then %d", got, other.ID, w.ID)
 	}
-	if _, total, _ := db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{}}); total != 0 {
-		t.Fatalf("empty scope sees %d", total)
+	if got := list(store.WarningQuery{Scope: store.Scope{Prefixes: []string{f.otherDistrict.Path}}}); len(got) != 0 {
+		t.Fatalf("other district sees %v", got)
 	}
-	if _, total, _ := db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{All: true}, Level: "red", CaseID: c2.ID}); total != 1 {
-		t.Fatalf("level+case filter %d", total)
+	if got := list(store.WarningQuery{Scope: store.Scope{}}); len(got) != 0 {
+		t.Fatalf("empty scope sees %v", got)
+	}
+	if got := list(store.WarningQuery{Scope: store.Scope{All: true}, Level: "red", CaseID: c2.ID}); fmt.Sprint(got) != fmt.Sprint([]int64{w2.ID}) {
+		t.Fatalf("level+case filter %v", got)
+	}
+	if _, err := db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{All: true}}); err == nil {
+		t.Fatal("a list without a page size")
 	}
 	counts, err := db.WarningCounts(ctx, store.WarningQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}}, Statuses: []string{store.WarningOpen}})
 	if err != nil || counts["red"] != 2 || counts["yellow"] != 1 {
@@ -115,8 +131,8 @@ func testWarningStore(t *testing.T, db *sqlstore.DB) {
 	if ok, err := db.RaiseWarning(ctx, mw); !ok || err != nil {
 		t.Fatal(err)
 	}
-	if _, total, err := db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{All: true}, Presiding: med.ID}); err != nil || total != 3 {
-		t.Fatalf("mediator's own %d %v", total, err)
+	if got := list(store.WarningQuery{Scope: store.Scope{All: true}, Presiding: med.ID}); fmt.Sprint(got) != fmt.Sprint([]int64{other.ID, mw.ID, w.ID}) {
+		t.Fatalf("mediator's own %v, want %v", got, []int64{other.ID, mw.ID, w.ID})
 	}
 
 	// Steps are taken once.
@@ -315,4 +331,99 @@ func TestWarningRaiseAcrossInstances(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Warnings a page at a time, newest raised first (raised at one instant:
+// by id): each status alone and all of them, within a scope; each page's
+// Next resumes after its last row and the last page has none. On SQLite the
+// order comes from an index, never from a sort of the scope's warnings.
+func TestWarningPages(t *testing.T) {
+	onEveryEngine(t, func(t *testing.T, e Engine, db *sqlstore.DB, f fixture) {
+		ctx := context.Background()
+		c, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all []store.Warning
+		for i := range 23 {
+			room := f.room1
+			if i%4 == 3 {
+				room = f.room2
+			}
+			if i%5 == 4 {
+				room = f.otherCommittee
+			}
+			w := mkWarning(f, "deadline_overdue", c.ID, room, t0.Add(time.Duration(i/3)*time.Hour)) // three at each instant
+			w.SubjectKey = fmt.Sprintf("case:%d:%d", c.ID, i)
+			if ok, err := db.RaiseWarning(ctx, w); !ok || err != nil {
+				t.Fatal(ok, err)
+			}
+			switch i % 3 {
+			case 1:
+				err = db.AcknowledgeWarning(ctx, w.ID, 1, t0, "")
+				w.Status = store.WarningAcknowledged
+			case 2:
+				err = db.ResolveWarning(ctx, w.ID, 1, t0, "manual", "已处理")
+				w.Status = store.WarningResolved
+			default:
+				w.Status = store.WarningOpen
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, *w)
+		}
+		scope := store.Scope{Prefixes: []string{f.committee.Path}}
+		at := func(w store.Warning) store.ListCursor { return store.ListCursor{At: w.RaisedAt, ID: w.ID} }
+		for _, status := range []string{"", store.WarningOpen, store.WarningAcknowledged, store.WarningResolved} {
+			var want []store.Warning
+			for _, w := range all {
+				if strings.HasPrefix(w.UnitPath, f.committee.Path) && (status == "" || w.Status == status) {
+					want = append(want, w)
+				}
+			}
+			q := store.WarningQuery{Scope: scope}
+			if status != "" {
+				q.Statuses = []string{status}
+			}
+			for _, limit := range []int{1, 2, 3, 7, 100} {
+				q.Limit = limit
+				got, pages := walkPages(t, func(after *store.ListCursor) (store.Page[store.Warning], error) {
+					q.After = after
+					return db.ListWarnings(ctx, q)
+				})
+				var ids []int64
+				for _, w := range got {
+					ids = append(ids, w.ID)
+				}
+				if wantIDs := keysetOrder(want, at, true); fmt.Sprint(ids) != fmt.Sprint(wantIDs) {
+					t.Errorf("status %q by %d: %v, want %v", status, limit, ids, wantIDs)
+				}
+				if pages != wantPages(len(want), limit) {
+					t.Errorf("status %q by %d: %d pages for %d warnings", status, limit, pages, len(want))
+				}
+			}
+		}
+		if e.Name != "sqlite" {
+			return
+		}
+		for _, status := range []string{"", store.WarningResolved} {
+			q := store.WarningQuery{Scope: scope, Paging: store.Paging{Limit: 50}}
+			if status != "" {
+				q.Statuses = []string{status}
+			}
+			q.After = &store.ListCursor{At: t0, ID: 1 << 40}
+			stop := db.TraceReads()
+			if _, err := db.ListWarnings(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+			stmts := stop()
+			if len(stmts) != 1 {
+				t.Fatalf("traced %d statements, want 1", len(stmts))
+			}
+			if plan := sqlitePlan(t, db, stmts[0]); strings.Contains(plan, "TEMP B-TREE") || !strings.Contains(plan, "warnings_") {
+				t.Errorf("status %q: the page is not read in index order:\n%s", status, plan)
+			}
+		}
+	})
 }
