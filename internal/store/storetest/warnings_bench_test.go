@@ -1,0 +1,98 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
+)
+
+// BenchmarkWarningPages reads a committee's warnings page by page over
+// years of resolved ones: the open ones (the page's default), a first page
+// of all of them, a page of the resolved from the middle of the history,
+// and the open ones' counts by level (issue 17).
+func BenchmarkWarningPages(b *testing.B) {
+	for _, e := range Engines(b) {
+		for _, resolved := range []int{1000, 30000} {
+			b.Run(fmt.Sprintf("%s/resolved=%d", e.Name, resolved), func(b *testing.B) {
+				ctx := context.Background()
+				db := e.Open(b, true)
+				f := newFixture(b, db)
+				const open = 20
+				seedWarnings(b, db, f, resolved, open)
+				if err := db.RefreshCaseStatistics(ctx); err != nil {
+					b.Fatal(err)
+				}
+				if e.Name == "postgres" {
+					if _, err := db.Writer().ExecContext(ctx, `VACUUM ANALYZE warnings`); err != nil {
+						b.Fatal(err)
+					}
+				}
+				scope := store.Scope{Prefixes: []string{f.committee.Path}}
+				deep := &store.ListCursor{At: t0.Add(time.Duration(resolved/2) * time.Minute), ID: int64(resolved / 2)}
+				for _, c := range []struct {
+					name     string
+					statuses []string
+					after    *store.ListCursor
+					want     int
+				}{
+					{"open", []string{store.WarningOpen}, nil, open},
+					{"all/first", nil, nil, 50},
+					{"resolved/deep", []string{store.WarningResolved}, deep, 50},
+				} {
+					b.Run(c.name, func(b *testing.B) {
+						q := store.WarningQuery{Scope: scope, Statuses: c.statuses, Paging: store.Paging{After: c.after, Limit: 50}}
+						for b.Loop() {
+							if p, err := db.ListWarnings(ctx, q); err != nil || len(p.Items) != c.want {
+								b.Fatalf("%d warnings, want %d: %v", len(p.Items), c.want, err)
+							}
+						}
+					})
+				}
+				b.Run("counts", func(b *testing.B) {
+					q := store.WarningQuery{Scope: scope, Statuses: []string{store.WarningOpen, store.WarningAcknowledged}}
+					for b.Loop() {
+						if m, err := db.WarningCounts(ctx, q); err != nil || m["red"] != open {
+							b.Fatalf("counts %v %v", m, err)
+						}
+					}
+				})
+			})
+		}
+	}
+}
+
+// seedWarnings writes resolved warnings a minute apart, then open ones
+// after them, over the committee's two rooms and another committee's
+// (a fifth of them), in statements of 200 rows.
+func seedWarnings(b *testing.B, db *sqlstore.DB, f fixture, resolved, open int) {
+	b.Helper()
+	ctx := context.Background()
+	c, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, ""))
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := resolved + open
+	for lo := 0; lo < n; lo += 200 {
+		var vals []string
+		var args []any
+		for i := lo; i < min(n, lo+200); i++ {
+			room := []store.OrgUnit{f.room1, f.room2, f.room1, f.room2, f.otherCommittee}[i%5]
+			status, resolvedAt := store.WarningResolved, any(t0.Add(time.Duration(i+60)*time.Minute))
+			if i >= resolved {
+				status, resolvedAt, room = store.WarningOpen, nil, f.room1
+			}
+			k := len(args)
+			vals = append(vals, fmt.Sprintf("('deadline_overdue', 1, 'red', $%d, 'case', $%d, $%d, $%d, $%d, $%d, '调解超期', $%d, $%d)", k+1, k+2, k+3, k+4, k+5, k+6, k+7, k+8))
+			args = append(args, status, c.ID, fmt.Sprintf("case:%d:%d", c.ID, i), c.ID, room.ID, room.Path, t0.Add(time.Duration(i)*time.Minute), resolvedAt)
+		}
+		if _, err := db.Writer().ExecContext(ctx, `INSERT INTO warnings (rule_code, rule_version, level, status, subject_kind, subject_id,
+			subject_key, case_id, unit_id, unit_path, explain, raised_at, resolved_at) VALUES `+strings.Join(vals, ", "), args...); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
