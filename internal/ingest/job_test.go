@@ -162,6 +162,41 @@ func TestImportJob(t *testing.T) {
 	}
 }
 
+// An export whose every row fails gives a report of every row, in the
+// file's order, read from the store a page at a time (more rows than a
+// page holds), and imports nothing.
+func TestImportReportOfEveryRow(t *testing.T) {
+	const n = 2*store.MaxPage + 7
+	rows := make([][]any, n)
+	for i := range rows {
+		rows[i] = row(fmt.Sprintf("12315202611%08d", i), "张伟", "坏号码", "健身房突然闭店，预付卡余额无法退还。", "3000")
+	}
+	_, data := xlsxFile(t, rows)
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			w := newWorld(t, e)
+			b := w.upload(t, w.p, "全部失败.xlsx", data)
+			start(t, w.p)
+			b = w.wait(t, b.ID, 2*time.Minute)
+			if b.Status != "done" || b.Failed != n || b.Imported != 0 {
+				t.Fatalf("batch: %s", brief(b))
+			}
+			if c := count(t, w.st); c != 0 {
+				t.Fatalf("%d cases from a file of failed rows", c)
+			}
+			rep := reportRows(t, b.Report)
+			if len(rep) != n+1 {
+				t.Fatalf("report: %d rows, want %d and the header", len(rep)-1, n)
+			}
+			for i, r := range rep[1:] {
+				if want := fmt.Sprintf("12315202611%08d", i); r[0] != want || !strings.Contains(r[len(r)-1], "手机") {
+					t.Fatalf("report row %d: %q, want %s with its reason", i+1, r, want)
+				}
+			}
+		})
+	}
+}
+
 // TestImportResumes: a process that stopped mid-import (after a committed
 // run, or cancelled in the middle of one) leaves a batch that a new
 // process on the same database finishes: every row imported exactly once.

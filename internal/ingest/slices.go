@@ -261,20 +261,28 @@ func (s *Service) conclude(ctx context.Context, tx store.Store, b *store.ImportB
 	return nil
 }
 
-// report writes the failed rows recorded so far as an .xlsx.
+// report writes the failed rows recorded so far as an .xlsx, reading them
+// a page at a time into the report's stream: a file whose every row failed
+// is not held in memory.
 func (s *Service) report(ctx context.Context, tx store.Store, b store.ImportBatch) ([]byte, error) {
-	errs, err := tx.ListImportRowErrors(ctx, b.ID)
-	if err != nil {
-		return nil, err
-	}
 	w, err := importer.NewReportWriter(b.Header)
 	if err != nil {
 		return nil, err
 	}
 	defer w.Close()
-	for _, e := range errs {
-		if err := w.Add(importer.Row{Raw: e.Cells, Err: e.Reason}); err != nil {
-			return nil, fmt.Errorf("import report: %w", err)
+	for after := 0; ; {
+		errs, err := tx.ListImportRowErrors(ctx, b.ID, after, store.MaxPage)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range errs {
+			if err := w.Add(importer.Row{Raw: e.Cells, Err: e.Reason}); err != nil {
+				return nil, fmt.Errorf("import report: %w", err)
+			}
+			after = e.Seq
+		}
+		if len(errs) < store.MaxPage {
+			break
 		}
 	}
 	var buf bytes.Buffer

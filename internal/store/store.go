@@ -237,7 +237,9 @@ type Store interface {
 	// ended; its report holds the failed rows).
 	DropImportFile(ctx context.Context, id int64) error
 	AddImportRowErrors(ctx context.Context, batchID int64, errs []ImportRowError) error // a seq already stored is a conflict
-	ListImportRowErrors(ctx context.Context, batchID int64) ([]ImportRowError, error)   // by seq
+	// ListImportRowErrors is a page of a batch's row errors by seq: at most
+	// limit (1 to MaxPage) after seq afterSeq.
+	ListImportRowErrors(ctx context.Context, batchID int64, afterSeq, limit int) ([]ImportRowError, error)
 	ListImportBatches(ctx context.Context, committeeID int64, limit int) ([]ImportBatch, error)
 	ListActiveImportBatches(ctx context.Context) ([]ImportBatch, error) // queued or running, any committee
 

@@ -152,8 +152,12 @@ func (db *DB) AddImportRowErrors(ctx context.Context, batchID int64, errs []stor
 	})
 }
 
-func (db *DB) ListImportRowErrors(ctx context.Context, batchID int64) ([]store.ImportRowError, error) {
-	rows, err := db.read().QueryContext(ctx, `SELECT seq, cells, reason FROM import_row_errors WHERE batch_id = $1 ORDER BY seq`, batchID)
+func (db *DB) ListImportRowErrors(ctx context.Context, batchID int64, afterSeq, limit int) ([]store.ImportRowError, error) {
+	if err := (store.Paging{Limit: limit}).Check(); err != nil {
+		return nil, fmt.Errorf("list import row errors: %w", err)
+	}
+	rows, err := db.read().QueryContext(ctx, `SELECT seq, cells, reason FROM import_row_errors WHERE batch_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+		batchID, afterSeq, limit)
 	if err != nil {
 		return nil, db.wrap("list import row errors", err)
 	}

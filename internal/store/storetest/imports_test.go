@@ -79,7 +79,7 @@ func testImportBatches(t *testing.T, db *sqlstore.DB) {
 	if got.Done != 4 || got.Imported != 3 || got.Failed != 1 || got.LastLine != 5 || got.Status != "running" || !slices.Equal(got.Header, c.Header) {
 		t.Fatalf("after a rolled-back slice: %+v", got)
 	}
-	if errs, _ := db.ListImportRowErrors(ctx, b.ID); len(errs) != 1 || errs[0].Seq != 3 {
+	if errs, _ := db.ListImportRowErrors(ctx, b.ID, 0, store.MaxPage); len(errs) != 1 || errs[0].Seq != 3 {
 		t.Fatalf("row errors after a rolled-back slice: %+v", errs)
 	}
 	if err := slice(4, 8, false); err != nil {
@@ -100,7 +100,7 @@ func testImportBatches(t *testing.T, db *sqlstore.DB) {
 	if err := db.AddImportRowErrors(ctx, b.ID, []store.ImportRowError{{Seq: 99, Cells: []string{"a\x00\xff"}, Reason: "投诉人“a\x00\xffb”无法识别"}}); err != nil {
 		t.Fatalf("damaged text: %v", err)
 	}
-	if errs, _ := db.ListImportRowErrors(ctx, b.ID); len(errs) != 3 || errs[2].Reason != "投诉人“a\uFFFDb”无法识别" || errs[2].Cells[0] != "a\x00\uFFFD" {
+	if errs, _ := db.ListImportRowErrors(ctx, b.ID, 0, store.MaxPage); len(errs) != 3 || errs[2].Reason != "投诉人“a\uFFFDb”无法识别" || errs[2].Cells[0] != "a\x00\uFFFD" {
 		t.Fatalf("damaged text stored as %+v", errs)
 	}
 	if _, err := db.Writer().ExecContext(ctx, `DELETE FROM import_row_errors WHERE seq = 99`); err != nil {
@@ -109,9 +109,22 @@ func testImportBatches(t *testing.T, db *sqlstore.DB) {
 	if err := db.AddImportRowErrors(ctx, b.ID, []store.ImportRowError{{Seq: 3, Reason: "again"}}); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("a row error recorded twice: %v", err)
 	}
-	errs, err := db.ListImportRowErrors(ctx, b.ID)
+	errs, err := db.ListImportRowErrors(ctx, b.ID, 0, store.MaxPage)
 	if err != nil || len(errs) != 2 || errs[0].Seq != 3 || errs[1].Seq != 6 || !slices.Equal(errs[1].Cells, []string{"6", "王强"}) || errs[1].Reason != "手机号码格式不对" {
 		t.Fatalf("row errors: %+v %v", errs, err)
+	}
+	// A page at a time, after a seq.
+	if p1, err := db.ListImportRowErrors(ctx, b.ID, 0, 1); err != nil || len(p1) != 1 || p1[0].Seq != 3 {
+		t.Fatalf("first page of one: %+v %v", p1, err)
+	}
+	if p2, err := db.ListImportRowErrors(ctx, b.ID, 3, 1); err != nil || len(p2) != 1 || p2[0].Seq != 6 {
+		t.Fatalf("second page of one: %+v %v", p2, err)
+	}
+	if p3, err := db.ListImportRowErrors(ctx, b.ID, 6, 1); err != nil || len(p3) != 0 {
+		t.Fatalf("past the last: %+v %v", p3, err)
+	}
+	if _, err := db.ListImportRowErrors(ctx, b.ID, 0, 0); err == nil {
+		t.Fatal("a page without a size")
 	}
 	if act, err := db.ListActiveImportBatches(ctx); err != nil || len(act) != 1 || act[0].ID != b.ID {
 		t.Fatalf("active: %+v %v", act, err)
@@ -132,7 +145,7 @@ func testImportBatches(t *testing.T, db *sqlstore.DB) {
 	if data, err := db.GetImportFile(ctx, b.ID); err != nil || data != nil {
 		t.Fatalf("file kept after the end: %d bytes %v", len(data), err)
 	}
-	if errs, _ := db.ListImportRowErrors(ctx, b.ID); len(errs) != 0 {
+	if errs, _ := db.ListImportRowErrors(ctx, b.ID, 0, store.MaxPage); len(errs) != 0 {
 		t.Fatalf("row errors kept after the end: %d", len(errs))
 	}
 	if act, _ := db.ListActiveImportBatches(ctx); len(act) != 0 {
