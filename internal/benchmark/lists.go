@@ -18,6 +18,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/demo"
 	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/intake"
 	"github.com/tiaojie/tiaojie/internal/pii"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -41,6 +42,7 @@ type ListsFixture struct {
 	Director  *auth.Principal
 	Intake    *intake.Service
 	Desk      *desk.Service
+	Grouping  *grouping.Service
 	Now       time.Time // the lists' today
 	// DueRefresh is how long computing the stored due dates took here
 	// (DueComputed cases: all open ones on a new or upgraded file).
@@ -143,6 +145,7 @@ func SeedLists(ctx context.Context, db *sqlstore.DB, n int, src *ListsSource, pr
 	f.Director = &auth.Principal{UserID: 0, DisplayName: "基准测试", Bindings: []store.Binding{{Role: domain.RoleCommittee, OrgID: f.Committee.ID, OrgPath: f.Committee.Path}}}
 	f.Intake = &intake.Service{Store: db, Sealer: sealer, Now: func() time.Time { return now }}
 	f.Desk = &desk.Service{Store: db, Now: func() time.Time { return now }}
+	f.Grouping = &grouping.Service{Store: db, Sealer: sealer, Now: func() time.Time { return now }}
 	f.Now = now
 	// The stored due dates, as the server's periodic job keeps them.
 	start := time.Now()
@@ -313,6 +316,17 @@ func Lists(ctx context.Context, f *ListsFixture, what, only string, clients, rep
 				d, err := f.Desk.Committee(ctx, f.Director, desk.Filter{})
 				return len(d.Waiting), err
 			}, raw: `SELECT ` + cols + ` FROM cases c WHERE c.status = $1 ORDER BY c.received_at, c.id LIMIT 50`, args: []any{string(domain.StatusReceived)}},
+			// The groups page's first page: the committee's newest groups and
+			// the surge proposals (集中投诉) among its last 90 days' open
+			// complaints; raw: the groups' page alone.
+			{name: "groups page (first page, surges)", app: func(ctx context.Context) (int, error) {
+				gs, err := f.DB.ListGroups(ctx, store.GroupQuery{CommitteeID: f.Committee.ID, Paging: store.Paging{Limit: 50}})
+				if err != nil {
+					return 0, err
+				}
+				ps, err := f.Grouping.Proposals(ctx, f.Director, f.Committee)
+				return len(gs.Items) + len(ps), err
+			}, raw: `SELECT id, title, created_at FROM case_groups WHERE committee_id = $1 ORDER BY created_at DESC, id DESC LIMIT 50`, args: []any{f.Committee.ID}},
 		}
 	case "search":
 		terms, err := searchTerms(ctx, f.DB)

@@ -28,6 +28,8 @@ type Service struct {
 	Now      func() time.Time
 	Sender   notify.Sender // group notices
 	Sealer   *pii.Sealer
+
+	proposals proposalMemo
 }
 
 func (s *Service) now() time.Time {
@@ -35,6 +37,12 @@ func (s *Service) now() time.Time {
 		return s.Now()
 	}
 	return time.Now()
+}
+
+// Within is the service with its reads and writes in transaction tx (and
+// without the remembered proposals, which are the committed cases').
+func (s *Service) Within(tx store.Store) *Service {
+	return &Service{Store: tx, Settings: s.Settings, Now: s.Now, Sender: s.Sender, Sealer: s.Sealer}
 }
 
 func (s *Service) settings() dedup.Settings {
@@ -287,40 +295,6 @@ func extIDs(c store.Case) string {
 	return "（" + strings.Join(ids, "，") + "）"
 }
 
-// Proposal is a surge proposed as a group dispute.
-type Proposal struct {
-	Surge dedup.Surge
-	Cases []store.DedupCandidate
-}
-
-// Proposals finds surges among the committee's open complaints of the last 90 days.
-func (s *Service) Proposals(ctx context.Context, p *auth.Principal, committee store.OrgUnit) ([]Proposal, error) {
-	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
-		return nil, access.ErrForbidden
-	}
-	now := s.now()
-	cands, err := s.Store.ListDedupCandidates(ctx, store.DedupQuery{CommitteeID: committee.ID, Since: now.AddDate(0, 0, -90),
-		Until: now.Add(time.Minute), OpenOnly: true})
-	if err != nil {
-		return nil, err
-	}
-	byID := map[int64]store.DedupCandidate{}
-	cs := make([]dedup.Complaint, 0, len(cands))
-	for _, c := range cands {
-		byID[c.CaseID] = c
-		cs = append(cs, toComplaint(c))
-	}
-	var out []Proposal
-	for _, sg := range dedup.DetectSurges(cs, s.settings()) {
-		pr := Proposal{Surge: sg}
-		for _, id := range sg.IDs {
-			pr.Cases = append(pr.Cases, byID[id])
-		}
-		out = append(out, pr)
-	}
-	return out, nil
-}
-
 // CreateGroup forms a group dispute of open complaints of one committee.
 func (s *Service) CreateGroup(ctx context.Context, p *auth.Principal, committee store.OrgUnit, caseIDs []int64, title, facts, reason string) (store.Group, error) {
 	if !p.Reaches(domain.PermCaseDecide, committee.Path) {
@@ -497,10 +471,8 @@ func (s *Service) ScheduleSession(ctx context.Context, p *auth.Principal, groupI
 		if err := tx.ScheduleGroupSession(ctx, groupID, at, place); err != nil {
 			return err
 		}
-		in := *s
-		in.Store = tx
 		var err error
-		n, err = in.Notify(ctx, p, groupID, fmt.Sprintf("定于%s在%s召开集中调解会，请携带身份证件、消费凭证（如预付卡、合同、付款记录）准时参加。", when, place))
+		n, err = s.Within(tx).Notify(ctx, p, groupID, fmt.Sprintf("定于%s在%s召开集中调解会，请携带身份证件、消费凭证（如预付卡、合同、付款记录）准时参加。", when, place))
 		return err
 	})
 	return n, err

@@ -40,8 +40,6 @@ func importSlice(rescue time.Duration) ingest.Slice {
 // the flags commit with the cases they are about.
 func dedupInTx(g *grouping.Service) func(tx store.Store) intake.DuplicateChecker {
 	return func(tx store.Store) intake.DuplicateChecker {
-		c := *g
-		c.Store = tx
-		return &c
+		return g.Within(tx)
 	}
 }

@@ -245,6 +245,12 @@ type Store interface {
 
 	// Duplicates and group disputes.
 	ListDedupCandidates(ctx context.Context, q DedupQuery) ([]DedupCandidate, error)
+	// CasesVersion is a number that moves whenever a case changes (on
+	// SQLite, whenever anything is committed): an answer computed from
+	// cases at one version still holds while it is the same. ok is false
+	// when the store cannot tell (inside a transaction; no version kept):
+	// then nothing may be remembered.
+	CasesVersion(ctx context.Context) (v int64, ok bool, err error)
 	AddDuplicateFlags(ctx context.Context, flags []DuplicateFlag) error            // existing pairs are left alone
 	ListDuplicateFlags(ctx context.Context, caseID int64) ([]DuplicateFlag, error) // flags naming the case on either side
 	ResolveDuplicateFlag(ctx context.Context, id int64, status string, by int64, at time.Time) error

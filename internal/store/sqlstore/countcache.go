@@ -308,3 +308,28 @@ func (db *DB) countedTotal(ctx context.Context, scope store.Scope, statuses []do
 	}
 	return total, true, nil
 }
+
+// CasesVersion is the generation remembered answers are kept under
+// (remembered above): SQLite's data_version, PostgreSQL's count of changes
+// heard (not ok while its listener is down).
+func (db *DB) CasesVersion(ctx context.Context) (int64, bool, error) {
+	c := db.counts
+	if db.cur != nil || c == nil {
+		return 0, false, nil
+	}
+	if c.live != nil {
+		v, ok := c.live.casesVersion()
+		return v, ok, nil
+	}
+	if c.ver == nil {
+		return 0, false, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, err := c.at(ctx)
+	if err != nil {
+		c.drop()
+		return 0, false, fmt.Errorf("cases version: %w", err)
+	}
+	return v, true, nil
+}
