@@ -332,9 +332,25 @@ func (db *DB) ListWarningNotices(ctx context.Context, userID, warningID int64, l
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
+	// Only the filters given, each a plain equality: "$1 = 0 OR ..." kept
+	// both planners off the indexes, and every 今日 and 预警 page read all
+	// the notices ever sent (issue 17).
+	var where []string
+	args := []any{limit}
+	if userID != 0 {
+		args = append(args, userID)
+		where = append(where, fmt.Sprintf("n.user_id = $%d", len(args)))
+	}
+	if warningID != 0 {
+		args = append(args, warningID)
+		where = append(where, fmt.Sprintf("n.warning_id = $%d", len(args)))
+	}
+	if len(where) == 0 {
+		where = append(where, "1 = 1")
+	}
 	rows, err := db.read().QueryContext(ctx, `SELECT n.id, n.user_id, COALESCE(n.warning_id, 0), COALESCE(n.supervision_id, 0), n.step, n.body, n.sms,
 		n.at, n.read_at, COALESCE(u.display_name, '') FROM warning_notices n LEFT JOIN users u ON u.id = n.user_id
-		WHERE ($1 = 0 OR n.user_id = $1) AND ($2 = 0 OR n.warning_id = $2) ORDER BY n.id DESC LIMIT $3`, userID, warningID, limit)
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY n.id DESC LIMIT $1`, args...)
 	if err != nil {
 		return nil, db.wrap("list warning notices", err)
 	}

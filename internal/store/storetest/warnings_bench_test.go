@@ -53,6 +53,22 @@ func BenchmarkWarningPages(b *testing.B) {
 						}
 					})
 				}
+				// 今日 and 预警: a user's newest notices (every warning told
+				// two of ten users), and those of a user told five times
+				// (the list's 500, as 预警 asks).
+				for _, c := range []struct {
+					name        string
+					user, limit int
+					want        int
+				}{{"notices/user", 3, 20, 20}, {"notices/rare user", 99, 500, 5}} {
+					b.Run(c.name, func(b *testing.B) {
+						for b.Loop() {
+							if ns, err := db.ListWarningNotices(ctx, int64(c.user), 0, c.limit); err != nil || len(ns) != c.want {
+								b.Fatalf("%d notices, %v", len(ns), err)
+							}
+						}
+					})
+				}
 				b.Run("counts", func(b *testing.B) {
 					q := store.WarningQuery{Scope: scope, Statuses: []string{store.WarningOpen, store.WarningAcknowledged}}
 					for b.Loop() {
@@ -94,5 +110,15 @@ func seedWarnings(b *testing.B, db *sqlstore.DB, f fixture, resolved, open int) 
 			subject_key, case_id, unit_id, unit_path, explain, raised_at, resolved_at) VALUES `+strings.Join(vals, ", "), args...); err != nil {
 			b.Fatal(err)
 		}
+	}
+	// Two notices a warning, to users 1 to 10 in turn (ids as they come:
+	// the notices name users by id only).
+	if _, err := db.Writer().ExecContext(ctx, `INSERT INTO warning_notices (user_id, warning_id, step, body, sms, at)
+		SELECT 1 + (w.id + k) % 10, w.id, k, '红色预警', 0, w.raised_at FROM warnings w CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1) s`); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.Writer().ExecContext(ctx, `INSERT INTO warning_notices (user_id, warning_id, step, body, sms, at)
+		SELECT 99, w.id, 2, '红色预警', 0, w.raised_at FROM warnings w WHERE w.id <= 5`); err != nil {
+		b.Fatal(err)
 	}
 }

@@ -427,3 +427,84 @@ func TestWarningPages(t *testing.T) {
 		}
 	})
 }
+
+// A user's notices and a warning's are read by their indexes, not by
+// walking every notice ever sent (on SQLite, checked by its plans).
+func TestWarningNoticesByIndex(t *testing.T) {
+	onEveryEngine(t, func(t *testing.T, e Engine, db *sqlstore.DB, f fixture) {
+		ctx := context.Background()
+		c, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var users [3]store.User
+		for i := range users {
+			users[i] = store.User{Username: fmt.Sprintf("n%d", i), DisplayName: fmt.Sprintf("用户%d", i), PasswordHash: "x", Active: true}
+			if err := db.CreateUser(ctx, &users[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var ws [2]*store.Warning
+		for i := range ws {
+			ws[i] = mkWarning(f, fmt.Sprintf("rule%d", i), c.ID, f.room1, t0)
+			if ok, err := db.RaiseWarning(ctx, ws[i]); !ok || err != nil {
+				t.Fatal(ok, err)
+			}
+		}
+		// Notice k goes to user k%3 about warning k%2.
+		for k := range 12 {
+			if err := db.AddWarningNotices(ctx, []store.WarningNotice{{UserID: users[k%3].ID, WarningID: ws[k%2].ID, Step: k, Body: fmt.Sprint(k), At: t0}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		steps := func(userID, warningID int64, limit int) string {
+			t.Helper()
+			ns, err := db.ListWarningNotices(ctx, userID, warningID, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []int
+			for _, n := range ns {
+				if userID != 0 && n.UserID != userID || warningID != 0 && n.WarningID != warningID {
+					t.Errorf("notice %+v outside user %d, warning %d", n, userID, warningID)
+				}
+				out = append(out, n.Step)
+			}
+			return fmt.Sprint(out)
+		}
+		for _, c := range []struct {
+			user, warning int64
+			limit         int
+			want          string
+		}{
+			{users[0].ID, 0, 10, "[9 6 3 0]"},
+			{users[0].ID, 0, 2, "[9 6]"},
+			{0, ws[1].ID, 10, "[11 9 7 5 3 1]"},
+			{users[1].ID, ws[1].ID, 10, "[7 1]"},
+			{users[2].ID, ws[1].ID, 10, "[11 5]"},
+		} {
+			if got := steps(c.user, c.warning, c.limit); got != c.want {
+				t.Errorf("user %d, warning %d, limit %d: steps %s, want %s", c.user, c.warning, c.limit, got, c.want)
+			}
+		}
+		if e.Name != "sqlite" {
+			return
+		}
+		for _, c := range []struct {
+			user, warning int64
+			index         string
+		}{{users[0].ID, 0, "warning_notices_user"}, {0, ws[0].ID, "warning_notices_warning"}} {
+			stop := db.TraceReads()
+			if _, err := db.ListWarningNotices(ctx, c.user, c.warning, 20); err != nil {
+				t.Fatal(err)
+			}
+			stmts := stop()
+			if len(stmts) != 1 {
+				t.Fatalf("traced %d statements", len(stmts))
+			}
+			if plan := sqlitePlan(t, db, stmts[0]); !strings.Contains(plan, "INDEX "+c.index) || strings.Contains(plan, "SCAN n") {
+				t.Errorf("notices of user %d, warning %d not read by %s:\n%s", c.user, c.warning, c.index, plan)
+			}
+		}
+	})
+}
