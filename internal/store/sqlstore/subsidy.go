@@ -158,6 +158,9 @@ func (db *DB) CreateSubsidyBatch(ctx context.Context, b *store.SubsidyBatch, fir
 		if err := insertFailures(ctx, t, b.ID, b.Failures); err != nil {
 			return err
 		}
+		if err := setBatchCounts(ctx, t, b.ID, len(b.Lines), len(b.Failures)); err != nil {
+			return err
+		}
 		return insertTrail(ctx, t, b.ID, first, b.Created)
 	}))
 }
@@ -200,6 +203,13 @@ func insertFailures(ctx context.Context, t *wtx, batchID int64, fs []store.Subsi
 		}
 	}
 	return nil
+}
+
+// setBatchCounts keeps a batch's counts of lines and failures on its row,
+// for the batches' list.
+func setBatchCounts(ctx context.Context, t *wtx, batchID int64, lines, failures int) error {
+	_, err := t.ExecContext(ctx, `UPDATE subsidy_batches SET line_count = $1, failure_count = $2 WHERE id = $3`, lines, failures, batchID)
+	return err
 }
 
 func insertTrail(ctx context.Context, t *wtx, batchID int64, e store.SubsidyTrail, at time.Time) error {
@@ -314,9 +324,7 @@ func (db *DB) ListSubsidyBatches(ctx context.Context, committeeIDs []int64, limi
 	if limit <= 0 {
 		limit = 120
 	}
-	rows, err := db.read().QueryContext(ctx, `SELECT `+subsidyBatchCols+`,
-		(SELECT COUNT(*) FROM subsidy_lines l WHERE l.batch_id = b.id),
-		(SELECT COUNT(*) FROM subsidy_failures f WHERE f.batch_id = b.id)
+	rows, err := db.read().QueryContext(ctx, `SELECT `+subsidyBatchCols+`, b.line_count, b.failure_count
 		FROM subsidy_batches b JOIN org_units o ON o.id = b.committee_id
 		WHERE b.committee_id IN (`+idList(committeeIDs)+`) ORDER BY b.period DESC, b.id DESC LIMIT $1`, limit)
 	if err != nil {
@@ -413,6 +421,9 @@ func (db *DB) ChangeSubsidyBatch(ctx context.Context, c store.SubsidyChange) err
 				return err
 			}
 			if err := insertFailures(ctx, t, c.BatchID, c.Failures); err != nil {
+				return err
+			}
+			if err := setBatchCounts(ctx, t, c.BatchID, len(c.Lines), len(c.Failures)); err != nil {
 				return err
 			}
 		}

@@ -153,6 +153,9 @@ func testSubsidies(t *testing.T, db *sqlstore.DB) {
 		t.Fatalf("after exclusion: %+v", got)
 	}
 
+	if l, err := db.ListSubsidyBatches(ctx, []int64{f.committee.ID}, 0); err != nil || len(l) != 1 || l[0].LineCount != 2 || l[0].FailureCount != 1 {
+		t.Fatalf("listed before recompute: %+v %v", l, err)
+	}
 	// Recompute keeps the exclusion of a case still on the batch.
 	if err := db.ChangeSubsidyBatch(ctx, store.SubsidyChange{BatchID: b.ID, From: draft, Version: 2, Recompute: true, ComputedAt: at,
 		Lines: []store.SubsidyLine{line(ids[0], 30000), line(ids[1], 10000), line(ids[2], 5000)}, Trail: store.SubsidyTrail{Action: "重新核算"}}); err != nil {
@@ -161,6 +164,9 @@ func testSubsidies(t *testing.T, db *sqlstore.DB) {
 	got, _ = db.GetSubsidyBatch(ctx, b.ID)
 	if got.TotalFen != 35000 || len(got.Lines) != 3 || len(got.Failures) != 0 || !got.Lines[1].Excluded || !got.Computed.Equal(at) {
 		t.Fatalf("after recompute: %+v", got)
+	}
+	if l, err := db.ListSubsidyBatches(ctx, []int64{f.committee.ID}, 0); err != nil || len(l) != 1 || l[0].LineCount != 3 || l[0].FailureCount != 0 {
+		t.Fatalf("listed after recompute: %+v %v", l, err)
 	}
 
 	// Submit; return with a reason on a line; resubmit clears line reasons.
@@ -316,5 +322,62 @@ func testCaseSubsidyFacts(t *testing.T, db *sqlstore.DB, f fixture, ids []int64)
 	check("with evaluation facts")
 	if got, _ := db.CaseSubsidyFacts(ctx, bare.ID); got.ClosureDay == "" {
 		t.Fatal("closure day of the evaluation facts not read")
+	}
+}
+
+// Batches written before migration 76 are listed with the counts of their
+// lines and failures, filled by the migration.
+func TestSubsidyBatchCountsMigrated(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db, f := oldSchemaWithCases(t, e, 75, 1, nil)
+			var ids []int64
+			rows, err := db.Writer().QueryContext(ctx, `SELECT id FROM cases ORDER BY id LIMIT 5`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var id int64
+				rows.Scan(&id)
+				ids = append(ids, id)
+			}
+			rows.Close()
+			var batches [2]int64
+			for i, period := range []string{"2026-09", "2026-10"} {
+				if err := db.Writer().QueryRowContext(ctx, `INSERT INTO subsidy_batches (committee_id, period, window_from, window_to, created_by, created_at, computed_at)
+					VALUES ($1, $2, 'a', 'b', 1, $3, $3) RETURNING id`, f.committee.ID, period, t0).Scan(&batches[i]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// September: three lines, one failure; October: none, two failures.
+			for _, c := range []struct {
+				batch   int64
+				table   string
+				caseIDs []int64
+			}{{batches[0], "lines", ids[:3]}, {batches[0], "failures", ids[3:4]}, {batches[1], "failures", ids[3:5]}} {
+				for _, id := range c.caseIDs {
+					q := `INSERT INTO subsidy_lines (batch_id, case_id, case_number, mediator_id, mediator_name, closure_day, rule, base_fen, amount_fen, explanation)
+						VALUES ($1, $2, 'N', 1, '甲', '2026-09-01', 'base', 100, 100, '')`
+					if c.table == "failures" {
+						q = `INSERT INTO subsidy_failures (batch_id, case_id, case_number, closure_day, gate, reason) VALUES ($1, $2, 'N', '2026-09-01', 'archived', '未归档')`
+					}
+					if _, err := db.Writer().ExecContext(ctx, q, c.batch, id); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			l, err := db.ListSubsidyBatches(ctx, []int64{f.committee.ID}, 0)
+			if err != nil || len(l) != 2 {
+				t.Fatalf("listed %+v %v", l, err)
+			}
+			if got := fmt.Sprintf("%d/%d %d/%d", l[0].LineCount, l[0].FailureCount, l[1].LineCount, l[1].FailureCount); got != "0/2 3/1" {
+				t.Errorf("counts after the migration (October, September): %s, want 0/2 3/1", got)
+			}
+		})
 	}
 }
