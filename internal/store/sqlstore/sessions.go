@@ -41,12 +41,18 @@ func (db *DB) ListSessions(ctx context.Context, q store.SessionQuery) ([]store.S
 	if q.Unreminded {
 		where = append(where, "s.reminded_at IS NULL")
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
+	from := `mediation_sessions s JOIN cases c ON c.id = s.case_id`
+	if q.CaseID == 0 && !q.From.IsZero() {
+		// A window of time (a mediator's day, the reminders' next day):
+		// by the sessions' start, whatever the years behind it. SQLite
+		// would start from every case the mediator ever presided over;
+		// CROSS JOIN keeps the sessions outside (PostgreSQL plans it as
+		// any join).
+		from = `mediation_sessions s CROSS JOIN cases c`
+		where = append(where, "c.id = s.case_id")
 	}
 	rows, err := db.read().QueryContext(ctx, `SELECT s.id, s.case_id, c.number, s.kind, s.starts_at, s.place, s.status, s.attendance, s.record,
-		COALESCE(s.created_by, 0), s.created_at, s.reminded_at FROM mediation_sessions s JOIN cases c ON c.id = s.case_id`+cond+
+		COALESCE(s.created_by, 0), s.created_at, s.reminded_at FROM `+from+` WHERE `+strings.Join(append(where, "1 = 1"), " AND ")+
 		` ORDER BY s.starts_at, s.id LIMIT 1000`, args...)
 	if err != nil {
 		return nil, db.wrap("list sessions", err)

@@ -1607,8 +1607,33 @@ func testMediationSessions(t *testing.T, db *sqlstore.DB) {
 	if ss, _ := db.ListSessions(ctx, store.SessionQuery{From: t0, To: t0.Add(72 * time.Hour), Unreminded: true}); len(ss) != 1 {
 		t.Fatalf("window: %d", len(ss))
 	}
+	// A mediator's day: their cases' sessions of the window only, read by
+	// the sessions' start (on SQLite, checked by its plan), not by every
+	// case they ever presided over.
+	med := store.User{Username: "sm1", DisplayName: "调解员乙", PasswordHash: "x", Active: true}
+	if err := db.CreateUser(ctx, &med); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AssignCase(ctx, c.ID, c.Version, []int64{med.ID}, med.ID, store.CaseChange{Status: c.Status},
+		store.Event{Type: "assign", FromStatus: c.Status, ToStatus: c.Status, At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	other, _, _ := db.CreateCase(ctx, newCase(f, f.room1.ID, "S2"))
+	db.CreateSession(ctx, &store.Session{CaseID: other.ID, Kind: "room", StartsAt: t0.Add(50 * time.Hour)})
+	day := store.SessionQuery{PresidingID: med.ID, From: t0.Add(24 * time.Hour), To: t0.Add(72 * time.Hour), Status: "scheduled"}
+	if ss, err := db.ListSessions(ctx, day); err != nil || len(ss) != 1 || ss[0].ID != m.ID {
+		t.Fatalf("the mediator's day: %+v %v", ss, err)
+	}
+	if db.Dialect() == "sqlite" {
+		stop := db.TraceReads()
+		db.ListSessions(ctx, day)
+		stmts := stop()
+		if plan := sqlitePlan(t, db, stmts[0]); !strings.Contains(plan, "mediation_sessions_starts") || strings.Contains(plan, "presiding") {
+			t.Errorf("a mediator's day not read by the sessions' start:\n%s", plan)
+		}
+	}
 	db.MarkSessionReminded(ctx, m.ID, t0)
-	if ss, _ := db.ListSessions(ctx, store.SessionQuery{From: t0, To: t0.Add(72 * time.Hour), Unreminded: true}); len(ss) != 0 {
+	if ss, _ := db.ListSessions(ctx, store.SessionQuery{From: t0, To: t0.Add(72 * time.Hour), Unreminded: true}); len(ss) != 1 || ss[0].CaseID != other.ID {
 		t.Fatal("reminded session still pending")
 	}
 	if err := db.RecordSession(ctx, m.ID, "held", "双方到场", "双方同意按比例退款"); err != nil {
