@@ -299,3 +299,64 @@ func testEvaluationSchemesRankings(t *testing.T, db *sqlstore.DB) {
 		t.Fatalf("scheme edits are on the audit trail: %d %v", len(entries), err)
 	}
 }
+
+// A mediator's sums over a span (the grades page: their whole time in
+// post, in every committee) count their cases only, and on SQLite read the
+// rollups by the mediator (migration 77), not every unit's days and months.
+func TestEvalSumsByMediator(t *testing.T) {
+	onEveryEngine(t, func(t *testing.T, e Engine, db *sqlstore.DB, f fixture) {
+		ctx := context.Background()
+		var meds [2]store.User
+		for i := range meds {
+			meds[i] = store.User{Username: fmt.Sprintf("em%d", i), DisplayName: fmt.Sprintf("调解员%d", i), PasswordHash: "x", Active: true}
+			if err := db.CreateUser(ctx, &meds[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := 0
+		for i := range 20 {
+			nc := newCase(f, []int64{f.room1.ID, f.room2.ID}[i%2], fmt.Sprintf("em-%d", i))
+			if i%5 == 4 {
+				nc.CommitteeID, nc.CommitteeAbbr, nc.RoomID = f.otherCommittee.ID, "徐", 0
+			}
+			nc.ReceivedAt = t0.AddDate(0, 0, i*3) // 2 Mar … 28 Apr
+			nc.Event.At = nc.ReceivedAt
+			c, _, err := db.CreateCase(ctx, nc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			med := meds[i%2]
+			if _, err := db.AssignCase(ctx, c.ID, c.Version, []int64{med.ID}, med.ID, store.CaseChange{Status: c.Status},
+				store.Event{Type: "assign", FromStatus: c.Status, ToStatus: c.Status, At: nc.ReceivedAt}); err != nil {
+				t.Fatal(err)
+			}
+			// countingDerive counts each event on its day: received and assigned.
+			if d := nc.ReceivedAt.Format("2006-01-02"); i%2 == 0 && d >= "2026-03-05" && d <= "2026-04-10" {
+				want += 2
+			}
+		}
+		catchUp(t, db)
+		q := store.EvalQuery{MediatorID: meds[0].ID, From: "2026-03-05", To: "2026-04-10"}
+		if got := sums(t, db, q)[""]["received"]; got != int64(want) {
+			t.Fatalf("mediator's received %d, want %d", got, want)
+		}
+		if e.Name != "sqlite" {
+			return
+		}
+		stop := db.TraceReads()
+		sums(t, db, q)
+		read := 0
+		for _, s := range stop() {
+			if !strings.Contains(s, "eval_month") && !strings.Contains(s, "eval_day_unit") {
+				continue
+			}
+			read++
+			if plan := sqlitePlan(t, db, s); !strings.Contains(plan, "_mediator (mediator_id=?") {
+				t.Errorf("a mediator's rollups not read by the mediator:\n%s\n%s", s, plan)
+			}
+		}
+		if read == 0 {
+			t.Fatal("no rollup read traced")
+		}
+	})
+}

@@ -1,0 +1,49 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// BenchmarkEvalSumsMediator sums one mediator's rollups over ten years in
+// post (the grades page asks this for each mediator it lists) in an
+// install of 100 mediators' months (issue 17).
+func BenchmarkEvalSumsMediator(b *testing.B) {
+	for _, e := range Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			ctx := context.Background()
+			db := e.Open(b, true)
+			f := newFixture(b, db)
+			const mediators, years = 100, 10
+			for y := range years {
+				var vals []string
+				for m := 1; m <= 12; m++ {
+					for med := 1; med <= mediators; med++ {
+						vals = append(vals, fmt.Sprintf("('%04d-%02d', %d, %d, %d, 10, 9)", 2016+y, m, f.committee.ID, f.room1.ID, med))
+					}
+				}
+				if _, err := db.Writer().ExecContext(ctx, `INSERT INTO eval_month (month, committee_id, room_id, mediator_id, received, closed_accepted) VALUES `+
+					strings.Join(vals, ", ")); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := db.RefreshCaseStatistics(ctx); err != nil {
+				b.Fatal(err)
+			}
+			// As the grades page asks: the mediator, the span, five counters.
+			q := store.EvalQuery{MediatorID: 42, From: "2016-01-01", To: "2025-12-31",
+				Counters: []string{"closed_accepted", "out_agreed", "out_not_agreed", "agreed_oral", "received"}}
+			b.ResetTimer()
+			for b.Loop() {
+				rows, err := db.EvalSums(ctx, q)
+				if err != nil || len(rows) != 1 || rows[0].Counters["received"] != 12*years*10 {
+					b.Fatalf("%+v %v", rows, err)
+				}
+			}
+		})
+	}
+}
