@@ -15,6 +15,11 @@ import (
 var closingTypes = []domain.Action{domain.ActionReachAgreement, domain.ActionTerminate, domain.ActionWithdraw,
 	domain.ActionODRSettled, domain.ActionReject}
 
+// closingTypesSQL lists closingTypes as SQL literals, as the partial index
+// case_events_closing (migration 78) does: a bound parameter would not
+// match it (TestClosingTypesMatchIndex).
+const closingTypesSQL = `('reach_agreement', 'terminate', 'withdraw', 'odr_settled', 'reject')`
+
 func (db *DB) FeedbackCases(ctx context.Context, q store.FeedbackQuery) ([]store.FeedbackInput, error) {
 	var where []string
 	var args []any
@@ -38,18 +43,17 @@ func (db *DB) FeedbackCases(ctx context.Context, q store.FeedbackQuery) ([]store
 	}
 	where = append(where, fmt.Sprintf("(c.channel = %s OR d.kind IN (%s, %s))", arg(string(domain.Channel12315)),
 		arg(string(domain.OrgRegulatorOffice)), arg(string(domain.OrgRegulatorBureau))))
-	var types []string
-	for _, t := range closingTypes {
-		types = append(types, arg(string(t)))
-	}
-	where = append(where, fmt.Sprintf(`EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type IN (%s)
-		AND e.at >= %s AND e.at < %s)`, strings.Join(types, ", "), arg(q.From.UTC()), arg(q.To.UTC())))
-	where = append(where, "c.received_at < "+arg(q.To.UTC()))
+	// From the closing events of the window (their partial index), each
+	// case looked up by id: the window's closings, whatever the years of
+	// cases in the scope. CROSS JOIN keeps SQLite from starting at the
+	// scope's cases (PostgreSQL plans it as any join).
+	where = append(where, "c.id = e.case_id", "e.type IN "+closingTypesSQL,
+		"e.at >= "+arg(q.From.UTC()), "e.at < "+arg(q.To.UTC()), "c.received_at < "+arg(q.To.UTC()))
 	limit := q.Limit
 	if limit <= 0 || limit > store.MaxFeedbackCases {
 		limit = store.MaxFeedbackCases
 	}
-	rows, err := db.read().QueryContext(ctx, `SELECT c.id FROM cases c LEFT JOIN org_units d ON d.id = c.diverted_by_org_id
+	rows, err := db.read().QueryContext(ctx, `SELECT DISTINCT c.id FROM case_events e CROSS JOIN cases c LEFT JOIN org_units d ON d.id = c.diverted_by_org_id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY c.id LIMIT `+arg(limit), args...)
 	if err != nil {
 		return nil, db.wrap("list feedback cases", err)

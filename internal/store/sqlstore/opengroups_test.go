@@ -42,3 +42,24 @@ func countOpen() int {
 	}
 	return n
 }
+
+// The feedback's closing events are listed in SQL as closingTypes says,
+// and both engines' migration 78 indexes the same list.
+func TestClosingTypesMatchIndex(t *testing.T) {
+	var quoted []string
+	for _, a := range closingTypes {
+		quoted = append(quoted, "'"+string(a)+"'")
+	}
+	if want := "(" + strings.Join(quoted, ", ") + ")"; closingTypesSQL != want {
+		t.Errorf("closingTypesSQL %s, want %s", closingTypesSQL, want)
+	}
+	for _, engine := range []string{"sqlite", "postgres"} {
+		b, err := os.ReadFile(filepath.Join("..", engine, "migrations", "00078_closing_events.sql"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), "WHERE type IN "+closingTypesSQL) {
+			t.Errorf("%s's migration 78 does not list %s", engine, closingTypesSQL)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,6 +51,10 @@ func testFeedbackStore(t *testing.T, db *sqlstore.DB) {
 	mk("fb-e", domain.ChannelCourt, court.ID, "withdraw", 5)                   // diverted by a court: not 12315's
 	mk("fb-f", domain.ChannelWalkIn, 0, "withdraw", 5)                         // walk-in
 	g := mk("fb-g", domain.Channel12315, 0, "withdraw", 6)                     // 12315 without an office
+	h := mk("fb-h", domain.Channel12315, f.regulator.ID, "terminate", 3)       // two closing events in March: listed once
+	if err := db.AddNote(ctx, h.ID, store.Event{Type: "withdraw", At: t0.AddDate(0, 0, 8)}); err != nil {
+		t.Fatal(err)
+	}
 	march := store.FeedbackQuery{Scope: store.Scope{Prefixes: []string{f.committee.Path}},
 		From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}
 	ids := func(in []store.FeedbackInput, err error) string {
@@ -63,13 +68,22 @@ func testFeedbackStore(t *testing.T, db *sqlstore.DB) {
 		}
 		return fmt.Sprint(s)
 	}
-	if got, want := ids(db.FeedbackCases(ctx, march)), fmt.Sprint([]int64{a.ID, b.ID, g.ID}); got != want {
+	if got, want := ids(db.FeedbackCases(ctx, march)), fmt.Sprint([]int64{a.ID, b.ID, g.ID, h.ID}); got != want {
 		t.Fatalf("committee, March: %s, want %s", got, want)
+	}
+	// Read from the window's closing events (on SQLite, checked by its
+	// plan), not from every case of the scope.
+	if db.Dialect() == "sqlite" {
+		stop := db.TraceReads()
+		db.FeedbackCases(ctx, march)
+		if plan := sqlitePlan(t, db, stop()[0]); !strings.Contains(plan, "INDEX case_events_closing (at>? AND at<?)") {
+			t.Errorf("the window's closings not read by their events:\n%s", plan)
+		}
 	}
 	// An office sees what it diverted; the office filter narrows a committee's view.
 	office := march
 	office.Scope = store.Scope{Prefixes: []string{f.regulator.Path}}
-	if got, want := ids(db.FeedbackCases(ctx, office)), fmt.Sprint([]int64{a.ID}); got != want {
+	if got, want := ids(db.FeedbackCases(ctx, office)), fmt.Sprint([]int64{a.ID, h.ID}); got != want {
 		t.Fatalf("office 1: %s, want %s", got, want)
 	}
 	narrowed := march
