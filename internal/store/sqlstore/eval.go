@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -703,7 +704,26 @@ func (db *DB) EvalFacts(ctx context.Context, q store.EvalFactQuery) ([]store.Eva
 		col := q.Day + "_day"
 		cond = col + " >= $1 AND " + col + " <= $2"
 	case "overdue":
-		cond = "overdue_from <> '' AND overdue_from <= $2 AND (overdue_until = '' OR overdue_until >= $1)"
+		// Overdue at some time of the span: those still overdue, then those
+		// whose overdue spell ended in it or after (two reads by the index
+		// (committee_id, overdue_until), migration 79), never every case
+		// ever overdue since the first.
+		a, err := db.EvalFacts(ctx, withDay(q, "overdue_still"))
+		if err != nil {
+			return nil, err
+		}
+		b, err := db.EvalFacts(ctx, withDay(q, "overdue_ended"))
+		if err != nil {
+			return nil, err
+		}
+		out := append(a, b...)
+		slices.SortFunc(out, func(x, y store.EvalFact) int { return cmp.Compare(x.CaseID, y.CaseID) })
+		return out, nil
+	case "overdue_still":
+		// ('' <= $1 holds for any day: it only gives $1 a type.)
+		cond = "overdue_until = '' AND overdue_until <= $1 AND overdue_from <> '' AND overdue_from <= $2"
+	case "overdue_ended":
+		cond = "overdue_until >= $1 AND overdue_from <> '' AND overdue_from <= $2"
 	case "returned":
 		cond = "returned_first <> '' AND returned_first <= $2 AND returned_last >= $1"
 	default:
@@ -725,6 +745,12 @@ func (db *DB) EvalFacts(ctx context.Context, q store.EvalFactQuery) ([]store.Eva
 	filter := evalFilter(store.EvalQuery{Committees: q.Committees, RoomID: q.RoomID, MediatorID: q.MediatorID})
 	out, err := loadEvalFacts(ctx, db.read(), from, `WHERE `+cond+filter+` ORDER BY case_id`, args, false)
 	return out, db.wrap("evaluation facts", err)
+}
+
+// withDay is q asking for another kind of day.
+func withDay(q store.EvalFactQuery, day string) store.EvalFactQuery {
+	q.Day = day
+	return q
 }
 
 func (db *DB) EvalFactsOf(ctx context.Context, caseIDs []int64) (map[int64]store.EvalFact, error) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -45,5 +46,60 @@ func BenchmarkEvalSumsMediator(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkEvalFactsOverdue reads the cases overdue during one day (the
+// daily report) after years of cases each once overdue for a week, with
+// fifty still overdue (issue 17).
+func BenchmarkEvalFactsOverdue(b *testing.B) {
+	for _, e := range Engines(b) {
+		for _, n := range []int{2000, 20000} {
+			b.Run(fmt.Sprintf("%s/cases=%d", e.Name, n), func(b *testing.B) {
+				ctx := context.Background()
+				db := e.Open(b, true)
+				f := newFixture(b, db)
+				ncs := make([]*store.NewCase, n)
+				for i := range ncs {
+					ncs[i] = newCase(f, f.room1.ID, "")
+				}
+				cs, err := db.InsertCases(ctx, ncs)
+				if err != nil {
+					b.Fatal(err)
+				}
+				first := cs[0].ID
+				derive := func(in []store.EvalInput) ([]store.EvalFact, error) {
+					out, err := countingDerive(in)
+					for i := range out {
+						k := int(out[i].CaseID - first)
+						from := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, k*3650/n)
+						out[i].OverdueFrom, out[i].OverdueUntil = from.Format("2006-01-02"), from.AddDate(0, 0, 7).Format("2006-01-02")
+						if k >= n-50 {
+							out[i].OverdueUntil = ""
+						}
+					}
+					return out, err
+				}
+				for {
+					k, err := db.EvalCatchUp(ctx, 1000, derive)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if k == 0 {
+						break
+					}
+				}
+				if err := db.RefreshCaseStatistics(ctx); err != nil {
+					b.Fatal(err)
+				}
+				q := store.EvalFactQuery{Committees: []int64{f.committee.ID}, Day: "overdue", From: "2026-03-02", To: "2026-03-02"}
+				b.ResetTimer()
+				for b.Loop() {
+					if rows, err := db.EvalFacts(ctx, q); err != nil || len(rows) < 50 {
+						b.Fatalf("%d overdue, %v", len(rows), err)
+					}
+				}
+			})
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -357,6 +358,80 @@ func TestEvalSumsByMediator(t *testing.T) {
 		}
 		if read == 0 {
 			t.Fatal("no rollup read traced")
+		}
+	})
+}
+
+// The cases overdue at some time of a span (the daily report): still
+// overdue, or their spell ended in the span or after it, whenever it
+// began before the span ended; on SQLite read by the spell's end
+// (migration 79), not by every case ever overdue.
+func TestEvalFactsOverdue(t *testing.T) {
+	onEveryEngine(t, func(t *testing.T, e Engine, db *sqlstore.DB, f fixture) {
+		ctx := context.Background()
+		spells := map[string][2]string{ // external id → overdue from, until
+			"still-old":    {"2016-05-01", ""},
+			"ended-before": {"2026-01-02", "2026-02-27"},
+			"ended-in":     {"2026-02-01", "2026-03-03"},
+			"began-after":  {"2026-03-11", ""},
+			"spans":        {"2026-02-20", "2026-04-01"},
+			"never":        {"", ""},
+			"began-in":     {"2026-03-05", ""},
+		}
+		ids := map[int64]string{}
+		for ext := range spells {
+			c, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, ext))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[c.ID] = ext
+		}
+		derive := func(in []store.EvalInput) ([]store.EvalFact, error) {
+			out, err := countingDerive(in)
+			for i := range out {
+				sp := spells[ids[out[i].CaseID]]
+				out[i].OverdueFrom, out[i].OverdueUntil = sp[0], sp[1]
+			}
+			return out, err
+		}
+		for {
+			n, err := db.EvalCatchUp(ctx, 7, derive)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				break
+			}
+		}
+		rows, err := db.EvalFacts(ctx, store.EvalFactQuery{Committees: []int64{f.committee.ID}, Day: "overdue", From: "2026-03-01", To: "2026-03-10"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		last := int64(0)
+		for _, r := range rows {
+			if r.CaseID <= last {
+				t.Errorf("facts not by case id: %d after %d", r.CaseID, last)
+			}
+			last = r.CaseID
+			got = append(got, ids[r.CaseID])
+		}
+		slices.Sort(got)
+		if want := []string{"began-in", "ended-in", "spans", "still-old"}; !slices.Equal(got, want) {
+			t.Errorf("overdue in 1–10 March: %v, want %v", got, want)
+		}
+		if other, _ := db.EvalFacts(ctx, store.EvalFactQuery{Committees: []int64{f.otherCommittee.ID}, Day: "overdue", From: "2026-03-01", To: "2026-03-10"}); len(other) != 0 {
+			t.Errorf("another committee's overdue: %d", len(other))
+		}
+		if e.Name != "sqlite" {
+			return
+		}
+		stop := db.TraceReads()
+		db.EvalFacts(ctx, store.EvalFactQuery{Committees: []int64{f.committee.ID}, Day: "overdue", From: "2026-03-01", To: "2026-03-10"})
+		for _, s := range stop() {
+			if plan := sqlitePlan(t, db, s); !strings.Contains(plan, "eval_facts_cmt_overdue_until (committee_id=? AND overdue_until") {
+				t.Errorf("overdue facts not read by the spell's end:\n%s", plan)
+			}
 		}
 	})
 }
