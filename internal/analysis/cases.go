@@ -130,12 +130,18 @@ func hasRoom(sc Scope, id int64) bool {
 	return ok
 }
 
+// load reads a page of cases behind a figure, in the page's order, in one
+// read (their rows: the list shows no parties).
 func (s *Service) load(ctx context.Context, ids []int64) ([]store.Case, error) {
+	cases, err := s.Store.CaseRowsOf(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load the cases behind a figure: %w", err)
+	}
 	out := make([]store.Case, 0, len(ids))
 	for _, id := range ids {
-		c, err := s.Store.GetCase(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("load case %d behind a figure: %w", id, err)
+		c, ok := cases[id]
+		if !ok {
+			return nil, fmt.Errorf("load case %d behind a figure: %w", id, store.ErrNotFound)
 		}
 		out = append(out, c)
 	}

@@ -837,10 +837,18 @@ func (s *Service) Statement(ctx context.Context, p *auth.Principal, id int64, mo
 	}
 	v := StatementView{CaseLinks: map[int64]bool{}}
 	var closed []purchase.ClosedCase
+	ids := make([]int64, len(facts))
+	for i, f := range facts {
+		ids[i] = f.CaseID
+	}
+	cases, err := s.Store.CaseRowsOf(ctx, ids)
+	if err != nil {
+		return v, fmt.Errorf("the cases on a statement: %w", err)
+	}
 	for _, f := range facts {
-		cs, err := s.Store.GetCase(ctx, f.CaseID)
-		if err != nil {
-			return v, fmt.Errorf("case %d on a statement: %w", f.CaseID, err)
+		cs, ok := cases[f.CaseID]
+		if !ok {
+			return v, fmt.Errorf("case %d on a statement: %w", f.CaseID, store.ErrNotFound)
 		}
 		closed = append(closed, purchase.ClosedCase{CaseID: f.CaseID, Number: cs.Number, Outcome: f.Outcome, ClosedOn: f.ClosureDay})
 		if p.CanOnCase(domain.PermCaseRead, cs) {

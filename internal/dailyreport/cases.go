@@ -88,10 +88,14 @@ func (s *Service) Cases(ctx context.Context, p *auth.Principal, unit, date, figu
 		return CasesPage{}, err
 	}
 	out := CasesPage{Report: rep, Figure: figure, Label: label}
+	cases, err := s.Store.CaseRowsOf(ctx, ids)
+	if err != nil {
+		return CasesPage{}, fmt.Errorf("load the cases behind %s: %w", figure, err)
+	}
 	for _, id := range ids {
-		c, err := s.Store.GetCase(ctx, id)
-		if err != nil {
-			return CasesPage{}, fmt.Errorf("load case %d behind %s: %w", id, figure, err)
+		c, ok := cases[id]
+		if !ok {
+			return CasesPage{}, fmt.Errorf("load case %d behind %s: %w", id, figure, store.ErrNotFound)
 		}
 		out.Cases = append(out.Cases, c)
 	}

@@ -192,11 +192,15 @@ func (s *Service) notable(ctx context.Context, v unitView, from, to calendar.Dat
 	}
 	slices.Sort(ids)
 	out := []NotableCase{}
+	cases, err := s.Store.CaseRowsOf(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load the notable cases: %w", err)
+	}
 	for _, id := range ids {
 		sg := signs[id]
-		c, err := s.Store.GetCase(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("load case %d: %w", id, err)
+		c, ok := cases[id]
+		if !ok {
+			return nil, fmt.Errorf("load case %d: %w", id, store.ErrNotFound)
 		}
 		sg.InGroup = c.GroupID != 0
 		if rs := reportrules.Notable(*sg); len(rs) > 0 {

@@ -190,6 +190,9 @@ type Store interface {
 	// read from an index that holds nothing else (migration 00059).
 	ClockEventsOf(ctx context.Context, caseIDs []int64) (map[int64][]Event, error)
 	AgreementsOf(ctx context.Context, caseIDs []int64) (map[int64]Agreement, error) // the cases' agreements
+	// CaseRowsOf reads the cases' rows (without their parties), by id; an
+	// id of no case is left out.
+	CaseRowsOf(ctx context.Context, caseIDs []int64) (map[int64]Case, error)
 	SealedAgreements(ctx context.Context, caseIDs []int64) (map[int64]bool, error)  // true: the committee's seal is among the signatures
 	UserNames(ctx context.Context, userIDs []int64) (map[int64]string, error)       // display names
 	// CaseSides says in one query which side records a case has, so that

@@ -37,6 +37,26 @@ func eachChunk(ids []int64, fn func(args []any) error) error {
 	return nil
 }
 
+func (db *DB) CaseRowsOf(ctx context.Context, caseIDs []int64) (map[int64]store.Case, error) {
+	out := map[int64]store.Case{}
+	err := eachChunk(caseIDs, func(args []any) error {
+		rows, err := db.read().QueryContext(ctx, `SELECT `+db.caseColumns()+` FROM cases c WHERE c.id IN (`+inList(1, idChunk)+`)`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCase(rows)
+			if err != nil {
+				return err
+			}
+			out[c.ID] = c
+		}
+		return rows.Err()
+	})
+	return out, db.wrap("read cases by id", err)
+}
+
 func (db *DB) AgreementsOf(ctx context.Context, caseIDs []int64) (map[int64]store.Agreement, error) {
 	out := map[int64]store.Agreement{}
 	err := eachChunk(caseIDs, func(args []any) error {

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -73,6 +74,24 @@ func testSetReads(t *testing.T, db *sqlstore.DB) {
 	want, _ := db.GetAgreement(ctx, oral)
 	if got := ags[oral]; got.Facts != want.Facts || !got.Created.Equal(want.Created) || (got.EffectiveAt == nil) != (want.EffectiveAt == nil) {
 		t.Fatalf("set read %+v differs from the point read %+v", got, want)
+	}
+	// The cases' rows, every chunk, the same as the point read without parties.
+	rowsOf, err := db.CaseRowsOf(ctx, append(ask, 1<<40))
+	if err != nil || len(rowsOf) != len(ids) {
+		t.Fatalf("case rows of %d ids: %d %v", len(ask)+1, len(rowsOf), err)
+	}
+	for _, id := range ids {
+		one, err := db.GetCase(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		one.Parties = nil
+		if got := rowsOf[id]; !reflect.DeepEqual(got, one) {
+			t.Fatalf("case %d read by set:\n%+v\nby id:\n%+v", id, got, one)
+		}
+	}
+	if empty, err := db.CaseRowsOf(ctx, nil); err != nil || len(empty) != 0 {
+		t.Fatalf("no ids: %v %v", empty, err)
 	}
 	seals, err := db.SealedAgreements(ctx, []int64{written, oral, sealed})
 	if err != nil || len(seals) != 1 || !seals[sealed] {
