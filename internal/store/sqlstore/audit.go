@@ -65,12 +65,21 @@ func (db *DB) ListAudit(ctx context.Context, q store.AuditQuery) ([]audit.Entry,
 	if !q.Scope.All {
 		// System, party and public entries belong to no unit: only an auditor
 		// of the whole tree (bound at its root) sees them.
+		// The newest entries of a scope are found by walking the log
+		// newest first and filtering: SQLite would otherwise read the
+		// scope's every entry by its unit index and sort them all (an
+		// auditor's district holds nearly the whole log). "+" keeps it off
+		// that index; PostgreSQL weighs the range with its statistics.
+		col := "unit_path"
+		if db.d.Name == "sqlite" {
+			col = "+unit_path"
+		}
 		var or []string
 		for _, pre := range q.Scope.Prefixes {
 			lo, hi := prefixRange(pre)
-			or = append(or, "(unit_path >= "+arg(lo)+" AND unit_path < "+arg(hi)+")")
+			or = append(or, "("+col+" >= "+arg(lo)+" AND "+col+" < "+arg(hi)+")")
 			if strings.Count(pre, "/") == 2 {
-				or = append(or, "unit_path = ''")
+				or = append(or, col+" = ''")
 			}
 		}
 		if len(or) == 0 {

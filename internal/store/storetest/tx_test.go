@@ -171,6 +171,41 @@ func testAuditChain(t *testing.T, db *sqlstore.DB) {
 	if len(sys) == 0 {
 		t.Fatal("the city's auditor does not see system entries (the fixture's org units)")
 	}
+	// A district auditor's newest entries, a page of two at a time by
+	// sequence: the same as the whole log's entries of the district, and
+	// on SQLite read by walking the log newest first, never by sorting the
+	// scope's every entry.
+	var district []int64
+	all, _ := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{All: true}, Limit: 1000})
+	for _, e := range all {
+		if strings.HasPrefix(e.Actor.UnitPath, f.district.Path) {
+			district = append(district, e.Seq)
+		}
+	}
+	var paged []int64
+	for before := int64(0); ; {
+		page, err := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{Prefixes: []string{f.district.Path}}, BeforeSeq: before, Limit: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range page {
+			paged = append(paged, e.Seq)
+		}
+		if len(page) < 2 {
+			break
+		}
+		before = page[len(page)-1].Seq
+	}
+	if len(district) == 0 || fmt.Sprint(paged) != fmt.Sprint(district) {
+		t.Fatalf("the district's entries by pages of two %v, want %v", paged, district)
+	}
+	if db.Dialect() == "sqlite" {
+		stop := db.TraceReads()
+		db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{Prefixes: []string{f.district.Path}}, Limit: 50})
+		if plan := sqlitePlan(t, db, stop()[0]); strings.Contains(plan, "TEMP B-TREE") || strings.Contains(plan, "audit_log_unit") {
+			t.Errorf("a scope's newest entries sorted from the unit index:\n%s", plan)
+		}
+	}
 	// One transaction about two cases is found from either.
 	c2, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, "AUD-2"))
 	if err != nil {
