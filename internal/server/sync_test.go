@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"context"
+	"html"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +55,32 @@ func TestSmartMediationSyncPages(t *testing.T) {
 			page := cm.get("/sync?state=synced")
 			if page.StatusCode != 200 || !strings.Contains(page.body, row.CaseCode) || !strings.Contains(page.body, "重新同步") {
 				t.Fatalf("sync page: %d", page.StatusCode)
+			}
+			// A second case sent: pages of one, newest updated first; 下一页
+			// keeps the state and the size.
+			id2 := registerCase(t, cm)
+			if r := cm.json("POST", "/api/v1/cases/"+itoa(id2)+"/accept", map[string]any{}, nil); r.StatusCode != 200 {
+				t.Fatalf("accept: %d %s", r.StatusCode, r.body)
+			}
+			var row2 store.SmartSync
+			for deadline := time.Now().Add(30 * time.Second); row2.State != store.SmartSynced; time.Sleep(50 * time.Millisecond) {
+				row2, _ = e.db.GetSmartSync(context.Background(), id2)
+				if time.Now().After(deadline) {
+					t.Fatalf("not synced: %+v", row2)
+				}
+			}
+			p1 := cm.get("/sync?state=synced&limit=1")
+			next := regexp.MustCompile(`href="([^"]+)" id="sync-next"`).FindStringSubmatch(p1.body)
+			if p1.StatusCode != 200 || !strings.Contains(p1.body, row2.CaseCode) || strings.Contains(p1.body, row.CaseCode) || next == nil ||
+				!strings.Contains(next[1], "state=synced") || !strings.Contains(next[1], "limit=1") || !strings.Contains(p1.body, "（2）") {
+				t.Fatalf("sync page of one: %d, next %v", p1.StatusCode, next)
+			}
+			p2 := cm.get(html.UnescapeString(next[1]))
+			if p2.StatusCode != 200 || !strings.Contains(p2.body, row.CaseCode) || strings.Contains(p2.body, row2.CaseCode) || !strings.Contains(p2.body, "回到第一页") {
+				t.Fatalf("sync page two: %d", p2.StatusCode)
+			}
+			if r := cm.get("/sync?after=nonsense"); r.StatusCode != 400 || !strings.Contains(r.body, "分页参数无效") {
+				t.Fatalf("bad cursor: %d", r.StatusCode)
 			}
 			if r := cm.form("POST", "/sync/cases/"+itoa(id)+"/resync", nil); r.StatusCode != 303 {
 				t.Fatalf("resync: %d %s", r.StatusCode, r.body)

@@ -57,8 +57,8 @@ type Overview struct {
 	On         bool
 	URL        string
 	Committees []CommitteeView
-	Rows       []store.SmartSync
-	Total      int
+	Rows       store.Page[store.SmartSync]
+	Total      int // the state's cases (every state's: all), from the committees' counts
 	State      string
 }
 
@@ -71,8 +71,9 @@ func StateLabel(s string) string {
 // States lists the states in display order.
 var States = []string{store.SmartSynced, store.SmartRetrying, store.SmartFailed, store.SmartRejected, store.SmartConflict, store.SmartSkipped}
 
-// Overview is what p may see of the sync, filtered by state.
-func (s *Service) Overview(ctx context.Context, p *auth.Principal, state string, limit, offset int) (Overview, error) {
+// Overview is what p may see of the sync, filtered by state, with a page
+// of its cases.
+func (s *Service) Overview(ctx context.Context, p *auth.Principal, state string, page store.Paging) (Overview, error) {
 	cs, err := s.committees(ctx, p, domain.PermSyncRead)
 	if err != nil {
 		return Overview{}, err
@@ -89,6 +90,11 @@ func (s *Service) Overview(ctx context.Context, p *auth.Principal, state string,
 			return ov, err
 		}
 		cv := CommitteeView{Unit: c, Counts: counts}
+		for st, n := range counts {
+			if state == "" || st == state {
+				ov.Total += n
+			}
+		}
 		r, err := s.Store.LatestReconciliation(ctx, c.ID)
 		switch {
 		case err == nil:
@@ -101,7 +107,7 @@ func (s *Service) Overview(ctx context.Context, p *auth.Principal, state string,
 		}
 		ov.Committees = append(ov.Committees, cv)
 	}
-	ov.Rows, ov.Total, err = s.Store.ListSmartSync(ctx, store.SmartSyncQuery{CommitteeIDs: ids, State: state, Limit: limit, Offset: offset})
+	ov.Rows, err = s.Store.ListSmartSync(ctx, store.SmartSyncQuery{CommitteeIDs: ids, State: state, Paging: page})
 	return ov, err
 }
 

@@ -57,7 +57,9 @@ type Store interface {
 	// Smart-mediation sync (internal/smartsync).
 	PutSmartSync(ctx context.Context, s SmartSync) error // upsert; a platform id is also kept on the case
 	GetSmartSync(ctx context.Context, caseID int64) (SmartSync, error)
-	ListSmartSync(ctx context.Context, q SmartSyncQuery) ([]SmartSync, int, error)
+	// ListSmartSync is a page of the committees' sync rows, the newest
+	// updated first (then by case), read by key: never a count.
+	ListSmartSync(ctx context.Context, q SmartSyncQuery) (Page[SmartSync], error)
 	SmartSyncCounts(ctx context.Context, committeeIDs []int64) (map[string]int, error)
 	// SyncedCases are a committee's rows the platform accepted, for reconciliation.
 	SyncedCases(ctx context.Context, committeeID int64) ([]SmartSync, error)
@@ -1245,8 +1247,7 @@ type SmartSync struct {
 type SmartSyncQuery struct {
 	CommitteeIDs []int64
 	State        string // "" every state
-	Limit        int
-	Offset       int
+	Paging
 }
 
 // Reconciliation is one nightly comparison with the platform.

@@ -13,13 +13,13 @@ import (
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/smartsync"
+	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 type syncData struct {
 	smartsync.Overview
 	States   []string
-	Page     int
-	Pages    int
+	Page     paged[store.SmartSync]
 	From, To string
 }
 
@@ -27,18 +27,25 @@ type syncData struct {
 // committee, the last reconciliation, and the cases in one state.
 func (pg *Pages) Sync(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	page = max(page, 1)
-	const per = 50
-	ov, err := pg.Services.Sync.Overview(ctx, auth.From(ctx), r.URL.Query().Get("state"), per, (page-1)*per)
+	v := r.URL.Query()
+	_, q, msg := store.ParseListParams(v)
+	if msg != "" {
+		pg.Fail(w, r, http.StatusBadRequest, msg)
+		return
+	}
+	ov, err := pg.Services.Sync.Overview(ctx, auth.From(ctx), v.Get("state"), q)
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
 	}
+	keep := url.Values{}
+	if ov.State != "" {
+		keep.Set("state", ov.State)
+	}
 	now := time.Now().In(calendar.Shanghai())
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, calendar.Shanghai())
-	pg.render(w, r, http.StatusOK, "sync", "智慧调解平台同步", syncData{Overview: ov, States: smartsync.States, Page: page,
-		Pages: max(1, (ov.Total+per-1)/per), From: first.AddDate(0, -1, 0).Format(time.DateOnly), To: first.Format(time.DateOnly)})
+	pg.render(w, r, http.StatusOK, "sync", "智慧调解平台同步", syncData{Overview: ov, States: smartsync.States,
+		Page: pagedLinks("/sync", keep, q, ov.Rows), From: first.AddDate(0, -1, 0).Format(time.DateOnly), To: first.Format(time.DateOnly)})
 }
 
 // ResyncCase queues one case to be sent again.

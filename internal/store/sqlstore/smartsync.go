@@ -69,36 +69,41 @@ func committeeFilter(ids []int64, args *[]any) string {
 	return "s.committee_id IN (" + strings.Join(ph, ", ") + ")"
 }
 
-func (db *DB) ListSmartSync(ctx context.Context, q store.SmartSyncQuery) ([]store.SmartSync, int, error) {
+func (db *DB) ListSmartSync(ctx context.Context, q store.SmartSyncQuery) (store.Page[store.SmartSync], error) {
+	if err := q.Check(); err != nil {
+		return store.Page[store.SmartSync]{}, fmt.Errorf("list smart sync: %w", err)
+	}
+	// By the indexes (committee_id[, state], updated_at, case_id) of
+	// migration 80, newest first, one row past the page.
 	var args []any
 	where := committeeFilter(q.CommitteeIDs, &args)
 	if q.State != "" {
 		args = append(args, q.State)
 		where += fmt.Sprintf(" AND s.state = $%d", len(args))
 	}
-	var total int
-	if err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM smart_sync s WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, db.wrap("count smart sync", err)
+	if q.After != nil {
+		t, id := len(args)+1, len(args)+2
+		where += fmt.Sprintf(" AND s.updated_at <= $%d AND (s.updated_at < $%d OR s.case_id < $%d)", t, t, id)
+		args = append(args, q.After.At.UTC(), q.After.ID)
 	}
-	if q.Limit <= 0 {
-		q.Limit = 50
-	}
-	args = append(args, q.Limit, q.Offset)
 	rows, err := db.read().QueryContext(ctx, `SELECT `+smartCols+` FROM smart_sync s JOIN cases c ON c.id = s.case_id WHERE `+where+
-		fmt.Sprintf(` ORDER BY s.updated_at DESC, s.case_id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+		fmt.Sprintf(` ORDER BY s.updated_at DESC, s.case_id DESC LIMIT %d`, q.Limit+1), args...)
 	if err != nil {
-		return nil, 0, db.wrap("list smart sync", err)
+		return store.Page[store.SmartSync]{}, db.wrap("list smart sync", err)
 	}
 	defer rows.Close()
 	var out []store.SmartSync
 	for rows.Next() {
 		s, err := scanSmart(rows)
 		if err != nil {
-			return nil, 0, db.wrap("scan smart sync", err)
+			return store.Page[store.SmartSync]{}, db.wrap("scan smart sync", err)
 		}
 		out = append(out, s)
 	}
-	return out, total, db.wrap("list smart sync", rows.Err())
+	if err := rows.Err(); err != nil {
+		return store.Page[store.SmartSync]{}, db.wrap("list smart sync", err)
+	}
+	return store.PageOf(out, q.Limit, func(s store.SmartSync) store.ListCursor { return store.ListCursor{At: s.Updated, ID: s.CaseID} }), nil
 }
 
 func (db *DB) SmartSyncCounts(ctx context.Context, committeeIDs []int64) (map[string]int, error) {
