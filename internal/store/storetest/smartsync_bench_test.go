@@ -1,0 +1,45 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/tiaojie/tiaojie/internal/store"
+)
+
+// BenchmarkSmartSyncPage reads the sync page's first page of synced cases
+// after 20,000 cases were sent (issue 17).
+func BenchmarkSmartSyncPage(b *testing.B) {
+	for _, e := range Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			ctx := context.Background()
+			db := e.Open(b, true)
+			f := newFixture(b, db)
+			ncs := make([]*store.NewCase, 20000)
+			for i := range ncs {
+				ncs[i] = newCase(f, f.room1.ID, "")
+			}
+			if _, err := db.InsertCases(ctx, ncs); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := db.Writer().ExecContext(ctx, `INSERT INTO smart_sync (case_id, committee_id, case_code, state, updated_at)
+				SELECT id, committee_id, 'code-' || id, 'synced', received_at FROM cases`); err != nil {
+				b.Fatal(err)
+			}
+			if err := db.RefreshCaseStatistics(ctx); err != nil {
+				b.Fatal(err)
+			}
+			// The statistics autovacuum would gather after such a load.
+			if _, err := db.Writer().ExecContext(ctx, `ANALYZE smart_sync`); err != nil {
+				b.Fatal(err)
+			}
+			q := store.SmartSyncQuery{CommitteeIDs: []int64{f.committee.ID}, State: store.SmartSynced, Paging: store.Paging{Limit: 50}}
+			b.ResetTimer()
+			for b.Loop() {
+				if p, err := db.ListSmartSync(ctx, q); err != nil || len(p.Items) != 50 {
+					b.Fatalf("%d rows, %v", len(p.Items), err)
+				}
+			}
+		})
+	}
+}
