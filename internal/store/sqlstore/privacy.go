@@ -31,7 +31,16 @@ func (db *DB) RecordReveal(ctx context.Context, r *store.PIIReveal) error {
 func (db *DB) ListReveals(ctx context.Context, q store.PIIRevealQuery) ([]store.PIIReveal, error) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	where := []string{scopeWhere("r.org_path", q.Scope, arg)}
+	// The newest reveals of a scope are found by walking them newest first
+	// with the scope as a filter: SQLite would otherwise read the scope's
+	// every reveal by its path index and sort them all. "+" keeps it off
+	// that index unless a time window makes it the right one; PostgreSQL
+	// weighs the range with its statistics.
+	col := "r.org_path"
+	if db.d.Name == "sqlite" && q.From.IsZero() && q.To.IsZero() {
+		col = "+r.org_path"
+	}
+	where := []string{scopeWhere(col, q.Scope, arg)}
 	if q.UserName != "" {
 		where = append(where, "r.user_name = "+arg(q.UserName))
 	}
