@@ -613,6 +613,18 @@ func sqlitePlanSteps(t *testing.T, db *sqlstore.DB, q string) []planStep {
 	return steps
 }
 
+// tracedPlan is SQLite's plan of the first statement run reads.
+func tracedPlan(t *testing.T, db *sqlstore.DB, run func()) string {
+	t.Helper()
+	stop := db.TraceReads()
+	run()
+	stmts := stop()
+	if len(stmts) == 0 {
+		t.Fatal("no statement traced")
+	}
+	return sqlitePlan(t, db, stmts[0])
+}
+
 // sqlitePlan is the plan as text, a step a line.
 func sqlitePlan(t *testing.T, db *sqlstore.DB, q string) string {
 	t.Helper()

@@ -1625,10 +1625,7 @@ func testMediationSessions(t *testing.T, db *sqlstore.DB) {
 		t.Fatalf("the mediator's day: %+v %v", ss, err)
 	}
 	if db.Dialect() == "sqlite" {
-		stop := db.TraceReads()
-		db.ListSessions(ctx, day)
-		stmts := stop()
-		if plan := sqlitePlan(t, db, stmts[0]); !strings.Contains(plan, "mediation_sessions_starts") || strings.Contains(plan, "presiding") {
+		if plan := tracedPlan(t, db, func() { db.ListSessions(ctx, day) }); !strings.Contains(plan, "mediation_sessions_starts") || strings.Contains(plan, "presiding") {
 			t.Errorf("a mediator's day not read by the sessions' start:\n%s", plan)
 		}
 	}

@@ -59,15 +59,7 @@ func BenchmarkEvalFactsOverdue(b *testing.B) {
 				ctx := context.Background()
 				db := e.Open(b, true)
 				f := newFixture(b, db)
-				ncs := make([]*store.NewCase, n)
-				for i := range ncs {
-					ncs[i] = newCase(f, f.room1.ID, "")
-				}
-				cs, err := db.InsertCases(ctx, ncs)
-				if err != nil {
-					b.Fatal(err)
-				}
-				first := cs[0].ID
+				first := insertCases(b, db, f, n)[0].ID
 				derive := func(in []store.EvalInput) ([]store.EvalFact, error) {
 					out, err := countingDerive(in)
 					for i := range out {
@@ -80,15 +72,7 @@ func BenchmarkEvalFactsOverdue(b *testing.B) {
 					}
 					return out, err
 				}
-				for {
-					k, err := db.EvalCatchUp(ctx, 1000, derive)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if k == 0 {
-						break
-					}
-				}
+				catchUpWith(b, db, 1000, derive)
 				if err := db.RefreshCaseStatistics(ctx); err != nil {
 					b.Fatal(err)
 				}

@@ -54,9 +54,16 @@ func sums(t *testing.T, db store.Store, q store.EvalQuery) map[string]map[string
 
 func catchUp(t *testing.T, db store.Store) int {
 	t.Helper()
+	return catchUpWith(t, db, 7, countingDerive)
+}
+
+// catchUpWith runs the evaluation's catch-up with derive, batch cases at a
+// time, until nothing is pending; it returns how many cases it took.
+func catchUpWith(t testing.TB, db store.Store, batch int, derive func([]store.EvalInput) ([]store.EvalFact, error)) int {
+	t.Helper()
 	total := 0
 	for {
-		n, err := db.EvalCatchUp(context.Background(), 7, countingDerive)
+		n, err := db.EvalCatchUp(context.Background(), batch, derive)
 		if err != nil {
 			t.Fatalf("catch-up: %v", err)
 		}
@@ -394,15 +401,7 @@ func TestEvalFactsOverdue(t *testing.T) {
 			}
 			return out, err
 		}
-		for {
-			n, err := db.EvalCatchUp(ctx, 7, derive)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n == 0 {
-				break
-			}
-		}
+		catchUpWith(t, db, 7, derive)
 		rows, err := db.EvalFacts(ctx, store.EvalFactQuery{Committees: []int64{f.committee.ID}, Day: "overdue", From: "2026-03-01", To: "2026-03-10"})
 		if err != nil {
 			t.Fatal(err)
@@ -428,7 +427,7 @@ func TestEvalFactsOverdue(t *testing.T) {
 		}
 		stop := db.TraceReads()
 		db.EvalFacts(ctx, store.EvalFactQuery{Committees: []int64{f.committee.ID}, Day: "overdue", From: "2026-03-01", To: "2026-03-10"})
-		for _, s := range stop() {
+		for _, s := range stop() { // two reads: each by the spell's end
 			if plan := sqlitePlan(t, db, s); !strings.Contains(plan, "eval_facts_cmt_overdue_until (committee_id=? AND overdue_until") {
 				t.Errorf("overdue facts not read by the spell's end:\n%s", plan)
 			}

@@ -74,9 +74,7 @@ func testFeedbackStore(t *testing.T, db *sqlstore.DB) {
 	// Read from the window's closing events (on SQLite, checked by its
 	// plan), not from every case of the scope.
 	if db.Dialect() == "sqlite" {
-		stop := db.TraceReads()
-		db.FeedbackCases(ctx, march)
-		if plan := sqlitePlan(t, db, stop()[0]); !strings.Contains(plan, "INDEX case_events_closing (at>? AND at<?)") {
+		if plan := tracedPlan(t, db, func() { db.FeedbackCases(ctx, march) }); !strings.Contains(plan, "INDEX case_events_closing (at>? AND at<?)") {
 			t.Errorf("the window's closings not read by their events:\n%s", plan)
 		}
 	}

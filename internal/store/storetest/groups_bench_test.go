@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
 )
 
 // BenchmarkDeskGroups is the committee's group lists over its years: five
@@ -24,14 +25,7 @@ func BenchmarkDeskGroups(b *testing.B) {
 				db := e.Open(b, true)
 				f := newFixture(b, db)
 				const open = 5
-				ncs := make([]*store.NewCase, closed+open)
-				for i := range ncs {
-					ncs[i] = newCase(f, f.room1.ID, "")
-				}
-				cs, err := db.InsertCases(ctx, ncs)
-				if err != nil {
-					b.Fatal(err)
-				}
+				cs := insertCases(b, db, f, closed+open)
 				groups := make([]store.Group, len(cs))
 				for i, c := range cs {
 					g := store.Group{CommitteeID: f.committee.ID, Title: fmt.Sprintf("群体性纠纷%d", i)}
@@ -83,4 +77,18 @@ func BenchmarkDeskGroups(b *testing.B) {
 			})
 		}
 	}
+}
+
+// insertCases writes n new cases of room1 in one batch.
+func insertCases(tb testing.TB, db *sqlstore.DB, f fixture, n int) []store.Case {
+	tb.Helper()
+	ncs := make([]*store.NewCase, n)
+	for i := range ncs {
+		ncs[i] = newCase(f, f.room1.ID, "")
+	}
+	cs, err := db.InsertCases(context.Background(), ncs)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cs
 }

@@ -15,13 +15,7 @@ func BenchmarkSmartSyncPage(b *testing.B) {
 			ctx := context.Background()
 			db := e.Open(b, true)
 			f := newFixture(b, db)
-			ncs := make([]*store.NewCase, 20000)
-			for i := range ncs {
-				ncs[i] = newCase(f, f.room1.ID, "")
-			}
-			if _, err := db.InsertCases(ctx, ncs); err != nil {
-				b.Fatal(err)
-			}
+			insertCases(b, db, f, 20000)
 			if _, err := db.Writer().ExecContext(ctx, `INSERT INTO smart_sync (case_id, committee_id, case_code, state, updated_at)
 				SELECT id, committee_id, 'code-' || id, 'synced', received_at FROM cases`); err != nil {
 				b.Fatal(err)

@@ -19,14 +19,7 @@ func BenchmarkSubsidyBatches(b *testing.B) {
 				db := e.Open(b, true)
 				f := newFixture(b, db)
 				const perMonth = 1000
-				ncs := make([]*store.NewCase, perMonth)
-				for i := range ncs {
-					ncs[i] = newCase(f, f.room1.ID, "")
-				}
-				cs, err := db.InsertCases(ctx, ncs)
-				if err != nil {
-					b.Fatal(err)
-				}
+				cs := insertCases(b, db, f, perMonth)
 				for m := range months {
 					bt := store.SubsidyBatch{CommitteeID: f.committee.ID, Period: fmt.Sprintf("%04d-%02d", 2016+m/12, 1+m%12), WindowFrom: "a", WindowTo: "b",
 						Created: t0.Add(time.Duration(m) * time.Hour), Computed: t0}

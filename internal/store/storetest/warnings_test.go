@@ -413,15 +413,7 @@ func TestWarningPages(t *testing.T) {
 				q.Statuses = []string{status}
 			}
 			q.After = &store.ListCursor{At: t0, ID: 1 << 40}
-			stop := db.TraceReads()
-			if _, err := db.ListWarnings(ctx, q); err != nil {
-				t.Fatal(err)
-			}
-			stmts := stop()
-			if len(stmts) != 1 {
-				t.Fatalf("traced %d statements, want 1", len(stmts))
-			}
-			if plan := sqlitePlan(t, db, stmts[0]); strings.Contains(plan, "TEMP B-TREE") || !strings.Contains(plan, "warnings_") {
+			if plan := tracedPlan(t, db, func() { db.ListWarnings(ctx, q) }); strings.Contains(plan, "TEMP B-TREE") || !strings.Contains(plan, "warnings_") {
 				t.Errorf("status %q: the page is not read in index order:\n%s", status, plan)
 			}
 		}
@@ -494,15 +486,7 @@ func TestWarningNoticesByIndex(t *testing.T) {
 			user, warning int64
 			index         string
 		}{{users[0].ID, 0, "warning_notices_user"}, {0, ws[0].ID, "warning_notices_warning"}} {
-			stop := db.TraceReads()
-			if _, err := db.ListWarningNotices(ctx, c.user, c.warning, 20); err != nil {
-				t.Fatal(err)
-			}
-			stmts := stop()
-			if len(stmts) != 1 {
-				t.Fatalf("traced %d statements", len(stmts))
-			}
-			if plan := sqlitePlan(t, db, stmts[0]); !strings.Contains(plan, "INDEX "+c.index) || strings.Contains(plan, "SCAN n") {
+			if plan := tracedPlan(t, db, func() { db.ListWarningNotices(ctx, c.user, c.warning, 20) }); !strings.Contains(plan, "INDEX "+c.index) || strings.Contains(plan, "SCAN n") {
 				t.Errorf("notices of user %d, warning %d not read by %s:\n%s", c.user, c.warning, c.index, plan)
 			}
 		}
