@@ -195,8 +195,8 @@ type Store interface {
 	// CaseRowsOf reads the cases' rows (without their parties), by id; an
 	// id of no case is left out.
 	CaseRowsOf(ctx context.Context, caseIDs []int64) (map[int64]Case, error)
-	SealedAgreements(ctx context.Context, caseIDs []int64) (map[int64]bool, error)  // true: the committee's seal is among the signatures
-	UserNames(ctx context.Context, userIDs []int64) (map[int64]string, error)       // display names
+	SealedAgreements(ctx context.Context, caseIDs []int64) (map[int64]bool, error) // true: the committee's seal is among the signatures
+	UserNames(ctx context.Context, userIDs []int64) (map[int64]string, error)      // display names
 	// CaseSides says in one query which side records a case has, so that
 	// the case page reads only the lists that are not empty.
 	CaseSides(ctx context.Context, caseID int64) (CaseSides, error)
