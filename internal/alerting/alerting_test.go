@@ -640,6 +640,11 @@ func TestAcknowledgeStopsLadder(t *testing.T) {
 			if len(ns) != 1 || ns[0].SMS || len(e.sms.sent) != 0 {
 				t.Fatalf("without phones: %+v, %d SMS", ns, len(e.sms.sent))
 			}
+			// The lead's list offers 签收 on the warning the lead was told of.
+			page, err := e.svc.List(ctx, e.lead, alerting.ListQuery{Status: store.WarningOpen})
+			if err != nil || len(page.Items) != 1 || page.Items[0].ID != red.ID || !page.Items[0].CanAcknowledge {
+				t.Fatalf("the lead's list: %+v %v", page.Items, err)
+			}
 			e.clk.Set(at(next, "17:00"))
 			if err := e.svc.Acknowledge(ctx, e.lead, red.ID, "已安排明日上午调解"); err != nil {
 				t.Fatal(err)

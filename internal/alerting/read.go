@@ -216,16 +216,17 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, q ListQuery) (sto
 	if err != nil {
 		return store.Page[Warning]{}, err
 	}
-	// Which rows reached the reader: their notices, or (a mediator's own
-	// view) every row, since the scope already holds only their cases.
+	// Which rows reached the reader: their notices about the page's
+	// warnings, or (a mediator's own view) every row, since the scope
+	// already holds only their cases.
 	told := map[int64]bool{}
 	if p.Can(domain.PermWarningHandle) {
-		ns, err := s.Store.ListWarningNotices(ctx, p.UserID, 0, 500)
-		if err != nil {
-			return store.Page[Warning]{}, fmt.Errorf("list notices: %w", err)
+		ids := make([]int64, len(page.Items))
+		for i, w := range page.Items {
+			ids[i] = w.ID
 		}
-		for _, n := range ns {
-			told[n.WarningID] = true
+		if told, err = s.Store.WarningsTold(ctx, p.UserID, ids); err != nil {
+			return store.Page[Warning]{}, fmt.Errorf("notices of the page's warnings: %w", err)
 		}
 	}
 	out := store.Page[Warning]{Items: make([]Warning, 0, len(page.Items)), Next: page.Next}

@@ -52,6 +52,9 @@ type WarningStore interface {
 	// ListWarningNotices lists a user's notices (or a warning's, userID 0), newest first.
 	ListWarningNotices(ctx context.Context, userID, warningID int64, limit int) ([]WarningNotice, error)
 	MarkWarningNoticeRead(ctx context.Context, userID, id int64, at time.Time) error // only the user's own (else ErrNotFound)
+	// WarningsTold says which of the warnings the user was sent a notice
+	// about (a list's 签收 buttons).
+	WarningsTold(ctx context.Context, userID int64, warningIDs []int64) (map[int64]bool, error)
 
 	CreateSupervision(ctx context.Context, s *Supervision) error // sets ID
 	GetSupervision(ctx context.Context, id int64) (Supervision, error)

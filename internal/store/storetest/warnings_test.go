@@ -479,6 +479,31 @@ func TestWarningNoticesByIndex(t *testing.T) {
 				t.Errorf("user %d, warning %d, limit %d: steps %s, want %s", c.user, c.warning, c.limit, got, c.want)
 			}
 		}
+		// Which warnings a user was told of: every one for the first three
+		// users, only the second for a fourth; none for a stranger.
+		late := store.User{Username: "n3", DisplayName: "用户3", PasswordHash: "x", Active: true}
+		if err := db.CreateUser(ctx, &late); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddWarningNotices(ctx, []store.WarningNotice{{UserID: late.ID, WarningID: ws[1].ID, Step: 20, Body: "20", At: t0}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			user int64
+			want string
+		}{{users[0].ID, "map[1:true 2:true]"}, {late.ID, "map[2:true]"}, {1 << 40, "map[]"}} {
+			told, err := db.WarningsTold(ctx, c.user, []int64{ws[1].ID, ws[0].ID, 1 << 40})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[int]bool{}
+			for id := range told {
+				got[map[int64]int{ws[0].ID: 1, ws[1].ID: 2}[id]] = true
+			}
+			if fmt.Sprint(got) != c.want {
+				t.Errorf("user %d told of %v, want %s", c.user, got, c.want)
+			}
+		}
 		if e.Name != "sqlite" {
 			return
 		}
