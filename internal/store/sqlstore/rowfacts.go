@@ -85,10 +85,19 @@ func (db *DB) AgreementsOf(ctx context.Context, caseIDs []int64) (map[int64]stor
 }
 
 func (db *DB) SealedAgreements(ctx context.Context, caseIDs []int64) (map[int64]bool, error) {
+	out, err := idSet(ctx, db.readGeneric(), caseIDs, `SELECT DISTINCT case_id FROM agreement_signatures
+		WHERE signer = 'seal' AND case_id IN (%s)`)
+	return out, db.wrap("list sealed agreements", err)
+}
+
+// idSet runs query (whose %s is the chunk's list of ids, numbered after
+// the lead arguments) over ids a chunk at a time; the ids it selects are
+// the set's.
+func idSet(ctx context.Context, run querier, ids []int64, query string, lead ...any) (map[int64]bool, error) {
 	out := map[int64]bool{}
-	err := eachChunk(caseIDs, func(args []any) error {
-		rows, err := db.readGeneric().QueryContext(ctx, `SELECT DISTINCT case_id FROM agreement_signatures
-			WHERE signer = 'seal' AND case_id IN (`+inList(1, idChunk)+`)`, args...)
+	q := fmt.Sprintf(query, inList(len(lead)+1, idChunk))
+	err := eachChunk(ids, func(args []any) error {
+		rows, err := run.QueryContext(ctx, q, append(slices.Clone(lead), args...)...)
 		if err != nil {
 			return err
 		}
@@ -102,7 +111,7 @@ func (db *DB) SealedAgreements(ctx context.Context, caseIDs []int64) (map[int64]
 		}
 		return rows.Err()
 	})
-	return out, db.wrap("list sealed agreements", err)
+	return out, err
 }
 
 func (db *DB) EventsOf(ctx context.Context, caseIDs []int64) (map[int64][]store.Event, error) {

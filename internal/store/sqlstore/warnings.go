@@ -370,24 +370,9 @@ func (db *DB) ListWarningNotices(ctx context.Context, userID, warningID int64, l
 }
 
 func (db *DB) WarningsTold(ctx context.Context, userID int64, warningIDs []int64) (map[int64]bool, error) {
-	out := map[int64]bool{}
-	err := eachChunk(warningIDs, func(args []any) error {
-		// By each warning's notices (their index), the user's among them.
-		rows, err := db.read().QueryContext(ctx, `SELECT DISTINCT warning_id FROM warning_notices
-			WHERE warning_id IN (`+inList(2, idChunk)+`) AND user_id = $1`, append([]any{userID}, args...)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			out[id] = true
-		}
-		return rows.Err()
-	})
+	// By each warning's notices (their index), the user's among them.
+	out, err := idSet(ctx, db.read(), warningIDs, `SELECT DISTINCT warning_id FROM warning_notices
+		WHERE warning_id IN (%s) AND user_id = $1`, userID)
 	return out, db.wrap("warnings told", err)
 }
 
