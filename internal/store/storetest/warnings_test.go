@@ -88,14 +88,7 @@ func testWarningStore(t *testing.T, db *sqlstore.DB) {
 	list := func(q store.WarningQuery) []int64 {
 		t.Helper()
 		q.Limit = 1
-		ws, _ := walkPages(t, func(after *store.ListCursor) (store.Page[store.Warning], error) {
-			q.After = after
-			return db.ListWarnings(ctx, q)
-		})
-		var ids []int64
-		for _, w := range ws {
-			ids = append(ids, w.ID)
-		}
+		ids, _ := warningPages(t, db, q)
 		return ids
 	}
 	if got := list(store.WarningQuery{Scope: store.Scope{Prefixes: []string{f.room1.Path}}}); fmt.Sprint(got) != fmt.Sprint([]int64{other.ID, w.ID}) {
@@ -388,14 +381,7 @@ func TestWarningPages(t *testing.T) {
 			}
 			for _, limit := range []int{1, 2, 3, 7, 100} {
 				q.Limit = limit
-				got, pages := walkPages(t, func(after *store.ListCursor) (store.Page[store.Warning], error) {
-					q.After = after
-					return db.ListWarnings(ctx, q)
-				})
-				var ids []int64
-				for _, w := range got {
-					ids = append(ids, w.ID)
-				}
+				ids, pages := warningPages(t, db, q)
 				if wantIDs := keysetOrder(want, at, true); fmt.Sprint(ids) != fmt.Sprint(wantIDs) {
 					t.Errorf("status %q by %d: %v, want %v", status, limit, ids, wantIDs)
 				}
@@ -516,4 +502,18 @@ func TestWarningNoticesByIndex(t *testing.T) {
 			}
 		}
 	})
+}
+
+// warningPages walks q's list by q.Limit a page: the warnings' ids in
+// order, and the pages it took.
+func warningPages(t *testing.T, db *sqlstore.DB, q store.WarningQuery) (ids []int64, pages int) {
+	t.Helper()
+	ws, pages := walkPages(t, func(after *store.ListCursor) (store.Page[store.Warning], error) {
+		q.After = after
+		return db.ListWarnings(context.Background(), q)
+	})
+	for _, w := range ws {
+		ids = append(ids, w.ID)
+	}
+	return ids, pages
 }
