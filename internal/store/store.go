@@ -890,7 +890,14 @@ type DedupQuery struct {
 	Since       time.Time
 	Until       time.Time
 	OpenOnly    bool // leave out closed, merged and grouped complaints
+	// Limit caps the complaints read (0: DedupLimit). Past it the newest
+	// are kept: a surge is in the latest complaints, not the window's first.
+	Limit int
 }
+
+// DedupLimit is the most complaints one detection reads when the query sets
+// no limit: a city committee's 90 days, held in memory for a moment.
+const DedupLimit = 50000
 
 // DedupCandidate is what duplicate and surge detection look at.
 type DedupCandidate struct {

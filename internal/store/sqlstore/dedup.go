@@ -67,11 +67,17 @@ func (db *DB) ListDedupCandidates(ctx context.Context, q store.DedupQuery) ([]st
 			where = slices.DeleteFunc(where, func(w string) bool { return w == "p.case_id = c.id" })
 		}
 	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = store.DedupLimit
+	}
+	args = append(args, limit)
+	// Newest first under the cap, answered oldest first as detection reads.
 	rows, err := db.read().QueryContext(ctx, `SELECT c.id, c.number, p.phone_hash, COALESCE(c.merchant_id, 0), c.merchant_name,
 		COALESCE(m.credit_code, ''), c.description || ' ' || c.claim, c.received_at, COALESCE(c.group_id, 0)
 		FROM `+from+`
 		LEFT JOIN merchants m ON m.id = c.merchant_id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY c.received_at, c.id LIMIT 50000`, args...)
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY c.received_at DESC, c.id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return nil, db.wrap("list dedup candidates", err)
 	}
@@ -86,6 +92,7 @@ func (db *DB) ListDedupCandidates(ctx context.Context, q store.DedupQuery) ([]st
 		d.ReceivedAt = d.ReceivedAt.UTC()
 		out = append(out, d)
 	}
+	slices.Reverse(out)
 	return out, db.wrap("list dedup candidates", rows.Err())
 }
 

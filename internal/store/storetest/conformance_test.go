@@ -2201,9 +2201,10 @@ func TestSurgeCandidatesReadByTime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		read := func(openOnly bool) []int64 {
+		readN := func(openOnly bool, limit int) []int64 {
 			t.Helper()
-			cs, err := db.ListDedupCandidates(ctx, store.DedupQuery{CommitteeID: f.committee.ID, Since: t0.AddDate(0, 0, -90), Until: t0.Add(2 * time.Hour), OpenOnly: openOnly})
+			cs, err := db.ListDedupCandidates(ctx, store.DedupQuery{CommitteeID: f.committee.ID, Since: t0.AddDate(0, 0, -90), Until: t0.Add(2 * time.Hour),
+				OpenOnly: openOnly, Limit: limit})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -2213,11 +2214,19 @@ func TestSurgeCandidatesReadByTime(t *testing.T) {
 			}
 			return ids
 		}
+		read := func(openOnly bool) []int64 { t.Helper(); return readN(openOnly, 0) }
 		if got := read(false); !slices.Equal(got, []int64{open, closed}) {
 			t.Errorf("the window's complaints %v, want %v (not %d, before it, nor %d, another committee's)", got, []int64{open, closed}, old, other.ID)
 		}
 		if got := read(true); !slices.Equal(got, []int64{open}) {
 			t.Errorf("the window's open complaints %v, want %v", got, []int64{open})
+		}
+		// Past the cap the newest are kept, still answered oldest first.
+		if got := readN(false, 1); !slices.Equal(got, []int64{closed}) {
+			t.Errorf("the window's newest complaint %v, want %v", got, []int64{closed})
+		}
+		if got := readN(false, 2); !slices.Equal(got, []int64{open, closed}) {
+			t.Errorf("the window's newest two complaints %v, want %v", got, []int64{open, closed})
 		}
 		if e.Name != "sqlite" {
 			return
