@@ -127,13 +127,21 @@ func (db *DB) ListMessages(ctx context.Context, q store.MessageQuery) ([]store.M
 func (db *DB) ListAwaitingReply(ctx context.Context, userID int64) ([]store.Thread, error) {
 	// Cases that still take messages (conversation.Open); the last word of a
 	// party or a mediator per (case, channel), by index seek — system notes
-	// and experts do not answer a party.
-	rows, err := db.read().QueryContext(ctx, `SELECT c.id, c.number, ch.channel, m.created_at FROM case_mediators cm
-		JOIN cases c ON c.id = cm.case_id AND c.status IN ('assigned', 'mediating', 'suspended')
+	// and experts do not answer a party. The mediator's cases are found from
+	// the open ones they preside (cases.presiding_id, kept with the presiding
+	// assignment) and their other assignments: not by every case they were
+	// ever assigned, which grows with the years.
+	rows, err := db.read().QueryContext(ctx, `WITH mine AS (
+			SELECT c.id, c.number FROM cases c WHERE c.presiding_id = $1 AND c.status IN ('assigned', 'mediating', 'suspended')
+			UNION
+			SELECT c.id, c.number FROM case_mediators cm
+			JOIN cases c ON c.id = cm.case_id AND c.status IN ('assigned', 'mediating', 'suspended')
+			WHERE cm.user_id = $1 AND cm.presiding = $2)
+		SELECT mine.id, mine.number, ch.channel, m.created_at FROM mine
 		CROSS JOIN (SELECT 'joint' AS channel UNION ALL SELECT 'consumer' UNION ALL SELECT 'merchant') ch
-		JOIN case_messages m ON m.id = (SELECT MAX(x.id) FROM case_messages x WHERE x.case_id = c.id AND x.channel = ch.channel
+		JOIN case_messages m ON m.id = (SELECT MAX(x.id) FROM case_messages x WHERE x.case_id = mine.id AND x.channel = ch.channel
 			AND x.author IN ('consumer', 'merchant', 'mediator'))
-		WHERE cm.user_id = $1 AND m.author IN ('consumer', 'merchant') ORDER BY m.created_at, c.id`, userID)
+		WHERE m.author IN ('consumer', 'merchant') ORDER BY m.created_at, mine.id`, userID, false)
 	if err != nil {
 		return nil, db.wrap("list awaiting reply", err)
 	}

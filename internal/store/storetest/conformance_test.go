@@ -1884,6 +1884,35 @@ func testOnlineMediation(t *testing.T, db *sqlstore.DB) {
 	if th, _ := db.ListAwaitingReply(ctx, med.ID); len(th) != 1 || th[0].Channel != store.ChannelConsumer {
 		t.Fatalf("after a reply (a system note is none): %+v", th)
 	}
+	// A second mediator of the case awaits the same reply; so does each of
+	// two reassigned, whoever presides; nobody once the case is closed.
+	co := store.User{Username: "om2", DisplayName: "调解员乙", PasswordHash: "x", Active: true}
+	db.CreateUser(ctx, &co)
+	awaiting := func(who int64, want int) {
+		t.Helper()
+		if th, err := db.ListAwaitingReply(ctx, who); err != nil || len(th) != want || (want > 0 && th[0].CaseID != c.ID) {
+			t.Fatalf("user %d awaits %+v %v, want %d thread(s) on case %d", who, th, err, want, c.ID)
+		}
+	}
+	cur, _ := db.GetCase(ctx, c.ID)
+	if _, err := db.AddCaseMediator(ctx, c.ID, cur.Version, co.ID, med.ID, false, store.Event{Type: "add_mediator"}); err != nil {
+		t.Fatal(err)
+	}
+	awaiting(co.ID, 1)
+	awaiting(med.ID, 1)
+	cur, _ = db.GetCase(ctx, c.ID)
+	cur, err = db.AssignCase(ctx, c.ID, cur.Version, []int64{co.ID, med.ID}, 0, store.CaseChange{Status: domain.StatusMediating}, store.Event{Type: "assign"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	awaiting(co.ID, 1)
+	awaiting(med.ID, 1)
+	if _, err := db.ApplyEvent(ctx, c.ID, cur.Version, store.CaseChange{Status: domain.StatusWithdrawn},
+		store.Event{Type: "withdraw", FromStatus: cur.Status, ToStatus: domain.StatusWithdrawn}); err != nil {
+		t.Fatal(err)
+	}
+	awaiting(co.ID, 0)
+	awaiting(med.ID, 0)
 
 	// Record confirmations: once per party and session.
 	sess := store.Session{CaseID: c.ID, Kind: "online", StartsAt: t0}

@@ -68,3 +68,58 @@ func BenchmarkConversation(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAwaitingReplyYears measures the desk's channels awaiting a reply
+// for a mediator with 20 open cases with talk and years of closed ones,
+// beside 5,000 open cases of another mediator (issue 17): the read must follow the open cases, not every case the
+// mediator was ever assigned.
+func BenchmarkAwaitingReplyYears(b *testing.B) {
+	for _, e := range Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			ctx := context.Background()
+			db := e.Open(b, true)
+			f := newFixture(b, db)
+			med := store.User{Username: "bm", DisplayName: "调解员", PasswordHash: "x", Active: true}
+			db.CreateUser(ctx, &med)
+			for _, c := range insertCases(b, db, f, 20) {
+				db.AssignCase(ctx, c.ID, c.Version, []int64{med.ID}, 0, store.CaseChange{Status: domain.StatusMediating}, store.Event{Type: "assign"})
+				m := store.Message{CaseID: c.ID, Channel: store.ChannelConsumer, Author: "consumer", AuthorName: "张", Body: "请尽快处理"}
+				if err := db.AddMessage(ctx, &m); err != nil {
+					b.Fatal(err)
+				}
+			}
+			// Other mediators' open cases: the committee's work in hand.
+			busy := store.User{Username: "bm2", DisplayName: "调解员乙", PasswordHash: "x", Active: true}
+			db.CreateUser(ctx, &busy)
+			others := insertCases(b, db, f, 5000)
+			if _, err := db.Writer().ExecContext(ctx, `UPDATE cases SET presiding_id = $1, status = 'mediating' WHERE id BETWEEN $2 AND $3`,
+				busy.ID, others[0].ID, others[len(others)-1].ID); err != nil {
+				b.Fatal(err)
+			}
+			closed := 0
+			for _, n := range []int{2000, 20000} {
+				cs := insertCases(b, db, f, n-closed)
+				w := db.Writer()
+				if _, err := w.ExecContext(ctx, `INSERT INTO case_mediators (case_id, user_id, presiding, assigned_at)
+					SELECT id, $1, $2, $3 FROM cases WHERE id BETWEEN $4 AND $5`, med.ID, true, t0, cs[0].ID, cs[len(cs)-1].ID); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := w.ExecContext(ctx, `UPDATE cases SET presiding_id = $1, status = 'archived' WHERE id BETWEEN $2 AND $3`,
+					med.ID, cs[0].ID, cs[len(cs)-1].ID); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := w.ExecContext(ctx, `ANALYZE`); err != nil {
+					b.Fatal(err)
+				}
+				closed = n
+				b.Run(fmt.Sprintf("closed=%d", n), func(b *testing.B) {
+					for b.Loop() {
+						if th, err := db.ListAwaitingReply(ctx, med.ID); err != nil || len(th) != 20 {
+							b.Fatal(len(th), err)
+						}
+					}
+				})
+			}
+		})
+	}
+}
