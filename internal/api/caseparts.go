@@ -180,16 +180,33 @@ func (a *API) Offices(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// Leads lists the leads received by the caller's offices, newest first.
+// LeadList is a page of leads, newest first; next_cursor (absent on the
+// last page) is the after of the next page.
+type LeadList struct {
+	Leads      []LeadJSON `json:"leads"`
+	Limit      int        `json:"limit"`
+	NextCursor string     `json:"next_cursor,omitempty"`
+}
+
+// Leads lists the leads received by the caller's offices, newest first, a
+// page at a time.
 func (a *API) Leads(w http.ResponseWriter, r *http.Request) {
-	o, err := a.Services.Leads.Overview(r.Context(), auth.From(r.Context()))
+	q, _, msg := leads.ParseListQuery(r.URL.Query())
+	if msg != "" {
+		Fail(w, http.StatusBadRequest, msg)
+		return
+	}
+	o, err := a.Services.Leads.Overview(r.Context(), auth.From(r.Context()), q)
 	if err != nil {
 		failErr(w, a.Log, r, err)
 		return
 	}
-	out := []LeadJSON{}
-	for _, l := range o.Leads {
-		out = append(out, leadJSON(l))
+	out := LeadList{Leads: []LeadJSON{}, Limit: q.Limit}
+	for _, l := range o.Leads.Items {
+		out.Leads = append(out.Leads, leadJSON(l))
+	}
+	if o.Leads.Next != nil {
+		out.NextCursor = o.Leads.Next.String()
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -639,8 +639,8 @@ func checkShowcases(t *testing.T, db store.Store, res Result) {
 			followUps += len(fu)
 		}
 		office, _ := db.GetOrgUnitByCode(ctx, map[string]string{"浦东新区": RegulatorOfficeCode(1), "徐汇区": CodeXHOffice}[sc.District])
-		ls, _ := db.ListLeads(ctx, store.Scope{Prefixes: []string{office.Path}}, 50)
-		leads = len(ls)
+		ls, _ := db.ListLeads(ctx, store.LeadQuery{Scope: store.Scope{Prefixes: []string{office.Path}}, Paging: store.Paging{Limit: 50}})
+		leads = len(ls.Items)
 		if flags == 0 || leads == 0 || answered == 0 || commendations < 2 || followUps == 0 {
 			t.Errorf("%s: %d duplicate flags, %d leads, %d answered consultations, %d commendations, %d follow-ups",
 				sc.District, flags, leads, answered, commendations, followUps)

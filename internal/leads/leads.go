@@ -7,12 +7,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/tiaojie/tiaojie/internal/access"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/tiaojie/tiaojie/internal/access"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -107,25 +108,39 @@ type StatusCount struct {
 	N      int64
 }
 
-// Overview is what an office sees: the leads it received and where the
-// complaints it diverted stand.
+// Overview is what an office sees: a page of the leads it received and
+// where the complaints it diverted stand.
 type Overview struct {
-	Leads  []store.Lead
+	Leads  store.Page[store.Lead]
 	Counts []StatusCount
 	Total  int64
 }
 
-// MaxListed bounds the leads shown at once.
-const MaxListed = 200
+// ListStates are the leads list's filters: every lead (the default), those
+// still to be handled, those handled.
+var ListStates = []store.StateName{{Value: "all", Name: "全部"}, {Value: "new", Name: "待处理"}, {Value: "handled", Name: "已处理"}}
 
-// Overview lists the leads and counts within the caller's scope.
-func (s *Service) Overview(ctx context.Context, p *auth.Principal) (Overview, error) {
+// ParseListQuery reads the leads list's parameters, shared by the page and
+// the API: state (ListStates), after and limit (store.ParseListParams). It
+// returns a Chinese message for a bad value.
+func ParseListQuery(v url.Values) (q store.LeadQuery, state, msg string) {
+	state, q.Paging, msg = store.ParseListParams(v, ListStates...)
+	if state != "all" {
+		q.Status = state
+	}
+	return q, state, msg
+}
+
+// Overview lists a page of the leads and the counts within the caller's
+// scope; q's scope is the caller's.
+func (s *Service) Overview(ctx context.Context, p *auth.Principal, q store.LeadQuery) (Overview, error) {
 	scope := p.Scope(domain.PermLeadRead)
-	ls, err := s.Store.ListLeads(ctx, scope, MaxListed)
+	q.Scope = scope
+	page, err := s.Store.ListLeads(ctx, q)
 	if err != nil {
 		return Overview{}, fmt.Errorf("list leads: %w", err)
 	}
-	o := Overview{Leads: ls}
+	o := Overview{Leads: page}
 	for _, st := range domain.Statuses {
 		page, err := s.Store.ListCases(ctx, store.CaseQuery{Scope: scope, Statuses: []domain.Status{st}, Limit: 1})
 		if err != nil {

@@ -295,8 +295,16 @@ func TestAPILeadsAndConsultations(t *testing.T) {
 				t.Fatal("no 市场监管所 for the district")
 			}
 			reg := e.login("regulator01")
-			var before []struct{ ID int64 }
-			json_(reg.json("GET", "/api/v1/leads", nil, nil).body, &before)
+			type leadList struct {
+				Leads []struct {
+					ID     int64  `json:"id"`
+					CaseID int64  `json:"case_id"`
+					Status string `json:"status"`
+				} `json:"leads"`
+				NextCursor string `json:"next_cursor"`
+			}
+			var before leadList
+			json_(reg.json("GET", "/api/v1/leads?limit=500", nil, nil).body, &before)
 			want(t, "lead bad kind", m.json("POST", base+"/leads", map[string]any{"office": offices[0].ID, "kind": "gossip", "note": "x"}, nil), 422, "线索类型")
 			want(t, "lead foreign office", m.json("POST", base+"/leads", map[string]any{"office": 999999, "kind": "price", "note": "x"}, nil), 422, "市场监管所")
 			office := offices[0].ID
@@ -307,18 +315,49 @@ func TestAPILeadsAndConsultations(t *testing.T) {
 				}
 			}
 			want(t, "lead", m.json("POST", base+"/leads", map[string]any{"office": office, "kind": "prepaid_risk", "note": "经营者已闭店，预付卡无法退款"}, nil), 200)
-			var leads []struct {
-				ID     int64  `json:"id"`
-				CaseID int64  `json:"case_id"`
-				Status string `json:"status"`
+			var list leadList
+			json_(reg.json("GET", "/api/v1/leads?limit=500", nil, nil).body, &list)
+			leads := list.Leads
+			if len(leads) != len(before.Leads)+1 || leads[0].CaseID != id || leads[0].Status != "new" || list.NextCursor != "" {
+				t.Fatalf("regulator's leads: %+v", list)
 			}
-			json_(reg.json("GET", "/api/v1/leads", nil, nil).body, &leads)
-			if len(leads) != len(before)+1 || leads[0].CaseID != id || leads[0].Status != "new" {
-				t.Fatalf("regulator's leads: %+v", leads)
+			// Pages of one, by next_cursor, are the one page of 500.
+			var paged []int64
+			for next := "/api/v1/leads?limit=1"; next != ""; {
+				var pg leadList
+				json_(reg.json("GET", next, nil, nil).body, &pg)
+				for _, l := range pg.Leads {
+					paged = append(paged, l.ID)
+				}
+				next = ""
+				if pg.NextCursor != "" {
+					next = "/api/v1/leads?limit=1&after=" + url.QueryEscape(pg.NextCursor)
+				}
+				if len(paged) > len(leads) {
+					t.Fatalf("paged past the %d leads: %v", len(leads), paged)
+				}
+			}
+			if len(paged) != len(leads) || paged[0] != leads[0].ID || paged[len(paged)-1] != leads[len(leads)-1].ID {
+				t.Fatalf("pages of one %v, want the %d leads of one page", paged, len(leads))
 			}
 			want(t, "mediator reads leads", m.json("GET", "/api/v1/leads", nil, nil), 403)
+			want(t, "leads bad state", reg.json("GET", "/api/v1/leads?state=done", nil, nil), 400, "state")
+			want(t, "leads offset", reg.json("GET", "/api/v1/leads?offset=10", nil, nil), 400, "offset")
 			want(t, "unknown lead", reg.json("POST", "/api/v1/leads/99999999/handled", nil, nil), 404, "线索")
+			want(t, "new lead listed", reg.json("GET", "/api/v1/leads?state=new&limit=1", nil, nil), 200, `"id":`+itoa(leads[0].ID)+`,`)
 			want(t, "handled", reg.json("POST", "/api/v1/leads/"+itoa(leads[0].ID)+"/handled", nil, nil), 200, `"status":"handled"`)
+			var handled leadList
+			json_(reg.json("GET", "/api/v1/leads?state=handled&limit=500", nil, nil).body, &handled)
+			if len(handled.Leads) == 0 || handled.Leads[0].ID != leads[0].ID {
+				t.Fatalf("handled leads %+v, want lead %d first", handled, leads[0].ID)
+			}
+			var fresh leadList
+			json_(reg.json("GET", "/api/v1/leads?state=new&limit=500", nil, nil).body, &fresh)
+			for _, l := range fresh.Leads {
+				if l.ID == leads[0].ID || l.Status != "new" {
+					t.Fatalf("to-handle leads hold a handled one: %+v", fresh)
+				}
+			}
 
 			// Expert consultation.
 			var experts []struct {

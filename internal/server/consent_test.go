@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"html"
 	"net/url"
 	"regexp"
 	"strings"
@@ -161,12 +162,33 @@ func TestLeadsReachTheRegulator(t *testing.T) {
 			t.Fatal("regulator does not see the lead")
 		}
 		_ = other
-		ls, _ := e.db.ListLeads(context.Background(), store.Scope{All: true}, 10)
-		if r := reg.form("POST", "/leads/"+itoa(ls[0].ID)+"/handled", url.Values{}); r.StatusCode != 303 {
+		ls, _ := e.db.ListLeads(context.Background(), store.LeadQuery{Scope: store.Scope{All: true}, Paging: store.Paging{Limit: 10}})
+		if r := reg.form("POST", "/leads/"+itoa(ls.Items[0].ID)+"/handled", url.Values{}); r.StatusCode != 303 {
 			t.Fatalf("handled: %d", r.StatusCode)
 		}
 		if page := reg.get("/leads"); !strings.Contains(page.body, "已处理") {
 			t.Fatal("lead not marked handled")
+		}
+		if page := reg.get("/leads?state=new"); page.StatusCode != 200 || strings.Contains(page.body, "经营者已闭店失联") {
+			t.Fatalf("the handled lead is listed as to be handled: %d", page.StatusCode)
+		}
+		if page := reg.get("/leads?state=handled"); !strings.Contains(page.body, "经营者已闭店失联") {
+			t.Fatal("the handled lead is not listed as handled")
+		}
+		// A page of one links to the next, which shows another lead.
+		first := reg.get("/leads?limit=1")
+		next := regexp.MustCompile(`href="([^"]+)#leads" id="leads-next"`).FindStringSubmatch(first.body)
+		if next == nil {
+			t.Fatal("a page of one lead has no 下一页")
+		}
+		second := reg.get(html.UnescapeString(next[1]))
+		row := regexp.MustCompile(`(?s)<tr><td data-label="时间">.*?</tr>`)
+		a, b := row.FindString(first.body), row.FindString(second.body)
+		if second.StatusCode != 200 || a == "" || b == "" || a == b || !strings.Contains(second.body, "回到第一页") {
+			t.Fatalf("the second page of one (%d): %q after %q", second.StatusCode, b, a)
+		}
+		if r := reg.get("/leads?state=done"); r.StatusCode != 400 || !strings.Contains(r.body, "state") {
+			t.Fatalf("a bad filter: %d", r.StatusCode)
 		}
 	})
 }

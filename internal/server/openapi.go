@@ -113,6 +113,10 @@ var routeParams = map[string]map[string]routeParam{
 		"after": {doc: "翻页游标：上一页返回的 next_cursor（按咨询时间：待答复的正序，已答复的倒序）"},
 		"state": {doc: "open 待答复（默认，先到先办）、answered 已答复", enum: []string{"open", "answered"}},
 	},
+	"/api/v1/leads": {
+		"after": {doc: "翻页游标：上一页返回的 next_cursor（按移送时间倒序，每页耗时相同）"},
+		"state": {doc: "all 全部（默认）、new 待处理、handled 已处理", enum: []string{"all", "new", "handled"}},
+	},
 	"/api/v1/warnings": {
 		"after":  {doc: "翻页游标：上一页返回的 next_cursor（按产生时间倒序，每页耗时相同）"},
 		"status": {doc: "open 待签收、acknowledged 已签收、resolved 已解除、all 全部（默认）", enum: []string{"open", "acknowledged", "resolved", "all"}},

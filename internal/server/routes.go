@@ -369,7 +369,8 @@ func (s *Server) routes() []Route {
 		// Violation leads and expert consultations.
 		{Method: "GET", Path: "/api/v1/cases/{id}/offices", Perm: domain.PermCaseDecide, API: true, Summary: "可移送线索的本区市场监管所", Handler: a.Offices, Response: []api.OrgUnitJSON{}},
 		{Method: "POST", Path: "/api/v1/cases/{id}/leads", Perm: domain.PermCaseDecide, API: true, Summary: "移送违法线索", Handler: a.AddLead(), Request: api.LeadRequest{}, Response: api.CaseJSON{}},
-		{Method: "GET", Path: "/api/v1/leads", Perm: domain.PermLeadRead, API: true, Summary: "本所收到的违法线索（市场监管）", Handler: a.Leads, Response: []api.LeadJSON{}},
+		{Method: "GET", Path: "/api/v1/leads", Perm: domain.PermLeadRead, API: true, Summary: "本所收到的违法线索（市场监管；按移送时间倒序，分页）", Handler: a.Leads,
+			Query: []string{"state", "limit", "after"}, Response: api.LeadList{}},
 		{Method: "POST", Path: "/api/v1/leads/{id}/handled", Perm: domain.PermLeadRead, API: true, Summary: "标记线索已处理", Handler: a.LeadHandled, Request: api.NoBody{}, Response: api.LeadJSON{}},
 		{Method: "GET", Path: "/api/v1/cases/{id}/experts", Perm: domain.PermCaseDecide, API: true, Summary: "可咨询的专家", Handler: a.Experts, Response: []api.ExpertJSON{}},
 		{Method: "GET", Path: "/api/v1/cases/{id}/consultations", Perm: domain.PermCaseDecide, API: true, Summary: "案件的专家咨询", Handler: a.CaseConsultations, Response: []api.ConsultationJSON{}},

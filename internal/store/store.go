@@ -305,7 +305,7 @@ type Store interface {
 
 	// Violation leads passed to the regulator.
 	AddLead(ctx context.Context, l *Lead) error
-	ListLeads(ctx context.Context, scope Scope, limit int) ([]Lead, error) // leads whose office is in scope, newest first
+	ListLeads(ctx context.Context, q LeadQuery) (Page[Lead], error) // leads whose office is in scope, newest first
 	GetLead(ctx context.Context, id int64) (Lead, error)
 	MarkLeadHandled(ctx context.Context, id, by int64, at time.Time) error
 
@@ -1030,6 +1030,14 @@ type OutboxUpdate struct {
 	Provider      string    // on "sent"
 	ProviderMsgID string    // on "sent"
 	At            time.Time // of the attempt, or sent_at on "sent"
+}
+
+// LeadQuery asks for a page of the leads received by the offices in Scope,
+// newest first; Status "new" or "handled" keeps those only.
+type LeadQuery struct {
+	Scope  Scope
+	Status string
+	Paging
 }
 
 // Lead is a suspected violation a mediator passes to a 市场监管所.

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/leads"
+	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // AddLead passes a suspected violation of a case to a 市场监管所.
@@ -14,15 +16,31 @@ func (pg *Pages) AddLead(w http.ResponseWriter, r *http.Request) {
 	pg.mediationDone(w, r, id, err, "已移送市场监管所。")
 }
 
-// Leads shows a 市场监管所 the leads it received and where its diverted complaints stand.
+// leadsData is the leads page: a page of the leads, filtered by state, and
+// the diverted complaints' counts.
+type leadsData struct {
+	paged[store.Lead]
+	States []store.StateName
+	Counts []leads.StatusCount
+	Total  int64
+}
+
+// Leads shows a 市场监管所 the leads it received, a page at a time, and where
+// its diverted complaints stand.
 func (pg *Pages) Leads(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	o, err := pg.Services.Leads.Overview(ctx, auth.From(ctx))
+	q, state, msg := leads.ParseListQuery(r.URL.Query())
+	if msg != "" {
+		pg.Fail(w, r, http.StatusBadRequest, msg)
+		return
+	}
+	o, err := pg.Services.Leads.Overview(ctx, auth.From(ctx), q)
 	if err != nil {
 		pg.serverError(w, r, err)
 		return
 	}
-	pg.render(w, r, http.StatusOK, "leads", "分流跟踪与违法线索", o)
+	pg.render(w, r, http.StatusOK, "leads", "分流跟踪与违法线索", leadsData{paged: pagedList("/leads", state, "all", q.Paging, o.Leads),
+		States: leads.ListStates, Counts: o.Counts, Total: o.Total})
 }
 
 // LeadHandled marks a lead as dealt with.

@@ -1426,14 +1426,21 @@ func testLeads(t *testing.T, db *sqlstore.DB) {
 	if err := db.AddLead(ctx, &store.Lead{CaseID: c.ID, OfficeID: 99999, Kind: "x"}); err == nil {
 		t.Fatal("lead to an unknown office")
 	}
-	got, err := db.ListLeads(ctx, store.Scope{Prefixes: []string{f.regulator.Path}}, 10)
-	if err != nil || len(got) != 1 || got[0].CaseNumber != c.Number || got[0].Note != l.Note || got[0].Status != "new" {
-		t.Fatalf("office list: %+v %v", got, err)
+	list := func(prefix string) []store.Lead {
+		t.Helper()
+		page, err := db.ListLeads(ctx, store.LeadQuery{Scope: store.Scope{Prefixes: []string{prefix}}, Paging: store.Paging{Limit: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.Items
 	}
-	if got, _ := db.ListLeads(ctx, store.Scope{Prefixes: []string{f.committee.Path}}, 10); len(got) != 0 {
+	if got := list(f.regulator.Path); len(got) != 1 || got[0].CaseNumber != c.Number || got[0].Note != l.Note || got[0].Status != "new" {
+		t.Fatalf("office list: %+v", got)
+	}
+	if got := list(f.committee.Path); len(got) != 0 {
 		t.Fatal("committee scope lists an office's leads")
 	}
-	if got, _ := db.ListLeads(ctx, store.Scope{Prefixes: []string{f.district.Path}}, 10); len(got) != 1 {
+	if got := list(f.district.Path); len(got) != 1 {
 		t.Fatal("district scope misses its office's lead")
 	}
 	if err := db.MarkLeadHandled(ctx, l.ID, 0, t0); err != nil {
