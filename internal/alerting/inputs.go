@@ -168,7 +168,7 @@ func (s *Service) inputs(ctx context.Context, rs warning.RuleSet, dl deadline.Ru
 			in.Mediators = append(in.Mediators, warning.MediatorLoad{UserID: m.ID, Name: m.DisplayName, UnitID: u.ID, Open: loads[m.ID], Capacity: set.Capacity})
 		}
 	}
-	sups, err := s.Store.ListSupervisions(ctx, store.SupervisionQuery{Scope: store.Scope{All: true}, Unanswered: true, Kind: KindSupervise, Limit: 1000})
+	sups, err := s.Store.OpenSupervisions(ctx, KindSupervise)
 	if err != nil {
 		return in, fmt.Errorf("list supervisions: %w", err)
 	}

@@ -59,6 +59,9 @@ type WarningStore interface {
 	CreateSupervision(ctx context.Context, s *Supervision) error // sets ID
 	GetSupervision(ctx context.Context, id int64) (Supervision, error)
 	ListSupervisions(ctx context.Context, q SupervisionQuery) ([]Supervision, error) // newest first
+	// OpenSupervisions lists every unanswered supervision of a kind, oldest
+	// first (the warning sweep's: an overdue one must never be left out).
+	OpenSupervisions(ctx context.Context, kind string) ([]Supervision, error)
 	// ReplySupervision stores the mediator's written reply once (ErrConflict after).
 	ReplySupervision(ctx context.Context, id, by int64, reply string, at time.Time) error
 

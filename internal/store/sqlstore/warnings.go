@@ -412,15 +412,47 @@ func (db *DB) GetSupervision(ctx context.Context, id int64) (store.Supervision, 
 	return s, db.wrap("get supervision", err)
 }
 
+func (db *DB) OpenSupervisions(ctx context.Context, kind string) ([]store.Supervision, error) {
+	rows, err := db.read().QueryContext(ctx, `SELECT `+supervisionCols+supervisionFrom+`
+		WHERE s.replied_at IS NULL AND s.kind = $1 ORDER BY s.id`, kind)
+	if err != nil {
+		return nil, db.wrap("open supervisions", err)
+	}
+	defer rows.Close()
+	var out []store.Supervision
+	for rows.Next() {
+		s, err := scanSupervision(rows)
+		if err != nil {
+			return nil, db.wrap("scan supervision", err)
+		}
+		out = append(out, s)
+	}
+	return out, db.wrap("open supervisions", rows.Err())
+}
+
 func (db *DB) ListSupervisions(ctx context.Context, q store.SupervisionQuery) ([]store.Supervision, error) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	where := []string{scopeWhere("s.unit_path", q.Scope, arg)}
+	// Newest first by key, with the scope as a filter: unanswered ones by
+	// their partial index (few at any time), a mediator's by theirs, the
+	// rest by the key. "+" keeps SQLite off the unit index, by which it
+	// would read the scope's every supervision of the years and sort them.
+	col := "s.unit_path"
+	if db.d.Name == "sqlite" {
+		col = "+s.unit_path"
+	}
+	where := []string{scopeWhere(col, q.Scope, arg)}
 	if q.CaseID != 0 {
 		where = append(where, "s.case_id = "+arg(q.CaseID))
 	}
 	if q.Mediator != 0 {
-		where = append(where, "s.mediator_id = "+arg(q.Mediator))
+		// A mediator's unanswered ones are the few open ones filtered, not
+		// their years of answered ones.
+		m := "s.mediator_id"
+		if q.Unanswered && db.d.Name == "sqlite" {
+			m = "+s.mediator_id"
+		}
+		where = append(where, m+" = "+arg(q.Mediator))
 	}
 	if q.Unanswered {
 		where = append(where, "s.replied_at IS NULL")

@@ -122,3 +122,63 @@ func seedWarnings(b *testing.B, db *sqlstore.DB, f fixture, resolved, open int) 
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkSupervisions measures the supervisions' reads at a district's
+// years: 30,000 answered over ten units and twenty mediators, 100 still
+// unanswered; the warning sweep's open ones, a committee's newest page, its
+// unanswered and a mediator's unanswered (今日).
+func BenchmarkSupervisions(b *testing.B) {
+	for _, e := range Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			ctx := context.Background()
+			db := e.Open(b, true)
+			f := newFixture(b, db)
+			c := insertCases(b, db, f, 1)[0]
+			w := db.Writer()
+			if _, err := w.ExecContext(ctx, `WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < 29999)
+				INSERT INTO supervisions (kind, case_id, unit_id, unit_path, mediator_id, request, requested_by, requested_at, due_at, reply, replied_by, replied_at)
+				SELECT CASE WHEN k % 2 = 0 THEN 'supervise' ELSE 'urge' END, $1, $2, $3, 1 + k % 20, '请说明进展', 1, $4, $4, '已处理', 1, $4 FROM n`,
+				c.ID, f.room1.ID, f.room1.Path, t0); err != nil {
+				b.Fatal(err)
+			}
+			for i := range 100 {
+				s := store.Supervision{Kind: "supervise", CaseID: c.ID, UnitID: f.room1.ID, UnitPath: f.room1.Path, MediatorID: int64(1 + i%20),
+					Request: "请说明超期原因", RequestedBy: 1, RequestedAt: t0, Due: t0.Add(24 * time.Hour)}
+				if err := db.CreateSupervision(ctx, &s); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if _, err := w.ExecContext(ctx, `ANALYZE`); err != nil {
+				b.Fatal(err)
+			}
+			committee := store.Scope{Prefixes: []string{f.committee.Path}}
+			for _, bc := range []struct {
+				name string
+				read func() (int, error)
+				want int
+			}{
+				{"sweep", func() (int, error) { ss, err := db.OpenSupervisions(ctx, "supervise"); return len(ss), err }, 100},
+				{"committee", func() (int, error) {
+					ss, err := db.ListSupervisions(ctx, store.SupervisionQuery{Scope: committee})
+					return len(ss), err
+				}, 200},
+				{"committee-unanswered", func() (int, error) {
+					ss, err := db.ListSupervisions(ctx, store.SupervisionQuery{Scope: committee, Unanswered: true})
+					return len(ss), err
+				}, 100},
+				{"mediator-unanswered", func() (int, error) {
+					ss, err := db.ListSupervisions(ctx, store.SupervisionQuery{Scope: committee, Mediator: 7, Unanswered: true})
+					return len(ss), err
+				}, 5},
+			} {
+				b.Run(bc.name, func(b *testing.B) {
+					for b.Loop() {
+						if n, err := bc.read(); err != nil || n != bc.want {
+							b.Fatal(n, err)
+						}
+					}
+				})
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -516,4 +517,88 @@ func warningPages(t *testing.T, db *sqlstore.DB, q store.WarningQuery) (ids []in
 		ids = append(ids, w.ID)
 	}
 	return ids, pages
+}
+
+// Supervisions are read newest first by key: the unanswered by their partial
+// index, a mediator's by theirs, the rest by the key with the scope as a
+// filter (SQLite's plans checked). The answers are checked on both engines
+// against the rows themselves; the sweep's open ones come oldest first,
+// every one of them.
+func TestSupervisionReads(t *testing.T) {
+	onEveryEngine(t, func(t *testing.T, e Engine, db *sqlstore.DB, f fixture) {
+		ctx := context.Background()
+		c, _, err := db.CreateCase(ctx, newCase(f, f.room1.ID, ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all []store.Supervision
+		for i := range 24 {
+			room := []store.OrgUnit{f.room1, f.room2, f.otherCommittee}[i%3]
+			s := store.Supervision{Kind: []string{"supervise", "urge"}[i%2], CaseID: c.ID, UnitID: room.ID, UnitPath: room.Path,
+				MediatorID: int64(1 + i%4), Request: fmt.Sprint("请说明进展", i), RequestedBy: 1, RequestedAt: t0, Due: t0.Add(24 * time.Hour)}
+			if err := db.CreateSupervision(ctx, &s); err != nil {
+				t.Fatal(err)
+			}
+			if i%5 == 0 {
+				if err := db.ReplySupervision(ctx, s.ID, s.MediatorID, "已处理", t0.Add(time.Hour)); err != nil {
+					t.Fatal(err)
+				}
+				s.Reply = "已处理"
+			}
+			all = append(all, s)
+		}
+		ids := func(ss []store.Supervision) []int64 {
+			var out []int64
+			for _, s := range ss {
+				out = append(out, s.ID)
+			}
+			return out
+		}
+		committee := store.Scope{Prefixes: []string{f.committee.Path}}
+		for _, q := range []store.SupervisionQuery{
+			{Scope: committee}, {Scope: committee, Unanswered: true}, {Scope: committee, Mediator: 2}, {Scope: committee, Mediator: 2, Unanswered: true},
+			{Scope: store.Scope{All: true}, Unanswered: true, Kind: "supervise"}, {Scope: committee, Limit: 3}, {Scope: committee, Unanswered: true, Limit: 2},
+		} {
+			var want []int64
+			for _, s := range slices.Backward(all) {
+				if (q.Scope.All || strings.HasPrefix(s.UnitPath, f.committee.Path)) && (q.Mediator == 0 || s.MediatorID == q.Mediator) &&
+					(!q.Unanswered || s.Reply == "") && (q.Kind == "" || s.Kind == q.Kind) && (q.Limit == 0 || len(want) < q.Limit) {
+					want = append(want, s.ID)
+				}
+			}
+			got, err := db.ListSupervisions(ctx, q)
+			if err != nil || !slices.Equal(ids(got), want) {
+				t.Errorf("%+v: %v %v, want %v", q, ids(got), err, want)
+			}
+		}
+		var open []int64
+		for _, s := range all {
+			if s.Reply == "" && s.Kind == "supervise" {
+				open = append(open, s.ID)
+			}
+		}
+		if got, err := db.OpenSupervisions(ctx, "supervise"); err != nil || !slices.Equal(ids(got), open) || got[0].CaseNumber != c.Number {
+			t.Errorf("open supervisions %v %v, want %v", ids(got), err, open)
+		}
+		if e.Name != "sqlite" {
+			return
+		}
+		for _, c := range []struct {
+			q     store.SupervisionQuery
+			index string
+		}{
+			{store.SupervisionQuery{Scope: committee, Unanswered: true}, "supervisions_open"},
+			{store.SupervisionQuery{Scope: committee, Mediator: 2}, "supervisions_mediator"},
+			{store.SupervisionQuery{Scope: committee, Mediator: 2, Unanswered: true}, "supervisions_open"},
+			{store.SupervisionQuery{Scope: committee}, ""},
+		} {
+			plan := tracedPlan(t, db, func() { db.ListSupervisions(ctx, c.q) })
+			if strings.Contains(plan, "TEMP B-TREE") || strings.Contains(plan, "supervisions_unit") || !strings.Contains(plan, c.index) {
+				t.Errorf("%+v: not read newest first by %q:\n%s", c.q, c.index, plan)
+			}
+		}
+		if plan := tracedPlan(t, db, func() { db.OpenSupervisions(ctx, "supervise") }); !strings.Contains(plan, "supervisions_open") {
+			t.Errorf("open supervisions not read by their index:\n%s", plan)
+		}
+	})
 }
