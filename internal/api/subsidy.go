@@ -310,13 +310,13 @@ func (a *API) PaySubsidyBatch(w http.ResponseWriter, r *http.Request) {
 
 // MySubsidyLines answers GET /api/v1/subsidies/mine.
 func (a *API) MySubsidyLines(w http.ResponseWriter, r *http.Request) {
-	ls, err := a.Subsidies.Mine(r.Context(), auth.From(r.Context()))
+	mine, err := a.Subsidies.Mine(r.Context(), auth.From(r.Context()), r.URL.Query().Get("period"))
 	if err != nil {
 		failErr(w, a.Log, r, err)
 		return
 	}
 	out := []BatchLineJSON{}
-	for _, l := range ls {
+	for _, l := range mine.Lines {
 		if l.Excluded {
 			continue
 		}

@@ -117,6 +117,9 @@ var routeParams = map[string]map[string]routeParam{
 		"after": {doc: "翻页游标：上一页返回的 next_cursor（按移送时间倒序，每页耗时相同）"},
 		"state": {doc: "all 全部（默认）、new 待处理、handled 已处理", enum: []string{"all", "new", "handled"}},
 	},
+	"/api/v1/subsidies/mine": {
+		"period": {doc: "结算月份 YYYY-MM：只列该月批次中的各行；不填为最近的500条"},
+	},
 	"/api/v1/warnings": {
 		"after":  {doc: "翻页游标：上一页返回的 next_cursor（按产生时间倒序，每页耗时相同）"},
 		"status": {doc: "open 待签收、acknowledged 已签收、resolved 已解除、all 全部（默认）", enum: []string{"open", "acknowledged", "resolved", "all"}},

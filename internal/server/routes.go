@@ -412,8 +412,8 @@ func (s *Server) routes() []Route {
 			Request: api.PaidRequest{}, Response: api.BatchJSON{}},
 		{Method: "GET", Path: "/api/v1/subsidies/batches/{id}/export.xlsx", Perm: domain.PermSubsidyRead, API: true, Summary: "财政用 Excel：按调解员汇总、明细、未计发", Handler: pg.SubsidyBatchXLSX,
 			Response: api.XLSX{}},
-		{Method: "GET", Path: "/api/v1/subsidies/mine", Perm: domain.PermSubsidyRead, API: true, Summary: "我的补贴：本人案件在已提交批次中的各行", Handler: a.MySubsidyLines,
-			Response: []api.BatchLineJSON{}},
+		{Method: "GET", Path: "/api/v1/subsidies/mine", Perm: domain.PermSubsidyRead, API: true, Summary: "我的补贴：本人案件在已提交批次中的各行（最近的500条，或某月的）", Handler: a.MySubsidyLines,
+			Query: []string{"period"}, Response: []api.BatchLineJSON{}},
 		// 预警 API: the alerting service decides what each caller sees and may do.
 		{Method: "GET", Path: "/api/v1/warnings", Perm: domain.PermWarningRead, API: true, Summary: "预警列表（调解员只见本人承办案件和本人的预警；其他角色见所辖单位）", Handler: a.ListWarnings,
 			Query: []string{"unit", "status", "level", "case", "limit", "after"}, Response: api.WarningList{}},

@@ -393,6 +393,18 @@ func TestSubsidyAPI(t *testing.T) {
 			if r := med.json("GET", "/api/v1/subsidies/mine", nil, nil); r.StatusCode != 200 || strings.Count(r.body, `"case_id"`) != 2 {
 				t.Fatalf("mine: %d %s", r.StatusCode, r.body)
 			}
+			if r := med.json("GET", "/api/v1/subsidies/mine?period=2026-10", nil, nil); r.StatusCode != 200 || strings.Count(r.body, `"case_id"`) != 2 {
+				t.Fatalf("mine in October: %d %s", r.StatusCode, r.body)
+			}
+			if r := med.json("GET", "/api/v1/subsidies/mine?period=2026-09", nil, nil); r.StatusCode != 200 || r.body != "[]\n" && r.body != "[]" {
+				t.Fatalf("mine in September: %d %s", r.StatusCode, r.body)
+			}
+			if r := med.json("GET", "/api/v1/subsidies/mine?period=2026-13", nil, nil); r.StatusCode/100 != 4 || !strings.Contains(r.body, "YYYY-MM") {
+				t.Fatalf("mine in a month that is none: %d %s", r.StatusCode, r.body)
+			}
+			if r := med.get("/subsidies/mine?period=2026-09"); r.StatusCode != 200 || !strings.Contains(r.body, "2026-09 没有补贴记录") {
+				t.Fatalf("my page in September: %d", r.StatusCode)
+			}
 			if r := med.json("GET", path, nil, nil); r.StatusCode != 404 {
 				t.Fatalf("mediator opens the batch: %d %s", r.StatusCode, r.body)
 			}

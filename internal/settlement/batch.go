@@ -470,14 +470,36 @@ func (s *Service) List(ctx context.Context, p *auth.Principal) ([]Batch, error) 
 	return out, nil
 }
 
-// Mine are the lines of p's own cases on batches past draft (我的补贴).
-func (s *Service) Mine(ctx context.Context, p *auth.Principal) ([]store.SubsidyLine, error) {
+// MineListed is the most lines 我的补贴 lists at once (a month's fit).
+const MineListed = 500
+
+// MineView is 我的补贴: p's own lines on batches past draft, the newest
+// MineListed or one month's, and the total of every month's approved or
+// paid lines. More says older lines were left out (a month shows them).
+type MineView struct {
+	Period   string
+	Lines    []store.SubsidyLine
+	More     bool
+	TotalFen int64
+}
+
+// Mine are the lines of p's own cases on batches past draft (我的补贴),
+// one month's when period is set.
+func (s *Service) Mine(ctx context.Context, p *auth.Principal, period string) (MineView, error) {
 	if p == nil || !p.Can(domain.PermSubsidyRead) {
-		return nil, access.ErrForbidden
+		return MineView{}, access.ErrForbidden
 	}
-	ls, err := s.Store.MediatorSubsidyLines(ctx, p.UserID, 500)
+	period = strings.TrimSpace(period)
+	if m, err := time.Parse("2006-01", period); period != "" && (err != nil || m.Format("2006-01") != period) {
+		return MineView{}, invalid("period", "结算月份须为 YYYY-MM，例如 2026-10")
+	}
+	ls, err := s.Store.MediatorSubsidyLines(ctx, p.UserID, period, MineListed+1)
 	if err != nil {
-		return nil, fmt.Errorf("my subsidy lines: %w", err)
+		return MineView{}, fmt.Errorf("my subsidy lines: %w", err)
 	}
-	return ls, nil
+	v := MineView{Period: period, Lines: ls[:min(len(ls), MineListed)], More: len(ls) > MineListed}
+	if v.TotalFen, err = s.Store.MediatorSubsidySum(ctx, p.UserID); err != nil {
+		return MineView{}, fmt.Errorf("my subsidy total: %w", err)
+	}
+	return v, nil
 }

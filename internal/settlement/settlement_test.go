@@ -686,16 +686,16 @@ func TestScopes(t *testing.T) {
 			t.Fatalf("auditor: %v %+v", err, got.SubsidyBatch)
 		}
 		// A draft is not yet the mediator's to see; submitted lines are.
-		if ls, _ := w.svc.Mine(ctx, w.m1); len(ls) != 0 {
-			t.Fatalf("mediator sees a draft: %d", len(ls))
+		if mine, _ := w.svc.Mine(ctx, w.m1, ""); len(mine.Lines) != 0 {
+			t.Fatalf("mediator sees a draft: %d", len(mine.Lines))
 		}
 		w.svc.Submit(ctx, w.secretary, b.ID)
-		ls, err := w.svc.Mine(ctx, w.m1)
-		if err != nil || len(ls) != 3 {
-			t.Fatalf("my lines: %d %v", len(ls), err)
+		mine, err := w.svc.Mine(ctx, w.m1, "")
+		if err != nil || len(mine.Lines) != 3 || mine.More || mine.TotalFen != 0 {
+			t.Fatalf("my lines: %+v %v (a submitted batch's lines are no one's money yet)", mine, err)
 		}
-		if ls, _ := w.svc.Mine(ctx, w.m2); len(ls) != 0 {
-			t.Fatalf("the civil servant has lines: %d", len(ls))
+		if mine, _ := w.svc.Mine(ctx, w.m2, ""); len(mine.Lines) != 0 {
+			t.Fatalf("the civil servant has lines: %d", len(mine.Lines))
 		}
 		// On the case page: the presiding mediator and the committee see it; others do not.
 		written, _ := w.st.GetCase(ctx, w.written)

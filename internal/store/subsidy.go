@@ -46,8 +46,12 @@ type SubsidyStore interface {
 	// SubsidySpent sums the approved and paid batches of a committee whose
 	// period falls in a calendar year, leaving one batch out (0: none).
 	SubsidySpent(ctx context.Context, committeeID int64, year int, except int64) (int64, error)
-	// MediatorSubsidyLines lists a mediator's lines on batches past draft, newest first.
-	MediatorSubsidyLines(ctx context.Context, mediatorID int64, limit int) ([]SubsidyLine, error)
+	// MediatorSubsidyLines lists a mediator's lines on batches past draft,
+	// newest month first; period ("2006-01", or "") keeps one month's.
+	MediatorSubsidyLines(ctx context.Context, mediatorID int64, period string, limit int) ([]SubsidyLine, error)
+	// MediatorSubsidySum totals a mediator's lines approved or paid, less
+	// the excluded: every month's, however many lines are listed.
+	MediatorSubsidySum(ctx context.Context, mediatorID int64) (int64, error)
 	// CaseSubsidy lists a case's lines and failures on every batch, newest batch first.
 	CaseSubsidy(ctx context.Context, caseID int64) ([]SubsidyLine, []SubsidyFailure, error)
 	// CaseSubsidyFacts reads in one statement what a case page's subsidy

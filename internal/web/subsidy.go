@@ -347,26 +347,25 @@ func (pg *Pages) ConfirmDifficulty(w http.ResponseWriter, r *http.Request) {
 }
 
 type mineData struct {
+	Period   string
 	Lines    []settlement.Line
+	More     bool
 	TotalFen int64
 }
 
-// MySubsidies shows a mediator's own lines (我的补贴).
+// MySubsidies shows a mediator's own lines (我的补贴): the newest, or one
+// month's, and the total of every month approved or paid.
 func (pg *Pages) MySubsidies(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	ls, err := pg.Services.Subsidies.Mine(ctx, auth.From(ctx))
+	mine, err := pg.Services.Subsidies.Mine(ctx, auth.From(ctx), r.URL.Query().Get("period"))
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
 	}
-	d := mineData{}
-	for _, l := range ls {
-		if l.Excluded {
-			continue
-		}
-		d.Lines = append(d.Lines, l)
-		if l.Status == "approved" || l.Status == "paid" {
-			d.TotalFen += l.AmountFen
+	d := mineData{Period: mine.Period, More: mine.More, TotalFen: mine.TotalFen}
+	for _, l := range mine.Lines {
+		if !l.Excluded {
+			d.Lines = append(d.Lines, l)
 		}
 	}
 	pg.render(w, r, http.StatusOK, "subsidy_mine", "我的补贴", d)

@@ -520,12 +520,23 @@ func (db *DB) SubsidySpent(ctx context.Context, committeeID int64, year int, exc
 	return n, db.wrap("subsidy spent", err)
 }
 
-func (db *DB) MediatorSubsidyLines(ctx context.Context, mediatorID int64, limit int) ([]store.SubsidyLine, error) {
+func (db *DB) MediatorSubsidyLines(ctx context.Context, mediatorID int64, period string, limit int) ([]store.SubsidyLine, error) {
 	if limit <= 0 {
 		limit = 500
 	}
+	if period != "" {
+		return db.batchLines(ctx, `l.mediator_id = $1 AND b.period = $2 AND b.status <> 'draft' ORDER BY b.id DESC, l.closure_day, l.case_id
+			LIMIT $3`, mediatorID, period, limit)
+	}
 	return db.batchLines(ctx, `l.mediator_id = $1 AND b.status <> 'draft' ORDER BY b.period DESC, b.id DESC, l.closure_day, l.case_id
 		LIMIT $2`, mediatorID, limit)
+}
+
+func (db *DB) MediatorSubsidySum(ctx context.Context, mediatorID int64) (int64, error) {
+	var fen int64
+	err := db.read().QueryRowContext(ctx, `SELECT COALESCE(SUM(l.amount_fen), 0) FROM subsidy_lines l JOIN subsidy_batches b ON b.id = l.batch_id
+		WHERE l.mediator_id = $1 AND l.excluded = 0 AND b.status IN ('approved', 'paid')`, mediatorID).Scan(&fen)
+	return fen, db.wrap("mediator subsidy sum", err)
 }
 
 // caseSubsidyFactsSQL reads one case's subsidy panel facts in one row: the

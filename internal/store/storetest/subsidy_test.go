@@ -259,12 +259,35 @@ func testSubsidies(t *testing.T, db *sqlstore.DB) {
 	if err != nil || len(cl) != 1 || !cl[0].Excluded || cl[0].Period != "2026-10" || len(cf) != 1 || cf[0].Period != "2026-11" || cf[0].Gate != "archived" || cf[0].Status != store.SubsidyDraft {
 		t.Fatalf("a case's subsidy: %+v %+v %v", cl, cf, err)
 	}
-	mine, err := db.MediatorSubsidyLines(ctx, med.ID, 0)
+	mine, err := db.MediatorSubsidyLines(ctx, med.ID, "", 0)
 	if err != nil || len(mine) != 3 || mine[0].Period != "2026-10" || mine[0].Status != store.SubsidyApproved {
 		t.Fatalf("mine: %+v %v", mine, err)
 	}
-	if m, _ := db.MediatorSubsidyLines(ctx, cmt.ID, 0); len(m) != 0 {
+	if m, _ := db.MediatorSubsidyLines(ctx, cmt.ID, "", 0); len(m) != 0 {
 		t.Fatalf("someone else's lines: %+v", m)
+	}
+	if m, _ := db.MediatorSubsidyLines(ctx, med.ID, "2026-10", 0); len(m) != 3 {
+		t.Fatalf("October's lines: %+v", m)
+	}
+	if m, _ := db.MediatorSubsidyLines(ctx, med.ID, "2026-09", 0); len(m) != 0 {
+		t.Fatalf("September's lines: %+v", m)
+	}
+	// The total is every approved or paid line's but the excluded, whatever
+	// the list shows.
+	var want int64
+	for _, l := range mine {
+		if !l.Excluded && (l.Status == store.SubsidyApproved || l.Status == store.SubsidyPaidState) {
+			want += l.AmountFen
+		}
+	}
+	if got, err := db.MediatorSubsidySum(ctx, med.ID); err != nil || got != want || want == 0 {
+		t.Fatalf("my total %d %v, want %d", got, err, want)
+	}
+	if one, _ := db.MediatorSubsidyLines(ctx, med.ID, "", 1); len(one) != 1 {
+		t.Fatalf("a list of one: %+v", one)
+	}
+	if got, _ := db.MediatorSubsidySum(ctx, cmt.ID); got != 0 {
+		t.Fatalf("someone else's total: %d", got)
 	}
 	testCaseSubsidyFacts(t, db, f, ids)
 }
