@@ -292,6 +292,9 @@ func SeedAnalysis(ctx context.Context, db *sqlstore.DB, n int, progress io.Write
 	if err := ins.flush(ctx); err != nil {
 		return nil, err
 	}
+	if _, err := tx.ExecContext(ctx, sqlstore.EvalRunningFill); err != nil {
+		return nil, fmt.Errorf("running sums: %w", err)
+	}
 	// The subject rollups from the day rows, as migration 52 fills them.
 	if _, err := tx.ExecContext(ctx, subjectDayFill); err != nil {
 		return nil, fmt.Errorf("subject days: %w", err)

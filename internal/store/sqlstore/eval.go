@@ -102,7 +102,7 @@ func (db *DB) rollupTx(ctx context.Context, what string, lock int64, fn func(*sq
 
 func (db *DB) EvalReset(ctx context.Context) error {
 	return db.evalTx(ctx, "reset evaluation", func(tx *sql.Tx) error {
-		for _, t := range []string{"eval_facts", "eval_day", "eval_day_unit", "eval_month", "eval_month_dim", "eval_hist_day", "eval_hist_month", "eval_hist_committee", "eval_dirty"} {
+		for _, t := range []string{"eval_facts", "eval_day", "eval_day_unit", "eval_month", "eval_month_dim", "eval_running", "eval_hist_day", "eval_hist_month", "eval_hist_committee", "eval_dirty"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 				return fmt.Errorf("empty %s: %w", t, err)
 			}
@@ -453,6 +453,31 @@ func (db *DB) applyEvalDelta(ctx context.Context, tx *sql.Tx, d *evalDelta) erro
 	if err := write("eval_month", []string{"month", "committee_id", "room_id", "mediator_id"}, store.EvalCounters, counterRows(d.month, false)); err != nil {
 		return err
 	}
+	// eval_running: the all-time sums of the running counters, moved with
+	// the months they are the sum of.
+	running := map[evalKey]map[string]int64{}
+	for k, row := range d.month {
+		k.period = ""
+		t := running[k]
+		if t == nil {
+			t = map[string]int64{}
+			running[k] = t
+		}
+		for _, c := range RunningCounters {
+			t[c] += row[c]
+		}
+	}
+	var runningRows [][]any
+	for _, r := range counterRows(running, false) {
+		vals := append([]any{}, r[1:4]...)
+		for _, c := range RunningCounters {
+			vals = append(vals, r[4+slices.Index(store.EvalCounters, c)])
+		}
+		runningRows = append(runningRows, vals)
+	}
+	if err := write("eval_running", []string{"committee_id", "room_id", "mediator_id"}, RunningCounters, runningRows); err != nil {
+		return err
+	}
 	// eval_month_dim: eval_day's rows by month (filtered dashboards).
 	monthDim := map[evalKey]map[string]int64{}
 	for k, row := range d.day {
@@ -521,6 +546,28 @@ func evalSpan(from, to string) (headFrom, headTo, monthFrom, monthTo, tailFrom, 
 	return headFrom, headTo, monthFrom, monthTo, tailFrom, tailTo, true
 }
 
+// RunningCounters are the counters eval_running keeps all-time sums of:
+// evaluation's cumulative ones, read as running sums from RunningFrom.
+var RunningCounters = []string{"overdue_open"}
+
+// EvalRunningFill fills eval_running from eval_month, as migration 85
+// does: for rollups written by other means than a catch-up (benchmarks).
+const EvalRunningFill = `INSERT INTO eval_running (committee_id, room_id, mediator_id, overdue_open)
+	SELECT committee_id, room_id, mediator_id, SUM(overdue_open) FROM eval_month
+	GROUP BY committee_id, room_id, mediator_id HAVING SUM(overdue_open) <> 0`
+
+// RunningFrom is the day a running sum is read from (before any case).
+const RunningFrom = "2000-01-01"
+
+func onlyRunning(counters []string) bool {
+	for _, c := range counters {
+		if !slices.Contains(RunningCounters, c) {
+			return false
+		}
+	}
+	return len(counters) > 0
+}
+
 func evalFilter(q store.EvalQuery) string {
 	var w []string
 	if q.Committees != nil {
@@ -573,6 +620,7 @@ func (db *DB) EvalSums(ctx context.Context, q store.EvalQuery) ([]store.EvalSum,
 	for _, c := range counters {
 		fmt.Fprintf(&sel, ", COALESCE(SUM(%s), 0)", c)
 	}
+	sign := int64(1)
 	read := func(query string, args ...any) error {
 		rows, err := db.read().QueryContext(ctx, query, args...)
 		if err != nil {
@@ -598,12 +646,29 @@ func (db *DB) EvalSums(ctx context.Context, q store.EvalQuery) ([]store.EvalSum,
 				order = append(order, k)
 			}
 			for i, c := range counters {
-				row[c] += vals[i]
+				row[c] += sign * vals[i]
 			}
 		}
 		return rows.Err()
 	}
 	filter := evalFilter(q)
+	if q.From <= RunningFrom && dayTable == "eval_day_unit" && q.GroupBy != "month" && onlyRunning(counters) {
+		// A running sum from the beginning: the all-time sums less the
+		// months after To's and the days after To in its month.
+		if err := read(`SELECT `+group+sel.String()+` FROM eval_running WHERE 1 = 1`+filter+groupBy(group)); err != nil {
+			return nil, db.wrap("sum evaluation running totals", err)
+		}
+		to, _ := time.Parse("2006-01-02", q.To)
+		monthEnd := time.Date(to.Year(), to.Month()+1, 0, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
+		sign = -1
+		if err := read(`SELECT `+group+sel.String()+` FROM `+dayTable+` WHERE day > $1 AND day <= $2`+filter+groupBy(group), q.To, monthEnd); err != nil {
+			return nil, db.wrap("sum evaluation days after", err)
+		}
+		if err := read(`SELECT `+group+sel.String()+` FROM eval_month WHERE month > $1`+filter+groupBy(group), q.To[:7]); err != nil {
+			return nil, db.wrap("sum evaluation months after", err)
+		}
+		hf, tf, mf = "", "", ""
+	}
 	for _, span := range [][2]string{{hf, ht}, {tf, tt}} {
 		if span[0] == "" {
 			continue
@@ -788,6 +853,8 @@ func (db *DB) EvalDigest(ctx context.Context) (string, error) {
 			` FROM eval_month WHERE ` + anyCounter + ` ORDER BY month, committee_id, room_id, mediator_id`,
 		`SELECT month, committee_id, room_id, mediator_id, category, channel, ` + strings.Join(store.EvalCounters, ", ") +
 			` FROM eval_month_dim WHERE ` + anyCounter + ` ORDER BY month, committee_id, room_id, mediator_id, category, channel`,
+		`SELECT committee_id, room_id, mediator_id, ` + strings.Join(RunningCounters, ", ") + ` FROM eval_running WHERE ` +
+			strings.Join(RunningCounters, " <> 0 OR ") + ` <> 0 ORDER BY committee_id, room_id, mediator_id`,
 		`SELECT month, committee_id, wd, n FROM eval_hist_committee WHERE n <> 0 ORDER BY month, committee_id, wd`,
 		`SELECT day, committee_id, room_id, mediator_id, wd, n FROM eval_hist_day WHERE n <> 0 ORDER BY day, committee_id, room_id, mediator_id, wd`,
 		`SELECT month, committee_id, room_id, mediator_id, wd, n FROM eval_hist_month WHERE n <> 0 ORDER BY month, committee_id, room_id, mediator_id, wd`,

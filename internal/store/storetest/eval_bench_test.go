@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
 )
 
 // BenchmarkEvalSumsMediator sums one mediator's rollups over ten years in
@@ -85,5 +86,59 @@ func BenchmarkEvalFactsOverdue(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkEvalRunning measures the running sums of the scores pages and
+// the daily report (overdue_open from 2000 to the period's end) after ten
+// years of a committee's months: 100 mediators in ten rooms, each month's
+// row with the month's overdue moves and the other counters; the mediators'
+// sums as their scores page asks, and the committee's as its report does.
+func BenchmarkEvalRunning(b *testing.B) {
+	for _, e := range Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			ctx := context.Background()
+			db := e.Open(b, true)
+			f := newFixture(b, db)
+			const mediators, years = 100, 10
+			for y := range years {
+				var vals []string
+				for m := 1; m <= 12; m++ {
+					for med := 1; med <= mediators; med++ {
+						vals = append(vals, fmt.Sprintf("('%04d-%02d', %d, %d, %d, 10, 9, %d)", 2016+y, m, f.committee.ID, 1000+med%10, med, (m+med)%3-1))
+					}
+				}
+				if _, err := db.Writer().ExecContext(ctx, `INSERT INTO eval_month (month, committee_id, room_id, mediator_id, received, closed_accepted, overdue_open) VALUES `+
+					strings.Join(vals, ", ")); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := db.RefreshCaseStatistics(ctx); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := db.Writer().ExecContext(ctx, sqlstore.EvalRunningFill); err != nil {
+				b.Fatal(err)
+			}
+			var want int64
+			if err := db.Reader().QueryRowContext(ctx, `SELECT SUM(overdue_open) FROM eval_month WHERE committee_id = $1`, f.committee.ID).Scan(&want); err != nil {
+				b.Fatal(err)
+			}
+			for _, group := range []string{"mediator", ""} {
+				b.Run("by="+group, func(b *testing.B) {
+					q := store.EvalQuery{Committees: []int64{f.committee.ID}, From: "2000-01-01", To: "2025-12-31", GroupBy: group,
+						Counters: []string{"overdue_open"}}
+					for b.Loop() {
+						rows, err := db.EvalSums(ctx, q)
+						var got int64
+						for _, r := range rows {
+							got += r.Counters["overdue_open"]
+						}
+						if err != nil || got != want {
+							b.Fatalf("%d %v, want %d", got, err, want)
+						}
+					}
+				})
+			}
+		})
 	}
 }
