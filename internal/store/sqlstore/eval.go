@@ -655,7 +655,7 @@ func (db *DB) EvalSums(ctx context.Context, q store.EvalQuery) ([]store.EvalSum,
 	if q.From <= RunningFrom && dayTable == "eval_day_unit" && q.GroupBy != "month" && onlyRunning(counters) {
 		// A running sum from the beginning: the all-time sums less the
 		// months after To's and the days after To in its month.
-		if err := read(`SELECT `+group+sel.String()+` FROM eval_running WHERE 1 = 1`+filter+groupBy(group)); err != nil {
+		if err := read(`SELECT ` + group + sel.String() + ` FROM eval_running WHERE 1 = 1` + filter + groupBy(group)); err != nil {
 			return nil, db.wrap("sum evaluation running totals", err)
 		}
 		to, _ := time.Parse("2006-01-02", q.To)
