@@ -413,10 +413,14 @@ func (db *DB) GetSupervision(ctx context.Context, id int64) (store.Supervision, 
 }
 
 func (db *DB) OpenSupervisions(ctx context.Context, kind string) ([]store.Supervision, error) {
-	rows, err := db.read().QueryContext(ctx, `SELECT `+supervisionCols+supervisionFrom+`
-		WHERE s.replied_at IS NULL AND s.kind = $1 ORDER BY s.id`, kind)
+	return db.supervisions(ctx, "open supervisions", `WHERE s.replied_at IS NULL AND s.kind = $1 ORDER BY s.id`, kind)
+}
+
+// supervisions reads the supervisions a WHERE … ORDER BY … clause selects.
+func (db *DB) supervisions(ctx context.Context, what, where string, args ...any) ([]store.Supervision, error) {
+	rows, err := db.read().QueryContext(ctx, `SELECT `+supervisionCols+supervisionFrom+` `+where, args...)
 	if err != nil {
-		return nil, db.wrap("open supervisions", err)
+		return nil, db.wrap(what, err)
 	}
 	defer rows.Close()
 	var out []store.Supervision
@@ -427,7 +431,7 @@ func (db *DB) OpenSupervisions(ctx context.Context, kind string) ([]store.Superv
 		}
 		out = append(out, s)
 	}
-	return out, db.wrap("open supervisions", rows.Err())
+	return out, db.wrap(what, rows.Err())
 }
 
 func (db *DB) ListSupervisions(ctx context.Context, q store.SupervisionQuery) ([]store.Supervision, error) {
@@ -463,21 +467,7 @@ func (db *DB) ListSupervisions(ctx context.Context, q store.SupervisionQuery) ([
 	if q.Limit <= 0 || q.Limit > 1000 {
 		q.Limit = 200
 	}
-	rows, err := db.read().QueryContext(ctx, `SELECT `+supervisionCols+supervisionFrom+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY s.id DESC LIMIT `+arg(q.Limit), args...)
-	if err != nil {
-		return nil, db.wrap("list supervisions", err)
-	}
-	defer rows.Close()
-	var out []store.Supervision
-	for rows.Next() {
-		s, err := scanSupervision(rows)
-		if err != nil {
-			return nil, db.wrap("scan supervision", err)
-		}
-		out = append(out, s)
-	}
-	return out, db.wrap("list supervisions", rows.Err())
+	return db.supervisions(ctx, "list supervisions", `WHERE `+strings.Join(where, " AND ")+` ORDER BY s.id DESC LIMIT `+arg(q.Limit), args...)
 }
 
 func (db *DB) ReplySupervision(ctx context.Context, id, by int64, reply string, at time.Time) error {

@@ -21,18 +21,9 @@ func BenchmarkEvalSumsMediator(b *testing.B) {
 			db := e.Open(b, true)
 			f := newFixture(b, db)
 			const mediators, years = 100, 10
-			for y := range years {
-				var vals []string
-				for m := 1; m <= 12; m++ {
-					for med := 1; med <= mediators; med++ {
-						vals = append(vals, fmt.Sprintf("('%04d-%02d', %d, %d, %d, 10, 9)", 2016+y, m, f.committee.ID, f.room1.ID, med))
-					}
-				}
-				if _, err := db.Writer().ExecContext(ctx, `INSERT INTO eval_month (month, committee_id, room_id, mediator_id, received, closed_accepted) VALUES `+
-					strings.Join(vals, ", ")); err != nil {
-					b.Fatal(err)
-				}
-			}
+			insertEvalMonths(b, db, mediators, years, func(_, med int) string {
+				return fmt.Sprintf("%d, %d, %d, 10, 9, 0", f.committee.ID, f.room1.ID, med)
+			})
 			if err := db.RefreshCaseStatistics(ctx); err != nil {
 				b.Fatal(err)
 			}
@@ -100,19 +91,9 @@ func BenchmarkEvalRunning(b *testing.B) {
 			ctx := context.Background()
 			db := e.Open(b, true)
 			f := newFixture(b, db)
-			const mediators, years = 100, 10
-			for y := range years {
-				var vals []string
-				for m := 1; m <= 12; m++ {
-					for med := 1; med <= mediators; med++ {
-						vals = append(vals, fmt.Sprintf("('%04d-%02d', %d, %d, %d, 10, 9, %d)", 2016+y, m, f.committee.ID, 1000+med%10, med, (m+med)%3-1))
-					}
-				}
-				if _, err := db.Writer().ExecContext(ctx, `INSERT INTO eval_month (month, committee_id, room_id, mediator_id, received, closed_accepted, overdue_open) VALUES `+
-					strings.Join(vals, ", ")); err != nil {
-					b.Fatal(err)
-				}
-			}
+			insertEvalMonths(b, db, 100, 10, func(m, med int) string {
+				return fmt.Sprintf("%d, %d, %d, 10, 9, %d", f.committee.ID, 1000+med%10, med, (m+med)%3-1)
+			})
 			if err := db.RefreshCaseStatistics(ctx); err != nil {
 				b.Fatal(err)
 			}
@@ -140,5 +121,24 @@ func BenchmarkEvalRunning(b *testing.B) {
 				})
 			}
 		})
+	}
+}
+
+// insertEvalMonths writes a month row for each of the mediators (1 to n) in
+// each month of years from 2016: row(month, mediator) gives its committee,
+// room, mediator, received, closed_accepted and overdue_open.
+func insertEvalMonths(b *testing.B, db *sqlstore.DB, mediators, years int, row func(month, mediator int) string) {
+	b.Helper()
+	for y := range years {
+		var vals []string
+		for m := 1; m <= 12; m++ {
+			for med := 1; med <= mediators; med++ {
+				vals = append(vals, fmt.Sprintf("('%04d-%02d', %s)", 2016+y, m, row(m, med)))
+			}
+		}
+		if _, err := db.Writer().ExecContext(context.Background(), `INSERT INTO eval_month (month, committee_id, room_id, mediator_id, received, closed_accepted, overdue_open) VALUES `+
+			strings.Join(vals, ", ")); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
