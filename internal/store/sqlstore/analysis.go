@@ -669,6 +669,11 @@ func (db *DB) AnalysisCaseIDs(ctx context.Context, q store.AnalysisQuery, limit,
 }
 
 func (db *DB) AnalysisEvalSums(ctx context.Context, q store.AnalysisEvalQuery) ([]store.EvalSum, error) {
+	if q.From <= RunningFrom && q.Channel == "" && q.Category == "" && (q.GroupBy == "" || q.GroupBy == "room") && onlyRunning(q.Counters) {
+		// A running sum (the overdue heat-map's base): the all-time totals
+		// less what came after, as the scores pages read it.
+		return db.EvalSums(ctx, store.EvalQuery{Committees: q.Committees, RoomID: q.RoomID, From: q.From, To: q.To, GroupBy: q.GroupBy, Counters: q.Counters})
+	}
 	groups := map[string]string{"": "''", "day": "day", "month": "substr(day, 1, 7)", "category": "category", "channel": "channel",
 		"room": "room_id", "room_day": "room_id || '|' || day"}
 	if db.d.Name == "postgres" {
