@@ -483,7 +483,7 @@ func (db *DB) primary() querier {
 	if db.cur != nil {
 		return db.cur
 	}
-	return db.w
+	return db.traced(db.w)
 }
 
 // writeRow runs a write that returns a row (INSERT … RETURNING) in the open

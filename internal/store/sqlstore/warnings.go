@@ -1,10 +1,12 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -207,7 +209,7 @@ func (db *DB) WarningCounts(ctx context.Context, q store.WarningQuery) (map[stri
 
 func (db *DB) OpenWarningList(ctx context.Context) ([]store.Warning, error) {
 	rows, err := db.primary().QueryContext(ctx, `SELECT `+warningCols+` FROM warnings w LEFT JOIN cases c ON c.id = w.case_id
-		WHERE w.status <> 'resolved' ORDER BY w.id`)
+		WHERE w.status IN ('open', 'acknowledged') ORDER BY w.id`)
 	if err != nil {
 		return nil, db.wrap("open warnings", err)
 	}
@@ -513,7 +515,7 @@ func (db *DB) BoundUsers(ctx context.Context, orgIDs []int64, roles []domain.Rol
 func (db *DB) LatestFollowUps(ctx context.Context, since time.Time) ([]store.FollowUp, error) {
 	rows, err := db.read().QueryContext(ctx, `SELECT f.id, f.case_id, f.satisfaction, f.method, f.comment, f.commendation,
 		COALESCE(f.recorded_by, 0), f.recorded_at FROM follow_ups f
-		WHERE f.recorded_at >= $1 AND f.id = (SELECT MAX(g.id) FROM follow_ups g WHERE g.case_id = f.case_id) ORDER BY f.case_id`, since.UTC())
+		WHERE f.recorded_at >= $1 AND f.id = (SELECT MAX(g.id) FROM follow_ups g WHERE g.case_id = f.case_id)`, since.UTC())
 	if err != nil {
 		return nil, db.wrap("latest follow-ups", err)
 	}
@@ -526,5 +528,8 @@ func (db *DB) LatestFollowUps(ctx context.Context, since time.Time) ([]store.Fol
 		}
 		out = append(out, f)
 	}
+	// By case, sorted here: an ORDER BY case_id would have SQLite walk
+	// every follow-up by its case index rather than the window's by time.
+	slices.SortFunc(out, func(a, b store.FollowUp) int { return cmp.Compare(a.CaseID, b.CaseID) })
 	return out, db.wrap("latest follow-ups", rows.Err())
 }
