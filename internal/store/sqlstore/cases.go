@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -306,23 +305,6 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// openByID are the statuses of the index cases_open_by_id (migration 86),
-// the open cases with a running clock; openByIDSQL lists them word for word
-// as the index does (TestOpenByIDMatchesIndex).
-var openByID = []domain.Status{domain.StatusAccepted, domain.StatusODRNegotiating, domain.StatusConsenting, domain.StatusAssigned,
-	domain.StatusMediating, domain.StatusSuspended, domain.StatusAgreed, domain.StatusPerforming}
-
-const openByIDSQL = `('accepted', 'odr_negotiating', 'consenting', 'assigned', 'mediating', 'suspended', 'agreed', 'performing')`
-
-func allOpenByID(sts []domain.Status) bool {
-	for _, st := range sts {
-		if !slices.Contains(openByID, st) {
-			return false
-		}
-	}
-	return true
-}
-
 // listCasesScan is the list as one filtered statement: sweeps (ByID) page
 // by id; see caselist.go for the lists people open.
 func (db *DB) listCasesScan(ctx context.Context, q store.CaseQuery) (store.CasePage, error) {
@@ -369,19 +351,8 @@ func (db *DB) listCasesScan(ctx context.Context, q store.CaseQuery) (store.CaseP
 	if q.To != nil {
 		where = append(where, "c.received_at < "+arg(q.To.UTC()))
 	}
-	from := " FROM cases c"
 	if q.ByID {
 		where = append(where, "c.id > "+arg(q.AfterID))
-		if len(q.Statuses) > 0 && allOpenByID(q.Statuses) {
-			// A sweep of open cases by id walks cases_open_by_id: by the
-			// status index SQLite would sort every open case for each page.
-			// Its predicate is written word for word for the planners to
-			// see; SQLite, which would rather take the status index, is told.
-			where = append(where, "c.status IN "+openByIDSQL)
-			if db.d.Name == "sqlite" {
-				from = " FROM cases c INDEXED BY cases_open_by_id"
-			}
-		}
 	}
 	cond := ""
 	if len(where) > 0 {
@@ -389,7 +360,7 @@ func (db *DB) listCasesScan(ctx context.Context, q store.CaseQuery) (store.CaseP
 	}
 	var page store.CasePage
 	if !q.ByID {
-		if err := db.read().QueryRowContext(ctx, `SELECT COUNT(*)`+from+cond, args...).Scan(&page.Total); err != nil {
+		if err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM cases c`+cond, args...).Scan(&page.Total); err != nil {
 			return page, db.wrap("count cases", err)
 		}
 	}
@@ -408,7 +379,7 @@ func (db *DB) listCasesScan(ctx context.Context, q store.CaseQuery) (store.CaseP
 	case q.OldestFirst:
 		order = ` ORDER BY c.received_at, c.id`
 	}
-	rows, err := db.read().QueryContext(ctx, `SELECT `+db.caseColumns()+from+cond+order+` LIMIT `+lim+` OFFSET `+off, args...)
+	rows, err := db.read().QueryContext(ctx, `SELECT `+db.caseColumns()+` FROM cases c`+cond+order+` LIMIT `+lim+` OFFSET `+off, args...)
 	if err != nil {
 		return page, db.wrap("list cases", err)
 	}

@@ -63,25 +63,3 @@ func TestClosingTypesMatchIndex(t *testing.T) {
 		}
 	}
 }
-
-// The sweep's index of open cases by id (migration 86) lists, word for
-// word, the statuses openByIDSQL writes in the sweep's statement, which
-// are openByID: else the planners cannot use it, and SQLite, told to, fails.
-func TestOpenByIDMatchesIndex(t *testing.T) {
-	var quoted []string
-	for _, s := range openByID {
-		quoted = append(quoted, "'"+string(s)+"'")
-	}
-	if want := "(" + strings.Join(quoted, ", ") + ")"; openByIDSQL != want {
-		t.Errorf("openByIDSQL %s, want %s", openByIDSQL, want)
-	}
-	for _, engine := range []string{"sqlite", "postgres"} {
-		b, err := os.ReadFile(filepath.Join("..", engine, "migrations", "00086_sweep_reads.sql"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(string(b), "ON cases (id)\n    WHERE status IN "+openByIDSQL) {
-			t.Errorf("%s's migration 86 does not list %s", engine, openByIDSQL)
-		}
-	}
-}

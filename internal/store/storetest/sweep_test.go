@@ -14,10 +14,10 @@ import (
 
 // What the background sweeps read every minute or quarter hour is read by
 // indexes of what they look for (migration 86), not every row of the years:
-// the open cases a page at a time by id, the window's follow-ups, the open
-// warnings, the applications still with the court, the rectifications past
-// due. The pages are checked on both engines; SQLite's plans here (the
-// other reads' answers are checked by their own tests).
+// the window's follow-ups, the open warnings, the applications still with
+// the court, the rectifications past due. The sweep's pages of open cases by
+// id are checked on both engines; SQLite's plans here (the other reads'
+// answers are checked by their own tests).
 func TestSweepReadsByIndex(t *testing.T) {
 	onEveryEngine(t, func(t *testing.T, e Engine, db *sqlstore.DB, f fixture) {
 		ctx := context.Background()
@@ -69,12 +69,6 @@ func TestSweepReadsByIndex(t *testing.T) {
 			read  func()
 			index string
 		}{
-			{"open cases by id", func() {
-				db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{All: true}, Statuses: clock, ByID: true, AfterID: 3, Limit: 500})
-			}, "INDEX cases_open_by_id (id>?)"},
-			{"ODR cases by id", func() {
-				db.ListCases(ctx, store.CaseQuery{Scope: store.Scope{All: true}, Statuses: []domain.Status{domain.StatusODRNegotiating}, ByID: true, Limit: 500})
-			}, "INDEX cases_open_by_id (id>?)"},
 			{"latest follow-ups", func() { db.LatestFollowUps(ctx, t0.Add(-72*time.Hour)) }, "INDEX follow_ups_recorded (recorded_at>?)"},
 			{"open warnings", func() { db.OpenWarningList(ctx) }, "INDEX warnings_status_raised (status=?)"},
 			{"applications with the court", func() { db.ListPendingJudicial(ctx, "本平台") }, "INDEX judicial_applications_pending"},

@@ -2,10 +2,6 @@
 -- What the warning sweep (every minute), the court sync (every fifteen
 -- minutes) and the rectification reminders read, by indexes of what they
 -- look for rather than every row of the years (issue 17):
--- the open cases with a running clock by id, the sweep's pages (only cases
--- past receipt are listed: a new complaint adds no entry);
-CREATE INDEX cases_open_by_id ON cases (id)
-    WHERE status IN ('accepted', 'odr_negotiating', 'consenting', 'assigned', 'mediating', 'suspended', 'agreed', 'performing');
 -- the follow-ups of the dissatisfaction rule's window;
 CREATE INDEX follow_ups_recorded ON follow_ups (recorded_at);
 -- the applications still with the court;
@@ -18,4 +14,3 @@ CREATE INDEX rectifications_due ON rectifications (due_day) WHERE done_day = '';
 DROP INDEX rectifications_due;
 DROP INDEX judicial_applications_pending;
 DROP INDEX follow_ups_recorded;
-DROP INDEX cases_open_by_id;
