@@ -602,3 +602,106 @@ func TestSupervisionReads(t *testing.T) {
 		}
 	})
 }
+
+// A mediator's warnings are those on the cases they preside now and those
+// about themselves: they follow a case to its new presiding mediator, and
+// a case assigned after its warning was raised. Read by the warnings'
+// mediator index (SQLite's plan checked), on both engines; warnings raised
+// before migration 87 name their mediator once migrated.
+func TestWarningsOfMediator(t *testing.T) {
+	onEveryEngine(t, func(t *testing.T, e Engine, db *sqlstore.DB, f fixture) {
+		ctx := context.Background()
+		var meds [2]store.User
+		for i := range meds {
+			meds[i] = store.User{Username: fmt.Sprint("wm", i), DisplayName: fmt.Sprint("调解员", i), PasswordHash: "x", Active: true}
+			if err := db.CreateUser(ctx, &meds[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a, b := meds[0].ID, meds[1].ID
+		cs := insertCases(t, db, f, 3)
+		for i, m := range []int64{a, b} {
+			if _, err := db.AssignCase(ctx, cs[i].ID, cs[i].Version, []int64{m}, 0, store.CaseChange{Status: domain.StatusMediating}, store.Event{Type: "assign"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		raise := func(w *store.Warning) int64 {
+			t.Helper()
+			if ok, err := db.RaiseWarning(ctx, w); !ok || err != nil {
+				t.Fatal(ok, err)
+			}
+			return w.ID
+		}
+		w1 := raise(mkWarning(f, "deadline_overdue", cs[0].ID, f.room1, t0))
+		w2 := raise(mkWarning(f, "deadline_overdue", cs[1].ID, f.room1, t0.Add(time.Minute)))
+		w3 := raise(mkWarning(f, "deadline_overdue", cs[2].ID, f.room1, t0.Add(2*time.Minute)))
+		w4 := raise(&store.Warning{Rule: "over_capacity", RuleVersion: 1, Level: "yellow", SubjectKind: "mediator", SubjectID: a,
+			SubjectKey: fmt.Sprint("mediator:", a), SubjectLabel: "调解员0", UnitID: f.room1.ID, UnitPath: f.room1.Path, Explain: "超过上限", RaisedAt: t0.Add(3 * time.Minute)})
+		own := store.Scope{Prefixes: []string{f.room1.Path}}
+		mine := func(who int64, want ...int64) {
+			t.Helper()
+			page, err := db.ListWarnings(ctx, store.WarningQuery{Scope: own, Presiding: who, Paging: store.Paging{Limit: 50}})
+			var got []int64
+			for _, w := range page.Items {
+				got = append(got, w.ID)
+			}
+			if err != nil || !slices.Equal(got, want) {
+				t.Fatalf("mediator %d's warnings %v %v, want %v", who, got, err, want)
+			}
+		}
+		mine(a, w4, w1)
+		mine(b, w2)
+		// The first case passes to b; the unassigned third is given to a.
+		c0, _ := db.GetCase(ctx, cs[0].ID)
+		if _, err := db.AssignCase(ctx, c0.ID, c0.Version, []int64{b}, 0, store.CaseChange{}, store.Event{Type: "reassign"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AssignCase(ctx, cs[2].ID, cs[2].Version, []int64{a}, 0, store.CaseChange{Status: domain.StatusMediating}, store.Event{Type: "assign"}); err != nil {
+			t.Fatal(err)
+		}
+		mine(a, w4, w3)
+		mine(b, w2, w1)
+		if e.Name == "sqlite" {
+			for _, st := range [][]string{nil, {store.WarningOpen}} {
+				plan := tracedPlan(t, db, func() {
+					db.ListWarnings(ctx, store.WarningQuery{Scope: own, Presiding: a, Statuses: st, Paging: store.Paging{Limit: 50}})
+				})
+				if !strings.Contains(plan, "INDEX warnings_mediator") || strings.Contains(plan, "TEMP B-TREE") || strings.Contains(plan, "SUBQUERY") {
+					t.Errorf("statuses %v: a mediator's warnings not read by their index:\n%s", st, plan)
+				}
+			}
+		}
+	})
+}
+
+func TestWarningMediatorMigrated(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db, f := oldSchemaWithCases(t, e, 86, 0, nil)
+			med := store.User{Username: "wmm", DisplayName: "调解员", PasswordHash: "x", Active: true}
+			if err := db.CreateUser(ctx, &med); err != nil {
+				t.Fatal(err)
+			}
+			c := insertCases(t, db, f, 1)[0]
+			if _, err := db.Writer().ExecContext(ctx, `UPDATE cases SET presiding_id = $1 WHERE id = $2`, med.ID, c.ID); err != nil {
+				t.Fatal(err)
+			}
+			for i, kind := range []string{"case", "mediator"} {
+				if _, err := db.Writer().ExecContext(ctx, `INSERT INTO warnings (rule_code, rule_version, level, status, subject_kind, subject_id,
+					subject_key, case_id, unit_id, unit_path, explain, raised_at) VALUES ('r', 1, 'red', 'open', $1, $2, $3, $4, $5, $6, 'x', $7)`,
+					kind, []int64{c.ID, med.ID}[i], fmt.Sprint(kind, i), []any{c.ID, nil}[i], f.room1.ID, f.room1.Path, t0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			page, err := db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{Prefixes: []string{f.room1.Path}}, Presiding: med.ID, Paging: store.Paging{Limit: 50}})
+			if err != nil || len(page.Items) != 2 {
+				t.Fatalf("the mediator's warnings after migrating: %+v %v", page.Items, err)
+			}
+		})
+	}
+}
