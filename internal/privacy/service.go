@@ -574,32 +574,38 @@ func (s *Service) LastSweep(ctx context.Context) (Sweep, error) {
 // records how many cases and parties it changed.
 func (s *Service) RunSweep(ctx context.Context) (Sweep, error) {
 	now := s.now()
-	cands, err := s.Store.RetentionCandidates(ctx, now.AddDate(-1, 0, 0), 5000)
-	if err != nil {
-		return Sweep{}, err
-	}
 	sw := Sweep{At: now}
-	rets := map[int64]Retention{}
-	for _, c := range cands {
-		ret, ok := rets[c.CommitteeID]
-		if !ok {
-			if ret, err = s.retention(ctx, c.CommitteeID); err != nil {
-				return sw, err
-			}
-			rets[c.CommitteeID] = ret
-		}
-		closed := c.ClosedAt
-		end, _ := RetentionEnd(Ended{ClosedAt: &closed, ArchivedAt: c.ArchivedAt}, ret.ClosedYears, ret.ArchivedYears)
-		if now.Before(end) {
+	units, err := s.Store.ListOrgUnits(ctx)
+	if err != nil {
+		return sw, fmt.Errorf("list committees: %w", err)
+	}
+	for _, u := range units {
+		if u.Kind != domain.OrgCommittee {
 			continue
 		}
-		n, err := s.Store.EraseCaseParties(ctx, c.CaseID, c.ArchivedAt != nil, now)
+		ret, err := s.retention(ctx, u.ID)
 		if err != nil {
-			return sw, fmt.Errorf("erase parties of case %d: %w", c.CaseID, err)
+			return sw, err
 		}
-		if n > 0 {
-			sw.Cases++
-			sw.Parties += n
+		// Only cases already due are read (at most 5,000 a committee a
+		// run); the next run goes on where this one stopped.
+		due, err := s.Store.RetentionDue(ctx, u.ID, now.AddDate(-ret.ClosedYears, 0, 0), now.AddDate(-ret.ArchivedYears, 0, 0), 5000)
+		if err != nil {
+			return sw, err
+		}
+		for _, c := range due {
+			closed := c.ClosedAt
+			if end, _ := RetentionEnd(Ended{ClosedAt: &closed, ArchivedAt: c.ArchivedAt}, ret.ClosedYears, ret.ArchivedYears); now.Before(end) {
+				continue // the store's cut-off and the rule agree; the rule decides
+			}
+			n, err := s.Store.EraseCaseParties(ctx, c.CaseID, c.ArchivedAt != nil, now)
+			if err != nil {
+				return sw, fmt.Errorf("erase parties of case %d: %w", c.CaseID, err)
+			}
+			if n > 0 {
+				sw.Cases++
+				sw.Parties += n
+			}
 		}
 	}
 	return sw, s.Store.RecordPrivacySweep(ctx, sw)

@@ -147,11 +147,13 @@ type PrivacyStore interface {
 	// GetRetention answers ErrNotFound when the committee never set it.
 	GetRetention(ctx context.Context, committeeID int64) (Retention, error)
 	PutRetention(ctx context.Context, r Retention) error
-	// RetentionCandidates lists closed cases (closed_at set) having a party
-	// not yet anonymised, with their archiving time, oldest first.
-	RetentionCandidates(ctx context.Context, closedBefore time.Time, limit int) ([]RetentionCandidate, error)
+	// RetentionDue lists a committee's cases whose retention has passed and
+	// that have a party not yet anonymised: archived before archivedBefore,
+	// or closed before closedBefore and never archived; oldest closed first.
+	RetentionDue(ctx context.Context, committeeID int64, closedBefore, archivedBefore time.Time, limit int) ([]RetentionCandidate, error)
 	// EraseCaseParties anonymises every not-yet-anonymised party of the
-	// case (names kept when keepNames) and answers how many it changed.
+	// case (names kept when keepNames), marks the case erased, and answers
+	// how many parties it changed.
 	EraseCaseParties(ctx context.Context, caseID int64, keepNames bool, at time.Time) (int, error)
 	RecordPrivacySweep(ctx context.Context, s PrivacySweep) error
 	LastPrivacySweep(ctx context.Context) (PrivacySweep, error) // ErrNotFound before the first

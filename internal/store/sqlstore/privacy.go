@@ -222,15 +222,23 @@ func (db *DB) PutRetention(ctx context.Context, r store.Retention) error {
 	return db.wrap("put retention", err)
 }
 
-func (db *DB) RetentionCandidates(ctx context.Context, closedBefore time.Time, limit int) ([]store.RetentionCandidate, error) {
+func (db *DB) RetentionDue(ctx context.Context, committeeID int64, closedBefore, archivedBefore time.Time, limit int) ([]store.RetentionCandidate, error) {
 	if limit <= 0 || limit > 5000 {
 		limit = 1000
 	}
+	// Along the committee's cases not yet erased (migration 89), oldest
+	// closed first; only due ones count towards the limit, so cases kept
+	// longer (archived) never hold back those due behind them.
+	earliest := closedBefore
+	if archivedBefore.After(earliest) {
+		earliest = archivedBefore // a case is archived after it closes
+	}
 	rows, err := db.read().QueryContext(ctx, `SELECT c.id, c.committee_id, c.closed_at, a.archived_at FROM cases c
 		LEFT JOIN case_archives a ON a.case_id = c.id
-		WHERE c.closed_at IS NOT NULL AND c.closed_at < $1
+		WHERE c.committee_id = $1 AND c.closed_at IS NOT NULL AND c.pii_erased = 0 AND c.closed_at < $2
+		AND ((a.archived_at IS NULL AND c.closed_at < $3) OR a.archived_at < $4)
 		AND EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.anonymized_at IS NULL)
-		ORDER BY c.closed_at, c.id LIMIT `+fmt.Sprint(limit), closedBefore.UTC())
+		ORDER BY c.closed_at, c.id LIMIT `+fmt.Sprint(limit), committeeID, earliest.UTC(), closedBefore.UTC(), archivedBefore.UTC())
 	if err != nil {
 		return nil, db.wrap("retention candidates", err)
 	}
@@ -287,7 +295,9 @@ func (db *DB) EraseCaseParties(ctx context.Context, caseID int64, keepNames bool
 			}
 		}
 		n = len(ps)
-		return nil
+		// Off the sweep's index: nothing of this case is left to erase.
+		_, err = t.ExecContext(ctx, `UPDATE cases SET pii_erased = 1 WHERE id = $1`, caseID)
+		return err
 	})
 	return n, err
 }

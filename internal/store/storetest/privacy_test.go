@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -141,7 +142,7 @@ func testPrivacyStore(t *testing.T, db *sqlstore.DB) {
 	if closed.ClosedAt == nil {
 		t.Fatal("withdrawn case not closed")
 	}
-	cands, err := db.RetentionCandidates(ctx, t0.AddDate(1, 0, 0), 100)
+	cands, err := db.RetentionDue(ctx, f.committee.ID, t0.AddDate(1, 0, 0), t0.AddDate(1, 0, 0), 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +164,7 @@ func testPrivacyStore(t *testing.T, db *sqlstore.DB) {
 	if closed.Parties[0].Name != "张小明" || closed.Parties[0].PhoneSealed != "" {
 		t.Fatalf("kept names: %+v", closed.Parties[0])
 	}
-	if cands, _ := db.RetentionCandidates(ctx, t0.AddDate(1, 0, 0), 100); len(cands) != 0 {
+	if cands, _ := db.RetentionDue(ctx, f.committee.ID, t0.AddDate(1, 0, 0), t0.AddDate(1, 0, 0), 100); len(cands) != 0 {
 		t.Fatalf("candidates after erasure: %+v", cands)
 	}
 
@@ -175,5 +176,114 @@ func testPrivacyStore(t *testing.T, db *sqlstore.DB) {
 	}
 	if sw, err := db.LastPrivacySweep(ctx); err != nil || sw.Cases != 1 || sw.Parties != 2 || !sw.At.Equal(t0) {
 		t.Fatalf("last sweep: %+v %v", sw, err)
+	}
+}
+
+// The retention sweep's cases are those due: an archived case kept longer
+// never holds back, whatever the limit, an unarchived one due behind it in
+// the order of closing; erased cases leave the index the read walks
+// (SQLite's plan checked), on both engines.
+func TestRetentionDue(t *testing.T) {
+	onEveryEngine(t, func(t *testing.T, e Engine, db *sqlstore.DB, f fixture) {
+		ctx := context.Background()
+		var archived, due []int64
+		for i, c := range insertCases(t, db, f, 6) {
+			closedAt := t0.AddDate(0, 0, i) // closed in order, oldest first
+			cur, err := db.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: domain.StatusWithdrawn, ClosedAt: &closedAt},
+				store.Event{Type: "withdraw", At: closedAt})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i < 4 { // the four closed first are archived a year on
+				if err := db.ArchiveCase(ctx, c.ID, cur.Version, store.Archive{FileNumber: fmt.Sprint("F", i), PDF: []byte("%PDF-1.4"), SHA256: "x", ArchivedAt: closedAt.AddDate(1, 0, 0)},
+					store.CaseChange{Status: domain.StatusArchived}, store.Event{Type: "archive"}); err != nil {
+					t.Fatal(err)
+				}
+				archived = append(archived, c.ID)
+			} else {
+				due = append(due, c.ID)
+			}
+		}
+		// Two years on: unarchived cases closed a year before are due,
+		// archived ones (kept five years from archiving) are not.
+		now := t0.AddDate(2, 0, 0)
+		read := func(limit int) []int64 {
+			t.Helper()
+			cs, err := db.RetentionDue(ctx, f.committee.ID, now.AddDate(-1, 0, 0), now.AddDate(-5, 0, 0), limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, c := range cs {
+				ids = append(ids, c.CaseID)
+			}
+			return ids
+		}
+		if got := read(2); !slices.Equal(got, due) {
+			t.Errorf("due with a limit of two: %v, want %v (not the archived %v ahead of them)", got, due, archived)
+		}
+		if got, _ := db.RetentionDue(ctx, f.otherCommittee.ID, now, now, 10); len(got) != 0 {
+			t.Errorf("another committee's: %+v", got)
+		}
+		if _, err := db.EraseCaseParties(ctx, due[0], false, now); err != nil {
+			t.Fatal(err)
+		}
+		if got := read(10); !slices.Equal(got, due[1:]) {
+			t.Errorf("due after one erasure: %v, want %v", got, due[1:])
+		}
+		// Seven years on the archived are due as well, oldest closed first.
+		later, err := db.RetentionDue(ctx, f.committee.ID, now.AddDate(5, 0, 0), now, 10)
+		if err != nil || len(later) != 5 || later[0].CaseID != archived[0] || later[0].ArchivedAt == nil {
+			t.Errorf("seven years on: %+v %v", later, err)
+		}
+		if e.Name == "sqlite" {
+			plan := tracedPlan(t, db, func() { read(10) })
+			if !strings.Contains(plan, "INDEX cases_retention (committee_id=?") || strings.Contains(plan, "TEMP B-TREE") {
+				t.Errorf("not read along the cases not yet erased:\n%s", plan)
+			}
+		}
+	})
+}
+
+// Cases erased before migration 89 are marked so: the sweep's index holds
+// only those with contact data left.
+func TestRetentionErasedMigrated(t *testing.T) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db, f := oldSchemaWithCases(t, e, 88, 0, nil)
+			var ids []int64
+			for _, c := range insertCases(t, db, f, 2) {
+				if _, err := db.Writer().ExecContext(ctx, `UPDATE cases SET status = 'withdrawn', closed_at = $1 WHERE id = $2`, t0, c.ID); err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, c.ID)
+			}
+			if _, err := db.Writer().ExecContext(ctx, `UPDATE parties SET anonymized_at = $1 WHERE case_id = $2`, t0, ids[0]); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var erased []int64
+			rows, err := db.Writer().QueryContext(ctx, `SELECT id FROM cases WHERE pii_erased = 1 ORDER BY id`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var id int64
+				rows.Scan(&id)
+				erased = append(erased, id)
+			}
+			rows.Close()
+			if !slices.Equal(erased, ids[:1]) {
+				t.Errorf("marked erased %v, want %v", erased, ids[:1])
+			}
+			due, err := db.RetentionDue(ctx, f.committee.ID, t0.AddDate(1, 0, 0), t0.AddDate(1, 0, 0), 10)
+			if err != nil || len(due) != 1 || due[0].CaseID != ids[1] {
+				t.Errorf("due after migrating: %+v %v, want case %d", due, err, ids[1])
+			}
+		})
 	}
 }
