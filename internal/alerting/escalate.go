@@ -23,21 +23,27 @@ func (s *Service) escalate(ctx context.Context, rs warning.RuleSet, dl deadline.
 	if err != nil {
 		return 0, fmt.Errorf("list open warnings: %w", err)
 	}
+	var ids []int64
+	for _, w := range open {
+		if w.Status == store.WarningOpen {
+			ids = append(ids, w.ID)
+		}
+	}
+	// The steps taken by all of them in one read: a read per warning made
+	// each sweep as many round trips as warnings were open.
+	steps, err := s.Store.WarningStepsTaken(ctx, ids)
+	if err != nil {
+		return 0, fmt.Errorf("steps of open warnings: %w", err)
+	}
 	n := 0
 	for _, w := range open {
 		if w.Status != store.WarningOpen {
 			continue
 		}
 		lvl := warning.Level(w.Level)
-		evs, err := s.Store.ListWarningEvents(ctx, w.ID)
-		if err != nil {
-			return n, fmt.Errorf("events of warning %d: %w", w.ID, err)
-		}
 		taken := map[int]bool{}
-		for _, e := range evs {
-			if e.Kind == "step" {
-				taken[e.Step] = true
-			}
+		for _, st := range steps[w.ID] {
+			taken[st] = true
 		}
 		for _, i := range rs.DueSteps(dl.Calendar, lvl, w.RaisedAt, now, taken) {
 			ok, err := s.takeStep(ctx, rs, units, w, i, rs.StepDue(dl.Calendar, lvl, i, w.RaisedAt), now)

@@ -47,6 +47,9 @@ type WarningStore interface {
 	TakeWarningStep(ctx context.Context, e WarningEvent) (bool, error)
 	AddWarningEvent(ctx context.Context, e WarningEvent) error
 	ListWarningEvents(ctx context.Context, warningID int64) ([]WarningEvent, error) // in order
+	// WarningStepsTaken lists, for each of the warnings, the ladder steps
+	// already taken (the escalation's look before taking the due ones).
+	WarningStepsTaken(ctx context.Context, warningIDs []int64) (map[int64][]int, error)
 
 	AddWarningNotices(ctx context.Context, ns []WarningNotice) error
 	// ListWarningNotices lists a user's notices (or a warning's, userID 0), newest first.

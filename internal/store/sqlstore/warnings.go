@@ -380,6 +380,29 @@ func (db *DB) ListWarningNotices(ctx context.Context, userID, warningID int64, l
 	return out, db.wrap("list warning notices", rows.Err())
 }
 
+func (db *DB) WarningStepsTaken(ctx context.Context, warningIDs []int64) (map[int64][]int, error) {
+	out := map[int64][]int{}
+	// The steps' partial unique index (warning_id, step) holds them all.
+	err := eachChunk(warningIDs, func(args []any) error {
+		rows, err := db.read().QueryContext(ctx, `SELECT warning_id, step FROM warning_events WHERE kind = 'step'
+			AND warning_id IN (`+inList(1, idChunk)+`) ORDER BY warning_id, step`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var step int
+			if err := rows.Scan(&id, &step); err != nil {
+				return err
+			}
+			out[id] = append(out[id], step)
+		}
+		return rows.Err()
+	})
+	return out, db.wrap("warning steps taken", err)
+}
+
 func (db *DB) WarningsTold(ctx context.Context, userID int64, warningIDs []int64) (map[int64]bool, error) {
 	// By each warning's notices (their index), the user's among them.
 	out, err := idSet(ctx, db.read(), warningIDs, `SELECT DISTINCT warning_id FROM warning_notices

@@ -705,3 +705,37 @@ func TestWarningMediatorMigrated(t *testing.T) {
 		})
 	}
 }
+
+// The escalation's look at the steps taken: each warning's steps, in one
+// read for all of them, acknowledgements and notes left out.
+func TestWarningStepsTaken(t *testing.T) {
+	onEveryEngine(t, func(t *testing.T, e Engine, db *sqlstore.DB, f fixture) {
+		ctx := context.Background()
+		var ids []int64
+		for i, c := range insertCases(t, db, f, 3) {
+			w := mkWarning(f, "deadline_overdue", c.ID, f.room1, t0.Add(time.Duration(i)*time.Minute))
+			if ok, err := db.RaiseWarning(ctx, w); !ok || err != nil {
+				t.Fatal(ok, err)
+			}
+			ids = append(ids, w.ID)
+		}
+		for _, s := range []struct {
+			w    int64
+			step int
+		}{{ids[0], 0}, {ids[0], 1}, {ids[2], 0}} {
+			if ok, err := db.TakeWarningStep(ctx, store.WarningEvent{WarningID: s.w, Step: s.step, At: t0}); !ok || err != nil {
+				t.Fatal(ok, err)
+			}
+		}
+		if err := db.AddWarningEvent(ctx, store.WarningEvent{WarningID: ids[1], Kind: "note", At: t0, Note: "已电话联系"}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.WarningStepsTaken(ctx, append(ids, 1<<40))
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(map[int64][]int{ids[0]: {0, 1}, ids[2]: {0}}) {
+			t.Errorf("steps taken %v %v", got, err)
+		}
+		if got, err := db.WarningStepsTaken(ctx, nil); err != nil || len(got) != 0 {
+			t.Errorf("no warnings: %v %v", got, err)
+		}
+	})
+}
