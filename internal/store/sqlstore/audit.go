@@ -56,10 +56,10 @@ func (db *DB) ListAudit(ctx context.Context, q store.AuditQuery) ([]audit.Entry,
 			lo, hi := arg(q.Object), arg(q.Object[:len(q.Object)-1]+";")
 			where = append(where, "substr(object, 1, 200) >= "+lo+" AND substr(object, 1, 200) < "+hi+" AND object >= "+lo+" AND object < "+hi)
 		} else {
-			// An entry about several objects (a merge) lists them with commas.
-			o := likeEscape(q.Object)
-			where = append(where, fmt.Sprintf(`(object = %s OR object LIKE %s ESCAPE '\' OR object LIKE %s ESCAPE '\' OR object LIKE %s ESCAPE '\')`,
-				arg(q.Object), arg(o+",%"), arg("%,"+o), arg("%,"+o+",%")))
+			// The entries naming the object, alone or among others, by
+			// their objects' table (migration 90): never the log walked
+			// until a page of them is found.
+			where = append(where, "seq IN (SELECT seq FROM audit_objects WHERE object = "+arg(q.Object)+")")
 		}
 	}
 	if !q.Scope.All {
