@@ -471,8 +471,16 @@ func (db *DB) TrainingMinutes(ctx context.Context, userIDs []int64, from, to str
 	for _, id := range userIDs {
 		args = append(args, id)
 	}
-	rows, err := db.read().QueryContext(ctx, `SELECT a.user_id, SUM(t.minutes) FROM training_attendance a JOIN trainings t ON t.id = a.training_id
-		WHERE t.day >= $1 AND t.day <= $2 AND a.user_id IN (`+inList(3, len(userIDs))+`) GROUP BY a.user_id`, args...)
+	// From the window's trainings (by day), each one's attendance by its
+	// key (training_id, user_id): not every attendance of these users
+	// since their first. On SQLite "+" has each training's attendees read
+	// once, not sought user by user.
+	user := "a.user_id"
+	if db.d.Name == "sqlite" {
+		user = "+a.user_id"
+	}
+	rows, err := db.read().QueryContext(ctx, `SELECT a.user_id, SUM(t.minutes) FROM trainings t CROSS JOIN training_attendance a
+		WHERE t.day >= $1 AND t.day <= $2 AND a.training_id = t.id AND `+user+` IN (`+inList(3, len(userIDs))+`) GROUP BY a.user_id`, args...)
 	if err != nil {
 		return nil, db.wrap("training minutes", err)
 	}

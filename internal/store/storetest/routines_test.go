@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -190,6 +191,13 @@ func testTrainings(t *testing.T, db *sqlstore.DB) {
 	}
 	if mins, _ = db.TrainingMinutes(ctx, []int64{med.ID}, "2025-01-01", "2025-12-31"); mins[med.ID] != 90 {
 		t.Fatalf("minutes 2025: %v", mins)
+	}
+	if db.Dialect() == "sqlite" {
+		// From the year's trainings by day, each one's attendees by its key.
+		plan := tracedPlan(t, db, func() { db.TrainingMinutes(ctx, []int64{med.ID, med2.ID}, "2026-01-01", "2026-12-31") })
+		if !strings.Contains(plan, "INDEX trainings_day (day>? AND day<?)") || !strings.Contains(plan, "(training_id=?)") {
+			t.Errorf("training minutes not read from the year's trainings:\n%s", plan)
+		}
 	}
 	if err := db.SetTrainingAttendance(ctx, tr.ID, []int64{med2.ID}); err != nil {
 		t.Fatal(err)
