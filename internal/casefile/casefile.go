@@ -26,7 +26,6 @@ type Reader interface {
 	ListCaseMediators(ctx context.Context, caseID int64) ([]store.CaseMediator, error)
 	GetJudicialApplication(ctx context.Context, caseID int64) (store.JudicialApplication, error)
 	ListFollowUps(ctx context.Context, caseID int64) ([]store.FollowUp, error)
-	GetArchive(ctx context.Context, caseID int64) (store.Archive, error)
 	ListSessions(ctx context.Context, q store.SessionQuery) ([]store.Session, error)
 	ListConsultations(ctx context.Context, caseID int64) ([]store.Consultation, error)
 	ListProposals(ctx context.Context, caseID int64) ([]store.Proposal, error)
@@ -101,13 +100,8 @@ func (s *Service) ViewCase(ctx context.Context, p *auth.Principal, c store.Case)
 			return v, err
 		}
 	}
-	if c.Status == domain.StatusArchived && has.Archive {
-		if _, err := s.Store.GetArchive(ctx, c.ID); err == nil {
-			v.Archived = true
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return v, fmt.Errorf("get archive of case %d: %w", c.ID, err)
-		}
-	}
+	// The dossier's PDF is not read to learn it is there: the sides say so.
+	v.Archived = c.Status == domain.StatusArchived && has.Archive
 	if has.Sessions {
 		if v.Sessions, err = s.Store.ListSessions(ctx, store.SessionQuery{CaseID: c.ID}); err != nil {
 			return v, fmt.Errorf("list sessions of case %d: %w", c.ID, err)

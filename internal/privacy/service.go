@@ -511,10 +511,9 @@ func (s *Service) Decide(ctx context.Context, p *auth.Principal, id int64, actio
 
 func (s *Service) ended(ctx context.Context, c store.Case) (Ended, error) {
 	e := Ended{ClosedAt: c.ClosedAt}
-	a, err := s.Store.GetArchive(ctx, c.ID)
+	at, err := s.Store.ArchivedAt(ctx, c.ID)
 	switch {
 	case err == nil:
-		at := a.ArchivedAt
 		e.ArchivedAt = &at
 	case !errors.Is(err, store.ErrNotFound):
 		return e, fmt.Errorf("archive of case %d: %w", c.ID, err)

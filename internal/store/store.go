@@ -350,6 +350,9 @@ type Store interface {
 	// AttachArchive stores the file of a case archived before the platform kept files (demo history, migration); once (ErrConflict).
 	AttachArchive(ctx context.Context, caseID int64, a Archive) error
 	GetArchive(ctx context.Context, caseID int64) (Archive, error)
+	// ArchivedAt is when the case was archived (ErrNotFound: it was not),
+	// without reading its dossier.
+	ArchivedAt(ctx context.Context, caseID int64) (time.Time, error)
 	AddSignature(ctx context.Context, sg Signature) error // a signer signs once (ErrConflict)
 	ListSignatures(ctx context.Context, caseID int64) ([]Signature, error)
 	// FreezeAgreement stores the effective document; it can no longer change.

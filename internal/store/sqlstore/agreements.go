@@ -104,6 +104,12 @@ func (db *DB) GetArchive(ctx context.Context, caseID int64) (store.Archive, erro
 	return a, db.wrap("get archive", err)
 }
 
+func (db *DB) ArchivedAt(ctx context.Context, caseID int64) (time.Time, error) {
+	var at time.Time
+	err := db.read().QueryRowContext(ctx, `SELECT archived_at FROM case_archives WHERE case_id = $1`, caseID).Scan(&at)
+	return at.UTC(), db.wrap("archived at", err)
+}
+
 func (db *DB) AddSignature(ctx context.Context, sg store.Signature) error {
 	if sg.SignedAt.IsZero() {
 		sg.SignedAt = time.Now()

@@ -1769,6 +1769,12 @@ func testAgreementsArchive(t *testing.T, db *sqlstore.DB) {
 	if err != nil || string(got2.PDF) != "%PDF-fake" || got2.FileNumber != ar.FileNumber {
 		t.Fatalf("archive: %+v %v", got2, err)
 	}
+	if at, err := db.ArchivedAt(ctx, c.ID); err != nil || !at.Equal(t0) {
+		t.Fatalf("archived at %v %v, want %v", at, err, t0)
+	}
+	if _, err := db.ArchivedAt(ctx, c.ID+1000); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("archived at of a case not archived: %v", err)
+	}
 	if cc, _ := db.GetCase(ctx, c.ID); cc.Status != domain.StatusArchived {
 		t.Fatal("case not archived")
 	}
