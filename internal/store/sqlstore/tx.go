@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -442,38 +441,7 @@ func (t *wtx) link(ctx context.Context, e *audit.Entry) error {
 		e.Seq, e.At, a.Kind, a.ID, a.Name, a.Role, a.UnitID, a.UnitPath, a.RequestID, a.Addr, e.Action, e.Object, e.Before, e.After, e.Prev, e.Hash); err != nil {
 		return fmt.Errorf("insert audit entry: %w", err)
 	}
-	if err := t.indexObjects(ctx, e); err != nil {
-		return err
-	}
 	t.head = chainHead{held: true, seq: e.Seq, hash: e.Hash, moved: true}
-	return nil
-}
-
-// indexObjects files the entry under each object it names (audit_objects,
-// migration 90), for the search by object: one statement with the objects
-// as one array (a JSON array on SQLite), whatever their number.
-func (t *wtx) indexObjects(ctx context.Context, e *audit.Entry) error {
-	var objs []string
-	seen := map[string]bool{}
-	for _, o := range strings.Split(e.Object, ",") {
-		if o != "" && !seen[o] {
-			seen[o] = true
-			objs = append(objs, o)
-		}
-	}
-	if len(objs) == 0 {
-		return nil
-	}
-	var err error
-	if t.db.d.Name == "sqlite" {
-		list, _ := json.Marshal(objs)
-		_, err = t.Tx.ExecContext(ctx, `INSERT INTO audit_objects (object, seq) SELECT value, $1 FROM json_each($2)`, e.Seq, string(list))
-	} else {
-		_, err = t.Tx.ExecContext(ctx, `INSERT INTO audit_objects (object, seq) SELECT o, $1 FROM unnest($2::text[]) AS o`, e.Seq, objs)
-	}
-	if err != nil {
-		return fmt.Errorf("index audit entry's objects: %w", err)
-	}
 	return nil
 }
 

@@ -271,6 +271,18 @@ func oldSchemaWithCases(t *testing.T, e Engine, version int64, rounds int, steps
 	return db, f
 }
 
+// onEveryOldSchema runs fn on each engine, in parallel, against a database
+// migrated to version with the fixture and no case; fn migrates it on.
+func onEveryOldSchema(t *testing.T, version int64, fn func(t *testing.T, db *sqlstore.DB, f fixture)) {
+	for _, e := range Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			db, f := oldSchemaWithCases(t, e, version, 0, nil)
+			fn(t, db, f)
+		})
+	}
+}
+
 // TestCaseCountsAcrossInstances: a list's total on one instance follows the
 // cases another instance writes (SQLite: the file's data version;
 // PostgreSQL: the counters' notification), and on PostgreSQL the totals

@@ -133,31 +133,27 @@ func TestRunningCountersAreCumulative(t *testing.T) {
 // An install's months written before migration 85 give the running table
 // its all-time sums when it migrates.
 func TestEvalRunningMigrated(t *testing.T) {
-	for _, e := range Engines(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			db, f := oldSchemaWithCases(t, e, 84, 0, nil)
-			for m := 1; m <= 6; m++ {
-				for med := 1; med <= 3; med++ {
-					if _, err := db.Writer().ExecContext(ctx, `INSERT INTO eval_month (month, committee_id, room_id, mediator_id, received, overdue_open)
-						VALUES ($1, $2, $3, $4, 5, $5)`, fmt.Sprintf("2024-%02d", m), f.committee.ID, f.room1.ID, med, (m*med)%4-1); err != nil {
-						t.Fatal(err)
-					}
+	onEveryOldSchema(t, 84, func(t *testing.T, db *sqlstore.DB, f fixture) {
+		ctx := context.Background()
+		for m := 1; m <= 6; m++ {
+			for med := 1; med <= 3; med++ {
+				if _, err := db.Writer().ExecContext(ctx, `INSERT INTO eval_month (month, committee_id, room_id, mediator_id, received, overdue_open)
+					VALUES ($1, $2, $3, $4, 5, $5)`, fmt.Sprintf("2024-%02d", m), f.committee.ID, f.room1.ID, med, (m*med)%4-1); err != nil {
+					t.Fatal(err)
 				}
 			}
-			if err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
+		}
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, to := range []string{"2024-03-31", "2024-06-30"} {
+			q := store.EvalQuery{Committees: []int64{f.committee.ID}, To: to, GroupBy: "mediator", Counters: evaluation.CumulativeCounters()}
+			q.From = "2000-01-02"
+			slow := nonZeroSums(t, db, q)
+			q.From = sqlstore.RunningFrom
+			if fast := nonZeroSums(t, db, q); !maps.Equal(fast, slow) || len(slow) == 0 {
+				t.Errorf("to %s after the migration: %v, want %v", to, fast, slow)
 			}
-			for _, to := range []string{"2024-03-31", "2024-06-30"} {
-				q := store.EvalQuery{Committees: []int64{f.committee.ID}, To: to, GroupBy: "mediator", Counters: evaluation.CumulativeCounters()}
-				q.From = "2000-01-02"
-				slow := nonZeroSums(t, db, q)
-				q.From = sqlstore.RunningFrom
-				if fast := nonZeroSums(t, db, q); !maps.Equal(fast, slow) || len(slow) == 0 {
-					t.Errorf("to %s after the migration: %v, want %v", to, fast, slow)
-				}
-			}
-		})
-	}
+		}
+	})
 }

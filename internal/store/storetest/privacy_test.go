@@ -248,42 +248,38 @@ func TestRetentionDue(t *testing.T) {
 // Cases erased before migration 89 are marked so: the sweep's index holds
 // only those with contact data left.
 func TestRetentionErasedMigrated(t *testing.T) {
-	for _, e := range Engines(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			db, f := oldSchemaWithCases(t, e, 88, 0, nil)
-			var ids []int64
-			for _, c := range insertCases(t, db, f, 2) {
-				if _, err := db.Writer().ExecContext(ctx, `UPDATE cases SET status = 'withdrawn', closed_at = $1 WHERE id = $2`, t0, c.ID); err != nil {
-					t.Fatal(err)
-				}
-				ids = append(ids, c.ID)
-			}
-			if _, err := db.Writer().ExecContext(ctx, `UPDATE parties SET anonymized_at = $1 WHERE case_id = $2`, t0, ids[0]); err != nil {
+	onEveryOldSchema(t, 88, func(t *testing.T, db *sqlstore.DB, f fixture) {
+		ctx := context.Background()
+		var ids []int64
+		for _, c := range insertCases(t, db, f, 2) {
+			if _, err := db.Writer().ExecContext(ctx, `UPDATE cases SET status = 'withdrawn', closed_at = $1 WHERE id = $2`, t0, c.ID); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			var erased []int64
-			rows, err := db.Writer().QueryContext(ctx, `SELECT id FROM cases WHERE pii_erased = 1 ORDER BY id`)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var id int64
-				rows.Scan(&id)
-				erased = append(erased, id)
-			}
-			rows.Close()
-			if !slices.Equal(erased, ids[:1]) {
-				t.Errorf("marked erased %v, want %v", erased, ids[:1])
-			}
-			due, err := db.RetentionDue(ctx, f.committee.ID, t0.AddDate(1, 0, 0), t0.AddDate(1, 0, 0), 10)
-			if err != nil || len(due) != 1 || due[0].CaseID != ids[1] {
-				t.Errorf("due after migrating: %+v %v, want case %d", due, err, ids[1])
-			}
-		})
-	}
+			ids = append(ids, c.ID)
+		}
+		if _, err := db.Writer().ExecContext(ctx, `UPDATE parties SET anonymized_at = $1 WHERE case_id = $2`, t0, ids[0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var erased []int64
+		rows, err := db.Writer().QueryContext(ctx, `SELECT id FROM cases WHERE pii_erased = 1 ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id int64
+			rows.Scan(&id)
+			erased = append(erased, id)
+		}
+		rows.Close()
+		if !slices.Equal(erased, ids[:1]) {
+			t.Errorf("marked erased %v, want %v", erased, ids[:1])
+		}
+		due, err := db.RetentionDue(ctx, f.committee.ID, t0.AddDate(1, 0, 0), t0.AddDate(1, 0, 0), 10)
+		if err != nil || len(due) != 1 || due[0].CaseID != ids[1] {
+			t.Errorf("due after migrating: %+v %v, want case %d", due, err, ids[1])
+		}
+	})
 }

@@ -675,35 +675,31 @@ func TestWarningsOfMediator(t *testing.T) {
 }
 
 func TestWarningMediatorMigrated(t *testing.T) {
-	for _, e := range Engines(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			db, f := oldSchemaWithCases(t, e, 86, 0, nil)
-			med := store.User{Username: "wmm", DisplayName: "调解员", PasswordHash: "x", Active: true}
-			if err := db.CreateUser(ctx, &med); err != nil {
+	onEveryOldSchema(t, 86, func(t *testing.T, db *sqlstore.DB, f fixture) {
+		ctx := context.Background()
+		med := store.User{Username: "wmm", DisplayName: "调解员", PasswordHash: "x", Active: true}
+		if err := db.CreateUser(ctx, &med); err != nil {
+			t.Fatal(err)
+		}
+		c := insertCases(t, db, f, 1)[0]
+		if _, err := db.Writer().ExecContext(ctx, `UPDATE cases SET presiding_id = $1 WHERE id = $2`, med.ID, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		for i, kind := range []string{"case", "mediator"} {
+			if _, err := db.Writer().ExecContext(ctx, `INSERT INTO warnings (rule_code, rule_version, level, status, subject_kind, subject_id,
+				subject_key, case_id, unit_id, unit_path, explain, raised_at) VALUES ('r', 1, 'red', 'open', $1, $2, $3, $4, $5, $6, 'x', $7)`,
+				kind, []int64{c.ID, med.ID}[i], fmt.Sprint(kind, i), []any{c.ID, nil}[i], f.room1.ID, f.room1.Path, t0); err != nil {
 				t.Fatal(err)
 			}
-			c := insertCases(t, db, f, 1)[0]
-			if _, err := db.Writer().ExecContext(ctx, `UPDATE cases SET presiding_id = $1 WHERE id = $2`, med.ID, c.ID); err != nil {
-				t.Fatal(err)
-			}
-			for i, kind := range []string{"case", "mediator"} {
-				if _, err := db.Writer().ExecContext(ctx, `INSERT INTO warnings (rule_code, rule_version, level, status, subject_kind, subject_id,
-					subject_key, case_id, unit_id, unit_path, explain, raised_at) VALUES ('r', 1, 'red', 'open', $1, $2, $3, $4, $5, $6, 'x', $7)`,
-					kind, []int64{c.ID, med.ID}[i], fmt.Sprint(kind, i), []any{c.ID, nil}[i], f.room1.ID, f.room1.Path, t0); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			page, err := db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{Prefixes: []string{f.room1.Path}}, Presiding: med.ID, Paging: store.Paging{Limit: 50}})
-			if err != nil || len(page.Items) != 2 {
-				t.Fatalf("the mediator's warnings after migrating: %+v %v", page.Items, err)
-			}
-		})
-	}
+		}
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		page, err := db.ListWarnings(ctx, store.WarningQuery{Scope: store.Scope{Prefixes: []string{f.room1.Path}}, Presiding: med.ID, Paging: store.Paging{Limit: 50}})
+		if err != nil || len(page.Items) != 2 {
+			t.Fatalf("the mediator's warnings after migrating: %+v %v", page.Items, err)
+		}
+	})
 }
 
 // The escalation's look at the steps taken: each warning's steps, in one
