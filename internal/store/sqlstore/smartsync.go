@@ -108,8 +108,10 @@ func (db *DB) ListSmartSync(ctx context.Context, q store.SmartSyncQuery) (store.
 
 func (db *DB) SmartSyncCounts(ctx context.Context, committeeIDs []int64) (map[string]int, error) {
 	var args []any
-	rows, err := db.read().QueryContext(ctx, `SELECT s.state, COUNT(*) FROM smart_sync s WHERE `+committeeFilter(committeeIDs, &args)+
-		` GROUP BY s.state`, args...)
+	// From the counters the triggers keep (migration 92), not a count of
+	// every case the committees ever sent.
+	rows, err := db.read().QueryContext(ctx, `SELECT s.state, SUM(s.n) FROM smart_sync_counts s WHERE `+committeeFilter(committeeIDs, &args)+
+		` GROUP BY s.state HAVING SUM(s.n) <> 0`, args...)
 	if err != nil {
 		return nil, db.wrap("count smart sync", err)
 	}

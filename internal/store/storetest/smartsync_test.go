@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -77,5 +78,76 @@ func TestSmartSyncPages(t *testing.T) {
 				t.Errorf("state %q: the page not read in index order:\n%s", state, plan)
 			}
 		}
+	})
+}
+
+// The sync page's counts by state come from counters the triggers keep on
+// every write (migration 92): after sends, state changes, a case moved to
+// another committee and a row deleted, they equal a count of the rows; and
+// rows written before the migration are counted once migrated. Both engines.
+func TestSmartSyncCounts(t *testing.T) {
+	counted := func(t *testing.T, db *sqlstore.DB, committee int64) map[string]int {
+		t.Helper()
+		rows, err := db.Writer().QueryContext(context.Background(), `SELECT state, COUNT(*) FROM smart_sync WHERE committee_id = $1 GROUP BY state`, committee)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]int{}
+		for rows.Next() {
+			var st string
+			var n int
+			rows.Scan(&st, &n)
+			out[st] = n
+		}
+		return out
+	}
+	check := func(t *testing.T, db *sqlstore.DB, f fixture, when string) {
+		t.Helper()
+		for _, c := range []int64{f.committee.ID, f.otherCommittee.ID} {
+			got, err := db.SmartSyncCounts(context.Background(), []int64{c})
+			if want := counted(t, db, c); err != nil || !maps.Equal(got, want) {
+				t.Errorf("%s, committee %d: counts %v %v, want %v", when, c, got, err, want)
+			}
+		}
+	}
+	onEveryEngine(t, func(t *testing.T, e Engine, db *sqlstore.DB, f fixture) {
+		ctx := context.Background()
+		cs := insertCases(t, db, f, 6)
+		for i, c := range cs {
+			st := []string{store.SmartSynced, store.SmartRetrying, store.SmartFailed}[i%3]
+			if err := db.PutSmartSync(ctx, store.SmartSync{CaseID: c.ID, CommitteeID: f.committee.ID, CaseCode: fmt.Sprint("C", i), State: st}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check(t, db, f, "after sending")
+		// A retry that succeeds, a resend in the same state, a case moved.
+		if err := db.PutSmartSync(ctx, store.SmartSync{CaseID: cs[1].ID, CommitteeID: f.committee.ID, CaseCode: "C1", State: store.SmartSynced}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.PutSmartSync(ctx, store.SmartSync{CaseID: cs[0].ID, CommitteeID: f.committee.ID, CaseCode: "C0", State: store.SmartSynced, Attempts: 2}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.PutSmartSync(ctx, store.SmartSync{CaseID: cs[2].ID, CommitteeID: f.otherCommittee.ID, CaseCode: "C2", State: store.SmartFailed}); err != nil {
+			t.Fatal(err)
+		}
+		check(t, db, f, "after changes")
+		if _, err := db.Writer().ExecContext(ctx, `DELETE FROM smart_sync WHERE case_id = $1`, cs[3].ID); err != nil {
+			t.Fatal(err)
+		}
+		check(t, db, f, "after a deletion")
+	})
+	onEveryOldSchema(t, 91, func(t *testing.T, db *sqlstore.DB, f fixture) {
+		ctx := context.Background()
+		for i, c := range insertCases(t, db, f, 4) {
+			if _, err := db.Writer().ExecContext(ctx, `INSERT INTO smart_sync (case_id, committee_id, case_code, state, updated_at) VALUES ($1, $2, $3, $4, $5)`,
+				c.ID, f.committee.ID, fmt.Sprint("M", i), []string{store.SmartSynced, store.SmartRejected}[i%2], t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check(t, db, f, "after migrating")
 	})
 }
