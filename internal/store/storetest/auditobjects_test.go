@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tiaojie/tiaojie/internal/audit"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/store/sqlstore"
@@ -54,10 +55,7 @@ func TestAuditByObject(t *testing.T) {
 				}
 			}
 			got, err := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{All: true}, Object: obj, Limit: 100})
-			var seqs []int64
-			for _, en := range got {
-				seqs = append(seqs, en.Seq)
-			}
+			seqs := idsOf(got, func(en audit.Entry) int64 { return en.Seq })
 			if err != nil || !slices.Equal(seqs, want) || len(want) == 0 {
 				t.Errorf("%s's trail %v %v, want %v", obj, seqs, err, want)
 			}
@@ -95,10 +93,7 @@ func TestAuditObjectsMigrated(t *testing.T) {
 		for obj, want := range map[string][]int64{"case:7": {1_000_010, 1_000_003, 1_000_001, 1_000_000}, "case:8": {1_000_011, 1_000_003, 1_000_002, 1_000_001},
 			"warning:1": {1_000_003}, "note:\"引号\"\\反斜线": {1_000_010}, "note:换\n行": {1_000_011}} {
 			got, err := db.ListAudit(ctx, store.AuditQuery{Scope: store.Scope{All: true}, Object: obj, Limit: 100})
-			var seqs []int64
-			for _, en := range got {
-				seqs = append(seqs, en.Seq)
-			}
+			seqs := idsOf(got, func(en audit.Entry) int64 { return en.Seq })
 			if err != nil || !slices.Equal(seqs, want) {
 				t.Errorf("%s after migrating: %v %v, want %v", obj, seqs, err, want)
 			}

@@ -1232,6 +1232,15 @@ func walkPages[T any](t *testing.T, page func(after *store.ListCursor) (store.Pa
 // are none.
 func wantPages(n, limit int) int { return max(1, (n+limit-1)/limit) }
 
+// idsOf lists the ids of rows, in order: what a list test compares.
+func idsOf[T any](rows []T, id func(T) int64) []int64 {
+	var out []int64
+	for _, r := range rows {
+		out = append(out, id(r))
+	}
+	return out
+}
+
 // keysetOrder is the ids of rows in a keyset list's order: by position
 // (time, then id), oldest first or newest first.
 func keysetOrder[T any](rows []T, at func(T) store.ListCursor, newest bool) []int64 {

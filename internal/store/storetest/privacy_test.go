@@ -213,11 +213,7 @@ func TestRetentionDue(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var ids []int64
-			for _, c := range cs {
-				ids = append(ids, c.CaseID)
-			}
-			return ids
+			return idsOf(cs, func(c store.RetentionCandidate) int64 { return c.CaseID })
 		}
 		if got := read(2); !slices.Equal(got, due) {
 			t.Errorf("due with a limit of two: %v, want %v (not the archived %v ahead of them)", got, due, archived)

@@ -548,11 +548,7 @@ func TestSupervisionReads(t *testing.T) {
 			all = append(all, s)
 		}
 		ids := func(ss []store.Supervision) []int64 {
-			var out []int64
-			for _, s := range ss {
-				out = append(out, s.ID)
-			}
-			return out
+			return idsOf(ss, func(s store.Supervision) int64 { return s.ID })
 		}
 		committee := store.Scope{Prefixes: []string{f.committee.Path}}
 		for _, q := range []store.SupervisionQuery{
@@ -641,10 +637,7 @@ func TestWarningsOfMediator(t *testing.T) {
 		mine := func(who int64, want ...int64) {
 			t.Helper()
 			page, err := db.ListWarnings(ctx, store.WarningQuery{Scope: own, Presiding: who, Paging: store.Paging{Limit: 50}})
-			var got []int64
-			for _, w := range page.Items {
-				got = append(got, w.ID)
-			}
+			got := idsOf(page.Items, func(w store.Warning) int64 { return w.ID })
 			if err != nil || !slices.Equal(got, want) {
 				t.Fatalf("mediator %d's warnings %v %v, want %v", who, got, err, want)
 			}
