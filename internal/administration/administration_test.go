@@ -3,6 +3,7 @@ package administration_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -342,6 +343,44 @@ func TestGrantRules(t *testing.T) {
 			}
 			if bs, _ := w.st.ListBindings(ctx, u.ID); len(bs) != 0 {
 				t.Fatalf("bindings after revocation: %+v", bs)
+			}
+		})
+	}
+}
+
+// A pending request stays on its approver's list however many requests
+// were made after it elsewhere: the list read the newest 500 of all
+// units' requests, so an older pending one fell off it.
+func TestGrantPendingNeverCrowdedOut(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			w := newWorld(t, e)
+			ctx := context.Background()
+			pdCmt := principal(t, w.st, "committee01", domain.RoleCommittee, w.pdCmt)
+			u, err := w.svc.CreateUser(ctx, w.admin, good("qian01"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, err := w.svc.RequestGrant(ctx, w.admin, administration.GrantForm{UserID: u.ID, Role: domain.RoleMediator, OrgID: w.ljz.ID, Reason: "工作需要"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// 600 requests decided since, in another district.
+			for i := range 600 {
+				r := store.GrantRequest{UserID: u.ID, Role: domain.RoleMediator, OrgID: w.xhC.ID, Reason: fmt.Sprint("申请", i), RequestedBy: w.xhAdmin.UserID}
+				if err := w.st.CreateGrantRequest(ctx, &r); err != nil {
+					t.Fatal(err)
+				}
+				if err := w.st.DecideGrantRequest(ctx, r.ID, store.GrantRejected, w.admin.UserID, "已办", time.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			v, err := w.svc.Grants(ctx, pdCmt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(v.Pending) != 1 || v.Pending[0].ID != g.ID {
+				t.Fatalf("pending for the approver: %+v, want request %d", v.Pending, g.ID)
 			}
 		})
 	}

@@ -214,9 +214,22 @@ func (s *Service) Grants(ctx context.Context, p *auth.Principal) (GrantView, err
 	if !p.Can(domain.PermUserManage) && !p.Can(domain.PermRoleApprove) {
 		return GrantView{}, access.ErrForbidden
 	}
-	all, err := s.Store.ListGrantRequests(ctx, store.GrantQuery{Limit: 500})
+	// Every pending request (there are few; each waits for a decision),
+	// then the newest decided ones: the newest requests of all units
+	// alone left an older pending one out once enough were made elsewhere.
+	pending, err := s.Store.ListGrantRequests(ctx, store.GrantQuery{State: store.GrantPending, Limit: 1000})
+	if err != nil {
+		return GrantView{}, fmt.Errorf("list pending grant requests: %w", err)
+	}
+	recent, err := s.Store.ListGrantRequests(ctx, store.GrantQuery{Limit: 500})
 	if err != nil {
 		return GrantView{}, fmt.Errorf("list grant requests: %w", err)
+	}
+	all := pending
+	for _, g := range recent {
+		if g.State != store.GrantPending {
+			all = append(all, g)
+		}
 	}
 	v := GrantView{Me: p.UserID}
 	for _, g := range all {
