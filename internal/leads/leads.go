@@ -116,9 +116,15 @@ type Overview struct {
 	Total  int64
 }
 
+// Lead is one lead as the pages show it; StateName one of the list's filters.
+type (
+	Lead      = store.Lead
+	StateName = store.StateName
+)
+
 // ListStates are the leads list's filters: every lead (the default), those
 // still to be handled, those handled.
-var ListStates = []store.StateName{{Value: "all", Name: "全部"}, {Value: "new", Name: "待处理"}, {Value: "handled", Name: "已处理"}}
+var ListStates = []StateName{{Value: "all", Name: "全部"}, {Value: "new", Name: "待处理"}, {Value: "handled", Name: "已处理"}}
 
 // ParseListQuery reads the leads list's parameters, shared by the page and
 // the API: state (ListStates), after and limit (store.ParseListParams). It

@@ -5,7 +5,6 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/leads"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // AddLead passes a suspected violation of a case to a 市场监管所.
@@ -19,8 +18,8 @@ func (pg *Pages) AddLead(w http.ResponseWriter, r *http.Request) {
 // leadsData is the leads page: a page of the leads, filtered by state, and
 // the diverted complaints' counts.
 type leadsData struct {
-	paged[store.Lead]
-	States []store.StateName
+	paged[leads.Lead]
+	States []leads.StateName
 	Counts []leads.StatusCount
 	Total  int64
 }
