@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
@@ -70,6 +71,16 @@ func StateLabel(s string) string {
 
 // States lists the states in display order.
 var States = []string{store.SmartSynced, store.SmartRetrying, store.SmartFailed, store.SmartRejected, store.SmartConflict, store.SmartSkipped}
+
+// Row is one case as sent to the platform, as the sync page lists it.
+type Row = store.SmartSync
+
+// ParsePaging reads the sync page's after and limit (store.ParseListParams);
+// msg says in Chinese what is wrong. The state is Overview's to check.
+func ParsePaging(v url.Values) (store.Paging, string) {
+	_, p, msg := store.ParseListParams(v)
+	return p, msg
+}
 
 // Overview is what p may see of the sync, filtered by state, with a page
 // of its cases.

@@ -13,13 +13,12 @@ import (
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/smartsync"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 type syncData struct {
 	smartsync.Overview
 	States   []string
-	Page     paged[store.SmartSync]
+	Page     paged[smartsync.Row]
 	From, To string
 }
 
@@ -28,7 +27,7 @@ type syncData struct {
 func (pg *Pages) Sync(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := r.URL.Query()
-	_, q, msg := store.ParseListParams(v)
+	q, msg := smartsync.ParsePaging(v)
 	if msg != "" {
 		pg.Fail(w, r, http.StatusBadRequest, msg)
 		return
