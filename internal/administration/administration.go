@@ -28,6 +28,7 @@ type Store interface {
 
 	ListUsers(ctx context.Context, q store.UserQuery) ([]store.User, error)
 	ListBindings(ctx context.Context, userID int64) ([]store.Binding, error)
+	ListBindingsOf(ctx context.Context, userIDs []int64) ([]store.Binding, error)
 	ListGrantRequests(ctx context.Context, q store.GrantQuery) ([]store.GrantRequest, error)
 	ListTokens(ctx context.Context, kind string) ([]store.Token, error)
 	RevokeToken(ctx context.Context, id int64, at time.Time) error

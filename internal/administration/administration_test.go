@@ -165,7 +165,7 @@ func TestUserAdministrationScope(t *testing.T) {
 				if _, err := w.svc.CreateUser(ctx, p, good("li01", administration.Grant{Role: domain.RoleMediator, OrgID: w.ljz.ID})); !errors.Is(err, access.ErrForbidden) {
 					t.Fatalf("%s creates a user: %v", p.DisplayName, err)
 				}
-				if _, err := w.svc.Users(ctx, p, ""); !errors.Is(err, access.ErrForbidden) {
+				if _, err := w.svc.Users(ctx, p, "", ""); !errors.Is(err, access.ErrForbidden) {
 					t.Fatalf("%s lists users: %v", p.DisplayName, err)
 				}
 				if _, err := w.svc.Keys(ctx, p); !errors.Is(err, access.ErrForbidden) {
@@ -182,7 +182,7 @@ func TestUserAdministrationScope(t *testing.T) {
 			if _, err := w.svc.CreateUser(ctx, w.xhAdmin, good("li03", administration.Grant{Role: domain.RoleCommittee, OrgID: w.xhC.ID})); err != nil {
 				t.Fatalf("xh admin binds in 徐汇: %v", err)
 			}
-			l, err := w.svc.Users(ctx, w.xhAdmin, "")
+			l, err := w.svc.Users(ctx, w.xhAdmin, "", "")
 			if err != nil {
 				t.Fatal(err)
 			}

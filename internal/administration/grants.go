@@ -194,13 +194,11 @@ func (s *Service) DecideGrant(ctx context.Context, p *auth.Principal, id int64, 
 
 // GrantView is what the grants page shows the actor.
 type GrantView struct {
-	Pending  []store.GrantRequest // requests p may decide, and p's own
-	Decided  []store.GrantRequest // the latest decided ones p may see
-	Roles    []domain.Role        // the roles p may request
-	Units    []store.OrgUnit      // where p may request them
-	Users    []store.User         // accounts p may request for or revoke from
-	Bindings []UserBinding        // bindings p may revoke (security administrator)
-	Me       int64
+	Pending []store.GrantRequest // requests p may decide, and p's own
+	Decided []store.GrantRequest // the latest decided ones p may see
+	Roles   []domain.Role        // the roles p may request
+	Units   []store.OrgUnit      // where p may request them
+	Me      int64
 }
 
 // UserBinding is one revocable binding with its holder.
@@ -242,11 +240,7 @@ func (s *Service) Grants(ctx context.Context, p *auth.Principal) (GrantView, err
 			v.Decided = append(v.Decided, g)
 		}
 	}
-	for _, r := range AssignableRoles() {
-		if SystemRole(r) && p.Can(domain.PermSecurityPolicy) || !SystemRole(r) && p.Can(domain.PermUserManage) {
-			v.Roles = append(v.Roles, r)
-		}
-	}
+	v.Roles = requestableRoles(p)
 	if len(v.Roles) == 0 {
 		return v, nil // an approver only
 	}
@@ -259,23 +253,73 @@ func (s *Service) Grants(ctx context.Context, p *auth.Principal) (GrantView, err
 			v.Units = append(v.Units, u)
 		}
 	}
-	if v.Users, err = s.Store.ListUsers(ctx, store.UserQuery{Limit: 500}); err != nil {
-		return GrantView{}, fmt.Errorf("list users: %w", err)
-	}
-	if p.Can(domain.PermSecurityPolicy) {
-		for _, u := range v.Users {
-			bs, err := s.Store.ListBindings(ctx, u.ID)
-			if err != nil {
-				return GrantView{}, fmt.Errorf("list bindings: %w", err)
-			}
-			for _, b := range bs {
-				if p.Reaches(domain.PermSecurityPolicy, b.OrgPath) && u.ID != p.UserID {
-					v.Bindings = append(v.Bindings, UserBinding{User: u, Binding: b})
-				}
-			}
+	return v, nil
+}
+
+// requestableRoles is the roles p may request for others.
+func requestableRoles(p *auth.Principal) []domain.Role {
+	var out []domain.Role
+	for _, r := range AssignableRoles() {
+		if SystemRole(r) && p.Can(domain.PermSecurityPolicy) || !SystemRole(r) && p.Can(domain.PermUserManage) {
+			out = append(out, r)
 		}
 	}
-	return v, nil
+	return out
+}
+
+// GrantUsersPage is how many accounts the grant form offers at once.
+const GrantUsersPage = 100
+
+// GrantUsers is the accounts the grant form offers, and the bindings the
+// security administrator may revoke from them.
+type GrantUsers struct {
+	Who      string // the search: accounts whose username or name contains it
+	Users    []store.User
+	Bindings []UserBinding
+	// More: more accounts match than are shown. A city has thousands; the
+	// search narrows them, where a fixed first few hundred left the rest
+	// out of reach.
+	More bool
+}
+
+// GrantUsersFor finds the accounts p may request a role for (or revoke
+// one from) among those matching who, at most GrantUsersPage of them, with
+// the bindings p may revoke read in one go.
+func (s *Service) GrantUsersFor(ctx context.Context, p *auth.Principal, who string) (GrantUsers, error) {
+	if len(requestableRoles(p)) == 0 && !p.Can(domain.PermSecurityPolicy) {
+		return GrantUsers{}, access.ErrForbidden
+	}
+	out := GrantUsers{Who: strings.TrimSpace(who)}
+	us, err := s.Store.ListUsers(ctx, store.UserQuery{Text: out.Who, Limit: GrantUsersPage + 1})
+	if err != nil {
+		return GrantUsers{}, fmt.Errorf("list users: %w", err)
+	}
+	if len(us) > GrantUsersPage {
+		us, out.More = us[:GrantUsersPage], true
+	}
+	for _, u := range us {
+		if u.ID != p.UserID {
+			out.Users = append(out.Users, u)
+		}
+	}
+	if !p.Can(domain.PermSecurityPolicy) || len(out.Users) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(out.Users))
+	byID := make(map[int64]store.User, len(out.Users))
+	for i, u := range out.Users {
+		ids[i], byID[u.ID] = u.ID, u
+	}
+	bs, err := s.Store.ListBindingsOf(ctx, ids)
+	if err != nil {
+		return GrantUsers{}, fmt.Errorf("list bindings: %w", err)
+	}
+	for _, b := range bs {
+		if p.Reaches(domain.PermSecurityPolicy, b.OrgPath) {
+			out.Bindings = append(out.Bindings, UserBinding{User: byID[b.UserID], Binding: b})
+		}
+	}
+	return out, nil
 }
 
 // RevokeBinding removes a user's role binding: the security administrator's

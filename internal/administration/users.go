@@ -38,23 +38,32 @@ func assignable(r domain.Role) bool {
 	return false
 }
 
-// UserList is what the users page shows: the accounts matching a search,
-// and the roles and units a new account may be bound to.
+// UserList is what the users page shows: a page of the accounts matching
+// a search, and the roles and units a new account may be bound to.
 type UserList struct {
 	Users []store.User
+	Next  string // the username the next page starts after; "" on the last
 	Roles []domain.Role
 	Units []store.OrgUnit
 }
 
-// Users lists accounts whose username or name contains text (at most 500),
-// for an actor who manages users.
-func (s *Service) Users(ctx context.Context, p *auth.Principal, text string) (UserList, error) {
+// UsersPage is how many accounts the users page lists at once.
+const UsersPage = 100
+
+// Users lists, for an actor who manages users, a page of the accounts
+// whose username or name contains text, in username order, starting
+// after the username after.
+func (s *Service) Users(ctx context.Context, p *auth.Principal, text, after string) (UserList, error) {
 	if !p.Can(domain.PermUserManage) {
 		return UserList{}, access.ErrForbidden
 	}
-	us, err := s.Store.ListUsers(ctx, store.UserQuery{Text: strings.TrimSpace(text), Limit: 500})
+	us, err := s.Store.ListUsers(ctx, store.UserQuery{Text: strings.TrimSpace(text), After: after, Limit: UsersPage + 1})
 	if err != nil {
 		return UserList{}, fmt.Errorf("list users: %w", err)
+	}
+	var next string
+	if len(us) > UsersPage {
+		us, next = us[:UsersPage], us[UsersPage-1].Username
 	}
 	units, err := s.Store.ListOrgUnits(ctx)
 	if err != nil {
@@ -66,7 +75,7 @@ func (s *Service) Users(ctx context.Context, p *auth.Principal, text string) (Us
 			roles = append(roles, r)
 		}
 	}
-	return UserList{Users: us, Roles: roles, Units: reachable(p, domain.PermUserManage, units)}, nil
+	return UserList{Users: us, Next: next, Roles: roles, Units: reachable(p, domain.PermUserManage, units)}, nil
 }
 
 // NewUser is an account to create with its role bindings.

@@ -3,10 +3,15 @@ package server_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"html"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/tiaojie/tiaojie/internal/administration"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -70,6 +75,54 @@ func TestAdminCreatesUser(t *testing.T) {
 		bs, _ := e.db.ListBindings(ctx, u.ID)
 		if len(bs) != 1 || bs[0].OrgID != room.ID || bs[0].Role != "mediator" {
 			t.Fatalf("bindings: %+v", bs)
+		}
+	})
+}
+
+// The users page walks every account a page at a time, the search kept
+// from page to page; none sits beyond reach past a fixed first few hundred.
+func TestUsersPages(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		for i := range 2*administration.UsersPage + 10 {
+			u := store.User{Username: fmt.Sprintf("pg_user_%03d", i), DisplayName: fmt.Sprintf("翻页%03d", i), PasswordHash: "h", Active: true}
+			if err := e.db.CreateUser(ctx, &u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		admin := e.login("admin")
+		next := regexp.MustCompile(`<a href="([^"]+)" id="users-next">`)
+		listed := regexp.MustCompile(`<td data-label="用户名">([^<]+)</td>`)
+		walk := func(start string) (names []string, pages int) {
+			for path := start; path != ""; pages++ {
+				p := admin.get(path)
+				if p.StatusCode != 200 {
+					t.Fatalf("%s: %d", path, p.StatusCode)
+				}
+				for _, m := range listed.FindAllStringSubmatch(p.body, -1) {
+					names = append(names, m[1])
+				}
+				path = ""
+				if m := next.FindStringSubmatch(p.body); m != nil {
+					path = html.UnescapeString(m[1])
+				}
+			}
+			return names, pages
+		}
+		all, err := e.db.ListUsers(ctx, store.UserQuery{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, pages := walk("/admin/users")
+		if len(names) != len(all) || pages != (len(all)+administration.UsersPage-1)/administration.UsersPage || !slices.IsSorted(names) {
+			t.Fatalf("walked %d accounts in %d pages, there are %d", len(names), pages, len(all))
+		}
+		names, pages = walk("/admin/users?q=" + url.QueryEscape("翻页"))
+		if len(names) != 2*administration.UsersPage+10 || pages != 3 || names[0] != "pg_user_000" || names[len(names)-1] != "pg_user_209" {
+			t.Fatalf("searched walk: %d accounts in %d pages", len(names), pages)
+		}
+		if p := admin.get("/admin/users?q=" + url.QueryEscape("翻页") + "&after=pg_user_209"); p.StatusCode != 200 || !strings.Contains(p.body, "没有符合条件的用户") {
+			t.Fatalf("past the last: %d", p.StatusCode)
 		}
 	})
 }

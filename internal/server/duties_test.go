@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/tiaojie/tiaojie/internal/administration"
+	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/notify"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -286,6 +289,60 @@ func TestAuditExportCSVAndXLSX(t *testing.T) {
 			if r := au.get(p); r.StatusCode != http.StatusForbidden {
 				t.Fatalf("auditor %s: %d", p, r.StatusCode)
 			}
+		}
+	})
+}
+
+// A city's accounts are found by name on the grants page: past the first
+// page the form says so, a search reaches any account, and the security
+// administrator sees the found accounts' bindings to revoke.
+func TestGrantUserSearch(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		cmt, _ := e.db.GetOrgUnitByCode(ctx, "pd-cmt")
+		var last store.User
+		for i := range administration.GrantUsersPage + 20 {
+			last = store.User{Username: fmt.Sprintf("zz_bulk_%03d", i), DisplayName: fmt.Sprintf("批量%03d", i), PasswordHash: "h", Active: true}
+			if err := e.db.CreateUser(ctx, &last); err != nil {
+				t.Fatal(err)
+			}
+		}
+		admin := e.login("admin")
+		p := admin.get("/admin/grants")
+		if p.StatusCode != 200 || !strings.Contains(p.body, `id="more-users"`) || strings.Contains(p.body, last.Username) {
+			t.Fatalf("first page of accounts: %d, more shown %v, last listed %v", p.StatusCode,
+				strings.Contains(p.body, `id="more-users"`), strings.Contains(p.body, last.Username))
+		}
+		p = admin.get("/admin/grants?who=" + url.QueryEscape(last.DisplayName))
+		if p.StatusCode != 200 || strings.Contains(p.body, `id="more-users"`) || !strings.Contains(p.body, `<option value="`+itoa(last.ID)+`">`) {
+			t.Fatalf("search by name: %d %s", p.StatusCode, p.body)
+		}
+		if r := admin.form("POST", "/admin/grants", url.Values{"user": {itoa(last.ID)}, "role": {"mediator"}, "org": {itoa(cmt.ID)}, "reason": {"新任"}}); r.StatusCode != 303 {
+			t.Fatalf("request for the found account: %d %s", r.StatusCode, r.body)
+		}
+		if p := admin.get("/admin/grants?who=" + url.QueryEscape("无此人")); p.StatusCode != 200 || !strings.Contains(p.body, `id="no-users"`) || strings.Contains(p.body, `id="user"`) {
+			t.Fatalf("search with no match: %d", p.StatusCode)
+		}
+		// The administrator never finds themselves to grant to.
+		me, _ := e.db.GetUserByUsername(ctx, "admin")
+		if p := admin.get("/admin/grants?who=admin"); p.StatusCode != 200 || strings.Contains(p.body, `<option value="`+itoa(me.ID)+`">`) {
+			t.Fatal("the administrator is offered to themselves")
+		}
+
+		if err := e.db.AddBinding(ctx, store.Binding{UserID: last.ID, Role: domain.RoleCommittee, OrgID: cmt.ID}); err != nil {
+			t.Fatal(err)
+		}
+		sec := e.login("security01")
+		p = sec.get("/grants?who=" + last.Username)
+		if p.StatusCode != 200 || !strings.Contains(p.body, `id="bindings"`) || !strings.Contains(p.body, `name="user" value="`+itoa(last.ID)+`"`) {
+			t.Fatalf("security administrator's bindings of the found account: %d", p.StatusCode)
+		}
+		if p := sec.get("/grants"); strings.Contains(p.body, `name="user" value="`+itoa(last.ID)+`"`) {
+			t.Fatal("a binding of an account past the first page is listed without a search")
+		}
+		// An approver who requests nothing has no picker at all.
+		if p := e.login("committee01").get("/grants?who=zz"); p.StatusCode != 200 || strings.Contains(p.body, `id="find-user"`) {
+			t.Fatalf("approver's page: %d", p.StatusCode)
 		}
 	})
 }

@@ -136,6 +136,9 @@ type Store interface {
 	RecordLogin(ctx context.Context, userID int64, ok bool, at time.Time, lockedUntil *time.Time) error
 	AddBinding(ctx context.Context, b Binding) error
 	ListBindings(ctx context.Context, userID int64) ([]Binding, error) // with org path and name
+	// ListBindingsOf is the bindings of several users in one read, by user
+	// in the order given, then as ListBindings orders one user's.
+	ListBindingsOf(ctx context.Context, userIDs []int64) ([]Binding, error)
 
 	// API tokens (hashed) for bearer auth and long-lived machine keys.
 	CreateToken(ctx context.Context, t *Token) error
@@ -491,8 +494,11 @@ type User struct {
 	MustChangePassword bool
 }
 
+// UserQuery selects accounts by username or name, in username order, a
+// page at a time: After is the last username of the previous page.
 type UserQuery struct {
 	Text  string
+	After string
 	Limit int
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/tiaojie/tiaojie/internal/access"
@@ -188,21 +189,40 @@ func (pg *Pages) RevokeKey(w http.ResponseWriter, r *http.Request) {
 }
 
 type usersData struct {
-	Q     string
-	Users []store.User
-	Roles []domain.Role
-	Units []store.OrgUnit
+	administration.UserList
+	Q           string
+	First, Next string // links to the first page (past it) and the next
 }
 
-// Users lists accounts.
+// Users lists accounts a page at a time.
 func (pg *Pages) Users(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query().Get("q")
-	l, err := pg.Administration.Users(r.Context(), auth.From(r.Context()), q)
+	q, after := r.URL.Query().Get("q"), r.URL.Query().Get("after")
+	l, err := pg.Administration.Users(r.Context(), auth.From(r.Context()), q, after)
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
 	}
-	pg.render(w, r, http.StatusOK, "users", "用户", usersData{Q: q, Users: l.Users, Roles: l.Roles, Units: l.Units})
+	d := usersData{UserList: l, Q: q}
+	link := func(after string) string {
+		v := url.Values{}
+		if q != "" {
+			v.Set("q", q)
+		}
+		if after != "" {
+			v.Set("after", after)
+		}
+		if len(v) == 0 {
+			return "/admin/users"
+		}
+		return "/admin/users?" + v.Encode()
+	}
+	if after != "" {
+		d.First = link("")
+	}
+	if l.Next != "" {
+		d.Next = link(l.Next)
+	}
+	pg.render(w, r, http.StatusOK, "users", "用户", d)
 }
 
 // CreateUser adds an account with one role binding.

@@ -11,6 +11,7 @@ import (
 
 type grantsData struct {
 	administration.GrantView
+	administration.GrantUsers
 	Base string // "/admin/grants" for administrators, "/grants" for approvers
 }
 
@@ -28,12 +29,20 @@ func grantsBase(r *http.Request) string {
 // the form to request one and, for the security administrator, the
 // bindings it may revoke.
 func (pg *Pages) Grants(w http.ResponseWriter, r *http.Request) {
-	v, err := pg.Administration.Grants(r.Context(), auth.From(r.Context()))
+	ctx, p := r.Context(), auth.From(r.Context())
+	v, err := pg.Administration.Grants(ctx, p)
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
 	}
-	pg.render(w, r, http.StatusOK, "grants", "角色授权审批", grantsData{GrantView: v, Base: grantsBase(r)})
+	d := grantsData{GrantView: v, Base: grantsBase(r)}
+	if len(v.Roles) > 0 { // a requester: the accounts to pick from, found by name
+		if d.GrantUsers, err = pg.Administration.GrantUsersFor(ctx, p, r.URL.Query().Get("who")); err != nil {
+			pg.failErr(w, r, err)
+			return
+		}
+	}
+	pg.render(w, r, http.StatusOK, "grants", "角色授权审批", d)
 }
 
 // RequestGrant records a pending request for a role binding.

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"sort"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/domain"
@@ -45,9 +46,11 @@ func (db *DB) ListUsers(ctx context.Context, q store.UserQuery) ([]store.User, e
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
+	// Keyset pages along the username's unique index: a city's accounts
+	// are reached page by page, none left behind a fixed window.
 	rows, err := db.read().QueryContext(ctx, `SELECT `+userCols+` FROM users
-		WHERE $1 = '' OR username LIKE $2 ESCAPE '\' OR display_name LIKE $2 ESCAPE '\' ORDER BY username LIMIT $3`,
-		q.Text, "%"+likeEscape(q.Text)+"%", limit)
+		WHERE username > $4 AND ($1 = '' OR username LIKE $2 ESCAPE '\' OR display_name LIKE $2 ESCAPE '\') ORDER BY username LIMIT $3`,
+		q.Text, "%"+likeEscape(q.Text)+"%", limit, q.After)
 	if err != nil {
 		return nil, db.wrap("list users", err)
 	}
@@ -88,8 +91,32 @@ func (db *DB) AddBinding(ctx context.Context, b store.Binding) error {
 }
 
 func (db *DB) ListBindings(ctx context.Context, userID int64) ([]store.Binding, error) {
+	return db.bindings(ctx, `b.user_id = $1 ORDER BY b.role, o.path`, userID)
+}
+
+func (db *DB) ListBindingsOf(ctx context.Context, userIDs []int64) ([]store.Binding, error) {
+	if len(userIDs) == 0 {
+		return nil, nil
+	}
+	bs, err := db.bindings(ctx, `b.user_id IN (`+idList(userIDs)+`) ORDER BY b.user_id, b.role, o.path`)
+	if err != nil {
+		return nil, err
+	}
+	at := make(map[int64]int, len(userIDs))
+	for i, id := range userIDs {
+		if _, ok := at[id]; !ok {
+			at[id] = i
+		}
+	}
+	sort.SliceStable(bs, func(i, j int) bool { return at[bs[i].UserID] < at[bs[j].UserID] })
+	return bs, nil
+}
+
+// bindings reads role bindings with their unit's path and name; where is
+// the statement's condition and order.
+func (db *DB) bindings(ctx context.Context, where string, args ...any) ([]store.Binding, error) {
 	rows, err := db.read().QueryContext(ctx, `SELECT b.user_id, b.role, b.org_id, o.path, o.name FROM role_bindings b
-		JOIN org_units o ON o.id = b.org_id WHERE b.user_id = $1 ORDER BY b.role, o.path`, userID)
+		JOIN org_units o ON o.id = b.org_id WHERE `+where, args...)
 	if err != nil {
 		return nil, db.wrap("list bindings", err)
 	}

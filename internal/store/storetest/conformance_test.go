@@ -287,6 +287,48 @@ func testUsersBindings(t *testing.T, db *sqlstore.DB) {
 	if us, _ := db.ListUsers(ctx, store.UserQuery{Text: "100%"}); len(us) != 0 {
 		t.Fatal("LIKE wildcards must be escaped")
 	}
+
+	// Pages of one walk every account in username order, the text filter
+	// kept on each page.
+	all, err := db.ListUsers(ctx, store.UserQuery{})
+	if err != nil || len(all) < 2 {
+		t.Fatalf("all users: %d %v", len(all), err)
+	}
+	var walked []string
+	for after := ""; ; {
+		page, err := db.ListUsers(ctx, store.UserQuery{After: after, Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		walked = append(walked, page[0].Username)
+		after = page[0].Username
+	}
+	if len(walked) != len(all) || !slices.IsSorted(walked) {
+		t.Fatalf("pages of one walked %v, one page has %d", walked, len(all))
+	}
+	if us, _ := db.ListUsers(ctx, store.UserQuery{Text: "调解员", After: us[0].Username}); len(us) != 0 {
+		t.Fatalf("past the only match: %+v", us)
+	}
+
+	// Several users' bindings in one read, by user in the order asked.
+	other := &store.User{Username: "bind_other", DisplayName: "另一人", PasswordHash: "h", Active: true}
+	if err := db.CreateUser(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddBinding(ctx, store.Binding{UserID: other.ID, Role: domain.RoleCommittee, OrgID: f.committee.ID}); err != nil {
+		t.Fatal(err)
+	}
+	of, err := db.ListBindingsOf(ctx, []int64{other.ID, init.ID, u.ID})
+	if err != nil || len(of) != 3 || of[0].UserID != other.ID || of[0].OrgPath != f.committee.Path ||
+		of[1].UserID != u.ID || of[1].Role != domain.RoleMediator || of[2].Role != domain.RoleRoomLead || of[2].OrgName == "" {
+		t.Fatalf("bindings of three users: %+v %v", of, err)
+	}
+	if of, err := db.ListBindingsOf(ctx, nil); err != nil || len(of) != 0 {
+		t.Fatalf("bindings of no user: %+v %v", of, err)
+	}
 }
 
 func testTokens(t *testing.T, db *sqlstore.DB) {
