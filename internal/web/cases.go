@@ -2,9 +2,7 @@ package web
 
 import (
 	"bytes"
-	"github.com/tiaojie/tiaojie/internal/settlement"
-
-	"github.com/tiaojie/tiaojie/internal/leads"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -19,7 +17,9 @@ import (
 	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
+	"github.com/tiaojie/tiaojie/internal/leads"
 	"github.com/tiaojie/tiaojie/internal/mediation"
+	"github.com/tiaojie/tiaojie/internal/settlement"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -184,8 +184,8 @@ type caseData struct {
 	IsMediator       bool                                          // one of the case's mediators: opens the online mediation
 	CoCandidates     []assignment.Candidate                        // who may be added as a co-mediator
 	Confirmed        map[int64]map[string]store.RecordConfirmation // session → party → confirmation of the record
-	Draft            [5]domain.Term                                // agreement form prefilled from the last proposal all accepted
-	DraftFrom        int64                                         // that proposal
+	TermRows         []termRow                                     // the agreement form's five 履行事项, while mediating
+	DraftFrom        int64                                         // the last proposal all accepted, prefilling them
 	Commendations    []store.Commendation
 	MeetingItems     []store.MeetingItem // 例会 decisions about the case
 	CommendationOpen bool                // a commendation may be recorded now
@@ -207,6 +207,32 @@ type timelineItem struct {
 	Note   string
 }
 
+// termRow is one 履行事项 of the agreement form: what was typed when the
+// form was refused, else the accepted proposal's term. Made in Go for the
+// same reason as timelineItem: five rows of six fields each.
+type termRow struct {
+	I, N                              int
+	Consumer                          bool // performed by the consumer (else the merchant)
+	Content, Amount, Manner, Deadline string
+	Kinds                             template.HTML // the term kinds, the row's selected
+}
+
+func termRows(f caseForm, draft [5]domain.Term) []termRow {
+	const action = "agreement/oral"
+	rows := make([]termRow, len(draft))
+	for i, t := range draft {
+		get := func(name, fallback string) string { return f.Get(action, name+"_"+strconv.Itoa(i), fallback) }
+		amount := "" // no amount: blank, not 0.00
+		if t.AmountFen != 0 {
+			amount = domain.FormatFen(t.AmountFen)
+		}
+		rows[i] = termRow{I: i, N: i + 1, Consumer: get("party", t.Party) == "consumer", Content: get("content", t.Content),
+			Amount: get("amount", amount), Manner: get("manner", t.Manner), Deadline: get("deadline", t.Deadline),
+			Kinds: optionsOf(statCodes.List("term_kind"), statPair, get("kind", t.Kind))}
+	}
+	return rows
+}
+
 // timeline is the page's 办理记录 of events.
 func timeline(evs []store.Event) []timelineItem {
 	out := make([]timelineItem, len(evs))
@@ -222,6 +248,18 @@ func timeline(evs []store.Event) []timelineItem {
 	}
 	return out
 }
+
+// suspendChoices are the reasons a mediator may pick to suspend a case: a
+// recusal suspends it through its own form.
+var suspendChoices = func() domain.Reasons {
+	var out domain.Reasons
+	for _, r := range domain.SuspendReasons {
+		if r.Code != "recusal_pending" {
+			out = append(out, r)
+		}
+	}
+	return out
+}()
 
 // Case shows one case with parties, clocks and timeline.
 func (pg *Pages) Case(w http.ResponseWriter, r *http.Request) {
@@ -298,7 +336,7 @@ func (pg *Pages) showCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	}
 	data.BothAgreed, data.Me = agreed == 2, p.UserID
 	data.IsLead = p.Has(domain.RoleRoomLead) || p.Has(domain.RoleCommittee)
-	data.SuspendReasons, data.TerminateReasons = domain.SuspendReasons, domain.TerminateReasons
+	data.SuspendReasons, data.TerminateReasons = suspendChoices, domain.TerminateReasons
 	data.CanAct = p.CanOnCase(domain.PermCaseDecide, d.Case)
 	data.SessionKinds, data.RecordTemplate = mediation.SessionKinds, mediation.RecordTemplate
 	if f.Agreement != nil {
@@ -424,11 +462,15 @@ func (pg *Pages) mediatorsData(r *http.Request, c store.Case, f casefile.View, d
 			}
 		}
 	}
+	var draft [5]domain.Term
 	for _, pr := range f.Proposals { // only while mediating
 		if pr.Status == "accepted" && pr.Channel == store.ChannelJoint {
-			data.Draft, data.DraftFrom = [5]domain.Term{}, pr.ID
-			copy(data.Draft[:], pr.Terms)
+			draft, data.DraftFrom = [5]domain.Term{}, pr.ID
+			copy(draft[:], pr.Terms)
 		}
+	}
+	if data.CanAct && c.Status == domain.StatusMediating {
+		data.TermRows = termRows(data.Form, draft)
 	}
 	switch c.Status {
 	case domain.StatusMediating, domain.StatusAgreed, domain.StatusPerforming, domain.StatusFollowedUp, domain.StatusTerminated:

@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/access"
@@ -22,23 +21,13 @@ func init() {
 	funcs["revealPurposes"] = func() []privacy.Code { return privacy.Purposes }
 	funcs["revealFields"] = func() []privacy.Code { return privacy.Fields }
 	// The case page repeats both lists in each party's reveal form: made once.
-	fields, purposes := codeOptions(privacy.Fields), codeOptions(privacy.Purposes)
+	fields, purposes := optionsOf(privacy.Fields, privacyPair, ""), optionsOf(privacy.Purposes, privacyPair, "")
 	funcs["revealFieldOptions"] = func() template.HTML { return fields }
 	funcs["revealPurposeOptions"] = func() template.HTML { return purposes }
 	funcs["purposeLabel"] = privacy.PurposeLabel
 	funcs["piiFieldLabel"] = privacy.FieldLabel
 	funcs["privacyKind"] = privacy.KindLabel
 	funcs["privacyStatus"] = privacy.StatusLabel
-}
-
-// codeOptions is the <option> of each code, escaped as a template would.
-func codeOptions(cs []privacy.Code) template.HTML {
-	var b strings.Builder
-	t := template.Must(template.New("options").Parse(`{{range .}}<option value="{{.Code}}">{{.Label}}</option>{{end}}`))
-	if err := t.Execute(&b, cs); err != nil {
-		panic(err) // a fixed template over a fixed table
-	}
-	return template.HTML(b.String())
 }
 
 // noStore keeps a page with personal data out of every cache.

@@ -5,9 +5,6 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
-	"github.com/tiaojie/tiaojie/internal/access"
-	"github.com/tiaojie/tiaojie/internal/platform"
-	"github.com/tiaojie/tiaojie/internal/smartsync"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -17,6 +14,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/tiaojie/tiaojie/internal/access"
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/audittrail"
 	"github.com/tiaojie/tiaojie/internal/auth"
@@ -29,6 +27,8 @@ import (
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/leads"
 	"github.com/tiaojie/tiaojie/internal/mediation"
+	"github.com/tiaojie/tiaojie/internal/platform"
+	"github.com/tiaojie/tiaojie/internal/smartsync"
 	"github.com/tiaojie/tiaojie/internal/statcodes"
 	"github.com/tiaojie/tiaojie/internal/subsidy"
 )
@@ -61,6 +61,7 @@ type page struct {
 
 var funcs = template.FuncMap{
 	"datetime":     datetime,
+	"options":      options,
 	"statTable":    func(name string) []statcodes.Code { return statCodes.List(name) },
 	"statLevels":   func() []subsidy.Difficulty { return subsidy.Difficulties },
 	"jobKind":      jobKindLabel,
@@ -133,12 +134,6 @@ var funcs = template.FuncMap{
 			return l
 		}
 		return "发送失败"
-	},
-	"fenBlank": func(n int64) string {
-		if n == 0 {
-			return ""
-		}
-		return domain.FormatFen(n)
 	},
 	"cnDate":     func(t time.Time) string { return t.In(calendar.Shanghai()).Format("2006年1月2日") },
 	"clockState": desk.ClockState,
