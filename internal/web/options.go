@@ -25,6 +25,8 @@ func options(list any, selected any) (template.HTML, error) {
 	switch l := list.(type) {
 	case []store.OrgUnit:
 		return optionsOf(l, func(u store.OrgUnit) (string, string) { return strconv.FormatInt(u.ID, 10), u.Name }, sel), nil
+	case []domain.Status:
+		return optionsOf(l, func(st domain.Status) (string, string) { return string(st), st.Label() }, sel), nil
 	case domain.Reasons:
 		return optionsOf(l, func(r domain.Reason) (string, string) { return r.Code, r.Label }, sel), nil
 	case []statcodes.Code:

@@ -58,3 +58,14 @@ func TestTermRows(t *testing.T) {
 		t.Fatalf("another form's refusal: %+v", r)
 	}
 }
+
+func TestStatusOptions(t *testing.T) {
+	got, err := options([]domain.Status{domain.StatusReceived, domain.StatusMediating}, "mediating")
+	if err != nil || string(got) != `<option value="received">`+domain.StatusReceived.Label()+`</option><option value="mediating" selected>`+domain.StatusMediating.Label()+`</option>` {
+		t.Fatalf("statuses: %s %v", got, err)
+	}
+	// The desk's room filter holds the room's id as text.
+	if got, _ := options([]store.OrgUnit{{ID: 3, Name: "甲"}}, "3"); !strings.Contains(string(got), `value="3" selected`) {
+		t.Fatalf("room by id as text: %s", got)
+	}
+}
