@@ -301,6 +301,7 @@ func benchCasePage(ctx context.Context, args []string, out io.Writer, getenv fun
 	pass := fs.String("password", "", "that user's password (default: the one seeding sets)")
 	pgURL := fs.String("postgres", getenv("TIAOJIE_DATABASE_URL"), "PostgreSQL server to benchmark as well (a temporary schema is used)")
 	prof := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	lists := fs.Bool("lists", false, "load the web case list (its first ten pages) and the desk over HTTP as well")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -313,7 +314,7 @@ func benchCasePage(ctx context.Context, args []string, out io.Writer, getenv fun
 		return errors.New("-n must be 0…10000000 and -c 1…1024")
 	}
 	run := func(db *sqlstore.DB) (fmt.Stringer, error) {
-		return benchmark.CasePage(ctx, db, benchmark.CasePageOptions{Cases: *n, Clients: *c, Duration: *d, User: *user, Password: *pass, Progress: out})
+		return benchmark.CasePage(ctx, db, benchmark.CasePageOptions{Cases: *n, Clients: *c, Duration: *d, User: *user, Password: *pass, Progress: out, Lists: *lists})
 	}
 	if *file != "" {
 		db, err := sqlite.Open(ctx, *file)

@@ -36,6 +36,8 @@ type CasePageOptions struct {
 	// and the password the seeding sets.
 	User, Password string
 	Progress       io.Writer
+	// Lists: load the web case list and the desk as well.
+	Lists bool
 }
 
 // LoadFigure is one side of a load run.
@@ -68,6 +70,10 @@ type CasePageResult struct {
 	App     LoadFigure // GET /cases/{id} as the committee's director
 	Raw     LoadFigure // GET of a handler that reads one case row by id
 	Ratio   float64    // App.PerSec / Raw.PerSec
+	// List is the web case list (GET /cases?page=N, one of its first ten
+	// pages) and Desk the committee's desk, both rendered over HTTP:
+	// `bench lists` times the lists' reads, these add the page around.
+	List, Desk LoadFigure
 }
 
 func (r CasePageResult) String() string {
@@ -75,6 +81,9 @@ func (r CasePageResult) String() string {
 		r.Engine, r.Cases, r.Clients, r.App, r.Raw, r.Ratio, r.App.NonOK)
 	if r.App.CPU > 0 && r.Raw.CPU > 0 {
 		s += fmt.Sprintf("   cpu per request %.1f× the raw lookup's", float64(r.App.CPU)/float64(r.Raw.CPU))
+	}
+	if r.List.Requests > 0 {
+		s += fmt.Sprintf("\n  case list   %s\n  desk        %s", r.List, r.Desk)
 	}
 	return s
 }
@@ -91,12 +100,20 @@ func CasePage(ctx context.Context, db *sqlstore.DB, o CasePageOptions) (CasePage
 	defer ps.close()
 	res.Cases = ps.cases
 	// Warm up: the first views fill caches and connection pools.
-	load(ctx, ps.client, ps.url+"/cases/", ps.ids, o.Clients, time.Second)
-	res.App = loadCPU(ctx, ps.client, ps.url+"/cases/", ps.ids, o.Clients, o.Duration)
-	load(ctx, ps.client, ps.url+"/raw/", ps.ids, o.Clients, time.Second)
-	res.Raw = loadCPU(ctx, ps.client, ps.url+"/raw/", ps.ids, o.Clients, o.Duration)
+	pages, raw := byID(ps.url+"/cases/", ps.ids), byID(ps.url+"/raw/", ps.ids)
+	load(ctx, ps.client, pages, o.Clients, time.Second)
+	res.App = loadCPU(ctx, ps.client, pages, o.Clients, o.Duration)
+	load(ctx, ps.client, raw, o.Clients, time.Second)
+	res.Raw = loadCPU(ctx, ps.client, raw, o.Clients, o.Duration)
 	if res.Raw.PerSec > 0 {
 		res.Ratio = res.App.PerSec / res.Raw.PerSec
+	}
+	if o.Lists {
+		list := func(rng *rand.Rand) string { return ps.url + "/cases?page=" + strconv.Itoa(1+rng.IntN(10)) }
+		desk := func(*rand.Rand) string { return ps.url + "/desk" }
+		load(ctx, ps.client, list, o.Clients, time.Second)
+		res.List = loadCPU(ctx, ps.client, list, o.Clients, o.Duration)
+		res.Desk = loadCPU(ctx, ps.client, desk, o.Clients, o.Duration)
 	}
 	return res, nil
 }
@@ -185,6 +202,12 @@ func startCasePages(ctx context.Context, db *sqlstore.DB, o *CasePageOptions) (*
 	if err != nil {
 		return nil, err
 	}
+	// The stored due dates, as the server's periodic job keeps them: the
+	// desk's clock section reads them (computing every open case's clocks
+	// instead while they are stale).
+	if _, err := svc.Desk.RefreshDue(ctx); err != nil {
+		return nil, fmt.Errorf("compute due dates: %w", err)
+	}
 	srv, err := server.New(server.Options{Services: svc, Store: db, Pools: pools})
 	if err != nil {
 		return nil, err
@@ -219,10 +242,15 @@ func startCasePages(ctx context.Context, db *sqlstore.DB, o *CasePageOptions) (*
 	return ps, nil
 }
 
+// byID is the page of a random one of ids under prefix.
+func byID(prefix string, ids []int64) func(*rand.Rand) string {
+	return func(rng *rand.Rand) string { return prefix + strconv.FormatInt(ids[rng.IntN(len(ids))], 10) }
+}
+
 // loadCPU is load with the process's CPU time per request.
-func loadCPU(ctx context.Context, client *http.Client, prefix string, ids []int64, n int, d time.Duration) LoadFigure {
+func loadCPU(ctx context.Context, client *http.Client, next func(*rand.Rand) string, n int, d time.Duration) LoadFigure {
 	before := cpuTime()
-	l := load(ctx, client, prefix, ids, n, d)
+	l := load(ctx, client, next, n, d)
 	if l.Requests > 0 {
 		l.CPU = (cpuTime() - before) / time.Duration(l.Requests)
 	}
@@ -238,8 +266,8 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// load GETs prefix+id for random ids from n clients for d.
-func load(ctx context.Context, client *http.Client, prefix string, ids []int64, n int, d time.Duration) LoadFigure {
+// load GETs the pages next picks from n clients for d.
+func load(ctx context.Context, client *http.Client, next func(*rand.Rand) string, n int, d time.Duration) LoadFigure {
 	var mu sync.Mutex
 	var all []time.Duration
 	nonOK := 0
@@ -255,9 +283,9 @@ func load(ctx context.Context, client *http.Client, prefix string, ids []int64, 
 			bad := 0
 			var buf bytes.Buffer
 			for time.Now().Before(end) && ctx.Err() == nil {
-				id := ids[rng.IntN(len(ids))]
+				path := next(rng)
 				t0 := time.Now()
-				r, err := client.Get(prefix + strconv.FormatInt(id, 10))
+				r, err := client.Get(path)
 				if err != nil {
 					bad++
 					lat = append(lat, time.Since(t0))

@@ -60,7 +60,7 @@ func BenchmarkCasePageOne(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer ps.close()
-		load(ctx, ps.client, ps.url+"/cases/", ps.ids, 1, time.Second) // warm up
+		load(ctx, ps.client, byID(ps.url+"/cases/", ps.ids), 1, time.Second) // warm up
 		rng := rand.New(rand.NewPCG(1, 2))
 		var buf bytes.Buffer
 		b.ReportAllocs()
