@@ -60,26 +60,61 @@ func (pg *Pages) Home(w http.ResponseWriter, r *http.Request) {
 	pg.render(w, r, http.StatusOK, "home", "首页", homeData(p))
 }
 
-// listRow is one case of the case list, its texts made in Go as
-// timelineItem's are: a page lists fifty, and each field read from the
-// case's wide row or label method called in the template is a reflected
-// lookup or call.
+// listRow is one case of a list (the case list, the desks), its texts
+// made in Go as timelineItem's are: a page lists fifty, and each field
+// read from the case's wide row or label method called in the template is
+// a reflected lookup or call.
 type listRow struct {
 	ID                                                   int64
 	Number, Consumer, Merchant, Category, Room, Mediator string
 	Status, StatusLabel, Outcome, Channel, Received      string
-	Next                                                 *calendar.Deadline // the running clock due first
+	Why                                                  string        // the desks: why the case waits there
+	Clock                                                template.HTML // the running clock due first, "" when none runs
 }
 
 func listRows(rs []desk.Row) []listRow {
 	out := make([]listRow, len(rs))
 	for i, r := range rs {
-		c := r.Case
-		out[i] = listRow{ID: c.ID, Number: c.Number, Consumer: c.ConsumerName, Merchant: c.MerchantName, Category: c.Category,
-			Room: r.Room, Mediator: r.Mediator, Status: string(c.Status), StatusLabel: c.Status.Label(), Outcome: r.Outcome,
-			Channel: c.Channel.Label(), Received: datetime(c.ReceivedAt), Next: r.Next}
+		out[i] = listRowOf(r.Case, r.Room, r.Mediator, r.Outcome, r.Next)
+		out[i].Why = desk.Why(r.Case)
 	}
 	return out
+}
+
+func listRowOf(c store.Case, room, mediator, outcome string, next *calendar.Deadline) listRow {
+	return listRow{ID: c.ID, Number: c.Number, Consumer: c.ConsumerName, Merchant: c.MerchantName, Category: c.Category,
+		Room: room, Mediator: mediator, Status: string(c.Status), StatusLabel: c.Status.Label(), Outcome: outcome,
+		Channel: c.Channel.Label(), Received: datetime(c.ReceivedAt), Clock: clockCell(next)}
+}
+
+// clockCell is a list's 期限 cell: the clock, its due date and what is left.
+func clockCell(d *calendar.Deadline) template.HTML {
+	if d == nil {
+		return ""
+	}
+	return template.HTML(template.HTMLEscapeString(d.Label)+" "+d.Due.String()+" ") + remaining(*d)
+}
+
+// remaining is what is left of a running clock, or how far it is overdue,
+// and whether a suspension holds it.
+func remaining(d calendar.Deadline) template.HTML {
+	unit := "天"
+	if d.WorkingDays {
+		unit = "个工作日"
+	}
+	var s string
+	switch {
+	case d.Overdue:
+		s = `<span class="overdue">已超期` + strconv.Itoa(-d.Remaining) + unit + `</span>`
+	case d.Remaining <= 2:
+		s = `<span class="soon">剩` + strconv.Itoa(d.Remaining) + unit + `</span>`
+	default:
+		s = "剩" + strconv.Itoa(d.Remaining) + unit
+	}
+	if d.Paused {
+		s += ` <span class="badge">已中止</span>`
+	}
+	return template.HTML(s)
 }
 
 // listQuery reads the case list's filter, answering 400 itself on a bad value.

@@ -20,11 +20,26 @@ type deskRow struct {
 	Why  string // why it is on the desk
 }
 
+// committeeRows are the committee desk's three sections of cases.
+type committeeRows struct{ Unrouted, Waiting, Due []listRow }
+
+// deskListRows are the rows of the personal desk as the template shows them.
+func deskListRows(rs []deskRow) []listRow {
+	out := make([]listRow, len(rs))
+	for i, r := range rs {
+		out[i] = listRowOf(r.Case, "", "", "", r.Next)
+		out[i].Why = r.Why
+	}
+	return out
+}
+
 type deskData struct {
 	Warnings []string        // deadlines about to pass or passed, overdue agreement terms
 	Today    []store.Session // my sessions today
-	Mine     []deskRow       // cases I preside over, most urgent first
-	Waiting  []deskRow       // in my rooms, waiting for a decision or a mediator
+	Mine     []listRow       // cases I preside over, most urgent first
+	Waiting  []listRow       // in my rooms, waiting for a decision or a mediator
+	// CommitteeRows are Committee's sections of cases (committee staff).
+	CommitteeRows committeeRows
 	Replies  []store.Thread  // online mediation channels where a party waits for an answer
 	Filter   deskFilter
 	Views    []store.SavedView
@@ -176,11 +191,12 @@ func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 		return row
 	}
 	d := deskData{Today: pd.Today, Replies: pd.Replies, Views: pd.Views}
+	var mine, waiting []deskRow
 	for _, c := range pd.Mine {
-		d.Mine = append(d.Mine, rowOf(c))
+		mine = append(mine, rowOf(c))
 	}
 	for _, c := range pd.Waiting {
-		d.Waiting = append(d.Waiting, rowOf(c))
+		waiting = append(waiting, rowOf(c))
 	}
 	urgent := func(a, b deskRow) int {
 		switch {
@@ -194,7 +210,7 @@ func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 		return a.Next.Due.Compare(b.Next.Due)
 	}
 	// Warnings: clocks with two working days or less, and agreement terms past their deadline.
-	for _, row := range d.Mine {
+	for _, row := range mine {
 		if n := row.Next; n != nil && (n.Overdue || n.Remaining <= 2) {
 			state := "剩" + strconv.Itoa(n.Remaining) + "天"
 			if n.Overdue {
@@ -207,9 +223,10 @@ func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.Filter, d.Statuses = parseDeskFilter(r.URL.Query()), append(append([]domain.Status{}, desk.Working...), domain.StatusAgreed, domain.StatusPerforming)
-	d.Mine, d.Waiting = filterRows(d.Mine, d.Filter), filterRows(d.Waiting, d.Filter)
-	slices.SortFunc(d.Mine, urgent)
-	slices.SortFunc(d.Waiting, urgent)
+	mine, waiting = filterRows(mine, d.Filter), filterRows(waiting, d.Filter)
+	slices.SortFunc(mine, urgent)
+	slices.SortFunc(waiting, urgent)
+	d.Mine, d.Waiting = deskListRows(mine), deskListRows(waiting)
 	title := "我的工作台"
 	if p.Has(domain.RoleCommittee) {
 		cd, err := pg.Services.Desk.Committee(ctx, p, d.Filter.committee())
@@ -218,6 +235,7 @@ func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Committee, title = &cd, "调委会工作台"
+		d.CommitteeRows = committeeRows{Unrouted: listRows(cd.Unrouted), Waiting: listRows(cd.Waiting), Due: listRows(cd.Due)}
 	}
 	pg.render(w, r, http.StatusOK, "desk", title, d)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
@@ -67,5 +68,25 @@ func TestStatusOptions(t *testing.T) {
 	// The desk's room filter holds the room's id as text.
 	if got, _ := options([]store.OrgUnit{{ID: 3, Name: "甲"}}, "3"); !strings.Contains(string(got), `value="3" selected`) {
 		t.Fatalf("room by id as text: %s", got)
+	}
+}
+
+func TestClockCell(t *testing.T) {
+	due := calendar.Date{Year: 2026, Month: 12, Day: 10}
+	for _, c := range []struct {
+		d    calendar.Deadline
+		want string
+	}{
+		{calendar.Deadline{Label: "调解", Due: due, WorkingDays: false, Remaining: 12}, "调解 2026-12-10 剩12天"},
+		{calendar.Deadline{Label: "受理", Due: due, WorkingDays: true, Remaining: 2}, `受理 2026-12-10 <span class="soon">剩2个工作日</span>`},
+		{calendar.Deadline{Label: "受理", Due: due, WorkingDays: true, Remaining: -3, Overdue: true}, `受理 2026-12-10 <span class="overdue">已超期3个工作日</span>`},
+		{calendar.Deadline{Label: "<b>", Due: due, Remaining: 5, Paused: true}, `&lt;b&gt; 2026-12-10 剩5天 <span class="badge">已中止</span>`},
+	} {
+		if got := string(clockCell(&c.d)); got != c.want {
+			t.Errorf("%+v:\n got %s\nwant %s", c.d, got, c.want)
+		}
+	}
+	if clockCell(nil) != "" {
+		t.Error("no clock running has a cell")
 	}
 }

@@ -62,6 +62,7 @@ type page struct {
 var funcs = template.FuncMap{
 	"datetime":     datetime,
 	"options":      options,
+	"remaining":    remaining,
 	"statTable":    func(name string) []statcodes.Code { return statCodes.List(name) },
 	"statLevels":   func() []subsidy.Difficulty { return subsidy.Difficulties },
 	"jobKind":      jobKindLabel,
@@ -88,7 +89,6 @@ var funcs = template.FuncMap{
 	},
 	"delivery":    agreement.DeliveryLabel,
 	"methodLabel": consent.MethodLabel,
-	"neg":         func(n int) int { return -n },
 	"deref":       func(b *bool) bool { return b != nil && *b },
 	"field": func(err error, name string) string {
 		if ve, ok := err.(*access.ValidationError); ok {
@@ -122,7 +122,6 @@ var funcs = template.FuncMap{
 	},
 	"auditRole": audittrail.RoleLabel,
 	"lockedNow": func(t *time.Time) bool { return t != nil && time.Now().Before(*t) },
-	"deskWhy":   desk.Why,
 	"outboxKind": func(k string) string {
 		if l, ok := outboxKinds[k]; ok {
 			return l
