@@ -18,9 +18,10 @@ import (
 
 // BenchmarkCasePage serves the platform over HTTP on a demo database of
 // TIAOJIE_BENCH_CASES cases (default 300) and loads the case page from 64
-// clients for 3 s, then a raw point lookup the same way; it reports the
-// page's p99, its rate against the lookup's, and any non-2xx answer (which
-// fails the run). Use -benchtime 1x.
+// clients for 3 s, then a raw point lookup, the web case list and the
+// committee desk the same way; it reports the pages' p99, the case page's
+// rate against the lookup's, and any non-2xx answer (which fails the
+// run). Use -benchtime 1x.
 func BenchmarkCasePage(b *testing.B) {
 	n := benchCases(300)
 	for _, e := range storetest.Engines(b) {
@@ -28,11 +29,11 @@ func BenchmarkCasePage(b *testing.B) {
 			db := e.Open(b, true)
 			var last CasePageResult
 			for i := 0; i < b.N; i++ {
-				res, err := CasePage(context.Background(), db, CasePageOptions{Cases: n, Clients: 64, Duration: 3 * time.Second})
+				res, err := CasePage(context.Background(), db, CasePageOptions{Cases: n, Clients: 64, Duration: 3 * time.Second, Lists: true})
 				if err != nil {
 					b.Fatal(err)
 				}
-				if res.App.NonOK > 0 || res.Raw.NonOK > 0 {
+				if res.App.NonOK > 0 || res.Raw.NonOK > 0 || res.List.NonOK > 0 || res.Desk.NonOK > 0 {
 					b.Fatalf("non-2xx answers under load: %s", res)
 				}
 				last = res
@@ -41,6 +42,8 @@ func BenchmarkCasePage(b *testing.B) {
 			b.ReportMetric(last.App.PerSec, "pages/s")
 			b.ReportMetric(last.Ratio, "ratio")
 			b.ReportMetric(float64(last.App.NonOK), "non2xx")
+			b.ReportMetric(float64(last.List.P99.Microseconds())/1000, "list-p99-ms")
+			b.ReportMetric(float64(last.Desk.P99.Microseconds())/1000, "desk-p99-ms")
 		})
 	}
 }
