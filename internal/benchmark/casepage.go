@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	crand "crypto/rand"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -71,9 +72,10 @@ type CasePageResult struct {
 	Raw     LoadFigure // GET of a handler that reads one case row by id
 	Ratio   float64    // App.PerSec / Raw.PerSec
 	// List is the web case list (GET /cases?page=N, one of its first ten
-	// pages) and Desk the committee's desk, both rendered over HTTP:
-	// `bench lists` times the lists' reads, these add the page around.
-	List, Desk LoadFigure
+	// pages), API the same list as JSON (GET /api/v1/cases?offset=…) and
+	// Desk the committee's desk, all over HTTP: `bench lists` times the
+	// lists' reads, these add the page or the JSON around.
+	List, API, Desk LoadFigure
 }
 
 func (r CasePageResult) String() string {
@@ -83,7 +85,7 @@ func (r CasePageResult) String() string {
 		s += fmt.Sprintf("   cpu per request %.1f× the raw lookup's", float64(r.App.CPU)/float64(r.Raw.CPU))
 	}
 	if r.List.Requests > 0 {
-		s += fmt.Sprintf("\n  case list   %s\n  desk        %s", r.List, r.Desk)
+		s += fmt.Sprintf("\n  case list   %s\n  API list    %s\n  desk        %s", r.List, r.API, r.Desk)
 	}
 	return s
 }
@@ -113,6 +115,13 @@ func CasePage(ctx context.Context, db *sqlstore.DB, o CasePageOptions) (CasePage
 		desk := func(*rand.Rand) string { return ps.url + "/desk" }
 		load(ctx, ps.client, list, o.Clients, time.Second)
 		res.List = loadCPU(ctx, ps.client, list, o.Clients, o.Duration)
+		apiClient, err := ps.apiClient(ctx, o)
+		if err != nil {
+			return res, err
+		}
+		apiList := func(rng *rand.Rand) string { return ps.url + "/api/v1/cases?offset=" + strconv.Itoa(50*rng.IntN(10)) }
+		load(ctx, apiClient, apiList, o.Clients, time.Second)
+		res.API = loadCPU(ctx, apiClient, apiList, o.Clients, o.Duration)
 		res.Desk = loadCPU(ctx, ps.client, desk, o.Clients, o.Duration)
 	}
 	return res, nil
@@ -240,6 +249,41 @@ func startCasePages(ctx context.Context, db *sqlstore.DB, o *CasePageOptions) (*
 	}
 	ps.url, ps.client, ps.ids = ts.URL, client, ids
 	return ps, nil
+}
+
+// apiClient is a client of the JSON API signed in as the same user: a
+// bearer token on every request.
+func (ps *casePages) apiClient(ctx context.Context, o CasePageOptions) (*http.Client, error) {
+	body := fmt.Sprintf(`{"username":%q,"password":%q}`, o.User, o.Password)
+	req, err := http.NewRequestWithContext(ctx, "POST", ps.url+"/api/v1/auth/token", strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	r, err := ps.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Body.Close()
+	var tok struct {
+		Token string `json:"token"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&tok); err != nil || r.StatusCode != http.StatusOK || tok.Token == "" {
+		return nil, fmt.Errorf("API token for %s: HTTP %d %v", o.User, r.StatusCode, err)
+	}
+	return &http.Client{Transport: bearer{base: ps.client.Transport, token: tok.Token}}, nil
+}
+
+// bearer adds an API token to each request.
+type bearer struct {
+	base  http.RoundTripper
+	token string
+}
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return b.base.RoundTrip(r)
 }
 
 // byID is the page of a random one of ids under prefix.
