@@ -38,14 +38,14 @@ type deskData struct {
 	Today    []store.Session // my sessions today
 	Mine     []listRow       // cases I preside over, most urgent first
 	Waiting  []listRow       // in my rooms, waiting for a decision or a mediator
-	// CommitteeRows are Committee's sections of cases (committee staff).
-	CommitteeRows committeeRows
 	Replies  []store.Thread  // online mediation channels where a party waits for an answer
 	Filter   deskFilter
 	Views    []store.SavedView
 	Statuses []domain.Status // what the status filter offers
 	// Committee is what waits on the committee across its rooms (committee staff only).
 	Committee *desk.CommitteeDesk
+	// CommitteeRows are Committee's sections of cases, as the page shows them.
+	CommitteeRows committeeRows
 }
 
 // deskFilter narrows the desk's lists; it is also what a saved view keeps.
