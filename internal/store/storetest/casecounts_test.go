@@ -326,7 +326,7 @@ func TestCaseCountsAcrossInstances(t *testing.T) {
 		}
 		// Listening: the totals come from memory.
 		awaitListening(t, a)
-		heardAll(t, a, b)
+		HeardAll(t, a, b)
 		eventually("listening", 2)
 		w := b.Writer()
 		quiet(t, w, "DISABLE")
@@ -428,7 +428,7 @@ func TestDueAnswersAcrossInstances(t *testing.T) {
 			return
 		}
 		awaitListening(t, a)
-		heardAll(t, a, b)
+		HeardAll(t, a, b)
 		eventually("listening", 0, 3)
 		w := b.Writer()
 		quiet(t, w, "DISABLE")
@@ -485,22 +485,3 @@ func twoInstances(t *testing.T, fn func(t *testing.T, e Engine, a, b *sqlstore.D
 	}
 }
 
-// heardAll waits until a has heard every notification committed so far
-// (PostgreSQL): a payload of its own, sent through b, arrives after them.
-// A notification still on its way would move a's generation and hide what
-// a test means to show is remembered.
-func heardAll(t *testing.T, a, b *sqlstore.DB) {
-	t.Helper()
-	mark := fmt.Sprintf("barrier-%d", time.Now().UnixNano())
-	if _, err := b.Writer().ExecContext(context.Background(), `SELECT pg_notify(left(CASE WHEN coalesce(current_schema(), '') = ''
-		THEN 'tiaojie_counts' ELSE current_schema() || '.tiaojie_counts' END, 63), $1)`, mark); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for a.ListenerHeard() != mark {
-		if time.Now().After(deadline) {
-			t.Fatalf("a did not hear %s in 10 s", mark)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
