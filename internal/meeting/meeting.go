@@ -729,12 +729,13 @@ func (s *Service) Upcoming(ctx context.Context, p *auth.Principal, from, to cale
 	if p == nil || !p.Can(domain.PermRoutineRead) {
 		return nil, access.Forbidden("无权查看会议")
 	}
+	// Soonest first from the store: past the limit (a city's week), the
+	// last days are left out, not today's.
 	ms, err := s.Store.ListMeetings(ctx, store.MeetingQuery{Prefixes: p.Scope(domain.PermRoutineRead).Prefixes,
-		From: from.String(), To: to.String(), Limit: 500})
+		From: from.String(), To: to.String(), Limit: 500, Soonest: true})
 	if err != nil {
 		return nil, fmt.Errorf("upcoming meetings: %w", err)
 	}
-	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Day < ms[j].Day })
 	return ms, nil
 }
 

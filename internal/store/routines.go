@@ -88,7 +88,8 @@ type MeetingQuery struct {
 	Prefixes []string
 	From, To string // day range, inclusive; empty: open
 	Kind     string
-	Limit    int // 0: 200
+	Limit    int  // 0: 200
+	Soonest  bool // earliest day first (the week ahead), else the newest first
 }
 
 // MeetingItem is an action item decided at a meeting.
@@ -158,7 +159,8 @@ type Training struct {
 type TrainingQuery struct {
 	Prefixes []string
 	From, To string
-	Limit    int // 0: 200
+	Limit    int  // 0: 200
+	Soonest  bool // earliest day first (the week ahead), else the newest first
 }
 
 // Training file kinds.

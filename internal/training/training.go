@@ -573,10 +573,12 @@ func (s *Service) Upcoming(ctx context.Context, p *auth.Principal, from, to cale
 	if p == nil || !p.Can(domain.PermRoutineRead) {
 		return nil, access.Forbidden("无权查看培训")
 	}
-	ts, err := s.Store.ListTrainings(ctx, store.TrainingQuery{Prefixes: p.Scope(domain.PermRoutineRead).Prefixes, From: from.String(), To: to.String(), Limit: 500})
+	// Soonest first from the store: past the limit, the last days are
+	// left out, not today's.
+	ts, err := s.Store.ListTrainings(ctx, store.TrainingQuery{Prefixes: p.Scope(domain.PermRoutineRead).Prefixes, From: from.String(), To: to.String(),
+		Limit: 500, Soonest: true})
 	if err != nil {
 		return nil, fmt.Errorf("upcoming trainings: %w", err)
 	}
-	sort.SliceStable(ts, func(i, j int) bool { return ts[i].Day < ts[j].Day })
 	return ts, nil
 }

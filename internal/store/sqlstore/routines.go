@@ -118,8 +118,12 @@ func (db *DB) ListMeetings(ctx context.Context, q store.MeetingQuery) ([]store.M
 		q.Limit = 200
 	}
 	args = append(args, q.Limit)
+	order := ` ORDER BY m.day DESC, m.id DESC`
+	if q.Soonest {
+		order = ` ORDER BY m.day, m.id`
+	}
 	rows, err := db.read().QueryContext(ctx, `SELECT `+meetingCols+` FROM meetings m JOIN org_units o ON o.id = m.unit_id WHERE `+where+
-		fmt.Sprintf(` ORDER BY m.day DESC, m.id DESC LIMIT $%d`, len(args)), args...)
+		order+fmt.Sprintf(` LIMIT $%d`, len(args)), args...)
 	if err != nil {
 		return nil, db.wrap("list meetings", err)
 	}
@@ -376,8 +380,12 @@ func (db *DB) ListTrainings(ctx context.Context, q store.TrainingQuery) ([]store
 		q.Limit = 200
 	}
 	args = append(args, q.Limit)
+	order := ` ORDER BY t.day DESC, t.id DESC`
+	if q.Soonest {
+		order = ` ORDER BY t.day, t.id`
+	}
 	rows, err := db.read().QueryContext(ctx, `SELECT `+trainingCols+trainingFrom+` WHERE `+where+
-		fmt.Sprintf(` ORDER BY t.day DESC, t.id DESC LIMIT $%d`, len(args)), args...)
+		order+fmt.Sprintf(` LIMIT $%d`, len(args)), args...)
 	if err != nil {
 		return nil, db.wrap("list trainings", err)
 	}

@@ -484,4 +484,3 @@ func twoInstances(t *testing.T, fn func(t *testing.T, e Engine, a, b *sqlstore.D
 		})
 	}
 }
-

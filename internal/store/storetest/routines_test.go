@@ -101,6 +101,10 @@ func testMeetings(t *testing.T, db *sqlstore.DB) {
 	if err != nil || len(list) != 2 || list[0].ID != rm.ID {
 		t.Fatalf("committee list: %+v %v", list, err)
 	}
+	// Soonest first, as the week ahead reads them: the limit leaves the last out.
+	if soon, _ := db.ListMeetings(ctx, store.MeetingQuery{Prefixes: []string{f.committee.Path}, Soonest: true, Limit: 1}); len(soon) != 1 || soon[0].ID != list[1].ID {
+		t.Fatalf("soonest first: %+v, newest first %+v", soon, list)
+	}
 	if list, _ = db.ListMeetings(ctx, store.MeetingQuery{Prefixes: []string{f.room1.Path}}); len(list) != 1 || list[0].ID != rm.ID {
 		t.Fatalf("room list: %+v", list)
 	}
@@ -181,6 +185,12 @@ func testTrainings(t *testing.T, db *sqlstore.DB) {
 	list, _ := db.ListTrainings(ctx, store.TrainingQuery{Prefixes: []string{f.committee.Path}, From: "2026-01-01", To: "2026-12-31"})
 	if len(list) != 1 || list[0].ID != tr.ID {
 		t.Fatalf("list 2026: %+v", list)
+	}
+	if soon, _ := db.ListTrainings(ctx, store.TrainingQuery{Prefixes: []string{f.committee.Path}, Soonest: true, Limit: 1}); len(soon) != 1 || soon[0].ID != tr2.ID {
+		t.Fatalf("soonest first: %+v", soon)
+	}
+	if newest, _ := db.ListTrainings(ctx, store.TrainingQuery{Prefixes: []string{f.committee.Path}, Limit: 1}); len(newest) != 1 || newest[0].ID != tr.ID {
+		t.Fatalf("newest first: %+v", newest)
 	}
 	if list, _ = db.ListTrainings(ctx, store.TrainingQuery{Prefixes: []string{f.otherCommittee.Path}}); len(list) != 0 {
 		t.Fatalf("other committee: %+v", list)
