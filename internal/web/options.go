@@ -6,10 +6,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tiaojie/tiaojie/internal/casefile"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/privacy"
 	"github.com/tiaojie/tiaojie/internal/statcodes"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // options is the <option> of each code of a list (or each unit, by id),
@@ -23,8 +23,8 @@ func options(list any, selected any) (template.HTML, error) {
 		sel = strconv.FormatInt(id, 10)
 	}
 	switch l := list.(type) {
-	case []store.OrgUnit:
-		return optionsOf(l, func(u store.OrgUnit) (string, string) { return strconv.FormatInt(u.ID, 10), u.Name }, sel), nil
+	case []casefile.Unit:
+		return optionsOf(l, func(u casefile.Unit) (string, string) { return strconv.FormatInt(u.ID, 10), u.Name }, sel), nil
 	case []domain.Status:
 		return optionsOf(l, func(st domain.Status) (string, string) { return string(st), st.Label() }, sel), nil
 	case domain.Reasons:
