@@ -58,7 +58,13 @@ func TestCasePageReadsUseIndexes(t *testing.T) {
 		// Work queues that the evaluation and analysis sweeps drain every few
 		// seconds; their count is the backlog the pages report. A sweep may
 		// run while the pages are traced.
-		"eval_dirty": true, "analysis_dirty": true}
+		"eval_dirty": true, "analysis_dirty": true,
+		// The warning rules' versions: one row a rule change.
+		"warning_rule_sets": true}
+	// Partial indexes that hold only a sweep's pending work: scanning one
+	// reads the backlog, not the table (the due dates not yet computed, the
+	// supervisions not yet replied to).
+	queueIndexes := map[string]bool{"cases_due_pending": true, "supervisions_open": true}
 	forEachEngine(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		// Cases of every kind the demo has: one per status, the richest first.
@@ -93,7 +99,7 @@ func TestCasePageReadsUseIndexes(t *testing.T) {
 		}
 		explained := 0
 		for _, q := range stmts {
-			scans, err := fullScans(ctx, e, q)
+			scans, err := fullScans(ctx, e, q, queueIndexes)
 			if err != nil {
 				t.Logf("not explained (%v): %s", err, oneLine(q))
 				continue
@@ -112,14 +118,18 @@ func TestCasePageReadsUseIndexes(t *testing.T) {
 }
 
 var (
-	sqliteScan = regexp.MustCompile(`^SCAN (\w+)`)
+	sqliteScan = regexp.MustCompile(`^SCAN (\w+)(?: USING (?:COVERING )?INDEX (\w+))?`)
+	sqliteSub  = regexp.MustCompile(`^(?:CO-ROUTINE|MATERIALIZE) (\w+)`)
 	pgSeqScan  = regexp.MustCompile(`Seq Scan on (\w+)`)
 	fromAlias  = regexp.MustCompile(`(?i)\b(?:FROM|JOIN)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?`)
 	paramRef   = regexp.MustCompile(`\$(\d+)`)
 )
 
-// fullScans names the tables a statement reads whole.
-func fullScans(ctx context.Context, e *env, q string) ([]string, error) {
+// fullScans names the tables a statement reads whole. On SQLite a scan of a
+// subquery's rows (a co-routine or a materialised view) is not a table's:
+// the subquery's own plan lines say how it reads. A scan of one of the
+// queue indexes reads only the pending work.
+func fullScans(ctx context.Context, e *env, q string, queueIndexes map[string]bool) ([]string, error) {
 	n := 0
 	for _, m := range paramRef.FindAllStringSubmatch(q, -1) {
 		if k, _ := strconv.Atoi(m[1]); k > n {
@@ -145,13 +155,17 @@ func fullScans(ctx context.Context, e *env, q string) ([]string, error) {
 			return nil, err
 		}
 		defer rows.Close()
+		subqueries := map[string]bool{"CONSTANT": true}
 		for rows.Next() {
 			var id, parent, notused int
 			var detail string
 			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
 				return nil, err
 			}
-			if m := sqliteScan.FindStringSubmatch(detail); m != nil && m[1] != "CONSTANT" {
+			if m := sqliteSub.FindStringSubmatch(detail); m != nil {
+				subqueries[m[1]] = true
+			}
+			if m := sqliteScan.FindStringSubmatch(detail); m != nil && !subqueries[m[1]] && !queueIndexes[m[2]] {
 				out = append(out, cmp.Or(alias[m[1]], m[1]))
 			}
 		}
