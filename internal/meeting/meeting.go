@@ -739,14 +739,27 @@ func (s *Service) Upcoming(ctx context.Context, p *auth.Principal, from, to cale
 	return ms, nil
 }
 
+// overduePage is how many overdue items the sweep reads a statement.
+const overduePage = 1000
+
 // OverdueItems are every open action item due before today, for the
-// warning sweep (no viewer: the sweep sees everything).
+// warning sweep (no viewer: the sweep sees everything). All of them: the
+// sweep resolves the warning of an item it no longer finds, so a list cut
+// short would resolve the warnings of the items past the cut.
 func (s *Service) OverdueItems(ctx context.Context, today calendar.Date) ([]store.MeetingItem, error) {
-	items, err := s.Store.ListMeetingItems(ctx, store.MeetingItemQuery{OpenOnly: true, DueBefore: today.String(), Limit: 10000})
-	if err != nil {
-		return nil, fmt.Errorf("overdue action items: %w", err)
+	q := store.MeetingItemQuery{OpenOnly: true, DueBefore: today.String(), Limit: overduePage}
+	var out []store.MeetingItem
+	for {
+		page, err := s.Store.ListMeetingItems(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("overdue action items: %w", err)
+		}
+		out = append(out, page...)
+		if len(page) < q.Limit {
+			return out, nil
+		}
+		q.After = &page[len(page)-1]
 	}
-	return items, nil
 }
 
 // CaseItems are the action items linked to a case p may read (for the case page).

@@ -123,7 +123,10 @@ type MeetingItemQuery struct {
 	Prefixes  []string
 	OpenOnly  bool
 	DueBefore string // due < this day
-	Limit     int    // 0: 500
+	// After continues a list in its order (due, then id) past this item:
+	// the warning sweep reads every overdue item a page at a time.
+	After *MeetingItem
+	Limit int // 0: 500
 }
 
 // Staff is a user bound to a unit.

@@ -251,6 +251,10 @@ func (db *DB) ListMeetingItems(ctx context.Context, q store.MeetingItemQuery) ([
 		args = append(args, q.DueBefore)
 		where += fmt.Sprintf(" AND i.due < $%d", len(args))
 	}
+	if q.After != nil {
+		args = append(args, q.After.Due, q.After.ID)
+		where += fmt.Sprintf(" AND (i.due > $%d OR (i.due = $%d AND i.id > $%d))", len(args)-1, len(args)-1, len(args))
+	}
 	if q.Limit <= 0 {
 		q.Limit = 500
 	}

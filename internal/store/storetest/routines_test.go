@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -131,6 +132,36 @@ func testMeetings(t *testing.T, db *sqlstore.DB) {
 	items, _ := db.ListMeetingItems(ctx, store.MeetingItemQuery{OpenOnly: true, DueBefore: "2026-12-01"})
 	if len(items) != 1 || items[0].ID != a.ID {
 		t.Fatalf("overdue: %+v", items)
+	}
+	// A page at a time in the order (due, id), past ties on the day.
+	tied := []store.MeetingItem{{MeetingID: m.ID, Body: "同日一", OwnerID: med.ID, Due: "2026-11-10"},
+		{MeetingID: m.ID, Body: "同日二", OwnerID: med.ID, Due: "2026-11-10"}, {MeetingID: m.ID, Body: "次日", OwnerID: med.ID, Due: "2026-11-11"}}
+	for i := range tied {
+		if err := db.AddMeetingItem(ctx, &tied[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []int64{a.ID, tied[0].ID, tied[1].ID, tied[2].ID}
+	var walked []int64
+	q := store.MeetingItemQuery{OpenOnly: true, DueBefore: "2026-12-01", Limit: 1}
+	for range 10 {
+		page, err := db.ListMeetingItems(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		walked = append(walked, page[0].ID)
+		q.After = &page[0]
+	}
+	if !slices.Equal(walked, want) {
+		t.Fatalf("overdue items a page at a time: %v, want %v", walked, want)
+	}
+	for _, x := range tied {
+		if err := db.CloseMeetingItem(ctx, x.ID, med.ID, time.Date(2026, 11, 9, 8, 0, 0, 0, time.UTC), ""); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if items, _ = db.ListMeetingItems(ctx, store.MeetingItemQuery{OwnerID: med2.ID}); len(items) != 1 || items[0].ID != b.ID {
 		t.Fatalf("by owner: %+v", items)
