@@ -403,6 +403,23 @@ func (s *Service) Supervisions(ctx context.Context, p *auth.Principal, unanswere
 	return out, nil
 }
 
+// Owed are the unanswered 催办 and 督办 addressed to p as a mediator, newest
+// first, wherever p reads warnings: the 今日 page's replies owed. They are
+// asked of the store by mediator, not picked out of the reader's whole
+// scope, whose newest unanswered ones may all be others'.
+func (s *Service) Owed(ctx context.Context, p *auth.Principal) ([]store.Supervision, error) {
+	if p == nil || !p.Can(domain.PermWarningRead) {
+		return nil, access.Forbidden("无权查看预警")
+	}
+	r := newReader(p)
+	q := store.SupervisionQuery{Scope: store.Scope{Prefixes: append(r.own, r.wide...)}, Mediator: p.UserID, Unanswered: true}
+	out, err := s.Store.ListSupervisions(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("supervisions owed by %d: %w", p.UserID, err)
+	}
+	return out, nil
+}
+
 // handlesUnit reports whether a binding other than a mediator's may
 // handle warnings of the unit.
 func handlesUnit(p *auth.Principal, path string) bool {

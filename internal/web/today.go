@@ -71,15 +71,9 @@ func (pg *Pages) Today(w http.ResponseWriter, r *http.Request) {
 			pg.failErr(w, r, err)
 			return
 		}
-		sups, err := pg.Services.Warnings.Supervisions(ctx, p, true)
-		if err != nil {
+		if d.Replies, err = pg.Services.Warnings.Owed(ctx, p); err != nil {
 			pg.failErr(w, r, err)
 			return
-		}
-		for _, s := range sups {
-			if s.MediatorID == p.UserID {
-				d.Replies = append(d.Replies, s)
-			}
 		}
 	}
 	items, err := pg.Services.Meetings.OpenItems(ctx, p)
