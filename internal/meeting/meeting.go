@@ -7,10 +7,12 @@
 package meeting
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -663,14 +665,16 @@ func (s *Service) CloseItem(ctx context.Context, p *auth.Principal, itemID int64
 // ListView is the meetings page.
 type ListView struct {
 	Meetings  []store.Meeting
-	Open      []store.MeetingItem
+	Open      []store.MeetingItem // the soonest due OpenShown
+	OpenMore  bool                // more items are open than Open lists
 	Today     string
 	Units     []store.OrgUnit // where p may schedule
 	NextMonth string          // the next monthly meeting day
 }
 
-// List is the meetings p may see (latest first) and the open action items.
-func (s *Service) List(ctx context.Context, p *auth.Principal) (ListView, error) {
+// List is the meetings p may see (latest first) and the open action items
+// after the item after (nil: the soonest due).
+func (s *Service) List(ctx context.Context, p *auth.Principal, after *store.MeetingItem) (ListView, error) {
 	if p == nil || !p.Can(domain.PermRoutineRead) {
 		return ListView{}, access.Forbidden("无权查看会议")
 	}
@@ -680,7 +684,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal) (ListView, error)
 	if v.Meetings, err = s.Store.ListMeetings(ctx, store.MeetingQuery{Prefixes: pre, Limit: 200}); err != nil {
 		return v, fmt.Errorf("list meetings: %w", err)
 	}
-	if v.Open, err = s.OpenItems(ctx, p); err != nil {
+	if v.Open, v.OpenMore, err = s.OpenItems(ctx, p, after); err != nil {
 		return v, err
 	}
 	if v.Units, err = s.Units(ctx, p); err != nil {
@@ -696,19 +700,27 @@ func (s *Service) List(ctx context.Context, p *auth.Principal) (ListView, error)
 	return v, nil
 }
 
-// OpenItems are the open action items of meetings p may see, soonest due first.
-func (s *Service) OpenItems(ctx context.Context, p *auth.Principal) ([]store.MeetingItem, error) {
+// OpenShown bounds the open action items a page lists: the soonest due.
+// A district's years of unfinished items would otherwise fill a page (and
+// a city-wide reader's, every district's).
+const OpenShown = 100
+
+// OpenItems are the open action items of meetings p may see and those p
+// owns, soonest due first (then by id): the first OpenShown after the item
+// after (nil: from the start), and whether there are more.
+func (s *Service) OpenItems(ctx context.Context, p *auth.Principal, after *store.MeetingItem) ([]store.MeetingItem, bool, error) {
 	if p == nil || !p.Can(domain.PermRoutineRead) {
-		return nil, access.Forbidden("无权查看会议事项")
+		return nil, false, access.Forbidden("无权查看会议事项")
 	}
-	items, err := s.Store.ListMeetingItems(ctx, store.MeetingItemQuery{Prefixes: p.Scope(domain.PermRoutineRead).Prefixes, OpenOnly: true})
+	// Each list's soonest OpenShown+1 hold the union's soonest OpenShown+1.
+	items, err := s.Store.ListMeetingItems(ctx, store.MeetingItemQuery{Prefixes: p.Scope(domain.PermRoutineRead).Prefixes, OpenOnly: true, After: after, Limit: OpenShown + 1})
 	if err != nil {
-		return nil, fmt.Errorf("open action items: %w", err)
+		return nil, false, fmt.Errorf("open action items: %w", err)
 	}
 	// A mediator owns items decided at meetings above their room.
-	mine, err := s.Store.ListMeetingItems(ctx, store.MeetingItemQuery{OwnerID: p.UserID, OpenOnly: true})
+	mine, err := s.Store.ListMeetingItems(ctx, store.MeetingItemQuery{OwnerID: p.UserID, OpenOnly: true, After: after, Limit: OpenShown + 1})
 	if err != nil {
-		return nil, fmt.Errorf("own action items: %w", err)
+		return nil, false, fmt.Errorf("own action items: %w", err)
 	}
 	seen := map[int64]bool{}
 	for _, it := range items {
@@ -719,8 +731,34 @@ func (s *Service) OpenItems(ctx context.Context, p *auth.Principal) ([]store.Mee
 			items = append(items, it)
 		}
 	}
-	sort.SliceStable(items, func(i, j int) bool { return items[i].Due < items[j].Due })
-	return items, nil
+	slices.SortFunc(items, func(a, b store.MeetingItem) int { return cmp.Or(cmp.Compare(a.Due, b.Due), cmp.Compare(a.ID, b.ID)) })
+	if len(items) > OpenShown {
+		return items[:OpenShown], true, nil
+	}
+	return items, false, nil
+}
+
+// ItemCursor is the link token of an open action item's place in the open
+// items' order (its due day, then its id): a list cursor at the day's start.
+func ItemCursor(it Item) string {
+	due, err := calendar.ParseDate(it.Due)
+	if err != nil {
+		return ""
+	}
+	return store.ListCursor{At: due.Time(), ID: it.ID}.String()
+}
+
+// ParseItemCursor reads a token made by ItemCursor ("": nil, from the
+// start); its error says in Chinese that the link is not one a page gave.
+func ParseItemCursor(s string) (*Item, error) {
+	if s == "" {
+		return nil, nil
+	}
+	c, err := store.ParseListCursor(s)
+	if err != nil {
+		return nil, errors.New(store.BadCursorMessage)
+	}
+	return &Item{Due: calendar.DateOf(c.At).String(), ID: c.ID}, nil
 }
 
 // Upcoming are the meetings p may see from..to (inclusive), soonest first:

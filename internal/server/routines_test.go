@@ -279,11 +279,11 @@ func TestRoutineMeetingRecord(t *testing.T) {
 		if later, _ := e.svc.Meetings.OverdueItems(ctx, today.AddDays(11)); len(later) < 3 {
 			t.Fatalf("overdue in 11 days: %d", len(later))
 		}
-		open, err := e.svc.Meetings.OpenItems(ctx, principalOf(t, e, "committee01"))
+		open, _, err := e.svc.Meetings.OpenItems(ctx, principalOf(t, e, "committee01"), nil)
 		if err != nil || len(open) < 3 {
 			t.Fatalf("open items: %d %v", len(open), err)
 		}
-		if o, _ := e.svc.Meetings.OpenItems(ctx, principalOf(t, e, "xh_committee01")); len(o) != 0 {
+		if o, _, _ := e.svc.Meetings.OpenItems(ctx, principalOf(t, e, "xh_committee01"), nil); len(o) != 0 {
 			t.Fatalf("Xuhui sees Pudong's items: %+v", o)
 		}
 		up, err := e.svc.Meetings.Upcoming(ctx, principalOf(t, e, "room_lead01"), today, today.AddDays(7))
@@ -295,7 +295,7 @@ func TestRoutineMeetingRecord(t *testing.T) {
 		item := fmt.Sprintf("/meetings/items/%d/done", items[0].ID)
 		routineRefused(t, e.login("mediator02").form("POST", item, url.Values{"note": {"x"}}), 404, "不存在")
 		// The owner sees the item among their open ones though the committee's meeting is above their room.
-		if o, _ := e.svc.Meetings.OpenItems(ctx, principalOf(t, e, "mediator01")); !slices.ContainsFunc(o, func(x store.MeetingItem) bool { return x.ID == items[0].ID }) {
+		if o, _, _ := e.svc.Meetings.OpenItems(ctx, principalOf(t, e, "mediator01"), nil); !slices.ContainsFunc(o, func(x store.MeetingItem) bool { return x.ID == items[0].ID }) {
 			t.Fatalf("owner's open items: %+v", o)
 		}
 		if r := e.login("mediator01").form("POST", item, url.Values{"note": {"已回访，协议履行完毕"}}); r.StatusCode != 303 {

@@ -3,11 +3,14 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"html"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/meeting"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -61,6 +64,79 @@ func TestTodayRepliesOwed(t *testing.T) {
 		res = e.login("mediator01").get("/today")
 		if !strings.Contains(res.body, "请说明进度209") || strings.Contains(res.body, "请室主任说明本案调解进度") {
 			t.Fatalf("mediator01's replies owed are wrong")
+		}
+	})
+}
+
+// A committee's years of unfinished action items: the meetings page lists
+// them soonest due first a page at a time, every one reachable and none
+// twice; 今日 lists the most overdue and says there are more.
+func TestOpenItemsPaged(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		ms := meetingsOf(t, e, store.MeetingCommittee)
+		if len(ms) == 0 {
+			t.Fatal("the demo has no committee meeting")
+		}
+		owner := userID(t, e, "mediator01")
+		before, _, err := e.svc.Meetings.OpenItems(ctx, principalOf(t, e, "committee01"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 150 overdue, on 30 days (ties within a day), none done.
+		want := map[string]bool{}
+		for i := range 150 {
+			body := fmt.Sprintf("补齐台账第%03d项", i)
+			it := store.MeetingItem{MeetingID: ms[0].ID, Body: body, OwnerID: owner, Due: time.Now().AddDate(0, 0, -40+i%30).Format("2006-01-02")}
+			if err := e.db.AddMeetingItem(ctx, &it); err != nil {
+				t.Fatal(err)
+			}
+			want[body] = true
+		}
+		cm := e.login("committee01")
+		seen := map[string]int{}
+		link, pages, shown := "/meetings", 0, 0
+		body := regexp.MustCompile(`补齐台账第\d{3}项`)
+		next := regexp.MustCompile(`<a href="(/meetings\?after=[^"#]+)#open-items" id="items-next">`)
+		for link != "" {
+			res := cm.get(link)
+			if res.StatusCode != 200 {
+				t.Fatalf("%s: %d", link, res.StatusCode)
+			}
+			pages++
+			rows := strings.Count(res.body[strings.Index(res.body, `id="open-items"`):strings.Index(res.body, `id="meetings"`)], "<tr><td data-label=\"事项\">")
+			if rows > meeting.OpenShown {
+				t.Fatalf("page %d lists %d items", pages, rows)
+			}
+			shown += rows
+			for _, m := range body.FindAllString(res.body, -1) {
+				seen[m]++
+			}
+			link = ""
+			if m := next.FindStringSubmatch(res.body); m != nil {
+				link = html.UnescapeString(m[1])
+			}
+		}
+		if pages < 2 {
+			t.Fatalf("%d open items on %d page", shown, pages)
+		}
+		if shown != len(before)+150 {
+			t.Fatalf("the pages list %d open items, want %d", shown, len(before)+150)
+		}
+		for b := range want {
+			if seen[b] != 1 {
+				t.Fatalf("%s listed %d times", b, seen[b])
+			}
+		}
+		if r := cm.get("/meetings?after=not-a-cursor"); r.StatusCode != 400 || !strings.Contains(r.body, "分页参数无效") {
+			t.Fatalf("a cursor no page gave: %d", r.StatusCode)
+		}
+		today := cm.get("/today")
+		if !strings.Contains(today.body, "项以上") || !strings.Contains(today.body, "其余见") {
+			t.Fatalf("今日 does not say more items are overdue than it lists")
+		}
+		if n := len(body.FindAllString(today.body, -1)); n == 0 || n > meeting.OpenShown {
+			t.Fatalf("今日 lists %d of the overdue items", n)
 		}
 	})
 }

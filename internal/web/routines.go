@@ -22,6 +22,8 @@ type meetingsData struct {
 	Kinds      []string
 	KindLabels map[string]string
 	Partners   []meeting.Unit
+	// The open items' pages: back to the soonest due, and the next.
+	ItemsFirst, ItemsNext string
 }
 
 func meetingKindLabels() map[string]string {
@@ -36,12 +38,23 @@ func meetingKindLabels() map[string]string {
 func (pg *Pages) Meetings(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.From(ctx)
-	v, err := pg.Services.Meetings.List(ctx, p)
+	after, err := meeting.ParseItemCursor(r.URL.Query().Get("after"))
+	if err != nil {
+		pg.Fail(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	v, err := pg.Services.Meetings.List(ctx, p, after)
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
 	}
 	d := meetingsData{ListView: v, Kinds: meeting.Kinds, KindLabels: meetingKindLabels()}
+	if after != nil {
+		d.ItemsFirst = "/meetings#open-items"
+	}
+	if v.OpenMore {
+		d.ItemsNext = "/meetings?after=" + meeting.ItemCursor(v.Open[len(v.Open)-1]) + "#open-items"
+	}
 	if d.Partners, err = pg.Services.Meetings.PartnerUnits(ctx, p); err != nil {
 		pg.failErr(w, r, err)
 		return

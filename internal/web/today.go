@@ -27,7 +27,9 @@ type todayData struct {
 	Notices               []alerting.Notice
 	Replies               []alerting.Supervision // 督办/催办 waiting for the reader's reply
 	Overdue               []meeting.Item
-	Open                  int // open action items in the reader's view
+	Open                  int  // open action items in the reader's view (at most meeting.OpenShown)
+	OpenMore              bool // and more than that
+	OverdueMore           bool // more items are overdue than Overdue lists
 	Meetings              []meeting.Meeting
 	Trainings             []training.Training
 	// Batches are the subsidy batches waiting on the reader: to approve
@@ -76,17 +78,19 @@ func (pg *Pages) Today(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	items, err := pg.Services.Meetings.OpenItems(ctx, p)
+	items, more, err := pg.Services.Meetings.OpenItems(ctx, p, nil)
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
 	}
-	d.Open = len(items)
+	d.Open, d.OpenMore = len(items), more
 	for _, it := range items {
 		if due, err := calendar.ParseDate(it.Due); err == nil && due.Before(today) {
 			d.Overdue = append(d.Overdue, it)
 		}
 	}
+	// Soonest due first: when every item read is overdue, more may be.
+	d.OverdueMore = more && len(d.Overdue) == len(items)
 	if d.Meetings, err = pg.Services.Meetings.Upcoming(ctx, p, d.Monday, d.Sunday); err != nil {
 		pg.failErr(w, r, err)
 		return
