@@ -665,6 +665,7 @@ func (s *Service) CloseItem(ctx context.Context, p *auth.Principal, itemID int64
 // ListView is the meetings page.
 type ListView struct {
 	Meetings  []store.Meeting
+	More      bool                // more meetings are past the last listed
 	Open      []store.MeetingItem // the soonest due OpenShown
 	OpenMore  bool                // more items are open than Open lists
 	Today     string
@@ -672,17 +673,25 @@ type ListView struct {
 	NextMonth string          // the next monthly meeting day
 }
 
-// List is the meetings p may see (latest first) and the open action items
-// after the item after (nil: the soonest due).
-func (s *Service) List(ctx context.Context, p *auth.Principal, after *store.MeetingItem) (ListView, error) {
+// MeetingsShown bounds the meetings a page lists: a district's rooms meet
+// monthly, hundreds of meetings a year.
+const MeetingsShown = 50
+
+// List is the meetings p may see, latest first, past the meeting past (nil:
+// from the latest), and the open action items after the item after (nil:
+// the soonest due).
+func (s *Service) List(ctx context.Context, p *auth.Principal, past *store.Meeting, after *store.MeetingItem) (ListView, error) {
 	if p == nil || !p.Can(domain.PermRoutineRead) {
 		return ListView{}, access.Forbidden("无权查看会议")
 	}
 	pre := p.Scope(domain.PermRoutineRead).Prefixes
 	v := ListView{Today: s.today().String()}
 	var err error
-	if v.Meetings, err = s.Store.ListMeetings(ctx, store.MeetingQuery{Prefixes: pre, Limit: 200}); err != nil {
+	if v.Meetings, err = s.Store.ListMeetings(ctx, store.MeetingQuery{Prefixes: pre, Past: past, Limit: MeetingsShown + 1}); err != nil {
 		return v, fmt.Errorf("list meetings: %w", err)
+	}
+	if len(v.Meetings) > MeetingsShown {
+		v.Meetings, v.More = v.Meetings[:MeetingsShown], true
 	}
 	if v.Open, v.OpenMore, err = s.OpenItems(ctx, p, after); err != nil {
 		return v, err
@@ -759,6 +768,19 @@ func ParseItemCursor(s string) (*Item, error) {
 		return nil, errors.New(store.BadCursorMessage)
 	}
 	return &Item{Due: calendar.DateOf(c.At).String(), ID: c.ID}, nil
+}
+
+// MeetingCursor is the link token of a meeting's place in the meetings'
+// order (its day, then its id).
+func MeetingCursor(m Meeting) string { return ItemCursor(Item{Due: m.Day, ID: m.ID}) }
+
+// ParseMeetingCursor reads a token made by MeetingCursor ("": nil).
+func ParseMeetingCursor(s string) (*Meeting, error) {
+	it, err := ParseItemCursor(s)
+	if it == nil {
+		return nil, err
+	}
+	return &Meeting{Day: it.Due, ID: it.ID}, nil
 }
 
 // Upcoming are the meetings p may see from..to (inclusive), soonest first:

@@ -140,3 +140,63 @@ func TestOpenItemsPaged(t *testing.T) {
 		}
 	})
 }
+
+// A district's rooms meet monthly: the meetings page lists them latest
+// first a page at a time, and every meeting is reachable.
+func TestMeetingsPaged(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		rooms := meetingsOf(t, e, store.MeetingRoom)
+		if len(rooms) == 0 {
+			t.Fatal("the demo has no room meeting")
+		}
+		before, err := e.db.ListMeetings(ctx, store.MeetingQuery{Prefixes: principalOf(t, e, "committee01").Scope(domain.PermRoutineRead).Prefixes, Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rooms[0]
+		for i := range 70 { // two a day over 35 days: ties on the day
+			m := store.Meeting{UnitID: r.UnitID, UnitPath: r.UnitPath, Kind: store.MeetingRoom, Day: time.Now().AddDate(-2, 0, i/2).Format("2006-01-02"),
+				Title: fmt.Sprintf("工作室例会第%02d次", i), CreatedBy: userID(t, e, "committee01")}
+			if err := e.db.CreateMeeting(ctx, &m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cm := e.login("committee01")
+		title := regexp.MustCompile(`工作室例会第\d{2}次`)
+		next := regexp.MustCompile(`<a href="(/meetings\?past=[^"#]+)#meetings" id="meetings-next">`)
+		seen := map[string]int{}
+		link, pages, rows := "/meetings", 0, 0
+		for link != "" && pages < 20 {
+			res := cm.get(link)
+			if res.StatusCode != 200 {
+				t.Fatalf("%s: %d", link, res.StatusCode)
+			}
+			pages++
+			table := res.body[strings.Index(res.body, `id="meetings"`):]
+			n := strings.Count(table, `<td data-label="日期">`)
+			if n > meeting.MeetingsShown {
+				t.Fatalf("page %d lists %d meetings", pages, n)
+			}
+			rows += n
+			for _, m := range title.FindAllString(table, -1) {
+				seen[m]++
+			}
+			link = ""
+			if m := next.FindStringSubmatch(res.body); m != nil {
+				link = html.UnescapeString(m[1])
+			}
+		}
+		if rows != len(before)+70 || len(seen) != 70 || pages < 2 {
+			t.Fatalf("%d pages list %d meetings (%d of the new), want %d", pages, rows, len(seen), len(before)+70)
+		}
+		for k, n := range seen {
+			if n != 1 {
+				t.Fatalf("%s listed %d times", k, n)
+			}
+		}
+		if res := cm.get("/meetings?past=not-a-cursor"); res.StatusCode != 400 {
+			t.Fatalf("a cursor no page gave: %d", res.StatusCode)
+		}
+	})
+}

@@ -90,6 +90,9 @@ type MeetingQuery struct {
 	Kind     string
 	Limit    int  // 0: 200
 	Soonest  bool // earliest day first (the week ahead), else the newest first
+	// Past continues the list past this meeting in its order (day, then
+	// id): the meetings page's next page.
+	Past *Meeting
 }
 
 // MeetingItem is an action item decided at a meeting.
@@ -164,6 +167,9 @@ type TrainingQuery struct {
 	From, To string
 	Limit    int  // 0: 200
 	Soonest  bool // earliest day first (the week ahead), else the newest first
+	// Past continues the list past this meeting in its order (day, then
+	// id): the meetings page's next page.
+	Past *Meeting
 }
 
 // Training file kinds.

@@ -22,8 +22,9 @@ type meetingsData struct {
 	Kinds      []string
 	KindLabels map[string]string
 	Partners   []meeting.Unit
-	// The open items' pages: back to the soonest due, and the next.
-	ItemsFirst, ItemsNext string
+	// The open items' pages (back to the soonest due, the next) and the
+	// meetings' (back to the latest, the earlier ones).
+	ItemsFirst, ItemsNext, MeetingsFirst, MeetingsNext string
 }
 
 func meetingKindLabels() map[string]string {
@@ -43,7 +44,12 @@ func (pg *Pages) Meetings(w http.ResponseWriter, r *http.Request) {
 		pg.Fail(w, r, http.StatusBadRequest, err.Error())
 		return
 	}
-	v, err := pg.Services.Meetings.List(ctx, p, after)
+	past, err := meeting.ParseMeetingCursor(r.URL.Query().Get("past"))
+	if err != nil {
+		pg.Fail(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	v, err := pg.Services.Meetings.List(ctx, p, past, after)
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
@@ -54,6 +60,12 @@ func (pg *Pages) Meetings(w http.ResponseWriter, r *http.Request) {
 	}
 	if v.OpenMore {
 		d.ItemsNext = "/meetings?after=" + meeting.ItemCursor(v.Open[len(v.Open)-1]) + "#open-items"
+	}
+	if past != nil {
+		d.MeetingsFirst = "/meetings#meetings"
+	}
+	if v.More {
+		d.MeetingsNext = "/meetings?past=" + meeting.MeetingCursor(v.Meetings[len(v.Meetings)-1]) + "#meetings"
 	}
 	if d.Partners, err = pg.Services.Meetings.PartnerUnits(ctx, p); err != nil {
 		pg.failErr(w, r, err)

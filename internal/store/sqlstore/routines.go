@@ -114,6 +114,14 @@ func (db *DB) ListMeetings(ctx context.Context, q store.MeetingQuery) ([]store.M
 		args = append(args, q.Kind)
 		where += fmt.Sprintf(" AND m.kind = $%d", len(args))
 	}
+	if q.Past != nil {
+		args = append(args, q.Past.Day, q.Past.ID)
+		cmp := "<"
+		if q.Soonest {
+			cmp = ">"
+		}
+		where += fmt.Sprintf(" AND (m.day %[1]s $%[2]d OR (m.day = $%[2]d AND m.id %[1]s $%[3]d))", cmp, len(args)-1, len(args))
+	}
 	if q.Limit <= 0 {
 		q.Limit = 200
 	}

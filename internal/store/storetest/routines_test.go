@@ -106,6 +106,26 @@ func testMeetings(t *testing.T, db *sqlstore.DB) {
 	if soon, _ := db.ListMeetings(ctx, store.MeetingQuery{Prefixes: []string{f.committee.Path}, Soonest: true, Limit: 1}); len(soon) != 1 || soon[0].ID != list[1].ID {
 		t.Fatalf("soonest first: %+v, newest first %+v", soon, list)
 	}
+	// A page at a time either way, past the last meeting shown.
+	for _, soonest := range []bool{false, true} {
+		all, _ := db.ListMeetings(ctx, store.MeetingQuery{Prefixes: []string{f.committee.Path}, Soonest: soonest})
+		var walked []store.Meeting
+		q := store.MeetingQuery{Prefixes: []string{f.committee.Path}, Soonest: soonest, Limit: 1}
+		for range 5 {
+			page, err := db.ListMeetings(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			walked = append(walked, page...)
+			q.Past = &page[0]
+		}
+		if len(walked) != len(all) || len(all) != 2 || walked[0].ID != all[0].ID || walked[1].ID != all[1].ID {
+			t.Fatalf("meetings a page at a time (soonest %v): %+v, want %+v", soonest, walked, all)
+		}
+	}
 	if list, _ = db.ListMeetings(ctx, store.MeetingQuery{Prefixes: []string{f.room1.Path}}); len(list) != 1 || list[0].ID != rm.ID {
 		t.Fatalf("room list: %+v", list)
 	}
