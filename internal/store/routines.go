@@ -167,9 +167,6 @@ type TrainingQuery struct {
 	From, To string
 	Limit    int  // 0: 200
 	Soonest  bool // earliest day first (the week ahead), else the newest first
-	// Past continues the list past this meeting in its order (day, then
-	// id): the meetings page's next page.
-	Past *Meeting
 }
 
 // Training file kinds.
