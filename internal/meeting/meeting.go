@@ -680,7 +680,7 @@ const MeetingsShown = 50
 // List is the meetings p may see, latest first, past the meeting past (nil:
 // from the latest), and the open action items after the item after (nil:
 // the soonest due).
-func (s *Service) List(ctx context.Context, p *auth.Principal, past *store.Meeting, after *store.MeetingItem) (ListView, error) {
+func (s *Service) List(ctx context.Context, p *auth.Principal, past, after *Cursor) (ListView, error) {
 	if p == nil || !p.Can(domain.PermRoutineRead) {
 		return ListView{}, access.Forbidden("无权查看会议")
 	}
@@ -717,7 +717,7 @@ const OpenShown = 100
 // OpenItems are the open action items of meetings p may see and those p
 // owns, soonest due first (then by id): the first OpenShown after the item
 // after (nil: from the start), and whether there are more.
-func (s *Service) OpenItems(ctx context.Context, p *auth.Principal, after *store.MeetingItem) ([]store.MeetingItem, bool, error) {
+func (s *Service) OpenItems(ctx context.Context, p *auth.Principal, after *Cursor) ([]store.MeetingItem, bool, error) {
 	if p == nil || !p.Can(domain.PermRoutineRead) {
 		return nil, false, access.Forbidden("无权查看会议事项")
 	}
@@ -745,42 +745,6 @@ func (s *Service) OpenItems(ctx context.Context, p *auth.Principal, after *store
 		return items[:OpenShown], true, nil
 	}
 	return items, false, nil
-}
-
-// ItemCursor is the link token of an open action item's place in the open
-// items' order (its due day, then its id): a list cursor at the day's start.
-func ItemCursor(it Item) string {
-	due, err := calendar.ParseDate(it.Due)
-	if err != nil {
-		return ""
-	}
-	return store.ListCursor{At: due.Time(), ID: it.ID}.String()
-}
-
-// ParseItemCursor reads a token made by ItemCursor ("": nil, from the
-// start); its error says in Chinese that the link is not one a page gave.
-func ParseItemCursor(s string) (*Item, error) {
-	if s == "" {
-		return nil, nil
-	}
-	c, err := store.ParseListCursor(s)
-	if err != nil {
-		return nil, errors.New(store.BadCursorMessage)
-	}
-	return &Item{Due: calendar.DateOf(c.At).String(), ID: c.ID}, nil
-}
-
-// MeetingCursor is the link token of a meeting's place in the meetings'
-// order (its day, then its id).
-func MeetingCursor(m Meeting) string { return ItemCursor(Item{Due: m.Day, ID: m.ID}) }
-
-// ParseMeetingCursor reads a token made by MeetingCursor ("": nil).
-func ParseMeetingCursor(s string) (*Meeting, error) {
-	it, err := ParseItemCursor(s)
-	if it == nil {
-		return nil, err
-	}
-	return &Meeting{Day: it.Due, ID: it.ID}, nil
 }
 
 // Upcoming are the meetings p may see from..to (inclusive), soonest first:
@@ -818,7 +782,8 @@ func (s *Service) OverdueItems(ctx context.Context, today calendar.Date) ([]stor
 		if len(page) < q.Limit {
 			return out, nil
 		}
-		q.After = &page[len(page)-1]
+		last := page[len(page)-1]
+		q.After = &Cursor{Day: last.Due, ID: last.ID}
 	}
 }
 

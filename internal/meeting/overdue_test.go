@@ -23,7 +23,7 @@ func (s *itemStore) ListMeetingItems(_ context.Context, q store.MeetingItemQuery
 		if it.Due >= q.DueBefore {
 			continue
 		}
-		if a := q.After; a != nil && (it.Due < a.Due || it.Due == a.Due && it.ID <= a.ID) {
+		if a := q.After; a != nil && (it.Due < a.Day || it.Due == a.Day && it.ID <= a.ID) {
 			continue
 		}
 		if len(out) == q.Limit {

@@ -8,4 +8,7 @@ type (
 	Meeting = store.Meeting
 	Item    = store.MeetingItem // an action item decided at a meeting
 	Unit    = store.OrgUnit     // a holding unit or an attending partner unit
+	// Cursor is a page's place in the meetings (day, id) or the open
+	// action items (due day, id).
+	Cursor = store.DayCursor
 )

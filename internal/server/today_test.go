@@ -12,6 +12,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/meeting"
 	"github.com/tiaojie/tiaojie/internal/store"
+	"github.com/tiaojie/tiaojie/internal/training"
 )
 
 // The 今日 page lists the 催办 and 督办 its reader owes a written reply to,
@@ -94,29 +95,9 @@ func TestOpenItemsPaged(t *testing.T) {
 			want[body] = true
 		}
 		cm := e.login("committee01")
-		seen := map[string]int{}
-		link, pages, shown := "/meetings", 0, 0
 		body := regexp.MustCompile(`补齐台账第\d{3}项`)
 		next := regexp.MustCompile(`<a href="(/meetings\?after=[^"#]+)#open-items" id="items-next">`)
-		for link != "" {
-			res := cm.get(link)
-			if res.StatusCode != 200 {
-				t.Fatalf("%s: %d", link, res.StatusCode)
-			}
-			pages++
-			rows := strings.Count(res.body[strings.Index(res.body, `id="open-items"`):strings.Index(res.body, `id="meetings"`)], "<tr><td data-label=\"事项\">")
-			if rows > meeting.OpenShown {
-				t.Fatalf("page %d lists %d items", pages, rows)
-			}
-			shown += rows
-			for _, m := range body.FindAllString(res.body, -1) {
-				seen[m]++
-			}
-			link = ""
-			if m := next.FindStringSubmatch(res.body); m != nil {
-				link = html.UnescapeString(m[1])
-			}
-		}
+		seen, shown, pages := walkPages(t, cm, "/meetings", `id="open-items"`, next, body, meeting.OpenShown)
 		if pages < 2 {
 			t.Fatalf("%d open items on %d page", shown, pages)
 		}
@@ -141,62 +122,93 @@ func TestOpenItemsPaged(t *testing.T) {
 	})
 }
 
-// A district's rooms meet monthly: the meetings page lists them latest
-// first a page at a time, and every meeting is reachable.
-func TestMeetingsPaged(t *testing.T) {
+// walkPages follows a list's next links from first: each page's rows (the
+// marks found after the section's anchor) and how many pages there were.
+func walkPages(t *testing.T, c *client, first, anchor string, next, mark *regexp.Regexp, most int) (seen map[string]int, rows, pages int) {
+	t.Helper()
+	seen = map[string]int{}
+	for link := first; link != "" && pages < 20; pages++ {
+		res := c.get(link)
+		if res.StatusCode != 200 {
+			t.Fatalf("%s: %d", link, res.StatusCode)
+		}
+		at := strings.Index(res.body, anchor)
+		if at < 0 {
+			t.Fatalf("%s has no %s", link, anchor)
+		}
+		section := res.body[at:]
+		if end := strings.Index(section, "</table>"); end > 0 {
+			section = section[:end]
+		}
+		n := strings.Count(section, "<tr><td")
+		if n > most {
+			t.Fatalf("%s lists %d rows, at most %d", link, n, most)
+		}
+		rows += n
+		for _, m := range mark.FindAllString(section, -1) {
+			seen[m]++
+		}
+		link = ""
+		if m := next.FindStringSubmatch(res.body); m != nil {
+			link = html.UnescapeString(m[1])
+		}
+	}
+	return seen, rows, pages
+}
+
+// A district's rooms meet monthly and train often: the meetings and the
+// trainings pages list them latest first a page at a time, and every one
+// is reachable, once.
+func TestMeetingsAndTrainingsPaged(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		rooms := meetingsOf(t, e, store.MeetingRoom)
 		if len(rooms) == 0 {
 			t.Fatal("the demo has no room meeting")
 		}
-		before, err := e.db.ListMeetings(ctx, store.MeetingQuery{Prefixes: principalOf(t, e, "committee01").Scope(domain.PermRoutineRead).Prefixes, Limit: 1000})
+		scope := principalOf(t, e, "committee01").Scope(domain.PermRoutineRead).Prefixes
+		meetings, err := e.db.ListMeetings(ctx, store.MeetingQuery{Prefixes: scope, Limit: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := rooms[0]
-		for i := range 70 { // two a day over 35 days: ties on the day
+		year := time.Now().Year()
+		trainings, err := e.db.ListTrainings(ctx, store.TrainingQuery{Prefixes: scope, From: fmt.Sprintf("%d-01-01", year), To: fmt.Sprintf("%d-12-31", year), Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, by := rooms[0], userID(t, e, "committee01")
+		for i := range 70 { // two a day: ties on the day
 			m := store.Meeting{UnitID: r.UnitID, UnitPath: r.UnitPath, Kind: store.MeetingRoom, Day: time.Now().AddDate(-2, 0, i/2).Format("2006-01-02"),
-				Title: fmt.Sprintf("工作室例会第%02d次", i), CreatedBy: userID(t, e, "committee01")}
+				Title: fmt.Sprintf("工作室例会第%02d次", i), CreatedBy: by}
 			if err := e.db.CreateMeeting(ctx, &m); err != nil {
+				t.Fatal(err)
+			}
+			tr := store.Training{UnitID: r.UnitID, UnitPath: r.UnitPath, Topic: fmt.Sprintf("业务培训第%02d期", i), Organiser: "区司法局",
+				Day: fmt.Sprintf("%d-01-%02d", year, 1+i/3), Minutes: 90, CreatedBy: by}
+			if err := e.db.CreateTraining(ctx, &tr); err != nil {
 				t.Fatal(err)
 			}
 		}
 		cm := e.login("committee01")
-		title := regexp.MustCompile(`工作室例会第\d{2}次`)
-		next := regexp.MustCompile(`<a href="(/meetings\?past=[^"#]+)#meetings" id="meetings-next">`)
-		seen := map[string]int{}
-		link, pages, rows := "/meetings", 0, 0
-		for link != "" && pages < 20 {
-			res := cm.get(link)
-			if res.StatusCode != 200 {
-				t.Fatalf("%s: %d", link, res.StatusCode)
+		for _, c := range []struct {
+			first, anchor, next, mark string
+			before, most              int
+		}{
+			{"/meetings", `id="meetings"`, `<a href="(/meetings\?past=[^"#]+)#meetings" id="meetings-next">`, `工作室例会第\d{2}次`, len(meetings), meeting.MeetingsShown},
+			{"/trainings", `id="sessions"`, `<a href="(/trainings\?year=\d+&amp;past=[^"#]+)#sessions" id="sessions-next">`, `业务培训第\d{2}期`, len(trainings), training.SessionsShown},
+		} {
+			seen, rows, pages := walkPages(t, cm, c.first, c.anchor, regexp.MustCompile(c.next), regexp.MustCompile(c.mark), c.most)
+			if rows != c.before+70 || len(seen) != 70 || pages < 2 {
+				t.Fatalf("%s: %d pages list %d rows (%d of the new), want %d", c.first, pages, rows, len(seen), c.before+70)
 			}
-			pages++
-			table := res.body[strings.Index(res.body, `id="meetings"`):]
-			n := strings.Count(table, `<td data-label="日期">`)
-			if n > meeting.MeetingsShown {
-				t.Fatalf("page %d lists %d meetings", pages, n)
+			for k, n := range seen {
+				if n != 1 {
+					t.Fatalf("%s: %s listed %d times", c.first, k, n)
+				}
 			}
-			rows += n
-			for _, m := range title.FindAllString(table, -1) {
-				seen[m]++
+			if res := cm.get(c.first + "?past=not-a-cursor"); res.StatusCode != 400 || !strings.Contains(res.body, "分页参数无效") {
+				t.Fatalf("%s: a cursor no page gave: %d", c.first, res.StatusCode)
 			}
-			link = ""
-			if m := next.FindStringSubmatch(res.body); m != nil {
-				link = html.UnescapeString(m[1])
-			}
-		}
-		if rows != len(before)+70 || len(seen) != 70 || pages < 2 {
-			t.Fatalf("%d pages list %d meetings (%d of the new), want %d", pages, rows, len(seen), len(before)+70)
-		}
-		for k, n := range seen {
-			if n != 1 {
-				t.Fatalf("%s listed %d times", k, n)
-			}
-		}
-		if res := cm.get("/meetings?past=not-a-cursor"); res.StatusCode != 400 {
-			t.Fatalf("a cursor no page gave: %d", res.StatusCode)
 		}
 	})
 }

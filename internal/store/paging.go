@@ -1,10 +1,12 @@
 package store
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Lists paged by key (the groups, a court's applications, an expert's
@@ -88,4 +90,36 @@ func ParseListParams(v url.Values, states ...StateName) (state string, p Paging,
 		p.Limit = n
 	}
 	return state, p, ""
+}
+
+// DayCursor is a position in a list ordered by a day, then the id: the
+// meetings, the trainings and the open action items.
+type DayCursor struct {
+	Day string // YYYY-MM-DD
+	ID  int64
+}
+
+// String is the cursor as an opaque URL-safe token.
+func (c DayCursor) String() string {
+	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s.%d", c.Day, c.ID))
+}
+
+// ParseDayCursor reads a token made by String; "" is nil (the first page).
+func ParseDayCursor(s string) (*DayCursor, error) {
+	if s == "" {
+		return nil, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, ErrBadCursor
+	}
+	day, id, ok := strings.Cut(string(b), ".")
+	n, err := strconv.ParseInt(id, 10, 64)
+	if !ok || err != nil || n <= 0 {
+		return nil, ErrBadCursor
+	}
+	if _, err := time.Parse(time.DateOnly, day); err != nil {
+		return nil, ErrBadCursor
+	}
+	return &DayCursor{Day: day, ID: n}, nil
 }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"encoding/base64"
 	"net/url"
 	"strings"
 	"testing"
@@ -71,5 +72,23 @@ func TestPageOf(t *testing.T) {
 	}
 	if (store.Paging{Limit: store.MaxPage}).Check() != nil {
 		t.Error("a page of MaxPage is refused")
+	}
+}
+
+func TestDayCursor(t *testing.T) {
+	c := store.DayCursor{Day: "2026-11-10", ID: 42}
+	got, err := store.ParseDayCursor(c.String())
+	if err != nil || got == nil || *got != c {
+		t.Fatalf("round trip: %+v %v", got, err)
+	}
+	if got, err := store.ParseDayCursor(""); got != nil || err != nil {
+		t.Fatalf("empty: %+v %v", got, err)
+	}
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	for _, bad := range []string{"not-a-cursor", "%%", enc("2026-11-10"), enc("2026-11-10.0"), enc("2026-11-10.-3"), enc("2026-13-01.5"),
+		enc("2026-11-10.5x"), enc("x.5"), enc("2026-11-10'--.5")} {
+		if got, err := store.ParseDayCursor(bad); err != store.ErrBadCursor || got != nil {
+			t.Errorf("%q: %+v %v", bad, got, err)
+		}
 	}
 }

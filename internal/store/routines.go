@@ -90,9 +90,9 @@ type MeetingQuery struct {
 	Kind     string
 	Limit    int  // 0: 200
 	Soonest  bool // earliest day first (the week ahead), else the newest first
-	// Past continues the list past this meeting in its order (day, then
-	// id): the meetings page's next page.
-	Past *Meeting
+	// Past continues the list past this meeting (its day and id), in the
+	// list's order: the meetings page's next page.
+	Past *DayCursor
 }
 
 // MeetingItem is an action item decided at a meeting.
@@ -128,7 +128,7 @@ type MeetingItemQuery struct {
 	DueBefore string // due < this day
 	// After continues a list in its order (due, then id) past this item:
 	// the warning sweep reads every overdue item a page at a time.
-	After *MeetingItem
+	After *DayCursor
 	Limit int // 0: 500
 }
 
@@ -167,6 +167,9 @@ type TrainingQuery struct {
 	From, To string
 	Limit    int  // 0: 200
 	Soonest  bool // earliest day first (the week ahead), else the newest first
+	// Past continues the list past this training (its day and id), in the
+	// list's order: the trainings page's next page.
+	Past *DayCursor
 }
 
 // Training file kinds.

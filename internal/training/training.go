@@ -498,7 +498,8 @@ func (s *Service) Shortfall(ctx context.Context, today calendar.Date) ([]Row, er
 // Overview is the trainings page.
 type Overview struct {
 	Year       int
-	Sessions   []store.Training
+	Sessions   []store.Training // the year's, latest first, SessionsShown at most
+	More       bool             // earlier sessions follow the last listed
 	Rows       []Row
 	Short      int
 	Units      []store.OrgUnit // where p may record
@@ -514,8 +515,13 @@ type Minimum struct {
 	Hours      float64
 }
 
-// Overview lists the sessions of a year and each mediator's hours.
-func (s *Service) Overview(ctx context.Context, p *auth.Principal, year int) (Overview, error) {
+// SessionsShown bounds the sessions a page lists: a city's year of
+// trainings would fill one.
+const SessionsShown = 50
+
+// Overview lists the sessions of a year, latest first past the session
+// past (nil: from the latest), and each mediator's hours.
+func (s *Service) Overview(ctx context.Context, p *auth.Principal, year int, past *Cursor) (Overview, error) {
 	if p == nil || !p.Can(domain.PermRoutineRead) {
 		return Overview{}, access.Forbidden("无权查看培训")
 	}
@@ -530,8 +536,11 @@ func (s *Service) Overview(ctx context.Context, p *auth.Principal, year int) (Ov
 	from, to := YearRange(year)
 	ov := Overview{Year: year, Today: today.String()}
 	var err error
-	if ov.Sessions, err = s.Store.ListTrainings(ctx, store.TrainingQuery{Prefixes: pre, From: from.String(), To: to.String()}); err != nil {
+	if ov.Sessions, err = s.Store.ListTrainings(ctx, store.TrainingQuery{Prefixes: pre, From: from.String(), To: to.String(), Past: past, Limit: SessionsShown + 1}); err != nil {
 		return ov, fmt.Errorf("list trainings: %w", err)
+	}
+	if len(ov.Sessions) > SessionsShown {
+		ov.Sessions, ov.More = ov.Sessions[:SessionsShown], true
 	}
 	// Hours count every session a mediator attended, whoever recorded it.
 	if ov.Rows, err = s.mediatorRows(ctx, pre, year, today); err != nil {

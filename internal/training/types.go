@@ -6,6 +6,9 @@ import "github.com/tiaojie/tiaojie/internal/store"
 // this capability, not on the store).
 type Training = store.Training
 
+// Cursor is a page's place in the sessions: a day, then an id.
+type Cursor = store.DayCursor
+
 // Kinds of uploaded file.
 const (
 	FileMaterial    = store.TrainingMaterial

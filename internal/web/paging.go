@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"strconv"
 
@@ -56,4 +57,16 @@ func pagedLinks[T any](path string, keep url.Values, q store.Paging, page store.
 		d.Next = link(page.Next)
 	}
 	return d
+}
+
+// dayCursor reads a list's cursor by day (the meetings, the trainings, the
+// open action items) from the query parameter name: nil for the first
+// page. A token no page gave is answered 400 here, and ok is false.
+func (pg *Pages) dayCursor(w http.ResponseWriter, r *http.Request, name string) (c *store.DayCursor, ok bool) {
+	c, err := store.ParseDayCursor(r.URL.Query().Get(name))
+	if err != nil {
+		pg.Fail(w, r, http.StatusBadRequest, store.BadCursorMessage)
+		return nil, false
+	}
+	return c, true
 }

@@ -39,14 +39,12 @@ func meetingKindLabels() map[string]string {
 func (pg *Pages) Meetings(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.From(ctx)
-	after, err := meeting.ParseItemCursor(r.URL.Query().Get("after"))
-	if err != nil {
-		pg.Fail(w, r, http.StatusBadRequest, err.Error())
+	after, ok := pg.dayCursor(w, r, "after")
+	if !ok {
 		return
 	}
-	past, err := meeting.ParseMeetingCursor(r.URL.Query().Get("past"))
-	if err != nil {
-		pg.Fail(w, r, http.StatusBadRequest, err.Error())
+	past, ok := pg.dayCursor(w, r, "past")
+	if !ok {
 		return
 	}
 	v, err := pg.Services.Meetings.List(ctx, p, past, after)
@@ -59,13 +57,13 @@ func (pg *Pages) Meetings(w http.ResponseWriter, r *http.Request) {
 		d.ItemsFirst = "/meetings#open-items"
 	}
 	if v.OpenMore {
-		d.ItemsNext = "/meetings?after=" + meeting.ItemCursor(v.Open[len(v.Open)-1]) + "#open-items"
+		d.ItemsNext = "/meetings?after=" + meeting.Cursor{Day: v.Open[len(v.Open)-1].Due, ID: v.Open[len(v.Open)-1].ID}.String() + "#open-items"
 	}
 	if past != nil {
 		d.MeetingsFirst = "/meetings#meetings"
 	}
 	if v.More {
-		d.MeetingsNext = "/meetings?past=" + meeting.MeetingCursor(v.Meetings[len(v.Meetings)-1]) + "#meetings"
+		d.MeetingsNext = "/meetings?past=" + meeting.Cursor{Day: v.Meetings[len(v.Meetings)-1].Day, ID: v.Meetings[len(v.Meetings)-1].ID}.String() + "#meetings"
 	}
 	if d.Partners, err = pg.Services.Meetings.PartnerUnits(ctx, p); err != nil {
 		pg.failErr(w, r, err)
@@ -226,7 +224,8 @@ func (pg *Pages) CloseMeetingItem(w http.ResponseWriter, r *http.Request) {
 
 type trainingsData struct {
 	training.Overview
-	Years []int
+	Years       []int
+	First, Next string // the sessions' pages: back to the latest, the earlier
 }
 
 // Trainings lists a year's sessions and each mediator's hours.
@@ -241,13 +240,26 @@ func (pg *Pages) Trainings(w http.ResponseWriter, r *http.Request) {
 		}
 		year = n
 	}
-	ov, err := pg.Services.Trainings.Overview(ctx, auth.From(ctx), year)
+	past, ok := pg.dayCursor(w, r, "past")
+	if !ok {
+		return
+	}
+	ov, err := pg.Services.Trainings.Overview(ctx, auth.From(ctx), year, past)
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
 	}
 	this, _ := strconv.Atoi(ov.Today[:4])
-	pg.render(w, r, http.StatusOK, "trainings", "培训", trainingsData{Overview: ov, Years: []int{this, this - 1, this - 2}})
+	d := trainingsData{Overview: ov, Years: []int{this, this - 1, this - 2}}
+	at := "/trainings?year=" + strconv.Itoa(ov.Year)
+	if past != nil {
+		d.First = at + "#sessions"
+	}
+	if ov.More {
+		last := ov.Sessions[len(ov.Sessions)-1]
+		d.Next = at + "&past=" + training.Cursor{Day: last.Day, ID: last.ID}.String() + "#sessions"
+	}
+	pg.render(w, r, http.StatusOK, "trainings", "培训", d)
 }
 
 // CreateTraining records a session.

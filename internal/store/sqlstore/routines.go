@@ -99,6 +99,21 @@ func (db *DB) GetMeeting(ctx context.Context, id int64) (store.Meeting, error) {
 	return m, db.wrap("meeting orgs", rows.Err())
 }
 
+// pastDay continues a list ordered by (day, id), newest first or soonest
+// first, past the cursor: "" without one.
+func pastDay(alias string, c *store.DayCursor, soonest bool, args *[]any) string {
+	if c == nil {
+		return ""
+	}
+	*args = append(*args, c.Day, c.ID)
+	op := "<"
+	if soonest {
+		op = ">"
+	}
+	n := len(*args)
+	return fmt.Sprintf(" AND (%[1]s.day %[2]s $%[3]d OR (%[1]s.day = $%[3]d AND %[1]s.id %[2]s $%[4]d))", alias, op, n-1, n)
+}
+
 func (db *DB) ListMeetings(ctx context.Context, q store.MeetingQuery) ([]store.Meeting, error) {
 	var args []any
 	where := pathFilter("m.unit_path", q.Prefixes, &args)
@@ -114,14 +129,7 @@ func (db *DB) ListMeetings(ctx context.Context, q store.MeetingQuery) ([]store.M
 		args = append(args, q.Kind)
 		where += fmt.Sprintf(" AND m.kind = $%d", len(args))
 	}
-	if q.Past != nil {
-		args = append(args, q.Past.Day, q.Past.ID)
-		cmp := "<"
-		if q.Soonest {
-			cmp = ">"
-		}
-		where += fmt.Sprintf(" AND (m.day %[1]s $%[2]d OR (m.day = $%[2]d AND m.id %[1]s $%[3]d))", cmp, len(args)-1, len(args))
-	}
+	where += pastDay("m", q.Past, q.Soonest, &args)
 	if q.Limit <= 0 {
 		q.Limit = 200
 	}
@@ -260,7 +268,7 @@ func (db *DB) ListMeetingItems(ctx context.Context, q store.MeetingItemQuery) ([
 		where += fmt.Sprintf(" AND i.due < $%d", len(args))
 	}
 	if q.After != nil {
-		args = append(args, q.After.Due, q.After.ID)
+		args = append(args, q.After.Day, q.After.ID)
 		where += fmt.Sprintf(" AND (i.due > $%d OR (i.due = $%d AND i.id > $%d))", len(args)-1, len(args)-1, len(args))
 	}
 	if q.Limit <= 0 {
@@ -388,6 +396,7 @@ func (db *DB) ListTrainings(ctx context.Context, q store.TrainingQuery) ([]store
 		args = append(args, q.To)
 		where += fmt.Sprintf(" AND t.day <= $%d", len(args))
 	}
+	where += pastDay("t", q.Past, q.Soonest, &args)
 	if q.Limit <= 0 {
 		q.Limit = 200
 	}

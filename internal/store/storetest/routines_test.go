@@ -120,7 +120,7 @@ func testMeetings(t *testing.T, db *sqlstore.DB) {
 				break
 			}
 			walked = append(walked, page...)
-			q.Past = &page[0]
+			q.Past = &store.DayCursor{Day: page[0].Day, ID: page[0].ID}
 		}
 		if len(walked) != len(all) || len(all) != 2 || walked[0].ID != all[0].ID || walked[1].ID != all[1].ID {
 			t.Fatalf("meetings a page at a time (soonest %v): %+v, want %+v", soonest, walked, all)
@@ -173,7 +173,7 @@ func testMeetings(t *testing.T, db *sqlstore.DB) {
 			break
 		}
 		walked = append(walked, page[0].ID)
-		q.After = &page[0]
+		q.After = &store.DayCursor{Day: page[0].Due, ID: page[0].ID}
 	}
 	if !slices.Equal(walked, want) {
 		t.Fatalf("overdue items a page at a time: %v, want %v", walked, want)
