@@ -138,7 +138,7 @@ func (s *Service) derive(ctx context.Context, dirs map[int64]*routing.Directory,
 
 // syncLimit is the most pending cases a read catches up on before it
 // answers (as the evaluation's reads do); beyond it the sweep catches up.
-const syncLimit = 2000
+const syncLimit = store.PendingCap
 
 // refresh brings both rollups up to the last committed event before a
 // read; it returns how many cases are still pending.

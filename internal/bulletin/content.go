@@ -253,7 +253,7 @@ func (s *Service) headline(ctx context.Context, c store.OrgUnit, per bulletinrul
 	sec.Source = fmt.Sprintf("数据来源：绩效评估统计（按日汇总的案件评估数据，与“绩效评估”页面及 /api/v1/evaluation/headline 同一口径）。本月为 %s 至 %s；上月为 %s 至 %s；去年同月为 %s 至 %s。各项口径见表中说明。",
 		per.From, per.To, prev.From, prev.To, year.From, year.To)
 	if pending > 0 {
-		sec.Source += fmt.Sprintf("生成时另有 %d 件案件的最新变化尚未计入。", pending)
+		sec.Source += fmt.Sprintf("生成时另有 %s案件的最新变化尚未计入。", scorecard.PendingText(pending))
 	}
 	return sec, nil
 }

@@ -311,7 +311,7 @@ func (s *Service) agenda(ctx context.Context, p *auth.Principal, u store.OrgUnit
 				ag.Figures = append(ag.Figures, AgendaFigure{Code: f.Code, Name: f.Name, Unit: f.Unit, Value: f.Value, Explain: f.Explain})
 			}
 			if h.Pending > 0 {
-				ag.Notes = append(ag.Notes, fmt.Sprintf("生成议程时另有 %d 件案件的变动尚未计入绩效数据，以绩效评估页面的最新数字为准", h.Pending))
+				ag.Notes = append(ag.Notes, fmt.Sprintf("生成议程时另有 %s案件的变动尚未计入绩效数据，以绩效评估页面的最新数字为准", scorecard.PendingText(h.Pending)))
 			}
 		}
 		level := scorecard.LevelRoom

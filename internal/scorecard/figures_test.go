@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/evaluation"
+	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // The figures read from the stored facts are those of the whole facts.
@@ -35,5 +36,14 @@ func TestFiguresOf(t *testing.T) {
 	}
 	if _, err := figuresOf("{"); err == nil {
 		t.Error("broken facts are read")
+	}
+}
+
+// A backlog the store counted past its cap is said as "more than".
+func TestPendingText(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 件", 12: "12 件", store.PendingCap: "2000 件", store.PendingCap + 1: "2000 件以上", 4002: "2000 件以上"} {
+		if got := PendingText(n); got != want {
+			t.Errorf("PendingText(%d) = %q, want %q", n, got, want)
+		}
 	}
 }

@@ -67,9 +67,9 @@ func (s *Service) Scores(ctx context.Context, p *auth.Principal, q Query) (Score
 
 // syncLimit is the most pending cases a read catches up on before it
 // answers; beyond it (a bulk import, a rebuild in progress) the read
-// answers from the rollups as they are and says how many are pending,
-// while the sweep catches up.
-const syncLimit = 2000
+// answers from the rollups as they are and says that more than this many
+// are pending (PendingText), while the sweep catches up.
+const syncLimit = store.PendingCap
 
 // refresh brings the rollups up to the last committed event before a read,
 // so a figure never lags the case it counts. It returns how many cases are
@@ -362,4 +362,13 @@ func monthDays(d calendar.Date) Period {
 	first := calendar.Date{Year: d.Year, Month: d.Month, Day: 1}
 	next := first.AddDays(40)
 	return Period{From: first, To: calendar.Date{Year: next.Year, Month: next.Month, Day: 1}.AddDays(-1)}
+}
+
+// PendingText says how many cases' changes the figures do not count yet:
+// "12 件", or "2000 件以上" past the backlog the store counts.
+func PendingText(n int64) string {
+	if n > store.PendingCap {
+		return fmt.Sprintf("%d 件以上", store.PendingCap)
+	}
+	return fmt.Sprintf("%d 件", n)
 }

@@ -311,7 +311,7 @@ func (s *Service) rollupSums(ctx context.Context, f *statforms.Form, v scope, pe
 	if err != nil {
 		return nil, 0, err
 	}
-	if pending > 0 && pending <= 2000 && s.Scorecard != nil {
+	if pending > 0 && pending <= store.PendingCap && s.Scorecard != nil {
 		if _, err := s.Scorecard.CatchUp(ctx); err != nil {
 			return nil, 0, err
 		}

@@ -21,6 +21,7 @@ type AnalysisStore interface {
 	// added before and what it adds now, in one transaction off the audit
 	// trail. Returns how many cases it took (0: nothing pending).
 	AnalysisCatchUp(ctx context.Context, limit int, derive func([]AnalysisInput) ([]AnalysisFact, error)) (int, error)
+	// AnalysisPending counts the marked cases, up to PendingCap+1.
 	AnalysisPending(ctx context.Context) (int64, error)
 	// AnalysisReset empties the rollups and marks every case: a rebuild.
 	AnalysisReset(ctx context.Context) error

@@ -25,6 +25,11 @@ var EvalCounters = []string{
 }
 
 // EvalStore keeps the evaluation rollups, schemes and published rankings.
+// PendingCap bounds the rollups' backlog counts (EvalPending,
+// AnalysisPending): a read catches up itself on a backlog of at most this
+// many cases; beyond it the pages say the figures lag by more than this.
+const PendingCap = 2000
+
 type EvalStore interface {
 	// EvalCatchUp takes up to limit cases whose events changed since they
 	// were last counted, hands their rows and events to derive, and moves
@@ -33,7 +38,9 @@ type EvalStore interface {
 	// rollups are derived from events that are on it). Returns how many
 	// cases it took; 0 when nothing is pending.
 	EvalCatchUp(ctx context.Context, limit int, derive func([]EvalInput) ([]EvalFact, error)) (int, error)
-	// EvalPending counts the cases waiting for the catch-up.
+	// EvalPending counts the cases waiting for the catch-up, up to
+	// PendingCap+1: a backlog larger than PendingCap (after an import, a
+	// rebuild) is not counted on every read.
 	EvalPending(ctx context.Context) (int64, error)
 	// EvalReset empties the rollups and marks every case for the catch-up:
 	// a rebuild from the event log.

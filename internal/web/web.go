@@ -28,6 +28,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/leads"
 	"github.com/tiaojie/tiaojie/internal/mediation"
 	"github.com/tiaojie/tiaojie/internal/platform"
+	"github.com/tiaojie/tiaojie/internal/scorecard"
 	"github.com/tiaojie/tiaojie/internal/smartsync"
 	"github.com/tiaojie/tiaojie/internal/statcodes"
 	"github.com/tiaojie/tiaojie/internal/subsidy"
@@ -69,6 +70,7 @@ var funcs = template.FuncMap{
 	"meetingKind":  meetingKind,
 	"stateLabel":   smartsync.StateLabel,
 	"fen":          domain.FormatFen,
+	"pendingText":  scorecard.PendingText,
 	"maskAddr":     domain.MaskAddress,
 	"maskName":     domain.MaskName,
 	"partyLabel":   consent.PartyLabel,

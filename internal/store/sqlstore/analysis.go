@@ -46,7 +46,7 @@ func (db *DB) AnalysisMark(ctx context.Context, tx *sql.Tx, evs []store.Event) e
 
 func (db *DB) AnalysisPending(ctx context.Context) (int64, error) {
 	var n int64
-	err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM analysis_dirty`).Scan(&n)
+	err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM analysis_dirty LIMIT $1) pending`, store.PendingCap+1).Scan(&n)
 	return n, db.wrap("count pending analysis", err)
 }
 

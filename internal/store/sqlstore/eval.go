@@ -54,7 +54,7 @@ func idList(ids []int64) string {
 
 func (db *DB) EvalPending(ctx context.Context) (int64, error) {
 	var n int64
-	err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM eval_dirty`).Scan(&n)
+	err := db.read().QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM eval_dirty LIMIT $1) pending`, store.PendingCap+1).Scan(&n)
 	return n, db.wrap("count pending evaluation", err)
 }
 
