@@ -75,10 +75,7 @@ func TestTodayRepliesOwed(t *testing.T) {
 func TestOpenItemsPaged(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		ms := meetingsOf(t, e, store.MeetingCommittee)
-		if len(ms) == 0 {
-			t.Fatal("the demo has no committee meeting")
-		}
+		m := firstMeeting(t, e, store.MeetingCommittee)
 		owner := userID(t, e, "mediator01")
 		before, _, err := e.svc.Meetings.OpenItems(ctx, principalOf(t, e, "committee01"), nil)
 		if err != nil {
@@ -88,7 +85,7 @@ func TestOpenItemsPaged(t *testing.T) {
 		want := map[string]bool{}
 		for i := range 150 {
 			body := fmt.Sprintf("补齐台账第%03d项", i)
-			it := store.MeetingItem{MeetingID: ms[0].ID, Body: body, OwnerID: owner, Due: time.Now().AddDate(0, 0, -40+i%30).Format("2006-01-02")}
+			it := store.MeetingItem{MeetingID: m.ID, Body: body, OwnerID: owner, Due: time.Now().AddDate(0, 0, -40+i%30).Format("2006-01-02")}
 			if err := e.db.AddMeetingItem(ctx, &it); err != nil {
 				t.Fatal(err)
 			}
@@ -120,6 +117,16 @@ func TestOpenItemsPaged(t *testing.T) {
 			t.Fatalf("今日 lists %d of the overdue items", n)
 		}
 	})
+}
+
+// firstMeeting is the demo's first meeting of a kind under the committee.
+func firstMeeting(t *testing.T, e *env, kind string) store.Meeting {
+	t.Helper()
+	ms := meetingsOf(t, e, kind)
+	if len(ms) == 0 {
+		t.Fatalf("the demo has no %s meeting", kind)
+	}
+	return ms[0]
 }
 
 // walkPages follows a list's next links from first: each page's rows (the
@@ -162,10 +169,7 @@ func walkPages(t *testing.T, c *client, first, anchor string, next, mark *regexp
 func TestMeetingsAndTrainingsPaged(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		rooms := meetingsOf(t, e, store.MeetingRoom)
-		if len(rooms) == 0 {
-			t.Fatal("the demo has no room meeting")
-		}
+		r := firstMeeting(t, e, store.MeetingRoom)
 		scope := principalOf(t, e, "committee01").Scope(domain.PermRoutineRead).Prefixes
 		meetings, err := e.db.ListMeetings(ctx, store.MeetingQuery{Prefixes: scope, Limit: 1000})
 		if err != nil {
@@ -176,7 +180,7 @@ func TestMeetingsAndTrainingsPaged(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, by := rooms[0], userID(t, e, "committee01")
+		by := userID(t, e, "committee01")
 		for i := range 70 { // two a day: ties on the day
 			m := store.Meeting{UnitID: r.UnitID, UnitPath: r.UnitPath, Kind: store.MeetingRoom, Day: time.Now().AddDate(-2, 0, i/2).Format("2006-01-02"),
 				Title: fmt.Sprintf("工作室例会第%02d次", i), CreatedBy: by}
