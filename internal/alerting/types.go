@@ -7,6 +7,7 @@ import "github.com/tiaojie/tiaojie/internal/store"
 type (
 	Notice      = store.WarningNotice // an in-app notice (我的提醒)
 	Supervision = store.Supervision   // a 催办 or 督办 and its reply
+	Paging      = store.Paging        // a page of a list: after the cursor, at most Limit
 )
 
 // StatusOpen is a warning nobody has acknowledged yet.

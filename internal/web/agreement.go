@@ -10,7 +10,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // OralAgreement records an oral agreement reached in mediation.
@@ -53,7 +52,7 @@ func (pg *Pages) Perform(w http.ResponseWriter, r *http.Request) {
 func (pg *Pages) FollowUp(w http.ResponseWriter, r *http.Request) {
 	id := mustID(r.PathValue("id"))
 	sat, _ := strconv.Atoi(r.PostFormValue("satisfaction"))
-	_, err := pg.Agreement.FollowUp(r.Context(), auth.From(r.Context()), id, store.FollowUp{Satisfaction: sat, Method: r.PostFormValue("method"),
+	_, err := pg.Agreement.FollowUp(r.Context(), auth.From(r.Context()), id, agreement.FollowUp{Satisfaction: sat, Method: r.PostFormValue("method"),
 		Comment: r.PostFormValue("comment"), Commendation: r.PostFormValue("commendation")})
 	pg.mediationDone(w, r, id, err, "已记录回访。")
 }

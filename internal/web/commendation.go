@@ -5,10 +5,10 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/evidence"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // Commendation records a banner or letter of thanks, with an optional photo.
@@ -41,7 +41,7 @@ func (pg *Pages) Commendation(w http.ResponseWriter, r *http.Request) {
 		pg.mediationDone(w, r, id, &domain.FieldError{Field: "photo", Message: "照片不能超过10MB"}, "")
 		return
 	}
-	_, err = pg.Agreement.RecordCommendation(ctx, auth.From(ctx), id, store.Commendation{Kind: r.FormValue("kind"), Giver: r.FormValue("giver"),
+	_, err = pg.Agreement.RecordCommendation(ctx, auth.From(ctx), id, agreement.Commendation{Kind: r.FormValue("kind"), Giver: r.FormValue("giver"),
 		Note: r.FormValue("note"), Photo: photo})
 	pg.mediationDone(w, r, id, err, "已登记表扬。")
 }

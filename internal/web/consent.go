@@ -7,7 +7,6 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/consent"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 type consentPage struct {
@@ -90,5 +89,5 @@ func (pg *Pages) Outbox(w http.ResponseWriter, r *http.Request) {
 		pg.failErr(w, r, err)
 		return
 	}
-	pg.render(w, r, http.StatusOK, "outbox", "短信发件箱", struct{ Entries []store.OutboxEntry }{es})
+	pg.render(w, r, http.StatusOK, "outbox", "短信发件箱", struct{ Entries []consent.OutboxEntry }{es})
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/ingest"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // MaxUpload is the largest 12315 export accepted (a 100,000-row file is ~20 MB).
@@ -85,7 +84,7 @@ func (pg *Pages) Batch(w http.ResponseWriter, r *http.Request) {
 	}
 	b := bv.Batch
 	d := struct {
-		B      store.ImportBatch
+		B      ingest.Batch
 		Office string
 		Active bool // queued or running: the page follows it
 		Pct    int

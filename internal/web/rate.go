@@ -8,7 +8,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // RequestRating sends the consumer the rating link.
@@ -25,7 +24,7 @@ func (pg *Pages) RateForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg.render(w, r, http.StatusOK, "rate", "调解回访", struct {
-		C    store.Case
+		C    agreement.Case
 		Done bool
 	}{c, c.Status != domain.StatusPerforming})
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/meeting"
 	"github.com/tiaojie/tiaojie/internal/settlement"
-	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/training"
 )
 
@@ -63,7 +62,7 @@ func (pg *Pages) Today(w http.ResponseWriter, r *http.Request) {
 		d.CanChase = p.Can(domain.PermReportSubmit)
 	}
 	if p.Can(domain.PermWarningRead) {
-		red, err := pg.Services.Warnings.List(ctx, p, alerting.ListQuery{Status: "open", Level: "red", Paging: store.Paging{Limit: 20}})
+		red, err := pg.Services.Warnings.List(ctx, p, alerting.ListQuery{Status: "open", Level: "red", Paging: alerting.Paging{Limit: 20}})
 		if err != nil {
 			pg.failErr(w, r, err)
 			return
