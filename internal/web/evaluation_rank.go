@@ -15,12 +15,11 @@ import (
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/evaluation"
 	"github.com/tiaojie/tiaojie/internal/scorecard"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 type rankingPage struct {
 	Unit, Level, Period string
-	Units               []store.OrgUnit
+	Units               []scorecard.Unit
 	Levels              []evalLevel
 	V                   scorecard.RankingView
 	Err                 error
@@ -29,7 +28,7 @@ type rankingPage struct {
 }
 
 // readRanking reads unit, level and period (YYYY-MM, default last month).
-func (pg *Pages) readRanking(r *http.Request, units []store.OrgUnit) rankingPage {
+func (pg *Pages) readRanking(r *http.Request, units []scorecard.Unit) rankingPage {
 	p := auth.From(r.Context())
 	v := r.URL.Query()
 	if r.Method == http.MethodPost {
@@ -151,7 +150,7 @@ type schemePage struct {
 	Preview bool
 	Unit    string
 	Level   string
-	Units   []store.OrgUnit
+	Units   []scorecard.Unit
 }
 
 const maxBands = 5

@@ -13,7 +13,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/intake"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // failErr is the pages' one mapping of a capability's error: a refusal
@@ -54,13 +53,13 @@ func (pg *Pages) DuplicateAction(merge bool) http.HandlerFunc {
 }
 
 type groupsData struct {
-	Committee store.OrgUnit
+	Committee grouping.Unit
 	Proposals []grouping.Proposal
-	paged[store.Group]
+	paged[grouping.Group]
 }
 
 // committeeOf is the first committee where the user may decide cases.
-func (pg *Pages) committeeOf(r *http.Request) (store.OrgUnit, bool, error) {
+func (pg *Pages) committeeOf(r *http.Request) (grouping.Unit, bool, error) {
 	return pg.Grouping.CommitteeOf(r.Context(), auth.From(r.Context()))
 }
 
@@ -136,7 +135,7 @@ func (pg *Pages) Group(w http.ResponseWriter, r *http.Request) {
 		total += m.ClaimFen
 	}
 	pg.render(w, r, http.StatusOK, "group", g.Title, struct {
-		G        store.Group
+		G        grouping.Group
 		Total    int64
 		Outcomes domain.Reasons
 	}{g, total, grouping.Outcomes})

@@ -7,17 +7,17 @@ import (
 	"strings"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
+	"github.com/tiaojie/tiaojie/internal/diversion"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/routing"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 type routingData struct {
-	Committee store.OrgUnit
+	Committee diversion.Unit
 	Rules     []routing.Rule
 	Stored    bool
 	Kinds     []routing.Kind
-	Rooms     []store.OrgUnit
+	Rooms     []diversion.Unit
 	Streets   map[int64]string
 }
 
@@ -25,7 +25,7 @@ var ruleKinds = []routing.Kind{routing.KindEnterpriseMerchant, routing.KindOnlin
 	routing.KindCategory, routing.KindKeyword, routing.KindFallback}
 
 // committeeFor is the committee whose routing the user manages (?committee= picks one of several).
-func (pg *Pages) committeeFor(r *http.Request) (store.OrgUnit, error) {
+func (pg *Pages) committeeFor(r *http.Request) (diversion.Unit, error) {
 	return pg.Diversion.Committee(r.Context(), auth.From(r.Context()), mustID(r.FormValue("committee")))
 }
 

@@ -7,13 +7,12 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/agreement"
 	"github.com/tiaojie/tiaojie/internal/auth"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // sealCommittee is the committee whose seal the user manages (?committee=
 // picks one of several); otherwise it answers the refusal itself and
 // reports false.
-func (pg *Pages) sealCommittee(w http.ResponseWriter, r *http.Request) (store.OrgUnit, bool) {
+func (pg *Pages) sealCommittee(w http.ResponseWriter, r *http.Request) (agreement.Unit, bool) {
 	c, err := pg.Agreement.SealCommittee(r.Context(), auth.From(r.Context()), mustID(r.FormValue("committee")))
 	if err != nil {
 		pg.failErr(w, r, err)
@@ -29,8 +28,8 @@ func (pg *Pages) SealPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := struct {
-		Committee store.OrgUnit
-		Seal      *store.Seal
+		Committee agreement.Unit
+		Seal      *agreement.Seal
 	}{Committee: c}
 	if s, err := pg.Agreement.CommitteeSeal(r.Context(), auth.From(r.Context()), c); err == nil {
 		d.Seal = &s
