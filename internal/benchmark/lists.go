@@ -329,7 +329,7 @@ func Lists(ctx context.Context, f *ListsFixture, what, only string, clients, rep
 			}, raw: `SELECT id, title, created_at FROM case_groups WHERE committee_id = $1 ORDER BY created_at DESC, id DESC LIMIT 50`, args: []any{f.Committee.ID}},
 		}
 	case "search":
-		terms, err := searchTerms(ctx, f.DB)
+		terms, err := searchTerms(ctx, f.DB, lo, hi)
 		if err != nil {
 			return res, err
 		}
@@ -458,11 +458,15 @@ type benchTerms struct {
 	rare1N, rare2N, oldAfter int
 }
 
-// searchTerms reads the search fields of every case, newest first, and
-// counts the cases holding each Chinese character and pair.
-func searchTerms(ctx context.Context, db *sqlstore.DB) (benchTerms, error) {
+// searchTerms reads the search fields of every case of the committee (its
+// paths from lo to hi, the scope the searches are asked in), newest first,
+// and counts the cases holding each Chinese character and pair. Cases of
+// other committees (the intake benchmark's, run on the same file) would
+// name terms the committee's search cannot find.
+func searchTerms(ctx context.Context, db *sqlstore.DB, lo, hi string) (benchTerms, error) {
 	var t benchTerms
-	rows, err := db.Reader().QueryContext(ctx, `SELECT consumer_name || ' ' || merchant_name || ' ' || description FROM cases ORDER BY received_at DESC, id DESC`)
+	rows, err := db.Reader().QueryContext(ctx, `SELECT consumer_name || ' ' || merchant_name || ' ' || description FROM cases
+		WHERE (org_path >= $1 AND org_path < $2) OR (diverted_by_path >= $1 AND diverted_by_path < $2) ORDER BY received_at DESC, id DESC`, lo, hi)
 	if err != nil {
 		return t, fmt.Errorf("read the search fields: %w", err)
 	}
