@@ -11,11 +11,10 @@ import (
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 type deskRow struct {
-	Case store.Case
+	Case desk.Case
 	Next *calendar.Deadline
 	Why  string // why it is on the desk
 }
@@ -34,13 +33,13 @@ func deskListRows(rs []deskRow) []listRow {
 }
 
 type deskData struct {
-	Warnings []string        // deadlines about to pass or passed, overdue agreement terms
-	Today    []store.Session // my sessions today
-	Mine     []listRow       // cases I preside over, most urgent first
-	Waiting  []listRow       // in my rooms, waiting for a decision or a mediator
-	Replies  []store.Thread  // online mediation channels where a party waits for an answer
+	Warnings []string       // deadlines about to pass or passed, overdue agreement terms
+	Today    []desk.Session // my sessions today
+	Mine     []listRow      // cases I preside over, most urgent first
+	Waiting  []listRow      // in my rooms, waiting for a decision or a mediator
+	Replies  []desk.Thread  // online mediation channels where a party waits for an answer
 	Filter   deskFilter
-	Views    []store.SavedView
+	Views    []desk.SavedView
 	Statuses []domain.Status // what the status filter offers
 	// Committee is what waits on the committee across its rooms (committee staff only).
 	Committee *desk.CommitteeDesk
@@ -161,13 +160,13 @@ func (pg *Pages) Desk(w http.ResponseWriter, r *http.Request) {
 		pg.serverError(w, r, err)
 		return
 	}
-	all := append(append([]store.Case{}, pd.Mine...), pd.Waiting...)
+	all := append(append([]desk.Case{}, pd.Mine...), pd.Waiting...)
 	dls, err := pg.Intake.Deadlines(ctx, all)
 	if err != nil {
 		pg.serverError(w, r, err)
 		return
 	}
-	rowOf := func(c store.Case) deskRow {
+	rowOf := func(c desk.Case) deskRow {
 		row := deskRow{Case: c}
 		for i := range dls[c.ID] {
 			if dl := dls[c.ID][i]; dl.Running && (row.Next == nil || dl.Due.Before(row.Next.Due)) {

@@ -18,7 +18,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/evaluation"
 	"github.com/tiaojie/tiaojie/internal/scorecard"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 // evalQuery is what an evaluation page was asked for: a unit, a level and a
@@ -75,12 +74,12 @@ func lastFullMonth(today calendar.Date) calendar.Date {
 
 // evalUnits are the org units whose figures the user may open: the
 // mediation units under a binding that grants evaluation.
-func (pg *Pages) evalUnits(r *http.Request, p *auth.Principal) ([]store.OrgUnit, error) {
+func (pg *Pages) evalUnits(r *http.Request, p *auth.Principal) ([]scorecard.Unit, error) {
 	all, err := pg.Auth.OrgUnits(r.Context(), p)
 	if err != nil {
 		return nil, err
 	}
-	var out []store.OrgUnit
+	var out []scorecard.Unit
 	for _, u := range all {
 		switch u.Kind {
 		case domain.OrgCity, domain.OrgDistrict, domain.OrgCommittee, domain.OrgOfficeRoom, domain.OrgEnterpriseRoom:
@@ -94,7 +93,7 @@ func (pg *Pages) evalUnits(r *http.Request, p *auth.Principal) ([]store.OrgUnit,
 
 // defaultUnit is the unit of the user's own binding: their committee or
 // room (a committee first), else the first unit they may open.
-func defaultUnit(p *auth.Principal, units []store.OrgUnit) string {
+func defaultUnit(p *auth.Principal, units []scorecard.Unit) string {
 	best := ""
 	for _, b := range p.Bindings {
 		if !domain.RoleHas(b.Role, domain.PermEvalRead) {
@@ -147,7 +146,7 @@ func (pg *Pages) evalFail(w http.ResponseWriter, r *http.Request, err error) {
 // readEvalQuery loads the units the user may open and reads unit, level and
 // period, filling the defaults; it answers itself (500, or 400 on a
 // malformed month) when it returns false.
-func (pg *Pages) readEvalQuery(w http.ResponseWriter, r *http.Request) (evalQuery, []store.OrgUnit, bool) {
+func (pg *Pages) readEvalQuery(w http.ResponseWriter, r *http.Request) (evalQuery, []scorecard.Unit, bool) {
 	p := auth.From(r.Context())
 	units, err := pg.evalUnits(r, p)
 	if err != nil {
@@ -164,7 +163,7 @@ func (pg *Pages) readEvalQuery(w http.ResponseWriter, r *http.Request) (evalQuer
 	// Picking a room in the page's own form while on the committees' tab
 	// takes the room's default level (a room has no committee level); a
 	// hand-made URL asking for it is still refused.
-	if v.Get("picked") != "" && q.Level == scorecard.LevelCommittee && slices.ContainsFunc(units, func(u store.OrgUnit) bool {
+	if v.Get("picked") != "" && q.Level == scorecard.LevelCommittee && slices.ContainsFunc(units, func(u scorecard.Unit) bool {
 		return u.Code == q.Unit && (u.Kind == domain.OrgOfficeRoom || u.Kind == domain.OrgEnterpriseRoom)
 	}) {
 		q.Level = ""
@@ -278,7 +277,7 @@ type headFigure struct {
 
 type evalPage struct {
 	Q          evalQuery
-	Units      []store.OrgUnit
+	Units      []scorecard.Unit
 	UnitName   string
 	Levels     []evalLevel
 	SelfOnly   bool
@@ -324,7 +323,7 @@ func (pg *Pages) Evaluation(w http.ResponseWriter, r *http.Request) {
 	q.Level = sc.Level
 	d := evalPage{Q: q, Units: units, UnitName: sc.Unit.Name, SelfOnly: selfOnly(p), Scores: sc,
 		CanManage: p.Reaches(domain.PermEvalManage, sc.Unit.Path)}
-	if !slices.ContainsFunc(units, func(u store.OrgUnit) bool { return u.Code == sc.Unit.Code }) {
+	if !slices.ContainsFunc(units, func(u scorecard.Unit) bool { return u.Code == sc.Unit.Code }) {
 		d.Units = append(d.Units, sc.Unit)
 	}
 	for _, l := range []string{scorecard.LevelMediator, scorecard.LevelRoom, scorecard.LevelCommittee} {
@@ -548,7 +547,7 @@ func nilIf(none bool, v float64) *float64 {
 // ----- /evaluation/cases -----
 
 type evalCaseRow struct {
-	Case    store.Case
+	Case    scorecard.Case
 	Outcome string
 	Link    bool
 }
@@ -841,7 +840,7 @@ func (pg *Pages) mediatorPage(w http.ResponseWriter, r *http.Request, id int64) 
 
 // roomOf finds the room a mediator works in under the unit and its
 // room-level row over the same period.
-func (pg *Pages) roomOf(r *http.Request, p *auth.Principal, q evalQuery, unit store.OrgUnit, id int64) (*scorecard.Row, string, error) {
+func (pg *Pages) roomOf(r *http.Request, p *auth.Principal, q evalQuery, unit scorecard.Unit, id int64) (*scorecard.Row, string, error) {
 	ctx := r.Context()
 	all, err := pg.Auth.OrgUnits(ctx, p)
 	if err != nil {
@@ -856,7 +855,7 @@ func (pg *Pages) roomOf(r *http.Request, p *auth.Principal, q evalQuery, unit st
 		if err != nil {
 			return nil, "", err
 		}
-		if slices.ContainsFunc(people, func(x store.User) bool { return x.ID == id }) {
+		if slices.ContainsFunc(people, func(x scorecard.User) bool { return x.ID == id }) {
 			roomID = u.ID
 			break
 		}

@@ -8,12 +8,13 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/assignment"
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/document"
 	"github.com/tiaojie/tiaojie/internal/domain"
+	"github.com/tiaojie/tiaojie/internal/mediation"
 
 	"github.com/tiaojie/tiaojie/internal/auth"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 func (pg *Pages) mediationDone(w http.ResponseWriter, r *http.Request, id int64, err error, msg string) {
@@ -57,7 +58,7 @@ func (pg *Pages) RecusalDecision(w http.ResponseWriter, r *http.Request) {
 }
 
 // roomPeople lists a case's room mediators for the recusal form.
-func (pg *Pages) roomPeople(r *http.Request, c store.Case) ([]store.User, error) {
+func (pg *Pages) roomPeople(r *http.Request, c mediation.Case) ([]assignment.User, error) {
 	if c.RoomID == 0 {
 		return nil, nil
 	}
@@ -97,7 +98,7 @@ func (pg *Pages) TerminationPDF(w http.ResponseWriter, r *http.Request) {
 }
 
 // writeTermination writes the 终止调解告知书 addressed to party ("merchant", else the consumer).
-func (pg *Pages) writeTermination(w http.ResponseWriter, r *http.Request, c store.Case, events []store.Event, committee, party string) {
+func (pg *Pages) writeTermination(w http.ResponseWriter, r *http.Request, c mediation.Case, events []mediation.Event, committee, party string) {
 	if !domain.EndedByTermination(c.Status, c.ReasonCode) {
 		pg.Fail(w, r, http.StatusNotFound, "该案件没有终止调解告知书")
 		return

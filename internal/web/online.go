@@ -7,19 +7,18 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/intake"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 type fileData struct {
 	In         intake.Complaint
 	Amount     string
 	Committee  int64
-	Committees []store.OrgUnit
+	Committees []intake.Unit
 	Categories []string
 	Key        string
 	Err        error
 	CodeSent   bool
-	Filed      *store.Case
+	Filed      *intake.Case
 }
 
 // FileForm is the consumer's phone form for filing a complaint online.
