@@ -356,3 +356,11 @@ type GrantRequest = store.GrantRequest
 
 // Binding is a role binding as the pages name it.
 type Binding = store.Binding
+
+// The administration pages' other records, named here so pages depend on
+// this capability, not on the store.
+type (
+	Policy           = store.Policy           // a version of the legal periods (期限政策)
+	CalendarOverride = store.CalendarOverride // a holiday or a make-up working day
+	Unit             = store.OrgUnit          // a unit of the org tree
+)

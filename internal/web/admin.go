@@ -11,7 +11,6 @@ import (
 	"github.com/tiaojie/tiaojie/internal/administration"
 	"github.com/tiaojie/tiaojie/internal/auth"
 	"github.com/tiaojie/tiaojie/internal/domain"
-	"github.com/tiaojie/tiaojie/internal/store"
 )
 
 var weekdays = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
@@ -19,18 +18,18 @@ var weekdays = [...]string{"星期日", "星期一", "星期二", "星期三", "
 type dayRow struct{ Date, Weekday, Reason string }
 
 type calendarData struct {
-	Overrides []store.CalendarOverride
+	Overrides []administration.CalendarOverride
 	Days      []dayRow
 	From      string
-	Form      store.CalendarOverride
+	Form      administration.CalendarOverride
 }
 
 // Calendar lists the overrides and the coming days off.
 func (pg *Pages) Calendar(w http.ResponseWriter, r *http.Request) {
-	pg.showCalendar(w, r, http.StatusOK, store.CalendarOverride{})
+	pg.showCalendar(w, r, http.StatusOK, administration.CalendarOverride{})
 }
 
-func (pg *Pages) showCalendar(w http.ResponseWriter, r *http.Request, status int, form store.CalendarOverride) {
+func (pg *Pages) showCalendar(w http.ResponseWriter, r *http.Request, status int, form administration.CalendarOverride) {
 	v, err := pg.Administration.Calendar(r.Context(), auth.From(r.Context()))
 	if err != nil {
 		pg.failErr(w, r, err)
@@ -85,17 +84,17 @@ func (pg *Pages) DeleteCalendarOverride(w http.ResponseWriter, r *http.Request) 
 }
 
 type policiesData struct {
-	Policies []store.Policy
-	Form     store.Policy
+	Policies []administration.Policy
+	Form     administration.Policy
 }
 
 // Policies lists the versioned deadline rules.
 func (pg *Pages) Policies(w http.ResponseWriter, r *http.Request) {
-	latest := store.Policy{AcceptanceWD: 7, MediationWD: 45, TerminationNoticeWD: 7, ODRNegotiationWD: 10, JudicialConfirmDays: 30, CommitteeTargetDays: 30}
+	latest := administration.Policy{AcceptanceWD: 7, MediationWD: 45, TerminationNoticeWD: 7, ODRNegotiationWD: 10, JudicialConfirmDays: 30, CommitteeTargetDays: 30}
 	pg.showPolicies(w, r, http.StatusOK, latest)
 }
 
-func (pg *Pages) showPolicies(w http.ResponseWriter, r *http.Request, status int, form store.Policy) {
+func (pg *Pages) showPolicies(w http.ResponseWriter, r *http.Request, status int, form administration.Policy) {
 	ps, err := pg.Administration.Policies(r.Context(), auth.From(r.Context()))
 	if err != nil {
 		pg.failErr(w, r, err)
@@ -108,7 +107,7 @@ func (pg *Pages) showPolicies(w http.ResponseWriter, r *http.Request, status int
 func (pg *Pages) AddPolicy(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	num := func(k string) int { n, _ := strconv.Atoi(f.Get(k)); return n }
-	sp := store.Policy{Code: f.Get("code"), Name: f.Get("name"), EffectiveFrom: f.Get("effective_from"),
+	sp := administration.Policy{Code: f.Get("code"), Name: f.Get("name"), EffectiveFrom: f.Get("effective_from"),
 		AcceptanceWD: num("acceptance_wd"), MediationWD: num("mediation_wd"), TerminationNoticeWD: num("termination_notice_wd"),
 		ODRNegotiationWD: num("odr_negotiation_wd"), JudicialConfirmDays: num("judicial_confirm_days"), CommitteeTargetDays: num("committee_target_days")}
 	err := pg.Administration.AddPolicy(r.Context(), auth.From(r.Context()), &sp)
@@ -139,14 +138,14 @@ func (pg *Pages) Org(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.render(w, r, http.StatusOK, "org", "组织机构", struct {
 		Root  *administration.OrgNode
-		Units []store.OrgUnit
+		Units []administration.Unit
 		Kinds []domain.OrgKind
 	}{t.Root, t.Parents, domain.OrgKinds})
 }
 
 type keysData struct {
 	Keys   []administration.KeyRow
-	Units  []store.OrgUnit
+	Units  []administration.Unit
 	NewKey string
 }
 
