@@ -121,7 +121,11 @@ func (s *Service) AddPolicy(ctx context.Context, p *auth.Principal, sp *store.Po
 	if !p.Can(domain.PermSettings) {
 		return access.ErrForbidden
 	}
-	sp.Code, sp.Name = strings.TrimSpace(sp.Code), strings.TrimSpace(sp.Name)
+	sp.Code, sp.Name, sp.EffectiveFrom = strings.TrimSpace(sp.Code), strings.TrimSpace(sp.Name), strings.TrimSpace(sp.EffectiveFrom)
+	// A day that does not parse would reach the rules as no day at all.
+	if _, err := calendar.ParseDate(sp.EffectiveFrom); err != nil && sp.EffectiveFrom != "" {
+		return &domain.FieldError{Field: "effective_from", Message: "生效日期无效：" + sp.EffectiveFrom + "，应为“2027-01-01”这样的日期"}
+	}
 	cp := deadline.ToCalendar(*sp)
 	if err := cp.Validate(); err != nil {
 		return policyInvalid(err)
