@@ -99,9 +99,10 @@ func (db *DB) GetMeeting(ctx context.Context, id int64) (store.Meeting, error) {
 	return m, db.wrap("meeting orgs", rows.Err())
 }
 
-// pastDay continues a list ordered by (day, id), newest first or soonest
-// first, past the cursor: "" without one.
-func pastDay(alias string, c *store.DayCursor, soonest bool, args *[]any) string {
+// pastDay continues a list ordered by (day column, id), newest first or
+// soonest first, past the cursor: "" without one. alias is the table's
+// alias; day its day column (a meeting's or training's day, an item's due).
+func pastDay(alias, day string, c *store.DayCursor, soonest bool, args *[]any) string {
 	if c == nil {
 		return ""
 	}
@@ -111,7 +112,7 @@ func pastDay(alias string, c *store.DayCursor, soonest bool, args *[]any) string
 		op = ">"
 	}
 	n := len(*args)
-	return fmt.Sprintf(" AND (%[1]s.day %[2]s $%[3]d OR (%[1]s.day = $%[3]d AND %[1]s.id %[2]s $%[4]d))", alias, op, n-1, n)
+	return fmt.Sprintf(" AND (%[1]s.%[2]s %[3]s $%[4]d OR (%[1]s.%[2]s = $%[4]d AND %[1]s.id %[3]s $%[5]d))", alias, day, op, n-1, n)
 }
 
 func (db *DB) ListMeetings(ctx context.Context, q store.MeetingQuery) ([]store.Meeting, error) {
@@ -129,7 +130,7 @@ func (db *DB) ListMeetings(ctx context.Context, q store.MeetingQuery) ([]store.M
 		args = append(args, q.Kind)
 		where += fmt.Sprintf(" AND m.kind = $%d", len(args))
 	}
-	where += pastDay("m", q.Past, q.Soonest, &args)
+	where += pastDay("m", "day", q.Past, q.Soonest, &args)
 	if q.Limit <= 0 {
 		q.Limit = 200
 	}
@@ -267,10 +268,7 @@ func (db *DB) ListMeetingItems(ctx context.Context, q store.MeetingItemQuery) ([
 		args = append(args, q.DueBefore)
 		where += fmt.Sprintf(" AND i.due < $%d", len(args))
 	}
-	if q.After != nil {
-		args = append(args, q.After.Day, q.After.ID)
-		where += fmt.Sprintf(" AND (i.due > $%d OR (i.due = $%d AND i.id > $%d))", len(args)-1, len(args)-1, len(args))
-	}
+	where += pastDay("i", "due", q.After, true, &args) // soonest due first
 	if q.Limit <= 0 {
 		q.Limit = 500
 	}
@@ -396,7 +394,7 @@ func (db *DB) ListTrainings(ctx context.Context, q store.TrainingQuery) ([]store
 		args = append(args, q.To)
 		where += fmt.Sprintf(" AND t.day <= $%d", len(args))
 	}
-	where += pastDay("t", q.Past, q.Soonest, &args)
+	where += pastDay("t", "day", q.Past, q.Soonest, &args)
 	if q.Limit <= 0 {
 		q.Limit = 200
 	}
