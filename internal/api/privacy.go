@@ -86,7 +86,8 @@ type RevealLogJSON struct {
 
 // RevealLogList answers GET /api/v1/privacy/reveals.
 type RevealLogList struct {
-	Reveals []RevealLogJSON `json:"reveals"`
+	Reveals []RevealLogJSON `json:"reveals" doc:"最近的记录，最多 500 条"`
+	More    bool            `json:"more" doc:"true：符合条件的记录多于所列，请用 from、to 缩小日期范围"`
 }
 
 // RevealLog lists who saw whose full data, for the auditor.
@@ -101,13 +102,13 @@ func (a *API) RevealLog(w http.ResponseWriter, r *http.Request) {
 		}
 		caseID = n
 	}
-	rows, err := a.Services.Privacy.Reveals(r.Context(), auth.From(r.Context()), privacy.RevealQuery{User: v.Get("user"), CaseID: caseID,
+	rows, more, err := a.Services.Privacy.Reveals(r.Context(), auth.From(r.Context()), privacy.RevealQuery{User: v.Get("user"), CaseID: caseID,
 		Field: v.Get("field"), From: v.Get("from"), To: v.Get("to")})
 	if err != nil {
 		failQuery(w, a.Log, r, err)
 		return
 	}
-	out := RevealLogList{Reveals: []RevealLogJSON{}}
+	out := RevealLogList{Reveals: []RevealLogJSON{}, More: more}
 	for _, x := range rows {
 		out.Reveals = append(out.Reveals, RevealLogJSON{ID: x.ID, CaseID: x.CaseID, CaseNumber: x.CaseNumber, PartyID: x.PartyID, Party: maskPartyName(x.PartyName),
 			Field: x.Field, Purpose: x.Purpose, PurposeLabel: privacy.PurposeLabel(x.Purpose), Note: x.Note, User: x.UserName, Role: x.Role,

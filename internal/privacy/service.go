@@ -134,14 +134,19 @@ type RevealQuery struct {
 	To     string
 }
 
-// Reveals lists the reveals in the auditor's scope, newest first.
-func (s *Service) Reveals(ctx context.Context, p *auth.Principal, q RevealQuery) ([]RevealRow, error) {
+// RevealsShown bounds the reveal log a reading lists: the newest; the
+// auditor narrows by date for older ones.
+const RevealsShown = 500
+
+// Reveals lists the reveals in the auditor's scope, newest first: at most
+// RevealsShown, and whether more match.
+func (s *Service) Reveals(ctx context.Context, p *auth.Principal, q RevealQuery) ([]RevealRow, bool, error) {
 	if p == nil || !p.Can(domain.PermAuditRead) {
-		return nil, access.Forbidden("无权查看个人信息查看记录")
+		return nil, false, access.Forbidden("无权查看个人信息查看记录")
 	}
-	sq := store.PIIRevealQuery{Scope: p.Scope(domain.PermAuditRead), UserName: strings.TrimSpace(q.User), CaseID: q.CaseID, Field: q.Field, Limit: 500}
+	sq := store.PIIRevealQuery{Scope: p.Scope(domain.PermAuditRead), UserName: strings.TrimSpace(q.User), CaseID: q.CaseID, Field: q.Field, Limit: RevealsShown + 1}
 	if q.Field != "" && FieldLabel(q.Field) == "" {
-		return nil, invalid("field", "信息类别应为 phone、id_number 或 address")
+		return nil, false, invalid("field", "信息类别应为 phone、id_number 或 address")
 	}
 	for _, d := range []struct {
 		s, field, label string
@@ -152,14 +157,21 @@ func (s *Service) Reveals(ctx context.Context, p *auth.Principal, q RevealQuery)
 		}
 		day, err := calendar.ParseDate(strings.TrimSpace(d.s))
 		if err != nil {
-			return nil, invalid(d.field, d.label+"格式应为 2026-01-02")
+			return nil, false, invalid(d.field, d.label+"格式应为 2026-01-02")
 		}
 		*d.dst = day.Time()
 	}
 	if !sq.To.IsZero() {
 		sq.To = sq.To.AddDate(0, 0, 1)
 	}
-	return s.Store.ListReveals(ctx, sq)
+	rows, err := s.Store.ListReveals(ctx, sq)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(rows) > RevealsShown {
+		return rows[:RevealsShown], true, nil
+	}
+	return rows, false, nil
 }
 
 // ---- Requests ----

@@ -2,14 +2,17 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/platform"
+	"github.com/tiaojie/tiaojie/internal/privacy"
 	"github.com/tiaojie/tiaojie/internal/store"
 	"github.com/tiaojie/tiaojie/internal/store/storetest"
 )
@@ -441,6 +444,58 @@ func TestRetentionSweep(t *testing.T) {
 			if p.PhoneSealed != "" || p.IDSealed != "" || p.Address != "" || p.Name != arch.Parties[i].Name {
 				t.Fatalf("archived party after its period: %+v", p)
 			}
+		}
+	})
+}
+
+// The reveal log lists the newest 500 of what matches and says when older
+// ones match too, on the page and in the API; a date range narrows it.
+func TestRevealLogSaysMore(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		var caseID int64
+		if err := e.db.Writer().QueryRowContext(ctx, `SELECT id FROM cases WHERE room_id IS NOT NULL ORDER BY id LIMIT 1`).Scan(&caseID); err != nil {
+			t.Fatal(err)
+		}
+		c, err := e.db.GetCase(ctx, caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		party := consumerParty(t, e, caseID)
+		med := userID(t, e, "mediator01")
+		old := time.Now().AddDate(0, 0, -30)
+		for i := range privacy.RevealsShown + 1 {
+			at := old.Add(time.Duration(i) * time.Minute)
+			if i == privacy.RevealsShown {
+				at = time.Now()
+			}
+			r := store.PIIReveal{CaseID: caseID, PartyID: party.ID, OrgPath: c.OrgPath, Field: "phone", Purpose: "call", UserID: med,
+				UserName: "mediator01", Role: "mediator", ClientAddr: "127.0.0.1", At: at, Expires: at.Add(time.Minute)}
+			if err := e.db.RecordReveal(ctx, &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		au := e.login("auditor01")
+		var log struct {
+			Reveals []json.RawMessage
+			More    bool
+		}
+		r := au.json("GET", "/api/v1/privacy/reveals?case_id="+itoa(caseID), nil, nil)
+		json_(r.body, &log)
+		if r.StatusCode != 200 || len(log.Reveals) != privacy.RevealsShown || !log.More {
+			t.Fatalf("API: %d, %d reveals, more %v", r.StatusCode, len(log.Reveals), log.More)
+		}
+		if page := au.get("/privacy/reveals?case_id=" + itoa(caseID)); !strings.Contains(page.body, "更早的记录未列出") {
+			t.Fatalf("the page does not say older reveals match")
+		}
+		today := calendar.DateOf(time.Now()).String() // the auditor's day, in Shanghai
+		r = au.json("GET", "/api/v1/privacy/reveals?case_id="+itoa(caseID)+"&from="+today+"&to="+today, nil, nil)
+		json_(r.body, &log)
+		if len(log.Reveals) == 0 || len(log.Reveals) > 2 || log.More {
+			t.Fatalf("today's reveals: %d, more %v", len(log.Reveals), log.More)
+		}
+		if page := au.get("/privacy/reveals?case_id=" + itoa(caseID) + "&from=" + today); strings.Contains(page.body, "更早的记录未列出") {
+			t.Fatalf("the page says more though all are listed")
 		}
 	})
 }

@@ -61,6 +61,7 @@ func (pg *Pages) RevealParty(w http.ResponseWriter, r *http.Request) {
 
 type revealLogData struct {
 	Rows []privacy.RevealRow
+	More bool // more reveals match than Rows lists
 	Q    privacy.RevealQuery
 	Err  error
 }
@@ -71,7 +72,7 @@ func (pg *Pages) RevealLog(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
 	q := privacy.RevealQuery{User: v.Get("user"), Field: v.Get("field"), From: v.Get("from"), To: v.Get("to")}
 	q.CaseID, _ = strconv.ParseInt(v.Get("case_id"), 10, 64)
-	rows, err := pg.Privacy.Reveals(ctx, auth.From(ctx), q)
+	rows, more, err := pg.Privacy.Reveals(ctx, auth.From(ctx), q)
 	status := http.StatusOK
 	if err != nil {
 		if st, _ := access.StatusOf(err); st != http.StatusUnprocessableEntity {
@@ -80,7 +81,7 @@ func (pg *Pages) RevealLog(w http.ResponseWriter, r *http.Request) {
 		}
 		status = http.StatusUnprocessableEntity
 	}
-	pg.render(w, r, status, "reveals", "个人信息查看记录", revealLogData{Rows: rows, Q: q, Err: err})
+	pg.render(w, r, status, "reveals", "个人信息查看记录", revealLogData{Rows: rows, More: more, Q: q, Err: err})
 }
 
 type privacyDeskData struct {
