@@ -17,10 +17,7 @@ import (
 func TestCasePagePerformingWithoutAgreement(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		var id int64
-		if err := e.db.Writer().QueryRowContext(ctx, `SELECT id FROM cases WHERE room_id IS NOT NULL ORDER BY id LIMIT 1`).Scan(&id); err != nil {
-			t.Fatal(err)
-		}
+		id := firstRoutedCase(t, e)
 		for _, q := range []string{
 
 			`DELETE FROM agreements WHERE case_id = $1`,
@@ -41,6 +38,16 @@ func TestCasePagePerformingWithoutAgreement(t *testing.T) {
 			}
 		}
 	})
+}
+
+// firstRoutedCase is the demo's first case that a room holds.
+func firstRoutedCase(t *testing.T, e *env) int64 {
+	t.Helper()
+	var id int64
+	if err := e.db.Writer().QueryRowContext(context.Background(), `SELECT id FROM cases WHERE room_id IS NOT NULL ORDER BY id LIMIT 1`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
 
 // Every read a case page runs is served by an index: the page's cost must not

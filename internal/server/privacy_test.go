@@ -453,10 +453,7 @@ func TestRetentionSweep(t *testing.T) {
 func TestRevealLogSaysMore(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		var caseID int64
-		if err := e.db.Writer().QueryRowContext(ctx, `SELECT id FROM cases WHERE room_id IS NOT NULL ORDER BY id LIMIT 1`).Scan(&caseID); err != nil {
-			t.Fatal(err)
-		}
+		caseID := firstRoutedCase(t, e)
 		c, err := e.db.GetCase(ctx, caseID)
 		if err != nil {
 			t.Fatal(err)
