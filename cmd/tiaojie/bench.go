@@ -44,8 +44,12 @@ func bench(ctx context.Context, args []string, out io.Writer, getenv func(string
 		pgURL := fs.String("postgres", getenv("TIAOJIE_DATABASE_URL"), "PostgreSQL server to benchmark as well (a temporary schema is used)")
 		sqliteToo := fs.Bool("sqlite", true, "benchmark SQLite (false: PostgreSQL only)")
 		prof := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+		order := fs.String("order", "shuffled", "the export's rows: shuffled (registration times at random) or registered (in registration order, as 12315 numbers them)")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
+		}
+		if *order != "shuffled" && *order != "registered" {
+			return errors.New("-order must be shuffled or registered")
 		}
 		if *n < 1 || *n > 1_000_000 {
 			return errors.New("-n must be between 1 and 1000000")
@@ -57,7 +61,7 @@ func bench(ctx context.Context, args []string, out io.Writer, getenv func(string
 		defer stop()
 		direct, file := false, ""
 		return engines{pgURL: pgURL, sqliteFile: &file, sqliteToo: sqliteToo, direct: &direct}.each(ctx, out, func(db *sqlstore.DB) error {
-			res, err := benchmark.Import(ctx, db, *n)
+			res, err := benchmark.Import(ctx, db, *n, *order == "registered")
 			if err == nil {
 				fmt.Fprintln(out, res)
 			}
