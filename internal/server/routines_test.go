@@ -18,7 +18,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/training"
 )
 
-// principalOf is the principal a user signs in as, for calling services directly.
+// userID is the id of a (demo) user.
 func userID(t *testing.T, e *env, username string) int64 {
 	t.Helper()
 	u, err := e.db.GetUserByUsername(context.Background(), username)
@@ -518,6 +518,86 @@ func TestRoutineTrainings(t *testing.T) {
 		}
 		if h, _ := e.svc.Trainings.Hours(ctx, []int64{med1, med9}, year); h[med1] != before[med1] {
 			t.Fatalf("after replacing attendance: %v", h)
+		}
+	})
+}
+
+// A bureau whose scope holds several committees sees each committee's
+// tally of training hours, not every mediator of the city, and opens one
+// committee's mediators from it; a committee outside the scope is not found.
+func TestTrainingsByCommittee(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		j := e.login("justice01")
+		// One district, one committee: the mediators themselves.
+		p := j.get("/trainings")
+		if p.StatusCode != 200 || !strings.Contains(p.body, `id="hours"`) || strings.Contains(p.body, `id="committees"`) {
+			t.Fatalf("a district's page: %d", p.StatusCode)
+		}
+		if r := j.get("/trainings?committee=" + demo.CodeXHCommittee); r.StatusCode != 404 || !strings.Contains(r.body, "找不到调委会") {
+			t.Fatalf("another district's committee: %d", r.StatusCode)
+		}
+
+		// The city's bureau: every committee of the city.
+		city, _ := e.db.GetOrgUnitByCode(ctx, demo.CodeCity)
+		if err := e.db.AddBinding(ctx, store.Binding{UserID: userID(t, e, "justice01"), Role: "justice", OrgID: city.ID}); err != nil {
+			t.Fatal(err)
+		}
+		who := principalOf(t, e, "justice01")
+		wide, err := e.svc.Trainings.Overview(ctx, who, 0, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !wide.Wide || len(wide.Rows) != 0 || len(wide.ByCommittee) != 2 {
+			t.Fatalf("city-wide overview: wide %v, %d rows, %d committees", wide.Wide, len(wide.Rows), len(wide.ByCommittee))
+		}
+		short := 0
+		for _, c := range wide.ByCommittee {
+			one, err := e.svc.Trainings.Overview(ctx, who, 0, c.Code, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			met := 0
+			for _, r := range one.Rows {
+				if r.CommitteeCode != c.Code {
+					t.Fatalf("%s lists %s of %s", c.Code, r.Name, r.CommitteeCode)
+				}
+				if r.Missing == 0 {
+					met++
+				}
+			}
+			if c.Mediators == 0 || len(one.Rows) != c.Mediators || one.Short != c.Short || met != c.Met || one.ByCommittee != nil {
+				t.Fatalf("%s: tally %+v, its page %d rows, %d short, %d met", c.Code, c, len(one.Rows), one.Short, met)
+			}
+			short += c.Short
+		}
+		if short != wide.Short {
+			t.Fatalf("the tally's short %d, its committees' %d", wide.Short, short)
+		}
+		// The committee's own reader sees the same rows as the bureau's drill-down.
+		own, err := e.svc.Trainings.Overview(ctx, principalOf(t, e, "committee01"), 0, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if own.Wide || len(own.Rows) != wide.ByCommittee[slices.IndexFunc(wide.ByCommittee, func(c training.CommitteeHours) bool { return c.Code == demo.CodeCommittee })].Mediators {
+			t.Fatalf("committee01's rows %d against the tally %+v", len(own.Rows), wide.ByCommittee)
+		}
+
+		p = j.get("/trainings")
+		if p.StatusCode != 200 || !strings.Contains(p.body, `id="committees"`) || strings.Contains(p.body, `id="hours"`) ||
+			!strings.Contains(p.body, "committee="+demo.CodeXHCommittee) || !strings.Contains(p.body, "committee="+demo.CodeCommittee) {
+			t.Fatalf("city-wide page: %d", p.StatusCode)
+		}
+		p = j.get("/trainings?committee=" + demo.CodeXHCommittee)
+		if p.StatusCode != 200 || !strings.Contains(p.body, `id="hours"`) || !strings.Contains(p.body, "返回各调委会汇总") ||
+			!strings.Contains(p.body, `name="committee" value="`+demo.CodeXHCommittee+`"`) {
+			t.Fatalf("one committee's page: %d", p.StatusCode)
+		}
+		if r := j.get("/trainings?committee=nope"); r.StatusCode != 404 || !strings.Contains(r.body, "找不到调委会") {
+			t.Fatalf("unknown committee: %d", r.StatusCode)
+		}
+		if r := e.login("committee01").get("/trainings?committee=" + demo.CodeXHCommittee); r.StatusCode != 404 {
+			t.Fatalf("committee01 opened Xuhui's hours: %d", r.StatusCode)
 		}
 	})
 }

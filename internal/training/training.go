@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -394,11 +395,12 @@ func (s *Service) Hours(ctx context.Context, userIDs []int64, year int) (map[int
 
 // Row is one mediator's hours in the year.
 type Row struct {
-	UserID    int64
-	Name      string
-	UnitID    int64 // the unit the mediator is bound to
-	Unit      string
-	Committee string
+	UserID        int64
+	Name          string
+	UnitID        int64 // the unit the mediator is bound to
+	Unit          string
+	Committee     string
+	CommitteeCode string
 	Minutes   int
 	Hours     float64
 	Minimum   float64 // the year's minimum
@@ -426,12 +428,18 @@ func (s *Service) mediatorRows(ctx context.Context, prefixes []string, year int,
 	if err != nil {
 		return nil, fmt.Errorf("training minutes: %w", err)
 	}
+	var committees []store.OrgUnit
+	for _, u := range units {
+		if u.Kind == domain.OrgCommittee {
+			committees = append(committees, u)
+		}
+	}
 	minimums := map[int64]int{}
 	var out []Row
 	for _, st := range staff {
 		var cmt store.OrgUnit
-		for _, u := range units {
-			if u.Kind == domain.OrgCommittee && strings.HasPrefix(st.UnitPath, u.Path) {
+		for _, u := range committees {
+			if strings.HasPrefix(st.UnitPath, u.Path) {
 				cmt = u
 			}
 		}
@@ -450,7 +458,7 @@ func (s *Service) mediatorRows(ctx context.Context, prefixes []string, year int,
 		} else if year > today.Year {
 			due = 0
 		}
-		r := Row{UserID: st.UserID, Name: st.Name, UnitID: st.UnitID, Unit: st.UnitName, Committee: cmt.Name, Minutes: mins[st.UserID],
+		r := Row{UserID: st.UserID, Name: st.Name, UnitID: st.UnitID, Unit: st.UnitName, Committee: cmt.Name, CommitteeCode: cmt.Code, Minutes: mins[st.UserID],
 			Hours: Hours(mins[st.UserID]), Minimum: Hours(minMin), Due: Hours(due), Short: mins[st.UserID] < due}
 		if mins[st.UserID] < minMin {
 			r.Missing = Hours(minMin - mins[st.UserID])
@@ -500,13 +508,54 @@ type Overview struct {
 	Year       int
 	Sessions   []store.Training // the year's, latest first, SessionsShown at most
 	More       bool             // earlier sessions follow the last listed
-	Rows       []Row
+	Rows       []Row            // each mediator's hours: one committee's, or a narrower scope's
 	Short      int
+	// A reader whose scope holds several committees (a district's or the
+	// city's bureau) sees each committee's tally instead of thousands of
+	// mediators, and opens one committee's rows from it.
+	ByCommittee []CommitteeHours
+	Committee   *store.OrgUnit // the committee chosen from the tally
+	Wide        bool           // the scope holds several committees
 	Units      []store.OrgUnit // where p may record
 	Organisers []store.OrgUnit
 	Staff      []store.Staff // mediators p may mark as attending
 	Committees []Minimum     // minimums p may set
 	Today      string
+}
+
+// CommitteeHours is one committee's line of the tally: its mediators, how
+// many are behind the pro-rated minimum and how many have met the year's.
+type CommitteeHours struct {
+	Code, Name string
+	Mediators  int
+	Short      int
+	Met        int
+}
+
+// tally folds mediators' rows into one line per committee, in the order of
+// committees (those without mediators included: a committee none of whose
+// mediators is bound yet is worth seeing).
+func tally(committees []store.OrgUnit, rows []Row) []CommitteeHours {
+	at := map[string]int{}
+	out := make([]CommitteeHours, len(committees))
+	for i, c := range committees {
+		out[i] = CommitteeHours{Code: c.Code, Name: c.Name}
+		at[c.Code] = i
+	}
+	for _, r := range rows {
+		i, ok := at[r.CommitteeCode]
+		if !ok {
+			continue
+		}
+		out[i].Mediators++
+		if r.Short {
+			out[i].Short++
+		}
+		if r.Missing == 0 {
+			out[i].Met++
+		}
+	}
+	return out
 }
 
 // Minimum is a committee's yearly minimum.
@@ -521,7 +570,7 @@ const SessionsShown = 50
 
 // Overview lists the sessions of a year, latest first past the session
 // past (nil: from the latest), and each mediator's hours.
-func (s *Service) Overview(ctx context.Context, p *auth.Principal, year int, past *Cursor) (Overview, error) {
+func (s *Service) Overview(ctx context.Context, p *auth.Principal, year int, committee string, past *Cursor) (Overview, error) {
 	if p == nil || !p.Can(domain.PermRoutineRead) {
 		return Overview{}, access.Forbidden("无权查看培训")
 	}
@@ -542,14 +591,41 @@ func (s *Service) Overview(ctx context.Context, p *auth.Principal, year int, pas
 	if len(ov.Sessions) > SessionsShown {
 		ov.Sessions, ov.More = ov.Sessions[:SessionsShown], true
 	}
+	// The committees the reader's scope holds whole.
+	all, err := s.Store.ListOrgUnits(ctx)
+	if err != nil {
+		return ov, fmt.Errorf("list org units: %w", err)
+	}
+	var committees []store.OrgUnit
+	for _, u := range all {
+		if u.Kind == domain.OrgCommittee && p.Reaches(domain.PermRoutineRead, u.Path) {
+			committees = append(committees, u)
+		}
+	}
+	ov.Wide = len(committees) > 1
+	rowsOf := pre
+	if committee = strings.TrimSpace(committee); committee != "" {
+		i := slices.IndexFunc(committees, func(u store.OrgUnit) bool { return u.Code == committee })
+		if i < 0 {
+			return ov, access.NotFound(fmt.Sprintf("找不到调委会“%s”", committee))
+		}
+		ov.Committee = &committees[i]
+		rowsOf = []string{ov.Committee.Path}
+	}
 	// Hours count every session a mediator attended, whoever recorded it.
-	if ov.Rows, err = s.mediatorRows(ctx, pre, year, today); err != nil {
+	rows, err := s.mediatorRows(ctx, rowsOf, year, today)
+	if err != nil {
 		return ov, err
 	}
-	for _, r := range ov.Rows {
+	for _, r := range rows {
 		if r.Short {
 			ov.Short++
 		}
+	}
+	if ov.Wide && ov.Committee == nil {
+		ov.ByCommittee = tally(committees, rows)
+	} else {
+		ov.Rows = rows
 	}
 	if ov.Units, err = s.Units(ctx, p); err != nil {
 		return ov, err

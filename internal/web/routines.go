@@ -3,6 +3,7 @@ package web
 import (
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -244,7 +245,7 @@ func (pg *Pages) Trainings(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ov, err := pg.Services.Trainings.Overview(ctx, auth.From(ctx), year, past)
+	ov, err := pg.Services.Trainings.Overview(ctx, auth.From(ctx), year, r.URL.Query().Get("committee"), past)
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
@@ -252,6 +253,9 @@ func (pg *Pages) Trainings(w http.ResponseWriter, r *http.Request) {
 	this, _ := strconv.Atoi(ov.Today[:4])
 	d := trainingsData{Overview: ov, Years: []int{this, this - 1, this - 2}}
 	at := "/trainings?year=" + strconv.Itoa(ov.Year)
+	if ov.Committee != nil {
+		at += "&committee=" + url.QueryEscape(ov.Committee.Code)
+	}
 	if past != nil {
 		d.First = at + "#sessions"
 	}
