@@ -593,6 +593,14 @@ func TestTrainingsByCommittee(t *testing.T) {
 			!strings.Contains(p.body, `name="committee" value="`+demo.CodeXHCommittee+`"`) {
 			t.Fatalf("one committee's page: %d", p.StatusCode)
 		}
+		// The tally and a committee's rows on a phone (one engine: the
+		// layout is the template's, as in TestBrowserEveryPageOnPhone).
+		if strings.HasSuffix(t.Name(), "/sqlite") {
+			ph := newPhone(t)
+			ph.signIn(t, e.ts.URL, "justice01")
+			ph.check(t, e.ts.URL, "justice01", "/trainings")
+			ph.check(t, e.ts.URL, "justice01", "/trainings?committee="+demo.CodeXHCommittee)
+		}
 		if r := j.get("/trainings?committee=nope"); r.StatusCode != 404 || !strings.Contains(r.body, "找不到调委会") {
 			t.Fatalf("unknown committee: %d", r.StatusCode)
 		}
