@@ -152,15 +152,17 @@ func (s *Service) Overview(ctx context.Context, p *auth.Principal) (Overview, er
 	}
 	today := s.today()
 	ov := Overview{Standard: roomstandard.Default(), Rules: s.rules(), Today: today.String()}
-	ins, err := s.Store.ListInspections(ctx, sc.committees(), 0)
+	roomIDs := make([]int64, len(sc.rooms))
+	for i, r := range sc.rooms {
+		roomIDs[i] = r.ID
+	}
+	ins, err := s.Store.LatestInspections(ctx, roomIDs)
 	if err != nil {
 		return Overview{}, err
 	}
 	latest := map[int64]*store.Inspection{}
 	for i := range ins {
-		if latest[ins[i].RoomID] == nil {
-			latest[ins[i].RoomID] = &ins[i]
-		}
+		latest[ins[i].RoomID] = &ins[i]
 	}
 	rects, err := s.Store.ListRectifications(ctx, store.RectificationQuery{CommitteeIDs: sc.committees(), OpenOnly: true})
 	if err != nil {

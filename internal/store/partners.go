@@ -192,6 +192,10 @@ type PartnersStore interface {
 	GetInspection(ctx context.Context, id int64) (Inspection, error)
 	// ListInspections lists the committees' inspections (RoomID 0: every room), newest first.
 	ListInspections(ctx context.Context, committeeIDs []int64, roomID int64) ([]Inspection, error)
+	// LatestInspections is each room's latest inspection (by day, then id),
+	// for the rooms that have one: one index probe a room, however many
+	// inspections the years hold.
+	LatestInspections(ctx context.Context, roomIDs []int64) ([]Inspection, error)
 	GetInspectionPhoto(ctx context.Context, inspectionID, photoID int64) (InspectionPhoto, error)
 	ListRectifications(ctx context.Context, q RectificationQuery) ([]Rectification, error)
 	// CompleteRectification closes an open item; ErrNotFound when it is not open.

@@ -429,6 +429,29 @@ func (db *DB) ListInspections(ctx context.Context, committeeIDs []int64, roomID 
 	return out, db.wrap("list inspections", rows.Err())
 }
 
+func (db *DB) LatestInspections(ctx context.Context, roomIDs []int64) ([]store.Inspection, error) {
+	if len(roomIDs) == 0 {
+		return nil, nil
+	}
+	rows, err := db.read().QueryContext(ctx, `SELECT `+inspectionCols+` FROM room_inspections i JOIN org_units o ON o.id = i.room_id
+		WHERE i.id IN (SELECT (SELECT x.id FROM room_inspections x WHERE x.room_id = r.id ORDER BY x.day DESC, x.id DESC LIMIT 1)
+			FROM org_units r WHERE r.id IN (`+idList(roomIDs)+`))
+		ORDER BY i.room_id`)
+	if err != nil {
+		return nil, db.wrap("latest inspections", err)
+	}
+	defer rows.Close()
+	var out []store.Inspection
+	for rows.Next() {
+		in, err := scanInspection(rows)
+		if err != nil {
+			return nil, db.wrap("scan inspection", err)
+		}
+		out = append(out, in)
+	}
+	return out, db.wrap("latest inspections", rows.Err())
+}
+
 func (db *DB) GetInspectionPhoto(ctx context.Context, inspectionID, photoID int64) (store.InspectionPhoto, error) {
 	var ph store.InspectionPhoto
 	err := db.read().QueryRowContext(ctx, `SELECT id, inspection_id, item_code, name, content_type, size, sha256, data, created_at

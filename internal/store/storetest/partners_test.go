@@ -153,6 +153,24 @@ func testInspectionStore(t *testing.T, db *sqlstore.DB) {
 	if ins, _ := db.ListInspections(ctx, []int64{f.committee.ID}, f.room2.ID); len(ins) != 0 {
 		t.Fatalf("room filter: %+v", ins)
 	}
+	// Each room's latest: by day, then by id on the same day; a room never
+	// inspected has none.
+	same := store.Inspection{CommitteeID: f.committee.ID, RoomID: f.room1.ID, Day: later.Day, StandardVersion: "PD-2024", Inspectors: "李华",
+		EarnedX10: 900, PossibleX10: 1000}
+	earlier := store.Inspection{CommitteeID: f.committee.ID, RoomID: f.room1.ID, Day: "2025-12-01", StandardVersion: "PD-2024", Inspectors: "李华",
+		EarnedX10: 800, PossibleX10: 1000}
+	for _, x := range []*store.Inspection{&same, &earlier} {
+		if err := db.AddInspection(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	latest, err := db.LatestInspections(ctx, []int64{f.room1.ID, f.room2.ID})
+	if err != nil || len(latest) != 1 || latest[0].ID != same.ID || latest[0].RoomName != f.room1.Name || latest[0].EarnedX10 != 900 {
+		t.Fatalf("latest inspections: %+v %v", latest, err)
+	}
+	if latest, err := db.LatestInspections(ctx, nil); err != nil || len(latest) != 0 {
+		t.Fatalf("latest of no room: %+v %v", latest, err)
+	}
 	overdue, err := db.ListRectifications(ctx, store.RectificationQuery{DueBefore: "2026-03-15"})
 	if err != nil || len(overdue) != 1 || overdue[0].Text != "档案柜加锁" || overdue[0].RoomName != f.room1.Name {
 		t.Fatalf("overdue: %+v %v", overdue, err)
