@@ -417,16 +417,8 @@ func (db *DB) ListInspections(ctx context.Context, committeeIDs []int64, roomID 
 	if err != nil {
 		return nil, db.wrap("list inspections", err)
 	}
-	defer rows.Close()
-	var out []store.Inspection
-	for rows.Next() {
-		in, err := scanInspection(rows)
-		if err != nil {
-			return nil, db.wrap("scan inspection", err)
-		}
-		out = append(out, in)
-	}
-	return out, db.wrap("list inspections", rows.Err())
+	out, err := scanInspections(rows)
+	return out, db.wrap("list inspections", err)
 }
 
 func (db *DB) LatestInspections(ctx context.Context, roomIDs []int64) ([]store.Inspection, error) {
@@ -440,16 +432,21 @@ func (db *DB) LatestInspections(ctx context.Context, roomIDs []int64) ([]store.I
 	if err != nil {
 		return nil, db.wrap("latest inspections", err)
 	}
+	out, err := scanInspections(rows)
+	return out, db.wrap("latest inspections", err)
+}
+
+func scanInspections(rows *sql.Rows) ([]store.Inspection, error) {
 	defer rows.Close()
 	var out []store.Inspection
 	for rows.Next() {
 		in, err := scanInspection(rows)
 		if err != nil {
-			return nil, db.wrap("scan inspection", err)
+			return nil, fmt.Errorf("scan inspection: %w", err)
 		}
 		out = append(out, in)
 	}
-	return out, db.wrap("latest inspections", rows.Err())
+	return out, rows.Err()
 }
 
 func (db *DB) GetInspectionPhoto(ctx context.Context, inspectionID, photoID int64) (store.InspectionPhoto, error) {
