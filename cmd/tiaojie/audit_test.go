@@ -14,10 +14,8 @@ import (
 // TestAuditVerify: `tiaojie audit verify` passes on a database the demo
 // wrote, and after one byte of one entry is changed it names that entry.
 func TestAuditVerify(t *testing.T) {
-	t.Parallel()
 	for _, eng := range storetest.Engines(t) {
 		t.Run(eng.Name, func(t *testing.T) {
-			t.Parallel()
 			ctx := context.Background()
 			env, open := cliDatabase(t, eng)
 			if err := run(ctx, []string{"demo", "--cases", "20"}, &bytes.Buffer{}, envFrom(env)); err != nil {

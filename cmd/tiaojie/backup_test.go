@@ -26,7 +26,6 @@ import (
 // verifies and it holds the cases the backup counted; restore will not
 // replace an existing database without --force.
 func TestBackupRestore(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	env := map[string]string{"TIAOJIE_DATA_DIR": filepath.Join(t.TempDir(), "data"), "TIAOJIE_LOG_LEVEL": "error",
 		"TIAOJIE_SECRET_KEY": strings.Repeat("ab", 32)}
@@ -155,7 +154,6 @@ var _ = storetest.Engines
 // pg_restore into a new database, whose audit chain verifies and whose
 // cases match; restore will not write over it again without --force.
 func TestBackupRestorePostgres(t *testing.T) {
-	t.Parallel()
 	base := os.Getenv(storetest.EnvPostgres)
 	if base == "" {
 		t.Skip("TIAOJIE_TEST_DATABASE_URL not set")

@@ -13,7 +13,6 @@ import (
 // SQLite volume: the cases are seeded and all counted, the 47 mediators
 // scored, every query timed, and the intake comparison reported.
 func TestBenchEvaluation(t *testing.T) {
-	t.Parallel()
 	var b bytes.Buffer
 	err := run(context.Background(), []string{"bench", "evaluation", "-n", "300", "-reps", "5", "-intake", "20"}, &b, envFrom(nil))
 	out := b.String()

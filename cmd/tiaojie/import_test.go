@@ -24,7 +24,6 @@ import (
 // imports as diverted by the district's first 市场监管所 and writes the failed
 // rows' report next to the file, as docs/operations.md says.
 func TestImportWithoutOffice(t *testing.T) {
-	t.Parallel()
 	engines := []string{"sqlite"}
 	if os.Getenv(storetest.EnvPostgres) != "" {
 		engines = append(engines, "postgres")
@@ -95,7 +94,6 @@ func (w *cancelAt) Write(p []byte) (int, error) {
 // on; a server's worker then finishes it with every row once. A file that
 // cannot be read says nothing was written.
 func TestImportInterrupted(t *testing.T) {
-	t.Parallel()
 	engines := []string{"sqlite"}
 	if os.Getenv(storetest.EnvPostgres) != "" {
 		engines = append(engines, "postgres")

@@ -66,7 +66,6 @@ func (c *apiClient) call(method, path string, body, out any) (int, error) {
 // delivered once, the import finished, and the platform holds each
 // accepted case once.
 func TestTwoInstancesSurviveAKill(t *testing.T) {
-	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and kills the binary")
 	}

@@ -27,7 +27,6 @@ import (
 // status 1, nothing generated — while the SQLite demo still makes its own
 // key and says so.
 func TestSecretKeyRequired(t *testing.T) {
-	t.Parallel()
 	bin := buildBinary(t)
 	dir := filepath.Join(t.TempDir(), "data")
 	for _, c := range []struct {
@@ -71,10 +70,8 @@ func TestSecretKeyRequired(t *testing.T) {
 // key alone and no longer with the old one; the lookup hashes are unchanged,
 // every batch is on the audit trail and the chain holds.
 func TestKeyRotation(t *testing.T) {
-	t.Parallel()
 	for _, eng := range storetest.Engines(t) {
 		t.Run(eng.Name, func(t *testing.T) {
-			t.Parallel()
 			ctx := context.Background()
 			env, open := cliDatabase(t, eng)
 			oldHex, newHex := env["TIAOJIE_SECRET_KEY"], strings.Repeat("c3", 32)

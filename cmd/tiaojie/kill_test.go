@@ -17,14 +17,12 @@ import (
 // platform exactly once, with the platform's id recorded, and no job is
 // left running or waiting.
 func TestKillDuringSyncBacklog(t *testing.T) {
-	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and kills the binary")
 	}
 	bin := buildBinary(t)
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			t.Parallel()
 			ctx := context.Background()
 			p := peer.New(peer.Options{APIKey: "k", StrictReferences: true})
 			p.SetLatency(10 * time.Millisecond)

@@ -28,7 +28,6 @@ func envFrom(m map[string]string) func(string) string { return func(k string) st
 // TestServeDemo is README's first command: a fresh data dir, --demo, the URL
 // and the accounts printed, health endpoints up, clean stop on SIGTERM.
 func TestServeDemo(t *testing.T) {
-	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuf{}
@@ -119,7 +118,6 @@ func TestServeDemo(t *testing.T) {
 }
 
 func TestBadConfigIsClear(t *testing.T) {
-	t.Parallel()
 	err := run(context.Background(), []string{"serve", "--addr", "nonsense"}, io.Discard, envFrom(map[string]string{"TIAOJIE_DATABASE_URL": "mysql://x"}))
 	if err == nil || !strings.Contains(err.Error(), "--addr") || !strings.Contains(err.Error(), "TIAOJIE_DATABASE_URL") {
 		t.Fatalf("bad config: %v", err)
@@ -134,7 +132,6 @@ func TestBadConfigIsClear(t *testing.T) {
 }
 
 func TestMigrateAndDemoCommands(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
 	env := envFrom(map[string]string{"TIAOJIE_DATA_DIR": dir})
 	var b bytes.Buffer
@@ -155,7 +152,6 @@ func TestMigrateAndDemoCommands(t *testing.T) {
 // phones were sealed with refuses to start, rather than sealing new data
 // the other instances cannot read.
 func TestForeignKeyRefused(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
 	env := map[string]string{"TIAOJIE_DATA_DIR": dir, "TIAOJIE_LOG_LEVEL": "error"}
 	if err := run(context.Background(), []string{"demo", "--cases", "5"}, io.Discard, envFrom(env)); err != nil {
