@@ -109,7 +109,7 @@ func ExportCSV(n int, registered bool) []byte {
 		c := variedComplaint(rng)
 		at := fmt.Sprintf("2026-11-%02d %02d:%02d", 1+rng.IntN(20), 8+rng.IntN(10), rng.IntN(60))
 		if registered {
-			at = time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC).Add(time.Duration(i) * 20 * 24 * time.Hour / time.Duration(n)).Format("2006-01-02 15:04")
+			at = time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC).Add(time.Duration(i) * (20 * 24 * time.Hour / time.Duration(n))).Format("2006-01-02 15:04")
 		}
 		w.Write([]string{fmt.Sprintf("12315202611%08d", i), at,
 			c.ComplainantName, fmt.Sprintf("13%d%08d", 5+rng.IntN(5), i), c.MerchantName, "", c.MerchantAddress,
