@@ -401,12 +401,12 @@ type Row struct {
 	Unit          string
 	Committee     string
 	CommitteeCode string
-	Minutes   int
-	Hours     float64
-	Minimum   float64 // the year's minimum
-	Due       float64 // pro-rated to today (the whole minimum for a past year)
-	Short     bool    // below Due
-	Missing   float64 // Minimum - Hours, when positive
+	Minutes       int
+	Hours         float64
+	Minimum       float64 // the year's minimum
+	Due           float64 // pro-rated to today (the whole minimum for a past year)
+	Short         bool    // below Due
+	Missing       float64 // Minimum - Hours, when positive
 }
 
 // mediatorRows are the year's hours of every mediator within prefixes.
@@ -505,22 +505,22 @@ func (s *Service) Shortfall(ctx context.Context, today calendar.Date) ([]Row, er
 
 // Overview is the trainings page.
 type Overview struct {
-	Year       int
-	Sessions   []store.Training // the year's, latest first, SessionsShown at most
-	More       bool             // earlier sessions follow the last listed
-	Rows       []Row            // each mediator's hours: one committee's, or a narrower scope's
-	Short      int
+	Year     int
+	Sessions []store.Training // the year's, latest first, SessionsShown at most
+	More     bool             // earlier sessions follow the last listed
+	Rows     []Row            // each mediator's hours: one committee's, or a narrower scope's
+	Short    int
 	// A reader whose scope holds several committees (a district's or the
 	// city's bureau) sees each committee's tally instead of thousands of
 	// mediators, and opens one committee's rows from it.
 	ByCommittee []CommitteeHours
-	Committee   *store.OrgUnit // the committee chosen from the tally
-	Wide        bool           // the scope holds several committees
-	Units      []store.OrgUnit // where p may record
-	Organisers []store.OrgUnit
-	Staff      []store.Staff // mediators p may mark as attending
-	Committees []Minimum     // minimums p may set
-	Today      string
+	Committee   *store.OrgUnit  // the committee chosen from the tally
+	Wide        bool            // the scope holds several committees
+	Units       []store.OrgUnit // where p may record
+	Organisers  []store.OrgUnit
+	Staff       []store.Staff // mediators p may mark as attending
+	Committees  []Minimum     // minimums p may set
+	Today       string
 }
 
 // CommitteeHours is one committee's line of the tally: its mediators, how
