@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -365,22 +366,62 @@ func TestGrantPendingNeverCrowdedOut(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// 600 requests decided since, in another district.
-			for i := range 600 {
-				r := store.GrantRequest{UserID: u.ID, Role: domain.RoleMediator, OrgID: w.xhC.ID, Reason: fmt.Sprint("申请", i), RequestedBy: w.xhAdmin.UserID}
+			// 600 requests decided since in another district, and among them
+			// 60 of the approver's own district and one for a system role
+			// there, which a committee may not decide.
+			decide := func(org int64, role domain.Role, i int) int64 {
+				r := store.GrantRequest{UserID: u.ID, Role: role, OrgID: org, Reason: fmt.Sprint("申请", i), RequestedBy: w.xhAdmin.UserID}
 				if err := w.st.CreateGrantRequest(ctx, &r); err != nil {
 					t.Fatal(err)
 				}
 				if err := w.st.DecideGrantRequest(ctx, r.ID, store.GrantRejected, w.admin.UserID, "已办", time.Now()); err != nil {
 					t.Fatal(err)
 				}
+				return r.ID
 			}
-			v, err := w.svc.Grants(ctx, pdCmt)
+			var own []int64
+			for i := range 600 {
+				decide(w.xhC.ID, domain.RoleMediator, i)
+				if i%10 == 3 {
+					own = append([]int64{decide(w.ljz.ID, domain.RoleMediator, i)}, own...)
+				}
+				if i == 300 {
+					decide(w.ljz.ID, domain.RoleAuditor, i)
+				}
+			}
+			v, err := w.svc.Grants(ctx, pdCmt, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(v.Pending) != 1 || v.Pending[0].ID != g.ID {
 				t.Fatalf("pending for the approver: %+v, want request %d", v.Pending, g.ID)
+			}
+			// Its own district's decided requests, newest first, 50 and then
+			// the other 10: none of the other district's, nor the system role.
+			var seen []int64
+			for before, pages := int64(0), 0; ; pages++ {
+				v, err := w.svc.Grants(ctx, pdCmt, before)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if pages == 0 && len(v.Decided) != administration.GrantPageSize {
+					t.Fatalf("first page: %d decided", len(v.Decided))
+				}
+				for _, d := range v.Decided {
+					seen = append(seen, d.ID)
+				}
+				if before = v.NextBefore; before == 0 {
+					break
+				}
+				if pages > 5 {
+					t.Fatal("pages without end")
+				}
+			}
+			if !slices.Equal(seen, own) {
+				t.Fatalf("decided pages: %v, want %v", seen, own)
+			}
+			if _, err := w.svc.Grants(ctx, pdCmt, own[49]); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

@@ -47,9 +47,9 @@ var (
 
 // SystemRole reports whether r is one of the three roles of the separated
 // duties, which only the security administrator requests.
-func SystemRole(r domain.Role) bool {
-	return r == domain.RoleAdmin || r == domain.RoleAuditor || r == domain.RoleSecurityAdmin
-}
+func SystemRole(r domain.Role) bool { return slices.Contains(systemRoles, r) }
+
+var systemRoles = []domain.Role{domain.RoleAdmin, domain.RoleAuditor, domain.RoleSecurityAdmin}
 
 // GrantForm is a request as a person fills it in.
 type GrantForm struct {
@@ -66,6 +66,20 @@ func requestPerm(r domain.Role) domain.Permission {
 		return domain.PermSecurityPolicy
 	}
 	return domain.PermUserManage
+}
+
+// grantReach is where p may decide requests, as mayDecide says: every role
+// where p manages users, the roles other than the system ones where p
+// approves.
+func grantReach(p *auth.Principal) []store.GrantReach {
+	var out []store.GrantReach
+	for _, pre := range p.Scope(domain.PermUserManage).Prefixes {
+		out = append(out, store.GrantReach{Prefix: pre})
+	}
+	for _, pre := range p.Scope(domain.PermRoleApprove).Prefixes {
+		out = append(out, store.GrantReach{Prefix: pre, Except: systemRoles})
+	}
+	return out
 }
 
 // mayDecide reports whether p may approve or reject a request for role r at
@@ -194,8 +208,11 @@ func (s *Service) DecideGrant(ctx context.Context, p *auth.Principal, id int64, 
 
 // GrantView is what the grants page shows the actor.
 type GrantView struct {
-	Pending []store.GrantRequest // requests p may decide, and p's own
-	Decided []store.GrantRequest // the latest decided ones p may see
+	Pending     []store.GrantRequest // requests p may decide, and p's own, oldest first
+	MorePending bool                 // more than MaxPendingShown are pending
+	Decided     []store.GrantRequest // a page of the decided ones p may see, newest first
+	Before      int64                // the page's cursor (0: the newest)
+	NextBefore  int64                // the next page's cursor (0: none)
 	Roles   []domain.Role        // the roles p may request
 	Units   []store.OrgUnit      // where p may request them
 	Me      int64
@@ -207,38 +224,40 @@ type UserBinding struct {
 	Binding store.Binding
 }
 
+// GrantPageSize is how many decided requests a page of the grants page
+// shows; pending ones are shown up to MaxPendingShown, oldest first.
+const (
+	GrantPageSize   = 50
+	MaxPendingShown = 200
+)
+
 // Grants lists the requests p may see: those p may decide and those p made.
-func (s *Service) Grants(ctx context.Context, p *auth.Principal) (GrantView, error) {
+// The pending ones come oldest first (a queue, up to MaxPendingShown); the
+// decided ones newest first, a page at a time before the request id before
+// (0: the newest). The store keeps p's reach, so requests of units p does
+// not reach never push p's own out of a page.
+func (s *Service) Grants(ctx context.Context, p *auth.Principal, before int64) (GrantView, error) {
 	if !p.Can(domain.PermUserManage) && !p.Can(domain.PermRoleApprove) {
 		return GrantView{}, access.ErrForbidden
 	}
-	// Every pending request (there are few; each waits for a decision),
-	// then the newest decided ones: the newest requests of all units
-	// alone left an older pending one out once enough were made elsewhere.
-	pending, err := s.Store.ListGrantRequests(ctx, store.GrantQuery{State: store.GrantPending, Limit: 1000})
+	reach := grantReach(p)
+	pending, err := s.Store.ListGrantRequests(ctx, store.GrantQuery{State: store.GrantPending, Reach: reach, Mine: p.UserID,
+		Oldest: true, Limit: MaxPendingShown + 1})
 	if err != nil {
 		return GrantView{}, fmt.Errorf("list pending grant requests: %w", err)
 	}
-	recent, err := s.Store.ListGrantRequests(ctx, store.GrantQuery{Limit: 500})
+	decided, err := s.Store.ListGrantRequests(ctx, store.GrantQuery{Decided: true, Reach: reach, Mine: p.UserID,
+		BeforeID: before, Limit: GrantPageSize + 1})
 	if err != nil {
-		return GrantView{}, fmt.Errorf("list grant requests: %w", err)
+		return GrantView{}, fmt.Errorf("list decided grant requests: %w", err)
 	}
-	all := pending
-	for _, g := range recent {
-		if g.State != store.GrantPending {
-			all = append(all, g)
-		}
+	v := GrantView{Me: p.UserID, Pending: pending, Decided: decided, Before: before}
+	if len(v.Pending) > MaxPendingShown {
+		v.Pending, v.MorePending = v.Pending[:MaxPendingShown], true
 	}
-	v := GrantView{Me: p.UserID}
-	for _, g := range all {
-		if !mayDecide(p, g.Role, g.OrgPath) && g.RequestedBy != p.UserID {
-			continue
-		}
-		if g.State == store.GrantPending {
-			v.Pending = append(v.Pending, g)
-		} else if len(v.Decided) < 100 {
-			v.Decided = append(v.Decided, g)
-		}
+	if len(v.Decided) > GrantPageSize {
+		v.Decided = v.Decided[:GrantPageSize]
+		v.NextBefore = v.Decided[GrantPageSize-1].ID
 	}
 	v.Roles = requestableRoles(p)
 	if len(v.Roles) == 0 {

@@ -42,9 +42,14 @@ type GrantDecisionBody struct {
 }
 
 // GrantList is the requests the caller may decide and those they made.
+// Pending are oldest first (up to 200; more_pending says there are more),
+// decided newest first, a page at a time: next_cursor, passed as after=,
+// is the following page of decided ones.
 type GrantList struct {
-	Pending []GrantJSON `json:"pending"`
-	Decided []GrantJSON `json:"decided"`
+	Pending     []GrantJSON `json:"pending"`
+	MorePending bool        `json:"more_pending,omitempty"`
+	Decided     []GrantJSON `json:"decided"`
+	NextCursor  string      `json:"next_cursor,omitempty"`
 }
 
 func grantJSON(g administration.GrantRequest) GrantJSON {
@@ -54,12 +59,23 @@ func grantJSON(g administration.GrantRequest) GrantJSON {
 
 // ListGrants lists the grant requests the caller may decide or made.
 func (a *API) ListGrants(w http.ResponseWriter, r *http.Request) {
-	v, err := a.Administration.Grants(r.Context(), auth.From(r.Context()))
+	var after int64
+	if s := r.URL.Query().Get("after"); s != "" {
+		var err error
+		if after, err = strconv.ParseInt(s, 10, 64); err != nil || after <= 0 {
+			Fail(w, http.StatusBadRequest, "after 无效：请使用上一页返回的 next_cursor")
+			return
+		}
+	}
+	v, err := a.Administration.Grants(r.Context(), auth.From(r.Context()), after)
 	if err != nil {
 		failErr(w, a.Log, r, err)
 		return
 	}
-	out := GrantList{Pending: []GrantJSON{}, Decided: []GrantJSON{}}
+	out := GrantList{Pending: []GrantJSON{}, Decided: []GrantJSON{}, MorePending: v.MorePending}
+	if v.NextBefore != 0 {
+		out.NextCursor = strconv.FormatInt(v.NextBefore, 10)
+	}
 	for _, g := range v.Pending {
 		out.Pending = append(out.Pending, grantJSON(g))
 	}

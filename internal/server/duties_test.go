@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -343,6 +344,87 @@ func TestGrantUserSearch(t *testing.T) {
 		// An approver who requests nothing has no picker at all.
 		if p := e.login("committee01").get("/grants?who=zz"); p.StatusCode != 200 || strings.Contains(p.body, `id="find-user"`) {
 			t.Fatalf("approver's page: %d", p.StatusCode)
+		}
+	})
+}
+
+// The decided requests page by cursor on the page and the API, newest
+// first, each page only of the reader's district; a cursor that is not one
+// is refused in Chinese.
+func TestGrantsDecidedPages(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		ljz, _ := e.db.GetOrgUnitByCode(ctx, "pd-room-01")
+		xh, _ := e.db.GetOrgUnitByCode(ctx, "xh-cmt")
+		admin, _ := e.db.GetUserByUsername(ctx, "admin")
+		target, _ := e.db.GetUserByUsername(ctx, "mediator01")
+		var ours []int64
+		for i := range administration.GrantPageSize + 7 {
+			for _, org := range []int64{xh.ID, ljz.ID} {
+				g := store.GrantRequest{UserID: target.ID, Role: domain.RoleExpert, OrgID: org, Reason: fmt.Sprint("第", i, "次"), RequestedBy: admin.ID}
+				if err := e.db.CreateGrantRequest(ctx, &g); err != nil {
+					t.Fatal(err)
+				}
+				if err := e.db.DecideGrantRequest(ctx, g.ID, store.GrantRejected, admin.ID, "不需要", g.RequestedAt); err != nil {
+					t.Fatal(err)
+				}
+				if org == ljz.ID {
+					ours = append([]int64{g.ID}, ours...)
+				}
+			}
+		}
+		cm := e.login("committee01")
+		var list struct {
+			Decided []struct {
+				ID    int64 `json:"id"`
+				OrgID int64 `json:"org_id"`
+			} `json:"decided"`
+			NextCursor string `json:"next_cursor"`
+		}
+		var seen []int64
+		for after := ""; ; {
+			path := "/api/v1/grants"
+			if after != "" {
+				path += "?after=" + after
+			}
+			r := cm.json("GET", path, nil, nil)
+			if r.StatusCode != 200 {
+				t.Fatalf("%s: %d %s", path, r.StatusCode, r.body)
+			}
+			list.NextCursor = ""
+			json_(r.body, &list)
+			for _, d := range list.Decided {
+				if d.OrgID == xh.ID {
+					t.Fatalf("another district's request %d on the page", d.ID)
+				}
+				if slices.Contains(ours, d.ID) {
+					seen = append(seen, d.ID)
+				}
+			}
+			if after = list.NextCursor; after == "" {
+				break
+			}
+		}
+		if !slices.Equal(seen, ours) {
+			t.Fatalf("decided by API: %v, want %v", seen, ours)
+		}
+		page := cm.get("/grants")
+		next := regexp.MustCompile(`id="older-grants" href="/grants\?before=(\d+)"`).FindStringSubmatch(page.body)
+		if page.StatusCode != 200 || next == nil || strings.Count(page.body, "不需要") != administration.GrantPageSize {
+			t.Fatalf("first page: %d, link %v, %d decided", page.StatusCode, next, strings.Count(page.body, "不需要"))
+		}
+		older := cm.get("/grants?before=" + next[1])
+		if older.StatusCode != 200 || !strings.Contains(older.body, "更早的已处理申请") || !strings.Contains(older.body, "#"+itoa(ours[len(ours)-1])) ||
+			strings.Contains(older.body, "#"+itoa(ours[0])+"<") {
+			t.Fatalf("older page: %d", older.StatusCode)
+		}
+		for _, bad := range []string{"abc", "-3", "0"} {
+			if r := cm.get("/grants?before=" + bad); r.StatusCode != http.StatusBadRequest || !strings.Contains(r.body, "翻页参数无效") {
+				t.Fatalf("page before=%s: %d", bad, r.StatusCode)
+			}
+			if r := cm.json("GET", "/api/v1/grants?after="+bad, nil, nil); r.StatusCode != http.StatusBadRequest || !strings.Contains(r.body, "next_cursor") {
+				t.Fatalf("API after=%s: %d %s", bad, r.StatusCode, r.body)
+			}
 		}
 	})
 }

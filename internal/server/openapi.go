@@ -105,6 +105,9 @@ var routeParams = map[string]map[string]routeParam{
 		"after": {doc: "翻页游标：上一页返回的 next_cursor（按建立时间倒序，每页耗时相同）"},
 		"state": {doc: queryDocs["state"], enum: []string{"open", "all"}},
 	},
+	"/api/v1/grants": {
+		"after": {doc: "已处理申请的翻页游标：上一页返回的 next_cursor（按申请编号倒序）"},
+	},
 	"/api/v1/judicial": {
 		"after": {doc: "翻页游标：上一页返回的 next_cursor（按提交时间：待处理的正序，已裁定的倒序）"},
 		"state": {doc: "pending 待处理（默认：尚待法院办理或未送达法院系统，先到先办）、decided 已裁定", enum: []string{"pending", "decided"}},

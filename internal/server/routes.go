@@ -265,7 +265,8 @@ func (s *Server) routes() []Route {
 		{Method: "GET", Path: "/api/v1/admin/grants", Perm: domain.PermUserManage, API: true, Summary: "角色授权申请（待审批与近期已处理）", Handler: a.ListGrants, Response: api.GrantList{}},
 		{Method: "POST", Path: "/api/v1/admin/grants", Perm: domain.PermUserManage, API: true, Summary: "申请为用户授予业务角色（须他人审批后生效）", Handler: a.RequestGrant, Request: api.GrantRequestBody{}, Response: api.GrantJSON{}, Created: true},
 		{Method: "POST", Path: "/api/v1/admin/grants/{id}/decision", Perm: domain.PermUserManage, API: true, Summary: "审批另一名管理员的授权申请", Handler: a.DecideGrant, Request: api.GrantDecisionBody{}, Response: api.GrantJSON{}},
-		{Method: "GET", Path: "/api/v1/grants", Perm: domain.PermRoleApprove, API: true, Summary: "辖区内待审批的角色授权申请", Handler: a.ListGrants, Response: api.GrantList{}},
+		{Method: "GET", Path: "/api/v1/grants", Perm: domain.PermRoleApprove, API: true, Summary: "辖区内待审批的角色授权申请（先到先办）与已处理的申请（倒序，分页）", Handler: a.ListGrants,
+			Query: []string{"after"}, Response: api.GrantList{}},
 		{Method: "POST", Path: "/api/v1/grants/{id}/decision", Perm: domain.PermRoleApprove, API: true, Summary: "审批角色授权申请（调委会、安全管理员）", Handler: a.DecideGrant, Request: api.GrantDecisionBody{}, Response: api.GrantJSON{}},
 
 		// Evaluation pages (绩效评估)

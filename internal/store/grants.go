@@ -55,7 +55,23 @@ type GrantRequest struct {
 
 // GrantQuery selects grant requests.
 type GrantQuery struct {
-	State  string // "" any
-	UserID int64  // 0 any
-	Limit  int    // default 200
+	State   string // "" any
+	Decided bool   // approved or rejected (State must be "")
+	UserID  int64  // 0 any
+	// Reach and Mine, when either is set, keep the requests a reader may
+	// see: those a reach holds, or those Mine made.
+	Reach []GrantReach
+	Mine  int64
+	// BeforeID pages newest first: requests with a smaller id. Oldest asks
+	// for the oldest first instead (a queue to work through).
+	BeforeID int64
+	Oldest   bool
+	Limit    int // default 200, at most 1000
+}
+
+// GrantReach holds the requests at units under Prefix, for any role but
+// those in Except.
+type GrantReach struct {
+	Prefix string
+	Except []domain.Role
 }

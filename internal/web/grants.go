@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/tiaojie/tiaojie/internal/administration"
@@ -30,7 +31,15 @@ func grantsBase(r *http.Request) string {
 // bindings it may revoke.
 func (pg *Pages) Grants(w http.ResponseWriter, r *http.Request) {
 	ctx, p := r.Context(), auth.From(r.Context())
-	v, err := pg.Administration.Grants(ctx, p)
+	var before int64
+	if s := r.URL.Query().Get("before"); s != "" {
+		var err error
+		if before, err = strconv.ParseInt(s, 10, 64); err != nil || before <= 0 {
+			pg.Fail(w, r, http.StatusBadRequest, "翻页参数无效")
+			return
+		}
+	}
+	v, err := pg.Administration.Grants(ctx, p, before)
 	if err != nil {
 		pg.failErr(w, r, err)
 		return

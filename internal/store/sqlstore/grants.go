@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/domain"
@@ -66,11 +67,44 @@ func (db *DB) ListGrantRequests(ctx context.Context, q store.GrantQuery) ([]stor
 	if q.State != "" {
 		add("g.state = $%d", q.State)
 	}
+	if q.Decided {
+		add("g.state <> $%d", store.GrantPending)
+	}
 	if q.UserID != 0 {
 		add("g.user_id = $%d", q.UserID)
 	}
+	if q.BeforeID != 0 {
+		add("g.id < $%d", q.BeforeID)
+	}
+	if len(q.Reach) > 0 || q.Mine != 0 {
+		// The reader's reach as one OR of path ranges (each role exception
+		// with it), plus the requests they made.
+		var or []string
+		arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+		for _, r := range q.Reach {
+			lo, hi := prefixRange(r.Prefix)
+			c := "(o.path >= " + arg(lo) + " AND o.path < " + arg(hi)
+			for _, role := range r.Except {
+				c += " AND g.role <> " + arg(string(role))
+			}
+			or = append(or, c+")")
+		}
+		if q.Mine != 0 {
+			or = append(or, "g.requested_by = "+arg(q.Mine))
+		}
+		if where == "" {
+			where = " WHERE "
+		} else {
+			where += " AND "
+		}
+		where += "(" + strings.Join(or, " OR ") + ")"
+	}
+	order := "DESC"
+	if q.Oldest {
+		order = "ASC"
+	}
 	args = append(args, q.Limit)
-	rows, err := db.read().QueryContext(ctx, `SELECT `+grantCols+grantFrom+where+fmt.Sprintf(` ORDER BY g.id DESC LIMIT $%d`, len(args)), args...)
+	rows, err := db.read().QueryContext(ctx, `SELECT `+grantCols+grantFrom+where+fmt.Sprintf(` ORDER BY g.id %s LIMIT $%d`, order, len(args)), args...)
 	if err != nil {
 		return nil, db.wrap("list grant requests", err)
 	}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,6 +78,57 @@ func testGrantRequests(t *testing.T, db *sqlstore.DB) {
 	}
 	if none, _ := db.ListGrantRequests(ctx, store.GrantQuery{UserID: admin.ID}); len(none) != 0 {
 		t.Fatalf("requests for the admin: %+v", none)
+	}
+
+	// A reader's reach: the committee's subtree for any role but the
+	// auditor's, plus what the reader asked for elsewhere; decided ones
+	// newest first by cursor, pending ones oldest first.
+	mk := func(org int64, role domain.Role, by int64, decided bool) int64 {
+		r := store.GrantRequest{UserID: target.ID, Role: role, OrgID: org, RequestedBy: by}
+		if err := db.CreateGrantRequest(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+		if decided {
+			if err := db.DecideGrantRequest(ctx, r.ID, store.GrantRejected, approver.ID, "", at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return r.ID
+	}
+	elsewhere := mk(f.otherCommittee.ID, domain.RoleMediator, admin.ID, true)
+	auditor := mk(f.room2.ID, domain.RoleAuditor, admin.ID, true)
+	mine := mk(f.otherCommittee.ID, domain.RoleMediator, approver.ID, true)
+	room2 := mk(f.room2.ID, domain.RoleMediator, admin.ID, true)
+	pendingIn := mk(f.room1.ID, domain.RoleMediator, admin.ID, false)
+	mk(f.otherCommittee.ID, domain.RoleMediator, admin.ID, false)
+	reach := []store.GrantReach{{Prefix: f.committee.Path, Except: []domain.Role{domain.RoleAuditor, domain.RoleAdmin}}}
+	ids := func(q store.GrantQuery) []int64 {
+		t.Helper()
+		gs, err := db.ListGrantRequests(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, g := range gs {
+			out = append(out, g.ID)
+		}
+		return out
+	}
+	if got, want := ids(store.GrantQuery{Decided: true, Reach: reach, Mine: approver.ID}), []int64{room2, mine, g.ID}; !slices.Equal(got, want) {
+		t.Fatalf("decided in reach: %v, want %v (elsewhere %d, auditor %d)", got, want, elsewhere, auditor)
+	}
+	if got, want := ids(store.GrantQuery{Decided: true, Reach: reach, Mine: approver.ID, BeforeID: room2, Limit: 1}), []int64{mine}; !slices.Equal(got, want) {
+		t.Fatalf("decided before %d: %v, want %v", room2, got, want)
+	}
+	if got, want := ids(store.GrantQuery{Decided: true, Reach: reach}), []int64{room2, g.ID}; !slices.Equal(got, want) {
+		t.Fatalf("decided in reach, none asked: %v, want %v", got, want)
+	}
+	if got, want := ids(store.GrantQuery{State: store.GrantPending, Reach: reach, Oldest: true}), []int64{other.ID, pendingIn}; !slices.Equal(got, want) {
+		t.Fatalf("pending in reach, oldest first: %v, want %v", got, want)
+	}
+	wide := []store.GrantReach{{Prefix: f.city.Path}}
+	if got := ids(store.GrantQuery{Decided: true, Reach: wide}); len(got) != 5 || !slices.Contains(got, auditor) {
+		t.Fatalf("decided in the whole city: %v", got)
 	}
 
 	b := store.Binding{UserID: approver.ID, Role: domain.RoleCommittee, OrgID: f.committee.ID}
