@@ -213,9 +213,9 @@ type GrantView struct {
 	Decided     []store.GrantRequest // a page of the decided ones p may see, newest first
 	Before      int64                // the page's cursor (0: the newest)
 	NextBefore  int64                // the next page's cursor (0: none)
-	Roles   []domain.Role        // the roles p may request
-	Units   []store.OrgUnit      // where p may request them
-	Me      int64
+	Roles       []domain.Role        // the roles p may request
+	Units       []store.OrgUnit      // where p may request them
+	Me          int64
 }
 
 // UserBinding is one revocable binding with its holder.
