@@ -125,7 +125,9 @@ type PartnerView struct {
 type CommitteeLiaison struct {
 	Unit       store.OrgUnit
 	Partners   []PartnerView
-	Log        []LogView
+	Log        []LogView // a page of the contact log, newest first
+	LogNext    string    // the cursor of the log's next page ("": none)
+	LogPaged   bool      // Log is a later page, not the newest
 	Briefings  []store.Briefing
 	Candidates []store.OrgUnit // partner units of the district not yet registered
 	Rooms      []store.OrgUnit // enterprise rooms, for enterprise contact points
@@ -144,19 +146,52 @@ type Overview struct {
 	Committees []CommitteeLiaison
 }
 
-// Overview is everything p may see of liaison.
-func (s *Service) Overview(ctx context.Context, p *auth.Principal) (Overview, error) {
+// LogPageSize is how many contact log lines a committee's section shows.
+const LogPageSize = 20
+
+// LogPage picks a page of one committee's contact log: the lines past
+// After (nil: the newest). The other committees show their newest.
+type LogPage struct {
+	CommitteeID int64
+	After       *store.DayCursor
+}
+
+// Overview is everything p may see of liaison: each committee's register,
+// briefings and a page of its contact log (each committee's newest, or the
+// page asked for), so one busy committee never pushes another's log off.
+func (s *Service) Overview(ctx context.Context, p *auth.Principal, page LogPage) (Overview, error) {
 	sc, err := s.resolve(ctx, p, domain.PermRoutineRead)
 	if err != nil {
 		return Overview{}, err
+	}
+	if page.After != nil {
+		if _, ok := sc.committee(page.CommitteeID); !ok {
+			return Overview{}, access.NotFound("找不到调委会")
+		}
 	}
 	partners, err := s.Store.ListPartners(ctx, sc.ids())
 	if err != nil {
 		return Overview{}, err
 	}
-	logs, err := s.Store.ListContactLog(ctx, store.ContactLogQuery{CommitteeIDs: sc.ids(), Limit: 100})
+	logs := map[int64][]store.ContactLog{}
+	var caseIDs []int64
+	for _, c := range sc.committees {
+		q := store.ContactLogQuery{CommitteeIDs: []int64{c.ID}, Limit: LogPageSize + 1}
+		if c.ID == page.CommitteeID {
+			q.After = page.After
+		}
+		ls, err := s.Store.ListContactLog(ctx, q)
+		if err != nil {
+			return Overview{}, err
+		}
+		logs[c.ID] = ls
+		for _, l := range ls {
+			caseIDs = append(caseIDs, l.CaseIDs...)
+		}
+	}
+	cases, err := s.Store.CaseRowsOf(ctx, caseIDs)
 	if err != nil {
-		return Overview{}, err
+		return Overview{}, fmt.Errorf("read the log's cases: %w", err)
 	}
 	briefings, err := s.Store.ListBriefings(ctx, sc.ids())
 	if err != nil {
@@ -182,13 +217,17 @@ func (s *Service) Overview(ctx context.Context, p *auth.Principal) (Overview, er
 				cl.Rooms = append(cl.Rooms, u)
 			}
 		}
-		for _, l := range logs {
-			if l.CommitteeID != c.ID {
-				continue
-			}
+		ls := logs[c.ID]
+		if len(ls) > LogPageSize {
+			ls = ls[:LogPageSize]
+			last := ls[LogPageSize-1]
+			cl.LogNext = store.DayCursor{Day: last.Day, ID: last.ID}.String()
+		}
+		cl.LogPaged = c.ID == page.CommitteeID && page.After != nil
+		for _, l := range ls {
 			lv := LogView{ContactLog: l, ChannelLabel: ChannelLabel(l.Channel)}
 			for _, id := range l.CaseIDs {
-				if cs, err := s.Store.GetCase(ctx, id); err == nil && p.CanOnCase(domain.PermCaseRead, cs) {
+				if cs, ok := cases[id]; ok && p.CanOnCase(domain.PermCaseRead, cs) {
 					lv.Cases = append(lv.Cases, cs)
 				}
 			}

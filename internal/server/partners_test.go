@@ -5,9 +5,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"image"
 	"image/png"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/demo"
+	"github.com/tiaojie/tiaojie/internal/liaison"
 	"github.com/tiaojie/tiaojie/internal/platform"
 	"github.com/tiaojie/tiaojie/internal/roomstandard"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -470,4 +473,72 @@ func TestPartnersDesignation(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The contact log shows each committee's newest lines and pages back by
+// cursor; the pages together hold every line once, newest first. A cursor
+// no page gave, or another district's committee, is refused.
+func TestLiaisonLogPages(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		cmt := unitByCode(t, e, demo.CodeCommittee)
+		xh := unitByCode(t, e, demo.CodeXHCommittee)
+		partners, err := e.db.ListPartners(ctx, []int64{cmt.ID})
+		if err != nil || len(partners) == 0 {
+			t.Fatalf("demo partners: %v", err)
+		}
+		start := calendar.DateOf(time.Now()).AddDays(-200)
+		for i := range 2*liaison.LogPageSize + 5 {
+			l := store.ContactLog{CommitteeID: cmt.ID, PartnerID: partners[0].ID, Day: start.AddDays(i / 2).String(), Channel: "phone",
+				Topic: fmt.Sprintf("联络事项%03d", i), Recorder: "测试", Created: time.Now()}
+			if err := e.db.AddContactLog(ctx, &l); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := e.db.ListContactLog(ctx, store.ContactLogQuery{CommitteeIDs: []int64{cmt.ID}, Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		staff := e.login("committee01")
+		next := regexp.MustCompile(`id="log-next-` + itoa(cmt.ID) + `" href="(/liaison\?log=[^"#]+)`)
+		topic := regexp.MustCompile(`<td data-label="事由">([^<]+)`)
+		var got []string
+		path := "/liaison"
+		for pages := 0; path != ""; pages++ {
+			r := staff.get(path)
+			if r.StatusCode != 200 || pages > len(want) {
+				t.Fatalf("%s: %d", path, r.StatusCode)
+			}
+			// Only this committee's section is on the page for committee01.
+			lines := topic.FindAllStringSubmatch(r.body, -1)
+			if pages == 0 && len(lines) != liaison.LogPageSize {
+				t.Fatalf("the first page shows %d lines", len(lines))
+			}
+			for _, m := range lines {
+				got = append(got, m[1])
+			}
+			path = ""
+			if m := next.FindStringSubmatch(r.body); m != nil {
+				path = strings.ReplaceAll(m[1], "&amp;", "&")
+				if pages > 0 && !strings.Contains(r.body, "回到最近的记录") {
+					t.Fatal("a later page without the way back")
+				}
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("pages hold %d lines, the log %d", len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i].Topic {
+				t.Fatalf("line %d: %q, want %q", i, got[i], want[i].Topic)
+			}
+		}
+		cursor := store.DayCursor{Day: want[0].Day, ID: want[0].ID}.String()
+		if r := staff.get("/liaison?log=" + itoa(cmt.ID) + "&after=xyz"); r.StatusCode != 400 || !strings.Contains(r.body, store.BadCursorMessage) {
+			t.Errorf("bad cursor: %d", r.StatusCode)
+		}
+		if r := staff.get("/liaison?log=" + itoa(xh.ID) + "&after=" + cursor); r.StatusCode != 404 || !strings.Contains(r.body, "找不到调委会") {
+			t.Errorf("another district's log: %d", r.StatusCode)
+		}
+	})
 }

@@ -56,8 +56,9 @@ type ContactLog struct {
 type ContactLogQuery struct {
 	CommitteeIDs []int64
 	PartnerID    int64
-	From, To     string // days, inclusive; "" does not filter
-	Limit        int    // 0: 200
+	From, To     string     // days, inclusive; "" does not filter
+	After        *DayCursor // the entries past it in the list's order (nil: from the newest)
+	Limit        int        // 0: 200
 }
 
 // Briefing is a 情况通报 frozen as a PDF.

@@ -37,7 +37,12 @@ func formID(r *http.Request, name string) int64 {
 func (pg *Pages) Liaison(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.From(ctx)
-	ov, err := pg.Services.Liaison.Overview(ctx, p)
+	// ?log=committee&after=cursor: a later page of one committee's log.
+	after, ok := pg.dayCursor(w, r, "after")
+	if !ok {
+		return
+	}
+	ov, err := pg.Services.Liaison.Overview(ctx, p, liaison.LogPage{CommitteeID: formID(r, "log"), After: after})
 	if err != nil {
 		pg.failErr(w, r, err)
 		return

@@ -155,6 +155,10 @@ func (db *DB) ListContactLog(ctx context.Context, q store.ContactLogQuery) ([]st
 		args = append(args, q.To)
 		where += fmt.Sprintf(" AND l.day <= $%d", len(args))
 	}
+	if q.After != nil {
+		args = append(args, q.After.Day, q.After.ID)
+		where += fmt.Sprintf(" AND (l.day < $%d OR l.day = $%d AND l.id < $%d)", len(args)-1, len(args)-1, len(args))
+	}
 	if q.Limit <= 0 {
 		q.Limit = 200
 	}

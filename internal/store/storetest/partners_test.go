@@ -84,6 +84,26 @@ func testLiaisonStore(t *testing.T, db *sqlstore.DB) {
 	if ls, _ := db.ListContactLog(ctx, store.ContactLogQuery{CommitteeIDs: []int64{f.otherCommittee.ID}}); len(ls) != 0 {
 		t.Fatalf("other committee: %+v", ls)
 	}
+	// Pages by cursor: a second line on 2026-03-01 comes before the first
+	// (the newer id first), and a page resumes past the cursor's line.
+	same := store.ContactLog{CommitteeID: f.committee.ID, PartnerID: reg.ID, Day: "2026-03-01", Channel: "visit", Topic: "回访", Recorder: "王敏", Created: t0}
+	if err := db.AddContactLog(ctx, &same); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := db.ListContactLog(ctx, store.ContactLogQuery{CommitteeIDs: []int64{f.committee.ID}})
+	if len(all) != 4 || all[1].ID != same.ID || all[2].Day != "2026-03-01" {
+		t.Fatalf("log with a tie: %+v", all)
+	}
+	for i := range all {
+		page, err := db.ListContactLog(ctx, store.ContactLogQuery{CommitteeIDs: []int64{f.committee.ID}, After: &store.DayCursor{Day: all[i].Day, ID: all[i].ID}, Limit: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := all[i+1 : min(i+3, len(all))]
+		if len(page) != len(want) || len(want) > 0 && (page[0].ID != want[0].ID || page[len(page)-1].ID != want[len(want)-1].ID) {
+			t.Fatalf("page after line %d: %+v, want %+v", i, page, want)
+		}
+	}
 
 	b := store.Briefing{CommitteeID: f.committee.ID, Title: "情况通报", From: "2026-02-01", To: "2026-02-28", Body: "正文", PDF: []byte("%PDF-1.4 x %%EOF"),
 		SHA256: "abc", Creator: "王敏", Created: t0, Recipients: []store.BriefingRecipient{{PartnerID: reg.ID, SMSQueued: 1}, {PartnerID: ent.ID}}}
