@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/tiaojie/tiaojie/internal/calendar"
 	"github.com/tiaojie/tiaojie/internal/demo"
+	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/meeting"
 	"github.com/tiaojie/tiaojie/internal/platform"
 	"github.com/tiaojie/tiaojie/internal/store"
@@ -552,7 +554,7 @@ func TestTrainingsByCommittee(t *testing.T) {
 			t.Fatal(err)
 		}
 		who := principalOf(t, e, "justice01")
-		wide, err := e.svc.Trainings.Overview(ctx, who, 0, "", nil)
+		wide, err := e.svc.Trainings.Overview(ctx, who, training.Query{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -561,7 +563,7 @@ func TestTrainingsByCommittee(t *testing.T) {
 		}
 		short := 0
 		for _, c := range wide.ByCommittee {
-			one, err := e.svc.Trainings.Overview(ctx, who, 0, c.Code, nil)
+			one, err := e.svc.Trainings.Overview(ctx, who, training.Query{Committee: c.Code})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -583,7 +585,7 @@ func TestTrainingsByCommittee(t *testing.T) {
 			t.Fatalf("the tally's short %d, its committees' %d", wide.Short, short)
 		}
 		// The committee's own reader sees the same rows as the bureau's drill-down.
-		own, err := e.svc.Trainings.Overview(ctx, principalOf(t, e, "committee01"), 0, "", nil)
+		own, err := e.svc.Trainings.Overview(ctx, principalOf(t, e, "committee01"), training.Query{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -608,9 +610,38 @@ func TestTrainingsByCommittee(t *testing.T) {
 			ph.signIn(t, e.ts.URL, "justice01")
 			ph.check(t, e.ts.URL, "justice01", "/trainings")
 			ph.check(t, e.ts.URL, "justice01", "/trainings?committee="+demo.CodeXHCommittee)
+			ph.check(t, e.ts.URL, "justice01", "/trainings?record="+demo.CodeXHCommittee)
 		}
 		if r := j.get("/trainings?committee=nope"); r.StatusCode != 404 || !strings.Contains(r.body, "找不到调委会") {
 			t.Fatalf("unknown committee: %d", r.StatusCode)
+		}
+		// The city's recorder picks the unit before the form lists anyone:
+		// then that unit's mediators only, not the city's.
+		attendees := regexp.MustCompile(`name="attendees" value="(\d+)"`)
+		if p := j.get("/trainings"); !strings.Contains(p.body, "请先选择记录单位") || attendees.MatchString(p.body) || strings.Contains(p.body, `id="new-training"`) {
+			t.Fatalf("a city recorder's form lists mediators before a unit is chosen")
+		}
+		xhUnit, _ := e.db.GetOrgUnitByCode(ctx, demo.CodeXHCommittee)
+		xhStaff, err := e.db.RoutineStaff(ctx, []string{xhUnit.Path}, []domain.Role{domain.RoleMediator, domain.RoleRoomLead})
+		if err != nil || len(xhStaff) == 0 {
+			t.Fatalf("Xuhui's mediators: %d %v", len(xhStaff), err)
+		}
+		p = j.get("/trainings?record=" + demo.CodeXHCommittee)
+		listed := attendees.FindAllStringSubmatch(p.body, -1)
+		if p.StatusCode != 200 || len(listed) != len(xhStaff) || !strings.Contains(p.body, `name="unit" value="`+demo.CodeXHCommittee+`"`) {
+			t.Fatalf("Xuhui's record form: %d, %d listed of %d", p.StatusCode, len(listed), len(xhStaff))
+		}
+		for _, m := range listed {
+			if !slices.ContainsFunc(xhStaff, func(s store.Staff) bool { return itoa(s.UserID) == m[1] }) {
+				t.Fatalf("user %s listed for Xuhui is not Xuhui's", m[1])
+			}
+		}
+		if r := j.get("/trainings?record=nope"); r.StatusCode != 404 || !strings.Contains(r.body, "找不到记录单位") {
+			t.Fatalf("unknown record unit: %d", r.StatusCode)
+		}
+		// A committee's own recorder gets its committee's form at once.
+		if p := e.login("committee01").get("/trainings"); !strings.Contains(p.body, `name="unit" value="`+demo.CodeCommittee+`"`) || !attendees.MatchString(p.body) {
+			t.Fatal("committee01's record form is not its committee's")
 		}
 		if r := e.login("committee01").get("/trainings?committee=" + demo.CodeXHCommittee); r.StatusCode != 404 {
 			t.Fatalf("committee01 opened Xuhui's hours: %d", r.StatusCode)

@@ -517,8 +517,9 @@ type Overview struct {
 	Committee   *store.OrgUnit  // the committee chosen from the tally
 	Wide        bool            // the scope holds several committees
 	Units       []store.OrgUnit // where p may record
+	RecordUnit  *store.OrgUnit  // where the record form records (nil: p picks one first)
 	Organisers  []store.OrgUnit
-	Staff       []store.Staff // mediators p may mark as attending
+	Staff       []store.Staff // RecordUnit's mediators, who may be marked as attending
 	Committees  []Minimum     // minimums p may set
 	Today       string
 }
@@ -568,9 +569,21 @@ type Minimum struct {
 // trainings would fill one.
 const SessionsShown = 50
 
+// Query is what the trainings page asks for.
+type Query struct {
+	Year      int     // 0: this year
+	Committee string  // one committee's mediators, from a wide scope's tally
+	Past      *Cursor // the sessions past it (nil: from the latest)
+	Record    string  // the unit the record form records for ("": the default)
+}
+
 // Overview lists the sessions of a year, latest first past the session
-// past (nil: from the latest), and each mediator's hours.
-func (s *Service) Overview(ctx context.Context, p *auth.Principal, year int, committee string, past *Cursor) (Overview, error) {
+// q.Past, and each mediator's hours; for a recorder, the record form of one
+// unit: q.Record, else the recorder's only committee (or only unit). A
+// recorder of several committees (a bureau) picks the unit first: the
+// form lists that unit's mediators, not a city's.
+func (s *Service) Overview(ctx context.Context, p *auth.Principal, q Query) (Overview, error) {
+	year, committee, past := q.Year, q.Committee, q.Past
 	if p == nil || !p.Can(domain.PermRoutineRead) {
 		return Overview{}, access.Forbidden("无权查看培训")
 	}
@@ -634,9 +647,7 @@ func (s *Service) Overview(ctx context.Context, p *auth.Principal, year int, com
 		if ov.Organisers, err = s.Organisers(ctx); err != nil {
 			return ov, err
 		}
-		var mp []string
 		for _, u := range ov.Units {
-			mp = append(mp, u.Path)
 			if u.Kind == domain.OrgCommittee {
 				m, err := s.minimum(ctx, u.ID)
 				if err != nil {
@@ -645,11 +656,36 @@ func (s *Service) Overview(ctx context.Context, p *auth.Principal, year int, com
 				ov.Committees = append(ov.Committees, Minimum{Code: u.Code, Name: u.Name, Hours: Hours(m)})
 			}
 		}
-		if ov.Staff, err = s.Store.RoutineStaff(ctx, mp, mediatorRoles); err != nil {
+		if ov.RecordUnit, err = recordUnit(ov.Units, ov.Committees, strings.TrimSpace(q.Record)); err != nil {
 			return ov, err
+		}
+		if ov.RecordUnit != nil {
+			if ov.Staff, err = s.Store.RoutineStaff(ctx, []string{ov.RecordUnit.Path}, mediatorRoles); err != nil {
+				return ov, err
+			}
 		}
 	}
 	return ov, nil
+}
+
+// recordUnit is the unit the record form records for: the one asked for
+// (among units, else not found), else the only committee or only unit.
+func recordUnit(units []store.OrgUnit, committees []Minimum, code string) (*store.OrgUnit, error) {
+	if code != "" {
+		i := slices.IndexFunc(units, func(u store.OrgUnit) bool { return u.Code == code })
+		if i < 0 {
+			return nil, access.NotFound(fmt.Sprintf("找不到记录单位“%s”", code))
+		}
+		return &units[i], nil
+	}
+	switch {
+	case len(committees) == 1:
+		i := slices.IndexFunc(units, func(u store.OrgUnit) bool { return u.Code == committees[0].Code })
+		return &units[i], nil
+	case len(units) == 1:
+		return &units[0], nil
+	}
+	return nil, nil
 }
 
 // Upcoming are the sessions p may see from..to (inclusive), soonest first:

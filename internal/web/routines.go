@@ -245,7 +245,8 @@ func (pg *Pages) Trainings(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ov, err := pg.Services.Trainings.Overview(ctx, auth.From(ctx), year, r.URL.Query().Get("committee"), past)
+	ov, err := pg.Services.Trainings.Overview(ctx, auth.From(ctx), training.Query{Year: year, Committee: r.URL.Query().Get("committee"),
+		Past: past, Record: r.URL.Query().Get("record")})
 	if err != nil {
 		pg.failErr(w, r, err)
 		return
