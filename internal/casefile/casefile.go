@@ -31,7 +31,8 @@ type Reader interface {
 	ListProposals(ctx context.Context, caseID int64) ([]store.Proposal, error)
 	ListCommendations(ctx context.Context, caseID int64) ([]store.Commendation, error)
 	ListRecordConfirmations(ctx context.Context, caseID int64) ([]store.RecordConfirmation, error)
-	ListOrgUnits(ctx context.Context) ([]store.OrgUnit, error)
+	GetOrgUnit(ctx context.Context, id int64) (store.OrgUnit, error)
+	OrgUnitsUnder(ctx context.Context, prefix string) ([]store.OrgUnit, error)
 	ListMeetingItems(ctx context.Context, q store.MeetingItemQuery) ([]store.MeetingItem, error)
 	CaseSides(ctx context.Context, caseID int64) (store.CaseSides, error)
 }
@@ -133,9 +134,14 @@ func (s *Service) ViewCase(ctx context.Context, p *auth.Principal, c store.Case)
 		}
 	}
 	if c.Status.Open() && canAct {
-		units, err := s.Store.ListOrgUnits(ctx)
+		cmt, err := s.Store.GetOrgUnit(ctx, c.CommitteeID)
 		if err != nil {
-			return v, fmt.Errorf("list org units: %w", err)
+			return v, fmt.Errorf("get committee %d: %w", c.CommitteeID, err)
+		}
+		// The committee's units only: a city's tree is thousands.
+		units, err := s.Store.OrgUnitsUnder(ctx, cmt.Path)
+		if err != nil {
+			return v, fmt.Errorf("list the committee's units: %w", err)
 		}
 		for _, u := range units {
 			if u.ParentID == c.CommitteeID && u.Kind.IsRoom() && u.ID != c.RoomID {

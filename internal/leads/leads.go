@@ -45,20 +45,25 @@ func (s *Service) now() time.Time {
 
 // Offices are the 市场监管所 of the case's district: where its leads may go.
 func (s *Service) Offices(ctx context.Context, c store.Case) ([]store.OrgUnit, error) {
-	units, err := s.Store.ListOrgUnits(ctx)
+	cmt, err := s.Store.GetOrgUnit(ctx, c.CommitteeID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
 	if err != nil {
-		return nil, fmt.Errorf("list org units: %w", err)
+		return nil, fmt.Errorf("get committee %d: %w", c.CommitteeID, err)
 	}
-	var committeePath string
-	for _, u := range units {
-		if u.ID == c.CommitteeID {
-			committeePath = u.Path
-		}
+	district := strings.TrimSuffix(cmt.Path, strconv.FormatInt(c.CommitteeID, 10)+"/")
+	if district == "" || district == cmt.Path {
+		return nil, nil
 	}
-	district := strings.TrimSuffix(committeePath, strconv.FormatInt(c.CommitteeID, 10)+"/")
+	// The district's units only: a city's tree is thousands.
+	units, err := s.Store.OrgUnitsUnder(ctx, district)
+	if err != nil {
+		return nil, fmt.Errorf("list the district's units: %w", err)
+	}
 	var out []store.OrgUnit
 	for _, u := range units {
-		if u.Kind == domain.OrgRegulatorOffice && district != "" && strings.HasPrefix(u.Path, district) {
+		if u.Kind == domain.OrgRegulatorOffice {
 			out = append(out, u)
 		}
 	}

@@ -116,6 +116,11 @@ type Store interface {
 	GetOrgUnit(ctx context.Context, id int64) (OrgUnit, error)
 	GetOrgUnitByCode(ctx context.Context, code string) (OrgUnit, error)
 	ListOrgUnits(ctx context.Context) ([]OrgUnit, error) // ordered by path
+	// OrgUnitsUnder lists the units whose path starts with prefix (the unit
+	// itself and its subtree), ordered by path: a page that needs one
+	// committee's rooms or one district's offices reads those, not a city's
+	// tree.
+	OrgUnitsUnder(ctx context.Context, prefix string) ([]OrgUnit, error)
 	SetRoomStreets(ctx context.Context, roomID int64, streets []string) error
 	ListRoomStreets(ctx context.Context, committeeID int64) ([]RoomStreet, error)
 	BindRoomMerchant(ctx context.Context, roomID, merchantID int64) error

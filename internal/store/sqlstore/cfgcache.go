@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"strings"
 	"sync"
 	"time"
 
@@ -89,6 +90,28 @@ func (c *cfgCache) orgBy(id int64, code string) (store.OrgUnit, bool) {
 		return store.OrgUnit{}, false
 	}
 	return c.orgs[i], true
+}
+
+// orgsUnder copies the cached units under prefix, in the tree's order.
+func (c *cfgCache) orgsUnder(prefix string) ([]store.OrgUnit, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !fresh(c.orgsAt) {
+		return nil, false
+	}
+	n := 0
+	for _, u := range c.orgs {
+		if strings.HasPrefix(u.Path, prefix) {
+			n++
+		}
+	}
+	out := make([]store.OrgUnit, 0, n)
+	for _, u := range c.orgs {
+		if strings.HasPrefix(u.Path, prefix) {
+			out = append(out, u)
+		}
+	}
+	return out, true
 }
 
 func (c *cfgCache) putOrgs(gen uint64, us []store.OrgUnit) {

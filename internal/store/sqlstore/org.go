@@ -74,6 +74,38 @@ func (db *DB) ListOrgUnits(ctx context.Context) ([]store.OrgUnit, error) {
 	return us, err
 }
 
+func (db *DB) OrgUnitsUnder(ctx context.Context, prefix string) ([]store.OrgUnit, error) {
+	if prefix == "" {
+		return nil, nil
+	}
+	if db.cached() {
+		if us, ok := db.cfg.orgsUnder(prefix); ok {
+			return us, nil
+		}
+		if _, err := db.ListOrgUnits(ctx); err != nil { // fills the cache
+			return nil, err
+		}
+		if us, ok := db.cfg.orgsUnder(prefix); ok {
+			return us, nil
+		}
+	}
+	lo, hi := prefixRange(prefix)
+	rows, err := db.read().QueryContext(ctx, `SELECT `+orgCols+` FROM org_units WHERE path >= $1 AND path < $2 ORDER BY path`, lo, hi)
+	if err != nil {
+		return nil, db.wrap("list org units under", err)
+	}
+	defer rows.Close()
+	var out []store.OrgUnit
+	for rows.Next() {
+		u, err := scanOrg(rows)
+		if err != nil {
+			return nil, db.wrap("scan org unit", err)
+		}
+		out = append(out, u)
+	}
+	return out, db.wrap("list org units under", rows.Err())
+}
+
 // cachedOrg finds a unit in the cached tree (filling it when stale); a unit
 // not there (made by another instance a moment ago) is read from the table.
 func (db *DB) cachedOrg(ctx context.Context, id int64, code string) (store.OrgUnit, bool) {

@@ -154,6 +154,39 @@ func testOrgTree(t *testing.T, db *sqlstore.DB) {
 	if err != nil || len(all) != 8 || all[0].ID != f.city.ID {
 		t.Fatalf("list: %d %v", len(all), err)
 	}
+	// A subtree: the unit and everything under it, in the tree's order,
+	// from the cache and inside a transaction (which reads the table).
+	for _, top := range []store.OrgUnit{f.committee, f.district, f.room1, f.otherDistrict} {
+		var want []int64
+		for _, u := range all {
+			if strings.HasPrefix(u.Path, top.Path) {
+				want = append(want, u.ID)
+			}
+		}
+		ids := func(us []store.OrgUnit) []int64 {
+			var out []int64
+			for _, u := range us {
+				out = append(out, u.ID)
+			}
+			return out
+		}
+		got, err := db.OrgUnitsUnder(ctx, top.Path)
+		if err != nil || !slices.Equal(ids(got), want) || got[0].Name != top.Name {
+			t.Fatalf("under %s: %v %v, want %v", top.Code, ids(got), err, want)
+		}
+		if err := db.InTx(ctx, func(tx store.Store) error {
+			got, err := tx.OrgUnitsUnder(ctx, top.Path)
+			if err != nil || !slices.Equal(ids(got), want) {
+				t.Fatalf("under %s in a transaction: %v %v, want %v", top.Code, ids(got), err, want)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := db.OrgUnitsUnder(ctx, f.district.Path); err != nil || len(got) != 5 {
+		t.Fatalf("the district's units: %d %v", len(got), err)
+	}
 	if err := db.SetRoomStreets(ctx, f.room1.ID, []string{"陆家嘴街道", "潍坊新村街道"}); err != nil {
 		t.Fatal(err)
 	}
