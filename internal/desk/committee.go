@@ -3,6 +3,7 @@ package desk
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -98,28 +99,36 @@ func Why(c store.Case) string {
 // and overdue cases, open group disputes.
 func (s *Service) Committee(ctx context.Context, p *auth.Principal, f Filter) (CommitteeDesk, error) {
 	var d CommitteeDesk
-	units, err := s.Store.ListOrgUnits(ctx)
-	if err != nil {
-		return d, err
-	}
+	// The bound committees and their rooms, by id and subtree: not a copy
+	// of a city's tree per view.
 	var scope store.Scope
 	for _, b := range p.Bindings {
 		if b.Role != domain.RoleCommittee {
 			continue
 		}
-		for _, u := range units {
-			if u.ID == b.OrgID && u.Kind == domain.OrgCommittee {
-				d.Committees = append(d.Committees, u)
-				scope.Prefixes = append(scope.Prefixes, u.Path)
-			}
+		u, err := s.Store.GetOrgUnit(ctx, b.OrgID)
+		if err != nil {
+			return d, fmt.Errorf("binding unit %d: %w", b.OrgID, err)
+		}
+		if u.Kind == domain.OrgCommittee && !slices.ContainsFunc(d.Committees, func(c store.OrgUnit) bool { return c.ID == u.ID }) {
+			d.Committees = append(d.Committees, u)
+			scope.Prefixes = append(scope.Prefixes, u.Path)
 		}
 	}
 	if len(d.Committees) == 0 {
 		return d, nil
 	}
-	for _, u := range units {
-		if u.Kind.IsRoom() && slices.ContainsFunc(d.Committees, func(c store.OrgUnit) bool { return c.ID == u.ParentID }) {
-			d.Rooms = append(d.Rooms, u)
+	// The rooms in the tree's order, as they were listed before.
+	byPath := slices.SortedFunc(slices.Values(d.Committees), func(a, b store.OrgUnit) int { return strings.Compare(a.Path, b.Path) })
+	for _, c := range byPath {
+		units, err := s.Store.OrgUnitsUnder(ctx, c.Path)
+		if err != nil {
+			return d, fmt.Errorf("the committee's units: %w", err)
+		}
+		for _, u := range units {
+			if u.Kind.IsRoom() && u.ParentID == c.ID {
+				d.Rooms = append(d.Rooms, u)
+			}
 		}
 	}
 	m, err := s.rowMaker(ctx)

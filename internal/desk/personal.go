@@ -40,15 +40,16 @@ func (s *Service) Personal(ctx context.Context, p *auth.Principal, day calendar.
 	d.Mine = mine.Cases
 	// Unassigned work in the rooms of the actor's bindings (not the whole committee).
 	var rooms store.Scope
-	units, err := s.Store.ListOrgUnits(ctx)
-	if err != nil {
-		return d, fmt.Errorf("list org units: %w", err)
-	}
 	for _, b := range p.Bindings {
-		for _, u := range units {
-			if u.ID == b.OrgID && u.Kind.IsRoom() && domain.RoleHas(b.Role, domain.PermCaseDecide) {
-				rooms.Prefixes = append(rooms.Prefixes, u.Path)
-			}
+		if !domain.RoleHas(b.Role, domain.PermCaseDecide) {
+			continue
+		}
+		u, err := s.Store.GetOrgUnit(ctx, b.OrgID)
+		if err != nil {
+			return d, fmt.Errorf("binding unit %d: %w", b.OrgID, err)
+		}
+		if u.Kind.IsRoom() && !slices.Contains(rooms.Prefixes, u.Path) {
+			rooms.Prefixes = append(rooms.Prefixes, u.Path)
 		}
 	}
 	if len(rooms.Prefixes) > 0 {

@@ -258,7 +258,6 @@ func (s *Service) place(ctx context.Context, p *auth.Principal) (placement, erro
 }
 
 func (s *Service) placeOnce(ctx context.Context, p *auth.Principal) (placement, error) {
-	var units []store.OrgUnit // loaded only when a district's committee must be found
 	for _, b := range p.Bindings {
 		if !domain.RoleHas(b.Role, domain.PermCaseCreate) {
 			continue
@@ -279,19 +278,17 @@ func (s *Service) placeOnce(ctx context.Context, p *auth.Principal) (placement, 
 		case domain.OrgRegulatorOffice, domain.OrgRegulatorBureau, domain.OrgCourt:
 			pl.divertedBy = u.ID
 		}
-		if units == nil {
-			if units, err = s.Store.ListOrgUnits(ctx); err != nil {
-				return placement{}, err
-			}
-		}
-		byID := map[int64]store.OrgUnit{}
-		for _, x := range units {
-			byID[x.ID] = x
-		}
-		// Walk up to the district and take its committee.
+		// Walk up to the district and take its committee (units by id and
+		// the district's subtree: not a copy of a city's tree per complaint).
 		d := u
 		for d.Kind != domain.OrgDistrict && d.ParentID != 0 {
-			d = byID[d.ParentID]
+			if d, err = s.Store.GetOrgUnit(ctx, d.ParentID); err != nil {
+				return placement{}, fmt.Errorf("parent unit: %w", err)
+			}
+		}
+		units, err := s.Store.OrgUnitsUnder(ctx, d.Path)
+		if err != nil {
+			return placement{}, fmt.Errorf("the district's units: %w", err)
 		}
 		for _, c := range units {
 			if c.Kind == domain.OrgCommittee && c.ParentID == d.ID {
