@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -99,19 +100,14 @@ func (c *cfgCache) orgsUnder(prefix string) ([]store.OrgUnit, bool) {
 	if !fresh(c.orgsAt) {
 		return nil, false
 	}
-	n := 0
-	for _, u := range c.orgs {
-		if strings.HasPrefix(u.Path, prefix) {
-			n++
-		}
+	// The tree is in path order (putOrgs keeps it so), and a subtree is
+	// the run of paths that begin with its own.
+	i, _ := slices.BinarySearchFunc(c.orgs, prefix, func(u store.OrgUnit, p string) int { return strings.Compare(u.Path, p) })
+	j := i
+	for j < len(c.orgs) && strings.HasPrefix(c.orgs[j].Path, prefix) {
+		j++
 	}
-	out := make([]store.OrgUnit, 0, n)
-	for _, u := range c.orgs {
-		if strings.HasPrefix(u.Path, prefix) {
-			out = append(out, u)
-		}
-	}
-	return out, true
+	return slices.Clone(c.orgs[i:j]), true
 }
 
 func (c *cfgCache) putOrgs(gen uint64, us []store.OrgUnit) {
@@ -121,6 +117,9 @@ func (c *cfgCache) putOrgs(gen uint64, us []store.OrgUnit) {
 		return
 	}
 	c.orgs = append([]store.OrgUnit(nil), us...)
+	// Both engines order paths bytewise (SQLite's BINARY, PostgreSQL's
+	// COLLATE "C"); sorted here all the same, as orgsUnder searches it.
+	slices.SortStableFunc(c.orgs, func(a, b store.OrgUnit) int { return strings.Compare(a.Path, b.Path) })
 	c.orgByID, c.orgByKey = make(map[int64]int, len(us)), make(map[string]int, len(us))
 	for i, u := range c.orgs {
 		c.orgByID[u.ID], c.orgByKey[u.Code] = i, i
