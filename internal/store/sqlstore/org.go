@@ -90,20 +90,7 @@ func (db *DB) OrgUnitsUnder(ctx context.Context, prefix string) ([]store.OrgUnit
 		}
 	}
 	lo, hi := prefixRange(prefix)
-	rows, err := db.read().QueryContext(ctx, `SELECT `+orgCols+` FROM org_units WHERE path >= $1 AND path < $2 ORDER BY path`, lo, hi)
-	if err != nil {
-		return nil, db.wrap("list org units under", err)
-	}
-	defer rows.Close()
-	var out []store.OrgUnit
-	for rows.Next() {
-		u, err := scanOrg(rows)
-		if err != nil {
-			return nil, db.wrap("scan org unit", err)
-		}
-		out = append(out, u)
-	}
-	return out, db.wrap("list org units under", rows.Err())
+	return db.queryOrgUnits(ctx, `WHERE path >= $1 AND path < $2`, lo, hi)
 }
 
 // cachedOrg finds a unit in the cached tree (filling it when stale); a unit
@@ -122,7 +109,12 @@ func (db *DB) cachedOrg(ctx context.Context, id int64, code string) (store.OrgUn
 }
 
 func (db *DB) listOrgUnits(ctx context.Context) ([]store.OrgUnit, error) {
-	rows, err := db.read().QueryContext(ctx, `SELECT `+orgCols+` FROM org_units ORDER BY path`)
+	return db.queryOrgUnits(ctx, "")
+}
+
+// queryOrgUnits reads the units that where (with args) keeps, in path order.
+func (db *DB) queryOrgUnits(ctx context.Context, where string, args ...any) ([]store.OrgUnit, error) {
+	rows, err := db.read().QueryContext(ctx, `SELECT `+orgCols+` FROM org_units `+where+` ORDER BY path`, args...)
 	if err != nil {
 		return nil, db.wrap("list org units", err)
 	}

@@ -163,13 +163,7 @@ func testOrgTree(t *testing.T, db *sqlstore.DB) {
 				want = append(want, u.ID)
 			}
 		}
-		ids := func(us []store.OrgUnit) []int64 {
-			var out []int64
-			for _, u := range us {
-				out = append(out, u.ID)
-			}
-			return out
-		}
+		ids := func(us []store.OrgUnit) []int64 { return idsOf(us, func(u store.OrgUnit) int64 { return u.ID }) }
 		got, err := db.OrgUnitsUnder(ctx, top.Path)
 		if err != nil || !slices.Equal(ids(got), want) || got[0].Name != top.Name {
 			t.Fatalf("under %s: %v %v, want %v", top.Code, ids(got), err, want)

@@ -108,11 +108,7 @@ func testGrantRequests(t *testing.T, db *sqlstore.DB) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out []int64
-		for _, g := range gs {
-			out = append(out, g.ID)
-		}
-		return out
+		return idsOf(gs, func(g store.GrantRequest) int64 { return g.ID })
 	}
 	if got, want := ids(store.GrantQuery{Decided: true, Reach: reach, Mine: approver.ID}), []int64{room2, mine, g.ID}; !slices.Equal(got, want) {
 		t.Fatalf("decided in reach: %v, want %v (elsewhere %d, auditor %d)", got, want, elsewhere, auditor)
