@@ -22,17 +22,23 @@ func (s *Service) SessionLive(ctx context.Context, token string) (bool, error) {
 
 // OrgUnits lists the org units the actor's bindings reach, in tree order.
 func (s *Service) OrgUnits(ctx context.Context, p *Principal) ([]store.OrgUnit, error) {
-	units, err := s.Store.ListOrgUnits(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list org units: %w", err)
-	}
-	sort.SliceStable(units, func(i, j int) bool { return units[i].Path < units[j].Path })
+	// The bindings' subtrees, not a copy of a city's tree (nested bindings
+	// name a unit twice).
 	var out []store.OrgUnit
-	for _, u := range units {
-		if p.Reaches(domain.PermSignedIn, u.Path) {
-			out = append(out, u)
+	seen := map[int64]bool{}
+	for _, pre := range p.Scope(domain.PermSignedIn).Prefixes {
+		units, err := s.Store.OrgUnitsUnder(ctx, pre)
+		if err != nil {
+			return nil, fmt.Errorf("list org units under %s: %w", pre, err)
+		}
+		for _, u := range units {
+			if !seen[u.ID] {
+				seen[u.ID] = true
+				out = append(out, u)
+			}
 		}
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
 }
 
