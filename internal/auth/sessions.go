@@ -22,12 +22,22 @@ func (s *Service) SessionLive(ctx context.Context, token string) (bool, error) {
 
 // OrgUnits lists the org units the actor's bindings reach, in tree order.
 func (s *Service) OrgUnits(ctx context.Context, p *Principal) ([]store.OrgUnit, error) {
-	// The bindings' subtrees, not a copy of a city's tree (nested bindings
-	// name a unit twice).
+	return Reached(ctx, s.Store, p, domain.PermSignedIn)
+}
+
+// SubtreeLister reads a subtree of the org tree.
+type SubtreeLister interface {
+	OrgUnitsUnder(ctx context.Context, prefix string) ([]store.OrgUnit, error)
+}
+
+// Reached lists the units under the bindings where p holds perm, once
+// each, in tree order: the subtrees themselves, not a city's whole tree
+// filtered (nested bindings name a unit twice).
+func Reached(ctx context.Context, st SubtreeLister, p *Principal, perm domain.Permission) ([]store.OrgUnit, error) {
 	var out []store.OrgUnit
 	seen := map[int64]bool{}
-	for _, pre := range p.Scope(domain.PermSignedIn).Prefixes {
-		units, err := s.Store.OrgUnitsUnder(ctx, pre)
+	for _, pre := range p.Scope(perm).Prefixes {
+		units, err := st.OrgUnitsUnder(ctx, pre)
 		if err != nil {
 			return nil, fmt.Errorf("list org units under %s: %w", pre, err)
 		}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/tiaojie/tiaojie/internal/access"
 	"github.com/tiaojie/tiaojie/internal/auth"
@@ -95,22 +94,9 @@ func (s *Service) Agreement(ctx context.Context, p *auth.Principal, caseID int64
 
 // Rooms lists the rooms whose cases the actor may read (the case list's room filter).
 func (s *Service) Rooms(ctx context.Context, p *auth.Principal) ([]store.OrgUnit, error) {
-	// The subtrees the actor reads, not a city's tree; nested bindings
-	// name a room twice.
-	var out []store.OrgUnit
-	seen := map[int64]bool{}
-	for _, pre := range p.Scope(domain.PermCaseRead).Prefixes {
-		units, err := s.Store.OrgUnitsUnder(ctx, pre)
-		if err != nil {
-			return nil, fmt.Errorf("list org units under %s: %w", pre, err)
-		}
-		for _, u := range units {
-			if u.Kind.IsRoom() && !seen[u.ID] {
-				seen[u.ID] = true
-				out = append(out, u)
-			}
-		}
+	units, err := auth.Reached(ctx, s.Store, p, domain.PermCaseRead)
+	if err != nil {
+		return nil, err
 	}
-	slices.SortFunc(out, func(a, b store.OrgUnit) int { return strings.Compare(a.Path, b.Path) })
-	return out, nil
+	return slices.DeleteFunc(units, func(u store.OrgUnit) bool { return !u.Kind.IsRoom() }), nil
 }

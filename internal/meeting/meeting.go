@@ -58,17 +58,11 @@ var staffRoles = []domain.Role{domain.RoleCommittee, domain.RoleRoomLead, domain
 
 // units are the committees and rooms where p holds perm.
 func (s *Service) units(ctx context.Context, p *auth.Principal, perm domain.Permission) ([]store.OrgUnit, error) {
-	all, err := s.Store.ListOrgUnits(ctx)
+	units, err := auth.Reached(ctx, s.Store, p, perm)
 	if err != nil {
-		return nil, fmt.Errorf("list org units: %w", err)
+		return nil, err
 	}
-	var out []store.OrgUnit
-	for _, u := range all {
-		if (u.Kind == domain.OrgCommittee || u.Kind.IsRoom()) && p.Reaches(perm, u.Path) {
-			out = append(out, u)
-		}
-	}
-	return out, nil
+	return slices.DeleteFunc(units, func(u store.OrgUnit) bool { return u.Kind != domain.OrgCommittee && !u.Kind.IsRoom() }), nil
 }
 
 // Units are the committees and rooms whose meetings p may schedule.

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -69,17 +70,11 @@ func KindLabel(k string) string { return kindLabels[k] }
 
 // committees are the committees where p holds perm, by path.
 func (s *Service) committees(ctx context.Context, p *auth.Principal, perm domain.Permission) ([]store.OrgUnit, error) {
-	all, err := s.Store.ListOrgUnits(ctx)
+	units, err := auth.Reached(ctx, s.Store, p, perm)
 	if err != nil {
-		return nil, fmt.Errorf("list org units: %w", err)
+		return nil, err
 	}
-	var out []store.OrgUnit
-	for _, u := range all {
-		if u.Kind == domain.OrgCommittee && p.Reaches(perm, u.Path) {
-			out = append(out, u)
-		}
-	}
-	return out, nil
+	return slices.DeleteFunc(units, func(u store.OrgUnit) bool { return u.Kind != domain.OrgCommittee }), nil
 }
 
 // Committees are the committees whose batches p reads.

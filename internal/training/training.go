@@ -71,17 +71,11 @@ func (s *Service) Units(ctx context.Context, p *auth.Principal) ([]store.OrgUnit
 	if p == nil || !p.Can(domain.PermRoutineManage) {
 		return nil, nil
 	}
-	all, err := s.Store.ListOrgUnits(ctx)
+	units, err := auth.Reached(ctx, s.Store, p, domain.PermRoutineManage)
 	if err != nil {
-		return nil, fmt.Errorf("list org units: %w", err)
+		return nil, err
 	}
-	var out []store.OrgUnit
-	for _, u := range all {
-		if (u.Kind == domain.OrgCommittee || u.Kind.IsRoom()) && p.Reaches(domain.PermRoutineManage, u.Path) {
-			out = append(out, u)
-		}
-	}
-	return out, nil
+	return slices.DeleteFunc(units, func(u store.OrgUnit) bool { return u.Kind != domain.OrgCommittee && !u.Kind.IsRoom() }), nil
 }
 
 // Organisers are the org units that can be named as a session's organiser.
