@@ -403,15 +403,27 @@ type Row struct {
 	Missing       float64 // Minimum - Hours, when positive
 }
 
+// committeeAbove is the committee holding the unit (the unit itself when
+// it is one); none for a unit under no committee.
+func (s *Service) committeeAbove(ctx context.Context, unitID int64) (store.OrgUnit, error) {
+	for id := unitID; id != 0; {
+		u, err := s.Store.GetOrgUnit(ctx, id)
+		if err != nil {
+			return store.OrgUnit{}, fmt.Errorf("unit %d: %w", id, err)
+		}
+		if u.Kind == domain.OrgCommittee {
+			return u, nil
+		}
+		id = u.ParentID
+	}
+	return store.OrgUnit{}, nil
+}
+
 // mediatorRows are the year's hours of every mediator within prefixes.
 func (s *Service) mediatorRows(ctx context.Context, prefixes []string, year int, today calendar.Date) ([]Row, error) {
 	staff, err := s.Store.RoutineStaff(ctx, prefixes, mediatorRoles)
 	if err != nil {
 		return nil, err
-	}
-	units, err := s.Store.ListOrgUnits(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list org units: %w", err)
 	}
 	ids := make([]int64, len(staff))
 	for i, st := range staff {
@@ -422,20 +434,18 @@ func (s *Service) mediatorRows(ctx context.Context, prefixes []string, year int,
 	if err != nil {
 		return nil, fmt.Errorf("training minutes: %w", err)
 	}
-	var committees []store.OrgUnit
-	for _, u := range units {
-		if u.Kind == domain.OrgCommittee {
-			committees = append(committees, u)
-		}
-	}
+	// Each staff unit's committee, found once a unit by walking up the
+	// cached tree (a city's mediators sit in a few hundred units).
+	committeeOf := map[int64]store.OrgUnit{}
 	minimums := map[int64]int{}
 	var out []Row
 	for _, st := range staff {
-		var cmt store.OrgUnit
-		for _, u := range committees {
-			if strings.HasPrefix(st.UnitPath, u.Path) {
-				cmt = u
+		cmt, ok := committeeOf[st.UnitID]
+		if !ok {
+			if cmt, err = s.committeeAbove(ctx, st.UnitID); err != nil {
+				return nil, err
 			}
+			committeeOf[st.UnitID] = cmt
 		}
 		minMin := DefaultMinimumHours * 60
 		if cmt.ID != 0 {
@@ -599,16 +609,11 @@ func (s *Service) Overview(ctx context.Context, p *auth.Principal, q Query) (Ove
 		ov.Sessions, ov.More = ov.Sessions[:SessionsShown], true
 	}
 	// The committees the reader's scope holds whole.
-	all, err := s.Store.ListOrgUnits(ctx)
+	committees, err := auth.Reached(ctx, s.Store, p, domain.PermRoutineRead)
 	if err != nil {
-		return ov, fmt.Errorf("list org units: %w", err)
+		return ov, err
 	}
-	var committees []store.OrgUnit
-	for _, u := range all {
-		if u.Kind == domain.OrgCommittee && p.Reaches(domain.PermRoutineRead, u.Path) {
-			committees = append(committees, u)
-		}
-	}
+	committees = slices.DeleteFunc(committees, func(u store.OrgUnit) bool { return u.Kind != domain.OrgCommittee })
 	ov.Wide = len(committees) > 1
 	rowsOf := pre
 	if committee = strings.TrimSpace(committee); committee != "" {
