@@ -16,6 +16,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/deadline"
 	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/evaluation"
+	"github.com/tiaojie/tiaojie/internal/memo"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -27,7 +28,8 @@ type Service struct {
 	// Batch is how many cases one catch-up transaction recounts (default 500).
 	Batch int
 
-	names names
+	names   names
+	figures memo.Memo[string, CaseFigures] // by the stored facts they are read from
 }
 
 func (s *Service) now() time.Time {
@@ -175,9 +177,18 @@ func (s *Service) Figures(ctx context.Context, ids []int64) (map[int64]CaseFigur
 	}
 	out := make(map[int64]CaseFigures, len(rows))
 	for id, r := range rows {
-		f, err := figuresOf(r.Facts)
-		if err != nil {
-			return nil, fmt.Errorf("facts of case %d: %w", id, err)
+		// Decoding a case's facts (1 kB of JSON) is 11 µs; the same facts
+		// are read by every list that shows the case until it changes.
+		f, ok := s.figures.Get(r.Facts)
+		if !ok {
+			if f, err = figuresOf(r.Facts); err != nil {
+				return nil, fmt.Errorf("facts of case %d: %w", id, err)
+			}
+			s.figures.Put(r.Facts, f)
+		}
+		if f.ClosedAt != nil { // the remembered one is shared
+			at := *f.ClosedAt
+			f.ClosedAt = &at
 		}
 		out[id] = f
 	}

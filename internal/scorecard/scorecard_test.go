@@ -437,3 +437,61 @@ func TestCountersMatchColumns(t *testing.T) {
 		t.Fatalf("store columns %v\nrule counters %v", store.EvalCounters, evaluation.Counters)
 	}
 }
+
+// A case's figures (the API's case list, the evaluation's case lists) follow
+// the case: remembered while its facts stand, read anew once they change,
+// and a caller's copy is its own.
+func TestFiguresFollowTheCase(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			w := newWorld(t, e)
+			ctx := context.Background()
+			at := now.Add(-72 * time.Hour)
+			var ids []int64
+			var cs []store.Case
+			for i := range 2 {
+				c, _, err := w.st.CreateCase(ctx, &store.NewCase{CommitteeID: w.committee.ID, CommitteeAbbr: "浦", RoomID: w.room1.ID, Channel: domain.ChannelWalkIn,
+					Category: "服务-健身", Description: "纠纷", Claim: "退款", ClaimFen: 1000, ReceivedAt: at, ExternalID: fmt.Sprintf("f-%d", i),
+					Parties: []store.Party{{Kind: "consumer", Name: "甲", PhoneSealed: "s", PhoneHash: fmt.Sprintf("fh%d", i), PhoneMask: "138****0000"}},
+					Event:   store.Event{Type: "received", At: at}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids, cs = append(ids, c.ID), append(cs, c)
+			}
+			figs, err := w.svc.Figures(ctx, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range ids {
+				if f, ok := figs[id]; !ok || f.Outcome != evaluation.OutcomeOpen || f.ClosedAt != nil {
+					t.Fatalf("case %d before its refusal: %+v, counted %v", id, f, ok)
+				}
+			}
+			closed := at.Add(24 * time.Hour)
+			if _, err := w.st.ApplyEvent(ctx, cs[0].ID, cs[0].Version, store.CaseChange{Status: domain.StatusRejected},
+				store.Event{Type: "reject", At: closed, FromStatus: cs[0].Status, ToStatus: domain.StatusRejected, Data: "{}"}); err != nil {
+				t.Fatal(err)
+			}
+			figs, err = w.svc.Figures(ctx, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := figs[ids[0]]
+			if f.Outcome != evaluation.OutcomeRejected || f.ClosedAt == nil || !f.ClosedAt.Equal(closed) {
+				t.Fatalf("the refused case's figures after its refusal: %+v", f)
+			}
+			if g := figs[ids[1]]; g.Outcome != evaluation.OutcomeOpen {
+				t.Fatalf("the other case moved: %+v", g)
+			}
+			*f.ClosedAt = time.Time{} // a caller's change stays its own
+			again, err := w.svc.Figures(ctx, ids[:1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g := again[ids[0]]; g.ClosedAt == nil || !g.ClosedAt.Equal(closed) {
+				t.Fatalf("a caller's change reached the next reader: %+v", g)
+			}
+		})
+	}
+}

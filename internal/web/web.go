@@ -28,6 +28,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/grouping"
 	"github.com/tiaojie/tiaojie/internal/leads"
 	"github.com/tiaojie/tiaojie/internal/mediation"
+	"github.com/tiaojie/tiaojie/internal/memo"
 	"github.com/tiaojie/tiaojie/internal/platform"
 	"github.com/tiaojie/tiaojie/internal/scorecard"
 	"github.com/tiaojie/tiaojie/internal/smartsync"
@@ -53,8 +54,8 @@ type Pages struct {
 	// bufs keeps render buffers between requests: a page grew its buffer
 	// from nothing each time, a quarter of a case page's allocated bytes.
 	bufs sync.Pool
-	rows *template.Template // the list rows (templates/rows/), rendered through memo
-	memo rowMemo
+	rows *template.Template               // the list rows (templates/rows/), rendered through memo
+	memo memo.Memo[rowKey, template.HTML] // Size rowMemoSize, set by Load
 }
 
 // maxPooledBuf is the largest buffer kept for reuse: a rare huge page
@@ -189,6 +190,7 @@ func (pg *Pages) Load() error {
 	if err != nil {
 		return err
 	}
+	pg.memo.Size = rowMemoSize
 	if pg.rows, err = template.New("rows").Funcs(funcs).ParseFS(templateFS, "templates/rows/*.html"); err != nil {
 		return fmt.Errorf("parse the row templates: %w", err)
 	}
