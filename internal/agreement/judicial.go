@@ -21,21 +21,28 @@ import (
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
-// Courts are the courts of the case's district.
+// Courts are the courts of the case's district: the district's subtree,
+// not a copy of a city's whole org tree on every case page with an agreement.
 func (s *Service) Courts(ctx context.Context, c store.Case) ([]store.OrgUnit, error) {
-	units, err := s.Store.ListOrgUnits(ctx)
+	committee, err := s.Store.GetOrgUnit(ctx, c.CommitteeID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("committee of case %d: %w", c.ID, err)
+	}
+	district, err := s.Store.GetOrgUnit(ctx, committee.ParentID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("district of committee %d: %w", committee.ID, err)
+	}
+	units, err := s.Store.OrgUnitsUnder(ctx, district.Path)
 	if err != nil {
 		return nil, err
 	}
-	var committee store.OrgUnit
-	for _, u := range units {
-		if u.ID == c.CommitteeID {
-			committee = u
-		}
-	}
 	var out []store.OrgUnit
 	for _, u := range units {
-		if u.Kind == domain.OrgCourt && u.ParentID == committee.ParentID {
+		if u.Kind == domain.OrgCourt && u.ParentID == district.ID {
 			out = append(out, u)
 		}
 	}

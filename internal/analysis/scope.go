@@ -44,9 +44,9 @@ func (s *Service) Units(ctx context.Context, p *auth.Principal) ([]store.OrgUnit
 	if p == nil || !p.Can(domain.PermStatsRead) {
 		return nil, access.Forbidden("无权查看分析研判")
 	}
-	all, err := s.Store.ListOrgUnits(ctx)
+	all, err := auth.Reached(ctx, s.Store, p, domain.PermStatsRead) // what p.Reaches below allows
 	if err != nil {
-		return nil, fmt.Errorf("list org units: %w", err)
+		return nil, err
 	}
 	var out []store.OrgUnit
 	for _, u := range all {

@@ -2,6 +2,7 @@ package dailyreport
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -74,30 +75,26 @@ func (s *Service) resolve(ctx context.Context, p *auth.Principal, code string) (
 	if code == "" {
 		return unitView{}, &access.ValidationError{Fields: []*domain.FieldError{{Field: "unit", Message: "请指定单位（unit，如 pd-cmt）"}}}
 	}
-	units, err := s.Store.ListOrgUnits(ctx)
-	if err != nil {
-		return unitView{}, fmt.Errorf("list org units: %w", err)
+	u, err := s.Store.GetOrgUnitByCode(ctx, code)
+	if errors.Is(err, store.ErrNotFound) {
+		return unitView{}, access.NotFound(fmt.Sprintf("找不到单位“%s”", code))
+	} else if err != nil {
+		return unitView{}, fmt.Errorf("get org unit %s: %w", code, err)
 	}
-	for _, u := range units {
-		if u.Code != code {
-			continue
-		}
-		if !canRead(p, u) {
-			return unitView{}, access.Forbidden(fmt.Sprintf("无权查看“%s”的日报", u.Name))
-		}
-		if !IsReportUnit(u.Kind) {
-			return unitView{}, &access.ValidationError{Fields: []*domain.FieldError{{Field: "unit", Message: fmt.Sprintf("“%s”不是调委会或工作室，没有日报", u.Name)}}}
-		}
-		return viewOf(u), nil
+	if !canRead(p, u) {
+		return unitView{}, access.Forbidden(fmt.Sprintf("无权查看“%s”的日报", u.Name))
 	}
-	return unitView{}, access.NotFound(fmt.Sprintf("找不到单位“%s”", code))
+	if !IsReportUnit(u.Kind) {
+		return unitView{}, &access.ValidationError{Fields: []*domain.FieldError{{Field: "unit", Message: fmt.Sprintf("“%s”不是调委会或工作室，没有日报", u.Name)}}}
+	}
+	return viewOf(u), nil
 }
 
 // unitsInScope lists the report units p reads, by path.
 func (s *Service) unitsInScope(ctx context.Context, p *auth.Principal) ([]store.OrgUnit, error) {
-	units, err := s.Store.ListOrgUnits(ctx)
+	units, err := auth.Reached(ctx, s.Store, p, domain.PermReportRead) // the subtrees canRead allows
 	if err != nil {
-		return nil, fmt.Errorf("list org units: %w", err)
+		return nil, err
 	}
 	var out []store.OrgUnit
 	for _, u := range units {

@@ -40,11 +40,17 @@ var (
 	ErrNotFound  = access.ErrNotFound
 )
 
-// Directory loads the rooms, enterprise bindings and street map of a committee.
+// Directory loads the rooms, enterprise bindings and street map of a
+// committee. Its rooms come from its subtree: acceptance runs this for
+// every case, and a city's whole tree is a copy of 1,600 units.
 func (s *Service) Directory(ctx context.Context, committeeID int64) (*routing.Directory, []store.OrgUnit, error) {
-	units, err := s.Store.ListOrgUnits(ctx)
-	if err != nil {
-		return nil, nil, err
+	var units []store.OrgUnit
+	committee, err := s.Store.GetOrgUnit(ctx, committeeID)
+	if err == nil {
+		units, err = s.Store.OrgUnitsUnder(ctx, committee.Path)
+	}
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, nil, fmt.Errorf("rooms of committee %d: %w", committeeID, err)
 	}
 	var rooms []routing.Room
 	var roomUnits []store.OrgUnit

@@ -50,6 +50,13 @@ func TestJudicialConfirmation(t *testing.T) {
 		if r := m.form("POST", path, url.Values{"court": {"999999"}, "joint": {"yes"}}); r.StatusCode != 422 {
 			t.Fatalf("unknown court: %d", r.StatusCode)
 		}
+		// The courts offered and accepted are the case's district's only.
+		if page := m.get("/cases/" + itoa(id)); strings.Contains(page.body, "上海市徐汇区人民法院") {
+			t.Fatal("the case page offers another district's court")
+		}
+		if r := m.form("POST", path, url.Values{"court": {itoa(orgID(t, e, demo.CodeXHCourt))}, "joint": {"yes"}}); r.StatusCode != 422 {
+			t.Fatalf("another district's court: %d", r.StatusCode)
+		}
 		if r := e.login("xh_mediator01").form("POST", path, url.Values{"court": {pd}, "joint": {"yes"}}); r.StatusCode != 404 {
 			t.Fatalf("other district applies: %d", r.StatusCode)
 		}

@@ -221,13 +221,13 @@ func (s *Service) SaveScheme(ctx context.Context, p *auth.Principal, unit string
 // lastSettledDay is the latest window end of an approved batch of any
 // committee under the district ("" when none).
 func (s *Service) lastSettledDay(ctx context.Context, d store.OrgUnit) string {
-	units, err := s.Store.ListOrgUnits(ctx)
+	units, err := s.Store.OrgUnitsUnder(ctx, d.Path)
 	if err != nil {
 		return ""
 	}
 	var ids []int64
 	for _, u := range units {
-		if u.Kind == domain.OrgCommittee && strings.HasPrefix(u.Path, d.Path) {
+		if u.Kind == domain.OrgCommittee {
 			ids = append(ids, u.ID)
 		}
 	}
@@ -301,7 +301,7 @@ func (s *Service) DifficultyQueue(ctx context.Context, p *auth.Principal, unit, 
 	if err != nil {
 		return nil, c, err
 	}
-	units, err := s.Store.ListOrgUnits(ctx)
+	units, err := s.Store.OrgUnitsUnder(ctx, c.Path) // the rooms of the committee's cases
 	if err != nil {
 		return nil, c, err
 	}
