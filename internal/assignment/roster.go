@@ -31,12 +31,12 @@ var ErrNoRoom = access.NotFound("工作室不存在或无权管理")
 // the first such room; a room they do not manage is refused).
 func (s *Service) Roster(ctx context.Context, p *auth.Principal, roomID int64, day calendar.Date) (Roster, error) {
 	var ro Roster
-	units, err := s.Store.ListOrgUnits(ctx)
+	units, err := auth.Reached(ctx, s.Store, p, domain.PermRoomManage)
 	if err != nil {
-		return ro, fmt.Errorf("list org units: %w", err)
+		return ro, err
 	}
 	for _, u := range units {
-		if u.Kind.IsRoom() && p.Reaches(domain.PermRoomManage, u.Path) {
+		if u.Kind.IsRoom() {
 			ro.Rooms = append(ro.Rooms, u)
 			if ro.Room.ID == 0 && (roomID == 0 || roomID == u.ID) {
 				ro.Room = u

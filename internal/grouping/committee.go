@@ -14,12 +14,12 @@ import (
 // CommitteeOf is the first committee where the caller may decide cases: the
 // committee whose group disputes they manage. ok is false for everyone else.
 func (s *Service) CommitteeOf(ctx context.Context, p *auth.Principal) (store.OrgUnit, bool, error) {
-	units, err := s.Store.ListOrgUnits(ctx)
+	units, err := auth.Reached(ctx, s.Store, p, domain.PermCaseDecide)
 	if err != nil {
 		return store.OrgUnit{}, false, err
 	}
 	for _, u := range units {
-		if u.Kind == domain.OrgCommittee && p.Reaches(domain.PermCaseDecide, u.Path) {
+		if u.Kind == domain.OrgCommittee {
 			return u, true, nil
 		}
 	}
