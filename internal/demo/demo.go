@@ -410,9 +410,11 @@ func (b *orgBuilder) build() error {
 		spec{"xh_justice01", domain.RoleJustice, true, []store.OrgUnit{xh}},
 		spec{"xh_court01", domain.RoleCourt, true, []store.OrgUnit{xhCourt}},
 		spec{"xh_expert01", domain.RoleExpert, true, []store.OrgUnit{xhc}},
+		// The city's analyst reads both districts: the views a city runs.
+		spec{"city_analyst01", domain.RoleAnalyst, true, []store.OrgUnit{city}},
 	)
 	// Keep the main accounts in a readable order: admin, committee, room lead,
-	// mediators, partners, Xuhui.
+	// mediators, partners, Xuhui, the city.
 	for _, s := range specs {
 		if err := b.user(s.username, display(s.username), s.role, s.main, s.orgs...); err != nil {
 			return err

@@ -218,7 +218,7 @@ func checkUsers(t *testing.T, db store.Store, res Result) {
 	}
 	want := []string{"admin", "committee01", "room_lead01", "mediator01", "mediator02", "regulator01", "justice01",
 		"court01", "expert01", "analyst01", "auditor01", "security01", "xh_committee01", "xh_mediator01", "xh_room_lead01", "xh_regulator01",
-		"xh_justice01", "xh_court01", "xh_expert01"}
+		"xh_justice01", "xh_court01", "xh_expert01", "city_analyst01"}
 	if !slices.Equal(names, want) {
 		t.Errorf("accounts %v", names)
 	}

@@ -391,4 +391,5 @@ var namedDisplay = map[string]string{
 	"security01":     "冯国栋",
 	"xh_committee01": "徐雅琴",
 	"xh_mediator01":  "黄俊",
+	"city_analyst01": "沈嘉言",
 }

@@ -18,7 +18,7 @@ import (
 
 // users are the demo accounts the matrix walks; "" is an anonymous visitor.
 var users = []string{"", "admin", "committee01", "room_lead01", "mediator01", "regulator01", "justice01",
-	"court01", "expert01", "analyst01", "auditor01", "security01", "xh_committee01", "xh_mediator01"}
+	"court01", "expert01", "analyst01", "auditor01", "security01", "xh_committee01", "xh_mediator01", "city_analyst01"}
 
 // holders is written out by hand from DESIGN.md "Who uses it": which demo
 // users hold each permission. The route table says which permission a route
@@ -27,7 +27,7 @@ var holders = map[domain.Permission][]string{
 	domain.PermCaseRead:         {"committee01", "room_lead01", "mediator01", "regulator01", "justice01", "court01", "xh_committee01", "xh_mediator01"},
 	domain.PermCaseCreate:       {"committee01", "room_lead01", "mediator01", "regulator01", "court01", "xh_committee01", "xh_mediator01"},
 	domain.PermCaseDecide:       {"committee01", "room_lead01", "mediator01", "xh_committee01", "xh_mediator01"},
-	domain.PermOrgRead:          {"admin", "committee01", "room_lead01", "mediator01", "regulator01", "justice01", "analyst01", "security01", "xh_committee01", "xh_mediator01"},
+	domain.PermOrgRead:          {"admin", "committee01", "room_lead01", "mediator01", "regulator01", "justice01", "analyst01", "security01", "xh_committee01", "xh_mediator01", "city_analyst01"},
 	domain.PermSettings:         {"admin"},
 	domain.PermOrgManage:        {"admin"},
 	domain.PermRoutingManage:    {"committee01", "xh_committee01"},
@@ -41,7 +41,7 @@ var holders = map[domain.Permission][]string{
 	domain.PermSealManage:       {"committee01", "xh_committee01"},
 	domain.PermUserManage:       {"admin"},
 	domain.PermAuditRead:        {"auditor01"},
-	domain.PermEvalRead:         {"committee01", "room_lead01", "mediator01", "justice01", "analyst01", "xh_committee01", "xh_mediator01"},
+	domain.PermEvalRead:         {"committee01", "room_lead01", "mediator01", "justice01", "analyst01", "xh_committee01", "xh_mediator01", "city_analyst01"},
 	domain.PermEvalManage:       {"committee01", "xh_committee01"},
 	domain.PermJobsManage:       {"admin"},
 	domain.PermSyncRead:         {"committee01", "justice01", "xh_committee01"},
@@ -57,16 +57,16 @@ var holders = map[domain.Permission][]string{
 	domain.PermWarningSupervise: {"committee01", "room_lead01", "justice01", "xh_committee01"},
 	domain.PermWarningRules:     {"committee01", "xh_committee01"},
 	// Funding.
-	domain.PermSubsidyRead:       {"committee01", "room_lead01", "mediator01", "justice01", "analyst01", "xh_committee01", "xh_mediator01"},
+	domain.PermSubsidyRead:       {"committee01", "room_lead01", "mediator01", "justice01", "analyst01", "xh_committee01", "xh_mediator01", "city_analyst01"},
 	domain.PermSubsidyDraft:      {"committee01", "xh_committee01"},
 	domain.PermSubsidyApprove:    {"justice01"},
 	domain.PermSubsidyScheme:     {"justice01"},
 	domain.PermSubsidyDifficulty: {"committee01", "room_lead01", "xh_committee01"},
 	domain.PermSubsidyTrail:      {"committee01", "justice01", "auditor01", "xh_committee01"},
-	domain.PermContractRead:      {"committee01", "regulator01", "justice01", "analyst01", "xh_committee01"},
+	domain.PermContractRead:      {"committee01", "regulator01", "justice01", "analyst01", "xh_committee01", "city_analyst01"},
 	domain.PermContractManage:    {"committee01", "regulator01", "xh_committee01"},
 	// Analysis and publicity.
-	domain.PermStatsRead:       {"committee01", "room_lead01", "justice01", "analyst01", "xh_committee01"},
+	domain.PermStatsRead:       {"committee01", "room_lead01", "justice01", "analyst01", "xh_committee01", "city_analyst01"},
 	domain.PermFeedbackRead:    {"committee01", "regulator01", "xh_committee01"},
 	domain.PermBulletinManage:  {"committee01", "xh_committee01"},
 	domain.PermLibraryNominate: {"committee01", "room_lead01", "xh_committee01"},

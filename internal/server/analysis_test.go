@@ -129,6 +129,21 @@ func TestAnalysisAPI(t *testing.T) {
 				t.Errorf("%s on the district: %d, committee %d", u, d.Total, received)
 			}
 		}
+		// The city's analyst reads the city, whose figure is its districts' sum;
+		// a district's analyst reads neither the city nor the other district.
+		city := e.login("city_analyst01")
+		var sh, pd, xh hotJSON
+		getJSON(t, city, "/api/v1/analysis/hotspots?unit=sh&by=category"+period, 200, &sh)
+		getJSON(t, city, "/api/v1/analysis/hotspots?unit=pd&by=category"+period, 200, &pd)
+		getJSON(t, city, "/api/v1/analysis/hotspots?unit=xh&by=category"+period, 200, &xh)
+		if pd.Total != received || xh.Total == 0 || sh.Total != pd.Total+xh.Total {
+			t.Errorf("the city %d, 浦东 %d (committee %d), 徐汇 %d", sh.Total, pd.Total, received, xh.Total)
+		}
+		if r := city.get("/analysis?unit=sh" + period); r.StatusCode != 200 || !strings.Contains(r.body, "被投诉经营者热榜") {
+			t.Errorf("the city's analysis page: %d", r.StatusCode)
+		}
+		refused(t, e.login("analyst01"), "GET", "/api/v1/analysis/hotspots?unit=sh"+period, nil, 403, "无权")
+		refused(t, e.login("analyst01"), "GET", "/api/v1/analysis/hotspots?unit=xh"+period, nil, 403, "无权")
 		// The analyst's case list keeps who complained to itself.
 		var an evalCaseList
 		getJSON(t, e.login("analyst01"), "/api/v1/analysis/cases?unit=pd-cmt&limit=5"+period, 200, &an)

@@ -279,10 +279,15 @@ func TestEvaluationPagesScopeAndInput(t *testing.T) {
 				t.Errorf("%s opened the evaluation: %d", u, r.StatusCode)
 			}
 		}
-		for _, u := range []string{"justice01", "analyst01", "room_lead01"} {
+		for _, u := range []string{"justice01", "analyst01", "room_lead01", "city_analyst01"} {
 			if r := e.login(u).get("/evaluation"); r.StatusCode != 200 {
 				t.Errorf("%s: evaluation %d", u, r.StatusCode)
 			}
+		}
+		// The city's analyst compares the two districts' committees.
+		if r := e.login("city_analyst01").get("/evaluation?level=committee&unit=" + demo.CodeCity); r.StatusCode != 200 ||
+			!strings.Contains(r.body, "浦东新区消费纠纷人民调解委员会") || !strings.Contains(r.body, "徐汇区消费纠纷人民调解委员会") {
+			t.Errorf("the city's committees: %d", r.StatusCode)
 		}
 
 		// A room has no committee level: asked by hand it is a 400; picking the
