@@ -130,8 +130,10 @@ func (db *DB) ListAwaitingReply(ctx context.Context, userID int64) ([]store.Thre
 	// and experts do not answer a party. The mediator's cases are found from
 	// the open ones they preside (cases.presiding_id, kept with the presiding
 	// assignment) and their other assignments: not by every case they were
-	// ever assigned, which grows with the years.
-	rows, err := db.read().QueryContext(ctx, `WITH mine AS (
+	// ever assigned, which grows with the years. Planned once on PostgreSQL
+	// (readGeneric: its plan does not depend on the user): planning it on
+	// every desk and 今日 took 0.5–0.65 ms for 0.1 ms of work.
+	rows, err := db.readGeneric().QueryContext(ctx, `WITH mine AS (
 			SELECT c.id, c.number FROM cases c WHERE c.presiding_id = $1 AND c.status IN ('assigned', 'mediating', 'suspended')
 			UNION
 			SELECT c.id, c.number FROM case_mediators cm
