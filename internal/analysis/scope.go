@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -44,20 +45,13 @@ func (s *Service) Units(ctx context.Context, p *auth.Principal) ([]store.OrgUnit
 	if p == nil || !p.Can(domain.PermStatsRead) {
 		return nil, access.Forbidden("无权查看分析研判")
 	}
-	all, err := auth.Reached(ctx, s.Store, p, domain.PermStatsRead) // what p.Reaches below allows
+	units, err := auth.Reached(ctx, s.Store, p, domain.PermStatsRead)
 	if err != nil {
 		return nil, err
 	}
-	var out []store.OrgUnit
-	for _, u := range all {
-		switch {
-		case u.Kind == domain.OrgCity, u.Kind == domain.OrgDistrict, u.Kind == domain.OrgCommittee, isRoom(u.Kind):
-			if p.Reaches(domain.PermStatsRead, u.Path) {
-				out = append(out, u)
-			}
-		}
-	}
-	return out, nil
+	return slices.DeleteFunc(units, func(u store.OrgUnit) bool {
+		return u.Kind != domain.OrgCity && u.Kind != domain.OrgDistrict && u.Kind != domain.OrgCommittee && !isRoom(u.Kind)
+	}), nil
 }
 
 // defaultUnit is the unit of the viewer's own binding: a committee first,

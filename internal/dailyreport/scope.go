@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -90,29 +91,14 @@ func (s *Service) resolve(ctx context.Context, p *auth.Principal, code string) (
 	return viewOf(u), nil
 }
 
-// unitsInScope lists the report units p reads, by path.
+// unitsInScope lists the report units p reads, by path: the subtrees
+// canRead allows.
 func (s *Service) unitsInScope(ctx context.Context, p *auth.Principal) ([]store.OrgUnit, error) {
-	units, err := auth.Reached(ctx, s.Store, p, domain.PermReportRead) // the subtrees canRead allows
+	units, err := auth.Reached(ctx, s.Store, p, domain.PermReportRead)
 	if err != nil {
 		return nil, err
 	}
-	var out []store.OrgUnit
-	for _, u := range units {
-		if IsReportUnit(u.Kind) && canRead(p, u) {
-			out = append(out, u)
-		}
-	}
-	sortUnits(out)
-	return out, nil
-}
-
-// sortUnits puts each committee before its rooms.
-func sortUnits(us []store.OrgUnit) {
-	for i := 1; i < len(us); i++ {
-		for j := i; j > 0 && us[j].Path < us[j-1].Path; j-- {
-			us[j], us[j-1] = us[j-1], us[j]
-		}
-	}
+	return slices.DeleteFunc(units, func(u store.OrgUnit) bool { return !IsReportUnit(u.Kind) }), nil
 }
 
 // parseDay checks a report day: a real date, not in the future, a working day.
