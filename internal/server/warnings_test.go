@@ -35,7 +35,7 @@ func TestWarningsAPI(t *testing.T) {
 		// A yellow warning only the presiding mediator has been told of, of
 		// a rule the sweep does not know (a kind the lead may add later), so
 		// the background sweep leaves it alone.
-		w := &store.Warning{Rule: "filing_late", RuleVersion: 1, Level: "yellow", SubjectKind: "case", SubjectID: c.ID,
+		w := &store.Warning{Rule: "manual_test", RuleVersion: 1, Level: "yellow", SubjectKind: "case", SubjectID: c.ID,
 			SubjectKey: fmt.Sprintf("test:%d", c.ID), SubjectLabel: c.Number, CaseID: c.ID, UnitID: c.RoomID, UnitPath: c.OrgPath,
 			Explain: "调解期限临近（测试）", RaisedAt: time.Now()}
 		if ok, err := e.db.RaiseWarning(ctx, w); !ok || err != nil {
@@ -61,7 +61,7 @@ func TestWarningsAPI(t *testing.T) {
 		json_(res.body, &list)
 		found := false
 		for _, x := range list.Warnings {
-			found = found || (x.ID == w.ID && x.Level == "yellow" && x.Rule == "filing_late" && x.Status == "open" && x.Subject.Kind == "case" && x.Subject.ID == c.ID)
+			found = found || (x.ID == w.ID && x.Level == "yellow" && x.Rule == "manual_test" && x.Status == "open" && x.Subject.Kind == "case" && x.Subject.ID == c.ID)
 			if x.Level != "yellow" || x.Status != "open" {
 				t.Errorf("filter leaked %+v", x)
 			}
