@@ -171,20 +171,20 @@ func (s *Service) Figures(ctx context.Context, ids []int64) (map[int64]CaseFigur
 	if _, err := s.refresh(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := s.Store.EvalFactsOf(ctx, ids)
+	texts, err := s.Store.EvalFactTexts(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[int64]CaseFigures, len(rows))
-	for id, r := range rows {
+	out := make(map[int64]CaseFigures, len(texts))
+	for id, facts := range texts {
 		// Decoding a case's facts (1 kB of JSON) is 11 µs; the same facts
 		// are read by every list that shows the case until it changes.
-		f, ok := s.figures.Get(r.Facts)
+		f, ok := s.figures.Get(facts)
 		if !ok {
-			if f, err = figuresOf(r.Facts); err != nil {
+			if f, err = figuresOf(facts); err != nil {
 				return nil, fmt.Errorf("facts of case %d: %w", id, err)
 			}
-			s.figures.Put(r.Facts, f)
+			s.figures.Put(facts, f)
 		}
 		if f.ClosedAt != nil { // the remembered one is shared
 			at := *f.ClosedAt

@@ -259,9 +259,17 @@ func loadEvalInputs(ctx context.Context, tx querier, ids []int64) ([]store.EvalI
 const evalFactCols = `case_id, committee_id, room_id, mediator_id, category, channel, outcome, received_day, decided_day,
 	closure_day, follow_up_day, overdue_from, overdue_until, returned_first, returned_last, facts, contrib`
 
+// evalFactColsBare are evalFactCols without the contributions, which only
+// the rollups' own updates read (a kilobyte of JSON a case).
+var evalFactColsBare = strings.TrimSuffix(evalFactCols, ", contrib")
+
 // loadEvalFacts reads the facts of from (eval_facts, or a join ending in it).
 func loadEvalFacts(ctx context.Context, q querier, from, where string, args []any, withContrib bool) ([]store.EvalFact, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+evalFactCols+` FROM `+from+` `+where, args...)
+	cols := evalFactColsBare
+	if withContrib {
+		cols = evalFactCols
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM `+from+` `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load evaluation facts: %w", err)
 	}
@@ -270,9 +278,13 @@ func loadEvalFacts(ctx context.Context, q querier, from, where string, args []an
 	for rows.Next() {
 		var f store.EvalFact
 		var contrib string
-		if err := rows.Scan(&f.CaseID, &f.CommitteeID, &f.RoomID, &f.MediatorID, &f.Category, &f.Channel, &f.Outcome,
+		dest := []any{&f.CaseID, &f.CommitteeID, &f.RoomID, &f.MediatorID, &f.Category, &f.Channel, &f.Outcome,
 			&f.ReceivedDay, &f.DecidedDay, &f.ClosureDay, &f.FollowUpDay, &f.OverdueFrom, &f.OverdueUntil,
-			&f.ReturnedFirst, &f.ReturnedLast, &f.Facts, &contrib); err != nil {
+			&f.ReturnedFirst, &f.ReturnedLast, &f.Facts}
+		if withContrib {
+			dest = append(dest, &contrib)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("scan evaluation facts: %w", err)
 		}
 		if withContrib {
@@ -836,6 +848,32 @@ func (db *DB) EvalFactsOf(ctx context.Context, caseIDs []int64) (map[int64]store
 		out[f.CaseID] = f
 	}
 	return out, nil
+}
+
+func (db *DB) EvalFactTexts(ctx context.Context, caseIDs []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(caseIDs))
+	if len(caseIDs) == 0 {
+		return out, nil
+	}
+	in, args := fewIDs(caseIDs)
+	where := `WHERE case_id IN (` + in + `)`
+	if args == nil {
+		where += oneOff
+	}
+	rows, err := db.read().QueryContext(ctx, `SELECT case_id, facts FROM eval_facts `+where, args...)
+	if err != nil {
+		return nil, db.wrap("evaluation facts of cases", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var facts string
+		if err := rows.Scan(&id, &facts); err != nil {
+			return nil, db.wrap("evaluation facts of cases", err)
+		}
+		out[id] = facts
+	}
+	return out, db.wrap("evaluation facts of cases", rows.Err())
 }
 
 func (db *DB) EvalDigest(ctx context.Context) (string, error) {

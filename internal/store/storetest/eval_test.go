@@ -207,6 +207,27 @@ func testEvaluationRollups(t *testing.T, db *sqlstore.DB) {
 	if of, err := db.EvalFactsOf(ctx, []int64{ids[0], ids[1], 999999}); err != nil || len(of) != 2 || of[ids[1]].RoomID != f.room2.ID {
 		t.Fatalf("facts of cases: %+v %v", of, err)
 	}
+	// The facts alone, as the lists' figures read them: the same text, the
+	// uncounted case missing; past a statement's bound of ids as well.
+	many := append([]int64{999999}, ids...)
+	for len(many) <= 600 {
+		many = append(many, 1_000_000+int64(len(many)))
+	}
+	for _, want := range [][]int64{{ids[0], ids[1], 999999}, many, nil} {
+		of, err := db.EvalFactsOf(ctx, want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts, err := db.EvalFactTexts(ctx, want)
+		if err != nil || len(texts) != len(of) || (want != nil && len(texts) < 2) {
+			t.Fatalf("facts' texts of %d cases: %d, want %d (%v)", len(want), len(texts), len(of), err)
+		}
+		for id, f := range of {
+			if texts[id] != f.Facts || f.Facts == "" {
+				t.Fatalf("facts' text of case %d: %q, want %q", id, texts[id], f.Facts)
+			}
+		}
+	}
 	if _, err := db.EvalFacts(ctx, store.EvalFactQuery{Day: "nonsense", From: "2026-01-01", To: "2026-01-02"}); err == nil {
 		t.Fatal("an unknown day kind is refused")
 	}
