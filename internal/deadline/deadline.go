@@ -55,6 +55,9 @@ func FromCalendar(p calendar.Policy) store.Policy {
 type Rules struct {
 	Calendar *calendar.Calendar
 	Policies []calendar.Policy
+
+	memo           *Memo  // Remembered
+	calendarDigest string // the calendar's, with memo
 }
 
 // Load reads the current calendar overrides and policies.
@@ -161,5 +164,5 @@ func Facts(c store.Case, events []store.Event) calendar.ClockFacts {
 
 // ForCase computes the clocks of a case as of now.
 func (r Rules) ForCase(c store.Case, events []store.Event, now time.Time) []calendar.Deadline {
-	return calendar.Deadlines(r.Calendar, r.PolicyFor(c), Facts(c, events), calendar.DateOf(now))
+	return r.deadlines(r.PolicyFor(c), Facts(c, events), calendar.DateOf(now))
 }

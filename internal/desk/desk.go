@@ -22,6 +22,9 @@ import (
 type Service struct {
 	Store store.Store
 	Now   func() time.Time
+	// Clocks, when set, remembers the clocks the rows compute (shared with
+	// intake's lists).
+	Clocks *deadline.Memo
 
 	clocks clockCache // the clocks of cases read by due date (clockcache.go)
 }
@@ -114,7 +117,7 @@ func (s *Service) rowMaker(ctx context.Context) (*rowMaker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load deadline rules: %w", err)
 	}
-	return &rowMaker{s: s, rules: rules, rooms: map[int64]string{}, users: map[int64]string{}, now: s.now()}, nil
+	return &rowMaker{s: s, rules: rules.Remembered(s.Clocks), rooms: map[int64]string{}, users: map[int64]string{}, now: s.now()}, nil
 }
 
 // room is the name of the room a row shows ("" for none): each room of a

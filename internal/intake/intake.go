@@ -28,6 +28,9 @@ type Service struct {
 	Router Router
 	// Duplicates, when set, flags likely duplicates of each new case.
 	Duplicates DuplicateChecker
+	// Clocks, when set, remembers the clocks Deadlines computes for a list
+	// (shared with the desk's).
+	Clocks *deadline.Memo
 
 	placed *placeMemo // ForBatch: where the batch's one actor places cases
 }
@@ -632,6 +635,7 @@ func (s *Service) Deadlines(ctx context.Context, cases []store.Case) (map[int64]
 	if err != nil {
 		return nil, err
 	}
+	rules = rules.Remembered(s.Clocks)
 	out := make(map[int64][]calendar.Deadline, len(cases))
 	now := s.now()
 	for _, c := range cases {

@@ -25,6 +25,7 @@ import (
 	"github.com/tiaojie/tiaojie/internal/corps"
 	"github.com/tiaojie/tiaojie/internal/court"
 	"github.com/tiaojie/tiaojie/internal/dailyreport"
+	"github.com/tiaojie/tiaojie/internal/deadline"
 	"github.com/tiaojie/tiaojie/internal/dedup"
 	"github.com/tiaojie/tiaojie/internal/desk"
 	"github.com/tiaojie/tiaojie/internal/diversion"
@@ -160,7 +161,8 @@ func New(c Config) (*Services, error) {
 	}
 	div := &diversion.Service{Store: st, Now: c.Now}
 	grp := &grouping.Service{Store: st, Settings: c.Dedup, Sealer: s, Sender: sender, Now: c.Now}
-	in := &intake.Service{Store: st, Sealer: s, Router: div, Duplicates: grp, Now: c.Now}
+	clocks := &deadline.Memo{} // the lists' clocks, by what they are computed from
+	in := &intake.Service{Store: st, Sealer: s, Router: div, Duplicates: grp, Now: c.Now, Clocks: clocks}
 	agr := &agreement.Service{Store: st, Sealer: s, Sender: sender, BaseURL: c.PublicURL, Now: c.Now, Log: c.Log}
 	if c.Court != nil {
 		agr.Court = c.Court
@@ -182,7 +184,7 @@ func New(c Config) (*Services, error) {
 		Talk:         &conversation.Service{Store: st, Sealer: s, Sender: sender, BaseURL: c.PublicURL, Hub: &conversation.Hub{}, Now: c.Now},
 		AuditTrail:   &audittrail.Service{Store: st},
 		Leads:        &leads.Service{Store: st, Now: c.Now},
-		Desk:         &desk.Service{Store: st, Now: c.Now},
+		Desk:         &desk.Service{Store: st, Now: c.Now, Clocks: clocks},
 		Progress:     &progress.Service{Store: st, Sender: sender, Sealer: s, Now: c.Now},
 		Jobs:         queue,
 		CaseFile:     &casefile.Service{Store: st},
