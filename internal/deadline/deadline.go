@@ -93,7 +93,11 @@ func Load(ctx context.Context, src Source) (Rules, error) {
 // same (internal/desk's stored due dates).
 func (r Rules) Digest() string {
 	h := sha256.New()
-	fmt.Fprintf(h, "calendar %s\n", r.Calendar.Digest())
+	cal := r.calendarDigest // taken by Remembered
+	if cal == "" {
+		cal = r.Calendar.Digest()
+	}
+	fmt.Fprintf(h, "calendar %s\n", cal)
 	for _, p := range r.Policies {
 		fmt.Fprintf(h, "policy %d %s %s %d %d %d %d %d %d\n", p.ID, p.Code, p.EffectiveFrom, p.AcceptanceWD, p.MediationWD,
 			p.TerminationNoticeWD, p.ODRNegotiationWD, p.JudicialConfirmDays, p.CommitteeTargetDays)

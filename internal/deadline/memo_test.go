@@ -102,6 +102,9 @@ func TestRememberedClocksAreTheComputedOnes(t *testing.T) {
 	if m.m.Len() == 0 {
 		t.Fatal("nothing was remembered")
 	}
+	if plain.Remembered(m).Digest() != plain.Digest() {
+		t.Fatal("remembered rules have another digest")
+	}
 	// The same case under a calendar where its due day is a holiday.
 	c := store.Case{ReceivedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, sh)}
 	now := time.Date(2026, 3, 3, 9, 0, 0, 0, sh)
