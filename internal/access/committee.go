@@ -11,7 +11,7 @@ import (
 
 // OrgLister is the part of the store ManagedCommittee needs.
 type OrgLister interface {
-	ListOrgUnits(ctx context.Context) ([]store.OrgUnit, error)
+	OrgUnitsOfKind(ctx context.Context, kinds ...domain.OrgKind) ([]store.OrgUnit, error)
 }
 
 // ManagedCommittee is the committee on which the actor holds perm: the one
@@ -19,12 +19,12 @@ type OrgLister interface {
 // order. When the actor holds perm on none (or not on want) it answers
 // none, so that each capability refuses in its own words.
 func ManagedCommittee(ctx context.Context, st OrgLister, p *auth.Principal, perm domain.Permission, want int64, none error) (store.OrgUnit, error) {
-	units, err := st.ListOrgUnits(ctx)
+	committees, err := st.OrgUnitsOfKind(ctx, domain.OrgCommittee)
 	if err != nil {
 		return store.OrgUnit{}, fmt.Errorf("find committee: %w", err)
 	}
-	for _, u := range units {
-		if u.Kind == domain.OrgCommittee && p.Reaches(perm, u.Path) && (want == 0 || want == u.ID) {
+	for _, u := range committees {
+		if p.Reaches(perm, u.Path) && (want == 0 || want == u.ID) {
 			return u, nil
 		}
 	}

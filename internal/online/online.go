@@ -63,17 +63,7 @@ func (s *Service) SendCode(ctx context.Context, phone string) error {
 
 // Committees are the committees a consumer can file with.
 func (s *Service) Committees(ctx context.Context) ([]store.OrgUnit, error) {
-	units, err := s.Store.ListOrgUnits(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []store.OrgUnit
-	for _, u := range units {
-		if u.Kind == domain.OrgCommittee {
-			out = append(out, u)
-		}
-	}
-	return out, nil
+	return s.Store.OrgUnitsOfKind(ctx, domain.OrgCommittee)
 }
 
 // File checks the complaint, then the code, then registers it.

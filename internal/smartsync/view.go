@@ -23,15 +23,12 @@ func (s *Service) committees(ctx context.Context, p *auth.Principal, perm domain
 	if p == nil || !p.Can(perm) {
 		return nil, access.Forbidden("无权查看智慧调解平台同步")
 	}
-	units, err := s.Store.ListOrgUnits(ctx)
+	committees, err := s.Store.OrgUnitsOfKind(ctx, domain.OrgCommittee)
 	if err != nil {
-		return nil, fmt.Errorf("list org units: %w", err)
+		return nil, fmt.Errorf("list committees: %w", err)
 	}
 	var out []store.OrgUnit
-	for _, u := range units {
-		if u.Kind != domain.OrgCommittee {
-			continue
-		}
+	for _, u := range committees {
 		for _, pre := range p.Scope(perm).Prefixes {
 			if strings.HasPrefix(u.Path, pre) {
 				out = append(out, u)

@@ -121,6 +121,10 @@ type Store interface {
 	// committee's rooms or one district's offices reads those, not a city's
 	// tree.
 	OrgUnitsUnder(ctx context.Context, prefix string) ([]OrgUnit, error)
+	// OrgUnitsOfKind lists the units of the given kinds, ordered by path:
+	// the committees a consumer may file with or an actor may manage, not
+	// a city's whole tree.
+	OrgUnitsOfKind(ctx context.Context, kinds ...domain.OrgKind) ([]OrgUnit, error)
 	SetRoomStreets(ctx context.Context, roomID int64, streets []string) error
 	ListRoomStreets(ctx context.Context, committeeID int64) ([]RoomStreet, error)
 	BindRoomMerchant(ctx context.Context, roomID, merchantID int64) error

@@ -80,15 +80,9 @@ func (s *Service) Units(ctx context.Context, p *auth.Principal) ([]store.OrgUnit
 
 // Organisers are the org units that can be named as a session's organiser.
 func (s *Service) Organisers(ctx context.Context) ([]store.OrgUnit, error) {
-	all, err := s.Store.ListOrgUnits(ctx)
+	out, err := s.Store.OrgUnitsOfKind(ctx, organiserKinds...)
 	if err != nil {
-		return nil, fmt.Errorf("list org units: %w", err)
-	}
-	var out []store.OrgUnit
-	for _, u := range all {
-		if CanOrganise(u.Kind) {
-			out = append(out, u)
-		}
+		return nil, fmt.Errorf("list organisers: %w", err)
 	}
 	return out, nil
 }
@@ -484,15 +478,13 @@ func (s *Service) Shortfall(ctx context.Context, today calendar.Date) ([]Row, er
 	if !InLastQuarter(today) {
 		return nil, nil
 	}
-	units, err := s.Store.ListOrgUnits(ctx)
+	committees, err := s.Store.OrgUnitsOfKind(ctx, domain.OrgCommittee)
 	if err != nil {
-		return nil, fmt.Errorf("list org units: %w", err)
+		return nil, fmt.Errorf("list committees: %w", err)
 	}
 	var prefixes []string
-	for _, u := range units {
-		if u.Kind == domain.OrgCommittee {
-			prefixes = append(prefixes, u.Path)
-		}
+	for _, u := range committees {
+		prefixes = append(prefixes, u.Path)
 	}
 	rows, err := s.mediatorRows(ctx, prefixes, today.Year, today)
 	if err != nil {

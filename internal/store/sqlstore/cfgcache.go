@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tiaojie/tiaojie/internal/domain"
 	"github.com/tiaojie/tiaojie/internal/store"
 )
 
@@ -108,6 +109,22 @@ func (c *cfgCache) orgsUnder(prefix string) ([]store.OrgUnit, bool) {
 		j++
 	}
 	return slices.Clone(c.orgs[i:j]), true
+}
+
+// orgsOfKind copies the cached units of the kinds, in the tree's order.
+func (c *cfgCache) orgsOfKind(kinds []domain.OrgKind) ([]store.OrgUnit, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !fresh(c.orgsAt) {
+		return nil, false
+	}
+	var out []store.OrgUnit
+	for _, u := range c.orgs {
+		if slices.Contains(kinds, u.Kind) {
+			out = append(out, u)
+		}
+	}
+	return out, true
 }
 
 func (c *cfgCache) putOrgs(gen uint64, us []store.OrgUnit) {

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tiaojie/tiaojie/internal/domain"
@@ -91,6 +92,30 @@ func (db *DB) OrgUnitsUnder(ctx context.Context, prefix string) ([]store.OrgUnit
 	}
 	lo, hi := prefixRange(prefix)
 	return db.queryOrgUnits(ctx, `WHERE path >= $1 AND path < $2`, lo, hi)
+}
+
+func (db *DB) OrgUnitsOfKind(ctx context.Context, kinds ...domain.OrgKind) ([]store.OrgUnit, error) {
+	if len(kinds) == 0 {
+		return nil, nil
+	}
+	if db.cached() {
+		if us, ok := db.cfg.orgsOfKind(kinds); ok {
+			return us, nil
+		}
+		if _, err := db.ListOrgUnits(ctx); err != nil { // fills the cache
+			return nil, err
+		}
+		if us, ok := db.cfg.orgsOfKind(kinds); ok {
+			return us, nil
+		}
+	}
+	var args []any
+	var ph []string
+	for _, k := range kinds {
+		args = append(args, string(k))
+		ph = append(ph, fmt.Sprintf("$%d", len(args)))
+	}
+	return db.queryOrgUnits(ctx, `WHERE kind IN (`+strings.Join(ph, ", ")+`)`, args...)
 }
 
 // cachedOrg finds a unit in the cached tree (filling it when stale); a unit

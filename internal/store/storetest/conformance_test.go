@@ -181,6 +181,29 @@ func testOrgTree(t *testing.T, db *sqlstore.DB) {
 	if got, err := db.OrgUnitsUnder(ctx, f.district.Path); err != nil || len(got) != 5 {
 		t.Fatalf("the district's units: %d %v", len(got), err)
 	}
+	// Units by kind: those of the tree, in its order, from the cache and
+	// in a transaction; a kind no unit has gives none.
+	for _, kinds := range [][]domain.OrgKind{{domain.OrgCommittee}, {domain.OrgOfficeRoom, domain.OrgDistrict}, {domain.OrgCourt}, nil} {
+		var want []int64
+		for _, u := range all {
+			if slices.Contains(kinds, u.Kind) {
+				want = append(want, u.ID)
+			}
+		}
+		ids := func(us []store.OrgUnit) []int64 { return idsOf(us, func(u store.OrgUnit) int64 { return u.ID }) }
+		got, err := db.OrgUnitsOfKind(ctx, kinds...)
+		if err != nil || !slices.Equal(ids(got), want) || (kinds != nil && kinds[0] == domain.OrgCommittee && len(want) < 2) {
+			t.Fatalf("of kinds %v: %v %v, want %v", kinds, ids(got), err, want)
+		}
+		if err := db.InTx(ctx, func(tx store.Store) error {
+			if got, err := tx.OrgUnitsOfKind(ctx, kinds...); err != nil || !slices.Equal(ids(got), want) {
+				t.Fatalf("of kinds %v in a transaction: %v %v, want %v", kinds, ids(got), err, want)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := db.SetRoomStreets(ctx, f.room1.ID, []string{"陆家嘴街道", "潍坊新村街道"}); err != nil {
 		t.Fatal(err)
 	}
