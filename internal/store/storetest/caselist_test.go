@@ -706,6 +706,23 @@ func TestMediatorListsPlannedOnce(t *testing.T) {
 		if n, _ := onCases(); n != base+3 {
 			t.Fatalf("after the committee's list: %d statements on the pool, want %d", n, base+3)
 		}
+		// A committee's list of several statuses (the desk's sections)
+		// walks each status's index the same way, planned once each.
+		three := []domain.Status{domain.StatusMediating, domain.StatusAssigned, domain.StatusReceived}
+		for range 2 {
+			p, err := db.ListCases(ctx, store.CaseQuery{Scope: committee, Statuses: three, Limit: 10, CountCap: -1})
+			if err != nil || len(p.Cases) != 1 || p.Cases[0].ID != c.ID {
+				t.Fatalf("the committee's list of three statuses: %d cases (%v)", len(p.Cases), err)
+			}
+		}
+		var walks, walkPlans int
+		if err := g.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(generic_plans), 0) FROM pg_prepared_statements
+			WHERE statement LIKE '%row_number() OVER%' AND statement NOT LIKE '%pg_prepared_statements%'`).Scan(&walks, &walkPlans); err != nil {
+			t.Fatal(err)
+		}
+		if walks != 1 || walkPlans < 2*len(three) { // one text, the status a parameter
+			t.Fatalf("the status walks: %d statements on the pool, %d generic plans; want 1 and at least %d", walks, walkPlans, 2*len(three))
+		}
 		// A page's facts read by case ids (its rows' clock events): one
 		// plan whatever the ids.
 		for range 3 {
