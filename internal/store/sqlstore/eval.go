@@ -857,10 +857,12 @@ func (db *DB) EvalFactTexts(ctx context.Context, caseIDs []int64) (map[int64]str
 	}
 	in, args := fewIDs(caseIDs)
 	where := `WHERE case_id IN (` + in + `)`
+	via := db.readGeneric // a page's ids: one plan whatever they are, as ClockEventsOf
 	if args == nil {
 		where += oneOff
+		via = db.read
 	}
-	rows, err := db.read().QueryContext(ctx, `SELECT case_id, facts FROM eval_facts `+where, args...)
+	rows, err := via().QueryContext(ctx, `SELECT case_id, facts FROM eval_facts `+where, args...)
 	if err != nil {
 		return nil, db.wrap("evaluation facts of cases", err)
 	}

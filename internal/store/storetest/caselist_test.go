@@ -735,6 +735,16 @@ func TestMediatorListsPlannedOnce(t *testing.T) {
 			WHERE statement LIKE '%FROM case_events%' AND statement NOT LIKE '%pg_prepared_statements%'`).Scan(&gp); err != nil || gp < 1 {
 			t.Fatalf("clock events by case: %d generic plans on the pool (%v)", gp, err)
 		}
+		// A page's stored evaluation facts by case ids, the same.
+		for range 3 {
+			if _, err := db.EvalFactTexts(ctx, []int64{c.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := g.QueryRowContext(ctx, `SELECT COALESCE(SUM(generic_plans), 0) FROM pg_prepared_statements
+			WHERE statement LIKE '%FROM eval_facts%' AND statement NOT LIKE '%pg_prepared_statements%'`).Scan(&gp); err != nil || gp < 3 {
+			t.Fatalf("evaluation facts by case: %d generic plans on the pool (%v)", gp, err)
+		}
 		// The cases whose due date is computed on read: each branch reads
 		// its partial index whatever the values, so the statement is
 		// planned once; the same cases as read on the values' plan.
