@@ -30,7 +30,7 @@ func (db *DB) GetAgreement(ctx context.Context, caseID int64) (store.Agreement, 
 	var a store.Agreement
 	var terms string
 	var eff sql.NullTime
-	err := db.read().QueryRowContext(ctx, `SELECT case_id, kind, facts, responsibility, terms, effective_at, COALESCE(created_by, 0), created_at
+	err := db.readGeneric().QueryRowContext(ctx, `SELECT case_id, kind, facts, responsibility, terms, effective_at, COALESCE(created_by, 0), created_at
 		FROM agreements WHERE case_id = $1`, caseID).Scan(&a.CaseID, &a.Kind, &a.Facts, &a.Responsibility, &terms, &eff, &a.CreatedBy, &a.Created)
 	if err != nil {
 		return a, db.wrap("get agreement", err)

@@ -112,7 +112,7 @@ func (db *DB) SetLeave(ctx context.Context, userID int64, date string, onLeave b
 
 func (db *DB) GetRoomSettings(ctx context.Context, roomID int64) (store.RoomSettings, error) {
 	s := store.RoomSettings{RoomID: roomID, Capacity: 30, Chooser: "least_loaded"}
-	err := db.read().QueryRowContext(ctx, `SELECT capacity, chooser FROM room_settings WHERE room_id = $1`, roomID).Scan(&s.Capacity, &s.Chooser)
+	err := db.readGeneric().QueryRowContext(ctx, `SELECT capacity, chooser FROM room_settings WHERE room_id = $1`, roomID).Scan(&s.Capacity, &s.Chooser)
 	if err != nil && err != sql.ErrNoRows {
 		return s, db.wrap("get room settings", err)
 	}
@@ -155,7 +155,7 @@ func (db *DB) AssignCase(ctx context.Context, caseID, expectVersion int64, media
 }
 
 func (db *DB) ListCaseMediators(ctx context.Context, caseID int64) ([]store.CaseMediator, error) {
-	rows, err := db.read().QueryContext(ctx, `SELECT cm.user_id, u.display_name, cm.presiding, cm.assigned_at FROM case_mediators cm
+	rows, err := db.readGeneric().QueryContext(ctx, `SELECT cm.user_id, u.display_name, cm.presiding, cm.assigned_at FROM case_mediators cm
 		JOIN users u ON u.id = cm.user_id WHERE cm.case_id = $1 ORDER BY cm.presiding DESC, cm.user_id`, caseID)
 	if err != nil {
 		return nil, db.wrap("list case mediators", err)

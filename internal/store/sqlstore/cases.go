@@ -258,11 +258,11 @@ func insertEvent(ctx context.Context, tx *wtx, ev *store.Event) error {
 }
 
 func (db *DB) GetCase(ctx context.Context, id int64) (store.Case, error) {
-	c, err := scanCase(db.read().QueryRowContext(ctx, `SELECT `+db.caseColumns()+` FROM cases c WHERE c.id = $1`, id))
+	c, err := scanCase(db.readGeneric().QueryRowContext(ctx, `SELECT `+db.caseColumns()+` FROM cases c WHERE c.id = $1`, id))
 	if err != nil {
 		return c, db.wrap("get case", err)
 	}
-	rows, err := db.read().QueryContext(ctx, `SELECT id, case_id, kind, name, phone_sealed, phone_hash, phone_mask,
+	rows, err := db.readGeneric().QueryContext(ctx, `SELECT id, case_id, kind, name, phone_sealed, phone_hash, phone_mask,
 		id_sealed, id_hash, id_mask, COALESCE(merchant_id, 0), credit_code, address FROM parties WHERE case_id = $1 ORDER BY id`, id)
 	if err != nil {
 		return c, db.wrap("get case parties", err)
@@ -709,7 +709,7 @@ func insertEvents(ctx context.Context, tx *wtx, evs []store.Event, questionMarks
 }
 
 func (db *DB) ListEvents(ctx context.Context, caseID int64) ([]store.Event, error) {
-	rows, err := db.read().QueryContext(ctx, `SELECT id, case_id, seq, type, from_status, to_status, COALESCE(actor_id, 0),
+	rows, err := db.readGeneric().QueryContext(ctx, `SELECT id, case_id, seq, type, from_status, to_status, COALESCE(actor_id, 0),
 		actor_name, at, reason_code, note, data FROM case_events WHERE case_id = $1 ORDER BY seq`, caseID)
 	if err != nil {
 		return nil, db.wrap("list events", err)

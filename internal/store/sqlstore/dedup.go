@@ -114,7 +114,7 @@ func (db *DB) AddDuplicateFlags(ctx context.Context, flags []store.DuplicateFlag
 }
 
 func (db *DB) ListDuplicateFlags(ctx context.Context, caseID int64) ([]store.DuplicateFlag, error) {
-	rows, err := db.read().QueryContext(ctx, `SELECT id, case_id, other_id, score, reasons, status, COALESCE(decided_by, 0),
+	rows, err := db.readGeneric().QueryContext(ctx, `SELECT id, case_id, other_id, score, reasons, status, COALESCE(decided_by, 0),
 		decided_at, created_at FROM duplicate_flags WHERE case_id = $1 OR other_id = $1 ORDER BY score DESC, id`, caseID)
 	if err != nil {
 		return nil, db.wrap("list duplicate flags", err)

@@ -194,7 +194,7 @@ const caseSidesSQL = `SELECT
 
 func (db *DB) CaseSides(ctx context.Context, caseID int64) (store.CaseSides, error) {
 	var v [13]int64
-	err := db.read().QueryRowContext(ctx, caseSidesSQL, caseID).Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10],
+	err := db.readGeneric().QueryRowContext(ctx, caseSidesSQL, caseID).Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10],
 		&v[11], &v[12])
 	s := store.CaseSides{Consents: v[0] != 0, Mediators: v[1] != 0, Agreement: v[2] != 0, Archive: v[3] != 0, Sessions: v[4] != 0,
 		Consultations: v[5] != 0, Proposals: v[6] != 0, Commendations: v[7] != 0, MeetingItems: v[8] != 0, Signatures: v[9] != 0, Judicial: v[10] != 0,

@@ -32,7 +32,7 @@ func (db *DB) CreateUser(ctx context.Context, u *store.User) error {
 }
 
 func (db *DB) GetUser(ctx context.Context, id int64) (store.User, error) {
-	u, err := scanUser(db.read().QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id))
+	u, err := scanUser(db.readGeneric().QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id))
 	return u, db.wrap("get user", err)
 }
 
@@ -91,14 +91,14 @@ func (db *DB) AddBinding(ctx context.Context, b store.Binding) error {
 }
 
 func (db *DB) ListBindings(ctx context.Context, userID int64) ([]store.Binding, error) {
-	return db.bindings(ctx, `b.user_id = $1 ORDER BY b.role, o.path`, userID)
+	return db.bindings(ctx, db.readGeneric, `b.user_id = $1 ORDER BY b.role, o.path`, userID)
 }
 
 func (db *DB) ListBindingsOf(ctx context.Context, userIDs []int64) ([]store.Binding, error) {
 	if len(userIDs) == 0 {
 		return nil, nil
 	}
-	bs, err := db.bindings(ctx, `b.user_id IN (`+idList(userIDs)+`) ORDER BY b.user_id, b.role, o.path`)
+	bs, err := db.bindings(ctx, db.read, `b.user_id IN (`+idList(userIDs)+`) ORDER BY b.user_id, b.role, o.path`)
 	if err != nil {
 		return nil, err
 	}
@@ -114,8 +114,8 @@ func (db *DB) ListBindingsOf(ctx context.Context, userIDs []int64) ([]store.Bind
 
 // bindings reads role bindings with their unit's path and name; where is
 // the statement's condition and order.
-func (db *DB) bindings(ctx context.Context, where string, args ...any) ([]store.Binding, error) {
-	rows, err := db.read().QueryContext(ctx, `SELECT b.user_id, b.role, b.org_id, o.path, o.name FROM role_bindings b
+func (db *DB) bindings(ctx context.Context, via func() querier, where string, args ...any) ([]store.Binding, error) {
+	rows, err := via().QueryContext(ctx, `SELECT b.user_id, b.role, b.org_id, o.path, o.name FROM role_bindings b
 		JOIN org_units o ON o.id = b.org_id WHERE `+where, args...)
 	if err != nil {
 		return nil, db.wrap("list bindings", err)
@@ -199,7 +199,7 @@ func (db *DB) SessionFind(ctx context.Context, token string) ([]byte, bool, erro
 func (db *DB) SessionFindExpiry(ctx context.Context, token string) ([]byte, time.Time, bool, error) {
 	var data []byte
 	var expiry time.Time
-	err := db.read().QueryRowContext(ctx, `SELECT data, expiry FROM sessions WHERE token = $1 AND expiry > $2`, token, time.Now().UTC()).Scan(&data, &expiry)
+	err := db.readGeneric().QueryRowContext(ctx, `SELECT data, expiry FROM sessions WHERE token = $1 AND expiry > $2`, token, time.Now().UTC()).Scan(&data, &expiry)
 	if err == sql.ErrNoRows {
 		return nil, time.Time{}, false, nil
 	}
