@@ -79,16 +79,8 @@ func (db *DB) OrgUnitsUnder(ctx context.Context, prefix string) ([]store.OrgUnit
 	if prefix == "" {
 		return nil, nil
 	}
-	if db.cached() {
-		if us, ok := db.cfg.orgsUnder(prefix); ok {
-			return us, nil
-		}
-		if _, err := db.ListOrgUnits(ctx); err != nil { // fills the cache
-			return nil, err
-		}
-		if us, ok := db.cfg.orgsUnder(prefix); ok {
-			return us, nil
-		}
+	if us, ok, err := db.fromOrgCache(ctx, func() ([]store.OrgUnit, bool) { return db.cfg.orgsUnder(prefix) }); ok || err != nil {
+		return us, err
 	}
 	lo, hi := prefixRange(prefix)
 	return db.queryOrgUnits(ctx, `WHERE path >= $1 AND path < $2`, lo, hi)
@@ -98,16 +90,8 @@ func (db *DB) OrgUnitsOfKind(ctx context.Context, kinds ...domain.OrgKind) ([]st
 	if len(kinds) == 0 {
 		return nil, nil
 	}
-	if db.cached() {
-		if us, ok := db.cfg.orgsOfKind(kinds); ok {
-			return us, nil
-		}
-		if _, err := db.ListOrgUnits(ctx); err != nil { // fills the cache
-			return nil, err
-		}
-		if us, ok := db.cfg.orgsOfKind(kinds); ok {
-			return us, nil
-		}
+	if us, ok, err := db.fromOrgCache(ctx, func() ([]store.OrgUnit, bool) { return db.cfg.orgsOfKind(kinds) }); ok || err != nil {
+		return us, err
 	}
 	var args []any
 	var ph []string
@@ -116,6 +100,23 @@ func (db *DB) OrgUnitsOfKind(ctx context.Context, kinds ...domain.OrgKind) ([]st
 		ph = append(ph, fmt.Sprintf("$%d", len(args)))
 	}
 	return db.queryOrgUnits(ctx, `WHERE kind IN (`+strings.Join(ph, ", ")+`)`, args...)
+}
+
+// fromOrgCache answers with pick from the cached tree, filling it when
+// stale; ok false when this store does not cache (inside a transaction) or
+// the tree changed meanwhile: then the caller reads the table.
+func (db *DB) fromOrgCache(ctx context.Context, pick func() ([]store.OrgUnit, bool)) (us []store.OrgUnit, ok bool, err error) {
+	if !db.cached() {
+		return nil, false, nil
+	}
+	if us, ok := pick(); ok {
+		return us, true, nil
+	}
+	if _, err := db.ListOrgUnits(ctx); err != nil { // fills the cache
+		return nil, false, err
+	}
+	us, ok = pick()
+	return us, ok, nil
 }
 
 // cachedOrg finds a unit in the cached tree (filling it when stale); a unit
