@@ -370,6 +370,18 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 	default:
 		byPath = true
 	}
+	// PostgreSQL's path branches of a scope (when the dense walk did not
+	// fill the page: a committee whose newest 2,000 cases are another
+	// district's) are made disjoint — a diverted case whose own path is in
+	// scope left out of the diverting office's branch — so that UNION ALL
+	// joins them without deduplicating, and the statement is planned once:
+	// each branch is its path's index walked backwards to the page's
+	// size whatever the values. A committee of 68 paths at 1,000,000
+	// cases: 3–12 ms of planning and 3.2 ms of work before (UNION, planned
+	// with its values), 280–490 ms at p95 with 64 clients. (PostgreSQL 15
+	// does not merge the branches in order as SQLite does: without each
+	// branch's own LIMIT it sorted the scope's every case.)
+	pgMerge := db.d.Name == "postgres" && byPath && ownScope != ""
 	pathBranches := func() (bool, error) {
 		if !byPath || len(branches) > 0 {
 			return len(branches) > 0, nil
@@ -386,7 +398,14 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 			if statusIn != "" {
 				b += " AND " + statusIn
 			}
+			if pgMerge {
+				// a case whose own path is in scope is in its own branch
+				b += " AND NOT " + ownScope
+			}
 			branches = append(branches, b)
+		}
+		if pgMerge {
+			unionOp = " UNION ALL " // the branches are disjoint
 		}
 		return len(branches) > 0, nil
 	}
@@ -781,7 +800,11 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		if mergeBranches() {
 			merged = union(keyset, n) + orderK + cut
 		}
-		if err := read(`SELECT ` + cols + ` FROM (` + merged + `) k JOIN cases c ON c.id = k.id` + order); err != nil {
+		via := rq
+		if pgMerge && walkText == "" {
+			via = db.readGeneric
+		}
+		if err := readOn(via, `SELECT `+cols+` FROM (`+merged+`) k JOIN cases c ON c.id = k.id`+order); err != nil {
 			return page, err
 		}
 	}
