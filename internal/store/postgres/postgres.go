@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -118,6 +119,12 @@ func OpenNoMigrate(ctx context.Context, url string) (*sqlstore.DB, error) {
 	// branches took six times as long as running them (sqlstore's
 	// readGeneric). Opened on first use.
 	gdb := readers(cfg, "force_generic_plan")
+	// A generic plan is made once per connection and kept until the
+	// table's statistics change. One first made over a table still empty
+	// (a new installation's duplicate flags, consents, sessions) is a
+	// sequential scan, which an installation without autovacuum would keep
+	// as the table grows: the connections are renewed every hour.
+	gdb.SetConnMaxLifetime(time.Hour)
 	closeBoth := func() { db.Close(); rdb.Close(); gdb.Close() }
 	pcfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
