@@ -589,7 +589,7 @@ func (db *DB) ListCases(ctx context.Context, q store.CaseQuery) (store.CasePage,
 		var parts []string
 		for _, b := range branches {
 			conds := append([]string{b}, forCount(filters)...)
-			if strings.HasPrefix(b, "c.diverted_by_path") {
+			if strings.HasPrefix(b, "c.diverted_by_path") && !pgMerge { // pgMerge's branches are disjoint already
 				conds = append(conds, "NOT "+ownScope)
 			}
 			parts = append(parts, `SELECT 1 FROM cases c WHERE `+strings.Join(conds, " AND "))
