@@ -959,3 +959,77 @@ func TestRoomListFilters(t *testing.T) {
 		}
 	})
 }
+
+// TestDenseWalksIndexOnly: a dense scope's list pages by offset through the
+// walk of the newest cases (all of them, or one status's) and gives the cases
+// in order; on SQLite the walk reads the scope's paths from its index
+// (migration 94), not a row for every case walked.
+func TestDenseWalksIndexOnly(t *testing.T) {
+	ctx := context.Background()
+	onEveryEngine(t, func(t *testing.T, e Engine, db *sqlstore.DB, f fixture) {
+		var all, mediating []store.Case
+		var ncs []*store.NewCase
+		for i := range 40 {
+			nc := newCase(f, f.room1.ID, "")
+			nc.ReceivedAt = t0.Add(time.Duration(i/3) * time.Minute) // ties: the id decides
+			ncs = append(ncs, nc)
+		}
+		cs, err := db.InsertCases(ctx, ncs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range cs {
+			if i%4 == 1 {
+				if c, err = db.ApplyEvent(ctx, c.ID, c.Version, store.CaseChange{Status: domain.StatusMediating}, store.Event{Type: "test"}); err != nil {
+					t.Fatal(err)
+				}
+				mediating = append(mediating, c)
+			}
+			all = append(all, c)
+		}
+		committee := store.Scope{Prefixes: []string{f.committee.Path}}
+		for _, c := range []struct {
+			name     string
+			statuses []domain.Status
+			want     []store.Case
+			index    string
+		}{
+			{"every status", nil, all, "cases_received"},
+			{"mediating", []domain.Status{domain.StatusMediating}, mediating, "cases_status_received"},
+		} {
+			for _, oldest := range []bool{false, true} {
+				want := inOrder(c.want, oldest)
+				stop := db.TraceReads()
+				p, err := db.ListCases(ctx, store.CaseQuery{Scope: committee, Statuses: c.statuses, Offset: 5, Limit: 4, OldestFirst: oldest})
+				stmts := stop()
+				var got []int64
+				for _, x := range p.Cases {
+					got = append(got, x.ID)
+				}
+				if err != nil || !slices.Equal(got, want[5:9]) {
+					t.Fatalf("%s, oldest first %v, offset 5: %v, want %v (%v)", c.name, oldest, got, want[5:9], err)
+				}
+				if e.Name != "sqlite" {
+					continue
+				}
+				walked := false
+				for _, q := range stmts {
+					if !strings.Contains(q, fmt.Sprintf("LIMIT %d", 2000)) {
+						continue
+					}
+					for _, s := range sqlitePlanSteps(t, db, q) {
+						if strings.Contains(s.detail, "INDEX "+c.index+" ") || strings.HasSuffix(s.detail, "INDEX "+c.index) {
+							walked = true
+							if !strings.Contains(s.detail, "COVERING INDEX") {
+								t.Errorf("%s: the walk reads a row for each case: %s\n%s", c.name, s.detail, q)
+							}
+						}
+					}
+				}
+				if !walked {
+					t.Errorf("%s, oldest first %v: no walk of %s among the statements:\n%s", c.name, oldest, c.index, strings.Join(stmts, "\n"))
+				}
+			}
+		}
+	})
+}
