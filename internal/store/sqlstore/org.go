@@ -171,8 +171,11 @@ func (db *DB) SetRoomStreets(ctx context.Context, roomID int64, streets []string
 }
 
 func (db *DB) ListRoomStreets(ctx context.Context, committeeID int64) ([]store.RoomStreet, error) {
+	// The committee's rooms first, then each room's streets by the key: as a
+	// join SQLite walked every room's streets in key order and looked up
+	// each room (a city's streets read for one committee).
 	rows, err := db.read().QueryContext(ctx, `SELECT rs.room_id, rs.street FROM room_streets rs
-		JOIN org_units o ON o.id = rs.room_id WHERE o.parent_id = $1 ORDER BY rs.room_id, rs.street`, committeeID)
+		WHERE rs.room_id IN (SELECT id FROM org_units WHERE parent_id = $1) ORDER BY rs.room_id, rs.street`, committeeID)
 	if err != nil {
 		return nil, db.wrap("list room streets", err)
 	}
